@@ -1,0 +1,33 @@
+#include "core/clock.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace cse {
+
+Date Clock::Today() const {
+  return Date::FromDays(static_cast<int32_t>(NowMicros() / (86400LL * 1000000LL)));
+}
+
+std::string Clock::NowIso() const { return FormatIsoMicros(NowMicros()); }
+
+int64_t SystemClock::NowMicros() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string FormatIsoMicros(int64_t micros) {
+  constexpr int64_t kDay = 86400LL * 1000000LL;
+  const int64_t day = micros >= 0 ? micros / kDay : (micros - kDay + 1) / kDay;
+  const int64_t in_day = micros - day * kDay;
+  const Date date = Date::FromDays(static_cast<int32_t>(day));
+  const int64_t secs = in_day / 1000000;
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%sT%02lld:%02lld:%02lld.%06lldZ", date.ToString().c_str(),
+                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                static_cast<long long>(secs % 60), static_cast<long long>(in_day % 1000000));
+  return buf;
+}
+
+}  // namespace cse

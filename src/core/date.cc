@@ -1,0 +1,130 @@
+#include "core/date.h"
+
+#include <cstdio>
+
+namespace cse {
+namespace {
+
+// Howard Hinnant's days_from_civil / civil_from_days algorithms (public domain description).
+int32_t DaysFromCivil(int y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+struct Civil {
+  int year;
+  int month;
+  int day;
+};
+
+Civil CivilFromDays(int32_t z) {
+  z += 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const int doe = z - era * 146097;
+  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int y = yoe + era * 400;
+  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int mp = (5 * doy + 2) / 153;
+  const int d = doy - (153 * mp + 2) / 5 + 1;
+  const int m = mp + (mp < 10 ? 3 : -9);
+  return Civil{y + (m <= 2 ? 1 : 0), m, d};
+}
+
+constexpr int kMinYear = 1900;
+constexpr int kMaxYear = 2199;
+
+bool AllDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !s.empty();
+}
+
+int ToInt(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+}  // namespace
+
+bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month == 2 && IsLeapYear(year)) return 29;
+  return kDays[month - 1];
+}
+
+Result<Date> Date::FromYmd(int year, int month, int day) {
+  if (month < 1 || month > 12) {
+    return InvalidArgument("date_malformed", "month " + std::to_string(month) + " is not 1-12");
+  }
+  if (day < 1 || day > DaysInMonth(year, month)) {
+    return InvalidArgument("date_malformed", "day " + std::to_string(day) + " does not exist in " +
+                                                 std::to_string(year) + "-" +
+                                                 std::to_string(month));
+  }
+  if (year < kMinYear || year > kMaxYear) {
+    return OutOfRange("date_out_of_range", "year " + std::to_string(year) +
+                                               " is outside 1900-2199");
+  }
+  return Date(DaysFromCivil(year, month, day));
+}
+
+Result<Date> Date::Parse(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !AllDigits(text.substr(0, 4)) ||
+      !AllDigits(text.substr(5, 2)) || !AllDigits(text.substr(8, 2))) {
+    return InvalidArgument("date_malformed",
+                           "'" + std::string(text) + "' is not a date of the form YYYY-MM-DD");
+  }
+  auto date = FromYmd(ToInt(text.substr(0, 4)), ToInt(text.substr(5, 2)), ToInt(text.substr(8, 2)));
+  if (!date.ok()) return date.status().WithContext("'" + std::string(text) + "'");
+  return date;
+}
+
+Date Date::Ymd(int year, int month, int day) {
+  auto date = FromYmd(year, month, day);
+  CSE_CHECK(date.ok(), "Date::Ymd given an invalid date");
+  return *date;
+}
+
+int Date::year() const { return CivilFromDays(days_).year; }
+int Date::month() const { return CivilFromDays(days_).month; }
+int Date::day() const { return CivilFromDays(days_).day; }
+int Date::weekday() const { return static_cast<int>(((days_ % 7) + 7 + 4) % 7); }
+
+std::string Date::ToString() const {
+  const Civil c = CivilFromDays(days_);
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", c.year, c.month, c.day);
+  return buf;
+}
+
+Date Date::MonthStart() const {
+  const Civil c = CivilFromDays(days_);
+  return Date(DaysFromCivil(c.year, c.month, 1));
+}
+
+Date Date::MonthEnd() const {
+  const Civil c = CivilFromDays(days_);
+  return Date(DaysFromCivil(c.year, c.month, DaysInMonth(c.year, c.month)));
+}
+
+Date Date::AddMonths(int n) const {
+  const Civil c = CivilFromDays(days_);
+  const int index = c.year * 12 + (c.month - 1) + n;
+  const int year = index / 12;
+  const int month = index % 12 + 1;
+  const int day = c.day < DaysInMonth(year, month) ? c.day : DaysInMonth(year, month);
+  return Date(DaysFromCivil(year, month, day));
+}
+
+Date MinDate() { return Date::Ymd(kMinYear, 1, 1); }
+Date MaxDate() { return Date::Ymd(kMaxYear, 12, 31); }
+
+}  // namespace cse

@@ -1,0 +1,26 @@
+// File: core/limits.h
+//
+// A limit on everything (STYLE §7): each a named constant with its unit last. Exceeding one
+// is an expected error with its own reason code, never a crash.
+#pragma once
+
+#include <cstdint>
+
+namespace cse::limits {
+
+// Largest single money amount accepted from input: $100,000,000.00.
+inline constexpr int64_t kAmountCentsMax = 10'000'000'000LL;
+// Rows in one payments import file.
+inline constexpr int64_t kImportRowsMax = 5'000'000;
+// Postings committed in one transaction by bulk import.
+inline constexpr int64_t kPostingsPerBatchMax = 10'000;
+// Length of a client idempotency key.
+inline constexpr int64_t kIdempotencyKeyLengthMax = 128;
+// Length of one CSV line in bytes.
+inline constexpr int64_t kCsvLineBytesMax = 4096;
+// Free-text fields (names, addresses, notes).
+inline constexpr int64_t kTextFieldLengthMax = 200;
+// Open cases for one obligor that distribution will span.
+inline constexpr int64_t kCasesPerObligorMax = 64;
+
+}  // namespace cse::limits

@@ -1,0 +1,166 @@
+#include "domain/validate.h"
+
+#include <set>
+#include <string>
+
+#include "core/limits.h"
+
+namespace cse {
+namespace {
+
+Status ValidateText(std::string_view field, std::string_view value, bool required) {
+  if (required && value.empty()) {
+    return InvalidArgument("name_missing", std::string(field) + " is required");
+  }
+  if (static_cast<int64_t>(value.size()) > limits::kTextFieldLengthMax) {
+    return InvalidArgument("text_too_long", std::string(field) + " has " +
+                                                std::to_string(value.size()) +
+                                                " characters; at most " +
+                                                std::to_string(limits::kTextFieldLengthMax));
+  }
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return InvalidArgument("text_invalid_char",
+                             std::string(field) + " contains a control character");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateSsn(std::string_view ssn) {
+  if (ssn.size() != 9) {
+    return InvalidArgument("ssn_malformed",
+                           "SSN '" + std::string(ssn) + "' must be exactly nine digits");
+  }
+  for (char c : ssn) {
+    if (c < '0' || c > '9') {
+      return InvalidArgument("ssn_malformed",
+                             "SSN '" + std::string(ssn) + "' must be exactly nine digits");
+    }
+  }
+  const std::string_view area = ssn.substr(0, 3);
+  if (area == "000" || area == "666" || ssn.substr(3, 2) == "00" || ssn.substr(5, 4) == "0000") {
+    return InvalidArgument("ssn_invalid", "SSN '" + std::string(ssn) +
+                                              "' has an area, group or serial that is never "
+                                              "issued (000/666 area, 00 group, 0000 serial)");
+  }
+  return Status::Ok();
+}
+
+Status ValidatePerson(const Person& p, Date today) {
+  RETURN_IF_ERROR(ValidateText("first_name", p.first_name, true));
+  RETURN_IF_ERROR(ValidateText("last_name", p.last_name, true));
+  RETURN_IF_ERROR(ValidateText("middle_name", p.middle_name, false));
+  RETURN_IF_ERROR(ValidateText("address.line1", p.address.line1, false));
+  RETURN_IF_ERROR(ValidateText("address.line2", p.address.line2, false));
+  RETURN_IF_ERROR(ValidateText("address.city", p.address.city, false));
+  RETURN_IF_ERROR(ValidateText("address.county", p.address.county, false));
+  if (!p.address.state.empty() && p.address.state.size() != 2) {
+    return InvalidArgument("state_malformed",
+                           "state '" + p.address.state + "' must be a two-letter USPS code");
+  }
+  if (!p.ssn.empty()) RETURN_IF_ERROR(ValidateSsn(p.ssn));
+  if (p.date_of_birth && *p.date_of_birth > today) {
+    return InvalidArgument("dob_in_future", "date of birth " + p.date_of_birth->ToString() +
+                                                " is after today " + today.ToString());
+  }
+  return Status::Ok();
+}
+
+Status ValidateCaseParties(const Case& c) {
+  if (c.obligor == c.obligee) {
+    return InvalidArgument("case_same_party", "the obligor and the obligee must be different "
+                                              "persons");
+  }
+  std::set<int64_t> seen;
+  for (PersonId child : c.children) {
+    if (child == c.obligor || child == c.obligee) {
+      return InvalidArgument("case_child_is_parent",
+                             PersonDisplayId(child) + " cannot be a child and a party");
+    }
+    if (!seen.insert(child.value).second) {
+      return InvalidArgument("case_duplicate_child",
+                             PersonDisplayId(child) + " is listed twice as a child");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateOrder(const Order& o) {
+  if (o.type != ObligationType::kArrearsPayback && !o.judgment.is_zero()) {
+    return InvalidArgument("order_judgment_invalid",
+                           "a judgment amount is only allowed on an arrears_payback order");
+  }
+  if (o.judgment.is_negative()) {
+    return InvalidArgument("order_judgment_invalid", "judgment " + o.judgment.ToString() +
+                                                         " must not be negative");
+  }
+  if (!o.amount.is_positive()) {
+    return InvalidArgument("order_amount_invalid", "order amount " + o.amount.ToString() +
+                                                       " must be greater than zero");
+  }
+  if (o.end_date && *o.end_date < o.effective_date) {
+    return InvalidArgument("order_end_before_start",
+                           "order ends " + o.end_date->ToString() + " before it starts " +
+                               o.effective_date.ToString());
+  }
+  if (!o.child_terms.empty()) {
+    Money sum;
+    for (const ChildTerm& t : o.child_terms) {
+      if (!t.amount.is_positive()) {
+        return InvalidArgument("order_child_term_invalid",
+                               "child term for " + PersonDisplayId(t.child) +
+                                   " must be greater than zero");
+      }
+      if (t.end_date && *t.end_date < o.effective_date) {
+        return InvalidArgument("order_child_term_invalid",
+                               "child term for " + PersonDisplayId(t.child) + " ends " +
+                                   t.end_date->ToString() + " before the order starts");
+      }
+      sum += t.amount;
+    }
+    if (sum != o.amount) {
+      return InvalidArgument("order_child_terms_mismatch",
+                             "child terms add up to " + sum.ToString() + " but the order amount is " +
+                                 o.amount.ToString());
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateAssistance(const AssistanceEpisode& e) {
+  if (!e.monthly_grant.is_positive()) {
+    return InvalidArgument("assistance_grant_invalid", "monthly grant " +
+                                                           e.monthly_grant.ToString() +
+                                                           " must be greater than zero");
+  }
+  if (e.end_date && *e.end_date < e.start_date) {
+    return InvalidArgument("assistance_end_before_start",
+                           "assistance ends " + e.end_date->ToString() + " before it starts " +
+                               e.start_date.ToString());
+  }
+  return Status::Ok();
+}
+
+Status ValidateIdempotencyKey(std::string_view key) {
+  if (key.empty()) return InvalidArgument("key_missing", "an idempotency key is required");
+  if (static_cast<int64_t>(key.size()) > limits::kIdempotencyKeyLengthMax) {
+    return InvalidArgument("key_too_long", "idempotency key has " + std::to_string(key.size()) +
+                                               " characters; at most " +
+                                               std::to_string(limits::kIdempotencyKeyLengthMax));
+  }
+  for (char c : key) {
+    if (c <= ' ' || c > '~' || c == ',' || c == '"') {
+      return InvalidArgument("key_invalid_char",
+                             "idempotency key '" + std::string(key) +
+                                 "' may hold printable ASCII only, without spaces, commas or "
+                                 "quotes");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace cse

@@ -1,0 +1,111 @@
+#include "ledger/accrual.h"
+
+#include <algorithm>
+
+namespace cse {
+namespace {
+
+struct Period {
+  Date start;
+  Date end;  // inclusive
+};
+
+// The period of `frequency` (anchored at `anchor` for weekly/biweekly) that contains `day`.
+Period PeriodContaining(Frequency frequency, Date anchor, Date day) {
+  switch (frequency) {
+    case Frequency::kMonthly:
+      return {day.MonthStart(), day.MonthEnd()};
+    case Frequency::kSemimonthly: {
+      const Date first = day.MonthStart();
+      if (day.day() <= 15) return {first, first.AddDays(14)};
+      return {first.AddDays(15), day.MonthEnd()};
+    }
+    case Frequency::kWeekly:
+    case Frequency::kBiweekly: {
+      const int32_t length = frequency == Frequency::kWeekly ? 7 : 14;
+      const int32_t offset = DaysBetween(anchor, day);
+      const int32_t index = offset >= 0 ? offset / length : (offset - length + 1) / length;
+      const Date start = anchor.AddDays(index * length);
+      return {start, start.AddDays(length - 1)};
+    }
+  }
+  return {day, day};
+}
+
+// Days of [a_start, a_end] ∩ [b_start, b_end], inclusive; 0 if disjoint.
+int32_t OverlapDays(Date a_start, Date a_end, Date b_start, Date b_end) {
+  const Date s = std::max(a_start, b_start);
+  const Date e = std::min(a_end, b_end);
+  return e < s ? 0 : DaysBetween(s, e) + 1;
+}
+
+Money ProratedAmount(Money amount, Date term_start, Date term_end, const Period& p) {
+  const int32_t covered = OverlapDays(term_start, term_end, p.start, p.end);
+  const int32_t length = DaysBetween(p.start, p.end) + 1;
+  if (covered == length) return amount;
+  return MulDivRound(amount, covered, length);
+}
+
+Money PeriodAmount(const Order& order, Date order_end, const Period& p) {
+  if (order.child_terms.empty()) {
+    return ProratedAmount(order.amount, order.effective_date, order_end, p);
+  }
+  Money total;
+  for (const ChildTerm& term : order.child_terms) {
+    const Date term_end = term.end_date ? std::min(*term.end_date, order_end) : order_end;
+    total += ProratedAmount(term.amount, order.effective_date, term_end, p);
+  }
+  return total;
+}
+
+}  // namespace
+
+std::vector<Debt> AccrueOrder(const Order& order, Date from, Date through) {
+  std::vector<Debt> debts;
+  if (order.type == ObligationType::kArrearsPayback) {
+    if (order.judgment.is_positive() && order.effective_date >= from &&
+        order.effective_date <= through) {
+      debts.push_back(Debt{order.case_id, order.id, order.type, true, order.effective_date,
+                           order.effective_date, order.effective_date, order.judgment});
+    }
+    return debts;
+  }
+  const Date order_end = order.end_date.value_or(MaxDate());
+  const Date last = std::min(order_end, through);
+  Date day = std::max(order.effective_date, from);
+  // Start at the period containing `from` but only count debts whose due date >= from.
+  Period p = PeriodContaining(order.frequency, order.effective_date, day);
+  if (std::max(p.start, order.effective_date) < from) {
+    p = PeriodContaining(order.frequency, order.effective_date, p.end.AddDays(1));
+  }
+  while (true) {
+    const Date due = std::max(p.start, order.effective_date);
+    if (due > last) break;
+    const Money amount = PeriodAmount(order, order_end, p);
+    if (amount.is_positive()) {
+      debts.push_back(Debt{order.case_id, order.id, order.type, false, p.start, p.end, due, amount});
+    }
+    p = PeriodContaining(order.frequency, order.effective_date, p.end.AddDays(1));
+  }
+  return debts;
+}
+
+Money MonthlyEquivalent(const Order& order, Date on) {
+  if (on < order.effective_date || (order.end_date && on > *order.end_date)) return Money();
+  Money per_period = order.amount;
+  if (!order.child_terms.empty()) {
+    per_period = Money();
+    for (const ChildTerm& t : order.child_terms) {
+      if (!t.end_date || on <= *t.end_date) per_period += t.amount;
+    }
+  }
+  switch (order.frequency) {
+    case Frequency::kWeekly: return MulDivRound(per_period, 52, 12);
+    case Frequency::kBiweekly: return MulDivRound(per_period, 26, 12);
+    case Frequency::kSemimonthly: return per_period.Times(2);
+    case Frequency::kMonthly: return per_period;
+  }
+  return per_period;
+}
+
+}  // namespace cse

@@ -1,0 +1,394 @@
+#include "ledger/engine.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "core/limits.h"
+#include "money/allocate.h"
+
+namespace cse {
+
+std::string_view Name(Bucket b) {
+  switch (b) {
+    case Bucket::kNeverAssigned: return "never_assigned";
+    case Bucket::kUnassigned: return "unassigned";
+    case Bucket::kTemporarilyAssigned: return "temporarily_assigned";
+    case Bucket::kConditionallyAssigned: return "conditionally_assigned";
+    case Bucket::kPermanentlyAssigned: return "permanently_assigned";
+  }
+  return "unknown";
+}
+
+std::string_view Name(AppliedAs v) {
+  switch (v) {
+    case AppliedAs::kCurrent: return "current";
+    case AppliedAs::kArrears: return "arrears";
+    case AppliedAs::kHeld: return "held";
+  }
+  return "unknown";
+}
+
+std::string_view Name(Payee v) {
+  switch (v) {
+    case Payee::kFamily: return "family";
+    case Payee::kState: return "state";
+    case Payee::kFederal: return "federal";
+    case Payee::kHeld: return "held";
+  }
+  return "unknown";
+}
+
+bool CollectionActiveOn(const Collection& c, Date as_of) {
+  return c.date <= as_of && !(c.reversed_date && *c.reversed_date <= as_of);
+}
+
+namespace {
+
+using B = Bucket;
+const std::vector<Bucket> kAssistanceOrder{B::kTemporarilyAssigned, B::kPermanentlyAssigned,
+                                           B::kConditionallyAssigned, B::kUnassigned,
+                                           B::kNeverAssigned};
+const std::vector<Bucket> kFamilyFirstOrder{B::kNeverAssigned, B::kUnassigned,
+                                            B::kConditionallyAssigned, B::kPermanentlyAssigned,
+                                            B::kTemporarilyAssigned};
+const std::vector<Bucket> kOffsetAssigned{B::kPermanentlyAssigned, B::kTemporarilyAssigned,
+                                          B::kConditionallyAssigned};
+const std::vector<Bucket> kOffsetFamily{B::kNeverAssigned, B::kUnassigned};
+
+bool DebtLess(const Debt& a, const Debt& b) {
+  return std::tie(a.due_date, a.type, a.order_id.value) <
+         std::tie(b.due_date, b.type, b.order_id.value);
+}
+
+void AddLine(Distribution& out, const DistributionLine& line) {
+  if (line.amount.is_zero()) return;
+  switch (line.payee) {
+    case Payee::kFamily: out.to_family += line.amount; break;
+    case Payee::kState: out.to_state += line.amount; break;
+    case Payee::kFederal: out.to_federal += line.amount; break;
+    case Payee::kHeld: out.held += line.amount; break;
+  }
+  out.lines.push_back(line);
+}
+
+}  // namespace
+
+ObligorLedger::ObligorLedger(std::vector<CaseBook> cases, DistributionPolicy policy)
+    : policy_(policy) {
+  CSE_CHECK(static_cast<int64_t>(cases.size()) <= limits::kCasesPerObligorMax,
+            "too many cases for one obligor");
+  std::sort(cases.begin(), cases.end(),
+            [](const CaseBook& a, const CaseBook& b) { return a.info.id < b.info.id; });
+  cases_.reserve(cases.size());
+  for (CaseBook& book : cases) {
+    CSE_CHECK(book.info.obligor == cases.front().info.obligor, "cases of different obligors");
+    cases_.push_back(CaseState{std::move(book), {}, {}, {}, {}, {}, {}});
+  }
+}
+
+void ObligorLedger::AccrueThrough(Date through) {
+  if (accrued_any_ && through <= accrued_through_) return;
+  const Date from = accrued_any_ ? accrued_through_.AddDays(1) : MinDate();
+  for (CaseState& cs : cases_) {
+    const size_t old_size = cs.debts.size();
+    for (const Order& order : cs.book.orders) {
+      for (Debt& d : AccrueOrder(order, from, through)) cs.debts.push_back({d, Money()});
+    }
+    auto less = [](const DebtState& a, const DebtState& b) { return DebtLess(a.debt, b.debt); };
+    std::sort(cs.debts.begin() + static_cast<std::ptrdiff_t>(old_size), cs.debts.end(), less);
+    std::inplace_merge(cs.debts.begin(), cs.debts.begin() + static_cast<std::ptrdiff_t>(old_size),
+                       cs.debts.end(), less);
+  }
+  accrued_through_ = through;
+  accrued_any_ = true;
+}
+
+bool ObligorLedger::OnAssistance(const CaseState& cs, Date d) const {
+  for (const AssistanceEpisode& e : cs.book.episodes) {
+    if (e.start_date <= d && (!e.end_date || d <= *e.end_date)) return true;
+  }
+  return false;
+}
+
+Money ObligorLedger::UraGranted(const CaseState& cs, Date d) const {
+  Money total;
+  for (const AssistanceEpisode& e : cs.book.episodes) {
+    const Date last = e.end_date ? std::min(*e.end_date, d) : d;
+    for (Date m = e.start_date.MonthStart(); m <= last; m = m.AddMonths(1)) {
+      if (std::max(m, e.start_date) <= last) total += e.monthly_grant;
+    }
+  }
+  return total;
+}
+
+bool ObligorLedger::IsArrears(const Debt& debt, Date d) const {
+  if (debt.judgment) return debt.due_date <= d.MonthEnd();
+  return debt.due_date < d.MonthStart();
+}
+
+Bucket ObligorLedger::Classify(const CaseState& cs, const Debt& debt, Date d) const {
+  bool any_started = false;
+  bool pre_assistance = false;
+  for (const AssistanceEpisode& e : cs.book.episodes) {
+    if (e.start_date > d) continue;
+    any_started = true;
+    if (debt.due_date >= e.start_date && (!e.end_date || debt.due_date <= *e.end_date)) {
+      return Bucket::kPermanentlyAssigned;
+    }
+    if (e.start_date > debt.due_date) pre_assistance = true;
+  }
+  if (!any_started || !pre_assistance) return Bucket::kNeverAssigned;
+  if (policy_.assignment_model == AssignmentModel::kDra) return Bucket::kUnassigned;
+  return OnAssistance(cs, d) ? Bucket::kTemporarilyAssigned : Bucket::kConditionallyAssigned;
+}
+
+// Unpaid arrears of bucket `b` this case can absorb now. Permanently assigned arrears above
+// URA count as unassigned (they belong to the family).
+Money ObligorLedger::ArrearsCapacity(const CaseState& cs, Bucket b, Date d, bool) const {
+  Money in_bucket;
+  Money permanent;
+  for (const DebtState& ds : cs.debts) {
+    if (!IsArrears(ds.debt, d) || ds.paid == ds.debt.amount) continue;
+    const Money unpaid = ds.debt.amount - ds.paid;
+    const Bucket cb = Classify(cs, ds.debt, d);
+    if (cb == Bucket::kPermanentlyAssigned) permanent += unpaid;
+    if (cb == b) in_bucket += unpaid;
+  }
+  const Money ura = Max(UraGranted(cs, d) - cs.ura_retained, Money());
+  const Money over_ura = Max(permanent - ura, Money());
+  if (b == Bucket::kPermanentlyAssigned) return permanent - over_ura;
+  if (b == Bucket::kUnassigned) return in_bucket + over_ura;
+  return in_bucket;
+}
+
+void ObligorLedger::Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bool assigned,
+                        Money amount, Date d, Distribution& out) {
+  if (amount.is_zero()) return;
+  ds.paid += amount;
+  cs.collected += amount;
+  DistributionLine line{cs.book.info.id, as, ds.debt.type, ds.debt.due_date, b, Payee::kFamily,
+                        amount};
+  if (assigned) {
+    const Money ura = Max(UraGranted(cs, d) - cs.ura_retained, Money());
+    const Money retained = Min(amount, ura);
+    if (retained.is_positive()) {
+      cs.ura_retained += retained;
+      const Split split = SplitByBasisPoints(retained, policy_.federal_share_bps);
+      DistributionLine fed = line;
+      fed.payee = Payee::kFederal;
+      fed.amount = split.first;
+      AddLine(out, fed);
+      cs.to_federal += split.first;
+      DistributionLine state = line;
+      state.payee = Payee::kState;
+      state.amount = split.rest;
+      AddLine(out, state);
+      cs.to_state += split.rest;
+    }
+    line.amount = amount - retained;
+  }
+  cs.to_family += line.amount;
+  AddLine(out, line);
+}
+
+Money ObligorLedger::ApplyCurrent(CaseState& cs, Money amount, Date d, Distribution& out) {
+  const bool assigned = OnAssistance(cs, d);
+  const Bucket b = assigned ? Bucket::kPermanentlyAssigned : Bucket::kNeverAssigned;
+  for (ObligationType type : {ObligationType::kCurrentSupport, ObligationType::kCashMedical}) {
+    for (DebtState& ds : cs.debts) {
+      if (amount.is_zero()) return amount;
+      if (ds.debt.judgment || ds.debt.type != type || ds.debt.due_date < d.MonthStart() ||
+          ds.debt.due_date > d.MonthEnd()) {
+        continue;
+      }
+      const Money part = Min(amount, ds.debt.amount - ds.paid);
+      Pay(cs, ds, AppliedAs::kCurrent, b, assigned, part, d, out);
+      amount -= part;
+    }
+  }
+  return amount;
+}
+
+Money ObligorLedger::ApplyBucket(CaseState& cs, Bucket b, Money amount, Date d, bool offset,
+                                 Distribution& out) {
+  Money cap = Min(amount, ArrearsCapacity(cs, b, d, offset));
+  const Money applied_total = cap;
+  // Unassigned capacity beyond the unassigned debts is permanently assigned arrears above URA.
+  for (Bucket source : {b, Bucket::kPermanentlyAssigned}) {
+    if (source == Bucket::kPermanentlyAssigned && b != Bucket::kUnassigned &&
+        b != Bucket::kPermanentlyAssigned) {
+      break;
+    }
+    for (DebtState& ds : cs.debts) {
+      if (cap.is_zero()) break;
+      if (!IsArrears(ds.debt, d) || ds.paid == ds.debt.amount) continue;
+      if (Classify(cs, ds.debt, d) != source) continue;
+      const bool assigned = b == Bucket::kPermanentlyAssigned ||
+                            b == Bucket::kTemporarilyAssigned ||
+                            (b == Bucket::kConditionallyAssigned && offset);
+      const Money part = Min(cap, ds.debt.amount - ds.paid);
+      Pay(cs, ds, AppliedAs::kArrears, b, assigned, part, d, out);
+      cap -= part;
+    }
+    if (b == Bucket::kPermanentlyAssigned) break;
+  }
+  CSE_CHECK(cap.is_zero(), "bucket capacity not absorbed");
+  return amount - applied_total;
+}
+
+Money ObligorLedger::DistributeArrears(Money amount, Date d, bool offset, Distribution& out) {
+  if (!offset) {
+    return ProrateOverCases(
+        amount,
+        [](bool on_assistance) -> const std::vector<Bucket>& {
+          return on_assistance ? kAssistanceOrder : kFamilyFirstOrder;
+        },
+        d, offset, out);
+  }
+  const bool family_first = policy_.tax_offset_order == TaxOffsetOrder::kFamilyFirst;
+  auto assigned = [](bool) -> const std::vector<Bucket>& { return kOffsetAssigned; };
+  auto family = [](bool) -> const std::vector<Bucket>& { return kOffsetFamily; };
+  amount = ProrateOverCases(amount, family_first ? +family : +assigned, d, offset, out);
+  return ProrateOverCases(amount, family_first ? +assigned : +family, d, offset, out);
+}
+
+Money ObligorLedger::ProrateOverCases(Money amount,
+                                      const std::vector<Bucket>& (*order)(bool), Date d,
+                                      bool offset, Distribution& out) {
+  if (amount.is_zero()) return amount;
+  std::vector<Money> caps(cases_.size());
+  Money total;
+  for (size_t i = 0; i < cases_.size(); ++i) {
+    for (Bucket b : order(OnAssistance(cases_[i], d))) caps[i] += ArrearsCapacity(cases_[i], b, d, offset);
+    total += caps[i];
+  }
+  if (total.is_zero()) return amount;
+  const std::vector<Money> shares = amount >= total ? caps : Prorate(amount, caps);
+  Money left = amount;
+  for (size_t i = 0; i < cases_.size(); ++i) {
+    Money share = shares[i];
+    for (Bucket b : order(OnAssistance(cases_[i], d))) {
+      share = ApplyBucket(cases_[i], b, share, d, offset, out);
+    }
+    CSE_CHECK(share.is_zero(), "case share of arrears not absorbed");
+    left -= shares[i];
+  }
+  return left;
+}
+
+Distribution ObligorLedger::Apply(const Collection& c) {
+  CSE_CHECK(!last_applied_ || *last_applied_ <= c.date, "collections applied out of date order");
+  CSE_CHECK(c.amount.is_positive(), "collection amount must be positive");
+  AccrueThrough(c.date.MonthEnd());
+  Distribution out;
+  out.collection_id = c.id;
+  Money left = c.amount;
+  const bool offset = c.source == PaymentSource::kTaxOffset;
+  if (!offset) {
+    std::vector<Money> caps(cases_.size());
+    Money total;
+    for (size_t i = 0; i < cases_.size(); ++i) {
+      for (const DebtState& ds : cases_[i].debts) {
+        if (!ds.debt.judgment && ds.debt.due_date >= c.date.MonthStart() &&
+            ds.debt.due_date <= c.date.MonthEnd()) {
+          caps[i] += ds.debt.amount - ds.paid;
+        }
+      }
+      total += caps[i];
+    }
+    if (total.is_positive()) {
+      const std::vector<Money> shares = left >= total ? caps : Prorate(left, caps);
+      for (size_t i = 0; i < cases_.size(); ++i) {
+        CSE_CHECK(ApplyCurrent(cases_[i], shares[i], c.date, out).is_zero(),
+                  "current support share not absorbed");
+        left -= shares[i];
+      }
+    }
+  }
+  left = DistributeArrears(left, c.date, offset, out);
+  if (left.is_positive()) {
+    AddLine(out, DistributionLine{c.case_id, AppliedAs::kHeld, ObligationType::kCurrentSupport,
+                                  c.date, Bucket::kNeverAssigned, Payee::kHeld, left});
+    held_total_ += left;
+  }
+  CSE_CHECK(out.to_family + out.to_state + out.to_federal + out.held == c.amount,
+            "distribution does not add up to the collection");
+  collections_total_ += c.amount;
+  last_applied_ = c.date;
+  return out;
+}
+
+ObligorBalance ObligorLedger::Snapshot(Date as_of) {
+  CSE_CHECK(!last_applied_ || *last_applied_ <= as_of, "snapshot before an applied collection");
+  AccrueThrough(as_of.MonthEnd());
+  ObligorBalance ob;
+  ob.obligor = cases_.empty() ? PersonId{} : cases_.front().book.info.obligor;
+  ob.as_of = as_of;
+  ob.collections_total = collections_total_;
+  ob.held_total = held_total_;
+  for (const CaseState& cs : cases_) {
+    CaseBalance cb;
+    cb.case_id = cs.book.info.id;
+    cb.as_of = as_of;
+    Money permanent;
+    for (const DebtState& ds : cs.debts) {
+      const Debt& debt = ds.debt;
+      const Money unpaid = debt.amount - ds.paid;
+      if (debt.due_date > as_of) {
+        cb.prepaid += ds.paid;
+        if (ds.paid.is_positive()) cb.debts.push_back({debt, ds.paid, Bucket::kNeverAssigned, false});
+        continue;
+      }
+      cb.accrued += debt.amount;
+      cb.paid += ds.paid;
+      const bool arrears = IsArrears(debt, as_of);
+      DebtView view{debt, ds.paid, Bucket::kNeverAssigned, arrears};
+      if (!arrears) {
+        cb.current_due += debt.amount;
+        cb.current_unpaid += unpaid;
+      } else if (unpaid.is_positive()) {
+        view.bucket = Classify(cs, debt, as_of);
+        cb.arrears_total += unpaid;
+        cb.arrears_by_bucket[static_cast<int>(view.bucket)] += unpaid;
+        if (view.bucket == Bucket::kPermanentlyAssigned) permanent += unpaid;
+        if (!cb.arrears_oldest_due) cb.arrears_oldest_due = debt.due_date;
+        if (DaysBetween(debt.due_date, as_of) > policy_.arrears_age_flag_days) {
+          cb.arrears_over_age_flag += unpaid;
+        }
+      }
+      cb.debts.push_back(view);
+    }
+    cb.ura_granted = UraGranted(cs, as_of);
+    cb.ura_retained = cs.ura_retained;
+    cb.ura_balance = Max(cb.ura_granted - cb.ura_retained, Money());
+    const Money over_ura = Max(permanent - cb.ura_balance, Money());
+    cb.arrears_by_bucket[static_cast<int>(Bucket::kPermanentlyAssigned)] -= over_ura;
+    cb.arrears_by_bucket[static_cast<int>(Bucket::kUnassigned)] += over_ura;
+    for (const Order& o : cs.book.orders) cb.monthly_support += MonthlyEquivalent(o, as_of);
+    cb.delinquent = cb.arrears_total.is_positive() && cb.arrears_total >= cb.monthly_support;
+    cb.collected = cs.collected;
+    cb.to_family = cs.to_family;
+    cb.to_state = cs.to_state;
+    cb.to_federal = cs.to_federal;
+    ob.arrears_total += cb.arrears_total;
+    for (int b = 0; b < kBucketCount; ++b) ob.arrears_by_bucket[b] += cb.arrears_by_bucket[b];
+    ob.delinquent = ob.delinquent || cb.delinquent;
+    ob.cases.push_back(std::move(cb));
+  }
+  return ob;
+}
+
+LedgerRun RunLedger(const std::vector<CaseBook>& cases, std::vector<Collection> collections,
+                    const DistributionPolicy& policy, Date as_of) {
+  std::erase_if(collections, [&](const Collection& c) { return !CollectionActiveOn(c, as_of); });
+  std::sort(collections.begin(), collections.end(), [](const Collection& a, const Collection& b) {
+    return std::tie(a.date, a.id.value) < std::tie(b.date, b.id.value);
+  });
+  ObligorLedger ledger(cases, policy);
+  LedgerRun run;
+  for (const Collection& c : collections) run.distributions[c.id.value] = ledger.Apply(c);
+  run.balance = ledger.Snapshot(as_of);
+  return run;
+}
+
+}  // namespace cse

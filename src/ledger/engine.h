@@ -1,0 +1,195 @@
+// File: ledger/engine.h
+//
+// The ledger engine: for one obligor, accrues every order of every case, distributes each
+// collection under 42 USC 657 (FACTS §4) and reports balances and arrears by bucket as of any
+// date. It is pure: the same book and collections give the same result to the cent, which
+// is what makes reversals, backdated postings and audit replay exact.
+//
+// Distribution of one collection dated D (docs/ARCHITECTURE.md "Distribution"):
+//  1. Current support (debts due in D's month; not for tax offsets): prorated across the
+//     obligor's cases by each case's current support due (largest remainder, ties to the
+//     oldest case); within a case child support before cash medical. Assigned while the case
+//     receives assistance on D (retained up to URA), otherwise paid to the family.
+//  2. Arrears (debts due before D's month, and judgments): prorated across cases by each
+//     case's arrears; within a case by bucket, oldest debt first:
+//       receiving assistance on D:  temporarily, permanently, conditionally assigned, then
+//                                   unassigned, never assigned (Ariz. R6-7-704 order);
+//       not receiving assistance:   never assigned, unassigned, conditionally assigned,
+//                                   permanently assigned (657(a)(2)(B): family first).
+//     Federal tax offsets pay arrears only: assigned arrears (permanently, temporarily and —
+//     while URA remains — conditionally assigned) across all cases first, then the family's;
+//     the other way round under the family-first election.
+//  3. Whatever is left is held (overpayment / future support) with the collection.
+// Money applied to an assigned debt is retained by the government up to the case's URA and
+// split into the federal share (FMAP) and the state share; any excess goes to the family.
+// Permanently assigned arrears above URA are reported, and paid, as unassigned.
+//
+// Thread-safety: an ObligorLedger is not thread-safe; distinct objects are independent.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "domain/types.h"
+#include "ledger/accrual.h"
+#include "ledger/policy.h"
+
+namespace cse {
+
+enum class Bucket {
+  kNeverAssigned,
+  kUnassigned,
+  kTemporarilyAssigned,
+  kConditionallyAssigned,
+  kPermanentlyAssigned,
+};
+inline constexpr int kBucketCount = 5;
+std::string_view Name(Bucket b);
+
+enum class AppliedAs { kCurrent, kArrears, kHeld };
+enum class Payee { kFamily, kState, kFederal, kHeld };
+std::string_view Name(AppliedAs v);
+std::string_view Name(Payee v);
+
+// One slice of a collection: which debt it paid and who receives it.
+struct DistributionLine {
+  CaseId case_id;
+  AppliedAs applied_as = AppliedAs::kCurrent;
+  ObligationType type = ObligationType::kCurrentSupport;
+  Date due_date;  // of the debt paid; the collection date for held money
+  Bucket bucket = Bucket::kNeverAssigned;  // for current support: assigned or never assigned
+  Payee payee = Payee::kFamily;
+  Money amount;
+  friend bool operator==(const DistributionLine&, const DistributionLine&) = default;
+};
+
+struct Distribution {
+  CollectionId collection_id;
+  std::vector<DistributionLine> lines;
+  Money to_family;
+  Money to_state;
+  Money to_federal;
+  Money held;
+  friend bool operator==(const Distribution&, const Distribution&) = default;
+};
+
+// Everything the engine needs about one case.
+struct CaseBook {
+  Case info;
+  std::vector<Order> orders;
+  std::vector<AssistanceEpisode> episodes;
+};
+
+// One debt as of a snapshot date.
+struct DebtView {
+  Debt debt;
+  Money paid;          // by collections applied so far
+  Bucket bucket;       // classification as of the snapshot date (arrears only)
+  bool arrears = false;
+};
+
+struct CaseBalance {
+  CaseId case_id;
+  Date as_of;
+  Money accrued;                 // debts due on or before as_of
+  Money paid;                    // applied to those debts
+  Money current_due;             // debts due in as_of's month up to as_of
+  Money current_unpaid;
+  Money prepaid;                 // applied to debts due after as_of
+  Money arrears_total;           // unpaid debts due before as_of's month, and judgments
+  Money arrears_by_bucket[kBucketCount];
+  Money arrears_over_age_flag;   // unpaid on debts due more than arrears_age_flag_days ago
+  std::optional<Date> arrears_oldest_due;
+  Money monthly_support;         // monthly equivalent of orders in effect on as_of
+  bool delinquent = false;       // arrears >= one month's support (45 CFR 303.6)
+  Money ura_granted;
+  Money ura_retained;
+  Money ura_balance;
+  Money collected;               // collections (net of reversals) credited to this case's debts
+  Money to_family;
+  Money to_state;
+  Money to_federal;
+  std::vector<DebtView> debts;   // due on or before as_of's month end, oldest first
+};
+
+struct ObligorBalance {
+  PersonId obligor;
+  Date as_of;
+  std::vector<CaseBalance> cases;
+  Money collections_total;  // every applied collection
+  Money held_total;
+  Money arrears_total;
+  Money arrears_by_bucket[kBucketCount];
+  bool delinquent = false;
+};
+
+class ObligorLedger {
+ public:
+  // REQUIRES: every case has the same obligor; at most limits::kCasesPerObligorMax cases.
+  ObligorLedger(std::vector<CaseBook> cases, DistributionPolicy policy);
+
+  // Distributes `c`. REQUIRES: collections are applied in (date, id) order and `c` is not
+  // reversed as of its own date.
+  Distribution Apply(const Collection& c);
+
+  // Balances as of `as_of`. REQUIRES: every applied collection is dated on or before as_of.
+  ObligorBalance Snapshot(Date as_of);
+
+  const DistributionPolicy& policy() const { return policy_; }
+  std::optional<Date> last_applied_date() const { return last_applied_; }
+
+ private:
+  struct DebtState {
+    Debt debt;
+    Money paid;
+  };
+  struct CaseState {
+    CaseBook book;
+    std::vector<DebtState> debts;  // sorted by (due_date, type, order)
+    Money ura_retained;
+    Money collected;
+    Money to_family;
+    Money to_state;
+    Money to_federal;
+  };
+  struct Step;  // one (case, bucket) application in a distribution
+
+  void AccrueThrough(Date through);
+  bool OnAssistance(const CaseState& cs, Date d) const;
+  Money UraGranted(const CaseState& cs, Date d) const;
+  Bucket Classify(const CaseState& cs, const Debt& debt, Date d) const;
+  bool IsArrears(const Debt& debt, Date d) const;
+  Money ArrearsCapacity(const CaseState& cs, Bucket b, Date d, bool offset) const;
+  Money ApplyCurrent(CaseState& cs, Money amount, Date d, Distribution& out);
+  Money ApplyBucket(CaseState& cs, Bucket b, Money amount, Date d, bool offset,
+                    Distribution& out);
+  void Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bool assigned, Money amount,
+           Date d, Distribution& out);
+  Money DistributeArrears(Money amount, Date d, bool offset, Distribution& out);
+  Money ProrateOverCases(Money amount, const std::vector<Bucket>& (*order)(bool), Date d,
+                         bool offset, Distribution& out);
+
+  std::vector<CaseState> cases_;
+  DistributionPolicy policy_;
+  Date accrued_through_;
+  bool accrued_any_ = false;
+  std::optional<Date> last_applied_;
+  Money collections_total_;
+  Money held_total_;
+};
+
+// Convenience: distributes `collections` (any order; reversed-as-of excluded) from scratch and
+// returns each active collection's distribution plus the snapshot as of `as_of`.
+struct LedgerRun {
+  std::map<int64_t, Distribution> distributions;  // by collection id
+  ObligorBalance balance;
+};
+LedgerRun RunLedger(const std::vector<CaseBook>& cases, std::vector<Collection> collections,
+                    const DistributionPolicy& policy, Date as_of);
+
+// True when the collection counts on `as_of`: received on or before it and not reversed by it.
+bool CollectionActiveOn(const Collection& c, Date as_of);
+
+}  // namespace cse

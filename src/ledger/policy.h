@@ -1,0 +1,50 @@
+// File: ledger/policy.h
+//
+// The state's distribution options (42 USC 657, DRA 2005 §7301; FACTS §4). Each is
+// configuration with the federal default; service/ loads them from the store's settings
+// (`opencse config set KEY VALUE`).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace cse {
+
+enum class AssignmentModel {
+  // DRA 2005 §7301 (federal law from 1 Oct 2009): the assignment covers only support that
+  // accrues while the family receives assistance; pre-assistance arrears are unassigned and
+  // belong to the family.
+  kDra,
+  // PRWORA: pre-assistance arrears are temporarily assigned while assistance lasts and
+  // conditionally assigned after it ends (the state keeps tax offsets applied to them while
+  // URA remains).
+  kPrwora,
+};
+
+enum class TaxOffsetOrder {
+  // Federal default (PRWORA hierarchy, DCL-08-43): tax offsets pay assigned arrears first.
+  kAssignedFirst,
+  // DRA "family first" election: tax offsets pay the family's arrears first.
+  kFamilyFirst,
+};
+
+struct DistributionPolicy {
+  // Default: kDra (the federal assignment rule since FY2010).
+  AssignmentModel assignment_model = AssignmentModel::kDra;
+  // Default: kAssignedFirst.
+  TaxOffsetOrder tax_offset_order = TaxOffsetOrder::kAssignedFirst;
+  // Federal share (FMAP) of retained collections in basis points. Default: 5000 (50%, the
+  // statutory floor; each state's FMAP is published yearly).
+  int64_t federal_share_bps = 5000;
+  // Arrears older than this many days raise the CCPA limit by 5 points. Default: 84 (12 weeks).
+  int32_t arrears_age_flag_days = 84;
+};
+
+std::string_view Name(AssignmentModel v);
+std::string_view Name(TaxOffsetOrder v);
+Result<AssignmentModel> ParseAssignmentModel(std::string_view text);
+Result<TaxOffsetOrder> ParseTaxOffsetOrder(std::string_view text);
+
+}  // namespace cse

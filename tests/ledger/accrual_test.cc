@@ -1,0 +1,132 @@
+#include "ledger/accrual.h"
+
+#include <gtest/gtest.h>
+
+namespace cse {
+namespace {
+
+Order MakeOrder(Frequency f, int64_t cents, Date start, std::optional<Date> end = std::nullopt) {
+  Order o;
+  o.id = OrderId{1};
+  o.case_id = CaseId{1};
+  o.amount = Money::FromCents(cents);
+  o.frequency = f;
+  o.effective_date = start;
+  o.end_date = end;
+  return o;
+}
+
+int64_t Sum(const std::vector<Debt>& debts) {
+  int64_t s = 0;
+  for (const Debt& d : debts) s += d.amount.cents();
+  return s;
+}
+
+TEST(AccrualTest, MonthlyFullAndPartialMonths) {
+  // $500/month from 2024-01-16: January prorated 16/31 days.
+  const Order o = MakeOrder(Frequency::kMonthly, 50000, Date::Ymd(2024, 1, 16));
+  const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 3, 31));
+  ASSERT_EQ(debts.size(), 3u);
+  EXPECT_EQ(debts[0].due_date, Date::Ymd(2024, 1, 16));
+  EXPECT_EQ(debts[0].amount.cents(), 25806);  // 50000*16/31 = 25806.45
+  EXPECT_EQ(debts[1].due_date, Date::Ymd(2024, 2, 1));
+  EXPECT_EQ(debts[1].amount.cents(), 50000);
+  EXPECT_EQ(debts[2].due_date, Date::Ymd(2024, 3, 1));
+}
+
+TEST(AccrualTest, MonthlyEndsMidMonth) {
+  const Order o = MakeOrder(Frequency::kMonthly, 30000, Date::Ymd(2024, 1, 1), Date::Ymd(2024, 2, 10));
+  const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 12, 31));
+  ASSERT_EQ(debts.size(), 2u);
+  EXPECT_EQ(debts[1].amount.cents(), 10345);  // 30000*10/29 = 10344.8 (leap February)
+}
+
+TEST(AccrualTest, WeeklyAnchoredAtEffectiveDate) {
+  const Order o = MakeOrder(Frequency::kWeekly, 10000, Date::Ymd(2024, 1, 3), Date::Ymd(2024, 1, 30));
+  const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 12, 31));
+  ASSERT_EQ(debts.size(), 4u);
+  EXPECT_EQ(debts[0].due_date, Date::Ymd(2024, 1, 3));
+  EXPECT_EQ(debts[3].due_date, Date::Ymd(2024, 1, 24));
+  EXPECT_EQ(Sum(debts), 40000);  // 1/3..1/30 is exactly four weeks
+}
+
+TEST(AccrualTest, BiweeklyProratesLastPartialPeriod) {
+  const Order o = MakeOrder(Frequency::kBiweekly, 14000, Date::Ymd(2024, 1, 1), Date::Ymd(2024, 1, 31));
+  const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 12, 31));
+  ASSERT_EQ(debts.size(), 3u);
+  EXPECT_EQ(debts[2].due_date, Date::Ymd(2024, 1, 29));
+  EXPECT_EQ(debts[2].amount.cents(), 3000);  // 3 of 14 days
+}
+
+TEST(AccrualTest, SemimonthlyHalves) {
+  const Order o = MakeOrder(Frequency::kSemimonthly, 25000, Date::Ymd(2024, 2, 1));
+  const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 2, 29));
+  ASSERT_EQ(debts.size(), 2u);
+  EXPECT_EQ(debts[0].due_date, Date::Ymd(2024, 2, 1));
+  EXPECT_EQ(debts[1].due_date, Date::Ymd(2024, 2, 16));
+  EXPECT_EQ(Sum(debts), 50000);
+  const Order late = MakeOrder(Frequency::kSemimonthly, 15000, Date::Ymd(2024, 4, 11));
+  const auto d2 = AccrueOrder(late, MinDate(), Date::Ymd(2024, 4, 30));
+  ASSERT_EQ(d2.size(), 2u);
+  EXPECT_EQ(d2[0].amount.cents(), 5000);  // 5 of 15 days
+}
+
+TEST(AccrualTest, FromThroughWindowsConcatenateExactly) {
+  for (Frequency f : {Frequency::kWeekly, Frequency::kBiweekly, Frequency::kSemimonthly,
+                      Frequency::kMonthly}) {
+    const Order o = MakeOrder(f, 12345, Date::Ymd(2023, 5, 17), Date::Ymd(2025, 2, 3));
+    const auto all = AccrueOrder(o, MinDate(), Date::Ymd(2026, 1, 1));
+    std::vector<Debt> pieces;
+    Date from = MinDate();
+    for (Date through = Date::Ymd(2023, 5, 1); through < Date::Ymd(2026, 1, 1);
+         through = through.AddDays(11)) {
+      for (const Debt& d : AccrueOrder(o, from, through)) pieces.push_back(d);
+      from = through.AddDays(1);
+    }
+    for (const Debt& d : AccrueOrder(o, from, Date::Ymd(2026, 1, 1))) pieces.push_back(d);
+    ASSERT_EQ(pieces.size(), all.size()) << Name(f);
+    EXPECT_EQ(Sum(pieces), Sum(all)) << Name(f);
+  }
+}
+
+TEST(AccrualTest, ModificationMidPeriodProratesBothSides) {
+  Order before = MakeOrder(Frequency::kMonthly, 40000, Date::Ymd(2024, 1, 1), Date::Ymd(2024, 4, 15));
+  Order after = MakeOrder(Frequency::kMonthly, 60000, Date::Ymd(2024, 4, 16));
+  after.id = OrderId{2};
+  const auto a = AccrueOrder(before, MinDate(), Date::Ymd(2024, 4, 30));
+  const auto b = AccrueOrder(after, MinDate(), Date::Ymd(2024, 4, 30));
+  EXPECT_EQ(a.back().amount.cents(), 20000);  // 15/30
+  EXPECT_EQ(b.back().amount.cents(), 30000);  // 15/30
+}
+
+TEST(AccrualTest, ChildTermEndsAtEmancipation) {
+  Order o = MakeOrder(Frequency::kMonthly, 60000, Date::Ymd(2024, 1, 1));
+  o.child_terms = {{PersonId{5}, Money::FromCents(30000), Date::Ymd(2024, 3, 15)},
+                   {PersonId{6}, Money::FromCents(30000), std::nullopt}};
+  const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 4, 30));
+  ASSERT_EQ(debts.size(), 4u);
+  EXPECT_EQ(debts[2].amount.cents(), 30000 + 14516);  // 30000*15/31
+  EXPECT_EQ(debts[3].amount.cents(), 30000);
+  EXPECT_EQ(MonthlyEquivalent(o, Date::Ymd(2024, 4, 1)).cents(), 30000);
+}
+
+TEST(AccrualTest, ArrearsPaybackCreatesOnlyItsJudgment) {
+  Order o = MakeOrder(Frequency::kMonthly, 5000, Date::Ymd(2024, 1, 10));
+  o.type = ObligationType::kArrearsPayback;
+  o.judgment = Money::FromCents(250000);
+  const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2025, 1, 1));
+  ASSERT_EQ(debts.size(), 1u);
+  EXPECT_TRUE(debts[0].judgment);
+  EXPECT_EQ(debts[0].amount.cents(), 250000);
+}
+
+TEST(AccrualTest, MonthlyEquivalents) {
+  const Date on = Date::Ymd(2024, 6, 1);
+  EXPECT_EQ(MonthlyEquivalent(MakeOrder(Frequency::kWeekly, 10000, Date::Ymd(2024, 1, 1)), on).cents(), 43333);
+  EXPECT_EQ(MonthlyEquivalent(MakeOrder(Frequency::kBiweekly, 10000, Date::Ymd(2024, 1, 1)), on).cents(), 21667);
+  EXPECT_EQ(MonthlyEquivalent(MakeOrder(Frequency::kSemimonthly, 10000, Date::Ymd(2024, 1, 1)), on).cents(), 20000);
+  EXPECT_EQ(MonthlyEquivalent(MakeOrder(Frequency::kMonthly, 10000, Date::Ymd(2024, 7, 1)), on).cents(), 0);
+}
+
+}  // namespace
+}  // namespace cse

@@ -1,0 +1,180 @@
+#include "ledger/engine.h"
+
+#include <gtest/gtest.h>
+
+namespace cse {
+namespace {
+
+Money C(int64_t cents) { return Money::FromCents(cents); }
+
+CaseBook MakeCase(int64_t id, int64_t monthly_cents, Date start, int64_t obligor = 1) {
+  CaseBook b;
+  b.info.id = CaseId{id};
+  b.info.obligor = PersonId{obligor};
+  b.info.obligee = PersonId{100 + id};
+  Order o;
+  o.id = OrderId{id};
+  o.case_id = b.info.id;
+  o.amount = C(monthly_cents);
+  o.frequency = Frequency::kMonthly;
+  o.effective_date = start;
+  b.orders.push_back(o);
+  return b;
+}
+
+Collection Pay(int64_t id, int64_t case_id, int64_t cents, Date date,
+               PaymentSource source = PaymentSource::kDirect) {
+  Collection c;
+  c.id = CollectionId{id};
+  c.idempotency_key = "k" + std::to_string(id);
+  c.case_id = CaseId{case_id};
+  c.obligor = PersonId{1};
+  c.amount = C(cents);
+  c.date = date;
+  c.source = source;
+  return c;
+}
+
+Money Bucketed(const ObligorBalance& b, Bucket k) { return b.arrears_by_bucket[static_cast<int>(k)]; }
+
+TEST(EngineTest, NeverAssistanceCurrentFirstThenArrearsAllToFamily) {
+  // FACTS §4.1 657(a)(4): never-assistance collections all go to the family.
+  ObligorLedger ledger({MakeCase(1, 50000, Date::Ymd(2024, 1, 1))}, DistributionPolicy{});
+  const Distribution d = ledger.Apply(Pay(1, 1, 70000, Date::Ymd(2024, 3, 10)));
+  EXPECT_EQ(d.to_family, C(70000));
+  ASSERT_EQ(d.lines.size(), 2u);
+  EXPECT_EQ(d.lines[0].applied_as, AppliedAs::kCurrent);
+  EXPECT_EQ(d.lines[0].amount, C(50000));
+  EXPECT_EQ(d.lines[1].applied_as, AppliedAs::kArrears);
+  EXPECT_EQ(d.lines[1].due_date, Date::Ymd(2024, 1, 1));  // oldest first
+  const ObligorBalance b = ledger.Snapshot(Date::Ymd(2024, 3, 31));
+  EXPECT_EQ(b.arrears_total, C(80000));
+  EXPECT_EQ(Bucketed(b, Bucket::kNeverAssigned), C(80000));
+  EXPECT_TRUE(b.delinquent);
+  EXPECT_EQ(b.cases[0].arrears_oldest_due, Date::Ymd(2024, 1, 1));
+}
+
+TEST(EngineTest, FormerAssistancePaysFamilyArrearsBeforeAssignedAndCapsAtUra) {
+  // FACTS §4.1 657(a)(2), §4.2: arrears that accrued during assistance are permanently
+  // assigned up to URA; the excess is unassigned and the family's.
+  CaseBook book = MakeCase(1, 50000, Date::Ymd(2023, 1, 1));
+  book.episodes.push_back({CaseId{1}, Date::Ymd(2023, 1, 1), Date::Ymd(2023, 12, 31), C(30000)});
+  ObligorLedger ledger({book}, DistributionPolicy{});
+  ObligorBalance before = ledger.Snapshot(Date::Ymd(2024, 3, 1));
+  EXPECT_EQ(before.cases[0].ura_balance, C(360000));
+  EXPECT_EQ(Bucketed(before, Bucket::kPermanentlyAssigned), C(360000));
+  EXPECT_EQ(Bucketed(before, Bucket::kUnassigned), C(240000));
+  EXPECT_EQ(Bucketed(before, Bucket::kNeverAssigned), C(100000));
+
+  const Distribution d = ledger.Apply(Pay(1, 1, 400000, Date::Ymd(2024, 3, 10)));
+  // 500 current + 1000 post-assistance + 2400 over-URA to the family; 100 assigned retained.
+  EXPECT_EQ(d.to_family, C(390000));
+  EXPECT_EQ(d.to_federal + d.to_state, C(10000));
+  EXPECT_EQ(d.to_federal, C(5000));
+  const ObligorBalance after = ledger.Snapshot(Date::Ymd(2024, 3, 31));
+  EXPECT_EQ(after.cases[0].ura_balance, C(350000));
+  EXPECT_EQ(Bucketed(after, Bucket::kPermanentlyAssigned), C(350000));
+}
+
+TEST(EngineTest, TaxOffsetPaysAssignedArrearsFirstAndNeverCurrent) {
+  // FACTS §4.3: offsets go to arrears only, assigned first unless family-first is elected.
+  CaseBook book = MakeCase(1, 50000, Date::Ymd(2023, 1, 1));
+  book.episodes.push_back({CaseId{1}, Date::Ymd(2023, 1, 1), Date::Ymd(2023, 12, 31), C(30000)});
+  {
+    ObligorLedger ledger({book}, DistributionPolicy{});
+    const Distribution d =
+        ledger.Apply(Pay(1, 1, 400000, Date::Ymd(2024, 3, 10), PaymentSource::kTaxOffset));
+    EXPECT_EQ(d.to_federal + d.to_state, C(360000));
+    EXPECT_EQ(d.to_family, C(40000));
+    for (const auto& l : d.lines) EXPECT_EQ(l.applied_as, AppliedAs::kArrears);
+  }
+  {
+    DistributionPolicy family_first;
+    family_first.tax_offset_order = TaxOffsetOrder::kFamilyFirst;
+    ObligorLedger ledger({book}, family_first);
+    const Distribution d =
+        ledger.Apply(Pay(1, 1, 400000, Date::Ymd(2024, 3, 10), PaymentSource::kTaxOffset));
+    EXPECT_EQ(d.to_family, C(340000));  // 1000 never-assigned + 2400 unassigned
+    EXPECT_EQ(d.to_federal + d.to_state, C(60000));
+  }
+}
+
+TEST(EngineTest, CurrentAssistanceRetainsUpToUra) {
+  // FACTS §4.1 657(a)(1): the government keeps collections up to URA, the family the rest.
+  CaseBook book = MakeCase(1, 50000, Date::Ymd(2024, 1, 1));
+  book.episodes.push_back({CaseId{1}, Date::Ymd(2024, 1, 1), std::nullopt, C(20000)});
+  ObligorLedger ledger({book}, DistributionPolicy{});
+  const Distribution d = ledger.Apply(Pay(1, 1, 100000, Date::Ymd(2024, 2, 10)));
+  // URA by 2024-02-10 is 400.00: retained 400, family 600.
+  EXPECT_EQ(d.to_state + d.to_federal, C(40000));
+  EXPECT_EQ(d.to_family, C(60000));
+}
+
+TEST(EngineTest, PrworaPreAssistanceArrearsTemporarilyThenConditionallyAssigned) {
+  CaseBook book = MakeCase(1, 50000, Date::Ymd(2023, 1, 1));
+  book.episodes.push_back({CaseId{1}, Date::Ymd(2023, 7, 1), Date::Ymd(2023, 12, 31), C(100000)});
+  DistributionPolicy prwora;
+  prwora.assignment_model = AssignmentModel::kPrwora;
+  ObligorLedger during({book}, prwora);
+  const ObligorBalance on = during.Snapshot(Date::Ymd(2023, 9, 15));
+  EXPECT_EQ(Bucketed(on, Bucket::kTemporarilyAssigned), C(300000));
+  ObligorLedger after({book}, prwora);
+  const ObligorBalance off = after.Snapshot(Date::Ymd(2024, 2, 15));
+  EXPECT_EQ(Bucketed(off, Bucket::kConditionallyAssigned), C(300000));
+  EXPECT_EQ(Bucketed(off, Bucket::kPermanentlyAssigned), C(300000));
+  EXPECT_EQ(Bucketed(off, Bucket::kNeverAssigned), C(50000));
+  // Under DRA the same pre-assistance arrears are unassigned (the family's).
+  ObligorLedger dra({book}, DistributionPolicy{});
+  EXPECT_EQ(Bucketed(dra.Snapshot(Date::Ymd(2024, 2, 15)), Bucket::kUnassigned), C(300000));
+}
+
+TEST(EngineTest, MultipleCasesProrateCurrentThenArrears) {
+  // FACTS §4.4 (multiple cases): prorate current support, then arrears, by each case's share.
+  ObligorLedger ledger({MakeCase(1, 10000, Date::Ymd(2024, 1, 1)),
+                        MakeCase(2, 20000, Date::Ymd(2024, 2, 1))},
+                       DistributionPolicy{});
+  const Distribution d = ledger.Apply(Pay(1, 1, 15000, Date::Ymd(2024, 3, 5)));
+  Money case1, case2;
+  for (const auto& l : d.lines) (l.case_id.value == 1 ? case1 : case2) += l.amount;
+  EXPECT_EQ(case1, C(5000));
+  EXPECT_EQ(case2, C(10000));
+  const Distribution d2 = ledger.Apply(Pay(2, 2, 45000, Date::Ymd(2024, 3, 20)));
+  // Current left: 50 + 100; arrears 200 (case 1, Jan+Feb) and 200 (case 2, Feb): 300 split 50/50.
+  Money a1, a2;
+  for (const auto& l : d2.lines) {
+    if (l.applied_as == AppliedAs::kArrears) (l.case_id.value == 1 ? a1 : a2) += l.amount;
+  }
+  EXPECT_EQ(a1, C(15000));
+  EXPECT_EQ(a2, C(15000));
+}
+
+TEST(EngineTest, OverpaymentIsHeldNotLost) {
+  ObligorLedger ledger({MakeCase(1, 10000, Date::Ymd(2024, 1, 1))}, DistributionPolicy{});
+  const Distribution d = ledger.Apply(Pay(1, 1, 50000, Date::Ymd(2024, 2, 1)));
+  EXPECT_EQ(d.to_family, C(20000));
+  EXPECT_EQ(d.held, C(30000));
+  EXPECT_EQ(ledger.Snapshot(Date::Ymd(2024, 2, 1)).held_total, C(30000));
+}
+
+TEST(EngineTest, ReversalReplayRestoresArrears) {
+  const std::vector<CaseBook> books{MakeCase(1, 50000, Date::Ymd(2024, 1, 1))};
+  std::vector<Collection> cs{Pay(1, 1, 50000, Date::Ymd(2024, 1, 5)),
+                             Pay(2, 1, 50000, Date::Ymd(2024, 2, 5))};
+  cs[0].reversed_date = Date::Ymd(2024, 2, 20);
+  const LedgerRun before = RunLedger(books, cs, DistributionPolicy{}, Date::Ymd(2024, 2, 10));
+  EXPECT_EQ(before.balance.arrears_total, C(0));
+  const LedgerRun after = RunLedger(books, cs, DistributionPolicy{}, Date::Ymd(2024, 2, 29));
+  EXPECT_EQ(after.distributions.size(), 1u);
+  EXPECT_EQ(after.balance.arrears_total, C(50000));  // January unpaid again
+}
+
+TEST(EngineTest, ArrearsAgeFlagAfterTwelveWeeks) {
+  ObligorLedger ledger({MakeCase(1, 50000, Date::Ymd(2024, 1, 1))}, DistributionPolicy{});
+  const ObligorBalance b = ledger.Snapshot(Date::Ymd(2024, 3, 26));  // Jan 1 + 85 days
+  EXPECT_EQ(b.cases[0].arrears_over_age_flag, C(50000));
+  ObligorLedger l2({MakeCase(1, 50000, Date::Ymd(2024, 1, 1))}, DistributionPolicy{});
+  EXPECT_EQ(l2.Snapshot(Date::Ymd(2024, 3, 25)).cases[0].arrears_over_age_flag, C(0));
+}
+
+}  // namespace
+}  // namespace cse
