@@ -9,8 +9,8 @@ namespace cse::internal {
 [[noreturn]] void CheckFailed(const char* file, int line, const char* expr, const char* message);
 }  // namespace cse::internal
 
-#define CSE_CHECK(cond, message)                                             \
-  do {                                                                       \
+#define CSE_CHECK(cond, message)                                                   \
+  do {                                                                             \
     if (!(cond)) ::cse::internal::CheckFailed(__FILE__, __LINE__, #cond, message); \
   } while (false)
 

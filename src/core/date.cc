@@ -70,8 +70,8 @@ Result<Date> Date::FromYmd(int year, int month, int day) {
                                                  std::to_string(month));
   }
   if (year < kMinYear || year > kMaxYear) {
-    return OutOfRange("date_out_of_range", "year " + std::to_string(year) +
-                                               " is outside 1900-2199");
+    return OutOfRange("date_out_of_range",
+                      "year " + std::to_string(year) + " is outside 1900-2199");
   }
   return Date(DaysFromCivil(year, month, day));
 }

@@ -4,17 +4,28 @@ namespace cse {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid_argument";
-    case StatusCode::kNotFound: return "not_found";
-    case StatusCode::kAlreadyExists: return "already_exists";
-    case StatusCode::kFailedPrecondition: return "failed_precondition";
-    case StatusCode::kOutOfRange: return "out_of_range";
-    case StatusCode::kAborted: return "aborted";
-    case StatusCode::kDataLoss: return "data_loss";
-    case StatusCode::kInternal: return "internal";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kResourceExhausted: return "resource_exhausted";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kAlreadyExists:
+      return "already_exists";
+    case StatusCode::kFailedPrecondition:
+      return "failed_precondition";
+    case StatusCode::kOutOfRange:
+      return "out_of_range";
+    case StatusCode::kAborted:
+      return "aborted";
+    case StatusCode::kDataLoss:
+      return "data_loss";
+    case StatusCode::kInternal:
+      return "internal";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kResourceExhausted:
+      return "resource_exhausted";
   }
   return "unknown";
 }
@@ -29,8 +40,8 @@ Status Status::WithContext(std::string_view context) const {
   return Status(code_, reason_, std::string(context) + ": " + message_);
 }
 
-#define CSE_DEFINE_STATUS_CTOR(Name, Code) \
-  Status Name(std::string reason, std::string message) { \
+#define CSE_DEFINE_STATUS_CTOR(Name, Code)                                  \
+  Status Name(std::string reason, std::string message) {                    \
     return Status(StatusCode::Code, std::move(reason), std::move(message)); \
   }
 CSE_DEFINE_STATUS_CTOR(InvalidArgument, kInvalidArgument)

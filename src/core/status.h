@@ -74,10 +74,10 @@ Status ResourceExhausted(std::string reason, std::string message);
 #define CSE_STATUS_CONCAT(a, b) CSE_STATUS_CONCAT_INNER(a, b)
 
 // Evaluates `expr` (a Status); returns it from the enclosing function when not OK.
-#define RETURN_IF_ERROR(expr)                                      \
-  do {                                                             \
-    ::cse::Status cse_status_tmp_ = (expr);                        \
-    if (!cse_status_tmp_.ok()) return cse_status_tmp_;             \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::cse::Status cse_status_tmp_ = (expr);            \
+    if (!cse_status_tmp_.ok()) return cse_status_tmp_; \
   } while (false)
 
 // `ASSIGN_OR_RETURN(auto x, ResultExpr())`: unwraps a Result<T> or returns its Status.

@@ -7,7 +7,8 @@ namespace cse {
 namespace {
 
 template <typename E, size_t N>
-Result<E> ParseEnum(std::string_view text, const std::array<std::pair<std::string_view, E>, N>& table,
+Result<E> ParseEnum(std::string_view text,
+                    const std::array<std::pair<std::string_view, E>, N>& table,
                     std::string_view field) {
   for (const auto& [name, value] : table) {
     if (name == text) return value;
@@ -18,8 +19,8 @@ Result<E> ParseEnum(std::string_view text, const std::array<std::pair<std::strin
     accepted += name;
   }
   return InvalidArgument(std::string(field) + "_invalid", "'" + std::string(text) + "' is not a " +
-                                                              std::string(field) + "; expected one of " +
-                                                              accepted);
+                                                              std::string(field) +
+                                                              "; expected one of " + accepted);
 }
 
 template <typename E, size_t N>
@@ -30,27 +31,35 @@ std::string_view NameOf(E value, const std::array<std::pair<std::string_view, E>
   return "unknown";
 }
 
-constexpr std::array<std::pair<std::string_view, CaseRole>, 3> kRoles{{
-    {"obligor", CaseRole::kObligor}, {"obligee", CaseRole::kObligee}, {"child", CaseRole::kChild}}};
-constexpr std::array<std::pair<std::string_view, CaseType>, 3> kCaseTypes{{
-    {"current_assistance", CaseType::kCurrentAssistance},
-    {"former_assistance", CaseType::kFormerAssistance},
-    {"never_assistance", CaseType::kNeverAssistance}}};
-constexpr std::array<std::pair<std::string_view, CaseStatus>, 2> kStatuses{{
-    {"open", CaseStatus::kOpen}, {"closed", CaseStatus::kClosed}}};
-constexpr std::array<std::pair<std::string_view, ObligationType>, 3> kObligations{{
-    {"current_support", ObligationType::kCurrentSupport},
-    {"cash_medical", ObligationType::kCashMedical},
-    {"arrears_payback", ObligationType::kArrearsPayback}}};
-constexpr std::array<std::pair<std::string_view, Frequency>, 4> kFrequencies{{
-    {"weekly", Frequency::kWeekly}, {"biweekly", Frequency::kBiweekly},
-    {"semimonthly", Frequency::kSemimonthly}, {"monthly", Frequency::kMonthly}}};
-constexpr std::array<std::pair<std::string_view, PaymentSource>, 4> kSources{{
-    {"withholding", PaymentSource::kWithholding}, {"direct", PaymentSource::kDirect},
-    {"tax_offset", PaymentSource::kTaxOffset}, {"other", PaymentSource::kOther}}};
-constexpr std::array<std::pair<std::string_view, PayCycle>, 4> kPayCycles{{
-    {"weekly", PayCycle::kWeekly}, {"biweekly", PayCycle::kBiweekly},
-    {"semimonthly", PayCycle::kSemimonthly}, {"monthly", PayCycle::kMonthly}}};
+constexpr std::array<std::pair<std::string_view, CaseRole>, 3> kRoles{
+    {{"obligor", CaseRole::kObligor},
+     {"obligee", CaseRole::kObligee},
+     {"child", CaseRole::kChild}}};
+constexpr std::array<std::pair<std::string_view, CaseType>, 3> kCaseTypes{
+    {{"current_assistance", CaseType::kCurrentAssistance},
+     {"former_assistance", CaseType::kFormerAssistance},
+     {"never_assistance", CaseType::kNeverAssistance}}};
+constexpr std::array<std::pair<std::string_view, CaseStatus>, 2> kStatuses{
+    {{"open", CaseStatus::kOpen}, {"closed", CaseStatus::kClosed}}};
+constexpr std::array<std::pair<std::string_view, ObligationType>, 3> kObligations{
+    {{"current_support", ObligationType::kCurrentSupport},
+     {"cash_medical", ObligationType::kCashMedical},
+     {"arrears_payback", ObligationType::kArrearsPayback}}};
+constexpr std::array<std::pair<std::string_view, Frequency>, 4> kFrequencies{
+    {{"weekly", Frequency::kWeekly},
+     {"biweekly", Frequency::kBiweekly},
+     {"semimonthly", Frequency::kSemimonthly},
+     {"monthly", Frequency::kMonthly}}};
+constexpr std::array<std::pair<std::string_view, PaymentSource>, 4> kSources{
+    {{"withholding", PaymentSource::kWithholding},
+     {"direct", PaymentSource::kDirect},
+     {"tax_offset", PaymentSource::kTaxOffset},
+     {"other", PaymentSource::kOther}}};
+constexpr std::array<std::pair<std::string_view, PayCycle>, 4> kPayCycles{
+    {{"weekly", PayCycle::kWeekly},
+     {"biweekly", PayCycle::kBiweekly},
+     {"semimonthly", PayCycle::kSemimonthly},
+     {"monthly", PayCycle::kMonthly}}};
 
 }  // namespace
 

@@ -13,10 +13,9 @@ Status ValidateText(std::string_view field, std::string_view value, bool require
     return InvalidArgument("name_missing", std::string(field) + " is required");
   }
   if (static_cast<int64_t>(value.size()) > limits::kTextFieldLengthMax) {
-    return InvalidArgument("text_too_long", std::string(field) + " has " +
-                                                std::to_string(value.size()) +
-                                                " characters; at most " +
-                                                std::to_string(limits::kTextFieldLengthMax));
+    return InvalidArgument(
+        "text_too_long", std::string(field) + " has " + std::to_string(value.size()) +
+                             " characters; at most " + std::to_string(limits::kTextFieldLengthMax));
   }
   for (char c : value) {
     const auto u = static_cast<unsigned char>(c);
@@ -72,8 +71,9 @@ Status ValidatePerson(const Person& p, Date today) {
 
 Status ValidateCaseParties(const Case& c) {
   if (c.obligor == c.obligee) {
-    return InvalidArgument("case_same_party", "the obligor and the obligee must be different "
-                                              "persons");
+    return InvalidArgument("case_same_party",
+                           "the obligor and the obligee must be different "
+                           "persons");
   }
   std::set<int64_t> seen;
   for (PersonId child : c.children) {
@@ -95,25 +95,25 @@ Status ValidateOrder(const Order& o) {
                            "a judgment amount is only allowed on an arrears_payback order");
   }
   if (o.judgment.is_negative()) {
-    return InvalidArgument("order_judgment_invalid", "judgment " + o.judgment.ToString() +
-                                                         " must not be negative");
+    return InvalidArgument("order_judgment_invalid",
+                           "judgment " + o.judgment.ToString() + " must not be negative");
   }
   if (!o.amount.is_positive()) {
-    return InvalidArgument("order_amount_invalid", "order amount " + o.amount.ToString() +
-                                                       " must be greater than zero");
+    return InvalidArgument("order_amount_invalid",
+                           "order amount " + o.amount.ToString() + " must be greater than zero");
   }
   if (o.end_date && *o.end_date < o.effective_date) {
-    return InvalidArgument("order_end_before_start",
-                           "order ends " + o.end_date->ToString() + " before it starts " +
-                               o.effective_date.ToString());
+    return InvalidArgument("order_end_before_start", "order ends " + o.end_date->ToString() +
+                                                         " before it starts " +
+                                                         o.effective_date.ToString());
   }
   if (!o.child_terms.empty()) {
     Money sum;
     for (const ChildTerm& t : o.child_terms) {
       if (!t.amount.is_positive()) {
-        return InvalidArgument("order_child_term_invalid",
-                               "child term for " + PersonDisplayId(t.child) +
-                                   " must be greater than zero");
+        return InvalidArgument(
+            "order_child_term_invalid",
+            "child term for " + PersonDisplayId(t.child) + " must be greater than zero");
       }
       if (t.end_date && *t.end_date < o.effective_date) {
         return InvalidArgument("order_child_term_invalid",
@@ -124,8 +124,8 @@ Status ValidateOrder(const Order& o) {
     }
     if (sum != o.amount) {
       return InvalidArgument("order_child_terms_mismatch",
-                             "child terms add up to " + sum.ToString() + " but the order amount is " +
-                                 o.amount.ToString());
+                             "child terms add up to " + sum.ToString() +
+                                 " but the order amount is " + o.amount.ToString());
     }
   }
   return Status::Ok();
@@ -133,9 +133,9 @@ Status ValidateOrder(const Order& o) {
 
 Status ValidateAssistance(const AssistanceEpisode& e) {
   if (!e.monthly_grant.is_positive()) {
-    return InvalidArgument("assistance_grant_invalid", "monthly grant " +
-                                                           e.monthly_grant.ToString() +
-                                                           " must be greater than zero");
+    return InvalidArgument(
+        "assistance_grant_invalid",
+        "monthly grant " + e.monthly_grant.ToString() + " must be greater than zero");
   }
   if (e.end_date && *e.end_date < e.start_date) {
     return InvalidArgument("assistance_end_before_start",

@@ -83,7 +83,8 @@ std::vector<Debt> AccrueOrder(const Order& order, Date from, Date through) {
     if (due > last) break;
     const Money amount = PeriodAmount(order, order_end, p);
     if (amount.is_positive()) {
-      debts.push_back(Debt{order.case_id, order.id, order.type, false, p.start, p.end, due, amount});
+      debts.push_back(
+          Debt{order.case_id, order.id, order.type, false, p.start, p.end, due, amount});
     }
     p = PeriodContaining(order.frequency, order.effective_date, p.end.AddDays(1));
   }
@@ -100,10 +101,14 @@ Money MonthlyEquivalent(const Order& order, Date on) {
     }
   }
   switch (order.frequency) {
-    case Frequency::kWeekly: return MulDivRound(per_period, 52, 12);
-    case Frequency::kBiweekly: return MulDivRound(per_period, 26, 12);
-    case Frequency::kSemimonthly: return per_period.Times(2);
-    case Frequency::kMonthly: return per_period;
+    case Frequency::kWeekly:
+      return MulDivRound(per_period, 52, 12);
+    case Frequency::kBiweekly:
+      return MulDivRound(per_period, 26, 12);
+    case Frequency::kSemimonthly:
+      return per_period.Times(2);
+    case Frequency::kMonthly:
+      return per_period;
   }
   return per_period;
 }

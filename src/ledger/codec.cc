@@ -75,9 +75,8 @@ Result<std::vector<DistributionLine>> DecodeLines(std::string_view text) {
                       "stored distribution line '" + std::string(item) + "' is malformed");
     }
     lines.push_back(DistributionLine{CaseId{case_id}, static_cast<AppliedAs>(a),
-                                     static_cast<ObligationType>(t), *due,
-                                     static_cast<Bucket>(b), static_cast<Payee>(p),
-                                     Money::FromCents(cents)});
+                                     static_cast<ObligationType>(t), *due, static_cast<Bucket>(b),
+                                     static_cast<Payee>(p), Money::FromCents(cents)});
   }
   return lines;
 }

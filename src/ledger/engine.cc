@@ -10,30 +10,42 @@ namespace cse {
 
 std::string_view Name(Bucket b) {
   switch (b) {
-    case Bucket::kNeverAssigned: return "never_assigned";
-    case Bucket::kUnassigned: return "unassigned";
-    case Bucket::kTemporarilyAssigned: return "temporarily_assigned";
-    case Bucket::kConditionallyAssigned: return "conditionally_assigned";
-    case Bucket::kPermanentlyAssigned: return "permanently_assigned";
+    case Bucket::kNeverAssigned:
+      return "never_assigned";
+    case Bucket::kUnassigned:
+      return "unassigned";
+    case Bucket::kTemporarilyAssigned:
+      return "temporarily_assigned";
+    case Bucket::kConditionallyAssigned:
+      return "conditionally_assigned";
+    case Bucket::kPermanentlyAssigned:
+      return "permanently_assigned";
   }
   return "unknown";
 }
 
 std::string_view Name(AppliedAs v) {
   switch (v) {
-    case AppliedAs::kCurrent: return "current";
-    case AppliedAs::kArrears: return "arrears";
-    case AppliedAs::kHeld: return "held";
+    case AppliedAs::kCurrent:
+      return "current";
+    case AppliedAs::kArrears:
+      return "arrears";
+    case AppliedAs::kHeld:
+      return "held";
   }
   return "unknown";
 }
 
 std::string_view Name(Payee v) {
   switch (v) {
-    case Payee::kFamily: return "family";
-    case Payee::kState: return "state";
-    case Payee::kFederal: return "federal";
-    case Payee::kHeld: return "held";
+    case Payee::kFamily:
+      return "family";
+    case Payee::kState:
+      return "state";
+    case Payee::kFederal:
+      return "federal";
+    case Payee::kHeld:
+      return "held";
   }
   return "unknown";
 }
@@ -63,10 +75,18 @@ bool DebtLess(const Debt& a, const Debt& b) {
 void AddLine(Distribution& out, const DistributionLine& line) {
   if (line.amount.is_zero()) return;
   switch (line.payee) {
-    case Payee::kFamily: out.to_family += line.amount; break;
-    case Payee::kState: out.to_state += line.amount; break;
-    case Payee::kFederal: out.to_federal += line.amount; break;
-    case Payee::kHeld: out.held += line.amount; break;
+    case Payee::kFamily:
+      out.to_family += line.amount;
+      break;
+    case Payee::kState:
+      out.to_state += line.amount;
+      break;
+    case Payee::kFederal:
+      out.to_federal += line.amount;
+      break;
+    case Payee::kHeld:
+      out.held += line.amount;
+      break;
   }
   out.lines.push_back(line);
 }
@@ -166,8 +186,8 @@ void ObligorLedger::Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bo
   if (amount.is_zero()) return;
   ds.paid += amount;
   cs.collected += amount;
-  DistributionLine line{cs.book.info.id, as, ds.debt.type, ds.debt.due_date, b, Payee::kFamily,
-                        amount};
+  DistributionLine line{cs.book.info.id, as,    ds.debt.type, ds.debt.due_date, b,
+                        Payee::kFamily,  amount};
   if (assigned) {
     const Money ura = Max(UraGranted(cs, d) - cs.ura_retained, Money());
     const Money retained = Min(amount, ura);
@@ -252,14 +272,14 @@ Money ObligorLedger::DistributeArrears(Money amount, Date d, bool offset, Distri
   return ProrateOverCases(amount, family_first ? +assigned : +family, d, offset, out);
 }
 
-Money ObligorLedger::ProrateOverCases(Money amount,
-                                      const std::vector<Bucket>& (*order)(bool), Date d,
-                                      bool offset, Distribution& out) {
+Money ObligorLedger::ProrateOverCases(Money amount, const std::vector<Bucket>& (*order)(bool),
+                                      Date d, bool offset, Distribution& out) {
   if (amount.is_zero()) return amount;
   std::vector<Money> caps(cases_.size());
   Money total;
   for (size_t i = 0; i < cases_.size(); ++i) {
-    for (Bucket b : order(OnAssistance(cases_[i], d))) caps[i] += ArrearsCapacity(cases_[i], b, d, offset);
+    for (Bucket b : order(OnAssistance(cases_[i], d)))
+      caps[i] += ArrearsCapacity(cases_[i], b, d, offset);
     total += caps[i];
   }
   if (total.is_zero()) return amount;
@@ -336,7 +356,8 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
       const Money unpaid = debt.amount - ds.paid;
       if (debt.due_date > as_of) {
         cb.prepaid += ds.paid;
-        if (ds.paid.is_positive()) cb.debts.push_back({debt, ds.paid, Bucket::kNeverAssigned, false});
+        if (ds.paid.is_positive())
+          cb.debts.push_back({debt, ds.paid, Bucket::kNeverAssigned, false});
         continue;
       }
       cb.accrued += debt.amount;

@@ -58,7 +58,7 @@ struct DistributionLine {
   CaseId case_id;
   AppliedAs applied_as = AppliedAs::kCurrent;
   ObligationType type = ObligationType::kCurrentSupport;
-  Date due_date;  // of the debt paid; the collection date for held money
+  Date due_date;                           // of the debt paid; the collection date for held money
   Bucket bucket = Bucket::kNeverAssigned;  // for current support: assigned or never assigned
   Payee payee = Payee::kFamily;
   Money amount;
@@ -85,33 +85,33 @@ struct CaseBook {
 // One debt as of a snapshot date.
 struct DebtView {
   Debt debt;
-  Money paid;          // by collections applied so far
-  Bucket bucket;       // classification as of the snapshot date (arrears only)
+  Money paid;     // by collections applied so far
+  Bucket bucket;  // classification as of the snapshot date (arrears only)
   bool arrears = false;
 };
 
 struct CaseBalance {
   CaseId case_id;
   Date as_of;
-  Money accrued;                 // debts due on or before as_of
-  Money paid;                    // applied to those debts
-  Money current_due;             // debts due in as_of's month up to as_of
+  Money accrued;      // debts due on or before as_of
+  Money paid;         // applied to those debts
+  Money current_due;  // debts due in as_of's month up to as_of
   Money current_unpaid;
-  Money prepaid;                 // applied to debts due after as_of
-  Money arrears_total;           // unpaid debts due before as_of's month, and judgments
+  Money prepaid;        // applied to debts due after as_of
+  Money arrears_total;  // unpaid debts due before as_of's month, and judgments
   Money arrears_by_bucket[kBucketCount];
-  Money arrears_over_age_flag;   // unpaid on debts due more than arrears_age_flag_days ago
+  Money arrears_over_age_flag;  // unpaid on debts due more than arrears_age_flag_days ago
   std::optional<Date> arrears_oldest_due;
-  Money monthly_support;         // monthly equivalent of orders in effect on as_of
-  bool delinquent = false;       // arrears >= one month's support (45 CFR 303.6)
+  Money monthly_support;    // monthly equivalent of orders in effect on as_of
+  bool delinquent = false;  // arrears >= one month's support (45 CFR 303.6)
   Money ura_granted;
   Money ura_retained;
   Money ura_balance;
-  Money collected;               // collections (net of reversals) credited to this case's debts
+  Money collected;  // collections (net of reversals) credited to this case's debts
   Money to_family;
   Money to_state;
   Money to_federal;
-  std::vector<DebtView> debts;   // due on or before as_of's month end, oldest first
+  std::vector<DebtView> debts;  // due on or before as_of's month end, oldest first
 };
 
 struct ObligorBalance {
@@ -163,8 +163,7 @@ class ObligorLedger {
   bool IsArrears(const Debt& debt, Date d) const;
   Money ArrearsCapacity(const CaseState& cs, Bucket b, Date d, bool offset) const;
   Money ApplyCurrent(CaseState& cs, Money amount, Date d, Distribution& out);
-  Money ApplyBucket(CaseState& cs, Bucket b, Money amount, Date d, bool offset,
-                    Distribution& out);
+  Money ApplyBucket(CaseState& cs, Bucket b, Money amount, Date d, bool offset, Distribution& out);
   void Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bool assigned, Money amount,
            Date d, Distribution& out);
   Money DistributeArrears(Money amount, Date d, bool offset, Distribution& out);

@@ -91,17 +91,18 @@ Result<Money> ParseMoney(std::string_view raw, SignPolicy sign) {
   if (whole.empty() || !digits_only(whole) || !digits_only(frac) ||
       (dot != std::string_view::npos && frac.empty())) {
     return InvalidArgument("amount_malformed",
-                           quoted + " is not a decimal amount; expected digits with up to two "
-                                    "decimals, e.g. 123.45");
+                           quoted +
+                               " is not a decimal amount; expected digits with up to two "
+                               "decimals, e.g. 123.45");
   }
   if (frac.size() > 2) {
     return InvalidArgument("amount_too_many_decimals",
                            quoted + " has more than two decimals; amounts are exact to the cent");
   }
   if (whole.size() > 12) {
-    return InvalidArgument("amount_too_large", quoted + " exceeds the largest accepted amount " +
-                                                   Money::FromCents(limits::kAmountCentsMax)
-                                                       .ToString());
+    return InvalidArgument("amount_too_large",
+                           quoted + " exceeds the largest accepted amount " +
+                               Money::FromCents(limits::kAmountCentsMax).ToString());
   }
   int64_t cents = 0;
   for (char c : whole) cents = cents * 10 + (c - '0');
@@ -109,13 +110,14 @@ Result<Money> ParseMoney(std::string_view raw, SignPolicy sign) {
   if (frac.size() >= 1) cents += (frac[0] - '0') * 10;
   if (frac.size() == 2) cents += frac[1] - '0';
   if (cents > limits::kAmountCentsMax) {
-    return InvalidArgument("amount_too_large", quoted + " exceeds the largest accepted amount " +
-                                                   Money::FromCents(limits::kAmountCentsMax)
-                                                       .ToString());
+    return InvalidArgument("amount_too_large",
+                           quoted + " exceeds the largest accepted amount " +
+                               Money::FromCents(limits::kAmountCentsMax).ToString());
   }
   if (negative && cents != 0 && sign != SignPolicy::kAllowNegative) {
-    return InvalidArgument("amount_negative", quoted + " is negative; a positive amount is "
-                                                       "required");
+    return InvalidArgument("amount_negative", quoted +
+                                                  " is negative; a positive amount is "
+                                                  "required");
   }
   if (cents == 0 && sign == SignPolicy::kPositiveOnly) {
     return InvalidArgument("amount_zero", quoted + " is zero; a positive amount is required");
@@ -127,8 +129,8 @@ Money MulDivRound(Money amount, int64_t numerator, int64_t denominator) {
   CSE_CHECK(denominator > 0, "MulDivRound denominator must be positive");
   const Int128 product = static_cast<Int128>(amount.cents()) * numerator;
   const Int128 half = denominator / 2;
-  const Int128 q = product >= 0 ? (product + half) / denominator
-                                  : -((-product + half) / denominator);
+  const Int128 q =
+      product >= 0 ? (product + half) / denominator : -((-product + half) / denominator);
   CSE_CHECK(q <= INT64_MAX && q >= INT64_MIN, "MulDivRound result overflow");
   return Money::FromCents(static_cast<int64_t>(q));
 }

@@ -56,9 +56,9 @@ Result<Money> CheckedAdd(Money a, Money b);
 Result<Money> CheckedSub(Money a, Money b);
 
 enum class SignPolicy {
-  kPositiveOnly,     // "> 0": payments, order amounts
-  kNonNegative,      // ">= 0"
-  kAllowNegative,    // adjustments
+  kPositiveOnly,   // "> 0": payments, order amounts
+  kNonNegative,    // ">= 0"
+  kAllowNegative,  // adjustments
 };
 
 // Parses exact decimal dollars: digits, optional '.' and one or two decimals ("12", "12.5",

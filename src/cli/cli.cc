@@ -1,0 +1,846 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <functional>
+#include <iomanip>
+#include <memory>
+#include <sstream>
+
+#include "core/clock.h"
+#include "domain/types.h"
+#include "service/audit.h"
+#include "service/import.h"
+#include "service/json.h"
+#include "service/ledger_service.h"
+#include "service/replay.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace cse {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRule = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitStore = 3;
+
+// A clock frozen at midnight of a given day: `--today` makes runs reproducible.
+class FixedDayClock final : public Clock {
+ public:
+  explicit FixedDayClock(Date day) : micros_(int64_t{day.days()} * 86400LL * 1000000LL) {}
+  int64_t NowMicros() const override { return micros_; }
+
+ private:
+  int64_t micros_;
+};
+
+struct Globals {
+  std::string db;
+  bool json = false;
+  std::string user;
+  std::string today;
+};
+
+class Context {
+ public:
+  Context(std::ostream& out, std::ostream& err) : out_(out), err_(err) {}
+  Globals g;
+  std::ostream& out() { return out_; }
+
+  // Opens the store (creating it only for `init`) and the service.
+  Status Open(SqliteStore::OpenMode mode) {
+    if (!g.today.empty()) {
+      auto day = Date::Parse(g.today);
+      if (!day.ok()) return day.status().WithContext("--today");
+      clock_ = std::make_unique<FixedDayClock>(*day);
+    } else {
+      clock_ = std::make_unique<SystemClock>();
+    }
+    ASSIGN_OR_RETURN(store_, SqliteStore::Open(g.db, mode));
+    service_ = std::make_unique<LedgerService>(*store_, *clock_, g.user);
+    return Status::Ok();
+  }
+  LedgerService& service() { return *service_; }
+  SqliteStore& store() { return *store_; }
+  const Clock& clock() { return *clock_; }
+
+  int Fail(const Status& s) {
+    const bool store_error = s.reason() == "store_io" || s.reason() == "store_busy" ||
+                             s.reason() == "db_not_found" || s.reason() == "schema_too_new" ||
+                             s.code() == StatusCode::kDataLoss;
+    if (g.json) {
+      out_ << Json{{"code", s.reason()}, {"message", s.message()}}.dump() << "\n";
+    } else {
+      err_ << "error: " << s.reason() << ": " << s.message() << "\n";
+    }
+    return store_error ? kExitStore : kExitRule;
+  }
+  int Emit(const Json& j, const std::string& text) {
+    if (g.json) {
+      out_ << j.dump() << "\n";
+    } else {
+      out_ << text;
+    }
+    return kExitOk;
+  }
+
+ private:
+  std::ostream& out_;
+  std::ostream& err_;
+  std::unique_ptr<Clock> clock_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<LedgerService> service_;
+};
+
+Result<Date> DateArg(const std::string& flag, const std::string& text) {
+  auto d = Date::Parse(text);
+  if (!d.ok()) return d.status().WithContext(flag);
+  return d;
+}
+
+Result<std::optional<Date>> OptDateArg(const std::string& flag, const std::string& text) {
+  if (text.empty()) return std::optional<Date>();
+  ASSIGN_OR_RETURN(Date d, DateArg(flag, text));
+  return std::optional<Date>(d);
+}
+
+Result<Money> MoneyArg(const std::string& flag, const std::string& text,
+                       SignPolicy sign = SignPolicy::kPositiveOnly) {
+  auto m = ParseMoney(text, sign);
+  if (!m.ok()) return m.status().WithContext(flag);
+  return m;
+}
+
+template <typename IdT>
+Result<IdT> IdArg(const std::string& flag, std::string_view prefix, const std::string& text) {
+  auto v = ParseDisplayId(prefix, text);
+  if (!v.ok()) return v.status().WithContext(flag);
+  return IdT{*v};
+}
+
+std::string Pad(const std::string& s, size_t width) {
+  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+std::string BucketLine(const Money (&b)[kBucketCount]) {
+  std::string s;
+  for (int i = 0; i < kBucketCount; ++i) {
+    if (i) s += "  ";
+    s += std::string(Name(static_cast<Bucket>(i))) + " " + b[i].ToString();
+  }
+  return s;
+}
+
+std::string LedgerText(const CaseLedger& l) {
+  std::ostringstream o;
+  const CaseBalance& b = l.balance;
+  o << CaseDisplayId(l.info.id) << "  " << Name(l.info.type) << "  " << Name(l.info.status)
+    << "  obligor " << PersonDisplayId(l.info.obligor) << "  obligee "
+    << PersonDisplayId(l.info.obligee) << "  as of " << b.as_of.ToString() << "\n";
+  o << "Orders\n";
+  if (l.orders.empty()) o << "  (none)\n";
+  for (const Order& ord : l.orders) {
+    o << "  " << OrderDisplayId(ord.id) << "  " << Pad(std::string(Name(ord.type)), 16)
+      << Pad(ord.amount.ToString(), 10) << Pad(std::string(Name(ord.frequency)), 12) << "from "
+      << ord.effective_date.ToString()
+      << (ord.end_date ? " to " + ord.end_date->ToString() : std::string(""))
+      << (ord.judgment.is_positive() ? "  judgment " + ord.judgment.ToString() : std::string(""))
+      << "\n";
+  }
+  for (const AssistanceEpisode& e : l.episodes) {
+    o << "  assistance from " << e.start_date.ToString() << " to "
+      << (e.end_date ? e.end_date->ToString() : std::string("(open)")) << ", grant "
+      << e.monthly_grant.ToString() << "/month\n";
+  }
+  o << "Balances\n";
+  o << "  accrued " << b.accrued.ToString() << "  paid " << b.paid.ToString() << "  current due "
+    << b.current_due.ToString() << " (unpaid " << b.current_unpaid.ToString() << ")  prepaid "
+    << b.prepaid.ToString() << "\n";
+  o << "  arrears " << b.arrears_total.ToString() << ":  " << BucketLine(b.arrears_by_bucket)
+    << "\n";
+  o << "  oldest unpaid " << (b.arrears_oldest_due ? b.arrears_oldest_due->ToString() : "-")
+    << "  over 12 weeks " << b.arrears_over_age_flag.ToString() << "  monthly support "
+    << b.monthly_support.ToString() << (b.delinquent ? "  DELINQUENT" : "  current") << "\n";
+  o << "  URA granted " << b.ura_granted.ToString() << "  retained " << b.ura_retained.ToString()
+    << "  balance " << b.ura_balance.ToString() << "\n";
+  o << "  distributed: family " << b.to_family.ToString() << "  state " << b.to_state.ToString()
+    << "  federal " << b.to_federal.ToString() << "\n";
+  o << "Collections\n";
+  if (l.collections.empty()) o << "  (none)\n";
+  for (const CaseLedger::Entry& e : l.collections) {
+    const Collection& c = e.collection;
+    o << "  " << c.date.ToString() << "  " << Pad(c.idempotency_key, 14)
+      << Pad(std::string(Name(c.source)), 12) << Pad(c.amount.ToString(), 10);
+    if (e.reversed_as_of) {
+      o << "REVERSED " << c.reversed_date->ToString() << " (" << c.reversal_reason << ")\n";
+      continue;
+    }
+    o << "family " << e.distribution.to_family.ToString() << "  state "
+      << e.distribution.to_state.ToString() << "  federal " << e.distribution.to_federal.ToString()
+      << "  held " << e.distribution.held.ToString() << "\n";
+    for (const DistributionLine& line : e.distribution.lines) {
+      o << "      " << Pad(std::string(Name(line.applied_as)), 8)
+        << Pad(std::string(Name(line.type)), 16) << Pad(line.due_date.ToString(), 11)
+        << Pad(std::string(Name(line.bucket)), 23) << Pad(std::string(Name(line.payee)), 8)
+        << line.amount.ToString() << "\n";
+    }
+  }
+  if (l.obligor.cases.size() > 1 || l.obligor.held_total.is_positive()) {
+    o << "Obligor " << PersonDisplayId(l.info.obligor) << " (" << l.obligor.cases.size()
+      << " cases): arrears " << l.obligor.arrears_total.ToString() << "  held "
+      << l.obligor.held_total.ToString() << "\n";
+  }
+  return o.str();
+}
+
+Json LedgerJson(const CaseLedger& l) {
+  Json orders = Json::array();
+  for (const Order& o : l.orders) orders.push_back(ToJson(o));
+  Json episodes = Json::array();
+  for (const AssistanceEpisode& e : l.episodes) episodes.push_back(ToJson(e));
+  Json collections = Json::array();
+  for (const CaseLedger::Entry& e : l.collections) {
+    Json j = ToJson(e.collection);
+    j["reversed_as_of"] = e.reversed_as_of;
+    j["distribution"] = ToJson(e.distribution);
+    collections.push_back(j);
+  }
+  Json debts = Json::array();
+  for (const DebtView& d : l.balance.debts) {
+    debts.push_back({{"due_date", d.debt.due_date.ToString()},
+                     {"type", Name(d.debt.type)},
+                     {"judgment", d.debt.judgment},
+                     {"amount", d.debt.amount.ToString()},
+                     {"paid", d.paid.ToString()},
+                     {"arrears", d.arrears},
+                     {"bucket", d.arrears ? Json(Name(d.bucket)) : Json(nullptr)}});
+  }
+  Json balance = ToJson(l.balance);
+  balance["debts"] = debts;
+  return Json{{"case", ToJson(l.info)},     {"orders", orders},
+              {"assistance", episodes},     {"balance", balance},
+              {"collections", collections}, {"obligor", ToJson(l.obligor)}};
+}
+
+// ---- subcommands ----
+
+void AddInit(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("init", "Create the database (or upgrade its schema)");
+  cmd->callback([&] {
+    action = [&] {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kCreate); !s.ok()) return ctx.Fail(s);
+      const int v = ctx.store().schema_version();
+      return ctx.Emit(Json{{"db", ctx.g.db}, {"schema_version", v}},
+                      "initialized " + ctx.g.db + " (schema version " + std::to_string(v) + ")\n");
+    };
+  });
+}
+
+void AddParty(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* party =
+      app.add_subcommand("party", "Persons: obligors, obligees (custodial parties), children");
+  party->require_subcommand(1);
+  auto* add = party->add_subcommand("add", "Add a person");
+  struct Args {
+    std::string first, middle, last, ssn, dob, line1, line2, city, state, zip, county;
+  };
+  auto a = std::make_shared<Args>();
+  add->add_option("--first", a->first, "First name")->required();
+  add->add_option("--middle", a->middle, "Middle name");
+  add->add_option("--last", a->last, "Last name")->required();
+  add->add_option("--ssn", a->ssn, "SSN, nine digits (synthetic data only)");
+  add->add_option("--dob", a->dob, "Date of birth YYYY-MM-DD");
+  add->add_option("--line1", a->line1, "Address line 1");
+  add->add_option("--line2", a->line2, "Address line 2");
+  add->add_option("--city", a->city, "City");
+  add->add_option("--state", a->state, "USPS state code");
+  add->add_option("--zip", a->zip, "ZIP code");
+  add->add_option("--county", a->county, "County");
+  add->callback([&ctx, &action, a] {
+    action = [&ctx, a] {
+      Person p;
+      p.first_name = a->first;
+      p.middle_name = a->middle;
+      p.last_name = a->last;
+      p.ssn = a->ssn;
+      auto dob = OptDateArg("--dob", a->dob);
+      if (!dob.ok()) return ctx.Fail(dob.status());
+      p.date_of_birth = *dob;
+      p.address = Address{a->line1, a->line2, a->city, a->state, a->zip, a->county};
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto id = ctx.service().AddPerson(p);
+      if (!id.ok()) return ctx.Fail(id.status());
+      return ctx.Emit(Json{{"id", PersonDisplayId(*id)}, {"person_id", id->value}},
+                      PersonDisplayId(*id) + "\n");
+    };
+  });
+}
+
+void AddCaseCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("case", "IV-D cases");
+  cmd->require_subcommand(1);
+  auto* add = cmd->add_subcommand("add", "Open a IV-D case");
+  struct Args {
+    std::string obligor, obligee, type = "never_assistance", from, to, grant, county, opened;
+    std::vector<std::string> children;
+    bool family_violence = false;
+  };
+  auto a = std::make_shared<Args>();
+  add->add_option("--obligor", a->obligor, "Noncustodial parent (PRS-id)")->required();
+  add->add_option("--obligee", a->obligee, "Custodial party (PRS-id)")->required();
+  add->add_option("--child", a->children, "Child (PRS-id); repeat for each child");
+  add->add_option("--type", a->type, "never_assistance | former_assistance | current_assistance")
+      ->capture_default_str();
+  add->add_option("--assistance-from", a->from, "First day of TANF assistance");
+  add->add_option("--assistance-to", a->to, "Last day of TANF assistance (former assistance)");
+  add->add_option("--monthly-grant", a->grant, "Monthly TANF grant, e.g. 300.00");
+  add->add_flag("--family-violence", a->family_violence, "Set the family-violence indicator");
+  add->add_option("--county", a->county, "County");
+  add->add_option("--opened", a->opened, "Date opened (default today)");
+  add->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      NewCase r;
+      auto fail = [&](const Status& s) { return ctx.Fail(s); };
+      auto obligor = IdArg<PersonId>("--obligor", "PRS", a->obligor);
+      if (!obligor.ok()) return fail(obligor.status());
+      auto obligee = IdArg<PersonId>("--obligee", "PRS", a->obligee);
+      if (!obligee.ok()) return fail(obligee.status());
+      r.obligor = *obligor;
+      r.obligee = *obligee;
+      for (const std::string& c : a->children) {
+        auto child = IdArg<PersonId>("--child", "PRS", c);
+        if (!child.ok()) return fail(child.status());
+        r.children.push_back(*child);
+      }
+      auto type = ParseCaseType(a->type);
+      if (!type.ok()) return fail(type.status().WithContext("--type"));
+      r.type = *type;
+      r.family_violence = a->family_violence ? FamilyViolence::kIndicated : FamilyViolence::kNone;
+      r.county = a->county;
+      auto opened = OptDateArg("--opened", a->opened);
+      if (!opened.ok()) return fail(opened.status());
+      r.opened = *opened;
+      if (!a->from.empty() || !a->grant.empty() || !a->to.empty()) {
+        AssistanceEpisode e;
+        auto from = DateArg("--assistance-from", a->from);
+        if (!from.ok()) return fail(from.status());
+        auto to = OptDateArg("--assistance-to", a->to);
+        if (!to.ok()) return fail(to.status());
+        auto grant = MoneyArg("--monthly-grant", a->grant);
+        if (!grant.ok()) return fail(grant.status());
+        e.start_date = *from;
+        e.end_date = *to;
+        e.monthly_grant = *grant;
+        r.assistance = e;
+      }
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return fail(s);
+      auto id = ctx.service().AddCase(r);
+      if (!id.ok()) return fail(id.status());
+      return ctx.Emit(Json{{"id", CaseDisplayId(*id)}, {"case_id", id->value}},
+                      CaseDisplayId(*id) + "\n");
+    };
+  });
+}
+
+void AddOrderCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("order", "Support orders");
+  cmd->require_subcommand(1);
+  auto* add = cmd->add_subcommand("add", "Add a support order, or a modification with --replaces");
+  struct Args {
+    std::string case_id, type = "current_support", amount, frequency = "monthly", effective, end,
+                         judgment, replaces;
+    std::vector<std::string> children;
+  };
+  auto a = std::make_shared<Args>();
+  add->add_option("--case", a->case_id, "Case (CASE-id)")->required();
+  add->add_option("--type", a->type, "current_support | cash_medical | arrears_payback")
+      ->capture_default_str();
+  add->add_option("--amount", a->amount, "Amount per period, e.g. 450.00")->required();
+  add->add_option("--frequency", a->frequency, "weekly | biweekly | semimonthly | monthly")
+      ->capture_default_str();
+  add->add_option("--effective", a->effective, "First day in effect YYYY-MM-DD")->required();
+  add->add_option("--end", a->end, "Last day in effect (inclusive)");
+  add->add_option("--child", a->children,
+                  "Per-child term PRS-id:AMOUNT[:END-DATE]; terms must add up to --amount");
+  add->add_option("--judgment", a->judgment,
+                  "arrears_payback only: arrears established by judgment");
+  add->add_option("--replaces", a->replaces,
+                  "Modification: the order (ORD-id) this one replaces; it ends the day before");
+  add->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto fail = [&](const Status& s) { return ctx.Fail(s); };
+      Order o;
+      auto case_id = IdArg<CaseId>("--case", "CASE", a->case_id);
+      if (!case_id.ok()) return fail(case_id.status());
+      o.case_id = *case_id;
+      auto type = ParseObligationType(a->type);
+      if (!type.ok()) return fail(type.status().WithContext("--type"));
+      o.type = *type;
+      auto amount = MoneyArg("--amount", a->amount);
+      if (!amount.ok()) return fail(amount.status());
+      o.amount = *amount;
+      auto freq = ParseFrequency(a->frequency);
+      if (!freq.ok()) return fail(freq.status().WithContext("--frequency"));
+      o.frequency = *freq;
+      auto eff = DateArg("--effective", a->effective);
+      if (!eff.ok()) return fail(eff.status());
+      o.effective_date = *eff;
+      auto end = OptDateArg("--end", a->end);
+      if (!end.ok()) return fail(end.status());
+      o.end_date = *end;
+      if (!a->judgment.empty()) {
+        auto j = MoneyArg("--judgment", a->judgment);
+        if (!j.ok()) return fail(j.status());
+        o.judgment = *j;
+      }
+      for (const std::string& spec : a->children) {
+        const size_t c1 = spec.find(':');
+        if (c1 == std::string::npos) {
+          return fail(InvalidArgument("child_term_malformed",
+                                      "--child '" + spec + "': expected PRS-id:AMOUNT[:END]"));
+        }
+        const size_t c2 = spec.find(':', c1 + 1);
+        ChildTerm t;
+        auto child = IdArg<PersonId>("--child", "PRS", spec.substr(0, c1));
+        if (!child.ok()) return fail(child.status());
+        t.child = *child;
+        auto amt = MoneyArg(
+            "--child",
+            spec.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1));
+        if (!amt.ok()) return fail(amt.status());
+        t.amount = *amt;
+        if (c2 != std::string::npos) {
+          auto e = DateArg("--child", spec.substr(c2 + 1));
+          if (!e.ok()) return fail(e.status());
+          t.end_date = *e;
+        }
+        o.child_terms.push_back(t);
+      }
+      std::optional<OrderId> replaces;
+      if (!a->replaces.empty()) {
+        auto r = IdArg<OrderId>("--replaces", "ORD", a->replaces);
+        if (!r.ok()) return fail(r.status());
+        replaces = *r;
+      }
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return fail(s);
+      auto id = ctx.service().AddOrder(o, replaces);
+      if (!id.ok()) return fail(id.status());
+      return ctx.Emit(Json{{"id", OrderDisplayId(*id)}, {"order_id", id->value}},
+                      OrderDisplayId(*id) + "\n");
+    };
+  });
+}
+
+void AddAssistanceCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("assistance", "TANF assistance episodes (assignment and URA)");
+  cmd->require_subcommand(1);
+  auto* add = cmd->add_subcommand("add", "Record an assistance episode for a case");
+  auto* end = cmd->add_subcommand("end", "End a case's open assistance episode");
+  struct Args {
+    std::string case_id, from, to, grant, date;
+  };
+  auto a = std::make_shared<Args>();
+  add->add_option("--case", a->case_id, "Case (CASE-id)")->required();
+  add->add_option("--from", a->from, "First day of assistance")->required();
+  add->add_option("--to", a->to, "Last day of assistance (omit while it continues)");
+  add->add_option("--monthly-grant", a->grant, "Monthly grant, e.g. 300.00")->required();
+  end->add_option("--case", a->case_id, "Case (CASE-id)")->required();
+  end->add_option("--date", a->date, "Last day of assistance")->required();
+  add->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      AssistanceEpisode e;
+      auto c = IdArg<CaseId>("--case", "CASE", a->case_id);
+      if (!c.ok()) return ctx.Fail(c.status());
+      e.case_id = *c;
+      auto from = DateArg("--from", a->from);
+      if (!from.ok()) return ctx.Fail(from.status());
+      e.start_date = *from;
+      auto to = OptDateArg("--to", a->to);
+      if (!to.ok()) return ctx.Fail(to.status());
+      e.end_date = *to;
+      auto grant = MoneyArg("--monthly-grant", a->grant);
+      if (!grant.ok()) return ctx.Fail(grant.status());
+      e.monthly_grant = *grant;
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      if (Status s = ctx.service().AddAssistance(e); !s.ok()) return ctx.Fail(s);
+      return ctx.Emit(ToJson(e), "assistance recorded for " + CaseDisplayId(e.case_id) + "\n");
+    };
+  });
+  end->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto c = IdArg<CaseId>("--case", "CASE", a->case_id);
+      if (!c.ok()) return ctx.Fail(c.status());
+      auto d = DateArg("--date", a->date);
+      if (!d.ok()) return ctx.Fail(d.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      if (Status s = ctx.service().EndAssistance(*c, *d); !s.ok()) return ctx.Fail(s);
+      return ctx.Emit(Json{{"case_id", c->value}, {"end_date", d->ToString()}},
+                      "assistance ended for " + CaseDisplayId(*c) + "\n");
+    };
+  });
+}
+
+void AddEmployerCmds(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* employer = app.add_subcommand("employer", "Employers (unique by FEIN)");
+  employer->require_subcommand(1);
+  auto* add = employer->add_subcommand("add", "Add or update an employer by FEIN");
+  auto* employment = app.add_subcommand("employment", "Employment records");
+  employment->require_subcommand(1);
+  auto* eadd = employment->add_subcommand("add", "Record a person's employment");
+  struct Args {
+    std::string fein, name, line1, city, state, zip;
+    std::string person, employer_id, start, end, cycle = "biweekly", gross = "0";
+  };
+  auto a = std::make_shared<Args>();
+  add->add_option("--fein", a->fein, "Federal EIN, nine digits")->required();
+  add->add_option("--name", a->name, "Employer name")->required();
+  add->add_option("--line1", a->line1, "Address line 1");
+  add->add_option("--city", a->city, "City");
+  add->add_option("--state", a->state, "State");
+  add->add_option("--zip", a->zip, "ZIP");
+  eadd->add_option("--person", a->person, "Employee (PRS-id)")->required();
+  eadd->add_option("--employer", a->employer_id, "Employer id")->required();
+  eadd->add_option("--start", a->start, "Start date")->required();
+  eadd->add_option("--end", a->end, "End date");
+  eadd->add_option("--pay-cycle", a->cycle, "weekly | biweekly | semimonthly | monthly")
+      ->capture_default_str();
+  eadd->add_option("--gross", a->gross, "Gross pay per pay period")->capture_default_str();
+  add->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      Employer e;
+      e.fein = a->fein;
+      e.name = a->name;
+      e.address = Address{a->line1, "", a->city, a->state, a->zip, ""};
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto id = ctx.service().AddEmployer(e);
+      if (!id.ok()) return ctx.Fail(id.status());
+      return ctx.Emit(Json{{"employer_id", id->value}}, std::to_string(id->value) + "\n");
+    };
+  });
+  eadd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      Employment e;
+      auto p = IdArg<PersonId>("--person", "PRS", a->person);
+      if (!p.ok()) return ctx.Fail(p.status());
+      e.person = *p;
+      auto emp = ParseDisplayId("EMP", a->employer_id);
+      if (!emp.ok()) return ctx.Fail(emp.status().WithContext("--employer"));
+      e.employer = EmployerId{*emp};
+      auto start = DateArg("--start", a->start);
+      if (!start.ok()) return ctx.Fail(start.status());
+      e.start_date = *start;
+      auto end = OptDateArg("--end", a->end);
+      if (!end.ok()) return ctx.Fail(end.status());
+      e.end_date = *end;
+      auto cycle = ParsePayCycle(a->cycle);
+      if (!cycle.ok()) return ctx.Fail(cycle.status().WithContext("--pay-cycle"));
+      e.pay_cycle = *cycle;
+      auto gross = MoneyArg("--gross", a->gross, SignPolicy::kNonNegative);
+      if (!gross.ok()) return ctx.Fail(gross.status());
+      e.gross_per_period = *gross;
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto id = ctx.service().AddEmployment(e);
+      if (!id.ok()) return ctx.Fail(id.status());
+      return ctx.Emit(Json{{"employment_id", *id}}, std::to_string(*id) + "\n");
+    };
+  });
+}
+
+void AddPostPayment(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("post-payment", "Post one payment (idempotent by --key)");
+  struct Args {
+    std::string case_id, amount, date, source, key;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--case", a->case_id, "Case the payment names (CASE-id)")->required();
+  cmd->add_option("--amount", a->amount, "Amount, e.g. 123.45")->required();
+  cmd->add_option("--date", a->date, "Date received YYYY-MM-DD")->required();
+  cmd->add_option("--source", a->source, "withholding | direct | tax_offset | other")->required();
+  cmd->add_option("--key", a->key, "Client idempotency key (unique per payment)")->required();
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      PaymentRequest r;
+      r.key = a->key;
+      auto c = IdArg<CaseId>("--case", "CASE", a->case_id);
+      if (!c.ok()) return ctx.Fail(c.status());
+      r.case_id = *c;
+      auto amount = MoneyArg("--amount", a->amount);
+      if (!amount.ok()) return ctx.Fail(amount.status());
+      r.amount = *amount;
+      auto date = DateArg("--date", a->date);
+      if (!date.ok()) return ctx.Fail(date.status());
+      r.date = *date;
+      auto source = ParsePaymentSource(a->source);
+      if (!source.ok()) return ctx.Fail(source.status().WithContext("--source"));
+      r.source = *source;
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto res = ctx.service().PostPayment(r);
+      if (!res.ok()) return ctx.Fail(res.status());
+      const std::string outcome = res->outcome == PostOutcome::kCreated ? "created" : "exists";
+      Json j{{"result", outcome},
+             {"collection_id", res->id.value},
+             {"key", r.key},
+             {"distribution", ToJson(res->distribution)},
+             {"redistributed", res->redistributed}};
+      const Distribution& d = res->distribution;
+      return ctx.Emit(j, outcome + " payment " + std::to_string(res->id.value) + " (key " + r.key +
+                             "): family " + d.to_family.ToString() + ", state " +
+                             d.to_state.ToString() + ", federal " + d.to_federal.ToString() +
+                             ", held " + d.held.ToString() + "\n");
+    };
+  });
+}
+
+void AddReversePayment(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("reverse-payment", "Reverse a returned / NSF payment");
+  struct Args {
+    std::string key, date, reason;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--key", a->key, "Idempotency key of the payment")->required();
+  cmd->add_option("--date", a->date, "Date of the reversal YYYY-MM-DD")->required();
+  cmd->add_option("--reason", a->reason, "Why, e.g. NSF")->required();
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto date = DateArg("--date", a->date);
+      if (!date.ok()) return ctx.Fail(date.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto res = ctx.service().ReversePayment(a->key, *date, a->reason);
+      if (!res.ok()) return ctx.Fail(res.status());
+      return ctx.Emit(Json{{"result", "reversed"},
+                           {"collection_id", res->id.value},
+                           {"reversed", ToJson(res->reversed)},
+                           {"redistributed", res->redistributed}},
+                      "reversed payment " + std::to_string(res->id.value) + " (key " + a->key +
+                          "); " + std::to_string(res->redistributed) +
+                          " later payment(s) re-distributed\n");
+    };
+  });
+}
+
+void AddLedger(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("ledger", "What is owed, paid, distributed and in arrears");
+  struct Args {
+    std::string case_id, obligor, as_of;
+  };
+  auto a = std::make_shared<Args>();
+  auto* case_opt = cmd->add_option("--case", a->case_id, "Case (CASE-id)");
+  auto* obligor_opt = cmd->add_option("--obligor", a->obligor, "Obligor (PRS-id): all cases");
+  case_opt->excludes(obligor_opt);
+  cmd->add_option("--as-of", a->as_of, "Date YYYY-MM-DD (default today)");
+  cmd->callback([&ctx, &action, a, cmd] {
+    action = [&ctx, a]() -> int {
+      if (a->case_id.empty() && a->obligor.empty()) {
+        return ctx.Fail(InvalidArgument("case_missing", "give --case CASE-id or --obligor PRS-id"));
+      }
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      Date as_of = ctx.clock().Today();
+      if (!a->as_of.empty()) {
+        auto d = DateArg("--as-of", a->as_of);
+        if (!d.ok()) return ctx.Fail(d.status());
+        as_of = *d;
+      }
+      if (!a->obligor.empty()) {
+        auto p = IdArg<PersonId>("--obligor", "PRS", a->obligor);
+        if (!p.ok()) return ctx.Fail(p.status());
+        auto b = ctx.service().GetObligorBalance(*p, as_of);
+        if (!b.ok()) return ctx.Fail(b.status());
+        std::ostringstream o;
+        o << "Obligor " << PersonDisplayId(*p) << " as of " << as_of.ToString() << ": arrears "
+          << b->arrears_total.ToString() << " (" << BucketLine(b->arrears_by_bucket) << ")  held "
+          << b->held_total.ToString() << (b->delinquent ? "  DELINQUENT" : "") << "\n";
+        for (const CaseBalance& cb : b->cases) {
+          o << "  " << CaseDisplayId(cb.case_id) << "  accrued " << cb.accrued.ToString()
+            << "  paid " << cb.paid.ToString() << "  arrears " << cb.arrears_total.ToString()
+            << (cb.delinquent ? "  DELINQUENT" : "") << "\n";
+        }
+        return ctx.Emit(ToJson(*b), o.str());
+      }
+      auto c = IdArg<CaseId>("--case", "CASE", a->case_id);
+      if (!c.ok()) return ctx.Fail(c.status());
+      auto l = ctx.service().GetCaseLedger(*c, as_of);
+      if (!l.ok()) return ctx.Fail(l.status());
+      return ctx.Emit(LedgerJson(*l), LedgerText(*l));
+    };
+    (void)cmd;
+  });
+}
+
+void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("import", "Import files");
+  cmd->require_subcommand(1);
+  auto* payments =
+      cmd->add_subcommand("payments", "Post payments from a CSV file (docs/PAYMENTS_CSV.md)");
+  struct Args {
+    std::string file;
+    bool all_or_nothing = false;
+    bool dry_run = false;
+    int64_t batch_rows = 1000;
+  };
+  auto a = std::make_shared<Args>();
+  payments->add_option("FILE", a->file, "CSV file with header key,case_id,amount,date,source")
+      ->required();
+  payments->add_flag("--all-or-nothing", a->all_or_nothing,
+                     "Post nothing unless every row is good (default: post good rows, report bad)");
+  payments->add_flag("--dry-run", a->dry_run, "Check every row, post nothing");
+  payments->add_option("--batch-rows", a->batch_rows, "Rows per transaction")
+      ->check(CLI::Range(int64_t{1}, int64_t{10000}))
+      ->capture_default_str();
+  payments->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      const ImportMode mode = a->dry_run          ? BatchMode::kDryRun
+                              : a->all_or_nothing ? BatchMode::kAllOrNothing
+                                                  : BatchMode::kCommitValid;
+      auto rep =
+          ImportPaymentsCsv(ctx.store(), ctx.clock(), ctx.g.user, a->file, mode, a->batch_rows);
+      if (!rep.ok()) return ctx.Fail(rep.status());
+      Json rejections = Json::array();
+      std::ostringstream o;
+      o << "import " << a->file << ": " << rep->rows << " rows, " << rep->created << " posted, "
+        << rep->exists << " already posted, " << rep->rejected << " rejected"
+        << (rep->committed ? "" : " — nothing was written") << "\n";
+      for (const ImportRejection& r : rep->rejections) {
+        rejections.push_back({{"line", r.line},
+                              {"key", r.key},
+                              {"field", r.field},
+                              {"code", r.reason},
+                              {"message", r.message}});
+        o << "  line " << r.line << " field " << r.field << ": " << r.reason << ": " << r.message
+          << "\n";
+      }
+      const int code = ctx.Emit(Json{{"file", a->file},
+                                     {"rows", rep->rows},
+                                     {"created", rep->created},
+                                     {"exists", rep->exists},
+                                     {"rejected", rep->rejected},
+                                     {"committed", rep->committed},
+                                     {"rejections", rejections}},
+                                o.str());
+      return rep->rejected > 0 ? kExitRule : code;
+    };
+  });
+}
+
+void AddAudit(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("audit", "The audit trail");
+  cmd->require_subcommand(1);
+  auto* verify = cmd->add_subcommand(
+      "verify", "Check the hash chain, then replay the trail and compare every distribution");
+  auto chain_only = std::make_shared<bool>(false);
+  verify->add_flag("--chain-only", *chain_only, "Only check the hash chain");
+  verify->callback([&ctx, &action, chain_only] {
+    action = [&ctx, chain_only]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto v = VerifyAuditChain(ctx.store());
+      if (!v.ok()) return ctx.Fail(v.status());
+      Json j{{"rows", v->rows}, {"intact", v->intact}};
+      std::ostringstream o;
+      if (v->intact) {
+        o << "audit chain intact: " << v->rows << " rows\n";
+      } else {
+        j["first_bad_seq"] = v->first_bad_seq;
+        j["problem"] = v->problem;
+        o << "AUDIT CHAIN BROKEN at row " << v->first_bad_seq << ": " << v->problem << "\n";
+      }
+      bool replay_ok = true;
+      if (!*chain_only && v->intact) {
+        auto cmp = CompareReplayWithStore(ctx.store());
+        if (!cmp.ok()) return ctx.Fail(cmp.status());
+        replay_ok = cmp->mismatches == 0;
+        j["replay"] = {{"obligors", cmp->obligors},
+                       {"collections", cmp->collections},
+                       {"mismatches", cmp->mismatches},
+                       {"problems", cmp->problems}};
+        o << "replay: " << cmp->obligors << " obligors, " << cmp->collections << " collections, "
+          << cmp->mismatches << " mismatches\n";
+        for (const std::string& p : cmp->problems) o << "  " << p << "\n";
+      }
+      ctx.Emit(j, o.str());
+      return v->intact && replay_ok ? kExitOk : kExitRule;
+    };
+  });
+}
+
+void AddConfig(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("config", "State distribution options (federal defaults)");
+  cmd->require_subcommand(1);
+  auto* set = cmd->add_subcommand("set", "Set an option (before any payment is posted)");
+  auto* list = cmd->add_subcommand("list", "Show every option and its value");
+  auto kv = std::make_shared<std::pair<std::string, std::string>>();
+  set->add_option("KEY", kv->first,
+                  "distribution.assignment_model | distribution.tax_offset_order | "
+                  "distribution.federal_share_bps | ledger.arrears_age_flag_days")
+      ->required();
+  set->add_option("VALUE", kv->second, "The value")->required();
+  set->callback([&ctx, &action, kv] {
+    action = [&ctx, kv]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      if (Status s = ctx.service().SetConfig(kv->first, kv->second); !s.ok()) return ctx.Fail(s);
+      return ctx.Emit(Json{{kv->first, kv->second}}, kv->first + " = " + kv->second + "\n");
+    };
+  });
+  list->callback([&ctx, &action] {
+    action = [&ctx]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto all = ctx.service().ListConfig();
+      if (!all.ok()) return ctx.Fail(all.status());
+      Json j = Json::object();
+      std::string text;
+      for (const auto& [k, v] : *all) {
+        j[k] = v;
+        text += k + " = " + v + "\n";
+      }
+      return ctx.Emit(j, text);
+    };
+  });
+}
+
+}  // namespace
+
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  Context ctx(out, err);
+  const char* env_db = std::getenv("OPENCSE_DB");
+  ctx.g.db = env_db ? env_db : "opencse.db";
+  const char* env_user = std::getenv("USER");
+  ctx.g.user = env_user && *env_user ? env_user : "cli";
+  CLI::App app{
+      "opencse: an open-source child support enforcement system.\n"
+      "Cases, orders, accrual, payment posting, federal distribution (42 USC 657) and arrears."};
+  app.name("opencse");
+  app.require_subcommand(1);
+  app.add_option("--db", ctx.g.db, "Database file (default $OPENCSE_DB or ./opencse.db)");
+  app.add_flag("--json", ctx.g.json, "Print JSON instead of text");
+  app.add_option("--user", ctx.g.user,
+                 "Who is acting, recorded in the audit trail (default $USER)");
+  app.add_option("--today", ctx.g.today,
+                 "Run as if today were YYYY-MM-DD (demos, tests, training)");
+  std::function<int()> action;
+  AddInit(app, ctx, action);
+  AddParty(app, ctx, action);
+  AddCaseCmd(app, ctx, action);
+  AddOrderCmd(app, ctx, action);
+  AddAssistanceCmd(app, ctx, action);
+  AddEmployerCmds(app, ctx, action);
+  AddPostPayment(app, ctx, action);
+  AddReversePayment(app, ctx, action);
+  AddLedger(app, ctx, action);
+  AddImport(app, ctx, action);
+  AddAudit(app, ctx, action);
+  AddConfig(app, ctx, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e, out, err);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  if (!action) return kExitUsage;
+  try {
+    return action();
+  } catch (const std::exception& e) {
+    return ctx.Fail(Internal("internal", e.what()));
+  }
+}
+
+}  // namespace cse

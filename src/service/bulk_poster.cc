@@ -1,0 +1,137 @@
+#include "service/bulk_poster.h"
+
+#include "service/audit.h"
+#include "service/json.h"
+
+namespace cse {
+
+BulkPoster::BulkPoster(Store& store, const Clock& clock, std::string actor)
+    : store_(store), clock_(clock), actor_(std::move(actor)) {}
+
+void BulkPoster::DropCaches() {
+  ledgers_.clear();
+  cases_.clear();
+  generation_ = -1;
+}
+
+Result<ObligorLedger*> BulkPoster::LedgerFor(PersonId obligor) {
+  auto it = ledgers_.find(obligor.value);
+  if (it != ledgers_.end()) return it->second.get();
+  ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, obligor));
+  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store_.ListCollectionsByObligor(obligor));
+  auto ledger = std::make_unique<ObligorLedger>(std::move(books), policy_);
+  for (const StoredCollection& row : rows) {
+    if (!row.collection.reversed_date) (void)ledger->Apply(row.collection);
+  }
+  ObligorLedger* raw = ledger.get();
+  ledgers_.emplace(obligor.value, std::move(ledger));
+  return raw;
+}
+
+Result<RowOutcome> BulkPoster::PostOne(const PaymentRequest& r, Date today, const std::string& at) {
+  auto reject = [](Status s) { return RowOutcome{RowOutcome::Kind::kRejected, {}, std::move(s)}; };
+  if (Status s = ValidatePaymentRequest(r, today); !s.ok()) return reject(s);
+  ASSIGN_OR_RETURN(std::optional<StoredCollection> existing, store_.FindCollectionByKey(r.key));
+  if (existing) {
+    if (Status s = CompareResubmission(existing->collection, r); !s.ok()) return reject(s);
+    return RowOutcome{RowOutcome::Kind::kExists, existing->collection.id, {}};
+  }
+  auto info = cases_.find(r.case_id.value);
+  if (info == cases_.end()) {
+    auto c = store_.GetCase(r.case_id);
+    if (!c.ok() && c.status().code() == StatusCode::kNotFound) return reject(c.status());
+    RETURN_IF_ERROR(c.status());
+    info = cases_.emplace(r.case_id.value, CaseInfo{c->obligor, c->status}).first;
+  }
+  if (info->second.status == CaseStatus::kClosed) {
+    return reject(FailedPrecondition("case_closed", CaseDisplayId(r.case_id) + " is closed"));
+  }
+  const PersonId obligor = info->second.obligor;
+  StoredCollection row;
+  row.collection = Collection{{}, r.key, r.case_id, obligor, r.amount, r.date, r.source, {}, {}};
+  row.posted_at = at;
+  row.posted_by = actor_;
+  ASSIGN_OR_RETURN(ObligorLedger * ledger, LedgerFor(obligor));
+  if (ledger->last_applied_date() && *ledger->last_applied_date() > r.date) {
+    // Backdated: insert, then re-run the obligor's whole history.
+    ASSIGN_OR_RETURN(row.collection.id, store_.InsertCollection(row));
+    RETURN_IF_ERROR(
+        Redistribute(store_, obligor, at, "payment " + r.key + " posted", row.collection.id)
+            .status());
+    ledgers_.erase(obligor.value);
+  } else {
+    row.distribution = ledger->Apply(row.collection);
+    ASSIGN_OR_RETURN(row.collection.id, store_.InsertCollection(row));
+  }
+  posted_.push_back(row);
+  return RowOutcome{RowOutcome::Kind::kCreated, row.collection.id, {}};
+}
+
+Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& rows, BatchMode mode,
+                                          const std::string& label) {
+  RETURN_IF_ERROR(store_.Begin());
+  auto fail = [&](Status s) -> Result<BatchResult> {
+    store_.Rollback();
+    DropCaches();
+    posted_.clear();
+    return s;
+  };
+  auto gen = store_.LedgerGeneration();
+  if (!gen.ok()) return fail(gen.status());
+  if (*gen != generation_) {
+    DropCaches();
+    auto policy = LoadPolicy(store_);
+    if (!policy.ok()) return fail(policy.status());
+    policy_ = *policy;
+    generation_ = *gen;
+  }
+  const Date today = clock_.Today();
+  const std::string at = clock_.NowIso();
+  BatchResult result;
+  result.outcomes.reserve(rows.size());
+  posted_.clear();
+  for (const PaymentRequest& r : rows) {
+    auto outcome = PostOne(r, today, at);
+    if (!outcome.ok()) return fail(outcome.status());
+    switch (outcome->kind) {
+      case RowOutcome::Kind::kCreated:
+        ++result.created;
+        break;
+      case RowOutcome::Kind::kExists:
+        ++result.exists;
+        break;
+      case RowOutcome::Kind::kRejected:
+        ++result.rejected;
+        break;
+    }
+    result.outcomes.push_back(std::move(outcome).value());
+  }
+  if ((mode == BatchMode::kAllOrNothing && result.rejected > 0) || mode == BatchMode::kDryRun) {
+    store_.Rollback();
+    DropCaches();
+    posted_.clear();
+    return result;
+  }
+  if (!posted_.empty()) {
+    Json postings = Json::array();
+    for (const StoredCollection& row : posted_) postings.push_back(ToJson(row.collection));
+    Json after{{"source", label}, {"count", posted_.size()}, {"postings", postings}};
+    if (Status s = AppendAudit(store_, clock_, actor_, "import.batch", "collection", label, "",
+                               after.dump());
+        !s.ok()) {
+      return fail(s);
+    }
+    if (Status s = store_.SetLedgerGeneration(generation_ + 1); !s.ok()) return fail(s);
+  }
+  if (Status s = store_.Commit(); !s.ok()) {
+    DropCaches();
+    posted_.clear();
+    return s;
+  }
+  if (!posted_.empty()) ++generation_;
+  posted_.clear();
+  result.committed = true;
+  return result;
+}
+
+}  // namespace cse

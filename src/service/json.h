@@ -1,0 +1,34 @@
+// File: service/json.h
+//
+// JSON shapes of the domain and ledger values, shared by the CLI's --json output, the audit
+// trail and (later) the HTTP API. Money is always a decimal string ("123.45"), dates are
+// "YYYY-MM-DD", ids are display ids ("CASE-000042") plus the numeric id.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/engine.h"
+#include "storage/store.h"
+
+namespace cse {
+
+using Json = nlohmann::ordered_json;
+
+Json ToJson(const Person& p);
+Json ToJson(const Case& c);
+Json ToJson(const Order& o);
+Json ToJson(const AssistanceEpisode& e);
+Json ToJson(const Collection& c);
+Json ToJson(const DistributionLine& l);
+Json ToJson(const Distribution& d);
+Json ToJson(const CaseBalance& b);
+Json ToJson(const ObligorBalance& b);
+Json BucketsJson(const Money (&buckets)[kBucketCount]);
+
+// Parsers for the audit replay (the shapes above). Errors: data_loss "audit_json_invalid".
+Result<Case> CaseFromJson(const Json& j);
+Result<Order> OrderFromJson(const Json& j);
+Result<AssistanceEpisode> AssistanceFromJson(const Json& j);
+Result<Collection> CollectionFromJson(const Json& j);
+
+}  // namespace cse

@@ -1,0 +1,556 @@
+#include "service/ledger_service.h"
+
+#include <algorithm>
+#include <set>
+
+#include "domain/validate.h"
+#include "service/audit.h"
+#include "service/json.h"
+
+namespace cse {
+namespace {
+
+constexpr const char* kAssignmentModelKey = "distribution.assignment_model";
+constexpr const char* kTaxOffsetOrderKey = "distribution.tax_offset_order";
+constexpr const char* kFederalShareKey = "distribution.federal_share_bps";
+constexpr const char* kArrearsAgeKey = "ledger.arrears_age_flag_days";
+
+Result<int64_t> ParseBoundedInt(const std::string& key, const std::string& text, int64_t lo,
+                                int64_t hi) {
+  int64_t v = 0;
+  bool ok = !text.empty() && text.size() <= 9;
+  for (char c : text) {
+    if (c < '0' || c > '9') ok = false;
+    if (ok) v = v * 10 + (c - '0');
+  }
+  if (!ok || v < lo || v > hi) {
+    return InvalidArgument("config_value_invalid", key + " '" + text + "' must be an integer in " +
+                                                       std::to_string(lo) + "-" +
+                                                       std::to_string(hi));
+  }
+  return v;
+}
+
+Status BumpGeneration(Store& store) {
+  ASSIGN_OR_RETURN(int64_t g, store.LedgerGeneration());
+  return store.SetLedgerGeneration(g + 1);
+}
+
+}  // namespace
+
+Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor) {
+  ASSIGN_OR_RETURN(std::vector<Case> cases, store.ListCasesByObligor(obligor));
+  std::vector<CaseBook> books;
+  for (Case& c : cases) {
+    CaseBook b;
+    ASSIGN_OR_RETURN(b.orders, store.ListOrdersByCase(c.id));
+    ASSIGN_OR_RETURN(b.episodes, store.ListAssistanceByCase(c.id));
+    b.info = std::move(c);
+    books.push_back(std::move(b));
+  }
+  return books;
+}
+
+Result<DistributionPolicy> LoadPolicy(Store& store) {
+  DistributionPolicy p;
+  ASSIGN_OR_RETURN(auto model, store.GetSetting(kAssignmentModelKey));
+  if (model) {
+    ASSIGN_OR_RETURN(p.assignment_model, ParseAssignmentModel(*model));
+  }
+  ASSIGN_OR_RETURN(auto order, store.GetSetting(kTaxOffsetOrderKey));
+  if (order) {
+    ASSIGN_OR_RETURN(p.tax_offset_order, ParseTaxOffsetOrder(*order));
+  }
+  ASSIGN_OR_RETURN(auto share, store.GetSetting(kFederalShareKey));
+  if (share) {
+    ASSIGN_OR_RETURN(p.federal_share_bps, ParseBoundedInt(kFederalShareKey, *share, 0, 10000));
+  }
+  ASSIGN_OR_RETURN(auto age, store.GetSetting(kArrearsAgeKey));
+  if (age) {
+    ASSIGN_OR_RETURN(int64_t days, ParseBoundedInt(kArrearsAgeKey, *age, 1, 3650));
+    p.arrears_age_flag_days = static_cast<int32_t>(days);
+  }
+  return p;
+}
+
+Result<int64_t> Redistribute(Store& store, PersonId obligor, const std::string& at,
+                             const std::string& reason, std::optional<CollectionId> fresh) {
+  ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store, obligor));
+  ASSIGN_OR_RETURN(DistributionPolicy policy, LoadPolicy(store));
+  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store.ListCollectionsByObligor(obligor));
+  ObligorLedger ledger(std::move(books), policy);
+  int64_t changed = 0;
+  for (const StoredCollection& row : rows) {
+    if (row.collection.reversed_date) continue;
+    const Distribution d = ledger.Apply(row.collection);
+    if (fresh && row.collection.id == *fresh) {
+      RETURN_IF_ERROR(store.UpdateDistribution(row.collection.id, d));
+      continue;
+    }
+    if (d == row.distribution) continue;
+    RETURN_IF_ERROR(
+        store.InsertDistributionHistory(row.collection.id, row.distribution, at, reason));
+    RETURN_IF_ERROR(store.UpdateDistribution(row.collection.id, d));
+    ++changed;
+  }
+  return changed;
+}
+
+Status CompareResubmission(const Collection& stored, const PaymentRequest& r) {
+  const std::string key = "idempotency key '" + r.key + "' was already used ";
+  if (stored.case_id != r.case_id) {
+    return AlreadyExists(
+        "exists_with_different_case",
+        key + "for " + CaseDisplayId(stored.case_id) + ", not " + CaseDisplayId(r.case_id));
+  }
+  if (stored.amount != r.amount) {
+    return AlreadyExists(
+        "exists_with_different_amount",
+        key + "for amount " + stored.amount.ToString() + ", not " + r.amount.ToString());
+  }
+  if (stored.date != r.date) {
+    return AlreadyExists("exists_with_different_date",
+                         key + "for date " + stored.date.ToString() + ", not " + r.date.ToString());
+  }
+  if (stored.source != r.source) {
+    return AlreadyExists("exists_with_different_source",
+                         key + "for source " + std::string(Name(stored.source)) + ", not " +
+                             std::string(Name(r.source)));
+  }
+  return Status::Ok();
+}
+
+Status ValidatePaymentRequest(const PaymentRequest& r, Date today) {
+  RETURN_IF_ERROR(ValidateIdempotencyKey(r.key));
+  if (!r.amount.is_positive()) {
+    return InvalidArgument("amount_zero",
+                           "payment amount " + r.amount.ToString() + " must be greater than zero");
+  }
+  if (r.date > today) {
+    return InvalidArgument("date_in_future", "payment date " + r.date.ToString() +
+                                                 " is after today " + today.ToString());
+  }
+  return Status::Ok();
+}
+
+LedgerService::LedgerService(Store& store, const Clock& clock, std::string actor)
+    : store_(store), clock_(clock), actor_(std::move(actor)) {}
+
+template <typename F>
+auto LedgerService::InTransaction(F&& body) -> decltype(body()) {
+  RETURN_IF_ERROR(store_.Begin());
+  auto result = body();
+  if (!result.ok()) {
+    store_.Rollback();
+    return result;
+  }
+  RETURN_IF_ERROR(store_.Commit());
+  return result;
+}
+
+Result<PersonId> LedgerService::AddPerson(Person person) {
+  RETURN_IF_ERROR(ValidatePerson(person, clock_.Today()));
+  return InTransaction([&]() -> Result<PersonId> {
+    ASSIGN_OR_RETURN(person.id, store_.InsertPerson(person));
+    Json after = ToJson(person);
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "person.add", "person",
+                                PersonDisplayId(person.id), "", after.dump()));
+    return person.id;
+  });
+}
+
+Status LedgerService::RefreshCaseType(CaseId case_id) {
+  ASSIGN_OR_RETURN(std::vector<AssistanceEpisode> episodes, store_.ListAssistanceByCase(case_id));
+  const Date today = clock_.Today();
+  CaseType type = CaseType::kNeverAssistance;
+  for (const AssistanceEpisode& e : episodes) {
+    if (e.start_date > today) continue;
+    if (!e.end_date || *e.end_date >= today) {
+      type = CaseType::kCurrentAssistance;
+      break;
+    }
+    type = CaseType::kFormerAssistance;
+  }
+  return store_.UpdateCaseType(case_id, type);
+}
+
+Result<CaseId> LedgerService::AddCase(const NewCase& r) {
+  Case c;
+  c.obligor = r.obligor;
+  c.obligee = r.obligee;
+  c.children = r.children;
+  c.type = r.type;
+  c.family_violence = r.family_violence;
+  c.county = r.county;
+  c.opened = r.opened.value_or(clock_.Today());
+  RETURN_IF_ERROR(ValidateCaseParties(c));
+  const Date today = clock_.Today();
+  if (r.type != CaseType::kNeverAssistance && !r.assistance) {
+    return InvalidArgument("case_type_needs_assistance",
+                           std::string(Name(r.type)) +
+                               " needs the assistance episode: its start date and monthly grant" +
+                               (r.type == CaseType::kFormerAssistance ? " and end date" : ""));
+  }
+  if (r.assistance) {
+    RETURN_IF_ERROR(ValidateAssistance(*r.assistance));
+    const bool open_now = r.assistance->start_date <= today &&
+                          (!r.assistance->end_date || *r.assistance->end_date >= today);
+    const bool ended = r.assistance->end_date && *r.assistance->end_date < today;
+    if (r.type == CaseType::kNeverAssistance ||
+        (r.type == CaseType::kCurrentAssistance && !open_now) ||
+        (r.type == CaseType::kFormerAssistance && !ended)) {
+      return InvalidArgument(
+          "case_type_assistance_mismatch",
+          std::string(Name(r.type)) + " does not match an assistance episode " +
+              r.assistance->start_date.ToString() + " to " +
+              (r.assistance->end_date ? r.assistance->end_date->ToString() : std::string("open")));
+    }
+  }
+  return InTransaction([&]() -> Result<CaseId> {
+    for (PersonId p : std::vector<PersonId>{c.obligor, c.obligee}) {
+      RETURN_IF_ERROR(store_.GetPerson(p).status());
+    }
+    for (PersonId p : c.children) RETURN_IF_ERROR(store_.GetPerson(p).status());
+    ASSIGN_OR_RETURN(c.id, store_.InsertCase(c));
+    Json after = ToJson(c);
+    if (r.assistance) {
+      AssistanceEpisode e = *r.assistance;
+      e.case_id = c.id;
+      RETURN_IF_ERROR(store_.InsertAssistance(e));
+      after["assistance"] = ToJson(e);
+    }
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "case.add", "case", CaseDisplayId(c.id), "",
+                                after.dump()));
+    RETURN_IF_ERROR(BumpGeneration(store_));
+    return c.id;
+  });
+}
+
+Result<OrderId> LedgerService::AddOrder(Order order, std::optional<OrderId> replaces) {
+  RETURN_IF_ERROR(ValidateOrder(order));
+  return InTransaction([&]() -> Result<OrderId> {
+    ASSIGN_OR_RETURN(Case c, store_.GetCase(order.case_id));
+    for (const ChildTerm& t : order.child_terms) {
+      if (std::find(c.children.begin(), c.children.end(), t.child) == c.children.end()) {
+        return InvalidArgument(
+            "child_not_in_case",
+            PersonDisplayId(t.child) + " is not a child in " + CaseDisplayId(c.id));
+      }
+    }
+    Json after;
+    if (replaces) {
+      ASSIGN_OR_RETURN(Order old, store_.GetOrder(*replaces));
+      if (old.case_id != order.case_id) {
+        return InvalidArgument("order_replaces_other_case",
+                               OrderDisplayId(old.id) + " belongs to " +
+                                   CaseDisplayId(old.case_id) + ", not " +
+                                   CaseDisplayId(order.case_id));
+      }
+      if (old.type != order.type) {
+        return InvalidArgument("order_replaces_other_type",
+                               OrderDisplayId(old.id) + " is " + std::string(Name(old.type)) +
+                                   ", the new order is " + std::string(Name(order.type)));
+      }
+      if (old.effective_date >= order.effective_date) {
+        return InvalidArgument("order_replaces_not_before",
+                               "the new order must start after " + OrderDisplayId(old.id) +
+                                   " started (" + old.effective_date.ToString() + ")");
+      }
+      const Date end = order.effective_date.AddDays(-1);
+      if (old.end_date && *old.end_date < end) {
+        return FailedPrecondition(
+            "order_replaces_ended",
+            OrderDisplayId(old.id) + " already ended " + old.end_date->ToString());
+      }
+      RETURN_IF_ERROR(store_.SetOrderEnd(old.id, end));
+      after["replaces"] = {{"order_id", old.id.value}, {"end_date", end.ToString()}};
+    }
+    ASSIGN_OR_RETURN(order.id, store_.InsertOrder(order));
+    after["order"] = ToJson(order);
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "order.add", "order",
+                                OrderDisplayId(order.id), "", after.dump()));
+    RETURN_IF_ERROR(Redistribute(store_, c.obligor, clock_.NowIso(),
+                                 "order " + OrderDisplayId(order.id) + " added", std::nullopt)
+                        .status());
+    RETURN_IF_ERROR(BumpGeneration(store_));
+    return order.id;
+  });
+}
+
+Status LedgerService::AddAssistance(const AssistanceEpisode& e) {
+  RETURN_IF_ERROR(ValidateAssistance(e));
+  return InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Case c, store_.GetCase(e.case_id));
+    ASSIGN_OR_RETURN(std::vector<AssistanceEpisode> existing,
+                     store_.ListAssistanceByCase(e.case_id));
+    for (const AssistanceEpisode& x : existing) {
+      const Date x_end = x.end_date.value_or(MaxDate());
+      const Date e_end = e.end_date.value_or(MaxDate());
+      if (e.start_date <= x_end && x.start_date <= e_end) {
+        return InvalidArgument("assistance_overlaps",
+                               "the episode overlaps the one starting " + x.start_date.ToString());
+      }
+    }
+    RETURN_IF_ERROR(store_.InsertAssistance(e));
+    RETURN_IF_ERROR(RefreshCaseType(e.case_id));
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "assistance.add", "case",
+                                CaseDisplayId(e.case_id), "", ToJson(e).dump()));
+    RETURN_IF_ERROR(
+        Redistribute(store_, c.obligor, clock_.NowIso(), "assistance added", std::nullopt)
+            .status());
+    return BumpGeneration(store_);
+  });
+}
+
+Status LedgerService::EndAssistance(CaseId case_id, Date end_date) {
+  return InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
+    ASSIGN_OR_RETURN(std::vector<AssistanceEpisode> existing, store_.ListAssistanceByCase(case_id));
+    for (const AssistanceEpisode& x : existing) {
+      if (!x.end_date && end_date < x.start_date) {
+        return InvalidArgument("assistance_end_before_start",
+                               "assistance cannot end " + end_date.ToString() +
+                                   " before it started " + x.start_date.ToString());
+      }
+    }
+    RETURN_IF_ERROR(store_.EndAssistance(case_id, end_date));
+    RETURN_IF_ERROR(RefreshCaseType(case_id));
+    Json after{{"case_id", case_id.value}, {"end_date", end_date.ToString()}};
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "assistance.end", "case",
+                                CaseDisplayId(case_id), "", after.dump()));
+    RETURN_IF_ERROR(
+        Redistribute(store_, c.obligor, clock_.NowIso(), "assistance ended", std::nullopt)
+            .status());
+    return BumpGeneration(store_);
+  });
+}
+
+Result<EmployerId> LedgerService::AddEmployer(const Employer& e) {
+  bool fein_ok = e.fein.size() == 9;
+  for (char ch : e.fein) fein_ok = fein_ok && ch >= '0' && ch <= '9';
+  if (!fein_ok) {
+    return InvalidArgument("fein_malformed", "FEIN '" + e.fein + "' must be nine digits");
+  }
+  if (e.name.empty()) return InvalidArgument("name_missing", "employer name is required");
+  return InTransaction([&]() -> Result<EmployerId> {
+    ASSIGN_OR_RETURN(EmployerId id, store_.UpsertEmployer(e));
+    Json after{{"employer_id", id.value}, {"fein", e.fein}, {"name", e.name}};
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "employer.upsert", "employer",
+                                std::to_string(id.value), "", after.dump()));
+    return id;
+  });
+}
+
+Result<int64_t> LedgerService::AddEmployment(const Employment& e) {
+  if (e.end_date && *e.end_date < e.start_date) {
+    return InvalidArgument("employment_end_before_start",
+                           "employment ends " + e.end_date->ToString() + " before it starts " +
+                               e.start_date.ToString());
+  }
+  return InTransaction([&]() -> Result<int64_t> {
+    RETURN_IF_ERROR(store_.GetPerson(e.person).status());
+    ASSIGN_OR_RETURN(int64_t id, store_.InsertEmployment(e));
+    Json after{{"employment_id", id},
+               {"person_id", e.person.value},
+               {"employer_id", e.employer.value},
+               {"start_date", e.start_date.ToString()},
+               {"pay_cycle", Name(e.pay_cycle)},
+               {"gross_per_period", e.gross_per_period.ToString()}};
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "employment.add", "person",
+                                PersonDisplayId(e.person), "", after.dump()));
+    return id;
+  });
+}
+
+Result<PostResult> LedgerService::PostPayment(const PaymentRequest& r) {
+  RETURN_IF_ERROR(ValidatePaymentRequest(r, clock_.Today()));
+  RETURN_IF_ERROR(store_.Begin());
+  auto result = [&]() -> Result<PostResult> {
+    ASSIGN_OR_RETURN(std::optional<StoredCollection> existing, store_.FindCollectionByKey(r.key));
+    if (existing) {
+      RETURN_IF_ERROR(CompareResubmission(existing->collection, r));
+      return PostResult{PostOutcome::kExists, existing->collection.id, existing->distribution, 0};
+    }
+    ASSIGN_OR_RETURN(Case c, store_.GetCase(r.case_id));
+    if (c.status == CaseStatus::kClosed) {
+      return FailedPrecondition("case_closed", CaseDisplayId(c.id) + " is closed");
+    }
+    StoredCollection row;
+    row.collection =
+        Collection{{}, r.key, r.case_id, c.obligor, r.amount, r.date, r.source, {}, {}};
+    row.posted_at = clock_.NowIso();
+    row.posted_by = actor_;
+    ASSIGN_OR_RETURN(row.collection.id, store_.InsertCollection(row));
+    ASSIGN_OR_RETURN(int64_t changed,
+                     Redistribute(store_, c.obligor, row.posted_at, "payment " + r.key + " posted",
+                                  row.collection.id));
+    ASSIGN_OR_RETURN(std::optional<StoredCollection> stored, store_.FindCollectionByKey(r.key));
+    Json after = ToJson(row.collection);
+    after["distribution"] = ToJson(stored->distribution);
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "payment.post", "collection",
+                                std::to_string(row.collection.id.value), "", after.dump()));
+    RETURN_IF_ERROR(BumpGeneration(store_));
+    return PostResult{PostOutcome::kCreated, row.collection.id, stored->distribution, changed};
+  }();
+  if (!result.ok() || result->outcome == PostOutcome::kExists) {
+    store_.Rollback();
+    return result;
+  }
+  RETURN_IF_ERROR(store_.Commit());
+  return result;
+}
+
+Result<ReverseResult> LedgerService::ReversePayment(const std::string& key, Date date,
+                                                    const std::string& reason) {
+  if (reason.empty()) {
+    return InvalidArgument("reason_missing", "a reversal needs a reason (e.g. NSF)");
+  }
+  if (date > clock_.Today()) {
+    return InvalidArgument("date_in_future", "reversal date " + date.ToString() +
+                                                 " is after today " + clock_.Today().ToString());
+  }
+  return InTransaction([&]() -> Result<ReverseResult> {
+    ASSIGN_OR_RETURN(std::optional<StoredCollection> found, store_.FindCollectionByKey(key));
+    if (!found) {
+      return NotFound("collection_not_found", "no payment has idempotency key '" + key + "'");
+    }
+    const Collection& c = found->collection;
+    if (c.reversed_date) {
+      return FailedPrecondition("already_reversed", "payment '" + key + "' was reversed on " +
+                                                        c.reversed_date->ToString());
+    }
+    if (date < c.date) {
+      return InvalidArgument("reversal_before_receipt", "reversal date " + date.ToString() +
+                                                            " is before the payment was received " +
+                                                            c.date.ToString());
+    }
+    const std::string at = clock_.NowIso();
+    RETURN_IF_ERROR(store_.MarkReversed(c.id, date, reason));
+    RETURN_IF_ERROR(
+        store_.InsertDistributionHistory(c.id, found->distribution, at, "reversed: " + reason));
+    Distribution empty;
+    empty.collection_id = c.id;
+    RETURN_IF_ERROR(store_.UpdateDistribution(c.id, empty));
+    ASSIGN_OR_RETURN(int64_t changed, Redistribute(store_, c.obligor, at,
+                                                   "payment " + key + " reversed", std::nullopt));
+    Json after{{"key", key},
+               {"collection_id", c.id.value},
+               {"reversed_date", date.ToString()},
+               {"reason", reason}};
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "payment.reverse", "collection",
+                                std::to_string(c.id.value), ToJson(found->distribution).dump(),
+                                after.dump()));
+    RETURN_IF_ERROR(BumpGeneration(store_));
+    return ReverseResult{c.id, found->distribution, changed};
+  });
+}
+
+Result<ObligorBalance> LedgerService::GetObligorBalance(PersonId obligor, Date as_of) {
+  ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, obligor));
+  if (books.empty()) {
+    return NotFound("obligor_not_found", PersonDisplayId(obligor) + " is not an obligor");
+  }
+  ASSIGN_OR_RETURN(DistributionPolicy policy, LoadPolicy(store_));
+  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store_.ListCollectionsByObligor(obligor));
+  std::vector<Collection> collections;
+  for (StoredCollection& row : rows) collections.push_back(std::move(row.collection));
+  return RunLedger(books, std::move(collections), policy, as_of).balance;
+}
+
+Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of) {
+  CaseLedger out;
+  ASSIGN_OR_RETURN(out.info, store_.GetCase(case_id));
+  ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, out.info.obligor));
+  ASSIGN_OR_RETURN(DistributionPolicy policy, LoadPolicy(store_));
+  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows,
+                   store_.ListCollectionsByObligor(out.info.obligor));
+  std::vector<Collection> collections;
+  for (const StoredCollection& row : rows) collections.push_back(row.collection);
+  LedgerRun run = RunLedger(books, collections, policy, as_of);
+  for (const CaseBook& b : books) {
+    if (b.info.id == case_id) {
+      out.orders = b.orders;
+      out.episodes = b.episodes;
+    }
+  }
+  for (const CaseBalance& cb : run.balance.cases) {
+    if (cb.case_id == case_id) out.balance = cb;
+  }
+  for (const Collection& c : collections) {
+    if (c.date > as_of) continue;
+    CaseLedger::Entry entry{c, !CollectionActiveOn(c, as_of), {}};
+    entry.distribution.collection_id = c.id;
+    auto it = run.distributions.find(c.id.value);
+    if (it != run.distributions.end()) {
+      for (const DistributionLine& l : it->second.lines) {
+        if (l.case_id != case_id) continue;
+        entry.distribution.lines.push_back(l);
+        switch (l.payee) {
+          case Payee::kFamily:
+            entry.distribution.to_family += l.amount;
+            break;
+          case Payee::kState:
+            entry.distribution.to_state += l.amount;
+            break;
+          case Payee::kFederal:
+            entry.distribution.to_federal += l.amount;
+            break;
+          case Payee::kHeld:
+            entry.distribution.held += l.amount;
+            break;
+        }
+      }
+    }
+    if (c.case_id == case_id || !entry.distribution.lines.empty()) {
+      out.collections.push_back(std::move(entry));
+    }
+  }
+  out.obligor = std::move(run.balance);
+  return out;
+}
+
+Status LedgerService::SetConfig(const std::string& key, const std::string& value) {
+  if (key == kAssignmentModelKey) {
+    RETURN_IF_ERROR(ParseAssignmentModel(value).status());
+  } else if (key == kTaxOffsetOrderKey) {
+    RETURN_IF_ERROR(ParseTaxOffsetOrder(value).status());
+  } else if (key == kFederalShareKey) {
+    RETURN_IF_ERROR(ParseBoundedInt(key, value, 0, 10000).status());
+  } else if (key == kArrearsAgeKey) {
+    RETURN_IF_ERROR(ParseBoundedInt(key, value, 1, 3650).status());
+  } else {
+    return InvalidArgument("config_key_unknown", "unknown setting '" + key +
+                                                     "'; known: " + kAssignmentModelKey + ", " +
+                                                     kTaxOffsetOrderKey + ", " + kFederalShareKey +
+                                                     ", " + kArrearsAgeKey);
+  }
+  return InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(int64_t postings, store_.CountCollections());
+    if (postings > 0 && key != kArrearsAgeKey) {
+      return FailedPrecondition(
+          "config_locked_after_postings",
+          "distribution options cannot change once payments are posted (" +
+              std::to_string(postings) +
+              " on file): past distributions would silently change. Effective-dated policy "
+              "changes are not supported yet");
+    }
+    ASSIGN_OR_RETURN(std::optional<std::string> before, store_.GetSetting(key));
+    RETURN_IF_ERROR(store_.SetSetting(key, value));
+    Json b = before ? Json{{key, *before}} : Json::object();
+    Json a{{key, value}};
+    RETURN_IF_ERROR(
+        AppendAudit(store_, clock_, actor_, "config.set", "settings", key, b.dump(), a.dump()));
+    return BumpGeneration(store_);
+  });
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> LedgerService::ListConfig() {
+  ASSIGN_OR_RETURN(DistributionPolicy p, LoadPolicy(store_));
+  return std::vector<std::pair<std::string, std::string>>{
+      {kAssignmentModelKey, std::string(Name(p.assignment_model))},
+      {kTaxOffsetOrderKey, std::string(Name(p.tax_offset_order))},
+      {kFederalShareKey, std::to_string(p.federal_share_bps)},
+      {kArrearsAgeKey, std::to_string(p.arrears_age_flag_days)}};
+}
+
+}  // namespace cse

@@ -1,0 +1,143 @@
+// File: service/ledger_service.h
+//
+// The use cases of the case and money core. Each public method is one transaction: it
+// validates, reads and writes through the Store, appends the audit row, and commits — or
+// rolls back and changes nothing. Every rule violation has its own stable reason code (see
+// docs/CLI.md "Result codes").
+//
+// Any change to what an obligor owes or paid (a new order, a modification, assistance starting
+// or ending, a backdated payment, a reversal) re-runs distribution for that obligor; a
+// collection whose distribution changes keeps its previous one in distribution_history.
+//
+// Thread-safety: one LedgerService per thread; it borrows `store` and `clock`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "ledger/engine.h"
+#include "storage/store.h"
+
+namespace cse {
+
+struct NewCase {
+  PersonId obligor;
+  PersonId obligee;
+  std::vector<PersonId> children;
+  CaseType type = CaseType::kNeverAssistance;
+  FamilyViolence family_violence = FamilyViolence::kNone;
+  std::string county;
+  std::optional<Date> opened;  // Default: today
+  // Required for current (start, grant) and former (start, end, grant) assistance cases.
+  std::optional<AssistanceEpisode> assistance;
+};
+
+struct PaymentRequest {
+  std::string key;
+  CaseId case_id;
+  Money amount;
+  Date date;
+  PaymentSource source = PaymentSource::kDirect;
+};
+
+enum class PostOutcome { kCreated, kExists };
+
+struct PostResult {
+  PostOutcome outcome = PostOutcome::kCreated;
+  CollectionId id;
+  Distribution distribution;
+  int64_t redistributed = 0;  // other collections whose distribution changed
+};
+
+struct ReverseResult {
+  CollectionId id;
+  Distribution reversed;      // the distribution that was undone
+  int64_t redistributed = 0;  // other collections whose distribution changed
+};
+
+// A case's ledger as of a date: its balances and every collection that touched it.
+struct CaseLedger {
+  Case info;
+  std::vector<Order> orders;
+  std::vector<AssistanceEpisode> episodes;
+  CaseBalance balance;
+  struct Entry {
+    Collection collection;
+    bool reversed_as_of = false;
+    Distribution distribution;  // lines for this case only; totals for this case
+  };
+  std::vector<Entry> collections;
+  ObligorBalance obligor;  // all the obligor's cases
+};
+
+// Loads everything the engine needs about an obligor.
+Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor);
+// The distribution options from settings, with federal defaults for unset keys.
+Result<DistributionPolicy> LoadPolicy(Store& store);
+// Re-runs distribution for every active collection of `obligor` and writes the changed ones
+// (old distribution to history with `reason`). Inside the caller's transaction.
+Result<int64_t> Redistribute(Store& store, PersonId obligor, const std::string& at,
+                             const std::string& reason, std::optional<CollectionId> fresh);
+
+// Compares a resubmission with the stored collection. OK when identical; otherwise
+// already_exists "exists_with_different_case|amount|date|source".
+Status CompareResubmission(const Collection& stored, const PaymentRequest& request);
+// Validation that needs no store. Reasons: key_*, date_in_future.
+Status ValidatePaymentRequest(const PaymentRequest& request, Date today);
+
+class LedgerService {
+ public:
+  LedgerService(Store& store, const Clock& clock, std::string actor);
+
+  // Errors: ValidatePerson's; already_exists "ssn_exists".
+  Result<PersonId> AddPerson(Person person);
+  // Errors: person_not_found, case_same_party..., case_type_needs_assistance,
+  // case_type_assistance_mismatch.
+  Result<CaseId> AddCase(const NewCase& request);
+  // Adds an order; with `replaces`, ends that order the day before this one starts (a
+  // modification). Errors: ValidateOrder's, case_not_found, order_not_found,
+  // order_replaces_other_case, order_replaces_ended, child_not_in_case.
+  Result<OrderId> AddOrder(Order order, std::optional<OrderId> replaces);
+  // Errors: ValidateAssistance's, case_not_found, assistance_overlaps.
+  Status AddAssistance(const AssistanceEpisode& episode);
+  // Errors: assistance_not_open, assistance_end_before_start.
+  Status EndAssistance(CaseId case_id, Date end_date);
+  Result<EmployerId> AddEmployer(const Employer& employer);
+  Result<int64_t> AddEmployment(const Employment& employment);
+
+  // Idempotent posting: a new key answers kCreated; the same key with the same fields
+  // answers kExists (nothing written); the same key with other fields fails with
+  // exists_with_different_*. Errors: ValidatePaymentRequest's, case_not_found, case_closed.
+  Result<PostResult> PostPayment(const PaymentRequest& request);
+  // Reverses (returned / NSF) the collection with `key` as of `date`. Errors:
+  // collection_not_found, already_reversed, reversal_before_receipt, date_in_future,
+  // reason_missing.
+  Result<ReverseResult> ReversePayment(const std::string& key, Date date,
+                                       const std::string& reason);
+
+  Result<CaseLedger> GetCaseLedger(CaseId case_id, Date as_of);
+  Result<ObligorBalance> GetObligorBalance(PersonId obligor, Date as_of);
+
+  // Known keys: distribution.assignment_model (dra|prwora), distribution.tax_offset_order
+  // (assigned_first|family_first), distribution.federal_share_bps (0-10000),
+  // ledger.arrears_age_flag_days (1-3650). Errors: config_key_unknown, config_value_invalid.
+  Status SetConfig(const std::string& key, const std::string& value);
+  Result<std::vector<std::pair<std::string, std::string>>> ListConfig();
+
+  const Clock& clock() const { return clock_; }
+  Store& store() { return store_; }
+
+ private:
+  // Runs `body` in a transaction; rolls back on error.
+  template <typename F>
+  auto InTransaction(F&& body) -> decltype(body());
+  Status RefreshCaseType(CaseId case_id);
+
+  Store& store_;
+  const Clock& clock_;
+  std::string actor_;
+};
+
+}  // namespace cse

@@ -1,0 +1,151 @@
+#include "storage/sqlite/migrations.h"
+
+namespace cse::sqlite {
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations{
+      {1, R"sql(
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE ledger_generation (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+INSERT INTO ledger_generation VALUES (1, 0);
+CREATE TABLE person (
+  id INTEGER PRIMARY KEY,
+  ssn TEXT NOT NULL DEFAULT '',
+  first_name TEXT NOT NULL,
+  middle_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL,
+  dob TEXT,
+  line1 TEXT NOT NULL DEFAULT '',
+  line2 TEXT NOT NULL DEFAULT '',
+  city TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT '',
+  zip TEXT NOT NULL DEFAULT '',
+  county TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX person_ssn ON person(ssn) WHERE ssn <> '';
+CREATE TABLE iv_d_case (
+  id INTEGER PRIMARY KEY,
+  obligor_id INTEGER NOT NULL REFERENCES person(id),
+  obligee_id INTEGER NOT NULL REFERENCES person(id),
+  case_type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  family_violence INTEGER NOT NULL,
+  opened TEXT NOT NULL,
+  county TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX iv_d_case_obligor ON iv_d_case(obligor_id);
+CREATE TABLE case_child (
+  case_id INTEGER NOT NULL REFERENCES iv_d_case(id),
+  child_id INTEGER NOT NULL REFERENCES person(id),
+  PRIMARY KEY (case_id, child_id)
+);
+CREATE TABLE support_order (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES iv_d_case(id),
+  obligation_type TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+  frequency TEXT NOT NULL,
+  effective_date TEXT NOT NULL,
+  end_date TEXT,
+  judgment_cents INTEGER NOT NULL DEFAULT 0,
+  CHECK (end_date IS NULL OR end_date >= effective_date)
+);
+CREATE INDEX support_order_case ON support_order(case_id);
+CREATE TABLE order_child_term (
+  order_id INTEGER NOT NULL REFERENCES support_order(id),
+  child_id INTEGER NOT NULL REFERENCES person(id),
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+  end_date TEXT,
+  PRIMARY KEY (order_id, child_id)
+);
+CREATE TABLE assistance_episode (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES iv_d_case(id),
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  monthly_grant_cents INTEGER NOT NULL CHECK (monthly_grant_cents > 0)
+);
+CREATE INDEX assistance_episode_case ON assistance_episode(case_id);
+CREATE TABLE employer (
+  id INTEGER PRIMARY KEY,
+  fein TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  line1 TEXT NOT NULL DEFAULT '',
+  line2 TEXT NOT NULL DEFAULT '',
+  city TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT '',
+  zip TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE employment (
+  id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL REFERENCES person(id),
+  employer_id INTEGER NOT NULL REFERENCES employer(id),
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  pay_cycle TEXT NOT NULL,
+  gross_per_period_cents INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX employment_person ON employment(person_id);
+CREATE TABLE collection (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  case_id INTEGER NOT NULL REFERENCES iv_d_case(id),
+  obligor_id INTEGER NOT NULL REFERENCES person(id),
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+  received_date TEXT NOT NULL,
+  source TEXT NOT NULL,
+  posted_at TEXT NOT NULL,
+  posted_by TEXT NOT NULL,
+  reversed_date TEXT,
+  reversal_reason TEXT NOT NULL DEFAULT '',
+  to_family_cents INTEGER NOT NULL,
+  to_state_cents INTEGER NOT NULL,
+  to_federal_cents INTEGER NOT NULL,
+  held_cents INTEGER NOT NULL,
+  lines TEXT NOT NULL
+);
+CREATE INDEX collection_obligor ON collection(obligor_id, received_date);
+CREATE TABLE distribution_history (
+  id INTEGER PRIMARY KEY,
+  collection_id INTEGER NOT NULL REFERENCES collection(id),
+  superseded_at TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  to_family_cents INTEGER NOT NULL,
+  to_state_cents INTEGER NOT NULL,
+  to_federal_cents INTEGER NOT NULL,
+  held_cents INTEGER NOT NULL,
+  lines TEXT NOT NULL
+);
+CREATE INDEX distribution_history_collection ON distribution_history(collection_id);
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  before TEXT NOT NULL,
+  after TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+CREATE TRIGGER distribution_history_no_update BEFORE UPDATE ON distribution_history
+  BEGIN SELECT RAISE(ABORT, 'distribution history is append-only'); END;
+CREATE TRIGGER distribution_history_no_delete BEFORE DELETE ON distribution_history
+  BEGIN SELECT RAISE(ABORT, 'distribution history is append-only'); END;
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace cse::sqlite

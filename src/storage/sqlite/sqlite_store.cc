@@ -1,0 +1,846 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+
+#include "ledger/codec.h"
+#include "storage/sqlite/migrations.h"
+
+namespace cse {
+
+// A cached prepared statement. Bind* use 1-based indexes; Step answers true while a row is
+// available. Reset clears bindings for the next use.
+class SqliteStore::Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return *this;
+  }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, Date d) { return Bind(i, std::string_view(d.ToString())); }
+  Stmt& Bind(int i, const std::optional<Date>& d) {
+    if (d) return Bind(i, *d);
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  Result<bool> Step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return Error(rc);
+  }
+  Status Run() {
+    auto r = Step();
+    sqlite3_reset(stmt_);
+    return r.status();
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  Result<Date> DateAt(int col) const {
+    auto d = Date::Parse(Text(col));
+    if (!d.ok()) return DataLoss("stored_date_corrupt", d.status().message());
+    return d;
+  }
+  Result<std::optional<Date>> OptDateAt(int col) const {
+    if (IsNull(col)) return std::optional<Date>();
+    auto d = DateAt(col);
+    if (!d.ok()) return d.status();
+    return std::optional<Date>(*d);
+  }
+  Status Error(int rc) const {
+    const std::string msg = sqlite3_errmsg(db_);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+      return Aborted("store_busy", "the database is locked by another writer; retry: " + msg);
+    }
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return AlreadyExists("constraint", msg);
+    return Unavailable("store_io", "sqlite error " + std::to_string(rc) + ": " + msg);
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+namespace {
+
+Status PragmaSetup(sqlite3* db) {
+  const char* sql =
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;";
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown";
+    sqlite3_free(err);
+    return Unavailable("store_io", "cannot configure database: " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return Status::Ok();
+}
+
+Result<sqlite3*> OpenDb(const std::string& path, SqliteStore::OpenMode mode) {
+  if (mode == SqliteStore::OpenMode::kMustExist && path != ":memory:" &&
+      !std::filesystem::exists(path)) {
+    return NotFound("db_not_found",
+                    "database '" + path + "' does not exist; create it with `opencse init`");
+  }
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Unavailable("store_io", "cannot open database '" + path + "': " + msg);
+  }
+  Status s = PragmaSetup(db);
+  if (!s.ok()) {
+    sqlite3_close(db);
+    return s;
+  }
+  return db;
+}
+
+constexpr const char* kCollectionColumns =
+    "id, idempotency_key, case_id, obligor_id, amount_cents, received_date, source, posted_at, "
+    "posted_by, reversed_date, reversal_reason, to_family_cents, to_state_cents, "
+    "to_federal_cents, held_cents, lines";
+
+}  // namespace
+
+SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+
+SqliteStore::~SqliteStore() {
+  statements_.clear();
+  sqlite3_close(db_);
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, OpenMode mode) {
+  ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path, mode));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+Status SqliteStore::Exec(std::string_view sql) {
+  char* err = nullptr;
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    if (rc == SQLITE_BUSY) return Aborted("store_busy", msg);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return FailedPrecondition("constraint", msg);
+    return Unavailable("store_io", msg);
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::ExecForTesting(std::string_view sql) { return Exec(sql); }
+
+SqliteStore::Stmt& SqliteStore::Prepare(const char* sql) {
+  for (auto& [text, stmt] : statements_) {
+    if (text == sql) return stmt->Reset();
+  }
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  CSE_CHECK(rc == SQLITE_OK, sqlite3_errmsg(db_));  // our own SQL: a failure is a bug
+  statements_.emplace_back(sql, std::make_unique<Stmt>(db_, raw));
+  return *statements_.back().second;
+}
+
+Status SqliteStore::Migrate() {
+  RETURN_IF_ERROR(Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+  Stmt& q = Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  schema_version_ = row ? static_cast<int>(q.Int(0)) : 0;
+  q.Reset();
+  const auto& migrations = sqlite::Migrations();
+  if (schema_version_ > migrations.back().version) {
+    return FailedPrecondition("schema_too_new", "database schema version " +
+                                                    std::to_string(schema_version_) +
+                                                    " is newer than this program's " +
+                                                    std::to_string(migrations.back().version));
+  }
+  for (const sqlite::Migration& m : migrations) {
+    if (m.version <= schema_version_) continue;
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status s = Exec(m.sql);
+    if (s.ok()) {
+      s = Exec("INSERT INTO schema_version VALUES (" + std::to_string(m.version) + ")");
+    }
+    if (!s.ok()) {
+      (void)Exec("ROLLBACK");
+      return s.WithContext("migration " + std::to_string(m.version));
+    }
+    RETURN_IF_ERROR(Exec("COMMIT"));
+    schema_version_ = m.version;
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::Begin() {
+  CSE_CHECK(!in_transaction_, "nested transaction");
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status SqliteStore::Commit() {
+  CSE_CHECK(in_transaction_, "commit without a transaction");
+  Status s = Exec("COMMIT");
+  if (!s.ok()) {
+    Rollback();
+    return s;
+  }
+  in_transaction_ = false;
+  return Status::Ok();
+}
+
+void SqliteStore::Rollback() {
+  if (!in_transaction_) return;
+  (void)Exec("ROLLBACK");
+  in_transaction_ = false;
+}
+
+// ---- settings ----
+
+Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {
+  Stmt& s = Prepare("SELECT value FROM settings WHERE key = ?");
+  s.Bind(1, key);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<std::string> out;
+  if (row) out = s.Text(0);
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::SetSetting(std::string_view key, std::string_view value) {
+  return Prepare(
+             "INSERT INTO settings(key, value) VALUES (?, ?) "
+             "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .Bind(1, key)
+      .Bind(2, value)
+      .Run();
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::ListSettings() {
+  Stmt& s = Prepare("SELECT key, value FROM settings ORDER BY key");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.emplace_back(s.Text(0), s.Text(1));
+  }
+  s.Reset();
+  return out;
+}
+
+// ---- persons ----
+
+Result<PersonId> SqliteStore::InsertPerson(const Person& p) {
+  Stmt& s = Prepare(
+      "INSERT INTO person(ssn, first_name, middle_name, last_name, dob, line1, line2, city, "
+      "state, zip, county) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, p.ssn).Bind(2, p.first_name).Bind(3, p.middle_name).Bind(4, p.last_name);
+  s.Bind(5, p.date_of_birth).Bind(6, p.address.line1).Bind(7, p.address.line2);
+  s.Bind(8, p.address.city).Bind(9, p.address.state).Bind(10, p.address.zip);
+  s.Bind(11, p.address.county);
+  Status st = s.Run();
+  if (st.reason() == "constraint") {
+    return AlreadyExists("ssn_exists", "a person with SSN ending " +
+                                           p.ssn.substr(p.ssn.size() >= 4 ? p.ssn.size() - 4 : 0) +
+                                           " is already on file");
+  }
+  RETURN_IF_ERROR(st);
+  return PersonId{sqlite3_last_insert_rowid(db_)};
+}
+
+Result<Person> SqliteStore::GetPerson(PersonId id) {
+  Stmt& s = Prepare(
+      "SELECT id, ssn, first_name, middle_name, last_name, dob, line1, line2, city, state, zip, "
+      "county FROM person WHERE id = ?");
+  s.Bind(1, id.value);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) {
+    s.Reset();
+    return NotFound("person_not_found", PersonDisplayId(id) + " does not exist");
+  }
+  Person p;
+  p.id = PersonId{s.Int(0)};
+  p.ssn = s.Text(1);
+  p.first_name = s.Text(2);
+  p.middle_name = s.Text(3);
+  p.last_name = s.Text(4);
+  ASSIGN_OR_RETURN(p.date_of_birth, s.OptDateAt(5));
+  p.address = Address{s.Text(6), s.Text(7), s.Text(8), s.Text(9), s.Text(10), s.Text(11)};
+  s.Reset();
+  return p;
+}
+
+// ---- cases ----
+
+Result<CaseId> SqliteStore::InsertCase(const Case& c) {
+  Stmt& s = Prepare(
+      "INSERT INTO iv_d_case(obligor_id, obligee_id, case_type, status, family_violence, "
+      "opened, county) VALUES (?,?,?,?,?,?,?)");
+  s.Bind(1, c.obligor.value).Bind(2, c.obligee.value).Bind(3, Name(c.type));
+  s.Bind(4, Name(c.status)).Bind(5, c.family_violence == FamilyViolence::kIndicated ? 1 : 0);
+  s.Bind(6, c.opened).Bind(7, c.county);
+  RETURN_IF_ERROR(s.Run());
+  const CaseId id{sqlite3_last_insert_rowid(db_)};
+  for (PersonId child : c.children) {
+    RETURN_IF_ERROR(Prepare("INSERT INTO case_child(case_id, child_id) VALUES (?, ?)")
+                        .Bind(1, id.value)
+                        .Bind(2, child.value)
+                        .Run());
+  }
+  return id;
+}
+
+Result<Case> SqliteStore::ReadCase(Stmt& s) {
+  Case c;
+  c.id = CaseId{s.Int(0)};
+  c.obligor = PersonId{s.Int(1)};
+  c.obligee = PersonId{s.Int(2)};
+  ASSIGN_OR_RETURN(c.type, ParseCaseType(s.Text(3)));
+  ASSIGN_OR_RETURN(c.status, ParseCaseStatus(s.Text(4)));
+  c.family_violence = s.Int(5) != 0 ? FamilyViolence::kIndicated : FamilyViolence::kNone;
+  ASSIGN_OR_RETURN(c.opened, s.DateAt(6));
+  c.county = s.Text(7);
+  return c;
+}
+
+Result<Case> SqliteStore::GetCase(CaseId id) {
+  Stmt& s = Prepare(
+      "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county "
+      "FROM iv_d_case WHERE id = ?");
+  s.Bind(1, id.value);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) {
+    s.Reset();
+    return NotFound("case_not_found", CaseDisplayId(id) + " does not exist");
+  }
+  ASSIGN_OR_RETURN(Case c, ReadCase(s));
+  s.Reset();
+  Stmt& k = Prepare("SELECT child_id FROM case_child WHERE case_id = ? ORDER BY child_id");
+  k.Bind(1, id.value);
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, k.Step());
+    if (!more) break;
+    c.children.push_back(PersonId{k.Int(0)});
+  }
+  k.Reset();
+  return c;
+}
+
+Result<std::vector<Case>> SqliteStore::ListCasesByObligor(PersonId obligor) {
+  Stmt& s = Prepare("SELECT id FROM iv_d_case WHERE obligor_id = ? ORDER BY id");
+  s.Bind(1, obligor.value);
+  std::vector<CaseId> ids;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    ids.push_back(CaseId{s.Int(0)});
+  }
+  s.Reset();
+  std::vector<Case> out;
+  for (CaseId id : ids) {
+    ASSIGN_OR_RETURN(Case c, GetCase(id));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<std::vector<CaseId>> SqliteStore::ListCaseIds(int64_t after, int64_t limit) {
+  Stmt& s = Prepare("SELECT id FROM iv_d_case WHERE id > ? ORDER BY id LIMIT ?");
+  s.Bind(1, after).Bind(2, limit);
+  std::vector<CaseId> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(CaseId{s.Int(0)});
+  }
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::UpdateCaseType(CaseId id, CaseType type) {
+  return Prepare("UPDATE iv_d_case SET case_type = ? WHERE id = ?")
+      .Bind(1, Name(type))
+      .Bind(2, id.value)
+      .Run();
+}
+
+// ---- orders ----
+
+Result<OrderId> SqliteStore::InsertOrder(const Order& o) {
+  Stmt& s = Prepare(
+      "INSERT INTO support_order(case_id, obligation_type, amount_cents, frequency, "
+      "effective_date, end_date, judgment_cents) VALUES (?,?,?,?,?,?,?)");
+  s.Bind(1, o.case_id.value).Bind(2, Name(o.type)).Bind(3, o.amount.cents());
+  s.Bind(4, Name(o.frequency)).Bind(5, o.effective_date).Bind(6, o.end_date);
+  s.Bind(7, o.judgment.cents());
+  RETURN_IF_ERROR(s.Run());
+  const OrderId id{sqlite3_last_insert_rowid(db_)};
+  for (const ChildTerm& t : o.child_terms) {
+    RETURN_IF_ERROR(Prepare("INSERT INTO order_child_term(order_id, child_id, amount_cents, "
+                            "end_date) VALUES (?,?,?,?)")
+                        .Bind(1, id.value)
+                        .Bind(2, t.child.value)
+                        .Bind(3, t.amount.cents())
+                        .Bind(4, t.end_date)
+                        .Run());
+  }
+  return id;
+}
+
+Result<std::vector<Order>> SqliteStore::ListOrdersByCase(CaseId id) {
+  Stmt& s = Prepare(
+      "SELECT id, case_id, obligation_type, amount_cents, frequency, effective_date, end_date, "
+      "judgment_cents FROM support_order WHERE case_id = ? ORDER BY id");
+  s.Bind(1, id.value);
+  std::vector<Order> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    Order o;
+    o.id = OrderId{s.Int(0)};
+    o.case_id = CaseId{s.Int(1)};
+    ASSIGN_OR_RETURN(o.type, ParseObligationType(s.Text(2)));
+    o.amount = Money::FromCents(s.Int(3));
+    ASSIGN_OR_RETURN(o.frequency, ParseFrequency(s.Text(4)));
+    ASSIGN_OR_RETURN(o.effective_date, s.DateAt(5));
+    ASSIGN_OR_RETURN(o.end_date, s.OptDateAt(6));
+    o.judgment = Money::FromCents(s.Int(7));
+    out.push_back(std::move(o));
+  }
+  s.Reset();
+  for (Order& o : out) {
+    Stmt& t = Prepare(
+        "SELECT child_id, amount_cents, end_date FROM order_child_term WHERE order_id = ? "
+        "ORDER BY child_id");
+    t.Bind(1, o.id.value);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, t.Step());
+      if (!row) break;
+      ChildTerm term{PersonId{t.Int(0)}, Money::FromCents(t.Int(1)), std::nullopt};
+      ASSIGN_OR_RETURN(term.end_date, t.OptDateAt(2));
+      o.child_terms.push_back(term);
+    }
+    t.Reset();
+  }
+  return out;
+}
+
+Result<Order> SqliteStore::GetOrder(OrderId id) {
+  Stmt& s = Prepare("SELECT case_id FROM support_order WHERE id = ?");
+  s.Bind(1, id.value);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) {
+    s.Reset();
+    return NotFound("order_not_found", OrderDisplayId(id) + " does not exist");
+  }
+  const CaseId case_id{s.Int(0)};
+  s.Reset();
+  ASSIGN_OR_RETURN(std::vector<Order> orders, ListOrdersByCase(case_id));
+  for (Order& o : orders) {
+    if (o.id == id) return std::move(o);
+  }
+  return Internal("order_vanished", OrderDisplayId(id) + " disappeared while reading");
+}
+
+Status SqliteStore::SetOrderEnd(OrderId id, Date end_date) {
+  return Prepare("UPDATE support_order SET end_date = ? WHERE id = ?")
+      .Bind(1, end_date)
+      .Bind(2, id.value)
+      .Run();
+}
+
+// ---- assistance ----
+
+Status SqliteStore::InsertAssistance(const AssistanceEpisode& e) {
+  return Prepare(
+             "INSERT INTO assistance_episode(case_id, start_date, end_date, "
+             "monthly_grant_cents) VALUES (?,?,?,?)")
+      .Bind(1, e.case_id.value)
+      .Bind(2, e.start_date)
+      .Bind(3, e.end_date)
+      .Bind(4, e.monthly_grant.cents())
+      .Run();
+}
+
+Result<std::vector<AssistanceEpisode>> SqliteStore::ListAssistanceByCase(CaseId id) {
+  Stmt& s = Prepare(
+      "SELECT case_id, start_date, end_date, monthly_grant_cents FROM assistance_episode "
+      "WHERE case_id = ? ORDER BY start_date, id");
+  s.Bind(1, id.value);
+  std::vector<AssistanceEpisode> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    AssistanceEpisode e;
+    e.case_id = CaseId{s.Int(0)};
+    ASSIGN_OR_RETURN(e.start_date, s.DateAt(1));
+    ASSIGN_OR_RETURN(e.end_date, s.OptDateAt(2));
+    e.monthly_grant = Money::FromCents(s.Int(3));
+    out.push_back(e);
+  }
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::EndAssistance(CaseId id, Date end_date) {
+  RETURN_IF_ERROR(Prepare("UPDATE assistance_episode SET end_date = ? WHERE case_id = ? AND "
+                          "end_date IS NULL")
+                      .Bind(1, end_date)
+                      .Bind(2, id.value)
+                      .Run());
+  if (sqlite3_changes(db_) == 0) {
+    return FailedPrecondition("assistance_not_open",
+                              CaseDisplayId(id) + " has no open assistance episode to end");
+  }
+  return Status::Ok();
+}
+
+// ---- employers ----
+
+Result<EmployerId> SqliteStore::UpsertEmployer(const Employer& e) {
+  RETURN_IF_ERROR(Prepare("INSERT INTO employer(fein, name, line1, line2, city, state, zip) "
+                          "VALUES (?,?,?,?,?,?,?) ON CONFLICT(fein) DO UPDATE SET "
+                          "name = excluded.name, line1 = excluded.line1, line2 = "
+                          "excluded.line2, city = excluded.city, state = excluded.state, "
+                          "zip = excluded.zip")
+                      .Bind(1, e.fein)
+                      .Bind(2, e.name)
+                      .Bind(3, e.address.line1)
+                      .Bind(4, e.address.line2)
+                      .Bind(5, e.address.city)
+                      .Bind(6, e.address.state)
+                      .Bind(7, e.address.zip)
+                      .Run());
+  Stmt& s = Prepare("SELECT id FROM employer WHERE fein = ?");
+  s.Bind(1, e.fein);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  CSE_CHECK(row, "employer vanished after upsert");
+  const EmployerId id{s.Int(0)};
+  s.Reset();
+  return id;
+}
+
+Result<int64_t> SqliteStore::InsertEmployment(const Employment& e) {
+  RETURN_IF_ERROR(Prepare("INSERT INTO employment(person_id, employer_id, start_date, end_date, "
+                          "pay_cycle, gross_per_period_cents) VALUES (?,?,?,?,?,?)")
+                      .Bind(1, e.person.value)
+                      .Bind(2, e.employer.value)
+                      .Bind(3, e.start_date)
+                      .Bind(4, e.end_date)
+                      .Bind(5, Name(e.pay_cycle))
+                      .Bind(6, e.gross_per_period.cents())
+                      .Run());
+  return sqlite3_last_insert_rowid(db_);
+}
+
+Result<std::vector<Employment>> SqliteStore::ListEmploymentByPerson(PersonId id) {
+  Stmt& s = Prepare(
+      "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "
+      "gross_per_period_cents FROM employment WHERE person_id = ? ORDER BY start_date, id");
+  s.Bind(1, id.value);
+  std::vector<Employment> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    Employment e;
+    e.id = s.Int(0);
+    e.person = PersonId{s.Int(1)};
+    e.employer = EmployerId{s.Int(2)};
+    ASSIGN_OR_RETURN(e.start_date, s.DateAt(3));
+    ASSIGN_OR_RETURN(e.end_date, s.OptDateAt(4));
+    ASSIGN_OR_RETURN(e.pay_cycle, ParsePayCycle(s.Text(5)));
+    e.gross_per_period = Money::FromCents(s.Int(6));
+    out.push_back(e);
+  }
+  s.Reset();
+  return out;
+}
+
+// ---- collections ----
+
+namespace {
+
+Result<StoredCollection> ReadCollection(SqliteStore::Stmt& s);
+
+}  // namespace
+
+Result<CollectionId> SqliteStore::InsertCollection(const StoredCollection& row) {
+  const Collection& c = row.collection;
+  const Distribution& d = row.distribution;
+  Stmt& s = Prepare(
+      "INSERT INTO collection(idempotency_key, case_id, obligor_id, amount_cents, "
+      "received_date, source, posted_at, posted_by, reversed_date, reversal_reason, "
+      "to_family_cents, to_state_cents, to_federal_cents, held_cents, lines) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, c.idempotency_key).Bind(2, c.case_id.value).Bind(3, c.obligor.value);
+  s.Bind(4, c.amount.cents()).Bind(5, c.date).Bind(6, Name(c.source));
+  s.Bind(7, row.posted_at).Bind(8, row.posted_by).Bind(9, c.reversed_date);
+  s.Bind(10, c.reversal_reason).Bind(11, d.to_family.cents()).Bind(12, d.to_state.cents());
+  s.Bind(13, d.to_federal.cents()).Bind(14, d.held.cents());
+  s.Bind(15, EncodeLines(d.lines));
+  Status st = s.Run();
+  if (st.reason() == "constraint") {
+    return AlreadyExists("key_exists",
+                         "idempotency key '" + c.idempotency_key + "' is already used");
+  }
+  RETURN_IF_ERROR(st);
+  return CollectionId{sqlite3_last_insert_rowid(db_)};
+}
+
+namespace {
+
+Result<StoredCollection> ReadCollection(SqliteStore::Stmt& s) {
+  StoredCollection row;
+  Collection& c = row.collection;
+  c.id = CollectionId{s.Int(0)};
+  c.idempotency_key = s.Text(1);
+  c.case_id = CaseId{s.Int(2)};
+  c.obligor = PersonId{s.Int(3)};
+  c.amount = Money::FromCents(s.Int(4));
+  ASSIGN_OR_RETURN(c.date, s.DateAt(5));
+  ASSIGN_OR_RETURN(c.source, ParsePaymentSource(s.Text(6)));
+  row.posted_at = s.Text(7);
+  row.posted_by = s.Text(8);
+  ASSIGN_OR_RETURN(c.reversed_date, s.OptDateAt(9));
+  c.reversal_reason = s.Text(10);
+  Distribution& d = row.distribution;
+  d.collection_id = c.id;
+  d.to_family = Money::FromCents(s.Int(11));
+  d.to_state = Money::FromCents(s.Int(12));
+  d.to_federal = Money::FromCents(s.Int(13));
+  d.held = Money::FromCents(s.Int(14));
+  ASSIGN_OR_RETURN(d.lines, DecodeLines(s.Text(15)));
+  return row;
+}
+
+}  // namespace
+
+Result<std::optional<StoredCollection>> SqliteStore::FindCollectionByKey(std::string_view key) {
+  static const std::string sql =
+      std::string("SELECT ") + kCollectionColumns + " FROM collection WHERE idempotency_key = ?";
+  Stmt& s = Prepare(sql.c_str());
+  s.Bind(1, key);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<StoredCollection> out;
+  if (row) {
+    auto r = ReadCollection(s);
+    if (!r.ok()) {
+      s.Reset();
+      return r.status();
+    }
+    out = std::move(r).value();
+  }
+  s.Reset();
+  return out;
+}
+
+Result<std::vector<StoredCollection>> SqliteStore::ListCollectionsByObligor(PersonId obligor) {
+  static const std::string sql = std::string("SELECT ") + kCollectionColumns +
+                                 " FROM collection WHERE obligor_id = ? ORDER BY "
+                                 "received_date, id";
+  Stmt& s = Prepare(sql.c_str());
+  s.Bind(1, obligor.value);
+  std::vector<StoredCollection> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    auto r = ReadCollection(s);
+    if (!r.ok()) {
+      s.Reset();
+      return r.status();
+    }
+    out.push_back(std::move(r).value());
+  }
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::UpdateDistribution(CollectionId id, const Distribution& d) {
+  return Prepare(
+             "UPDATE collection SET to_family_cents = ?, to_state_cents = ?, "
+             "to_federal_cents = ?, held_cents = ?, lines = ? WHERE id = ?")
+      .Bind(1, d.to_family.cents())
+      .Bind(2, d.to_state.cents())
+      .Bind(3, d.to_federal.cents())
+      .Bind(4, d.held.cents())
+      .Bind(5, EncodeLines(d.lines))
+      .Bind(6, id.value)
+      .Run();
+}
+
+Status SqliteStore::InsertDistributionHistory(CollectionId id, const Distribution& d,
+                                              std::string_view at, std::string_view reason) {
+  return Prepare(
+             "INSERT INTO distribution_history(collection_id, superseded_at, reason, "
+             "to_family_cents, to_state_cents, to_federal_cents, held_cents, lines) "
+             "VALUES (?,?,?,?,?,?,?,?)")
+      .Bind(1, id.value)
+      .Bind(2, at)
+      .Bind(3, reason)
+      .Bind(4, d.to_family.cents())
+      .Bind(5, d.to_state.cents())
+      .Bind(6, d.to_federal.cents())
+      .Bind(7, d.held.cents())
+      .Bind(8, EncodeLines(d.lines))
+      .Run();
+}
+
+Status SqliteStore::MarkReversed(CollectionId id, Date reversed_date, std::string_view reason) {
+  return Prepare("UPDATE collection SET reversed_date = ?, reversal_reason = ? WHERE id = ?")
+      .Bind(1, reversed_date)
+      .Bind(2, reason)
+      .Bind(3, id.value)
+      .Run();
+}
+
+Result<int64_t> SqliteStore::CountCollections() {
+  Stmt& s = Prepare("SELECT COUNT(*) FROM collection");
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  const int64_t n = row ? s.Int(0) : 0;
+  s.Reset();
+  return n;
+}
+
+// ---- audit ----
+
+namespace {
+
+AuditRow ReadAudit(SqliteStore::Stmt& s) {
+  return AuditRow{s.Int(0),  s.Text(1), s.Text(2), s.Text(3), s.Text(4),
+                  s.Text(5), s.Text(6), s.Text(7), s.Text(8), s.Text(9)};
+}
+
+}  // namespace
+
+Result<std::optional<AuditRow>> SqliteStore::LastAudit() {
+  Stmt& s = Prepare(
+      "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash "
+      "FROM audit ORDER BY seq DESC LIMIT 1");
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<AuditRow> out;
+  if (row) out = ReadAudit(s);
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::InsertAudit(const AuditRow& r) {
+  return Prepare(
+             "INSERT INTO audit(seq, at, actor, action, entity, entity_id, before, after, "
+             "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)")
+      .Bind(1, r.seq)
+      .Bind(2, r.at)
+      .Bind(3, r.actor)
+      .Bind(4, r.action)
+      .Bind(5, r.entity)
+      .Bind(6, r.entity_id)
+      .Bind(7, r.before)
+      .Bind(8, r.after)
+      .Bind(9, r.prev_hash)
+      .Bind(10, r.hash)
+      .Run();
+}
+
+Status SqliteStore::ScanAudit(const std::function<Status(const AuditRow&)>& visit) {
+  // A dedicated statement: `visit` may use the store's cached ones.
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT seq, at, actor, action, entity, entity_id, before, after, "
+                         "prev_hash, hash FROM audit ORDER BY seq",
+                         -1, &raw, nullptr) != SQLITE_OK) {
+    return Unavailable("store_io", sqlite3_errmsg(db_));
+  }
+  Stmt s(db_, raw);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    RETURN_IF_ERROR(visit(ReadAudit(s)));
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteStore::LedgerGeneration() {
+  Stmt& s = Prepare("SELECT value FROM ledger_generation WHERE id = 1");
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  const int64_t v = row ? s.Int(0) : 0;
+  s.Reset();
+  return v;
+}
+
+Status SqliteStore::SetLedgerGeneration(int64_t value) {
+  return Prepare("UPDATE ledger_generation SET value = ? WHERE id = 1").Bind(1, value).Run();
+}
+
+// ---- raw insert timing for the benchmark ----
+
+Result<double> TimeRawCollectionInserts(const std::string& path, int64_t count, int64_t batch,
+                                        int64_t cases) {
+  ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path, SqliteStore::OpenMode::kCreate));
+  auto close = [&] { sqlite3_close(db); };
+  const char* ddl =
+      "DROP TABLE IF EXISTS raw_collection; CREATE TABLE raw_collection (idempotency_key TEXT, "
+      "case_id INTEGER, obligor_id INTEGER, amount_cents INTEGER, received_date TEXT, source "
+      "TEXT, posted_at TEXT, posted_by TEXT)";
+  if (sqlite3_exec(db, ddl, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    close();
+    return Unavailable("store_io", "cannot create raw table");
+  }
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO raw_collection VALUES (?,?,?,?,?,?,?,?)", -1, &raw, nullptr);
+  SqliteStore::Stmt s(db, raw);
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < count; ++i) {
+    if (i % batch == 0) sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    const int64_t case_id = 1 + i % cases;
+    const Date date = Date::Ymd(2024, 1, 1).AddDays(static_cast<int32_t>(i / cases) * 30 + 5);
+    s.Reset()
+        .Bind(1, std::string_view("bench-" + std::to_string(i)))
+        .Bind(2, case_id)
+        .Bind(3, case_id)
+        .Bind(4, int64_t{25000})
+        .Bind(5, date)
+        .Bind(6, std::string_view("withholding"))
+        .Bind(7, std::string_view("2026-01-01T00:00:00.000000Z"))
+        .Bind(8, std::string_view("bench"));
+    Status st = s.Run();
+    if (!st.ok()) {
+      close();
+      return st;
+    }
+    if ((i + 1) % batch == 0 || i + 1 == count) {
+      sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sqlite3_exec(db, "DROP TABLE raw_collection", nullptr, nullptr, nullptr);
+  return seconds;
+}
+
+}  // namespace cse

@@ -1,0 +1,102 @@
+// File: storage/sqlite/sqlite_store.h
+//
+// The SQLite adapter (the only folder that includes <sqlite3.h>). Opens or creates a database
+// file (or ":memory:"), runs the versioned migrations, and implements Store with cached
+// prepared statements. Settings: WAL journal, synchronous=FULL (a committed posting survives
+// power loss), foreign keys on, busy timeout 5 s. Audit rows are append-only by trigger.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/store.h"
+
+struct sqlite3;
+
+namespace cse {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens `path`, creating it when `create` is kCreate. Errors: not_found "db_not_found"
+  // (kMustExist and missing), unavailable "store_io", failed_precondition
+  // "schema_too_new" (a newer OpenCSE wrote it).
+  enum class OpenMode { kCreate, kMustExist };
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, OpenMode mode);
+  ~SqliteStore() override;
+
+  // Highest migration applied.
+  int schema_version() const { return schema_version_; }
+
+  Status Begin() override;
+  Status Commit() override;
+  void Rollback() override;
+
+  Result<std::optional<std::string>> GetSetting(std::string_view key) override;
+  Status SetSetting(std::string_view key, std::string_view value) override;
+  Result<std::vector<std::pair<std::string, std::string>>> ListSettings() override;
+
+  Result<PersonId> InsertPerson(const Person& person) override;
+  Result<Person> GetPerson(PersonId id) override;
+
+  Result<CaseId> InsertCase(const Case& c) override;
+  Result<Case> GetCase(CaseId id) override;
+  Result<std::vector<Case>> ListCasesByObligor(PersonId obligor) override;
+  Result<std::vector<CaseId>> ListCaseIds(int64_t after, int64_t limit) override;
+  Status UpdateCaseType(CaseId id, CaseType type) override;
+
+  Result<OrderId> InsertOrder(const Order& order) override;
+  Result<Order> GetOrder(OrderId id) override;
+  Result<std::vector<Order>> ListOrdersByCase(CaseId id) override;
+  Status SetOrderEnd(OrderId id, Date end_date) override;
+
+  Status InsertAssistance(const AssistanceEpisode& episode) override;
+  Result<std::vector<AssistanceEpisode>> ListAssistanceByCase(CaseId id) override;
+  Status EndAssistance(CaseId id, Date end_date) override;
+
+  Result<EmployerId> UpsertEmployer(const Employer& employer) override;
+  Result<int64_t> InsertEmployment(const Employment& employment) override;
+  Result<std::vector<Employment>> ListEmploymentByPerson(PersonId id) override;
+
+  Result<CollectionId> InsertCollection(const StoredCollection& row) override;
+  Result<std::optional<StoredCollection>> FindCollectionByKey(std::string_view key) override;
+  Result<std::vector<StoredCollection>> ListCollectionsByObligor(PersonId obligor) override;
+  Status UpdateDistribution(CollectionId id, const Distribution& d) override;
+  Status InsertDistributionHistory(CollectionId id, const Distribution& old, std::string_view at,
+                                   std::string_view reason) override;
+  Status MarkReversed(CollectionId id, Date reversed_date, std::string_view reason) override;
+  Result<int64_t> CountCollections() override;
+
+  Result<std::optional<AuditRow>> LastAudit() override;
+  Status InsertAudit(const AuditRow& row) override;
+  Status ScanAudit(const std::function<Status(const AuditRow&)>& visit) override;
+
+  Result<int64_t> LedgerGeneration() override;
+  Status SetLedgerGeneration(int64_t value) override;
+
+  // Runs raw SQL (tests and tools only: e.g. to prove tampering is detected).
+  Status ExecForTesting(std::string_view sql);
+
+  class Stmt;
+
+ private:
+  explicit SqliteStore(sqlite3* db);
+  Status Migrate();
+  Stmt& Prepare(const char* sql);
+  Status Exec(std::string_view sql);
+  Result<Case> ReadCase(Stmt& s);
+
+  sqlite3* db_;
+  std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> statements_;
+  int schema_version_ = 0;
+  bool in_transaction_ = false;
+};
+
+// For bench/post_payments: inserts `count` rows shaped like collections (key, case, obligor,
+// amount, date, source, posted_at, posted_by) into a bare table with no index, committing
+// every `batch` rows, and returns the elapsed seconds. Same file settings as SqliteStore.
+Result<double> TimeRawCollectionInserts(const std::string& path, int64_t count, int64_t batch,
+                                        int64_t cases);
+
+}  // namespace cse

@@ -1,0 +1,115 @@
+// File: storage/store.h
+//
+// The store: one interface every adapter implements (SQLite now, PostgreSQL next), so the
+// ledger and the services never see SQL. Methods read or write one kind of row; service/
+// composes them inside a transaction it owns and writes the audit trail.
+//
+// Transactions: Begin() takes the write lock at once, so a posting never fails half-way on a
+// lock; everything between Begin and Commit commits atomically or not at all. Errors from any
+// method: unavailable "store_io" (disk, corruption), aborted "store_busy" (retry).
+//
+// Thread-safety: a Store object is used by one thread at a time. Several processes may open
+// the same database; the write lock serializes them.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/types.h"
+#include "ledger/engine.h"
+
+namespace cse {
+
+struct StoredCollection {
+  Collection collection;
+  Distribution distribution;  // the current one (empty once reversed)
+  std::string posted_at;      // ISO-8601 UTC
+  std::string posted_by;
+};
+
+struct AuditRow {
+  int64_t seq = 0;
+  std::string at;
+  std::string actor;
+  std::string action;  // e.g. "payment.post", "import.batch"
+  std::string entity;  // e.g. "collection"
+  std::string entity_id;
+  std::string before;  // JSON or empty
+  std::string after;   // JSON or empty
+  std::string prev_hash;
+  std::string hash;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  // Safe to call when no transaction is open.
+  virtual void Rollback() = 0;
+
+  // Settings (distribution options...). GetSetting answers nullopt when unset.
+  virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+  virtual Status SetSetting(std::string_view key, std::string_view value) = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ListSettings() = 0;
+
+  // Persons. InsertPerson: already_exists "ssn_exists" when the SSN is on file.
+  virtual Result<PersonId> InsertPerson(const Person& person) = 0;
+  // not_found "person_not_found".
+  virtual Result<Person> GetPerson(PersonId id) = 0;
+
+  // Cases. GetCase: not_found "case_not_found".
+  virtual Result<CaseId> InsertCase(const Case& c) = 0;
+  virtual Result<Case> GetCase(CaseId id) = 0;
+  virtual Result<std::vector<Case>> ListCasesByObligor(PersonId obligor) = 0;
+  // Case ids in ascending order, at most `limit`, greater than `after`.
+  virtual Result<std::vector<CaseId>> ListCaseIds(int64_t after, int64_t limit) = 0;
+  virtual Status UpdateCaseType(CaseId id, CaseType type) = 0;
+
+  // Orders. GetOrder: not_found "order_not_found".
+  virtual Result<OrderId> InsertOrder(const Order& order) = 0;
+  virtual Result<Order> GetOrder(OrderId id) = 0;
+  virtual Result<std::vector<Order>> ListOrdersByCase(CaseId id) = 0;
+  virtual Status SetOrderEnd(OrderId id, Date end_date) = 0;
+
+  // Assistance episodes (URA and assignment).
+  virtual Status InsertAssistance(const AssistanceEpisode& episode) = 0;
+  virtual Result<std::vector<AssistanceEpisode>> ListAssistanceByCase(CaseId id) = 0;
+  // Ends the case's open episode: failed_precondition "assistance_not_open" when none is open.
+  virtual Status EndAssistance(CaseId id, Date end_date) = 0;
+
+  // Employers (unique by FEIN) and employment records.
+  virtual Result<EmployerId> UpsertEmployer(const Employer& employer) = 0;
+  virtual Result<int64_t> InsertEmployment(const Employment& employment) = 0;
+  virtual Result<std::vector<Employment>> ListEmploymentByPerson(PersonId id) = 0;
+
+  // Collections. InsertCollection: already_exists "key_exists" when the key is taken.
+  virtual Result<CollectionId> InsertCollection(const StoredCollection& row) = 0;
+  virtual Result<std::optional<StoredCollection>> FindCollectionByKey(std::string_view key) = 0;
+  // Every collection of the obligor (reversed ones too), by (date, id).
+  virtual Result<std::vector<StoredCollection>> ListCollectionsByObligor(PersonId obligor) = 0;
+  virtual Status UpdateDistribution(CollectionId id, const Distribution& d) = 0;
+  // Appends a superseded distribution to the append-only history.
+  virtual Status InsertDistributionHistory(CollectionId id, const Distribution& old,
+                                           std::string_view at, std::string_view reason) = 0;
+  virtual Status MarkReversed(CollectionId id, Date reversed_date, std::string_view reason) = 0;
+  virtual Result<int64_t> CountCollections() = 0;
+
+  // Audit trail (append-only; the adapter refuses updates and deletes).
+  virtual Result<std::optional<AuditRow>> LastAudit() = 0;
+  virtual Status InsertAudit(const AuditRow& row) = 0;
+  // Calls `visit` on every row by seq; stops at the first non-OK status and returns it.
+  virtual Status ScanAudit(const std::function<Status(const AuditRow&)>& visit) = 0;
+
+  // A counter bumped by every transaction that changes ledger inputs. A bulk poster caching
+  // ledgers across transactions drops its cache when the counter moved under it.
+  virtual Result<int64_t> LedgerGeneration() = 0;
+  virtual Status SetLedgerGeneration(int64_t value) = 0;
+};
+
+}  // namespace cse
