@@ -1,0 +1,236 @@
+#include "service/import.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "service/replay.h"
+#include "testing/fixture.h"
+
+namespace cse {
+namespace {
+
+using testing::World;
+
+std::string TempPath(const std::string& name) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("opencse_test_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  return (dir / name).string();
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+TEST(CsvTest, SplitsQuotedFields) {
+  EXPECT_EQ(*SplitCsvLine("a,\"b,c\",\"d\"\"e\", f "),
+            (std::vector<std::string>{"a", "b,c", "d\"e", "f"}));
+  EXPECT_EQ(SplitCsvLine("a,\"b").status().reason(), "csv_quote_unbalanced");
+}
+
+TEST(ImportTest, BadRowInTheMiddleIsReportedByLineAndFieldAndGoodRowsPost) {
+  World w;
+  const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  const std::string path = TempPath("mixed.csv");
+  WriteFile(path,
+            "key,case_id,amount,date,source\n"
+            "r1,CASE-000001,100.00,2024-02-01,direct\n"
+            "r2,CASE-000001,12.345,2024-02-02,direct\n"
+            "r3,CASE-000001,-5,2024-02-03,direct\n"
+            "r4,CASE-000001,1e3,2024-02-04,direct\n"
+            "r5,CASE-000001,,2024-02-05,direct\n"
+            "\n"
+            "r6,CASE-000009,10.00,2024-02-06,direct\n"
+            "r7,CASE-000001,10.00,2024-13-01,direct\n"
+            "r8,CASE-000001,10.00,2024-02-08,cash\n"
+            "r9,CASE-000001,10.00\n"
+            "r1,CASE-000001,100.01,2024-02-01,direct\n"
+            "r10,CASE-000001,200.00,2024-02-10,withholding\n");
+  auto rep = ImportPaymentsCsv(w.store(), w.clock(), "tester", path, ImportMode::kCommitValid);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->rows, 11);
+  EXPECT_EQ(rep->created, 2);
+  EXPECT_EQ(rep->rejected, 9);
+  ASSERT_EQ(rep->rejections.size(), 9u);
+  struct Expect {
+    int64_t line;
+    const char* field;
+    const char* reason;
+  };
+  const Expect expected[] = {{3, "amount", "amount_too_many_decimals"},
+                             {4, "amount", "amount_negative"},
+                             {5, "amount", "amount_malformed"},
+                             {6, "amount", "amount_empty"},
+                             {8, "case_id", "case_not_found"},
+                             {9, "date", "date_malformed"},
+                             {10, "source", "source_invalid"},
+                             {11, "line", "csv_field_count"},
+                             {12, "amount", "exists_with_different_amount"}};
+  std::vector<ImportRejection> sorted = rep->rejections;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.line < b.line; });
+  for (size_t i = 0; i < 9; ++i) {
+    EXPECT_EQ(sorted[i].line, expected[i].line);
+    EXPECT_EQ(sorted[i].field, expected[i].field) << sorted[i].line;
+    EXPECT_EQ(sorted[i].reason, expected[i].reason) << sorted[i].line;
+  }
+  EXPECT_EQ(*w.store().CountCollections(), 2);
+  auto ledger = w.service().GetCaseLedger(c, Date::Ymd(2024, 2, 29));
+  EXPECT_EQ(ledger->balance.paid.cents(), 30000);
+  // Re-running the same file changes nothing: good rows answer exists.
+  auto again = ImportPaymentsCsv(w.store(), w.clock(), "tester", path, ImportMode::kCommitValid);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->created, 0);
+  EXPECT_EQ(again->exists, 2);
+  EXPECT_EQ(*w.store().CountCollections(), 2);
+}
+
+TEST(ImportTest, AllOrNothingWritesNothingWhenAnyRowIsBad) {
+  World w;
+  w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  const std::string path = TempPath("aon.csv");
+  WriteFile(path,
+            "source,date,amount,case_id,key\n"
+            "direct,2024-02-01,100.00,1,a1\n"
+            "direct,2024-02-02,100.00,CASE-000007,a2\n"
+            "direct,2024-02-03,100.00,1,a3\n");
+  auto rep = ImportPaymentsCsv(w.store(), w.clock(), "tester", path, ImportMode::kAllOrNothing);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(rep->rejected, 1);
+  EXPECT_EQ(rep->rejections[0].line, 3);
+  EXPECT_EQ(*w.store().CountCollections(), 0);
+  // A parse error in all-or-nothing mode also posts nothing, and rule errors are still reported.
+  WriteFile(path,
+            "key,case_id,amount,date,source\n"
+            "b1,1,100.00,2024-02-01,direct\n"
+            "b2,1,abc,2024-02-01,direct\n"
+            "b3,CASE-000008,1.00,2024-02-01,direct\n");
+  rep = ImportPaymentsCsv(w.store(), w.clock(), "tester", path, ImportMode::kAllOrNothing);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(rep->rejected, 2);
+  EXPECT_EQ(*w.store().CountCollections(), 0);
+  // Fixed file: everything posts.
+  WriteFile(path, "key,case_id,amount,date,source\nb1,1,100.00,2024-02-01,direct\n");
+  rep = ImportPaymentsCsv(w.store(), w.clock(), "tester", path, ImportMode::kAllOrNothing);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->committed);
+  EXPECT_EQ(*w.store().CountCollections(), 1);
+}
+
+TEST(ImportTest, FileLevelErrorsPostNothing) {
+  World w;
+  const std::string path = TempPath("header.csv");
+  WriteFile(path, "key,case,amount,date,source\nx,1,1.00,2024-01-01,direct\n");
+  EXPECT_EQ(ImportPaymentsCsv(w.store(), w.clock(), "t", path, ImportMode::kCommitValid)
+                .status()
+                .reason(),
+            "csv_header_invalid");
+  WriteFile(path, "");
+  EXPECT_EQ(ImportPaymentsCsv(w.store(), w.clock(), "t", path, ImportMode::kCommitValid)
+                .status()
+                .reason(),
+            "csv_header_invalid");
+  EXPECT_EQ(ImportPaymentsCsv(w.store(), w.clock(), "t", TempPath("missing.csv"),
+                              ImportMode::kCommitValid)
+                .status()
+                .reason(),
+            "file_not_found");
+}
+
+// Kill -9 in the middle of a real `opencse import payments` run, then run it again: every
+// payment is posted exactly once, the totals are right and the audit replay agrees.
+TEST(ImportCrashTest, KillNineMidFileThenRerunNeitherLosesNorDuplicates) {
+  const std::string db = TempPath("crash.db");
+  std::filesystem::remove(db);
+  std::filesystem::remove(db + "-wal");
+  std::filesystem::remove(db + "-shm");
+  constexpr int kCases = 20;
+  constexpr int kRows = 60000;
+  {
+    World w(db);
+    for (int i = 0; i < kCases; ++i) {
+      w.SimpleCase(w.Person("Obligor", std::to_string(i)), 40000 + i * 100, Date::Ymd(2020, 1, 1));
+    }
+  }
+  const std::string csv = TempPath("crash.csv");
+  int64_t total_cents = 0;
+  {
+    std::ofstream out(csv);
+    out << "key,case_id,amount,date,source\n";
+    for (int i = 0; i < kRows; ++i) {
+      const int64_t cents = 1000 + (i * 37) % 50000;
+      total_cents += cents;
+      const Date d = Date::Ymd(2020, 1, 1).AddDays(i / 30);
+      out << "crash-" << i << "," << (1 + i % kCases) << "," << Money::FromCents(cents).ToString()
+          << "," << d.ToString() << "," << (i % 3 == 0 ? "withholding" : "direct") << "\n";
+    }
+  }
+  auto run_import = [&]() -> pid_t {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      execl(OPENCSE_BINARY, OPENCSE_BINARY, "--db", db.c_str(), "--today", "2026-01-01", "import",
+            "payments", csv.c_str(), "--batch-rows", "200", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return pid;
+  };
+  const pid_t victim = run_import();
+  ASSERT_GT(victim, 0);
+  int64_t seen = 0;
+  for (int i = 0; i < 3000 && seen < kRows / 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    auto probe = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+    if (probe.ok()) {
+      auto n = (*probe)->CountCollections();
+      if (n.ok()) seen = *n;
+    }
+  }
+  ASSERT_EQ(kill(victim, SIGKILL), 0);
+  int status = 0;
+  waitpid(victim, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed";
+  {
+    auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    const int64_t partial = *(*store)->CountCollections();
+    EXPECT_GT(partial, 0);
+    EXPECT_LT(partial, kRows) << "killed too late to prove anything";
+    EXPECT_EQ(partial % 200, 0) << "a batch was committed in part";
+  }
+  const pid_t rerun = run_import();
+  waitpid(rerun, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(*(*store)->CountCollections(), kRows);
+  int64_t posted_cents = 0;
+  for (int i = 1; i <= kCases; ++i) {
+    auto cs = (*store)->ListCasesByObligor(PersonId{2 * i - 1});
+    ASSERT_TRUE(cs.ok());
+    auto rows = (*store)->ListCollectionsByObligor(PersonId{2 * i - 1});
+    for (const StoredCollection& r : *rows) {
+      posted_cents += r.collection.amount.cents();
+      const Distribution& d = r.distribution;
+      EXPECT_EQ(d.to_family + d.to_state + d.to_federal + d.held, r.collection.amount);
+    }
+  }
+  EXPECT_EQ(posted_cents, total_cents);
+  auto cmp = CompareReplayWithStore(**store);
+  ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ(cmp->mismatches, 0);
+  EXPECT_EQ(cmp->collections, kRows);
+}
+
+}  // namespace
+}  // namespace cse

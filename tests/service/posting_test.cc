@@ -1,0 +1,210 @@
+#include <gtest/gtest.h>
+
+#include "service/audit.h"
+#include "service/replay.h"
+#include "testing/fixture.h"
+
+namespace cse {
+namespace {
+
+using testing::World;
+
+TEST(PostingTest, IdempotencyAnswersExistsOrADistinctCodePerField) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c1 = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  const CaseId c2 = w.SimpleCase(obligor, 20000, Date::Ymd(2024, 1, 1));
+  auto first = w.Pay("k1", c1, 30000, Date::Ymd(2024, 3, 10));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->outcome, PostOutcome::kCreated);
+  auto again = w.Pay("k1", c1, 30000, Date::Ymd(2024, 3, 10));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->outcome, PostOutcome::kExists);
+  EXPECT_EQ(again->id, first->id);
+  EXPECT_EQ(again->distribution, first->distribution);
+  EXPECT_EQ(w.Pay("k1", c1, 30001, Date::Ymd(2024, 3, 10)).status().reason(),
+            "exists_with_different_amount");
+  EXPECT_EQ(w.Pay("k1", c1, 30000, Date::Ymd(2024, 3, 11)).status().reason(),
+            "exists_with_different_date");
+  EXPECT_EQ(w.Pay("k1", c2, 30000, Date::Ymd(2024, 3, 10)).status().reason(),
+            "exists_with_different_case");
+  EXPECT_EQ(
+      w.Pay("k1", c1, 30000, Date::Ymd(2024, 3, 10), PaymentSource::kWithholding).status().reason(),
+      "exists_with_different_source");
+  EXPECT_EQ(*w.store().CountCollections(), 1);
+}
+
+TEST(PostingTest, EveryValidationRuleHasItsOwnCodeAndWritesNothing) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  const int64_t audit_before = *w.store().LastAudit() ? (*w.store().LastAudit())->seq : 0;
+  EXPECT_EQ(w.Pay("", c, 100, Date::Ymd(2024, 3, 1)).status().reason(), "key_missing");
+  EXPECT_EQ(w.Pay(std::string(200, 'k'), c, 100, Date::Ymd(2024, 3, 1)).status().reason(),
+            "key_too_long");
+  EXPECT_EQ(w.Pay("a b", c, 100, Date::Ymd(2024, 3, 1)).status().reason(), "key_invalid_char");
+  EXPECT_EQ(w.Pay("k", c, 0, Date::Ymd(2024, 3, 1)).status().reason(), "amount_zero");
+  EXPECT_EQ(w.Pay("k", c, 100, Date::Ymd(2026, 1, 2)).status().reason(), "date_in_future");
+  EXPECT_EQ(w.Pay("k", CaseId{999}, 100, Date::Ymd(2024, 3, 1)).status().reason(),
+            "case_not_found");
+  EXPECT_EQ(*w.store().CountCollections(), 0);
+  EXPECT_EQ((*w.store().LastAudit())->seq, audit_before);
+}
+
+TEST(PostingTest, OrderRulesAreEnforced) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  Order o;
+  o.case_id = c;
+  o.amount = Money::FromCents(100);
+  o.effective_date = Date::Ymd(2024, 5, 1);
+  o.end_date = Date::Ymd(2024, 4, 1);
+  EXPECT_EQ(w.service().AddOrder(o, std::nullopt).status().reason(), "order_end_before_start");
+  o.end_date.reset();
+  o.case_id = CaseId{42};
+  EXPECT_EQ(w.service().AddOrder(o, std::nullopt).status().reason(), "case_not_found");
+  o.case_id = c;
+  EXPECT_EQ(w.service().AddOrder(o, OrderId{77}).status().reason(), "order_not_found");
+  o.effective_date = Date::Ymd(2023, 12, 1);
+  EXPECT_EQ(w.service().AddOrder(o, OrderId{1}).status().reason(), "order_replaces_not_before");
+}
+
+TEST(PostingTest, ModificationEndsTheOldOrderAndRedistributes) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(w.Pay("p1", c, 100000, Date::Ymd(2024, 2, 10)).ok());
+  // Retroactive modification down to 300.00 from 2024-01-16: January becomes 500*15/31 +
+  // 300*16/31, so less of p1 is needed and more is held.
+  Order mod;
+  mod.case_id = c;
+  mod.amount = Money::FromCents(30000);
+  mod.effective_date = Date::Ymd(2024, 1, 16);
+  ASSERT_TRUE(w.service().AddOrder(mod, OrderId{1}).ok());
+  auto ledger = w.service().GetCaseLedger(c, Date::Ymd(2024, 2, 29));
+  ASSERT_TRUE(ledger.ok());
+  const int64_t january = 24194 + 15484;  // 50000*15/31, 30000*16/31 rounded half up
+  EXPECT_EQ(ledger->balance.accrued.cents(), january + 30000);
+  EXPECT_EQ(ledger->obligor.held_total.cents(), 100000 - january - 30000);
+}
+
+TEST(PostingTest, ReversalRedistributesLaterPaymentsAndKeepsHistory) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(w.Pay("jan", c, 50000, Date::Ymd(2024, 1, 5)).ok());
+  auto feb = w.Pay("feb", c, 80000, Date::Ymd(2024, 2, 5));
+  ASSERT_TRUE(feb.ok());
+  EXPECT_EQ(feb->distribution.held.cents(), 30000);  // January was paid: 300 held
+  auto rev = w.service().ReversePayment("jan", Date::Ymd(2024, 2, 20), "NSF");
+  ASSERT_TRUE(rev.ok()) << rev.status().ToString();
+  EXPECT_EQ(rev->redistributed, 1);
+  auto stored = w.store().FindCollectionByKey("feb");
+  EXPECT_EQ(stored->value().distribution.held.cents(), 0);  // now pays January arrears
+  EXPECT_EQ(stored->value().distribution.to_family.cents(), 80000);
+  EXPECT_EQ(w.service().ReversePayment("jan", Date::Ymd(2024, 2, 21), "NSF").status().reason(),
+            "already_reversed");
+  EXPECT_EQ(w.service().ReversePayment("nope", Date::Ymd(2024, 2, 21), "NSF").status().reason(),
+            "collection_not_found");
+  EXPECT_EQ(w.service().ReversePayment("feb", Date::Ymd(2024, 2, 1), "NSF").status().reason(),
+            "reversal_before_receipt");
+  // As of a date before the reversal the January payment still counts.
+  auto before = w.service().GetCaseLedger(c, Date::Ymd(2024, 2, 10));
+  EXPECT_EQ(before->balance.arrears_total.cents(), 0);
+  auto after = w.service().GetCaseLedger(c, Date::Ymd(2024, 2, 29));
+  EXPECT_EQ(after->balance.arrears_total.cents(), 20000);
+}
+
+TEST(PostingTest, BackdatedPaymentRedistributesLaterOnes) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(w.Pay("mar", c, 150000, Date::Ymd(2024, 3, 5)).ok());
+  auto jan = w.Pay("jan", c, 50000, Date::Ymd(2024, 1, 5));
+  ASSERT_TRUE(jan.ok());
+  EXPECT_EQ(jan->redistributed, 1);
+  EXPECT_EQ(w.store().FindCollectionByKey("mar")->value().distribution.held.cents(), 50000);
+}
+
+TEST(PostingTest, CaseTypeFollowsAssistanceEpisodes) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const PersonId obligee = w.Person("Ana", "Roe");
+  NewCase nc;
+  nc.obligor = obligor;
+  nc.obligee = obligee;
+  nc.type = CaseType::kCurrentAssistance;
+  EXPECT_EQ(w.service().AddCase(nc).status().reason(), "case_type_needs_assistance");
+  nc.assistance =
+      AssistanceEpisode{{}, Date::Ymd(2025, 1, 1), Date::Ymd(2025, 6, 30), Money::FromCents(30000)};
+  EXPECT_EQ(w.service().AddCase(nc).status().reason(), "case_type_assistance_mismatch");
+  nc.assistance->end_date.reset();
+  auto id = w.service().AddCase(nc);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(w.store().GetCase(*id)->type, CaseType::kCurrentAssistance);
+  ASSERT_TRUE(w.service().EndAssistance(*id, Date::Ymd(2025, 6, 30)).ok());
+  EXPECT_EQ(w.store().GetCase(*id)->type, CaseType::kFormerAssistance);
+  EXPECT_EQ(w.service().EndAssistance(*id, Date::Ymd(2025, 7, 30)).reason(), "assistance_not_open");
+}
+
+TEST(PostingTest, ConfigIsValidatedAndLockedOncePaymentsExist) {
+  World w;
+  EXPECT_EQ(w.service().SetConfig("distribution.nope", "x").reason(), "config_key_unknown");
+  EXPECT_EQ(w.service().SetConfig("distribution.assignment_model", "x").reason(),
+            "config_value_invalid");
+  EXPECT_EQ(w.service().SetConfig("distribution.federal_share_bps", "10001").reason(),
+            "config_value_invalid");
+  ASSERT_TRUE(w.service().SetConfig("distribution.assignment_model", "prwora").ok());
+  EXPECT_EQ(LoadPolicy(w.store())->assignment_model, AssignmentModel::kPrwora);
+  const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(w.Pay("k", c, 100, Date::Ymd(2024, 1, 2)).ok());
+  EXPECT_EQ(w.service().SetConfig("distribution.assignment_model", "dra").reason(),
+            "config_locked_after_postings");
+}
+
+TEST(AuditTest, ChainDetectsTamperingAndReplayMatches) {
+  World w;
+  const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(w.Pay("k1", c, 70000, Date::Ymd(2024, 3, 1)).ok());
+  ASSERT_TRUE(w.Pay("k2", c, 10000, Date::Ymd(2024, 4, 1)).ok());
+  ASSERT_TRUE(w.service().ReversePayment("k1", Date::Ymd(2024, 4, 2), "NSF").ok());
+  auto v = VerifyAuditChain(w.store());
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->intact);
+  EXPECT_GE(v->rows, 7);
+  auto cmp = CompareReplayWithStore(w.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0);
+  EXPECT_EQ(cmp->collections, 2);
+
+  // Updates and deletes are refused outright...
+  EXPECT_FALSE(w.store().ExecForTesting("UPDATE audit SET actor = 'x' WHERE seq = 3").ok());
+  EXPECT_FALSE(w.store().ExecForTesting("DELETE FROM audit WHERE seq = 3").ok());
+  // ...and someone who drops the guard to rewrite history is caught by the chain.
+  ASSERT_TRUE(w.store().ExecForTesting("DROP TRIGGER audit_no_update").ok());
+  ASSERT_TRUE(w.store()
+                  .ExecForTesting("UPDATE audit SET after = replace(after, '700.00', '70.00') "
+                                  "WHERE action = 'payment.post'")
+                  .ok());
+  auto broken = VerifyAuditChain(w.store());
+  ASSERT_TRUE(broken.ok());
+  EXPECT_FALSE(broken->intact);
+  EXPECT_NE(broken->problem.find("hash mismatch"), std::string::npos);
+}
+
+TEST(AuditTest, ReplayNoticesAStoredDistributionChangedBehindItsBack) {
+  World w;
+  const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(w.Pay("k1", c, 70000, Date::Ymd(2024, 3, 1)).ok());
+  ASSERT_TRUE(w.store()
+                  .ExecForTesting("UPDATE collection SET to_family_cents = 1 WHERE "
+                                  "idempotency_key = 'k1'")
+                  .ok());
+  auto cmp = CompareReplayWithStore(w.store());
+  ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ(cmp->mismatches, 1);
+}
+
+}  // namespace
+}  // namespace cse
