@@ -1,0 +1,187 @@
+// The opencse command line, driven in-process: contracts of its JSON, exit codes and help.
+#include "cli/cli.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "service/json.h"
+
+namespace cse {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (std::filesystem::temp_directory_path() /
+           ("opencse_cli_" + std::to_string(getpid()) + ".db"))
+              .string();
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+  }
+  void TearDown() override {
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+  }
+  CliRun Cli(std::vector<std::string> args, bool with_db = true) {
+    std::vector<std::string> full{"opencse"};
+    if (with_db) {
+      full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", "clerk"});
+    }
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<const char*> argv;
+    for (const std::string& a : full) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    return CliRun{code, out.str(), err.str()};
+  }
+  void Seed() {
+    ASSERT_EQ(Cli({"init"}).code, 0);
+    ASSERT_EQ(Cli({"party", "add", "--first", "Sam", "--last", "Doe"}).out, "PRS-000001\n");
+    ASSERT_EQ(Cli({"party", "add", "--first", "Ana", "--last", "Roe"}).out, "PRS-000002\n");
+    ASSERT_EQ(Cli({"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002"}).out,
+              "CASE-000001\n");
+    ASSERT_EQ(Cli({"order", "add", "--case", "CASE-000001", "--amount", "500.00", "--effective",
+                   "2024-01-01"})
+                  .out,
+              "ORD-000001\n");
+  }
+  std::string db_;
+};
+
+TEST_F(CliTest, EveryCommandHasHelp) {
+  const std::vector<std::vector<std::string>> commands{{},
+                                                       {"init"},
+                                                       {"party", "add"},
+                                                       {"case", "add"},
+                                                       {"order", "add"},
+                                                       {"assistance", "add"},
+                                                       {"assistance", "end"},
+                                                       {"employer", "add"},
+                                                       {"employment", "add"},
+                                                       {"post-payment"},
+                                                       {"reverse-payment"},
+                                                       {"ledger"},
+                                                       {"import", "payments"},
+                                                       {"audit", "verify"},
+                                                       {"config", "set"},
+                                                       {"config", "list"}};
+  for (std::vector<std::string> c : commands) {
+    c.push_back("--help");
+    const CliRun r = Cli(c, false);
+    EXPECT_EQ(r.code, 0) << c[0];
+    EXPECT_NE(r.out.find("Usage:"), std::string::npos) << c[0];
+    EXPECT_GT(r.out.size(), 100u) << c[0];
+  }
+}
+
+TEST_F(CliTest, PostPaymentJsonContractAndIdempotency) {
+  Seed();
+  const std::vector<std::string> post{"--json",   "post-payment", "--case", "CASE-000001",
+                                      "--amount", "700.00",       "--date", "2024-03-10",
+                                      "--source", "direct",       "--key",  "K-1"};
+  CliRun r = Cli(post);
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["result"], "created");
+  EXPECT_EQ(j["key"], "K-1");
+  EXPECT_EQ(j["distribution"]["to_family"], "700.00");
+  EXPECT_EQ(j["distribution"]["lines"][0]["applied_as"], "current");
+  r = Cli(post);
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(Json::parse(r.out)["result"], "exists");
+  std::vector<std::string> changed = post;
+  changed[5] = "700.01";
+  r = Cli(changed);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "exists_with_different_amount");
+  r = Cli({"--json", "ledger", "--case", "CASE-000001", "--as-of", "2024-03-31"});
+  ASSERT_EQ(r.code, 0);
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["balance"]["arrears_total"], "800.00");
+  EXPECT_EQ(j["balance"]["arrears_by_bucket"]["never_assigned"], "800.00");
+  EXPECT_EQ(j["balance"]["delinquent"], true);
+  EXPECT_EQ(j["collections"].size(), 1u);
+}
+
+TEST_F(CliTest, BadInputGetsAClearErrorAndWritesNothing) {
+  Seed();
+  struct Case {
+    std::vector<std::string> args;
+    const char* code;
+  };
+  const std::vector<std::string> base{
+      "--json",     "post-payment", "--case", "CASE-000001", "--date",
+      "2024-03-10", "--source",     "direct", "--key",       "x"};
+  for (const auto& [amount, code] :
+       std::vector<std::pair<std::string, std::string>>{{"12.345", "amount_too_many_decimals"},
+                                                        {"-5", "amount_negative"},
+                                                        {"1e3", "amount_malformed"},
+                                                        {"", "amount_empty"}}) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {"--amount", amount});
+    const CliRun r = Cli(args);
+    EXPECT_EQ(r.code, 1) << amount;
+    EXPECT_EQ(Json::parse(r.out)["code"], code) << amount;
+  }
+  for (const Case& c : std::vector<Case>{
+           {{"--json", "post-payment", "--case", "CASE-000077", "--amount", "1.00", "--date",
+             "2024-03-10", "--source", "direct", "--key", "y"},
+            "case_not_found"},
+           {{"--json", "post-payment", "--case", "CASE-000001", "--amount", "1.00", "--date",
+             "1899-12-31", "--source", "direct", "--key", "y"},
+            "date_out_of_range"},
+           {{"--json", "post-payment", "--case", "CASE-000001", "--amount", "1.00", "--date",
+             "2024-02-30", "--source", "direct", "--key", "y"},
+            "date_malformed"},
+           {{"--json", "post-payment", "--case", "CASE-000001", "--amount", "1.00", "--date",
+             "2024-03-10", "--source", "cash", "--key", "y"},
+            "source_invalid"},
+           {{"--json", "order", "add", "--case", "CASE-000001", "--amount", "100", "--effective",
+             "2024-05-01", "--end", "2024-04-30"},
+            "order_end_before_start"},
+           {{"--json", "case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000001"},
+            "case_same_party"},
+           {{"--json", "party", "add", "--first", "A", "--last", "B", "--ssn", "123"},
+            "ssn_malformed"}}) {
+    const CliRun r = Cli(c.args);
+    EXPECT_EQ(r.code, 1) << c.code;
+    EXPECT_EQ(Json::parse(r.out)["code"], c.code) << r.out;
+  }
+  const CliRun ledger = Cli({"--json", "ledger", "--case", "CASE-000001"});
+  EXPECT_EQ(Json::parse(ledger.out)["collections"].size(), 0u);
+}
+
+TEST_F(CliTest, ExitCodesForUsageAndStorageErrors) {
+  EXPECT_EQ(Cli({"post-payment", "--case", "CASE-000001"}, false).code, 2);
+  EXPECT_EQ(Cli({"no-such-command"}, false).code, 2);
+  const CliRun r = Cli({"ledger", "--case", "CASE-000001"});  // database not created yet
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("db_not_found"), std::string::npos);
+}
+
+TEST_F(CliTest, ReverseAndAuditVerify) {
+  Seed();
+  ASSERT_EQ(Cli({"post-payment", "--case", "CASE-000001", "--amount", "250.00", "--date",
+                 "2024-02-10", "--source", "withholding", "--key", "w1"})
+                .code,
+            0);
+  CliRun r = Cli({"reverse-payment", "--key", "w1", "--date", "2024-02-15", "--reason", "NSF"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = Cli({"--json", "audit", "verify"});
+  EXPECT_EQ(r.code, 0);
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["intact"], true);
+  EXPECT_EQ(j["replay"]["mismatches"], 0);
+  r = Cli({"--json", "config", "list"});
+  EXPECT_EQ(Json::parse(r.out)["distribution.assignment_model"], "dra");
+}
+
+}  // namespace
+}  // namespace cse
