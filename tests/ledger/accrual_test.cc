@@ -35,14 +35,16 @@ TEST(AccrualTest, MonthlyFullAndPartialMonths) {
 }
 
 TEST(AccrualTest, MonthlyEndsMidMonth) {
-  const Order o = MakeOrder(Frequency::kMonthly, 30000, Date::Ymd(2024, 1, 1), Date::Ymd(2024, 2, 10));
+  const Order o =
+      MakeOrder(Frequency::kMonthly, 30000, Date::Ymd(2024, 1, 1), Date::Ymd(2024, 2, 10));
   const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 12, 31));
   ASSERT_EQ(debts.size(), 2u);
   EXPECT_EQ(debts[1].amount.cents(), 10345);  // 30000*10/29 = 10344.8 (leap February)
 }
 
 TEST(AccrualTest, WeeklyAnchoredAtEffectiveDate) {
-  const Order o = MakeOrder(Frequency::kWeekly, 10000, Date::Ymd(2024, 1, 3), Date::Ymd(2024, 1, 30));
+  const Order o =
+      MakeOrder(Frequency::kWeekly, 10000, Date::Ymd(2024, 1, 3), Date::Ymd(2024, 1, 30));
   const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 12, 31));
   ASSERT_EQ(debts.size(), 4u);
   EXPECT_EQ(debts[0].due_date, Date::Ymd(2024, 1, 3));
@@ -51,7 +53,8 @@ TEST(AccrualTest, WeeklyAnchoredAtEffectiveDate) {
 }
 
 TEST(AccrualTest, BiweeklyProratesLastPartialPeriod) {
-  const Order o = MakeOrder(Frequency::kBiweekly, 14000, Date::Ymd(2024, 1, 1), Date::Ymd(2024, 1, 31));
+  const Order o =
+      MakeOrder(Frequency::kBiweekly, 14000, Date::Ymd(2024, 1, 1), Date::Ymd(2024, 1, 31));
   const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 12, 31));
   ASSERT_EQ(debts.size(), 3u);
   EXPECT_EQ(debts[2].due_date, Date::Ymd(2024, 1, 29));
@@ -72,8 +75,8 @@ TEST(AccrualTest, SemimonthlyHalves) {
 }
 
 TEST(AccrualTest, FromThroughWindowsConcatenateExactly) {
-  for (Frequency f : {Frequency::kWeekly, Frequency::kBiweekly, Frequency::kSemimonthly,
-                      Frequency::kMonthly}) {
+  for (Frequency f :
+       {Frequency::kWeekly, Frequency::kBiweekly, Frequency::kSemimonthly, Frequency::kMonthly}) {
     const Order o = MakeOrder(f, 12345, Date::Ymd(2023, 5, 17), Date::Ymd(2025, 2, 3));
     const auto all = AccrueOrder(o, MinDate(), Date::Ymd(2026, 1, 1));
     std::vector<Debt> pieces;
@@ -90,7 +93,8 @@ TEST(AccrualTest, FromThroughWindowsConcatenateExactly) {
 }
 
 TEST(AccrualTest, ModificationMidPeriodProratesBothSides) {
-  Order before = MakeOrder(Frequency::kMonthly, 40000, Date::Ymd(2024, 1, 1), Date::Ymd(2024, 4, 15));
+  Order before =
+      MakeOrder(Frequency::kMonthly, 40000, Date::Ymd(2024, 1, 1), Date::Ymd(2024, 4, 15));
   Order after = MakeOrder(Frequency::kMonthly, 60000, Date::Ymd(2024, 4, 16));
   after.id = OrderId{2};
   const auto a = AccrueOrder(before, MinDate(), Date::Ymd(2024, 4, 30));
@@ -122,10 +126,18 @@ TEST(AccrualTest, ArrearsPaybackCreatesOnlyItsJudgment) {
 
 TEST(AccrualTest, MonthlyEquivalents) {
   const Date on = Date::Ymd(2024, 6, 1);
-  EXPECT_EQ(MonthlyEquivalent(MakeOrder(Frequency::kWeekly, 10000, Date::Ymd(2024, 1, 1)), on).cents(), 43333);
-  EXPECT_EQ(MonthlyEquivalent(MakeOrder(Frequency::kBiweekly, 10000, Date::Ymd(2024, 1, 1)), on).cents(), 21667);
-  EXPECT_EQ(MonthlyEquivalent(MakeOrder(Frequency::kSemimonthly, 10000, Date::Ymd(2024, 1, 1)), on).cents(), 20000);
-  EXPECT_EQ(MonthlyEquivalent(MakeOrder(Frequency::kMonthly, 10000, Date::Ymd(2024, 7, 1)), on).cents(), 0);
+  EXPECT_EQ(
+      MonthlyEquivalent(MakeOrder(Frequency::kWeekly, 10000, Date::Ymd(2024, 1, 1)), on).cents(),
+      43333);
+  EXPECT_EQ(
+      MonthlyEquivalent(MakeOrder(Frequency::kBiweekly, 10000, Date::Ymd(2024, 1, 1)), on).cents(),
+      21667);
+  EXPECT_EQ(MonthlyEquivalent(MakeOrder(Frequency::kSemimonthly, 10000, Date::Ymd(2024, 1, 1)), on)
+                .cents(),
+            20000);
+  EXPECT_EQ(
+      MonthlyEquivalent(MakeOrder(Frequency::kMonthly, 10000, Date::Ymd(2024, 7, 1)), on).cents(),
+      0);
 }
 
 }  // namespace

@@ -22,9 +22,9 @@ TEST(CodecTest, RoundTripsEveryField) {
 }
 
 TEST(CodecTest, RejectsCorruptText) {
-  for (const char* bad : {"12:c:cs:2024-03-01:na:f", "12:x:cs:2024-03-01:na:f:1",
-                          "12:c:cs:2024-13-01:na:f:1", "a:c:cs:2024-03-01:na:f:1",
-                          "12:c:cs:2024-03-01:na:f:1:9"}) {
+  for (const char* bad :
+       {"12:c:cs:2024-03-01:na:f", "12:x:cs:2024-03-01:na:f:1", "12:c:cs:2024-13-01:na:f:1",
+        "a:c:cs:2024-03-01:na:f:1", "12:c:cs:2024-03-01:na:f:1:9"}) {
     EXPECT_EQ(DecodeLines(bad).status().reason(), "distribution_lines_corrupt") << bad;
   }
 }

@@ -35,7 +35,9 @@ Collection Pay(int64_t id, int64_t case_id, int64_t cents, Date date,
   return c;
 }
 
-Money Bucketed(const ObligorBalance& b, Bucket k) { return b.arrears_by_bucket[static_cast<int>(k)]; }
+Money Bucketed(const ObligorBalance& b, Bucket k) {
+  return b.arrears_by_bucket[static_cast<int>(k)];
+}
 
 TEST(EngineTest, NeverAssistanceCurrentFirstThenArrearsAllToFamily) {
   // FACTS §4.1 657(a)(4): never-assistance collections all go to the family.
@@ -130,9 +132,9 @@ TEST(EngineTest, PrworaPreAssistanceArrearsTemporarilyThenConditionallyAssigned)
 
 TEST(EngineTest, MultipleCasesProrateCurrentThenArrears) {
   // FACTS §4.4 (multiple cases): prorate current support, then arrears, by each case's share.
-  ObligorLedger ledger({MakeCase(1, 10000, Date::Ymd(2024, 1, 1)),
-                        MakeCase(2, 20000, Date::Ymd(2024, 2, 1))},
-                       DistributionPolicy{});
+  ObligorLedger ledger(
+      {MakeCase(1, 10000, Date::Ymd(2024, 1, 1)), MakeCase(2, 20000, Date::Ymd(2024, 2, 1))},
+      DistributionPolicy{});
   const Distribution d = ledger.Apply(Pay(1, 1, 15000, Date::Ymd(2024, 3, 5)));
   Money case1, case2;
   for (const auto& l : d.lines) (l.case_id.value == 1 ? case1 : case2) += l.amount;

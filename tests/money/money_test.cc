@@ -22,18 +22,12 @@ TEST(MoneyTest, EachMalformedAmountHasItsOwnReason) {
     const char* text;
     const char* reason;
   };
-  for (const Case& c : {Case{"12.345", "amount_too_many_decimals"},
-                        Case{"-5", "amount_negative"},
-                        Case{"1e3", "amount_malformed"},
-                        Case{"", "amount_empty"},
-                        Case{"   ", "amount_empty"},
-                        Case{"1,000.00", "amount_malformed"},
-                        Case{"$5", "amount_malformed"},
-                        Case{"12.", "amount_malformed"},
-                        Case{".5", "amount_malformed"},
-                        Case{"0.00", "amount_zero"},
-                        Case{"nan", "amount_malformed"},
-                        Case{"100000000.01", "amount_too_large"},
+  for (const Case& c : {Case{"12.345", "amount_too_many_decimals"}, Case{"-5", "amount_negative"},
+                        Case{"1e3", "amount_malformed"}, Case{"", "amount_empty"},
+                        Case{"   ", "amount_empty"}, Case{"1,000.00", "amount_malformed"},
+                        Case{"$5", "amount_malformed"}, Case{"12.", "amount_malformed"},
+                        Case{".5", "amount_malformed"}, Case{"0.00", "amount_zero"},
+                        Case{"nan", "amount_malformed"}, Case{"100000000.01", "amount_too_large"},
                         Case{"99999999999999999999", "amount_too_large"}}) {
     auto m = ParseMoney(c.text);
     ASSERT_FALSE(m.ok()) << c.text;
