@@ -1,0 +1,114 @@
+// File: tests/testing/fault_store.h
+//
+// A Store decorator that injects failures (LevelDB's fault-injection Env, for our store):
+// it forwards every call to a real store, and can make the Nth commit fail either before it
+// happens (the transaction is rolled back) or after it happened (the caller hears an error
+// although the data is durable — the case a client retry must survive).
+#pragma once
+
+#include "storage/store.h"
+
+namespace cse::testing {
+
+class FaultStore final : public Store {
+ public:
+  enum class Fault { kNone, kFailBeforeCommit, kFailAfterCommit };
+  explicit FaultStore(Store& inner) : inner_(inner) {}
+
+  // The next commit fails as `fault`; later ones succeed.
+  void FailNextCommit(Fault fault) { fault_ = fault; }
+  int faults_injected() const { return injected_; }
+
+  Status Begin() override { return inner_.Begin(); }
+  Status Commit() override {
+    const Fault f = fault_;
+    fault_ = Fault::kNone;
+    if (f == Fault::kFailBeforeCommit) {
+      ++injected_;
+      inner_.Rollback();
+      return Unavailable("store_io", "injected: disk full before commit");
+    }
+    RETURN_IF_ERROR(inner_.Commit());
+    if (f == Fault::kFailAfterCommit) {
+      ++injected_;
+      return Unavailable("store_io", "injected: connection lost after commit");
+    }
+    return Status::Ok();
+  }
+  void Rollback() override { inner_.Rollback(); }
+
+  Result<std::optional<std::string>> GetSetting(std::string_view k) override {
+    return inner_.GetSetting(k);
+  }
+  Status SetSetting(std::string_view k, std::string_view v) override {
+    return inner_.SetSetting(k, v);
+  }
+  Result<std::vector<std::pair<std::string, std::string>>> ListSettings() override {
+    return inner_.ListSettings();
+  }
+  Result<PersonId> InsertPerson(const Person& p) override { return inner_.InsertPerson(p); }
+  Result<Person> GetPerson(PersonId id) override { return inner_.GetPerson(id); }
+  Result<CaseId> InsertCase(const Case& c) override { return inner_.InsertCase(c); }
+  Result<Case> GetCase(CaseId id) override { return inner_.GetCase(id); }
+  Result<std::vector<Case>> ListCasesByObligor(PersonId o) override {
+    return inner_.ListCasesByObligor(o);
+  }
+  Result<std::vector<CaseId>> ListCaseIds(int64_t after, int64_t limit) override {
+    return inner_.ListCaseIds(after, limit);
+  }
+  Status UpdateCaseType(CaseId id, CaseType t) override { return inner_.UpdateCaseType(id, t); }
+  Result<OrderId> InsertOrder(const Order& o) override { return inner_.InsertOrder(o); }
+  Result<Order> GetOrder(OrderId id) override { return inner_.GetOrder(id); }
+  Result<std::vector<Order>> ListOrdersByCase(CaseId id) override {
+    return inner_.ListOrdersByCase(id);
+  }
+  Status SetOrderEnd(OrderId id, Date d) override { return inner_.SetOrderEnd(id, d); }
+  Status InsertAssistance(const AssistanceEpisode& e) override {
+    return inner_.InsertAssistance(e);
+  }
+  Result<std::vector<AssistanceEpisode>> ListAssistanceByCase(CaseId id) override {
+    return inner_.ListAssistanceByCase(id);
+  }
+  Status EndAssistance(CaseId id, Date d) override { return inner_.EndAssistance(id, d); }
+  Result<EmployerId> UpsertEmployer(const Employer& e) override { return inner_.UpsertEmployer(e); }
+  Result<int64_t> InsertEmployment(const Employment& e) override {
+    return inner_.InsertEmployment(e);
+  }
+  Result<std::vector<Employment>> ListEmploymentByPerson(PersonId id) override {
+    return inner_.ListEmploymentByPerson(id);
+  }
+  Result<CollectionId> InsertCollection(const StoredCollection& r) override {
+    return inner_.InsertCollection(r);
+  }
+  Result<std::optional<StoredCollection>> FindCollectionByKey(std::string_view k) override {
+    return inner_.FindCollectionByKey(k);
+  }
+  Result<std::vector<StoredCollection>> ListCollectionsByObligor(PersonId o) override {
+    return inner_.ListCollectionsByObligor(o);
+  }
+  Status UpdateDistribution(CollectionId id, const Distribution& d) override {
+    return inner_.UpdateDistribution(id, d);
+  }
+  Status InsertDistributionHistory(CollectionId id, const Distribution& d, std::string_view at,
+                                   std::string_view reason) override {
+    return inner_.InsertDistributionHistory(id, d, at, reason);
+  }
+  Status MarkReversed(CollectionId id, Date d, std::string_view reason) override {
+    return inner_.MarkReversed(id, d, reason);
+  }
+  Result<int64_t> CountCollections() override { return inner_.CountCollections(); }
+  Result<std::optional<AuditRow>> LastAudit() override { return inner_.LastAudit(); }
+  Status InsertAudit(const AuditRow& r) override { return inner_.InsertAudit(r); }
+  Status ScanAudit(const std::function<Status(const AuditRow&)>& v) override {
+    return inner_.ScanAudit(v);
+  }
+  Result<int64_t> LedgerGeneration() override { return inner_.LedgerGeneration(); }
+  Status SetLedgerGeneration(int64_t v) override { return inner_.SetLedgerGeneration(v); }
+
+ private:
+  Store& inner_;
+  Fault fault_ = Fault::kNone;
+  int injected_ = 0;
+};
+
+}  // namespace cse::testing
