@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/clock.h"
+#include "core/limits.h"
 #include "domain/types.h"
 #include "service/audit.h"
 #include "service/import.h"
@@ -614,7 +615,7 @@ void AddReversePayment(CLI::App& app, Context& ctx, std::function<int()>& action
                            {"redistributed", res->redistributed}},
                       "reversed payment " + std::to_string(res->id.value) + " (key " + a->key +
                           "); " + std::to_string(res->redistributed) +
-                          " later payment(s) re-distributed\n");
+                          " other payment(s) re-distributed\n");
     };
   });
 }
@@ -685,7 +686,7 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
                      "Post nothing unless every row is good (default: post good rows, report bad)");
   payments->add_flag("--dry-run", a->dry_run, "Check every row, post nothing");
   payments->add_option("--batch-rows", a->batch_rows, "Rows per transaction")
-      ->check(CLI::Range(int64_t{1}, int64_t{10000}))
+      ->check(CLI::Range(int64_t{1}, limits::kPostingsPerBatchMax))
       ->capture_default_str();
   payments->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
@@ -700,7 +701,8 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
       std::ostringstream o;
       o << "import " << a->file << ": " << rep->rows << " rows, " << rep->created << " posted, "
         << rep->exists << " already posted, " << rep->rejected << " rejected"
-        << (rep->committed ? "" : " — nothing was written") << "\n";
+        << (rep->committed ? "" : " — nothing was written")
+        << (a->dry_run ? " (dry run: the counts are what would be posted)" : "") << "\n";
       for (const ImportRejection& r : rep->rejections) {
         rejections.push_back({{"line", r.line},
                               {"key", r.key},

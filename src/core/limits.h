@@ -20,7 +20,7 @@ inline constexpr int64_t kIdempotencyKeyLengthMax = 128;
 inline constexpr int64_t kCsvLineBytesMax = 4096;
 // Free-text fields (names, addresses, notes).
 inline constexpr int64_t kTextFieldLengthMax = 200;
-// Open cases for one obligor that distribution will span.
+// Cases one obligor may have (distribution spans all of them); AddCase refuses more.
 inline constexpr int64_t kCasesPerObligorMax = 64;
 
 }  // namespace cse::limits

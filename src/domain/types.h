@@ -118,7 +118,8 @@ struct Employment {
 enum class PaymentSource { kWithholding, kDirect, kTaxOffset, kOther };
 
 // A collection (payment) as received. It names one case; distribution spans all the obligor's
-// open cases (45 CFR 303.100(a)(5) for withholding; the same rule for every source here).
+// cases, open or closed, since a closed case can still carry arrears (45 CFR 303.100(a)(5) for
+// withholding; the same rule for every source here).
 struct Collection {
   CollectionId id;
   std::string idempotency_key;

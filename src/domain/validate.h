@@ -16,7 +16,8 @@ namespace cse {
 // Reasons: ssn_malformed, ssn_invalid.
 Status ValidateSsn(std::string_view ssn);
 // Names present, printable, at most limits::kTextFieldLengthMax; SSN (if given) valid; DOB not
-// in the future relative to `today`. Reasons: name_missing, text_too_long, text_invalid_char,
+// in the future relative to `today`; state a two-letter code. Reasons: name_missing,
+// text_too_long, text_invalid_char, state_malformed,
 // dob_in_future, plus ValidateSsn's.
 Status ValidatePerson(const Person& person, Date today);
 // Obligor, obligee distinct; children distinct and not a parent. Reasons: case_same_party,
@@ -29,7 +30,8 @@ Status ValidateOrder(const Order& order);
 // Positive grant, end on/after start. Reasons: assistance_end_before_start,
 // assistance_grant_invalid.
 Status ValidateAssistance(const AssistanceEpisode& episode);
-// Key non-empty, at most limits::kIdempotencyKeyLengthMax printable ASCII without spaces.
+// Key non-empty, at most limits::kIdempotencyKeyLengthMax printable ASCII without spaces,
+// commas or double quotes (it travels in CSV files).
 // Reasons: key_missing, key_too_long, key_invalid_char.
 Status ValidateIdempotencyKey(std::string_view key);
 

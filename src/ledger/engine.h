@@ -16,9 +16,10 @@
 //                                   unassigned, never assigned (Ariz. R6-7-704 order);
 //       not receiving assistance:   never assigned, unassigned, conditionally assigned,
 //                                   permanently assigned (657(a)(2)(B): family first).
-//     Federal tax offsets pay arrears only: assigned arrears (permanently, temporarily and —
-//     while URA remains — conditionally assigned) across all cases first, then the family's;
-//     the other way round under the family-first election.
+//     Federal tax offsets pay arrears only: first the assigned arrears (permanently,
+//     temporarily and conditionally assigned) across all cases, retained up to URA with any
+//     excess to the family, then the family's never-assigned and unassigned arrears; the
+//     other way round under the family-first election.
 //  3. Whatever is left is held (overpayment / future support) with the collection.
 // Money applied to an assigned debt is retained by the government up to the case's URA and
 // split into the federal share (FMAP) and the state share; any excess goes to the family.

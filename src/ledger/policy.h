@@ -38,7 +38,8 @@ struct DistributionPolicy {
   // Federal share (FMAP) of retained collections in basis points. Default: 5000 (50%, the
   // statutory floor; each state's FMAP is published yearly).
   int64_t federal_share_bps = 5000;
-  // Arrears older than this many days raise the CCPA limit by 5 points. Default: 84 (12 weeks).
+  // Arrears older than this many days are reported as "over 12 weeks" (the flag that raises
+  // the CCPA withholding limit by 5 points; FACTS §3.1). Default: 84 (12 weeks).
   int32_t arrears_age_flag_days = 84;
 };
 

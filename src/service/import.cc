@@ -149,12 +149,11 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
       }
     }
     report.rejected += result.rejected;
-    if (result.committed) {
+    if (result.committed || mode == BatchMode::kDryRun) {
       report.created += result.created;
       report.exists += result.exists;
-    } else {
-      report.committed = false;
     }
+    if (!result.committed) report.committed = false;
     batch.clear();
     return Status::Ok();
   };

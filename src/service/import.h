@@ -41,7 +41,8 @@ struct ImportReport {
 };
 
 // Errors (nothing posted): not_found "file_not_found", invalid_argument "csv_header_invalid",
-// resource_exhausted "import_too_many_rows", store errors.
+// resource_exhausted "import_too_many_rows" (in kCommitValid mode the batches before the
+// limit stay posted; re-run the rest as a new file), store errors.
 Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const std::string& actor,
                                        const std::string& path, ImportMode mode,
                                        int64_t batch_rows = 1000);

@@ -2,7 +2,8 @@
 //
 // JSON shapes of the domain and ledger values, shared by the CLI's --json output, the audit
 // trail and (later) the HTTP API. Money is always a decimal string ("123.45"), dates are
-// "YYYY-MM-DD", ids are display ids ("CASE-000042") plus the numeric id.
+// "YYYY-MM-DD". Persons, cases and orders carry their display id ("CASE-000042") and the
+// numeric id; collections, episodes and balances carry numeric ids.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/limits.h"
 #include "domain/validate.h"
 #include "service/audit.h"
 #include "service/json.h"
@@ -211,6 +212,13 @@ Result<CaseId> LedgerService::AddCase(const NewCase& r) {
       RETURN_IF_ERROR(store_.GetPerson(p).status());
     }
     for (PersonId p : c.children) RETURN_IF_ERROR(store_.GetPerson(p).status());
+    ASSIGN_OR_RETURN(std::vector<Case> existing, store_.ListCasesByObligor(c.obligor));
+    if (static_cast<int64_t>(existing.size()) >= limits::kCasesPerObligorMax) {
+      return ResourceExhausted("cases_per_obligor_exceeded",
+                               PersonDisplayId(c.obligor) + " already has " +
+                                   std::to_string(existing.size()) + " cases; at most " +
+                                   std::to_string(limits::kCasesPerObligorMax));
+    }
     ASSIGN_OR_RETURN(c.id, store_.InsertCase(c));
     Json after = ToJson(c);
     if (r.assistance) {
@@ -257,10 +265,10 @@ Result<OrderId> LedgerService::AddOrder(Order order, std::optional<OrderId> repl
                                    " started (" + old.effective_date.ToString() + ")");
       }
       const Date end = order.effective_date.AddDays(-1);
-      if (old.end_date && *old.end_date < end) {
+      if (old.end_date && *old.end_date <= end) {
         return FailedPrecondition(
             "order_replaces_ended",
-            OrderDisplayId(old.id) + " already ended " + old.end_date->ToString());
+            OrderDisplayId(old.id) + " already ends " + old.end_date->ToString());
       }
       RETURN_IF_ERROR(store_.SetOrderEnd(old.id, end));
       after["replaces"] = {{"order_id", old.id.value}, {"end_date", end.ToString()}};
@@ -349,7 +357,12 @@ Result<int64_t> LedgerService::AddEmployment(const Employment& e) {
   }
   return InTransaction([&]() -> Result<int64_t> {
     RETURN_IF_ERROR(store_.GetPerson(e.person).status());
-    ASSIGN_OR_RETURN(int64_t id, store_.InsertEmployment(e));
+    auto inserted = store_.InsertEmployment(e);
+    if (!inserted.ok() && inserted.status().reason() == "reference_not_found") {
+      return NotFound("employer_not_found",
+                      "employer " + std::to_string(e.employer.value) + " does not exist");
+    }
+    ASSIGN_OR_RETURN(int64_t id, std::move(inserted));
     Json after{{"employment_id", id},
                {"person_id", e.person.value},
                {"employer_id", e.employer.value},

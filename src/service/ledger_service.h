@@ -109,7 +109,8 @@ class LedgerService {
 
   // Idempotent posting: a new key answers kCreated; the same key with the same fields
   // answers kExists (nothing written); the same key with other fields fails with
-  // exists_with_different_*. Errors: ValidatePaymentRequest's, case_not_found, case_closed.
+  // exists_with_different_*. Errors: ValidatePaymentRequest's, amount_zero, case_not_found,
+  // case_closed.
   Result<PostResult> PostPayment(const PaymentRequest& request);
   // Reverses (returned / NSF) the collection with `key` as of `date`. Errors:
   // collection_not_found, already_reversed, reversal_before_receipt, date_in_future,

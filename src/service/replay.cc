@@ -1,5 +1,8 @@
 #include "service/replay.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "service/json.h"
 #include "service/ledger_service.h"
 
@@ -89,12 +92,15 @@ Result<ReplayedLedger> ReplayAuditTrail(Store& store) {
   ReplayedLedger out;
   Status s = store.ScanAudit([&](const AuditRow& row) -> Status {
     ++out.audit_rows;
+    Status applied;
     try {
-      return r.Apply(row);
+      applied = r.Apply(row);
     } catch (const std::exception& e) {
-      return DataLoss("audit_json_invalid",
-                      "audit row " + std::to_string(row.seq) + ": " + e.what());
+      applied = DataLoss("audit_json_invalid", e.what());
     }
+    if (applied.ok() || applied.code() == StatusCode::kDataLoss) return applied;
+    return DataLoss("audit_json_invalid",
+                    "audit row " + std::to_string(row.seq) + ": " + applied.ToString());
   });
   RETURN_IF_ERROR(s);
   for (auto& [id, book] : r.cases) out.books_by_obligor[book.info.obligor.value].push_back(book);
@@ -105,11 +111,16 @@ Result<ReplayedLedger> ReplayAuditTrail(Store& store) {
   if (auto it = r.settings.find("distribution.tax_offset_order"); it != r.settings.end()) {
     ASSIGN_OR_RETURN(out.policy.tax_offset_order, ParseTaxOffsetOrder(it->second));
   }
-  if (auto it = r.settings.find("distribution.federal_share_bps"); it != r.settings.end()) {
-    out.policy.federal_share_bps = std::stoll(it->second);
-  }
-  if (auto it = r.settings.find("ledger.arrears_age_flag_days"); it != r.settings.end()) {
-    out.policy.arrears_age_flag_days = std::stoi(it->second);
+  try {
+    if (auto it = r.settings.find("distribution.federal_share_bps"); it != r.settings.end()) {
+      out.policy.federal_share_bps = std::stoll(it->second);
+    }
+    if (auto it = r.settings.find("ledger.arrears_age_flag_days"); it != r.settings.end()) {
+      out.policy.arrears_age_flag_days = std::stoi(it->second);
+    }
+  } catch (const std::exception& e) {
+    return DataLoss("audit_json_invalid",
+                    std::string("a config.set value is not a number: ") + e.what());
   }
   return out;
 }

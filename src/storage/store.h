@@ -6,7 +6,9 @@
 //
 // Transactions: Begin() takes the write lock at once, so a posting never fails half-way on a
 // lock; everything between Begin and Commit commits atomically or not at all. Errors from any
-// method: unavailable "store_io" (disk, corruption), aborted "store_busy" (retry).
+// method: unavailable "store_io" (disk, corruption), aborted "store_busy" (retry),
+// already_exists "unique_violation", failed_precondition "reference_not_found" (a foreign key),
+// invalid_argument "constraint_violation" (a CHECK).
 //
 // Thread-safety: a Store object is used by one thread at a time. Several processes may open
 // the same database; the write lock serializes them.

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/limits.h"
 #include "service/audit.h"
 #include "service/replay.h"
 #include "testing/fixture.h"
@@ -204,6 +205,40 @@ TEST(AuditTest, ReplayNoticesAStoredDistributionChangedBehindItsBack) {
   auto cmp = CompareReplayWithStore(w.store());
   ASSERT_TRUE(cmp.ok());
   EXPECT_EQ(cmp->mismatches, 1);
+}
+
+}  // namespace
+}  // namespace cse
+
+namespace cse {
+namespace {
+
+TEST(LimitsTest, CasesPerObligorAndReferencesAreCheckedNotCrashed) {
+  testing::World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  for (int64_t i = 0; i < limits::kCasesPerObligorMax; ++i) {
+    w.SimpleCase(obligor, 1000, Date::Ymd(2024, 1, 1));
+  }
+  NewCase extra;
+  extra.obligor = obligor;
+  extra.obligee = w.Person("One", "More");
+  EXPECT_EQ(w.service().AddCase(extra).status().reason(), "cases_per_obligor_exceeded");
+  Employment e;
+  e.person = obligor;
+  e.employer = EmployerId{404};
+  e.start_date = Date::Ymd(2024, 1, 1);
+  EXPECT_EQ(w.service().AddEmployment(e).status().reason(), "employer_not_found");
+}
+
+TEST(LimitsTest, AnOrderCannotBeReplacedTwice) {
+  testing::World w;
+  const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  Order mod;
+  mod.case_id = c;
+  mod.amount = Money::FromCents(40000);
+  mod.effective_date = Date::Ymd(2024, 6, 1);
+  ASSERT_TRUE(w.service().AddOrder(mod, OrderId{1}).ok());
+  EXPECT_EQ(w.service().AddOrder(mod, OrderId{1}).status().reason(), "order_replaces_ended");
 }
 
 }  // namespace

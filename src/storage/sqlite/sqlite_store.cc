@@ -74,7 +74,15 @@ class SqliteStore::Stmt {
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
       return Aborted("store_busy", "the database is locked by another writer; retry: " + msg);
     }
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) return AlreadyExists("constraint", msg);
+    const int extended = sqlite3_extended_errcode(db_);
+    if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return AlreadyExists("unique_violation", msg);
+    }
+    if (extended == SQLITE_CONSTRAINT_FOREIGNKEY) {
+      return FailedPrecondition("reference_not_found",
+                                "a referenced record (person, case, employer...) does not exist");
+    }
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return InvalidArgument("constraint_violation", msg);
     return Unavailable("store_io", "sqlite error " + std::to_string(rc) + ": " + msg);
   }
 
@@ -96,6 +104,7 @@ Status PragmaSetup(sqlite3* db) {
     return Unavailable("store_io", "cannot configure database: " + msg);
   }
   sqlite3_busy_timeout(db, 5000);
+  sqlite3_extended_result_codes(db, 1);
   return Status::Ok();
 }
 
@@ -149,7 +158,7 @@ Status SqliteStore::Exec(std::string_view sql) {
     std::string msg = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
     if (rc == SQLITE_BUSY) return Aborted("store_busy", msg);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) return FailedPrecondition("constraint", msg);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return InvalidArgument("constraint_violation", msg);
     return Unavailable("store_io", msg);
   }
   return Status::Ok();
@@ -266,7 +275,7 @@ Result<PersonId> SqliteStore::InsertPerson(const Person& p) {
   s.Bind(8, p.address.city).Bind(9, p.address.state).Bind(10, p.address.zip);
   s.Bind(11, p.address.county);
   Status st = s.Run();
-  if (st.reason() == "constraint") {
+  if (st.reason() == "unique_violation") {
     return AlreadyExists("ssn_exists", "a person with SSN ending " +
                                            p.ssn.substr(p.ssn.size() >= 4 ? p.ssn.size() - 4 : 0) +
                                            " is already on file");
@@ -606,7 +615,7 @@ Result<CollectionId> SqliteStore::InsertCollection(const StoredCollection& row) 
   s.Bind(13, d.to_federal.cents()).Bind(14, d.held.cents());
   s.Bind(15, EncodeLines(d.lines));
   Status st = s.Run();
-  if (st.reason() == "constraint") {
+  if (st.reason() == "unique_violation") {
     return AlreadyExists("key_exists",
                          "idempotency key '" + c.idempotency_key + "' is already used");
   }
