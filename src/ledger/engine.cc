@@ -192,18 +192,22 @@ void ObligorLedger::Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bo
     const Money ura = Max(UraGranted(cs, d) - cs.ura_retained, Money());
     const Money retained = Min(amount, ura);
     if (retained.is_positive()) {
+      // Cumulative rounding: the case's federal total is always the exact share of all it
+      // retained, rounded once, so per-debt rounding never drifts toward either government.
+      const Money federal_before = MulDivRound(cs.ura_retained, policy_.federal_share_bps, 10000);
       cs.ura_retained += retained;
-      const Split split = SplitByBasisPoints(retained, policy_.federal_share_bps);
+      const Money federal =
+          MulDivRound(cs.ura_retained, policy_.federal_share_bps, 10000) - federal_before;
       DistributionLine fed = line;
       fed.payee = Payee::kFederal;
-      fed.amount = split.first;
+      fed.amount = federal;
       AddLine(out, fed);
-      cs.to_federal += split.first;
+      cs.to_federal += federal;
       DistributionLine state = line;
       state.payee = Payee::kState;
-      state.amount = split.rest;
+      state.amount = retained - federal;
       AddLine(out, state);
-      cs.to_state += split.rest;
+      cs.to_state += retained - federal;
     }
     line.amount = amount - retained;
   }

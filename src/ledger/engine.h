@@ -22,7 +22,8 @@
 //     other way round under the family-first election.
 //  3. Whatever is left is held (overpayment / future support) with the collection.
 // Money applied to an assigned debt is retained by the government up to the case's URA and
-// split into the federal share (FMAP) and the state share; any excess goes to the family.
+// split into the federal share (FMAP) and the state share; any excess goes to the family. The
+// split rounds cumulatively per case: the federal total equals round(total retained x FMAP).
 // Permanently assigned arrears above URA are reported, and paid, as unassigned.
 //
 // Thread-safety: an ObligorLedger is not thread-safe; distinct objects are independent.
