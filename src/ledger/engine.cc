@@ -102,7 +102,8 @@ ObligorLedger::ObligorLedger(std::vector<CaseBook> cases, DistributionPolicy pol
   cases_.reserve(cases.size());
   for (CaseBook& book : cases) {
     CSE_CHECK(book.info.obligor == cases.front().info.obligor, "cases of different obligors");
-    cases_.push_back(CaseState{std::move(book), {}, {}, {}, {}, {}, {}});
+    cases_.emplace_back();
+    cases_.back().book = std::move(book);
   }
 }
 
@@ -118,6 +119,10 @@ void ObligorLedger::AccrueThrough(Date through) {
     std::sort(cs.debts.begin() + static_cast<std::ptrdiff_t>(old_size), cs.debts.end(), less);
     std::inplace_merge(cs.debts.begin(), cs.debts.begin() + static_cast<std::ptrdiff_t>(old_size),
                        cs.debts.end(), less);
+    if (cs.debts.size() != old_size) {
+      cs.settled = 0;  // new debts may sort anywhere
+      Settle(cs);
+    }
   }
   accrued_through_ = through;
   accrued_any_ = true;
@@ -141,9 +146,16 @@ Money ObligorLedger::UraGranted(const CaseState& cs, Date d) const {
   return total;
 }
 
-bool ObligorLedger::IsArrears(const Debt& debt, Date d) const {
-  if (debt.judgment) return debt.due_date <= d.MonthEnd();
-  return debt.due_date < d.MonthStart();
+bool ObligorLedger::IsArrears(const Debt& debt, const Day& day) {
+  if (debt.judgment) return debt.due_date <= day.month_end;
+  return debt.due_date < day.month_start;
+}
+
+void ObligorLedger::Settle(CaseState& cs) {
+  while (cs.settled < cs.debts.size() &&
+         cs.debts[cs.settled].paid == cs.debts[cs.settled].debt.amount) {
+    ++cs.settled;
+  }
 }
 
 Bucket ObligorLedger::Classify(const CaseState& cs, const Debt& debt, Date d) const {
@@ -164,11 +176,13 @@ Bucket ObligorLedger::Classify(const CaseState& cs, const Debt& debt, Date d) co
 
 // Unpaid arrears of bucket `b` this case can absorb now. Permanently assigned arrears above
 // URA count as unassigned (they belong to the family).
-Money ObligorLedger::ArrearsCapacity(const CaseState& cs, Bucket b, Date d, bool) const {
+Money ObligorLedger::ArrearsCapacity(const CaseState& cs, Bucket b, const Day& day) const {
   Money in_bucket;
   Money permanent;
-  for (const DebtState& ds : cs.debts) {
-    if (!IsArrears(ds.debt, d) || ds.paid == ds.debt.amount) continue;
+  const Date d = day.date;
+  for (size_t i = cs.settled; i < cs.debts.size(); ++i) {
+    const DebtState& ds = cs.debts[i];
+    if (!IsArrears(ds.debt, day) || ds.paid == ds.debt.amount) continue;
     const Money unpaid = ds.debt.amount - ds.paid;
     const Bucket cb = Classify(cs, ds.debt, d);
     if (cb == Bucket::kPermanentlyAssigned) permanent += unpaid;
@@ -215,14 +229,17 @@ void ObligorLedger::Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bo
   AddLine(out, line);
 }
 
-Money ObligorLedger::ApplyCurrent(CaseState& cs, Money amount, Date d, Distribution& out) {
+Money ObligorLedger::ApplyCurrent(CaseState& cs, Money amount, const Day& day, Distribution& out) {
+  if (amount.is_zero()) return amount;
+  const Date d = day.date;
   const bool assigned = OnAssistance(cs, d);
   const Bucket b = assigned ? Bucket::kPermanentlyAssigned : Bucket::kNeverAssigned;
   for (ObligationType type : {ObligationType::kCurrentSupport, ObligationType::kCashMedical}) {
-    for (DebtState& ds : cs.debts) {
+    for (size_t i = cs.settled; i < cs.debts.size(); ++i) {
+      DebtState& ds = cs.debts[i];
       if (amount.is_zero()) return amount;
-      if (ds.debt.judgment || ds.debt.type != type || ds.debt.due_date < d.MonthStart() ||
-          ds.debt.due_date > d.MonthEnd()) {
+      if (ds.debt.judgment || ds.debt.type != type || ds.debt.due_date < day.month_start ||
+          ds.debt.due_date > day.month_end) {
         continue;
       }
       const Money part = Min(amount, ds.debt.amount - ds.paid);
@@ -233,9 +250,11 @@ Money ObligorLedger::ApplyCurrent(CaseState& cs, Money amount, Date d, Distribut
   return amount;
 }
 
-Money ObligorLedger::ApplyBucket(CaseState& cs, Bucket b, Money amount, Date d, bool offset,
+Money ObligorLedger::ApplyBucket(CaseState& cs, Bucket b, Money amount, const Day& day, bool offset,
                                  Distribution& out) {
-  Money cap = Min(amount, ArrearsCapacity(cs, b, d, offset));
+  if (amount.is_zero()) return amount;
+  const Date d = day.date;
+  Money cap = Min(amount, ArrearsCapacity(cs, b, day));
   const Money applied_total = cap;
   // Unassigned capacity beyond the unassigned debts is permanently assigned arrears above URA.
   for (Bucket source : {b, Bucket::kPermanentlyAssigned}) {
@@ -243,9 +262,10 @@ Money ObligorLedger::ApplyBucket(CaseState& cs, Bucket b, Money amount, Date d, 
         b != Bucket::kPermanentlyAssigned) {
       break;
     }
-    for (DebtState& ds : cs.debts) {
+    for (size_t i = cs.settled; i < cs.debts.size(); ++i) {
+      DebtState& ds = cs.debts[i];
       if (cap.is_zero()) break;
-      if (!IsArrears(ds.debt, d) || ds.paid == ds.debt.amount) continue;
+      if (!IsArrears(ds.debt, day) || ds.paid == ds.debt.amount) continue;
       if (Classify(cs, ds.debt, d) != source) continue;
       const bool assigned = b == Bucket::kPermanentlyAssigned ||
                             b == Bucket::kTemporarilyAssigned ||
@@ -260,7 +280,7 @@ Money ObligorLedger::ApplyBucket(CaseState& cs, Bucket b, Money amount, Date d, 
   return amount - applied_total;
 }
 
-Money ObligorLedger::DistributeArrears(Money amount, Date d, bool offset, Distribution& out) {
+Money ObligorLedger::DistributeArrears(Money amount, const Day& d, bool offset, Distribution& out) {
   if (!offset) {
     return ProrateOverCases(
         amount,
@@ -277,13 +297,14 @@ Money ObligorLedger::DistributeArrears(Money amount, Date d, bool offset, Distri
 }
 
 Money ObligorLedger::ProrateOverCases(Money amount, const std::vector<Bucket>& (*order)(bool),
-                                      Date d, bool offset, Distribution& out) {
+                                      const Day& d, bool offset, Distribution& out) {
   if (amount.is_zero()) return amount;
   std::vector<Money> caps(cases_.size());
   Money total;
   for (size_t i = 0; i < cases_.size(); ++i) {
-    for (Bucket b : order(OnAssistance(cases_[i], d)))
-      caps[i] += ArrearsCapacity(cases_[i], b, d, offset);
+    for (Bucket b : order(OnAssistance(cases_[i], d.date))) {
+      caps[i] += ArrearsCapacity(cases_[i], b, d);
+    }
     total += caps[i];
   }
   if (total.is_zero()) return amount;
@@ -291,7 +312,7 @@ Money ObligorLedger::ProrateOverCases(Money amount, const std::vector<Bucket>& (
   Money left = amount;
   for (size_t i = 0; i < cases_.size(); ++i) {
     Money share = shares[i];
-    for (Bucket b : order(OnAssistance(cases_[i], d))) {
+    for (Bucket b : order(OnAssistance(cases_[i], d.date))) {
       share = ApplyBucket(cases_[i], b, share, d, offset, out);
     }
     CSE_CHECK(share.is_zero(), "case share of arrears not absorbed");
@@ -303,7 +324,8 @@ Money ObligorLedger::ProrateOverCases(Money amount, const std::vector<Bucket>& (
 Distribution ObligorLedger::Apply(const Collection& c) {
   CSE_CHECK(!last_applied_ || *last_applied_ <= c.date, "collections applied out of date order");
   CSE_CHECK(c.amount.is_positive(), "collection amount must be positive");
-  AccrueThrough(c.date.MonthEnd());
+  const Day day(c.date);
+  AccrueThrough(day.month_end);
   Distribution out;
   out.collection_id = c.id;
   Money left = c.amount;
@@ -312,9 +334,11 @@ Distribution ObligorLedger::Apply(const Collection& c) {
     std::vector<Money> caps(cases_.size());
     Money total;
     for (size_t i = 0; i < cases_.size(); ++i) {
-      for (const DebtState& ds : cases_[i].debts) {
-        if (!ds.debt.judgment && ds.debt.due_date >= c.date.MonthStart() &&
-            ds.debt.due_date <= c.date.MonthEnd()) {
+      const CaseState& cs = cases_[i];
+      for (size_t k = cs.settled; k < cs.debts.size(); ++k) {
+        const DebtState& ds = cs.debts[k];
+        if (!ds.debt.judgment && ds.debt.due_date >= day.month_start &&
+            ds.debt.due_date <= day.month_end) {
           caps[i] += ds.debt.amount - ds.paid;
         }
       }
@@ -323,13 +347,14 @@ Distribution ObligorLedger::Apply(const Collection& c) {
     if (total.is_positive()) {
       const std::vector<Money> shares = left >= total ? caps : Prorate(left, caps);
       for (size_t i = 0; i < cases_.size(); ++i) {
-        CSE_CHECK(ApplyCurrent(cases_[i], shares[i], c.date, out).is_zero(),
+        CSE_CHECK(ApplyCurrent(cases_[i], shares[i], day, out).is_zero(),
                   "current support share not absorbed");
         left -= shares[i];
       }
     }
   }
-  left = DistributeArrears(left, c.date, offset, out);
+  left = DistributeArrears(left, day, offset, out);
+  for (CaseState& cs : cases_) Settle(cs);
   if (left.is_positive()) {
     AddLine(out, DistributionLine{c.case_id, AppliedAs::kHeld, ObligationType::kCurrentSupport,
                                   c.date, Bucket::kNeverAssigned, Payee::kHeld, left});
@@ -344,7 +369,8 @@ Distribution ObligorLedger::Apply(const Collection& c) {
 
 ObligorBalance ObligorLedger::Snapshot(Date as_of) {
   CSE_CHECK(!last_applied_ || *last_applied_ <= as_of, "snapshot before an applied collection");
-  AccrueThrough(as_of.MonthEnd());
+  const Day day(as_of);
+  AccrueThrough(day.month_end);
   ObligorBalance ob;
   ob.obligor = cases_.empty() ? PersonId{} : cases_.front().book.info.obligor;
   ob.as_of = as_of;
@@ -366,7 +392,7 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
       }
       cb.accrued += debt.amount;
       cb.paid += ds.paid;
-      const bool arrears = IsArrears(debt, as_of);
+      const bool arrears = IsArrears(debt, day);
       DebtView view{debt, ds.paid, Bucket::kNeverAssigned, arrears};
       if (!arrears) {
         cb.current_due += debt.amount;

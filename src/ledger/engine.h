@@ -150,26 +150,35 @@ class ObligorLedger {
   struct CaseState {
     CaseBook book;
     std::vector<DebtState> debts;  // sorted by (due_date, type, order)
+    size_t settled = 0;            // debts[0, settled) are fully paid; loops start here
     Money ura_retained;
     Money collected;
     Money to_family;
     Money to_state;
     Money to_federal;
   };
-  struct Step;  // one (case, bucket) application in a distribution
+  // A date with its month bounds, computed once per Apply / Snapshot instead of per debt.
+  struct Day {
+    explicit Day(Date d) : date(d), month_start(d.MonthStart()), month_end(d.MonthEnd()) {}
+    Date date;
+    Date month_start;
+    Date month_end;
+  };
 
   void AccrueThrough(Date through);
   bool OnAssistance(const CaseState& cs, Date d) const;
   Money UraGranted(const CaseState& cs, Date d) const;
   Bucket Classify(const CaseState& cs, const Debt& debt, Date d) const;
-  bool IsArrears(const Debt& debt, Date d) const;
-  Money ArrearsCapacity(const CaseState& cs, Bucket b, Date d, bool offset) const;
-  Money ApplyCurrent(CaseState& cs, Money amount, Date d, Distribution& out);
-  Money ApplyBucket(CaseState& cs, Bucket b, Money amount, Date d, bool offset, Distribution& out);
+  static bool IsArrears(const Debt& debt, const Day& day);
+  static void Settle(CaseState& cs);
+  Money ArrearsCapacity(const CaseState& cs, Bucket b, const Day& day) const;
+  Money ApplyCurrent(CaseState& cs, Money amount, const Day& day, Distribution& out);
+  Money ApplyBucket(CaseState& cs, Bucket b, Money amount, const Day& day, bool offset,
+                    Distribution& out);
   void Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bool assigned, Money amount,
            Date d, Distribution& out);
-  Money DistributeArrears(Money amount, Date d, bool offset, Distribution& out);
-  Money ProrateOverCases(Money amount, const std::vector<Bucket>& (*order)(bool), Date d,
+  Money DistributeArrears(Money amount, const Day& day, bool offset, Distribution& out);
+  Money ProrateOverCases(Money amount, const std::vector<Bucket>& (*order)(bool), const Day& day,
                          bool offset, Distribution& out);
 
   std::vector<CaseState> cases_;

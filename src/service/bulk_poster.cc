@@ -63,8 +63,8 @@ Result<RowOutcome> BulkPoster::PostOne(const PaymentRequest& r, Date today, cons
     row.distribution = ledger->Apply(row.collection);
     ASSIGN_OR_RETURN(row.collection.id, store_.InsertCollection(row));
   }
-  posted_.push_back(row);
-  return RowOutcome{RowOutcome::Kind::kCreated, row.collection.id, {}};
+  posted_.push_back(std::move(row.collection));
+  return RowOutcome{RowOutcome::Kind::kCreated, posted_.back().id, {}};
 }
 
 Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& rows, BatchMode mode,
@@ -113,11 +113,12 @@ Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& row
     return result;
   }
   if (!posted_.empty()) {
-    Json postings = Json::array();
-    for (const StoredCollection& row : posted_) postings.push_back(ToJson(row.collection));
-    Json after{{"source", label}, {"count", posted_.size()}, {"postings", postings}};
+    // Same shape as Json{{"source", label}, {"count", n}, {"postings", [ToJson(c)...]}}.dump().
+    std::string after = "{\"source\":" + JsonQuote(label) +
+                        ",\"count\":" + std::to_string(posted_.size()) +
+                        ",\"postings\":" + CollectionsJsonArray(posted_) + "}";
     if (Status s = AppendAudit(store_, clock_, actor_, "import.batch", "collection", label, "",
-                               after.dump());
+                               std::move(after));
         !s.ok()) {
       return fail(s);
     }

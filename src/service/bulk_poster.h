@@ -68,7 +68,7 @@ class BulkPoster {
   std::unordered_map<int64_t, CaseInfo> cases_;
   int64_t generation_ = -1;
   DistributionPolicy policy_;
-  std::vector<StoredCollection> posted_;  // this batch's postings, for the audit row
+  std::vector<Collection> posted_;  // this batch's postings, for the audit row
 };
 
 }  // namespace cse

@@ -85,6 +85,66 @@ Json ToJson(const Collection& c) {
               {"reversal_reason", c.reversal_reason}};
 }
 
+std::string JsonQuote(std::string_view text) {
+  return Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+namespace {
+
+// Appends `text` as a JSON string. Idempotency keys are printable ASCII without quotes
+// (ValidateIdempotencyKey) and take the fast path; anything else takes the general one.
+void AppendString(std::string& out, std::string_view key) {
+  bool plain = true;
+  for (char c : key) {
+    if (c < ' ' || c > '~' || c == '"' || c == '\\') plain = false;
+  }
+  if (!plain) {
+    out += JsonQuote(key);
+    return;
+  }
+  out += '"';
+  out += key;
+  out += '"';
+}
+
+}  // namespace
+
+std::string CollectionsJsonArray(const std::vector<Collection>& collections) {
+  std::string out;
+  out.reserve(collections.size() * 200 + 2);
+  out += '[';
+  for (const Collection& c : collections) {
+    if (out.size() > 1) out += ',';
+    out += "{\"collection_id\":";
+    out += std::to_string(c.id.value);
+    out += ",\"key\":";
+    AppendString(out, c.idempotency_key);
+    out += ",\"case_id\":";
+    out += std::to_string(c.case_id.value);
+    out += ",\"obligor_id\":";
+    out += std::to_string(c.obligor.value);
+    out += ",\"amount\":\"";
+    out += c.amount.ToString();
+    out += "\",\"date\":\"";
+    out += c.date.ToString();
+    out += "\",\"source\":\"";
+    out += Name(c.source);
+    out += "\",\"reversed_date\":";
+    if (c.reversed_date) {
+      out += '"';
+      out += c.reversed_date->ToString();
+      out += '"';
+    } else {
+      out += "null";
+    }
+    out += ",\"reversal_reason\":";
+    AppendString(out, c.reversal_reason);
+    out += '}';
+  }
+  out += ']';
+  return out;
+}
+
 Json ToJson(const DistributionLine& l) {
   return Json{{"case_id", l.case_id.value},   {"applied_as", Name(l.applied_as)},
               {"type", Name(l.type)},         {"due_date", l.due_date.ToString()},

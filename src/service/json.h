@@ -26,6 +26,13 @@ Json ToJson(const CaseBalance& b);
 Json ToJson(const ObligorBalance& b);
 Json BucketsJson(const Money (&buckets)[kBucketCount]);
 
+// Appends ToJson(c).dump() for each of `collections`, as one compact JSON array, without
+// building JSON objects: the bulk poster writes every posting of a batch into one audit row,
+// and this is its hot path. The output is byte-identical to dumping an array of ToJson(c).
+std::string CollectionsJsonArray(const std::vector<Collection>& collections);
+// A JSON string literal for `text` (quoted, escaped; invalid UTF-8 replaced with U+FFFD).
+std::string JsonQuote(std::string_view text);
+
 // Parsers for the audit replay (the shapes above). Errors: data_loss "audit_json_invalid".
 Result<Case> CaseFromJson(const Json& j);
 Result<Order> OrderFromJson(const Json& j);

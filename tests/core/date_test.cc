@@ -17,6 +17,20 @@ TEST(DateTest, ParsesAndFormatsRoundTrip) {
   EXPECT_EQ(Date::Ymd(1970, 1, 1).days(), 0);
 }
 
+// Every day of the supported range: formatting round-trips through Parse, and the month
+// bounds agree with the calendar built from year/month/day.
+TEST(DateTest, EveryDayFormatsAndBoundsItsMonth) {
+  for (Date d = MinDate(); d <= MaxDate(); d = d.AddDays(1)) {
+    const std::string text = d.ToString();
+    auto back = Date::Parse(text);
+    ASSERT_TRUE(back.ok()) << text;
+    ASSERT_EQ(*back, d) << text;
+    ASSERT_EQ(d.MonthStart(), Date::Ymd(d.year(), d.month(), 1)) << text;
+    ASSERT_EQ(d.MonthEnd(), Date::Ymd(d.year(), d.month(), DaysInMonth(d.year(), d.month())))
+        << text;
+  }
+}
+
 TEST(DateTest, RejectsMalformedAndOutOfRange) {
   for (const char* bad : {"2023-02-29", "2024-13-01", "2024-1-01", "20240101", "", "2024-00-10",
                           "2024-04-31", "abcd-ef-gh", "2024-01-01x"}) {
