@@ -31,11 +31,18 @@ Result<ObligorLedger*> BulkPoster::LedgerFor(PersonId obligor) {
 Result<RowOutcome> BulkPoster::PostOne(const PaymentRequest& r, Date today, const std::string& at) {
   auto reject = [](Status s) { return RowOutcome{RowOutcome::Kind::kRejected, {}, std::move(s)}; };
   if (Status s = ValidatePaymentRequest(r, today); !s.ok()) return reject(s);
-  ASSIGN_OR_RETURN(std::optional<StoredCollection> existing, store_.FindCollectionByKey(r.key));
-  if (existing) {
+  // A resubmitted key is found by the insert's unique index (key_exists) rather than by a
+  // lookup before every row: resubmissions are rare and the lookup is not free.
+  auto resubmitted = [&]() -> Result<RowOutcome> {
+    ASSIGN_OR_RETURN(std::optional<StoredCollection> existing, store_.FindCollectionByKey(r.key));
+    if (!existing)
+      return Internal("key_lookup", "key '" + r.key + "' conflicted but is not stored");
     if (Status s = CompareResubmission(existing->collection, r); !s.ok()) return reject(s);
     return RowOutcome{RowOutcome::Kind::kExists, existing->collection.id, {}};
-  }
+  };
+  auto is_key_conflict = [](const Status& s) {
+    return s.code() == StatusCode::kAlreadyExists && s.reason() == "key_exists";
+  };
   auto info = cases_.find(r.case_id.value);
   if (info == cases_.end()) {
     auto c = store_.GetCase(r.case_id);
@@ -54,14 +61,23 @@ Result<RowOutcome> BulkPoster::PostOne(const PaymentRequest& r, Date today, cons
   ASSIGN_OR_RETURN(ObligorLedger * ledger, LedgerFor(obligor));
   if (ledger->last_applied_date() && *ledger->last_applied_date() > r.date) {
     // Backdated: insert, then re-run the obligor's whole history.
-    ASSIGN_OR_RETURN(row.collection.id, store_.InsertCollection(row));
+    auto id = store_.InsertCollection(row);
+    if (!id.ok() && is_key_conflict(id.status())) return resubmitted();
+    RETURN_IF_ERROR(id.status());
+    row.collection.id = *id;
     RETURN_IF_ERROR(
         Redistribute(store_, obligor, at, "payment " + r.key + " posted", row.collection.id)
             .status());
     ledgers_.erase(obligor.value);
   } else {
     row.distribution = ledger->Apply(row.collection);
-    ASSIGN_OR_RETURN(row.collection.id, store_.InsertCollection(row));
+    auto id = store_.InsertCollection(row);
+    if (!id.ok()) {
+      ledgers_.erase(obligor.value);  // the cached ledger applied a payment that is not stored
+      if (is_key_conflict(id.status())) return resubmitted();
+      return id.status();
+    }
+    row.collection.id = *id;
   }
   posted_.push_back(std::move(row.collection));
   return RowOutcome{RowOutcome::Kind::kCreated, posted_.back().id, {}};

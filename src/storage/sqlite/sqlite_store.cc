@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "ledger/codec.h"
 #include "storage/sqlite/migrations.h"
@@ -96,7 +97,7 @@ namespace {
 Status PragmaSetup(sqlite3* db) {
   const char* sql =
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;";
+      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;";
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown";
@@ -808,48 +809,135 @@ Status SqliteStore::SetLedgerGeneration(int64_t value) {
 
 // ---- raw insert timing for the benchmark ----
 
-Result<double> TimeRawCollectionInserts(const std::string& path, int64_t count, int64_t batch,
-                                        int64_t cases) {
-  ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path, SqliteStore::OpenMode::kCreate));
-  auto close = [&] { sqlite3_close(db); };
+namespace {
+
+// One collection row as stored, column by column (reversed_date may be NULL).
+struct RawRow {
+  std::string key;
+  int64_t case_id = 0;
+  int64_t obligor_id = 0;
+  int64_t amount_cents = 0;
+  std::string received_date;
+  std::string source;
+  std::string posted_at;
+  std::string posted_by;
+  std::optional<std::string> reversed_date;
+  std::string reversal_reason;
+  int64_t cents[4] = {0, 0, 0, 0};
+  std::string lines;
+};
+
+std::string ColumnText(sqlite3_stmt* s, int i) {
+  const unsigned char* text = sqlite3_column_text(s, i);
+  return text ? std::string(reinterpret_cast<const char*>(text),
+                            static_cast<size_t>(sqlite3_column_bytes(s, i)))
+              : std::string();
+}
+
+Result<std::vector<RawRow>> ReadRawRows(const std::string& source_path) {
+  ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(source_path, SqliteStore::OpenMode::kMustExist));
+  sqlite3_stmt* s = nullptr;
+  std::vector<RawRow> rows;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT idempotency_key, case_id, obligor_id, amount_cents, "
+                         "received_date, source, posted_at, posted_by, reversed_date, "
+                         "reversal_reason, to_family_cents, to_state_cents, to_federal_cents, "
+                         "held_cents, lines FROM collection ORDER BY id",
+                         -1, &s, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return Unavailable("store_io", "cannot read collections from " + source_path);
+  }
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    RawRow r;
+    r.key = ColumnText(s, 0);
+    r.case_id = sqlite3_column_int64(s, 1);
+    r.obligor_id = sqlite3_column_int64(s, 2);
+    r.amount_cents = sqlite3_column_int64(s, 3);
+    r.received_date = ColumnText(s, 4);
+    r.source = ColumnText(s, 5);
+    r.posted_at = ColumnText(s, 6);
+    r.posted_by = ColumnText(s, 7);
+    if (sqlite3_column_type(s, 8) != SQLITE_NULL) r.reversed_date = ColumnText(s, 8);
+    r.reversal_reason = ColumnText(s, 9);
+    for (int k = 0; k < 4; ++k) r.cents[k] = sqlite3_column_int64(s, 10 + k);
+    r.lines = ColumnText(s, 14);
+    rows.push_back(std::move(r));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  if (rc != SQLITE_DONE) return Unavailable("store_io", "reading collections failed");
+  return rows;
+}
+
+}  // namespace
+
+Result<RawInsertTiming> TimeRawCollectionInserts(const std::string& source_path,
+                                                 const std::string& raw_path, int64_t batch) {
+  ASSIGN_OR_RETURN(std::vector<RawRow> rows, ReadRawRows(source_path));
+  ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(raw_path, SqliteStore::OpenMode::kCreate));
+  auto fail = [&](std::string what) -> Result<RawInsertTiming> {
+    std::string message = what + ": " + sqlite3_errmsg(db);
+    sqlite3_close(db);
+    return Unavailable("store_io", message);
+  };
+  // The collection table's columns, without the key's UNIQUE index, the obligor index, the
+  // foreign keys or the CHECK constraint.
   const char* ddl =
-      "DROP TABLE IF EXISTS raw_collection; CREATE TABLE raw_collection (idempotency_key TEXT, "
-      "case_id INTEGER, obligor_id INTEGER, amount_cents INTEGER, received_date TEXT, source "
-      "TEXT, posted_at TEXT, posted_by TEXT)";
+      "DROP TABLE IF EXISTS raw_collection; CREATE TABLE raw_collection (id INTEGER PRIMARY "
+      "KEY, idempotency_key TEXT, case_id INTEGER, obligor_id INTEGER, amount_cents INTEGER, "
+      "received_date TEXT, source TEXT, posted_at TEXT, posted_by TEXT, reversed_date TEXT, "
+      "reversal_reason TEXT, to_family_cents INTEGER, to_state_cents INTEGER, "
+      "to_federal_cents INTEGER, held_cents INTEGER, lines TEXT)";
   if (sqlite3_exec(db, ddl, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    close();
-    return Unavailable("store_io", "cannot create raw table");
+    return fail("cannot create raw table");
   }
   sqlite3_stmt* raw = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO raw_collection VALUES (?,?,?,?,?,?,?,?)", -1, &raw, nullptr);
+  if (sqlite3_prepare_v2(db,
+                         "INSERT INTO raw_collection(idempotency_key, case_id, obligor_id, "
+                         "amount_cents, received_date, source, posted_at, posted_by, "
+                         "reversed_date, reversal_reason, to_family_cents, to_state_cents, "
+                         "to_federal_cents, held_cents, lines) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         -1, &raw, nullptr) != SQLITE_OK) {
+    return fail("cannot prepare raw insert");
+  }
   SqliteStore::Stmt s(db, raw);
+  const int64_t count = static_cast<int64_t>(rows.size());
   const auto start = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < count; ++i) {
-    if (i % batch == 0) sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    const int64_t case_id = 1 + i % cases;
-    const Date date = Date::Ymd(2024, 1, 1).AddDays(static_cast<int32_t>(i / cases) * 30 + 5);
+    if (i % batch == 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr)) {
+      return fail("begin");
+    }
+    const RawRow& r = rows[static_cast<size_t>(i)];
     s.Reset()
-        .Bind(1, std::string_view("bench-" + std::to_string(i)))
-        .Bind(2, case_id)
-        .Bind(3, case_id)
-        .Bind(4, int64_t{25000})
-        .Bind(5, date)
-        .Bind(6, std::string_view("withholding"))
-        .Bind(7, std::string_view("2026-01-01T00:00:00.000000Z"))
-        .Bind(8, std::string_view("bench"));
-    Status st = s.Run();
-    if (!st.ok()) {
-      close();
+        .Bind(1, std::string_view(r.key))
+        .Bind(2, r.case_id)
+        .Bind(3, r.obligor_id)
+        .Bind(4, r.amount_cents)
+        .Bind(5, std::string_view(r.received_date))
+        .Bind(6, std::string_view(r.source))
+        .Bind(7, std::string_view(r.posted_at))
+        .Bind(8, std::string_view(r.posted_by));
+    if (r.reversed_date) s.Bind(9, std::string_view(*r.reversed_date));
+    s.Bind(10, std::string_view(r.reversal_reason));
+    for (int k = 0; k < 4; ++k) s.Bind(11 + k, r.cents[k]);
+    s.Bind(15, std::string_view(r.lines));
+    if (Status st = s.Run(); !st.ok()) {
+      sqlite3_close(db);
       return st;
     }
-    if ((i + 1) % batch == 0 || i + 1 == count) {
-      sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    if (((i + 1) % batch == 0 || i + 1 == count) &&
+        sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return fail("commit");
     }
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  RawInsertTiming t;
+  t.rows = count;
+  t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   sqlite3_exec(db, "DROP TABLE raw_collection", nullptr, nullptr, nullptr);
-  return seconds;
+  sqlite3_close(db);
+  return t;
 }
 
 }  // namespace cse

@@ -93,10 +93,16 @@ class SqliteStore final : public Store {
   bool in_transaction_ = false;
 };
 
-// For bench/post_payments: inserts `count` rows shaped like collections (key, case, obligor,
-// amount, date, source, posted_at, posted_by) into a bare table with no index, committing
-// every `batch` rows, and returns the elapsed seconds. Same file settings as SqliteStore.
-Result<double> TimeRawCollectionInserts(const std::string& path, int64_t count, int64_t batch,
-                                        int64_t cases);
+// For bench/post_payments: reads every row of the collection table of the store at
+// `source_path` into memory (untimed), then inserts exactly those rows, column for column,
+// into a bare table in a fresh file at `raw_path` (same columns; no unique or obligor index,
+// no foreign keys, no CHECK; same file settings as SqliteStore), committing every `batch`
+// rows, and times the inserts.
+struct RawInsertTiming {
+  int64_t rows = 0;
+  double seconds = 0;
+};
+Result<RawInsertTiming> TimeRawCollectionInserts(const std::string& source_path,
+                                                 const std::string& raw_path, int64_t batch);
 
 }  // namespace cse
