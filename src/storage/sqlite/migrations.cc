@@ -110,7 +110,7 @@ CREATE TABLE collection (
   held_cents INTEGER NOT NULL,
   lines TEXT NOT NULL
 );
-CREATE INDEX collection_obligor ON collection(obligor_id, received_date);
+CREATE INDEX collection_obligor ON collection(obligor_id);
 CREATE TABLE distribution_history (
   id INTEGER PRIMARY KEY,
   collection_id INTEGER NOT NULL REFERENCES collection(id),
