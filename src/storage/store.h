@@ -5,7 +5,11 @@
 // composes them inside a transaction it owns and writes the audit trail.
 //
 // Transactions: Begin() takes the write lock at once, so a posting never fails half-way on a
-// lock; everything between Begin and Commit commits atomically or not at all. Errors from any
+// lock; everything between Begin and Commit commits atomically or not at all. Transactions
+// nest: a Begin inside an open transaction opens a savepoint, whose Commit keeps its changes
+// inside the outer transaction and whose Rollback undoes only them. Bulk writers (the
+// simulator) open one outer transaction and call the services, each of which then commits
+// into it: the same checks and audit rows, one disk sync per chunk. Errors from any
 // method: unavailable "store_io" (disk, corruption), aborted "store_busy" (retry),
 // already_exists "unique_violation", failed_precondition "reference_not_found" (a foreign key),
 // invalid_argument "constraint_violation" (a CHECK).

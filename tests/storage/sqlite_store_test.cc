@@ -133,6 +133,36 @@ TEST_P(StoreTest, TransactionsRollBackCompletely) {
   EXPECT_EQ(*store_->LedgerGeneration(), 5);
 }
 
+// A Begin inside a transaction is a savepoint: its rollback undoes only its own changes, its
+// commit keeps them for the outer transaction, and the outer rollback undoes everything.
+TEST_P(StoreTest, NestedTransactionsAreSavepoints) {
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->SetSetting("outer", "1").ok());
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->SetSetting("undone", "1").ok());
+  store_->Rollback();
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->SetSetting("kept", "1").ok());
+  ASSERT_TRUE(store_->Begin().ok());  // two levels deep
+  ASSERT_TRUE(store_->SetSetting("deep", "1").ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_FALSE(store_->GetSetting("undone")->has_value());
+  EXPECT_TRUE(store_->GetSetting("kept")->has_value());
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(store_->GetSetting("outer")->value(), "1");
+  EXPECT_EQ(store_->GetSetting("deep")->value(), "1");
+  EXPECT_FALSE(store_->GetSetting("undone")->has_value());
+
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->SetSetting("inner", "1").ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  store_->Rollback();  // the outer rollback undoes the committed savepoint too
+  EXPECT_FALSE(store_->GetSetting("inner")->has_value());
+  store_->Rollback();  // no transaction open: harmless
+}
+
 TEST_P(StoreTest, ReopeningKeepsDataAndSchema) {
   if (!GetParam()) GTEST_SKIP() << "a memory database does not survive reopening";
   ASSERT_TRUE(store_->SetSetting("k", "v").ok());

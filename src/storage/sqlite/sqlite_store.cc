@@ -209,27 +209,36 @@ Status SqliteStore::Migrate() {
 }
 
 Status SqliteStore::Begin() {
-  CSE_CHECK(!in_transaction_, "nested transaction");
-  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  in_transaction_ = true;
+  if (depth_ == 0) {
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  } else {
+    RETURN_IF_ERROR(Exec("SAVEPOINT cse_" + std::to_string(depth_)));
+  }
+  ++depth_;
   return Status::Ok();
 }
 
 Status SqliteStore::Commit() {
-  CSE_CHECK(in_transaction_, "commit without a transaction");
-  Status s = Exec("COMMIT");
+  CSE_CHECK(depth_ > 0, "commit without a transaction");
+  Status s = depth_ == 1 ? Exec("COMMIT") : Exec("RELEASE cse_" + std::to_string(depth_ - 1));
   if (!s.ok()) {
     Rollback();
     return s;
   }
-  in_transaction_ = false;
+  --depth_;
   return Status::Ok();
 }
 
 void SqliteStore::Rollback() {
-  if (!in_transaction_) return;
-  (void)Exec("ROLLBACK");
-  in_transaction_ = false;
+  if (depth_ == 0) return;
+  if (depth_ == 1) {
+    (void)Exec("ROLLBACK");
+  } else {
+    const std::string name = "cse_" + std::to_string(depth_ - 1);
+    (void)Exec("ROLLBACK TO " + name);
+    (void)Exec("RELEASE " + name);
+  }
+  --depth_;
 }
 
 // ---- settings ----

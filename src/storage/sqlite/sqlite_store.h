@@ -90,7 +90,7 @@ class SqliteStore final : public Store {
   sqlite3* db_;
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> statements_;
   int schema_version_ = 0;
-  bool in_transaction_ = false;
+  int depth_ = 0;  // open transaction (1) and savepoints inside it (>1)
 };
 
 // For bench/post_payments: reads every row of the collection table of the store at
