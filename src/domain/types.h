@@ -132,6 +132,26 @@ struct Collection {
   std::string reversal_reason;
 };
 
+// A dated, observable event in a person's case history that is not a ledger input: a
+// new-hire report, a withholding order sent or ended, an enforcement notice and its outcome,
+// a move. Kinds are stable lower-case codes listed in docs/glossary.md ("Case events").
+struct CaseEvent {
+  int64_t id = 0;
+  PersonId person;
+  CaseId case_id;  // 0 when the event concerns the person in all their cases
+  Date date;
+  std::string kind;
+  std::string detail;  // short text, "key=value" pairs separated by spaces
+};
+
+// Economic conditions of a county in a month (simulated, or loaded from labor statistics).
+struct CountyEconomy {
+  std::string county;
+  Date month;                       // first day of the month
+  int32_t economic_index = 10'000;  // hundredths: 10,000 = 100.00, the long-run baseline
+  int32_t unemployment_bps = 0;     // unemployment rate in basis points (550 = 5.50%)
+};
+
 // Stable lower-case names used in the CLI, JSON, CSV and the database.
 std::string_view Name(CaseRole v);
 std::string_view Name(CaseType v);

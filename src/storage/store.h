@@ -50,6 +50,27 @@ struct AuditRow {
   std::string hash;
 };
 
+// Simulation ground truth: written by src/sim/, read only by evaluation code — never by the
+// services, the ledger or any feature computation (docs/SIMULATION.md).
+struct TruthMonth {
+  PersonId obligor;
+  Date month_end;
+  bool employed = false;
+  bool incarcerated = false;
+  int32_t propensity_bps = 0;  // latent probability of paying directly in a month
+  Money wage_monthly;          // gross, 0 when not employed
+  Money monthly_support;       // current support due per month at month_end
+  Money arrears;               // unpaid support at month_end (simulator's own accounting)
+  Money due_next;              // support falling due in the 30 days after month_end
+  Money paid_next;             // collections received in those 30 days, net of reversals
+  bool delinquent_next_30 = false;
+};
+struct TruthPerson {
+  PersonId person;
+  std::string role;   // obligor | obligee | child
+  std::string group;  // synthetic demographic group, for fairness checks only
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -105,6 +126,24 @@ class Store {
                                            std::string_view at, std::string_view reason) = 0;
   virtual Status MarkReversed(CollectionId id, Date reversed_date, std::string_view reason) = 0;
   virtual Result<int64_t> CountCollections() = 0;
+
+  // Every collection by id (reporting). Stops at the first non-OK status and returns it.
+  virtual Status ScanCollections(const std::function<Status(const StoredCollection&)>& visit) = 0;
+
+  // Case history events (CaseEvent), by (date, id).
+  virtual Result<int64_t> InsertCaseEvent(const CaseEvent& event) = 0;
+  virtual Result<std::vector<CaseEvent>> ListCaseEventsByPerson(PersonId id) = 0;
+  // County economy by month: Put replaces the (county, month) row.
+  virtual Status PutCountyEconomy(const CountyEconomy& row) = 0;
+  virtual Result<std::vector<CountyEconomy>> ListCountyEconomy() = 0;
+
+  // Simulation runs (parameters as JSON) and ground truth; see TruthMonth.
+  virtual Status InsertSimRun(std::string_view at, std::string_view params_json) = 0;
+  virtual Result<std::optional<std::string>> LastSimRun() = 0;
+  virtual Status InsertTruthMonth(const TruthMonth& row) = 0;
+  virtual Status InsertTruthPerson(const TruthPerson& row) = 0;
+  virtual Status ScanTruthMonths(const std::function<Status(const TruthMonth&)>& visit) = 0;
+  virtual Result<std::vector<TruthPerson>> ListTruthPersons() = 0;
 
   // Audit trail (append-only; the adapter refuses updates and deletes).
   virtual Result<std::optional<AuditRow>> LastAudit() = 0;

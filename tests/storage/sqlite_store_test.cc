@@ -133,6 +133,65 @@ TEST_P(StoreTest, TransactionsRollBackCompletely) {
   EXPECT_EQ(*store_->LedgerGeneration(), 5);
 }
 
+TEST_P(StoreTest, RoundTripsEventsEconomyAndGroundTruth) {
+  Person p;
+  p.first_name = "Ann";
+  p.last_name = "Lee";
+  const PersonId pid = *store_->InsertPerson(p);
+  CaseEvent later{0, pid, CaseId{}, Date::Ymd(2025, 3, 2), "iwo_issued", "employer=7"};
+  CaseEvent earlier{0, pid, CaseId{}, Date::Ymd(2025, 2, 20), "new_hire", "employer=7"};
+  ASSERT_TRUE(store_->InsertCaseEvent(later).ok());
+  ASSERT_TRUE(store_->InsertCaseEvent(earlier).ok());
+  EXPECT_EQ(store_->InsertCaseEvent(CaseEvent{0, PersonId{999}, CaseId{}, Date(), "x", ""})
+                .status()
+                .reason(),
+            "reference_not_found");
+  auto events = store_->ListCaseEventsByPerson(pid);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].kind, "new_hire");  // by date
+  EXPECT_EQ((*events)[1].detail, "employer=7");
+  EXPECT_FALSE((*events)[1].case_id.valid());
+
+  ASSERT_TRUE(store_->PutCountyEconomy({"Adams", Date::Ymd(2025, 1, 1), 9'850, 610}).ok());
+  ASSERT_TRUE(store_->PutCountyEconomy({"Adams", Date::Ymd(2025, 1, 1), 9'700, 700}).ok());
+  auto economy = store_->ListCountyEconomy();
+  ASSERT_TRUE(economy.ok());
+  ASSERT_EQ(economy->size(), 1u);  // replaced, not duplicated
+  EXPECT_EQ((*economy)[0].economic_index, 9'700);
+  EXPECT_EQ(store_->PutCountyEconomy({"Adams", Date::Ymd(2025, 2, 1), 1, 20'000}).reason(),
+            "constraint_violation");
+
+  EXPECT_FALSE(store_->LastSimRun()->has_value());
+  ASSERT_TRUE(store_->InsertSimRun("2026-01-01T00:00:00Z", R"({"seed":1})").ok());
+  ASSERT_TRUE(store_->InsertSimRun("2026-01-02T00:00:00Z", R"({"seed":2})").ok());
+  EXPECT_EQ(store_->LastSimRun()->value(), R"({"seed":2})");
+
+  TruthMonth t;
+  t.obligor = pid;
+  t.month_end = Date::Ymd(2025, 1, 31);
+  t.employed = true;
+  t.propensity_bps = 6'500;
+  t.monthly_support = Money::FromCents(40'000);
+  t.due_next = Money::FromCents(40'000);
+  t.delinquent_next_30 = true;
+  ASSERT_TRUE(store_->InsertTruthMonth(t).ok());
+  ASSERT_TRUE(store_->InsertTruthPerson({pid, "obligor", "group_b"}).ok());
+  std::vector<TruthMonth> rows;
+  ASSERT_TRUE(store_
+                  ->ScanTruthMonths([&](const TruthMonth& r) {
+                    rows.push_back(r);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].month_end, Date::Ymd(2025, 1, 31));
+  EXPECT_TRUE(rows[0].employed);
+  EXPECT_TRUE(rows[0].delinquent_next_30);
+  EXPECT_EQ(rows[0].due_next, Money::FromCents(40'000));
+  EXPECT_EQ(store_->ListTruthPersons()->at(0).group, "group_b");
+}
+
 // A Begin inside a transaction is a savepoint: its rollback undoes only its own changes, its
 // commit keeps them for the outer transaction, and the outer rollback undoes everything.
 TEST_P(StoreTest, NestedTransactionsAreSavepoints) {
@@ -169,7 +228,7 @@ TEST_P(StoreTest, ReopeningKeepsDataAndSchema) {
   store_.reset();
   auto again = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ((*again)->schema_version(), 1);
+  EXPECT_EQ((*again)->schema_version(), 2);
   EXPECT_EQ((*again)->GetSetting("k")->value(), "v");
   store_ = std::move(again).value();
 }

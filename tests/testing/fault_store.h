@@ -37,6 +37,28 @@ class FaultStore final : public Store {
   }
   void Rollback() override { inner_.Rollback(); }
 
+  Status ScanCollections(const std::function<Status(const StoredCollection&)>& v) override {
+    return inner_.ScanCollections(v);
+  }
+  Result<int64_t> InsertCaseEvent(const CaseEvent& e) override { return inner_.InsertCaseEvent(e); }
+  Result<std::vector<CaseEvent>> ListCaseEventsByPerson(PersonId id) override {
+    return inner_.ListCaseEventsByPerson(id);
+  }
+  Status PutCountyEconomy(const CountyEconomy& r) override { return inner_.PutCountyEconomy(r); }
+  Result<std::vector<CountyEconomy>> ListCountyEconomy() override {
+    return inner_.ListCountyEconomy();
+  }
+  Status InsertSimRun(std::string_view at, std::string_view p) override {
+    return inner_.InsertSimRun(at, p);
+  }
+  Result<std::optional<std::string>> LastSimRun() override { return inner_.LastSimRun(); }
+  Status InsertTruthMonth(const TruthMonth& r) override { return inner_.InsertTruthMonth(r); }
+  Status InsertTruthPerson(const TruthPerson& r) override { return inner_.InsertTruthPerson(r); }
+  Status ScanTruthMonths(const std::function<Status(const TruthMonth&)>& v) override {
+    return inner_.ScanTruthMonths(v);
+  }
+  Result<std::vector<TruthPerson>> ListTruthPersons() override { return inner_.ListTruthPersons(); }
+
   Result<std::optional<std::string>> GetSetting(std::string_view k) override {
     return inner_.GetSetting(k);
   }

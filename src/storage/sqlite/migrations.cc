@@ -144,6 +144,48 @@ CREATE TRIGGER distribution_history_no_update BEFORE UPDATE ON distribution_hist
 CREATE TRIGGER distribution_history_no_delete BEFORE DELETE ON distribution_history
   BEGIN SELECT RAISE(ABORT, 'distribution history is append-only'); END;
 )sql"},
+      {2, R"sql(
+CREATE TABLE case_event (
+  id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL REFERENCES person(id),
+  case_id INTEGER REFERENCES iv_d_case(id),
+  event_date TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX case_event_person ON case_event(person_id);
+CREATE TABLE county_economy (
+  county TEXT NOT NULL,
+  month TEXT NOT NULL,
+  economic_index INTEGER NOT NULL,
+  unemployment_bps INTEGER NOT NULL CHECK (unemployment_bps BETWEEN 0 AND 10000),
+  PRIMARY KEY (county, month)
+) WITHOUT ROWID;
+CREATE TABLE sim_run (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  params TEXT NOT NULL
+);
+CREATE TABLE sim_truth_month (
+  obligor_id INTEGER NOT NULL,
+  month_end TEXT NOT NULL,
+  employed INTEGER NOT NULL,
+  incarcerated INTEGER NOT NULL,
+  propensity_bps INTEGER NOT NULL,
+  wage_monthly_cents INTEGER NOT NULL,
+  monthly_support_cents INTEGER NOT NULL,
+  arrears_cents INTEGER NOT NULL,
+  due_next_cents INTEGER NOT NULL,
+  paid_next_cents INTEGER NOT NULL,
+  delinquent_next_30 INTEGER NOT NULL,
+  PRIMARY KEY (obligor_id, month_end)
+) WITHOUT ROWID;
+CREATE TABLE sim_truth_person (
+  person_id INTEGER PRIMARY KEY,
+  role TEXT NOT NULL,
+  demographic_group TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

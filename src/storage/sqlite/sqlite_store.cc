@@ -786,6 +786,188 @@ Status SqliteStore::InsertAudit(const AuditRow& r) {
       .Run();
 }
 
+Status SqliteStore::ScanCollections(const std::function<Status(const StoredCollection&)>& visit) {
+  // A dedicated statement: `visit` may use the store's cached ones.
+  const std::string sql =
+      std::string("SELECT ") + kCollectionColumns + " FROM collection ORDER BY id";
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+    return Unavailable("store_io", sqlite3_errmsg(db_));
+  }
+  Stmt s(db_, raw);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(StoredCollection c, ReadCollection(s));
+    RETURN_IF_ERROR(visit(c));
+  }
+  return Status::Ok();
+}
+
+// ---- case events, county economy ----
+
+Result<int64_t> SqliteStore::InsertCaseEvent(const CaseEvent& e) {
+  Stmt& s = Prepare(
+      "INSERT INTO case_event(person_id, case_id, event_date, kind, detail) VALUES (?,?,?,?,?)");
+  s.Bind(1, e.person.value);
+  if (e.case_id.valid()) s.Bind(2, e.case_id.value);
+  s.Bind(3, e.date).Bind(4, e.kind).Bind(5, e.detail);
+  RETURN_IF_ERROR(s.Run());
+  return sqlite3_last_insert_rowid(db_);
+}
+
+Result<std::vector<CaseEvent>> SqliteStore::ListCaseEventsByPerson(PersonId id) {
+  Stmt& s = Prepare(
+      "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event WHERE "
+      "person_id = ? ORDER BY event_date, id");
+  s.Bind(1, id.value);
+  std::vector<CaseEvent> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    CaseEvent e;
+    e.id = s.Int(0);
+    e.person = PersonId{s.Int(1)};
+    e.case_id = CaseId{s.IsNull(2) ? 0 : s.Int(2)};
+    auto d = s.DateAt(3);
+    if (!d.ok()) {
+      s.Reset();
+      return d.status();
+    }
+    e.date = *d;
+    e.kind = s.Text(4);
+    e.detail = s.Text(5);
+    out.push_back(std::move(e));
+  }
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::PutCountyEconomy(const CountyEconomy& r) {
+  return Prepare(
+             "INSERT OR REPLACE INTO county_economy(county, month, economic_index, "
+             "unemployment_bps) VALUES (?,?,?,?)")
+      .Bind(1, r.county)
+      .Bind(2, r.month)
+      .Bind(3, int64_t{r.economic_index})
+      .Bind(4, int64_t{r.unemployment_bps})
+      .Run();
+}
+
+Result<std::vector<CountyEconomy>> SqliteStore::ListCountyEconomy() {
+  Stmt& s = Prepare(
+      "SELECT county, month, economic_index, unemployment_bps FROM county_economy ORDER BY "
+      "county, month");
+  std::vector<CountyEconomy> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    CountyEconomy r;
+    r.county = s.Text(0);
+    auto d = s.DateAt(1);
+    if (!d.ok()) {
+      s.Reset();
+      return d.status();
+    }
+    r.month = *d;
+    r.economic_index = static_cast<int32_t>(s.Int(2));
+    r.unemployment_bps = static_cast<int32_t>(s.Int(3));
+    out.push_back(std::move(r));
+  }
+  s.Reset();
+  return out;
+}
+
+// ---- simulation runs and ground truth ----
+
+Status SqliteStore::InsertSimRun(std::string_view at, std::string_view params_json) {
+  return Prepare("INSERT INTO sim_run(at, params) VALUES (?,?)")
+      .Bind(1, at)
+      .Bind(2, params_json)
+      .Run();
+}
+
+Result<std::optional<std::string>> SqliteStore::LastSimRun() {
+  Stmt& s = Prepare("SELECT params FROM sim_run ORDER BY id DESC LIMIT 1");
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<std::string> out;
+  if (row) out = s.Text(0);
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::InsertTruthMonth(const TruthMonth& r) {
+  return Prepare(
+             "INSERT INTO sim_truth_month(obligor_id, month_end, employed, incarcerated, "
+             "propensity_bps, wage_monthly_cents, monthly_support_cents, arrears_cents, "
+             "due_next_cents, paid_next_cents, delinquent_next_30) VALUES "
+             "(?,?,?,?,?,?,?,?,?,?,?)")
+      .Bind(1, r.obligor.value)
+      .Bind(2, r.month_end)
+      .Bind(3, int64_t{r.employed ? 1 : 0})
+      .Bind(4, int64_t{r.incarcerated ? 1 : 0})
+      .Bind(5, int64_t{r.propensity_bps})
+      .Bind(6, r.wage_monthly.cents())
+      .Bind(7, r.monthly_support.cents())
+      .Bind(8, r.arrears.cents())
+      .Bind(9, r.due_next.cents())
+      .Bind(10, r.paid_next.cents())
+      .Bind(11, int64_t{r.delinquent_next_30 ? 1 : 0})
+      .Run();
+}
+
+Status SqliteStore::InsertTruthPerson(const TruthPerson& r) {
+  return Prepare("INSERT INTO sim_truth_person(person_id, role, demographic_group) VALUES (?,?,?)")
+      .Bind(1, r.person.value)
+      .Bind(2, r.role)
+      .Bind(3, r.group)
+      .Run();
+}
+
+Status SqliteStore::ScanTruthMonths(const std::function<Status(const TruthMonth&)>& visit) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT obligor_id, month_end, employed, incarcerated, propensity_bps, "
+                         "wage_monthly_cents, monthly_support_cents, arrears_cents, "
+                         "due_next_cents, paid_next_cents, delinquent_next_30 FROM "
+                         "sim_truth_month ORDER BY obligor_id, month_end",
+                         -1, &raw, nullptr) != SQLITE_OK) {
+    return Unavailable("store_io", sqlite3_errmsg(db_));
+  }
+  Stmt s(db_, raw);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    TruthMonth r;
+    r.obligor = PersonId{s.Int(0)};
+    ASSIGN_OR_RETURN(r.month_end, s.DateAt(1));
+    r.employed = s.Int(2) != 0;
+    r.incarcerated = s.Int(3) != 0;
+    r.propensity_bps = static_cast<int32_t>(s.Int(4));
+    r.wage_monthly = Money::FromCents(s.Int(5));
+    r.monthly_support = Money::FromCents(s.Int(6));
+    r.arrears = Money::FromCents(s.Int(7));
+    r.due_next = Money::FromCents(s.Int(8));
+    r.paid_next = Money::FromCents(s.Int(9));
+    r.delinquent_next_30 = s.Int(10) != 0;
+    RETURN_IF_ERROR(visit(r));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<TruthPerson>> SqliteStore::ListTruthPersons() {
+  Stmt& s =
+      Prepare("SELECT person_id, role, demographic_group FROM sim_truth_person ORDER BY person_id");
+  std::vector<TruthPerson> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(TruthPerson{PersonId{s.Int(0)}, s.Text(1), s.Text(2)});
+  }
+  s.Reset();
+  return out;
+}
+
 Status SqliteStore::ScanAudit(const std::function<Status(const AuditRow&)>& visit) {
   // A dedicated statement: `visit` may use the store's cached ones.
   sqlite3_stmt* raw = nullptr;

@@ -71,6 +71,17 @@ class SqliteStore final : public Store {
   Result<std::optional<AuditRow>> LastAudit() override;
   Status InsertAudit(const AuditRow& row) override;
   Status ScanAudit(const std::function<Status(const AuditRow&)>& visit) override;
+  Status ScanCollections(const std::function<Status(const StoredCollection&)>& visit) override;
+  Result<int64_t> InsertCaseEvent(const CaseEvent& event) override;
+  Result<std::vector<CaseEvent>> ListCaseEventsByPerson(PersonId id) override;
+  Status PutCountyEconomy(const CountyEconomy& row) override;
+  Result<std::vector<CountyEconomy>> ListCountyEconomy() override;
+  Status InsertSimRun(std::string_view at, std::string_view params_json) override;
+  Result<std::optional<std::string>> LastSimRun() override;
+  Status InsertTruthMonth(const TruthMonth& row) override;
+  Status InsertTruthPerson(const TruthPerson& row) override;
+  Status ScanTruthMonths(const std::function<Status(const TruthMonth&)>& visit) override;
+  Result<std::vector<TruthPerson>> ListTruthPersons() override;
 
   Result<int64_t> LedgerGeneration() override;
   Status SetLedgerGeneration(int64_t value) override;
