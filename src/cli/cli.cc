@@ -2,9 +2,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iomanip>
+#include <iostream>
 #include <memory>
 #include <sstream>
 
@@ -16,6 +19,8 @@
 #include "service/json.h"
 #include "service/ledger_service.h"
 #include "service/replay.h"
+#include "sim/report.h"
+#include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace cse {
@@ -799,6 +804,138 @@ void AddConfig(CLI::App& app, Context& ctx, std::function<int()>& action) {
   });
 }
 
+void AddSimulate(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand(
+      "simulate",
+      "Create a synthetic caseload calibrated to national statistics (docs/SIMULATION.md), or "
+      "print the calibration report of one with --report");
+  struct Args {
+    int64_t cases = 0;
+    int32_t months = 24;
+    uint64_t seed = 1;
+    std::string as_of;
+    std::vector<std::string> shocks;
+    bool report = false;
+    std::string report_markdown;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--cases", a->cases, "IV-D cases to create (1 to 10,000,000)")
+      ->check(CLI::Range(int64_t{1}, sim::kMaxSimCases));
+  cmd->add_option("--months", a->months, "Months of history ending with the --as-of month")
+      ->check(CLI::Range(1, sim::kMaxSimMonths))
+      ->capture_default_str();
+  cmd->add_option("--seed", a->seed,
+                  "Random seed: the same seed and arguments give the same "
+                  "database, byte for byte")
+      ->capture_default_str();
+  cmd->add_option("--as-of", a->as_of, "Last day of the history, YYYY-MM-DD (not after today)");
+  cmd->add_option("--shock", a->shocks,
+                  "Scenario: recession@YYYY-MM or boom@YYYY-MM (repeatable), inside the window");
+  cmd->add_flag("--report", a->report,
+                "Print the calibration table (after creating, or for an existing database)");
+  cmd->add_option("--report-markdown", a->report_markdown,
+                  "Also write the calibration table as Markdown to this file");
+  cmd->footer(
+      "Examples:\n"
+      "  opencse --db demo.db simulate --cases 5000 --months 24 --seed 7 --as-of 2025-06-30\n"
+      "  opencse --db demo.db simulate --report\n"
+      "The database must not hold cases yet. Exit status: 0 done (and, with --report, every\n"
+      "calibrated measure within its band), 1 bad arguments or a measure out of its band,\n"
+      "2 usage, 3 storage.");
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      const bool generate = a->cases > 0;
+      if (!generate && !a->report) {
+        return ctx.Fail(InvalidArgument("sim_nothing_to_do",
+                                        "give --cases, --as-of (and --months, --seed) to "
+                                        "create a caseload, or --report"));
+      }
+      Date today = SystemClock().Today();
+      if (!ctx.g.today.empty()) {
+        auto d = DateArg("--today", ctx.g.today);
+        if (!d.ok()) return ctx.Fail(d.status());
+        today = *d;
+      }
+      Json out = Json::object();
+      std::string text;
+      if (generate) {
+        // Every argument is checked before the database is opened or created.
+        sim::SimOptions o;
+        o.cases = a->cases;
+        o.months = a->months;
+        o.seed = a->seed;
+        if (a->as_of.empty()) {
+          return ctx.Fail(InvalidArgument("sim_as_of_missing", "--as-of DATE is required"));
+        }
+        auto as_of = DateArg("--as-of", a->as_of);
+        if (!as_of.ok()) return ctx.Fail(as_of.status());
+        o.as_of = *as_of;
+        for (const std::string& text_shock : a->shocks) {
+          auto shock = sim::ParseShock(text_shock);
+          if (!shock.ok()) return ctx.Fail(shock.status());
+          o.shocks.push_back(*shock);
+        }
+        if (Status s = sim::ValidateOptions(o, today); !s.ok()) return ctx.Fail(s);
+        if (Status s = ctx.Open(SqliteStore::OpenMode::kCreate); !s.ok()) return ctx.Fail(s);
+        const auto start = std::chrono::steady_clock::now();
+        const bool show_progress = !ctx.g.json;
+        auto counts = sim::Simulate(ctx.store(), o, today, [&](const sim::SimCounts& c) {
+          if (show_progress) {
+            std::cerr << "simulate: " << c.cases << " of " << o.cases << " cases written\r"
+                      << std::flush;
+          }
+        });
+        if (show_progress) std::cerr << "\n";
+        if (!counts.ok()) return ctx.Fail(counts.status());
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const sim::SimCounts& c = *counts;
+        out = Json{
+            {"db", ctx.g.db},           {"obligors", c.obligors},     {"cases", c.cases},
+            {"persons", c.persons},     {"orders", c.orders},         {"employers", c.employers},
+            {"jobs", c.jobs},           {"events", c.events},         {"payments", c.payments},
+            {"reversals", c.reversals}, {"truth_rows", c.truth_rows}, {"seconds", seconds}};
+        std::ostringstream o2;
+        o2 << "simulated " << c.cases << " cases (" << c.obligors << " obligors, " << c.persons
+           << " persons, " << c.orders << " orders, " << c.jobs << " jobs at " << c.employers
+           << " employers, " << c.events << " case events, " << c.payments << " payments, "
+           << c.reversals << " reversed) into " << ctx.g.db << " in " << seconds << " s\n";
+        text = o2.str();
+      } else {
+        if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      }
+      bool within = true;
+      if (a->report) {
+        auto report = sim::BuildCalibrationReport(ctx.store());
+        if (!report.ok()) return ctx.Fail(report.status());
+        within = report->all_within();
+        Json rows = Json::array();
+        for (const sim::CalibrationRow& r : report->rows) {
+          rows.push_back(Json{{"measure", r.measure},
+                              {"simulated_percent", r.simulated},
+                              {"band_low", r.low ? Json(*r.low) : Json(nullptr)},
+                              {"band_high", r.high ? Json(*r.high) : Json(nullptr)},
+                              {"target", r.target},
+                              {"source", r.source},
+                              {"within", r.within()}});
+        }
+        out["calibration"] = rows;
+        out["all_within"] = within;
+        text += sim::FormatReportText(*report);
+        if (!a->report_markdown.empty()) {
+          std::ofstream f(a->report_markdown);
+          f << sim::FormatReportMarkdown(*report);
+          if (!f) {
+            return ctx.Fail(Unavailable("store_io", "cannot write " + a->report_markdown));
+          }
+        }
+      }
+      const int code = ctx.Emit(out, text);
+      return within ? code : kExitRule;
+    };
+  });
+}
+
 }  // namespace
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -831,6 +968,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddImport(app, ctx, action);
   AddAudit(app, ctx, action);
   AddConfig(app, ctx, action);
+  AddSimulate(app, ctx, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -145,6 +145,21 @@ Status ValidateAssistance(const AssistanceEpisode& e) {
   return Status::Ok();
 }
 
+Status ValidateCaseEvent(const CaseEvent& e, Date today) {
+  bool kind_ok = !e.kind.empty() && e.kind.size() <= 40;
+  for (char c : e.kind) kind_ok = kind_ok && ((c >= 'a' && c <= 'z') || c == '_');
+  if (!kind_ok) {
+    return InvalidArgument("event_kind_invalid",
+                           "event kind '" + e.kind + "' must be 1-40 lower-case letters or '_'");
+  }
+  RETURN_IF_ERROR(ValidateText("detail", e.detail, false));
+  if (e.date > today) {
+    return InvalidArgument("date_in_future", "event date " + e.date.ToString() +
+                                                 " is after today " + today.ToString());
+  }
+  return Status::Ok();
+}
+
 Status ValidateIdempotencyKey(std::string_view key) {
   if (key.empty()) return InvalidArgument("key_missing", "an idempotency key is required");
   if (static_cast<int64_t>(key.size()) > limits::kIdempotencyKeyLengthMax) {

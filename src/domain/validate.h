@@ -30,6 +30,10 @@ Status ValidateOrder(const Order& order);
 // Positive grant, end on/after start. Reasons: assistance_end_before_start,
 // assistance_grant_invalid.
 Status ValidateAssistance(const AssistanceEpisode& episode);
+// Kind a lower-case code [a-z_] of 1-40 characters; detail printable, at most
+// limits::kTextFieldLengthMax; date not after `today`. Reasons: event_kind_invalid,
+// text_too_long, text_invalid_char, date_in_future.
+Status ValidateCaseEvent(const CaseEvent& event, Date today);
 // Key non-empty, at most limits::kIdempotencyKeyLengthMax printable ASCII without spaces,
 // commas or double quotes (it travels in CSV files).
 // Reasons: key_missing, key_too_long, key_invalid_char.

@@ -349,6 +349,31 @@ Result<EmployerId> LedgerService::AddEmployer(const Employer& e) {
   });
 }
 
+Result<int64_t> LedgerService::AddCaseEvent(const CaseEvent& e) {
+  RETURN_IF_ERROR(ValidateCaseEvent(e, clock_.Today()));
+  return InTransaction([&]() -> Result<int64_t> {
+    RETURN_IF_ERROR(store_.GetPerson(e.person).status());
+    if (e.case_id.valid()) {
+      ASSIGN_OR_RETURN(Case c, store_.GetCase(e.case_id));
+      if (c.obligor != e.person && c.obligee != e.person) {
+        return InvalidArgument(
+            "event_case_person_mismatch",
+            PersonDisplayId(e.person) + " is not a parent in " + CaseDisplayId(e.case_id));
+      }
+    }
+    ASSIGN_OR_RETURN(int64_t id, store_.InsertCaseEvent(e));
+    Json after{{"event_id", id},
+               {"person_id", e.person.value},
+               {"case_id", e.case_id.valid() ? Json(e.case_id.value) : Json(nullptr)},
+               {"date", e.date.ToString()},
+               {"kind", e.kind},
+               {"detail", e.detail}};
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "event.add", "case_event",
+                                std::to_string(id), "", after.dump()));
+    return id;
+  });
+}
+
 Result<int64_t> LedgerService::AddEmployment(const Employment& e) {
   if (e.end_date && *e.end_date < e.start_date) {
     return InvalidArgument("employment_end_before_start",

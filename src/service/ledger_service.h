@@ -106,6 +106,10 @@ class LedgerService {
   Status EndAssistance(CaseId case_id, Date end_date);
   Result<EmployerId> AddEmployer(const Employer& employer);
   Result<int64_t> AddEmployment(const Employment& employment);
+  // Records an observable case-history event (new hire, IWO, notice...). Errors:
+  // ValidateCaseEvent's, person_not_found, case_not_found, event_case_person_mismatch (the
+  // person is not the case's obligor or obligee).
+  Result<int64_t> AddCaseEvent(const CaseEvent& event);
 
   // Idempotent posting: a new key answers kCreated; the same key with the same fields
   // answers kExists (nothing written); the same key with other fields fails with
