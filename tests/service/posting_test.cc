@@ -241,5 +241,35 @@ TEST(LimitsTest, AnOrderCannotBeReplacedTwice) {
   EXPECT_EQ(w.service().AddOrder(mod, OrderId{1}).status().reason(), "order_replaces_ended");
 }
 
+TEST(CaseEventTest, RecordsValidatesAndAudits) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const PersonId stranger = w.Person("Lee", "Poe");
+  const CaseId c = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  CaseEvent e{0, obligor, c, Date::Ymd(2025, 3, 2), "iwo_issued", "employer_fein=991234567"};
+  auto id = w.service().AddCaseEvent(e);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ((*w.store().LastAudit())->action, "event.add");
+  auto events = w.store().ListCaseEventsByPerson(obligor);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().case_id, c);
+
+  const int64_t audit_before = (*w.store().LastAudit())->seq;
+  CaseEvent bad = e;
+  bad.kind = "IWO Issued";
+  EXPECT_EQ(w.service().AddCaseEvent(bad).status().reason(), "event_kind_invalid");
+  bad = e;
+  bad.date = Date::Ymd(2026, 1, 2);
+  EXPECT_EQ(w.service().AddCaseEvent(bad).status().reason(), "date_in_future");
+  bad = e;
+  bad.person = stranger;
+  EXPECT_EQ(w.service().AddCaseEvent(bad).status().reason(), "event_case_person_mismatch");
+  bad = e;
+  bad.person = PersonId{999};
+  EXPECT_EQ(w.service().AddCaseEvent(bad).status().reason(), "person_not_found");
+  EXPECT_EQ((*w.store().LastAudit())->seq, audit_before);  // refused events write nothing
+  EXPECT_EQ(w.store().ListCaseEventsByPerson(obligor)->size(), 1u);
+}
+
 }  // namespace
 }  // namespace cse
