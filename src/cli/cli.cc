@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <chrono>
+
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -878,7 +880,7 @@ void AddSimulate(CLI::App& app, Context& ctx, std::function<int()>& action) {
         if (Status s = sim::ValidateOptions(o, today); !s.ok()) return ctx.Fail(s);
         if (Status s = ctx.Open(SqliteStore::OpenMode::kCreate); !s.ok()) return ctx.Fail(s);
         const auto start = std::chrono::steady_clock::now();
-        const bool show_progress = !ctx.g.json;
+        const bool show_progress = !ctx.g.json && isatty(2) == 1;
         auto counts = sim::Simulate(ctx.store(), o, today, [&](const sim::SimCounts& c) {
           if (show_progress) {
             std::cerr << "simulate: " << c.cases << " of " << o.cases << " cases written\r"

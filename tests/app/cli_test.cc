@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "service/json.h"
@@ -71,7 +72,8 @@ TEST_F(CliTest, EveryCommandHasHelp) {
                                                        {"import", "payments"},
                                                        {"audit", "verify"},
                                                        {"config", "set"},
-                                                       {"config", "list"}};
+                                                       {"config", "list"},
+                                                       {"simulate"}};
   for (std::vector<std::string> c : commands) {
     c.push_back("--help");
     const CliRun r = Cli(c, false);
@@ -181,6 +183,78 @@ TEST_F(CliTest, ReverseAndAuditVerify) {
   EXPECT_EQ(j["replay"]["mismatches"], 0);
   r = Cli({"--json", "config", "list"});
   EXPECT_EQ(Json::parse(r.out)["distribution.assignment_model"], "dra");
+}
+
+TEST_F(CliTest, SimulateRejectsNonsenseBeforeWritingAnything) {
+  struct Bad {
+    std::vector<std::string> args;
+    int code;
+    std::string reason;  // empty for CLI usage errors
+  };
+  const std::vector<Bad> cases{
+      {{"simulate", "--cases", "-5", "--as-of", "2024-06-30"}, 2, ""},
+      {{"simulate", "--cases", "10", "--months", "0", "--as-of", "2024-06-30"}, 2, ""},
+      {{"simulate", "--cases", "ten", "--as-of", "2024-06-30"}, 2, ""},
+      {{"simulate", "--cases", "10", "--as-of", "2150-01-01"}, 1, "sim_as_of_in_future"},
+      {{"simulate", "--cases", "10", "--as-of", "2024-02-30"}, 1, "date_malformed"},
+      {{"simulate", "--cases", "10"}, 1, "sim_as_of_missing"},
+      {{"simulate", "--cases", "10", "--as-of", "2024-06-30", "--shock", "meteor@2024-03"},
+       1,
+       "sim_shock_invalid"},
+      {{"simulate", "--cases", "10", "--as-of", "2024-06-30", "--shock", "recession@2019-01"},
+       1,
+       "sim_shock_outside_window"},
+      {{"simulate"}, 1, "sim_nothing_to_do"},
+  };
+  for (const Bad& b : cases) {
+    std::vector<std::string> args{"--json"};
+    args.insert(args.end(), b.args.begin(), b.args.end());
+    const CliRun r = Cli(args);
+    EXPECT_EQ(r.code, b.code) << b.args.back();
+    if (!b.reason.empty()) {
+      EXPECT_EQ(Json::parse(r.out)["code"], b.reason) << r.out;
+    }
+    EXPECT_FALSE(std::filesystem::exists(db_)) << "a database was created for " << b.args.back();
+  }
+  EXPECT_EQ(Cli({"simulate", "--report"}).code, 3);  // no database
+  ASSERT_EQ(Cli({"init"}).code, 0);
+  const CliRun no_run = Cli({"--json", "simulate", "--report"});
+  EXPECT_EQ(no_run.code, 1);
+  EXPECT_EQ(Json::parse(no_run.out)["code"], "sim_no_run");
+}
+
+TEST_F(CliTest, SimulateJsonContractAndReport) {
+  const CliRun r = Cli({"--json", "simulate", "--cases", "40", "--months", "6", "--seed", "3",
+                        "--as-of", "2024-06-30"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const Json j = Json::parse(r.out);
+  EXPECT_EQ(j["cases"], 40);
+  for (const char* k : {"obligors", "persons", "orders", "employers", "jobs", "events", "payments",
+                        "reversals", "truth_rows", "seconds"}) {
+    EXPECT_TRUE(j.contains(k)) << k;
+  }
+  EXPECT_GT(j["payments"].get<int64_t>(), 40);
+  EXPECT_EQ(Cli({"simulate", "--cases", "40", "--as-of", "2024-06-30"}).code, 1);  // not empty
+
+  const std::string md = db_ + ".md";
+  const CliRun rep = Cli({"--json", "simulate", "--report", "--report-markdown", md});
+  // 40 cases are too few to be calibrated: the report says so with exit status 1.
+  EXPECT_TRUE(rep.code == 0 || rep.code == 1) << rep.out;
+  const Json report = Json::parse(rep.out);
+  ASSERT_TRUE(report["calibration"].is_array());
+  EXPECT_GE(report["calibration"].size(), 15u);
+  EXPECT_EQ(report["all_within"].get<bool>(), rep.code == 0);
+  for (const Json& row : report["calibration"]) {
+    for (const char* k :
+         {"measure", "simulated_percent", "band_low", "band_high", "target", "source", "within"}) {
+      EXPECT_TRUE(row.contains(k)) << k;
+    }
+  }
+  std::ifstream f(md);
+  std::string first_line;
+  std::getline(f, first_line);
+  EXPECT_EQ(first_line, "| Measure | National figure | Source | Band | Simulated | Status |");
+  std::filesystem::remove(md);
 }
 
 }  // namespace
