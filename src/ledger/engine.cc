@@ -136,12 +136,12 @@ bool ObligorLedger::OnAssistance(const CaseState& cs, Date d) const {
 }
 
 Money ObligorLedger::UraGranted(const CaseState& cs, Date d) const {
+  // Every calendar month an episode touches up to `d` adds one grant.
   Money total;
   for (const AssistanceEpisode& e : cs.book.episodes) {
     const Date last = e.end_date ? std::min(*e.end_date, d) : d;
-    for (Date m = e.start_date.MonthStart(); m <= last; m = m.AddMonths(1)) {
-      if (std::max(m, e.start_date) <= last) total += e.monthly_grant;
-    }
+    if (last < e.start_date) continue;
+    total += e.monthly_grant.Times(last.MonthIndex() - e.start_date.MonthIndex() + 1);
   }
   return total;
 }

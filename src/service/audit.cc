@@ -21,7 +21,7 @@ std::string AuditHash(const AuditRow& r) {
 Status AppendAudit(Store& store, const Clock& clock, std::string_view actor,
                    std::string_view action, std::string_view entity, std::string_view entity_id,
                    std::string before, std::string after) {
-  ASSIGN_OR_RETURN(std::optional<AuditRow> last, store.LastAudit());
+  ASSIGN_OR_RETURN(std::optional<Store::AuditLink> last, store.LastAuditLink());
   AuditRow row;
   row.seq = last ? last->seq + 1 : 1;
   row.prev_hash = last ? last->hash : std::string(kGenesisHash);

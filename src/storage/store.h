@@ -147,6 +147,12 @@ class Store {
 
   // Audit trail (append-only; the adapter refuses updates and deletes).
   virtual Result<std::optional<AuditRow>> LastAudit() = 0;
+  // The last row's sequence number and hash only: what appending the next row needs.
+  struct AuditLink {
+    int64_t seq = 0;
+    std::string hash;
+  };
+  virtual Result<std::optional<AuditLink>> LastAuditLink() = 0;
   virtual Status InsertAudit(const AuditRow& row) = 0;
   // Calls `visit` on every row by seq; stops at the first non-OK status and returns it.
   virtual Status ScanAudit(const std::function<Status(const AuditRow&)>& visit) = 0;

@@ -120,6 +120,7 @@ class FaultStore final : public Store {
   }
   Result<int64_t> CountCollections() override { return inner_.CountCollections(); }
   Result<std::optional<AuditRow>> LastAudit() override { return inner_.LastAudit(); }
+  Result<std::optional<AuditLink>> LastAuditLink() override { return inner_.LastAuditLink(); }
   Status InsertAudit(const AuditRow& r) override { return inner_.InsertAudit(r); }
   Status ScanAudit(const std::function<Status(const AuditRow&)>& v) override {
     return inner_.ScanAudit(v);

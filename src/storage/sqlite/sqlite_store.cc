@@ -769,6 +769,15 @@ Result<std::optional<AuditRow>> SqliteStore::LastAudit() {
   return out;
 }
 
+Result<std::optional<Store::AuditLink>> SqliteStore::LastAuditLink() {
+  Stmt& s = Prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<AuditLink> out;
+  if (row) out = AuditLink{s.Int(0), s.Text(1)};
+  s.Reset();
+  return out;
+}
+
 Status SqliteStore::InsertAudit(const AuditRow& r) {
   return Prepare(
              "INSERT INTO audit(seq, at, actor, action, entity, entity_id, before, after, "

@@ -69,6 +69,7 @@ class SqliteStore final : public Store {
   Result<int64_t> CountCollections() override;
 
   Result<std::optional<AuditRow>> LastAudit() override;
+  Result<std::optional<AuditLink>> LastAuditLink() override;
   Status InsertAudit(const AuditRow& row) override;
   Status ScanAudit(const std::function<Status(const AuditRow&)>& visit) override;
   Status ScanCollections(const std::function<Status(const StoredCollection&)>& visit) override;
