@@ -27,6 +27,7 @@ demo: build
 
 bench: build
 	@$(BUILD)/bench/post_payments
+	@$(BUILD)/bench/simulate
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
