@@ -8,6 +8,7 @@ packages=(
   libsqlite3-dev sqlite3
   libcli11-dev nlohmann-json3-dev libsodium-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  libxgboost-dev
 )
 
 missing=()

@@ -313,15 +313,11 @@ class Planner {
     // The new-hire report reaches the agency 10-25 days after the hire (20-day federal
     // deadline, some late); an IWO follows within 2 business days of the match.
     const Date reported = start.AddDays(static_cast<int32_t>(rng_.Int(10, 25)));
-    if (!at_window_start) {
-      plan_.events.push_back({std::nullopt, reported, "new_hire", "employer_fein=" + e.fein});
-    }
+    plan_.events.push_back({std::nullopt, reported, "new_hire", "employer_fein=" + e.fein});
     iwo_from_.reset();
     if (rng_.Chance(at_window_start ? kIwoAtWindowStart : kIwoAfterNewHire)) {
       const Date issued = at_window_start ? start : reported.AddDays(rng_.Chance(0.8) ? 1 : 2);
-      if (!at_window_start) {
-        plan_.events.push_back({0, issued, "iwo_issued", "employer_fein=" + e.fein});
-      }
+      plan_.events.push_back({0, issued, "iwo_issued", "employer_fein=" + e.fein});
       // Employers start withholding 1-3 weeks after receiving the order.
       iwo_from_ = at_window_start ? start : issued.AddDays(static_cast<int32_t>(rng_.Int(7, 21)));
     }
@@ -578,7 +574,7 @@ class Planner {
     for (int32_t k = 0; k < w_.history_months(); ++k) {
       const Date t = w_.MonthStart(k).MonthEnd();
       if (t > w_.as_of()) break;
-      const Date horizon = t.AddDays(30);
+      const Date horizon = LabelHorizon(t);
       TruthMonth r;
       r.month_end = t;
       r.employed = TruthEmployed(t);
@@ -595,12 +591,11 @@ class Planner {
           r.paid_next += p.amount;
         }
       }
-      // Delinquent in the next 30 days: at t+30 the unpaid support reaches one month's
-      // support (the ledger's 45 CFR 303.6 threshold) and the obligor did not pay what fell
-      // due in those days.
-      const Money unpaid_at_horizon = ArrearsAt(horizon);
-      r.delinquent_next_30 = r.monthly_support.is_positive() &&
-                             unpaid_at_horizon >= r.monthly_support && r.paid_next < r.due_next;
+      // Delinquent in the next 30 days (the month after t, LabelHorizon): of the support that
+      // falls due in it, the unpaid part reaches one month's support (the 45 CFR 303.6
+      // threshold; all of it when less than a month falls due). Older arrears do not count,
+      // or every obligor with old debt would be "delinquent" whatever they do next.
+      r.delinquent_next_30 = NewDelinquency(r.due_next, r.paid_next, r.monthly_support);
       plan_.truth.push_back(r);
     }
     // Latent values recorded per month during the run replace the end-of-run ones.

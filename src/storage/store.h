@@ -50,6 +50,18 @@ struct AuditRow {
   std::string hash;
 };
 
+// The end of the outcome window after `t` for delinquency labels: one month after t (so a
+// month end's window is exactly the next calendar month, 28-31 days; "the next 30 days").
+inline Date LabelHorizon(Date t) { return t.AddDays(1).AddMonths(1).AddDays(-1); }
+// The delinquency label: of the support falling due in the window (`due`), what was not paid
+// (`due` - `paid`) reaches one month's support (45 CFR 303.6), or all of `due` when less
+// than a month's support fell due (weekly orders in a four-week month).
+inline bool NewDelinquency(Money due, Money paid, Money monthly_support) {
+  if (!due.is_positive()) return false;
+  const Money threshold = Min(due, monthly_support.is_positive() ? monthly_support : due);
+  return due - paid >= threshold;
+}
+
 // Simulation ground truth: written by src/sim/, read only by evaluation code — never by the
 // services, the ledger or any feature computation (docs/SIMULATION.md).
 struct TruthMonth {
@@ -61,14 +73,53 @@ struct TruthMonth {
   Money wage_monthly;          // gross, 0 when not employed
   Money monthly_support;       // current support due per month at month_end
   Money arrears;               // unpaid support at month_end (simulator's own accounting)
-  Money due_next;              // support falling due in the 30 days after month_end
-  Money paid_next;             // collections received in those 30 days, net of reversals
+  Money due_next;              // support falling due in (month_end, LabelHorizon(month_end)]
+  Money paid_next;             // collections received in that window, net of reversals
   bool delinquent_next_30 = false;
 };
 struct TruthPerson {
   PersonId person;
   std::string role;   // obligor | obligee | child
   std::string group;  // synthetic demographic group, for fairness checks only
+};
+
+// A trained delinquency-risk model in the registry (src/ai/registry.h gives the meaning).
+struct RiskModelRecord {
+  std::string version;
+  std::string created_at;
+  std::string created_by;
+  Date data_as_of;
+  Date train_from;
+  Date train_to;
+  Date calibration_from;
+  Date calibration_to;
+  Date test_from;
+  Date test_to;
+  std::string data_hash;
+  std::string params_json;
+  std::string metrics_json;
+  std::string features_json;
+  std::string booster_json;
+  std::string calibrator_json;
+  std::string tiers_json;
+  bool active = false;
+};
+
+// One score written by the model (every field needed to explain it later).
+struct RiskScoreRecord {
+  int64_t id = 0;
+  PersonId obligor;
+  CaseId case_id;  // 0 when scoring the obligor across cases
+  Date as_of;
+  std::string model_version;
+  std::string features_hash;
+  double probability = 0;
+  int32_t score = 0;
+  std::string tier;
+  double confidence = 0;
+  std::string features_json;
+  std::string key_factors_json;
+  std::string scored_at;
 };
 
 class Store {
@@ -114,6 +165,8 @@ class Store {
   virtual Result<EmployerId> UpsertEmployer(const Employer& employer) = 0;
   virtual Result<int64_t> InsertEmployment(const Employment& employment) = 0;
   virtual Result<std::vector<Employment>> ListEmploymentByPerson(PersonId id) = 0;
+  // Every employer, by id.
+  virtual Result<std::vector<Employer>> ListEmployers() = 0;
 
   // Collections. InsertCollection: already_exists "key_exists" when the key is taken.
   virtual Result<CollectionId> InsertCollection(const StoredCollection& row) = 0;
@@ -144,6 +197,19 @@ class Store {
   virtual Status InsertTruthPerson(const TruthPerson& row) = 0;
   virtual Status ScanTruthMonths(const std::function<Status(const TruthMonth&)>& visit) = 0;
   virtual Result<std::vector<TruthPerson>> ListTruthPersons() = 0;
+
+  // Risk model registry. InsertRiskModel: already_exists "unique_violation" on a version
+  // taken. GetRiskModel: not_found "model_not_found". ActivateRiskModel makes exactly one
+  // model active (not_found "model_not_found").
+  virtual Status InsertRiskModel(const RiskModelRecord& model) = 0;
+  virtual Result<RiskModelRecord> GetRiskModel(std::string_view version) = 0;
+  virtual Result<std::optional<RiskModelRecord>> GetActiveRiskModel() = 0;
+  // Every model, newest first, without the booster and calibrator bodies.
+  virtual Result<std::vector<RiskModelRecord>> ListRiskModels() = 0;
+  virtual Status ActivateRiskModel(std::string_view version) = 0;
+  virtual Result<int64_t> InsertRiskScore(const RiskScoreRecord& score) = 0;
+  // Scores of an obligor, newest as-of date first.
+  virtual Result<std::vector<RiskScoreRecord>> ListRiskScores(PersonId obligor) = 0;
 
   // Audit trail (append-only; the adapter refuses updates and deletes).
   virtual Result<std::optional<AuditRow>> LastAudit() = 0;

@@ -192,6 +192,63 @@ TEST_P(StoreTest, RoundTripsEventsEconomyAndGroundTruth) {
   EXPECT_EQ(store_->ListTruthPersons()->at(0).group, "group_b");
 }
 
+TEST_P(StoreTest, RiskModelRegistryKeepsOneActiveModelAndItsScores) {
+  RiskModelRecord m;
+  m.version = "risk-1";
+  m.created_at = "2026-01-01T00:00:00Z";
+  m.created_by = "analyst";
+  m.data_as_of = Date::Ymd(2025, 6, 30);
+  m.train_from = m.train_to = m.calibration_from = m.calibration_to = m.test_from = m.test_to =
+      Date::Ymd(2025, 1, 31);
+  m.booster_json = "{\"learner\":{}}";
+  m.features_json = "[\"a\"]";
+  ASSERT_TRUE(store_->InsertRiskModel(m).ok());
+  EXPECT_EQ(store_->InsertRiskModel(m).reason(), "unique_violation");
+  RiskModelRecord m2 = m;
+  m2.version = "risk-2";
+  m2.created_at = "2026-01-02T00:00:00Z";
+  ASSERT_TRUE(store_->InsertRiskModel(m2).ok());
+  EXPECT_FALSE(store_->GetActiveRiskModel()->has_value());
+  ASSERT_TRUE(store_->ActivateRiskModel("risk-1").ok());
+  ASSERT_TRUE(store_->ActivateRiskModel("risk-2").ok());
+  EXPECT_EQ(store_->ActivateRiskModel("risk-9").reason(), "model_not_found");
+  auto active = store_->GetActiveRiskModel();
+  ASSERT_TRUE(active.ok() && active->has_value());
+  EXPECT_EQ((*active)->version, "risk-2");
+  EXPECT_EQ((*active)->booster_json, "{\"learner\":{}}");
+  auto all = store_->ListRiskModels();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->front().version, "risk-2");  // newest first
+  EXPECT_TRUE(all->front().booster_json.empty());
+  EXPECT_FALSE(all->back().active);
+  EXPECT_EQ(store_->GetRiskModel("nope").status().reason(), "model_not_found");
+
+  Person p;
+  p.first_name = "Ann";
+  p.last_name = "Lee";
+  const PersonId pid = *store_->InsertPerson(p);
+  RiskScoreRecord r;
+  r.obligor = pid;
+  r.as_of = Date::Ymd(2025, 6, 30);
+  r.model_version = "risk-2";
+  r.probability = 0.8125;
+  r.score = 82;
+  r.tier = "HIGH";
+  r.confidence = 0.5;
+  r.key_factors_json = "[]";
+  ASSERT_TRUE(store_->InsertRiskScore(r).ok());
+  auto scores = store_->ListRiskScores(pid);
+  ASSERT_EQ(scores->size(), 1u);
+  EXPECT_DOUBLE_EQ(scores->front().probability, 0.8125);
+  EXPECT_EQ(scores->front().score, 82);
+  EXPECT_FALSE(scores->front().case_id.valid());
+  r.score = 0;
+  EXPECT_EQ(store_->InsertRiskScore(r).status().reason(), "constraint_violation");
+  r.score = 50;
+  r.model_version = "risk-9";
+  EXPECT_EQ(store_->InsertRiskScore(r).status().reason(), "reference_not_found");
+}
+
 // A Begin inside a transaction is a savepoint: its rollback undoes only its own changes, its
 // commit keeps them for the outer transaction, and the outer rollback undoes everything.
 TEST_P(StoreTest, NestedTransactionsAreSavepoints) {
@@ -228,7 +285,7 @@ TEST_P(StoreTest, ReopeningKeepsDataAndSchema) {
   store_.reset();
   auto again = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ((*again)->schema_version(), 2);
+  EXPECT_EQ((*again)->schema_version(), 3);
   EXPECT_EQ((*again)->GetSetting("k")->value(), "v");
   store_ = std::move(again).value();
 }

@@ -41,6 +41,22 @@ class FaultStore final : public Store {
     return inner_.ScanCollections(v);
   }
   Result<int64_t> InsertCaseEvent(const CaseEvent& e) override { return inner_.InsertCaseEvent(e); }
+  Result<std::vector<Employer>> ListEmployers() override { return inner_.ListEmployers(); }
+  Status InsertRiskModel(const RiskModelRecord& m) override { return inner_.InsertRiskModel(m); }
+  Result<RiskModelRecord> GetRiskModel(std::string_view v) override {
+    return inner_.GetRiskModel(v);
+  }
+  Result<std::optional<RiskModelRecord>> GetActiveRiskModel() override {
+    return inner_.GetActiveRiskModel();
+  }
+  Result<std::vector<RiskModelRecord>> ListRiskModels() override { return inner_.ListRiskModels(); }
+  Status ActivateRiskModel(std::string_view v) override { return inner_.ActivateRiskModel(v); }
+  Result<int64_t> InsertRiskScore(const RiskScoreRecord& r) override {
+    return inner_.InsertRiskScore(r);
+  }
+  Result<std::vector<RiskScoreRecord>> ListRiskScores(PersonId o) override {
+    return inner_.ListRiskScores(o);
+  }
   Result<std::vector<CaseEvent>> ListCaseEventsByPerson(PersonId id) override {
     return inner_.ListCaseEventsByPerson(id);
   }

@@ -5,6 +5,8 @@
 // any error.
 #pragma once
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -46,6 +48,7 @@ class World {
     NewCase c;
     c.obligor = obligor;
     c.obligee = Person("Obligee", std::to_string(++counter_));
+    c.opened = std::min(start, clock_.Today());
     auto id = service_->AddCase(c);
     CSE_CHECK(id.ok(), "AddCase failed");
     Order o;

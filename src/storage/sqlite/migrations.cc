@@ -186,6 +186,45 @@ CREATE TABLE sim_truth_person (
   demographic_group TEXT NOT NULL
 );
 )sql"},
+      {3, R"sql(
+CREATE TABLE risk_model (
+  version TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  data_as_of TEXT NOT NULL,
+  train_from TEXT NOT NULL,
+  train_to TEXT NOT NULL,
+  calibration_from TEXT NOT NULL,
+  calibration_to TEXT NOT NULL,
+  test_from TEXT NOT NULL,
+  test_to TEXT NOT NULL,
+  data_hash TEXT NOT NULL,
+  params TEXT NOT NULL,
+  metrics TEXT NOT NULL,
+  features TEXT NOT NULL,
+  booster TEXT NOT NULL,
+  calibrator TEXT NOT NULL,
+  tiers TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1))
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX risk_model_one_active ON risk_model(active) WHERE active = 1;
+CREATE TABLE risk_score (
+  id INTEGER PRIMARY KEY,
+  obligor_id INTEGER NOT NULL REFERENCES person(id),
+  case_id INTEGER REFERENCES iv_d_case(id),
+  as_of TEXT NOT NULL,
+  model_version TEXT NOT NULL REFERENCES risk_model(version),
+  features_hash TEXT NOT NULL,
+  probability REAL NOT NULL CHECK (probability >= 0 AND probability <= 1),
+  score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 100),
+  tier TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  features TEXT NOT NULL,
+  key_factors TEXT NOT NULL,
+  scored_at TEXT NOT NULL
+);
+CREATE INDEX risk_score_obligor ON risk_score(obligor_id, as_of);
+)sql"},
   };
   return kMigrations;
 }

@@ -26,6 +26,10 @@ class SqliteStore::Stmt {
     sqlite3_clear_bindings(stmt_);
     return *this;
   }
+  Stmt& BindDouble(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
   Stmt& Bind(int i, int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
@@ -52,6 +56,7 @@ class SqliteStore::Stmt {
     return r.status();
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string Text(int col) const {
     const auto* p = sqlite3_column_text(stmt_, col);
     return p ? std::string(reinterpret_cast<const char*>(p),
@@ -579,6 +584,24 @@ Result<int64_t> SqliteStore::InsertEmployment(const Employment& e) {
   return sqlite3_last_insert_rowid(db_);
 }
 
+Result<std::vector<Employer>> SqliteStore::ListEmployers() {
+  Stmt& s =
+      Prepare("SELECT id, fein, name, line1, line2, city, state, zip FROM employer ORDER BY id");
+  std::vector<Employer> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    Employer e;
+    e.id = EmployerId{s.Int(0)};
+    e.fein = s.Text(1);
+    e.name = s.Text(2);
+    e.address = Address{s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7), ""};
+    out.push_back(std::move(e));
+  }
+  s.Reset();
+  return out;
+}
+
 Result<std::vector<Employment>> SqliteStore::ListEmploymentByPerson(PersonId id) {
   Stmt& s = Prepare(
       "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "
@@ -972,6 +995,165 @@ Result<std::vector<TruthPerson>> SqliteStore::ListTruthPersons() {
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
     out.push_back(TruthPerson{PersonId{s.Int(0)}, s.Text(1), s.Text(2)});
+  }
+  s.Reset();
+  return out;
+}
+
+// ---- risk model registry and scores ----
+
+namespace {
+
+constexpr const char* kRiskModelColumns =
+    "version, created_at, created_by, data_as_of, train_from, train_to, calibration_from, "
+    "calibration_to, test_from, test_to, data_hash, params, metrics, features, booster, "
+    "calibrator, tiers, active";
+
+Result<RiskModelRecord> ReadRiskModel(SqliteStore::Stmt& s) {
+  RiskModelRecord m;
+  m.version = s.Text(0);
+  m.created_at = s.Text(1);
+  m.created_by = s.Text(2);
+  ASSIGN_OR_RETURN(m.data_as_of, s.DateAt(3));
+  ASSIGN_OR_RETURN(m.train_from, s.DateAt(4));
+  ASSIGN_OR_RETURN(m.train_to, s.DateAt(5));
+  ASSIGN_OR_RETURN(m.calibration_from, s.DateAt(6));
+  ASSIGN_OR_RETURN(m.calibration_to, s.DateAt(7));
+  ASSIGN_OR_RETURN(m.test_from, s.DateAt(8));
+  ASSIGN_OR_RETURN(m.test_to, s.DateAt(9));
+  m.data_hash = s.Text(10);
+  m.params_json = s.Text(11);
+  m.metrics_json = s.Text(12);
+  m.features_json = s.Text(13);
+  m.booster_json = s.Text(14);
+  m.calibrator_json = s.Text(15);
+  m.tiers_json = s.Text(16);
+  m.active = s.Int(17) != 0;
+  return m;
+}
+
+}  // namespace
+
+Status SqliteStore::InsertRiskModel(const RiskModelRecord& m) {
+  // Static: the statement cache is keyed by the SQL text pointer.
+  static const std::string sql = std::string("INSERT INTO risk_model(") + kRiskModelColumns +
+                                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  Stmt& s = Prepare(sql.c_str());
+  s.Bind(1, m.version).Bind(2, m.created_at).Bind(3, m.created_by).Bind(4, m.data_as_of);
+  s.Bind(5, m.train_from).Bind(6, m.train_to).Bind(7, m.calibration_from);
+  s.Bind(8, m.calibration_to).Bind(9, m.test_from).Bind(10, m.test_to).Bind(11, m.data_hash);
+  s.Bind(12, m.params_json).Bind(13, m.metrics_json).Bind(14, m.features_json);
+  s.Bind(15, m.booster_json).Bind(16, m.calibrator_json).Bind(17, m.tiers_json);
+  s.Bind(18, int64_t{m.active ? 1 : 0});
+  return s.Run();
+}
+
+Result<RiskModelRecord> SqliteStore::GetRiskModel(std::string_view version) {
+  // Static: the statement cache is keyed by the SQL text pointer.
+  static const std::string sql =
+      std::string("SELECT ") + kRiskModelColumns + " FROM risk_model WHERE version = ?";
+  Stmt& s = Prepare(sql.c_str());
+  s.Bind(1, version);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) {
+    s.Reset();
+    return NotFound("model_not_found", "no risk model version '" + std::string(version) + "'");
+  }
+  auto m = ReadRiskModel(s);
+  s.Reset();
+  return m;
+}
+
+Result<std::optional<RiskModelRecord>> SqliteStore::GetActiveRiskModel() {
+  // Static: the statement cache is keyed by the SQL text pointer.
+  static const std::string sql =
+      std::string("SELECT ") + kRiskModelColumns + " FROM risk_model WHERE active = 1";
+  Stmt& s = Prepare(sql.c_str());
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<RiskModelRecord> out;
+  if (row) {
+    auto m = ReadRiskModel(s);
+    if (!m.ok()) {
+      s.Reset();
+      return m.status();
+    }
+    out = std::move(m).value();
+  }
+  s.Reset();
+  return out;
+}
+
+Result<std::vector<RiskModelRecord>> SqliteStore::ListRiskModels() {
+  Stmt& s = Prepare(
+      "SELECT version, created_at, created_by, data_as_of, train_from, train_to, "
+      "calibration_from, calibration_to, test_from, test_to, data_hash, params, metrics, "
+      "features, '', '', tiers, active FROM risk_model ORDER BY created_at DESC, version DESC");
+  std::vector<RiskModelRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    auto m = ReadRiskModel(s);
+    if (!m.ok()) {
+      s.Reset();
+      return m.status();
+    }
+    out.push_back(std::move(m).value());
+  }
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::ActivateRiskModel(std::string_view version) {
+  RETURN_IF_ERROR(GetRiskModel(version).status());
+  RETURN_IF_ERROR(Prepare("UPDATE risk_model SET active = 0 WHERE active = 1").Run());
+  return Prepare("UPDATE risk_model SET active = 1 WHERE version = ?").Bind(1, version).Run();
+}
+
+Result<int64_t> SqliteStore::InsertRiskScore(const RiskScoreRecord& r) {
+  Stmt& s = Prepare(
+      "INSERT INTO risk_score(obligor_id, case_id, as_of, model_version, features_hash, "
+      "probability, score, tier, confidence, features, key_factors, scored_at) VALUES "
+      "(?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, r.obligor.value);
+  if (r.case_id.valid()) s.Bind(2, r.case_id.value);
+  s.Bind(3, r.as_of).Bind(4, r.model_version).Bind(5, r.features_hash);
+  s.BindDouble(6, r.probability).Bind(7, int64_t{r.score}).Bind(8, r.tier);
+  s.BindDouble(9, r.confidence).Bind(10, r.features_json).Bind(11, r.key_factors_json);
+  s.Bind(12, r.scored_at);
+  RETURN_IF_ERROR(s.Run());
+  return sqlite3_last_insert_rowid(db_);
+}
+
+Result<std::vector<RiskScoreRecord>> SqliteStore::ListRiskScores(PersonId obligor) {
+  Stmt& s = Prepare(
+      "SELECT id, obligor_id, case_id, as_of, model_version, features_hash, probability, score, "
+      "tier, confidence, features, key_factors, scored_at FROM risk_score WHERE obligor_id = ? "
+      "ORDER BY as_of DESC, id DESC");
+  s.Bind(1, obligor.value);
+  std::vector<RiskScoreRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    RiskScoreRecord r;
+    r.id = s.Int(0);
+    r.obligor = PersonId{s.Int(1)};
+    r.case_id = CaseId{s.IsNull(2) ? 0 : s.Int(2)};
+    auto d = s.DateAt(3);
+    if (!d.ok()) {
+      s.Reset();
+      return d.status();
+    }
+    r.as_of = *d;
+    r.model_version = s.Text(4);
+    r.features_hash = s.Text(5);
+    r.probability = s.Double(6);
+    r.score = static_cast<int32_t>(s.Int(7));
+    r.tier = s.Text(8);
+    r.confidence = s.Double(9);
+    r.features_json = s.Text(10);
+    r.key_factors_json = s.Text(11);
+    r.scored_at = s.Text(12);
+    out.push_back(std::move(r));
   }
   s.Reset();
   return out;

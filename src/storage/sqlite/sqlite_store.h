@@ -58,6 +58,7 @@ class SqliteStore final : public Store {
   Result<EmployerId> UpsertEmployer(const Employer& employer) override;
   Result<int64_t> InsertEmployment(const Employment& employment) override;
   Result<std::vector<Employment>> ListEmploymentByPerson(PersonId id) override;
+  Result<std::vector<Employer>> ListEmployers() override;
 
   Result<CollectionId> InsertCollection(const StoredCollection& row) override;
   Result<std::optional<StoredCollection>> FindCollectionByKey(std::string_view key) override;
@@ -83,6 +84,13 @@ class SqliteStore final : public Store {
   Status InsertTruthPerson(const TruthPerson& row) override;
   Status ScanTruthMonths(const std::function<Status(const TruthMonth&)>& visit) override;
   Result<std::vector<TruthPerson>> ListTruthPersons() override;
+  Status InsertRiskModel(const RiskModelRecord& model) override;
+  Result<RiskModelRecord> GetRiskModel(std::string_view version) override;
+  Result<std::optional<RiskModelRecord>> GetActiveRiskModel() override;
+  Result<std::vector<RiskModelRecord>> ListRiskModels() override;
+  Status ActivateRiskModel(std::string_view version) override;
+  Result<int64_t> InsertRiskScore(const RiskScoreRecord& score) override;
+  Result<std::vector<RiskScoreRecord>> ListRiskScores(PersonId obligor) override;
 
   Result<int64_t> LedgerGeneration() override;
   Status SetLedgerGeneration(int64_t value) override;
@@ -95,6 +103,8 @@ class SqliteStore final : public Store {
  private:
   explicit SqliteStore(sqlite3* db);
   Status Migrate();
+  // A cached prepared statement. REQUIRES: `sql` outlives the store (a literal or a static
+  // string): the cache is keyed by the pointer.
   Stmt& Prepare(const char* sql);
   Status Exec(std::string_view sql);
   Result<Case> ReadCase(Stmt& s);

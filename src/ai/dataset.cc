@@ -1,0 +1,74 @@
+#include "ai/dataset.h"
+
+#include <algorithm>
+#include <set>
+
+namespace cse::ai {
+
+std::vector<Date> MonthEnds(Date first, Date last) {
+  std::vector<Date> out;
+  for (Date m = first.MonthStart(); m <= last; m = m.AddMonths(1)) {
+    const Date end = m.MonthEnd();
+    if (end >= first && end <= last) out.push_back(end);
+  }
+  return out;
+}
+
+Result<std::vector<PersonId>> ListObligors(Store& store) {
+  std::set<int64_t> ids;
+  int64_t after = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<CaseId> cases, store.ListCaseIds(after, 1'000));
+    if (cases.empty()) break;
+    for (CaseId id : cases) {
+      ASSIGN_OR_RETURN(Case c, store.GetCase(id));
+      ids.insert(c.obligor.value);
+      after = id.value;
+    }
+  }
+  std::vector<PersonId> out;
+  for (int64_t id : ids) out.push_back(PersonId{id});
+  return out;
+}
+
+Result<std::vector<Example>> BuildExamples(Store& store, const Reference& ref,
+                                           const std::vector<Date>& month_ends,
+                                           const std::function<void(int64_t)>& progress) {
+  ASSIGN_OR_RETURN(std::vector<PersonId> obligors, ListObligors(store));
+  std::vector<Example> out;
+  int64_t done = 0;
+  for (PersonId o : obligors) {
+    ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, o));
+    for (Date m : month_ends) {
+      if (!ActiveOn(h, ref, m)) continue;
+      Example e;
+      e.obligor = o;
+      e.as_of = m;
+      e.x = ExtractFeatures(h, ref, m).values;
+      // The label is about support falling due: months with no current order teach nothing.
+      if (!(At(e.x, Feature::kMonthlySupport) > 0.0f)) continue;
+      e.label = ObservedOutcome(h, m).delinquent ? 1 : 0;
+      out.push_back(e);
+    }
+    if (progress && ++done % 500 == 0) progress(done);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Example& a, const Example& b) { return a.as_of < b.as_of; });
+  return out;
+}
+
+std::vector<float> FeatureMatrix(const std::vector<Example>& examples) {
+  std::vector<float> x;
+  x.reserve(examples.size() * kFeatureCount);
+  for (const Example& e : examples) x.insert(x.end(), e.x.begin(), e.x.end());
+  return x;
+}
+
+std::vector<int> Labels(const std::vector<Example>& examples) {
+  std::vector<int> y;
+  y.reserve(examples.size());
+  for (const Example& e : examples) y.push_back(e.label);
+  return y;
+}
+
+}  // namespace cse::ai

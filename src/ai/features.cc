@@ -1,0 +1,461 @@
+#include "ai/features.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "ledger/accrual.h"
+#include "service/ledger_service.h"
+
+namespace cse::ai {
+namespace {
+
+static_assert(static_cast<size_t>(Feature::kCountyUnemployment) + 1 == kFeatureCount);
+
+constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+
+float Dollars(Money m) { return static_cast<float>(static_cast<double>(m.cents()) / 100.0); }
+float Ratio(Money part, Money whole) {
+  if (!whole.is_positive()) return kMissing;
+  return static_cast<float>(static_cast<double>(part.cents()) / static_cast<double>(whole.cents()));
+}
+
+// The records as they stood on `as_of`.
+std::vector<CaseBook> BooksAsOf(const std::vector<CaseBook>& books, Date as_of) {
+  std::vector<CaseBook> out;
+  for (const CaseBook& b : books) {
+    if (b.info.opened > as_of) continue;
+    CaseBook c;
+    c.info = b.info;
+    for (Order o : b.orders) {
+      if (o.effective_date > as_of) continue;
+      if (o.end_date && *o.end_date > as_of) o.end_date.reset();
+      c.orders.push_back(std::move(o));
+    }
+    for (AssistanceEpisode e : b.episodes) {
+      if (e.start_date > as_of) continue;
+      if (e.end_date && *e.end_date > as_of) e.end_date.reset();
+      c.episodes.push_back(e);
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<Collection> CollectionsAsOf(const std::vector<Collection>& all, Date as_of) {
+  std::vector<Collection> out;
+  for (Collection c : all) {
+    if (c.date > as_of) continue;
+    if (c.reversed_date && *c.reversed_date > as_of) c.reversed_date.reset();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Support (not arrears payback) falling due in [from, to] under `books`.
+Money SupportDue(const std::vector<CaseBook>& books, Date from, Date to) {
+  Money due;
+  for (const CaseBook& b : books) {
+    for (const Order& o : b.orders) {
+      if (o.type == ObligationType::kArrearsPayback) continue;
+      for (const Debt& d : AccrueOrder(o, from, to)) due += d.amount;
+    }
+  }
+  return due;
+}
+
+Money MonthlySupport(const std::vector<CaseBook>& books, Date on) {
+  Money m;
+  for (const CaseBook& b : books) {
+    for (const Order& o : b.orders) {
+      if (o.type != ObligationType::kArrearsPayback) m += MonthlyEquivalent(o, on);
+    }
+  }
+  return m;
+}
+
+int32_t MonthsBetween(Date a, Date b) { return b.MonthIndex() - a.MonthIndex(); }
+
+// One calendar month of the payment record, most recent first.
+struct MonthRecord {
+  Money due;
+  Money paid;
+  std::optional<Date> first_due;
+  std::optional<Date> first_payment;
+};
+
+std::vector<MonthRecord> PaymentRecord(const std::vector<CaseBook>& books,
+                                       const std::vector<Collection>& collections, Date as_of,
+                                       int months) {
+  // The last full month is as_of's month when as_of is its last day, else the month before.
+  const Date last_full =
+      as_of == as_of.MonthEnd() ? as_of.MonthStart() : as_of.MonthStart().AddMonths(-1);
+  std::vector<MonthRecord> out(static_cast<size_t>(months));
+  for (int i = 0; i < months; ++i) {
+    const Date ms = last_full.AddMonths(-i);
+    const Date me = ms.MonthEnd();
+    MonthRecord& r = out[static_cast<size_t>(i)];
+    for (const CaseBook& b : books) {
+      for (const Order& o : b.orders) {
+        if (o.type == ObligationType::kArrearsPayback) continue;
+        for (const Debt& d : AccrueOrder(o, ms, me)) {
+          r.due += d.amount;
+          if (!r.first_due || d.due_date < *r.first_due) r.first_due = d.due_date;
+        }
+      }
+    }
+    for (const Collection& c : collections) {
+      if (c.date < ms || c.date > me || c.reversed_date) continue;
+      r.paid += c.amount;
+      if (!r.first_payment || c.date < *r.first_payment) r.first_payment = c.date;
+    }
+  }
+  return out;
+}
+
+void PaymentFeatures(const std::vector<MonthRecord>& months, FeatureVector& v) {
+  auto ratio = [&](size_t k) {
+    Money due;
+    Money paid;
+    for (size_t i = 0; i < k && i < months.size(); ++i) {
+      due += months[i].due;
+      paid += months[i].paid;
+    }
+    return Ratio(paid, due);
+  };
+  At(v, Feature::kPaidRatio1m) = ratio(1);
+  At(v, Feature::kPaidRatio3m) = ratio(3);
+  At(v, Feature::kPaidRatio6m) = ratio(6);
+  At(v, Feature::kPaidRatio12m) = ratio(12);
+  const float r3 = At(v, Feature::kPaidRatio3m);
+  const float r12 = At(v, Feature::kPaidRatio12m);
+  At(v, Feature::kPaidTrend) = std::isnan(r3) || std::isnan(r12) ? kMissing : r3 - r12;
+  auto missed = [](const MonthRecord& m) {
+    return m.due.is_positive() && m.paid.cents() * 2 < m.due.cents();
+  };
+  int consecutive = 0;
+  for (const MonthRecord& m : months) {
+    if (!missed(m)) break;
+    ++consecutive;
+  }
+  int missed12 = 0;
+  for (size_t i = 0; i < 12 && i < months.size(); ++i) missed12 += missed(months[i]) ? 1 : 0;
+  At(v, Feature::kConsecutiveMissedMonths) = static_cast<float>(consecutive);
+  At(v, Feature::kMissedMonths12m) = static_cast<float>(missed12);
+  auto delay = [&](size_t from, size_t to) {
+    double sum = 0;
+    int n = 0;
+    for (size_t i = from; i < to && i < months.size(); ++i) {
+      const MonthRecord& m = months[i];
+      if (!m.first_due || !m.first_payment) continue;
+      sum += std::max(0, DaysBetween(*m.first_due, *m.first_payment));
+      ++n;
+    }
+    return n == 0 ? kMissing : static_cast<float>(sum / n);
+  };
+  At(v, Feature::kAvgPaymentDelayDays) = delay(0, 6);
+  const float recent = delay(0, 3);
+  const float earlier = delay(3, 6);
+  At(v, Feature::kPaymentDelayTrend) =
+      std::isnan(recent) || std::isnan(earlier) ? kMissing : recent - earlier;
+}
+
+void CollectionFeatures(const std::vector<Collection>& all, const std::vector<Collection>& active,
+                        Date as_of, Date first_order, FeatureVector& v) {
+  std::optional<Date> last;
+  Money six_total;
+  Money six_withholding;
+  Money offsets;
+  for (const Collection& c : active) {
+    if (c.reversed_date) continue;
+    if (!last || c.date > *last) last = c.date;
+    if (c.date > as_of.AddDays(-183)) {
+      six_total += c.amount;
+      if (c.source == PaymentSource::kWithholding) six_withholding += c.amount;
+    }
+    if (c.date > as_of.AddDays(-365) && c.source == PaymentSource::kTaxOffset) offsets += c.amount;
+  }
+  const Date since = last ? *last : first_order;
+  At(v, Feature::kDaysSinceLastPayment) =
+      static_cast<float>(std::clamp(DaysBetween(since, as_of), 0, 3650));
+  At(v, Feature::kWithholdingShare6m) = Ratio(six_withholding, six_total);
+  At(v, Feature::kTaxOffset12m) = Dollars(offsets);
+  int reversals = 0;
+  for (const Collection& c : all) {
+    if (c.reversed_date && *c.reversed_date <= as_of && *c.reversed_date > as_of.AddDays(-365)) {
+      ++reversals;
+    }
+  }
+  At(v, Feature::kReversals12m) = static_cast<float>(reversals);
+}
+
+int PeriodsPerYear(PayCycle c) {
+  switch (c) {
+    case PayCycle::kWeekly:
+      return 52;
+    case PayCycle::kBiweekly:
+      return 26;
+    case PayCycle::kSemimonthly:
+      return 24;
+    case PayCycle::kMonthly:
+      return 12;
+  }
+  return 12;
+}
+
+std::string DetailValue(const std::string& detail, std::string_view key) {
+  const std::string prefix = std::string(key) + "=";
+  size_t at = 0;
+  while (at < detail.size()) {
+    const size_t end = std::min(detail.find(' ', at), detail.size());
+    const std::string_view item(detail.data() + at, end - at);
+    if (item.substr(0, prefix.size()) == prefix) return std::string(item.substr(prefix.size()));
+    at = end + 1;
+  }
+  return "";
+}
+
+void EmploymentFeatures(const ObligorHistory& h, const Reference& ref, Date as_of,
+                        Money monthly_support, FeatureVector& v) {
+  const Employment* current = nullptr;
+  std::optional<Date> last_end;
+  int starts = 0;
+  for (const Employment& j : h.jobs) {
+    if (j.start_date > as_of) continue;
+    if (j.start_date > as_of.AddDays(-365)) ++starts;
+    const bool open = !j.end_date || *j.end_date >= as_of;
+    if (open && (!current || j.start_date > current->start_date)) current = &j;
+    if (!open && (!last_end || *j.end_date > *last_end)) last_end = *j.end_date;
+  }
+  At(v, Feature::kEmployedNow) = current ? 1.0f : 0.0f;
+  At(v, Feature::kMonthsAtEmployer) =
+      current ? static_cast<float>(MonthsBetween(current->start_date, as_of)) : 0.0f;
+  At(v, Feature::kJobChanges12m) = static_cast<float>(starts);
+  At(v, Feature::kUnemployedMonths) =
+      current ? 0.0f : (last_end ? static_cast<float>(MonthsBetween(*last_end, as_of)) : kMissing);
+  if (current) {
+    const Money income =
+        MulDivRound(current->gross_per_period, PeriodsPerYear(current->pay_cycle), 12);
+    At(v, Feature::kOrderToIncome) = Ratio(monthly_support, income);
+  } else {
+    At(v, Feature::kOrderToIncome) = kMissing;
+  }
+  std::optional<Date> new_hire;
+  bool iwo = false;
+  const std::string fein = current ? [&] {
+    auto it = ref.fein_by_employer.find(current->employer.value);
+    return it == ref.fein_by_employer.end() ? std::string() : it->second;
+  }()
+                                   : std::string();
+  for (const CaseEvent& e : h.events) {
+    if (e.date > as_of) continue;
+    if (e.kind == "new_hire" && (!new_hire || e.date > *new_hire)) new_hire = e.date;
+    if (current && e.kind == "iwo_issued" && !fein.empty() &&
+        DetailValue(e.detail, "employer_fein") == fein &&
+        e.date >= current->start_date.AddDays(-30)) {
+      iwo = true;
+    }
+  }
+  At(v, Feature::kDaysSinceNewHire) =
+      new_hire ? static_cast<float>(DaysBetween(*new_hire, as_of)) : kMissing;
+  At(v, Feature::kIwoActive) = iwo ? 1.0f : 0.0f;
+}
+
+void EventFeatures(const ObligorHistory& h, Date as_of, FeatureVector& v) {
+  int notices = 0;
+  int plans = 0;
+  int suspensions = 0;
+  int moves = 0;
+  bool incarcerated = false;
+  for (const CaseEvent& e : h.events) {  // by date
+    if (e.date > as_of) break;
+    const bool in24 = e.date > as_of.AddDays(-730);
+    if (e.kind == "license_notice" && in24) ++notices;
+    if (e.kind == "payment_plan" && in24) ++plans;
+    if (e.kind == "license_suspended" && in24) ++suspensions;
+    if (e.kind == "moved" && e.date > as_of.AddDays(-365)) ++moves;
+    if (e.kind == "incarcerated") incarcerated = true;
+    if (e.kind == "released") incarcerated = false;
+  }
+  At(v, Feature::kLicenseNotices24m) = static_cast<float>(notices);
+  At(v, Feature::kPaymentPlans24m) = static_cast<float>(plans);
+  At(v, Feature::kLicenseSuspensions24m) = static_cast<float>(suspensions);
+  At(v, Feature::kMoves12m) = static_cast<float>(moves);
+  At(v, Feature::kIncarcerated) = incarcerated ? 1.0f : 0.0f;
+}
+
+std::string CountyAsOf(const ObligorHistory& h, Date as_of) {
+  std::string county = h.books.empty() ? std::string() : h.books.front().info.county;
+  for (const CaseEvent& e : h.events) {
+    if (e.date > as_of) break;
+    if (e.kind == "moved") {
+      const std::string to = DetailValue(e.detail, "county");
+      if (!to.empty()) county = to;
+    }
+  }
+  return county;
+}
+
+void CaseFeatures(const std::vector<CaseBook>& books, Date as_of, FeatureVector& v) {
+  int open = 0;
+  bool on = false;
+  bool former = false;
+  std::optional<Date> first_order;
+  for (const CaseBook& b : books) {
+    if (b.info.status == CaseStatus::kOpen) ++open;
+    for (const AssistanceEpisode& e : b.episodes) {
+      if (!e.end_date) on = true;
+      if (e.end_date && *e.end_date < as_of) former = true;
+    }
+    for (const Order& o : b.orders) {
+      if (o.type == ObligationType::kArrearsPayback) continue;
+      if (!first_order || o.effective_date < *first_order) first_order = o.effective_date;
+    }
+  }
+  At(v, Feature::kOpenCases) = static_cast<float>(open);
+  At(v, Feature::kOnAssistance) = on ? 1.0f : 0.0f;
+  At(v, Feature::kFormerAssistance) = former ? 1.0f : 0.0f;
+  At(v, Feature::kMonthsSinceOrderStart) =
+      first_order ? static_cast<float>(MonthsBetween(*first_order, as_of)) : kMissing;
+}
+
+Date FirstOrderDate(const std::vector<CaseBook>& books, Date fallback) {
+  Date first = fallback;
+  for (const CaseBook& b : books) {
+    for (const Order& o : b.orders) first = std::min(first, o.effective_date);
+  }
+  return first;
+}
+
+}  // namespace
+
+const std::array<std::string_view, kFeatureCount>& FeatureNames() {
+  static const std::array<std::string_view, kFeatureCount> kNames{"monthly_support",
+                                                                  "arrears_total",
+                                                                  "arrears_months",
+                                                                  "arrears_age_days",
+                                                                  "arrears_assigned_share",
+                                                                  "delinquent_now",
+                                                                  "paid_ratio_1m",
+                                                                  "paid_ratio_3m",
+                                                                  "paid_ratio_6m",
+                                                                  "paid_ratio_12m",
+                                                                  "paid_trend",
+                                                                  "consecutive_missed_months",
+                                                                  "missed_months_12m",
+                                                                  "days_since_last_payment",
+                                                                  "avg_payment_delay_days",
+                                                                  "payment_delay_trend",
+                                                                  "withholding_share_6m",
+                                                                  "tax_offset_12m",
+                                                                  "reversals_12m",
+                                                                  "employed_now",
+                                                                  "months_at_employer",
+                                                                  "job_changes_12m",
+                                                                  "days_since_new_hire",
+                                                                  "unemployed_months",
+                                                                  "order_to_income",
+                                                                  "iwo_active",
+                                                                  "license_notices_24m",
+                                                                  "payment_plans_24m",
+                                                                  "license_suspensions_24m",
+                                                                  "incarcerated",
+                                                                  "moves_12m",
+                                                                  "open_cases",
+                                                                  "on_assistance",
+                                                                  "former_assistance",
+                                                                  "months_since_order_start",
+                                                                  "county_economic_index",
+                                                                  "county_unemployment_pct"};
+  return kNames;
+}
+
+Result<Reference> LoadReference(Store& store) {
+  Reference ref;
+  ASSIGN_OR_RETURN(std::vector<CountyEconomy> rows, store.ListCountyEconomy());
+  for (CountyEconomy& r : rows) {
+    const std::pair<std::string, int32_t> key{r.county, r.month.MonthIndex()};
+    ref.economy.emplace(key, std::move(r));
+  }
+  ASSIGN_OR_RETURN(std::vector<Employer> employers, store.ListEmployers());
+  for (const Employer& e : employers) ref.fein_by_employer[e.id.value] = e.fein;
+  ASSIGN_OR_RETURN(ref.policy, LoadPolicy(store));
+  return ref;
+}
+
+Result<ObligorHistory> LoadObligorHistory(Store& store, PersonId obligor) {
+  RETURN_IF_ERROR(store.GetPerson(obligor).status());
+  ObligorHistory h;
+  h.obligor = obligor;
+  ASSIGN_OR_RETURN(h.books, LoadBooks(store, obligor));
+  if (h.books.empty()) {
+    return FailedPrecondition("obligor_has_no_case",
+                              PersonDisplayId(obligor) + " is not the obligor of any case");
+  }
+  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store.ListCollectionsByObligor(obligor));
+  for (StoredCollection& r : rows) h.collections.push_back(std::move(r.collection));
+  ASSIGN_OR_RETURN(h.jobs, store.ListEmploymentByPerson(obligor));
+  ASSIGN_OR_RETURN(h.events, store.ListCaseEventsByPerson(obligor));
+  return h;
+}
+
+bool ActiveOn(const ObligorHistory& h, const Reference& ref, Date as_of) {
+  const std::vector<CaseBook> books = BooksAsOf(h.books, as_of);
+  if (books.empty()) return false;
+  if (MonthlySupport(books, as_of).is_positive()) return true;
+  const LedgerRun run = RunLedger(books, CollectionsAsOf(h.collections, as_of), ref.policy, as_of);
+  return run.balance.arrears_total.is_positive();
+}
+
+FeatureRow ExtractFeatures(const ObligorHistory& h, const Reference& ref, Date as_of) {
+  FeatureRow row;
+  row.values.fill(kMissing);
+  FeatureVector& v = row.values;
+  const std::vector<CaseBook> books = BooksAsOf(h.books, as_of);
+  const std::vector<Collection> collections = CollectionsAsOf(h.collections, as_of);
+  row.balance = RunLedger(books, collections, ref.policy, as_of).balance;
+  const ObligorBalance& b = row.balance;
+  const Money monthly = MonthlySupport(books, as_of);
+  At(v, Feature::kMonthlySupport) = Dollars(monthly);
+  At(v, Feature::kArrearsTotal) = Dollars(b.arrears_total);
+  At(v, Feature::kArrearsMonths) = Ratio(b.arrears_total, monthly);
+  std::optional<Date> oldest;
+  for (const CaseBalance& c : b.cases) {
+    if (c.arrears_oldest_due && (!oldest || *c.arrears_oldest_due < *oldest)) {
+      oldest = c.arrears_oldest_due;
+    }
+  }
+  At(v, Feature::kArrearsAgeDays) = oldest ? static_cast<float>(DaysBetween(*oldest, as_of)) : 0.0f;
+  const Money assigned = b.arrears_by_bucket[static_cast<int>(Bucket::kPermanentlyAssigned)] +
+                         b.arrears_by_bucket[static_cast<int>(Bucket::kTemporarilyAssigned)];
+  At(v, Feature::kArrearsAssignedShare) =
+      b.arrears_total.is_positive() ? Ratio(assigned, b.arrears_total) : 0.0f;
+  At(v, Feature::kDelinquentNow) = b.delinquent ? 1.0f : 0.0f;
+  PaymentFeatures(PaymentRecord(books, collections, as_of, 12), v);
+  CollectionFeatures(h.collections, collections, as_of, FirstOrderDate(books, as_of), v);
+  EmploymentFeatures(h, ref, as_of, monthly, v);
+  EventFeatures(h, as_of, v);
+  CaseFeatures(books, as_of, v);
+  auto it = ref.economy.find({CountyAsOf(h, as_of), as_of.MonthIndex()});
+  if (it != ref.economy.end()) {
+    At(v, Feature::kCountyEconomicIndex) = static_cast<float>(it->second.economic_index) / 100.0f;
+    At(v, Feature::kCountyUnemployment) = static_cast<float>(it->second.unemployment_bps) / 100.0f;
+  }
+  return row;
+}
+
+Outcome ObservedOutcome(const ObligorHistory& h, Date t) {
+  const Date horizon = LabelHorizon(t);
+  const std::vector<CaseBook> books = BooksAsOf(h.books, horizon);
+  const std::vector<Collection> collections = CollectionsAsOf(h.collections, horizon);
+  Outcome out;
+  out.due_next = SupportDue(books, t.AddDays(1), horizon);
+  for (const Collection& c : collections) {
+    if (c.date > t && !c.reversed_date) out.paid_next += c.amount;
+  }
+  out.delinquent =
+      NewDelinquency(out.due_next, out.paid_next, MonthlySupport(BooksAsOf(h.books, t), t));
+  return out;
+}
+
+}  // namespace cse::ai

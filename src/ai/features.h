@@ -1,0 +1,120 @@
+// File: ai/features.h
+//
+// Delinquency-risk features of one obligor as of a date, computed only from records dated on
+// or before that date (no leakage): orders and assistance in effect then (an order ended
+// later by a modification counts as open), collections received by then (a reversal after
+// the date does not count), employment, case events, and the county economy of that month.
+// The ledger (RunLedger) gives arrears, their age and the delinquency flag as of the date.
+//
+// A history is loaded once per obligor (LoadObligorHistory); features for any number of
+// as-of dates are then computed in memory. The training label (ObservedOutcome) comes from
+// the same records in the 30 days after a date — the way an agency would label its own
+// history; the simulator's ground truth is used only to evaluate.
+//
+// Missing values are NaN (XGBoost routes them by the learned default direction; the logistic
+// baseline imputes the training mean). docs/MODEL_CARD.md lists every feature.
+//
+// Thread-safety: the functions are pure given their inputs; a Reference is immutable.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/engine.h"
+#include "storage/store.h"
+
+namespace cse::ai {
+
+enum class Feature {
+  kMonthlySupport,        // dollars a month due under the orders in effect
+  kArrearsTotal,          // dollars
+  kArrearsMonths,         // arrears / monthly support
+  kArrearsAgeDays,        // days since the oldest unpaid debt fell due (0 without arrears)
+  kArrearsAssignedShare,  // share of arrears owed to the state
+  kDelinquentNow,         // 1 when arrears reach one month's support (45 CFR 303.6)
+  kPaidRatio1m,           // collected / due in the last full month
+  kPaidRatio3m,
+  kPaidRatio6m,
+  kPaidRatio12m,
+  kPaidTrend,                // paid ratio of 3 months minus that of 12 months
+  kConsecutiveMissedMonths,  // months (most recent first) with under half the support paid
+  kMissedMonths12m,
+  kDaysSinceLastPayment,
+  kAvgPaymentDelayDays,  // days from the month's first due date to its first payment (6m)
+  kPaymentDelayTrend,    // average delay of the last 3 months minus the 3 before
+  kWithholdingShare6m,   // share of collections received through withholding
+  kTaxOffset12m,         // dollars intercepted from federal refunds in 12 months
+  kReversals12m,         // bounced payments in 12 months
+  kEmployedNow,
+  kMonthsAtEmployer,
+  kJobChanges12m,
+  kDaysSinceNewHire,
+  kUnemployedMonths,  // months since the last job ended, when not employed
+  kOrderToIncome,     // monthly support / known monthly gross income
+  kIwoActive,         // a withholding order sent to the current employer
+  kLicenseNotices24m,
+  kPaymentPlans24m,
+  kLicenseSuspensions24m,
+  kIncarcerated,
+  kMoves12m,
+  kOpenCases,
+  kOnAssistance,      // any case receiving assistance now
+  kFormerAssistance,  // any case that received assistance before
+  kMonthsSinceOrderStart,
+  kCountyEconomicIndex,
+  kCountyUnemployment,  // percent
+};
+inline constexpr size_t kFeatureCount = 37;
+using FeatureVector = std::array<float, kFeatureCount>;
+
+// Stable snake_case names, in Feature order: the model's feature list.
+const std::array<std::string_view, kFeatureCount>& FeatureNames();
+inline float& At(FeatureVector& v, Feature f) { return v[static_cast<size_t>(f)]; }
+inline float At(const FeatureVector& v, Feature f) { return v[static_cast<size_t>(f)]; }
+
+// Everything observable about one obligor (all dates; filtered per as-of date).
+struct ObligorHistory {
+  PersonId obligor;
+  std::vector<CaseBook> books;
+  std::vector<Collection> collections;
+  std::vector<Employment> jobs;
+  std::vector<CaseEvent> events;
+};
+
+// Data shared by every obligor: the county economy and employers' FEINs.
+struct Reference {
+  std::map<std::pair<std::string, int32_t>, CountyEconomy> economy;  // (county, month index)
+  std::unordered_map<int64_t, std::string> fein_by_employer;
+  DistributionPolicy policy;
+};
+
+Result<Reference> LoadReference(Store& store);
+// Errors: not_found "person_not_found"; failed_precondition "obligor_has_no_case".
+Result<ObligorHistory> LoadObligorHistory(Store& store, PersonId obligor);
+
+// True when on `as_of` the obligor has an order in effect or unpaid support: the population
+// that is scored.
+bool ActiveOn(const ObligorHistory& history, const Reference& ref, Date as_of);
+
+struct FeatureRow {
+  FeatureVector values;
+  ObligorBalance balance;  // the ledger as of the date, for explanations
+};
+FeatureRow ExtractFeatures(const ObligorHistory& history, const Reference& ref, Date as_of);
+
+// What happened in the 30 days after `t` (exactly: up to LabelHorizon(t), one month), from
+// the records: support due and collected in that window, and the label NewDelinquency: the
+// unpaid part of the support falling due in it reaches one month's support.
+// REQUIRES: the records extend to LabelHorizon(t).
+struct Outcome {
+  bool delinquent = false;
+  Money due_next;
+  Money paid_next;
+};
+Outcome ObservedOutcome(const ObligorHistory& history, Date t);
+
+}  // namespace cse::ai

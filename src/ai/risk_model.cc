@@ -1,0 +1,373 @@
+#include "ai/risk_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "ai/logistic.h"
+#include "ai/metrics.h"
+#include "crypto/sha256.h"
+#include "service/audit.h"
+#include "service/json.h"
+
+namespace cse::ai {
+namespace {
+
+constexpr double kTopFraction = 0.10;
+
+Json FeatureListJson() {
+  Json j = Json::array();
+  for (std::string_view n : FeatureNames()) j.push_back(std::string(n));
+  return j;
+}
+
+std::string HashFloats(const std::vector<float>& x, const std::vector<int>& y) {
+  std::string bytes(reinterpret_cast<const char*>(x.data()), x.size() * sizeof(float));
+  bytes.append(reinterpret_cast<const char*>(y.data()), y.size() * sizeof(int));
+  return Sha256Hex(bytes);
+}
+
+Result<Metrics> Evaluate(const std::vector<double>& scores, const std::vector<double>& probs,
+                         const std::vector<int>& labels) {
+  Metrics m;
+  m.rows = static_cast<int64_t>(labels.size());
+  for (int l : labels) m.positives += l;
+  ASSIGN_OR_RETURN(m.auc, RocAuc(scores, labels));
+  ASSIGN_OR_RETURN(m.pr_auc, PrAuc(scores, labels));
+  ASSIGN_OR_RETURN(m.brier, BrierScore(probs, labels));
+  ASSIGN_OR_RETURN(m.ece, ExpectedCalibrationError(probs, labels));
+  ASSIGN_OR_RETURN(TopFraction top, AtTopFraction(scores, labels, kTopFraction));
+  m.top10_precision = top.precision;
+  m.top10_recall = top.recall;
+  return m;
+}
+
+Json MetricsJson(const Metrics& m) {
+  return Json{{"rows", m.rows},
+              {"positives", m.positives},
+              {"roc_auc", m.auc},
+              {"pr_auc", m.pr_auc},
+              {"brier", m.brier},
+              {"ece", m.ece},
+              {"top10_precision", m.top10_precision},
+              {"top10_recall", m.top10_recall}};
+}
+
+struct Split {
+  std::vector<Example> train;
+  std::vector<Example> calibration;
+  std::vector<Example> test;
+  std::vector<Date> train_months;
+  std::vector<Date> calibration_months;
+  std::vector<Date> test_months;
+};
+
+Result<Split> SplitByMonth(std::vector<Example> examples, const TrainOptions& o) {
+  std::set<Date> month_set;
+  for (const Example& e : examples) month_set.insert(e.as_of);
+  std::vector<Date> months(month_set.begin(), month_set.end());
+  const int usable = static_cast<int>(months.size()) - o.warmup_months;
+  if (usable < o.test_months + o.calibration_months + 3) {
+    return FailedPrecondition(
+        "model_not_enough_history",
+        "the data hold " + std::to_string(months.size()) + " labelled month ends up to " +
+            o.as_of.ToString() + "; training needs " +
+            std::to_string(o.warmup_months + o.calibration_months + o.test_months + 3));
+  }
+  Split s;
+  const size_t first = static_cast<size_t>(o.warmup_months);
+  const size_t test_start = months.size() - static_cast<size_t>(o.test_months);
+  const size_t calibration_start = test_start - static_cast<size_t>(o.calibration_months);
+  for (size_t i = first; i < months.size(); ++i) {
+    (i >= test_start          ? s.test_months
+     : i >= calibration_start ? s.calibration_months
+                              : s.train_months)
+        .push_back(months[i]);
+  }
+  for (Example& e : examples) {
+    if (e.as_of < months[first]) continue;
+    if (e.as_of >= months[test_start]) {
+      s.test.push_back(std::move(e));
+    } else if (e.as_of >= months[calibration_start]) {
+      s.calibration.push_back(std::move(e));
+    } else {
+      s.train.push_back(std::move(e));
+    }
+  }
+  return s;
+}
+
+std::vector<double> Margins(const Forest& forest, const std::vector<Example>& rows) {
+  std::vector<double> out;
+  out.reserve(rows.size());
+  for (const Example& e : rows) out.push_back(Margin(forest, e.x.data()));
+  return out;
+}
+
+}  // namespace
+
+std::string_view Name(Tier t) {
+  switch (t) {
+    case Tier::kLow:
+      return "LOW";
+    case Tier::kMedium:
+      return "MEDIUM";
+    case Tier::kHigh:
+      return "HIGH";
+  }
+  return "LOW";
+}
+
+int ScoreFromProbability(double p) {
+  const double s = std::ceil(p * 100.0 - 1e-9);
+  return static_cast<int>(std::clamp(s, 1.0, 100.0));
+}
+
+Tier TierOf(int score, const TierCutoffs& c) {
+  if (score > c.high_above) return Tier::kHigh;
+  if (score > c.medium_above) return Tier::kMedium;
+  return Tier::kLow;
+}
+
+Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& o,
+                                   const std::function<void(const std::string&)>& progress) {
+  auto say = [&](const std::string& s) {
+    if (progress) progress(s);
+  };
+  ASSIGN_OR_RETURN(Reference ref, LoadReference(store));
+  // Month ends whose label window is over by the as-of date.
+  Date last = o.as_of.MonthEnd() == o.as_of ? o.as_of : o.as_of.MonthStart().AddDays(-1);
+  while (LabelHorizon(last) > o.as_of) last = last.MonthStart().AddDays(-1);
+  const std::vector<Date> month_ends = MonthEnds(last.AddMonths(-36), last);
+  say("building examples for " + std::to_string(month_ends.size()) + " month ends to " +
+      last.ToString());
+  ASSIGN_OR_RETURN(std::vector<Example> examples, BuildExamples(store, ref, month_ends, {}));
+  ASSIGN_OR_RETURN(Split split, SplitByMonth(std::move(examples), o));
+  const std::vector<float> x_train = FeatureMatrix(split.train);
+  const std::vector<int> y_train = Labels(split.train);
+  const int64_t positives = std::count(y_train.begin(), y_train.end(), 1);
+  if (positives == 0 || positives == static_cast<int64_t>(y_train.size())) {
+    return FailedPrecondition("model_single_class",
+                              "every training label is " + std::to_string(y_train.front()));
+  }
+  say("training on " + std::to_string(split.train.size()) + " examples");
+  std::vector<float> y_float(y_train.begin(), y_train.end());
+  ASSIGN_OR_RETURN(Booster booster, Booster::Train(x_train.data(), split.train.size(),
+                                                   kFeatureCount, y_float.data(), o.params));
+  ASSIGN_OR_RETURN(std::string booster_json, booster.SaveJson());
+  ASSIGN_OR_RETURN(Forest forest, ForestFromXgboostJson(booster_json));
+
+  say("calibrating on " + std::to_string(split.calibration.size()) + " examples");
+  ASSIGN_OR_RETURN(
+      IsotonicCalibrator calibrator,
+      IsotonicCalibrator::Fit(Margins(forest, split.calibration), Labels(split.calibration)));
+
+  say("evaluating on " + std::to_string(split.test.size()) + " examples");
+  const std::vector<int> y_test = Labels(split.test);
+  TrainReport report;
+  {
+    const std::vector<double> margins = Margins(forest, split.test);
+    std::vector<double> probs;
+    for (double m : margins) probs.push_back(calibrator.Apply(m));
+    ASSIGN_OR_RETURN(report.model_test, Evaluate(probs, probs, y_test));
+  }
+  {
+    // The rule: two or more consecutive missed months. Its score is the count.
+    std::vector<double> counts;
+    std::vector<double> flags;
+    std::vector<bool> flagged;
+    for (const Example& e : split.test) {
+      const double n = static_cast<double>(At(e.x, Feature::kConsecutiveMissedMonths));
+      counts.push_back(n);
+      flags.push_back(n >= 2 ? 1.0 : 0.0);
+      flagged.push_back(n >= 2);
+    }
+    ASSIGN_OR_RETURN(report.rule_test, Evaluate(counts, flags, y_test));
+    ASSIGN_OR_RETURN(ConfusionRates rates, ComputeConfusionRates(flagged, y_test));
+    const double flagged_n = rates.positive_rate * static_cast<double>(rates.n);
+    report.rule_flag_rate = rates.positive_rate;
+    report.rule_flag_recall = rates.tpr;
+    report.rule_flag_precision =
+        flagged_n > 0 ? rates.tpr * static_cast<double>(rates.positives) / flagged_n : 0.0;
+  }
+  {
+    ASSIGN_OR_RETURN(LogisticModel scorecard,
+                     FitLogistic(x_train, split.train.size(), kFeatureCount, y_train));
+    std::vector<double> probs;
+    for (const Example& e : split.test) probs.push_back(PredictProbability(scorecard, e.x.data()));
+    ASSIGN_OR_RETURN(report.scorecard_test, Evaluate(probs, probs, y_test));
+  }
+  report.train_rows = static_cast<int64_t>(split.train.size());
+  report.calibration_rows = static_cast<int64_t>(split.calibration.size());
+
+  RiskModelRecord& m = report.model;
+  m.data_as_of = o.as_of;
+  m.train_from = split.train_months.front();
+  m.train_to = split.train_months.back();
+  m.calibration_from = split.calibration_months.front();
+  m.calibration_to = split.calibration_months.back();
+  m.test_from = split.test_months.front();
+  m.test_to = split.test_months.back();
+  m.data_hash = HashFloats(x_train, y_train);
+  m.params_json = Json{
+      {"objective", "binary:logistic"},
+      {"rounds", o.params.rounds},
+      {"max_depth", o.params.max_depth},
+      {"eta", o.params.eta},
+      {"subsample", o.params.subsample},
+      {"colsample_bytree", o.params.colsample_bytree},
+      {"min_child_weight", o.params.min_child_weight},
+      {"lambda", o.params.lambda},
+      {"seed", o.params.seed},
+      {"calibration",
+       "isotonic"}}.dump();
+  m.metrics_json = Json{{"test", MetricsJson(report.model_test)},
+                        {"rule_two_missed_months", MetricsJson(report.rule_test)},
+                        {"rule_flag",
+                         {{"precision", report.rule_flag_precision},
+                          {"recall", report.rule_flag_recall},
+                          {"rate", report.rule_flag_rate}}},
+                        {"logistic_scorecard", MetricsJson(report.scorecard_test)},
+                        {"train_rows", report.train_rows},
+                        {"calibration_rows", report.calibration_rows}}
+                       .dump();
+  m.features_json = FeatureListJson().dump();
+  m.booster_json = std::move(booster_json);
+  m.calibrator_json = calibrator.ToJson();
+  m.tiers_json =
+      Json{{"high_above", o.tiers.high_above}, {"medium_above", o.tiers.medium_above}}.dump();
+  m.version =
+      "risk-" + o.as_of.ToString() + "-" + Sha256Hex(m.data_hash + m.params_json).substr(0, 8);
+  return report;
+}
+
+Status RegisterRiskModel(Store& store, const Clock& clock, const std::string& actor,
+                         RiskModelRecord model, bool activate) {
+  model.created_at = clock.NowIso();
+  model.created_by = actor;
+  model.active = false;
+  RETURN_IF_ERROR(store.Begin());
+  auto body = [&]() -> Status {
+    RETURN_IF_ERROR(store.InsertRiskModel(model));
+    const Json after{{"version", model.version},
+                     {"data_as_of", model.data_as_of.ToString()},
+                     {"data_hash", model.data_hash},
+                     {"metrics", Json::parse(model.metrics_json)}};
+    RETURN_IF_ERROR(AppendAudit(store, clock, actor, "model.register", "risk_model", model.version,
+                                "", after.dump()));
+    if (!activate) return Status::Ok();
+    RETURN_IF_ERROR(store.ActivateRiskModel(model.version));
+    return AppendAudit(store, clock, actor, "model.activate", "risk_model", model.version, "",
+                       Json{{"version", model.version}}.dump());
+  };
+  Status s = body();
+  if (!s.ok()) {
+    store.Rollback();
+    return s.reason() == "unique_violation"
+               ? AlreadyExists("model_exists", "model " + model.version +
+                                                   " is already registered (same data and "
+                                                   "parameters)")
+               : s;
+  }
+  return store.Commit();
+}
+
+Result<RiskScorer> RiskScorer::FromRecord(const RiskModelRecord& r) {
+  const Json features = Json::parse(r.features_json, nullptr, false);
+  if (features != FeatureListJson()) {
+    return FailedPrecondition("model_features_mismatch",
+                              "model " + r.version +
+                                  " was trained on a different feature list than this "
+                                  "build computes; retrain it (opencse model train)");
+  }
+  RiskScorer s;
+  s.version_ = r.version;
+  auto forest = ForestFromXgboostJson(r.booster_json);
+  if (!forest.ok()) {
+    return DataLoss("model_corrupt", "model " + r.version + ": " + forest.status().message());
+  }
+  if (forest->num_features() != kFeatureCount) {
+    return DataLoss("model_corrupt", "model " + r.version + " has " +
+                                         std::to_string(forest->num_features()) + " features");
+  }
+  s.forest_ = std::make_shared<const Forest>(std::move(forest).value());
+  auto calibrator = IsotonicCalibrator::FromJson(r.calibrator_json);
+  if (!calibrator.ok()) {
+    return DataLoss("model_corrupt",
+                    "model " + r.version + " calibrator: " + calibrator.status().message());
+  }
+  s.calibrator_ = std::make_shared<const IsotonicCalibrator>(std::move(calibrator).value());
+  const Json tiers = Json::parse(r.tiers_json, nullptr, false);
+  if (tiers.is_object()) {
+    s.tiers_.high_above = tiers.value("high_above", 75);
+    s.tiers_.medium_above = tiers.value("medium_above", 40);
+  }
+  return s;
+}
+
+Result<RiskScorer> RiskScorer::LoadActive(Store& store) {
+  ASSIGN_OR_RETURN(std::optional<RiskModelRecord> active, store.GetActiveRiskModel());
+  if (!active) {
+    return FailedPrecondition("model_none_active",
+                              "no risk model is active; train one with opencse model train");
+  }
+  return FromRecord(*active);
+}
+
+RiskScore RiskScorer::Score(const FeatureVector& x, size_t key_factors) const {
+  RiskScore s;
+  std::array<double, kFeatureCount + 1> phi{};
+  TreeShap(*forest_, x.data(), phi.data());
+  s.margin = Margin(*forest_, x.data());
+  s.probability = std::clamp(calibrator_->Apply(s.margin), 0.0, 1.0);
+  s.score = ScoreFromProbability(s.probability);
+  s.tier = TierOf(s.score, tiers_);
+  s.confidence = std::max(s.probability, 1.0 - s.probability);
+  s.key_factors = KeyFactors(x, phi.data(), key_factors);
+  return s;
+}
+
+Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskScorer& scorer,
+                                 PersonId obligor, CaseId case_id, Date as_of,
+                                 const std::string& scored_at) {
+  ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, obligor));
+  if (!ActiveOn(h, ref, as_of)) {
+    return FailedPrecondition("obligor_not_active", PersonDisplayId(obligor) +
+                                                        " has no order in effect and owes "
+                                                        "nothing on " +
+                                                        as_of.ToString());
+  }
+  const FeatureRow row = ExtractFeatures(h, ref, as_of);
+  const RiskScore s = scorer.Score(row.values);
+  Json features = Json::object();
+  for (size_t i = 0; i < kFeatureCount; ++i) {
+    const float v = row.values[i];
+    features[std::string(FeatureNames()[i])] =
+        std::isnan(v) ? Json(nullptr) : Json(static_cast<double>(v));
+  }
+  Json factors = Json::array();
+  for (const KeyFactor& k : s.key_factors) {
+    factors.push_back(Json{{"code", k.code},
+                           {"text", k.text},
+                           {"direction", k.raises_risk ? "increases_risk" : "decreases_risk"},
+                           {"contribution", k.contribution}});
+  }
+  RiskScoreRecord r;
+  r.obligor = obligor;
+  r.case_id = case_id;
+  r.as_of = as_of;
+  r.model_version = scorer.version();
+  r.features_json = features.dump();
+  r.features_hash = Sha256Hex(std::string(reinterpret_cast<const char*>(row.values.data()),
+                                          row.values.size() * sizeof(float)));
+  r.probability = s.probability;
+  r.score = s.score;
+  r.tier = std::string(Name(s.tier));
+  r.confidence = s.confidence;
+  r.key_factors_json = factors.dump();
+  r.scored_at = scored_at;
+  RETURN_IF_ERROR(store.InsertRiskScore(r).status());
+  return s;
+}
+
+}  // namespace cse::ai

@@ -1,0 +1,131 @@
+// File: ai/risk_model.h
+//
+// The delinquency risk model: training with a time-based split, probability calibration,
+// evaluation against the baselines agencies use, the model registry, and scoring with exact
+// key factors. docs/MODEL_CARD.md describes the model, its data, metrics and limits.
+//
+// Training (TrainRiskModel): examples are (obligor, month end) pairs (ai/dataset.h). The
+// distinct month ends are split in time — the earliest `warmup_months` are skipped (features
+// need history), the last `test_months` are the held-out test set, the `calibration_months`
+// before them fit the calibrator, the rest train XGBoost — so no month is in two sets. The
+// calibrator (isotonic regression of the margin) maps the model's margin to a probability.
+// The test months score three models: the calibrated XGBoost model, the rule agencies use
+// today (two or more consecutive missed months; scored by the count of consecutive missed
+// months), and a logistic-regression scorecard trained on the same rows.
+//
+// Scores: probability p in [0, 1] (calibrated); score = clamp(ceil(100 p), 1, 100); tier HIGH
+// when score > high_above (default 75), MEDIUM when > medium_above (default 40), else LOW.
+// Confidence = max(p, 1 - p): the calibrated probability of the outcome the model leans to
+// (0.5 = a coin flip, 1 = certain). Key factors are exact TreeSHAP values of the uncalibrated
+// margin, grouped by reason code (ai/reasons.h).
+//
+// Thread-safety: a RiskScorer is immutable and may score from several threads.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ai/calibrate.h"
+#include "ai/dataset.h"
+#include "ai/forest.h"
+#include "ai/reasons.h"
+#include "ai/xgb.h"
+#include "core/clock.h"
+
+namespace cse::ai {
+
+struct TierCutoffs {
+  int high_above = 75;    // Default: 75 (the seed workflow's "risk > 75")
+  int medium_above = 40;  // Default: 40
+};
+enum class Tier { kLow, kMedium, kHigh };
+std::string_view Name(Tier t);
+
+// REQUIRES: 0 <= p <= 1.
+int ScoreFromProbability(double p);
+Tier TierOf(int score, const TierCutoffs& cutoffs);
+
+struct TrainOptions {
+  Date as_of;  // the data's end: a month end is used only when its label window ends by then
+  int warmup_months = 2;       // Default: 2
+  int calibration_months = 3;  // Default: 3
+  int test_months = 4;         // Default: 4
+  XgbParams params;
+  TierCutoffs tiers;
+};
+
+struct Metrics {
+  int64_t rows = 0;
+  int64_t positives = 0;
+  double auc = 0;
+  double pr_auc = 0;
+  double brier = 0;  // for the rule: of its 0/1 flag
+  double ece = 0;
+  double top10_precision = 0;
+  double top10_recall = 0;
+};
+
+struct TrainReport {
+  RiskModelRecord model;  // not yet stored
+  Metrics model_test;
+  Metrics rule_test;
+  Metrics scorecard_test;
+  double rule_flag_precision = 0;  // of the flag "2+ consecutive missed months"
+  double rule_flag_recall = 0;
+  double rule_flag_rate = 0;
+  int64_t train_rows = 0;
+  int64_t calibration_rows = 0;
+};
+
+// Builds the examples, trains, calibrates and evaluates. Errors: failed_precondition
+// "model_not_enough_history" (fewer than 3 training months or an empty calibration or test
+// set), "model_single_class" (the training labels are all equal); the store's; ai's.
+Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& options,
+                                   const std::function<void(const std::string&)>& progress);
+
+// Stores `model` (created_at/created_by set from `clock` and `actor`) with an audit row, and
+// activates it when `activate`, in one transaction.
+Status RegisterRiskModel(Store& store, const Clock& clock, const std::string& actor,
+                         RiskModelRecord model, bool activate);
+
+struct RiskScore {
+  double margin = 0;       // log-odds of the uncalibrated model
+  double probability = 0;  // calibrated
+  int score = 1;
+  Tier tier = Tier::kLow;
+  double confidence = 0.5;
+  std::vector<KeyFactor> key_factors;
+};
+
+class RiskScorer {
+ public:
+  // Errors: failed_precondition "model_features_mismatch" when the model's feature list is
+  // not this build's (FeatureNames()); data_loss "model_corrupt" when the booster or the
+  // calibrator cannot be read.
+  static Result<RiskScorer> FromRecord(const RiskModelRecord& record);
+  // The active model. Errors: failed_precondition "model_none_active"; FromRecord's.
+  static Result<RiskScorer> LoadActive(Store& store);
+
+  RiskScore Score(const FeatureVector& x, size_t key_factors = 4) const;
+  const std::string& version() const { return version_; }
+  const TierCutoffs& tiers() const { return tiers_; }
+
+ private:
+  RiskScorer() = default;
+  std::string version_;
+  std::shared_ptr<const Forest> forest_;
+  std::shared_ptr<const IsotonicCalibrator> calibrator_;
+  TierCutoffs tiers_;
+};
+
+// Scores one obligor as of a date and writes the score (model version, as-of date, features
+// and their hash, probability, score, tier, confidence, key factors). `case_id` names the
+// case asked about (0 for an obligor-level score). Errors: LoadObligorHistory's;
+// failed_precondition "obligor_not_active" when no order is in effect and nothing is owed.
+Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskScorer& scorer,
+                                 PersonId obligor, CaseId case_id, Date as_of,
+                                 const std::string& scored_at);
+
+}  // namespace cse::ai

@@ -1,0 +1,123 @@
+// Features as of a date: values on a hand-built history, and no leakage — adding records
+// dated after the as-of date changes nothing.
+#include "ai/features.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim/simulate.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "testing/fixture.h"
+
+namespace cse::ai {
+namespace {
+
+bool SameFeatures(const FeatureVector& a, const FeatureVector& b) {
+  for (size_t i = 0; i < kFeatureCount; ++i) {
+    if (std::isnan(a[i]) != std::isnan(b[i])) return false;
+    if (!std::isnan(a[i]) && a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+TEST(FeaturesTest, NamesAreUniqueSnakeCase) {
+  std::set<std::string_view> seen;
+  for (std::string_view n : FeatureNames()) {
+    EXPECT_TRUE(seen.insert(n).second) << n;
+    for (char c : n) EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') << n;
+  }
+  EXPECT_EQ(seen.size(), kFeatureCount);
+}
+
+TEST(FeaturesTest, HandBuiltHistoryGivesTheExpectedValues) {
+  testing::World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 40000, Date::Ymd(2025, 1, 1));  // $400 monthly
+  // Paid January and February in full on the 10th, nothing in March or April.
+  ASSERT_TRUE(w.Pay("p1", c, 40000, Date::Ymd(2025, 1, 10)).ok());
+  ASSERT_TRUE(w.Pay("p2", c, 40000, Date::Ymd(2025, 2, 10), PaymentSource::kWithholding).ok());
+  auto ref = LoadReference(w.store());
+  ASSERT_TRUE(ref.ok());
+  auto h = LoadObligorHistory(w.store(), obligor);
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  const FeatureRow row = ExtractFeatures(*h, *ref, Date::Ymd(2025, 4, 30));
+  const FeatureVector& v = row.values;
+  EXPECT_FLOAT_EQ(At(v, Feature::kMonthlySupport), 400.0f);
+  EXPECT_FLOAT_EQ(At(v, Feature::kArrearsTotal), 400.0f);  // March; April is current
+  EXPECT_FLOAT_EQ(At(v, Feature::kArrearsMonths), 1.0f);
+  EXPECT_FLOAT_EQ(At(v, Feature::kDelinquentNow), 1.0f);
+  EXPECT_FLOAT_EQ(At(v, Feature::kConsecutiveMissedMonths), 2.0f);  // April and March
+  EXPECT_FLOAT_EQ(At(v, Feature::kMissedMonths12m), 2.0f);
+  EXPECT_FLOAT_EQ(At(v, Feature::kPaidRatio3m), 400.0f / 1200.0f);
+  EXPECT_FLOAT_EQ(At(v, Feature::kPaidRatio1m), 0.0f);
+  EXPECT_FLOAT_EQ(At(v, Feature::kDaysSinceLastPayment), 79.0f);  // Feb 10 -> Apr 30
+  EXPECT_FLOAT_EQ(At(v, Feature::kAvgPaymentDelayDays), 9.0f);
+  EXPECT_FLOAT_EQ(At(v, Feature::kWithholdingShare6m), 0.5f);
+  EXPECT_FLOAT_EQ(At(v, Feature::kArrearsAgeDays), 60.0f);  // due Mar 1
+  EXPECT_FLOAT_EQ(At(v, Feature::kEmployedNow), 0.0f);
+  EXPECT_TRUE(std::isnan(At(v, Feature::kDaysSinceNewHire)));
+  EXPECT_TRUE(std::isnan(At(v, Feature::kCountyEconomicIndex)));  // no economy loaded
+  EXPECT_FLOAT_EQ(At(v, Feature::kOpenCases), 1.0f);
+
+  // The observed outcome of March 31: April's $400 fell due, nothing was paid.
+  const Outcome o = ObservedOutcome(*h, Date::Ymd(2025, 3, 31));
+  EXPECT_EQ(o.due_next, Money::FromCents(40000));
+  EXPECT_EQ(o.paid_next, Money());
+  EXPECT_TRUE(o.delinquent);
+  const Outcome jan = ObservedOutcome(*h, Date::Ymd(2025, 1, 31));
+  EXPECT_EQ(jan.paid_next, Money::FromCents(40000));
+  EXPECT_FALSE(jan.delinquent);
+}
+
+TEST(FeaturesTest, UnknownPersonAndPersonWithoutCaseAreClearErrors) {
+  testing::World w;
+  const PersonId lonely = w.Person("Ann", "Lee");
+  EXPECT_EQ(LoadObligorHistory(w.store(), PersonId{999}).status().reason(), "person_not_found");
+  EXPECT_EQ(LoadObligorHistory(w.store(), lonely).status().reason(), "obligor_has_no_case");
+}
+
+// Leakage: the features of a simulated obligor as of a date equal those computed from a copy
+// of the history with every record dated after that date removed.
+TEST(FeaturesTest, NoLeakageFromRecordsAfterTheAsOfDate) {
+  auto store = SqliteStore::Open(":memory:", SqliteStore::OpenMode::kCreate);
+  ASSERT_TRUE(store.ok());
+  sim::SimOptions o;
+  o.cases = 150;
+  o.months = 24;
+  o.seed = 5;
+  o.as_of = Date::Ymd(2025, 6, 30);
+  ASSERT_TRUE(sim::Simulate(**store, o, Date::Ymd(2026, 1, 1), {}).ok());
+  auto ref = LoadReference(**store);
+  ASSERT_TRUE(ref.ok());
+  const Date as_of = Date::Ymd(2024, 9, 30);
+  int compared = 0;
+  for (int64_t id = 1; compared < 60 && id < 2000; ++id) {
+    auto h = LoadObligorHistory(**store, PersonId{id});
+    if (!h.ok()) continue;
+    ObligorHistory cut = *h;
+    std::erase_if(cut.collections, [&](const Collection& c) { return c.date > as_of; });
+    for (Collection& c : cut.collections) {
+      if (c.reversed_date && *c.reversed_date > as_of) c.reversed_date.reset();
+    }
+    std::erase_if(cut.jobs, [&](const Employment& j) { return j.start_date > as_of; });
+    for (Employment& j : cut.jobs) {
+      if (j.end_date && *j.end_date > as_of) j.end_date.reset();
+    }
+    std::erase_if(cut.events, [&](const CaseEvent& e) { return e.date > as_of; });
+    for (CaseBook& b : cut.books) {
+      std::erase_if(b.orders, [&](const Order& x) { return x.effective_date > as_of; });
+      for (Order& x : b.orders) {
+        if (x.end_date && *x.end_date > as_of) x.end_date.reset();
+      }
+    }
+    const FeatureRow full = ExtractFeatures(*h, *ref, as_of);
+    const FeatureRow past = ExtractFeatures(cut, *ref, as_of);
+    EXPECT_TRUE(SameFeatures(full.values, past.values)) << "obligor " << id;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 60);
+}
+
+}  // namespace
+}  // namespace cse::ai
