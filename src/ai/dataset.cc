@@ -40,13 +40,12 @@ Result<std::vector<Example>> BuildExamples(Store& store, const Reference& ref,
   for (PersonId o : obligors) {
     ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, o));
     for (Date m : month_ends) {
-      if (!ActiveOn(h, ref, m)) continue;
+      // The label is about support falling due: months with no current order teach nothing.
+      if (!HasSupportOrderOn(h, m)) continue;
       Example e;
       e.obligor = o;
       e.as_of = m;
       e.x = ExtractFeatures(h, ref, m).values;
-      // The label is about support falling due: months with no current order teach nothing.
-      if (!(At(e.x, Feature::kMonthlySupport) > 0.0f)) continue;
       e.label = ObservedOutcome(h, m).delinquent ? 1 : 0;
       out.push_back(e);
     }

@@ -257,7 +257,7 @@ void EmploymentFeatures(const ObligorHistory& h, const Reference& ref, Date as_o
     }
   }
   At(v, Feature::kDaysSinceNewHire) =
-      new_hire ? static_cast<float>(DaysBetween(*new_hire, as_of)) : kMissing;
+      new_hire ? static_cast<float>(std::min(730, DaysBetween(*new_hire, as_of))) : kMissing;
   At(v, Feature::kIwoActive) = iwo ? 1.0f : 0.0f;
 }
 
@@ -300,23 +300,20 @@ void CaseFeatures(const std::vector<CaseBook>& books, Date as_of, FeatureVector&
   int open = 0;
   bool on = false;
   bool former = false;
-  std::optional<Date> first_order;
+  std::optional<Date> opened;
   for (const CaseBook& b : books) {
     if (b.info.status == CaseStatus::kOpen) ++open;
+    if (!opened || b.info.opened < *opened) opened = b.info.opened;
     for (const AssistanceEpisode& e : b.episodes) {
       if (!e.end_date) on = true;
       if (e.end_date && *e.end_date < as_of) former = true;
-    }
-    for (const Order& o : b.orders) {
-      if (o.type == ObligationType::kArrearsPayback) continue;
-      if (!first_order || o.effective_date < *first_order) first_order = o.effective_date;
     }
   }
   At(v, Feature::kOpenCases) = static_cast<float>(open);
   At(v, Feature::kOnAssistance) = on ? 1.0f : 0.0f;
   At(v, Feature::kFormerAssistance) = former ? 1.0f : 0.0f;
-  At(v, Feature::kMonthsSinceOrderStart) =
-      first_order ? static_cast<float>(MonthsBetween(*first_order, as_of)) : kMissing;
+  At(v, Feature::kCaseAgeMonths) =
+      opened ? static_cast<float>(std::min(240, MonthsBetween(*opened, as_of))) : kMissing;
 }
 
 Date FirstOrderDate(const std::vector<CaseBook>& books, Date fallback) {
@@ -364,7 +361,7 @@ const std::array<std::string_view, kFeatureCount>& FeatureNames() {
                                                                   "open_cases",
                                                                   "on_assistance",
                                                                   "former_assistance",
-                                                                  "months_since_order_start",
+                                                                  "case_age_months",
                                                                   "county_economic_index",
                                                                   "county_unemployment_pct"};
   return kNames;
@@ -399,6 +396,10 @@ Result<ObligorHistory> LoadObligorHistory(Store& store, PersonId obligor) {
   return h;
 }
 
+bool HasSupportOrderOn(const ObligorHistory& h, Date as_of) {
+  return MonthlySupport(BooksAsOf(h.books, as_of), as_of).is_positive();
+}
+
 bool ActiveOn(const ObligorHistory& h, const Reference& ref, Date as_of) {
   const std::vector<CaseBook> books = BooksAsOf(h.books, as_of);
   if (books.empty()) return false;
@@ -425,7 +426,8 @@ FeatureRow ExtractFeatures(const ObligorHistory& h, const Reference& ref, Date a
       oldest = c.arrears_oldest_due;
     }
   }
-  At(v, Feature::kArrearsAgeDays) = oldest ? static_cast<float>(DaysBetween(*oldest, as_of)) : 0.0f;
+  At(v, Feature::kArrearsAgeDays) =
+      oldest ? static_cast<float>(std::min(3'650, DaysBetween(*oldest, as_of))) : 0.0f;
   const Money assigned = b.arrears_by_bucket[static_cast<int>(Bucket::kPermanentlyAssigned)] +
                          b.arrears_by_bucket[static_cast<int>(Bucket::kTemporarilyAssigned)];
   At(v, Feature::kArrearsAssignedShare) =
@@ -438,8 +440,12 @@ FeatureRow ExtractFeatures(const ObligorHistory& h, const Reference& ref, Date a
   CaseFeatures(books, as_of, v);
   auto it = ref.economy.find({CountyAsOf(h, as_of), as_of.MonthIndex()});
   if (it != ref.economy.end()) {
-    At(v, Feature::kCountyEconomicIndex) = static_cast<float>(it->second.economic_index) / 100.0f;
-    At(v, Feature::kCountyUnemployment) = static_cast<float>(it->second.unemployment_bps) / 100.0f;
+    // Rounded (to the point; unemployment to the half point): county values are shared by
+    // thousands of obligors, and noise in the second decimal is not a signal.
+    At(v, Feature::kCountyEconomicIndex) =
+        std::round(static_cast<float>(it->second.economic_index) / 100.0f);
+    At(v, Feature::kCountyUnemployment) =
+        std::round(static_cast<float>(it->second.unemployment_bps) / 50.0f) / 2.0f;
   }
   return row;
 }

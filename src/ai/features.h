@@ -33,7 +33,7 @@ enum class Feature {
   kMonthlySupport,        // dollars a month due under the orders in effect
   kArrearsTotal,          // dollars
   kArrearsMonths,         // arrears / monthly support
-  kArrearsAgeDays,        // days since the oldest unpaid debt fell due (0 without arrears)
+  kArrearsAgeDays,        // days since the oldest unpaid debt fell due (0 without; capped at 3,650)
   kArrearsAssignedShare,  // share of arrears owed to the state
   kDelinquentNow,         // 1 when arrears reach one month's support (45 CFR 303.6)
   kPaidRatio1m,           // collected / due in the last full month
@@ -52,7 +52,7 @@ enum class Feature {
   kEmployedNow,
   kMonthsAtEmployer,
   kJobChanges12m,
-  kDaysSinceNewHire,
+  kDaysSinceNewHire,  // capped at 730
   kUnemployedMonths,  // months since the last job ended, when not employed
   kOrderToIncome,     // monthly support / known monthly gross income
   kIwoActive,         // a withholding order sent to the current employer
@@ -62,11 +62,11 @@ enum class Feature {
   kIncarcerated,
   kMoves12m,
   kOpenCases,
-  kOnAssistance,      // any case receiving assistance now
-  kFormerAssistance,  // any case that received assistance before
-  kMonthsSinceOrderStart,
-  kCountyEconomicIndex,
-  kCountyUnemployment,  // percent
+  kOnAssistance,         // any case receiving assistance now
+  kFormerAssistance,     // any case that received assistance before
+  kCaseAgeMonths,        // months since the oldest open case was opened (capped at 240)
+  kCountyEconomicIndex,  // the county's index this month, to the whole point
+  kCountyUnemployment,   // percent, to the half point
 };
 inline constexpr size_t kFeatureCount = 37;
 using FeatureVector = std::array<float, kFeatureCount>;
@@ -99,6 +99,8 @@ Result<ObligorHistory> LoadObligorHistory(Store& store, PersonId obligor);
 // True when on `as_of` the obligor has an order in effect or unpaid support: the population
 // that is scored.
 bool ActiveOn(const ObligorHistory& history, const Reference& ref, Date as_of);
+// True when a current support (or cash medical) order known on `as_of` is in effect then.
+bool HasSupportOrderOn(const ObligorHistory& history, Date as_of);
 
 struct FeatureRow {
   FeatureVector values;

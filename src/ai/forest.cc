@@ -124,8 +124,11 @@ constexpr size_t kPredictBlockRows = 256;
 constexpr size_t kRowsPerThreadMin = 4096;
 // TreeSHAP rows explained together per pass over a tree.
 constexpr int kShapLanes = 8;
-// Lane groups sharing one pass over the trees (keeps a tree's tables in L1 across groups).
-constexpr size_t kShapGroups = 8;
+// Lane groups sharing one pass over the trees (keeps a tree's tables in L1 across groups),
+// fewer when the groups' scratch (per feature: a phi vector and the lanes' values) would
+// pass kShapGroupsBytesMax.
+constexpr size_t kShapGroupsMax = 8;
+constexpr size_t kShapGroupsBytesMax = 1 << 20;
 
 bool IsLeaf(const TreeNode& node) { return node.feature < 0; }
 
@@ -631,7 +634,7 @@ using ShapInts = int32_t __attribute__((vector_size(kShapLanes * sizeof(int32_t)
 // that is the leaf value times the parent's weighted product; for an internal edge the sum over
 // its leaves of leaf * product, less the leaves under deeper edges that merge into its
 // element, weighted per point by (o - z) w / F.
-template <typename V, int kLanes>
+template <typename V, int kLanes, int kPoints>
 class ShapKernel {
  public:
   // `columns`: the rows' values feature-major, columns[feature * kLanes + lane].
@@ -641,7 +644,7 @@ class ShapKernel {
   CSE_KERNEL_STEP void Run(const ShapTree& tree) {
     const ShapNode& root = c_.shap_nodes[tree.begin];
     if (root.is_leaf) return;
-    for (size_t q = 0; q < points_; ++q) s_.product[q] = V{} + 1.0;
+    for (size_t q = 0; q < Points(); ++q) s_.product[q] = V{} + 1.0;
     StartInternal(root, 0);
     for (uint32_t i = tree.begin + 1; i < tree.end; ++i) {
       const ShapNode& node = c_.shap_nodes[i];
@@ -661,7 +664,9 @@ class ShapKernel {
   CSE_KERNEL_STEP void SetDirections(const ShapNode& node, V& go_left) const {
     const float* values = columns_ + static_cast<size_t>(node.split_feature) * kLanes;
     if constexpr (kLanes == 1) {
-      go_left = GoesLeft(values[0], node.threshold, node.default_left) ? 1.0 : 0.0;
+      const float value = values[0];
+      const bool left = (value < node.threshold) | (std::isnan(value) & node.default_left);
+      go_left = static_cast<double>(left);
     } else {
       ShapFloats value;
       std::memcpy(&value, values, sizeof(value));
@@ -676,35 +681,35 @@ class ShapKernel {
     const V* product = Level(s_.product, depth);
     if (node.weighs_children) {
       V sum{};
-      for (size_t q = 0; q < points_; ++q) sum += c_.weights[q] * product[q];
+      for (size_t q = 0; q < Points(); ++q) sum += c_.weights[q] * product[q];
       s_.weighted[depth] = sum;
     }
     if (node.excludes) {
       V* excluded = Level(s_.excluded, depth);
-      for (size_t q = 0; q < points_; ++q) excluded[q] = V{};
+      for (size_t q = 0; q < Points(); ++q) excluded[q] = V{};
     }
   }
 
   // Vectors travel by reference: a 64-byte vector by value would change the ABI by target.
   CSE_KERNEL_STEP void Hot(const ShapNode& node, size_t depth, V& hot) const {
-    const V& parent_left = s_.go_left[depth - 1];
-    hot = node.is_left ? parent_left : 1.0 - parent_left;
+    const double left = static_cast<double>(node.is_left);  // no branch: 0 or 1
+    hot = (1.0 - left) + (2.0 * left - 1.0) * s_.go_left[depth - 1];
   }
 
   // out[q] = parent product * the edge's factor (relative to the merged-into element).
   CSE_KERNEL_STEP void Extend(const ShapNode& node, size_t depth, const V& hot, const V& before,
                               V* out) const {
     const double* unfollowed = c_.shap_coefs.data() + node.coef;
-    const double* increase = unfollowed + points_;
+    const double* increase = unfollowed + Points();
     const V* parent = Level(s_.product, depth - 1);
     if (node.previous_depth < 0) {
-      for (size_t q = 0; q < points_; ++q) {
+      for (size_t q = 0; q < Points(); ++q) {
         out[q] = parent[q] * (unfollowed[q] + hot * increase[q]);
       }
       return;
     }
     const double z = node.unfollowed;
-    for (size_t q = 0; q < points_; ++q) {
+    for (size_t q = 0; q < Points(); ++q) {
       out[q] = parent[q] * (z + before * (unfollowed[q] - z + hot * increase[q]));
     }
   }
@@ -746,27 +751,27 @@ class ShapKernel {
       weighted = s_.weighted[depth - 1];
       return;
     }
-    const double* cold = c_.shap_coefs.data() + node.coef + 2 * points_;
-    const double* increase = cold + points_;
+    const double* cold = c_.shap_coefs.data() + node.coef + 2 * Points();
+    const double* increase = cold + Points();
     const V* parent = Level(s_.product, depth - 1);
     V sum{};
-    for (size_t q = 0; q < points_; ++q) sum += (cold[q] + before * increase[q]) * parent[q];
+    for (size_t q = 0; q < Points(); ++q) sum += (cold[q] + before * increase[q]) * parent[q];
     weighted = sum;
   }
 
   CSE_KERNEL_STEP void FinishInternal(const ShapNode& node, size_t depth) {
     const double* cold = c_.cold_coef.data();
-    const double* increase = c_.shap_coefs.data() + node.coef + 2 * points_;
+    const double* increase = c_.shap_coefs.data() + node.coef + 2 * Points();
     const V& ones = s_.ones[depth];
     const V* total = Level(s_.subtotal, depth);
     V sum{};
     if (node.excludes) {
       const V* excluded = Level(s_.excluded, depth);
-      for (size_t q = 0; q < points_; ++q) {
+      for (size_t q = 0; q < Points(); ++q) {
         sum += (cold[q] + ones * increase[q]) * (total[q] - excluded[q]);
       }
     } else {
-      for (size_t q = 0; q < points_; ++q) sum += (cold[q] + ones * increase[q]) * total[q];
+      for (size_t q = 0; q < Points(); ++q) sum += (cold[q] + ones * increase[q]) * total[q];
     }
     phi_[node.edge_feature] += sum;
     Hand(node, depth, total);
@@ -776,21 +781,31 @@ class ShapKernel {
   CSE_KERNEL_STEP void Hand(const ShapNode& node, size_t depth, const V* total) {
     if (node.previous_depth >= 0) {
       V* excluded = Level(s_.excluded, static_cast<size_t>(node.previous_depth));
-      for (size_t q = 0; q < points_; ++q) excluded[q] += total[q];
+      for (size_t q = 0; q < Points(); ++q) excluded[q] += total[q];
     }
     V* parent = Level(s_.subtotal, depth - 1);
     if (node.is_left) {
-      for (size_t q = 0; q < points_; ++q) parent[q] = total[q];
+      for (size_t q = 0; q < Points(); ++q) parent[q] = total[q];
     } else {
-      for (size_t q = 0; q < points_; ++q) parent[q] += total[q];
+      for (size_t q = 0; q < Points(); ++q) parent[q] += total[q];
     }
   }
 
   CSE_KERNEL_STEP V* Level(AlignedArray<V>& values, size_t depth) const {
-    return values.data() + depth * points_;
+    return values.data() + depth * Points();
   }
   CSE_KERNEL_STEP const V* Level(const AlignedArray<V>& values, size_t depth) const {
-    return values.data() + depth * points_;
+    return values.data() + depth * Points();
+  }
+
+  // The Gauss points per edge: a compile-time constant for the common counts (the loops over
+  // points unroll and their values stay in registers), else the forest's count.
+  CSE_KERNEL_STEP size_t Points() const {
+    if constexpr (kPoints > 0) {
+      return kPoints;
+    } else {
+      return points_;
+    }
   }
 
   const CompiledForest& c_;
@@ -800,18 +815,58 @@ class ShapKernel {
   size_t points_;
 };
 
-// Explains rows [begin, end) of x into phi: kShapGroups groups of kShapLanes rows share each
-// pass over the trees (a tree's tables stay in L1 across the groups).
+size_t ShapGroups(size_t features) {
+  const size_t group_bytes = (features + 1) * (sizeof(ShapVector) + kShapLanes * sizeof(float));
+  return std::clamp<size_t>(kShapGroupsBytesMax / group_bytes, 1, kShapGroupsMax);
+}
+
+// Adds every tree's TreeSHAP values of `groups` groups of kLanes rows (columns: per group,
+// the rows' values feature-major) to phi (per group, num_features + 1 vectors).
+template <typename V, int kLanes, int kPoints>
+CSE_KERNEL_STEP void ExplainGroups(const CompiledForest& c, ShapScratch<V>& scratch,
+                                   const float* columns, size_t groups, V* phi) {
+  const size_t cols = c.num_features;
+  for (const ShapTree& tree : c.shap_trees) {
+    for (size_t g = 0; g < groups; ++g) {
+      ShapKernel<V, kLanes, kPoints>(c, scratch, columns + g * cols * static_cast<size_t>(kLanes),
+                                     phi + g * (cols + 1))
+          .Run(tree);
+    }
+  }
+}
+
+// ExplainGroups with the Gauss point count fixed at compile time when it is 1 to 4 (trees up
+// to depth 8), the general kernel otherwise.
+template <typename V, int kLanes>
+CSE_KERNEL_STEP void ExplainGroupsFor(const CompiledForest& c, ShapScratch<V>& scratch,
+                                      const float* columns, size_t groups, V* phi) {
+  switch (c.points) {
+    case 1:
+      return ExplainGroups<V, kLanes, 1>(c, scratch, columns, groups, phi);
+    case 2:
+      return ExplainGroups<V, kLanes, 2>(c, scratch, columns, groups, phi);
+    case 3:
+      return ExplainGroups<V, kLanes, 3>(c, scratch, columns, groups, phi);
+    case 4:
+      return ExplainGroups<V, kLanes, 4>(c, scratch, columns, groups, phi);
+    default:
+      return ExplainGroups<V, kLanes, 0>(c, scratch, columns, groups, phi);
+  }
+}
+
+// Explains rows [begin, end) of x into phi: up to kShapGroupsMax groups of kShapLanes rows
+// share each pass over the trees (a tree's tables stay in L1 across the groups).
 CSE_SIMD_CLONES void TreeShapRange(const CompiledForest& c, const float* x, size_t begin,
                                    size_t end, double* phi) {
   const size_t cols = c.num_features;
   const size_t width = cols + 1;
   constexpr size_t kLanes = static_cast<size_t>(kShapLanes);
+  const size_t groups_max = ShapGroups(cols);
   ShapScratch<ShapVector> scratch;
-  scratch.Resize(c, kShapGroups);
-  std::vector<float> columns(kShapGroups * kLanes * cols);  // [group][feature][lane]
-  for (size_t block = begin; block < end; block += kShapGroups * kLanes) {
-    const size_t rows = std::min(kShapGroups * kLanes, end - block);
+  scratch.Resize(c, groups_max);
+  std::vector<float> columns(groups_max * kLanes * cols);  // [group][feature][lane]
+  for (size_t block = begin; block < end; block += groups_max * kLanes) {
+    const size_t rows = std::min(groups_max * kLanes, end - block);
     const size_t groups = (rows + kLanes - 1) / kLanes;
     for (size_t r = 0; r < groups * kLanes; ++r) {  // padding lanes repeat the last row
       const float* row = x + (block + std::min(r, rows - 1)) * cols;
@@ -819,13 +874,8 @@ CSE_SIMD_CLONES void TreeShapRange(const CompiledForest& c, const float* x, size
       for (size_t j = 0; j < cols; ++j) group_columns[j * kLanes + r % kLanes] = row[j];
     }
     std::fill(scratch.phi.data(), scratch.phi.data() + scratch.phi_size, ShapVector{});
-    for (const ShapTree& tree : c.shap_trees) {
-      for (size_t g = 0; g < groups; ++g) {
-        ShapKernel<ShapVector, kShapLanes>(c, scratch, columns.data() + g * cols * kLanes,
-                                           scratch.phi.data() + g * width)
-            .Run(tree);
-      }
-    }
+    ExplainGroupsFor<ShapVector, kShapLanes>(c, scratch, columns.data(), groups,
+                                             scratch.phi.data());
     for (size_t r = 0; r < rows; ++r) {
       const ShapVector* group = scratch.phi.data() + (r / kLanes) * width;
       double* out = phi + (block + r) * width;
@@ -1145,16 +1195,14 @@ void TreeShap(const Forest& forest, const float* row, double* phi) {
   const CompiledForest& c = Compiled(forest);
   thread_local ShapScratch<double> scratch;
   scratch.Resize(c, 1);  // reuses the thread's buffers once they are large enough
-  for (const ShapTree& tree : c.shap_trees) {
-    ShapKernel<double, 1>(c, scratch, row, scratch.phi.data()).Run(tree);
-  }
+  ExplainGroupsFor<double, 1>(c, scratch, row, 1, scratch.phi.data());
   std::copy(scratch.phi.data(), scratch.phi.data() + c.num_features, phi);
   phi[c.num_features] = c.expected_value;
 }
 
 void TreeShapBatch(const Forest& forest, const float* x, size_t rows, double* phi) {
   const CompiledForest& c = Compiled(forest);
-  ParallelRows(rows, kShapGroups * static_cast<size_t>(kShapLanes),
+  ParallelRows(rows, kShapGroupsMax * static_cast<size_t>(kShapLanes),
                [&c, x, phi](size_t begin, size_t end) { TreeShapRange(c, x, begin, end, phi); });
 }
 

@@ -48,7 +48,7 @@ namespace cse::ai {
 // Deepest tree accepted (root at depth 0); deeper trees are refused when building a Forest.
 inline constexpr int kForestDepthMax = 64;
 // Largest number of feature columns a Forest accepts.
-inline constexpr size_t kForestFeaturesMax = 1'000'000;
+inline constexpr size_t kForestFeaturesMax = 100'000;
 // Largest XGBoost model JSON accepted by ForestFromXgboostJson, in bytes.
 inline constexpr size_t kModelJsonBytesMax = 512u * 1024u * 1024u;
 // Threads the batch functions use at most (the calling thread included).

@@ -123,10 +123,9 @@ std::string Text(std::string_view code, const FeatureVector& x) {
     return "moved " + Plural(V(x, F::kMoves12m), "time", "times") + " in the last 12 months";
   }
   if (code == "multiple_cases") return Plural(V(x, F::kOpenCases), "open case", "open cases");
-  if (code == "order_age") {
-    if (!Has(x, F::kMonthsSinceOrderStart)) return "no support order start on file";
-    return "support order in effect for " +
-           Plural(V(x, F::kMonthsSinceOrderStart), "month", "months");
+  if (code == "case_age") {
+    if (!Has(x, F::kCaseAgeMonths)) return "no case opening date on file";
+    return "case open for " + Plural(V(x, F::kCaseAgeMonths), "month", "months");
   }
   if (code == "local_economy") {
     if (!Has(x, F::kCountyUnemployment)) return "no county economic data";
@@ -191,8 +190,8 @@ std::string_view ReasonCodeOf(Feature f) {
       return "recent_move";
     case Feature::kOpenCases:
       return "multiple_cases";
-    case Feature::kMonthsSinceOrderStart:
-      return "order_age";
+    case Feature::kCaseAgeMonths:
+      return "case_age";
     case Feature::kCountyEconomicIndex:
     case Feature::kCountyUnemployment:
       return "local_economy";

@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 
+#include "ai/monitoring.h"
 #include "ai/risk_model.h"
 #include "core/clock.h"
 #include "core/limits.h"
@@ -22,6 +23,7 @@
 #include "service/json.h"
 #include "service/ledger_service.h"
 #include "service/replay.h"
+#include "sim/groups.h"
 #include "sim/report.h"
 #include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -988,6 +990,7 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
     int max_depth = 6;
     double eta = 0.1;
     std::string version;
+    std::string drift_as_of;
   };
   auto a = std::make_shared<Args>();
   train->add_option("--as-of", a->as_of, "End of the data used (default today)");
@@ -1002,6 +1005,8 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
       ->check(CLI::Range(0.001, 1.0))
       ->capture_default_str();
   evaluate->add_option("--version", a->version, "Model version (default: the active model)");
+  evaluate->add_option("--drift-as-of", a->drift_as_of,
+                       "Also compare the population on this date with the training data (PSI)");
   train->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
@@ -1087,12 +1092,54 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
           t << MetricsLine(label, x);
         }
       }
-      return ctx.Emit(Json{{"version", m->version},
-                           {"active", m->active},
-                           {"data_hash", m->data_hash},
-                           {"params", Json::parse(m->params_json, nullptr, false)},
-                           {"metrics", metrics}},
-                      t.str());
+      Json out{{"version", m->version},
+               {"active", m->active},
+               {"data_hash", m->data_hash},
+               {"params", Json::parse(m->params_json, nullptr, false)},
+               {"metrics", metrics}};
+      auto groups = sim::ObligorGroups(ctx.store());
+      if (!groups.ok()) return ctx.Fail(groups.status());
+      if (!groups->empty()) {
+        auto fair = ai::EvaluateFairness(ctx.store(), *m, *groups);
+        if (!fair.ok()) return ctx.Fail(fair.status());
+        Json rows = Json::array();
+        t << "fairness on the test months (HIGH tier; groups are never model inputs):\n";
+        for (const ai::GroupFairness& g : fair->groups) {
+          rows.push_back(Json{{"group", g.group},
+                              {"n", g.n},
+                              {"high_rate", g.high_rate},
+                              {"tpr", g.tpr},
+                              {"fpr", g.fpr}});
+          t << "  " << Pad(g.group, 10) << "n " << g.n << "  HIGH rate " << Percent(g.high_rate)
+            << "  TPR " << Percent(g.tpr) << "  FPR " << Percent(g.fpr) << "\n";
+        }
+        t << "  four-fifths ratio " << Percent(fair->four_fifths_ratio)
+          << (fair->adverse_impact ? "  ADVERSE IMPACT (below 0.8)" : "  (at least 0.8)") << "\n";
+        out["fairness"] = Json{{"groups", rows},
+                               {"four_fifths_ratio", fair->four_fifths_ratio},
+                               {"adverse_impact", fair->adverse_impact}};
+      }
+      if (!a->drift_as_of.empty()) {
+        auto d = DateArg("--drift-as-of", a->drift_as_of);
+        if (!d.ok()) return ctx.Fail(d.status());
+        auto drift = ai::EvaluateDrift(ctx.store(), *m, *d);
+        if (!drift.ok()) return ctx.Fail(drift.status());
+        Json features = Json::object();
+        t << "drift on " << d->ToString() << " vs the training months (PSI; > 0.25 flagged):\n";
+        for (const ai::Drift& x : drift->features) {
+          features[x.name] = x.psi;
+          if (x.flagged) t << "  FLAGGED " << x.name << " " << Percent(x.psi) << "\n";
+        }
+        t << "  risk_score " << Percent(drift->score.psi)
+          << (drift->score.flagged ? " FLAGGED" : "") << "\n  "
+          << (drift->any_flagged ? "shift detected" : "no major shift") << " ("
+          << drift->reference_rows << " reference rows, " << drift->current_rows << " current)\n";
+        out["drift"] = Json{{"as_of", d->ToString()},
+                            {"features", features},
+                            {"score_psi", drift->score.psi},
+                            {"any_flagged", drift->any_flagged}};
+      }
+      return ctx.Emit(out, t.str());
     };
   });
   list->callback([&ctx, &action] {

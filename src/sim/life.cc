@@ -242,10 +242,16 @@ class Planner {
         payback.order.frequency = Frequency::kMonthly;
         payback.order.amount = Dollars(std::max(10.0, AsDollars(monthly) * kPaybackShare));
         payback.order.judgment = Dollars(std::min(amount, 400'000.0));
-        Date when = first.AddDays(-1);
+        // Established some time between the case's opening and the window (inside the
+        // assistance episode for assistance families), so arrears ages spread as they do.
+        Date lo = c.opened;
+        Date hi = first.AddDays(-1);
         if (c.episode && c.episode->start_date < first) {
-          when = std::min(when, c.episode->end_date.value_or(when));
+          lo = std::max(lo, c.episode->start_date);
+          hi = std::min(hi, c.episode->end_date.value_or(hi));
         }
+        const Date when =
+            lo >= hi ? hi : lo.AddDays(static_cast<int32_t>(rng_.Int(0, DaysBetween(lo, hi))));
         payback.order.effective_date = when;
         c.orders.push_back(payback);
         dues_.push_back({when, payback.order.judgment});
@@ -347,8 +353,26 @@ class Planner {
     const double index = w_.EconomicIndex(county_, k);
     const double unemployment = w_.Unemployment(county_, k);
     const TypeParams& tp = kTypeParams[static_cast<int>(type_)];
-    if (k == 0 && employed_)
-      StartJob(w_.first_day().AddDays(-static_cast<int32_t>(rng_.Int(30, 2000))), true);
+    if (k == 0 && employed_) {
+      // Tenure of a job held at the window start: the steady state of the monthly job-loss
+      // and job-change hazards (exponential, mean about 31 months), so the population's
+      // tenure does not age as a cohort.
+      const double months = -std::log(1.0 - rng_.Uniform()) * 31.0;
+      StartJob(
+          w_.first_day().AddDays(-static_cast<int32_t>(std::min(6'000.0, 30.0 + months * 30.4))),
+          true);
+    }
+    if (k == 0 && !employed_ && rng_.Chance(0.7)) {
+      // Most people out of work at the window start had a job before: it is on record (the
+      // new-hire report, usually a withholding order) and ended some months ago.
+      const double out_months = -std::log(1.0 - rng_.Uniform()) * 8.0;
+      const double tenure_months = -std::log(1.0 - rng_.Uniform()) * 20.0;
+      const Date ended =
+          w_.first_day().AddDays(-static_cast<int32_t>(std::min(3'000.0, 1.0 + out_months * 30.4)));
+      StartJob(ended.AddDays(-static_cast<int32_t>(std::min(3'000.0, 30.0 + tenure_months * 30.4))),
+               true);
+      CloseJob(ended, true);
+    }
 
     // Life events.
     const double pressure = unemployment / 0.05;

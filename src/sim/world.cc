@@ -111,9 +111,9 @@ World::World(const SimOptions& options) : options_(options) {
   unemployment_.assign(counties.size(), std::vector<double>(static_cast<size_t>(n)));
   for (size_t c = 0; c < counties.size(); ++c) {
     Rng rng(options_.seed, kEconomyStream + c);
-    double deviation = rng.Normal(0.0, 1.5);
+    double deviation = rng.Normal(0.0, 0.6);
     for (int32_t k = 0; k < n; ++k) {
-      deviation = 0.85 * deviation + rng.Normal(0.0, 0.8);
+      deviation = 0.95 * deviation + rng.Normal(0.0, 0.2);
       double shock = 0;
       for (const Shock& s : options_.shocks) {
         shock += s.kind == ShockKind::kRecession ? -ShockEffect(s, MonthStart(k), 9.0)

@@ -574,7 +574,11 @@ std::vector<float> RandomRows(const Forest& forest, size_t rows, uint64_t seed) 
   SplitMix rng(seed);
   std::vector<float> x(rows * forest.num_features());
   for (float& value : x) value = rng.Uniform() < 0.2 ? kMissing : rng.Between(-1.2, 1.2);
-  // Some values sit exactly on a threshold.
+  // Some values are infinite, some sit exactly on a threshold.
+  for (size_t r = 1; r < rows; r += 5) {
+    x[r * forest.num_features()] =
+        (r % 2 == 0 ? 1.0f : -1.0f) * std::numeric_limits<float>::infinity();
+  }
   for (size_t r = 0; r < rows; r += 3) {
     const Tree& tree = forest.trees()[r % forest.trees().size()];
     if (tree[0].feature >= 0) {
@@ -605,6 +609,26 @@ TEST_F(ForestTest, TreeShapOfRandomForestsMatchesBruteForce) {
         EXPECT_NEAR(batch[r * width + j], expected[j], 1e-10) << what << " feature " << j;
       }
     }
+  }
+}
+
+TEST_F(ForestTest, TreeShapBatchWithManyFeaturesEqualsRowByRow) {
+  const Forest forest = RandomForest(6, 5, 20'000, 77);  // few lane groups per pass
+  const size_t rows = 100;
+  const size_t width = forest.num_features() + 1;
+  const std::vector<float> x = RandomRows(forest, rows, 78);
+  std::vector<double> batch(rows * width);
+  TreeShapBatch(forest, x.data(), rows, batch.data());
+  std::vector<double> phi(width);
+  for (size_t r = 0; r < rows; ++r) {
+    const float* row = x.data() + r * forest.num_features();
+    TreeShap(forest, row, phi.data());
+    double sum = 0.0;
+    for (size_t j = 0; j < width; ++j) {
+      ASSERT_NEAR(batch[r * width + j], phi[j], 1e-12) << "row " << r << " feature " << j;
+      sum += phi[j];
+    }
+    EXPECT_NEAR(sum, ExactMargin(forest, row), 1e-9) << "row " << r;
   }
 }
 

@@ -73,7 +73,11 @@ TEST_F(CliTest, EveryCommandHasHelp) {
                                                        {"audit", "verify"},
                                                        {"config", "set"},
                                                        {"config", "list"},
-                                                       {"simulate"}};
+                                                       {"simulate"},
+                                                       {"model", "train"},
+                                                       {"model", "evaluate"},
+                                                       {"model", "list"},
+                                                       {"score"}};
   for (std::vector<std::string> c : commands) {
     c.push_back("--help");
     const CliRun r = Cli(c, false);
@@ -255,6 +259,75 @@ TEST_F(CliTest, SimulateJsonContractAndReport) {
   std::getline(f, first_line);
   EXPECT_EQ(first_line, "| Measure | National figure | Source | Band | Simulated | Status |");
   std::filesystem::remove(md);
+}
+
+TEST_F(CliTest, ModelTrainScoreContracts) {
+  ASSERT_EQ(Cli({"init"}).code, 0);
+  // Before any model: clear errors.
+  const CliRun none = Cli({"--json", "score", "--case", "CASE-000001"});
+  EXPECT_EQ(none.code, 1);
+  EXPECT_EQ(Json::parse(none.out)["code"], "model_none_active");
+  EXPECT_EQ(Json::parse(Cli({"--json", "score"}).out)["code"], "score_target_missing");
+  EXPECT_EQ(Json::parse(Cli({"--json", "model", "evaluate"}).out)["code"], "model_none_active");
+  std::filesystem::remove(db_);
+
+  ASSERT_EQ(
+      Cli({"simulate", "--cases", "800", "--months", "18", "--seed", "4", "--as-of", "2024-06-30"})
+          .code,
+      0);
+  const CliRun train = Cli({"--json", "model", "train", "--as-of", "2024-06-30", "--rounds", "40"});
+  ASSERT_EQ(train.code, 0) << train.out << train.err;
+  const Json t = Json::parse(train.out);
+  const std::string version = t["version"];
+  EXPECT_EQ(version.rfind("risk-2024-06-30-", 0), 0u);
+  EXPECT_TRUE(t["active"].get<bool>());
+  for (const char* k : {"test", "rule_two_missed_months", "logistic_scorecard", "rule_flag"}) {
+    EXPECT_TRUE(t["metrics"].contains(k)) << k;
+  }
+  EXPECT_GT(t["metrics"]["test"]["roc_auc"].get<double>(), 0.8);
+  // The same data and parameters give the same model: registering it again is refused.
+  const CliRun again = Cli({"--json", "model", "train", "--as-of", "2024-06-30", "--rounds", "40"});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_EQ(Json::parse(again.out)["code"], "model_exists");
+
+  const Json list = Json::parse(Cli({"--json", "model", "list"}).out);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["version"], version);
+  EXPECT_TRUE(list[0]["active"].get<bool>());
+  const Json eval = Json::parse(Cli({"--json", "model", "evaluate"}).out);
+  EXPECT_EQ(eval["version"], version);
+  EXPECT_EQ(eval["metrics"]["test"], t["metrics"]["test"]);
+
+  const CliRun one = Cli({"--json", "score", "--case", "CASE-000003", "--as-of", "2024-06-30"});
+  ASSERT_EQ(one.code, 0) << one.out;
+  const Json j = Json::parse(one.out);
+  EXPECT_EQ(j["case_id"], "CASE-000003");
+  const double p = j["risk_score"];
+  EXPECT_GE(p, 0.0);
+  EXPECT_LE(p, 1.0);
+  const int s100 = j["risk_score_100"];
+  EXPECT_GE(s100, 1);
+  EXPECT_LE(s100, 100);
+  EXPECT_TRUE(j["risk_tier"] == "LOW" || j["risk_tier"] == "MEDIUM" || j["risk_tier"] == "HIGH");
+  EXPECT_TRUE(j["recommended_action"].is_null());
+  EXPECT_GE(j["confidence"].get<double>(), 0.5);
+  ASSERT_TRUE(j["key_factors"].is_array());
+  ASSERT_FALSE(j["key_factors"].empty());
+  for (const Json& k : j["key_factors"]) {
+    EXPECT_FALSE(k["code"].get<std::string>().empty());
+    EXPECT_FALSE(k["text"].get<std::string>().empty());
+    EXPECT_TRUE(k["direction"] == "increases_risk" || k["direction"] == "decreases_risk");
+  }
+  EXPECT_EQ(j["model_version"], version);
+
+  const CliRun unknown = Cli({"--json", "score", "--case", "CASE-999999"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_EQ(Json::parse(unknown.out)["code"], "case_not_found");
+  const Json all = Json::parse(Cli({"--json", "score", "--all", "--as-of", "2024-06-30"}).out);
+  EXPECT_GT(all["scored"].get<int64_t>(), 600);
+  EXPECT_EQ(all["tiers"]["HIGH"].get<int64_t>() + all["tiers"]["MEDIUM"].get<int64_t>() +
+                all["tiers"]["LOW"].get<int64_t>(),
+            all["scored"].get<int64_t>());
 }
 
 }  // namespace
