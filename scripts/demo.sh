@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make demo`: creates the demo caseload with the simulator (5,000 synthetic IV-D cases with
 # 24 months of history to 2025-06-30; invented names, SSNs in the never-issued 900-999 area),
-# prints its calibration against national statistics and a few of its ledgers, verifies the
-# audit trail, then runs the hand-built command-line walk-through (scripts/walkthrough.sh).
+# prints its calibration against national statistics, trains and evaluates the delinquency
+# risk model, scores every obligor, prints a few ledgers, verifies the audit trail, then runs
+# the hand-built command-line walk-through (scripts/walkthrough.sh).
 # Deterministic: the same seed and date give the same database, byte for byte.
 set -euo pipefail
 BIN=${1:-build/opencse}
@@ -16,6 +17,16 @@ cse() { "$BIN" --db "$DB" --today "$TODAY" --user demo "$@"; }
 
 echo "== Simulating $CASES cases (seed 7, 24 months to $TODAY) into $DB"
 cse simulate --cases "$CASES" --months 24 --seed 7 --as-of "$TODAY" --report
+
+echo
+echo "== Delinquency risk model: train on the history, evaluate against baselines, fairness, drift"
+cse model train --as-of "$TODAY"
+cse model evaluate --drift-as-of "$TODAY"
+echo
+echo "== Risk scores (30-day horizon) with their key factors"
+cse score --all --as-of "$TODAY"
+cse score --case CASE-000001 --as-of "$TODAY"
+cse score --case CASE-000042 --as-of "$TODAY"
 
 echo
 echo "== A never-assistance case and the obligor's balance across all cases"
