@@ -314,16 +314,25 @@ Result<RiskScorer> RiskScorer::LoadActive(Store& store) {
   return FromRecord(*active);
 }
 
-RiskScore RiskScorer::Score(const FeatureVector& x, size_t key_factors) const {
+RiskScore RiskScorer::Predict(const FeatureVector& x) const {
   RiskScore s;
-  std::array<double, kFeatureCount + 1> phi{};
-  TreeShap(*forest_, x.data(), phi.data());
   s.margin = Margin(*forest_, x.data());
   s.probability = std::clamp(calibrator_->Apply(s.margin), 0.0, 1.0);
   s.score = ScoreFromProbability(s.probability);
   s.tier = TierOf(s.score, tiers_);
   s.confidence = std::max(s.probability, 1.0 - s.probability);
-  s.key_factors = KeyFactors(x, phi.data(), key_factors);
+  return s;
+}
+
+std::vector<KeyFactor> RiskScorer::Explain(const FeatureVector& x, size_t top) const {
+  std::array<double, kFeatureCount + 1> phi{};
+  TreeShap(*forest_, x.data(), phi.data());
+  return KeyFactors(x, phi.data(), top);
+}
+
+RiskScore RiskScorer::Score(const FeatureVector& x, size_t key_factors) const {
+  RiskScore s = Predict(x);
+  if (key_factors > 0) s.key_factors = Explain(x, key_factors);
   return s;
 }
 

@@ -108,7 +108,12 @@ class RiskScorer {
   // The active model. Errors: failed_precondition "model_none_active"; FromRecord's.
   static Result<RiskScorer> LoadActive(Store& store);
 
+  // Prediction and explanation. Score = Predict, then Explain when key_factors > 0.
   RiskScore Score(const FeatureVector& x, size_t key_factors = 4) const;
+  // The margin, calibrated probability, score, tier and confidence (no key factors).
+  RiskScore Predict(const FeatureVector& x) const;
+  // The `top` key factors of `x` (exact TreeSHAP grouped by reason code).
+  std::vector<KeyFactor> Explain(const FeatureVector& x, size_t top) const;
   const std::string& version() const { return version_; }
   const TierCutoffs& tiers() const { return tiers_; }
 

@@ -1,0 +1,208 @@
+// File: bench/score_all.cc
+//
+// Benchmark (not a test): scoring every active obligor — load each obligor's records, compute
+// the features as of a date, predict, and explain (key factors) — on --threads threads, each
+// with its own read-only connection to the same SQLite file, and print each stage's time.
+// Scores are not written (writing is one INSERT per obligor; `opencse score --all` does it).
+//
+// Setup (untimed): with --db, an existing simulated database (it must hold an active model or
+// enough history to train one); otherwise --cases cases are simulated into a temporary file
+// and a model is trained.
+//
+// Target (issue "risk model"): 1,000,000 obligors in at most 60 s end to end on this 2-core
+// machine. Missing it prints FAIL but exits 0 (a measurement); errors exit 2.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "ai/risk_model.h"
+#include "sim/simulate.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace cse {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+struct Options {
+  int64_t cases = 1'000'000;
+  std::string db;
+  int threads = 2;
+  std::string as_of = "2025-06-30";
+};
+
+double Since(Steady::time_point t) {
+  return std::chrono::duration<double>(Steady::now() - t).count();
+}
+
+struct StageTimes {
+  double load = 0;
+  double features = 0;
+  double predict = 0;
+  double explain = 0;
+  int64_t scored = 0;
+  int64_t high = 0;
+  std::string error;
+};
+
+void ScoreSlice(const std::string& db, const std::vector<PersonId>& obligors, size_t first,
+                size_t step, Date as_of, StageTimes& out) {
+  auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+  if (!store.ok()) {
+    out.error = store.status().ToString();
+    return;
+  }
+  auto scorer = ai::RiskScorer::LoadActive(**store);
+  auto ref = ai::LoadReference(**store);
+  if (!scorer.ok() || !ref.ok()) {
+    out.error = !scorer.ok() ? scorer.status().ToString() : ref.status().ToString();
+    return;
+  }
+  for (size_t i = first; i < obligors.size(); i += step) {
+    auto t = Steady::now();
+    auto h = ai::LoadObligorHistory(**store, obligors[i]);
+    out.load += Since(t);
+    if (!h.ok()) {
+      out.error = h.status().ToString();
+      return;
+    }
+    t = Steady::now();
+    if (!ai::ActiveOn(*h, *ref, as_of)) {
+      out.features += Since(t);
+      continue;
+    }
+    const ai::FeatureRow row = ai::ExtractFeatures(*h, *ref, as_of);
+    out.features += Since(t);
+    t = Steady::now();
+    const ai::RiskScore s = scorer->Predict(row.values);
+    out.predict += Since(t);
+    t = Steady::now();
+    const std::vector<ai::KeyFactor> factors = scorer->Explain(row.values, 4);
+    out.explain += Since(t);
+    ++out.scored;
+    if (s.tier == ai::Tier::kHigh && !factors.empty()) ++out.high;
+  }
+}
+
+int Run(const Options& o) {
+  auto as_of = Date::Parse(o.as_of);
+  if (!as_of.ok()) {
+    std::fprintf(stderr, "score_all: ERROR: --as-of: %s\n", as_of.status().ToString().c_str());
+    return 2;
+  }
+  const bool temporary = o.db.empty();
+  const std::string db =
+      temporary ? "/tmp/opencse-bench-score-all-" + std::to_string(::getpid()) + ".db" : o.db;
+  std::vector<PersonId> obligors;
+  {
+    auto store = SqliteStore::Open(
+        db, temporary ? SqliteStore::OpenMode::kCreate : SqliteStore::OpenMode::kMustExist);
+    if (!store.ok()) {
+      std::fprintf(stderr, "score_all: ERROR: %s\n", store.status().ToString().c_str());
+      return 2;
+    }
+    if (temporary) {
+      sim::SimOptions so;
+      so.cases = o.cases;
+      so.seed = 1;
+      so.as_of = *as_of;
+      const auto t = Steady::now();
+      auto c = sim::Simulate(**store, so, SystemClock().Today(), {});
+      if (!c.ok()) {
+        std::fprintf(stderr, "score_all: ERROR: %s\n", c.status().ToString().c_str());
+        return 2;
+      }
+      std::printf("setup: simulated %lld cases in %.1f s (untimed)\n",
+                  static_cast<long long>(c->cases), Since(t));
+    }
+    auto active = (*store)->GetActiveRiskModel();
+    if (active.ok() && !*active) {
+      const auto t = Steady::now();
+      ai::TrainOptions to;
+      to.as_of = *as_of;
+      auto report = ai::TrainRiskModel(**store, to, {});
+      if (!report.ok()) {
+        std::fprintf(stderr, "score_all: ERROR: %s\n", report.status().ToString().c_str());
+        return 2;
+      }
+      const FakeClock clock(int64_t{as_of->days()} * 86'400'000'000LL);
+      if (Status s = ai::RegisterRiskModel(**store, clock, "bench", report->model, true); !s.ok()) {
+        std::fprintf(stderr, "score_all: ERROR: %s\n", s.ToString().c_str());
+        return 2;
+      }
+      std::printf("setup: trained %s in %.1f s (untimed)\n", report->model.version.c_str(),
+                  Since(t));
+    }
+    auto list = ai::ListObligors(**store);
+    if (!list.ok()) {
+      std::fprintf(stderr, "score_all: ERROR: %s\n", list.status().ToString().c_str());
+      return 2;
+    }
+    obligors = std::move(list).value();
+  }
+  std::printf("scoring %zu obligors as of %s on %d threads\n", obligors.size(), o.as_of.c_str(),
+              o.threads);
+  std::fflush(stdout);
+  std::vector<StageTimes> times(static_cast<size_t>(o.threads));
+  const auto start = Steady::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < o.threads; ++t) {
+    workers.emplace_back(ScoreSlice, db, std::cref(obligors), static_cast<size_t>(t),
+                         static_cast<size_t>(o.threads), *as_of,
+                         std::ref(times[static_cast<size_t>(t)]));
+  }
+  for (std::thread& w : workers) w.join();
+  const double wall = Since(start);
+  StageTimes total;
+  for (const StageTimes& t : times) {
+    if (!t.error.empty()) {
+      std::fprintf(stderr, "score_all: ERROR: %s\n", t.error.c_str());
+      return 2;
+    }
+    total.load += t.load;
+    total.features += t.features;
+    total.predict += t.predict;
+    total.explain += t.explain;
+    total.scored += t.scored;
+    total.high += t.high;
+  }
+  std::printf(
+      "stage CPU time (summed over threads): load %.1f s, features %.1f s, predict "
+      "%.2f s, key factors %.2f s\n",
+      total.load, total.features, total.predict, total.explain);
+  std::printf("scored %lld active obligors (%lld HIGH) in %.1f s wall: %.0f obligors/s\n",
+              static_cast<long long>(total.scored), static_cast<long long>(total.high), wall,
+              static_cast<double>(obligors.size()) / wall);
+  const double scaled =
+      wall * 1'000'000.0 / static_cast<double>(std::max<size_t>(1, obligors.size()));
+  std::printf("%s target: 1,000,000 obligors in at most 60 s (this run, scaled linearly: %.0f s)\n",
+              scaled <= 60.0 ? "PASS" : "FAIL", scaled);
+  if (temporary) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix, ec);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace cse
+
+int main(int argc, char** argv) {
+  cse::Options o;
+  CLI::App app{"bench/score_all: features, prediction and key factors for every obligor"};
+  app.add_option("--cases", o.cases, "cases to simulate when --db is not given")
+      ->check(CLI::Range(int64_t{100}, int64_t{10'000'000}))
+      ->capture_default_str();
+  app.add_option("--db", o.db, "an existing simulated database to score (kept)");
+  app.add_option("--threads", o.threads, "scoring threads")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  app.add_option("--as-of", o.as_of, "scoring date")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  return cse::Run(o);
+}
