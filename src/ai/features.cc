@@ -189,20 +189,6 @@ void CollectionFeatures(const std::vector<Collection>& all, const std::vector<Co
   At(v, Feature::kReversals12m) = static_cast<float>(reversals);
 }
 
-int PeriodsPerYear(PayCycle c) {
-  switch (c) {
-    case PayCycle::kWeekly:
-      return 52;
-    case PayCycle::kBiweekly:
-      return 26;
-    case PayCycle::kSemimonthly:
-      return 24;
-    case PayCycle::kMonthly:
-      return 12;
-  }
-  return 12;
-}
-
 std::string DetailValue(const std::string& detail, std::string_view key) {
   const std::string prefix = std::string(key) + "=";
   size_t at = 0;
@@ -235,7 +221,7 @@ void EmploymentFeatures(const ObligorHistory& h, const Reference& ref, Date as_o
       current ? 0.0f : (last_end ? static_cast<float>(MonthsBetween(*last_end, as_of)) : kMissing);
   if (current) {
     const Money income =
-        MulDivRound(current->gross_per_period, PeriodsPerYear(current->pay_cycle), 12);
+        MulDivRound(current->gross_per_period, PayPeriodsPerYear(current->pay_cycle), 12);
     At(v, Feature::kOrderToIncome) = Ratio(monthly_support, income);
   } else {
     At(v, Feature::kOrderToIncome) = kMissing;

@@ -71,6 +71,20 @@ std::string_view Name(Frequency v) { return NameOf(v, kFrequencies); }
 std::string_view Name(PaymentSource v) { return NameOf(v, kSources); }
 std::string_view Name(PayCycle v) { return NameOf(v, kPayCycles); }
 
+int PayPeriodsPerYear(PayCycle cycle) {
+  switch (cycle) {
+    case PayCycle::kWeekly:
+      return 52;
+    case PayCycle::kBiweekly:
+      return 26;
+    case PayCycle::kSemimonthly:
+      return 24;
+    case PayCycle::kMonthly:
+      return 12;
+  }
+  return 12;
+}
+
 Result<CaseRole> ParseCaseRole(std::string_view t) { return ParseEnum(t, kRoles, "role"); }
 Result<CaseType> ParseCaseType(std::string_view t) { return ParseEnum(t, kCaseTypes, "case_type"); }
 Result<CaseStatus> ParseCaseStatus(std::string_view t) {

@@ -104,6 +104,8 @@ struct Employer {
 };
 
 enum class PayCycle { kWeekly, kBiweekly, kSemimonthly, kMonthly };
+// Pay periods in a year: 52, 26, 24, 12.
+int PayPeriodsPerYear(PayCycle cycle);
 
 struct Employment {
   int64_t id = 0;

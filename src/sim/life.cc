@@ -66,20 +66,6 @@ double Logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 Money Dollars(double d) { return Money::FromCents(std::llround(std::max(0.0, d) * 100.0)); }
 double AsDollars(Money m) { return static_cast<double>(m.cents()) / 100.0; }
 
-int PeriodsPerYear(PayCycle c) {
-  switch (c) {
-    case PayCycle::kWeekly:
-      return 52;
-    case PayCycle::kBiweekly:
-      return 26;
-    case PayCycle::kSemimonthly:
-      return 24;
-    case PayCycle::kMonthly:
-      return 12;
-  }
-  return 12;
-}
-
 // Paydays of an employer in [from, to].
 std::vector<Date> Paydays(const EmployerSpec& e, Date from, Date to) {
   std::vector<Date> out;
@@ -312,7 +298,7 @@ class Planner {
     job.employer = employer;
     job.start = start;
     job.cycle = w_.employers()[employer].cycle;
-    job.gross_per_period = Dollars(wage_ / PeriodsPerYear(job.cycle));
+    job.gross_per_period = Dollars(wage_ / PayPeriodsPerYear(job.cycle));
     current_job_ = plan_.jobs.size();
     plan_.jobs.push_back(job);
     const EmployerSpec& e = w_.employers()[employer];
@@ -439,7 +425,7 @@ class Planner {
     if (withholding) {
       const JobPlan& job = plan_.jobs[*current_job_];
       const EmployerSpec& e = w_.employers()[job.employer];
-      const int periods = PeriodsPerYear(job.cycle);
+      const int periods = PayPeriodsPerYear(job.cycle);
       const double target = (AsDollars(monthly) + AsDollars(payback)) * 12.0 / periods;
       const double cap = AsDollars(job.gross_per_period) * kDisposableShare * kCcpaShare;
       for (Date payday : Paydays(e, std::max(ms, *iwo_from_), me)) {

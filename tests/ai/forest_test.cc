@@ -17,6 +17,7 @@
 
 #include "ai/forest.h"
 #include "ai/xgb.h"
+#include "testing/split_mix.h"
 
 namespace cse::ai {
 namespace {
@@ -24,25 +25,7 @@ namespace {
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 constexpr double kShapTolerance = 1e-5;
 
-// SplitMix64: a fixed, simple generator so the data set is the same on every machine.
-class SplitMix {
- public:
-  explicit SplitMix(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, 1).
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  float Between(double low, double high) {
-    return static_cast<float>(low + (high - low) * Uniform());
-  }
-
- private:
-  uint64_t state_;
-};
+using SplitMix = cse::testing::SplitMix;
 
 struct Dataset {
   size_t rows = 0;

@@ -8,30 +8,14 @@
 #include <vector>
 
 #include "ai/metrics.h"
+#include "testing/split_mix.h"
 
 namespace cse::ai {
 namespace {
 
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 
-// SplitMix64: a fixed, portable generator so every run sees the same rows.
-class TestRng {
- public:
-  explicit TestRng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [low, high).
-  double Uniform(double low = 0.0, double high = 1.0) {
-    return low + (high - low) * static_cast<double>(Next() >> 11) * 0x1.0p-53;
-  }
-
- private:
-  uint64_t state_;
-};
+using TestRng = cse::testing::SplitMix;
 
 double Sigmoid(double m) { return 1.0 / (1.0 + std::exp(-m)); }
 

@@ -6,28 +6,14 @@
 #include <cstdint>
 #include <limits>
 #include <vector>
+#include "testing/split_mix.h"
 
 namespace cse::ai {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// SplitMix64: a fixed, portable generator so every run sees the same rows.
-class TestRng {
- public:
-  explicit TestRng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, 1).
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-
- private:
-  uint64_t state_;
-};
+using TestRng = cse::testing::SplitMix;
 
 // O(n^2) reference: pairs won plus half the ties, over all positive/negative pairs.
 double BruteForceAuc(const std::vector<double>& scores, const std::vector<int>& labels) {
