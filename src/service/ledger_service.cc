@@ -76,9 +76,10 @@ Result<DistributionPolicy> LoadPolicy(Store& store) {
 
 Result<int64_t> Redistribute(Store& store, PersonId obligor, const std::string& at,
                              const std::string& reason, std::optional<CollectionId> fresh) {
+  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store.ListCollectionsByObligor(obligor));
+  if (rows.empty()) return int64_t{0};  // nothing was distributed: nothing can change
   ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store, obligor));
   ASSIGN_OR_RETURN(DistributionPolicy policy, LoadPolicy(store));
-  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store.ListCollectionsByObligor(obligor));
   ObligorLedger ledger(std::move(books), policy);
   int64_t changed = 0;
   for (const StoredCollection& row : rows) {
@@ -349,28 +350,63 @@ Result<EmployerId> LedgerService::AddEmployer(const Employer& e) {
   });
 }
 
+namespace {
+
+Status CheckEventParties(Store& store, const CaseEvent& e) {
+  RETURN_IF_ERROR(store.GetPerson(e.person).status());
+  if (!e.case_id.valid()) return Status::Ok();
+  ASSIGN_OR_RETURN(Case c, store.GetCase(e.case_id));
+  if (c.obligor != e.person && c.obligee != e.person) {
+    return InvalidArgument(
+        "event_case_person_mismatch",
+        PersonDisplayId(e.person) + " is not a parent in " + CaseDisplayId(e.case_id));
+  }
+  return Status::Ok();
+}
+
+Json EventJson(const CaseEvent& e, int64_t id) {
+  return Json{{"event_id", id},
+              {"person_id", e.person.value},
+              {"case_id", e.case_id.valid() ? Json(e.case_id.value) : Json(nullptr)},
+              {"date", e.date.ToString()},
+              {"kind", e.kind},
+              {"detail", e.detail}};
+}
+
+}  // namespace
+
 Result<int64_t> LedgerService::AddCaseEvent(const CaseEvent& e) {
   RETURN_IF_ERROR(ValidateCaseEvent(e, clock_.Today()));
   return InTransaction([&]() -> Result<int64_t> {
-    RETURN_IF_ERROR(store_.GetPerson(e.person).status());
-    if (e.case_id.valid()) {
-      ASSIGN_OR_RETURN(Case c, store_.GetCase(e.case_id));
-      if (c.obligor != e.person && c.obligee != e.person) {
-        return InvalidArgument(
-            "event_case_person_mismatch",
-            PersonDisplayId(e.person) + " is not a parent in " + CaseDisplayId(e.case_id));
-      }
-    }
+    RETURN_IF_ERROR(CheckEventParties(store_, e));
     ASSIGN_OR_RETURN(int64_t id, store_.InsertCaseEvent(e));
-    Json after{{"event_id", id},
-               {"person_id", e.person.value},
-               {"case_id", e.case_id.valid() ? Json(e.case_id.value) : Json(nullptr)},
-               {"date", e.date.ToString()},
-               {"kind", e.kind},
-               {"detail", e.detail}};
     RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "event.add", "case_event",
-                                std::to_string(id), "", after.dump()));
+                                std::to_string(id), "", EventJson(e, id).dump()));
     return id;
+  });
+}
+
+Result<std::vector<int64_t>> LedgerService::AddCaseEvents(const std::vector<CaseEvent>& events) {
+  for (const CaseEvent& e : events) RETURN_IF_ERROR(ValidateCaseEvent(e, clock_.Today()));
+  if (events.empty()) return std::vector<int64_t>();
+  return InTransaction([&]() -> Result<std::vector<int64_t>> {
+    std::vector<int64_t> ids;
+    Json after = Json::array();
+    std::optional<std::pair<int64_t, int64_t>> checked;  // (person, case) already checked
+    for (const CaseEvent& e : events) {
+      const std::pair<int64_t, int64_t> parties{e.person.value, e.case_id.value};
+      if (checked != parties) {
+        RETURN_IF_ERROR(CheckEventParties(store_, e));
+        checked = parties;
+      }
+      ASSIGN_OR_RETURN(int64_t id, store_.InsertCaseEvent(e));
+      ids.push_back(id);
+      after.push_back(EventJson(e, id));
+    }
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "events.add", "case_event",
+                                std::to_string(ids.front()) + "-" + std::to_string(ids.back()), "",
+                                after.dump()));
+    return ids;
   });
 }
 

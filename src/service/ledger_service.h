@@ -110,6 +110,9 @@ class LedgerService {
   // ValidateCaseEvent's, person_not_found, case_not_found, event_case_person_mismatch (the
   // person is not the case's obligor or obligee).
   Result<int64_t> AddCaseEvent(const CaseEvent& event);
+  // Records several events in one transaction with one audit row ("events.add") listing them
+  // all; the same checks as AddCaseEvent for each, and nothing is written if one fails.
+  Result<std::vector<int64_t>> AddCaseEvents(const std::vector<CaseEvent>& events);
 
   // Idempotent posting: a new key answers kCreated; the same key with the same fields
   // answers kExists (nothing written); the same key with other fields fails with

@@ -128,6 +128,7 @@ class Writer {
         if (!id.ok()) return Wrap(id.status(), "unit " + std::to_string(plan.unit) + " job");
         ++counts.jobs;
       }
+      std::vector<CaseEvent> events;
       for (const EventPlan& ev : plan.events) {
         CaseEvent e;
         e.person = obligor;
@@ -135,10 +136,13 @@ class Writer {
         e.date = ev.date;
         e.kind = ev.kind;
         e.detail = ev.detail;
-        auto id = service_.AddCaseEvent(e);
-        if (!id.ok()) return Wrap(id.status(), "unit " + std::to_string(plan.unit) + " event");
-        ++counts.events;
+        events.push_back(std::move(e));
       }
+      auto event_ids = service_.AddCaseEvents(events);
+      if (!event_ids.ok()) {
+        return Wrap(event_ids.status(), "unit " + std::to_string(plan.unit) + " events");
+      }
+      counts.events += static_cast<int64_t>(event_ids->size());
       for (const PaymentPlan& p : plan.payments) {
         payments.push_back(
             {PaymentRequest{p.key, cases[p.case_index], p.amount, p.date, p.source}, p.reversed});

@@ -37,7 +37,7 @@ struct SimCounts {
   int64_t truth_rows = 0;
 };
 
-inline constexpr int64_t kUnitsPerChunk = 500;
+inline constexpr int64_t kUnitsPerChunk = 2'000;
 
 // Validates `options` against `today` (the real date), then generates and writes the
 // caseload. `progress` (may be empty) is called after every chunk with the running counts.

@@ -271,5 +271,26 @@ TEST(CaseEventTest, RecordsValidatesAndAudits) {
   EXPECT_EQ(w.store().ListCaseEventsByPerson(obligor)->size(), 1u);
 }
 
+TEST(CaseEventTest, SeveralEventsCommitTogetherOrNotAtAll) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  std::vector<CaseEvent> events{
+      {0, obligor, CaseId{}, Date::Ymd(2025, 1, 5), "new_hire", "employer_fein=991234567"},
+      {0, obligor, c, Date::Ymd(2025, 1, 7), "iwo_issued", "employer_fein=991234567"}};
+  const int64_t audit_before = (*w.store().LastAudit())->seq;
+  auto ids = w.service().AddCaseEvents(events);
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  EXPECT_EQ(ids->size(), 2u);
+  EXPECT_EQ((*w.store().LastAudit())->seq, audit_before + 1);  // one audit row for both
+  EXPECT_EQ((*w.store().LastAudit())->action, "events.add");
+  events.push_back({0, PersonId{999}, CaseId{}, Date::Ymd(2025, 1, 9), "moved", ""});
+  EXPECT_EQ(w.service().AddCaseEvents(events).status().reason(), "person_not_found");
+  events.back() = {0, obligor, CaseId{}, Date::Ymd(2025, 1, 9), "Bad Kind", ""};
+  EXPECT_EQ(w.service().AddCaseEvents(events).status().reason(), "event_kind_invalid");
+  EXPECT_EQ(w.store().ListCaseEventsByPerson(obligor)->size(), 2u);  // nothing more written
+  EXPECT_TRUE(w.service().AddCaseEvents({})->empty());
+}
+
 }  // namespace
 }  // namespace cse

@@ -213,9 +213,37 @@ Status SqliteStore::Migrate() {
   return Status::Ok();
 }
 
+namespace {
+
+// Savepoint statements by nesting level (1-based), prepared once: a bulk writer opens and
+// releases one per service call. Deeper levels fall back to building the text.
+constexpr int kPreparedSavepoints = 8;
+constexpr const char* kSavepoint[kPreparedSavepoints + 1] = {"",
+                                                             "SAVEPOINT cse_1",
+                                                             "SAVEPOINT cse_2",
+                                                             "SAVEPOINT cse_3",
+                                                             "SAVEPOINT cse_4",
+                                                             "SAVEPOINT cse_5",
+                                                             "SAVEPOINT cse_6",
+                                                             "SAVEPOINT cse_7",
+                                                             "SAVEPOINT cse_8"};
+constexpr const char* kRelease[kPreparedSavepoints + 1] = {"",
+                                                           "RELEASE cse_1",
+                                                           "RELEASE cse_2",
+                                                           "RELEASE cse_3",
+                                                           "RELEASE cse_4",
+                                                           "RELEASE cse_5",
+                                                           "RELEASE cse_6",
+                                                           "RELEASE cse_7",
+                                                           "RELEASE cse_8"};
+
+}  // namespace
+
 Status SqliteStore::Begin() {
   if (depth_ == 0) {
     RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  } else if (depth_ <= kPreparedSavepoints) {
+    RETURN_IF_ERROR(Prepare(kSavepoint[depth_]).Run());
   } else {
     RETURN_IF_ERROR(Exec("SAVEPOINT cse_" + std::to_string(depth_)));
   }
@@ -225,7 +253,10 @@ Status SqliteStore::Begin() {
 
 Status SqliteStore::Commit() {
   CSE_CHECK(depth_ > 0, "commit without a transaction");
-  Status s = depth_ == 1 ? Exec("COMMIT") : Exec("RELEASE cse_" + std::to_string(depth_ - 1));
+  const int level = depth_ - 1;
+  Status s = depth_ == 1                    ? Exec("COMMIT")
+             : level <= kPreparedSavepoints ? Prepare(kRelease[level]).Run()
+                                            : Exec("RELEASE cse_" + std::to_string(level));
   if (!s.ok()) {
     Rollback();
     return s;
