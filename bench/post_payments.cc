@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "core/clock.h"
 #include "core/limits.h"
 #include "domain/validate.h"
@@ -96,16 +97,6 @@ std::string Fixed(double v, int decimals) {
   return buf.data();
 }
 
-// Peak resident set size in kB (VmHWM), or -1 when /proc is unavailable.
-int64_t PeakRssKb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return -1;
-}
-
 // Bytes this process has passed to write()/pwrite() so far (wchar in /proc/self/io), or 0.
 int64_t WrittenBytes() {
   std::ifstream in("/proc/self/io");
@@ -120,13 +111,8 @@ std::string Megabytes(int64_t bytes) {
   return Fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
 }
 
-// Removes a SQLite database and its WAL/SHM side files.
-void RemoveDb(const std::string& path) {
-  std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::filesystem::remove(path + suffix, ec);
-  }
-}
+using bench::PeakRssKb;
+using bench::RemoveDb;
 
 bool DbExists(const std::string& path) {
   std::error_code ec;

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <string>
 
+#include "bench_util.h"
 #include "core/clock.h"
 #include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -31,21 +32,8 @@ struct Options {
   std::string db;
 };
 
-int64_t PeakRssKb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return -1;
-}
-
-void RemoveDb(const std::string& path) {
-  std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::filesystem::remove(path + suffix, ec);
-  }
-}
+using bench::PeakRssKb;
+using bench::RemoveDb;
 
 int Run(const Options& o) {
   const bool temporary = o.db.empty();

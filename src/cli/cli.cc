@@ -110,6 +110,12 @@ Result<Date> DateArg(const std::string& flag, const std::string& text) {
   return d;
 }
 
+// `text` as a date, or today when it is empty.
+Result<Date> DateOrToday(const Clock& clock, const std::string& flag, const std::string& text) {
+  if (text.empty()) return clock.Today();
+  return DateArg(flag, text);
+}
+
 Result<std::optional<Date>> OptDateArg(const std::string& flag, const std::string& text) {
   if (text.empty()) return std::optional<Date>();
   ASSIGN_OR_RETURN(Date d, DateArg(flag, text));
@@ -646,12 +652,9 @@ void AddLedger(CLI::App& app, Context& ctx, std::function<int()>& action) {
         return ctx.Fail(InvalidArgument("case_missing", "give --case CASE-id or --obligor PRS-id"));
       }
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      Date as_of = ctx.clock().Today();
-      if (!a->as_of.empty()) {
-        auto d = DateArg("--as-of", a->as_of);
-        if (!d.ok()) return ctx.Fail(d.status());
-        as_of = *d;
-      }
+      auto as_of_arg = DateOrToday(ctx.clock(), "--as-of", a->as_of);
+      if (!as_of_arg.ok()) return ctx.Fail(as_of_arg.status());
+      const Date as_of = *as_of_arg;
       if (!a->obligor.empty()) {
         auto p = IdArg<PersonId>("--obligor", "PRS", a->obligor);
         if (!p.ok()) return ctx.Fail(p.status());
@@ -1190,12 +1193,9 @@ void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action) {
         return ctx.Fail(InvalidArgument("score_target_missing", "give --case ID or --all"));
       }
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      Date as_of = ctx.clock().Today();
-      if (!a->as_of.empty()) {
-        auto d = DateArg("--as-of", a->as_of);
-        if (!d.ok()) return ctx.Fail(d.status());
-        as_of = *d;
-      }
+      auto as_of_arg = DateOrToday(ctx.clock(), "--as-of", a->as_of);
+      if (!as_of_arg.ok()) return ctx.Fail(as_of_arg.status());
+      const Date as_of = *as_of_arg;
       auto scorer = ai::RiskScorer::LoadActive(ctx.store());
       if (!scorer.ok()) return ctx.Fail(scorer.status());
       auto ref = ai::LoadReference(ctx.store());
