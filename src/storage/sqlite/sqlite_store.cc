@@ -173,14 +173,12 @@ Status SqliteStore::Exec(std::string_view sql) {
 Status SqliteStore::ExecForTesting(std::string_view sql) { return Exec(sql); }
 
 SqliteStore::Stmt& SqliteStore::Prepare(const char* sql) {
-  for (auto& [text, stmt] : statements_) {
-    if (text == sql) return stmt->Reset();
-  }
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) return it->second->Reset();
   sqlite3_stmt* raw = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
   CSE_CHECK(rc == SQLITE_OK, sqlite3_errmsg(db_));  // our own SQL: a failure is a bug
-  statements_.emplace_back(sql, std::make_unique<Stmt>(db_, raw));
-  return *statements_.back().second;
+  return *statements_.emplace(sql, std::make_unique<Stmt>(db_, raw)).first->second;
 }
 
 Status SqliteStore::Migrate() {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/store.h"
@@ -110,7 +111,7 @@ class SqliteStore final : public Store {
   Result<Case> ReadCase(Stmt& s);
 
   sqlite3* db_;
-  std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> statements_;
+  std::unordered_map<const char*, std::unique_ptr<Stmt>> statements_;  // by SQL text pointer
   int schema_version_ = 0;
   int depth_ = 0;  // open transaction (1) and savepoints inside it (>1)
 };
