@@ -17,10 +17,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <thread>
 
 #include "ai/risk_model.h"
+#include "bench_util.h"
 #include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -72,12 +72,9 @@ void ScoreSlice(const std::string& db, const std::vector<PersonId>& obligors, si
       return;
     }
     t = Steady::now();
-    if (!ai::ActiveOn(*h, *ref, as_of)) {
-      out.features += Since(t);
-      continue;
-    }
     const ai::FeatureRow row = ai::ExtractFeatures(*h, *ref, as_of);
     out.features += Since(t);
+    if (!ai::IsActive(row)) continue;
     t = Steady::now();
     const ai::RiskScore s = scorer->Predict(row.values);
     out.predict += Since(t);
@@ -182,10 +179,7 @@ int Run(const Options& o) {
       wall * 1'000'000.0 / static_cast<double>(std::max<size_t>(1, obligors.size()));
   std::printf("%s target: 1,000,000 obligors in at most 60 s (this run, scaled linearly: %.0f s)\n",
               scaled <= 60.0 ? "PASS" : "FAIL", scaled);
-  if (temporary) {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix, ec);
-  }
+  if (temporary) bench::RemoveDb(db);
   return 0;
 }
 

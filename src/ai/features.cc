@@ -389,7 +389,7 @@ bool HasSupportOrderOn(const ObligorHistory& h, Date as_of) {
 bool ActiveOn(const ObligorHistory& h, const Reference& ref, Date as_of) {
   const std::vector<CaseBook> books = BooksAsOf(h.books, as_of);
   if (books.empty()) return false;
-  if (MonthlySupport(books, as_of).is_positive()) return true;
+  if (MonthlySupport(books, as_of).is_positive()) return true;  // HasSupportOrderOn
   const LedgerRun run = RunLedger(books, CollectionsAsOf(h.collections, as_of), ref.policy, as_of);
   return run.balance.arrears_total.is_positive();
 }
@@ -434,6 +434,10 @@ FeatureRow ExtractFeatures(const ObligorHistory& h, const Reference& ref, Date a
         std::round(static_cast<float>(it->second.unemployment_bps) / 50.0f) / 2.0f;
   }
   return row;
+}
+
+bool IsActive(const FeatureRow& row) {
+  return At(row.values, Feature::kMonthlySupport) > 0.0f || row.balance.arrears_total.is_positive();
 }
 
 Outcome ObservedOutcome(const ObligorHistory& h, Date t) {

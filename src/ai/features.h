@@ -107,6 +107,9 @@ struct FeatureRow {
   ObligorBalance balance;  // the ledger as of the date, for explanations
 };
 FeatureRow ExtractFeatures(const ObligorHistory& history, const Reference& ref, Date as_of);
+// ActiveOn, read off features already extracted (no second ledger run): an order in effect
+// or unpaid support on the row's date.
+bool IsActive(const FeatureRow& row);
 
 // What happened in the 30 days after `t` (exactly: up to LabelHorizon(t), one month), from
 // the records: support due and collected in that window, and the label NewDelinquency: the

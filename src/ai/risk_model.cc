@@ -340,13 +340,13 @@ Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskS
                                  PersonId obligor, CaseId case_id, Date as_of,
                                  const std::string& scored_at) {
   ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, obligor));
-  if (!ActiveOn(h, ref, as_of)) {
+  const FeatureRow row = ExtractFeatures(h, ref, as_of);
+  if (!IsActive(row)) {
     return FailedPrecondition("obligor_not_active", PersonDisplayId(obligor) +
                                                         " has no order in effect and owes "
                                                         "nothing on " +
                                                         as_of.ToString());
   }
-  const FeatureRow row = ExtractFeatures(h, ref, as_of);
   const RiskScore s = scorer.Score(row.values);
   Json features = Json::object();
   for (size_t i = 0; i < kFeatureCount; ++i) {
