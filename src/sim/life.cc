@@ -580,18 +580,21 @@ class Planner {
     return Max(due - paid, Money());
   }
 
+  // One ground-truth row per history month end, from the latent state recorded at the end
+  // of that month (RecordLatent) and the simulator's own accounting.
   void FinishTruth() {
     for (int32_t k = 0; k < w_.history_months(); ++k) {
       const Date t = w_.MonthStart(k).MonthEnd();
       if (t > w_.as_of()) break;
+      const Latent& latent = latent_[static_cast<size_t>(k)];
       const Date horizon = LabelHorizon(t);
       TruthMonth r;
       r.month_end = t;
-      r.employed = TruthEmployed(t);
-      r.incarcerated = false;
-      r.propensity_bps = static_cast<int32_t>(std::lround(Logistic(propensity_) * 10'000));
-      r.wage_monthly = r.employed ? Dollars(wage_ / 12.0) : Money();
-      r.monthly_support = TotalMonthly();
+      r.employed = latent.employed;
+      r.incarcerated = latent.incarcerated;
+      r.propensity_bps = latent.propensity_bps;
+      r.wage_monthly = latent.wage;
+      r.monthly_support = latent.monthly;
       r.arrears = ArrearsAt(t);
       for (const Due& d : dues_) {
         if (d.date > t && d.date <= horizon) r.due_next += d.amount;
@@ -608,32 +611,16 @@ class Planner {
       r.delinquent_next_30 = NewDelinquency(r.due_next, r.paid_next, r.monthly_support);
       plan_.truth.push_back(r);
     }
-    // Latent values recorded per month during the run replace the end-of-run ones.
-    for (size_t i = 0; i < plan_.truth.size() && i < latent_.size(); ++i) {
-      plan_.truth[i].employed = latent_[i].employed;
-      plan_.truth[i].incarcerated = latent_[i].incarcerated;
-      plan_.truth[i].propensity_bps = latent_[i].propensity_bps;
-      plan_.truth[i].wage_monthly = latent_[i].wage;
-      plan_.truth[i].monthly_support = latent_[i].monthly;
-    }
   }
 
-  bool TruthEmployed(Date t) const {
-    for (const JobPlan& j : plan_.jobs) {
-      if (j.start <= t && (!j.end || *j.end >= t)) return true;
-    }
-    return false;
-  }
-
- public:
-  // Records the latent state at the end of month k (called by StepMonth's caller).
+  // Records the latent state at the end of the month just stepped (Run calls it after each
+  // StepMonth, so latent_[k] is month k's).
   void RecordLatent() {
     latent_.push_back({employed_, incarcerated_,
                        static_cast<int32_t>(std::lround(Logistic(propensity_) * 10'000)),
                        employed_ ? Dollars(wage_ / 12.0) : Money(), TotalMonthly()});
   }
 
- private:
   struct Latent {
     bool employed;
     bool incarcerated;
