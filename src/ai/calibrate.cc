@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ai/logit.h"
 #include "ai/metrics.h"
 #include "core/int128.h"
 
@@ -32,13 +33,6 @@ Status ValidateCalibrationRows(const std::vector<double>& scores, const std::vec
     }
   }
   return Status::Ok();
-}
-
-double Sigmoid(double margin) { return 1.0 / (1.0 + std::exp(-margin)); }
-
-// log(1 + exp(m)) without overflow.
-double SoftPlus(double m) {
-  return m > 0.0 ? m + std::log1p(std::exp(-m)) : std::log1p(std::exp(m));
 }
 
 // ---- JSON ----------------------------------------------------------------------------------

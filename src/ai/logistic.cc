@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ai/logit.h"
 #include "ai/metrics.h"
 
 namespace cse::ai {
@@ -22,13 +23,6 @@ constexpr double kArmijo = 1e-4;
 // A Cholesky pivot at or below this fraction of its diagonal entry means "not positive
 // definite" (a zero or duplicated direction).
 constexpr double kPivotRelativeMin = 1e-12;
-
-double Sigmoid(double margin) { return 1.0 / (1.0 + std::exp(-margin)); }
-
-// log(1 + exp(m)) without overflow.
-double SoftPlus(double m) {
-  return m > 0.0 ? m + std::log1p(std::exp(-m)) : std::log1p(std::exp(m));
-}
 
 // ---- Validation ----------------------------------------------------------------------------
 
