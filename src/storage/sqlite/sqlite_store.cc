@@ -237,6 +237,31 @@ constexpr const char* kRelease[kPreparedSavepoints + 1] = {"",
 
 }  // namespace
 
+namespace {
+
+// Steps `s` to its last row, reading each with `read` (returning Result<T>), and resets the
+// statement on every exit path, so an error in the middle leaves no read open.
+template <typename T, typename Read>
+Result<std::vector<T>> CollectRows(SqliteStore::Stmt& s, Read read) {
+  std::vector<T> out;
+  while (true) {
+    Result<bool> row = s.Step();
+    if (!row.ok() || !*row) {
+      s.Reset();
+      if (!row.ok()) return row.status();
+      return out;
+    }
+    Result<T> value = read(s);
+    if (!value.ok()) {
+      s.Reset();
+      return value.status();
+    }
+    out.push_back(std::move(value).value());
+  }
+}
+
+}  // namespace
+
 Status SqliteStore::Begin() {
   if (depth_ == 0) {
     RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
@@ -882,26 +907,16 @@ Result<std::vector<CaseEvent>> SqliteStore::ListCaseEventsByPerson(PersonId id) 
       "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event WHERE "
       "person_id = ? ORDER BY event_date, id");
   s.Bind(1, id.value);
-  std::vector<CaseEvent> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  return CollectRows<CaseEvent>(s, [](Stmt& row) -> Result<CaseEvent> {
     CaseEvent e;
-    e.id = s.Int(0);
-    e.person = PersonId{s.Int(1)};
-    e.case_id = CaseId{s.IsNull(2) ? 0 : s.Int(2)};
-    auto d = s.DateAt(3);
-    if (!d.ok()) {
-      s.Reset();
-      return d.status();
-    }
-    e.date = *d;
-    e.kind = s.Text(4);
-    e.detail = s.Text(5);
-    out.push_back(std::move(e));
-  }
-  s.Reset();
-  return out;
+    e.id = row.Int(0);
+    e.person = PersonId{row.Int(1)};
+    e.case_id = CaseId{row.IsNull(2) ? 0 : row.Int(2)};
+    ASSIGN_OR_RETURN(e.date, row.DateAt(3));
+    e.kind = row.Text(4);
+    e.detail = row.Text(5);
+    return e;
+  });
 }
 
 Status SqliteStore::PutCountyEconomy(const CountyEconomy& r) {
@@ -919,24 +934,14 @@ Result<std::vector<CountyEconomy>> SqliteStore::ListCountyEconomy() {
   Stmt& s = Prepare(
       "SELECT county, month, economic_index, unemployment_bps FROM county_economy ORDER BY "
       "county, month");
-  std::vector<CountyEconomy> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  return CollectRows<CountyEconomy>(s, [](Stmt& row) -> Result<CountyEconomy> {
     CountyEconomy r;
-    r.county = s.Text(0);
-    auto d = s.DateAt(1);
-    if (!d.ok()) {
-      s.Reset();
-      return d.status();
-    }
-    r.month = *d;
-    r.economic_index = static_cast<int32_t>(s.Int(2));
-    r.unemployment_bps = static_cast<int32_t>(s.Int(3));
-    out.push_back(std::move(r));
-  }
-  s.Reset();
-  return out;
+    r.county = row.Text(0);
+    ASSIGN_OR_RETURN(r.month, row.DateAt(1));
+    r.economic_index = static_cast<int32_t>(row.Int(2));
+    r.unemployment_bps = static_cast<int32_t>(row.Int(3));
+    return r;
+  });
 }
 
 // ---- simulation runs and ground truth ----
@@ -1117,19 +1122,7 @@ Result<std::vector<RiskModelRecord>> SqliteStore::ListRiskModels() {
       "SELECT version, created_at, created_by, data_as_of, train_from, train_to, "
       "calibration_from, calibration_to, test_from, test_to, data_hash, params, metrics, "
       "features, '', '', tiers, active FROM risk_model ORDER BY created_at DESC, version DESC");
-  std::vector<RiskModelRecord> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    auto m = ReadRiskModel(s);
-    if (!m.ok()) {
-      s.Reset();
-      return m.status();
-    }
-    out.push_back(std::move(m).value());
-  }
-  s.Reset();
-  return out;
+  return CollectRows<RiskModelRecord>(s, ReadRiskModel);
 }
 
 Status SqliteStore::ActivateRiskModel(std::string_view version) {
@@ -1159,33 +1152,23 @@ Result<std::vector<RiskScoreRecord>> SqliteStore::ListRiskScores(PersonId obligo
       "tier, confidence, features, key_factors, scored_at FROM risk_score WHERE obligor_id = ? "
       "ORDER BY as_of DESC, id DESC");
   s.Bind(1, obligor.value);
-  std::vector<RiskScoreRecord> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  return CollectRows<RiskScoreRecord>(s, [](Stmt& row) -> Result<RiskScoreRecord> {
     RiskScoreRecord r;
-    r.id = s.Int(0);
-    r.obligor = PersonId{s.Int(1)};
-    r.case_id = CaseId{s.IsNull(2) ? 0 : s.Int(2)};
-    auto d = s.DateAt(3);
-    if (!d.ok()) {
-      s.Reset();
-      return d.status();
-    }
-    r.as_of = *d;
-    r.model_version = s.Text(4);
-    r.features_hash = s.Text(5);
-    r.probability = s.Double(6);
-    r.score = static_cast<int32_t>(s.Int(7));
-    r.tier = s.Text(8);
-    r.confidence = s.Double(9);
-    r.features_json = s.Text(10);
-    r.key_factors_json = s.Text(11);
-    r.scored_at = s.Text(12);
-    out.push_back(std::move(r));
-  }
-  s.Reset();
-  return out;
+    r.id = row.Int(0);
+    r.obligor = PersonId{row.Int(1)};
+    r.case_id = CaseId{row.IsNull(2) ? 0 : row.Int(2)};
+    ASSIGN_OR_RETURN(r.as_of, row.DateAt(3));
+    r.model_version = row.Text(4);
+    r.features_hash = row.Text(5);
+    r.probability = row.Double(6);
+    r.score = static_cast<int32_t>(row.Int(7));
+    r.tier = row.Text(8);
+    r.confidence = row.Double(9);
+    r.features_json = row.Text(10);
+    r.key_factors_json = row.Text(11);
+    r.scored_at = row.Text(12);
+    return r;
+  });
 }
 
 Status SqliteStore::ScanAudit(const std::function<Status(const AuditRow&)>& visit) {
