@@ -60,7 +60,9 @@ class Context {
   std::ostream& out() { return out_; }
 
   // Opens the store (creating it only for `init`) and the service.
-  Status Open(SqliteStore::OpenMode mode) {
+  // The clock: frozen at --today when given, else the system's. Open calls it; a command
+  // that must check dates before touching the database calls it first.
+  Status MakeClock() {
     if (!g.today.empty()) {
       auto day = Date::Parse(g.today);
       if (!day.ok()) return day.status().WithContext("--today");
@@ -68,6 +70,11 @@ class Context {
     } else {
       clock_ = std::make_unique<SystemClock>();
     }
+    return Status::Ok();
+  }
+
+  Status Open(SqliteStore::OpenMode mode) {
+    RETURN_IF_ERROR(MakeClock());
     ASSIGN_OR_RETURN(store_, SqliteStore::Open(g.db, mode));
     service_ = std::make_unique<LedgerService>(*store_, *clock_, g.user);
     return Status::Ok();
@@ -858,12 +865,8 @@ void AddSimulate(CLI::App& app, Context& ctx, std::function<int()>& action) {
                                         "give --cases, --as-of (and --months, --seed) to "
                                         "create a caseload, or --report"));
       }
-      Date today = SystemClock().Today();
-      if (!ctx.g.today.empty()) {
-        auto d = DateArg("--today", ctx.g.today);
-        if (!d.ok()) return ctx.Fail(d.status());
-        today = *d;
-      }
+      if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
+      const Date today = ctx.clock().Today();
       Json out = Json::object();
       std::string text;
       if (generate) {
@@ -1014,12 +1017,9 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       ai::TrainOptions o;
-      o.as_of = ctx.clock().Today();
-      if (!a->as_of.empty()) {
-        auto d = DateArg("--as-of", a->as_of);
-        if (!d.ok()) return ctx.Fail(d.status());
-        o.as_of = *d;
-      }
+      auto as_of = DateOrToday(ctx.clock(), "--as-of", a->as_of);
+      if (!as_of.ok()) return ctx.Fail(as_of.status());
+      o.as_of = *as_of;
       o.params.rounds = a->rounds;
       o.params.max_depth = a->max_depth;
       o.params.eta = a->eta;
