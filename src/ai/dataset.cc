@@ -32,11 +32,9 @@ Result<std::vector<PersonId>> ListObligors(Store& store) {
 }
 
 Result<std::vector<Example>> BuildExamples(Store& store, const Reference& ref,
-                                           const std::vector<Date>& month_ends,
-                                           const std::function<void(int64_t)>& progress) {
+                                           const std::vector<Date>& month_ends) {
   ASSIGN_OR_RETURN(std::vector<PersonId> obligors, ListObligors(store));
   std::vector<Example> out;
-  int64_t done = 0;
   for (PersonId o : obligors) {
     ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, o));
     for (Date m : month_ends) {
@@ -49,7 +47,6 @@ Result<std::vector<Example>> BuildExamples(Store& store, const Reference& ref,
       e.label = ObservedOutcome(h, m).delinquent ? 1 : 0;
       out.push_back(e);
     }
-    if (progress && ++done % 500 == 0) progress(done);
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const Example& a, const Example& b) { return a.as_of < b.as_of; });

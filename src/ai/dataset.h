@@ -8,7 +8,6 @@
 // Thread-safety: functions; each call reads the store on the calling thread.
 #pragma once
 
-#include <functional>
 #include <vector>
 
 #include "ai/features.h"
@@ -30,11 +29,10 @@ Result<std::vector<PersonId>> ListObligors(Store& store);
 
 // The examples of every obligor with a current support order in effect at each of
 // `month_ends` (arrears-only months are left out: the label is about support falling due),
-// ordered by (month end, obligor). `progress` (may be empty) hears the number of obligors done.
+// ordered by (month end, obligor).
 // REQUIRES: LabelHorizon(m) is on or before the last record date for every m.
 Result<std::vector<Example>> BuildExamples(Store& store, const Reference& ref,
-                                           const std::vector<Date>& month_ends,
-                                           const std::function<void(int64_t)>& progress);
+                                           const std::vector<Date>& month_ends);
 
 // The feature matrix (row-major) and labels of `examples`.
 std::vector<float> FeatureMatrix(const std::vector<Example>& examples);

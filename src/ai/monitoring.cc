@@ -62,7 +62,7 @@ Result<FairnessReport> EvaluateFairness(Store& store, const RiskModelRecord& mod
   ASSIGN_OR_RETURN(RiskScorer scorer, RiskScorer::FromRecord(model));
   ASSIGN_OR_RETURN(Reference ref, LoadReference(store));
   ASSIGN_OR_RETURN(std::vector<Example> examples,
-                   BuildExamples(store, ref, MonthEnds(model.test_from, model.test_to), {}));
+                   BuildExamples(store, ref, MonthEnds(model.test_from, model.test_to)));
   return Fairness(scorer, examples, group_of);
 }
 
@@ -70,7 +70,7 @@ Result<DriftReport> EvaluateDrift(Store& store, const RiskModelRecord& model, Da
   ASSIGN_OR_RETURN(RiskScorer scorer, RiskScorer::FromRecord(model));
   ASSIGN_OR_RETURN(Reference ref, LoadReference(store));
   ASSIGN_OR_RETURN(std::vector<Example> train,
-                   BuildExamples(store, ref, MonthEnds(model.train_from, model.train_to), {}));
+                   BuildExamples(store, ref, MonthEnds(model.train_from, model.train_to)));
   std::vector<FeatureVector> reference;
   for (const Example& e : train) reference.push_back(e.x);
   // The population on `as_of`: features only (its outcome is not known yet).

@@ -141,7 +141,7 @@ Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& o,
   const std::vector<Date> month_ends = MonthEnds(last.AddMonths(-36), last);
   say("building examples for " + std::to_string(month_ends.size()) + " month ends to " +
       last.ToString());
-  ASSIGN_OR_RETURN(std::vector<Example> examples, BuildExamples(store, ref, month_ends, {}));
+  ASSIGN_OR_RETURN(std::vector<Example> examples, BuildExamples(store, ref, month_ends));
   ASSIGN_OR_RETURN(Split split, SplitByMonth(std::move(examples), o));
   const std::vector<float> x_train = FeatureMatrix(split.train);
   const std::vector<int> y_train = Labels(split.train);

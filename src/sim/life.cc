@@ -160,15 +160,15 @@ class Planner {
     group_ = std::string(kGroups[rng_.Pick({0.5 - tilt, 0.3 + tilt * 0.6, 0.2 + tilt * 0.4})]);
     const Date as_of = w_.as_of();
     const Date dob = as_of.AddDays(-static_cast<int32_t>(rng_.Int(21 * 365, 55 * 365)));
-    last_name_ = std::string(kLastNames[Index(rng_, std::size(kLastNames))]);
-    PersonPlan obligor{MakePerson(rng_, county_, last_name_, dob), "obligor", group_};
+    const std::string last_name(kLastNames[Index(rng_, std::size(kLastNames))]);
+    PersonPlan obligor{MakePerson(rng_, county_, last_name, dob), "obligor", group_};
     obligor.person.ssn = SyntheticSsn(serial_++);
     plan_.persons.push_back(std::move(obligor));
     wage_ = rng_.LogNormal(tp.wage_median * Counties()[county_].wage_factor, 0.5);
     base_propensity_ = rng_.Normal(tp.propensity_mean, 1.3);
     propensity_ = base_propensity_ + rng_.Normal(0.0, 0.4);
-    other_family_ = rng_.Chance(0.15);
-    if (other_family_) base_propensity_ -= 0.3;
+    const bool other_family = rng_.Chance(0.15);  // obligations to another family
+    if (other_family) base_propensity_ -= 0.3;
     employed_ = rng_.Chance(tp.employed_at_start);
     incarcerated_ = !employed_ && rng_.Chance(0.06);
   }
@@ -637,11 +637,9 @@ class Planner {
   size_t county_ = 0;
   CaseType type_ = CaseType::kNeverAssistance;
   std::string group_;
-  std::string last_name_;
   double wage_ = 0;
   double base_propensity_ = 0;
   double propensity_ = 0;
-  bool other_family_ = false;
   bool employed_ = false;
   bool incarcerated_ = false;
   std::optional<size_t> current_job_;
