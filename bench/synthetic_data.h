@@ -10,45 +10,32 @@
 #include <limits>
 #include <vector>
 
+#include "testing/split_mix.h"
+
 namespace cse::bench {
 
 using SteadyClock = std::chrono::steady_clock;
 
-double SecondsSince(SteadyClock::time_point start) {
+inline double SecondsSince(SteadyClock::time_point start) {
   return std::chrono::duration<double>(SteadyClock::now() - start).count();
 }
-
-// SplitMix64: the same data on every machine.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  double Uniform() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
-  }
-
- private:
-  uint64_t state_;
-};
 
 struct Data {
   std::vector<float> x;  // rows x features, row-major; NaN = missing
   std::vector<float> labels;
 };
 
-double Value(const float* row, size_t features, size_t j) {
+inline double Value(const float* row, size_t features, size_t j) {
   return j < features && !std::isnan(row[j]) ? row[j] : 0.0;
 }
 
 // Features 0-5 miss 10% of values and the last one 30%; the label is a nonlinear rule plus
 // noise.
-Data MakeData(size_t rows, size_t features, uint64_t seed) {
+inline Data MakeData(size_t rows, size_t features, uint64_t seed) {
   Data d;
   d.x.resize(rows * features);
   d.labels.resize(rows);
-  Rng rng(seed);
+  testing::SplitMix rng(seed);  // the same data on every machine
   for (size_t r = 0; r < rows; ++r) {
     float* row = d.x.data() + r * features;
     for (size_t j = 0; j < features; ++j) {
