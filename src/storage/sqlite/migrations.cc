@@ -1,9 +1,13 @@
 #include "storage/sqlite/migrations.h"
 
+#include <algorithm>
+
 namespace cse::sqlite {
 
-const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kMigrations{
+namespace {
+
+std::vector<Migration> AllMigrations() {
+  std::vector<Migration> all{
       {1, R"sql(
 CREATE TABLE settings (
   key TEXT PRIMARY KEY,
@@ -226,6 +230,17 @@ CREATE TABLE risk_score (
 CREATE INDEX risk_score_obligor ON risk_score(obligor_id, as_of);
 )sql"},
   };
+  // Subsystems own version ranges (docs/ARCHITECTURE.md §storage) so that work on several
+  // of them can proceed at once; the runner applies them in ascending order.
+  std::sort(all.begin(), all.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  return all;
+}
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = AllMigrations();
   return kMigrations;
 }
 

@@ -1,5 +1,8 @@
 #include "storage/sqlite/sqlite_store.h"
 
+#include <algorithm>
+#include <set>
+
 #include <sqlite3.h>
 
 #include <chrono>
@@ -183,19 +186,34 @@ SqliteStore::Stmt& SqliteStore::Prepare(const char* sql) {
 
 Status SqliteStore::Migrate() {
   RETURN_IF_ERROR(Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
-  Stmt& q = Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-  ASSIGN_OR_RETURN(bool row, q.Step());
-  schema_version_ = row ? static_cast<int>(q.Int(0)) : 0;
-  q.Reset();
-  const auto& migrations = sqlite::Migrations();
-  if (schema_version_ > migrations.back().version) {
-    return FailedPrecondition("schema_too_new", "database schema version " +
-                                                    std::to_string(schema_version_) +
-                                                    " is newer than this program's " +
-                                                    std::to_string(migrations.back().version));
+  // Each applied migration has its row, so a migration from a lower range that lands after
+  // a higher one is still applied.
+  std::set<int> applied;
+  {
+    Stmt& q = Prepare("SELECT version FROM schema_version");
+    while (true) {
+      Result<bool> row = q.Step();
+      if (!row.ok() || !*row) {
+        q.Reset();
+        RETURN_IF_ERROR(row.status());
+        break;
+      }
+      applied.insert(static_cast<int>(q.Int(0)));
+    }
   }
+  const auto& migrations = sqlite::Migrations();
+  std::set<int> known;
+  for (const sqlite::Migration& m : migrations) known.insert(m.version);
+  for (int v : applied) {
+    if (known.count(v) == 0) {
+      return FailedPrecondition("schema_too_new", "database has schema migration " +
+                                                      std::to_string(v) +
+                                                      ", which this program does not know");
+    }
+  }
+  schema_version_ = applied.empty() ? 0 : *applied.rbegin();
   for (const sqlite::Migration& m : migrations) {
-    if (m.version <= schema_version_) continue;
+    if (applied.count(m.version) != 0) continue;
     RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
     Status s = Exec(m.sql);
     if (s.ok()) {
@@ -206,7 +224,7 @@ Status SqliteStore::Migrate() {
       return s.WithContext("migration " + std::to_string(m.version));
     }
     RETURN_IF_ERROR(Exec("COMMIT"));
-    schema_version_ = m.version;
+    schema_version_ = std::max(schema_version_, m.version);
   }
   return Status::Ok();
 }

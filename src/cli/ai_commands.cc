@@ -1,0 +1,340 @@
+// File: cli/ai_commands.cc
+//
+// `opencse model train|evaluate|list` and `opencse score` (docs/MODEL_CARD.md).
+#include <CLI/CLI.hpp>
+
+#include <iomanip>
+#include <sstream>
+
+#include "ai/monitoring.h"
+#include "ai/risk_model.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "sim/groups.h"
+
+namespace cse::cli {
+namespace {
+
+std::string Percent(double v) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(3) << v;
+  return o.str();
+}
+
+std::string MetricsLine(const std::string& name, const ai::Metrics& m) {
+  std::ostringstream o;
+  o << "  " << Pad(name, 24) << "AUC " << Percent(m.auc) << "  PR AUC " << Percent(m.pr_auc)
+    << "  Brier " << Percent(m.brier) << "  ECE " << Percent(m.ece) << "  top-10% precision "
+    << Percent(m.top10_precision) << " recall " << Percent(m.top10_recall) << "\n";
+  return o.str();
+}
+
+Json ScoreJson(const ai::RiskScore& s, CaseId case_id, PersonId obligor, Date as_of,
+               const std::string& version) {
+  Json factors = Json::array();
+  for (const ai::KeyFactor& k : s.key_factors) {
+    factors.push_back(Json{{"code", k.code},
+                           {"text", k.text},
+                           {"direction", k.raises_risk ? "increases_risk" : "decreases_risk"},
+                           {"contribution", k.contribution}});
+  }
+  return Json{{"case_id", case_id.valid() ? Json(CaseDisplayId(case_id)) : Json(nullptr)},
+              {"obligor_id", PersonDisplayId(obligor)},
+              {"as_of", as_of.ToString()},
+              {"risk_score", s.probability},
+              {"risk_score_100", s.score},
+              {"risk_tier", std::string(ai::Name(s.tier))},
+              {"recommended_action", nullptr},
+              {"confidence", s.confidence},
+              {"key_factors", factors},
+              {"model_version", version}};
+}
+
+}  // namespace
+
+void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("model", "The delinquency risk model (docs/MODEL_CARD.md)");
+  cmd->require_subcommand(1);
+  auto* train = cmd->add_subcommand(
+      "train", "Train, calibrate and evaluate a model on the history up to --as-of, register it");
+  auto* evaluate = cmd->add_subcommand("evaluate", "Show a model's held-out metrics vs baselines");
+  auto* list = cmd->add_subcommand("list", "List registered models (the active one marked)");
+  struct Args {
+    std::string as_of;
+    bool no_activate = false;
+    int rounds = 100;
+    int max_depth = 6;
+    double eta = 0.1;
+    std::string version;
+    std::string drift_as_of;
+  };
+  auto a = std::make_shared<Args>();
+  train->add_option("--as-of", a->as_of, "End of the data used (default today)");
+  train->add_flag("--no-activate", a->no_activate, "Register the model without activating it");
+  train->add_option("--rounds", a->rounds, "Boosting rounds")
+      ->check(CLI::Range(1, 2000))
+      ->capture_default_str();
+  train->add_option("--max-depth", a->max_depth, "Tree depth")
+      ->check(CLI::Range(1, 12))
+      ->capture_default_str();
+  train->add_option("--eta", a->eta, "Learning rate")
+      ->check(CLI::Range(0.001, 1.0))
+      ->capture_default_str();
+  evaluate->add_option("--version", a->version, "Model version (default: the active model)");
+  evaluate->add_option("--drift-as-of", a->drift_as_of,
+                       "Also compare the population on this date with the training data (PSI)");
+  train->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      ai::TrainOptions o;
+      auto as_of = DateOrToday(ctx.clock(), "--as-of", a->as_of);
+      if (!as_of.ok()) return ctx.Fail(as_of.status());
+      o.as_of = *as_of;
+      o.params.rounds = a->rounds;
+      o.params.max_depth = a->max_depth;
+      o.params.eta = a->eta;
+      const bool chatty = !ctx.g.json && isatty(2) == 1;
+      auto report = ai::TrainRiskModel(ctx.store(), o, [&](const std::string& s) {
+        if (chatty) std::cerr << "model train: " << s << "\n";
+      });
+      if (!report.ok()) return ctx.Fail(report.status());
+      const std::string version = report->model.version;
+      const Json metrics = Json::parse(report->model.metrics_json);
+      if (Status s = ai::RegisterRiskModel(ctx.store(), ctx.clock(), ctx.g.user, report->model,
+                                           !a->no_activate);
+          !s.ok()) {
+        return ctx.Fail(s);
+      }
+      std::ostringstream t;
+      t << "model " << version << (a->no_activate ? " registered" : " registered and active")
+        << "\n  train " << report->model.train_from.ToString() << " to "
+        << report->model.train_to.ToString() << " (" << report->train_rows << " rows), calibrate "
+        << report->model.calibration_from.ToString() << " to "
+        << report->model.calibration_to.ToString() << ", test "
+        << report->model.test_from.ToString() << " to " << report->model.test_to.ToString() << " ("
+        << report->model_test.rows << " rows, " << report->model_test.positives << " delinquent)\n";
+      t << MetricsLine("model (calibrated)", report->model_test);
+      t << MetricsLine("rule: 2 missed months", report->rule_test);
+      t << MetricsLine("logistic scorecard", report->scorecard_test);
+      t << "  rule flag (2+ consecutive missed months): precision "
+        << Percent(report->rule_flag_precision) << " recall " << Percent(report->rule_flag_recall)
+        << " of " << Percent(report->rule_flag_rate) << " flagged\n";
+      return ctx.Emit(Json{{"version", version},
+                           {"active", !a->no_activate},
+                           {"train_from", report->model.train_from.ToString()},
+                           {"train_to", report->model.train_to.ToString()},
+                           {"test_from", report->model.test_from.ToString()},
+                           {"test_to", report->model.test_to.ToString()},
+                           {"metrics", metrics}},
+                      t.str());
+    };
+  });
+  evaluate->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      Result<RiskModelRecord> m = Internal("x", "x");
+      if (a->version.empty()) {
+        auto active = ctx.store().GetActiveRiskModel();
+        if (!active.ok()) return ctx.Fail(active.status());
+        if (!*active) {
+          return ctx.Fail(FailedPrecondition("model_none_active", "no risk model is active"));
+        }
+        m = **active;
+      } else {
+        m = ctx.store().GetRiskModel(a->version);
+      }
+      if (!m.ok()) return ctx.Fail(m.status());
+      const Json metrics = Json::parse(m->metrics_json, nullptr, false);
+      std::ostringstream t;
+      t << "model " << m->version << (m->active ? " (active)" : "") << ", data to "
+        << m->data_as_of.ToString() << ", test months " << m->test_from.ToString() << " to "
+        << m->test_to.ToString() << "\n";
+      if (metrics.is_object()) {
+        for (const auto& [name, label] : std::vector<std::pair<std::string, std::string>>{
+                 {"test", "model (calibrated)"},
+                 {"rule_two_missed_months", "rule: 2 missed months"},
+                 {"logistic_scorecard", "logistic scorecard"}}) {
+          const Json& j = metrics[name];
+          ai::Metrics x;
+          x.auc = j.value("roc_auc", 0.0);
+          x.pr_auc = j.value("pr_auc", 0.0);
+          x.brier = j.value("brier", 0.0);
+          x.ece = j.value("ece", 0.0);
+          x.top10_precision = j.value("top10_precision", 0.0);
+          x.top10_recall = j.value("top10_recall", 0.0);
+          t << MetricsLine(label, x);
+        }
+      }
+      Json out{{"version", m->version},
+               {"active", m->active},
+               {"data_hash", m->data_hash},
+               {"params", Json::parse(m->params_json, nullptr, false)},
+               {"metrics", metrics}};
+      auto groups = sim::ObligorGroups(ctx.store());
+      if (!groups.ok()) return ctx.Fail(groups.status());
+      if (!groups->empty()) {
+        auto fair = ai::EvaluateFairness(ctx.store(), *m, *groups);
+        if (!fair.ok()) return ctx.Fail(fair.status());
+        Json rows = Json::array();
+        t << "fairness on the test months (HIGH tier; groups are never model inputs):\n";
+        for (const ai::GroupFairness& g : fair->groups) {
+          rows.push_back(Json{{"group", g.group},
+                              {"n", g.n},
+                              {"high_rate", g.high_rate},
+                              {"tpr", g.tpr},
+                              {"fpr", g.fpr}});
+          t << "  " << Pad(g.group, 10) << "n " << g.n << "  HIGH rate " << Percent(g.high_rate)
+            << "  TPR " << Percent(g.tpr) << "  FPR " << Percent(g.fpr) << "\n";
+        }
+        t << "  four-fifths ratio " << Percent(fair->four_fifths_ratio)
+          << (fair->adverse_impact ? "  ADVERSE IMPACT (below 0.8)" : "  (at least 0.8)") << "\n";
+        out["fairness"] = Json{{"groups", rows},
+                               {"four_fifths_ratio", fair->four_fifths_ratio},
+                               {"adverse_impact", fair->adverse_impact}};
+      }
+      if (!a->drift_as_of.empty()) {
+        auto d = DateArg("--drift-as-of", a->drift_as_of);
+        if (!d.ok()) return ctx.Fail(d.status());
+        auto drift = ai::EvaluateDrift(ctx.store(), *m, *d);
+        if (!drift.ok()) return ctx.Fail(drift.status());
+        Json features = Json::object();
+        t << "drift on " << d->ToString() << " vs the training months (PSI; > 0.25 flagged):\n";
+        for (const ai::Drift& x : drift->features) {
+          features[x.name] = x.psi;
+          if (x.flagged) t << "  FLAGGED " << x.name << " " << Percent(x.psi) << "\n";
+        }
+        t << "  risk_score " << Percent(drift->score.psi)
+          << (drift->score.flagged ? " FLAGGED" : "") << "\n  "
+          << (drift->any_flagged ? "shift detected" : "no major shift") << " ("
+          << drift->reference_rows << " reference rows, " << drift->current_rows << " current)\n";
+        out["drift"] = Json{{"as_of", d->ToString()},
+                            {"features", features},
+                            {"score_psi", drift->score.psi},
+                            {"any_flagged", drift->any_flagged}};
+      }
+      return ctx.Emit(out, t.str());
+    };
+  });
+  list->callback([&ctx, &action] {
+    action = [&ctx]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto models = ctx.store().ListRiskModels();
+      if (!models.ok()) return ctx.Fail(models.status());
+      Json j = Json::array();
+      std::ostringstream t;
+      for (const RiskModelRecord& m : *models) {
+        const Json metrics = Json::parse(m.metrics_json, nullptr, false);
+        const double auc = metrics.is_object() ? metrics["test"].value("roc_auc", 0.0) : 0.0;
+        j.push_back(Json{{"version", m.version},
+                         {"active", m.active},
+                         {"created_at", m.created_at},
+                         {"created_by", m.created_by},
+                         {"data_as_of", m.data_as_of.ToString()},
+                         {"test_auc", auc}});
+        t << (m.active ? "* " : "  ") << m.version << "  created " << m.created_at << " by "
+          << m.created_by << "  test AUC " << Percent(auc) << "\n";
+      }
+      if (models->empty()) t << "no models; train one with: opencse model train\n";
+      return ctx.Emit(j, t.str());
+    };
+  });
+}
+
+void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand(
+      "score", "Delinquency risk (30 days) of a case's obligor, or of every active obligor");
+  struct Args {
+    std::string case_id;
+    bool all = false;
+    std::string as_of;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--case", a->case_id, "Case id (CASE-000042)");
+  cmd->add_flag("--all", a->all, "Score every active obligor and record the scores");
+  cmd->add_option("--as-of", a->as_of, "Date YYYY-MM-DD (default today)");
+  cmd->footer(
+      "One score's JSON: {case_id, obligor_id, as_of, risk_score (0-1), risk_score_100,\n"
+      "risk_tier, recommended_action (null until recommendations land), confidence,\n"
+      "key_factors: [{code, text, direction, contribution}], model_version}.\n"
+      "Every score is recorded with its model version, features and their hash.");
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (a->all == !a->case_id.empty()) {
+        return ctx.Fail(InvalidArgument("score_target_missing", "give --case ID or --all"));
+      }
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto as_of_arg = DateOrToday(ctx.clock(), "--as-of", a->as_of);
+      if (!as_of_arg.ok()) return ctx.Fail(as_of_arg.status());
+      const Date as_of = *as_of_arg;
+      auto scorer = ai::RiskScorer::LoadActive(ctx.store());
+      if (!scorer.ok()) return ctx.Fail(scorer.status());
+      auto ref = ai::LoadReference(ctx.store());
+      if (!ref.ok()) return ctx.Fail(ref.status());
+      const std::string at = ctx.clock().NowIso();
+      if (!a->all) {
+        auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
+        if (!id.ok()) return ctx.Fail(id.status());
+        auto c = ctx.store().GetCase(*id);
+        if (!c.ok()) return ctx.Fail(c.status());
+        if (c->status == CaseStatus::kClosed) {
+          return ctx.Fail(FailedPrecondition("case_closed", CaseDisplayId(*id) + " is closed"));
+        }
+        auto orders = ctx.store().ListOrdersByCase(*id);
+        if (!orders.ok()) return ctx.Fail(orders.status());
+        if (orders->empty()) {
+          return ctx.Fail(FailedPrecondition("case_has_no_order",
+                                             CaseDisplayId(*id) + " has no support order"));
+        }
+        if (Status s = ctx.store().Begin(); !s.ok()) return ctx.Fail(s);
+        auto score = ai::ScoreAndRecord(ctx.store(), *ref, *scorer, c->obligor, *id, as_of, at);
+        if (!score.ok()) {
+          ctx.store().Rollback();
+          return ctx.Fail(score.status());
+        }
+        if (Status s = ctx.store().Commit(); !s.ok()) return ctx.Fail(s);
+        std::ostringstream t;
+        t << CaseDisplayId(*id) << "  obligor " << PersonDisplayId(c->obligor) << "  as of "
+          << as_of.ToString() << "  risk " << score->score << " " << ai::Name(score->tier)
+          << "  (p " << Percent(score->probability) << ", confidence " << Percent(score->confidence)
+          << ", model " << scorer->version() << ")\n";
+        for (const ai::KeyFactor& k : score->key_factors) {
+          t << "  " << (k.raises_risk ? "+ " : "- ") << k.text << "  [" << k.code << "]\n";
+        }
+        return ctx.Emit(ScoreJson(*score, *id, c->obligor, as_of, scorer->version()), t.str());
+      }
+      auto obligors = ai::ListObligors(ctx.store());
+      if (!obligors.ok()) return ctx.Fail(obligors.status());
+      int64_t scored = 0;
+      int64_t inactive = 0;
+      int64_t tiers[3] = {0, 0, 0};
+      if (Status s = ctx.store().Begin(); !s.ok()) return ctx.Fail(s);
+      for (PersonId o : *obligors) {
+        auto score = ai::ScoreAndRecord(ctx.store(), *ref, *scorer, o, CaseId{}, as_of, at);
+        if (!score.ok() && score.status().reason() == "obligor_not_active") {
+          ++inactive;
+          continue;
+        }
+        if (!score.ok()) {
+          ctx.store().Rollback();
+          return ctx.Fail(score.status());
+        }
+        ++scored;
+        ++tiers[static_cast<int>(score->tier)];
+      }
+      if (Status s = ctx.store().Commit(); !s.ok()) return ctx.Fail(s);
+      std::ostringstream t;
+      t << "scored " << scored << " active obligors as of " << as_of.ToString() << " with "
+        << scorer->version() << ": HIGH " << tiers[2] << ", MEDIUM " << tiers[1] << ", LOW "
+        << tiers[0] << " (" << inactive << " without an order or arrears skipped)\n";
+      return ctx.Emit(
+          Json{{"as_of", as_of.ToString()},
+               {"model_version", scorer->version()},
+               {"scored", scored},
+               {"skipped_inactive", inactive},
+               {"tiers", {{"HIGH", tiers[2]}, {"MEDIUM", tiers[1]}, {"LOW", tiers[0]}}}},
+          t.str());
+    };
+  });
+}
+
+}  // namespace cse::cli

@@ -1,0 +1,20 @@
+// File: cli/commands.h
+//
+// Subcommand registration, one function per subsystem file. RunCli (cli/cli.cc) calls each;
+// a command's callback sets `action`, which RunCli runs after parsing.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace cse::cli {
+
+class Context;
+
+void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
+void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
+
+}  // namespace cse::cli
