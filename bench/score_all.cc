@@ -1,8 +1,9 @@
 // File: bench/score_all.cc
 //
-// Benchmark (not a test): scoring every active obligor — load each obligor's records, compute
-// the features as of a date, predict, and explain (key factors) — on --threads threads, each
-// with its own read-only connection to the same SQLite file, and print each stage's time.
+// Benchmark (not a test): scoring every active obligor — load the obligors' records (a chunk
+// of obligors at a time, one query per table), compute the features as of a date, predict,
+// and explain (key factors) — on --threads threads, each with its own connection to the same
+// SQLite file, and print each stage's time.
 // Scores are not written (writing is one INSERT per obligor; `opencse score --all` does it).
 //
 // Setup (untimed): with --db, an existing simulated database (it must hold an active model or
@@ -11,6 +12,7 @@
 //
 // Target (issue "risk model"): 1,000,000 obligors in at most 60 s end to end on this 2-core
 // machine. Missing it prints FAIL but exits 0 (a measurement); errors exit 2.
+#include <time.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -40,6 +42,14 @@ double Since(Steady::time_point t) {
   return std::chrono::duration<double>(Steady::now() - t).count();
 }
 
+// Stage times are this thread's CPU time, so that they stay meaningful when other processes
+// share the cores; the end-to-end figure is wall time.
+double ThreadCpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 struct StageTimes {
   double load = 0;
   double features = 0;
@@ -50,6 +60,8 @@ struct StageTimes {
   std::string error;
 };
 
+// Thread `first` of `step` scores the chunks first, first + step, ... of kScoreChunk obligors
+// each, reading every chunk with one query per table (ai::ForEachObligorHistory).
 void ScoreSlice(const std::string& db, const std::vector<PersonId>& obligors, size_t first,
                 size_t step, Date as_of, StageTimes& out) {
   auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
@@ -63,26 +75,38 @@ void ScoreSlice(const std::string& db, const std::vector<PersonId>& obligors, si
     out.error = !scorer.ok() ? scorer.status().ToString() : ref.status().ToString();
     return;
   }
-  for (size_t i = first; i < obligors.size(); i += step) {
-    auto t = Steady::now();
-    auto h = ai::LoadObligorHistory(**store, obligors[i]);
-    out.load += Since(t);
-    if (!h.ok()) {
-      out.error = h.status().ToString();
+  const size_t chunk = ai::kScoreChunk;
+  std::vector<ai::FeatureVector> x;
+  for (size_t lo = first * chunk; lo < obligors.size(); lo += step * chunk) {
+    double visiting = 0;
+    const double start = ThreadCpu();
+    x.clear();
+    Status s = ai::ForEachObligorHistory(
+        **store, obligors, lo, lo + chunk, chunk, [&](ai::ObligorHistory&& h) -> Status {
+          const double t = ThreadCpu();
+          const ai::FeatureRow row = ai::ExtractFeatures(h, *ref, as_of);
+          if (ai::IsActive(row)) x.push_back(row.values);
+          const double spent = ThreadCpu() - t;
+          out.features += spent;
+          visiting += spent;
+          return Status::Ok();
+        });
+    out.load += ThreadCpu() - start - visiting;
+    if (!s.ok()) {
+      out.error = s.ToString();
       return;
     }
-    t = Steady::now();
-    const ai::FeatureRow row = ai::ExtractFeatures(*h, *ref, as_of);
-    out.features += Since(t);
-    if (!ai::IsActive(row)) continue;
-    t = Steady::now();
-    const ai::RiskScore s = scorer->Predict(row.values);
-    out.predict += Since(t);
-    t = Steady::now();
-    const std::vector<ai::KeyFactor> factors = scorer->Explain(row.values, 4);
-    out.explain += Since(t);
-    ++out.scored;
-    if (s.tier == ai::Tier::kHigh && !factors.empty()) ++out.high;
+    // Prediction and key factors for the chunk at once, as ai::ScoreAll does.
+    double t = ThreadCpu();
+    const std::vector<ai::RiskScore> predicted = scorer->ScoreBatch(x, 0);
+    out.predict += ThreadCpu() - t;
+    t = ThreadCpu();
+    const std::vector<ai::RiskScore> explained = scorer->ScoreBatch(x, 4);
+    out.explain += ThreadCpu() - t;
+    for (size_t i = 0; i < explained.size(); ++i) {
+      ++out.scored;
+      if (predicted[i].tier == ai::Tier::kHigh && !explained[i].key_factors.empty()) ++out.high;
+    }
   }
 }
 
@@ -168,10 +192,11 @@ int Run(const Options& o) {
     total.scored += t.scored;
     total.high += t.high;
   }
+  const double cpu = total.load + total.features + total.predict + total.explain;
   std::printf(
       "stage CPU time (summed over threads): load %.1f s, features %.1f s, predict "
-      "%.2f s, key factors %.2f s\n",
-      total.load, total.features, total.predict, total.explain);
+      "%.2f s, key factors %.2f s; total %.1f s\n",
+      total.load, total.features, total.predict, total.explain, cpu);
   std::printf("scored %lld active obligors (%lld HIGH) in %.1f s wall: %.0f obligors/s\n",
               static_cast<long long>(total.scored), static_cast<long long>(total.high), wall,
               static_cast<double>(obligors.size()) / wall);
@@ -179,6 +204,13 @@ int Run(const Options& o) {
       wall * 1'000'000.0 / static_cast<double>(std::max<size_t>(1, obligors.size()));
   std::printf("%s target: 1,000,000 obligors in at most 60 s (this run, scaled linearly: %.0f s)\n",
               scaled <= 60.0 ? "PASS" : "FAIL", scaled);
+  // On a machine shared with other work the wall time overstates; the CPU time over the
+  // threads used is what a quiet machine with that many cores would take.
+  const double cpu_scaled = cpu / std::min<double>(o.threads, std::thread::hardware_concurrency()) *
+                            1'000'000.0 / static_cast<double>(std::max<size_t>(1, obligors.size()));
+  std::printf("CPU-time projection on %d idle cores: %.0f s per 1,000,000 obligors\n",
+              std::min<int>(o.threads, static_cast<int>(std::thread::hardware_concurrency())),
+              cpu_scaled);
   if (temporary) bench::RemoveDb(db);
   return 0;
 }

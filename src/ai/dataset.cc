@@ -4,6 +4,11 @@
 #include <set>
 
 namespace cse::ai {
+namespace {
+
+constexpr size_t kHistoryChunk = 1'000;  // obligors read per batch (ForEachObligorHistory)
+
+}  // namespace
 
 std::vector<Date> MonthEnds(Date first, Date last) {
   std::vector<Date> out;
@@ -14,40 +19,27 @@ std::vector<Date> MonthEnds(Date first, Date last) {
   return out;
 }
 
-Result<std::vector<PersonId>> ListObligors(Store& store) {
-  std::set<int64_t> ids;
-  int64_t after = 0;
-  while (true) {
-    ASSIGN_OR_RETURN(std::vector<CaseId> cases, store.ListCaseIds(after, 1'000));
-    if (cases.empty()) break;
-    for (CaseId id : cases) {
-      ASSIGN_OR_RETURN(Case c, store.GetCase(id));
-      ids.insert(c.obligor.value);
-      after = id.value;
-    }
-  }
-  std::vector<PersonId> out;
-  for (int64_t id : ids) out.push_back(PersonId{id});
-  return out;
-}
+Result<std::vector<PersonId>> ListObligors(Store& store) { return store.ListObligorIds(); }
 
 Result<std::vector<Example>> BuildExamples(Store& store, const Reference& ref,
                                            const std::vector<Date>& month_ends) {
   ASSIGN_OR_RETURN(std::vector<PersonId> obligors, ListObligors(store));
   std::vector<Example> out;
-  for (PersonId o : obligors) {
-    ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, o));
-    for (Date m : month_ends) {
-      // The label is about support falling due: months with no current order teach nothing.
-      if (!HasSupportOrderOn(h, m)) continue;
-      Example e;
-      e.obligor = o;
-      e.as_of = m;
-      e.x = ExtractFeatures(h, ref, m).values;
-      e.label = ObservedOutcome(h, m).delinquent ? 1 : 0;
-      out.push_back(e);
-    }
-  }
+  RETURN_IF_ERROR(
+      ForEachObligorHistory(store, obligors, kHistoryChunk, [&](ObligorHistory&& h) -> Status {
+        for (Date m : month_ends) {
+          // The label is about support falling due: months with no current order teach
+          // nothing.
+          if (!HasSupportOrderOn(h, m)) continue;
+          Example e;
+          e.obligor = h.obligor;
+          e.as_of = m;
+          e.x = ExtractFeatures(h, ref, m).values;
+          e.label = ObservedOutcome(h, m).delinquent ? 1 : 0;
+          out.push_back(e);
+        }
+        return Status::Ok();
+      }));
   std::stable_sort(out.begin(), out.end(),
                    [](const Example& a, const Example& b) { return a.as_of < b.as_of; });
   return out;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
+#include "core/check.h"
 #include "ledger/accrual.h"
 #include "service/ledger_service.h"
 
@@ -42,12 +44,21 @@ std::vector<CaseBook> BooksAsOf(const std::vector<CaseBook>& books, Date as_of) 
   return out;
 }
 
+// The collections received by `as_of`, as known then (a later reversal not yet made). The
+// copies leave out the idempotency key and reversal reason, which nothing here reads.
 std::vector<Collection> CollectionsAsOf(const std::vector<Collection>& all, Date as_of) {
   std::vector<Collection> out;
-  for (Collection c : all) {
+  out.reserve(all.size());
+  for (const Collection& c : all) {
     if (c.date > as_of) continue;
-    if (c.reversed_date && *c.reversed_date > as_of) c.reversed_date.reset();
-    out.push_back(std::move(c));
+    Collection& k = out.emplace_back();
+    k.id = c.id;
+    k.case_id = c.case_id;
+    k.obligor = c.obligor;
+    k.amount = c.amount;
+    k.date = c.date;
+    k.source = c.source;
+    if (c.reversed_date && *c.reversed_date <= as_of) k.reversed_date = c.reversed_date;
   }
   return out;
 }
@@ -380,6 +391,65 @@ Result<ObligorHistory> LoadObligorHistory(Store& store, PersonId obligor) {
   ASSIGN_OR_RETURN(h.jobs, store.ListEmploymentByPerson(obligor));
   ASSIGN_OR_RETURN(h.events, store.ListCaseEventsByPerson(obligor));
   return h;
+}
+
+Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors, size_t chunk,
+                             const std::function<Status(ObligorHistory&&)>& visit) {
+  return ForEachObligorHistory(store, obligors, 0, obligors.size(), chunk, visit);
+}
+
+Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors, size_t begin,
+                             size_t end, size_t chunk,
+                             const std::function<Status(ObligorHistory&&)>& visit) {
+  CSE_CHECK(chunk > 0, "chunk must be positive");
+  end = std::min(end, obligors.size());
+  for (size_t lo = begin; lo < end; lo += chunk) {
+    const size_t hi = std::min(end, lo + chunk);  // exclusive
+    ASSIGN_OR_RETURN(ObligorRange r, store.LoadObligorRange(obligors[lo], obligors[hi - 1]));
+    // Orders and episodes by case id; every other vector is sorted by person, so one cursor
+    // per vector walks forward as the obligors do.
+    std::unordered_map<int64_t, std::vector<Order>> orders;
+    for (Order& o : r.orders) orders[o.case_id.value].push_back(std::move(o));
+    std::unordered_map<int64_t, std::vector<AssistanceEpisode>> episodes;
+    for (AssistanceEpisode& e : r.episodes) episodes[e.case_id.value].push_back(e);
+    size_t ci = 0, ki = 0, ji = 0, ei = 0;
+    for (size_t i = lo; i < hi; ++i) {
+      const int64_t id = obligors[i].value;
+      CSE_CHECK(i == lo || obligors[i - 1].value < id, "obligors must be ascending");
+      ObligorHistory h;
+      h.obligor = obligors[i];
+      while (ci < r.cases.size() && r.cases[ci].obligor.value < id) ++ci;
+      for (; ci < r.cases.size() && r.cases[ci].obligor.value == id; ++ci) {
+        CaseBook b;
+        b.info = std::move(r.cases[ci]);
+        if (auto it = orders.find(b.info.id.value); it != orders.end()) {
+          b.orders = std::move(it->second);
+        }
+        if (auto it = episodes.find(b.info.id.value); it != episodes.end()) {
+          b.episodes = std::move(it->second);
+        }
+        h.books.push_back(std::move(b));
+      }
+      if (h.books.empty()) {
+        return FailedPrecondition("obligor_has_no_case",
+                                  PersonDisplayId(h.obligor) + " is not the obligor of any case");
+      }
+      while (ki < r.collections.size() && r.collections[ki].obligor.value < id) ++ki;
+      for (; ki < r.collections.size() && r.collections[ki].obligor.value == id; ++ki) {
+        h.collections.push_back(std::move(r.collections[ki]));
+      }
+      while (ji < r.jobs.size() && r.jobs[ji].person.value < id) ++ji;
+      for (; ji < r.jobs.size() && r.jobs[ji].person.value == id; ++ji) {
+        h.jobs.push_back(r.jobs[ji]);
+      }
+      while (ei < r.events.size() && r.events[ei].person.value < id) ++ei;
+      for (; ei < r.events.size() && r.events[ei].person.value == id; ++ei) {
+        h.events.push_back(std::move(r.events[ei]));
+      }
+      RETURN_IF_ERROR(visit(std::move(h)));
+    }
+  }
+  return Status::Ok();
 }
 
 bool HasSupportOrderOn(const ObligorHistory& h, Date as_of) {

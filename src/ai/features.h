@@ -18,6 +18,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -95,6 +96,17 @@ struct Reference {
 Result<Reference> LoadReference(Store& store);
 // Errors: not_found "person_not_found"; failed_precondition "obligor_has_no_case".
 Result<ObligorHistory> LoadObligorHistory(Store& store, PersonId obligor);
+
+// The histories of `obligors` (ascending ids, each the obligor of some case), read `chunk`
+// obligors at a time with one query per table (Store::LoadObligorRange) instead of about ten
+// per obligor; calls `visit` for each, in order, with exactly what LoadObligorHistory reads.
+// Stops at the first error (of the store or of `visit`) and returns it.
+Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors, size_t chunk,
+                             const std::function<Status(ObligorHistory&&)>& visit);
+// The same for one slice of obligors: [begin, end) of `obligors`.
+Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors, size_t begin,
+                             size_t end, size_t chunk,
+                             const std::function<Status(ObligorHistory&&)>& visit);
 
 // True when on `as_of` the obligor has an order in effect or unpaid support: the population
 // that is scored.

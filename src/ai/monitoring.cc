@@ -76,10 +76,13 @@ Result<DriftReport> EvaluateDrift(Store& store, const RiskModelRecord& model, Da
   // The population on `as_of`: features only (its outcome is not known yet).
   ASSIGN_OR_RETURN(std::vector<PersonId> obligors, ListObligors(store));
   std::vector<FeatureVector> current;
-  for (PersonId o : obligors) {
-    ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, o));
-    if (HasSupportOrderOn(h, as_of)) current.push_back(ExtractFeatures(h, ref, as_of).values);
-  }
+  RETURN_IF_ERROR(
+      ForEachObligorHistory(store, obligors, kScoreChunk, [&](ObligorHistory&& h) -> Status {
+        if (HasSupportOrderOn(h, as_of)) {
+          current.push_back(ExtractFeatures(h, ref, as_of).values);
+        }
+        return Status::Ok();
+      }));
   return ComputeDrift(scorer, reference, current);
 }
 

@@ -9,6 +9,7 @@
 #include "crypto/sha256.h"
 #include "service/audit.h"
 #include "service/json.h"
+#include "service/ledger_service.h"
 
 namespace cse::ai {
 namespace {
@@ -311,12 +312,21 @@ Result<RiskScorer> RiskScorer::LoadActive(Store& store) {
     return FailedPrecondition("model_none_active",
                               "no risk model is active; train one with opencse model train");
   }
-  return FromRecord(*active);
+  ASSIGN_OR_RETURN(RiskScorer s, FromRecord(*active));
+  // The state's cut-offs (opencse config set risk.tier_*) override the model's defaults.
+  ASSIGN_OR_RETURN(auto tiers, LoadRiskTierCutoffs(store));
+  s.tiers_.high_above = tiers.first;
+  s.tiers_.medium_above = tiers.second;
+  return s;
 }
 
 RiskScore RiskScorer::Predict(const FeatureVector& x) const {
+  return FromMargin(Margin(*forest_, x.data()));
+}
+
+RiskScore RiskScorer::FromMargin(double margin) const {
   RiskScore s;
-  s.margin = Margin(*forest_, x.data());
+  s.margin = margin;
   s.probability = std::clamp(calibrator_->Apply(s.margin), 0.0, 1.0);
   s.score = ScoreFromProbability(s.probability);
   s.tier = TierOf(s.score, tiers_);
@@ -330,24 +340,45 @@ std::vector<KeyFactor> RiskScorer::Explain(const FeatureVector& x, size_t top) c
   return KeyFactors(x, phi.data(), top);
 }
 
+std::vector<RiskScore> RiskScorer::ScoreBatch(const std::vector<FeatureVector>& rows,
+                                              size_t key_factors) const {
+  static_assert(sizeof(FeatureVector) == kFeatureCount * sizeof(float), "rows are contiguous");
+  std::vector<RiskScore> out;
+  if (rows.empty()) return out;
+  const float* x = rows.front().data();
+  std::vector<double> margins(rows.size());
+  Margins(*forest_, x, rows.size(), margins.data());
+  out.reserve(rows.size());
+  for (double m : margins) out.push_back(FromMargin(m));
+  if (key_factors > 0) {
+    constexpr size_t kWidth = kFeatureCount + 1;
+    std::vector<double> phi(rows.size() * kWidth);
+    TreeShapBatch(*forest_, x, rows.size(), phi.data());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      out[i].key_factors = KeyFactors(rows[i], phi.data() + i * kWidth, key_factors);
+    }
+  }
+  return out;
+}
+
 RiskScore RiskScorer::Score(const FeatureVector& x, size_t key_factors) const {
   RiskScore s = Predict(x);
   if (key_factors > 0) s.key_factors = Explain(x, key_factors);
   return s;
 }
 
-Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskScorer& scorer,
-                                 PersonId obligor, CaseId case_id, Date as_of,
-                                 const std::string& scored_at) {
-  ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, obligor));
-  const FeatureRow row = ExtractFeatures(h, ref, as_of);
-  if (!IsActive(row)) {
-    return FailedPrecondition("obligor_not_active", PersonDisplayId(obligor) +
-                                                        " has no order in effect and owes "
-                                                        "nothing on " +
-                                                        as_of.ToString());
-  }
-  const RiskScore s = scorer.Score(row.values);
+namespace {
+
+Status NotActive(PersonId obligor, Date as_of) {
+  return FailedPrecondition("obligor_not_active", PersonDisplayId(obligor) +
+                                                      " has no order in effect and owes "
+                                                      "nothing on " +
+                                                      as_of.ToString());
+}
+
+// Writes the score `s` of `row` (see ScoreAndRecord).
+Status WriteScore(Store& store, const RiskScorer& scorer, const FeatureRow& row, const RiskScore& s,
+                  PersonId obligor, CaseId case_id, Date as_of, const std::string& scored_at) {
   Json features = Json::object();
   for (size_t i = 0; i < kFeatureCount; ++i) {
     const float v = row.values[i];
@@ -375,8 +406,66 @@ Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskS
   r.confidence = s.confidence;
   r.key_factors_json = factors.dump();
   r.scored_at = scored_at;
-  RETURN_IF_ERROR(store.InsertRiskScore(r).status());
+  return store.InsertRiskScore(r).status();
+}
+
+}  // namespace
+
+Result<RiskScore> RecordScore(Store& store, const RiskScorer& scorer, const FeatureRow& row,
+                              PersonId obligor, CaseId case_id, Date as_of,
+                              const std::string& scored_at) {
+  if (!IsActive(row)) return NotActive(obligor, as_of);
+  const RiskScore s = scorer.Score(row.values);
+  RETURN_IF_ERROR(WriteScore(store, scorer, row, s, obligor, case_id, as_of, scored_at));
   return s;
+}
+
+Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskScorer& scorer,
+                                 PersonId obligor, CaseId case_id, Date as_of,
+                                 const std::string& scored_at) {
+  ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, obligor));
+  return RecordScore(store, scorer, ExtractFeatures(h, ref, as_of), obligor, case_id, as_of,
+                     scored_at);
+}
+
+Result<ScoreAllCounts> ScoreAll(Store& store, const Reference& ref, const RiskScorer& scorer,
+                                Date as_of, const std::string& scored_at) {
+  ASSIGN_OR_RETURN(std::vector<PersonId> obligors, store.ListObligorIds());
+  ScoreAllCounts counts;
+  std::vector<PersonId> who;
+  std::vector<FeatureRow> rows;
+  std::vector<FeatureVector> x;
+  // Features for a chunk of obligors, then prediction and key factors for the chunk at once
+  // (RiskScorer::ScoreBatch), then the writes.
+  auto flush = [&]() -> Status {
+    const std::vector<RiskScore> scores = scorer.ScoreBatch(x);
+    for (size_t i = 0; i < scores.size(); ++i) {
+      RETURN_IF_ERROR(
+          WriteScore(store, scorer, rows[i], scores[i], who[i], CaseId{}, as_of, scored_at));
+      ++counts.scored;
+      ++counts.by_tier[static_cast<int>(scores[i].tier)];
+    }
+    who.clear();
+    rows.clear();
+    x.clear();
+    return Status::Ok();
+  };
+  for (size_t lo = 0; lo < obligors.size(); lo += kScoreChunk) {
+    RETURN_IF_ERROR(ForEachObligorHistory(store, obligors, lo, lo + kScoreChunk, kScoreChunk,
+                                          [&](ObligorHistory&& h) -> Status {
+                                            FeatureRow row = ExtractFeatures(h, ref, as_of);
+                                            if (!IsActive(row)) {
+                                              ++counts.inactive;
+                                              return Status::Ok();
+                                            }
+                                            who.push_back(h.obligor);
+                                            x.push_back(row.values);
+                                            rows.push_back(std::move(row));
+                                            return Status::Ok();
+                                          }));
+    RETURN_IF_ERROR(flush());
+  }
+  return counts;
 }
 
 }  // namespace cse::ai

@@ -105,13 +105,18 @@ class RiskScorer {
   // not this build's (FeatureNames()); data_loss "model_corrupt" when the booster or the
   // calibrator cannot be read.
   static Result<RiskScorer> FromRecord(const RiskModelRecord& record);
-  // The active model. Errors: failed_precondition "model_none_active"; FromRecord's.
+  // The active model, with the tier cut-offs in force (settings risk.tier_*; see
+  // LoadRiskTierCutoffs). Errors: failed_precondition "model_none_active"; FromRecord's.
   static Result<RiskScorer> LoadActive(Store& store);
 
   // Prediction and explanation. Score = Predict, then Explain when key_factors > 0.
   RiskScore Score(const FeatureVector& x, size_t key_factors = 4) const;
   // The margin, calibrated probability, score, tier and confidence (no key factors).
   RiskScore Predict(const FeatureVector& x) const;
+  // Score for many rows at once (Margins and TreeShapBatch): equal to Score row by row, the
+  // key factors' contributions up to the last bits of the vector kernel.
+  std::vector<RiskScore> ScoreBatch(const std::vector<FeatureVector>& rows,
+                                    size_t key_factors = 4) const;
   // The `top` key factors of `x` (exact TreeSHAP grouped by reason code).
   std::vector<KeyFactor> Explain(const FeatureVector& x, size_t top) const;
   const std::string& version() const { return version_; }
@@ -119,6 +124,7 @@ class RiskScorer {
 
  private:
   RiskScorer() = default;
+  RiskScore FromMargin(double margin) const;
   std::string version_;
   std::shared_ptr<const Forest> forest_;
   std::shared_ptr<const IsotonicCalibrator> calibrator_;
@@ -132,5 +138,21 @@ class RiskScorer {
 Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskScorer& scorer,
                                  PersonId obligor, CaseId case_id, Date as_of,
                                  const std::string& scored_at);
+// The same from features already extracted (`row` as of `as_of`).
+Result<RiskScore> RecordScore(Store& store, const RiskScorer& scorer, const FeatureRow& row,
+                              PersonId obligor, CaseId case_id, Date as_of,
+                              const std::string& scored_at);
+
+// Scores every active obligor as of `as_of` and writes each score (obligor-level, case 0),
+// reading histories in chunks of kScoreChunk obligors (ForEachObligorHistory). Run it inside
+// the caller's transaction: an error leaves the caller to roll back every score.
+inline constexpr size_t kScoreChunk = 1'000;
+struct ScoreAllCounts {
+  int64_t scored = 0;
+  int64_t inactive = 0;            // no order in effect and nothing owed: not scored
+  int64_t by_tier[3] = {0, 0, 0};  // indexed by Tier
+};
+Result<ScoreAllCounts> ScoreAll(Store& store, const Reference& ref, const RiskScorer& scorer,
+                                Date as_of, const std::string& scored_at);
 
 }  // namespace cse::ai

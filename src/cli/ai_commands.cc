@@ -302,26 +302,16 @@ void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action) {
         }
         return ctx.Emit(ScoreJson(*score, *id, c->obligor, as_of, scorer->version()), t.str());
       }
-      auto obligors = ai::ListObligors(ctx.store());
-      if (!obligors.ok()) return ctx.Fail(obligors.status());
-      int64_t scored = 0;
-      int64_t inactive = 0;
-      int64_t tiers[3] = {0, 0, 0};
       if (Status s = ctx.store().Begin(); !s.ok()) return ctx.Fail(s);
-      for (PersonId o : *obligors) {
-        auto score = ai::ScoreAndRecord(ctx.store(), *ref, *scorer, o, CaseId{}, as_of, at);
-        if (!score.ok() && score.status().reason() == "obligor_not_active") {
-          ++inactive;
-          continue;
-        }
-        if (!score.ok()) {
-          ctx.store().Rollback();
-          return ctx.Fail(score.status());
-        }
-        ++scored;
-        ++tiers[static_cast<int>(score->tier)];
+      auto counts = ai::ScoreAll(ctx.store(), *ref, *scorer, as_of, at);
+      if (!counts.ok()) {
+        ctx.store().Rollback();
+        return ctx.Fail(counts.status());
       }
       if (Status s = ctx.store().Commit(); !s.ok()) return ctx.Fail(s);
+      const int64_t scored = counts->scored;
+      const int64_t inactive = counts->inactive;
+      const int64_t* tiers = counts->by_tier;
       std::ostringstream t;
       t << "scored " << scored << " active obligors as of " << as_of.ToString() << " with "
         << scorer->version() << ": HIGH " << tiers[2] << ", MEDIUM " << tiers[1] << ", LOW "

@@ -674,14 +674,17 @@ void AddAudit(CLI::App& app, Context& ctx, std::function<int()>& action) {
 }
 
 void AddConfig(CLI::App& app, Context& ctx, std::function<int()>& action) {
-  auto* cmd = app.add_subcommand("config", "State distribution options (federal defaults)");
+  auto* cmd = app.add_subcommand(
+      "config", "State options: distribution (federal defaults) and risk tier cut-offs");
   cmd->require_subcommand(1);
-  auto* set = cmd->add_subcommand("set", "Set an option (before any payment is posted)");
+  auto* set = cmd->add_subcommand(
+      "set", "Set an option (distribution options only before any payment is posted)");
   auto* list = cmd->add_subcommand("list", "Show every option and its value");
   auto kv = std::make_shared<std::pair<std::string, std::string>>();
   set->add_option("KEY", kv->first,
                   "distribution.assignment_model | distribution.tax_offset_order | "
-                  "distribution.federal_share_bps | ledger.arrears_age_flag_days")
+                  "distribution.federal_share_bps | ledger.arrears_age_flag_days | "
+                  "risk.tier_high_above | risk.tier_medium_above")
       ->required();
   set->add_option("VALUE", kv->second, "The value")->required();
   set->callback([&ctx, &action, kv] {

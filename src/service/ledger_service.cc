@@ -15,6 +15,8 @@ constexpr const char* kAssignmentModelKey = "distribution.assignment_model";
 constexpr const char* kTaxOffsetOrderKey = "distribution.tax_offset_order";
 constexpr const char* kFederalShareKey = "distribution.federal_share_bps";
 constexpr const char* kArrearsAgeKey = "ledger.arrears_age_flag_days";
+constexpr const char* kTierHighKey = kRiskTierHighAboveKey;
+constexpr const char* kTierMediumKey = kRiskTierMediumAboveKey;
 
 Result<int64_t> ParseBoundedInt(const std::string& key, const std::string& text, int64_t lo,
                                 int64_t hi) {
@@ -30,6 +32,20 @@ Result<int64_t> ParseBoundedInt(const std::string& key, const std::string& text,
                                                        std::to_string(hi));
   }
   return v;
+}
+
+// The risk tier cut-offs in force: the settings, else the defaults (75 and 40).
+Result<std::pair<int64_t, int64_t>> TierCutoffSettings(Store& store) {
+  std::pair<int64_t, int64_t> out{kDefaultTierHighAbove, kDefaultTierMediumAbove};
+  ASSIGN_OR_RETURN(auto high, store.GetSetting(kTierHighKey));
+  if (high) {
+    ASSIGN_OR_RETURN(out.first, ParseBoundedInt(kTierHighKey, *high, 1, 99));
+  }
+  ASSIGN_OR_RETURN(auto medium, store.GetSetting(kTierMediumKey));
+  if (medium) {
+    ASSIGN_OR_RETURN(out.second, ParseBoundedInt(kTierMediumKey, *medium, 0, 98));
+  }
+  return out;
 }
 
 Status BumpGeneration(Store& store) {
@@ -50,6 +66,11 @@ Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor) {
     books.push_back(std::move(b));
   }
   return books;
+}
+
+Result<std::pair<int, int>> LoadRiskTierCutoffs(Store& store) {
+  ASSIGN_OR_RETURN(auto t, TierCutoffSettings(store));
+  return std::make_pair(static_cast<int>(t.first), static_cast<int>(t.second));
 }
 
 Result<DistributionPolicy> LoadPolicy(Store& store) {
@@ -592,11 +613,33 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
     RETURN_IF_ERROR(ParseBoundedInt(key, value, 0, 10000).status());
   } else if (key == kArrearsAgeKey) {
     RETURN_IF_ERROR(ParseBoundedInt(key, value, 1, 3650).status());
+  } else if (key == kTierHighKey || key == kTierMediumKey) {
+    // Scores are 1-100: HIGH is score > high_above, MEDIUM score > medium_above.
+    const bool high = key == kTierHighKey;
+    ASSIGN_OR_RETURN(int64_t v, ParseBoundedInt(key, value, high ? 1 : 0, high ? 99 : 98));
+    ASSIGN_OR_RETURN(auto now, TierCutoffSettings(store_));
+    const int64_t new_high = high ? v : now.first;
+    const int64_t new_medium = high ? now.second : v;
+    if (new_medium >= new_high) {
+      return InvalidArgument("config_value_invalid", std::string(kTierMediumKey) + " (" +
+                                                         std::to_string(new_medium) +
+                                                         ") must be below " + kTierHighKey + " (" +
+                                                         std::to_string(new_high) + ")");
+    }
+    // Tier cut-offs change how new scores are labelled, never a ledger: no lock, no
+    // generation bump.
+    return InTransaction([&]() -> Status {
+      ASSIGN_OR_RETURN(std::optional<std::string> before, store_.GetSetting(key));
+      RETURN_IF_ERROR(store_.SetSetting(key, value));
+      Json b = before ? Json{{key, *before}} : Json::object();
+      Json a{{key, value}};
+      return AppendAudit(store_, clock_, actor_, "config.set", "settings", key, b.dump(), a.dump());
+    });
   } else {
-    return InvalidArgument("config_key_unknown", "unknown setting '" + key +
-                                                     "'; known: " + kAssignmentModelKey + ", " +
-                                                     kTaxOffsetOrderKey + ", " + kFederalShareKey +
-                                                     ", " + kArrearsAgeKey);
+    return InvalidArgument("config_key_unknown",
+                           "unknown setting '" + key + "'; known: " + kAssignmentModelKey + ", " +
+                               kTaxOffsetOrderKey + ", " + kFederalShareKey + ", " +
+                               kArrearsAgeKey + ", " + kTierHighKey + ", " + kTierMediumKey);
   }
   return InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(int64_t postings, store_.CountCollections());
@@ -620,11 +663,14 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
 
 Result<std::vector<std::pair<std::string, std::string>>> LedgerService::ListConfig() {
   ASSIGN_OR_RETURN(DistributionPolicy p, LoadPolicy(store_));
+  ASSIGN_OR_RETURN(auto tiers, TierCutoffSettings(store_));
   return std::vector<std::pair<std::string, std::string>>{
       {kAssignmentModelKey, std::string(Name(p.assignment_model))},
       {kTaxOffsetOrderKey, std::string(Name(p.tax_offset_order))},
       {kFederalShareKey, std::to_string(p.federal_share_bps)},
-      {kArrearsAgeKey, std::to_string(p.arrears_age_flag_days)}};
+      {kArrearsAgeKey, std::to_string(p.arrears_age_flag_days)},
+      {kTierHighKey, std::to_string(tiers.first)},
+      {kTierMediumKey, std::to_string(tiers.second)}};
 }
 
 }  // namespace cse

@@ -76,6 +76,16 @@ struct CaseLedger {
 Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor);
 // The distribution options from settings, with federal defaults for unset keys.
 Result<DistributionPolicy> LoadPolicy(Store& store);
+
+// Risk tier cut-offs (docs/MODEL_CARD.md): a score (1-100) above high_above is HIGH, above
+// medium_above MEDIUM, else LOW. Settings with these keys override the defaults; `opencse
+// config set` validates them (1-99, 0-98, medium below high) and audits the change.
+inline constexpr const char* kRiskTierHighAboveKey = "risk.tier_high_above";
+inline constexpr const char* kRiskTierMediumAboveKey = "risk.tier_medium_above";
+inline constexpr int kDefaultTierHighAbove = 75;  // the seed workflow's "risk > 75"
+inline constexpr int kDefaultTierMediumAbove = 40;
+// (high_above, medium_above) in force.
+Result<std::pair<int, int>> LoadRiskTierCutoffs(Store& store);
 // Re-runs distribution for every active collection of `obligor` and writes the changed ones
 // (old distribution to history with `reason`). Inside the caller's transaction.
 Result<int64_t> Redistribute(Store& store, PersonId obligor, const std::string& at,
@@ -130,7 +140,9 @@ class LedgerService {
 
   // Known keys: distribution.assignment_model (dra|prwora), distribution.tax_offset_order
   // (assigned_first|family_first), distribution.federal_share_bps (0-10000),
-  // ledger.arrears_age_flag_days (1-3650). Errors: config_key_unknown, config_value_invalid.
+  // ledger.arrears_age_flag_days (1-3650), risk.tier_high_above (1-99) and
+  // risk.tier_medium_above (0-98, below the high one; these two may change at any time).
+  // Errors: config_key_unknown, config_value_invalid.
   Status SetConfig(const std::string& key, const std::string& value);
   Result<std::vector<std::pair<std::string, std::string>>> ListConfig();
 

@@ -122,6 +122,21 @@ struct RiskScoreRecord {
   std::string scored_at;
 };
 
+// The records of a range of obligors, read table by table for batch readers (scoring every
+// obligor): cases with their children; their orders with child terms and assistance
+// episodes; collections without their distribution, idempotency key and reversal reason
+// (which the ledger engine and the features never read); employment and case events of the
+// obligors. Each vector is sorted by obligor (cases, collections, jobs, events) or by case
+// (orders, episodes), then in the order of the matching per-obligor List* call.
+struct ObligorRange {
+  std::vector<Case> cases;
+  std::vector<Order> orders;
+  std::vector<AssistanceEpisode> episodes;
+  std::vector<Collection> collections;
+  std::vector<Employment> jobs;
+  std::vector<CaseEvent> events;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -182,6 +197,12 @@ class Store {
 
   // Every collection by id (reporting). Stops at the first non-OK status and returns it.
   virtual Status ScanCollections(const std::function<Status(const StoredCollection&)>& visit) = 0;
+
+  // The distinct obligors of all cases, ascending.
+  virtual Result<std::vector<PersonId>> ListObligorIds() = 0;
+  // Everything the risk model reads about the obligors whose person ids lie in
+  // [first, last], in one read per table (batch scoring; see ObligorRange).
+  virtual Result<ObligorRange> LoadObligorRange(PersonId first, PersonId last) = 0;
 
   // Case history events (CaseEvent), by (date, id).
   virtual Result<int64_t> InsertCaseEvent(const CaseEvent& event) = 0;

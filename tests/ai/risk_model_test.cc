@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "ai/metrics.h"
 #include "service/json.h"
+#include "service/ledger_service.h"
 #include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -151,6 +153,113 @@ TEST_F(RiskModelTest, MismatchedOrCorruptModelsAreRefused) {
   EXPECT_EQ(RegisterRiskModel(*store_, *clock_, "analyst", report_->model, false).reason(),
             "model_exists");
   EXPECT_EQ(store_->ListRiskModels()->size(), 1u);
+}
+
+bool SameFloat(float a, float b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+
+// Batch scoring (a chunk of obligors read with one query per table, predicted and explained
+// at once) gives every obligor exactly what scoring it alone gives.
+TEST_F(RiskModelTest, BatchScoringEqualsScoringEachObligorAlone) {
+  auto scorer = RiskScorer::LoadActive(*store_);
+  ASSERT_TRUE(scorer.ok());
+  auto ref = LoadReference(*store_);
+  ASSERT_TRUE(ref.ok());
+  auto obligors = store_->ListObligorIds();
+  ASSERT_TRUE(obligors.ok());
+  ASSERT_GT(obligors->size(), 2'000u);
+  std::vector<PersonId> who;
+  std::vector<FeatureVector> x;
+  size_t visited = 0;
+  // A chunk size that does not divide the count, so a short last chunk is exercised.
+  ASSERT_TRUE(ForEachObligorHistory(*store_, *obligors, 333, [&](ObligorHistory&& h) -> Status {
+                EXPECT_EQ(h.obligor, (*obligors)[visited]);
+                ++visited;
+                auto alone = LoadObligorHistory(*store_, h.obligor);
+                EXPECT_TRUE(alone.ok());
+                EXPECT_EQ(h.books.size(), alone->books.size());
+                EXPECT_EQ(h.collections.size(), alone->collections.size());
+                EXPECT_EQ(h.jobs.size(), alone->jobs.size());
+                EXPECT_EQ(h.events.size(), alone->events.size());
+                for (size_t i = 0; i < h.books.size() && i < alone->books.size(); ++i) {
+                  EXPECT_EQ(h.books[i].orders.size(), alone->books[i].orders.size());
+                  EXPECT_EQ(h.books[i].episodes.size(), alone->books[i].episodes.size());
+                  EXPECT_EQ(h.books[i].info.children, alone->books[i].info.children);
+                }
+                for (Date d : {kAsOf, Date::Ymd(2024, 12, 31)}) {
+                  const FeatureRow a = ExtractFeatures(h, *ref, d);
+                  const FeatureRow b = ExtractFeatures(*alone, *ref, d);
+                  for (size_t j = 0; j < kFeatureCount; ++j) {
+                    EXPECT_TRUE(SameFloat(a.values[j], b.values[j]))
+                        << FeatureNames()[j] << " of " << PersonDisplayId(h.obligor);
+                  }
+                  if (d == kAsOf && IsActive(a)) {
+                    who.push_back(h.obligor);
+                    x.push_back(a.values);
+                  }
+                }
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(visited, obligors->size());
+  const std::vector<RiskScore> batch = scorer->ScoreBatch(x);
+  ASSERT_EQ(batch.size(), x.size());
+  std::map<Tier, int64_t> tiers;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const RiskScore one = scorer->Score(x[i]);
+    EXPECT_EQ(batch[i].margin, one.margin);
+    EXPECT_EQ(batch[i].score, one.score);
+    EXPECT_EQ(batch[i].tier, one.tier);
+    ++tiers[one.tier];
+    ASSERT_EQ(batch[i].key_factors.size(), one.key_factors.size());
+    for (size_t k = 0; k < one.key_factors.size(); ++k) {
+      EXPECT_EQ(batch[i].key_factors[k].code, one.key_factors[k].code);
+      EXPECT_NEAR(batch[i].key_factors[k].contribution, one.key_factors[k].contribution, 1e-9);
+    }
+  }
+  // ScoreAll records one score per active obligor with the same tiers.
+  ASSERT_TRUE(store_->Begin().ok());
+  auto counts = ScoreAll(*store_, *ref, *scorer, kAsOf, "2025-06-30T23:00:00Z");
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(counts->scored, static_cast<int64_t>(x.size()));
+  EXPECT_EQ(counts->scored + counts->inactive, static_cast<int64_t>(obligors->size()));
+  EXPECT_EQ(counts->by_tier[static_cast<int>(Tier::kHigh)], tiers[Tier::kHigh]);
+  EXPECT_EQ(counts->by_tier[static_cast<int>(Tier::kLow)], tiers[Tier::kLow]);
+  auto rows = store_->ListRiskScores(who.back());
+  ASSERT_TRUE(rows.ok());
+  ASSERT_FALSE(rows->empty());
+  EXPECT_EQ(rows->back().score, batch.back().score);
+  EXPECT_EQ(rows->back().scored_at, "2025-06-30T23:00:00Z");
+}
+
+// The tier cut-offs are the state's settings (opencse config set risk.tier_*), validated and
+// audited, and the scorer applies them.
+TEST_F(RiskModelTest, TierCutoffsComeFromSettings) {
+  LedgerService service(*store_, *clock_, "supervisor");
+  EXPECT_EQ(service.SetConfig(kRiskTierHighAboveKey, "100").reason(), "config_value_invalid");
+  EXPECT_EQ(service.SetConfig(kRiskTierMediumAboveKey, "80").reason(), "config_value_invalid")
+      << "medium must stay below high (75)";
+  EXPECT_EQ(service.SetConfig(kRiskTierHighAboveKey, "x").reason(), "config_value_invalid");
+  ASSERT_TRUE(service.SetConfig(kRiskTierHighAboveKey, "90").ok());
+  ASSERT_TRUE(service.SetConfig(kRiskTierMediumAboveKey, "60").ok());
+  auto scorer = RiskScorer::LoadActive(*store_);
+  ASSERT_TRUE(scorer.ok());
+  EXPECT_EQ(scorer->tiers().high_above, 90);
+  EXPECT_EQ(scorer->tiers().medium_above, 60);
+  FeatureVector x{};
+  x.fill(std::numeric_limits<float>::quiet_NaN());
+  const RiskScore s = scorer->Predict(x);
+  EXPECT_EQ(s.tier, TierOf(s.score, TierCutoffs{90, 60}));
+  auto listed = service.ListConfig();
+  ASSERT_TRUE(listed.ok());
+  bool saw = false;
+  for (const auto& [k, v] : *listed) {
+    if (k == kRiskTierHighAboveKey) saw = v == "90";
+  }
+  EXPECT_TRUE(saw);
+  // Back to the defaults for the other tests of this suite.
+  ASSERT_TRUE(service.SetConfig(kRiskTierMediumAboveKey, "40").ok());
+  ASSERT_TRUE(service.SetConfig(kRiskTierHighAboveKey, "75").ok());
+  EXPECT_EQ(RiskScorer::LoadActive(*store_)->tiers().high_above, 75);
 }
 
 TEST(RiskModelEmptyTest, NoActiveModelAndTooLittleHistoryAreClearErrors) {

@@ -60,6 +60,10 @@ class FaultStore final : public Store {
   Result<std::vector<CaseEvent>> ListCaseEventsByPerson(PersonId id) override {
     return inner_.ListCaseEventsByPerson(id);
   }
+  Result<std::vector<PersonId>> ListObligorIds() override { return inner_.ListObligorIds(); }
+  Result<ObligorRange> LoadObligorRange(PersonId first, PersonId last) override {
+    return inner_.LoadObligorRange(first, last);
+  }
   Status PutCountyEconomy(const CountyEconomy& r) override { return inner_.PutCountyEconomy(r); }
   Result<std::vector<CountyEconomy>> ListCountyEconomy() override {
     return inner_.ListCountyEconomy();

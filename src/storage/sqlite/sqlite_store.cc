@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include <sqlite3.h>
 
@@ -510,40 +511,81 @@ Result<OrderId> SqliteStore::InsertOrder(const Order& o) {
   return id;
 }
 
+namespace {
+
+// Columns: id, case_id, obligation_type, amount_cents, frequency, effective_date, end_date,
+// judgment_cents (child terms are read separately).
+Result<Order> ReadOrderRow(SqliteStore::Stmt& s) {
+  Order o;
+  o.id = OrderId{s.Int(0)};
+  o.case_id = CaseId{s.Int(1)};
+  ASSIGN_OR_RETURN(o.type, ParseObligationType(s.Text(2)));
+  o.amount = Money::FromCents(s.Int(3));
+  ASSIGN_OR_RETURN(o.frequency, ParseFrequency(s.Text(4)));
+  ASSIGN_OR_RETURN(o.effective_date, s.DateAt(5));
+  ASSIGN_OR_RETURN(o.end_date, s.OptDateAt(6));
+  o.judgment = Money::FromCents(s.Int(7));
+  return o;
+}
+
+// Columns (from `first`): child_id, amount_cents, end_date.
+Result<ChildTerm> ReadChildTermRow(SqliteStore::Stmt& s, int first) {
+  ChildTerm term{PersonId{s.Int(first)}, Money::FromCents(s.Int(first + 1)), std::nullopt};
+  ASSIGN_OR_RETURN(term.end_date, s.OptDateAt(first + 2));
+  return term;
+}
+
+// Columns: case_id, start_date, end_date, monthly_grant_cents.
+Result<AssistanceEpisode> ReadEpisodeRow(SqliteStore::Stmt& s) {
+  AssistanceEpisode e;
+  e.case_id = CaseId{s.Int(0)};
+  ASSIGN_OR_RETURN(e.start_date, s.DateAt(1));
+  ASSIGN_OR_RETURN(e.end_date, s.OptDateAt(2));
+  e.monthly_grant = Money::FromCents(s.Int(3));
+  return e;
+}
+
+// Columns: id, person_id, employer_id, start_date, end_date, pay_cycle,
+// gross_per_period_cents.
+Result<Employment> ReadEmploymentRow(SqliteStore::Stmt& s) {
+  Employment e;
+  e.id = s.Int(0);
+  e.person = PersonId{s.Int(1)};
+  e.employer = EmployerId{s.Int(2)};
+  ASSIGN_OR_RETURN(e.start_date, s.DateAt(3));
+  ASSIGN_OR_RETURN(e.end_date, s.OptDateAt(4));
+  ASSIGN_OR_RETURN(e.pay_cycle, ParsePayCycle(s.Text(5)));
+  e.gross_per_period = Money::FromCents(s.Int(6));
+  return e;
+}
+
+// Columns: id, person_id, case_id, event_date, kind, detail.
+Result<CaseEvent> ReadEventRow(SqliteStore::Stmt& s) {
+  CaseEvent e;
+  e.id = s.Int(0);
+  e.person = PersonId{s.Int(1)};
+  e.case_id = CaseId{s.IsNull(2) ? 0 : s.Int(2)};
+  ASSIGN_OR_RETURN(e.date, s.DateAt(3));
+  e.kind = s.Text(4);
+  e.detail = s.Text(5);
+  return e;
+}
+
+}  // namespace
+
 Result<std::vector<Order>> SqliteStore::ListOrdersByCase(CaseId id) {
   Stmt& s = Prepare(
       "SELECT id, case_id, obligation_type, amount_cents, frequency, effective_date, end_date, "
       "judgment_cents FROM support_order WHERE case_id = ? ORDER BY id");
   s.Bind(1, id.value);
-  std::vector<Order> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    Order o;
-    o.id = OrderId{s.Int(0)};
-    o.case_id = CaseId{s.Int(1)};
-    ASSIGN_OR_RETURN(o.type, ParseObligationType(s.Text(2)));
-    o.amount = Money::FromCents(s.Int(3));
-    ASSIGN_OR_RETURN(o.frequency, ParseFrequency(s.Text(4)));
-    ASSIGN_OR_RETURN(o.effective_date, s.DateAt(5));
-    ASSIGN_OR_RETURN(o.end_date, s.OptDateAt(6));
-    o.judgment = Money::FromCents(s.Int(7));
-    out.push_back(std::move(o));
-  }
-  s.Reset();
+  ASSIGN_OR_RETURN(std::vector<Order> out, CollectRows<Order>(s, ReadOrderRow));
   for (Order& o : out) {
     Stmt& t = Prepare(
         "SELECT child_id, amount_cents, end_date FROM order_child_term WHERE order_id = ? "
         "ORDER BY child_id");
     t.Bind(1, o.id.value);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, t.Step());
-      if (!row) break;
-      ChildTerm term{PersonId{t.Int(0)}, Money::FromCents(t.Int(1)), std::nullopt};
-      ASSIGN_OR_RETURN(term.end_date, t.OptDateAt(2));
-      o.child_terms.push_back(term);
-    }
-    t.Reset();
+    ASSIGN_OR_RETURN(o.child_terms,
+                     CollectRows<ChildTerm>(t, [](Stmt& r) { return ReadChildTermRow(r, 0); }));
   }
   return out;
 }
@@ -590,19 +632,7 @@ Result<std::vector<AssistanceEpisode>> SqliteStore::ListAssistanceByCase(CaseId 
       "SELECT case_id, start_date, end_date, monthly_grant_cents FROM assistance_episode "
       "WHERE case_id = ? ORDER BY start_date, id");
   s.Bind(1, id.value);
-  std::vector<AssistanceEpisode> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    AssistanceEpisode e;
-    e.case_id = CaseId{s.Int(0)};
-    ASSIGN_OR_RETURN(e.start_date, s.DateAt(1));
-    ASSIGN_OR_RETURN(e.end_date, s.OptDateAt(2));
-    e.monthly_grant = Money::FromCents(s.Int(3));
-    out.push_back(e);
-  }
-  s.Reset();
-  return out;
+  return CollectRows<AssistanceEpisode>(s, ReadEpisodeRow);
 }
 
 Status SqliteStore::EndAssistance(CaseId id, Date end_date) {
@@ -679,22 +709,7 @@ Result<std::vector<Employment>> SqliteStore::ListEmploymentByPerson(PersonId id)
       "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "
       "gross_per_period_cents FROM employment WHERE person_id = ? ORDER BY start_date, id");
   s.Bind(1, id.value);
-  std::vector<Employment> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    Employment e;
-    e.id = s.Int(0);
-    e.person = PersonId{s.Int(1)};
-    e.employer = EmployerId{s.Int(2)};
-    ASSIGN_OR_RETURN(e.start_date, s.DateAt(3));
-    ASSIGN_OR_RETURN(e.end_date, s.OptDateAt(4));
-    ASSIGN_OR_RETURN(e.pay_cycle, ParsePayCycle(s.Text(5)));
-    e.gross_per_period = Money::FromCents(s.Int(6));
-    out.push_back(e);
-  }
-  s.Reset();
-  return out;
+  return CollectRows<Employment>(s, ReadEmploymentRow);
 }
 
 // ---- collections ----
@@ -925,16 +940,105 @@ Result<std::vector<CaseEvent>> SqliteStore::ListCaseEventsByPerson(PersonId id) 
       "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event WHERE "
       "person_id = ? ORDER BY event_date, id");
   s.Bind(1, id.value);
-  return CollectRows<CaseEvent>(s, [](Stmt& row) -> Result<CaseEvent> {
-    CaseEvent e;
-    e.id = row.Int(0);
-    e.person = PersonId{row.Int(1)};
-    e.case_id = CaseId{row.IsNull(2) ? 0 : row.Int(2)};
-    ASSIGN_OR_RETURN(e.date, row.DateAt(3));
-    e.kind = row.Text(4);
-    e.detail = row.Text(5);
-    return e;
+  return CollectRows<CaseEvent>(s, ReadEventRow);
+}
+
+// ---- batch reads ----
+
+Result<std::vector<PersonId>> SqliteStore::ListObligorIds() {
+  Stmt& s = Prepare("SELECT DISTINCT obligor_id FROM iv_d_case ORDER BY obligor_id");
+  return CollectRows<PersonId>(s, [](Stmt& row) { return Result<PersonId>(PersonId{row.Int(0)}); });
+}
+
+Result<ObligorRange> SqliteStore::LoadObligorRange(PersonId first, PersonId last) {
+  ObligorRange r;
+  Stmt& cases = Prepare(
+      "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county "
+      "FROM iv_d_case WHERE obligor_id BETWEEN ? AND ? ORDER BY obligor_id, id");
+  cases.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(r.cases, CollectRows<Case>(cases, [this](Stmt& row) { return ReadCase(row); }));
+  std::unordered_map<int64_t, size_t> case_at;
+  for (size_t i = 0; i < r.cases.size(); ++i) case_at[r.cases[i].id.value] = i;
+
+  Stmt& children = Prepare(
+      "SELECT k.case_id, k.child_id FROM case_child k JOIN iv_d_case c ON c.id = k.case_id "
+      "WHERE c.obligor_id BETWEEN ? AND ? ORDER BY k.case_id, k.child_id");
+  children.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(auto kids, (CollectRows<std::pair<int64_t, PersonId>>(children, [](Stmt& row) {
+                     return Result<std::pair<int64_t, PersonId>>(
+                         std::make_pair(row.Int(0), PersonId{row.Int(1)}));
+                   })));
+  for (const auto& [case_id, child] : kids) r.cases[case_at.at(case_id)].children.push_back(child);
+
+  Stmt& orders = Prepare(
+      "SELECT o.id, o.case_id, o.obligation_type, o.amount_cents, o.frequency, "
+      "o.effective_date, o.end_date, o.judgment_cents FROM support_order o JOIN iv_d_case c ON "
+      "c.id = o.case_id WHERE c.obligor_id BETWEEN ? AND ? ORDER BY o.case_id, o.id");
+  orders.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(r.orders, CollectRows<Order>(orders, ReadOrderRow));
+  std::unordered_map<int64_t, size_t> order_at;
+  for (size_t i = 0; i < r.orders.size(); ++i) order_at[r.orders[i].id.value] = i;
+  Stmt& terms = Prepare(
+      "SELECT t.order_id, t.child_id, t.amount_cents, t.end_date FROM order_child_term t "
+      "JOIN support_order o ON o.id = t.order_id JOIN iv_d_case c ON c.id = o.case_id "
+      "WHERE c.obligor_id BETWEEN ? AND ? ORDER BY t.order_id, t.child_id");
+  terms.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(auto child_terms,
+                   (CollectRows<std::pair<int64_t, ChildTerm>>(
+                       terms, [](Stmt& row) -> Result<std::pair<int64_t, ChildTerm>> {
+                         ASSIGN_OR_RETURN(ChildTerm t, ReadChildTermRow(row, 1));
+                         return std::make_pair(row.Int(0), t);
+                       })));
+  for (auto& [order_id, term] : child_terms) {
+    r.orders[order_at.at(order_id)].child_terms.push_back(term);
+  }
+
+  Stmt& episodes = Prepare(
+      "SELECT a.case_id, a.start_date, a.end_date, a.monthly_grant_cents FROM "
+      "assistance_episode a JOIN iv_d_case c ON c.id = a.case_id WHERE c.obligor_id BETWEEN ? "
+      "AND ? ORDER BY a.case_id, a.start_date, a.id");
+  episodes.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(r.episodes, CollectRows<AssistanceEpisode>(episodes, ReadEpisodeRow));
+
+  // In index order (obligor, id), without a sorter; sorted by (obligor, date, id) below.
+  Stmt& collections = Prepare(
+      "SELECT id, case_id, obligor_id, amount_cents, received_date, source, reversed_date "
+      "FROM collection WHERE obligor_id BETWEEN ? AND ? ORDER BY obligor_id, id");
+  collections.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(r.collections,
+                   CollectRows<Collection>(collections, [](Stmt& row) -> Result<Collection> {
+                     Collection c;
+                     c.id = CollectionId{row.Int(0)};
+                     c.case_id = CaseId{row.Int(1)};
+                     c.obligor = PersonId{row.Int(2)};
+                     c.amount = Money::FromCents(row.Int(3));
+                     ASSIGN_OR_RETURN(c.date, row.DateAt(4));
+                     ASSIGN_OR_RETURN(c.source, ParsePaymentSource(row.Text(5)));
+                     ASSIGN_OR_RETURN(c.reversed_date, row.OptDateAt(6));
+                     return c;
+                   }));
+  std::sort(r.collections.begin(), r.collections.end(),
+            [](const Collection& a, const Collection& b) {
+              return std::tie(a.obligor.value, a.date, a.id.value) <
+                     std::tie(b.obligor.value, b.date, b.id.value);
+            });
+
+  Stmt& jobs = Prepare(
+      "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "
+      "gross_per_period_cents FROM employment WHERE person_id BETWEEN ? AND ? ORDER BY "
+      "person_id, start_date, id");
+  jobs.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(r.jobs, CollectRows<Employment>(jobs, ReadEmploymentRow));
+
+  Stmt& events = Prepare(
+      "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event WHERE "
+      "person_id BETWEEN ? AND ? ORDER BY person_id, id");
+  events.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(r.events, CollectRows<CaseEvent>(events, ReadEventRow));
+  std::sort(r.events.begin(), r.events.end(), [](const CaseEvent& a, const CaseEvent& b) {
+    return std::tie(a.person.value, a.date, a.id) < std::tie(b.person.value, b.date, b.id);
   });
+  return r;
 }
 
 Status SqliteStore::PutCountyEconomy(const CountyEconomy& r) {

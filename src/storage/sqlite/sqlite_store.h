@@ -77,6 +77,8 @@ class SqliteStore final : public Store {
   Status ScanCollections(const std::function<Status(const StoredCollection&)>& visit) override;
   Result<int64_t> InsertCaseEvent(const CaseEvent& event) override;
   Result<std::vector<CaseEvent>> ListCaseEventsByPerson(PersonId id) override;
+  Result<std::vector<PersonId>> ListObligorIds() override;
+  Result<ObligorRange> LoadObligorRange(PersonId first, PersonId last) override;
   Status PutCountyEconomy(const CountyEconomy& row) override;
   Result<std::vector<CountyEconomy>> ListCountyEconomy() override;
   Status InsertSimRun(std::string_view at, std::string_view params_json) override;
