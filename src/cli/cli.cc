@@ -873,6 +873,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddSimulate(app, ctx, action);
   AddModel(app, ctx, action);
   AddScore(app, ctx, action);
+  AddIwo(app, ctx, action);  // after AddImport: adds `import newhire`
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

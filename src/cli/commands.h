@@ -16,5 +16,6 @@ class Context;
 
 void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
+void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action);    // iwo_commands.cc
 
 }  // namespace cse::cli

@@ -137,6 +137,46 @@ struct ObligorRange {
   std::vector<CaseEvent> events;
 };
 
+// ---- Employer and federal interfaces (src/iwo, src/formats) ----
+
+// An income withholding order sent (or to be sent) to an employer for one case (FACTS §1.2).
+// `due_date` is the federal deadline: 2 business days after `entry_date` for an IWO that
+// follows a new-hire report (42 USC 653a(g)(1)).
+struct IwoRecord {
+  int64_t id = 0;
+  CaseId case_id;
+  PersonId obligor;
+  EmployerId employer;
+  int64_t employment_id = 0;       // 0 when none
+  std::string kind = "original";   // original | amended | lump_sum | termination
+  std::string status = "pending";  // pending (to send) | sent | acknowledged | rejected | ended
+  std::string source;              // newhire | manual
+  Date entry_date;                 // when the income source became known to the agency
+  Date due_date;                   // send by this day
+  std::optional<Date> sent_date;
+  Money current_monthly;               // current support (child + cash medical), per month
+  Money arrears_monthly;               // arrears payback per month
+  bool arrears_over_12_weeks = false;  // IWO field 6c, from the ledger at entry
+  std::string created_at;
+  std::string created_by;
+};
+
+// A new-hire report whose SSN matched no one but whose name and date of birth matched a
+// person: a caseworker confirms or dismisses it; nothing is acted on automatically.
+struct NewHireReview {
+  int64_t id = 0;
+  std::string file;
+  int64_t record_number = 0;
+  PersonId candidate;
+  std::string reported_ssn;
+  std::string reported_name;  // "LAST, FIRST MIDDLE"
+  std::optional<Date> reported_dob;
+  EmployerId employer;
+  Date hire_date;
+  std::string status = "open";  // open | confirmed | dismissed
+  std::string created_at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -248,6 +288,28 @@ class Store {
   // ledgers across transactions drops its cache when the counter moved under it.
   virtual Result<int64_t> LedgerGeneration() = 0;
   virtual Status SetLedgerGeneration(int64_t value) = 0;
+
+  // ---- Employer and federal interfaces (src/iwo; migrations 300-399; iwo_store.cc) ----
+  // The person with this SSN, if any.
+  virtual Result<std::optional<PersonId>> FindPersonIdBySsn(std::string_view ssn) = 0;
+  // Persons with this date of birth whose last and first names equal `last` and `first`
+  // ignoring ASCII case, by id.
+  virtual Result<std::vector<PersonId>> FindPersonIdsByNameDob(std::string_view last,
+                                                               std::string_view first,
+                                                               Date dob) = 0;
+  virtual Result<std::optional<EmployerId>> FindEmployerIdByFein(std::string_view fein) = 0;
+  // Whether the case has an IWO with this employer in status pending, sent or acknowledged.
+  virtual Result<bool> HasActiveIwo(CaseId case_id, EmployerId employer) = 0;
+  // already_exists "unique_violation" when the case already has an active IWO with the employer.
+  virtual Result<int64_t> InsertIwo(const IwoRecord& iwo) = 0;
+  // IWOs with id > `after_id`, by id, at most `limit`; only `status` when it is not empty.
+  virtual Result<std::vector<IwoRecord>> ListIwos(std::string_view status, int64_t after_id,
+                                                  int64_t limit) = 0;
+  virtual Result<int64_t> InsertNewHireReview(const NewHireReview& review) = 0;
+  // Reviews with id > `after_id`, by id, at most `limit`; only `status` when not empty.
+  virtual Result<std::vector<NewHireReview>> ListNewHireReviews(std::string_view status,
+                                                                int64_t after_id,
+                                                                int64_t limit) = 0;
 };
 
 }  // namespace cse

@@ -148,6 +148,31 @@ class FaultStore final : public Store {
   Result<int64_t> LedgerGeneration() override { return inner_.LedgerGeneration(); }
   Status SetLedgerGeneration(int64_t v) override { return inner_.SetLedgerGeneration(v); }
 
+  // Employer and federal interfaces.
+  Result<std::optional<PersonId>> FindPersonIdBySsn(std::string_view ssn) override {
+    return inner_.FindPersonIdBySsn(ssn);
+  }
+  Result<std::vector<PersonId>> FindPersonIdsByNameDob(std::string_view last,
+                                                       std::string_view first, Date dob) override {
+    return inner_.FindPersonIdsByNameDob(last, first, dob);
+  }
+  Result<std::optional<EmployerId>> FindEmployerIdByFein(std::string_view fein) override {
+    return inner_.FindEmployerIdByFein(fein);
+  }
+  Result<bool> HasActiveIwo(CaseId c, EmployerId e) override { return inner_.HasActiveIwo(c, e); }
+  Result<int64_t> InsertIwo(const IwoRecord& iwo) override { return inner_.InsertIwo(iwo); }
+  Result<std::vector<IwoRecord>> ListIwos(std::string_view status, int64_t after_id,
+                                          int64_t limit) override {
+    return inner_.ListIwos(status, after_id, limit);
+  }
+  Result<int64_t> InsertNewHireReview(const NewHireReview& r) override {
+    return inner_.InsertNewHireReview(r);
+  }
+  Result<std::vector<NewHireReview>> ListNewHireReviews(std::string_view status, int64_t after_id,
+                                                        int64_t limit) override {
+    return inner_.ListNewHireReviews(status, after_id, limit);
+  }
+
  private:
   Store& inner_;
   Fault fault_ = Fault::kNone;

@@ -229,6 +229,48 @@ CREATE TABLE risk_score (
 );
 CREATE INDEX risk_score_obligor ON risk_score(obligor_id, as_of);
 )sql"},
+      // ---- 300-399: employer and federal interfaces (src/iwo, src/formats) ----
+      {300, R"sql(
+CREATE TABLE iwo (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES iv_d_case(id),
+  obligor_id INTEGER NOT NULL REFERENCES person(id),
+  employer_id INTEGER NOT NULL REFERENCES employer(id),
+  employment_id INTEGER REFERENCES employment(id),
+  kind TEXT NOT NULL CHECK (kind IN ('original', 'amended', 'lump_sum', 'termination')),
+  status TEXT NOT NULL
+    CHECK (status IN ('pending', 'sent', 'acknowledged', 'rejected', 'ended')),
+  source TEXT NOT NULL,
+  entry_date TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  sent_date TEXT,
+  current_monthly_cents INTEGER NOT NULL CHECK (current_monthly_cents >= 0),
+  arrears_monthly_cents INTEGER NOT NULL CHECK (arrears_monthly_cents >= 0),
+  arrears_over_12_weeks INTEGER NOT NULL CHECK (arrears_over_12_weeks IN (0, 1)),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  CHECK (due_date >= entry_date)
+);
+CREATE UNIQUE INDEX iwo_one_active ON iwo(case_id, employer_id)
+  WHERE status IN ('pending', 'sent', 'acknowledged');
+CREATE INDEX iwo_status_due ON iwo(status, due_date);
+CREATE TABLE newhire_review (
+  id INTEGER PRIMARY KEY,
+  file TEXT NOT NULL,
+  record_number INTEGER NOT NULL,
+  candidate_id INTEGER NOT NULL REFERENCES person(id),
+  reported_ssn TEXT NOT NULL,
+  reported_name TEXT NOT NULL,
+  reported_dob TEXT,
+  employer_id INTEGER NOT NULL REFERENCES employer(id),
+  hire_date TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'confirmed', 'dismissed')),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX newhire_review_status ON newhire_review(status, id);
+CREATE UNIQUE INDEX newhire_review_once ON newhire_review(candidate_id, employer_id, hire_date);
+CREATE INDEX person_dob ON person(dob);
+)sql"},
   };
   // Subsystems own version ranges (docs/ARCHITECTURE.md §storage) so that work on several
   // of them can proceed at once; the runner applies them in ascending order.

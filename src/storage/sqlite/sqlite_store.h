@@ -98,6 +98,19 @@ class SqliteStore final : public Store {
   Result<int64_t> LedgerGeneration() override;
   Status SetLedgerGeneration(int64_t value) override;
 
+  // Employer and federal interfaces (iwo_store.cc).
+  Result<std::optional<PersonId>> FindPersonIdBySsn(std::string_view ssn) override;
+  Result<std::vector<PersonId>> FindPersonIdsByNameDob(std::string_view last,
+                                                       std::string_view first, Date dob) override;
+  Result<std::optional<EmployerId>> FindEmployerIdByFein(std::string_view fein) override;
+  Result<bool> HasActiveIwo(CaseId case_id, EmployerId employer) override;
+  Result<int64_t> InsertIwo(const IwoRecord& iwo) override;
+  Result<std::vector<IwoRecord>> ListIwos(std::string_view status, int64_t after_id,
+                                          int64_t limit) override;
+  Result<int64_t> InsertNewHireReview(const NewHireReview& review) override;
+  Result<std::vector<NewHireReview>> ListNewHireReviews(std::string_view status, int64_t after_id,
+                                                        int64_t limit) override;
+
   // Runs raw SQL (tests and tools only: e.g. to prove tampering is detected).
   Status ExecForTesting(std::string_view sql);
 

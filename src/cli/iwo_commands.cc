@@ -1,0 +1,426 @@
+// File: cli/iwo_commands.cc
+//
+// `opencse iwo allocate` (the withholding calculator for caseworkers and employers; needs no
+// database), `opencse import newhire` (new-hire file → employment and IWOs), `opencse iwo list`
+// and `opencse iwo reviews`. See docs/CLI.md "Income withholding and new hires".
+#include <CLI/CLI.hpp>
+
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "formats/newhire.h"
+#include "iwo/newhire.h"
+#include "iwo/withholding.h"
+
+namespace cse::cli {
+namespace {
+
+Result<bool> YesNoArg(const std::string& flag, const std::string& text) {
+  if (text == "yes") return true;
+  if (text == "no") return false;
+  return InvalidArgument("yes_no_invalid", flag + " '" + text + "': expected yes|no");
+}
+
+// "100.00:50.00": current support and arrears per pay period, either may be 0.
+Result<iwo::OrderDemand> OrderArg(size_t index, const std::string& text) {
+  const std::string flag = "--order #" + std::to_string(index + 1);
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || text.find(':', colon + 1) != std::string::npos) {
+    return InvalidArgument("order_malformed",
+                           flag + " '" + text + "': expected CURRENT:ARREARS, e.g. 100.00:50.00");
+  }
+  iwo::OrderDemand d;
+  ASSIGN_OR_RETURN(d.current,
+                   MoneyArg(flag + " current", text.substr(0, colon), SignPolicy::kNonNegative));
+  ASSIGN_OR_RETURN(d.arrears,
+                   MoneyArg(flag + " arrears", text.substr(colon + 1), SignPolicy::kNonNegative));
+  return d;
+}
+
+struct AllocateArgs {
+  std::string disposable;
+  std::string second_family;
+  std::string arrears_over_12_weeks;
+  std::string method = "prorate";
+  std::vector<std::string> orders;
+  int32_t state_cap_bps = 10'000;
+};
+
+Result<iwo::AllocationRequest> BuildRequest(const AllocateArgs& a) {
+  iwo::AllocationRequest r;
+  ASSIGN_OR_RETURN(r.disposable, MoneyArg("--disposable", a.disposable, SignPolicy::kNonNegative));
+  ASSIGN_OR_RETURN(bool second, YesNoArg("--supports-second-family", a.second_family));
+  ASSIGN_OR_RETURN(bool aged, YesNoArg("--arrears-over-12-weeks", a.arrears_over_12_weeks));
+  r.second_family = second ? iwo::SecondFamily::kYes : iwo::SecondFamily::kNo;
+  r.arrears_over_12_weeks = aged ? iwo::ArrearsOver12Weeks::kYes : iwo::ArrearsOver12Weeks::kNo;
+  auto method = iwo::ParseAllocationMethod(a.method);
+  if (!method.ok()) return method.status().WithContext("--method");
+  r.method = *method;
+  r.limits.state_cap_bps = a.state_cap_bps;
+  for (size_t i = 0; i < a.orders.size(); ++i) {
+    ASSIGN_OR_RETURN(iwo::OrderDemand d, OrderArg(i, a.orders[i]));
+    r.orders.push_back(d);
+  }
+  return r;
+}
+
+std::string AllocationText(const iwo::Allocation& al, const iwo::AllocationRequest& r) {
+  std::ostringstream o;
+  o << "limit " << al.limit.ToString() << "  withheld " << al.total.ToString() << "  ("
+    << Name(r.method) << ")\n";
+  Money asked;
+  for (size_t i = 0; i < al.orders.size(); ++i) {
+    const iwo::OrderShare& s = al.orders[i];
+    asked += r.orders[i].current + r.orders[i].arrears;
+    o << "  order " << Pad(std::to_string(i + 1), 4) << "current " << Pad(s.current.ToString(), 10)
+      << "arrears " << Pad(s.arrears.ToString(), 10) << "of " << r.orders[i].current.ToString()
+      << ":" << r.orders[i].arrears.ToString() << "\n";
+  }
+  if (asked > al.total) {
+    o << "  not withheld (the employee's responsibility): " << (asked - al.total).ToString()
+      << "\n";
+  }
+  return o.str();
+}
+
+void AddAllocate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
+  auto* cmd = iwo_cmd.add_subcommand(
+      "allocate",
+      "Withholding limit (CCPA, 15 USC 1673(b)) and its allocation among several orders of one "
+      "employee (45 CFR 303.100(a)(5)); no database needed");
+  auto a = std::make_shared<AllocateArgs>();
+  cmd->add_option("--disposable", a->disposable,
+                  "Disposable earnings for the pay period, e.g. 850.00")
+      ->required();
+  cmd->add_option("--supports-second-family", a->second_family,
+                  "yes|no: supports a spouse or child not covered by the orders (50% vs 60%)")
+      ->required();
+  cmd->add_option("--arrears-over-12-weeks", a->arrears_over_12_weeks,
+                  "yes|no: arrears older than 12 weeks (+5 points: 55% / 65%)")
+      ->required();
+  cmd->add_option("--method", a->method,
+                  "prorate (arrears by share of arrears: MI, CA) | equal (equal arrears shares: "
+                  "TX); current support is always prorated first")
+      ->capture_default_str();
+  cmd->add_option("--order", a->orders,
+                  "CURRENT:ARREARS per pay period (same period as --disposable), repeatable, in "
+                  "order")
+      ->required();
+  cmd->add_option("--state-cap-bps", a->state_cap_bps,
+                  "A lower state cap in basis points of disposable earnings (e.g. 5000 = 50%)")
+      ->capture_default_str();
+  cmd->add_flag("--json", ctx.g.json, "Print JSON: {limit, total, orders: [{current, arrears}]}");
+  cmd->footer(
+      "Example (Texas OAG multiple-orders example 1):\n"
+      "  opencse iwo allocate --disposable 850.00 --supports-second-family yes \\\n"
+      "    --arrears-over-12-weeks no --method equal \\\n"
+      "    --order 100.00:50.00 --order 200.00:50.00 --order 50.00:25.00 --json\n"
+      "Amounts are decimal strings; rounding: the limit down to the cent, shares by largest\n"
+      "remainder (prorate) or whole-cent equal shares, leftover cents to the orders listed first.");
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto request = BuildRequest(*a);
+      if (!request.ok()) return ctx.Fail(request.status());
+      auto al = iwo::Allocate(*request);
+      if (!al.ok()) return ctx.Fail(al.status());
+      Json orders = Json::array();
+      for (const iwo::OrderShare& s : al->orders) {
+        orders.push_back(
+            Json{{"current", s.current.ToString()}, {"arrears", s.arrears.ToString()}});
+      }
+      return ctx.Emit(
+          Json{
+              {"limit", al->limit.ToString()}, {"total", al->total.ToString()}, {"orders", orders}},
+          AllocationText(*al, *request));
+    };
+  });
+}
+
+std::string IwoDisplayId(int64_t id) { return FormatDisplayId("IWO", id); }
+
+Json PerPeriodJson(const IwoRecord& r) {
+  Json j = Json::object();
+  for (PayCycle c :
+       {PayCycle::kWeekly, PayCycle::kBiweekly, PayCycle::kSemimonthly, PayCycle::kMonthly}) {
+    j[std::string(Name(c))] = {{"current", iwo::PerPayPeriod(r.current_monthly, c).ToString()},
+                               {"arrears", iwo::PerPayPeriod(r.arrears_monthly, c).ToString()}};
+  }
+  return j;
+}
+
+Json IwoJson(const IwoRecord& r, Date today) {
+  return Json{{"id", IwoDisplayId(r.id)},
+              {"case_id", CaseDisplayId(r.case_id)},
+              {"obligor_id", PersonDisplayId(r.obligor)},
+              {"employer_id", FormatDisplayId("EMP", r.employer.value)},
+              {"kind", r.kind},
+              {"status", r.status},
+              {"source", r.source},
+              {"entry_date", r.entry_date.ToString()},
+              {"due_date", r.due_date.ToString()},
+              {"sent_date", r.sent_date ? Json(r.sent_date->ToString()) : Json(nullptr)},
+              {"overdue", r.status == "pending" && r.due_date < today},
+              {"current_monthly", r.current_monthly.ToString()},
+              {"arrears_monthly", r.arrears_monthly.ToString()},
+              {"arrears_over_12_weeks", r.arrears_over_12_weeks},
+              {"per_pay_period", PerPeriodJson(r)}};
+}
+
+void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
+  auto* cmd = iwo_cmd.add_subcommand(
+      "list", "List IWOs with their deadline (due 2 business days after the new-hire entry)");
+  struct Args {
+    std::string status;
+    bool overdue = false;
+    int64_t after = 0;
+    int64_t limit = 100;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--status", a->status, "pending|sent|acknowledged|rejected|ended (default all)")
+      ->check(CLI::IsMember({"pending", "sent", "acknowledged", "rejected", "ended"}));
+  cmd->add_flag("--overdue", a->overdue, "Only pending IWOs past their due date");
+  cmd->add_option("--after", a->after, "Start after this IWO number (paging)");
+  cmd->add_option("--limit", a->limit, "At most this many rows")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000}))
+      ->capture_default_str();
+  cmd->add_flag("--json", ctx.g.json, "Print JSON");
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      const Date today = ctx.clock().Today();
+      const std::string status = a->overdue ? "pending" : a->status;
+      Json rows = Json::array();
+      std::ostringstream o;
+      int64_t after = a->after;
+      // Pages through the store until `limit` rows pass the filter (overdue is not indexed).
+      while (static_cast<int64_t>(rows.size()) < a->limit) {
+        auto page = ctx.store().ListIwos(status, after, a->limit);
+        if (!page.ok()) return ctx.Fail(page.status());
+        if (page->empty()) break;
+        after = page->back().id;
+        for (const IwoRecord& r : *page) {
+          if (a->overdue && !(r.due_date < today)) continue;
+          if (static_cast<int64_t>(rows.size()) >= a->limit) break;
+          rows.push_back(IwoJson(r, today));
+          o << IwoDisplayId(r.id) << "  " << CaseDisplayId(r.case_id) << "  "
+            << PersonDisplayId(r.obligor) << "  " << FormatDisplayId("EMP", r.employer.value)
+            << "  " << Pad(r.status, 8) << "due " << r.due_date.ToString()
+            << (r.status == "pending" && r.due_date < today ? " OVERDUE" : "") << "  current "
+            << r.current_monthly.ToString() << "/month  arrears " << r.arrears_monthly.ToString()
+            << "/month  arrears>12wk " << (r.arrears_over_12_weeks ? "yes" : "no") << "\n";
+        }
+      }
+      if (rows.empty()) o << "(no IWOs)\n";
+      return ctx.Emit(Json{{"iwos", rows}}, o.str());
+    };
+  });
+}
+
+void AddReviews(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
+  auto* cmd = iwo_cmd.add_subcommand(
+      "reviews", "New-hire reports matched by name and date of birth only, awaiting a caseworker");
+  struct Args {
+    std::string status = "open";
+    int64_t limit = 100;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--status", a->status, "open|confirmed|dismissed")
+      ->check(CLI::IsMember({"open", "confirmed", "dismissed"}))
+      ->capture_default_str();
+  cmd->add_option("--limit", a->limit, "At most this many rows")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000}))
+      ->capture_default_str();
+  cmd->add_flag("--json", ctx.g.json, "Print JSON");
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto rows = ctx.store().ListNewHireReviews(a->status, 0, a->limit);
+      if (!rows.ok()) return ctx.Fail(rows.status());
+      Json j = Json::array();
+      std::ostringstream o;
+      for (const NewHireReview& r : *rows) {
+        j.push_back(Json{
+            {"id", r.id},
+            {"file", r.file},
+            {"record", r.record_number},
+            {"candidate_id", PersonDisplayId(r.candidate)},
+            {"reported_ssn_last4", r.reported_ssn.substr(r.reported_ssn.size() - 4)},
+            {"reported_name", r.reported_name},
+            {"reported_dob", r.reported_dob ? Json(r.reported_dob->ToString()) : Json(nullptr)},
+            {"employer_id", FormatDisplayId("EMP", r.employer.value)},
+            {"hire_date", r.hire_date.ToString()},
+            {"status", r.status}});
+        o << "review " << r.id << "  " << r.file << " record " << r.record_number << "  "
+          << r.reported_name << "  candidate " << PersonDisplayId(r.candidate) << "  employer "
+          << FormatDisplayId("EMP", r.employer.value) << "  hired " << r.hire_date.ToString()
+          << "\n";
+      }
+      if (rows->empty()) o << "(no reviews)\n";
+      return ctx.Emit(Json{{"reviews", j}}, o.str());
+    };
+  });
+}
+
+struct NewHireArgs {
+  std::string file;
+  std::string layout = "w4";
+  int64_t batch_records = 10'000;
+  std::string pay_cycle = "biweekly";
+  bool print_layout = false;
+};
+
+Json ReportJson(const iwo::NewHireReport& rep, const NewHireArgs& a,
+                const formats::RecordLayout& layout) {
+  Json iwos = Json::array();
+  for (const iwo::IssuedIwo& i : rep.iwos) {
+    iwos.push_back(Json{{"id", IwoDisplayId(i.iwo_id)},
+                        {"record", i.record_number},
+                        {"case_id", CaseDisplayId(i.case_id)},
+                        {"obligor_id", PersonDisplayId(i.obligor)},
+                        {"employer_fein", i.employer_fein},
+                        {"due_date", i.due_date.ToString()},
+                        {"current_monthly", i.current_monthly.ToString()},
+                        {"arrears_monthly", i.arrears_monthly.ToString()},
+                        {"arrears_over_12_weeks", i.arrears_over_12_weeks}});
+  }
+  Json rejections = Json::array();
+  for (const formats::RecordRejection& r : rep.rejections) {
+    rejections.push_back(Json{{"record", r.record_number},
+                              {"field", r.field},
+                              {"code", r.reason},
+                              {"message", r.message}});
+  }
+  return Json{{"file", a.file},
+              {"layout", layout.name},
+              {"unverified_fields", layout.UnverifiedFields()},
+              {"lines", rep.counts.lines},
+              {"records", rep.counts.records + rep.counts.rejected},
+              {"rejected", rep.counts.rejected},
+              {"matched", rep.matched},
+              {"review", rep.review},
+              {"unmatched", rep.unmatched},
+              {"no_order", rep.no_order},
+              {"iwo_already_active", rep.iwo_already},
+              {"employers_created", rep.employers_created},
+              {"employments_created", rep.employments_created},
+              {"iwos_issued", rep.iwos_issued},
+              {"entry_date", rep.entry_date.ToString()},
+              {"due_date", rep.due_date.ToString()},
+              {"iwos", iwos},
+              {"rejections", rejections}};
+}
+
+std::string ReportText(const iwo::NewHireReport& rep, const NewHireArgs& a,
+                       const formats::RecordLayout& layout) {
+  std::ostringstream o;
+  o << "import newhire " << a.file << " (layout " << layout.name
+    << "): " << rep.counts.records + rep.counts.rejected << " records, " << rep.matched
+    << " matched, " << rep.review << " review, " << rep.unmatched << " unmatched, "
+    << rep.counts.rejected << " rejected\n";
+  const auto unverified = layout.UnverifiedFields();
+  if (!unverified.empty()) {
+    o << "  note: positions not confirmed in FACTS.md (configurable with --layout FILE):";
+    for (const std::string& f : unverified) o << " " << f;
+    o << "\n";
+  }
+  o << "  IWOs issued " << rep.iwos_issued << " (due " << rep.due_date.ToString()
+    << ", 2 business days after entry " << rep.entry_date.ToString() << "); no order "
+    << rep.no_order << "; IWO already active " << rep.iwo_already << "; employers created "
+    << rep.employers_created << "; employments recorded " << rep.employments_created << "\n";
+  for (const iwo::IssuedIwo& i : rep.iwos) {
+    o << "  " << IwoDisplayId(i.iwo_id) << "  record " << Pad(std::to_string(i.record_number), 6)
+      << CaseDisplayId(i.case_id) << "  " << PersonDisplayId(i.obligor) << "  FEIN "
+      << i.employer_fein << "  due " << i.due_date.ToString() << "  current "
+      << i.current_monthly.ToString() << "/month  arrears " << i.arrears_monthly.ToString()
+      << "/month  arrears>12wk " << (i.arrears_over_12_weeks ? "yes" : "no") << "\n";
+  }
+  if (rep.iwos_issued > static_cast<int64_t>(rep.iwos.size())) {
+    o << "  ... " << rep.iwos_issued - static_cast<int64_t>(rep.iwos.size())
+      << " more: opencse iwo list\n";
+  }
+  for (const formats::RecordRejection& r : rep.rejections) {
+    o << "  rejected record " << r.record_number << " field " << r.field << ": " << r.reason << ": "
+      << r.message << "\n";
+  }
+  if (rep.counts.rejected > static_cast<int64_t>(rep.rejections.size())) {
+    o << "  ... " << rep.counts.rejected - static_cast<int64_t>(rep.rejections.size())
+      << " more rejections (use --json for the first " << iwo::kReportItemsMax << ")\n";
+  }
+  return o.str();
+}
+
+CLI::App& ImportCommand(CLI::App& app) {
+  auto found = app.get_subcommands([](const CLI::App* c) { return c->get_name() == "import"; });
+  if (!found.empty()) return *found.front();
+  auto* cmd = app.add_subcommand("import", "Import files");
+  cmd->require_subcommand(1);
+  return *cmd;
+}
+
+void AddImportNewHire(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = ImportCommand(app).add_subcommand(
+      "newhire",
+      "Match a new-hire file to obligors; record employment and issue IWOs due in 2 business "
+      "days (docs/CLI.md)");
+  auto a = std::make_shared<NewHireArgs>();
+  cmd->add_option("FILE", a->file, "New-hire file, one record per line");
+  cmd->add_option("--layout", a->layout,
+                  "w4 (federal W-4, 801 bytes, H4 header first) | state (\"XX Newhire Record\") | "
+                  "a layout table file")
+      ->capture_default_str();
+  cmd->add_option("--batch-records", a->batch_records, "Records per transaction")
+      ->check(CLI::Range(int64_t{1}, iwo::kNewHireBatchRecordsMax))
+      ->capture_default_str();
+  cmd->add_option("--pay-cycle", a->pay_cycle,
+                  "Pay cycle recorded on new employment until the employer reports it")
+      ->check(CLI::IsMember({"weekly", "biweekly", "semimonthly", "monthly"}))
+      ->capture_default_str();
+  cmd->add_flag("--print-layout", a->print_layout,
+                "Print the layout table (to copy and edit for --layout FILE) and exit");
+  cmd->add_flag("--json", ctx.g.json, "Print JSON");
+  cmd->footer(
+      "Exit status: 0 every record read, 1 some records rejected (the others were processed) or\n"
+      "a bad argument, 3 storage. Re-running a file is safe: nothing is recorded twice.");
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto layout = formats::LoadNewHireLayout(a->layout);
+      if (!layout.ok()) return ctx.Fail(layout.status().WithContext("--layout"));
+      if (a->print_layout) {
+        ctx.out() << formats::FormatLayout(*layout);
+        return kExitOk;
+      }
+      if (a->file.empty()) {
+        return ctx.Fail(InvalidArgument("file_missing", "FILE is required"));
+      }
+      auto parser = formats::NewHireParser::Create(*layout);
+      if (!parser.ok()) return ctx.Fail(parser.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      iwo::NewHireOptions options;
+      options.file_label = a->file;
+      options.batch_records = a->batch_records;
+      options.assumed_pay_cycle = *ParsePayCycle(a->pay_cycle);
+      iwo::NewHireImporter importer(ctx.store(), ctx.clock(), ctx.g.user);
+      auto rep = importer.ImportFile(a->file, *parser, options);
+      if (!rep.ok()) return ctx.Fail(rep.status());
+      const int code = ctx.Emit(ReportJson(*rep, *a, *layout), ReportText(*rep, *a, *layout));
+      return rep->counts.rejected > 0 ? kExitRule : code;
+    };
+  });
+}
+
+}  // namespace
+
+void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand(
+      "iwo",
+      "Income withholding: amounts, limits, allocation, IWOs issued from new-hire reports "
+      "(docs/CLI.md)");
+  cmd->require_subcommand(1);
+  AddAllocate(*cmd, ctx, action);
+  AddList(*cmd, ctx, action);
+  AddReviews(*cmd, ctx, action);
+  AddImportNewHire(app, ctx, action);
+}
+
+}  // namespace cse::cli

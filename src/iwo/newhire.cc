@@ -1,0 +1,316 @@
+#include "iwo/newhire.h"
+
+#include <unordered_map>
+
+#include "ledger/accrual.h"
+#include "service/audit.h"
+#include "service/json.h"
+#include "service/ledger_service.h"
+
+namespace cse::iwo {
+
+// One import: the report, the open batch and the caches that live as long as the file.
+class NewHireImporter::Run {
+ public:
+  Run(NewHireImporter& owner, const NewHireOptions& options)
+      : store_(owner.store_), clock_(owner.clock_), actor_(owner.actor_), options_(options) {
+    report_.entry_date = clock_.Today();
+    report_.due_date =
+        owner.calendar_.AddBusinessDays(report_.entry_date, options.iwo_due_business_days);
+    created_at_ = clock_.NowIso();
+  }
+
+  Status OnRecord(const formats::NewHireRecord& r) {
+    batch_.push_back(r);
+    if (static_cast<int64_t>(batch_.size()) >= options_.batch_records) return Flush();
+    return Status::Ok();
+  }
+  Status OnRejection(const formats::RecordRejection& r) {
+    if (report_.rejections.size() < kReportItemsMax) report_.rejections.push_back(r);
+    return Status::Ok();
+  }
+
+  // Processes the open batch in one transaction.
+  Status Flush() {
+    if (batch_.empty()) return Status::Ok();
+    RETURN_IF_ERROR(store_.Begin());
+    Status s = ProcessBatch();
+    if (!s.ok()) {
+      store_.Rollback();
+      fein_cache_.clear();  // ids created in the rolled-back batch are gone
+      return s;
+    }
+    s = store_.Commit();
+    if (!s.ok()) fein_cache_.clear();
+    batch_.clear();
+    return s;
+  }
+
+  NewHireReport& report() { return report_; }
+
+ private:
+  struct BatchLog {
+    int64_t iwos = 0;
+    int64_t employments = 0;
+    int64_t reviews = 0;
+    Json iwo_ids = Json::array();
+  };
+
+  Status ProcessBatch() {
+    BatchLog log;
+    if (!policy_) {
+      ASSIGN_OR_RETURN(DistributionPolicy p, LoadPolicy(store_));
+      policy_ = p;
+    }
+    for (const formats::NewHireRecord& r : batch_) RETURN_IF_ERROR(ProcessRecord(r, log));
+    const Json after{{"file", options_.file_label},
+                     {"first_record", batch_.front().record_number},
+                     {"last_record", batch_.back().record_number},
+                     {"records", batch_.size()},
+                     {"employments", log.employments},
+                     {"reviews", log.reviews},
+                     {"iwos", log.iwo_ids}};
+    return AppendAudit(store_, clock_, actor_, "newhire.import", "newhire_file",
+                       options_.file_label, "", after.dump());
+  }
+
+  Result<EmployerId> EmployerFor(const formats::NewHireRecord& r) {
+    auto it = fein_cache_.find(r.employer_fein);
+    if (it != fein_cache_.end()) return it->second;
+    ASSIGN_OR_RETURN(std::optional<EmployerId> found, store_.FindEmployerIdByFein(r.employer_fein));
+    EmployerId id;
+    if (found && r.employer_name.empty()) {
+      id = *found;  // nothing to update: the layout carries no employer name
+    } else {
+      Employer e;
+      e.fein = r.employer_fein;
+      e.name = r.employer_name.empty() ? "(name not reported; FEIN " + r.employer_fein + ")"
+                                       : r.employer_name;
+      e.address = r.employer_address;
+      ASSIGN_OR_RETURN(id, store_.UpsertEmployer(e));
+      if (!found) ++report_.employers_created;
+    }
+    fein_cache_.emplace(r.employer_fein, id);
+    return id;
+  }
+
+  Status ProcessRecord(const formats::NewHireRecord& r, BatchLog& log) {
+    ASSIGN_OR_RETURN(EmployerId employer, EmployerFor(r));
+    ASSIGN_OR_RETURN(std::optional<PersonId> person, store_.FindPersonIdBySsn(r.ssn));
+    if (!person) return Fallback(r, employer, log);
+    ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, *person));
+    if (books.empty()) {
+      ++report_.unmatched;  // on file, but not an obligor
+      return Status::Ok();
+    }
+    ++report_.matched;
+    ASSIGN_OR_RETURN(int64_t employment_id, RecordEmployment(r, *person, employer, log));
+    return IssueIwos(r, *person, employer, employment_id, books, log);
+  }
+
+  // Name + date of birth: review records only.
+  Status Fallback(const formats::NewHireRecord& r, EmployerId employer, BatchLog& log) {
+    std::vector<PersonId> candidates;
+    if (r.date_of_birth) {
+      ASSIGN_OR_RETURN(candidates,
+                       store_.FindPersonIdsByNameDob(r.last_name, r.first_name, *r.date_of_birth));
+    }
+    bool any = false;
+    for (PersonId c : candidates) {
+      ASSIGN_OR_RETURN(std::vector<Case> cases, store_.ListCasesByObligor(c));
+      if (cases.empty()) continue;
+      any = true;
+      NewHireReview review;
+      review.file = options_.file_label;
+      review.record_number = r.record_number;
+      review.candidate = c;
+      review.reported_ssn = r.ssn;
+      review.reported_name =
+          r.last_name + ", " + r.first_name + (r.middle_name.empty() ? "" : " " + r.middle_name);
+      review.reported_dob = r.date_of_birth;
+      review.employer = employer;
+      review.hire_date = r.hire_date;
+      review.created_at = created_at_;
+      auto id = store_.InsertNewHireReview(review);
+      if (id.ok()) {
+        ++log.reviews;
+      } else if (id.status().reason() != "unique_violation") {
+        return id.status();  // a unique violation: this report is already under review
+      }
+    }
+    if (any) {
+      ++report_.review;
+    } else {
+      ++report_.unmatched;
+    }
+    return Status::Ok();
+  }
+
+  // The employment (once per person, employer and hire date) and its new_hire event.
+  Result<int64_t> RecordEmployment(const formats::NewHireRecord& r, PersonId person,
+                                   EmployerId employer, BatchLog& log) {
+    ASSIGN_OR_RETURN(std::vector<Employment> jobs, store_.ListEmploymentByPerson(person));
+    for (const Employment& j : jobs) {
+      if (j.employer == employer && j.start_date == r.hire_date) return j.id;
+    }
+    Employment e;
+    e.person = person;
+    e.employer = employer;
+    e.start_date = r.hire_date;
+    e.pay_cycle = options_.assumed_pay_cycle;
+    ASSIGN_OR_RETURN(int64_t id, store_.InsertEmployment(e));
+    CaseEvent ev;
+    ev.person = person;
+    ev.date = report_.entry_date;
+    ev.kind = "new_hire";
+    ev.detail = "employer_fein=" + r.employer_fein + " hire_date=" + r.hire_date.ToString();
+    RETURN_IF_ERROR(store_.InsertCaseEvent(ev).status());
+    ++report_.employments_created;
+    ++log.employments;
+    return id;
+  }
+
+  struct Amounts {
+    Money current;
+    Money arrears;
+  };
+  // Monthly amounts of the case's orders in effect on `on`.
+  static Amounts InEffect(const CaseBook& b, Date on) {
+    Amounts a;
+    for (const Order& o : b.orders) {
+      const Money monthly = MonthlyEquivalent(o, on);
+      (o.type == ObligationType::kArrearsPayback ? a.arrears : a.current) += monthly;
+    }
+    return a;
+  }
+
+  Status IssueIwos(const formats::NewHireRecord& r, PersonId person, EmployerId employer,
+                   int64_t employment_id, const std::vector<CaseBook>& books, BatchLog& log) {
+    const Date entry = report_.entry_date;
+    std::vector<std::pair<const CaseBook*, Amounts>> due;
+    bool any_order = false;
+    for (const CaseBook& b : books) {
+      if (b.info.status != CaseStatus::kOpen) continue;
+      const Amounts a = InEffect(b, entry);
+      if (!a.current.is_positive() && !a.arrears.is_positive()) continue;
+      any_order = true;
+      ASSIGN_OR_RETURN(bool active, store_.HasActiveIwo(b.info.id, employer));
+      if (!active) due.emplace_back(&b, a);
+    }
+    if (!any_order) {
+      ++report_.no_order;
+      return Status::Ok();
+    }
+    if (due.empty()) {
+      ++report_.iwo_already;
+      return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store_.ListCollectionsByObligor(person));
+    std::vector<Collection> collections;
+    collections.reserve(rows.size());
+    for (StoredCollection& row : rows) collections.push_back(std::move(row.collection));
+    const LedgerRun run = RunLedger(books, std::move(collections), *policy_, entry);
+    for (const auto& [book, amounts] : due) {
+      bool aged = false;
+      for (const CaseBalance& cb : run.balance.cases) {
+        if (cb.case_id == book->info.id) aged = cb.arrears_over_age_flag.is_positive();
+      }
+      RETURN_IF_ERROR(Issue(r, *book, employer, employment_id, amounts, aged, log));
+    }
+    return Status::Ok();
+  }
+
+  Status Issue(const formats::NewHireRecord& r, const CaseBook& book, EmployerId employer,
+               int64_t employment_id, Amounts amounts, bool aged, BatchLog& log) {
+    IwoRecord iwo;
+    iwo.case_id = book.info.id;
+    iwo.obligor = book.info.obligor;
+    iwo.employer = employer;
+    iwo.employment_id = employment_id;
+    iwo.source = "newhire";
+    iwo.entry_date = report_.entry_date;
+    iwo.due_date = report_.due_date;
+    iwo.current_monthly = amounts.current;
+    iwo.arrears_monthly = amounts.arrears;
+    iwo.arrears_over_12_weeks = aged;
+    iwo.created_at = created_at_;
+    iwo.created_by = actor_;
+    ASSIGN_OR_RETURN(iwo.id, store_.InsertIwo(iwo));
+    CaseEvent ev;
+    ev.person = book.info.obligor;
+    ev.case_id = book.info.id;
+    ev.date = report_.entry_date;
+    ev.kind = "iwo_issued";
+    ev.detail = "employer_fein=" + r.employer_fein + " iwo=" + std::to_string(iwo.id) +
+                " due=" + iwo.due_date.ToString();
+    RETURN_IF_ERROR(store_.InsertCaseEvent(ev).status());
+    ++report_.iwos_issued;
+    ++log.iwos;
+    log.iwo_ids.push_back(iwo.id);
+    if (report_.iwos.size() < kReportItemsMax) {
+      report_.iwos.push_back(IssuedIwo{iwo.id, r.record_number, iwo.case_id, iwo.obligor,
+                                       r.employer_fein, iwo.due_date, iwo.current_monthly,
+                                       iwo.arrears_monthly, aged});
+    }
+    return Status::Ok();
+  }
+
+  Store& store_;
+  const Clock& clock_;
+  const std::string& actor_;
+  const NewHireOptions& options_;
+  NewHireReport report_;
+  std::string created_at_;
+  std::optional<DistributionPolicy> policy_;
+  std::vector<formats::NewHireRecord> batch_;
+  std::unordered_map<std::string, EmployerId> fein_cache_;
+};
+
+NewHireImporter::NewHireImporter(Store& store, const Clock& clock, std::string actor,
+                                 BusinessCalendar calendar)
+    : store_(store), clock_(clock), actor_(std::move(actor)), calendar_(std::move(calendar)) {}
+
+namespace {
+
+Status CheckOptions(const NewHireOptions& o) {
+  if (o.batch_records < 1 || o.batch_records > kNewHireBatchRecordsMax) {
+    return InvalidArgument("batch_records_invalid", "records per transaction must be 1 to " +
+                                                        std::to_string(kNewHireBatchRecordsMax));
+  }
+  if (o.iwo_due_business_days < 0 || o.iwo_due_business_days > 30) {
+    return InvalidArgument("due_days_invalid", "IWO due days must be 0 to 30 business days");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<NewHireReport> NewHireImporter::ImportFile(const std::string& path,
+                                                  const formats::NewHireParser& parser,
+                                                  const NewHireOptions& options) {
+  RETURN_IF_ERROR(CheckOptions(options));
+  Run run(*this, options);
+  ASSIGN_OR_RETURN(
+      run.report().counts,
+      formats::ReadNewHireFile(
+          path, parser, [&](const formats::NewHireRecord& r) { return run.OnRecord(r); },
+          [&](const formats::RecordRejection& r) { return run.OnRejection(r); }));
+  RETURN_IF_ERROR(run.Flush());
+  return std::move(run.report());
+}
+
+Result<NewHireReport> NewHireImporter::ImportBuffer(std::string_view text,
+                                                    const formats::NewHireParser& parser,
+                                                    const NewHireOptions& options) {
+  RETURN_IF_ERROR(CheckOptions(options));
+  Run run(*this, options);
+  ASSIGN_OR_RETURN(
+      run.report().counts,
+      formats::ReadNewHireBuffer(
+          text, parser, [&](const formats::NewHireRecord& r) { return run.OnRecord(r); },
+          [&](const formats::RecordRejection& r) { return run.OnRejection(r); }));
+  RETURN_IF_ERROR(run.Flush());
+  return std::move(run.report());
+}
+
+}  // namespace cse::iwo

@@ -1,0 +1,188 @@
+// New-hire file → matching → employment, review records and IWOs due in 2 business days.
+#include "iwo/newhire.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "testing/fault_store.h"
+#include "testing/fixture.h"
+
+namespace cse::iwo {
+namespace {
+
+std::string Line(const std::map<int, std::string>& fields) {
+  std::string s(801, ' ');
+  for (const auto& [pos, text] : fields) s.replace(static_cast<size_t>(pos - 1), text.size(), text);
+  return s;
+}
+
+// A W-4 record (FACTS §2.3 positions).
+std::string W4(const std::string& ssn, const std::string& first, const std::string& last,
+               const std::string& dob, const std::string& fein, const std::string& hired) {
+  return Line(
+      {{1, "W4"}, {3, ssn}, {12, first}, {44, last}, {272, dob}, {280, hired}, {290, fein}});
+}
+
+const std::string kHeader = "H404         W4 0120240627000001";
+
+class NewHireImportTest : public ::testing::Test {
+ protected:
+  // Friday 2024-06-28: two business days later is Tuesday 2024-07-02.
+  NewHireImportTest() : world_(":memory:", Date::Ymd(2024, 6, 28)) {}
+
+  PersonId PersonWith(const std::string& first, const std::string& last, const std::string& ssn,
+                      std::optional<Date> dob = std::nullopt) {
+    Person p;
+    p.first_name = first;
+    p.last_name = last;
+    p.ssn = ssn;
+    p.date_of_birth = dob;
+    auto id = world_.service().AddPerson(p);
+    CSE_CHECK(id.ok(), "AddPerson");
+    return *id;
+  }
+
+  void SetUp() override {
+    // A: owes 500/month since January, never paid: arrears older than 12 weeks.
+    a_ = PersonWith("Sam", "Doe", "123456789");
+    case_a_ = world_.SimpleCase(a_, 50'000, Date::Ymd(2024, 1, 1));
+    // B: order from June, paid: no aged arrears.
+    b_ = PersonWith("Bo", "Poe", "234567891");
+    case_b_ = world_.SimpleCase(b_, 30'000, Date::Ymd(2024, 6, 1));
+    ASSERT_TRUE(world_.Pay("P1", case_b_, 30'000, Date::Ymd(2024, 6, 3)).ok());
+    // C: an obligor whose case has no order.
+    c_ = PersonWith("Cy", "Coe", "345678912");
+    NewCase nc;
+    nc.obligor = c_;
+    nc.obligee = PersonWith("Di", "Coe", "");
+    ASSERT_TRUE(world_.service().AddCase(nc).ok());
+    // E: an obligor with no SSN on file, known by name and date of birth.
+    e_ = PersonWith("Ana", "Roe", "", Date::Ymd(1984, 2, 29));
+    world_.SimpleCase(e_, 20'000, Date::Ymd(2024, 1, 1));
+  }
+
+  std::string File() {
+    return kHeader + "\n" + W4("123456789", "SAM", "DOE", "19800115", "111111111", "20240610") +
+           "\n" +                                                                       // 2
+           W4("234567891", "BO", "POE", "", "111111111", "20240612") + "\n" +           // 3
+           W4("345678912", "CY", "COE", "", "222222222", "20240612") + "\n" +           // 4
+           W4("456789123", "ANA", "ROE", "19840229", "222222222", "20240614") + "\n" +  // 5
+           W4("567891234", "NO", "BODY", "19700101", "222222222", "20240614") + "\n" +  // 6
+           W4("12345678X", "BAD", "SSN", "", "222222222", "20240614") + "\n" +          // 7
+           W4("123456789", "SAM", "DOE", "19800115", "111111111", "20240610") + "\n";   // 8
+  }
+
+  Result<NewHireReport> Import(Store& store, int64_t batch = 10'000) {
+    NewHireImporter importer(store, world_.clock(), "clerk");
+    NewHireOptions o;
+    o.file_label = "nh.txt";
+    o.batch_records = batch;
+    auto layout = formats::LoadNewHireLayout("w4");
+    CSE_CHECK(layout.ok(), "layout");
+    return importer.ImportBuffer(File(), *formats::NewHireParser::Create(*layout), o);
+  }
+
+  testing::World world_;
+  PersonId a_, b_, c_, e_;
+  CaseId case_a_, case_b_;
+};
+
+TEST_F(NewHireImportTest, MatchesRecordsEmploymentAndIssuesIwosDueInTwoBusinessDays) {
+  auto rep = Import(world_.store());
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->counts.records, 6);
+  EXPECT_EQ(rep->counts.rejected, 1);
+  ASSERT_EQ(rep->rejections.size(), 1u);
+  EXPECT_EQ(rep->rejections[0].record_number, 7);
+  EXPECT_EQ(rep->rejections[0].field, "ssn");
+  EXPECT_EQ(rep->matched, 4);  // A (twice), B, C
+  EXPECT_EQ(rep->review, 1);   // E by name + DOB
+  EXPECT_EQ(rep->unmatched, 1);
+  EXPECT_EQ(rep->no_order, 1);     // C
+  EXPECT_EQ(rep->iwo_already, 1);  // A's second report
+  EXPECT_EQ(rep->iwos_issued, 2);
+  EXPECT_EQ(rep->employers_created, 2);
+  EXPECT_EQ(rep->employments_created, 3);  // A, B, C (A's duplicate report adds nothing)
+  EXPECT_EQ(rep->entry_date, Date::Ymd(2024, 6, 28));
+  EXPECT_EQ(rep->due_date, Date::Ymd(2024, 7, 2));
+
+  auto iwos = world_.store().ListIwos("", 0, 100);
+  ASSERT_TRUE(iwos.ok());
+  ASSERT_EQ(iwos->size(), 2u);
+  const IwoRecord& ia = (*iwos)[0];
+  EXPECT_EQ(ia.case_id, case_a_);
+  EXPECT_EQ(ia.status, "pending");
+  EXPECT_EQ(ia.due_date, Date::Ymd(2024, 7, 2));
+  EXPECT_EQ(ia.current_monthly, Money::FromCents(50'000));
+  EXPECT_TRUE(ia.arrears_over_12_weeks);
+  EXPECT_GT(ia.employment_id, 0);
+  const IwoRecord& ib = (*iwos)[1];
+  EXPECT_EQ(ib.case_id, case_b_);
+  EXPECT_FALSE(ib.arrears_over_12_weeks);
+
+  auto jobs = world_.store().ListEmploymentByPerson(a_);
+  ASSERT_TRUE(jobs.ok());
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ((*jobs)[0].start_date, Date::Ymd(2024, 6, 10));
+  auto events = world_.store().ListCaseEventsByPerson(a_);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].kind, "new_hire");
+  EXPECT_EQ((*events)[1].kind, "iwo_issued");
+  EXPECT_NE((*events)[1].detail.find("employer_fein=111111111"), std::string::npos);
+
+  auto reviews = world_.store().ListNewHireReviews("open", 0, 10);
+  ASSERT_TRUE(reviews.ok());
+  ASSERT_EQ(reviews->size(), 1u);
+  EXPECT_EQ((*reviews)[0].candidate, e_);
+  EXPECT_EQ((*reviews)[0].record_number, 5);
+  EXPECT_EQ((*reviews)[0].reported_ssn, "456789123");
+  // The fallback never acts: no employment for E.
+  EXPECT_TRUE(world_.store().ListEmploymentByPerson(e_)->empty());
+
+  auto audit = world_.store().LastAudit();
+  ASSERT_TRUE(audit.ok() && audit->has_value());
+  EXPECT_EQ((*audit)->action, "newhire.import");
+}
+
+TEST_F(NewHireImportTest, RerunningTheFileRecordsNothingTwice) {
+  ASSERT_TRUE(Import(world_.store()).ok());
+  auto again = Import(world_.store(), 2);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->iwos_issued, 0);
+  EXPECT_EQ(again->iwo_already, 3);
+  EXPECT_EQ(again->employments_created, 0);
+  EXPECT_EQ(again->employers_created, 0);
+  EXPECT_EQ(world_.store().ListIwos("", 0, 100)->size(), 2u);
+  EXPECT_EQ(world_.store().ListNewHireReviews("", 0, 100)->size(), 1u);
+  EXPECT_EQ(world_.store().ListEmploymentByPerson(a_)->size(), 1u);
+}
+
+TEST_F(NewHireImportTest, AFailedCommitLeavesNothingAndARetryCompletes) {
+  testing::FaultStore faulty(world_.store());
+  faulty.FailNextCommit(testing::FaultStore::Fault::kFailBeforeCommit);
+  auto failed = Import(faulty);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().reason(), "store_io");
+  EXPECT_TRUE(world_.store().ListIwos("", 0, 100)->empty());
+  EXPECT_TRUE(world_.store().ListEmploymentByPerson(a_)->empty());
+  auto retry = Import(faulty);
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  EXPECT_EQ(retry->iwos_issued, 2);
+  EXPECT_EQ(retry->employers_created, 2);
+}
+
+TEST_F(NewHireImportTest, BadOptionsAreRefused) {
+  NewHireImporter importer(world_.store(), world_.clock(), "clerk");
+  NewHireOptions o;
+  o.batch_records = 0;
+  auto parser = formats::NewHireParser::Create(*formats::LoadNewHireLayout("w4"));
+  EXPECT_EQ(importer.ImportBuffer("", *parser, o).status().reason(), "batch_records_invalid");
+  o.batch_records = 10;
+  EXPECT_EQ(importer.ImportFile("/nonexistent/nh.txt", *parser, o).status().reason(),
+            "file_not_found");
+}
+
+}  // namespace
+}  // namespace cse::iwo
