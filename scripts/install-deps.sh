@@ -9,6 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libsodium-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libxgboost-dev
+  libcpp-httplib-dev libssl-dev
 )
 
 missing=()

@@ -870,6 +870,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddSimulate(app, ctx, action);
   AddModel(app, ctx, action);
   AddScore(app, ctx, action);
+  AddHttp(app, ctx, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
