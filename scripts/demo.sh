@@ -36,9 +36,19 @@ echo "== Audit trail"
 cse audit verify
 
 echo
+echo "== Staff users of the web app and API, one per role (passwords generated, shown once)"
+OFFICE=$("$BIN" --db "$DB" --json ledger --case CASE-000001 --as-of "$TODAY" |
+  sed -n 's/.*"county":"\([^"]*\)".*/\1/p' | head -1)
+for role in caseworker supervisor attorney investigator accounting_technician admin; do
+  case $role in caseworker|supervisor) office=(--office "$OFFICE") ;; *) office=() ;; esac
+  cse user add --username "demo_$role" --role "$role" "${office[@]}"
+done
+
+echo
 echo "== Command-line walk-through on hand-built cases"
 bash "$(dirname "$0")/walkthrough.sh" "$BIN"
 echo
 echo "Demo caseload: $DB (as of $TODAY). Try:"
 echo "  $BIN --db $DB --today $TODAY ledger --case CASE-000042"
 echo "  $BIN --db $DB simulate --report"
+echo "  $BIN --db $DB serve --port 8080 --web web   # then http://127.0.0.1:8080/ (users above)"

@@ -9,13 +9,25 @@ packages=(
   libcli11-dev nlohmann-json3-dev libsodium-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libxgboost-dev
+  libcpp-httplib-dev libssl-dev
+  chromium nodejs wrk
 )
+
+# Browser tests (tests/browser): playwright-core from the npm registry, pinned by its lockfile.
+# It drives Debian's chromium; no browser is ever downloaded.
+install_browser_test_deps() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+  if [ ! -d "$dir/node_modules/playwright-core" ] && command -v npm >/dev/null; then
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then install_browser_test_deps; exit 0; fi
 
 echo "install-deps: installing ${missing[*]}"
 SUDO=""
@@ -26,3 +38,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_browser_test_deps

@@ -874,6 +874,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddModel(app, ctx, action);
   AddScore(app, ctx, action);
   AddIwo(app, ctx, action);  // after AddImport: adds `import newhire`
+  AddHttp(app, ctx, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -17,5 +17,7 @@ class Context;
 void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action);    // iwo_commands.cc
+// serve, user add, token add, assign-office
+void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action);  // http_commands.cc
 
 }  // namespace cse::cli

@@ -177,6 +177,53 @@ struct NewHireReview {
   std::string created_at;
 };
 
+// ---- Staff identity and access (src/auth, src/http; migration 100) ----
+
+// A staff user of the web app and API. `role` is one of auth/roles.h's names; `office` scopes
+// the caseload of office-bound roles. Lockout state: consecutive failed logins and the time
+// (microseconds since the epoch, 0 = not locked) until which logins are refused.
+struct UserRecord {
+  int64_t id = 0;
+  std::string username;
+  std::string role;
+  std::string office;
+  std::string password_hash;  // argon2id, libsodium's encoded string
+  int64_t failed_logins = 0;
+  int64_t locked_until_us = 0;
+  bool disabled = false;
+  std::string created_at;
+};
+// A signed-in session. Only the SHA-256 of the cookie's token is stored.
+struct SessionRecord {
+  std::string token_hash;
+  int64_t user_id = 0;
+  std::string csrf_token;
+  int64_t created_us = 0;
+  int64_t expires_us = 0;  // absolute expiry
+  int64_t last_seen_us = 0;
+};
+// A system-to-system API token. Only the SHA-256 of the token is stored.
+struct ApiTokenRecord {
+  int64_t id = 0;
+  std::string name;
+  std::string token_hash;
+  std::string role;
+  std::string office;
+  std::string created_at;
+  std::string created_by;
+  bool revoked = false;
+};
+// One staff read of a person's record (append-only).
+struct AccessLogRow {
+  int64_t id = 0;
+  std::string at;
+  std::string actor;
+  PersonId person;
+  CaseId case_id;  // 0 when the read was not through a case
+  std::string route;
+  std::string request_id;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -310,6 +357,37 @@ class Store {
   virtual Result<std::vector<NewHireReview>> ListNewHireReviews(std::string_view status,
                                                                 int64_t after_id,
                                                                 int64_t limit) = 0;
+  // ---- Staff identity and access (src/auth, src/http; migration 100) ----
+  // InsertUser / InsertApiToken: already_exists "unique_violation" on a name taken.
+  virtual Result<int64_t> InsertUser(const UserRecord& user) = 0;
+  virtual Result<std::optional<UserRecord>> FindUserByName(std::string_view username) = 0;
+  virtual Result<std::optional<UserRecord>> GetUser(int64_t id) = 0;
+  virtual Status SetUserLoginState(int64_t id, int64_t failed_logins, int64_t locked_until_us) = 0;
+  virtual Status InsertSession(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> FindSession(std::string_view token_hash) = 0;
+  virtual Status TouchSession(std::string_view token_hash, int64_t last_seen_us) = 0;
+  virtual Status DeleteSession(std::string_view token_hash) = 0;
+  // Removes every session whose absolute expiry is before `now_us`.
+  virtual Status DeleteExpiredSessions(int64_t now_us) = 0;
+  virtual Result<int64_t> InsertApiToken(const ApiTokenRecord& token) = 0;
+  virtual Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) = 0;
+  virtual Status InsertAccessLog(const AccessLogRow& row) = 0;
+  // Access log rows with id > `after_id`, by id, at most `limit`; `person` 0 = every person.
+  virtual Result<std::vector<AccessLogRow>> ListAccessLog(PersonId person, int64_t after_id,
+                                                          int64_t limit) = 0;
+  // Case office: the assignment when one is recorded, else the case's county.
+  // SetCaseOffice replaces the assignment; CaseOffice: not_found "case_not_found".
+  virtual Status SetCaseOffice(CaseId id, std::string_view office) = 0;
+  virtual Result<std::string> CaseOffice(CaseId id) = 0;
+  // Case ids > `after` whose office is `office` (every case when empty), ascending, at most
+  // `limit`.
+  virtual Result<std::vector<CaseId>> ListCaseIdsInOffice(std::string_view office, int64_t after,
+                                                          int64_t limit) = 0;
+  // Audit rows with seq > `after_seq`, by seq, at most `limit`; `entity` and `entity_id`
+  // filter when not empty.
+  virtual Result<std::vector<AuditRow>> ListAuditAfter(int64_t after_seq, std::string_view entity,
+                                                       std::string_view entity_id,
+                                                       int64_t limit) = 0;
 };
 
 }  // namespace cse

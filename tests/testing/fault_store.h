@@ -172,6 +172,47 @@ class FaultStore final : public Store {
                                                         int64_t limit) override {
     return inner_.ListNewHireReviews(status, after_id, limit);
   }
+  // Staff identity and access.
+  Result<int64_t> InsertUser(const UserRecord& u) override { return inner_.InsertUser(u); }
+  Result<std::optional<UserRecord>> FindUserByName(std::string_view n) override {
+    return inner_.FindUserByName(n);
+  }
+  Result<std::optional<UserRecord>> GetUser(int64_t id) override { return inner_.GetUser(id); }
+  Status SetUserLoginState(int64_t id, int64_t failed, int64_t locked_until_us) override {
+    return inner_.SetUserLoginState(id, failed, locked_until_us);
+  }
+  Status InsertSession(const SessionRecord& s) override { return inner_.InsertSession(s); }
+  Result<std::optional<SessionRecord>> FindSession(std::string_view h) override {
+    return inner_.FindSession(h);
+  }
+  Status TouchSession(std::string_view h, int64_t at) override {
+    return inner_.TouchSession(h, at);
+  }
+  Status DeleteSession(std::string_view h) override { return inner_.DeleteSession(h); }
+  Status DeleteExpiredSessions(int64_t now) override { return inner_.DeleteExpiredSessions(now); }
+  Result<int64_t> InsertApiToken(const ApiTokenRecord& t) override {
+    return inner_.InsertApiToken(t);
+  }
+  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view h) override {
+    return inner_.FindApiToken(h);
+  }
+  Status InsertAccessLog(const AccessLogRow& r) override { return inner_.InsertAccessLog(r); }
+  Result<std::vector<AccessLogRow>> ListAccessLog(PersonId p, int64_t after,
+                                                  int64_t limit) override {
+    return inner_.ListAccessLog(p, after, limit);
+  }
+  Status SetCaseOffice(CaseId id, std::string_view o) override {
+    return inner_.SetCaseOffice(id, o);
+  }
+  Result<std::string> CaseOffice(CaseId id) override { return inner_.CaseOffice(id); }
+  Result<std::vector<CaseId>> ListCaseIdsInOffice(std::string_view o, int64_t after,
+                                                  int64_t limit) override {
+    return inner_.ListCaseIdsInOffice(o, after, limit);
+  }
+  Result<std::vector<AuditRow>> ListAuditAfter(int64_t after, std::string_view e,
+                                               std::string_view id, int64_t limit) override {
+    return inner_.ListAuditAfter(after, e, id, limit);
+  }
 
  private:
   Store& inner_;

@@ -271,6 +271,60 @@ CREATE INDEX newhire_review_status ON newhire_review(status, id);
 CREATE UNIQUE INDEX newhire_review_once ON newhire_review(candidate_id, employer_id, hire_date);
 CREATE INDEX person_dob ON person(dob);
 )sql"},
+      // ---- http/auth (versions 100-199): staff users, sessions, API tokens, the access log of
+      // person reads, and the case office assignment that scopes a caseworker's caseload.
+      {100, R"sql(
+CREATE TABLE app_user (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('caseworker', 'supervisor', 'attorney', 'investigator',
+                                     'accounting_technician', 'admin')),
+  office TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
+  locked_until_us INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE app_session (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES app_user(id),
+  csrf_token TEXT NOT NULL,
+  created_us INTEGER NOT NULL,
+  expires_us INTEGER NOT NULL,
+  last_seen_us INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX app_session_expiry ON app_session(expires_us);
+CREATE TABLE api_token (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  token_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('caseworker', 'supervisor', 'attorney', 'investigator',
+                                     'accounting_technician', 'admin')),
+  office TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
+);
+CREATE TABLE access_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  person_id INTEGER NOT NULL REFERENCES person(id),
+  case_id INTEGER REFERENCES iv_d_case(id),
+  route TEXT NOT NULL,
+  request_id TEXT NOT NULL
+);
+CREATE INDEX access_log_person ON access_log(person_id, id);
+CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+CREATE TABLE case_assignment (
+  case_id INTEGER PRIMARY KEY REFERENCES iv_d_case(id),
+  office TEXT NOT NULL
+);
+)sql"},
   };
   // Subsystems own version ranges (docs/ARCHITECTURE.md §storage) so that work on several
   // of them can proceed at once; the runner applies them in ascending order.

@@ -172,31 +172,6 @@ constexpr const char* kRelease[kPreparedSavepoints + 1] = {"",
 
 }  // namespace
 
-namespace {
-
-// Steps `s` to its last row, reading each with `read` (returning Result<T>), and resets the
-// statement on every exit path, so an error in the middle leaves no read open.
-template <typename T, typename Read>
-Result<std::vector<T>> CollectRows(SqliteStore::Stmt& s, Read read) {
-  std::vector<T> out;
-  while (true) {
-    Result<bool> row = s.Step();
-    if (!row.ok() || !*row) {
-      s.Reset();
-      if (!row.ok()) return row.status();
-      return out;
-    }
-    Result<T> value = read(s);
-    if (!value.ok()) {
-      s.Reset();
-      return value.status();
-    }
-    out.push_back(std::move(value).value());
-  }
-}
-
-}  // namespace
-
 Status SqliteStore::Begin() {
   if (depth_ == 0) {
     RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));

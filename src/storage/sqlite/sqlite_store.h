@@ -110,6 +110,27 @@ class SqliteStore final : public Store {
   Result<int64_t> InsertNewHireReview(const NewHireReview& review) override;
   Result<std::vector<NewHireReview>> ListNewHireReviews(std::string_view status, int64_t after_id,
                                                         int64_t limit) override;
+  // Staff identity and access (auth_store.cc).
+  Result<int64_t> InsertUser(const UserRecord& user) override;
+  Result<std::optional<UserRecord>> FindUserByName(std::string_view username) override;
+  Result<std::optional<UserRecord>> GetUser(int64_t id) override;
+  Status SetUserLoginState(int64_t id, int64_t failed_logins, int64_t locked_until_us) override;
+  Status InsertSession(const SessionRecord& session) override;
+  Result<std::optional<SessionRecord>> FindSession(std::string_view token_hash) override;
+  Status TouchSession(std::string_view token_hash, int64_t last_seen_us) override;
+  Status DeleteSession(std::string_view token_hash) override;
+  Status DeleteExpiredSessions(int64_t now_us) override;
+  Result<int64_t> InsertApiToken(const ApiTokenRecord& token) override;
+  Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) override;
+  Status InsertAccessLog(const AccessLogRow& row) override;
+  Result<std::vector<AccessLogRow>> ListAccessLog(PersonId person, int64_t after_id,
+                                                  int64_t limit) override;
+  Status SetCaseOffice(CaseId id, std::string_view office) override;
+  Result<std::string> CaseOffice(CaseId id) override;
+  Result<std::vector<CaseId>> ListCaseIdsInOffice(std::string_view office, int64_t after,
+                                                  int64_t limit) override;
+  Result<std::vector<AuditRow>> ListAuditAfter(int64_t after_seq, std::string_view entity,
+                                               std::string_view entity_id, int64_t limit) override;
 
   // Runs raw SQL (tests and tools only: e.g. to prove tampering is detected).
   Status ExecForTesting(std::string_view sql);

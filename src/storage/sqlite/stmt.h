@@ -1,8 +1,7 @@
 // File: storage/sqlite/stmt.h
 //
-// SqliteStore's cached prepared statement, in its own header so that the store's methods can
-// live in several files (sqlite_store.cc, and one <subsystem>_store.cc per subsystem). Private
-// to storage/sqlite/: include it only from the adapter's .cc files.
+// Private to the SQLite adapter: the cached prepared statement and the row-collecting helper
+// shared by sqlite_store.cc and the per-subsystem store files (auth_store.cc, ...).
 #pragma once
 
 #include <sqlite3.h>
@@ -10,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/sqlite/sqlite_store.h"
 
@@ -99,5 +99,26 @@ class SqliteStore::Stmt {
   sqlite3* db_;
   sqlite3_stmt* stmt_;
 };
+
+// Steps `s` to its last row, reading each with `read` (returning Result<T>), and resets the
+// statement on every exit path, so an error in the middle leaves no read open.
+template <typename T, typename Read>
+Result<std::vector<T>> CollectRows(SqliteStore::Stmt& s, Read read) {
+  std::vector<T> out;
+  while (true) {
+    Result<bool> row = s.Step();
+    if (!row.ok() || !*row) {
+      s.Reset();
+      if (!row.ok()) return row.status();
+      return out;
+    }
+    Result<T> value = read(s);
+    if (!value.ok()) {
+      s.Reset();
+      return value.status();
+    }
+    out.push_back(std::move(value).value());
+  }
+}
 
 }  // namespace cse

@@ -1,0 +1,239 @@
+#include "auth/auth_service.h"
+
+#include "service/audit.h"
+#include "service/json.h"
+
+namespace cse::auth {
+
+namespace {
+
+constexpr size_t kUsernameLengthMax = 64;
+constexpr size_t kOfficeLengthMax = 64;
+constexpr std::string_view kTokenPrefix = "ocse_";
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+Status ValidateName(const std::string& name, const std::string& field, const std::string& reason) {
+  if (name.empty() || name.size() > kUsernameLengthMax) {
+    return InvalidArgument(reason, field + ": 1 to 64 characters are required");
+  }
+  for (char c : name) {
+    if (!IsNameChar(c)) {
+      return InvalidArgument(reason, field + ": only a-z, 0-9, '.', '_' and '-' are allowed");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateScope(Role role, const std::string& office) {
+  RETURN_IF_ERROR(ValidateOffice(office));
+  if (IsOfficeScoped(role) && office.empty()) {
+    return InvalidArgument("office_required", std::string("office: a ") + std::string(Name(role)) +
+                                                  " works the caseload of an office; give one");
+  }
+  return Status::Ok();
+}
+
+// Runs `body` in a transaction: commits on success, rolls back on error.
+template <typename F>
+auto InTransaction(Store& store, F&& body) -> decltype(body()) {
+  RETURN_IF_ERROR(store.Begin());
+  auto result = body();
+  if (!result.ok()) {
+    store.Rollback();
+    return result;
+  }
+  RETURN_IF_ERROR(store.Commit());
+  return result;
+}
+
+}  // namespace
+
+Status ValidateOffice(const std::string& office) {
+  if (office.size() > kOfficeLengthMax) {
+    return InvalidArgument("office_invalid", "office: at most 64 characters");
+  }
+  for (char c : office) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return InvalidArgument("office_invalid", "office: control characters are not allowed");
+    }
+  }
+  return Status::Ok();
+}
+
+Status AssignCaseOffice(Store& store, const Clock& clock, const std::string& actor, CaseId case_id,
+                        const std::string& office) {
+  RETURN_IF_ERROR(ValidateOffice(office));
+  if (office.empty()) return InvalidArgument("office_invalid", "office: required");
+  return InTransaction(
+             store,
+             [&]() -> Result<bool> {
+               ASSIGN_OR_RETURN(std::string before, store.CaseOffice(case_id));
+               RETURN_IF_ERROR(store.SetCaseOffice(case_id, office));
+               RETURN_IF_ERROR(AppendAudit(store, clock, actor, "case.assign_office", "case",
+                                           CaseDisplayId(case_id), Json{{"office", before}}.dump(),
+                                           Json{{"office", office}}.dump()));
+               return true;
+             })
+      .status();
+}
+
+AuthService::AuthService(Store& store, const Clock& clock, AuthOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+Result<int64_t> AuthService::AddUser(const NewUser& user, const std::string& actor) {
+  RETURN_IF_ERROR(ValidateName(user.username, "username", "username_invalid"));
+  ASSIGN_OR_RETURN(Role role, ParseRole(user.role));
+  RETURN_IF_ERROR(ValidateScope(role, user.office));
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(user.password, options_.password_cost));
+  UserRecord row;
+  row.username = user.username;
+  row.role = std::string(Name(role));
+  row.office = user.office;
+  row.password_hash = hash;
+  row.created_at = clock_.NowIso();
+  return InTransaction(store_, [&]() -> Result<int64_t> {
+    auto id = store_.InsertUser(row);
+    if (!id.ok() && id.status().reason() == "unique_violation") {
+      return AlreadyExists("user_exists", "username '" + user.username + "' is taken");
+    }
+    if (!id.ok()) return id.status();
+    const Json after{
+        {"id", *id}, {"username", row.username}, {"role", row.role}, {"office", row.office}};
+    RETURN_IF_ERROR(
+        AppendAudit(store_, clock_, actor, "user.add", "user", row.username, "", after.dump()));
+    return id;
+  });
+}
+
+Status AuthService::CountFailure(const UserRecord& user, int64_t now_us) {
+  int64_t failed = user.failed_logins + 1;
+  int64_t locked_until = 0;
+  if (failed >= options_.failed_logins_max) {
+    locked_until = now_us + options_.lockout_us;
+    failed = 0;
+  }
+  return InTransaction(store_,
+                       [&]() -> Result<bool> {
+                         RETURN_IF_ERROR(store_.SetUserLoginState(user.id, failed, locked_until));
+                         return true;
+                       })
+      .status();
+}
+
+Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password) {
+  const Status failed = FailedPrecondition("login_failed", "username or password is wrong");
+  ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.FindUserByName(username));
+  if (!user) {
+    // Spend the same effort as for a real user, so timing does not reveal who exists.
+    static const Result<std::string> dummy =
+        HashPassword("not-a-real-password", options_.password_cost);
+    if (dummy.ok()) (void)VerifyPassword(*dummy, password);
+    return failed;
+  }
+  const int64_t now = clock_.NowMicros();
+  if (user->locked_until_us > now) {
+    return FailedPrecondition("account_locked",
+                              "too many failed sign-ins; the account is locked until " +
+                                  FormatIsoMicros(user->locked_until_us));
+  }
+  if (user->disabled) return FailedPrecondition("account_disabled", "the account is disabled");
+  if (!VerifyPassword(user->password_hash, password)) {
+    RETURN_IF_ERROR(CountFailure(*user, now));
+    return failed;
+  }
+  ASSIGN_OR_RETURN(Role role, ParseRole(user->role));
+  LoginResult out;
+  out.session_token = RandomHex(32);
+  out.expires_us = now + options_.session_absolute_us;
+  SessionRecord s{
+      TokenDigest(out.session_token), user->id, RandomHex(32), now, out.expires_us, now};
+  out.principal = Principal{Principal::Kind::kUser, user->username, role,
+                            user->office,           s.csrf_token,   s.token_hash};
+  const Status written = InTransaction(store_, [&]() -> Result<bool> {
+                           RETURN_IF_ERROR(store_.DeleteExpiredSessions(now));
+                           RETURN_IF_ERROR(store_.SetUserLoginState(user->id, 0, 0));
+                           RETURN_IF_ERROR(store_.InsertSession(s));
+                           return true;
+                         }).status();
+  if (!written.ok()) return written;
+  return out;
+}
+
+Result<Principal> AuthService::AuthenticateSession(const std::string& token) {
+  const Status invalid = FailedPrecondition("session_invalid", "sign in first");
+  if (token.empty() || token.size() > 128) return invalid;
+  const std::string hash = TokenDigest(token);
+  ASSIGN_OR_RETURN(std::optional<SessionRecord> s, store_.FindSession(hash));
+  if (!s) return invalid;
+  const int64_t now = clock_.NowMicros();
+  if (now >= s->expires_us || now - s->last_seen_us >= options_.session_idle_us) {
+    RETURN_IF_ERROR(store_.DeleteSession(hash));
+    return FailedPrecondition("session_expired", "the session expired; sign in again");
+  }
+  ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.GetUser(s->user_id));
+  if (!user || user->disabled) return invalid;
+  if (now - s->last_seen_us >= options_.touch_interval_us) {
+    RETURN_IF_ERROR(store_.TouchSession(hash, now));
+  }
+  ASSIGN_OR_RETURN(Role role, ParseRole(user->role));
+  return Principal{Principal::Kind::kUser, user->username, role, user->office, s->csrf_token, hash};
+}
+
+Status AuthService::Logout(const std::string& session_hash) {
+  return store_.DeleteSession(session_hash);
+}
+
+Result<std::string> AuthService::AddApiToken(const std::string& name, const std::string& role_text,
+                                             const std::string& office, const std::string& actor) {
+  RETURN_IF_ERROR(ValidateName(name, "name", "token_name_invalid"));
+  ASSIGN_OR_RETURN(Role role, ParseRole(role_text));
+  RETURN_IF_ERROR(ValidateScope(role, office));
+  const std::string token = std::string(kTokenPrefix) + RandomHex(32);
+  ApiTokenRecord row;
+  row.name = name;
+  row.token_hash = TokenDigest(token);
+  row.role = std::string(Name(role));
+  row.office = office;
+  row.created_at = clock_.NowIso();
+  row.created_by = actor;
+  const Status written =
+      InTransaction(store_, [&]() -> Result<int64_t> {
+        auto id = store_.InsertApiToken(row);
+        if (!id.ok() && id.status().reason() == "unique_violation") {
+          return AlreadyExists("token_exists", "a token named '" + name + "' exists");
+        }
+        if (!id.ok()) return id.status();
+        const Json after{{"id", *id}, {"name", name}, {"role", row.role}, {"office", office}};
+        RETURN_IF_ERROR(
+            AppendAudit(store_, clock_, actor, "token.add", "api_token", name, "", after.dump()));
+        return id;
+      }).status();
+  if (!written.ok()) return written;
+  return token;
+}
+
+Result<Principal> AuthService::AuthenticateToken(const std::string& token) {
+  const Status invalid = FailedPrecondition("token_invalid", "the API token is not valid");
+  if (token.size() < kTokenPrefix.size() || token.size() > 128) return invalid;
+  ASSIGN_OR_RETURN(std::optional<ApiTokenRecord> t, store_.FindApiToken(TokenDigest(token)));
+  if (!t || t->revoked) return invalid;
+  ASSIGN_OR_RETURN(Role role, ParseRole(t->role));
+  return Principal{Principal::Kind::kToken, "token:" + t->name, role, t->office, "", ""};
+}
+
+Status AuthService::LogAccess(const Principal& who, PersonId person, CaseId case_id,
+                              const std::string& route, const std::string& request_id) {
+  AccessLogRow row;
+  row.at = clock_.NowIso();
+  row.actor = who.name;
+  row.person = person;
+  row.case_id = case_id;
+  row.route = route;
+  row.request_id = request_id;
+  return store_.InsertAccessLog(row);
+}
+
+}  // namespace cse::auth

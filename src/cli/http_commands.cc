@@ -1,0 +1,173 @@
+// File: cli/http_commands.cc
+//
+// `opencse serve` (the JSON API and web app, docs/API.md), `opencse user add`,
+// `opencse token add` and `opencse assign-office`.
+#include <pthread.h>
+#include <signal.h>
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include "auth/auth_service.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "http/server.h"
+
+namespace cse::cli {
+
+namespace {
+
+// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+int Serve(Context& ctx, const http::ServerOptions& options) {
+  if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  // Blocked before any server thread starts, so every thread inherits the mask and the
+  // watcher below is the only one to receive them.
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto server = http::Server::Create(options, ctx.clock());
+  if (!server.ok()) return ctx.Fail(server.status());
+  auto port = (*server)->Bind();
+  if (!port.ok()) return ctx.Fail(port.status());
+  const bool tls = !options.tls_cert.empty();
+  ctx.out() << "opencse serve: listening on " << (tls ? "https" : "http") << "://" << options.host
+            << ":" << *port << " (database " << options.db << ")" << std::endl;
+  std::atomic<bool> signalled{false};
+  http::Server* raw = server->get();
+  std::thread watcher([&signals, &signalled, raw] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    signalled = true;
+    raw->Stop();
+  });
+  raw->Run();
+  if (!signalled) pthread_kill(watcher.native_handle(), SIGTERM);
+  watcher.join();
+  ctx.out() << "opencse serve: stopped" << std::endl;
+  return kExitOk;
+}
+
+std::string ReadPasswordLine() {
+  std::string line;
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* serve = app.add_subcommand(
+      "serve", "Serve the JSON API and the web app (docs/API.md) until SIGINT/SIGTERM");
+  auto o = std::make_shared<http::ServerOptions>();
+  serve->add_option("--port", o->port, "TCP port (0 picks a free one)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--host", o->host, "Address to listen on")->capture_default_str();
+  serve->add_option("--tls-cert", o->tls_cert, "PEM certificate: serve HTTPS (with --tls-key)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", o->tls_key, "PEM private key for --tls-cert")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--web", o->web_root, "Directory of the web app's static files")
+      ->check(CLI::ExistingDirectory);
+  serve->add_option("--threads", o->threads, "Worker threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->footer(
+      "Sessions: cookie opencse_session (HttpOnly, SameSite=Strict, Secure under TLS), idle\n"
+      "expiry 30 min, absolute 12 h; state-changing requests need X-CSRF-Token. Systems use\n"
+      "`Authorization: Bearer <token>` from `opencse token add`.");
+  serve->callback([&ctx, &action, o] {
+    action = [&ctx, o]() -> int {
+      o->db = ctx.g.db;
+      return Serve(ctx, *o);
+    };
+  });
+
+  auto* user = app.add_subcommand("user", "Staff users of the web app and API");
+  user->require_subcommand(1);
+  auto* add = user->add_subcommand("add", "Add a user (prints a generated password unless given)");
+  struct UserArgs {
+    std::string username, role, office;
+    bool password_stdin = false;
+  };
+  auto u = std::make_shared<UserArgs>();
+  add->add_option("--username", u->username, "Login name: 1-64 of a-z 0-9 . _ -")->required();
+  add->add_option("--role", u->role,
+                  "caseworker | supervisor | attorney | investigator | accounting_technician | "
+                  "admin")
+      ->required();
+  add->add_option("--office", u->office,
+                  "Office whose caseload the user works (required for caseworker, supervisor)");
+  add->add_flag("--password-stdin", u->password_stdin,
+                "Read the password (12-128 characters) from the first line of standard input");
+  add->callback([&ctx, &action, u] {
+    action = [&ctx, u]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      const bool generated = !u->password_stdin;
+      const std::string password = generated ? auth::RandomHex(10) : ReadPasswordLine();
+      auth::AuthService auth(ctx.store(), ctx.clock());
+      auto id = auth.AddUser({u->username, u->role, u->office, password}, ctx.g.user);
+      if (!id.ok()) return ctx.Fail(id.status());
+      Json j{{"id", *id}, {"username", u->username}, {"role", u->role}, {"office", u->office}};
+      std::string text = "added user " + u->username + " (" + u->role + ")\n";
+      if (generated) {
+        j["password"] = password;
+        text += "password: " + password + "  (shown once)\n";
+      }
+      return ctx.Emit(j, text);
+    };
+  });
+
+  auto* token = app.add_subcommand("token", "API tokens for system-to-system calls");
+  token->require_subcommand(1);
+  auto* tadd = token->add_subcommand("add",
+                                     "Create an API token (printed once; only its hash "
+                                     "is stored)");
+  struct TokenArgs {
+    std::string name, role, office;
+  };
+  auto t = std::make_shared<TokenArgs>();
+  tadd->add_option("--name", t->name, "Name of the calling system: 1-64 of a-z 0-9 . _ -")
+      ->required();
+  tadd->add_option("--role", t->role, "Role whose permissions the token carries")->required();
+  tadd->add_option("--office", t->office, "Office scope (required for caseworker, supervisor)");
+  tadd->callback([&ctx, &action, t] {
+    action = [&ctx, t]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auth::AuthService auth(ctx.store(), ctx.clock());
+      auto secret = auth.AddApiToken(t->name, t->role, t->office, ctx.g.user);
+      if (!secret.ok()) return ctx.Fail(secret.status());
+      return ctx.Emit(Json{{"name", t->name}, {"role", t->role}, {"token", *secret}},
+                      "token " + t->name + ": " + *secret + "  (shown once)\n");
+    };
+  });
+
+  auto* assign = app.add_subcommand(
+      "assign-office", "Put a case in an office's caseload (default: the case's county)");
+  struct AssignArgs {
+    std::string case_id, office;
+  };
+  auto a = std::make_shared<AssignArgs>();
+  assign->add_option("--case", a->case_id, "Case (CASE-id)")->required();
+  assign->add_option("--office", a->office, "Office name")->required();
+  assign->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
+      if (!id.ok()) return ctx.Fail(id.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      if (Status s = auth::AssignCaseOffice(ctx.store(), ctx.clock(), ctx.g.user, *id, a->office);
+          !s.ok()) {
+        return ctx.Fail(s);
+      }
+      return ctx.Emit(Json{{"case_id", CaseDisplayId(*id)}, {"office", a->office}},
+                      CaseDisplayId(*id) + " assigned to office " + a->office + "\n");
+    };
+  });
+}
+
+}  // namespace cse::cli

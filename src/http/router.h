@@ -1,0 +1,172 @@
+// File: http/router.h
+//
+// The HTTP API without the transport: one routing table (method, path pattern, permission,
+// handler) that every /v1 request goes through, the per-request Call a handler works with,
+// and Dispatch, which authenticates, checks CSRF and the route's permission, decodes the JSON
+// body, runs the handler and encodes the result or the stable error body
+// {"code": reason, "message": text}. server.cc (the only file that includes httplib.h) turns
+// sockets into HttpRequest and HttpResponse.
+//
+// Authentication: `Authorization: Bearer <API token>` or the session cookie `opencse_session`.
+// A state-changing request (any method but GET) made with a session must carry the session's
+// CSRF token in `X-CSRF-Token`; token-authenticated calls carry no ambient credential and
+// need none.
+//
+// Thread-safety: Dispatch may run on many threads at once; each call borrows its own Store
+// from the ServerState's pool. ServerState is shared and thread-safe.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ai/risk_model.h"
+#include "auth/auth_service.h"
+#include "auth/throttle.h"
+#include "core/clock.h"
+#include "service/json.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace cse::http {
+
+// Limits (STYLE §7).
+inline constexpr size_t kRequestBodyBytesMax = 64 * 1024;
+inline constexpr int64_t kPageSizeDefault = 50;
+inline constexpr int64_t kPageSizeMax = 200;
+inline constexpr int64_t kLoginAttemptsPerWindowMax = 10;
+inline constexpr int64_t kLoginWindowUs = 60LL * 1000000;
+inline constexpr const char* kSessionCookie = "opencse_session";
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", "DELETE", ...
+  std::string path;
+  std::map<std::string, std::string> query;    // first value of each parameter
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::string remote_addr;
+  std::string request_id;  // assigned by the server
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Open SQLite connections, reused across requests (one per concurrent request at most).
+class StorePool {
+ public:
+  explicit StorePool(std::string path) : path_(std::move(path)) {}
+  struct Return {
+    StorePool* pool;
+    void operator()(SqliteStore* s) const { pool->Release(s); }
+  };
+  using Lease = std::unique_ptr<SqliteStore, Return>;
+  // Errors: SqliteStore::Open's.
+  Result<Lease> Acquire();
+
+ private:
+  void Release(SqliteStore* store);
+  std::string path_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<SqliteStore>> idle_;
+};
+
+// What every request shares.
+struct ServerState {
+  ServerState(std::string db_path, const Clock& clock_in, auth::AuthOptions auth_in, bool tls_in)
+      : pool(std::move(db_path)),
+        clock(clock_in),
+        auth(auth_in),
+        tls(tls_in),
+        throttle(kLoginAttemptsPerWindowMax, kLoginWindowUs) {}
+  StorePool pool;
+  const Clock& clock;
+  auth::AuthOptions auth;
+  bool tls = false;
+  auth::LoginThrottle throttle;
+  // The active risk model, loaded once per model version.
+  struct ScorerCache {
+    std::mutex mu;
+    std::string version;
+    std::shared_ptr<const ai::RiskScorer> scorer;
+  } scorers;
+  // For tests: runs at the start of every dispatch (e.g. to hold a request in flight).
+  std::function<void(const HttpRequest&)> on_dispatch_for_testing;
+};
+
+// A handler's successful answer.
+struct Reply {
+  int status = 200;
+  Json body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// One request in progress.
+class Call {
+ public:
+  Call(ServerState& server, const HttpRequest& request, Store& store)
+      : server_(server), request_(request), store_(store) {}
+  ServerState& server() { return server_; }
+  const HttpRequest& request() const { return request_; }
+  Store& store() { return store_; }
+  const Clock& clock() const { return server_.clock; }
+  // The caller. REQUIRES: the route is not public.
+  const auth::Principal& principal() const { return *principal_; }
+  bool has_principal() const { return principal_.has_value(); }
+  void set_principal(auth::Principal p) { principal_ = std::move(p); }
+  const Json& body() const { return body_; }
+  void set_body(Json body) { body_ = std::move(body); }
+  std::map<std::string, std::string>& params() { return params_; }
+  const std::string& route() const { return route_; }
+  void set_route(std::string r) { route_ = std::move(r); }
+
+  // Path parameter `name` as a display id with `prefix`. Errors: invalid_argument
+  // "id_malformed" naming the parameter.
+  Result<int64_t> PathId(const std::string& name, std::string_view prefix);
+  // Query `limit` (default kPageSizeDefault, 1..kPageSizeMax): "limit_invalid".
+  Result<int64_t> Limit() const;
+  // Query `name` as a non-negative integer cursor (default 0): "cursor_invalid".
+  Result<int64_t> Cursor(const std::string& name) const;
+  // Query `as_of` as a date (default today): "date_malformed" naming as_of.
+  Result<Date> AsOf() const;
+  // A header (lower-case name) or "".
+  std::string Header(const std::string& name) const;
+
+ private:
+  ServerState& server_;
+  const HttpRequest& request_;
+  Store& store_;
+  std::optional<auth::Principal> principal_;
+  Json body_;
+  std::map<std::string, std::string> params_;
+  std::string route_;
+};
+
+using Handler = std::function<Result<Reply>(Call&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/v1/cases/{case_id}": literal segments and {name} parameters
+  auth::Permission permission;
+  Handler handler;
+};
+
+// The routing table (routes.cc): every endpoint of the API, each with its permission.
+const std::vector<Route>& Routes();
+
+// Runs one request through the routing table.
+HttpResponse Dispatch(ServerState& server, const HttpRequest& request);
+
+// The error body and HTTP status of a Status (the one place the mapping lives).
+HttpResponse ErrorResponse(const Status& status);
+int HttpStatusOf(const Status& status);
+
+}  // namespace cse::http

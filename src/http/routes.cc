@@ -1,0 +1,602 @@
+// The routing table and its handlers. Each handler decodes its request, applies the row-level
+// rules (caseload by office; family-violence address protection), calls one service or store
+// function, logs reads of persons' records, and encodes the result. docs/API.md documents
+// every route; docs/openapi.yaml lists them and a test keeps the two in step.
+#include <initializer_list>
+#include <set>
+
+#include "ai/features.h"
+#include "core/ids.h"
+#include "core/limits.h"
+#include "http/router.h"
+#include "service/ledger_service.h"
+
+namespace cse::http {
+
+namespace {
+
+using auth::Permission;
+
+// ---- request decoding ----
+
+Status OnlyFields(const Json& body, std::initializer_list<const char*> allowed) {
+  for (const auto& [key, value] : body.items()) {
+    bool known = false;
+    for (const char* a : allowed) known = known || key == a;
+    if (!known) {
+      return InvalidArgument("field_unknown", "field '" + key.substr(0, 40) + "' is not accepted");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::string> StringField(const Json& body, const std::string& name,
+                                size_t length_max = limits::kTextFieldLengthMax) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    return InvalidArgument("field_missing", name + ": required");
+  }
+  if (!it->is_string()) return InvalidArgument("field_invalid", name + ": expected a string");
+  std::string v = it->get<std::string>();
+  if (v.size() > length_max) {
+    return InvalidArgument("field_too_long",
+                           name + ": at most " + std::to_string(length_max) + " characters");
+  }
+  return v;
+}
+
+// A case id given as "CASE-000042", "42" or 42.
+Result<CaseId> CaseIdField(const Json& body) {
+  auto it = body.find("case_id");
+  if (it == body.end() || it->is_null()) {
+    return InvalidArgument("field_missing", "case_id: required");
+  }
+  if (it->is_number_integer()) {
+    const int64_t v = it->get<int64_t>();
+    if (v <= 0) return InvalidArgument("id_malformed", "case_id: must be positive");
+    return CaseId{v};
+  }
+  ASSIGN_OR_RETURN(std::string text, StringField(body, "case_id", 32));
+  auto v = ParseDisplayId("CASE", text);
+  if (!v.ok()) return v.status().WithContext("case_id");
+  return CaseId{*v};
+}
+
+Result<Date> OptionalDateField(const Json& body, const std::string& name, Date fallback) {
+  if (!body.contains(name) || body[name].is_null()) return fallback;
+  ASSIGN_OR_RETURN(std::string text, StringField(body, name, 10));
+  auto d = Date::Parse(text);
+  if (!d.ok()) return d.status().WithContext(name);
+  return d;
+}
+
+// ---- row-level rules and the access log ----
+
+Result<Case> CaseInCaseload(Call& call, CaseId id) {
+  ASSIGN_OR_RETURN(Case c, call.store().GetCase(id));
+  const auth::Principal& p = call.principal();
+  if (auth::IsOfficeScoped(p.role)) {
+    ASSIGN_OR_RETURN(std::string office, call.store().CaseOffice(id));
+    if (office != p.office) {
+      return FailedPrecondition(
+          "case_not_in_caseload",
+          CaseDisplayId(id) + " is not in the caseload of office '" + p.office + "'");
+    }
+  }
+  return c;
+}
+
+Result<Case> PathCase(Call& call) {
+  ASSIGN_OR_RETURN(int64_t id, call.PathId("case_id", "CASE"));
+  return CaseInCaseload(call, CaseId{id});
+}
+
+// Writes one access-log row per person, in one transaction, before the data is answered.
+Status LogReads(Call& call, const Case& c, const std::vector<PersonId>& persons) {
+  auth::AuthService auth(call.store(), call.clock(), call.server().auth);
+  RETURN_IF_ERROR(call.store().Begin());
+  for (PersonId p : persons) {
+    Status s = auth.LogAccess(call.principal(), p, c.id, call.route(), call.request().request_id);
+    if (!s.ok()) {
+      call.store().Rollback();
+      return s;
+    }
+  }
+  return call.store().Commit();
+}
+
+std::vector<PersonId> Parties(const Case& c, bool with_children) {
+  std::vector<PersonId> out{c.obligor, c.obligee};
+  if (with_children) out.insert(out.end(), c.children.begin(), c.children.end());
+  return out;
+}
+
+// A party with the family-violence rule applied: on a case with the indicator, every party's
+// address (a child's is the custodial party's) is withheld from roles without the need.
+Json PartyJson(const Person& p, std::string_view role, bool hide_address) {
+  Json j = ToJson(p);
+  j["case_role"] = role;
+  j["address_protected"] = hide_address;
+  if (hide_address) j["address"] = nullptr;
+  return j;
+}
+
+Result<Json> PartiesJson(Call& call, const Case& c) {
+  const bool hide = c.family_violence == FamilyViolence::kIndicated &&
+                    !auth::RoleHas(call.principal().role, Permission::kAddressProtectedRead);
+  Json out = Json::array();
+  auto add = [&](PersonId id, std::string_view role) -> Status {
+    ASSIGN_OR_RETURN(Person p, call.store().GetPerson(id));
+    out.push_back(PartyJson(p, role, hide));
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(add(c.obligor, "obligor"));
+  RETURN_IF_ERROR(add(c.obligee, "obligee"));
+  for (PersonId k : c.children) RETURN_IF_ERROR(add(k, "child"));
+  return out;
+}
+
+Result<Json> CaseJson(Call& call, const Case& c) {
+  Json j = ToJson(c);
+  ASSIGN_OR_RETURN(std::string office, call.store().CaseOffice(c.id));
+  j["office"] = office;
+  return j;
+}
+
+Json Page(Json items, std::optional<int64_t> next_after) {
+  return Json{{"items", std::move(items)},
+              {"next_after", next_after ? Json(*next_after) : Json(nullptr)}};
+}
+
+// ---- session ----
+
+std::string SessionCookie(const ServerState& s, const std::string& value, int64_t max_age_s) {
+  return std::string(kSessionCookie) + "=" + value +
+         "; Path=/; Max-Age=" + std::to_string(max_age_s) + "; HttpOnly; SameSite=Strict" +
+         (s.tls ? "; Secure" : "");
+}
+
+Json PrincipalJson(const auth::Principal& p) {
+  Json perms = Json::array();
+  for (int i = static_cast<int>(Permission::kCasesRead);
+       i <= static_cast<int>(Permission::kUsersAdmin); ++i) {
+    const auto perm = static_cast<Permission>(i);
+    if (auth::RoleHas(p.role, perm)) perms.push_back(auth::Name(perm));
+  }
+  Json j{{"username", p.name},
+         {"role", auth::Name(p.role)},
+         {"office", p.office},
+         {"permissions", perms}};
+  if (p.kind == auth::Principal::Kind::kUser) j["csrf_token"] = p.csrf_token;
+  return j;
+}
+
+Result<Reply> Login(Call& call) {
+  RETURN_IF_ERROR(OnlyFields(call.body(), {"username", "password"}));
+  ASSIGN_OR_RETURN(std::string username, StringField(call.body(), "username", 64));
+  ASSIGN_OR_RETURN(std::string password,
+                   StringField(call.body(), "password", auth::kPasswordLengthMax));
+  if (!call.server().throttle.Allow(call.request().remote_addr, call.clock().NowMicros())) {
+    return ResourceExhausted("login_rate_limited",
+                             "too many sign-in attempts from this address; wait a minute");
+  }
+  auth::AuthService auth(call.store(), call.clock(), call.server().auth);
+  ASSIGN_OR_RETURN(auth::LoginResult r, auth.Login(username, password));
+  Reply reply;
+  reply.status = 201;
+  reply.body = PrincipalJson(r.principal);
+  reply.body["expires_at"] = FormatIsoMicros(r.expires_us);
+  reply.headers.emplace_back("Set-Cookie",
+                             SessionCookie(call.server(), r.session_token,
+                                           call.server().auth.session_absolute_us / 1000000));
+  return reply;
+}
+
+Result<Reply> WhoAmI(Call& call) { return Reply{200, PrincipalJson(call.principal()), {}}; }
+
+Result<Reply> Logout(Call& call) {
+  const auth::Principal& p = call.principal();
+  if (p.kind != auth::Principal::Kind::kUser) {
+    return InvalidArgument("session_not_cookie", "an API token has no session to end");
+  }
+  auth::AuthService auth(call.store(), call.clock(), call.server().auth);
+  RETURN_IF_ERROR(auth.Logout(p.session_hash));
+  Reply reply{200, Json{{"signed_out", true}}, {}};
+  reply.headers.emplace_back("Set-Cookie", SessionCookie(call.server(), "", 0));
+  return reply;
+}
+
+Result<Reply> Health(Call& call) {
+  (void)call;
+  return Reply{200, Json{{"status", "ok"}}, {}};
+}
+
+// ---- cases ----
+
+Result<Reply> ListCases(Call& call) {
+  ASSIGN_OR_RETURN(int64_t limit, call.Limit());
+  ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
+  const auth::Principal& p = call.principal();
+  std::string office;
+  auto it = call.request().query.find("office");
+  if (it != call.request().query.end()) {
+    office = it->second;
+    RETURN_IF_ERROR(auth::ValidateOffice(office));
+  }
+  if (auth::IsOfficeScoped(p.role)) {
+    if (!office.empty() && office != p.office) {
+      return FailedPrecondition("case_not_in_caseload",
+                                "office '" + office + "' is not your office '" + p.office + "'");
+    }
+    office = p.office;
+  }
+  ASSIGN_OR_RETURN(std::vector<CaseId> ids, call.store().ListCaseIdsInOffice(office, after, limit));
+  Json items = Json::array();
+  for (CaseId id : ids) {
+    ASSIGN_OR_RETURN(Case c, call.store().GetCase(id));
+    ASSIGN_OR_RETURN(Json j, CaseJson(call, c));
+    items.push_back(std::move(j));
+  }
+  std::optional<int64_t> next;
+  if (static_cast<int64_t>(ids.size()) == limit) next = ids.back().value;
+  return Reply{200, Page(std::move(items), next), {}};
+}
+
+Result<Reply> GetCase(Call& call) {
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(Json parties, PartiesJson(call, c));
+  ASSIGN_OR_RETURN(std::vector<Order> orders, call.store().ListOrdersByCase(c.id));
+  Json orders_json = Json::array();
+  for (const Order& o : orders) orders_json.push_back(ToJson(o));
+  ASSIGN_OR_RETURN(Json case_json, CaseJson(call, c));
+  RETURN_IF_ERROR(LogReads(call, c, Parties(c, true)));
+  return Reply{200, Json{{"case", case_json}, {"parties", parties}, {"orders", orders_json}}, {}};
+}
+
+Result<Reply> GetParties(Call& call) {
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(Json parties, PartiesJson(call, c));
+  RETURN_IF_ERROR(LogReads(call, c, Parties(c, true)));
+  return Reply{200, Json{{"items", parties}}, {}};
+}
+
+Result<Reply> GetOrders(Call& call) {
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(std::vector<Order> orders, call.store().ListOrdersByCase(c.id));
+  Json items = Json::array();
+  for (const Order& o : orders) items.push_back(ToJson(o));
+  return Reply{200, Json{{"items", items}}, {}};
+}
+
+Json LedgerJson(const CaseLedger& l) {
+  Json orders = Json::array();
+  for (const Order& o : l.orders) orders.push_back(ToJson(o));
+  Json episodes = Json::array();
+  for (const AssistanceEpisode& e : l.episodes) episodes.push_back(ToJson(e));
+  Json collections = Json::array();
+  for (const CaseLedger::Entry& e : l.collections) {
+    Json j = ToJson(e.collection);
+    j["reversed_as_of"] = e.reversed_as_of;
+    j["distribution"] = ToJson(e.distribution);
+    collections.push_back(j);
+  }
+  Json debts = Json::array();
+  for (const DebtView& d : l.balance.debts) {
+    debts.push_back({{"due_date", d.debt.due_date.ToString()},
+                     {"type", Name(d.debt.type)},
+                     {"judgment", d.debt.judgment},
+                     {"amount", d.debt.amount.ToString()},
+                     {"paid", d.paid.ToString()},
+                     {"arrears", d.arrears},
+                     {"bucket", d.arrears ? Json(Name(d.bucket)) : Json(nullptr)}});
+  }
+  Json balance = ToJson(l.balance);
+  balance["debts"] = debts;
+  return Json{{"case", ToJson(l.info)},     {"orders", orders},
+              {"assistance", episodes},     {"balance", balance},
+              {"collections", collections}, {"obligor", ToJson(l.obligor)}};
+}
+
+Result<Reply> GetLedger(Call& call) {
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(Date as_of, call.AsOf());
+  LedgerService service(call.store(), call.clock(), call.principal().name);
+  ASSIGN_OR_RETURN(CaseLedger l, service.GetCaseLedger(c.id, as_of));
+  RETURN_IF_ERROR(LogReads(call, c, Parties(c, false)));
+  return Reply{200, LedgerJson(l), {}};
+}
+
+Result<Reply> GetArrears(Call& call) {
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(Date as_of, call.AsOf());
+  LedgerService service(call.store(), call.clock(), call.principal().name);
+  ASSIGN_OR_RETURN(CaseLedger l, service.GetCaseLedger(c.id, as_of));
+  const CaseBalance& b = l.balance;
+  RETURN_IF_ERROR(LogReads(call, c, Parties(c, false)));
+  return Reply{200,
+               Json{{"case_id", CaseDisplayId(c.id)},
+                    {"as_of", as_of.ToString()},
+                    {"arrears_total", b.arrears_total.ToString()},
+                    {"arrears_by_bucket", BucketsJson(b.arrears_by_bucket)},
+                    {"arrears_oldest_due",
+                     b.arrears_oldest_due ? Json(b.arrears_oldest_due->ToString()) : Json(nullptr)},
+                    {"arrears_over_12_weeks_amount", b.arrears_over_age_flag.ToString()},
+                    {"monthly_support", b.monthly_support.ToString()},
+                    {"delinquent", b.delinquent}},
+               {}};
+}
+
+// ---- payments ----
+
+Result<PaymentRequest> DecodePayment(Call& call) {
+  const Json& b = call.body();
+  RETURN_IF_ERROR(OnlyFields(b, {"case_id", "amount", "date", "source"}));
+  PaymentRequest r;
+  r.key = call.Header("idempotency-key");
+  if (r.key.empty()) return InvalidArgument("key_missing", "Idempotency-Key header: required");
+  ASSIGN_OR_RETURN(r.case_id, CaseIdField(b));
+  ASSIGN_OR_RETURN(std::string amount, StringField(b, "amount", 32));
+  auto m = ParseMoney(amount);
+  if (!m.ok()) return m.status().WithContext("amount");
+  r.amount = *m;
+  ASSIGN_OR_RETURN(std::string date, StringField(b, "date", 10));
+  auto d = Date::Parse(date);
+  if (!d.ok()) return d.status().WithContext("date");
+  r.date = *d;
+  ASSIGN_OR_RETURN(std::string source, StringField(b, "source", 32));
+  auto s = ParsePaymentSource(source);
+  if (!s.ok()) return s.status().WithContext("source");
+  r.source = *s;
+  return r;
+}
+
+Result<Reply> PostPayment(Call& call) {
+  ASSIGN_OR_RETURN(PaymentRequest r, DecodePayment(call));
+  LedgerService service(call.store(), call.clock(), call.principal().name);
+  ASSIGN_OR_RETURN(PostResult res, service.PostPayment(r));
+  const bool created = res.outcome == PostOutcome::kCreated;
+  return Reply{created ? 201 : 200,
+               Json{{"result", created ? "created" : "exists"},
+                    {"collection_id", res.id.value},
+                    {"key", r.key},
+                    {"distribution", ToJson(res.distribution)},
+                    {"redistributed", res.redistributed}},
+               {}};
+}
+
+// ---- scores ----
+
+Json FactorsJson(const std::vector<ai::KeyFactor>& factors) {
+  Json out = Json::array();
+  for (const ai::KeyFactor& k : factors) {
+    out.push_back(Json{{"code", k.code},
+                       {"text", k.text},
+                       {"direction", k.raises_risk ? "increases_risk" : "decreases_risk"},
+                       {"contribution", k.contribution}});
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const ai::RiskScorer>> ActiveScorer(Call& call) {
+  ASSIGN_OR_RETURN(std::vector<RiskModelRecord> models, call.store().ListRiskModels());
+  std::string version;
+  for (const RiskModelRecord& m : models) {
+    if (m.active) version = m.version;
+  }
+  if (version.empty()) {
+    return FailedPrecondition("model_none_active",
+                              "no risk model is active; train one with `opencse model train`");
+  }
+  auto& cache = call.server().scorers;
+  {
+    std::lock_guard<std::mutex> lock(cache.mu);
+    if (cache.version == version && cache.scorer) return cache.scorer;
+  }
+  ASSIGN_OR_RETURN(RiskModelRecord record, call.store().GetRiskModel(version));
+  ASSIGN_OR_RETURN(ai::RiskScorer scorer, ai::RiskScorer::FromRecord(record));
+  auto shared = std::make_shared<const ai::RiskScorer>(std::move(scorer));
+  std::lock_guard<std::mutex> lock(cache.mu);
+  cache.version = version;
+  cache.scorer = shared;
+  return shared;
+}
+
+// The integration payload's fields: each is checked (type and range, naming the field) so
+// that a caller learns of bad data, and then the request is refused as not scorable: the
+// model needs the 37 features it was trained on, computed from the agency's records, and
+// these fields supply at most five of them (docs/API.md, "Scoring an integration payload").
+Status CheckPayloadField(const Json& b, const std::string& name, double min, double max,
+                         bool integer) {
+  const Json& v = b[name];
+  if (!v.is_number() || (integer && !v.is_number_integer())) {
+    return InvalidArgument("field_invalid",
+                           name + (integer ? ": expected an integer" : ": expected a number"));
+  }
+  const double x = v.get<double>();
+  if (!(x >= min && x <= max)) {
+    return InvalidArgument("field_out_of_range", name + ": expected " + std::to_string(min) +
+                                                     " to " + std::to_string(max));
+  }
+  return Status::Ok();
+}
+
+Status RefusePayload(const Json& b) {
+  static const std::set<std::string> kStatus{"employed", "self_employed", "unemployed", "unknown"};
+  std::vector<std::string> given;
+  if (b.contains("payer_employment_status")) {
+    ASSIGN_OR_RETURN(std::string s, StringField(b, "payer_employment_status", 32));
+    if (kStatus.count(s) == 0) {
+      return InvalidArgument("field_invalid",
+                             "payer_employment_status: one of employed, self_employed, "
+                             "unemployed, unknown");
+    }
+    given.push_back("payer_employment_status");
+  }
+  struct Numeric {
+    const char* name;
+    double min, max;
+    bool integer;
+  };
+  for (const Numeric& n : {Numeric{"avg_payment_delay_days", 0, 3650, false},
+                           Numeric{"previous_enforcement_actions", 0, 1000, true},
+                           Numeric{"months_since_last_payment", 0, 1200, false},
+                           Numeric{"county_economic_index", 0, 1000, false}}) {
+    if (!b.contains(n.name)) continue;
+    RETURN_IF_ERROR(CheckPayloadField(b, n.name, n.min, n.max, n.integer));
+    given.emplace_back(n.name);
+  }
+  if (given.empty()) return Status::Ok();
+  return FailedPrecondition(
+      "score_payload_not_scorable",
+      "the risk model scores from the agency's records (37 features: arrears, payment ratios, "
+      "orders, employment history, enforcement history, economy); the payload supplies at most 5 "
+      "of them, so no honest score can be computed from it. Send only {\"case_id\"} of a case "
+      "on file; see docs/API.md");
+}
+
+Result<Reply> Score(Call& call) {
+  const Json& b = call.body();
+  RETURN_IF_ERROR(OnlyFields(
+      b, {"case_id", "as_of", "payer_employment_status", "avg_payment_delay_days",
+          "previous_enforcement_actions", "months_since_last_payment", "county_economic_index"}));
+  ASSIGN_OR_RETURN(CaseId id, CaseIdField(b));
+  RETURN_IF_ERROR(RefusePayload(b));
+  ASSIGN_OR_RETURN(Date as_of, OptionalDateField(b, "as_of", call.clock().Today()));
+  ASSIGN_OR_RETURN(Case c, CaseInCaseload(call, id));
+  if (c.status == CaseStatus::kClosed) {
+    return FailedPrecondition("case_closed", CaseDisplayId(id) + " is closed");
+  }
+  ASSIGN_OR_RETURN(std::vector<Order> orders, call.store().ListOrdersByCase(id));
+  if (orders.empty()) {
+    return FailedPrecondition("case_has_no_order", CaseDisplayId(id) + " has no support order");
+  }
+  ASSIGN_OR_RETURN(auto scorer, ActiveScorer(call));
+  ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(call.store()));
+  RETURN_IF_ERROR(LogReads(call, c, {c.obligor}));
+  RETURN_IF_ERROR(call.store().Begin());
+  auto score =
+      ai::ScoreAndRecord(call.store(), ref, *scorer, c.obligor, id, as_of, call.clock().NowIso());
+  if (!score.ok()) return score.status();  // Run rolls back
+  RETURN_IF_ERROR(call.store().Commit());
+  return Reply{200,
+               Json{{"case_id", CaseDisplayId(id)},
+                    {"obligor_id", PersonDisplayId(c.obligor)},
+                    {"as_of", as_of.ToString()},
+                    {"risk_score", score->probability},
+                    {"risk_score_100", score->score},
+                    {"risk_tier", std::string(ai::Name(score->tier))},
+                    {"recommended_action", nullptr},
+                    {"confidence", score->confidence},
+                    {"key_factors", FactorsJson(score->key_factors)},
+                    {"model_version", scorer->version()}},
+               {}};
+}
+
+Result<Reply> ListScores(Call& call) {
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(std::vector<RiskScoreRecord> rows, call.store().ListRiskScores(c.obligor));
+  Json items = Json::array();
+  for (const RiskScoreRecord& r : rows) {
+    items.push_back(
+        Json{{"case_id", r.case_id.valid() ? Json(CaseDisplayId(r.case_id)) : Json(nullptr)},
+             {"as_of", r.as_of.ToString()},
+             {"risk_score", r.probability},
+             {"risk_score_100", r.score},
+             {"risk_tier", r.tier},
+             {"confidence", r.confidence},
+             {"key_factors", Json::parse(r.key_factors_json, nullptr, false)},
+             {"model_version", r.model_version},
+             {"scored_at", r.scored_at}});
+  }
+  RETURN_IF_ERROR(LogReads(call, c, {c.obligor}));
+  return Reply{200, Json{{"items", items}}, {}};
+}
+
+// ---- audit trail and access log ----
+
+Json ParsedOrNull(const std::string& text) {
+  if (text.empty()) return nullptr;
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? Json(text) : j;
+}
+
+Result<Reply> ListAudit(Call& call) {
+  ASSIGN_OR_RETURN(int64_t limit, call.Limit());
+  ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
+  const auto& q = call.request().query;
+  const std::string entity = q.count("entity") ? q.at("entity") : "";
+  const std::string entity_id = q.count("entity_id") ? q.at("entity_id") : "";
+  if (entity.size() > 64 || entity_id.size() > 200) {
+    return InvalidArgument("field_too_long", "entity / entity_id: too long");
+  }
+  ASSIGN_OR_RETURN(std::vector<AuditRow> rows,
+                   call.store().ListAuditAfter(after, entity, entity_id, limit));
+  Json items = Json::array();
+  for (const AuditRow& r : rows) {
+    items.push_back(Json{{"seq", r.seq},
+                         {"at", r.at},
+                         {"actor", r.actor},
+                         {"action", r.action},
+                         {"entity", r.entity},
+                         {"entity_id", r.entity_id},
+                         {"before", ParsedOrNull(r.before)},
+                         {"after", ParsedOrNull(r.after)},
+                         {"hash", r.hash}});
+  }
+  std::optional<int64_t> next;
+  if (static_cast<int64_t>(rows.size()) == limit) next = rows.back().seq;
+  return Reply{200, Page(std::move(items), next), {}};
+}
+
+Result<Reply> ListAccessLog(Call& call) {
+  ASSIGN_OR_RETURN(int64_t limit, call.Limit());
+  ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
+  PersonId person;
+  auto it = call.request().query.find("person_id");
+  if (it != call.request().query.end()) {
+    auto v = ParseDisplayId("PRS", it->second);
+    if (!v.ok()) return v.status().WithContext("person_id");
+    person = PersonId{*v};
+  }
+  ASSIGN_OR_RETURN(std::vector<AccessLogRow> rows,
+                   call.store().ListAccessLog(person, after, limit));
+  Json items = Json::array();
+  for (const AccessLogRow& r : rows) {
+    items.push_back(
+        Json{{"id", r.id},
+             {"at", r.at},
+             {"actor", r.actor},
+             {"person_id", PersonDisplayId(r.person)},
+             {"case_id", r.case_id.valid() ? Json(CaseDisplayId(r.case_id)) : Json(nullptr)},
+             {"route", r.route},
+             {"request_id", r.request_id}});
+  }
+  std::optional<int64_t> next;
+  if (static_cast<int64_t>(rows.size()) == limit) next = rows.back().id;
+  return Reply{200, Page(std::move(items), next), {}};
+}
+
+}  // namespace
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> kRoutes{
+      {"GET", "/v1/health", Permission::kPublic, Health},
+      {"POST", "/v1/session", Permission::kPublic, Login},
+      {"GET", "/v1/session", Permission::kAuthenticated, WhoAmI},
+      {"DELETE", "/v1/session", Permission::kAuthenticated, Logout},
+      {"GET", "/v1/cases", Permission::kCasesRead, ListCases},
+      {"GET", "/v1/cases/{case_id}", Permission::kCasesRead, GetCase},
+      {"GET", "/v1/cases/{case_id}/parties", Permission::kCasesRead, GetParties},
+      {"GET", "/v1/cases/{case_id}/orders", Permission::kCasesRead, GetOrders},
+      {"GET", "/v1/cases/{case_id}/ledger", Permission::kLedgerRead, GetLedger},
+      {"GET", "/v1/cases/{case_id}/arrears", Permission::kLedgerRead, GetArrears},
+      {"GET", "/v1/cases/{case_id}/scores", Permission::kScoresRead, ListScores},
+      {"POST", "/v1/payments", Permission::kPaymentsPost, PostPayment},
+      {"POST", "/v1/child-support/score", Permission::kScoresRun, Score},
+      {"GET", "/v1/audit", Permission::kAuditRead, ListAudit},
+      {"GET", "/v1/access-log", Permission::kAuditRead, ListAccessLog},
+  };
+  return kRoutes;
+}
+
+}  // namespace cse::http

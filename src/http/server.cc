@@ -1,0 +1,174 @@
+#include "http/server.h"
+
+#include <httplib.h>
+
+#include <iostream>
+
+namespace cse::http {
+
+namespace {
+
+bool IsRequestIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+std::string RequestIdOf(const httplib::Request& req) {
+  const std::string given = req.get_header_value("X-Request-Id");
+  bool ok = !given.empty() && given.size() <= 64;
+  for (char c : given) ok = ok && IsRequestIdChar(c);
+  return ok ? given : auth::RandomHex(12);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+HttpRequest Translate(const httplib::Request& req, const std::string& request_id) {
+  HttpRequest out;
+  out.method = req.method;
+  out.path = req.path;
+  for (const auto& [k, v] : req.params) out.query.emplace(k, v);  // the first value wins
+  for (const auto& [k, v] : req.headers) out.headers.emplace(Lower(k), v);
+  out.body = req.body;
+  out.remote_addr = req.remote_addr;
+  out.request_id = request_id;
+  return out;
+}
+
+void CommonHeaders(httplib::Response& res, const std::string& request_id) {
+  res.set_header("X-Request-Id", request_id);
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                 "frame-ancestors 'none'");
+}
+
+void Write(const HttpResponse& r, httplib::Response& res) {
+  res.status = r.status;
+  for (const auto& [k, v] : r.headers) res.set_header(k, v);
+  if (!r.body.empty()) res.set_content(r.body, r.content_type);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, const Clock& clock) {
+  RETURN_IF_ERROR(auth::InitCrypto());
+  std::unique_ptr<Server> s(new Server());
+  s->options_ = options;
+  const bool tls = !options.tls_cert.empty() || !options.tls_key.empty();
+  if (tls && (options.tls_cert.empty() || options.tls_key.empty())) {
+    return InvalidArgument("tls_config_invalid", "give both --tls-cert and --tls-key");
+  }
+  s->state_ = std::make_unique<ServerState>(options.db, clock, options.auth, tls);
+  { ASSIGN_OR_RETURN(StorePool::Lease probe, s->state_->pool.Acquire()); }
+  if (tls) {
+    auto ssl =
+        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    if (!ssl->is_valid()) {
+      return InvalidArgument("tls_config_invalid", "cannot load the TLS certificate '" +
+                                                       options.tls_cert + "' or key '" +
+                                                       options.tls_key + "'");
+    }
+    s->http_ = std::move(ssl);
+  } else {
+    s->http_ = std::make_unique<httplib::Server>();
+  }
+  s->Install();
+  return s;
+}
+
+Server::~Server() = default;
+
+void Server::Install() {
+  httplib::Server& h = *http_;
+  const int threads = options_.threads;
+  h.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  h.set_payload_max_length(kRequestBodyBytesMax);
+  h.set_read_timeout(10, 0);
+  h.set_write_timeout(10, 0);
+  ServerState* state = state_.get();
+  // httplib reads the body only for a matched handler, so one catch-all per method hands
+  // every /v1 request to our routing table (router.h), which does the real matching.
+  const httplib::Server::Handler api = [state](const httplib::Request& req,
+                                               httplib::Response& res) {
+    const std::string id = RequestIdOf(req);
+    const HttpResponse out = Dispatch(*state, Translate(req, id));
+    Write(out, res);
+    CommonHeaders(res, id);
+    if (out.status >= 500) {
+      std::cerr << "opencse serve: " << id << " " << req.method << " " << req.path << " -> "
+                << out.status << "\n";
+    }
+  };
+  const std::string pattern = "/v1/.*";
+  h.Get(pattern, api);
+  h.Post(pattern, api);
+  h.Put(pattern, api);
+  h.Patch(pattern, api);
+  h.Delete(pattern, api);
+  h.Options(pattern, api);
+  // Errors raised by the transport (413 body too large, 404 for unknown static paths, 400)
+  // get the same JSON error body as the API's.
+  h.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    std::string code = "http_error";
+    std::string message = "the request could not be served";
+    if (res.status == 413) {
+      code = "body_too_large";
+      message = "request body over " + std::to_string(kRequestBodyBytesMax) + " bytes";
+    } else if (res.status == 404) {
+      code = "route_not_found";
+      message = "no route " + req.path.substr(0, 200);
+    } else if (res.status == 400) {
+      code = "request_malformed";
+      message = "the request is not valid HTTP";
+    }
+    const std::string id =
+        res.has_header("X-Request-Id") ? res.get_header_value("X-Request-Id") : RequestIdOf(req);
+    res.set_content(Json{{"code", code}, {"message", message}}.dump(), "application/json");
+    CommonHeaders(res, id);
+  });
+  h.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+        res.status = 500;
+        res.set_content(Json{{"code", "internal"}, {"message", "internal error"}}.dump(),
+                        "application/json");
+        CommonHeaders(res, RequestIdOf(req));
+      });
+  if (!options_.web_root.empty()) {
+    h.set_mount_point("/", options_.web_root);
+    h.set_file_request_handler([](const httplib::Request& req, httplib::Response& res) {
+      CommonHeaders(res, RequestIdOf(req));
+      res.set_header("Cache-Control", "no-cache");
+    });
+  }
+}
+
+Result<int> Server::Bind() {
+  if (options_.port == 0) {
+    const int port = http_->bind_to_any_port(options_.host);
+    if (port <= 0) {
+      return Unavailable("port_unavailable", "cannot bind a port on " + options_.host);
+    }
+    return port;
+  }
+  if (!http_->bind_to_port(options_.host, options_.port)) {
+    return Unavailable("port_unavailable", "cannot listen on " + options_.host + ":" +
+                                               std::to_string(options_.port) +
+                                               " (in use, or not allowed)");
+  }
+  return options_.port;
+}
+
+void Server::Run() { http_->listen_after_bind(); }
+
+void Server::Stop() { http_->stop(); }
+
+}  // namespace cse::http

@@ -1,0 +1,60 @@
+// File: http/server.h
+//
+// The HTTP server: cpp-httplib (server.cc is the only file that includes httplib.h) with
+// OpenSSL for TLS, in front of the routing table (router.h). Every /v1 request gets a request
+// id (the client's X-Request-Id when it is 1-64 of [A-Za-z0-9._-], else a fresh one) echoed
+// in the response; bodies over kRequestBodyBytesMax are refused with 413 before they are
+// read in full; other paths are served from the web root when one is given.
+//
+// Shutdown: Stop() closes the listening socket; Run() then returns once the requests already
+// in flight have been answered (the worker pool drains before it is joined).
+//
+// Thread-safety: Stop() may be called from any thread (a signal watcher); the rest from one.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "http/router.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace cse::http {
+
+struct ServerOptions {
+  std::string db;                  // must exist (opencse init)
+  std::string host = "127.0.0.1";  // Default: loopback only
+  int port = 8080;                 // Default: 8080; 0 picks a free port
+  std::string tls_cert;            // PEM; with tls_key, serve HTTPS
+  std::string tls_key;
+  std::string web_root;  // static files of the web app; empty: none
+  int threads = 8;       // Default: 8 worker threads
+  auth::AuthOptions auth;
+};
+
+class Server {
+ public:
+  // Checks the database opens (running pending migrations) and the TLS files load. Errors:
+  // SqliteStore::Open's; invalid_argument "tls_config_invalid".
+  static Result<std::unique_ptr<Server>> Create(const ServerOptions& options, const Clock& clock);
+  ~Server();
+
+  // Binds the port. Errors: unavailable "port_unavailable".
+  Result<int> Bind();
+  // Serves until Stop(); returns after in-flight requests finish.
+  void Run();
+  void Stop();
+  ServerState& state() { return *state_; }
+
+ private:
+  Server() = default;
+  void Install();
+
+  ServerOptions options_;
+  std::unique_ptr<ServerState> state_;
+  std::unique_ptr<httplib::Server> http_;
+};
+
+}  // namespace cse::http

@@ -1,0 +1,203 @@
+// The SQLite side of staff identity and access (store.h, "Staff identity and access"):
+// users, sessions, API tokens, the access log, case office assignment and audit paging.
+#include "core/ids.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/stmt.h"
+
+namespace cse {
+
+namespace {
+
+constexpr const char* kUserColumns =
+    "SELECT id, username, role, office, password_hash, failed_logins, locked_until_us, disabled, "
+    "created_at FROM app_user ";
+
+UserRecord ReadUser(SqliteStore::Stmt& s) {
+  return UserRecord{s.Int(0), s.Text(1), s.Text(2),     s.Text(3), s.Text(4),
+                    s.Int(5), s.Int(6),  s.Int(7) != 0, s.Text(8)};
+}
+
+Result<std::optional<UserRecord>> OneUser(SqliteStore::Stmt& s) {
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<UserRecord> out;
+  if (row) out = ReadUser(s);
+  s.Reset();
+  return out;
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStore::InsertUser(const UserRecord& u) {
+  RETURN_IF_ERROR(Prepare("INSERT INTO app_user(username, role, office, password_hash, "
+                          "failed_logins, locked_until_us, disabled, created_at) VALUES "
+                          "(?,?,?,?,?,?,?,?)")
+                      .Bind(1, u.username)
+                      .Bind(2, u.role)
+                      .Bind(3, u.office)
+                      .Bind(4, u.password_hash)
+                      .Bind(5, u.failed_logins)
+                      .Bind(6, u.locked_until_us)
+                      .Bind(7, int64_t{u.disabled ? 1 : 0})
+                      .Bind(8, u.created_at)
+                      .Run());
+  return sqlite3_last_insert_rowid(db_);
+}
+
+Result<std::optional<UserRecord>> SqliteStore::FindUserByName(std::string_view username) {
+  static const std::string sql = std::string(kUserColumns) + "WHERE username = ?";
+  return OneUser(Prepare(sql.c_str()).Bind(1, username));
+}
+
+Result<std::optional<UserRecord>> SqliteStore::GetUser(int64_t id) {
+  static const std::string sql = std::string(kUserColumns) + "WHERE id = ?";
+  return OneUser(Prepare(sql.c_str()).Bind(1, id));
+}
+
+Status SqliteStore::SetUserLoginState(int64_t id, int64_t failed_logins, int64_t locked_until_us) {
+  return Prepare("UPDATE app_user SET failed_logins = ?, locked_until_us = ? WHERE id = ?")
+      .Bind(1, failed_logins)
+      .Bind(2, locked_until_us)
+      .Bind(3, id)
+      .Run();
+}
+
+Status SqliteStore::InsertSession(const SessionRecord& r) {
+  return Prepare(
+             "INSERT INTO app_session(token_hash, user_id, csrf_token, created_us, "
+             "expires_us, last_seen_us) VALUES (?,?,?,?,?,?)")
+      .Bind(1, r.token_hash)
+      .Bind(2, r.user_id)
+      .Bind(3, r.csrf_token)
+      .Bind(4, r.created_us)
+      .Bind(5, r.expires_us)
+      .Bind(6, r.last_seen_us)
+      .Run();
+}
+
+Result<std::optional<SessionRecord>> SqliteStore::FindSession(std::string_view token_hash) {
+  Stmt& s = Prepare(
+      "SELECT token_hash, user_id, csrf_token, created_us, expires_us, last_seen_us FROM "
+      "app_session WHERE token_hash = ?");
+  s.Bind(1, token_hash);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<SessionRecord> out;
+  if (row) out = SessionRecord{s.Text(0), s.Int(1), s.Text(2), s.Int(3), s.Int(4), s.Int(5)};
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::TouchSession(std::string_view token_hash, int64_t last_seen_us) {
+  return Prepare("UPDATE app_session SET last_seen_us = ? WHERE token_hash = ?")
+      .Bind(1, last_seen_us)
+      .Bind(2, token_hash)
+      .Run();
+}
+
+Status SqliteStore::DeleteSession(std::string_view token_hash) {
+  return Prepare("DELETE FROM app_session WHERE token_hash = ?").Bind(1, token_hash).Run();
+}
+
+Status SqliteStore::DeleteExpiredSessions(int64_t now_us) {
+  return Prepare("DELETE FROM app_session WHERE expires_us < ?").Bind(1, now_us).Run();
+}
+
+Result<int64_t> SqliteStore::InsertApiToken(const ApiTokenRecord& t) {
+  RETURN_IF_ERROR(Prepare("INSERT INTO api_token(name, token_hash, role, office, created_at, "
+                          "created_by, revoked) VALUES (?,?,?,?,?,?,?)")
+                      .Bind(1, t.name)
+                      .Bind(2, t.token_hash)
+                      .Bind(3, t.role)
+                      .Bind(4, t.office)
+                      .Bind(5, t.created_at)
+                      .Bind(6, t.created_by)
+                      .Bind(7, int64_t{t.revoked ? 1 : 0})
+                      .Run());
+  return sqlite3_last_insert_rowid(db_);
+}
+
+Result<std::optional<ApiTokenRecord>> SqliteStore::FindApiToken(std::string_view token_hash) {
+  Stmt& s = Prepare(
+      "SELECT id, name, token_hash, role, office, created_at, created_by, revoked FROM "
+      "api_token WHERE token_hash = ?");
+  s.Bind(1, token_hash);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<ApiTokenRecord> out;
+  if (row) {
+    out = ApiTokenRecord{s.Int(0),  s.Text(1), s.Text(2), s.Text(3),
+                         s.Text(4), s.Text(5), s.Text(6), s.Int(7) != 0};
+  }
+  s.Reset();
+  return out;
+}
+
+Status SqliteStore::InsertAccessLog(const AccessLogRow& r) {
+  Stmt& s = Prepare(
+      "INSERT INTO access_log(at, actor, person_id, case_id, route, request_id) VALUES "
+      "(?,?,?,?,?,?)");
+  s.Bind(1, r.at).Bind(2, r.actor).Bind(3, r.person.value);
+  if (r.case_id.valid()) s.Bind(4, r.case_id.value);
+  return s.Bind(5, r.route).Bind(6, r.request_id).Run();
+}
+
+Result<std::vector<AccessLogRow>> SqliteStore::ListAccessLog(PersonId person, int64_t after_id,
+                                                             int64_t limit) {
+  Stmt& s = Prepare(
+      "SELECT id, at, actor, person_id, case_id, route, request_id FROM access_log WHERE id > ? "
+      "AND (? = 0 OR person_id = ?) ORDER BY id LIMIT ?");
+  s.Bind(1, after_id).Bind(2, person.value).Bind(3, person.value).Bind(4, limit);
+  return CollectRows<AccessLogRow>(s, [](Stmt& row) -> Result<AccessLogRow> {
+    return AccessLogRow{row.Int(0),
+                        row.Text(1),
+                        row.Text(2),
+                        PersonId{row.Int(3)},
+                        CaseId{row.IsNull(4) ? 0 : row.Int(4)},
+                        row.Text(5),
+                        row.Text(6)};
+  });
+}
+
+Status SqliteStore::SetCaseOffice(CaseId id, std::string_view office) {
+  return Prepare("INSERT OR REPLACE INTO case_assignment(case_id, office) VALUES (?,?)")
+      .Bind(1, id.value)
+      .Bind(2, office)
+      .Run();
+}
+
+Result<std::string> SqliteStore::CaseOffice(CaseId id) {
+  Stmt& s = Prepare(
+      "SELECT COALESCE(a.office, c.county) FROM iv_d_case c LEFT JOIN case_assignment a ON "
+      "a.case_id = c.id WHERE c.id = ?");
+  s.Bind(1, id.value);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  std::string office = row ? s.Text(0) : std::string();
+  s.Reset();
+  if (!row) return NotFound("case_not_found", CaseDisplayId(id) + " does not exist");
+  return office;
+}
+
+Result<std::vector<CaseId>> SqliteStore::ListCaseIdsInOffice(std::string_view office, int64_t after,
+                                                             int64_t limit) {
+  Stmt& s = Prepare(
+      "SELECT c.id FROM iv_d_case c LEFT JOIN case_assignment a ON a.case_id = c.id WHERE c.id "
+      "> ? AND (? = '' OR COALESCE(a.office, c.county) = ?) ORDER BY c.id LIMIT ?");
+  s.Bind(1, after).Bind(2, office).Bind(3, office).Bind(4, limit);
+  return CollectRows<CaseId>(s, [](Stmt& row) -> Result<CaseId> { return CaseId{row.Int(0)}; });
+}
+
+Result<std::vector<AuditRow>> SqliteStore::ListAuditAfter(int64_t after_seq,
+                                                          std::string_view entity,
+                                                          std::string_view entity_id,
+                                                          int64_t limit) {
+  Stmt& s = Prepare(
+      "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash FROM "
+      "audit WHERE seq > ? AND (? = '' OR entity = ?) AND (? = '' OR entity_id = ?) ORDER BY "
+      "seq LIMIT ?");
+  s.Bind(1, after_seq).Bind(2, entity).Bind(3, entity).Bind(4, entity_id).Bind(5, entity_id);
+  s.Bind(6, limit);
+  return CollectRows<AuditRow>(s, [](Stmt& row) -> Result<AuditRow> {
+    return AuditRow{row.Int(0),  row.Text(1), row.Text(2), row.Text(3), row.Text(4),
+                    row.Text(5), row.Text(6), row.Text(7), row.Text(8), row.Text(9)};
+  });
+}
+
+}  // namespace cse

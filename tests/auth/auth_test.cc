@@ -1,0 +1,162 @@
+// Staff identity without HTTP: argon2id hashing, roles and permissions, lockout, session
+// expiry, API tokens and the access log.
+#include "auth/auth_service.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/fixture.h"
+
+namespace cse {
+namespace {
+
+using auth::Permission;
+using auth::Role;
+
+auth::AuthOptions Cheap() {
+  auth::AuthOptions o;
+  o.password_cost = auth::PasswordCost::kMinimum;
+  return o;
+}
+
+TEST(PasswordTest, Argon2idHashesVerifyAndAreSalted) {
+  auto a = auth::HashPassword("a long enough secret", auth::PasswordCost::kMinimum);
+  auto b = auth::HashPassword("a long enough secret", auth::PasswordCost::kMinimum);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->rfind("$argon2id$", 0), 0U);
+  EXPECT_NE(*a, *b);  // a fresh salt each time
+  EXPECT_TRUE(auth::VerifyPassword(*a, "a long enough secret"));
+  EXPECT_FALSE(auth::VerifyPassword(*a, "a long enough secreT"));
+  EXPECT_FALSE(auth::VerifyPassword("", "x"));
+  EXPECT_EQ(auth::HashPassword("short", auth::PasswordCost::kMinimum).status().reason(),
+            "password_too_short");
+  EXPECT_EQ(
+      auth::HashPassword(std::string(129, 'p'), auth::PasswordCost::kMinimum).status().reason(),
+      "password_too_long");
+}
+
+TEST(PasswordTest, InteractiveCostIsArgon2idWithLibsodiumDefaults) {
+  auto h = auth::HashPassword("a long enough secret", auth::PasswordCost::kInteractive);
+  ASSERT_TRUE(h.ok());
+  EXPECT_NE(h->find("m=65536,t=2"), std::string::npos) << *h;
+}
+
+TEST(RolesTest, PermissionsFollowTheTable) {
+  EXPECT_TRUE(auth::RoleHas(Role::kCaseworker, Permission::kCasesRead));
+  EXPECT_FALSE(auth::RoleHas(Role::kCaseworker, Permission::kPaymentsPost));
+  EXPECT_FALSE(auth::RoleHas(Role::kCaseworker, Permission::kAuditRead));
+  EXPECT_TRUE(auth::RoleHas(Role::kAccountingTechnician, Permission::kPaymentsPost));
+  EXPECT_FALSE(auth::RoleHas(Role::kInvestigator, Permission::kLedgerRead));
+  EXPECT_TRUE(auth::RoleHas(Role::kInvestigator, Permission::kAddressProtectedRead));
+  EXPECT_FALSE(auth::RoleHas(Role::kSupervisor, Permission::kAddressProtectedRead));
+  for (int r = 0; r < auth::kRoleCount; ++r) {
+    const auto role = static_cast<Role>(r);
+    EXPECT_EQ(*auth::ParseRole(auth::Name(role)), role);
+    EXPECT_TRUE(auth::RoleHas(role, Permission::kAuthenticated));
+    EXPECT_EQ(auth::RoleHas(role, Permission::kUsersAdmin), role == Role::kAdmin);
+  }
+  EXPECT_EQ(auth::ParseRole("parent").status().reason(), "role_unknown");
+  EXPECT_TRUE(auth::IsOfficeScoped(Role::kCaseworker));
+  EXPECT_FALSE(auth::IsOfficeScoped(Role::kAttorney));
+}
+
+class AuthServiceTest : public ::testing::Test {
+ protected:
+  testing::World w_;
+  auth::AuthService auth_{w_.store(), w_.clock(), Cheap()};
+};
+
+TEST_F(AuthServiceTest, AddUserValidatesAndAudits) {
+  EXPECT_EQ(auth_.AddUser({"Bad Name", "admin", "", "long enough pass"}, "t").status().reason(),
+            "username_invalid");
+  EXPECT_EQ(auth_.AddUser({"cw", "caseworker", "", "long enough pass"}, "t").status().reason(),
+            "office_required");
+  EXPECT_EQ(auth_.AddUser({"x", "janitor", "", "long enough pass"}, "t").status().reason(),
+            "role_unknown");
+  ASSERT_TRUE(auth_.AddUser({"cw", "caseworker", "north", "long enough pass"}, "t").ok());
+  EXPECT_EQ(auth_.AddUser({"cw", "admin", "", "long enough pass"}, "t").status().reason(),
+            "user_exists");
+  auto last = w_.store().LastAudit();
+  ASSERT_TRUE(last.ok() && *last);
+  EXPECT_EQ((*last)->action, "user.add");
+  EXPECT_EQ((*last)->after.find("long enough pass"), std::string::npos);
+  EXPECT_EQ((*last)->after.find("argon2"), std::string::npos);
+  auto stored = w_.store().FindUserByName("cw");
+  ASSERT_TRUE(stored.ok() && *stored);
+  EXPECT_EQ((*stored)->password_hash.rfind("$argon2id$", 0), 0U);
+}
+
+TEST_F(AuthServiceTest, SessionTokensAreStoredOnlyAsDigests) {
+  ASSERT_TRUE(auth_.AddUser({"sup", "supervisor", "north", "long enough pass"}, "t").ok());
+  auto login = auth_.Login("sup", "long enough pass");
+  ASSERT_TRUE(login.ok());
+  EXPECT_FALSE(w_.store().FindSession(login->session_token)->has_value());
+  EXPECT_TRUE(w_.store().FindSession(auth::TokenDigest(login->session_token))->has_value());
+  auto who = auth_.AuthenticateSession(login->session_token);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->role, Role::kSupervisor);
+  EXPECT_EQ(who->office, "north");
+}
+
+TEST_F(AuthServiceTest, AbsoluteExpiryEndsEvenAnActiveSession) {
+  ASSERT_TRUE(auth_.AddUser({"a", "admin", "", "long enough pass"}, "t").ok());
+  auto login = auth_.Login("a", "long enough pass");
+  ASSERT_TRUE(login.ok());
+  for (int i = 0; i < 24; ++i) {  // active every 29 minutes for 11.6 hours
+    w_.clock().AdvanceMicros(29LL * 60 * 1000000);
+    ASSERT_TRUE(auth_.AuthenticateSession(login->session_token).ok()) << i;
+  }
+  w_.clock().AdvanceMicros(29LL * 60 * 1000000);
+  EXPECT_EQ(auth_.AuthenticateSession(login->session_token).status().reason(), "session_expired");
+  EXPECT_EQ(auth_.AuthenticateSession(login->session_token).status().reason(), "session_invalid");
+}
+
+TEST_F(AuthServiceTest, LockoutCountsConsecutiveFailuresOnly) {
+  ASSERT_TRUE(auth_.AddUser({"a", "admin", "", "long enough pass"}, "t").ok());
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(auth_.Login("a", "wrong wrong wrong").ok());
+  ASSERT_TRUE(auth_.Login("a", "long enough pass").ok());  // resets the count
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(auth_.Login("a", "wrong wrong wrong").ok());
+  EXPECT_TRUE(auth_.Login("a", "long enough pass").ok());
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(auth_.Login("a", "wrong wrong wrong").ok());
+  EXPECT_EQ(auth_.Login("a", "long enough pass").status().reason(), "account_locked");
+}
+
+TEST_F(AuthServiceTest, ApiTokensCarryTheirRoleAndAreShownOnce) {
+  auto t = auth_.AddApiToken("sdu", "accounting_technician", "", "admin");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->rfind("ocse_", 0), 0U);
+  auto who = auth_.AuthenticateToken(*t);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->name, "token:sdu");
+  EXPECT_EQ(who->role, Role::kAccountingTechnician);
+  EXPECT_EQ(auth_.AuthenticateToken(*t + "0").status().reason(), "token_invalid");
+  EXPECT_EQ(auth_.AddApiToken("sdu", "admin", "", "admin").status().reason(), "token_exists");
+  EXPECT_FALSE(w_.store().FindApiToken(*t)->has_value());
+}
+
+TEST_F(AuthServiceTest, AccessLogIsAppendOnly) {
+  const PersonId p = w_.Person("Sam", "Doe");
+  auth::Principal who;
+  who.name = "cw";
+  ASSERT_TRUE(auth_.LogAccess(who, p, CaseId{}, "GET /x", "r1").ok());
+  auto rows = w_.store().ListAccessLog(p, 0, 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1U);
+  EXPECT_EQ((*rows)[0].actor, "cw");
+  EXPECT_FALSE(w_.store().ExecForTesting("DELETE FROM access_log").ok());
+  EXPECT_FALSE(w_.store().ExecForTesting("UPDATE access_log SET actor = 'x'").ok());
+}
+
+TEST_F(AuthServiceTest, CaseOfficeDefaultsToCountyAndCanBeReassigned) {
+  const PersonId a = w_.Person("Sam", "Doe");
+  const CaseId c = w_.SimpleCase(a, 10000, Date::Ymd(2025, 1, 1));
+  EXPECT_EQ(*w_.store().CaseOffice(c), "");
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", c, "east").ok());
+  EXPECT_EQ(*w_.store().CaseOffice(c), "east");
+  EXPECT_EQ(w_.store().ListCaseIdsInOffice("east", 0, 10)->size(), 1U);
+  EXPECT_TRUE(w_.store().ListCaseIdsInOffice("west", 0, 10)->empty());
+  EXPECT_EQ(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", CaseId{99}, "east").reason(),
+            "case_not_found");
+}
+
+}  // namespace
+}  // namespace cse

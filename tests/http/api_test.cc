@@ -1,0 +1,431 @@
+// The JSON API over real HTTP against a server on a loopback port: the skeleton (errors,
+// request ids, limits, graceful shutdown), sessions and tokens, and the case, ledger,
+// payment, score and audit endpoints with their row-level rules.
+#include <chrono>
+#include <future>
+
+#include "http/api_server.h"
+
+namespace cse {
+namespace {
+
+using testing::ApiServer;
+using testing::Body;
+using testing::SignIn;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<ApiServer>(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  }
+  httplib::Client Client() { return server_->Client(); }
+  std::unique_ptr<ApiServer> server_;
+};
+
+// ---- skeleton ----
+
+TEST_F(ApiTest, HealthIsPublicJsonWithRequestId) {
+  auto c = Client();
+  auto r = c.Get("/v1/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["status"], "ok");
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(r->get_header_value("X-Request-Id").size(), 24U);
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store");
+}
+
+TEST_F(ApiTest, ClientRequestIdIsEchoedWhenWellFormed) {
+  auto c = Client();
+  auto r = c.Get("/v1/health", {{"X-Request-Id", "abc-123.x_y"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->get_header_value("X-Request-Id"), "abc-123.x_y");
+  auto bad = c.Get("/v1/health", {{"X-Request-Id", "has space<script>"}});
+  ASSERT_TRUE(bad);
+  EXPECT_NE(bad->get_header_value("X-Request-Id"), "has space<script>");
+  EXPECT_EQ(bad->get_header_value("X-Request-Id").size(), 24U);
+}
+
+TEST_F(ApiTest, UnknownRouteAndWrongMethodHaveStableErrorBodies) {
+  auto c = Client();
+  auto r = c.Get("/v1/nope");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(Body(r)["code"], "route_not_found");
+  auto m = c.Put("/v1/health", "", "application/json");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->status, 405);
+  EXPECT_EQ(Body(m)["code"], "method_not_allowed");
+  EXPECT_TRUE(Body(m).contains("message"));
+}
+
+TEST_F(ApiTest, OversizedBodyIsRefusedWith413) {
+  auto c = Client();
+  const std::string big(http::kRequestBodyBytesMax + 1, 'a');
+  auto r = c.Post("/v1/session", big, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(Body(r)["code"], "body_too_large");
+}
+
+TEST_F(ApiTest, MalformedJsonAndWrongContentTypeAreRefused) {
+  auto c = Client();
+  auto r = c.Post("/v1/session", "{not json", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(Body(r)["code"], "json_invalid");
+  auto t = c.Post("/v1/session", "username=a", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(Body(t)["code"], "content_type_unsupported");
+  auto arr = c.Post("/v1/session", "[1,2]", "application/json");
+  ASSERT_TRUE(arr);
+  EXPECT_EQ(Body(arr)["code"], "json_invalid");
+}
+
+TEST_F(ApiTest, PageSizeIsLimited) {
+  auto c = Client();
+  auto s = SignIn(c, "admin");
+  auto r = c.Get("/v1/cases?limit=201", s.Headers());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(Body(r)["code"], "limit_invalid");
+  auto z = c.Get("/v1/cases?limit=0", s.Headers());
+  EXPECT_EQ(Body(z)["code"], "limit_invalid");
+  auto p1 = Body(c.Get("/v1/cases?limit=2", s.Headers()));
+  ASSERT_EQ(p1["items"].size(), 2U);
+  EXPECT_EQ(p1["next_after"], 2);
+  auto p2 = Body(c.Get("/v1/cases?limit=2&after=2", s.Headers()));
+  ASSERT_EQ(p2["items"].size(), 1U);
+  EXPECT_EQ(p2["items"][0]["id"], "CASE-000003");
+  EXPECT_TRUE(p2["next_after"].is_null());
+  EXPECT_EQ(Body(c.Get("/v1/cases?after=-1", s.Headers()))["code"], "cursor_invalid");
+}
+
+TEST_F(ApiTest, ShutdownFinishesTheRequestInFlight) {
+  std::promise<void> entered;
+  std::atomic<bool> once{false};
+  server_->server().state().on_dispatch_for_testing = [&](const http::HttpRequest& r) {
+    if (r.path == "/v1/health" && !once.exchange(true)) {
+      entered.set_value();
+      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    }
+  };
+  auto slow = std::async(std::launch::async, [&] {
+    auto c = Client();
+    auto r = c.Get("/v1/health");
+    return r ? r->status : -1;
+  });
+  entered.get_future().wait();
+  const auto t0 = std::chrono::steady_clock::now();
+  server_->Stop();  // returns only once the held request has been answered
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(200));
+  EXPECT_EQ(slow.get(), 200);
+  auto c = Client();
+  c.set_connection_timeout(1, 0);
+  EXPECT_FALSE(c.Get("/v1/health"));  // no longer listening
+}
+
+TEST(WebAppTest, TheSameServerServesTheWebAppWithSecurityHeaders) {
+  ApiServer server("web", std::string(OPENCSE_SOURCE_DIR) + "/web");
+  auto c = server.Client();
+  auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("<title>OpenCSE</title>"), std::string::npos);
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'self'"),
+            std::string::npos);
+  auto js = c.Get("/app.js");
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->status, 200);
+  EXPECT_EQ(js->body.find("http://"), std::string::npos);  // no CDN, nothing external
+  EXPECT_EQ(js->body.find("https://"), std::string::npos);
+  auto missing = c.Get("/nope.html");
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(Body(missing)["code"], "route_not_found");
+  EXPECT_EQ(c.Get("/v1/health")->status, 200);  // the API still routes
+}
+
+// ---- sessions ----
+
+TEST_F(ApiTest, SignInSetsAHardenedCookieAndAnswersTheCsrfToken) {
+  auto c = Client();
+  auto r = c.Post("/v1/session",
+                  Json{{"username", "cw_north"}, {"password", testing::kTestPassword}}.dump(),
+                  "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201);
+  const std::string cookie = r->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("opencse_session="), std::string::npos);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos);  // plain HTTP here
+  const Json b = Body(r);
+  EXPECT_EQ(b["role"], "caseworker");
+  EXPECT_EQ(b["office"], "north");
+  EXPECT_EQ(b["csrf_token"].get<std::string>().size(), 64U);
+}
+
+TEST_F(ApiTest, WrongPasswordAndUnknownUserAnswerTheSame) {
+  auto c = Client();
+  auto wrong =
+      c.Post("/v1/session", Json{{"username", "atty"}, {"password", "nope nope nope"}}.dump(),
+             "application/json");
+  auto unknown =
+      c.Post("/v1/session", Json{{"username", "ghost"}, {"password", "nope nope nope"}}.dump(),
+             "application/json");
+  ASSERT_TRUE(wrong && unknown);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(Body(wrong), Body(unknown));
+  EXPECT_EQ(Body(wrong)["code"], "login_failed");
+}
+
+TEST_F(ApiTest, FiveFailuresLockTheAccountForFifteenMinutes) {
+  auto c = Client();
+  for (int i = 0; i < 5; ++i) {
+    auto r =
+        c.Post("/v1/session", Json{{"username", "atty"}, {"password", "wrong password!"}}.dump(),
+               "application/json");
+    ASSERT_EQ(Body(r)["code"], "login_failed");
+  }
+  auto locked =
+      c.Post("/v1/session", Json{{"username", "atty"}, {"password", testing::kTestPassword}}.dump(),
+             "application/json");
+  ASSERT_TRUE(locked);
+  EXPECT_EQ(locked->status, 403);
+  EXPECT_EQ(Body(locked)["code"], "account_locked");
+  server_->clock().AdvanceMicros(16LL * 60 * 1000000);
+  SignIn(c, "atty");  // fails the test if refused
+}
+
+TEST_F(ApiTest, SignInsAreRateLimitedPerAddress) {
+  auto c = Client();
+  int limited = 0;
+  for (int i = 0; i < 12; ++i) {
+    auto r = c.Post("/v1/session",
+                    Json{{"username", "user" + std::to_string(i)}, {"password", "x"}}.dump(),
+                    "application/json");
+    if (r && r->status == 429) {
+      ++limited;
+      EXPECT_EQ(Body(r)["code"], "login_rate_limited");
+    }
+  }
+  EXPECT_EQ(limited, 2);  // 10 per minute
+  server_->clock().AdvanceMicros(61LL * 1000000);
+  SignIn(c, "admin");
+}
+
+TEST_F(ApiTest, SessionsExpireWhenIdle) {
+  auto c = Client();
+  auto s = SignIn(c, "cw_north");
+  EXPECT_EQ(c.Get("/v1/session", s.Headers())->status, 200);
+  server_->clock().AdvanceMicros(29LL * 60 * 1000000);
+  EXPECT_EQ(c.Get("/v1/session", s.Headers())->status, 200);  // activity renews the idle time
+  server_->clock().AdvanceMicros(31LL * 60 * 1000000);
+  auto r = c.Get("/v1/session", s.Headers());
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(Body(r)["code"], "session_expired");
+}
+
+TEST_F(ApiTest, LogoutNeedsCsrfAndEndsTheSession) {
+  auto c = Client();
+  auto s = SignIn(c, "cw_north");
+  auto no_csrf = c.Delete("/v1/session", s.Headers(false));
+  EXPECT_EQ(no_csrf->status, 403);
+  EXPECT_EQ(Body(no_csrf)["code"], "csrf_invalid");
+  auto out = c.Delete("/v1/session", s.Headers());
+  EXPECT_EQ(out->status, 200);
+  EXPECT_NE(out->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(Body(c.Get("/v1/session", s.Headers()))["code"], "session_invalid");
+}
+
+TEST_F(ApiTest, ApiTokensAuthenticateWithoutCsrf) {
+  const std::string token = server_->Token("sdu", "accounting_technician");
+  auto c = Client();
+  httplib::Headers h{{"Authorization", "Bearer " + token}, {"Idempotency-Key", "SDU-1"}};
+  auto r = c.Post("/v1/payments", h,
+                  Json{{"case_id", "CASE-000001"},
+                       {"amount", "100.00"},
+                       {"date", "2024-06-01"},
+                       {"source", "withholding"}}
+                      .dump(),
+                  "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201) << r->body;
+  auto bad = c.Get("/v1/session", {{"Authorization", "Bearer ocse_not_a_token"}});
+  EXPECT_EQ(bad->status, 401);
+  EXPECT_EQ(Body(bad)["code"], "token_invalid");
+  EXPECT_EQ(Body(c.Get("/v1/session", {{"Authorization", "Basic abc"}}))["code"], "token_invalid");
+}
+
+// ---- cases and row-level rules ----
+
+TEST_F(ApiTest, CaseworkerSeesOnlyTheirOfficesCaseload) {
+  auto c = Client();
+  auto s = SignIn(c, "cw_north");
+  const Json list = Body(c.Get("/v1/cases", s.Headers()));
+  ASSERT_EQ(list["items"].size(), 2U);
+  for (const Json& k : list["items"]) EXPECT_EQ(k["office"], "north");
+  auto other = c.Get("/v1/cases/CASE-000003", s.Headers());
+  EXPECT_EQ(other->status, 403);
+  EXPECT_EQ(Body(other)["code"], "case_not_in_caseload");
+  EXPECT_EQ(c.Get("/v1/cases/CASE-000003/ledger", s.Headers())->status, 403);
+  EXPECT_EQ(Body(c.Get("/v1/cases?office=south", s.Headers()))["code"], "case_not_in_caseload");
+  // Reassigning the case moves it into the caseload.
+  {
+    auto store = server_->OpenStore();
+    ASSERT_TRUE(auth::AssignCaseOffice(*store, server_->clock(), "sup", CaseId{3}, "north").ok());
+  }
+  EXPECT_EQ(c.Get("/v1/cases/CASE-000003", s.Headers())->status, 200);
+  // The attorney works statewide.
+  auto a = SignIn(c, "atty");
+  EXPECT_EQ(Body(c.Get("/v1/cases", a.Headers()))["items"].size(), 3U);
+}
+
+TEST_F(ApiTest, FamilyViolenceHidesAddressesFromRolesWithoutNeed) {
+  auto c = Client();
+  auto cw = SignIn(c, "cw_north");
+  const Json plain = Body(c.Get("/v1/cases/CASE-000001", cw.Headers()));
+  EXPECT_EQ(plain["parties"][1]["address"]["line1"], "1 Roe St");
+  EXPECT_EQ(plain["parties"][1]["address_protected"], false);
+  const Json fv = Body(c.Get("/v1/cases/CASE-000002", cw.Headers()));
+  ASSERT_EQ(fv["parties"].size(), 2U);
+  for (const Json& p : fv["parties"]) {
+    EXPECT_TRUE(p["address"].is_null());
+    EXPECT_EQ(p["address_protected"], true);
+  }
+  auto inv = SignIn(c, "inv");
+  const Json need = Body(c.Get("/v1/cases/CASE-000002/parties", inv.Headers()));
+  EXPECT_EQ(need["items"][1]["address"]["line1"], "1 Moe St");
+}
+
+TEST_F(ApiTest, EveryStaffReadOfAPersonIsInTheAccessLog) {
+  auto c = Client();
+  auto cw = SignIn(c, "cw_north");
+  auto r = c.Get("/v1/cases/CASE-000001", {{"Cookie", cw.cookie}, {"X-Request-Id", "req-42"}});
+  ASSERT_EQ(r->status, 200);
+  auto admin = SignIn(c, "admin");
+  const Json log = Body(c.Get("/v1/access-log?person_id=PRS-000002", admin.Headers()));
+  ASSERT_EQ(log["items"].size(), 1U);
+  EXPECT_EQ(log["items"][0]["actor"], "cw_north");
+  EXPECT_EQ(log["items"][0]["case_id"], "CASE-000001");
+  EXPECT_EQ(log["items"][0]["request_id"], "req-42");
+  EXPECT_EQ(log["items"][0]["route"], "GET /v1/cases/{case_id}");
+}
+
+TEST_F(ApiTest, CaseOrdersLedgerAndArrears) {
+  auto c = Client();
+  auto s = SignIn(c, "sup_north");
+  const Json k = Body(c.Get("/v1/cases/CASE-000001", s.Headers()));
+  EXPECT_EQ(k["case"]["id"], "CASE-000001");
+  EXPECT_EQ(k["case"]["office"], "north");
+  ASSERT_EQ(k["orders"].size(), 1U);
+  EXPECT_EQ(k["orders"][0]["amount"], "500.00");
+  EXPECT_EQ(Body(c.Get("/v1/cases/CASE-000001/orders", s.Headers()))["items"].size(), 1U);
+  // Six months of $500 due by 2024-06-30, nothing paid: $2,500 in arrears (June is current).
+  const Json arrears = Body(c.Get("/v1/cases/CASE-000001/arrears?as_of=2024-06-30", s.Headers()));
+  EXPECT_EQ(arrears["arrears_total"], "2500.00");
+  EXPECT_EQ(arrears["delinquent"], true);
+  const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", s.Headers()));
+  EXPECT_EQ(ledger["balance"]["accrued"], "3000.00");
+  EXPECT_EQ(Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-13-01", s.Headers()))["code"],
+            "date_malformed");
+  EXPECT_EQ(c.Get("/v1/cases/CASE-000099", s.Headers())->status, 404);
+}
+
+// ---- payments ----
+
+TEST_F(ApiTest, PaymentPostingIsIdempotentByHeaderKey) {
+  auto c = Client();
+  auto s = SignIn(c, "acct");
+  auto post = [&](const std::string& key, const std::string& amount) {
+    auto h = s.Headers();
+    if (!key.empty()) h.emplace("Idempotency-Key", key);
+    return c.Post("/v1/payments", h,
+                  Json{{"case_id", "CASE-000001"},
+                       {"amount", amount},
+                       {"date", "2024-06-10"},
+                       {"source", "direct"}}
+                      .dump(),
+                  "application/json");
+  };
+  auto first = post("K-1", "250.00");
+  ASSERT_EQ(first->status, 201) << first->body;
+  EXPECT_EQ(Body(first)["result"], "created");
+  auto again = post("K-1", "250.00");
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(Body(again)["result"], "exists");
+  EXPECT_EQ(Body(again)["collection_id"], Body(first)["collection_id"]);
+  auto differ = post("K-1", "260.00");
+  EXPECT_EQ(differ->status, 409);
+  EXPECT_EQ(Body(differ)["code"], "exists_with_different_amount");
+  auto nokey = post("", "1.00");
+  EXPECT_EQ(nokey->status, 400);
+  EXPECT_EQ(Body(nokey)["code"], "key_missing");
+  auto cents = post("K-2", "1.001");
+  EXPECT_EQ(Body(cents)["code"], "amount_too_many_decimals");
+  // The posting is in the audit trail, and the arrears moved.
+  auto admin = SignIn(c, "admin");
+  const Json audit = Body(c.Get("/v1/audit?entity=collection", admin.Headers()));
+  ASSERT_EQ(audit["items"].size(), 1U);
+  EXPECT_EQ(audit["items"][0]["action"], "payment.post");
+  EXPECT_EQ(audit["items"][0]["actor"], "acct");
+  // $250 received in June goes to June's current support: paid moves, arrears do not.
+  const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", admin.Headers()));
+  EXPECT_EQ(ledger["balance"]["paid"], "250.00");
+  EXPECT_EQ(ledger["collections"].size(), 1U);
+}
+
+// ---- scores ----
+
+TEST_F(ApiTest, ScoreNeedsAnActiveModel) {
+  auto c = Client();
+  auto s = SignIn(c, "cw_north");
+  auto r = c.Post("/v1/child-support/score", s.Headers(), Json{{"case_id", "CASE-000001"}}.dump(),
+                  "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(Body(r)["code"], "model_none_active");
+  auto other = c.Post("/v1/child-support/score", s.Headers(),
+                      Json{{"case_id", "CASE-000003"}}.dump(), "application/json");
+  EXPECT_EQ(Body(other)["code"], "case_not_in_caseload");
+}
+
+TEST_F(ApiTest, IntegrationPayloadIsValidatedThenRefusedAsNotScorable) {
+  auto c = Client();
+  auto s = SignIn(c, "cw_north");
+  auto send = [&](const Json& body) {
+    return c.Post("/v1/child-support/score", s.Headers(), body.dump(), "application/json");
+  };
+  const Json payload{{"case_id", "CASE-000001"},       {"payer_employment_status", "unemployed"},
+                     {"avg_payment_delay_days", 12.5}, {"previous_enforcement_actions", 2},
+                     {"months_since_last_payment", 3}, {"county_economic_index", 97.0}};
+  auto r = send(payload);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(Body(r)["code"], "score_payload_not_scorable");
+  Json bad = payload;
+  bad["avg_payment_delay_days"] = "soon";
+  auto b = send(bad);
+  EXPECT_EQ(b->status, 400);
+  EXPECT_NE(Body(b)["message"].get<std::string>().find("avg_payment_delay_days"),
+            std::string::npos);
+  bad = payload;
+  bad["previous_enforcement_actions"] = -1;
+  EXPECT_EQ(Body(send(bad))["code"], "field_out_of_range");
+  bad = payload;
+  bad["payer_employment_status"] = "retired";
+  EXPECT_EQ(Body(send(bad))["code"], "field_invalid");
+  EXPECT_EQ(Body(send(Json{{"case_id", "CASE-000001"}, {"risk", 1}}))["code"], "field_unknown");
+  EXPECT_EQ(Body(send(Json::object()))["code"], "field_missing");
+}
+
+TEST_F(ApiTest, ScoreHistoryIsEmptyBeforeAnyScore) {
+  auto c = Client();
+  auto s = SignIn(c, "atty");
+  const Json r = Body(c.Get("/v1/cases/CASE-000001/scores", s.Headers()));
+  ASSERT_TRUE(r["items"].is_array());
+  EXPECT_TRUE(r["items"].empty());
+}
+
+}  // namespace
+}  // namespace cse

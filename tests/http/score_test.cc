@@ -1,0 +1,80 @@
+// POST /v1/child-support/score against a trained model: a small simulated caseload and a
+// model trained by the opencse binary, then the API's answer is compared with
+// `opencse --json score` for the same case and date, field by field.
+#include <cstdio>
+
+#include "http/api_server.h"
+
+namespace cse {
+namespace {
+
+using testing::Body;
+
+std::string Shell(const std::string& command) {
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  EXPECT_EQ(pclose(p), 0) << command << "\n" << out;
+  return out;
+}
+
+TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
+  const std::string db = (std::filesystem::temp_directory_path() /
+                          ("opencse_http_score_" + std::to_string(getpid()) + ".db"))
+                             .string();
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db + s);
+  const std::string cli =
+      std::string(OPENCSE_BINARY) + " --db " + db + " --today 2025-07-01 --user tester ";
+  Shell(cli + "init");
+  Shell(cli + "simulate --cases 600 --months 16 --seed 5 --as-of 2025-06-30");
+  Shell(cli + "model train --as-of 2025-06-30 --rounds 20");
+  const Json expected =
+      Json::parse(Shell(cli + "--json score --case CASE-000001 --as-of 2025-06-30"));
+  const std::string office =
+      Json::parse(Shell(cli + "--json ledger --case CASE-000001"))["case"]["county"];
+  Shell("printf 'correct horse battery\\n' | " + cli +
+        "user add --username cw --role caseworker --password-stdin --office " + office);
+
+  FakeClock clock(testing::MidnightMicros(Date::Ymd(2025, 7, 1)));
+  http::ServerOptions o;
+  o.db = db;
+  o.port = 0;
+  o.threads = 2;
+  auto server = http::Server::Create(o, clock);
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  auto port = (*server)->Bind();
+  ASSERT_TRUE(port.ok());
+  std::thread t([&] { (*server)->Run(); });
+  struct Joiner {
+    http::Server& s;
+    std::thread& t;
+    ~Joiner() {
+      s.Stop();
+      t.join();
+    }
+  } joiner{**server, t};
+  httplib::Client c("127.0.0.1", *port);
+  auto s = testing::SignIn(c, "cw");
+  auto r =
+      c.Post("/v1/child-support/score", s.Headers(),
+             Json{{"case_id", "CASE-000001"}, {"as_of", "2025-06-30"}}.dump(), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const Json got = Body(r);
+  for (const char* field :
+       {"case_id", "obligor_id", "as_of", "risk_score", "risk_score_100", "risk_tier",
+        "recommended_action", "confidence", "key_factors", "model_version"}) {
+    EXPECT_EQ(got[field], expected[field]) << field;
+  }
+  EXPECT_FALSE(got["key_factors"].empty());
+  // The score was recorded, and the read of the obligor logged.
+  const Json history = Body(c.Get("/v1/cases/CASE-000001/scores", s.Headers()));
+  EXPECT_GE(history["items"].size(), 2U);  // the CLI's and the API's
+  for (const char* x : {"", "-wal", "-shm"}) std::filesystem::remove(db + x);
+}
+
+}  // namespace
+}  // namespace cse

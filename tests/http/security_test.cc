@@ -1,0 +1,219 @@
+// Security properties checked over every route of the routing table: no answer without a
+// session or token, CSRF on every state-changing request, permissions by role, and SQL
+// metacharacters and oversized values in every field rejected cleanly (a 4xx JSON error,
+// nothing written, the database intact).
+#include "http/api_server.h"
+
+namespace cse {
+namespace {
+
+using testing::ApiServer;
+using testing::Body;
+using testing::SignIn;
+
+std::string Concrete(const std::string& pattern) {
+  std::string out = pattern;
+  const size_t open = out.find('{');
+  if (open != std::string::npos) out.replace(open, out.find('}') - open + 1, "CASE-000001");
+  return out;
+}
+
+httplib::Result Send(httplib::Client& c, const std::string& method, const std::string& path,
+                     const httplib::Headers& h, const std::string& body = "{}") {
+  if (method == "GET") return c.Get(path, h);
+  if (method == "DELETE") return c.Delete(path, h, body, "application/json");
+  return c.Post(path, h, body, "application/json");
+}
+
+// Percent-encodes everything but unreserved characters.
+std::string Encode(const std::string& s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+class SecurityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<ApiServer>(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  }
+  std::unique_ptr<ApiServer> server_;
+};
+
+TEST_F(SecurityTest, NoEndpointAnswersWithoutASessionOrToken) {
+  auto c = server_->Client();
+  int checked = 0;
+  for (const http::Route& r : http::Routes()) {
+    if (r.permission == auth::Permission::kPublic) continue;
+    for (const httplib::Headers& h :
+         {httplib::Headers{}, httplib::Headers{{"Cookie", "opencse_session=forged"}},
+          httplib::Headers{{"Authorization", "Bearer ocse_forged"}}}) {
+      auto res = Send(c, r.method, Concrete(r.pattern), h);
+      ASSERT_TRUE(res) << r.pattern;
+      EXPECT_EQ(res->status, 401) << r.method << " " << r.pattern;
+      const std::string code = Body(res)["code"];
+      EXPECT_TRUE(code == "auth_required" || code == "session_invalid" || code == "token_invalid")
+          << code;
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 12);
+  // Only health and sign-in are public.
+  int public_routes = 0;
+  for (const http::Route& r : http::Routes()) {
+    public_routes += r.permission == auth::Permission::kPublic ? 1 : 0;
+  }
+  EXPECT_EQ(public_routes, 2);
+}
+
+TEST_F(SecurityTest, EveryStateChangingRouteRejectsAMissingOrWrongCsrfToken) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "admin");
+  int checked = 0;
+  for (const http::Route& r : http::Routes()) {
+    if (r.method == "GET" || r.permission == auth::Permission::kPublic) continue;
+    for (const std::string& token : {std::string(), std::string(64, '0'), s.csrf + "x"}) {
+      httplib::Headers h{{"Cookie", s.cookie}, {"Idempotency-Key", "CSRF-1"}};
+      if (!token.empty()) h.emplace("X-CSRF-Token", token);
+      auto res = Send(c, r.method, Concrete(r.pattern), h);
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 403) << r.method << " " << r.pattern;
+      EXPECT_EQ(Body(res)["code"], "csrf_invalid");
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 3);
+  EXPECT_EQ(c.Get("/v1/session", s.Headers())->status, 200);  // the session survived
+}
+
+TEST_F(SecurityTest, EveryRouteRefusesRolesWithoutItsPermission) {
+  auto c = server_->Client();
+  const std::vector<std::pair<std::string, auth::Role>> users{
+      {"cw_north", auth::Role::kCaseworker},
+      {"sup_north", auth::Role::kSupervisor},
+      {"atty", auth::Role::kAttorney},
+      {"inv", auth::Role::kInvestigator},
+      {"acct", auth::Role::kAccountingTechnician}};
+  int refused = 0;
+  for (const auto& [user, role] : users) {
+    auto s = SignIn(c, user);
+    for (const http::Route& r : http::Routes()) {
+      if (auth::RoleHas(role, r.permission)) continue;
+      auto res = Send(c, r.method, Concrete(r.pattern), s.Headers());
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 403) << user << " " << r.method << " " << r.pattern;
+      EXPECT_EQ(Body(res)["code"], "permission_denied");
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 10);
+}
+
+TEST_F(SecurityTest, SqlMetacharactersInPathsQueriesAndEveryFieldAreHarmless) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "admin");
+  const std::vector<std::string> evil{"' OR '1'='1", "1; DROP TABLE iv_d_case;--", "\" OR 1=1 --",
+                                      "CASE-000001' --", "%27%3B"};
+  for (const std::string& e : evil) {
+    auto r = c.Get("/v1/cases/" + Encode(e), s.Headers());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << e;
+    EXPECT_EQ(Body(r)["code"], "id_malformed");
+    auto q = c.Get("/v1/cases?office=" + Encode(e), s.Headers());
+    ASSERT_TRUE(q);
+    EXPECT_TRUE(q->status == 200 || q->status == 400) << q->body;
+    if (q->status == 200) {
+      EXPECT_TRUE(Body(q)["items"].empty());
+    }
+    EXPECT_EQ(c.Get("/v1/audit?entity=" + Encode(e), s.Headers())->status, 200);
+    EXPECT_EQ(Body(c.Get("/v1/access-log?person_id=" + Encode(e), s.Headers()))["code"],
+              "id_malformed");
+    // Every field of every JSON body.
+    const Json payment{{"case_id", "CASE-000001"},
+                       {"amount", "10.00"},
+                       {"date", "2024-06-01"},
+                       {"source", "direct"}};
+    for (const auto& [field, value] : payment.items()) {
+      Json body = payment;
+      body[field] = e;
+      auto h = s.Headers();
+      h.emplace("Idempotency-Key", "SQL-1");
+      auto r2 = c.Post("/v1/payments", h, body.dump(), "application/json");
+      ASSERT_TRUE(r2);
+      EXPECT_EQ(r2->status, 400) << field << " = " << e << ": " << r2->body;
+      EXPECT_NE(Body(r2)["message"].get<std::string>().find(field), std::string::npos);
+    }
+    auto login =
+        c.Post("/v1/session", Json{{"username", e}, {"password", e}}.dump(), "application/json");
+    ASSERT_TRUE(login);
+    EXPECT_TRUE(login->status == 401 || login->status == 429);
+    auto score = c.Post("/v1/child-support/score", s.Headers(), Json{{"case_id", e}}.dump(),
+                        "application/json");
+    EXPECT_EQ(Body(score)["code"], "id_malformed");
+  }
+  // A key full of metacharacters (but valid characters) is stored verbatim.
+  auto h = s.Headers();
+  h.emplace("Idempotency-Key", "K';DROP-TABLE-collection;--");
+  auto ok = c.Post("/v1/payments", h,
+                   Json{{"case_id", "CASE-000001"},
+                        {"amount", "10.00"},
+                        {"date", "2024-06-01"},
+                        {"source", "direct"}}
+                       .dump(),
+                   "application/json");
+  ASSERT_EQ(ok->status, 201) << ok->body;
+  EXPECT_EQ(Body(ok)["key"], "K';DROP-TABLE-collection;--");
+  EXPECT_EQ(Body(c.Get("/v1/cases", s.Headers()))["items"].size(), 3U);  // tables intact
+}
+
+TEST_F(SecurityTest, OversizedValuesInEveryFieldAreRejectedCleanly) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "admin");
+  const std::string huge(20000, 'x');
+  const Json payment{{"case_id", "CASE-000001"},
+                     {"amount", "10.00"},
+                     {"date", "2024-06-01"},
+                     {"source", "direct"}};
+  for (const auto& [field, value] : payment.items()) {
+    Json body = payment;
+    body[field] = huge;
+    auto h = s.Headers();
+    h.emplace("Idempotency-Key", "BIG-1");
+    auto r = c.Post("/v1/payments", h, body.dump(), "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << field;
+    EXPECT_EQ(Body(r)["code"], "field_too_long") << field;
+  }
+  auto h = s.Headers();
+  h.emplace("Idempotency-Key", std::string(200, 'k'));
+  auto key = c.Post("/v1/payments", h, payment.dump(), "application/json");
+  EXPECT_EQ(Body(key)["code"], "key_too_long");
+  for (const char* field : {"username", "password"}) {
+    Json body{{"username", "admin"}, {"password", "x"}};
+    body[field] = huge;
+    auto r = c.Post("/v1/session", body.dump(), "application/json");
+    EXPECT_EQ(Body(r)["code"], "field_too_long") << field;
+  }
+  auto score = c.Post("/v1/child-support/score", s.Headers(), Json{{"case_id", huge}}.dump(),
+                      "application/json");
+  EXPECT_EQ(Body(score)["code"], "field_too_long");
+  auto q = c.Get("/v1/cases?office=" + std::string(100, 'o'), s.Headers());
+  EXPECT_EQ(Body(q)["code"], "office_invalid");
+  // Nothing was posted.
+  const Json audit = Body(c.Get("/v1/audit?entity=collection", s.Headers()));
+  EXPECT_TRUE(audit["items"].empty());
+}
+
+}  // namespace
+}  // namespace cse
