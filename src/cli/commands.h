@@ -5,6 +5,12 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <utility>
+
+#include "core/date.h"
+#include "core/ids.h"
+#include "service/json.h"
 
 namespace CLI {
 class App;
@@ -16,5 +22,10 @@ class Context;
 
 void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
+// recommend, action, staff, enforce, batch, queue: enforce_commands.cc
+void AddEnforcement(CLI::App& app, Context& ctx, std::function<int()>& action);
+// The enforcement workflow after a payment is posted (re-score, close outreach tasks,
+// withdraw moot recommendations): JSON and text for post-payment's output.
+Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_id, Date date);
 
 }  // namespace cse::cli

@@ -12,93 +12,9 @@
 
 #include "ledger/codec.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/sqlite/stmt.h"
 
 namespace cse {
-
-// A cached prepared statement. Bind* use 1-based indexes; Step answers true while a row is
-// available. Reset clears bindings for the next use.
-class SqliteStore::Stmt {
- public:
-  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Stmt& Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    return *this;
-  }
-  Stmt& BindDouble(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
-    return *this;
-  }
-  Stmt& Bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Stmt& Bind(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Bind(int i, Date d) { return Bind(i, std::string_view(d.ToString())); }
-  Stmt& Bind(int i, const std::optional<Date>& d) {
-    if (d) return Bind(i, *d);
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  Result<bool> Step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return Error(rc);
-  }
-  Status Run() {
-    auto r = Step();
-    sqlite3_reset(stmt_);
-    return r.status();
-  }
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
-  std::string Text(int col) const {
-    const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-  Result<Date> DateAt(int col) const {
-    auto d = Date::Parse(Text(col));
-    if (!d.ok()) return DataLoss("stored_date_corrupt", d.status().message());
-    return d;
-  }
-  Result<std::optional<Date>> OptDateAt(int col) const {
-    if (IsNull(col)) return std::optional<Date>();
-    auto d = DateAt(col);
-    if (!d.ok()) return d.status();
-    return std::optional<Date>(*d);
-  }
-  Status Error(int rc) const {
-    const std::string msg = sqlite3_errmsg(db_);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-      return Aborted("store_busy", "the database is locked by another writer; retry: " + msg);
-    }
-    const int extended = sqlite3_extended_errcode(db_);
-    if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
-      return AlreadyExists("unique_violation", msg);
-    }
-    if (extended == SQLITE_CONSTRAINT_FOREIGNKEY) {
-      return FailedPrecondition("reference_not_found",
-                                "a referenced record (person, case, employer...) does not exist");
-    }
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) return InvalidArgument("constraint_violation", msg);
-    return Unavailable("store_io", "sqlite error " + std::to_string(rc) + ": " + msg);
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
-};
 
 namespace {
 
@@ -252,31 +168,6 @@ constexpr const char* kRelease[kPreparedSavepoints + 1] = {"",
                                                            "RELEASE cse_6",
                                                            "RELEASE cse_7",
                                                            "RELEASE cse_8"};
-
-}  // namespace
-
-namespace {
-
-// Steps `s` to its last row, reading each with `read` (returning Result<T>), and resets the
-// statement on every exit path, so an error in the middle leaves no read open.
-template <typename T, typename Read>
-Result<std::vector<T>> CollectRows(SqliteStore::Stmt& s, Read read) {
-  std::vector<T> out;
-  while (true) {
-    Result<bool> row = s.Step();
-    if (!row.ok() || !*row) {
-      s.Reset();
-      if (!row.ok()) return row.status();
-      return out;
-    }
-    Result<T> value = read(s);
-    if (!value.ok()) {
-      s.Reset();
-      return value.status();
-    }
-    out.push_back(std::move(value).value());
-  }
-}
 
 }  // namespace
 
@@ -925,7 +816,7 @@ Result<std::vector<CaseEvent>> SqliteStore::ListCaseEventsByPerson(PersonId id) 
       "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event WHERE "
       "person_id = ? ORDER BY event_date, id");
   s.Bind(1, id.value);
-  return CollectRows<CaseEvent>(s, [](Stmt& row) -> Result<CaseEvent> {
+  return sqlite_internal::CollectRows<CaseEvent>(s, [](Stmt& row) -> Result<CaseEvent> {
     CaseEvent e;
     e.id = row.Int(0);
     e.person = PersonId{row.Int(1)};
@@ -952,7 +843,7 @@ Result<std::vector<CountyEconomy>> SqliteStore::ListCountyEconomy() {
   Stmt& s = Prepare(
       "SELECT county, month, economic_index, unemployment_bps FROM county_economy ORDER BY "
       "county, month");
-  return CollectRows<CountyEconomy>(s, [](Stmt& row) -> Result<CountyEconomy> {
+  return sqlite_internal::CollectRows<CountyEconomy>(s, [](Stmt& row) -> Result<CountyEconomy> {
     CountyEconomy r;
     r.county = row.Text(0);
     ASSIGN_OR_RETURN(r.month, row.DateAt(1));
@@ -1140,7 +1031,7 @@ Result<std::vector<RiskModelRecord>> SqliteStore::ListRiskModels() {
       "SELECT version, created_at, created_by, data_as_of, train_from, train_to, "
       "calibration_from, calibration_to, test_from, test_to, data_hash, params, metrics, "
       "features, '', '', tiers, active FROM risk_model ORDER BY created_at DESC, version DESC");
-  return CollectRows<RiskModelRecord>(s, ReadRiskModel);
+  return sqlite_internal::CollectRows<RiskModelRecord>(s, ReadRiskModel);
 }
 
 Status SqliteStore::ActivateRiskModel(std::string_view version) {
@@ -1170,7 +1061,7 @@ Result<std::vector<RiskScoreRecord>> SqliteStore::ListRiskScores(PersonId obligo
       "tier, confidence, features, key_factors, scored_at FROM risk_score WHERE obligor_id = ? "
       "ORDER BY as_of DESC, id DESC");
   s.Bind(1, obligor.value);
-  return CollectRows<RiskScoreRecord>(s, [](Stmt& row) -> Result<RiskScoreRecord> {
+  return sqlite_internal::CollectRows<RiskScoreRecord>(s, [](Stmt& row) -> Result<RiskScoreRecord> {
     RiskScoreRecord r;
     r.id = row.Int(0);
     r.obligor = PersonId{row.Int(1)};
