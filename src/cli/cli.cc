@@ -496,10 +496,17 @@ void AddPostPayment(CLI::App& app, Context& ctx, std::function<int()>& action) {
              {"distribution", ToJson(res->distribution)},
              {"redistributed", res->redistributed}};
       const Distribution& d = res->distribution;
+      std::string events;  // the enforcement workflow's reaction (enforce_commands.cc)
+      if (res->outcome == PostOutcome::kCreated) {
+        auto ev = RunPaymentEvents(ctx, r.case_id, r.date);
+        j["enforcement"] = ev.ok() ? ev->first : Json{{"error", ev.status().reason()}};
+        events =
+            ev.ok() ? ev->second : "  enforcement events failed: " + ev.status().ToString() + "\n";
+      }
       return ctx.Emit(j, outcome + " payment " + std::to_string(res->id.value) + " (key " + r.key +
                              "): family " + d.to_family.ToString() + ", state " +
                              d.to_state.ToString() + ", federal " + d.to_federal.ToString() +
-                             ", held " + d.held.ToString() + "\n");
+                             ", held " + d.held.ToString() + "\n" + events);
     };
   });
 }
@@ -875,6 +882,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddScore(app, ctx, action);
   AddIwo(app, ctx, action);  // after AddImport: adds `import newhire`
   AddHttp(app, ctx, action);
+  AddEnforcement(app, ctx, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,6 +5,12 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <utility>
+
+#include "core/date.h"
+#include "core/ids.h"
+#include "service/json.h"
 
 namespace CLI {
 class App;
@@ -19,5 +25,10 @@ void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai
 void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action);    // iwo_commands.cc
 // serve, user add, token add, assign-office
 void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action);  // http_commands.cc
+// recommend, action, staff, enforce, batch, queue: enforce_commands.cc
+void AddEnforcement(CLI::App& app, Context& ctx, std::function<int()>& action);
+// The enforcement workflow after a payment is posted (re-score, close outreach tasks,
+// withdraw moot recommendations): JSON and text for post-payment's output.
+Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_id, Date date);
 
 }  // namespace cse::cli

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "domain/types.h"
+#include "enforce/records.h"
 #include "ledger/engine.h"
 
 namespace cse {
@@ -388,6 +389,39 @@ class Store {
   virtual Result<std::vector<AuditRow>> ListAuditAfter(int64_t after_seq, std::string_view entity,
                                                        std::string_view entity_id,
                                                        int64_t limit) = 0;
+  // ---- Enforcement (src/enforce/, migrations 200-299; docs/ENFORCEMENT.md) ----
+  // Actions. InsertEnforceAction: already_exists "unique_violation" when the key is taken.
+  // GetEnforceAction: not_found "action_not_found". UpdateEnforceAction rewrites every field
+  // but id and key (not_found "action_not_found" when the id is unknown).
+  virtual Result<int64_t> InsertEnforceAction(const enforce::Action& action) = 0;
+  virtual Result<enforce::Action> GetEnforceAction(int64_t id) = 0;
+  virtual Result<std::optional<enforce::Action>> FindEnforceActionByKey(std::string_view key) = 0;
+  virtual Status UpdateEnforceAction(const enforce::Action& action) = 0;
+  // A case's or an obligor's actions by id.
+  virtual Result<std::vector<enforce::Action>> ListEnforceActionsByCase(CaseId id) = 0;
+  virtual Result<std::vector<enforce::Action>> ListEnforceActionsByObligor(PersonId id) = 0;
+  // Every action by id; stops at the first non-OK status and returns it.
+  virtual Status ScanEnforceActions(const std::function<Status(const enforce::Action&)>& v) = 0;
+  // Staff users and their roles. GetStaffUser answers nullopt for an unknown user.
+  virtual Status UpsertStaffUser(const enforce::StaffUser& user) = 0;
+  virtual Result<std::optional<enforce::StaffUser>> GetStaffUser(std::string_view user_id) = 0;
+  virtual Result<std::vector<enforce::StaffUser>> ListStaffUsers() = 0;
+  // Tasks (the caseworkers' queue). InsertEnforceTask: already_exists "unique_violation" when
+  // the key is taken. UpdateEnforceTask rewrites every field but id and key.
+  virtual Result<int64_t> InsertEnforceTask(const enforce::Task& task) = 0;
+  virtual Result<std::optional<enforce::Task>> FindEnforceTaskByKey(std::string_view key) = 0;
+  virtual Status UpdateEnforceTask(const enforce::Task& task) = 0;
+  // Open tasks, of one worker (or all when `worker` is empty), by id.
+  virtual Result<std::vector<enforce::Task>> ListOpenEnforceTasks(std::string_view worker) = 0;
+  virtual Result<std::vector<enforce::Task>> ListEnforceTasksByObligor(PersonId id) = 0;
+  // Batch runs by (job, as-of date); LastBatchRun: the latest date of the job.
+  virtual Result<std::optional<enforce::BatchRun>> GetBatchRun(std::string_view job,
+                                                               Date as_of) = 0;
+  virtual Result<std::optional<enforce::BatchRun>> LastBatchRun(std::string_view job) = 0;
+  virtual Status PutBatchRun(const enforce::BatchRun& run) = 0;
+  // The nightly batch's memory of each obligor.
+  virtual Result<std::optional<enforce::ObligorState>> GetObligorState(PersonId id) = 0;
+  virtual Status PutObligorState(const enforce::ObligorState& state) = 0;
 };
 
 }  // namespace cse

@@ -213,6 +213,61 @@ class FaultStore final : public Store {
                                                std::string_view id, int64_t limit) override {
     return inner_.ListAuditAfter(after, e, id, limit);
   }
+  // ---- Enforcement ----
+  Result<int64_t> InsertEnforceAction(const enforce::Action& a) override {
+    return inner_.InsertEnforceAction(a);
+  }
+  Result<enforce::Action> GetEnforceAction(int64_t id) override {
+    return inner_.GetEnforceAction(id);
+  }
+  Result<std::optional<enforce::Action>> FindEnforceActionByKey(std::string_view k) override {
+    return inner_.FindEnforceActionByKey(k);
+  }
+  Status UpdateEnforceAction(const enforce::Action& a) override {
+    return inner_.UpdateEnforceAction(a);
+  }
+  Result<std::vector<enforce::Action>> ListEnforceActionsByCase(CaseId id) override {
+    return inner_.ListEnforceActionsByCase(id);
+  }
+  Result<std::vector<enforce::Action>> ListEnforceActionsByObligor(PersonId id) override {
+    return inner_.ListEnforceActionsByObligor(id);
+  }
+  Status ScanEnforceActions(const std::function<Status(const enforce::Action&)>& v) override {
+    return inner_.ScanEnforceActions(v);
+  }
+  Status UpsertStaffUser(const enforce::StaffUser& u) override { return inner_.UpsertStaffUser(u); }
+  Result<std::optional<enforce::StaffUser>> GetStaffUser(std::string_view id) override {
+    return inner_.GetStaffUser(id);
+  }
+  Result<std::vector<enforce::StaffUser>> ListStaffUsers() override {
+    return inner_.ListStaffUsers();
+  }
+  Result<int64_t> InsertEnforceTask(const enforce::Task& t) override {
+    return inner_.InsertEnforceTask(t);
+  }
+  Result<std::optional<enforce::Task>> FindEnforceTaskByKey(std::string_view k) override {
+    return inner_.FindEnforceTaskByKey(k);
+  }
+  Status UpdateEnforceTask(const enforce::Task& t) override { return inner_.UpdateEnforceTask(t); }
+  Result<std::vector<enforce::Task>> ListOpenEnforceTasks(std::string_view w) override {
+    return inner_.ListOpenEnforceTasks(w);
+  }
+  Result<std::vector<enforce::Task>> ListEnforceTasksByObligor(PersonId id) override {
+    return inner_.ListEnforceTasksByObligor(id);
+  }
+  Result<std::optional<enforce::BatchRun>> GetBatchRun(std::string_view j, Date d) override {
+    return inner_.GetBatchRun(j, d);
+  }
+  Result<std::optional<enforce::BatchRun>> LastBatchRun(std::string_view j) override {
+    return inner_.LastBatchRun(j);
+  }
+  Status PutBatchRun(const enforce::BatchRun& r) override { return inner_.PutBatchRun(r); }
+  Result<std::optional<enforce::ObligorState>> GetObligorState(PersonId id) override {
+    return inner_.GetObligorState(id);
+  }
+  Status PutObligorState(const enforce::ObligorState& s) override {
+    return inner_.PutObligorState(s);
+  }
 
  private:
   Store& inner_;

@@ -325,6 +325,91 @@ CREATE TABLE case_assignment (
   office TEXT NOT NULL
 );
 )sql"},
+      // ---- Enforcement (src/enforce/, versions 200-299) ----
+      {200, R"sql(
+CREATE TABLE enforce_action (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  case_id INTEGER NOT NULL REFERENCES iv_d_case(id),
+  obligor_id INTEGER NOT NULL REFERENCES person(id),
+  remedy TEXT NOT NULL,
+  original_remedy TEXT,
+  state TEXT NOT NULL,
+  source TEXT NOT NULL,
+  rank INTEGER NOT NULL,
+  as_of TEXT NOT NULL,
+  amount_at_stake_cents INTEGER NOT NULL,
+  model_version TEXT NOT NULL,
+  features_hash TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  risk_score INTEGER NOT NULL CHECK (risk_score BETWEEN 0 AND 100),
+  expected_effect REAL NOT NULL,
+  rationale TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL DEFAULT '',
+  decided_by TEXT NOT NULL DEFAULT '',
+  decision_reason TEXT NOT NULL DEFAULT '',
+  notice_date TEXT,
+  contest_deadline TEXT,
+  issued_date TEXT,
+  closed_date TEXT,
+  legal_deadline TEXT,
+  last_note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX enforce_action_case ON enforce_action(case_id);
+CREATE INDEX enforce_action_obligor ON enforce_action(obligor_id);
+CREATE TABLE staff_user (
+  user_id TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) WITHOUT ROWID;
+)sql"},
+      {201, R"sql(
+CREATE TABLE enforce_task (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  case_id INTEGER REFERENCES iv_d_case(id),
+  obligor_id INTEGER NOT NULL REFERENCES person(id),
+  worker TEXT NOT NULL,
+  created TEXT NOT NULL,
+  follow_up TEXT,
+  flagged INTEGER NOT NULL CHECK (flagged IN (0, 1)),
+  open INTEGER NOT NULL CHECK (open IN (0, 1)),
+  priority REAL NOT NULL,
+  risk_score INTEGER NOT NULL,
+  amount_at_stake_cents INTEGER NOT NULL,
+  deadline TEXT,
+  title TEXT NOT NULL,
+  message TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  recommended TEXT NOT NULL,
+  key_factors TEXT NOT NULL,
+  action_id INTEGER NOT NULL,
+  closed_date TEXT,
+  closed_reason TEXT NOT NULL
+);
+CREATE INDEX enforce_task_open ON enforce_task(open, worker);
+CREATE INDEX enforce_task_obligor ON enforce_task(obligor_id);
+CREATE TABLE batch_run (
+  job TEXT NOT NULL,
+  as_of TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'done')),
+  cursor INTEGER NOT NULL,
+  counts TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  PRIMARY KEY (job, as_of)
+) WITHOUT ROWID;
+CREATE TABLE enforce_obligor_state (
+  obligor_id INTEGER PRIMARY KEY REFERENCES person(id),
+  as_of TEXT NOT NULL,
+  delinquent INTEGER NOT NULL CHECK (delinquent IN (0, 1)),
+  delinquent_since TEXT,
+  risk_score INTEGER NOT NULL
+);
+)sql"},
   };
   // Subsystems own version ranges (docs/ARCHITECTURE.md §storage) so that work on several
   // of them can proceed at once; the runner applies them in ascending order.

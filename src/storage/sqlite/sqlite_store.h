@@ -131,6 +131,27 @@ class SqliteStore final : public Store {
                                                   int64_t limit) override;
   Result<std::vector<AuditRow>> ListAuditAfter(int64_t after_seq, std::string_view entity,
                                                std::string_view entity_id, int64_t limit) override;
+  // ---- Enforcement (enforce_store.cc) ----
+  Result<int64_t> InsertEnforceAction(const enforce::Action& action) override;
+  Result<enforce::Action> GetEnforceAction(int64_t id) override;
+  Result<std::optional<enforce::Action>> FindEnforceActionByKey(std::string_view key) override;
+  Status UpdateEnforceAction(const enforce::Action& action) override;
+  Result<std::vector<enforce::Action>> ListEnforceActionsByCase(CaseId id) override;
+  Result<std::vector<enforce::Action>> ListEnforceActionsByObligor(PersonId id) override;
+  Status ScanEnforceActions(const std::function<Status(const enforce::Action&)>& v) override;
+  Status UpsertStaffUser(const enforce::StaffUser& user) override;
+  Result<std::optional<enforce::StaffUser>> GetStaffUser(std::string_view user_id) override;
+  Result<std::vector<enforce::StaffUser>> ListStaffUsers() override;
+  Result<int64_t> InsertEnforceTask(const enforce::Task& task) override;
+  Result<std::optional<enforce::Task>> FindEnforceTaskByKey(std::string_view key) override;
+  Status UpdateEnforceTask(const enforce::Task& task) override;
+  Result<std::vector<enforce::Task>> ListOpenEnforceTasks(std::string_view worker) override;
+  Result<std::vector<enforce::Task>> ListEnforceTasksByObligor(PersonId id) override;
+  Result<std::optional<enforce::BatchRun>> GetBatchRun(std::string_view job, Date as_of) override;
+  Result<std::optional<enforce::BatchRun>> LastBatchRun(std::string_view job) override;
+  Status PutBatchRun(const enforce::BatchRun& run) override;
+  Result<std::optional<enforce::ObligorState>> GetObligorState(PersonId id) override;
+  Status PutObligorState(const enforce::ObligorState& state) override;
 
   // Runs raw SQL (tests and tools only: e.g. to prove tampering is detected).
   Status ExecForTesting(std::string_view sql);

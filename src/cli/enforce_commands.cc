@@ -1,0 +1,652 @@
+// File: cli/enforce_commands.cc
+//
+// `opencse recommend`, `opencse action ...`, `opencse staff ...` and `opencse enforce ...`
+// (docs/ENFORCEMENT.md).
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "enforce/action_service.h"
+#include "enforce/nba.h"
+#include "enforce/nightly.h"
+#include "enforce/workflow.h"
+
+namespace cse::cli {
+namespace {
+
+using enforce::Action;
+using enforce::EnforcementService;
+
+void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action);
+
+std::string Fixed(double v, int digits) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(digits) << v;
+  return o.str();
+}
+
+std::string ActionLine(const Action& a) {
+  std::ostringstream t;
+  t << enforce::ActionDisplayId(a.id) << "  " << Pad(std::string(enforce::Name(a.remedy)), 22)
+    << Pad(std::string(enforce::Name(a.state)), 12) << CaseDisplayId(a.case_id) << "  at stake "
+    << a.amount_at_stake.ToString();
+  if (a.legal_deadline) t << "  act by " << a.legal_deadline->ToString();
+  if (a.contest_deadline) t << "  contest to " << a.contest_deadline->ToString();
+  t << "\n";
+  return t.str();
+}
+
+// The active model, or nullopt when none is active (rules-only recommendations).
+Result<std::optional<ai::RiskScorer>> ActiveScorer(Store& store) {
+  auto scorer = ai::RiskScorer::LoadActive(store);
+  if (scorer.ok()) return std::optional<ai::RiskScorer>(std::move(scorer).value());
+  if (scorer.status().reason() == "model_none_active") return std::optional<ai::RiskScorer>();
+  return scorer.status();
+}
+
+Json RecommendJson(const enforce::RecommendResult& r) {
+  Json ranked = Json::array();
+  for (const enforce::Candidate& c : r.ranked) {
+    ranked.push_back(
+        Json{{"remedy", enforce::Name(c.remedy)},
+             {"expected_effect", c.expected_effect < 0 ? Json(nullptr) : Json(c.expected_effect)},
+             {"baseline_effect", c.baseline_effect < 0 ? Json(nullptr) : Json(c.baseline_effect)},
+             {"evidence", c.evidence},
+             {"rationale", c.rationale}});
+  }
+  Json ineligible = Json::array();
+  for (const auto& [remedy, e] : r.ineligible) {
+    ineligible.push_back(
+        Json{{"remedy", enforce::Name(remedy)}, {"reason", e.reason}, {"text", e.text}});
+  }
+  Json actions = Json::array();
+  for (const Action& a : r.actions) actions.push_back(enforce::ToJson(a));
+  return Json{{"case_id", CaseDisplayId(r.case_id)},
+              {"obligor_id", PersonDisplayId(r.obligor)},
+              {"as_of", r.as_of.ToString()},
+              {"arrears", r.facts.arrears_total.ToString()},
+              {"delinquent", r.facts.delinquent},
+              {"risk_score_100", r.risk ? Json(r.risk->score) : Json(nullptr)},
+              {"confidence", r.risk ? Json(r.risk->confidence) : Json(nullptr)},
+              {"model_version", r.model_version},
+              {"features_hash", r.features_hash},
+              {"ranked", ranked},
+              {"ineligible", ineligible},
+              {"actions", actions},
+              {"created", r.created}};
+}
+
+std::string RecommendText(const enforce::RecommendResult& r) {
+  std::ostringstream t;
+  t << CaseDisplayId(r.case_id) << "  obligor " << PersonDisplayId(r.obligor) << "  as of "
+    << r.as_of.ToString() << "  arrears " << r.facts.arrears_total.ToString()
+    << (r.facts.delinquent ? "  DELINQUENT" : "  not delinquent");
+  if (r.risk) {
+    t << "  risk " << r.risk->score << " (confidence " << Fixed(r.risk->confidence, 2) << ", model "
+      << r.model_version << ")";
+  } else {
+    t << "  (no active model: rules only)";
+  }
+  t << "\nRecommended (awaiting approval):\n";
+  if (r.actions.empty()) t << "  (none)\n";
+  for (const Action& a : r.actions) {
+    t << "  " << a.rank << ". " << ActionLine(a) << "     " << a.rationale << "\n";
+  }
+  t << "Not eligible:\n";
+  for (const auto& [remedy, e] : r.ineligible) {
+    t << "  " << Pad(std::string(enforce::Name(remedy)), 22) << Pad(e.reason, 26) << e.text << "\n";
+  }
+  return t.str();
+}
+
+void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand(
+      "recommend", "Rank the eligible enforcement actions for a case and record them for approval");
+  struct Args {
+    std::string case_id;
+    std::string as_of;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--case", a->case_id, "Case id (CASE-000042)")->required();
+  cmd->add_option("--as-of", a->as_of, "Date of the facts, YYYY-MM-DD (default today)");
+  cmd->footer(
+      "Every remedy is checked against its rule (docs/ENFORCEMENT.md); the top eligible ones\n"
+      "are written as 'recommended' actions with the model version, features hash and\n"
+      "confidence. Nothing is executed: a person approves, modifies or dismisses each one\n"
+      "with `opencse action`. Re-running for the same date finds the same actions.");
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
+      if (!id.ok()) return ctx.Fail(id.status());
+      auto as_of = DateOrToday(ctx.clock(), "--as-of", a->as_of);
+      if (!as_of.ok()) return ctx.Fail(as_of.status());
+      auto scorer = ActiveScorer(ctx.store());
+      if (!scorer.ok()) return ctx.Fail(scorer.status());
+      enforce::RecommendOptions o;
+      o.as_of = *as_of;
+      o.scorer = *scorer ? &**scorer : nullptr;
+      EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
+      auto r = svc.Recommend(*id, o);
+      if (!r.ok()) return ctx.Fail(r.status());
+      return ctx.Emit(RecommendJson(*r), RecommendText(*r));
+    };
+  });
+}
+
+void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("action", "Decide on and follow an enforcement action");
+  cmd->require_subcommand(1);
+  struct Args {
+    std::string id;
+    std::string by;
+    std::string reason;
+    std::string remedy;
+    std::string date;
+  };
+  auto a = std::make_shared<Args>();
+  const auto transition = [&ctx, &action, a, cmd](const char* name, const char* help,
+                                                  enforce::Transition t) {
+    auto* sub = cmd->add_subcommand(name, help);
+    sub->add_option("ID", a->id, "Action id (ACT-000001)")->required();
+    sub->add_option("--by", a->by, "The staff user deciding (must hold the role)")->required();
+    sub->add_option("--reason", a->reason, "Why (required to dismiss, modify and withdraw)");
+    sub->add_option("--date", a->date, "Date of the step, YYYY-MM-DD (default today)");
+    if (t == enforce::Transition::kModify) {
+      sub->add_option("--remedy", a->remedy, "The remedy chosen instead")->required();
+    }
+    sub->callback([&ctx, &action, a, t] {
+      action = [&ctx, a, t]() -> int {
+        if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) {
+          return ctx.Fail(s);
+        }
+        auto id = ParseDisplayId("ACT", a->id);
+        if (!id.ok()) return ctx.Fail(id.status().WithContext("ID"));
+        enforce::DecisionRequest q;
+        q.action_id = *id;
+        q.transition = t;
+        q.by = a->by;
+        q.reason = a->reason;
+        if (!a->remedy.empty()) {
+          auto r = enforce::ParseRemedy(a->remedy);
+          if (!r.ok()) return ctx.Fail(r.status().WithContext("--remedy"));
+          q.new_remedy = *r;
+        }
+        auto d = OptDateArg("--date", a->date);
+        if (!d.ok()) return ctx.Fail(d.status());
+        q.date = *d;
+        EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
+        auto done = svc.Decide(q);
+        if (!done.ok()) return ctx.Fail(done.status());
+        return ctx.Emit(enforce::ToJson(*done), ActionLine(*done));
+      };
+    });
+  };
+  transition("approve", "Approve a recommended action", enforce::Transition::kApprove);
+  transition("modify", "Approve a different remedy instead (--remedy, --reason)",
+             enforce::Transition::kModify);
+  transition("dismiss", "Dismiss a recommended action (--reason)", enforce::Transition::kDismiss);
+  transition("notice", "Record the notice sent to the obligor (opens the contest window)",
+             enforce::Transition::kSendNotice);
+  transition("issue", "Issue an approved action (after the contest window)",
+             enforce::Transition::kIssue);
+  transition("comply", "Close an issued action: the obligor complied",
+             enforce::Transition::kComply);
+  transition("end", "Close an issued action: it ended (released, expired)",
+             enforce::Transition::kEnd);
+  transition("withdraw", "Withdraw an action that is moot or wrong (--reason)",
+             enforce::Transition::kWithdraw);
+  auto* show = cmd->add_subcommand("show", "Show one action, or every action of a case");
+  show->add_option("ID", a->id, "Action id (ACT-000001) or case id (CASE-000042)")->required();
+  show->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      std::vector<Action> list;
+      if (a->id.rfind("CASE", 0) == 0 || a->id.rfind("case", 0) == 0) {
+        auto id = IdArg<CaseId>("ID", "CASE", a->id);
+        if (!id.ok()) return ctx.Fail(id.status());
+        auto l = ctx.store().ListEnforceActionsByCase(*id);
+        if (!l.ok()) return ctx.Fail(l.status());
+        list = *l;
+      } else {
+        auto id = ParseDisplayId("ACT", a->id);
+        if (!id.ok()) return ctx.Fail(id.status().WithContext("ID"));
+        auto one = ctx.store().GetEnforceAction(*id);
+        if (!one.ok()) return ctx.Fail(one.status());
+        list.push_back(*one);
+      }
+      Json j = Json::array();
+      std::ostringstream t;
+      for (const Action& x : list) {
+        j.push_back(enforce::ToJson(x));
+        t << ActionLine(x) << "    " << x.rationale << "\n";
+        if (!x.decided_by.empty()) {
+          t << "    decided by " << x.decided_by << " at " << x.decided_at << ": "
+            << x.decision_reason << "\n";
+        }
+      }
+      return ctx.Emit(j, t.str());
+    };
+  });
+}
+
+void AddStaff(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("staff", "Staff users and their roles");
+  cmd->require_subcommand(1);
+  struct Args {
+    std::string user;
+    std::string role;
+    bool inactive = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* add = cmd->add_subcommand(
+      "add", "Add a staff user or change their role (--user must be an admin once one exists)");
+  add->add_option("USER", a->user, "User id")->required();
+  add->add_option("--role", a->role,
+                  "caseworker, supervisor, attorney, investigator, accounting_technician, admin")
+      ->required();
+  add->add_flag("--inactive", a->inactive, "Record the user as inactive (no longer acts)");
+  auto* list = cmd->add_subcommand("list", "List staff users");
+  add->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto role = enforce::ParseRole(a->role);
+      if (!role.ok()) return ctx.Fail(role.status().WithContext("--role"));
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
+      if (Status s = svc.SetStaffUser({a->user, *role, !a->inactive}); !s.ok()) {
+        return ctx.Fail(s);
+      }
+      return ctx.Emit(Json{{"user_id", a->user}, {"role", a->role}, {"active", !a->inactive}},
+                      "staff " + a->user + " is " + a->role + "\n");
+    };
+  });
+  list->callback([&ctx, &action] {
+    action = [&ctx]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto users = ctx.store().ListStaffUsers();
+      if (!users.ok()) return ctx.Fail(users.status());
+      Json j = Json::array();
+      std::ostringstream t;
+      for (const enforce::StaffUser& u : *users) {
+        j.push_back(
+            Json{{"user_id", u.user_id}, {"role", enforce::Name(u.role)}, {"active", u.active}});
+        t << Pad(u.user_id, 20) << Pad(std::string(enforce::Name(u.role)), 24)
+          << (u.active ? "active" : "inactive") << "\n";
+      }
+      return ctx.Emit(j, t.str());
+    };
+  });
+}
+
+std::string ConfigText(const enforce::EnforcementConfig& c) {
+  std::ostringstream t;
+  const auto opt = [](const std::optional<Money>& m) { return m ? m->ToString() : "-"; };
+  for (enforce::Remedy r : enforce::AllRemedies()) {
+    const enforce::RemedyRule& x = c.rule(r);
+    t << Pad(std::string(enforce::Name(r)), 22) << (x.enabled ? "on " : "off")
+      << (x.ai_recommendations ? "  ai" : "  RULES ONLY") << "  >= " << opt(x.arrears_at_least)
+      << "  > " << opt(x.arrears_more_than) << "  months " << x.arrears_months_at_least
+      << "  notice " << (x.notice_required ? "yes" : "no") << "  contest " << x.contest_days
+      << "d\n";
+  }
+  const enforce::WorkflowConfig& w = c.workflow;
+  t << "workflow: outreach_risk_above " << w.outreach_risk_above << ", follow_up_days "
+    << w.follow_up_days << ", enforcement_days " << w.enforcement_days
+    << ", service_of_process_days " << w.service_of_process_days << ", admin_review_days "
+    << w.admin_review_days << "\n";
+  return t.str();
+}
+
+void AddEnforce(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("enforce", "Enforcement configuration and fail-safe switches");
+  cmd->require_subcommand(1);
+  struct Args {
+    std::string file;
+    std::string remedy;
+    std::string on_off;
+    std::string reason;
+  };
+  auto a = std::make_shared<Args>();
+  auto* config = cmd->add_subcommand("config", "Show the rules in force, or load a state file");
+  config->add_option("--load", a->file, "A state configuration file (config/state.toml)");
+  auto* sw = cmd->add_subcommand(
+      "switch", "Turn AI recommendations for one remedy off (rules only) or back on");
+  sw->add_option("REMEDY", a->remedy, "Remedy code (income_withholding, ...)")->required();
+  sw->add_option("STATE", a->on_off, "on or off")->required()->check(CLI::IsMember({"on", "off"}));
+  sw->add_option("--reason", a->reason, "Why (recorded in the audit trail)");
+  config->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      if (!a->file.empty()) {
+        std::ifstream in(a->file);
+        if (!in) {
+          return ctx.Fail(NotFound("config_file_not_found", "cannot read '" + a->file + "'"));
+        }
+        std::stringstream text;
+        text << in.rdbuf();
+        EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
+        if (Status s = svc.LoadStateConfig(text.str()); !s.ok()) {
+          return ctx.Fail(s.WithContext(a->file));
+        }
+      }
+      auto c = enforce::LoadEnforcementConfig(ctx.store());
+      if (!c.ok()) return ctx.Fail(c.status());
+      Json remedies = Json::object();
+      for (enforce::Remedy r : enforce::AllRemedies()) {
+        const enforce::RemedyRule& x = c->rule(r);
+        remedies[std::string(enforce::Name(r))] = Json{{"enabled", x.enabled},
+                                                       {"ai_recommendations", x.ai_recommendations},
+                                                       {"notice_required", x.notice_required},
+                                                       {"contest_days", x.contest_days}};
+      }
+      return ctx.Emit(Json{{"remedies", remedies}}, ConfigText(*c));
+    };
+  });
+  AddLearn(cmd, ctx, action);
+  sw->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto r = enforce::ParseRemedy(a->remedy);
+      if (!r.ok()) return ctx.Fail(r.status().WithContext("REMEDY"));
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
+      if (Status s = svc.SetAiSwitch(*r, a->on_off == "on", a->reason); !s.ok()) {
+        return ctx.Fail(s);
+      }
+      return ctx.Emit(Json{{"remedy", a->remedy}, {"ai_recommendations", a->on_off == "on"}},
+                      "AI recommendations for " + a->remedy + " " + a->on_off + "\n");
+    };
+  });
+}
+
+std::string Pct(double v) { return Fixed(100 * v, 1) + "%"; }
+
+Json PolicyJson(const enforce::PolicyScore& p) {
+  return Json{{"decisions", p.decisions},           {"matched", p.matched},
+              {"matched_paid", p.matched_paid},     {"paid_rate_when_matched", p.paid_rate()},
+              {"mean_ladder_step", p.punitiveness}, {"month_choices", p.month_choices}};
+}
+
+std::string TableText(const enforce::EffectivenessTable& t) {
+  std::ostringstream o;
+  o << "payment within " << t.window_days << " days after each remedy, learned on "
+    << t.learned_from << " (rate [n], vs similar obligors without it):\n";
+  for (enforce::Remedy r : enforce::AllRemedies()) {
+    int64_t n = 0;
+    int64_t paid = 0;
+    int64_t wn = 0;
+    int64_t wpaid = 0;
+    for (int p = 0; p < enforce::kProfileCount; ++p) {
+      n += t.After(r, p).n;
+      paid += t.After(r, p).paid;
+      wn += t.Without(r, p).n;
+      wpaid += t.Without(r, p).paid;
+    }
+    if (n == 0) continue;
+    o << "  " << Pad(std::string(enforce::Name(r)), 22)
+      << Pct(static_cast<double>(paid) / static_cast<double>(n)) << " [" << n << "]  vs "
+      << Pct(wn ? static_cast<double>(wpaid) / static_cast<double>(wn) : 0) << " [" << wn << "]\n";
+  }
+  return o.str();
+}
+
+void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
+  struct Args {
+    std::string as_of;
+    std::string from;
+    std::string split;
+  };
+  auto a = std::make_shared<Args>();
+  auto* learn = cmd->add_subcommand(
+      "learn", "Learn each remedy's effectiveness for similar profiles from the case history");
+  learn->add_option("--as-of", a->as_of, "End of the history used (default today)");
+  learn->add_option("--from", a->from, "Start of the history used (default 24 months before)");
+  learn->add_option("--evaluate-from", a->split,
+                    "Also evaluate: learn before this date, compare next best action with the "
+                    "escalation ladder on the history after it (docs/MODEL_CARD.md)");
+  learn->footer(
+      "The table is stored (setting enforce.effect_table, audited) and used by `recommend`\n"
+      "and the nightly batch to rank remedies: the least punitive one expected to work.");
+  learn->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto to = DateOrToday(ctx.clock(), "--as-of", a->as_of);
+      if (!to.ok()) return ctx.Fail(to.status());
+      auto from = a->from.empty() ? Result<Date>(to->AddMonths(-24)) : DateArg("--from", a->from);
+      if (!from.ok()) return ctx.Fail(from.status());
+      auto config = enforce::LoadEnforcementConfig(ctx.store());
+      if (!config.ok()) return ctx.Fail(config.status());
+      auto ref = ai::LoadReference(ctx.store());
+      if (!ref.ok()) return ctx.Fail(ref.status());
+      Json out;
+      std::ostringstream t;
+      if (!a->split.empty()) {
+        auto split = DateArg("--evaluate-from", a->split);
+        if (!split.ok()) return ctx.Fail(split.status());
+        auto ev = enforce::EvaluateRecommender(ctx.store(), *config, *from, *split, *to, {});
+        if (!ev.ok()) return ctx.Fail(ev.status());
+        t << "evaluation: learned " << from->ToString() << " to " << split->ToString()
+          << ", held out " << split->ToString() << " to " << to->ToString() << "\n"
+          << TableText(ev->table) << "held-out action events " << ev->logged_actions
+          << ", followed by payment " << ev->logged_paid << "\n";
+        for (const auto& [name, p] :
+             {std::pair{"next best action", ev->nba}, std::pair{"escalation ladder", ev->ladder}}) {
+          t << "  " << Pad(name, 20) << "matched " << p.matched << "/" << p.decisions
+            << ", paid when matched " << Pct(p.paid_rate()) << ", mean ladder step "
+            << Fixed(p.punitiveness, 2) << " over " << p.month_choices
+            << " delinquent month ends\n";
+        }
+        t << "  next best action less punitive than the ladder on " << ev->less_punitive
+          << " month ends, more punitive on " << ev->more_punitive << "\n";
+        out["evaluation"] = Json{{"learn_from", from->ToString()},
+                                 {"split", split->ToString()},
+                                 {"to", to->ToString()},
+                                 {"logged_actions", ev->logged_actions},
+                                 {"logged_paid", ev->logged_paid},
+                                 {"next_best_action", PolicyJson(ev->nba)},
+                                 {"escalation_ladder", PolicyJson(ev->ladder)},
+                                 {"less_punitive", ev->less_punitive},
+                                 {"more_punitive", ev->more_punitive}};
+      }
+      auto table = enforce::LearnEffectiveness(ctx.store(), *ref, *from, *to,
+                                               config->workflow.effect_window_days);
+      if (!table.ok()) return ctx.Fail(table.status());
+      if (Status s = enforce::SaveEffectTable(ctx.store(), ctx.clock(), ctx.g.user, *table);
+          !s.ok()) {
+        return ctx.Fail(s);
+      }
+      t << "stored: " << TableText(*table);
+      out["table"] = enforce::ToJson(*table);
+      return ctx.Emit(out, t.str());
+    };
+  });
+}
+
+Json TaskJson(const enforce::Task& t) {
+  return Json{{"id", t.id},
+              {"kind", t.kind},
+              {"title", t.title},
+              {"case_id", t.case_id.valid() ? Json(CaseDisplayId(t.case_id)) : Json(nullptr)},
+              {"obligor_id", PersonDisplayId(t.obligor)},
+              {"worker", t.worker},
+              {"created", t.created.ToString()},
+              {"priority", t.priority},
+              {"risk_score", t.risk_score},
+              {"amount_at_stake", t.amount_at_stake.ToString()},
+              {"deadline", t.deadline ? Json(t.deadline->ToString()) : Json(nullptr)},
+              {"follow_up", t.follow_up ? Json(t.follow_up->ToString()) : Json(nullptr)},
+              {"flagged", t.flagged},
+              {"recommended_action", t.recommended},
+              {"channel", t.channel},
+              {"message", t.message},
+              {"key_factors", Json::parse(t.key_factors, nullptr, false)},
+              {"action_id", t.action_id ? Json(enforce::ActionDisplayId(t.action_id)) : Json()}};
+}
+
+std::string TaskText(const enforce::Task& t) {
+  std::ostringstream o;
+  o << Fixed(t.priority, 1) << "  " << t.title << "  "
+    << (t.case_id.valid() ? CaseDisplayId(t.case_id) : PersonDisplayId(t.obligor)) << "  risk "
+    << t.risk_score << "  at stake " << t.amount_at_stake.ToString();
+  if (t.deadline) o << "  deadline " << t.deadline->ToString();
+  if (t.flagged) o << "  FOLLOW-UP DUE";
+  o << "\n    recommended: " << t.recommended;
+  if (t.action_id) o << " (" << enforce::ActionDisplayId(t.action_id) << ")";
+  if (!t.channel.empty()) o << "  via " << t.channel;
+  o << "\n";
+  const Json factors = Json::parse(t.key_factors, nullptr, false);
+  if (factors.is_array()) {
+    for (const Json& f : factors) {
+      o << "    " << (f.value("direction", "") == "increases_risk" ? "+ " : "- ")
+        << f.value("text", "") << "\n";
+    }
+  }
+  if (!t.message.empty()) o << "    " << t.message << "\n";
+  return o.str();
+}
+
+void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("batch", "Batch jobs");
+  cmd->require_subcommand(1);
+  struct Args {
+    std::string as_of;
+    int64_t chunk = 2'000;
+    int64_t max_chunks = 0;
+  };
+  auto a = std::make_shared<Args>();
+  auto* nightly = cmd->add_subcommand(
+      "nightly", "Accrue, detect new delinquencies, score every active obligor, write tasks");
+  nightly->add_option("--as-of", a->as_of, "The night's date YYYY-MM-DD")->required();
+  nightly->add_option("--chunk", a->chunk, "Obligors per transaction")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000}))
+      ->capture_default_str();
+  nightly
+      ->add_option("--max-chunks", a->max_chunks,
+                   "Stop after this many chunks (resume with the same command)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}));
+  nightly->footer(
+      "High risk (workflow.outreach_risk_above) -> Proactive Outreach task with message,\n"
+      "channel and a follow-up date; delinquent -> ranked recommendations awaiting approval.\n"
+      "Nothing substantive is executed. Re-running a date writes nothing new; an interrupted\n"
+      "run resumes; a date before the last run is refused (docs/ENFORCEMENT.md).");
+  nightly->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto as_of = DateArg("--as-of", a->as_of);
+      if (!as_of.ok()) return ctx.Fail(as_of.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto scorer = ActiveScorer(ctx.store());
+      if (!scorer.ok()) return ctx.Fail(scorer.status());
+      enforce::NightlyOptions o;
+      o.as_of = *as_of;
+      o.scorer = *scorer ? &**scorer : nullptr;
+      o.obligors_per_chunk = a->chunk;
+      o.max_chunks = a->max_chunks;
+      const bool chatty = !ctx.g.json && isatty(2) == 1;
+      o.progress = [chatty](const std::string& s) {
+        if (chatty) std::cerr << "batch nightly: " << s << "\n";
+      };
+      auto r = enforce::RunNightly(ctx.store(), ctx.clock(), ctx.g.user, o);
+      if (!r.ok()) return ctx.Fail(r.status());
+      Json counts = Json::object();
+      for (const auto& [k, v] : r->counts) counts[k] = v;
+      Json seconds = Json::object();
+      for (const auto& [k, v] : r->seconds) seconds[k] = v;
+      std::ostringstream t;
+      t << "nightly " << r->as_of.ToString() << ": "
+        << (r->already_done ? "already done (nothing written)"
+            : r->finished   ? (r->resumed ? "resumed and finished" : "finished")
+                            : "stopped early (run again to resume)")
+        << (o.scorer ? "" : " [no active model: rules only, no scores]") << "\n";
+      for (const auto& [k, v] : r->counts) t << "  " << Pad(k, 22) << v << "\n";
+      for (const auto& [k, v] : r->seconds) t << "  " << Pad(k + " s", 30) << Fixed(v, 2) << "\n";
+      return ctx.Emit(Json{{"as_of", r->as_of.ToString()},
+                           {"already_done", r->already_done},
+                           {"resumed", r->resumed},
+                           {"finished", r->finished},
+                           {"counts", counts},
+                           {"seconds", seconds}},
+                      t.str());
+    };
+  });
+}
+
+void AddQueue(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("queue", "A caseworker's open tasks, most urgent first");
+  struct Args {
+    std::string worker;
+    int64_t limit = 50;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--worker", a->worker, "Staff user id (caseworker)")->required();
+  cmd->add_option("--limit", a->limit, "At most this many tasks")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000}))
+      ->capture_default_str();
+  cmd->footer(
+      "Priority = risk/100 x amount at stake (dollars) x 30 / days to the legal deadline\n"
+      "(at least 1 day; no deadline counts as 30 days), recomputed for today. Each task\n"
+      "shows its key factors and the recommended action.");
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto user = ctx.store().GetStaffUser(a->worker);
+      if (!user.ok()) return ctx.Fail(user.status());
+      if (!*user) {
+        return ctx.Fail(NotFound("user_unknown", "'" + a->worker + "' is not a staff user"));
+      }
+      auto tasks = ctx.store().ListOpenEnforceTasks(a->worker);
+      if (!tasks.ok()) return ctx.Fail(tasks.status());
+      const Date today = ctx.clock().Today();
+      for (enforce::Task& t : *tasks) {
+        t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
+      }
+      enforce::SortQueue(*tasks);
+      if (static_cast<int64_t>(tasks->size()) > a->limit) tasks->resize(size_t(a->limit));
+      Json j = Json::array();
+      std::ostringstream t;
+      t << "queue of " << a->worker << " (" << tasks->size() << " shown), " << today.ToString()
+        << "\n";
+      for (const enforce::Task& x : *tasks) {
+        j.push_back(TaskJson(x));
+        t << TaskText(x);
+      }
+      return ctx.Emit(j, t.str());
+    };
+  });
+}
+
+}  // namespace
+
+Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_id, Date date) {
+  ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store()));
+  ASSIGN_OR_RETURN(enforce::PaymentEffects e,
+                   enforce::OnPaymentPosted(ctx.store(), ctx.clock(), ctx.g.user,
+                                            scorer ? &*scorer : nullptr, case_id, date));
+  std::ostringstream t;
+  if (e.risk) t << "  re-scored: risk " << e.risk->score << "\n";
+  if (e.tasks_closed) t << "  outreach tasks closed: " << e.tasks_closed << "\n";
+  Json withdrawn = Json::array();
+  for (const Action& a : e.withdrawn) {
+    withdrawn.push_back(enforce::ActionDisplayId(a.id));
+    t << "  withdrawn " << enforce::ActionDisplayId(a.id) << " " << enforce::Name(a.remedy) << ": "
+      << a.last_note << "\n";
+  }
+  return std::pair<Json, std::string>(
+      Json{{"risk_score_100", e.risk ? Json(e.risk->score) : Json(nullptr)},
+           {"outreach_tasks_closed", e.tasks_closed},
+           {"withdrawn", withdrawn}},
+      t.str());
+}
+
+void AddEnforcement(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  AddRecommend(app, ctx, action);
+  AddActionCmd(app, ctx, action);
+  AddStaff(app, ctx, action);
+  AddEnforce(app, ctx, action);
+  AddBatch(app, ctx, action);
+  AddQueue(app, ctx, action);
+}
+
+}  // namespace cse::cli

@@ -1,0 +1,503 @@
+#include "enforce/action_service.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "crypto/sha256.h"
+#include "enforce/facts.h"
+#include "enforce/nba.h"
+#include "service/audit.h"
+
+namespace cse::enforce {
+namespace {
+
+Json OptDate(const std::optional<Date>& d) { return d ? Json(d->ToString()) : Json(nullptr); }
+
+bool NeedsReason(Transition t) {
+  return t == Transition::kDismiss || t == Transition::kModify || t == Transition::kWithdraw ||
+         t == Transition::kDecideContest;
+}
+
+bool ValidUserId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-' || c == '@';
+  });
+}
+
+std::string ActionKey(const std::string& origin, Date as_of, CaseId case_id, Remedy r) {
+  return origin + ":" + as_of.ToString() + ":" + std::to_string(case_id.value) + ":" +
+         std::string(Name(r));
+}
+
+}  // namespace
+
+RiskScoreRecord MakeScoreRecord(const ai::FeatureRow& row, const ai::RiskScore& s,
+                                const std::string& version, PersonId obligor, CaseId case_id,
+                                Date as_of, const std::string& at) {
+  Json features = Json::object();
+  for (size_t i = 0; i < ai::kFeatureCount; ++i) {
+    const float v = row.values[i];
+    features[std::string(ai::FeatureNames()[i])] =
+        std::isnan(v) ? Json(nullptr) : Json(static_cast<double>(v));
+  }
+  Json factors = Json::array();
+  for (const ai::KeyFactor& k : s.key_factors) {
+    factors.push_back(Json{{"code", k.code},
+                           {"text", k.text},
+                           {"direction", k.raises_risk ? "increases_risk" : "decreases_risk"},
+                           {"contribution", k.contribution}});
+  }
+  RiskScoreRecord r;
+  r.obligor = obligor;
+  r.case_id = case_id;
+  r.as_of = as_of;
+  r.model_version = version;
+  r.features_json = features.dump();
+  r.features_hash = Sha256Hex(std::string(reinterpret_cast<const char*>(row.values.data()),
+                                          row.values.size() * sizeof(float)));
+  r.probability = s.probability;
+  r.score = s.score;
+  r.tier = std::string(ai::Name(s.tier));
+  r.confidence = s.confidence;
+  r.key_factors_json = factors.dump();
+  r.scored_at = at;
+  return r;
+}
+
+namespace {
+
+// The most punitive step taken on the case before `as_of`: issued actions, and the actions
+// the case history records (withholding orders, license notices...).
+int HighestStepTaken(const std::vector<Action>& actions, const ai::ObligorHistory& h,
+                     CaseId case_id, Date as_of) {
+  int highest = 0;
+  for (const Action& a : actions) {
+    if (a.issued_date) highest = std::max(highest, Punitiveness(a.remedy));
+  }
+  for (const CaseEvent& e : h.events) {
+    if (e.date >= as_of || (e.case_id.valid() && e.case_id != case_id)) continue;
+    if (auto r = RemedyOfEvent(e)) highest = std::max(highest, Punitiveness(*r));
+  }
+  return highest;
+}
+
+}  // namespace
+
+Json ToJson(const Action& a) {
+  return Json{
+      {"id", ActionDisplayId(a.id)},
+      {"case_id", CaseDisplayId(a.case_id)},
+      {"obligor_id", PersonDisplayId(a.obligor)},
+      {"remedy", Name(a.remedy)},
+      {"original_remedy", a.original_remedy ? Json(Name(*a.original_remedy)) : Json(nullptr)},
+      {"state", Name(a.state)},
+      {"source", a.source},
+      {"rank", a.rank},
+      {"as_of", a.as_of.ToString()},
+      {"amount_at_stake", a.amount_at_stake.ToString()},
+      {"model_version", a.model_version},
+      {"features_hash", a.features_hash},
+      {"confidence", a.confidence},
+      {"risk_score", a.risk_score},
+      {"expected_effect", a.expected_effect < 0 ? Json(nullptr) : Json(a.expected_effect)},
+      {"rationale", a.rationale},
+      {"created_at", a.created_at},
+      {"created_by", a.created_by},
+      {"decided_at", a.decided_at},
+      {"decided_by", a.decided_by},
+      {"decision_reason", a.decision_reason},
+      {"notice_date", OptDate(a.notice_date)},
+      {"contest_deadline", OptDate(a.contest_deadline)},
+      {"issued_date", OptDate(a.issued_date)},
+      {"closed_date", OptDate(a.closed_date)},
+      {"legal_deadline", OptDate(a.legal_deadline)},
+      {"note", a.last_note}};
+}
+
+std::string SwitchKey(Remedy r) { return "enforce.ai_off." + std::string(Name(r)); }
+
+Result<EnforcementConfig> LoadEnforcementConfig(Store& store) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetSetting(kStateConfigKey));
+  EnforcementConfig config;
+  if (text) {
+    ASSIGN_OR_RETURN(config, ParseEnforcementConfig(*text));
+  }
+  for (Remedy r : AllRemedies()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> off, store.GetSetting(SwitchKey(r)));
+    if (off && *off == "1") config.rule(r).ai_recommendations = false;
+  }
+  return config;
+}
+
+EnforcementService::EnforcementService(Store& store, const Clock& clock, std::string actor)
+    : store_(store), clock_(clock), actor_(std::move(actor)) {}
+
+template <typename F>
+auto EnforcementService::InTransaction(F&& body) -> decltype(body()) {
+  RETURN_IF_ERROR(store_.Begin());
+  auto result = body();
+  if (!result.ok()) {
+    store_.Rollback();
+    return result;
+  }
+  RETURN_IF_ERROR(store_.Commit());
+  return result;
+}
+
+Status EnforcementService::Audit(std::string_view action, const Action& before, const Action& after,
+                                 const std::string& person) {
+  return AppendAudit(store_, clock_, person, action, "enforce_action", ActionDisplayId(after.id),
+                     before.id == 0 ? std::string() : ToJson(before).dump(), ToJson(after).dump());
+}
+
+Result<RecommendResult> EnforcementService::Recommend(CaseId case_id, const RecommendOptions& o) {
+  ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
+  if (c.status == CaseStatus::kClosed) {
+    return FailedPrecondition("case_closed", CaseDisplayId(case_id) + " is closed");
+  }
+  ASSIGN_OR_RETURN(std::vector<Order> orders, store_.ListOrdersByCase(case_id));
+  if (orders.empty()) {
+    return FailedPrecondition("case_has_no_order", CaseDisplayId(case_id) + " has no order");
+  }
+  ai::Reference loaded;
+  RecommendOptions with_ref = o;
+  if (!with_ref.reference) {
+    ASSIGN_OR_RETURN(loaded, ai::LoadReference(store_));
+    with_ref.reference = &loaded;
+  }
+  ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store_, c.obligor));
+  const ai::FeatureRow row = ai::ExtractFeatures(h, *with_ref.reference, o.as_of);
+  return RecommendLoaded(c, h, row, with_ref);
+}
+
+Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
+                                                            const ai::ObligorHistory& h,
+                                                            const ai::FeatureRow& row,
+                                                            const RecommendOptions& o) {
+  const CaseId case_id = c.id;
+  EnforcementConfig loaded_config;
+  if (!o.config) {
+    ASSIGN_OR_RETURN(loaded_config, LoadEnforcementConfig(store_));
+  }
+  const EnforcementConfig& config = o.config ? *o.config : loaded_config;
+  ASSIGN_OR_RETURN(std::vector<Action> case_actions, store_.ListEnforceActionsByCase(case_id));
+  if (o.skip_if_pending) {
+    RecommendResult pending;
+    pending.case_id = case_id;
+    pending.obligor = c.obligor;
+    pending.as_of = o.as_of;
+    for (const Action& a : case_actions) {
+      if (a.state == ActionState::kRecommended) pending.actions.push_back(a);
+    }
+    if (!pending.actions.empty()) return pending;
+  }
+  RecommendResult r;
+  r.case_id = case_id;
+  r.obligor = c.obligor;
+  r.as_of = o.as_of;
+  // This run's own actions (a re-run for the same date and origin) do not block themselves.
+  const std::string run_prefix =
+      o.origin + ":" + o.as_of.ToString() + ":" + std::to_string(case_id.value) + ":";
+  std::vector<Action> others;
+  for (const Action& a : case_actions) {
+    if (a.key.rfind(run_prefix, 0) != 0) others.push_back(a);
+  }
+  r.facts = GatherFacts(h, row, case_id, others, o.as_of);
+  if (o.scorer) {
+    r.risk = o.risk ? *o.risk : o.scorer->Score(row.values);
+    r.model_version = o.scorer->version();
+    r.features_hash = Sha256Hex(std::string(reinterpret_cast<const char*>(row.values.data()),
+                                            row.values.size() * sizeof(float)));
+  }
+  std::vector<Candidate> eligible;
+  for (Remedy remedy : AllRemedies()) {
+    Eligibility e = CheckEligibility(remedy, config, r.facts);
+    if (e.eligible) {
+      Candidate cand;
+      cand.remedy = remedy;
+      cand.eligibility = e;
+      eligible.push_back(std::move(cand));
+    } else {
+      r.ineligible.emplace_back(remedy, e);
+    }
+  }
+  std::optional<EffectivenessTable> stored;
+  const EffectivenessTable* effects = o.effects;
+  if (!effects) {
+    ASSIGN_OR_RETURN(stored, LoadEffectTable(store_));
+    if (stored) effects = &*stored;
+  }
+  if (effects && !effects->empty()) {
+    EffectOptions eo;
+    for (Remedy remedy : AllRemedies()) {
+      if (!config.rule(remedy).ai_recommendations) eo.rules_only.insert(remedy);
+    }
+    r.ranked =
+        RankByEffect(std::move(eligible), *effects, ProfileOfRow(row), r.facts.delinquent, eo);
+  } else {
+    r.ranked =
+        RankByLadder(std::move(eligible), HighestStepTaken(case_actions, h, case_id, o.as_of),
+                     r.facts.delinquent);
+  }
+  if (!o.write) return r;
+  const std::string at = clock_.NowIso();
+  const size_t top = std::min(r.ranked.size(), size_t(config.workflow.max_recommendations));
+  const Status written = InTransaction([&]() -> Status {
+    for (size_t i = 0; i < top; ++i) {
+      const Candidate& cand = r.ranked[i];
+      const std::string key = ActionKey(o.origin, o.as_of, case_id, cand.remedy);
+      ASSIGN_OR_RETURN(std::optional<Action> found, store_.FindEnforceActionByKey(key));
+      if (found) {
+        r.actions.push_back(*found);
+        continue;
+      }
+      Action a;
+      a.key = key;
+      a.case_id = case_id;
+      a.obligor = c.obligor;
+      a.remedy = cand.remedy;
+      const bool ai = config.rule(cand.remedy).ai_recommendations;
+      a.source = ai && cand.expected_effect >= 0 ? "model" : "rules";
+      a.rank = static_cast<int>(i) + 1;
+      a.as_of = o.as_of;
+      a.amount_at_stake = r.facts.arrears_total;
+      if (r.risk && ai) {
+        a.model_version = r.model_version;
+        a.features_hash = r.features_hash;
+        a.confidence = r.risk->confidence;
+        a.risk_score = r.risk->score;
+      }
+      a.expected_effect = cand.expected_effect;
+      a.rationale = cand.rationale;
+      a.created_at = at;
+      a.created_by = actor_;
+      if (r.facts.delinquent) {
+        const bool service = config.rule(cand.remedy).service_of_process;
+        a.legal_deadline = o.delinquent_since.value_or(o.as_of).AddDays(
+            service ? config.workflow.service_of_process_days : config.workflow.enforcement_days);
+      }
+      ASSIGN_OR_RETURN(a.id, store_.InsertEnforceAction(a));
+      RETURN_IF_ERROR(Audit("enforce.recommend", Action{}, a, actor_));
+      r.actions.push_back(a);
+      ++r.created;
+    }
+    if (r.created > 0 && r.risk && o.record_score) {
+      RETURN_IF_ERROR(store_
+                          .InsertRiskScore(MakeScoreRecord(row, *r.risk, r.model_version, c.obligor,
+                                                           case_id, o.as_of, at))
+                          .status());
+    }
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return r;
+}
+
+Status EnforcementService::RequireRole(const std::string& user, Transition t, Remedy remedy) {
+  ASSIGN_OR_RETURN(std::optional<StaffUser> u, store_.GetStaffUser(user));
+  if (!u || !u->active) {
+    return FailedPrecondition("user_unknown", "'" + user +
+                                                  "' is not an active staff user; add them "
+                                                  "with `opencse staff add`");
+  }
+  if (!RoleAllows(u->role, t, remedy)) {
+    return FailedPrecondition("role_not_allowed",
+                              "'" + user + "' has the role " + std::string(Name(u->role)) +
+                                  ", who may not " + std::string(Name(t)) + " " +
+                                  std::string(Name(remedy)) + " (docs/ENFORCEMENT.md, Roles)");
+  }
+  return Status::Ok();
+}
+
+Result<EligibilityFacts> EnforcementService::FactsNow(const Action& a, Date as_of) {
+  ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(store_));
+  ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store_, a.obligor));
+  const ai::FeatureRow row = ai::ExtractFeatures(h, ref, as_of);
+  ASSIGN_OR_RETURN(std::vector<Action> others, store_.ListEnforceActionsByCase(a.case_id));
+  others.erase(
+      std::remove_if(others.begin(), others.end(), [&](const Action& x) { return x.id == a.id; }),
+      others.end());
+  return GatherFacts(h, row, a.case_id, others, as_of);
+}
+
+Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
+  if (NeedsReason(q.transition) && q.reason.empty()) {
+    return InvalidArgument("reason_missing",
+                           "--reason is required to " + std::string(Name(q.transition)));
+  }
+  if (q.transition == Transition::kModify && !q.new_remedy) {
+    return InvalidArgument("remedy_missing", "modify needs --remedy: the remedy chosen instead");
+  }
+  return InTransaction([&]() -> Result<Action> {
+    ASSIGN_OR_RETURN(Action before, store_.GetEnforceAction(q.action_id));
+    Action a = before;
+    const Date date = q.date.value_or(clock_.Today());
+    if (date > clock_.Today()) {
+      return Result<Action>(InvalidArgument(
+          "date_in_future",
+          "--date " + date.ToString() + " is after today " + clock_.Today().ToString()));
+    }
+    ASSIGN_OR_RETURN(a.state, NextState(before.state, q.transition));
+    if (q.transition == Transition::kModify) {
+      if (*q.new_remedy == before.remedy) {
+        return Result<Action>(
+            InvalidArgument("remedy_unchanged", "modify names the same remedy; use approve"));
+      }
+      RETURN_IF_ERROR(RequireRole(q.by, q.transition, before.remedy));
+      a.original_remedy = before.remedy;
+      a.remedy = *q.new_remedy;
+    }
+    RETURN_IF_ERROR(RequireRole(q.by, q.transition, a.remedy));
+    ASSIGN_OR_RETURN(EnforcementConfig config, LoadEnforcementConfig(store_));
+    const RemedyRule& rule = config.rule(a.remedy);
+    if (q.transition == Transition::kSendNotice && !rule.notice_required) {
+      return Result<Action>(FailedPrecondition(
+          "notice_not_required", std::string(Name(a.remedy)) + " is issued without a notice"));
+    }
+    if (q.transition == Transition::kIssue) {
+      if (rule.notice_required && before.state != ActionState::kNoticeSent) {
+        return Result<Action>(FailedPrecondition(
+            "notice_required", std::string(Name(a.remedy)) + " needs a notice first"));
+      }
+      if (before.contest_deadline && date <= *before.contest_deadline) {
+        return Result<Action>(FailedPrecondition(
+            "contest_window_open", "the contest window runs to " +
+                                       before.contest_deadline->ToString() + "; issue after it"));
+      }
+    }
+    if (q.transition == Transition::kApprove || q.transition == Transition::kModify ||
+        q.transition == Transition::kIssue) {
+      ASSIGN_OR_RETURN(EligibilityFacts facts, FactsNow(a, std::max(date, before.as_of)));
+      const Eligibility e = CheckEligibility(a.remedy, config, facts);
+      if (!e.eligible) {
+        return Result<Action>(FailedPrecondition(
+            "action_ineligible", CaseDisplayId(a.case_id) + " is not eligible for " +
+                                     std::string(Name(a.remedy)) + " on " +
+                                     std::max(date, before.as_of).ToString() + ": " + e.reason +
+                                     " (" + e.text + ")"));
+      }
+    }
+    const std::string at = clock_.NowIso();
+    switch (q.transition) {
+      case Transition::kApprove:
+      case Transition::kModify:
+      case Transition::kDismiss:
+        a.decided_at = at;
+        a.decided_by = q.by;
+        a.decision_reason = q.reason;
+        break;
+      case Transition::kSendNotice:
+        a.notice_date = date;
+        a.contest_deadline = date.AddDays(rule.contest_days);
+        break;
+      case Transition::kIssue: {
+        a.issued_date = date;
+        CaseEvent e;
+        e.person = a.obligor;
+        e.case_id = a.case_id;
+        e.date = date;
+        e.kind = "enforcement_issued";
+        e.detail = "remedy=" + std::string(Name(a.remedy)) + " action=" + ActionDisplayId(a.id);
+        RETURN_IF_ERROR(store_.InsertCaseEvent(e).status());
+        break;
+      }
+      default:
+        a.closed_date = IsFinal(a.state) ? std::optional<Date>(date) : std::nullopt;
+        break;
+    }
+    if (q.transition != Transition::kApprove && q.transition != Transition::kModify &&
+        q.transition != Transition::kDismiss) {
+      a.last_note = q.reason;
+    }
+    RETURN_IF_ERROR(store_.UpdateEnforceAction(a));
+    RETURN_IF_ERROR(Audit("enforce." + std::string(Name(q.transition)), before, a, q.by));
+    return a;
+  });
+}
+
+Result<std::vector<Action>> EnforcementService::WithdrawMoot(PersonId obligor, Date as_of,
+                                                             const std::string& why) {
+  return InTransaction([&]() -> Result<std::vector<Action>> {
+    std::vector<Action> withdrawn;
+    ASSIGN_OR_RETURN(std::vector<Action> actions, store_.ListEnforceActionsByObligor(obligor));
+    ASSIGN_OR_RETURN(EnforcementConfig config, LoadEnforcementConfig(store_));
+    for (const Action& before : actions) {
+      if (!IsOpen(before)) continue;
+      ASSIGN_OR_RETURN(EligibilityFacts facts, FactsNow(before, std::max(as_of, before.as_of)));
+      const Eligibility e = CheckEligibility(before.remedy, config, facts);
+      if (e.eligible && facts.delinquent) continue;
+      Action a = before;
+      a.state = ActionState::kWithdrawn;
+      a.closed_date = as_of;
+      a.last_note = why + ": " + (e.eligible ? "no longer delinquent" : e.text);
+      RETURN_IF_ERROR(store_.UpdateEnforceAction(a));
+      RETURN_IF_ERROR(Audit("enforce.withdraw", before, a, actor_));
+      withdrawn.push_back(a);
+    }
+    return withdrawn;
+  });
+}
+
+Status EnforcementService::RequireAdminOnceStaffed(std::initializer_list<Role> allowed) {
+  ASSIGN_OR_RETURN(std::vector<StaffUser> staff, store_.ListStaffUsers());
+  // Bootstrap: until an active admin exists, anyone may set up the table and settings.
+  if (std::none_of(staff.begin(), staff.end(),
+                   [](const StaffUser& u) { return u.active && u.role == Role::kAdmin; })) {
+    return Status::Ok();
+  }
+  for (const StaffUser& u : staff) {
+    if (u.user_id != actor_ || !u.active) continue;
+    if (std::find(allowed.begin(), allowed.end(), u.role) != allowed.end()) return Status::Ok();
+    return FailedPrecondition("role_not_allowed", "'" + actor_ + "' has the role " +
+                                                      std::string(Name(u.role)) +
+                                                      " and may not change this setting");
+  }
+  return FailedPrecondition("user_unknown",
+                            "'" + actor_ + "' (--user) is not an active staff user");
+}
+
+Status EnforcementService::SetStaffUser(const StaffUser& user) {
+  if (!ValidUserId(user.user_id)) {
+    return InvalidArgument("user_id_invalid", "user id '" + user.user_id +
+                                                  "' must be 1-64 letters, digits or . _ - @");
+  }
+  return InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(RequireAdminOnceStaffed({Role::kAdmin}));
+    ASSIGN_OR_RETURN(std::optional<StaffUser> before, store_.GetStaffUser(user.user_id));
+    RETURN_IF_ERROR(store_.UpsertStaffUser(user));
+    const auto j = [](const StaffUser& u) {
+      return Json{{"user_id", u.user_id}, {"role", Name(u.role)}, {"active", u.active}}.dump();
+    };
+    return AppendAudit(store_, clock_, actor_, "staff.upsert", "staff_user", user.user_id,
+                       before ? j(*before) : std::string(), j(user));
+  });
+}
+
+Status EnforcementService::LoadStateConfig(const std::string& text) {
+  RETURN_IF_ERROR(ParseEnforcementConfig(text).status());
+  return InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(RequireAdminOnceStaffed({Role::kAdmin}));
+    ASSIGN_OR_RETURN(std::optional<std::string> before, store_.GetSetting(kStateConfigKey));
+    RETURN_IF_ERROR(store_.SetSetting(kStateConfigKey, text));
+    return AppendAudit(store_, clock_, actor_, "enforce.config", "setting",
+                       std::string(kStateConfigKey), before ? JsonQuote(*before) : std::string(),
+                       JsonQuote(text));
+  });
+}
+
+Status EnforcementService::SetAiSwitch(Remedy remedy, bool ai_on, const std::string& reason) {
+  if (reason.empty()) {
+    return InvalidArgument("reason_missing", "--reason is required to change the AI switch");
+  }
+  return InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(RequireAdminOnceStaffed({Role::kAdmin, Role::kSupervisor}));
+    RETURN_IF_ERROR(store_.SetSetting(SwitchKey(remedy), ai_on ? "0" : "1"));
+    return AppendAudit(
+        store_, clock_, actor_, "enforce.switch", "setting", SwitchKey(remedy), "",
+        Json{{"remedy", Name(remedy)}, {"ai_recommendations", ai_on}, {"reason", reason}}.dump());
+  });
+}
+
+}  // namespace cse::enforce

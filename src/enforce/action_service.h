@@ -1,0 +1,148 @@
+// File: enforce/action_service.h
+//
+// The enforcement use cases: recommending actions for a case, the human decision (approve,
+// modify, dismiss), and the lifecycle after it (notice, contest window, issue, compliance,
+// withdrawal), plus the staff role table and the state configuration. Each public method is
+// one transaction: it checks, writes the action and one audit row (entity "enforce_action",
+// with the model version, the features hash, the confidence and the person), and commits —
+// or rolls back and changes nothing.
+//
+// Who may do what: the acting person must be in the staff table with a role that allows the
+// transition for that remedy (enforce/remedy.h RoleAllows; docs/ENFORCEMENT.md "Roles").
+// Nothing substantive is approved, modified or issued for a case that is not eligible at that
+// moment (the facts are gathered again as of the decision date).
+//
+// Thread-safety: one EnforcementService per thread; it borrows `store` and `clock`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ai/risk_model.h"
+#include "core/clock.h"
+#include "enforce/config.h"
+#include "enforce/effect.h"
+#include "enforce/rank.h"
+#include "enforce/records.h"
+#include "service/json.h"
+#include "storage/store.h"
+
+namespace cse::enforce {
+
+inline std::string ActionDisplayId(int64_t id) { return FormatDisplayId("ACT", id); }
+Json ToJson(const Action& a);
+
+// Settings keys: the state file's text, and the per-remedy fail-safe switch.
+inline constexpr std::string_view kStateConfigKey = "enforce.state_config";
+std::string SwitchKey(Remedy r);  // "enforce.ai_off.<remedy>": "1" turns AI off
+
+// The configuration in force: the state file stored in settings over the federal defaults,
+// then the switches. Errors: ParseEnforcementConfig's (the stored text is checked on load).
+Result<EnforcementConfig> LoadEnforcementConfig(Store& store);
+
+struct RecommendOptions {
+  Date as_of;
+  std::string origin = "manual";  // "manual" (opencse recommend) or "nightly"
+  // The risk model; nullptr ranks by rules only (no model active).
+  const ai::RiskScorer* scorer = nullptr;
+  const ai::Reference* reference = nullptr;  // nullptr: loaded
+  // The next-best-action table; nullptr: the stored one (enforce/nba.h), and without one the
+  // escalation ladder ranks (rules only).
+  const EffectivenessTable* effects = nullptr;
+  // Only the top recommendations are written (workflow.max_recommendations).
+  bool write = true;
+  const EnforcementConfig* config = nullptr;  // nullptr: loaded from the store
+  const ai::RiskScore* risk = nullptr;        // already computed with `scorer`
+  bool record_score = true;                   // write a risk score row when actions are created
+  std::optional<Date> delinquent_since;       // the legal deadline counts from it (default as_of)
+  // Write nothing new while the case has recommendations awaiting a decision (the nightly
+  // batch: one set under review at a time); the pending ones are answered instead.
+  bool skip_if_pending = false;
+};
+
+// The score row the risk model writes (ai::ScoreAndRecord): features JSON and hash, key
+// factors, model version.
+RiskScoreRecord MakeScoreRecord(const ai::FeatureRow& row, const ai::RiskScore& s,
+                                const std::string& version, PersonId obligor, CaseId case_id,
+                                Date as_of, const std::string& at);
+
+struct RecommendResult {
+  CaseId case_id;
+  PersonId obligor;
+  Date as_of;
+  EligibilityFacts facts;
+  std::optional<ai::RiskScore> risk;
+  std::string model_version;
+  std::string features_hash;
+  std::vector<Candidate> ranked;                           // eligible, best first
+  std::vector<std::pair<Remedy, Eligibility>> ineligible;  // with the reason
+  std::vector<Action> actions;  // written (or found again on a re-run), in rank order
+  int64_t created = 0;          // new actions written by this call
+};
+
+// A transition asked by a person.
+struct DecisionRequest {
+  int64_t action_id = 0;
+  Transition transition = Transition::kApprove;
+  std::string by;                    // staff user id
+  std::string reason;                // required to dismiss, modify and withdraw
+  std::optional<Remedy> new_remedy;  // modify: the remedy chosen instead
+  std::optional<Date> date;          // default: today
+};
+
+class EnforcementService {
+ public:
+  EnforcementService(Store& store, const Clock& clock, std::string actor);
+
+  // Ranks the eligible remedies for a case and writes the top ones as "recommended" actions
+  // (a re-run for the same date and origin finds them again). Errors: case_not_found,
+  // case_closed, case_has_no_order; the store's; config errors.
+  Result<RecommendResult> Recommend(CaseId case_id, const RecommendOptions& options);
+  // The same with the obligor's history and features already loaded as of options.as_of
+  // (the nightly batch). REQUIRES: `c` is open and one of `history`'s cases.
+  Result<RecommendResult> RecommendLoaded(const Case& c, const ai::ObligorHistory& history,
+                                          const ai::FeatureRow& row,
+                                          const RecommendOptions& options);
+
+  // Applies a person's transition. Errors: action_not_found; invalid_argument
+  // "reason_missing" (dismiss, modify, withdraw without a reason), "remedy_missing" (modify
+  // without a new remedy), "remedy_unchanged"; permission_denied-like failed_precondition
+  // "user_unknown" (not in the staff table or inactive), "role_not_allowed" (the role may not
+  // do this for this remedy); NextState's ("action_already_decided", "transition_not_allowed");
+  // "action_ineligible" (the case is not eligible on the decision date; the message gives
+  // the rule's reason); "notice_required" (issuing before the notice), "notice_not_required",
+  // "contest_window_open" (issuing before the contest deadline has passed); invalid_argument
+  // "date_in_future" (a step dated after today).
+  Result<Action> Decide(const DecisionRequest& request);
+
+  // Withdraws every open action of `obligor` that eligibility no longer supports as of
+  // `as_of` (e.g. a payment cleared the arrears), as `actor` (a system event). Returns the
+  // actions withdrawn. Runs inside the caller's transaction when one is open.
+  Result<std::vector<Action>> WithdrawMoot(PersonId obligor, Date as_of, const std::string& why);
+
+  // Staff table: adds or changes a user's role. The actor must be an admin once an active
+  // admin exists (until then anyone may bootstrap the table). Errors: "user_id_invalid",
+  // "role_not_allowed".
+  Status SetStaffUser(const StaffUser& user);
+  // Stores a state configuration file's text after validating it (admin once one exists).
+  Status LoadStateConfig(const std::string& text);
+  // The fail-safe: turns AI recommendations for `remedy` off (or back on) with a reason
+  // (supervisor or admin once an admin exists). Errors: reason_missing, role_not_allowed.
+  Status SetAiSwitch(Remedy remedy, bool ai_on, const std::string& reason);
+
+ private:
+  template <typename F>
+  auto InTransaction(F&& body) -> decltype(body());
+  Status RequireRole(const std::string& user, Transition t, Remedy remedy);
+  Status RequireAdminOnceStaffed(std::initializer_list<Role> allowed);
+  Result<EligibilityFacts> FactsNow(const Action& a, Date as_of);
+  Status Audit(std::string_view action, const Action& before, const Action& after,
+               const std::string& person);
+
+  Store& store_;
+  const Clock& clock_;
+  std::string actor_;
+};
+
+}  // namespace cse::enforce

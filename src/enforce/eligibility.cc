@@ -1,0 +1,139 @@
+#include "enforce/eligibility.h"
+
+#include <cstdio>
+
+namespace cse::enforce {
+namespace {
+
+Eligibility No(std::string reason, std::string text) {
+  return Eligibility{false, std::move(reason), std::move(text)};
+}
+
+std::string Months(double m) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", m);
+  return buf;
+}
+
+// The thresholds any remedy may carry (unset ones pass).
+std::optional<Eligibility> CheckThresholds(const RemedyRule& rule, const EligibilityFacts& f) {
+  const std::string arrears = f.arrears_total.ToString();
+  if (rule.arrears_at_least && f.arrears_total < *rule.arrears_at_least) {
+    return No("below_threshold", "arrears " + arrears + " are below the threshold " +
+                                     rule.arrears_at_least->ToString());
+  }
+  if (rule.arrears_more_than && f.arrears_total <= *rule.arrears_more_than) {
+    return No("below_threshold", "arrears " + arrears + " are not more than the threshold " +
+                                     rule.arrears_more_than->ToString());
+  }
+  if (rule.arrears_months_at_least > 0 && f.arrears_months() < rule.arrears_months_at_least) {
+    return No("below_threshold", "arrears are " + Months(f.arrears_months()) +
+                                     " months of support; the rule needs " +
+                                     std::to_string(rule.arrears_months_at_least));
+  }
+  if (rule.days_since_payment_at_least > 0 && f.days_since_payment >= 0 &&
+      f.days_since_payment < rule.days_since_payment_at_least) {
+    return No("paid_recently", "last payment " + std::to_string(f.days_since_payment) +
+                                   " days ago; the rule needs " +
+                                   std::to_string(rule.days_since_payment_at_least));
+  }
+  return std::nullopt;
+}
+
+// The rule particular to each remedy, after the common checks.
+Eligibility CheckSpecific(Remedy remedy, const EnforcementConfig& config,
+                          const EligibilityFacts& f) {
+  const RemedyRule& rule = config.rule(remedy);
+  switch (remedy) {
+    case Remedy::kOrderReviewReferral: {
+      const int due = config.workflow.order_review_months;
+      if (!f.has_support_order) return No("no_support_order", "no support order is in effect");
+      if (f.months_since_order_change >= due) {
+        return {true, "eligible",
+                "the order is " + std::to_string(f.months_since_order_change) +
+                    " months old (review every " + std::to_string(due) + ")"};
+      }
+      if (f.incarcerated) return {true, "eligible", "the obligor is incarcerated"};
+      if (f.income_changed) return {true, "eligible", "employment changed since the order"};
+      return No("no_review_trigger", "order is " + std::to_string(f.months_since_order_change) +
+                                         " months old, no income change or incarceration");
+    }
+    case Remedy::kIncomeWithholding:
+      if (!f.wage_employer_known && f.receives_ssi_ssdi) {
+        return No("income_protected_ssi_ssdi",
+                  "the only known income is SSI/SSDI, which is never targeted");
+      }
+      if (!f.wage_employer_known) return No("no_wage_source", "no current employer is known");
+      if (f.iwo_active) {
+        return No("iwo_already_active", "a withholding order is already at the current employer");
+      }
+      return {true, "eligible", "a current employer is known and has no withholding order"};
+    case Remedy::kTaxOffset: {
+      const bool assigned = rule.assigned_at_least && f.arrears_assigned >= *rule.assigned_at_least;
+      const bool family = rule.non_assigned_at_least && f.qualified_child &&
+                          f.arrears_non_assigned >= *rule.non_assigned_at_least;
+      if (assigned || family) {
+        return {true, "eligible",
+                "past-due assigned " + f.arrears_assigned.ToString() + ", non-assigned " +
+                    f.arrears_non_assigned.ToString() + " meet the federal thresholds"};
+      }
+      return No("below_threshold",
+                "past-due assigned " + f.arrears_assigned.ToString() + " (needs " +
+                    rule.assigned_at_least.value_or(Money()).ToString() + "), non-assigned " +
+                    f.arrears_non_assigned.ToString() + " (needs " +
+                    rule.non_assigned_at_least.value_or(Money()).ToString() +
+                    (f.qualified_child ? "" : " for a qualified child; none on the case") + ")");
+    }
+    case Remedy::kCreditBureau:
+    case Remedy::kContemptReferral:
+      if (!f.delinquent) {
+        return No("not_delinquent", "arrears " + f.arrears_total.ToString() +
+                                        " are less than one month's support " +
+                                        f.monthly_support.ToString());
+      }
+      break;
+    case Remedy::kBankLevy:
+      if (f.receives_ssi_ssdi) {
+        return No("income_protected_ssi_ssdi",
+                  "the obligor receives SSI/SSDI; accounts may hold those benefits");
+      }
+      break;
+    default:
+      break;
+  }
+  return {true, "eligible", "arrears " + f.arrears_total.ToString() + " meet the rule"};
+}
+
+}  // namespace
+
+double EligibilityFacts::arrears_months() const {
+  if (!monthly_support.is_positive()) return 0;
+  return static_cast<double>(arrears_total.cents()) / static_cast<double>(monthly_support.cents());
+}
+
+Eligibility CheckEligibility(Remedy remedy, const EnforcementConfig& config,
+                             const EligibilityFacts& f) {
+  const RemedyRule& rule = config.rule(remedy);
+  if (!f.case_open) return No("case_closed", "the case is closed");
+  if (!rule.enabled) {
+    return No("remedy_not_configured",
+              std::string(Name(remedy)) + " is not enabled in the state configuration");
+  }
+  if (f.in_progress.count(remedy)) {
+    return No("action_in_progress", "an open " + std::string(Name(remedy)) + " action exists");
+  }
+  if (f.certified.count(remedy) || (remedy == Remedy::kLicenseSuspension && f.license_suspended)) {
+    return No("already_in_force", std::string(Name(remedy)) + " is already in force");
+  }
+  const bool owes = f.arrears_total.is_positive();
+  if (IsSubstantive(remedy) && remedy != Remedy::kIncomeWithholding && !owes) {
+    return No("nothing_owed", "the obligor owes no arrears");
+  }
+  if (!owes && !f.has_support_order) {
+    return No("nothing_owed", "no order is in effect and nothing is owed");
+  }
+  if (auto fail = CheckThresholds(rule, f)) return *fail;
+  return CheckSpecific(remedy, config, f);
+}
+
+}  // namespace cse::enforce

@@ -1,0 +1,56 @@
+// File: enforce/eligibility.h
+//
+// Whether a remedy may be taken against an obligor on a case, from facts gathered as of a
+// date (enforce/facts.h gathers them from the ledger, employment and case history). Pure: the
+// same facts and rules always give the same answer, with a stable reason code and a sentence
+// that names the numbers ("arrears 1,200.00 are not more than the threshold 2,500.00").
+//
+// Income the agency knows to be SSI or SSDI is never targeted: withholding needs a wage
+// source, and a bank levy is refused while the obligor is known to receive SSI/SSDI (the
+// deposits could be those benefits). docs/ENFORCEMENT.md lists each remedy's rule.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "core/date.h"
+#include "enforce/config.h"
+
+namespace cse::enforce {
+
+struct EligibilityFacts {
+  Date as_of;
+  bool case_open = true;
+  bool has_support_order = false;    // a current support order in effect
+  Money monthly_support;             // across the obligor's orders in effect
+  Money arrears_total;               // the obligor's, across cases
+  Money arrears_assigned;            // owed to the state (assigned buckets)
+  Money arrears_non_assigned;        // owed to families
+  Money case_arrears;                // this case's
+  bool delinquent = false;           // arrears reach one month's support (45 CFR 303.6)
+  int days_since_payment = -1;       // -1: never paid
+  bool qualified_child = true;       // a minor child on the case (non-assigned tax offset)
+  bool wage_employer_known = false;  // a current job with an employer on file
+  bool iwo_active = false;           // a withholding order at that employer
+  bool receives_ssi_ssdi = false;    // known SSI/SSDI income (never targeted)
+  bool incarcerated = false;
+  bool license_suspended = false;     // a suspension in effect
+  int months_since_order_change = 0;  // since the newest order started
+  bool income_changed = false;        // job lost or found since the order (review trigger)
+  std::set<Remedy> in_progress;       // remedies with an open action on this case
+  std::set<Remedy> certified;         // remedies in force (issued and not ended)
+
+  // Arrears expressed in months of support (0 without an order).
+  double arrears_months() const;
+};
+
+struct Eligibility {
+  bool eligible = false;
+  std::string reason;  // stable code: "eligible", "below_threshold", "income_protected_ssi_ssdi"
+  std::string text;    // one sentence with the numbers
+};
+
+Eligibility CheckEligibility(Remedy remedy, const EnforcementConfig& config,
+                             const EligibilityFacts& facts);
+
+}  // namespace cse::enforce

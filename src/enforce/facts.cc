@@ -1,0 +1,106 @@
+#include "enforce/facts.h"
+
+#include <cmath>
+
+namespace cse::enforce {
+namespace {
+
+bool DetailHas(const std::string& detail, std::string_view pair) {
+  size_t at = 0;
+  while (at < detail.size()) {
+    const size_t end = std::min(detail.find(' ', at), detail.size());
+    if (std::string_view(detail).substr(at, end - at) == pair) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+// Benefits, suspensions and income changes read off the case events up to `as_of`.
+void EventFacts(const ai::ObligorHistory& h, Date as_of, Date newest_order, EligibilityFacts& f) {
+  for (const CaseEvent& e : h.events) {  // by date
+    if (e.date > as_of) break;
+    if (e.kind == "benefit_income") {
+      f.receives_ssi_ssdi = DetailHas(e.detail, "type=ssi") || DetailHas(e.detail, "type=ssdi");
+    }
+    if (e.kind == "license_suspended") f.license_suspended = true;
+    if (e.kind == "license_reinstated") f.license_suspended = false;
+    if ((e.kind == "new_hire" || e.kind == "job_ended") && e.date > newest_order) {
+      f.income_changed = true;
+    }
+  }
+}
+
+int MonthsBetween(Date from, Date to) {
+  if (to < from) return 0;
+  int months = 0;
+  while (from.AddMonths(months + 1) <= to) ++months;
+  return months;
+}
+
+// Orders: whether a current support order is in effect, the newest start, and whether a
+// child term in effect names a minor (terms end at emancipation). An order without child
+// terms is taken to be for minor children: the records do not say otherwise.
+void OrderFacts(const ai::ObligorHistory& h, CaseId case_id, Date as_of, EligibilityFacts& f,
+                Date& newest_order) {
+  bool child_found = false;
+  bool term_seen = false;
+  for (const CaseBook& b : h.books) {
+    for (const Order& o : b.orders) {
+      if (o.effective_date > as_of) continue;
+      const bool in_effect = !o.end_date || *o.end_date >= as_of;
+      if (o.effective_date > newest_order) newest_order = o.effective_date;
+      if (!in_effect || o.type != ObligationType::kCurrentSupport) continue;
+      f.has_support_order = true;
+      if (b.info.id != case_id) continue;
+      for (const ChildTerm& t : o.child_terms) {
+        term_seen = true;
+        if (!t.end_date || *t.end_date >= as_of) child_found = true;
+      }
+    }
+    if (b.info.id == case_id) f.case_open = b.info.status == CaseStatus::kOpen;
+  }
+  f.qualified_child = child_found || !term_seen;
+}
+
+}  // namespace
+
+bool IsOpen(const Action& a) { return !IsFinal(a.state) && a.state != ActionState::kIssued; }
+
+bool InForce(const Action& a) { return a.state == ActionState::kIssued; }
+
+EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::FeatureRow& row,
+                             CaseId case_id, const std::vector<Action>& case_actions, Date as_of) {
+  EligibilityFacts f;
+  f.as_of = as_of;
+  const ObligorBalance& b = row.balance;
+  f.arrears_total = b.arrears_total;
+  f.arrears_assigned = b.arrears_by_bucket[static_cast<int>(Bucket::kPermanentlyAssigned)] +
+                       b.arrears_by_bucket[static_cast<int>(Bucket::kTemporarilyAssigned)] +
+                       b.arrears_by_bucket[static_cast<int>(Bucket::kConditionallyAssigned)];
+  f.arrears_non_assigned = f.arrears_total - f.arrears_assigned;
+  f.delinquent = b.delinquent;
+  for (const CaseBalance& c : b.cases) {
+    f.monthly_support += c.monthly_support;
+    if (c.case_id == case_id) f.case_arrears = c.arrears_total;
+  }
+  const float since = ai::At(row.values, ai::Feature::kDaysSinceLastPayment);
+  bool paid_ever = false;
+  for (const Collection& c : history.collections) {
+    if (c.date <= as_of && (!c.reversed_date || *c.reversed_date > as_of)) paid_ever = true;
+  }
+  f.days_since_payment = paid_ever && !std::isnan(since) ? static_cast<int>(since) : -1;
+  f.wage_employer_known = ai::At(row.values, ai::Feature::kEmployedNow) > 0.5f;
+  f.iwo_active = ai::At(row.values, ai::Feature::kIwoActive) > 0.5f;
+  f.incarcerated = ai::At(row.values, ai::Feature::kIncarcerated) > 0.5f;
+  Date newest_order = Date::Ymd(1900, 1, 1);
+  OrderFacts(history, case_id, as_of, f, newest_order);
+  f.months_since_order_change = MonthsBetween(newest_order, as_of);
+  EventFacts(history, as_of, newest_order, f);
+  for (const Action& a : case_actions) {
+    if (IsOpen(a)) f.in_progress.insert(a.remedy);
+    if (InForce(a)) f.certified.insert(a.remedy);
+  }
+  return f;
+}
+
+}  // namespace cse::enforce

@@ -1,0 +1,74 @@
+// File: enforce/nightly.h
+//
+// The nightly batch (`opencse batch nightly --as-of DATE`, docs/ENFORCEMENT.md "Nightly
+// batch") and the payment event. For every obligor, in id order and in chunks (one
+// transaction each):
+//   1. accrue: the ledger as of the date (arrears, buckets, delinquency);
+//   2. detect new delinquencies: delinquent now and not at the obligor's last run
+//      (enforce_obligor_state keeps the date delinquency began: the legal deadline counts
+//      from it);
+//   3. score every active obligor with the active model and record the score;
+//   4. write tasks: risk above workflow.outreach_risk_above -> a "Proactive Outreach" task
+//      (personalized message, channel from the contact history, follow-up date after
+//      workflow.follow_up_days); delinquent -> ranked recommendations awaiting approval and a
+//      review task per case. Open outreach tasks are closed when a payment satisfied them and
+//      flagged when their follow-up date passed without one.
+// After the last chunk: deadline alerts for open actions whose legal deadline is within
+// workflow.alert_before_days or passed, and for notices whose contest window is over.
+//
+// Nothing substantive is executed: recommendations wait for a person (action_service.h).
+// Idempotent: a date already done answers its stored counts and writes nothing; every task
+// and action has a unique key. Resumable: each chunk commits with the last obligor done
+// (batch_run.cursor); a run for the same date picks up after it. A date before the last
+// run's, or a new date while an earlier run is unfinished, is refused.
+//
+// Thread-safety: one run per store; the write lock serializes processes.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "ai/risk_model.h"
+#include "enforce/action_service.h"
+
+namespace cse::enforce {
+
+struct NightlyOptions {
+  Date as_of;
+  const ai::RiskScorer* scorer = nullptr;  // nullptr: no scores, no outreach (rules only)
+  int64_t obligors_per_chunk = 2'000;      // Default: 2,000 per transaction
+  // Stop after this many chunks, leaving the run unfinished (tests and time-boxed runs);
+  // 0: no limit.
+  int64_t max_chunks = 0;
+  std::function<void(const std::string&)> progress;
+};
+
+struct NightlyReport {
+  Date as_of;
+  bool already_done = false;  // the date was done before: nothing written
+  bool resumed = false;       // picked up an unfinished run
+  bool finished = false;
+  std::map<std::string, int64_t> counts;  // obligors, active, scored, high_risk, ...
+  std::map<std::string, double> seconds;  // per stage
+};
+
+// Errors: failed_precondition "batch_date_before_last_run", "batch_previous_unfinished";
+// invalid_argument "date_in_future"; the store's and the services'.
+Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::string& actor,
+                                 const NightlyOptions& options);
+
+// The effects of a payment on the workflow, run after it is posted: re-scores the obligor
+// (when a model is given), closes the open outreach tasks the payments since they were
+// created satisfy (reaching the amount the task asked for), and withdraws recommendations
+// the payment makes moot.
+struct PaymentEffects {
+  std::optional<ai::RiskScore> risk;
+  int64_t tasks_closed = 0;
+  std::vector<Action> withdrawn;
+};
+Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
+                                       const ai::RiskScorer* scorer, CaseId case_id, Date date);
+
+}  // namespace cse::enforce

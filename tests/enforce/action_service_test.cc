@@ -1,0 +1,297 @@
+// The enforcement use cases on a hand-built case: recommendations written with their audit
+// rows and found again on a re-run, the human decision and the lifecycle after it, and each
+// bad input of the issue (ineligible, approved twice, no role, dismissed without a reason)
+// answered with a clear error and nothing changed.
+#include "enforce/action_service.h"
+
+#include <gtest/gtest.h>
+
+#include "service/audit.h"
+#include "testing/fixture.h"
+
+namespace cse::enforce {
+namespace {
+
+const Date kToday = Date::Ymd(2025, 6, 30);
+
+class ActionServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EnforcementService root(w_.store(), w_.clock(), "root");
+    ASSERT_TRUE(root.SetStaffUser({"root", Role::kAdmin, true}).ok());
+    for (const StaffUser& u :
+         {StaffUser{"sue", Role::kSupervisor, true}, StaffUser{"cal", Role::kCaseworker, true},
+          StaffUser{"ivy", Role::kInvestigator, true},
+          StaffUser{"old", Role::kSupervisor, false}}) {
+      ASSERT_TRUE(root.SetStaffUser(u).ok()) << u.user_id;
+    }
+    obligor_ = w_.Person("Sam", "Doe");
+    // 500.00 a month from January: 2,500.00 of arrears (January to May) on 30 June.
+    case_ = w_.SimpleCase(obligor_, 50'000, Date::Ymd(2025, 1, 1));
+  }
+
+  void RecommendAll() {
+    EnforcementService root(w_.store(), w_.clock(), "root");
+    ASSERT_TRUE(root.LoadStateConfig("[workflow]\nmax_recommendations = 13\n").ok());
+    auto r = svc_.Recommend(case_, Options());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    for (const Action& a : r->actions) by_remedy_[a.remedy] = a.id;
+  }
+
+  RecommendOptions Options() {
+    RecommendOptions o;
+    o.as_of = kToday;
+    return o;
+  }
+
+  Result<Action> Do(Remedy remedy, Transition t, const std::string& by,
+                    const std::string& reason = "", std::optional<Remedy> to = std::nullopt,
+                    std::optional<Date> date = std::nullopt) {
+    DecisionRequest q;
+    q.action_id = by_remedy_.at(remedy);
+    q.transition = t;
+    q.by = by;
+    q.reason = reason;
+    q.new_remedy = to;
+    q.date = date;
+    return svc_.Decide(q);
+  }
+
+  // The action's row and the audit trail's length: what "nothing changed" compares.
+  std::string Snapshot(Remedy remedy) {
+    auto a = w_.store().GetEnforceAction(by_remedy_.at(remedy));
+    auto last = w_.store().LastAuditLink();
+    return ToJson(*a).dump() + "|" + std::to_string((*last)->seq);
+  }
+
+  std::vector<AuditRow> AuditRows(const std::string& action) {
+    std::vector<AuditRow> rows;
+    EXPECT_TRUE(w_.store()
+                    .ScanAudit([&](const AuditRow& r) {
+                      if (r.action == action) rows.push_back(r);
+                      return Status::Ok();
+                    })
+                    .ok());
+    return rows;
+  }
+
+  void SetToday(Date d) { w_.clock().SetMicros(testing::MidnightMicros(d)); }
+
+  testing::World w_{":memory:", kToday};
+  EnforcementService svc_{w_.store(), w_.clock(), "nightly"};
+  PersonId obligor_;
+  CaseId case_;
+  std::map<Remedy, int64_t> by_remedy_;
+};
+
+TEST_F(ActionServiceTest, RecommendWritesEligibleActionsWithReasonsAndARerunFindsThem) {
+  auto r = svc_.Recommend(case_, Options());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->facts.arrears_total, Money::FromCents(250'000));
+  EXPECT_TRUE(r->facts.delinquent);
+  ASSERT_EQ(r->actions.size(), 3u);  // workflow.max_recommendations
+  EXPECT_EQ(r->created, 3);
+  EXPECT_EQ(r->actions[0].remedy, Remedy::kReminder);  // the ladder: least punitive first
+  EXPECT_EQ(r->actions[0].rank, 1);
+  EXPECT_EQ(r->actions[0].state, ActionState::kRecommended);
+  EXPECT_EQ(r->actions[0].source, "rules");  // no model is active
+  EXPECT_EQ(r->actions[0].legal_deadline, kToday.AddDays(30));
+  std::map<Remedy, std::string> why;
+  for (const auto& [remedy, e] : r->ineligible) why[remedy] = e.reason;
+  EXPECT_EQ(why[Remedy::kPassportDenial], "below_threshold");  // 2,500.00 is not > 2,500
+  EXPECT_EQ(why[Remedy::kIncomeWithholding], "no_wage_source");
+  EXPECT_EQ(why[Remedy::kLicenseSuspension], "remedy_not_configured");
+  EXPECT_EQ(AuditRows("enforce.recommend").size(), 3u);
+
+  auto again = svc_.Recommend(case_, Options());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->created, 0);
+  ASSERT_EQ(again->actions.size(), 3u);
+  EXPECT_EQ(again->actions[0].id, r->actions[0].id);
+  EXPECT_EQ(AuditRows("enforce.recommend").size(), 3u);
+  // Another date does not duplicate what is still open either.
+  RecommendOptions other = Options();
+  other.as_of = kToday.AddDays(-1);
+  auto later = svc_.Recommend(case_, other);
+  ASSERT_TRUE(later.ok());
+  for (const Action& a : later->actions) {
+    EXPECT_NE(a.remedy, Remedy::kReminder);
+  }
+}
+
+TEST_F(ActionServiceTest, ApprovalRecordsWhoWhenWhyAndIsAudited) {
+  RecommendAll();
+  auto a = Do(Remedy::kTaxOffset, Transition::kApprove, "sue", "certify for the year");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->state, ActionState::kApproved);
+  EXPECT_EQ(a->decided_by, "sue");
+  EXPECT_EQ(a->decision_reason, "certify for the year");
+  EXPECT_FALSE(a->decided_at.empty());
+  auto rows = AuditRows("enforce.approve");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].actor, "sue");
+  const Json after = Json::parse(rows[0].after);
+  EXPECT_EQ(after["state"], "approved");
+  for (const char* field : {"model_version", "features_hash", "confidence", "decided_by"}) {
+    EXPECT_TRUE(after.contains(field)) << field;
+  }
+  EXPECT_EQ(Json::parse(rows[0].before)["state"], "recommended");
+  auto chain = VerifyAuditChain(w_.store());
+  ASSERT_TRUE(chain.ok());
+  EXPECT_TRUE(chain->intact);
+}
+
+TEST_F(ActionServiceTest, ApprovingTwiceIsRefusedAndChangesNothing) {
+  RecommendAll();
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kApprove, "sue").ok());
+  const std::string before = Snapshot(Remedy::kTaxOffset);
+  auto again = Do(Remedy::kTaxOffset, Transition::kApprove, "sue");
+  EXPECT_EQ(again.status().reason(), "action_already_decided");
+  auto dismiss = Do(Remedy::kTaxOffset, Transition::kDismiss, "sue", "changed my mind");
+  EXPECT_EQ(dismiss.status().reason(), "action_already_decided");
+  EXPECT_EQ(Snapshot(Remedy::kTaxOffset), before);
+}
+
+TEST_F(ActionServiceTest, ApprovingWithoutTheRoleIsRefusedAndChangesNothing) {
+  RecommendAll();
+  const std::string before = Snapshot(Remedy::kTaxOffset);
+  auto investigator = Do(Remedy::kTaxOffset, Transition::kApprove, "ivy");
+  EXPECT_EQ(investigator.status().reason(), "role_not_allowed");
+  EXPECT_NE(investigator.status().message().find("investigator"), std::string::npos);
+  auto caseworker = Do(Remedy::kTaxOffset, Transition::kApprove, "cal");  // substantive
+  EXPECT_EQ(caseworker.status().reason(), "role_not_allowed");
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kApprove, "mallory").status().reason(),
+            "user_unknown");
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kApprove, "old").status().reason(),
+            "user_unknown");  // inactive
+  EXPECT_EQ(Snapshot(Remedy::kTaxOffset), before);
+  // A caseworker may approve a non-punitive step.
+  EXPECT_TRUE(Do(Remedy::kReminder, Transition::kApprove, "cal").ok());
+}
+
+TEST_F(ActionServiceTest, DismissingWithoutAReasonIsRefusedAndChangesNothing) {
+  RecommendAll();
+  const std::string before = Snapshot(Remedy::kReminder);
+  auto r = Do(Remedy::kReminder, Transition::kDismiss, "cal", "");
+  EXPECT_EQ(r.status().reason(), "reason_missing");
+  EXPECT_NE(r.status().message().find("--reason"), std::string::npos);
+  EXPECT_EQ(Snapshot(Remedy::kReminder), before);
+  auto ok = Do(Remedy::kReminder, Transition::kDismiss, "cal", "spoke to him yesterday");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->state, ActionState::kDismissed);
+  EXPECT_EQ(ok->decision_reason, "spoke to him yesterday");
+}
+
+TEST_F(ActionServiceTest, ApprovingForACaseNoLongerEligibleIsRefusedAndChangesNothing) {
+  RecommendAll();
+  ASSERT_TRUE(w_.Pay("p1", case_, 300'000, kToday).ok());  // June and the arrears paid
+  const std::string before = Snapshot(Remedy::kTaxOffset);
+  auto r = Do(Remedy::kTaxOffset, Transition::kApprove, "sue");
+  EXPECT_EQ(r.status().reason(), "action_ineligible");
+  EXPECT_NE(r.status().message().find("tax_offset"), std::string::npos);
+  EXPECT_EQ(Snapshot(Remedy::kTaxOffset), before);
+  // The payment makes the open recommendations moot: they are withdrawn, with the reason.
+  auto withdrawn = svc_.WithdrawMoot(obligor_, kToday, "payment posted");
+  ASSERT_TRUE(withdrawn.ok());
+  EXPECT_GE(withdrawn->size(), 3u);
+  auto after = w_.store().GetEnforceAction(by_remedy_.at(Remedy::kTaxOffset));
+  EXPECT_EQ(after->state, ActionState::kWithdrawn);
+  EXPECT_NE(after->last_note.find("payment posted"), std::string::npos);
+}
+
+TEST_F(ActionServiceTest, NoticeOpensTheContestWindowAndIssueWaitsForIt) {
+  RecommendAll();
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kApprove, "sue").ok());
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kIssue, "sue").status().reason(), "notice_required");
+  SetToday(Date::Ymd(2025, 7, 1));
+  auto notice = Do(Remedy::kTaxOffset, Transition::kSendNotice, "sue");
+  ASSERT_TRUE(notice.ok()) << notice.status().ToString();
+  EXPECT_EQ(notice->contest_deadline, Date::Ymd(2025, 7, 31));  // 30 days (FACTS §5)
+  SetToday(Date::Ymd(2025, 7, 31));
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kIssue, "sue").status().reason(),
+            "contest_window_open");
+  EXPECT_EQ(
+      Do(Remedy::kTaxOffset, Transition::kIssue, "sue", "", std::nullopt, Date::Ymd(2025, 8, 1))
+          .status()
+          .reason(),
+      "date_in_future");
+  SetToday(Date::Ymd(2025, 8, 1));
+  auto issued = Do(Remedy::kTaxOffset, Transition::kIssue, "sue");
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  EXPECT_EQ(issued->state, ActionState::kIssued);
+  auto events = w_.store().ListCaseEventsByPerson(obligor_);
+  ASSERT_TRUE(events.ok());
+  ASSERT_FALSE(events->empty());
+  EXPECT_EQ(events->back().kind, "enforcement_issued");
+  EXPECT_NE(events->back().detail.find("remedy=tax_offset"), std::string::npos);
+  auto done = Do(Remedy::kTaxOffset, Transition::kComply, "sue", "offset received");
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->state, ActionState::kComplied);
+  EXPECT_EQ(done->closed_date, Date::Ymd(2025, 8, 1));
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kWithdraw, "sue", "x").status().reason(),
+            "action_final");
+  // Non-punitive steps are issued without a notice.
+  ASSERT_TRUE(Do(Remedy::kReminder, Transition::kApprove, "cal").ok());
+  EXPECT_EQ(Do(Remedy::kReminder, Transition::kSendNotice, "cal").status().reason(),
+            "notice_not_required");
+  EXPECT_TRUE(Do(Remedy::kReminder, Transition::kIssue, "cal").ok());
+}
+
+TEST_F(ActionServiceTest, ModifyChoosesAnotherEligibleRemedyWithAReason) {
+  auto r = svc_.Recommend(case_, Options());
+  ASSERT_TRUE(r.ok());
+  for (const Action& a : r->actions) by_remedy_[a.remedy] = a.id;
+  EXPECT_EQ(
+      Do(Remedy::kReminder, Transition::kModify, "sue", "", Remedy::kTaxOffset).status().reason(),
+      "reason_missing");
+  EXPECT_EQ(Do(Remedy::kReminder, Transition::kModify, "sue", "why", Remedy::kPassportDenial)
+                .status()
+                .reason(),
+            "action_ineligible");
+  EXPECT_EQ(Do(Remedy::kReminder, Transition::kModify, "cal", "why", Remedy::kTaxOffset)
+                .status()
+                .reason(),
+            "role_not_allowed");
+  auto m = Do(Remedy::kReminder, Transition::kModify, "sue", "reminders were ignored",
+              Remedy::kTaxOffset);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->state, ActionState::kModified);
+  EXPECT_EQ(m->remedy, Remedy::kTaxOffset);
+  EXPECT_EQ(m->original_remedy, Remedy::kReminder);
+}
+
+TEST_F(ActionServiceTest, SsiIncomeIsNeverTargetedForWithholding) {
+  CaseEvent e;
+  e.person = obligor_;
+  e.date = Date::Ymd(2025, 3, 1);
+  e.kind = "benefit_income";
+  e.detail = "type=ssi";
+  ASSERT_TRUE(w_.service().AddCaseEvent(e).ok());
+  auto r = svc_.Recommend(case_, Options());
+  ASSERT_TRUE(r.ok());
+  bool protected_found = false;
+  for (const auto& [remedy, why] : r->ineligible) {
+    if (remedy == Remedy::kIncomeWithholding) {
+      protected_found = why.reason == "income_protected_ssi_ssdi";
+    }
+  }
+  EXPECT_TRUE(protected_found);
+}
+
+TEST_F(ActionServiceTest, SettingsNeedAnAdminAndTheSwitchNeedsAReason) {
+  EnforcementService cal(w_.store(), w_.clock(), "cal");
+  EXPECT_EQ(cal.LoadStateConfig("[workflow]\nfollow_up_days = 3\n").reason(), "role_not_allowed");
+  EXPECT_EQ(cal.SetStaffUser({"cal", Role::kAdmin, true}).reason(), "role_not_allowed");
+  EXPECT_EQ(cal.SetAiSwitch(Remedy::kBankLevy, false, "").reason(), "reason_missing");
+  EnforcementService sue(w_.store(), w_.clock(), "sue");
+  ASSERT_TRUE(sue.SetAiSwitch(Remedy::kBankLevy, false, "vendor outage").ok());
+  auto c = LoadEnforcementConfig(w_.store());
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->rule(Remedy::kBankLevy).ai_recommendations);
+  EnforcementService root(w_.store(), w_.clock(), "root");
+  EXPECT_EQ(root.LoadStateConfig("[workflow]\nfollow_up_days = 0\n").reason(),
+            "config_value_invalid");
+}
+
+}  // namespace
+}  // namespace cse::enforce

@@ -1,0 +1,144 @@
+// The enforcement commands driven in-process: help, the recommend/action contracts of the
+// issue (`opencse recommend --case ID`, `opencse action approve|dismiss|modify ID --by USER
+// --reason TEXT`), their JSON, and the exit code and message of each bad input.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "service/json.h"
+
+namespace cse {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class EnforceCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (std::filesystem::temp_directory_path() /
+           ("opencse_enforce_cli_" + std::to_string(getpid()) + ".db"))
+              .string();
+    Remove();
+  }
+  void TearDown() override { Remove(); }
+  void Remove() {
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+  }
+  CliRun Cli(std::vector<std::string> args, const std::string& user = "root", bool with_db = true) {
+    std::vector<std::string> full{"opencse"};
+    if (with_db) full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", user});
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<const char*> argv;
+    for (const std::string& a : full) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    return CliRun{code, out.str(), err.str()};
+  }
+  void Seed() {
+    ASSERT_EQ(Cli({"init"}).code, 0);
+    ASSERT_EQ(Cli({"party", "add", "--first", "Sam", "--last", "Doe"}).code, 0);
+    ASSERT_EQ(Cli({"party", "add", "--first", "Ana", "--last", "Roe"}).code, 0);
+    ASSERT_EQ(Cli({"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002"}).code, 0);
+    ASSERT_EQ(Cli({"order", "add", "--case", "CASE-000001", "--amount", "500.00", "--effective",
+                   "2024-01-01"})
+                  .code,
+              0);
+    ASSERT_EQ(Cli({"staff", "add", "root", "--role", "admin"}).code, 0);
+    ASSERT_EQ(Cli({"staff", "add", "sue", "--role", "supervisor"}).code, 0);
+    ASSERT_EQ(Cli({"staff", "add", "ivy", "--role", "investigator"}).code, 0);
+  }
+  std::string db_;
+};
+
+TEST_F(EnforceCliTest, EveryCommandHasHelp) {
+  for (std::vector<std::string> c : std::vector<std::vector<std::string>>{{"recommend"},
+                                                                          {"action", "approve"},
+                                                                          {"action", "modify"},
+                                                                          {"action", "dismiss"},
+                                                                          {"action", "notice"},
+                                                                          {"action", "issue"},
+                                                                          {"action", "comply"},
+                                                                          {"action", "end"},
+                                                                          {"action", "withdraw"},
+                                                                          {"action", "show"},
+                                                                          {"staff", "add"},
+                                                                          {"staff", "list"},
+                                                                          {"enforce", "config"},
+                                                                          {"enforce", "switch"}}) {
+    c.push_back("--help");
+    const CliRun r = Cli(c, "root", false);
+    EXPECT_EQ(r.code, 0) << c[0];
+    EXPECT_NE(r.out.find("Usage:"), std::string::npos) << c[0];
+  }
+}
+
+TEST_F(EnforceCliTest, RecommendThenDecideWithClearErrors) {
+  Seed();
+  const CliRun rec = Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly");
+  ASSERT_EQ(rec.code, 0) << rec.err;
+  const Json j = Json::parse(rec.out);
+  EXPECT_EQ(j["case_id"], "CASE-000001");
+  EXPECT_EQ(j["arrears"], "2500.00");
+  EXPECT_TRUE(j["delinquent"].get<bool>());
+  ASSERT_EQ(j["actions"].size(), 3u);
+  EXPECT_EQ(j["actions"][0]["id"], "ACT-000001");
+  EXPECT_EQ(j["actions"][0]["state"], "recommended");
+  EXPECT_FALSE(j["ineligible"].empty());
+
+  CliRun r = Cli({"action", "approve", "ACT-000001", "--by", "ivy"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("role_not_allowed"), std::string::npos);
+  r = Cli({"action", "dismiss", "ACT-000002", "--by", "sue"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("reason_missing"), std::string::npos);
+  r = Cli({"action", "approve", "ACT-000001", "--by", "sue", "--reason", "first step"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = Cli({"action", "approve", "ACT-000001", "--by", "sue"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("action_already_decided"), std::string::npos);
+  r = Cli({"action", "modify", "ACT-000002", "--by", "sue", "--reason", "r", "--remedy", "x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("remedy_unknown"), std::string::npos);
+  r = Cli({"--json", "action", "modify", "ACT-000002", "--by", "sue", "--reason",
+           "calls go unanswered", "--remedy", "tax_offset"});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const Json m = Json::parse(r.out);
+  EXPECT_EQ(m["state"], "modified");
+  EXPECT_EQ(m["remedy"], "tax_offset");
+  EXPECT_EQ(m["original_remedy"], "outreach_call");
+  r = Cli({"action", "approve", "ACT-999999", "--by", "sue"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("action_not_found"), std::string::npos);
+  r = Cli({"action", "approve", "CASE-1", "--by", "sue"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("id_malformed"), std::string::npos);
+  EXPECT_EQ(Cli({"audit", "verify"}).code, 0);
+}
+
+TEST_F(EnforceCliTest, StateConfigErrorsNameTheKey) {
+  Seed();
+  const std::string path = db_ + ".toml";
+  {
+    std::ofstream f(path);
+    f << "[remedy.passport_denial]\narrears_more_than = \"lots\"\n";
+  }
+  const CliRun r = Cli({"enforce", "config", "--load", path});
+  std::filesystem::remove(path);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("config_value_invalid"), std::string::npos);
+  EXPECT_NE(r.err.find("remedy.passport_denial.arrears_more_than"), std::string::npos);
+  const CliRun s = Cli({"enforce", "switch", "bank_levy", "off"});
+  EXPECT_EQ(s.code, 1);
+  EXPECT_NE(s.err.find("reason_missing"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cse

@@ -1,0 +1,247 @@
+// The nightly batch and the payment event on a small simulated caseload with a trained model
+// (a shared fixture, built once): tasks and recommendations written, nothing substantive
+// executed, an interrupted run resumed, a re-run writing nothing, an earlier date refused,
+// follow-up flags, deadline alerts, the queue's order, and a payment closing outreach and
+// withdrawing moot recommendations.
+#include "enforce/nightly.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "enforce/workflow.h"
+#include "service/ledger_service.h"
+#include "sim/simulate.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace cse::enforce {
+namespace {
+
+const Date kAsOf = Date::Ymd(2025, 6, 30);
+
+class NightlyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto store = SqliteStore::Open(":memory:", SqliteStore::OpenMode::kCreate);
+    ASSERT_TRUE(store.ok());
+    store_ = store->release();
+    sim::SimOptions o;
+    o.cases = 500;
+    o.months = 24;
+    o.seed = 5;
+    o.as_of = kAsOf;
+    ASSERT_TRUE(sim::Simulate(*store_, o, Date::Ymd(2026, 1, 1), {}).ok());
+    ai::TrainOptions t;
+    t.as_of = kAsOf;
+    auto report = ai::TrainRiskModel(*store_, t, {});
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    clock_ = new FakeClock(int64_t{Date::Ymd(2025, 8, 1).days()} * 86'400'000'000LL);
+    ASSERT_TRUE(ai::RegisterRiskModel(*store_, *clock_, "analyst", report->model, true).ok());
+    auto scorer = ai::RiskScorer::LoadActive(*store_);
+    ASSERT_TRUE(scorer.ok());
+    scorer_ = new ai::RiskScorer(std::move(scorer).value());
+    EnforcementService admin(*store_, *clock_, "root");
+    for (const StaffUser& u :
+         {StaffUser{"root", Role::kAdmin, true}, StaffUser{"cal", Role::kCaseworker, true},
+          StaffUser{"cat", Role::kCaseworker, true}}) {
+      ASSERT_TRUE(admin.SetStaffUser(u).ok());
+    }
+  }
+  static void TearDownTestSuite() {
+    delete scorer_;
+    delete store_;
+    delete clock_;
+  }
+  static NightlyOptions Options(Date d) {
+    NightlyOptions o;
+    o.as_of = d;
+    o.scorer = scorer_;
+    o.obligors_per_chunk = 100;
+    return o;
+  }
+  static int64_t AuditSeq() { return (*store_->LastAuditLink())->seq; }
+  static std::vector<Task> OpenTasks() { return *store_->ListOpenEnforceTasks(""); }
+  static std::vector<Action> Actions() {
+    std::vector<Action> all;
+    EXPECT_TRUE(store_
+                    ->ScanEnforceActions([&](const Action& a) {
+                      all.push_back(a);
+                      return Status::Ok();
+                    })
+                    .ok());
+    return all;
+  }
+  static SqliteStore* store_;
+  static FakeClock* clock_;
+  static ai::RiskScorer* scorer_;
+};
+SqliteStore* NightlyTest::store_ = nullptr;
+FakeClock* NightlyTest::clock_ = nullptr;
+ai::RiskScorer* NightlyTest::scorer_ = nullptr;
+
+// One story in order: the steps depend on each other's runs.
+TEST_F(NightlyTest, RunsResumesRefusesAndFollowsUp) {
+  // An interrupted run: one chunk of 100 obligors, then stop.
+  NightlyOptions first = Options(kAsOf);
+  first.max_chunks = 1;
+  auto partial = RunNightly(*store_, *clock_, "nightly", first);
+  ASSERT_TRUE(partial.ok()) << partial.status().ToString();
+  EXPECT_FALSE(partial->finished);
+  EXPECT_EQ(partial->counts.at("chunks"), 1);
+  // A later date must wait for it.
+  EXPECT_EQ(RunNightly(*store_, *clock_, "nightly", Options(kAsOf.AddDays(1))).status().reason(),
+            "batch_previous_unfinished");
+  // The same date resumes after the last obligor done.
+  auto done = RunNightly(*store_, *clock_, "nightly", Options(kAsOf));
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_TRUE(done->resumed);
+  EXPECT_TRUE(done->finished);
+  const auto& c = done->counts;
+  auto obligors = ai::ListObligors(*store_);
+  EXPECT_EQ(c.at("obligors"), static_cast<int64_t>(obligors->size()));  // each exactly once
+  EXPECT_EQ(c.at("scored"), c.at("active"));
+  EXPECT_GT(c.at("high_risk"), 0);
+  EXPECT_EQ(c.at("outreach_tasks"), c.at("high_risk"));
+  EXPECT_GT(c.at("delinquent"), 0);
+  EXPECT_EQ(c.at("new_delinquent"), c.at("delinquent"));  // the first run: all are new
+  EXPECT_GT(c.at("recommendations"), 0);
+  EXPECT_GT(c.at("review_tasks"), 0);
+
+  // Nothing substantive was executed: every action waits for a person.
+  const std::vector<Action> actions = Actions();
+  EXPECT_EQ(static_cast<int64_t>(actions.size()), c.at("recommendations"));
+  for (const Action& a : actions) {
+    EXPECT_EQ(a.state, ActionState::kRecommended);
+    EXPECT_EQ(a.legal_deadline, kAsOf.AddDays(30));
+    EXPECT_EQ(a.model_version, scorer_->version());  // the risk model that scored the case
+    EXPECT_EQ(a.source, "rules");  // no effectiveness table learned here: the ladder ranks
+  }
+  std::set<std::string> workers;
+  for (const Task& t : OpenTasks()) {
+    workers.insert(t.worker);
+    if (t.kind != "proactive_outreach") continue;
+    EXPECT_EQ(t.title, "Proactive Outreach");
+    EXPECT_GT(t.risk_score, 75);
+    EXPECT_EQ(t.follow_up, kAsOf.AddDays(7));
+    EXPECT_EQ(t.channel, "sms");  // the simulated history has no contact records
+    EXPECT_NE(t.message.find("Hello "), std::string::npos);
+    EXPECT_NE(t.message.find(t.amount_at_stake.ToString()), std::string::npos);
+    EXPECT_NE(t.key_factors, "[]");
+  }
+  EXPECT_EQ(workers, (std::set<std::string>{"cal", "cat"}));
+
+  // Re-running the date writes nothing.
+  const int64_t seq = AuditSeq();
+  const size_t tasks = OpenTasks().size();
+  auto again = RunNightly(*store_, *clock_, "nightly", Options(kAsOf));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_done);
+  EXPECT_EQ(AuditSeq(), seq);
+  EXPECT_EQ(OpenTasks().size(), tasks);
+  EXPECT_EQ(Actions().size(), actions.size());
+  // An earlier date is refused and changes nothing.
+  auto earlier = RunNightly(*store_, *clock_, "nightly", Options(kAsOf.AddDays(-1)));
+  EXPECT_EQ(earlier.status().reason(), "batch_date_before_last_run");
+  EXPECT_EQ(AuditSeq(), seq);
+
+  // A week later with no payments recorded: outreach is flagged for follow-up, not repeated,
+  // and open recommendations are not duplicated.
+  auto week = RunNightly(*store_, *clock_, "nightly", Options(kAsOf.AddDays(7)));
+  ASSERT_TRUE(week.ok()) << week.status().ToString();
+  EXPECT_EQ(week->counts.at("follow_up_flags"), c.at("outreach_tasks"));
+  std::map<int64_t, int> outreach_per_obligor;
+  std::map<int64_t, int> pending_per_case;
+  for (const Task& t : OpenTasks()) {
+    if (t.kind == "proactive_outreach") ++outreach_per_obligor[t.obligor.value];
+  }
+  for (const auto& [obligor, n] : outreach_per_obligor) EXPECT_EQ(n, 1) << obligor;
+  for (const Action& a : Actions()) {
+    if (a.state == ActionState::kRecommended) ++pending_per_case[a.case_id.value];
+  }
+  for (const auto& [case_id, n] : pending_per_case) EXPECT_LE(n, 3) << case_id;
+
+  // Past the legal deadline (30 days from delinquency): alerts for undecided actions.
+  auto late = RunNightly(*store_, *clock_, "nightly", Options(kAsOf.AddDays(31)));
+  ASSERT_TRUE(late.ok()) << late.status().ToString();
+  EXPECT_EQ(late->counts.at("deadline_alerts"), static_cast<int64_t>(actions.size()));
+  int passed = 0;
+  for (const Task& t : OpenTasks()) {
+    if (t.kind == "deadline_alert" && t.title == "Legal deadline passed") ++passed;
+  }
+  EXPECT_EQ(passed, static_cast<int>(actions.size()));
+}
+
+TEST_F(NightlyTest, APaymentClosesOutreachAndWithdrawsMootRecommendations) {
+  // An obligor with open outreach and open recommendations.
+  std::optional<Task> outreach;
+  for (const Task& t : OpenTasks()) {
+    if (t.kind != "proactive_outreach") continue;
+    auto mine = store_->ListEnforceActionsByObligor(t.obligor);
+    if (!mine->empty()) outreach = t;
+  }
+  ASSERT_TRUE(outreach.has_value());
+  LedgerService ledger(*store_, *clock_, "clerk");
+  auto balance = ledger.GetObligorBalance(outreach->obligor, Date::Ymd(2025, 8, 1));
+  ASSERT_TRUE(balance.ok());
+  const Money pay = balance->arrears_total + outreach->amount_at_stake.Times(3);
+  ASSERT_TRUE(ledger
+                  .PostPayment(PaymentRequest{"event-1", outreach->case_id, pay,
+                                              Date::Ymd(2025, 8, 1), PaymentSource::kDirect})
+                  .ok());
+  auto effects =
+      OnPaymentPosted(*store_, *clock_, "clerk", scorer_, outreach->case_id, Date::Ymd(2025, 8, 1));
+  ASSERT_TRUE(effects.ok()) << effects.status().ToString();
+  EXPECT_TRUE(effects->risk.has_value());
+  EXPECT_GE(effects->tasks_closed, 1);
+  EXPECT_FALSE(effects->withdrawn.empty());
+  auto after = store_->ListEnforceActionsByObligor(outreach->obligor);
+  ASSERT_TRUE(after.ok());
+  for (const Action& a : *after) {
+    EXPECT_TRUE(IsFinal(a.state)) << ActionDisplayId(a.id);
+  }
+  auto closed = store_->FindEnforceTaskByKey(outreach->key);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_FALSE((*closed)->open);
+  EXPECT_EQ((*closed)->closed_reason, "payment received");
+}
+
+TEST_F(NightlyTest, TheQueueIsOrderedByRiskAmountAndDeadline) {
+  EXPECT_DOUBLE_EQ(Priority(80, Money::FromCents(100'000), kAsOf.AddDays(10), kAsOf), 2'400.0);
+  EXPECT_DOUBLE_EQ(Priority(80, Money::FromCents(100'000), std::nullopt, kAsOf), 800.0);
+  EXPECT_DOUBLE_EQ(Priority(80, Money::FromCents(100'000), kAsOf.AddDays(-3), kAsOf), 24'000.0);
+  auto queue = store_->ListOpenEnforceTasks("cal");
+  ASSERT_TRUE(queue.ok());
+  ASSERT_GT(queue->size(), 2u);
+  SortQueue(*queue);
+  for (size_t i = 1; i < queue->size(); ++i) {
+    EXPECT_GE((*queue)[i - 1].priority, (*queue)[i].priority);
+    EXPECT_EQ((*queue)[i].worker, "cal");
+  }
+}
+
+TEST(WorkflowTest, ChannelFromContactHistoryAndAPersonalMessage) {
+  std::vector<CaseEvent> events;
+  const auto contact = [&](const char* detail) {
+    CaseEvent e;
+    e.date = Date::Ymd(2025, 1, 1);
+    e.kind = "contact";
+    e.detail = detail;
+    events.push_back(e);
+  };
+  EXPECT_EQ(ChooseChannel(events, kAsOf).channel, "sms");
+  contact("channel=sms outcome=no_answer");
+  contact("channel=sms outcome=no_answer");
+  contact("channel=phone outcome=reached");
+  contact("channel=email outcome=bounced");
+  const ChannelChoice c = ChooseChannel(events, kAsOf);
+  EXPECT_EQ(c.channel, "phone");
+  EXPECT_EQ(c.reason, "reached 1 of 1 phone attempts");
+  const std::string m =
+      OutreachMessage({"Ana", Money::FromCents(45'000), Money::FromCents(90'000), 88, "sms"});
+  EXPECT_NE(m.find("Hello Ana"), std::string::npos);
+  EXPECT_NE(m.find("450.00 a month"), std::string::npos);
+  EXPECT_NE(m.find("900.00 is past due"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cse::enforce

@@ -1,0 +1,245 @@
+// The pure enforcement rules: federal defaults (FACTS §5, §8), the state configuration file
+// and its errors, each remedy's eligibility at its thresholds, SSI/SSDI protection, the
+// lifecycle state machine and the role table.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "enforce/config.h"
+#include "enforce/eligibility.h"
+#include "enforce/rank.h"
+
+namespace cse::enforce {
+namespace {
+
+Money D(int64_t dollars, int64_t cents = 0) { return Money::FromCents(dollars * 100 + cents); }
+
+EligibilityFacts Delinquent(Money arrears) {
+  EligibilityFacts f;
+  f.as_of = Date::Ymd(2025, 6, 30);
+  f.has_support_order = true;
+  f.monthly_support = D(500);
+  f.arrears_total = arrears;
+  f.arrears_non_assigned = arrears;
+  f.case_arrears = arrears;
+  f.delinquent = arrears >= D(500);
+  f.days_since_payment = 120;
+  return f;
+}
+
+TEST(EnforceConfigTest, FederalDefaultsComeFromFacts) {
+  const EnforcementConfig c;
+  EXPECT_EQ(c.rule(Remedy::kTaxOffset).assigned_at_least, D(150));
+  EXPECT_EQ(c.rule(Remedy::kTaxOffset).non_assigned_at_least, D(500));
+  EXPECT_EQ(c.rule(Remedy::kPassportDenial).arrears_more_than, D(2'500));
+  EXPECT_EQ(c.rule(Remedy::kAdminOffset).arrears_at_least, D(25));
+  EXPECT_TRUE(c.rule(Remedy::kCreditBureau).notice_required);
+  EXPECT_EQ(c.workflow.enforcement_days, 30);
+  EXPECT_EQ(c.workflow.service_of_process_days, 60);
+  EXPECT_EQ(c.workflow.admin_review_days, 45);
+  EXPECT_EQ(c.workflow.outreach_risk_above, 75);
+  // No federal threshold exists for these: off until the state sets them.
+  EXPECT_FALSE(c.rule(Remedy::kBankLevy).enabled);
+  EXPECT_FALSE(c.rule(Remedy::kLicenseSuspension).enabled);
+}
+
+TEST(EnforceConfigTest, TheShippedStateFileParses) {
+  std::ifstream in(std::string(OPENCSE_SOURCE_DIR) + "/config/state.toml");
+  ASSERT_TRUE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  auto c = ParseEnforcementConfig(text.str());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->rule(Remedy::kLicenseSuspension).enabled);
+  EXPECT_EQ(c->rule(Remedy::kLicenseSuspension).arrears_months_at_least, 6);
+  EXPECT_EQ(c->rule(Remedy::kLicenseSuspension).contest_days, 60);
+  EXPECT_EQ(c->rule(Remedy::kCreditBureau).arrears_at_least, D(1'000));
+  EXPECT_TRUE(c->rule(Remedy::kContemptReferral).service_of_process);
+  EXPECT_EQ(c->rule(Remedy::kPassportDenial).arrears_more_than, D(2'500));  // default kept
+}
+
+TEST(EnforceConfigTest, CommentsAndQuotedHashesAreHandled) {
+  auto c = ParseEnforcementConfig(
+      "# a comment\n\n[remedy.admin_offset]   \narrears_at_least = \"30.00\"  # note\n"
+      "[workflow]\noutreach_risk_above=80\r\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->rule(Remedy::kAdminOffset).arrears_at_least, D(30));
+  EXPECT_EQ(c->workflow.outreach_risk_above, 80);
+}
+
+TEST(EnforceConfigTest, ErrorsNameTheKeyOrTheLine) {
+  struct Case {
+    std::string text;
+    std::string reason;
+    std::string names;
+  };
+  const std::vector<Case> cases{
+      {"[workflow]\noutreach_risk_above = 120\n", "config_value_invalid",
+       "workflow.outreach_risk_above"},
+      {"[workflow]\noutreach_risk_above = \"75\"\n", "config_value_invalid",
+       "workflow.outreach_risk_above"},
+      {"[remedy.passport_denial]\narrears_more_than = 2500\n", "config_value_invalid",
+       "remedy.passport_denial.arrears_more_than"},
+      {"[remedy.passport_denial]\narrears_more_than = \"25.001\"\n", "config_value_invalid",
+       "remedy.passport_denial.arrears_more_than"},
+      {"[remedy.passport]\nenabled = true\n", "config_key_unknown", "remedy.passport.enabled"},
+      {"[remedy.tax_offset]\nthreshold = \"1.00\"\n", "config_key_unknown",
+       "remedy.tax_offset.threshold"},
+      {"[workflow]\nfollow_up_days = 7\nfollow_up_days = 8\n", "config_key_repeated",
+       "workflow.follow_up_days"},
+      {"[workflow\n", "config_syntax", "line 1"},
+      {"[workflow]\njust words\n", "config_syntax", "line 2"},
+      {"[remedy.bank_levy]\nenabled = yes\n", "config_syntax", "remedy.bank_levy.enabled"},
+      {"[remedy.bank_levy]\nenabled = 1\n", "config_value_invalid", "remedy.bank_levy.enabled"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseEnforcementConfig(c.text);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.status().reason(), c.reason) << c.text;
+    EXPECT_NE(r.status().message().find(c.names), std::string::npos) << r.status().message();
+  }
+}
+
+TEST(EligibilityTest, TaxOffsetThresholdsAssignedAndNonAssigned) {
+  const EnforcementConfig c;
+  EligibilityFacts f = Delinquent(D(499, 99));
+  EXPECT_FALSE(CheckEligibility(Remedy::kTaxOffset, c, f).eligible);
+  f = Delinquent(D(500));
+  EXPECT_TRUE(CheckEligibility(Remedy::kTaxOffset, c, f).eligible);
+  f.qualified_child = false;  // non-assigned needs a qualified child
+  EXPECT_EQ(CheckEligibility(Remedy::kTaxOffset, c, f).reason, "below_threshold");
+  f = Delinquent(D(149, 99));
+  f.arrears_assigned = D(149, 99);
+  f.arrears_non_assigned = Money();
+  EXPECT_FALSE(CheckEligibility(Remedy::kTaxOffset, c, f).eligible);
+  f.arrears_total = f.arrears_assigned = D(150);
+  EXPECT_TRUE(CheckEligibility(Remedy::kTaxOffset, c, f).eligible);
+}
+
+TEST(EligibilityTest, PassportNeedsMoreThan2500AndAdminOffset25) {
+  const EnforcementConfig c;
+  const Eligibility at = CheckEligibility(Remedy::kPassportDenial, c, Delinquent(D(2'500)));
+  EXPECT_FALSE(at.eligible);
+  EXPECT_EQ(at.reason, "below_threshold");
+  EXPECT_NE(at.text.find("2500.00"), std::string::npos);
+  EXPECT_TRUE(CheckEligibility(Remedy::kPassportDenial, c, Delinquent(D(2'500, 1))).eligible);
+  EXPECT_FALSE(CheckEligibility(Remedy::kAdminOffset, c, Delinquent(D(24, 99))).eligible);
+  EXPECT_TRUE(CheckEligibility(Remedy::kAdminOffset, c, Delinquent(D(25))).eligible);
+}
+
+TEST(EligibilityTest, SsiAndSsdiIncomeIsNeverTargeted) {
+  EnforcementConfig c;
+  c.rule(Remedy::kBankLevy).enabled = true;
+  EligibilityFacts f = Delinquent(D(5'000));
+  f.receives_ssi_ssdi = true;
+  EXPECT_EQ(CheckEligibility(Remedy::kIncomeWithholding, c, f).reason, "income_protected_ssi_ssdi");
+  EXPECT_EQ(CheckEligibility(Remedy::kBankLevy, c, f).reason, "income_protected_ssi_ssdi");
+  f.wage_employer_known = true;  // wages from an employer may be withheld; SSI stays untouched
+  EXPECT_TRUE(CheckEligibility(Remedy::kIncomeWithholding, c, f).eligible);
+  EXPECT_FALSE(CheckEligibility(Remedy::kBankLevy, c, f).eligible);
+  f.iwo_active = true;
+  EXPECT_EQ(CheckEligibility(Remedy::kIncomeWithholding, c, f).reason, "iwo_already_active");
+}
+
+TEST(EligibilityTest, StateRemediesNeedTheStateRule) {
+  EnforcementConfig c;
+  EligibilityFacts f = Delinquent(D(4'000));  // 8 months of support
+  EXPECT_EQ(CheckEligibility(Remedy::kLicenseSuspension, c, f).reason, "remedy_not_configured");
+  c.rule(Remedy::kLicenseSuspension).enabled = true;
+  c.rule(Remedy::kLicenseSuspension).arrears_months_at_least = 9;
+  EXPECT_EQ(CheckEligibility(Remedy::kLicenseSuspension, c, f).reason, "below_threshold");
+  c.rule(Remedy::kLicenseSuspension).arrears_months_at_least = 8;
+  EXPECT_TRUE(CheckEligibility(Remedy::kLicenseSuspension, c, f).eligible);
+  f.license_suspended = true;
+  EXPECT_EQ(CheckEligibility(Remedy::kLicenseSuspension, c, f).reason, "already_in_force");
+}
+
+TEST(EligibilityTest, OpenActionsClosedCasesAndNothingOwed) {
+  const EnforcementConfig c;
+  EligibilityFacts f = Delinquent(D(1'000));
+  f.in_progress.insert(Remedy::kAdminOffset);
+  EXPECT_EQ(CheckEligibility(Remedy::kAdminOffset, c, f).reason, "action_in_progress");
+  f.case_open = false;
+  EXPECT_EQ(CheckEligibility(Remedy::kReminder, c, f).reason, "case_closed");
+  f = Delinquent(Money());
+  EXPECT_EQ(CheckEligibility(Remedy::kCreditBureau, c, f).reason, "nothing_owed");
+  EXPECT_TRUE(CheckEligibility(Remedy::kReminder, c, f).eligible);  // an order is in effect
+}
+
+TEST(EligibilityTest, OrderReviewFollowsThe36MonthRuleAndIncomeChanges) {
+  const EnforcementConfig c;
+  EligibilityFacts f = Delinquent(D(1'000));
+  f.months_since_order_change = 35;
+  EXPECT_EQ(CheckEligibility(Remedy::kOrderReviewReferral, c, f).reason, "no_review_trigger");
+  f.months_since_order_change = 36;
+  EXPECT_TRUE(CheckEligibility(Remedy::kOrderReviewReferral, c, f).eligible);
+  f.months_since_order_change = 2;
+  f.income_changed = true;
+  EXPECT_TRUE(CheckEligibility(Remedy::kOrderReviewReferral, c, f).eligible);
+}
+
+TEST(LifecycleTest, StatesFollowTheIssueOrder) {
+  using S = ActionState;
+  using T = Transition;
+  EXPECT_EQ(*NextState(S::kRecommended, T::kApprove), S::kApproved);
+  EXPECT_EQ(*NextState(S::kRecommended, T::kModify), S::kModified);
+  EXPECT_EQ(*NextState(S::kRecommended, T::kDismiss), S::kDismissed);
+  EXPECT_EQ(*NextState(S::kApproved, T::kSendNotice), S::kNoticeSent);
+  EXPECT_EQ(*NextState(S::kModified, T::kSendNotice), S::kNoticeSent);
+  EXPECT_EQ(*NextState(S::kNoticeSent, T::kIssue), S::kIssued);
+  EXPECT_EQ(*NextState(S::kNoticeSent, T::kContest), S::kContested);
+  EXPECT_EQ(*NextState(S::kContested, T::kDecideContest), S::kNoticeSent);
+  EXPECT_EQ(*NextState(S::kIssued, T::kComply), S::kComplied);
+  EXPECT_EQ(*NextState(S::kIssued, T::kEnd), S::kEnded);
+  EXPECT_EQ(*NextState(S::kNoticeSent, T::kWithdraw), S::kWithdrawn);
+  EXPECT_EQ(NextState(S::kApproved, T::kApprove).status().reason(), "action_already_decided");
+  EXPECT_EQ(NextState(S::kDismissed, T::kApprove).status().reason(), "action_already_decided");
+  EXPECT_EQ(NextState(S::kRecommended, T::kIssue).status().reason(), "transition_not_allowed");
+  EXPECT_EQ(NextState(S::kComplied, T::kWithdraw).status().reason(), "action_final");
+  EXPECT_EQ(NextState(S::kApproved, T::kComply).status().reason(), "transition_not_allowed");
+}
+
+TEST(LifecycleTest, RolesMatchTheTable) {
+  EXPECT_TRUE(RoleAllows(Role::kCaseworker, Transition::kApprove, Remedy::kReminder));
+  EXPECT_TRUE(RoleAllows(Role::kCaseworker, Transition::kApprove, Remedy::kIncomeWithholding));
+  EXPECT_FALSE(RoleAllows(Role::kCaseworker, Transition::kApprove, Remedy::kPassportDenial));
+  EXPECT_TRUE(RoleAllows(Role::kSupervisor, Transition::kApprove, Remedy::kPassportDenial));
+  EXPECT_FALSE(RoleAllows(Role::kAttorney, Transition::kApprove, Remedy::kPassportDenial));
+  EXPECT_TRUE(RoleAllows(Role::kAttorney, Transition::kApprove, Remedy::kContemptReferral));
+  for (Remedy r : AllRemedies()) {
+    EXPECT_FALSE(RoleAllows(Role::kInvestigator, Transition::kApprove, r)) << Name(r);
+    EXPECT_FALSE(RoleAllows(Role::kAdmin, Transition::kApprove, r)) << Name(r);
+    EXPECT_FALSE(RoleAllows(Role::kAccountingTechnician, Transition::kIssue, r)) << Name(r);
+  }
+  EXPECT_TRUE(RoleAllows(Role::kAccountingTechnician, Transition::kComply, Remedy::kTaxOffset));
+  for (const char* name :
+       {"caseworker", "supervisor", "attorney", "investigator", "accounting_technician", "admin"}) {
+    auto r = ParseRole(name);
+    ASSERT_TRUE(r.ok()) << name;
+    EXPECT_EQ(Name(*r), name);
+  }
+  EXPECT_EQ(ParseRole("clerk").status().reason(), "role_unknown");
+}
+
+TEST(LadderTest, NonDelinquentCasesGetOnlyNonPunitiveStepsAndEscalationResumes) {
+  std::vector<Candidate> all;
+  for (Remedy r : {Remedy::kReminder, Remedy::kOutreachCall, Remedy::kIncomeWithholding,
+                   Remedy::kTaxOffset, Remedy::kPassportDenial}) {
+    Candidate c;
+    c.remedy = r;
+    all.push_back(c);
+  }
+  auto calm = RankByLadder(all, 0, false);
+  ASSERT_EQ(calm.size(), 2u);
+  EXPECT_EQ(calm[0].remedy, Remedy::kReminder);
+  auto after_iwo = RankByLadder(all, Punitiveness(Remedy::kIncomeWithholding), true);
+  ASSERT_EQ(after_iwo.size(), 5u);
+  EXPECT_EQ(after_iwo[0].remedy, Remedy::kTaxOffset);
+  EXPECT_EQ(after_iwo[1].remedy, Remedy::kPassportDenial);
+  EXPECT_EQ(after_iwo[2].remedy, Remedy::kIncomeWithholding);
+  EXPECT_NE(after_iwo[0].rationale.find("ladder step 5"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cse::enforce
