@@ -265,7 +265,7 @@ void AddReviews(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
 struct NewHireArgs {
   std::string file;
   std::string layout = "w4";
-  int64_t batch_records = 10'000;
+  int64_t batch_records = iwo::NewHireOptions{}.batch_records;
   std::string pay_cycle = "biweekly";
   bool print_layout = false;
 };

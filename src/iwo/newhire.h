@@ -18,9 +18,11 @@
 //   * Anything else (unknown person, or a person who is not an obligor) is counted unmatched.
 //
 // The file is processed in transactions of `batch_records` records, each with one audit row
-// `newhire.import`. A rejected record never stops the file; a store error stops it and rolls
-// back the open batch (batches already committed stay, and re-running the file is safe: every
-// write above is skipped when already done).
+// `newhire.import`. Inside a batch, SSNs are looked up in SSN order and records are then acted
+// on in person-id order (file order among one person's records), for locality in the B-trees;
+// the report lists IWOs in that order. A rejected record never stops the file; a store error stops
+// it and rolls back the open batch (batches already committed stay, and re-running the file is
+// safe: every write above is skipped when already done).
 //
 // Thread-safety: one NewHireImporter per thread; it borrows the store and clock.
 #pragma once
@@ -38,8 +40,10 @@ namespace cse::iwo {
 
 struct NewHireOptions {
   std::string file_label;  // recorded in reviews and the audit trail (usually the path)
-  // Records per transaction. Default: 10,000.
-  int64_t batch_records = 10'000;
+  // Records per transaction. Default: 50,000 (bench/newhire: 1,000,000 records take 24 s of
+  // CPU at 50,000 and 33 s at 10,000 — fewer commits, and each B-tree page a batch touches is
+  // written to the WAL once per commit).
+  int64_t batch_records = 50'000;
   // Pay cycle recorded on new employment until the employer reports one (a new-hire report
   // does not carry it). Default: biweekly.
   PayCycle assumed_pay_cycle = PayCycle::kBiweekly;
