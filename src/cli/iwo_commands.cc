@@ -11,6 +11,7 @@
 #include "cli/context.h"
 #include "formats/newhire.h"
 #include "iwo/newhire.h"
+#include "iwo/offset.h"
 #include "iwo/withholding.h"
 
 namespace cse::cli {
@@ -409,6 +410,56 @@ void AddImportNewHire(CLI::App& app, Context& ctx, std::function<int()>& action)
   });
 }
 
+void AddOffset(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("offset", "Federal tax refund offset (FACTS §5)");
+  cmd->require_subcommand(1);
+  auto* certify = cmd->add_subcommand(
+      "certify",
+      "List every obligor meeting the federal tax offset thresholds ($150 assigned, $500 "
+      "non-assigned), amounts kept separate; writes nothing");
+  auto as_of = std::make_shared<std::string>();
+  certify->add_option("--as-of", *as_of, "Arrears as of YYYY-MM-DD (default today)");
+  certify->add_flag("--json", ctx.g.json, "Print JSON");
+  certify->callback([&ctx, &action, as_of] {
+    action = [&ctx, as_of]() -> int {
+      if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
+      auto day = DateOrToday(ctx.clock(), "--as-of", *as_of);
+      if (!day.ok()) return ctx.Fail(day.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto list = iwo::BuildOffsetCertification(ctx.store(), *day);
+      if (!list.ok()) return ctx.Fail(list.status());
+      Json rows = Json::array();
+      std::ostringstream o;
+      o << "offset certification as of " << day->ToString() << ": " << list->certified.size()
+        << " obligors certified of " << list->obligors << " scanned; " << list->below_threshold
+        << " below both thresholds; " << list->no_ssn << " left out for lack of an SSN\n";
+      for (const iwo::OffsetCandidate& c : list->certified) {
+        rows.push_back(Json{{"obligor_id", PersonDisplayId(c.obligor)},
+                            {"ssn", c.ssn},
+                            {"last_name", c.last_name},
+                            {"first_name", c.first_name},
+                            {"assigned", c.assigned.ToString()},
+                            {"non_assigned", c.non_assigned.ToString()},
+                            {"certify_assigned", c.certify_assigned},
+                            {"certify_non_assigned", c.certify_non_assigned},
+                            {"child_age_unverified", c.child_age_unverified}});
+        o << "  " << PersonDisplayId(c.obligor) << "  "
+          << Pad(c.last_name + ", " + c.first_name, 24) << "assigned "
+          << Pad(c.assigned.ToString(), 12) << (c.certify_assigned ? "CERTIFY  " : "-        ")
+          << "non-assigned " << Pad(c.non_assigned.ToString(), 12)
+          << (c.certify_non_assigned ? "CERTIFY" : "-")
+          << (c.child_age_unverified ? "  (child's age unverified)" : "") << "\n";
+      }
+      return ctx.Emit(Json{{"as_of", day->ToString()},
+                           {"obligors", list->obligors},
+                           {"below_threshold", list->below_threshold},
+                           {"no_ssn", list->no_ssn},
+                           {"certified", rows}},
+                      o.str());
+    };
+  });
+}
+
 }  // namespace
 
 void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action) {
@@ -421,6 +472,7 @@ void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action) {
   AddList(*cmd, ctx, action);
   AddReviews(*cmd, ctx, action);
   AddImportNewHire(app, ctx, action);
+  AddOffset(app, ctx, action);
 }
 
 }  // namespace cse::cli
