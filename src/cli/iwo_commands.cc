@@ -12,6 +12,7 @@
 #include "formats/newhire.h"
 #include "iwo/newhire.h"
 #include "iwo/offset.h"
+#include "iwo/settings.h"
 #include "iwo/withholding.h"
 
 namespace cse::cli {
@@ -140,17 +141,18 @@ void AddAllocate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) 
 
 std::string IwoDisplayId(int64_t id) { return FormatDisplayId("IWO", id); }
 
-Json PerPeriodJson(const IwoRecord& r) {
+Json PerPeriodJson(const IwoRecord& r, const iwo::ConversionRule& rule) {
   Json j = Json::object();
   for (PayCycle c :
        {PayCycle::kWeekly, PayCycle::kBiweekly, PayCycle::kSemimonthly, PayCycle::kMonthly}) {
-    j[std::string(Name(c))] = {{"current", iwo::PerPayPeriod(r.current_monthly, c).ToString()},
-                               {"arrears", iwo::PerPayPeriod(r.arrears_monthly, c).ToString()}};
+    j[std::string(Name(c))] = {
+        {"current", iwo::PerPayPeriod(r.current_monthly, c, rule).ToString()},
+        {"arrears", iwo::PerPayPeriod(r.arrears_monthly, c, rule).ToString()}};
   }
   return j;
 }
 
-Json IwoJson(const IwoRecord& r, Date today) {
+Json IwoJson(const IwoRecord& r, Date today, const iwo::ConversionRule& rule) {
   return Json{{"id", IwoDisplayId(r.id)},
               {"case_id", CaseDisplayId(r.case_id)},
               {"obligor_id", PersonDisplayId(r.obligor)},
@@ -165,7 +167,7 @@ Json IwoJson(const IwoRecord& r, Date today) {
               {"current_monthly", r.current_monthly.ToString()},
               {"arrears_monthly", r.arrears_monthly.ToString()},
               {"arrears_over_12_weeks", r.arrears_over_12_weeks},
-              {"per_pay_period", PerPeriodJson(r)}};
+              {"per_pay_period", PerPeriodJson(r, rule)}};
 }
 
 void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
@@ -190,6 +192,8 @@ void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       const Date today = ctx.clock().Today();
+      auto settings = iwo::LoadIwoSettings(ctx.store());
+      if (!settings.ok()) return ctx.Fail(settings.status());
       const std::string status = a->overdue ? "pending" : a->status;
       Json rows = Json::array();
       std::ostringstream o;
@@ -203,7 +207,7 @@ void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
         for (const IwoRecord& r : *page) {
           if (a->overdue && !(r.due_date < today)) continue;
           if (static_cast<int64_t>(rows.size()) >= a->limit) break;
-          rows.push_back(IwoJson(r, today));
+          rows.push_back(IwoJson(r, today, settings->conversion));
           o << IwoDisplayId(r.id) << "  " << CaseDisplayId(r.case_id) << "  "
             << PersonDisplayId(r.obligor) << "  " << FormatDisplayId("EMP", r.employer.value)
             << "  " << Pad(r.status, 8) << "due " << r.due_date.ToString()
@@ -325,10 +329,11 @@ std::string ReportText(const iwo::NewHireReport& rep, const NewHireArgs& a,
     for (const std::string& f : unverified) o << " " << f;
     o << "\n";
   }
-  o << "  IWOs issued " << rep.iwos_issued << " (due " << rep.due_date.ToString()
-    << ", 2 business days after entry " << rep.entry_date.ToString() << "); no order "
-    << rep.no_order << "; IWO already active " << rep.iwo_already << "; employers created "
-    << rep.employers_created << "; employments recorded " << rep.employments_created << "\n";
+  o << "  IWOs issued " << rep.iwos_issued << " (due " << rep.due_date.ToString() << ", "
+    << rep.due_business_days << " business days after entry " << rep.entry_date.ToString()
+    << "); no order " << rep.no_order << "; IWO already active " << rep.iwo_already
+    << "; employers created " << rep.employers_created << "; employments recorded "
+    << rep.employments_created << "\n";
   for (const iwo::IssuedIwo& i : rep.iwos) {
     o << "  " << IwoDisplayId(i.iwo_id) << "  record " << Pad(std::to_string(i.record_number), 6)
       << CaseDisplayId(i.case_id) << "  " << PersonDisplayId(i.obligor) << "  FEIN "
@@ -397,11 +402,15 @@ void AddImportNewHire(CLI::App& app, Context& ctx, std::function<int()>& action)
       auto parser = formats::NewHireParser::Create(*layout);
       if (!parser.ok()) return ctx.Fail(parser.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto settings = iwo::LoadIwoSettings(ctx.store());
+      if (!settings.ok()) return ctx.Fail(settings.status());
       iwo::NewHireOptions options;
       options.file_label = a->file;
       options.batch_records = a->batch_records;
       options.assumed_pay_cycle = *ParsePayCycle(a->pay_cycle);
-      iwo::NewHireImporter importer(ctx.store(), ctx.clock(), ctx.g.user);
+      options.iwo_due_business_days = settings->due_business_days;
+      iwo::NewHireImporter importer(ctx.store(), ctx.clock(), ctx.g.user,
+                                    iwo::BusinessCalendar(settings->state_holidays));
       auto rep = importer.ImportFile(a->file, *parser, options);
       if (!rep.ok()) return ctx.Fail(rep.status());
       const int code = ctx.Emit(ReportJson(*rep, *a, *layout), ReportText(*rep, *a, *layout));
@@ -460,6 +469,44 @@ void AddOffset(CLI::App& app, Context& ctx, std::function<int()>& action) {
   });
 }
 
+void AddConfig(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
+  auto* cmd = iwo_cmd.add_subcommand(
+      "config", "The state's withholding options: conversion factors, IWO deadline, holidays");
+  cmd->require_subcommand(1);
+  auto* set = cmd->add_subcommand("set", "Set one option");
+  auto* list = cmd->add_subcommand("list", "Show every option and its effective value");
+  auto kv = std::make_shared<std::pair<std::string, std::string>>();
+  set->add_option("KEY", kv->first,
+                  "iwo.conversion.weekly|biweekly|semimonthly|monthly (N/D, e.g. 12/52) | "
+                  "iwo.due_business_days (0-30) | iwo.state_holidays (YYYY-MM-DD,...)")
+      ->required();
+  set->add_option("VALUE", kv->second, "The value")->required();
+  set->add_flag("--json", ctx.g.json, "Print JSON");
+  list->add_flag("--json", ctx.g.json, "Print JSON");
+  set->callback([&ctx, &action, kv] {
+    action = [&ctx, kv]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      Status s = iwo::SetIwoSetting(ctx.store(), ctx.clock(), ctx.g.user, kv->first, kv->second);
+      if (!s.ok()) return ctx.Fail(s);
+      return ctx.Emit(Json{{kv->first, kv->second}}, kv->first + " = " + kv->second + "\n");
+    };
+  });
+  list->callback([&ctx, &action] {
+    action = [&ctx]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto settings = iwo::LoadIwoSettings(ctx.store());
+      if (!settings.ok()) return ctx.Fail(settings.status());
+      Json j = Json::object();
+      std::string text;
+      for (const auto& [k, v] : iwo::DescribeIwoSettings(*settings)) {
+        j[k] = v;
+        text += k + " = " + v + "\n";
+      }
+      return ctx.Emit(j, text);
+    };
+  });
+}
+
 }  // namespace
 
 void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action) {
@@ -471,6 +518,7 @@ void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action) {
   AddAllocate(*cmd, ctx, action);
   AddList(*cmd, ctx, action);
   AddReviews(*cmd, ctx, action);
+  AddConfig(*cmd, ctx, action);
   AddImportNewHire(app, ctx, action);
   AddOffset(app, ctx, action);
 }

@@ -21,6 +21,7 @@ class NewHireImporter::Run {
     report_.entry_date = clock_.Today();
     report_.due_date =
         owner.calendar_.AddBusinessDays(report_.entry_date, options.iwo_due_business_days);
+    report_.due_business_days = options.iwo_due_business_days;
     created_at_ = clock_.NowIso();
   }
 

@@ -70,12 +70,13 @@ struct IssuedIwo {
 struct NewHireReport {
   formats::NewHireFileCounts counts;
   Date entry_date;
-  Date due_date;            // of every IWO issued in this run
-  int64_t matched = 0;      // confirmed: exact SSN of an obligor
-  int64_t review = 0;       // name + date of birth only: review records
-  int64_t unmatched = 0;    // nobody, or not an obligor
-  int64_t no_order = 0;     // confirmed, but no order in effect
-  int64_t iwo_already = 0;  // confirmed, every case with an order already has an active IWO
+  Date due_date;              // of every IWO issued in this run
+  int due_business_days = 0;  // due_date = entry_date + this many business days
+  int64_t matched = 0;        // confirmed: exact SSN of an obligor
+  int64_t review = 0;         // name + date of birth only: review records
+  int64_t unmatched = 0;      // nobody, or not an obligor
+  int64_t no_order = 0;       // confirmed, but no order in effect
+  int64_t iwo_already = 0;    // confirmed, every case with an order already has an active IWO
   int64_t employers_created = 0;
   int64_t employments_created = 0;
   int64_t iwos_issued = 0;

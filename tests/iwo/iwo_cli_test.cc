@@ -125,6 +125,8 @@ TEST(IwoCliTest, EveryIwoCommandHasHelp) {
                                              {"iwo", "reviews"},
                                              {"import", "newhire"},
                                              {"import", "payments"},
+                                             {"iwo", "config", "set"},
+                                             {"iwo", "config", "list"},
                                              {"offset", "certify"}}) {
     std::vector<std::string> args = c;
     args.push_back("--help");
@@ -167,12 +169,30 @@ TEST(IwoCliTest, NewHireFileToIwoListAndOffsetList) {
     std::ofstream out(file);
     out << "H404         W4 0120240627000001\n" << rec << "\n";
   }
-  CliRun r = run({"--json", "import", "newhire", file});
+  // State options: a state holiday on Monday 2024-07-01 moves the deadline a day; a state that
+  // converts monthly to biweekly as half a month.
+  CliRun r = run({"--json", "iwo", "config", "set", "iwo.state_holidays", "2024-07-01"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_EQ(run({"iwo", "config", "set", "iwo.conversion.biweekly", "1/2"}).code, 0);
+  r = run({"--json", "iwo", "config", "set", "iwo.conversion.weekly", "12/0"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "conversion_factor_invalid");
+  r = run({"--json", "iwo", "config", "set", "iwo.due_business_days", "31"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "due_days_invalid");
+  r = run({"--json", "iwo", "config", "set", "iwo.state_holidays", "2024-13-01"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "holiday_invalid");
+  r = run({"--json", "iwo", "config", "set", "iwo.grace", "1"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "iwo_config_key_unknown");
+  r = run({"--json", "iwo", "config", "list"});
+  EXPECT_EQ(Json::parse(r.out)["iwo.conversion.weekly"], "12/52");
+  EXPECT_EQ(Json::parse(r.out)["iwo.conversion.biweekly"], "1/2");
+  EXPECT_EQ(Json::parse(r.out)["iwo.due_business_days"], "2");
+
+  r = run({"--json", "import", "newhire", file});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   Json j = Json::parse(r.out);
   EXPECT_EQ(j["matched"], 1);
   EXPECT_EQ(j["iwos_issued"], 1);
-  EXPECT_EQ(j["due_date"], "2024-07-02");
+  EXPECT_EQ(j["due_date"], "2024-07-03");
   EXPECT_EQ(j["iwos"][0]["id"], "IWO-000001");
   EXPECT_EQ(j["iwos"][0]["arrears_over_12_weeks"], true);
 
@@ -181,11 +201,12 @@ TEST(IwoCliTest, NewHireFileToIwoListAndOffsetList) {
   j = Json::parse(r.out);
   ASSERT_EQ(j["iwos"].size(), 1u);
   EXPECT_EQ(j["iwos"][0]["status"], "pending");
-  EXPECT_EQ(j["iwos"][0]["due_date"], "2024-07-02");
+  EXPECT_EQ(j["iwos"][0]["due_date"], "2024-07-03");
   EXPECT_EQ(j["iwos"][0]["overdue"], false);
-  EXPECT_EQ(j["iwos"][0]["per_pay_period"]["biweekly"]["current"], "230.77");
+  EXPECT_EQ(j["iwos"][0]["per_pay_period"]["weekly"]["current"], "115.38");
+  EXPECT_EQ(j["iwos"][0]["per_pay_period"]["biweekly"]["current"], "250.00");
   // The day after the deadline it is overdue.
-  r = Cli({"--db", db, "--today", "2024-07-03", "--json", "iwo", "list", "--overdue"});
+  r = Cli({"--db", db, "--today", "2024-07-04", "--json", "iwo", "list", "--overdue"});
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(Json::parse(r.out)["iwos"][0]["overdue"], true);
 
