@@ -11,6 +11,8 @@
 #include "cli/context.h"
 #include "formats/newhire.h"
 #include "iwo/newhire.h"
+#include "iwo/offset.h"
+#include "iwo/settings.h"
 #include "iwo/withholding.h"
 
 namespace cse::cli {
@@ -139,17 +141,18 @@ void AddAllocate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) 
 
 std::string IwoDisplayId(int64_t id) { return FormatDisplayId("IWO", id); }
 
-Json PerPeriodJson(const IwoRecord& r) {
+Json PerPeriodJson(const IwoRecord& r, const iwo::ConversionRule& rule) {
   Json j = Json::object();
   for (PayCycle c :
        {PayCycle::kWeekly, PayCycle::kBiweekly, PayCycle::kSemimonthly, PayCycle::kMonthly}) {
-    j[std::string(Name(c))] = {{"current", iwo::PerPayPeriod(r.current_monthly, c).ToString()},
-                               {"arrears", iwo::PerPayPeriod(r.arrears_monthly, c).ToString()}};
+    j[std::string(Name(c))] = {
+        {"current", iwo::PerPayPeriod(r.current_monthly, c, rule).ToString()},
+        {"arrears", iwo::PerPayPeriod(r.arrears_monthly, c, rule).ToString()}};
   }
   return j;
 }
 
-Json IwoJson(const IwoRecord& r, Date today) {
+Json IwoJson(const IwoRecord& r, Date today, const iwo::ConversionRule& rule) {
   return Json{{"id", IwoDisplayId(r.id)},
               {"case_id", CaseDisplayId(r.case_id)},
               {"obligor_id", PersonDisplayId(r.obligor)},
@@ -164,7 +167,7 @@ Json IwoJson(const IwoRecord& r, Date today) {
               {"current_monthly", r.current_monthly.ToString()},
               {"arrears_monthly", r.arrears_monthly.ToString()},
               {"arrears_over_12_weeks", r.arrears_over_12_weeks},
-              {"per_pay_period", PerPeriodJson(r)}};
+              {"per_pay_period", PerPeriodJson(r, rule)}};
 }
 
 void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
@@ -189,6 +192,8 @@ void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       const Date today = ctx.clock().Today();
+      auto settings = iwo::LoadIwoSettings(ctx.store());
+      if (!settings.ok()) return ctx.Fail(settings.status());
       const std::string status = a->overdue ? "pending" : a->status;
       Json rows = Json::array();
       std::ostringstream o;
@@ -202,7 +207,7 @@ void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
         for (const IwoRecord& r : *page) {
           if (a->overdue && !(r.due_date < today)) continue;
           if (static_cast<int64_t>(rows.size()) >= a->limit) break;
-          rows.push_back(IwoJson(r, today));
+          rows.push_back(IwoJson(r, today, settings->conversion));
           o << IwoDisplayId(r.id) << "  " << CaseDisplayId(r.case_id) << "  "
             << PersonDisplayId(r.obligor) << "  " << FormatDisplayId("EMP", r.employer.value)
             << "  " << Pad(r.status, 8) << "due " << r.due_date.ToString()
@@ -265,7 +270,7 @@ void AddReviews(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
 struct NewHireArgs {
   std::string file;
   std::string layout = "w4";
-  int64_t batch_records = 10'000;
+  int64_t batch_records = iwo::NewHireOptions{}.batch_records;
   std::string pay_cycle = "biweekly";
   bool print_layout = false;
 };
@@ -324,10 +329,11 @@ std::string ReportText(const iwo::NewHireReport& rep, const NewHireArgs& a,
     for (const std::string& f : unverified) o << " " << f;
     o << "\n";
   }
-  o << "  IWOs issued " << rep.iwos_issued << " (due " << rep.due_date.ToString()
-    << ", 2 business days after entry " << rep.entry_date.ToString() << "); no order "
-    << rep.no_order << "; IWO already active " << rep.iwo_already << "; employers created "
-    << rep.employers_created << "; employments recorded " << rep.employments_created << "\n";
+  o << "  IWOs issued " << rep.iwos_issued << " (due " << rep.due_date.ToString() << ", "
+    << rep.due_business_days << " business days after entry " << rep.entry_date.ToString()
+    << "); no order " << rep.no_order << "; IWO already active " << rep.iwo_already
+    << "; employers created " << rep.employers_created << "; employments recorded "
+    << rep.employments_created << "\n";
   for (const iwo::IssuedIwo& i : rep.iwos) {
     o << "  " << IwoDisplayId(i.iwo_id) << "  record " << Pad(std::to_string(i.record_number), 6)
       << CaseDisplayId(i.case_id) << "  " << PersonDisplayId(i.obligor) << "  FEIN "
@@ -396,15 +402,107 @@ void AddImportNewHire(CLI::App& app, Context& ctx, std::function<int()>& action)
       auto parser = formats::NewHireParser::Create(*layout);
       if (!parser.ok()) return ctx.Fail(parser.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto settings = iwo::LoadIwoSettings(ctx.store());
+      if (!settings.ok()) return ctx.Fail(settings.status());
       iwo::NewHireOptions options;
       options.file_label = a->file;
       options.batch_records = a->batch_records;
       options.assumed_pay_cycle = *ParsePayCycle(a->pay_cycle);
-      iwo::NewHireImporter importer(ctx.store(), ctx.clock(), ctx.g.user);
+      options.iwo_due_business_days = settings->due_business_days;
+      iwo::NewHireImporter importer(ctx.store(), ctx.clock(), ctx.g.user,
+                                    iwo::BusinessCalendar(settings->state_holidays));
       auto rep = importer.ImportFile(a->file, *parser, options);
       if (!rep.ok()) return ctx.Fail(rep.status());
       const int code = ctx.Emit(ReportJson(*rep, *a, *layout), ReportText(*rep, *a, *layout));
       return rep->counts.rejected > 0 ? kExitRule : code;
+    };
+  });
+}
+
+void AddOffset(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("offset", "Federal tax refund offset (FACTS §5)");
+  cmd->require_subcommand(1);
+  auto* certify = cmd->add_subcommand(
+      "certify",
+      "List every obligor meeting the federal tax offset thresholds ($150 assigned, $500 "
+      "non-assigned), amounts kept separate; writes nothing");
+  auto as_of = std::make_shared<std::string>();
+  certify->add_option("--as-of", *as_of, "Arrears as of YYYY-MM-DD (default today)");
+  certify->add_flag("--json", ctx.g.json, "Print JSON");
+  certify->callback([&ctx, &action, as_of] {
+    action = [&ctx, as_of]() -> int {
+      if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
+      auto day = DateOrToday(ctx.clock(), "--as-of", *as_of);
+      if (!day.ok()) return ctx.Fail(day.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto list = iwo::BuildOffsetCertification(ctx.store(), *day);
+      if (!list.ok()) return ctx.Fail(list.status());
+      Json rows = Json::array();
+      std::ostringstream o;
+      o << "offset certification as of " << day->ToString() << ": " << list->certified.size()
+        << " obligors certified of " << list->obligors << " scanned; " << list->below_threshold
+        << " below both thresholds; " << list->no_ssn << " left out for lack of an SSN\n";
+      for (const iwo::OffsetCandidate& c : list->certified) {
+        rows.push_back(Json{{"obligor_id", PersonDisplayId(c.obligor)},
+                            {"ssn", c.ssn},
+                            {"last_name", c.last_name},
+                            {"first_name", c.first_name},
+                            {"assigned", c.assigned.ToString()},
+                            {"non_assigned", c.non_assigned.ToString()},
+                            {"certify_assigned", c.certify_assigned},
+                            {"certify_non_assigned", c.certify_non_assigned},
+                            {"child_age_unverified", c.child_age_unverified}});
+        o << "  " << PersonDisplayId(c.obligor) << "  "
+          << Pad(c.last_name + ", " + c.first_name, 24) << "assigned "
+          << Pad(c.assigned.ToString(), 12) << (c.certify_assigned ? "CERTIFY  " : "-        ")
+          << "non-assigned " << Pad(c.non_assigned.ToString(), 12)
+          << (c.certify_non_assigned ? "CERTIFY" : "-")
+          << (c.child_age_unverified ? "  (child's age unverified)" : "") << "\n";
+      }
+      return ctx.Emit(Json{{"as_of", day->ToString()},
+                           {"obligors", list->obligors},
+                           {"below_threshold", list->below_threshold},
+                           {"no_ssn", list->no_ssn},
+                           {"certified", rows}},
+                      o.str());
+    };
+  });
+}
+
+void AddConfig(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
+  auto* cmd = iwo_cmd.add_subcommand(
+      "config", "The state's withholding options: conversion factors, IWO deadline, holidays");
+  cmd->require_subcommand(1);
+  auto* set = cmd->add_subcommand("set", "Set one option");
+  auto* list = cmd->add_subcommand("list", "Show every option and its effective value");
+  auto kv = std::make_shared<std::pair<std::string, std::string>>();
+  set->add_option("KEY", kv->first,
+                  "iwo.conversion.weekly|biweekly|semimonthly|monthly (N/D, e.g. 12/52) | "
+                  "iwo.due_business_days (0-30) | iwo.state_holidays (YYYY-MM-DD,...)")
+      ->required();
+  set->add_option("VALUE", kv->second, "The value")->required();
+  set->add_flag("--json", ctx.g.json, "Print JSON");
+  list->add_flag("--json", ctx.g.json, "Print JSON");
+  set->callback([&ctx, &action, kv] {
+    action = [&ctx, kv]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      Status s = iwo::SetIwoSetting(ctx.store(), ctx.clock(), ctx.g.user, kv->first, kv->second);
+      if (!s.ok()) return ctx.Fail(s);
+      return ctx.Emit(Json{{kv->first, kv->second}}, kv->first + " = " + kv->second + "\n");
+    };
+  });
+  list->callback([&ctx, &action] {
+    action = [&ctx]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto settings = iwo::LoadIwoSettings(ctx.store());
+      if (!settings.ok()) return ctx.Fail(settings.status());
+      Json j = Json::object();
+      std::string text;
+      for (const auto& [k, v] : iwo::DescribeIwoSettings(*settings)) {
+        j[k] = v;
+        text += k + " = " + v + "\n";
+      }
+      return ctx.Emit(j, text);
     };
   });
 }
@@ -420,7 +518,9 @@ void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action) {
   AddAllocate(*cmd, ctx, action);
   AddList(*cmd, ctx, action);
   AddReviews(*cmd, ctx, action);
+  AddConfig(*cmd, ctx, action);
   AddImportNewHire(app, ctx, action);
+  AddOffset(app, ctx, action);
 }
 
 }  // namespace cse::cli

@@ -18,9 +18,11 @@
 //   * Anything else (unknown person, or a person who is not an obligor) is counted unmatched.
 //
 // The file is processed in transactions of `batch_records` records, each with one audit row
-// `newhire.import`. A rejected record never stops the file; a store error stops it and rolls
-// back the open batch (batches already committed stay, and re-running the file is safe: every
-// write above is skipped when already done).
+// `newhire.import`. Inside a batch, SSNs are looked up in SSN order and records are then acted
+// on in person-id order (file order among one person's records), for locality in the B-trees;
+// the report lists IWOs in that order. A rejected record never stops the file; a store error stops
+// it and rolls back the open batch (batches already committed stay, and re-running the file is
+// safe: every write above is skipped when already done).
 //
 // Thread-safety: one NewHireImporter per thread; it borrows the store and clock.
 #pragma once
@@ -38,8 +40,10 @@ namespace cse::iwo {
 
 struct NewHireOptions {
   std::string file_label;  // recorded in reviews and the audit trail (usually the path)
-  // Records per transaction. Default: 10,000.
-  int64_t batch_records = 10'000;
+  // Records per transaction. Default: 50,000 (bench/newhire: 1,000,000 records take 24 s of
+  // CPU at 50,000 and 33 s at 10,000 — fewer commits, and each B-tree page a batch touches is
+  // written to the WAL once per commit).
+  int64_t batch_records = 50'000;
   // Pay cycle recorded on new employment until the employer reports one (a new-hire report
   // does not carry it). Default: biweekly.
   PayCycle assumed_pay_cycle = PayCycle::kBiweekly;
@@ -66,12 +70,13 @@ struct IssuedIwo {
 struct NewHireReport {
   formats::NewHireFileCounts counts;
   Date entry_date;
-  Date due_date;            // of every IWO issued in this run
-  int64_t matched = 0;      // confirmed: exact SSN of an obligor
-  int64_t review = 0;       // name + date of birth only: review records
-  int64_t unmatched = 0;    // nobody, or not an obligor
-  int64_t no_order = 0;     // confirmed, but no order in effect
-  int64_t iwo_already = 0;  // confirmed, every case with an order already has an active IWO
+  Date due_date;              // of every IWO issued in this run
+  int due_business_days = 0;  // due_date = entry_date + this many business days
+  int64_t matched = 0;        // confirmed: exact SSN of an obligor
+  int64_t review = 0;         // name + date of birth only: review records
+  int64_t unmatched = 0;      // nobody, or not an obligor
+  int64_t no_order = 0;       // confirmed, but no order in effect
+  int64_t iwo_already = 0;    // confirmed, every case with an order already has an active IWO
   int64_t employers_created = 0;
   int64_t employments_created = 0;
   int64_t iwos_issued = 0;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "cli/cli.h"
@@ -118,13 +119,110 @@ TEST(IwoCliTest, AllocateBadInputNamesTheFlag) {
 
 TEST(IwoCliTest, EveryIwoCommandHasHelp) {
   for (const std::vector<std::string>& c :
-       std::vector<std::vector<std::string>>{{"iwo"}, {"iwo", "allocate"}}) {
+       std::vector<std::vector<std::string>>{{"iwo"},
+                                             {"iwo", "allocate"},
+                                             {"iwo", "list"},
+                                             {"iwo", "reviews"},
+                                             {"import", "newhire"},
+                                             {"import", "payments"},
+                                             {"iwo", "config", "set"},
+                                             {"iwo", "config", "list"},
+                                             {"offset", "certify"}}) {
     std::vector<std::string> args = c;
     args.push_back("--help");
     const CliRun r = Cli(args);
     EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
   }
+}
+
+// A database end to end: a new-hire file issues an IWO visible in `iwo list` with its
+// deadline, and the obligor appears on the offset certification list.
+TEST(IwoCliTest, NewHireFileToIwoListAndOffsetList) {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  const std::string db = dir + "/opencse_iwo_cli_" + std::to_string(getpid()) + ".db";
+  const std::string file = dir + "/opencse_iwo_cli_" + std::to_string(getpid()) + ".w4";
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db + s);
+  const std::vector<std::string> base{"--db", db, "--today", "2024-06-28", "--user", "clerk"};
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), base.begin(), base.end());
+    return Cli(args);
+  };
+  ASSERT_EQ(run({"init"}).code, 0);
+  ASSERT_EQ(run({"party", "add", "--first", "Sam", "--last", "Doe", "--ssn", "123456789"}).code, 0);
+  ASSERT_EQ(run({"party", "add", "--first", "Ana", "--last", "Roe"}).code, 0);
+  ASSERT_EQ(run({"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002"}).code, 0);
+  ASSERT_EQ(run({"order", "add", "--case", "CASE-000001", "--amount", "500.00", "--effective",
+                 "2024-01-01"})
+                .code,
+            0);
+  std::string rec(801, ' ');
+  for (const auto& [pos, text] : std::vector<std::pair<int, std::string>>{{1, "W4"},
+                                                                          {3, "123456789"},
+                                                                          {12, "SAM"},
+                                                                          {44, "DOE"},
+                                                                          {280, "20240610"},
+                                                                          {290, "111111111"}}) {
+    rec.replace(static_cast<size_t>(pos - 1), text.size(), text);
+  }
+  {
+    std::ofstream out(file);
+    out << "H404         W4 0120240627000001\n" << rec << "\n";
+  }
+  // State options: a state holiday on Monday 2024-07-01 moves the deadline a day; a state that
+  // converts monthly to biweekly as half a month.
+  CliRun r = run({"--json", "iwo", "config", "set", "iwo.state_holidays", "2024-07-01"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_EQ(run({"iwo", "config", "set", "iwo.conversion.biweekly", "1/2"}).code, 0);
+  r = run({"--json", "iwo", "config", "set", "iwo.conversion.weekly", "12/0"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "conversion_factor_invalid");
+  r = run({"--json", "iwo", "config", "set", "iwo.due_business_days", "31"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "due_days_invalid");
+  r = run({"--json", "iwo", "config", "set", "iwo.state_holidays", "2024-13-01"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "holiday_invalid");
+  r = run({"--json", "iwo", "config", "set", "iwo.grace", "1"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "iwo_config_key_unknown");
+  r = run({"--json", "iwo", "config", "list"});
+  EXPECT_EQ(Json::parse(r.out)["iwo.conversion.weekly"], "12/52");
+  EXPECT_EQ(Json::parse(r.out)["iwo.conversion.biweekly"], "1/2");
+  EXPECT_EQ(Json::parse(r.out)["iwo.due_business_days"], "2");
+
+  r = run({"--json", "import", "newhire", file});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["matched"], 1);
+  EXPECT_EQ(j["iwos_issued"], 1);
+  EXPECT_EQ(j["due_date"], "2024-07-03");
+  EXPECT_EQ(j["iwos"][0]["id"], "IWO-000001");
+  EXPECT_EQ(j["iwos"][0]["arrears_over_12_weeks"], true);
+
+  r = run({"--json", "iwo", "list"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  j = Json::parse(r.out);
+  ASSERT_EQ(j["iwos"].size(), 1u);
+  EXPECT_EQ(j["iwos"][0]["status"], "pending");
+  EXPECT_EQ(j["iwos"][0]["due_date"], "2024-07-03");
+  EXPECT_EQ(j["iwos"][0]["overdue"], false);
+  EXPECT_EQ(j["iwos"][0]["per_pay_period"]["weekly"]["current"], "115.38");
+  EXPECT_EQ(j["iwos"][0]["per_pay_period"]["biweekly"]["current"], "250.00");
+  // The day after the deadline it is overdue.
+  r = Cli({"--db", db, "--today", "2024-07-04", "--json", "iwo", "list", "--overdue"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(Json::parse(r.out)["iwos"][0]["overdue"], true);
+
+  r = run({"--json", "offset", "certify", "--as-of", "2024-06-28"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  j = Json::parse(r.out);
+  ASSERT_EQ(j["certified"].size(), 1u);
+  EXPECT_EQ(j["certified"][0]["non_assigned"], "2500.00");  // January to May
+  EXPECT_EQ(j["certified"][0]["assigned"], "0.00");
+  EXPECT_EQ(j["certified"][0]["certify_non_assigned"], true);
+
+  r = run({"--json", "import", "newhire", file, "--layout", "nope"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "layout_file_not_found");
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db + s);
+  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -237,9 +237,12 @@ CREATE TABLE iwo (
   obligor_id INTEGER NOT NULL REFERENCES person(id),
   employer_id INTEGER NOT NULL REFERENCES employer(id),
   employment_id INTEGER REFERENCES employment(id),
-  kind TEXT NOT NULL CHECK (kind IN ('original', 'amended', 'lump_sum', 'termination')),
-  status TEXT NOT NULL
-    CHECK (status IN ('pending', 'sent', 'acknowledged', 'rejected', 'ended')),
+  -- CHECKs on value lists are spelled with OR: SQLite builds an ephemeral table for an IN list
+  -- of more than two constants on every row inserted.
+  kind TEXT NOT NULL CHECK (kind = 'original' OR kind = 'amended' OR kind = 'lump_sum' OR
+                            kind = 'termination'),
+  status TEXT NOT NULL CHECK (status = 'pending' OR status = 'sent' OR status = 'acknowledged'
+                              OR status = 'rejected' OR status = 'ended'),
   source TEXT NOT NULL,
   entry_date TEXT NOT NULL,
   due_date TEXT NOT NULL,
@@ -251,8 +254,9 @@ CREATE TABLE iwo (
   created_by TEXT NOT NULL,
   CHECK (due_date >= entry_date)
 );
+-- "Active" = pending, sent or acknowledged (two inequalities, not an IN list: see above).
 CREATE UNIQUE INDEX iwo_one_active ON iwo(case_id, employer_id)
-  WHERE status IN ('pending', 'sent', 'acknowledged');
+  WHERE status <> 'rejected' AND status <> 'ended';
 CREATE INDEX iwo_status_due ON iwo(status, due_date);
 CREATE TABLE newhire_review (
   id INTEGER PRIMARY KEY,
@@ -264,12 +268,13 @@ CREATE TABLE newhire_review (
   reported_dob TEXT,
   employer_id INTEGER NOT NULL REFERENCES employer(id),
   hire_date TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('open', 'confirmed', 'dismissed')),
+  status TEXT NOT NULL CHECK (status = 'open' OR status = 'confirmed' OR status = 'dismissed'),
   created_at TEXT NOT NULL
 );
 CREATE INDEX newhire_review_status ON newhire_review(status, id);
 CREATE UNIQUE INDEX newhire_review_once ON newhire_review(candidate_id, employer_id, hire_date);
-CREATE INDEX person_dob ON person(dob);
+CREATE INDEX person_name_dob
+  ON person(last_name COLLATE NOCASE, first_name COLLATE NOCASE, dob);
 )sql"},
       // ---- http/auth (versions 100-199): staff users, sessions, API tokens, the access log of
       // person reads, and the case office assignment that scopes a caseworker's caseload.

@@ -1,0 +1,62 @@
+// File: iwo/offset.h
+//
+// The federal tax refund offset certification list (FACTS §5, 45 CFR 303.72): every obligor
+// whose past-due support meets a threshold, with the assigned and non-assigned amounts kept
+// separate — they are certified separately and never added together.
+//
+//   * Assigned (TANF / IV-E foster care): arrears in the permanently, temporarily and
+//     conditionally assigned buckets, summed across the obligor's cases; certified when at least
+//     $150 (conditionally assigned arrears count as assigned for a federal tax offset: FACTS §11).
+//   * Non-assigned: arrears in the never-assigned and unassigned buckets, summed across the
+//     obligor's cases whose support is owed for a qualified child; certified when at least $500.
+//     A case qualifies when one of its children is a minor on the as-of date; a case with no
+//     child recorded, or a child whose date of birth is unknown, is counted and flagged
+//     (`child_age_unverified`) for the caseworker. Adult children found disabled while minors
+//     also qualify under 31 CFR 285.3(c); no disability is recorded yet, so they are not
+//     recognised.
+//   * Before certifying, the state must verify name and SSN (FACTS §5 "single submission"): an
+//     obligor with no SSN on file is left out and counted.
+//
+// Read-only: nothing is written (recording submissions and the pre-offset notice are later
+// work). Thread-safety: a function of the store's contents; one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "storage/store.h"
+
+namespace cse::iwo {
+
+struct OffsetThresholds {
+  Money assigned_min = Money::FromCents(15'000);      // Default: $150 (303.72(a)(2))
+  Money non_assigned_min = Money::FromCents(50'000);  // Default: $500 (303.72(a)(3))
+};
+
+struct OffsetCandidate {
+  PersonId obligor;
+  std::string ssn;
+  std::string last_name;
+  std::string first_name;
+  Money assigned;      // assigned arrears, all cases
+  Money non_assigned;  // non-assigned arrears of cases for a qualified child
+  bool certify_assigned = false;
+  bool certify_non_assigned = false;
+  bool child_age_unverified = false;
+};
+
+struct OffsetList {
+  Date as_of;
+  int64_t obligors = 0;                    // obligors scanned
+  int64_t below_threshold = 0;             // with arrears, but not certified
+  int64_t no_ssn = 0;                      // would qualify but have no SSN on file: not certified
+  std::vector<OffsetCandidate> certified;  // by obligor id
+};
+
+// Scans every obligor's ledger as of `as_of`. Errors: store errors only.
+Result<OffsetList> BuildOffsetCertification(Store& store, Date as_of,
+                                            const OffsetThresholds& thresholds = {});
+
+}  // namespace cse::iwo

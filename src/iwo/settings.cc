@@ -1,0 +1,135 @@
+#include "iwo/settings.h"
+
+#include <charconv>
+
+#include "service/audit.h"
+#include "service/json.h"
+
+namespace cse::iwo {
+namespace {
+
+constexpr const char* kConversionKeys[] = {"iwo.conversion.weekly", "iwo.conversion.biweekly",
+                                           "iwo.conversion.semimonthly", "iwo.conversion.monthly"};
+constexpr const char* kDueKey = "iwo.due_business_days";
+constexpr const char* kHolidaysKey = "iwo.state_holidays";
+
+ConversionRule::Factor& FactorFor(ConversionRule& r, size_t i) {
+  switch (i) {
+    case 0:
+      return r.weekly;
+    case 1:
+      return r.biweekly;
+    case 2:
+      return r.semimonthly;
+    default:
+      return r.monthly;
+  }
+}
+
+Result<int> ParseDueDays(std::string_view text) {
+  int v = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < 0 || v > 30) {
+    return InvalidArgument("due_days_invalid", std::string(kDueKey) + " '" + std::string(text) +
+                                                   "': expected a whole number 0 to 30");
+  }
+  return v;
+}
+
+Result<std::vector<Date>> ParseHolidays(std::string_view text) {
+  std::vector<Date> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string_view item = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    auto d = Date::Parse(item);
+    if (!d.ok()) {
+      return InvalidArgument("holiday_invalid", std::string(kHolidaysKey) + ": '" +
+                                                    std::string(item) + "' is not YYYY-MM-DD");
+    }
+    if (out.size() >= kStateHolidaysMax) {
+      return InvalidArgument("holidays_too_many", std::string(kHolidaysKey) + ": more than " +
+                                                      std::to_string(kStateHolidaysMax) + " days");
+    }
+    out.push_back(*d);
+  }
+  return out;
+}
+
+std::string FactorText(const ConversionRule::Factor& f) {
+  return std::to_string(f.numerator) + "/" + std::to_string(f.denominator);
+}
+
+Status Corrupt(const std::string& key, const Status& s) {
+  return DataLoss("stored_setting_corrupt", key + ": " + s.message());
+}
+
+}  // namespace
+
+Result<IwoSettings> LoadIwoSettings(Store& store) {
+  IwoSettings s;
+  for (size_t i = 0; i < std::size(kConversionKeys); ++i) {
+    ASSIGN_OR_RETURN(auto v, store.GetSetting(kConversionKeys[i]));
+    if (!v) continue;
+    auto f = ParseFactor(*v);
+    if (!f.ok()) return Corrupt(kConversionKeys[i], f.status());
+    FactorFor(s.conversion, i) = *f;
+  }
+  ASSIGN_OR_RETURN(auto due, store.GetSetting(kDueKey));
+  if (due) {
+    auto d = ParseDueDays(*due);
+    if (!d.ok()) return Corrupt(kDueKey, d.status());
+    s.due_business_days = *d;
+  }
+  ASSIGN_OR_RETURN(auto holidays, store.GetSetting(kHolidaysKey));
+  if (holidays) {
+    auto h = ParseHolidays(*holidays);
+    if (!h.ok()) return Corrupt(kHolidaysKey, h.status());
+    s.state_holidays = *h;
+  }
+  return s;
+}
+
+Status SetIwoSetting(Store& store, const Clock& clock, const std::string& actor,
+                     const std::string& key, const std::string& value) {
+  bool known = key == kDueKey || key == kHolidaysKey;
+  for (const char* k : kConversionKeys) known = known || key == k;
+  if (!known) {
+    return InvalidArgument("iwo_config_key_unknown",
+                           "unknown key '" + key +
+                               "': expected iwo.conversion.weekly|biweekly|semimonthly|monthly, "
+                               "iwo.due_business_days or iwo.state_holidays");
+  }
+  if (key == kDueKey) {
+    RETURN_IF_ERROR(ParseDueDays(value).status());
+  } else if (key == kHolidaysKey) {
+    RETURN_IF_ERROR(ParseHolidays(value).status());
+  } else {
+    RETURN_IF_ERROR(ParseFactor(value).status());
+  }
+  RETURN_IF_ERROR(store.Begin());
+  Status s = store.SetSetting(key, value);
+  if (s.ok()) {
+    s = AppendAudit(store, clock, actor, "iwo.config.set", "settings", key, "",
+                    Json{{key, value}}.dump());
+  }
+  if (s.ok()) s = store.Commit();
+  if (!s.ok()) store.Rollback();
+  return s;
+}
+
+std::vector<std::pair<std::string, std::string>> DescribeIwoSettings(const IwoSettings& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  ConversionRule rule = s.conversion;
+  for (size_t i = 0; i < std::size(kConversionKeys); ++i) {
+    out.emplace_back(kConversionKeys[i], FactorText(FactorFor(rule, i)));
+  }
+  out.emplace_back(kDueKey, std::to_string(s.due_business_days));
+  std::string days;
+  for (Date d : s.state_holidays) days += (days.empty() ? "" : ",") + d.ToString();
+  out.emplace_back(kHolidaysKey, days);
+  return out;
+}
+
+}  // namespace cse::iwo
