@@ -74,7 +74,9 @@ void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
       ->check(CLI::ExistingFile);
   serve->add_option("--web", o->web_root, "Directory of the web app's static files")
       ->check(CLI::ExistingDirectory);
-  serve->add_option("--threads", o->threads, "Worker threads")
+  serve
+      ->add_option("--threads", o->threads,
+                   "Worker threads (each serves one keep-alive connection at a time)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve->footer(

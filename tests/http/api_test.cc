@@ -3,6 +3,7 @@
 // payment, score and audit endpoints with their row-level rules.
 #include <chrono>
 #include <future>
+#include <set>
 
 #include "http/api_server.h"
 
@@ -311,6 +312,28 @@ TEST_F(ApiTest, EveryStaffReadOfAPersonIsInTheAccessLog) {
   EXPECT_EQ(log["items"][0]["case_id"], "CASE-000001");
   EXPECT_EQ(log["items"][0]["request_id"], "req-42");
   EXPECT_EQ(log["items"][0]["route"], "GET /v1/cases/{case_id}");
+}
+
+TEST_F(ApiTest, ConcurrentReadsAreEachLoggedThroughGroupCommit) {
+  auto c = Client();
+  const std::string token = server_->Token("reader", "admin");
+  constexpr int kReaders = 16;
+  std::vector<std::future<int>> reads;
+  for (int i = 0; i < kReaders; ++i) {
+    reads.push_back(std::async(std::launch::async, [&, i] {
+      auto client = Client();
+      auto r = client.Get("/v1/cases/CASE-000001", {{"Authorization", "Bearer " + token},
+                                                    {"X-Request-Id", "r" + std::to_string(i)}});
+      return r ? r->status : -1;
+    }));
+  }
+  for (auto& f : reads) EXPECT_EQ(f.get(), 200);
+  const Json log = Body(c.Get("/v1/access-log?limit=200", {{"Authorization", "Bearer " + token}}));
+  ASSERT_EQ(log["items"].size(), 2U * kReaders);  // obligor and obligee, per read
+  std::set<std::string> ids;
+  for (const Json& row : log["items"]) ids.insert(row["request_id"].get<std::string>());
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kReaders));
+  EXPECT_LE(server_->server().state().access_log->batches(), kReaders);
 }
 
 TEST_F(ApiTest, CaseOrdersLedgerAndArrears) {
