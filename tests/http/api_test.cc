@@ -147,6 +147,41 @@ TEST(WebAppTest, TheSameServerServesTheWebAppWithSecurityHeaders) {
   EXPECT_EQ(c.Get("/v1/health")->status, 200);  // the API still routes
 }
 
+TEST(TlsTest, HttpsServesTheApiAndMarksTheCookieSecure) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("opencse_tls_" + std::to_string(getpid())))
+          .string();
+  std::filesystem::create_directories(dir);
+  const std::string cert = dir + "/cert.pem", key = dir + "/key.pem";
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 "
+      "-keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl (libssl-dev's tool) is needed";
+  {
+    ApiServer server("tls", "", cert, key);
+    httplib::SSLClient c("127.0.0.1", server.port());
+    c.enable_server_certificate_verification(false);
+    auto r = c.Post("/v1/session",
+                    Json{{"username", "admin"}, {"password", testing::kTestPassword}}.dump(),
+                    "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 201);
+    EXPECT_NE(r->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+    httplib::Client plain("127.0.0.1", server.port());
+    plain.set_connection_timeout(2, 0);
+    plain.set_read_timeout(2, 0);
+    auto p = plain.Get("/v1/health");
+    EXPECT_TRUE(!p || p->status != 200);  // no plain HTTP on the TLS port
+  }
+  std::filesystem::remove_all(dir);
+  http::ServerOptions o;
+  o.db = "unused";
+  o.tls_cert = cert;
+  FakeClock clock(0);
+  EXPECT_EQ(http::Server::Create(o, clock).status().reason(), "tls_config_invalid");
+}
+
 // ---- sessions ----
 
 TEST_F(ApiTest, SignInSetsAHardenedCookieAndAnswersTheCsrfToken) {
