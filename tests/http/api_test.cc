@@ -386,6 +386,14 @@ TEST_F(ApiTest, CaseOrdersLedgerAndArrears) {
   EXPECT_EQ(arrears["delinquent"], true);
   const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", s.Headers()));
   EXPECT_EQ(ledger["balance"]["accrued"], "3000.00");
+  const Json history =
+      Body(c.Get("/v1/cases/CASE-000001/history?months=3&as_of=2024-06-30", s.Headers()));
+  ASSERT_EQ(history["months"].size(), 3U);
+  EXPECT_EQ(history["months"][0],
+            (Json{{"month", "2024-04"}, {"due", "500.00"}, {"paid", "0.00"}}));
+  EXPECT_EQ(history["months"][2]["month"], "2024-06");
+  EXPECT_EQ(Body(c.Get("/v1/cases/CASE-000001/history?months=37", s.Headers()))["code"],
+            "months_invalid");
   EXPECT_EQ(Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-13-01", s.Headers()))["code"],
             "date_malformed");
   EXPECT_EQ(c.Get("/v1/cases/CASE-000099", s.Headers())->status, 404);
@@ -432,6 +440,9 @@ TEST_F(ApiTest, PaymentPostingIsIdempotentByHeaderKey) {
   const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", admin.Headers()));
   EXPECT_EQ(ledger["balance"]["paid"], "250.00");
   EXPECT_EQ(ledger["collections"].size(), 1U);
+  const Json june = Body(c.Get("/v1/cases/CASE-000001/history?months=1&as_of=2024-06-30",
+                               admin.Headers()))["months"][0];
+  EXPECT_EQ(june, (Json{{"month", "2024-06"}, {"due", "500.00"}, {"paid", "250.00"}}));
 }
 
 // ---- scores ----
