@@ -229,15 +229,16 @@ Result<Reply> ListCases(Call& call) {
     }
     office = p.office;
   }
-  ASSIGN_OR_RETURN(std::vector<CaseId> ids, call.store().ListCaseIdsInOffice(office, after, limit));
+  ASSIGN_OR_RETURN(std::vector<CaseInOffice> cases,
+                   call.store().ListCasesInOffice(office, after, limit));
   Json items = Json::array();
-  for (CaseId id : ids) {
-    ASSIGN_OR_RETURN(Case c, call.store().GetCase(id));
-    ASSIGN_OR_RETURN(Json j, CaseJson(call, c));
+  for (const CaseInOffice& c : cases) {
+    Json j = ToJson(c.info);
+    j["office"] = c.office;
     items.push_back(std::move(j));
   }
   std::optional<int64_t> next;
-  if (static_cast<int64_t>(ids.size()) == limit) next = ids.back().value;
+  if (static_cast<int64_t>(cases.size()) == limit) next = cases.back().info.id.value;
   return Reply{200, Page(std::move(items), next), {}};
 }
 
