@@ -4,7 +4,8 @@
 # prints its calibration against national statistics, trains and evaluates the delinquency
 # risk model, scores every obligor, prints a few ledgers, verifies the audit trail, then runs
 # the hand-built command-line walk-through (scripts/walkthrough.sh).
-# Deterministic: the same seed and date give the same database, byte for byte.
+# Deterministic: the same seed and date give the same database, byte for byte, except the
+# staff users added at the end (generated passwords, random argon2id salts).
 set -euo pipefail
 BIN=${1:-build/opencse}
 DIR=demo

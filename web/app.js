@@ -78,6 +78,26 @@ function renderScore(s) {
   box.append(ul);
 }
 
+// Due vs paid per month as a table with a bar per figure (widths relative to the largest).
+function renderHistory(months) {
+  const top = Math.max(1, ...months.flatMap((m) => [Number(m.due), Number(m.paid)]));
+  $('history').replaceChildren(...months.map((m) => {
+    const tr = document.createElement('tr');
+    const chart = document.createElement('td');
+    chart.className = 'chart';
+    chart.setAttribute('aria-hidden', 'true');
+    for (const [cls, value] of [['bar-due', m.due], ['bar-paid', m.paid]]) {
+      const bar = document.createElement('div');
+      bar.className = `bar ${cls}`;
+      bar.style.width = `${(100 * Number(value)) / top}%`;
+      if (Number(value) === 0) bar.style.visibility = 'hidden';
+      chart.append(bar);
+    }
+    tr.append(text('td', m.month), text('td', m.due), text('td', m.paid), chart);
+    return tr;
+  }));
+}
+
 async function openCase(id) {
   show('case');
   $('case-title').textContent = id;
@@ -98,6 +118,8 @@ async function openCase(id) {
     for (const [bucket, amount] of Object.entries(a.arrears_by_bucket || {})) {
       dl.append(text('dt', bucket.replaceAll('_', ' ')), text('dd', amount));
     }
+    const h = await api('GET', `/v1/cases/${encodeURIComponent(id)}/history?months=12`);
+    renderHistory(h.months);
     const l = await api('GET', `/v1/cases/${encodeURIComponent(id)}/ledger`);
     $('payments').replaceChildren(...l.collections.map((p) => {
       const tr = document.createElement('tr');

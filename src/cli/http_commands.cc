@@ -58,9 +58,7 @@ std::string ReadPasswordLine() {
   return line;
 }
 
-}  // namespace
-
-void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
+void AddServe(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* serve = app.add_subcommand(
       "serve", "Serve the JSON API and the web app (docs/API.md) until SIGINT/SIGTERM");
   auto o = std::make_shared<http::ServerOptions>();
@@ -74,7 +72,9 @@ void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
       ->check(CLI::ExistingFile);
   serve->add_option("--web", o->web_root, "Directory of the web app's static files")
       ->check(CLI::ExistingDirectory);
-  serve->add_option("--threads", o->threads, "Worker threads")
+  serve
+      ->add_option("--threads", o->threads,
+                   "Worker threads (each serves one keep-alive connection at a time)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve->footer(
@@ -87,7 +87,9 @@ void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
       return Serve(ctx, *o);
     };
   });
+}
 
+void AddUserCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* user = app.add_subcommand("user", "Staff users of the web app and API");
   user->require_subcommand(1);
   auto* add = user->add_subcommand("add", "Add a user (prints a generated password unless given)");
@@ -122,7 +124,9 @@ void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
       return ctx.Emit(j, text);
     };
   });
+}
 
+void AddTokenCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* token = app.add_subcommand("token", "API tokens for system-to-system calls");
   token->require_subcommand(1);
   auto* tadd = token->add_subcommand("add",
@@ -146,7 +150,9 @@ void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
                       "token " + t->name + ": " + *secret + "  (shown once)\n");
     };
   });
+}
 
+void AddAssignOffice(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* assign = app.add_subcommand(
       "assign-office", "Put a case in an office's caseload (default: the case's county)");
   struct AssignArgs {
@@ -168,6 +174,15 @@ void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
                       CaseDisplayId(*id) + " assigned to office " + a->office + "\n");
     };
   });
+}
+
+}  // namespace
+
+void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  AddServe(app, ctx, action);
+  AddUserCmd(app, ctx, action);
+  AddTokenCmd(app, ctx, action);
+  AddAssignOffice(app, ctx, action);
 }
 
 }  // namespace cse::cli

@@ -30,6 +30,7 @@
 #include "auth/auth_service.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
+#include "http/access_log.h"
 #include "service/json.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -92,6 +93,8 @@ struct ServerState {
   auth::AuthOptions auth;
   bool tls = false;
   auth::LoginThrottle throttle;
+  // Group-committed writer of the access log (set by Server::Create).
+  std::unique_ptr<AccessLogWriter> access_log;
   // The active risk model, loaded once per model version.
   struct ScorerCache {
     std::mutex mu;

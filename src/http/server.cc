@@ -68,6 +68,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, con
   }
   s->state_ = std::make_unique<ServerState>(options.db, clock, options.auth, tls);
   { ASSIGN_OR_RETURN(StorePool::Lease probe, s->state_->pool.Acquire()); }
+  ASSIGN_OR_RETURN(s->state_->access_log, AccessLogWriter::Open(options.db));
   if (tls) {
     auto ssl =
         std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
@@ -91,6 +92,12 @@ void Server::Install() {
   const int threads = options_.threads;
   h.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   h.set_payload_max_length(kRequestBodyBytesMax);
+  // A worker serves one connection at a time; 100 requests per connection keep clients on
+  // their connection while still letting queued connections in (bench/http/run.sh).
+  h.set_keep_alive_max_count(100);
+  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and
+  // the client's delayed ACK add about 40 ms to every response.
+  h.set_tcp_nodelay(true);
   h.set_read_timeout(10, 0);
   h.set_write_timeout(10, 0);
   ServerState* state = state_.get();

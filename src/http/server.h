@@ -30,7 +30,7 @@ struct ServerOptions {
   std::string tls_cert;            // PEM; with tls_key, serve HTTPS
   std::string tls_key;
   std::string web_root;  // static files of the web app; empty: none
-  int threads = 8;       // Default: 8 worker threads
+  int threads = 64;      // Default: 64 worker threads (a worker serves one connection at a time)
   auth::AuthOptions auth;
 };
 

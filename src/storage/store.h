@@ -225,6 +225,12 @@ struct AccessLogRow {
   std::string request_id;
 };
 
+// A case with the office whose caseload it is in (ListCasesInOffice).
+struct CaseInOffice {
+  Case info;
+  std::string office;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -384,6 +390,10 @@ class Store {
   // `limit`.
   virtual Result<std::vector<CaseId>> ListCaseIdsInOffice(std::string_view office, int64_t after,
                                                           int64_t limit) = 0;
+  // The same page as ListCaseIdsInOffice, with each case (children included) and its office,
+  // in one query: a caseload page.
+  virtual Result<std::vector<CaseInOffice>> ListCasesInOffice(std::string_view office,
+                                                              int64_t after, int64_t limit) = 0;
   // Audit rows with seq > `after_seq`, by seq, at most `limit`; `entity` and `entity_id`
   // filter when not empty.
   virtual Result<std::vector<AuditRow>> ListAuditAfter(int64_t after_seq, std::string_view entity,

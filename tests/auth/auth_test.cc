@@ -154,6 +154,21 @@ TEST_F(AuthServiceTest, CaseOfficeDefaultsToCountyAndCanBeReassigned) {
   EXPECT_EQ(*w_.store().CaseOffice(c), "east");
   EXPECT_EQ(w_.store().ListCaseIdsInOffice("east", 0, 10)->size(), 1U);
   EXPECT_TRUE(w_.store().ListCaseIdsInOffice("west", 0, 10)->empty());
+  NewCase with_kids;
+  with_kids.obligor = a;
+  with_kids.obligee = w_.Person("Ana", "Roe");
+  with_kids.children = {w_.Person("Kid", "One"), w_.Person("Kid", "Two")};
+  with_kids.county = "east";
+  auto second = w_.service().AddCase(with_kids);
+  ASSERT_TRUE(second.ok());
+  auto page = w_.store().ListCasesInOffice("east", 0, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 2U);
+  EXPECT_EQ((*page)[0].info.id, c);
+  EXPECT_EQ((*page)[1].info.children, with_kids.children);
+  EXPECT_EQ((*page)[1].info.children, w_.store().GetCase(*second)->children);
+  EXPECT_EQ((*page)[1].office, "east");
+  EXPECT_EQ(w_.store().ListCasesInOffice("east", c.value, 10)->size(), 1U);
   EXPECT_EQ(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", CaseId{99}, "east").reason(),
             "case_not_found");
 }

@@ -100,7 +100,11 @@ test('a caseworker signs in, sees the caseload and opens a case', async () => {
   assert.match(await page.locator('#orders').innerText(), /500\.00 monthly/);
   await page.locator('#arrears dd').first().waitFor();
   assert.match(await page.locator('#arrears').innerText(), /Total\s+2500\.00/);
+  await page.locator('#payments tr').first().waitFor();  // filled after the arrears
   assert.match(await page.locator('#payments').innerText(), /2024-06-10\s+250\.00\s+withholding/);
+  const months = page.locator('#history tr');
+  assert.equal(await months.count(), 12);
+  assert.match(await months.last().innerText(), /2024-06\s+500\.00\s+250\.00/);
   await page.screenshot({ path: join(ARTIFACTS, 'case.png'), fullPage: true });
   await page.close();
 });

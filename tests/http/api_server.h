@@ -26,7 +26,8 @@ inline constexpr const char* kTestPassword = "correct horse battery";
 
 class ApiServer {
  public:
-  explicit ApiServer(const std::string& tag, const std::string& web_root = "")
+  explicit ApiServer(const std::string& tag, const std::string& web_root = "",
+                     const std::string& tls_cert = "", const std::string& tls_key = "")
       : clock_(MidnightMicros(Date::Ymd(2024, 6, 30)) + 12LL * 3600 * 1000000) {
     db_ = (std::filesystem::temp_directory_path() /
            ("opencse_http_" + tag + "_" + std::to_string(getpid()) + ".db"))
@@ -39,6 +40,8 @@ class ApiServer {
     o.threads = 4;
     o.auth.password_cost = auth::PasswordCost::kMinimum;
     o.web_root = web_root;
+    o.tls_cert = tls_cert;
+    o.tls_key = tls_key;
     auto server = http::Server::Create(o, clock_);
     CSE_CHECK(server.ok(), "server create failed");
     server_ = std::move(server).value();

@@ -3,6 +3,7 @@
 // payment, score and audit endpoints with their row-level rules.
 #include <chrono>
 #include <future>
+#include <set>
 
 #include "http/api_server.h"
 
@@ -144,6 +145,41 @@ TEST(WebAppTest, TheSameServerServesTheWebAppWithSecurityHeaders) {
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(Body(missing)["code"], "route_not_found");
   EXPECT_EQ(c.Get("/v1/health")->status, 200);  // the API still routes
+}
+
+TEST(TlsTest, HttpsServesTheApiAndMarksTheCookieSecure) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("opencse_tls_" + std::to_string(getpid())))
+          .string();
+  std::filesystem::create_directories(dir);
+  const std::string cert = dir + "/cert.pem", key = dir + "/key.pem";
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 "
+      "-keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl (libssl-dev's tool) is needed";
+  {
+    ApiServer server("tls", "", cert, key);
+    httplib::SSLClient c("127.0.0.1", server.port());
+    c.enable_server_certificate_verification(false);
+    auto r = c.Post("/v1/session",
+                    Json{{"username", "admin"}, {"password", testing::kTestPassword}}.dump(),
+                    "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 201);
+    EXPECT_NE(r->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+    httplib::Client plain("127.0.0.1", server.port());
+    plain.set_connection_timeout(2, 0);
+    plain.set_read_timeout(2, 0);
+    auto p = plain.Get("/v1/health");
+    EXPECT_TRUE(!p || p->status != 200);  // no plain HTTP on the TLS port
+  }
+  std::filesystem::remove_all(dir);
+  http::ServerOptions o;
+  o.db = "unused";
+  o.tls_cert = cert;
+  FakeClock clock(0);
+  EXPECT_EQ(http::Server::Create(o, clock).status().reason(), "tls_config_invalid");
 }
 
 // ---- sessions ----
@@ -313,6 +349,28 @@ TEST_F(ApiTest, EveryStaffReadOfAPersonIsInTheAccessLog) {
   EXPECT_EQ(log["items"][0]["route"], "GET /v1/cases/{case_id}");
 }
 
+TEST_F(ApiTest, ConcurrentReadsAreEachLoggedThroughGroupCommit) {
+  auto c = Client();
+  const std::string token = server_->Token("reader", "admin");
+  constexpr int kReaders = 16;
+  std::vector<std::future<int>> reads;
+  for (int i = 0; i < kReaders; ++i) {
+    reads.push_back(std::async(std::launch::async, [&, i] {
+      auto client = Client();
+      auto r = client.Get("/v1/cases/CASE-000001", {{"Authorization", "Bearer " + token},
+                                                    {"X-Request-Id", "r" + std::to_string(i)}});
+      return r ? r->status : -1;
+    }));
+  }
+  for (auto& f : reads) EXPECT_EQ(f.get(), 200);
+  const Json log = Body(c.Get("/v1/access-log?limit=200", {{"Authorization", "Bearer " + token}}));
+  ASSERT_EQ(log["items"].size(), 2U * kReaders);  // obligor and obligee, per read
+  std::set<std::string> ids;
+  for (const Json& row : log["items"]) ids.insert(row["request_id"].get<std::string>());
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kReaders));
+  EXPECT_LE(server_->server().state().access_log->batches(), kReaders);
+}
+
 TEST_F(ApiTest, CaseOrdersLedgerAndArrears) {
   auto c = Client();
   auto s = SignIn(c, "sup_north");
@@ -328,6 +386,14 @@ TEST_F(ApiTest, CaseOrdersLedgerAndArrears) {
   EXPECT_EQ(arrears["delinquent"], true);
   const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", s.Headers()));
   EXPECT_EQ(ledger["balance"]["accrued"], "3000.00");
+  const Json history =
+      Body(c.Get("/v1/cases/CASE-000001/history?months=3&as_of=2024-06-30", s.Headers()));
+  ASSERT_EQ(history["months"].size(), 3U);
+  EXPECT_EQ(history["months"][0],
+            (Json{{"month", "2024-04"}, {"due", "500.00"}, {"paid", "0.00"}}));
+  EXPECT_EQ(history["months"][2]["month"], "2024-06");
+  EXPECT_EQ(Body(c.Get("/v1/cases/CASE-000001/history?months=37", s.Headers()))["code"],
+            "months_invalid");
   EXPECT_EQ(Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-13-01", s.Headers()))["code"],
             "date_malformed");
   EXPECT_EQ(c.Get("/v1/cases/CASE-000099", s.Headers())->status, 404);
@@ -374,6 +440,9 @@ TEST_F(ApiTest, PaymentPostingIsIdempotentByHeaderKey) {
   const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", admin.Headers()));
   EXPECT_EQ(ledger["balance"]["paid"], "250.00");
   EXPECT_EQ(ledger["collections"].size(), 1U);
+  const Json june = Body(c.Get("/v1/cases/CASE-000001/history?months=1&as_of=2024-06-30",
+                               admin.Headers()))["months"][0];
+  EXPECT_EQ(june, (Json{{"month", "2024-06"}, {"due", "500.00"}, {"paid", "250.00"}}));
 }
 
 // ---- scores ----

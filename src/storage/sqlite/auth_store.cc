@@ -1,5 +1,8 @@
 // The SQLite side of staff identity and access (store.h, "Staff identity and access"):
 // users, sessions, API tokens, the access log, case office assignment and audit paging.
+#include <algorithm>
+#include <string>
+
 #include "core/ids.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/stmt.h"
@@ -182,6 +185,29 @@ Result<std::vector<CaseId>> SqliteStore::ListCaseIdsInOffice(std::string_view of
       "> ? AND (? = '' OR COALESCE(a.office, c.county) = ?) ORDER BY c.id LIMIT ?");
   s.Bind(1, after).Bind(2, office).Bind(3, office).Bind(4, limit);
   return CollectRows<CaseId>(s, [](Stmt& row) -> Result<CaseId> { return CaseId{row.Int(0)}; });
+}
+
+Result<std::vector<CaseInOffice>> SqliteStore::ListCasesInOffice(std::string_view office,
+                                                                 int64_t after, int64_t limit) {
+  Stmt& s = Prepare(
+      "SELECT c.id, c.obligor_id, c.obligee_id, c.case_type, c.status, c.family_violence, "
+      "c.opened, c.county, COALESCE(a.office, c.county), (SELECT group_concat(child_id) FROM "
+      "case_child k WHERE k.case_id = c.id) FROM iv_d_case c LEFT JOIN case_assignment a ON "
+      "a.case_id = c.id WHERE c.id > ? AND (? = '' OR COALESCE(a.office, c.county) = ?) ORDER "
+      "BY c.id LIMIT ?");
+  s.Bind(1, after).Bind(2, office).Bind(3, office).Bind(4, limit);
+  return CollectRows<CaseInOffice>(s, [this](Stmt& row) -> Result<CaseInOffice> {
+    ASSIGN_OR_RETURN(Case c, ReadCase(row));
+    const std::string children = row.Text(9);
+    size_t i = 0;
+    while (i < children.size()) {
+      const size_t end = std::min(children.find(',', i), children.size());
+      c.children.push_back(PersonId{std::stoll(children.substr(i, end - i))});
+      i = end + 1;
+    }
+    std::sort(c.children.begin(), c.children.end());
+    return CaseInOffice{std::move(c), row.Text(8)};
+  });
 }
 
 Result<std::vector<AuditRow>> SqliteStore::ListAuditAfter(int64_t after_seq,

@@ -129,6 +129,8 @@ class SqliteStore final : public Store {
   Result<std::string> CaseOffice(CaseId id) override;
   Result<std::vector<CaseId>> ListCaseIdsInOffice(std::string_view office, int64_t after,
                                                   int64_t limit) override;
+  Result<std::vector<CaseInOffice>> ListCasesInOffice(std::string_view office, int64_t after,
+                                                      int64_t limit) override;
   Result<std::vector<AuditRow>> ListAuditAfter(int64_t after_seq, std::string_view entity,
                                                std::string_view entity_id, int64_t limit) override;
   // ---- Enforcement (enforce_store.cc) ----
