@@ -13,6 +13,7 @@
 #include "enforce/action_service.h"
 #include "enforce/nba.h"
 #include "enforce/nightly.h"
+#include "enforce/report.h"
 #include "enforce/workflow.h"
 
 namespace cse::cli {
@@ -22,6 +23,7 @@ using enforce::Action;
 using enforce::EnforcementService;
 
 void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action);
+void AddReport(CLI::App* cmd, Context& ctx, std::function<int()>& action);
 
 std::string Fixed(double v, int digits) {
   std::ostringstream o;
@@ -147,6 +149,7 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
     std::string reason;
     std::string remedy;
     std::string date;
+    std::string outcome;
   };
   auto a = std::make_shared<Args>();
   const auto transition = [&ctx, &action, a, cmd](const char* name, const char* help,
@@ -158,6 +161,9 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
     sub->add_option("--date", a->date, "Date of the step, YYYY-MM-DD (default today)");
     if (t == enforce::Transition::kModify) {
       sub->add_option("--remedy", a->remedy, "The remedy chosen instead")->required();
+    }
+    if (t == enforce::Transition::kDecideContest) {
+      sub->add_option("--outcome", a->outcome, "upheld (the action stands) or granted")->required();
     }
     sub->callback([&ctx, &action, a, t] {
       action = [&ctx, a, t]() -> int {
@@ -171,6 +177,7 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
         q.transition = t;
         q.by = a->by;
         q.reason = a->reason;
+        q.contest_outcome = a->outcome;
         if (!a->remedy.empty()) {
           auto r = enforce::ParseRemedy(a->remedy);
           if (!r.ok()) return ctx.Fail(r.status().WithContext("--remedy"));
@@ -200,6 +207,10 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
              enforce::Transition::kEnd);
   transition("withdraw", "Withdraw an action that is moot or wrong (--reason)",
              enforce::Transition::kWithdraw);
+  transition("contest", "Record a parent's contest (--reason: the grounds; 45-day review)",
+             enforce::Transition::kContest);
+  transition("decide-contest", "Record the review's decision (--outcome upheld|granted)",
+             enforce::Transition::kDecideContest);
   auto* show = cmd->add_subcommand("show", "Show one action, or every action of a case");
   show->add_option("ID", a->id, "Action id (ACT-000001) or case id (CASE-000042)")->required();
   show->callback([&ctx, &action, a] {
@@ -347,6 +358,7 @@ void AddEnforce(CLI::App& app, Context& ctx, std::function<int()>& action) {
     };
   });
   AddLearn(cmd, ctx, action);
+  AddReport(cmd, ctx, action);
   sw->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       auto r = enforce::ParseRemedy(a->remedy);
@@ -391,6 +403,72 @@ std::string TableText(const enforce::EffectivenessTable& t) {
       << Pct(wn ? static_cast<double>(wpaid) / static_cast<double>(wn) : 0) << " [" << wn << "]\n";
   }
   return o.str();
+}
+
+std::string Rate(int64_t part, int64_t whole) {
+  return whole > 0 ? Pct(static_cast<double>(part) / static_cast<double>(whole)) : "-";
+}
+
+void AddReport(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
+  auto* report = cmd->add_subcommand(
+      "report", "Review board report: accepted / modified / dismissed per month, outcomes");
+  report->footer(
+      "Per month of recommendation: decisions, the share accepted, overrides, contests, and\n"
+      "the share of obligors who paid a month's support within 60 days after an accepted vs a\n"
+      "dismissed recommendation (decisions older than the window only); then the overrides\n"
+      "with who decided and why.");
+  report->callback([&ctx, &action] {
+    action = [&ctx]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto config = enforce::LoadEnforcementConfig(ctx.store());
+      if (!config.ok()) return ctx.Fail(config.status());
+      auto r = enforce::BuildReviewReport(ctx.store(), ctx.clock().Today(),
+                                          config->workflow.effect_window_days);
+      if (!r.ok()) return ctx.Fail(r.status());
+      Json months = Json::array();
+      std::ostringstream t;
+      t << "month    recommended approved modified dismissed pending withdrawn accepted "
+           "contested | paid 60d: accepted dismissed\n";
+      for (const enforce::MonthReview& m : r->months) {
+        const int64_t decided = m.approved + m.modified + m.dismissed;
+        months.push_back(Json{{"month", m.month},
+                              {"recommended", m.recommended},
+                              {"approved", m.approved},
+                              {"modified", m.modified},
+                              {"dismissed", m.dismissed},
+                              {"pending", m.pending},
+                              {"withdrawn", m.withdrawn},
+                              {"by_model", m.by_model},
+                              {"by_rules", m.by_rules},
+                              {"contested", m.contested},
+                              {"contests_granted", m.contests_granted},
+                              {"accepted_outcomes", m.accepted_outcomes},
+                              {"accepted_paid", m.accepted_paid},
+                              {"dismissed_outcomes", m.dismissed_outcomes},
+                              {"dismissed_paid", m.dismissed_paid}});
+        t << Pad(m.month, 9) << Pad(std::to_string(m.recommended), 12)
+          << Pad(std::to_string(m.approved), 9) << Pad(std::to_string(m.modified), 9)
+          << Pad(std::to_string(m.dismissed), 10) << Pad(std::to_string(m.pending), 8)
+          << Pad(std::to_string(m.withdrawn), 10) << Pad(Rate(m.approved, decided), 9)
+          << Pad(std::to_string(m.contested), 10) << "| "
+          << Pad(Rate(m.accepted_paid, m.accepted_outcomes), 9)
+          << Rate(m.dismissed_paid, m.dismissed_outcomes) << "\n";
+      }
+      Json overrides = Json::array();
+      if (!r->overrides.empty()) t << "overrides (newest first):\n";
+      for (const enforce::Override& o : r->overrides) {
+        overrides.push_back(enforce::ToJson(o.action));
+        t << "  " << enforce::ActionDisplayId(o.action.id) << "  "
+          << (o.action.state == enforce::ActionState::kDismissed
+                  ? "dismissed " + std::string(enforce::Name(o.action.remedy))
+                  : std::string(enforce::Name(*o.action.original_remedy)) + " -> " +
+                        std::string(enforce::Name(o.action.remedy)))
+          << "  by " << o.action.decided_by << " " << o.action.decided_at.substr(0, 10) << ": "
+          << o.action.decision_reason << "\n";
+      }
+      return ctx.Emit(Json{{"months", months}, {"overrides", overrides}}, t.str());
+    };
+  });
 }
 
 void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action) {

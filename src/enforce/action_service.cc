@@ -15,7 +15,7 @@ Json OptDate(const std::optional<Date>& d) { return d ? Json(d->ToString()) : Js
 
 bool NeedsReason(Transition t) {
   return t == Transition::kDismiss || t == Transition::kModify || t == Transition::kWithdraw ||
-         t == Transition::kDecideContest;
+         t == Transition::kContest || t == Transition::kDecideContest;
 }
 
 bool ValidUserId(const std::string& id) {
@@ -113,7 +113,10 @@ Json ToJson(const Action& a) {
       {"issued_date", OptDate(a.issued_date)},
       {"closed_date", OptDate(a.closed_date)},
       {"legal_deadline", OptDate(a.legal_deadline)},
-      {"note", a.last_note}};
+      {"note", a.last_note},
+      {"contest_filed", OptDate(a.contest_filed)},
+      {"review_deadline", OptDate(a.review_deadline)},
+      {"contest_outcome", a.contest_outcome}};
 }
 
 std::string SwitchKey(Remedy r) { return "enforce.ai_off." + std::string(Name(r)); }
@@ -327,6 +330,11 @@ Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
     return InvalidArgument("reason_missing",
                            "--reason is required to " + std::string(Name(q.transition)));
   }
+  if (q.transition == Transition::kDecideContest && q.contest_outcome != "upheld" &&
+      q.contest_outcome != "granted") {
+    return InvalidArgument("contest_outcome_invalid",
+                           "--outcome '" + q.contest_outcome + "' is not upheld or granted");
+  }
   if (q.transition == Transition::kModify && !q.new_remedy) {
     return InvalidArgument("remedy_missing", "modify needs --remedy: the remedy chosen instead");
   }
@@ -403,6 +411,20 @@ Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
         RETURN_IF_ERROR(store_.InsertCaseEvent(e).status());
         break;
       }
+      case Transition::kContest:
+        a.contest_filed = date;
+        a.review_deadline = date.AddDays(config.workflow.admin_review_days);
+        a.contest_outcome.clear();
+        break;
+      case Transition::kDecideContest:
+        a.contest_outcome = q.contest_outcome;
+        if (q.contest_outcome == "granted") {
+          a.state = ActionState::kWithdrawn;
+          a.closed_date = date;
+        } else if (a.issued_date) {
+          a.state = ActionState::kIssued;
+        }
+        break;
       default:
         a.closed_date = IsFinal(a.state) ? std::optional<Date>(date) : std::nullopt;
         break;

@@ -89,6 +89,7 @@ struct DecisionRequest {
   std::string reason;                // required to dismiss, modify and withdraw
   std::optional<Remedy> new_remedy;  // modify: the remedy chosen instead
   std::optional<Date> date;          // default: today
+  std::string contest_outcome;       // decide_contest: "upheld" (the action stands) or "granted"
 };
 
 class EnforcementService {
@@ -105,8 +106,11 @@ class EnforcementService {
                                           const ai::FeatureRow& row,
                                           const RecommendOptions& options);
 
-  // Applies a person's transition. Errors: action_not_found; invalid_argument
-  // "reason_missing" (dismiss, modify, withdraw without a reason), "remedy_missing" (modify
+  // Applies a person's transition. A contest records the filing date and the administrative
+  // review deadline (workflow.admin_review_days); its decision ("upheld": back to where it
+  // was, notice sent or issued; "granted": withdrawn) records the outcome. Errors:
+  // action_not_found; invalid_argument "reason_missing" (dismiss, modify, withdraw, contest,
+  // decide_contest without a reason), "contest_outcome_invalid", "remedy_missing" (modify
   // without a new remedy), "remedy_unchanged"; permission_denied-like failed_precondition
   // "user_unknown" (not in the staff table or inactive), "role_not_allowed" (the role may not
   // do this for this remedy); NextState's ("action_already_decided", "transition_not_allowed");

@@ -256,7 +256,13 @@ Task AlertFor(const RunContext& x, const Action& a, const std::string& phase, Da
   t.action_id = a.id;
   t.key_factors = "[]";
   const std::string id = ActionDisplayId(a.id) + " (" + std::string(Name(a.remedy)) + ")";
-  if (phase == "contest_over") {
+  if (phase == "review_near" || phase == "review_passed") {
+    t.title =
+        phase == "review_passed" ? "Administrative review overdue" : "Administrative review due";
+    t.message = id + ": the contest filed " +
+                (a.contest_filed ? a.contest_filed->ToString() : std::string("?")) +
+                " must be decided by " + deadline.ToString() + " (45 CFR 303.72: 45 days).";
+  } else if (phase == "contest_over") {
     t.title = "Contest window over: ready to issue";
     t.message = id + ": the contest window ended " + deadline.ToString() + "; issue or withdraw.";
   } else {
@@ -288,6 +294,11 @@ Status DeadlineAlerts(RunContext& x) {
     }
     if (a.state == ActionState::kNoticeSent && a.contest_deadline && *a.contest_deadline < today) {
       t = AlertFor(x, a, "contest_over", *a.contest_deadline);
+    }
+    if (a.state == ActionState::kContested && a.review_deadline &&
+        DaysBetween(today, *a.review_deadline) <= x.config.workflow.alert_before_days) {
+      t = AlertFor(x, a, *a.review_deadline < today ? "review_passed" : "review_near",
+                   *a.review_deadline);
     }
     if (!t) continue;
     ASSIGN_OR_RETURN(std::optional<Task> found, x.store.FindEnforceTaskByKey(t->key));

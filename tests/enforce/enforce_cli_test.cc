@@ -59,20 +59,17 @@ class EnforceCliTest : public ::testing::Test {
 };
 
 TEST_F(EnforceCliTest, EveryCommandHasHelp) {
-  for (std::vector<std::string> c : std::vector<std::vector<std::string>>{{"recommend"},
-                                                                          {"action", "approve"},
-                                                                          {"action", "modify"},
-                                                                          {"action", "dismiss"},
-                                                                          {"action", "notice"},
-                                                                          {"action", "issue"},
-                                                                          {"action", "comply"},
-                                                                          {"action", "end"},
-                                                                          {"action", "withdraw"},
-                                                                          {"action", "show"},
-                                                                          {"staff", "add"},
-                                                                          {"staff", "list"},
-                                                                          {"enforce", "config"},
-                                                                          {"enforce", "switch"}}) {
+  for (std::vector<std::string> c :
+       std::vector<std::vector<std::string>>{{"recommend"},          {"action", "approve"},
+                                             {"action", "modify"},   {"action", "dismiss"},
+                                             {"action", "notice"},   {"action", "issue"},
+                                             {"action", "comply"},   {"action", "end"},
+                                             {"action", "withdraw"}, {"action", "show"},
+                                             {"action", "contest"},  {"action", "decide-contest"},
+                                             {"batch", "nightly"},   {"queue"},
+                                             {"enforce", "learn"},   {"enforce", "report"},
+                                             {"staff", "add"},       {"staff", "list"},
+                                             {"enforce", "config"},  {"enforce", "switch"}}) {
     c.push_back("--help");
     const CliRun r = Cli(c, "root", false);
     EXPECT_EQ(r.code, 0) << c[0];
