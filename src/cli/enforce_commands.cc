@@ -211,6 +211,34 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
              enforce::Transition::kContest);
   transition("decide-contest", "Record the review's decision (--outcome upheld|granted)",
              enforce::Transition::kDecideContest);
+  struct OverrideArgs {
+    std::string case_id;
+    int score = 0;
+    std::string by;
+    std::string reason;
+  };
+  auto ov = std::make_shared<OverrideArgs>();
+  auto* override_score = cmd->add_subcommand(
+      "override-score", "Override a case's risk score with a reason (stands for 30 days)");
+  override_score->add_option("--case", ov->case_id, "Case id (CASE-000042)")->required();
+  override_score->add_option("--score", ov->score, "The score to use, 1-100")->required();
+  override_score->add_option("--by", ov->by, "The staff user (caseworker or supervisor)")
+      ->required();
+  override_score->add_option("--reason", ov->reason, "Why (required; in the review report)");
+  override_score->callback([&ctx, &action, ov] {
+    action = [&ctx, ov]() -> int {
+      auto id = IdArg<CaseId>("--case", "CASE", ov->case_id);
+      if (!id.ok()) return ctx.Fail(id.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
+      if (Status s = svc.OverrideScore(*id, ov->score, ov->by, ov->reason); !s.ok()) {
+        return ctx.Fail(s);
+      }
+      return ctx.Emit(Json{{"case_id", CaseDisplayId(*id)}, {"score", ov->score}, {"by", ov->by}},
+                      CaseDisplayId(*id) + " risk score overridden to " +
+                          std::to_string(ov->score) + " by " + ov->by + "\n");
+    };
+  });
   auto* show = cmd->add_subcommand("show", "Show one action, or every action of a case");
   show->add_option("ID", a->id, "Action id (ACT-000001) or case id (CASE-000042)")->required();
   show->callback([&ctx, &action, a] {
@@ -445,7 +473,8 @@ void AddReport(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
                               {"accepted_outcomes", m.accepted_outcomes},
                               {"accepted_paid", m.accepted_paid},
                               {"dismissed_outcomes", m.dismissed_outcomes},
-                              {"dismissed_paid", m.dismissed_paid}});
+                              {"dismissed_paid", m.dismissed_paid},
+                              {"score_overrides", m.score_overrides}});
         t << Pad(m.month, 9) << Pad(std::to_string(m.recommended), 12)
           << Pad(std::to_string(m.approved), 9) << Pad(std::to_string(m.modified), 9)
           << Pad(std::to_string(m.dismissed), 10) << Pad(std::to_string(m.pending), 8)
@@ -466,7 +495,19 @@ void AddReport(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
           << "  by " << o.action.decided_by << " " << o.action.decided_at.substr(0, 10) << ": "
           << o.action.decision_reason << "\n";
       }
-      return ctx.Emit(Json{{"months", months}, {"overrides", overrides}}, t.str());
+      Json scores = Json::array();
+      if (!r->score_overrides.empty()) t << "score overrides:\n";
+      for (const enforce::ScoreOverride& o : r->score_overrides) {
+        const Json d = Json::parse(o.detail_json, nullptr, false);
+        scores.push_back(Json{{"at", o.at}, {"by", o.by}, {"detail", d}});
+        if (d.is_object()) {
+          t << "  " << o.at.substr(0, 10) << "  " << d.value("case_id", "") << "  model "
+            << d.value("model_score", "") << " -> " << d.value("score", 0) << "  by " << o.by
+            << ": " << d.value("reason", "") << "\n";
+        }
+      }
+      return ctx.Emit(
+          Json{{"months", months}, {"overrides", overrides}, {"score_overrides", scores}}, t.str());
     };
   });
 }

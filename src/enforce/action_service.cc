@@ -522,4 +522,48 @@ Status EnforcementService::SetAiSwitch(Remedy remedy, bool ai_on, const std::str
   });
 }
 
+Status EnforcementService::OverrideScore(CaseId case_id, int score, const std::string& by,
+                                         const std::string& reason) {
+  if (reason.empty()) {
+    return InvalidArgument("reason_missing", "--reason is required to override a score");
+  }
+  if (score < 1 || score > 100) {
+    return InvalidArgument("score_out_of_range",
+                           "--score " + std::to_string(score) + " is not between 1 and 100");
+  }
+  return InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(std::optional<StaffUser> u, store_.GetStaffUser(by));
+    if (!u || !u->active) {
+      return FailedPrecondition("user_unknown", "'" + by + "' is not an active staff user");
+    }
+    if (u->role != Role::kCaseworker && u->role != Role::kSupervisor) {
+      return FailedPrecondition("role_not_allowed", "'" + by + "' has the role " +
+                                                        std::string(Name(u->role)) +
+                                                        "; caseworkers and supervisors override");
+    }
+    ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
+    ASSIGN_OR_RETURN(std::vector<RiskScoreRecord> scores, store_.ListRiskScores(c.obligor));
+    const std::string model_score = scores.empty() ? "none" : std::to_string(scores[0].score);
+    const std::string model = scores.empty() ? "none" : scores[0].model_version;
+    CaseEvent e;
+    e.person = c.obligor;
+    e.case_id = case_id;
+    e.date = clock_.Today();
+    e.kind = "score_override";
+    e.detail = "score=" + std::to_string(score) + " model_score=" + model_score +
+               " model=" + model + " by=" + by;
+    ASSIGN_OR_RETURN(int64_t id, store_.InsertCaseEvent(e));
+    return AppendAudit(store_, clock_, by, "enforce.score_override", "case_event",
+                       std::to_string(id), "",
+                       Json{{"case_id", CaseDisplayId(case_id)},
+                            {"obligor_id", PersonDisplayId(c.obligor)},
+                            {"score", score},
+                            {"model_score", model_score},
+                            {"model_version", model},
+                            {"by", by},
+                            {"reason", reason}}
+                           .dump());
+  });
+}
+
 }  // namespace cse::enforce

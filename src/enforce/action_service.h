@@ -31,6 +31,7 @@
 namespace cse::enforce {
 
 inline std::string ActionDisplayId(int64_t id) { return FormatDisplayId("ACT", id); }
+inline constexpr int kScoreOverrideDays = 30;
 Json ToJson(const Action& a);
 
 // Settings keys: the state file's text, and the per-remedy fail-safe switch.
@@ -134,6 +135,13 @@ class EnforcementService {
   // The fail-safe: turns AI recommendations for `remedy` off (or back on) with a reason
   // (supervisor or admin once an admin exists). Errors: reason_missing, role_not_allowed.
   Status SetAiSwitch(Remedy remedy, bool ai_on, const std::string& reason);
+
+  // A person overrides the risk score of a case's obligor (1-100) with a reason: recorded as
+  // case event `score_override` (`score=N model_score=M model=V by=USER`) and audit row
+  // `enforce.score_override`. The nightly batch uses it instead of the model's score for
+  // kScoreOverrideDays days. Errors: reason_missing, invalid_argument "score_out_of_range",
+  // user_unknown, role_not_allowed (caseworker, supervisor), case_not_found.
+  Status OverrideScore(CaseId case_id, int score, const std::string& by, const std::string& reason);
 
  private:
   template <typename F>

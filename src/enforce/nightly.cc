@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include "ai/dataset.h"
 #include "enforce/facts.h"
@@ -74,6 +75,21 @@ Money MonthlySupport(const ai::FeatureRow& row) {
   Money m;
   for (const CaseBalance& c : row.balance.cases) m += c.monthly_support;
   return m;
+}
+
+// The latest score a person set within kScoreOverrideDays before `as_of` (case event
+// `score_override`), if any.
+std::optional<int> OverriddenScore(const ai::ObligorHistory& h, Date as_of) {
+  std::optional<int> score;
+  for (const CaseEvent& e : h.events) {  // by date
+    if (e.date > as_of) break;
+    if (e.kind != "score_override" || DaysBetween(e.date, as_of) > kScoreOverrideDays) continue;
+    const size_t at = e.detail.find("score=");
+    if (at != 0) continue;
+    const int v = std::atoi(e.detail.c_str() + 6);
+    if (v >= 1 && v <= 100) score = v;
+  }
+  return score;
 }
 
 // The obligor's first open case with an order: outreach and its worker hang on it.
@@ -210,6 +226,13 @@ Status ProcessObligor(RunContext& x, PersonId obligor) {
                                                          CaseId{}, as_of, x.at))
                         .status());
     ++x.counts["scored"];
+  }
+  if (risk) {
+    if (auto overridden = OverriddenScore(h, as_of)) {
+      risk->score = *overridden;  // a person's override stands for kScoreOverrideDays
+      ++x.counts["score_overrides_used"];
+      if (risk->key_factors.empty()) risk->key_factors = x.o.scorer->Explain(row.values, 3);
+    }
   }
   StageTimer timer(x.seconds["tasks_and_recommendations"]);
   ASSIGN_OR_RETURN(std::optional<ObligorState> prev, x.store.GetObligorState(obligor));

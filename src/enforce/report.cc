@@ -76,6 +76,14 @@ Result<ReviewReport> BuildReviewReport(Store& store, Date today, int window_days
       if (paid) ++m.accepted_paid;
     }
   }
+  RETURN_IF_ERROR(store.ScanAudit([&](const AuditRow& row) {
+    if (row.action != "enforce.score_override") return Status::Ok();
+    report.score_overrides.push_back({row.at, row.actor, row.after});
+    const std::string month = row.at.substr(0, 7);
+    months[month].month = month;
+    ++months[month].score_overrides;
+    return Status::Ok();
+  }));
   for (auto& [k, v] : months) report.months.push_back(v);
   std::sort(report.overrides.begin(), report.overrides.end(),
             [](const Override& x, const Override& y) {

@@ -34,15 +34,24 @@ struct MonthReview {
   int64_t dismissed_paid = 0;
   int64_t contested = 0;
   int64_t contests_granted = 0;
+  int64_t score_overrides = 0;  // by the month they were made
 };
 
 struct Override {
   Action action;  // modified or dismissed: decided_by, decided_at, decision_reason
 };
 
+// A person's override of a risk score (audit rows `enforce.score_override`).
+struct ScoreOverride {
+  std::string at;
+  std::string by;
+  std::string detail_json;  // case, obligor, score, model score, model version, reason
+};
+
 struct ReviewReport {
-  std::vector<MonthReview> months;  // ascending
-  std::vector<Override> overrides;  // newest first
+  std::vector<MonthReview> months;             // ascending
+  std::vector<Override> overrides;             // newest first
+  std::vector<ScoreOverride> score_overrides;  // oldest first
 };
 
 // Errors: the store's.

@@ -304,6 +304,26 @@ TEST_F(ActionServiceTest, TheReviewReportCountsDecisionsOverridesAndOutcomes) {
   EXPECT_FALSE(r->overrides[0].action.decision_reason.empty());
 }
 
+TEST_F(ActionServiceTest, AScoreOverrideNeedsAReasonAndARoleAndFeedsTheReport) {
+  EXPECT_EQ(svc_.OverrideScore(case_, 90, "cal", "").reason(), "reason_missing");
+  EXPECT_EQ(svc_.OverrideScore(case_, 0, "cal", "x").reason(), "score_out_of_range");
+  EXPECT_EQ(svc_.OverrideScore(case_, 90, "ivy", "x").reason(), "role_not_allowed");
+  EXPECT_EQ(svc_.OverrideScore(CaseId{99}, 90, "cal", "x").reason(), "case_not_found");
+  ASSERT_TRUE(svc_.OverrideScore(case_, 90, "cal", "lost his job last week").ok());
+  auto events = w_.store().ListCaseEventsByPerson(obligor_);
+  ASSERT_TRUE(events.ok());
+  ASSERT_FALSE(events->empty());
+  EXPECT_EQ(events->back().kind, "score_override");
+  EXPECT_EQ(events->back().detail.rfind("score=90 model_score=none", 0), 0u);
+  auto r = BuildReviewReport(w_.store(), kToday, 60);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->score_overrides.size(), 1u);
+  EXPECT_EQ(r->score_overrides[0].by, "cal");
+  EXPECT_NE(r->score_overrides[0].detail_json.find("lost his job"), std::string::npos);
+  ASSERT_EQ(r->months.size(), 1u);
+  EXPECT_EQ(r->months[0].score_overrides, 1);
+}
+
 TEST_F(ActionServiceTest, ModifyChoosesAnotherEligibleRemedyWithAReason) {
   auto r = svc_.Recommend(case_, Options());
   ASSERT_TRUE(r.ok());
