@@ -98,6 +98,13 @@ std::string RecommendText(const enforce::RecommendResult& r) {
   for (const Action& a : r.actions) {
     t << "  " << a.rank << ". " << ActionLine(a) << "     " << a.rationale << "\n";
   }
+  if (r.created == 0 && !r.ranked.empty()) {
+    t << "Ranking now (" << r.ranked.size() << " eligible; nothing new written):\n";
+    for (size_t i = 0; i < r.ranked.size() && i < 5; ++i) {
+      t << "  " << (i + 1) << ". " << Pad(std::string(enforce::Name(r.ranked[i].remedy)), 22)
+        << r.ranked[i].rationale << "\n";
+    }
+  }
   t << "Not eligible:\n";
   for (const auto& [remedy, e] : r.ineligible) {
     t << "  " << Pad(std::string(enforce::Name(remedy)), 22) << Pad(e.reason, 26) << e.text << "\n";
@@ -119,7 +126,8 @@ void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
       "Every remedy is checked against its rule (docs/ENFORCEMENT.md); the top eligible ones\n"
       "are written as 'recommended' actions with the model version, features hash and\n"
       "confidence. Nothing is executed: a person approves, modifies or dismisses each one\n"
-      "with `opencse action`. Re-running for the same date finds the same actions.");
+      "with `opencse action`. While some await a decision, nothing new is written: the\n"
+      "ranking is shown with the pending actions.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
@@ -132,6 +140,7 @@ void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
       enforce::RecommendOptions o;
       o.as_of = *as_of;
       o.scorer = *scorer ? &**scorer : nullptr;
+      o.skip_if_pending = true;
       EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
       auto r = svc.Recommend(*id, o);
       if (!r.ok()) return ctx.Fail(r.status());

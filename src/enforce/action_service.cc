@@ -186,15 +186,11 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
   }
   const EnforcementConfig& config = o.config ? *o.config : loaded_config;
   ASSIGN_OR_RETURN(std::vector<Action> case_actions, store_.ListEnforceActionsByCase(case_id));
+  std::vector<Action> pending;
   if (o.skip_if_pending) {
-    RecommendResult pending;
-    pending.case_id = case_id;
-    pending.obligor = c.obligor;
-    pending.as_of = o.as_of;
     for (const Action& a : case_actions) {
-      if (a.state == ActionState::kRecommended) pending.actions.push_back(a);
+      if (a.state == ActionState::kRecommended) pending.push_back(a);
     }
-    if (!pending.actions.empty()) return pending;
   }
   RecommendResult r;
   r.case_id = case_id;
@@ -243,6 +239,10 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
     r.ranked =
         RankByLadder(std::move(eligible), HighestStepTaken(case_actions, h, case_id, o.as_of),
                      r.facts.delinquent);
+  }
+  if (!pending.empty()) {  // one set under review at a time: answer it, write nothing
+    r.actions = std::move(pending);
+    return r;
   }
   if (!o.write) return r;
   const std::string at = clock_.NowIso();

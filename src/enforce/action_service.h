@@ -57,8 +57,8 @@ struct RecommendOptions {
   const ai::RiskScore* risk = nullptr;        // already computed with `scorer`
   bool record_score = true;                   // write a risk score row when actions are created
   std::optional<Date> delinquent_since;       // the legal deadline counts from it (default as_of)
-  // Write nothing new while the case has recommendations awaiting a decision (the nightly
-  // batch: one set under review at a time); the pending ones are answered instead.
+  // Write nothing new while the case has recommendations awaiting a decision (one set under
+  // review at a time): the ranking is still computed, and the pending actions are answered.
   bool skip_if_pending = false;
 };
 

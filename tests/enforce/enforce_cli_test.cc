@@ -89,6 +89,14 @@ TEST_F(EnforceCliTest, RecommendThenDecideWithClearErrors) {
   EXPECT_EQ(j["actions"][0]["id"], "ACT-000001");
   EXPECT_EQ(j["actions"][0]["state"], "recommended");
   EXPECT_FALSE(j["ineligible"].empty());
+  // While they await a decision, a second request writes nothing new and answers them.
+  const CliRun again = Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly");
+  ASSERT_EQ(again.code, 0) << again.err;
+  const Json k = Json::parse(again.out);
+  EXPECT_EQ(k["created"], 0);
+  ASSERT_EQ(k["actions"].size(), 3u);
+  EXPECT_EQ(k["actions"][0]["id"], "ACT-000001");
+  EXPECT_FALSE(k["ranked"].empty());
 
   CliRun r = Cli({"action", "approve", "ACT-000001", "--by", "ivy"});
   EXPECT_EQ(r.code, 1);
