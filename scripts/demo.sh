@@ -2,7 +2,8 @@
 # `make demo`: creates the demo caseload with the simulator (5,000 synthetic IV-D cases with
 # 24 months of history to 2025-06-30; invented names, SSNs in the never-issued 900-999 area),
 # prints its calibration against national statistics, trains and evaluates the delinquency
-# risk model, scores every obligor, prints a few ledgers, verifies the audit trail, then runs
+# risk model, scores every obligor, prints a few ledgers, verifies the audit trail, runs the
+# enforcement workflow (state rules, next best action, the nightly batch, a queue), then runs
 # the hand-built command-line walk-through (scripts/walkthrough.sh).
 # Deterministic: the same seed and date give the same database, byte for byte, except the
 # staff users added at the end (generated passwords, random argon2id salts).
@@ -44,6 +45,16 @@ for role in caseworker supervisor attorney investigator accounting_technician ad
   case $role in caseworker|supervisor) office=(--office "$OFFICE") ;; *) office=() ;; esac
   cse user add --username "demo_$role" --role "$role" "${office[@]}"
 done
+echo "== Enforcement (docs/ENFORCEMENT.md): state rules, staff, next best action, the nightly batch"
+cse enforce config --load "$(dirname "$0")/../config/state.toml" >/dev/null
+cse staff add demo --role admin >/dev/null
+cse staff add cal --role caseworker >/dev/null
+cse staff add sue --role supervisor >/dev/null
+cse enforce learn --as-of "$TODAY" --from 2023-07-01 --evaluate-from 2024-12-31
+cse batch nightly --as-of "$TODAY"
+cse queue --worker cal --limit 3
+cse recommend --case CASE-000042
+cse enforce report | head -5
 
 echo
 echo "== Command-line walk-through on hand-built cases"
@@ -53,3 +64,5 @@ echo "Demo caseload: $DB (as of $TODAY). Try:"
 echo "  $BIN --db $DB --today $TODAY ledger --case CASE-000042"
 echo "  $BIN --db $DB simulate --report"
 echo "  $BIN --db $DB serve --port 8080 --web web   # then http://127.0.0.1:8080/ (users above)"
+echo "  $BIN --db $DB --today $TODAY queue --worker cal"
+echo "  $BIN --db $DB --today $TODAY action approve ACT-000001 --by sue --reason \"...\""

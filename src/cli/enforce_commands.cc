@@ -13,6 +13,7 @@
 #include "enforce/action_service.h"
 #include "enforce/nba.h"
 #include "enforce/nightly.h"
+#include "enforce/report.h"
 #include "enforce/workflow.h"
 
 namespace cse::cli {
@@ -22,6 +23,7 @@ using enforce::Action;
 using enforce::EnforcementService;
 
 void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action);
+void AddReport(CLI::App* cmd, Context& ctx, std::function<int()>& action);
 
 std::string Fixed(double v, int digits) {
   std::ostringstream o;
@@ -96,6 +98,13 @@ std::string RecommendText(const enforce::RecommendResult& r) {
   for (const Action& a : r.actions) {
     t << "  " << a.rank << ". " << ActionLine(a) << "     " << a.rationale << "\n";
   }
+  if (r.created == 0 && !r.ranked.empty()) {
+    t << "Ranking now (" << r.ranked.size() << " eligible; nothing new written):\n";
+    for (size_t i = 0; i < r.ranked.size() && i < 5; ++i) {
+      t << "  " << (i + 1) << ". " << Pad(std::string(enforce::Name(r.ranked[i].remedy)), 22)
+        << r.ranked[i].rationale << "\n";
+    }
+  }
   t << "Not eligible:\n";
   for (const auto& [remedy, e] : r.ineligible) {
     t << "  " << Pad(std::string(enforce::Name(remedy)), 22) << Pad(e.reason, 26) << e.text << "\n";
@@ -117,7 +126,8 @@ void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
       "Every remedy is checked against its rule (docs/ENFORCEMENT.md); the top eligible ones\n"
       "are written as 'recommended' actions with the model version, features hash and\n"
       "confidence. Nothing is executed: a person approves, modifies or dismisses each one\n"
-      "with `opencse action`. Re-running for the same date finds the same actions.");
+      "with `opencse action`. While some await a decision, nothing new is written: the\n"
+      "ranking is shown with the pending actions.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
@@ -130,6 +140,7 @@ void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
       enforce::RecommendOptions o;
       o.as_of = *as_of;
       o.scorer = *scorer ? &**scorer : nullptr;
+      o.skip_if_pending = true;
       EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
       auto r = svc.Recommend(*id, o);
       if (!r.ok()) return ctx.Fail(r.status());
@@ -147,6 +158,7 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
     std::string reason;
     std::string remedy;
     std::string date;
+    std::string outcome;
   };
   auto a = std::make_shared<Args>();
   const auto transition = [&ctx, &action, a, cmd](const char* name, const char* help,
@@ -158,6 +170,9 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
     sub->add_option("--date", a->date, "Date of the step, YYYY-MM-DD (default today)");
     if (t == enforce::Transition::kModify) {
       sub->add_option("--remedy", a->remedy, "The remedy chosen instead")->required();
+    }
+    if (t == enforce::Transition::kDecideContest) {
+      sub->add_option("--outcome", a->outcome, "upheld (the action stands) or granted")->required();
     }
     sub->callback([&ctx, &action, a, t] {
       action = [&ctx, a, t]() -> int {
@@ -171,6 +186,7 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
         q.transition = t;
         q.by = a->by;
         q.reason = a->reason;
+        q.contest_outcome = a->outcome;
         if (!a->remedy.empty()) {
           auto r = enforce::ParseRemedy(a->remedy);
           if (!r.ok()) return ctx.Fail(r.status().WithContext("--remedy"));
@@ -200,6 +216,38 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
              enforce::Transition::kEnd);
   transition("withdraw", "Withdraw an action that is moot or wrong (--reason)",
              enforce::Transition::kWithdraw);
+  transition("contest", "Record a parent's contest (--reason: the grounds; 45-day review)",
+             enforce::Transition::kContest);
+  transition("decide-contest", "Record the review's decision (--outcome upheld|granted)",
+             enforce::Transition::kDecideContest);
+  struct OverrideArgs {
+    std::string case_id;
+    int score = 0;
+    std::string by;
+    std::string reason;
+  };
+  auto ov = std::make_shared<OverrideArgs>();
+  auto* override_score = cmd->add_subcommand(
+      "override-score", "Override a case's risk score with a reason (stands for 30 days)");
+  override_score->add_option("--case", ov->case_id, "Case id (CASE-000042)")->required();
+  override_score->add_option("--score", ov->score, "The score to use, 1-100")->required();
+  override_score->add_option("--by", ov->by, "The staff user (caseworker or supervisor)")
+      ->required();
+  override_score->add_option("--reason", ov->reason, "Why (required; in the review report)");
+  override_score->callback([&ctx, &action, ov] {
+    action = [&ctx, ov]() -> int {
+      auto id = IdArg<CaseId>("--case", "CASE", ov->case_id);
+      if (!id.ok()) return ctx.Fail(id.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
+      if (Status s = svc.OverrideScore(*id, ov->score, ov->by, ov->reason); !s.ok()) {
+        return ctx.Fail(s);
+      }
+      return ctx.Emit(Json{{"case_id", CaseDisplayId(*id)}, {"score", ov->score}, {"by", ov->by}},
+                      CaseDisplayId(*id) + " risk score overridden to " +
+                          std::to_string(ov->score) + " by " + ov->by + "\n");
+    };
+  });
   auto* show = cmd->add_subcommand("show", "Show one action, or every action of a case");
   show->add_option("ID", a->id, "Action id (ACT-000001) or case id (CASE-000042)")->required();
   show->callback([&ctx, &action, a] {
@@ -347,6 +395,7 @@ void AddEnforce(CLI::App& app, Context& ctx, std::function<int()>& action) {
     };
   });
   AddLearn(cmd, ctx, action);
+  AddReport(cmd, ctx, action);
   sw->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       auto r = enforce::ParseRemedy(a->remedy);
@@ -391,6 +440,85 @@ std::string TableText(const enforce::EffectivenessTable& t) {
       << Pct(wn ? static_cast<double>(wpaid) / static_cast<double>(wn) : 0) << " [" << wn << "]\n";
   }
   return o.str();
+}
+
+std::string Rate(int64_t part, int64_t whole) {
+  return whole > 0 ? Pct(static_cast<double>(part) / static_cast<double>(whole)) : "-";
+}
+
+void AddReport(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
+  auto* report = cmd->add_subcommand(
+      "report", "Review board report: accepted / modified / dismissed per month, outcomes");
+  report->footer(
+      "Per month of recommendation: decisions, the share accepted, overrides, contests, and\n"
+      "the share of obligors who paid a month's support within 60 days after an accepted vs a\n"
+      "dismissed recommendation (decisions older than the window only); then the overrides\n"
+      "with who decided and why.");
+  report->callback([&ctx, &action] {
+    action = [&ctx]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto config = enforce::LoadEnforcementConfig(ctx.store());
+      if (!config.ok()) return ctx.Fail(config.status());
+      auto r = enforce::BuildReviewReport(ctx.store(), ctx.clock().Today(),
+                                          config->workflow.effect_window_days);
+      if (!r.ok()) return ctx.Fail(r.status());
+      Json months = Json::array();
+      std::ostringstream t;
+      t << "month    recommended approved modified dismissed pending withdrawn accepted "
+           "contested | paid 60d: accepted dismissed\n";
+      for (const enforce::MonthReview& m : r->months) {
+        const int64_t decided = m.approved + m.modified + m.dismissed;
+        months.push_back(Json{{"month", m.month},
+                              {"recommended", m.recommended},
+                              {"approved", m.approved},
+                              {"modified", m.modified},
+                              {"dismissed", m.dismissed},
+                              {"pending", m.pending},
+                              {"withdrawn", m.withdrawn},
+                              {"by_model", m.by_model},
+                              {"by_rules", m.by_rules},
+                              {"contested", m.contested},
+                              {"contests_granted", m.contests_granted},
+                              {"accepted_outcomes", m.accepted_outcomes},
+                              {"accepted_paid", m.accepted_paid},
+                              {"dismissed_outcomes", m.dismissed_outcomes},
+                              {"dismissed_paid", m.dismissed_paid},
+                              {"score_overrides", m.score_overrides}});
+        t << Pad(m.month, 9) << Pad(std::to_string(m.recommended), 12)
+          << Pad(std::to_string(m.approved), 9) << Pad(std::to_string(m.modified), 9)
+          << Pad(std::to_string(m.dismissed), 10) << Pad(std::to_string(m.pending), 8)
+          << Pad(std::to_string(m.withdrawn), 10) << Pad(Rate(m.approved, decided), 9)
+          << Pad(std::to_string(m.contested), 10) << "| "
+          << Pad(Rate(m.accepted_paid, m.accepted_outcomes), 9)
+          << Rate(m.dismissed_paid, m.dismissed_outcomes) << "\n";
+      }
+      Json overrides = Json::array();
+      if (!r->overrides.empty()) t << "overrides (newest first):\n";
+      for (const enforce::Override& o : r->overrides) {
+        overrides.push_back(enforce::ToJson(o.action));
+        t << "  " << enforce::ActionDisplayId(o.action.id) << "  "
+          << (o.action.state == enforce::ActionState::kDismissed
+                  ? "dismissed " + std::string(enforce::Name(o.action.remedy))
+                  : std::string(enforce::Name(*o.action.original_remedy)) + " -> " +
+                        std::string(enforce::Name(o.action.remedy)))
+          << "  by " << o.action.decided_by << " " << o.action.decided_at.substr(0, 10) << ": "
+          << o.action.decision_reason << "\n";
+      }
+      Json scores = Json::array();
+      if (!r->score_overrides.empty()) t << "score overrides:\n";
+      for (const enforce::ScoreOverride& o : r->score_overrides) {
+        const Json d = Json::parse(o.detail_json, nullptr, false);
+        scores.push_back(Json{{"at", o.at}, {"by", o.by}, {"detail", d}});
+        if (d.is_object()) {
+          t << "  " << o.at.substr(0, 10) << "  " << d.value("case_id", "") << "  model "
+            << d.value("model_score", "") << " -> " << d.value("score", 0) << "  by " << o.by
+            << ": " << d.value("reason", "") << "\n";
+        }
+      }
+      return ctx.Emit(
+          Json{{"months", months}, {"overrides", overrides}, {"score_overrides", scores}}, t.str());
+    };
+  });
 }
 
 void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action) {

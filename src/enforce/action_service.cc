@@ -15,7 +15,7 @@ Json OptDate(const std::optional<Date>& d) { return d ? Json(d->ToString()) : Js
 
 bool NeedsReason(Transition t) {
   return t == Transition::kDismiss || t == Transition::kModify || t == Transition::kWithdraw ||
-         t == Transition::kDecideContest;
+         t == Transition::kContest || t == Transition::kDecideContest;
 }
 
 bool ValidUserId(const std::string& id) {
@@ -113,7 +113,10 @@ Json ToJson(const Action& a) {
       {"issued_date", OptDate(a.issued_date)},
       {"closed_date", OptDate(a.closed_date)},
       {"legal_deadline", OptDate(a.legal_deadline)},
-      {"note", a.last_note}};
+      {"note", a.last_note},
+      {"contest_filed", OptDate(a.contest_filed)},
+      {"review_deadline", OptDate(a.review_deadline)},
+      {"contest_outcome", a.contest_outcome}};
 }
 
 std::string SwitchKey(Remedy r) { return "enforce.ai_off." + std::string(Name(r)); }
@@ -183,15 +186,11 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
   }
   const EnforcementConfig& config = o.config ? *o.config : loaded_config;
   ASSIGN_OR_RETURN(std::vector<Action> case_actions, store_.ListEnforceActionsByCase(case_id));
+  std::vector<Action> pending;
   if (o.skip_if_pending) {
-    RecommendResult pending;
-    pending.case_id = case_id;
-    pending.obligor = c.obligor;
-    pending.as_of = o.as_of;
     for (const Action& a : case_actions) {
-      if (a.state == ActionState::kRecommended) pending.actions.push_back(a);
+      if (a.state == ActionState::kRecommended) pending.push_back(a);
     }
-    if (!pending.actions.empty()) return pending;
   }
   RecommendResult r;
   r.case_id = case_id;
@@ -240,6 +239,10 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
     r.ranked =
         RankByLadder(std::move(eligible), HighestStepTaken(case_actions, h, case_id, o.as_of),
                      r.facts.delinquent);
+  }
+  if (!pending.empty()) {  // one set under review at a time: answer it, write nothing
+    r.actions = std::move(pending);
+    return r;
   }
   if (!o.write) return r;
   const std::string at = clock_.NowIso();
@@ -327,6 +330,11 @@ Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
     return InvalidArgument("reason_missing",
                            "--reason is required to " + std::string(Name(q.transition)));
   }
+  if (q.transition == Transition::kDecideContest && q.contest_outcome != "upheld" &&
+      q.contest_outcome != "granted") {
+    return InvalidArgument("contest_outcome_invalid",
+                           "--outcome '" + q.contest_outcome + "' is not upheld or granted");
+  }
   if (q.transition == Transition::kModify && !q.new_remedy) {
     return InvalidArgument("remedy_missing", "modify needs --remedy: the remedy chosen instead");
   }
@@ -403,6 +411,20 @@ Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
         RETURN_IF_ERROR(store_.InsertCaseEvent(e).status());
         break;
       }
+      case Transition::kContest:
+        a.contest_filed = date;
+        a.review_deadline = date.AddDays(config.workflow.admin_review_days);
+        a.contest_outcome.clear();
+        break;
+      case Transition::kDecideContest:
+        a.contest_outcome = q.contest_outcome;
+        if (q.contest_outcome == "granted") {
+          a.state = ActionState::kWithdrawn;
+          a.closed_date = date;
+        } else if (a.issued_date) {
+          a.state = ActionState::kIssued;
+        }
+        break;
       default:
         a.closed_date = IsFinal(a.state) ? std::optional<Date>(date) : std::nullopt;
         break;
@@ -497,6 +519,50 @@ Status EnforcementService::SetAiSwitch(Remedy remedy, bool ai_on, const std::str
     return AppendAudit(
         store_, clock_, actor_, "enforce.switch", "setting", SwitchKey(remedy), "",
         Json{{"remedy", Name(remedy)}, {"ai_recommendations", ai_on}, {"reason", reason}}.dump());
+  });
+}
+
+Status EnforcementService::OverrideScore(CaseId case_id, int score, const std::string& by,
+                                         const std::string& reason) {
+  if (reason.empty()) {
+    return InvalidArgument("reason_missing", "--reason is required to override a score");
+  }
+  if (score < 1 || score > 100) {
+    return InvalidArgument("score_out_of_range",
+                           "--score " + std::to_string(score) + " is not between 1 and 100");
+  }
+  return InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(std::optional<StaffUser> u, store_.GetStaffUser(by));
+    if (!u || !u->active) {
+      return FailedPrecondition("user_unknown", "'" + by + "' is not an active staff user");
+    }
+    if (u->role != Role::kCaseworker && u->role != Role::kSupervisor) {
+      return FailedPrecondition("role_not_allowed", "'" + by + "' has the role " +
+                                                        std::string(Name(u->role)) +
+                                                        "; caseworkers and supervisors override");
+    }
+    ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
+    ASSIGN_OR_RETURN(std::vector<RiskScoreRecord> scores, store_.ListRiskScores(c.obligor));
+    const std::string model_score = scores.empty() ? "none" : std::to_string(scores[0].score);
+    const std::string model = scores.empty() ? "none" : scores[0].model_version;
+    CaseEvent e;
+    e.person = c.obligor;
+    e.case_id = case_id;
+    e.date = clock_.Today();
+    e.kind = "score_override";
+    e.detail = "score=" + std::to_string(score) + " model_score=" + model_score +
+               " model=" + model + " by=" + by;
+    ASSIGN_OR_RETURN(int64_t id, store_.InsertCaseEvent(e));
+    return AppendAudit(store_, clock_, by, "enforce.score_override", "case_event",
+                       std::to_string(id), "",
+                       Json{{"case_id", CaseDisplayId(case_id)},
+                            {"obligor_id", PersonDisplayId(c.obligor)},
+                            {"score", score},
+                            {"model_score", model_score},
+                            {"model_version", model},
+                            {"by", by},
+                            {"reason", reason}}
+                           .dump());
   });
 }
 

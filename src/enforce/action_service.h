@@ -31,6 +31,7 @@
 namespace cse::enforce {
 
 inline std::string ActionDisplayId(int64_t id) { return FormatDisplayId("ACT", id); }
+inline constexpr int kScoreOverrideDays = 30;
 Json ToJson(const Action& a);
 
 // Settings keys: the state file's text, and the per-remedy fail-safe switch.
@@ -56,8 +57,8 @@ struct RecommendOptions {
   const ai::RiskScore* risk = nullptr;        // already computed with `scorer`
   bool record_score = true;                   // write a risk score row when actions are created
   std::optional<Date> delinquent_since;       // the legal deadline counts from it (default as_of)
-  // Write nothing new while the case has recommendations awaiting a decision (the nightly
-  // batch: one set under review at a time); the pending ones are answered instead.
+  // Write nothing new while the case has recommendations awaiting a decision (one set under
+  // review at a time): the ranking is still computed, and the pending actions are answered.
   bool skip_if_pending = false;
 };
 
@@ -89,6 +90,7 @@ struct DecisionRequest {
   std::string reason;                // required to dismiss, modify and withdraw
   std::optional<Remedy> new_remedy;  // modify: the remedy chosen instead
   std::optional<Date> date;          // default: today
+  std::string contest_outcome;       // decide_contest: "upheld" (the action stands) or "granted"
 };
 
 class EnforcementService {
@@ -105,8 +107,11 @@ class EnforcementService {
                                           const ai::FeatureRow& row,
                                           const RecommendOptions& options);
 
-  // Applies a person's transition. Errors: action_not_found; invalid_argument
-  // "reason_missing" (dismiss, modify, withdraw without a reason), "remedy_missing" (modify
+  // Applies a person's transition. A contest records the filing date and the administrative
+  // review deadline (workflow.admin_review_days); its decision ("upheld": back to where it
+  // was, notice sent or issued; "granted": withdrawn) records the outcome. Errors:
+  // action_not_found; invalid_argument "reason_missing" (dismiss, modify, withdraw, contest,
+  // decide_contest without a reason), "contest_outcome_invalid", "remedy_missing" (modify
   // without a new remedy), "remedy_unchanged"; permission_denied-like failed_precondition
   // "user_unknown" (not in the staff table or inactive), "role_not_allowed" (the role may not
   // do this for this remedy); NextState's ("action_already_decided", "transition_not_allowed");
@@ -130,6 +135,13 @@ class EnforcementService {
   // The fail-safe: turns AI recommendations for `remedy` off (or back on) with a reason
   // (supervisor or admin once an admin exists). Errors: reason_missing, role_not_allowed.
   Status SetAiSwitch(Remedy remedy, bool ai_on, const std::string& reason);
+
+  // A person overrides the risk score of a case's obligor (1-100) with a reason: recorded as
+  // case event `score_override` (`score=N model_score=M model=V by=USER`) and audit row
+  // `enforce.score_override`. The nightly batch uses it instead of the model's score for
+  // kScoreOverrideDays days. Errors: reason_missing, invalid_argument "score_out_of_range",
+  // user_unknown, role_not_allowed (caseworker, supervisor), case_not_found.
+  Status OverrideScore(CaseId case_id, int score, const std::string& by, const std::string& reason);
 
  private:
   template <typename F>

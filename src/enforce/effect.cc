@@ -21,7 +21,7 @@ void Estimate(Candidate& c, const EffectivenessTable& t, int p, const EffectOpti
     c.expected_effect = after.rate();
     c.evidence = after.n;
     c.baseline_effect = without.n > 0 ? without.rate() : none.rate();
-  } else if (!IsSubstantive(c.remedy) && none.n >= o.min_evidence) {
+  } else if (!IsSubstantive(c.remedy) && none.n >= o.min_evidence && none.rate() >= o.target) {
     c.expected_effect = none.rate();
     c.evidence = none.n;
     c.baseline_effect = none.rate();
@@ -36,8 +36,15 @@ std::string Rationale(const Candidate& c, const EffectivenessTable& t, int p,
            " are switched off (fail-safe): ranked by the escalation ladder; " + c.eligibility.text;
   }
   if (c.expected_effect < 0) {
-    return "no history of " + std::string(Label(c.remedy)) + " for similar cases (" +
-           ProfileText(p) + "); ranked by the escalation ladder; " + c.eligibility.text;
+    const EffectCell& none = t.no_enforcement[static_cast<size_t>(p)];
+    std::string why = "no history of " + std::string(Label(c.remedy)) + " for similar cases (" +
+                      ProfileText(p) + ")";
+    if (!IsSubstantive(c.remedy) && none.n >= o.min_evidence) {
+      why += "; only " + Percent(none.rate()) + " of them paid within " +
+             std::to_string(t.window_days) +
+             " days without enforcement (n=" + std::to_string(none.n) + ")";
+    }
+    return why + "; ranked by the escalation ladder; " + c.eligibility.text;
   }
   const EffectCell& after = t.After(c.remedy, p);
   std::string text;
@@ -47,10 +54,10 @@ std::string Rationale(const Candidate& c, const EffectivenessTable& t, int p,
            " of the time (n=" + std::to_string(after.n) + ") vs " + Percent(c.baseline_effect) +
            " for similar obligors without it";
   } else {
-    text = who + ", " + Percent(c.expected_effect) + " paid within " +
-           std::to_string(t.window_days) +
-           " days with no enforcement at all (n=" + std::to_string(c.evidence) +
-           "); no history of " + std::string(Label(c.remedy)) + " itself, credited with that rate";
+    text =
+        who + ", " + Percent(c.expected_effect) + " paid within " + std::to_string(t.window_days) +
+        " days with no enforcement at all (n=" + std::to_string(c.evidence) + "); no history of " +
+        std::string(Label(c.remedy)) + " itself: the gentlest step comes first";
   }
   text += c.expected_effect >= o.target ? "; expected to work (target " + Percent(o.target) + ")"
                                         : "; below the target " + Percent(o.target);
@@ -102,7 +109,15 @@ std::vector<Candidate> RankByEffect(std::vector<Candidate> eligible,
     if (ga == 1 && a.expected_effect != b.expected_effect) {
       return a.expected_effect > b.expected_effect;
     }
-    return Punitiveness(a.remedy) < Punitiveness(b.remedy);
+    const int pa = Punitiveness(a.remedy);
+    const int pb = Punitiveness(b.remedy);
+    if (ga == 2) {  // no history: the ladder (above the highest step taken first)
+      const bool above_a = pa > options.highest_step_taken;
+      const bool above_b = pb > options.highest_step_taken;
+      if (above_a != above_b) return above_a;
+      return above_a ? pa < pb : pa > pb;
+    }
+    return pa < pb;
   });
   for (Candidate& c : out) c.rationale = Rationale(c, table, profile, options);
   return out;

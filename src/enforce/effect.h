@@ -12,10 +12,12 @@
 //
 // Ranking (RankByEffect): a remedy's expected effect is its learned payment rate when at
 // least `min_evidence` similar cases stand behind it. A non-punitive step without that
-// history is credited with the profile's no-enforcement rate (a lower bound: a reminder is
-// assumed to do no harm); a substantive remedy without it has no expected effect. Remedies
-// "expected to work" (expected effect >= target) come first, least punitive first; then the
-// others with an expected effect, highest first; then those without, in ladder order.
+// history is expected to work when similar obligors mostly pay with no enforcement at all
+// (the profile's no-enforcement rate reaches the target; a reminder is assumed to do no
+// harm); otherwise, like a substantive remedy without history, it has no expected effect.
+// Remedies "expected to work" (expected effect >= target) come first, least punitive first;
+// then the others with a learned effect, highest first; then those without, in the order of
+// the escalation ladder (above the highest step taken first).
 //
 // Thread-safety: plain values and pure functions.
 #pragma once
@@ -75,6 +77,7 @@ struct EffectOptions {
   // Remedies whose AI recommendations are switched off (the fail-safe): ranked as if they
   // had no history, by the ladder, with a rationale that says so.
   std::set<Remedy> rules_only;
+  int highest_step_taken = 0;  // the ladder's order for remedies without history
 };
 
 // The next-best-action ranking of `eligible` for an obligor in `profile` (see above). Fills

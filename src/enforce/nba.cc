@@ -143,7 +143,9 @@ Choices Choose(const ai::ObligorHistory& h, const ai::FeatureRow& row, Date d,
   }
   Choices c;
   const std::vector<Candidate> eligible = EligibleAmong(allowed, config, f);
-  const auto nba = RankByEffect(eligible, ev.table, ProfileOfRow(row), true, o);
+  EffectOptions with_history = o;
+  with_history.highest_step_taken = HighestStepBefore(acts, d);
+  const auto nba = RankByEffect(eligible, ev.table, ProfileOfRow(row), true, with_history);
   const auto ladder = RankByLadder(eligible, HighestStepBefore(acts, d), true);
   if (!nba.empty()) c.nba = nba.front().remedy;
   if (!ladder.empty()) c.ladder = ladder.front().remedy;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include "ai/dataset.h"
 #include "enforce/facts.h"
@@ -74,6 +75,21 @@ Money MonthlySupport(const ai::FeatureRow& row) {
   Money m;
   for (const CaseBalance& c : row.balance.cases) m += c.monthly_support;
   return m;
+}
+
+// The latest score a person set within kScoreOverrideDays before `as_of` (case event
+// `score_override`), if any.
+std::optional<int> OverriddenScore(const ai::ObligorHistory& h, Date as_of) {
+  std::optional<int> score;
+  for (const CaseEvent& e : h.events) {  // by date
+    if (e.date > as_of) break;
+    if (e.kind != "score_override" || DaysBetween(e.date, as_of) > kScoreOverrideDays) continue;
+    const size_t at = e.detail.find("score=");
+    if (at != 0) continue;
+    const int v = std::atoi(e.detail.c_str() + 6);
+    if (v >= 1 && v <= 100) score = v;
+  }
+  return score;
 }
 
 // The obligor's first open case with an order: outreach and its worker hang on it.
@@ -211,6 +227,13 @@ Status ProcessObligor(RunContext& x, PersonId obligor) {
                         .status());
     ++x.counts["scored"];
   }
+  if (risk) {
+    if (auto overridden = OverriddenScore(h, as_of)) {
+      risk->score = *overridden;  // a person's override stands for kScoreOverrideDays
+      ++x.counts["score_overrides_used"];
+      if (risk->key_factors.empty()) risk->key_factors = x.o.scorer->Explain(row.values, 3);
+    }
+  }
   StageTimer timer(x.seconds["tasks_and_recommendations"]);
   ASSIGN_OR_RETURN(std::optional<ObligorState> prev, x.store.GetObligorState(obligor));
   const bool was = prev && prev->delinquent;
@@ -256,7 +279,13 @@ Task AlertFor(const RunContext& x, const Action& a, const std::string& phase, Da
   t.action_id = a.id;
   t.key_factors = "[]";
   const std::string id = ActionDisplayId(a.id) + " (" + std::string(Name(a.remedy)) + ")";
-  if (phase == "contest_over") {
+  if (phase == "review_near" || phase == "review_passed") {
+    t.title =
+        phase == "review_passed" ? "Administrative review overdue" : "Administrative review due";
+    t.message = id + ": the contest filed " +
+                (a.contest_filed ? a.contest_filed->ToString() : std::string("?")) +
+                " must be decided by " + deadline.ToString() + " (45 CFR 303.72: 45 days).";
+  } else if (phase == "contest_over") {
     t.title = "Contest window over: ready to issue";
     t.message = id + ": the contest window ended " + deadline.ToString() + "; issue or withdraw.";
   } else {
@@ -288,6 +317,11 @@ Status DeadlineAlerts(RunContext& x) {
     }
     if (a.state == ActionState::kNoticeSent && a.contest_deadline && *a.contest_deadline < today) {
       t = AlertFor(x, a, "contest_over", *a.contest_deadline);
+    }
+    if (a.state == ActionState::kContested && a.review_deadline &&
+        DaysBetween(today, *a.review_deadline) <= x.config.workflow.alert_before_days) {
+      t = AlertFor(x, a, *a.review_deadline < today ? "review_passed" : "review_near",
+                   *a.review_deadline);
     }
     if (!t) continue;
     ASSIGN_OR_RETURN(std::optional<Task> found, x.store.FindEnforceTaskByKey(t->key));

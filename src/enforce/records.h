@@ -44,8 +44,11 @@ struct Action {
   std::optional<Date> contest_deadline;
   std::optional<Date> issued_date;
   std::optional<Date> closed_date;
-  std::optional<Date> legal_deadline;  // act by (30/60 days after delinquency)
-  std::string last_note;               // the reason of the latest transition after the decision
+  std::optional<Date> legal_deadline;   // act by (30/60 days after delinquency)
+  std::string last_note;                // the reason of the latest transition after the decision
+  std::optional<Date> contest_filed;    // the parent contested on this date
+  std::optional<Date> review_deadline;  // administrative review decided by (45 days)
+  std::string contest_outcome;          // "" | upheld | granted
 };
 
 // A caseworker's task (the queue): proactive outreach, recommendations awaiting review,

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "enforce/report.h"
 #include "service/audit.h"
 #include "testing/fixture.h"
 
@@ -46,8 +47,9 @@ class ActionServiceTest : public ::testing::Test {
 
   Result<Action> Do(Remedy remedy, Transition t, const std::string& by,
                     const std::string& reason = "", std::optional<Remedy> to = std::nullopt,
-                    std::optional<Date> date = std::nullopt) {
+                    std::optional<Date> date = std::nullopt, const std::string& outcome = "") {
     DecisionRequest q;
+    q.contest_outcome = outcome;
     q.action_id = by_remedy_.at(remedy);
     q.transition = t;
     q.by = by;
@@ -235,6 +237,91 @@ TEST_F(ActionServiceTest, NoticeOpensTheContestWindowAndIssueWaitsForIt) {
   EXPECT_EQ(Do(Remedy::kReminder, Transition::kSendNotice, "cal").status().reason(),
             "notice_not_required");
   EXPECT_TRUE(Do(Remedy::kReminder, Transition::kIssue, "cal").ok());
+}
+
+TEST_F(ActionServiceTest, AContestIsRecordedWithItsDeadlineAndOutcome) {
+  RecommendAll();
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kApprove, "sue").ok());
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kSendNotice, "sue").ok());
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kContest, "cal").status().reason(),
+            "reason_missing");
+  SetToday(Date::Ymd(2025, 7, 10));
+  auto contested =
+      Do(Remedy::kTaxOffset, Transition::kContest, "cal", "the arrears were paid to the mother");
+  ASSERT_TRUE(contested.ok()) << contested.status().ToString();
+  EXPECT_EQ(contested->state, ActionState::kContested);
+  EXPECT_EQ(contested->contest_filed, Date::Ymd(2025, 7, 10));
+  EXPECT_EQ(contested->review_deadline, Date::Ymd(2025, 8, 24));  // 45 days (45 CFR 303.72)
+  SetToday(Date::Ymd(2025, 8, 5));
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kIssue, "sue").status().reason(),
+            "transition_not_allowed");  // not while contested
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kDecideContest, "cal", "x", std::nullopt,
+               std::nullopt, "upheld")
+                .status()
+                .reason(),
+            "role_not_allowed");  // a caseworker records contests, does not decide them
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kDecideContest, "sue", "x", std::nullopt,
+               std::nullopt, "maybe")
+                .status()
+                .reason(),
+            "contest_outcome_invalid");
+  auto upheld = Do(Remedy::kTaxOffset, Transition::kDecideContest, "sue",
+                   "no record of direct payments", std::nullopt, std::nullopt, "upheld");
+  ASSERT_TRUE(upheld.ok()) << upheld.status().ToString();
+  EXPECT_EQ(upheld->state, ActionState::kNoticeSent);
+  EXPECT_EQ(upheld->contest_outcome, "upheld");
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kIssue, "sue").ok());
+  // A contest of an issued action that the parent wins withdraws it.
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kContest, "cal", "wrong person").ok());
+  auto granted = Do(Remedy::kTaxOffset, Transition::kDecideContest, "sue", "identity mix-up",
+                    std::nullopt, std::nullopt, "granted");
+  ASSERT_TRUE(granted.ok());
+  EXPECT_EQ(granted->state, ActionState::kWithdrawn);
+  EXPECT_EQ(granted->closed_date, Date::Ymd(2025, 8, 5));
+}
+
+TEST_F(ActionServiceTest, TheReviewReportCountsDecisionsOverridesAndOutcomes) {
+  RecommendAll();
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kApprove, "sue").ok());
+  ASSERT_TRUE(Do(Remedy::kReminder, Transition::kDismiss, "cal", "talked to him today").ok());
+  ASSERT_TRUE(Do(Remedy::kCreditBureau, Transition::kDismiss, "sue", "disputed debt").ok());
+  // 60 days later, with one payment of a month's support after the decisions.
+  SetToday(Date::Ymd(2025, 9, 1));
+  ASSERT_TRUE(w_.Pay("after", case_, 50'000, Date::Ymd(2025, 7, 15)).ok());
+  auto r = BuildReviewReport(w_.store(), Date::Ymd(2025, 9, 1), 60);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->months.size(), 1u);
+  const MonthReview& m = r->months[0];
+  EXPECT_EQ(m.month, "2025-06");
+  EXPECT_EQ(m.approved, 1);
+  EXPECT_EQ(m.dismissed, 2);
+  EXPECT_EQ(m.recommended, static_cast<int64_t>(by_remedy_.size()));
+  EXPECT_EQ(m.pending, m.recommended - 3);
+  EXPECT_EQ(m.accepted_outcomes, 1);
+  EXPECT_EQ(m.accepted_paid, 1);
+  EXPECT_EQ(m.dismissed_outcomes, 2);
+  ASSERT_EQ(r->overrides.size(), 2u);
+  EXPECT_FALSE(r->overrides[0].action.decision_reason.empty());
+}
+
+TEST_F(ActionServiceTest, AScoreOverrideNeedsAReasonAndARoleAndFeedsTheReport) {
+  EXPECT_EQ(svc_.OverrideScore(case_, 90, "cal", "").reason(), "reason_missing");
+  EXPECT_EQ(svc_.OverrideScore(case_, 0, "cal", "x").reason(), "score_out_of_range");
+  EXPECT_EQ(svc_.OverrideScore(case_, 90, "ivy", "x").reason(), "role_not_allowed");
+  EXPECT_EQ(svc_.OverrideScore(CaseId{99}, 90, "cal", "x").reason(), "case_not_found");
+  ASSERT_TRUE(svc_.OverrideScore(case_, 90, "cal", "lost his job last week").ok());
+  auto events = w_.store().ListCaseEventsByPerson(obligor_);
+  ASSERT_TRUE(events.ok());
+  ASSERT_FALSE(events->empty());
+  EXPECT_EQ(events->back().kind, "score_override");
+  EXPECT_EQ(events->back().detail.rfind("score=90 model_score=none", 0), 0u);
+  auto r = BuildReviewReport(w_.store(), kToday, 60);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->score_overrides.size(), 1u);
+  EXPECT_EQ(r->score_overrides[0].by, "cal");
+  EXPECT_NE(r->score_overrides[0].detail_json.find("lost his job"), std::string::npos);
+  ASSERT_EQ(r->months.size(), 1u);
+  EXPECT_EQ(r->months[0].score_overrides, 1);
 }
 
 TEST_F(ActionServiceTest, ModifyChoosesAnotherEligibleRemedyWithAReason) {

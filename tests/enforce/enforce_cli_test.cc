@@ -59,20 +59,17 @@ class EnforceCliTest : public ::testing::Test {
 };
 
 TEST_F(EnforceCliTest, EveryCommandHasHelp) {
-  for (std::vector<std::string> c : std::vector<std::vector<std::string>>{{"recommend"},
-                                                                          {"action", "approve"},
-                                                                          {"action", "modify"},
-                                                                          {"action", "dismiss"},
-                                                                          {"action", "notice"},
-                                                                          {"action", "issue"},
-                                                                          {"action", "comply"},
-                                                                          {"action", "end"},
-                                                                          {"action", "withdraw"},
-                                                                          {"action", "show"},
-                                                                          {"staff", "add"},
-                                                                          {"staff", "list"},
-                                                                          {"enforce", "config"},
-                                                                          {"enforce", "switch"}}) {
+  for (std::vector<std::string> c :
+       std::vector<std::vector<std::string>>{{"recommend"},          {"action", "approve"},
+                                             {"action", "modify"},   {"action", "dismiss"},
+                                             {"action", "notice"},   {"action", "issue"},
+                                             {"action", "comply"},   {"action", "end"},
+                                             {"action", "withdraw"}, {"action", "show"},
+                                             {"action", "contest"},  {"action", "decide-contest"},
+                                             {"batch", "nightly"},   {"queue"},
+                                             {"enforce", "learn"},   {"enforce", "report"},
+                                             {"staff", "add"},       {"staff", "list"},
+                                             {"enforce", "config"},  {"enforce", "switch"}}) {
     c.push_back("--help");
     const CliRun r = Cli(c, "root", false);
     EXPECT_EQ(r.code, 0) << c[0];
@@ -92,6 +89,14 @@ TEST_F(EnforceCliTest, RecommendThenDecideWithClearErrors) {
   EXPECT_EQ(j["actions"][0]["id"], "ACT-000001");
   EXPECT_EQ(j["actions"][0]["state"], "recommended");
   EXPECT_FALSE(j["ineligible"].empty());
+  // While they await a decision, a second request writes nothing new and answers them.
+  const CliRun again = Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly");
+  ASSERT_EQ(again.code, 0) << again.err;
+  const Json k = Json::parse(again.out);
+  EXPECT_EQ(k["created"], 0);
+  ASSERT_EQ(k["actions"].size(), 3u);
+  EXPECT_EQ(k["actions"][0]["id"], "ACT-000001");
+  EXPECT_FALSE(k["ranked"].empty());
 
   CliRun r = Cli({"action", "approve", "ACT-000001", "--by", "ivy"});
   EXPECT_EQ(r.code, 1);

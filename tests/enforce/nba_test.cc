@@ -101,11 +101,22 @@ TEST_F(NbaTest, PrefersTheLeastPunitiveRemedyExpectedToWork) {
   ASSERT_EQ(ranked.size(), 4u);
   EXPECT_EQ(ranked[0].remedy, Remedy::kIncomeWithholding);  // 71% works; least punitive
   EXPECT_EQ(ranked[1].remedy, Remedy::kLicenseSuspension);  // 80% works, more punitive
-  EXPECT_EQ(ranked[2].remedy, Remedy::kReminder);           // 23%: below the target
-  EXPECT_EQ(ranked[3].remedy, Remedy::kPassportDenial);     // no history
+  EXPECT_EQ(ranked[2].remedy, Remedy::kReminder);        // no history; 23% pay anyway: ladder order
+  EXPECT_EQ(ranked[3].remedy, Remedy::kPassportDenial);  // no history
   EXPECT_NE(ranked[0].rationale.find("71% of the time (n=100) vs 23%"), std::string::npos)
       << ranked[0].rationale;
   EXPECT_NE(ranked[3].rationale.find("no history"), std::string::npos);
+  EXPECT_NE(ranked[2].rationale.find("only 23% of them paid"), std::string::npos);
+  // Without history, the ladder orders from above the highest step already taken.
+  EffectOptions after_iwo;
+  after_iwo.highest_step_taken = Punitiveness(Remedy::kIncomeWithholding);
+  t.After(Remedy::kIncomeWithholding, p) = {};
+  t.After(Remedy::kLicenseSuspension, p) = {};
+  ranked = RankByEffect(eligible, t, p, true, after_iwo);
+  EXPECT_EQ(ranked[0].remedy, Remedy::kPassportDenial);
+  EXPECT_EQ(ranked[1].remedy, Remedy::kLicenseSuspension);
+  t.After(Remedy::kIncomeWithholding, p) = {100, 71};
+  t.After(Remedy::kLicenseSuspension, p) = {50, 40};
   // When similar obligors pay anyway, the gentlest step comes first.
   t.no_enforcement[static_cast<size_t>(p)] = {300, 240};
   ranked = RankByEffect(eligible, t, p, true, {});

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "enforce/workflow.h"
@@ -203,6 +204,35 @@ TEST_F(NightlyTest, APaymentClosesOutreachAndWithdrawsMootRecommendations) {
   ASSERT_TRUE(closed.ok());
   EXPECT_FALSE((*closed)->open);
   EXPECT_EQ((*closed)->closed_reason, "payment received");
+}
+
+TEST_F(NightlyTest, AScoreOverrideRaisesOutreachAtTheNextRun) {
+  // An active obligor the model scored low, with no open outreach.
+  std::optional<CaseId> target;
+  for (int64_t id = 1; id < 400 && !target; ++id) {
+    auto c = store_->GetCase(CaseId{id});
+    if (!c.ok()) continue;
+    auto scores = store_->ListRiskScores(c->obligor);
+    auto tasks = store_->ListEnforceTasksByObligor(c->obligor);
+    if (scores->empty() || scores->front().score > 40) continue;
+    const bool open = std::any_of(tasks->begin(), tasks->end(), [](const Task& t) {
+      return t.open && t.kind == "proactive_outreach";
+    });
+    if (!open) target = c->id;
+  }
+  ASSERT_TRUE(target.has_value());
+  EnforcementService svc(*store_, *clock_, "cal");
+  ASSERT_TRUE(svc.OverrideScore(*target, 95, "cal", "told us he will miss payments").ok());
+  auto run = RunNightly(*store_, *clock_, "nightly", Options(Date::Ymd(2025, 8, 1)));
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_GE(run->counts.at("score_overrides_used"), 1);
+  auto c = store_->GetCase(*target);
+  auto tasks = store_->ListEnforceTasksByObligor(c->obligor);
+  bool raised = false;
+  for (const Task& t : *tasks) {
+    raised = raised || (t.open && t.kind == "proactive_outreach" && t.risk_score == 95);
+  }
+  EXPECT_TRUE(raised);
 }
 
 TEST_F(NightlyTest, TheQueueIsOrderedByRiskAmountAndDeadline) {

@@ -1,4 +1,4 @@
-// The SQLite adapter's enforcement tables (migrations 200-201): actions, staff users, tasks,
+// The SQLite adapter's enforcement tables (migrations 200-202): actions, staff users, tasks,
 // batch runs and the nightly batch's per-obligor state.
 #include "storage/sqlite/stmt.h"
 
@@ -13,9 +13,10 @@ using Stmt = SqliteStore::Stmt;
   "case_id, obligor_id, remedy, original_remedy, state, source, rank, as_of, "                    \
   "amount_at_stake_cents, model_version, features_hash, confidence, risk_score, "                 \
   "expected_effect, rationale, created_at, created_by, decided_at, decided_by, decision_reason, " \
-  "notice_date, contest_deadline, issued_date, closed_date, legal_deadline, last_note"
+  "notice_date, contest_deadline, issued_date, closed_date, legal_deadline, last_note, "          \
+  "contest_filed, review_deadline, contest_outcome"
 
-// Binds the 26 columns of CSE_ACTION_COLUMNS from parameter `first` on.
+// Binds the 29 columns of CSE_ACTION_COLUMNS from parameter `first` on.
 void BindAction(Stmt& s, int first, const Action& a) {
   const int i = first;
   s.Bind(i, a.case_id.value);
@@ -48,6 +49,9 @@ void BindAction(Stmt& s, int first, const Action& a) {
   s.Bind(i + 23, a.closed_date);
   s.Bind(i + 24, a.legal_deadline);
   s.Bind(i + 25, a.last_note);
+  s.Bind(i + 26, a.contest_filed);
+  s.Bind(i + 27, a.review_deadline);
+  s.Bind(i + 28, a.contest_outcome);
 }
 
 Result<enforce::Remedy> StoredRemedy(const std::string& text) {
@@ -90,6 +94,9 @@ Result<Action> ReadAction(Stmt& s) {
   ASSIGN_OR_RETURN(a.closed_date, s.OptDateAt(25));
   ASSIGN_OR_RETURN(a.legal_deadline, s.OptDateAt(26));
   a.last_note = s.Text(27);
+  ASSIGN_OR_RETURN(a.contest_filed, s.OptDateAt(28));
+  ASSIGN_OR_RETURN(a.review_deadline, s.OptDateAt(29));
+  a.contest_outcome = s.Text(30);
   return a;
 }
 
@@ -186,7 +193,7 @@ std::optional<T> First(std::vector<T> rows) {
 
 Result<int64_t> SqliteStore::InsertEnforceAction(const Action& a) {
   Stmt& s = Prepare("INSERT INTO enforce_action(key, " CSE_ACTION_COLUMNS
-                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.Bind(1, a.key);
   BindAction(s, 2, a);
   RETURN_IF_ERROR(s.Run());
@@ -218,9 +225,10 @@ Status SqliteStore::UpdateEnforceAction(const Action& a) {
       "features_hash = ?, confidence = ?, risk_score = ?, expected_effect = ?, rationale = ?, "
       "created_at = ?, created_by = ?, decided_at = ?, decided_by = ?, decision_reason = ?, "
       "notice_date = ?, contest_deadline = ?, issued_date = ?, closed_date = ?, "
-      "legal_deadline = ?, last_note = ? WHERE id = ?");
+      "legal_deadline = ?, last_note = ?, contest_filed = ?, review_deadline = ?, "
+      "contest_outcome = ? WHERE id = ?");
   BindAction(s, 1, a);
-  s.Bind(27, a.id);
+  s.Bind(30, a.id);
   RETURN_IF_ERROR(s.Run());
   if (sqlite3_changes(db_) == 0) {
     return NotFound("action_not_found", "no enforcement action " + std::to_string(a.id));

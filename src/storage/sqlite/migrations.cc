@@ -415,6 +415,11 @@ CREATE TABLE enforce_obligor_state (
   risk_score INTEGER NOT NULL
 );
 )sql"},
+      {202, R"sql(
+ALTER TABLE enforce_action ADD COLUMN contest_filed TEXT;
+ALTER TABLE enforce_action ADD COLUMN review_deadline TEXT;
+ALTER TABLE enforce_action ADD COLUMN contest_outcome TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   // Subsystems own version ranges (docs/ARCHITECTURE.md §storage) so that work on several
   // of them can proceed at once; the runner applies them in ascending order.
