@@ -46,13 +46,13 @@ for role in caseworker supervisor attorney investigator accounting_technician ad
   cse user add --username "demo_$role" --role "$role" "${office[@]}"
 done
 echo "== Enforcement (docs/ENFORCEMENT.md): state rules, staff, next best action, the nightly batch"
+# One staff identity: the users added above are the ones who approve on the CLI and in the web
+# app; demo_admin loads the state rules, the nightly batch gives demo_caseworker the queue.
+cse() { "$BIN" --db "$DB" --today "$TODAY" --user demo_admin "$@"; }
 cse enforce config --load "$(dirname "$0")/../config/state.toml" >/dev/null
-cse staff add demo --role admin >/dev/null
-cse staff add cal --role caseworker >/dev/null
-cse staff add sue --role supervisor >/dev/null
 cse enforce learn --as-of "$TODAY" --from 2023-07-01 --evaluate-from 2024-12-31
 cse batch nightly --as-of "$TODAY"
-cse queue --worker cal --limit 3
+cse queue --worker demo_caseworker --limit 3
 cse recommend --case CASE-000042
 cse enforce report | head -5
 
@@ -64,5 +64,5 @@ echo "Demo caseload: $DB (as of $TODAY). Try:"
 echo "  $BIN --db $DB --today $TODAY ledger --case CASE-000042"
 echo "  $BIN --db $DB simulate --report"
 echo "  $BIN --db $DB serve --port 8080 --web web   # then http://127.0.0.1:8080/ (users above)"
-echo "  $BIN --db $DB --today $TODAY queue --worker cal"
-echo "  $BIN --db $DB --today $TODAY action approve ACT-000001 --by sue --reason \"...\""
+echo "  $BIN --db $DB --today $TODAY queue --worker demo_caseworker"
+echo "  $BIN --db $DB --today $TODAY action approve ACT-000001 --by demo_supervisor --reason \"...\""

@@ -35,6 +35,11 @@ unsigned Holders(Permission p) {
       return kAtty | kInv | kAdm;
     case Permission::kUsersAdmin:
       return kAdm;
+    case Permission::kQueueRead:
+    case Permission::kRecommendationsDecide:
+      return kCw | kSup | kAtty | kAdm;
+    case Permission::kTeamRead:
+      return kSup | kAdm;
   }
   return 0;
 }
@@ -74,6 +79,12 @@ std::string_view Name(Permission p) {
       return "address.protected.read";
     case Permission::kUsersAdmin:
       return "users.admin";
+    case Permission::kQueueRead:
+      return "queue.read";
+    case Permission::kRecommendationsDecide:
+      return "recommendations.decide";
+    case Permission::kTeamRead:
+      return "team.read";
   }
   return "unknown";
 }

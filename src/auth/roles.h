@@ -11,6 +11,9 @@
 //   scores.read                  x          x         x                              x
 //   scores.run                   x          x                                        x
 //   audit.read                              x         x                              x
+//   queue.read                   x          x         x                              x
+//   recommendations.decide       x          x         x                              x
+//   team.read                               x                                        x
 //   address.protected.read                            x          x                   x
 //   users.admin                                                                      x
 //
@@ -47,6 +50,10 @@ enum class Permission {
   kAuditRead,
   kAddressProtectedRead,
   kUsersAdmin,
+  kQueueRead,              // the enforcement queue and a case's recommendations
+  kRecommendationsDecide,  // approve / modify / dismiss (the remedy's role rule applies too)
+  kTeamRead,               // the supervisor page: workload, pending approvals, acceptance
+  // Keep kTeamRead last: PrincipalJson (http/routes.cc) lists kCasesRead..kTeamRead.
 };
 
 // "caseworker", "supervisor", "attorney", "investigator", "accounting_technician", "admin".

@@ -165,7 +165,8 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
                                                   enforce::Transition t) {
     auto* sub = cmd->add_subcommand(name, help);
     sub->add_option("ID", a->id, "Action id (ACT-000001)")->required();
-    sub->add_option("--by", a->by, "The staff user deciding (must hold the role)")->required();
+    sub->add_option("--by", a->by, "The app user deciding (a username; must hold the role)")
+        ->required();
     sub->add_option("--reason", a->reason, "Why (required to dismiss, modify and withdraw)");
     sub->add_option("--date", a->date, "Date of the step, YYYY-MM-DD (default today)");
     if (t == enforce::Transition::kModify) {
@@ -283,7 +284,8 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
 }
 
 void AddStaff(CLI::App& app, Context& ctx, std::function<int()>& action) {
-  auto* cmd = app.add_subcommand("staff", "Staff users and their roles");
+  auto* cmd = app.add_subcommand(
+      "staff", "Staff users and their roles (the web app's users; prefer `opencse user add`)");
   cmd->require_subcommand(1);
   struct Args {
     std::string user;
@@ -292,7 +294,9 @@ void AddStaff(CLI::App& app, Context& ctx, std::function<int()>& action) {
   };
   auto a = std::make_shared<Args>();
   auto* add = cmd->add_subcommand(
-      "add", "Add a staff user or change their role (--user must be an admin once one exists)");
+      "add",
+      "Add a user who cannot sign in to the web app, or change a user's role (--user must be "
+      "an admin once one exists); people who sign in are added with `opencse user add`");
   add->add_option("USER", a->user, "User id")->required();
   add->add_option("--role", a->role,
                   "caseworker, supervisor, attorney, investigator, accounting_technician, admin")

@@ -302,8 +302,8 @@ Status EnforcementService::RequireRole(const std::string& user, Transition t, Re
   ASSIGN_OR_RETURN(std::optional<StaffUser> u, store_.GetStaffUser(user));
   if (!u || !u->active) {
     return FailedPrecondition("user_unknown", "'" + user +
-                                                  "' is not an active staff user; add them "
-                                                  "with `opencse staff add`");
+                                                  "' is not an active user; add them "
+                                                  "with `opencse user add`");
   }
   if (!RoleAllows(u->role, t, remedy)) {
     return FailedPrecondition("role_not_allowed",

@@ -7,7 +7,8 @@
 // with the model version, the features hash, the confidence and the person), and commits —
 // or rolls back and changes nothing.
 //
-// Who may do what: the acting person must be in the staff table with a role that allows the
+// Who may do what: the acting person must be an active app user (`opencse user add`, the same
+// users who sign in to the web app; Store::GetStaffUser reads them) with a role that allows the
 // transition for that remedy (enforce/remedy.h RoleAllows; docs/ENFORCEMENT.md "Roles").
 // Nothing substantive is approved, modified or issued for a case that is not eligible at that
 // moment (the facts are gathered again as of the decision date).

@@ -227,6 +227,9 @@ int HttpStatusOf(const Status& s) {
       {"csrf_invalid", 403},
       {"permission_denied", 403},
       {"case_not_in_caseload", 403},
+      {"role_not_allowed", 403},  // enforcement: the remedy's role rule (docs/ENFORCEMENT.md)
+      {"user_unknown", 403},      // enforcement: the signed-in user is disabled
+      {"user_required", 403},     // enforcement: decisions need a person, not a token
       {"account_locked", 403},
       {"account_disabled", 403},
       {"login_rate_limited", 429},

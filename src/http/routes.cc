@@ -2,13 +2,18 @@
 // rules (caseload by office; family-violence address protection), calls one service or store
 // function, logs reads of persons' records, and encodes the result. docs/API.md documents
 // every route; docs/openapi.yaml lists them and a test keeps the two in step.
+#include <algorithm>
 #include <charconv>
 #include <initializer_list>
+#include <map>
 #include <set>
 
 #include "ai/features.h"
 #include "core/ids.h"
 #include "core/limits.h"
+#include "enforce/action_service.h"
+#include "enforce/report.h"
+#include "enforce/workflow.h"
 #include "http/router.h"
 #include "service/ledger_service.h"
 
@@ -158,7 +163,7 @@ std::string SessionCookie(const ServerState& s, const std::string& value, int64_
 Json PrincipalJson(const auth::Principal& p) {
   Json perms = Json::array();
   for (int i = static_cast<int>(Permission::kCasesRead);
-       i <= static_cast<int>(Permission::kUsersAdmin); ++i) {
+       i <= static_cast<int>(Permission::kTeamRead); ++i) {
     const auto perm = static_cast<Permission>(i);
     if (auth::RoleHas(p.role, perm)) perms.push_back(auth::Name(perm));
   }
@@ -627,6 +632,266 @@ Result<Reply> ListAccessLog(Call& call) {
   return Reply{200, Page(std::move(items), next), {}};
 }
 
+// ---- the enforcement queue and recommendations (docs/API.md "Queue and recommendations") ----
+
+Json QueueItemJson(const enforce::Task& t, std::string_view tier) {
+  return Json{{"task_id", t.id},
+              {"kind", t.kind},
+              {"title", t.title},
+              {"case_id", t.case_id.valid() ? Json(CaseDisplayId(t.case_id)) : Json(nullptr)},
+              {"obligor_id", PersonDisplayId(t.obligor)},
+              {"priority", t.priority},
+              {"risk_score", t.risk_score},
+              {"risk_tier", tier},
+              {"amount_at_stake", t.amount_at_stake.ToString()},
+              {"deadline", t.deadline ? Json(t.deadline->ToString()) : Json(nullptr)},
+              {"created", t.created.ToString()},
+              {"flagged", t.flagged},
+              {"recommended_action", t.recommended},
+              {"channel", t.channel},
+              {"message", t.message},
+              {"key_factors", ParsedOrNull(t.key_factors)},
+              {"recommendations", Json::array()}};
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The signed-in person's open tasks, highest priority (recomputed for today) first, each with
+// its case's recommendations awaiting a decision. Filters: tier (low|medium|high),
+// action_type (a remedy code: the task's recommended action), deadline_before (a date: only
+// tasks with a legal deadline on or before it). Office-scoped roles see only their caseload.
+Result<Reply> ListQueue(Call& call) {
+  ASSIGN_OR_RETURN(int64_t limit, call.Limit());
+  const auto& q = call.request().query;
+  std::string tier;
+  if (q.count("tier") && !q.at("tier").empty()) {
+    tier = Lower(q.at("tier"));
+    if (tier != "low" && tier != "medium" && tier != "high") {
+      return InvalidArgument("tier_invalid", "tier: expected low, medium or high");
+    }
+  }
+  std::string action_type;
+  if (q.count("action_type") && !q.at("action_type").empty()) {
+    auto r = enforce::ParseRemedy(q.at("action_type"));
+    if (!r.ok()) return r.status().WithContext("action_type");
+    action_type = std::string(enforce::Name(*r));
+  }
+  std::optional<Date> deadline_before;
+  if (q.count("deadline_before") && !q.at("deadline_before").empty()) {
+    auto d = Date::Parse(q.at("deadline_before"));
+    if (!d.ok()) return d.status().WithContext("deadline_before");
+    deadline_before = *d;
+  }
+  const auth::Principal& p = call.principal();
+  ASSIGN_OR_RETURN(std::vector<enforce::Task> tasks, call.store().ListOpenEnforceTasks(p.name));
+  ASSIGN_OR_RETURN(auto cutoffs, LoadRiskTierCutoffs(call.store()));
+  const ai::TierCutoffs tiers{cutoffs.first, cutoffs.second};
+  const Date today = call.clock().Today();
+  for (enforce::Task& t : tasks) {
+    t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
+  }
+  enforce::SortQueue(tasks);
+  Json items = Json::array();
+  int64_t total = 0;
+  for (const enforce::Task& t : tasks) {
+    const std::string t_tier = Lower(std::string(ai::Name(ai::TierOf(t.risk_score, tiers))));
+    if (!tier.empty() && t_tier != tier) continue;
+    if (!action_type.empty() && t.recommended != action_type) continue;
+    if (deadline_before && (!t.deadline || *t.deadline > *deadline_before)) continue;
+    if (t.case_id.valid() && auth::IsOfficeScoped(p.role)) {
+      ASSIGN_OR_RETURN(std::string office, call.store().CaseOffice(t.case_id));
+      if (office != p.office) continue;
+    }
+    ++total;
+    if (static_cast<int64_t>(items.size()) >= limit) continue;
+    Json item = QueueItemJson(t, t_tier);
+    if (t.case_id.valid()) {
+      ASSIGN_OR_RETURN(std::vector<enforce::Action> actions,
+                       call.store().ListEnforceActionsByCase(t.case_id));
+      for (const enforce::Action& a : actions) {
+        if (a.state == enforce::ActionState::kRecommended) {
+          item["recommendations"].push_back(enforce::ToJson(a));
+        }
+      }
+    }
+    items.push_back(std::move(item));
+  }
+  return Reply{200, Json{{"as_of", today.ToString()}, {"total", total}, {"items", items}}, {}};
+}
+
+// Every enforcement action of a case (recommended, decided and later), by id.
+Result<Reply> ListRecommendations(Call& call) {
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(std::vector<enforce::Action> actions,
+                   call.store().ListEnforceActionsByCase(c.id));
+  RETURN_IF_ERROR(LogReads(call, c, {c.obligor}));
+  Json items = Json::array();
+  for (const enforce::Action& a : actions) items.push_back(enforce::ToJson(a));
+  return Reply{200, Json{{"case_id", CaseDisplayId(c.id)}, {"items", items}}, {}};
+}
+
+// approve / modify / dismiss by the signed-in person (the same user and role check as
+// `opencse action ... --by USER`). Body: {"reason": TEXT, "remedy": CODE (modify)}; the reason
+// is required for modify and dismiss (400 reason_missing). A role the lifecycle does not allow
+// for this remedy answers 403 role_not_allowed; an API token cannot decide (403 user_required).
+Result<Reply> Decide(Call& call, enforce::Transition transition) {
+  ASSIGN_OR_RETURN(int64_t id, call.PathId("action_id", "ACT"));
+  const Json& body = call.body();
+  RETURN_IF_ERROR(OnlyFields(body, {"reason", "remedy"}));
+  enforce::DecisionRequest r;
+  r.action_id = id;
+  r.transition = transition;
+  if (body.contains("reason") && !body["reason"].is_null()) {
+    ASSIGN_OR_RETURN(r.reason, StringField(body, "reason"));
+  }
+  if (transition == enforce::Transition::kModify) {
+    ASSIGN_OR_RETURN(std::string remedy, StringField(body, "remedy", 64));
+    auto parsed = enforce::ParseRemedy(remedy);
+    if (!parsed.ok()) return parsed.status().WithContext("remedy");
+    r.new_remedy = *parsed;
+  } else if (body.contains("remedy")) {
+    return InvalidArgument("field_unknown", "remedy: only accepted by modify");
+  }
+  if (transition != enforce::Transition::kApprove &&
+      r.reason.find_first_not_of(" \t") == std::string::npos) {
+    return InvalidArgument(
+        "reason_missing",
+        "reason: required to " + std::string(enforce::Name(transition)) + " a recommendation");
+  }
+  const auth::Principal& p = call.principal();
+  if (p.kind != auth::Principal::Kind::kUser) {
+    return FailedPrecondition("user_required",
+                              "recommendations are decided by a signed-in person, not a token");
+  }
+  ASSIGN_OR_RETURN(enforce::Action before, call.store().GetEnforceAction(id));
+  RETURN_IF_ERROR(CaseInCaseload(call, before.case_id).status());
+  r.by = p.name;
+  enforce::EnforcementService svc(call.store(), call.clock(), p.name);
+  // role_not_allowed and user_unknown answer 403 (router.cc HttpStatusOf).
+  ASSIGN_OR_RETURN(enforce::Action decided, svc.Decide(r));
+  return Reply{200, enforce::ToJson(decided), {}};
+}
+
+Result<Reply> Approve(Call& call) { return Decide(call, enforce::Transition::kApprove); }
+Result<Reply> Modify(Call& call) { return Decide(call, enforce::Transition::kModify); }
+Result<Reply> Dismiss(Call& call) { return Decide(call, enforce::Transition::kDismiss); }
+
+// A case's audit trail as the caseworker sees it: the audit rows of the case's enforcement
+// actions (recommendation, decision with its person and reason, lifecycle), oldest first.
+Result<Reply> CaseAudit(Call& call) {
+  ASSIGN_OR_RETURN(int64_t limit, call.Limit());
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(std::vector<enforce::Action> actions,
+                   call.store().ListEnforceActionsByCase(c.id));
+  std::vector<AuditRow> rows;
+  for (const enforce::Action& a : actions) {
+    ASSIGN_OR_RETURN(std::vector<AuditRow> some,
+                     call.store().ListAuditAfter(0, "enforce_action",
+                                                 enforce::ActionDisplayId(a.id), kPageSizeMax));
+    rows.insert(rows.end(), some.begin(), some.end());
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const AuditRow& a, const AuditRow& b) { return a.seq < b.seq; });
+  if (static_cast<int64_t>(rows.size()) > limit) {
+    rows.erase(rows.begin(), rows.end() - limit);  // the newest `limit`
+  }
+  Json items = Json::array();
+  for (const AuditRow& r : rows) {
+    const Json after = ParsedOrNull(r.after);
+    items.push_back(Json{{"seq", r.seq},
+                         {"at", r.at},
+                         {"actor", r.actor},
+                         {"action", r.action},
+                         {"entity", r.entity},
+                         {"entity_id", r.entity_id},
+                         {"state", after.is_object() ? after.value("state", "") : ""},
+                         {"remedy", after.is_object() ? after.value("remedy", "") : ""},
+                         {"reason", after.is_object() ? after.value("decision_reason", "") : ""}});
+  }
+  return Reply{200, Json{{"case_id", CaseDisplayId(c.id)}, {"items", items}}, {}};
+}
+
+// The supervisor page: team workload (open tasks per worker), recommendations awaiting a
+// decision with their age (days since the recommendation's as-of date), and acceptance rates
+// by month from the enforcement review report (`opencse enforce report`; statewide). An
+// office-scoped supervisor sees the workload and pending approvals of their office's cases.
+Result<Reply> Supervisor(Call& call) {
+  const auth::Principal& p = call.principal();
+  Store& store = call.store();
+  const Date today = call.clock().Today();
+  std::map<int64_t, bool> in_office;  // case id -> in the caller's caseload
+  auto visible = [&](CaseId c) -> Result<bool> {
+    if (!auth::IsOfficeScoped(p.role) || !c.valid()) return true;
+    auto it = in_office.find(c.value);
+    if (it != in_office.end()) return it->second;
+    ASSIGN_OR_RETURN(std::string office, store.CaseOffice(c));
+    return in_office[c.value] = office == p.office;
+  };
+  ASSIGN_OR_RETURN(std::vector<enforce::Task> tasks, store.ListOpenEnforceTasks(""));
+  std::map<std::string, std::pair<int64_t, int64_t>> by_worker;  // open, flagged
+  for (const enforce::Task& t : tasks) {
+    ASSIGN_OR_RETURN(bool ok, visible(t.case_id));
+    if (!ok) continue;
+    auto& w = by_worker[t.worker.empty() ? "(unassigned)" : t.worker];
+    ++w.first;
+    w.second += t.flagged ? 1 : 0;
+  }
+  Json workload = Json::array();
+  for (const auto& [worker, n] : by_worker) {
+    workload.push_back(Json{{"worker", worker}, {"open_tasks", n.first}, {"flagged", n.second}});
+  }
+  std::vector<enforce::Action> pending;
+  Status scan = store.ScanEnforceActions([&](const enforce::Action& a) -> Status {
+    if (a.state != enforce::ActionState::kRecommended) return Status::Ok();
+    ASSIGN_OR_RETURN(bool ok, visible(a.case_id));
+    if (ok) pending.push_back(a);
+    return Status::Ok();
+  });
+  RETURN_IF_ERROR(scan);
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const enforce::Action& a, const enforce::Action& b) {
+                     return a.as_of < b.as_of;  // oldest first
+                   });
+  Json pending_items = Json::array();
+  for (size_t i = 0; i < pending.size() && i < static_cast<size_t>(kPageSizeDefault); ++i) {
+    const enforce::Action& a = pending[i];
+    pending_items.push_back(
+        Json{{"id", enforce::ActionDisplayId(a.id)},
+             {"case_id", CaseDisplayId(a.case_id)},
+             {"remedy", enforce::Name(a.remedy)},
+             {"recommended_on", a.as_of.ToString()},
+             {"age_days", DaysBetween(a.as_of, today)},
+             {"legal_deadline", a.legal_deadline ? Json(a.legal_deadline->ToString()) : Json()}});
+  }
+  ASSIGN_OR_RETURN(enforce::ReviewReport report, enforce::BuildReviewReport(store, today, 60));
+  Json months = Json::array();
+  for (const enforce::MonthReview& m : report.months) {
+    const int64_t decided = m.approved + m.modified + m.dismissed;
+    months.push_back(Json{
+        {"month", m.month},
+        {"recommended", m.recommended},
+        {"approved", m.approved},
+        {"modified", m.modified},
+        {"dismissed", m.dismissed},
+        {"pending", m.pending},
+        {"acceptance_rate",
+         decided == 0 ? Json(nullptr) : Json(double(m.approved + m.modified) / double(decided))}});
+  }
+  return Reply{200,
+               Json{{"as_of", today.ToString()},
+                    {"office", p.office},
+                    {"workload", workload},
+                    {"pending_total", static_cast<int64_t>(pending.size())},
+                    {"oldest_pending_days",
+                     pending.empty() ? Json(nullptr) : Json(DaysBetween(pending[0].as_of, today))},
+                    {"pending", pending_items},
+                    {"acceptance", months}},
+               {}};
+}
+
 }  // namespace
 
 const std::vector<Route>& Routes() {
@@ -647,6 +912,16 @@ const std::vector<Route>& Routes() {
       {"POST", "/v1/child-support/score", Permission::kScoresRun, Score},
       {"GET", "/v1/audit", Permission::kAuditRead, ListAudit},
       {"GET", "/v1/access-log", Permission::kAuditRead, ListAccessLog},
+      {"GET", "/v1/queue", Permission::kQueueRead, ListQueue},
+      {"GET", "/v1/cases/{case_id}/recommendations", Permission::kQueueRead, ListRecommendations},
+      {"GET", "/v1/cases/{case_id}/audit", Permission::kCasesRead, CaseAudit},
+      {"POST", "/v1/recommendations/{action_id}/approve", Permission::kRecommendationsDecide,
+       Approve},
+      {"POST", "/v1/recommendations/{action_id}/modify", Permission::kRecommendationsDecide,
+       Modify},
+      {"POST", "/v1/recommendations/{action_id}/dismiss", Permission::kRecommendationsDecide,
+       Dismiss},
+      {"GET", "/v1/supervisor", Permission::kTeamRead, Supervisor},
   };
   return kRoutes;
 }

@@ -45,6 +45,10 @@ function seed() {
       '--source', 'withholding', '--key', 'SDU-1');
   addUser('cw_north', 'caseworker', 'north');
   addUser('atty', 'attorney', '');
+  addUser('sup_north', 'supervisor', 'north');
+  // The nightly batch (rules only: no model trained) recommends and queues the review tasks
+  // for the only caseworker; the queue shows the ones of their office.
+  cli('batch', 'nightly', '--as-of', '2024-06-30');
 }
 
 function startServer() {
@@ -94,7 +98,7 @@ test('a caseworker signs in, sees the caseload and opens a case', async () => {
   await rows.first().waitFor();
   assert.equal(await rows.count(), 1);  // only the north office's case
   await page.screenshot({ path: join(ARTIFACTS, 'caseload.png'), fullPage: true });
-  await page.getByRole('link', { name: 'CASE-000001' }).click();
+  await page.locator('#cases').getByRole('link', { name: 'CASE-000001' }).click();
   await page.locator('#parties li').first().waitFor();
   assert.match(await page.locator('#parties').innerText(), /obligor: Sam Doe/);
   assert.match(await page.locator('#orders').innerText(), /500\.00 monthly/);
@@ -151,5 +155,98 @@ test('signing out ends the session', async () => {
   await page.getByLabel('Username').waitFor();
   const status = await page.evaluate(async () => (await fetch('/v1/session')).status);
   assert.equal(status, 401);
+  await page.close();
+});
+
+// Remedies a caseworker may approve (docs/ENFORCEMENT.md, Roles).
+const CASEWORKER_APPROVES = /reminder|outreach call|payment plan offer|order review referral|income withholding/;
+
+test('the queue: approve a recommendation with a reason and see it in the audit trail', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await signIn(page, 'cw_north');
+  const tasks = page.locator('#queue li.task');
+  await tasks.first().waitFor();
+  assert.equal(await tasks.count(), 1);  // only the north office's case
+  const task = tasks.first();
+  assert.match(await task.innerText(), /CASE-000001/);
+  assert.match(await task.innerText(), /Risk \d+ — (low|medium|high)/);
+  assert.match(await page.locator('#queue-count').innerText(), /1 open task as of 2024-06-30/);
+  await page.screenshot({ path: join(ARTIFACTS, 'queue.png'), fullPage: true });
+
+  const forms = task.locator('form.decide');
+  assert.ok(await forms.count() >= 2, 'at least two pending recommendations');
+  let approve = null, dismiss = null;
+  for (let i = 0; i < await forms.count(); ++i) {
+    const f = forms.nth(i);
+    if (!approve && CASEWORKER_APPROVES.test(await f.locator('.rec').innerText())) approve = f;
+    else if (!dismiss) dismiss = f;
+  }
+  assert.ok(approve && dismiss);
+  const approveId = await approve.getAttribute('data-action');
+  const dismissId = await dismiss.getAttribute('data-action');
+
+  // A dismissal needs a reason: the form says so, and so does the server.
+  await dismiss.getByRole('button', { name: 'Dismiss' }).click();
+  await dismiss.locator('[role="alert"]').filter({ hasText: 'A reason is required' }).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'dismiss-needs-reason.png'), fullPage: true });
+  const refused = await page.evaluate(async (id) => {
+    const r = await fetch(`/v1/recommendations/${id}/dismiss`, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.csrf },
+      body: JSON.stringify({ reason: '' }) });
+    return { status: r.status, body: await r.json() };
+  }, dismissId);
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.code, 'reason_missing');
+  await dismiss.getByLabel('Reason (required to modify or dismiss)').fill('Parent already on a plan');
+  await dismiss.getByRole('button', { name: 'Dismiss' }).click();
+  await dismiss.locator('.done').filter({ hasText: 'dismissed by cw_north' }).waitFor();
+
+  // Approve with a reason, from the keyboard-reachable form.
+  await approve.getByLabel('Reason (required to modify or dismiss)').fill('Employer confirmed by phone');
+  await approve.getByRole('button', { name: 'Approve' }).click();
+  await approve.locator('.done').filter({ hasText: `${approveId}` }).waitFor();
+  assert.match(await approve.innerText(), /approved by cw_north/);
+  await page.screenshot({ path: join(ARTIFACTS, 'queue-decided.png'), fullPage: true });
+
+  // The case page shows the decision and its audit trail.
+  await task.getByRole('link', { name: 'CASE-000001' }).click();
+  const row = page.locator('#audit tr').filter({ hasText: approveId }).filter({ hasText: 'approve' });
+  await row.first().waitFor();
+  assert.match(await row.first().innerText(), /cw_north/);
+  assert.match(await row.first().innerText(), /Employer confirmed by phone/);
+  const dismissed = page.locator('#audit tr').filter({ hasText: dismissId }).filter({ hasText: 'dismiss' });
+  assert.match(await dismissed.first().innerText(), /Parent already on a plan/);
+  assert.match(await page.locator('#actions').innerText(), new RegExp(`${approveId}.*approved`));
+  await page.screenshot({ path: join(ARTIFACTS, 'case-audit.png'), fullPage: true });
+
+  // Filters: a tier the task is not in empties the queue.
+  await page.goto(base + '/#/');
+  await tasks.first().waitFor();
+  const tier = (await task.innerText()).match(/Risk \d+ — (low|medium|high)/)[1];
+  const other = tier === 'high' ? 'low' : 'high';
+  await page.getByLabel('Risk tier').selectOption(other);
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.locator('#queue-count').filter({ hasText: '0 open tasks' }).waitFor();
+  assert.equal(await tasks.count(), 0);
+  await page.close();
+});
+
+test('the supervisor page shows workload, pending approvals with their age and acceptance', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, 'sup_north');
+  await page.getByRole('link', { name: 'Supervisor' }).click();
+  await page.locator('#workload tr').first().waitFor();
+  assert.match(await page.locator('#workload').innerText(), /cw_north\s+1/);
+  assert.match(await page.locator('#sup-summary').innerText(), /awaiting a decision/);
+  assert.match(await page.locator('#acceptance').innerText(), /2024-06/);
+  await page.screenshot({ path: join(ARTIFACTS, 'supervisor.png'), fullPage: true });
+  // A caseworker has no link and the API refuses the page.
+  const cw = await browser.newPage();
+  await signIn(cw, 'cw_north');
+  assert.equal(await cw.locator('#nav-supervisor').isHidden(), true);
+  await cw.goto(base + '/#/supervisor');
+  await cw.locator('#error').filter({ hasText: 'permission_denied' }).waitFor();
+  await cw.close();
   await page.close();
 });

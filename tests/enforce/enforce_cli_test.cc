@@ -128,6 +128,45 @@ TEST_F(EnforceCliTest, RecommendThenDecideWithClearErrors) {
   EXPECT_EQ(Cli({"audit", "verify"}).code, 0);
 }
 
+// One staff identity: a web app user (`opencse user add`) decides on the CLI with the role
+// they sign in with; `staff add` creates an app user (listed by `staff list`); a disabled or
+// unknown user may not act.
+TEST_F(EnforceCliTest, WebUsersAreTheStaffWhoDecide) {
+  Seed();
+  ASSERT_EQ(
+      Cli({"user", "add", "--username", "cw.ann", "--role", "caseworker", "--office", "North"})
+          .code,
+      0);
+  ASSERT_EQ(Cli({"user", "add", "--username", "acct.bo", "--role", "accounting_technician"}).code,
+            0);
+  // One username is one person: `user add` refuses a name `staff add` already made.
+  const CliRun dup =
+      Cli({"user", "add", "--username", "sue", "--role", "supervisor", "--office", "North"});
+  EXPECT_EQ(dup.code, 1);
+  EXPECT_NE(dup.err.find("user_exists"), std::string::npos) << dup.err;
+  const CliRun list = Cli({"--json", "staff", "list"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_NE(list.out.find("cw.ann"), std::string::npos);
+  EXPECT_NE(list.out.find("acct.bo"), std::string::npos);
+  ASSERT_EQ(Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly").code, 0);
+  CliRun r = Cli({"action", "approve", "ACT-000001", "--by", "acct.bo", "--reason", "x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("role_not_allowed"), std::string::npos) << r.err;
+  r = Cli({"action", "approve", "ACT-000001", "--by", "nobody", "--reason", "x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("user_unknown"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("opencse user add"), std::string::npos) << r.err;
+  r = Cli({"--json", "action", "approve", "ACT-000001", "--by", "cw.ann", "--reason",
+           "employer confirmed"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Json::parse(r.out)["decided_by"], "cw.ann");
+  // Disabled through `staff add --inactive`: no longer acts.
+  ASSERT_EQ(Cli({"staff", "add", "cw.ann", "--role", "caseworker", "--inactive"}).code, 0);
+  r = Cli({"action", "dismiss", "ACT-000002", "--by", "cw.ann", "--reason", "x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("user_unknown"), std::string::npos) << r.err;
+}
+
 TEST_F(EnforceCliTest, StateConfigErrorsNameTheKey) {
   Seed();
   const std::string path = db_ + ".toml";

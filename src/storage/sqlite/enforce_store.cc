@@ -268,18 +268,26 @@ Status SqliteStore::ScanEnforceActions(const std::function<Status(const Action&)
   return Status::Ok();
 }
 
+// One staff identity: the enforcement role checks read the web app's users (app_user, migration
+// 100; the role names are the same), so a person approving on the CLI or in the web app is the
+// same user. `active` is the negation of app_user.disabled. UpsertStaffUser (`opencse staff
+// add`, kept for compatibility) creates an app user with no usable password ("!" is not an
+// argon2id string, so sign-in always fails) and no office; `opencse user add` creates people
+// who sign in. The enforcement-era staff_user table (migration 200) is no longer read.
 Status SqliteStore::UpsertStaffUser(const enforce::StaffUser& u) {
   return Prepare(
-             "INSERT INTO staff_user(user_id, role, active) VALUES (?,?,?) "
-             "ON CONFLICT(user_id) DO UPDATE SET role = excluded.role, active = excluded.active")
+             "INSERT INTO app_user(username, role, office, password_hash, disabled, created_at) "
+             "VALUES (?,?,'','!',?,strftime('%Y-%m-%dT%H:%M:%SZ','now')) "
+             "ON CONFLICT(username) DO UPDATE SET role = excluded.role, "
+             "disabled = excluded.disabled")
       .Bind(1, u.user_id)
       .Bind(2, enforce::Name(u.role))
-      .Bind(3, int64_t{u.active ? 1 : 0})
+      .Bind(3, int64_t{u.active ? 0 : 1})
       .Run();
 }
 
 Result<std::optional<enforce::StaffUser>> SqliteStore::GetStaffUser(std::string_view user_id) {
-  Stmt& s = Prepare("SELECT user_id, role, active FROM staff_user WHERE user_id = ?");
+  Stmt& s = Prepare("SELECT username, role, 1 - disabled FROM app_user WHERE username = ?");
   s.Bind(1, user_id);
   ASSIGN_OR_RETURN(auto rows, CollectRows<enforce::StaffUser>(s, ReadStaff));
   if (rows.empty()) return std::optional<enforce::StaffUser>();
@@ -287,7 +295,7 @@ Result<std::optional<enforce::StaffUser>> SqliteStore::GetStaffUser(std::string_
 }
 
 Result<std::vector<enforce::StaffUser>> SqliteStore::ListStaffUsers() {
-  Stmt& s = Prepare("SELECT user_id, role, active FROM staff_user ORDER BY user_id");
+  Stmt& s = Prepare("SELECT username, role, 1 - disabled FROM app_user ORDER BY username");
   return CollectRows<enforce::StaffUser>(s, ReadStaff);
 }
 

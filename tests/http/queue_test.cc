@@ -1,0 +1,275 @@
+// The enforcement queue and recommendation decisions over real HTTP: the signed-in
+// caseworker's queue in priority order with its filters, approve with a reason and see it in
+// the case's audit trail, dismiss without a reason (400 reason_missing), a role without the
+// permission (403), another office (403), CSRF, and one staff identity (a disabled web user
+// may not decide).
+#include "enforce/action_service.h"
+#include "http/api_server.h"
+
+namespace cse {
+namespace {
+
+using testing::ApiServer;
+using testing::Body;
+using testing::SignIn;
+
+class QueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<ApiServer>(
+        std::string("queue_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    auto store = server_->OpenStore();
+    // Rules-only recommendations (no model) for the two north cases, as `opencse recommend`.
+    enforce::EnforcementService svc(*store, server_->clock(), "nightly");
+    enforce::RecommendOptions o;
+    o.as_of = Date::Ymd(2024, 6, 30);
+    for (int64_t id : {1, 2, 3}) {
+      auto r = svc.Recommend(CaseId{id}, o);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      ASSERT_FALSE(r->actions.empty());
+    }
+    // The nightly batch's review tasks: two for cw_north, one in the south office.
+    AddTask(*store, "cw_north", CaseId{1}, PersonId{1}, 40, 300000, Date::Ymd(2024, 7, 20));
+    AddTask(*store, "cw_north", CaseId{2}, PersonId{3}, 90, 300000, Date::Ymd(2024, 7, 5));
+    AddTask(*store, "cw_south", CaseId{3}, PersonId{5}, 60, 300000, std::nullopt);
+  }
+  static void AddTask(Store& store, const std::string& worker, CaseId c, PersonId obligor, int risk,
+                      int64_t cents, std::optional<Date> deadline) {
+    enforce::Task t;
+    t.key = "review_recommendations:" + CaseDisplayId(c) + ":2024-06-30";
+    t.kind = "review_recommendations";
+    t.case_id = c;
+    t.obligor = obligor;
+    t.worker = worker;
+    t.created = Date::Ymd(2024, 6, 30);
+    t.risk_score = risk;
+    t.amount_at_stake = Money::FromCents(cents);
+    t.deadline = deadline;
+    t.title = "Review recommendations";
+    t.recommended = "outreach_call";
+    t.key_factors = R"([{"code":"arrears","text":"Six months unpaid","direction":"up"}])";
+    ASSERT_TRUE(store.InsertEnforceTask(t).ok());
+  }
+  // The first pending recommendation of `case_item` a caseworker may approve.
+  static std::string CaseworkerApprovable(const Json& item) {
+    for (const Json& a : item["recommendations"]) {
+      auto r = enforce::ParseRemedy(a["remedy"].get<std::string>());
+      if (r.ok() &&
+          enforce::RoleAllows(enforce::Role::kCaseworker, enforce::Transition::kApprove, *r)) {
+        return a["id"].get<std::string>();
+      }
+    }
+    return "";
+  }
+  std::unique_ptr<ApiServer> server_;
+};
+
+TEST_F(QueueTest, CaseworkerSeesTheirQueueInPriorityOrderWithFilters) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  auto r = c.Get("/v1/queue", s.Headers());
+  ASSERT_EQ(r->status, 200) << r->body;
+  const Json q = Body(r);
+  EXPECT_EQ(q["as_of"], "2024-06-30");
+  ASSERT_EQ(q["items"].size(), 2U);
+  EXPECT_EQ(q["total"], 2);
+  // Higher risk and the nearer deadline first: CASE-000002 (90, 5 days) before CASE-000001.
+  EXPECT_EQ(q["items"][0]["case_id"], "CASE-000002");
+  EXPECT_EQ(q["items"][0]["risk_tier"], "high");
+  EXPECT_EQ(q["items"][1]["risk_tier"], "low");
+  EXPECT_GT(q["items"][0]["priority"].get<double>(), q["items"][1]["priority"].get<double>());
+  EXPECT_EQ(q["items"][0]["key_factors"][0]["text"], "Six months unpaid");
+  EXPECT_EQ(q["items"][0]["recommended_action"], "outreach_call");
+  EXPECT_EQ(q["items"][0]["deadline"], "2024-07-05");
+  ASSERT_FALSE(q["items"][0]["recommendations"].empty());
+  EXPECT_EQ(q["items"][0]["recommendations"][0]["state"], "recommended");
+  // Filters.
+  EXPECT_EQ(Body(c.Get("/v1/queue?tier=high", s.Headers()))["items"].size(), 1U);
+  EXPECT_EQ(Body(c.Get("/v1/queue?tier=LOW", s.Headers()))["items"][0]["case_id"], "CASE-000001");
+  EXPECT_EQ(Body(c.Get("/v1/queue?deadline_before=2024-07-10", s.Headers()))["items"].size(), 1U);
+  EXPECT_EQ(Body(c.Get("/v1/queue?action_type=tax_offset", s.Headers()))["items"].size(), 0U);
+  EXPECT_EQ(Body(c.Get("/v1/queue?action_type=outreach_call", s.Headers()))["items"].size(), 2U);
+  auto bad = c.Get("/v1/queue?tier=urgent", s.Headers());
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(Body(bad)["code"], "tier_invalid");
+  EXPECT_EQ(Body(c.Get("/v1/queue?action_type=x';--", s.Headers()))["code"], "remedy_unknown");
+  EXPECT_EQ(Body(c.Get("/v1/queue?deadline_before=soon", s.Headers()))["code"], "date_malformed");
+  // The south caseworker sees only their own task.
+  auto south = SignIn(c, "cw_south");
+  const Json sq = Body(c.Get("/v1/queue", south.Headers()));
+  ASSERT_EQ(sq["items"].size(), 1U);
+  EXPECT_EQ(sq["items"][0]["case_id"], "CASE-000003");
+  EXPECT_EQ(sq["items"][0]["deadline"], nullptr);
+}
+
+TEST_F(QueueTest, ApproveWithAReasonShowsInTheCaseAuditTrail) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  const Json q = Body(c.Get("/v1/queue", s.Headers()));
+  ASSERT_EQ(q["items"].size(), 2U);
+  const std::string id = CaseworkerApprovable(q["items"][1]);  // CASE-000001
+  ASSERT_FALSE(id.empty());
+  // CSRF is required.
+  auto no_csrf = c.Post("/v1/recommendations/" + id + "/approve", s.Headers(false),
+                        Json{{"reason", "x"}}.dump(), "application/json");
+  EXPECT_EQ(no_csrf->status, 403);
+  EXPECT_EQ(Body(no_csrf)["code"], "csrf_invalid");
+  auto r = c.Post("/v1/recommendations/" + id + "/approve", s.Headers(),
+                  Json{{"reason", "Employer confirmed by phone"}}.dump(), "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["state"], "approved");
+  EXPECT_EQ(Body(r)["decided_by"], "cw_north");
+  // Twice: 409.
+  auto again = c.Post("/v1/recommendations/" + id + "/approve", s.Headers(),
+                      Json{{"reason", "again"}}.dump(), "application/json");
+  EXPECT_EQ(again->status, 409);
+  EXPECT_EQ(Body(again)["code"], "action_already_decided");
+  // The case's audit trail (readable by a caseworker) shows who approved and why.
+  auto audit = c.Get("/v1/cases/CASE-000001/audit", s.Headers());
+  ASSERT_EQ(audit->status, 200) << audit->body;
+  bool found = false;
+  const Json trail = Body(audit);
+  for (const Json& row : trail["items"]) {
+    if (row["action"] == "enforce.approve" && row["entity_id"] == id) {
+      found = true;
+      EXPECT_EQ(row["actor"], "cw_north");
+      EXPECT_EQ(row["reason"], "Employer confirmed by phone");
+      EXPECT_EQ(row["state"], "approved");
+    }
+  }
+  EXPECT_TRUE(found) << audit->body;
+  // The recommendations of the case show the decision; the approved one left the queue item.
+  const Json recs = Body(c.Get("/v1/cases/CASE-000001/recommendations", s.Headers()));
+  bool approved = false;
+  for (const Json& a : recs["items"])
+    approved = approved || (a["id"] == id && a["state"] == "approved");
+  EXPECT_TRUE(approved);
+  // Another office's case: 403.
+  EXPECT_EQ(c.Get("/v1/cases/CASE-000003/audit", s.Headers())->status, 403);
+  EXPECT_EQ(c.Get("/v1/cases/CASE-000003/recommendations", s.Headers())->status, 403);
+}
+
+TEST_F(QueueTest, DismissNeedsAReasonAndWrongRolesAreRefused) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  const Json q = Body(c.Get("/v1/queue", s.Headers()));
+  const std::string id = q["items"][1]["recommendations"][0]["id"].get<std::string>();
+  for (const Json& body : {Json::object(), Json{{"reason", ""}}, Json{{"reason", "   "}}}) {
+    auto r = c.Post("/v1/recommendations/" + id + "/dismiss", s.Headers(), body.dump(),
+                    "application/json");
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(Body(r)["code"], "reason_missing") << r->body;
+    EXPECT_NE(Body(r)["message"].get<std::string>().find("reason"), std::string::npos);
+  }
+  auto m = c.Post("/v1/recommendations/" + id + "/modify", s.Headers(),
+                  Json{{"reason", "x"}}.dump(), "application/json");
+  EXPECT_EQ(m->status, 400);
+  EXPECT_EQ(Body(m)["code"], "field_missing");
+  // An investigator has no recommendations.decide permission: 403 before anything is read.
+  auto inv = SignIn(c, "inv");
+  auto r = c.Post("/v1/recommendations/" + id + "/dismiss", inv.Headers(),
+                  Json{{"reason", "not mine"}}.dump(), "application/json");
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(Body(r)["code"], "permission_denied");
+  EXPECT_EQ(c.Get("/v1/queue", inv.Headers())->status, 403);
+  // Another office's caseworker: 403 case_not_in_caseload.
+  auto south = SignIn(c, "cw_south");
+  r = c.Post("/v1/recommendations/" + id + "/dismiss", south.Headers(),
+             Json{{"reason", "not mine"}}.dump(), "application/json");
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(Body(r)["code"], "case_not_in_caseload");
+  // An API token may read the queue but not decide.
+  const std::string token = server_->Token("sys", "supervisor", "north");
+  httplib::Headers bearer{{"Authorization", "Bearer " + token}};
+  r = c.Post("/v1/recommendations/" + id + "/dismiss", bearer, Json{{"reason", "x"}}.dump(),
+             "application/json");
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(Body(r)["code"], "user_required");
+  // Unknown and malformed ids.
+  EXPECT_EQ(Body(c.Post("/v1/recommendations/ACT-999999/dismiss", s.Headers(),
+                        Json{{"reason", "x"}}.dump(), "application/json"))["code"],
+            "action_not_found");
+  EXPECT_EQ(Body(c.Post("/v1/recommendations/CASE-1/dismiss", s.Headers(),
+                        Json{{"reason", "x"}}.dump(), "application/json"))["code"],
+            "id_malformed");
+  // With a reason the dismissal is recorded; nothing was written by the refused calls.
+  r = c.Post("/v1/recommendations/" + id + "/dismiss", s.Headers(),
+             Json{{"reason", "Parent already on a payment plan"}}.dump(), "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["state"], "dismissed");
+  EXPECT_EQ(Body(r)["decision_reason"], "Parent already on a payment plan");
+  int decisions = 0;
+  const Json trail = Body(c.Get("/v1/cases/CASE-000001/audit", s.Headers()));
+  for (const Json& row : trail["items"]) {
+    if (row["action"] != "enforce.recommend") ++decisions;
+  }
+  EXPECT_EQ(decisions, 1);
+}
+
+// One staff identity: the web user is the enforcement staff user, and disabling them (as
+// `opencse staff add USER --role ROLE --inactive` does) stops their decisions at once.
+TEST_F(QueueTest, TheSignedInUserIsTheStaffUserWhoDecides) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  const Json q = Body(c.Get("/v1/queue", s.Headers()));
+  const std::string id = CaseworkerApprovable(q["items"][1]);
+  ASSERT_FALSE(id.empty());
+  {
+    auto store = server_->OpenStore();
+    auto u = store->GetStaffUser("cw_north");
+    ASSERT_TRUE(u.ok() && u->has_value());
+    EXPECT_EQ((*u)->role, enforce::Role::kCaseworker);
+    EXPECT_TRUE((*u)->active);
+    ASSERT_TRUE(store->UpsertStaffUser({"cw_north", enforce::Role::kCaseworker, false}).ok());
+  }
+  auto r = c.Post("/v1/recommendations/" + id + "/approve", s.Headers(),
+                  Json{{"reason", "x"}}.dump(), "application/json");
+  // Disabling the user ends their session at once (401 session_invalid): nothing is decided.
+  EXPECT_EQ(r->status, 401) << r->body;
+  EXPECT_EQ(Body(r)["code"], "session_invalid");
+  auto store = server_->OpenStore();
+  EXPECT_EQ(store->GetEnforceAction(*ParseDisplayId("ACT", id))->state,
+            enforce::ActionState::kRecommended);
+}
+
+TEST_F(QueueTest, SupervisorSeesWorkloadPendingApprovalsAndAcceptance) {
+  auto c = server_->Client();
+  auto cw = SignIn(c, "cw_north");
+  const Json q = Body(c.Get("/v1/queue", cw.Headers()));
+  const std::string id = q["items"][1]["recommendations"][0]["id"].get<std::string>();
+  ASSERT_EQ(c.Post("/v1/recommendations/" + id + "/dismiss", cw.Headers(),
+                   Json{{"reason", "already paying"}}.dump(), "application/json")
+                ->status,
+            200);
+  server_->clock().AdvanceMicros(3LL * 86400 * 1000000);  // three days later
+  auto sup = SignIn(c, "sup_north");
+  auto r = c.Get("/v1/supervisor", sup.Headers());
+  ASSERT_EQ(r->status, 200) << r->body;
+  const Json j = Body(r);
+  EXPECT_EQ(j["office"], "north");
+  // Workload of the north office only: cw_north's two tasks (cw_south's case is south).
+  ASSERT_EQ(j["workload"].size(), 1U);
+  EXPECT_EQ(j["workload"][0]["worker"], "cw_north");
+  EXPECT_EQ(j["workload"][0]["open_tasks"], 2);
+  // Pending approvals of north cases, three days old; the dismissed one is not pending.
+  ASSERT_GT(j["pending_total"].get<int64_t>(), 0);
+  EXPECT_EQ(j["oldest_pending_days"], 3);
+  for (const Json& p : j["pending"]) {
+    EXPECT_NE(p["id"], id);
+    EXPECT_NE(p["case_id"], "CASE-000003");
+    EXPECT_EQ(p["age_days"], 3);
+  }
+  // Acceptance by month (statewide): June 2024 has one dismissal and no approval: 0%.
+  ASSERT_EQ(j["acceptance"].size(), 1U);
+  EXPECT_EQ(j["acceptance"][0]["month"], "2024-06");
+  EXPECT_EQ(j["acceptance"][0]["dismissed"], 1);
+  EXPECT_EQ(j["acceptance"][0]["acceptance_rate"], 0.0);
+  // A caseworker may not open it.
+  cw = SignIn(c, "cw_north");
+  auto denied = c.Get("/v1/supervisor", cw.Headers());
+  EXPECT_EQ(denied->status, 403);
+  EXPECT_EQ(Body(denied)["code"], "permission_denied");
+}
+
+}  // namespace
+}  // namespace cse
