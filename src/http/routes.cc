@@ -273,35 +273,6 @@ Result<Reply> GetOrders(Call& call) {
   return Reply{200, Json{{"items", items}}, {}};
 }
 
-Json LedgerJson(const CaseLedger& l) {
-  Json orders = Json::array();
-  for (const Order& o : l.orders) orders.push_back(ToJson(o));
-  Json episodes = Json::array();
-  for (const AssistanceEpisode& e : l.episodes) episodes.push_back(ToJson(e));
-  Json collections = Json::array();
-  for (const CaseLedger::Entry& e : l.collections) {
-    Json j = ToJson(e.collection);
-    j["reversed_as_of"] = e.reversed_as_of;
-    j["distribution"] = ToJson(e.distribution);
-    collections.push_back(j);
-  }
-  Json debts = Json::array();
-  for (const DebtView& d : l.balance.debts) {
-    debts.push_back({{"due_date", d.debt.due_date.ToString()},
-                     {"type", Name(d.debt.type)},
-                     {"judgment", d.debt.judgment},
-                     {"amount", d.debt.amount.ToString()},
-                     {"paid", d.paid.ToString()},
-                     {"arrears", d.arrears},
-                     {"bucket", d.arrears ? Json(Name(d.bucket)) : Json(nullptr)}});
-  }
-  Json balance = ToJson(l.balance);
-  balance["debts"] = debts;
-  return Json{{"case", ToJson(l.info)},     {"orders", orders},
-              {"assistance", episodes},     {"balance", balance},
-              {"collections", collections}, {"obligor", ToJson(l.obligor)}};
-}
-
 Result<Reply> GetLedger(Call& call) {
   ASSIGN_OR_RETURN(Case c, PathCase(call));
   ASSIGN_OR_RETURN(Date as_of, call.AsOf());

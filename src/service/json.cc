@@ -1,5 +1,7 @@
 #include "service/json.h"
 
+#include "service/ledger_service.h"
+
 namespace cse {
 namespace {
 
@@ -293,6 +295,35 @@ Result<Collection> CollectionFromJson(const Json& j) {
   ASSIGN_OR_RETURN(c.source, ParsePaymentSource(source));
   ASSIGN_OR_RETURN(c.reversed_date, OptDateField(j, "reversed_date"));
   return c;
+}
+
+Json LedgerJson(const CaseLedger& l) {
+  Json orders = Json::array();
+  for (const Order& o : l.orders) orders.push_back(ToJson(o));
+  Json episodes = Json::array();
+  for (const AssistanceEpisode& e : l.episodes) episodes.push_back(ToJson(e));
+  Json collections = Json::array();
+  for (const CaseLedger::Entry& e : l.collections) {
+    Json j = ToJson(e.collection);
+    j["reversed_as_of"] = e.reversed_as_of;
+    j["distribution"] = ToJson(e.distribution);
+    collections.push_back(j);
+  }
+  Json debts = Json::array();
+  for (const DebtView& d : l.balance.debts) {
+    debts.push_back({{"due_date", d.debt.due_date.ToString()},
+                     {"type", Name(d.debt.type)},
+                     {"judgment", d.debt.judgment},
+                     {"amount", d.debt.amount.ToString()},
+                     {"paid", d.paid.ToString()},
+                     {"arrears", d.arrears},
+                     {"bucket", d.arrears ? Json(Name(d.bucket)) : Json(nullptr)}});
+  }
+  Json balance = ToJson(l.balance);
+  balance["debts"] = debts;
+  return Json{{"case", ToJson(l.info)},     {"orders", orders},
+              {"assistance", episodes},     {"balance", balance},
+              {"collections", collections}, {"obligor", ToJson(l.obligor)}};
 }
 
 }  // namespace cse

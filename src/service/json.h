@@ -39,4 +39,9 @@ Result<Order> OrderFromJson(const Json& j);
 Result<AssistanceEpisode> AssistanceFromJson(const Json& j);
 Result<Collection> CollectionFromJson(const Json& j);
 
+// A case's ledger (`opencse ledger --json`, GET /v1/cases/{id}/ledger): the case, orders,
+// assistance, balance with every debt, and collections with their distribution.
+struct CaseLedger;
+Json LedgerJson(const CaseLedger& ledger);
+
 }  // namespace cse
