@@ -881,6 +881,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddModel(app, ctx, action);
   AddScore(app, ctx, action);
   AddIwo(app, ctx, action);  // after AddImport: adds `import newhire`
+  // After AddImport: adds `import remittance`.
+  AddRemittance(app, ctx, action);
   AddHttp(app, ctx, action);
   AddEnforcement(app, ctx, action);
   try {
