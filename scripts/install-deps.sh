@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libxgboost-dev
   libcpp-httplib-dev libssl-dev
+  libhpdf-dev poppler-utils
   chromium nodejs wrk
 )
 

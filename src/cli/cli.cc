@@ -852,6 +852,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddModel(app, ctx, action);
   AddScore(app, ctx, action);
   AddIwo(app, ctx, action);  // after AddImport: adds `import newhire`
+  // After AddImport: adds `import remittance`.
+  AddRemittance(app, ctx, action);
+  AddIwoDocuments(app, ctx, action);  // after AddIwo: adds `iwo pdf`
   AddHttp(app, ctx, action);
   AddEnforcement(app, ctx, action);
   try {

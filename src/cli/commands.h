@@ -23,6 +23,10 @@ class Context;
 void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action);    // iwo_commands.cc
+// import remittance, unidentified list: remittance_commands.cc
+void AddRemittance(CLI::App& app, Context& ctx, std::function<int()>& action);
+// iwo pdf: iwo_docs_commands.cc
+void AddIwoDocuments(CLI::App& app, Context& ctx, std::function<int()>& action);
 // serve, user add, token add, assign-office
 void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action);  // http_commands.cc
 // recommend, action, staff, enforce, batch, queue: enforce_commands.cc

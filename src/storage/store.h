@@ -178,6 +178,26 @@ struct NewHireReview {
   std::string created_at;
 };
 
+// An employer remittance line that matched no obligor or case (migration 310): the money is
+// held here, never dropped, until a caseworker identifies it. `key` is the line's idempotency
+// key (formats::RemittanceKey), unique here and never also posted as a collection.
+struct UnidentifiedPayment {
+  int64_t id = 0;
+  std::string key;
+  std::string employer_fein;
+  Date pay_date;
+  std::string ssn;       // as reported, may be empty
+  std::string case_ref;  // the case id as reported, may be empty
+  Money amount;
+  std::string reason;  // why it matched nothing: ssn_not_found | case_not_found | ...
+  std::string file;
+  int64_t line_number = 0;
+  Date received_date;           // the day the file was imported: the hold starts here
+  std::string status = "held";  // held (the only status so far)
+  std::string created_at;
+  std::string created_by;
+};
+
 // ---- Staff identity and access (src/auth, src/http; migration 100) ----
 
 // A staff user of the web app and API. `role` is one of auth/roles.h's names; `office` scopes
@@ -432,6 +452,16 @@ class Store {
   // The nightly batch's memory of each obligor.
   virtual Result<std::optional<enforce::ObligorState>> GetObligorState(PersonId id) = 0;
   virtual Status PutObligorState(const enforce::ObligorState& state) = 0;
+
+  // ---- Employer remittances and e-IWO (src/iwo; migrations 310-399; iwo2_store.cc) ----
+  // InsertUnidentifiedPayment: already_exists "unique_violation" when the key is taken.
+  virtual Result<int64_t> InsertUnidentifiedPayment(const UnidentifiedPayment& row) = 0;
+  virtual Result<std::optional<UnidentifiedPayment>> FindUnidentifiedPaymentByKey(
+      std::string_view key) = 0;
+  // Rows with id > `after_id`, by id, at most `limit`; only `status` when it is not empty.
+  virtual Result<std::vector<UnidentifiedPayment>> ListUnidentifiedPayments(std::string_view status,
+                                                                            int64_t after_id,
+                                                                            int64_t limit) = 0;
 };
 
 }  // namespace cse

@@ -272,6 +272,19 @@ class FaultStore final : public Store {
   Status PutObligorState(const enforce::ObligorState& s) override {
     return inner_.PutObligorState(s);
   }
+  // Employer remittances and e-IWO.
+  Result<int64_t> InsertUnidentifiedPayment(const UnidentifiedPayment& r) override {
+    return inner_.InsertUnidentifiedPayment(r);
+  }
+  Result<std::optional<UnidentifiedPayment>> FindUnidentifiedPaymentByKey(
+      std::string_view k) override {
+    return inner_.FindUnidentifiedPaymentByKey(k);
+  }
+  Result<std::vector<UnidentifiedPayment>> ListUnidentifiedPayments(std::string_view status,
+                                                                    int64_t after_id,
+                                                                    int64_t limit) override {
+    return inner_.ListUnidentifiedPayments(status, after_id, limit);
+  }
 
  private:
   Store& inner_;

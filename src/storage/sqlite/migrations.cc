@@ -276,6 +276,29 @@ CREATE UNIQUE INDEX newhire_review_once ON newhire_review(candidate_id, employer
 CREATE INDEX person_name_dob
   ON person(last_name COLLATE NOCASE, first_name COLLATE NOCASE, dob);
 )sql"},
+      // ---- 310-399: employer remittances and e-IWO (src/iwo, src/formats; issue 7) ----
+      {310, R"sql(
+CREATE TABLE unidentified_payment (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  employer_fein TEXT NOT NULL,
+  pay_date TEXT NOT NULL,
+  ssn TEXT NOT NULL,
+  case_ref TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+  reason TEXT NOT NULL,
+  file TEXT NOT NULL,
+  line_number INTEGER NOT NULL,
+  received_date TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status = 'held'),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX unidentified_payment_status ON unidentified_payment(status, id);
+-- Money is never dropped: a held line cannot be deleted (resolution will change its status).
+CREATE TRIGGER unidentified_payment_no_delete BEFORE DELETE ON unidentified_payment
+BEGIN SELECT RAISE(ABORT, 'unidentified_payment rows are never deleted'); END;
+)sql"},
       // ---- http/auth (versions 100-199): staff users, sessions, API tokens, the access log of
       // person reads, and the case office assignment that scopes a caseworker's caseload.
       {100, R"sql(

@@ -154,6 +154,13 @@ class SqliteStore final : public Store {
   Status PutBatchRun(const enforce::BatchRun& run) override;
   Result<std::optional<enforce::ObligorState>> GetObligorState(PersonId id) override;
   Status PutObligorState(const enforce::ObligorState& state) override;
+  // Employer remittances and e-IWO (iwo2_store.cc).
+  Result<int64_t> InsertUnidentifiedPayment(const UnidentifiedPayment& row) override;
+  Result<std::optional<UnidentifiedPayment>> FindUnidentifiedPaymentByKey(
+      std::string_view key) override;
+  Result<std::vector<UnidentifiedPayment>> ListUnidentifiedPayments(std::string_view status,
+                                                                    int64_t after_id,
+                                                                    int64_t limit) override;
 
   // Runs raw SQL (tests and tools only: e.g. to prove tampering is detected).
   Status ExecForTesting(std::string_view sql);

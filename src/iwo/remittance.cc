@@ -1,0 +1,270 @@
+// Employer remittances in: parse, resolve, post or hold (iwo/remittance.h).
+#include "iwo/remittance.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <utility>
+
+#include "service/audit.h"
+#include "service/bulk_poster.h"
+#include "service/json.h"
+
+namespace cse::iwo {
+namespace {
+
+using formats::RemittanceLine;
+using formats::RemittanceProblem;
+
+// Where a line goes: a case to post to, or (case 0) the reason it is held.
+struct Target {
+  CaseId case_id;
+  std::string hold_reason;
+};
+
+Target Hold(std::string reason) { return Target{CaseId{}, std::move(reason)}; }
+
+// The column a posting rejection is about, for the report.
+std::string FieldOf(const std::string& reason) {
+  if (reason.rfind("date", 0) == 0 || reason == "exists_with_different_date") return "pay_date";
+  if (reason.rfind("amount", 0) == 0 || reason == "exists_with_different_amount") return "amount";
+  if (reason.rfind("key", 0) == 0) return "line_ref";
+  if (reason == "exists_with_different_source") return "line_ref";
+  return "case_id";
+}
+
+class Importer {
+ public:
+  Importer(Store& store, const Clock& clock, const std::string& actor, const std::string& label)
+      : store_(store), clock_(clock), actor_(actor), label_(label) {
+    report_.file = label;
+  }
+
+  Result<RemittanceReport> Run(std::string_view text) {
+    formats::RemittanceParse parsed = formats::ParseRemittanceCsv(text);
+    report_.lines = static_cast<int64_t>(parsed.file.lines.size()) + parsed.problem_count;
+    if (parsed.problem_count > 0) {
+      report_.problem_count = parsed.problem_count;
+      report_.problems = std::move(parsed.file.problems);
+      return std::move(report_);
+    }
+    RETURN_IF_ERROR(store_.Begin());
+    Status s = Apply(parsed.file.lines);
+    if (!s.ok() || !report_.problems.empty()) {
+      store_.Rollback();
+      if (!s.ok()) return s;
+      return Refused();
+    }
+    RETURN_IF_ERROR(store_.Commit());
+    report_.committed = true;
+    return std::move(report_);
+  }
+
+ private:
+  // Resolves, holds and posts every line inside the open transaction.
+  Status Apply(const std::vector<RemittanceLine>& lines) {
+    std::vector<PaymentRequest> rows;
+    std::vector<const RemittanceLine*> row_lines;
+    for (const RemittanceLine& line : lines) {
+      ASSIGN_OR_RETURN(bool done, AlreadyHeld(line));
+      if (done) continue;
+      ASSIGN_OR_RETURN(Target t, Resolve(line));
+      if (t.case_id.value == 0) {
+        RETURN_IF_ERROR(HoldLine(line, t.hold_reason));
+        continue;
+      }
+      rows.push_back(PaymentRequest{line.key, t.case_id, line.amount, line.pay_date,
+                                    PaymentSource::kWithholding});
+      row_lines.push_back(&line);
+    }
+    if (!report_.problems.empty()) return Status::Ok();
+    RETURN_IF_ERROR(Post(rows, row_lines));
+    if (report_.held > 0 && report_.problems.empty()) RETURN_IF_ERROR(AuditHeld());
+    return Status::Ok();
+  }
+
+  void AddProblem(const RemittanceLine& line, std::string field, std::string reason,
+                  std::string message) {
+    ++report_.problem_count;
+    if (report_.problems.size() < formats::kProblemsMax) {
+      report_.problems.push_back(RemittanceProblem{line.line_number, std::move(field),
+                                                   std::move(reason), std::move(message)});
+    }
+  }
+
+  void AddHeld(const RemittanceLine& line, const std::string& reason, bool already) {
+    if (report_.held_lines.size() < formats::kProblemsMax) {
+      report_.held_lines.push_back(
+          HeldLine{line.line_number, line.key, line.employer_fein, line.amount, reason, already});
+    }
+  }
+
+  // True when the line's key is already held; a held key resent with other fields is a problem.
+  Result<bool> AlreadyHeld(const RemittanceLine& line) {
+    ASSIGN_OR_RETURN(std::optional<UnidentifiedPayment> held,
+                     store_.FindUnidentifiedPaymentByKey(line.key));
+    if (!held) return false;
+    if (held->amount != line.amount) {
+      AddProblem(line, "amount", "exists_with_different_amount",
+                 "line " + line.key + " is already held with amount " + held->amount.ToString() +
+                     ", not " + line.amount.ToString());
+    } else if (held->pay_date != line.pay_date) {
+      AddProblem(line, "pay_date", "exists_with_different_date",
+                 "line " + line.key + " is already held with pay date " +
+                     held->pay_date.ToString() + ", not " + line.pay_date.ToString());
+    } else {
+      ++report_.already_held;
+      AddHeld(line, held->reason, true);
+    }
+    return true;
+  }
+
+  Result<Target> Resolve(const RemittanceLine& line) {
+    if (line.case_id.value != 0) return ResolveCase(line);
+    ASSIGN_OR_RETURN(std::optional<PersonId> person, store_.FindPersonIdBySsn(line.ssn));
+    if (!person) return Hold("ssn_not_found");
+    ASSIGN_OR_RETURN(std::vector<Case> cases, store_.ListCasesByObligor(*person));
+    for (const Case& c : cases) {  // by id
+      if (c.status == CaseStatus::kOpen) return Target{c.id, ""};
+    }
+    return Hold("no_open_case");
+  }
+
+  Result<Target> ResolveCase(const RemittanceLine& line) {
+    Result<Case> c = store_.GetCase(line.case_id);
+    if (!c.ok()) {
+      if (c.status().reason() == "case_not_found") return Hold("case_not_found");
+      return c.status();
+    }
+    if (c->status != CaseStatus::kOpen) return Hold("case_closed");
+    if (!line.ssn.empty()) {
+      ASSIGN_OR_RETURN(Person p, store_.GetPerson(c->obligor));
+      if (p.ssn != line.ssn) return Hold("ssn_case_mismatch");
+    }
+    return Target{c->id, ""};
+  }
+
+  // Holds a line that identifies no one, unless its key was already posted (then it is
+  // "already posted", compared like any resubmission).
+  Status HoldLine(const RemittanceLine& line, const std::string& reason) {
+    ASSIGN_OR_RETURN(std::optional<StoredCollection> posted, store_.FindCollectionByKey(line.key));
+    if (posted) {
+      if (posted->collection.amount != line.amount || posted->collection.date != line.pay_date) {
+        AddProblem(line, "amount", "exists_with_different_amount",
+                   "line " + line.key + " was already posted with other fields");
+      } else {
+        ++report_.already_posted;
+      }
+      return Status::Ok();
+    }
+    UnidentifiedPayment row;
+    row.key = line.key;
+    row.employer_fein = line.employer_fein;
+    row.pay_date = line.pay_date;
+    row.ssn = line.ssn;
+    row.case_ref = line.case_id.value == 0 ? "" : CaseDisplayId(line.case_id);
+    row.amount = line.amount;
+    row.reason = reason;
+    row.file = label_;
+    row.line_number = line.line_number;
+    row.received_date = clock_.Today();
+    row.created_at = clock_.NowIso();
+    row.created_by = actor_;
+    ASSIGN_OR_RETURN(row.id, store_.InsertUnidentifiedPayment(row));
+    ++report_.held;
+    report_.held_amount += line.amount;
+    AddHeld(line, reason, false);
+    held_json_.push_back(
+        Json{{"key", line.key}, {"amount", line.amount.ToString()}, {"reason", reason}});
+    return Status::Ok();
+  }
+
+  Status Post(const std::vector<PaymentRequest>& rows,
+              const std::vector<const RemittanceLine*>& row_lines) {
+    if (rows.empty()) return Status::Ok();
+    BulkPoster poster(store_, clock_, actor_);
+    ASSIGN_OR_RETURN(BatchResult result, poster.PostBatch(rows, BatchMode::kAllOrNothing, label_));
+    for (size_t i = 0; i < result.outcomes.size(); ++i) {
+      const RowOutcome& o = result.outcomes[i];
+      const RemittanceLine& line = *row_lines[i];
+      if (o.kind == RowOutcome::Kind::kRejected) {
+        AddProblem(line, FieldOf(o.error.reason()), o.error.reason(), o.error.message());
+      } else if (o.kind == RowOutcome::Kind::kExists) {
+        ++report_.already_posted;
+      } else {
+        ++report_.posted;
+        report_.posted_amount += line.amount;
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status AuditHeld() {
+    Json after{{"file", label_}, {"held", held_json_}};
+    return AppendAudit(store_, clock_, actor_, "remittance.hold", "remittance_file", label_, "",
+                       after.dump());
+  }
+
+  // A refused file: nothing was written, so nothing was posted or held.
+  RemittanceReport Refused() {
+    report_.posted = report_.already_posted = report_.held = report_.already_held = 0;
+    report_.posted_amount = report_.held_amount = Money();
+    report_.held_lines.clear();
+    return std::move(report_);
+  }
+
+  Store& store_;
+  const Clock& clock_;
+  const std::string& actor_;
+  const std::string& label_;
+  RemittanceReport report_;
+  Json held_json_ = Json::array();
+};
+
+}  // namespace
+
+Result<RemittanceReport> ImportRemittance(Store& store, const Clock& clock,
+                                          const std::string& actor, const std::string& label,
+                                          std::string_view text) {
+  return Importer(store, clock, actor, label).Run(text);
+}
+
+Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,
+                                              const std::string& actor, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("file_not_found", "cannot open '" + path + "'");
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size > kRemittanceFileBytesMax) {
+    return ResourceExhausted("file_too_large", "'" + path + "' is larger than " +
+                                                   std::to_string(kRemittanceFileBytesMax) +
+                                                   " bytes: split it");
+  }
+  in.seekg(0);
+  std::string text(static_cast<size_t>(size > 0 ? size : 0), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  return ImportRemittance(store, clock, actor, path, text);
+}
+
+Result<UnidentifiedReport> ListHeldPayments(Store& store, Date as_of) {
+  UnidentifiedReport rep;
+  rep.as_of = as_of;
+  int64_t after = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<UnidentifiedPayment> page,
+                     store.ListUnidentifiedPayments("held", after, 1000));
+    if (page.empty()) break;
+    after = page.back().id;
+    for (UnidentifiedPayment& row : page) {
+      if (as_of < row.received_date) continue;  // not yet received as of that day
+      const int32_t days = DaysBetween(row.received_date, as_of);
+      rep.total += row.amount;
+      rep.oldest_days = std::max(rep.oldest_days, days);
+      rep.rows.push_back(HeldPayment{std::move(row), days});
+    }
+  }
+  return rep;
+}
+
+}  // namespace cse::iwo

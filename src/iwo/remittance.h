@@ -1,0 +1,90 @@
+// File: iwo/remittance.h
+//
+// Employer remittances in (docs/REMITTANCE_CSV.md): the money employers withheld, posted to
+// the ledger through the idempotent bulk poster, with lines that identify no one held as
+// unidentified payments (money is never dropped).
+//
+// One file is one transaction:
+//   1. The whole file is parsed (formats/remittance.h). Any malformed line: nothing is
+//      written; the report lists each line, field and reason.
+//   2. Each line is resolved to a case: by `case_id` (the case must exist and be open, and a
+//      given SSN must be its obligor's), else by SSN (the obligor's open case with the lowest
+//      id: distribution spreads a payment over all the obligor's cases anyway). A line that
+//      resolves to nothing is held in `unidentified_payment` with the reason
+//      (case_not_found, case_closed, ssn_case_mismatch, ssn_not_found, no_open_case).
+//   3. Resolved lines are posted as `withholding` collections dated the pay date, with the
+//      line's key (RemittanceKey) through BulkPoster in all-or-nothing mode. A rule rejection
+//      (pay date in the future, a key resent with a different amount...) fails the file: the
+//      report names the line and field, and nothing is written.
+// Resending a file is safe: a line already posted answers "already posted", a line already
+// held answers "already held" (a held line is never posted later under the same key; it
+// stays held until a caseworker resolves it), and a key resent with different fields is a
+// rejection naming the field.
+//
+// Thread-safety: free functions; the store is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "formats/remittance.h"
+#include "storage/store.h"
+
+namespace cse::iwo {
+
+// Largest remittance file read into memory.
+inline constexpr int64_t kRemittanceFileBytesMax = 256LL * 1024 * 1024;
+
+struct HeldLine {
+  int64_t line_number = 0;
+  std::string key;
+  std::string employer_fein;
+  Money amount;
+  std::string reason;
+  bool already_held = false;  // held by an earlier import of the same line
+};
+
+struct RemittanceReport {
+  std::string file;
+  int64_t lines = 0;
+  int64_t posted = 0;
+  int64_t already_posted = 0;
+  int64_t held = 0;
+  int64_t already_held = 0;
+  Money posted_amount;  // of the lines posted now
+  Money held_amount;    // of the lines held now
+  bool committed = false;
+  int64_t problem_count = 0;
+  std::vector<formats::RemittanceProblem> problems;  // at most formats::kProblemsMax
+  std::vector<HeldLine> held_lines;                  // at most formats::kProblemsMax
+};
+
+// Imports `text` (the file's contents; `label` names it in the audit trail and the held rows).
+// A malformed or rejected file is a report with committed == false and its problems, not an
+// error. Errors: store failures (the transaction is rolled back).
+Result<RemittanceReport> ImportRemittance(Store& store, const Clock& clock,
+                                          const std::string& actor, const std::string& label,
+                                          std::string_view text);
+
+// Reads `path` and imports it. Errors: not_found "file_not_found", resource_exhausted
+// "file_too_large", and ImportRemittance's.
+Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,
+                                              const std::string& actor, const std::string& path);
+
+// The hold report: every held payment with the days it has been held as of `as_of`.
+struct HeldPayment {
+  UnidentifiedPayment row;
+  int32_t days_held = 0;  // as_of - received date
+};
+struct UnidentifiedReport {
+  Date as_of;
+  std::vector<HeldPayment> rows;
+  Money total;
+  int32_t oldest_days = 0;
+};
+// Errors: store failures.
+Result<UnidentifiedReport> ListHeldPayments(Store& store, Date as_of);
+
+}  // namespace cse::iwo

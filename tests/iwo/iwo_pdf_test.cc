@@ -1,0 +1,158 @@
+// The IWO as a PDF: generated with libharu, read back with pdftotext (poppler-utils), checking
+// the amounts, the case id, the employer and the obligor's identifiers. Synthetic data only.
+#include "iwo/iwo_pdf.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "testing/fixture.h"
+
+namespace cse::iwo {
+namespace {
+
+// The text of a PDF, as pdftotext extracts it.
+std::string PdfText(const std::string& path) {
+  const std::string cmd = "pdftotext -layout '" + path + "' - 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  CSE_CHECK(p != nullptr, "popen");
+  std::string text;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
+  EXPECT_EQ(pclose(p), 0) << "pdftotext failed: " << text;
+  return text;
+}
+
+class IwoPdfTest : public ::testing::Test {
+ protected:
+  IwoPdfTest() : world_(":memory:", Date::Ymd(2024, 7, 1)) {}
+
+  void SetUp() override {
+    Person p;
+    p.first_name = "Sam";
+    p.middle_name = "Quincy";
+    p.last_name = "Doe";
+    p.ssn = "123456789";
+    obligor_ = *world_.service().AddPerson(p);
+    case_ = world_.SimpleCase(obligor_, 50'000, Date::Ymd(2024, 1, 1));
+    Employer e;
+    e.fein = "111111111";
+    e.name = "ACME WIDGETS";
+    e.address.line1 = "1 MAIN ST";
+    e.address.city = "SPRINGFIELD";
+    e.address.state = "IL";
+    e.address.zip = "62701";
+    employer_ = *world_.store().UpsertEmployer(e);
+    IwoRecord r;
+    r.case_id = case_;
+    r.obligor = obligor_;
+    r.employer = employer_;
+    r.source = "manual";
+    r.entry_date = Date::Ymd(2024, 6, 28);
+    r.due_date = Date::Ymd(2024, 7, 2);
+    r.current_monthly = Money::FromCents(50'000);
+    r.arrears_monthly = Money::FromCents(10'000);
+    r.arrears_over_12_weeks = true;
+    r.created_at = "2024-06-28T00:00:00Z";
+    r.created_by = "tester";
+    iwo_id_ = *world_.store().InsertIwo(r);
+    path_ = (std::filesystem::temp_directory_path() /
+             ("opencse_iwo_" + std::to_string(getpid()) + ".pdf"))
+                .string();
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+
+  std::string Render(IwoKind kind, Money lump = Money()) {
+    auto doc = BuildIwoDocument(world_.store(), iwo_id_, kind, lump, Date::Ymd(2024, 7, 1),
+                                "STATE OF EXAMPLE", IwoSettings{});
+    EXPECT_TRUE(doc.ok()) << doc.status().ToString();
+    if (!doc.ok()) return "";
+    Status s = WriteIwoPdf(*doc, path_);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    if (!s.ok()) return "";
+    return PdfText(path_);
+  }
+
+  testing::World world_;
+  PersonId obligor_;
+  CaseId case_;
+  EmployerId employer_;
+  int64_t iwo_id_ = 0;
+  std::string path_;
+};
+
+bool Has(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
+
+// The line of `text` holding `what` (pdftotext -layout keeps a form row on one line).
+std::string LineWith(const std::string& text, const std::string& what) {
+  const size_t at = text.find(what);
+  if (at == std::string::npos) return "";
+  const size_t begin = text.rfind('\n', at) == std::string::npos ? 0 : text.rfind('\n', at) + 1;
+  return text.substr(begin, text.find('\n', at) - begin);
+}
+
+TEST_F(IwoPdfTest, OriginalCarriesAmountsAndIdentifiers) {
+  const std::string t = Render(IwoKind::kOriginal);
+  EXPECT_TRUE(Has(t, "INCOME WITHHOLDING FOR SUPPORT")) << t;
+  EXPECT_TRUE(Has(t, "IWO-000001")) << t;
+  EXPECT_TRUE(Has(t, "CASE-000001")) << t;
+  EXPECT_TRUE(Has(t, "ACME WIDGETS")) << t;
+  EXPECT_TRUE(Has(t, "111111111")) << t;
+  EXPECT_TRUE(Has(t, "DOE, SAM Q") || Has(t, "Doe, Sam Q")) << t;
+  EXPECT_TRUE(Has(t, "123456789")) << t;
+  EXPECT_TRUE(Has(t, "STATE OF EXAMPLE")) << t;
+  EXPECT_TRUE(Has(t, "$500.00")) << t;  // 5a
+  EXPECT_TRUE(Has(t, "$100.00")) << t;  // 6a
+  EXPECT_TRUE(Has(t, "$600.00")) << t;  // 12a and 13d
+  EXPECT_TRUE(Has(t, "$138.46")) << t;  // 13a: 600 x 12 / 52
+  EXPECT_TRUE(Has(t, "$300.00")) << t;  // 13b: 600 / 2
+  EXPECT_TRUE(Has(t, "$276.92")) << t;  // 13c: 600 x 12 / 26
+  EXPECT_TRUE(Has(t, "Yes")) << t;      // 6c
+  EXPECT_TRUE(Has(t, "2024-07-01")) << t;
+  // 1a is checked, the other kinds are not.
+  EXPECT_TRUE(Has(t, "Income Withholding Order/Notice for Support")) << t;
+  EXPECT_TRUE(Has(LineWith(t, "Order/Notice for Support"), "[X]")) << t;
+  EXPECT_FALSE(Has(LineWith(t, "Amended IWO"), "[X]")) << t;
+  EXPECT_FALSE(Has(LineWith(t, "Termination of IWO"), "[X]")) << t;
+}
+
+TEST_F(IwoPdfTest, LumpSumAndTerminationVariants) {
+  std::string t = Render(IwoKind::kLumpSum, Money::FromCents(123'456));
+  EXPECT_TRUE(Has(LineWith(t, "One-Time Order"), "[X]")) << t;
+  EXPECT_TRUE(Has(t, "$1234.56")) << t;
+  EXPECT_FALSE(Has(t, "$138.46")) << t;  // 5-13 left blank
+  EXPECT_TRUE(Has(t, "CASE-000001")) << t;
+  t = Render(IwoKind::kTermination);
+  EXPECT_TRUE(Has(LineWith(t, "Termination of IWO"), "[X]")) << t;
+  EXPECT_TRUE(Has(t, "stop withholding")) << t;
+  EXPECT_FALSE(Has(t, "$500.00")) << t;
+  EXPECT_TRUE(Has(t, "123456789")) << t;
+  t = Render(IwoKind::kAmended);
+  EXPECT_TRUE(Has(LineWith(t, "Amended IWO"), "[X]")) << t;
+  EXPECT_TRUE(Has(t, "$600.00")) << t;
+}
+
+TEST_F(IwoPdfTest, Errors) {
+  EXPECT_EQ(BuildIwoDocument(world_.store(), 99, IwoKind::kOriginal, Money(), Date::Ymd(2024, 7, 1),
+                             "S", IwoSettings{})
+                .status()
+                .reason(),
+            "iwo_not_found");
+  EXPECT_EQ(BuildIwoDocument(world_.store(), iwo_id_, IwoKind::kLumpSum, Money(),
+                             Date::Ymd(2024, 7, 1), "S", IwoSettings{})
+                .status()
+                .reason(),
+            "lump_sum_missing");
+  auto doc = BuildIwoDocument(world_.store(), iwo_id_, IwoKind::kOriginal, Money(),
+                              Date::Ymd(2024, 7, 1), "S", IwoSettings{});
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(WriteIwoPdf(*doc, "/nonexistent/dir/x.pdf").reason(), "file_write_failed");
+}
+
+}  // namespace
+}  // namespace cse::iwo

@@ -1,0 +1,116 @@
+// `opencse import remittance` and `opencse unidentified list` end to end on a database file.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "service/json.h"
+
+namespace cse {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+CliRun Cli(const std::vector<std::string>& args) {
+  std::vector<std::string> full{"opencse"};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (const std::string& a : full) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+  return CliRun{code, out.str(), err.str()};
+}
+
+TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  const std::string stem = dir + "/opencse_rem_cli_" + std::to_string(getpid());
+  const std::string db = stem + ".db";
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db + s);
+  const auto run = [&](const std::string& today, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--today", today, "--user", "clerk"});
+    return Cli(args);
+  };
+  const std::string day = "2024-06-14";
+  ASSERT_EQ(run(day, {"init"}).code, 0);
+  ASSERT_EQ(
+      run(day, {"party", "add", "--first", "Sam", "--last", "Doe", "--ssn", "123456789"}).code, 0);
+  ASSERT_EQ(run(day, {"party", "add", "--first", "Ana", "--last", "Roe"}).code, 0);
+  ASSERT_EQ(run(day, {"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002"}).code,
+            0);
+  ASSERT_EQ(run(day, {"order", "add", "--case", "CASE-000001", "--amount", "500.00", "--effective",
+                      "2024-01-01"})
+                .code,
+            0);
+  const std::string good = stem + "_good.csv";
+  {
+    std::ofstream out(good);
+    out << "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
+           "P1,111111111,2024-06-07,123456789,,250.00\n"
+           "P2,111111111,2024-06-07,999887777,,75.25\n";
+  }
+  CliRun r = run(day, {"--json", "import", "remittance", good});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["posted"], 1);
+  EXPECT_EQ(j["posted_amount"], "250.00");
+  EXPECT_EQ(j["held"], 1);
+  EXPECT_EQ(j["held_amount"], "75.25");
+  EXPECT_EQ(j["held_lines"][0]["reason"], "ssn_not_found");
+  EXPECT_EQ(j["held_lines"][0]["line"], 3);
+
+  r = run("2024-06-20", {"--json", "unidentified", "list", "--as-of", "2024-06-24"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["count"], 1);
+  EXPECT_EQ(j["total"], "75.25");
+  EXPECT_EQ(j["oldest_days"], 10);
+  EXPECT_EQ(j["payments"][0]["key"], "REM-111111111-P2");
+  EXPECT_EQ(j["payments"][0]["ssn_last4"], "7777");
+  EXPECT_EQ(j["payments"][0]["days_held"], 10);
+
+  const std::string bad = stem + "_bad.csv";
+  {
+    std::ofstream out(bad);
+    out << "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
+           "P3,111111111,2024-06-07,123456789,,10.00\n"
+           "P4,111111111,2024-06-07,123456789,,ten\n";
+  }
+  r = run(day, {"import", "remittance", bad});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("nothing was written"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rejected line 3 field amount: amount_malformed"), std::string::npos)
+      << r.out;
+  // P3 was not written: importing it alone now posts it (not "already posted").
+  {
+    std::ofstream out(bad);
+    out << "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
+           "P3,111111111,2024-06-07,123456789,,10.00\n";
+  }
+  r = run(day, {"--json", "import", "remittance", bad});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(Json::parse(r.out)["posted"], 1);
+  // Resending the first file posts and holds nothing again.
+  r = run(day, {"--json", "import", "remittance", good});
+  ASSERT_EQ(r.code, 0) << r.out;
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["posted"], 0);
+  EXPECT_EQ(j["already_posted"], 1);
+  EXPECT_EQ(j["already_held"], 1);
+
+  r = run(day, {"import", "remittance", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("line_ref,employer_fein,pay_date,ssn,case_id,amount"), std::string::npos);
+  for (const std::string& f : {db, db + "-wal", db + "-shm", good, bad}) {
+    std::filesystem::remove(f);
+  }
+}
+
+}  // namespace
+}  // namespace cse

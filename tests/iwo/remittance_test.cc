@@ -1,0 +1,231 @@
+// Employer remittances in: the CSV parser (line and field named), posting through the
+// idempotent bulk poster, unidentified lines held, a refused file writes nothing.
+#include "iwo/remittance.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/fault_store.h"
+#include "testing/fixture.h"
+
+namespace cse::iwo {
+namespace {
+
+const std::string kHeader = "line_ref,employer_fein,pay_date,ssn,case_id,amount\n";
+
+TEST(RemittanceParserTest, ParsesLinesAnyColumnOrderAndBuildsKeys) {
+  auto p = formats::ParseRemittanceCsv(
+      "amount,case_id,ssn,pay_date,employer_fein,line_ref\r\n"
+      "250.00,,123456789,2024-06-07,111111111,A-1\r\n"
+      "\n"
+      "\"100\",CASE-000002,,2024-06-07,111111111,A.2\n");
+  ASSERT_EQ(p.problem_count, 0) << p.file.problems[0].message;
+  ASSERT_EQ(p.file.lines.size(), 2u);
+  EXPECT_EQ(p.file.lines[0].key, "REM-111111111-A-1");
+  EXPECT_EQ(p.file.lines[0].amount, Money::FromCents(25'000));
+  EXPECT_EQ(p.file.lines[0].ssn, "123456789");
+  EXPECT_EQ(p.file.lines[1].line_number, 4);
+  EXPECT_EQ(p.file.lines[1].case_id, CaseId{2});
+  EXPECT_EQ(p.file.lines[1].pay_date, Date::Ymd(2024, 6, 7));
+}
+
+TEST(RemittanceParserTest, NamesLineFieldAndReason) {
+  auto p = formats::ParseRemittanceCsv(kHeader +
+                                       "A1,11111111,2024-06-07,123456789,,10.00\n"    // 2 fein
+                                       "A2,111111111,2024-13-07,123456789,,10.00\n"   // 3 date
+                                       "A3,111111111,2024-06-07,12345678X,,10.00\n"   // 4 ssn
+                                       "A4,111111111,2024-06-07,,,10.00\n"            // 5 neither
+                                       "A5,111111111,2024-06-07,123456789,,10.001\n"  // 6 amount
+                                       "A6,111111111,2024-06-07,,CASE-X,10.00\n"      // 7 case
+                                       "A 7,111111111,2024-06-07,123456789,,1.00\n"   // 8 ref
+                                       "A8,111111111,2024-06-07,123456789,,1.00\n"
+                                       "A8,111111111,2024-06-07,123456789,,1.00\n"  // 10 dup
+                                       "A9,111111111,2024-06-07\n"                  // 11 count
+                                       "\"A10,111111111,2024-06-07,,1,1\n");        // 12 quote
+  std::vector<std::tuple<int64_t, std::string, std::string>> got;
+  for (const auto& q : p.file.problems) got.emplace_back(q.line_number, q.field, q.reason);
+  const std::vector<std::tuple<int64_t, std::string, std::string>> want{
+      {2, "employer_fein", "fein_malformed"},
+      {3, "pay_date", "date_malformed"},
+      {4, "ssn", "ssn_malformed"},
+      {5, "ssn", "employee_id_missing"},
+      {6, "amount", "amount_too_many_decimals"},
+      {7, "case_id", "id_malformed"},
+      {8, "line_ref", "line_ref_invalid_char"},
+      {10, "line_ref", "line_ref_duplicate"},
+      {11, "line", "csv_field_count"},
+      {12, "line", "csv_quote_unbalanced"}};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(p.problem_count, 10);
+  EXPECT_EQ(p.file.lines.size(), 1u);  // only A8's first occurrence was well formed
+}
+
+TEST(RemittanceParserTest, HeaderProblems) {
+  EXPECT_EQ(formats::ParseRemittanceCsv("").file.problems.at(0).reason, "csv_header_invalid");
+  auto p = formats::ParseRemittanceCsv("line_ref,employer_fein,pay_date,ssn,case_id\n");
+  ASSERT_EQ(p.problem_count, 1);
+  EXPECT_EQ(p.file.problems[0].field, "header");
+  EXPECT_EQ(p.file.problems[0].line_number, 1);
+  p = formats::ParseRemittanceCsv("line_ref,employer_fein,pay_date,ssn,case_id,case_id\n");
+  EXPECT_EQ(p.file.problems.at(0).reason, "csv_header_invalid");
+}
+
+class RemittanceImportTest : public ::testing::Test {
+ protected:
+  RemittanceImportTest() : world_(":memory:", Date::Ymd(2024, 6, 14)) {}
+
+  PersonId PersonWith(const std::string& first, const std::string& ssn) {
+    Person p;
+    p.first_name = first;
+    p.last_name = "Doe";
+    p.ssn = ssn;
+    auto id = world_.service().AddPerson(p);
+    CSE_CHECK(id.ok(), "AddPerson");
+    return *id;
+  }
+
+  void SetUp() override {
+    a_ = PersonWith("Sam", "123456789");
+    case_a_ = world_.SimpleCase(a_, 50'000, Date::Ymd(2024, 1, 1));
+    b_ = PersonWith("Bo", "234567891");
+    case_b_ = world_.SimpleCase(b_, 30'000, Date::Ymd(2024, 1, 1));
+  }
+
+  // Line 2: A by SSN; 3: B by case id; 4: unknown SSN; 5: unknown case; 6: case of B with A's
+  // SSN (mismatch).
+  std::string File() {
+    return kHeader + "P1,111111111,2024-06-07,123456789,,250.00\n" + "P2,111111111,2024-06-07,," +
+           CaseDisplayId(case_b_) + ",150.00\n" + "P3,111111111,2024-06-07,999887777,,75.25\n" +
+           "P4,111111111,2024-06-07,,CASE-009999,10.00\n" + "P5,111111111,2024-06-07,123456789," +
+           CaseDisplayId(case_b_) + ",20.00\n";
+  }
+
+  Result<RemittanceReport> Import(Store& store, const std::string& text) {
+    return ImportRemittance(store, world_.clock(), "clerk", "rem.csv", text);
+  }
+
+  Money Posted(PersonId obligor) {
+    auto rows = world_.store().ListCollectionsByObligor(obligor);
+    CSE_CHECK(rows.ok(), "list");
+    Money total;
+    for (const StoredCollection& c : *rows) total += c.collection.amount;
+    return total;
+  }
+
+  testing::World world_;
+  PersonId a_, b_;
+  CaseId case_a_, case_b_;
+};
+
+TEST_F(RemittanceImportTest, PostsIdentifiedLinesAndHoldsTheRest) {
+  auto rep = Import(world_.store(), File());
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_TRUE(rep->committed);
+  EXPECT_EQ(rep->lines, 5);
+  EXPECT_EQ(rep->posted, 2);
+  EXPECT_EQ(rep->posted_amount, Money::FromCents(40'000));
+  EXPECT_EQ(rep->held, 3);
+  EXPECT_EQ(rep->held_amount, Money::FromCents(10'525));
+  EXPECT_EQ(Posted(a_), Money::FromCents(25'000));
+  EXPECT_EQ(Posted(b_), Money::FromCents(15'000));
+  auto stored = world_.store().FindCollectionByKey("REM-111111111-P1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->collection.source, PaymentSource::kWithholding);
+  EXPECT_EQ((*stored)->collection.date, Date::Ymd(2024, 6, 7));
+
+  auto held = world_.store().ListUnidentifiedPayments("held", 0, 100);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 3u);
+  EXPECT_EQ((*held)[0].reason, "ssn_not_found");
+  EXPECT_EQ((*held)[0].amount, Money::FromCents(7'525));
+  EXPECT_EQ((*held)[0].line_number, 4);
+  EXPECT_EQ((*held)[1].reason, "case_not_found");
+  EXPECT_EQ((*held)[2].reason, "ssn_case_mismatch");
+  EXPECT_EQ((*held)[2].received_date, Date::Ymd(2024, 6, 14));
+
+  // Money in = money posted + money held: nothing dropped.
+  EXPECT_EQ(Posted(a_) + Posted(b_) + rep->held_amount, Money::FromCents(50'525));
+
+  auto report = ListHeldPayments(world_.store(), Date::Ymd(2024, 7, 1));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->rows.size(), 3u);
+  EXPECT_EQ(report->total, Money::FromCents(10'525));
+  EXPECT_EQ(report->oldest_days, 17);
+  EXPECT_EQ(report->rows[0].days_held, 17);
+  // Before the file was received nothing was held.
+  EXPECT_TRUE(ListHeldPayments(world_.store(), Date::Ymd(2024, 6, 13))->rows.empty());
+}
+
+TEST_F(RemittanceImportTest, ResendingTheFilePostsAndHoldsNothingTwice) {
+  ASSERT_TRUE(Import(world_.store(), File()).ok());
+  auto again = Import(world_.store(), File());
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->committed);
+  EXPECT_EQ(again->posted, 0);
+  EXPECT_EQ(again->already_posted, 2);
+  EXPECT_EQ(again->held, 0);
+  EXPECT_EQ(again->already_held, 3);
+  EXPECT_EQ(Posted(a_), Money::FromCents(25'000));
+  EXPECT_EQ(world_.store().ListUnidentifiedPayments("", 0, 100)->size(), 3u);
+}
+
+TEST_F(RemittanceImportTest, AMalformedLinePostsNothing) {
+  auto rep = Import(world_.store(), File() + "P6,111111111,2024-06-07,123456789,,-5.00\n");
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u);
+  EXPECT_EQ(rep->problems[0].line_number, 7);
+  EXPECT_EQ(rep->problems[0].field, "amount");
+  EXPECT_EQ(rep->problems[0].reason, "amount_negative");
+  EXPECT_EQ(*world_.store().CountCollections(), 0);
+  EXPECT_TRUE(world_.store().ListUnidentifiedPayments("", 0, 100)->empty());
+}
+
+TEST_F(RemittanceImportTest, ARejectedPostingRefusesTheWholeFile) {
+  // A pay date after today is a posting rule (date_in_future), found after the lines parsed.
+  auto rep = Import(world_.store(), File() + "P6,111111111,2024-06-20,123456789,,5.00\n");
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u);
+  EXPECT_EQ(rep->problems[0].line_number, 7);
+  EXPECT_EQ(rep->problems[0].field, "pay_date");
+  EXPECT_EQ(rep->problems[0].reason, "date_in_future");
+  EXPECT_EQ(rep->posted, 0);
+  EXPECT_EQ(rep->held, 0);
+  EXPECT_EQ(*world_.store().CountCollections(), 0);
+  EXPECT_TRUE(world_.store().ListUnidentifiedPayments("", 0, 100)->empty());
+}
+
+TEST_F(RemittanceImportTest, ALineResentWithAnotherAmountIsRefused) {
+  ASSERT_TRUE(Import(world_.store(), File()).ok());
+  std::string changed = File();
+  changed.replace(changed.find("75.25"), 5, "75.26");  // a held line
+  auto rep = Import(world_.store(), changed);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u);
+  EXPECT_EQ(rep->problems[0].line_number, 4);
+  EXPECT_EQ(rep->problems[0].reason, "exists_with_different_amount");
+  changed = File();
+  changed.replace(changed.find("250.00"), 6, "251.00");  // a posted line
+  rep = Import(world_.store(), changed);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(rep->problems.at(0).line_number, 2);
+  EXPECT_EQ(rep->problems.at(0).field, "amount");
+}
+
+TEST_F(RemittanceImportTest, AFailedCommitLosesNothingAndTheRetryPostsOnce) {
+  testing::FaultStore faulty(world_.store());
+  faulty.FailNextCommit(testing::FaultStore::Fault::kFailBeforeCommit);
+  EXPECT_FALSE(Import(faulty, File()).ok());
+  EXPECT_EQ(*world_.store().CountCollections(), 0);
+  EXPECT_TRUE(world_.store().ListUnidentifiedPayments("", 0, 100)->empty());
+  auto rep = Import(faulty, File());
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->posted, 2);
+  EXPECT_EQ(rep->held, 3);
+  EXPECT_EQ(*world_.store().CountCollections(), 2);
+}
+
+}  // namespace
+}  // namespace cse::iwo
