@@ -49,33 +49,13 @@ Result<NewHireReview> ReadReview(SqliteStore::Stmt& s) {
   return r;
 }
 
-// Reads every row with `read`, resetting the statement on every exit path.
-template <typename T, typename Read>
-Result<std::vector<T>> Rows(SqliteStore::Stmt& s, Read read) {
-  std::vector<T> out;
-  while (true) {
-    Result<bool> row = s.Step();
-    if (!row.ok() || !*row) {
-      s.Reset();
-      if (!row.ok()) return row.status();
-      return out;
-    }
-    Result<T> value = read(s);
-    if (!value.ok()) {
-      s.Reset();
-      return value.status();
-    }
-    out.push_back(std::move(*value));
-  }
-}
-
 }  // namespace
 
 Result<std::optional<PersonId>> SqliteStore::FindPersonIdBySsn(std::string_view ssn) {
   Stmt& s = Prepare("SELECT id FROM person WHERE ssn = ? AND ssn <> ''");
   s.Bind(1, ssn);
   ASSIGN_OR_RETURN(std::vector<int64_t> ids,
-                   Rows<int64_t>(s, [](Stmt& r) -> Result<int64_t> { return r.Int(0); }));
+                   CollectRows<int64_t>(s, [](Stmt& r) -> Result<int64_t> { return r.Int(0); }));
   if (ids.empty()) return std::optional<PersonId>();
   return std::optional<PersonId>(PersonId{ids.front()});
 }
@@ -87,14 +67,14 @@ Result<std::vector<PersonId>> SqliteStore::FindPersonIdsByNameDob(std::string_vi
       "SELECT id FROM person WHERE dob = ? AND last_name = ? COLLATE NOCASE AND first_name = ? "
       "COLLATE NOCASE ORDER BY id");
   s.Bind(1, dob).Bind(2, last).Bind(3, first);
-  return Rows<PersonId>(s, [](Stmt& r) -> Result<PersonId> { return PersonId{r.Int(0)}; });
+  return CollectRows<PersonId>(s, [](Stmt& r) -> Result<PersonId> { return PersonId{r.Int(0)}; });
 }
 
 Result<std::optional<EmployerId>> SqliteStore::FindEmployerIdByFein(std::string_view fein) {
   Stmt& s = Prepare("SELECT id FROM employer WHERE fein = ?");
   s.Bind(1, fein);
   ASSIGN_OR_RETURN(std::vector<int64_t> ids,
-                   Rows<int64_t>(s, [](Stmt& r) -> Result<int64_t> { return r.Int(0); }));
+                   CollectRows<int64_t>(s, [](Stmt& r) -> Result<int64_t> { return r.Int(0); }));
   if (ids.empty()) return std::optional<EmployerId>();
   return std::optional<EmployerId>(EmployerId{ids.front()});
 }
@@ -105,7 +85,7 @@ Result<bool> SqliteStore::HasActiveIwo(CaseId case_id, EmployerId employer) {
       "status <> 'ended' LIMIT 1");
   s.Bind(1, case_id.value).Bind(2, employer.value);
   ASSIGN_OR_RETURN(std::vector<int64_t> hits,
-                   Rows<int64_t>(s, [](Stmt& r) -> Result<int64_t> { return r.Int(0); }));
+                   CollectRows<int64_t>(s, [](Stmt& r) -> Result<int64_t> { return r.Int(0); }));
   return !hits.empty();
 }
 
@@ -133,11 +113,11 @@ Result<std::vector<IwoRecord>> SqliteStore::ListIwos(std::string_view status, in
   if (status.empty()) {
     Stmt& s = Prepare(kAll.c_str());
     s.Bind(1, after_id).Bind(2, limit);
-    return Rows<IwoRecord>(s, ReadIwo);
+    return CollectRows<IwoRecord>(s, ReadIwo);
   }
   Stmt& s = Prepare(kByStatus.c_str());
   s.Bind(1, after_id).Bind(2, status).Bind(3, limit);
-  return Rows<IwoRecord>(s, ReadIwo);
+  return CollectRows<IwoRecord>(s, ReadIwo);
 }
 
 Result<int64_t> SqliteStore::InsertNewHireReview(const NewHireReview& r) {
@@ -166,11 +146,11 @@ Result<std::vector<NewHireReview>> SqliteStore::ListNewHireReviews(std::string_v
   if (status.empty()) {
     Stmt& s = Prepare(kAll);
     s.Bind(1, after_id).Bind(2, limit);
-    return Rows<NewHireReview>(s, ReadReview);
+    return CollectRows<NewHireReview>(s, ReadReview);
   }
   Stmt& s = Prepare(kByStatus);
   s.Bind(1, after_id).Bind(2, status).Bind(3, limit);
-  return Rows<NewHireReview>(s, ReadReview);
+  return CollectRows<NewHireReview>(s, ReadReview);
 }
 
 }  // namespace cse
