@@ -66,3 +66,11 @@ echo "  $BIN --db $DB simulate --report"
 echo "  $BIN --db $DB serve --port 8080 --web web   # then http://127.0.0.1:8080/ (users above)"
 echo "  $BIN --db $DB --today $TODAY queue --worker demo_caseworker"
 echo "  $BIN --db $DB --today $TODAY action approve ACT-000001 --by demo_supervisor --reason \"...\""
+
+# The web app on localhost, as the README promises: make demo ends by serving it until Ctrl-C.
+# DEMO_SERVE=0 skips this (scripts and CI); DEMO_PORT picks another port.
+if [ "${DEMO_SERVE:-1}" = 1 ]; then
+  echo
+  echo "== Serving the web app on http://127.0.0.1:${DEMO_PORT:-8080}/ (sign in as a demo user above; Ctrl-C stops it)"
+  exec "$BIN" --db "$DB" --today "$TODAY" serve --port "${DEMO_PORT:-8080}" --web "$(dirname "$0")/../web"
+fi
