@@ -30,26 +30,6 @@ Result<UnidentifiedPayment> ReadUnidentified(SqliteStore::Stmt& s) {
   return r;
 }
 
-// Reads every row with `read`, resetting the statement on every exit path.
-template <typename T, typename Read>
-Result<std::vector<T>> Rows(SqliteStore::Stmt& s, Read read) {
-  std::vector<T> out;
-  while (true) {
-    Result<bool> row = s.Step();
-    if (!row.ok() || !*row) {
-      s.Reset();
-      if (!row.ok()) return row.status();
-      return out;
-    }
-    Result<T> value = read(s);
-    if (!value.ok()) {
-      s.Reset();
-      return value.status();
-    }
-    out.push_back(std::move(*value));
-  }
-}
-
 }  // namespace
 
 Result<int64_t> SqliteStore::InsertUnidentifiedPayment(const UnidentifiedPayment& r) {
@@ -71,7 +51,7 @@ Result<std::optional<UnidentifiedPayment>> SqliteStore::FindUnidentifiedPaymentB
                     " FROM unidentified_payment WHERE idempotency_key = ?");
   s.Bind(1, key);
   ASSIGN_OR_RETURN(std::vector<UnidentifiedPayment> rows,
-                   Rows<UnidentifiedPayment>(s, ReadUnidentified));
+                   CollectRows<UnidentifiedPayment>(s, ReadUnidentified));
   if (rows.empty()) return std::optional<UnidentifiedPayment>();
   return std::optional<UnidentifiedPayment>(std::move(rows.front()));
 }
@@ -82,12 +62,12 @@ Result<std::vector<UnidentifiedPayment>> SqliteStore::ListUnidentifiedPayments(
     Stmt& s = Prepare("SELECT " UNIDENTIFIED_COLUMNS
                       " FROM unidentified_payment WHERE id > ? ORDER BY id LIMIT ?");
     s.Bind(1, after_id).Bind(2, limit);
-    return Rows<UnidentifiedPayment>(s, ReadUnidentified);
+    return CollectRows<UnidentifiedPayment>(s, ReadUnidentified);
   }
   Stmt& s = Prepare("SELECT " UNIDENTIFIED_COLUMNS
                     " FROM unidentified_payment WHERE id > ? AND status = ? ORDER BY id LIMIT ?");
   s.Bind(1, after_id).Bind(2, status).Bind(3, limit);
-  return Rows<UnidentifiedPayment>(s, ReadUnidentified);
+  return CollectRows<UnidentifiedPayment>(s, ReadUnidentified);
 }
 
 }  // namespace cse

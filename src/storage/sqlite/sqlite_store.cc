@@ -108,15 +108,10 @@ Status SqliteStore::Migrate() {
   std::set<int> applied;
   {
     Stmt& q = Prepare("SELECT version FROM schema_version");
-    while (true) {
-      Result<bool> row = q.Step();
-      if (!row.ok() || !*row) {
-        q.Reset();
-        RETURN_IF_ERROR(row.status());
-        break;
-      }
-      applied.insert(static_cast<int>(q.Int(0)));
-    }
+    ASSIGN_OR_RETURN(std::vector<int> versions, CollectRows<int>(q, [](Stmt& row) {
+                       return Result<int>(static_cast<int>(row.Int(0)));
+                     }));
+    applied.insert(versions.begin(), versions.end());
   }
   const auto& migrations = sqlite::Migrations();
   std::set<int> known;
