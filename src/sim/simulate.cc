@@ -1,6 +1,7 @@
 #include "sim/simulate.h"
 
 #include <algorithm>
+#include <future>
 
 #include "core/clock.h"
 #include "core/limits.h"
@@ -209,6 +210,67 @@ std::string OptionsJson(const SimOptions& o) {
       .dump();
 }
 
+namespace {
+
+Result<SimCounts> SimulateInBulkMode(Store& store, const SimOptions& options,
+                                     const std::function<void(const SimCounts&)>& progress) {
+  const World world(options);
+  const FakeClock clock(int64_t{options.as_of.days()} * kMicrosPerDay + kMicrosPerDay / 2);
+  Writer writer(store, world, clock);
+  SimCounts counts;
+  RETURN_IF_ERROR(writer.WriteWorld(counts));
+
+  // Planning is pure (sim/life.h) and writing is serial, so the next chunk is planned on a
+  // second thread while this one is written. The chunk boundaries and every draw of `shapes`
+  // stay on this thread, in the same order as before, so the database is byte-identical.
+  struct UnitSpec {
+    int64_t unit = 0;
+    int case_count = 1;
+  };
+  auto plan_chunk = [&world](std::vector<UnitSpec> specs) {
+    std::vector<UnitPlan> plans;
+    plans.reserve(specs.size());
+    for (const UnitSpec& u : specs) {
+      plans.push_back(PlanUnit(world, u.unit, u.case_count, u.unit * kPersonsPerUnit));
+    }
+    return plans;
+  };
+  std::future<std::vector<UnitPlan>> planned;  // the chunk waiting to be written
+  auto write_planned = [&]() -> Status {
+    if (!planned.valid()) return Status::Ok();
+    std::vector<UnitPlan> chunk = planned.get();
+    RETURN_IF_ERROR(writer.WriteChunk(chunk, counts));
+    if (progress) progress(counts);
+    return Status::Ok();
+  };
+  Rng shapes(options.seed, kShapeStream);
+  int64_t remaining = options.cases;
+  int64_t unit = 0;
+  std::vector<UnitSpec> specs;
+  while (remaining > 0) {
+    // About 8% of obligors have a second case with another custodial parent.
+    const int case_count = remaining >= 2 && shapes.Chance(0.08) ? 2 : 1;
+    remaining -= case_count;
+    specs.push_back(UnitSpec{unit, case_count});
+    ++unit;
+    if (static_cast<int64_t>(specs.size()) == kUnitsPerChunk || remaining == 0) {
+      std::future<std::vector<UnitPlan>> next =
+          std::async(std::launch::async, plan_chunk, std::move(specs));
+      specs = {};
+      Status written = write_planned();
+      planned = std::move(next);
+      if (!written.ok()) {
+        planned.wait();
+        return written;
+      }
+    }
+  }
+  RETURN_IF_ERROR(write_planned());
+  return counts;
+}
+
+}  // namespace
+
 Result<SimCounts> Simulate(Store& store, const SimOptions& options, Date today,
                            const std::function<void(const SimCounts&)>& progress) {
   RETURN_IF_ERROR(ValidateOptions(options, today));
@@ -217,28 +279,10 @@ Result<SimCounts> Simulate(Store& store, const SimOptions& options, Date today,
     return FailedPrecondition("sim_db_not_empty",
                               "the database already holds cases; simulate into a new database");
   }
-  const World world(options);
-  const FakeClock clock(int64_t{options.as_of.days()} * kMicrosPerDay + kMicrosPerDay / 2);
-  Writer writer(store, world, clock);
-  SimCounts counts;
-  RETURN_IF_ERROR(writer.WriteWorld(counts));
-
-  Rng shapes(options.seed, kShapeStream);
-  int64_t remaining = options.cases;
-  int64_t unit = 0;
-  std::vector<UnitPlan> chunk;
-  while (remaining > 0) {
-    // About 8% of obligors have a second case with another custodial parent.
-    const int case_count = remaining >= 2 && shapes.Chance(0.08) ? 2 : 1;
-    remaining -= case_count;
-    chunk.push_back(PlanUnit(world, unit, case_count, unit * kPersonsPerUnit));
-    ++unit;
-    if (static_cast<int64_t>(chunk.size()) == kUnitsPerChunk || remaining == 0) {
-      RETURN_IF_ERROR(writer.WriteChunk(chunk, counts));
-      chunk.clear();
-      if (progress) progress(counts);
-    }
-  }
+  RETURN_IF_ERROR(store.SetBulkLoad(true));
+  Result<SimCounts> counts = SimulateInBulkMode(store, options, progress);
+  Status durable = store.SetBulkLoad(false);
+  if (counts.ok() && !durable.ok()) return durable;
   return counts;
 }
 

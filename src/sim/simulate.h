@@ -6,7 +6,10 @@
 // payments; LedgerService::ReversePayment for bounced ones — so every record passes the same
 // validation and leaves the same audit rows. The one bulk measure: a chunk of obligors is
 // written inside one outer transaction (each service call commits into it as a savepoint;
-// storage/store.h), so the disk is synced once per chunk instead of once per record.
+// storage/store.h), so the disk is synced once per chunk instead of once per record, and the
+// store runs in bulk-load mode (Store::SetBulkLoad: commits do not wait for the disk; all of
+// it is made durable at the end). The next chunk is planned on a second thread while one is
+// written; planning is pure, so the output does not depend on the timing.
 // County economy rows and the ground truth are written straight to the store (they are not
 // caseworker records).
 //

@@ -259,6 +259,12 @@ class Store {
   virtual Status Commit() = 0;
   // Safe to call when no transaction is open.
   virtual void Rollback() = 0;
+  // Bulk-load mode, for writers that create a database from scratch and would simply run
+  // again after a crash (the simulator): commits stop waiting for the disk, so a power loss
+  // may lose the last transactions, but the database stays consistent. Turning it off makes
+  // everything written so far durable and restores the normal, synced commits. Outside a
+  // transaction only.
+  virtual Status SetBulkLoad(bool on) = 0;
 
   // Settings (distribution options...). GetSetting answers nullopt when unset.
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;

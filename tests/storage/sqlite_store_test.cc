@@ -292,6 +292,36 @@ TEST_P(StoreTest, ReopeningKeepsDataAndSchema) {
   store_ = std::move(again).value();
 }
 
+TEST_P(StoreTest, BulkLoadModeChangesOnlyOutsideTransactionsAndKeepsEverything) {
+  ASSERT_TRUE(store_->Begin().ok());
+  Status inside = store_->SetBulkLoad(true);
+  EXPECT_EQ(inside.reason(), "bulk_load_in_transaction");
+  store_->Rollback();
+
+  ASSERT_TRUE(store_->SetBulkLoad(true).ok());
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(store_->Begin().ok());
+    ASSERT_TRUE(store_->SetSetting("bulk." + std::to_string(i), std::to_string(i)).ok());
+    ASSERT_TRUE(store_->Commit().ok());
+  }
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->SetSetting("bulk.undone", "x").ok());
+  store_->Rollback();  // rollback still works in bulk mode
+  ASSERT_TRUE(store_->SetBulkLoad(false).ok());
+  EXPECT_FALSE(store_->GetSetting("bulk.undone")->has_value());
+  if (!GetParam()) {
+    EXPECT_EQ(store_->GetSetting("bulk.49")->value(), "49");
+    return;
+  }
+  store_.reset();
+  auto again = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(again.ok());
+  store_ = std::move(again).value();
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(store_->GetSetting("bulk." + std::to_string(i))->value(), std::to_string(i));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(FileAndMemory, StoreTest, ::testing::Values(true, false));
 
 TEST_P(StoreTest, MigrationsAreSortedUniqueAndTrackedOneByOne) {

@@ -20,6 +20,7 @@ class FaultStore final : public Store {
   int faults_injected() const { return injected_; }
 
   Status Begin() override { return inner_.Begin(); }
+  Status SetBulkLoad(bool on) override { return inner_.SetBulkLoad(on); }
   Status Commit() override {
     const Fault f = fault_;
     fault_ = Fault::kNone;

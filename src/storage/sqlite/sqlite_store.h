@@ -33,6 +33,7 @@ class SqliteStore final : public Store {
   Status Begin() override;
   Status Commit() override;
   void Rollback() override;
+  Status SetBulkLoad(bool on) override;
 
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
