@@ -38,6 +38,10 @@
 namespace cse {
 namespace {
 
+using bench::ProcessCpuSeconds;
+using bench::SecondsSince;
+using bench::SteadyClock;
+
 constexpr int64_t kSetupPerTransaction = 10'000;
 constexpr int64_t kEmployers = 5'000;
 constexpr double kTargetSeconds = 60.0;
@@ -51,19 +55,6 @@ struct Options {
   bool setup_only = false;  // build the database and stop (with --db, for repeated runs)
   bool skip_setup = false;  // --db already holds a setup of --obligors obligors
 };
-
-using SteadyClock = std::chrono::steady_clock;
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-// CPU seconds used by this process: on a shared machine the gap between wall and CPU time is
-// time spent waiting for the disk or for a core.
-double ProcessCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // A valid, unique SSN for n < 98,990,000 (area 100+, group 01-99, serial 0001-9999).
 std::string Ssn(int64_t n) {

@@ -64,20 +64,6 @@ struct Options {
   std::string db;
 };
 
-using SteadyClock = std::chrono::steady_clock;
-
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-// CPU seconds used by this (single-threaded) process: on a shared machine the gap between
-// wall and CPU time is time spent waiting for the disk or for a core.
-double ProcessCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 int64_t MicrosAt(Date d) { return int64_t{d.days()} * 86'400LL * 1'000'000LL; }
 
 // 1234567 -> "1,234,567".
@@ -112,7 +98,10 @@ std::string Megabytes(int64_t bytes) {
 }
 
 using bench::PeakRssKb;
+using bench::ProcessCpuSeconds;
 using bench::RemoveDb;
+using bench::SecondsSince;
+using bench::SteadyClock;
 
 bool DbExists(const std::string& path) {
   std::error_code ec;

@@ -29,7 +29,7 @@
 namespace cse {
 namespace {
 
-using Steady = std::chrono::steady_clock;
+using Steady = bench::SteadyClock;
 
 struct Options {
   int64_t cases = 1'000'000;
@@ -38,17 +38,9 @@ struct Options {
   std::string as_of = "2025-06-30";
 };
 
-double Since(Steady::time_point t) {
-  return std::chrono::duration<double>(Steady::now() - t).count();
-}
-
 // Stage times are this thread's CPU time, so that they stay meaningful when other processes
 // share the cores; the end-to-end figure is wall time.
-double ThreadCpu() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using bench::ThreadCpuSeconds;
 
 struct StageTimes {
   double load = 0;
@@ -79,30 +71,30 @@ void ScoreSlice(const std::string& db, const std::vector<PersonId>& obligors, si
   std::vector<ai::FeatureVector> x;
   for (size_t lo = first * chunk; lo < obligors.size(); lo += step * chunk) {
     double visiting = 0;
-    const double start = ThreadCpu();
+    const double start = ThreadCpuSeconds();
     x.clear();
     Status s = ai::ForEachObligorHistory(
         **store, obligors, lo, lo + chunk, chunk, [&](ai::ObligorHistory&& h) -> Status {
-          const double t = ThreadCpu();
+          const double t = ThreadCpuSeconds();
           const ai::FeatureRow row = ai::ExtractFeatures(h, *ref, as_of);
           if (ai::IsActive(row)) x.push_back(row.values);
-          const double spent = ThreadCpu() - t;
+          const double spent = ThreadCpuSeconds() - t;
           out.features += spent;
           visiting += spent;
           return Status::Ok();
         });
-    out.load += ThreadCpu() - start - visiting;
+    out.load += ThreadCpuSeconds() - start - visiting;
     if (!s.ok()) {
       out.error = s.ToString();
       return;
     }
     // Prediction and key factors for the chunk at once, as ai::ScoreAll does.
-    double t = ThreadCpu();
+    double t = ThreadCpuSeconds();
     const std::vector<ai::RiskScore> predicted = scorer->ScoreBatch(x, 0);
-    out.predict += ThreadCpu() - t;
-    t = ThreadCpu();
+    out.predict += ThreadCpuSeconds() - t;
+    t = ThreadCpuSeconds();
     const std::vector<ai::RiskScore> explained = scorer->ScoreBatch(x, 4);
-    out.explain += ThreadCpu() - t;
+    out.explain += ThreadCpuSeconds() - t;
     for (size_t i = 0; i < explained.size(); ++i) {
       ++out.scored;
       if (predicted[i].tier == ai::Tier::kHigh && !explained[i].key_factors.empty()) ++out.high;
@@ -139,7 +131,7 @@ int Run(const Options& o) {
         return 2;
       }
       std::printf("setup: simulated %lld cases in %.1f s (untimed)\n",
-                  static_cast<long long>(c->cases), Since(t));
+                  static_cast<long long>(c->cases), bench::SecondsSince(t));
     }
     auto active = (*store)->GetActiveRiskModel();
     if (active.ok() && !*active) {
@@ -157,7 +149,7 @@ int Run(const Options& o) {
         return 2;
       }
       std::printf("setup: trained %s in %.1f s (untimed)\n", report->model.version.c_str(),
-                  Since(t));
+                  bench::SecondsSince(t));
     }
     auto list = ai::ListObligors(**store);
     if (!list.ok()) {
@@ -178,7 +170,7 @@ int Run(const Options& o) {
                          std::ref(times[static_cast<size_t>(t)]));
   }
   for (std::thread& w : workers) w.join();
-  const double wall = Since(start);
+  const double wall = bench::SecondsSince(start);
   StageTimes total;
   for (const StageTimes& t : times) {
     if (!t.error.empty()) {

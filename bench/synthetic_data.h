@@ -4,21 +4,15 @@
 // SplitMix64 stream, features uniform in [-2, 2) with some missing, and a nonlinear label.
 #pragma once
 
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
+#include "bench_util.h"
 #include "testing/split_mix.h"
 
 namespace cse::bench {
-
-using SteadyClock = std::chrono::steady_clock;
-
-inline double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
 
 struct Data {
   std::vector<float> x;  // rows x features, row-major; NaN = missing

@@ -225,11 +225,7 @@ void SqliteStore::Rollback() {
 Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {
   Stmt& s = Prepare("SELECT value FROM settings WHERE key = ?");
   s.Bind(1, key);
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  std::optional<std::string> out;
-  if (row) out = s.Text(0);
-  s.Reset();
-  return out;
+  return FirstRow<std::string>(s, [](Stmt& r) -> Result<std::string> { return r.Text(0); });
 }
 
 Status SqliteStore::SetSetting(std::string_view key, std::string_view value) {
@@ -243,14 +239,8 @@ Status SqliteStore::SetSetting(std::string_view key, std::string_view value) {
 
 Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::ListSettings() {
   Stmt& s = Prepare("SELECT key, value FROM settings ORDER BY key");
-  std::vector<std::pair<std::string, std::string>> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.emplace_back(s.Text(0), s.Text(1));
-  }
-  s.Reset();
-  return out;
+  using Pair = std::pair<std::string, std::string>;
+  return CollectRows<Pair>(s, [](Stmt& r) -> Result<Pair> { return Pair{r.Text(0), r.Text(1)}; });
 }
 
 // ---- persons ----
@@ -342,25 +332,18 @@ Result<Case> SqliteStore::GetCase(CaseId id) {
   s.Reset();
   Stmt& k = Prepare("SELECT child_id FROM case_child WHERE case_id = ? ORDER BY child_id");
   k.Bind(1, id.value);
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, k.Step());
-    if (!more) break;
-    c.children.push_back(PersonId{k.Int(0)});
-  }
-  k.Reset();
+  ASSIGN_OR_RETURN(c.children, CollectRows<PersonId>(k, [](Stmt& r) -> Result<PersonId> {
+                     return PersonId{r.Int(0)};
+                   }));
   return c;
 }
 
 Result<std::vector<Case>> SqliteStore::ListCasesByObligor(PersonId obligor) {
   Stmt& s = Prepare("SELECT id FROM iv_d_case WHERE obligor_id = ? ORDER BY id");
   s.Bind(1, obligor.value);
-  std::vector<CaseId> ids;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    ids.push_back(CaseId{s.Int(0)});
-  }
-  s.Reset();
+  ASSIGN_OR_RETURN(std::vector<CaseId> ids, CollectRows<CaseId>(s, [](Stmt& r) -> Result<CaseId> {
+                     return CaseId{r.Int(0)};
+                   }));
   std::vector<Case> out;
   for (CaseId id : ids) {
     ASSIGN_OR_RETURN(Case c, GetCase(id));
@@ -372,14 +355,7 @@ Result<std::vector<Case>> SqliteStore::ListCasesByObligor(PersonId obligor) {
 Result<std::vector<CaseId>> SqliteStore::ListCaseIds(int64_t after, int64_t limit) {
   Stmt& s = Prepare("SELECT id FROM iv_d_case WHERE id > ? ORDER BY id LIMIT ?");
   s.Bind(1, after).Bind(2, limit);
-  std::vector<CaseId> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(CaseId{s.Int(0)});
-  }
-  s.Reset();
-  return out;
+  return CollectRows<CaseId>(s, [](Stmt& r) -> Result<CaseId> { return CaseId{r.Int(0)}; });
 }
 
 Status SqliteStore::UpdateCaseType(CaseId id, CaseType type) {
@@ -590,19 +566,14 @@ Result<int64_t> SqliteStore::InsertEmployment(const Employment& e) {
 Result<std::vector<Employer>> SqliteStore::ListEmployers() {
   Stmt& s =
       Prepare("SELECT id, fein, name, line1, line2, city, state, zip FROM employer ORDER BY id");
-  std::vector<Employer> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  return CollectRows<Employer>(s, [](Stmt& r) -> Result<Employer> {
     Employer e;
-    e.id = EmployerId{s.Int(0)};
-    e.fein = s.Text(1);
-    e.name = s.Text(2);
-    e.address = Address{s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7), ""};
-    out.push_back(std::move(e));
-  }
-  s.Reset();
-  return out;
+    e.id = EmployerId{r.Int(0)};
+    e.fein = r.Text(1);
+    e.name = r.Text(2);
+    e.address = Address{r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7), ""};
+    return e;
+  });
 }
 
 Result<std::vector<Employment>> SqliteStore::ListEmploymentByPerson(PersonId id) {
@@ -677,18 +648,7 @@ Result<std::optional<StoredCollection>> SqliteStore::FindCollectionByKey(std::st
       std::string("SELECT ") + kCollectionColumns + " FROM collection WHERE idempotency_key = ?";
   Stmt& s = Prepare(sql.c_str());
   s.Bind(1, key);
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  std::optional<StoredCollection> out;
-  if (row) {
-    auto r = ReadCollection(s);
-    if (!r.ok()) {
-      s.Reset();
-      return r.status();
-    }
-    out = std::move(r).value();
-  }
-  s.Reset();
-  return out;
+  return FirstRow<StoredCollection>(s, ReadCollection);
 }
 
 Result<std::vector<StoredCollection>> SqliteStore::ListCollectionsByObligor(PersonId obligor) {
@@ -697,19 +657,7 @@ Result<std::vector<StoredCollection>> SqliteStore::ListCollectionsByObligor(Pers
                                  "received_date, id";
   Stmt& s = Prepare(sql.c_str());
   s.Bind(1, obligor.value);
-  std::vector<StoredCollection> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    auto r = ReadCollection(s);
-    if (!r.ok()) {
-      s.Reset();
-      return r.status();
-    }
-    out.push_back(std::move(r).value());
-  }
-  s.Reset();
-  return out;
+  return CollectRows<StoredCollection>(s, ReadCollection);
 }
 
 Status SqliteStore::UpdateDistribution(CollectionId id, const Distribution& d) {
@@ -773,20 +721,14 @@ Result<std::optional<AuditRow>> SqliteStore::LastAudit() {
   Stmt& s = Prepare(
       "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash "
       "FROM audit ORDER BY seq DESC LIMIT 1");
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  std::optional<AuditRow> out;
-  if (row) out = ReadAudit(s);
-  s.Reset();
-  return out;
+  return FirstRow<AuditRow>(s, [](Stmt& r) -> Result<AuditRow> { return ReadAudit(r); });
 }
 
 Result<std::optional<Store::AuditLink>> SqliteStore::LastAuditLink() {
   Stmt& s = Prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  std::optional<AuditLink> out;
-  if (row) out = AuditLink{s.Int(0), s.Text(1)};
-  s.Reset();
-  return out;
+  return FirstRow<AuditLink>(s, [](Stmt& r) -> Result<AuditLink> {
+    return AuditLink{r.Int(0), r.Text(1)};
+  });
 }
 
 Status SqliteStore::InsertAudit(const AuditRow& r) {
@@ -978,11 +920,7 @@ Status SqliteStore::InsertSimRun(std::string_view at, std::string_view params_js
 
 Result<std::optional<std::string>> SqliteStore::LastSimRun() {
   Stmt& s = Prepare("SELECT params FROM sim_run ORDER BY id DESC LIMIT 1");
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  std::optional<std::string> out;
-  if (row) out = s.Text(0);
-  s.Reset();
-  return out;
+  return FirstRow<std::string>(s, [](Stmt& r) -> Result<std::string> { return r.Text(0); });
 }
 
 Status SqliteStore::InsertTruthMonth(const TruthMonth& r) {
@@ -1047,14 +985,9 @@ Status SqliteStore::ScanTruthMonths(const std::function<Status(const TruthMonth&
 Result<std::vector<TruthPerson>> SqliteStore::ListTruthPersons() {
   Stmt& s =
       Prepare("SELECT person_id, role, demographic_group FROM sim_truth_person ORDER BY person_id");
-  std::vector<TruthPerson> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(TruthPerson{PersonId{s.Int(0)}, s.Text(1), s.Text(2)});
-  }
-  s.Reset();
-  return out;
+  return CollectRows<TruthPerson>(s, [](Stmt& r) -> Result<TruthPerson> {
+    return TruthPerson{PersonId{r.Int(0)}, r.Text(1), r.Text(2)};
+  });
 }
 
 // ---- risk model registry and scores ----
@@ -1126,18 +1059,7 @@ Result<std::optional<RiskModelRecord>> SqliteStore::GetActiveRiskModel() {
   static const std::string sql =
       std::string("SELECT ") + kRiskModelColumns + " FROM risk_model WHERE active = 1";
   Stmt& s = Prepare(sql.c_str());
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  std::optional<RiskModelRecord> out;
-  if (row) {
-    auto m = ReadRiskModel(s);
-    if (!m.ok()) {
-      s.Reset();
-      return m.status();
-    }
-    out = std::move(m).value();
-  }
-  s.Reset();
-  return out;
+  return FirstRow<RiskModelRecord>(s, ReadRiskModel);
 }
 
 Result<std::vector<RiskModelRecord>> SqliteStore::ListRiskModels() {

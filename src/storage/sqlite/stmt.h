@@ -121,4 +121,20 @@ Result<std::vector<T>> CollectRows(SqliteStore::Stmt& s, Read read) {
   }
 }
 
+// Steps `s` once: nullopt when there is no row, else the row read with `read` (returning
+// Result<T>). Resets the statement on every exit path.
+template <typename T, typename Read>
+Result<std::optional<T>> FirstRow(SqliteStore::Stmt& s, Read read) {
+  Result<bool> row = s.Step();
+  if (!row.ok() || !*row) {
+    s.Reset();
+    if (!row.ok()) return row.status();
+    return std::optional<T>();
+  }
+  Result<T> value = read(s);
+  s.Reset();
+  if (!value.ok()) return value.status();
+  return std::optional<T>(std::move(value).value());
+}
+
 }  // namespace cse
