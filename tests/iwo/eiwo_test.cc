@@ -563,3 +563,77 @@ TEST_F(EiwoAckTest, FileReadErrors) {
 
 }  // namespace
 }  // namespace cse::iwo
+
+namespace cse::iwo {
+namespace {
+
+// Migration 320 rebuilds the iwo table: a database from before it keeps every IWO, with
+// `acknowledged` renamed `accepted` and a sent date on every IWO past pending.
+TEST(EiwoMigrationTest, RebuildKeepsRowsAndRenamesAcknowledged) {
+  const std::string path =
+      (fs::temp_directory_path() / ("opencse_eiwo_mig_" + std::to_string(getpid()) + ".db"))
+          .string();
+  for (const char* s : {"", "-wal", "-shm"}) fs::remove(path + s);
+  {
+    testing::World world(path, Date::Ymd(2024, 7, 1));
+    Employer e;
+    e.fein = "111111111";
+    e.name = "ACME";
+    const EmployerId employer = *world.store().UpsertEmployer(e);
+    for (int i = 0; i < 3; ++i) {
+      Person p;
+      p.first_name = "Sam";
+      p.last_name = std::string("Doe") + static_cast<char>('a' + i);
+      const PersonId obligor = *world.service().AddPerson(p);
+      IwoRecord r;
+      r.case_id = world.SimpleCase(obligor, 50'000, Date::Ymd(2024, 1, 1));
+      r.obligor = obligor;
+      r.employer = employer;
+      r.source = "newhire";
+      r.entry_date = Date::Ymd(2024, 6, 28);
+      r.due_date = Date::Ymd(2024, 7, 2);
+      r.created_at = "2024-06-28T00:00:00Z";
+      r.created_by = "tester";
+      ASSERT_TRUE(world.store().InsertIwo(r).ok());
+    }
+    // Back to the schema of migration 300, with IWOs in the old statuses.
+    const Status s = world.store().ExecForTesting(R"sql(
+DROP TABLE eiwo_control_number;
+DROP TABLE eiwo_sequence;
+CREATE TABLE iwo_old (
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, obligor_id INTEGER NOT NULL,
+  employer_id INTEGER NOT NULL, employment_id INTEGER, kind TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status = 'pending' OR status = 'sent' OR status = 'acknowledged'
+                              OR status = 'rejected' OR status = 'ended'),
+  source TEXT NOT NULL, entry_date TEXT NOT NULL, due_date TEXT NOT NULL, sent_date TEXT,
+  current_monthly_cents INTEGER NOT NULL, arrears_monthly_cents INTEGER NOT NULL,
+  arrears_over_12_weeks INTEGER NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL);
+INSERT INTO iwo_old SELECT id, case_id, obligor_id, employer_id, employment_id, kind, status,
+  source, entry_date, due_date, sent_date, current_monthly_cents, arrears_monthly_cents,
+  arrears_over_12_weeks, created_at, created_by FROM iwo;
+DROP TABLE iwo;
+ALTER TABLE iwo_old RENAME TO iwo;
+UPDATE iwo SET status = 'acknowledged' WHERE id = 2;
+UPDATE iwo SET status = 'sent', sent_date = '2024-06-30' WHERE id = 3;
+DELETE FROM schema_version WHERE version = 320;
+)sql");
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  {
+    auto store = SqliteStore::Open(path, SqliteStore::OpenMode::kMustExist);  // runs 320
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    const std::vector<IwoRecord> rows = *(*store)->ListIwos("", 0, 10);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].status, "pending");
+    EXPECT_FALSE(rows[0].sent_date.has_value());
+    EXPECT_EQ(rows[1].status, "accepted");
+    EXPECT_EQ(rows[1].sent_date, Date::Ymd(2024, 6, 28));  // unknown: the entry date
+    EXPECT_EQ(rows[2].status, "sent");
+    EXPECT_EQ(rows[2].sent_date, Date::Ymd(2024, 6, 30));
+    EXPECT_EQ(*(*store)->AdvanceEiwoSequence(1), 1);
+  }
+  for (const char* s : {"", "-wal", "-shm"}) fs::remove(path + s);
+}
+
+}  // namespace
+}  // namespace cse::iwo
