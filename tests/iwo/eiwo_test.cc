@@ -470,6 +470,9 @@ class EiwoAckTest : public EiwoTest {
 
 TEST_F(EiwoAckTest, AcceptAndRejectUpdateStatusWithReasonAndTask) {
   SendThree();
+  enforce::StaffUser worker;
+  worker.user_id = "cw1";
+  ASSERT_TRUE(world_.store().UpsertStaffUser(worker).ok());
   auto rep = Import(AckText({{"123450001", "A", ""}, {"123450002", "R", "TE"}}));
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();
   ASSERT_TRUE(rep->committed) << rep->problems.front().message;
@@ -488,6 +491,8 @@ TEST_F(EiwoAckTest, AcceptAndRejectUpdateStatusWithReasonAndTask) {
   const std::vector<enforce::Task> tasks = *world_.store().ListOpenEnforceTasks("");
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(tasks[0].kind, "iwo_rejected");
+  EXPECT_EQ(tasks[0].worker, "cw1");  // in `opencse queue --worker cw1`
+  EXPECT_EQ(world_.store().ListOpenEnforceTasks("cw1")->size(), 1u);
   EXPECT_EQ(tasks[0].case_id, no.case_id);
   EXPECT_NE(tasks[0].message.find("TE Employee no longer employed"), std::string::npos);
   EXPECT_EQ(AuditCount("eiwo.ack.import"), 1);

@@ -114,8 +114,11 @@ Result<std::vector<IwoRecord>> SqliteStore::ListIwos(std::string_view status, in
                                                      int64_t limit) {
   static const std::string kAll =
       std::string("SELECT ") + kIwoColumns + " FROM iwo WHERE id > ? ORDER BY id LIMIT ?";
+  // `+status` keeps SQLite off the (status, due_date) index, which would read every row of the
+  // status and sort them for each page (an e-IWO export of 100,000 of 890,000 pending IWOs took
+  // 64 s CPU that way): the rowid range is walked in order and stops after `limit` matches.
   static const std::string kByStatus = std::string("SELECT ") + kIwoColumns +
-                                       " FROM iwo WHERE id > ? AND status = ? ORDER BY id LIMIT ?";
+                                       " FROM iwo WHERE id > ? AND +status = ? ORDER BY id LIMIT ?";
   if (status.empty()) {
     Stmt& s = Prepare(kAll.c_str());
     s.Bind(1, after_id).Bind(2, limit);
