@@ -185,6 +185,44 @@ TEST_F(EiwoTest, ExportWritesHeadersBatchesTrailersAndMarksSent) {
   EXPECT_EQ(AuditCount("eiwo.export"), 1);
 }
 
+// The file read back with the same layouts: every record is recognized and every detail
+// carries the IWO's identifiers and amounts (positions after 184 are the unverified built-in
+// placement; the values are what the IWO form would show).
+TEST_F(EiwoTest, ExportedFileReadsBackWithItsLayouts) {
+  const int64_t id = AddIwo("123450001", acme_);
+  ASSERT_TRUE(Export("out.txt")->written);
+  const std::vector<std::string> lines = Lines(ReadAll((dir_ / "out.txt").string()));
+  ASSERT_EQ(lines.size(), 5u);
+  std::vector<std::string> types;
+  for (const std::string& l : lines) {
+    const formats::RecordLayout* r = formats::RecordOf(iwo_layouts_, l);
+    ASSERT_NE(r, nullptr) << l.substr(0, 3);
+    types.push_back(r->name);
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"file_header", "batch_header", "detail",
+                                             "batch_trailer", "file_trailer"}));
+  formats::FieldProblem p;
+  auto v = formats::ReadRecord(iwo_layouts_.detail, lines[2], p);
+  ASSERT_TRUE(v.ok()) << p.field << " " << p.reason;
+  EXPECT_EQ(v->at("tracking_id"), FormatDisplayId("IWO", id));
+  EXPECT_EQ(v->at("employee_ssn"), "123450001");
+  EXPECT_EQ(v->at("employee_last_name"), "Doeaab");
+  EXPECT_EQ(v->at("employer_fein"), "111111111");
+  EXPECT_EQ(v->at("issuing_state"), "STATE OF EXAMPLE");
+  EXPECT_EQ(v->at("current_support"), "00000050000");   // 500.00
+  EXPECT_EQ(v->at("past_due_support"), "00000010000");  // 100.00
+  EXPECT_EQ(v->at("total_monthly"), "00000060000");
+  EXPECT_EQ(v->at("per_weekly"), "00000013846");  // 600 x 12 / 52 = 138.46
+  EXPECT_EQ(v->at("per_biweekly"), "00000027692");
+  EXPECT_EQ(v->at("per_semimonthly"), "00000030000");
+  EXPECT_EQ(v->at("arrears_over_12_weeks"), "N");
+  auto header = formats::ReadRecord(iwo_layouts_.batch_header, lines[1], p);
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(header->at("employer_fein"), "111111111");
+  EXPECT_EQ(header->at("state_fips"), "06");
+  EXPECT_EQ(header->at("creation_date"), "2024-07-01");
+}
+
 TEST_F(EiwoTest, SecondExportWithNothingNewWritesNoFileAndUsesNoNumber) {
   AddIwo("123450001", acme_);
   ASSERT_TRUE(Export("one.txt")->written);
