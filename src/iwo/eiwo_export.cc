@@ -156,29 +156,53 @@ Status WriteAll(int fd, const std::string& data) {
   return Status::Ok();
 }
 
-// Writes `lines` (each a record) to `path` and syncs it. Errors: unavailable "file_write_failed".
-Status WriteSynced(const std::string& path, const std::vector<std::string>& lines) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Unavailable("file_write_failed",
-                       "cannot create '" + path + "': " + std::string(std::strerror(errno)));
+// A file written record by record through a 1 MiB buffer, then synced to disk. Errors:
+// unavailable "file_write_failed" (the first error sticks; later calls do nothing).
+class SyncedFile {
+ public:
+  explicit SyncedFile(std::string path) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) Fail("cannot create");
   }
-  std::string chunk;
-  Status s = Status::Ok();
-  for (const std::string& line : lines) {
-    chunk += line;
-    chunk += '\n';
-    if (chunk.size() >= (1 << 20)) {
-      s = WriteAll(fd, chunk);
-      chunk.clear();
-      if (!s.ok()) break;
+  ~SyncedFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SyncedFile(const SyncedFile&) = delete;
+  SyncedFile& operator=(const SyncedFile&) = delete;
+
+  void Line(const std::string& record) {
+    if (!status_.ok()) return;
+    buffer_ += record;
+    buffer_ += '\n';
+    if (buffer_.size() >= (size_t{1} << 20)) Flush();
+  }
+  // Writes what is buffered, syncs and closes.
+  Status Finish() {
+    Flush();
+    if (status_.ok() && ::fsync(fd_) != 0) Fail("cannot sync");
+    if (fd_ >= 0 && ::close(fd_) != 0 && status_.ok()) Fail("cannot close");
+    fd_ = -1;
+    return status_;
+  }
+
+ private:
+  void Fail(const std::string& what) {
+    if (status_.ok()) {
+      status_ = Unavailable("file_write_failed",
+                            what + " '" + path_ + "': " + std::string(std::strerror(errno)));
     }
   }
-  if (s.ok()) s = WriteAll(fd, chunk);
-  if (s.ok() && ::fsync(fd) != 0) s = Unavailable("file_write_failed", std::strerror(errno));
-  if (::close(fd) != 0 && s.ok()) s = Unavailable("file_write_failed", std::strerror(errno));
-  return s.ok() ? s : s.WithContext("writing '" + path + "'");
-}
+  void Flush() {
+    if (!status_.ok() || buffer_.empty()) return;
+    if (!WriteAll(fd_, buffer_).ok()) Fail("cannot write");
+    buffer_.clear();
+  }
+
+  std::string path_;
+  int fd_ = -1;
+  std::string buffer_;
+  Status status_ = Status::Ok();
+};
 
 // Syncs the directory holding `path`, so a rename survives a power loss.
 void SyncDirectoryOf(const std::string& path) {
@@ -371,41 +395,46 @@ class Exporter {
     return Status::Ok();
   }
 
-  // Step 4: the whole file to `<out>.partial`, synced.
+  // Step 4: the whole file to `<out>.partial`, synced. Each detail record is released once
+  // written (only the IWO ids are needed afterwards).
   Status WriteFile() {
     const std::string now = clock_.NowIso();  // 2026-12-02T06:15:49.123456Z
     const std::string time = now.substr(11, 2) + now.substr(14, 2) + now.substr(17, 2);
     const FieldValues common{{"state_fips", fips_},
                              {"creation_date", clock_.Today().ToString()},
                              {"creation_time", time}};
-    std::vector<std::string> lines;
+    partial_ = o_.out_path + ".partial";
+    SyncedFile out(partial_);
     FieldValues fh = common;
     fh["control_number"] = report_.file_control;
     ASSIGN_OR_RETURN(std::string header, formats::FormatRecord(layouts_.file_header, fh));
-    lines.push_back(std::move(header));
+    out.Line(header);
     size_t i = 0;
-    for (const auto& [fein, batch] : batches_) {
+    for (auto& [fein, batch] : batches_) {
       const EiwoBatchReport& b = report_.batches[i++];
       FieldValues bh = common;
       bh["control_number"] = b.control_number;
       bh["employer_fein"] = fein;
       ASSIGN_OR_RETURN(std::string bhr, formats::FormatRecord(layouts_.batch_header, bh));
-      lines.push_back(std::move(bhr));
-      for (const auto& d : batch.details) lines.push_back(d.second);
+      out.Line(bhr);
+      for (auto& d : batch.details) {
+        out.Line(d.second);
+        std::string().swap(d.second);
+      }
       ASSIGN_OR_RETURN(std::string btr,
                        formats::FormatRecord(layouts_.batch_trailer,
                                              {{"control_number", b.control_number},
                                               {"detail_count", std::to_string(b.details)}}));
-      lines.push_back(std::move(btr));
+      out.Line(btr);
     }
     ASSIGN_OR_RETURN(std::string ft,
                      formats::FormatRecord(layouts_.file_trailer,
                                            {{"control_number", report_.file_control},
                                             {"batch_count", std::to_string(batches_.size())},
                                             {"detail_count", std::to_string(report_.details)}}));
-    lines.push_back(std::move(ft));
-    partial_ = o_.out_path + ".partial";
-    return WriteSynced(partial_, lines);
+    out.Line(ft);
+    Status s = out.Finish();
+    return s.ok() ? s : s.WithContext("writing the e-IWO file");
   }
 
   // Step 5: IWOs sent, numbers used, audit, rename, commit.
