@@ -235,13 +235,16 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
-RecordLayout* Slot(EiwoLayouts& l, std::string_view name) {
+const RecordLayout* Slot(const EiwoLayouts& l, std::string_view name) {
   if (name == "file_header") return &l.file_header;
   if (name == "batch_header") return &l.batch_header;
   if (name == "detail") return &l.detail;
   if (name == "batch_trailer") return &l.batch_trailer;
   if (name == "file_trailer") return &l.file_trailer;
   return nullptr;
+}
+RecordLayout* Slot(EiwoLayouts& l, std::string_view name) {
+  return const_cast<RecordLayout*>(Slot(static_cast<const EiwoLayouts&>(l), name));
 }
 
 // A `disposition` or `reason` line of an acknowledgment table.
@@ -277,9 +280,8 @@ Status CheckSet(const EiwoLayouts& l, const std::map<std::string, int>& seen) {
                              "the e-IWO table has no `layout " + std::string(name) + "`");
     }
   }
-  const EiwoLayouts& c = l;
   for (std::string_view name : kRecordNames) {
-    const RecordLayout* r = Slot(const_cast<EiwoLayouts&>(c), name);
+    const RecordLayout* r = Slot(l, name);
     for (std::string_view f : RequiredFields(l.direction, name)) {
       if (!r->Find(f)) {
         return InvalidArgument("eiwo_field_missing", "layout " + std::string(name) +
@@ -338,7 +340,7 @@ Status PutField(const FieldSpec& f, std::string value, std::string& out) {
 std::vector<std::string> EiwoLayouts::UnverifiedFields() const {
   std::vector<std::string> out;
   for (std::string_view name : kRecordNames) {
-    const RecordLayout* r = Slot(const_cast<EiwoLayouts&>(*this), name);
+    const RecordLayout* r = Slot(*this, name);
     for (const std::string& f : r->UnverifiedFields()) out.push_back(std::string(name) + "." + f);
   }
   return out;
@@ -424,7 +426,7 @@ Result<EiwoLayouts> LoadEiwoLayouts(std::string_view name_or_path, EiwoDirection
 std::string FormatEiwoLayouts(const EiwoLayouts& l) {
   std::string out;
   for (std::string_view name : kRecordNames) {
-    const std::string body = FormatLayout(*Slot(const_cast<EiwoLayouts&>(l), name));
+    const std::string body = FormatLayout(*Slot(l, name));
     // FormatLayout names the layout with its own name, which is the record name here.
     out += body + "\n";
   }
@@ -436,20 +438,25 @@ std::string FormatEiwoLayouts(const EiwoLayouts& l) {
   return out;
 }
 
-Result<std::string> FormatRecord(const RecordLayout& layout, const FieldValues& values) {
+Result<std::string> FormatRecord(const RecordLayout& layout, const FieldValues& values,
+                                 std::string* field_at_fault) {
   std::string out(static_cast<size_t>(layout.record_length), ' ');
   out.replace(static_cast<size_t>(layout.record_id_start - 1), layout.record_id.size(),
               layout.record_id);
   for (const FieldSpec& f : layout.fields) {
     const auto v = values.find(f.name);
-    RETURN_IF_ERROR(PutField(f, v == values.end() ? "" : v->second, out));
+    Status s = PutField(f, v == values.end() ? "" : v->second, out);
+    if (!s.ok()) {
+      if (field_at_fault != nullptr) *field_at_fault = f.name;
+      return s;
+    }
   }
   return out;
 }
 
 const RecordLayout* RecordOf(const EiwoLayouts& l, std::string_view line) {
   for (std::string_view name : kRecordNames) {
-    const RecordLayout* r = Slot(const_cast<EiwoLayouts&>(l), name);
+    const RecordLayout* r = Slot(l, name);
     const size_t at = static_cast<size_t>(r->record_id_start - 1);
     if (line.size() >= at + r->record_id.size() &&
         line.substr(at, r->record_id.size()) == r->record_id) {

@@ -83,8 +83,10 @@ using FieldValues = std::map<std::string, std::string>;
 // fields the layout does not place are ignored (a state's table may drop fields); fields
 // without a value are spaces. Errors (invalid_argument, message naming the field):
 // eiwo_field_missing (a required field empty), eiwo_field_too_long, eiwo_field_not_digits,
-// eiwo_field_invalid_char (a control character), date_malformed.
-Result<std::string> FormatRecord(const RecordLayout& layout, const FieldValues& values);
+// eiwo_field_invalid_char (a control character), date_malformed. `field_at_fault`, when given,
+// receives the name of the field an error is about.
+Result<std::string> FormatRecord(const RecordLayout& layout, const FieldValues& values,
+                                 std::string* field_at_fault = nullptr);
 
 // The record of `layouts` a line is (its record id at its position), or nullptr.
 const RecordLayout* RecordOf(const EiwoLayouts& layouts, std::string_view line);

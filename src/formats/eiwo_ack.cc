@@ -60,7 +60,10 @@ class AckParser {
     }
     FieldProblem fp;
     auto values = ReadRecord(*r, line, fp);
-    if (r == &l_.detail) ++batch_details_, ++file_details_;  // counted even when malformed
+    if (r == &l_.detail) {  // counted even when malformed: the trailers count records
+      ++batch_details_;
+      ++file_details_;
+    }
     if (!values.ok()) return Add(n, fp.field, fp.reason, fp.message);
     if (state_ == State::kDone) {
       return Add(n, "record", "eiwo_record_after_trailer", "a record after the file trailer");

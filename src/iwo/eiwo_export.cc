@@ -66,11 +66,10 @@ class DetailBuilder {
       return Skip(skip, r, "employer_line1", "employer_address_missing",
                   "the employer's address line 1 must start with a letter or digit");
     }
-    auto record = formats::FormatRecord(layouts_.detail, v);
+    std::string field;
+    auto record = formats::FormatRecord(layouts_.detail, v, &field);
     if (!record.ok()) {
-      const std::string msg = record.status().message();
-      const std::string field = msg.rfind("field ", 0) == 0 ? msg.substr(6, msg.find(':') - 6) : "";
-      return Skip(skip, r, field, record.status().reason(), msg);
+      return Skip(skip, r, field, record.status().reason(), record.status().message());
     }
     return record;
   }

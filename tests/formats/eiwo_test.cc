@@ -150,9 +150,11 @@ TEST(EiwoRecordTest, BadValuesNameTheField) {
   const EiwoLayouts l = Iwo();
   FieldValues v = Detail();
   v["case_id"] = "CASE-0000000000042";  // 18 > 15
-  auto r = FormatRecord(l.detail, v);
+  std::string field;
+  auto r = FormatRecord(l.detail, v, &field);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().reason(), "eiwo_field_too_long");
+  EXPECT_EQ(field, "case_id");
   EXPECT_NE(r.status().message().find("case_id"), std::string::npos);
 
   v = Detail();
