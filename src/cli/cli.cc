@@ -855,6 +855,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   // After AddImport: adds `import remittance`.
   AddRemittance(app, ctx, action);
   AddIwoDocuments(app, ctx, action);  // after AddIwo: adds `iwo pdf`
+  AddEiwo(app, ctx, action);  // after AddIwo and AddImport: `iwo export-eiwo`, `import eiwo-ack`
   AddHttp(app, ctx, action);
   AddEnforcement(app, ctx, action);
   try {

@@ -27,6 +27,8 @@ void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action);    // iw
 void AddRemittance(CLI::App& app, Context& ctx, std::function<int()>& action);
 // iwo pdf: iwo_docs_commands.cc
 void AddIwoDocuments(CLI::App& app, Context& ctx, std::function<int()>& action);
+// iwo export-eiwo, import eiwo-ack: eiwo_commands.cc
+void AddEiwo(CLI::App& app, Context& ctx, std::function<int()>& action);
 // serve, user add, token add, assign-office
 void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action);  // http_commands.cc
 // recommend, action, staff, enforce, batch, queue: enforce_commands.cc

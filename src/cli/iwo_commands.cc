@@ -167,7 +167,11 @@ Json IwoJson(const IwoRecord& r, Date today, const iwo::ConversionRule& rule) {
               {"current_monthly", r.current_monthly.ToString()},
               {"arrears_monthly", r.arrears_monthly.ToString()},
               {"arrears_over_12_weeks", r.arrears_over_12_weeks},
-              {"per_pay_period", PerPeriodJson(r, rule)}};
+              {"per_pay_period", PerPeriodJson(r, rule)},
+              {"control_number", r.control_number.empty() ? Json(nullptr) : Json(r.control_number)},
+              {"ack_date", r.ack_date ? Json(r.ack_date->ToString()) : Json(nullptr)},
+              {"ack_reason_code", r.ack_reason_code},
+              {"ack_reason", r.ack_reason}};
 }
 
 void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
@@ -180,8 +184,8 @@ void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
     int64_t limit = 100;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--status", a->status, "pending|sent|acknowledged|rejected|ended (default all)")
-      ->check(CLI::IsMember({"pending", "sent", "acknowledged", "rejected", "ended"}));
+  cmd->add_option("--status", a->status, "pending|sent|accepted|rejected|ended (default all)")
+      ->check(CLI::IsMember({"pending", "sent", "accepted", "rejected", "ended"}));
   cmd->add_flag("--overdue", a->overdue, "Only pending IWOs past their due date");
   cmd->add_option("--after", a->after, "Start after this IWO number (paging)");
   cmd->add_option("--limit", a->limit, "At most this many rows")
@@ -213,7 +217,11 @@ void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
             << "  " << Pad(r.status, 8) << "due " << r.due_date.ToString()
             << (r.status == "pending" && r.due_date < today ? " OVERDUE" : "") << "  current "
             << r.current_monthly.ToString() << "/month  arrears " << r.arrears_monthly.ToString()
-            << "/month  arrears>12wk " << (r.arrears_over_12_weeks ? "yes" : "no") << "\n";
+            << "/month  arrears>12wk " << (r.arrears_over_12_weeks ? "yes" : "no")
+            << (r.control_number.empty() ? "" : "  control " + r.control_number)
+            << (r.ack_reason_code.empty() ? ""
+                                          : "  reason " + r.ack_reason_code + " " + r.ack_reason)
+            << "\n";
         }
       }
       if (rows.empty()) o << "(no IWOs)\n";
@@ -478,7 +486,8 @@ void AddConfig(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
   auto kv = std::make_shared<std::pair<std::string, std::string>>();
   set->add_option("KEY", kv->first,
                   "iwo.conversion.weekly|biweekly|semimonthly|monthly (N/D, e.g. 12/52) | "
-                  "iwo.due_business_days (0-30) | iwo.state_holidays (YYYY-MM-DD,...)")
+                  "iwo.due_business_days (0-30) | iwo.state_holidays (YYYY-MM-DD,...) | "
+                  "iwo.eiwo.state_fips (NN) | iwo.eiwo.issuing_state (full name, e-IWO 1g)")
       ->required();
   set->add_option("VALUE", kv->second, "The value")->required();
   set->add_flag("--json", ctx.g.json, "Print JSON");

@@ -12,6 +12,8 @@ constexpr const char* kConversionKeys[] = {"iwo.conversion.weekly", "iwo.convers
                                            "iwo.conversion.semimonthly", "iwo.conversion.monthly"};
 constexpr const char* kDueKey = "iwo.due_business_days";
 constexpr const char* kHolidaysKey = "iwo.state_holidays";
+constexpr const char* kFipsKey = "iwo.eiwo.state_fips";
+constexpr const char* kStateNameKey = "iwo.eiwo.issuing_state";
 
 ConversionRule::Factor& FactorFor(ConversionRule& r, size_t i) {
   switch (i) {
@@ -57,6 +59,25 @@ Result<std::vector<Date>> ParseHolidays(std::string_view text) {
   return out;
 }
 
+Result<std::string> ParseFips(std::string_view text) {
+  if (text.size() != 2 || text[0] < '0' || text[0] > '9' || text[1] < '0' || text[1] > '9') {
+    return InvalidArgument("state_fips_invalid", std::string(kFipsKey) + " '" + std::string(text) +
+                                                     "': expected the two-digit state FIPS code");
+  }
+  return std::string(text);
+}
+
+// FACTS §1.3 chart D-3: the issuing state's full name, 35 characters, first not a space.
+Result<std::string> ParseStateName(std::string_view text) {
+  if (text.empty() || text.size() > 35 || text.front() == ' ') {
+    return InvalidArgument("issuing_state_invalid",
+                           std::string(kStateNameKey) + " '" + std::string(text) +
+                               "': expected a full name of 1-35 characters, not starting with a "
+                               "space");
+  }
+  return std::string(text);
+}
+
 std::string FactorText(const ConversionRule::Factor& f) {
   return std::to_string(f.numerator) + "/" + std::to_string(f.denominator);
 }
@@ -88,23 +109,40 @@ Result<IwoSettings> LoadIwoSettings(Store& store) {
     if (!h.ok()) return Corrupt(kHolidaysKey, h.status());
     s.state_holidays = *h;
   }
+  ASSIGN_OR_RETURN(auto fips, store.GetSetting(kFipsKey));
+  if (fips) {
+    auto f = ParseFips(*fips);
+    if (!f.ok()) return Corrupt(kFipsKey, f.status());
+    s.eiwo_state_fips = *f;
+  }
+  ASSIGN_OR_RETURN(auto name, store.GetSetting(kStateNameKey));
+  if (name) {
+    auto n = ParseStateName(*name);
+    if (!n.ok()) return Corrupt(kStateNameKey, n.status());
+    s.eiwo_issuing_state = *n;
+  }
   return s;
 }
 
 Status SetIwoSetting(Store& store, const Clock& clock, const std::string& actor,
                      const std::string& key, const std::string& value) {
-  bool known = key == kDueKey || key == kHolidaysKey;
+  bool known = key == kDueKey || key == kHolidaysKey || key == kFipsKey || key == kStateNameKey;
   for (const char* k : kConversionKeys) known = known || key == k;
   if (!known) {
     return InvalidArgument("iwo_config_key_unknown",
                            "unknown key '" + key +
                                "': expected iwo.conversion.weekly|biweekly|semimonthly|monthly, "
-                               "iwo.due_business_days or iwo.state_holidays");
+                               "iwo.due_business_days, iwo.state_holidays, "
+                               "iwo.eiwo.state_fips or iwo.eiwo.issuing_state");
   }
   if (key == kDueKey) {
     RETURN_IF_ERROR(ParseDueDays(value).status());
   } else if (key == kHolidaysKey) {
     RETURN_IF_ERROR(ParseHolidays(value).status());
+  } else if (key == kFipsKey) {
+    RETURN_IF_ERROR(ParseFips(value).status());
+  } else if (key == kStateNameKey) {
+    RETURN_IF_ERROR(ParseStateName(value).status());
   } else {
     RETURN_IF_ERROR(ParseFactor(value).status());
   }
@@ -129,6 +167,8 @@ std::vector<std::pair<std::string, std::string>> DescribeIwoSettings(const IwoSe
   std::string days;
   for (Date d : s.state_holidays) days += (days.empty() ? "" : ",") + d.ToString();
   out.emplace_back(kHolidaysKey, days);
+  out.emplace_back(kFipsKey, s.eiwo_state_fips);
+  out.emplace_back(kStateNameKey, s.eiwo_issuing_state);
   return out;
 }
 

@@ -8,6 +8,10 @@
 //       (default 2, 42 USC 653a(g)(1))
 //   iwo.state_holidays      comma-separated YYYY-MM-DD days that are not business days besides
 //       the federal holidays (default none; at most 200)
+//   iwo.eiwo.state_fips     the two-digit state FIPS code that starts e-IWO control numbers
+//       (FACTS §1.3; no default: `iwo export-eiwo` needs it or --state-fips)
+//   iwo.eiwo.issuing_state  the issuing state's full name, e-IWO detail field 1g (1-35
+//       characters; no default: `iwo export-eiwo` needs it or --issuing-state)
 // Thread-safety: functions of the store; one thread at a time.
 #pragma once
 
@@ -25,6 +29,8 @@ struct IwoSettings {
   ConversionRule conversion;
   int due_business_days = 2;
   std::vector<Date> state_holidays;
+  std::string eiwo_state_fips;     // "" when unset
+  std::string eiwo_issuing_state;  // "" when unset
 };
 
 inline constexpr size_t kStateHolidaysMax = 200;

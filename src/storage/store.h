@@ -150,7 +150,7 @@ struct IwoRecord {
   EmployerId employer;
   int64_t employment_id = 0;       // 0 when none
   std::string kind = "original";   // original | amended | lump_sum | termination
-  std::string status = "pending";  // pending (to send) | sent | acknowledged | rejected | ended
+  std::string status = "pending";  // pending (to send) | sent | accepted | rejected | ended
   std::string source;              // newhire | manual
   Date entry_date;                 // when the income source became known to the agency
   Date due_date;                   // send by this day
@@ -160,6 +160,31 @@ struct IwoRecord {
   bool arrears_over_12_weeks = false;  // IWO field 6c, from the ledger at entry
   std::string created_at;
   std::string created_by;
+  // e-IWO (migration 320, docs/EIWO.md): the batch and file control numbers it was sent under
+  // (empty until sent by `iwo export-eiwo`), and the employer's acknowledgment.
+  std::string control_number;
+  std::string file_control_number;
+  std::optional<Date> ack_date;
+  std::string ack_reason_code;  // a rejection's reason code, "" otherwise
+  std::string ack_reason;       // its text, from the reason table
+};
+
+// One e-IWO control number (FACTS §1.3: unique per file and per batch, never reused). Handed
+// out from a persisted sequence, reserved before a file is written, then `used` (the file was
+// written and its IWOs marked sent) or `void` (the export failed or was abandoned). Rows are
+// never deleted, and a used or void row never changes.
+struct EiwoControlNumber {
+  std::string control_number;
+  int64_t seq = 0;
+  std::string kind;                 // file | batch
+  std::string file_control_number;  // the file's own number for kind file
+  std::string employer_fein;        // a batch's employer; "" for a file
+  std::string status = "reserved";  // reserved | used | void
+  int64_t details = 0;              // detail records written under it
+  std::string path;                 // the file written
+  std::string reserved_at;
+  std::string closed_at;
+  std::string note;  // why it was voided
 };
 
 // A new-hire report whose SSN matched no one but whose name and date of birth matched a
@@ -378,7 +403,7 @@ class Store {
                                                                std::string_view first,
                                                                Date dob) = 0;
   virtual Result<std::optional<EmployerId>> FindEmployerIdByFein(std::string_view fein) = 0;
-  // Whether the case has an IWO with this employer in status pending, sent or acknowledged.
+  // Whether the case has an IWO with this employer in status pending, sent or accepted.
   virtual Result<bool> HasActiveIwo(CaseId case_id, EmployerId employer) = 0;
   // already_exists "unique_violation" when the case already has an active IWO with the employer.
   virtual Result<int64_t> InsertIwo(const IwoRecord& iwo) = 0;
@@ -468,6 +493,33 @@ class Store {
   virtual Result<std::vector<UnidentifiedPayment>> ListUnidentifiedPayments(std::string_view status,
                                                                             int64_t after_id,
                                                                             int64_t limit) = 0;
+
+  // ---- e-IWO files out, acknowledgments in (src/iwo; migrations 320-329; eiwo_store.cc) ----
+  // Moves the control number sequence forward by `count` (>= 1) and answers the first value
+  // handed out; the sequence never moves back (a trigger refuses it).
+  virtual Result<int64_t> AdvanceEiwoSequence(int64_t count) = 0;
+  // already_exists "unique_violation" when the number (or its sequence value) was ever issued.
+  virtual Status InsertEiwoControlNumber(const EiwoControlNumber& row) = 0;
+  // Closes a reserved number as `used` or `void` with its details count, path and note.
+  // failed_precondition "control_not_reserved" when it is not reserved (used and void are final).
+  virtual Status CloseEiwoControlNumber(std::string_view control_number, std::string_view status,
+                                        int64_t details, std::string_view path,
+                                        std::string_view closed_at, std::string_view note) = 0;
+  // Numbers with seq > `after_seq`, by seq, at most `limit`; only `status` when not empty.
+  virtual Result<std::vector<EiwoControlNumber>> ListEiwoControlNumbers(std::string_view status,
+                                                                        int64_t after_seq,
+                                                                        int64_t limit) = 0;
+  // Marks a pending IWO sent on `sent_date` under the control numbers. failed_precondition
+  // "iwo_not_pending" when it is not pending (another export sent it first).
+  virtual Status MarkIwoSent(int64_t iwo_id, Date sent_date, std::string_view control_number,
+                             std::string_view file_control_number) = 0;
+  // The IWOs sent under a batch control number, by id.
+  virtual Result<std::vector<IwoRecord>> ListIwosByControl(std::string_view control_number) = 0;
+  // Records the employer's acknowledgment: `status` accepted or rejected, with the reason of
+  // a rejection. failed_precondition "iwo_not_sent" unless the IWO is sent, accepted or
+  // rejected.
+  virtual Status SetIwoAcknowledgment(int64_t iwo_id, std::string_view status, Date ack_date,
+                                      std::string_view reason_code, std::string_view reason) = 0;
 };
 
 }  // namespace cse

@@ -286,6 +286,33 @@ class FaultStore final : public Store {
                                                                     int64_t limit) override {
     return inner_.ListUnidentifiedPayments(status, after_id, limit);
   }
+  // e-IWO files out, acknowledgments in.
+  Result<int64_t> AdvanceEiwoSequence(int64_t count) override {
+    return inner_.AdvanceEiwoSequence(count);
+  }
+  Status InsertEiwoControlNumber(const EiwoControlNumber& row) override {
+    return inner_.InsertEiwoControlNumber(row);
+  }
+  Status CloseEiwoControlNumber(std::string_view c, std::string_view status, int64_t details,
+                                std::string_view path, std::string_view at,
+                                std::string_view note) override {
+    return inner_.CloseEiwoControlNumber(c, status, details, path, at, note);
+  }
+  Result<std::vector<EiwoControlNumber>> ListEiwoControlNumbers(std::string_view status,
+                                                                int64_t after_seq,
+                                                                int64_t limit) override {
+    return inner_.ListEiwoControlNumbers(status, after_seq, limit);
+  }
+  Status MarkIwoSent(int64_t id, Date d, std::string_view c, std::string_view f) override {
+    return inner_.MarkIwoSent(id, d, c, f);
+  }
+  Result<std::vector<IwoRecord>> ListIwosByControl(std::string_view c) override {
+    return inner_.ListIwosByControl(c);
+  }
+  Status SetIwoAcknowledgment(int64_t id, std::string_view status, Date d, std::string_view code,
+                              std::string_view reason) override {
+    return inner_.SetIwoAcknowledgment(id, status, d, code, reason);
+  }
 
  private:
   Store& inner_;

@@ -10,7 +10,8 @@ namespace {
 constexpr const char* kIwoColumns =
     "id, case_id, obligor_id, employer_id, employment_id, kind, status, source, entry_date, "
     "due_date, sent_date, current_monthly_cents, arrears_monthly_cents, arrears_over_12_weeks, "
-    "created_at, created_by";
+    "created_at, created_by, control_number, file_control_number, ack_date, ack_reason_code, "
+    "ack_reason";
 
 Result<IwoRecord> ReadIwo(SqliteStore::Stmt& s) {
   IwoRecord r;
@@ -30,6 +31,11 @@ Result<IwoRecord> ReadIwo(SqliteStore::Stmt& s) {
   r.arrears_over_12_weeks = s.Int(13) != 0;
   r.created_at = s.Text(14);
   r.created_by = s.Text(15);
+  r.control_number = s.Text(16);
+  r.file_control_number = s.Text(17);
+  ASSIGN_OR_RETURN(r.ack_date, s.OptDateAt(18));
+  r.ack_reason_code = s.Text(19);
+  r.ack_reason = s.Text(20);
   return r;
 }
 
@@ -108,8 +114,11 @@ Result<std::vector<IwoRecord>> SqliteStore::ListIwos(std::string_view status, in
                                                      int64_t limit) {
   static const std::string kAll =
       std::string("SELECT ") + kIwoColumns + " FROM iwo WHERE id > ? ORDER BY id LIMIT ?";
+  // `+status` keeps SQLite off the (status, due_date) index, which would read every row of the
+  // status and sort them for each page (an e-IWO export of 100,000 of 890,000 pending IWOs took
+  // 64 s CPU that way): the rowid range is walked in order and stops after `limit` matches.
   static const std::string kByStatus = std::string("SELECT ") + kIwoColumns +
-                                       " FROM iwo WHERE id > ? AND status = ? ORDER BY id LIMIT ?";
+                                       " FROM iwo WHERE id > ? AND +status = ? ORDER BY id LIMIT ?";
   if (status.empty()) {
     Stmt& s = Prepare(kAll.c_str());
     s.Bind(1, after_id).Bind(2, limit);
@@ -117,6 +126,14 @@ Result<std::vector<IwoRecord>> SqliteStore::ListIwos(std::string_view status, in
   }
   Stmt& s = Prepare(kByStatus.c_str());
   s.Bind(1, after_id).Bind(2, status).Bind(3, limit);
+  return CollectRows<IwoRecord>(s, ReadIwo);
+}
+
+Result<std::vector<IwoRecord>> SqliteStore::ListIwosByControl(std::string_view control_number) {
+  static const std::string kSql =
+      std::string("SELECT ") + kIwoColumns + " FROM iwo WHERE control_number = ? ORDER BY id";
+  Stmt& s = Prepare(kSql.c_str());
+  s.Bind(1, control_number);
   return CollectRows<IwoRecord>(s, ReadIwo);
 }
 

@@ -299,6 +299,93 @@ CREATE INDEX unidentified_payment_status ON unidentified_payment(status, id);
 CREATE TRIGGER unidentified_payment_no_delete BEFORE DELETE ON unidentified_payment
 BEGIN SELECT RAISE(ABORT, 'unidentified_payment rows are never deleted'); END;
 )sql"},
+      // ---- 320-329: e-IWO files out and employer acknowledgments in (src/iwo, src/formats;
+      // issue 7, docs/EIWO.md) ----
+      // The iwo table is rebuilt (SQLite cannot change a CHECK in place): status `acknowledged`
+      // becomes `accepted` (an employer's acknowledgment can also reject), and the columns of the
+      // e-IWO exchange are added. Nothing references iwo(id) before this migration.
+      {320, R"sql(
+CREATE TABLE iwo_320 (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES iv_d_case(id),
+  obligor_id INTEGER NOT NULL REFERENCES person(id),
+  employer_id INTEGER NOT NULL REFERENCES employer(id),
+  employment_id INTEGER REFERENCES employment(id),
+  kind TEXT NOT NULL CHECK (kind = 'original' OR kind = 'amended' OR kind = 'lump_sum' OR
+                            kind = 'termination'),
+  status TEXT NOT NULL CHECK (status = 'pending' OR status = 'sent' OR status = 'accepted'
+                              OR status = 'rejected' OR status = 'ended'),
+  source TEXT NOT NULL,
+  entry_date TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  sent_date TEXT,
+  current_monthly_cents INTEGER NOT NULL CHECK (current_monthly_cents >= 0),
+  arrears_monthly_cents INTEGER NOT NULL CHECK (arrears_monthly_cents >= 0),
+  arrears_over_12_weeks INTEGER NOT NULL CHECK (arrears_over_12_weeks IN (0, 1)),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  -- e-IWO: the batch and file control numbers the IWO was sent under (set with sent_date).
+  control_number TEXT,
+  file_control_number TEXT,
+  -- The employer's acknowledgment: its date, and for a rejection the reason code and text.
+  ack_date TEXT,
+  ack_reason_code TEXT NOT NULL DEFAULT '',
+  ack_reason TEXT NOT NULL DEFAULT '',
+  CHECK (due_date >= entry_date),
+  CHECK ((status = 'pending') = (sent_date IS NULL) OR status = 'ended'),
+  CHECK (control_number IS NULL OR sent_date IS NOT NULL)
+);
+INSERT INTO iwo_320 (id, case_id, obligor_id, employer_id, employment_id, kind, status, source,
+                     entry_date, due_date, sent_date, current_monthly_cents,
+                     arrears_monthly_cents, arrears_over_12_weeks, created_at, created_by)
+  SELECT id, case_id, obligor_id, employer_id, employment_id, kind,
+         CASE status WHEN 'acknowledged' THEN 'accepted' ELSE status END, source, entry_date,
+         due_date, CASE WHEN status <> 'pending' AND sent_date IS NULL THEN entry_date
+                        WHEN status = 'pending' THEN NULL ELSE sent_date END,
+         current_monthly_cents, arrears_monthly_cents, arrears_over_12_weeks, created_at,
+         created_by
+  FROM iwo;
+DROP TABLE iwo;
+ALTER TABLE iwo_320 RENAME TO iwo;
+CREATE UNIQUE INDEX iwo_one_active ON iwo(case_id, employer_id)
+  WHERE status <> 'rejected' AND status <> 'ended';
+CREATE INDEX iwo_status_due ON iwo(status, due_date);
+CREATE INDEX iwo_control ON iwo(control_number) WHERE control_number IS NOT NULL;
+-- The control number sequence: one row, only ever moving forward.
+CREATE TABLE eiwo_sequence (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  next_value INTEGER NOT NULL CHECK (next_value >= 1)
+);
+INSERT INTO eiwo_sequence VALUES (1, 1);
+CREATE TRIGGER eiwo_sequence_forward BEFORE UPDATE ON eiwo_sequence
+  WHEN NEW.next_value <= OLD.next_value
+BEGIN SELECT RAISE(ABORT, 'the e-IWO control number sequence never moves back'); END;
+CREATE TRIGGER eiwo_sequence_no_delete BEFORE DELETE ON eiwo_sequence
+BEGIN SELECT RAISE(ABORT, 'the e-IWO control number sequence is never deleted'); END;
+-- Every control number ever handed out (FACTS 1.3: never reused): reserved before the file is
+-- written, then used (the file was written and its IWOs marked sent) or void (the export
+-- failed or was abandoned; the number stays burned).
+CREATE TABLE eiwo_control_number (
+  control_number TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind = 'file' OR kind = 'batch'),
+  file_control_number TEXT NOT NULL,
+  employer_fein TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status = 'reserved' OR status = 'used' OR status = 'void'),
+  details INTEGER NOT NULL DEFAULT 0,
+  path TEXT NOT NULL DEFAULT '',
+  reserved_at TEXT NOT NULL,
+  closed_at TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX eiwo_control_status ON eiwo_control_number(status, seq);
+CREATE TRIGGER eiwo_control_no_delete BEFORE DELETE ON eiwo_control_number
+BEGIN SELECT RAISE(ABORT, 'e-IWO control numbers are never deleted'); END;
+CREATE TRIGGER eiwo_control_final BEFORE UPDATE ON eiwo_control_number
+  WHEN OLD.status <> 'reserved' OR NEW.control_number <> OLD.control_number
+    OR NEW.seq <> OLD.seq
+BEGIN SELECT RAISE(ABORT, 'a used or void e-IWO control number never changes'); END;
+)sql"},
       // ---- http/auth (versions 100-199): staff users, sessions, API tokens, the access log of
       // person reads, and the case office assignment that scopes a caseworker's caseload.
       {100, R"sql(

@@ -162,6 +162,20 @@ class SqliteStore final : public Store {
   Result<std::vector<UnidentifiedPayment>> ListUnidentifiedPayments(std::string_view status,
                                                                     int64_t after_id,
                                                                     int64_t limit) override;
+  // e-IWO files out, acknowledgments in (eiwo_store.cc).
+  Result<int64_t> AdvanceEiwoSequence(int64_t count) override;
+  Status InsertEiwoControlNumber(const EiwoControlNumber& row) override;
+  Status CloseEiwoControlNumber(std::string_view control_number, std::string_view status,
+                                int64_t details, std::string_view path, std::string_view closed_at,
+                                std::string_view note) override;
+  Result<std::vector<EiwoControlNumber>> ListEiwoControlNumbers(std::string_view status,
+                                                                int64_t after_seq,
+                                                                int64_t limit) override;
+  Status MarkIwoSent(int64_t iwo_id, Date sent_date, std::string_view control_number,
+                     std::string_view file_control_number) override;
+  Result<std::vector<IwoRecord>> ListIwosByControl(std::string_view control_number) override;
+  Status SetIwoAcknowledgment(int64_t iwo_id, std::string_view status, Date ack_date,
+                              std::string_view reason_code, std::string_view reason) override;
 
   // Runs raw SQL (tests and tools only: e.g. to prove tampering is detected).
   Status ExecForTesting(std::string_view sql);

@@ -1,0 +1,242 @@
+// Employer acknowledgment files in (iwo/eiwo_ack.h).
+#include "iwo/eiwo_ack.h"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "service/audit.h"
+#include "service/json.h"
+
+namespace cse::iwo {
+namespace {
+
+using formats::AckProblem;
+using formats::AckRecord;
+
+class AckImporter {
+ public:
+  AckImporter(Store& store, const Clock& clock, const std::string& actor,
+              const formats::EiwoLayouts& layouts, const std::string& label)
+      : store_(store), clock_(clock), actor_(actor), layouts_(layouts), label_(label) {
+    report_.file = label;
+  }
+
+  Result<AckImportReport> Run(std::string_view text) {
+    formats::AckFile parsed = formats::ParseAckFile(text, layouts_);
+    report_.lines = parsed.lines;
+    report_.file_control = parsed.file_control;
+    report_.records = static_cast<int64_t>(parsed.records.size());
+    if (parsed.problem_count > 0) {
+      report_.problem_count = parsed.problem_count;
+      report_.problems = std::move(parsed.problems);
+      return std::move(report_);
+    }
+    created_ = parsed.created;
+    RETURN_IF_ERROR(store_.Begin());
+    Status s = Apply(parsed.records);
+    if (!s.ok() || report_.problem_count > 0) {
+      store_.Rollback();
+      if (!s.ok()) return s;
+      return Refused();
+    }
+    RETURN_IF_ERROR(store_.Commit());
+    report_.committed = true;
+    return std::move(report_);
+  }
+
+ private:
+  Status Apply(const std::vector<AckRecord>& records) {
+    ASSIGN_OR_RETURN(std::vector<Employer> employers, store_.ListEmployers());
+    for (const Employer& e : employers) feins_[e.id.value] = e.fein;
+    ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store_.ListStaffUsers());
+    for (const enforce::StaffUser& u : staff) {
+      if (u.active && u.role == enforce::Role::kCaseworker) caseworkers_.push_back(u.user_id);
+    }
+    for (const AckRecord& a : records) {
+      ASSIGN_OR_RETURN(const IwoRecord* iwo, Match(a));
+      if (iwo == nullptr) continue;
+      RETURN_IF_ERROR(Record(a, *iwo));
+    }
+    if (report_.problem_count == 0 && !changes_.empty()) {
+      Json after{{"file", label_}, {"file_control", report_.file_control}, {"changes", changes_}};
+      RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "eiwo.ack.import", "eiwo_ack_file",
+                                  report_.file_control, "", after.dump()));
+    }
+    return Status::Ok();
+  }
+
+  void Problem(const AckRecord& a, std::string field, std::string reason, std::string message) {
+    ++report_.problem_count;
+    if (report_.problems.size() < formats::kEiwoProblemsMax) {
+      report_.problems.push_back(
+          AckProblem{a.record_number, std::move(field), std::move(reason), std::move(message)});
+    }
+  }
+
+  Result<const std::vector<IwoRecord>*> SentUnder(const std::string& control) {
+    auto it = by_control_.find(control);
+    if (it == by_control_.end()) {
+      ASSIGN_OR_RETURN(std::vector<IwoRecord> rows, store_.ListIwosByControl(control));
+      it = by_control_.emplace(control, std::move(rows)).first;
+    }
+    return &it->second;
+  }
+
+  // The IWO a record acknowledges, or nullptr after recording a problem.
+  Result<const IwoRecord*> Match(const AckRecord& a) {
+    ASSIGN_OR_RETURN(const std::vector<IwoRecord>* sent, SentUnder(a.iwo_control));
+    if (sent->empty()) {
+      Problem(a, "iwo_control_number", "control_unknown",
+              "no IWO was sent under control number '" + a.iwo_control + "'");
+      return nullptr;
+    }
+    const IwoRecord* iwo = nullptr;
+    for (const IwoRecord& r : *sent) {
+      if (CaseDisplayId(r.case_id) == a.case_id) iwo = &r;
+    }
+    if (iwo == nullptr) {
+      Problem(a, "case_id", "iwo_not_found",
+              "no IWO for case '" + a.case_id + "' under control number " + a.iwo_control);
+      return nullptr;
+    }
+    ASSIGN_OR_RETURN(Person obligor, store_.GetPerson(iwo->obligor));
+    if (obligor.ssn != a.employee_ssn) {
+      Problem(a, "employee_ssn", "ssn_mismatch",
+              "the employee's SSN is not the obligor's on " + FormatDisplayId("IWO", iwo->id));
+      return nullptr;
+    }
+    if (!a.employer_fein.empty() && feins_[iwo->employer.value] != a.employer_fein) {
+      Problem(a, "employer_fein", "fein_mismatch",
+              "FEIN " + a.employer_fein + " is not the employer of " +
+                  FormatDisplayId("IWO", iwo->id) + " (" + feins_[iwo->employer.value] + ")");
+      return nullptr;
+    }
+    if (formats::ActionCodeOf(iwo->kind) != a.action_code) {
+      Problem(a, "action_code", "action_code_mismatch",
+              "action code " + a.action_code + " but " + FormatDisplayId("IWO", iwo->id) + " is " +
+                  std::string(formats::ActionCodeOf(iwo->kind)));
+      return nullptr;
+    }
+    if (!seen_.insert(iwo->id).second) {
+      Problem(a, "case_id", "iwo_acknowledged_twice",
+              FormatDisplayId("IWO", iwo->id) + " is acknowledged twice in this file");
+      return nullptr;
+    }
+    return iwo;
+  }
+
+  Status Record(const AckRecord& a, const IwoRecord& iwo) {
+    const std::string status = a.accepted ? "accepted" : "rejected";
+    AckApplied applied{a.record_number, iwo.id, status, a.reason_code, a.reason, false, false};
+    if (iwo.status == status && iwo.ack_reason_code == a.reason_code) {
+      applied.already = true;
+      ++report_.already;
+    } else if (iwo.status != "sent") {
+      Problem(a, "disposition",
+              iwo.status == "pending" || iwo.status == "ended" ? "iwo_not_sent" : "ack_conflict",
+              FormatDisplayId("IWO", iwo.id) + " is " + iwo.status +
+                  (iwo.ack_reason_code.empty() ? "" : " (" + iwo.ack_reason_code + ")") +
+                  "; this record says " + status +
+                  (a.reason_code.empty() ? "" : " (" + a.reason_code + ")"));
+      return Status::Ok();
+    } else {
+      const Date when = a.disposition_date ? *a.disposition_date
+                        : created_         ? *created_
+                                           : clock_.Today();
+      RETURN_IF_ERROR(store_.SetIwoAcknowledgment(iwo.id, status, when, a.reason_code, a.reason));
+      ++(a.accepted ? report_.accepted : report_.rejected);
+      changes_.push_back(Json{{"iwo", FormatDisplayId("IWO", iwo.id)},
+                              {"record", a.record_number},
+                              {"status", status},
+                              {"ack_date", when.ToString()},
+                              {"reason_code", a.reason_code}});
+    }
+    if (!a.accepted) {
+      ASSIGN_OR_RETURN(applied.task_created, Task(a, iwo));
+    }
+    if (report_.applied.size() < formats::kEiwoProblemsMax) report_.applied.push_back(applied);
+    return Status::Ok();
+  }
+
+  // The caseworker's task for a rejection, once per IWO. True when created now.
+  Result<bool> Task(const AckRecord& a, const IwoRecord& iwo) {
+    enforce::Task t;
+    t.key = "iwo_rejected:" + std::to_string(iwo.id);
+    ASSIGN_OR_RETURN(std::optional<enforce::Task> found, store_.FindEnforceTaskByKey(t.key));
+    if (found) return false;
+    t.kind = "iwo_rejected";
+    t.case_id = iwo.case_id;
+    t.obligor = iwo.obligor;
+    // The same assignment rule as the nightly batch: caseworkers in turn by case id.
+    if (!caseworkers_.empty()) {
+      t.worker = caseworkers_[static_cast<size_t>(iwo.case_id.value) % caseworkers_.size()];
+    }
+    t.created = clock_.Today();
+    t.risk_score = 50;  // unknown: the queue's neutral value
+    t.amount_at_stake = iwo.current_monthly + iwo.arrears_monthly;
+    t.title = "IWO rejected by the employer";
+    const std::string fein = feins_[iwo.employer.value];
+    t.message = FormatDisplayId("IWO", iwo.id) + " to employer FEIN " + fein +
+                " was rejected: " + a.reason_code + " " + a.reason +
+                ". Verify the employment and find the current income source.";
+    t.recommended = "verify employment";
+    t.key_factors = "[]";
+    RETURN_IF_ERROR(store_.InsertEnforceTask(t).status());
+    ++report_.tasks_created;
+    return true;
+  }
+
+  // A refused file: nothing was written.
+  AckImportReport Refused() {
+    report_.accepted = report_.rejected = report_.already = report_.tasks_created = 0;
+    report_.applied.clear();
+    return std::move(report_);
+  }
+
+  Store& store_;
+  const Clock& clock_;
+  const std::string& actor_;
+  const formats::EiwoLayouts& layouts_;
+  const std::string& label_;
+  AckImportReport report_;
+  std::optional<Date> created_;
+  std::unordered_map<int64_t, std::string> feins_;
+  std::vector<std::string> caseworkers_;
+  std::map<std::string, std::vector<IwoRecord>> by_control_;
+  std::set<int64_t> seen_;
+  Json changes_ = Json::array();
+};
+
+}  // namespace
+
+Result<AckImportReport> ImportEiwoAck(Store& store, const Clock& clock, const std::string& actor,
+                                      const formats::EiwoLayouts& layouts, const std::string& label,
+                                      std::string_view text) {
+  if (layouts.direction != formats::EiwoDirection::kAck) {
+    return InvalidArgument("eiwo_layout_direction", "an acknowledgment import needs ack layouts");
+  }
+  return AckImporter(store, clock, actor, layouts, label).Run(text);
+}
+
+Result<AckImportReport> ImportEiwoAckFile(Store& store, const Clock& clock,
+                                          const std::string& actor,
+                                          const formats::EiwoLayouts& layouts,
+                                          const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("file_not_found", "cannot open '" + path + "'");
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size > kAckFileBytesMax) {
+    return ResourceExhausted("file_too_large", "'" + path + "' is larger than " +
+                                                   std::to_string(kAckFileBytesMax) + " bytes");
+  }
+  in.seekg(0);
+  std::string text(static_cast<size_t>(size > 0 ? size : 0), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  return ImportEiwoAck(store, clock, actor, layouts, path, text);
+}
+
+}  // namespace cse::iwo

@@ -1,0 +1,80 @@
+// File: iwo/eiwo_ack.h
+//
+// Employer acknowledgment files in (FACTS §1.3; docs/EIWO.md): each acknowledgment record
+// accepts or rejects one IWO the state sent; the IWO's status follows.
+//
+// One file is one transaction, all or nothing (the same rule as `import remittance`):
+//   1. The whole file is parsed (formats/eiwo.h ParseAckFile). Any malformed record: nothing is
+//      written; the report lists each record number, field and reason.
+//   2. Each record is matched to an IWO: the IWOs sent under its IWO control number (the batch
+//      control number of the e-IWO file), the one for its case id; the employee's SSN must be
+//      the IWO obligor's, a given employer FEIN the IWO employer's, and the document action
+//      code the IWO's kind (ORG/AMD/LUM/TRM). Any record that matches nothing, matches an IWO
+//      never sent, conflicts with an acknowledgment already recorded, or names the same IWO
+//      twice in the file is a problem, and nothing is written.
+//   3. Accepted: the IWO becomes `accepted` with the acknowledgment date. Rejected: `rejected`
+//      with the reason code and its text from the reason table, and an open task
+//      (`iwo_rejected`) in the caseworkers' queue (`opencse queue`) to find the income source
+//      again. One audit row `eiwo.ack.import` lists every change.
+// Re-importing a file is safe: an IWO already carrying the same disposition and reason is
+// counted "already recorded" and not touched; its task is not created twice.
+//
+// The acknowledgment date is the record's disposition date, else the file header's creation
+// date, else today.
+//
+// Thread-safety: free functions; the store is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "formats/eiwo.h"
+#include "storage/store.h"
+
+namespace cse::iwo {
+
+// Largest acknowledgment file read into memory.
+inline constexpr int64_t kAckFileBytesMax = 256LL * 1024 * 1024;
+
+struct AckApplied {
+  int64_t record_number = 0;
+  int64_t iwo_id = 0;
+  std::string status;  // accepted | rejected
+  std::string reason_code;
+  std::string reason;
+  bool already = false;  // this disposition was recorded by an earlier import
+  bool task_created = false;
+};
+
+struct AckImportReport {
+  std::string file;
+  std::string file_control;
+  int64_t lines = 0;
+  int64_t records = 0;
+  int64_t accepted = 0;  // newly recorded
+  int64_t rejected = 0;  // newly recorded
+  int64_t already = 0;
+  int64_t tasks_created = 0;
+  bool committed = false;
+  int64_t problem_count = 0;
+  std::vector<formats::AckProblem> problems;  // at most formats::kEiwoProblemsMax
+  std::vector<AckApplied> applied;            // at most formats::kEiwoProblemsMax
+};
+
+// Imports `text` (`label` names the file in the audit trail). A malformed or unmatched file is
+// a report with committed == false and its problems, not an error. Errors: store failures
+// (rolled back).
+Result<AckImportReport> ImportEiwoAck(Store& store, const Clock& clock, const std::string& actor,
+                                      const formats::EiwoLayouts& layouts, const std::string& label,
+                                      std::string_view text);
+
+// Reads `path` and imports it. Errors: not_found "file_not_found", resource_exhausted
+// "file_too_large", and ImportEiwoAck's.
+Result<AckImportReport> ImportEiwoAckFile(Store& store, const Clock& clock,
+                                          const std::string& actor,
+                                          const formats::EiwoLayouts& layouts,
+                                          const std::string& path);
+
+}  // namespace cse::iwo

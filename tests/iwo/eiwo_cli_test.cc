@@ -1,0 +1,199 @@
+// `opencse iwo export-eiwo` and `opencse import eiwo-ack` driven in-process end to end: a
+// new-hire-style IWO exported, acknowledged, listed with its new status; help and bad input.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "formats/eiwo.h"
+#include "service/json.h"
+#include "testing/fixture.h"
+
+namespace cse {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class EiwoCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("opencse_eiwo_cli_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "cse.db").string();
+    testing::World world(db_, Date::Ymd(2024, 7, 1));
+    Person p;
+    p.first_name = "Sam";
+    p.last_name = "Doe";
+    p.ssn = "123456789";
+    const PersonId obligor = *world.service().AddPerson(p);
+    case_ = world.SimpleCase(obligor, 50'000, Date::Ymd(2024, 1, 1));
+    Employer e;
+    e.fein = "111111111";
+    e.name = "ACME WIDGETS";
+    e.address.line1 = "1 MAIN ST";
+    const EmployerId employer = *world.store().UpsertEmployer(e);
+    IwoRecord r;
+    r.case_id = case_;
+    r.obligor = obligor;
+    r.employer = employer;
+    r.source = "newhire";
+    r.entry_date = Date::Ymd(2024, 6, 28);
+    r.due_date = Date::Ymd(2024, 7, 2);
+    r.current_monthly = Money::FromCents(50'000);
+    r.arrears_monthly = Money::FromCents(10'000);
+    r.created_at = "2024-06-28T00:00:00Z";
+    r.created_by = "tester";
+    ASSERT_TRUE(world.store().InsertIwo(r).ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CliRun Cli(std::vector<std::string> args) {
+    std::vector<std::string> full{"opencse", "--db", db_, "--today", "2024-07-01"};
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<const char*> argv;
+    for (const std::string& a : full) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    return CliRun{code, out.str(), err.str()};
+  }
+
+  std::string Path(const std::string& name) { return (dir_ / name).string(); }
+
+  fs::path dir_;
+  std::string db_;
+  CaseId case_;
+};
+
+TEST_F(EiwoCliTest, ExportAcknowledgeAndList) {
+  CliRun r = Cli({"iwo", "config", "set", "iwo.eiwo.state_fips", "06"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Cli({"iwo", "config", "set", "iwo.eiwo.issuing_state", "STATE OF EXAMPLE"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Cli({"iwo", "export-eiwo", "--out", Path("eiwo.txt"), "--json"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_TRUE(j["written"].get<bool>());
+  EXPECT_EQ(j["details"], 1);
+  const std::string batch = j["batches"][0]["control_number"];
+  EXPECT_EQ(batch.size(), 22u);
+  EXPECT_EQ(j["batches"][0]["iwos"][0], "IWO-000001");
+  EXPECT_FALSE(j["unverified_fields"].empty());
+  ASSERT_TRUE(fs::exists(Path("eiwo.txt")));
+
+  // Nothing new: no file, says so.
+  r = Cli({"iwo", "export-eiwo", "--out", Path("again.txt")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("nothing to export"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(Path("again.txt")));
+
+  r = Cli({"iwo", "list", "--status", "sent", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = Json::parse(r.out);
+  ASSERT_EQ(j["iwos"].size(), 1u);
+  EXPECT_EQ(j["iwos"][0]["control_number"], batch);
+  EXPECT_EQ(j["iwos"][0]["sent_date"], "2024-07-01");
+
+  // The employer rejects it: employee not employed here.
+  const formats::EiwoLayouts l = *formats::LoadEiwoLayouts("builtin", formats::EiwoDirection::kAck);
+  std::ofstream ack(Path("ack.txt"));
+  ack << *formats::FormatRecord(l.file_header, {{"control_number", "06000EMPLOYERFILE00001"}})
+      << "\n"
+      << *formats::FormatRecord(l.batch_header, {{"control_number", "06000EMPLOYERBATCH0001"}})
+      << "\n"
+      << *formats::FormatRecord(l.detail, {{"action_code", "ORG"},
+                                           {"iwo_control_number", batch},
+                                           {"case_id", CaseDisplayId(case_)},
+                                           {"employee_ssn", "123456789"},
+                                           {"disposition", "R"},
+                                           {"reason_code", "NE"},
+                                           {"disposition_date", "2024-07-01"}})
+      << "\n"
+      << *formats::FormatRecord(
+             l.batch_trailer, {{"control_number", "06000EMPLOYERBATCH0001"}, {"detail_count", "1"}})
+      << "\n"
+      << *formats::FormatRecord(l.file_trailer, {{"control_number", "06000EMPLOYERFILE00001"},
+                                                 {"batch_count", "1"},
+                                                 {"detail_count", "1"}})
+      << "\n";
+  ack.close();
+  r = Cli({"import", "eiwo-ack", Path("ack.txt"), "--json"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  j = Json::parse(r.out);
+  EXPECT_TRUE(j["committed"].get<bool>());
+  EXPECT_EQ(j["rejected"], 1);
+  EXPECT_EQ(j["tasks_created"], 1);
+  EXPECT_EQ(j["applied"][0]["reason"], "Employee not employed by this employer");
+
+  r = Cli({"iwo", "list", "--status", "rejected"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("rejected"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reason NE Employee not employed"), std::string::npos) << r.out;
+
+  // Re-import: already recorded, exit 0.
+  r = Cli({"import", "eiwo-ack", Path("ack.txt"), "--json"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(Json::parse(r.out)["already_recorded"], 1);
+}
+
+TEST_F(EiwoCliTest, BadInputIsAClearError) {
+  CliRun r = Cli({"iwo", "export-eiwo", "--out", Path("x.txt"), "--json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "eiwo_not_configured");
+  r = Cli({"iwo", "export-eiwo", "--out", Path("x.txt"), "--state-fips", "6", "--issuing-state",
+           "X", "--json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "state_fips_invalid");
+  r = Cli({"iwo", "export-eiwo", "--json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "out_missing");
+  r = Cli({"iwo", "export-eiwo", "--out", Path("x.txt"), "--layout", Path("nope"), "--json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "layout_file_not_found");
+  r = Cli({"iwo", "export-eiwo", "--out", Path("x.txt"), "--as-of", "2024-13-01", "--json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "date_malformed");
+
+  std::ofstream(Path("bad.txt")) << "FHA\nnonsense\n";
+  r = Cli({"import", "eiwo-ack", Path("bad.txt"), "--json"});
+  EXPECT_EQ(r.code, 1);
+  const Json j = Json::parse(r.out);
+  EXPECT_FALSE(j["committed"].get<bool>());
+  EXPECT_EQ(j["problems"][0]["record"], 1);
+  EXPECT_EQ(j["problems"][0]["field"], "control_number");
+  EXPECT_EQ(j["problems"][0]["code"], "eiwo_field_missing");
+  r = Cli({"import", "eiwo-ack", Path("missing.txt")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("file_not_found"), std::string::npos);
+}
+
+TEST_F(EiwoCliTest, HelpAndPrintLayout) {
+  CliRun r = Cli({"iwo", "export-eiwo", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("never reused"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--employer"), std::string::npos);
+  EXPECT_NE(r.out.find("--as-of"), std::string::npos);
+  r = Cli({"import", "eiwo-ack", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("All or nothing"), std::string::npos) << r.out;
+  r = Cli({"iwo", "export-eiwo", "--print-layout"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("field employee_ssn 315 9 digits unverified"), std::string::npos) << r.out;
+  r = Cli({"import", "eiwo-ack", "--print-layout"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("reason SU Employee in suspense status"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace cse
