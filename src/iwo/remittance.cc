@@ -41,8 +41,7 @@ class Importer {
     report_.file = label;
   }
 
-  Result<RemittanceReport> Run(std::string_view text) {
-    formats::RemittanceParse parsed = formats::ParseRemittanceCsv(text);
+  Result<RemittanceReport> Run(formats::RemittanceParse parsed) {
     report_.lines = static_cast<int64_t>(parsed.file.lines.size()) + parsed.problem_count;
     if (parsed.problem_count > 0) {
       report_.problem_count = parsed.problem_count;
@@ -122,6 +121,9 @@ class Importer {
 
   Result<Target> Resolve(const RemittanceLine& line) {
     if (line.case_id.value != 0) return ResolveCase(line);
+    if (line.ssn.empty()) {  // an EFT entry naming only a case number not ours, or no one
+      return Hold(line.case_ref.empty() ? "employee_id_missing" : "case_ref_unrecognized");
+    }
     ASSIGN_OR_RETURN(std::optional<PersonId> person, store_.FindPersonIdBySsn(line.ssn));
     if (!person) return Hold("ssn_not_found");
     ASSIGN_OR_RETURN(std::vector<Case> cases, store_.ListCasesByObligor(*person));
@@ -163,7 +165,7 @@ class Importer {
     row.employer_fein = line.employer_fein;
     row.pay_date = line.pay_date;
     row.ssn = line.ssn;
-    row.case_ref = line.case_id.value == 0 ? "" : CaseDisplayId(line.case_id);
+    row.case_ref = line.case_id.value == 0 ? line.case_ref : CaseDisplayId(line.case_id);
     row.amount = line.amount;
     row.reason = reason;
     row.file = label_;
@@ -227,7 +229,13 @@ class Importer {
 Result<RemittanceReport> ImportRemittance(Store& store, const Clock& clock,
                                           const std::string& actor, const std::string& label,
                                           std::string_view text) {
-  return Importer(store, clock, actor, label).Run(text);
+  return Importer(store, clock, actor, label).Run(formats::ParseRemittanceCsv(text));
+}
+
+Result<RemittanceReport> ImportParsedRemittance(Store& store, const Clock& clock,
+                                                const std::string& actor, const std::string& label,
+                                                formats::RemittanceParse parsed) {
+  return Importer(store, clock, actor, label).Run(std::move(parsed));
 }
 
 Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,

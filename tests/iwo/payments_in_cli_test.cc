@@ -1,0 +1,146 @@
+// `opencse import ded`, `opencse import sdu` end to end on a database file: exit codes, JSON
+// reports, re-import idempotency, a refused file names the record and field.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "service/json.h"
+#include "testing/ach_builder.h"
+
+namespace cse {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+CliRun Cli(const std::vector<std::string>& args) {
+  std::vector<std::string> full{"opencse"};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (const std::string& a : full) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+  return CliRun{code, out.str(), err.str()};
+}
+
+class PaymentsInCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    stem_ = std::filesystem::temp_directory_path().string() + "/opencse_payin_cli_" +
+            std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    db_ = stem_ + ".db";
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+    ASSERT_EQ(Run({"init"}).code, 0);
+    ASSERT_EQ(Run({"party", "add", "--first", "Sam", "--last", "Doe", "--ssn", "123456789"}).code,
+              0);
+    ASSERT_EQ(Run({"party", "add", "--first", "Ana", "--last", "Roe"}).code, 0);
+    ASSERT_EQ(Run({"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002"}).code, 0);
+    ASSERT_EQ(Run({"order", "add", "--case", "CASE-000001", "--amount", "500.00", "--effective",
+                   "2024-01-01"})
+                  .code,
+              0);
+  }
+  void TearDown() override {
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+  }
+
+  CliRun Run(std::vector<std::string> args, const std::string& today = "2024-06-14") {
+    args.insert(args.begin(), {"--db", db_, "--today", today, "--user", "clerk"});
+    return Cli(args);
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = stem_ + "_" + name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  std::string stem_, db_;
+};
+
+TEST_F(PaymentsInCliTest, ImportDedPostsHoldsAndIsIdempotent) {
+  const std::string ach =
+      Write("a.ach", testing::AchBuilder()
+                         .Batch("111111111", "240610")
+                         .Entry(25'000, 1, {"DED*CS*CASE-000001*240607*0000025000*123456789\\"})
+                         .Entry(7'525, 2, {"DED*CS*ST-9*240607*0000007525*999887777\\"})
+                         .EndBatch()
+                         .Build());
+  CliRun r = Run({"--json", "import", "ded", ach});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["committed"], true);
+  EXPECT_EQ(j["posted"], 1);
+  EXPECT_EQ(j["posted_amount"], "250.00");
+  EXPECT_EQ(j["held"], 1);
+  EXPECT_EQ(j["held_amount"], "75.25");
+  r = Run({"--json", "import", "ded", ach});
+  ASSERT_EQ(r.code, 0) << r.out;
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["posted"], 0);
+  EXPECT_EQ(j["already_posted"], 1);
+  EXPECT_EQ(j["already_held"], 1);
+  r = Run({"import", "ded", ach});
+  EXPECT_NE(r.out.find("import ded " + ach), std::string::npos) << r.out;
+}
+
+TEST_F(PaymentsInCliTest, ImportDedRefusedFileNamesRecordAndField) {
+  std::string text = testing::AchBuilder()
+                         .Batch("111111111", "240610")
+                         .Entry(25'000, 1, {"DED*CS*CASE-000001*240607*0000025000*12345678\\"})
+                         .EndBatch()
+                         .Build();
+  CliRun r = Run({"--json", "import", "ded", Write("bad.ach", text)});
+  EXPECT_EQ(r.code, 1);
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["committed"], false);
+  ASSERT_EQ(j["rejections"].size(), 1u);
+  EXPECT_EQ(j["rejections"][0]["line"], 4);
+  EXPECT_EQ(j["rejections"][0]["field"], "DED05");
+  EXPECT_EQ(j["rejections"][0]["code"], "ssn_malformed");
+  r = Run({"import", "ded", Write("bad.ach", text)});
+  EXPECT_NE(r.out.find("nothing was written"), std::string::npos) << r.out;
+  EXPECT_EQ(Run({"import", "ded", stem_ + "_missing.ach"}).code, 1);
+  EXPECT_NE(Run({"import", "ded", "--amount-format", "weird", stem_ + "_x.ach"}).code, 0);
+}
+
+TEST_F(PaymentsInCliTest, ImportSduChecksControlTotals) {
+  const std::string good = Write("b.sdu",
+                                 "H|B1|2024-06-10|2|325.25\n"
+                                 "D|1|111111111|2024-06-07|123456789||250.00\n"
+                                 "D|2|111111111|2024-06-07|999887777||75.25\n"
+                                 "T|B1|2\n");
+  CliRun r = Run({"--json", "import", "sdu", good});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["batch_id"], "B1");
+  EXPECT_EQ(j["declared_total"], "325.25");
+  EXPECT_EQ(j["posted"], 1);
+  EXPECT_EQ(j["held"], 1);
+  const std::string bad = Write("c.sdu",
+                                "H|B2|2024-06-10|2|300.00\n"
+                                "D|1|111111111|2024-06-07|123456789||250.00\n"
+                                "D|2|111111111|2024-06-07|999887777||75.25\n"
+                                "T|B2|2\n");
+  r = Run({"--json", "import", "sdu", bad});
+  EXPECT_EQ(r.code, 1);
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["committed"], false);
+  EXPECT_EQ(j["rejections"][0]["field"], "header.total");
+  EXPECT_EQ(j["rejections"][0]["code"], "sdu_control_total_mismatch");
+  EXPECT_EQ(j["posted"], 0);
+  // Nothing from the refused batch is held either.
+  r = Run({"--json", "unidentified", "list"});
+  ASSERT_EQ(r.code, 0);
+  EXPECT_EQ(Json::parse(r.out)["count"], 1);
+}
+
+}  // namespace
+}  // namespace cse
