@@ -143,9 +143,10 @@ void AddUnidentifiedList(CLI::App& app, Context& ctx, std::function<int()>& acti
                             {"line", u.line_number},
                             {"received_date", u.received_date.ToString()},
                             {"days_held", h.days_held}});
-        o << "  " << Pad(u.key, 28) << Pad(u.amount.ToString(), 12) << "FEIN " << u.employer_fein
-          << "  paid " << u.pay_date.ToString() << "  received " << u.received_date.ToString()
-          << "  held " << h.days_held << " days  " << u.reason << "\n";
+        o << "  " << Pad(std::to_string(u.id), 6) << Pad(u.key, 28) << Pad(u.amount.ToString(), 12)
+          << "FEIN " << u.employer_fein << "  paid " << u.pay_date.ToString() << "  received "
+          << u.received_date.ToString() << "  held " << h.days_held << " days  " << u.reason
+          << "\n";
       }
       return ctx.Emit(Json{{"as_of", day->ToString()},
                            {"count", rep->rows.size()},

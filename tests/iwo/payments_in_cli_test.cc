@@ -142,5 +142,100 @@ TEST_F(PaymentsInCliTest, ImportSduChecksControlTotals) {
   EXPECT_EQ(Json::parse(r.out)["count"], 1);
 }
 
+TEST_F(PaymentsInCliTest, UnidentifiedResolveAndReport) {
+  const std::string text =
+      "H|B1|2024-06-10|2|85.25\n"
+      "D|1|111111111|2024-06-07|999887777||75.25\n"
+      "D|2|111111111|2024-06-07||CASE-000777|10.00\n"
+      "T|B1|2\n";
+  ASSERT_EQ(Run({"import", "sdu", Write("r.sdu", text)}).code, 0);
+  CliRun r = Run({"--json", "unidentified", "report", "--as-of", "2024-08-01"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["count"], 2);
+  EXPECT_EQ(j["total"], "85.25");
+  EXPECT_EQ(j["buckets"][1]["days"], "31-60");  // 48 days
+  EXPECT_EQ(j["buckets"][1]["count"], 2);
+  EXPECT_EQ(j["buckets"][0]["count"], 0);
+  // Resolve to a case: posted, then refused the second time.
+  r = Run({"--json", "unidentified", "resolve", "1", "--case", "CASE-000001", "--reason",
+           "employer confirmed the SSN"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["resolution"], "posted");
+  EXPECT_EQ(j["case_id"], "CASE-000001");
+  EXPECT_EQ(j["collection_key"], "SDU-B1-1");
+  EXPECT_EQ(j["resolved_by"], "clerk");
+  r = Run({"--json", "unidentified", "resolve", "1", "--case", "CASE-000001", "--reason", "x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "already_resolved");
+  // Bad arguments: no reason, two targets.
+  EXPECT_NE(Run({"unidentified", "resolve", "2", "--case", "CASE-000001"}).code, 0);
+  EXPECT_NE(
+      Run({"unidentified", "resolve", "2", "--case", "CASE-000001", "--refund", "--reason", "x"})
+          .code,
+      0);
+  r = Run({"unidentified", "resolve", "2", "--refund", "--reason", "returned to employer"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("refunded, nothing posted"), std::string::npos) << r.out;
+  r = Run({"--json", "unidentified", "report", "--as-of", "2024-08-01"});
+  EXPECT_EQ(Json::parse(r.out)["count"], 0);
+  r = Run({"--json", "ledger", "--case", "CASE-000001", "--as-of", "2024-06-14"});
+  EXPECT_NE(r.out.find("75.25"), std::string::npos) << r.out;
+}
+
+TEST_F(PaymentsInCliTest, ReviewConfirmAndDismiss) {
+  // Two obligors with no SSN on file, known by name and date of birth.
+  ASSERT_EQ(Run({"party", "add", "--first", "Eve", "--last", "Roe", "--dob", "1984-02-29"}).code,
+            0);
+  ASSERT_EQ(Run({"party", "add", "--first", "Ivy", "--last", "Loe", "--dob", "1990-05-05"}).code,
+            0);
+  ASSERT_EQ(Run({"case", "add", "--obligor", "PRS-000003", "--obligee", "PRS-000002"}).code, 0);
+  ASSERT_EQ(Run({"case", "add", "--obligor", "PRS-000004", "--obligee", "PRS-000002"}).code, 0);
+  for (const char* c : {"CASE-000002", "CASE-000003"}) {
+    ASSERT_EQ(
+        Run({"order", "add", "--case", c, "--amount", "200.00", "--effective", "2024-01-01"}).code,
+        0);
+  }
+  auto w4 = [](const std::string& ssn, const std::string& first, const std::string& last,
+               const std::string& dob) {
+    std::string line(801, ' ');
+    line.replace(0, 2, "W4");
+    line.replace(2, ssn.size(), ssn);
+    line.replace(11, first.size(), first);
+    line.replace(43, last.size(), last);
+    line.replace(271, dob.size(), dob);
+    line.replace(279, 8, "20240614");
+    line.replace(289, 9, "222222222");
+    return line;
+  };
+  const std::string nh = Write("nh.txt", "H404         W4 0120240627000001\n" +
+                                             w4("456789123", "EVE", "ROE", "19840229") + "\n" +
+                                             w4("567891234", "IVY", "LOE", "19900505") + "\n");
+  CliRun r = Run({"--json", "import", "newhire", nh}, "2024-06-28");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  ASSERT_EQ(Json::parse(r.out)["review"], 2);
+  r = Run({"--json", "iwo", "review", "confirm", "1"}, "2024-06-28");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["status"], "confirmed");
+  EXPECT_EQ(j["employments_created"], 1);
+  ASSERT_EQ(j["iwos"].size(), 1u);
+  EXPECT_EQ(j["iwos"][0]["case_id"], "CASE-000002");
+  EXPECT_EQ(j["iwos"][0]["due_date"], "2024-07-02");
+  r = Run({"--json", "iwo", "review", "confirm", "1"}, "2024-06-28");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "review_already_decided");
+  EXPECT_NE(Run({"iwo", "review", "dismiss", "2"}, "2024-06-28").code, 0);  // --reason required
+  r = Run({"--json", "iwo", "review", "dismiss", "2", "--reason", "not the same person"},
+          "2024-06-28");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(Json::parse(r.out)["status"], "dismissed");
+  r = Run({"--json", "iwo", "reviews", "--status", "open"}, "2024-06-28");
+  EXPECT_TRUE(Json::parse(r.out)["reviews"].empty());
+  r = Run({"--json", "iwo", "list"}, "2024-06-28");
+  EXPECT_EQ(Json::parse(r.out)["iwos"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace cse

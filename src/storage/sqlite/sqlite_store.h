@@ -161,6 +161,14 @@ class SqliteStore final : public Store {
   Result<std::vector<UnidentifiedPayment>> ListUnidentifiedPayments(std::string_view status,
                                                                     int64_t after_id,
                                                                     int64_t limit) override;
+  // Payments in: resolving held payments, review decisions (payments_in_store.cc).
+  Result<UnidentifiedPayment> GetUnidentifiedPayment(int64_t id) override;
+  Result<std::optional<UnidentifiedResolution>> GetUnidentifiedResolution(
+      int64_t payment_id) override;
+  Status ResolveUnidentifiedPayment(const UnidentifiedResolution& resolution) override;
+  Result<NewHireReview> GetNewHireReview(int64_t id) override;
+  Result<std::string> GetEmployerFein(EmployerId id) override;
+  Status DecideNewHireReview(const NewHireReviewDecision& decision) override;
 
   // Runs raw SQL (tests and tools only: e.g. to prove tampering is detected).
   Status ExecForTesting(std::string_view sql);
