@@ -3,6 +3,9 @@
 // dismiss needs a reason; a decided review is final).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <map>
 
 #include "iwo/held.h"
@@ -193,6 +196,71 @@ TEST_F(HeldPaymentTest, AgingReportBucketsByDaysHeld) {
   rep = BuildHeldAgingReport(world_.store(), Date::Ymd(2024, 9, 20));
   EXPECT_EQ(rep->count, 2);
   EXPECT_EQ(rep->buckets[3].total, Money::FromCents(1'000));
+}
+
+// A database from before migrations 330/331 (its held rows in the 310 table) upgrades in
+// place: the held rows keep their ids and fields and can then be resolved.
+TEST(HeldPaymentMigrationTest, Upgrading310RowsKeepsThemHeldAndResolvable) {
+  const std::string path = std::filesystem::temp_directory_path().string() +
+                           "/opencse_held_upgrade_" + std::to_string(getpid()) + ".db";
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+  {
+    testing::World world(path, Date::Ymd(2024, 6, 14));
+    Person p;
+    p.first_name = "Sam";
+    p.last_name = "Doe";
+    p.ssn = "123456789";
+    world.SimpleCase(*world.service().AddPerson(p), 50'000, Date::Ymd(2024, 1, 1));
+    ASSERT_TRUE(ImportRemittance(world.store(), world.clock(), "clerk", "rem.csv",
+                                 "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
+                                 "P1,111111111,2024-06-07,999887777,,75.25\n")
+                    ->committed);
+    // Back to the schema before 330/331: the 310 table (status 'held' only) and no review
+    // decision columns.
+    ASSERT_TRUE(world.store()
+                    .ExecForTesting(R"sql(
+DROP TRIGGER unidentified_payment_resolved_final;
+DROP TRIGGER unidentified_payment_no_delete;
+ALTER TABLE unidentified_payment RENAME TO up_new;
+CREATE TABLE unidentified_payment (
+  id INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, employer_fein TEXT NOT NULL,
+  pay_date TEXT NOT NULL, ssn TEXT NOT NULL, case_ref TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0), reason TEXT NOT NULL,
+  file TEXT NOT NULL, line_number INTEGER NOT NULL, received_date TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status = 'held'), created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL);
+INSERT INTO unidentified_payment SELECT id, idempotency_key, employer_fein, pay_date, ssn,
+  case_ref, amount_cents, reason, file, line_number, received_date, status, created_at,
+  created_by FROM up_new;
+DROP TABLE up_new;
+CREATE INDEX unidentified_payment_status ON unidentified_payment(status, id);
+CREATE TRIGGER unidentified_payment_no_delete BEFORE DELETE ON unidentified_payment
+BEGIN SELECT RAISE(ABORT, 'unidentified_payment rows are never deleted'); END;
+DROP TRIGGER newhire_review_decided_final;
+ALTER TABLE newhire_review DROP COLUMN decided_at;
+ALTER TABLE newhire_review DROP COLUMN decided_by;
+ALTER TABLE newhire_review DROP COLUMN decision_reason;
+DELETE FROM schema_version WHERE version IN (330, 331);
+)sql")
+                    .ok());
+  }
+  {
+    testing::World world(path, Date::Ymd(2024, 6, 14));  // migrations 330 and 331 run here
+    auto row = world.store().GetUnidentifiedPayment(1);
+    ASSERT_TRUE(row.ok()) << row.status().ToString();
+    EXPECT_EQ(row->key, "REM-111111111-P1");
+    EXPECT_EQ(row->amount, Money::FromCents(7'525));
+    EXPECT_EQ(row->status, "held");
+    ResolveRequest r;
+    r.payment_id = 1;
+    r.case_id = CaseId{1};
+    r.reason = "identified after the upgrade";
+    ASSERT_TRUE(ResolveHeldPayment(world.store(), world.clock(), "w", r).ok());
+    EXPECT_EQ(world.store().GetUnidentifiedPayment(1)->status, "resolved");
+    // Still never deleted.
+    EXPECT_FALSE(world.store().ExecForTesting("DELETE FROM unidentified_payment").ok());
+  }
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
 }
 
 // ---- New-hire review decisions ----
