@@ -854,6 +854,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddIwo(app, ctx, action);  // after AddImport: adds `import newhire`
   // After AddImport: adds `import remittance`.
   AddRemittance(app, ctx, action);
+  AddPaymentsIn(app, ctx, action);    // after AddImport, AddIwo, AddRemittance
   AddIwoDocuments(app, ctx, action);  // after AddIwo: adds `iwo pdf`
   AddEiwo(app, ctx, action);  // after AddIwo and AddImport: `iwo export-eiwo`, `import eiwo-ack`
   AddHttp(app, ctx, action);

@@ -25,6 +25,9 @@ void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai
 void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action);    // iwo_commands.cc
 // import remittance, unidentified list: remittance_commands.cc
 void AddRemittance(CLI::App& app, Context& ctx, std::function<int()>& action);
+// import ded, import sdu, unidentified resolve/report, iwo review confirm/dismiss:
+// payments_in_commands.cc (after AddImport, AddIwo and AddRemittance)
+void AddPaymentsIn(CLI::App& app, Context& ctx, std::function<int()>& action);
 // iwo pdf: iwo_docs_commands.cc
 void AddIwoDocuments(CLI::App& app, Context& ctx, std::function<int()>& action);
 // iwo export-eiwo, import eiwo-ack: eiwo_commands.cc

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/remittance_report.h"
 #include "iwo/remittance.h"
 
 namespace cse::cli {
@@ -26,7 +27,9 @@ std::string Last4(const std::string& ssn) {
   return ssn.size() >= 4 ? ssn.substr(ssn.size() - 4) : ssn;
 }
 
-Json ReportJson(const iwo::RemittanceReport& r) {
+}  // namespace
+
+Json RemittanceReportJson(const iwo::RemittanceReport& r) {
   Json problems = Json::array();
   for (const formats::RemittanceProblem& p : r.problems) {
     problems.push_back(Json{
@@ -55,9 +58,9 @@ Json ReportJson(const iwo::RemittanceReport& r) {
               {"rejections", problems}};
 }
 
-std::string ReportText(const iwo::RemittanceReport& r) {
+std::string RemittanceReportText(const iwo::RemittanceReport& r, const std::string& command) {
   std::ostringstream o;
-  o << "import remittance " << r.file << ": " << r.lines << " lines, " << r.posted << " posted ("
+  o << command << " " << r.file << ": " << r.lines << " lines, " << r.posted << " posted ("
     << r.posted_amount.ToString() << "), " << r.already_posted << " already posted, " << r.held
     << " held as unidentified (" << r.held_amount.ToString() << "), " << r.already_held
     << " already held, " << r.problem_count << " rejected";
@@ -76,6 +79,8 @@ std::string ReportText(const iwo::RemittanceReport& r) {
   }
   return o.str();
 }
+
+namespace {
 
 void AddImportRemittance(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* cmd = ImportCommand(app).add_subcommand(
@@ -96,7 +101,8 @@ void AddImportRemittance(CLI::App& app, Context& ctx, std::function<int()>& acti
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto rep = iwo::ImportRemittanceFile(ctx.store(), ctx.clock(), ctx.g.user, *file);
       if (!rep.ok()) return ctx.Fail(rep.status());
-      const int code = ctx.Emit(ReportJson(*rep), ReportText(*rep));
+      const int code =
+          ctx.Emit(RemittanceReportJson(*rep), RemittanceReportText(*rep, "import remittance"));
       return rep->committed ? code : kExitRule;
     };
   });
@@ -137,9 +143,10 @@ void AddUnidentifiedList(CLI::App& app, Context& ctx, std::function<int()>& acti
                             {"line", u.line_number},
                             {"received_date", u.received_date.ToString()},
                             {"days_held", h.days_held}});
-        o << "  " << Pad(u.key, 28) << Pad(u.amount.ToString(), 12) << "FEIN " << u.employer_fein
-          << "  paid " << u.pay_date.ToString() << "  received " << u.received_date.ToString()
-          << "  held " << h.days_held << " days  " << u.reason << "\n";
+        o << "  " << Pad(std::to_string(u.id), 6) << Pad(u.key, 28) << Pad(u.amount.ToString(), 12)
+          << "FEIN " << u.employer_fein << "  paid " << u.pay_date.ToString() << "  received "
+          << u.received_date.ToString() << "  held " << h.days_held << " days  " << u.reason
+          << "\n";
       }
       return ctx.Emit(Json{{"as_of", day->ToString()},
                            {"count", rep->rows.size()},

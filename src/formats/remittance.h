@@ -38,7 +38,10 @@ struct RemittanceLine {
   Date pay_date;
   std::string ssn;  // nine digits, or empty when the case id is given
   CaseId case_id;   // 0 when not given
-  Money amount;     // > 0
+  // The case identifier as reported when it is not one of ours (DED02 of an EFT addendum,
+  // formats/ded.h): kept on a held row; the line is resolved by its SSN. Empty in the CSV.
+  std::string case_ref;
+  Money amount;  // > 0
   // The idempotency key of the posting: "REM-" + FEIN + "-" + line_ref. Resending the same
   // line (same FEIN and reference) never posts twice.
   std::string key;

@@ -53,6 +53,14 @@ class NewHireImporter::Run {
 
   NewHireReport& report() { return report_; }
 
+  // A match a caseworker confirmed: exactly what an exact-SSN match does (ProcessRecord),
+  // inside the caller's transaction; the caller writes the audit row.
+  Status ActOnConfirmed(const formats::NewHireRecord& r, PersonId person) {
+    RETURN_IF_ERROR(LoadPolicyOnce());
+    BatchLog log;
+    return ProcessRecord(r, person, log);
+  }
+
  private:
   static constexpr int64_t kNoPerson = std::numeric_limits<int64_t>::max();  // sorts last
 
@@ -68,10 +76,7 @@ class NewHireImporter::Run {
   // in id order keeps the B-tree pages a batch touches together, so each is read once.
   Status ProcessBatch() {
     BatchLog log;
-    if (!policy_) {
-      ASSIGN_OR_RETURN(DistributionPolicy p, LoadPolicy(store_));
-      policy_ = p;
-    }
+    RETURN_IF_ERROR(LoadPolicyOnce());
     std::vector<size_t> order(batch_.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(),
@@ -99,6 +104,13 @@ class NewHireImporter::Run {
                      {"iwos", log.iwo_ids}};
     return AppendAudit(store_, clock_, actor_, "newhire.import", "newhire_file",
                        options_.file_label, "", after.dump());
+  }
+
+  Status LoadPolicyOnce() {
+    if (policy_) return Status::Ok();
+    ASSIGN_OR_RETURN(DistributionPolicy p, LoadPolicy(store_));
+    policy_ = p;
+    return Status::Ok();
   }
 
   Result<EmployerId> EmployerFor(const formats::NewHireRecord& r) {
@@ -322,6 +334,15 @@ Result<NewHireReport> NewHireImporter::ImportFile(const std::string& path,
           path, parser, [&](const formats::NewHireRecord& r) { return run.OnRecord(r); },
           [&](const formats::RecordRejection& r) { return run.OnRejection(r); }));
   RETURN_IF_ERROR(run.Flush());
+  return std::move(run.report());
+}
+
+Result<NewHireReport> NewHireImporter::ActOnConfirmedMatch(const formats::NewHireRecord& record,
+                                                           PersonId person,
+                                                           const NewHireOptions& options) {
+  RETURN_IF_ERROR(CheckOptions(options));
+  Run run(*this, options);
+  RETURN_IF_ERROR(run.ActOnConfirmed(record, person));
   return std::move(run.report());
 }
 

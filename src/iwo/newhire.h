@@ -93,6 +93,13 @@ class NewHireImporter {
   // file_too_many_records), invalid_argument "batch_records_invalid", any store error.
   Result<NewHireReport> ImportFile(const std::string& path, const formats::NewHireParser& parser,
                                    const NewHireOptions& options);
+  // Acts on a name + date of birth match a caseworker confirmed (iwo/review.h) exactly as on
+  // an exact-SSN match of `person`: employment, `new_hire` event, IWOs. `record` carries the
+  // employer FEIN, hire date and record number. Writes inside the caller's open transaction
+  // and no audit row (the caller writes one). The report counts this one record.
+  // REQUIRES: a transaction is open. Errors: batch_records_invalid, due_days_invalid, store.
+  Result<NewHireReport> ActOnConfirmedMatch(const formats::NewHireRecord& record, PersonId person,
+                                            const NewHireOptions& options);
   // The same over an in-memory buffer.
   Result<NewHireReport> ImportBuffer(std::string_view text, const formats::NewHireParser& parser,
                                      const NewHireOptions& options);

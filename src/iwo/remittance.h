@@ -11,7 +11,8 @@
 //      given SSN must be its obligor's), else by SSN (the obligor's open case with the lowest
 //      id: distribution spreads a payment over all the obligor's cases anyway). A line that
 //      resolves to nothing is held in `unidentified_payment` with the reason
-//      (case_not_found, case_closed, ssn_case_mismatch, ssn_not_found, no_open_case).
+//      (case_not_found, case_closed, ssn_case_mismatch, ssn_not_found, no_open_case; for EFT
+//      lines with no SSN: case_ref_unrecognized, employee_id_missing).
 //   3. Resolved lines are posted as `withholding` collections dated the pay date, with the
 //      line's key (RemittanceKey) through BulkPoster in all-or-nothing mode. A rule rejection
 //      (pay date in the future, a key resent with a different amount...) fails the file: the
@@ -67,6 +68,13 @@ struct RemittanceReport {
 Result<RemittanceReport> ImportRemittance(Store& store, const Clock& clock,
                                           const std::string& actor, const std::string& label,
                                           std::string_view text);
+
+// The same for lines another parser produced (formats/ded.h, formats/sdu.h): a parse with
+// problems is refused whole; otherwise each line is resolved, posted or held as above.
+// REQUIRES: keys unique within `parsed`.
+Result<RemittanceReport> ImportParsedRemittance(Store& store, const Clock& clock,
+                                                const std::string& actor, const std::string& label,
+                                                formats::RemittanceParse parsed);
 
 // Reads `path` and imports it. Errors: not_found "file_not_found", resource_exhausted
 // "file_too_large", and ImportRemittance's.

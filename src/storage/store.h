@@ -218,9 +218,31 @@ struct UnidentifiedPayment {
   std::string file;
   int64_t line_number = 0;
   Date received_date;           // the day the file was imported: the hold starts here
-  std::string status = "held";  // held (the only status so far)
+  std::string status = "held";  // held | resolved (migration 330: UnidentifiedResolution)
   std::string created_at;
   std::string created_by;
+};
+
+// How a held unidentified payment was resolved (migration 330): posted to a case under the
+// held line's own key, or refunded to the payer. Final: a resolved row is never changed.
+struct UnidentifiedResolution {
+  int64_t payment_id = 0;
+  std::string resolution;  // posted | refunded
+  CaseId case_id;          // the case posted to (posted only)
+  std::string collection_key;
+  std::string resolved_at;
+  std::string resolved_by;
+  std::string reason;
+};
+
+// A caseworker's decision on a new-hire review (migration 331): confirmed (acted on as an
+// exact-SSN match) or dismissed, with who, when and why. Final.
+struct NewHireReviewDecision {
+  int64_t review_id = 0;
+  std::string status;  // confirmed | dismissed
+  std::string decided_at;
+  std::string decided_by;
+  std::string reason;  // required to dismiss; optional to confirm
 };
 
 // ---- Staff identity and access (src/auth, src/http; migration 100) ----
@@ -520,6 +542,23 @@ class Store {
   // rejected.
   virtual Status SetIwoAcknowledgment(int64_t iwo_id, std::string_view status, Date ack_date,
                                       std::string_view reason_code, std::string_view reason) = 0;
+  // ---- Payments in: resolving held payments, new-hire review decisions (src/iwo;
+  // migrations 330-339; payments_in_store.cc) ----
+  // GetUnidentifiedPayment: not_found "unidentified_not_found".
+  virtual Result<UnidentifiedPayment> GetUnidentifiedPayment(int64_t id) = 0;
+  // The resolution of a resolved payment; nullopt while it is held (or unknown).
+  virtual Result<std::optional<UnidentifiedResolution>> GetUnidentifiedResolution(
+      int64_t payment_id) = 0;
+  // Marks a held payment resolved. failed_precondition "already_resolved" when it is not
+  // held (nothing changed); not_found "unidentified_not_found".
+  virtual Status ResolveUnidentifiedPayment(const UnidentifiedResolution& resolution) = 0;
+  // GetNewHireReview: not_found "review_not_found". GetEmployerFein: not_found
+  // "employer_not_found".
+  virtual Result<NewHireReview> GetNewHireReview(int64_t id) = 0;
+  virtual Result<std::string> GetEmployerFein(EmployerId id) = 0;
+  // Records the decision on an open review. failed_precondition "review_already_decided" when
+  // it is not open (nothing changed); not_found "review_not_found".
+  virtual Status DecideNewHireReview(const NewHireReviewDecision& decision) = 0;
 };
 
 }  // namespace cse

@@ -313,6 +313,23 @@ class FaultStore final : public Store {
                               std::string_view reason) override {
     return inner_.SetIwoAcknowledgment(id, status, d, code, reason);
   }
+  // Payments in: resolving held payments, review decisions.
+  Result<UnidentifiedPayment> GetUnidentifiedPayment(int64_t id) override {
+    return inner_.GetUnidentifiedPayment(id);
+  }
+  Result<std::optional<UnidentifiedResolution>> GetUnidentifiedResolution(int64_t id) override {
+    return inner_.GetUnidentifiedResolution(id);
+  }
+  Status ResolveUnidentifiedPayment(const UnidentifiedResolution& r) override {
+    return inner_.ResolveUnidentifiedPayment(r);
+  }
+  Result<NewHireReview> GetNewHireReview(int64_t id) override {
+    return inner_.GetNewHireReview(id);
+  }
+  Result<std::string> GetEmployerFein(EmployerId id) override { return inner_.GetEmployerFein(id); }
+  Status DecideNewHireReview(const NewHireReviewDecision& d) override {
+    return inner_.DecideNewHireReview(d);
+  }
 
  private:
   Store& inner_;

@@ -386,6 +386,61 @@ CREATE TRIGGER eiwo_control_final BEFORE UPDATE ON eiwo_control_number
     OR NEW.seq <> OLD.seq
 BEGIN SELECT RAISE(ABORT, 'a used or void e-IWO control number never changes'); END;
 )sql"},
+      // ---- 330-339: payments in (src/iwo; issue 7): held payments can be resolved ----
+      // unidentified_payment is rebuilt: a CHECK cannot be altered in SQLite, and status may
+      // now be 'resolved'. A resolved row is final (trigger); rows are still never deleted.
+      {330, R"sql(
+CREATE TABLE unidentified_payment_v330 (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  employer_fein TEXT NOT NULL,
+  pay_date TEXT NOT NULL,
+  ssn TEXT NOT NULL,
+  case_ref TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+  reason TEXT NOT NULL,
+  file TEXT NOT NULL,
+  line_number INTEGER NOT NULL,
+  received_date TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status = 'held' OR status = 'resolved'),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  resolution TEXT NOT NULL DEFAULT '' CHECK (resolution = '' OR resolution = 'posted' OR
+                                             resolution = 'refunded'),
+  resolved_case_id INTEGER REFERENCES iv_d_case(id),
+  collection_key TEXT NOT NULL DEFAULT '',
+  resolved_at TEXT NOT NULL DEFAULT '',
+  resolved_by TEXT NOT NULL DEFAULT '',
+  resolution_reason TEXT NOT NULL DEFAULT '',
+  CHECK ((status = 'held') = (resolution = '')),
+  CHECK (status = 'held' OR (resolved_at <> '' AND resolved_by <> '' AND
+                             resolution_reason <> '')),
+  CHECK (resolution <> 'posted' OR (resolved_case_id IS NOT NULL AND collection_key <> ''))
+);
+INSERT INTO unidentified_payment_v330(id, idempotency_key, employer_fein, pay_date, ssn,
+  case_ref, amount_cents, reason, file, line_number, received_date, status, created_at,
+  created_by)
+SELECT id, idempotency_key, employer_fein, pay_date, ssn, case_ref, amount_cents, reason, file,
+  line_number, received_date, status, created_at, created_by FROM unidentified_payment;
+DROP TRIGGER unidentified_payment_no_delete;
+DROP TABLE unidentified_payment;
+ALTER TABLE unidentified_payment_v330 RENAME TO unidentified_payment;
+CREATE INDEX unidentified_payment_status ON unidentified_payment(status, id);
+CREATE TRIGGER unidentified_payment_no_delete BEFORE DELETE ON unidentified_payment
+BEGIN SELECT RAISE(ABORT, 'unidentified_payment rows are never deleted'); END;
+CREATE TRIGGER unidentified_payment_resolved_final BEFORE UPDATE ON unidentified_payment
+WHEN OLD.status <> 'held'
+BEGIN SELECT RAISE(ABORT, 'a resolved unidentified payment is final'); END;
+)sql"},
+      // New-hire reviews are decided (confirmed or dismissed) with who, when and why; final.
+      {331, R"sql(
+ALTER TABLE newhire_review ADD COLUMN decided_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE newhire_review ADD COLUMN decided_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE newhire_review ADD COLUMN decision_reason TEXT NOT NULL DEFAULT '';
+CREATE TRIGGER newhire_review_decided_final BEFORE UPDATE ON newhire_review
+WHEN OLD.status <> 'open'
+BEGIN SELECT RAISE(ABORT, 'a decided new-hire review is final'); END;
+)sql"},
       // ---- http/auth (versions 100-199): staff users, sessions, API tokens, the access log of
       // person reads, and the case office assignment that scopes a caseworker's caseload.
       {100, R"sql(

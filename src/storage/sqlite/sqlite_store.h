@@ -176,6 +176,14 @@ class SqliteStore final : public Store {
   Result<std::vector<IwoRecord>> ListIwosByControl(std::string_view control_number) override;
   Status SetIwoAcknowledgment(int64_t iwo_id, std::string_view status, Date ack_date,
                               std::string_view reason_code, std::string_view reason) override;
+  // Payments in: resolving held payments, review decisions (payments_in_store.cc).
+  Result<UnidentifiedPayment> GetUnidentifiedPayment(int64_t id) override;
+  Result<std::optional<UnidentifiedResolution>> GetUnidentifiedResolution(
+      int64_t payment_id) override;
+  Status ResolveUnidentifiedPayment(const UnidentifiedResolution& resolution) override;
+  Result<NewHireReview> GetNewHireReview(int64_t id) override;
+  Result<std::string> GetEmployerFein(EmployerId id) override;
+  Status DecideNewHireReview(const NewHireReviewDecision& decision) override;
 
   // Runs raw SQL (tests and tools only: e.g. to prove tampering is detected).
   Status ExecForTesting(std::string_view sql);

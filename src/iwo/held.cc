@@ -1,0 +1,142 @@
+// Resolving held unidentified payments and their aging report (iwo/held.h).
+#include "iwo/held.h"
+
+#include <limits>
+#include <utility>
+
+#include "service/audit.h"
+#include "service/json.h"
+
+namespace cse::iwo {
+namespace {
+
+Status CheckRequest(const ResolveRequest& r) {
+  const int targets = (r.case_id ? 1 : 0) + (r.obligor ? 1 : 0) + (r.refund ? 1 : 0);
+  if (targets != 1) {
+    return InvalidArgument("resolution_target_invalid",
+                           "give exactly one of a case, an obligor or a refund");
+  }
+  if (r.reason.find_first_not_of(" \t") == std::string::npos) {
+    return InvalidArgument("reason_missing", "a reason is required to resolve a held payment");
+  }
+  if (r.reason.size() > kResolutionReasonLengthMax) {
+    return InvalidArgument(
+        "reason_too_long",
+        "the reason is longer than " + std::to_string(kResolutionReasonLengthMax) + " characters");
+  }
+  return Status::Ok();
+}
+
+// The obligor's open case with the lowest id.
+Result<CaseId> OpenCaseOf(Store& store, PersonId obligor) {
+  RETURN_IF_ERROR(store.GetPerson(obligor).status());
+  ASSIGN_OR_RETURN(std::vector<Case> cases, store.ListCasesByObligor(obligor));
+  for (const Case& c : cases) {
+    if (c.status == CaseStatus::kOpen) return c.id;
+  }
+  return FailedPrecondition("no_open_case",
+                            PersonDisplayId(obligor) + " is not the obligor of an open case");
+}
+
+Json HeldJson(const UnidentifiedPayment& u) {
+  return Json{{"id", u.id},
+              {"key", u.key},
+              {"amount", u.amount.ToString()},
+              {"pay_date", u.pay_date.ToString()},
+              {"employer_fein", u.employer_fein},
+              {"status", u.status}};
+}
+
+Json ResolutionJson(const UnidentifiedResolution& r) {
+  return Json{{"status", "resolved"},
+              {"resolution", r.resolution},
+              {"case_id", r.case_id.value == 0 ? Json(nullptr) : Json(CaseDisplayId(r.case_id))},
+              {"collection_key", r.collection_key},
+              {"resolved_at", r.resolved_at},
+              {"resolved_by", r.resolved_by},
+              {"reason", r.reason}};
+}
+
+// Inside the open transaction.
+Result<ResolveResult> Resolve(Store& store, const Clock& clock, const std::string& actor,
+                              const ResolveRequest& request) {
+  ResolveResult out;
+  ASSIGN_OR_RETURN(out.payment, store.GetUnidentifiedPayment(request.payment_id));
+  if (out.payment.status != "held") {
+    ASSIGN_OR_RETURN(std::optional<UnidentifiedResolution> done,
+                     store.GetUnidentifiedResolution(out.payment.id));
+    return FailedPrecondition("already_resolved",
+                              "unidentified payment " + std::to_string(out.payment.id) +
+                                  " was already resolved" +
+                                  (done ? " (" + done->resolution + ") by " + done->resolved_by +
+                                              " at " + done->resolved_at
+                                        : std::string()));
+  }
+  UnidentifiedResolution& res = out.resolution;
+  res.payment_id = out.payment.id;
+  res.resolved_at = clock.NowIso();
+  res.resolved_by = actor;
+  res.reason = request.reason;
+  if (request.refund) {
+    res.resolution = "refunded";
+  } else {
+    res.resolution = "posted";
+    if (request.case_id) {
+      res.case_id = *request.case_id;
+    } else {
+      ASSIGN_OR_RETURN(res.case_id, OpenCaseOf(store, *request.obligor));
+    }
+    res.collection_key = out.payment.key;
+    LedgerService ledger(store, clock, actor);
+    ASSIGN_OR_RETURN(out.posting, ledger.PostPayment(PaymentRequest{
+                                      out.payment.key, res.case_id, out.payment.amount,
+                                      out.payment.pay_date, PaymentSource::kWithholding}));
+  }
+  RETURN_IF_ERROR(store.ResolveUnidentifiedPayment(res));
+  RETURN_IF_ERROR(AppendAudit(store, clock, actor, "unidentified.resolve", "unidentified_payment",
+                              std::to_string(out.payment.id), HeldJson(out.payment).dump(),
+                              ResolutionJson(res).dump()));
+  return out;
+}
+
+}  // namespace
+
+Result<ResolveResult> ResolveHeldPayment(Store& store, const Clock& clock, const std::string& actor,
+                                         const ResolveRequest& request) {
+  RETURN_IF_ERROR(CheckRequest(request));
+  RETURN_IF_ERROR(store.Begin());
+  Result<ResolveResult> out = Resolve(store, clock, actor, request);
+  if (!out.ok()) {
+    store.Rollback();
+    return out;
+  }
+  RETURN_IF_ERROR(store.Commit());
+  return out;
+}
+
+Result<HeldAgingReport> BuildHeldAgingReport(Store& store, Date as_of) {
+  ASSIGN_OR_RETURN(UnidentifiedReport held, ListHeldPayments(store, as_of));
+  HeldAgingReport rep;
+  rep.as_of = as_of;
+  const char* labels[] = {"0-30", "31-60", "61-90", "over 90"};
+  const int32_t mins[] = {0, 31, 61, 91};
+  const int32_t maxes[] = {30, 60, 90, std::numeric_limits<int32_t>::max()};
+  for (size_t i = 0; i < rep.buckets.size(); ++i) {
+    rep.buckets[i].label = labels[i];
+    rep.buckets[i].days_min = mins[i];
+    rep.buckets[i].days_max = maxes[i];
+  }
+  for (const HeldPayment& h : held.rows) {
+    for (AgingBucket& b : rep.buckets) {
+      if (h.days_held < b.days_min || h.days_held > b.days_max) continue;
+      ++b.count;
+      b.total += h.row.amount;
+    }
+  }
+  rep.count = static_cast<int64_t>(held.rows.size());
+  rep.total = held.total;
+  rep.oldest_days = held.oldest_days;
+  return rep;
+}
+
+}  // namespace cse::iwo

@@ -1,0 +1,119 @@
+// New-hire review decisions (iwo/review.h).
+#include "iwo/review.h"
+
+#include <utility>
+
+#include "service/audit.h"
+#include "service/json.h"
+
+namespace cse::iwo {
+namespace {
+
+bool Blank(const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; }
+
+Status CheckReason(const std::string& reason, bool required) {
+  if (required && Blank(reason)) {
+    return InvalidArgument("reason_missing", "a reason is required to dismiss a review");
+  }
+  if (reason.size() > kDecisionReasonLengthMax) {
+    return InvalidArgument(
+        "reason_too_long",
+        "the reason is longer than " + std::to_string(kDecisionReasonLengthMax) + " characters");
+  }
+  return Status::Ok();
+}
+
+Json ReviewJson(const NewHireReview& r) {
+  return Json{{"id", r.id},
+              {"file", r.file},
+              {"record", r.record_number},
+              {"candidate_id", PersonDisplayId(r.candidate)},
+              {"employer_id", r.employer.value},
+              {"hire_date", r.hire_date.ToString()},
+              {"status", r.status}};
+}
+
+// Reads the review and checks it is open. Inside the transaction.
+Result<NewHireReview> OpenReview(Store& store, int64_t id) {
+  ASSIGN_OR_RETURN(NewHireReview review, store.GetNewHireReview(id));
+  if (review.status != "open") {
+    return FailedPrecondition("review_already_decided", "new-hire review " + std::to_string(id) +
+                                                            " was already " + review.status);
+  }
+  return review;
+}
+
+NewHireReviewDecision Decision(const Clock& clock, const std::string& actor, int64_t id,
+                               std::string status, std::string reason) {
+  return NewHireReviewDecision{id, std::move(status), clock.NowIso(), actor, std::move(reason)};
+}
+
+// Runs `body` in a transaction; rolls back on error.
+template <typename F>
+Result<ReviewDecisionResult> InTransaction(Store& store, F&& body) {
+  RETURN_IF_ERROR(store.Begin());
+  Result<ReviewDecisionResult> out = body();
+  if (!out.ok()) {
+    store.Rollback();
+    return out;
+  }
+  RETURN_IF_ERROR(store.Commit());
+  return out;
+}
+
+}  // namespace
+
+Result<ReviewDecisionResult> ConfirmNewHireReview(Store& store, const Clock& clock,
+                                                  const std::string& actor, int64_t review_id,
+                                                  const std::string& reason,
+                                                  const BusinessCalendar& calendar,
+                                                  const NewHireOptions& options) {
+  RETURN_IF_ERROR(CheckReason(reason, /*required=*/false));
+  return InTransaction(store, [&]() -> Result<ReviewDecisionResult> {
+    ReviewDecisionResult out;
+    ASSIGN_OR_RETURN(out.review, OpenReview(store, review_id));
+    formats::NewHireRecord record;
+    record.record_number = out.review.record_number;
+    record.ssn = out.review.reported_ssn;
+    record.date_of_birth = out.review.reported_dob;
+    record.hire_date = out.review.hire_date;
+    ASSIGN_OR_RETURN(record.employer_fein, store.GetEmployerFein(out.review.employer));
+    NewHireOptions o = options;
+    o.file_label = out.review.file;
+    NewHireImporter importer(store, clock, actor, calendar);
+    ASSIGN_OR_RETURN(out.report, importer.ActOnConfirmedMatch(record, out.review.candidate, o));
+    out.decision = Decision(clock, actor, review_id, "confirmed", reason);
+    RETURN_IF_ERROR(store.DecideNewHireReview(out.decision));
+    Json iwos = Json::array();
+    for (const IssuedIwo& i : out.report.iwos) iwos.push_back(i.iwo_id);
+    const Json after{{"status", "confirmed"},
+                     {"reason", reason},
+                     {"employments", out.report.employments_created},
+                     {"iwos", iwos},
+                     {"no_order", out.report.no_order},
+                     {"iwo_already", out.report.iwo_already}};
+    RETURN_IF_ERROR(AppendAudit(store, clock, actor, "newhire_review.confirm", "newhire_review",
+                                std::to_string(review_id), ReviewJson(out.review).dump(),
+                                after.dump()));
+    return out;
+  });
+}
+
+Result<ReviewDecisionResult> DismissNewHireReview(Store& store, const Clock& clock,
+                                                  const std::string& actor, int64_t review_id,
+                                                  const std::string& reason) {
+  RETURN_IF_ERROR(CheckReason(reason, /*required=*/true));
+  return InTransaction(store, [&]() -> Result<ReviewDecisionResult> {
+    ReviewDecisionResult out;
+    ASSIGN_OR_RETURN(out.review, OpenReview(store, review_id));
+    out.decision = Decision(clock, actor, review_id, "dismissed", reason);
+    RETURN_IF_ERROR(store.DecideNewHireReview(out.decision));
+    const Json after{{"status", "dismissed"}, {"reason", reason}};
+    RETURN_IF_ERROR(AppendAudit(store, clock, actor, "newhire_review.dismiss", "newhire_review",
+                                std::to_string(review_id), ReviewJson(out.review).dump(),
+                                after.dump()));
+    return out;
+  });
+}
+
+}  // namespace cse::iwo

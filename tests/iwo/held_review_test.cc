@@ -1,0 +1,385 @@
+// Resolving held unidentified payments (posted once, atomically, audited; twice is refused),
+// their aging report, and new-hire review decisions (confirm acts as an exact-SSN match;
+// dismiss needs a reason; a decided review is final).
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+
+#include "iwo/held.h"
+#include "iwo/review.h"
+#include "testing/fault_store.h"
+#include "testing/fixture.h"
+
+namespace cse::iwo {
+namespace {
+
+class HeldPaymentTest : public ::testing::Test {
+ protected:
+  HeldPaymentTest() : world_(":memory:", Date::Ymd(2024, 6, 14)) {}
+
+  void SetUp() override {
+    Person p;
+    p.first_name = "Sam";
+    p.last_name = "Doe";
+    p.ssn = "123456789";
+    a_ = *world_.service().AddPerson(p);
+    case_a_ = world_.SimpleCase(a_, 50'000, Date::Ymd(2024, 1, 1));
+    // Two lines held: an unknown SSN and an unknown case.
+    auto rep = ImportRemittance(world_.store(), world_.clock(), "clerk", "rem.csv",
+                                "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
+                                "P1,111111111,2024-06-07,999887777,,75.25\n"
+                                "P2,111111111,2024-06-07,,CASE-009999,10.00\n");
+    CSE_CHECK(rep.ok() && rep->committed && rep->held == 2, "setup import");
+  }
+
+  Money Posted() {
+    auto rows = world_.store().ListCollectionsByObligor(a_);
+    CSE_CHECK(rows.ok(), "list");
+    Money total;
+    for (const StoredCollection& c : *rows) total += c.collection.amount;
+    return total;
+  }
+  int64_t AuditCount(const std::string& action) {
+    auto rows = world_.store().ListAuditAfter(0, "unidentified_payment", "", 1000);
+    CSE_CHECK(rows.ok(), "audit");
+    int64_t n = 0;
+    for (const AuditRow& r : *rows) n += r.action == action ? 1 : 0;
+    return n;
+  }
+
+  ResolveRequest ToCase(int64_t id) {
+    ResolveRequest r;
+    r.payment_id = id;
+    r.case_id = case_a_;
+    r.reason = "employer confirmed the SSN was mistyped";
+    return r;
+  }
+
+  testing::World world_;
+  PersonId a_;
+  CaseId case_a_;
+};
+
+TEST_F(HeldPaymentTest, ResolvePostsTheHeldMoneyMarksTheRowAndAudits) {
+  auto res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", ToCase(1));
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  ASSERT_TRUE(res->posting.has_value());
+  EXPECT_EQ(res->posting->outcome, PostOutcome::kCreated);
+  EXPECT_EQ(Posted(), Money::FromCents(7'525));
+  auto stored = world_.store().FindCollectionByKey("REM-111111111-P1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->collection.date, Date::Ymd(2024, 6, 7));
+  EXPECT_EQ((*stored)->collection.source, PaymentSource::kWithholding);
+  auto row = world_.store().GetUnidentifiedPayment(1);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->status, "resolved");
+  auto how = world_.store().GetUnidentifiedResolution(1);
+  ASSERT_TRUE(how.ok() && how->has_value());
+  EXPECT_EQ((*how)->resolution, "posted");
+  EXPECT_EQ((*how)->case_id, case_a_);
+  EXPECT_EQ((*how)->resolved_by, "worker1");
+  EXPECT_EQ((*how)->reason, "employer confirmed the SSN was mistyped");
+  EXPECT_FALSE((*how)->resolved_at.empty());
+  EXPECT_EQ(AuditCount("unidentified.resolve"), 1);
+  // No longer listed as held.
+  auto held = ListHeldPayments(world_.store(), Date::Ymd(2024, 6, 14));
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->rows.size(), 1u);
+  EXPECT_EQ(held->rows[0].row.id, 2);
+}
+
+TEST_F(HeldPaymentTest, ResolvingTwiceIsRefusedAndChangesNothing) {
+  ASSERT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "worker1", ToCase(1)).ok());
+  auto again = ResolveHeldPayment(world_.store(), world_.clock(), "worker2", ToCase(1));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().reason(), "already_resolved");
+  EXPECT_NE(again.status().message().find("worker1"), std::string::npos);
+  EXPECT_EQ(Posted(), Money::FromCents(7'525));
+  EXPECT_EQ(AuditCount("unidentified.resolve"), 1);
+  EXPECT_EQ((*world_.store().GetUnidentifiedResolution(1))->resolved_by, "worker1");
+}
+
+TEST_F(HeldPaymentTest, ReimportAfterResolvePostsNothingTwice) {
+  ASSERT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "worker1", ToCase(1)).ok());
+  auto rep = ImportRemittance(world_.store(), world_.clock(), "clerk", "rem.csv",
+                              "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
+                              "P1,111111111,2024-06-07,999887777,,75.25\n");
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(rep->posted, 0);
+  EXPECT_EQ(rep->held, 0);
+  EXPECT_EQ(Posted(), Money::FromCents(7'525));
+}
+
+TEST_F(HeldPaymentTest, ByObligorAndRefund) {
+  ResolveRequest r;
+  r.payment_id = 2;
+  r.obligor = a_;
+  r.reason = "case number was the old one";
+  auto res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->resolution.case_id, case_a_);
+  EXPECT_EQ(Posted(), Money::FromCents(1'000));
+  ResolveRequest refund;
+  refund.payment_id = 1;
+  refund.refund = true;
+  refund.reason = "not our obligor: returned to the employer";
+  res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", refund);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_FALSE(res->posting.has_value());
+  EXPECT_EQ((*world_.store().GetUnidentifiedResolution(1))->resolution, "refunded");
+  EXPECT_EQ(Posted(), Money::FromCents(1'000));
+}
+
+TEST_F(HeldPaymentTest, BadRequestsChangeNothing) {
+  ResolveRequest r = ToCase(1);
+  r.reason = " ";
+  EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).status().reason(),
+            "reason_missing");
+  r = ToCase(1);
+  r.refund = true;
+  EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).status().reason(),
+            "resolution_target_invalid");
+  r = ToCase(99);
+  EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).status().reason(),
+            "unidentified_not_found");
+  r = ToCase(1);
+  r.case_id = CaseId{424242};
+  EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).status().reason(),
+            "case_not_found");
+  EXPECT_EQ(world_.store().GetUnidentifiedPayment(1)->status, "held");
+  EXPECT_EQ(Posted(), Money());
+  EXPECT_EQ(AuditCount("unidentified.resolve"), 0);
+}
+
+TEST_F(HeldPaymentTest, AFailedCommitLeavesThePaymentHeld) {
+  testing::FaultStore faulty(world_.store());
+  faulty.FailNextCommit(testing::FaultStore::Fault::kFailBeforeCommit);
+  auto res = ResolveHeldPayment(faulty, world_.clock(), "worker1", ToCase(1));
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(world_.store().GetUnidentifiedPayment(1)->status, "held");
+  EXPECT_EQ(Posted(), Money());
+  ASSERT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "worker1", ToCase(1)).ok());
+  EXPECT_EQ(Posted(), Money::FromCents(7'525));
+}
+
+TEST_F(HeldPaymentTest, AgingReportBucketsByDaysHeld) {
+  // Held on 2024-06-14 (2 rows); one more received 2024-08-01 (a later import day).
+  world_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2024, 8, 1)));
+  ASSERT_TRUE(ImportRemittance(world_.store(), world_.clock(), "clerk", "rem2.csv",
+                               "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
+                               "Q1,111111111,2024-07-31,999887777,,5.00\n")
+                  ->committed);
+  auto rep = BuildHeldAgingReport(world_.store(), Date::Ymd(2024, 9, 20));  // 98 and 50 days
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(rep->count, 3);
+  EXPECT_EQ(rep->total, Money::FromCents(9'025));
+  EXPECT_EQ(rep->oldest_days, 98);
+  EXPECT_EQ(rep->buckets[0].count, 0);
+  EXPECT_EQ(rep->buckets[1].count, 1);
+  EXPECT_EQ(rep->buckets[1].total, Money::FromCents(500));
+  EXPECT_EQ(rep->buckets[2].count, 0);
+  EXPECT_EQ(rep->buckets[3].count, 2);
+  EXPECT_EQ(rep->buckets[3].total, Money::FromCents(8'525));
+  // Boundaries: 30 days is 0-30, 31 is 31-60; a payment received after as_of is not held yet.
+  rep = BuildHeldAgingReport(world_.store(), Date::Ymd(2024, 7, 14));
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(rep->count, 2);
+  EXPECT_EQ(rep->buckets[0].count, 2);
+  rep = BuildHeldAgingReport(world_.store(), Date::Ymd(2024, 7, 15));
+  EXPECT_EQ(rep->buckets[1].count, 2);
+  // Resolved payments leave the report.
+  ResolveRequest r = ToCase(1);
+  ASSERT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).ok());
+  rep = BuildHeldAgingReport(world_.store(), Date::Ymd(2024, 9, 20));
+  EXPECT_EQ(rep->count, 2);
+  EXPECT_EQ(rep->buckets[3].total, Money::FromCents(1'000));
+}
+
+// A database from before migrations 330/331 (its held rows in the 310 table) upgrades in
+// place: the held rows keep their ids and fields and can then be resolved.
+TEST(HeldPaymentMigrationTest, Upgrading310RowsKeepsThemHeldAndResolvable) {
+  const std::string path = std::filesystem::temp_directory_path().string() +
+                           "/opencse_held_upgrade_" + std::to_string(getpid()) + ".db";
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+  {
+    testing::World world(path, Date::Ymd(2024, 6, 14));
+    Person p;
+    p.first_name = "Sam";
+    p.last_name = "Doe";
+    p.ssn = "123456789";
+    world.SimpleCase(*world.service().AddPerson(p), 50'000, Date::Ymd(2024, 1, 1));
+    ASSERT_TRUE(ImportRemittance(world.store(), world.clock(), "clerk", "rem.csv",
+                                 "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
+                                 "P1,111111111,2024-06-07,999887777,,75.25\n")
+                    ->committed);
+    // Back to the schema before 330/331: the 310 table (status 'held' only) and no review
+    // decision columns.
+    ASSERT_TRUE(world.store()
+                    .ExecForTesting(R"sql(
+DROP TRIGGER unidentified_payment_resolved_final;
+DROP TRIGGER unidentified_payment_no_delete;
+ALTER TABLE unidentified_payment RENAME TO up_new;
+CREATE TABLE unidentified_payment (
+  id INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, employer_fein TEXT NOT NULL,
+  pay_date TEXT NOT NULL, ssn TEXT NOT NULL, case_ref TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0), reason TEXT NOT NULL,
+  file TEXT NOT NULL, line_number INTEGER NOT NULL, received_date TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status = 'held'), created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL);
+INSERT INTO unidentified_payment SELECT id, idempotency_key, employer_fein, pay_date, ssn,
+  case_ref, amount_cents, reason, file, line_number, received_date, status, created_at,
+  created_by FROM up_new;
+DROP TABLE up_new;
+CREATE INDEX unidentified_payment_status ON unidentified_payment(status, id);
+CREATE TRIGGER unidentified_payment_no_delete BEFORE DELETE ON unidentified_payment
+BEGIN SELECT RAISE(ABORT, 'unidentified_payment rows are never deleted'); END;
+DROP TRIGGER newhire_review_decided_final;
+ALTER TABLE newhire_review DROP COLUMN decided_at;
+ALTER TABLE newhire_review DROP COLUMN decided_by;
+ALTER TABLE newhire_review DROP COLUMN decision_reason;
+DELETE FROM schema_version WHERE version IN (330, 331);
+)sql")
+                    .ok());
+  }
+  {
+    testing::World world(path, Date::Ymd(2024, 6, 14));  // migrations 330 and 331 run here
+    auto row = world.store().GetUnidentifiedPayment(1);
+    ASSERT_TRUE(row.ok()) << row.status().ToString();
+    EXPECT_EQ(row->key, "REM-111111111-P1");
+    EXPECT_EQ(row->amount, Money::FromCents(7'525));
+    EXPECT_EQ(row->status, "held");
+    ResolveRequest r;
+    r.payment_id = 1;
+    r.case_id = CaseId{1};
+    r.reason = "identified after the upgrade";
+    ASSERT_TRUE(ResolveHeldPayment(world.store(), world.clock(), "w", r).ok());
+    EXPECT_EQ(world.store().GetUnidentifiedPayment(1)->status, "resolved");
+    // Still never deleted.
+    EXPECT_FALSE(world.store().ExecForTesting("DELETE FROM unidentified_payment").ok());
+  }
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+}
+
+// ---- New-hire review decisions ----
+
+std::string W4(const std::string& ssn, const std::string& first, const std::string& last,
+               const std::string& dob, const std::string& fein, const std::string& hired) {
+  std::string s(801, ' ');
+  const std::map<int, std::string> fields{{1, "W4"},  {3, ssn},     {12, first}, {44, last},
+                                          {272, dob}, {280, hired}, {290, fein}};
+  for (const auto& [pos, text] : fields) s.replace(static_cast<size_t>(pos - 1), text.size(), text);
+  return s;
+}
+
+class ReviewDecisionTest : public ::testing::Test {
+ protected:
+  // Friday 2024-06-28: two business days later is Tuesday 2024-07-02.
+  ReviewDecisionTest() : world_(":memory:", Date::Ymd(2024, 6, 28)) {}
+
+  void SetUp() override {
+    Person p;
+    p.first_name = "Ana";
+    p.last_name = "Roe";
+    p.date_of_birth = Date::Ymd(1984, 2, 29);
+    e_ = *world_.service().AddPerson(p);
+    case_e_ = world_.SimpleCase(e_, 20'000, Date::Ymd(2024, 1, 1));
+    p.first_name = "Ivy";
+    p.last_name = "Loe";
+    p.date_of_birth = Date::Ymd(1990, 5, 5);
+    f_ = *world_.service().AddPerson(p);
+    world_.SimpleCase(f_, 10'000, Date::Ymd(2024, 1, 1));
+    NewHireImporter importer(world_.store(), world_.clock(), "clerk");
+    NewHireOptions o;
+    o.file_label = "nh.txt";
+    const std::string file =
+        "H404         W4 0120240627000001\n" +
+        W4("456789123", "ANA", "ROE", "19840229", "222222222", "20240614") + "\n" +
+        W4("567891234", "IVY", "LOE", "19900505", "222222222", "20240614") + "\n";
+    auto rep = importer.ImportBuffer(
+        file, *formats::NewHireParser::Create(*formats::LoadNewHireLayout("w4")), o);
+    CSE_CHECK(rep.ok() && rep->review == 2 && rep->iwos_issued == 0, "setup reviews");
+  }
+
+  int64_t Audits(const std::string& action) {
+    auto rows = world_.store().ListAuditAfter(0, "newhire_review", "", 1000);
+    CSE_CHECK(rows.ok(), "audit");
+    int64_t n = 0;
+    for (const AuditRow& r : *rows) n += r.action == action ? 1 : 0;
+    return n;
+  }
+
+  Result<ReviewDecisionResult> Confirm(Store& store, int64_t id) {
+    return ConfirmNewHireReview(store, world_.clock(), "worker1", id, "", BusinessCalendar(),
+                                NewHireOptions());
+  }
+
+  testing::World world_;
+  PersonId e_, f_;
+  CaseId case_e_;
+};
+
+TEST_F(ReviewDecisionTest, ConfirmRecordsEmploymentAndIssuesTheIwoLikeAnSsnMatch) {
+  auto res = Confirm(world_.store(), 1);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->decision.status, "confirmed");
+  EXPECT_EQ(res->report.employments_created, 1);
+  ASSERT_EQ(res->report.iwos.size(), 1u);
+  EXPECT_EQ(res->report.iwos[0].case_id, case_e_);
+  EXPECT_EQ(res->report.iwos[0].due_date, Date::Ymd(2024, 7, 2));
+  auto jobs = world_.store().ListEmploymentByPerson(e_);
+  ASSERT_TRUE(jobs.ok());
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ((*jobs)[0].start_date, Date::Ymd(2024, 6, 14));
+  auto iwos = world_.store().ListIwos("pending", 0, 10);
+  ASSERT_TRUE(iwos.ok());
+  ASSERT_EQ(iwos->size(), 1u);
+  EXPECT_EQ((*iwos)[0].case_id, case_e_);
+  EXPECT_EQ((*iwos)[0].current_monthly, Money::FromCents(20'000));
+  EXPECT_TRUE((*iwos)[0].arrears_over_12_weeks);  // unpaid since January
+  EXPECT_EQ(world_.store().GetNewHireReview(1)->status, "confirmed");
+  EXPECT_EQ(Audits("newhire_review.confirm"), 1);
+  // Decided reviews are final.
+  auto again = Confirm(world_.store(), 1);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().reason(), "review_already_decided");
+  auto dismiss = DismissNewHireReview(world_.store(), world_.clock(), "w", 1, "wrong person");
+  EXPECT_EQ(dismiss.status().reason(), "review_already_decided");
+  EXPECT_EQ(world_.store().ListIwos("", 0, 10)->size(), 1u);
+  EXPECT_EQ(Audits("newhire_review.confirm"), 1);
+  EXPECT_EQ(Audits("newhire_review.dismiss"), 0);
+}
+
+TEST_F(ReviewDecisionTest, DismissNeedsAReasonAndActsOnNothing) {
+  auto res = DismissNewHireReview(world_.store(), world_.clock(), "worker1", 2, "");
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.status().reason(), "reason_missing");
+  EXPECT_EQ(world_.store().GetNewHireReview(2)->status, "open");
+  res = DismissNewHireReview(world_.store(), world_.clock(), "worker1", 2,
+                             "different person: DOB matches by chance");
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->decision.status, "dismissed");
+  EXPECT_EQ(world_.store().GetNewHireReview(2)->status, "dismissed");
+  EXPECT_TRUE(world_.store().ListEmploymentByPerson(f_)->empty());
+  EXPECT_TRUE(world_.store().ListIwos("", 0, 10)->empty());
+  EXPECT_EQ(Audits("newhire_review.dismiss"), 1);
+  auto again = Confirm(world_.store(), 2);
+  EXPECT_EQ(again.status().reason(), "review_already_decided");
+  EXPECT_EQ(Confirm(world_.store(), 77).status().reason(), "review_not_found");
+}
+
+TEST_F(ReviewDecisionTest, AFailedCommitLeavesTheReviewOpenAndNothingIssued) {
+  testing::FaultStore faulty(world_.store());
+  faulty.FailNextCommit(testing::FaultStore::Fault::kFailBeforeCommit);
+  ASSERT_FALSE(Confirm(faulty, 1).ok());
+  EXPECT_EQ(world_.store().GetNewHireReview(1)->status, "open");
+  EXPECT_TRUE(world_.store().ListIwos("", 0, 10)->empty());
+  EXPECT_TRUE(world_.store().ListEmploymentByPerson(e_)->empty());
+  ASSERT_TRUE(Confirm(world_.store(), 1).ok());
+  EXPECT_EQ(world_.store().ListIwos("", 0, 10)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace cse::iwo
