@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   int64_t cases = 1'000'000;
   int64_t train_cases = 3'000;
   int64_t chunk = 2'000;
+  int threads = 2;
   std::string db_arg;
   std::string as_of_text = "2025-06-30";
   CLI::App app{"bench/nightly: the nightly batch at scale, each stage timed"};
@@ -76,6 +77,8 @@ int main(int argc, char** argv) {
   app.add_option("--train-cases", train_cases, "Cases of the small training simulation")
       ->capture_default_str();
   app.add_option("--chunk", chunk, "Obligors per transaction")->capture_default_str();
+  app.add_option("--threads", threads, "Reader threads (0: the writer reads too)")
+      ->capture_default_str();
   app.add_option("--as-of", as_of_text, "The night's date")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   auto as_of = Date::Parse(as_of_text);
@@ -103,6 +106,11 @@ int main(int argc, char** argv) {
   o.as_of = *as_of;
   o.scorer = &*scorer;
   o.obligors_per_chunk = chunk;
+  o.reader_threads = threads;
+  o.open_reader = [db]() -> Result<std::unique_ptr<Store>> {
+    ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
+    return std::unique_ptr<Store>(std::move(reader));
+  };
   const FakeClock clock(int64_t{as_of->days()} * 86'400'000'000LL + 3'600'000'000LL);
   const auto t = Steady::now();
   auto r = enforce::RunNightly(**store, clock, "bench", o);
@@ -117,9 +125,13 @@ int main(int argc, char** argv) {
       static_cast<double>(r->counts.count("obligors") ? r->counts.at("obligors") : 0);
   std::printf("  %.0f obligors/s, peak RSS %lld MB\n", obligors / total,
               static_cast<long long>(bench::PeakRssKb() / 1024));
-  std::printf("%s: target 1,000,000 cases in 300 s (%lld cases here)\n",
-              cases >= 1'000'000 && total <= 300 ? "PASS" : (cases < 1'000'000 ? "SCALED" : "FAIL"),
-              static_cast<long long>(cases));
+  // 1,000,000 simulated cases hold about 925,765 obligors (docs/SIMULATION.md).
+  const bool full = obligors >= 900'000;
+  const double projected = obligors > 0 ? total * 925'765.0 / obligors : 0;
+  std::printf(
+      "%s: target 1,000,000 cases in 300 s (%.0f obligors here; %.0f s projected "
+      "linearly to 925,765 obligors)\n",
+      full ? (total <= 300 ? "PASS" : "FAIL") : "SCALED", obligors, projected);
   store->reset();
   if (temporary) bench::RemoveDb(db);
   return 0;

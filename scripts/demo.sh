@@ -51,6 +51,13 @@ echo "== Enforcement (docs/ENFORCEMENT.md): state rules, staff, next best action
 cse() { "$BIN" --db "$DB" --today "$TODAY" --user demo_admin "$@"; }
 cse enforce config --load "$(dirname "$0")/../config/state.toml" >/dev/null
 cse enforce learn --as-of "$TODAY" --from 2023-07-01 --evaluate-from 2024-12-31
+# A little contact history (opencse contact log): the outreach channel is chosen from it.
+for p in 1 3 5 7 9; do
+  cse contact log --person "PRS-$(printf %06d "$p")" --channel email --outcome reached --date 2025-06-02 >/dev/null
+  cse contact log --person "PRS-$(printf %06d "$p")" --channel sms --outcome no_answer --date 2025-06-09 >/dev/null
+done
+cse contact log --person PRS-000001 --channel phone --outcome opted_out --date 2025-06-10 >/dev/null
+cse contact list --person PRS-000001
 cse batch nightly --as-of "$TODAY"
 cse queue --worker demo_caseworker --limit 3
 cse recommend --case CASE-000042

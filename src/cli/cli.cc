@@ -598,14 +598,16 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
         o << "  line " << r.line << " field " << r.field << ": " << r.reason << ": " << r.message
           << "\n";
       }
-      const int code = ctx.Emit(Json{{"file", a->file},
-                                     {"rows", rep->rows},
-                                     {"created", rep->created},
-                                     {"exists", rep->exists},
-                                     {"rejected", rep->rejected},
-                                     {"committed", rep->committed},
-                                     {"rejections", rejections}},
-                                o.str());
+      Json j{{"file", a->file},         {"rows", rep->rows},         {"created", rep->created},
+             {"exists", rep->exists},   {"rejected", rep->rejected}, {"committed", rep->committed},
+             {"rejections", rejections}};
+      if (!rep->posted.empty()) {  // the workflow's reaction, once per obligor (enforce)
+        auto ev = RunBulkPaymentEvents(ctx, rep->posted);
+        j["enforcement"] = ev.ok() ? ev->first : Json{{"error", ev.status().reason()}};
+        o << (ev.ok() ? ev->second
+                      : "  enforcement events failed: " + ev.status().ToString() + "\n");
+      }
+      const int code = ctx.Emit(j, o.str());
       return rep->rejected > 0 ? kExitRule : code;
     };
   });
@@ -859,6 +861,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddEiwo(app, ctx, action);  // after AddIwo and AddImport: `iwo export-eiwo`, `import eiwo-ack`
   AddHttp(app, ctx, action);
   AddEnforcement(app, ctx, action);
+  AddContact(app, ctx, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,10 +7,12 @@
 #include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/date.h"
 #include "core/ids.h"
 #include "service/json.h"
+#include "service/ledger_service.h"
 
 namespace CLI {
 class App;
@@ -36,8 +38,12 @@ void AddEiwo(CLI::App& app, Context& ctx, std::function<int()>& action);
 void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action);  // http_commands.cc
 // recommend, action, staff, enforce, batch, queue: enforce_commands.cc
 void AddEnforcement(CLI::App& app, Context& ctx, std::function<int()>& action);
+void AddContact(CLI::App& app, Context& ctx, std::function<int()>& action);  // contact_commands.cc
 // The enforcement workflow after a payment is posted (re-score, close outreach tasks,
 // withdraw moot recommendations): JSON and text for post-payment's output.
 Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_id, Date date);
+// The same once per obligor after `import payments` committed `posted`.
+Result<std::pair<Json, std::string>> RunBulkPaymentEvents(
+    Context& ctx, const std::vector<PaymentRequest>& posted);
 
 }  // namespace cse::cli

@@ -647,6 +647,7 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
     std::string as_of;
     int64_t chunk = 2'000;
     int64_t max_chunks = 0;
+    int threads = 2;
   };
   auto a = std::make_shared<Args>();
   auto* nightly = cmd->add_subcommand(
@@ -654,6 +655,12 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
   nightly->add_option("--as-of", a->as_of, "The night's date YYYY-MM-DD")->required();
   nightly->add_option("--chunk", a->chunk, "Obligors per transaction")
       ->check(CLI::Range(int64_t{1}, int64_t{100'000}))
+      ->capture_default_str();
+  nightly
+      ->add_option("--threads", a->threads,
+                   "Reader threads preparing chunks ahead of the one writer (0: the writer "
+                   "reads too)")
+      ->check(CLI::Range(0, 8))
       ->capture_default_str();
   nightly
       ->add_option("--max-chunks", a->max_chunks,
@@ -676,6 +683,13 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
       o.scorer = *scorer ? &**scorer : nullptr;
       o.obligors_per_chunk = a->chunk;
       o.max_chunks = a->max_chunks;
+      o.reader_threads = a->threads;
+      if (ctx.g.db != ":memory:") {
+        o.open_reader = [db = ctx.g.db]() -> Result<std::unique_ptr<Store>> {
+          ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
+          return std::unique_ptr<Store>(std::move(reader));
+        };
+      }
       const bool chatty = !ctx.g.json && isatty(2) == 1;
       o.progress = [chatty](const std::string& s) {
         if (chatty) std::cerr << "batch nightly: " << s << "\n";
@@ -770,6 +784,25 @@ Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_
            {"outreach_tasks_closed", e.tasks_closed},
            {"withdrawn", withdrawn}},
       t.str());
+}
+
+Result<std::pair<Json, std::string>> RunBulkPaymentEvents(
+    Context& ctx, const std::vector<PaymentRequest>& posted) {
+  ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store()));
+  std::vector<std::pair<CaseId, Date>> events;
+  for (const PaymentRequest& r : posted) events.emplace_back(r.case_id, r.date);
+  ASSIGN_OR_RETURN(enforce::BulkPaymentEffects e,
+                   enforce::OnPaymentsPosted(ctx.store(), ctx.clock(), ctx.g.user,
+                                             scorer ? &*scorer : nullptr, events));
+  std::ostringstream t;
+  t << "  enforcement: " << e.obligors << " obligor(s), " << e.rescored << " re-scored, "
+    << e.tasks_closed << " outreach task(s) closed, " << e.withdrawn
+    << " recommendation(s) withdrawn\n";
+  return std::pair<Json, std::string>(Json{{"obligors", e.obligors},
+                                           {"rescored", e.rescored},
+                                           {"outreach_tasks_closed", e.tasks_closed},
+                                           {"withdrawn", e.withdrawn}},
+                                      t.str());
 }
 
 void AddEnforcement(CLI::App& app, Context& ctx, std::function<int()>& action) {

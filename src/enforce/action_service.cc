@@ -185,7 +185,12 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
     ASSIGN_OR_RETURN(loaded_config, LoadEnforcementConfig(store_));
   }
   const EnforcementConfig& config = o.config ? *o.config : loaded_config;
-  ASSIGN_OR_RETURN(std::vector<Action> case_actions, store_.ListEnforceActionsByCase(case_id));
+  std::vector<Action> case_actions;
+  if (o.case_actions) {
+    case_actions = *o.case_actions;
+  } else {
+    ASSIGN_OR_RETURN(case_actions, store_.ListEnforceActionsByCase(case_id));
+  }
   std::vector<Action> pending;
   if (o.skip_if_pending) {
     for (const Action& a : case_actions) {
@@ -251,7 +256,14 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
     for (size_t i = 0; i < top; ++i) {
       const Candidate& cand = r.ranked[i];
       const std::string key = ActionKey(o.origin, o.as_of, case_id, cand.remedy);
-      ASSIGN_OR_RETURN(std::optional<Action> found, store_.FindEnforceActionByKey(key));
+      std::optional<Action> found;
+      if (o.case_actions) {  // every action of the case is in the list: no lookup
+        for (const Action& a : case_actions) {
+          if (a.key == key) found = a;
+        }
+      } else {
+        ASSIGN_OR_RETURN(found, store_.FindEnforceActionByKey(key));
+      }
       if (found) {
         r.actions.push_back(*found);
         continue;

@@ -61,6 +61,9 @@ struct RecommendOptions {
   // Write nothing new while the case has recommendations awaiting a decision (one set under
   // review at a time): the ranking is still computed, and the pending actions are answered.
   bool skip_if_pending = false;
+  // The case's actions already read (the nightly batch reads them for many obligors at once);
+  // nullptr: read from the store. Keys found in it are not looked up again.
+  const std::vector<Action>* case_actions = nullptr;
 };
 
 // The score row the risk model writes (ai::ScoreAndRecord): features JSON and hash, key

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "ai/dataset.h"
 #include "enforce/facts.h"
@@ -40,6 +44,7 @@ struct RunContext {
   ai::Reference ref;
   std::optional<EffectivenessTable> effects;
   std::vector<std::string> caseworkers;
+  std::vector<ChannelTally> population;
   std::string at;
   std::map<std::string, int64_t> counts;
   std::map<std::string, double> seconds;
@@ -100,6 +105,143 @@ std::optional<Case> PrimaryCase(const ai::ObligorHistory& h) {
   return std::nullopt;
 }
 
+// What the readers prepare for one obligor, off the writer's thread: the history, the
+// features as of the date (one ledger run, which also gives delinquency), the model's score
+// with its key factors and the score row to write, and the enforcement records read in bulk.
+struct Prepared {
+  ai::ObligorHistory h;
+  ai::FeatureRow row;
+  bool active = false;
+  std::optional<ai::RiskScore> risk;  // the model's score (before a person's override)
+  std::optional<RiskScoreRecord> score_row;
+  std::optional<int> overridden;  // a person's score override in force
+  std::optional<ObligorState> prev;
+  std::vector<Task> tasks;
+  std::vector<Action> actions;
+  std::vector<ContactAttempt> contacts;
+  std::string first_name;  // outreach only
+  ChannelChoice channel;   // outreach only
+};
+
+// One chunk of obligors, prepared; `status` is the reader's error, if any.
+struct PreparedChunk {
+  std::vector<Prepared> obligors;
+  std::map<std::string, double> seconds;  // the reader's stage times
+  Status status = Status::Ok();
+};
+
+// What the readers share (read-only while they run).
+struct ReadContext {
+  const NightlyOptions& o;
+  const EnforcementConfig& config;
+  const ai::Reference& ref;
+  std::string at;
+  const std::vector<ChannelTally>& population;  // reach rates per channel (ChooseChannel)
+};
+
+bool HighRisk(const ReadContext& r, const Prepared& p) {
+  if (!p.risk) return false;
+  const int score = p.overridden ? *p.overridden : p.risk->score;
+  return score > r.config.workflow.outreach_risk_above;
+}
+
+// Scores the active obligors of a chunk: predictions for all at once, then key factors
+// (TreeSHAP, batched) for those the workflow explains (high risk, delinquent, overridden).
+void ScoreChunk(const ReadContext& r, std::vector<Prepared>& chunk) {
+  std::vector<ai::FeatureVector> x;
+  std::vector<size_t> who;
+  for (size_t i = 0; i < chunk.size(); ++i) {
+    if (!chunk[i].active) continue;
+    x.push_back(chunk[i].row.values);
+    who.push_back(i);
+  }
+  const std::vector<ai::RiskScore> scores = r.o.scorer->ScoreBatch(x, 0);
+  std::vector<ai::FeatureVector> explain_x;
+  std::vector<size_t> explain_who;
+  for (size_t k = 0; k < who.size(); ++k) {
+    Prepared& p = chunk[who[k]];
+    p.risk = scores[k];
+    p.overridden = OverriddenScore(p.h, r.o.as_of);
+    if (HighRisk(r, p) || p.row.balance.delinquent || p.overridden) {
+      explain_x.push_back(p.row.values);
+      explain_who.push_back(who[k]);
+    }
+  }
+  const std::vector<ai::RiskScore> explained = r.o.scorer->ScoreBatch(explain_x, 3);
+  for (size_t k = 0; k < explain_who.size(); ++k) {
+    chunk[explain_who[k]].risk->key_factors = explained[k].key_factors;
+  }
+  for (size_t i : who) {
+    Prepared& p = chunk[i];
+    p.score_row = MakeScoreRecord(p.row, *p.risk, r.o.scorer->version(), p.h.obligor, CaseId{},
+                                  r.o.as_of, r.at);
+  }
+}
+
+// Hands each obligor its states, tasks and actions (all sorted by obligor).
+void Distribute(EnforceRange&& range, std::vector<Prepared>& chunk) {
+  size_t si = 0, ti = 0, ai = 0, ci = 0;
+  for (Prepared& p : chunk) {
+    const int64_t id = p.h.obligor.value;
+    while (si < range.states.size() && range.states[si].obligor.value < id) ++si;
+    if (si < range.states.size() && range.states[si].obligor.value == id) {
+      p.prev = range.states[si];
+    }
+    while (ti < range.tasks.size() && range.tasks[ti].obligor.value < id) ++ti;
+    for (; ti < range.tasks.size() && range.tasks[ti].obligor.value == id; ++ti) {
+      p.tasks.push_back(std::move(range.tasks[ti]));
+    }
+    while (ai < range.actions.size() && range.actions[ai].obligor.value < id) ++ai;
+    for (; ai < range.actions.size() && range.actions[ai].obligor.value == id; ++ai) {
+      p.actions.push_back(std::move(range.actions[ai]));
+    }
+    while (ci < range.contacts.size() && range.contacts[ci].person.value < id) ++ci;
+    for (; ci < range.contacts.size() && range.contacts[ci].person.value == id; ++ci) {
+      p.contacts.push_back(std::move(range.contacts[ci]));
+    }
+  }
+}
+
+// Reads and prepares obligors [lo, hi) of `obligors` with `reader` (a reader thread's own
+// connection, or the writer's store when there are no reader threads).
+PreparedChunk PrepareChunk(Store& reader, const ReadContext& r,
+                           const std::vector<PersonId>& obligors, size_t lo, size_t hi) {
+  PreparedChunk out;
+  out.status = [&]() -> Status {
+    {
+      StageTimer timer(out.seconds["read_and_features"]);
+      RETURN_IF_ERROR(ai::ForEachObligorHistory(
+          reader, obligors, lo, hi, hi - lo, [&](ai::ObligorHistory&& h) -> Status {
+            Prepared p;
+            p.h = std::move(h);
+            p.row = ai::ExtractFeatures(p.h, r.ref, r.o.as_of);
+            p.active = ai::IsActive(p.row);
+            out.obligors.push_back(std::move(p));
+            return Status::Ok();
+          }));
+    }
+    if (r.o.scorer) {
+      StageTimer timer(out.seconds["score_and_explain"]);
+      ScoreChunk(r, out.obligors);
+    }
+    StageTimer timer(out.seconds["read_enforcement_records"]);
+    ASSIGN_OR_RETURN(EnforceRange range, reader.LoadEnforceRange(obligors[lo], obligors[hi - 1]));
+    Distribute(std::move(range), out.obligors);
+    for (Prepared& p : out.obligors) {
+      if (!p.active || !HighRisk(r, p) || !PrimaryCase(p.h)) continue;
+      ASSIGN_OR_RETURN(Person person, reader.GetPerson(p.h.obligor));
+      p.first_name = person.first_name;
+      p.channel = ChooseChannel(p.contacts, r.population, r.o.as_of);
+    }
+    return Status::Ok();
+  }();
+  return out;
+}
+
+bool HasTaskKey(const std::vector<Task>& tasks, const std::string& key) {
+  return std::any_of(tasks.begin(), tasks.end(), [&](const Task& t) { return t.key == key; });
+}
+
 // Closes the open outreach tasks payments satisfied; flags those past their follow-up date.
 Status ReviewOutreach(RunContext& x, const ai::ObligorHistory& h, std::vector<Task>& tasks,
                       Date as_of, bool& open_outreach) {
@@ -123,40 +265,40 @@ Status ReviewOutreach(RunContext& x, const ai::ObligorHistory& h, std::vector<Ta
   return Status::Ok();
 }
 
-Status CreateOutreach(RunContext& x, const ai::ObligorHistory& h, const ai::FeatureRow& row,
-                      const ai::RiskScore& risk, const Case& primary) {
-  ASSIGN_OR_RETURN(Person p, x.store.GetPerson(h.obligor));
-  const ChannelChoice channel = ChooseChannel(h.events, x.o.as_of);
+Status CreateOutreach(RunContext& x, const Prepared& p, const ai::RiskScore& risk,
+                      const Case& primary) {
   Task t;
-  t.key = "outreach:" + std::to_string(h.obligor.value) + ":" + x.o.as_of.ToString();
+  t.key = "outreach:" + std::to_string(p.h.obligor.value) + ":" + x.o.as_of.ToString();
+  if (HasTaskKey(p.tasks, t.key)) return Status::Ok();
   t.kind = "proactive_outreach";
   t.case_id = primary.id;
-  t.obligor = h.obligor;
+  t.obligor = p.h.obligor;
   t.worker = WorkerFor(x, primary.id);
   t.created = x.o.as_of;
   t.follow_up = x.o.as_of.AddDays(x.config.workflow.follow_up_days);
   t.risk_score = risk.score;
-  t.amount_at_stake = MonthlySupport(row);
+  t.amount_at_stake = MonthlySupport(p.row);
   t.priority = Priority(t.risk_score, t.amount_at_stake, std::nullopt, x.o.as_of);
   t.title = "Proactive Outreach";
-  t.channel = channel.channel;
-  t.message = OutreachMessage(
-      {p.first_name, t.amount_at_stake, row.balance.arrears_total, risk.score, channel.channel});
+  t.channel = p.channel.channel;
+  t.message = OutreachMessage({p.first_name, t.amount_at_stake, p.row.balance.arrears_total,
+                               risk.score, p.channel.channel});
   t.key_factors = FactorsJson(risk.key_factors);
-  t.recommended = "outreach (" + channel.reason + ")";
-  ASSIGN_OR_RETURN(std::optional<Task> found, x.store.FindEnforceTaskByKey(t.key));
-  if (found) return Status::Ok();
+  t.recommended = "outreach (" + p.channel.reason + ")";
   RETURN_IF_ERROR(x.store.InsertEnforceTask(t).status());
   ++x.counts["outreach_tasks"];
   return Status::Ok();
 }
 
-Status Recommendations(RunContext& x, const ai::ObligorHistory& h, const ai::FeatureRow& row,
-                       const std::optional<ai::RiskScore>& risk, std::optional<Date> since,
-                       const std::vector<Task>& tasks) {
+Status Recommendations(RunContext& x, const Prepared& p, const std::optional<ai::RiskScore>& risk,
+                       std::optional<Date> since) {
   EnforcementService svc(x.store, x.clock, x.actor);
-  for (const CaseBook& b : h.books) {
+  for (const CaseBook& b : p.h.books) {
     if (b.info.status != CaseStatus::kOpen || b.orders.empty()) continue;
+    std::vector<Action> case_actions;
+    for (const Action& a : p.actions) {
+      if (a.case_id == b.info.id) case_actions.push_back(a);
+    }
     RecommendOptions ro;
     ro.as_of = x.o.as_of;
     ro.origin = "nightly";
@@ -168,18 +310,20 @@ Status Recommendations(RunContext& x, const ai::ObligorHistory& h, const ai::Fea
     ro.record_score = false;
     ro.delinquent_since = since;
     ro.skip_if_pending = true;
-    ASSIGN_OR_RETURN(RecommendResult r, svc.RecommendLoaded(b.info, h, row, ro));
+    ro.case_actions = &case_actions;
+    ASSIGN_OR_RETURN(RecommendResult r, svc.RecommendLoaded(b.info, p.h, p.row, ro));
     x.counts["recommendations"] += r.created;
     if (r.actions.empty()) continue;
-    const bool reviewing = std::any_of(tasks.begin(), tasks.end(), [&](const Task& t) {
+    const bool reviewing = std::any_of(p.tasks.begin(), p.tasks.end(), [&](const Task& t) {
       return t.open && t.kind == "review_recommendations" && t.case_id == b.info.id;
     });
     if (reviewing) continue;
     Task t;
     t.key = "review:" + std::to_string(b.info.id.value) + ":" + x.o.as_of.ToString();
+    if (HasTaskKey(p.tasks, t.key)) continue;
     t.kind = "review_recommendations";
     t.case_id = b.info.id;
-    t.obligor = h.obligor;
+    t.obligor = p.h.obligor;
     t.worker = WorkerFor(x, b.info.id);
     t.created = x.o.as_of;
     t.risk_score = risk ? risk->score : 0;
@@ -191,69 +335,47 @@ Status Recommendations(RunContext& x, const ai::ObligorHistory& h, const ai::Fea
     t.recommended = std::string(Name(r.actions.front().remedy));
     t.action_id = r.actions.front().id;
     t.key_factors = risk ? FactorsJson(risk->key_factors) : "[]";
-    ASSIGN_OR_RETURN(std::optional<Task> found, x.store.FindEnforceTaskByKey(t.key));
-    if (found) continue;
     RETURN_IF_ERROR(x.store.InsertEnforceTask(t).status());
     ++x.counts["review_tasks"];
   }
   return Status::Ok();
 }
 
-Status ProcessObligor(RunContext& x, PersonId obligor) {
+// The writer's part for one obligor: the score row, the delinquency state, outreach, and
+// recommendations or withdrawals.
+Status ApplyObligor(RunContext& x, Prepared& p) {
   const Date as_of = x.o.as_of;
-  ai::ObligorHistory h;
-  ai::FeatureRow row;
-  {
-    StageTimer timer(x.seconds["accrue_and_features"]);
-    auto loaded = ai::LoadObligorHistory(x.store, obligor);
-    if (!loaded.ok() && loaded.status().reason() == "obligor_has_no_case") return Status::Ok();
-    if (!loaded.ok()) return loaded.status();
-    h = std::move(loaded).value();
-    row = ai::ExtractFeatures(h, x.ref, as_of);
-  }
+  const PersonId obligor = p.h.obligor;
   ++x.counts["obligors"];
-  if (!ai::IsActive(row)) return Status::Ok();
+  if (!p.active) return Status::Ok();
   ++x.counts["active"];
-  const bool delinquent = row.balance.delinquent;
-  std::optional<ai::RiskScore> risk;
-  if (x.o.scorer) {
-    StageTimer timer(x.seconds["score"]);
-    risk = x.o.scorer->Predict(row.values);
-    const bool high = risk->score > x.config.workflow.outreach_risk_above;
-    if (high || delinquent) risk->key_factors = x.o.scorer->Explain(row.values, 3);
-    RETURN_IF_ERROR(x.store
-                        .InsertRiskScore(MakeScoreRecord(row, *risk, x.o.scorer->version(), obligor,
-                                                         CaseId{}, as_of, x.at))
-                        .status());
+  const bool delinquent = p.row.balance.delinquent;
+  std::optional<ai::RiskScore> risk = p.risk;
+  if (p.score_row) {
+    RETURN_IF_ERROR(x.store.InsertRiskScore(*p.score_row).status());
     ++x.counts["scored"];
   }
-  if (risk) {
-    if (auto overridden = OverriddenScore(h, as_of)) {
-      risk->score = *overridden;  // a person's override stands for kScoreOverrideDays
-      ++x.counts["score_overrides_used"];
-      if (risk->key_factors.empty()) risk->key_factors = x.o.scorer->Explain(row.values, 3);
-    }
+  if (risk && p.overridden) {
+    risk->score = *p.overridden;  // a person's override stands for kScoreOverrideDays
+    ++x.counts["score_overrides_used"];
   }
-  StageTimer timer(x.seconds["tasks_and_recommendations"]);
-  ASSIGN_OR_RETURN(std::optional<ObligorState> prev, x.store.GetObligorState(obligor));
-  const bool was = prev && prev->delinquent;
+  const bool was = p.prev && p.prev->delinquent;
   std::optional<Date> since;
   if (delinquent) {
-    since = was && prev->delinquent_since ? *prev->delinquent_since : as_of;
+    since = was && p.prev->delinquent_since ? *p.prev->delinquent_since : as_of;
     ++x.counts["delinquent"];
     if (!was) ++x.counts["new_delinquent"];
   }
   RETURN_IF_ERROR(
       x.store.PutObligorState({obligor, as_of, delinquent, since, risk ? risk->score : 0}));
-  ASSIGN_OR_RETURN(std::vector<Task> tasks, x.store.ListEnforceTasksByObligor(obligor));
   bool open_outreach = false;
-  RETURN_IF_ERROR(ReviewOutreach(x, h, tasks, as_of, open_outreach));
-  const std::optional<Case> primary = PrimaryCase(h);
+  RETURN_IF_ERROR(ReviewOutreach(x, p.h, p.tasks, as_of, open_outreach));
+  const std::optional<Case> primary = PrimaryCase(p.h);
   if (risk && risk->score > x.config.workflow.outreach_risk_above && primary) {
     ++x.counts["high_risk"];
-    if (!open_outreach) RETURN_IF_ERROR(CreateOutreach(x, h, row, *risk, *primary));
+    if (!open_outreach) RETURN_IF_ERROR(CreateOutreach(x, p, *risk, *primary));
   }
-  if (delinquent) return Recommendations(x, h, row, risk, since, tasks);
+  if (delinquent) return Recommendations(x, p, risk, since);
   if (was) {  // no longer delinquent: what it made necessary may be moot
     EnforcementService svc(x.store, x.clock, x.actor);
     ASSIGN_OR_RETURN(std::vector<Action> withdrawn,
@@ -378,6 +500,127 @@ Result<BatchRun> StartRun(Store& store, const Clock& clock, Date as_of, NightlyR
   return run;
 }
 
+// Writes one prepared chunk in one transaction, with the resume cursor.
+Status WriteChunk(RunContext& x, BatchRun& run, PreparedChunk& chunk, PersonId last) {
+  RETURN_IF_ERROR(x.store.Begin());
+  Status s = Status::Ok();
+  {
+    StageTimer timer(x.seconds["write_scores_tasks_recommendations"]);
+    for (size_t i = 0; i < chunk.obligors.size() && s.ok(); ++i) {
+      s = ApplyObligor(x, chunk.obligors[i]);
+    }
+  }
+  if (s.ok()) {
+    StageTimer timer(x.seconds["commit"]);
+    ++x.counts["chunks"];
+    run.cursor = last.value;
+    run.counts_json = CountsJson(x).dump();
+    s = x.store.PutBatchRun(run);
+    if (s.ok()) s = x.store.Commit();
+  }
+  if (!s.ok()) {
+    --x.counts["chunks"];
+    x.store.Rollback();
+  }
+  return s;
+}
+
+// Hands the writer the prepared chunks in order. With reader threads, each thread reads on
+// its own connection (SQLite WAL: readers do not block the one writer) and prepares whole
+// chunks ahead, at most kLookaheadChunks beyond the one being written; chunks cover disjoint
+// obligors, so what the writer commits for one chunk never changes what a reader reads for
+// another. Without reader threads the writer's store prepares each chunk when it is asked for.
+class ChunkSource {
+ public:
+  static constexpr size_t kLookaheadChunks = 4;
+
+  ChunkSource(Store& store, const ReadContext& rc, const std::vector<PersonId>& obligors,
+              size_t first, size_t chunk)
+      : store_(store), rc_(rc), obligors_(obligors), first_(first), chunk_(chunk) {}
+  ~ChunkSource() { Stop(); }
+  ChunkSource(const ChunkSource&) = delete;
+  ChunkSource& operator=(const ChunkSource&) = delete;
+
+  // Opens `threads` reader connections with `open` and starts the threads (none when
+  // `threads` is 0 or `open` is empty). Errors: `open`'s.
+  Status Start(int threads, const std::function<Result<std::unique_ptr<Store>>()>& open) {
+    if (threads <= 0 || !open) return Status::Ok();
+    for (int t = 0; t < threads; ++t) {
+      ASSIGN_OR_RETURN(std::unique_ptr<Store> reader, open());
+      readers_.push_back(std::move(reader));
+    }
+    for (auto& reader : readers_) {
+      threads_.emplace_back([this, r = reader.get()] { ReadLoop(*r); });
+    }
+    return Status::Ok();
+  }
+
+  // The next chunk in order (blocks until a reader has prepared it).
+  PreparedChunk Next() {
+    const size_t index = written_;
+    if (threads_.empty()) {
+      ++written_;
+      const size_t lo = first_ + index * chunk_;
+      return PrepareChunk(store_, rc_, obligors_, lo, std::min(obligors_.size(), lo + chunk_));
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return ready_.count(index) > 0; });
+    PreparedChunk out = std::move(ready_.at(index));
+    ready_.erase(index);
+    ++written_;
+    cv_.notify_all();
+    return out;
+  }
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+    readers_.clear();
+  }
+
+ private:
+  size_t Chunks() const { return (obligors_.size() - first_ + chunk_ - 1) / chunk_; }
+
+  void ReadLoop(Store& reader) {
+    for (;;) {
+      size_t index = 0;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || claimed_ < written_ + kLookaheadChunks; });
+        if (stop_ || claimed_ >= Chunks()) return;
+        index = claimed_++;
+      }
+      const size_t lo = first_ + index * chunk_;
+      PreparedChunk prepared =
+          PrepareChunk(reader, rc_, obligors_, lo, std::min(obligors_.size(), lo + chunk_));
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ready_.emplace(index, std::move(prepared));
+      }
+      cv_.notify_all();
+    }
+  }
+
+  Store& store_;
+  const ReadContext& rc_;
+  const std::vector<PersonId>& obligors_;
+  const size_t first_;
+  const size_t chunk_;
+  std::vector<std::unique_ptr<Store>> readers_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<size_t, PreparedChunk> ready_;  // by chunk index
+  size_t claimed_ = 0;                     // chunks handed to readers
+  size_t written_ = 0;                     // chunks handed to the writer
+  bool stop_ = false;
+};
+
 }  // namespace
 
 Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::string& actor,
@@ -385,7 +628,7 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
   NightlyReport report;
   report.as_of = o.as_of;
   ASSIGN_OR_RETURN(BatchRun run, StartRun(store, clock, o.as_of, report));
-  RunContext x{store, clock, actor, o, {}, {}, {}, {}, clock.NowIso(), {}, {}};
+  RunContext x{store, clock, actor, o, {}, {}, {}, {}, {}, clock.NowIso(), {}, {}};
   const Json stored = Json::parse(run.counts_json, nullptr, false);
   if (stored.is_object()) {
     for (const auto& [k, v] : stored.items()) x.counts[k] = v.get<int64_t>();
@@ -401,44 +644,47 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
     ASSIGN_OR_RETURN(x.ref, ai::LoadReference(store));
     ASSIGN_OR_RETURN(x.effects, LoadEffectTable(store));
     ASSIGN_OR_RETURN(x.caseworkers, Caseworkers(store));
+    ASSIGN_OR_RETURN(x.population, store.TallyContactAttempts(o.as_of));
   }
   std::vector<PersonId> obligors;
   {
     StageTimer timer(x.seconds["list_obligors"]);
     ASSIGN_OR_RETURN(obligors, ai::ListObligors(store));
   }
-  auto next = std::upper_bound(obligors.begin(), obligors.end(), PersonId{run.cursor},
-                               [](PersonId a, PersonId b) { return a.value < b.value; });
+  const size_t first = static_cast<size_t>(
+      std::upper_bound(obligors.begin(), obligors.end(), PersonId{run.cursor},
+                       [](PersonId a, PersonId b) { return a.value < b.value; }) -
+      obligors.begin());
+  const ReadContext rc{o, x.config, x.ref, x.at, x.population};
+  ChunkSource source(store, rc, obligors, first, static_cast<size_t>(o.obligors_per_chunk));
+  RETURN_IF_ERROR(source.Start(o.reader_threads, o.open_reader));
   int64_t chunks = 0;
-  while (next != obligors.end()) {
+  for (size_t lo = first; lo < obligors.size(); lo += static_cast<size_t>(o.obligors_per_chunk)) {
     if (o.max_chunks > 0 && chunks == o.max_chunks) {
+      source.Stop();
       report.counts = x.counts;
       report.seconds = x.seconds;
       return report;  // unfinished: the next run for the date resumes after the cursor
     }
-    const auto end = next + std::min<std::ptrdiff_t>(o.obligors_per_chunk, obligors.end() - next);
-    RETURN_IF_ERROR(store.Begin());
-    Status s = Status::Ok();
-    for (auto it = next; it != end && s.ok(); ++it) s = ProcessObligor(x, *it);
-    if (s.ok()) {
-      StageTimer timer(x.seconds["commit"]);
-      run.cursor = (end - 1)->value;
-      run.counts_json = CountsJson(x).dump();
-      s = store.PutBatchRun(run);
-      if (s.ok()) s = store.Commit();
+    const size_t hi = std::min(obligors.size(), lo + static_cast<size_t>(o.obligors_per_chunk));
+    PreparedChunk chunk;
+    {
+      StageTimer timer(x.seconds["writer_waiting_for_readers"]);
+      chunk = source.Next();
     }
+    for (const auto& [k, v] : chunk.seconds) x.seconds[k] += v;
+    Status s = chunk.status;
+    if (s.ok()) s = WriteChunk(x, run, chunk, obligors[hi - 1]);
     if (!s.ok()) {
-      store.Rollback();
+      source.Stop();
       return s;
     }
     ++chunks;
-    ++x.counts["chunks"];
-    next = end;
     if (o.progress) {
-      o.progress(std::to_string(end - obligors.begin()) + " of " + std::to_string(obligors.size()) +
-                 " obligors");
+      o.progress(std::to_string(hi) + " of " + std::to_string(obligors.size()) + " obligors");
     }
   }
+  source.Stop();
   RETURN_IF_ERROR(store.Begin());
   Status s = Status::Ok();
   {
@@ -469,10 +715,12 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
   return report;
 }
 
-Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
-                                       const ai::RiskScorer* scorer, CaseId case_id, Date date) {
+namespace {
+
+Result<PaymentEffects> PaymentEvent(Store& store, const Clock& clock, const std::string& actor,
+                                    const ai::RiskScorer* scorer, const ai::Reference& ref,
+                                    CaseId case_id, Date date) {
   ASSIGN_OR_RETURN(Case c, store.GetCase(case_id));
-  ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(store));
   ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store, c.obligor));
   const Date as_of = std::max(date, clock.Today());
   const ai::FeatureRow row = ai::ExtractFeatures(h, ref, as_of);
@@ -520,6 +768,43 @@ Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const s
   }
   RETURN_IF_ERROR(store.Commit());
   return effects;
+}
+
+}  // namespace
+
+Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
+                                       const ai::RiskScorer* scorer, CaseId case_id, Date date) {
+  ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(store));
+  return PaymentEvent(store, clock, actor, scorer, ref, case_id, date);
+}
+
+Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
+                                            const std::string& actor, const ai::RiskScorer* scorer,
+                                            const std::vector<std::pair<CaseId, Date>>& posted) {
+  BulkPaymentEffects out;
+  if (posted.empty()) return out;
+  // One event per obligor: its latest payment date, with that payment's case.
+  std::map<int64_t, std::pair<CaseId, Date>> latest;  // by obligor id
+  std::map<int64_t, PersonId> obligor_of;             // by case id
+  for (const auto& [case_id, date] : posted) {
+    if (!obligor_of.count(case_id.value)) {
+      ASSIGN_OR_RETURN(Case c, store.GetCase(case_id));
+      obligor_of[case_id.value] = c.obligor;
+    }
+    const int64_t obligor = obligor_of[case_id.value].value;
+    auto it = latest.find(obligor);
+    if (it == latest.end() || it->second.second < date) latest[obligor] = {case_id, date};
+  }
+  ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(store));
+  for (const auto& [obligor, event] : latest) {
+    ASSIGN_OR_RETURN(PaymentEffects e,
+                     PaymentEvent(store, clock, actor, scorer, ref, event.first, event.second));
+    ++out.obligors;
+    if (e.risk) ++out.rescored;
+    out.tasks_closed += e.tasks_closed;
+    out.withdrawn += static_cast<int64_t>(e.withdrawn.size());
+  }
+  return out;
 }
 
 }  // namespace cse::enforce

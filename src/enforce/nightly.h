@@ -27,6 +27,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -39,6 +40,11 @@ struct NightlyOptions {
   Date as_of;
   const ai::RiskScorer* scorer = nullptr;  // nullptr: no scores, no outreach (rules only)
   int64_t obligors_per_chunk = 2'000;      // Default: 2,000 per transaction
+  // Reader threads that read and prepare chunks ahead of the writer (records, features,
+  // scores, key factors), each on its own connection from `open_reader` (the same database
+  // file). 0 or no `open_reader` (e.g. an in-memory store): the writer reads too.
+  int reader_threads = 2;  // Default: 2 (the machine's cores)
+  std::function<Result<std::unique_ptr<Store>>()> open_reader;
   // Stop after this many chunks, leaving the run unfinished (tests and time-boxed runs);
   // 0: no limit.
   int64_t max_chunks = 0;
@@ -70,5 +76,19 @@ struct PaymentEffects {
 };
 Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
                                        const ai::RiskScorer* scorer, CaseId case_id, Date date);
+
+// The same after a bulk import committed: once per obligor the `posted` payments (case,
+// date) belong to, as of the obligor's latest payment date (or today, when later), each
+// obligor in its own transaction, the reference data read once. A store error stops it and
+// is returned (the payments stay posted; the next nightly run catches up).
+struct BulkPaymentEffects {
+  int64_t obligors = 0;
+  int64_t rescored = 0;
+  int64_t tasks_closed = 0;
+  int64_t withdrawn = 0;
+};
+Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
+                                            const std::string& actor, const ai::RiskScorer* scorer,
+                                            const std::vector<std::pair<CaseId, Date>>& posted);
 
 }  // namespace cse::enforce

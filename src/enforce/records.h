@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/date.h"
 #include "core/ids.h"
@@ -96,6 +97,35 @@ struct ObligorState {
   bool delinquent = false;
   std::optional<Date> delinquent_since;
   int risk_score = 0;
+};
+
+// One attempt to reach a person (the contact history the outreach channel is chosen from).
+// channel: sms | email | phone; outcome: reached | no_answer | bounced | opted_out.
+struct ContactAttempt {
+  int64_t id = 0;
+  PersonId person;
+  std::string channel;
+  Date date;
+  std::string outcome;
+  std::string note;
+  std::string recorded_by;
+  std::string recorded_at;
+};
+
+// Attempts and how many reached the person, for one channel.
+struct ChannelTally {
+  std::string channel;
+  int64_t tried = 0;
+  int64_t reached = 0;
+};
+
+// The enforcement records of a range of obligors, read at once by the nightly batch's readers
+// (Store::LoadEnforceRange): every vector is sorted by obligor id, then id.
+struct EnforceRange {
+  std::vector<ObligorState> states;
+  std::vector<Task> tasks;
+  std::vector<Action> actions;
+  std::vector<ContactAttempt> contacts;  // by person, then date, then id
 };
 
 struct StaffUser {

@@ -2,51 +2,91 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 
 namespace cse::enforce {
 namespace {
 
-std::string DetailValue(const std::string& detail, std::string_view key) {
-  const std::string prefix = std::string(key) + "=";
-  size_t at = 0;
-  while (at < detail.size()) {
-    const size_t end = std::min(detail.find(' ', at), detail.size());
-    const std::string_view item(detail.data() + at, end - at);
-    if (item.substr(0, prefix.size()) == prefix) return std::string(item.substr(prefix.size()));
-    at = end + 1;
-  }
-  return "";
+constexpr std::array<std::string_view, 3> kChannels{"sms", "phone", "email"};  // tie order
+constexpr std::array<std::string_view, 4> kOutcomes{"reached", "no_answer", "bounced", "opted_out"};
+
+std::string Rate2(double v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
 }
+
+struct PersonTally {
+  int tried = 0;
+  int reached = 0;
+  std::string last_outcome;
+  Date last_date;
+};
 
 }  // namespace
 
-ChannelChoice ChooseChannel(const std::vector<CaseEvent>& events, Date as_of) {
-  constexpr std::array<const char*, 3> kChannels{"sms", "phone", "email"};
-  std::array<int, 3> tried{};
-  std::array<int, 3> reached{};
-  for (const CaseEvent& e : events) {
-    if (e.kind != "contact" || e.date > as_of) continue;
-    const std::string channel = DetailValue(e.detail, "channel");
-    for (size_t i = 0; i < kChannels.size(); ++i) {
-      if (channel != kChannels[i]) continue;
-      ++tried[i];
-      if (DetailValue(e.detail, "outcome") == "reached") ++reached[i];
+Status ValidateContact(std::string_view channel, std::string_view outcome) {
+  if (std::find(kChannels.begin(), kChannels.end(), channel) == kChannels.end()) {
+    return InvalidArgument("contact_channel_invalid", "--channel '" + std::string(channel) +
+                                                          "' is not one of sms, email, phone");
+  }
+  if (std::find(kOutcomes.begin(), kOutcomes.end(), outcome) == kOutcomes.end()) {
+    return InvalidArgument("contact_outcome_invalid",
+                           "--outcome '" + std::string(outcome) +
+                               "' is not one of reached, no_answer, bounced, opted_out");
+  }
+  return Status::Ok();
+}
+
+ChannelChoice ChooseChannel(const std::vector<ContactAttempt>& history,
+                            const std::vector<ChannelTally>& population, Date as_of) {
+  std::vector<ContactAttempt> sorted;
+  for (const ContactAttempt& a : history) {
+    if (a.date <= as_of) sorted.push_back(a);
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const ContactAttempt& a, const ContactAttempt& b) {
+                     return a.date != b.date ? a.date < b.date : a.id < b.id;
+                   });
+  ChannelChoice out;
+  out.channel = std::string(kChannelNone);
+  double best = -1;
+  for (std::string_view channel : kChannels) {
+    int64_t pop_tried = 0, pop_reached = 0;
+    for (const ChannelTally& t : population) {
+      if (t.channel == channel) {
+        pop_tried = t.tried;
+        pop_reached = t.reached;
+      }
+    }
+    const double prior = static_cast<double>(pop_reached + 1) / static_cast<double>(pop_tried + 2);
+    PersonTally mine;
+    for (const ContactAttempt& a : sorted) {
+      if (a.channel != channel) continue;
+      ++mine.tried;
+      if (a.outcome == "reached") ++mine.reached;
+      mine.last_outcome = a.outcome;
+      mine.last_date = a.date;
+    }
+    if (!out.reason.empty()) out.reason += "; ";
+    out.reason += std::string(channel) + " ";
+    if (mine.last_outcome == "opted_out" || mine.last_outcome == "bounced") {
+      out.reason += "excluded (" + mine.last_outcome + " " + mine.last_date.ToString() + ")";
+      continue;
+    }
+    const double rate =
+        (mine.reached + kChannelPriorWeight * prior) / (mine.tried + kChannelPriorWeight);
+    out.reason += Rate2(rate) + " (" + std::to_string(mine.reached) + " of " +
+                  std::to_string(mine.tried) + " reached; population " + Rate2(prior) + " over " +
+                  std::to_string(pop_tried) + ")";
+    if (rate > best) {
+      best = rate;
+      out.channel = std::string(channel);
+      out.rate = rate;
     }
   }
-  int best = -1;
-  double best_rate = -1;
-  for (size_t i = 0; i < kChannels.size(); ++i) {
-    if (tried[i] == 0) continue;
-    const double rate = static_cast<double>(reached[i]) / tried[i];
-    if (rate > best_rate) {
-      best_rate = rate;
-      best = static_cast<int>(i);
-    }
-  }
-  if (best < 0) return {"sms", "no contact history: default sms"};
-  const size_t b = static_cast<size_t>(best);
-  return {kChannels[b], "reached " + std::to_string(reached[b]) + " of " +
-                            std::to_string(tried[b]) + " " + kChannels[b] + " attempts"};
+  out.reason = out.channel + ": " + out.reason;
+  return out;
 }
 
 std::string OutreachMessage(const OutreachFacts& f) {
@@ -58,6 +98,7 @@ std::string OutreachMessage(const OutreachFacts& f) {
       ". If your work or income has changed, contact us now about a payment plan or a review "
       "of your order: we can help before a payment is missed.";
   if (f.channel == "phone") text = "Call script: " + text;
+  if (f.channel == kChannelNone) text = "Letter (no usable sms, email or phone): " + text;
   return text;
 }
 

@@ -149,6 +149,13 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
       }
     }
     report.rejected += result.rejected;
+    if (result.committed && mode != BatchMode::kDryRun) {
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (result.outcomes[i].kind == RowOutcome::Kind::kCreated) {
+          report.posted.push_back(batch[i].request);
+        }
+      }
+    }
     if (result.committed || mode == BatchMode::kDryRun) {
       report.created += result.created;
       report.exists += result.exists;

@@ -38,6 +38,9 @@ struct ImportReport {
   int64_t rejected = 0;
   bool committed = true;  // kAllOrNothing: false when any row was rejected
   std::vector<ImportRejection> rejections;
+  // The rows posted and committed (created, not resubmissions), in file order: the
+  // enforcement workflow reacts to them once the import is done (enforce/nightly.h).
+  std::vector<PaymentRequest> posted;
 };
 
 // Errors (nothing posted): not_found "file_not_found", invalid_argument "csv_header_invalid",

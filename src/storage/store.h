@@ -505,6 +505,17 @@ class Store {
   // The nightly batch's memory of each obligor.
   virtual Result<std::optional<enforce::ObligorState>> GetObligorState(PersonId id) = 0;
   virtual Status PutObligorState(const enforce::ObligorState& state) = 0;
+  // The states, tasks and actions of the obligors with ids in [first, last], one read per
+  // table (the nightly batch's readers; enforce::EnforceRange says the order).
+  virtual Result<enforce::EnforceRange> LoadEnforceRange(PersonId first, PersonId last) = 0;
+
+  // ---- Contact history (src/enforce/workflow.h; migration 203; contact_store.cc) ----
+  // InsertContactAttempt: the new id. ListContactAttempts: by date, then id.
+  // TallyContactAttempts: per channel, the attempts dated on or before `through` and how many
+  // reached the person (the population's reach rates).
+  virtual Result<int64_t> InsertContactAttempt(const enforce::ContactAttempt& attempt) = 0;
+  virtual Result<std::vector<enforce::ContactAttempt>> ListContactAttempts(PersonId person) = 0;
+  virtual Result<std::vector<enforce::ChannelTally>> TallyContactAttempts(Date through) = 0;
 
   // ---- Employer remittances and e-IWO (src/iwo; migrations 310-399; iwo2_store.cc) ----
   // InsertUnidentifiedPayment: already_exists "unique_violation" when the key is taken.

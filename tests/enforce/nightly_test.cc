@@ -250,22 +250,46 @@ TEST_F(NightlyTest, TheQueueIsOrderedByRiskAmountAndDeadline) {
 }
 
 TEST(WorkflowTest, ChannelFromContactHistoryAndAPersonalMessage) {
-  std::vector<CaseEvent> events;
-  const auto contact = [&](const char* detail) {
-    CaseEvent e;
-    e.date = Date::Ymd(2025, 1, 1);
-    e.kind = "contact";
-    e.detail = detail;
-    events.push_back(e);
+  std::vector<ContactAttempt> history;
+  const auto attempt = [&](const char* channel, const char* outcome, Date date) {
+    ContactAttempt a;
+    a.id = static_cast<int64_t>(history.size()) + 1;
+    a.channel = channel;
+    a.outcome = outcome;
+    a.date = date;
+    history.push_back(a);
   };
-  EXPECT_EQ(ChooseChannel(events, kAsOf).channel, "sms");
-  contact("channel=sms outcome=no_answer");
-  contact("channel=sms outcome=no_answer");
-  contact("channel=phone outcome=reached");
-  contact("channel=email outcome=bounced");
-  const ChannelChoice c = ChooseChannel(events, kAsOf);
+  // No history and no population data: every rate is the 0.5 prior; ties go to sms.
+  const ChannelChoice none = ChooseChannel(history, {}, kAsOf);
+  EXPECT_EQ(none.channel, "sms");
+  EXPECT_DOUBLE_EQ(none.rate, 0.5);
+  // The population: sms reaches 2 of 10 (prior 3/12), phone 6 of 10 (7/12), email no data.
+  const std::vector<ChannelTally> population{{"phone", 10, 6}, {"sms", 10, 2}};
+  EXPECT_EQ(ChooseChannel(history, population, kAsOf).channel, "phone");
+  attempt("sms", "no_answer", Date::Ymd(2025, 1, 1));
+  attempt("sms", "no_answer", Date::Ymd(2025, 1, 2));
+  attempt("phone", "reached", Date::Ymd(2025, 1, 3));
+  attempt("email", "bounced", Date::Ymd(2025, 1, 4));
+  attempt("email", "reached", Date::Ymd(2025, 12, 1));  // after the day: not counted
+  const ChannelChoice c = ChooseChannel(history, population, kAsOf);
   EXPECT_EQ(c.channel, "phone");
-  EXPECT_EQ(c.reason, "reached 1 of 1 phone attempts");
+  EXPECT_NEAR(c.rate, (1 + 4 * 7.0 / 12) / 5, 1e-12);
+  EXPECT_EQ(c.reason,
+            "phone: sms 0.17 (0 of 2 reached; population 0.25 over 10); phone 0.67 (1 of 1 "
+            "reached; population 0.58 over 10); email excluded (bounced 2025-01-04)");
+  // Opting out of phone leaves sms (email still bounced).
+  attempt("phone", "opted_out", Date::Ymd(2025, 2, 1));
+  EXPECT_EQ(ChooseChannel(history, population, kAsOf).channel, "sms");
+  // A later reach on email brings it back: 1 of 2 with the 0.5 prior beats sms's 0.17.
+  attempt("email", "reached", Date::Ymd(2025, 3, 1));
+  EXPECT_EQ(ChooseChannel(history, population, kAsOf).channel, "email");
+  // Nothing usable left.
+  attempt("sms", "opted_out", Date::Ymd(2025, 4, 1));
+  attempt("email", "opted_out", Date::Ymd(2025, 4, 2));
+  EXPECT_EQ(ChooseChannel(history, population, kAsOf).channel, "none");
+  EXPECT_EQ(ValidateContact("fax", "reached").reason(), "contact_channel_invalid");
+  EXPECT_EQ(ValidateContact("sms", "maybe").reason(), "contact_outcome_invalid");
+  EXPECT_TRUE(ValidateContact("email", "opted_out").ok());
   const std::string m =
       OutreachMessage({"Ana", Money::FromCents(45'000), Money::FromCents(90'000), 88, "sms"});
   EXPECT_NE(m.find("Hello Ana"), std::string::npos);

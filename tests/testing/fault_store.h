@@ -273,6 +273,18 @@ class FaultStore final : public Store {
   Status PutObligorState(const enforce::ObligorState& s) override {
     return inner_.PutObligorState(s);
   }
+  Result<enforce::EnforceRange> LoadEnforceRange(PersonId first, PersonId last) override {
+    return inner_.LoadEnforceRange(first, last);
+  }
+  Result<int64_t> InsertContactAttempt(const enforce::ContactAttempt& a) override {
+    return inner_.InsertContactAttempt(a);
+  }
+  Result<std::vector<enforce::ContactAttempt>> ListContactAttempts(PersonId person) override {
+    return inner_.ListContactAttempts(person);
+  }
+  Result<std::vector<enforce::ChannelTally>> TallyContactAttempts(Date through) override {
+    return inner_.TallyContactAttempts(through);
+  }
   // Employer remittances and e-IWO.
   Result<int64_t> InsertUnidentifiedPayment(const UnidentifiedPayment& r) override {
     return inner_.InsertUnidentifiedPayment(r);

@@ -171,6 +171,16 @@ Result<enforce::Task> ReadTask(Stmt& s) {
   return t;
 }
 
+Result<enforce::ObligorState> ReadState(Stmt& row) {
+  enforce::ObligorState st;
+  st.obligor = PersonId{row.Int(0)};
+  ASSIGN_OR_RETURN(st.as_of, row.DateAt(1));
+  st.delinquent = row.Int(2) != 0;
+  ASSIGN_OR_RETURN(st.delinquent_since, row.OptDateAt(3));
+  st.risk_score = static_cast<int>(row.Int(4));
+  return st;
+}
+
 Result<enforce::BatchRun> ReadRun(Stmt& s) {
   enforce::BatchRun r;
   r.job = s.Text(0);
@@ -383,16 +393,7 @@ Result<std::optional<enforce::ObligorState>> SqliteStore::GetObligorState(Person
       "SELECT obligor_id, as_of, delinquent, delinquent_since, risk_score FROM "
       "enforce_obligor_state WHERE obligor_id = ?");
   s.Bind(1, id.value);
-  ASSIGN_OR_RETURN(auto rows, CollectRows<enforce::ObligorState>(
-                                  s, [](Stmt& row) -> Result<enforce::ObligorState> {
-                                    enforce::ObligorState st;
-                                    st.obligor = PersonId{row.Int(0)};
-                                    ASSIGN_OR_RETURN(st.as_of, row.DateAt(1));
-                                    st.delinquent = row.Int(2) != 0;
-                                    ASSIGN_OR_RETURN(st.delinquent_since, row.OptDateAt(3));
-                                    st.risk_score = static_cast<int>(row.Int(4));
-                                    return st;
-                                  }));
+  ASSIGN_OR_RETURN(auto rows, CollectRows<enforce::ObligorState>(s, ReadState));
   return First(std::move(rows));
 }
 
@@ -406,6 +407,27 @@ Status SqliteStore::PutObligorState(const enforce::ObligorState& st) {
       .Bind(4, st.delinquent_since)
       .Bind(5, int64_t{st.risk_score})
       .Run();
+}
+
+Result<enforce::EnforceRange> SqliteStore::LoadEnforceRange(PersonId first, PersonId last) {
+  enforce::EnforceRange r;
+  Stmt& states = Prepare(
+      "SELECT obligor_id, as_of, delinquent, delinquent_since, risk_score FROM "
+      "enforce_obligor_state WHERE obligor_id BETWEEN ? AND ? ORDER BY obligor_id");
+  states.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(r.states, CollectRows<enforce::ObligorState>(states, ReadState));
+  Stmt& tasks = Prepare("SELECT id, key, " CSE_TASK_COLUMNS
+                        " FROM enforce_task WHERE obligor_id BETWEEN ? AND ? "
+                        "ORDER BY obligor_id, id");
+  tasks.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(r.tasks, CollectRows<enforce::Task>(tasks, ReadTask));
+  Stmt& actions = Prepare("SELECT id, key, " CSE_ACTION_COLUMNS
+                          " FROM enforce_action WHERE obligor_id BETWEEN ? AND ? "
+                          "ORDER BY obligor_id, id");
+  actions.Bind(1, first.value).Bind(2, last.value);
+  ASSIGN_OR_RETURN(r.actions, CollectRows<Action>(actions, ReadAction));
+  ASSIGN_OR_RETURN(r.contacts, LoadContactRange(first, last));
+  return r;
 }
 
 #undef CSE_TASK_COLUMNS

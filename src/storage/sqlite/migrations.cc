@@ -585,6 +585,20 @@ ALTER TABLE enforce_action ADD COLUMN contest_filed TEXT;
 ALTER TABLE enforce_action ADD COLUMN review_deadline TEXT;
 ALTER TABLE enforce_action ADD COLUMN contest_outcome TEXT NOT NULL DEFAULT '';
 )sql"},
+      // ---- Enforcement: contact history for the outreach channel (versions 203-219) ----
+      {203, R"sql(
+CREATE TABLE contact_attempt (
+  id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL REFERENCES person(id),
+  channel TEXT NOT NULL CHECK (channel IN ('sms', 'email', 'phone')),
+  date TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('reached', 'no_answer', 'bounced', 'opted_out')),
+  note TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX contact_attempt_person ON contact_attempt(person_id, date);
+)sql"},
   };
   // Subsystems own version ranges (docs/ARCHITECTURE.md §storage) so that work on several
   // of them can proceed at once; the runner applies them in ascending order.

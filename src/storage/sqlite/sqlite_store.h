@@ -154,6 +154,10 @@ class SqliteStore final : public Store {
   Result<std::optional<enforce::BatchRun>> LastBatchRun(std::string_view job) override;
   Status PutBatchRun(const enforce::BatchRun& run) override;
   Result<std::optional<enforce::ObligorState>> GetObligorState(PersonId id) override;
+  Result<enforce::EnforceRange> LoadEnforceRange(PersonId first, PersonId last) override;
+  Result<int64_t> InsertContactAttempt(const enforce::ContactAttempt& attempt) override;
+  Result<std::vector<enforce::ContactAttempt>> ListContactAttempts(PersonId person) override;
+  Result<std::vector<enforce::ChannelTally>> TallyContactAttempts(Date through) override;
   Status PutObligorState(const enforce::ObligorState& state) override;
   // Employer remittances and e-IWO (iwo2_store.cc).
   Result<int64_t> InsertUnidentifiedPayment(const UnidentifiedPayment& row) override;
@@ -198,6 +202,8 @@ class SqliteStore final : public Store {
   Stmt& Prepare(const char* sql);
   Status Exec(std::string_view sql);
   Result<Case> ReadCase(Stmt& s);
+  // Contact attempts of persons with ids in [first, last] (contact_store.cc).
+  Result<std::vector<enforce::ContactAttempt>> LoadContactRange(PersonId first, PersonId last);
 
   sqlite3* db_;
   std::unordered_map<const char*, std::unique_ptr<Stmt>> statements_;  // by SQL text pointer

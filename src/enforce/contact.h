@@ -1,0 +1,46 @@
+// File: enforce/contact.h
+//
+// The contact history: attempts to reach a person by sms, email or phone, recorded by staff
+// (`opencse contact log`), and the outreach channel chosen from them (enforce/workflow.h
+// ChooseChannel; docs/ENFORCEMENT.md "Contact channel"). The nightly batch reads the same
+// history for every Proactive Outreach task.
+//
+// Thread-safety: the functions borrow `store`; one thread at a time.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "enforce/records.h"
+#include "enforce/workflow.h"
+#include "storage/store.h"
+
+namespace cse::enforce {
+
+struct ContactLogRequest {
+  PersonId person;
+  std::string channel;       // sms | email | phone
+  std::string outcome;       // reached | no_answer | bounced | opted_out
+  std::optional<Date> date;  // Default: today
+  std::string note;
+};
+
+// Records one attempt and its audit row (`contact.log`) in one transaction. Errors:
+// invalid_argument "contact_channel_invalid", "contact_outcome_invalid", "date_in_future",
+// "contact_note_too_long" (over kContactNoteMax characters); not_found "person_not_found".
+inline constexpr size_t kContactNoteMax = 500;
+Result<ContactAttempt> LogContactAttempt(Store& store, const Clock& clock, const std::string& actor,
+                                         const ContactLogRequest& r);
+
+// A person's history as of a day and the channel outreach would use then.
+struct ContactSummary {
+  PersonId person;
+  std::vector<ContactAttempt> attempts;  // by date
+  ChannelChoice choice;
+};
+// Errors: not_found "person_not_found"; the store's.
+Result<ContactSummary> SummarizeContacts(Store& store, PersonId person, Date as_of);
+
+}  // namespace cse::enforce

@@ -1,0 +1,175 @@
+// The contact history commands (`opencse contact log|list`) driven in-process: the channel
+// chosen with its numbers, each bad input's error with nothing written; and `import payments`
+// running the enforcement workflow's payment events once per obligor.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "service/json.h"
+
+namespace cse {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class ContactCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (std::filesystem::temp_directory_path() /
+           ("opencse_contact_cli_" + std::to_string(getpid()) + ".db"))
+              .string();
+    Remove();
+  }
+  void TearDown() override {
+    Remove();
+    std::filesystem::remove(db_ + ".csv");
+  }
+  void Remove() {
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+  }
+  CliRun Cli(std::vector<std::string> args, bool with_db = true) {
+    std::vector<std::string> full{"opencse"};
+    if (with_db) full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", "cal"});
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<const char*> argv;
+    for (const std::string& a : full) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    return CliRun{code, out.str(), err.str()};
+  }
+  void Seed() {
+    ASSERT_EQ(Cli({"init"}).code, 0);
+    ASSERT_EQ(Cli({"party", "add", "--first", "Sam", "--last", "Doe"}).code, 0);
+    ASSERT_EQ(Cli({"party", "add", "--first", "Ana", "--last", "Roe"}).code, 0);
+    ASSERT_EQ(Cli({"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002"}).code, 0);
+    ASSERT_EQ(Cli({"order", "add", "--case", "CASE-000001", "--amount", "500.00", "--effective",
+                   "2024-01-01"})
+                  .code,
+              0);
+  }
+  CliRun Log(const std::string& person, const std::string& channel, const std::string& outcome,
+             const std::string& date) {
+    return Cli({"contact", "log", "--person", person, "--channel", channel, "--outcome", outcome,
+                "--date", date});
+  }
+  Json ListJson() {
+    const CliRun r = Cli({"--json", "contact", "list", "--person", "PRS-000001"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return Json::parse(r.out);
+  }
+  std::string db_;
+};
+
+TEST_F(ContactCliTest, CommandsHaveHelp) {
+  for (const char* sub : {"log", "list"}) {
+    const CliRun r = Cli({"contact", sub, "--help"}, false);
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_NE(r.out.find("--person"), std::string::npos) << sub;
+  }
+}
+
+TEST_F(ContactCliTest, LogsAttemptsAndShowsTheChosenChannelWithItsNumbers) {
+  Seed();
+  // No history anywhere: the 0.5 prior everywhere, sms first among equals.
+  EXPECT_EQ(ListJson()["channel"], "sms");
+  ASSERT_EQ(Log("PRS-000001", "sms", "no_answer", "2024-06-01").code, 0);
+  ASSERT_EQ(Log("PRS-000001", "phone", "reached", "2024-06-02").code, 0);
+  const CliRun bounced = Log("PRS-000001", "email", "bounced", "2024-06-03");
+  ASSERT_EQ(bounced.code, 0) << bounced.err;
+  EXPECT_NE(bounced.out.find("recorded contact attempt 3 for PRS-000001"), std::string::npos);
+  // The other parent's attempts are the population too: sms reached her twice.
+  ASSERT_EQ(Log("PRS-000002", "sms", "reached", "2024-06-04").code, 0);
+  ASSERT_EQ(Log("PRS-000002", "sms", "reached", "2024-06-05").code, 0);
+  const Json j = ListJson();
+  EXPECT_EQ(j["attempts"].size(), 3u);
+  EXPECT_EQ(j["channel"], "phone");
+  // phone: (1 + 4 x 2/3) / 5 = 0.73; sms: population (2 + 1) / (3 + 2) = 0.6, mine 0 of 1:
+  // (0 + 4 x 0.6) / 5 = 0.48.
+  EXPECT_NEAR(j["rate"].get<double>(), (1 + 4 * 2.0 / 3) / 5, 1e-9);
+  EXPECT_EQ(j["reason"],
+            "phone: sms 0.48 (0 of 1 reached; population 0.60 over 3); phone 0.73 (1 of 1 "
+            "reached; population 0.67 over 1); email excluded (bounced 2024-06-03)");
+  const CliRun text = Cli({"contact", "list", "--person", "PRS-000001"});
+  EXPECT_NE(text.out.find("2024-06-02  phone  reached  (by cal)"), std::string::npos);
+  EXPECT_NE(text.out.find("outreach channel: phone: "), std::string::npos);
+  // The attempt is on the audit trail.
+  const CliRun audit = Cli({"audit", "verify"});
+  EXPECT_EQ(audit.code, 0) << audit.out << audit.err;
+}
+
+TEST_F(ContactCliTest, BadInputIsRefusedAndWritesNothing) {
+  Seed();
+  ASSERT_EQ(Log("PRS-000001", "sms", "reached", "2024-06-01").code, 0);
+  struct Bad {
+    std::vector<std::string> args;
+    std::string code;
+  };
+  const std::vector<Bad> bad{
+      {{"--person", "PRS-000001", "--channel", "fax", "--outcome", "reached"},
+       "contact_channel_invalid"},
+      {{"--person", "PRS-000001", "--channel", "sms", "--outcome", "maybe"},
+       "contact_outcome_invalid"},
+      {{"--person", "PRS-000099", "--channel", "sms", "--outcome", "reached"}, "person_not_found"},
+      {{"--person", "PRS-000001", "--channel", "sms", "--outcome", "reached", "--date",
+        "2024-07-01"},
+       "date_in_future"},
+      {{"--person", "PRS-000001", "--channel", "sms", "--outcome", "reached", "--date",
+        "2024-13-01"},
+       "date"},
+      {{"--person", "CASE-000001", "--channel", "sms", "--outcome", "reached"}, ""},
+      {{"--person", "PRS-000001", "--channel", "sms", "--outcome", "reached", "--note",
+        std::string(501, 'x')},
+       "contact_note_too_long"},
+  };
+  for (const Bad& b : bad) {
+    std::vector<std::string> args{"contact", "log"};
+    args.insert(args.end(), b.args.begin(), b.args.end());
+    const CliRun r = Cli(args);
+    EXPECT_EQ(r.code, 1) << b.code << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("error: " + b.code), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(ListJson()["attempts"].size(), 1u);
+}
+
+TEST_F(ContactCliTest, ImportPaymentsRunsThePaymentEventsOncePerObligor) {
+  Seed();
+  ASSERT_EQ(Cli({"party", "add", "--first", "Bo", "--last", "Poe"}).code, 0);
+  ASSERT_EQ(Cli({"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000003"}).code, 0);
+  ASSERT_EQ(Cli({"order", "add", "--case", "CASE-000002", "--amount", "100.00", "--effective",
+                 "2024-01-01"})
+                .code,
+            0);
+  {
+    std::ofstream csv(db_ + ".csv");
+    csv << "key,case_id,amount,date,source\n"
+        << "k1,CASE-000001,500.00,2024-06-01,direct\n"
+        << "k2,CASE-000002,100.00,2024-06-02,direct\n"
+        << "k3,CASE-000001,500.00,2024-06-03,direct\n";
+  }
+  const CliRun r = Cli({"--json", "import", "payments", db_ + ".csv"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const Json j = Json::parse(r.out);
+  EXPECT_EQ(j["created"], 3);
+  ASSERT_TRUE(j.contains("enforcement")) << r.out;
+  EXPECT_EQ(j["enforcement"]["obligors"], 1);  // three payments, one obligor: one event
+  EXPECT_EQ(j["enforcement"]["rescored"], 0);  // no model is active
+  // Re-importing the same file posts nothing new and raises no events.
+  const CliRun again = Cli({"--json", "import", "payments", db_ + ".csv"});
+  const Json k = Json::parse(again.out);
+  EXPECT_EQ(k["created"], 0);
+  EXPECT_FALSE(k.contains("enforcement"));
+  // The event is on the audit trail, once.
+  const CliRun audit = Cli({"--json", "audit", "verify"});
+  EXPECT_EQ(audit.code, 0) << audit.out;
+}
+
+}  // namespace
+}  // namespace cse
