@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <charconv>
 #include <initializer_list>
+#include <limits>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "ai/features.h"
 #include "core/ids.h"
@@ -630,10 +632,93 @@ std::string Lower(std::string s) {
   return s;
 }
 
+using QueueTasks = std::vector<std::pair<enforce::Task, std::string>>;  // task, tier
+
+// The open tasks of `worker` in the caseload of `office` ("" = statewide), with today's
+// priority, sorted, each with its tier. The caseload is read once as a set of case ids (one
+// query) rather than one office lookup per task: a caseworker's queue can hold tens of
+// thousands of tasks.
+Result<std::shared_ptr<const QueueTasks>> LoadQueue(Call& call, const std::string& worker,
+                                                    const std::string& office, Date today) {
+  Store& store = call.store();
+  ASSIGN_OR_RETURN(std::vector<enforce::Task> tasks, store.ListOpenEnforceTasks(worker));
+  if (!office.empty()) {
+    ASSIGN_OR_RETURN(std::vector<CaseId> ids,
+                     store.ListCaseIdsInOffice(office, 0, std::numeric_limits<int64_t>::max()));
+    std::unordered_set<int64_t> in_office;
+    in_office.reserve(ids.size());
+    for (CaseId id : ids) in_office.insert(id.value);
+    std::erase_if(tasks, [&](const enforce::Task& t) {
+      return t.case_id.valid() && in_office.count(t.case_id.value) == 0;
+    });
+  }
+  ASSIGN_OR_RETURN(auto cutoffs, LoadRiskTierCutoffs(store));
+  const ai::TierCutoffs tiers{cutoffs.first, cutoffs.second};
+  for (enforce::Task& t : tasks) {
+    t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
+  }
+  enforce::SortQueue(tasks);
+  auto out = std::make_shared<QueueTasks>();
+  out->reserve(tasks.size());
+  for (enforce::Task& t : tasks) {
+    std::string tier = Lower(std::string(ai::Name(ai::TierOf(t.risk_score, tiers))));
+    out->emplace_back(std::move(t), std::move(tier));
+  }
+  return std::shared_ptr<const QueueTasks>(std::move(out));
+}
+
+// LoadQueue through the server's queue cache (router.h ServerState::queue_cache). A fresh
+// entry is used as is. An entry that is only too old (same day, no write here since) is still
+// answered while one request reloads it, so the other requests do not all wait for the
+// reload (about a second for a 30,000-task caseload on a busy machine). After a write through
+// this server, or on a new day, every request waits for the reload: a caseworker who just
+// decided sees the queue without the decided recommendation.
+Result<std::shared_ptr<const QueueTasks>> CachedQueue(Call& call, const std::string& worker,
+                                                      const std::string& office, Date today) {
+  ServerState& server = call.server();
+  std::shared_ptr<ServerState::QueueEntry> entry;
+  {
+    std::lock_guard<std::mutex> lock(server.queue_cache.mu);
+    auto& slot = server.queue_cache.entries[worker + '\n' + office];
+    if (!slot) slot = std::make_shared<ServerState::QueueEntry>();
+    entry = slot;
+  }
+  // Read before loading: a write that lands during the load makes the entry stale at once.
+  const uint64_t generation = server.write_generation.load();
+  std::unique_lock<std::mutex> fill(entry->fill, std::try_to_lock);
+  if (!fill.owns_lock()) {
+    // Another request is reloading: answer the entry it replaces when only its age is wrong.
+    {
+      std::lock_guard<std::mutex> lock(entry->mu);
+      if (entry->tasks && entry->generation == generation && entry->today == today) {
+        return entry->tasks;
+      }
+    }
+    fill.lock();
+  }
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(entry->mu);
+    if (entry->tasks && entry->generation == generation && entry->today == today &&
+        now - entry->filled < kQueueCacheTtl) {
+      return entry->tasks;
+    }
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const QueueTasks> tasks, LoadQueue(call, worker, office, today));
+  std::lock_guard<std::mutex> lock(entry->mu);
+  entry->tasks = tasks;
+  entry->generation = generation;
+  entry->today = today;
+  entry->filled = now;
+  return tasks;
+}
+
 // The signed-in person's open tasks, highest priority (recomputed for today) first, each with
 // its case's recommendations awaiting a decision. Filters: tier (low|medium|high),
 // action_type (a remedy code: the task's recommended action), deadline_before (a date: only
 // tasks with a legal deadline on or before it). Office-scoped roles see only their caseload.
+// The recommendations are read fresh on every request; the sorted task list may come from
+// the queue cache (at most kQueueCacheTtl old, never older than this server's last write).
 Result<Reply> ListQueue(Call& call) {
   ASSIGN_OR_RETURN(int64_t limit, call.Limit());
   const auto& q = call.request().query;
@@ -657,25 +742,15 @@ Result<Reply> ListQueue(Call& call) {
     deadline_before = *d;
   }
   const auth::Principal& p = call.principal();
-  ASSIGN_OR_RETURN(std::vector<enforce::Task> tasks, call.store().ListOpenEnforceTasks(p.name));
-  ASSIGN_OR_RETURN(auto cutoffs, LoadRiskTierCutoffs(call.store()));
-  const ai::TierCutoffs tiers{cutoffs.first, cutoffs.second};
   const Date today = call.clock().Today();
-  for (enforce::Task& t : tasks) {
-    t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
-  }
-  enforce::SortQueue(tasks);
+  ASSIGN_OR_RETURN(std::shared_ptr<const QueueTasks> tasks,
+                   CachedQueue(call, p.name, auth::IsOfficeScoped(p.role) ? p.office : "", today));
   Json items = Json::array();
   int64_t total = 0;
-  for (const enforce::Task& t : tasks) {
-    const std::string t_tier = Lower(std::string(ai::Name(ai::TierOf(t.risk_score, tiers))));
+  for (const auto& [t, t_tier] : *tasks) {
     if (!tier.empty() && t_tier != tier) continue;
     if (!action_type.empty() && t.recommended != action_type) continue;
     if (deadline_before && (!t.deadline || *t.deadline > *deadline_before)) continue;
-    if (t.case_id.valid() && auth::IsOfficeScoped(p.role)) {
-      ASSIGN_OR_RETURN(std::string office, call.store().CaseOffice(t.case_id));
-      if (office != p.office) continue;
-    }
     ++total;
     if (static_cast<int64_t>(items.size()) >= limit) continue;
     Json item = QueueItemJson(t, t_tier);
