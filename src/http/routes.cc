@@ -17,6 +17,7 @@
 #include "enforce/report.h"
 #include "enforce/workflow.h"
 #include "http/router.h"
+#include "service/case_notes.h"
 #include "service/ledger_service.h"
 
 namespace cse::http {
@@ -353,6 +354,49 @@ Result<Reply> GetHistory(Call& call) {
       200,
       Json{{"case_id", CaseDisplayId(c.id)}, {"as_of", as_of.ToString()}, {"months", items}},
       {}};
+}
+
+// ---- case notes (service/case_notes.h) ----
+
+Json NoteJson(const CaseNote& n) {
+  return Json{{"id", n.id},
+              {"case_id", CaseDisplayId(n.case_id)},
+              {"author", n.author},
+              {"at", n.at},
+              {"text", n.text}};
+}
+
+// The case's notes, newest first; `before` (a note id) pages back. Notes are about the
+// family, so reading them is logged as a read of the case's parties.
+Result<Reply> ListNotes(Call& call) {
+  ASSIGN_OR_RETURN(int64_t limit, call.Limit());
+  ASSIGN_OR_RETURN(int64_t before, call.Cursor("before"));
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(std::vector<CaseNote> notes, ListCaseNotes(call.store(), c.id, before, limit));
+  RETURN_IF_ERROR(LogReads(call, c, Parties(c, false)));
+  Json items = Json::array();
+  for (const CaseNote& n : notes) items.push_back(NoteJson(n));
+  std::optional<int64_t> next;
+  if (static_cast<int64_t>(notes.size()) == limit) next = notes.back().id;
+  return Reply{200,
+               Json{{"case_id", CaseDisplayId(c.id)},
+                    {"items", std::move(items)},
+                    {"next_before", next ? Json(*next) : Json(nullptr)}},
+               {}};
+}
+
+// Body {"text": TEXT}; the author is the caller. API tokens cannot write notes (a note is a
+// person's statement).
+Result<Reply> AddNote(Call& call) {
+  RETURN_IF_ERROR(OnlyFields(call.body(), {"text"}));
+  ASSIGN_OR_RETURN(std::string text, StringField(call.body(), "text", kCaseNoteLengthMax * 2));
+  const auth::Principal& p = call.principal();
+  if (p.kind != auth::Principal::Kind::kUser) {
+    return FailedPrecondition("user_required", "notes are written by a signed-in person");
+  }
+  ASSIGN_OR_RETURN(Case c, PathCase(call));
+  ASSIGN_OR_RETURN(CaseNote note, AddCaseNote(call.store(), call.clock(), p.name, c.id, text));
+  return Reply{201, NoteJson(note), {}};
 }
 
 // ---- payments ----
@@ -967,6 +1011,8 @@ const std::vector<Route>& Routes() {
        Modify},
       {"POST", "/v1/recommendations/{action_id}/dismiss", Permission::kRecommendationsDecide,
        Dismiss},
+      {"GET", "/v1/cases/{case_id}/notes", Permission::kCasesRead, ListNotes},
+      {"POST", "/v1/cases/{case_id}/notes", Permission::kNotesWrite, AddNote},
       {"GET", "/v1/supervisor", Permission::kTeamRead, Supervisor},
   };
   return kRoutes;

@@ -251,6 +251,16 @@ struct CaseInOffice {
   std::string office;
 };
 
+// ---- Case notes (src/http, src/service/case_notes.h; migration 101) ----
+// A staff member's note on a case (append-only). `at` is ISO 8601 UTC with microseconds.
+struct CaseNote {
+  int64_t id = 0;
+  CaseId case_id;
+  std::string author;
+  std::string at;
+  std::string text;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -462,6 +472,13 @@ class Store {
   virtual Result<std::vector<UnidentifiedPayment>> ListUnidentifiedPayments(std::string_view status,
                                                                             int64_t after_id,
                                                                             int64_t limit) = 0;
+
+  // ---- Case notes (src/http, src/service/case_notes.h; migration 101; notes_store.cc) ----
+  virtual Result<int64_t> InsertCaseNote(const CaseNote& note) = 0;
+  // The notes of `case_id`, newest first, with id < `before_id` (0 = from the newest), at
+  // most `limit`.
+  virtual Result<std::vector<CaseNote>> ListCaseNotes(CaseId case_id, int64_t before_id,
+                                                      int64_t limit) = 0;
 };
 
 }  // namespace cse
