@@ -207,7 +207,7 @@ Result<Reply> Logout(Call& call) {
     return InvalidArgument("session_not_cookie", "an API token has no session to end");
   }
   auth::AuthService auth(call.store(), call.clock(), call.server().auth);
-  RETURN_IF_ERROR(auth.Logout(p.session_hash));
+  RETURN_IF_ERROR(auth.Logout(p));
   Reply reply{200, Json{{"signed_out", true}}, {}};
   reply.headers.emplace_back("Set-Cookie", SessionCookie(call.server(), "", 0));
   return reply;
