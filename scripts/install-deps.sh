@@ -12,6 +12,7 @@ packages=(
   libcpp-httplib-dev libssl-dev
   libhpdf-dev poppler-utils
   chromium nodejs wrk
+  curl  # bench/http/run.sh signs in with it
 )
 
 # Browser tests (tests/browser): playwright-core from the npm registry, pinned by its lockfile.

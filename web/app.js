@@ -252,6 +252,7 @@ async function openCase(id) {
       return tr;
     }));
   } catch (err) { if (err.code !== 'permission_denied') throw err; }
+  await loadNotes(id);
   const audit = await api('GET', `/v1/cases/${encodeURIComponent(id)}/audit`);
   $('audit').replaceChildren(...audit.items.map((r) => {
     const tr = document.createElement('tr');
@@ -261,6 +262,38 @@ async function openCase(id) {
   }));
   $('case-title').focus();
 }
+
+// ---- case notes (GET/POST /v1/cases/{id}/notes) ----
+
+async function loadNotes(id) {
+  const n = await api('GET', `/v1/cases/${encodeURIComponent(id)}/notes`);
+  $('notes').replaceChildren(...n.items.map((note) => {
+    const li = document.createElement('li');
+    li.className = 'note';
+    li.append(text('p', `${note.at.slice(0, 16).replace('T', ' ')} · ${note.author}`, 'meta'),
+              text('p', note.text, 'note-text'));
+    return li;
+  }));
+  if (n.items.length === 0) $('notes').replaceChildren(text('li', 'No notes yet.', 'meta'));
+}
+
+$('note-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const id = location.hash.split('/')[2];
+  const msg = $('note-msg');
+  const value = $('note-text').value;
+  msg.textContent = '';
+  if (!value.trim()) { msg.textContent = 'Write the note first.'; $('note-text').focus(); return; }
+  try {
+    await api('POST', `/v1/cases/${encodeURIComponent(id)}/notes`, { text: value });
+    $('note-text').value = '';
+    msg.textContent = 'Note added.';
+    await loadNotes(id);
+  } catch (err) {
+    if (err.status === 401) { signedOut(); return; }
+    msg.textContent = `${err.message} (${err.code || 'error'})`;
+  }
+});
 
 function row(...cells) {
   const tr = document.createElement('tr');

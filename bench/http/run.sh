@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # bench/http: load the case endpoints of `opencse serve` with wrk from a second process on
 # loopback, against a simulated caseload (default 100,000 cases), and print requests/s and
-# latency percentiles. Usage: bench/http/run.sh [BIN] [CASES] [CONNECTIONS] [SECONDS] [THREADS]
-# The database is built once under build/bench-http/ and reused while CASES is unchanged.
+# latency percentiles, with the machine's load average (the machine is shared).
+# Usage: bench/http/run.sh [BIN] [CASES] [CONNECTIONS] [SECONDS] [THREADS]
+# The database is built once under build/bench-http/ and reused while CASES is unchanged:
+# simulate (24 months), train the risk model, load the state rules, add a caseworker and an
+# admin, and run the nightly batch so the caseworker has a queue (100,000 cases: about 25
+# minutes on a busy machine). ENDPOINTS (default all) picks a subset: a space-separated list
+# of queue, cases, case, arrears.
 set -euo pipefail
 BIN=${1:-build/opencse}
 CASES=${2:-100000}
 CONNS=${3:-200}
 SECS=${4:-20}
-THREADS=${5:-64}
+THREADS=${5:-256}
+ENDPOINTS=${ENDPOINTS:-queue cases case arrears}
 HERE=$(cd "$(dirname "$0")" && pwd)
 DIR=build/bench-http
 DB=$DIR/cases-$CASES.db
@@ -23,6 +29,16 @@ if [ ! -f "$DB" ]; then
   "$BIN" --db "$DB.tmp" --today "$TODAY" init >/dev/null
   "$BIN" --db "$DB.tmp" --today "$TODAY" simulate --cases "$CASES" --months 24 --seed 7 \
     --as-of "$TODAY" | tail -1
+  tmp() { "$BIN" --db "$DB.tmp" --today "$TODAY" --user bench "$@"; }
+  echo "== training the risk model, running the nightly batch"
+  tmp model train --as-of "$TODAY" | tail -1
+  OFFICE=$(tmp --json ledger --case CASE-000001 | sed -n 's/.*"county":"\([^"]*\)".*/\1/p' |
+    head -1)
+  echo "bench-password-123" |
+    tmp user add --username bench_caseworker --role caseworker --office "$OFFICE" --password-stdin
+  tmp enforce config --load "$HERE/../../config/state.toml" >/dev/null
+  tmp enforce learn --as-of "$TODAY" --from 2023-07-01 --evaluate-from 2024-12-31 | tail -1
+  tmp batch nightly --as-of "$TODAY" | tail -1
   mv "$DB.tmp" "$DB"
 fi
 TOKEN_NAME="bench-$(date +%s%N)"
@@ -42,10 +58,14 @@ for _ in $(seq 50); do
 done
 URL=$(sed -n 's/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$PORT_FILE")
 echo "== $URL, $THREADS server threads, wrk: $CONNS connections, 2 threads, ${SECS}s each"
+COOKIE=$(curl -s -i -H 'Content-Type: application/json' \
+  -d '{"username":"bench_caseworker","password":"bench-password-123"}' "$URL/v1/session" |
+  sed -n 's/^Set-Cookie: \(opencse_session=[0-9a-f]*\).*/\1/p')
+[ -n "$COOKIE" ] || { echo "bench/http: bench_caseworker cannot sign in" >&2; exit 1; }
 
 run() {
-  local name=$1 token=$2 path=$3 script=${4:-}
-  local args=(-t2 -c"$CONNS" -d"${SECS}s" --latency -H "Authorization: Bearer $token")
+  local name=$1 auth=$2 path=$3 script=${4:-}
+  local args=(-t2 -c"$CONNS" -d"${SECS}s" --latency -H "$auth")
   [ -n "$script" ] && args+=(-s "$script")
   local out
   out=$(CASES=$CASES wrk "${args[@]}" "$URL$path")
@@ -54,10 +74,21 @@ run() {
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   errors=$(echo "$out" | sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p')
-  printf '%-44s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$name" "$rps" "$p50" "$p99" \
-    "${errors:-0}"
+  local load
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  printf '%-44s %9s req/s  p50 %8s  p99 %8s  non-2xx %s  load %s\n' "$name" "$rps" "$p50" \
+    "$p99" "${errors:-0}" "$load"
 }
-run "GET /v1/cases (caseload page of 50)" "$TOKEN" "/v1/cases?limit=50"
-run "GET /v1/cases/{random case} (admin)" "$ADMIN" "/v1/cases/1" "$HERE/random_case.lua"
-run "GET /v1/cases/{random case}/arrears (admin)" "$ADMIN" "/v1/cases/1/arrears" \
-  "$HERE/random_case.lua"
+for e in $ENDPOINTS; do
+  case $e in
+    queue) run "GET /v1/queue (caseworker session, 50 items)" "Cookie: $COOKIE" \
+      "/v1/queue?limit=50" ;;
+    cases) run "GET /v1/cases (caseload page of 50)" "Authorization: Bearer $TOKEN" \
+      "/v1/cases?limit=50" ;;
+    case) run "GET /v1/cases/{random case} (admin)" "Authorization: Bearer $ADMIN" "/v1/cases/1" \
+      "$HERE/random_case.lua" ;;
+    arrears) run "GET /v1/cases/{random}/arrears (admin)" "Authorization: Bearer $ADMIN" \
+      "/v1/cases/1/arrears" "$HERE/random_case.lua" ;;
+    *) echo "bench/http: unknown endpoint $e" >&2; exit 1 ;;
+  esac
+done

@@ -49,6 +49,17 @@ auto InTransaction(Store& store, F&& body) -> decltype(body()) {
   return result;
 }
 
+// The username as given at sign-in, for the audit row of a failed attempt: printable ASCII
+// only and at most 64 characters, so a mistyped password or control characters in the field
+// are not copied into the audit trail verbatim beyond that.
+std::string AttemptedName(const std::string& username) {
+  std::string out;
+  for (char c : username.substr(0, kUsernameLengthMax)) {
+    out += (c >= 0x21 && c <= 0x7e) ? c : '?';
+  }
+  return out;
+}
+
 }  // namespace
 
 Status ValidateOffice(const std::string& office) {
@@ -108,6 +119,17 @@ Result<int64_t> AuthService::AddUser(const NewUser& user, const std::string& act
   });
 }
 
+Status AuthService::AuditSignIn(const std::string& action, const std::string& username,
+                                const std::string& after) {
+  return InTransaction(store_,
+                       [&]() -> Result<bool> {
+                         RETURN_IF_ERROR(AppendAudit(store_, clock_, username, action, "user",
+                                                     username, "", after));
+                         return true;
+                       })
+      .status();
+}
+
 Status AuthService::CountFailure(const UserRecord& user, int64_t now_us) {
   int64_t failed = user.failed_logins + 1;
   int64_t locked_until = 0;
@@ -115,11 +137,25 @@ Status AuthService::CountFailure(const UserRecord& user, int64_t now_us) {
     locked_until = now_us + options_.lockout_us;
     failed = 0;
   }
-  return InTransaction(store_,
-                       [&]() -> Result<bool> {
-                         RETURN_IF_ERROR(store_.SetUserLoginState(user.id, failed, locked_until));
-                         return true;
-                       })
+  return InTransaction(
+             store_,
+             [&]() -> Result<bool> {
+               RETURN_IF_ERROR(store_.SetUserLoginState(user.id, failed, locked_until));
+               RETURN_IF_ERROR(AppendAudit(
+                   store_, clock_, user.username, "auth.login_failed", "user", user.username, "",
+                   Json{
+                       {"reason", "password_wrong"},
+                       {"failed_in_a_row", locked_until != 0 ? options_.failed_logins_max : failed}}
+                       .dump()));
+               if (locked_until != 0) {
+                 RETURN_IF_ERROR(AppendAudit(store_, clock_, user.username, "auth.lockout", "user",
+                                             user.username, "",
+                                             Json{{"locked_until", FormatIsoMicros(locked_until)},
+                                                  {"failed_in_a_row", options_.failed_logins_max}}
+                                                 .dump()));
+               }
+               return true;
+             })
       .status();
 }
 
@@ -131,15 +167,26 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
     static const Result<std::string> dummy =
         HashPassword("not-a-real-password", options_.password_cost);
     if (dummy.ok()) (void)VerifyPassword(*dummy, password);
+    const std::string name = AttemptedName(username);
+    RETURN_IF_ERROR(
+        AuditSignIn("auth.login_failed", name, Json{{"reason", "user_unknown"}}.dump()));
     return failed;
   }
   const int64_t now = clock_.NowMicros();
   if (user->locked_until_us > now) {
+    RETURN_IF_ERROR(AuditSignIn(
+        "auth.login_failed", user->username,
+        Json{{"reason", "account_locked"}, {"locked_until", FormatIsoMicros(user->locked_until_us)}}
+            .dump()));
     return FailedPrecondition("account_locked",
                               "too many failed sign-ins; the account is locked until " +
                                   FormatIsoMicros(user->locked_until_us));
   }
-  if (user->disabled) return FailedPrecondition("account_disabled", "the account is disabled");
+  if (user->disabled) {
+    RETURN_IF_ERROR(AuditSignIn("auth.login_failed", user->username,
+                                Json{{"reason", "account_disabled"}}.dump()));
+    return FailedPrecondition("account_disabled", "the account is disabled");
+  }
   if (!VerifyPassword(user->password_hash, password)) {
     RETURN_IF_ERROR(CountFailure(*user, now));
     return failed;
@@ -152,12 +199,21 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
       TokenDigest(out.session_token), user->id, RandomHex(32), now, out.expires_us, now};
   out.principal = Principal{Principal::Kind::kUser, user->username, role,
                             user->office,           s.csrf_token,   s.token_hash};
-  const Status written = InTransaction(store_, [&]() -> Result<bool> {
-                           RETURN_IF_ERROR(store_.DeleteExpiredSessions(now));
-                           RETURN_IF_ERROR(store_.SetUserLoginState(user->id, 0, 0));
-                           RETURN_IF_ERROR(store_.InsertSession(s));
-                           return true;
-                         }).status();
+  const Status written =
+      InTransaction(store_, [&]() -> Result<bool> {
+        RETURN_IF_ERROR(store_.DeleteExpiredSessions(now));
+        RETURN_IF_ERROR(store_.SetUserLoginState(user->id, 0, 0));
+        RETURN_IF_ERROR(store_.InsertSession(s));
+        // The session is named by a prefix of its digest: enough to match
+        // the logout row, useless as a credential.
+        RETURN_IF_ERROR(AppendAudit(store_, clock_, user->username, "auth.login", "user",
+                                    user->username, "",
+                                    Json{{"role", user->role},
+                                         {"session", s.token_hash.substr(0, 12)},
+                                         {"expires_at", FormatIsoMicros(out.expires_us)}}
+                                        .dump()));
+        return true;
+      }).status();
   if (!written.ok()) return written;
   return out;
 }
@@ -182,8 +238,16 @@ Result<Principal> AuthService::AuthenticateSession(const std::string& token) {
   return Principal{Principal::Kind::kUser, user->username, role, user->office, s->csrf_token, hash};
 }
 
-Status AuthService::Logout(const std::string& session_hash) {
-  return store_.DeleteSession(session_hash);
+Status AuthService::Logout(const Principal& who) {
+  return InTransaction(store_,
+                       [&]() -> Result<bool> {
+                         RETURN_IF_ERROR(store_.DeleteSession(who.session_hash));
+                         RETURN_IF_ERROR(AppendAudit(
+                             store_, clock_, who.name, "auth.logout", "user", who.name, "",
+                             Json{{"session", who.session_hash.substr(0, 12)}}.dump()));
+                         return true;
+                       })
+      .status();
 }
 
 Result<std::string> AuthService::AddApiToken(const std::string& name, const std::string& role_text,

@@ -67,11 +67,17 @@ class AuthService {
   // Adds a user with an audit row "user.add" (no password or hash in it).
   Result<int64_t> AddUser(const NewUser& user, const std::string& actor);
   // Signs in. A failure is counted (and may lock the account) before the error returns.
+  // Every attempt is on the audit trail (entity "user", the username as actor and id; never
+  // a password or a session token): "auth.login" (role, a 12-hex prefix of the session's
+  // digest, expiry), "auth.login_failed" (reason: password_wrong, user_unknown,
+  // account_locked, account_disabled), "auth.lockout" (locked_until) when the failure locks
+  // the account. The per-address rate limit (throttle.h) refuses before this is called and
+  // writes nothing.
   Result<LoginResult> Login(const std::string& username, const std::string& password);
   // The principal of a session cookie token (expired sessions are deleted).
   Result<Principal> AuthenticateSession(const std::string& token);
-  // Ends the session (no error when it is already gone).
-  Status Logout(const std::string& session_hash);
+  // Ends the session (no error when it is already gone), with an audit row "auth.logout".
+  Status Logout(const Principal& who);
   // Creates a token and returns it (shown once) with an audit row "token.add".
   Result<std::string> AddApiToken(const std::string& name, const std::string& role,
                                   const std::string& office, const std::string& actor);
@@ -82,6 +88,9 @@ class AuthService {
 
  private:
   Status CountFailure(const UserRecord& user, int64_t now_us);
+  // One audit row in its own transaction; `after` is its JSON text.
+  Status AuditSignIn(const std::string& action, const std::string& username,
+                     const std::string& after);
 
   Store& store_;
   const Clock& clock_;

@@ -38,6 +38,8 @@ unsigned Holders(Permission p) {
     case Permission::kQueueRead:
     case Permission::kRecommendationsDecide:
       return kCw | kSup | kAtty | kAdm;
+    case Permission::kNotesWrite:
+      return kCw | kSup | kAtty | kInv | kAdm;
     case Permission::kTeamRead:
       return kSup | kAdm;
   }
@@ -83,6 +85,8 @@ std::string_view Name(Permission p) {
       return "queue.read";
     case Permission::kRecommendationsDecide:
       return "recommendations.decide";
+    case Permission::kNotesWrite:
+      return "notes.write";
     case Permission::kTeamRead:
       return "team.read";
   }

@@ -52,6 +52,7 @@ enum class Permission {
   kUsersAdmin,
   kQueueRead,              // the enforcement queue and a case's recommendations
   kRecommendationsDecide,  // approve / modify / dismiss (the remedy's role rule applies too)
+  kNotesWrite,             // add a note to a case in the caller's caseload
   kTeamRead,               // the supervisor page: workload, pending approvals, acceptance
   // Keep kTeamRead last: PrincipalJson (http/routes.cc) lists kCasesRead..kTeamRead.
 };

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "http/server.h"
+#include "service/case_notes.h"
 
 namespace cse::cli {
 
@@ -178,8 +179,66 @@ void AddAssignOffice(CLI::App& app, Context& ctx, std::function<int()>& action) 
 
 }  // namespace
 
+Json NoteJson(const CaseNote& n) {
+  return Json{{"id", n.id},
+              {"case_id", CaseDisplayId(n.case_id)},
+              {"author", n.author},
+              {"at", n.at},
+              {"text", n.text}};
+}
+
+// `opencse case note add|list`, under the `case` command of cli.cc (service/case_notes.h).
+void AddCaseNoteCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  CLI::App* case_cmd = app.get_subcommand("case");
+  auto* note = case_cmd->add_subcommand("note", "Notes on a case (shown on the web case page)");
+  note->require_subcommand(1);
+  struct NoteArgs {
+    std::string case_id, text;
+    int64_t limit = 50;
+  };
+  auto a = std::make_shared<NoteArgs>();
+  auto* add = note->add_subcommand(
+      "add", "Add a note by --user (1-2000 bytes of UTF-8; audited as case.note_add)");
+  add->add_option("--case", a->case_id, "Case (CASE-id)")->required();
+  add->add_option("--text", a->text, "The note's text")->required();
+  add->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
+      if (!id.ok()) return ctx.Fail(id.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto n = AddCaseNote(ctx.store(), ctx.clock(), ctx.g.user, *id, a->text);
+      if (!n.ok()) return ctx.Fail(n.status());
+      return ctx.Emit(NoteJson(*n),
+                      "added note " + std::to_string(n->id) + " to " + CaseDisplayId(*id) + "\n");
+    };
+  });
+  auto* list = note->add_subcommand("list", "List a case's notes, newest first");
+  list->add_option("--case", a->case_id, "Case (CASE-id)")->required();
+  list->add_option("--limit", a->limit, "At most this many notes (1-200)")
+      ->check(CLI::Range(1, 200))
+      ->capture_default_str();
+  list->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
+      if (!id.ok()) return ctx.Fail(id.status());
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto notes = ListCaseNotes(ctx.store(), *id, 0, a->limit);
+      if (!notes.ok()) return ctx.Fail(notes.status());
+      Json items = Json::array();
+      std::string text;
+      for (const CaseNote& n : *notes) {
+        items.push_back(NoteJson(n));
+        text += n.at.substr(0, 19) + "  " + n.author + "\n  " + n.text + "\n";
+      }
+      if (notes->empty()) text = "no notes on " + CaseDisplayId(*id) + "\n";
+      return ctx.Emit(Json{{"case_id", CaseDisplayId(*id)}, {"items", items}}, text);
+    };
+  });
+}
+
 void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
   AddServe(app, ctx, action);
+  AddCaseNoteCmd(app, ctx, action);
   AddUserCmd(app, ctx, action);
   AddTokenCmd(app, ctx, action);
   AddAssignOffice(app, ctx, action);

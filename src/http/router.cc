@@ -287,6 +287,7 @@ HttpResponse Dispatch(ServerState& server, const HttpRequest& request) {
     } catch (const std::exception& e) {
       reply = Internal("internal", e.what());
     }
+    if (reply.ok() && request.method != "GET") ++server.write_generation;
     return reply.ok() ? Encode(*reply) : ErrorResponse(reply.status());
   }
   if (path_known) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -30,6 +31,7 @@
 #include "auth/auth_service.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
+#include "enforce/records.h"
 #include "http/access_log.h"
 #include "service/json.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -43,6 +45,7 @@ inline constexpr int64_t kPageSizeMax = 200;
 inline constexpr int64_t kLoginAttemptsPerWindowMax = 10;
 inline constexpr int64_t kLoginWindowUs = 60LL * 1000000;
 inline constexpr const char* kSessionCookie = "opencse_session";
+inline constexpr std::chrono::seconds kQueueCacheTtl{5};
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", "DELETE", ...
@@ -101,6 +104,26 @@ struct ServerState {
     std::string version;
     std::shared_ptr<const ai::RiskScorer> scorer;
   } scorers;
+  // Bumped after every successful state-changing request (any method but GET): cached views
+  // filled before it are stale (QueueCache).
+  std::atomic<uint64_t> write_generation{0};
+  // The dashboard queue's expensive part per (worker, office): the open tasks in the caseload
+  // with today's priority, sorted, and their tiers (routes.cc ListQueue). An entry is reused
+  // while it is younger than kQueueCacheTtl, for the same day, and no write went through this
+  // server since it was filled; writes by other processes (the CLI, the nightly batch) show
+  // within kQueueCacheTtl.
+  struct QueueEntry {
+    std::mutex fill;  // held by the one request that reloads the entry
+    std::mutex mu;    // guards the fields below
+    uint64_t generation = 0;
+    Date today;
+    std::chrono::steady_clock::time_point filled;
+    std::shared_ptr<const std::vector<std::pair<enforce::Task, std::string>>> tasks;
+  };
+  struct QueueCache {
+    std::mutex mu;
+    std::map<std::string, std::shared_ptr<QueueEntry>> entries;
+  } queue_cache;
   // For tests: runs at the start of every dispatch (e.g. to hold a request in flight).
   std::function<void(const HttpRequest&)> on_dispatch_for_testing;
 };

@@ -298,6 +298,16 @@ struct CaseInOffice {
   std::string office;
 };
 
+// ---- Case notes (src/http, src/service/case_notes.h; migration 101) ----
+// A staff member's note on a case (append-only). `at` is ISO 8601 UTC with microseconds.
+struct CaseNote {
+  int64_t id = 0;
+  CaseId case_id;
+  std::string author;
+  std::string at;
+  std::string text;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -570,6 +580,12 @@ class Store {
   // Records the decision on an open review. failed_precondition "review_already_decided" when
   // it is not open (nothing changed); not_found "review_not_found".
   virtual Status DecideNewHireReview(const NewHireReviewDecision& decision) = 0;
+  // ---- Case notes (src/http, src/service/case_notes.h; migration 101; notes_store.cc) ----
+  virtual Result<int64_t> InsertCaseNote(const CaseNote& note) = 0;
+  // The notes of `case_id`, newest first, with id < `before_id` (0 = from the newest), at
+  // most `limit`.
+  virtual Result<std::vector<CaseNote>> ListCaseNotes(CaseId case_id, int64_t before_id,
+                                                      int64_t limit) = 0;
 };
 
 }  // namespace cse

@@ -113,6 +113,30 @@ test('a caseworker signs in, sees the caseload and opens a case', async () => {
   await page.close();
 });
 
+test('a caseworker adds a note on the case page and sees it listed', async () => {
+  const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+  await signIn(page, 'cw_north');
+  await page.goto(base + '/#/cases/CASE-000001');
+  await page.locator('#notes li').first().waitFor();
+  assert.match(await page.locator('#notes').innerText(), /No notes yet/);
+  // An empty note is refused in the page, with the message announced.
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await page.locator('#note-msg').filter({ hasText: 'Write the note first' }).waitFor();
+  // The labelled textarea, reached and submitted from the keyboard.
+  await page.getByLabel('New note').fill('Obligor called: new job at Acme from July.');
+  await page.getByLabel('New note').press('Tab');
+  await page.keyboard.press('Enter');
+  await page.locator('#note-msg').filter({ hasText: 'Note added' }).waitFor();
+  const notes = page.locator('#notes li.note');
+  await notes.first().waitFor();
+  assert.equal(await notes.count(), 1);
+  assert.match(await notes.first().innerText(), /cw_north/);
+  assert.match(await notes.first().innerText(), /new job at Acme from July/);
+  assert.equal(await page.getByLabel('New note').inputValue(), '');
+  await page.screenshot({ path: join(ARTIFACTS, 'case-notes.png'), fullPage: true });
+  await page.close();
+});
+
 test('a caseworker cannot open a case outside the caseload', async () => {
   const page = await browser.newPage();
   await signIn(page, 'cw_north');

@@ -149,6 +149,51 @@ TEST_F(QueueTest, ApproveWithAReasonShowsInTheCaseAuditTrail) {
   EXPECT_EQ(c.Get("/v1/cases/CASE-000003/recommendations", s.Headers())->status, 403);
 }
 
+// The server caches the sorted queue (router.h QueueCache); a write through the server makes
+// the next queue read reload it, so tasks added meanwhile (here: straight into the database,
+// as the nightly batch does) appear after the caseworker's decision, in priority order and
+// still only from the caseworker's office.
+TEST_F(QueueTest, QueueIsReloadedAfterAWriteThroughTheServer) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  const Json before = Body(c.Get("/v1/queue", s.Headers()));
+  ASSERT_EQ(before["items"].size(), 2U) << before.dump();
+  {
+    auto store = server_->OpenStore();
+    enforce::Task t;
+    t.key = "outreach:CASE-000001:2024-06-30";
+    t.kind = "outreach";
+    t.case_id = CaseId{1};
+    t.obligor = PersonId{1};
+    t.worker = "cw_north";
+    t.created = Date::Ymd(2024, 6, 30);
+    t.risk_score = 99;
+    t.amount_at_stake = Money::FromCents(900000);
+    t.deadline = Date::Ymd(2024, 7, 1);
+    t.title = "Call the obligor";
+    t.recommended = "outreach_call";
+    ASSERT_TRUE(store->InsertEnforceTask(t).ok());
+    t.key = "outreach:CASE-000003:2024-06-30";  // the south office: never in cw_north's queue
+    t.case_id = CaseId{3};
+    t.obligor = PersonId{5};
+    ASSERT_TRUE(store->InsertEnforceTask(t).ok());
+  }
+  const std::string id = CaseworkerApprovable(before["items"][1]);
+  ASSERT_FALSE(id.empty());
+  auto r = c.Post("/v1/recommendations/" + id + "/approve", s.Headers(),
+                  Json{{"reason", "Agreed with the obligor"}}.dump(), "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const Json after = Body(c.Get("/v1/queue", s.Headers()));
+  ASSERT_EQ(after["items"].size(), 3U) << after.dump();
+  EXPECT_EQ(after["total"], 3);
+  EXPECT_EQ(after["items"][0]["title"], "Call the obligor");
+  EXPECT_EQ(after["items"][0]["case_id"], "CASE-000001");
+  for (const Json& item : after["items"]) {
+    EXPECT_NE(item["case_id"], "CASE-000003");
+    for (const Json& a : item["recommendations"]) EXPECT_NE(a["id"], id);  // decided: gone
+  }
+}
+
 TEST_F(QueueTest, DismissNeedsAReasonAndWrongRolesAreRefused) {
   auto c = server_->Client();
   auto s = SignIn(c, "cw_north");

@@ -197,6 +197,10 @@ class FaultStore final : public Store {
   Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view h) override {
     return inner_.FindApiToken(h);
   }
+  Result<int64_t> InsertCaseNote(const CaseNote& n) override { return inner_.InsertCaseNote(n); }
+  Result<std::vector<CaseNote>> ListCaseNotes(CaseId c, int64_t before, int64_t limit) override {
+    return inner_.ListCaseNotes(c, before, limit);
+  }
   Status InsertAccessLog(const AccessLogRow& r) override { return inner_.InsertAccessLog(r); }
   Result<std::vector<AccessLogRow>> ListAccessLog(PersonId p, int64_t after,
                                                   int64_t limit) override {

@@ -599,6 +599,22 @@ CREATE TABLE contact_attempt (
 );
 CREATE INDEX contact_attempt_person ON contact_attempt(person_id, date);
 )sql"},
+      // ---- http/auth (versions 101-119): case notes, written by staff on the case page and
+      // with `opencse case note add`; append-only (a correction is a new note).
+      {101, R"sql(
+CREATE TABLE case_note (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES iv_d_case(id),
+  author TEXT NOT NULL,
+  at TEXT NOT NULL,
+  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 2000)
+);
+CREATE INDEX case_note_case ON case_note(case_id, id);
+CREATE TRIGGER case_note_no_update BEFORE UPDATE ON case_note
+BEGIN SELECT RAISE(ABORT, 'case_note is append-only'); END;
+CREATE TRIGGER case_note_no_delete BEFORE DELETE ON case_note
+BEGIN SELECT RAISE(ABORT, 'case_note is append-only'); END;
+)sql"},
   };
   // Subsystems own version ranges (docs/ARCHITECTURE.md §storage) so that work on several
   // of them can proceed at once; the runner applies them in ascending order.

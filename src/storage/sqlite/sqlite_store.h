@@ -123,6 +123,9 @@ class SqliteStore final : public Store {
   Status DeleteExpiredSessions(int64_t now_us) override;
   Result<int64_t> InsertApiToken(const ApiTokenRecord& token) override;
   Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) override;
+  Result<int64_t> InsertCaseNote(const CaseNote& note) override;
+  Result<std::vector<CaseNote>> ListCaseNotes(CaseId case_id, int64_t before_id,
+                                              int64_t limit) override;
   Status InsertAccessLog(const AccessLogRow& row) override;
   Result<std::vector<AccessLogRow>> ListAccessLog(PersonId person, int64_t after_id,
                                                   int64_t limit) override;
