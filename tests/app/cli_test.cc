@@ -1,5 +1,4 @@
 // The opencse command line, driven in-process: contracts of its JSON, exit codes and help.
-#include "cli/cli.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,15 +8,12 @@
 #include <sstream>
 
 #include "service/json.h"
+#include "testing/cli_run.h"
 
 namespace cse {
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
+using testing::CliRun;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -36,11 +32,7 @@ class CliTest : public ::testing::Test {
       full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", "clerk"});
     }
     full.insert(full.end(), args.begin(), args.end());
-    std::vector<const char*> argv;
-    for (const std::string& a : full) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
-    return CliRun{code, out.str(), err.str()};
+    return testing::RunArgv(full);
   }
   void Seed() {
     ASSERT_EQ(Cli({"init"}).code, 0);

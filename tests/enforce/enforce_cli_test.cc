@@ -8,17 +8,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/cli.h"
 #include "service/json.h"
+#include "testing/cli_run.h"
 
 namespace cse {
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
+using testing::CliRun;
 
 class EnforceCliTest : public ::testing::Test {
  protected:
@@ -36,11 +32,7 @@ class EnforceCliTest : public ::testing::Test {
     std::vector<std::string> full{"opencse"};
     if (with_db) full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", user});
     full.insert(full.end(), args.begin(), args.end());
-    std::vector<const char*> argv;
-    for (const std::string& a : full) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
-    return CliRun{code, out.str(), err.str()};
+    return testing::RunArgv(full);
   }
   void Seed() {
     ASSERT_EQ(Cli({"init"}).code, 0);

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/cli.h"
 #include "formats/eiwo.h"
 #include "service/json.h"
+#include "testing/cli_run.h"
 #include "testing/fixture.h"
 
 namespace cse {
@@ -17,11 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
+using testing::CliRun;
 
 class EiwoCliTest : public ::testing::Test {
  protected:
@@ -62,11 +58,7 @@ class EiwoCliTest : public ::testing::Test {
   CliRun Cli(std::vector<std::string> args) {
     std::vector<std::string> full{"opencse", "--db", db_, "--today", "2024-07-01"};
     full.insert(full.end(), args.begin(), args.end());
-    std::vector<const char*> argv;
-    for (const std::string& a : full) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
-    return CliRun{code, out.str(), err.str()};
+    return testing::RunArgv(full);
   }
 
   std::string Path(const std::string& name) { return (dir_ / name).string(); }

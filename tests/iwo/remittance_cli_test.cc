@@ -6,27 +6,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/cli.h"
 #include "service/json.h"
+#include "testing/cli_run.h"
 
 namespace cse {
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
+using testing::CliRun;
 
-CliRun Cli(const std::vector<std::string>& args) {
-  std::vector<std::string> full{"opencse"};
-  full.insert(full.end(), args.begin(), args.end());
-  std::vector<const char*> argv;
-  for (const std::string& a : full) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return CliRun{code, out.str(), err.str()};
-}
+CliRun Cli(const std::vector<std::string>& args) { return testing::RunOpencse(args); }
 
 TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
   const std::string dir = std::filesystem::temp_directory_path().string();
