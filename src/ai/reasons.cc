@@ -75,6 +75,7 @@ std::string Text(std::string_view code, const FeatureVector& x) {
              Plural(V(x, F::kMonthsAtEmployer), "month", "months");
     }
     if (Has(x, F::kUnemployedMonths)) {
+      if (V(x, F::kUnemployedMonths) < 1) return "the last job on record ended this month";
       return "no current employer on record for " +
              Plural(V(x, F::kUnemployedMonths), "month", "months");
     }
