@@ -36,15 +36,6 @@ constexpr const char* kAllOrNothingFooter =
     "unidentified payments (`opencse unidentified list`).\n"
     "Exit status: 0 imported, 1 refused (nothing written) or a bad argument, 3 storage.";
 
-int EmitImport(Context& ctx, const Result<iwo::RemittanceReport>& rep, const std::string& cmd,
-               Json extra = Json::object()) {
-  if (!rep.ok()) return ctx.Fail(rep.status());
-  Json j = RemittanceReportJson(*rep);
-  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
-  const int code = ctx.Emit(j, RemittanceReportText(*rep, cmd));
-  return rep->committed ? code : kExitRule;
-}
-
 void AddImportDed(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* cmd = Existing(app, "import", "Import files")
                   .add_subcommand("ded",
@@ -71,9 +62,9 @@ void AddImportDed(CLI::App& app, Context& ctx, std::function<int()>& action) {
       options.amount_format = a->amount_format == "decimal"
                                   ? formats::DedAmountFormat::kDecimal
                                   : formats::DedAmountFormat::kImpliedCents;
-      return EmitImport(ctx,
-                        iwo::ImportDedFile(ctx.store(), ctx.clock(), ctx.g.user, a->file, options),
-                        "import ded");
+      return EmitRemittanceImport(
+          ctx, iwo::ImportDedFile(ctx.store(), ctx.clock(), ctx.g.user, a->file, options),
+          "import ded");
     };
   });
 }
@@ -97,10 +88,10 @@ void AddImportSdu(CLI::App& app, Context& ctx, std::function<int()>& action) {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       formats::SduHeader header;
       auto rep = iwo::ImportSduFile(ctx.store(), ctx.clock(), ctx.g.user, *file, &header);
-      return EmitImport(ctx, rep, "import sdu",
-                        Json{{"batch_id", header.batch_id},
-                             {"declared_count", header.count},
-                             {"declared_total", header.total.ToString()}});
+      return EmitRemittanceImport(ctx, rep, "import sdu",
+                                  Json{{"batch_id", header.batch_id},
+                                       {"declared_count", header.count},
+                                       {"declared_total", header.total.ToString()}});
     };
   });
 }
@@ -174,6 +165,17 @@ void AddUnidentifiedResolve(CLI::App& app, Context& ctx, std::function<int()>& a
         j["posting"] = res->posting->outcome == PostOutcome::kCreated ? "created" : "exists";
         out << "posted to " << CaseDisplayId(d.case_id) << " as payment " << res->posting->id.value
             << "\n";
+        if (res->posting->outcome == PostOutcome::kCreated) {
+          // The enforcement workflow reacts to the money as to any payment posted.
+          PaymentRequest posted{d.collection_key, d.case_id, res->payment.amount,
+                                res->payment.pay_date, PaymentSource::kWithholding};
+          auto events = RunBulkPaymentEvents(ctx, {posted});
+          j["enforcement"] =
+              events.ok() ? events->first : Json{{"error", events.status().reason()}};
+          out << (events.ok()
+                      ? events->second
+                      : "  enforcement events failed: " + events.status().ToString() + "\n");
+        }
       } else {
         out << "refunded, nothing posted\n";
       }

@@ -80,6 +80,22 @@ std::string RemittanceReportText(const iwo::RemittanceReport& r, const std::stri
   return o.str();
 }
 
+int EmitRemittanceImport(Context& ctx, const Result<iwo::RemittanceReport>& rep,
+                         const std::string& command, const Json& extra) {
+  if (!rep.ok()) return ctx.Fail(rep.status());
+  Json j = RemittanceReportJson(*rep);
+  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
+  std::string text = RemittanceReportText(*rep, command);
+  if (rep->committed && !rep->posted_requests.empty()) {
+    auto events = RunBulkPaymentEvents(ctx, rep->posted_requests);
+    j["enforcement"] = events.ok() ? events->first : Json{{"error", events.status().reason()}};
+    text += events.ok() ? events->second
+                        : "  enforcement events failed: " + events.status().ToString() + "\n";
+  }
+  const int code = ctx.Emit(j, text);
+  return rep->committed ? code : kExitRule;
+}
+
 namespace {
 
 void AddImportRemittance(CLI::App& app, Context& ctx, std::function<int()>& action) {
@@ -99,11 +115,9 @@ void AddImportRemittance(CLI::App& app, Context& ctx, std::function<int()>& acti
   cmd->callback([&ctx, &action, file] {
     action = [&ctx, file]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      auto rep = iwo::ImportRemittanceFile(ctx.store(), ctx.clock(), ctx.g.user, *file);
-      if (!rep.ok()) return ctx.Fail(rep.status());
-      const int code =
-          ctx.Emit(RemittanceReportJson(*rep), RemittanceReportText(*rep, "import remittance"));
-      return rep->committed ? code : kExitRule;
+      return EmitRemittanceImport(
+          ctx, iwo::ImportRemittanceFile(ctx.store(), ctx.clock(), ctx.g.user, *file),
+          "import remittance");
     };
   });
 }

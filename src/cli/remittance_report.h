@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "cli/context.h"
 #include "iwo/remittance.h"
 #include "service/json.h"
 
@@ -17,5 +18,12 @@ namespace cse::cli {
 Json RemittanceReportJson(const iwo::RemittanceReport& r);
 // "<command> FILE: N lines, ..." then one line per held line and per rejection.
 std::string RemittanceReportText(const iwo::RemittanceReport& r, const std::string& command);
+
+// Prints the report of `command` (with the members of `extra` added to its JSON) and answers
+// the exit status (kExitRule when the file was refused). When payments were posted, the
+// enforcement workflow reacts once per obligor (RunBulkPaymentEvents) and the JSON gets an
+// "enforcement" object, as for `import payments`.
+int EmitRemittanceImport(Context& ctx, const Result<iwo::RemittanceReport>& rep,
+                         const std::string& command, const Json& extra = Json::object());
 
 }  // namespace cse::cli

@@ -215,6 +215,7 @@ class Importer {
       } else {
         ++report_.posted;
         report_.posted_amount += line.amount;
+        report_.posted_requests.push_back(rows[i]);
       }
     }
     return Status::Ok();
@@ -231,6 +232,7 @@ class Importer {
     report_.posted = report_.already_posted = report_.held = report_.already_held = 0;
     report_.posted_amount = report_.held_amount = Money();
     report_.held_lines.clear();
+    report_.posted_requests.clear();
     return std::move(report_);
   }
 

@@ -31,6 +31,7 @@
 
 #include "core/clock.h"
 #include "formats/remittance.h"
+#include "service/ledger_service.h"
 #include "storage/store.h"
 
 namespace cse::iwo {
@@ -60,6 +61,8 @@ struct RemittanceReport {
   int64_t problem_count = 0;
   std::vector<formats::RemittanceProblem> problems;  // at most formats::kProblemsMax
   std::vector<HeldLine> held_lines;                  // at most formats::kProblemsMax
+  // The payments posted now (committed), for the enforcement workflow's payment events.
+  std::vector<PaymentRequest> posted_requests;
 };
 
 // Imports `text` (the file's contents; `label` names it in the audit trail and the held rows).

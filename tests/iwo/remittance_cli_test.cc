@@ -52,6 +52,14 @@ TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
   EXPECT_EQ(j["held_amount"], "75.25");
   EXPECT_EQ(j["held_lines"][0]["reason"], "ssn_not_found");
   EXPECT_EQ(j["held_lines"][0]["line"], 3);
+  // The posted line reaches the enforcement workflow's payment events, once per obligor.
+  ASSERT_TRUE(j.contains("enforcement")) << r.out;
+  EXPECT_EQ(j["enforcement"]["obligors"], 1);
+  // A resend posts nothing, so no events run.
+  r = run(day, {"--json", "import", "remittance", good});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(Json::parse(r.out)["already_posted"], 1);
+  EXPECT_FALSE(Json::parse(r.out).contains("enforcement")) << r.out;
 
   r = run("2024-06-20", {"--json", "unidentified", "list", "--as-of", "2024-06-24"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
