@@ -602,10 +602,7 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
              {"exists", rep->exists},   {"rejected", rep->rejected}, {"committed", rep->committed},
              {"rejections", rejections}};
       if (!rep->posted.empty()) {  // the workflow's reaction, once per obligor (enforce)
-        auto ev = RunBulkPaymentEvents(ctx, rep->posted);
-        j["enforcement"] = ev.ok() ? ev->first : Json{{"error", ev.status().reason()}};
-        o << (ev.ok() ? ev->second
-                      : "  enforcement events failed: " + ev.status().ToString() + "\n");
+        o << AddBulkPaymentEvents(ctx, rep->posted, j);
       }
       const int code = ctx.Emit(j, o.str());
       return rep->rejected > 0 ? kExitRule : code;

@@ -42,8 +42,10 @@ void AddContact(CLI::App& app, Context& ctx, std::function<int()>& action);  // 
 // The enforcement workflow after a payment is posted (re-score, close outreach tasks,
 // withdraw moot recommendations): JSON and text for post-payment's output.
 Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_id, Date date);
-// The same once per obligor after `import payments` committed `posted`.
-Result<std::pair<Json, std::string>> RunBulkPaymentEvents(
-    Context& ctx, const std::vector<PaymentRequest>& posted);
+// The same once per obligor after an import (or `unidentified resolve`) committed `posted`:
+// sets `report["enforcement"]` (the counts, or {"error": reason} when the events failed, the
+// payments staying posted) and answers the text line for the command's output.
+std::string AddBulkPaymentEvents(Context& ctx, const std::vector<PaymentRequest>& posted,
+                                 Json& report);
 
 }  // namespace cse::cli

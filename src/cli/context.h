@@ -116,6 +116,15 @@ inline Result<Date> DateOrToday(const Clock& clock, const std::string& flag,
   return DateArg(flag, text);
 }
 
+// For the report commands: the `--as-of` date (today when `text` is empty), checked before the
+// existing database is opened.
+inline Result<Date> AsOfThenOpen(Context& ctx, const std::string& text) {
+  RETURN_IF_ERROR(ctx.MakeClock());
+  ASSIGN_OR_RETURN(Date day, DateOrToday(ctx.clock(), "--as-of", text));
+  RETURN_IF_ERROR(ctx.Open(SqliteStore::OpenMode::kMustExist));
+  return day;
+}
+
 inline Result<std::optional<Date>> OptDateArg(const std::string& flag, const std::string& text) {
   if (text.empty()) return std::optional<Date>();
   ASSIGN_OR_RETURN(Date d, DateArg(flag, text));

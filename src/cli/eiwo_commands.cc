@@ -135,10 +135,8 @@ void AddExport(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
         return kExitOk;
       }
       if (a->out.empty()) return ctx.Fail(InvalidArgument("out_missing", "--out FILE is required"));
-      if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
-      auto day = DateOrToday(ctx.clock(), "--as-of", a->as_of);
+      auto day = AsOfThenOpen(ctx, a->as_of);
       if (!day.ok()) return ctx.Fail(day.status());
-      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto settings = iwo::LoadIwoSettings(ctx.store());
       if (!settings.ok()) return ctx.Fail(settings.status());
       iwo::EiwoExportOptions o;

@@ -786,6 +786,8 @@ Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_
       t.str());
 }
 
+namespace {
+
 Result<std::pair<Json, std::string>> RunBulkPaymentEvents(
     Context& ctx, const std::vector<PaymentRequest>& posted) {
   ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store()));
@@ -803,6 +805,19 @@ Result<std::pair<Json, std::string>> RunBulkPaymentEvents(
                                            {"outreach_tasks_closed", e.tasks_closed},
                                            {"withdrawn", e.withdrawn}},
                                       t.str());
+}
+
+}  // namespace
+
+std::string AddBulkPaymentEvents(Context& ctx, const std::vector<PaymentRequest>& posted,
+                                 Json& report) {
+  auto events = RunBulkPaymentEvents(ctx, posted);
+  if (!events.ok()) {
+    report["enforcement"] = Json{{"error", events.status().reason()}};
+    return "  enforcement events failed: " + events.status().ToString() + "\n";
+  }
+  report["enforcement"] = std::move(events->first);
+  return std::move(events->second);
 }
 
 void AddEnforcement(CLI::App& app, Context& ctx, std::function<int()>& action) {

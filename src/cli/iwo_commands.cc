@@ -439,10 +439,8 @@ void AddOffset(CLI::App& app, Context& ctx, std::function<int()>& action) {
   certify->add_flag("--json", ctx.g.json, "Print JSON");
   certify->callback([&ctx, &action, as_of] {
     action = [&ctx, as_of]() -> int {
-      if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
-      auto day = DateOrToday(ctx.clock(), "--as-of", *as_of);
+      auto day = AsOfThenOpen(ctx, *as_of);
       if (!day.ok()) return ctx.Fail(day.status());
-      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto list = iwo::BuildOffsetCertification(ctx.store(), *day);
       if (!list.ok()) return ctx.Fail(list.status());
       Json rows = Json::array();

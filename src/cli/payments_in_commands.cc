@@ -169,12 +169,7 @@ void AddUnidentifiedResolve(CLI::App& app, Context& ctx, std::function<int()>& a
           // The enforcement workflow reacts to the money as to any payment posted.
           PaymentRequest posted{d.collection_key, d.case_id, res->payment.amount,
                                 res->payment.pay_date, PaymentSource::kWithholding};
-          auto events = RunBulkPaymentEvents(ctx, {posted});
-          j["enforcement"] =
-              events.ok() ? events->first : Json{{"error", events.status().reason()}};
-          out << (events.ok()
-                      ? events->second
-                      : "  enforcement events failed: " + events.status().ToString() + "\n");
+          out << AddBulkPaymentEvents(ctx, {posted}, j);
         }
       } else {
         out << "refunded, nothing posted\n";
@@ -193,10 +188,8 @@ void AddUnidentifiedReport(CLI::App& app, Context& ctx, std::function<int()>& ac
   cmd->add_flag("--json", ctx.g.json, "Print JSON");
   cmd->callback([&ctx, &action, as_of] {
     action = [&ctx, as_of]() -> int {
-      if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
-      auto day = DateOrToday(ctx.clock(), "--as-of", *as_of);
+      auto day = AsOfThenOpen(ctx, *as_of);
       if (!day.ok()) return ctx.Fail(day.status());
-      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto rep = iwo::BuildHeldAgingReport(ctx.store(), *day);
       if (!rep.ok()) return ctx.Fail(rep.status());
       Json buckets = Json::array();

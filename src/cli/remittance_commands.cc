@@ -87,10 +87,7 @@ int EmitRemittanceImport(Context& ctx, const Result<iwo::RemittanceReport>& rep,
   for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
   std::string text = RemittanceReportText(*rep, command);
   if (rep->committed && !rep->posted_requests.empty()) {
-    auto events = RunBulkPaymentEvents(ctx, rep->posted_requests);
-    j["enforcement"] = events.ok() ? events->first : Json{{"error", events.status().reason()}};
-    text += events.ok() ? events->second
-                        : "  enforcement events failed: " + events.status().ToString() + "\n";
+    text += AddBulkPaymentEvents(ctx, rep->posted_requests, j);
   }
   const int code = ctx.Emit(j, text);
   return rep->committed ? code : kExitRule;
@@ -133,10 +130,8 @@ void AddUnidentifiedList(CLI::App& app, Context& ctx, std::function<int()>& acti
   list->add_flag("--json", ctx.g.json, "Print JSON");
   list->callback([&ctx, &action, as_of] {
     action = [&ctx, as_of]() -> int {
-      if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
-      auto day = DateOrToday(ctx.clock(), "--as-of", *as_of);
+      auto day = AsOfThenOpen(ctx, *as_of);
       if (!day.ok()) return ctx.Fail(day.status());
-      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto rep = iwo::ListHeldPayments(ctx.store(), *day);
       if (!rep.ok()) return ctx.Fail(rep.status());
       Json rows = Json::array();

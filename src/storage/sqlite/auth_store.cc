@@ -21,11 +21,8 @@ UserRecord ReadUser(SqliteStore::Stmt& s) {
 }
 
 Result<std::optional<UserRecord>> OneUser(SqliteStore::Stmt& s) {
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  std::optional<UserRecord> out;
-  if (row) out = ReadUser(s);
-  s.Reset();
-  return out;
+  return FirstRow<UserRecord>(
+      s, [](SqliteStore::Stmt& r) -> Result<UserRecord> { return ReadUser(r); });
 }
 
 }  // namespace
@@ -82,11 +79,9 @@ Result<std::optional<SessionRecord>> SqliteStore::FindSession(std::string_view t
       "SELECT token_hash, user_id, csrf_token, created_us, expires_us, last_seen_us FROM "
       "app_session WHERE token_hash = ?");
   s.Bind(1, token_hash);
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  std::optional<SessionRecord> out;
-  if (row) out = SessionRecord{s.Text(0), s.Int(1), s.Text(2), s.Int(3), s.Int(4), s.Int(5)};
-  s.Reset();
-  return out;
+  return FirstRow<SessionRecord>(s, [](Stmt& r) -> Result<SessionRecord> {
+    return SessionRecord{r.Text(0), r.Int(1), r.Text(2), r.Int(3), r.Int(4), r.Int(5)};
+  });
 }
 
 Status SqliteStore::TouchSession(std::string_view token_hash, int64_t last_seen_us) {
@@ -123,14 +118,10 @@ Result<std::optional<ApiTokenRecord>> SqliteStore::FindApiToken(std::string_view
       "SELECT id, name, token_hash, role, office, created_at, created_by, revoked FROM "
       "api_token WHERE token_hash = ?");
   s.Bind(1, token_hash);
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  std::optional<ApiTokenRecord> out;
-  if (row) {
-    out = ApiTokenRecord{s.Int(0),  s.Text(1), s.Text(2), s.Text(3),
-                         s.Text(4), s.Text(5), s.Text(6), s.Int(7) != 0};
-  }
-  s.Reset();
-  return out;
+  return FirstRow<ApiTokenRecord>(s, [](Stmt& r) -> Result<ApiTokenRecord> {
+    return ApiTokenRecord{r.Int(0),  r.Text(1), r.Text(2), r.Text(3),
+                          r.Text(4), r.Text(5), r.Text(6), r.Int(7) != 0};
+  });
 }
 
 Status SqliteStore::InsertAccessLog(const AccessLogRow& r) {

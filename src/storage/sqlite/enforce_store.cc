@@ -193,12 +193,6 @@ Result<enforce::BatchRun> ReadRun(Stmt& s) {
   return r;
 }
 
-template <typename T>
-std::optional<T> First(std::vector<T> rows) {
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
-}
-
 }  // namespace
 
 Result<int64_t> SqliteStore::InsertEnforceAction(const Action& a) {
@@ -223,9 +217,7 @@ Result<Action> SqliteStore::GetEnforceAction(int64_t id) {
 Result<std::optional<Action>> SqliteStore::FindEnforceActionByKey(std::string_view key) {
   Stmt& s = Prepare("SELECT id, key, " CSE_ACTION_COLUMNS " FROM enforce_action WHERE key = ?");
   s.Bind(1, key);
-  ASSIGN_OR_RETURN(std::vector<Action> rows, CollectRows<Action>(s, ReadAction));
-  if (rows.empty()) return std::optional<Action>();
-  return std::optional<Action>(rows.front());
+  return FirstRow<Action>(s, ReadAction);
 }
 
 Status SqliteStore::UpdateEnforceAction(const Action& a) {
@@ -299,9 +291,7 @@ Status SqliteStore::UpsertStaffUser(const enforce::StaffUser& u) {
 Result<std::optional<enforce::StaffUser>> SqliteStore::GetStaffUser(std::string_view user_id) {
   Stmt& s = Prepare("SELECT username, role, 1 - disabled FROM app_user WHERE username = ?");
   s.Bind(1, user_id);
-  ASSIGN_OR_RETURN(auto rows, CollectRows<enforce::StaffUser>(s, ReadStaff));
-  if (rows.empty()) return std::optional<enforce::StaffUser>();
-  return std::optional<enforce::StaffUser>(rows.front());
+  return FirstRow<enforce::StaffUser>(s, ReadStaff);
 }
 
 Result<std::vector<enforce::StaffUser>> SqliteStore::ListStaffUsers() {
@@ -321,8 +311,7 @@ Result<int64_t> SqliteStore::InsertEnforceTask(const enforce::Task& t) {
 Result<std::optional<enforce::Task>> SqliteStore::FindEnforceTaskByKey(std::string_view key) {
   Stmt& s = Prepare("SELECT id, key, " CSE_TASK_COLUMNS " FROM enforce_task WHERE key = ?");
   s.Bind(1, key);
-  ASSIGN_OR_RETURN(auto rows, CollectRows<enforce::Task>(s, ReadTask));
-  return First(std::move(rows));
+  return FirstRow<enforce::Task>(s, ReadTask);
 }
 
 Status SqliteStore::UpdateEnforceTask(const enforce::Task& t) {
@@ -361,8 +350,7 @@ Result<std::optional<enforce::BatchRun>> SqliteStore::GetBatchRun(std::string_vi
       "SELECT job, as_of, status, cursor, counts, started_at, finished_at FROM batch_run "
       "WHERE job = ? AND as_of = ?");
   s.Bind(1, job).Bind(2, as_of);
-  ASSIGN_OR_RETURN(auto rows, CollectRows<enforce::BatchRun>(s, ReadRun));
-  return First(std::move(rows));
+  return FirstRow<enforce::BatchRun>(s, ReadRun);
 }
 
 Result<std::optional<enforce::BatchRun>> SqliteStore::LastBatchRun(std::string_view job) {
@@ -370,8 +358,7 @@ Result<std::optional<enforce::BatchRun>> SqliteStore::LastBatchRun(std::string_v
       "SELECT job, as_of, status, cursor, counts, started_at, finished_at FROM batch_run "
       "WHERE job = ? ORDER BY as_of DESC LIMIT 1");
   s.Bind(1, job);
-  ASSIGN_OR_RETURN(auto rows, CollectRows<enforce::BatchRun>(s, ReadRun));
-  return First(std::move(rows));
+  return FirstRow<enforce::BatchRun>(s, ReadRun);
 }
 
 Status SqliteStore::PutBatchRun(const enforce::BatchRun& r) {
@@ -393,8 +380,7 @@ Result<std::optional<enforce::ObligorState>> SqliteStore::GetObligorState(Person
       "SELECT obligor_id, as_of, delinquent, delinquent_since, risk_score FROM "
       "enforce_obligor_state WHERE obligor_id = ?");
   s.Bind(1, id.value);
-  ASSIGN_OR_RETURN(auto rows, CollectRows<enforce::ObligorState>(s, ReadState));
-  return First(std::move(rows));
+  return FirstRow<enforce::ObligorState>(s, ReadState);
 }
 
 Status SqliteStore::PutObligorState(const enforce::ObligorState& st) {

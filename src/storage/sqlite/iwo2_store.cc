@@ -45,15 +45,24 @@ Result<int64_t> SqliteStore::InsertUnidentifiedPayment(const UnidentifiedPayment
   return sqlite3_last_insert_rowid(db_);
 }
 
+Result<UnidentifiedPayment> SqliteStore::GetUnidentifiedPayment(int64_t id) {
+  Stmt& s = Prepare("SELECT " UNIDENTIFIED_COLUMNS " FROM unidentified_payment WHERE id = ?");
+  s.Bind(1, id);
+  ASSIGN_OR_RETURN(std::optional<UnidentifiedPayment> row,
+                   FirstRow<UnidentifiedPayment>(s, ReadUnidentified));
+  if (!row) {
+    return NotFound("unidentified_not_found",
+                    "no unidentified payment " + std::to_string(id) + " is on file");
+  }
+  return std::move(*row);
+}
+
 Result<std::optional<UnidentifiedPayment>> SqliteStore::FindUnidentifiedPaymentByKey(
     std::string_view key) {
   Stmt& s = Prepare("SELECT " UNIDENTIFIED_COLUMNS
                     " FROM unidentified_payment WHERE idempotency_key = ?");
   s.Bind(1, key);
-  ASSIGN_OR_RETURN(std::vector<UnidentifiedPayment> rows,
-                   CollectRows<UnidentifiedPayment>(s, ReadUnidentified));
-  if (rows.empty()) return std::optional<UnidentifiedPayment>();
-  return std::optional<UnidentifiedPayment>(std::move(rows.front()));
+  return FirstRow<UnidentifiedPayment>(s, ReadUnidentified);
 }
 
 Result<std::vector<UnidentifiedPayment>> SqliteStore::ListUnidentifiedPayments(

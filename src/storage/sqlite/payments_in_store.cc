@@ -8,25 +8,6 @@
 namespace cse {
 namespace {
 
-Result<UnidentifiedPayment> ReadHeld(SqliteStore::Stmt& s) {
-  UnidentifiedPayment r;
-  r.id = s.Int(0);
-  r.key = s.Text(1);
-  r.employer_fein = s.Text(2);
-  ASSIGN_OR_RETURN(r.pay_date, s.DateAt(3));
-  r.ssn = s.Text(4);
-  r.case_ref = s.Text(5);
-  r.amount = Money::FromCents(s.Int(6));
-  r.reason = s.Text(7);
-  r.file = s.Text(8);
-  r.line_number = s.Int(9);
-  ASSIGN_OR_RETURN(r.received_date, s.DateAt(10));
-  r.status = s.Text(11);
-  r.created_at = s.Text(12);
-  r.created_by = s.Text(13);
-  return r;
-}
-
 Result<UnidentifiedResolution> ReadResolution(SqliteStore::Stmt& s) {
   UnidentifiedResolution r;
   r.payment_id = s.Int(0);
@@ -41,31 +22,13 @@ Result<UnidentifiedResolution> ReadResolution(SqliteStore::Stmt& s) {
 
 }  // namespace
 
-Result<UnidentifiedPayment> SqliteStore::GetUnidentifiedPayment(int64_t id) {
-  Stmt& s = Prepare(
-      "SELECT id, idempotency_key, employer_fein, pay_date, ssn, case_ref, amount_cents, reason, "
-      "file, line_number, received_date, status, created_at, created_by FROM "
-      "unidentified_payment WHERE id = ?");
-  s.Bind(1, id);
-  ASSIGN_OR_RETURN(std::vector<UnidentifiedPayment> rows,
-                   CollectRows<UnidentifiedPayment>(s, ReadHeld));
-  if (rows.empty()) {
-    return NotFound("unidentified_not_found",
-                    "no unidentified payment " + std::to_string(id) + " is on file");
-  }
-  return std::move(rows.front());
-}
-
 Result<std::optional<UnidentifiedResolution>> SqliteStore::GetUnidentifiedResolution(
     int64_t payment_id) {
   Stmt& s = Prepare(
       "SELECT id, resolution, resolved_case_id, collection_key, resolved_at, resolved_by, "
       "resolution_reason FROM unidentified_payment WHERE id = ? AND status = 'resolved'");
   s.Bind(1, payment_id);
-  ASSIGN_OR_RETURN(std::vector<UnidentifiedResolution> rows,
-                   CollectRows<UnidentifiedResolution>(s, ReadResolution));
-  if (rows.empty()) return std::optional<UnidentifiedResolution>();
-  return std::optional<UnidentifiedResolution>(std::move(rows.front()));
+  return FirstRow<UnidentifiedResolution>(s, ReadResolution);
 }
 
 Status SqliteStore::ResolveUnidentifiedPayment(const UnidentifiedResolution& r) {
