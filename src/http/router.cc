@@ -130,11 +130,15 @@ Status DecodeBody(Call& call) {
   return Status::Ok();
 }
 
-HttpResponse Encode(const Reply& reply) {
+HttpResponse Encode(Reply&& reply) {
   HttpResponse out;
   out.status = reply.status;
-  out.body = reply.body.is_null() ? std::string() : reply.body.dump();
-  out.headers = reply.headers;
+  if (!reply.serialized.empty()) {
+    out.body = std::move(reply.serialized);
+  } else {
+    out.body = reply.body.is_null() ? std::string() : reply.body.dump();
+  }
+  out.headers = std::move(reply.headers);
   return out;
 }
 
@@ -288,7 +292,7 @@ HttpResponse Dispatch(ServerState& server, const HttpRequest& request) {
       reply = Internal("internal", e.what());
     }
     if (reply.ok() && request.method != "GET") ++server.write_generation;
-    return reply.ok() ? Encode(*reply) : ErrorResponse(reply.status());
+    return reply.ok() ? Encode(std::move(*reply)) : ErrorResponse(reply.status());
   }
   if (path_known) {
     return ErrorResponse(FailedPrecondition("method_not_allowed",

@@ -107,18 +107,26 @@ struct ServerState {
   // Bumped after every successful state-changing request (any method but GET): cached views
   // filled before it are stale (QueueCache).
   std::atomic<uint64_t> write_generation{0};
-  // The dashboard queue's expensive part per (worker, office): the open tasks in the caseload
-  // with today's priority, sorted, and their tiers (routes.cc ListQueue). An entry is reused
-  // while it is younger than kQueueCacheTtl, for the same day, and no write went through this
-  // server since it was filled; writes by other processes (the CLI, the nightly batch) show
-  // within kQueueCacheTtl.
+  // One loaded queue (routes.cc LoadQueue): the open tasks in the caseload with today's
+  // priority, sorted, each with its tier; and each item's JSON text (the task with its case's
+  // recommendations awaiting a decision), rendered when a page first shows the item and kept
+  // for as long as the snapshot, so the pages that follow copy text instead of querying and
+  // serializing again.
+  struct QueueSnapshot {
+    std::vector<std::pair<enforce::Task, std::string>> tasks;  // task, tier
+    mutable std::mutex mu;                                     // guards `rendered`
+    mutable std::vector<std::string> rendered;                 // "" until rendered
+  };
+  // The dashboard queue per (worker, office). An entry is reused while it is younger than
+  // kQueueCacheTtl, for the same day, and no write went through this server since it was
+  // filled; writes by other processes (the CLI, the nightly batch) show within kQueueCacheTtl.
   struct QueueEntry {
     std::mutex fill;  // held by the one request that reloads the entry
     std::mutex mu;    // guards the fields below
     uint64_t generation = 0;
     Date today;
     std::chrono::steady_clock::time_point filled;
-    std::shared_ptr<const std::vector<std::pair<enforce::Task, std::string>>> tasks;
+    std::shared_ptr<const QueueSnapshot> tasks;
   };
   struct QueueCache {
     std::mutex mu;
@@ -130,9 +138,14 @@ struct ServerState {
 
 // A handler's successful answer.
 struct Reply {
+  Reply() = default;
+  Reply(int status_code, Json json, std::vector<std::pair<std::string, std::string>> extra = {})
+      : status(status_code), body(std::move(json)), headers(std::move(extra)) {}
   int status = 200;
   Json body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When not empty, the body as JSON text already serialized (`body` is then ignored).
+  std::string serialized;
 };
 
 // One request in progress.

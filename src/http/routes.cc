@@ -676,14 +676,65 @@ std::string Lower(std::string s) {
   return s;
 }
 
-using QueueTasks = std::vector<std::pair<enforce::Task, std::string>>;  // task, tier
+using QueueSnapshot = ServerState::QueueSnapshot;
+
+// A recommendation awaiting a decision as a queue item shows it: what the caseworker needs to
+// decide (the full record, with its lifecycle fields that are still empty at this stage, is
+// GET /v1/cases/{case_id}/recommendations).
+Json PendingRecommendationJson(const enforce::Action& a) {
+  return Json{
+      {"id", enforce::ActionDisplayId(a.id)},
+      {"remedy", enforce::Name(a.remedy)},
+      {"state", enforce::Name(a.state)},
+      {"source", a.source},
+      {"rank", a.rank},
+      {"as_of", a.as_of.ToString()},
+      {"amount_at_stake", a.amount_at_stake.ToString()},
+      {"model_version", a.model_version},
+      {"confidence", a.confidence},
+      {"risk_score", a.risk_score},
+      {"expected_effect", a.expected_effect < 0 ? Json(nullptr) : Json(a.expected_effect)},
+      {"rationale", a.rationale},
+      {"legal_deadline", a.legal_deadline ? Json(a.legal_deadline->ToString()) : Json(nullptr)},
+      {"created_at", a.created_at}};
+}
+
+// The JSON text of one queue item: the task with its case's recommendations awaiting a
+// decision.
+Result<std::string> RenderQueueItem(Call& call, const enforce::Task& t, std::string_view tier) {
+  Json item = QueueItemJson(t, tier);
+  if (t.case_id.valid()) {
+    ASSIGN_OR_RETURN(std::vector<enforce::Action> actions,
+                     call.store().ListEnforceActionsByCase(t.case_id));
+    for (const enforce::Action& a : actions) {
+      if (a.state == enforce::ActionState::kRecommended) {
+        item["recommendations"].push_back(PendingRecommendationJson(a));
+      }
+    }
+  }
+  return item.dump();
+}
+
+// Item `i` of `snapshot` as JSON text, rendered on first use and then kept with the snapshot.
+// Two requests may render the same item at once; both get the same text and the first kept.
+Result<std::string> QueueItemText(Call& call, const QueueSnapshot& snapshot, size_t i) {
+  {
+    std::lock_guard<std::mutex> lock(snapshot.mu);
+    if (!snapshot.rendered[i].empty()) return snapshot.rendered[i];
+  }
+  const auto& [task, tier] = snapshot.tasks[i];
+  ASSIGN_OR_RETURN(std::string text, RenderQueueItem(call, task, tier));
+  std::lock_guard<std::mutex> lock(snapshot.mu);
+  if (snapshot.rendered[i].empty()) snapshot.rendered[i] = text;
+  return text;
+}
 
 // The open tasks of `worker` in the caseload of `office` ("" = statewide), with today's
 // priority, sorted, each with its tier. The caseload is read once as a set of case ids (one
 // query) rather than one office lookup per task: a caseworker's queue can hold tens of
 // thousands of tasks.
-Result<std::shared_ptr<const QueueTasks>> LoadQueue(Call& call, const std::string& worker,
-                                                    const std::string& office, Date today) {
+Result<std::shared_ptr<const QueueSnapshot>> LoadQueue(Call& call, const std::string& worker,
+                                                       const std::string& office, Date today) {
   Store& store = call.store();
   ASSIGN_OR_RETURN(std::vector<enforce::Task> tasks, store.ListOpenEnforceTasks(worker));
   if (!office.empty()) {
@@ -702,13 +753,14 @@ Result<std::shared_ptr<const QueueTasks>> LoadQueue(Call& call, const std::strin
     t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
   }
   enforce::SortQueue(tasks);
-  auto out = std::make_shared<QueueTasks>();
-  out->reserve(tasks.size());
+  auto out = std::make_shared<QueueSnapshot>();
+  out->tasks.reserve(tasks.size());
   for (enforce::Task& t : tasks) {
     std::string tier = Lower(std::string(ai::Name(ai::TierOf(t.risk_score, tiers))));
-    out->emplace_back(std::move(t), std::move(tier));
+    out->tasks.emplace_back(std::move(t), std::move(tier));
   }
-  return std::shared_ptr<const QueueTasks>(std::move(out));
+  out->rendered.resize(out->tasks.size());
+  return std::shared_ptr<const QueueSnapshot>(std::move(out));
 }
 
 // LoadQueue through the server's queue cache (router.h ServerState::queue_cache). A fresh
@@ -717,8 +769,8 @@ Result<std::shared_ptr<const QueueTasks>> LoadQueue(Call& call, const std::strin
 // reload (about a second for a 30,000-task caseload on a busy machine). After a write through
 // this server, or on a new day, every request waits for the reload: a caseworker who just
 // decided sees the queue without the decided recommendation.
-Result<std::shared_ptr<const QueueTasks>> CachedQueue(Call& call, const std::string& worker,
-                                                      const std::string& office, Date today) {
+Result<std::shared_ptr<const QueueSnapshot>> CachedQueue(Call& call, const std::string& worker,
+                                                         const std::string& office, Date today) {
   ServerState& server = call.server();
   std::shared_ptr<ServerState::QueueEntry> entry;
   {
@@ -748,7 +800,8 @@ Result<std::shared_ptr<const QueueTasks>> CachedQueue(Call& call, const std::str
       return entry->tasks;
     }
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<const QueueTasks> tasks, LoadQueue(call, worker, office, today));
+  ASSIGN_OR_RETURN(std::shared_ptr<const QueueSnapshot> tasks,
+                   LoadQueue(call, worker, office, today));
   std::lock_guard<std::mutex> lock(entry->mu);
   entry->tasks = tasks;
   entry->generation = generation;
@@ -761,8 +814,8 @@ Result<std::shared_ptr<const QueueTasks>> CachedQueue(Call& call, const std::str
 // its case's recommendations awaiting a decision. Filters: tier (low|medium|high),
 // action_type (a remedy code: the task's recommended action), deadline_before (a date: only
 // tasks with a legal deadline on or before it). Office-scoped roles see only their caseload.
-// The recommendations are read fresh on every request; the sorted task list may come from
-// the queue cache (at most kQueueCacheTtl old, never older than this server's last write).
+// The sorted task list and its items' text come from the queue cache (at most kQueueCacheTtl
+// old, never older than this server's last write); the body is put together as text.
 Result<Reply> ListQueue(Call& call) {
   ASSIGN_OR_RETURN(int64_t limit, call.Limit());
   const auto& q = call.request().query;
@@ -787,29 +840,30 @@ Result<Reply> ListQueue(Call& call) {
   }
   const auth::Principal& p = call.principal();
   const Date today = call.clock().Today();
-  ASSIGN_OR_RETURN(std::shared_ptr<const QueueTasks> tasks,
+  ASSIGN_OR_RETURN(std::shared_ptr<const QueueSnapshot> snapshot,
                    CachedQueue(call, p.name, auth::IsOfficeScoped(p.role) ? p.office : "", today));
-  Json items = Json::array();
+  std::string items;
+  int64_t shown = 0;
   int64_t total = 0;
-  for (const auto& [t, t_tier] : *tasks) {
+  for (size_t i = 0; i < snapshot->tasks.size(); ++i) {
+    const auto& [t, t_tier] = snapshot->tasks[i];
     if (!tier.empty() && t_tier != tier) continue;
     if (!action_type.empty() && t.recommended != action_type) continue;
     if (deadline_before && (!t.deadline || *t.deadline > *deadline_before)) continue;
     ++total;
-    if (static_cast<int64_t>(items.size()) >= limit) continue;
-    Json item = QueueItemJson(t, t_tier);
-    if (t.case_id.valid()) {
-      ASSIGN_OR_RETURN(std::vector<enforce::Action> actions,
-                       call.store().ListEnforceActionsByCase(t.case_id));
-      for (const enforce::Action& a : actions) {
-        if (a.state == enforce::ActionState::kRecommended) {
-          item["recommendations"].push_back(enforce::ToJson(a));
-        }
-      }
-    }
-    items.push_back(std::move(item));
+    if (shown >= limit) continue;
+    ASSIGN_OR_RETURN(std::string text, QueueItemText(call, *snapshot, i));
+    if (shown++ > 0) items += ',';
+    items += text;
   }
-  return Reply{200, Json{{"as_of", today.ToString()}, {"total", total}, {"items", items}}, {}};
+  Reply reply;
+  reply.serialized = Json{{"as_of", today.ToString()}, {"total", total}}.dump();
+  reply.serialized.pop_back();  // the closing brace: the items follow
+  reply.serialized.reserve(reply.serialized.size() + items.size() + 12);
+  reply.serialized += ",\"items\":[";
+  reply.serialized += items;
+  reply.serialized += "]}";
+  return reply;
 }
 
 // Every enforcement action of a case (recommended, decided and later), by id.

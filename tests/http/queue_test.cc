@@ -102,6 +102,42 @@ TEST_F(QueueTest, CaseworkerSeesTheirQueueInPriorityOrderWithFilters) {
   EXPECT_EQ(sq["items"][0]["deadline"], nullptr);
 }
 
+// Queue items are rendered once per loaded queue and then shared by every page and filter:
+// the text a filtered page shows is the unfiltered page's, and each pending recommendation
+// agrees with the case's full record from GET /v1/cases/{id}/recommendations.
+TEST_F(QueueTest, QueueItemsAgreeAcrossFiltersAndWithTheFullRecommendations) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  const Json all = Body(c.Get("/v1/queue", s.Headers()));
+  ASSERT_EQ(all["items"].size(), 2U);
+  const Json high = Body(c.Get("/v1/queue?tier=high", s.Headers()));
+  ASSERT_EQ(high["items"].size(), 1U);
+  EXPECT_EQ(high["total"], 1);
+  EXPECT_EQ(high["items"][0], all["items"][0]);
+  const Json one = Body(c.Get("/v1/queue?limit=1", s.Headers()));
+  ASSERT_EQ(one["items"].size(), 1U);
+  EXPECT_EQ(one["total"], 2);
+  EXPECT_EQ(one["items"][0], all["items"][0]);
+  EXPECT_EQ(Body(c.Get("/v1/queue", s.Headers())), all);
+  for (const Json& item : all["items"]) {
+    const std::string case_id = item["case_id"].get<std::string>();
+    const Json full = Body(c.Get("/v1/cases/" + case_id + "/recommendations", s.Headers()));
+    size_t pending = 0;
+    for (const Json& a : full["items"]) {
+      if (a["state"] != "recommended") continue;
+      ASSERT_LT(pending, item["recommendations"].size());
+      const Json& shown = item["recommendations"][pending++];
+      for (const char* field : {"id", "remedy", "state", "rank", "confidence", "rationale",
+                                "legal_deadline", "amount_at_stake", "model_version"}) {
+        EXPECT_EQ(shown[field], a[field]) << case_id << " " << field;
+      }
+      EXPECT_FALSE(shown.contains("decided_by"));  // lifecycle fields: the full record only
+    }
+    EXPECT_EQ(pending, item["recommendations"].size()) << case_id;
+    EXPECT_GT(pending, 0U) << case_id;
+  }
+}
+
 TEST_F(QueueTest, ApproveWithAReasonShowsInTheCaseAuditTrail) {
   auto c = server_->Client();
   auto s = SignIn(c, "cw_north");
