@@ -229,6 +229,16 @@ CREATE TABLE risk_score (
 );
 CREATE INDEX risk_score_obligor ON risk_score(obligor_id, as_of);
 )sql"},
+      // The obligor index of `collection` covers the columns the batch reads take
+      // (LoadObligorRange: scoring, training, drift, the nightly batch), so reading a range
+      // of obligors' payments walks the index alone instead of looking up every row in the
+      // table (docs/ARCHITECTURE.md, storage). It replaces the narrower index, which answered
+      // the same lookups.
+      {4, R"sql(
+CREATE INDEX collection_obligor_history ON collection(obligor_id, id, case_id, amount_cents,
+  received_date, source, reversed_date);
+DROP INDEX collection_obligor;
+)sql"},
       // ---- 300-399: employer and federal interfaces (src/iwo, src/formats) ----
       {300, R"sql(
 CREATE TABLE iwo (
