@@ -1,5 +1,7 @@
 #include "http/access_log.h"
 
+#include <utility>
+
 namespace cse::http {
 
 Result<std::unique_ptr<AccessLogWriter>> AccessLogWriter::Open(const std::string& db_path) {
@@ -25,18 +27,16 @@ Status AccessLogWriter::Write(std::vector<AccessLogRow> rows) {
   if (rows.empty()) return Status::Ok();
   std::unique_lock<std::mutex> lock(mu_);
   if (stop_) return Unavailable("access_log_closed", "the server is shutting down");
-  const uint64_t batch = collecting_;
-  for (AccessLogRow& r : rows) pending_.push_back(std::move(r));
+  const std::shared_ptr<Batch> batch = collecting_;
+  for (AccessLogRow& r : rows) batch->rows.push_back(std::move(r));
   work_.notify_one();
-  done_.wait(lock, [&] { return committed_ >= batch; });
-  auto it = failed_.find(batch);
-  if (it == failed_.end()) return Status::Ok();
-  return it->second;  // kept for the other requests of the batch; the map stays tiny
+  batch->done_cv.wait(lock, [&] { return batch->done; });
+  return batch->status;
 }
 
 int64_t AccessLogWriter::batches() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return static_cast<int64_t>(committed_);
+  return committed_;
 }
 
 Status AccessLogWriter::Commit(const std::vector<AccessLogRow>& rows) {
@@ -54,18 +54,16 @@ Status AccessLogWriter::Commit(const std::vector<AccessLogRow>& rows) {
 void AccessLogWriter::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    work_.wait(lock, [&] { return stop_ || !pending_.empty(); });
-    if (pending_.empty() && stop_) return;
-    std::vector<AccessLogRow> rows;
-    rows.swap(pending_);
-    const uint64_t batch = collecting_++;
+    work_.wait(lock, [&] { return stop_ || !collecting_->rows.empty(); });
+    if (collecting_->rows.empty() && stop_) return;
+    std::shared_ptr<Batch> batch = std::exchange(collecting_, std::make_shared<Batch>());
     lock.unlock();
-    const Status s = Commit(rows);
+    const Status s = Commit(batch->rows);
     lock.lock();
-    if (!s.ok()) failed_[batch] = s;
-    if (failed_.size() > 64) failed_.erase(failed_.begin());  // long-past batches
-    committed_ = batch;
-    done_.notify_all();
+    batch->status = s;
+    batch->done = true;
+    ++committed_;
+    batch->done_cv.notify_all();
   }
 }
 

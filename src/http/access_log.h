@@ -13,7 +13,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -39,14 +38,20 @@ class AccessLogWriter {
   void Loop();
   Status Commit(const std::vector<AccessLogRow>& rows);
 
+  // The rows of one transaction and the requests waiting for it: each request waits on its
+  // own batch's condition, so a commit wakes only the requests whose rows it held.
+  struct Batch {
+    std::vector<AccessLogRow> rows;
+    std::condition_variable done_cv;
+    bool done = false;
+    Status status;
+  };
+
   std::unique_ptr<SqliteStore> store_;
   mutable std::mutex mu_;
   std::condition_variable work_;
-  std::condition_variable done_;
-  std::vector<AccessLogRow> pending_;
-  uint64_t collecting_ = 1;  // the batch new rows join
-  uint64_t committed_ = 0;   // every batch up to this one is finished
-  std::map<uint64_t, Status> failed_;
+  std::shared_ptr<Batch> collecting_ = std::make_shared<Batch>();  // the batch new rows join
+  int64_t committed_ = 0;  // batches finished (committed or failed)
   bool stop_ = false;
   std::thread thread_;
 };

@@ -177,6 +177,7 @@ Result<StorePool::Lease> StorePool::Acquire() {
   }
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s,
                    SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist));
+  RETURN_IF_ERROR(s->SetMmapSize(kStoreMmapBytes));
   return Lease(s.release(), Return{this});
 }
 

@@ -65,6 +65,12 @@ struct HttpResponse {
 };
 
 // Open SQLite connections, reused across requests (one per concurrent request at most).
+// Each pooled connection reads the database through a shared memory map of up to this many
+// bytes (SqliteStore::SetMmapSize): with hundreds of connections, each one's own page cache
+// would otherwise copy the same pages in with a read call per page. The SQLite library caps
+// the map at 2 GiB (SQLITE_MAX_MMAP_SIZE); pages past it are read as before.
+inline constexpr int64_t kStoreMmapBytes = int64_t{2} << 30;
+
 class StorePool {
  public:
   explicit StorePool(std::string path) : path_(std::move(path)) {}

@@ -322,6 +322,22 @@ TEST_P(StoreTest, BulkLoadModeChangesOnlyOutsideTransactionsAndKeepsEverything) 
   }
 }
 
+// A connection reading through the memory map sees what another connection commits (the
+// write-ahead log is read as before) and still writes; a negative size is refused.
+TEST_P(StoreTest, MemoryMappedReadsSeeOtherConnectionsCommitsAndStillWrite) {
+  EXPECT_EQ(store_->SetMmapSize(-1).reason(), "mmap_size_negative");
+  ASSERT_TRUE(store_->SetMmapSize(int64_t{2} << 30).ok());
+  ASSERT_TRUE(store_->SetSetting("mapped.before", "1").ok());
+  EXPECT_EQ(store_->GetSetting("mapped.before")->value(), "1");
+  if (!GetParam()) return;  // in memory: there is no second connection to the same data
+  auto other = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->SetSetting("mapped.other", "2").ok());
+  EXPECT_EQ(store_->GetSetting("mapped.other")->value(), "2");
+  ASSERT_TRUE(store_->SetMmapSize(0).ok());
+  EXPECT_EQ(store_->GetSetting("mapped.other")->value(), "2");
+}
+
 INSTANTIATE_TEST_SUITE_P(FileAndMemory, StoreTest, ::testing::Values(true, false));
 
 TEST_P(StoreTest, MigrationsAreSortedUniqueAndTrackedOneByOne) {

@@ -208,6 +208,11 @@ Status SqliteStore::SetBulkLoad(bool on) {
   return Exec("PRAGMA wal_checkpoint(FULL);");
 }
 
+Status SqliteStore::SetMmapSize(int64_t bytes) {
+  if (bytes < 0) return InvalidArgument("mmap_size_negative", "mmap size: must be 0 or more");
+  return Exec("PRAGMA mmap_size=" + std::to_string(bytes));
+}
+
 void SqliteStore::Rollback() {
   if (depth_ == 0) return;
   if (depth_ == 1) {

@@ -34,6 +34,13 @@ class SqliteStore final : public Store {
   Status Commit() override;
   void Rollback() override;
   Status SetBulkLoad(bool on) override;
+  // Reads the file through a shared memory map of up to `bytes` (0: off, the default) instead
+  // of copying each page into this connection's cache with a read call: for the many
+  // connections of a server, or readers scanning large ranges. Writes still go through the
+  // write-ahead log and checkpoints write the file as before. The cost: a disk I/O error on a
+  // mapped page ends the process (SIGBUS) instead of failing the one query. Errors:
+  // invalid_argument "mmap_size_negative", unavailable "store_io".
+  Status SetMmapSize(int64_t bytes);
 
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
