@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 
 #include "ledger/codec.h"
@@ -40,6 +41,11 @@ Result<sqlite3*> OpenDb(const std::string& path, SqliteStore::OpenMode mode) {
     return NotFound("db_not_found",
                     "database '" + path + "' does not exist; create it with `opencse init`");
   }
+  // Once per process, before the library initializes: no allocation statistics. Keeping
+  // them takes one process-wide mutex on every SQLite allocation, which the server's many
+  // connections would otherwise contend on; nothing here reads them.
+  static std::once_flag configured;
+  std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
