@@ -68,6 +68,8 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, con
   }
   s->state_ = std::make_unique<ServerState>(options.db, clock, options.auth, tls);
   { ASSIGN_OR_RETURN(StorePool::Lease probe, s->state_->pool.Acquire()); }
+  ASSIGN_OR_RETURN(s->state_->checkpointer,
+                   WalCheckpointer::Start(options.db, kCheckpointInterval));
   ASSIGN_OR_RETURN(s->state_->access_log, AccessLogWriter::Open(options.db));
   if (tls) {
     auto ssl =

@@ -219,6 +219,21 @@ Status SqliteStore::SetMmapSize(int64_t bytes) {
   return Exec("PRAGMA mmap_size=" + std::to_string(bytes));
 }
 
+Status SqliteStore::SetAutoCheckpoint(int64_t pages) {
+  if (pages < 0) {
+    return InvalidArgument("autocheckpoint_negative", "auto-checkpoint pages: must be 0 or more");
+  }
+  return Exec("PRAGMA wal_autocheckpoint=" + std::to_string(pages));
+}
+
+Status SqliteStore::CheckpointPassive() {
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc == SQLITE_OK) return Status::Ok();
+  if (rc == SQLITE_BUSY) return Aborted("store_busy", sqlite3_errmsg(db_));
+  return Unavailable("store_io", sqlite3_errmsg(db_));
+}
+
 void SqliteStore::Rollback() {
   if (depth_ == 0) return;
   if (depth_ == 1) {

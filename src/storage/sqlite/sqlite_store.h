@@ -41,6 +41,14 @@ class SqliteStore final : public Store {
   // mapped page ends the process (SIGBUS) instead of failing the one query. Errors:
   // invalid_argument "mmap_size_negative", unavailable "store_io".
   Status SetMmapSize(int64_t bytes);
+  // Checkpoint the write-ahead log automatically inside the commit that takes it past `pages`
+  // pages (0: never; WalCheckpointer then does it). Default: 16384 (64 MB). Errors:
+  // invalid_argument "autocheckpoint_negative", unavailable "store_io".
+  Status SetAutoCheckpoint(int64_t pages);
+  // Copies what it can of the write-ahead log into the database file without waiting for
+  // readers or writers (PRAGMA wal_checkpoint(PASSIVE)). Errors: aborted "store_busy" (another
+  // checkpoint is running), unavailable "store_io".
+  Status CheckpointPassive();
 
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
