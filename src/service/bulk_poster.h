@@ -66,6 +66,8 @@ class BulkPoster {
   std::string actor_;
   std::unordered_map<int64_t, std::unique_ptr<ObligorLedger>> ledgers_;
   std::unordered_map<int64_t, CaseInfo> cases_;
+  // cases_ holds cases read inside a caller's transaction (see PostBatch).
+  bool cases_read_nested_ = false;
   int64_t generation_ = -1;
   DistributionPolicy policy_;
   std::vector<Collection> posted_;  // this batch's postings, for the audit row

@@ -34,6 +34,7 @@ class SqliteStore final : public Store {
   Status Commit() override;
   void Rollback() override;
   Status SetBulkLoad(bool on) override;
+  Result<bool> BeginWithoutForeignKeyChecks() override;
 
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
@@ -204,6 +205,7 @@ class SqliteStore final : public Store {
   // string): the cache is keyed by the pointer.
   Stmt& Prepare(const char* sql);
   Status Exec(std::string_view sql);
+  Status RestoreForeignKeys();
   Result<Case> ReadCase(Stmt& s);
   // Contact attempts of persons with ids in [first, last] (contact_store.cc).
   Result<std::vector<enforce::ContactAttempt>> LoadContactRange(PersonId first, PersonId last);
@@ -212,6 +214,9 @@ class SqliteStore final : public Store {
   std::unordered_map<const char*, std::unique_ptr<Stmt>> statements_;  // by SQL text pointer
   int schema_version_ = 0;
   int depth_ = 0;  // open transaction (1) and savepoints inside it (>1)
+  // The open transaction runs with foreign_keys=OFF (BeginWithoutForeignKeyChecks); ending it
+  // turns them back on.
+  bool foreign_keys_off_ = false;
 };
 
 // For bench/post_payments: reads every row of the collection table of the store at
