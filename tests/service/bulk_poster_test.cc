@@ -84,6 +84,16 @@ std::string TempDb(const std::string& name) {
   return path.string();
 }
 
+// Removes the database files when the test ends (declared before the World that uses them).
+struct RemoveAtExit {
+  std::vector<std::string> paths;
+  ~RemoveAtExit() {
+    for (const std::string& p : paths) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
+    }
+  }
+};
+
 // Rows in distribution_history: one per re-distributed collection.
 int64_t HistoryRows(const std::string& path) {
   sqlite3* db = nullptr;
@@ -139,6 +149,7 @@ std::vector<PaymentRequest> MixedRows(const std::vector<CaseId>& cases) {
 TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
   const std::string path_a = TempDb("a");
   const std::string path_b = TempDb("b");
+  RemoveAtExit cleanup{{path_a, path_b}};
   World a(path_a);
   World b(path_b);
   const std::vector<CaseId> cases = MakeCases(a);
