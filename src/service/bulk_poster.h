@@ -9,10 +9,13 @@
 // store's ledger generation and drops the cache when another writer moved it. A payment dated
 // before the obligor's latest posted one takes the full re-distribution path.
 //
-// Thread-safety: one BulkPoster per thread; it borrows `store` and `clock`.
+// Thread-safety: one BulkPoster per thread; it borrows `store` and `clock`. PostBatch runs a
+// second thread for large batches (inserts), and serializes its use of `store` with a mutex.
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,7 +60,29 @@ class BulkPoster {
     PersonId obligor;
     CaseStatus status;
   };
+  // Batches of at least kPipelineMinRows rows are posted by PostPipelined: checks and
+  // distribution on the calling thread, inserts of the previous kPipelineChunk rows on another.
+  static constexpr size_t kPipelineMinRows = 256;
+  static constexpr size_t kPipelineChunk = 512;
+  enum class Step { kRejected, kBackdated, kReady };
+  struct Prepared {
+    size_t index = 0;  // in the batch
+    StoredCollection row;
+  };
+  struct ChunkResult {
+    Status error;                       // a store failure
+    std::optional<size_t> conflict_at;  // the row whose key is already stored (not inserted)
+  };
+  // Checks `r` and, for kReady, fills `row` and applies it to the cached ledger (kRejected
+  // fills `rejected`; kBackdated needs the re-distribution of PostOne). Writes nothing.
+  Result<Step> Prepare(const PaymentRequest& r, Date today, const std::string& at,
+                       StoredCollection& row, RowOutcome& rejected);
   Result<RowOutcome> PostOne(const PaymentRequest& row, Date today, const std::string& at);
+  Result<RowOutcome> Resubmitted(const PaymentRequest& r);
+  // Inserts the rows in order; stops at the first key conflict or store error.
+  ChunkResult InsertChunk(std::vector<Prepared> chunk, std::vector<RowOutcome>& outcomes);
+  Status PostPipelined(const std::vector<PaymentRequest>& rows, Date today, const std::string& at,
+                       std::vector<RowOutcome>& outcomes);
   Result<ObligorLedger*> LedgerFor(PersonId obligor);
   void DropCaches();
 
@@ -66,9 +91,13 @@ class BulkPoster {
   std::string actor_;
   std::unordered_map<int64_t, std::unique_ptr<ObligorLedger>> ledgers_;
   std::unordered_map<int64_t, CaseInfo> cases_;
+  // cases_ holds cases read inside a caller's transaction (see PostBatch).
+  bool cases_read_nested_ = false;
   int64_t generation_ = -1;
   DistributionPolicy policy_;
   std::vector<Collection> posted_;  // this batch's postings, for the audit row
+  // Serializes store access between the two threads of PostPipelined.
+  std::mutex store_mu_;
 };
 
 }  // namespace cse

@@ -586,6 +586,13 @@ class Store {
   // most `limit`.
   virtual Result<std::vector<CaseNote>> ListCaseNotes(CaseId case_id, int64_t before_id,
                                                       int64_t limit) = 0;
+  // ---- Posting speed (src/service/bulk_poster.cc; sqlite_store.cc) ----
+  // Begin() for a writer that has itself read every row its inserts refer to (BulkPoster reads
+  // the case, and takes the obligor from it): when no transaction is open, the transaction runs
+  // without the per-row foreign-key probes, and its Commit or Rollback turns them back on.
+  // Answers whether the probes are off: false inside an open transaction, where they cannot
+  // change and stay on. Nothing deletes a person or a case, so a row once read stays there.
+  virtual Result<bool> BeginWithoutForeignKeyChecks() = 0;
 };
 
 }  // namespace cse

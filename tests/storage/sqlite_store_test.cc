@@ -292,6 +292,52 @@ TEST_P(StoreTest, ReopeningKeepsDataAndSchema) {
   store_ = std::move(again).value();
 }
 
+// BeginWithoutForeignKeyChecks: the probes are off in that transaction only, and stay on
+// when it is nested in an open one.
+TEST_P(StoreTest, ForeignKeyChecksAreOffOnlyInTheUncheckedTransaction) {
+  StoredCollection orphan;  // case 77 and person 78 do not exist
+  orphan.collection = Collection{{},
+                                 "FK-1",
+                                 CaseId{77},
+                                 PersonId{78},
+                                 Money::FromCents(100),
+                                 Date::Ymd(2024, 1, 2),
+                                 PaymentSource::kDirect,
+                                 {},
+                                 {}};
+  orphan.posted_at = "2024-01-02T00:00:00Z";
+  orphan.posted_by = "test";
+  auto is_fk_violation = [](const Status& s) { return s.reason() == "reference_not_found"; };
+
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_TRUE(is_fk_violation(store_->InsertCollection(orphan).status()));
+  auto nested = store_->BeginWithoutForeignKeyChecks();
+  ASSERT_TRUE(nested.ok());
+  EXPECT_FALSE(*nested);  // inside an open transaction the probes stay on
+  EXPECT_TRUE(is_fk_violation(store_->InsertCollection(orphan).status()));
+  ASSERT_TRUE(store_->Commit().ok());
+  store_->Rollback();
+
+  auto unchecked = store_->BeginWithoutForeignKeyChecks();
+  ASSERT_TRUE(unchecked.ok());
+  EXPECT_TRUE(*unchecked);
+  EXPECT_TRUE(store_->InsertCollection(orphan).ok());  // no probe: the caller vouches
+  store_->Rollback();
+  EXPECT_EQ(*store_->CountCollections(), 0);
+
+  // Rollback turned the probes back on, and so does Commit.
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_TRUE(is_fk_violation(store_->InsertCollection(orphan).status()));
+  store_->Rollback();
+  ASSERT_TRUE(*store_->BeginWithoutForeignKeyChecks());
+  ASSERT_TRUE(store_->SetSetting("k", "v").ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_TRUE(is_fk_violation(store_->InsertCollection(orphan).status()));
+  store_->Rollback();
+  EXPECT_EQ(*store_->CountCollections(), 0);
+}
+
 TEST_P(StoreTest, BulkLoadModeChangesOnlyOutsideTransactionsAndKeepsEverything) {
   ASSERT_TRUE(store_->Begin().ok());
   Status inside = store_->SetBulkLoad(true);

@@ -21,6 +21,9 @@ class FaultStore final : public Store {
 
   Status Begin() override { return inner_.Begin(); }
   Status SetBulkLoad(bool on) override { return inner_.SetBulkLoad(on); }
+  Result<bool> BeginWithoutForeignKeyChecks() override {
+    return inner_.BeginWithoutForeignKeyChecks();
+  }
   Status Commit() override {
     const Fault f = fault_;
     fault_ = Fault::kNone;

@@ -196,7 +196,29 @@ Status SqliteStore::Commit() {
     return s;
   }
   --depth_;
+  if (depth_ == 0) return RestoreForeignKeys();
   return Status::Ok();
+}
+
+Result<bool> SqliteStore::BeginWithoutForeignKeyChecks() {
+  if (depth_ != 0) {
+    RETURN_IF_ERROR(Begin());
+    return false;
+  }
+  // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched before BEGIN.
+  RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=OFF"));
+  foreign_keys_off_ = true;
+  if (Status s = Begin(); !s.ok()) {
+    (void)RestoreForeignKeys();
+    return s;
+  }
+  return true;
+}
+
+Status SqliteStore::RestoreForeignKeys() {
+  if (!foreign_keys_off_) return Status::Ok();
+  foreign_keys_off_ = false;
+  return Exec("PRAGMA foreign_keys=ON");
 }
 
 Status SqliteStore::SetBulkLoad(bool on) {
@@ -244,6 +266,7 @@ void SqliteStore::Rollback() {
     (void)Exec("RELEASE " + name);
   }
   --depth_;
+  if (depth_ == 0) (void)RestoreForeignKeys();
 }
 
 // ---- settings ----

@@ -34,6 +34,7 @@ class SqliteStore final : public Store {
   Status Commit() override;
   void Rollback() override;
   Status SetBulkLoad(bool on) override;
+  Result<bool> BeginWithoutForeignKeyChecks() override;
   // Reads the file through a shared memory map of up to `bytes` (0: off, the default) instead
   // of copying each page into this connection's cache with a read call: for the many
   // connections of a server, or readers scanning large ranges. Writes still go through the
@@ -219,6 +220,7 @@ class SqliteStore final : public Store {
   // string): the cache is keyed by the pointer.
   Stmt& Prepare(const char* sql);
   Status Exec(std::string_view sql);
+  Status RestoreForeignKeys();
   Result<Case> ReadCase(Stmt& s);
   // Contact attempts of persons with ids in [first, last] (contact_store.cc).
   Result<std::vector<enforce::ContactAttempt>> LoadContactRange(PersonId first, PersonId last);
@@ -227,6 +229,9 @@ class SqliteStore final : public Store {
   std::unordered_map<const char*, std::unique_ptr<Stmt>> statements_;  // by SQL text pointer
   int schema_version_ = 0;
   int depth_ = 0;  // open transaction (1) and savepoints inside it (>1)
+  // The open transaction runs with foreign_keys=OFF (BeginWithoutForeignKeyChecks); ending it
+  // turns them back on.
+  bool foreign_keys_off_ = false;
 };
 
 // For bench/post_payments: reads every row of the collection table of the store at

@@ -1,0 +1,228 @@
+// BulkPoster: the batch transaction runs without the store's foreign-key probes
+// (Store::BeginWithoutForeignKeyChecks), so every reference it inserts must come from a case
+// it has read; these tests pin the cases where a cached read could be stale.
+#include "service/bulk_poster.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "ledger/codec.h"
+#include "service/audit.h"
+#include "service/replay.h"
+#include "testing/fixture.h"
+
+namespace cse {
+namespace {
+
+using testing::World;
+
+PaymentRequest Payment(const std::string& key, CaseId c, int64_t cents, Date date) {
+  return PaymentRequest{key, c, Money::FromCents(cents), date, PaymentSource::kDirect};
+}
+
+TEST(BulkPosterTest, UnknownCaseIsRejectedAndNothingOrphanedIsStored) {
+  World w;
+  const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  BulkPoster poster(w.store(), w.clock(), "tester");
+  auto r = poster.PostBatch({Payment("u1", c, 1000, Date::Ymd(2024, 2, 1)),
+                             Payment("u2", CaseId{c.value + 40}, 1000, Date::Ymd(2024, 2, 1))},
+                            BatchMode::kCommitValid, "test");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->created, 1);
+  ASSERT_EQ(r->rejected, 1);
+  EXPECT_EQ(r->outcomes[1].error.reason(), "case_not_found");
+  EXPECT_EQ(*w.store().CountCollections(), 1);
+}
+
+// A case read by a batch nested in a caller's transaction disappears when that transaction
+// rolls back; the next (unchecked) batch must read it again rather than trust its cache.
+TEST(BulkPosterTest, CaseCachedInsideARolledBackTransactionIsReadAgain) {
+  World w;
+  const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  BulkPoster poster(w.store(), w.clock(), "tester");
+  ASSERT_TRUE(poster
+                  .PostBatch({Payment("k1", c, 1000, Date::Ymd(2024, 2, 1))},
+                             BatchMode::kCommitValid, "test")
+                  ->committed);
+
+  ASSERT_TRUE(w.store().Begin().ok());
+  Person p;
+  p.first_name = "Temp";
+  p.last_name = "Obligor";
+  const PersonId obligor = *w.store().InsertPerson(p);
+  const PersonId obligee = *w.store().InsertPerson(p);
+  Case temp;
+  temp.obligor = obligor;
+  temp.obligee = obligee;
+  temp.type = CaseType::kNeverAssistance;
+  temp.opened = Date::Ymd(2024, 1, 1);
+  const CaseId gone = *w.store().InsertCase(temp);
+  // Nested batch: reads (and caches) the temporary case; its only row reuses key k1, so
+  // nothing is posted and the ledger generation does not move.
+  auto nested = poster.PostBatch({Payment("k1", gone, 1000, Date::Ymd(2024, 2, 1))},
+                                 BatchMode::kCommitValid, "test");
+  ASSERT_TRUE(nested.ok()) << nested.status().ToString();
+  EXPECT_EQ(nested->created, 0);
+  w.store().Rollback();  // the temporary case is gone
+
+  auto after = poster.PostBatch({Payment("k2", gone, 1000, Date::Ymd(2024, 2, 2))},
+                                BatchMode::kCommitValid, "test");
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->created, 0);
+  ASSERT_EQ(after->rejected, 1);
+  EXPECT_EQ(after->outcomes[0].error.reason(), "case_not_found");
+  EXPECT_EQ(*w.store().CountCollections(), 1);
+}
+
+std::string TempDb(const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("opencse_bulk_" + std::to_string(getpid()) + "_" + name + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path.string();
+}
+
+// Removes the database files when the test ends (declared before the World that uses them).
+struct RemoveAtExit {
+  std::vector<std::string> paths;
+  ~RemoveAtExit() {
+    for (const std::string& p : paths) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
+    }
+  }
+};
+
+// Rows in distribution_history: one per re-distributed collection.
+int64_t HistoryRows(const std::string& path) {
+  sqlite3* db = nullptr;
+  int64_t n = -1;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM distribution_history", -1, &s, nullptr) ==
+          SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW) {
+    n = sqlite3_column_int64(s, 0);
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return n;
+}
+
+// Twelve cases over eight obligors (two obligors hold two cases, one holds three).
+std::vector<CaseId> MakeCases(World& w) {
+  std::vector<CaseId> cases;
+  for (int o = 0; o < 8; ++o) {
+    const PersonId obligor = w.Person("Obligor", std::to_string(o));
+    const int n = o == 0 ? 3 : (o == 1 || o == 2) ? 2 : 1;
+    for (int k = 0; k < n; ++k) {
+      cases.push_back(w.SimpleCase(obligor, 20000 + 1000 * (o + k), Date::Ymd(2023, 6, 1)));
+    }
+  }
+  return cases;
+}
+
+// 1,500 rows (several pipeline chunks) with every kind of outcome in them: resubmissions with
+// the same and with different fields (also inside one chunk), a backdated payment, an unknown
+// case and an invalid amount.
+std::vector<PaymentRequest> MixedRows(const std::vector<CaseId>& cases) {
+  std::vector<PaymentRequest> rows;
+  for (int i = 0; i < 1500; ++i) {
+    const CaseId c = cases[static_cast<size_t>(i * 7 % 12)];
+    rows.push_back(Payment("m" + std::to_string(i), c, 1000 + (i * 37 % 5000),
+                           Date::Ymd(2024, 1, 1).AddDays(i / 3)));
+  }
+  rows[1300] = rows[10];  // same fields: exists
+  rows[1400] = rows[20];  // different amount: rejected
+  rows[1400].amount = Money::FromCents(rows[20].amount.cents() + 1);
+  rows[900].date = Date::Ymd(2024, 1, 5);   // backdated: re-distribution
+  rows[1000].case_id = CaseId{999};         // unknown case
+  rows[1100].amount = Money::FromCents(0);  // invalid amount
+  rows[1201] = rows[1198];                  // the same key twice in one chunk
+  return rows;
+}
+
+// The pipelined batch (checks and distribution on one thread, inserts on another) stores
+// exactly what posting the rows one per batch stores, with the same outcomes, and its audit
+// row verifies and replays.
+TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
+  const std::string path_a = TempDb("a");
+  const std::string path_b = TempDb("b");
+  RemoveAtExit cleanup{{path_a, path_b}};
+  World a(path_a);
+  World b(path_b);
+  const std::vector<CaseId> cases = MakeCases(a);
+  ASSERT_EQ(MakeCases(b), cases);
+  const std::vector<PaymentRequest> rows = MixedRows(cases);
+
+  BulkPoster pa(a.store(), a.clock(), "tester");
+  auto dry = pa.PostBatch(rows, BatchMode::kDryRun, "dry");
+  ASSERT_TRUE(dry.ok()) << dry.status().ToString();
+  EXPECT_EQ(*a.store().CountCollections(), 0);
+  auto aon = pa.PostBatch(rows, BatchMode::kAllOrNothing, "aon");
+  ASSERT_TRUE(aon.ok()) << aon.status().ToString();
+  EXPECT_FALSE(aon->committed);
+  EXPECT_EQ(*a.store().CountCollections(), 0);
+  auto batch = pa.PostBatch(rows, BatchMode::kCommitValid, "all");
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  EXPECT_TRUE(batch->committed);
+
+  BulkPoster pb(b.store(), b.clock(), "tester");
+  std::vector<RowOutcome> one_by_one;
+  for (const PaymentRequest& r : rows) {
+    auto one = pb.PostBatch({r}, BatchMode::kCommitValid, "one");
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    one_by_one.push_back(one->outcomes[0]);
+  }
+
+  ASSERT_EQ(batch->outcomes.size(), rows.size());
+  EXPECT_EQ(batch->exists, 2);
+  EXPECT_EQ(batch->rejected, 3);
+  EXPECT_EQ(batch->created, 1495);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(batch->outcomes[i].kind, one_by_one[i].kind) << i;
+    EXPECT_EQ(batch->outcomes[i].id, one_by_one[i].id) << i;
+    EXPECT_EQ(batch->outcomes[i].error.reason(), one_by_one[i].error.reason()) << i;
+    // The dry run answered the same outcomes.
+    EXPECT_EQ(dry->outcomes[i].kind, one_by_one[i].kind) << i;
+  }
+  EXPECT_EQ(batch->outcomes[1400].error.reason(), "exists_with_different_amount");
+  EXPECT_EQ(batch->outcomes[1000].error.reason(), "case_not_found");
+
+  int64_t compared = 0;
+  for (int64_t person = 1; person <= 40; ++person) {
+    auto in_a = a.store().ListCollectionsByObligor(PersonId{person});
+    auto in_b = b.store().ListCollectionsByObligor(PersonId{person});
+    ASSERT_TRUE(in_a.ok() && in_b.ok());
+    ASSERT_EQ(in_a->size(), in_b->size()) << person;
+    for (size_t k = 0; k < in_a->size(); ++k) {
+      const StoredCollection& x = (*in_a)[k];
+      const StoredCollection& y = (*in_b)[k];
+      EXPECT_EQ(x.collection.id, y.collection.id);
+      EXPECT_EQ(x.collection.idempotency_key, y.collection.idempotency_key);
+      EXPECT_EQ(x.distribution.to_family, y.distribution.to_family);
+      EXPECT_EQ(x.distribution.held, y.distribution.held);
+      EXPECT_EQ(EncodeLines(x.distribution.lines), EncodeLines(y.distribution.lines))
+          << x.collection.idempotency_key;
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 1495);
+
+  // Only the backdated row re-distributed anything (its obligor's later collections), as
+  // when posting one row at a time.
+  EXPECT_GT(HistoryRows(path_b), 0);
+  EXPECT_EQ(HistoryRows(path_a), HistoryRows(path_b));
+
+  auto verified = VerifyAuditChain(a.store());
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact);
+  auto replay = CompareReplayWithStore(a.store());
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  EXPECT_EQ(replay->collections, 1495);
+  EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
+}
+
+}  // namespace
+}  // namespace cse
