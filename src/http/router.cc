@@ -177,7 +177,6 @@ Result<StorePool::Lease> StorePool::Acquire() {
   }
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s,
                    SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist));
-  RETURN_IF_ERROR(s->SetMmapSize(kStoreMmapBytes));
   RETURN_IF_ERROR(s->SetAutoCheckpoint(0));  // ServerState::checkpointer does it
   return Lease(s.release(), Return{this});
 }

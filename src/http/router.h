@@ -65,15 +65,11 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// Open SQLite connections, reused across requests (one per concurrent request at most).
-// Each pooled connection reads the database through a shared memory map of up to this many
-// bytes (SqliteStore::SetMmapSize): with hundreds of connections, each one's own page cache
-// would otherwise copy the same pages in with a read call per page. The SQLite library caps
-// the map at 2 GiB (SQLITE_MAX_MMAP_SIZE); pages past it are read as before.
-inline constexpr int64_t kStoreMmapBytes = int64_t{2} << 30;
 // How often the server checkpoints the write-ahead log (WalCheckpointer): under a load of case
 // reads the access log adds about 40 MB of log per second, so each run copies about 10 MB.
 inline constexpr std::chrono::milliseconds kCheckpointInterval{250};
+
+// Open SQLite connections, reused across requests (one per concurrent request at most).
 
 class StorePool {
  public:
@@ -106,11 +102,11 @@ struct ServerState {
   auth::AuthOptions auth;
   bool tls = false;
   auth::LoginThrottle throttle;
-  // Group-committed writer of the access log (set by Server::Create).
   // Checkpoints the write-ahead log off the request path: the server's connections do not
   // checkpoint in their commits (declared before access_log, so it stops after the last
   // access-log commit).
   std::unique_ptr<WalCheckpointer> checkpointer;
+  // Group-committed writer of the access log (set by Server::Create).
   std::unique_ptr<AccessLogWriter> access_log;
   // The active risk model, loaded once per model version.
   struct ScorerCache {

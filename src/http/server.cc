@@ -1,8 +1,12 @@
 #include "http/server.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
+#include <filesystem>
 #include <iostream>
+#include <string>
 
 namespace cse::http {
 
@@ -54,6 +58,46 @@ void Write(const HttpResponse& r, httplib::Response& res) {
   res.status = r.status;
   for (const auto& [k, v] : r.headers) res.set_header(k, v);
   if (!r.body.empty()) res.set_content(r.body, r.content_type);
+}
+
+// The listening socket's queue of connections not yet accepted. Debian's cpp-httplib is a
+// compiled library whose sockets listen with a queue of 5 (CPPHTTPLIB_LISTEN_BACKLOG): when
+// more clients connect at once (200 dashboards reconnecting after their keep-alive limit),
+// the kernel drops the extra handshakes and each such client retries a second later
+// (TcpExtListenOverflows), which showed as p99 latencies of 0.4-1.2 s in bench/http. After
+// binding, the socket listens again with this queue (the kernel caps it at
+// net.core.somaxconn).
+constexpr int kListenBacklog = 1024;
+
+// Calls listen() again, with kListenBacklog, on this process's listening sockets bound to
+// `port`: the library does not expose its socket. Returns how many it widened.
+int WidenListenBacklog(int port) {
+  int widened = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (const std::exception&) {
+      continue;
+    }
+    int listening = 0;
+    socklen_t len = sizeof(listening);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || listening == 0) {
+      continue;
+    }
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof(addr);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) continue;
+    int bound = -1;
+    if (addr.ss_family == AF_INET) {
+      bound = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      bound = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
+    }
+    if (bound == port && ::listen(fd, kListenBacklog) == 0) ++widened;
+  }
+  return widened;
 }
 
 }  // namespace
@@ -161,19 +205,22 @@ void Server::Install() {
 }
 
 Result<int> Server::Bind() {
-  if (options_.port == 0) {
-    const int port = http_->bind_to_any_port(options_.host);
+  int port = options_.port;
+  if (port == 0) {
+    port = http_->bind_to_any_port(options_.host);
     if (port <= 0) {
       return Unavailable("port_unavailable", "cannot bind a port on " + options_.host);
     }
-    return port;
-  }
-  if (!http_->bind_to_port(options_.host, options_.port)) {
+  } else if (!http_->bind_to_port(options_.host, options_.port)) {
     return Unavailable("port_unavailable", "cannot listen on " + options_.host + ":" +
                                                std::to_string(options_.port) +
                                                " (in use, or not allowed)");
   }
-  return options_.port;
+  if (WidenListenBacklog(port) == 0) {
+    std::cerr << "opencse serve: warning: could not widen the listen queue of port " << port
+              << "; bursts of new connections may wait a second\n";
+  }
+  return port;
 }
 
 void Server::Run() { http_->listen_after_bind(); }

@@ -1,12 +1,14 @@
 // Conformance of the SQLite adapter, run against a file and against ":memory:".
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/sqlite/wal_checkpointer.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 namespace cse {
 namespace {
@@ -368,20 +370,36 @@ TEST_P(StoreTest, BulkLoadModeChangesOnlyOutsideTransactionsAndKeepsEverything) 
   }
 }
 
-// A connection reading through the memory map sees what another connection commits (the
-// write-ahead log is read as before) and still writes; a negative size is refused.
-TEST_P(StoreTest, MemoryMappedReadsSeeOtherConnectionsCommitsAndStillWrite) {
-  EXPECT_EQ(store_->SetMmapSize(-1).reason(), "mmap_size_negative");
-  ASSERT_TRUE(store_->SetMmapSize(int64_t{2} << 30).ok());
-  ASSERT_TRUE(store_->SetSetting("mapped.before", "1").ok());
-  EXPECT_EQ(store_->GetSetting("mapped.before")->value(), "1");
-  if (!GetParam()) return;  // in memory: there is no second connection to the same data
-  auto other = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);
-  ASSERT_TRUE(other.ok());
-  ASSERT_TRUE((*other)->SetSetting("mapped.other", "2").ok());
-  EXPECT_EQ(store_->GetSetting("mapped.other")->value(), "2");
-  ASSERT_TRUE(store_->SetMmapSize(0).ok());
-  EXPECT_EQ(store_->GetSetting("mapped.other")->value(), "2");
+// With automatic checkpoints off, commits leave the write-ahead log growing until the
+// WalCheckpointer's thread copies it into the database file; everything committed stays
+// readable throughout and after, and a negative page count is refused.
+TEST_P(StoreTest, BackgroundCheckpointerCopiesTheLogWhileCommitsDoNot) {
+  if (!GetParam()) return;  // an in-memory database has no write-ahead log
+  EXPECT_EQ(store_->SetAutoCheckpoint(-1).reason(), "autocheckpoint_negative");
+  ASSERT_TRUE(store_->SetAutoCheckpoint(0).ok());
+  auto checkpointer = WalCheckpointer::Start(path_, std::chrono::milliseconds(20));
+  ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().message();
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(store_->SetSetting("wal." + std::to_string(i), std::string(500, 'x')).ok());
+  }
+  for (int waited = 0; (*checkpointer)->runs() < 3 && waited < 500; ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE((*checkpointer)->runs(), 3);
+  EXPECT_EQ((*checkpointer)->failures(), 0);
+  checkpointer->reset();  // one last checkpoint, then the thread stops
+  // Every page is now in the database file: a copy of the file alone, without its log,
+  // holds every row.
+  const std::string copy = path_ + ".copy";
+  std::filesystem::copy_file(path_, copy, std::filesystem::copy_options::overwrite_existing);
+  auto alone = SqliteStore::Open(copy, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(alone.ok());
+  EXPECT_EQ((*alone)->GetSetting("wal.199")->value(), std::string(500, 'x'));
+  EXPECT_EQ(store_->GetSetting("wal.0")->value(), std::string(500, 'x'));
+  alone->reset();
+  std::filesystem::remove(copy);
+  std::filesystem::remove(copy + "-wal");
+  std::filesystem::remove(copy + "-shm");
 }
 
 INSTANTIATE_TEST_SUITE_P(FileAndMemory, StoreTest, ::testing::Values(true, false));

@@ -236,11 +236,6 @@ Status SqliteStore::SetBulkLoad(bool on) {
   return Exec("PRAGMA wal_checkpoint(FULL);");
 }
 
-Status SqliteStore::SetMmapSize(int64_t bytes) {
-  if (bytes < 0) return InvalidArgument("mmap_size_negative", "mmap size: must be 0 or more");
-  return Exec("PRAGMA mmap_size=" + std::to_string(bytes));
-}
-
 Status SqliteStore::SetAutoCheckpoint(int64_t pages) {
   if (pages < 0) {
     return InvalidArgument("autocheckpoint_negative", "auto-checkpoint pages: must be 0 or more");

@@ -35,13 +35,6 @@ class SqliteStore final : public Store {
   void Rollback() override;
   Status SetBulkLoad(bool on) override;
   Result<bool> BeginWithoutForeignKeyChecks() override;
-  // Reads the file through a shared memory map of up to `bytes` (0: off, the default) instead
-  // of copying each page into this connection's cache with a read call: for the many
-  // connections of a server, or readers scanning large ranges. Writes still go through the
-  // write-ahead log and checkpoints write the file as before. The cost: a disk I/O error on a
-  // mapped page ends the process (SIGBUS) instead of failing the one query. Errors:
-  // invalid_argument "mmap_size_negative", unavailable "store_io".
-  Status SetMmapSize(int64_t bytes);
   // Checkpoint the write-ahead log automatically inside the commit that takes it past `pages`
   // pages (0: never; WalCheckpointer then does it). Default: 16384 (64 MB). Errors:
   // invalid_argument "autocheckpoint_negative", unavailable "store_io".
