@@ -135,10 +135,22 @@ Status SqliteStore::InsertAccessLog(const AccessLogRow& r) {
 
 Result<std::vector<AccessLogRow>> SqliteStore::ListAccessLog(PersonId person, int64_t after_id,
                                                              int64_t limit) {
-  Stmt& s = Prepare(
-      "SELECT id, at, actor, person_id, case_id, route, request_id FROM access_log WHERE id > ? "
-      "AND (? = 0 OR person_id = ?) ORDER BY id LIMIT ?");
-  s.Bind(1, after_id).Bind(2, person.value).Bind(3, person.value).Bind(4, limit);
+  // Two statements, so that one person's reads are found through access_log_person
+  // (person_id, id) rather than by scanning the whole log from `after_id` (one statement
+  // with "? = 0 OR person_id = ?" was planned as that scan).
+  Stmt& s = person.valid()
+                ? Prepare(
+                      "SELECT id, at, actor, person_id, case_id, route, request_id FROM "
+                      "access_log WHERE id > ? AND person_id = ? ORDER BY person_id, id LIMIT ?")
+                : Prepare(
+                      "SELECT id, at, actor, person_id, case_id, route, request_id FROM "
+                      "access_log WHERE id > ? ORDER BY id LIMIT ?");
+  s.Bind(1, after_id);
+  if (person.valid()) {
+    s.Bind(2, person.value).Bind(3, limit);
+  } else {
+    s.Bind(2, limit);
+  }
   return CollectRows<AccessLogRow>(s, [](Stmt& row) -> Result<AccessLogRow> {
     return AccessLogRow{row.Int(0),
                         row.Text(1),
