@@ -682,21 +682,14 @@ using QueueSnapshot = ServerState::QueueSnapshot;
 // decide (the full record, with its lifecycle fields that are still empty at this stage, is
 // GET /v1/cases/{case_id}/recommendations).
 Json PendingRecommendationJson(const enforce::Action& a) {
-  return Json{
-      {"id", enforce::ActionDisplayId(a.id)},
-      {"remedy", enforce::Name(a.remedy)},
-      {"state", enforce::Name(a.state)},
-      {"source", a.source},
-      {"rank", a.rank},
-      {"as_of", a.as_of.ToString()},
-      {"amount_at_stake", a.amount_at_stake.ToString()},
-      {"model_version", a.model_version},
-      {"confidence", a.confidence},
-      {"risk_score", a.risk_score},
-      {"expected_effect", a.expected_effect < 0 ? Json(nullptr) : Json(a.expected_effect)},
-      {"rationale", a.rationale},
-      {"legal_deadline", a.legal_deadline ? Json(a.legal_deadline->ToString()) : Json(nullptr)},
-      {"created_at", a.created_at}};
+  const Json full = enforce::ToJson(a);
+  Json out = Json::object();
+  for (const char* field : {"id", "remedy", "state", "source", "rank", "as_of", "amount_at_stake",
+                            "model_version", "confidence", "risk_score", "expected_effect",
+                            "rationale", "legal_deadline", "created_at"}) {
+    out[field] = full.at(field);
+  }
+  return out;
 }
 
 // The JSON text of one queue item: the task with its case's recommendations awaiting a
