@@ -13,6 +13,7 @@ packages=(
   libhpdf-dev poppler-utils
   chromium nodejs wrk
   curl  # bench/http/run.sh signs in with it
+  libjemalloc-dev  # the opencse binary's allocator (src/app/CMakeLists.txt)
 )
 
 # Browser tests (tests/browser): playwright-core from the npm registry, pinned by its lockfile.
