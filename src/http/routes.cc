@@ -708,18 +708,23 @@ Result<std::string> RenderQueueItem(Call& call, const enforce::Task& t, std::str
   return item.dump();
 }
 
-// Item `i` of `snapshot` as JSON text, rendered on first use and then kept with the snapshot.
-// Two requests may render the same item at once; both get the same text and the first kept.
-Result<std::string> QueueItemText(Call& call, const QueueSnapshot& snapshot, size_t i) {
+// Appends item `i` of `snapshot` as JSON text to `out`: rendered on first use, then kept with
+// the snapshot. Two requests may render the same item at once; both append the same text and
+// the first is kept.
+Status AppendQueueItem(Call& call, const QueueSnapshot& snapshot, size_t i, std::string& out) {
   {
     std::lock_guard<std::mutex> lock(snapshot.mu);
-    if (!snapshot.rendered[i].empty()) return snapshot.rendered[i];
+    if (!snapshot.rendered[i].empty()) {
+      out += snapshot.rendered[i];
+      return Status::Ok();
+    }
   }
   const auto& [task, tier] = snapshot.tasks[i];
   ASSIGN_OR_RETURN(std::string text, RenderQueueItem(call, task, tier));
+  out += text;
   std::lock_guard<std::mutex> lock(snapshot.mu);
-  if (snapshot.rendered[i].empty()) snapshot.rendered[i] = text;
-  return text;
+  if (snapshot.rendered[i].empty()) snapshot.rendered[i] = std::move(text);
+  return Status::Ok();
 }
 
 // The open tasks of `worker` in the caseload of `office` ("" = statewide), with today's
@@ -845,9 +850,8 @@ Result<Reply> ListQueue(Call& call) {
     if (deadline_before && (!t.deadline || *t.deadline > *deadline_before)) continue;
     ++total;
     if (shown >= limit) continue;
-    ASSIGN_OR_RETURN(std::string text, QueueItemText(call, *snapshot, i));
     if (shown++ > 0) items += ',';
-    items += text;
+    RETURN_IF_ERROR(AppendQueueItem(call, *snapshot, i, items));
   }
   Reply reply;
   reply.serialized = Json{{"as_of", today.ToString()}, {"total", total}}.dump();

@@ -22,10 +22,6 @@
 
 namespace cse::iwo {
 
-// The file's contents. Errors: not_found "file_not_found", resource_exhausted
-// "file_too_large" (above kRemittanceFileBytesMax).
-Result<std::string> ReadPaymentFile(const std::string& path);
-
 // Imports an ACH file's DED lines. A refused file is a report with committed == false and
 // its problems, not an error. Errors: store failures (rolled back).
 Result<RemittanceReport> ImportDed(Store& store, const Clock& clock, const std::string& actor,

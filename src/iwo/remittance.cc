@@ -258,8 +258,7 @@ Result<RemittanceReport> ImportParsedRemittance(Store& store, const Clock& clock
   return Importer(store, clock, actor, label).Run(std::move(parsed));
 }
 
-Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,
-                                              const std::string& actor, const std::string& path) {
+Result<std::string> ReadPaymentFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("file_not_found", "cannot open '" + path + "'");
   in.seekg(0, std::ios::end);
@@ -272,6 +271,12 @@ Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,
   in.seekg(0);
   std::string text(static_cast<size_t>(size > 0 ? size : 0), '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  return text;
+}
+
+Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,
+                                              const std::string& actor, const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadPaymentFile(path));
   return ImportRemittance(store, clock, actor, path, text);
 }
 

@@ -79,8 +79,11 @@ Result<RemittanceReport> ImportParsedRemittance(Store& store, const Clock& clock
                                                 const std::string& actor, const std::string& label,
                                                 formats::RemittanceParse parsed);
 
-// Reads `path` and imports it. Errors: not_found "file_not_found", resource_exhausted
-// "file_too_large", and ImportRemittance's.
+// A payment file's contents (remittance CSV, DED, SDU batch). Errors: not_found
+// "file_not_found", resource_exhausted "file_too_large" (above kRemittanceFileBytesMax).
+Result<std::string> ReadPaymentFile(const std::string& path);
+
+// Reads `path` and imports it. Errors: ReadPaymentFile's and ImportRemittance's.
 Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,
                                               const std::string& actor, const std::string& path);
 
