@@ -78,6 +78,12 @@ void AddServe(CLI::App& app, Context& ctx, std::function<int()>& action) {
                    "Worker threads (each serves one keep-alive connection at a time)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  serve
+      ->add_option("--max-active", o->max_active,
+                   "Requests handled at once; the rest wait their turn in arrival order "
+                   "(0: twice the cores, at least 4)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
   serve->footer(
       "Sessions: cookie opencse_session (HttpOnly, SameSite=Strict, Secure under TLS), idle\n"
       "expiry 30 min, absolute 12 h; state-changing requests need X-CSRF-Token. Systems use\n"

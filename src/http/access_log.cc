@@ -1,5 +1,6 @@
 #include "http/access_log.h"
 
+#include <chrono>
 #include <utility>
 
 namespace cse::http {
@@ -25,15 +26,32 @@ AccessLogWriter::~AccessLogWriter() {
   thread_.join();
 }
 
-Status AccessLogWriter::Write(std::vector<AccessLogRow> rows) {
-  if (rows.empty()) return Status::Ok();
-  std::unique_lock<std::mutex> lock(mu_);
-  if (stop_) return Unavailable("access_log_closed", "the server is shutting down");
+AccessLogWriter::Receipt AccessLogWriter::Submit(std::vector<AccessLogRow> rows) {
+  if (rows.empty()) return nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stop_) {
+    // Answered as a batch that failed: the rows are not taken, and the request fails.
+    auto refused = std::make_shared<Batch>();
+    refused->done = true;
+    refused->status = Unavailable("access_log_closed", "the server is shutting down");
+    return refused;
+  }
   const std::shared_ptr<Batch> batch = collecting_;
+  const bool first = batch->rows.empty();
   for (AccessLogRow& r : rows) batch->rows.push_back(std::move(r));
-  work_.notify_one();
-  batch->done_cv.wait(lock, [&] { return batch->done; });
-  return batch->status;
+  if (first) work_.notify_one();  // the writer waits only for a batch to become non-empty
+  return batch;
+}
+
+Status AccessLogWriter::Await(const Receipt& receipt) {
+  if (receipt == nullptr) return Status::Ok();
+  std::unique_lock<std::mutex> lock(mu_);
+  receipt->done_cv.wait(lock, [&] { return receipt->done; });
+  return receipt->status;
+}
+
+Status AccessLogWriter::Write(std::vector<AccessLogRow> rows) {
+  return Await(Submit(std::move(rows)));
 }
 
 int64_t AccessLogWriter::batches() const {
@@ -55,9 +73,15 @@ Status AccessLogWriter::Commit(const std::vector<AccessLogRow>& rows) {
 
 void AccessLogWriter::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
+  std::chrono::steady_clock::time_point last_start;
   while (true) {
     work_.wait(lock, [&] { return stop_ || !collecting_->rows.empty(); });
     if (collecting_->rows.empty() && stop_) return;
+    // Commits start at least kCommitSpacing apart: under load the rows of more requests
+    // share one commit (one log sync instead of several); after a quiet spell the first row
+    // is committed at once.
+    work_.wait_until(lock, last_start + kCommitSpacing, [&] { return stop_; });
+    last_start = std::chrono::steady_clock::now();
     std::shared_ptr<Batch> batch = std::exchange(collecting_, std::make_shared<Batch>());
     lock.unlock();
     const Status s = Commit(batch->rows);

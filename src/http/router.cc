@@ -1,6 +1,7 @@
 #include "http/router.h"
 
 #include <charconv>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -142,25 +143,50 @@ HttpResponse Encode(Reply&& reply) {
   return out;
 }
 
-Result<Reply> Run(ServerState& server, const HttpRequest& request, const Route& route,
-                  std::map<std::string, std::string> params) {
+// The request's work, inside the admission gate.
+Result<Reply> RunAdmitted(ServerState& server, const HttpRequest& request, const Route& route,
+                          std::map<std::string, std::string> params,
+                          std::vector<AccessLogWriter::Receipt>& access_log) {
+  if (server.on_dispatch_for_testing) server.on_dispatch_for_testing(request);
   ASSIGN_OR_RETURN(StorePool::Lease store, server.pool.Acquire());
   Call call(server, request, *store);
   call.params() = std::move(params);
   call.set_route(route.method + " " + route.pattern);
-  if (route.permission != Permission::kPublic) {
-    RETURN_IF_ERROR(Authenticate(call));
-    RETURN_IF_ERROR(CheckCsrf(call));
-    if (!auth::RoleHas(call.principal().role, route.permission)) {
-      return FailedPrecondition(
-          "permission_denied",
-          std::string("role ") + std::string(auth::Name(call.principal().role)) +
-              " lacks permission " + std::string(auth::Name(route.permission)));
+  Result<Reply> reply = [&]() -> Result<Reply> {
+    if (route.permission != Permission::kPublic) {
+      RETURN_IF_ERROR(Authenticate(call));
+      RETURN_IF_ERROR(CheckCsrf(call));
+      if (!auth::RoleHas(call.principal().role, route.permission)) {
+        return FailedPrecondition(
+            "permission_denied",
+            std::string("role ") + std::string(auth::Name(call.principal().role)) +
+                " lacks permission " + std::string(auth::Name(route.permission)));
+      }
     }
-  }
-  RETURN_IF_ERROR(DecodeBody(call));
-  Result<Reply> reply = route.handler(call);
+    RETURN_IF_ERROR(DecodeBody(call));
+    return route.handler(call);
+  }();
   store->Rollback();  // a handler that failed inside a transaction leaves nothing open
+  access_log = std::move(call.access_log_receipts());
+  return reply;
+}
+
+// Runs the request through the admission gate, then waits (outside it) for the access-log
+// rows its reads wrote: nothing is answered before they are committed, and a failed commit
+// turns the answer into that error.
+Result<Reply> Run(ServerState& server, const HttpRequest& request, const Route& route,
+                  std::map<std::string, std::string> params) {
+  std::vector<AccessLogWriter::Receipt> access_log;
+  Result<Reply> reply = Internal("internal", "internal error");
+  {
+    std::optional<AdmissionGate::Ticket> place;
+    if (server.gate != nullptr) place.emplace(server.gate->Enter());
+    reply = RunAdmitted(server, request, route, std::move(params), access_log);
+  }
+  for (const AccessLogWriter::Receipt& r : access_log) {
+    Status logged = server.access_log->Await(r);
+    if (!logged.ok() && reply.ok()) reply = std::move(logged);
+  }
   return reply;
 }
 
@@ -279,7 +305,6 @@ HttpResponse ErrorResponse(const Status& s) {
 }
 
 HttpResponse Dispatch(ServerState& server, const HttpRequest& request) {
-  if (server.on_dispatch_for_testing) server.on_dispatch_for_testing(request);
   bool path_known = false;
   for (const Route& route : Routes()) {
     std::map<std::string, std::string> params;

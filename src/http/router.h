@@ -33,6 +33,7 @@
 #include "core/clock.h"
 #include "enforce/records.h"
 #include "http/access_log.h"
+#include "http/admission.h"
 #include "service/json.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/wal_checkpointer.h"
@@ -108,6 +109,10 @@ struct ServerState {
   std::unique_ptr<WalCheckpointer> checkpointer;
   // Group-committed writer of the access log (set by Server::Create).
   std::unique_ptr<AccessLogWriter> access_log;
+  // Requests handled at once, the rest in arrival order (set by Server::Create; null: no
+  // limit). A request holds its place from before it borrows a Store until its handler
+  // returns; it waits for its access-log rows after leaving (router.cc Run).
+  std::unique_ptr<AdmissionGate> gate;
   // The active risk model, loaded once per model version.
   struct ScorerCache {
     std::mutex mu;
@@ -142,7 +147,8 @@ struct ServerState {
     std::mutex mu;
     std::map<std::string, std::shared_ptr<QueueEntry>> entries;
   } queue_cache;
-  // For tests: runs at the start of every dispatch (e.g. to hold a request in flight).
+  // For tests: runs when a request for a route has been admitted, before its handler (e.g.
+  // to hold a request in flight).
   std::function<void(const HttpRequest&)> on_dispatch_for_testing;
 };
 
@@ -176,6 +182,10 @@ class Call {
   std::map<std::string, std::string>& params() { return params_; }
   const std::string& route() const { return route_; }
   void set_route(std::string r) { route_ = std::move(r); }
+  // Access-log rows handed to the writer (AccessLogWriter::Submit): the request is answered
+  // only after every one of them committed, and fails if one did not.
+  void AwaitAccessLog(AccessLogWriter::Receipt r) { access_log_receipts_.push_back(std::move(r)); }
+  std::vector<AccessLogWriter::Receipt>& access_log_receipts() { return access_log_receipts_; }
 
   // Path parameter `name` as a display id with `prefix`. Errors: invalid_argument
   // "id_malformed" naming the parameter.
@@ -197,6 +207,7 @@ class Call {
   Json body_;
   std::map<std::string, std::string> params_;
   std::string route_;
+  std::vector<AccessLogWriter::Receipt> access_log_receipts_;
 };
 
 using Handler = std::function<Result<Reply>(Call&)>;

@@ -100,8 +100,8 @@ Result<Case> PathCase(Call& call) {
   return CaseInCaseload(call, CaseId{id});
 }
 
-// Writes one access-log row per person (group-committed with other requests' rows) before
-// the data is answered.
+// Writes one access-log row per person, group-committed with other requests' rows; the
+// router answers only once they are committed (router.cc Run).
 Status LogReads(Call& call, const Case& c, const std::vector<PersonId>& persons) {
   std::vector<AccessLogRow> rows;
   const std::string at = call.clock().NowIso();
@@ -109,7 +109,8 @@ Status LogReads(Call& call, const Case& c, const std::vector<PersonId>& persons)
     rows.push_back(AccessLogRow{0, at, call.principal().name, p, c.id, call.route(),
                                 call.request().request_id});
   }
-  return call.server().access_log->Write(std::move(rows));
+  call.AwaitAccessLog(call.server().access_log->Submit(std::move(rows)));
+  return Status::Ok();
 }
 
 std::vector<PersonId> Parties(const Case& c, bool with_children) {
@@ -289,7 +290,8 @@ Result<Reply> GetArrears(Call& call) {
   ASSIGN_OR_RETURN(Case c, PathCase(call));
   ASSIGN_OR_RETURN(Date as_of, call.AsOf());
   LedgerService service(call.store(), call.clock(), call.principal().name);
-  ASSIGN_OR_RETURN(CaseLedger l, service.GetCaseLedger(c.id, as_of));
+  ASSIGN_OR_RETURN(CaseLedger l,
+                   service.GetCaseLedger(c.id, as_of, LedgerService::PaymentFields::kLedgerInputs));
   const CaseBalance& b = l.balance;
   RETURN_IF_ERROR(LogReads(call, c, Parties(c, false)));
   return Reply{200,
@@ -324,7 +326,8 @@ Result<Reply> GetHistory(Call& call) {
     }
   }
   LedgerService service(call.store(), call.clock(), call.principal().name);
-  ASSIGN_OR_RETURN(CaseLedger l, service.GetCaseLedger(c.id, as_of));
+  ASSIGN_OR_RETURN(CaseLedger l,
+                   service.GetCaseLedger(c.id, as_of, LedgerService::PaymentFields::kLedgerInputs));
   const int last = as_of.MonthIndex();
   const int first = last - static_cast<int>(months) + 1;
   std::vector<Money> due(static_cast<size_t>(months)), paid(static_cast<size_t>(months));

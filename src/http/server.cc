@@ -4,9 +4,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <thread>
 
 namespace cse::http {
 
@@ -100,6 +102,14 @@ int WidenListenBacklog(int port) {
   return widened;
 }
 
+// The admission gate's capacity: `requested`, or for 0 twice the cores (at least 4), so a
+// request that waits on the disk or on a lock does not idle a core.
+int MaxActive(int requested) {
+  if (requested > 0) return requested;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return std::max(4, 2 * static_cast<int>(cores));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, const Clock& clock) {
@@ -110,7 +120,11 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, con
   if (tls && (options.tls_cert.empty() || options.tls_key.empty())) {
     return InvalidArgument("tls_config_invalid", "give both --tls-cert and --tls-key");
   }
+  if (options.max_active < 0) {
+    return InvalidArgument("max_active_invalid", "--max-active: 0 (automatic) or more");
+  }
   s->state_ = std::make_unique<ServerState>(options.db, clock, options.auth, tls);
+  s->state_->gate = std::make_unique<AdmissionGate>(MaxActive(options.max_active));
   { ASSIGN_OR_RETURN(StorePool::Lease probe, s->state_->pool.Acquire()); }
   ASSIGN_OR_RETURN(s->state_->checkpointer,
                    WalCheckpointer::Start(options.db, kCheckpointInterval));

@@ -31,6 +31,9 @@ struct ServerOptions {
   std::string tls_key;
   std::string web_root;  // static files of the web app; empty: none
   int threads = 64;      // Default: 64 worker threads (a worker serves one connection at a time)
+  // Requests handled at once (AdmissionGate); the others wait in arrival order. 0 (the
+  // default): twice the number of cores, at least 4.
+  int max_active = 0;
   auth::AuthOptions auth;
 };
 
@@ -47,6 +50,7 @@ class Server {
   void Run();
   void Stop();
   ServerState& state() { return *state_; }
+  AdmissionGate& gate() { return *state_->gate; }
 
  private:
   Server() = default;

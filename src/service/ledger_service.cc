@@ -546,21 +546,24 @@ Result<ObligorBalance> LedgerService::GetObligorBalance(PersonId obligor, Date a
     return NotFound("obligor_not_found", PersonDisplayId(obligor) + " is not an obligor");
   }
   ASSIGN_OR_RETURN(DistributionPolicy policy, LoadPolicy(store_));
-  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store_.ListCollectionsByObligor(obligor));
-  std::vector<Collection> collections;
-  for (StoredCollection& row : rows) collections.push_back(std::move(row.collection));
+  ASSIGN_OR_RETURN(std::vector<Collection> collections, store_.ListLedgerInputsByObligor(obligor));
   return RunLedger(books, std::move(collections), policy, as_of).balance;
 }
 
-Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of) {
+Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of, PaymentFields fields) {
   CaseLedger out;
   ASSIGN_OR_RETURN(out.info, store_.GetCase(case_id));
   ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, out.info.obligor));
   ASSIGN_OR_RETURN(DistributionPolicy policy, LoadPolicy(store_));
-  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows,
-                   store_.ListCollectionsByObligor(out.info.obligor));
   std::vector<Collection> collections;
-  for (const StoredCollection& row : rows) collections.push_back(row.collection);
+  if (fields == PaymentFields::kLedgerInputs) {
+    ASSIGN_OR_RETURN(collections, store_.ListLedgerInputsByObligor(out.info.obligor));
+  } else {
+    ASSIGN_OR_RETURN(std::vector<StoredCollection> rows,
+                     store_.ListCollectionsByObligor(out.info.obligor));
+    collections.reserve(rows.size());
+    for (StoredCollection& row : rows) collections.push_back(std::move(row.collection));
+  }
   LedgerRun run = RunLedger(books, collections, policy, as_of);
   for (const CaseBook& b : books) {
     if (b.info.id == case_id) {

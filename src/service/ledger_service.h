@@ -135,7 +135,13 @@ class LedgerService {
   Result<ReverseResult> ReversePayment(const std::string& key, Date date,
                                        const std::string& reason);
 
-  Result<CaseLedger> GetCaseLedger(CaseId case_id, Date as_of);
+  // What GetCaseLedger reads of each payment: everything (kAll: each entry's idempotency key
+  // and reversal reason too), or only what the distribution runs on (kLedgerInputs: balances
+  // and paid amounts are the same; keys and reasons are empty), which a store answers from an
+  // index without reading the payment rows.
+  enum class PaymentFields { kAll, kLedgerInputs };
+  Result<CaseLedger> GetCaseLedger(CaseId case_id, Date as_of,
+                                   PaymentFields fields = PaymentFields::kAll);
   Result<ObligorBalance> GetObligorBalance(PersonId obligor, Date as_of);
 
   // Known keys: distribution.assignment_model (dra|prwora), distribution.tax_offset_order

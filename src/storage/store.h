@@ -365,6 +365,10 @@ class Store {
   virtual Result<std::optional<StoredCollection>> FindCollectionByKey(std::string_view key) = 0;
   // Every collection of the obligor (reversed ones too), by (date, id).
   virtual Result<std::vector<StoredCollection>> ListCollectionsByObligor(PersonId obligor) = 0;
+  // The same collections with only what the distribution runs on (id, case, obligor, amount,
+  // date, source, reversal date; no key, no reversal reason, no stored distribution), by
+  // (date, id). Cheaper: a store may answer it from an index alone.
+  virtual Result<std::vector<Collection>> ListLedgerInputsByObligor(PersonId obligor) = 0;
   virtual Status UpdateDistribution(CollectionId id, const Distribution& d) = 0;
   // Appends a superseded distribution to the append-only history.
   virtual Status InsertDistributionHistory(CollectionId id, const Distribution& old,

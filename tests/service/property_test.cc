@@ -104,6 +104,28 @@ TEST_P(PropertyTest, MatchesTheReferenceModelWithBackdatingAndReversals) {
     EXPECT_EQ(ledger->balance.current_unpaid.cents(), ref.current_unpaid) << as_of.ToString();
     EXPECT_EQ(ledger->balance.paid.cents(), ref.paid) << as_of.ToString();
     EXPECT_EQ(ledger->obligor.held_total.cents(), ref.held) << as_of.ToString();
+    // Read with only the ledger inputs (the arrears and history endpoints): the same
+    // balances and the same distribution of every payment; no keys.
+    auto light = w.service().GetCaseLedger(c, as_of, LedgerService::PaymentFields::kLedgerInputs);
+    ASSERT_TRUE(light.ok());
+    EXPECT_EQ(light->balance.arrears_total, ledger->balance.arrears_total);
+    EXPECT_EQ(light->balance.current_unpaid, ledger->balance.current_unpaid);
+    EXPECT_EQ(light->balance.paid, ledger->balance.paid);
+    EXPECT_EQ(light->balance.debts.size(), ledger->balance.debts.size());
+    EXPECT_EQ(light->obligor.held_total, ledger->obligor.held_total);
+    ASSERT_EQ(light->collections.size(), ledger->collections.size());
+    for (size_t i = 0; i < light->collections.size(); ++i) {
+      const auto& a = light->collections[i];
+      const auto& b = ledger->collections[i];
+      EXPECT_EQ(a.collection.id, b.collection.id);
+      EXPECT_EQ(a.collection.amount, b.collection.amount);
+      EXPECT_EQ(a.collection.date, b.collection.date);
+      EXPECT_EQ(a.collection.reversed_date, b.collection.reversed_date);
+      EXPECT_EQ(a.reversed_as_of, b.reversed_as_of);
+      EXPECT_EQ(a.distribution, b.distribution);
+      EXPECT_EQ(a.collection.idempotency_key, "");
+      EXPECT_FALSE(b.collection.idempotency_key.empty());
+    }
   }
 }
 

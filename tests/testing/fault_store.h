@@ -132,6 +132,9 @@ class FaultStore final : public Store {
   Result<std::vector<StoredCollection>> ListCollectionsByObligor(PersonId o) override {
     return inner_.ListCollectionsByObligor(o);
   }
+  Result<std::vector<Collection>> ListLedgerInputsByObligor(PersonId o) override {
+    return inner_.ListLedgerInputsByObligor(o);
+  }
   Status UpdateDistribution(CollectionId id, const Distribution& d) override {
     return inner_.UpdateDistribution(id, d);
   }

@@ -634,6 +634,19 @@ namespace {
 
 Result<StoredCollection> ReadCollection(SqliteStore::Stmt& s);
 
+// A row of (id, case_id, obligor_id, amount_cents, received_date, source, reversed_date).
+Result<Collection> ReadLedgerInput(SqliteStore::Stmt& row) {
+  Collection c;
+  c.id = CollectionId{row.Int(0)};
+  c.case_id = CaseId{row.Int(1)};
+  c.obligor = PersonId{row.Int(2)};
+  c.amount = Money::FromCents(row.Int(3));
+  ASSIGN_OR_RETURN(c.date, row.DateAt(4));
+  ASSIGN_OR_RETURN(c.source, ParsePaymentSource(row.Text(5)));
+  ASSIGN_OR_RETURN(c.reversed_date, row.OptDateAt(6));
+  return c;
+}
+
 }  // namespace
 
 Result<CollectionId> SqliteStore::InsertCollection(const StoredCollection& row) {
@@ -702,6 +715,20 @@ Result<std::vector<StoredCollection>> SqliteStore::ListCollectionsByObligor(Pers
   Stmt& s = Prepare(sql.c_str());
   s.Bind(1, obligor.value);
   return CollectRows<StoredCollection>(s, ReadCollection);
+}
+
+Result<std::vector<Collection>> SqliteStore::ListLedgerInputsByObligor(PersonId obligor) {
+  // Every column is in collection_obligor_history (migration 4), so the payment rows
+  // themselves are not read; sorted by (date, id) after the index walk.
+  Stmt& s = Prepare(
+      "SELECT id, case_id, obligor_id, amount_cents, received_date, source, reversed_date "
+      "FROM collection WHERE obligor_id = ? ORDER BY obligor_id, id");
+  s.Bind(1, obligor.value);
+  ASSIGN_OR_RETURN(std::vector<Collection> out, CollectRows<Collection>(s, ReadLedgerInput));
+  std::sort(out.begin(), out.end(), [](const Collection& a, const Collection& b) {
+    return std::tie(a.date, a.id.value) < std::tie(b.date, b.id.value);
+  });
+  return out;
 }
 
 Status SqliteStore::UpdateDistribution(CollectionId id, const Distribution& d) {
@@ -892,18 +919,7 @@ Result<ObligorRange> SqliteStore::LoadObligorRange(PersonId first, PersonId last
       "SELECT id, case_id, obligor_id, amount_cents, received_date, source, reversed_date "
       "FROM collection WHERE obligor_id BETWEEN ? AND ? ORDER BY obligor_id, id");
   collections.Bind(1, first.value).Bind(2, last.value);
-  ASSIGN_OR_RETURN(r.collections,
-                   CollectRows<Collection>(collections, [](Stmt& row) -> Result<Collection> {
-                     Collection c;
-                     c.id = CollectionId{row.Int(0)};
-                     c.case_id = CaseId{row.Int(1)};
-                     c.obligor = PersonId{row.Int(2)};
-                     c.amount = Money::FromCents(row.Int(3));
-                     ASSIGN_OR_RETURN(c.date, row.DateAt(4));
-                     ASSIGN_OR_RETURN(c.source, ParsePaymentSource(row.Text(5)));
-                     ASSIGN_OR_RETURN(c.reversed_date, row.OptDateAt(6));
-                     return c;
-                   }));
+  ASSIGN_OR_RETURN(r.collections, CollectRows<Collection>(collections, ReadLedgerInput));
   std::sort(r.collections.begin(), r.collections.end(),
             [](const Collection& a, const Collection& b) {
               return std::tie(a.obligor.value, a.date, a.id.value) <

@@ -74,6 +74,7 @@ class SqliteStore final : public Store {
   Result<CollectionId> InsertCollection(const StoredCollection& row) override;
   Result<std::optional<StoredCollection>> FindCollectionByKey(std::string_view key) override;
   Result<std::vector<StoredCollection>> ListCollectionsByObligor(PersonId obligor) override;
+  Result<std::vector<Collection>> ListLedgerInputsByObligor(PersonId obligor) override;
   Status UpdateDistribution(CollectionId id, const Distribution& d) override;
   Status InsertDistributionHistory(CollectionId id, const Distribution& old, std::string_view at,
                                    std::string_view reason) override;
