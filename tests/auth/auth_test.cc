@@ -173,5 +173,57 @@ TEST_F(AuthServiceTest, CaseOfficeDefaultsToCountyAndCanBeReassigned) {
             "case_not_found");
 }
 
+// The caseload is read in two index-ordered parts (county cases not assigned elsewhere, and
+// cases assigned in from other counties) merged by id: every page must equal what the
+// office of each case says, in id order, across page boundaries.
+TEST_F(AuthServiceTest, CaseloadPagesMatchEachCasesOfficeAcrossReassignments) {
+  const PersonId a = w_.Person("Sam", "Doe");
+  std::vector<CaseId> all;
+  const char* counties[] = {"east", "west", "east",  "north", "west", "east",
+                            "west", "east", "north", "east",  "west", "west"};
+  for (const char* county : counties) {
+    NewCase nc;
+    nc.obligor = a;
+    nc.obligee = w_.Person("Ana", "Roe");
+    nc.county = county;
+    auto id = w_.service().AddCase(nc);
+    ASSERT_TRUE(id.ok());
+    all.push_back(*id);
+  }
+  // Moves out of east, into east from west and north, and one assigned to its own county.
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", all[0], "west").ok());
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", all[1], "east").ok());
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", all[8], "east").ok());
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", all[5], "east").ok());
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", all[6], "north").ok());
+  for (const std::string office : {"east", "west", "north", "south", ""}) {
+    std::vector<CaseId> expected;
+    for (CaseId c : all) {
+      if (office.empty() || *w_.store().CaseOffice(c) == office) expected.push_back(c);
+    }
+    for (int64_t limit : {1, 2, 3, 50}) {
+      std::vector<CaseId> ids, paged;
+      int64_t after = 0;
+      while (true) {
+        auto page = w_.store().ListCasesInOffice(office, after, limit);
+        ASSERT_TRUE(page.ok());
+        ASSERT_LE(static_cast<int64_t>(page->size()), limit);
+        for (const CaseInOffice& c : *page) {
+          paged.push_back(c.info.id);
+          EXPECT_EQ(c.office, office.empty() ? *w_.store().CaseOffice(c.info.id) : office);
+        }
+        auto just_ids = w_.store().ListCaseIdsInOffice(office, after, limit);
+        ASSERT_TRUE(just_ids.ok());
+        ids.insert(ids.end(), just_ids->begin(), just_ids->end());
+        if (static_cast<int64_t>(page->size()) < limit) break;
+        after = page->back().info.id.value;
+      }
+      EXPECT_EQ(paged, expected) << "office '" << office << "', pages of " << limit;
+      EXPECT_EQ(ids, expected) << "office '" << office << "', pages of " << limit;
+    }
+  }
+  EXPECT_EQ(w_.store().ListCasesInOffice("east", 0, 50)->size(), 6U);  // 2,3,6,8,9,10 (1-based)
+}
+
 }  // namespace
 }  // namespace cse

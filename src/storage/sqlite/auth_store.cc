@@ -1,6 +1,7 @@
 // The SQLite side of staff identity and access (store.h, "Staff identity and access"):
 // users, sessions, API tokens, the access log, case office assignment and audit paging.
 #include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "core/ids.h"
@@ -181,36 +182,88 @@ Result<std::string> SqliteStore::CaseOffice(CaseId id) {
   return office;
 }
 
+namespace {
+
+// A case's office is its assignment's, else its county (case_assignment overrides). One
+// office's cases are read in two index-ordered parts, each at most `limit` rows, merged by id:
+// the cases of the county not assigned elsewhere (iv_d_case_county), and the cases assigned
+// here from other counties (case_assignment_office). Every part selects `columns` over
+// iv_d_case c LEFT JOIN case_assignment a, so one row reader serves them all; for "" (every
+// case) one scan by id.
+struct OfficeSql {
+  explicit OfficeSql(const std::string& columns)
+      : all("SELECT " + columns +
+            " FROM iv_d_case c LEFT JOIN case_assignment a ON a.case_id = c.id WHERE c.id > ? "
+            "ORDER BY c.id LIMIT ?"),
+        county("SELECT " + columns +
+               " FROM iv_d_case c INDEXED BY iv_d_case_county LEFT JOIN case_assignment a ON "
+               "a.case_id = c.id WHERE c.county = ? AND c.id > ? AND (a.office IS NULL OR "
+               "a.office = c.county) ORDER BY c.id LIMIT ?"),
+        assigned("SELECT " + columns +
+                 " FROM case_assignment a INDEXED BY case_assignment_office JOIN iv_d_case c ON "
+                 "c.id = a.case_id WHERE a.office = ? AND a.case_id > ? AND c.county <> "
+                 "a.office ORDER BY a.case_id LIMIT ?") {}
+  const std::string all, county, assigned;
+};
+
+template <typename T, typename Prepare, typename Read, typename IdOf>
+Result<std::vector<T>> CasesOfOffice(const OfficeSql& sql, Prepare prepare, std::string_view office,
+                                     int64_t after, int64_t limit, Read read, IdOf id_of) {
+  if (office.empty()) {
+    SqliteStore::Stmt& all = prepare(sql.all);
+    all.Bind(1, after).Bind(2, limit);
+    return CollectRows<T>(all, read);
+  }
+  SqliteStore::Stmt& county = prepare(sql.county);
+  county.Bind(1, office).Bind(2, after).Bind(3, limit);
+  ASSIGN_OR_RETURN(std::vector<T> own, CollectRows<T>(county, read));
+  SqliteStore::Stmt& assigned = prepare(sql.assigned);
+  assigned.Bind(1, office).Bind(2, after).Bind(3, limit);
+  ASSIGN_OR_RETURN(std::vector<T> moved_in, CollectRows<T>(assigned, read));
+  if (moved_in.empty()) return own;
+  std::vector<T> out;
+  out.reserve(own.size() + moved_in.size());
+  std::merge(std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()),
+             std::make_move_iterator(moved_in.begin()), std::make_move_iterator(moved_in.end()),
+             std::back_inserter(out),
+             [&id_of](const T& x, const T& y) { return id_of(x) < id_of(y); });
+  if (static_cast<int64_t>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<CaseId>> SqliteStore::ListCaseIdsInOffice(std::string_view office, int64_t after,
                                                              int64_t limit) {
-  Stmt& s = Prepare(
-      "SELECT c.id FROM iv_d_case c LEFT JOIN case_assignment a ON a.case_id = c.id WHERE c.id "
-      "> ? AND (? = '' OR COALESCE(a.office, c.county) = ?) ORDER BY c.id LIMIT ?");
-  s.Bind(1, after).Bind(2, office).Bind(3, office).Bind(4, limit);
-  return CollectRows<CaseId>(s, [](Stmt& row) -> Result<CaseId> { return CaseId{row.Int(0)}; });
+  static const OfficeSql sql("c.id");
+  return CasesOfOffice<CaseId>(
+      sql, [this](const std::string& text) -> Stmt& { return Prepare(text.c_str()); }, office,
+      after, limit, [](Stmt& row) -> Result<CaseId> { return CaseId{row.Int(0)}; },
+      [](const CaseId& c) { return c.value; });
 }
 
 Result<std::vector<CaseInOffice>> SqliteStore::ListCasesInOffice(std::string_view office,
                                                                  int64_t after, int64_t limit) {
-  Stmt& s = Prepare(
-      "SELECT c.id, c.obligor_id, c.obligee_id, c.case_type, c.status, c.family_violence, "
-      "c.opened, c.county, COALESCE(a.office, c.county), (SELECT group_concat(child_id) FROM "
-      "case_child k WHERE k.case_id = c.id) FROM iv_d_case c LEFT JOIN case_assignment a ON "
-      "a.case_id = c.id WHERE c.id > ? AND (? = '' OR COALESCE(a.office, c.county) = ?) ORDER "
-      "BY c.id LIMIT ?");
-  s.Bind(1, after).Bind(2, office).Bind(3, office).Bind(4, limit);
-  return CollectRows<CaseInOffice>(s, [this](Stmt& row) -> Result<CaseInOffice> {
-    ASSIGN_OR_RETURN(Case c, ReadCase(row));
-    const std::string children = row.Text(9);
-    size_t i = 0;
-    while (i < children.size()) {
-      const size_t end = std::min(children.find(',', i), children.size());
-      c.children.push_back(PersonId{std::stoll(children.substr(i, end - i))});
-      i = end + 1;
-    }
-    std::sort(c.children.begin(), c.children.end());
-    return CaseInOffice{std::move(c), row.Text(8)};
-  });
+  static const OfficeSql sql(
+      "c.id, c.obligor_id, c.obligee_id, c.case_type, c.status, c.family_violence, c.opened, "
+      "c.county, COALESCE(a.office, c.county), (SELECT group_concat(child_id) FROM case_child "
+      "k WHERE k.case_id = c.id)");
+  return CasesOfOffice<CaseInOffice>(
+      sql, [this](const std::string& text) -> Stmt& { return Prepare(text.c_str()); }, office,
+      after, limit,
+      [this](Stmt& row) -> Result<CaseInOffice> {
+        ASSIGN_OR_RETURN(Case c, ReadCase(row));
+        const std::string children = row.Text(9);
+        size_t i = 0;
+        while (i < children.size()) {
+          const size_t end = std::min(children.find(',', i), children.size());
+          c.children.push_back(PersonId{std::stoll(children.substr(i, end - i))});
+          i = end + 1;
+        }
+        std::sort(c.children.begin(), c.children.end());
+        return CaseInOffice{std::move(c), row.Text(8)};
+      },
+      [](const CaseInOffice& c) { return c.info.id.value; });
 }
 
 Result<std::vector<AuditRow>> SqliteStore::ListAuditAfter(int64_t after_seq,

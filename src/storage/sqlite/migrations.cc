@@ -625,6 +625,12 @@ BEGIN SELECT RAISE(ABORT, 'case_note is append-only'); END;
 CREATE TRIGGER case_note_no_delete BEFORE DELETE ON case_note
 BEGIN SELECT RAISE(ABORT, 'case_note is append-only'); END;
 )sql"},
+      // An office's caseload (ListCasesInOffice, ListCaseIdsInOffice: the caseload list and
+      // the dashboard queue) is read through these two instead of a scan of every case.
+      {102, R"sql(
+CREATE INDEX iv_d_case_county ON iv_d_case(county, id);
+CREATE INDEX case_assignment_office ON case_assignment(office, case_id);
+)sql"},
   };
   // Subsystems own version ranges (docs/ARCHITECTURE.md §storage) so that work on several
   // of them can proceed at once; the runner applies them in ascending order.
