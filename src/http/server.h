@@ -30,7 +30,9 @@ struct ServerOptions {
   std::string tls_cert;            // PEM; with tls_key, serve HTTPS
   std::string tls_key;
   std::string web_root;  // static files of the web app; empty: none
-  int threads = 64;      // Default: 64 worker threads (a worker serves one connection at a time)
+  // Default: 256 worker threads. A worker serves one keep-alive connection at a time, so there
+  // must be one per open connection; the admission gate bounds how many work at once.
+  int threads = 256;
   // Requests handled at once (AdmissionGate); the others wait in arrival order. 0 (the
   // default): twice the number of cores, at least 4.
   int max_active = 0;
