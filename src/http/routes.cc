@@ -290,9 +290,7 @@ Result<Reply> GetArrears(Call& call) {
   ASSIGN_OR_RETURN(Case c, PathCase(call));
   ASSIGN_OR_RETURN(Date as_of, call.AsOf());
   LedgerService service(call.store(), call.clock(), call.principal().name);
-  ASSIGN_OR_RETURN(CaseLedger l,
-                   service.GetCaseLedger(c.id, as_of, LedgerService::PaymentFields::kLedgerInputs));
-  const CaseBalance& b = l.balance;
+  ASSIGN_OR_RETURN(const CaseBalance b, service.GetCaseBalance(c, as_of));
   RETURN_IF_ERROR(LogReads(call, c, Parties(c, false)));
   return Reply{200,
                Json{{"case_id", CaseDisplayId(c.id)},

@@ -550,6 +550,21 @@ Result<ObligorBalance> LedgerService::GetObligorBalance(PersonId obligor, Date a
   return RunLedger(books, std::move(collections), policy, as_of).balance;
 }
 
+Result<CaseBalance> LedgerService::GetCaseBalance(const Case& c, Date as_of) {
+  ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, c.obligor));
+  ASSIGN_OR_RETURN(DistributionPolicy policy, LoadPolicy(store_));
+  ASSIGN_OR_RETURN(std::vector<Collection> collections,
+                   store_.ListLedgerInputsByObligor(c.obligor));
+  LedgerRun run = RunLedger(books, std::move(collections), policy, as_of);
+  for (CaseBalance& cb : run.balance.cases) {
+    if (cb.case_id == c.id) return std::move(cb);
+  }
+  CaseBalance none;  // a case the run did not see (no orders yet) owes nothing
+  none.case_id = c.id;
+  none.as_of = as_of;
+  return none;
+}
+
 Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of, PaymentFields fields) {
   CaseLedger out;
   ASSIGN_OR_RETURN(out.info, store_.GetCase(case_id));

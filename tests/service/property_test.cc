@@ -113,6 +113,17 @@ TEST_P(PropertyTest, MatchesTheReferenceModelWithBackdatingAndReversals) {
     EXPECT_EQ(light->balance.paid, ledger->balance.paid);
     EXPECT_EQ(light->balance.debts.size(), ledger->balance.debts.size());
     EXPECT_EQ(light->obligor.held_total, ledger->obligor.held_total);
+    auto balance = w.service().GetCaseBalance(*w.store().GetCase(c), as_of);
+    ASSERT_TRUE(balance.ok());
+    EXPECT_EQ(balance->arrears_total, ledger->balance.arrears_total);
+    EXPECT_EQ(balance->arrears_over_age_flag, ledger->balance.arrears_over_age_flag);
+    EXPECT_EQ(balance->arrears_oldest_due, ledger->balance.arrears_oldest_due);
+    EXPECT_EQ(balance->current_unpaid, ledger->balance.current_unpaid);
+    EXPECT_EQ(balance->monthly_support, ledger->balance.monthly_support);
+    EXPECT_EQ(balance->delinquent, ledger->balance.delinquent);
+    for (size_t k = 0; k < kBucketCount; ++k) {
+      EXPECT_EQ(balance->arrears_by_bucket[k], ledger->balance.arrears_by_bucket[k]);
+    }
     ASSERT_EQ(light->collections.size(), ledger->collections.size());
     for (size_t i = 0; i < light->collections.size(); ++i) {
       const auto& a = light->collections[i];
