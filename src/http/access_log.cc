@@ -1,5 +1,6 @@
 #include "http/access_log.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -77,10 +78,19 @@ void AccessLogWriter::Loop() {
   while (true) {
     work_.wait(lock, [&] { return stop_ || !collecting_->rows.empty(); });
     if (collecting_->rows.empty() && stop_) return;
-    // Commits start at least kCommitSpacing apart: under load the rows of more requests
-    // share one commit (one log sync instead of several); after a quiet spell the first row
-    // is committed at once.
-    work_.wait_until(lock, last_start + kCommitSpacing, [&] { return stop_; });
+    // Commits start at least kCommitSpacing apart while rows keep arriving: under load the
+    // rows of more requests share one commit (one log sync instead of several). The writer
+    // looks again every kCommitQuiet (Submit does not wake it once the batch has rows) and
+    // commits as soon as nothing arrived in between, or after a quiet spell at once.
+    const auto deadline = last_start + kCommitSpacing;
+    size_t seen = collecting_->rows.size();
+    while (!stop_) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) break;
+      work_.wait_until(lock, std::min(deadline, now + kCommitQuiet), [&] { return stop_; });
+      if (collecting_->rows.size() == seen) break;
+      seen = collecting_->rows.size();
+    }
     last_start = std::chrono::steady_clock::now();
     std::shared_ptr<Batch> batch = std::exchange(collecting_, std::make_shared<Batch>());
     lock.unlock();

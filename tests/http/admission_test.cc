@@ -1,7 +1,8 @@
 // File: tests/http/admission_test.cc
 //
 // AdmissionGate: at most `capacity` holders at once, the rest let in strictly in arrival
-// order; and every API request of a real server passes through the server's gate.
+// order; and every API request of a real server passes through the server's gate. The
+// access-log writer's receipts, which requests await after leaving the gate.
 
 #include "http/admission.h"
 
@@ -127,6 +128,56 @@ TEST(AdmissionGateTest, ANegativeCapacityIsRefusedWhenTheServerIsCreated) {
   o.max_active = -1;
   FakeClock clock(0);
   EXPECT_EQ(Server::Create(o, clock).status().reason(), "max_active_invalid");
+}
+
+AccessLogRow LogRow(int64_t person, const std::string& request_id) {
+  return AccessLogRow{0,         "2024-06-30T12:00:00Z",    "cw",      PersonId{person},
+                      CaseId{1}, "GET /v1/cases/{case_id}", request_id};
+}
+
+TEST(AccessLogWriterTest, AReceiptReportsItsBatchsCommit) {
+  testing::ApiServer server("alw");
+  auto writer = AccessLogWriter::Open(server.db());
+  ASSERT_TRUE(writer.ok());
+  AccessLogWriter& w = **writer;
+  EXPECT_TRUE(w.Await(w.Submit({})).ok());  // nothing to log: nothing to wait for
+  const AccessLogWriter::Receipt good = w.Submit({LogRow(1, "good")});
+  EXPECT_TRUE(w.Await(good).ok());
+  EXPECT_TRUE(w.Await(good).ok());  // awaiting again answers the same
+  // A row the database refuses (no such person) fails its batch, and the request with it.
+  const AccessLogWriter::Receipt bad = w.Submit({LogRow(999999, "bad")});
+  EXPECT_FALSE(w.Await(bad).ok());
+  auto store = server.OpenStore();
+  auto rows = store->ListAccessLog(PersonId{}, 0, 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1U);
+  EXPECT_EQ((*rows)[0].request_id, "good");
+}
+
+TEST(AccessLogWriterTest, ConcurrentRequestsShareCommitsAndEveryRowIsKept) {
+  testing::ApiServer server("alw_many");
+  auto writer = AccessLogWriter::Open(server.db());
+  ASSERT_TRUE(writer.ok());
+  AccessLogWriter& w = **writer;
+  constexpr int kThreads = 8;
+  constexpr int kWrites = 40;
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        const std::string id = std::to_string(t) + "-" + std::to_string(i);
+        if (!w.Await(w.Submit({LogRow(1, id), LogRow(2, id)})).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  auto store = server.OpenStore();
+  auto rows = store->ListAccessLog(PersonId{}, 0, 1000);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), static_cast<size_t>(2 * kThreads * kWrites));
+  EXPECT_LT(w.batches(), kThreads * kWrites);  // group commit: fewer commits than requests
 }
 
 }  // namespace
