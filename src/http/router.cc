@@ -164,9 +164,14 @@ Result<Reply> RunAdmitted(ServerState& server, const HttpRequest& request, const
       }
     }
     RETURN_IF_ERROR(DecodeBody(call));
+    // A read sees one consistent moment of the database (SqliteStore::BeginSnapshot): the
+    // case, its orders and its payments as of the same commit. A handler that writes ends
+    // the snapshot before its first write.
+    if (request.method == "GET") RETURN_IF_ERROR(store->BeginSnapshot());
     return route.handler(call);
   }();
   store->Rollback();  // a handler that failed inside a transaction leaves nothing open
+  store->EndSnapshot();
   access_log = std::move(call.access_log_receipts());
   return reply;
 }

@@ -283,6 +283,41 @@ TEST_P(StoreTest, NestedTransactionsAreSavepoints) {
   store_->Rollback();  // no transaction open: harmless
 }
 
+TEST_P(StoreTest, ASnapshotReadsOneMomentAndEndsBeforeAnyWrite) {
+  if (!GetParam()) GTEST_SKIP() << "a second connection needs a file";
+  auto other = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(store_->SetSetting("k", "1").ok());
+  ASSERT_TRUE(store_->BeginSnapshot().ok());
+  EXPECT_EQ(store_->GetSetting("k")->value(), "1");
+  ASSERT_TRUE((*other)->SetSetting("k", "2").ok());  // committed by another connection
+  EXPECT_EQ(store_->GetSetting("k")->value(), "1");  // the snapshot still reads its moment
+  // A write on the now stale snapshot would fail (SQLITE_BUSY_SNAPSHOT); it ends it instead.
+  ASSERT_TRUE(store_->SetSetting("mine", "x").ok());
+  EXPECT_EQ(store_->GetSetting("k")->value(), "2");
+  EXPECT_EQ((*other)->GetSetting("mine")->value(), "x");
+  store_->EndSnapshot();  // already ended: nothing happens
+
+  // Begin() on a snapshot ends it and opens the usual write transaction.
+  ASSERT_TRUE(store_->BeginSnapshot().ok());
+  EXPECT_EQ(store_->GetSetting("k")->value(), "2");
+  ASSERT_TRUE((*other)->SetSetting("k", "3").ok());
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_EQ(store_->GetSetting("k")->value(), "3");
+  ASSERT_TRUE(store_->SetSetting("k", "4").ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ((*other)->GetSetting("k")->value(), "4");
+
+  // The moment is that of the snapshot's first read; once ended, reads see the latest commit.
+  ASSERT_TRUE(store_->BeginSnapshot().ok());
+  ASSERT_TRUE((*other)->SetSetting("k", "4b").ok());
+  EXPECT_EQ(store_->GetSetting("k")->value(), "4b");
+  ASSERT_TRUE((*other)->SetSetting("k", "5").ok());
+  EXPECT_EQ(store_->GetSetting("k")->value(), "4b");
+  store_->EndSnapshot();
+  EXPECT_EQ(store_->GetSetting("k")->value(), "5");
+}
+
 TEST_P(StoreTest, ReopeningKeepsDataAndSchema) {
   if (!GetParam()) GTEST_SKIP() << "a memory database does not survive reopening";
   ASSERT_TRUE(store_->SetSetting("k", "v").ok());

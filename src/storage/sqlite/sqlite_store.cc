@@ -83,6 +83,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 }
 
 Status SqliteStore::Exec(std::string_view sql) {
+  EndSnapshot();
   char* err = nullptr;
   const std::string text(sql);
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
@@ -100,11 +101,29 @@ Status SqliteStore::ExecForTesting(std::string_view sql) { return Exec(sql); }
 
 SqliteStore::Stmt& SqliteStore::Prepare(const char* sql) {
   auto it = statements_.find(sql);
-  if (it != statements_.end()) return it->second->Reset();
-  sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-  CSE_CHECK(rc == SQLITE_OK, sqlite3_errmsg(db_));  // our own SQL: a failure is a bug
-  return *statements_.emplace(sql, std::make_unique<Stmt>(db_, raw)).first->second;
+  if (it == statements_.end()) {
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    CSE_CHECK(rc == SQLITE_OK, sqlite3_errmsg(db_));  // our own SQL: a failure is a bug
+    it = statements_.emplace(sql, std::make_unique<Stmt>(db_, raw)).first;
+  }
+  Stmt& s = it->second->Reset();
+  // A write on a read snapshot could find the snapshot stale (SQLITE_BUSY_SNAPSHOT): end it.
+  if (snapshot_ && !s.ReadOnly()) EndSnapshot();
+  return s;
+}
+
+Status SqliteStore::BeginSnapshot() {
+  CSE_CHECK(depth_ == 0 && !snapshot_, "a snapshot needs no transaction open");
+  RETURN_IF_ERROR(Exec("BEGIN DEFERRED"));
+  snapshot_ = true;
+  return Status::Ok();
+}
+
+void SqliteStore::EndSnapshot() {
+  if (!snapshot_) return;
+  snapshot_ = false;  // first: Exec ends a snapshot itself
+  (void)Exec("ROLLBACK");
 }
 
 Status SqliteStore::Migrate() {
@@ -175,7 +194,7 @@ constexpr const char* kRelease[kPreparedSavepoints + 1] = {"",
 
 Status SqliteStore::Begin() {
   if (depth_ == 0) {
-    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));  // ends a read snapshot first (Exec)
   } else if (depth_ <= kPreparedSavepoints) {
     RETURN_IF_ERROR(Prepare(kSavepoint[depth_]).Run());
   } else {

@@ -35,6 +35,15 @@ class SqliteStore final : public Store {
   void Rollback() override;
   Status SetBulkLoad(bool on) override;
   Result<bool> BeginWithoutForeignKeyChecks() override;
+  // A read snapshot for a run of reads (one API request): they all see the database as of
+  // one moment (that of the first read), in one read transaction instead of one per statement (each
+  // of which takes the log's read lock and, when another connection committed since the last one,
+  // drops this connection's page cache). Writes never run on the snapshot: Begin(), Exec and any
+  // prepared statement that is not read-only end it first, so a writing caller behaves
+  // exactly as without it. REQUIRES: no transaction open. Errors: unavailable "store_io".
+  Status BeginSnapshot();
+  // Ends the snapshot if one is open (nothing to undo: it only read).
+  void EndSnapshot();
   // Checkpoint the write-ahead log automatically inside the commit that takes it past `pages`
   // pages (0: never; WalCheckpointer then does it). Default: 16384 (64 MB). Errors:
   // invalid_argument "autocheckpoint_negative", unavailable "store_io".
@@ -222,7 +231,8 @@ class SqliteStore final : public Store {
   sqlite3* db_;
   std::unordered_map<const char*, std::unique_ptr<Stmt>> statements_;  // by SQL text pointer
   int schema_version_ = 0;
-  int depth_ = 0;  // open transaction (1) and savepoints inside it (>1)
+  int depth_ = 0;          // open transaction (1) and savepoints inside it (>1)
+  bool snapshot_ = false;  // a BeginSnapshot read transaction is open (then depth_ == 0)
   // The open transaction runs with foreign_keys=OFF (BeginWithoutForeignKeyChecks); ending it
   // turns them back on.
   bool foreign_keys_off_ = false;

@@ -47,6 +47,8 @@ class SqliteStore::Stmt {
     sqlite3_bind_null(stmt_, i);
     return *this;
   }
+  // True when the statement does not write (sqlite3_stmt_readonly).
+  bool ReadOnly() const { return sqlite3_stmt_readonly(stmt_) != 0; }
   Result<bool> Step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
