@@ -45,6 +45,11 @@ Result<ReviewReport> BuildReviewReport(Store& store, Date today, int window_days
     actions.push_back(a);
     return Status::Ok();
   }));
+  return BuildReviewReport(store, today, window_days, actions);
+}
+
+Result<ReviewReport> BuildReviewReport(Store& store, Date today, int window_days,
+                                       const std::vector<Action>& actions) {
   ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(store));
   std::map<std::string, MonthReview> months;
   std::map<int64_t, ai::ObligorHistory> histories;
@@ -76,8 +81,7 @@ Result<ReviewReport> BuildReviewReport(Store& store, Date today, int window_days
       if (paid) ++m.accepted_paid;
     }
   }
-  RETURN_IF_ERROR(store.ScanAudit([&](const AuditRow& row) {
-    if (row.action != "enforce.score_override") return Status::Ok();
+  RETURN_IF_ERROR(store.ScanAuditByAction("enforce.score_override", [&](const AuditRow& row) {
     report.score_overrides.push_back({row.at, row.actor, row.after});
     const std::string month = row.at.substr(0, 7);
     months[month].month = month;

@@ -56,5 +56,9 @@ struct ReviewReport {
 
 // Errors: the store's.
 Result<ReviewReport> BuildReviewReport(Store& store, Date today, int window_days);
+// The same from `actions`, every action in the store (already scanned by the caller, e.g.
+// the supervisor page, which also lists the pending ones).
+Result<ReviewReport> BuildReviewReport(Store& store, Date today, int window_days,
+                                       const std::vector<Action>& actions);
 
 }  // namespace cse::enforce

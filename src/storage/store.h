@@ -424,6 +424,10 @@ class Store {
   virtual Status InsertAudit(const AuditRow& row) = 0;
   // Calls `visit` on every row by seq; stops at the first non-OK status and returns it.
   virtual Status ScanAudit(const std::function<Status(const AuditRow&)>& visit) = 0;
+  // The audit rows of one action (e.g. "enforce.score_override"), by sequence, through an
+  // index: without reading the rest of the trail.
+  virtual Status ScanAuditByAction(std::string_view action,
+                                   const std::function<Status(const AuditRow&)>& visit) = 0;
 
   // A counter bumped by every transaction that changes ledger inputs. A bulk poster caching
   // ledgers across transactions drops its cache when the counter moved under it.

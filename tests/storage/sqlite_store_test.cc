@@ -283,6 +283,52 @@ TEST_P(StoreTest, NestedTransactionsAreSavepoints) {
   store_->Rollback();  // no transaction open: harmless
 }
 
+TEST_P(StoreTest, AuditRowsOfOneActionAreReadInSequenceOrder) {
+  const char* actions[] = {"payment.post", "enforce.score_override",
+                           "payment.post", "enforce.score_override",
+                           "import.batch", "enforce.score_override"};
+  int64_t seq = 0;
+  for (const char* action : actions) {
+    ++seq;
+    AuditRow row;
+    row.seq = seq;
+    row.at = "2025-06-30T12:00:00.000000Z";
+    row.actor = "t";
+    row.action = action;
+    row.entity = "x";
+    row.entity_id = std::to_string(seq);
+    row.prev_hash = "p";
+    row.hash = "h" + std::to_string(seq);
+    ASSERT_TRUE(store_->InsertAudit(row).ok());
+  }
+  std::vector<int64_t> seen;
+  ASSERT_TRUE(store_
+                  ->ScanAuditByAction("enforce.score_override",
+                                      [&](const AuditRow& r) {
+                                        EXPECT_EQ(r.action, "enforce.score_override");
+                                        seen.push_back(r.seq);
+                                        return Status::Ok();
+                                      })
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<int64_t>{2, 4, 6}));
+  int visited = 0;
+  EXPECT_TRUE(store_
+                  ->ScanAuditByAction("no.such.action",
+                                      [&](const AuditRow&) {
+                                        ++visited;
+                                        return Status::Ok();
+                                      })
+                  .ok());
+  EXPECT_EQ(visited, 0);
+  // A visitor's error stops the scan and is returned.
+  EXPECT_EQ(
+      store_
+          ->ScanAuditByAction("payment.post",
+                              [](const AuditRow&) { return InvalidArgument("stop_here", "stop"); })
+          .reason(),
+      "stop_here");
+}
+
 TEST_P(StoreTest, ASnapshotReadsOneMomentAndEndsBeforeAnyWrite) {
   if (!GetParam()) GTEST_SKIP() << "a second connection needs a file";
   auto other = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);

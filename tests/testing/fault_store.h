@@ -152,6 +152,10 @@ class FaultStore final : public Store {
   Status ScanAudit(const std::function<Status(const AuditRow&)>& v) override {
     return inner_.ScanAudit(v);
   }
+  Status ScanAuditByAction(std::string_view a,
+                           const std::function<Status(const AuditRow&)>& v) override {
+    return inner_.ScanAuditByAction(a, v);
+  }
   Result<int64_t> LedgerGeneration() override { return inner_.LedgerGeneration(); }
   Status SetLedgerGeneration(int64_t v) override { return inner_.SetLedgerGeneration(v); }
 

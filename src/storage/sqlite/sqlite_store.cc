@@ -1195,6 +1195,28 @@ Result<std::vector<RiskScoreRecord>> SqliteStore::ListRiskScores(PersonId obligo
   });
 }
 
+Status SqliteStore::ScanAuditByAction(std::string_view action,
+                                      const std::function<Status(const AuditRow&)>& visit) {
+  // A dedicated statement: `visit` may use the store's cached ones. audit_action
+  // (migration 5) holds (action, seq).
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT seq, at, actor, action, entity, entity_id, before, after, "
+                         "prev_hash, hash FROM audit INDEXED BY audit_action WHERE action = ? "
+                         "ORDER BY seq",
+                         -1, &raw, nullptr) != SQLITE_OK) {
+    return Unavailable("store_io", sqlite3_errmsg(db_));
+  }
+  Stmt s(db_, raw);
+  s.Bind(1, action);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    RETURN_IF_ERROR(visit(ReadAudit(s)));
+  }
+  return Status::Ok();
+}
+
 Status SqliteStore::ScanAudit(const std::function<Status(const AuditRow&)>& visit) {
   // A dedicated statement: `visit` may use the store's cached ones.
   sqlite3_stmt* raw = nullptr;

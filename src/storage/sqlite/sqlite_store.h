@@ -94,6 +94,8 @@ class SqliteStore final : public Store {
   Result<std::optional<AuditLink>> LastAuditLink() override;
   Status InsertAudit(const AuditRow& row) override;
   Status ScanAudit(const std::function<Status(const AuditRow&)>& visit) override;
+  Status ScanAuditByAction(std::string_view action,
+                           const std::function<Status(const AuditRow&)>& visit) override;
   Status ScanCollections(const std::function<Status(const StoredCollection&)>& visit) override;
   Result<int64_t> InsertCaseEvent(const CaseEvent& event) override;
   Result<std::vector<CaseEvent>> ListCaseEventsByPerson(PersonId id) override;
