@@ -240,15 +240,20 @@ Result<Reply> ListCases(Call& call) {
   }
   ASSIGN_OR_RETURN(std::vector<CaseInOffice> cases,
                    call.store().ListCasesInOffice(office, after, limit));
-  Json items = Json::array();
-  for (const CaseInOffice& c : cases) {
-    Json j = ToJson(c.info);
-    j["office"] = c.office;
-    items.push_back(std::move(j));
+  // Put together as text (AppendCaseJson), the same bytes as Page() of ToJson objects.
+  Reply reply;
+  std::string& body = reply.serialized;
+  body.reserve(cases.size() * 260 + 40);
+  body += "{\"items\":[";
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (i > 0) body += ',';
+    AppendCaseJson(body, cases[i].info, &cases[i].office);
   }
-  std::optional<int64_t> next;
-  if (static_cast<int64_t>(cases.size()) == limit) next = cases.back().info.id.value;
-  return Reply{200, Page(std::move(items), next), {}};
+  body += "],\"next_after\":";
+  body += static_cast<int64_t>(cases.size()) == limit ? std::to_string(cases.back().info.id.value)
+                                                      : std::string("null");
+  body += '}';
+  return reply;
 }
 
 Result<Reply> GetCase(Call& call) {

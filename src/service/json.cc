@@ -147,6 +147,37 @@ std::string CollectionsJsonArray(const std::vector<Collection>& collections) {
   return out;
 }
 
+void AppendCaseJson(std::string& out, const Case& c, const std::string* office) {
+  out += "{\"id\":";
+  AppendString(out, CaseDisplayId(c.id));
+  out += ",\"case_id\":";
+  out += std::to_string(c.id.value);
+  out += ",\"obligor_id\":";
+  out += std::to_string(c.obligor.value);
+  out += ",\"obligee_id\":";
+  out += std::to_string(c.obligee.value);
+  out += ",\"children\":[";
+  for (size_t i = 0; i < c.children.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(c.children[i].value);
+  }
+  out += "],\"case_type\":";
+  AppendString(out, Name(c.type));
+  out += ",\"status\":";
+  AppendString(out, Name(c.status));
+  out += ",\"family_violence\":";
+  out += c.family_violence == FamilyViolence::kIndicated ? "true" : "false";
+  out += ",\"opened\":";
+  AppendString(out, c.opened.ToString());
+  out += ",\"county\":";
+  AppendString(out, c.county);
+  if (office != nullptr) {
+    out += ",\"office\":";
+    AppendString(out, *office);
+  }
+  out += '}';
+}
+
 Json ToJson(const DistributionLine& l) {
   return Json{{"case_id", l.case_id.value},   {"applied_as", Name(l.applied_as)},
               {"type", Name(l.type)},         {"due_date", l.due_date.ToString()},

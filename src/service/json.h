@@ -30,6 +30,10 @@ Json BucketsJson(const Money (&buckets)[kBucketCount]);
 // building JSON objects: the bulk poster writes every posting of a batch into one audit row,
 // and this is its hot path. The output is byte-identical to dumping an array of ToJson(c).
 std::string CollectionsJsonArray(const std::vector<Collection>& collections);
+// Appends ToJson(c).dump() to `out`, with `"office": office` added last when `office` is
+// given, without building a JSON object: the caseload list's hot path. Byte-identical to the
+// general serializer.
+void AppendCaseJson(std::string& out, const Case& c, const std::string* office = nullptr);
 // A JSON string literal for `text` (quoted, escaped; invalid UTF-8 replaced with U+FFFD).
 std::string JsonQuote(std::string_view text);
 

@@ -49,5 +49,37 @@ TEST(JsonTest, QuoteEscapesAndReplacesInvalidUtf8) {
   EXPECT_EQ(JsonQuote("bad\xff"), "\"bad\xef\xbf\xbd\"");
 }
 
+// The caseload list's hand-written case JSON must be the general serializer's bytes.
+TEST(JsonTest, AppendCaseJsonMatchesTheGeneralSerializer) {
+  Case a;
+  a.id = CaseId{42};
+  a.obligor = PersonId{7};
+  a.obligee = PersonId{8};
+  a.children = {PersonId{9}, PersonId{11}};
+  a.type = CaseType::kCurrentAssistance;
+  a.status = CaseStatus::kOpen;
+  a.family_violence = FamilyViolence::kIndicated;
+  a.opened = Date::Ymd(2024, 2, 29);
+  a.county = "Alder";
+  Case b = a;
+  b.id = CaseId{1234567};
+  b.children.clear();
+  b.family_violence = FamilyViolence::kNone;
+  b.county = "Saint \"Q\" caf\xc3\xa9";
+  for (const Case& c : {a, b}) {
+    std::string plain;
+    AppendCaseJson(plain, c);
+    EXPECT_EQ(plain, ToJson(c).dump());
+    const std::string office = "north \\ east";
+    std::string with_office = "[";
+    AppendCaseJson(with_office, c, &office);
+    with_office += ']';
+    Json j = ToJson(c);
+    j["office"] = office;
+    EXPECT_EQ(with_office, "[" + j.dump() + "]");
+    EXPECT_EQ(Json::parse(with_office)[0]["office"], office);
+  }
+}
+
 }  // namespace
 }  // namespace cse
