@@ -1195,20 +1195,18 @@ Result<std::vector<RiskScoreRecord>> SqliteStore::ListRiskScores(PersonId obligo
   });
 }
 
-Status SqliteStore::ScanAuditByAction(std::string_view action,
-                                      const std::function<Status(const AuditRow&)>& visit) {
-  // A dedicated statement: `visit` may use the store's cached ones. audit_action
-  // (migration 5) holds (action, seq).
+namespace {
+
+// Runs `sql` (the audit columns, in ReadAudit's order) on a dedicated statement, since `visit`
+// may use the store's cached ones, binding `action` to its one parameter when given.
+Status ScanAuditRows(sqlite3* db, const char* sql, std::optional<std::string_view> action,
+                     const std::function<Status(const AuditRow&)>& visit) {
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT seq, at, actor, action, entity, entity_id, before, after, "
-                         "prev_hash, hash FROM audit INDEXED BY audit_action WHERE action = ? "
-                         "ORDER BY seq",
-                         -1, &raw, nullptr) != SQLITE_OK) {
-    return Unavailable("store_io", sqlite3_errmsg(db_));
+  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
+    return Unavailable("store_io", sqlite3_errmsg(db));
   }
-  Stmt s(db_, raw);
-  s.Bind(1, action);
+  SqliteStore::Stmt s(db, raw);
+  if (action) s.Bind(1, *action);
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
@@ -1217,22 +1215,23 @@ Status SqliteStore::ScanAuditByAction(std::string_view action,
   return Status::Ok();
 }
 
+}  // namespace
+
+Status SqliteStore::ScanAuditByAction(std::string_view action,
+                                      const std::function<Status(const AuditRow&)>& visit) {
+  // audit_action (migration 5) holds (action, seq).
+  return ScanAuditRows(db_,
+                       "SELECT seq, at, actor, action, entity, entity_id, before, after, "
+                       "prev_hash, hash FROM audit INDEXED BY audit_action WHERE action = ? "
+                       "ORDER BY seq",
+                       action, visit);
+}
+
 Status SqliteStore::ScanAudit(const std::function<Status(const AuditRow&)>& visit) {
-  // A dedicated statement: `visit` may use the store's cached ones.
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT seq, at, actor, action, entity, entity_id, before, after, "
-                         "prev_hash, hash FROM audit ORDER BY seq",
-                         -1, &raw, nullptr) != SQLITE_OK) {
-    return Unavailable("store_io", sqlite3_errmsg(db_));
-  }
-  Stmt s(db_, raw);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    RETURN_IF_ERROR(visit(ReadAudit(s)));
-  }
-  return Status::Ok();
+  return ScanAuditRows(db_,
+                       "SELECT seq, at, actor, action, entity, entity_id, before, after, "
+                       "prev_hash, hash FROM audit ORDER BY seq",
+                       std::nullopt, visit);
 }
 
 Result<int64_t> SqliteStore::LedgerGeneration() {
