@@ -51,10 +51,6 @@ Status AccessLogWriter::Await(const Receipt& receipt) {
   return receipt->status;
 }
 
-Status AccessLogWriter::Write(std::vector<AccessLogRow> rows) {
-  return Await(Submit(std::move(rows)));
-}
-
 int64_t AccessLogWriter::batches() const {
   std::lock_guard<std::mutex> lock(mu_);
   return committed_;

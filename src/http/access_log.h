@@ -10,7 +10,7 @@
 // them later (Await): the router waits after the request has left the admission gate, so
 // the commit's wait does not hold a place another request could use (router.cc Run).
 //
-// Thread-safety: Write may be called from any thread.
+// Thread-safety: Submit and Await may be called from any thread.
 #pragma once
 
 #include <chrono>
@@ -47,8 +47,6 @@ class AccessLogWriter {
   Receipt Submit(std::vector<AccessLogRow> rows);
   // Returns once the receipt's batch is committed: its status (OK for a null receipt).
   Status Await(const Receipt& receipt);
-  // Submit and Await.
-  Status Write(std::vector<AccessLogRow> rows);
   // Batches committed so far (for tests and measurements).
   int64_t batches() const;
 

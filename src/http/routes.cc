@@ -979,15 +979,11 @@ Result<Reply> Supervisor(Call& call) {
     in_office.reserve(ids.size());
     for (CaseId id : ids) in_office.insert(id.value);
   }
-  auto visible = [&](CaseId c) -> Result<bool> {
-    if (!scoped || !c.valid()) return true;
-    return in_office.count(c.value) > 0;
-  };
+  auto visible = [&](CaseId c) { return !scoped || !c.valid() || in_office.count(c.value) > 0; };
   ASSIGN_OR_RETURN(std::vector<enforce::Task> tasks, store.ListOpenEnforceTasks(""));
   std::map<std::string, std::pair<int64_t, int64_t>> by_worker;  // open, flagged
   for (const enforce::Task& t : tasks) {
-    ASSIGN_OR_RETURN(bool ok, visible(t.case_id));
-    if (!ok) continue;
+    if (!visible(t.case_id)) continue;
     auto& w = by_worker[t.worker.empty() ? "(unassigned)" : t.worker];
     ++w.first;
     w.second += t.flagged ? 1 : 0;
@@ -1005,8 +1001,7 @@ Result<Reply> Supervisor(Call& call) {
   std::vector<enforce::Action> pending;
   for (const enforce::Action& a : actions) {
     if (a.state != enforce::ActionState::kRecommended) continue;
-    ASSIGN_OR_RETURN(bool ok, visible(a.case_id));
-    if (ok) pending.push_back(a);
+    if (visible(a.case_id)) pending.push_back(a);
   }
   std::stable_sort(pending.begin(), pending.end(),
                    [](const enforce::Action& a, const enforce::Action& b) {

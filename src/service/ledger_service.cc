@@ -551,12 +551,8 @@ Result<ObligorBalance> LedgerService::GetObligorBalance(PersonId obligor, Date a
 }
 
 Result<CaseBalance> LedgerService::GetCaseBalance(const Case& c, Date as_of) {
-  ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, c.obligor));
-  ASSIGN_OR_RETURN(DistributionPolicy policy, LoadPolicy(store_));
-  ASSIGN_OR_RETURN(std::vector<Collection> collections,
-                   store_.ListLedgerInputsByObligor(c.obligor));
-  LedgerRun run = RunLedger(books, std::move(collections), policy, as_of);
-  for (CaseBalance& cb : run.balance.cases) {
+  ASSIGN_OR_RETURN(ObligorBalance obligor, GetObligorBalance(c.obligor, as_of));
+  for (CaseBalance& cb : obligor.cases) {
     if (cb.case_id == c.id) return std::move(cb);
   }
   CaseBalance none;  // a case the run did not see (no orders yet) owes nothing

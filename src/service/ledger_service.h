@@ -142,7 +142,7 @@ class LedgerService {
   enum class PaymentFields { kAll, kLedgerInputs };
   Result<CaseLedger> GetCaseLedger(CaseId case_id, Date as_of,
                                    PaymentFields fields = PaymentFields::kAll);
-  // The case's balance alone (GetCaseLedger's `balance`, read with kLedgerInputs and without
+  // The case's balance alone (GetCaseLedger's `balance`, from GetObligorBalance, without
   // building the payment entries): the arrears endpoint. Errors: the store's.
   Result<CaseBalance> GetCaseBalance(const Case& c, Date as_of);
   Result<ObligorBalance> GetObligorBalance(PersonId obligor, Date as_of);

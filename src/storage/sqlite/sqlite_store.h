@@ -36,11 +36,12 @@ class SqliteStore final : public Store {
   Status SetBulkLoad(bool on) override;
   Result<bool> BeginWithoutForeignKeyChecks() override;
   // A read snapshot for a run of reads (one API request): they all see the database as of
-  // one moment (that of the first read), in one read transaction instead of one per statement (each
-  // of which takes the log's read lock and, when another connection committed since the last one,
-  // drops this connection's page cache). Writes never run on the snapshot: Begin(), Exec and any
-  // prepared statement that is not read-only end it first, so a writing caller behaves
-  // exactly as without it. REQUIRES: no transaction open. Errors: unavailable "store_io".
+  // one moment (that of the first read), in one read transaction instead of one per
+  // statement (each of which takes the log's read lock and, when another connection committed
+  // since the last one, drops this connection's page cache). Writes never run on the
+  // snapshot: Begin(), Exec and any prepared statement that is not read-only end it first, so
+  // a writing caller behaves exactly as without it. REQUIRES: no transaction open. Errors:
+  // unavailable "store_io".
   Status BeginSnapshot();
   // Ends the snapshot if one is open (nothing to undo: it only read).
   void EndSnapshot();
