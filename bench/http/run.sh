@@ -25,7 +25,7 @@ command -v wrk >/dev/null || { echo "bench/http: wrk is missing (make deps)" >&2
 
 if [ ! -f "$DB" ]; then
   echo "== simulating $CASES cases into $DB"
-  rm -f "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm"
+  rm -f "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm" "$DB.tmp-access" "$DB.tmp-access-wal" "$DB.tmp-access-shm"
   "$BIN" --db "$DB.tmp" --today "$TODAY" init >/dev/null
   "$BIN" --db "$DB.tmp" --today "$TODAY" simulate --cases "$CASES" --months 24 --seed 7 \
     --as-of "$TODAY" | tail -1

@@ -9,8 +9,10 @@ namespace cse::http {
 Result<std::unique_ptr<AccessLogWriter>> AccessLogWriter::Open(const std::string& db_path) {
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store,
                    SqliteStore::Open(db_path, SqliteStore::OpenMode::kMustExist));
-  // The server's WalCheckpointer checkpoints; a commit here never waits for one.
-  RETURN_IF_ERROR(store->SetAutoCheckpoint(0));
+  ASSIGN_OR_RETURN(AccessLogDb * log, store->AccessLog());
+  // The server's WalCheckpointer checkpoints (SqliteStore::CheckpointPassive covers the access
+  // log's file); a commit here never waits for one.
+  RETURN_IF_ERROR(log->SetAutoCheckpoint(0));
   return std::unique_ptr<AccessLogWriter>(new AccessLogWriter(std::move(store)));
 }
 
@@ -57,15 +59,8 @@ int64_t AccessLogWriter::batches() const {
 }
 
 Status AccessLogWriter::Commit(const std::vector<AccessLogRow>& rows) {
-  RETURN_IF_ERROR(store_->Begin());
-  for (const AccessLogRow& r : rows) {
-    Status s = store_->InsertAccessLog(r);
-    if (!s.ok()) {
-      store_->Rollback();
-      return s;
-    }
-  }
-  return store_->Commit();
+  ASSIGN_OR_RETURN(AccessLogDb * log, store_->AccessLog());
+  return log->Append(rows);
 }
 
 void AccessLogWriter::Loop() {

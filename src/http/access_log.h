@@ -1,14 +1,15 @@
 // File: http/access_log.h
 //
 // The access log's writer with group commit. Every staff read of a person's record must be
-// durable in `access_log` before the data is answered; one transaction (and one disk sync)
-// per request would serialize readers on the database's write lock. Instead, requests hand
-// their rows to one writer thread and wait: the writer commits everything that arrived while
-// the previous batch was being written in a single transaction, then wakes the requests
-// whose rows it held. A request answers only after its own rows committed, and a failed
-// batch fails every request in it. A request may hand its rows over (Submit) and wait for
-// them later (Await): the router waits after the request has left the admission gate, so
-// the commit's wait does not hold a place another request could use (router.cc Run).
+// durable in the access log (its own file, storage/sqlite/access_log_db.h) before the data is
+// answered; one transaction (and one disk sync) per request would serialize readers on the
+// database's write lock. Instead, requests hand their rows to one writer thread and wait: the
+// writer commits everything that arrived while the previous batch was being written in a single
+// transaction, then wakes the requests whose rows it held. A request answers only after its own
+// rows committed, and a failed batch fails every request in it. A request may hand its rows over
+// (Submit) and wait for them later (Await): the router waits after the request has left the
+// admission gate, so the commit's wait does not hold a place another request could use (router.cc
+// Run).
 //
 // Thread-safety: Submit and Await may be called from any thread.
 #pragma once
@@ -36,7 +37,8 @@ class AccessLogWriter {
   static constexpr std::chrono::microseconds kCommitSpacing{1500};
   static constexpr std::chrono::microseconds kCommitQuiet{200};
 
-  // Opens its own connection to `db_path`. Errors: SqliteStore::Open's.
+  // Opens its own connections to `db_path` and its access log's file. Errors:
+  // SqliteStore::Open's and AccessLogDb::Open's.
   static Result<std::unique_ptr<AccessLogWriter>> Open(const std::string& db_path);
   ~AccessLogWriter();
 

@@ -142,8 +142,13 @@ TEST_F(AuthServiceTest, AccessLogIsAppendOnly) {
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1U);
   EXPECT_EQ((*rows)[0].actor, "cw");
-  EXPECT_FALSE(w_.store().ExecForTesting("DELETE FROM access_log").ok());
-  EXPECT_FALSE(w_.store().ExecForTesting("UPDATE access_log SET actor = 'x'").ok());
+  auto log = w_.store().AccessLog();
+  ASSERT_TRUE(log.ok());
+  const Status deleted = (*log)->ExecForTesting("DELETE FROM access_log");
+  EXPECT_NE(deleted.message().find("append-only"), std::string::npos) << deleted.message();
+  const Status updated = (*log)->ExecForTesting("UPDATE access_log SET actor = 'x'");
+  EXPECT_NE(updated.message().find("append-only"), std::string::npos) << updated.message();
+  EXPECT_EQ(w_.store().ListAccessLog(p, 0, 10)->size(), 1U);
 }
 
 TEST_F(AuthServiceTest, CaseOfficeDefaultsToCountyAndCanBeReassigned) {

@@ -144,8 +144,8 @@ TEST(AccessLogWriterTest, AReceiptReportsItsBatchsCommit) {
   const AccessLogWriter::Receipt good = w.Submit({LogRow(1, "good")});
   EXPECT_TRUE(w.Await(good).ok());
   EXPECT_TRUE(w.Await(good).ok());  // awaiting again answers the same
-  // A row the database refuses (no such person) fails its batch, and the request with it.
-  const AccessLogWriter::Receipt bad = w.Submit({LogRow(999999, "bad")});
+  // A row the database refuses (no person id) fails its batch, and the request with it.
+  const AccessLogWriter::Receipt bad = w.Submit({LogRow(0, "bad")});
   EXPECT_FALSE(w.Await(bad).ok());
   auto store = server.OpenStore();
   auto rows = store->ListAccessLog(PersonId{}, 0, 10);

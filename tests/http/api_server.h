@@ -92,7 +92,9 @@ class ApiServer {
 
  private:
   void Remove() {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+    for (const char* s : {"", "-wal", "-shm", "-access", "-access-wal", "-access-shm"}) {
+      std::filesystem::remove(db_ + s);
+    }
   }
   void Seed() {
     World w(db_, Date::Ymd(2024, 6, 30));

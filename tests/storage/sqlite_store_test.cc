@@ -31,7 +31,9 @@ class StoreTest : public ::testing::TestWithParam<bool> {
   void TearDown() override {
     store_.reset();
     if (path_ != ":memory:") {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+      for (const char* suffix : {"", "-wal", "-shm", "-access", "-access-wal", "-access-shm"}) {
+        std::filesystem::remove(path_ + suffix);
+      }
     }
   }
   std::string path_;
@@ -508,6 +510,93 @@ TEST_P(StoreTest, MigrationsAreSortedUniqueAndTrackedOneByOne) {
   ASSERT_FALSE(newer.ok());
   EXPECT_EQ(newer.status().reason(), "schema_too_new");
   EXPECT_NE(newer.status().message().find("99999"), std::string::npos);
+}
+
+AccessLogRow ReadRow(PersonId p, const std::string& request_id) {
+  return AccessLogRow{0,        "2025-06-30T12:00:00Z", "cw",      p,
+                      CaseId{}, "GET /v1/persons/{id}", request_id};
+}
+
+// The access log lives in `<db>-access`: its commits leave the main file (and so the page
+// caches of its readers) alone, and it is there for every connection of the database.
+TEST_P(StoreTest, TheAccessLogHasItsOwnFileSharedByEveryConnection) {
+  ASSERT_TRUE(store_->InsertAccessLog(ReadRow(PersonId{7}, "r1")).ok());
+  EXPECT_EQ(store_->ListAccessLog(PersonId{7}, 0, 10)->size(), 1U);
+  // A row without a person is refused, and nothing of its batch is kept.
+  auto log = store_->AccessLog();
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)->Append({ReadRow(PersonId{8}, "r2"), ReadRow(PersonId{}, "r3")}).reason(),
+            "constraint_violation");
+  EXPECT_EQ(store_->ListAccessLog(PersonId{}, 0, 10)->size(), 1U);
+  if (!GetParam()) return;
+  EXPECT_TRUE(std::filesystem::exists(path_ + "-access"));
+  auto other = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(other.ok());
+  ASSERT_EQ((*other)->ListAccessLog(PersonId{}, 0, 10)->size(), 1U);
+  EXPECT_EQ((*other)->ListAccessLog(PersonId{}, 0, 10)->front().request_id, "r1");
+  // The main file has no access_log table any more (migration 103).
+  EXPECT_FALSE(store_->ExecForTesting("SELECT 1 FROM main.access_log").ok());
+}
+
+// A database from before migration 103 had its access log in the main file: opening it moves
+// every row, ids kept, to the new file, and a move interrupted after the copy (the table not
+// yet dropped) neither loses nor duplicates a row when it runs again.
+TEST_P(StoreTest, AnOldDatabasesAccessLogMovesToItsOwnFileOnce) {
+  if (!GetParam()) GTEST_SKIP() << "reopening needs a file";
+  const char* kOldTable =
+      "CREATE TABLE access_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, "
+      "person_id INTEGER NOT NULL, case_id INTEGER, route TEXT NOT NULL, request_id TEXT NOT "
+      "NULL); DELETE FROM schema_version WHERE version = 103;";
+  const char* kOldRows =
+      "INSERT INTO access_log VALUES (5, '2025-01-02T00:00:00Z', 'cw', 11, NULL, 'GET /a', 'x'); "
+      "INSERT INTO access_log VALUES (9, '2025-01-03T00:00:00Z', 'sup', 12, 3, 'GET /b', 'y');";
+  auto reopen = [&]() {
+    store_.reset();
+    auto again = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);
+    EXPECT_TRUE(again.ok()) << again.status().ToString();
+    if (again.ok()) store_ = std::move(again).value();
+    return again.ok();
+  };
+  // An old database: the table in the main file, no access-log file yet.
+  ASSERT_TRUE(store_->ExecForTesting(kOldTable).ok());
+  ASSERT_TRUE(store_->ExecForTesting(kOldRows).ok());
+  store_.reset();
+  for (const char* suffix : {"-access", "-access-wal", "-access-shm"}) {
+    std::filesystem::remove(path_ + suffix);
+  }
+  ASSERT_TRUE(reopen());
+  auto rows = store_->ListAccessLog(PersonId{}, 0, 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2U);
+  EXPECT_EQ((*rows)[0].id, 5);
+  EXPECT_EQ((*rows)[1].id, 9);
+  EXPECT_EQ((*rows)[1].case_id, CaseId{3});
+  EXPECT_EQ((*rows)[1].actor, "sup");
+  EXPECT_FALSE(store_->ExecForTesting("SELECT 1 FROM main.access_log").ok());
+  // Interrupted after the copy: the old table is back, 103 not recorded. Nothing doubles.
+  ASSERT_TRUE(store_->ExecForTesting(kOldTable).ok());
+  ASSERT_TRUE(store_->ExecForTesting(kOldRows).ok());
+  ASSERT_TRUE(reopen());
+  EXPECT_EQ(store_->ListAccessLog(PersonId{}, 0, 10)->size(), 2U);
+  EXPECT_EQ(store_->schema_version(), sqlite::Migrations().back().version);
+}
+
+// A database created again at the same path does not take over the old one's access log.
+TEST_P(StoreTest, ANewDatabaseBesideAnOrphanedAccessLogIsRefused) {
+  if (!GetParam()) GTEST_SKIP() << "needs files";
+  ASSERT_TRUE(store_->InsertAccessLog(ReadRow(PersonId{7}, "old")).ok());
+  store_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  auto fresh = SqliteStore::Open(path_, SqliteStore::OpenMode::kCreate);
+  EXPECT_EQ(fresh.status().reason(), "access_log_orphaned");
+  EXPECT_NE(fresh.status().message().find(path_ + "-access"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path_));  // nothing created
+  std::filesystem::rename(path_ + "-access", path_ + "-access.kept");
+  auto again = SqliteStore::Open(path_, SqliteStore::OpenMode::kCreate);
+  ASSERT_TRUE(again.ok());
+  store_ = std::move(again).value();
+  EXPECT_TRUE(store_->ListAccessLog(PersonId{}, 0, 10)->empty());
+  std::filesystem::remove(path_ + "-access.kept");
 }
 
 TEST(StoreOpenTest, MissingDatabaseIsAClearError) {

@@ -126,41 +126,14 @@ Result<std::optional<ApiTokenRecord>> SqliteStore::FindApiToken(std::string_view
 }
 
 Status SqliteStore::InsertAccessLog(const AccessLogRow& r) {
-  Stmt& s = Prepare(
-      "INSERT INTO access_log(at, actor, person_id, case_id, route, request_id) VALUES "
-      "(?,?,?,?,?,?)");
-  s.Bind(1, r.at).Bind(2, r.actor).Bind(3, r.person.value);
-  if (r.case_id.valid()) s.Bind(4, r.case_id.value);
-  return s.Bind(5, r.route).Bind(6, r.request_id).Run();
+  ASSIGN_OR_RETURN(AccessLogDb * log, AccessLog());
+  return log->Append({r});
 }
 
 Result<std::vector<AccessLogRow>> SqliteStore::ListAccessLog(PersonId person, int64_t after_id,
                                                              int64_t limit) {
-  // Two statements, so that one person's reads are found through access_log_person
-  // (person_id, id) rather than by scanning the whole log from `after_id` (one statement
-  // with "? = 0 OR person_id = ?" was planned as that scan).
-  Stmt& s = person.valid()
-                ? Prepare(
-                      "SELECT id, at, actor, person_id, case_id, route, request_id FROM "
-                      "access_log WHERE id > ? AND person_id = ? ORDER BY person_id, id LIMIT ?")
-                : Prepare(
-                      "SELECT id, at, actor, person_id, case_id, route, request_id FROM "
-                      "access_log WHERE id > ? ORDER BY id LIMIT ?");
-  s.Bind(1, after_id);
-  if (person.valid()) {
-    s.Bind(2, person.value).Bind(3, limit);
-  } else {
-    s.Bind(2, limit);
-  }
-  return CollectRows<AccessLogRow>(s, [](Stmt& row) -> Result<AccessLogRow> {
-    return AccessLogRow{row.Int(0),
-                        row.Text(1),
-                        row.Text(2),
-                        PersonId{row.Int(3)},
-                        CaseId{row.IsNull(4) ? 0 : row.Int(4)},
-                        row.Text(5),
-                        row.Text(6)};
-  });
+  ASSIGN_OR_RETURN(AccessLogDb * log, AccessLog());
+  return log->List(person, after_id, limit);
 }
 
 Status SqliteStore::SetCaseOffice(CaseId id, std::string_view office) {

@@ -637,6 +637,11 @@ BEGIN SELECT RAISE(ABORT, 'case_note is append-only'); END;
 CREATE INDEX iv_d_case_county ON iv_d_case(county, id);
 CREATE INDEX case_assignment_office ON case_assignment(office, case_id);
 )sql"},
+      // The access log moves to a file of its own (storage/sqlite/access_log_db.h);
+      // SqliteStore::MoveAccessLogOut copies the old table's rows there before this drops it.
+      {103, R"sql(
+DROP TABLE IF EXISTS access_log;
+)sql"},
   };
   // Subsystems own version ranges (docs/ARCHITECTURE.md §storage) so that work on several
   // of them can proceed at once; the runner applies them in ascending order.

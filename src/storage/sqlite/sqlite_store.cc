@@ -41,6 +41,15 @@ Result<sqlite3*> OpenDb(const std::string& path, SqliteStore::OpenMode mode) {
     return NotFound("db_not_found",
                     "database '" + path + "' does not exist; create it with `opencse init`");
   }
+  // A new database never takes over the access log left by a removed one (the record of
+  // whose reads of which persons would then be mixed with its own).
+  if (path != ":memory:" && !std::filesystem::exists(path) &&
+      std::filesystem::exists(AccessLogDb::PathFor(path))) {
+    return FailedPrecondition("access_log_orphaned",
+                              "'" + AccessLogDb::PathFor(path) +
+                                  "' is the access log of a database that is no longer at '" +
+                                  path + "'; move it away (it is that database's record of reads)");
+  }
   // Once per process, before the library initializes: no allocation statistics. Keeping
   // them takes one process-wide mutex on every SQLite allocation, which the server's many
   // connections would otherwise contend on; nothing here reads them.
@@ -68,7 +77,7 @@ constexpr const char* kCollectionColumns =
 
 }  // namespace
 
-SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+SqliteStore::SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
 SqliteStore::~SqliteStore() {
   statements_.clear();
@@ -77,9 +86,48 @@ SqliteStore::~SqliteStore() {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, OpenMode mode) {
   ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path, mode));
-  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
+  RETURN_IF_ERROR(store->MoveAccessLogOut());
   RETURN_IF_ERROR(store->Migrate());
   return store;
+}
+
+Result<AccessLogDb*> SqliteStore::AccessLog() {
+  if (access_log_ == nullptr) {
+    ASSIGN_OR_RETURN(access_log_, AccessLogDb::Open(path_));
+  }
+  return access_log_.get();
+}
+
+Status SqliteStore::MoveAccessLogOut() {
+  // Only a file that has the old table and has not yet run migration 103, and has rows.
+  Stmt& has = Prepare(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'access_log' AND EXISTS "
+      "(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version')");
+  ASSIGN_OR_RETURN(std::optional<int64_t> table,
+                   FirstRow<int64_t>(has, [](Stmt& r) { return Result<int64_t>(r.Int(0)); }));
+  if (!table) return Status::Ok();
+  Stmt& done = Prepare("SELECT 1 FROM schema_version WHERE version = 103");
+  ASSIGN_OR_RETURN(std::optional<int64_t> moved,
+                   FirstRow<int64_t>(done, [](Stmt& r) { return Result<int64_t>(r.Int(0)); }));
+  if (moved) return Status::Ok();
+  ASSIGN_OR_RETURN(std::optional<int64_t> rows,
+                   FirstRow<int64_t>(Prepare("SELECT 1 FROM main.access_log LIMIT 1"),
+                                     [](Stmt& r) { return Result<int64_t>(r.Int(0)); }));
+  if (!rows) return Status::Ok();
+  ASSIGN_OR_RETURN(AccessLogDb * target, AccessLog());
+  (void)target;  // created with its schema; filled below through ATTACH
+  RETURN_IF_ERROR(Prepare("ATTACH DATABASE ? AS access_move")
+                      .Bind(1, std::string_view(AccessLogDb::PathFor(path_)))
+                      .Run());
+  Status s = Exec(
+      "BEGIN IMMEDIATE; INSERT OR IGNORE INTO access_move.access_log(id, at, actor, person_id, "
+      "case_id, route, request_id) SELECT id, at, actor, person_id, case_id, route, request_id "
+      "FROM main.access_log; COMMIT;");
+  if (!s.ok()) (void)Exec("ROLLBACK");
+  const Status detached = Exec("DETACH DATABASE access_move");
+  RETURN_IF_ERROR(s.WithContext("moving the access log to its own file"));
+  return detached;
 }
 
 Status SqliteStore::Exec(std::string_view sql) {
@@ -265,9 +313,14 @@ Status SqliteStore::SetAutoCheckpoint(int64_t pages) {
 Status SqliteStore::CheckpointPassive() {
   const int rc =
       sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  if (rc == SQLITE_OK) return Status::Ok();
   if (rc == SQLITE_BUSY) return Aborted("store_busy", sqlite3_errmsg(db_));
-  return Unavailable("store_io", sqlite3_errmsg(db_));
+  if (rc != SQLITE_OK) return Unavailable("store_io", sqlite3_errmsg(db_));
+  // The access log's file, when this process or another has created it.
+  if (access_log_ == nullptr && !std::filesystem::exists(AccessLogDb::PathFor(path_))) {
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(AccessLogDb * log, AccessLog());
+  return log->CheckpointPassive();
 }
 
 void SqliteStore::Rollback() {

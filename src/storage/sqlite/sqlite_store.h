@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/sqlite/access_log_db.h"
 #include "storage/store.h"
 
 struct sqlite3;
@@ -51,8 +52,11 @@ class SqliteStore final : public Store {
   Status SetAutoCheckpoint(int64_t pages);
   // Copies what it can of the write-ahead log into the database file without waiting for
   // readers or writers (PRAGMA wal_checkpoint(PASSIVE)). Errors: aborted "store_busy" (another
-  // checkpoint is running), unavailable "store_io".
+  // checkpoint is running), unavailable "store_io". The access log's file too (AccessLog).
   Status CheckpointPassive();
+  // The access log's own file (storage/sqlite/access_log_db.h), opened on first use; the
+  // store's InsertAccessLog and ListAccessLog go there. Errors: AccessLogDb::Open's.
+  Result<AccessLogDb*> AccessLog();
 
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
@@ -220,8 +224,12 @@ class SqliteStore final : public Store {
   class Stmt;
 
  private:
-  explicit SqliteStore(sqlite3* db);
+  SqliteStore(sqlite3* db, std::string path);
   Status Migrate();
+  // Before migration 103 drops the main file's access_log: copies its rows (ids kept) into
+  // the access log's own file, committed there first, so a crash in between loses nothing
+  // and a second run adds nothing (INSERT OR IGNORE by id).
+  Status MoveAccessLogOut();
   // A cached prepared statement. REQUIRES: `sql` outlives the store (a literal or a static
   // string): the cache is keyed by the pointer.
   Stmt& Prepare(const char* sql);
@@ -232,6 +240,8 @@ class SqliteStore final : public Store {
   Result<std::vector<enforce::ContactAttempt>> LoadContactRange(PersonId first, PersonId last);
 
   sqlite3* db_;
+  std::string path_;                         // as opened (":memory:" for an in-memory store)
+  std::unique_ptr<AccessLogDb> access_log_;  // opened by AccessLog()
   std::unordered_map<const char*, std::unique_ptr<Stmt>> statements_;  // by SQL text pointer
   int schema_version_ = 0;
   int depth_ = 0;          // open transaction (1) and savepoints inside it (>1)
