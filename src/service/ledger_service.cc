@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "core/limits.h"
 #include "domain/validate.h"
@@ -56,14 +57,20 @@ Status BumpGeneration(Store& store) {
 }  // namespace
 
 Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor) {
-  ASSIGN_OR_RETURN(std::vector<Case> cases, store.ListCasesByObligor(obligor));
+  ASSIGN_OR_RETURN(ObligorBooks all, store.LoadObligorBooks(obligor));
   std::vector<CaseBook> books;
-  for (Case& c : cases) {
+  books.reserve(all.cases.size());
+  std::unordered_map<int64_t, size_t> book_of;  // case id -> index in books
+  for (Case& c : all.cases) {
+    book_of.emplace(c.id.value, books.size());
     CaseBook b;
-    ASSIGN_OR_RETURN(b.orders, store.ListOrdersByCase(c.id));
-    ASSIGN_OR_RETURN(b.episodes, store.ListAssistanceByCase(c.id));
     b.info = std::move(c);
     books.push_back(std::move(b));
+  }
+  // Orders come by (case, id) and episodes by (case, start, id): each case's stay in order.
+  for (Order& o : all.orders) books[book_of.at(o.case_id.value)].orders.push_back(std::move(o));
+  for (AssistanceEpisode& e : all.episodes) {
+    books[book_of.at(e.case_id.value)].episodes.push_back(e);
   }
   return books;
 }
@@ -75,22 +82,19 @@ Result<std::pair<int, int>> LoadRiskTierCutoffs(Store& store) {
 
 Result<DistributionPolicy> LoadPolicy(Store& store) {
   DistributionPolicy p;
-  ASSIGN_OR_RETURN(auto model, store.GetSetting(kAssignmentModelKey));
-  if (model) {
-    ASSIGN_OR_RETURN(p.assignment_model, ParseAssignmentModel(*model));
-  }
-  ASSIGN_OR_RETURN(auto order, store.GetSetting(kTaxOffsetOrderKey));
-  if (order) {
-    ASSIGN_OR_RETURN(p.tax_offset_order, ParseTaxOffsetOrder(*order));
-  }
-  ASSIGN_OR_RETURN(auto share, store.GetSetting(kFederalShareKey));
-  if (share) {
-    ASSIGN_OR_RETURN(p.federal_share_bps, ParseBoundedInt(kFederalShareKey, *share, 0, 10000));
-  }
-  ASSIGN_OR_RETURN(auto age, store.GetSetting(kArrearsAgeKey));
-  if (age) {
-    ASSIGN_OR_RETURN(int64_t days, ParseBoundedInt(kArrearsAgeKey, *age, 1, 3650));
-    p.arrears_age_flag_days = static_cast<int32_t>(days);
+  ASSIGN_OR_RETURN(auto set, store.GetSettings({kAssignmentModelKey, kTaxOffsetOrderKey,
+                                                kFederalShareKey, kArrearsAgeKey}));
+  for (const auto& [key, value] : set) {
+    if (key == kAssignmentModelKey) {
+      ASSIGN_OR_RETURN(p.assignment_model, ParseAssignmentModel(value));
+    } else if (key == kTaxOffsetOrderKey) {
+      ASSIGN_OR_RETURN(p.tax_offset_order, ParseTaxOffsetOrder(value));
+    } else if (key == kFederalShareKey) {
+      ASSIGN_OR_RETURN(p.federal_share_bps, ParseBoundedInt(kFederalShareKey, value, 0, 10000));
+    } else if (key == kArrearsAgeKey) {
+      ASSIGN_OR_RETURN(int64_t days, ParseBoundedInt(kArrearsAgeKey, value, 1, 3650));
+      p.arrears_age_flag_days = static_cast<int32_t>(days);
+    }
   }
   return p;
 }

@@ -129,6 +129,12 @@ struct RiskScoreRecord {
 // (which the ledger engine and the features never read); employment and case events of the
 // obligors. Each vector is sorted by obligor (cases, collections, jobs, events) or by case
 // (orders, episodes), then in the order of the matching per-obligor List* call.
+struct ObligorBooks {
+  std::vector<Case> cases;
+  std::vector<Order> orders;
+  std::vector<AssistanceEpisode> episodes;
+};
+
 struct ObligorRange {
   std::vector<Case> cases;
   std::vector<Order> orders;
@@ -327,6 +333,9 @@ class Store {
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
   virtual Status SetSetting(std::string_view key, std::string_view value) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> ListSettings() = 0;
+  // The settings among `keys` that are set, in one read (key order unspecified).
+  virtual Result<std::vector<std::pair<std::string, std::string>>> GetSettings(
+      const std::vector<std::string_view>& keys) = 0;
 
   // Persons. InsertPerson: already_exists "ssn_exists" when the SSN is on file.
   virtual Result<PersonId> InsertPerson(const Person& person) = 0;
@@ -384,6 +393,10 @@ class Store {
   // Everything the risk model reads about the obligors whose person ids lie in
   // [first, last], in one read per table (batch scoring; see ObligorRange).
   virtual Result<ObligorRange> LoadObligorRange(PersonId first, PersonId last) = 0;
+  // What the ledger replays of one obligor besides the collections, in three reads: the
+  // cases (with their children) by id, the orders (with their child terms) by (case, id),
+  // the assistance episodes by (case, start, id).
+  virtual Result<ObligorBooks> LoadObligorBooks(PersonId obligor) = 0;
 
   // Case history events (CaseEvent), by (date, id).
   virtual Result<int64_t> InsertCaseEvent(const CaseEvent& event) = 0;

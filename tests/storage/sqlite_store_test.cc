@@ -125,6 +125,120 @@ TEST_P(StoreTest, RoundTripsEveryEntity) {
   EXPECT_FALSE(store_->ExecForTesting("DELETE FROM distribution_history").ok());
 }
 
+// LoadObligorBooks (the ledger's three reads) answers exactly what the per-case reads do:
+// cases by id with their children sorted, orders by (case, id) with their terms, an order
+// without terms, episodes by (case, start); another obligor's records stay out.
+TEST_P(StoreTest, ObligorBooksMatchThePerCaseReads) {
+  Person p;
+  p.first_name = "Ann";
+  p.last_name = "Roe";
+  std::vector<PersonId> people;
+  for (int i = 0; i < 7; ++i) people.push_back(*store_->InsertPerson(p));
+  const PersonId obligor = people[0];
+  auto add_case = [&](PersonId who, std::vector<PersonId> children) {
+    Case c;
+    c.obligor = who;
+    c.obligee = people[1];
+    c.children = std::move(children);
+    c.opened = Date::Ymd(2024, 1, 1);
+    return *store_->InsertCase(c);
+  };
+  // Children inserted out of order: both reads answer them sorted.
+  const CaseId a = add_case(obligor, {people[4], people[2], people[3]});
+  const CaseId other = add_case(people[5], {people[6]});
+  const CaseId b = add_case(obligor, {});
+  auto add_order = [&](CaseId c, std::vector<ChildTerm> terms) {
+    Order o;
+    o.case_id = c;
+    o.amount = Money::FromCents(30000);
+    o.effective_date = Date::Ymd(2024, 2, 1);
+    o.child_terms = std::move(terms);
+    return *store_->InsertOrder(o);
+  };
+  add_order(b, {});
+  add_order(a, {{people[3], Money::FromCents(10000), std::nullopt},
+                {people[2], Money::FromCents(20000), Date::Ymd(2030, 1, 1)}});
+  add_order(a, {});
+  add_order(other, {{people[6], Money::FromCents(30000), std::nullopt}});
+  ASSERT_TRUE(
+      store_->InsertAssistance({b, Date::Ymd(2023, 5, 1), std::nullopt, Money::FromCents(100)})
+          .ok());
+  ASSERT_TRUE(store_
+                  ->InsertAssistance(
+                      {a, Date::Ymd(2022, 1, 1), Date::Ymd(2022, 6, 30), Money::FromCents(200)})
+                  .ok());
+  ASSERT_TRUE(
+      store_->InsertAssistance({other, Date::Ymd(2021, 1, 1), std::nullopt, Money::FromCents(1)})
+          .ok());
+
+  auto books = store_->LoadObligorBooks(obligor);
+  ASSERT_TRUE(books.ok()) << books.status().ToString();
+  auto cases = store_->ListCasesByObligor(obligor);
+  ASSERT_TRUE(cases.ok());
+  ASSERT_EQ(books->cases.size(), 2U);
+  std::vector<Order> orders;
+  std::vector<AssistanceEpisode> episodes;
+  for (size_t i = 0; i < cases->size(); ++i) {
+    const Case& want = (*cases)[i];
+    const Case& got = books->cases[i];
+    EXPECT_EQ(got.id, want.id);
+    EXPECT_EQ(got.children, want.children);
+    EXPECT_EQ(got.obligee, want.obligee);
+    auto case_orders = store_->ListOrdersByCase(want.id);
+    ASSERT_TRUE(case_orders.ok());
+    for (const Order& o : *case_orders) orders.push_back(o);
+    auto case_episodes = store_->ListAssistanceByCase(want.id);
+    ASSERT_TRUE(case_episodes.ok());
+    for (const AssistanceEpisode& e : *case_episodes) episodes.push_back(e);
+  }
+  EXPECT_EQ(books->cases[0].children, (std::vector<PersonId>{people[2], people[3], people[4]}));
+  EXPECT_TRUE(books->cases[1].children.empty());
+  ASSERT_EQ(books->orders.size(), orders.size());
+  ASSERT_EQ(orders.size(), 3U);
+  for (size_t i = 0; i < orders.size(); ++i) {
+    EXPECT_EQ(books->orders[i].id, orders[i].id);
+    EXPECT_EQ(books->orders[i].case_id, orders[i].case_id);
+    EXPECT_EQ(books->orders[i].amount, orders[i].amount);
+    ASSERT_EQ(books->orders[i].child_terms.size(), orders[i].child_terms.size());
+    for (size_t t = 0; t < orders[i].child_terms.size(); ++t) {
+      EXPECT_EQ(books->orders[i].child_terms[t].child, orders[i].child_terms[t].child);
+      EXPECT_EQ(books->orders[i].child_terms[t].amount, orders[i].child_terms[t].amount);
+      EXPECT_EQ(books->orders[i].child_terms[t].end_date, orders[i].child_terms[t].end_date);
+    }
+  }
+  EXPECT_EQ(books->orders[0].child_terms.size(), 2U);
+  EXPECT_TRUE(books->orders[1].child_terms.empty());
+  ASSERT_EQ(books->episodes.size(), 2U);
+  for (size_t i = 0; i < episodes.size(); ++i) {
+    EXPECT_EQ(books->episodes[i].case_id, episodes[i].case_id);
+    EXPECT_EQ(books->episodes[i].start_date, episodes[i].start_date);
+    EXPECT_EQ(books->episodes[i].end_date, episodes[i].end_date);
+  }
+  EXPECT_TRUE(store_->LoadObligorBooks(people[1])->cases.empty());
+}
+
+TEST_P(StoreTest, GetSettingsReadsOnlyTheKeysAskedThatAreSet) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < 11; ++i) {
+    names.push_back("k" + std::to_string(i));
+    if (i % 3 != 1) {
+      ASSERT_TRUE(store_->SetSetting(names.back(), "v" + std::to_string(i)).ok());
+    }
+  }
+  ASSERT_TRUE(store_->SetSetting("unasked", "x").ok());
+  const std::vector<std::string_view> keys(names.begin(), names.end());  // 11: two reads
+  auto got = store_->GetSettings(keys);
+  ASSERT_TRUE(got.ok());
+  std::sort(got->begin(), got->end());
+  std::vector<std::pair<std::string, std::string>> want;
+  for (size_t i = 0; i < 11; ++i) {
+    if (i % 3 != 1) want.emplace_back(names[i], "v" + std::to_string(i));
+  }
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(*got, want);
+  EXPECT_TRUE(store_->GetSettings({})->empty());
+}
+
 TEST_P(StoreTest, TransactionsRollBackCompletely) {
   ASSERT_TRUE(store_->Begin().ok());
   ASSERT_TRUE(store_->SetSetting("a", "1").ok());

@@ -68,6 +68,9 @@ class FaultStore final : public Store {
   Result<ObligorRange> LoadObligorRange(PersonId first, PersonId last) override {
     return inner_.LoadObligorRange(first, last);
   }
+  Result<ObligorBooks> LoadObligorBooks(PersonId obligor) override {
+    return inner_.LoadObligorBooks(obligor);
+  }
   Status PutCountyEconomy(const CountyEconomy& r) override { return inner_.PutCountyEconomy(r); }
   Result<std::vector<CountyEconomy>> ListCountyEconomy() override {
     return inner_.ListCountyEconomy();
@@ -91,6 +94,10 @@ class FaultStore final : public Store {
   }
   Result<std::vector<std::pair<std::string, std::string>>> ListSettings() override {
     return inner_.ListSettings();
+  }
+  Result<std::vector<std::pair<std::string, std::string>>> GetSettings(
+      const std::vector<std::string_view>& keys) override {
+    return inner_.GetSettings(keys);
   }
   Result<PersonId> InsertPerson(const Person& p) override { return inner_.InsertPerson(p); }
   Result<Person> GetPerson(PersonId id) override { return inner_.GetPerson(id); }

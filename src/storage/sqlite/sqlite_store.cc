@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -359,6 +360,24 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::ListSettin
   return CollectRows<Pair>(s, [](Stmt& r) -> Result<Pair> { return Pair{r.Text(0), r.Text(1)}; });
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::GetSettings(
+    const std::vector<std::string_view>& keys) {
+  using Pair = std::pair<std::string, std::string>;
+  constexpr size_t kSlots = 8;  // keys per read; unused slots are NULL (matching nothing)
+  std::vector<Pair> out;
+  for (size_t at = 0; at < keys.size(); at += kSlots) {
+    Stmt& s = Prepare("SELECT key, value FROM settings WHERE key IN (?,?,?,?,?,?,?,?)");
+    for (size_t i = at; i < keys.size() && i < at + kSlots; ++i) {
+      s.Bind(static_cast<int>(i - at + 1), keys[i]);
+    }
+    ASSIGN_OR_RETURN(std::vector<Pair> part, CollectRows<Pair>(s, [](Stmt& r) -> Result<Pair> {
+                       return Pair{r.Text(0), r.Text(1)};
+                     }));
+    for (Pair& p : part) out.push_back(std::move(p));
+  }
+  return out;
+}
+
 // ---- persons ----
 
 Result<PersonId> SqliteStore::InsertPerson(const Person& p) {
@@ -434,24 +453,36 @@ Result<Case> SqliteStore::ReadCase(Stmt& s) {
   return c;
 }
 
+Result<Case> SqliteStore::ReadCaseWithChildren(Stmt& s) {
+  ASSIGN_OR_RETURN(Case c, ReadCase(s));
+  // group_concat's order is unspecified: the list is sorted here.
+  const std::string list = s.Text(8);
+  for (size_t at = 0; at < list.size();) {
+    size_t end = list.find(',', at);
+    if (end == std::string::npos) end = list.size();
+    int64_t id = 0;
+    const auto [p, ec] = std::from_chars(list.data() + at, list.data() + end, id);
+    if (ec != std::errc() || p != list.data() + end) {
+      return DataLoss("stored_children_corrupt", CaseDisplayId(c.id) + ": children '" + list + "'");
+    }
+    c.children.push_back(PersonId{id});
+    at = end + 1;
+  }
+  std::sort(c.children.begin(), c.children.end(),
+            [](PersonId a, PersonId b) { return a.value < b.value; });
+  return c;
+}
+
 Result<Case> SqliteStore::GetCase(CaseId id) {
   Stmt& s = Prepare(
-      "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county "
-      "FROM iv_d_case WHERE id = ?");
+      "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county, "
+      "(SELECT group_concat(child_id) FROM case_child WHERE case_id = c.id) FROM iv_d_case c "
+      "WHERE id = ?");
   s.Bind(1, id.value);
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) {
-    s.Reset();
-    return NotFound("case_not_found", CaseDisplayId(id) + " does not exist");
-  }
-  ASSIGN_OR_RETURN(Case c, ReadCase(s));
-  s.Reset();
-  Stmt& k = Prepare("SELECT child_id FROM case_child WHERE case_id = ? ORDER BY child_id");
-  k.Bind(1, id.value);
-  ASSIGN_OR_RETURN(c.children, CollectRows<PersonId>(k, [](Stmt& r) -> Result<PersonId> {
-                     return PersonId{r.Int(0)};
-                   }));
-  return c;
+  ASSIGN_OR_RETURN(std::optional<Case> c,
+                   FirstRow<Case>(s, [this](Stmt& row) { return ReadCaseWithChildren(row); }));
+  if (!c) return NotFound("case_not_found", CaseDisplayId(id) + " does not exist");
+  return std::move(*c);
 }
 
 Result<std::vector<Case>> SqliteStore::ListCasesByObligor(PersonId obligor) {
@@ -1014,6 +1045,43 @@ Result<ObligorRange> SqliteStore::LoadObligorRange(PersonId first, PersonId last
     return std::tie(a.person.value, a.date, a.id) < std::tie(b.person.value, b.date, b.id);
   });
   return r;
+}
+
+Result<ObligorBooks> SqliteStore::LoadObligorBooks(PersonId obligor) {
+  ObligorBooks b;
+  Stmt& cases = Prepare(
+      "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county, "
+      "(SELECT group_concat(child_id) FROM case_child WHERE case_id = c.id) FROM iv_d_case c "
+      "WHERE obligor_id = ? ORDER BY id");
+  cases.Bind(1, obligor.value);
+  ASSIGN_OR_RETURN(
+      b.cases, CollectRows<Case>(cases, [this](Stmt& row) { return ReadCaseWithChildren(row); }));
+  // One row per (order, child term), or one with NULL terms for an order without any.
+  Stmt& orders = Prepare(
+      "SELECT o.id, o.case_id, o.obligation_type, o.amount_cents, o.frequency, "
+      "o.effective_date, o.end_date, o.judgment_cents, t.child_id, t.amount_cents, t.end_date "
+      "FROM iv_d_case c JOIN support_order o ON o.case_id = c.id LEFT JOIN order_child_term t "
+      "ON t.order_id = o.id WHERE c.obligor_id = ? ORDER BY o.case_id, o.id, t.child_id");
+  orders.Bind(1, obligor.value);
+  using Row = std::pair<Order, std::optional<ChildTerm>>;
+  ASSIGN_OR_RETURN(std::vector<Row> rows, CollectRows<Row>(orders, [](Stmt& row) -> Result<Row> {
+                     ASSIGN_OR_RETURN(Order o, ReadOrderRow(row));
+                     if (row.IsNull(8)) return Row{std::move(o), std::nullopt};
+                     ASSIGN_OR_RETURN(ChildTerm t, ReadChildTermRow(row, 8));
+                     return Row{std::move(o), t};
+                   }));
+  for (Row& r : rows) {
+    if (b.orders.empty() || b.orders.back().id != r.first.id)
+      b.orders.push_back(std::move(r.first));
+    if (r.second) b.orders.back().child_terms.push_back(*r.second);
+  }
+  Stmt& episodes = Prepare(
+      "SELECT a.case_id, a.start_date, a.end_date, a.monthly_grant_cents FROM iv_d_case c JOIN "
+      "assistance_episode a ON a.case_id = c.id WHERE c.obligor_id = ? ORDER BY a.case_id, "
+      "a.start_date, a.id");
+  episodes.Bind(1, obligor.value);
+  ASSIGN_OR_RETURN(b.episodes, CollectRows<AssistanceEpisode>(episodes, ReadEpisodeRow));
+  return b;
 }
 
 Status SqliteStore::PutCountyEconomy(const CountyEconomy& r) {

@@ -61,6 +61,8 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status SetSetting(std::string_view key, std::string_view value) override;
   Result<std::vector<std::pair<std::string, std::string>>> ListSettings() override;
+  Result<std::vector<std::pair<std::string, std::string>>> GetSettings(
+      const std::vector<std::string_view>& keys) override;
 
   Result<PersonId> InsertPerson(const Person& person) override;
   Result<Person> GetPerson(PersonId id) override;
@@ -106,6 +108,7 @@ class SqliteStore final : public Store {
   Result<std::vector<CaseEvent>> ListCaseEventsByPerson(PersonId id) override;
   Result<std::vector<PersonId>> ListObligorIds() override;
   Result<ObligorRange> LoadObligorRange(PersonId first, PersonId last) override;
+  Result<ObligorBooks> LoadObligorBooks(PersonId obligor) override;
   Status PutCountyEconomy(const CountyEconomy& row) override;
   Result<std::vector<CountyEconomy>> ListCountyEconomy() override;
   Status InsertSimRun(std::string_view at, std::string_view params_json) override;
@@ -236,6 +239,8 @@ class SqliteStore final : public Store {
   Status Exec(std::string_view sql);
   Status RestoreForeignKeys();
   Result<Case> ReadCase(Stmt& s);
+  // ReadCase, then the children from column 8 (kCaseWithChildren's list).
+  Result<Case> ReadCaseWithChildren(Stmt& s);
   // Contact attempts of persons with ids in [first, last] (contact_store.cc).
   Result<std::vector<enforce::ContactAttempt>> LoadContactRange(PersonId first, PersonId last);
 
