@@ -35,8 +35,8 @@ AccessLogWriter::Receipt AccessLogWriter::Submit(std::vector<AccessLogRow> rows)
   if (stop_) {
     // Answered as a batch that failed: the rows are not taken, and the request fails.
     auto refused = std::make_shared<Batch>();
-    refused->done = true;
     refused->status = Unavailable("access_log_closed", "the server is shutting down");
+    refused->done.store(1, std::memory_order_release);
     return refused;
   }
   const std::shared_ptr<Batch> batch = collecting_;
@@ -48,8 +48,9 @@ AccessLogWriter::Receipt AccessLogWriter::Submit(std::vector<AccessLogRow> rows)
 
 Status AccessLogWriter::Await(const Receipt& receipt) {
   if (receipt == nullptr) return Status::Ok();
-  std::unique_lock<std::mutex> lock(mu_);
-  receipt->done_cv.wait(lock, [&] { return receipt->done; });
+  while (receipt->done.load(std::memory_order_acquire) == 0) {
+    receipt->done.wait(0, std::memory_order_acquire);
+  }
   return receipt->status;
 }
 
@@ -86,11 +87,11 @@ void AccessLogWriter::Loop() {
     std::shared_ptr<Batch> batch = std::exchange(collecting_, std::make_shared<Batch>());
     lock.unlock();
     const Status s = Commit(batch->rows);
-    lock.lock();
     batch->status = s;
-    batch->done = true;
+    batch->done.store(1, std::memory_order_release);
+    batch->done.notify_all();
+    lock.lock();
     ++committed_;
-    batch->done_cv.notify_all();
   }
 }
 
