@@ -58,7 +58,12 @@ Result<std::unique_ptr<AccessLogDb>> AccessLogDb::Open(const std::string& main_p
   std::unique_ptr<AccessLogDb> db(new AccessLogDb(raw));
   sqlite3_busy_timeout(raw, 5000);
   sqlite3_extended_result_codes(raw, 1);
-  Status s = db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  // 1 KB pages (set only when the file is new): each row lands on a random leaf of the
+  // person index, so a commit writes about one page per row to the log and the checkpoint
+  // writes it again; with 4 KB pages and 36,000 rows/s under the case load that was about
+  // 150 MB/s. bench/http with a 10-million-row log, 3 paired runs: p99 41.7/46.4/41.6 ->
+  // 39.0/38.7/41.2 ms, requests/s alike or better.
+  Status s = db->Exec("PRAGMA page_size=1024; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
   if (s.ok()) s = db->Exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;");
   if (!s.ok()) {
     (void)db->Exec("ROLLBACK");
