@@ -58,6 +58,11 @@ for _ in $(seq 50); do
 done
 URL=$(sed -n 's/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$PORT_FILE")
 echo "== $URL, $THREADS server threads, wrk: $CONNS connections, 2 threads, ${SECS}s each"
+# The access log grows by every run (about 150 MB per full run on 100,000 cases), and its
+# size changes the results (docs/API.md, Performance): print it.
+if [ -f "$DB-access" ]; then
+  echo "== access log: $(du -h "$DB-access" | cut -f1) in $DB-access"
+fi
 COOKIE=$(curl -s -i -H 'Content-Type: application/json' \
   -d '{"username":"bench_caseworker","password":"bench-password-123"}' "$URL/v1/session" |
   sed -n 's/^Set-Cookie: \(opencse_session=[0-9a-f]*\).*/\1/p')
