@@ -68,8 +68,7 @@ class AccessLogWriter {
 };
 
 // The rows of one transaction and the requests waiting for it: each request waits on its own
-// batch's condition, so a commit wakes only the requests whose rows it held. Guarded by the
-// writer's mutex.
+// batch's `done`, so a commit wakes only the requests whose rows it held.
 struct AccessLogWriter::Batch {
   std::vector<AccessLogRow> rows;  // guarded by the writer's mutex until the commit starts
   Status status;                   // written by the writer before `done` is set

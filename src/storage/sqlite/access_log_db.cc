@@ -78,17 +78,7 @@ Result<std::unique_ptr<AccessLogDb>> AccessLogDb::Open(const std::string& main_p
 
 AccessLogDb::~AccessLogDb() { sqlite3_close(db_); }
 
-Status AccessLogDb::Exec(std::string_view sql) {
-  char* err = nullptr;
-  const std::string text(sql);
-  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
-  if (rc == SQLITE_OK) return Status::Ok();
-  std::string msg = err ? err : sqlite3_errmsg(db_);
-  sqlite3_free(err);
-  if ((rc & 0xff) == SQLITE_BUSY) return Aborted("store_busy", msg);
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) return InvalidArgument("constraint_violation", msg);
-  return Unavailable("store_io", msg);
-}
+Status AccessLogDb::Exec(std::string_view sql) { return ExecOn(db_, sql); }
 
 Status AccessLogDb::ExecForTesting(std::string_view sql) { return Exec(sql); }
 
@@ -152,12 +142,6 @@ Status AccessLogDb::SetAutoCheckpoint(int64_t pages) {
   return Exec("PRAGMA wal_autocheckpoint=" + std::to_string(pages));
 }
 
-Status AccessLogDb::CheckpointPassive() {
-  const int rc =
-      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  if (rc == SQLITE_OK) return Status::Ok();
-  if (rc == SQLITE_BUSY) return Aborted("store_busy", sqlite3_errmsg(db_));
-  return Unavailable("store_io", sqlite3_errmsg(db_));
-}
+Status AccessLogDb::CheckpointPassive() { return CheckpointPassiveOn(db_); }
 
 }  // namespace cse

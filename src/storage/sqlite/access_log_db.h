@@ -6,7 +6,7 @@
 // reading connection's page cache (an SQLite connection drops its cache whenever the file's
 // write-ahead log changed since its previous read), so each request read its pages again from
 // the operating system; with the log in a file of its own the caches of the ledger's readers
-// survive (bench/http, arrears: 9,400 -> 13,000 requests/s in paired runs).
+// survive (bench/http, arrears, paired runs: 7,148 -> 8,471 and 6,724 -> 7,391 requests/s).
 //
 // The file is opened on its own connection, never ATTACHed to the main one: BEGIN IMMEDIATE
 // takes the write lock of every attached file, so ledger writes and log commits would wait on

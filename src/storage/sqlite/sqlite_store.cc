@@ -116,8 +116,7 @@ Status SqliteStore::MoveAccessLogOut() {
                    FirstRow<int64_t>(Prepare("SELECT 1 FROM main.access_log LIMIT 1"),
                                      [](Stmt& r) { return Result<int64_t>(r.Int(0)); }));
   if (!rows) return Status::Ok();
-  ASSIGN_OR_RETURN(AccessLogDb * target, AccessLog());
-  (void)target;  // created with its schema; filled below through ATTACH
+  RETURN_IF_ERROR(AccessLog().status());  // the file with its schema, filled through ATTACH
   RETURN_IF_ERROR(Prepare("ATTACH DATABASE ? AS access_move")
                       .Bind(1, std::string_view(AccessLogDb::PathFor(path_)))
                       .Run());
@@ -131,19 +130,29 @@ Status SqliteStore::MoveAccessLogOut() {
   return detached;
 }
 
-Status SqliteStore::Exec(std::string_view sql) {
-  EndSnapshot();
+Status ExecOn(sqlite3* db, std::string_view sql) {
   char* err = nullptr;
   const std::string text(sql);
-  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
-  if (rc != SQLITE_OK) {
-    std::string msg = err ? err : sqlite3_errmsg(db_);
-    sqlite3_free(err);
-    if (rc == SQLITE_BUSY) return Aborted("store_busy", msg);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) return InvalidArgument("constraint_violation", msg);
-    return Unavailable("store_io", msg);
-  }
-  return Status::Ok();
+  const int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return Status::Ok();
+  std::string msg = err ? err : sqlite3_errmsg(db);
+  sqlite3_free(err);
+  if (rc == SQLITE_BUSY) return Aborted("store_busy", msg);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return InvalidArgument("constraint_violation", msg);
+  return Unavailable("store_io", msg);
+}
+
+Status CheckpointPassiveOn(sqlite3* db) {
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc == SQLITE_OK) return Status::Ok();
+  if (rc == SQLITE_BUSY) return Aborted("store_busy", sqlite3_errmsg(db));
+  return Unavailable("store_io", sqlite3_errmsg(db));
+}
+
+Status SqliteStore::Exec(std::string_view sql) {
+  EndSnapshot();
+  return ExecOn(db_, sql);
 }
 
 Status SqliteStore::ExecForTesting(std::string_view sql) { return Exec(sql); }
@@ -312,10 +321,7 @@ Status SqliteStore::SetAutoCheckpoint(int64_t pages) {
 }
 
 Status SqliteStore::CheckpointPassive() {
-  const int rc =
-      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  if (rc == SQLITE_BUSY) return Aborted("store_busy", sqlite3_errmsg(db_));
-  if (rc != SQLITE_OK) return Unavailable("store_io", sqlite3_errmsg(db_));
+  RETURN_IF_ERROR(CheckpointPassiveOn(db_));
   // The access log's file, when this process or another has created it.
   if (access_log_ == nullptr && !std::filesystem::exists(AccessLogDb::PathFor(path_))) {
     return Status::Ok();
@@ -453,6 +459,15 @@ Result<Case> SqliteStore::ReadCase(Stmt& s) {
   return c;
 }
 
+namespace {
+
+// ReadCaseWithChildren's columns: ReadCase's, then the case's children as one list.
+constexpr const char* kCaseWithChildren =
+    "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county, "
+    "(SELECT group_concat(child_id) FROM case_child WHERE case_id = c.id) FROM iv_d_case c ";
+
+}  // namespace
+
 Result<Case> SqliteStore::ReadCaseWithChildren(Stmt& s) {
   ASSIGN_OR_RETURN(Case c, ReadCase(s));
   // group_concat's order is unspecified: the list is sorted here.
@@ -474,10 +489,8 @@ Result<Case> SqliteStore::ReadCaseWithChildren(Stmt& s) {
 }
 
 Result<Case> SqliteStore::GetCase(CaseId id) {
-  Stmt& s = Prepare(
-      "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county, "
-      "(SELECT group_concat(child_id) FROM case_child WHERE case_id = c.id) FROM iv_d_case c "
-      "WHERE id = ?");
+  static const std::string kSql = std::string(kCaseWithChildren) + "WHERE id = ?";
+  Stmt& s = Prepare(kSql.c_str());
   s.Bind(1, id.value);
   ASSIGN_OR_RETURN(std::optional<Case> c,
                    FirstRow<Case>(s, [this](Stmt& row) { return ReadCaseWithChildren(row); }));
@@ -1049,10 +1062,9 @@ Result<ObligorRange> SqliteStore::LoadObligorRange(PersonId first, PersonId last
 
 Result<ObligorBooks> SqliteStore::LoadObligorBooks(PersonId obligor) {
   ObligorBooks b;
-  Stmt& cases = Prepare(
-      "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county, "
-      "(SELECT group_concat(child_id) FROM case_child WHERE case_id = c.id) FROM iv_d_case c "
-      "WHERE obligor_id = ? ORDER BY id");
+  static const std::string kSql =
+      std::string(kCaseWithChildren) + "WHERE obligor_id = ? ORDER BY id";
+  Stmt& cases = Prepare(kSql.c_str());
   cases.Bind(1, obligor.value);
   ASSIGN_OR_RETURN(
       b.cases, CollectRows<Case>(cases, [this](Stmt& row) { return ReadCaseWithChildren(row); }));

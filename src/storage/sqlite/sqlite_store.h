@@ -239,7 +239,7 @@ class SqliteStore final : public Store {
   Status Exec(std::string_view sql);
   Status RestoreForeignKeys();
   Result<Case> ReadCase(Stmt& s);
-  // ReadCase, then the children from column 8 (kCaseWithChildren's list).
+  // ReadCase, then the children from column 8 (kCaseWithChildren's columns).
   Result<Case> ReadCaseWithChildren(Stmt& s);
   // Contact attempts of persons with ids in [first, last] (contact_store.cc).
   Result<std::vector<enforce::ContactAttempt>> LoadContactRange(PersonId first, PersonId last);

@@ -102,6 +102,13 @@ class SqliteStore::Stmt {
   sqlite3_stmt* stmt_;
 };
 
+// Runs `sql` (one or more statements) on `db`. Errors: aborted "store_busy", invalid_argument
+// "constraint_violation", unavailable "store_io". Shared by SqliteStore and AccessLogDb.
+Status ExecOn(sqlite3* db, std::string_view sql);
+// PRAGMA wal_checkpoint(PASSIVE) on every file of `db`. Errors: aborted "store_busy" (another
+// checkpoint is running), unavailable "store_io".
+Status CheckpointPassiveOn(sqlite3* db);
+
 // Steps `s` to its last row, reading each with `read` (returning Result<T>), and resets the
 // statement on every exit path, so an error in the middle leaves no read open.
 template <typename T, typename Read>
