@@ -14,7 +14,7 @@ DB=$DIR/demo.db
 TODAY=2025-06-30
 CASES=${DEMO_CASES:-5000}
 mkdir -p "$DIR"
-rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-access" "$DB-access-wal" "$DB-access-shm"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-access"*
 cse() { "$BIN" --db "$DB" --today "$TODAY" --user demo "$@"; }
 
 echo "== Simulating $CASES cases (seed 7, 24 months to $TODAY) into $DB"

@@ -9,7 +9,7 @@ DIR=demo
 DB=$DIR/walkthrough.db
 TODAY=2025-06-30
 mkdir -p "$DIR"
-rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-access" "$DB-access-wal" "$DB-access-shm"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-access"*
 cse() { "$BIN" --db "$DB" --today "$TODAY" --user demo "$@"; }
 
 cse init

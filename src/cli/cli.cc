@@ -651,8 +651,9 @@ void AddAudit(CLI::App& app, Context& ctx, std::function<int()>& action) {
 }
 
 void AddConfig(CLI::App& app, Context& ctx, std::function<int()>& action) {
-  auto* cmd = app.add_subcommand(
-      "config", "State options: distribution (federal defaults) and risk tier cut-offs");
+  auto* cmd = app.add_subcommand("config",
+                                 "State options: distribution (federal defaults), risk tier "
+                                 "cut-offs, access-log segment size");
   cmd->require_subcommand(1);
   auto* set = cmd->add_subcommand(
       "set", "Set an option (distribution options only before any payment is posted)");
@@ -661,7 +662,7 @@ void AddConfig(CLI::App& app, Context& ctx, std::function<int()>& action) {
   set->add_option("KEY", kv->first,
                   "distribution.assignment_model | distribution.tax_offset_order | "
                   "distribution.federal_share_bps | ledger.arrears_age_flag_days | "
-                  "risk.tier_high_above | risk.tier_medium_above")
+                  "risk.tier_high_above | risk.tier_medium_above | access_log.segment_rows")
       ->required();
   set->add_option("VALUE", kv->second, "The value")->required();
   set->callback([&ctx, &action, kv] {

@@ -34,7 +34,7 @@ void AddPaymentsIn(CLI::App& app, Context& ctx, std::function<int()>& action);
 void AddIwoDocuments(CLI::App& app, Context& ctx, std::function<int()>& action);
 // iwo export-eiwo, import eiwo-ack: eiwo_commands.cc
 void AddEiwo(CLI::App& app, Context& ctx, std::function<int()>& action);
-// serve, user add, token add, assign-office
+// serve, user add, token add, assign-office, access-log
 void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action);  // http_commands.cc
 // recommend, action, staff, enforce, batch, queue: enforce_commands.cc
 void AddEnforcement(CLI::App& app, Context& ctx, std::function<int()>& action);

@@ -15,6 +15,7 @@
 #include "cli/context.h"
 #include "http/server.h"
 #include "service/case_notes.h"
+#include "storage/sqlite/access_log_db.h"
 
 namespace cse::cli {
 
@@ -242,12 +243,97 @@ void AddCaseNoteCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
   });
 }
 
+// `access-log list` and `access-log files`: the record of staff reads of persons' records,
+// across its segment files (storage/sqlite/access_log_db.h).
+void AddAccessLogCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand(
+      "access-log", "Who read which person's record: list the access log, show its files");
+  cmd->require_subcommand(1);
+  auto* list =
+      cmd->add_subcommand("list", "Access-log rows by id, oldest first, across every segment file");
+  struct ListArgs {
+    std::string person;
+    int64_t after = 0;
+    int64_t limit = 100;
+  };
+  auto a = std::make_shared<ListArgs>();
+  list->add_option("--person", a->person, "Only reads of this person (PRS-...)");
+  list->add_option("--after", a->after, "Only rows with a larger id (the previous page's last)")
+      ->check(CLI::NonNegativeNumber);
+  list->add_option("--limit", a->limit, "At most this many rows (1-10000; default 100)")
+      ->check(CLI::Range(int64_t{1}, int64_t{10000}));
+  list->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      PersonId person;
+      if (!a->person.empty()) {
+        auto p = IdArg<PersonId>("--person", "PRS", a->person);
+        if (!p.ok()) return ctx.Fail(p.status());
+        person = *p;
+      }
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto rows = ctx.store().ListAccessLog(person, a->after, a->limit);
+      if (!rows.ok()) return ctx.Fail(rows.status());
+      Json items = Json::array();
+      std::string text;
+      for (const AccessLogRow& r : *rows) {
+        const std::string case_text = r.case_id.valid() ? CaseDisplayId(r.case_id) : "-";
+        items.push_back(Json{{"id", r.id},
+                             {"at", r.at},
+                             {"actor", r.actor},
+                             {"person_id", PersonDisplayId(r.person)},
+                             {"case_id", r.case_id.valid() ? Json(case_text) : Json(nullptr)},
+                             {"route", r.route},
+                             {"request_id", r.request_id}});
+        text += std::to_string(r.id) + "  " + r.at + "  " + Pad(r.actor, 16) +
+                PersonDisplayId(r.person) + "  " + Pad(case_text, 12) + r.route + "\n";
+      }
+      Json j{{"items", items}};
+      if (static_cast<int64_t>(rows->size()) == a->limit) {
+        j["next_after"] = rows->back().id;
+        text += "more: --after " + std::to_string(rows->back().id) + "\n";
+      }
+      if (rows->empty()) text = "no access-log rows\n";
+      return ctx.Emit(j, text);
+    };
+  });
+  auto* files = cmd->add_subcommand(
+      "files", "The access log's segment files: ids, rows, first and last read, sealed or live");
+  files->callback([&ctx, &action] {
+    action = [&ctx]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto log = ctx.store().AccessLog();
+      if (!log.ok()) return ctx.Fail(log.status());
+      auto segments = (*log)->Segments();
+      if (!segments.ok()) return ctx.Fail(segments.status());
+      Json items = Json::array();
+      std::string text;
+      for (const AccessLogDb::SegmentInfo& g : *segments) {
+        items.push_back(Json{{"segment", g.seq},
+                             {"path", g.path},
+                             {"first_id", g.first_id},
+                             {"last_id", g.last_id ? Json(*g.last_id) : Json(nullptr)},
+                             {"rows", g.rows},
+                             {"first_at", g.first_at},
+                             {"last_at", g.last_at},
+                             {"sealed", g.last_id.has_value()}});
+        text += Pad(std::to_string(g.seq), 5) + Pad(g.last_id ? "sealed" : "live", 8) +
+                Pad(std::to_string(g.rows) + " rows", 16) + "ids " + std::to_string(g.first_id) +
+                "-" + (g.last_id ? std::to_string(*g.last_id) : std::string()) + "  " +
+                (g.first_at.empty() ? std::string("(empty)") : g.first_at + " .. " + g.last_at) +
+                "  " + g.path + "\n";
+      }
+      return ctx.Emit(Json{{"segments", items}}, text);
+    };
+  });
+}
+
 void AddHttp(CLI::App& app, Context& ctx, std::function<int()>& action) {
   AddServe(app, ctx, action);
   AddCaseNoteCmd(app, ctx, action);
   AddUserCmd(app, ctx, action);
   AddTokenCmd(app, ctx, action);
   AddAssignOffice(app, ctx, action);
+  AddAccessLogCmd(app, ctx, action);
 }
 
 }  // namespace cse::cli

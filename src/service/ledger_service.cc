@@ -631,6 +631,18 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
     RETURN_IF_ERROR(ParseBoundedInt(key, value, 0, 10000).status());
   } else if (key == kArrearsAgeKey) {
     RETURN_IF_ERROR(ParseBoundedInt(key, value, 1, 3650).status());
+  } else if (key == kAccessLogSegmentRowsKey) {
+    // Sizes the access log's next segments (storage/sqlite/access_log_db.h), read when a
+    // process first opens the log: never a ledger, so no lock and no generation bump.
+    RETURN_IF_ERROR(
+        ParseBoundedInt(key, value, kAccessLogSegmentRowsMin, kAccessLogSegmentRowsMax).status());
+    return InTransaction([&]() -> Status {
+      ASSIGN_OR_RETURN(std::optional<std::string> before, store_.GetSetting(key));
+      RETURN_IF_ERROR(store_.SetSetting(key, value));
+      Json b = before ? Json{{key, *before}} : Json::object();
+      Json a{{key, value}};
+      return AppendAudit(store_, clock_, actor_, "config.set", "settings", key, b.dump(), a.dump());
+    });
   } else if (key == kTierHighKey || key == kTierMediumKey) {
     // Scores are 1-100: HIGH is score > high_above, MEDIUM score > medium_above.
     const bool high = key == kTierHighKey;
@@ -657,7 +669,8 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
     return InvalidArgument("config_key_unknown",
                            "unknown setting '" + key + "'; known: " + kAssignmentModelKey + ", " +
                                kTaxOffsetOrderKey + ", " + kFederalShareKey + ", " +
-                               kArrearsAgeKey + ", " + kTierHighKey + ", " + kTierMediumKey);
+                               kArrearsAgeKey + ", " + kTierHighKey + ", " + kTierMediumKey + ", " +
+                               kAccessLogSegmentRowsKey);
   }
   return InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(int64_t postings, store_.CountCollections());
@@ -682,13 +695,17 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
 Result<std::vector<std::pair<std::string, std::string>>> LedgerService::ListConfig() {
   ASSIGN_OR_RETURN(DistributionPolicy p, LoadPolicy(store_));
   ASSIGN_OR_RETURN(auto tiers, TierCutoffSettings(store_));
+  ASSIGN_OR_RETURN(std::optional<std::string> segment_rows,
+                   store_.GetSetting(kAccessLogSegmentRowsKey));
   return std::vector<std::pair<std::string, std::string>>{
       {kAssignmentModelKey, std::string(Name(p.assignment_model))},
       {kTaxOffsetOrderKey, std::string(Name(p.tax_offset_order))},
       {kFederalShareKey, std::to_string(p.federal_share_bps)},
       {kArrearsAgeKey, std::to_string(p.arrears_age_flag_days)},
       {kTierHighKey, std::to_string(tiers.first)},
-      {kTierMediumKey, std::to_string(tiers.second)}};
+      {kTierMediumKey, std::to_string(tiers.second)},
+      {kAccessLogSegmentRowsKey,
+       segment_rows.value_or(std::to_string(kAccessLogSegmentRowsDefault))}};
 }
 
 }  // namespace cse

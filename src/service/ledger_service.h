@@ -150,7 +150,9 @@ class LedgerService {
   // Known keys: distribution.assignment_model (dra|prwora), distribution.tax_offset_order
   // (assigned_first|family_first), distribution.federal_share_bps (0-10000),
   // ledger.arrears_age_flag_days (1-3650), risk.tier_high_above (1-99) and
-  // risk.tier_medium_above (0-98, below the high one; these two may change at any time).
+  // risk.tier_medium_above (0-98, below the high one; these two may change at any time),
+  // access_log.segment_rows (1,000-100,000,000; rows per access-log segment file, read when a
+  // process first opens the log).
   // Errors: config_key_unknown, config_value_invalid.
   Status SetConfig(const std::string& key, const std::string& value);
   Result<std::vector<std::pair<std::string, std::string>>> ListConfig();

@@ -297,6 +297,12 @@ struct AccessLogRow {
   std::string route;
   std::string request_id;
 };
+// The setting that sizes the access log's segment files (storage/sqlite/access_log_db.h):
+// rows per segment, kAccessLogSegmentRowsMin to kAccessLogSegmentRowsMax.
+inline constexpr const char* kAccessLogSegmentRowsKey = "access_log.segment_rows";
+inline constexpr int64_t kAccessLogSegmentRowsDefault = 1'000'000;
+inline constexpr int64_t kAccessLogSegmentRowsMin = 1'000;
+inline constexpr int64_t kAccessLogSegmentRowsMax = 100'000'000;
 
 // A case with the office whose caseload it is in (ListCasesInOffice).
 struct CaseInOffice {

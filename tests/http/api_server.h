@@ -18,6 +18,7 @@
 #include "auth/auth_service.h"
 #include "http/server.h"
 #include "service/json.h"
+#include "storage/sqlite/access_log_db.h"
 #include "testing/fixture.h"
 
 namespace cse::testing {
@@ -92,8 +93,10 @@ class ApiServer {
 
  private:
   void Remove() {
-    for (const char* s : {"", "-wal", "-shm", "-access", "-access-wal", "-access-shm"}) {
-      std::filesystem::remove(db_ + s);
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+    // The access log's segment files and their -wal and -shm.
+    for (const auto& [seq, path] : AccessLogDb::SegmentFiles(db_)) {
+      for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
     }
   }
   void Seed() {

@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -44,12 +45,15 @@ Result<sqlite3*> OpenDb(const std::string& path, SqliteStore::OpenMode mode) {
   }
   // A new database never takes over the access log left by a removed one (the record of
   // whose reads of which persons would then be mixed with its own).
-  if (path != ":memory:" && !std::filesystem::exists(path) &&
-      std::filesystem::exists(AccessLogDb::PathFor(path))) {
-    return FailedPrecondition("access_log_orphaned",
-                              "'" + AccessLogDb::PathFor(path) +
-                                  "' is the access log of a database that is no longer at '" +
-                                  path + "'; move it away (it is that database's record of reads)");
+  if (path != ":memory:" && !std::filesystem::exists(path)) {
+    const auto segments = AccessLogDb::SegmentFiles(path);
+    if (!segments.empty()) {
+      return FailedPrecondition("access_log_orphaned",
+                                "'" + segments.front().second +
+                                    "' is the access log of a database that is no longer at '" +
+                                    path + "'; move its files (" + path +
+                                    "-access*) away (they are that database's record of reads)");
+    }
   }
   // Once per process, before the library initializes: no allocation statistics. Keeping
   // them takes one process-wide mutex on every SQLite allocation, which the server's many
@@ -95,7 +99,20 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 
 Result<AccessLogDb*> SqliteStore::AccessLog() {
   if (access_log_ == nullptr) {
-    ASSIGN_OR_RETURN(access_log_, AccessLogDb::Open(path_));
+    ASSIGN_OR_RETURN(std::optional<std::string> rows, GetSetting(kAccessLogSegmentRowsKey));
+    int64_t segment_rows = AccessLogDb::kDefaultSegmentRows;
+    if (rows) {
+      // Checked when set (LedgerService::SetConfig); a value edited by hand is refused here.
+      char* end = nullptr;
+      segment_rows = std::strtoll(rows->c_str(), &end, 10);
+      if (rows->empty() || *end != '\0' || segment_rows < AccessLogDb::kMinSegmentRows ||
+          segment_rows > AccessLogDb::kMaxSegmentRows) {
+        return InvalidArgument("config_value_invalid",
+                               std::string(kAccessLogSegmentRowsKey) + " is '" + *rows +
+                                   "'; set it again with `opencse config set`");
+      }
+    }
+    ASSIGN_OR_RETURN(access_log_, AccessLogDb::Open(path_, segment_rows));
   }
   return access_log_.get();
 }
@@ -323,7 +340,7 @@ Status SqliteStore::SetAutoCheckpoint(int64_t pages) {
 Status SqliteStore::CheckpointPassive() {
   RETURN_IF_ERROR(CheckpointPassiveOn(db_));
   // The access log's file, when this process or another has created it.
-  if (access_log_ == nullptr && !std::filesystem::exists(AccessLogDb::PathFor(path_))) {
+  if (access_log_ == nullptr && AccessLogDb::SegmentFiles(path_).empty()) {
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(AccessLogDb * log, AccessLog());
