@@ -14,6 +14,8 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "auth/auth_service.h"
 #include "http/server.h"
@@ -27,14 +29,23 @@ inline constexpr const char* kTestPassword = "correct horse battery";
 
 class ApiServer {
  public:
+  // `settings`: written to the database after the seed, before the server opens it (say,
+  // access_log.segment_rows, which the server reads once).
   explicit ApiServer(const std::string& tag, const std::string& web_root = "",
-                     const std::string& tls_cert = "", const std::string& tls_key = "")
+                     const std::string& tls_cert = "", const std::string& tls_key = "",
+                     const std::vector<std::pair<std::string, std::string>>& settings = {})
       : clock_(MidnightMicros(Date::Ymd(2024, 6, 30)) + 12LL * 3600 * 1000000) {
     db_ = (std::filesystem::temp_directory_path() /
            ("opencse_http_" + tag + "_" + std::to_string(getpid()) + ".db"))
               .string();
     Remove();
     Seed();
+    if (!settings.empty()) {
+      auto store = OpenStore();
+      for (const auto& [key, value] : settings) {
+        CSE_CHECK(store->SetSetting(key, value).ok(), "setting failed");
+      }
+    }
     http::ServerOptions o;
     o.db = db_;
     o.port = 0;

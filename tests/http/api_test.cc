@@ -1,6 +1,7 @@
 // The JSON API over real HTTP against a server on a loopback port: the skeleton (errors,
 // request ids, limits, graceful shutdown), sessions and tokens, and the case, ledger,
 // payment, score and audit endpoints with their row-level rules.
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <set>
@@ -362,6 +363,59 @@ TEST_F(ApiTest, EveryStaffReadOfAPersonIsInTheAccessLog) {
   for (const Json& row : all["items"]) persons.insert(row["person_id"].get<std::string>());
   EXPECT_TRUE(persons.count("PRS-000001"));
   EXPECT_TRUE(persons.count("PRS-000002"));
+}
+
+// The server's access log moves to a new segment file every access_log.segment_rows rows,
+// and GET /v1/access-log reads across them: one person's reads, in order, pages crossing the
+// boundary between files.
+TEST(ApiAccessLogSegmentsTest, TheServersLogRotatesAndIsListedAcrossSegments) {
+  ApiServer server("segments", "", "", "", {{kAccessLogSegmentRowsKey, "1000"}});
+  auto c = server.Client();
+  const std::string token = server.Token("reader", "admin");
+  const httplib::Headers auth{{"Authorization", "Bearer " + token}};
+  constexpr int kReads = 520;  // two persons each: 1,040 rows, over one segment's 1,000
+  for (int i = 0; i < kReads; ++i) {
+    auto r = c.Get("/v1/cases/CASE-000001", auth);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200);
+  }
+  const auto files = AccessLogDb::SegmentFiles(server.db());
+  ASSERT_EQ(files.size(), 2U);
+  EXPECT_EQ(files[1].second, server.db() + "-access-000002");
+
+  std::vector<int64_t> ids;
+  int64_t after = 0;
+  int pages = 0;
+  while (true) {
+    const Json page = Body(c.Get(
+        "/v1/access-log?person_id=PRS-000002&limit=150&after=" + std::to_string(after), auth));
+    ASSERT_TRUE(page["items"].is_array()) << page.dump();
+    for (const Json& row : page["items"]) {
+      EXPECT_EQ(row["person_id"], "PRS-000002");
+      ids.push_back(row["id"].get<int64_t>());
+    }
+    ++pages;
+    if (page["next_after"].is_null()) break;
+    after = page["next_after"].get<int64_t>();
+  }
+  EXPECT_EQ(pages, 4);  // 150 + 150 + 150 + 70
+  ASSERT_EQ(ids.size(), static_cast<size_t>(kReads));
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::set<int64_t>(ids.begin(), ids.end()).size(), ids.size());
+  EXPECT_GT(ids.back(), 1000);  // the last reads are in segment 2
+  EXPECT_LE(ids.front(), 2);
+  // Every row of both files, unfiltered, in pages of 200 (the largest page): ids 1-1,040.
+  std::vector<int64_t> all;
+  after = 0;
+  while (true) {
+    const Json page = Body(c.Get("/v1/access-log?limit=200&after=" + std::to_string(after), auth));
+    ASSERT_TRUE(page["items"].is_array()) << page.dump();
+    for (const Json& row : page["items"]) all.push_back(row["id"].get<int64_t>());
+    if (page["next_after"].is_null()) break;
+    after = page["next_after"].get<int64_t>();
+  }
+  ASSERT_EQ(all.size(), 2U * kReads);
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], static_cast<int64_t>(i + 1));
 }
 
 TEST_F(ApiTest, ConcurrentReadsAreEachLoggedThroughGroupCommit) {
