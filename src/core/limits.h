@@ -14,6 +14,9 @@ inline constexpr int64_t kAmountCentsMax = 10'000'000'000LL;
 inline constexpr int64_t kImportRowsMax = 5'000'000;
 // Postings committed in one transaction by bulk import.
 inline constexpr int64_t kPostingsPerBatchMax = 10'000;
+// Postings listed in one `import.batch` audit row; a batch that posts more writes several
+// rows in its transaction (a row stays about 2 MB).
+inline constexpr int64_t kAuditPostingsPerRowMax = 10'000;
 // Length of a client idempotency key.
 inline constexpr int64_t kIdempotencyKeyLengthMax = 128;
 // Length of one CSV line in bytes.

@@ -1,10 +1,13 @@
 #include "service/bulk_poster.h"
 
+#include "core/limits.h"
 #include "service/audit.h"
 #include "service/json.h"
 
+#include <algorithm>
 #include <future>
 #include <optional>
+#include <span>
 
 namespace cse {
 
@@ -277,14 +280,22 @@ Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& row
     return result;
   }
   if (!posted_.empty()) {
+    // One audit row per limits::kAuditPostingsPerRowMax postings, in posting order, all in
+    // this transaction: an all-or-nothing file of millions of rows is one batch, and a single
+    // row listing all of them would outgrow SQLite's largest value (1,000,000,000 bytes).
     // Same shape as Json{{"source", label}, {"count", n}, {"postings", [ToJson(c)...]}}.dump().
-    std::string after = "{\"source\":" + JsonQuote(label) +
-                        ",\"count\":" + std::to_string(posted_.size()) +
-                        ",\"postings\":" + CollectionsJsonArray(posted_) + "}";
-    if (Status s = AppendAudit(store_, clock_, actor_, "import.batch", "collection", label, "",
-                               std::move(after));
-        !s.ok()) {
-      return fail(s);
+    const std::string source = JsonQuote(label);
+    const auto per_row = static_cast<size_t>(limits::kAuditPostingsPerRowMax);
+    for (size_t first = 0; first < posted_.size(); first += per_row) {
+      const size_t n = std::min(per_row, posted_.size() - first);
+      std::string after =
+          "{\"source\":" + source + ",\"count\":" + std::to_string(n) + ",\"postings\":" +
+          CollectionsJsonArray(std::span<const Collection>(posted_).subspan(first, n)) + "}";
+      if (Status s = AppendAudit(store_, clock_, actor_, "import.batch", "collection", label, "",
+                                 std::move(after));
+          !s.ok()) {
+        return fail(s);
+      }
     }
     if (Status s = store_.SetLedgerGeneration(generation_ + 1); !s.ok()) return fail(s);
   }

@@ -111,7 +111,7 @@ void AppendString(std::string& out, std::string_view key) {
 
 }  // namespace
 
-std::string CollectionsJsonArray(const std::vector<Collection>& collections) {
+std::string CollectionsJsonArray(std::span<const Collection> collections) {
   std::string out;
   out.reserve(collections.size() * 200 + 2);
   out += '[';

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "ledger/engine.h"
 #include "storage/store.h"
@@ -29,7 +30,7 @@ Json BucketsJson(const Money (&buckets)[kBucketCount]);
 // Appends ToJson(c).dump() for each of `collections`, as one compact JSON array, without
 // building JSON objects: the bulk poster writes every posting of a batch into one audit row,
 // and this is its hot path. The output is byte-identical to dumping an array of ToJson(c).
-std::string CollectionsJsonArray(const std::vector<Collection>& collections);
+std::string CollectionsJsonArray(std::span<const Collection> collections);
 // Appends ToJson(c).dump() to `out`, with `"office": office` added last when `office` is
 // given, without building a JSON object: the caseload list's hot path. Byte-identical to the
 // general serializer.

@@ -9,8 +9,10 @@
 
 #include <filesystem>
 
+#include "core/limits.h"
 #include "ledger/codec.h"
 #include "service/audit.h"
+#include "service/json.h"
 #include "service/replay.h"
 #include "testing/fixture.h"
 
@@ -221,6 +223,55 @@ TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
   auto replay = CompareReplayWithStore(a.store());
   ASSERT_TRUE(replay.ok()) << replay.status().ToString();
   EXPECT_EQ(replay->collections, 1495);
+  EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
+}
+
+// A batch that posts more than limits::kAuditPostingsPerRowMax payments (an all-or-nothing
+// file is one batch) lists them in several import.batch audit rows of at most that many, in
+// posting order, in the batch's transaction; the chain verifies and replays.
+TEST(BulkPosterTest, LargeBatchSplitsItsAuditIntoRowsOfAtMostTheLimit) {
+  World w;
+  const std::vector<CaseId> cases = MakeCases(w);
+  const int64_t per_row = limits::kAuditPostingsPerRowMax;
+  const int64_t total = 2 * per_row + per_row / 2;
+  std::vector<PaymentRequest> rows;
+  for (int64_t i = 0; i < total; ++i) {
+    rows.push_back(Payment("big" + std::to_string(i), cases[static_cast<size_t>(i % 12)],
+                           500 + i % 300,
+                           Date::Ymd(2024, 1, 1).AddDays(static_cast<int32_t>(i / 60))));
+  }
+  BulkPoster poster(w.store(), w.clock(), "tester");
+  auto r = poster.PostBatch(rows, BatchMode::kAllOrNothing, "big.csv");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->committed);
+  EXPECT_EQ(r->created, total);
+
+  std::vector<int64_t> counts;
+  std::vector<int64_t> first_ids;
+  ASSERT_TRUE(w.store()
+                  .ScanAuditByAction(
+                      "import.batch",
+                      [&](const AuditRow& row) -> Status {
+                        const Json after = Json::parse(row.after);
+                        EXPECT_EQ(after["source"], "big.csv");
+                        EXPECT_EQ(row.entity_id, "big.csv");
+                        counts.push_back(after["count"].get<int64_t>());
+                        EXPECT_EQ(after["postings"].size(), after["count"].get<size_t>());
+                        first_ids.push_back(after["postings"][0]["collection_id"].get<int64_t>());
+                        return Status::Ok();
+                      })
+                  .ok());
+  EXPECT_EQ(counts, (std::vector<int64_t>{per_row, per_row, per_row / 2}));
+  ASSERT_EQ(first_ids.size(), 3u);
+  EXPECT_EQ(first_ids[1] - first_ids[0], per_row);
+  EXPECT_EQ(first_ids[2] - first_ids[1], per_row);
+
+  auto verified = VerifyAuditChain(w.store());
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact);
+  auto replay = CompareReplayWithStore(w.store());
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  EXPECT_EQ(replay->collections, total);
   EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
 }
 
