@@ -4,7 +4,6 @@
 #include <future>
 
 #include "core/clock.h"
-#include "core/limits.h"
 #include "service/audit.h"
 #include "service/bulk_poster.h"
 #include "service/json.h"
@@ -19,6 +18,8 @@ constexpr uint64_t kShapeStream = 0x5A'0000'0000ULL;
 constexpr int64_t kPersonsPerUnit = 10;  // SSN serials reserved per obligor unit
 constexpr char kActor[] = "simulator";
 constexpr int64_t kMicrosPerDay = 86'400LL * 1'000'000LL;
+// Payments per PostBatch transaction (all-or-nothing; the store is in bulk-load mode).
+constexpr size_t kPostingsPerBatch = 10'000;
 
 Status Wrap(Status s, const std::string& what) {
   if (s.ok()) return s;
@@ -161,9 +162,8 @@ class Writer {
       return a.request.date < b.request.date;
     });
     std::vector<PaymentRequest> batch;
-    for (size_t first = 0; first < payments.size(); first += limits::kPostingsPerBatchMax) {
-      const size_t last =
-          std::min(payments.size(), first + static_cast<size_t>(limits::kPostingsPerBatchMax));
+    for (size_t first = 0; first < payments.size(); first += kPostingsPerBatch) {
+      const size_t last = std::min(payments.size(), first + kPostingsPerBatch);
       batch.clear();
       for (size_t i = first; i < last; ++i) batch.push_back(payments[i].request);
       ASSIGN_OR_RETURN(BatchResult r,
