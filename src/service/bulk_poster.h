@@ -3,7 +3,8 @@
 // High-volume posting (payment files, the benchmark). Posts many payments per transaction
 // with exactly the checks and distribution of LedgerService::PostPayment, but keeps each
 // obligor's ledger in memory between rows and batches instead of re-reading it, and writes
-// one audit row per batch that lists every posting (enough to replay it).
+// one audit row per batch that lists every posting (enough to replay it); a batch of more than
+// limits::kAuditPostingsPerRowMax postings writes one such row per that many.
 //
 // The cache is valid only while nobody else changes ledger inputs: every batch reads the
 // store's ledger generation and drops the cache when another writer moved it. A payment dated
