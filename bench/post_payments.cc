@@ -60,8 +60,8 @@ constexpr double kRateTarget = 50'000.0;
 struct Options {
   int64_t cases = 100'000;
   int64_t payments = 1'000'000;
-  // The largest transaction `import payments --batch-rows` allows; the raw phase uses the same.
-  // (Until 2026-12-03 that largest size, and this default, was 10,000.)
+  // The largest transaction `import payments --batch-rows` allows; the raw phase uses the same
+  // (docs/ARCHITECTURE.md §8.1 gives the batch size of each recorded run).
   int64_t batch = limits::kPostingsPerBatchMax;
   std::string db;
 };

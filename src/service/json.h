@@ -28,9 +28,9 @@ Json ToJson(const ObligorBalance& b);
 Json BucketsJson(const Money (&buckets)[kBucketCount]);
 
 // Appends ToJson(c).dump() for each of `collections`, as one compact JSON array, without
-// building JSON objects: the bulk poster lists every posting of a batch in its audit rows
-// (up to 10,000 a row), and this is its hot path. The output is byte-identical to dumping an array
-// of ToJson(c).
+// building JSON objects: the bulk poster lists every posting of a batch in its audit rows (up
+// to limits::kAuditPostingsPerRowMax a row), and this is its hot path. The output is
+// byte-identical to dumping an array of ToJson(c).
 std::string CollectionsJsonArray(std::span<const Collection> collections);
 // Appends ToJson(c).dump() to `out`, with `"office": office` added last when `office` is
 // given, without building a JSON object: the caseload list's hot path. Byte-identical to the
