@@ -713,6 +713,68 @@ TEST_P(StoreTest, ANewDatabaseBesideAnOrphanedAccessLogIsRefused) {
   std::filesystem::remove(path_ + "-access.kept");
 }
 
+// bench/post_payments' comparison phases: the same rows into a bare table, and into one with
+// the collection table's own indexes (read from the source, so they follow the migrations).
+TEST_P(StoreTest, RawInsertTimingCopiesEveryRowIntoABareOrAnIndexedTable) {
+  if (!GetParam()) GTEST_SKIP() << "the timing reads the store's file";
+  ASSERT_TRUE(*store_->BeginWithoutForeignKeyChecks());
+  for (int i = 0; i < 5; ++i) {
+    StoredCollection row;  // no case or person: the unchecked transaction lets the rows in
+    row.collection = Collection{{},
+                                "RAW-" + std::to_string(i),
+                                CaseId{7},
+                                PersonId{8 + i % 2},
+                                Money::FromCents(100 + i),
+                                Date::Ymd(2024, 1, 2 + i),
+                                PaymentSource::kWithholding,
+                                {},
+                                {}};
+    row.posted_at = "2024-01-09T00:00:00Z";
+    row.posted_by = "test";
+    ASSERT_TRUE(store_->InsertCollection(row).ok());
+  }
+  ASSERT_TRUE(store_->Commit().ok());
+
+  auto statements = CollectionIndexStatements(path_);
+  ASSERT_TRUE(statements.ok()) << statements.status().ToString();
+  ASSERT_EQ(statements->size(), 1u);  // the covering obligor index (migration 4)
+  EXPECT_NE(statements->front().find("CREATE INDEX collection_obligor_history ON "
+                                     "raw_collection(obligor_id, id,"),
+            std::string::npos)
+      << statements->front();
+
+  const std::string raw_path = path_ + ".raw";
+  for (RawTable table : {RawTable::kBare, RawTable::kCollectionIndexes}) {
+    std::filesystem::remove(raw_path);
+    auto timing = TimeRawCollectionInserts(path_, raw_path, 2, table);
+    ASSERT_TRUE(timing.ok()) << timing.status().ToString();
+    EXPECT_EQ(timing->rows, 5);
+    EXPECT_GT(timing->seconds, 0.0);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(raw_path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "SELECT (SELECT count(*) FROM raw_collection), "
+                                 "(SELECT group_concat(name, ',') FROM (SELECT name FROM "
+                                 "sqlite_schema WHERE type = 'index' ORDER BY name))",
+                                 -1, &q, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int64(q, 0), 5);
+    const unsigned char* names = sqlite3_column_text(q, 1);
+    EXPECT_EQ(names ? std::string(reinterpret_cast<const char*>(names)) : std::string(),
+              table == RawTable::kBare
+                  ? ""
+                  : "collection_obligor_history,sqlite_autoindex_raw_collection_1");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(raw_path + suffix);
+
+  // A missing source is a clear error.
+  EXPECT_EQ(CollectionIndexStatements("/nonexistent-dir/x.db").status().reason(), "db_not_found");
+}
+
 TEST(StoreOpenTest, MissingDatabaseIsAClearError) {
   auto s = SqliteStore::Open("/nonexistent-dir/x.db", SqliteStore::OpenMode::kMustExist);
   EXPECT_EQ(s.status().reason(), "db_not_found");

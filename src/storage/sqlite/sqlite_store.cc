@@ -1461,24 +1461,62 @@ Result<std::vector<RawRow>> ReadRawRows(const std::string& source_path) {
 
 }  // namespace
 
+Result<std::vector<std::string>> CollectionIndexStatements(const std::string& source_path) {
+  ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(source_path, SqliteStore::OpenMode::kMustExist));
+  sqlite3_stmt* s = nullptr;
+  std::vector<std::string> ddl;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT sql FROM sqlite_schema WHERE type = 'index' AND "
+                         "tbl_name = 'collection' AND sql IS NOT NULL ORDER BY name",
+                         -1, &s, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return Unavailable("store_io", "cannot read the collection indexes of " + source_path);
+  }
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    std::string sql = ColumnText(s, 0);
+    const size_t on = sql.find(" ON collection(");
+    if (on == std::string::npos) {
+      rc = SQLITE_ERROR;
+      break;
+    }
+    sql.replace(on, std::string_view(" ON collection(").size(), " ON raw_collection(");
+    ddl.push_back(std::move(sql));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  if (rc != SQLITE_DONE) return Unavailable("store_io", "reading the collection indexes failed");
+  return ddl;
+}
+
 Result<RawInsertTiming> TimeRawCollectionInserts(const std::string& source_path,
-                                                 const std::string& raw_path, int64_t batch) {
+                                                 const std::string& raw_path, int64_t batch,
+                                                 RawTable table) {
   ASSIGN_OR_RETURN(std::vector<RawRow> rows, ReadRawRows(source_path));
+  std::vector<std::string> index_ddl;
+  if (table == RawTable::kCollectionIndexes) {
+    ASSIGN_OR_RETURN(index_ddl, CollectionIndexStatements(source_path));
+  }
   ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(raw_path, SqliteStore::OpenMode::kCreate));
   auto fail = [&](std::string what) -> Result<RawInsertTiming> {
     std::string message = what + ": " + sqlite3_errmsg(db);
     sqlite3_close(db);
     return Unavailable("store_io", message);
   };
-  // The collection table's columns, without the key's UNIQUE index, the obligor index, the
-  // foreign keys or the CHECK constraint.
-  const char* ddl =
-      "DROP TABLE IF EXISTS raw_collection; CREATE TABLE raw_collection (id INTEGER PRIMARY "
-      "KEY, idempotency_key TEXT, case_id INTEGER, obligor_id INTEGER, amount_cents INTEGER, "
+  // The collection table's columns, without the foreign keys or the CHECK constraint; kBare
+  // also without the key's UNIQUE index and the obligor index.
+  const bool indexed = table == RawTable::kCollectionIndexes;
+  std::string ddl =
+      std::string(
+          "DROP TABLE IF EXISTS raw_collection; CREATE TABLE raw_collection (id INTEGER "
+          "PRIMARY KEY, idempotency_key TEXT") +
+      (indexed ? " UNIQUE" : "") +
+      ", case_id INTEGER, obligor_id INTEGER, amount_cents INTEGER, "
       "received_date TEXT, source TEXT, posted_at TEXT, posted_by TEXT, reversed_date TEXT, "
       "reversal_reason TEXT, to_family_cents INTEGER, to_state_cents INTEGER, "
-      "to_federal_cents INTEGER, held_cents INTEGER, lines TEXT)";
-  if (sqlite3_exec(db, ddl, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      "to_federal_cents INTEGER, held_cents INTEGER, lines TEXT);";
+  for (const std::string& index : index_ddl) ddl += index + ";";
+  if (sqlite3_exec(db, ddl.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
     return fail("cannot create raw table");
   }
   sqlite3_stmt* raw = nullptr;
@@ -1524,7 +1562,6 @@ Result<RawInsertTiming> TimeRawCollectionInserts(const std::string& source_path,
   RawInsertTiming t;
   t.rows = count;
   t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  sqlite3_exec(db, "DROP TABLE raw_collection", nullptr, nullptr, nullptr);
   sqlite3_close(db);
   return t;
 }

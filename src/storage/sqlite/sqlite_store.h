@@ -258,14 +258,24 @@ class SqliteStore final : public Store {
 
 // For bench/post_payments: reads every row of the collection table of the store at
 // `source_path` into memory (untimed), then inserts exactly those rows, column for column,
-// into a bare table in a fresh file at `raw_path` (same columns; no unique or obligor index,
-// no foreign keys, no CHECK; same file settings as SqliteStore), committing every `batch`
-// rows, and times the inserts.
+// into a table in a fresh file at `raw_path` (same columns, no foreign keys, no CHECK; same
+// file settings as SqliteStore), committing every `batch` rows, and times the inserts. The
+// table (raw_collection) stays in that file.
+// kBare: no index at all (the benchmark's raw rate). kCollectionIndexes: the key's UNIQUE
+// index and every index `collection` has in the source (its CREATE INDEX statements, so the
+// obligor index follows the migrations): what the schema alone costs, with no checks,
+// distribution or audit.
+enum class RawTable { kBare, kCollectionIndexes };
+// The CREATE INDEX statements of the `collection` table of the store at `source_path`, made to
+// create the same indexes on raw_collection. The key's UNIQUE index has no statement (SQLite
+// makes it from the column's constraint), so kCollectionIndexes declares it on the column.
+Result<std::vector<std::string>> CollectionIndexStatements(const std::string& source_path);
 struct RawInsertTiming {
   int64_t rows = 0;
   double seconds = 0;
 };
 Result<RawInsertTiming> TimeRawCollectionInserts(const std::string& source_path,
-                                                 const std::string& raw_path, int64_t batch);
+                                                 const std::string& raw_path, int64_t batch,
+                                                 RawTable table = RawTable::kBare);
 
 }  // namespace cse
