@@ -5,9 +5,11 @@
 #include "service/json.h"
 
 #include <algorithm>
-#include <future>
+#include <condition_variable>
+#include <deque>
 #include <optional>
 #include <span>
+#include <thread>
 
 namespace cse {
 
@@ -138,34 +140,107 @@ BulkPoster::ChunkResult BulkPoster::InsertChunk(std::vector<Prepared> chunk,
   return result;
 }
 
+namespace {
+
+// The chunks handed from the calling thread to the inserting thread of PostPipelined. Up to
+// kInflight chunks wait, so a chunk that takes the caller longer than usual (a ledger load)
+// does not leave the inserter idle, nor a slow insert the caller; a single hand-off per chunk
+// made each side wait for the other about a third of the time.
+template <typename Chunk>
+class ChunkQueue {
+ public:
+  static constexpr size_t kInflight = 4;
+
+  // Waits for room; false once the inserter has stopped (the chunk is then dropped).
+  bool Push(Chunk chunk) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return chunks_.size() < kInflight || stopped_; });
+    if (stopped_) return false;
+    chunks_.push_back(std::move(chunk));
+    changed_.notify_all();
+    return true;
+  }
+  // The next chunk, or nothing once closed and empty. After Stop, queued chunks are dropped.
+  std::optional<Chunk> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    busy_ = false;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return !chunks_.empty() || closed_ || stopped_; });
+    if (stopped_) chunks_.clear();
+    if (chunks_.empty()) return std::nullopt;
+    Chunk chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    busy_ = true;
+    changed_.notify_all();
+    return chunk;
+  }
+  // Waits until every pushed chunk is inserted (or dropped after Stop).
+  void Drain() {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return chunks_.empty() && !busy_; });
+  }
+  void Stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+  bool stopped() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stopped_;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<Chunk> chunks_;
+  bool busy_ = false;     // the inserter holds a chunk
+  bool stopped_ = false;  // a conflict or a store error: insert nothing more
+  bool closed_ = false;   // the caller pushes nothing more
+};
+
+}  // namespace
+
 Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date today,
                                  const std::string& at, std::vector<RowOutcome>& outcomes) {
-  // This thread checks and distributes; a second one inserts the previous chunk meanwhile
-  // (store access is serialized by store_mu_). Inserts keep row order, so the stored rows,
-  // their ids and the audit row are those of posting one row after the other. A key conflict
-  // at row k stops the inserts there: the ledgers of the obligors of rows k.. may have applied
-  // rows that were not stored, so they are dropped and rows k.. are posted one by one
-  // (PostOne), as before pipelining (a re-run file conflicts on its first row).
-  std::future<ChunkResult> inflight;
+  // This thread checks and distributes; a second one inserts the chunks it hands over (store
+  // access is serialized by store_mu_). Inserts keep row order, so the stored rows, their ids
+  // and the audit rows are those of posting one row after the other. A key conflict at row k
+  // stops the inserts there: the ledgers of the obligors of rows k.. may have applied rows
+  // that were not stored, so they are dropped and rows k.. are posted one by one (PostOne),
+  // as before pipelining (a re-run file conflicts on its first row).
+  ChunkQueue<std::vector<Prepared>> queue;
+  Status insert_error;
   std::optional<size_t> restart;
-  auto settle = [&]() -> Status {
-    if (!inflight.valid()) return Status::Ok();
-    ChunkResult r = inflight.get();
-    RETURN_IF_ERROR(r.error);
-    if (r.conflict_at) restart = r.conflict_at;
-    return Status::Ok();
-  };
-  auto write_now = [&](std::vector<Prepared>& chunk) -> Status {
-    ChunkResult r = InsertChunk(std::move(chunk), outcomes);
-    chunk.clear();
-    RETURN_IF_ERROR(r.error);
-    if (r.conflict_at) restart = r.conflict_at;
-    return Status::Ok();
-  };
+  std::thread inserter([&] {
+    while (std::optional<std::vector<Prepared>> chunk = queue.Pop()) {
+      ChunkResult r = InsertChunk(std::move(*chunk), outcomes);
+      if (!r.error.ok() || r.conflict_at) {
+        // Written before Stop, read by the caller only after Drain or join.
+        insert_error = r.error;
+        restart = r.conflict_at;
+        queue.Stop();
+      }
+    }
+  });
+  // Joins the inserter on every way out, including an early return on a store error.
+  struct Joiner {
+    ChunkQueue<std::vector<Prepared>>& queue;
+    std::thread& thread;
+    ~Joiner() {
+      queue.Close();
+      if (thread.joinable()) thread.join();
+    }
+  } joiner{queue, inserter};
+
   std::vector<Prepared> chunk;
   chunk.reserve(kPipelineChunk);
   Status status;
-  for (size_t i = 0; i < rows.size() && !restart; ++i) {
+  for (size_t i = 0; i < rows.size(); ++i) {
     Prepared p{i, {}};
     RowOutcome rejected;
     auto step = Prepare(rows[i], today, at, p.row, rejected);
@@ -179,8 +254,11 @@ Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date t
     }
     if (*step == Step::kBackdated) {
       // Everything before it is stored first; then it takes the one-by-one path.
-      if (status = settle(); !status.ok() || restart) break;
-      if (status = write_now(chunk); !status.ok() || restart) break;
+      if (!chunk.empty() && !queue.Push(std::move(chunk))) break;
+      chunk = {};
+      chunk.reserve(kPipelineChunk);
+      queue.Drain();
+      if (queue.stopped()) break;
       auto one = PostOne(rows[i], today, at);
       if (!one.ok()) {
         status = one.status();
@@ -191,19 +269,20 @@ Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date t
     }
     chunk.push_back(std::move(p));
     if (chunk.size() >= kPipelineChunk) {
-      if (status = settle(); !status.ok() || restart) break;
-      inflight = std::async(std::launch::async, &BulkPoster::InsertChunk, this, std::move(chunk),
-                            std::ref(outcomes));
-      chunk.clear();
+      if (!queue.Push(std::move(chunk))) break;
+      chunk = {};
       chunk.reserve(kPipelineChunk);
     }
   }
-  if (inflight.valid()) {
-    Status settled = settle();
-    if (status.ok()) status = settled;
+  if (!status.ok()) {
+    queue.Stop();  // the batch fails and rolls back: nothing queued needs inserting
+  } else if (!chunk.empty()) {
+    queue.Push(std::move(chunk));
   }
+  queue.Close();
+  inserter.join();
+  if (status.ok()) status = insert_error;
   RETURN_IF_ERROR(status);
-  if (!restart) RETURN_IF_ERROR(write_now(chunk));
   if (!restart) return Status::Ok();
   // Only the obligors of rows from the conflict on can have applied a row that is not stored.
   for (size_t k = *restart; k < rows.size(); ++k) {

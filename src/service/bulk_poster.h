@@ -62,7 +62,8 @@ class BulkPoster {
     CaseStatus status;
   };
   // Batches of at least kPipelineMinRows rows are posted by PostPipelined: checks and
-  // distribution on the calling thread, inserts of the previous kPipelineChunk rows on another.
+  // distribution on the calling thread; a second thread inserts the rows in chunks of
+  // kPipelineChunk handed over through a short queue.
   static constexpr size_t kPipelineMinRows = 256;
   static constexpr size_t kPipelineChunk = 512;
   enum class Step { kRejected, kBackdated, kReady };

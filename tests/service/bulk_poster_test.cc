@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/limits.h"
@@ -125,6 +126,31 @@ std::vector<CaseId> MakeCases(World& w) {
   return cases;
 }
 
+// Compares every obligor's stored collections (ids, keys, distributions) in two worlds built
+// alike; returns how many were compared.
+int64_t CompareCollections(World& a, World& b) {
+  int64_t compared = 0;
+  for (int64_t person = 1; person <= 40; ++person) {
+    auto in_a = a.store().ListCollectionsByObligor(PersonId{person});
+    auto in_b = b.store().ListCollectionsByObligor(PersonId{person});
+    EXPECT_TRUE(in_a.ok() && in_b.ok());
+    if (!in_a.ok() || !in_b.ok()) return -1;
+    EXPECT_EQ(in_a->size(), in_b->size()) << person;
+    for (size_t k = 0; k < std::min(in_a->size(), in_b->size()); ++k) {
+      const StoredCollection& x = (*in_a)[k];
+      const StoredCollection& y = (*in_b)[k];
+      EXPECT_EQ(x.collection.id, y.collection.id);
+      EXPECT_EQ(x.collection.idempotency_key, y.collection.idempotency_key);
+      EXPECT_EQ(x.distribution.to_family, y.distribution.to_family);
+      EXPECT_EQ(x.distribution.held, y.distribution.held);
+      EXPECT_EQ(EncodeLines(x.distribution.lines), EncodeLines(y.distribution.lines))
+          << x.collection.idempotency_key;
+      ++compared;
+    }
+  }
+  return compared;
+}
+
 // 1,500 rows (several pipeline chunks) with every kind of outcome in them: resubmissions with
 // the same and with different fields (also inside one chunk), a backdated payment, an unknown
 // case and an invalid amount.
@@ -192,25 +218,7 @@ TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
   EXPECT_EQ(batch->outcomes[1400].error.reason(), "exists_with_different_amount");
   EXPECT_EQ(batch->outcomes[1000].error.reason(), "case_not_found");
 
-  int64_t compared = 0;
-  for (int64_t person = 1; person <= 40; ++person) {
-    auto in_a = a.store().ListCollectionsByObligor(PersonId{person});
-    auto in_b = b.store().ListCollectionsByObligor(PersonId{person});
-    ASSERT_TRUE(in_a.ok() && in_b.ok());
-    ASSERT_EQ(in_a->size(), in_b->size()) << person;
-    for (size_t k = 0; k < in_a->size(); ++k) {
-      const StoredCollection& x = (*in_a)[k];
-      const StoredCollection& y = (*in_b)[k];
-      EXPECT_EQ(x.collection.id, y.collection.id);
-      EXPECT_EQ(x.collection.idempotency_key, y.collection.idempotency_key);
-      EXPECT_EQ(x.distribution.to_family, y.distribution.to_family);
-      EXPECT_EQ(x.distribution.held, y.distribution.held);
-      EXPECT_EQ(EncodeLines(x.distribution.lines), EncodeLines(y.distribution.lines))
-          << x.collection.idempotency_key;
-      ++compared;
-    }
-  }
-  EXPECT_EQ(compared, 1495);
+  EXPECT_EQ(CompareCollections(a, b), 1495);
 
   // Only the backdated row re-distributed anything (its obligor's later collections), as
   // when posting one row at a time.
@@ -223,6 +231,65 @@ TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
   auto replay = CompareReplayWithStore(a.store());
   ASSERT_TRUE(replay.ok()) << replay.status().ToString();
   EXPECT_EQ(replay->collections, 1495);
+  EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
+}
+
+// A resubmitted key early in a long batch: its conflict stops the inserts while later chunks
+// are already checked, distributed and queued for the inserting thread. Those chunks are
+// dropped, their obligors' ledgers (which applied rows never stored) are forgotten, and the
+// rows from the conflict on are posted one by one: the result is that of posting the rows in
+// small batches that never take the pipelined path.
+TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
+  const std::string path_a = TempDb("qa");
+  const std::string path_b = TempDb("qb");
+  RemoveAtExit cleanup{{path_a, path_b}};
+  World a(path_a);
+  World b(path_b);
+  const std::vector<CaseId> cases = MakeCases(a);
+  ASSERT_EQ(MakeCases(b), cases);
+  std::vector<PaymentRequest> rows;
+  for (int i = 0; i < 4000; ++i) {
+    rows.push_back(Payment("q" + std::to_string(i), cases[static_cast<size_t>(i * 5 % 12)],
+                           1500 + (i * 53 % 4000), Date::Ymd(2024, 1, 1).AddDays(i / 8)));
+  }
+  // The same fields as the row before it (same date, so not backdated): its key conflicts in
+  // the inserting thread, with later chunks queued. Answers exists.
+  rows[601] = rows[600];
+
+  BulkPoster pa(a.store(), a.clock(), "tester");
+  auto batch = pa.PostBatch(rows, BatchMode::kCommitValid, "all");
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  EXPECT_EQ(batch->created, 3999);
+  EXPECT_EQ(batch->exists, 1);
+  EXPECT_EQ(batch->rejected, 0);
+
+  BulkPoster pb(b.store(), b.clock(), "tester");
+  std::vector<RowOutcome> small;
+  for (size_t first = 0; first < rows.size(); first += 100) {
+    const std::vector<PaymentRequest> part(rows.begin() + static_cast<std::ptrdiff_t>(first),
+                                           rows.begin() + static_cast<std::ptrdiff_t>(first + 100));
+    auto r = pb.PostBatch(part, BatchMode::kCommitValid, "small");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    small.insert(small.end(), r->outcomes.begin(), r->outcomes.end());
+  }
+  ASSERT_EQ(small.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(batch->outcomes[i].kind, small[i].kind) << i;
+    EXPECT_EQ(batch->outcomes[i].id, small[i].id) << i;
+  }
+  EXPECT_EQ(batch->outcomes[601].kind, RowOutcome::Kind::kExists);
+  EXPECT_EQ(batch->outcomes[601].id, batch->outcomes[600].id);
+  EXPECT_EQ(CompareCollections(a, b), 3999);
+  // As in the small batches, no stored collection was re-distributed.
+  EXPECT_EQ(HistoryRows(path_b), 0);
+  EXPECT_EQ(HistoryRows(path_a), 0);
+
+  auto verified = VerifyAuditChain(a.store());
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact);
+  auto replay = CompareReplayWithStore(a.store());
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  EXPECT_EQ(replay->collections, 3999);
   EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
 }
 

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "service/audit.h"
 #include "service/bulk_poster.h"
 #include "service/ledger_service.h"
 #include "service/replay.h"
@@ -83,6 +84,43 @@ TEST(FaultInjectionTest, FailedBulkBatchRollsBackWholeAndRetryPostsEachOnce) {
   EXPECT_EQ(d.lines[0].due_date, Date::Ymd(2024, 1, 1));
   auto cmp = CompareReplayWithStore(w.store());
   ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ(cmp->mismatches, 0);
+}
+
+// A store error on one insert while the pipelined batch has more chunks checked and queued:
+// the whole batch rolls back, nothing is stored, and the same poster then posts every row.
+TEST(FaultInjectionTest, InsertErrorInAPipelinedBatchRollsBackWholeAndRetryPostsEveryRow) {
+  testing::World w;
+  std::vector<CaseId> cases;
+  for (int i = 0; i < 6; ++i) {
+    cases.push_back(w.SimpleCase(w.Person("Obligor", std::to_string(i)), 40000 + 1000 * i,
+                                 Date::Ymd(2023, 6, 1)));
+  }
+  FaultStore faulty(w.store());
+  BulkPoster poster(faulty, w.clock(), "bulk");
+  std::vector<PaymentRequest> batch;
+  for (int i = 0; i < 3000; ++i) {
+    batch.push_back({"p" + std::to_string(i), cases[static_cast<size_t>(i % 6)],
+                     Money::FromCents(2000 + i % 700), Date::Ymd(2024, 1, 1).AddDays(i / 10),
+                     PaymentSource::kWithholding});
+  }
+  faulty.FailCollectionInsertAfter(700);
+  auto failed = poster.PostBatch(batch, BatchMode::kCommitValid, "f");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().reason(), "store_io");
+  EXPECT_EQ(faulty.faults_injected(), 1);
+  EXPECT_EQ(*w.store().CountCollections(), 0);
+
+  auto again = poster.PostBatch(batch, BatchMode::kCommitValid, "f");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->created, 3000);
+  EXPECT_EQ(*w.store().CountCollections(), 3000);
+  auto verified = VerifyAuditChain(w.store());
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact);
+  auto cmp = CompareReplayWithStore(w.store());
+  ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ(cmp->collections, 3000);
   EXPECT_EQ(cmp->mismatches, 0);
 }
 

@@ -3,7 +3,8 @@
 // A Store decorator that injects failures (LevelDB's fault-injection Env, for our store):
 // it forwards every call to a real store, and can make the Nth commit fail either before it
 // happens (the transaction is rolled back) or after it happened (the caller hears an error
-// although the data is durable — the case a client retry must survive).
+// although the data is durable — the case a client retry must survive), or make one
+// InsertCollection fail (a store error in the middle of a batch's inserts).
 #pragma once
 
 #include "storage/store.h"
@@ -17,6 +18,8 @@ class FaultStore final : public Store {
 
   // The next commit fails as `fault`; later ones succeed.
   void FailNextCommit(Fault fault) { fault_ = fault; }
+  // After `successes` more collection inserts succeed, the next one fails; later ones succeed.
+  void FailCollectionInsertAfter(int successes) { insert_fault_in_ = successes; }
   int faults_injected() const { return injected_; }
 
   Status Begin() override { return inner_.Begin(); }
@@ -131,6 +134,10 @@ class FaultStore final : public Store {
     return inner_.ListEmploymentByPerson(id);
   }
   Result<CollectionId> InsertCollection(const StoredCollection& r) override {
+    if (insert_fault_in_ >= 0 && insert_fault_in_-- == 0) {
+      ++injected_;
+      return Unavailable("store_io", "injected: write failed");
+    }
     return inner_.InsertCollection(r);
   }
   Result<std::optional<StoredCollection>> FindCollectionByKey(std::string_view k) override {
@@ -368,6 +375,7 @@ class FaultStore final : public Store {
   Store& inner_;
   Fault fault_ = Fault::kNone;
   int injected_ = 0;
+  int insert_fault_in_ = -1;  // inserts to let through before the failing one; -1: none
 };
 
 }  // namespace cse::testing
