@@ -27,10 +27,11 @@ Result<ObligorLedger*> BulkPoster::LedgerFor(PersonId obligor) {
   if (it != ledgers_.end()) return it->second.get();
   std::lock_guard<std::mutex> lock(store_mu_);
   ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, obligor));
-  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store_.ListCollectionsByObligor(obligor));
+  // Only what the distribution runs on (the store answers it from the obligor index alone).
+  ASSIGN_OR_RETURN(std::vector<Collection> rows, store_.ListLedgerInputsByObligor(obligor));
   auto ledger = std::make_unique<ObligorLedger>(std::move(books), policy_);
-  for (const StoredCollection& row : rows) {
-    if (!row.collection.reversed_date) (void)ledger->Apply(row.collection);
+  for (const Collection& c : rows) {
+    if (!c.reversed_date) (void)ledger->Apply(c);
   }
   ObligorLedger* raw = ledger.get();
   ledgers_.emplace(obligor.value, std::move(ledger));
