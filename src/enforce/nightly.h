@@ -78,9 +78,11 @@ Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const s
                                        const ai::RiskScorer* scorer, CaseId case_id, Date date);
 
 // The same after a bulk import committed: once per obligor the `posted` payments (case,
-// date) belong to, as of the obligor's latest payment date (or today, when later), each
-// obligor in its own transaction, the reference data read once. A store error stops it and
-// is returned (the payments stay posted; the next nightly run catches up).
+// date) belong to, as of the obligor's latest payment date (or today, when later), the
+// reference data read once. Obligors are committed kPaymentEventsPerCommit at a time, each
+// in a savepoint of its own. A store error stops it, rolls back the obligors of its group
+// and is returned (the payments stay posted; the next nightly run catches up).
+inline constexpr int64_t kPaymentEventsPerCommit = 256;
 struct BulkPaymentEffects {
   int64_t obligors = 0;
   int64_t rescored = 0;

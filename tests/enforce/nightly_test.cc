@@ -14,6 +14,7 @@
 #include "service/ledger_service.h"
 #include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "testing/fault_store.h"
 
 namespace cse::enforce {
 namespace {
@@ -247,6 +248,47 @@ TEST_F(NightlyTest, TheQueueIsOrderedByRiskAmountAndDeadline) {
     EXPECT_GE((*queue)[i - 1].priority, (*queue)[i].priority);
     EXPECT_EQ((*queue)[i].worker, "cal");
   }
+}
+
+int64_t PaymentEventRows(Store& store) {
+  int64_t n = 0;
+  EXPECT_TRUE(store
+                  .ScanAuditByAction("enforce.payment_event",
+                                     [&](const AuditRow&) {
+                                       ++n;
+                                       return Status::Ok();
+                                     })
+                  .ok());
+  return n;
+}
+
+// After an import: one event per obligor, committed kPaymentEventsPerCommit obligors at a
+// time. More obligors than one group all get their event; a commit that fails leaves nothing
+// of its group and stops the pass with the store's error.
+TEST_F(NightlyTest, AnImportsPaymentEventsCommitInGroupsAndAFailedGroupLeavesNothing) {
+  std::vector<PersonId> obligors = *store_->ListObligorIds();
+  ASSERT_GT(static_cast<int64_t>(obligors.size()), kPaymentEventsPerCommit);
+  std::vector<std::pair<CaseId, Date>> posted;
+  for (PersonId o : obligors) {
+    auto cases = store_->ListCasesByObligor(o);
+    ASSERT_TRUE(cases.ok());
+    for (const Case& c : *cases) posted.emplace_back(c.id, Date::Ymd(2025, 7, 30));
+  }
+
+  testing::FaultStore faulty(*store_);
+  faulty.FailNextCommit(testing::FaultStore::Fault::kFailBeforeCommit);
+  const int64_t before = PaymentEventRows(*store_);
+  auto failed = OnPaymentsPosted(faulty, *clock_, "clerk", scorer_, posted);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().reason(), "store_io");
+  EXPECT_EQ(PaymentEventRows(*store_), before);
+
+  auto effects = OnPaymentsPosted(*store_, *clock_, "clerk", scorer_, posted);
+  ASSERT_TRUE(effects.ok()) << effects.status().ToString();
+  EXPECT_EQ(effects->obligors, static_cast<int64_t>(obligors.size()));
+  EXPECT_GT(effects->rescored, 0);
+  EXPECT_LE(effects->rescored, effects->obligors);
+  EXPECT_EQ(PaymentEventRows(*store_), before + effects->obligors);
 }
 
 TEST(WorkflowTest, ChannelFromContactHistoryAndAPersonalMessage) {
