@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <thread>
+#include <unordered_set>
 
 namespace cse {
 
@@ -36,6 +37,74 @@ Result<ObligorLedger*> BulkPoster::LedgerFor(PersonId obligor) {
   ObligorLedger* raw = ledger.get();
   ledgers_.emplace(obligor.value, std::move(ledger));
   return raw;
+}
+
+Status BulkPoster::Prefetch(const std::vector<PaymentRequest>& rows) {
+  std::vector<CaseId> missing_cases;
+  std::unordered_set<int64_t> seen;
+  for (const PaymentRequest& r : rows) {
+    if (!cases_.count(r.case_id.value) && seen.insert(r.case_id.value).second) {
+      missing_cases.push_back(r.case_id);
+    }
+  }
+  for (size_t lo = 0; lo < missing_cases.size(); lo += kPrefetchChunk) {
+    const size_t n = std::min(kPrefetchChunk, missing_cases.size() - lo);
+    ASSIGN_OR_RETURN(std::vector<Case> found,
+                     store_.GetCases(std::span<const CaseId>(missing_cases).subspan(lo, n)));
+    // An unknown case is not cached: Prepare reads it again and rejects its row.
+    for (const Case& c : found) cases_.emplace(c.id.value, CaseInfo{c.obligor, c.status});
+  }
+  std::vector<PersonId> obligors;  // without a cached ledger
+  seen.clear();
+  for (const PaymentRequest& r : rows) {
+    auto info = cases_.find(r.case_id.value);
+    if (info == cases_.end()) continue;
+    const int64_t obligor = info->second.obligor.value;
+    if (!ledgers_.count(obligor) && seen.insert(obligor).second) {
+      obligors.push_back(PersonId{obligor});
+    }
+  }
+  std::sort(obligors.begin(), obligors.end(),
+            [](PersonId a, PersonId b) { return a.value < b.value; });
+  // In chunks, so that a file of millions of rows never holds all its obligors' histories at
+  // once (only their ledgers, as LedgerFor would build them row by row).
+  for (size_t lo = 0; lo < obligors.size(); lo += kPrefetchChunk) {
+    const size_t n = std::min(kPrefetchChunk, obligors.size() - lo);
+    const std::span<const PersonId> chunk = std::span<const PersonId>(obligors).subspan(lo, n);
+    ASSIGN_OR_RETURN(ObligorRange r, store_.LoadLedgerInputs(chunk));
+    // What LedgerFor builds: LoadBooks (cases by id; each case's orders by id and episodes by
+    // start) and the non-reversed collections by (date, id). Cases and collections come by
+    // obligor, orders and episodes by case.
+    std::unordered_map<int64_t, std::vector<Order>> orders;
+    for (Order& o : r.orders) orders[o.case_id.value].push_back(std::move(o));
+    std::unordered_map<int64_t, std::vector<AssistanceEpisode>> episodes;
+    for (AssistanceEpisode& e : r.episodes) episodes[e.case_id.value].push_back(e);
+    size_t ci = 0;
+    size_t ki = 0;
+    for (PersonId obligor : chunk) {
+      const int64_t id = obligor.value;
+      std::vector<CaseBook> books;
+      while (ci < r.cases.size() && r.cases[ci].obligor.value < id) ++ci;
+      for (; ci < r.cases.size() && r.cases[ci].obligor.value == id; ++ci) {
+        CaseBook b;
+        b.info = std::move(r.cases[ci]);
+        if (auto it = orders.find(b.info.id.value); it != orders.end()) {
+          b.orders = std::move(it->second);
+        }
+        if (auto it = episodes.find(b.info.id.value); it != episodes.end()) {
+          b.episodes = std::move(it->second);
+        }
+        books.push_back(std::move(b));
+      }
+      auto ledger = std::make_unique<ObligorLedger>(std::move(books), policy_);
+      while (ki < r.collections.size() && r.collections[ki].obligor.value < id) ++ki;
+      for (; ki < r.collections.size() && r.collections[ki].obligor.value == id; ++ki) {
+        if (!r.collections[ki].reversed_date) (void)ledger->Apply(r.collections[ki]);
+      }
+      ledgers_.emplace(id, std::move(ledger));
+    }
+  }
+  return Status::Ok();
 }
 
 namespace {
@@ -330,6 +399,7 @@ Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& row
   BatchResult result;
   posted_.clear();
   if (rows.size() >= kPipelineMinRows) {
+    if (Status s = Prefetch(rows); !s.ok()) return fail(s);
     result.outcomes.resize(rows.size());
     if (Status s = PostPipelined(rows, today, at, result.outcomes); !s.ok()) return fail(s);
   } else {

@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -403,6 +404,12 @@ class Store {
   // cases (with their children) by id, the orders (with their child terms) by (case, id),
   // the assistance episodes by (case, start, id).
   virtual Result<ObligorBooks> LoadObligorBooks(PersonId obligor) = 0;
+  // For bulk posting, which needs them for thousands of cases and obligors at once: the cases
+  // among `ids` that exist, by id, as GetCase reads each; and for exactly `obligors`, what
+  // LoadObligorRange reads of cases, orders, episodes and collections, in the same orders
+  // (jobs and events left empty). A few reads in all instead of several per obligor.
+  virtual Result<std::vector<Case>> GetCases(std::span<const CaseId> ids) = 0;
+  virtual Result<ObligorRange> LoadLedgerInputs(std::span<const PersonId> obligors) = 0;
 
   // Case history events (CaseEvent), by (date, id).
   virtual Result<int64_t> InsertCaseEvent(const CaseEvent& event) = 0;

@@ -293,6 +293,55 @@ TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
   EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
 }
 
+// A large batch into stored history: its cases and ledgers are read up front with list reads
+// (BulkPoster::Prefetch), from collections already stored, one of them reversed. The result is
+// that of 100-row batches, whose ledgers are read obligor by obligor (LedgerFor).
+TEST(BulkPosterTest, PrefetchedLedgersOverStoredHistoryMatchPerObligorReads) {
+  const std::string path_a = TempDb("pa");
+  const std::string path_b = TempDb("pb");
+  RemoveAtExit cleanup{{path_a, path_b}};
+  World a(path_a);
+  World b(path_b);
+  const std::vector<CaseId> cases = MakeCases(a);
+  ASSERT_EQ(MakeCases(b), cases);
+  std::vector<PaymentRequest> rows;
+  for (int i = 0; i < 3000; ++i) {
+    rows.push_back(Payment("h" + std::to_string(i), cases[static_cast<size_t>(i * 7 % 12)],
+                           900 + (i * 71 % 6000), Date::Ymd(2024, 1, 1).AddDays(i / 6)));
+  }
+  const std::vector<PaymentRequest> history(rows.begin(), rows.begin() + 1000);
+  const std::vector<PaymentRequest> file(rows.begin() + 1000, rows.end());
+  for (World* w : {&a, &b}) {
+    BulkPoster first(w->store(), w->clock(), "tester");
+    for (size_t lo = 0; lo < history.size(); lo += 100) {
+      const std::vector<PaymentRequest> part(
+          history.begin() + static_cast<std::ptrdiff_t>(lo),
+          history.begin() + static_cast<std::ptrdiff_t>(lo + 100));
+      ASSERT_EQ(first.PostBatch(part, BatchMode::kCommitValid, "history")->created, 100);
+    }
+    ASSERT_TRUE(w->service().ReversePayment("h500", Date::Ymd(2024, 4, 1), "NSF").ok());
+  }
+
+  BulkPoster pa(a.store(), a.clock(), "tester");  // cold caches: everything is prefetched
+  auto big = pa.PostBatch(file, BatchMode::kCommitValid, "file");
+  ASSERT_TRUE(big.ok()) << big.status().ToString();
+  EXPECT_EQ(big->created, 2000);
+  BulkPoster pb(b.store(), b.clock(), "tester");
+  for (size_t lo = 0; lo < file.size(); lo += 100) {
+    const std::vector<PaymentRequest> part(file.begin() + static_cast<std::ptrdiff_t>(lo),
+                                           file.begin() + static_cast<std::ptrdiff_t>(lo + 100));
+    auto r = pb.PostBatch(part, BatchMode::kCommitValid, "small");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    for (size_t i = 0; i < part.size(); ++i) {
+      EXPECT_EQ(r->outcomes[i].id, big->outcomes[lo + i].id) << lo + i;
+    }
+  }
+  EXPECT_EQ(CompareCollections(a, b), 3000);
+  auto replay = CompareReplayWithStore(a.store());
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
+}
+
 // A batch that posts more than limits::kAuditPostingsPerRowMax payments (an all-or-nothing
 // file is one batch) lists them in several import.batch audit rows of at most that many, in
 // posting order, in the batch's transaction; the chain verifies and replays.

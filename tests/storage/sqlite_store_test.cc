@@ -215,6 +215,83 @@ TEST_P(StoreTest, ObligorBooksMatchThePerCaseReads) {
     EXPECT_EQ(books->episodes[i].end_date, episodes[i].end_date);
   }
   EXPECT_TRUE(store_->LoadObligorBooks(people[1])->cases.empty());
+
+  // The list reads of bulk posting answer what the per-obligor and per-case reads answer.
+  for (int i = 0; i < 3; ++i) {
+    StoredCollection row;
+    row.collection = Collection{{},
+                                "LI-" + std::to_string(i),
+                                i == 1 ? other : a,
+                                i == 1 ? people[5] : obligor,
+                                Money::FromCents(500 + i),
+                                Date::Ymd(2024, 3, 3 - i),  // dated out of id order
+                                PaymentSource::kDirect,
+                                {},
+                                {}};
+    row.posted_at = "2024-03-03T00:00:00Z";
+    row.posted_by = "test";
+    ASSERT_TRUE(store_->InsertCollection(row).ok());
+  }
+  const std::vector<PersonId> wanted{obligor, people[5]};
+  auto listed = store_->LoadLedgerInputs(wanted);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  std::vector<Case> want_cases;
+  std::vector<Order> want_orders;
+  std::vector<AssistanceEpisode> want_episodes;
+  std::vector<Collection> want_collections;
+  for (PersonId o : wanted) {
+    auto one = store_->LoadObligorBooks(o);
+    ASSERT_TRUE(one.ok());
+    want_cases.insert(want_cases.end(), one->cases.begin(), one->cases.end());
+    want_orders.insert(want_orders.end(), one->orders.begin(), one->orders.end());
+    want_episodes.insert(want_episodes.end(), one->episodes.begin(), one->episodes.end());
+    auto inputs = store_->ListLedgerInputsByObligor(o);
+    ASSERT_TRUE(inputs.ok());
+    want_collections.insert(want_collections.end(), inputs->begin(), inputs->end());
+  }
+  auto by_case = [](auto& v) {
+    std::stable_sort(v.begin(), v.end(),
+                     [](const auto& x, const auto& y) { return x.case_id < y.case_id; });
+  };
+  by_case(want_orders);  // the list read orders orders and episodes by case, not by obligor
+  by_case(want_episodes);
+  ASSERT_EQ(listed->cases.size(), want_cases.size());
+  for (size_t i = 0; i < want_cases.size(); ++i) {
+    EXPECT_EQ(listed->cases[i].id, want_cases[i].id);
+    EXPECT_EQ(listed->cases[i].obligor, want_cases[i].obligor);
+    EXPECT_EQ(listed->cases[i].children, want_cases[i].children);
+  }
+  ASSERT_EQ(listed->orders.size(), want_orders.size());
+  for (size_t i = 0; i < want_orders.size(); ++i) {
+    EXPECT_EQ(listed->orders[i].id, want_orders[i].id);
+    ASSERT_EQ(listed->orders[i].child_terms.size(), want_orders[i].child_terms.size());
+    for (size_t t = 0; t < want_orders[i].child_terms.size(); ++t) {
+      EXPECT_EQ(listed->orders[i].child_terms[t].child, want_orders[i].child_terms[t].child);
+    }
+  }
+  ASSERT_EQ(listed->episodes.size(), want_episodes.size());
+  for (size_t i = 0; i < want_episodes.size(); ++i) {
+    EXPECT_EQ(listed->episodes[i].case_id, want_episodes[i].case_id);
+    EXPECT_EQ(listed->episodes[i].start_date, want_episodes[i].start_date);
+  }
+  ASSERT_EQ(listed->collections.size(), 3U);
+  ASSERT_EQ(want_collections.size(), 3U);
+  for (size_t i = 0; i < want_collections.size(); ++i) {
+    EXPECT_EQ(listed->collections[i].id, want_collections[i].id);
+    EXPECT_EQ(listed->collections[i].date, want_collections[i].date);
+    EXPECT_EQ(listed->collections[i].amount, want_collections[i].amount);
+  }
+  EXPECT_TRUE(listed->jobs.empty());
+  EXPECT_TRUE(store_->LoadLedgerInputs(std::vector<PersonId>{people[1]})->cases.empty());
+  EXPECT_TRUE(store_->LoadLedgerInputs(std::vector<PersonId>{})->cases.empty());
+
+  auto got = store_->GetCases(std::vector<CaseId>{b, CaseId{9999}, a});
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->size(), 2U);  // the unknown id is left out; by id
+  EXPECT_EQ((*got)[0].id, a);
+  EXPECT_EQ((*got)[0].children, store_->GetCase(a)->children);
+  EXPECT_EQ((*got)[1].id, b);
+  EXPECT_EQ((*got)[1].status, store_->GetCase(b)->status);
 }
 
 TEST_P(StoreTest, GetSettingsReadsOnlyTheKeysAskedThatAreSet) {

@@ -71,6 +71,12 @@ class FaultStore final : public Store {
   Result<ObligorRange> LoadObligorRange(PersonId first, PersonId last) override {
     return inner_.LoadObligorRange(first, last);
   }
+  Result<std::vector<Case>> GetCases(std::span<const CaseId> ids) override {
+    return inner_.GetCases(ids);
+  }
+  Result<ObligorRange> LoadLedgerInputs(std::span<const PersonId> obligors) override {
+    return inner_.LoadLedgerInputs(obligors);
+  }
   Result<ObligorBooks> LoadObligorBooks(PersonId obligor) override {
     return inner_.LoadObligorBooks(obligor);
   }

@@ -997,39 +997,85 @@ Result<std::vector<PersonId>> SqliteStore::ListObligorIds() {
   return CollectRows<PersonId>(s, [](Stmt& row) { return Result<PersonId>(PersonId{row.Int(0)}); });
 }
 
-Result<ObligorRange> SqliteStore::LoadObligorRange(PersonId first, PersonId last) {
-  ObligorRange r;
-  Stmt& cases = Prepare(
-      "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county "
-      "FROM iv_d_case WHERE obligor_id BETWEEN ? AND ? ORDER BY obligor_id, id");
-  cases.Bind(1, first.value).Bind(2, last.value);
+// The statements of SqliteStore::LoadLedgerTables, selecting obligors by a range
+// (LoadObligorRange: `BETWEEN ?1 AND ?2`) or by a list (LoadLedgerInputs: a JSON array in ?1).
+struct LedgerTablesSql {
+  const char* cases;
+  const char* children;
+  const char* orders;
+  const char* terms;
+  const char* episodes;
+  const char* collections;
+};
+
+namespace {
+
+#define CSE_LEDGER_TABLES_SQL(WHERE_OBLIGOR, WHERE_C_OBLIGOR)                                   \
+  LedgerTablesSql {                                                                             \
+    "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county "    \
+    "FROM iv_d_case WHERE " WHERE_OBLIGOR " ORDER BY obligor_id, id",                           \
+        "SELECT k.case_id, k.child_id FROM case_child k JOIN iv_d_case c ON c.id = k.case_id "  \
+        "WHERE " WHERE_C_OBLIGOR " ORDER BY k.case_id, k.child_id",                             \
+        "SELECT o.id, o.case_id, o.obligation_type, o.amount_cents, o.frequency, "              \
+        "o.effective_date, o.end_date, o.judgment_cents FROM support_order o JOIN iv_d_case c " \
+        "ON c.id = o.case_id WHERE " WHERE_C_OBLIGOR " ORDER BY o.case_id, o.id",               \
+        "SELECT t.order_id, t.child_id, t.amount_cents, t.end_date FROM order_child_term t "    \
+        "JOIN support_order o ON o.id = t.order_id JOIN iv_d_case c ON c.id = o.case_id "       \
+        "WHERE " WHERE_C_OBLIGOR " ORDER BY t.order_id, t.child_id",                            \
+        "SELECT a.case_id, a.start_date, a.end_date, a.monthly_grant_cents FROM "               \
+        "assistance_episode a JOIN iv_d_case c ON c.id = a.case_id WHERE " WHERE_C_OBLIGOR      \
+        " ORDER BY a.case_id, a.start_date, a.id",                                              \
+        "SELECT id, case_id, obligor_id, amount_cents, received_date, source, reversed_date "   \
+        "FROM collection WHERE " WHERE_OBLIGOR " ORDER BY obligor_id, id"                       \
+  }
+
+constexpr LedgerTablesSql kLedgerTablesByRange =
+    CSE_LEDGER_TABLES_SQL("obligor_id BETWEEN ?1 AND ?2", "c.obligor_id BETWEEN ?1 AND ?2");
+constexpr LedgerTablesSql kLedgerTablesByList =
+    CSE_LEDGER_TABLES_SQL("obligor_id IN (SELECT value FROM json_each(?1))",
+                          "c.obligor_id IN (SELECT value FROM json_each(?1))");
+#undef CSE_LEDGER_TABLES_SQL
+
+// "[1,2,3]": a list of ids for json_each.
+template <typename Id>
+std::string JsonIdList(std::span<const Id> ids) {
+  std::string out = "[";
+  for (const Id& id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id.value);
+  }
+  out += ']';
+  return out;
+}
+
+}  // namespace
+
+// Cases (with children), orders (with child terms), episodes and ledger inputs of the
+// obligors `bind` selects with the statements of `sql`.
+template <typename Bind>
+Status SqliteStore::LoadLedgerTables(const LedgerTablesSql& sql, const Bind& bind,
+                                     ObligorRange& r) {
+  Stmt& cases = Prepare(sql.cases);
+  bind(cases);
   ASSIGN_OR_RETURN(r.cases, CollectRows<Case>(cases, [this](Stmt& row) { return ReadCase(row); }));
   std::unordered_map<int64_t, size_t> case_at;
   for (size_t i = 0; i < r.cases.size(); ++i) case_at[r.cases[i].id.value] = i;
 
-  Stmt& children = Prepare(
-      "SELECT k.case_id, k.child_id FROM case_child k JOIN iv_d_case c ON c.id = k.case_id "
-      "WHERE c.obligor_id BETWEEN ? AND ? ORDER BY k.case_id, k.child_id");
-  children.Bind(1, first.value).Bind(2, last.value);
+  Stmt& children = Prepare(sql.children);
+  bind(children);
   ASSIGN_OR_RETURN(auto kids, (CollectRows<std::pair<int64_t, PersonId>>(children, [](Stmt& row) {
                      return Result<std::pair<int64_t, PersonId>>(
                          std::make_pair(row.Int(0), PersonId{row.Int(1)}));
                    })));
   for (const auto& [case_id, child] : kids) r.cases[case_at.at(case_id)].children.push_back(child);
 
-  Stmt& orders = Prepare(
-      "SELECT o.id, o.case_id, o.obligation_type, o.amount_cents, o.frequency, "
-      "o.effective_date, o.end_date, o.judgment_cents FROM support_order o JOIN iv_d_case c ON "
-      "c.id = o.case_id WHERE c.obligor_id BETWEEN ? AND ? ORDER BY o.case_id, o.id");
-  orders.Bind(1, first.value).Bind(2, last.value);
+  Stmt& orders = Prepare(sql.orders);
+  bind(orders);
   ASSIGN_OR_RETURN(r.orders, CollectRows<Order>(orders, ReadOrderRow));
   std::unordered_map<int64_t, size_t> order_at;
   for (size_t i = 0; i < r.orders.size(); ++i) order_at[r.orders[i].id.value] = i;
-  Stmt& terms = Prepare(
-      "SELECT t.order_id, t.child_id, t.amount_cents, t.end_date FROM order_child_term t "
-      "JOIN support_order o ON o.id = t.order_id JOIN iv_d_case c ON c.id = o.case_id "
-      "WHERE c.obligor_id BETWEEN ? AND ? ORDER BY t.order_id, t.child_id");
-  terms.Bind(1, first.value).Bind(2, last.value);
+  Stmt& terms = Prepare(sql.terms);
+  bind(terms);
   ASSIGN_OR_RETURN(auto child_terms,
                    (CollectRows<std::pair<int64_t, ChildTerm>>(
                        terms, [](Stmt& row) -> Result<std::pair<int64_t, ChildTerm>> {
@@ -1040,24 +1086,45 @@ Result<ObligorRange> SqliteStore::LoadObligorRange(PersonId first, PersonId last
     r.orders[order_at.at(order_id)].child_terms.push_back(term);
   }
 
-  Stmt& episodes = Prepare(
-      "SELECT a.case_id, a.start_date, a.end_date, a.monthly_grant_cents FROM "
-      "assistance_episode a JOIN iv_d_case c ON c.id = a.case_id WHERE c.obligor_id BETWEEN ? "
-      "AND ? ORDER BY a.case_id, a.start_date, a.id");
-  episodes.Bind(1, first.value).Bind(2, last.value);
+  Stmt& episodes = Prepare(sql.episodes);
+  bind(episodes);
   ASSIGN_OR_RETURN(r.episodes, CollectRows<AssistanceEpisode>(episodes, ReadEpisodeRow));
 
   // In index order (obligor, id), without a sorter; sorted by (obligor, date, id) below.
-  Stmt& collections = Prepare(
-      "SELECT id, case_id, obligor_id, amount_cents, received_date, source, reversed_date "
-      "FROM collection WHERE obligor_id BETWEEN ? AND ? ORDER BY obligor_id, id");
-  collections.Bind(1, first.value).Bind(2, last.value);
+  Stmt& collections = Prepare(sql.collections);
+  bind(collections);
   ASSIGN_OR_RETURN(r.collections, CollectRows<Collection>(collections, ReadLedgerInput));
   std::sort(r.collections.begin(), r.collections.end(),
             [](const Collection& a, const Collection& b) {
               return std::tie(a.obligor.value, a.date, a.id.value) <
                      std::tie(b.obligor.value, b.date, b.id.value);
             });
+  return Status::Ok();
+}
+
+Result<ObligorRange> SqliteStore::LoadLedgerInputs(std::span<const PersonId> obligors) {
+  ObligorRange r;
+  if (obligors.empty()) return r;
+  const std::string list = JsonIdList(obligors);
+  RETURN_IF_ERROR(LoadLedgerTables(
+      kLedgerTablesByList, [&](Stmt& s) { s.Bind(1, std::string_view(list)); }, r));
+  return r;
+}
+
+Result<std::vector<Case>> SqliteStore::GetCases(std::span<const CaseId> ids) {
+  if (ids.empty()) return std::vector<Case>{};
+  static const std::string kSql =
+      std::string(kCaseWithChildren) + "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id";
+  Stmt& s = Prepare(kSql.c_str());
+  const std::string list = JsonIdList(ids);
+  s.Bind(1, std::string_view(list));
+  return CollectRows<Case>(s, [this](Stmt& row) { return ReadCaseWithChildren(row); });
+}
+
+Result<ObligorRange> SqliteStore::LoadObligorRange(PersonId first, PersonId last) {
+  ObligorRange r;
+  RETURN_IF_ERROR(LoadLedgerTables(
+      kLedgerTablesByRange, [&](Stmt& s) { s.Bind(1, first.value).Bind(2, last.value); }, r));
 
   Stmt& jobs = Prepare(
       "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "

@@ -19,6 +19,8 @@ struct sqlite3;
 
 namespace cse {
 
+struct LedgerTablesSql;  // sqlite_store.cc
+
 class SqliteStore final : public Store {
  public:
   // Opens `path`, creating it when `create` is kCreate. Errors: not_found "db_not_found"
@@ -109,6 +111,8 @@ class SqliteStore final : public Store {
   Result<std::vector<PersonId>> ListObligorIds() override;
   Result<ObligorRange> LoadObligorRange(PersonId first, PersonId last) override;
   Result<ObligorBooks> LoadObligorBooks(PersonId obligor) override;
+  Result<std::vector<Case>> GetCases(std::span<const CaseId> ids) override;
+  Result<ObligorRange> LoadLedgerInputs(std::span<const PersonId> obligors) override;
   Status PutCountyEconomy(const CountyEconomy& row) override;
   Result<std::vector<CountyEconomy>> ListCountyEconomy() override;
   Status InsertSimRun(std::string_view at, std::string_view params_json) override;
@@ -227,6 +231,8 @@ class SqliteStore final : public Store {
   class Stmt;
 
  private:
+  template <typename Bind>
+  Status LoadLedgerTables(const LedgerTablesSql& sql, const Bind& bind, ObligorRange& r);
   SqliteStore(sqlite3* db, std::string path);
   Status Migrate();
   // Before migration 103 drops the main file's access_log: copies its rows (ids kept) into
