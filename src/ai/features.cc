@@ -406,38 +406,21 @@ Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors
   for (size_t lo = begin; lo < end; lo += chunk) {
     const size_t hi = std::min(end, lo + chunk);  // exclusive
     ASSIGN_OR_RETURN(ObligorRange r, store.LoadObligorRange(obligors[lo], obligors[hi - 1]));
-    // Orders and episodes by case id; every other vector is sorted by person, so one cursor
-    // per vector walks forward as the obligors do.
-    std::unordered_map<int64_t, std::vector<Order>> orders;
-    for (Order& o : r.orders) orders[o.case_id.value].push_back(std::move(o));
-    std::unordered_map<int64_t, std::vector<AssistanceEpisode>> episodes;
-    for (AssistanceEpisode& e : r.episodes) episodes[e.case_id.value].push_back(e);
-    size_t ci = 0, ki = 0, ji = 0, ei = 0;
+    // Books and collections from the range; jobs and events are sorted by person too, so one
+    // cursor each walks forward as the obligors do.
+    ObligorRangeBooks walk(r);
+    size_t ji = 0, ei = 0;
     for (size_t i = lo; i < hi; ++i) {
       const int64_t id = obligors[i].value;
       CSE_CHECK(i == lo || obligors[i - 1].value < id, "obligors must be ascending");
       ObligorHistory h;
       h.obligor = obligors[i];
-      while (ci < r.cases.size() && r.cases[ci].obligor.value < id) ++ci;
-      for (; ci < r.cases.size() && r.cases[ci].obligor.value == id; ++ci) {
-        CaseBook b;
-        b.info = std::move(r.cases[ci]);
-        if (auto it = orders.find(b.info.id.value); it != orders.end()) {
-          b.orders = std::move(it->second);
-        }
-        if (auto it = episodes.find(b.info.id.value); it != episodes.end()) {
-          b.episodes = std::move(it->second);
-        }
-        h.books.push_back(std::move(b));
-      }
+      h.books = walk.Books(h.obligor);
       if (h.books.empty()) {
         return FailedPrecondition("obligor_has_no_case",
                                   PersonDisplayId(h.obligor) + " is not the obligor of any case");
       }
-      while (ki < r.collections.size() && r.collections[ki].obligor.value < id) ++ki;
-      for (; ki < r.collections.size() && r.collections[ki].obligor.value == id; ++ki) {
-        h.collections.push_back(std::move(r.collections[ki]));
-      }
+      h.collections = walk.Collections(h.obligor);
       while (ji < r.jobs.size() && r.jobs[ji].person.value < id) ++ji;
       for (; ji < r.jobs.size() && r.jobs[ji].person.value == id; ++ji) {
         h.jobs.push_back(r.jobs[ji]);

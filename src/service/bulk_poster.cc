@@ -72,36 +72,14 @@ Status BulkPoster::Prefetch(const std::vector<PaymentRequest>& rows) {
     const size_t n = std::min(kPrefetchChunk, obligors.size() - lo);
     const std::span<const PersonId> chunk = std::span<const PersonId>(obligors).subspan(lo, n);
     ASSIGN_OR_RETURN(ObligorRange r, store_.LoadLedgerInputs(chunk));
-    // What LedgerFor builds: LoadBooks (cases by id; each case's orders by id and episodes by
-    // start) and the non-reversed collections by (date, id). Cases and collections come by
-    // obligor, orders and episodes by case.
-    std::unordered_map<int64_t, std::vector<Order>> orders;
-    for (Order& o : r.orders) orders[o.case_id.value].push_back(std::move(o));
-    std::unordered_map<int64_t, std::vector<AssistanceEpisode>> episodes;
-    for (AssistanceEpisode& e : r.episodes) episodes[e.case_id.value].push_back(e);
-    size_t ci = 0;
-    size_t ki = 0;
+    // What LedgerFor builds: LoadBooks, then the non-reversed collections by (date, id).
+    ObligorRangeBooks walk(r);
     for (PersonId obligor : chunk) {
-      const int64_t id = obligor.value;
-      std::vector<CaseBook> books;
-      while (ci < r.cases.size() && r.cases[ci].obligor.value < id) ++ci;
-      for (; ci < r.cases.size() && r.cases[ci].obligor.value == id; ++ci) {
-        CaseBook b;
-        b.info = std::move(r.cases[ci]);
-        if (auto it = orders.find(b.info.id.value); it != orders.end()) {
-          b.orders = std::move(it->second);
-        }
-        if (auto it = episodes.find(b.info.id.value); it != episodes.end()) {
-          b.episodes = std::move(it->second);
-        }
-        books.push_back(std::move(b));
+      auto ledger = std::make_unique<ObligorLedger>(walk.Books(obligor), policy_);
+      for (const Collection& c : walk.Collections(obligor)) {
+        if (!c.reversed_date) (void)ledger->Apply(c);
       }
-      auto ledger = std::make_unique<ObligorLedger>(std::move(books), policy_);
-      while (ki < r.collections.size() && r.collections[ki].obligor.value < id) ++ki;
-      for (; ki < r.collections.size() && r.collections[ki].obligor.value == id; ++ki) {
-        if (!r.collections[ki].reversed_date) (void)ledger->Apply(r.collections[ki]);
-      }
-      ledgers_.emplace(id, std::move(ledger));
+      ledgers_.emplace(obligor.value, std::move(ledger));
     }
   }
   return Status::Ok();

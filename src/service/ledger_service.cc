@@ -75,6 +75,46 @@ Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor) {
   return books;
 }
 
+ObligorRangeBooks::ObligorRangeBooks(ObligorRange& range) : range_(range) {
+  // Orders and episodes come by case; cases and collections by obligor, so one cursor each
+  // walks forward as the obligors do.
+  for (Order& o : range_.orders) orders_[o.case_id.value].push_back(std::move(o));
+  for (AssistanceEpisode& e : range_.episodes) episodes_[e.case_id.value].push_back(e);
+}
+
+std::vector<CaseBook> ObligorRangeBooks::Books(PersonId obligor) {
+  std::vector<Case>& cases = range_.cases;
+  std::vector<CaseBook> books;
+  while (next_case_ < cases.size() && cases[next_case_].obligor.value < obligor.value) {
+    ++next_case_;
+  }
+  for (; next_case_ < cases.size() && cases[next_case_].obligor == obligor; ++next_case_) {
+    CaseBook b;
+    b.info = std::move(cases[next_case_]);
+    if (auto it = orders_.find(b.info.id.value); it != orders_.end()) {
+      b.orders = std::move(it->second);
+    }
+    if (auto it = episodes_.find(b.info.id.value); it != episodes_.end()) {
+      b.episodes = std::move(it->second);
+    }
+    books.push_back(std::move(b));
+  }
+  return books;
+}
+
+std::vector<Collection> ObligorRangeBooks::Collections(PersonId obligor) {
+  std::vector<Collection>& all = range_.collections;
+  std::vector<Collection> mine;
+  while (next_collection_ < all.size() && all[next_collection_].obligor.value < obligor.value) {
+    ++next_collection_;
+  }
+  for (; next_collection_ < all.size() && all[next_collection_].obligor == obligor;
+       ++next_collection_) {
+    mine.push_back(std::move(all[next_collection_]));
+  }
+  return mine;
+}
+
 Result<std::pair<int, int>> LoadRiskTierCutoffs(Store& store) {
   ASSIGN_OR_RETURN(auto t, TierCutoffSettings(store));
   return std::make_pair(static_cast<int>(t.first), static_cast<int>(t.second));

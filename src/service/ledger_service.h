@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -74,6 +75,24 @@ struct CaseLedger {
 
 // Loads everything the engine needs about an obligor.
 Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor);
+
+// Hands out the records of an ObligorRange (Store::LoadObligorRange, LoadLedgerInputs) one
+// obligor at a time: its books as LoadBooks builds them (cases by id, each with its orders by
+// id and episodes by start) and its collections by (date, id). Obligors must be asked for in
+// ascending id order; what is handed out is moved out of the range.
+class ObligorRangeBooks {
+ public:
+  explicit ObligorRangeBooks(ObligorRange& range);
+  std::vector<CaseBook> Books(PersonId obligor);
+  std::vector<Collection> Collections(PersonId obligor);
+
+ private:
+  ObligorRange& range_;
+  std::unordered_map<int64_t, std::vector<Order>> orders_;  // by case id
+  std::unordered_map<int64_t, std::vector<AssistanceEpisode>> episodes_;
+  size_t next_case_ = 0;
+  size_t next_collection_ = 0;
+};
 // The distribution options from settings, with federal defaults for unset keys.
 Result<DistributionPolicy> LoadPolicy(Store& store);
 
