@@ -39,6 +39,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -388,20 +389,23 @@ int Run(const Options& o) {
                  db.c_str());
     return 2;
   }
-  const std::string raw_db = db + ".raw";
-  if (!o.db.empty() && DbExists(raw_db)) {
-    std::fprintf(stderr, "post_payments: ERROR: %s already exists\n", raw_db.c_str());
-    return 2;
-  }
-  RemoveDb(raw_db);
-  temp.Own(raw_db);
-  const std::string indexed_db = db + ".indexed";
-  if (!o.db.empty() && DbExists(indexed_db)) {
-    std::fprintf(stderr, "post_payments: ERROR: %s already exists\n", indexed_db.c_str());
-    return 2;
-  }
-  RemoveDb(indexed_db);
-  temp.Own(indexed_db);
+  // The comparison phases' files beside it: fresh, and deleted afterwards.
+  auto companion = [&](const std::string& suffix) -> std::optional<std::string> {
+    const std::string path = db + suffix;
+    if (!o.db.empty() && DbExists(path)) {
+      std::fprintf(stderr, "post_payments: ERROR: %s already exists\n", path.c_str());
+      return std::nullopt;
+    }
+    RemoveDb(path);
+    temp.Own(path);
+    return path;
+  };
+  const std::optional<std::string> raw_file = companion(".raw");
+  if (!raw_file) return 2;
+  const std::optional<std::string> indexed_file = companion(".indexed");
+  if (!indexed_file) return 2;
+  const std::string& raw_db = *raw_file;
+  const std::string& indexed_db = *indexed_file;
 
   std::printf("post_payments: %s cases, %s payments, batch %s\n", Grouped(o.cases).c_str(),
               Grouped(o.payments).c_str(), Grouped(o.batch).c_str());

@@ -23,6 +23,15 @@ void BulkPoster::DropCaches() {
   generation_ = -1;
 }
 
+std::unique_ptr<ObligorLedger> BulkPoster::BuildLedger(std::vector<CaseBook> books,
+                                                       const std::vector<Collection>& stored) {
+  auto ledger = std::make_unique<ObligorLedger>(std::move(books), policy_);
+  for (const Collection& c : stored) {
+    if (!c.reversed_date) (void)ledger->Apply(c);
+  }
+  return ledger;
+}
+
 Result<ObligorLedger*> BulkPoster::LedgerFor(PersonId obligor) {
   auto it = ledgers_.find(obligor.value);
   if (it != ledgers_.end()) return it->second.get();
@@ -30,10 +39,7 @@ Result<ObligorLedger*> BulkPoster::LedgerFor(PersonId obligor) {
   ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, obligor));
   // Only what the distribution runs on (the store answers it from the obligor index alone).
   ASSIGN_OR_RETURN(std::vector<Collection> rows, store_.ListLedgerInputsByObligor(obligor));
-  auto ledger = std::make_unique<ObligorLedger>(std::move(books), policy_);
-  for (const Collection& c : rows) {
-    if (!c.reversed_date) (void)ledger->Apply(c);
-  }
+  std::unique_ptr<ObligorLedger> ledger = BuildLedger(std::move(books), rows);
   ObligorLedger* raw = ledger.get();
   ledgers_.emplace(obligor.value, std::move(ledger));
   return raw;
@@ -72,14 +78,10 @@ Status BulkPoster::Prefetch(const std::vector<PaymentRequest>& rows) {
     const size_t n = std::min(kPrefetchChunk, obligors.size() - lo);
     const std::span<const PersonId> chunk = std::span<const PersonId>(obligors).subspan(lo, n);
     ASSIGN_OR_RETURN(ObligorRange r, store_.LoadLedgerInputs(chunk));
-    // What LedgerFor builds: LoadBooks, then the non-reversed collections by (date, id).
-    ObligorRangeBooks walk(r);
+    ObligorRangeBooks walk(r);  // the same books and collections as LedgerFor's reads
     for (PersonId obligor : chunk) {
-      auto ledger = std::make_unique<ObligorLedger>(walk.Books(obligor), policy_);
-      for (const Collection& c : walk.Collections(obligor)) {
-        if (!c.reversed_date) (void)ledger->Apply(c);
-      }
-      ledgers_.emplace(obligor.value, std::move(ledger));
+      std::vector<CaseBook> books = walk.Books(obligor);
+      ledgers_.emplace(obligor.value, BuildLedger(std::move(books), walk.Collections(obligor)));
     }
   }
   return Status::Ok();

@@ -85,6 +85,10 @@ class BulkPoster {
   ChunkResult InsertChunk(std::vector<Prepared> chunk, std::vector<RowOutcome>& outcomes);
   Status PostPipelined(const std::vector<PaymentRequest>& rows, Date today, const std::string& at,
                        std::vector<RowOutcome>& outcomes);
+  // An obligor's ledger: its books with its stored, non-reversed collections (by (date, id))
+  // applied. LedgerFor and Prefetch differ only in how they read those.
+  std::unique_ptr<ObligorLedger> BuildLedger(std::vector<CaseBook> books,
+                                             const std::vector<Collection>& stored);
   Result<ObligorLedger*> LedgerFor(PersonId obligor);
   // Before a pipelined batch: caches the cases and builds the ledgers its rows need that are
   // not cached yet, with list reads (Store::GetCases, LoadLedgerInputs) of kPrefetchChunk ids

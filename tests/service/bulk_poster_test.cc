@@ -151,6 +151,24 @@ int64_t CompareCollections(World& a, World& b) {
   return compared;
 }
 
+// Posts `rows` in committed batches of 100, under kPipelineMinRows, so every row takes the
+// one-by-one path and every ledger is read obligor by obligor; the outcomes in row order (a
+// batch that fails adds a test failure and ends the posting).
+std::vector<RowOutcome> PostInSmallBatches(BulkPoster& poster,
+                                           const std::vector<PaymentRequest>& rows) {
+  std::vector<RowOutcome> outcomes;
+  for (size_t lo = 0; lo < rows.size(); lo += 100) {
+    const auto end = static_cast<std::ptrdiff_t>(std::min(rows.size(), lo + 100));
+    const std::vector<PaymentRequest> part(rows.begin() + static_cast<std::ptrdiff_t>(lo),
+                                           rows.begin() + end);
+    auto r = poster.PostBatch(part, BatchMode::kCommitValid, "small");
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) break;
+    outcomes.insert(outcomes.end(), r->outcomes.begin(), r->outcomes.end());
+  }
+  return outcomes;
+}
+
 // 1,500 rows (several pipeline chunks) with every kind of outcome in them: resubmissions with
 // the same and with different fields (also inside one chunk), a backdated payment, an unknown
 // case and an invalid amount.
@@ -264,14 +282,7 @@ TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
   EXPECT_EQ(batch->rejected, 0);
 
   BulkPoster pb(b.store(), b.clock(), "tester");
-  std::vector<RowOutcome> small;
-  for (size_t first = 0; first < rows.size(); first += 100) {
-    const std::vector<PaymentRequest> part(rows.begin() + static_cast<std::ptrdiff_t>(first),
-                                           rows.begin() + static_cast<std::ptrdiff_t>(first + 100));
-    auto r = pb.PostBatch(part, BatchMode::kCommitValid, "small");
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    small.insert(small.end(), r->outcomes.begin(), r->outcomes.end());
-  }
+  const std::vector<RowOutcome> small = PostInSmallBatches(pb, rows);
   ASSERT_EQ(small.size(), rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     EXPECT_EQ(batch->outcomes[i].kind, small[i].kind) << i;
@@ -313,12 +324,9 @@ TEST(BulkPosterTest, PrefetchedLedgersOverStoredHistoryMatchPerObligorReads) {
   const std::vector<PaymentRequest> file(rows.begin() + 1000, rows.end());
   for (World* w : {&a, &b}) {
     BulkPoster first(w->store(), w->clock(), "tester");
-    for (size_t lo = 0; lo < history.size(); lo += 100) {
-      const std::vector<PaymentRequest> part(
-          history.begin() + static_cast<std::ptrdiff_t>(lo),
-          history.begin() + static_cast<std::ptrdiff_t>(lo + 100));
-      ASSERT_EQ(first.PostBatch(part, BatchMode::kCommitValid, "history")->created, 100);
-    }
+    const std::vector<RowOutcome> posted = PostInSmallBatches(first, history);
+    ASSERT_EQ(posted.size(), history.size());
+    for (const RowOutcome& o : posted) ASSERT_EQ(o.kind, RowOutcome::Kind::kCreated);
     ASSERT_TRUE(w->service().ReversePayment("h500", Date::Ymd(2024, 4, 1), "NSF").ok());
   }
 
@@ -327,15 +335,9 @@ TEST(BulkPosterTest, PrefetchedLedgersOverStoredHistoryMatchPerObligorReads) {
   ASSERT_TRUE(big.ok()) << big.status().ToString();
   EXPECT_EQ(big->created, 2000);
   BulkPoster pb(b.store(), b.clock(), "tester");
-  for (size_t lo = 0; lo < file.size(); lo += 100) {
-    const std::vector<PaymentRequest> part(file.begin() + static_cast<std::ptrdiff_t>(lo),
-                                           file.begin() + static_cast<std::ptrdiff_t>(lo + 100));
-    auto r = pb.PostBatch(part, BatchMode::kCommitValid, "small");
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    for (size_t i = 0; i < part.size(); ++i) {
-      EXPECT_EQ(r->outcomes[i].id, big->outcomes[lo + i].id) << lo + i;
-    }
-  }
+  const std::vector<RowOutcome> small = PostInSmallBatches(pb, file);
+  ASSERT_EQ(small.size(), file.size());
+  for (size_t i = 0; i < file.size(); ++i) EXPECT_EQ(small[i].id, big->outcomes[i].id) << i;
   EXPECT_EQ(CompareCollections(a, b), 3000);
   auto replay = CompareReplayWithStore(a.store());
   ASSERT_TRUE(replay.ok()) << replay.status().ToString();
