@@ -644,6 +644,19 @@ TEST_P(StoreTest, BulkLoadModeChangesOnlyOutsideTransactionsAndKeepsEverything) 
   }
 }
 
+// A new database has 16 KiB pages, and the automatic checkpoint's threshold stays a size of
+// log (64 MiB, 256 MiB in bulk-load mode) whatever the page size.
+TEST_P(StoreTest, NewDatabasesHave16KiBPagesAndCheckpointBySizeOfLog) {
+  EXPECT_EQ(*store_->PragmaForTesting("page_size"), 16384);
+  EXPECT_EQ(*store_->PragmaForTesting("wal_autocheckpoint"), 4096);
+  ASSERT_TRUE(store_->SetBulkLoad(true).ok());
+  EXPECT_EQ(*store_->PragmaForTesting("wal_autocheckpoint"), 16384);
+  EXPECT_EQ(*store_->PragmaForTesting("synchronous"), 1);  // NORMAL
+  ASSERT_TRUE(store_->SetBulkLoad(false).ok());
+  EXPECT_EQ(*store_->PragmaForTesting("wal_autocheckpoint"), 4096);
+  EXPECT_EQ(*store_->PragmaForTesting("synchronous"), 2);  // FULL
+}
+
 // With automatic checkpoints off, commits leave the write-ahead log growing until the
 // WalCheckpointer's thread copies it into the database file; everything committed stays
 // readable throughout and after, and a negative page count is refused.
@@ -850,6 +863,42 @@ TEST_P(StoreTest, RawInsertTimingCopiesEveryRowIntoABareOrAnIndexedTable) {
 
   // A missing source is a clear error.
   EXPECT_EQ(CollectionIndexStatements("/nonexistent-dir/x.db").status().reason(), "db_not_found");
+}
+
+// A database created with 4 KiB pages (before 16 KiB became the default) keeps them, its data
+// and the same checkpoint thresholds in bytes: 16384 pages (64 MiB), 65536 in bulk-load mode.
+TEST(StoreOpenTest, AnExistingFileKeepsItsPageSize) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("opencse_page4k_" + std::to_string(getpid()) + ".db"))
+                               .string();
+  auto remove = [&] {
+    for (const char* suffix : {"", "-wal", "-shm", "-access", "-access-wal", "-access-shm"}) {
+      std::filesystem::remove(path + suffix);
+    }
+  };
+  remove();
+  {
+    auto created = SqliteStore::Open(path, SqliteStore::OpenMode::kCreate);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    ASSERT_TRUE((*created)->SetSetting("kept", "yes").ok());
+    // Rewrite the file with 4 KiB pages, as an older OpenCSE created it.
+    ASSERT_TRUE((*created)->ExecForTesting("PRAGMA journal_mode=DELETE").ok());
+    ASSERT_TRUE((*created)->ExecForTesting("PRAGMA page_size=4096").ok());
+    ASSERT_TRUE((*created)->ExecForTesting("VACUUM").ok());
+    ASSERT_TRUE((*created)->ExecForTesting("PRAGMA journal_mode=WAL").ok());
+    ASSERT_EQ(*(*created)->PragmaForTesting("page_size"), 4096);
+  }
+  auto store = SqliteStore::Open(path, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->PragmaForTesting("page_size"), 4096);
+  EXPECT_EQ((*store)->GetSetting("kept")->value_or(""), "yes");
+  EXPECT_EQ(*(*store)->PragmaForTesting("wal_autocheckpoint"), 16384);
+  ASSERT_TRUE((*store)->SetBulkLoad(true).ok());
+  EXPECT_EQ(*(*store)->PragmaForTesting("wal_autocheckpoint"), 65536);
+  ASSERT_TRUE((*store)->SetBulkLoad(false).ok());
+  EXPECT_EQ(*(*store)->PragmaForTesting("wal_autocheckpoint"), 16384);
+  store->reset();
+  remove();
 }
 
 TEST(StoreOpenTest, MissingDatabaseIsAClearError) {

@@ -22,19 +22,44 @@ namespace cse {
 
 namespace {
 
-Status PragmaSetup(sqlite3* db) {
-  const char* sql =
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;";
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown";
-    sqlite3_free(err);
-    return Unavailable("store_io", "cannot configure database: " + msg);
+Status ExecPragmas(sqlite3* db, const std::string& sql) {
+  Status s = ExecOn(db, sql);
+  if (s.ok()) return s;
+  return Unavailable("store_io", "cannot configure database: " + s.message());
+}
+
+Result<int64_t> PragmaInt(sqlite3* db, std::string_view name) {
+  const std::string sql = "PRAGMA " + std::string(name);
+  sqlite3_stmt* stmt = nullptr;
+  std::optional<int64_t> value;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    value = sqlite3_column_int64(stmt, 0);
   }
+  sqlite3_finalize(stmt);
+  if (!value) return Unavailable("store_io", "cannot read " + sql + ": " + sqlite3_errmsg(db));
+  return *value;
+}
+
+// The automatic checkpoint's threshold is a size of log; SQLite counts it in pages, whose size
+// is that of the file (SqliteStore::kPageSizeBytes for a file created since, 4096 before).
+Status SetCheckpointBytes(sqlite3* db, int64_t bytes) {
+  ASSIGN_OR_RETURN(const int64_t page, PragmaInt(db, "page_size"));
+  if (page <= 0) return Unavailable("store_io", "page size " + std::to_string(page));
+  return ExecPragmas(db, "PRAGMA wal_autocheckpoint=" + std::to_string(bytes / page));
+}
+
+Status PragmaSetup(sqlite3* db) {
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
-  return Status::Ok();
+  // page_size takes effect only on a file without content yet (a new database): an existing
+  // file keeps the size it was created with. It comes before journal_mode, whose switch to
+  // WAL writes the file's first page.
+  RETURN_IF_ERROR(ExecPragmas(
+      db, "PRAGMA page_size=" + std::to_string(SqliteStore::kPageSizeBytes) +
+              "; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+              "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"));
+  return SetCheckpointBytes(db, SqliteStore::kCheckpointBytes);
 }
 
 Result<sqlite3*> OpenDb(const std::string& path, SqliteStore::OpenMode mode) {
@@ -173,6 +198,11 @@ Status SqliteStore::Exec(std::string_view sql) {
 }
 
 Status SqliteStore::ExecForTesting(std::string_view sql) { return Exec(sql); }
+
+Result<int64_t> SqliteStore::PragmaForTesting(std::string_view name) {
+  EndSnapshot();
+  return PragmaInt(db_, name);
+}
 
 SqliteStore::Stmt& SqliteStore::Prepare(const char* sql) {
   auto it = statements_.find(sql);
@@ -324,9 +354,11 @@ Status SqliteStore::SetBulkLoad(bool on) {
   // the log is synced at each checkpoint, which runs less often (256 MB instead of 64 MB).
   // Leaving bulk mode checkpoints the whole log with a sync, so all of it is durable.
   if (on) {
-    return Exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=65536;");
+    RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL;"));
+    return SetCheckpointBytes(db_, kBulkCheckpointBytes);
   }
-  RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=16384;"));
+  RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL;"));
+  RETURN_IF_ERROR(SetCheckpointBytes(db_, kCheckpointBytes));
   return Exec("PRAGMA wal_checkpoint(FULL);");
 }
 
