@@ -409,8 +409,8 @@ int Run(const Options& o) {
 
   std::printf("post_payments: %s cases, %s payments, batch %s\n", Grouped(o.cases).c_str(),
               Grouped(o.payments).c_str(), Grouped(o.batch).c_str());
-  std::printf("database: %s (raw: %s, indexed: %s)\n", db.c_str(), raw_db.c_str(),
-              indexed_db.c_str());
+  std::printf("database: %s (raw: %s, indexed: %s; all three new, %s-byte pages)\n", db.c_str(),
+              raw_db.c_str(), indexed_db.c_str(), Grouped(SqliteStore::kPageSizeBytes).c_str());
   std::fflush(stdout);
 
   auto opened = SqliteStore::Open(db, SqliteStore::OpenMode::kCreate);
