@@ -398,14 +398,22 @@ Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors
   return ForEachObligorHistory(store, obligors, 0, obligors.size(), chunk, visit);
 }
 
-Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors, size_t begin,
-                             size_t end, size_t chunk,
-                             const std::function<Status(ObligorHistory&&)>& visit) {
+namespace {
+
+enum class HistoryRead { kRange, kListed };
+
+Status ForEachHistory(Store& store, const std::vector<PersonId>& obligors, size_t begin, size_t end,
+                      size_t chunk, HistoryRead read,
+                      const std::function<Status(ObligorHistory&&)>& visit) {
   CSE_CHECK(chunk > 0, "chunk must be positive");
   end = std::min(end, obligors.size());
   for (size_t lo = begin; lo < end; lo += chunk) {
     const size_t hi = std::min(end, lo + chunk);  // exclusive
-    ASSIGN_OR_RETURN(ObligorRange r, store.LoadObligorRange(obligors[lo], obligors[hi - 1]));
+    ASSIGN_OR_RETURN(
+        ObligorRange r,
+        read == HistoryRead::kRange
+            ? store.LoadObligorRange(obligors[lo], obligors[hi - 1])
+            : store.LoadObligorsListed(std::span<const PersonId>(obligors).subspan(lo, hi - lo)));
     // Books and collections from the range; jobs and events are sorted by person too, so one
     // cursor each walks forward as the obligors do.
     ObligorRangeBooks walk(r);
@@ -433,6 +441,20 @@ Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors
     }
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors, size_t begin,
+                             size_t end, size_t chunk,
+                             const std::function<Status(ObligorHistory&&)>& visit) {
+  return ForEachHistory(store, obligors, begin, end, chunk, HistoryRead::kRange, visit);
+}
+
+Status ForEachListedObligorHistory(Store& store, const std::vector<PersonId>& obligors,
+                                   size_t chunk,
+                                   const std::function<Status(ObligorHistory&&)>& visit) {
+  return ForEachHistory(store, obligors, 0, obligors.size(), chunk, HistoryRead::kListed, visit);
 }
 
 bool HasSupportOrderOn(const ObligorHistory& h, Date as_of) {

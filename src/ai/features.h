@@ -107,6 +107,12 @@ Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors
 Status ForEachObligorHistory(Store& store, const std::vector<PersonId>& obligors, size_t begin,
                              size_t end, size_t chunk,
                              const std::function<Status(ObligorHistory&&)>& visit);
+// The same, reading exactly the obligors of each chunk (Store::LoadObligorsListed) instead of
+// every obligor whose id lies between the chunk's first and last: for a scattered subset of
+// all obligors (an import's payment events), where a range would read mostly others.
+Status ForEachListedObligorHistory(Store& store, const std::vector<PersonId>& obligors,
+                                   size_t chunk,
+                                   const std::function<Status(ObligorHistory&&)>& visit);
 
 // True when on `as_of` the obligor has an order in effect or unpaid support: the population
 // that is scored.

@@ -410,6 +410,10 @@ class Store {
   // (jobs and events left empty). A few reads in all instead of several per obligor.
   virtual Result<std::vector<Case>> GetCases(std::span<const CaseId> ids) = 0;
   virtual Result<ObligorRange> LoadLedgerInputs(std::span<const PersonId> obligors) = 0;
+  // Everything LoadObligorRange reads (jobs and events too), in the same orders, for exactly
+  // `obligors` (ascending): the payment events of an import, whose obligors are a scattered
+  // subset of all.
+  virtual Result<ObligorRange> LoadObligorsListed(std::span<const PersonId> obligors) = 0;
 
   // Case history events (CaseEvent), by (date, id).
   virtual Result<int64_t> InsertCaseEvent(const CaseEvent& event) = 0;

@@ -231,6 +231,61 @@ TEST_F(RiskModelTest, BatchScoringEqualsScoringEachObligorAlone) {
   EXPECT_EQ(rows->back().scored_at, "2025-06-30T23:00:00Z");
 }
 
+// Histories read by lists of obligors (an import's payment events: a scattered subset) are
+// those read one obligor at a time: the same books, collections, jobs, events and features.
+TEST_F(RiskModelTest, ListedHistoriesEqualEachObligorsOwn) {
+  auto ref = LoadReference(*store_);
+  ASSERT_TRUE(ref.ok());
+  auto obligors = store_->ListObligorIds();
+  ASSERT_TRUE(obligors.ok());
+  std::vector<PersonId> some;
+  for (size_t i = 3; i < obligors->size(); i += 7) some.push_back((*obligors)[i]);
+  ASSERT_GT(some.size(), 250u);
+  size_t visited = 0, with_jobs = 0, with_events = 0;
+  ASSERT_TRUE(ForEachListedObligorHistory(*store_, some, 100, [&](ObligorHistory&& h) -> Status {
+                EXPECT_EQ(h.obligor, some[visited]);
+                ++visited;
+                auto alone = LoadObligorHistory(*store_, h.obligor);
+                EXPECT_TRUE(alone.ok());
+                EXPECT_EQ(h.books.size(), alone->books.size());
+                for (size_t i = 0; i < h.books.size() && i < alone->books.size(); ++i) {
+                  EXPECT_EQ(h.books[i].info.id, alone->books[i].info.id);
+                  EXPECT_EQ(h.books[i].orders.size(), alone->books[i].orders.size());
+                  EXPECT_EQ(h.books[i].episodes.size(), alone->books[i].episodes.size());
+                }
+                EXPECT_EQ(h.collections.size(), alone->collections.size());
+                for (size_t i = 0; i < h.collections.size() && i < alone->collections.size(); ++i) {
+                  EXPECT_EQ(h.collections[i].id, alone->collections[i].id);
+                  EXPECT_EQ(h.collections[i].amount, alone->collections[i].amount);
+                  EXPECT_EQ(h.collections[i].reversed_date, alone->collections[i].reversed_date);
+                }
+                EXPECT_EQ(h.jobs.size(), alone->jobs.size());
+                for (size_t i = 0; i < h.jobs.size() && i < alone->jobs.size(); ++i) {
+                  EXPECT_EQ(h.jobs[i].id, alone->jobs[i].id);
+                }
+                EXPECT_EQ(h.events.size(), alone->events.size());
+                for (size_t i = 0; i < h.events.size() && i < alone->events.size(); ++i) {
+                  EXPECT_EQ(h.events[i].id, alone->events[i].id);
+                }
+                if (!h.jobs.empty()) ++with_jobs;
+                if (!h.events.empty()) ++with_events;
+                const FeatureRow a = ExtractFeatures(h, *ref, kAsOf);
+                const FeatureRow b = ExtractFeatures(*alone, *ref, kAsOf);
+                for (size_t j = 0; j < kFeatureCount; ++j) {
+                  EXPECT_TRUE(SameFloat(a.values[j], b.values[j]))
+                      << FeatureNames()[j] << " of " << PersonDisplayId(h.obligor);
+                }
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(visited, some.size());
+  EXPECT_GT(with_jobs, 0u);  // the comparison covered jobs and events, not only empty lists
+  EXPECT_GT(with_events, 0u);
+  // An obligor of no case is refused as LoadObligorHistory refuses it.
+  auto no_case = ForEachListedObligorHistory(*store_, {PersonId{999'999'999}}, 100,
+                                             [](ObligorHistory&&) { return Status::Ok(); });
+  EXPECT_EQ(no_case.reason(), "obligor_has_no_case");
+}
+
 // The tier cut-offs are the state's settings (opencse config set risk.tier_*), validated and
 // audited, and the scorer applies them.
 TEST_F(RiskModelTest, TierCutoffsComeFromSettings) {

@@ -291,6 +291,60 @@ TEST_F(NightlyTest, AnImportsPaymentEventsCommitInGroupsAndAFailedGroupLeavesNot
   EXPECT_EQ(PaymentEventRows(*store_), before + effects->obligors);
 }
 
+// An import's events read the histories of its obligors (four in five here, with gaps) with
+// list reads, in chunks of kPaymentEventsPerCommit; each scores exactly what the event of that
+// payment alone scores, which reads the obligor's history by itself. An unknown case stops the pass
+// before anything is written.
+TEST_F(NightlyTest, AnImportsPaymentEventsScoreWhatEachEventAloneScores) {
+  const Date paid = Date::Ymd(2025, 7, 31);
+  std::vector<PersonId> all = *store_->ListObligorIds();
+  std::vector<std::pair<CaseId, Date>> posted;
+  std::vector<PersonId> chosen;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i % 5 == 0) continue;
+    auto cases = store_->ListCasesByObligor(all[i]);
+    ASSERT_TRUE(cases.ok());
+    ASSERT_FALSE(cases->empty());
+    posted.emplace_back(cases->front().id, paid);
+    chosen.push_back(all[i]);
+  }
+  ASSERT_GT(static_cast<int64_t>(chosen.size()), kPaymentEventsPerCommit);
+
+  const int64_t before = PaymentEventRows(*store_);
+  auto unknown = posted;
+  unknown.emplace_back(CaseId{999'999'999}, paid);
+  auto refused = OnPaymentsPosted(*store_, *clock_, "clerk", scorer_, unknown);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().reason(), "case_not_found");
+  EXPECT_EQ(PaymentEventRows(*store_), before);
+
+  std::vector<size_t> scores_before;
+  for (PersonId o : chosen) scores_before.push_back(store_->ListRiskScores(o)->size());
+  auto bulk = OnPaymentsPosted(*store_, *clock_, "clerk", scorer_, posted);
+  ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
+  EXPECT_EQ(bulk->obligors, static_cast<int64_t>(chosen.size()));
+  EXPECT_GT(bulk->rescored, 0);
+  int64_t compared = 0;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    auto scores = store_->ListRiskScores(chosen[i]);
+    ASSERT_TRUE(scores.ok());
+    if (scores->size() == scores_before[i]) continue;  // not active: not scored
+    ASSERT_EQ(scores->size(), scores_before[i] + 1);
+    const RiskScoreRecord from_bulk = scores->front();
+    auto alone = OnPaymentPosted(*store_, *clock_, "clerk", scorer_, posted[i].first, paid);
+    ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+    ASSERT_TRUE(alone->risk.has_value()) << PersonDisplayId(chosen[i]);
+    const RiskScoreRecord from_alone = store_->ListRiskScores(chosen[i])->front();
+    EXPECT_GT(from_alone.id, from_bulk.id);
+    EXPECT_EQ(from_alone.as_of, from_bulk.as_of);
+    EXPECT_EQ(from_alone.features_hash, from_bulk.features_hash) << PersonDisplayId(chosen[i]);
+    EXPECT_EQ(from_alone.score, from_bulk.score) << PersonDisplayId(chosen[i]);
+    EXPECT_EQ(from_alone.key_factors_json, from_bulk.key_factors_json);
+    ++compared;
+  }
+  EXPECT_EQ(compared, bulk->rescored);
+}
+
 TEST(WorkflowTest, ChannelFromContactHistoryAndAPersonalMessage) {
   std::vector<ContactAttempt> history;
   const auto attempt = [&](const char* channel, const char* outcome, Date date) {

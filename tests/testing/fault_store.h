@@ -77,6 +77,9 @@ class FaultStore final : public Store {
   Result<ObligorRange> LoadLedgerInputs(std::span<const PersonId> obligors) override {
     return inner_.LoadLedgerInputs(obligors);
   }
+  Result<ObligorRange> LoadObligorsListed(std::span<const PersonId> obligors) override {
+    return inner_.LoadObligorsListed(obligors);
+  }
   Result<ObligorBooks> LoadObligorBooks(PersonId obligor) override {
     return inner_.LoadObligorBooks(obligor);
   }

@@ -1030,7 +1030,8 @@ Result<std::vector<PersonId>> SqliteStore::ListObligorIds() {
 }
 
 // The statements of SqliteStore::LoadLedgerTables, selecting obligors by a range
-// (LoadObligorRange: `BETWEEN ?1 AND ?2`) or by a list (LoadLedgerInputs: a JSON array in ?1).
+// (LoadObligorRange: `BETWEEN ?1 AND ?2`) or by a list (LoadLedgerInputs, LoadObligorsListed:
+// a JSON array in ?1).
 struct LedgerTablesSql {
   const char* cases;
   const char* children;
@@ -1038,11 +1039,13 @@ struct LedgerTablesSql {
   const char* terms;
   const char* episodes;
   const char* collections;
+  const char* jobs;    // LoadPersonTables
+  const char* events;  // LoadPersonTables
 };
 
 namespace {
 
-#define CSE_LEDGER_TABLES_SQL(WHERE_OBLIGOR, WHERE_C_OBLIGOR)                                   \
+#define CSE_LEDGER_TABLES_SQL(WHERE_OBLIGOR, WHERE_C_OBLIGOR, WHERE_PERSON)                     \
   LedgerTablesSql {                                                                             \
     "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county "    \
     "FROM iv_d_case WHERE " WHERE_OBLIGOR " ORDER BY obligor_id, id",                           \
@@ -1058,14 +1061,22 @@ namespace {
         "assistance_episode a JOIN iv_d_case c ON c.id = a.case_id WHERE " WHERE_C_OBLIGOR      \
         " ORDER BY a.case_id, a.start_date, a.id",                                              \
         "SELECT id, case_id, obligor_id, amount_cents, received_date, source, reversed_date "   \
-        "FROM collection WHERE " WHERE_OBLIGOR " ORDER BY obligor_id, id"                       \
+        "FROM collection WHERE " WHERE_OBLIGOR " ORDER BY obligor_id, id",                      \
+        "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "                  \
+        "gross_per_period_cents FROM employment WHERE " WHERE_PERSON                            \
+        " ORDER BY "                                                                            \
+        "person_id, start_date, id",                                                            \
+        "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event "              \
+        "WHERE " WHERE_PERSON " ORDER BY person_id, id"                                         \
   }
 
 constexpr LedgerTablesSql kLedgerTablesByRange =
-    CSE_LEDGER_TABLES_SQL("obligor_id BETWEEN ?1 AND ?2", "c.obligor_id BETWEEN ?1 AND ?2");
+    CSE_LEDGER_TABLES_SQL("obligor_id BETWEEN ?1 AND ?2", "c.obligor_id BETWEEN ?1 AND ?2",
+                          "person_id BETWEEN ?1 AND ?2");
 constexpr LedgerTablesSql kLedgerTablesByList =
     CSE_LEDGER_TABLES_SQL("obligor_id IN (SELECT value FROM json_each(?1))",
-                          "c.obligor_id IN (SELECT value FROM json_each(?1))");
+                          "c.obligor_id IN (SELECT value FROM json_each(?1))",
+                          "person_id IN (SELECT value FROM json_each(?1))");
 #undef CSE_LEDGER_TABLES_SQL
 
 // "[1,2,3]": a list of ids for json_each.
@@ -1134,6 +1145,33 @@ Status SqliteStore::LoadLedgerTables(const LedgerTablesSql& sql, const Bind& bin
   return Status::Ok();
 }
 
+// The jobs and case events of the persons `bind` selects with the statements of `sql`, by
+// (person, start, id) and (person, date, id).
+template <typename Bind>
+Status SqliteStore::LoadPersonTables(const LedgerTablesSql& sql, const Bind& bind,
+                                     ObligorRange& r) {
+  Stmt& jobs = Prepare(sql.jobs);
+  bind(jobs);
+  ASSIGN_OR_RETURN(r.jobs, CollectRows<Employment>(jobs, ReadEmploymentRow));
+  Stmt& events = Prepare(sql.events);
+  bind(events);
+  ASSIGN_OR_RETURN(r.events, CollectRows<CaseEvent>(events, ReadEventRow));
+  std::sort(r.events.begin(), r.events.end(), [](const CaseEvent& a, const CaseEvent& b) {
+    return std::tie(a.person.value, a.date, a.id) < std::tie(b.person.value, b.date, b.id);
+  });
+  return Status::Ok();
+}
+
+Result<ObligorRange> SqliteStore::LoadObligorsListed(std::span<const PersonId> obligors) {
+  ObligorRange r;
+  if (obligors.empty()) return r;
+  const std::string list = JsonIdList(obligors);
+  auto bind = [&](Stmt& s) { s.Bind(1, std::string_view(list)); };
+  RETURN_IF_ERROR(LoadLedgerTables(kLedgerTablesByList, bind, r));
+  RETURN_IF_ERROR(LoadPersonTables(kLedgerTablesByList, bind, r));
+  return r;
+}
+
 Result<ObligorRange> SqliteStore::LoadLedgerInputs(std::span<const PersonId> obligors) {
   ObligorRange r;
   if (obligors.empty()) return r;
@@ -1155,24 +1193,9 @@ Result<std::vector<Case>> SqliteStore::GetCases(std::span<const CaseId> ids) {
 
 Result<ObligorRange> SqliteStore::LoadObligorRange(PersonId first, PersonId last) {
   ObligorRange r;
-  RETURN_IF_ERROR(LoadLedgerTables(
-      kLedgerTablesByRange, [&](Stmt& s) { s.Bind(1, first.value).Bind(2, last.value); }, r));
-
-  Stmt& jobs = Prepare(
-      "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "
-      "gross_per_period_cents FROM employment WHERE person_id BETWEEN ? AND ? ORDER BY "
-      "person_id, start_date, id");
-  jobs.Bind(1, first.value).Bind(2, last.value);
-  ASSIGN_OR_RETURN(r.jobs, CollectRows<Employment>(jobs, ReadEmploymentRow));
-
-  Stmt& events = Prepare(
-      "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event WHERE "
-      "person_id BETWEEN ? AND ? ORDER BY person_id, id");
-  events.Bind(1, first.value).Bind(2, last.value);
-  ASSIGN_OR_RETURN(r.events, CollectRows<CaseEvent>(events, ReadEventRow));
-  std::sort(r.events.begin(), r.events.end(), [](const CaseEvent& a, const CaseEvent& b) {
-    return std::tie(a.person.value, a.date, a.id) < std::tie(b.person.value, b.date, b.id);
-  });
+  auto bind = [&](Stmt& s) { s.Bind(1, first.value).Bind(2, last.value); };
+  RETURN_IF_ERROR(LoadLedgerTables(kLedgerTablesByRange, bind, r));
+  RETURN_IF_ERROR(LoadPersonTables(kLedgerTablesByRange, bind, r));
   return r;
 }
 

@@ -123,6 +123,7 @@ class SqliteStore final : public Store {
   Result<ObligorBooks> LoadObligorBooks(PersonId obligor) override;
   Result<std::vector<Case>> GetCases(std::span<const CaseId> ids) override;
   Result<ObligorRange> LoadLedgerInputs(std::span<const PersonId> obligors) override;
+  Result<ObligorRange> LoadObligorsListed(std::span<const PersonId> obligors) override;
   Status PutCountyEconomy(const CountyEconomy& row) override;
   Result<std::vector<CountyEconomy>> ListCountyEconomy() override;
   Status InsertSimRun(std::string_view at, std::string_view params_json) override;
@@ -245,6 +246,8 @@ class SqliteStore final : public Store {
  private:
   template <typename Bind>
   Status LoadLedgerTables(const LedgerTablesSql& sql, const Bind& bind, ObligorRange& r);
+  template <typename Bind>
+  Status LoadPersonTables(const LedgerTablesSql& sql, const Bind& bind, ObligorRange& r);
   SqliteStore(sqlite3* db, std::string path);
   Status Migrate();
   // Before migration 103 drops the main file's access_log: copies its rows (ids kept) into
