@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <span>
 #include <thread>
 #include <unordered_map>
 
@@ -15,6 +14,7 @@
 #include "enforce/nba.h"
 #include "enforce/workflow.h"
 #include "service/audit.h"
+#include "service/ledger_service.h"
 
 namespace cse::enforce {
 namespace {
@@ -719,10 +719,6 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
 
 namespace {
 
-// Cases read per list read (Store::GetCases) when an import's payment events look up their
-// obligors.
-constexpr size_t kCaseReadChunk = 10'000;
-
 // The effects of a payment on `case_id` dated `date` for its obligor, whose history (with the
 // payment) is `h`.
 Result<PaymentEffects> PaymentEvent(Store& store, const Clock& clock, const std::string& actor,
@@ -791,20 +787,15 @@ Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
                                             const std::vector<std::pair<CaseId, Date>>& posted) {
   BulkPaymentEffects out;
   if (posted.empty()) return out;
-  // The cases' obligors, with list reads of kCaseReadChunk ids (an import names up to
-  // limits::kPostingsPerBatchMax cases per batch).
+  // The cases' obligors, with list reads.
   std::vector<CaseId> case_ids;
   case_ids.reserve(posted.size());
   for (const auto& [case_id, date] : posted) case_ids.push_back(case_id);
   std::sort(case_ids.begin(), case_ids.end());
   case_ids.erase(std::unique(case_ids.begin(), case_ids.end()), case_ids.end());
+  ASSIGN_OR_RETURN(const std::vector<Case> cases, GetCasesListed(store, case_ids));
   std::unordered_map<int64_t, PersonId> obligor_of;  // by case id
-  for (size_t lo = 0; lo < case_ids.size(); lo += kCaseReadChunk) {
-    const size_t n = std::min(kCaseReadChunk, case_ids.size() - lo);
-    ASSIGN_OR_RETURN(std::vector<Case> found,
-                     store.GetCases(std::span<const CaseId>(case_ids).subspan(lo, n)));
-    for (const Case& c : found) obligor_of.emplace(c.id.value, c.obligor);
-  }
+  for (const Case& c : cases) obligor_of.emplace(c.id.value, c.obligor);
   // One event per obligor: its latest payment date, with that payment's case.
   std::map<int64_t, std::pair<CaseId, Date>> latest;  // by obligor id
   for (const auto& [case_id, date] : posted) {
@@ -827,30 +818,27 @@ Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
   // list read per table instead of about ten reads per obligor.
   // A store error returns the error alone, so `out` needs no per-group bookkeeping.
   int64_t in_group = 0;
-  auto event = latest.begin();
   Status s = ai::ForEachListedObligorHistory(
       store, obligors, static_cast<size_t>(kPaymentEventsPerCommit),
       [&](ai::ObligorHistory&& h) -> Status {
-        const auto [case_id, date] = (event++)->second;
+        const auto [case_id, date] = latest.at(h.obligor.value);
         if (in_group == 0) RETURN_IF_ERROR(store.Begin());
-        auto e = PaymentEvent(store, clock, actor, scorer, ref, case_id, h, date);
-        if (!e.ok()) {
-          store.Rollback();  // the group's other obligors too: the nightly run catches up
-          in_group = 0;
-          return e.status();
-        }
+        ++in_group;
+        ASSIGN_OR_RETURN(PaymentEffects e,
+                         PaymentEvent(store, clock, actor, scorer, ref, case_id, h, date));
         ++out.obligors;
-        if (e->risk) ++out.rescored;
-        out.tasks_closed += e->tasks_closed;
-        out.withdrawn += static_cast<int64_t>(e->withdrawn.size());
-        if (++in_group == kPaymentEventsPerCommit) {
+        if (e.risk) ++out.rescored;
+        out.tasks_closed += e.tasks_closed;
+        out.withdrawn += static_cast<int64_t>(e.withdrawn.size());
+        if (in_group == kPaymentEventsPerCommit) {
           in_group = 0;
           RETURN_IF_ERROR(store.Commit());
         }
         return Status::Ok();
       });
   if (!s.ok()) {
-    if (in_group > 0) store.Rollback();  // a read failed with a group open
+    // The group's other obligors too: the nightly run catches up.
+    if (in_group > 0) store.Rollback();
     return s;
   }
   if (in_group > 0) RETURN_IF_ERROR(store.Commit());

@@ -53,13 +53,9 @@ Status BulkPoster::Prefetch(const std::vector<PaymentRequest>& rows) {
       missing_cases.push_back(r.case_id);
     }
   }
-  for (size_t lo = 0; lo < missing_cases.size(); lo += kPrefetchChunk) {
-    const size_t n = std::min(kPrefetchChunk, missing_cases.size() - lo);
-    ASSIGN_OR_RETURN(std::vector<Case> found,
-                     store_.GetCases(std::span<const CaseId>(missing_cases).subspan(lo, n)));
-    // An unknown case is not cached: Prepare reads it again and rejects its row.
-    for (const Case& c : found) cases_.emplace(c.id.value, CaseInfo{c.obligor, c.status});
-  }
+  ASSIGN_OR_RETURN(const std::vector<Case> found, GetCasesListed(store_, missing_cases));
+  // An unknown case is not cached: Prepare reads it again and rejects its row.
+  for (const Case& c : found) cases_.emplace(c.id.value, CaseInfo{c.obligor, c.status});
   std::vector<PersonId> obligors;  // without a cached ledger
   seen.clear();
   for (const PaymentRequest& r : rows) {

@@ -91,8 +91,9 @@ class BulkPoster {
                                              const std::vector<Collection>& stored);
   Result<ObligorLedger*> LedgerFor(PersonId obligor);
   // Before a pipelined batch: caches the cases and builds the ledgers its rows need that are
-  // not cached yet, with list reads (Store::GetCases, LoadLedgerInputs) of kPrefetchChunk ids
-  // at a time instead of GetCase and LedgerFor's several reads on the first row of each.
+  // not cached yet, with list reads (GetCasesListed; Store::LoadLedgerInputs, kPrefetchChunk
+  // obligors at a time) instead of GetCase and LedgerFor's several reads on the first row of
+  // each.
   static constexpr size_t kPrefetchChunk = 10'000;
   Status Prefetch(const std::vector<PaymentRequest>& rows);
   void DropCaches();

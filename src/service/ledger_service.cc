@@ -75,6 +75,17 @@ Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor) {
   return books;
 }
 
+Result<std::vector<Case>> GetCasesListed(Store& store, std::span<const CaseId> ids) {
+  std::vector<Case> out;
+  for (size_t lo = 0; lo < ids.size(); lo += kCaseListChunk) {
+    ASSIGN_OR_RETURN(std::vector<Case> found,
+                     store.GetCases(ids.subspan(lo, std::min(kCaseListChunk, ids.size() - lo))));
+    out.insert(out.end(), std::make_move_iterator(found.begin()),
+               std::make_move_iterator(found.end()));
+  }
+  return out;
+}
+
 ObligorRangeBooks::ObligorRangeBooks(ObligorRange& range) : range_(range) {
   // Orders and episodes come by case; cases and collections by obligor, so one cursor each
   // walks forward as the obligors do.

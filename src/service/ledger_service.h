@@ -13,6 +13,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -75,6 +76,12 @@ struct CaseLedger {
 
 // Loads everything the engine needs about an obligor.
 Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor);
+
+// The cases among `ids` that exist, by id, as GetCase reads each (Store::GetCases), read
+// kCaseListChunk ids at a time: bulk posting and an import's payment events look up the cases
+// of up to limits::kPostingsPerBatchMax rows at once.
+inline constexpr size_t kCaseListChunk = 10'000;
+Result<std::vector<Case>> GetCasesListed(Store& store, std::span<const CaseId> ids);
 
 // Hands out the records of an ObligorRange (Store::LoadObligorRange, LoadLedgerInputs) one
 // obligor at a time: its books as LoadBooks builds them (cases by id, each with its orders by

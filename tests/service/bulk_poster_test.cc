@@ -169,6 +169,18 @@ std::vector<RowOutcome> PostInSmallBatches(BulkPoster& poster,
   return outcomes;
 }
 
+// The audit chain verifies, and replaying it reproduces the `collections` stored collections
+// with no mismatch.
+void ExpectAuditVerifiesAndReplays(Store& store, int64_t collections) {
+  auto verified = VerifyAuditChain(store);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact);
+  auto replay = CompareReplayWithStore(store);
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  EXPECT_EQ(replay->collections, collections);
+  EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
+}
+
 // 1,500 rows (several pipeline chunks) with every kind of outcome in them: resubmissions with
 // the same and with different fields (also inside one chunk), a backdated payment, an unknown
 // case and an invalid amount.
@@ -243,13 +255,7 @@ TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
   EXPECT_GT(HistoryRows(path_b), 0);
   EXPECT_EQ(HistoryRows(path_a), HistoryRows(path_b));
 
-  auto verified = VerifyAuditChain(a.store());
-  ASSERT_TRUE(verified.ok());
-  EXPECT_TRUE(verified->intact);
-  auto replay = CompareReplayWithStore(a.store());
-  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
-  EXPECT_EQ(replay->collections, 1495);
-  EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
+  ExpectAuditVerifiesAndReplays(a.store(), 1495);
 }
 
 // A resubmitted key early in a long batch: its conflict stops the inserts while later chunks
@@ -295,13 +301,7 @@ TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
   EXPECT_EQ(HistoryRows(path_b), 0);
   EXPECT_EQ(HistoryRows(path_a), 0);
 
-  auto verified = VerifyAuditChain(a.store());
-  ASSERT_TRUE(verified.ok());
-  EXPECT_TRUE(verified->intact);
-  auto replay = CompareReplayWithStore(a.store());
-  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
-  EXPECT_EQ(replay->collections, 3999);
-  EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
+  ExpectAuditVerifiesAndReplays(a.store(), 3999);
 }
 
 // A large batch into stored history: its cases and ledgers are read up front with list reads
@@ -384,13 +384,7 @@ TEST(BulkPosterTest, LargeBatchSplitsItsAuditIntoRowsOfAtMostTheLimit) {
   EXPECT_EQ(first_ids[1] - first_ids[0], per_row);
   EXPECT_EQ(first_ids[2] - first_ids[1], per_row);
 
-  auto verified = VerifyAuditChain(w.store());
-  ASSERT_TRUE(verified.ok());
-  EXPECT_TRUE(verified->intact);
-  auto replay = CompareReplayWithStore(w.store());
-  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
-  EXPECT_EQ(replay->collections, total);
-  EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems[0]);
+  ExpectAuditVerifiesAndReplays(w.store(), total);
 }
 
 }  // namespace
