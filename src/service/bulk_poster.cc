@@ -409,14 +409,16 @@ Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& row
     // One audit row per limits::kAuditPostingsPerRowMax postings, in posting order, all in
     // this transaction: an all-or-nothing file of millions of rows is one batch, and a single
     // row listing all of them would outgrow SQLite's largest value (1,000,000,000 bytes).
-    // Same shape as Json{{"source", label}, {"count", n}, {"postings", [ToJson(c)...]}}.dump().
-    const std::string source = JsonQuote(label);
+    // Same bytes as Json{{"source", label}, {"count", n}, {"columns", PostingColumns()},
+    // {"rows", [[...], ...]}}.dump(): one compact row per posting (PostingRowsJson).
+    const std::string head = "{\"source\":" + JsonQuote(label) + ",\"count\":";
+    const std::string columns = ",\"columns\":" + PostingColumns().dump() + ",\"rows\":";
     const auto per_row = static_cast<size_t>(limits::kAuditPostingsPerRowMax);
     for (size_t first = 0; first < posted_.size(); first += per_row) {
       const size_t n = std::min(per_row, posted_.size() - first);
-      std::string after =
-          "{\"source\":" + source + ",\"count\":" + std::to_string(n) + ",\"postings\":" +
-          CollectionsJsonArray(std::span<const Collection>(posted_).subspan(first, n)) + "}";
+      auto listed = PostingRowsJson(std::span<const Collection>(posted_).subspan(first, n));
+      if (!listed.ok()) return fail(listed.status());
+      std::string after = head + std::to_string(n) + columns + *listed + "}";
       if (Status s = AppendAudit(store_, clock_, actor_, "import.batch", "collection", label, "",
                                  std::move(after));
           !s.ok()) {

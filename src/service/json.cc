@@ -111,37 +111,37 @@ void AppendString(std::string& out, std::string_view key) {
 
 }  // namespace
 
-std::string CollectionsJsonArray(std::span<const Collection> collections) {
+const Json& PostingColumns() {
+  static const Json columns =
+      Json::array({"collection_id", "key", "case_id", "obligor_id", "amount", "date", "source"});
+  return columns;
+}
+
+Result<std::string> PostingRowsJson(std::span<const Collection> collections) {
   std::string out;
-  out.reserve(collections.size() * 200 + 2);
+  out.reserve(collections.size() * 64 + 2);
   out += '[';
   for (const Collection& c : collections) {
-    if (out.size() > 1) out += ',';
-    out += "{\"collection_id\":";
-    out += std::to_string(c.id.value);
-    out += ",\"key\":";
-    AppendString(out, c.idempotency_key);
-    out += ",\"case_id\":";
-    out += std::to_string(c.case_id.value);
-    out += ",\"obligor_id\":";
-    out += std::to_string(c.obligor.value);
-    out += ",\"amount\":\"";
-    out += c.amount.ToString();
-    out += "\",\"date\":\"";
-    out += c.date.ToString();
-    out += "\",\"source\":\"";
-    out += Name(c.source);
-    out += "\",\"reversed_date\":";
-    if (c.reversed_date) {
-      out += '"';
-      out += c.reversed_date->ToString();
-      out += '"';
-    } else {
-      out += "null";
+    if (c.reversed_date || !c.reversal_reason.empty()) {
+      return Internal("posting_reversed", "collection " + std::to_string(c.id.value) +
+                                              " is reversed; a posting row cannot list it");
     }
-    out += ",\"reversal_reason\":";
-    AppendString(out, c.reversal_reason);
-    out += '}';
+    if (out.size() > 1) out += ',';
+    out += '[';
+    out += std::to_string(c.id.value);
+    out += ',';
+    AppendString(out, c.idempotency_key);
+    out += ',';
+    out += std::to_string(c.case_id.value);
+    out += ',';
+    out += std::to_string(c.obligor.value);
+    out += ",\"";
+    out += c.amount.ToString();
+    out += "\",\"";
+    out += c.date.ToString();
+    out += "\",\"";
+    out += Name(c.source);
+    out += "\"]";
   }
   out += ']';
   return out;
@@ -326,6 +326,29 @@ Result<Collection> CollectionFromJson(const Json& j) {
   ASSIGN_OR_RETURN(c.source, ParsePaymentSource(source));
   ASSIGN_OR_RETURN(c.reversed_date, OptDateField(j, "reversed_date"));
   return c;
+}
+
+Result<Collection> PostingFromJsonRow(const Json& row) {
+  const size_t n = PostingColumns().size();
+  if (!row.is_array() || row.size() != n) {
+    return DataLoss("audit_json_invalid",
+                    "a posting row is not an array of " + std::to_string(n) + " values");
+  }
+  const auto bad = [&](size_t i) {
+    return DataLoss("audit_json_invalid", "posting row value " + std::to_string(i) + " (" +
+                                              PostingColumns()[i].get<std::string>() +
+                                              ") has the wrong type");
+  };
+  for (size_t i : {0u, 2u, 3u}) {
+    if (!row[i].is_number_integer()) return bad(i);
+  }
+  for (size_t i : {1u, 4u, 5u, 6u}) {
+    if (!row[i].is_string()) return bad(i);
+  }
+  const Json object{{"collection_id", row[0]}, {"key", row[1]},           {"case_id", row[2]},
+                    {"obligor_id", row[3]},    {"amount", row[4]},        {"date", row[5]},
+                    {"source", row[6]},        {"reversed_date", nullptr}};
+  return CollectionFromJson(object);
 }
 
 Json LedgerJson(const CaseLedger& l) {

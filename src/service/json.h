@@ -27,11 +27,19 @@ Json ToJson(const CaseBalance& b);
 Json ToJson(const ObligorBalance& b);
 Json BucketsJson(const Money (&buckets)[kBucketCount]);
 
-// Appends ToJson(c).dump() for each of `collections`, as one compact JSON array, without
-// building JSON objects: the bulk poster lists every posting of a batch in its audit rows (up
-// to limits::kAuditPostingsPerRowMax a row), and this is its hot path. The output is
-// byte-identical to dumping an array of ToJson(c).
-std::string CollectionsJsonArray(std::span<const Collection> collections);
+// The postings an `import.batch` audit row lists (docs/ARCHITECTURE.md §2.2, §7), one JSON
+// array per posting with its values in PostingColumns() order:
+//   [17,"PMT-0001",3,5,"1069.00","2024-01-01","withholding"]
+// about 60 bytes a posting where a ToJson(c) object takes about 185. A posting is never
+// reversed when it is created, so the reversal fields are not among the columns. Rows written
+// before 2026-12-03 list ToJson(c) objects under "postings"; replay reads both.
+const Json& PostingColumns();
+// PostingColumns().dump() for each of `collections`, as one compact JSON array of arrays,
+// built without JSON objects: the bulk poster lists every posting of a batch in its audit rows
+// (up to limits::kAuditPostingsPerRowMax a row), and this is its hot path. Byte-identical to
+// dumping the arrays with the general serializer. Errors: internal "posting_reversed" when a
+// collection has a reversal (its row could not say so).
+Result<std::string> PostingRowsJson(std::span<const Collection> collections);
 // Appends ToJson(c).dump() to `out`, with `"office": office` added last when `office` is
 // given, without building a JSON object: the caseload list's hot path. Byte-identical to the
 // general serializer.
@@ -44,6 +52,8 @@ Result<Case> CaseFromJson(const Json& j);
 Result<Order> OrderFromJson(const Json& j);
 Result<AssistanceEpisode> AssistanceFromJson(const Json& j);
 Result<Collection> CollectionFromJson(const Json& j);
+// One row of PostingRowsJson: an array of PostingColumns().size() values of the columns' types.
+Result<Collection> PostingFromJsonRow(const Json& row);
 
 // A case's ledger (`opencse ledger --json`, GET /v1/cases/{id}/ledger): the case, orders,
 // assistance, balance with every debt, and collections with their distribution.

@@ -67,7 +67,26 @@ struct Replayer {
     } else if (row.action == "payment.post") {
       ASSIGN_OR_RETURN(Collection c, CollectionFromJson(after));
       collections[c.id.value] = c;
+    } else if (row.action == "import.batch" && after.contains("rows")) {
+      // Compact posting rows (since 2026-12-03): their columns and count must be the ones
+      // PostingRowsJson writes.
+      if (after["columns"] != PostingColumns()) {
+        return DataLoss("audit_json_invalid", "audit row " + std::to_string(row.seq) +
+                                                  ": unknown posting columns " +
+                                                  after["columns"].dump());
+      }
+      const Json& rows = after["rows"];
+      if (!rows.is_array() || !after["count"].is_number_integer() ||
+          after["count"].get<int64_t>() != static_cast<int64_t>(rows.size())) {
+        return DataLoss("audit_json_invalid", "audit row " + std::to_string(row.seq) +
+                                                  ": count does not match its posting rows");
+      }
+      for (const Json& p : rows) {
+        ASSIGN_OR_RETURN(Collection c, PostingFromJsonRow(p));
+        collections[c.id.value] = c;
+      }
     } else if (row.action == "import.batch") {
+      // Rows written before 2026-12-03 list ToJson(c) objects.
       for (const Json& p : after["postings"]) {
         ASSIGN_OR_RETURN(Collection c, CollectionFromJson(p));
         collections[c.id.value] = c;
