@@ -290,9 +290,15 @@ struct PostingRun {
   int64_t written_bytes = 0;
 };
 
-Result<PostingRun> PostAll(Store& store, FakeClock& clock, const Book& book, const Options& o) {
+Result<PostingRun> PostAll(Store& store, const std::string& db, FakeClock& clock, const Book& book,
+                           const Options& o) {
   const int64_t rounds = (o.payments + o.cases - 1) / o.cases;
   BulkPoster poster(store, clock, "bench");
+  // As `opencse import payments` does: the cases and ledgers are read on a second connection.
+  poster.UseReader([db]() -> Result<std::unique_ptr<Store>> {
+    ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
+    return std::unique_ptr<Store>(std::move(reader));
+  });
   PostingRun run;
   std::vector<PaymentRequest> rows;
   rows.reserve(static_cast<size_t>(o.batch));
@@ -427,7 +433,7 @@ int Run(const Options& o) {
               Fixed(setup_seconds, 2).c_str());
   std::fflush(stdout);
 
-  auto posting = PostAll(store, clock, *book, o);
+  auto posting = PostAll(store, db, clock, *book, o);
   if (!posting.ok()) return Fail("posting", posting.status());
   const double post_rate = static_cast<double>(posting->posted) / posting->seconds;
   std::printf("posted: %s payments in %s batches, 0 rejected\n", Grouped(posting->posted).c_str(),

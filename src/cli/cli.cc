@@ -580,8 +580,15 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
       const ImportMode mode = a->dry_run          ? BatchMode::kDryRun
                               : a->all_or_nothing ? BatchMode::kAllOrNothing
                                                   : BatchMode::kCommitValid;
-      auto rep =
-          ImportPaymentsCsv(ctx.store(), ctx.clock(), ctx.g.user, a->file, mode, a->batch_rows);
+      BulkPoster::StoreOpener open_reader;
+      if (ctx.g.db != ":memory:") {
+        open_reader = [db = ctx.g.db]() -> Result<std::unique_ptr<Store>> {
+          ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
+          return std::unique_ptr<Store>(std::move(reader));
+        };
+      }
+      auto rep = ImportPaymentsCsv(ctx.store(), ctx.clock(), ctx.g.user, a->file, mode,
+                                   a->batch_rows, std::move(open_reader));
       if (!rep.ok()) return ctx.Fail(rep.status());
       Json rejections = Json::array();
       std::ostringstream o;

@@ -23,8 +23,8 @@ void BulkPoster::DropCaches() {
   generation_ = -1;
 }
 
-std::unique_ptr<ObligorLedger> BulkPoster::BuildLedger(std::vector<CaseBook> books,
-                                                       const std::vector<Collection>& stored) {
+std::unique_ptr<ObligorLedger> BulkPoster::BuildLedger(
+    std::vector<CaseBook> books, const std::vector<Collection>& stored) const {
   auto ledger = std::make_unique<ObligorLedger>(std::move(books), policy_);
   for (const Collection& c : stored) {
     if (!c.reversed_date) (void)ledger->Apply(c);
@@ -81,6 +81,56 @@ Status BulkPoster::Prefetch(const std::vector<PaymentRequest>& rows) {
     }
   }
   return Status::Ok();
+}
+
+void BulkPoster::ReadStretches(Store& reader, const std::vector<PaymentRequest>& rows,
+                               std::vector<int64_t> obligor_of, std::unordered_set<int64_t> cached,
+                               const StretchSink& sink) const {
+  std::unordered_map<int64_t, int64_t> case_obligor;  // the cases read here
+  std::unordered_set<int64_t> asked;                  // case ids read (found or not)
+  for (size_t lo = 0; lo < rows.size(); lo += kPrefetchChunk) {
+    const size_t hi = std::min(rows.size(), lo + kPrefetchChunk);
+    std::vector<CaseId> missing;
+    for (size_t i = lo; i < hi; ++i) {
+      if (obligor_of[i] == 0 && asked.insert(rows[i].case_id.value).second) {
+        missing.push_back(rows[i].case_id);
+      }
+    }
+    Stretch stretch;
+    auto found = GetCasesListed(reader, missing);
+    if (!found.ok()) {
+      sink(found.status());
+      return;
+    }
+    stretch.cases = std::move(found).value();
+    for (const Case& k : stretch.cases) case_obligor.emplace(k.id.value, k.obligor.value);
+    std::vector<PersonId> obligors;  // first seen in this stretch, without a cached ledger
+    for (size_t i = lo; i < hi; ++i) {
+      int64_t obligor = obligor_of[i];
+      if (obligor == 0) {
+        auto it = case_obligor.find(rows[i].case_id.value);
+        if (it == case_obligor.end()) continue;  // unknown: Prepare rejects the row
+        obligor = it->second;
+      }
+      if (cached.insert(obligor).second) obligors.push_back(PersonId{obligor});
+    }
+    std::sort(obligors.begin(), obligors.end(),
+              [](PersonId a, PersonId b) { return a.value < b.value; });
+    if (!obligors.empty()) {
+      auto range = reader.LoadLedgerInputs(obligors);
+      if (!range.ok()) {
+        sink(range.status());
+        return;
+      }
+      ObligorRangeBooks walk(*range);
+      for (PersonId obligor : obligors) {
+        std::vector<CaseBook> books = walk.Books(obligor);
+        stretch.ledgers.emplace_back(obligor.value,
+                                     BuildLedger(std::move(books), walk.Collections(obligor)));
+      }
+    }
+    if (!sink(std::move(stretch))) return;
+  }
 }
 
 namespace {
@@ -252,7 +302,8 @@ class ChunkQueue {
 }  // namespace
 
 Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date today,
-                                 const std::string& at, std::vector<RowOutcome>& outcomes) {
+                                 const std::string& at, std::vector<RowOutcome>& outcomes,
+                                 Store* reader) {
   // This thread checks and distributes; a second one inserts the chunks it hands over (store
   // access is serialized by store_mu_). Inserts keep row order, so the stored rows, their ids
   // and the audit rows are those of posting one row after the other. A key conflict at row k
@@ -283,10 +334,70 @@ Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date t
     }
   } joiner{queue, inserter};
 
+  // The reading thread (with `reader`): stretch k's cases and ledgers are taken into the caches
+  // before the check of its first row. It works on copies of what is cached at the start.
+  struct StretchLoad {
+    Status status;
+    Stretch stretch;
+  };
+  ChunkQueue<StretchLoad> loads;
+  std::thread reading;
+  if (reader != nullptr) {
+    std::vector<int64_t> obligor_of(rows.size(), 0);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto info = cases_.find(rows[i].case_id.value);
+      if (info != cases_.end()) obligor_of[i] = info->second.obligor.value;
+    }
+    std::unordered_set<int64_t> cached;
+    cached.reserve(ledgers_.size());
+    for (const auto& entry : ledgers_) cached.insert(entry.first);
+    reading =
+        std::thread([&, obligor_of = std::move(obligor_of), cached = std::move(cached)]() mutable {
+          ReadStretches(*reader, rows, std::move(obligor_of), std::move(cached),
+                        [&](Result<Stretch> r) {
+                          StretchLoad load;
+                          const bool ok = r.ok();
+                          if (ok) {
+                            load.stretch = std::move(r).value();
+                          } else {
+                            load.status = r.status();
+                          }
+                          return loads.Push(std::move(load)) && ok;
+                        });
+          loads.Close();
+        });
+  }
+  struct ReadingJoiner {
+    ChunkQueue<StretchLoad>& queue;
+    std::thread& thread;
+    ~ReadingJoiner() {
+      queue.Stop();  // unblocks a Push; what was read and not taken is dropped
+      if (thread.joinable()) thread.join();
+    }
+  } reading_joiner{loads, reading};
+
   std::vector<Prepared> chunk;
   chunk.reserve(kPipelineChunk);
   Status status;
   for (size_t i = 0; i < rows.size(); ++i) {
+    if (reader != nullptr && i % kPrefetchChunk == 0) {
+      std::optional<StretchLoad> load = loads.Pop();
+      if (!load) {
+        status = Internal("prefetch_ended", "the reading thread stopped before row " +
+                                                std::to_string(i) + " of the batch");
+        break;
+      }
+      if (!load->status.ok()) {
+        status = load->status;
+        break;
+      }
+      for (const Case& k : load->stretch.cases) {
+        cases_.emplace(k.id.value, CaseInfo{k.obligor, k.status});
+      }
+      for (auto& [obligor, ledger] : load->stretch.ledgers) {
+        ledgers_.emplace(obligor, std::move(ledger));  // a ledger cached meanwhile is kept
+      }
+    }
     Prepared p{i, {}};
     RowOutcome rejected;
     auto step = Prepare(rows[i], today, at, p.row, rejected);
@@ -375,9 +486,22 @@ Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& row
   BatchResult result;
   posted_.clear();
   if (rows.size() >= kPipelineMinRows) {
-    if (Status s = Prefetch(rows); !s.ok()) return fail(s);
+    // The reader only sees committed data: not for a batch inside a caller's transaction.
+    Store* reader = nullptr;
+    if (unchecked && open_reader_) {
+      if (!reader_) {
+        auto opened = open_reader_();
+        if (!opened.ok()) return fail(opened.status());
+        reader_ = std::move(opened).value();
+      }
+      reader = reader_.get();
+    } else if (Status s = Prefetch(rows); !s.ok()) {
+      return fail(s);
+    }
     result.outcomes.resize(rows.size());
-    if (Status s = PostPipelined(rows, today, at, result.outcomes); !s.ok()) return fail(s);
+    if (Status s = PostPipelined(rows, today, at, result.outcomes, reader); !s.ok()) {
+      return fail(s);
+    }
   } else {
     result.outcomes.reserve(rows.size());
     for (const PaymentRequest& r : rows) {

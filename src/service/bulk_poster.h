@@ -14,11 +14,13 @@
 // second thread for large batches (inserts), and serializes its use of `store` with a mutex.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "service/ledger_service.h"
@@ -49,6 +51,17 @@ struct BatchResult {
 class BulkPoster {
  public:
   BulkPoster(Store& store, const Clock& clock, std::string actor);
+
+  // A second connection to the same database file, opened on the first pipelined batch that
+  // begins its own transaction (not one nested in a caller's). Such a batch then reads the
+  // cases and ledgers its rows need on a third thread through it, a stretch of
+  // kPrefetchChunk rows ahead of the checks, while the rows before are inserted; without it
+  // (an in-memory store), all of that is read on the store before the first check. Reads
+  // through it see the database as of the batch's BEGIN: the batch holds the write lock, and
+  // a ledger is read before the batch's first row of its obligor. Errors of `open` fail the
+  // batch (store errors, rolled back).
+  using StoreOpener = std::function<Result<std::unique_ptr<Store>>()>;
+  void UseReader(StoreOpener open) { open_reader_ = std::move(open); }
 
   // Posts `rows` in one transaction. `label` names the source in the audit row (a file name).
   // Errors are store failures only (the batch is rolled back); rule violations are per-row
@@ -83,12 +96,14 @@ class BulkPoster {
   Result<RowOutcome> Resubmitted(const PaymentRequest& r);
   // Inserts the rows in order; stops at the first key conflict or store error.
   ChunkResult InsertChunk(std::vector<Prepared> chunk, std::vector<RowOutcome>& outcomes);
+  // With `reader`, the cases and ledgers are read stretch by stretch on a third thread (see
+  // UseReader); without, Prefetch has read them.
   Status PostPipelined(const std::vector<PaymentRequest>& rows, Date today, const std::string& at,
-                       std::vector<RowOutcome>& outcomes);
+                       std::vector<RowOutcome>& outcomes, Store* reader);
   // An obligor's ledger: its books with its stored, non-reversed collections (by (date, id))
   // applied. LedgerFor and Prefetch differ only in how they read those.
   std::unique_ptr<ObligorLedger> BuildLedger(std::vector<CaseBook> books,
-                                             const std::vector<Collection>& stored);
+                                             const std::vector<Collection>& stored) const;
   Result<ObligorLedger*> LedgerFor(PersonId obligor);
   // Before a pipelined batch: caches the cases and builds the ledgers its rows need that are
   // not cached yet, with list reads (GetCasesListed; Store::LoadLedgerInputs, kPrefetchChunk
@@ -96,6 +111,19 @@ class BulkPoster {
   // each.
   static constexpr size_t kPrefetchChunk = 10'000;
   Status Prefetch(const std::vector<PaymentRequest>& rows);
+  // What the reading thread loaded for one stretch of kPrefetchChunk rows: the cases and the
+  // ledgers of the obligors that first appear in it (and are not cached).
+  struct Stretch {
+    std::vector<Case> cases;
+    std::vector<std::pair<int64_t, std::unique_ptr<ObligorLedger>>> ledgers;
+  };
+  // The reading thread's loads, through `reader`, for the stretches of `rows` in order;
+  // `obligor_of[i]` is row i's obligor when its case is cached (0 otherwise), `cached` the
+  // obligors with a cached ledger. Loads each case and obligor once.
+  using StretchSink = std::function<bool(Result<Stretch>)>;
+  void ReadStretches(Store& reader, const std::vector<PaymentRequest>& rows,
+                     std::vector<int64_t> obligor_of, std::unordered_set<int64_t> cached,
+                     const StretchSink& sink) const;
   void DropCaches();
 
   Store& store_;
@@ -108,6 +136,8 @@ class BulkPoster {
   int64_t generation_ = -1;
   DistributionPolicy policy_;
   std::vector<Collection> posted_;  // this batch's postings, for the audit row
+  StoreOpener open_reader_;
+  std::unique_ptr<Store> reader_;  // opened by the first batch that uses it
   // Serializes store access between the two threads of PostPipelined.
   std::mutex store_mu_;
 };

@@ -109,8 +109,8 @@ Result<std::array<size_t, 5>> ParseHeader(const std::string& line) {
 }  // namespace
 
 Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const std::string& actor,
-                                       const std::string& path, ImportMode mode,
-                                       int64_t batch_rows) {
+                                       const std::string& path, ImportMode mode, int64_t batch_rows,
+                                       BulkPoster::StoreOpener open_reader) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("file_not_found", "cannot open payments file '" + path + "'");
   ImportReport report;
@@ -133,6 +133,7 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
         "'" + path + "' is empty; expected the header key,case_id,amount,date,source");
   }
   BulkPoster poster(store, clock, actor);
+  if (open_reader) poster.UseReader(std::move(open_reader));
   std::vector<ParsedRow> batch;
   std::vector<PaymentRequest> requests;
   auto flush = [&]() -> Status {

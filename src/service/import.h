@@ -46,9 +46,12 @@ struct ImportReport {
 // Errors (nothing posted): not_found "file_not_found", invalid_argument "csv_header_invalid",
 // resource_exhausted "import_too_many_rows" (in kCommitValid mode the batches before the
 // limit stay posted; re-run the rest as a new file), store errors.
+// `open_reader`: a second connection to the store's file, for the batches' reads
+// (BulkPoster::UseReader); empty for an in-memory store.
 Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const std::string& actor,
                                        const std::string& path, ImportMode mode,
-                                       int64_t batch_rows = 1000);
+                                       int64_t batch_rows = 1000,
+                                       BulkPoster::StoreOpener open_reader = {});
 
 // Splits one CSV line (RFC 4180 quoting, no embedded newlines). Errors: csv_quote_unbalanced.
 Result<std::vector<std::string>> SplitCsvLine(std::string_view line);

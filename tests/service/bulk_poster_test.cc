@@ -388,6 +388,146 @@ TEST(BulkPosterTest, LargeBatchSplitsItsAuditIntoRowsOfAtMostTheLimit) {
   ExpectAuditVerifiesAndReplays(w.store(), total);
 }
 
+// A second connection that counts how often it was opened (UseReader).
+BulkPoster::StoreOpener CountingReader(const std::string& path, int* opens) {
+  return [path, opens]() -> Result<std::unique_ptr<Store>> {
+    ++*opens;
+    ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(path, SqliteStore::OpenMode::kMustExist));
+    return std::unique_ptr<Store>(std::move(reader));
+  };
+}
+
+// With a reader connection, a batch's cases and ledgers are read on a third thread, a stretch
+// of rows ahead of the checks, over stored history (one collection reversed). Obligors first
+// appear in later stretches; a backdated row drops its obligor's ledger, which the writer then
+// reads again; an unknown case and a resubmitted key sit in later stretches; a second batch
+// reuses the connection and the ledgers of the first. The result is that of 100-row batches
+// whose ledgers are read obligor by obligor.
+TEST(BulkPosterTest, ReaderConnectionStretchesMatchSmallBatches) {
+  const std::string path_a = TempDb("ra");
+  const std::string path_b = TempDb("rb");
+  RemoveAtExit cleanup{{path_a, path_b}};
+  World a(path_a);
+  World b(path_b);
+  const std::vector<CaseId> cases = MakeCases(a);
+  ASSERT_EQ(MakeCases(b), cases);
+  // Cases 0-4 are obligors 0-2's; 5-11 belong to obligors 3-7.
+  std::vector<PaymentRequest> history;
+  for (int i = 0; i < 600; ++i) {
+    history.push_back(Payment("h" + std::to_string(i), cases[static_cast<size_t>(i % 5)],
+                              900 + (i * 71 % 6000), Date::Ymd(2024, 1, 1).AddDays(i / 5)));
+  }
+  for (World* w : {&a, &b}) {
+    BulkPoster first(w->store(), w->clock(), "tester");
+    const std::vector<RowOutcome> posted = PostInSmallBatches(first, history);
+    ASSERT_EQ(posted.size(), history.size());
+    ASSERT_TRUE(w->service().ReversePayment("h300", Date::Ymd(2024, 6, 1), "NSF").ok());
+  }
+  const size_t stretch = 10'000;
+  std::vector<PaymentRequest> file;
+  for (size_t i = 0; i < 2 * stretch + 4000; ++i) {
+    // The first stretch pays only obligors 0-2 (cases 0-4, with history); the others pay all.
+    const size_t c = i < stretch ? i % 5 : i * 7 % 12;
+    file.push_back(Payment("f" + std::to_string(i), cases[c], 500 + static_cast<int64_t>(i % 900),
+                           Date::Ymd(2024, 5, 1).AddDays(static_cast<int32_t>(i / 60))));
+  }
+  file[4000].date = Date::Ymd(2024, 5, 2);  // backdated in the first stretch
+  file[12345].case_id = CaseId{999};        // unknown, in the second
+  file[21000] = file[20999];                // resubmitted (same fields), in the third
+  const std::vector<PaymentRequest> second(file.begin() + 20000, file.end());
+  std::vector<PaymentRequest> second_keys = second;
+  for (PaymentRequest& r : second_keys) r.key = "s" + r.key;
+  for (PaymentRequest& r : second_keys) r.date = r.date.AddDays(100);
+
+  int opens = 0;
+  BulkPoster pa(a.store(), a.clock(), "tester");
+  pa.UseReader(CountingReader(path_a, &opens));
+  auto one = pa.PostBatch(file, BatchMode::kCommitValid, "file");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->created, static_cast<int64_t>(file.size()) - 2);
+  EXPECT_EQ(one->exists, 1);
+  EXPECT_EQ(one->rejected, 1);
+  EXPECT_EQ(one->outcomes[12345].error.reason(), "case_not_found");
+  auto two = pa.PostBatch(second_keys, BatchMode::kCommitValid, "file2");
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  EXPECT_EQ(two->created, static_cast<int64_t>(second_keys.size()) - 1);
+  EXPECT_EQ(two->rejected, 0);
+  EXPECT_EQ(opens, 1);  // both batches read through the one connection
+
+  BulkPoster pb(b.store(), b.clock(), "tester");
+  const std::vector<RowOutcome> small = PostInSmallBatches(pb, file);
+  const std::vector<RowOutcome> small_two = PostInSmallBatches(pb, second_keys);
+  ASSERT_EQ(small.size(), file.size());
+  ASSERT_EQ(small_two.size(), second_keys.size());
+  for (size_t i = 0; i < file.size(); ++i) {
+    EXPECT_EQ(one->outcomes[i].kind, small[i].kind) << i;
+    EXPECT_EQ(one->outcomes[i].id, small[i].id) << i;
+  }
+  for (size_t i = 0; i < second_keys.size(); ++i) {
+    EXPECT_EQ(two->outcomes[i].id, small_two[i].id) << i;
+  }
+  const int64_t stored =
+      static_cast<int64_t>(history.size() + file.size() - 2 + second_keys.size() - 1);
+  EXPECT_EQ(CompareCollections(a, b), stored);
+  EXPECT_GT(HistoryRows(path_b), 0);  // the backdated row re-distributed
+  EXPECT_EQ(HistoryRows(path_a), HistoryRows(path_b));
+  ExpectAuditVerifiesAndReplays(a.store(), stored);
+}
+
+// A batch inside a caller's transaction must see what that transaction wrote, which another
+// connection cannot: it reads on the store itself and never opens the reader.
+TEST(BulkPosterTest, ABatchInsideACallersTransactionDoesNotUseTheReader) {
+  const std::string path = TempDb("rn");
+  RemoveAtExit cleanup{{path}};
+  World w(path);
+  int opens = 0;
+  BulkPoster poster(w.store(), w.clock(), "tester");
+  poster.UseReader(CountingReader(path, &opens));
+  ASSERT_TRUE(w.store().Begin().ok());
+  const CaseId c = w.SimpleCase(w.Person("Uncommitted", "Obligor"), 50000, Date::Ymd(2024, 1, 1));
+  std::vector<PaymentRequest> rows;
+  for (int i = 0; i < 400; ++i) {
+    rows.push_back(Payment("n" + std::to_string(i), c, 1000, Date::Ymd(2024, 2, 1).AddDays(i)));
+  }
+  auto r = poster.PostBatch(rows, BatchMode::kCommitValid, "nested");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->created, 400);
+  EXPECT_EQ(r->rejected, 0);
+  EXPECT_EQ(opens, 0);
+  ASSERT_TRUE(w.store().Commit().ok());
+  EXPECT_EQ(*w.store().CountCollections(), 400);
+}
+
+// A reader that cannot be opened fails the batch like any store error: nothing is written,
+// and the next batch tries again.
+TEST(BulkPosterTest, AReaderThatFailsToOpenFailsTheBatchAndWritesNothing) {
+  const std::string path = TempDb("rf");
+  RemoveAtExit cleanup{{path}};
+  World w(path);
+  const std::vector<CaseId> cases = MakeCases(w);
+  int attempts = 0;
+  BulkPoster poster(w.store(), w.clock(), "tester");
+  poster.UseReader([&attempts, path]() -> Result<std::unique_ptr<Store>> {
+    if (++attempts == 1) return Unavailable("store_io", "injected: cannot open the reader");
+    ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(path, SqliteStore::OpenMode::kMustExist));
+    return std::unique_ptr<Store>(std::move(reader));
+  });
+  std::vector<PaymentRequest> rows;
+  for (int i = 0; i < 500; ++i) {
+    rows.push_back(Payment("o" + std::to_string(i), cases[static_cast<size_t>(i % 12)], 1200,
+                           Date::Ymd(2024, 2, 1).AddDays(i / 12)));
+  }
+  auto failed = poster.PostBatch(rows, BatchMode::kCommitValid, "f");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().reason(), "store_io");
+  EXPECT_EQ(*w.store().CountCollections(), 0);
+  auto again = poster.PostBatch(rows, BatchMode::kCommitValid, "f");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->created, 500);
+  EXPECT_EQ(attempts, 2);
+  ExpectAuditVerifiesAndReplays(w.store(), 500);
+}
+
 // An import.batch row lists its postings as compact rows; replay still reads the object list
 // that rows written before 2026-12-03 carry, and refuses compact rows whose columns or count
 // are not the ones the poster writes.
