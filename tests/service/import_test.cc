@@ -149,8 +149,8 @@ TEST(ImportTest, FileLevelErrorsPostNothing) {
 
 // Kill -9 in the middle of a real `opencse import payments` run, then run it again: every
 // payment is posted exactly once, the totals are right and the audit replay agrees.
-TEST(ImportCrashTest, KillNineMidFileThenRerunNeitherLosesNorDuplicates) {
-  const std::string db = TempPath("crash.db");
+void KillNineMidFileThenRerun(int batch_rows) {
+  const std::string db = TempPath("crash" + std::to_string(batch_rows) + ".db");
   std::filesystem::remove(db);
   std::filesystem::remove(db + "-wal");
   std::filesystem::remove(db + "-shm");
@@ -162,7 +162,7 @@ TEST(ImportCrashTest, KillNineMidFileThenRerunNeitherLosesNorDuplicates) {
       w.SimpleCase(w.Person("Obligor", std::to_string(i)), 40000 + i * 100, Date::Ymd(2020, 1, 1));
     }
   }
-  const std::string csv = TempPath("crash.csv");
+  const std::string csv = TempPath("crash" + std::to_string(batch_rows) + ".csv");
   int64_t total_cents = 0;
   {
     std::ofstream out(csv);
@@ -175,11 +175,12 @@ TEST(ImportCrashTest, KillNineMidFileThenRerunNeitherLosesNorDuplicates) {
           << "," << d.ToString() << "," << (i % 3 == 0 ? "withholding" : "direct") << "\n";
     }
   }
+  const std::string rows_arg = std::to_string(batch_rows);
   auto run_import = [&]() -> pid_t {
     const pid_t pid = fork();
     if (pid == 0) {
       execl(OPENCSE_BINARY, OPENCSE_BINARY, "--db", db.c_str(), "--today", "2026-01-01", "import",
-            "payments", csv.c_str(), "--batch-rows", "200", static_cast<char*>(nullptr));
+            "payments", csv.c_str(), "--batch-rows", rows_arg.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     return pid;
@@ -205,7 +206,7 @@ TEST(ImportCrashTest, KillNineMidFileThenRerunNeitherLosesNorDuplicates) {
     const int64_t partial = *(*store)->CountCollections();
     EXPECT_GT(partial, 0);
     EXPECT_LT(partial, kRows) << "killed too late to prove anything";
-    EXPECT_EQ(partial % 200, 0) << "a batch was committed in part";
+    EXPECT_EQ(partial % batch_rows, 0) << "a batch was committed in part";
   }
   const pid_t rerun = run_import();
   waitpid(rerun, &status, 0);
@@ -230,6 +231,17 @@ TEST(ImportCrashTest, KillNineMidFileThenRerunNeitherLosesNorDuplicates) {
   ASSERT_TRUE(cmp.ok());
   EXPECT_EQ(cmp->mismatches, 0);
   EXPECT_EQ(cmp->collections, kRows);
+}
+
+// Batches under BulkPoster::kPipelineMinRows: every row posted one by one.
+TEST(ImportCrashTest, KillNineMidFileThenRerunNeitherLosesNorDuplicates) {
+  KillNineMidFileThenRerun(200);
+}
+
+// Pipelined batches: the inserting thread and the reading thread on the second connection
+// are busy when the process dies.
+TEST(ImportCrashTest, KillNineMidPipelinedBatchesThenRerunNeitherLosesNorDuplicates) {
+  KillNineMidFileThenRerun(2000);
 }
 
 }  // namespace
