@@ -126,6 +126,26 @@ std::vector<CaseId> MakeCases(World& w) {
   return cases;
 }
 
+// Two file-backed worlds built alike, with MakeCases' twelve cases (`cases`), whose files are
+// removed when the test ends: one posts the way under test, the other the reference way.
+struct TwoWorlds {
+  explicit TwoWorlds(const std::string& name)
+      : path_a(TempDb(name + "a")),
+        path_b(TempDb(name + "b")),
+        cleanup{{path_a, path_b}},
+        a(path_a),
+        b(path_b),
+        cases(MakeCases(a)) {
+    EXPECT_EQ(MakeCases(b), cases);
+  }
+  std::string path_a;
+  std::string path_b;
+  RemoveAtExit cleanup;  // after the worlds have closed their files
+  World a;
+  World b;
+  std::vector<CaseId> cases;
+};
+
 // Compares every obligor's stored collections (ids, keys, distributions) in two worlds built
 // alike; returns how many were compared.
 int64_t CompareCollections(World& a, World& b) {
@@ -205,13 +225,8 @@ std::vector<PaymentRequest> MixedRows(const std::vector<CaseId>& cases) {
 // exactly what posting the rows one per batch stores, with the same outcomes, and its audit
 // row verifies and replays.
 TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
-  const std::string path_a = TempDb("a");
-  const std::string path_b = TempDb("b");
-  RemoveAtExit cleanup{{path_a, path_b}};
-  World a(path_a);
-  World b(path_b);
-  const std::vector<CaseId> cases = MakeCases(a);
-  ASSERT_EQ(MakeCases(b), cases);
+  TwoWorlds worlds("");
+  auto& [path_a, path_b, cleanup, a, b, cases] = worlds;
   const std::vector<PaymentRequest> rows = MixedRows(cases);
 
   BulkPoster pa(a.store(), a.clock(), "tester");
@@ -264,13 +279,8 @@ TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
 // rows from the conflict on are posted one by one: the result is that of posting the rows in
 // small batches that never take the pipelined path.
 TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
-  const std::string path_a = TempDb("qa");
-  const std::string path_b = TempDb("qb");
-  RemoveAtExit cleanup{{path_a, path_b}};
-  World a(path_a);
-  World b(path_b);
-  const std::vector<CaseId> cases = MakeCases(a);
-  ASSERT_EQ(MakeCases(b), cases);
+  TwoWorlds worlds("q");
+  auto& [path_a, path_b, cleanup, a, b, cases] = worlds;
   std::vector<PaymentRequest> rows;
   for (int i = 0; i < 4000; ++i) {
     rows.push_back(Payment("q" + std::to_string(i), cases[static_cast<size_t>(i * 5 % 12)],
@@ -308,13 +318,8 @@ TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
 // (BulkPoster::Prefetch), from collections already stored, one of them reversed. The result is
 // that of 100-row batches, whose ledgers are read obligor by obligor (LedgerFor).
 TEST(BulkPosterTest, PrefetchedLedgersOverStoredHistoryMatchPerObligorReads) {
-  const std::string path_a = TempDb("pa");
-  const std::string path_b = TempDb("pb");
-  RemoveAtExit cleanup{{path_a, path_b}};
-  World a(path_a);
-  World b(path_b);
-  const std::vector<CaseId> cases = MakeCases(a);
-  ASSERT_EQ(MakeCases(b), cases);
+  TwoWorlds worlds("p");
+  auto& [path_a, path_b, cleanup, a, b, cases] = worlds;
   std::vector<PaymentRequest> rows;
   for (int i = 0; i < 3000; ++i) {
     rows.push_back(Payment("h" + std::to_string(i), cases[static_cast<size_t>(i * 7 % 12)],
@@ -404,13 +409,8 @@ BulkPoster::StoreOpener CountingReader(const std::string& path, int* opens) {
 // reuses the connection and the ledgers of the first. The result is that of 100-row batches
 // whose ledgers are read obligor by obligor.
 TEST(BulkPosterTest, ReaderConnectionStretchesMatchSmallBatches) {
-  const std::string path_a = TempDb("ra");
-  const std::string path_b = TempDb("rb");
-  RemoveAtExit cleanup{{path_a, path_b}};
-  World a(path_a);
-  World b(path_b);
-  const std::vector<CaseId> cases = MakeCases(a);
-  ASSERT_EQ(MakeCases(b), cases);
+  TwoWorlds worlds("r");
+  auto& [path_a, path_b, cleanup, a, b, cases] = worlds;
   // Cases 0-4 are obligors 0-2's; 5-11 belong to obligors 3-7.
   std::vector<PaymentRequest> history;
   for (int i = 0; i < 600; ++i) {
