@@ -2,6 +2,7 @@
 
 #include "core/limits.h"
 #include "service/audit.h"
+#include "service/json.h"
 #include "service/replay.h"
 #include "testing/fixture.h"
 
@@ -192,6 +193,70 @@ TEST(AuditTest, ChainDetectsTamperingAndReplayMatches) {
   ASSERT_TRUE(broken.ok());
   EXPECT_FALSE(broken->intact);
   EXPECT_NE(broken->problem.find("hash mismatch"), std::string::npos);
+}
+
+// Payments of an obligor the audit trail has no case for are caught both ways: rows written
+// straight into the store for a case the trail never had, and trail rows whose case is
+// missing from it.
+TEST(AuditTest, ReplayNoticesCollectionsOfObligorsWithNoCaseInTheTrail) {
+  World w;
+  const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(w.Pay("k1", c, 70000, Date::Ymd(2024, 3, 1)).ok());
+  auto clean = CompareReplayWithStore(w.store());
+  ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+  EXPECT_EQ(clean->mismatches, 0);
+
+  // A person, a case and a payment inserted around the service: no audit row for any of them.
+  Person ghost;
+  ghost.first_name = "Ghost";
+  ghost.last_name = "Obligor";
+  const PersonId obligor = *w.store().InsertPerson(ghost);
+  const PersonId obligee = *w.store().InsertPerson(ghost);
+  Case k;
+  k.obligor = obligor;
+  k.obligee = obligee;
+  k.opened = Date::Ymd(2024, 1, 1);
+  const CaseId ghost_case = *w.store().InsertCase(k);
+  StoredCollection row;
+  row.collection = Collection{{},
+                              "ghost-1",
+                              ghost_case,
+                              obligor,
+                              Money::FromCents(5000),
+                              Date::Ymd(2024, 3, 2),
+                              PaymentSource::kDirect,
+                              {},
+                              {}};
+  row.distribution.to_family = Money::FromCents(5000);
+  row.posted_at = "2026-01-01T00:00:00.000000Z";
+  row.posted_by = "someone";
+  ASSERT_TRUE(w.store().InsertCollection(row).ok());
+  auto around = CompareReplayWithStore(w.store());
+  ASSERT_TRUE(around.ok()) << around.status().ToString();
+  EXPECT_EQ(around->mismatches, 1);
+  ASSERT_EQ(around->problems.size(), 1u);
+  EXPECT_NE(around->problems[0].find("1 stored collections belong to obligors with no case"),
+            std::string::npos)
+      << around->problems[0];
+
+  // A trail row paying that obligor, whose case.add the trail lacks.
+  Collection listed = row.collection;
+  listed.id = CollectionId{9999};
+  ASSERT_TRUE(w.store().Begin().ok());
+  ASSERT_TRUE(AppendAudit(w.store(), w.clock(), "someone", "payment.post", "collection", "ghost-1",
+                          "", ToJson(listed).dump())
+                  .ok());
+  ASSERT_TRUE(w.store().Commit().ok());
+  auto listed_only = CompareReplayWithStore(w.store());
+  ASSERT_TRUE(listed_only.ok()) << listed_only.status().ToString();
+  EXPECT_EQ(listed_only->mismatches, 2);
+  bool named = false;
+  for (const std::string& p : listed_only->problems) {
+    named = named || p.find("obligor " + std::to_string(obligor.value) +
+                            ": 1 collections in the audit trail, but no case of theirs") !=
+                         std::string::npos;
+  }
+  EXPECT_TRUE(named);
 }
 
 TEST(AuditTest, ReplayNoticesAStoredDistributionChangedBehindItsBack) {
