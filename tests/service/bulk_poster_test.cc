@@ -52,17 +52,7 @@ TEST(BulkPosterTest, CaseCachedInsideARolledBackTransactionIsReadAgain) {
                   ->committed);
 
   ASSERT_TRUE(w.store().Begin().ok());
-  Person p;
-  p.first_name = "Temp";
-  p.last_name = "Obligor";
-  const PersonId obligor = *w.store().InsertPerson(p);
-  const PersonId obligee = *w.store().InsertPerson(p);
-  Case temp;
-  temp.obligor = obligor;
-  temp.obligee = obligee;
-  temp.type = CaseType::kNeverAssistance;
-  temp.opened = Date::Ymd(2024, 1, 1);
-  const CaseId gone = *w.store().InsertCase(temp);
+  const CaseId gone = w.StoreOnlyCase("Temp");
   // Nested batch: reads (and caches) the temporary case; its only row reuses key k1, so
   // nothing is posted and the ledger generation does not move.
   auto nested = poster.PostBatch({Payment("k1", gone, 1000, Date::Ymd(2024, 2, 1))},

@@ -207,16 +207,8 @@ TEST(AuditTest, ReplayNoticesCollectionsOfObligorsWithNoCaseInTheTrail) {
   EXPECT_EQ(clean->mismatches, 0);
 
   // A person, a case and a payment inserted around the service: no audit row for any of them.
-  Person ghost;
-  ghost.first_name = "Ghost";
-  ghost.last_name = "Obligor";
-  const PersonId obligor = *w.store().InsertPerson(ghost);
-  const PersonId obligee = *w.store().InsertPerson(ghost);
-  Case k;
-  k.obligor = obligor;
-  k.obligee = obligee;
-  k.opened = Date::Ymd(2024, 1, 1);
-  const CaseId ghost_case = *w.store().InsertCase(k);
+  const CaseId ghost_case = w.StoreOnlyCase("Ghost");
+  const PersonId obligor = w.store().GetCase(ghost_case)->obligor;
   StoredCollection row;
   row.collection = Collection{{},
                               "ghost-1",

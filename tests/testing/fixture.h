@@ -43,6 +43,23 @@ class World {
     return *id;
   }
 
+  // A never-assistance case, its obligor and obligee (named `first` "Obligor"), inserted
+  // straight into the store: no audit row, no order. For what only a writer going around the
+  // service (or a caller's own transaction) can produce.
+  CaseId StoreOnlyCase(const std::string& first) {
+    cse::Person p;
+    p.first_name = first;
+    p.last_name = "Obligor";
+    Case c;
+    c.obligor = *store_->InsertPerson(p);
+    c.obligee = *store_->InsertPerson(p);
+    c.type = CaseType::kNeverAssistance;
+    c.opened = Date::Ymd(2024, 1, 1);
+    auto id = store_->InsertCase(c);
+    CSE_CHECK(id.ok(), "InsertCase failed");
+    return *id;
+  }
+
   // A never-assistance case with a fresh obligee and one monthly current support order.
   CaseId SimpleCase(PersonId obligor, int64_t monthly_cents, Date start) {
     NewCase c;
