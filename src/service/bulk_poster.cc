@@ -46,58 +46,49 @@ Result<ObligorLedger*> BulkPoster::LedgerFor(PersonId obligor) {
 }
 
 Status BulkPoster::Prefetch(const std::vector<PaymentRequest>& rows) {
-  std::vector<CaseId> missing_cases;
-  std::unordered_set<int64_t> seen;
-  for (const PaymentRequest& r : rows) {
-    if (!cases_.count(r.case_id.value) && seen.insert(r.case_id.value).second) {
-      missing_cases.push_back(r.case_id);
+  Status status;
+  ReadStretches(store_, rows, ViewOfCaches(rows), [&](Result<Stretch> r) {
+    if (!r.ok()) {
+      status = r.status();
+      return false;
     }
-  }
-  ASSIGN_OR_RETURN(const std::vector<Case> found, GetCasesListed(store_, missing_cases));
-  // An unknown case is not cached: Prepare reads it again and rejects its row.
-  for (const Case& c : found) cases_.emplace(c.id.value, CaseInfo{c.obligor, c.status});
-  std::vector<PersonId> obligors;  // without a cached ledger
-  seen.clear();
-  for (const PaymentRequest& r : rows) {
-    auto info = cases_.find(r.case_id.value);
-    if (info == cases_.end()) continue;
-    const int64_t obligor = info->second.obligor.value;
-    if (!ledgers_.count(obligor) && seen.insert(obligor).second) {
-      obligors.push_back(PersonId{obligor});
-    }
-  }
-  std::sort(obligors.begin(), obligors.end(),
-            [](PersonId a, PersonId b) { return a.value < b.value; });
-  // In chunks, so that a file of millions of rows never holds all its obligors' histories at
-  // once (only their ledgers, as LedgerFor would build them row by row).
-  for (size_t lo = 0; lo < obligors.size(); lo += kPrefetchChunk) {
-    const size_t n = std::min(kPrefetchChunk, obligors.size() - lo);
-    const std::span<const PersonId> chunk = std::span<const PersonId>(obligors).subspan(lo, n);
-    ASSIGN_OR_RETURN(ObligorRange r, store_.LoadLedgerInputs(chunk));
-    ObligorRangeBooks walk(r);  // the same books and collections as LedgerFor's reads
-    for (PersonId obligor : chunk) {
-      std::vector<CaseBook> books = walk.Books(obligor);
-      ledgers_.emplace(obligor.value, BuildLedger(std::move(books), walk.Collections(obligor)));
-    }
-  }
-  return Status::Ok();
+    TakeStretch(std::move(r).value());
+    return true;
+  });
+  return status;
 }
 
-void BulkPoster::ReadStretches(Store& reader, const std::vector<PaymentRequest>& rows,
-                               std::vector<int64_t> obligor_of, std::unordered_set<int64_t> cached,
-                               const StretchSink& sink) const {
+BulkPoster::CacheView BulkPoster::ViewOfCaches(const std::vector<PaymentRequest>& rows) const {
+  CacheView view;
+  view.obligor_of.assign(rows.size(), 0);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto info = cases_.find(rows[i].case_id.value);
+    if (info != cases_.end()) view.obligor_of[i] = info->second.obligor.value;
+  }
+  view.cached.reserve(ledgers_.size());
+  for (const auto& entry : ledgers_) view.cached.insert(entry.first);
+  return view;
+}
+
+void BulkPoster::TakeStretch(Stretch stretch) {
+  for (const Case& k : stretch.cases) cases_.emplace(k.id.value, CaseInfo{k.obligor, k.status});
+  for (auto& [obligor, ledger] : stretch.ledgers) ledgers_.emplace(obligor, std::move(ledger));
+}
+
+void BulkPoster::ReadStretches(Store& store, const std::vector<PaymentRequest>& rows,
+                               CacheView view, const StretchSink& sink) const {
   std::unordered_map<int64_t, int64_t> case_obligor;  // the cases read here
   std::unordered_set<int64_t> asked;                  // case ids read (found or not)
   for (size_t lo = 0; lo < rows.size(); lo += kPrefetchChunk) {
     const size_t hi = std::min(rows.size(), lo + kPrefetchChunk);
     std::vector<CaseId> missing;
     for (size_t i = lo; i < hi; ++i) {
-      if (obligor_of[i] == 0 && asked.insert(rows[i].case_id.value).second) {
+      if (view.obligor_of[i] == 0 && asked.insert(rows[i].case_id.value).second) {
         missing.push_back(rows[i].case_id);
       }
     }
     Stretch stretch;
-    auto found = GetCasesListed(reader, missing);
+    auto found = GetCasesListed(store, missing);
     if (!found.ok()) {
       sink(found.status());
       return;
@@ -106,18 +97,18 @@ void BulkPoster::ReadStretches(Store& reader, const std::vector<PaymentRequest>&
     for (const Case& k : stretch.cases) case_obligor.emplace(k.id.value, k.obligor.value);
     std::vector<PersonId> obligors;  // first seen in this stretch, without a cached ledger
     for (size_t i = lo; i < hi; ++i) {
-      int64_t obligor = obligor_of[i];
+      int64_t obligor = view.obligor_of[i];
       if (obligor == 0) {
         auto it = case_obligor.find(rows[i].case_id.value);
         if (it == case_obligor.end()) continue;  // unknown: Prepare rejects the row
         obligor = it->second;
       }
-      if (cached.insert(obligor).second) obligors.push_back(PersonId{obligor});
+      if (view.cached.insert(obligor).second) obligors.push_back(PersonId{obligor});
     }
     std::sort(obligors.begin(), obligors.end(),
               [](PersonId a, PersonId b) { return a.value < b.value; });
     if (!obligors.empty()) {
-      auto range = reader.LoadLedgerInputs(obligors);
+      auto range = store.LoadLedgerInputs(obligors);
       if (!range.ok()) {
         sink(range.status());
         return;
@@ -343,29 +334,19 @@ Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date t
   ChunkQueue<StretchLoad> loads;
   std::thread reading;
   if (reader != nullptr) {
-    std::vector<int64_t> obligor_of(rows.size(), 0);
-    for (size_t i = 0; i < rows.size(); ++i) {
-      auto info = cases_.find(rows[i].case_id.value);
-      if (info != cases_.end()) obligor_of[i] = info->second.obligor.value;
-    }
-    std::unordered_set<int64_t> cached;
-    cached.reserve(ledgers_.size());
-    for (const auto& entry : ledgers_) cached.insert(entry.first);
-    reading =
-        std::thread([&, obligor_of = std::move(obligor_of), cached = std::move(cached)]() mutable {
-          ReadStretches(*reader, rows, std::move(obligor_of), std::move(cached),
-                        [&](Result<Stretch> r) {
-                          StretchLoad load;
-                          const bool ok = r.ok();
-                          if (ok) {
-                            load.stretch = std::move(r).value();
-                          } else {
-                            load.status = r.status();
-                          }
-                          return loads.Push(std::move(load)) && ok;
-                        });
-          loads.Close();
-        });
+    reading = std::thread([&, view = ViewOfCaches(rows)]() mutable {
+      ReadStretches(*reader, rows, std::move(view), [&](Result<Stretch> r) {
+        StretchLoad load;
+        const bool ok = r.ok();
+        if (ok) {
+          load.stretch = std::move(r).value();
+        } else {
+          load.status = r.status();
+        }
+        return loads.Push(std::move(load)) && ok;
+      });
+      loads.Close();
+    });
   }
   struct ReadingJoiner {
     ChunkQueue<StretchLoad>& queue;
@@ -391,12 +372,7 @@ Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date t
         status = load->status;
         break;
       }
-      for (const Case& k : load->stretch.cases) {
-        cases_.emplace(k.id.value, CaseInfo{k.obligor, k.status});
-      }
-      for (auto& [obligor, ledger] : load->stretch.ledgers) {
-        ledgers_.emplace(obligor, std::move(ledger));  // a ledger cached meanwhile is kept
-      }
+      TakeStretch(std::move(load->stretch));
     }
     Prepared p{i, {}};
     RowOutcome rejected;

@@ -105,24 +105,32 @@ class BulkPoster {
   std::unique_ptr<ObligorLedger> BuildLedger(std::vector<CaseBook> books,
                                              const std::vector<Collection>& stored) const;
   Result<ObligorLedger*> LedgerFor(PersonId obligor);
-  // Before a pipelined batch: caches the cases and builds the ledgers its rows need that are
-  // not cached yet, with list reads (GetCasesListed; Store::LoadLedgerInputs, kPrefetchChunk
-  // obligors at a time) instead of GetCase and LedgerFor's several reads on the first row of
-  // each.
+  // Before a pipelined batch without a reader: caches the cases and builds the ledgers its
+  // rows need that are not cached yet, with list reads on the store (ReadStretches) instead of
+  // GetCase and LedgerFor's several reads on the first row of each.
   static constexpr size_t kPrefetchChunk = 10'000;
   Status Prefetch(const std::vector<PaymentRequest>& rows);
-  // What the reading thread loaded for one stretch of kPrefetchChunk rows: the cases and the
-  // ledgers of the obligors that first appear in it (and are not cached).
+  // What was read for one stretch of kPrefetchChunk rows: the cases and the ledgers of the
+  // obligors that first appear in it (and are not cached).
   struct Stretch {
     std::vector<Case> cases;
     std::vector<std::pair<int64_t, std::unique_ptr<ObligorLedger>>> ledgers;
   };
-  // The reading thread's loads, through `reader`, for the stretches of `rows` in order;
+  // What ReadStretches starts from, copied so that it can run beside the caches' owner:
   // `obligor_of[i]` is row i's obligor when its case is cached (0 otherwise), `cached` the
-  // obligors with a cached ledger. Loads each case and obligor once.
+  // obligors with a cached ledger.
+  struct CacheView {
+    std::vector<int64_t> obligor_of;
+    std::unordered_set<int64_t> cached;
+  };
+  CacheView ViewOfCaches(const std::vector<PaymentRequest>& rows) const;
+  // Takes a stretch's cases and ledgers into the caches; what is cached already is kept.
+  void TakeStretch(Stretch stretch);
+  // Reads through `store` (the batch's own or the reader) the stretches of `rows` in order,
+  // handing each to `sink` until it answers false; a read error is handed over last. Reads
+  // each case and obligor once, with list reads (GetCasesListed, Store::LoadLedgerInputs).
   using StretchSink = std::function<bool(Result<Stretch>)>;
-  void ReadStretches(Store& reader, const std::vector<PaymentRequest>& rows,
-                     std::vector<int64_t> obligor_of, std::unordered_set<int64_t> cached,
+  void ReadStretches(Store& store, const std::vector<PaymentRequest>& rows, CacheView view,
                      const StretchSink& sink) const;
   void DropCaches();
 

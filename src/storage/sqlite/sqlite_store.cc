@@ -1094,31 +1094,26 @@ std::string JsonIdList(std::span<const Id> ids) {
 }  // namespace
 
 // Cases (with children), orders (with child terms), episodes and ledger inputs of the
-// obligors `bind` selects with the statements of `sql`.
-template <typename Bind>
-Status SqliteStore::LoadLedgerTables(const LedgerTablesSql& sql, const Bind& bind,
+// obligors `select` chooses: it prepares one of the statements of `sql` and binds it.
+template <typename Select>
+Status SqliteStore::LoadLedgerTables(const LedgerTablesSql& sql, const Select& select,
                                      ObligorRange& r) {
-  Stmt& cases = Prepare(sql.cases);
-  bind(cases);
-  ASSIGN_OR_RETURN(r.cases, CollectRows<Case>(cases, [this](Stmt& row) { return ReadCase(row); }));
+  ASSIGN_OR_RETURN(
+      r.cases, CollectRows<Case>(select(sql.cases), [this](Stmt& row) { return ReadCase(row); }));
   std::unordered_map<int64_t, size_t> case_at;
   for (size_t i = 0; i < r.cases.size(); ++i) case_at[r.cases[i].id.value] = i;
 
-  Stmt& children = Prepare(sql.children);
-  bind(children);
+  Stmt& children = select(sql.children);
   ASSIGN_OR_RETURN(auto kids, (CollectRows<std::pair<int64_t, PersonId>>(children, [](Stmt& row) {
                      return Result<std::pair<int64_t, PersonId>>(
                          std::make_pair(row.Int(0), PersonId{row.Int(1)}));
                    })));
   for (const auto& [case_id, child] : kids) r.cases[case_at.at(case_id)].children.push_back(child);
 
-  Stmt& orders = Prepare(sql.orders);
-  bind(orders);
-  ASSIGN_OR_RETURN(r.orders, CollectRows<Order>(orders, ReadOrderRow));
+  ASSIGN_OR_RETURN(r.orders, CollectRows<Order>(select(sql.orders), ReadOrderRow));
   std::unordered_map<int64_t, size_t> order_at;
   for (size_t i = 0; i < r.orders.size(); ++i) order_at[r.orders[i].id.value] = i;
-  Stmt& terms = Prepare(sql.terms);
-  bind(terms);
+  Stmt& terms = select(sql.terms);
   ASSIGN_OR_RETURN(auto child_terms,
                    (CollectRows<std::pair<int64_t, ChildTerm>>(
                        terms, [](Stmt& row) -> Result<std::pair<int64_t, ChildTerm>> {
@@ -1129,14 +1124,12 @@ Status SqliteStore::LoadLedgerTables(const LedgerTablesSql& sql, const Bind& bin
     r.orders[order_at.at(order_id)].child_terms.push_back(term);
   }
 
-  Stmt& episodes = Prepare(sql.episodes);
-  bind(episodes);
-  ASSIGN_OR_RETURN(r.episodes, CollectRows<AssistanceEpisode>(episodes, ReadEpisodeRow));
+  ASSIGN_OR_RETURN(r.episodes,
+                   CollectRows<AssistanceEpisode>(select(sql.episodes), ReadEpisodeRow));
 
   // In index order (obligor, id), without a sorter; sorted by (obligor, date, id) below.
-  Stmt& collections = Prepare(sql.collections);
-  bind(collections);
-  ASSIGN_OR_RETURN(r.collections, CollectRows<Collection>(collections, ReadLedgerInput));
+  ASSIGN_OR_RETURN(r.collections,
+                   CollectRows<Collection>(select(sql.collections), ReadLedgerInput));
   std::sort(r.collections.begin(), r.collections.end(),
             [](const Collection& a, const Collection& b) {
               return std::tie(a.obligor.value, a.date, a.id.value) <
@@ -1145,17 +1138,13 @@ Status SqliteStore::LoadLedgerTables(const LedgerTablesSql& sql, const Bind& bin
   return Status::Ok();
 }
 
-// The jobs and case events of the persons `bind` selects with the statements of `sql`, by
-// (person, start, id) and (person, date, id).
-template <typename Bind>
-Status SqliteStore::LoadPersonTables(const LedgerTablesSql& sql, const Bind& bind,
+// The jobs and case events of the persons `select` chooses with the statements of `sql` (as in
+// LoadLedgerTables), by (person, start, id) and (person, date, id).
+template <typename Select>
+Status SqliteStore::LoadPersonTables(const LedgerTablesSql& sql, const Select& select,
                                      ObligorRange& r) {
-  Stmt& jobs = Prepare(sql.jobs);
-  bind(jobs);
-  ASSIGN_OR_RETURN(r.jobs, CollectRows<Employment>(jobs, ReadEmploymentRow));
-  Stmt& events = Prepare(sql.events);
-  bind(events);
-  ASSIGN_OR_RETURN(r.events, CollectRows<CaseEvent>(events, ReadEventRow));
+  ASSIGN_OR_RETURN(r.jobs, CollectRows<Employment>(select(sql.jobs), ReadEmploymentRow));
+  ASSIGN_OR_RETURN(r.events, CollectRows<CaseEvent>(select(sql.events), ReadEventRow));
   std::sort(r.events.begin(), r.events.end(), [](const CaseEvent& a, const CaseEvent& b) {
     return std::tie(a.person.value, a.date, a.id) < std::tie(b.person.value, b.date, b.id);
   });
@@ -1166,9 +1155,11 @@ Result<ObligorRange> SqliteStore::LoadObligorsListed(std::span<const PersonId> o
   ObligorRange r;
   if (obligors.empty()) return r;
   const std::string list = JsonIdList(obligors);
-  auto bind = [&](Stmt& s) { s.Bind(1, std::string_view(list)); };
-  RETURN_IF_ERROR(LoadLedgerTables(kLedgerTablesByList, bind, r));
-  RETURN_IF_ERROR(LoadPersonTables(kLedgerTablesByList, bind, r));
+  auto select = [&](const char* sql) -> Stmt& {
+    return Prepare(sql).Bind(1, std::string_view(list));
+  };
+  RETURN_IF_ERROR(LoadLedgerTables(kLedgerTablesByList, select, r));
+  RETURN_IF_ERROR(LoadPersonTables(kLedgerTablesByList, select, r));
   return r;
 }
 
@@ -1177,7 +1168,8 @@ Result<ObligorRange> SqliteStore::LoadLedgerInputs(std::span<const PersonId> obl
   if (obligors.empty()) return r;
   const std::string list = JsonIdList(obligors);
   RETURN_IF_ERROR(LoadLedgerTables(
-      kLedgerTablesByList, [&](Stmt& s) { s.Bind(1, std::string_view(list)); }, r));
+      kLedgerTablesByList,
+      [&](const char* sql) -> Stmt& { return Prepare(sql).Bind(1, std::string_view(list)); }, r));
   return r;
 }
 
@@ -1193,9 +1185,11 @@ Result<std::vector<Case>> SqliteStore::GetCases(std::span<const CaseId> ids) {
 
 Result<ObligorRange> SqliteStore::LoadObligorRange(PersonId first, PersonId last) {
   ObligorRange r;
-  auto bind = [&](Stmt& s) { s.Bind(1, first.value).Bind(2, last.value); };
-  RETURN_IF_ERROR(LoadLedgerTables(kLedgerTablesByRange, bind, r));
-  RETURN_IF_ERROR(LoadPersonTables(kLedgerTablesByRange, bind, r));
+  auto select = [&](const char* sql) -> Stmt& {
+    return Prepare(sql).Bind(1, first.value).Bind(2, last.value);
+  };
+  RETURN_IF_ERROR(LoadLedgerTables(kLedgerTablesByRange, select, r));
+  RETURN_IF_ERROR(LoadPersonTables(kLedgerTablesByRange, select, r));
   return r;
 }
 

@@ -244,10 +244,11 @@ class SqliteStore final : public Store {
   class Stmt;
 
  private:
-  template <typename Bind>
-  Status LoadLedgerTables(const LedgerTablesSql& sql, const Bind& bind, ObligorRange& r);
-  template <typename Bind>
-  Status LoadPersonTables(const LedgerTablesSql& sql, const Bind& bind, ObligorRange& r);
+  // `select(sql)`: the statement for one of `sql`'s, prepared and bound.
+  template <typename Select>
+  Status LoadLedgerTables(const LedgerTablesSql& sql, const Select& select, ObligorRange& r);
+  template <typename Select>
+  Status LoadPersonTables(const LedgerTablesSql& sql, const Select& select, ObligorRange& r);
   SqliteStore(sqlite3* db, std::string path);
   Status Migrate();
   // Before migration 103 drops the main file's access_log: copies its rows (ids kept) into
