@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -237,8 +238,27 @@ Result<int> Server::Bind() {
   return port;
 }
 
-void Server::Run() { http_->listen_after_bind(); }
+void Server::Run() {
+  {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    if (stop_requested_) return;
+    run_started_ = true;
+  }
+  http_->listen_after_bind();
+  run_returned_ = true;
+}
 
-void Server::Stop() { http_->stop(); }
+void Server::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    stop_requested_ = true;
+    if (!run_started_) return;  // Run() will return at once
+  }
+  // Run() has begun: wait until httplib's accept loop runs, since a stop() before that is lost.
+  while (!http_->is_running() && !run_returned_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  http_->stop();
+}
 
 }  // namespace cse::http

@@ -12,7 +12,9 @@
 // Thread-safety: Stop() may be called from any thread (a signal watcher); the rest from one.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "http/router.h"
@@ -48,8 +50,12 @@ class Server {
 
   // Binds the port. Errors: unavailable "port_unavailable".
   Result<int> Bind();
-  // Serves until Stop(); returns after in-flight requests finish.
+  // Serves until Stop(); returns after in-flight requests finish. Returns at once when Stop()
+  // came first.
   void Run();
+  // Ends Run(), whether it is serving, about to, or never called. (httplib's own stop() does
+  // nothing when called before its accept loop is running, which left a Run() that had just
+  // started serving for ever.)
   void Stop();
   ServerState& state() { return *state_; }
   AdmissionGate& gate() { return *state_->gate; }
@@ -61,6 +67,10 @@ class Server {
   ServerOptions options_;
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<httplib::Server> http_;
+  std::mutex run_mu_;
+  bool run_started_ = false;     // guarded by run_mu_
+  bool stop_requested_ = false;  // guarded by run_mu_
+  std::atomic<bool> run_returned_{false};
 };
 
 }  // namespace cse::http
