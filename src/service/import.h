@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "service/bulk_poster.h"
 
 namespace cse {
@@ -50,7 +51,7 @@ struct ImportReport {
 // (BulkPoster::UseReader); empty for an in-memory store.
 Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const std::string& actor,
                                        const std::string& path, ImportMode mode,
-                                       int64_t batch_rows = 1000,
+                                       int64_t batch_rows = limits::kPostingsPerBatchDefault,
                                        BulkPoster::StoreOpener open_reader = {});
 
 // Splits one CSV line (RFC 4180 quoting, no embedded newlines). Errors: csv_quote_unbalanced.
