@@ -135,26 +135,34 @@ RowOutcome Rejected(Status s) { return RowOutcome{RowOutcome::Kind::kRejected, {
 }  // namespace
 
 Result<BulkPoster::Step> BulkPoster::Prepare(const PaymentRequest& r, Date today,
-                                             const std::string& at, StoredCollection& row,
-                                             RowOutcome& rejected) {
+                                             const std::string& at, bool key_lookup_first,
+                                             StoredCollection& row, RowOutcome& decided) {
   if (Status s = ValidatePaymentRequest(r, today); !s.ok()) {
-    rejected = Rejected(s);
-    return Step::kRejected;
+    decided = Rejected(s);
+    return Step::kDecided;
   }
   auto info = cases_.find(r.case_id.value);
   if (info == cases_.end()) {
     std::lock_guard<std::mutex> lock(store_mu_);
     auto c = store_.GetCase(r.case_id);
     if (!c.ok() && c.status().code() == StatusCode::kNotFound) {
-      rejected = Rejected(c.status());
-      return Step::kRejected;
+      decided = Rejected(c.status());
+      return Step::kDecided;
     }
     RETURN_IF_ERROR(c.status());
     info = cases_.emplace(r.case_id.value, CaseInfo{c->obligor, c->status}).first;
   }
   if (info->second.status == CaseStatus::kClosed) {
-    rejected = Rejected(FailedPrecondition("case_closed", CaseDisplayId(r.case_id) + " is closed"));
-    return Step::kRejected;
+    decided = Rejected(FailedPrecondition("case_closed", CaseDisplayId(r.case_id) + " is closed"));
+    return Step::kDecided;
+  }
+  if (key_lookup_first) {
+    std::lock_guard<std::mutex> lock(store_mu_);
+    ASSIGN_OR_RETURN(std::optional<StoredCollection> existing, store_.FindCollectionByKey(r.key));
+    if (existing) {
+      decided = Resubmission(existing->collection, r);
+      return Step::kDecided;
+    }
   }
   const PersonId obligor = info->second.obligor;
   row.collection = Collection{{}, r.key, r.case_id, obligor, r.amount, r.date, r.source, {}, {}};
@@ -170,18 +178,23 @@ Result<BulkPoster::Step> BulkPoster::Prepare(const PaymentRequest& r, Date today
 
 // A resubmitted key is found by the insert's unique index (key_exists) rather than by a lookup
 // before every row: resubmissions are rare and the lookup is not free.
+RowOutcome BulkPoster::Resubmission(const Collection& stored, const PaymentRequest& r) {
+  if (Status s = CompareResubmission(stored, r); !s.ok()) return Rejected(s);
+  return RowOutcome{RowOutcome::Kind::kExists, stored.id, {}};
+}
+
 Result<RowOutcome> BulkPoster::Resubmitted(const PaymentRequest& r) {
+  met_stored_key_ = true;
   ASSIGN_OR_RETURN(std::optional<StoredCollection> existing, store_.FindCollectionByKey(r.key));
   if (!existing) return Internal("key_lookup", "key '" + r.key + "' conflicted but is not stored");
-  if (Status s = CompareResubmission(existing->collection, r); !s.ok()) return Rejected(s);
-  return RowOutcome{RowOutcome::Kind::kExists, existing->collection.id, {}};
+  return Resubmission(existing->collection, r);
 }
 
 Result<RowOutcome> BulkPoster::PostOne(const PaymentRequest& r, Date today, const std::string& at) {
   StoredCollection row;
-  RowOutcome rejected;
-  ASSIGN_OR_RETURN(const Step step, Prepare(r, today, at, row, rejected));
-  if (step == Step::kRejected) return rejected;
+  RowOutcome decided;
+  ASSIGN_OR_RETURN(const Step step, Prepare(r, today, at, met_stored_key_, row, decided));
+  if (step == Step::kDecided) return decided;
   const PersonId obligor = row.collection.obligor;
   if (step == Step::kBackdated) {
     // Backdated: insert, then re-run the obligor's whole history.
@@ -375,14 +388,14 @@ Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date t
       TakeStretch(std::move(load->stretch));
     }
     Prepared p{i, {}};
-    RowOutcome rejected;
-    auto step = Prepare(rows[i], today, at, p.row, rejected);
+    RowOutcome decided;
+    auto step = Prepare(rows[i], today, at, /*key_lookup_first=*/false, p.row, decided);
     if (!step.ok()) {
       status = step.status();
       break;
     }
-    if (*step == Step::kRejected) {
-      outcomes[i] = std::move(rejected);
+    if (*step == Step::kDecided) {
+      outcomes[i] = std::move(decided);
       continue;
     }
     if (*step == Step::kBackdated) {
@@ -417,6 +430,7 @@ Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date t
   if (status.ok()) status = insert_error;
   RETURN_IF_ERROR(status);
   if (!restart) return Status::Ok();
+  met_stored_key_ = true;
   // Only the obligors of rows from the conflict on can have applied a row that is not stored.
   for (size_t k = *restart; k < rows.size(); ++k) {
     auto info = cases_.find(rows[k].case_id.value);

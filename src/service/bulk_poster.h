@@ -79,7 +79,8 @@ class BulkPoster {
   // kPipelineChunk handed over through a short queue.
   static constexpr size_t kPipelineMinRows = 256;
   static constexpr size_t kPipelineChunk = 512;
-  enum class Step { kRejected, kBackdated, kReady };
+  // kDecided: `decided` holds the row's outcome (rejected, or an already stored key).
+  enum class Step { kDecided, kBackdated, kReady };
   struct Prepared {
     size_t index = 0;  // in the batch
     StoredCollection row;
@@ -88,11 +89,19 @@ class BulkPoster {
     Status error;                       // a store failure
     std::optional<size_t> conflict_at;  // the row whose key is already stored (not inserted)
   };
-  // Checks `r` and, for kReady, fills `row` and applies it to the cached ledger (kRejected
-  // fills `rejected`; kBackdated needs the re-distribution of PostOne). Writes nothing.
+  // Checks `r` and, for kReady, fills `row` and applies it to the cached ledger (kDecided
+  // fills `decided`; kBackdated needs the re-distribution of PostOne). Writes nothing. A key
+  // already stored is normally found by the insert's unique index, after the row was applied
+  // to its obligor's ledger, which must then be read again from the store. With
+  // `key_lookup_first` (once this poster has met a stored key: a re-run file) the key is
+  // looked up after the case checks and before the ledger, so a resubmission costs one
+  // index lookup. Either way a row is checked in the same order and gets the same outcome.
   Result<Step> Prepare(const PaymentRequest& r, Date today, const std::string& at,
-                       StoredCollection& row, RowOutcome& rejected);
+                       bool key_lookup_first, StoredCollection& row, RowOutcome& decided);
   Result<RowOutcome> PostOne(const PaymentRequest& row, Date today, const std::string& at);
+  // The outcome of `r`, whose key is stored as `stored`: exists, or rejected
+  // exists_with_different_*.
+  static RowOutcome Resubmission(const Collection& stored, const PaymentRequest& r);
   Result<RowOutcome> Resubmitted(const PaymentRequest& r);
   // Inserts the rows in order; stops at the first key conflict or store error.
   ChunkResult InsertChunk(std::vector<Prepared> chunk, std::vector<RowOutcome>& outcomes);
@@ -141,6 +150,8 @@ class BulkPoster {
   std::unordered_map<int64_t, CaseInfo> cases_;
   // cases_ holds cases read inside a caller's transaction (see PostBatch).
   bool cases_read_nested_ = false;
+  // A row's key was found already stored: from then on PostOne looks keys up first.
+  bool met_stored_key_ = false;
   int64_t generation_ = -1;
   DistributionPolicy policy_;
   std::vector<Collection> posted_;  // this batch's postings, for the audit row
