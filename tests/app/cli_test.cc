@@ -1,7 +1,6 @@
 // The opencse command line, driven in-process: contracts of its JSON, exit codes and help.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +8,7 @@
 
 #include "service/json.h"
 #include "testing/cli_run.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -17,15 +17,7 @@ using testing::CliRun;
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    db_ = (std::filesystem::temp_directory_path() /
-           ("opencse_cli_" + std::to_string(getpid()) + ".db"))
-              .string();
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
-  }
-  void TearDown() override {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
-  }
+  void SetUp() override { db_ = dir_.path("opencse.db"); }
   CliRun Cli(std::vector<std::string> args, bool with_db = true) {
     std::vector<std::string> full{"opencse"};
     if (with_db) {
@@ -45,6 +37,7 @@ class CliTest : public ::testing::Test {
                   .out,
               "ORD-000001\n");
   }
+  testing::ScratchDir dir_{"cli"};
   std::string db_;
 };
 
@@ -232,7 +225,7 @@ TEST_F(CliTest, SimulateJsonContractAndReport) {
   EXPECT_GT(j["payments"].get<int64_t>(), 40);
   EXPECT_EQ(Cli({"simulate", "--cases", "40", "--as-of", "2024-06-30"}).code, 1);  // not empty
 
-  const std::string md = db_ + ".md";
+  const std::string md = dir_.path("report.md");
   const CliRun rep = Cli({"--json", "simulate", "--report", "--report-markdown", md});
   // 40 cases are too few to be calibrated: the report says so with exit status 1.
   EXPECT_TRUE(rep.code == 0 || rep.code == 1) << rep.out;
@@ -250,7 +243,6 @@ TEST_F(CliTest, SimulateJsonContractAndReport) {
   std::string first_line;
   std::getline(f, first_line);
   EXPECT_EQ(first_line, "| Measure | National figure | Source | Band | Simulated | Status |");
-  std::filesystem::remove(md);
 }
 
 TEST_F(CliTest, ModelTrainScoreContracts) {

@@ -2,14 +2,13 @@
 // chosen with its numbers, each bad input's error with nothing written; and `import payments`
 // running the enforcement workflow's payment events once per obligor.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "service/json.h"
 #include "testing/cli_run.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -18,19 +17,7 @@ using testing::CliRun;
 
 class ContactCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    db_ = (std::filesystem::temp_directory_path() /
-           ("opencse_contact_cli_" + std::to_string(getpid()) + ".db"))
-              .string();
-    Remove();
-  }
-  void TearDown() override {
-    Remove();
-    std::filesystem::remove(db_ + ".csv");
-  }
-  void Remove() {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
-  }
+  void SetUp() override { db_ = dir_.path("opencse.db"); }
   CliRun Cli(std::vector<std::string> args, bool with_db = true) {
     std::vector<std::string> full{"opencse"};
     if (with_db) full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", "cal"});
@@ -57,6 +44,7 @@ class ContactCliTest : public ::testing::Test {
     EXPECT_EQ(r.code, 0) << r.err;
     return Json::parse(r.out);
   }
+  testing::ScratchDir dir_{"contact_cli"};
   std::string db_;
 };
 

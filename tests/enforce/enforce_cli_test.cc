@@ -2,14 +2,13 @@
 // issue (`opencse recommend --case ID`, `opencse action approve|dismiss|modify ID --by USER
 // --reason TEXT`), their JSON, and the exit code and message of each bad input.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "service/json.h"
 #include "testing/cli_run.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -18,16 +17,7 @@ using testing::CliRun;
 
 class EnforceCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    db_ = (std::filesystem::temp_directory_path() /
-           ("opencse_enforce_cli_" + std::to_string(getpid()) + ".db"))
-              .string();
-    Remove();
-  }
-  void TearDown() override { Remove(); }
-  void Remove() {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
-  }
+  void SetUp() override { db_ = dir_.path("opencse.db"); }
   CliRun Cli(std::vector<std::string> args, const std::string& user = "root", bool with_db = true) {
     std::vector<std::string> full{"opencse"};
     if (with_db) full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", user});
@@ -47,6 +37,7 @@ class EnforceCliTest : public ::testing::Test {
     ASSERT_EQ(Cli({"staff", "add", "sue", "--role", "supervisor"}).code, 0);
     ASSERT_EQ(Cli({"staff", "add", "ivy", "--role", "investigator"}).code, 0);
   }
+  testing::ScratchDir dir_{"enforce_cli"};
   std::string db_;
 };
 
@@ -161,13 +152,12 @@ TEST_F(EnforceCliTest, WebUsersAreTheStaffWhoDecide) {
 
 TEST_F(EnforceCliTest, StateConfigErrorsNameTheKey) {
   Seed();
-  const std::string path = db_ + ".toml";
+  const std::string path = dir_.path("state.toml");
   {
     std::ofstream f(path);
     f << "[remedy.passport_denial]\narrears_more_than = \"lots\"\n";
   }
   const CliRun r = Cli({"enforce", "config", "--load", path});
-  std::filesystem::remove(path);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("config_value_invalid"), std::string::npos);
   EXPECT_NE(r.err.find("remedy.passport_denial.arrears_more_than"), std::string::npos);

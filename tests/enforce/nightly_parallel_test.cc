@@ -3,7 +3,6 @@
 // obligor states, tasks and recommendations; and a threaded run stopped part way resumes to
 // the same result.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -13,6 +12,7 @@
 #include "enforce/nightly.h"
 #include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "testing/scratch_dir.h"
 
 namespace cse::enforce {
 namespace {
@@ -21,16 +21,6 @@ const Date kAsOf = Date::Ymd(2025, 6, 30);
 const FakeClock& Clock() {
   static const FakeClock clock(int64_t{Date::Ymd(2025, 8, 1).days()} * 86'400'000'000LL);
   return clock;
-}
-
-std::string TempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("opencse-nightly-par-" + std::to_string(::getpid()) + "-" + name + ".db"))
-      .string();
-}
-
-void Remove(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
 // What a run wrote, in a form two runs can be compared by (ids may differ).
@@ -72,8 +62,8 @@ class NightlyParallelTest : public ::testing::Test {
  protected:
   // One simulated caseload with a registered model in a file, copied for each run.
   static void SetUpTestSuite() {
-    base_ = new std::string(TempPath("base"));
-    Remove(*base_);
+    base_dir_ = new testing::ScratchDir("nightly_par_base");
+    base_ = new std::string(base_dir_->path("base.db"));
     auto store = SqliteStore::Open(*base_, SqliteStore::OpenMode::kCreate);
     ASSERT_TRUE(store.ok());
     sim::SimOptions o;
@@ -94,29 +84,30 @@ class NightlyParallelTest : public ::testing::Test {
     }
   }
   static void TearDownTestSuite() {
-    Remove(*base_);
     delete base_;
+    delete base_dir_;  // the base file with its -wal and -shm
   }
 
+  // The file of this test's copy `name`.
+  std::string Path(const std::string& name) const { return dir_.path(name + ".db"); }
+
   // A copy of the base file, opened.
-  static std::unique_ptr<SqliteStore> Copy(const std::string& name) {
-    const std::string path = TempPath(name);
-    Remove(path);
+  std::unique_ptr<SqliteStore> Copy(const std::string& name) const {
+    const std::string path = Path(name);
     std::filesystem::copy_file(*base_, path);
     auto store = SqliteStore::Open(path, SqliteStore::OpenMode::kMustExist);
     EXPECT_TRUE(store.ok());
     return std::move(store).value();
   }
 
-  static NightlyOptions Options(const ai::RiskScorer& scorer, const std::string& name,
-                                int threads) {
+  NightlyOptions Options(const ai::RiskScorer& scorer, const std::string& name, int threads) const {
     NightlyOptions o;
     o.as_of = kAsOf;
     o.scorer = &scorer;
     o.obligors_per_chunk = 37;  // many chunks, the last one short
     o.reader_threads = threads;
     if (threads > 0) {
-      o.open_reader = [path = TempPath(name)]() -> Result<std::unique_ptr<Store>> {
+      o.open_reader = [path = Path(name)]() -> Result<std::unique_ptr<Store>> {
         ASSIGN_OR_RETURN(auto s, SqliteStore::Open(path, SqliteStore::OpenMode::kMustExist));
         return std::unique_ptr<Store>(std::move(s));
       };
@@ -124,8 +115,11 @@ class NightlyParallelTest : public ::testing::Test {
     return o;
   }
 
+  testing::ScratchDir dir_{"nightly_par"};  // this test's copies
+  static testing::ScratchDir* base_dir_;
   static std::string* base_;
 };
+testing::ScratchDir* NightlyParallelTest::base_dir_ = nullptr;
 std::string* NightlyParallelTest::base_ = nullptr;
 
 TEST_F(NightlyParallelTest, ReaderThreadsWriteWhatOneThreadWrites) {
@@ -152,10 +146,6 @@ TEST_F(NightlyParallelTest, ReaderThreadsWriteWhatOneThreadWrites) {
   EXPECT_EQ(a.scores, b.scores);
   EXPECT_EQ(a.audit_rows, b.audit_rows);
   EXPECT_EQ(static_cast<int64_t>(a.scores.size()), one->counts.at("scored"));
-  serial.reset();
-  parallel.reset();
-  Remove(TempPath("serial"));
-  Remove(TempPath("parallel"));
 }
 
 TEST_F(NightlyParallelTest, AThreadedRunStoppedPartWayResumesToTheSameResult) {
@@ -182,10 +172,6 @@ TEST_F(NightlyParallelTest, AThreadedRunStoppedPartWayResumesToTheSameResult) {
   EXPECT_EQ(a.actions, b.actions);
   EXPECT_EQ(a.tasks, b.tasks);
   EXPECT_EQ(a.scores, b.scores);
-  whole.reset();
-  parts.reset();
-  Remove(TempPath("whole"));
-  Remove(TempPath("parts"));
 }
 
 TEST_F(NightlyParallelTest, OutreachTakesTheChannelFromTheContactHistory) {
@@ -224,8 +210,6 @@ TEST_F(NightlyParallelTest, OutreachTakesTheChannelFromTheContactHistory) {
   }
   EXPECT_GT(email, 0);
   EXPECT_GT(sms, 0);
-  store.reset();
-  Remove(TempPath("contact"));
 }
 
 }  // namespace

@@ -2,15 +2,15 @@
 //
 // A real server on a loopback port for API tests: a fresh database file seeded with three
 // cases (two in office "north", one in "south" with the family-violence indicator), one user
-// per role (cheap argon2id cost), a fake clock, and httplib clients that sign in.
+// per role (cheap argon2id cost), a fake clock, and httplib clients that sign in. The database
+// and everything the server writes beside it (-wal, -shm, the access log's segment files) live
+// in a ScratchDir, removed once the server has stopped and closed them.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,6 +22,7 @@
 #include "service/json.h"
 #include "storage/sqlite/access_log_db.h"
 #include "testing/fixture.h"
+#include "testing/scratch_dir.h"
 
 namespace cse::testing {
 
@@ -34,11 +35,9 @@ class ApiServer {
   explicit ApiServer(const std::string& tag, const std::string& web_root = "",
                      const std::string& tls_cert = "", const std::string& tls_key = "",
                      const std::vector<std::pair<std::string, std::string>>& settings = {})
-      : clock_(MidnightMicros(Date::Ymd(2024, 6, 30)) + 12LL * 3600 * 1000000) {
-    db_ = (std::filesystem::temp_directory_path() /
-           ("opencse_http_" + tag + "_" + std::to_string(getpid()) + ".db"))
-              .string();
-    Remove();
+      : dir_("http_" + tag),
+        clock_(MidnightMicros(Date::Ymd(2024, 6, 30)) + 12LL * 3600 * 1000000),
+        db_(dir_.path("opencse.db")) {
     Seed();
     if (!settings.empty()) {
       auto store = OpenStore();
@@ -62,10 +61,7 @@ class ApiServer {
     port_ = *port;
     thread_ = std::thread([this] { server_->Run(); });
   }
-  ~ApiServer() {
-    Stop();
-    Remove();
-  }
+  ~ApiServer() { Stop(); }
   void Stop() {
     if (thread_.joinable()) {
       server_->Stop();
@@ -103,13 +99,6 @@ class ApiServer {
   }
 
  private:
-  void Remove() {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
-    // The access log's segment files and their -wal and -shm.
-    for (const auto& [seq, path] : AccessLogDb::SegmentFiles(db_)) {
-      for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
-    }
-  }
   void Seed() {
     World w(db_, Date::Ymd(2024, 6, 30));
     auto person = [&](const std::string& first, const std::string& last) {
@@ -160,6 +149,7 @@ class ApiServer {
     }
   }
 
+  ScratchDir dir_;  // first: removed after the server (destroyed below) has closed its files
   FakeClock clock_;
   std::string db_;
   std::unique_ptr<http::Server> server_;

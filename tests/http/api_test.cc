@@ -149,11 +149,8 @@ TEST(WebAppTest, TheSameServerServesTheWebAppWithSecurityHeaders) {
 }
 
 TEST(TlsTest, HttpsServesTheApiAndMarksTheCookieSecure) {
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("opencse_tls_" + std::to_string(getpid())))
-          .string();
-  std::filesystem::create_directories(dir);
-  const std::string cert = dir + "/cert.pem", key = dir + "/key.pem";
+  const testing::ScratchDir dir("tls");
+  const std::string cert = dir.path("cert.pem"), key = dir.path("key.pem");
   const std::string cmd =
       "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 "
       "-keyout " +
@@ -175,7 +172,6 @@ TEST(TlsTest, HttpsServesTheApiAndMarksTheCookieSecure) {
     auto p = plain.Get("/v1/health");
     EXPECT_TRUE(!p || p->status != 200);  // no plain HTTP on the TLS port
   }
-  std::filesystem::remove_all(dir);
   http::ServerOptions o;
   o.db = "unused";
   o.tls_cert = cert;

@@ -1,15 +1,14 @@
 // `opencse user add`, `token add` and `assign-office` driven in-process: their JSON, errors
 // and what they store.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <sstream>
 
 #include "auth/auth_service.h"
 #include "cli/cli.h"
 #include "service/json.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -17,10 +16,7 @@ namespace {
 class HttpCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = (std::filesystem::temp_directory_path() /
-           ("opencse_http_cli_" + std::to_string(getpid()) + ".db"))
-              .string();
-    Remove();
+    db_ = dir_.path("opencse.db");
     ASSERT_EQ(Run({"init"}).first, 0);
     ASSERT_EQ(Run({"party", "add", "--first", "Sam", "--last", "Doe"}).first, 0);
     ASSERT_EQ(Run({"party", "add", "--first", "Ana", "--last", "Roe"}).first, 0);
@@ -28,10 +24,6 @@ class HttpCliTest : public ::testing::Test {
                    "north"})
                   .first,
               0);
-  }
-  void TearDown() override { Remove(); }
-  void Remove() {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
   }
   std::pair<int, Json> Run(std::vector<std::string> args) {
     std::vector<std::string> full{"opencse",    "--db",   db_,     "--today",
@@ -43,6 +35,7 @@ class HttpCliTest : public ::testing::Test {
     const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
     return {code, Json::parse(out.str(), nullptr, false)};
   }
+  testing::ScratchDir dir_{"http_cli"};
   std::string db_;
 };
 

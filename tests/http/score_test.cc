@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "http/api_server.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -22,10 +23,10 @@ std::string Shell(const std::string& command) {
 }
 
 TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
-  const std::string db = (std::filesystem::temp_directory_path() /
-                          ("opencse_http_score_" + std::to_string(getpid()) + ".db"))
-                             .string();
-  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db + s);
+  // The database, and the -wal, -shm and access-log files the binary and the server write
+  // beside it.
+  const testing::ScratchDir dir("http_score");
+  const std::string db = dir.path("opencse.db");
   const std::string cli =
       std::string(OPENCSE_BINARY) + " --db " + db + " --today 2025-07-01 --user tester ";
   Shell(cli + "init");
@@ -73,7 +74,6 @@ TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
   // The score was recorded, and the read of the obligor logged.
   const Json history = Body(c.Get("/v1/cases/CASE-000001/scores", s.Headers()));
   EXPECT_GE(history["items"].size(), 2U);  // the CLI's and the API's
-  for (const char* x : {"", "-wal", "-shm"}) std::filesystem::remove(db + x);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // `opencse iwo export-eiwo` and `opencse import eiwo-ack` driven in-process end to end: a
 // new-hire-style IWO exported, acknowledged, listed with its new status; help and bad input.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,6 +10,7 @@
 #include "service/json.h"
 #include "testing/cli_run.h"
 #include "testing/fixture.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -22,12 +22,7 @@ using testing::CliRun;
 class EiwoCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("opencse_eiwo_cli_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "cse.db").string();
+    db_ = dir_.path("cse.db");
     testing::World world(db_, Date::Ymd(2024, 7, 1));
     Person p;
     p.first_name = "Sam";
@@ -53,17 +48,15 @@ class EiwoCliTest : public ::testing::Test {
     r.created_by = "tester";
     ASSERT_TRUE(world.store().InsertIwo(r).ok());
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
   CliRun Cli(std::vector<std::string> args) {
     std::vector<std::string> full{"opencse", "--db", db_, "--today", "2024-07-01"};
     full.insert(full.end(), args.begin(), args.end());
     return testing::RunArgv(full);
   }
 
-  std::string Path(const std::string& name) { return (dir_ / name).string(); }
+  std::string Path(const std::string& name) { return dir_.path(name); }
 
-  fs::path dir_;
+  testing::ScratchDir dir_{"eiwo_cli"};
   std::string db_;
   CaseId case_;
 };

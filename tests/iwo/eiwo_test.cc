@@ -3,7 +3,6 @@
 // across employers), IWOs marked sent with the file, acknowledgments applied all or nothing.
 // Positions other than FACTS §1.3's sourced ones are the built-in UNVERIFIED placement.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +13,7 @@
 #include "iwo/eiwo_export.h"
 #include "testing/fault_store.h"
 #include "testing/fixture.h"
+#include "testing/scratch_dir.h"
 
 namespace cse::iwo {
 namespace {
@@ -39,10 +39,6 @@ class EiwoTest : public ::testing::Test {
   EiwoTest() : world_(":memory:", Date::Ymd(2024, 7, 1)) {}
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("opencse_eiwo_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
     acme_ = AddEmployer("111111111", "ACME WIDGETS");
     bolt_ = AddEmployer("222222222", "BOLT WORKS");
     settings_.eiwo_state_fips = "06";
@@ -50,7 +46,6 @@ class EiwoTest : public ::testing::Test {
     iwo_layouts_ = *formats::LoadEiwoLayouts("builtin", formats::EiwoDirection::kIwo);
     ack_layouts_ = *formats::LoadEiwoLayouts("builtin", formats::EiwoDirection::kAck);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   EmployerId AddEmployer(const std::string& fein, const std::string& name) {
     Employer e;
@@ -92,7 +87,7 @@ class EiwoTest : public ::testing::Test {
   Result<EiwoExportReport> Export(Store& store, const std::string& name,
                                   const std::string& fein = "") {
     EiwoExportOptions o;
-    o.out_path = (dir_ / name).string();
+    o.out_path = dir_.path(name);
     o.employer_fein = fein;
     o.as_of = world_.clock().Today();
     return ExportEiwo(store, world_.clock(), "tester", iwo_layouts_, settings_, o);
@@ -117,7 +112,7 @@ class EiwoTest : public ::testing::Test {
   }
 
   testing::World world_;
-  fs::path dir_;
+  testing::ScratchDir dir_{"eiwo"};
   EmployerId acme_, bolt_;
   IwoSettings settings_;
   formats::EiwoLayouts iwo_layouts_, ack_layouts_;
@@ -133,9 +128,9 @@ TEST_F(EiwoTest, ExportWritesHeadersBatchesTrailersAndMarksSent) {
   ASSERT_TRUE(rep->written);
   EXPECT_EQ(rep->details, 3);
   ASSERT_EQ(rep->batches.size(), 2u);
-  EXPECT_FALSE(fs::exists(dir_ / "out.txt.partial"));
+  EXPECT_FALSE(fs::exists(dir_.path("out.txt.partial")));
 
-  const std::vector<std::string> lines = Lines(ReadAll((dir_ / "out.txt").string()));
+  const std::vector<std::string> lines = Lines(ReadAll(dir_.path("out.txt")));
   // FHI, BHI acme, DTL, DTL, BTI, BHI bolt, DTL, BTI, FTI.
   ASSERT_EQ(lines.size(), 9u);
   for (const std::string& l : lines) EXPECT_EQ(l.size(), 600u);
@@ -191,7 +186,7 @@ TEST_F(EiwoTest, ExportWritesHeadersBatchesTrailersAndMarksSent) {
 TEST_F(EiwoTest, ExportedFileReadsBackWithItsLayouts) {
   const int64_t id = AddIwo("123450001", acme_);
   ASSERT_TRUE(Export("out.txt")->written);
-  const std::vector<std::string> lines = Lines(ReadAll((dir_ / "out.txt").string()));
+  const std::vector<std::string> lines = Lines(ReadAll(dir_.path("out.txt")));
   ASSERT_EQ(lines.size(), 5u);
   std::vector<std::string> types;
   for (const std::string& l : lines) {
@@ -230,7 +225,7 @@ TEST_F(EiwoTest, SecondExportWithNothingNewWritesNoFileAndUsesNoNumber) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_FALSE(again->written);
   EXPECT_EQ(again->details, 0);
-  EXPECT_FALSE(fs::exists(dir_ / "two.txt"));
+  EXPECT_FALSE(fs::exists(dir_.path("two.txt")));
   EXPECT_EQ(Numbers().size(), 2u);
   EXPECT_EQ(AuditCount("eiwo.export"), 1);
 }
@@ -270,7 +265,7 @@ TEST_F(EiwoTest, AsOfLeavesLaterEntriesForLater) {
   const int64_t early = AddIwo("123450001", acme_, Date::Ymd(2024, 6, 1));
   const int64_t late = AddIwo("123450002", acme_, Date::Ymd(2024, 6, 28));
   EiwoExportOptions o;
-  o.out_path = (dir_ / "asof.txt").string();
+  o.out_path = dir_.path("asof.txt");
   o.as_of = Date::Ymd(2024, 6, 15);
   auto rep = ExportEiwo(world_.store(), world_.clock(), "tester", iwo_layouts_, settings_, o);
   ASSERT_TRUE(rep.ok());
@@ -312,8 +307,8 @@ TEST_F(EiwoTest, FailedReservationWritesNothing) {
   auto failed = Export(faulty, "failed.txt");
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().reason(), "store_io");
-  EXPECT_FALSE(fs::exists(dir_ / "failed.txt"));
-  EXPECT_FALSE(fs::exists(dir_ / "failed.txt.partial"));
+  EXPECT_FALSE(fs::exists(dir_.path("failed.txt")));
+  EXPECT_FALSE(fs::exists(dir_.path("failed.txt.partial")));
   EXPECT_TRUE(Numbers().empty());
   EXPECT_EQ(world_.store().ListIwos("pending", 0, 10)->size(), 1u);
 }
@@ -328,8 +323,8 @@ TEST_F(EiwoTest, FailureMarkingSentVoidsNumbersAndLeavesNoFile) {
                   .ok());
   auto rep = Export("out.txt");
   ASSERT_FALSE(rep.ok());
-  EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
-  EXPECT_FALSE(fs::exists(dir_ / "out.txt.partial"));
+  EXPECT_FALSE(fs::exists(dir_.path("out.txt")));
+  EXPECT_FALSE(fs::exists(dir_.path("out.txt.partial")));
   EXPECT_EQ(Get(a).status, "pending");
   EXPECT_EQ(Numbers("void").size(), 2u);
   EXPECT_EQ(Numbers("used").size(), 0u);
@@ -349,15 +344,15 @@ TEST_F(EiwoTest, FailedFinalCommitRemovesTheRenamedFileAndVoidsNumbers) {
           .ok());
   auto rep = Export("out.txt");
   ASSERT_FALSE(rep.ok());
-  EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
-  EXPECT_FALSE(fs::exists(dir_ / "out.txt.partial"));
+  EXPECT_FALSE(fs::exists(dir_.path("out.txt")));
+  EXPECT_FALSE(fs::exists(dir_.path("out.txt.partial")));
   EXPECT_EQ(Get(a).status, "pending");
   const std::vector<EiwoControlNumber> burned = Numbers("void");
   ASSERT_EQ(burned.size(), 2u);
   ASSERT_TRUE(world_.store().ExecForTesting("DROP TRIGGER test_fail_commit").ok());
   auto next = Export("out.txt");
   ASSERT_TRUE(next.ok()) << next.status().ToString();
-  EXPECT_TRUE(fs::exists(dir_ / "out.txt"));
+  EXPECT_TRUE(fs::exists(dir_.path("out.txt")));
   EXPECT_NE(next->file_control, burned[0].control_number);
   EXPECT_NE(next->batches[0].control_number, burned[1].control_number);
   EXPECT_EQ(Get(a).status, "sent");
@@ -596,7 +591,7 @@ TEST_F(EiwoAckTest, MismatchesNameTheField) {
 
 TEST_F(EiwoAckTest, FileReadErrors) {
   auto r = ImportEiwoAckFile(world_.store(), world_.clock(), "tester", ack_layouts_,
-                             (dir_ / "missing.txt").string());
+                             dir_.path("missing.txt"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().reason(), "file_not_found");
   r = ImportEiwoAck(world_.store(), world_.clock(), "tester", iwo_layouts_, "x", "");
@@ -613,10 +608,8 @@ namespace {
 // Migration 320 rebuilds the iwo table: a database from before it keeps every IWO, with
 // `acknowledged` renamed `accepted` and a sent date on every IWO past pending.
 TEST(EiwoMigrationTest, RebuildKeepsRowsAndRenamesAcknowledged) {
-  const std::string path =
-      (fs::temp_directory_path() / ("opencse_eiwo_mig_" + std::to_string(getpid()) + ".db"))
-          .string();
-  for (const char* s : {"", "-wal", "-shm"}) fs::remove(path + s);
+  const testing::ScratchDir dir("eiwo_mig");
+  const std::string path = dir.path("opencse.db");
   {
     testing::World world(path, Date::Ymd(2024, 7, 1));
     Employer e;
@@ -675,7 +668,6 @@ DELETE FROM schema_version WHERE version = 320;
     EXPECT_EQ(rows[2].sent_date, Date::Ymd(2024, 6, 30));
     EXPECT_EQ(*(*store)->AdvanceEiwoSequence(1), 1);
   }
-  for (const char* s : {"", "-wal", "-shm"}) fs::remove(path + s);
 }
 
 }  // namespace

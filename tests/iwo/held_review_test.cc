@@ -3,15 +3,13 @@
 // dismiss needs a reason; a decided review is final).
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <map>
 
 #include "iwo/held.h"
 #include "iwo/review.h"
 #include "testing/fault_store.h"
 #include "testing/fixture.h"
+#include "testing/scratch_dir.h"
 
 namespace cse::iwo {
 namespace {
@@ -201,9 +199,8 @@ TEST_F(HeldPaymentTest, AgingReportBucketsByDaysHeld) {
 // A database from before migrations 330/331 (its held rows in the 310 table) upgrades in
 // place: the held rows keep their ids and fields and can then be resolved.
 TEST(HeldPaymentMigrationTest, Upgrading310RowsKeepsThemHeldAndResolvable) {
-  const std::string path = std::filesystem::temp_directory_path().string() +
-                           "/opencse_held_upgrade_" + std::to_string(getpid()) + ".db";
-  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+  const testing::ScratchDir dir("held_upgrade");
+  const std::string path = dir.path("opencse.db");
   {
     testing::World world(path, Date::Ymd(2024, 6, 14));
     Person p;
@@ -260,7 +257,6 @@ DELETE FROM schema_version WHERE version IN (330, 331);
     // Still never deleted.
     EXPECT_FALSE(world.store().ExecForTesting("DELETE FROM unidentified_payment").ok());
   }
-  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
 }
 
 // ---- New-hire review decisions ----

@@ -1,6 +1,5 @@
 // `opencse iwo ...` driven in-process: the JSON contract of issue 7, errors and help.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -8,6 +7,7 @@
 
 #include "service/json.h"
 #include "testing/cli_run.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -127,10 +127,9 @@ TEST(IwoCliTest, EveryIwoCommandHasHelp) {
 // A database end to end: a new-hire file issues an IWO visible in `iwo list` with its
 // deadline, and the obligor appears on the offset certification list.
 TEST(IwoCliTest, NewHireFileToIwoListAndOffsetList) {
-  const std::string dir = std::filesystem::temp_directory_path().string();
-  const std::string db = dir + "/opencse_iwo_cli_" + std::to_string(getpid()) + ".db";
-  const std::string file = dir + "/opencse_iwo_cli_" + std::to_string(getpid()) + ".w4";
-  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db + s);
+  const testing::ScratchDir dir("iwo_cli");
+  const std::string db = dir.path("opencse.db");
+  const std::string file = dir.path("newhire.w4");
   const std::vector<std::string> base{"--db", db, "--today", "2024-06-28", "--user", "clerk"};
   const auto run = [&](std::vector<std::string> args) {
     args.insert(args.begin(), base.begin(), base.end());
@@ -209,8 +208,6 @@ TEST(IwoCliTest, NewHireFileToIwoListAndOffsetList) {
   r = run({"--json", "import", "newhire", file, "--layout", "nope"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(Json::parse(r.out)["code"], "layout_file_not_found");
-  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db + s);
-  std::filesystem::remove(file);
 }
 
 }  // namespace

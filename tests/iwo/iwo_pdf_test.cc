@@ -3,12 +3,11 @@
 #include "iwo/iwo_pdf.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 
 #include "testing/fixture.h"
+#include "testing/scratch_dir.h"
 
 namespace cse::iwo {
 namespace {
@@ -59,11 +58,8 @@ class IwoPdfTest : public ::testing::Test {
     r.created_at = "2024-06-28T00:00:00Z";
     r.created_by = "tester";
     iwo_id_ = *world_.store().InsertIwo(r);
-    path_ = (std::filesystem::temp_directory_path() /
-             ("opencse_iwo_" + std::to_string(getpid()) + ".pdf"))
-                .string();
+    path_ = dir_.path("iwo.pdf");
   }
-  void TearDown() override { std::filesystem::remove(path_); }
 
   std::string Render(IwoKind kind, Money lump = Money()) {
     auto doc = BuildIwoDocument(world_.store(), iwo_id_, kind, lump, Date::Ymd(2024, 7, 1),
@@ -81,6 +77,7 @@ class IwoPdfTest : public ::testing::Test {
   CaseId case_;
   EmployerId employer_;
   int64_t iwo_id_ = 0;
+  testing::ScratchDir dir_{"iwo_pdf"};
   std::string path_;
 };
 

@@ -1,15 +1,14 @@
 // `opencse import ded`, `opencse import sdu` end to end on a database file: exit codes, JSON
 // reports, re-import idempotency, a refused file names the record and field.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "service/json.h"
 #include "testing/ach_builder.h"
 #include "testing/cli_run.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -21,11 +20,7 @@ CliRun Cli(const std::vector<std::string>& args) { return testing::RunOpencse(ar
 class PaymentsInCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    stem_ = std::filesystem::temp_directory_path().string() + "/opencse_payin_cli_" +
-            std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    db_ = stem_ + ".db";
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+    db_ = dir_.path("opencse.db");
     ASSERT_EQ(Run({"init"}).code, 0);
     ASSERT_EQ(Run({"party", "add", "--first", "Sam", "--last", "Doe", "--ssn", "123456789"}).code,
               0);
@@ -36,21 +31,18 @@ class PaymentsInCliTest : public ::testing::Test {
                   .code,
               0);
   }
-  void TearDown() override {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
-  }
-
   CliRun Run(std::vector<std::string> args, const std::string& today = "2024-06-14") {
     args.insert(args.begin(), {"--db", db_, "--today", today, "--user", "clerk"});
     return Cli(args);
   }
   std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = stem_ + "_" + name;
+    const std::string path = dir_.path(name);
     std::ofstream(path, std::ios::binary) << text;
     return path;
   }
 
-  std::string stem_, db_;
+  testing::ScratchDir dir_{"payin_cli"};  // the database and every file Write() makes
+  std::string db_;
 };
 
 TEST_F(PaymentsInCliTest, ImportDedPostsHoldsAndIsIdempotent) {
@@ -95,8 +87,8 @@ TEST_F(PaymentsInCliTest, ImportDedRefusedFileNamesRecordAndField) {
   EXPECT_EQ(j["rejections"][0]["code"], "ssn_malformed");
   r = Run({"import", "ded", Write("bad.ach", text)});
   EXPECT_NE(r.out.find("nothing was written"), std::string::npos) << r.out;
-  EXPECT_EQ(Run({"import", "ded", stem_ + "_missing.ach"}).code, 1);
-  EXPECT_NE(Run({"import", "ded", "--amount-format", "weird", stem_ + "_x.ach"}).code, 0);
+  EXPECT_EQ(Run({"import", "ded", dir_.path("missing.ach")}).code, 1);
+  EXPECT_NE(Run({"import", "ded", "--amount-format", "weird", dir_.path("x.ach")}).code, 0);
 }
 
 TEST_F(PaymentsInCliTest, ImportSduChecksControlTotals) {

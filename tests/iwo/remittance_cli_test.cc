@@ -1,13 +1,12 @@
 // `opencse import remittance` and `opencse unidentified list` end to end on a database file.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "service/json.h"
 #include "testing/cli_run.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -17,10 +16,8 @@ using testing::CliRun;
 CliRun Cli(const std::vector<std::string>& args) { return testing::RunOpencse(args); }
 
 TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
-  const std::string dir = std::filesystem::temp_directory_path().string();
-  const std::string stem = dir + "/opencse_rem_cli_" + std::to_string(getpid());
-  const std::string db = stem + ".db";
-  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db + s);
+  const testing::ScratchDir dir("rem_cli");
+  const std::string db = dir.path("opencse.db");
   const auto run = [&](const std::string& today, std::vector<std::string> args) {
     args.insert(args.begin(), {"--db", db, "--today", today, "--user", "clerk"});
     return Cli(args);
@@ -36,7 +33,7 @@ TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
                       "2024-01-01"})
                 .code,
             0);
-  const std::string good = stem + "_good.csv";
+  const std::string good = dir.path("good.csv");
   {
     std::ofstream out(good);
     out << "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
@@ -71,7 +68,7 @@ TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
   EXPECT_EQ(j["payments"][0]["ssn_last4"], "7777");
   EXPECT_EQ(j["payments"][0]["days_held"], 10);
 
-  const std::string bad = stem + "_bad.csv";
+  const std::string bad = dir.path("bad.csv");
   {
     std::ofstream out(bad);
     out << "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
@@ -103,9 +100,6 @@ TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
   r = run(day, {"import", "remittance", "--help"});
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("line_ref,employer_fein,pay_date,ssn,case_id,amount"), std::string::npos);
-  for (const std::string& f : {db, db + "-wal", db + "-shm", good, bad}) {
-    std::filesystem::remove(f);
-  }
 }
 
 }  // namespace

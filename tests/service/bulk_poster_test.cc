@@ -5,10 +5,8 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "core/limits.h"
 #include "ledger/codec.h"
@@ -16,10 +14,12 @@
 #include "service/json.h"
 #include "service/replay.h"
 #include "testing/fixture.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
 
+using testing::ScratchDir;
 using testing::World;
 
 PaymentRequest Payment(const std::string& key, CaseId c, int64_t cents, Date date) {
@@ -70,23 +70,6 @@ TEST(BulkPosterTest, CaseCachedInsideARolledBackTransactionIsReadAgain) {
   EXPECT_EQ(*w.store().CountCollections(), 1);
 }
 
-std::string TempDb(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("opencse_bulk_" + std::to_string(getpid()) + "_" + name + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  return path.string();
-}
-
-// Removes the database files when the test ends (declared before the World that uses them).
-struct RemoveAtExit {
-  std::vector<std::string> paths;
-  ~RemoveAtExit() {
-    for (const std::string& p : paths) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
-    }
-  }
-};
-
 // Rows in distribution_history: one per re-distributed collection.
 int64_t HistoryRows(const std::string& path) {
   sqlite3* db = nullptr;
@@ -120,17 +103,17 @@ std::vector<CaseId> MakeCases(World& w) {
 // removed when the test ends: one posts the way under test, the other the reference way.
 struct TwoWorlds {
   explicit TwoWorlds(const std::string& name)
-      : path_a(TempDb(name + "a")),
-        path_b(TempDb(name + "b")),
-        cleanup{{path_a, path_b}},
+      : dir("bulk"),
+        path_a(dir.path(name + "a.db")),
+        path_b(dir.path(name + "b.db")),
         a(path_a),
         b(path_b),
         cases(MakeCases(a)) {
     EXPECT_EQ(MakeCases(b), cases);
   }
+  ScratchDir dir;  // removed after the worlds have closed their files
   std::string path_a;
   std::string path_b;
-  RemoveAtExit cleanup;  // after the worlds have closed their files
   World a;
   World b;
   std::vector<CaseId> cases;
@@ -216,7 +199,7 @@ std::vector<PaymentRequest> MixedRows(const std::vector<CaseId>& cases) {
 // row verifies and replays.
 TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
   TwoWorlds worlds("");
-  auto& [path_a, path_b, cleanup, a, b, cases] = worlds;
+  auto& [scratch, path_a, path_b, a, b, cases] = worlds;
   const std::vector<PaymentRequest> rows = MixedRows(cases);
 
   BulkPoster pa(a.store(), a.clock(), "tester");
@@ -270,7 +253,7 @@ TEST(BulkPosterTest, PipelinedBatchMatchesOneRowAtATime) {
 // small batches that never take the pipelined path.
 TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
   TwoWorlds worlds("q");
-  auto& [path_a, path_b, cleanup, a, b, cases] = worlds;
+  auto& [scratch, path_a, path_b, a, b, cases] = worlds;
   std::vector<PaymentRequest> rows;
   for (int i = 0; i < 4000; ++i) {
     rows.push_back(Payment("q" + std::to_string(i), cases[static_cast<size_t>(i * 5 % 12)],
@@ -309,7 +292,7 @@ TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
 // that of 100-row batches, whose ledgers are read obligor by obligor (LedgerFor).
 TEST(BulkPosterTest, PrefetchedLedgersOverStoredHistoryMatchPerObligorReads) {
   TwoWorlds worlds("p");
-  auto& [path_a, path_b, cleanup, a, b, cases] = worlds;
+  auto& [scratch, path_a, path_b, a, b, cases] = worlds;
   std::vector<PaymentRequest> rows;
   for (int i = 0; i < 3000; ++i) {
     rows.push_back(Payment("h" + std::to_string(i), cases[static_cast<size_t>(i * 7 % 12)],
@@ -400,7 +383,7 @@ BulkPoster::StoreOpener CountingReader(const std::string& path, int* opens) {
 // whose ledgers are read obligor by obligor.
 TEST(BulkPosterTest, ReaderConnectionStretchesMatchSmallBatches) {
   TwoWorlds worlds("r");
-  auto& [path_a, path_b, cleanup, a, b, cases] = worlds;
+  auto& [scratch, path_a, path_b, a, b, cases] = worlds;
   // Cases 0-4 are obligors 0-2's; 5-11 belong to obligors 3-7.
   std::vector<PaymentRequest> history;
   for (int i = 0; i < 600; ++i) {
@@ -467,8 +450,8 @@ TEST(BulkPosterTest, ReaderConnectionStretchesMatchSmallBatches) {
 // A batch inside a caller's transaction must see what that transaction wrote, which another
 // connection cannot: it reads on the store itself and never opens the reader.
 TEST(BulkPosterTest, ABatchInsideACallersTransactionDoesNotUseTheReader) {
-  const std::string path = TempDb("rn");
-  RemoveAtExit cleanup{{path}};
+  const ScratchDir dir("bulk");
+  const std::string path = dir.path("rn.db");
   World w(path);
   int opens = 0;
   BulkPoster poster(w.store(), w.clock(), "tester");
@@ -491,8 +474,8 @@ TEST(BulkPosterTest, ABatchInsideACallersTransactionDoesNotUseTheReader) {
 // A reader that cannot be opened fails the batch like any store error: nothing is written,
 // and the next batch tries again.
 TEST(BulkPosterTest, AReaderThatFailsToOpenFailsTheBatchAndWritesNothing) {
-  const std::string path = TempDb("rf");
-  RemoveAtExit cleanup{{path}};
+  const ScratchDir dir("bulk");
+  const std::string path = dir.path("rf.db");
   World w(path);
   const std::vector<CaseId> cases = MakeCases(w);
   int attempts = 0;

@@ -6,24 +6,18 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "service/replay.h"
 #include "testing/fixture.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
 
+using testing::ScratchDir;
 using testing::World;
-
-std::string TempPath(const std::string& name) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("opencse_test_" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -39,7 +33,8 @@ TEST(CsvTest, SplitsQuotedFields) {
 TEST(ImportTest, BadRowInTheMiddleIsReportedByLineAndFieldAndGoodRowsPost) {
   World w;
   const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
-  const std::string path = TempPath("mixed.csv");
+  const ScratchDir dir("import");
+  const std::string path = dir.path("mixed.csv");
   WriteFile(path,
             "key,case_id,amount,date,source\n"
             "r1,CASE-000001,100.00,2024-02-01,direct\n"
@@ -96,7 +91,8 @@ TEST(ImportTest, BadRowInTheMiddleIsReportedByLineAndFieldAndGoodRowsPost) {
 TEST(ImportTest, AllOrNothingWritesNothingWhenAnyRowIsBad) {
   World w;
   w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
-  const std::string path = TempPath("aon.csv");
+  const ScratchDir dir("import");
+  const std::string path = dir.path("aon.csv");
   WriteFile(path,
             "source,date,amount,case_id,key\n"
             "direct,2024-02-01,100.00,1,a1\n"
@@ -129,7 +125,8 @@ TEST(ImportTest, AllOrNothingWritesNothingWhenAnyRowIsBad) {
 
 TEST(ImportTest, FileLevelErrorsPostNothing) {
   World w;
-  const std::string path = TempPath("header.csv");
+  const ScratchDir dir("import");
+  const std::string path = dir.path("header.csv");
   WriteFile(path, "key,case,amount,date,source\nx,1,1.00,2024-01-01,direct\n");
   EXPECT_EQ(ImportPaymentsCsv(w.store(), w.clock(), "t", path, ImportMode::kCommitValid)
                 .status()
@@ -140,7 +137,7 @@ TEST(ImportTest, FileLevelErrorsPostNothing) {
                 .status()
                 .reason(),
             "csv_header_invalid");
-  EXPECT_EQ(ImportPaymentsCsv(w.store(), w.clock(), "t", TempPath("missing.csv"),
+  EXPECT_EQ(ImportPaymentsCsv(w.store(), w.clock(), "t", dir.path("missing.csv"),
                               ImportMode::kCommitValid)
                 .status()
                 .reason(),
@@ -150,10 +147,8 @@ TEST(ImportTest, FileLevelErrorsPostNothing) {
 // Kill -9 in the middle of a real `opencse import payments` run, then run it again: every
 // payment is posted exactly once, the totals are right and the audit replay agrees.
 void KillNineMidFileThenRerun(int batch_rows) {
-  const std::string db = TempPath("crash" + std::to_string(batch_rows) + ".db");
-  std::filesystem::remove(db);
-  std::filesystem::remove(db + "-wal");
-  std::filesystem::remove(db + "-shm");
+  const ScratchDir dir("import_crash");
+  const std::string db = dir.path("crash" + std::to_string(batch_rows) + ".db");
   constexpr int kCases = 20;
   constexpr int kRows = 60000;
   {
@@ -162,7 +157,7 @@ void KillNineMidFileThenRerun(int batch_rows) {
       w.SimpleCase(w.Person("Obligor", std::to_string(i)), 40000 + i * 100, Date::Ymd(2020, 1, 1));
     }
   }
-  const std::string csv = TempPath("crash" + std::to_string(batch_rows) + ".csv");
+  const std::string csv = dir.path("crash" + std::to_string(batch_rows) + ".csv");
   int64_t total_cents = 0;
   {
     std::ofstream out(csv);

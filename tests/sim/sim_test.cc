@@ -2,7 +2,6 @@
 // calibration bands (this test fails when the simulator drifts out of them), consistency of
 // what it writes with the audit trail, and the ground-truth firewall.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,6 +16,7 @@
 #include "sim/report.h"
 #include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "testing/scratch_dir.h"
 
 namespace cse::sim {
 namespace {
@@ -30,18 +30,6 @@ SimOptions Options(int64_t cases, uint64_t seed) {
   o.seed = seed;
   o.as_of = Date::Ymd(2025, 6, 30);
   return o;
-}
-
-std::string TempDb(const std::string& name) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("opencse_sim_" + std::to_string(getpid()) + "_" + name + ".db"))
-                               .string();
-  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
-  return path;
-}
-
-void RemoveDb(const std::string& path) {
-  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
 }
 
 std::string FileHash(const std::string& path) {
@@ -115,20 +103,21 @@ TEST(SimWorldTest, RecessionShockLowersTheIndexAndRaisesUnemployment) {
 }
 
 TEST(SimulateTest, SameSeedGivesByteIdenticalDatabasesAndAnotherSeedDoesNot) {
-  const std::string p1 = TempDb("a");
-  const std::string p2 = TempDb("b");
-  const std::string p3 = TempDb("c");
+  const testing::ScratchDir dir("sim");
+  const std::string p1 = dir.path("a.db");
+  const std::string p2 = dir.path("b.db");
+  const std::string p3 = dir.path("c.db");
   ASSERT_TRUE(SimulateInto(p1, Options(300, 11)).ok());
   ASSERT_TRUE(SimulateInto(p2, Options(300, 11)).ok());
   ASSERT_TRUE(SimulateInto(p3, Options(300, 12)).ok());
   EXPECT_FALSE(std::filesystem::exists(p1 + "-wal"));  // fully checkpointed on close
   EXPECT_EQ(FileHash(p1), FileHash(p2));
   EXPECT_NE(FileHash(p1), FileHash(p3));
-  for (const auto& p : {p1, p2, p3}) RemoveDb(p);
 }
 
 TEST(SimulateTest, RefusesADatabaseThatAlreadyHasCasesAndChecksArgumentsFirst) {
-  const std::string p = TempDb("twice");
+  const testing::ScratchDir dir("sim");
+  const std::string p = dir.path("twice.db");
   ASSERT_TRUE(SimulateInto(p, Options(20, 1)).ok());
   EXPECT_EQ(SimulateInto(p, Options(20, 1)).status().reason(), "sim_db_not_empty");
   auto store = SqliteStore::Open(":memory:", SqliteStore::OpenMode::kCreate);
@@ -136,14 +125,14 @@ TEST(SimulateTest, RefusesADatabaseThatAlreadyHasCasesAndChecksArgumentsFirst) {
   bad.months = 0;
   EXPECT_EQ(Simulate(**store, bad, kToday, {}).status().reason(), "sim_months_invalid");
   EXPECT_TRUE((*store)->ListCaseIds(0, 1)->empty());
-  RemoveDb(p);
 }
 
 // One mid-sized run shared by the checks below.
 class SimulatedCaseload : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    path_ = new std::string(TempDb("caseload"));
+    dir_ = new testing::ScratchDir("sim_caseload");
+    path_ = new std::string(dir_->path("caseload.db"));
     auto store = SqliteStore::Open(*path_, SqliteStore::OpenMode::kCreate);
     ASSERT_TRUE(store.ok());
     store_ = store->release();
@@ -153,14 +142,16 @@ class SimulatedCaseload : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete store_;
-    RemoveDb(*path_);
     delete path_;
+    delete dir_;  // after the store has closed its files
     delete counts_;
   }
+  static testing::ScratchDir* dir_;
   static std::string* path_;
   static SqliteStore* store_;
   static SimCounts* counts_;
 };
+testing::ScratchDir* SimulatedCaseload::dir_ = nullptr;
 std::string* SimulatedCaseload::path_ = nullptr;
 SqliteStore* SimulatedCaseload::store_ = nullptr;
 SimCounts* SimulatedCaseload::counts_ = nullptr;

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include "core/clock.h"
 #include "service/ledger_service.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -30,15 +30,7 @@ std::vector<int64_t> Ids(const std::vector<AccessLogRow>& rows) {
 
 class AccessLogDbTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("opencse_access_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    main_ = (dir_ / "cases.db").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { main_ = dir_.path("cases.db"); }
 
   std::unique_ptr<AccessLogDb> Open(int64_t rows) {
     auto db = AccessLogDb::Open(main_, rows);
@@ -54,7 +46,7 @@ class AccessLogDbTest : public ::testing::Test {
     return rc;
   }
 
-  std::filesystem::path dir_;
+  testing::ScratchDir dir_{"access"};
   std::string main_;
 };
 
@@ -216,7 +208,7 @@ TEST_F(AccessLogDbTest, SegmentFilesAreOnlyTheLogsOwnSpelling) {
        {"cases.db-access", "cases.db-access-wal", "cases.db-access-shm", "cases.db-access-000002",
         "cases.db-access-000002-wal", "cases.db-access-2", "cases.db-access-000001",
         "other.db-access-000003", "cases.db-access-1234567"}) {
-    std::ofstream(dir_ / name) << "";
+    std::ofstream(dir_.dir() / name) << "";
   }
   const auto files = AccessLogDb::SegmentFiles(main_);
   ASSERT_EQ(files.size(), 3U);

@@ -5,10 +5,11 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <thread>
+
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -16,26 +17,13 @@ namespace {
 class StoreTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    if (GetParam()) {
-      path_ = (std::filesystem::temp_directory_path() /
-               ("opencse_store_" + std::to_string(getpid()) + ".db"))
-                  .string();
-      std::filesystem::remove(path_);
-    } else {
-      path_ = ":memory:";
-    }
+    path_ = GetParam() ? dir_.path("store.db") : ":memory:";
     auto s = SqliteStore::Open(path_, SqliteStore::OpenMode::kCreate);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
   }
-  void TearDown() override {
-    store_.reset();
-    if (path_ != ":memory:") {
-      for (const char* suffix : {"", "-wal", "-shm", "-access", "-access-wal", "-access-shm"}) {
-        std::filesystem::remove(path_ + suffix);
-      }
-    }
-  }
+  void TearDown() override { store_.reset(); }
+  testing::ScratchDir dir_{"store"};  // the file, its -wal, -shm, -access* and copies
   std::string path_;
   std::unique_ptr<SqliteStore> store_;
 };
@@ -684,9 +672,6 @@ TEST_P(StoreTest, BackgroundCheckpointerCopiesTheLogWhileCommitsDoNot) {
   EXPECT_EQ((*alone)->GetSetting("wal.199")->value(), std::string(500, 'x'));
   EXPECT_EQ(store_->GetSetting("wal.0")->value(), std::string(500, 'x'));
   alone->reset();
-  std::filesystem::remove(copy);
-  std::filesystem::remove(copy + "-wal");
-  std::filesystem::remove(copy + "-shm");
 }
 
 INSTANTIATE_TEST_SUITE_P(FileAndMemory, StoreTest, ::testing::Values(true, false));
@@ -800,7 +785,6 @@ TEST_P(StoreTest, ANewDatabaseBesideAnOrphanedAccessLogIsRefused) {
   ASSERT_TRUE(again.ok());
   store_ = std::move(again).value();
   EXPECT_TRUE(store_->ListAccessLog(PersonId{}, 0, 10)->empty());
-  std::filesystem::remove(path_ + "-access.kept");
 }
 
 // bench/post_payments' comparison phases: the same rows into a bare table, and into one with
@@ -859,7 +843,6 @@ TEST_P(StoreTest, RawInsertTimingCopiesEveryRowIntoABareOrAnIndexedTable) {
     sqlite3_finalize(q);
     sqlite3_close(db);
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(raw_path + suffix);
 
   // A missing source is a clear error.
   EXPECT_EQ(CollectionIndexStatements("/nonexistent-dir/x.db").status().reason(), "db_not_found");
@@ -868,15 +851,8 @@ TEST_P(StoreTest, RawInsertTimingCopiesEveryRowIntoABareOrAnIndexedTable) {
 // A database created with 4 KiB pages (before 16 KiB became the default) keeps them, its data
 // and the same checkpoint thresholds in bytes: 16384 pages (64 MiB), 65536 in bulk-load mode.
 TEST(StoreOpenTest, AnExistingFileKeepsItsPageSize) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("opencse_page4k_" + std::to_string(getpid()) + ".db"))
-                               .string();
-  auto remove = [&] {
-    for (const char* suffix : {"", "-wal", "-shm", "-access", "-access-wal", "-access-shm"}) {
-      std::filesystem::remove(path + suffix);
-    }
-  };
-  remove();
+  const testing::ScratchDir dir("page4k");
+  const std::string path = dir.path("page4k.db");
   {
     auto created = SqliteStore::Open(path, SqliteStore::OpenMode::kCreate);
     ASSERT_TRUE(created.ok()) << created.status().ToString();
@@ -897,8 +873,6 @@ TEST(StoreOpenTest, AnExistingFileKeepsItsPageSize) {
   EXPECT_EQ(*(*store)->PragmaForTesting("wal_autocheckpoint"), 65536);
   ASSERT_TRUE((*store)->SetBulkLoad(false).ok());
   EXPECT_EQ(*(*store)->PragmaForTesting("wal_autocheckpoint"), 16384);
-  store->reset();
-  remove();
 }
 
 TEST(StoreOpenTest, MissingDatabaseIsAClearError) {
