@@ -287,6 +287,67 @@ TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
   ExpectAuditVerifiesAndReplays(a.store(), 3999);
 }
 
+// A file posted again (an interrupted import re-run), with rows changed and added: once the
+// batch meets a stored key, the poster looks each key up before applying the row to its
+// obligor's ledger (BulkPoster::Prepare's key_lookup_first). Every row gets the outcome it gets
+// from a fresh poster that posts it alone, the stored collections are the same, and a key
+// stored with other fields still fails the row's own checks first.
+TEST(BulkPosterTest, ARerunFileLooksKeysUpFirstAndAnswersAsAFreshPosterPerRow) {
+  TwoWorlds worlds("r");
+  auto& [scratch, path_a, path_b, a, b, cases] = worlds;
+  const std::vector<PaymentRequest> history = MixedRows(cases);
+  for (World* w : {&a, &b}) {
+    BulkPoster first(w->store(), w->clock(), "tester");
+    auto posted = first.PostBatch(history, BatchMode::kCommitValid, "history");
+    ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+    ASSERT_EQ(posted->created, 1495);
+  }
+  std::vector<PaymentRequest> rerun(history.begin(), history.begin() + 1200);
+  rerun[300].amount = Money::FromCents(rerun[300].amount.cents() + 5);  // stored, other amount
+  rerun[301].source = PaymentSource::kTaxOffset;                        // stored, other source
+  rerun[302].amount = Money::FromCents(0);  // stored key, invalid amount: the amount's error
+  rerun[303].case_id = CaseId{999};         // stored key, unknown case: case_not_found
+  rerun[304].date = Date::Ymd(2099, 1, 1);  // stored key, date after today
+  rerun[305].key = "rerun-new-305";         // a new payment among the stored ones
+  rerun[305].date = rerun[299].date;        // not backdated for its obligor
+  for (int i = 0; i < 40; ++i) {            // and new payments after them
+    rerun.push_back(Payment("rerun-tail-" + std::to_string(i), cases[static_cast<size_t>(i % 12)],
+                            2000 + i, Date::Ymd(2024, 12, 1).AddDays(i)));
+  }
+
+  BulkPoster pa(a.store(), a.clock(), "tester");
+  auto batch = pa.PostBatch(rerun, BatchMode::kCommitValid, "rerun");
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->outcomes.size(), rerun.size());
+
+  std::vector<RowOutcome> alone;
+  for (const PaymentRequest& r : rerun) {
+    BulkPoster fresh(b.store(), b.clock(), "tester");  // has met no stored key
+    auto one = fresh.PostBatch({r}, BatchMode::kCommitValid, "one");
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    alone.push_back(one->outcomes[0]);
+  }
+  for (size_t i = 0; i < rerun.size(); ++i) {
+    EXPECT_EQ(batch->outcomes[i].kind, alone[i].kind) << i;
+    EXPECT_EQ(batch->outcomes[i].id, alone[i].id) << i;
+    EXPECT_EQ(batch->outcomes[i].error.reason(), alone[i].error.reason()) << i;
+  }
+  EXPECT_EQ(batch->created, 41);
+  EXPECT_EQ(batch->outcomes[0].kind, RowOutcome::Kind::kExists);
+  EXPECT_EQ(batch->outcomes[300].error.reason(), "exists_with_different_amount");
+  EXPECT_EQ(batch->outcomes[301].error.reason(), "exists_with_different_source");
+  EXPECT_EQ(batch->outcomes[302].error.reason(), alone[302].error.reason());
+  EXPECT_NE(batch->outcomes[302].error.reason().rfind("exists", 0), 0U);
+  EXPECT_EQ(batch->outcomes[303].error.reason(), "case_not_found");
+  EXPECT_NE(batch->outcomes[304].error.reason().rfind("exists", 0), 0U);
+  EXPECT_EQ(batch->outcomes[305].kind, RowOutcome::Kind::kCreated);
+  EXPECT_EQ(batch->outcomes[1000].error.reason(), "case_not_found");  // as in the history
+
+  EXPECT_EQ(CompareCollections(a, b), 1495 + 41);
+  EXPECT_EQ(HistoryRows(path_a), HistoryRows(path_b));
+  ExpectAuditVerifiesAndReplays(a.store(), 1495 + 41);
+}
+
 // A large batch into stored history: its cases and ledgers are read up front with list reads
 // (BulkPoster::Prefetch), from collections already stored, one of them reversed. The result is
 // that of 100-row batches, whose ledgers are read obligor by obligor (LedgerFor).
