@@ -572,7 +572,9 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
   payments->add_flag("--all-or-nothing", a->all_or_nothing,
                      "Post nothing unless every row is good (default: post good rows, report bad)");
   payments->add_flag("--dry-run", a->dry_run, "Check every row, post nothing");
-  payments->add_option("--batch-rows", a->batch_rows, "Rows per transaction")
+  payments
+      ->add_option("--batch-rows", a->batch_rows,
+                   "Rows per transaction (larger posts faster but holds the write lock longer)")
       ->check(CLI::Range(int64_t{1}, limits::kPostingsPerBatchMax))
       ->capture_default_str();
   payments->callback([&ctx, &action, a] {
