@@ -134,12 +134,11 @@ RowOutcome Rejected(Status s) { return RowOutcome{RowOutcome::Kind::kRejected, {
 
 }  // namespace
 
-Result<BulkPoster::Step> BulkPoster::Prepare(const PaymentRequest& r, Date today,
-                                             const std::string& at, bool key_lookup_first,
-                                             StoredCollection& row, RowOutcome& decided) {
+Result<std::optional<PersonId>> BulkPoster::CheckRow(const PaymentRequest& r, Date today,
+                                                     RowOutcome& decided) {
   if (Status s = ValidatePaymentRequest(r, today); !s.ok()) {
     decided = Rejected(s);
-    return Step::kDecided;
+    return std::optional<PersonId>();
   }
   auto info = cases_.find(r.case_id.value);
   if (info == cases_.end()) {
@@ -147,15 +146,23 @@ Result<BulkPoster::Step> BulkPoster::Prepare(const PaymentRequest& r, Date today
     auto c = store_.GetCase(r.case_id);
     if (!c.ok() && c.status().code() == StatusCode::kNotFound) {
       decided = Rejected(c.status());
-      return Step::kDecided;
+      return std::optional<PersonId>();
     }
     RETURN_IF_ERROR(c.status());
     info = cases_.emplace(r.case_id.value, CaseInfo{c->obligor, c->status}).first;
   }
   if (info->second.status == CaseStatus::kClosed) {
     decided = Rejected(FailedPrecondition("case_closed", CaseDisplayId(r.case_id) + " is closed"));
-    return Step::kDecided;
+    return std::optional<PersonId>();
   }
+  return std::optional<PersonId>(info->second.obligor);
+}
+
+Result<BulkPoster::Step> BulkPoster::Prepare(const PaymentRequest& r, Date today,
+                                             const std::string& at, bool key_lookup_first,
+                                             StoredCollection& row, RowOutcome& decided) {
+  ASSIGN_OR_RETURN(const std::optional<PersonId> checked, CheckRow(r, today, decided));
+  if (!checked) return Step::kDecided;
   if (key_lookup_first) {
     std::lock_guard<std::mutex> lock(store_mu_);
     ASSIGN_OR_RETURN(std::optional<StoredCollection> existing, store_.FindCollectionByKey(r.key));
@@ -164,7 +171,7 @@ Result<BulkPoster::Step> BulkPoster::Prepare(const PaymentRequest& r, Date today
       return Step::kDecided;
     }
   }
-  const PersonId obligor = info->second.obligor;
+  const PersonId obligor = *checked;
   row.collection = Collection{{}, r.key, r.case_id, obligor, r.amount, r.date, r.source, {}, {}};
   row.posted_at = at;
   row.posted_by = actor_;
@@ -442,6 +449,46 @@ Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date t
   return Status::Ok();
 }
 
+Status BulkPoster::PostPipelinedAfterStoredKeys(const std::vector<PaymentRequest>& rows, Date today,
+                                                const std::string& at,
+                                                std::vector<RowOutcome>& outcomes, Store* reader) {
+  // Only after a batch that met stored keys (a file being re-run): otherwise the lookups would
+  // cost every new row of every batch.
+  const bool look_up = met_stored_key_;
+  met_stored_key_ = false;
+  if (!look_up) return PostPipelined(rows, today, at, outcomes, reader);
+  // A row whose key was stored before this batch writes nothing, whatever its position: its
+  // outcome (a check's rejection, exists, or exists_with_different_*, in Prepare's order)
+  // needs no ledger, and leaving it out changes no other row's id, distribution or outcome. The
+  // rows left keep their order and take the pipelined path; a key repeated inside the batch is
+  // still found there by the insert.
+  std::vector<PaymentRequest> rest;
+  std::vector<size_t> rest_index;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSIGN_OR_RETURN(std::optional<StoredCollection> stored,
+                     store_.FindCollectionByKey(rows[i].key));
+    if (!stored) {
+      rest.push_back(rows[i]);
+      rest_index.push_back(i);
+      continue;
+    }
+    met_stored_key_ = true;
+    ASSIGN_OR_RETURN(const std::optional<PersonId> checked, CheckRow(rows[i], today, outcomes[i]));
+    if (checked) outcomes[i] = Resubmission(stored->collection, rows[i]);
+  }
+  if (rest.size() == rows.size()) return PostPipelined(rows, today, at, outcomes, reader);
+  std::vector<RowOutcome> rest_outcomes(rest.size());
+  if (rest.size() >= kPipelineMinRows) {
+    RETURN_IF_ERROR(PostPipelined(rest, today, at, rest_outcomes, reader));
+  } else {
+    for (size_t k = 0; k < rest.size(); ++k) {
+      ASSIGN_OR_RETURN(rest_outcomes[k], PostOne(rest[k], today, at));
+    }
+  }
+  for (size_t k = 0; k < rest.size(); ++k) outcomes[rest_index[k]] = std::move(rest_outcomes[k]);
+  return Status::Ok();
+}
+
 Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& rows, BatchMode mode,
                                           const std::string& label) {
   // Every insert refers to a case and its obligor that Prepare has read (GetCase, cached in
@@ -489,7 +536,8 @@ Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& row
       return fail(s);
     }
     result.outcomes.resize(rows.size());
-    if (Status s = PostPipelined(rows, today, at, result.outcomes, reader); !s.ok()) {
+    if (Status s = PostPipelinedAfterStoredKeys(rows, today, at, result.outcomes, reader);
+        !s.ok()) {
       return fail(s);
     }
   } else {

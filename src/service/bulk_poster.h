@@ -89,6 +89,11 @@ class BulkPoster {
     Status error;                       // a store failure
     std::optional<size_t> conflict_at;  // the row whose key is already stored (not inserted)
   };
+  // The checks before the ledger, in order: the request's own rules, the case exists (read
+  // once, then cached) and is open. Returns the case's obligor, or nothing with `decided` set
+  // to the rejection.
+  Result<std::optional<PersonId>> CheckRow(const PaymentRequest& r, Date today,
+                                           RowOutcome& decided);
   // Checks `r` and, for kReady, fills `row` and applies it to the cached ledger (kDecided
   // fills `decided`; kBackdated needs the re-distribution of PostOne). Writes nothing. A key
   // already stored is normally found by the insert's unique index, after the row was applied
@@ -109,6 +114,11 @@ class BulkPoster {
   // UseReader); without, Prefetch has read them.
   Status PostPipelined(const std::vector<PaymentRequest>& rows, Date today, const std::string& at,
                        std::vector<RowOutcome>& outcomes, Store* reader);
+  // PostPipelined, except after a batch that met stored keys: then the rows whose keys are
+  // stored are decided first, one lookup each, and the others are posted pipelined.
+  Status PostPipelinedAfterStoredKeys(const std::vector<PaymentRequest>& rows, Date today,
+                                      const std::string& at, std::vector<RowOutcome>& outcomes,
+                                      Store* reader);
   // An obligor's ledger: its books with its stored, non-reversed collections (by (date, id))
   // applied. LedgerFor and Prefetch differ only in how they read those.
   std::unique_ptr<ObligorLedger> BuildLedger(std::vector<CaseBook> books,
@@ -150,7 +160,8 @@ class BulkPoster {
   std::unordered_map<int64_t, CaseInfo> cases_;
   // cases_ holds cases read inside a caller's transaction (see PostBatch).
   bool cases_read_nested_ = false;
-  // A row's key was found already stored: from then on PostOne looks keys up first.
+  // A row's key was found already stored: from then on PostOne looks keys up first, and the
+  // next pipelined batch decides the rows whose keys are stored before the others.
   bool met_stored_key_ = false;
   int64_t generation_ = -1;
   DistributionPolicy policy_;

@@ -287,11 +287,15 @@ TEST(BulkPosterTest, KeyConflictWithChunksQueuedBehindItMatchesSmallBatches) {
   ExpectAuditVerifiesAndReplays(a.store(), 3999);
 }
 
-// A file posted again (an interrupted import re-run), with rows changed and added: once the
-// batch meets a stored key, the poster looks each key up before applying the row to its
-// obligor's ledger (BulkPoster::Prepare's key_lookup_first). Every row gets the outcome it gets
-// from a fresh poster that posts it alone, the stored collections are the same, and a key
-// stored with other fields still fails the row's own checks first.
+// A file posted again (an interrupted import re-run), with rows changed and added, in three
+// batches of one poster. The first meets a stored key on its first row; from there PostOne
+// looks each key up before applying the row to its obligor's ledger (Prepare's
+// key_lookup_first). The batches after it decide the rows whose keys are stored first, one
+// lookup each, and post the others pipelined (PostPipelinedAfterStoredKeys): the second
+// leaves one new row, the third 299 new rows with a key repeated and a backdated payment
+// among them. Every row gets the outcome it gets from a fresh poster that posts it alone, the
+// stored collections are the same, and a key stored with other fields still fails the row's
+// own checks first.
 TEST(BulkPosterTest, ARerunFileLooksKeysUpFirstAndAnswersAsAFreshPosterPerRow) {
   TwoWorlds worlds("r");
   auto& [scratch, path_a, path_b, a, b, cases] = worlds;
@@ -303,22 +307,39 @@ TEST(BulkPosterTest, ARerunFileLooksKeysUpFirstAndAnswersAsAFreshPosterPerRow) {
     ASSERT_EQ(posted->created, 1495);
   }
   std::vector<PaymentRequest> rerun(history.begin(), history.begin() + 1200);
-  rerun[300].amount = Money::FromCents(rerun[300].amount.cents() + 5);  // stored, other amount
-  rerun[301].source = PaymentSource::kTaxOffset;                        // stored, other source
-  rerun[302].amount = Money::FromCents(0);  // stored key, invalid amount: the amount's error
-  rerun[303].case_id = CaseId{999};         // stored key, unknown case: case_not_found
-  rerun[304].date = Date::Ymd(2099, 1, 1);  // stored key, date after today
-  rerun[305].key = "rerun-new-305";         // a new payment among the stored ones
-  rerun[305].date = rerun[299].date;        // not backdated for its obligor
-  for (int i = 0; i < 40; ++i) {            // and new payments after them
-    rerun.push_back(Payment("rerun-tail-" + std::to_string(i), cases[static_cast<size_t>(i % 12)],
-                            2000 + i, Date::Ymd(2024, 12, 1).AddDays(i)));
+  for (size_t at : {size_t{300}, size_t{800}}) {  // in the first batch and in the second
+    rerun[at].amount = Money::FromCents(rerun[at].amount.cents() + 5);  // stored, other amount
+    rerun[at + 1].source = PaymentSource::kTaxOffset;                   // stored, other source
+    rerun[at + 2].amount = Money::FromCents(0);  // stored key, invalid amount: its own error
+    rerun[at + 3].case_id = CaseId{999};         // stored key, unknown case: case_not_found
+    rerun[at + 4].date = Date::Ymd(2099, 1, 1);  // stored key, date after today
+    rerun[at + 5].key = "rerun-new-" + std::to_string(at + 5);  // a new payment among them,
+    rerun[at + 5].date = rerun[at - 1].date;                    // not backdated
   }
+  // The third batch: 40 stored keys, then 300 new payments after the history's last date, one
+  // of them a resubmission of the row before it and one backdated.
+  for (size_t k = 0; k < 40; ++k) rerun.push_back(history[k * 7]);
+  for (int i = 0; i < 300; ++i) {
+    rerun.push_back(Payment("rerun-tail-" + std::to_string(i), cases[static_cast<size_t>(i % 12)],
+                            2000 + i, Date::Ymd(2025, 6, 1).AddDays(i / 3)));
+  }
+  rerun[1200 + 40 + 150] = rerun[1200 + 40 + 149];
+  rerun[1200 + 40 + 200].date = Date::Ymd(2025, 1, 1);
+  const size_t kBatch1 = 600, kBatch2 = 1200;
 
   BulkPoster pa(a.store(), a.clock(), "tester");
-  auto batch = pa.PostBatch(rerun, BatchMode::kCommitValid, "rerun");
-  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
-  ASSERT_EQ(batch->outcomes.size(), rerun.size());
+  std::vector<RowOutcome> batched;
+  int64_t created = 0;
+  for (auto [from, to] :
+       {std::pair<size_t, size_t>{0, kBatch1}, {kBatch1, kBatch2}, {kBatch2, rerun.size()}}) {
+    const std::vector<PaymentRequest> rows(rerun.begin() + static_cast<ptrdiff_t>(from),
+                                           rerun.begin() + static_cast<ptrdiff_t>(to));
+    auto batch = pa.PostBatch(rows, BatchMode::kCommitValid, "rerun");
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    ASSERT_EQ(batch->outcomes.size(), rows.size());
+    batched.insert(batched.end(), batch->outcomes.begin(), batch->outcomes.end());
+    created += batch->created;
+  }
 
   std::vector<RowOutcome> alone;
   for (const PaymentRequest& r : rerun) {
@@ -328,24 +349,32 @@ TEST(BulkPosterTest, ARerunFileLooksKeysUpFirstAndAnswersAsAFreshPosterPerRow) {
     alone.push_back(one->outcomes[0]);
   }
   for (size_t i = 0; i < rerun.size(); ++i) {
-    EXPECT_EQ(batch->outcomes[i].kind, alone[i].kind) << i;
-    EXPECT_EQ(batch->outcomes[i].id, alone[i].id) << i;
-    EXPECT_EQ(batch->outcomes[i].error.reason(), alone[i].error.reason()) << i;
+    EXPECT_EQ(batched[i].kind, alone[i].kind) << i;
+    EXPECT_EQ(batched[i].id, alone[i].id) << i;
+    EXPECT_EQ(batched[i].error.reason(), alone[i].error.reason()) << i;
   }
-  EXPECT_EQ(batch->created, 41);
-  EXPECT_EQ(batch->outcomes[0].kind, RowOutcome::Kind::kExists);
-  EXPECT_EQ(batch->outcomes[300].error.reason(), "exists_with_different_amount");
-  EXPECT_EQ(batch->outcomes[301].error.reason(), "exists_with_different_source");
-  EXPECT_EQ(batch->outcomes[302].error.reason(), alone[302].error.reason());
-  EXPECT_NE(batch->outcomes[302].error.reason().rfind("exists", 0), 0U);
-  EXPECT_EQ(batch->outcomes[303].error.reason(), "case_not_found");
-  EXPECT_NE(batch->outcomes[304].error.reason().rfind("exists", 0), 0U);
-  EXPECT_EQ(batch->outcomes[305].kind, RowOutcome::Kind::kCreated);
-  EXPECT_EQ(batch->outcomes[1000].error.reason(), "case_not_found");  // as in the history
+  EXPECT_EQ(created, 2 + 299);
+  EXPECT_EQ(batched[0].kind, RowOutcome::Kind::kExists);
+  for (size_t at : {size_t{300}, size_t{800}}) {
+    EXPECT_EQ(batched[at].error.reason(), "exists_with_different_amount") << at;
+    EXPECT_EQ(batched[at + 1].error.reason(), "exists_with_different_source") << at;
+    EXPECT_FALSE(batched[at + 2].error.reason().empty()) << at;
+    EXPECT_NE(batched[at + 2].error.reason().rfind("exists", 0), 0U) << at;
+    EXPECT_EQ(batched[at + 3].error.reason(), "case_not_found") << at;
+    EXPECT_FALSE(batched[at + 4].error.reason().empty()) << at;
+    EXPECT_NE(batched[at + 4].error.reason().rfind("exists", 0), 0U) << at;
+    EXPECT_EQ(batched[at + 5].kind, RowOutcome::Kind::kCreated) << at;
+  }
+  EXPECT_EQ(batched[1000].error.reason(), "case_not_found");  // as in the history
+  EXPECT_EQ(batched[kBatch2].kind, RowOutcome::Kind::kExists);
+  EXPECT_EQ(batched[kBatch2 + 40 + 150].kind, RowOutcome::Kind::kExists);
+  EXPECT_EQ(batched[kBatch2 + 40 + 150].id, batched[kBatch2 + 40 + 149].id);
+  EXPECT_EQ(batched[kBatch2 + 40 + 200].kind, RowOutcome::Kind::kCreated);
 
-  EXPECT_EQ(CompareCollections(a, b), 1495 + 41);
+  EXPECT_EQ(CompareCollections(a, b), 1495 + 2 + 299);
+  EXPECT_GT(HistoryRows(path_a), 0);  // the backdated payment re-distributed later ones
   EXPECT_EQ(HistoryRows(path_a), HistoryRows(path_b));
-  ExpectAuditVerifiesAndReplays(a.store(), 1495 + 41);
+  ExpectAuditVerifiesAndReplays(a.store(), 1495 + 2 + 299);
 }
 
 // A large batch into stored history: its cases and ledgers are read up front with list reads
