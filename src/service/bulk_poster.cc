@@ -183,13 +183,14 @@ Result<BulkPoster::Step> BulkPoster::Prepare(const PaymentRequest& r, Date today
   return Step::kReady;
 }
 
-// A resubmitted key is found by the insert's unique index (key_exists) rather than by a lookup
-// before every row: resubmissions are rare and the lookup is not free.
 RowOutcome BulkPoster::Resubmission(const Collection& stored, const PaymentRequest& r) {
   if (Status s = CompareResubmission(stored, r); !s.ok()) return Rejected(s);
   return RowOutcome{RowOutcome::Kind::kExists, stored.id, {}};
 }
 
+// Until a poster meets a stored key, a resubmitted key is found by the insert's unique index
+// (key_exists) rather than by a lookup before every row: in a new file resubmissions are rare
+// and the lookup is not free.
 Result<RowOutcome> BulkPoster::Resubmitted(const PaymentRequest& r) {
   met_stored_key_ = true;
   ASSIGN_OR_RETURN(std::optional<StoredCollection> existing, store_.FindCollectionByKey(r.key));
