@@ -14,8 +14,8 @@ inline constexpr int64_t kAmountCentsMax = 10'000'000'000LL;
 inline constexpr int64_t kImportRowsMax = 5'000'000;
 // Postings committed in one transaction by bulk import (`import payments --batch-rows`).
 // Larger transactions post faster (each commit rewrites the obligor index pages its rows
-// touched) but hold the database's write lock longer. The default holds it under a second
-// on a file of 1,000,000 payments (the server's writers wait up to 5 s for it), and imports
+// touched) but hold the database's write lock longer. The default holds it 0.3-0.5 s per
+// batch on a file of 1,000,000 payments (the server's writers wait up to 5 s for it), and imports
 // 100,000 payments there in about 9 s against 14 s at 1,000 rows (docs/PAYMENTS_CSV.md).
 inline constexpr int64_t kPostingsPerBatchDefault = 10'000;
 inline constexpr int64_t kPostingsPerBatchMax = 100'000;
