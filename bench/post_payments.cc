@@ -50,7 +50,6 @@
 #include "service/audit.h"
 #include "service/bulk_poster.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "storage/sqlite/wal_checkpointer.h"
 
 namespace cse {
 namespace {
@@ -291,8 +290,8 @@ struct PostingRun {
   int64_t written_bytes = 0;
 };
 
-Result<PostingRun> PostAll(SqliteStore& store, const std::string& db, FakeClock& clock,
-                           const Book& book, const Options& o) {
+Result<PostingRun> PostAll(Store& store, const std::string& db, FakeClock& clock, const Book& book,
+                           const Options& o) {
   const int64_t rounds = (o.payments + o.cases - 1) / o.cases;
   BulkPoster poster(store, clock, "bench");
   // As `opencse import payments` does: the cases and ledgers are read on a second connection.
@@ -300,10 +299,6 @@ Result<PostingRun> PostAll(SqliteStore& store, const std::string& db, FakeClock&
     ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
     return std::unique_ptr<Store>(std::move(reader));
   });
-  // As `opencse import payments` does: the log is checkpointed on a thread of its own.
-  RETURN_IF_ERROR(store.SetAutoCheckpoint(0));
-  ASSIGN_OR_RETURN(std::unique_ptr<WalCheckpointer> checkpointer,
-                   WalCheckpointer::Start(db, WalCheckpointer::kBulkInterval));
   PostingRun run;
   std::vector<PaymentRequest> rows;
   rows.reserve(static_cast<size_t>(o.batch));

@@ -29,7 +29,6 @@
 #include "sim/report.h"
 #include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
-#include "storage/sqlite/wal_checkpointer.h"
 
 namespace cse {
 namespace {
@@ -589,15 +588,6 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
           ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
           return std::unique_ptr<Store>(std::move(reader));
         };
-      }
-      // The write-ahead log is copied into the file by a thread of its own while the batches
-      // commit, as the server does, instead of inside the commit that passes the threshold.
-      std::unique_ptr<WalCheckpointer> checkpointer;
-      if (ctx.g.db != ":memory:" && mode != BatchMode::kDryRun) {
-        if (Status s = ctx.store().SetAutoCheckpoint(0); !s.ok()) return ctx.Fail(s);
-        auto started = WalCheckpointer::Start(ctx.g.db, WalCheckpointer::kBulkInterval);
-        if (!started.ok()) return ctx.Fail(started.status());
-        checkpointer = std::move(*started);
       }
       auto rep = ImportPaymentsCsv(ctx.store(), ctx.clock(), ctx.g.user, a->file, mode,
                                    a->batch_rows, std::move(open_reader));

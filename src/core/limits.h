@@ -16,7 +16,7 @@ inline constexpr int64_t kImportRowsMax = 5'000'000;
 // Larger transactions post faster (each commit rewrites the obligor index pages its rows
 // touched) but hold the database's write lock longer. The default holds it 0.3-0.5 s per
 // batch on a file of 1,000,000 payments (the server's writers wait up to 5 s for it), and imports
-// 100,000 payments there in about 9 s against 14 s at 1,000 rows (docs/PAYMENTS_CSV.md).
+// 100,000 payments there in about 9 s against 13 s at 1,000 rows (docs/PAYMENTS_CSV.md).
 inline constexpr int64_t kPostingsPerBatchDefault = 10'000;
 inline constexpr int64_t kPostingsPerBatchMax = 100'000;
 // Postings listed in one `import.batch` audit row; a batch that posts more writes several

@@ -27,12 +27,6 @@ namespace cse {
 
 class WalCheckpointer {
  public:
-  // The interval for a bulk writer (`opencse import payments`, whose batches of 10,000 rows
-  // commit about every half second on a file of 1,000,000 payments): checkpointing about five
-  // times per commit kept the log from growing and took about 0.4 s off 1,000,000 postings
-  // (docs/ARCHITECTURE.md §8.1).
-  static constexpr std::chrono::milliseconds kBulkInterval{100};
-
   // Opens its own connection to `db_path` (which must exist) and starts checkpointing every
   // `interval`. Errors: SqliteStore::Open's.
   static Result<std::unique_ptr<WalCheckpointer>> Start(const std::string& db_path,
