@@ -208,7 +208,8 @@ Result<StorePool::Lease> StorePool::Acquire() {
   }
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s,
                    SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist));
-  RETURN_IF_ERROR(s->SetAutoCheckpoint(0));  // ServerState::checkpointer does it
+  // The connection keeps the automatic checkpoint at 64 MB of log (SqliteStore's default) as a
+  // backstop behind ServerState::checkpointer, for the reason given in AccessLogWriter::Open.
   return Lease(s.release(), Return{this});
 }
 

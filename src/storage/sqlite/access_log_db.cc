@@ -91,9 +91,9 @@ Result<sqlite3*> OpenFile(const std::string& path, bool create) {
   // 39.0/38.7/41.2 ms, requests/s alike or better.
   // journal_size_limit: a log that grew under a long burst is cut back to 64 MB when it next
   // starts over, instead of keeping its largest size on disk.
-  Status s = ExecOn(raw,
-                    "PRAGMA page_size=1024; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                    "PRAGMA journal_size_limit=67108864;");
+  Status s = ExecOn(raw, "PRAGMA page_size=" + std::to_string(AccessLogDb::kPageBytes) +
+                             "; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                             "PRAGMA journal_size_limit=67108864;");
   if (s.ok()) {
     s = ExecOn(raw, std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;");
     if (!s.ok()) (void)ExecOn(raw, "ROLLBACK");

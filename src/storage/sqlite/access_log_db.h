@@ -52,6 +52,8 @@ class AccessLogDb {
   static constexpr int64_t kDefaultSegmentRows = kAccessLogSegmentRowsDefault;
   static constexpr int64_t kMinSegmentRows = kAccessLogSegmentRowsMin;
   static constexpr int64_t kMaxSegmentRows = kAccessLogSegmentRowsMax;
+  // The page size of a segment created from now on (older ones keep theirs).
+  static constexpr int64_t kPageBytes = 1024;
 
   // Segment 1: `<main_path>-access`; ":memory:" for an in-memory main database (the log then
   // lives as long as the connection that opened it).

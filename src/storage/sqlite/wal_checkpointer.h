@@ -4,10 +4,13 @@
 // checkpoint inside the commit that makes the log pass its size limit, so that one commit
 // waits while the log's pages are copied into the database file and synced (on a server
 // writing the access log of every read, about every two seconds, and every request waiting
-// for that commit waits with it). A server instead turns automatic checkpoints off on its
-// connections (SqliteStore::SetAutoCheckpoint(0)) and runs this: a passive checkpoint at a
-// fixed interval on its own connection, which copies what it can without blocking readers or
+// for that commit waits with it). A server instead runs this: a passive checkpoint at a fixed
+// interval on its own connection, which copies what it can without blocking readers or
 // writers. The log keeps everything committed until copied, so nothing depends on the timing.
+// Its connections keep the automatic checkpoint only as a backstop (SqliteStore's default of
+// 64 MB): SQLite starts the log over only when a write begins with all of it copied, which a
+// writer committing every few milliseconds never lets passive checkpoints reach; the commit
+// past the backstop copies only what this thread has not, and the next write starts over.
 //
 // Thread-safety: the object is used from the thread that created it; the work runs on its own.
 #pragma once
