@@ -2,7 +2,8 @@
 //
 // http::Server::Stop ends Run() whenever it comes: before Run() is called, while Run() is
 // starting (httplib ignores a stop() that comes before its accept loop runs, which once left
-// a test's server serving for ever), and while it serves.
+// a test's server serving for ever), and while it serves. And the server's pooled connections
+// keep SQLite's automatic checkpoint as a backstop behind its checkpointer thread.
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "testing/scratch_dir.h"
@@ -85,6 +87,21 @@ TEST(ServerStopTest, StopWhileServingEndsRun) {
   std::unique_ptr<Server> server = NewServer(dir, clock);
   ASSERT_NE(server, nullptr);
   ExpectStopEndsRun(*server, std::chrono::milliseconds(200));
+}
+
+// Without the backstop (it was 0) the write-ahead log grew without bound under sustained load:
+// passive checkpoints never finished between two commits, so SQLite never started it over.
+TEST(ServerStopTest, PooledConnectionsKeepTheAutomaticCheckpointAsABackstop) {
+  testing::ScratchDir dir("server_stop");
+  FakeClock clock(0);
+  std::unique_ptr<Server> server = NewServer(dir, clock);
+  ASSERT_NE(server, nullptr);
+  auto lease = server->state().pool.Acquire();
+  ASSERT_TRUE(lease.ok()) << lease.status().ToString();
+  auto pages = (*lease)->PragmaForTesting("wal_autocheckpoint");
+  ASSERT_TRUE(pages.ok());
+  EXPECT_EQ(*pages, SqliteStore::kCheckpointBytes / SqliteStore::kPageSizeBytes);
+  EXPECT_GT(*pages, 0);
 }
 
 }  // namespace
