@@ -107,10 +107,7 @@ int main(int argc, char** argv) {
   o.scorer = &*scorer;
   o.obligors_per_chunk = chunk;
   o.reader_threads = threads;
-  o.open_reader = [db]() -> Result<std::unique_ptr<Store>> {
-    ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
-    return std::unique_ptr<Store>(std::move(reader));
-  };
+  o.open_reader = SqliteStore::ConnectionOpener(db);
   const FakeClock clock(int64_t{as_of->days()} * 86'400'000'000LL + 3'600'000'000LL);
   const auto t = Steady::now();
   auto r = enforce::RunNightly(**store, clock, "bench", o);

@@ -295,10 +295,7 @@ Result<PostingRun> PostAll(Store& store, const std::string& db, FakeClock& clock
   const int64_t rounds = (o.payments + o.cases - 1) / o.cases;
   BulkPoster poster(store, clock, "bench");
   // As `opencse import payments` does: the cases and ledgers are read on a second connection.
-  poster.UseReader([db]() -> Result<std::unique_ptr<Store>> {
-    ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
-    return std::unique_ptr<Store>(std::move(reader));
-  });
+  poster.UseReader(SqliteStore::ConnectionOpener(db));
   PostingRun run;
   std::vector<PaymentRequest> rows;
   rows.reserve(static_cast<size_t>(o.batch));

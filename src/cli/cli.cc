@@ -583,12 +583,7 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
                               : a->all_or_nothing ? BatchMode::kAllOrNothing
                                                   : BatchMode::kCommitValid;
       BulkPoster::StoreOpener open_reader;
-      if (ctx.g.db != ":memory:") {
-        open_reader = [db = ctx.g.db]() -> Result<std::unique_ptr<Store>> {
-          ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
-          return std::unique_ptr<Store>(std::move(reader));
-        };
-      }
+      if (ctx.g.db != ":memory:") open_reader = SqliteStore::ConnectionOpener(ctx.g.db);
       auto rep = ImportPaymentsCsv(ctx.store(), ctx.clock(), ctx.g.user, a->file, mode,
                                    a->batch_rows, std::move(open_reader));
       if (!rep.ok()) return ctx.Fail(rep.status());

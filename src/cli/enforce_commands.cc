@@ -684,12 +684,7 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
       o.obligors_per_chunk = a->chunk;
       o.max_chunks = a->max_chunks;
       o.reader_threads = a->threads;
-      if (ctx.g.db != ":memory:") {
-        o.open_reader = [db = ctx.g.db]() -> Result<std::unique_ptr<Store>> {
-          ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist));
-          return std::unique_ptr<Store>(std::move(reader));
-        };
-      }
+      if (ctx.g.db != ":memory:") o.open_reader = SqliteStore::ConnectionOpener(ctx.g.db);
       const bool chatty = !ctx.g.json && isatty(2) == 1;
       o.progress = [chatty](const std::string& s) {
         if (chatty) std::cerr << "batch nightly: " << s << "\n";

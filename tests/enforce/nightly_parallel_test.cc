@@ -107,10 +107,7 @@ class NightlyParallelTest : public ::testing::Test {
     o.obligors_per_chunk = 37;  // many chunks, the last one short
     o.reader_threads = threads;
     if (threads > 0) {
-      o.open_reader = [path = Path(name)]() -> Result<std::unique_ptr<Store>> {
-        ASSIGN_OR_RETURN(auto s, SqliteStore::Open(path, SqliteStore::OpenMode::kMustExist));
-        return std::unique_ptr<Store>(std::move(s));
-      };
+      o.open_reader = SqliteStore::ConnectionOpener(Path(name));
     }
     return o;
   }

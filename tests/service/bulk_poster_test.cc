@@ -458,10 +458,9 @@ TEST(BulkPosterTest, LargeBatchSplitsItsAuditIntoRowsOfAtMostTheLimit) {
 
 // A second connection that counts how often it was opened (UseReader).
 BulkPoster::StoreOpener CountingReader(const std::string& path, int* opens) {
-  return [path, opens]() -> Result<std::unique_ptr<Store>> {
+  return [open = SqliteStore::ConnectionOpener(path), opens]() {
     ++*opens;
-    ASSIGN_OR_RETURN(auto reader, SqliteStore::Open(path, SqliteStore::OpenMode::kMustExist));
-    return std::unique_ptr<Store>(std::move(reader));
+    return open();
   };
 }
 

@@ -114,6 +114,13 @@ SqliteStore::~SqliteStore() {
   sqlite3_close(db_);
 }
 
+std::function<Result<std::unique_ptr<Store>>()> SqliteStore::ConnectionOpener(std::string path) {
+  return [path = std::move(path)]() -> Result<std::unique_ptr<Store>> {
+    ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store, Open(path, OpenMode::kMustExist));
+    return std::unique_ptr<Store>(std::move(store));
+  };
+}
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, OpenMode mode) {
   ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path, mode));
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));

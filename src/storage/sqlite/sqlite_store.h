@@ -6,6 +6,7 @@
 // power loss), foreign keys on, busy timeout 5 s. Audit rows are append-only by trigger.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,9 @@ class SqliteStore final : public Store {
   static constexpr int64_t kCheckpointBytes = int64_t{64} << 20;
   static constexpr int64_t kBulkCheckpointBytes = 4 * kCheckpointBytes;
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, OpenMode mode);
+  // Each call opens another connection to the existing file `path` (Open, kMustExist): the
+  // reading connections of BulkPoster::UseReader and NightlyOptions::open_reader.
+  static std::function<Result<std::unique_ptr<Store>>()> ConnectionOpener(std::string path);
   ~SqliteStore() override;
 
   // Highest migration applied.
