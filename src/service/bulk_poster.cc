@@ -316,6 +316,7 @@ class ChunkQueue {
 Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date today,
                                  const std::string& at, std::vector<RowOutcome>& outcomes,
                                  Store* reader) {
+  if (reader == nullptr) RETURN_IF_ERROR(Prefetch(rows));
   // This thread checks and distributes; a second one inserts the chunks it hands over (store
   // access is serialized by store_mu_). Inserts keep row order, so the stored rows, their ids
   // and the audit rows are those of posting one row after the other. A key conflict at row k
@@ -450,6 +451,16 @@ Status BulkPoster::PostPipelined(const std::vector<PaymentRequest>& rows, Date t
   return Status::Ok();
 }
 
+Status BulkPoster::PostRows(const std::vector<PaymentRequest>& rows, Date today,
+                            const std::string& at, std::vector<RowOutcome>& outcomes,
+                            Store* reader) {
+  if (rows.size() >= kPipelineMinRows) return PostPipelined(rows, today, at, outcomes, reader);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSIGN_OR_RETURN(outcomes[i], PostOne(rows[i], today, at));
+  }
+  return Status::Ok();
+}
+
 Status BulkPoster::PostPipelinedAfterStoredKeys(const std::vector<PaymentRequest>& rows, Date today,
                                                 const std::string& at,
                                                 std::vector<RowOutcome>& outcomes, Store* reader) {
@@ -479,13 +490,7 @@ Status BulkPoster::PostPipelinedAfterStoredKeys(const std::vector<PaymentRequest
   }
   if (rest.size() == rows.size()) return PostPipelined(rows, today, at, outcomes, reader);
   std::vector<RowOutcome> rest_outcomes(rest.size());
-  if (rest.size() >= kPipelineMinRows) {
-    RETURN_IF_ERROR(PostPipelined(rest, today, at, rest_outcomes, reader));
-  } else {
-    for (size_t k = 0; k < rest.size(); ++k) {
-      ASSIGN_OR_RETURN(rest_outcomes[k], PostOne(rest[k], today, at));
-    }
-  }
+  RETURN_IF_ERROR(PostRows(rest, today, at, rest_outcomes, reader));
   for (size_t k = 0; k < rest.size(); ++k) outcomes[rest_index[k]] = std::move(rest_outcomes[k]);
   return Status::Ok();
 }
@@ -523,31 +528,22 @@ Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& row
   const std::string at = clock_.NowIso();
   BatchResult result;
   posted_.clear();
-  if (rows.size() >= kPipelineMinRows) {
-    // The reader only sees committed data: not for a batch inside a caller's transaction.
-    Store* reader = nullptr;
-    if (unchecked && open_reader_) {
-      if (!reader_) {
-        auto opened = open_reader_();
-        if (!opened.ok()) return fail(opened.status());
-        reader_ = std::move(opened).value();
-      }
-      reader = reader_.get();
-    } else if (Status s = Prefetch(rows); !s.ok()) {
-      return fail(s);
+  const bool pipelined = rows.size() >= kPipelineMinRows;
+  // The reader only sees committed data: not for a batch inside a caller's transaction.
+  Store* reader = nullptr;
+  if (pipelined && unchecked && open_reader_) {
+    if (!reader_) {
+      auto opened = open_reader_();
+      if (!opened.ok()) return fail(opened.status());
+      reader_ = std::move(opened).value();
     }
-    result.outcomes.resize(rows.size());
-    if (Status s = PostPipelinedAfterStoredKeys(rows, today, at, result.outcomes, reader);
-        !s.ok()) {
-      return fail(s);
-    }
-  } else {
-    result.outcomes.reserve(rows.size());
-    for (const PaymentRequest& r : rows) {
-      auto outcome = PostOne(r, today, at);
-      if (!outcome.ok()) return fail(outcome.status());
-      result.outcomes.push_back(std::move(outcome).value());
-    }
+    reader = reader_.get();
+  }
+  result.outcomes.resize(rows.size());
+  if (Status s = pipelined ? PostPipelinedAfterStoredKeys(rows, today, at, result.outcomes, reader)
+                           : PostRows(rows, today, at, result.outcomes, nullptr);
+      !s.ok()) {
+    return fail(s);
   }
   for (const RowOutcome& outcome : result.outcomes) {
     switch (outcome.kind) {

@@ -111,11 +111,15 @@ class BulkPoster {
   // Inserts the rows in order; stops at the first key conflict or store error.
   ChunkResult InsertChunk(std::vector<Prepared> chunk, std::vector<RowOutcome>& outcomes);
   // With `reader`, the cases and ledgers are read stretch by stretch on a third thread (see
-  // UseReader); without, Prefetch has read them.
+  // UseReader); without, Prefetch reads them first.
   Status PostPipelined(const std::vector<PaymentRequest>& rows, Date today, const std::string& at,
                        std::vector<RowOutcome>& outcomes, Store* reader);
+  // PostPipelined for at least kPipelineMinRows rows, else PostOne row by row.
+  Status PostRows(const std::vector<PaymentRequest>& rows, Date today, const std::string& at,
+                  std::vector<RowOutcome>& outcomes, Store* reader);
   // PostPipelined, except after a batch that met stored keys: then the rows whose keys are
-  // stored are decided first, one lookup each, and the others are posted pipelined.
+  // stored are decided first, one lookup each, and the others are posted by PostRows (so only
+  // their cases and ledgers are read).
   Status PostPipelinedAfterStoredKeys(const std::vector<PaymentRequest>& rows, Date today,
                                       const std::string& at, std::vector<RowOutcome>& outcomes,
                                       Store* reader);
