@@ -259,13 +259,24 @@ void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action) {
       "Every score is recorded with its model version, features and their hash.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
-      if (a->all == !a->case_id.empty()) {
+      if (a->all && !a->case_id.empty()) {
+        return ctx.Fail(InvalidArgument("score_target_conflict",
+                                        "--case and --all exclude each other; give one"));
+      }
+      if (!a->all && a->case_id.empty()) {
         return ctx.Fail(InvalidArgument("score_target_missing", "give --case ID or --all"));
       }
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto as_of_arg = DateOrToday(ctx.clock(), "--as-of", a->as_of);
       if (!as_of_arg.ok()) return ctx.Fail(as_of_arg.status());
       const Date as_of = *as_of_arg;
+      if (as_of > ctx.clock().Today()) {
+        // A score is recorded as the obligor's latest: one dated in the future would hide
+        // the real ones.
+        return ctx.Fail(InvalidArgument(
+            "date_in_future",
+            "--as-of " + as_of.ToString() + " is after today " + ctx.clock().Today().ToString()));
+      }
       auto scorer = ai::RiskScorer::LoadActive(ctx.store());
       if (!scorer.ok()) return ctx.Fail(scorer.status());
       auto ref = ai::LoadReference(ctx.store());

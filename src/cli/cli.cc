@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
+#include <charconv>
 #include <chrono>
 
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "ai/monitoring.h"
@@ -20,6 +22,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "domain/types.h"
+#include "domain/validate.h"
 #include "service/audit.h"
 #include "service/import.h"
 #include "service/json.h"
@@ -822,6 +825,68 @@ void AddSimulate(CLI::App& app, Context& ctx, std::function<int()>& action) {
 
 }  // namespace
 
+CLI::Validator cli::WholeNumberAtLeast(int64_t min) {
+  return CLI::Validator(
+      [min](std::string& value) -> std::string {
+        int64_t n = 0;
+        const char* end = value.data() + value.size();
+        const auto [stop, ec] = std::from_chars(value.data(), end, n);
+        if (ec != std::errc() || stop != end || n < min) {
+          return "'" + value + "' is not a whole number of at least " + std::to_string(min);
+        }
+        return "";
+      },
+      "INT>=" + std::to_string(min));
+}
+
+namespace {
+
+// Options whose value is a date. An empty one must not pass for "not given" (its default,
+// often today), so it is refused like any other malformed date.
+bool IsDateOption(const std::string& name) {
+  static const std::set<std::string> kDates = {
+      "--today",         "--as-of",        "--drift-as-of", "--date", "--dob", "--effective",
+      "--end",           "--start",        "--opened",      "--from", "--to",  "--assistance-from",
+      "--assistance-to", "--evaluate-from"};
+  return kDates.count(name) > 0;
+}
+
+// Checks of the parsed command line that CLI11 does not make: no empty --db or date value
+// (the commands read an empty string as "use the default"), and an acting --user that can go
+// into the audit trail (printable UTF-8, at most 64 characters).
+Status CheckParsedValues(const CLI::App& app) {
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->count() == 0) continue;
+    const std::string name = opt->get_name();
+    bool empty = false;
+    for (const std::string& r : opt->results()) empty = empty || r.empty();
+    if (!empty) continue;
+    if (name == "--db") {
+      return InvalidArgument("db_path_missing", "--db: empty; give the database file's path");
+    }
+    if (IsDateOption(name)) {
+      return InvalidArgument("date_malformed",
+                             name +
+                                 ": empty; give YYYY-MM-DD, or leave the option out for its "
+                                 "default");
+    }
+  }
+  for (const CLI::App* sub : app.get_subcommands()) RETURN_IF_ERROR(CheckParsedValues(*sub));
+  return Status::Ok();
+}
+
+Status CheckActingUser(const std::string& user) {
+  if (Status s = ValidateText("--user", user,
+                              {.required = true, .max_chars = 64, .missing_code = "user_invalid"});
+      !s.ok()) {
+    return InvalidArgument("user_invalid",
+                           s.message() + " (the acting user goes into the audit trail)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   Context ctx(out, err);
   const char* env_db = std::getenv("OPENCSE_DB");
@@ -834,7 +899,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   app.name("opencse");
   app.require_subcommand(1);
   app.add_option("--db", ctx.g.db, "Database file (default $OPENCSE_DB or ./opencse.db)");
-  app.add_flag("--json", ctx.g.json, "Print JSON instead of text");
+  app.add_flag("--json", ctx.g.json, "Print JSON instead of text")
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   app.add_option("--user", ctx.g.user,
                  "Who is acting, recorded in the audit trail (default $USER)");
   app.add_option("--today", ctx.g.today,
@@ -867,10 +933,23 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A mistyped subcommand is left over as an argument, and CLI11 then only says that a
+    // subcommand is required: name the word it did not know.
+    const CLI::App* deepest = &app;
+    while (!deepest->get_subcommands().empty()) deepest = deepest->get_subcommands().front();
+    std::vector<std::string> left = deepest->remaining();
+    if (left.empty()) left = app.remaining();
+    if (e.get_name() == "RequiredError" && !left.empty() && !left.front().starts_with("-")) {
+      err << "unknown subcommand '" << left.front() << "'\n"
+          << "Run with --help for the list of subcommands.\n";
+      return kExitUsage;
+    }
     const int rc = app.exit(e, out, err);
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (!action) return kExitUsage;
+  if (Status s = CheckParsedValues(app); !s.ok()) return ctx.Fail(s);
+  if (Status s = CheckActingUser(ctx.g.user); !s.ok()) return ctx.Fail(s);
   try {
     return action();
   } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 // a command's callback sets `action`, which RunCli runs after parsing.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -16,11 +17,16 @@
 
 namespace CLI {
 class App;
-}
+class Validator;
+}  // namespace CLI
 
 namespace cse::cli {
 
 class Context;
+
+// A whole number of at least `min`, for an option's check(): CLI11's PositiveNumber and
+// NonNegativeNumber print their limits as doubles ("not in range 0.000000 to 1797...").
+CLI::Validator WholeNumberAtLeast(int64_t min);  // cli.cc
 
 void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc

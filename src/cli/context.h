@@ -80,7 +80,7 @@ class Context {
                              s.reason() == "db_not_found" || s.reason() == "schema_too_new" ||
                              s.code() == StatusCode::kDataLoss;
     if (g.json) {
-      out_ << Json{{"code", s.reason()}, {"message", s.message()}}.dump() << "\n";
+      out_ << DumpJson(Json{{"code", s.reason()}, {"message", s.message()}}) << "\n";
     } else {
       err_ << "error: " << s.reason() << ": " << s.message() << "\n";
     }
@@ -88,7 +88,7 @@ class Context {
   }
   int Emit(const Json& j, const std::string& text) {
     if (g.json) {
-      out_ << j.dump() << "\n";
+      out_ << DumpJson(j) << "\n";
     } else {
       out_ << text;
     }

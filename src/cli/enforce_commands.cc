@@ -547,6 +547,11 @@ void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto to = DateOrToday(ctx.clock(), "--as-of", a->as_of);
       if (!to.ok()) return ctx.Fail(to.status());
+      if (*to > ctx.clock().Today()) {
+        return ctx.Fail(InvalidArgument(
+            "date_in_future",
+            "--as-of " + to->ToString() + " is after today " + ctx.clock().Today().ToString()));
+      }
       auto from = a->from.empty() ? Result<Date>(to->AddMonths(-24)) : DateArg("--from", a->from);
       if (!from.ok()) return ctx.Fail(from.status());
       auto config = enforce::LoadEnforcementConfig(ctx.store());
@@ -586,6 +591,13 @@ void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
       auto table = enforce::LearnEffectiveness(ctx.store(), *ref, *from, *to,
                                                config->workflow.effect_window_days);
       if (!table.ok()) return ctx.Fail(table.status());
+      if (table->empty()) {
+        // Storing it would replace a learned table with one that knows nothing.
+        return ctx.Fail(FailedPrecondition(
+            "learn_no_history", "no enforcement action with an observable outcome between " +
+                                    from->ToString() + " and " + to->ToString() +
+                                    "; the stored table is unchanged"));
+      }
       if (Status s = enforce::SaveEffectTable(ctx.store(), ctx.clock(), ctx.g.user, *table);
           !s.ok()) {
         return ctx.Fail(s);

@@ -259,7 +259,7 @@ void AddAccessLogCmd(CLI::App& app, Context& ctx, std::function<int()>& action) 
   auto a = std::make_shared<ListArgs>();
   list->add_option("--person", a->person, "Only reads of this person (PRS-...)");
   list->add_option("--after", a->after, "Only rows with a larger id (the previous page's last)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(WholeNumberAtLeast(0));
   list->add_option("--limit", a->limit, "At most this many rows (1-10000; default 100)")
       ->check(CLI::Range(int64_t{1}, int64_t{10000}));
   list->callback([&ctx, &action, a] {

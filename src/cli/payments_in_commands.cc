@@ -112,7 +112,7 @@ void AddUnidentifiedResolve(CLI::App& app, Context& ctx, std::function<int()>& a
   auto a = std::make_shared<Args>();
   cmd->add_option("ID", a->id, "The held payment's id (`opencse unidentified list`)")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumberAtLeast(1));
   auto* c = cmd->add_option("--case", a->case_id, "Post to this case (CASE-000042)");
   auto* o = cmd->add_option("--obligor", a->obligor,
                             "Post to this obligor's open case with the lowest id (PRS-000007)");
@@ -227,7 +227,7 @@ void AddReviewDecisions(CLI::App& app, Context& ctx, std::function<int()>& actio
       "as an exact-SSN match would");
   confirm->add_option("ID", confirm_args->id, "The review's id")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumberAtLeast(1));
   confirm->add_option("--reason", confirm_args->reason, "Why (optional)");
   confirm->add_flag("--json", ctx.g.json, "Print JSON");
   confirm->footer("A review already confirmed or dismissed is refused; nothing changes.");
@@ -235,7 +235,7 @@ void AddReviewDecisions(CLI::App& app, Context& ctx, std::function<int()>& actio
   auto* dismiss = review->add_subcommand("dismiss", "Dismiss the match: nothing is acted on");
   dismiss->add_option("ID", dismiss_args->id, "The review's id")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumberAtLeast(1));
   dismiss->add_option("--reason", dismiss_args->reason, "Why (required)")->required();
   dismiss->add_flag("--json", ctx.g.json, "Print JSON");
   dismiss->footer("A review already confirmed or dismissed is refused; nothing changes.");

@@ -4,30 +4,66 @@
 #include <string>
 
 #include "core/limits.h"
+#include "core/text.h"
 
 namespace cse {
-namespace {
-
-Status ValidateText(std::string_view field, std::string_view value, bool required) {
-  if (required && value.empty()) {
-    return InvalidArgument("name_missing", std::string(field) + " is required");
+Status ValidateText(std::string_view field, std::string_view value, const TextRule& rule) {
+  const std::string name(field);
+  if (rule.required && IsBlank(value)) {
+    return InvalidArgument(std::string(rule.missing_code), name + " is required");
   }
-  if (static_cast<int64_t>(value.size()) > limits::kTextFieldLengthMax) {
-    return InvalidArgument(
-        "text_too_long", std::string(field) + " has " + std::to_string(value.size()) +
-                             " characters; at most " + std::to_string(limits::kTextFieldLengthMax));
+  if (const size_t bad = FirstInvalidUtf8(value); bad != value.size()) {
+    return InvalidArgument("text_invalid_utf8",
+                           name + " is not valid UTF-8 (byte " + std::to_string(bad + 1) + ")");
   }
   for (char c : value) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f) {
-      return InvalidArgument("text_invalid_char",
-                             std::string(field) + " contains a control character");
+      return InvalidArgument("text_invalid_char", name + " contains a control character");
     }
+  }
+  if (const int64_t chars = CharacterCount(value); chars > rule.max_chars) {
+    return InvalidArgument("text_too_long", name + " has " + std::to_string(chars) +
+                                                " characters; at most " +
+                                                std::to_string(rule.max_chars));
   }
   return Status::Ok();
 }
 
-}  // namespace
+Status ValidateStateCode(std::string_view field, std::string_view value) {
+  if (value.empty()) return Status::Ok();
+  const auto letter = [](char c) { return c >= 'A' && c <= 'Z'; };
+  if (value.size() != 2 || !letter(value[0]) || !letter(value[1])) {
+    return InvalidArgument("state_malformed", std::string(field) + " '" +
+                                                  std::string(TruncateUtf8(value, 20)) +
+                                                  "' must be a two-letter USPS code (OH)");
+  }
+  return Status::Ok();
+}
+
+Status ValidateZip(std::string_view field, std::string_view value) {
+  if (value.empty()) return Status::Ok();
+  bool ok = value.size() == 5 || (value.size() == 10 && value[5] == '-');
+  for (size_t i = 0; ok && i < value.size(); ++i) {
+    ok = i == 5 ? value[i] == '-' : value[i] >= '0' && value[i] <= '9';
+  }
+  if (!ok) {
+    return InvalidArgument("zip_malformed", std::string(field) + " '" +
+                                                std::string(TruncateUtf8(value, 20)) +
+                                                "' must be five digits or ZIP+4 (12345-6789)");
+  }
+  return Status::Ok();
+}
+
+Status ValidateAddress(std::string_view prefix, const Address& a) {
+  const std::string p = std::string(prefix) + ".";
+  RETURN_IF_ERROR(ValidateText(p + "line1", a.line1));
+  RETURN_IF_ERROR(ValidateText(p + "line2", a.line2));
+  RETURN_IF_ERROR(ValidateText(p + "city", a.city));
+  RETURN_IF_ERROR(ValidateText(p + "county", a.county));
+  RETURN_IF_ERROR(ValidateStateCode(p + "state", a.state));
+  return ValidateZip(p + "zip", a.zip);
+}
 
 Status ValidateSsn(std::string_view ssn) {
   if (ssn.size() != 9) {
@@ -50,17 +86,10 @@ Status ValidateSsn(std::string_view ssn) {
 }
 
 Status ValidatePerson(const Person& p, Date today) {
-  RETURN_IF_ERROR(ValidateText("first_name", p.first_name, true));
-  RETURN_IF_ERROR(ValidateText("last_name", p.last_name, true));
-  RETURN_IF_ERROR(ValidateText("middle_name", p.middle_name, false));
-  RETURN_IF_ERROR(ValidateText("address.line1", p.address.line1, false));
-  RETURN_IF_ERROR(ValidateText("address.line2", p.address.line2, false));
-  RETURN_IF_ERROR(ValidateText("address.city", p.address.city, false));
-  RETURN_IF_ERROR(ValidateText("address.county", p.address.county, false));
-  if (!p.address.state.empty() && p.address.state.size() != 2) {
-    return InvalidArgument("state_malformed",
-                           "state '" + p.address.state + "' must be a two-letter USPS code");
-  }
+  RETURN_IF_ERROR(ValidateText("first_name", p.first_name, {.required = true}));
+  RETURN_IF_ERROR(ValidateText("last_name", p.last_name, {.required = true}));
+  RETURN_IF_ERROR(ValidateText("middle_name", p.middle_name));
+  RETURN_IF_ERROR(ValidateAddress("address", p.address));
   if (!p.ssn.empty()) RETURN_IF_ERROR(ValidateSsn(p.ssn));
   if (p.date_of_birth && *p.date_of_birth > today) {
     return InvalidArgument("dob_in_future", "date of birth " + p.date_of_birth->ToString() +
@@ -152,7 +181,7 @@ Status ValidateCaseEvent(const CaseEvent& e, Date today) {
     return InvalidArgument("event_kind_invalid",
                            "event kind '" + e.kind + "' must be 1-40 lower-case letters or '_'");
   }
-  RETURN_IF_ERROR(ValidateText("detail", e.detail, false));
+  RETURN_IF_ERROR(ValidateText("detail", e.detail));
   if (e.date > today) {
     return InvalidArgument("date_in_future", "event date " + e.date.ToString() +
                                                  " is after today " + today.ToString());

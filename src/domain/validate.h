@@ -7,17 +7,38 @@
 
 #include <string_view>
 
+#include "core/limits.h"
 #include "core/status.h"
 #include "domain/types.h"
 
 namespace cse {
 
+// How a free-text field is checked by ValidateText.
+struct TextRule {
+  bool required = false;                            // Default: may be empty
+  int64_t max_chars = limits::kTextFieldLengthMax;  // Default: 200 characters (code points)
+  std::string_view missing_code = "name_missing";   // Default: the code of a required name
+};
+
+// A free-text field from input: valid UTF-8 (text_invalid_utf8), no control character
+// (text_invalid_char), at most rule.max_chars characters counted as code points
+// (text_too_long), and when required neither empty nor only white space (rule.missing_code).
+// Messages name `field`.
+Status ValidateText(std::string_view field, std::string_view value, const TextRule& rule = {});
+// A USPS state code: two letters A-Z (state_malformed). Empty passes.
+Status ValidateStateCode(std::string_view field, std::string_view value);
+// A ZIP code: five digits, or ZIP+4 as "12345-6789" (zip_malformed). Empty passes.
+Status ValidateZip(std::string_view field, std::string_view value);
+// An address's lines, city and county (ValidateText), state and ZIP. `prefix` names the
+// fields ("address" gives "address.city").
+Status ValidateAddress(std::string_view prefix, const Address& address);
+
 // Nine digits, not all zeros, area not 000 or 666, group not 00, serial not 0000.
 // Reasons: ssn_malformed, ssn_invalid.
 Status ValidateSsn(std::string_view ssn);
-// Names present, printable, at most limits::kTextFieldLengthMax; SSN (if given) valid; DOB not
-// in the future relative to `today`; state a two-letter code. Reasons: name_missing,
-// text_too_long, text_invalid_char, state_malformed,
+// Names present (not blank), the names and address by ValidateText and ValidateAddress; SSN
+// (if given) valid; DOB not in the future relative to `today`. Reasons: name_missing,
+// text_too_long, text_invalid_char, text_invalid_utf8, state_malformed, zip_malformed,
 // dob_in_future, plus ValidateSsn's.
 Status ValidatePerson(const Person& person, Date today);
 // Obligor, obligee distinct; children distinct and not a parent. Reasons: case_same_party,

@@ -156,6 +156,11 @@ Status EnforcementService::Audit(std::string_view action, const Action& before, 
 }
 
 Result<RecommendResult> EnforcementService::Recommend(CaseId case_id, const RecommendOptions& o) {
+  // The actions written carry dates computed from as_of: facts of a day to come are not known.
+  if (o.as_of > clock_.Today()) {
+    return InvalidArgument("date_in_future", "as of " + o.as_of.ToString() + " is after today " +
+                                                 clock_.Today().ToString());
+  }
   ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   if (c.status == CaseStatus::kClosed) {
     return FailedPrecondition("case_closed", CaseDisplayId(case_id) + " is closed");

@@ -102,8 +102,9 @@ class EnforcementService {
   EnforcementService(Store& store, const Clock& clock, std::string actor);
 
   // Ranks the eligible remedies for a case and writes the top ones as "recommended" actions
-  // (a re-run for the same date and origin finds them again). Errors: case_not_found,
-  // case_closed, case_has_no_order; the store's; config errors.
+  // (a re-run for the same date and origin finds them again). Errors: invalid_argument
+  // "date_in_future" (options.as_of after today); case_not_found, case_closed,
+  // case_has_no_order; the store's; config errors.
   Result<RecommendResult> Recommend(CaseId case_id, const RecommendOptions& options);
   // The same with the obligor's history and features already loaded as of options.as_of
   // (the nightly batch). REQUIRES: `c` is open and one of `history`'s cases.

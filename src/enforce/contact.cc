@@ -1,5 +1,8 @@
 #include "enforce/contact.h"
 
+#include "core/text.h"
+#include "domain/validate.h"
+
 #include "service/audit.h"
 #include "service/json.h"
 
@@ -14,11 +17,13 @@ Result<ContactAttempt> LogContactAttempt(Store& store, const Clock& clock, const
     return InvalidArgument("date_in_future",
                            "--date " + date.ToString() + " is after today " + today.ToString());
   }
-  if (r.note.size() > kContactNoteMax) {
-    return InvalidArgument("contact_note_too_long", "--note has " + std::to_string(r.note.size()) +
+  if (const int64_t chars = CharacterCount(r.note); chars > static_cast<int64_t>(kContactNoteMax)) {
+    return InvalidArgument("contact_note_too_long", "--note has " + std::to_string(chars) +
                                                         " characters; at most " +
                                                         std::to_string(kContactNoteMax));
   }
+  RETURN_IF_ERROR(
+      ValidateText("--note", r.note, {.max_chars = static_cast<int64_t>(kContactNoteMax)}));
   RETURN_IF_ERROR(store.GetPerson(r.person).status());
   ContactAttempt a;
   a.person = r.person;

@@ -67,7 +67,7 @@ struct EffectivenessTable {
   const EffectCell& Without(Remedy r, int p) const {
     return without[static_cast<size_t>(r)][static_cast<size_t>(p)];
   }
-  // True when any remedy has history.
+  // True when no remedy has history.
   bool empty() const;
 };
 

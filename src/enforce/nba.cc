@@ -235,6 +235,13 @@ Result<EffectivenessTable> LearnEffectiveness(Store& store, const ai::Reference&
   EffectivenessTable t;
   t.window_days = window_days;
   const Date last = to.AddDays(-window_days);
+  if (from > last) {
+    return InvalidArgument("learn_window_empty",
+                           "the history " + from.ToString() + " to " + to.ToString() +
+                               " has no day followed by the " + std::to_string(window_days) +
+                               "-day window an outcome needs; start it at least " +
+                               std::to_string(window_days) + " days before its end");
+  }
   t.learned_from = from.ToString() + ".." + to.ToString();
   ASSIGN_OR_RETURN(std::vector<PersonId> obligors, ai::ListObligors(store));
   for (PersonId o : obligors) {

@@ -44,7 +44,8 @@ int ProfileOfRow(const ai::FeatureRow& row);
 bool PaidWithin(const ai::ObligorHistory& h, Date from, int days, Money monthly);
 
 // Learns the table from the history of every obligor, on actions and month ends in
-// [from, to - window_days]. Errors: the store's.
+// [from, to - window_days]. Errors: invalid_argument "learn_window_empty" (from after
+// to - window_days: no outcome could be observed); the store's.
 Result<EffectivenessTable> LearnEffectiveness(Store& store, const ai::Reference& ref, Date from,
                                               Date to, int window_days);
 

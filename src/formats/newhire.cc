@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/files.h"
 #include "domain/validate.h"
 
 namespace cse::formats {
@@ -367,6 +368,7 @@ Result<NewHireFileCounts> ReadNewHireFile(
     const std::string& path, const NewHireParser& parser,
     const std::function<Status(const NewHireRecord&)>& on_record,
     const std::function<Status(const RecordRejection&)>& on_rejection) {
+  RETURN_IF_ERROR(CheckInputFile(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("file_not_found", "cannot read new-hire file '" + path + "'");
   return ReadStream(in, parser, on_record, on_rejection);

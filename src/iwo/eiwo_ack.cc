@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/files.h"
 #include "service/audit.h"
 #include "service/json.h"
 
@@ -225,6 +226,7 @@ Result<AckImportReport> ImportEiwoAckFile(Store& store, const Clock& clock,
                                           const std::string& actor,
                                           const formats::EiwoLayouts& layouts,
                                           const std::string& path) {
+  RETURN_IF_ERROR(CheckInputFile(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("file_not_found", "cannot open '" + path + "'");
   in.seekg(0, std::ios::end);

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <utility>
 
+#include "core/files.h"
 #include "service/audit.h"
 #include "service/bulk_poster.h"
 #include "service/json.h"
@@ -259,6 +260,7 @@ Result<RemittanceReport> ImportParsedRemittance(Store& store, const Clock& clock
 }
 
 Result<std::string> ReadPaymentFile(const std::string& path) {
+  RETURN_IF_ERROR(CheckInputFile(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("file_not_found", "cannot open '" + path + "'");
   in.seekg(0, std::ios::end);

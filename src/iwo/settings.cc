@@ -67,8 +67,17 @@ Result<std::string> ParseFips(std::string_view text) {
   return std::string(text);
 }
 
-// FACTS §1.3 chart D-3: the issuing state's full name, 35 characters, first not a space.
+// FACTS §1.3 chart D-3: the issuing state's full name, 35 characters, first not a space, in
+// the record's printable ASCII.
 Result<std::string> ParseStateName(std::string_view text) {
+  for (char c : text) {
+    if (c < ' ' || c > '~') {
+      return InvalidArgument("issuing_state_invalid",
+                             std::string(kStateNameKey) +
+                                 ": expected printable ASCII letters and spaces (the e-IWO "
+                                 "record's character set)");
+    }
+  }
   if (text.empty() || text.size() > 35 || text.front() == ' ') {
     return InvalidArgument("issuing_state_invalid",
                            std::string(kStateNameKey) + " '" + std::string(text) +

@@ -4,7 +4,9 @@
 #include <fstream>
 #include <map>
 
+#include "core/files.h"
 #include "core/limits.h"
+#include "core/text.h"
 #include "service/json.h"
 
 namespace cse {
@@ -93,13 +95,15 @@ Result<std::array<size_t, 5>> ParseHeader(const std::string& line) {
   for (size_t i = 0; i < names.size(); ++i) seen[names[i]] = i;
   const std::string expected = "expected the header key,case_id,amount,date,source";
   if (names.size() != kColumns.size() || seen.size() != names.size()) {
-    return InvalidArgument("csv_header_invalid", "header '" + line + "': " + expected);
+    return InvalidArgument("csv_header_invalid",
+                           "header '" + std::string(TruncateUtf8(line, 120)) + "': " + expected);
   }
   for (size_t c = 0; c < kColumns.size(); ++c) {
     auto it = seen.find(kColumns[c]);
     if (it == seen.end()) {
-      return InvalidArgument("csv_header_invalid", "header '" + line + "' lacks column '" +
-                                                       kColumns[c] + "': " + expected);
+      return InvalidArgument("csv_header_invalid",
+                             "header '" + std::string(TruncateUtf8(line, 120)) +
+                                 "' lacks column '" + kColumns[c] + "': " + expected);
     }
     index[c] = it->second;
   }
@@ -111,6 +115,7 @@ Result<std::array<size_t, 5>> ParseHeader(const std::string& line) {
 Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const std::string& actor,
                                        const std::string& path, ImportMode mode, int64_t batch_rows,
                                        BulkPoster::StoreOpener open_reader) {
+  RETURN_IF_ERROR(CheckInputFile(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("file_not_found", "cannot open payments file '" + path + "'");
   ImportReport report;
@@ -124,6 +129,11 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
     ++line_no;
     if (line.find_first_not_of(" \r") == std::string::npos) continue;
     if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 byte-order mark
+    if (static_cast<int64_t>(line.size()) > limits::kCsvLineBytesMax) {
+      return InvalidArgument("csv_header_invalid",
+                             "the first line of '" + path + "' has " + std::to_string(line.size()) +
+                                 " bytes, not a header; expected key,case_id,amount,date,source");
+    }
     ASSIGN_OR_RETURN(index, ParseHeader(line));
     have_header = true;
   }

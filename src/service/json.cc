@@ -87,8 +87,10 @@ Json ToJson(const Collection& c) {
               {"reversal_reason", c.reversal_reason}};
 }
 
-std::string JsonQuote(std::string_view text) {
-  return Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+std::string JsonQuote(std::string_view text) { return DumpJson(Json(std::string(text))); }
+
+std::string DumpJson(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 namespace {

@@ -46,6 +46,10 @@ Result<std::string> PostingRowsJson(std::span<const Collection> collections);
 void AppendCaseJson(std::string& out, const Case& c, const std::string* office = nullptr);
 // A JSON string literal for `text` (quoted, escaped; invalid UTF-8 replaced with U+FFFD).
 std::string JsonQuote(std::string_view text);
+// `j` serialized compactly, with any invalid UTF-8 in its strings replaced by U+FFFD: the
+// form for output (CLI --json, HTTP bodies), which must never fail because an error message
+// or report echoes a malformed byte of its input. Json::dump() throws on such bytes.
+std::string DumpJson(const Json& j);
 
 // Parsers for the audit replay (the shapes above). Errors: data_loss "audit_json_invalid".
 Result<Case> CaseFromJson(const Json& j);

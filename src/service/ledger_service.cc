@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/limits.h"
+#include "core/text.h"
 #include "domain/validate.h"
 #include "service/audit.h"
 #include "service/json.h"
@@ -263,6 +264,11 @@ Result<CaseId> LedgerService::AddCase(const NewCase& r) {
   c.opened = r.opened.value_or(clock_.Today());
   RETURN_IF_ERROR(ValidateCaseParties(c));
   const Date today = clock_.Today();
+  RETURN_IF_ERROR(ValidateText("county", c.county));
+  if (c.opened > today) {
+    return InvalidArgument("date_in_future", "case opened date " + c.opened.ToString() +
+                                                 " is after today " + today.ToString());
+  }
   if (r.type != CaseType::kNeverAssistance && !r.assistance) {
     return InvalidArgument("case_type_needs_assistance",
                            std::string(Name(r.type)) +
@@ -410,19 +416,51 @@ Status LedgerService::EndAssistance(CaseId case_id, Date end_date) {
   });
 }
 
+namespace {
+
+Json EmployerAuditJson(const Employer& e) {
+  return Json{{"employer_id", e.id.value},
+              {"fein", e.fein},
+              {"name", e.name},
+              {"address", Json{{"line1", e.address.line1},
+                               {"line2", e.address.line2},
+                               {"city", e.address.city},
+                               {"state", e.address.state},
+                               {"zip", e.address.zip}}}};
+}
+
+}  // namespace
+
 Result<EmployerId> LedgerService::AddEmployer(const Employer& e) {
   bool fein_ok = e.fein.size() == 9;
   for (char ch : e.fein) fein_ok = fein_ok && ch >= '0' && ch <= '9';
   if (!fein_ok) {
     return InvalidArgument("fein_malformed", "FEIN '" + e.fein + "' must be nine digits");
   }
-  if (e.name.empty()) return InvalidArgument("name_missing", "employer name is required");
+  if (IsBlank(e.name)) return InvalidArgument("name_missing", "employer name is required");
+  RETURN_IF_ERROR(ValidateText("name", e.name));
+  RETURN_IF_ERROR(ValidateAddress("address", e.address));
   return InTransaction([&]() -> Result<EmployerId> {
-    ASSIGN_OR_RETURN(EmployerId id, store_.UpsertEmployer(e));
-    Json after{{"employer_id", id.value}, {"fein", e.fein}, {"name", e.name}};
+    // An update by FEIN changes what it is given: address fields left empty keep their value.
+    Employer merged = e;
+    ASSIGN_OR_RETURN(std::optional<EmployerId> found, store_.FindEmployerIdByFein(e.fein));
+    std::string before;
+    if (found) {
+      ASSIGN_OR_RETURN(Employer old, store_.GetEmployer(*found));
+      for (auto [field, kept] : {std::pair{&merged.address.line1, &old.address.line1},
+                                 std::pair{&merged.address.line2, &old.address.line2},
+                                 std::pair{&merged.address.city, &old.address.city},
+                                 std::pair{&merged.address.state, &old.address.state},
+                                 std::pair{&merged.address.zip, &old.address.zip}}) {
+        if (field->empty()) *field = *kept;
+      }
+      before = EmployerAuditJson(old).dump();
+    }
+    ASSIGN_OR_RETURN(merged.id, store_.UpsertEmployer(merged));
     RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "employer.upsert", "employer",
-                                std::to_string(id.value), "", after.dump()));
-    return id;
+                                std::to_string(merged.id.value), before,
+                                EmployerAuditJson(merged).dump()));
+    return merged.id;
   });
 }
 
@@ -552,9 +590,10 @@ Result<PostResult> LedgerService::PostPayment(const PaymentRequest& r) {
 
 Result<ReverseResult> LedgerService::ReversePayment(const std::string& key, Date date,
                                                     const std::string& reason) {
-  if (reason.empty()) {
+  if (IsBlank(reason)) {
     return InvalidArgument("reason_missing", "a reversal needs a reason (e.g. NSF)");
   }
+  RETURN_IF_ERROR(ValidateText("reason", reason));
   if (date > clock_.Today()) {
     return InvalidArgument("date_in_future", "reversal date " + date.ToString() +
                                                  " is after today " + clock_.Today().ToString());

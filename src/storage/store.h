@@ -375,6 +375,8 @@ class Store {
   virtual Result<std::vector<Employment>> ListEmploymentByPerson(PersonId id) = 0;
   // Every employer, by id.
   virtual Result<std::vector<Employer>> ListEmployers() = 0;
+  // One employer. Errors: not_found "employer_not_found".
+  virtual Result<Employer> GetEmployer(EmployerId id) = 0;
 
   // Collections. InsertCollection: already_exists "key_exists" when the key is taken.
   virtual Result<CollectionId> InsertCollection(const StoredCollection& row) = 0;

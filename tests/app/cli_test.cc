@@ -157,6 +157,92 @@ TEST_F(CliTest, ExitCodesForUsageAndStorageErrors) {
   EXPECT_NE(r.err.find("db_not_found"), std::string::npos);
 }
 
+// An empty value is never taken for "not given": --db "" would init nothing and report
+// success, and --today "" or --as-of "" would silently mean today.
+TEST_F(CliTest, EmptyValuesAndABadActingUserAreRefusedBeforeAnyWrite) {
+  Seed();
+  CliRun r = testing::RunOpencse({"--db", "", "--json", "init"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "db_path_missing") << r.out;
+  r = testing::RunOpencse({"--db", db_, "--today", "", "--json", "ledger", "--case", "1"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "date_malformed") << r.out;
+  r = Cli({"--json", "ledger", "--case", "1", "--as-of", ""});
+  EXPECT_EQ(Json::parse(r.out)["code"], "date_malformed") << r.out;
+  EXPECT_NE(Json::parse(r.out)["message"].get<std::string>().find("--as-of"), std::string::npos);
+  r = Cli({"--json", "case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002",
+           "--opened", ""});
+  EXPECT_EQ(Json::parse(r.out)["code"], "date_malformed") << r.out;
+
+  const std::vector<std::string> post{"post-payment", "--case", "CASE-000001", "--amount",
+                                      "5.00",         "--date", "2024-06-01",  "--source",
+                                      "direct",       "--key",  "U-1"};
+  for (const std::string& user : {std::string(""), std::string("  "), std::string("q\xFF"),
+                                  std::string("q\x1b[31m"), std::string(100000, 'u')}) {
+    std::vector<std::string> args{"opencse",    "--db",   db_,  "--today",
+                                  "2024-06-30", "--user", user, "--json"};
+    args.insert(args.end(), post.begin(), post.end());
+    r = testing::RunArgv(args);
+    EXPECT_EQ(r.code, 1) << user.substr(0, 10);
+    EXPECT_EQ(Json::parse(r.out)["code"], "user_invalid") << r.out;
+  }
+  r = Cli({"--json", "ledger", "--case", "CASE-000001"});
+  EXPECT_TRUE(Json::parse(r.out)["collections"].empty()) << "nothing was posted";
+}
+
+TEST_F(CliTest, UsageErrorsNameWhatWasWrong) {
+  Seed();
+  CliRun r = Cli({"bogus"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown subcommand 'bogus'"), std::string::npos) << r.err;
+  r = Cli({"party", "bogus"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown subcommand 'bogus'"), std::string::npos) << r.err;
+  r = Cli({"--json", "--json", "ledger", "--case", "1"});
+  EXPECT_EQ(r.code, 2) << "an option given twice is a usage error (CLI.md)";
+  r = Cli({"unidentified", "resolve", "0", "--case", "1", "--reason", "x"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("'0' is not a whole number of at least 1"), std::string::npos) << r.err;
+  r = Cli({"--json", "score", "--case", "1", "--all"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "score_target_conflict") << r.out;
+  r = Cli({"--json", "score", "--case", "1", "--as-of", "2024-07-01"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "date_in_future") << r.out;
+}
+
+// A report or error that echoes a malformed byte of its input stays valid JSON: before, the
+// serializer threw and the import's report was lost although its good rows were committed.
+TEST_F(CliTest, InvalidUtf8InAFileNeverCostsTheReport) {
+  Seed();
+  const std::string csv = dir_.path("u.csv");
+  std::ofstream(csv) << "key,case_id,amount,date,source\n"
+                     << "U-OK,CASE-000001,10.00,2024-06-01,direct\n"
+                     << "U-BAD,CASE-000001,10\xff,2024-06-01,direct\n";
+  CliRun r = Cli({"--json", "import", "payments", csv});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  const Json report = Json::parse(r.out);  // throws, failing the test, if not JSON
+  EXPECT_EQ(report["created"], 1) << r.out;
+  ASSERT_EQ(report["rejections"].size(), 1u) << r.out;
+  EXPECT_EQ(report["rejections"][0]["field"], "amount") << r.out;
+  r = Cli({"--json", "ledger", "--case", "1\xff"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "id_malformed") << r.out;
+  r = Cli({"--json", "party", "add", "--first", "A", "--last", "\xff"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "text_invalid_utf8") << r.out;
+
+  // A directory or a device is not a payments file; an overlong first line is not echoed.
+  r = Cli({"--json", "import", "payments", dir_.dir().string()});
+  EXPECT_EQ(Json::parse(r.out)["code"], "file_not_regular") << r.out;
+  r = Cli({"--json", "import", "payments", "/dev/zero"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "file_not_regular") << r.out;
+  r = Cli({"--json", "import", "newhire", dir_.dir().string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "file_not_regular") << r.out;
+  const std::string wide = dir_.path("wide.csv");
+  std::ofstream(wide) << std::string(100000, 'k') << "\n";
+  r = Cli({"--json", "import", "payments", wide});
+  EXPECT_EQ(Json::parse(r.out)["code"], "csv_header_invalid") << r.out.substr(0, 300);
+  EXPECT_LT(r.out.size(), 400u);
+}
+
 TEST_F(CliTest, ReverseAndAuditVerify) {
   Seed();
   ASSERT_EQ(Cli({"post-payment", "--case", "CASE-000001", "--amount", "250.00", "--date",

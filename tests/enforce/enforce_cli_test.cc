@@ -111,6 +111,42 @@ TEST_F(EnforceCliTest, RecommendThenDecideWithClearErrors) {
   EXPECT_EQ(Cli({"audit", "verify"}).code, 0);
 }
 
+// Facts of a day to come are not known: a recommendation as of a future date would write
+// actions whose deadlines lie beyond the dates the store accepts (2200 for --as-of 2199-12-31).
+TEST_F(EnforceCliTest, RecommendAndLearnRefuseDaysToComeAndEmptyWindows) {
+  Seed();
+  const auto audit_rows = [&] {
+    const CliRun v = Cli({"--json", "audit", "verify"});
+    EXPECT_EQ(v.code, 0) << v.out;
+    return Json::parse(v.out)["rows"].get<int64_t>();
+  };
+  const int64_t rows_before = audit_rows();
+  CliRun r = Cli({"--json", "recommend", "--case", "CASE-000001", "--as-of", "2199-12-31"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "date_in_future") << r.out;
+  r = Cli({"recommend", "--case", "CASE-000001", "--as-of", "2024-07-01"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("date_in_future"), std::string::npos) << r.err;
+  r = Cli({"--json", "action", "show", "CASE-000001"});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_EQ(r.out.find("ACT-"), std::string::npos) << "nothing was recommended: " << r.out;
+
+  // A learning window that ends before it starts, or leaves no day with 60 days after it.
+  r = Cli({"--json", "enforce", "learn", "--as-of", "2024-06-30", "--from", "2024-07-01"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "learn_window_empty") << r.out;
+  r = Cli({"--json", "enforce", "learn", "--as-of", "2024-06-30", "--from", "2024-05-15"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "learn_window_empty") << r.out;
+  r = Cli({"--json", "enforce", "learn", "--as-of", "2199-12-31"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "date_in_future") << r.out;
+  // A window with no action in it teaches nothing, and must not replace a learned table.
+  r = Cli({"--json", "enforce", "learn", "--as-of", "2024-06-30", "--from", "2023-01-01"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "learn_no_history") << r.out;
+  // Nothing was written: no action, no stored table (each would add an audit row).
+  EXPECT_EQ(audit_rows(), rows_before);
+}
+
 // One staff identity: a web app user (`opencse user add`) decides on the CLI with the role
 // they sign in with; `staff add` creates an app user (listed by `staff list`); a disabled or
 // unknown user may not act.

@@ -351,3 +351,135 @@ TEST(CaseEventTest, SeveralEventsCommitTogetherOrNotAtAll) {
 
 }  // namespace
 }  // namespace cse
+
+namespace cse {
+namespace {
+
+using testing::World;
+
+// Free text from people and files: each rule its own code, nothing written on a refusal.
+TEST(TextInputTest, PersonFieldsAreUtf8PrintableCountedInCharactersAndNotBlank) {
+  World w;
+  w.Person("Sam", "Doe");
+  const int64_t audit_before = (*w.store().LastAudit())->seq;
+  auto add = [&](auto&& edit) -> std::string {
+    Person p;
+    p.first_name = "Ana";
+    p.last_name = "Roe";
+    edit(p);
+    const Status s = w.service().AddPerson(p).status();
+    return s.ok() ? "ok" : s.reason();
+  };
+  EXPECT_EQ(add([](Person& p) { p.last_name = "   "; }), "name_missing");
+  EXPECT_EQ(add([](Person& p) { p.first_name = "\t\n"; }), "name_missing");
+  EXPECT_EQ(add([](Person& p) { p.last_name = "Ro\xFF"; }), "text_invalid_utf8");
+  EXPECT_EQ(add([](Person& p) { p.address.city = "Col\x1b[2Jumbus"; }), "text_invalid_char");
+  EXPECT_EQ(add([](Person& p) { p.address.county = std::string(201, 'x'); }), "text_too_long");
+  EXPECT_EQ(add([](Person& p) { p.address.state = "12"; }), "state_malformed");
+  EXPECT_EQ(add([](Person& p) { p.address.state = "\xC3\xA9"; }), "state_malformed");
+  EXPECT_EQ(add([](Person& p) { p.address.zip = std::string(5000, '1'); }), "zip_malformed");
+  EXPECT_EQ(add([](Person& p) { p.address.zip = "4321"; }), "zip_malformed");
+  EXPECT_EQ(add([](Person& p) { p.address.zip = "43215+1234"; }), "zip_malformed");
+  EXPECT_EQ((*w.store().LastAudit())->seq, audit_before);
+  // 150 two-byte characters are 150 characters, within the 200 allowed.
+  std::string e_acute;
+  for (int i = 0; i < 150; ++i) e_acute += "\xC3\xA9";
+  EXPECT_EQ(add([&](Person& p) { p.first_name = e_acute; }), "ok");
+  EXPECT_EQ(add([](Person& p) {
+              p.address.state = "OH";
+              p.address.zip = "43215-1234";
+            }),
+            "ok");
+  std::string too_long;
+  for (int i = 0; i < 201; ++i) too_long += "\xC3\xA9";
+  Person p;
+  p.first_name = too_long;
+  p.last_name = "Roe";
+  const Status s = w.service().AddPerson(p).status();
+  EXPECT_EQ(s.reason(), "text_too_long");
+  EXPECT_NE(s.message().find("has 201 characters"), std::string::npos) << s.message();
+}
+
+TEST(TextInputTest, ACaseCannotOpenInTheFutureOrCarryABadCounty) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const PersonId obligee = w.Person("Ana", "Roe");
+  NewCase r;
+  r.obligor = obligor;
+  r.obligee = obligee;
+  r.opened = w.clock().Today().AddDays(1);
+  EXPECT_EQ(w.service().AddCase(r).status().reason(), "date_in_future");
+  r.opened = w.clock().Today();
+  r.county = std::string(5000, 'c');
+  EXPECT_EQ(w.service().AddCase(r).status().reason(), "text_too_long");
+  r.county = "Franklin\x1b";
+  EXPECT_EQ(w.service().AddCase(r).status().reason(), "text_invalid_char");
+  EXPECT_TRUE(w.store().ListCasesByObligor(obligor)->empty());
+  r.county = "Franklin";
+  EXPECT_TRUE(w.service().AddCase(r).ok());
+}
+
+TEST(TextInputTest, ReAddingAnEmployerKeepsTheAddressFieldsItLeavesOut) {
+  World w;
+  Employer e;
+  e.fein = "991000001";
+  e.name = "Granite Motors";
+  e.address = Address{"1 Main St", "", "Columbus", "OH", "43215", ""};
+  auto id = w.service().AddEmployer(e);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  Employer renamed;
+  renamed.fein = e.fein;
+  renamed.name = "Granite Motors Inc";
+  renamed.address.zip = "43216";
+  auto again = w.service().AddEmployer(renamed);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *id);
+  auto stored = w.store().GetEmployer(*id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->name, "Granite Motors Inc");
+  EXPECT_EQ(stored->address.line1, "1 Main St");
+  EXPECT_EQ(stored->address.city, "Columbus");
+  EXPECT_EQ(stored->address.state, "OH");
+  EXPECT_EQ(stored->address.zip, "43216");
+  // The audit row has the employer before and after.
+  auto last = w.store().LastAudit();
+  ASSERT_TRUE(last.ok() && *last);
+  EXPECT_NE((*last)->before.find("\"zip\":\"43215\""), std::string::npos) << (*last)->before;
+  EXPECT_NE((*last)->after.find("\"zip\":\"43216\""), std::string::npos) << (*last)->after;
+
+  renamed.name = "   ";
+  EXPECT_EQ(w.service().AddEmployer(renamed).status().reason(), "name_missing");
+  renamed.name = std::string(1000, 'n');
+  EXPECT_EQ(w.service().AddEmployer(renamed).status().reason(), "text_too_long");
+  renamed.name = "Granite";
+  renamed.address.state = "99";
+  EXPECT_EQ(w.service().AddEmployer(renamed).status().reason(), "state_malformed");
+  EXPECT_EQ(w.store().GetEmployer(*id)->name, "Granite Motors Inc");
+  EXPECT_EQ(w.store().GetEmployer(EmployerId{99}).status().reason(), "employer_not_found");
+}
+
+TEST(TextInputTest, AReversalNeedsAPrintableReason) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(w.Pay("r1", c, 10000, Date::Ymd(2024, 3, 1)).ok());
+  const Date day = Date::Ymd(2024, 3, 5);
+  EXPECT_EQ(w.service().ReversePayment("r1", day, "   ").status().reason(), "reason_missing");
+  EXPECT_EQ(w.service().ReversePayment("r1", day, "\n").status().reason(), "reason_missing");
+  EXPECT_EQ(w.service().ReversePayment("r1", day, "NSF\x1b[31m").status().reason(),
+            "text_invalid_char");
+  EXPECT_EQ(w.service()
+                .ReversePayment("r1", day,
+                                "a\xFF"
+                                "b")
+                .status()
+                .reason(),
+            "text_invalid_utf8");
+  EXPECT_EQ(w.service().ReversePayment("r1", day, std::string(100000, 'r')).status().reason(),
+            "text_too_long");
+  EXPECT_FALSE(w.store().FindCollectionByKey("r1").value()->collection.reversed_date);
+  EXPECT_TRUE(w.service().ReversePayment("r1", day, "NSF").ok());
+}
+
+}  // namespace
+}  // namespace cse

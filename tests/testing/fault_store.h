@@ -49,6 +49,7 @@ class FaultStore final : public Store {
   }
   Result<int64_t> InsertCaseEvent(const CaseEvent& e) override { return inner_.InsertCaseEvent(e); }
   Result<std::vector<Employer>> ListEmployers() override { return inner_.ListEmployers(); }
+  Result<Employer> GetEmployer(EmployerId id) override { return inner_.GetEmployer(id); }
   Status InsertRiskModel(const RiskModelRecord& m) override { return inner_.InsertRiskModel(m); }
   Result<RiskModelRecord> GetRiskModel(std::string_view v) override {
     return inner_.GetRiskModel(v);

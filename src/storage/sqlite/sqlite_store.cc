@@ -779,17 +779,34 @@ Result<int64_t> SqliteStore::InsertEmployment(const Employment& e) {
   return sqlite3_last_insert_rowid(db_);
 }
 
+namespace {
+
+Result<Employer> ReadEmployerRow(SqliteStore::Stmt& r) {
+  Employer e;
+  e.id = EmployerId{r.Int(0)};
+  e.fein = r.Text(1);
+  e.name = r.Text(2);
+  e.address = Address{r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7), ""};
+  return e;
+}
+
+}  // namespace
+
 Result<std::vector<Employer>> SqliteStore::ListEmployers() {
   Stmt& s =
       Prepare("SELECT id, fein, name, line1, line2, city, state, zip FROM employer ORDER BY id");
-  return CollectRows<Employer>(s, [](Stmt& r) -> Result<Employer> {
-    Employer e;
-    e.id = EmployerId{r.Int(0)};
-    e.fein = r.Text(1);
-    e.name = r.Text(2);
-    e.address = Address{r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7), ""};
-    return e;
-  });
+  return CollectRows<Employer>(s, ReadEmployerRow);
+}
+
+Result<Employer> SqliteStore::GetEmployer(EmployerId id) {
+  Stmt& s =
+      Prepare("SELECT id, fein, name, line1, line2, city, state, zip FROM employer WHERE id = ?");
+  s.Bind(1, id.value);
+  ASSIGN_OR_RETURN(std::vector<Employer> rows, CollectRows<Employer>(s, ReadEmployerRow));
+  if (rows.empty()) {
+    return NotFound("employer_not_found", "no employer " + FormatDisplayId("EMP", id.value));
+  }
+  return std::move(rows.front());
 }
 
 Result<std::vector<Employment>> SqliteStore::ListEmploymentByPerson(PersonId id) {

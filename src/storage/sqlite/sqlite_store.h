@@ -99,6 +99,7 @@ class SqliteStore final : public Store {
   Status EndAssistance(CaseId id, Date end_date) override;
 
   Result<EmployerId> UpsertEmployer(const Employer& employer) override;
+  Result<Employer> GetEmployer(EmployerId id) override;
   Result<int64_t> InsertEmployment(const Employment& employment) override;
   Result<std::vector<Employment>> ListEmploymentByPerson(PersonId id) override;
   Result<std::vector<Employer>> ListEmployers() override;
