@@ -411,9 +411,24 @@ Status WriteScore(Store& store, const RiskScorer& scorer, const FeatureRow& row,
 
 }  // namespace
 
+Status CheckScoreDate(Date as_of, const std::string& scored_at) {
+  auto today = Date::Parse(std::string_view(scored_at).substr(0, 10));
+  if (!today.ok()) {
+    return InvalidArgument("scored_at_invalid",
+                           "scored_at: expected a time YYYY-MM-DDT..., got '" + scored_at + "'");
+  }
+  if (as_of > *today) {
+    return InvalidArgument("date_in_future", "as_of: " + as_of.ToString() + " is after today (" +
+                                                 today->ToString() +
+                                                 "); a score is as of a day that has begun");
+  }
+  return Status::Ok();
+}
+
 Result<RiskScore> RecordScore(Store& store, const RiskScorer& scorer, const FeatureRow& row,
                               PersonId obligor, CaseId case_id, Date as_of,
                               const std::string& scored_at) {
+  RETURN_IF_ERROR(CheckScoreDate(as_of, scored_at));
   if (!IsActive(row)) return NotActive(obligor, as_of);
   const RiskScore s = scorer.Score(row.values);
   RETURN_IF_ERROR(WriteScore(store, scorer, row, s, obligor, case_id, as_of, scored_at));
@@ -423,6 +438,7 @@ Result<RiskScore> RecordScore(Store& store, const RiskScorer& scorer, const Feat
 Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskScorer& scorer,
                                  PersonId obligor, CaseId case_id, Date as_of,
                                  const std::string& scored_at) {
+  RETURN_IF_ERROR(CheckScoreDate(as_of, scored_at));
   ASSIGN_OR_RETURN(ObligorHistory h, LoadObligorHistory(store, obligor));
   return RecordScore(store, scorer, ExtractFeatures(h, ref, as_of), obligor, case_id, as_of,
                      scored_at);
@@ -430,6 +446,7 @@ Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskS
 
 Result<ScoreAllCounts> ScoreAll(Store& store, const Reference& ref, const RiskScorer& scorer,
                                 Date as_of, const std::string& scored_at) {
+  RETURN_IF_ERROR(CheckScoreDate(as_of, scored_at));
   ASSIGN_OR_RETURN(std::vector<PersonId> obligors, store.ListObligorIds());
   ScoreAllCounts counts;
   std::vector<PersonId> who;

@@ -131,21 +131,29 @@ class RiskScorer {
   TierCutoffs tiers_;
 };
 
+// A score is as of a day that has begun: `as_of` may not be after the day of `scored_at` (the
+// time of scoring, "YYYY-MM-DDT..."; today). A score dated in the future would show as the
+// obligor's latest. Errors: invalid_argument "date_in_future" naming as_of;
+// "scored_at_invalid" when `scored_at` does not start with a date.
+Status CheckScoreDate(Date as_of, const std::string& scored_at);
+
 // Scores one obligor as of a date and writes the score (model version, as-of date, features
 // and their hash, probability, score, tier, confidence, key factors). `case_id` names the
-// case asked about (0 for an obligor-level score). Errors: LoadObligorHistory's;
-// failed_precondition "obligor_not_active" when no order is in effect and nothing is owed.
+// case asked about (0 for an obligor-level score). Errors: CheckScoreDate's;
+// LoadObligorHistory's; failed_precondition "obligor_not_active" when no order is in effect
+// and nothing is owed.
 Result<RiskScore> ScoreAndRecord(Store& store, const Reference& ref, const RiskScorer& scorer,
                                  PersonId obligor, CaseId case_id, Date as_of,
                                  const std::string& scored_at);
-// The same from features already extracted (`row` as of `as_of`).
+// The same from features already extracted (`row` as of `as_of`). Errors: the same.
 Result<RiskScore> RecordScore(Store& store, const RiskScorer& scorer, const FeatureRow& row,
                               PersonId obligor, CaseId case_id, Date as_of,
                               const std::string& scored_at);
 
 // Scores every active obligor as of `as_of` and writes each score (obligor-level, case 0),
 // reading histories in chunks of kScoreChunk obligors (ForEachObligorHistory). Run it inside
-// the caller's transaction: an error leaves the caller to roll back every score.
+// the caller's transaction: an error leaves the caller to roll back every score. Errors:
+// CheckScoreDate's (nothing is written); the store's.
 inline constexpr size_t kScoreChunk = 1'000;
 struct ScoreAllCounts {
   int64_t scored = 0;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/ids.h"
+#include "core/text.h"
 
 namespace cse::http {
 
@@ -56,8 +57,8 @@ Result<int64_t> NonNegative(const std::string& text, const std::string& name,
   const char* end = text.data() + text.size();
   auto [p, ec] = std::from_chars(text.data(), end, v);
   if (ec != std::errc() || p != end || v < 0 || text.empty()) {
-    return InvalidArgument(
-        reason, name + ": expected a non-negative integer, got '" + text.substr(0, 40) + "'");
+    return InvalidArgument(reason, name + ": expected a non-negative integer, got '" +
+                                       std::string(TruncateUtf8(text, 40)) + "'");
   }
   return v;
 }
@@ -137,7 +138,7 @@ HttpResponse Encode(Reply&& reply) {
   if (!reply.serialized.empty()) {
     out.body = std::move(reply.serialized);
   } else {
-    out.body = reply.body.is_null() ? std::string() : reply.body.dump();
+    out.body = reply.body.is_null() ? std::string() : DumpJson(reply.body);
   }
   out.headers = std::move(reply.headers);
   return out;
@@ -303,9 +304,10 @@ HttpResponse ErrorResponse(const Status& s) {
   out.status = HttpStatusOf(s);
   // Internal details stay in the server's log; the client gets a stable code.
   const bool hide = out.status == 500;
-  out.body = Json{{"code", hide ? std::string("internal") : s.reason()},
-                  {"message", hide ? std::string("internal error") : s.message()}}
-                 .dump();
+  if (hide) out.log_detail = s.ToString();
+  const std::string message(TruncateUtf8(s.message(), kErrorMessageBytesMax));
+  out.body = DumpJson(Json{{"code", hide ? std::string("internal") : s.reason()},
+                           {"message", hide ? std::string("internal error") : message}});
   if (out.status == 503) out.headers.emplace_back("Retry-After", "1");
   return out;
 }
@@ -320,17 +322,21 @@ HttpResponse Dispatch(ServerState& server, const HttpRequest& request) {
     Result<Reply> reply = Internal("internal", "internal error");
     try {
       reply = Run(server, request, route, std::move(params));
+      if (reply.ok() && request.method != "GET") ++server.write_generation;
+      if (reply.ok()) return Encode(std::move(*reply));
     } catch (const std::exception& e) {
-      reply = Internal("internal", e.what());
+      reply = Internal("internal", std::string("exception: ") + e.what());
+    } catch (...) {
+      reply = Internal("internal", "exception of an unknown type");
     }
-    if (reply.ok() && request.method != "GET") ++server.write_generation;
-    return reply.ok() ? Encode(std::move(*reply)) : ErrorResponse(reply.status());
+    return ErrorResponse(reply.status());
   }
+  const std::string path(TruncateUtf8(request.path, 200));
   if (path_known) {
-    return ErrorResponse(FailedPrecondition("method_not_allowed",
-                                            request.method + " is not allowed on " + request.path));
+    return ErrorResponse(
+        FailedPrecondition("method_not_allowed", request.method + " is not allowed on " + path));
   }
-  return ErrorResponse(NotFound("route_not_found", "no route " + request.path));
+  return ErrorResponse(NotFound("route_not_found", "no route " + path));
 }
 
 }  // namespace cse::http

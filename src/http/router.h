@@ -48,6 +48,8 @@ inline constexpr int64_t kLoginAttemptsPerWindowMax = 10;
 inline constexpr int64_t kLoginWindowUs = 60LL * 1000000;
 inline constexpr const char* kSessionCookie = "opencse_session";
 inline constexpr std::chrono::seconds kQueueCacheTtl{5};
+// An error message echoes at most this much of its input (cut at a UTF-8 boundary).
+inline constexpr size_t kErrorMessageBytesMax = 300;
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", "DELETE", ...
@@ -64,6 +66,8 @@ struct HttpResponse {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // For a 500: what went wrong, for the server's log only (the client gets "internal").
+  std::string log_detail;
 };
 
 // How often the server checkpoints the write-ahead log (WalCheckpointer): under a load of case
@@ -222,10 +226,13 @@ struct Route {
 // The routing table (routes.cc): every endpoint of the API, each with its permission.
 const std::vector<Route>& Routes();
 
-// Runs one request through the routing table.
+// Runs one request through the routing table. Never throws: an exception in a handler is a
+// 500 with its what() in `log_detail`.
 HttpResponse Dispatch(ServerState& server, const HttpRequest& request);
 
-// The error body and HTTP status of a Status (the one place the mapping lives).
+// The error body and HTTP status of a Status (the one place the mapping lives). The message
+// is cut to kErrorMessageBytesMax bytes and any invalid UTF-8 it echoes is replaced (DumpJson);
+// a 500 answers only {"code": "internal"} and keeps the details in `log_detail`.
 HttpResponse ErrorResponse(const Status& status);
 int HttpStatusOf(const Status& status);
 

@@ -13,6 +13,7 @@
 #include "ai/features.h"
 #include "core/ids.h"
 #include "core/limits.h"
+#include "core/text.h"
 #include "enforce/action_service.h"
 #include "enforce/report.h"
 #include "enforce/workflow.h"
@@ -33,7 +34,8 @@ Status OnlyFields(const Json& body, std::initializer_list<const char*> allowed) 
     bool known = false;
     for (const char* a : allowed) known = known || key == a;
     if (!known) {
-      return InvalidArgument("field_unknown", "field '" + key.substr(0, 40) + "' is not accepted");
+      return InvalidArgument("field_unknown",
+                             "field '" + std::string(TruncateUtf8(key, 40)) + "' is not accepted");
     }
   }
   return Status::Ok();
@@ -81,18 +83,31 @@ Result<Date> OptionalDateField(const Json& body, const std::string& name, Date f
 
 // ---- row-level rules and the access log ----
 
+// The caseload rule: office-scoped roles see only the cases of their office (the office the
+// case was assigned to, else its county); the other roles work statewide.
+Result<bool> InCaseload(Call& call, CaseId id) {
+  const auth::Principal& p = call.principal();
+  if (!auth::IsOfficeScoped(p.role)) return true;
+  ASSIGN_OR_RETURN(std::string office, call.store().CaseOffice(id));
+  return office == p.office;
+}
+
 Result<Case> CaseInCaseload(Call& call, CaseId id) {
   ASSIGN_OR_RETURN(Case c, call.store().GetCase(id));
-  const auth::Principal& p = call.principal();
-  if (auth::IsOfficeScoped(p.role)) {
-    ASSIGN_OR_RETURN(std::string office, call.store().CaseOffice(id));
-    if (office != p.office) {
-      return FailedPrecondition(
-          "case_not_in_caseload",
-          CaseDisplayId(id) + " is not in the caseload of office '" + p.office + "'");
-    }
+  ASSIGN_OR_RETURN(const bool visible, InCaseload(call, id));
+  if (!visible) {
+    return FailedPrecondition(
+        "case_not_in_caseload",
+        CaseDisplayId(id) + " is not in the caseload of office '" + call.principal().office + "'");
   }
   return c;
+}
+
+// The family-violence rule: on a case with the indicator, every party's address (a child's is
+// the custodial party's) is withheld from roles without address.protected.read.
+bool AddressWithheld(const Call& call, const Case& c) {
+  return c.family_violence == FamilyViolence::kIndicated &&
+         !auth::RoleHas(call.principal().role, Permission::kAddressProtectedRead);
 }
 
 Result<Case> PathCase(Call& call) {
@@ -100,17 +115,22 @@ Result<Case> PathCase(Call& call) {
   return CaseInCaseload(call, CaseId{id});
 }
 
-// Writes one access-log row per person, group-committed with other requests' rows; the
-// router answers only once they are committed (router.cc Run).
-Status LogReads(Call& call, const Case& c, const std::vector<PersonId>& persons) {
+// Writes one access-log row per person (read through `case_id`, or 0 when not through a
+// case), group-committed with other requests' rows; the router answers only once they are
+// committed (router.cc Run).
+Status LogPersonReads(Call& call, CaseId case_id, const std::vector<PersonId>& persons) {
   std::vector<AccessLogRow> rows;
   const std::string at = call.clock().NowIso();
   for (PersonId p : persons) {
-    rows.push_back(AccessLogRow{0, at, call.principal().name, p, c.id, call.route(),
+    rows.push_back(AccessLogRow{0, at, call.principal().name, p, case_id, call.route(),
                                 call.request().request_id});
   }
   call.AwaitAccessLog(call.server().access_log->Submit(std::move(rows)));
   return Status::Ok();
+}
+
+Status LogReads(Call& call, const Case& c, const std::vector<PersonId>& persons) {
+  return LogPersonReads(call, c.id, persons);
 }
 
 std::vector<PersonId> Parties(const Case& c, bool with_children) {
@@ -119,8 +139,7 @@ std::vector<PersonId> Parties(const Case& c, bool with_children) {
   return out;
 }
 
-// A party with the family-violence rule applied: on a case with the indicator, every party's
-// address (a child's is the custodial party's) is withheld from roles without the need.
+// A party with the family-violence rule (AddressWithheld) applied.
 Json PartyJson(const Person& p, std::string_view role, bool hide_address) {
   Json j = ToJson(p);
   j["case_role"] = role;
@@ -130,8 +149,7 @@ Json PartyJson(const Person& p, std::string_view role, bool hide_address) {
 }
 
 Result<Json> PartiesJson(Call& call, const Case& c) {
-  const bool hide = c.family_violence == FamilyViolence::kIndicated &&
-                    !auth::RoleHas(call.principal().role, Permission::kAddressProtectedRead);
+  const bool hide = AddressWithheld(call, c);
   Json out = Json::array();
   auto add = [&](PersonId id, std::string_view role) -> Status {
     ASSIGN_OR_RETURN(Person p, call.store().GetPerson(id));
@@ -314,7 +332,9 @@ Result<Reply> GetArrears(Call& call) {
 // last `months` months (1-36, default 12) up to as_of. Due: the debts falling due that
 // month (current support, cash medical, judgments). Paid: what collections received that
 // month distributed to this case (family, state and federal shares; held money and
-// reversed collections excluded). Both are read off the ledger; no rule is applied here.
+// reversed collections excluded). Both are read off the ledger; no rule is applied here. A
+// window that would start before the first supported month (1900-01) is refused
+// (date_out_of_range naming as_of and months) rather than cut short.
 Result<Reply> GetHistory(Call& call) {
   ASSIGN_OR_RETURN(Case c, PathCase(call));
   ASSIGN_OR_RETURN(Date as_of, call.AsOf());
@@ -328,11 +348,18 @@ Result<Reply> GetHistory(Call& call) {
       return InvalidArgument("months_invalid", "months: an integer from 1 to 36");
     }
   }
+  const int last = as_of.MonthIndex();
+  const int first = last - static_cast<int>(months) + 1;
+  if (first < MinDate().MonthIndex()) {
+    return OutOfRange("date_out_of_range",
+                      "as_of, months: the " + std::to_string(months) + " months up to " +
+                          as_of.ToString() + " would start before " +
+                          MinDate().ToString().substr(0, 7) +
+                          ", the first supported month; give a later as_of or fewer months");
+  }
   LedgerService service(call.store(), call.clock(), call.principal().name);
   ASSIGN_OR_RETURN(CaseLedger l,
                    service.GetCaseLedger(c.id, as_of, LedgerService::PaymentFields::kLedgerInputs));
-  const int last = as_of.MonthIndex();
-  const int first = last - static_cast<int>(months) + 1;
   std::vector<Money> due(static_cast<size_t>(months)), paid(static_cast<size_t>(months));
   auto slot = [&](Date d) -> std::optional<size_t> {
     const int m = d.MonthIndex();
@@ -395,7 +422,9 @@ Result<Reply> ListNotes(Call& call) {
 // person's statement).
 Result<Reply> AddNote(Call& call) {
   RETURN_IF_ERROR(OnlyFields(call.body(), {"text"}));
-  ASSIGN_OR_RETURN(std::string text, StringField(call.body(), "text", kCaseNoteLengthMax * 2));
+  // No limit here: the body is at most kRequestBodyBytesMax, and the text's own rules
+  // (ValidateCaseNoteText: note_too_long over kCaseNoteLengthMax bytes after trimming) answer.
+  ASSIGN_OR_RETURN(std::string text, StringField(call.body(), "text", kRequestBodyBytesMax));
   const auth::Principal& p = call.principal();
   if (p.kind != auth::Principal::Kind::kUser) {
     return FailedPrecondition("user_required", "notes are written by a signed-in person");
@@ -541,6 +570,8 @@ Result<Reply> Score(Call& call) {
   ASSIGN_OR_RETURN(CaseId id, CaseIdField(b));
   RETURN_IF_ERROR(RefusePayload(b));
   ASSIGN_OR_RETURN(Date as_of, OptionalDateField(b, "as_of", call.clock().Today()));
+  const std::string scored_at = call.clock().NowIso();
+  RETURN_IF_ERROR(ai::CheckScoreDate(as_of, scored_at));
   ASSIGN_OR_RETURN(Case c, CaseInCaseload(call, id));
   if (c.status == CaseStatus::kClosed) {
     return FailedPrecondition("case_closed", CaseDisplayId(id) + " is closed");
@@ -553,8 +584,7 @@ Result<Reply> Score(Call& call) {
   ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(call.store()));
   RETURN_IF_ERROR(LogReads(call, c, {c.obligor}));
   RETURN_IF_ERROR(call.store().Begin());
-  auto score =
-      ai::ScoreAndRecord(call.store(), ref, *scorer, c.obligor, id, as_of, call.clock().NowIso());
+  auto score = ai::ScoreAndRecord(call.store(), ref, *scorer, c.obligor, id, as_of, scored_at);
   if (!score.ok()) return score.status();  // Run rolls back
   RETURN_IF_ERROR(call.store().Commit());
   return Reply{200,
@@ -599,6 +629,72 @@ Json ParsedOrNull(const std::string& text) {
   return j.is_discarded() ? Json(text) : j;
 }
 
+// What the caller may see of a person's record through the audit trail: what the case routes
+// would show of the person in one of their cases. The person is in the caseload when one of
+// their cases is (InCaseload); their address is withheld when one of those cases has the
+// family-violence indicator (AddressWithheld).
+struct PersonAccess {
+  bool in_caseload = false;
+  bool address_withheld = false;
+};
+
+// PersonAccess of each of `persons` (person ids): the caller's caseload is read page by page
+// (every case for the roles that work statewide) and the rules applied to each case that
+// has one of them as a party. Only the callers some rule can withhold from need this.
+Result<std::map<int64_t, PersonAccess>> PersonsAccess(Call& call,
+                                                      const std::set<int64_t>& persons) {
+  std::map<int64_t, PersonAccess> out;
+  for (int64_t id : persons) out[id] = PersonAccess{};
+  const auth::Principal& p = call.principal();
+  const std::string office = auth::IsOfficeScoped(p.role) ? p.office : "";
+  int64_t after = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<CaseInOffice> page,
+                     call.store().ListCasesInOffice(office, after, kPageSizeMax));
+    for (const CaseInOffice& row : page) {
+      const Case& c = row.info;
+      bool party = false;
+      for (PersonId who : Parties(c, true)) party = party || persons.count(who.value) > 0;
+      if (!party) continue;
+      ASSIGN_OR_RETURN(const bool visible, InCaseload(call, c.id));
+      if (!visible) continue;
+      for (PersonId who : Parties(c, true)) {
+        auto it = out.find(who.value);
+        if (it == out.end()) continue;
+        it->second.in_caseload = true;
+        it->second.address_withheld = it->second.address_withheld || AddressWithheld(call, c);
+      }
+    }
+    if (static_cast<int64_t>(page.size()) < kPageSizeMax) break;
+    after = page.back().info.id.value;
+  }
+  return out;
+}
+
+// The person an audit row is about (entity "person"), or 0 (not a person's row, or an id
+// that does not parse: no case has it as a party).
+int64_t AuditPerson(const AuditRow& r) {
+  if (r.entity != "person") return 0;
+  auto id = ParseDisplayId("PRS", r.entity_id);
+  return id.ok() ? *id : 0;
+}
+
+// A before/after payload with any "address" withheld as the parties route withholds it.
+Json WithoutAddress(Json payload) {
+  if (payload.is_object() && payload.contains("address")) {
+    payload["address"] = nullptr;
+    payload["address_protected"] = true;
+  }
+  return payload;
+}
+
+// Audit rows, oldest first (`entity`, `entity_id` filters). The rows about a person (entity
+// "person": person.add, employment.add, contact.log, ...) follow the case routes' rules: a
+// person in none of the caller's caseload's cases has the row's before and after withheld
+// ("redacted": "case_not_in_caseload"), and on a family-violence case the address inside
+// them is withheld from roles without address.protected.read ("redacted":
+// "address_protected"). The chain fields (seq, at, actor, action, entity, entity_id, hash)
+// are answered unchanged. Each person whose record is answered is logged in the access log.
 Result<Reply> ListAudit(Call& call) {
   ASSIGN_OR_RETURN(int64_t limit, call.Limit());
   ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
@@ -610,17 +706,55 @@ Result<Reply> ListAudit(Call& call) {
   }
   ASSIGN_OR_RETURN(std::vector<AuditRow> rows,
                    call.store().ListAuditAfter(after, entity, entity_id, limit));
+  std::set<int64_t> persons;
+  for (const AuditRow& r : rows) {
+    if (r.entity == "person") persons.insert(AuditPerson(r));
+  }
+  const auth::Principal& p = call.principal();
+  const bool rules_apply =
+      auth::IsOfficeScoped(p.role) || !auth::RoleHas(p.role, Permission::kAddressProtectedRead);
+  std::map<int64_t, PersonAccess> access;
+  if (rules_apply && !persons.empty()) {
+    ASSIGN_OR_RETURN(access, PersonsAccess(call, persons));
+  }
+  std::set<int64_t> disclosed;
   Json items = Json::array();
   for (const AuditRow& r : rows) {
+    Json before = ParsedOrNull(r.before);
+    Json after_json = ParsedOrNull(r.after);
+    Json redacted = nullptr;
+    if (r.entity == "person") {
+      const int64_t person = AuditPerson(r);
+      const PersonAccess seen = rules_apply ? access[person] : PersonAccess{true, false};
+      if (!seen.in_caseload) {
+        before = nullptr;
+        after_json = nullptr;
+        redacted = "case_not_in_caseload";
+      } else {
+        if (seen.address_withheld &&
+            (before.contains("address") || after_json.contains("address"))) {
+          before = WithoutAddress(std::move(before));
+          after_json = WithoutAddress(std::move(after_json));
+          redacted = "address_protected";
+        }
+        if (person > 0) disclosed.insert(person);
+      }
+    }
     items.push_back(Json{{"seq", r.seq},
                          {"at", r.at},
                          {"actor", r.actor},
                          {"action", r.action},
                          {"entity", r.entity},
                          {"entity_id", r.entity_id},
-                         {"before", ParsedOrNull(r.before)},
-                         {"after", ParsedOrNull(r.after)},
+                         {"before", std::move(before)},
+                         {"after", std::move(after_json)},
+                         {"redacted", std::move(redacted)},
                          {"hash", r.hash}});
+  }
+  if (!disclosed.empty()) {
+    std::vector<PersonId> read;
+    for (int64_t id : disclosed) read.push_back(PersonId{id});
+    RETURN_IF_ERROR(LogPersonReads(call, CaseId{}, read));
   }
   std::optional<int64_t> next;
   if (static_cast<int64_t>(rows.size()) == limit) next = rows.back().seq;
@@ -711,7 +845,7 @@ Result<std::string> RenderQueueItem(Call& call, const enforce::Task& t, std::str
       }
     }
   }
-  return item.dump();
+  return DumpJson(item);
 }
 
 // Appends item `i` of `snapshot` as JSON text to `out`: rendered on first use, then kept with
@@ -860,7 +994,7 @@ Result<Reply> ListQueue(Call& call) {
     RETURN_IF_ERROR(AppendQueueItem(call, *snapshot, i, items));
   }
   Reply reply;
-  reply.serialized = Json{{"as_of", today.ToString()}, {"total", total}}.dump();
+  reply.serialized = DumpJson(Json{{"as_of", today.ToString()}, {"total", total}});
   reply.serialized.pop_back();  // the closing brace: the items follow
   reply.serialized.reserve(reply.serialized.size() + items.size() + 12);
   reply.serialized += ",\"items\":[";
@@ -902,8 +1036,7 @@ Result<Reply> Decide(Call& call, enforce::Transition transition) {
   } else if (body.contains("remedy")) {
     return InvalidArgument("field_unknown", "remedy: only accepted by modify");
   }
-  if (transition != enforce::Transition::kApprove &&
-      r.reason.find_first_not_of(" \t") == std::string::npos) {
+  if (transition != enforce::Transition::kApprove && IsBlank(r.reason)) {
     return InvalidArgument(
         "reason_missing",
         "reason: required to " + std::string(enforce::Name(transition)) + " a recommendation");

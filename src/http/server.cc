@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "core/text.h"
+
 namespace cse::http {
 
 namespace {
@@ -55,6 +57,32 @@ void CommonHeaders(httplib::Response& res, const std::string& request_id) {
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                  "frame-ancestors 'none'");
+}
+
+// One line on the server's log (stderr) for a request answered with a 5xx: the request id, the
+// method, the path (quoted, so control characters cannot forge lines) and what went wrong.
+void LogServerError(const std::string& request_id, const httplib::Request& req, int status,
+                    const std::string& detail) {
+  std::string line = "opencse serve: " + request_id + " " +
+                     JsonQuote(TruncateUtf8(req.method, 16)) + " " +
+                     JsonQuote(TruncateUtf8(req.path, 200)) + " -> " + std::to_string(status);
+  if (!detail.empty()) line += ": " + JsonQuote(TruncateUtf8(detail, 1000));
+  line += "\n";
+  std::cerr << line << std::flush;
+}
+
+// The JSON error body every path answers with.
+void SetError(httplib::Response& res, const std::string& code, const std::string& message) {
+  res.set_content(DumpJson(Json{{"code", code}, {"message", message}}), "application/json");
+}
+
+// Socket options of the listening socket: httplib's default sets SO_REUSEPORT, with which a
+// second server on the same port binds too and the kernel shares the connections between
+// them. SO_REUSEADDR alone still lets a restarted server bind while old connections linger
+// in TIME_WAIT, but a port that another process listens on fails with port_unavailable.
+void ListenSocketOptions(int sock) {
+  int yes = 1;
+  setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
 }
 
 void Write(const HttpResponse& r, httplib::Response& res) {
@@ -159,6 +187,7 @@ void Server::Install() {
   // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and
   // the client's delayed ACK add about 40 ms to every response.
   h.set_tcp_nodelay(true);
+  h.set_socket_options(ListenSocketOptions);
   h.set_read_timeout(10, 0);
   h.set_write_timeout(10, 0);
   ServerState* state = state_.get();
@@ -170,10 +199,7 @@ void Server::Install() {
     const HttpResponse out = Dispatch(*state, Translate(req, id));
     Write(out, res);
     CommonHeaders(res, id);
-    if (out.status >= 500) {
-      std::cerr << "opencse serve: " << id << " " << req.method << " " << req.path << " -> "
-                << out.status << "\n";
-    }
+    if (out.status >= 500) LogServerError(id, req, out.status, out.log_detail);
   };
   const std::string pattern = "/v1/.*";
   h.Get(pattern, api);
@@ -183,32 +209,52 @@ void Server::Install() {
   h.Delete(pattern, api);
   h.Options(pattern, api);
   // Errors raised by the transport (413 body too large, 404 for unknown static paths, 400)
-  // get the same JSON error body as the API's.
+  // get the same JSON error body as the API's. httplib calls this handler outside its own try
+  // block, so an exception here would end the process: none may leave it (the path it echoes
+  // is cut at a character boundary and dumped with invalid UTF-8 replaced).
   h.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    std::string code = "http_error";
-    std::string message = "the request could not be served";
-    if (res.status == 413) {
-      code = "body_too_large";
-      message = "request body over " + std::to_string(kRequestBodyBytesMax) + " bytes";
-    } else if (res.status == 404) {
-      code = "route_not_found";
-      message = "no route " + req.path.substr(0, 200);
-    } else if (res.status == 400) {
-      code = "request_malformed";
-      message = "the request is not valid HTTP";
-    }
     const std::string id =
         res.has_header("X-Request-Id") ? res.get_header_value("X-Request-Id") : RequestIdOf(req);
-    res.set_content(Json{{"code", code}, {"message", message}}.dump(), "application/json");
-    CommonHeaders(res, id);
+    try {
+      std::string code = "http_error";
+      std::string message = "the request could not be served";
+      if (res.status == 413) {
+        code = "body_too_large";
+        message = "request body over " + std::to_string(kRequestBodyBytesMax) + " bytes";
+      } else if (res.status == 404) {
+        code = "route_not_found";
+        message = "no route " + std::string(TruncateUtf8(req.path, 200));
+      } else if (res.status == 400) {
+        code = "request_malformed";
+        message = "the request is not valid HTTP";
+      }
+      SetError(res, code, message);
+      CommonHeaders(res, id);
+    } catch (const std::exception& e) {
+      res.status = 500;
+      res.body.clear();
+      SetError(res, "internal", "internal error");
+      CommonHeaders(res, id);
+      LogServerError(id, req, 500, std::string("error handler: ") + e.what());
+    }
   });
+  // An exception that escapes a handler (Dispatch catches those of the routes; this is the
+  // backstop) answers 500 and is logged with the request id.
   h.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        const std::string id = RequestIdOf(req);
+        std::string detail = "exception of an unknown type";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          detail = std::string("exception: ") + e.what();
+        } catch (...) {
+        }
         res.status = 500;
-        res.set_content(Json{{"code", "internal"}, {"message", "internal error"}}.dump(),
-                        "application/json");
-        CommonHeaders(res, RequestIdOf(req));
+        SetError(res, "internal", "internal error");
+        CommonHeaders(res, id);
+        LogServerError(id, req, 500, detail);
       });
   if (!options_.web_root.empty()) {
     h.set_mount_point("/", options_.web_root);

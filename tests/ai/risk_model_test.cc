@@ -231,6 +231,35 @@ TEST_F(RiskModelTest, BatchScoringEqualsScoringEachObligorAlone) {
   EXPECT_EQ(rows->back().scored_at, "2025-06-30T23:00:00Z");
 }
 
+// A score as of a day after the time of scoring was recorded and then shown as the obligor's
+// latest (POST /v1/child-support/score, `opencse score --as-of`); the scoring functions that
+// both use refuse it now, and write nothing.
+TEST_F(RiskModelTest, ScoresAsOfAFutureDayAreRefusedAndNotRecorded) {
+  auto scorer = RiskScorer::LoadActive(*store_);
+  ASSERT_TRUE(scorer.ok());
+  auto ref = LoadReference(*store_);
+  ASSERT_TRUE(ref.ok());
+  auto obligors = store_->ListObligorIds();
+  ASSERT_TRUE(obligors.ok() && !obligors->empty());
+  const PersonId who = obligors->front();
+  auto before = store_->ListRiskScores(who);
+  ASSERT_TRUE(before.ok());
+  const std::string now = "2025-06-30T23:59:59.000000Z";
+  const Date tomorrow = Date::Ymd(2025, 7, 1);
+  auto one = ScoreAndRecord(*store_, *ref, *scorer, who, CaseId{}, tomorrow, now);
+  ASSERT_FALSE(one.ok());
+  EXPECT_EQ(one.status().reason(), "date_in_future");
+  EXPECT_NE(one.status().message().find("as_of"), std::string::npos);
+  auto all = ScoreAll(*store_, *ref, *scorer, tomorrow, now);
+  ASSERT_FALSE(all.ok());
+  EXPECT_EQ(all.status().reason(), "date_in_future");
+  auto after = store_->ListRiskScores(who);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->size(), before->size());
+  EXPECT_TRUE(CheckScoreDate(kAsOf, now).ok());
+  EXPECT_EQ(CheckScoreDate(kAsOf, "").reason(), "scored_at_invalid");
+}
+
 // Histories read by lists of obligors (an import's payment events: a scattered subset) are
 // those read one obligor at a time: the same books, collections, jobs, events and features.
 TEST_F(RiskModelTest, ListedHistoriesEqualEachObligorsOwn) {

@@ -5,7 +5,10 @@
 #include <chrono>
 #include <future>
 #include <set>
+#include <stdexcept>
+#include <tuple>
 
+#include "core/text.h"
 #include "http/api_server.h"
 
 namespace cse {
@@ -559,6 +562,164 @@ TEST_F(ApiTest, ScoreHistoryIsEmptyBeforeAnyScore) {
   const Json r = Body(c.Get("/v1/cases/CASE-000001/scores", s.Headers()));
   ASSERT_TRUE(r["items"].is_array());
   EXPECT_TRUE(r["items"].empty());
+}
+
+// ---- defects found by a probe of `opencse serve` (2026-12-04) ----
+
+// An error body is JSON whose message is valid UTF-8 (the echo of bad input sanitized).
+void ExpectCleanError(const httplib::Result& r, int status, const std::string& code,
+                      const std::string& what) {
+  ASSERT_TRUE(r) << what << ": no response (did the server stop?)";
+  EXPECT_EQ(r->status, status) << what << ": " << r->body;
+  const Json body = Body(r);
+  ASSERT_FALSE(body.is_discarded()) << what << ": " << r->body;
+  EXPECT_EQ(body["code"], code) << what << ": " << r->body;
+  ASSERT_TRUE(body["message"].is_string()) << what;
+  EXPECT_TRUE(IsValidUtf8(body["message"].get<std::string>())) << what;
+  EXPECT_LE(body["message"].get<std::string>().size(), 2 * http::kErrorMessageBytesMax) << what;
+}
+
+// Before the fix the transport's error handler built its JSON from the raw path: invalid
+// UTF-8 (or a multi-byte character cut at byte 200) threw out of httplib's handler and
+// terminated the process.
+TEST_F(ApiTest, InvalidOrCutUtf8InAPathIsA404AndTheServerKeepsServing) {
+  auto c = Client();
+  for (const std::string& path :
+       {std::string("/%FF"), std::string("/%C3"), "/" + std::string(198, 'a') + "%E2%82%AC",
+        std::string("/v1/%FF"), std::string("/v1/%C3%28")}) {
+    ExpectCleanError(c.Get(path), 404, "route_not_found", path);
+  }
+  auto health = c.Get("/v1/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+// Echoes of invalid or cut UTF-8 in error messages answered 500 (Json::dump threw); each is
+// its own 4xx now.
+TEST_F(ApiTest, EchoedInvalidUtf8AnswersTheProperClientError) {
+  auto c = Client();
+  ExpectCleanError(
+      c.Post("/v1/session", "{\"" + std::string(39, 'a') + "\xE2\x82\xAC\":1}", "application/json"),
+      400, "field_unknown", "session field name cut inside a character");
+  auto admin = SignIn(c, "admin");
+  std::string euros;
+  for (int i = 0; i < 14; ++i) euros += "\xE2\x82\xAC";
+  const std::vector<std::tuple<std::string, int, std::string>> gets{
+      {"/v1/cases/%FF", 400, "id_malformed"},
+      {"/v1/cases?limit=%FF", 400, "limit_invalid"},
+      {"/v1/cases?limit=" + euros, 400, "limit_invalid"},
+      {"/v1/access-log?person_id=%FF", 400, "id_malformed"},
+      {"/v1/cases/1/ledger?as_of=%FF%FF", 400, "date_malformed"},
+      {"/v1/queue?action_type=%FF", 400, "remedy_unknown"},
+      {"/v1/cases/" + std::string(5000, '9') + "%FF", 400, "id_malformed"},
+  };
+  for (const auto& [path, status, code] : gets) {
+    ExpectCleanError(c.Get(path, admin.Headers()), status, code, path);
+  }
+  auto acct = SignIn(c, "acct");
+  auto h = acct.Headers();
+  h.emplace("Idempotency-Key", "\xFF\xFE");
+  ExpectCleanError(c.Post("/v1/payments", h,
+                          Json{{"case_id", "CASE-000001"},
+                               {"amount", "10.00"},
+                               {"date", "2024-06-01"},
+                               {"source", "direct"}}
+                              .dump(),
+                          "application/json"),
+                   400, "key_invalid_char", "Idempotency-Key \\xff\\xfe");
+}
+
+// A handler that throws answers 500 {"code": "internal"} and the details go to the server's
+// log with the request id, as docs/API.md says (before, the log had no details).
+TEST_F(ApiTest, AThrowingHandlerIsA500WithItsDetailsInTheServerLog) {
+  server_->server().state().on_dispatch_for_testing = [](const http::HttpRequest& r) {
+    if (r.path == "/v1/health") throw std::runtime_error("probe-exception-details");
+  };
+  auto c = Client();
+  ::testing::internal::CaptureStderr();
+  auto r = c.Get("/v1/health", {{"X-Request-Id", "req-boom-1"}});
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ExpectCleanError(r, 500, "internal", "throwing handler");
+  EXPECT_EQ(Body(r)["message"], "internal error");  // no details to the client
+  EXPECT_EQ(r->body.find("probe-exception-details"), std::string::npos);
+  EXPECT_NE(log.find("req-boom-1"), std::string::npos) << log;
+  EXPECT_NE(log.find("probe-exception-details"), std::string::npos) << log;
+  server_->server().state().on_dispatch_for_testing = nullptr;
+  EXPECT_EQ(c.Get("/v1/health")->status, 200);
+}
+
+// as_of=1900-06-30&months=36 (or as_of=1900-01-01 with the default 12 months) reached
+// Date::Ymd with a month before 1900 and aborted the process (CSE_CHECK).
+TEST_F(ApiTest, HistoryWindowBeforeTheFirstSupportedMonthIsRefused) {
+  auto c = Client();
+  auto admin = SignIn(c, "admin");
+  for (const std::string& query :
+       {std::string("as_of=1900-06-30&months=36"), std::string("as_of=1900-01-01"),
+        std::string("as_of=1900-11-30&months=12")}) {
+    auto r = c.Get("/v1/cases/CASE-000001/history?" + query, admin.Headers());
+    ExpectCleanError(r, 400, "date_out_of_range", query);
+    EXPECT_NE(Body(r)["message"].get<std::string>().find("as_of"), std::string::npos);
+  }
+  // The earliest window that fits: 1900-01 to 1900-12.
+  const Json ok =
+      Body(c.Get("/v1/cases/CASE-000001/history?as_of=1900-12-31&months=12", admin.Headers()));
+  ASSERT_EQ(ok["months"].size(), 12U) << ok.dump();
+  EXPECT_EQ(ok["months"][0]["month"], "1900-01");
+  EXPECT_EQ(c.Get("/v1/health")->status, 200);
+}
+
+// A score dated after today used to be recorded and then shown as the latest.
+TEST_F(ApiTest, ScoreAsOfAfterTodayIsRefused) {
+  auto c = Client();
+  auto s = SignIn(c, "cw_north");
+  auto r =
+      c.Post("/v1/child-support/score", s.Headers(),
+             Json{{"case_id", "CASE-000001"}, {"as_of", "2024-07-01"}}.dump(), "application/json");
+  ExpectCleanError(r, 400, "date_in_future", "as_of tomorrow");
+  EXPECT_NE(Body(r)["message"].get<std::string>().find("as_of"), std::string::npos);
+  // Today is allowed (and then needs a model).
+  auto today =
+      c.Post("/v1/child-support/score", s.Headers(),
+             Json{{"case_id", "CASE-000001"}, {"as_of", "2024-06-30"}}.dump(), "application/json");
+  EXPECT_EQ(Body(today)["code"], "model_none_active");
+}
+
+// httplib's default socket options set SO_REUSEPORT, so a second `serve --port P` listened
+// on the same port too (the kernel shared the connections between the two servers).
+TEST(ServerBindTest, ASecondServerOnTheSamePortFailsWithPortUnavailable) {
+  ApiServer first("bind_twice");
+  http::ServerOptions o;
+  o.db = first.db();
+  o.port = first.port();
+  o.threads = 2;
+  auto second = http::Server::Create(o, first.clock());
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  auto bound = (*second)->Bind();
+  ASSERT_FALSE(bound.ok());
+  EXPECT_EQ(bound.status().reason(), "port_unavailable");
+  auto c = first.Client();
+  EXPECT_EQ(c.Get("/v1/health")->status, 200);  // the first one still serves
+}
+
+// A server stopped and started again on the same port binds at once (SO_REUSEADDR is kept).
+TEST(ServerBindTest, ARestartedServerBindsTheSamePortAgain) {
+  auto first = std::make_unique<ApiServer>("bind_restart");
+  const int port = first->port();
+  {
+    auto c = first->Client();
+    auto s = SignIn(c, "admin");  // leaves a connection closed by the server
+    ASSERT_EQ(c.Get("/v1/cases", s.Headers())->status, 200);
+  }
+  first->Stop();
+  http::ServerOptions o;
+  o.db = first->db();
+  o.port = port;
+  o.threads = 2;
+  auto again = http::Server::Create(o, first->clock());
+  ASSERT_TRUE(again.ok());
+  auto bound = (*again)->Bind();
+  ASSERT_TRUE(bound.ok()) << bound.status().ToString();
+  EXPECT_EQ(*bound, port);
 }
 
 }  // namespace

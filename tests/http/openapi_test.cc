@@ -2,6 +2,7 @@
 // with the documented permission (x-permission), and every route is documented.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -69,6 +70,37 @@ TEST(OpenApiTest, EveryRouteIsUniqueAndVersioned) {
     EXPECT_TRUE(seen.emplace(r.method, r.pattern).second) << r.pattern;
     EXPECT_EQ(r.pattern.rfind("/v1/", 0), 0U) << r.pattern;
   }
+}
+
+// docs/openapi.yaml is YAML (a mis-indented `properties:` under approve made it unreadable to
+// every OpenAPI tool while the line-based check above still passed). Block indentation grows
+// two spaces at a time, and PyYAML, when the machine has it, parses the file.
+TEST(OpenApiTest, TheDocumentIsWellFormedYaml) {
+  const std::string path = std::string(OPENCSE_SOURCE_DIR) + "/docs/openapi.yaml";
+  std::ifstream in(path);
+  ASSERT_TRUE(in.good());
+  std::string line;
+  size_t previous = 0;
+  bool folded = false;  // inside a `>` or `|` block scalar
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const size_t indent = line.find_first_not_of(' ');
+    if (indent == std::string::npos || line[indent] == '#') continue;
+    if (folded && indent > previous) continue;
+    folded = false;
+    EXPECT_LE(indent, previous + 2) << "line " << number << ": " << line;
+    EXPECT_EQ(indent % 2, 0U) << "line " << number << ": " << line;
+    previous = indent;
+    const size_t end = line.find_last_not_of(' ');
+    folded = line[end] == '>' || line[end] == '|';
+  }
+  if (std::system("python3 -c 'import yaml' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3 with PyYAML is not installed; the indentation check ran";
+  }
+  const std::string parse =
+      "python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' '" + path + "'";
+  EXPECT_EQ(std::system(parse.c_str()), 0) << "docs/openapi.yaml does not parse as YAML";
 }
 
 }  // namespace

@@ -235,13 +235,28 @@ TEST_F(QueueTest, DismissNeedsAReasonAndWrongRolesAreRefused) {
   auto s = SignIn(c, "cw_north");
   const Json q = Body(c.Get("/v1/queue", s.Headers()));
   const std::string id = q["items"][1]["recommendations"][0]["id"].get<std::string>();
-  for (const Json& body : {Json::object(), Json{{"reason", ""}}, Json{{"reason", "   "}}}) {
+  // Blank is any white space, line breaks included (before 2026-12-04 "\n\n" and "\r\n" were
+  // accepted as reasons).
+  for (const Json& body :
+       {Json::object(), Json{{"reason", ""}}, Json{{"reason", "   "}}, Json{{"reason", "\n\n"}},
+        Json{{"reason", "\r\n"}}, Json{{"reason", " \t\v\f\n"}}}) {
     auto r = c.Post("/v1/recommendations/" + id + "/dismiss", s.Headers(), body.dump(),
                     "application/json");
     EXPECT_EQ(r->status, 400);
-    EXPECT_EQ(Body(r)["code"], "reason_missing") << r->body;
+    EXPECT_EQ(Body(r)["code"], "reason_missing") << body.dump() << " " << r->body;
     EXPECT_NE(Body(r)["message"].get<std::string>().find("reason"), std::string::npos);
   }
+  auto blank_modify =
+      c.Post("/v1/recommendations/" + id + "/modify", s.Headers(),
+             Json{{"reason", "\n"}, {"remedy", "tax_offset"}}.dump(), "application/json");
+  EXPECT_EQ(blank_modify->status, 400);
+  EXPECT_EQ(Body(blank_modify)["code"], "reason_missing") << blank_modify->body;
+  // A reason is a text field: at most 200 characters, as docs/openapi.yaml says.
+  auto long_reason = c.Post("/v1/recommendations/" + id + "/dismiss", s.Headers(),
+                            Json{{"reason", std::string(201, 'r')}}.dump(), "application/json");
+  EXPECT_EQ(long_reason->status, 400);
+  EXPECT_EQ(Body(long_reason)["code"], "field_too_long") << long_reason->body;
+  EXPECT_NE(Body(long_reason)["message"].get<std::string>().find("200"), std::string::npos);
   auto m = c.Post("/v1/recommendations/" + id + "/modify", s.Headers(),
                   Json{{"reason", "x"}}.dump(), "application/json");
   EXPECT_EQ(m->status, 400);

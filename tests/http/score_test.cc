@@ -34,6 +34,18 @@ TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
   Shell(cli + "model train --as-of 2025-06-30 --rounds 20");
   const Json expected =
       Json::parse(Shell(cli + "--json score --case CASE-000001 --as-of 2025-06-30"));
+  // A score as of a day after today is refused by the CLI too (ai::CheckScoreDate), and the
+  // API refuses it the same way below.
+  {
+    FILE* p = popen((cli + "score --case CASE-000001 --as-of 2025-07-02 2>&1").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string out;
+    char buf[512];
+    size_t n = 0;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    EXPECT_NE(pclose(p), 0) << out;
+    EXPECT_NE(out.find("date_in_future"), std::string::npos) << out;
+  }
   const std::string office =
       Json::parse(Shell(cli + "--json ledger --case CASE-000001"))["case"]["county"];
   Shell("printf 'correct horse battery\\n' | " + cli +
@@ -65,6 +77,12 @@ TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   const Json got = Body(r);
+  auto future =
+      c.Post("/v1/child-support/score", s.Headers(),
+             Json{{"case_id", "CASE-000001"}, {"as_of", "2025-07-02"}}.dump(), "application/json");
+  ASSERT_TRUE(future);
+  EXPECT_EQ(future->status, 400) << future->body;
+  EXPECT_EQ(Body(future)["code"], "date_in_future");
   for (const char* field :
        {"case_id", "obligor_id", "as_of", "risk_score", "risk_score_100", "risk_tier",
         "recommended_action", "confidence", "key_factors", "model_version"}) {

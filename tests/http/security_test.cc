@@ -215,5 +215,72 @@ TEST_F(SecurityTest, OversizedValuesInEveryFieldAreRejectedCleanly) {
   EXPECT_TRUE(audit["items"].empty());
 }
 
+// GET /v1/audit answered a person's person.add row in full: the address of a party to a
+// family-violence case, and name, date of birth, SSN digits and address of persons in cases
+// outside the supervisor's office, which the case routes withhold (403
+// case_not_in_caseload); nor was the read in the access log. The audit rows about a person
+// now follow the parties route's rules, keep their chain fields, and are logged.
+TEST_F(SecurityTest, AuditRowsOfPersonsFollowTheCaseloadAndFamilyViolenceRules) {
+  auto c = server_->Client();
+  auto sup = SignIn(c, "sup_north");
+  auto admin = SignIn(c, "admin");
+  auto audit = [&](const testing::Session& s, const std::string& person) {
+    auto r = c.Get("/v1/audit?entity=person&entity_id=" + person, s.Headers());
+    EXPECT_EQ(r->status, 200) << r->body;
+    return Body(r);
+  };
+  // PRS-000001 (Sam Doe): CASE-000001, north, no indicator: answered in full.
+  const Json plain = audit(sup, "PRS-000001");
+  ASSERT_EQ(plain["items"].size(), 1U) << plain.dump();
+  EXPECT_EQ(plain["items"][0]["after"]["address"]["line1"], "1 Doe St");
+  EXPECT_TRUE(plain["items"][0]["redacted"].is_null());
+  // PRS-000003 (Lee Poe): CASE-000002, north, family violence: the address is withheld.
+  const Json fv = audit(sup, "PRS-000003");
+  ASSERT_EQ(fv["items"].size(), 1U) << fv.dump();
+  const Json& fv_row = fv["items"][0];
+  EXPECT_EQ(fv_row["action"], "person.add");
+  EXPECT_EQ(fv_row["after"]["last_name"], "Poe");
+  EXPECT_TRUE(fv_row["after"]["address"].is_null());
+  EXPECT_EQ(fv_row["after"]["address_protected"], true);
+  EXPECT_EQ(fv_row["redacted"], "address_protected");
+  EXPECT_EQ(fv.dump().find("Poe St"), std::string::npos);
+  // PRS-000005 (Max Fox): CASE-000003, south: nothing of the person is answered.
+  const Json other = audit(sup, "PRS-000005");
+  ASSERT_EQ(other["items"].size(), 1U) << other.dump();
+  EXPECT_TRUE(other["items"][0]["after"].is_null());
+  EXPECT_TRUE(other["items"][0]["before"].is_null());
+  EXPECT_EQ(other["items"][0]["redacted"], "case_not_in_caseload");
+  EXPECT_EQ(other.dump().find("Fox"), std::string::npos);
+  // The chain fields are those of the full row.
+  const Json full = audit(admin, "PRS-000005");
+  ASSERT_EQ(full["items"].size(), 1U);
+  EXPECT_EQ(full["items"][0]["after"]["last_name"], "Fox");  // admins need no protection
+  EXPECT_EQ(full["items"][0]["after"]["address"]["line1"], "1 Fox St");
+  for (const char* field : {"seq", "at", "actor", "action", "entity", "entity_id", "hash"}) {
+    EXPECT_EQ(other["items"][0][field], full["items"][0][field]) << field;
+  }
+  // Without a filter, the same rules row by row.
+  const std::string all = c.Get("/v1/audit?limit=200", sup.Headers())->body;
+  for (const char* hidden : {"Fox", "Cox", "Poe St", "Moe St", "1291"}) {
+    EXPECT_EQ(all.find(hidden), std::string::npos) << hidden;
+  }
+  EXPECT_NE(all.find("Doe St"), std::string::npos);
+  // The reads of the persons answered are in the access log, not those withheld.
+  auto logged = [&](const std::string& person) {
+    const Json log = Body(c.Get("/v1/access-log?person_id=" + person, admin.Headers()));
+    int64_t n = 0;
+    for (const Json& row : log["items"]) {
+      if (row["route"] == "GET /v1/audit" && row["actor"] == "sup_north") {
+        ++n;
+        EXPECT_TRUE(row["case_id"].is_null());
+      }
+    }
+    return n;
+  };
+  EXPECT_EQ(logged("PRS-000001"), 2);  // the filtered read and the page of all rows
+  EXPECT_EQ(logged("PRS-000003"), 2);
+  EXPECT_EQ(logged("PRS-000005"), 0);
+}
+
 }  // namespace
 }  // namespace cse
