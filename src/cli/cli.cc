@@ -3,10 +3,12 @@
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iomanip>
@@ -21,6 +23,7 @@
 #include "cli/context.h"
 #include "core/clock.h"
 #include "core/limits.h"
+#include "core/text.h"
 #include "domain/types.h"
 #include "domain/validate.h"
 #include "service/audit.h"
@@ -825,6 +828,32 @@ void AddSimulate(CLI::App& app, Context& ctx, std::function<int()>& action) {
 
 }  // namespace
 
+Status cli::CheckOutputPath(const std::string& db, const std::string& path, bool overwrite) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path target = fs::weakly_canonical(path, ec);
+  if (!ec && db != ":memory:") {
+    const fs::path base = fs::weakly_canonical(db, ec);
+    for (const char* suffix :
+         {"", "-wal", "-shm", "-journal", "-access", "-access-wal", "-access-shm"}) {
+      if (!ec && target == fs::path(base.string() + suffix)) {
+        return InvalidArgument("out_is_database",
+                               "--out '" + path + "' is the database (or one of its files)");
+      }
+    }
+  }
+  const fs::file_status st = fs::status(path, ec);
+  if (st.type() == fs::file_type::directory) {
+    return InvalidArgument("out_is_directory", "--out '" + path + "' is a directory");
+  }
+  if (fs::exists(st) && !overwrite) {
+    return AlreadyExists("out_exists", "--out '" + path +
+                                           "' exists; choose a new file, or give --overwrite to "
+                                           "replace it");
+  }
+  return Status::Ok();
+}
+
 CLI::Validator cli::WholeNumberAtLeast(int64_t min) {
   return CLI::Validator(
       [min](std::string& value) -> std::string {
@@ -860,6 +889,13 @@ Status CheckParsedValues(const CLI::App& app) {
     const std::string name = opt->get_name();
     bool empty = false;
     for (const std::string& r : opt->results()) empty = empty || r.empty();
+    if ((name == "FILE" || name == "--out" || name == "--db") &&
+        !std::all_of(opt->results().begin(), opt->results().end(),
+                     [](const std::string& r) { return IsValidUtf8(r); })) {
+      // File names are recorded in reports and the audit trail, which are UTF-8.
+      return InvalidArgument("file_name_invalid",
+                             name + ": the path is not valid UTF-8; rename the file");
+    }
     if (!empty) continue;
     if (name == "--db") {
       return InvalidArgument("db_path_missing", "--db: empty; give the database file's path");

@@ -33,6 +33,7 @@ struct ExportArgs {
   std::string issuing_state;
   int64_t max_details = iwo::kEiwoDetailsPerFileMax;
   bool print_layout = false;
+  bool overwrite = false;
 };
 
 Json ExportJson(const iwo::EiwoExportReport& r) {
@@ -100,7 +101,10 @@ void AddExport(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
       "Write every pending IWO into an e-IWO batch file (file header, one batch per employer, "
       "trailers with counts) and mark them sent");
   auto a = std::make_shared<ExportArgs>();
-  cmd->add_option("--out", a->out, "The e-IWO file to write (replaced atomically)");
+  cmd->add_option("--out", a->out, "The e-IWO file to write (a new file; see --overwrite)");
+  cmd->add_flag("--overwrite", a->overwrite,
+                "Replace --out if it exists (the file of an interrupted run, docs/EIWO.md); "
+                "without it an existing file is refused: it may hold IWOs already marked sent");
   cmd->add_option("--employer", a->employer, "Only this employer's IWOs (nine-digit FEIN)");
   cmd->add_option("--as-of", a->as_of,
                   "IWOs entered on or before YYYY-MM-DD; the document date (default today)");
@@ -135,6 +139,9 @@ void AddExport(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
         return kExitOk;
       }
       if (a->out.empty()) return ctx.Fail(InvalidArgument("out_missing", "--out FILE is required"));
+      if (Status s = CheckOutputPath(ctx.g.db, a->out, a->overwrite); !s.ok()) {
+        return ctx.Fail(s);
+      }
       auto day = AsOfThenOpen(ctx, a->as_of);
       if (!day.ok()) return ctx.Fail(day.status());
       auto settings = iwo::LoadIwoSettings(ctx.store());

@@ -27,6 +27,7 @@ struct PdfArgs {
   std::string lump_sum;
   std::string issuing_state;
   std::string date;
+  bool overwrite = false;
 };
 
 Result<iwo::IwoDocument> Build(Context& ctx, const PdfArgs& a) {
@@ -52,7 +53,9 @@ void AddIwoPdf(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
       "pdf", "Write an IWO as the federal Income Withholding for Support form (PDF)");
   auto a = std::make_shared<PdfArgs>();
   cmd->add_option("IWO-ID", a->iwo, "The IWO, e.g. IWO-000001")->required();
-  cmd->add_option("--out", a->out, "The PDF file to write")->required();
+  cmd->add_option("--out", a->out, "The PDF file to write (a new file; see --overwrite)")
+      ->required();
+  cmd->add_flag("--overwrite", a->overwrite, "Replace --out if it exists");
   cmd->add_option("--issuing-state", a->issuing_state,
                   "Field 1g/4: the issuing State/Tribe/Territory's full name")
       ->required();
@@ -65,6 +68,9 @@ void AddIwoPdf(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
+      if (Status s = CheckOutputPath(ctx.g.db, a->out, a->overwrite); !s.ok()) {
+        return ctx.Fail(s);
+      }
       auto doc = Build(ctx, *a);
       if (!doc.ok()) return ctx.Fail(doc.status());
       if (Status s = iwo::WriteIwoPdf(*doc, a->out); !s.ok()) return ctx.Fail(s);

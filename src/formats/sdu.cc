@@ -161,7 +161,19 @@ class SduParser {
 
   void OnDetail(int64_t number, const std::vector<std::string_view>& f) {
     ++details_;
-    if (!FieldCount(number, f, 7, "detail")) return;
+    if (!FieldCount(number, f, 7, "detail")) {
+      sum_unknown_ = true;
+      return;
+    }
+    // The control total counts every detail's amount, also on a line refused for another
+    // field: otherwise the header would be reported wrong as well. A line whose amount does
+    // not parse (reported below) leaves the total unchecked.
+    auto amount = ParseMoney(f[6]);
+    if (amount.ok()) {
+      sum_cents_ += amount->cents();
+    } else {
+      sum_unknown_ = true;
+    }
     RemittanceLine line;
     line.line_number = number;
     const std::string_view seq = f[1];
@@ -190,10 +202,8 @@ class SduParser {
       return Add(number, "ssn", "employee_id_missing",
                  "neither ssn nor case_id is given: one identifies the employee");
     }
-    auto amount = ParseMoney(f[6]);
     if (!amount.ok()) return Add(number, "amount", amount.status());
     line.amount = *amount;
-    sum_cents_ += line.amount.cents();
     // By value: "007" and "7" are the same payment.
     line.line_ref = std::to_string(*Count(seq));
     if (!seqs_.insert(line.line_ref).second) {
@@ -236,7 +246,7 @@ class SduParser {
           "batch " + h.batch_id + " declares " + std::to_string(h.count) +
               " detail records, the file has " + std::to_string(details_));
     }
-    if (h.total.cents() != sum_cents_) {
+    if (!sum_unknown_ && h.total.cents() != sum_cents_) {
       Add(header_line_, "header.total", "sdu_control_total_mismatch",
           "batch " + h.batch_id + " declares a total of " + h.total.ToString() +
               ", the detail records add up to " + Money::FromCents(sum_cents_).ToString());
@@ -259,7 +269,8 @@ class SduParser {
   bool header_ok_ = false;
   bool too_many_ = false;
   int64_t details_ = 0;
-  int64_t sum_cents_ = 0;  // at most 1e6 lines of at most 1e10 cents: no overflow
+  int64_t sum_cents_ = 0;     // at most 1e6 lines of at most 1e10 cents: no overflow
+  bool sum_unknown_ = false;  // a detail whose amount is unreadable: the total is not checked
   std::optional<int64_t> trailer_count_;
   std::string trailer_batch_id_;
   std::set<std::string> seqs_;

@@ -4,6 +4,8 @@
 #include <limits>
 #include <utility>
 
+#include "core/text.h"
+#include "domain/validate.h"
 #include "service/audit.h"
 #include "service/json.h"
 
@@ -16,15 +18,17 @@ Status CheckRequest(const ResolveRequest& r) {
     return InvalidArgument("resolution_target_invalid",
                            "give exactly one of a case, an obligor or a refund");
   }
-  if (r.reason.find_first_not_of(" \t") == std::string::npos) {
+  if (IsBlank(r.reason)) {
     return InvalidArgument("reason_missing", "a reason is required to resolve a held payment");
   }
-  if (r.reason.size() > kResolutionReasonLengthMax) {
+  if (CharacterCount(r.reason) > static_cast<int64_t>(kResolutionReasonLengthMax)) {
     return InvalidArgument(
         "reason_too_long",
         "the reason is longer than " + std::to_string(kResolutionReasonLengthMax) + " characters");
   }
-  return Status::Ok();
+  // Printable UTF-8: the reason goes into the audit trail.
+  return ValidateText("reason", r.reason,
+                      {.max_chars = static_cast<int64_t>(kResolutionReasonLengthMax)});
 }
 
 // The obligor's open case with the lowest id.

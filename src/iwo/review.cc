@@ -3,24 +3,26 @@
 
 #include <utility>
 
+#include "core/text.h"
+#include "domain/validate.h"
 #include "service/audit.h"
 #include "service/json.h"
 
 namespace cse::iwo {
 namespace {
 
-bool Blank(const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; }
-
 Status CheckReason(const std::string& reason, bool required) {
-  if (required && Blank(reason)) {
+  if (required && IsBlank(reason)) {
     return InvalidArgument("reason_missing", "a reason is required to dismiss a review");
   }
-  if (reason.size() > kDecisionReasonLengthMax) {
+  if (CharacterCount(reason) > static_cast<int64_t>(kDecisionReasonLengthMax)) {
     return InvalidArgument(
         "reason_too_long",
         "the reason is longer than " + std::to_string(kDecisionReasonLengthMax) + " characters");
   }
-  return Status::Ok();
+  // Printable UTF-8: the reason goes into the audit trail.
+  return ValidateText("reason", reason,
+                      {.max_chars = static_cast<int64_t>(kDecisionReasonLengthMax)});
 }
 
 Json ReviewJson(const NewHireReview& r) {

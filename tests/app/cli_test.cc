@@ -243,6 +243,44 @@ TEST_F(CliTest, InvalidUtf8InAFileNeverCostsTheReport) {
   EXPECT_LT(r.out.size(), 400u);
 }
 
+// A file a command writes is never the database, and never replaces a file without
+// --overwrite: `iwo pdf 1 --out opencse.db` replaced a 132 MB database with a 2.5 KB PDF, and
+// a second e-IWO export to the same name replaced a file whose IWOs were marked sent.
+TEST_F(CliTest, OutputFilesNeverReplaceTheDatabaseOrAnExistingFile) {
+  Seed();
+  const std::vector<std::string> pdf{"--json",          "iwo", "pdf", "IWO-000001",
+                                     "--issuing-state", "Ohio"};
+  auto with_out = [&](std::vector<std::string> args, const std::string& out,
+                      bool overwrite = false) {
+    args.insert(args.end(), {"--out", out});
+    if (overwrite) args.push_back("--overwrite");
+    return Cli(args);
+  };
+  CliRun r = with_out(pdf, db_);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "out_is_database") << r.out;
+  EXPECT_EQ(Json::parse(with_out(pdf, db_, true).out)["code"], "out_is_database");
+  EXPECT_EQ(Json::parse(with_out(pdf, db_ + "-wal", true).out)["code"], "out_is_database");
+  const std::vector<std::string> eiwo{"--json", "iwo",          "export-eiwo", "--issuing-state",
+                                      "Ohio",   "--state-fips", "39"};
+  EXPECT_EQ(Json::parse(with_out(eiwo, db_, true).out)["code"], "out_is_database");
+  EXPECT_EQ(Json::parse(with_out(pdf, dir_.dir().string()).out)["code"], "out_is_directory");
+  const std::string earlier = dir_.path("earlier.pdf");
+  std::ofstream(earlier) << "an earlier document";
+  EXPECT_EQ(Json::parse(with_out(pdf, earlier).out)["code"], "out_exists");
+  EXPECT_EQ(Json::parse(with_out(eiwo, earlier).out)["code"], "out_exists");
+  // With --overwrite the path passes and the command goes on to its own checks.
+  EXPECT_EQ(Json::parse(with_out(pdf, earlier, true).out)["code"], "iwo_not_found");
+  std::ifstream kept(earlier);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "an earlier document");
+  // The database is intact.
+  r = Cli({"--json", "ledger", "--case", "CASE-000001"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  // A file name that is not UTF-8 cannot be recorded in a report or the audit trail.
+  r = Cli({"--json", "import", "payments", dir_.path("pay\xff.csv")});
+  EXPECT_EQ(Json::parse(r.out)["code"], "file_name_invalid") << r.out;
+}
+
 TEST_F(CliTest, ReverseAndAuditVerify) {
   Seed();
   ASSERT_EQ(Cli({"post-payment", "--case", "CASE-000001", "--amount", "250.00", "--date",

@@ -136,6 +136,17 @@ TEST_F(HeldPaymentTest, BadRequestsChangeNothing) {
   r.reason = " ";
   EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).status().reason(),
             "reason_missing");
+  r.reason = "\r\n";
+  EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).status().reason(),
+            "reason_missing");
+  // The reason goes into the audit trail: printable UTF-8 only (an invalid byte was an
+  // internal error from the JSON serializer, a control byte was stored).
+  r.reason = "bad\xff";
+  EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).status().reason(),
+            "text_invalid_utf8");
+  r.reason = "a\x01b";
+  EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).status().reason(),
+            "text_invalid_char");
   r = ToCase(1);
   r.refund = true;
   EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "w", r).status().reason(),
@@ -352,6 +363,12 @@ TEST_F(ReviewDecisionTest, DismissNeedsAReasonAndActsOnNothing) {
   auto res = DismissNewHireReview(world_.store(), world_.clock(), "worker1", 2, "");
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().reason(), "reason_missing");
+  EXPECT_EQ(
+      DismissNewHireReview(world_.store(), world_.clock(), "worker1", 2, "\n").status().reason(),
+      "reason_missing");
+  EXPECT_EQ(
+      DismissNewHireReview(world_.store(), world_.clock(), "worker1", 2, "\xff").status().reason(),
+      "text_invalid_utf8");
   EXPECT_EQ(world_.store().GetNewHireReview(2)->status, "open");
   res = DismissNewHireReview(world_.store(), world_.clock(), "worker1", 2,
                              "different person: DOB matches by chance");

@@ -208,6 +208,25 @@ TEST(SduParserTest, ControlTotalsRejectTheWholeBatch) {
   EXPECT_EQ(ProblemsOf(p.parse), (Problems{{4, "record", "sdu_trailer_missing"}}));
 }
 
+// A detail refused for another field still counts toward the control total: before, a
+// correct header was reported as a total mismatch beside the real problem.
+TEST(SduParserTest, ALineRefusedForAnotherFieldStillCountsTowardTheTotal) {
+  formats::SduParse p = formats::ParseSduBatch(
+      "H|B1|2025-06-10|1|10.00\n"
+      "D|1|991000000|2025-06-01|9000X0001||10.00\n"
+      "T|B1|1\n");
+  EXPECT_EQ(ProblemsOf(p.parse), (Problems{{2, "ssn", "ssn_malformed"}}));
+  p = formats::ParseSduBatch(
+      "H|B1|2025-06-10|2|30.00\n"
+      "D|1|991000000|2025-06-01|9000X0001||10.00\n"
+      "D|2|991000000|2025-06-01|123456789||10.00\n"
+      "T|B1|2\n");
+  EXPECT_EQ(ProblemsOf(p.parse), (Problems{{2, "ssn", "ssn_malformed"},
+                                           {1, "header.total", "sdu_control_total_mismatch"}}));
+  EXPECT_NE(p.parse.file.problems[1].message.find("add up to 20.00"), std::string::npos)
+      << p.parse.file.problems[1].message;
+}
+
 TEST(SduParserTest, NamesRecordFieldAndReason) {
   const formats::SduParse p = formats::ParseSduBatch(
       "H|B1|2024-06-10|7|7.00\n"
@@ -221,10 +240,11 @@ TEST(SduParserTest, NamesRecordFieldAndReason) {
       "X|junk\n"                                      // 9 type
       "T|B1|7\n");
   const Problems want{
-      {2, "employer_fein", "fein_malformed"},   {3, "pay_date", "date_malformed"},
-      {4, "ssn", "employee_id_missing"},        {5, "amount", "amount_too_many_decimals"},
-      {6, "record", "sdu_field_count"},         {8, "seq", "sdu_seq_duplicate"},
-      {9, "record", "sdu_record_type_unknown"}, {1, "header.total", "sdu_control_total_mismatch"}};
+      {2, "employer_fein", "fein_malformed"},  {3, "pay_date", "date_malformed"},
+      {4, "ssn", "employee_id_missing"},       {5, "amount", "amount_too_many_decimals"},
+      {6, "record", "sdu_field_count"},        {8, "seq", "sdu_seq_duplicate"},
+      {9, "record", "sdu_record_type_unknown"}};
+  // Lines 5 and 6 have no readable amount, so the declared total is not checked.
   EXPECT_EQ(ProblemsOf(p.parse), want);
   EXPECT_EQ(formats::ParseSduBatch("").parse.file.problems.at(0).reason, "sdu_header_missing");
   EXPECT_EQ(formats::ParseSduBatch("D|1|111111111|2024-06-07|123456789||1.00\n")
