@@ -813,6 +813,11 @@ void AddSimulate(CLI::App& app, Context& ctx, std::function<int()>& action) {
         out["all_within"] = within;
         text += sim::FormatReportText(*report);
         if (!a->report_markdown.empty()) {
+          // A report replaces an older report, but never the database or a directory.
+          if (Status s = CheckOutputPath(ctx.g.db, "--report-markdown", a->report_markdown, true);
+              !s.ok()) {
+            return ctx.Fail(s);
+          }
           std::ofstream f(a->report_markdown);
           f << sim::FormatReportMarkdown(*report);
           if (!f) {
@@ -828,7 +833,8 @@ void AddSimulate(CLI::App& app, Context& ctx, std::function<int()>& action) {
 
 }  // namespace
 
-Status cli::CheckOutputPath(const std::string& db, const std::string& path, bool overwrite) {
+Status cli::CheckOutputPath(const std::string& db, const std::string& flag, const std::string& path,
+                            bool overwrite) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path target = fs::weakly_canonical(path, ec);
@@ -838,16 +844,16 @@ Status cli::CheckOutputPath(const std::string& db, const std::string& path, bool
          {"", "-wal", "-shm", "-journal", "-access", "-access-wal", "-access-shm"}) {
       if (!ec && target == fs::path(base.string() + suffix)) {
         return InvalidArgument("out_is_database",
-                               "--out '" + path + "' is the database (or one of its files)");
+                               flag + " '" + path + "' is the database (or one of its files)");
       }
     }
   }
   const fs::file_status st = fs::status(path, ec);
   if (st.type() == fs::file_type::directory) {
-    return InvalidArgument("out_is_directory", "--out '" + path + "' is a directory");
+    return InvalidArgument("out_is_directory", flag + " '" + path + "' is a directory");
   }
   if (fs::exists(st) && !overwrite) {
-    return AlreadyExists("out_exists", "--out '" + path +
+    return AlreadyExists("out_exists", flag + " '" + path +
                                            "' exists; choose a new file, or give --overwrite to "
                                            "replace it");
   }

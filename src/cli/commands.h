@@ -27,10 +27,11 @@ class Context;
 // A whole number of at least `min`, for an option's check(): CLI11's PositiveNumber and
 // NonNegativeNumber print their limits as doubles ("not in range 0.000000 to 1797...").
 CLI::Validator WholeNumberAtLeast(int64_t min);  // cli.cc
-// A file a command is about to write (`--out`): never the database `db` or one of its
+// A file a command is about to write (`flag`, e.g. "--out"): never the database `db` or one of its
 // companion files (out_is_database), never a directory (out_is_directory), and not a file
 // that exists unless `overwrite` (already_exists "out_exists"). cli.cc.
-Status CheckOutputPath(const std::string& db, const std::string& path, bool overwrite);
+Status CheckOutputPath(const std::string& db, const std::string& flag, const std::string& path,
+                       bool overwrite);
 
 void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc

@@ -139,7 +139,7 @@ void AddExport(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
         return kExitOk;
       }
       if (a->out.empty()) return ctx.Fail(InvalidArgument("out_missing", "--out FILE is required"));
-      if (Status s = CheckOutputPath(ctx.g.db, a->out, a->overwrite); !s.ok()) {
+      if (Status s = CheckOutputPath(ctx.g.db, "--out", a->out, a->overwrite); !s.ok()) {
         return ctx.Fail(s);
       }
       auto day = AsOfThenOpen(ctx, a->as_of);

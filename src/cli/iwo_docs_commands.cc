@@ -68,7 +68,7 @@ void AddIwoPdf(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
-      if (Status s = CheckOutputPath(ctx.g.db, a->out, a->overwrite); !s.ok()) {
+      if (Status s = CheckOutputPath(ctx.g.db, "--out", a->out, a->overwrite); !s.ok()) {
         return ctx.Fail(s);
       }
       auto doc = Build(ctx, *a);
