@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/ids.h"
+#include "core/text.h"
 #include "domain/validate.h"
 
 namespace cse::formats {
@@ -108,7 +109,8 @@ struct Batch {
   int64_t count = 0;  // entries + addenda
   int64_t hash = 0;
   int64_t credit_cents = 0;
-  bool header_ok = true;  // false: the header was reported; its entries make no lines
+  bool credit_unknown = false;  // an entry was refused before counting: the total is not checked
+  bool header_ok = true;        // false: the header was reported; its entries make no lines
 };
 
 class DedParser {
@@ -284,6 +286,10 @@ class DedParser {
               "': a payment is a credit (22, 32), or a prenote/zero-dollar entry (23, 24, 33, 34)");
     }
     skip_addenda_ = !ok;
+    // An entry refused before its amount counts leaves the credit total unknown: the sender
+    // may or may not have counted it, and a correct control record must not be reported as a
+    // mismatch beside the entry's own problem.
+    batch_->credit_unknown = batch_->credit_unknown || !ok;
     if (!ok) return;
     Entry e;
     e.line_number = number;
@@ -293,6 +299,7 @@ class DedParser {
     e.prenote = prenote;
     skip_addenda_ = true;  // until the entry is accepted below
     if (prenote && e.amount_cents != 0) {
+      batch_->credit_unknown = true;
       return Add(number, kEntryAmount.name, "ach_prenote_amount",
                  "a prenote or zero-dollar entry must have amount 0");
     }
@@ -478,7 +485,7 @@ class DedParser {
     batch_.reset();
     Check(number, kBatchCount, At(line, kBatchCount), b.count);
     Check(number, kBatchHash, At(line, kBatchHash), b.hash);
-    Check(number, kBatchCredit, At(line, kBatchCredit), b.credit_cents);
+    if (!b.credit_unknown) Check(number, kBatchCredit, At(line, kBatchCredit), b.credit_cents);
     if (At(line, kBatchCtlNumber) != b.number) {
       Add(number, kBatchCtlNumber.name, "ach_batch_number_mismatch",
           "batch number '" + std::string(At(line, kBatchCtlNumber)) + "', the header says '" +
@@ -486,6 +493,7 @@ class DedParser {
     }
     file_count_ += b.count;
     file_credit_cents_ += b.credit_cents;
+    file_credit_unknown_ = file_credit_unknown_ || b.credit_unknown;
   }
 
   // A control total: `text` must be digits equal to `actual`.
@@ -506,7 +514,8 @@ class DedParser {
     file_closed_ = true;
     Check(number, kFileBatches, At(line, kFileBatches), batches_);
     Check(number, kFileCount, At(line, kFileCount), file_count_);
-    Check(number, kFileCredit, At(line, kFileCredit), file_credit_cents_);
+    if (!file_credit_unknown_)
+      Check(number, kFileCredit, At(line, kFileCredit), file_credit_cents_);
   }
 
   void Finish(int64_t last_line) {
@@ -536,6 +545,7 @@ class DedParser {
   int64_t batches_ = 0;
   int64_t file_count_ = 0;
   int64_t file_credit_cents_ = 0;
+  bool file_credit_unknown_ = false;
   std::set<std::string> traces_;
 };
 
@@ -548,6 +558,7 @@ std::string DedKey(std::string_view fein, std::string_view effective_yyyymmdd,
 }
 
 RemittanceParse ParseDedFile(std::string_view text, const DedOptions& options) {
+  text = StripUtf8Bom(text);
   return DedParser(options).Run(text);
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "core/text.h"
 #include "formats/eiwo.h"
 
 namespace cse::formats {
@@ -213,6 +214,7 @@ class AckParser {
 }  // namespace
 
 AckFile ParseAckFile(std::string_view text, const EiwoLayouts& layouts) {
+  text = StripUtf8Bom(text);
   return AckParser(layouts).Run(text);
 }
 

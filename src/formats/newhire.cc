@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/files.h"
+#include "core/text.h"
 #include "domain/validate.h"
 
 namespace cse::formats {
@@ -225,6 +226,7 @@ Result<NewHireFileCounts> ReadStream(std::istream& in, const NewHireParser& pars
   bool header_seen = false;
   std::string line;
   while (std::getline(in, line)) {
+    if (counts.lines == 0) line = std::string(StripUtf8Bom(line));
     if (counts.lines >= kNewHireRecordsPerFileMax) {
       return ResourceExhausted("file_too_many_records",
                                "more than " + std::to_string(kNewHireRecordsPerFileMax) +

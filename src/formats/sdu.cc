@@ -8,6 +8,7 @@
 
 #include "core/ids.h"
 #include "core/limits.h"
+#include "core/text.h"
 #include "domain/validate.h"
 
 namespace cse::formats {
@@ -282,6 +283,6 @@ std::string SduKey(std::string_view batch_id, std::string_view seq) {
   return "SDU-" + std::string(batch_id) + "-" + std::string(seq);
 }
 
-SduParse ParseSduBatch(std::string_view text) { return SduParser().Run(text); }
+SduParse ParseSduBatch(std::string_view text) { return SduParser().Run(StripUtf8Bom(text)); }
 
 }  // namespace cse::formats

@@ -121,6 +121,18 @@ class AckImporter {
                   std::string(formats::ActionCodeOf(iwo->kind)));
       return nullptr;
     }
+    if (a.disposition_date && *a.disposition_date > clock_.Today()) {
+      Problem(a, "disposition_date", "date_in_future",
+              "disposition date " + a.disposition_date->ToString() + " is after today " +
+                  clock_.Today().ToString());
+      return nullptr;
+    }
+    if (a.disposition_date && iwo->sent_date && *a.disposition_date < *iwo->sent_date) {
+      Problem(a, "disposition_date", "ack_before_sent",
+              "disposition date " + a.disposition_date->ToString() + " is before " +
+                  FormatDisplayId("IWO", iwo->id) + " was sent on " + iwo->sent_date->ToString());
+      return nullptr;
+    }
     if (!seen_.insert(iwo->id).second) {
       Problem(a, "case_id", "iwo_acknowledged_twice",
               FormatDisplayId("IWO", iwo->id) + " is acknowledged twice in this file");

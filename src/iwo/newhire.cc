@@ -26,6 +26,14 @@ class NewHireImporter::Run {
   }
 
   Status OnRecord(const formats::NewHireRecord& r) {
+    // A job that starts after today is not a new hire yet: no employment, no IWO. The file's
+    // other records go on, as for any rejected record.
+    if (r.hire_date > report_.entry_date) {
+      ++rejected_after_parse_;
+      return OnRejection({r.record_number, "hire_date", "date_in_future",
+                          "hire date " + r.hire_date.ToString() + " is after today " +
+                              report_.entry_date.ToString()});
+    }
     batch_.push_back(r);
     if (static_cast<int64_t>(batch_.size()) >= options_.batch_records) return Flush();
     return Status::Ok();
@@ -52,6 +60,11 @@ class NewHireImporter::Run {
   }
 
   NewHireReport& report() { return report_; }
+  // The reader counted the records refused here (OnRecord) as valid: move them over.
+  void SettleCounts() {
+    report_.counts.records -= rejected_after_parse_;
+    report_.counts.rejected += rejected_after_parse_;
+  }
 
   // A match a caseworker confirmed: exactly what an exact-SSN match does (ProcessRecord),
   // inside the caller's transaction; the caller writes the audit row.
@@ -299,6 +312,7 @@ class NewHireImporter::Run {
   const NewHireOptions& options_;
   NewHireReport report_;
   std::string created_at_;
+  int64_t rejected_after_parse_ = 0;  // records OnRecord refused (a hire date after today)
   std::optional<DistributionPolicy> policy_;
   std::vector<formats::NewHireRecord> batch_;
   std::unordered_map<std::string, EmployerId> fein_cache_;
@@ -333,6 +347,7 @@ Result<NewHireReport> NewHireImporter::ImportFile(const std::string& path,
       formats::ReadNewHireFile(
           path, parser, [&](const formats::NewHireRecord& r) { return run.OnRecord(r); },
           [&](const formats::RecordRejection& r) { return run.OnRejection(r); }));
+  run.SettleCounts();
   RETURN_IF_ERROR(run.Flush());
   return std::move(run.report());
 }
@@ -356,6 +371,7 @@ Result<NewHireReport> NewHireImporter::ImportBuffer(std::string_view text,
       formats::ReadNewHireBuffer(
           text, parser, [&](const formats::NewHireRecord& r) { return run.OnRecord(r); },
           [&](const formats::RecordRejection& r) { return run.OnRejection(r); }));
+  run.SettleCounts();
   RETURN_IF_ERROR(run.Flush());
   return std::move(run.report());
 }

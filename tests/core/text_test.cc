@@ -55,6 +55,13 @@ TEST(TextTest, TruncationNeverSplitsACharacter) {
   EXPECT_TRUE(IsValidUtf8(TruncateUtf8(std::string(198, 'a') + euro, 200)));
 }
 
+TEST(TextTest, AByteOrderMarkIsStrippedOnlyAtTheStart) {
+  EXPECT_EQ(StripUtf8Bom("\xEF\xBB\xBFH|B1"), "H|B1");
+  EXPECT_EQ(StripUtf8Bom("H|B1"), "H|B1");
+  EXPECT_EQ(StripUtf8Bom("a\xEF\xBB\xBF"), "a\xEF\xBB\xBF");
+  EXPECT_EQ(StripUtf8Bom("\xEF\xBB"), "\xEF\xBB");
+}
+
 TEST(FilesTest, AnInputFileIsARegularFileOrAPipe) {
   testing::ScratchDir dir{"files"};
   const std::string file = dir.path("payments.csv");

@@ -458,6 +458,7 @@ class EiwoAckTest : public EiwoTest {
     std::string disposition;
     std::string reason;
     std::string control = {};  // default: the IWO's own batch control number
+    std::string date = {};     // disposition date YYYY-MM-DD; default: none
   };
   std::string AckText(const std::vector<Ack>& acks) {
     const formats::EiwoLayouts& l = ack_layouts_;
@@ -469,15 +470,15 @@ class EiwoAckTest : public EiwoTest {
            "\n";
     for (const Ack& a : acks) {
       const int64_t id = iwo_by_ssn_[a.ssn];
-      out += *formats::FormatRecord(
-                 l.detail,
-                 {{"action_code", "ORG"},
-                  {"iwo_control_number", a.control.empty() ? Get(id).control_number : a.control},
-                  {"case_id", CaseDisplayId(cases_[a.ssn])},
-                  {"employee_ssn", a.ssn},
-                  {"disposition", a.disposition},
-                  {"reason_code", a.reason}}) +
-             "\n";
+      formats::FieldValues fields{
+          {"action_code", "ORG"},
+          {"iwo_control_number", a.control.empty() ? Get(id).control_number : a.control},
+          {"case_id", CaseDisplayId(cases_[a.ssn])},
+          {"employee_ssn", a.ssn},
+          {"disposition", a.disposition},
+          {"reason_code", a.reason}};
+      if (!a.date.empty()) fields["disposition_date"] = a.date;
+      out += *formats::FormatRecord(l.detail, fields) + "\n";
     }
     const std::string n = std::to_string(acks.size());
     out += *formats::FormatRecord(l.batch_trailer, {{"control_number", "06000ACKBATCH000000001"},
@@ -531,6 +532,28 @@ TEST_F(EiwoAckTest, AcceptAndRejectUpdateStatusWithReasonAndTask) {
   EXPECT_EQ(AuditCount("eiwo.ack.import"), 1);
   // A rejected IWO no longer blocks a new IWO with the same employer (one active per case).
   EXPECT_FALSE(*world_.store().HasActiveIwo(no.case_id, bolt_));
+}
+
+// An employer cannot have answered on a day to come, or before the IWO was sent: such a date
+// was stored as the acknowledgment date.
+TEST_F(EiwoAckTest, ADispositionDateAfterTodayOrBeforeSendingRefusesTheFile) {
+  SendThree();
+  auto rep = Import(AckText({{"123450001", "A", "", "", "2099-12-31"}}));
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u);
+  EXPECT_EQ(rep->problems[0].field, "disposition_date");
+  EXPECT_EQ(rep->problems[0].reason, "date_in_future");
+  rep = Import(AckText({{"123450001", "A", "", "", "2024-01-02"}}));
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u);
+  EXPECT_EQ(rep->problems[0].reason, "ack_before_sent");
+  EXPECT_EQ(Get(iwo_by_ssn_["123450001"]).status, "sent");
+  rep = Import(AckText({{"123450001", "A", "", "", "2024-07-01"}}));
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->committed) << rep->problems.front().message;
+  EXPECT_EQ(*Get(iwo_by_ssn_["123450001"]).ack_date, Date::Ymd(2024, 7, 1));
 }
 
 TEST_F(EiwoAckTest, ReimportIsIdempotent) {

@@ -146,6 +146,33 @@ TEST_F(NewHireImportTest, MatchesRecordsEmploymentAndIssuesIwosDueInTwoBusinessD
   EXPECT_EQ((*audit)->action, "newhire.import");
 }
 
+// A job that starts after today is not a new hire yet: the record is rejected with its
+// field (before, it recorded an employment starting then and issued an IWO due this week).
+TEST_F(NewHireImportTest, AHireDateAfterTodayIsRejectedAndActsOnNothing) {
+  NewHireImporter importer(world_.store(), world_.clock(), "clerk");
+  NewHireOptions o;
+  o.file_label = "future.txt";
+  auto layout = formats::LoadNewHireLayout("w4");
+  ASSERT_TRUE(layout.ok());
+  // With a byte-order mark before the header, which is skipped.
+  const std::string file = "\xEF\xBB\xBF" + kHeader + "\n" +
+                           W4("123456789", "SAM", "DOE", "19800115", "111111111", "21991231") +
+                           "\n" + W4("234567891", "BO", "POE", "", "111111111", "20240628") + "\n";
+  auto rep = importer.ImportBuffer(file, *formats::NewHireParser::Create(*layout), o);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->counts.headers, 1);
+  EXPECT_EQ(rep->counts.records, 1);
+  EXPECT_EQ(rep->counts.rejected, 1);
+  ASSERT_EQ(rep->rejections.size(), 1u);
+  EXPECT_EQ(rep->rejections[0].record_number, 2);
+  EXPECT_EQ(rep->rejections[0].field, "hire_date");
+  EXPECT_EQ(rep->rejections[0].reason, "date_in_future");
+  EXPECT_TRUE(world_.store().ListEmploymentByPerson(a_)->empty());
+  // Today's hire is acted on.
+  EXPECT_EQ(world_.store().ListEmploymentByPerson(b_)->size(), 1u);
+  EXPECT_EQ(rep->iwos_issued, 1);
+}
+
 TEST_F(NewHireImportTest, RerunningTheFileRecordsNothingTwice) {
   ASSERT_TRUE(Import(world_.store()).ok());
   auto again = Import(world_.store(), 2);

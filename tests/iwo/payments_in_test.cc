@@ -123,6 +123,26 @@ TEST(DedParserTest, NamesRecordFieldAndReason) {
   EXPECT_TRUE(p.file.lines.empty());
 }
 
+// An entry refused for its transaction code or a prenote amount leaves the credit total
+// unchecked: before, the correct batch and file controls were reported as mismatches too.
+TEST(DedParserTest, ARefusedEntryDoesNotMakeTheControlsLookWrong) {
+  // The sender's batch control either left the refused entry out or counted it.
+  for (const int64_t counted : {int64_t{0}, int64_t{10'000}}) {
+    for (const std::string code : {"27", "23"}) {
+      const std::string text =
+          AchBuilder()
+              .Batch("111111111", "240610")
+              .Entry(25'000, 1, {"DED*CS*CASE-000001*240607*0000025000*123456789\\"})
+              .Entry(10'000, 2, {"DED*CS*CASE-000001*240607*0000010000*123456789\\"}, code)
+              .EndBatch(counted)
+              .Build();
+      const Problems got = ProblemsOf(formats::ParseDedFile(text));
+      ASSERT_EQ(got.size(), 1u) << code << " " << counted << ": " << std::get<2>(got.back());
+      EXPECT_NE(std::get<2>(got[0]), "ach_control_total_mismatch") << code;
+    }
+  }
+}
+
 TEST(DedParserTest, StructureAndControlTotals) {
   // Wrong batch credit total.
   std::string text = AchBuilder()
@@ -186,6 +206,25 @@ TEST(SduParserTest, ParsesHeaderDetailsAndTrailer) {
   EXPECT_EQ(p.parse.file.lines[1].case_id, CaseId{2});
   EXPECT_EQ(p.parse.file.lines[2].employer_fein, "222222222");
   EXPECT_EQ(p.parse.file.lines[2].line_number, 4);
+}
+
+// A byte-order mark some editors put at the start of a file is skipped, as the payments and
+// remittance CSVs already did: it made the first record's type unreadable.
+TEST(SduParserTest, AByteOrderMarkIsSkippedInEveryFixedFormat) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const formats::SduParse plain = formats::ParseSduBatch(kSdu);
+  const formats::SduParse marked = formats::ParseSduBatch(bom + kSdu);
+  EXPECT_EQ(ProblemsOf(marked.parse), Problems{});
+  EXPECT_EQ(marked.parse.file.lines.size(), plain.parse.file.lines.size());
+  const std::string ach =
+      AchBuilder()
+          .Batch("111111111", "240610")
+          .Entry(25'000, 1, {"DED*CS*CASE-000001*240607*0000025000*123456789*Y*DOE,SAM\\"})
+          .EndBatch()
+          .Build();
+  const formats::RemittanceParse ded = formats::ParseDedFile(bom + ach);
+  EXPECT_EQ(ded.problem_count, 0) << ded.file.problems.at(0).message;
+  EXPECT_EQ(ded.file.lines.size(), 1u);
 }
 
 TEST(SduParserTest, ControlTotalsRejectTheWholeBatch) {
