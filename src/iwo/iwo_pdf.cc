@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+#include "domain/validate.h"
 #include "iwo/withholding.h"
 #include "pdf/pdf_writer.h"
 
@@ -171,6 +173,13 @@ Result<IwoKind> ParseIwoKind(std::string_view text) {
 Result<IwoDocument> BuildIwoDocument(Store& store, int64_t iwo_id, IwoKind kind, Money lump_sum,
                                      Date document_date, const std::string& issuing_state,
                                      const IwoSettings& settings) {
+  if (IsBlank(issuing_state)) {
+    return InvalidArgument("issuing_state_invalid",
+                           "--issuing-state: the issuing State/Tribe/Territory's name is required");
+  }
+  if (Status s = ValidateText("--issuing-state", issuing_state, {.max_chars = 100}); !s.ok()) {
+    return InvalidArgument("issuing_state_invalid", s.message());
+  }
   ASSIGN_OR_RETURN(std::vector<IwoRecord> rows, store.ListIwos("", iwo_id - 1, 1));
   if (rows.empty() || rows.front().id != iwo_id) {
     return NotFound("iwo_not_found", "no IWO " + FormatDisplayId("IWO", iwo_id));

@@ -56,7 +56,8 @@ struct IwoDocument {
 
 // The IWO record `iwo_id` as a form. `kind` overrides the record's kind; `lump_sum` must be
 // positive for kLumpSum. Errors: not_found "iwo_not_found", invalid_argument
-// "lump_sum_missing", store errors.
+// "lump_sum_missing", "issuing_state_invalid" (blank, not printable UTF-8, over 100
+// characters), store errors.
 Result<IwoDocument> BuildIwoDocument(Store& store, int64_t iwo_id, IwoKind kind, Money lump_sum,
                                      Date document_date, const std::string& issuing_state,
                                      const IwoSettings& settings);

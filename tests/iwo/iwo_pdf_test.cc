@@ -145,6 +145,16 @@ TEST_F(IwoPdfTest, Errors) {
                 .status()
                 .reason(),
             "lump_sum_missing");
+  // Fields 1g and 4 need the issuing state's name: a blank one printed an empty field.
+  for (const std::string& state :
+       std::vector<std::string>{"", "   ", "Ohio\x1b", "Oh\xff", std::string(101, 'O')}) {
+    EXPECT_EQ(BuildIwoDocument(world_.store(), iwo_id_, IwoKind::kOriginal, Money(),
+                               Date::Ymd(2024, 7, 1), state, IwoSettings{})
+                  .status()
+                  .reason(),
+              "issuing_state_invalid")
+        << state.size();
+  }
   auto doc = BuildIwoDocument(world_.store(), iwo_id_, IwoKind::kOriginal, Money(),
                               Date::Ymd(2024, 7, 1), "S", IwoSettings{});
   ASSERT_TRUE(doc.ok());
