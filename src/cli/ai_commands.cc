@@ -270,18 +270,12 @@ void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action) {
       auto as_of_arg = DateOrToday(ctx.clock(), "--as-of", a->as_of);
       if (!as_of_arg.ok()) return ctx.Fail(as_of_arg.status());
       const Date as_of = *as_of_arg;
-      if (as_of > ctx.clock().Today()) {
-        // A score is recorded as the obligor's latest: one dated in the future would hide
-        // the real ones.
-        return ctx.Fail(InvalidArgument(
-            "date_in_future",
-            "--as-of " + as_of.ToString() + " is after today " + ctx.clock().Today().ToString()));
-      }
+      const std::string at = ctx.clock().NowIso();
+      if (Status s = ai::CheckScoreDate(as_of, at); !s.ok()) return ctx.Fail(s);
       auto scorer = ai::RiskScorer::LoadActive(ctx.store());
       if (!scorer.ok()) return ctx.Fail(scorer.status());
       auto ref = ai::LoadReference(ctx.store());
       if (!ref.ok()) return ctx.Fail(ref.status());
-      const std::string at = ctx.clock().NowIso();
       if (!a->all) {
         auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
         if (!id.ok()) return ctx.Fail(id.status());

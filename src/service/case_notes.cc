@@ -1,40 +1,11 @@
 #include "service/case_notes.h"
 
 #include "core/ids.h"
+#include "core/text.h"
 #include "service/audit.h"
 #include "service/json.h"
 
 namespace cse {
-
-namespace {
-
-// The length of the UTF-8 sequence starting at s[i], or 0 when it is not valid UTF-8.
-size_t Utf8Length(const std::string& s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  size_t n = 0;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF)
-    n = 2;
-  else if (c >= 0xE0 && c <= 0xEF)
-    n = 3;
-  else if (c >= 0xF0 && c <= 0xF4)
-    n = 4;
-  else
-    return 0;
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-  }
-  // Overlong forms, surrogates and code points above U+10FFFF.
-  if (c == 0xE0 && b(i + 1) < 0xA0) return 0;
-  if (c == 0xED && b(i + 1) > 0x9F) return 0;
-  if (c == 0xF0 && b(i + 1) < 0x90) return 0;
-  if (c == 0xF4 && b(i + 1) > 0x8F) return 0;
-  return n;
-}
-
-}  // namespace
 
 Result<std::string> ValidateCaseNoteText(const std::string& text) {
   const size_t first = text.find_first_not_of(" \t\r\n");
@@ -53,7 +24,7 @@ Result<std::string> ValidateCaseNoteText(const std::string& text) {
                              "allowed (byte " +
                                  std::to_string(i) + ")");
     }
-    const size_t n = Utf8Length(out, i);
+    const size_t n = Utf8SequenceLength(out, i);
     if (n == 0) {
       return InvalidArgument("note_invalid_utf8",
                              "text: not valid UTF-8 at byte " + std::to_string(i));
