@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "core/text.h"
 #include "crypto/sha256.h"
 
 namespace cse::auth {
@@ -14,12 +15,15 @@ Status InitCrypto() {
 }
 
 Result<std::string> HashPassword(std::string_view password, PasswordCost cost) {
-  if (password.size() < kPasswordLengthMin) {
+  // Lengths are in characters (code points), as NIST SP 800-63B counts them: twelve bytes
+  // would let four CJK characters through as a "12-character" password.
+  const auto length = static_cast<size_t>(CharacterCount(password));
+  if (length < kPasswordLengthMin) {
     return InvalidArgument(
         "password_too_short",
         "password: at least " + std::to_string(kPasswordLengthMin) + " characters are required");
   }
-  if (password.size() > kPasswordLengthMax) {
+  if (length > kPasswordLengthMax) {
     return InvalidArgument(
         "password_too_long",
         "password: at most " + std::to_string(kPasswordLengthMax) + " characters are accepted");
@@ -39,7 +43,7 @@ Result<std::string> HashPassword(std::string_view password, PasswordCost cost) {
 
 bool VerifyPassword(std::string_view encoded, std::string_view password) {
   if (encoded.empty() || encoded.size() >= crypto_pwhash_STRBYTES) return false;
-  if (password.size() > kPasswordLengthMax) return false;
+  if (static_cast<size_t>(CharacterCount(password)) > kPasswordLengthMax) return false;
   const std::string z(encoded);  // NUL-terminated copy
   return crypto_pwhash_str_verify(z.c_str(), password.data(), password.size()) == 0;
 }

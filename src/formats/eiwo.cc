@@ -502,6 +502,10 @@ Result<FieldValues> ReadRecord(const RecordLayout& layout, std::string_view line
                                   ? v.substr(0, 4) + "-" + v.substr(4, 2) + "-" + v.substr(6, 2)
                                   : v.substr(4, 4) + "-" + v.substr(0, 2) + "-" + v.substr(2, 2);
       auto d = ok_shape ? Date::Parse(iso) : Result<Date>(InvalidArgument("date_malformed", v));
+      if (!d.ok() && d.status().reason() == "date_out_of_range") {
+        return fail(f.name, "date_out_of_range",
+                    f.name + " '" + v + "': the year is outside 1900-2199");
+      }
       if (!d.ok()) {
         return fail(f.name, "date_malformed", f.name + " '" + v + "' is not a valid date");
       }

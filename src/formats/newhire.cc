@@ -131,7 +131,10 @@ Status CheckType(const FieldSpec& f, std::string_view value) {
       break;
     case FieldType::kDateCcyymmdd:
     case FieldType::kDateMmddyyyy:
-      if (!ParseFieldDate(value, f.type).ok()) {
+      if (auto d = ParseFieldDate(value, f.type); !d.ok()) {
+        if (d.status().reason() == "date_out_of_range") {
+          return OutOfRange("date_out_of_range", "a real date, but " + d.status().message());
+        }
         return InvalidArgument("date_invalid",
                                "expected a real date as " + std::string(Name(f.type)));
       }

@@ -56,10 +56,14 @@ Status CheckBatchId(std::string_view v) {
                                                      " of A-Z a-z 0-9 - _ .");
 }
 
-// A count: 1 to 9 digits.
+// A count: 1 to 9 digits. The echo is cut to 40 bytes.
 Result<int64_t> Count(std::string_view v) {
   if (!AllDigits(v) || v.size() > 9) {
-    return InvalidArgument("sdu_count_malformed", "count '" + std::string(v) + "' must be digits");
+    const std::string_view shown = TruncateUtf8(v, 40);
+    return InvalidArgument("sdu_count_malformed",
+                           "count '" + std::string(shown) + (shown.size() < v.size() ? "..." : "") +
+                               "' must be 1 to 9 digits" +
+                               (AllDigits(v) ? " (a count above 999,999,999)" : ""));
   }
   int64_t n = 0;
   for (char c : v) n = n * 10 + (c - '0');

@@ -49,7 +49,9 @@ Result<std::string> StringField(const Json& body, const std::string& name,
   }
   if (!it->is_string()) return InvalidArgument("field_invalid", name + ": expected a string");
   std::string v = it->get<std::string>();
-  if (v.size() > length_max) {
+  // Characters (code points), as the message says; the JSON parser has already refused a
+  // body that is not UTF-8.
+  if (static_cast<size_t>(CharacterCount(v)) > length_max) {
     return InvalidArgument("field_too_long",
                            name + ": at most " + std::to_string(length_max) + " characters");
   }

@@ -3,6 +3,7 @@
 #include <array>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "core/files.h"
 #include "core/limits.h"
@@ -110,6 +111,27 @@ Result<std::array<size_t, 5>> ParseHeader(const std::string& line) {
   return index;
 }
 
+// Reads the next line (without its '\n') into `line`, keeping at most `keep` of its bytes so
+// that one enormous line costs no more memory than that. Returns the line's whole length in
+// bytes, or nullopt when the input has ended.
+std::optional<size_t> ReadLineBounded(std::istream& in, std::string& line, size_t keep) {
+  line.clear();
+  std::streambuf* buffer = in.rdbuf();
+  size_t length = 0;
+  bool read_any = false;
+  for (;;) {
+    const int c = buffer->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      if (!read_any) return std::nullopt;
+      return length;
+    }
+    read_any = true;
+    if (c == '\n') return length;
+    if (length < keep) line.push_back(static_cast<char>(c));
+    ++length;
+  }
+}
+
 }  // namespace
 
 Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const std::string& actor,
@@ -125,13 +147,19 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
   int64_t line_no = 0;
   std::array<size_t, 5> index{};
   bool have_header = false;
-  while (!have_header && std::getline(in, line)) {
+  // A line longer than the limit is kept only up to one byte past it: it is refused whole.
+  constexpr auto kLineMax = static_cast<size_t>(limits::kCsvLineBytesMax);
+  std::optional<size_t> length;
+  while (!have_header && (length = ReadLineBounded(in, line, kLineMax + 3))) {
     ++line_no;
-    if (line.find_first_not_of(" \r") == std::string::npos) continue;
-    if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 byte-order mark
-    if (static_cast<int64_t>(line.size()) > limits::kCsvLineBytesMax) {
+    if (*length <= kLineMax + 3 && line.find_first_not_of(" \r") == std::string::npos) continue;
+    if (line.rfind("\xEF\xBB\xBF", 0) == 0) {  // UTF-8 byte-order mark
+      line.erase(0, 3);
+      *length -= 3;
+    }
+    if (*length > kLineMax) {
       return InvalidArgument("csv_header_invalid",
-                             "the first line of '" + path + "' has " + std::to_string(line.size()) +
+                             "the first line of '" + path + "' has " + std::to_string(*length) +
                                  " bytes, not a header; expected key,case_id,amount,date,source");
     }
     ASSIGN_OR_RETURN(index, ParseHeader(line));
@@ -175,9 +203,9 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
     batch.clear();
     return Status::Ok();
   };
-  while (std::getline(in, line)) {
+  while ((length = ReadLineBounded(in, line, kLineMax + 1))) {
     ++line_no;
-    if (line.find_first_not_of(" \r") == std::string::npos) continue;
+    if (*length <= kLineMax && line.find_first_not_of(" \r") == std::string::npos) continue;
     ++report.rows;
     if (report.rows > limits::kImportRowsMax) {
       return ResourceExhausted("import_too_many_rows",
@@ -188,9 +216,9 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
     }
     PaymentRequest request;
     std::optional<ImportRejection> rejection;
-    if (static_cast<int64_t>(line.size()) > limits::kCsvLineBytesMax) {
+    if (*length > kLineMax) {
       rejection = ImportRejection{line_no, "", "line", "csv_line_too_long",
-                                  "line has " + std::to_string(line.size()) + " bytes; at most " +
+                                  "line has " + std::to_string(*length) + " bytes; at most " +
                                       std::to_string(limits::kCsvLineBytesMax)};
     } else if (auto fields = SplitCsvLine(line); !fields.ok()) {
       rejection =

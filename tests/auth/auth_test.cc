@@ -34,6 +34,26 @@ TEST(PasswordTest, Argon2idHashesVerifyAndAreSalted) {
       "password_too_long");
 }
 
+// Lengths are counted in characters: four CJK characters are twelve bytes but not a
+// twelve-character password, and a 100-character Cyrillic one (200 bytes) is accepted and
+// verifies.
+TEST(PasswordTest, LengthsAreCountedInCharactersNotBytes) {
+  EXPECT_EQ(auth::HashPassword("\u5bc6\u7801\u5bc6\u7801", auth::PasswordCost::kMinimum)
+                .status()
+                .reason(),
+            "password_too_short");
+  std::string cyrillic;
+  for (int i = 0; i < 100; ++i) cyrillic += "\u0436";
+  ASSERT_EQ(cyrillic.size(), 200u);
+  auto h = auth::HashPassword(cyrillic, auth::PasswordCost::kMinimum);
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  EXPECT_TRUE(auth::VerifyPassword(*h, cyrillic));
+  std::string too_long;
+  for (int i = 0; i < 129; ++i) too_long += "\u0436";
+  EXPECT_EQ(auth::HashPassword(too_long, auth::PasswordCost::kMinimum).status().reason(),
+            "password_too_long");
+}
+
 TEST(PasswordTest, InteractiveCostIsArgon2idWithLibsodiumDefaults) {
   auto h = auth::HashPassword("a long enough secret", auth::PasswordCost::kInteractive);
   ASSERT_TRUE(h.ok());

@@ -294,6 +294,17 @@ TEST(AckParseTest, MalformedFilesNameRecordFieldAndReason) {
   p = FirstProblem(t);
   EXPECT_EQ(p.reason, "eiwo_field_not_digits");
   EXPECT_EQ(p.field, "employee_ssn");
+  // A disposition date that is a real date but outside 1900-2199 says so; a 30 February is
+  // malformed.
+  for (const auto& [text, reason] :
+       {std::pair{"22000101", "date_out_of_range"}, std::pair{"18991231", "date_out_of_range"},
+        std::pair{"20240230", "date_malformed"}}) {
+    t = good;
+    t.replace(t.find("ACK") + 111, 8, text);
+    p = FirstProblem(t);
+    EXPECT_EQ(p.reason, reason) << text;
+    EXPECT_EQ(p.field, "disposition_date") << text;
+  }
   // No file trailer.
   t = good.substr(0, good.find("FTA"));
   p = FirstProblem(t);

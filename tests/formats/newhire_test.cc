@@ -129,6 +129,8 @@ TEST(NewHireParserTest, EveryBadRecordIsRejectedWithRecordFieldAndReason) {
       {226, "12  ", "zip4", "zip4_malformed"},
       {272, "19800230", "dob", "date_invalid"},
       {280, "2024061X", "hire_date", "date_invalid"},
+      {280, "22000101", "hire_date", "date_out_of_range"},
+      {272, "18991231", "dob", "date_out_of_range"},
       {290, "98765432 ", "employer_fein", "fein_malformed"},
       {74, "1 MAIN\x01ST", "address_line1", "text_invalid_char"},
       {1, "W5", "record", "record_type_unknown"},

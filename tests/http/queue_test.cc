@@ -3,6 +3,7 @@
 // the case's audit trail, dismiss without a reason (400 reason_missing), a role without the
 // permission (403), another office (403), CSRF, and one staff identity (a disabled web user
 // may not decide).
+#include "core/text.h"
 #include "enforce/action_service.h"
 #include "http/api_server.h"
 
@@ -288,12 +289,17 @@ TEST_F(QueueTest, DismissNeedsAReasonAndWrongRolesAreRefused) {
   EXPECT_EQ(Body(c.Post("/v1/recommendations/CASE-1/dismiss", s.Headers(),
                         Json{{"reason", "x"}}.dump(), "application/json"))["code"],
             "id_malformed");
-  // With a reason the dismissal is recorded; nothing was written by the refused calls.
+  // With a reason the dismissal is recorded; nothing was written by the refused calls. The
+  // limit counts characters: 200 accented letters (400 bytes) are a reason of 200 characters
+  // (before 2026-12-04 they were refused as "at most 200 characters").
+  std::string accented = "Parent already on a payment plan ";
+  while (CharacterCount(accented) < 200) accented += "\u00e9";
+  ASSERT_GT(accented.size(), 200u);
   r = c.Post("/v1/recommendations/" + id + "/dismiss", s.Headers(),
-             Json{{"reason", "Parent already on a payment plan"}}.dump(), "application/json");
+             Json{{"reason", accented}}.dump(), "application/json");
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(Body(r)["state"], "dismissed");
-  EXPECT_EQ(Body(r)["decision_reason"], "Parent already on a payment plan");
+  EXPECT_EQ(Body(r)["decision_reason"], accented);
   int decisions = 0;
   const Json trail = Body(c.Get("/v1/cases/CASE-000001/audit", s.Headers()));
   for (const Json& row : trail["items"]) {

@@ -242,6 +242,20 @@ TEST(SduParserTest, ControlTotalsRejectTheWholeBatch) {
   p = formats::ParseSduBatch(text);
   EXPECT_EQ(ProblemsOf(p.parse), (Problems{{5, "trailer.count", "sdu_control_count_mismatch"},
                                            {5, "trailer.batch_id", "sdu_batch_id_mismatch"}}));
+  // A count of more than nine digits says how many digits a count may have; a long one is
+  // echoed cut.
+  text = kSdu;
+  text.replace(text.find("|3|475"), 3, "|" + std::string(23, '9') + "|");
+  p = formats::ParseSduBatch(text);
+  ASSERT_EQ(ProblemsOf(p.parse), (Problems{{1, "header.count", "sdu_count_malformed"}}));
+  EXPECT_NE(p.parse.file.problems[0].message.find("1 to 9 digits (a count above 999,999,999)"),
+            std::string::npos)
+      << p.parse.file.problems[0].message;
+  text = kSdu;
+  text.replace(text.find("|3|475"), 3, "|" + std::string(100, '7') + "|");
+  p = formats::ParseSduBatch(text);
+  ASSERT_EQ(p.parse.file.problems.size(), 1u);
+  EXPECT_EQ(p.parse.file.problems[0].message.find(std::string(41, '7')), std::string::npos);
   // Truncated: no trailer.
   p = formats::ParseSduBatch(kSdu.substr(0, kSdu.find("T|")));
   EXPECT_EQ(ProblemsOf(p.parse), (Problems{{4, "record", "sdu_trailer_missing"}}));

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/limits.h"
 #include "service/replay.h"
 #include "testing/fixture.h"
 #include "testing/scratch_dir.h"
@@ -142,6 +143,42 @@ TEST(ImportTest, FileLevelErrorsPostNothing) {
                 .status()
                 .reason(),
             "file_not_found");
+}
+
+// A line over limits::kCsvLineBytesMax is refused by its length, and only as much of it as
+// the check needs is kept in memory: the message gives its whole length in bytes, the rows
+// around it post, and an overlong first line is no header.
+TEST(ImportTest, AnOverlongLineIsRefusedByItsLengthAndTheRowsAroundItPost) {
+  World w;
+  w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  const ScratchDir dir("import");
+  const std::string path = dir.path("long.csv");
+  const std::string long_line = "x1,1,1.00,2024-02-02,direct," + std::string(5'000'000, 'z');
+  const std::string spaces(limits::kCsvLineBytesMax + 10, ' ');
+  WriteFile(path,
+            "key,case_id,amount,date,source\n"
+            "a1,1,10.00,2024-02-01,direct\n" +
+                long_line + "\n" + spaces + "\n" + std::string(limits::kCsvLineBytesMax - 1, ' ') +
+                "\n"                              // blank and within the limit: skipped
+                "a2,1,20.00,2024-02-03,direct");  // no final newline
+  auto rep = ImportPaymentsCsv(w.store(), w.clock(), "t", path, ImportMode::kCommitValid);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->created, 2);
+  ASSERT_EQ(rep->rejections.size(), 2u);
+  EXPECT_EQ(rep->rejections[0].line, 3);
+  EXPECT_EQ(rep->rejections[0].reason, "csv_line_too_long");
+  EXPECT_NE(rep->rejections[0].message.find(std::to_string(long_line.size()) + " bytes"),
+            std::string::npos)
+      << rep->rejections[0].message;
+  EXPECT_EQ(rep->rejections[1].line, 4);
+  EXPECT_EQ(rep->rejections[1].reason, "csv_line_too_long");
+  EXPECT_EQ(*w.store().CountCollections(), 2);
+  // An overlong first line, with a byte-order mark before it: not a header, its length named.
+  WriteFile(path, "\xEF\xBB\xBF" + std::string(10'000, 'k') + "\na1,1,1.00,2024-02-01,direct\n");
+  auto bad = ImportPaymentsCsv(w.store(), w.clock(), "t", path, ImportMode::kCommitValid);
+  EXPECT_EQ(bad.status().reason(), "csv_header_invalid");
+  EXPECT_NE(bad.status().message().find("10000 bytes"), std::string::npos)
+      << bad.status().message();
 }
 
 // Kill -9 in the middle of a real `opencse import payments` run, then run it again: every
