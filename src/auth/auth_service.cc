@@ -300,4 +300,22 @@ Status AuthService::LogAccess(const Principal& who, PersonId person, CaseId case
   return store_.InsertAccessLog(row);
 }
 
+Result<bool> InCaseload(Store& store, Role role, const std::string& office, CaseId id) {
+  if (!IsOfficeScoped(role)) return true;
+  ASSIGN_OR_RETURN(std::string case_office, store.CaseOffice(id));
+  return case_office == office;
+}
+
+Status CheckUserCaseload(Store& store, const std::string& username, CaseId id) {
+  ASSIGN_OR_RETURN(std::optional<UserRecord> user, store.FindUserByName(username));
+  if (!user) return Status::Ok();
+  auto role = ParseRole(user->role);
+  if (!role.ok()) return Status::Ok();  // not a role that decides; RequireRole refuses it
+  ASSIGN_OR_RETURN(const bool visible, InCaseload(store, *role, user->office, id));
+  if (visible) return Status::Ok();
+  return FailedPrecondition("case_not_in_caseload", CaseDisplayId(id) +
+                                                        " is not in the caseload of office '" +
+                                                        user->office + "' of '" + username + "'");
+}
+
 }  // namespace cse::auth

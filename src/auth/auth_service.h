@@ -105,4 +105,13 @@ Status AssignCaseOffice(Store& store, const Clock& clock, const std::string& act
 // Validates the office text (at most 64 printable characters, no control characters).
 Status ValidateOffice(const std::string& office);
 
+// The caseload rule: a role scoped to an office acts only on the cases of that office (the
+// office the case was assigned to, else its county); the other roles work statewide. The one
+// rule behind the API's routes and the CLI's `--by`.
+Result<bool> InCaseload(Store& store, Role role, const std::string& office, CaseId id);
+// The caseload rule for a named user acting outside a session (the CLI's `action ... --by`).
+// OK when `username` is no user (the role check answers user_unknown). Errors:
+// failed_precondition "case_not_in_caseload", case_not_found.
+Status CheckUserCaseload(Store& store, const std::string& username, CaseId id);
+
 }  // namespace cse::auth

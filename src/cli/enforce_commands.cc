@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "auth/auth_service.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "enforce/action_service.h"
@@ -196,6 +197,12 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
         auto d = OptDateArg("--date", a->date);
         if (!d.ok()) return ctx.Fail(d.status());
         q.date = *d;
+        // The decider acts on their own caseload only, as in the web app.
+        auto target = ctx.store().GetEnforceAction(q.action_id);
+        if (!target.ok()) return ctx.Fail(target.status());
+        if (Status s = auth::CheckUserCaseload(ctx.store(), q.by, target->case_id); !s.ok()) {
+          return ctx.Fail(s);
+        }
         EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
         auto done = svc.Decide(q);
         if (!done.ok()) return ctx.Fail(done.status());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/text.h"
 #include "crypto/sha256.h"
 #include "enforce/facts.h"
 #include "enforce/nba.h"
@@ -24,6 +25,24 @@ bool ValidUserId(const std::string& id) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
            c == '_' || c == '-' || c == '@';
   });
+}
+
+// The latest step already recorded on an action (the recommendation's facts, the decision,
+// the notice, a contest, the issue), with its name. A later step may not be dated before it:
+// a notice dated before the approval would open a contest window that has already run.
+std::pair<const char*, Date> LatestStep(const Action& a) {
+  std::pair<const char*, Date> latest{"recommendation (as of)", a.as_of};
+  const auto later = [&](const char* name, const std::optional<Date>& d) {
+    if (d && *d > latest.second) latest = {name, *d};
+  };
+  if (a.decided_at.size() >= 10) {
+    auto decided = Date::Parse(std::string_view(a.decided_at).substr(0, 10));
+    if (decided.ok()) later("decision", *decided);
+  }
+  later("notice", a.notice_date);
+  later("contest", a.contest_filed);
+  later("issue", a.issued_date);
+  return latest;
 }
 
 std::string ActionKey(const std::string& origin, Date as_of, CaseId case_id, Remedy r) {
@@ -255,6 +274,16 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
     return r;
   }
   if (!o.write) return r;
+  // The legal deadline counts from the day the delinquency was first found (45 CFR 303.6),
+  // which the nightly batch records; a later `recommend` must not push it back.
+  std::optional<Date> since = o.delinquent_since;
+  if (!since && r.facts.delinquent) {
+    ASSIGN_OR_RETURN(std::optional<ObligorState> state, store_.GetObligorState(c.obligor));
+    if (state && state->delinquent && state->delinquent_since &&
+        *state->delinquent_since <= o.as_of) {
+      since = state->delinquent_since;
+    }
+  }
   const std::string at = clock_.NowIso();
   const size_t top = std::min(r.ranked.size(), size_t(config.workflow.max_recommendations));
   const Status written = InTransaction([&]() -> Status {
@@ -295,7 +324,7 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
       a.created_by = actor_;
       if (r.facts.delinquent) {
         const bool service = config.rule(cand.remedy).service_of_process;
-        a.legal_deadline = o.delinquent_since.value_or(o.as_of).AddDays(
+        a.legal_deadline = since.value_or(o.as_of).AddDays(
             service ? config.workflow.service_of_process_days : config.workflow.enforcement_days);
       }
       ASSIGN_OR_RETURN(a.id, store_.InsertEnforceAction(a));
@@ -343,7 +372,7 @@ Result<EligibilityFacts> EnforcementService::FactsNow(const Action& a, Date as_o
 }
 
 Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
-  if (NeedsReason(q.transition) && q.reason.empty()) {
+  if (NeedsReason(q.transition) && IsBlank(q.reason)) {
     return InvalidArgument("reason_missing",
                            "--reason is required to " + std::string(Name(q.transition)));
   }
@@ -365,6 +394,12 @@ Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
           "--date " + date.ToString() + " is after today " + clock_.Today().ToString()));
     }
     ASSIGN_OR_RETURN(a.state, NextState(before.state, q.transition));
+    if (const auto [step, on] = LatestStep(before); date < on) {
+      return Result<Action>(InvalidArgument(
+          "date_before_previous_step", "--date " + date.ToString() + " is before the action's " +
+                                           step + " on " + on.ToString() +
+                                           "; a step is dated on or after the one before it"));
+    }
     if (q.transition == Transition::kModify) {
       if (*q.new_remedy == before.remedy) {
         return Result<Action>(
@@ -392,8 +427,10 @@ Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
                                        before.contest_deadline->ToString() + "; issue after it"));
       }
     }
+    // A notice is a step toward the remedy too: none is sent for an action that has become
+    // ineligible (the case closed, the arrears paid down).
     if (q.transition == Transition::kApprove || q.transition == Transition::kModify ||
-        q.transition == Transition::kIssue) {
+        q.transition == Transition::kSendNotice || q.transition == Transition::kIssue) {
       ASSIGN_OR_RETURN(EligibilityFacts facts, FactsNow(a, std::max(date, before.as_of)));
       const Eligibility e = CheckEligibility(a.remedy, config, facts);
       if (!e.eligible) {

@@ -89,9 +89,7 @@ Result<Date> OptionalDateField(const Json& body, const std::string& name, Date f
 // case was assigned to, else its county); the other roles work statewide.
 Result<bool> InCaseload(Call& call, CaseId id) {
   const auth::Principal& p = call.principal();
-  if (!auth::IsOfficeScoped(p.role)) return true;
-  ASSIGN_OR_RETURN(std::string office, call.store().CaseOffice(id));
-  return office == p.office;
+  return auth::InCaseload(call.store(), p.role, p.office, id);
 }
 
 Result<Case> CaseInCaseload(Call& call, CaseId id) {

@@ -239,6 +239,81 @@ TEST_F(ActionServiceTest, NoticeOpensTheContestWindowAndIssueWaitsForIt) {
   EXPECT_TRUE(Do(Remedy::kReminder, Transition::kIssue, "cal").ok());
 }
 
+// A step may not be dated before the step already recorded: before 2026-12-04 a notice dated
+// 18 months before the approval opened a contest window that had already run, and the
+// passport denial was issued the day it was approved.
+TEST_F(ActionServiceTest, AStepIsNeverDatedBeforeTheStepBeforeIt) {
+  RecommendAll();
+  EXPECT_EQ(
+      Do(Remedy::kTaxOffset, Transition::kApprove, "sue", "", std::nullopt, Date::Ymd(2025, 6, 29))
+          .status()
+          .reason(),
+      "date_before_previous_step");  // before the recommendation's as-of date
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kApprove, "sue").ok());
+  const std::string approved = Snapshot(Remedy::kTaxOffset);
+  auto backdated = Do(Remedy::kTaxOffset, Transition::kSendNotice, "sue", "", std::nullopt,
+                      Date::Ymd(2024, 1, 1));
+  EXPECT_EQ(backdated.status().reason(), "date_before_previous_step");
+  EXPECT_NE(backdated.status().message().find("2025-06-30"), std::string::npos)
+      << backdated.status().message();
+  EXPECT_EQ(Snapshot(Remedy::kTaxOffset), approved);
+  SetToday(Date::Ymd(2025, 8, 15));
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kSendNotice, "sue", "", std::nullopt,
+                 Date::Ymd(2025, 7, 1))
+                  .ok());
+  // The issue may not go back before the notice either (it would skip the window).
+  EXPECT_EQ(
+      Do(Remedy::kTaxOffset, Transition::kIssue, "sue", "", std::nullopt, Date::Ymd(2025, 6, 30))
+          .status()
+          .reason(),
+      "date_before_previous_step");
+  auto issued =
+      Do(Remedy::kTaxOffset, Transition::kIssue, "sue", "", std::nullopt, Date::Ymd(2025, 8, 1));
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kComply, "sue", "paid", std::nullopt,
+               Date::Ymd(2025, 7, 31))
+                .status()
+                .reason(),
+            "date_before_previous_step");
+}
+
+// A required reason of spaces or line breaks is no reason (the API already refused it).
+TEST_F(ActionServiceTest, ABlankReasonIsNoReason) {
+  RecommendAll();
+  const std::string before = Snapshot(Remedy::kReminder);
+  for (const char* blank : {" ", "\n\n", " \t\r\n"}) {
+    EXPECT_EQ(Do(Remedy::kReminder, Transition::kDismiss, "cal", blank).status().reason(),
+              "reason_missing");
+  }
+  EXPECT_EQ(Snapshot(Remedy::kReminder), before);
+}
+
+// A notice is a step toward the remedy: none goes out for an action that has become
+// ineligible since its approval (here the arrears were paid).
+TEST_F(ActionServiceTest, NoNoticeIsSentForAnActionNoLongerEligible) {
+  RecommendAll();
+  ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kApprove, "sue").ok());
+  ASSERT_TRUE(w_.Pay("p1", case_, 300'000, kToday).ok());
+  const std::string before = Snapshot(Remedy::kTaxOffset);
+  EXPECT_EQ(Do(Remedy::kTaxOffset, Transition::kSendNotice, "sue").status().reason(),
+            "action_ineligible");
+  EXPECT_EQ(Snapshot(Remedy::kTaxOffset), before);
+}
+
+// The legal deadline counts from the day the nightly batch first found the delinquency
+// (45 CFR 303.6), also for a later `recommend`: before 2026-12-04 it counted from the day of
+// the recommendation, 20 days later here.
+TEST_F(ActionServiceTest, ALaterRecommendationKeepsTheDeadlineOfTheFirstDelinquency) {
+  ASSERT_TRUE(
+      w_.store()
+          .PutObligorState({obligor_, Date::Ymd(2025, 6, 10), true, Date::Ymd(2025, 6, 10), 0})
+          .ok());
+  RecommendAll();
+  auto a = w_.store().GetEnforceAction(by_remedy_.at(Remedy::kTaxOffset));
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->legal_deadline, Date::Ymd(2025, 7, 10));  // 30 days from 10 June
+}
+
 TEST_F(ActionServiceTest, AContestIsRecordedWithItsDeadlineAndOutcome) {
   RecommendAll();
   ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kApprove, "sue").ok());

@@ -175,6 +175,12 @@ TEST_F(EnforceCliTest, WebUsersAreTheStaffWhoDecide) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("user_unknown"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("opencse user add"), std::string::npos) << r.err;
+  // A caseworker decides on the cases of their own office only, as in the web app (before
+  // 2026-12-04 the CLI let any office's caseworker decide).
+  r = Cli({"action", "approve", "ACT-000001", "--by", "cw.ann", "--reason", "x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("case_not_in_caseload"), std::string::npos) << r.err;
+  ASSERT_EQ(Cli({"assign-office", "--case", "CASE-000001", "--office", "North"}).code, 0);
   r = Cli({"--json", "action", "approve", "ACT-000001", "--by", "cw.ann", "--reason",
            "employer confirmed"});
   ASSERT_EQ(r.code, 0) << r.err;
