@@ -69,8 +69,12 @@ Result<iwo::AllocationRequest> BuildRequest(const AllocateArgs& a) {
 
 std::string AllocationText(const iwo::Allocation& al, const iwo::AllocationRequest& r) {
   std::ostringstream o;
-  o << "limit " << al.limit.ToString() << "  withheld " << al.total.ToString() << "  ("
-    << Name(r.method) << ")\n";
+  o << "limit " << al.limit.ToString();
+  if (al.current_limit < al.limit) {
+    o << " (current support at most " << al.current_limit.ToString()
+      << "; the extra 5 points are for arrears only)";
+  }
+  o << "  withheld " << al.total.ToString() << "  (" << Name(r.method) << ")\n";
   Money asked;
   for (size_t i = 0; i < al.orders.size(); ++i) {
     const iwo::OrderShare& s = al.orders[i];
@@ -99,7 +103,7 @@ void AddAllocate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) 
                   "yes|no: supports a spouse or child not covered by the orders (50% vs 60%)")
       ->required();
   cmd->add_option("--arrears-over-12-weeks", a->arrears_over_12_weeks,
-                  "yes|no: arrears older than 12 weeks (+5 points: 55% / 65%)")
+                  "yes|no: arrears older than 12 weeks (+5 points: 55% / 65%, for arrears only)")
       ->required();
   cmd->add_option("--method", a->method,
                   "prorate (arrears by share of arrears: MI, CA) | equal (equal arrears shares: "

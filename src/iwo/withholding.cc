@@ -123,15 +123,17 @@ Money Sum(const std::vector<Money>& v) {
 }  // namespace
 
 std::vector<OrderShare> AllocateAmong(Money available, const std::vector<OrderDemand>& demands,
-                                      AllocationMethod method) {
+                                      AllocationMethod method, std::optional<Money> current_max) {
   CSE_CHECK(!available.is_negative(), "available must be non-negative");
   std::vector<OrderShare> shares(demands.size());
   const std::vector<Money> current = Column(demands, &OrderDemand::current);
   const Money current_total = Sum(current);
+  Money to_current = Min(available, current_total);
+  if (current_max) to_current = Min(to_current, *current_max);
   // Prorate needs a positive total only when there is something to split.
-  const std::vector<Money> current_parts = Prorate(Min(available, current_total), current);
+  const std::vector<Money> current_parts = Prorate(to_current, current);
   for (size_t i = 0; i < demands.size(); ++i) shares[i].current = current_parts[i];
-  const Money rest = available - Min(available, current_total);
+  const Money rest = available - to_current;
   if (!rest.is_positive()) return shares;
   const std::vector<Money> arrears = Column(demands, &OrderDemand::arrears);
   const Money to_arrears = Min(rest, Sum(arrears));
@@ -160,7 +162,8 @@ Result<Allocation> Allocate(const AllocationRequest& request) {
         "state_cap_invalid",
         "state cap " + std::to_string(request.limits.state_cap_bps) + " bps: expected 0 to 10000");
   }
-  Money demanded;
+  Money current_asked;
+  Money arrears_asked;
   for (size_t i = 0; i < request.orders.size(); ++i) {
     const OrderDemand& d = request.orders[i];
     if (d.current.is_negative() || d.arrears.is_negative() || (d.current + d.arrears).is_zero()) {
@@ -168,14 +171,20 @@ Result<Allocation> Allocate(const AllocationRequest& request) {
                              "order " + std::to_string(i + 1) +
                                  " asks for nothing: current and arrears must not both be zero");
     }
-    ASSIGN_OR_RETURN(demanded, CheckedAdd(demanded, d.current));
-    ASSIGN_OR_RETURN(demanded, CheckedAdd(demanded, d.arrears));
+    ASSIGN_OR_RETURN(current_asked, CheckedAdd(current_asked, d.current));
+    ASSIGN_OR_RETURN(arrears_asked, CheckedAdd(arrears_asked, d.arrears));
   }
+  ASSIGN_OR_RETURN(Money demanded, CheckedAdd(current_asked, arrears_asked));
   Allocation out;
   out.limit = WithholdingLimit(request.disposable, request.second_family,
                                request.arrears_over_12_weeks, request.limits);
-  out.total = Min(out.limit, demanded);
-  out.orders = AllocateAmong(out.total, request.orders, request.method);
+  // The extra five points are for arrears only (15 USC 1673(b)(2)): current support is held
+  // to the base percentage. Without arrears over 12 weeks both limits are the same.
+  out.current_limit = WithholdingLimit(request.disposable, request.second_family,
+                                       ArrearsOver12Weeks::kNo, request.limits);
+  const Money to_current = Min(current_asked, out.current_limit);
+  out.total = Min(out.limit, Min(demanded, to_current + arrears_asked));
+  out.orders = AllocateAmong(out.total, request.orders, request.method, out.current_limit);
   return out;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -97,7 +98,8 @@ struct OrderShare {
 
 struct Allocation {
   Money limit;                     // the CCPA/state limit
-  Money total;                     // withheld in all: min(limit, what all orders ask)
+  Money current_limit;             // the most of it current support may take (below)
+  Money total;                     // withheld in all, within both limits
   std::vector<OrderShare> orders;  // one per demand, in the order given
 };
 
@@ -113,12 +115,20 @@ struct Allocation {
 // No order is skipped (45 CFR 303.100(a)(5)): there is no "first come, first served"; every
 // order with a current-support demand gets its proportional share, which is zero only when
 // that share is below one cent.
+// `current_max`, when given, caps what current support takes in all (the CCPA's extra five
+// points are for arrears only, see Allocate); the rest of `available` goes to arrears.
 // REQUIRES: available >= 0; every demand >= 0.
 std::vector<OrderShare> AllocateAmong(Money available, const std::vector<OrderDemand>& demands,
-                                      AllocationMethod method);
+                                      AllocationMethod method,
+                                      std::optional<Money> current_max = std::nullopt);
 
-// The caseworker/employer tool: the limit on `disposable`, then the allocation of
-// min(limit, total demand).
+// The caseworker/employer tool: the limit on `disposable`, then the allocation of what the
+// orders ask within it. With arrears over 12 weeks the limit is five points higher, but only
+// "to the extent that" the withholding enforces support for a period before those 12 weeks
+// (15 USC 1673(b)(2); FACTS §3.1): current support stays within the base 50 % / 60 %
+// (`Allocation::current_limit`), and only arrears use the extra points. Example: 1,000.00
+// disposable, 60 % + 5, an order of 700.00 current and 20.00 arrears: 600.00 current and
+// 20.00 arrears, 620.00 in all (not 650.00 of current support).
 struct AllocationRequest {
   Money disposable;
   SecondFamily second_family = SecondFamily::kNo;

@@ -139,6 +139,50 @@ TEST(AllocateTest, TotalIsWhatTheOrdersAskWhenBelowTheLimit) {
   EXPECT_EQ(al->orders[0].arrears, D(20));
 }
 
+// 15 USC 1673(b)(2) allows the extra five points only "to the extent" the withholding
+// enforces support for a period before the 12 weeks (FACTS §3.1): current support stays
+// within 60 % (or 50 %), and only arrears use the rest. Before 2026-12-04 an order of
+// 700.00 current took 650.00 of current support.
+TEST(AllocateTest, TheExtraFivePointsAreForArrearsOnly) {
+  AllocationRequest r;
+  r.disposable = D(1000);
+  r.arrears_over_12_weeks = ArrearsOver12Weeks::kYes;
+  r.orders = {{D(700), D(20)}};
+  auto al = Allocate(r);
+  ASSERT_TRUE(al.ok());
+  EXPECT_EQ(al->limit, D(650));
+  EXPECT_EQ(al->current_limit, D(600));
+  EXPECT_EQ(al->orders[0].current, D(600));
+  EXPECT_EQ(al->orders[0].arrears, D(20));
+  EXPECT_EQ(al->total, D(620));
+  // Current support alone never goes past 60 %, whatever the flag says.
+  r.orders = {{D(650), M(0)}};
+  al = Allocate(r);
+  ASSERT_TRUE(al.ok());
+  EXPECT_EQ(al->total, D(600));
+  // With enough arrears asked, the whole 65 % is withheld: 600.00 current, 50.00 arrears,
+  // prorated between two orders by their arrears.
+  r.orders = {{D(400), D(100)}, {D(300), D(100)}};
+  al = Allocate(r);
+  ASSERT_TRUE(al.ok());
+  EXPECT_EQ(al->total, D(650));
+  EXPECT_EQ(al->orders[0].current + al->orders[1].current, D(600));
+  EXPECT_EQ(al->orders[0].arrears + al->orders[1].arrears, D(50));
+  // A second family: 50 % for current support, 55 % in all.
+  r.second_family = SecondFamily::kYes;
+  r.orders = {{D(700), D(20)}};
+  al = Allocate(r);
+  ASSERT_TRUE(al.ok());
+  EXPECT_EQ(al->orders[0].current, D(500));
+  EXPECT_EQ(al->orders[0].arrears, D(20));
+  // Without arrears over 12 weeks the two limits are the same.
+  r.arrears_over_12_weeks = ArrearsOver12Weeks::kNo;
+  al = Allocate(r);
+  ASSERT_TRUE(al.ok());
+  EXPECT_EQ(al->current_limit, al->limit);
+  EXPECT_EQ(al->total, D(500));
+}
+
 TEST(AllocateTest, BadRequestsNameTheProblem) {
   AllocationRequest r;
   r.disposable = D(100);
