@@ -228,8 +228,14 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
   // This run's own actions (a re-run for the same date and origin) do not block themselves.
   const std::string run_prefix =
       o.origin + ":" + o.as_of.ToString() + ":" + std::to_string(case_id.value) + ":";
+  std::vector<Action> obligor_actions;
+  if (o.obligor_actions) {
+    obligor_actions = *o.obligor_actions;
+  } else {
+    ASSIGN_OR_RETURN(obligor_actions, store_.ListEnforceActionsByObligor(c.obligor));
+  }
   std::vector<Action> others;
-  for (const Action& a : case_actions) {
+  for (const Action& a : obligor_actions) {
     if (a.key.rfind(run_prefix, 0) != 0) others.push_back(a);
   }
   r.facts = GatherFacts(h, row, case_id, others, o.as_of);
@@ -364,7 +370,7 @@ Result<EligibilityFacts> EnforcementService::FactsNow(const Action& a, Date as_o
   ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(store_));
   ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store_, a.obligor));
   const ai::FeatureRow row = ai::ExtractFeatures(h, ref, as_of);
-  ASSIGN_OR_RETURN(std::vector<Action> others, store_.ListEnforceActionsByCase(a.case_id));
+  ASSIGN_OR_RETURN(std::vector<Action> others, store_.ListEnforceActionsByObligor(a.obligor));
   others.erase(
       std::remove_if(others.begin(), others.end(), [&](const Action& x) { return x.id == a.id; }),
       others.end());

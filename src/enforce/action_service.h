@@ -64,6 +64,9 @@ struct RecommendOptions {
   // The case's actions already read (the nightly batch reads them for many obligors at once);
   // nullptr: read from the store. Keys found in it are not looked up again.
   const std::vector<Action>* case_actions = nullptr;
+  // The obligor's actions on every case, already read (person-level remedies are taken once
+  // per person: IsPersonLevel); nullptr: read from the store.
+  const std::vector<Action>* obligor_actions = nullptr;
 };
 
 // The score row the risk model writes (ai::ScoreAndRecord): features JSON and hash, key

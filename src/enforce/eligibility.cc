@@ -70,19 +70,18 @@ Eligibility CheckSpecific(Remedy remedy, const EnforcementConfig& config,
       return {true, "eligible", "a current employer is known and has no withholding order"};
     case Remedy::kTaxOffset: {
       const bool assigned = rule.assigned_at_least && f.arrears_assigned >= *rule.assigned_at_least;
-      const bool family = rule.non_assigned_at_least && f.qualified_child &&
-                          f.arrears_non_assigned >= *rule.non_assigned_at_least;
-      if (assigned || family) {
-        return {true, "eligible",
-                "past-due assigned " + f.arrears_assigned.ToString() + ", non-assigned " +
-                    f.arrears_non_assigned.ToString() + " meet the federal thresholds"};
-      }
-      return No("below_threshold",
-                "past-due assigned " + f.arrears_assigned.ToString() + " (needs " +
-                    rule.assigned_at_least.value_or(Money()).ToString() + "), non-assigned " +
-                    f.arrears_non_assigned.ToString() + " (needs " +
-                    rule.non_assigned_at_least.value_or(Money()).ToString() +
-                    (f.qualified_child ? "" : " for a qualified child; none on the case") + ")");
+      const bool family = rule.non_assigned_at_least &&
+                          f.arrears_non_assigned_qualified >= *rule.non_assigned_at_least;
+      const std::string amounts = "past-due assigned " + f.arrears_assigned.ToString() +
+                                  ", non-assigned owed for a qualified child " +
+                                  f.arrears_non_assigned_qualified.ToString() + " (of " +
+                                  f.arrears_non_assigned.ToString() + " non-assigned)";
+      if (assigned || family) return {true, "eligible", amounts + " meet the federal thresholds"};
+      return No("below_threshold", amounts + "; the thresholds are " +
+                                       rule.assigned_at_least.value_or(Money()).ToString() +
+                                       " assigned and " +
+                                       rule.non_assigned_at_least.value_or(Money()).ToString() +
+                                       " non-assigned for a qualified child (a minor)");
     }
     case Remedy::kCreditBureau:
     case Remedy::kContemptReferral:
@@ -128,6 +127,12 @@ Eligibility CheckEligibility(Remedy remedy, const EnforcementConfig& config,
   const bool owes = f.arrears_total.is_positive();
   if (IsSubstantive(remedy) && remedy != Remedy::kIncomeWithholding && !owes) {
     return No("nothing_owed", "the obligor owes no arrears");
+  }
+  // A remedy on the person is taken on a case that is owed something: the obligor's other
+  // cases carry it (one certification per person, FACTS §5).
+  if (IsPersonLevel(remedy) && !f.case_arrears.is_positive()) {
+    return No("case_owes_nothing", "this case is owed no arrears; " + std::string(Name(remedy)) +
+                                       " is taken on the obligor's case that is");
   }
   if (!owes && !f.has_support_order) {
     return No("nothing_owed", "no order is in effect and nothing is owed");

@@ -21,24 +21,26 @@ namespace cse::enforce {
 struct EligibilityFacts {
   Date as_of;
   bool case_open = true;
-  bool has_support_order = false;    // a current support order in effect
-  Money monthly_support;             // across the obligor's orders in effect
-  Money arrears_total;               // the obligor's, across cases
-  Money arrears_assigned;            // owed to the state (assigned buckets)
-  Money arrears_non_assigned;        // owed to families
-  Money case_arrears;                // this case's
-  bool delinquent = false;           // arrears reach one month's support (45 CFR 303.6)
-  int days_since_payment = -1;       // -1: never paid
-  bool qualified_child = true;       // a minor child on the case (non-assigned tax offset)
-  bool wage_employer_known = false;  // a current job with an employer on file
-  bool iwo_active = false;           // a withholding order at that employer
-  bool receives_ssi_ssdi = false;    // known SSI/SSDI income (never targeted)
+  bool has_support_order = false;        // a current support order in effect
+  Money monthly_support;                 // across the obligor's orders in effect
+  Money arrears_total;                   // the obligor's, across cases
+  Money arrears_assigned;                // owed to the state (assigned buckets)
+  Money arrears_non_assigned;            // owed to families
+  Money case_arrears;                    // this case's
+  bool delinquent = false;               // arrears reach one month's support (45 CFR 303.6)
+  int days_since_payment = -1;           // -1: never paid
+  bool qualified_child = true;           // non-assigned arrears on a case of a minor child
+  Money arrears_non_assigned_qualified;  // those arrears, across the qualified cases
+  bool wage_employer_known = false;      // a current job with an employer on file
+  bool iwo_active = false;               // a withholding order at that employer
+  bool receives_ssi_ssdi = false;        // known SSI/SSDI income (never targeted)
   bool incarcerated = false;
   bool license_suspended = false;     // a suspension in effect
   int months_since_order_change = 0;  // since the newest order started
   bool income_changed = false;        // job lost or found since the order (review trigger)
-  std::set<Remedy> in_progress;       // remedies with an open action on this case
-  std::set<Remedy> certified;         // remedies in force (issued and not ended)
+  std::set<Remedy> in_progress;       // remedies with an open action on this case (person-level
+                                      // remedies: on any of the obligor's cases)
+  std::set<Remedy> certified;         // remedies in force (issued and not ended), likewise
 
   // Arrears expressed in months of support (0 without an order).
   double arrears_months() const;

@@ -1,6 +1,7 @@
 #include "enforce/facts.h"
 
 #include <cmath>
+#include <set>
 
 namespace cse::enforce {
 namespace {
@@ -37,29 +38,37 @@ int MonthsBetween(Date from, Date to) {
   return months;
 }
 
-// Orders: whether a current support order is in effect, the newest start, and whether a
-// child term in effect names a minor (terms end at emancipation). An order without child
-// terms is taken to be for minor children: the records do not say otherwise.
+// Orders: whether a current support order is in effect, the newest start, and which cases
+// are for a qualified child (FACTS §5: a minor). A case's child terms, on every current
+// support order that has started (ended orders included: an order that ended at
+// emancipation leaves arrears for a child who no longer qualifies), name a minor when one of
+// them has not ended. A case with no child term is taken to be for minor children: the
+// records do not say otherwise (as `offset certify` takes a child without a date of birth).
 void OrderFacts(const ai::ObligorHistory& h, CaseId case_id, Date as_of, EligibilityFacts& f,
-                Date& newest_order) {
-  bool child_found = false;
-  bool term_seen = false;
+                Date& newest_order, std::set<int64_t>& qualified_cases) {
   for (const CaseBook& b : h.books) {
+    bool child_found = false;
+    bool term_seen = false;
     for (const Order& o : b.orders) {
       if (o.effective_date > as_of) continue;
       const bool in_effect = !o.end_date || *o.end_date >= as_of;
       if (o.effective_date > newest_order) newest_order = o.effective_date;
-      if (!in_effect || o.type != ObligationType::kCurrentSupport) continue;
-      f.has_support_order = true;
-      if (b.info.id != case_id) continue;
+      if (o.type != ObligationType::kCurrentSupport) continue;
       for (const ChildTerm& t : o.child_terms) {
         term_seen = true;
         if (!t.end_date || *t.end_date >= as_of) child_found = true;
       }
+      if (in_effect) f.has_support_order = true;
     }
+    if (child_found || !term_seen) qualified_cases.insert(b.info.id.value);
     if (b.info.id == case_id) f.case_open = b.info.status == CaseStatus::kOpen;
   }
-  f.qualified_child = child_found || !term_seen;
+}
+
+bool IsAssignedBucket(int k) {
+  return k == static_cast<int>(Bucket::kPermanentlyAssigned) ||
+         k == static_cast<int>(Bucket::kTemporarilyAssigned) ||
+         k == static_cast<int>(Bucket::kConditionallyAssigned);
 }
 
 }  // namespace
@@ -69,7 +78,8 @@ bool IsOpen(const Action& a) { return !IsFinal(a.state) && a.state != ActionStat
 bool InForce(const Action& a) { return a.state == ActionState::kIssued; }
 
 EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::FeatureRow& row,
-                             CaseId case_id, const std::vector<Action>& case_actions, Date as_of) {
+                             CaseId case_id, const std::vector<Action>& obligor_actions,
+                             Date as_of) {
   EligibilityFacts f;
   f.as_of = as_of;
   const ObligorBalance& b = row.balance;
@@ -93,10 +103,24 @@ EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::Featur
   f.iwo_active = ai::At(row.values, ai::Feature::kIwoActive) > 0.5f;
   f.incarcerated = ai::At(row.values, ai::Feature::kIncarcerated) > 0.5f;
   Date newest_order = Date::Ymd(1900, 1, 1);
-  OrderFacts(history, case_id, as_of, f, newest_order);
+  std::set<int64_t> qualified_cases;
+  OrderFacts(history, case_id, as_of, f, newest_order, qualified_cases);
+  // Non-assigned arrears count toward the $500 tax offset threshold only on the cases of a
+  // qualified child, added up across those cases (FACTS §5), as `offset certify` counts them.
+  f.qualified_child = false;
+  for (const CaseBalance& c : b.cases) {
+    if (!qualified_cases.count(c.case_id.value)) continue;
+    Money non_assigned;
+    for (int k = 0; k < kBucketCount; ++k) {
+      if (!IsAssignedBucket(k)) non_assigned += c.arrears_by_bucket[k];
+    }
+    f.arrears_non_assigned_qualified += non_assigned;
+    if (non_assigned.is_positive()) f.qualified_child = true;
+  }
   f.months_since_order_change = MonthsBetween(newest_order, as_of);
   EventFacts(history, as_of, newest_order, f);
-  for (const Action& a : case_actions) {
+  for (const Action& a : obligor_actions) {
+    if (a.case_id != case_id && !IsPersonLevel(a.remedy)) continue;
     if (IsOpen(a)) f.in_progress.insert(a.remedy);
     if (InForce(a)) f.certified.insert(a.remedy);
   }

@@ -23,8 +23,12 @@ bool IsOpen(const Action& a);
 // True when the action is issued and not yet ended: the remedy is in force.
 bool InForce(const Action& a);
 
+// `obligor_actions` are the obligor's actions on any case (not the one being decided): a
+// case-level remedy is blocked by an open or issued one on `case_id`, a person-level one
+// (IsPersonLevel) by one on any case.
 // REQUIRES: `row` was extracted from `history` as of `as_of`; `case_id` is one of its cases.
 EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::FeatureRow& row,
-                             CaseId case_id, const std::vector<Action>& case_actions, Date as_of);
+                             CaseId case_id, const std::vector<Action>& obligor_actions,
+                             Date as_of);
 
 }  // namespace cse::enforce

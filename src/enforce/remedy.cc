@@ -82,6 +82,21 @@ std::string_view Label(Remedy r) { return Info(r).label; }
 int Punitiveness(Remedy r) { return Info(r).punitiveness; }
 bool IsSubstantive(Remedy r) { return Punitiveness(r) >= 4; }
 
+bool IsPersonLevel(Remedy r) {
+  switch (r) {
+    case Remedy::kTaxOffset:
+    case Remedy::kAdminOffset:
+    case Remedy::kCreditBureau:
+    case Remedy::kPassportDenial:
+    case Remedy::kBankLevy:
+    case Remedy::kPropertyLien:
+    case Remedy::kLicenseSuspension:
+      return true;
+    default:
+      return false;
+  }
+}
+
 Result<Remedy> ParseRemedy(std::string_view text) {
   std::string accepted;
   for (const RemedyInfo& i : kRemedies) {

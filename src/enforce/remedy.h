@@ -60,6 +60,11 @@ std::string_view Label(Remedy r);
 int Punitiveness(Remedy r);
 // True for remedies that take money or a right (everything but the four non-punitive steps).
 bool IsSubstantive(Remedy r);
+// True for remedies that act on the person, whatever case they are recommended on: one
+// certification feeds tax offset, administrative offset and passport denial (FACTS §5,
+// "Single submission"), and a credit report, a licence, an account or a lien is the
+// person's. An open or issued one on any of the obligor's cases blocks another on the others.
+bool IsPersonLevel(Remedy r);
 
 enum class ActionState {
   kRecommended,

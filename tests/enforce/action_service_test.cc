@@ -314,6 +314,26 @@ TEST_F(ActionServiceTest, ALaterRecommendationKeepsTheDeadlineOfTheFirstDelinque
   EXPECT_EQ(a->legal_deadline, Date::Ymd(2025, 7, 10));  // 30 days from 10 June
 }
 
+// One certification per person (FACTS §5, "Single submission"): a tax offset or passport
+// denial open on one of the obligor's cases is not recommended again on another. Before
+// 2026-12-04 each case got its own, each "at stake" the obligor's whole arrears.
+TEST_F(ActionServiceTest, APersonLevelRemedyIsTakenOnceAcrossTheObligorsCases) {
+  const CaseId second = w_.SimpleCase(obligor_, 50'000, Date::Ymd(2025, 1, 1));
+  RecommendAll();
+  ASSERT_TRUE(by_remedy_.count(Remedy::kTaxOffset));
+  RecommendOptions o = Options();
+  auto r = svc_.Recommend(second, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  for (const Action& a : r->actions) {
+    EXPECT_FALSE(IsPersonLevel(a.remedy)) << Name(a.remedy);
+  }
+  bool offset_in_progress = false;
+  for (const auto& [remedy, e] : r->ineligible) {
+    if (remedy == Remedy::kTaxOffset) offset_in_progress = e.reason == "action_in_progress";
+  }
+  EXPECT_TRUE(offset_in_progress);
+}
+
 TEST_F(ActionServiceTest, AContestIsRecordedWithItsDeadlineAndOutcome) {
   RecommendAll();
   ASSERT_TRUE(Do(Remedy::kTaxOffset, Transition::kApprove, "sue").ok());

@@ -22,6 +22,7 @@ EligibilityFacts Delinquent(Money arrears) {
   f.monthly_support = D(500);
   f.arrears_total = arrears;
   f.arrears_non_assigned = arrears;
+  f.arrears_non_assigned_qualified = arrears;  // a minor child's case
   f.case_arrears = arrears;
   f.delinquent = arrears >= D(500);
   f.days_since_payment = 120;
@@ -107,14 +108,37 @@ TEST(EligibilityTest, TaxOffsetThresholdsAssignedAndNonAssigned) {
   EXPECT_FALSE(CheckEligibility(Remedy::kTaxOffset, c, f).eligible);
   f = Delinquent(D(500));
   EXPECT_TRUE(CheckEligibility(Remedy::kTaxOffset, c, f).eligible);
-  f.qualified_child = false;  // non-assigned needs a qualified child
-  EXPECT_EQ(CheckEligibility(Remedy::kTaxOffset, c, f).reason, "below_threshold");
+  // Non-assigned arrears count only where owed for a qualified child (a minor): here 100.00
+  // of the 500.00 (the rest on an emancipated child's case).
+  f.qualified_child = true;
+  f.arrears_non_assigned_qualified = D(100);
+  const Eligibility emancipated = CheckEligibility(Remedy::kTaxOffset, c, f);
+  EXPECT_EQ(emancipated.reason, "below_threshold");
+  EXPECT_NE(emancipated.text.find("qualified child 100.00 (of 500.00"), std::string::npos)
+      << emancipated.text;
   f = Delinquent(D(149, 99));
   f.arrears_assigned = D(149, 99);
-  f.arrears_non_assigned = Money();
+  f.arrears_non_assigned = f.arrears_non_assigned_qualified = Money();
   EXPECT_FALSE(CheckEligibility(Remedy::kTaxOffset, c, f).eligible);
   f.arrears_total = f.arrears_assigned = D(150);
   EXPECT_TRUE(CheckEligibility(Remedy::kTaxOffset, c, f).eligible);
+}
+
+// A remedy on the person is not taken on a case that is owed nothing (the obligor's other
+// case carries it), nor twice: an open one on another case blocks it (FACTS §5, "Single
+// submission").
+TEST(EligibilityTest, PersonLevelRemediesNeedArrearsOnTheCaseAndAreTakenOnce) {
+  const EnforcementConfig c;
+  EligibilityFacts f = Delinquent(D(3'000));
+  EXPECT_TRUE(CheckEligibility(Remedy::kPassportDenial, c, f).eligible);
+  f.case_arrears = Money();
+  EXPECT_EQ(CheckEligibility(Remedy::kPassportDenial, c, f).reason, "case_owes_nothing");
+  EXPECT_EQ(CheckEligibility(Remedy::kTaxOffset, c, f).reason, "case_owes_nothing");
+  // Case-level steps are still open to it.
+  EXPECT_TRUE(CheckEligibility(Remedy::kReminder, c, f).eligible);
+  EXPECT_TRUE(IsPersonLevel(Remedy::kLicenseSuspension));
+  EXPECT_FALSE(IsPersonLevel(Remedy::kIncomeWithholding));
+  EXPECT_FALSE(IsPersonLevel(Remedy::kContemptReferral));
 }
 
 TEST(EligibilityTest, PassportNeedsMoreThan2500AndAdminOffset25) {
