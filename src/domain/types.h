@@ -88,7 +88,8 @@ struct Order {
 };
 
 // Periods in which the family received TANF (title IV-A) assistance. Each month touched by an
-// episode adds `monthly_grant` to unreimbursed assistance (URA).
+// episode adds `monthly_grant` to unreimbursed assistance (URA), once per case however many
+// episodes touch it (ledger/engine.h, UraSchedule).
 struct AssistanceEpisode {
   CaseId case_id;
   Date start_date;

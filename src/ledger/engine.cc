@@ -91,7 +91,57 @@ void AddLine(Distribution& out, const DistributionLine& line) {
   out.lines.push_back(line);
 }
 
+int FirstMonth(const AssistanceEpisode& e) { return e.start_date.MonthIndex(); }
+int LastMonth(const AssistanceEpisode& e) { return e.end_date.value_or(MaxDate()).MonthIndex(); }
+
 }  // namespace
+
+UraSchedule::UraSchedule(const std::vector<AssistanceEpisode>& episodes) {
+  for (const AssistanceEpisode& e : episodes) {
+    if (!e.end_date || e.start_date <= *e.end_date) episodes_.push_back(e);
+  }
+  // Cut the calendar where any episode's months begin or end; within each piece the set of
+  // episodes touching a month is constant, and the piece counts the smallest of their grants.
+  std::vector<int> cuts;
+  for (const AssistanceEpisode& e : episodes_) {
+    cuts.push_back(FirstMonth(e));
+    cuts.push_back(LastMonth(e) + 1);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+    std::optional<Money> grant;
+    for (const AssistanceEpisode& e : episodes_) {
+      if (FirstMonth(e) <= cuts[i] && cuts[i] <= LastMonth(e)) {
+        grant = grant ? Min(*grant, e.monthly_grant) : e.monthly_grant;
+      }
+    }
+    if (!grant) continue;  // a gap of whole months between episodes
+    if (!spans_.empty() && spans_.back().last_month + 1 == cuts[i] &&
+        spans_.back().grant == *grant) {
+      spans_.back().last_month = cuts[i + 1] - 1;
+    } else {
+      spans_.push_back({cuts[i], cuts[i + 1] - 1, *grant});
+    }
+  }
+}
+
+Money UraSchedule::GrantedThrough(Date d) const {
+  const int month = d.MonthIndex();
+  const Date month_start = d.MonthStart();
+  bool month_started = false;  // an episode touching d's month has begun by d
+  for (const AssistanceEpisode& e : episodes_) {
+    month_started =
+        month_started || (e.start_date <= d && (!e.end_date || *e.end_date >= month_start));
+  }
+  Money total;
+  for (const Span& s : spans_) {
+    const int last = std::min(s.last_month, month - 1);
+    if (last >= s.first_month) total += s.grant.Times(last - s.first_month + 1);
+    if (month_started && s.first_month <= month && month <= s.last_month) total += s.grant;
+  }
+  return total;
+}
 
 ObligorLedger::ObligorLedger(std::vector<CaseBook> cases, DistributionPolicy policy)
     : policy_(policy) {
@@ -104,6 +154,7 @@ ObligorLedger::ObligorLedger(std::vector<CaseBook> cases, DistributionPolicy pol
     CSE_CHECK(book.info.obligor == cases.front().info.obligor, "cases of different obligors");
     cases_.emplace_back();
     cases_.back().book = std::move(book);
+    cases_.back().ura = UraSchedule(cases_.back().book.episodes);
   }
 }
 
@@ -135,15 +186,10 @@ bool ObligorLedger::OnAssistance(const CaseState& cs, Date d) const {
   return false;
 }
 
+// Every retention (Pay), capacity (ArrearsCapacity) and balance (Snapshot) reads URA here, so
+// live posting, redistribution after a reversal or a late fact, and as-of views agree.
 Money ObligorLedger::UraGranted(const CaseState& cs, Date d) const {
-  // Every calendar month an episode touches up to `d` adds one grant.
-  Money total;
-  for (const AssistanceEpisode& e : cs.book.episodes) {
-    const Date last = e.end_date ? std::min(*e.end_date, d) : d;
-    if (last < e.start_date) continue;
-    total += e.monthly_grant.Times(last.MonthIndex() - e.start_date.MonthIndex() + 1);
-  }
-  return total;
+  return cs.ura.GrantedThrough(d);
 }
 
 bool ObligorLedger::IsArrears(const Debt& debt, const Day& day) {

@@ -77,6 +77,43 @@ struct Distribution {
   friend bool operator==(const Distribution&, const Distribution&) = default;
 };
 
+// The unreimbursed assistance (URA) a case has been granted: the cap on what the federal and
+// state governments may retain (FACTS §4.1, 42 USC 657(a)(3); docs/ARCHITECTURE.md §5.3).
+//
+// Rule: each calendar month touched by an assistance episode, up to and including the month of
+// the date in question, adds one grant, once per case, however many episodes touch it (an
+// episode that starts or ends mid-month still counts the month in full). When episodes with
+// different grants touch the same month (a mid-month grant change), that month counts the
+// SMALLEST of their grants, because it is the only choice that never exceeds what the family
+// was paid for the month: whether the agency paid the old grant, the new one, or a proration
+// of the two, it paid at least the smaller one. (The larger grant overstates a mid-month
+// increase paid from the next month; the grant in effect at month end overstates the same
+// increase.) The month's grant is taken over every episode touching the month, including one
+// that starts later in the month than the date in question, so the URA granted never falls as
+// the date moves forward and what was retained on an earlier date never exceeds it.
+//
+// Thread-safety: value type; const methods may be called concurrently.
+class UraSchedule {
+ public:
+  UraSchedule() = default;
+  // Episodes ending before they start are ignored (validation rejects them).
+  explicit UraSchedule(const std::vector<AssistanceEpisode>& episodes);
+
+  // URA granted through `d`: the grants of the months before d's month, plus d's month when an
+  // episode touching it has started on or before `d`.
+  Money GrantedThrough(Date d) const;
+
+ private:
+  // Consecutive calendar months [first_month, last_month] (Date::MonthIndex) with one grant.
+  struct Span {
+    int first_month = 0;
+    int last_month = 0;
+    Money grant;
+  };
+  std::vector<Span> spans_;  // disjoint, ascending
+  std::vector<AssistanceEpisode> episodes_;
+};
+
 // Everything the engine needs about one case.
 struct CaseBook {
   Case info;
@@ -151,6 +188,7 @@ class ObligorLedger {
     CaseBook book;
     std::vector<DebtState> debts;  // sorted by (due_date, type, order)
     size_t settled = 0;            // debts[0, settled) are fully paid; loops start here
+    UraSchedule ura;               // from book.episodes
     Money ura_retained;
     Money collected;
     Money to_family;

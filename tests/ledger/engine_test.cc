@@ -39,6 +39,92 @@ Money Bucketed(const ObligorBalance& b, Bucket k) {
   return b.arrears_by_bucket[static_cast<int>(k)];
 }
 
+AssistanceEpisode Episode(Date from, std::optional<Date> to, int64_t grant_cents) {
+  return AssistanceEpisode{CaseId{1}, from, to, C(grant_cents)};
+}
+
+TEST(UraScheduleTest, MonthTouchedByTwoEpisodesCountsOnceAtTheSmallerGrant) {
+  // FACTS §4.1 657(a)(3): retention is capped at assistance paid, and the family got at most
+  // one January grant. Mid-month increase 300 -> 350 on Jan 16: January counts 300 once.
+  const UraSchedule up({Episode(Date::Ymd(2024, 1, 1), Date::Ymd(2024, 1, 15), 30000),
+                        Episode(Date::Ymd(2024, 1, 16), std::nullopt, 35000)});
+  EXPECT_EQ(up.GrantedThrough(Date::Ymd(2024, 1, 10)), C(30000));
+  EXPECT_EQ(up.GrantedThrough(Date::Ymd(2024, 1, 31)), C(30000));
+  EXPECT_EQ(up.GrantedThrough(Date::Ymd(2024, 2, 1)), C(65000));  // Feb at 350
+  EXPECT_EQ(up.GrantedThrough(Date::Ymd(2024, 3, 31)), C(100000));
+  // Mid-month decrease 350 -> 300: January is 300 even on Jan 10, before the change, so the
+  // URA granted never falls as the date moves on (nothing retained early can exceed it).
+  const UraSchedule down({Episode(Date::Ymd(2024, 1, 1), Date::Ymd(2024, 1, 15), 35000),
+                          Episode(Date::Ymd(2024, 1, 16), Date::Ymd(2024, 2, 20), 30000)});
+  EXPECT_EQ(down.GrantedThrough(Date::Ymd(2024, 1, 10)), C(30000));
+  EXPECT_EQ(down.GrantedThrough(Date::Ymd(2024, 1, 31)), C(30000));
+  EXPECT_EQ(down.GrantedThrough(Date::Ymd(2024, 12, 31)), C(60000));
+}
+
+TEST(UraScheduleTest, GapWithinAMonthCountsTheMonthOnce) {
+  // Jan 1-10 and Jan 20 - Feb 15 at 300: two calendar months, 600.00 (the old sum was 900.00).
+  const UraSchedule gap({Episode(Date::Ymd(2024, 1, 1), Date::Ymd(2024, 1, 10), 30000),
+                         Episode(Date::Ymd(2024, 1, 20), Date::Ymd(2024, 2, 15), 30000)});
+  EXPECT_EQ(gap.GrantedThrough(Date::Ymd(2024, 1, 15)), C(30000));
+  EXPECT_EQ(gap.GrantedThrough(Date::Ymd(2024, 1, 31)), C(30000));
+  EXPECT_EQ(gap.GrantedThrough(Date::Ymd(2024, 6, 10)), C(60000));
+  // A gap of whole months adds nothing; each side counts its own months.
+  const UraSchedule apart({Episode(Date::Ymd(2023, 11, 5), Date::Ymd(2023, 12, 2), 20000),
+                           Episode(Date::Ymd(2024, 3, 30), Date::Ymd(2024, 4, 1), 25000)});
+  EXPECT_EQ(apart.GrantedThrough(Date::Ymd(2024, 2, 29)), C(40000));
+  EXPECT_EQ(apart.GrantedThrough(Date::Ymd(2024, 3, 29)), C(40000));  // not started by Mar 29
+  EXPECT_EQ(apart.GrantedThrough(Date::Ymd(2024, 3, 30)), C(65000));
+  EXPECT_EQ(apart.GrantedThrough(Date::Ymd(2024, 5, 1)), C(90000));
+  EXPECT_EQ(UraSchedule(std::vector<AssistanceEpisode>{}).GrantedThrough(Date::Ymd(2024, 5, 1)),
+            C(0));
+}
+
+TEST(EngineTest, MidMonthGrantChangeRetainsOneGrantForTheMonth) {
+  // QA repro: 1,000.00 order, assistance 300 to Jan 15 then 350 from Jan 16, 1,000.00 paid
+  // Jan 20. January's URA is 300.00 (not 650.00): retained 300, family 700.
+  CaseBook book = MakeCase(1, 100000, Date::Ymd(2024, 1, 1));
+  book.episodes = {Episode(Date::Ymd(2024, 1, 1), Date::Ymd(2024, 1, 15), 30000),
+                   Episode(Date::Ymd(2024, 1, 16), std::nullopt, 35000)};
+  const LedgerRun run = RunLedger({book}, {Pay(1, 1, 100000, Date::Ymd(2024, 1, 20))},
+                                  DistributionPolicy{}, Date::Ymd(2024, 1, 31));
+  const Distribution& d = run.distributions.at(1);
+  EXPECT_EQ(d.to_federal, C(15000));
+  EXPECT_EQ(d.to_state, C(15000));
+  EXPECT_EQ(d.to_family, C(70000));
+  const CaseBalance& cb = run.balance.cases[0];
+  EXPECT_EQ(cb.ura_granted, C(30000));
+  EXPECT_EQ(cb.ura_retained, C(30000));
+  // February adds one 350 grant; the as-of view and a later replay agree.
+  const LedgerRun feb = RunLedger({book}, {Pay(1, 1, 100000, Date::Ymd(2024, 1, 20))},
+                                  DistributionPolicy{}, Date::Ymd(2024, 2, 29));
+  EXPECT_EQ(feb.distributions.at(1), d);
+  EXPECT_EQ(feb.balance.cases[0].ura_granted, C(65000));
+  EXPECT_EQ(feb.balance.cases[0].ura_balance, C(35000));
+}
+
+TEST(EngineTest, GapWithinAMonthTaxOffsetRetainsTwoMonthsOfUra) {
+  // QA repro: episodes Jan 1-10 and Jan 20 - Feb 15 at 300, 1,000.00 order from Jan 1, tax
+  // offset 1,000.00 on Jun 10. Jan + Feb accrued during assistance (2,000.00, permanently
+  // assigned) but URA is 2 months x 300 = 600.00: retained 600, the other 400 to the family.
+  CaseBook book = MakeCase(1, 100000, Date::Ymd(2024, 1, 1));
+  book.episodes = {Episode(Date::Ymd(2024, 1, 1), Date::Ymd(2024, 1, 10), 30000),
+                   Episode(Date::Ymd(2024, 1, 20), Date::Ymd(2024, 2, 15), 30000)};
+  std::vector<Collection> cs{Pay(1, 1, 100000, Date::Ymd(2024, 6, 10), PaymentSource::kTaxOffset)};
+  const LedgerRun run = RunLedger({book}, cs, DistributionPolicy{}, Date::Ymd(2024, 6, 30));
+  const Distribution& d = run.distributions.at(1);
+  EXPECT_EQ(d.to_federal + d.to_state, C(60000));
+  EXPECT_EQ(d.to_family, C(40000));
+  EXPECT_EQ(run.balance.cases[0].ura_granted, C(60000));
+  EXPECT_EQ(run.balance.cases[0].ura_retained, C(60000));
+  // Reversed by Jun 20: as of Jun 30 nothing is retained and the full 600.00 is owed again.
+  cs[0].reversed_date = Date::Ymd(2024, 6, 20);
+  const LedgerRun reversed = RunLedger({book}, cs, DistributionPolicy{}, Date::Ymd(2024, 6, 30));
+  EXPECT_TRUE(reversed.distributions.empty());
+  EXPECT_EQ(reversed.balance.cases[0].ura_granted, C(60000));
+  EXPECT_EQ(reversed.balance.cases[0].ura_balance, C(60000));
+  EXPECT_EQ(Bucketed(reversed.balance, Bucket::kPermanentlyAssigned), C(60000));
+}
+
 TEST(EngineTest, NeverAssistanceCurrentFirstThenArrearsAllToFamily) {
   // FACTS §4.1 657(a)(4): never-assistance collections all go to the family.
   ObligorLedger ledger({MakeCase(1, 50000, Date::Ymd(2024, 1, 1))}, DistributionPolicy{});
