@@ -155,6 +155,21 @@ TEST_F(CliTest, ExitCodesForUsageAndStorageErrors) {
   const CliRun r = Cli({"ledger", "--case", "CASE-000001"});  // database not created yet
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("db_not_found"), std::string::npos);
+  // A zero-byte file (a failed copy or restore) is no database: before 2026-12-04 every
+  // command built a new, empty one in it, and `audit verify` and `batch nightly` reported
+  // success. `init` may still create one there.
+  { std::ofstream(db_, std::ios::trunc); }
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"audit", "verify"},
+                                             {"batch", "nightly", "--as-of", "2024-06-30"},
+                                             {"ledger", "--case", "CASE-000001"}}) {
+    const CliRun empty = Cli(args);
+    EXPECT_EQ(empty.code, 3) << args[0];
+    EXPECT_NE(empty.err.find("db_empty"), std::string::npos) << empty.err;
+    EXPECT_EQ(std::filesystem::file_size(db_), 0u) << args[0];
+  }
+  EXPECT_EQ(Cli({"init"}).code, 0);
+  EXPECT_EQ(Cli({"audit", "verify"}).code, 0);
 }
 
 // An empty value is never taken for "not given": --db "" would init nothing and report

@@ -68,6 +68,17 @@ Result<sqlite3*> OpenDb(const std::string& path, SqliteStore::OpenMode mode) {
     return NotFound("db_not_found",
                     "database '" + path + "' does not exist; create it with `opencse init`");
   }
+  // A file of zero bytes (a failed copy or restore, a full disk) is no database: building a
+  // new, empty one in it would let `audit verify` and the nightly batch report success.
+  if (mode == SqliteStore::OpenMode::kMustExist && path != ":memory:") {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0 &&
+        !ec) {
+      return NotFound("db_empty", "database '" + path +
+                                      "' is an empty file (0 bytes), not a database; restore it "
+                                      "from a backup, or remove it and run `opencse init`");
+    }
+  }
   // A new database never takes over the access log left by a removed one (the record of
   // whose reads of which persons would then be mixed with its own).
   if (path != ":memory:" && !std::filesystem::exists(path)) {
