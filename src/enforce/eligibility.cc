@@ -106,8 +106,9 @@ Eligibility CheckSpecific(Remedy remedy, const EnforcementConfig& config,
 }  // namespace
 
 double EligibilityFacts::arrears_months() const {
-  if (!monthly_support.is_positive()) return 0;
-  return static_cast<double>(arrears_total.cents()) / static_cast<double>(monthly_support.cents());
+  const Money per_month = monthly_support.is_positive() ? monthly_support : last_monthly_support;
+  if (!per_month.is_positive()) return 0;
+  return static_cast<double>(arrears_total.cents()) / static_cast<double>(per_month.cents());
 }
 
 Eligibility CheckEligibility(Remedy remedy, const EnforcementConfig& config,

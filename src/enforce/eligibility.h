@@ -21,8 +21,11 @@ namespace cse::enforce {
 struct EligibilityFacts {
   Date as_of;
   bool case_open = true;
-  bool has_support_order = false;        // a current support order in effect
-  Money monthly_support;                 // across the obligor's orders in effect
+  bool has_support_order = false;  // a current support order in effect
+  Money monthly_support;           // across the obligor's orders in effect
+  // When no order is in effect (an arrears-only obligor): the monthly support of the orders
+  // in effect on the day the last one ended, so that arrears still measure in months.
+  Money last_monthly_support;
   Money arrears_total;                   // the obligor's, across cases
   Money arrears_assigned;                // owed to the state (assigned buckets)
   Money arrears_non_assigned;            // owed to families
@@ -42,7 +45,8 @@ struct EligibilityFacts {
                                       // remedies: on any of the obligor's cases)
   std::set<Remedy> certified;         // remedies in force (issued and not ended), likewise
 
-  // Arrears expressed in months of support (0 without an order).
+  // Arrears expressed in months of support: of the orders in effect, else of the last ones
+  // (0 without any order).
   double arrears_months() const;
 };
 

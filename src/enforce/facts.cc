@@ -1,7 +1,10 @@
 #include "enforce/facts.h"
 
 #include <cmath>
+#include <optional>
 #include <set>
+
+#include "ledger/accrual.h"
 
 namespace cse::enforce {
 namespace {
@@ -62,6 +65,24 @@ void OrderFacts(const ai::ObligorHistory& h, CaseId case_id, Date as_of, Eligibi
     }
     if (child_found || !term_seen) qualified_cases.insert(b.info.id.value);
     if (b.info.id == case_id) f.case_open = b.info.status == CaseStatus::kOpen;
+  }
+  // The last day any current support order was in effect, for arrears-only obligors.
+  std::optional<Date> last_day;
+  for (const CaseBook& b : h.books) {
+    for (const Order& o : b.orders) {
+      if (o.type != ObligationType::kCurrentSupport || o.effective_date > as_of) continue;
+      if (o.end_date && *o.end_date < as_of && (!last_day || *o.end_date > *last_day)) {
+        last_day = o.end_date;
+      }
+    }
+  }
+  if (!last_day) return;
+  for (const CaseBook& b : h.books) {
+    for (const Order& o : b.orders) {
+      if (o.type == ObligationType::kCurrentSupport) {
+        f.last_monthly_support += MonthlyEquivalent(o, *last_day);
+      }
+    }
   }
 }
 

@@ -141,6 +141,19 @@ TEST(EligibilityTest, PersonLevelRemediesNeedArrearsOnTheCaseAndAreTakenOnce) {
   EXPECT_FALSE(IsPersonLevel(Remedy::kContemptReferral));
 }
 
+// An arrears-only obligor (every order ended) measures arrears in months of the last orders'
+// support: before 2026-12-04 they were "0.0 months" and a 6-month rule could never be met.
+TEST(EligibilityTest, ArrearsOfEndedOrdersMeasureInMonthsOfTheLastSupport) {
+  EligibilityFacts f = Delinquent(D(48'000));
+  f.monthly_support = Money();
+  f.last_monthly_support = D(1'000);
+  EXPECT_DOUBLE_EQ(f.arrears_months(), 48.0);
+  f.monthly_support = D(4'000);  // an order in effect wins
+  EXPECT_DOUBLE_EQ(f.arrears_months(), 12.0);
+  f.monthly_support = f.last_monthly_support = Money();
+  EXPECT_DOUBLE_EQ(f.arrears_months(), 0.0);
+}
+
 TEST(EligibilityTest, PassportNeedsMoreThan2500AndAdminOffset25) {
   const EnforcementConfig c;
   const Eligibility at = CheckEligibility(Remedy::kPassportDenial, c, Delinquent(D(2'500)));
