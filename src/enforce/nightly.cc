@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -45,17 +46,14 @@ struct RunContext {
   EnforcementConfig config;
   ai::Reference ref;
   std::optional<EffectivenessTable> effects;
-  std::vector<std::string> caseworkers;
+  TaskAssignment assignment;  // read once per run (LoadAssignment)
   std::vector<ChannelTally> population;
   std::string at;
   std::map<std::string, int64_t> counts;
   std::map<std::string, double> seconds;
 };
 
-std::string WorkerFor(const RunContext& x, CaseId c) {
-  if (x.caseworkers.empty()) return "";
-  return x.caseworkers[static_cast<size_t>(c.value) % x.caseworkers.size()];
-}
+std::string WorkerFor(const RunContext& x, CaseId c) { return x.assignment.WorkerFor(c); }
 
 std::string FactorsJson(const std::vector<ai::KeyFactor>& factors) {
   Json a = Json::array();
@@ -295,10 +293,13 @@ Status CreateOutreach(RunContext& x, const Prepared& p, const ai::RiskScore& ris
 Status Recommendations(RunContext& x, const Prepared& p, const std::optional<ai::RiskScore>& risk,
                        std::optional<Date> since) {
   EnforcementService svc(x.store, x.clock, x.actor);
+  // The obligor's actions, with those this run writes on earlier cases: a remedy on the
+  // person recommended on one case is not recommended again on the next (IsPersonLevel).
+  std::vector<Action> obligor_actions = p.actions;
   for (const CaseBook& b : p.h.books) {
     if (b.info.status != CaseStatus::kOpen || b.orders.empty()) continue;
     std::vector<Action> case_actions;
-    for (const Action& a : p.actions) {
+    for (const Action& a : obligor_actions) {
       if (a.case_id == b.info.id) case_actions.push_back(a);
     }
     RecommendOptions ro;
@@ -313,8 +314,14 @@ Status Recommendations(RunContext& x, const Prepared& p, const std::optional<ai:
     ro.delinquent_since = since;
     ro.skip_if_pending = true;
     ro.case_actions = &case_actions;
+    ro.obligor_actions = &obligor_actions;
     ASSIGN_OR_RETURN(RecommendResult r, svc.RecommendLoaded(b.info, p.h, p.row, ro));
     x.counts["recommendations"] += r.created;
+    for (const Action& a : r.actions) {
+      const bool known = std::any_of(obligor_actions.begin(), obligor_actions.end(),
+                                     [&](const Action& k) { return k.id == a.id; });
+      if (!known) obligor_actions.push_back(a);
+    }
     if (r.actions.empty()) continue;
     const bool reviewing = std::any_of(p.tasks.begin(), p.tasks.end(), [&](const Task& t) {
       return t.open && t.kind == "review_recommendations" && t.case_id == b.info.id;
@@ -343,12 +350,30 @@ Status Recommendations(RunContext& x, const Prepared& p, const std::optional<ai:
   return Status::Ok();
 }
 
-// The writer's part for one obligor: the score row, the delinquency state, outreach, and
-// recommendations or withdrawals.
+// Moves each open task whose worker's caseload does not hold its case — a caseworker of
+// another office (the earlier rule took the case id modulo every caseworker, whatever their
+// office), one no longer active, or nobody while the office now has a caseworker — to the case's
+// caseworker (or to nobody). A task its worker can see stays with them, even when a caseworker
+// joined the office since: the work already started is not reshuffled.
+Status Reassign(RunContext& x, std::vector<Task>& tasks) {
+  for (Task& t : tasks) {
+    if (!t.open || !t.case_id.valid() || x.assignment.InCaseload(t.worker, t.case_id)) continue;
+    std::string worker = WorkerFor(x, t.case_id);
+    if (worker == t.worker) continue;  // unassigned, and the office still has no caseworker
+    t.worker = std::move(worker);
+    RETURN_IF_ERROR(x.store.UpdateEnforceTask(t));
+    ++x.counts["tasks_reassigned"];
+  }
+  return Status::Ok();
+}
+
+// The writer's part for one obligor: open tasks to their case's caseworker, the score row,
+// the delinquency state, outreach, and recommendations or withdrawals.
 Status ApplyObligor(RunContext& x, Prepared& p) {
   const Date as_of = x.o.as_of;
   const PersonId obligor = p.h.obligor;
   ++x.counts["obligors"];
+  RETURN_IF_ERROR(Reassign(x, p.tasks));
   if (!p.active) return Status::Ok();
   ++x.counts["active"];
   const bool delinquent = p.row.balance.delinquent;
@@ -462,11 +487,21 @@ Json CountsJson(const RunContext& x) {
   return j;
 }
 
-Result<std::vector<std::string>> Caseworkers(Store& store) {
+// Who works each case's tasks in this run (workflow.h TaskAssignment): the active
+// caseworkers with their offices (one read per caseworker), then the case ids of each office
+// that has one (one indexed read per office), so no task needs a read of its own.
+Result<TaskAssignment> LoadAssignment(Store& store) {
   ASSIGN_OR_RETURN(std::vector<StaffUser> staff, store.ListStaffUsers());
-  std::vector<std::string> out;
+  TaskAssignment out;
   for (const StaffUser& u : staff) {
-    if (u.active && u.role == Role::kCaseworker) out.push_back(u.user_id);
+    if (!u.active || u.role != Role::kCaseworker) continue;
+    ASSIGN_OR_RETURN(std::optional<UserRecord> user, store.FindUserByName(u.user_id));
+    if (user) out.AddCaseworker(u.user_id, user->office);
+  }
+  for (const std::string& office : out.StaffedOffices()) {
+    ASSIGN_OR_RETURN(std::vector<CaseId> cases,
+                     store.ListCaseIdsInOffice(office, 0, std::numeric_limits<int64_t>::max()));
+    out.AddCases(office, cases);
   }
   return out;
 }
@@ -645,7 +680,7 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
     ASSIGN_OR_RETURN(x.config, LoadEnforcementConfig(store));
     ASSIGN_OR_RETURN(x.ref, ai::LoadReference(store));
     ASSIGN_OR_RETURN(x.effects, LoadEffectTable(store));
-    ASSIGN_OR_RETURN(x.caseworkers, Caseworkers(store));
+    ASSIGN_OR_RETURN(x.assignment, LoadAssignment(store));
     ASSIGN_OR_RETURN(x.population, store.TallyContactAttempts(o.as_of));
   }
   std::vector<PersonId> obligors;

@@ -13,6 +13,10 @@
 //      workflow.follow_up_days); delinquent -> ranked recommendations awaiting approval and a
 //      review task per case. Open outreach tasks are closed when a payment satisfied them and
 //      flagged when their follow-up date passed without one.
+//   Every task goes to a caseworker whose office holds the case, or to nobody when the office
+//   has no active caseworker (workflow.h TaskAssignment, read once per run); first, the
+//   obligor's open tasks whose worker's caseload does not hold their case are moved so
+//   (count "tasks_reassigned").
 // After the last chunk: deadline alerts for open actions whose legal deadline is within
 // workflow.alert_before_days or passed, and for notices whose contest window is over.
 //

@@ -60,7 +60,7 @@ struct Task {
   std::string kind;  // proactive_outreach | review_recommendations | deadline_alert
   CaseId case_id;
   PersonId obligor;
-  std::string worker;  // staff user id ("" when no caseworker is on staff)
+  std::string worker;  // staff user id ("" when no active caseworker's office holds the case)
   Date created;
   std::optional<Date> follow_up;  // outreach: no payment by then raises the flag
   bool flagged = false;           // follow-up due: no payment arrived in time

@@ -116,4 +116,53 @@ void SortQueue(std::vector<Task>& tasks) {
   });
 }
 
+void TaskAssignment::AddCaseworker(std::string_view user_id, std::string_view office) {
+  if (office.empty()) return;
+  auto at = std::lower_bound(offices_.begin(), offices_.end(), office);
+  const size_t index = static_cast<size_t>(at - offices_.begin());
+  if (at == offices_.end() || *at != office) {
+    // A new office: the indexes after it move up by one.
+    for (auto& [worker, i] : office_of_worker_) i += i >= index ? 1 : 0;
+    offices_.insert(at, std::string(office));
+    workers_.insert(workers_.begin() + static_cast<std::ptrdiff_t>(index),
+                    std::vector<std::string>());
+  }
+  std::vector<std::string>& workers = workers_[index];
+  workers.insert(std::lower_bound(workers.begin(), workers.end(), user_id), std::string(user_id));
+  office_of_worker_[std::string(user_id)] = index;
+}
+
+std::vector<std::string> TaskAssignment::StaffedOffices() const { return offices_; }
+
+void TaskAssignment::AddCases(std::string_view office, const std::vector<CaseId>& cases) {
+  auto at = std::lower_bound(offices_.begin(), offices_.end(), office);
+  if (at == offices_.end() || *at != office) return;
+  const auto index = static_cast<uint32_t>(at - offices_.begin());
+  const size_t before = cases_.size();
+  for (CaseId c : cases) cases_.emplace_back(c.value, index);
+  const auto mid = cases_.begin() + static_cast<std::ptrdiff_t>(before);
+  if (!std::is_sorted(mid, cases_.end())) std::sort(mid, cases_.end());
+  std::inplace_merge(cases_.begin(), mid, cases_.end());
+}
+
+int64_t TaskAssignment::OfficeOf(CaseId c) const {
+  auto at = std::lower_bound(
+      cases_.begin(), cases_.end(), c.value,
+      [](const std::pair<int64_t, uint32_t>& entry, int64_t id) { return entry.first < id; });
+  if (at == cases_.end() || at->first != c.value) return -1;
+  return at->second;
+}
+
+std::string TaskAssignment::WorkerFor(CaseId c) const {
+  const int64_t office = OfficeOf(c);
+  if (office < 0) return "";
+  const std::vector<std::string>& workers = workers_[static_cast<size_t>(office)];
+  return workers[static_cast<size_t>(c.value) % workers.size()];
+}
+
+bool TaskAssignment::InCaseload(std::string_view worker, CaseId c) const {
+  auto it = office_of_worker_.find(std::string(worker));
+  return it != office_of_worker_.end() && OfficeOf(c) == static_cast<int64_t>(it->second);
+}
+
 }  // namespace cse::enforce

@@ -18,11 +18,23 @@
 // deadline (at least 1 day; 30 days when there is no deadline, so urgency 1). A deadline
 // already passed counts as 1 day: the most urgent.
 //
-// Thread-safety: pure functions.
+// Task assignment (docs/ENFORCEMENT.md "Nightly batch"): a task on a case goes to an active
+// caseworker whose caseload holds the case — the caseworker's office is the case's office (the
+// office the case was assigned to, else its county: Store::CaseOffice; the rule of
+// auth::InCaseload and of the web queue). Among the office's caseworkers, in user id order,
+// the case id modulo their number picks one. An office with no active caseworker: unassigned
+// (""), counted on the office supervisor's page. A caseworker with no office has no caseload
+// (auth::InCaseload answers false for every case) and gets no task.
+//
+// Thread-safety: pure functions; a TaskAssignment is read-only once built.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/date.h"
@@ -59,5 +71,35 @@ double Priority(int risk_score, Money at_stake, std::optional<Date> deadline, Da
 
 // Open tasks, highest priority first (ties: older first, then id).
 void SortQueue(std::vector<Task>& tasks);
+
+// Who works the tasks of each case. Built once (caseworkers, then the cases of the offices
+// that have caseworkers), then read: a lookup is a binary search over the staffed offices'
+// case ids, with no store access.
+class TaskAssignment {
+ public:
+  // An active caseworker of `office`. Ignored when `office` is empty (no caseload).
+  // REQUIRES: called before any AddCases; each user id once.
+  void AddCaseworker(std::string_view user_id, std::string_view office);
+  // The offices with at least one caseworker, sorted: the only offices whose cases matter.
+  std::vector<std::string> StaffedOffices() const;
+  // The cases of `office`, ascending (Store::ListCaseIdsInOffice).
+  // REQUIRES: `office` is one of StaffedOffices(), its cases are added once, and no case is
+  // in two offices.
+  void AddCases(std::string_view office, const std::vector<CaseId>& cases);
+  // The caseworker for a task on `c`: its office's caseworkers in turn by case id; "" when the
+  // case is in no staffed office.
+  std::string WorkerFor(CaseId c) const;
+  // Whether `worker` is an active caseworker whose caseload holds `c`.
+  bool InCaseload(std::string_view worker, CaseId c) const;
+
+ private:
+  // The index in offices_ of the office holding `c`, or -1.
+  int64_t OfficeOf(CaseId c) const;
+
+  std::vector<std::string> offices_;               // sorted
+  std::vector<std::vector<std::string>> workers_;  // per office, sorted by user id
+  std::unordered_map<std::string, size_t> office_of_worker_;
+  std::vector<std::pair<int64_t, uint32_t>> cases_;  // (case id, office index), by case id
+};
 
 }  // namespace cse::enforce

@@ -1,8 +1,9 @@
 // The nightly batch and the payment event on a small simulated caseload with a trained model
 // (a shared fixture, built once): tasks and recommendations written, nothing substantive
 // executed, an interrupted run resumed, a re-run writing nothing, an earlier date refused,
-// follow-up flags, deadline alerts, the queue's order, and a payment closing outreach and
-// withdrawing moot recommendations.
+// follow-up flags, deadline alerts, the queue's order, tasks only to a caseworker of the
+// case's office (moved there at the next run when they are not), and a payment closing
+// outreach and withdrawing moot recommendations.
 #include "enforce/nightly.h"
 
 #include <gtest/gtest.h>
@@ -43,12 +44,34 @@ class NightlyTest : public ::testing::Test {
     ASSERT_TRUE(scorer.ok());
     scorer_ = new ai::RiskScorer(std::move(scorer).value());
     EnforcementService admin(*store_, *clock_, "root");
-    for (const StaffUser& u :
-         {StaffUser{"root", Role::kAdmin, true}, StaffUser{"cal", Role::kCaseworker, true},
-          StaffUser{"cat", Role::kCaseworker, true}}) {
-      ASSERT_TRUE(admin.SetStaffUser(u).ok());
-    }
+    ASSERT_TRUE(admin.SetStaffUser(StaffUser{"root", Role::kAdmin, true}).ok());
+    // One caseworker in each of two offices (the simulated counties); the other counties'
+    // offices have none. A caseworker with no office (`staff add`) has no caseload.
+    AddUser("cal", "caseworker", kCalOffice, false);
+    AddUser("cat", "caseworker", kCatOffice, false);
+    ASSERT_TRUE(admin.SetStaffUser(StaffUser{"cob", Role::kCaseworker, true}).ok());
   }
+  static void AddUser(const std::string& name, const std::string& role, const std::string& office,
+                      bool disabled) {
+    UserRecord u;
+    u.username = name;
+    u.role = role;
+    u.office = office;
+    u.password_hash = "!";
+    u.disabled = disabled;
+    u.created_at = "2025-01-01T00:00:00Z";
+    ASSERT_TRUE(store_->InsertUser(u).ok());
+  }
+  // The worker a task on `c` must have: the caseworker of the case's office, or nobody.
+  static std::string ExpectedWorker(CaseId c) {
+    auto office = store_->CaseOffice(c);
+    EXPECT_TRUE(office.ok());
+    if (*office == kCalOffice) return "cal";
+    if (*office == kCatOffice) return "cat";
+    return "";
+  }
+  static constexpr const char* kCalOffice = "Alder";
+  static constexpr const char* kCatOffice = "Birch";
   static void TearDownTestSuite() {
     delete scorer_;
     delete store_;
@@ -118,9 +141,13 @@ TEST_F(NightlyTest, RunsResumesRefusesAndFollowsUp) {
     EXPECT_EQ(a.model_version, scorer_->version());  // the risk model that scored the case
     EXPECT_EQ(a.source, "rules");  // no effectiveness table learned here: the ladder ranks
   }
+  // Each task went to the caseworker of its case's office; the other offices' are unassigned
+  // (the supervisor page counts them). Before the fix, cal and cat took the cases of every
+  // office in turn by case id, so neither saw half of theirs in the web queue.
   std::set<std::string> workers;
   for (const Task& t : OpenTasks()) {
     workers.insert(t.worker);
+    EXPECT_EQ(t.worker, ExpectedWorker(t.case_id)) << t.key;
     if (t.kind != "proactive_outreach") continue;
     EXPECT_EQ(t.title, "Proactive Outreach");
     EXPECT_GT(t.risk_score, 75);
@@ -130,7 +157,8 @@ TEST_F(NightlyTest, RunsResumesRefusesAndFollowsUp) {
     EXPECT_NE(t.message.find(t.amount_at_stake.ToString()), std::string::npos);
     EXPECT_NE(t.key_factors, "[]");
   }
-  EXPECT_EQ(workers, (std::set<std::string>{"cal", "cat"}));
+  EXPECT_EQ(workers, (std::set<std::string>{"cal", "cat", ""}));
+  EXPECT_EQ(c.count("tasks_reassigned"), 0u);  // the first run: nothing to move
 
   // Re-running the date writes nothing.
   const int64_t seq = AuditSeq();
@@ -157,6 +185,15 @@ TEST_F(NightlyTest, RunsResumesRefusesAndFollowsUp) {
     if (t.kind == "proactive_outreach") ++outreach_per_obligor[t.obligor.value];
   }
   for (const auto& [obligor, n] : outreach_per_obligor) EXPECT_EQ(n, 1) << obligor;
+  // One open review task per case, still with its office's caseworker (or nobody).
+  std::map<int64_t, int> reviews_per_case;
+  for (const Task& t : OpenTasks()) {
+    EXPECT_EQ(t.worker, ExpectedWorker(t.case_id)) << t.key;
+    if (t.kind == "review_recommendations") ++reviews_per_case[t.case_id.value];
+  }
+  EXPECT_FALSE(reviews_per_case.empty());
+  for (const auto& [case_id, n] : reviews_per_case) EXPECT_EQ(n, 1) << case_id;
+  EXPECT_EQ(week->counts.count("tasks_reassigned"), 0u);
   for (const Action& a : Actions()) {
     if (a.state == ActionState::kRecommended) ++pending_per_case[a.case_id.value];
   }
@@ -343,6 +380,143 @@ TEST_F(NightlyTest, AnImportsPaymentEventsScoreWhatEachEventAloneScores) {
     ++compared;
   }
   EXPECT_EQ(compared, bulk->rescored);
+}
+
+// Open tasks whose worker cannot see their case (another office's caseworker, a disabled
+// one, one with no office, or nobody while the office has a caseworker) move to a caseworker
+// of the case's office at the next run, or to nobody; a task its worker can see stays with
+// them even when the office gained a caseworker; closed tasks are left alone. A case assigned
+// to another office follows it. Before the fix the next run moved nothing.
+TEST_F(NightlyTest, OpenTasksMoveToACaseworkerOfTheirCasesOffice) {
+  const int64_t saved_clock = clock_->NowMicros();
+  const Date day = clock_->Today().AddDays(1);
+  clock_->SetMicros(int64_t{day.days()} * 86'400'000'000LL);
+  // Cases of cal's office, of cat's office, and two of offices with no caseworker.
+  std::vector<Case> alder, birch_odd, unstaffed;  // birch_odd: cat's office, odd case ids
+  for (int64_t id = 1; id <= 500; ++id) {
+    auto c = store_->GetCase(CaseId{id});
+    if (!c.ok()) continue;
+    const std::string office = *store_->CaseOffice(c->id);
+    if (office == kCalOffice) alder.push_back(*c);
+    if (office == kCatOffice && id % 2 == 1) birch_odd.push_back(*c);
+    if (office != kCalOffice && office != kCatOffice) unstaffed.push_back(*c);
+  }
+  ASSERT_GE(alder.size(), 3u);
+  ASSERT_GE(birch_odd.size(), 2u);
+  ASSERT_GE(unstaffed.size(), 2u);
+  // A second caseworker joins cat's office; cid (cal's office) is disabled.
+  AddUser("cay", "caseworker", kCatOffice, false);
+  AddUser("cid", "caseworker", kCalOffice, true);
+  // The second unstaffed case moves to cat's office.
+  const Case moved = unstaffed[1];
+  ASSERT_TRUE(store_->SetCaseOffice(moved.id, kCatOffice).ok());
+  const auto add = [&](const std::string& key, const Case& c, const std::string& worker,
+                       bool open) {
+    Task t;
+    t.key = "probe:" + key;
+    t.kind = "iwo_rejected";
+    t.case_id = c.id;
+    t.obligor = c.obligor;
+    t.worker = worker;
+    t.created = day.AddDays(-1);
+    t.open = open;
+    t.title = "probe";
+    t.key_factors = "[]";
+    ASSERT_TRUE(store_->InsertEnforceTask(t).ok());
+  };
+  add("wrong_office", alder[0], "cat", true);
+  add("unassigned", birch_odd[0], "", true);
+  add("no_caseworker", unstaffed[0], "cal", true);
+  add("case_moved", moved, "", true);
+  add("disabled", alder[1], "cid", true);
+  add("no_office", alder[2], "cob", true);
+  add("closed", alder[0], "cat", false);
+  add("stays", birch_odd[1], "cat", true);  // the rule now gives cay: it stays with cat
+  // Where a task may be after the run, and the worker the rule gives a moved one.
+  const auto office_of = [&](CaseId c) { return *store_->CaseOffice(c); };
+  const auto visible = [&](const Task& t) {
+    const std::string office = office_of(t.case_id);
+    if (t.worker == "cal") return office == kCalOffice;
+    if (t.worker == "cat" || t.worker == "cay") return office == kCatOffice;
+    return false;
+  };
+  const auto target = [&](CaseId c) -> std::string {
+    const std::string office = office_of(c);
+    if (office == kCalOffice) return "cal";
+    if (office == kCatOffice) return c.value % 2 == 0 ? "cat" : "cay";  // in user id order
+    return "";
+  };
+  std::map<std::string, Task> before;
+  int64_t to_move = 0;
+  for (const Task& t : OpenTasks()) {
+    before[t.key] = t;
+    if (!visible(t) && target(t.case_id) != t.worker) ++to_move;
+  }
+  ASSERT_GE(to_move, 6);  // the six probes at least
+
+  auto run = RunNightly(*store_, *clock_, "nightly", Options(day));
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  const auto moved_count = run->counts.find("tasks_reassigned");
+  EXPECT_EQ(moved_count == run->counts.end() ? 0 : moved_count->second, to_move);
+  const auto worker_of = [&](const std::string& key) {
+    auto t = store_->FindEnforceTaskByKey("probe:" + key);
+    EXPECT_TRUE(t.ok() && t->has_value()) << key;
+    return (*t)->worker;
+  };
+  EXPECT_EQ(worker_of("wrong_office"), "cal");
+  EXPECT_EQ(worker_of("unassigned"), "cay");  // cat's office's tasks are shared with cay
+  EXPECT_EQ(worker_of("no_caseworker"), "");
+  EXPECT_EQ(worker_of("case_moved"), target(moved.id));
+  EXPECT_EQ(worker_of("disabled"), "cal");
+  EXPECT_EQ(worker_of("no_office"), "cal");
+  EXPECT_EQ(worker_of("closed"), "cat");
+  EXPECT_EQ(worker_of("stays"), "cat");
+  // Every open task is now with a caseworker who sees it, or with nobody when its office has
+  // none; the ones that were visible did not move; the run's new tasks follow the rule.
+  for (const Task& t : OpenTasks()) {
+    auto was = before.find(t.key);
+    if (was != before.end() && visible(was->second)) {
+      EXPECT_EQ(t.worker, was->second.worker) << t.key;
+    } else if (was == before.end() || target(t.case_id) != was->second.worker) {
+      EXPECT_EQ(t.worker, target(t.case_id)) << t.key;
+    }
+    EXPECT_TRUE(visible(t) || t.worker.empty()) << t.key << " " << t.worker;
+    EXPECT_NE(t.worker, "cid");
+    EXPECT_NE(t.worker, "cob");
+  }
+
+  // Re-running the date moves and writes nothing.
+  const size_t open = OpenTasks().size();
+  auto again = RunNightly(*store_, *clock_, "nightly", Options(day));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_done);
+  EXPECT_EQ(OpenTasks().size(), open);
+  clock_->SetMicros(saved_clock);
+}
+
+TEST(WorkflowTest, TasksGoToACaseworkerOfTheCasesOffice) {
+  TaskAssignment a;
+  a.AddCaseworker("zed", "North");
+  a.AddCaseworker("amy", "South");
+  a.AddCaseworker("bob", "North");
+  a.AddCaseworker("nobody", "");  // no office: no caseload
+  EXPECT_EQ(a.StaffedOffices(), (std::vector<std::string>{"North", "South"}));
+  a.AddCases("South", {CaseId{2}, CaseId{7}});
+  a.AddCases("North", {CaseId{1}, CaseId{4}, CaseId{9}});
+  a.AddCases("East", {CaseId{3}});  // not staffed: ignored
+  // North's caseworkers in user id order (bob, zed), in turn by case id.
+  EXPECT_EQ(a.WorkerFor(CaseId{4}), "bob");
+  EXPECT_EQ(a.WorkerFor(CaseId{1}), "zed");
+  EXPECT_EQ(a.WorkerFor(CaseId{9}), "zed");
+  EXPECT_EQ(a.WorkerFor(CaseId{2}), "amy");
+  EXPECT_EQ(a.WorkerFor(CaseId{7}), "amy");
+  EXPECT_EQ(a.WorkerFor(CaseId{3}), "");  // an office with no caseworker: unassigned
+  EXPECT_EQ(a.WorkerFor(CaseId{5}), "");
+  EXPECT_TRUE(a.InCaseload("zed", CaseId{4}));
+  EXPECT_FALSE(a.InCaseload("amy", CaseId{4}));
+  EXPECT_FALSE(a.InCaseload("nobody", CaseId{4}));
+  EXPECT_FALSE(a.InCaseload("", CaseId{3}));
+  EXPECT_FALSE(a.InCaseload("zed", CaseId{3}));
 }
 
 TEST(WorkflowTest, ChannelFromContactHistoryAndAPersonalMessage) {
