@@ -1,19 +1,47 @@
 // OpenCSE web app: sign-in, the prioritized queue with approvals, caseload and case page over the JSON API (docs/API.md). No
-// business logic here: every number comes from the server. No external scripts.
+// business logic here: every number comes from the server, and so do the permissions and the remedies the signed-in
+// person may decide (the session's `permissions` and `decidable_remedies`). No external scripts.
 'use strict';
 
-const state = { csrf: '', after: 0 };
+// who: the signed-in person (GET/POST /v1/session), null when signed out. view: the AbortController of the page being
+// loaded (route); starting another page or signing out aborts it, so a late answer never lands on the next page.
+const state = { csrf: '', who: null, view: null, after: 0, queueAfter: null, queueGen: 0 };
 const $ = (id) => document.getElementById(id);
+const can = (permission) => !!state.who && (state.who.permissions || []).includes(permission);
+const mayDecide = (remedy) => !!state.who && (state.who.decidable_remedies || []).includes(remedy);
+const words = (code) => String(code || '').replaceAll('_', ' ');
+const enc = encodeURIComponent;
+const NOTE_BYTES_MAX = 2000;     // the server's limit (docs/API.md, Case notes): bytes of UTF-8
+const REASON_CHARACTERS_MAX = 200;  // a text field (docs/API.md, Conventions)
+const EXPIRED = 'Your session expired: sign in again. Text you had not saved (a note or a reason) was not saved.';
 
-async function api(method, path, body) {
+async function api(method, path, body, signal) {
   const headers = { 'Accept': 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
-  const res = await fetch(path, { method, headers, credentials: 'same-origin',
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', signal,
                                   body: body === undefined ? undefined : JSON.stringify(body) });
   const data = await res.json().catch(() => ({ code: 'bad_response', message: res.statusText }));
   if (!res.ok) throw Object.assign(new Error(data.message), { code: data.code, status: res.status });
   return data;
+}
+
+const stale = () => Object.assign(new Error('a newer page replaced this one'), { name: 'AbortError' });
+const isAbort = (err) => err && err.name === 'AbortError';
+
+// A GET for the page of `signal`: refused (AbortError) once that page is no longer the current one, even when the
+// answer had already arrived.
+async function get(signal, path) {
+  const data = await api('GET', path, undefined, signal);
+  if (signal.aborted) throw stale();
+  return data;
+}
+
+// Starts loading a new page: the previous page's requests are aborted and their answers dropped.
+function newView() {
+  if (state.view) state.view.abort();
+  state.view = new AbortController();
+  return state.view.signal;
 }
 
 function show(id) {
@@ -28,50 +56,267 @@ function text(tag, value, cls) {
   return el;
 }
 
-function fail(err) {
-  if (err.status === 401) { signedOut(); return; }
-  $('error').textContent = `${err.message} (${err.code || 'error'})`;
+function link(label, href) {
+  const a = text('a', label);
+  a.href = href;
+  return a;
 }
 
-function signedOut() {
+// An error the user must see: at the top of the page, scrolled into view and focused (and announced: role="alert").
+function showError(message) {
+  const box = $('error');
+  box.textContent = message;
+  box.scrollIntoView({ block: 'nearest' });
+  box.focus();
+}
+
+function fail(err) {
+  if (isAbort(err)) return;
+  if (err.status === 401) { sessionLost(err); return; }
+  showError(`${err.message} (${err.code || 'error'})`);
+}
+
+// Empties every section of the case page: nothing of one case (or one user) is ever shown with another.
+function clearCase() {
+  for (const id of ['parties', 'orders', 'arrears', 'score', 'history', 'payments', 'actions', 'decisions', 'notes',
+                    'audit']) {
+    $(id).replaceChildren();
+  }
+  for (const id of ['case-title', 'note-msg', 'score-msg']) $(id).textContent = '';
+  $('note-text').value = '';
+  $('note-bytes').textContent = '0';
+  $('note-form').dataset.case = '';
+  $('score-run').dataset.case = '';
+  $('case-body').hidden = true;  // shown once the case itself is answered
+}
+
+// Empties everything a signed-in person was shown.
+function clearAll() {
+  clearCase();
+  for (const id of ['queue', 'cases', 'workload', 'pending', 'acceptance']) $(id).replaceChildren();
+  for (const id of ['queue-count', 'sup-summary', 'who', 'error', 'signin-error']) $(id).textContent = '';
+  $('queue-filters').reset();
+  $('queue-more').hidden = true;
+  $('more').hidden = true;
+  state.after = 0;
+  state.queueAfter = null;
+}
+
+function signedOut(message) {
+  newView();
   state.csrf = '';
+  state.who = null;
+  clearAll();
   $('account').hidden = true;
   show('signin');
+  $('signin-error').textContent = message || '';
   $('username').focus();
 }
 
+// The server answered 401: the session ended (idle or absolute expiry) or never was. The page keeps its address, so
+// signing in again returns to it; everything it showed is cleared.
+function sessionLost(err) {
+  const expired = state.who !== null || (err && err.code === 'session_expired');
+  signedOut(expired ? EXPIRED : '');
+}
+
 function signedIn(who) {
+  state.who = who;
   state.csrf = who.csrf_token || '';
-  $('who').textContent = `${who.username} · ${who.role.replace('_', ' ')}` +
-                         (who.office ? ` · ${who.office}` : '');
+  $('signin-error').textContent = '';
+  $('who').textContent = `${who.username} · ${who.role.replace('_', ' ')}` + (who.office ? ` · ${who.office}` : '');
   $('account').hidden = false;
-  $('nav-supervisor').hidden = !(who.permissions || []).includes('team.read');
+  $('nav-supervisor').hidden = !can('team.read');
+  // What the role may use (the server refuses the rest anyway).
+  $('note-form').hidden = !can('notes.write');
+  $('score-run').hidden = !can('scores.run');
+  $('arrears-box').hidden = $('history-box').hidden = $('payments-box').hidden = !can('ledger.read');
+  $('score-box').hidden = !can('scores.read');
+  $('actions-box').hidden = !can('queue.read');
   route();
 }
 
-async function loadCases(reset) {
+// ---- the dashboard: the queue (GET /v1/queue) and the caseload (GET /v1/cases) ----
+
+async function loadCases(signal, reset) {
   if (reset) { state.after = 0; $('cases').replaceChildren(); }
-  const page = await api('GET', `/v1/cases?limit=50&after=${state.after}`);
+  const page = await get(signal, `/v1/cases?limit=50&after=${state.after}`);
   for (const c of page.items) {
     const tr = document.createElement('tr');
     const td = document.createElement('td');
-    const a = text('a', c.id);
-    a.href = `#/cases/${c.id}`;
-    td.append(a);
-    tr.append(td, text('td', c.case_type.replaceAll('_', ' ')), text('td', c.office),
-              text('td', c.opened), text('td', c.status));
+    td.append(link(c.id, `#/cases/${c.id}`));
+    tr.append(td, text('td', words(c.case_type)), text('td', c.office), text('td', c.opened), text('td', c.status));
     $('cases').append(tr);
   }
   state.after = page.next_after || 0;
   $('more').hidden = page.next_after === null;
 }
 
+const REMEDIES = ['reminder', 'outreach_call', 'payment_plan_offer', 'order_review_referral',
+  'income_withholding', 'tax_offset', 'admin_offset', 'credit_bureau', 'passport_denial',
+  'bank_levy', 'property_lien', 'license_suspension', 'contempt_referral'];
+
+function queueQuery() {
+  const q = new URLSearchParams({ limit: '50' });
+  if ($('f-tier').value) q.set('tier', $('f-tier').value);
+  if ($('f-action').value) q.set('action_type', $('f-action').value);
+  if ($('f-deadline').value) q.set('deadline_before', $('f-deadline').value);
+  if (state.queueAfter !== null) q.set('after', String(state.queueAfter));
+  return q.toString();
+}
+
+function taskItem(t) {
+  const li = document.createElement('li');
+  li.className = 'task';
+  li.dataset.task = t.task_id;
+  const head = document.createElement('h3');
+  if (t.case_id) head.append(link(t.case_id, `#/cases/${t.case_id}`), ' · ');
+  head.append(t.title);
+  const facts = text('p', `Risk ${t.risk_score} — ${t.risk_tier} · at stake ${t.amount_at_stake}` +
+                          ` · deadline ${t.deadline || 'none'} · recommended ` +
+                          `${words(t.recommended_action) || 'none'} · priority ${t.priority.toFixed(1)}`,
+                     `tier-${String(t.risk_tier).toUpperCase()}`);
+  const factors = document.createElement('ul');
+  factors.setAttribute('aria-label', 'Key factors');
+  for (const f of Array.isArray(t.key_factors) ? t.key_factors : []) {
+    factors.append(text('li', f.text || words(f.code)));
+  }
+  li.append(head, facts, factors, ...t.recommendations.map((r) => recommendationForm(r, () => {})));
+  return li;
+}
+
+// The queue's first page (reset) or the next one ("More tasks"). A newer load (filters applied again, another page)
+// makes an older one drop its answer.
+async function loadQueue(signal, reset) {
+  if (!can('queue.read')) { $('queue-count').textContent = 'No queue for your role.'; return; }
+  if (reset) { ++state.queueGen; state.queueAfter = null; $('queue').replaceChildren(); $('queue-more').hidden = true; }
+  const gen = state.queueGen;
+  let q;
+  try {
+    q = await get(signal, `/v1/queue?${queueQuery()}`);
+  } catch (err) {
+    if (!reset && err.code === 'cursor_not_in_queue') return loadQueue(signal, true);  // the list changed: start over
+    throw err;
+  }
+  if (gen !== state.queueGen) return;
+  $('queue').append(...q.items.map(taskItem));
+  state.queueAfter = q.next_after;
+  $('queue-more').hidden = q.next_after === null;
+  const shown = $('queue').children.length;
+  $('queue-count').textContent = `${q.total} open task${q.total === 1 ? '' : 's'} as of ${q.as_of}` +
+                                 (shown < q.total ? ` (${shown} shown)` : '');
+}
+
+async function openDashboard(signal) {
+  show('dashboard');
+  $('cases').replaceChildren();
+  await loadQueue(signal, true);
+  await loadCases(signal, true);
+}
+
+// ---- decisions (POST /v1/recommendations/{id}/approve|modify|dismiss) ----
+
+// One pending recommendation. When the signed-in role may decide its remedy: a form with a labelled reason, approve,
+// modify (with the remedy chosen instead, among those the role may decide) and dismiss; the reason is required to
+// modify or dismiss. Otherwise a line saying the role may not decide it. `onDecided(action)` runs after a decision.
+function recommendationForm(rec, onDecided) {
+  const title = text('p', `${rec.id}: ${words(rec.remedy)} (rank ${rec.rank}, confidence ` +
+                          `${Math.round(100 * Number(rec.confidence))}%)`, 'rec');
+  const why = text('p', rec.rationale || '', 'note');
+  if (!mayDecide(rec.remedy)) {
+    const box = document.createElement('div');
+    box.className = 'decide-other';
+    box.dataset.action = rec.id;
+    box.append(title, why, text('p', `Your role may not approve, modify or dismiss a ${words(rec.remedy)}; ` +
+                                     'it awaits a person whose role may.', 'note'));
+    return box;
+  }
+  const form = document.createElement('form');
+  form.className = 'decide';
+  form.dataset.action = rec.id;
+  form.setAttribute('aria-label', `Decide ${rec.id}`);
+  const reasonId = `reason-${rec.id}`, insteadId = `instead-${rec.id}`;
+  const reasonLabel = text('label', 'Reason (required to modify or dismiss)');
+  reasonLabel.htmlFor = reasonId;
+  const reason = document.createElement('input');
+  reason.id = reasonId;
+  reason.name = 'reason';
+  reason.maxLength = REASON_CHARACTERS_MAX;
+  reason.setAttribute('aria-describedby', `${reasonId}-help`);
+  const help = text('p', `Up to ${REASON_CHARACTERS_MAX} characters.`, 'help');
+  help.id = `${reasonId}-help`;
+  const insteadLabel = text('label', 'Remedy instead (for modify)');
+  insteadLabel.htmlFor = insteadId;
+  const instead = document.createElement('select');
+  instead.id = insteadId;
+  instead.append(new Option('—', ''), ...REMEDIES.filter((r) => r !== rec.remedy && mayDecide(r))
+    .map((r) => new Option(words(r), r)));
+  const msg = text('p', '', 'error');
+  msg.setAttribute('role', 'alert');
+  const buttons = document.createElement('div');
+  buttons.className = 'buttons';
+  const controls = { form, reason, instead, msg, buttons, onDecided };
+  for (const verb of ['approve', 'modify', 'dismiss']) {
+    const b = text('button', verb[0].toUpperCase() + verb.slice(1));
+    b.type = 'button';
+    b.addEventListener('click', () => decide(controls, rec.id, verb));
+    buttons.append(b);
+  }
+  form.append(title, why, reasonLabel, reason, help, insteadLabel, instead, buttons, msg);
+  form.addEventListener('submit', (ev) => ev.preventDefault());
+  return form;
+}
+
+async function decide({ form, reason, instead, msg, buttons, onDecided }, id, verb) {
+  if (form.dataset.busy) return;  // a decision of this form is in flight (double click, Enter twice)
+  msg.textContent = '';
+  const body = { reason: reason.value.trim() };
+  if (verb !== 'approve' && !body.reason) {
+    msg.textContent = `A reason is required to ${verb} a recommendation.`;
+    reason.setAttribute('aria-invalid', 'true');
+    reason.focus();
+    return;
+  }
+  if (verb === 'modify') {
+    if (!instead.value) { msg.textContent = 'Choose the remedy to use instead.'; instead.focus(); return; }
+    body.remedy = instead.value;
+  }
+  form.dataset.busy = '1';
+  for (const b of buttons.children) b.disabled = true;
+  try {
+    const a = await api('POST', `/v1/recommendations/${enc(id)}/${verb}`, body);
+    form.replaceChildren(text('p', `${a.id}: ${words(a.remedy)} — ${a.state} by ${a.decided_by}` +
+                                   (a.decision_reason ? ` (“${a.decision_reason}”)` : ''), 'done'));
+    form.setAttribute('role', 'status');
+    onDecided(a);
+  } catch (err) {
+    if (err.status === 401) { sessionLost(err); return; }
+    msg.textContent = `${err.message} (${err.code || 'error'})`;
+  } finally {
+    delete form.dataset.busy;
+    for (const b of buttons.children) b.disabled = false;
+  }
+}
+
+// ---- the case page ----
+
+function orderText(o, asOf) {
+  const ended = o.end_date && asOf && o.end_date < asOf;
+  const parts = [`${o.id}: ${words(o.type)}`, `${o.amount} ${o.frequency}`,
+                 `from ${o.effective_date}` + (o.end_date ? ` to ${o.end_date}${ended ? ' (ended)' : ''}` : ', no end date')];
+  if (o.judgment && Number(o.judgment) !== 0) parts.push(`judgment ${o.judgment}`);
+  return parts.join(' · ');
+}
+
+function renderOrders(orders, asOf) {
+  $('orders').replaceChildren(...orders.map((o) => text('li', orderText(o, asOf))));
+}
+
 function renderScore(s) {
   const box = $('score');
   box.replaceChildren();
   if (!s) { box.append(text('p', 'Not scored yet.', 'note')); return; }
-  box.append(text('p', `${s.risk_score_100} — ${s.risk_tier} (as of ${s.as_of})`,
-                  `tier-${s.risk_tier}`));
+  box.append(text('p', `${s.risk_score_100} — ${s.risk_tier} (as of ${s.as_of})`, `tier-${s.risk_tier}`));
   const ul = document.createElement('ul');
   for (const f of s.key_factors || []) {
     ul.append(text('li', `${f.direction === 'increases_risk' ? '▲' : '▼'} ${f.text}`));
@@ -99,174 +344,59 @@ function renderHistory(months) {
   }));
 }
 
-// ---- the queue (GET /v1/queue) and decisions (POST /v1/recommendations/{id}/...) ----
-
-const REMEDIES = ['reminder', 'outreach_call', 'payment_plan_offer', 'order_review_referral',
-  'income_withholding', 'tax_offset', 'admin_offset', 'credit_bureau', 'passport_denial',
-  'bank_levy', 'property_lien', 'license_suspension', 'contempt_referral'];
-const words = (code) => String(code || '').replaceAll('_', ' ');
-
-function queueQuery() {
-  const q = new URLSearchParams({ limit: '50' });
-  if ($('f-tier').value) q.set('tier', $('f-tier').value);
-  if ($('f-action').value) q.set('action_type', $('f-action').value);
-  if ($('f-deadline').value) q.set('deadline_before', $('f-deadline').value);
-  return q.toString();
-}
-
-// One pending recommendation with its decision form: a labelled reason, approve, modify (with
-// the remedy chosen instead) and dismiss. The reason is required to modify or dismiss.
-function recommendationForm(rec) {
-  const form = document.createElement('form');
-  form.className = 'decide';
-  form.dataset.action = rec.id;
-  form.setAttribute('aria-label', `Decide ${rec.id}`);
-  const title = text('p', `${rec.id}: ${words(rec.remedy)} (rank ${rec.rank}, confidence ` +
-                           `${Math.round(100 * Number(rec.confidence))}%)`, 'rec');
-  const why = text('p', rec.rationale || '', 'note');
-  const reasonId = `reason-${rec.id}`, insteadId = `instead-${rec.id}`;
-  const reasonLabel = text('label', 'Reason (required to modify or dismiss)');
-  reasonLabel.htmlFor = reasonId;
-  const reason = document.createElement('input');
-  reason.id = reasonId;
-  reason.name = 'reason';
-  reason.maxLength = 1000;
-  const insteadLabel = text('label', 'Remedy instead (for modify)');
-  insteadLabel.htmlFor = insteadId;
-  const instead = document.createElement('select');
-  instead.id = insteadId;
-  instead.append(new Option('—', ''), ...REMEDIES.filter((r) => r !== rec.remedy)
-    .map((r) => new Option(words(r), r)));
-  const msg = text('p', '', 'error');
-  msg.setAttribute('role', 'alert');
-  const buttons = document.createElement('div');
-  buttons.className = 'buttons';
-  for (const verb of ['approve', 'modify', 'dismiss']) {
-    const b = text('button', verb[0].toUpperCase() + verb.slice(1));
-    b.type = 'button';
-    b.addEventListener('click', () => decide(form, rec.id, verb, reason, instead, msg));
-    buttons.append(b);
+async function loadLedger(id, signal, orders) {
+  const [a, h, l] = await Promise.all([get(signal, `/v1/cases/${enc(id)}/arrears`),
+                                       get(signal, `/v1/cases/${enc(id)}/history?months=12`),
+                                       get(signal, `/v1/cases/${enc(id)}/ledger`)]);
+  const dl = $('arrears');
+  dl.replaceChildren(text('dt', 'Total'), text('dd', a.arrears_total),
+                     text('dt', 'Delinquent'), text('dd', a.delinquent ? 'yes' : 'no'));
+  for (const [bucket, amount] of Object.entries(a.arrears_by_bucket || {})) {
+    dl.append(text('dt', words(bucket)), text('dd', amount));
   }
-  form.append(title, why, reasonLabel, reason, insteadLabel, instead, buttons, msg);
-  form.addEventListener('submit', (ev) => ev.preventDefault());
-  return form;
-}
-
-async function decide(form, id, verb, reason, instead, msg) {
-  msg.textContent = '';
-  const body = { reason: reason.value.trim() };
-  if (verb !== 'approve' && !body.reason) {
-    msg.textContent = `A reason is required to ${verb} a recommendation.`;
-    reason.setAttribute('aria-invalid', 'true');
-    reason.focus();
-    return;
-  }
-  if (verb === 'modify') {
-    if (!instead.value) { msg.textContent = 'Choose the remedy to use instead.'; instead.focus(); return; }
-    body.remedy = instead.value;
-  }
-  try {
-    const a = await api('POST', `/v1/recommendations/${encodeURIComponent(id)}/${verb}`, body);
-    form.replaceChildren(text('p', `${a.id}: ${words(a.remedy)} — ${a.state} by ${a.decided_by}` +
-                                   (a.decision_reason ? ` (“${a.decision_reason}”)` : ''), 'done'));
-    form.setAttribute('role', 'status');
-  } catch (err) {
-    if (err.status === 401) { signedOut(); return; }
-    msg.textContent = `${err.message} (${err.code || 'error'})`;
-  }
-}
-
-async function loadQueue() {
-  let q;
-  try { q = await api('GET', `/v1/queue?${queueQuery()}`); }
-  catch (err) {
-    if (err.code === 'permission_denied') { $('queue-count').textContent = 'No queue for your role.'; return; }
-    throw err;
-  }
-  $('queue-count').textContent = `${q.total} open task${q.total === 1 ? '' : 's'} as of ${q.as_of}` +
-                                 (q.items.length < q.total ? ` (first ${q.items.length} shown)` : '');
-  $('queue').replaceChildren(...q.items.map((t) => {
-    const li = document.createElement('li');
-    li.className = 'task';
-    const head = document.createElement('h3');
-    if (t.case_id) {
-      const a = text('a', t.case_id);
-      a.href = `#/cases/${t.case_id}`;
-      head.append(a, ' · ');
-    }
-    head.append(t.title);
-    const facts = text('p', `Risk ${t.risk_score} — ${t.risk_tier} · at stake ${t.amount_at_stake}` +
-                           ` · deadline ${t.deadline || 'none'} · recommended ` +
-                           `${words(t.recommended_action) || 'none'} · priority ${t.priority.toFixed(1)}`,
-                       `tier-${String(t.risk_tier).toUpperCase()}`);
-    const factors = document.createElement('ul');
-    factors.setAttribute('aria-label', 'Key factors');
-    for (const f of Array.isArray(t.key_factors) ? t.key_factors : []) {
-      factors.append(text('li', f.text || words(f.code)));
-    }
-    li.append(head, facts, factors, ...t.recommendations.map(recommendationForm));
-    return li;
-  }));
-}
-
-async function openCase(id) {
-  show('case');
-  $('case-title').textContent = id;
-  const c = await api('GET', `/v1/cases/${encodeURIComponent(id)}`);
-  $('case-title').textContent = `${c.case.id} · ${c.case.case_type.replaceAll('_', ' ')}` +
-                                (c.case.family_violence ? ' · family violence indicated' : '');
-  $('parties').replaceChildren(...c.parties.map((p) => text('li',
-      `${p.case_role}: ${p.first_name} ${p.last_name}` +
-      (p.address_protected ? ' (address protected)'
-                           : p.address && p.address.city ? ` — ${p.address.city}` : ''))));
-  $('orders').replaceChildren(...c.orders.map((o) => text('li',
-      `${o.id}: ${o.amount} ${o.frequency} from ${o.effective_date}`)));
-  try {
-    const a = await api('GET', `/v1/cases/${encodeURIComponent(id)}/arrears`);
-    const dl = $('arrears');
-    dl.replaceChildren(text('dt', 'Total'), text('dd', a.arrears_total),
-                       text('dt', 'Delinquent'), text('dd', a.delinquent ? 'yes' : 'no'));
-    for (const [bucket, amount] of Object.entries(a.arrears_by_bucket || {})) {
-      dl.append(text('dt', bucket.replaceAll('_', ' ')), text('dd', amount));
-    }
-    const h = await api('GET', `/v1/cases/${encodeURIComponent(id)}/history?months=12`);
-    renderHistory(h.months);
-    const l = await api('GET', `/v1/cases/${encodeURIComponent(id)}/ledger`);
-    $('payments').replaceChildren(...l.collections.map((p) => {
-      const tr = document.createElement('tr');
-      tr.append(text('td', p.date), text('td', p.amount),
-                text('td', p.source), text('td', p.reversed_as_of ? 'yes' : ''));
-      return tr;
-    }));
-  } catch (err) { if (err.code !== 'permission_denied') throw err; }
-  try {
-    const scores = await api('GET', `/v1/cases/${encodeURIComponent(id)}/scores`);
-    renderScore(scores.items[0]);
-  } catch (err) { if (err.code !== 'permission_denied') throw err; renderScore(null); }
-  try {
-    const recs = await api('GET', `/v1/cases/${encodeURIComponent(id)}/recommendations`);
-    $('actions').replaceChildren(...recs.items.map((a) => {
-      const tr = document.createElement('tr');
-      tr.append(text('td', a.id), text('td', words(a.remedy)), text('td', words(a.state)),
-                text('td', a.decided_by || ''), text('td', a.decision_reason || ''));
-      return tr;
-    }));
-  } catch (err) { if (err.code !== 'permission_denied') throw err; }
-  await loadNotes(id);
-  const audit = await api('GET', `/v1/cases/${encodeURIComponent(id)}/audit`);
-  $('audit').replaceChildren(...audit.items.map((r) => {
+  renderOrders(orders, a.as_of);  // now that the server's date is known: ended orders say so
+  renderHistory(h.months);
+  $('payments').replaceChildren(...l.collections.map((p) => {
     const tr = document.createElement('tr');
-    tr.append(text('td', r.at), text('td', r.actor), text('td', r.action.replace('enforce.', '')),
-              text('td', `${r.entity_id} ${words(r.remedy)}`), text('td', r.reason || ''));
+    tr.append(text('td', p.date), text('td', p.amount), text('td', p.source), text('td', p.reversed_as_of ? 'yes' : ''));
     return tr;
   }));
-  $('case-title').focus();
 }
 
-// ---- case notes (GET/POST /v1/cases/{id}/notes) ----
+async function loadScore(id, signal) {
+  const scores = await get(signal, `/v1/cases/${enc(id)}/scores`);
+  renderScore(scores.items[0]);
+}
 
-async function loadNotes(id) {
-  const n = await api('GET', `/v1/cases/${encodeURIComponent(id)}/notes`);
+function renderActionsTable(items) {
+  $('actions').replaceChildren(...items.map((a) => {
+    const tr = document.createElement('tr');
+    tr.append(text('td', a.id), text('td', words(a.remedy)), text('td', words(a.state)),
+              text('td', a.decided_by || ''), text('td', a.decision_reason || ''));
+    return tr;
+  }));
+}
+
+// The case's enforcement actions, and a decision form for each recommendation awaiting one (for the roles with
+// recommendations.decide). A decision refreshes the table and the audit trail, and leaves its confirmation in place.
+async function loadActions(id, signal) {
+  const recs = await get(signal, `/v1/cases/${enc(id)}/recommendations`);
+  renderActionsTable(recs.items);
+  if (!can('recommendations.decide')) return;
+  const pending = recs.items.filter((a) => a.state === 'recommended');
+  const refresh = async () => {
+    try {
+      renderActionsTable((await get(signal, `/v1/cases/${enc(id)}/recommendations`)).items);
+      await loadAudit(id, signal);
+    } catch (err) { fail(err); }
+  };
+  $('decisions').replaceChildren(
+    text('h4', pending.length ? 'Awaiting a decision' : 'Nothing awaits a decision.'),
+    ...pending.map((rec) => recommendationForm(rec, refresh)));
+}
+
+async function loadNotes(id, signal) {
+  const n = await get(signal, `/v1/cases/${enc(id)}/notes`);
   $('notes').replaceChildren(...n.items.map((note) => {
     const li = document.createElement('li');
     li.className = 'note';
@@ -277,39 +407,129 @@ async function loadNotes(id) {
   if (n.items.length === 0) $('notes').replaceChildren(text('li', 'No notes yet.', 'meta'));
 }
 
+async function loadAudit(id, signal) {
+  const audit = await get(signal, `/v1/cases/${enc(id)}/audit`);
+  $('audit').replaceChildren(...audit.items.map((r) => {
+    const tr = document.createElement('tr');
+    tr.append(text('td', r.at), text('td', r.actor), text('td', r.action.replace('enforce.', '')),
+              text('td', `${r.entity_id} ${words(r.remedy)}`), text('td', r.reason || ''));
+    return tr;
+  }));
+}
+
+// Every section is emptied first; a refusal (another office's case) leaves them empty and shows the error at the top.
+// The sections the role may read load at once; each drops its answer if another page was opened meanwhile.
+async function openCase(id, signal) {
+  show('case');
+  clearCase();
+  $('case-title').textContent = id;
+  const c = await get(signal, `/v1/cases/${enc(id)}`);
+  $('note-form').dataset.case = c.case.id;
+  $('score-run').dataset.case = c.case.id;
+  $('case-title').textContent = `${c.case.id} · ${words(c.case.case_type)}` +
+                                (c.case.family_violence ? ' · family violence indicated' : '');
+  $('parties').replaceChildren(...c.parties.map((p) => text('li',
+      `${p.case_role}: ${p.first_name} ${p.last_name}` +
+      (p.address_protected ? ' (address protected)' : p.address && p.address.city ? ` — ${p.address.city}` : ''))));
+  renderOrders(c.orders, null);
+  $('case-body').hidden = false;
+  $('case-title').focus();
+  const jobs = [loadNotes(id, signal), loadAudit(id, signal)];
+  if (can('ledger.read')) jobs.push(loadLedger(id, signal, c.orders));
+  if (can('scores.read')) jobs.push(loadScore(id, signal));
+  if (can('queue.read')) jobs.push(loadActions(id, signal));
+  for (const r of await Promise.allSettled(jobs)) {
+    if (r.status === 'rejected') throw r.reason;
+  }
+}
+
+// ---- case notes (POST /v1/cases/{id}/notes): posted to the case the form was rendered for ----
+
+const utf8Bytes = (s) => new TextEncoder().encode(s).length;
+
+$('note-text').addEventListener('input', () => {
+  $('note-bytes').textContent = String(utf8Bytes($('note-text').value.trim()));
+});
+
 $('note-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  const id = location.hash.split('/')[2];
+  const form = $('note-form');
+  const id = form.dataset.case;
+  if (!id || form.dataset.busy) return;  // no case shown yet, or this note is already being added
   const msg = $('note-msg');
   const value = $('note-text').value;
   msg.textContent = '';
   if (!value.trim()) { msg.textContent = 'Write the note first.'; $('note-text').focus(); return; }
+  const bytes = utf8Bytes(value.trim());
+  if (bytes > NOTE_BYTES_MAX) {
+    msg.textContent = `The note is ${bytes} bytes; at most ${NOTE_BYTES_MAX.toLocaleString('en-US')} are allowed.`;
+    $('note-text').focus();
+    return;
+  }
+  const signal = state.view.signal;
+  const button = form.querySelector('button[type="submit"]');
+  form.dataset.busy = '1';
+  button.disabled = true;
   try {
-    await api('POST', `/v1/cases/${encodeURIComponent(id)}/notes`, { text: value });
+    await api('POST', `/v1/cases/${enc(id)}/notes`, { text: value });
+    if (signal.aborted || form.dataset.case !== id) return;  // another page is shown now
     $('note-text').value = '';
+    $('note-bytes').textContent = '0';
     msg.textContent = 'Note added.';
-    await loadNotes(id);
+    await loadNotes(id, signal);
   } catch (err) {
-    if (err.status === 401) { signedOut(); return; }
+    if (isAbort(err)) return;
+    if (err.status === 401) { sessionLost(err); return; }
     msg.textContent = `${err.message} (${err.code || 'error'})`;
+  } finally {
+    delete form.dataset.busy;
+    button.disabled = false;
   }
 });
 
+$('score-run').addEventListener('click', async () => {
+  const button = $('score-run');
+  const id = button.dataset.case;
+  if (!id || button.disabled) return;
+  const signal = state.view.signal;
+  $('score-msg').textContent = '';
+  button.disabled = true;
+  try {
+    const s = await api('POST', '/v1/child-support/score', { case_id: id });
+    if (!signal.aborted) renderScore(s);
+  } catch (err) {
+    if (err.status === 401) { sessionLost(err); return; }
+    if (!signal.aborted) $('score-msg').textContent = `${err.message} (${err.code || 'error'})`;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+// ---- the supervisor page (GET /v1/supervisor) ----
+
 function row(...cells) {
   const tr = document.createElement('tr');
-  tr.append(...cells.map((c) => text('td', c === null || c === undefined ? '' : String(c))));
+  tr.append(...cells.map((c) => {
+    const td = document.createElement('td');
+    if (c instanceof Node) td.append(c);
+    else td.textContent = c === null || c === undefined ? '' : String(c);
+    return td;
+  }));
   return tr;
 }
 
-async function openSupervisor() {
+async function openSupervisor(signal) {
   show('supervisor');
-  const s = await api('GET', '/v1/supervisor');
+  for (const id of ['workload', 'pending', 'acceptance']) $(id).replaceChildren();
+  $('sup-summary').textContent = '';
+  const s = await get(signal, '/v1/supervisor');
   $('sup-summary').textContent = `${s.pending_total} recommendation${s.pending_total === 1 ? '' : 's'}` +
     ` awaiting a decision` + (s.oldest_pending_days === null ? '' : `, the oldest ${s.oldest_pending_days} days`) +
     ` · as of ${s.as_of}` + (s.office ? ` · office ${s.office}` : ' · statewide');
   $('workload').replaceChildren(...s.workload.map((w) => row(w.worker, w.open_tasks, w.flagged)));
   $('pending').replaceChildren(...s.pending.map((p) =>
-    row(p.id, p.case_id, words(p.remedy), p.recommended_on, p.age_days, p.legal_deadline)));
+    row(p.id, link(p.case_id, `#/cases/${p.case_id}`), words(p.remedy), p.recommended_on, p.age_days,
+        p.legal_deadline)));
   $('acceptance').replaceChildren(...s.acceptance.map((m) =>
     row(m.month, m.recommended, m.approved, m.modified, m.dismissed, m.pending,
         m.acceptance_rate === null ? '—' : `${Math.round(100 * m.acceptance_rate)}%`)));
@@ -318,36 +538,75 @@ async function openSupervisor() {
 }
 
 async function route() {
+  const signal = newView();
   const m = location.hash.match(/^#\/cases\/([A-Za-z0-9-]+)$/);
   try {
-    if (m) await openCase(m[1]);
-    else if (location.hash === '#/supervisor') await openSupervisor();
-    else { show('dashboard'); await loadQueue(); await loadCases(true); }
+    if (m) await openCase(m[1], signal);
+    else if (location.hash === '#/supervisor') await openSupervisor(signal);
+    else await openDashboard(signal);
   } catch (err) { fail(err); }
+}
+
+// ---- sign-in and sign-out ----
+
+// An ISO time (UTC, any fraction of a second) as local time to the minute, rounded up: "locked until" must not say a
+// minute at which the lock still holds.
+function localMinute(iso) {
+  const ms = Date.parse(iso.replace(/(\.\d{3})\d*Z$/, '$1Z'));
+  if (Number.isNaN(ms)) return iso;
+  return new Date(Math.ceil(ms / 60000) * 60000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 $('signin-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   $('signin-error').textContent = '';
   try {
-    signedIn(await api('POST', '/v1/session',
-                       { username: $('username').value, password: $('password').value }));
+    signedIn(await api('POST', '/v1/session', { username: $('username').value, password: $('password').value }));
     $('password').value = '';
-  } catch (err) { $('signin-error').textContent = err.message; }
+  } catch (err) {
+    $('signin-error').textContent =
+      String(err.message || err.code).replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, localMinute);
+    $('password').value = '';
+    $('password').focus();
+  }
 });
+
+// Sign-out clears every section and the address (the next person at this computer starts on an empty page).
 $('signout').addEventListener('click', async () => {
   try { await api('DELETE', '/v1/session'); } catch (err) { /* already gone */ }
-  signedOut();
+  history.replaceState(null, '', location.pathname + location.search);
+  $('username').value = '';
+  signedOut('');
 });
+
+// The skip link moves focus to the content; it is not a route.
+$('skip').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  $('main').focus();
+});
+
 $('f-action').append(...REMEDIES.map((r) => new Option(words(r), r)));
-$('queue-filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadQueue().catch(fail); });
-$('more').addEventListener('click', () => loadCases(false).catch(fail));
-$('score-run').addEventListener('click', async () => {
-  const id = location.hash.split('/')[2];
-  try { renderScore(await api('POST', '/v1/child-support/score', { case_id: id })); }
-  catch (err) { fail(err); }
+$('queue-filters').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  loadQueue(state.view.signal, true).catch(fail);
 });
-window.addEventListener('hashchange', () => { if (state.csrf) route(); });
+
+// "More" buttons: disabled while their page loads, so a double click cannot load a page twice.
+async function more(button, load) {
+  if (button.disabled) return;
+  button.disabled = true;
+  try { await load(state.view.signal); } catch (err) { fail(err); } finally { button.disabled = false; }
+}
+$('more').addEventListener('click', () => more($('more'), (signal) => loadCases(signal, false)));
+$('queue-more').addEventListener('click', () => more($('queue-more'), (signal) => loadQueue(signal, false)));
+
+window.addEventListener('hashchange', () => {
+  if (!state.who) return;
+  if (location.hash !== '' && !location.hash.startsWith('#/')) return;  // an in-page anchor, not a route
+  route();
+});
 $('case-title').tabIndex = -1;
 
-api('GET', '/v1/session').then(signedIn).catch(signedOut);
+api('GET', '/v1/session').then(signedIn).catch((err) => {
+  signedOut(err.code === 'session_expired' ? 'Your session expired: sign in again.' : '');
+});

@@ -127,14 +127,22 @@ struct ServerState {
   // filled before it are stale (QueueCache).
   std::atomic<uint64_t> write_generation{0};
   // One loaded queue (routes.cc LoadQueue): the open tasks in the caseload with today's
-  // priority, sorted, each with its tier; and each item's JSON text (the task with its case's
-  // recommendations awaiting a decision), rendered when a page first shows the item and kept
-  // for as long as the snapshot, so the pages that follow copy text instead of querying and
-  // serializing again.
+  // priority, sorted, each with its tier and whether it is listed; and each item's JSON text
+  // (the task with its case's recommendations awaiting a decision), rendered when a page
+  // first shows the item and kept for as long as the snapshot, so the pages that follow copy
+  // text instead of querying and serializing again.
+  struct QueueTask {
+    enforce::Task task;
+    std::string tier;  // low | medium | high
+    // False for a review task whose recommendations have all been decided: it has nothing
+    // left to do and is not listed, but stays here so that a page cursor (`after`) naming it
+    // still finds its place.
+    bool listed = true;
+  };
   struct QueueSnapshot {
-    std::vector<std::pair<enforce::Task, std::string>> tasks;  // task, tier
-    mutable std::mutex mu;                                     // guards `rendered`
-    mutable std::vector<std::string> rendered;                 // "" until rendered
+    std::vector<QueueTask> tasks;
+    mutable std::mutex mu;                      // guards `rendered`
+    mutable std::vector<std::string> rendered;  // "" until rendered
   };
   // The dashboard queue per (worker, office). An entry is reused while it is younger than
   // kQueueCacheTtl, for the same day, and no write went through this server since it was

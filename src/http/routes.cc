@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "ai/features.h"
@@ -15,6 +16,7 @@
 #include "core/limits.h"
 #include "core/text.h"
 #include "enforce/action_service.h"
+#include "enforce/remedy.h"
 #include "enforce/report.h"
 #include "enforce/workflow.h"
 #include "http/router.h"
@@ -182,6 +184,29 @@ std::string SessionCookie(const ServerState& s, const std::string& value, int64_
          (s.tls ? "; Secure" : "");
 }
 
+// The remedies whose recommendations the caller may approve, modify (into another of them)
+// and dismiss: the lifecycle's role rule (enforce::RoleAllows, docs/ENFORCEMENT.md §4) for a
+// signed-in person whose role has recommendations.decide; none for an API token (decisions
+// need a person: user_required). Lets the web app offer only the decisions the server allows.
+Json DecidableRemediesJson(const auth::Principal& p) {
+  Json out = Json::array();
+  if (p.kind != auth::Principal::Kind::kUser ||
+      !auth::RoleHas(p.role, Permission::kRecommendationsDecide)) {
+    return out;
+  }
+  auto role = enforce::ParseRole(auth::Name(p.role));  // the same names (one staff identity)
+  if (!role.ok()) return out;
+  for (enforce::Remedy r : enforce::AllRemedies()) {
+    bool allowed = true;
+    for (enforce::Transition t : {enforce::Transition::kApprove, enforce::Transition::kModify,
+                                  enforce::Transition::kDismiss}) {
+      allowed = allowed && enforce::RoleAllows(*role, t, r);
+    }
+    if (allowed) out.push_back(enforce::Name(r));
+  }
+  return out;
+}
+
 Json PrincipalJson(const auth::Principal& p) {
   Json perms = Json::array();
   for (int i = static_cast<int>(Permission::kCasesRead);
@@ -192,7 +217,8 @@ Json PrincipalJson(const auth::Principal& p) {
   Json j{{"username", p.name},
          {"role", auth::Name(p.role)},
          {"office", p.office},
-         {"permissions", perms}};
+         {"permissions", perms},
+         {"decidable_remedies", DecidableRemediesJson(p)}};
   if (p.kind == auth::Principal::Kind::kUser) j["csrf_token"] = p.csrf_token;
   return j;
 }
@@ -859,18 +885,37 @@ Status AppendQueueItem(Call& call, const QueueSnapshot& snapshot, size_t i, std:
       return Status::Ok();
     }
   }
-  const auto& [task, tier] = snapshot.tasks[i];
-  ASSIGN_OR_RETURN(std::string text, RenderQueueItem(call, task, tier));
+  const ServerState::QueueTask& q = snapshot.tasks[i];
+  ASSIGN_OR_RETURN(std::string text, RenderQueueItem(call, q.task, q.tier));
   out += text;
   std::lock_guard<std::mutex> lock(snapshot.mu);
   if (snapshot.rendered[i].empty()) snapshot.rendered[i] = std::move(text);
   return Status::Ok();
 }
 
+constexpr std::string_view kReviewTaskKind = "review_recommendations";
+
+// Whether each case of a review task in `tasks` has a recommendation awaiting a decision, by
+// case id (one indexed read per case).
+Result<std::unordered_map<int64_t, bool>> CasesWithPendingRecommendations(
+    Store& store, const std::vector<enforce::Task>& tasks) {
+  std::unordered_map<int64_t, bool> out;
+  for (const enforce::Task& t : tasks) {
+    if (t.kind != kReviewTaskKind || !t.case_id.valid() || out.count(t.case_id.value)) continue;
+    ASSIGN_OR_RETURN(std::vector<enforce::Action> actions,
+                     store.ListEnforceActionsByCase(t.case_id));
+    out[t.case_id.value] = std::any_of(
+        actions.begin(), actions.end(),
+        [](const enforce::Action& a) { return a.state == enforce::ActionState::kRecommended; });
+  }
+  return out;
+}
+
 // The open tasks of `worker` in the caseload of `office` ("" = statewide), with today's
-// priority, sorted, each with its tier. The caseload is read once as a set of case ids (one
-// query) rather than one office lookup per task: a caseworker's queue can hold tens of
-// thousands of tasks.
+// priority, sorted, each with its tier; a review task whose case has no recommendation
+// awaiting a decision left is kept but not listed (QueueTask::listed). The caseload is read
+// once as a set of case ids (one query) rather than one office lookup per task: a
+// caseworker's queue can hold tens of thousands of tasks.
 Result<std::shared_ptr<const QueueSnapshot>> LoadQueue(Call& call, const std::string& worker,
                                                        const std::string& office, Date today) {
   Store& store = call.store();
@@ -891,11 +936,14 @@ Result<std::shared_ptr<const QueueSnapshot>> LoadQueue(Call& call, const std::st
     t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
   }
   enforce::SortQueue(tasks);
+  ASSIGN_OR_RETURN(auto pending, CasesWithPendingRecommendations(store, tasks));
   auto out = std::make_shared<QueueSnapshot>();
   out->tasks.reserve(tasks.size());
   for (enforce::Task& t : tasks) {
     std::string tier = Lower(std::string(ai::Name(ai::TierOf(t.risk_score, tiers))));
-    out->tasks.emplace_back(std::move(t), std::move(tier));
+    const bool listed =
+        t.kind != kReviewTaskKind || !t.case_id.valid() || pending.at(t.case_id.value);
+    out->tasks.push_back(ServerState::QueueTask{std::move(t), std::move(tier), listed});
   }
   out->rendered.resize(out->tasks.size());
   return std::shared_ptr<const QueueSnapshot>(std::move(out));
@@ -948,14 +996,31 @@ Result<std::shared_ptr<const QueueSnapshot>> CachedQueue(Call& call, const std::
   return tasks;
 }
 
+// The position after task `after` in `snapshot` (0 when `after` is 0). Errors:
+// failed_precondition "cursor_not_in_queue" when the task is not an open task of the queue
+// any more (closed by the nightly batch, say): the client starts again from the first page.
+Result<size_t> QueueStart(const QueueSnapshot& snapshot, int64_t after) {
+  if (after == 0) return size_t{0};
+  for (size_t i = 0; i < snapshot.tasks.size(); ++i) {
+    if (snapshot.tasks[i].task.id == after) return i + 1;
+  }
+  return FailedPrecondition("cursor_not_in_queue",
+                            "after: task " + std::to_string(after) +
+                                " is no longer open in your queue; load the first page again");
+}
+
 // The signed-in person's open tasks, highest priority (recomputed for today) first, each with
-// its case's recommendations awaiting a decision. Filters: tier (low|medium|high),
-// action_type (a remedy code: the task's recommended action), deadline_before (a date: only
-// tasks with a legal deadline on or before it). Office-scoped roles see only their caseload.
-// The sorted task list and its items' text come from the queue cache (at most kQueueCacheTtl
-// old, never older than this server's last write); the body is put together as text.
+// its case's recommendations awaiting a decision; review tasks whose recommendations have
+// all been decided are left out. Filters: tier (low|medium|high), action_type (a remedy
+// code: the task's recommended action), deadline_before (a date: only tasks with a legal
+// deadline on or before it). Pages: `limit` items after the task `after` (a task id, the
+// `next_after` of the previous page; null on the last page); `total` counts every match.
+// Office-scoped roles see only their caseload. The sorted task list and its items' text come
+// from the queue cache (at most kQueueCacheTtl old, never older than this server's last
+// write); the body is put together as text.
 Result<Reply> ListQueue(Call& call) {
   ASSIGN_OR_RETURN(int64_t limit, call.Limit());
+  ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
   const auto& q = call.request().query;
   std::string tier;
   if (q.count("tier") && !q.at("tier").empty()) {
@@ -980,21 +1045,33 @@ Result<Reply> ListQueue(Call& call) {
   const Date today = call.clock().Today();
   ASSIGN_OR_RETURN(std::shared_ptr<const QueueSnapshot> snapshot,
                    CachedQueue(call, p.name, auth::IsOfficeScoped(p.role) ? p.office : "", today));
+  ASSIGN_OR_RETURN(const size_t start, QueueStart(*snapshot, after));
   std::string items;
   int64_t shown = 0;
   int64_t total = 0;
+  int64_t last_shown = 0;
+  bool more = false;
   for (size_t i = 0; i < snapshot->tasks.size(); ++i) {
-    const auto& [t, t_tier] = snapshot->tasks[i];
-    if (!tier.empty() && t_tier != tier) continue;
+    const ServerState::QueueTask& entry = snapshot->tasks[i];
+    const enforce::Task& t = entry.task;
+    if (!entry.listed) continue;
+    if (!tier.empty() && entry.tier != tier) continue;
     if (!action_type.empty() && t.recommended != action_type) continue;
     if (deadline_before && (!t.deadline || *t.deadline > *deadline_before)) continue;
     ++total;
-    if (shown >= limit) continue;
+    if (i < start) continue;
+    if (shown >= limit) {
+      more = true;
+      continue;
+    }
     if (shown++ > 0) items += ',';
     RETURN_IF_ERROR(AppendQueueItem(call, *snapshot, i, items));
+    last_shown = t.id;
   }
   Reply reply;
-  reply.serialized = DumpJson(Json{{"as_of", today.ToString()}, {"total", total}});
+  reply.serialized = DumpJson(Json{{"as_of", today.ToString()},
+                                   {"total", total},
+                                   {"next_after", more ? Json(last_shown) : Json(nullptr)}});
   reply.serialized.pop_back();  // the closing brace: the items follow
   reply.serialized.reserve(reply.serialized.size() + items.size() + 12);
   reply.serialized += ",\"items\":[";

@@ -308,6 +308,121 @@ TEST_F(QueueTest, DismissNeedsAReasonAndWrongRolesAreRefused) {
   EXPECT_EQ(decisions, 1);
 }
 
+// Decides every pending recommendation of `case_id` as the north supervisor (who may decide
+// every remedy).
+void DismissAllPending(httplib::Client& c, const std::string& case_id) {
+  auto sup = SignIn(c, "sup_north");
+  const Json recs = Body(c.Get("/v1/cases/" + case_id + "/recommendations", sup.Headers()));
+  ASSERT_FALSE(recs["items"].empty()) << recs.dump();
+  for (const Json& a : recs["items"]) {
+    if (a["state"] != "recommended") continue;
+    auto r = c.Post("/v1/recommendations/" + a["id"].get<std::string>() + "/dismiss", sup.Headers(),
+                    Json{{"reason", "handled in court"}}.dump(), "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+  }
+}
+
+// A review task whose recommendations have all been decided has nothing left to do: it
+// leaves the queue at once (before 2026-12-05 it stayed there for ever, with no form).
+TEST_F(QueueTest, ReviewTaskWithEveryRecommendationDecidedLeavesTheQueue) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  ASSERT_EQ(Body(c.Get("/v1/queue", s.Headers()))["total"], 2);
+  DismissAllPending(c, "CASE-000001");
+  const Json q = Body(c.Get("/v1/queue", s.Headers()));
+  EXPECT_EQ(q["total"], 1) << q.dump();
+  ASSERT_EQ(q["items"].size(), 1U);
+  EXPECT_EQ(q["items"][0]["case_id"], "CASE-000002");
+  EXPECT_EQ(Body(c.Get("/v1/queue?tier=low", s.Headers()))["total"], 0);
+  // The task itself stays open (the nightly batch reuses it when new recommendations come).
+  auto store = server_->OpenStore();
+  auto open = store->ListOpenEnforceTasks("cw_north");
+  ASSERT_TRUE(open.ok());
+  EXPECT_EQ(open->size(), 2U);
+}
+
+// Pages: `limit` items after the task `after`, with `next_after` (null on the last page), as
+// docs/API.md's list convention; `total` counts every match on every page. A cursor naming a
+// task whose recommendations were decided meanwhile still finds its place; one naming no open
+// task of the queue answers 409 cursor_not_in_queue (before 2026-12-05 the queue had no
+// pages: only the first `limit` tasks could be seen).
+TEST_F(QueueTest, QueuePagesWithAfterAndNextAfter) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  const Json first = Body(c.Get("/v1/queue?limit=1", s.Headers()));
+  ASSERT_EQ(first["items"].size(), 1U) << first.dump();
+  EXPECT_EQ(first["total"], 2);
+  EXPECT_EQ(first["items"][0]["case_id"], "CASE-000002");
+  ASSERT_TRUE(first["next_after"].is_number_integer()) << first.dump();
+  EXPECT_EQ(first["next_after"], first["items"][0]["task_id"]);
+  const std::string after = std::to_string(first["next_after"].get<int64_t>());
+  const Json second = Body(c.Get("/v1/queue?limit=1&after=" + after, s.Headers()));
+  ASSERT_EQ(second["items"].size(), 1U) << second.dump();
+  EXPECT_EQ(second["total"], 2);
+  EXPECT_EQ(second["items"][0]["case_id"], "CASE-000001");
+  EXPECT_EQ(second["next_after"], nullptr);
+  EXPECT_EQ(Body(c.Get("/v1/queue", s.Headers()))["next_after"], nullptr);
+  // Filters apply after the cursor too.
+  const Json filtered = Body(c.Get("/v1/queue?tier=high&after=" + after, s.Headers()));
+  EXPECT_EQ(filtered["items"].size(), 0U);
+  EXPECT_EQ(filtered["total"], 1);
+  // The first page's task is decided in full: it leaves the list but the cursor still works.
+  DismissAllPending(c, "CASE-000002");
+  const Json again = Body(c.Get("/v1/queue?limit=1&after=" + after, s.Headers()));
+  ASSERT_EQ(again["items"].size(), 1U) << again.dump();
+  EXPECT_EQ(again["items"][0]["case_id"], "CASE-000001");
+  EXPECT_EQ(again["total"], 1);
+  auto gone = c.Get("/v1/queue?after=999999", s.Headers());
+  EXPECT_EQ(gone->status, 409);
+  EXPECT_EQ(Body(gone)["code"], "cursor_not_in_queue");
+  auto bad = c.Get("/v1/queue?after=-1", s.Headers());
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(Body(bad)["code"], "cursor_invalid");
+}
+
+// The session answers the remedies the signed-in person may decide (enforce::RoleAllows), so
+// the web app offers supervisors and attorneys their decisions and no others.
+TEST_F(QueueTest, SessionListsTheRemediesTheRoleMayDecide) {
+  auto c = server_->Client();
+  auto remedies = [&](const std::string& user) {
+    auto s = SignIn(c, user);
+    const Json who = Body(c.Get("/v1/session", s.Headers()));
+    std::vector<std::string> out;
+    for (const Json& r : who["decidable_remedies"]) out.push_back(r.get<std::string>());
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(remedies("cw_north"), (V{"reminder", "outreach_call", "payment_plan_offer",
+                                     "order_review_referral", "income_withholding"}));
+  EXPECT_EQ(remedies("sup_north").size(), enforce::kRemedyCount);
+  EXPECT_EQ(remedies("atty"), (V{"property_lien", "contempt_referral"}));
+  EXPECT_EQ(remedies("inv"), V{});    // no recommendations.decide
+  EXPECT_EQ(remedies("admin"), V{});  // separation of duties: an admin decides nothing
+  // Sign-in answers the same list.
+  auto r = c.Post("/v1/session",
+                  Json{{"username", "atty"}, {"password", "correct horse battery"}}.dump(),
+                  "application/json");
+  ASSERT_EQ(r->status, 201);
+  EXPECT_EQ(Body(r)["decidable_remedies"], (Json{"property_lien", "contempt_referral"}));
+  // An API token decides nothing (user_required), whatever its role.
+  const std::string token = server_->Token("sys", "supervisor", "north");
+  const Json tok =
+      Body(c.Get("/v1/session", httplib::Headers{{"Authorization", "Bearer " + token}}));
+  EXPECT_EQ(tok["decidable_remedies"], Json::array());
+  // The list agrees with the server's decisions: the attorney may dismiss a lien and not an
+  // income withholding.
+  auto atty = SignIn(c, "atty");
+  const Json recs = Body(c.Get("/v1/cases/CASE-000001/recommendations", atty.Headers()));
+  for (const Json& a : recs["items"]) {
+    if (a["state"] != "recommended") continue;
+    const std::string remedy = a["remedy"].get<std::string>();
+    const bool listed = remedy == "property_lien" || remedy == "contempt_referral";
+    auto d = c.Post("/v1/recommendations/" + a["id"].get<std::string>() + "/dismiss",
+                    atty.Headers(), Json{{"reason", "checked"}}.dump(), "application/json");
+    EXPECT_EQ(d->status, listed ? 200 : 403) << remedy << " " << d->body;
+  }
+}
+
 // One staff identity: the web user is the enforcement staff user, and disabling them (as
 // `opencse staff add USER --role ROLE --inactive` does) stops their decisions at once.
 TEST_F(QueueTest, TheSignedInUserIsTheStaffUserWhoDecides) {
