@@ -188,6 +188,63 @@ std::array<RemedyRule, kRemedyCount> EnforcementConfig::DefaultRules() {
   return a;
 }
 
+namespace {
+
+// The federal floors a state file may raise but never lower (FACTS §5): the offset and
+// passport thresholds, the Pre-Offset Notice with its 30 days before OCSE forwards, and
+// notice before credit reporting (42 USC 666(a)(7): due process first). A state may still
+// turn a remedy off (`enabled = false`).
+Status CheckFederalFloors(const EnforcementConfig& c) {
+  const auto below = [](const std::string& key, const std::string& value,
+                        const std::string& floor) {
+    return InvalidArgument("config_below_federal_minimum",
+                           "key '" + key + "' = " + value + " is below the federal minimum " +
+                               floor + " (FACTS §5); a state may raise it or turn the remedy off");
+  };
+  const auto money_floor = [&](Remedy r, const char* field, const std::optional<Money>& v,
+                               int64_t dollars) -> Status {
+    const std::string key = "remedy." + std::string(Name(r)) + "." + field;
+    const Money floor = Money::FromCents(dollars * 100);
+    if (!v) return below(key, "(unset)", floor.ToString());
+    if (*v < floor) return below(key, v->ToString(), floor.ToString());
+    return Status::Ok();
+  };
+  const RemedyRule& tax = c.rule(Remedy::kTaxOffset);
+  if (tax.enabled) {
+    RETURN_IF_ERROR(
+        money_floor(Remedy::kTaxOffset, "assigned_at_least", tax.assigned_at_least, 150));
+    RETURN_IF_ERROR(
+        money_floor(Remedy::kTaxOffset, "non_assigned_at_least", tax.non_assigned_at_least, 500));
+  }
+  const RemedyRule& admin = c.rule(Remedy::kAdminOffset);
+  if (admin.enabled) {
+    RETURN_IF_ERROR(
+        money_floor(Remedy::kAdminOffset, "arrears_at_least", admin.arrears_at_least, 25));
+  }
+  const RemedyRule& passport = c.rule(Remedy::kPassportDenial);
+  if (passport.enabled) {
+    RETURN_IF_ERROR(money_floor(Remedy::kPassportDenial, "arrears_more_than",
+                                passport.arrears_more_than, 2'500));
+  }
+  for (Remedy r :
+       {Remedy::kTaxOffset, Remedy::kAdminOffset, Remedy::kPassportDenial, Remedy::kCreditBureau}) {
+    const RemedyRule& rule = c.rule(r);
+    if (!rule.enabled) continue;
+    const std::string prefix = "remedy." + std::string(Name(r)) + ".";
+    if (!rule.notice_required) {
+      return below(prefix + "notice_required", "false", "true (a notice before the remedy)");
+    }
+    const int days = r == Remedy::kCreditBureau ? 1 : 30;
+    if (rule.contest_days < days) {
+      return below(prefix + "contest_days", std::to_string(rule.contest_days),
+                   std::to_string(days) + " days");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<EnforcementConfig> ParseEnforcementConfig(std::string_view text) {
   static const std::map<std::string, Setter> kSetters = Setters();
   EnforcementConfig config;
@@ -232,6 +289,7 @@ Result<EnforcementConfig> ParseEnforcementConfig(std::string_view text) {
     ASSIGN_OR_RETURN(Value v, ParseValue(key, Trim(line.substr(eq + 1)), line_no));
     RETURN_IF_ERROR(it->second(key, v, config));
   }
+  RETURN_IF_ERROR(CheckFederalFloors(config));
   return config;
 }
 

@@ -29,6 +29,42 @@ EligibilityFacts Delinquent(Money arrears) {
   return f;
 }
 
+// A state file may raise the federal floors or turn a remedy off, never lower them: before
+// 2026-12-04 a file with passport at 100.00, no notice and no contest window let a passport
+// denial be issued the day it was approved for 300.00 of arrears.
+TEST(EnforceConfigTest, TheFederalFloorsCannotBeLowered) {
+  const struct {
+    const char* text;
+    const char* key;
+  } low[] = {
+      {"[remedy.passport_denial]\narrears_more_than = \"100.00\"\n",
+       "remedy.passport_denial.arrears_more_than"},
+      {"[remedy.passport_denial]\nnotice_required = false\n",
+       "remedy.passport_denial.notice_required"},
+      {"[remedy.passport_denial]\ncontest_days = 0\n", "remedy.passport_denial.contest_days"},
+      {"[remedy.tax_offset]\nassigned_at_least = \"0.00\"\n",
+       "remedy.tax_offset.assigned_at_least"},
+      {"[remedy.tax_offset]\nnon_assigned_at_least = \"499.99\"\n",
+       "remedy.tax_offset.non_assigned_at_least"},
+      {"[remedy.admin_offset]\narrears_at_least = \"24.99\"\n",
+       "remedy.admin_offset.arrears_at_least"},
+      {"[remedy.credit_bureau]\nnotice_required = false\n", "remedy.credit_bureau.notice_required"},
+  };
+  for (const auto& c : low) {
+    auto r = ParseEnforcementConfig(c.text);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.status().reason(), "config_below_federal_minimum") << c.text;
+    EXPECT_NE(r.status().message().find(c.key), std::string::npos) << r.status().message();
+  }
+  // Raising a floor, or turning the remedy off, is the state's choice.
+  EXPECT_TRUE(ParseEnforcementConfig("[remedy.passport_denial]\narrears_more_than = \"5000.00\"\n"
+                                     "contest_days = 45\n")
+                  .ok());
+  EXPECT_TRUE(ParseEnforcementConfig("[remedy.passport_denial]\nenabled = false\n"
+                                     "notice_required = false\n")
+                  .ok());
+}
+
 TEST(EnforceConfigTest, FederalDefaultsComeFromFacts) {
   const EnforcementConfig c;
   EXPECT_EQ(c.rule(Remedy::kTaxOffset).assigned_at_least, D(150));
