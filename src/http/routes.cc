@@ -913,13 +913,22 @@ Result<std::unordered_map<int64_t, bool>> CasesWithPendingRecommendations(
 
 // The open tasks of `worker` in the caseload of `office` ("" = statewide), with today's
 // priority, sorted, each with its tier; a review task whose case has no recommendation
-// awaiting a decision left is kept but not listed (QueueTask::listed). The caseload is read
-// once as a set of case ids (one query) rather than one office lookup per task: a
-// caseworker's queue can hold tens of thousands of tasks.
+// awaiting a decision left is kept but not listed (QueueTask::listed). With `unassigned`
+// (a supervisor's queue) the office's tasks that no caseworker holds (worker "": the office
+// has no active caseworker, ENFORCEMENT.md §7) are in it too. The caseload is read once as
+// a set of case ids (one query) rather than one office lookup per task: a caseworker's queue
+// can hold tens of thousands of tasks.
 Result<std::shared_ptr<const QueueSnapshot>> LoadQueue(Call& call, const std::string& worker,
-                                                       const std::string& office, Date today) {
+                                                       const std::string& office, bool unassigned,
+                                                       Date today) {
   Store& store = call.store();
   ASSIGN_OR_RETURN(std::vector<enforce::Task> tasks, store.ListOpenEnforceTasks(worker));
+  if (unassigned) {
+    ASSIGN_OR_RETURN(std::vector<enforce::Task> all, store.ListOpenEnforceTasks(""));
+    for (enforce::Task& t : all) {
+      if (t.worker.empty()) tasks.push_back(std::move(t));
+    }
+  }
   if (!office.empty()) {
     ASSIGN_OR_RETURN(std::vector<CaseId> ids,
                      store.ListCaseIdsInOffice(office, 0, std::numeric_limits<int64_t>::max()));
@@ -956,7 +965,8 @@ Result<std::shared_ptr<const QueueSnapshot>> LoadQueue(Call& call, const std::st
 // this server, or on a new day, every request waits for the reload: a caseworker who just
 // decided sees the queue without the decided recommendation.
 Result<std::shared_ptr<const QueueSnapshot>> CachedQueue(Call& call, const std::string& worker,
-                                                         const std::string& office, Date today) {
+                                                         const std::string& office, bool unassigned,
+                                                         Date today) {
   ServerState& server = call.server();
   std::shared_ptr<ServerState::QueueEntry> entry;
   {
@@ -987,7 +997,7 @@ Result<std::shared_ptr<const QueueSnapshot>> CachedQueue(Call& call, const std::
     }
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const QueueSnapshot> tasks,
-                   LoadQueue(call, worker, office, today));
+                   LoadQueue(call, worker, office, unassigned, today));
   std::lock_guard<std::mutex> lock(entry->mu);
   entry->tasks = tasks;
   entry->generation = generation;
@@ -1044,7 +1054,8 @@ Result<Reply> ListQueue(Call& call) {
   const auth::Principal& p = call.principal();
   const Date today = call.clock().Today();
   ASSIGN_OR_RETURN(std::shared_ptr<const QueueSnapshot> snapshot,
-                   CachedQueue(call, p.name, auth::IsOfficeScoped(p.role) ? p.office : "", today));
+                   CachedQueue(call, p.name, auth::IsOfficeScoped(p.role) ? p.office : "",
+                               p.role == auth::Role::kSupervisor, today));
   ASSIGN_OR_RETURN(const size_t start, QueueStart(*snapshot, after));
   std::string items;
   int64_t shown = 0;

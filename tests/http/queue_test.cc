@@ -65,6 +65,39 @@ class QueueTest : public ::testing::Test {
   std::unique_ptr<ApiServer> server_;
 };
 
+// A task no caseworker holds (the office has none: worker "") is in the queue of the
+// supervisors of the case's office, and in no caseworker's; before 2026-12-04 it was in
+// nobody's queue.
+TEST_F(QueueTest, ASupervisorsQueueHoldsTheOfficesUnassignedTasks) {
+  {
+    auto store = server_->OpenStore();
+    // Case 3 is in the south office, so its unassigned task is not north's.
+    ASSERT_TRUE(store->SetCaseOffice(CaseId{3}, "north").ok());
+    enforce::Task t;
+    t.key = "review_recommendations:CASE-000003:unassigned";
+    t.kind = "review_recommendations";
+    t.case_id = CaseId{3};
+    t.obligor = PersonId{5};
+    t.created = Date::Ymd(2024, 6, 30);
+    t.risk_score = 70;
+    t.amount_at_stake = Money::FromCents(300000);
+    t.title = "Review recommendations";
+    t.recommended = "outreach_call";
+    t.key_factors = "[]";
+    ASSERT_TRUE(store->InsertEnforceTask(t).ok());
+  }
+  auto c = server_->Client();
+  auto sup = SignIn(c, "sup_north");
+  const Json q = Body(c.Get("/v1/queue", sup.Headers()));
+  ASSERT_EQ(q["items"].size(), 1u) << q.dump();
+  EXPECT_EQ(q["items"][0]["case_id"], "CASE-000003");
+  auto cw = SignIn(c, "cw_north");
+  const Json mine = Body(c.Get("/v1/queue", cw.Headers()));
+  for (const Json& item : mine["items"]) {
+    EXPECT_NE(item["case_id"], "CASE-000003") << "cw_north holds no task of case 3";
+  }
+}
+
 TEST_F(QueueTest, CaseworkerSeesTheirQueueInPriorityOrderWithFilters) {
   auto c = server_->Client();
   auto s = SignIn(c, "cw_north");
@@ -323,7 +356,7 @@ void DismissAllPending(httplib::Client& c, const std::string& case_id) {
 }
 
 // A review task whose recommendations have all been decided has nothing left to do: it
-// leaves the queue at once (before 2026-12-05 it stayed there for ever, with no form).
+// leaves the queue at once (before 2026-12-04 it stayed there for ever, with no form).
 TEST_F(QueueTest, ReviewTaskWithEveryRecommendationDecidedLeavesTheQueue) {
   auto c = server_->Client();
   auto s = SignIn(c, "cw_north");
@@ -344,7 +377,7 @@ TEST_F(QueueTest, ReviewTaskWithEveryRecommendationDecidedLeavesTheQueue) {
 // Pages: `limit` items after the task `after`, with `next_after` (null on the last page), as
 // docs/API.md's list convention; `total` counts every match on every page. A cursor naming a
 // task whose recommendations were decided meanwhile still finds its place; one naming no open
-// task of the queue answers 409 cursor_not_in_queue (before 2026-12-05 the queue had no
+// task of the queue answers 409 cursor_not_in_queue (before 2026-12-04 the queue had no
 // pages: only the first `limit` tasks could be seen).
 TEST_F(QueueTest, QueuePagesWithAfterAndNextAfter) {
   auto c = server_->Client();
