@@ -11,7 +11,7 @@ const can = (permission) => !!state.who && (state.who.permissions || []).include
 const mayDecide = (remedy) => !!state.who && (state.who.decidable_remedies || []).includes(remedy);
 const words = (code) => String(code || '').replaceAll('_', ' ');
 const enc = encodeURIComponent;
-const NOTE_BYTES_MAX = 2000;     // the server's limit (docs/API.md, Case notes): bytes of UTF-8
+const NOTE_CHARS_MAX = 2000;     // the server's limit (docs/API.md, Case notes): characters
 const REASON_CHARACTERS_MAX = 200;  // a text field (docs/API.md, Conventions)
 const EXPIRED = 'Your session expired: sign in again. Text you had not saved (a note or a reason) was not saved.';
 
@@ -84,7 +84,7 @@ function clearCase() {
   }
   for (const id of ['case-title', 'note-msg', 'score-msg']) $(id).textContent = '';
   $('note-text').value = '';
-  $('note-bytes').textContent = '0';
+  $('note-chars').textContent = '0';
   $('note-form').dataset.case = '';
   $('score-run').dataset.case = '';
   $('case-body').hidden = true;  // shown once the case itself is answered
@@ -445,10 +445,10 @@ async function openCase(id, signal) {
 
 // ---- case notes (POST /v1/cases/{id}/notes): posted to the case the form was rendered for ----
 
-const utf8Bytes = (s) => new TextEncoder().encode(s).length;
+const characters = (s) => [...s].length;  // code points, as the server counts them
 
 $('note-text').addEventListener('input', () => {
-  $('note-bytes').textContent = String(utf8Bytes($('note-text').value.trim()));
+  $('note-chars').textContent = String(characters($('note-text').value.trim()));
 });
 
 $('note-form').addEventListener('submit', async (ev) => {
@@ -460,9 +460,9 @@ $('note-form').addEventListener('submit', async (ev) => {
   const value = $('note-text').value;
   msg.textContent = '';
   if (!value.trim()) { msg.textContent = 'Write the note first.'; $('note-text').focus(); return; }
-  const bytes = utf8Bytes(value.trim());
-  if (bytes > NOTE_BYTES_MAX) {
-    msg.textContent = `The note is ${bytes} bytes; at most ${NOTE_BYTES_MAX.toLocaleString('en-US')} are allowed.`;
+  const length = characters(value.trim());
+  if (length > NOTE_CHARS_MAX) {
+    msg.textContent = `The note is ${length} characters; at most ${NOTE_CHARS_MAX.toLocaleString('en-US')} are allowed.`;
     $('note-text').focus();
     return;
   }
@@ -474,7 +474,7 @@ $('note-form').addEventListener('submit', async (ev) => {
     await api('POST', `/v1/cases/${enc(id)}/notes`, { text: value });
     if (signal.aborted || form.dataset.case !== id) return;  // another page is shown now
     $('note-text').value = '';
-    $('note-bytes').textContent = '0';
+    $('note-chars').textContent = '0';
     msg.textContent = 'Note added.';
     await loadNotes(id, signal);
   } catch (err) {

@@ -12,9 +12,10 @@ Result<std::string> ValidateCaseNoteText(const std::string& text) {
   if (first == std::string::npos) return InvalidArgument("note_empty", "text: required");
   const size_t last = text.find_last_not_of(" \t\r\n");
   std::string out = text.substr(first, last - first + 1);
-  if (out.size() > kCaseNoteLengthMax) {
+  // Characters (code points), as the table's CHECK (SQLite's length() of a text) counts them.
+  if (const auto chars = static_cast<size_t>(CharacterCount(out)); chars > kCaseNoteLengthMax) {
     return InvalidArgument("note_too_long", "text: at most " + std::to_string(kCaseNoteLengthMax) +
-                                                " bytes, got " + std::to_string(out.size()));
+                                                " characters, got " + std::to_string(chars));
   }
   for (size_t i = 0; i < out.size();) {
     const unsigned char c = static_cast<unsigned char>(out[i]);

@@ -5,7 +5,7 @@
 // row "case.note_add" (the note's id, case, author and length; the text itself stays in
 // case_note, which the audit trail points to).
 //
-// Validation of the text: 1 to kCaseNoteLengthMax bytes after trimming surrounding white
+// Validation of the text: 1 to kCaseNoteLengthMax characters after trimming surrounding white
 // space; valid UTF-8; no control characters except newline and tab. Errors name the field
 // "text": invalid_argument "note_empty", "note_too_long", "note_invalid_char",
 // "note_invalid_utf8"; not_found "case_not_found".
@@ -21,7 +21,7 @@
 
 namespace cse {
 
-inline constexpr size_t kCaseNoteLengthMax = 2000;  // bytes (the table's CHECK agrees)
+inline constexpr size_t kCaseNoteLengthMax = 2000;  // characters (the table's CHECK agrees)
 inline constexpr int64_t kCaseNotesPageMax = 200;
 
 // The text as it will be stored (trimmed), or the validation error.

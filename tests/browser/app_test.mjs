@@ -471,11 +471,12 @@ test('a note goes to the case whose page holds the form, once however often it i
     one: (await (await fetch('/v1/cases/CASE-000001/notes')).json()).items }));
   assert.equal(notes.three.filter((n) => n.text.startsWith('Called the employer')).length, 1);
   assert.equal(notes.one.filter((n) => n.text.startsWith('Called the employer')).length, 0);
-  // A note over the server's 2,000-byte limit is refused in the page, in the server's unit.
-  await page.getByLabel('New note').fill('é'.repeat(1100));
+  // A note over the server's 2,000-character limit is refused in the page, counted as the
+  // server counts it (an accented letter is one character).
+  await page.getByLabel('New note').fill('é'.repeat(2001));
   await page.getByRole('button', { name: 'Add note' }).click();
-  await page.locator('#note-msg').filter({ hasText: 'The note is 2200 bytes; at most 2,000' }).waitFor();
-  assert.match(await page.locator('#note-help').innerText(), /2,000 bytes/);
+  await page.locator('#note-msg').filter({ hasText: 'The note is 2001 characters; at most 2,000' }).waitFor();
+  assert.match(await page.locator('#note-help').innerText(), /2,000 characters/);
   await page.close();
 });
 
