@@ -52,7 +52,12 @@ std::string Text(std::string_view code, const FeatureVector& x) {
     return "no recent payments to time";
   }
   if (code == "time_since_last_payment") {
-    return "last payment " + Plural(V(x, F::kDaysSinceLastPayment), "day", "days") + " ago";
+    // "0 days ago" read oddly beside an arrow saying it raises risk; a payment today or
+    // yesterday is said so.
+    const double days = V(x, F::kDaysSinceLastPayment);
+    if (days < 1) return "last payment today";
+    if (days < 2) return "last payment yesterday";
+    return "last payment " + Plural(days, "day", "days") + " ago";
   }
   if (code == "arrears_balance") {
     if (V(x, F::kArrearsTotal) <= 0) return "no past-due support";

@@ -41,5 +41,20 @@ TEST(ReasonsTest, EmploymentTextSaysHowLongWithoutAnEmployer) {
   EXPECT_EQ(EmploymentFactor(x)[0].text, "employed at the current employer for 1 month");
 }
 
+// A payment today or yesterday is said so: "last payment 0 days ago" beside an arrow saying
+// it raises risk read as a defect to caseworkers.
+TEST(ReasonsTest, ARecentPaymentIsSaidInWords) {
+  std::array<double, kFeatureCount> phi{};
+  phi[static_cast<size_t>(Feature::kDaysSinceLastPayment)] = 0.5;
+  FeatureVector x{};
+  const auto text = [&](float days) {
+    At(x, Feature::kDaysSinceLastPayment) = days;
+    return KeyFactors(x, phi.data(), 4).at(0).text;
+  };
+  EXPECT_EQ(text(0), "last payment today");
+  EXPECT_EQ(text(1), "last payment yesterday");
+  EXPECT_EQ(text(45), "last payment 45 days ago");
+}
+
 }  // namespace
 }  // namespace cse::ai
