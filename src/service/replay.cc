@@ -1,7 +1,11 @@
 #include "service/replay.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <tuple>
+#include <unordered_set>
+#include <utility>
 
 #include "service/json.h"
 #include "service/ledger_service.h"
@@ -14,103 +18,187 @@ Status Inconsistent(const AuditRow& row, const std::string& what) {
                   "audit row " + std::to_string(row.seq) + " (" + row.action + "): " + what);
 }
 
-struct Replayer {
+Status Unreadable(const AuditRow& row, const std::string& what) {
+  return DataLoss("audit_json_invalid", "audit row " + std::to_string(row.seq) + ": " + what);
+}
+
+// The family type LedgerService::RefreshCaseType records when an episode is added or ended on
+// `today`: current while a started episode is open, former once every started one has ended,
+// never before any has started.
+CaseType TypeOn(const std::vector<AssistanceEpisode>& episodes, Date today) {
+  CaseType type = CaseType::kNeverAssistance;
+  for (const AssistanceEpisode& e : episodes) {
+    if (e.start_date > today) continue;
+    if (!e.end_date || *e.end_date >= today) return CaseType::kCurrentAssistance;
+    type = CaseType::kFormerAssistance;
+  }
+  return type;
+}
+
+// What the audit trail says the store holds.
+struct Trail {
   std::map<int64_t, CaseBook> cases;          // by case id
   std::map<int64_t, Collection> collections;  // by collection id
   std::map<std::string, std::string> settings;
+  // Enforcement action id -> the "after" of its latest audit row, parsed only when compared.
+  std::map<int64_t, std::string> actions;
+  int64_t rows = 0;
+};
 
-  Status Apply(const AuditRow& row) {
-    Json after;
-    try {
-      after = row.after.empty() ? Json::object() : Json::parse(row.after);
-    } catch (const std::exception& e) {
-      return DataLoss("audit_json_invalid",
-                      "audit row " + std::to_string(row.seq) + ": " + e.what());
+class Replayer {
+ public:
+  Status Apply(const AuditRow& row);
+  Trail& trail() { return t_; }
+
+ private:
+  Status AddCase(const Json& after);
+  Status AddOrder(const AuditRow& row, const Json& after);
+  Status AddAssistance(const AuditRow& row, const Json& after);
+  Status EndAssistance(const AuditRow& row, const Json& after);
+  Status AddPostings(const AuditRow& row, const Json& after);
+  Status Reverse(const AuditRow& row, const Json& after);
+  Status SetAction(const AuditRow& row);
+  // Records the case type the service refreshed on the row's day.
+  Status RefreshType(const AuditRow& row, CaseBook& book);
+
+  Trail t_;
+};
+
+Status Replayer::Apply(const AuditRow& row) {
+  if (row.entity == "enforce_action") return SetAction(row);
+  Json after;
+  try {
+    after = row.after.empty() ? Json::object() : Json::parse(row.after);
+  } catch (const std::exception& e) {
+    return Unreadable(row, e.what());
+  }
+  const std::string& action = row.action;
+  if (action == "case.add") return AddCase(after);
+  if (action == "order.add") return AddOrder(row, after);
+  if (action == "assistance.add") return AddAssistance(row, after);
+  if (action == "assistance.end") return EndAssistance(row, after);
+  if (action == "import.batch") return AddPostings(row, after);
+  if (action == "payment.reverse") return Reverse(row, after);
+  if (action == "payment.post") {
+    ASSIGN_OR_RETURN(Collection c, CollectionFromJson(after));
+    t_.collections[c.id.value] = c;
+  } else if (action == "config.set") {
+    for (auto& [k, v] : after.items()) t_.settings[k] = v.get<std::string>();
+  }
+  return Status::Ok();
+}
+
+Status Replayer::AddCase(const Json& after) {
+  ASSIGN_OR_RETURN(Case c, CaseFromJson(after));
+  // What CaseFromJson leaves out; every case.add row has carried it.
+  for (const Json& child : after.at("children")) {
+    c.children.push_back(PersonId{child.get<int64_t>()});
+  }
+  std::sort(c.children.begin(), c.children.end(),
+            [](PersonId a, PersonId b) { return a.value < b.value; });
+  c.family_violence =
+      after.at("family_violence").get<bool>() ? FamilyViolence::kIndicated : FamilyViolence::kNone;
+  c.county = after.at("county").get<std::string>();
+  CaseBook& book = t_.cases[c.id.value];
+  book.info = c;
+  if (after.contains("assistance")) {
+    ASSIGN_OR_RETURN(AssistanceEpisode e, AssistanceFromJson(after.at("assistance")));
+    book.episodes.push_back(e);
+  }
+  return Status::Ok();
+}
+
+Status Replayer::AddOrder(const AuditRow& row, const Json& after) {
+  ASSIGN_OR_RETURN(Order o, OrderFromJson(after.at("order")));
+  auto it = t_.cases.find(o.case_id.value);
+  if (it == t_.cases.end()) return Inconsistent(row, "order for an unknown case");
+  if (after.contains("replaces")) {
+    const int64_t old_id = after.at("replaces").at("order_id").get<int64_t>();
+    ASSIGN_OR_RETURN(Date end, Date::Parse(after.at("replaces").at("end_date").get<std::string>()));
+    bool found = false;
+    for (Order& old : it->second.orders) {
+      if (old.id.value == old_id) {
+        old.end_date = end;
+        found = true;
+      }
     }
-    if (row.action == "case.add") {
-      ASSIGN_OR_RETURN(Case c, CaseFromJson(after));
-      CaseBook& book = cases[c.id.value];
-      book.info = c;
-      if (after.contains("assistance")) {
-        ASSIGN_OR_RETURN(AssistanceEpisode e, AssistanceFromJson(after["assistance"]));
-        book.episodes.push_back(e);
-      }
-    } else if (row.action == "order.add") {
-      ASSIGN_OR_RETURN(Order o, OrderFromJson(after["order"]));
-      auto it = cases.find(o.case_id.value);
-      if (it == cases.end()) return Inconsistent(row, "order for an unknown case");
-      if (after.contains("replaces")) {
-        const int64_t old_id = after["replaces"]["order_id"].get<int64_t>();
-        ASSIGN_OR_RETURN(Date end, Date::Parse(after["replaces"]["end_date"].get<std::string>()));
-        bool found = false;
-        for (Order& old : it->second.orders) {
-          if (old.id.value == old_id) {
-            old.end_date = end;
-            found = true;
-          }
-        }
-        if (!found) return Inconsistent(row, "replaces an unknown order");
-      }
-      it->second.orders.push_back(o);
-    } else if (row.action == "assistance.add") {
-      ASSIGN_OR_RETURN(AssistanceEpisode e, AssistanceFromJson(after));
-      auto it = cases.find(e.case_id.value);
-      if (it == cases.end()) return Inconsistent(row, "assistance for an unknown case");
-      it->second.episodes.push_back(e);
-    } else if (row.action == "assistance.end") {
-      auto it = cases.find(after["case_id"].get<int64_t>());
-      if (it == cases.end()) return Inconsistent(row, "assistance end for an unknown case");
-      ASSIGN_OR_RETURN(Date end, Date::Parse(after["end_date"].get<std::string>()));
-      for (AssistanceEpisode& e : it->second.episodes) {
-        if (!e.end_date) e.end_date = end;
-      }
-    } else if (row.action == "payment.post") {
-      ASSIGN_OR_RETURN(Collection c, CollectionFromJson(after));
-      collections[c.id.value] = c;
-    } else if (row.action == "import.batch" && after.contains("rows")) {
-      // Compact posting rows (since 2026-12-03): their columns and count must be the ones
-      // PostingRowsJson writes.
-      if (after["columns"] != PostingColumns()) {
-        return DataLoss("audit_json_invalid", "audit row " + std::to_string(row.seq) +
-                                                  ": unknown posting columns " +
-                                                  after["columns"].dump());
-      }
-      const Json& rows = after["rows"];
-      if (!rows.is_array() || !after["count"].is_number_integer() ||
-          after["count"].get<int64_t>() != static_cast<int64_t>(rows.size())) {
-        return DataLoss("audit_json_invalid", "audit row " + std::to_string(row.seq) +
-                                                  ": count does not match its posting rows");
-      }
-      for (const Json& p : rows) {
-        ASSIGN_OR_RETURN(Collection c, PostingFromJsonRow(p));
-        collections[c.id.value] = c;
-      }
-    } else if (row.action == "import.batch") {
-      // Rows written before 2026-12-03 list ToJson(c) objects.
-      for (const Json& p : after["postings"]) {
-        ASSIGN_OR_RETURN(Collection c, CollectionFromJson(p));
-        collections[c.id.value] = c;
-      }
-    } else if (row.action == "payment.reverse") {
-      auto it = collections.find(after["collection_id"].get<int64_t>());
-      if (it == collections.end()) return Inconsistent(row, "reversal of an unknown payment");
-      ASSIGN_OR_RETURN(Date d, Date::Parse(after["reversed_date"].get<std::string>()));
-      it->second.reversed_date = d;
-      it->second.reversal_reason = after["reason"].get<std::string>();
-    } else if (row.action == "config.set") {
-      for (auto& [k, v] : after.items()) settings[k] = v.get<std::string>();
+    if (!found) return Inconsistent(row, "replaces an unknown order");
+  }
+  it->second.orders.push_back(o);
+  return Status::Ok();
+}
+
+Status Replayer::RefreshType(const AuditRow& row, CaseBook& book) {
+  auto day = Date::Parse(std::string_view(row.at).substr(0, 10));
+  if (!day.ok()) return Unreadable(row, "time '" + row.at + "' does not start with a date");
+  book.info.type = TypeOn(book.episodes, *day);
+  return Status::Ok();
+}
+
+Status Replayer::AddAssistance(const AuditRow& row, const Json& after) {
+  ASSIGN_OR_RETURN(AssistanceEpisode e, AssistanceFromJson(after));
+  auto it = t_.cases.find(e.case_id.value);
+  if (it == t_.cases.end()) return Inconsistent(row, "assistance for an unknown case");
+  it->second.episodes.push_back(e);
+  return RefreshType(row, it->second);
+}
+
+Status Replayer::EndAssistance(const AuditRow& row, const Json& after) {
+  auto it = t_.cases.find(after.at("case_id").get<int64_t>());
+  if (it == t_.cases.end()) return Inconsistent(row, "assistance end for an unknown case");
+  ASSIGN_OR_RETURN(Date end, Date::Parse(after.at("end_date").get<std::string>()));
+  for (AssistanceEpisode& e : it->second.episodes) {
+    if (!e.end_date) e.end_date = end;
+  }
+  return RefreshType(row, it->second);
+}
+
+Status Replayer::AddPostings(const AuditRow& row, const Json& after) {
+  if (!after.contains("rows")) {
+    // Rows written before 2026-12-03 list ToJson(c) objects.
+    for (const Json& p : after.at("postings")) {
+      ASSIGN_OR_RETURN(Collection c, CollectionFromJson(p));
+      t_.collections[c.id.value] = c;
     }
     return Status::Ok();
   }
-};
+  // Compact posting rows (since 2026-12-03): their columns and count must be the ones
+  // PostingRowsJson writes.
+  if (after.at("columns") != PostingColumns()) {
+    return Unreadable(row, "unknown posting columns " + after.at("columns").dump());
+  }
+  const Json& rows = after.at("rows");
+  if (!rows.is_array() || !after.at("count").is_number_integer() ||
+      after.at("count").get<int64_t>() != static_cast<int64_t>(rows.size())) {
+    return Unreadable(row, "count does not match its posting rows");
+  }
+  for (const Json& p : rows) {
+    ASSIGN_OR_RETURN(Collection c, PostingFromJsonRow(p));
+    t_.collections[c.id.value] = c;
+  }
+  return Status::Ok();
+}
 
-}  // namespace
+Status Replayer::Reverse(const AuditRow& row, const Json& after) {
+  auto it = t_.collections.find(after.at("collection_id").get<int64_t>());
+  if (it == t_.collections.end()) return Inconsistent(row, "reversal of an unknown payment");
+  ASSIGN_OR_RETURN(Date d, Date::Parse(after.at("reversed_date").get<std::string>()));
+  it->second.reversed_date = d;
+  it->second.reversal_reason = after.at("reason").get<std::string>();
+  return Status::Ok();
+}
 
-Result<ReplayedLedger> ReplayAuditTrail(Store& store) {
+Status Replayer::SetAction(const AuditRow& row) {
+  if (row.after.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(int64_t id, ParseDisplayId("ACT", row.entity_id));
+  t_.actions[id] = row.after;
+  return Status::Ok();
+}
+
+Result<Trail> ReadTrail(Store& store) {
   Replayer r;
-  ReplayedLedger out;
   Status s = store.ScanAudit([&](const AuditRow& row) -> Status {
-    ++out.audit_rows;
+    ++r.trail().rows;
     Status applied;
     try {
       applied = r.Apply(row);
@@ -118,23 +206,31 @@ Result<ReplayedLedger> ReplayAuditTrail(Store& store) {
       applied = DataLoss("audit_json_invalid", e.what());
     }
     if (applied.ok() || applied.code() == StatusCode::kDataLoss) return applied;
-    return DataLoss("audit_json_invalid",
-                    "audit row " + std::to_string(row.seq) + ": " + applied.ToString());
+    return Unreadable(row, applied.ToString());
   });
   RETURN_IF_ERROR(s);
-  for (auto& [id, book] : r.cases) out.books_by_obligor[book.info.obligor.value].push_back(book);
-  for (auto& [id, c] : r.collections) out.collections_by_obligor[c.obligor.value].push_back(c);
-  if (auto it = r.settings.find("distribution.assignment_model"); it != r.settings.end()) {
+  return std::move(r.trail());
+}
+
+Result<ReplayedLedger> LedgerOf(const Trail& trail) {
+  ReplayedLedger out;
+  out.audit_rows = trail.rows;
+  for (auto& [id, book] : trail.cases) {
+    out.books_by_obligor[book.info.obligor.value].push_back(book);
+  }
+  for (auto& [id, c] : trail.collections) out.collections_by_obligor[c.obligor.value].push_back(c);
+  const auto& settings = trail.settings;
+  if (auto it = settings.find("distribution.assignment_model"); it != settings.end()) {
     ASSIGN_OR_RETURN(out.policy.assignment_model, ParseAssignmentModel(it->second));
   }
-  if (auto it = r.settings.find("distribution.tax_offset_order"); it != r.settings.end()) {
+  if (auto it = settings.find("distribution.tax_offset_order"); it != settings.end()) {
     ASSIGN_OR_RETURN(out.policy.tax_offset_order, ParseTaxOffsetOrder(it->second));
   }
   try {
-    if (auto it = r.settings.find("distribution.federal_share_bps"); it != r.settings.end()) {
+    if (auto it = settings.find("distribution.federal_share_bps"); it != settings.end()) {
       out.policy.federal_share_bps = std::stoll(it->second);
     }
-    if (auto it = r.settings.find("ledger.arrears_age_flag_days"); it != r.settings.end()) {
+    if (auto it = settings.find("ledger.arrears_age_flag_days"); it != settings.end()) {
       out.policy.arrears_age_flag_days = std::stoi(it->second);
     }
   } catch (const std::exception& e) {
@@ -144,48 +240,340 @@ Result<ReplayedLedger> ReplayAuditTrail(Store& store) {
   return out;
 }
 
-Result<ReplayComparison> CompareReplayWithStore(Store& store) {
-  ASSIGN_OR_RETURN(ReplayedLedger replay, ReplayAuditTrail(store));
-  ReplayComparison cmp;
-  for (auto& [obligor, books] : replay.books_by_obligor) {
-    ++cmp.obligors;
-    std::vector<Collection> collections = replay.collections_by_obligor[obligor];
-    std::erase_if(collections, [](const Collection& c) { return c.reversed_date.has_value(); });
-    std::sort(collections.begin(), collections.end(), [](const Collection& a, const Collection& b) {
-      return std::tie(a.date, a.id.value) < std::tie(b.date, b.id.value);
-    });
-    ObligorLedger ledger(books, replay.policy);
-    std::map<int64_t, Distribution> replayed;
-    for (const Collection& c : collections) replayed[c.id.value] = ledger.Apply(c);
-    ASSIGN_OR_RETURN(std::vector<StoredCollection> stored,
-                     store.ListCollectionsByObligor(PersonId{obligor}));
-    for (const StoredCollection& row : stored) {
-      ++cmp.collections;
-      Distribution expected;
-      expected.collection_id = row.collection.id;
-      if (auto it = replayed.find(row.collection.id.value); it != replayed.end()) {
-        expected = it->second;
-      }
-      const bool reversed_match = row.collection.reversed_date.has_value() ==
-                                  (replayed.find(row.collection.id.value) == replayed.end());
-      if (!(expected == row.distribution) || !reversed_match) {
-        ++cmp.mismatches;
-        if (cmp.problems.size() < 10) {
-          cmp.problems.push_back("collection " + std::to_string(row.collection.id.value) +
-                                 " (key '" + row.collection.idempotency_key +
-                                 "'): stored distribution differs from the audit replay");
-        }
-      }
+// ---- Comparing with the store ----
+
+// The mismatches found: every one counted, the first few of each kind kept in words, the
+// stored inputs' before the distributions' (an edited input is the cause, a distribution
+// that differs the effect).
+class Findings {
+ public:
+  void Input(std::string text) { Add(inputs_, std::move(text)); }
+  void Distribution(std::string text) { Add(distributions_, std::move(text)); }
+  void StoreOnly(const std::string& row) { Input(row + ": in the store, not in the audit trail"); }
+  void TrailOnly(const std::string& row) { Input(row + ": in the audit trail, not in the store"); }
+  // One column of a row, as the store and as the trail have it.
+  void Field(const std::string& row, std::string_view column, const std::string& stored,
+             const std::string& trail) {
+    if (stored == trail) return;
+    Input(row + ": " + std::string(column) + " is " + stored + " in the store, " + trail +
+          " in the audit trail");
+  }
+  void Finish(ReplayComparison& cmp) {
+    cmp.mismatches += count_;
+    cmp.problems = std::move(inputs_);
+    for (std::string& p : distributions_) {
+      if (cmp.problems.size() >= kReplayProblemsMax) break;
+      cmp.problems.push_back(std::move(p));
     }
-    if (static_cast<int64_t>(stored.size()) !=
-        static_cast<int64_t>(replay.collections_by_obligor[obligor].size())) {
-      ++cmp.mismatches;
-      if (cmp.problems.size() < 10) {
-        cmp.problems.push_back("obligor " + std::to_string(obligor) + ": " +
-                               std::to_string(stored.size()) + " collections stored, " +
-                               std::to_string(replay.collections_by_obligor[obligor].size()) +
-                               " in the audit trail");
-      }
+  }
+
+ private:
+  void Add(std::vector<std::string>& to, std::string text) {
+    ++count_;
+    if (to.size() < kReplayProblemsMax) to.push_back(std::move(text));
+  }
+
+  int64_t count_ = 0;
+  std::vector<std::string> inputs_;
+  std::vector<std::string> distributions_;
+};
+
+// Values as the messages show them: cents and ids as integers, dates, "none" for no date,
+// text quoted.
+std::string Int(int64_t v) { return std::to_string(v); }
+std::string Cents(Money m) { return std::to_string(m.cents()); }
+std::string DateText(std::optional<Date> d) { return d ? d->ToString() : "none"; }
+std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string Ids(const std::vector<PersonId>& ids) {
+  std::string out = "[";
+  for (PersonId id : ids) out += (out.size() > 1 ? "," : "") + std::to_string(id.value);
+  return out + "]";
+}
+
+// Pairs the rows of the store and of the trail by key, both maps ordered by it: a row on one
+// side only is a mismatch, and `compare(label, stored, trail)` checks the columns of each pair.
+// Equal keys (multimaps) pair up in order.
+template <typename StoredMap, typename TrailMap, typename LabelFn, typename CompareFn>
+void MatchRows(const StoredMap& stored, const TrailMap& trail, Findings& f, LabelFn label,
+               CompareFn compare) {
+  auto s = stored.begin();
+  auto t = trail.begin();
+  while (s != stored.end() || t != trail.end()) {
+    if (t == trail.end() || (s != stored.end() && s->first < t->first)) {
+      f.StoreOnly(label(s->first));
+      ++s;
+    } else if (s == stored.end() || t->first < s->first) {
+      f.TrailOnly(label(t->first));
+      ++t;
+    } else {
+      compare(label(s->first), s->second, t->second);
+      ++s;
+      ++t;
+    }
+  }
+}
+
+std::string CaseRow(int64_t id) {
+  return "iv_d_case " + std::to_string(id) + " (" + CaseDisplayId(CaseId{id}) + ")";
+}
+
+void CompareCase(const std::string& row, const Case& s, const Case& t, Findings& f) {
+  f.Field(row, "obligor_id", Int(s.obligor.value), Int(t.obligor.value));
+  f.Field(row, "obligee_id", Int(s.obligee.value), Int(t.obligee.value));
+  f.Field(row, "case_type", std::string(Name(s.type)), std::string(Name(t.type)));
+  f.Field(row, "status", std::string(Name(s.status)), std::string(Name(t.status)));
+  f.Field(row, "family_violence", Int(s.family_violence == FamilyViolence::kIndicated),
+          Int(t.family_violence == FamilyViolence::kIndicated));
+  f.Field(row, "opened", s.opened.ToString(), t.opened.ToString());
+  f.Field(row, "county", Quoted(s.county), Quoted(t.county));
+  f.Field(row, "children (case_child)", Ids(s.children), Ids(t.children));
+}
+
+void CompareCases(const Trail& trail, const std::vector<Case>& cases, Findings& f) {
+  std::map<int64_t, const Case*> stored;
+  for (const Case& c : cases) stored.emplace(c.id.value, &c);
+  std::map<int64_t, const Case*> listed;
+  for (const auto& [id, book] : trail.cases) listed.emplace(id, &book.info);
+  MatchRows(stored, listed, f, CaseRow, [&](const std::string& row, const Case* s, const Case* t) {
+    CompareCase(row, *s, *t, f);
+  });
+}
+
+void CompareChildTerms(const Order& s, const Order& t, Findings& f) {
+  std::multimap<int64_t, const ChildTerm*> stored;
+  for (const ChildTerm& c : s.child_terms) stored.emplace(c.child.value, &c);
+  std::multimap<int64_t, const ChildTerm*> listed;
+  for (const ChildTerm& c : t.child_terms) listed.emplace(c.child.value, &c);
+  auto label = [&](int64_t child) {
+    return "order_child_term (support_order " + std::to_string(s.id.value) + ", child " +
+           std::to_string(child) + ")";
+  };
+  MatchRows(stored, listed, f, label,
+            [&](const std::string& row, const ChildTerm* a, const ChildTerm* b) {
+              f.Field(row, "amount_cents", Cents(a->amount), Cents(b->amount));
+              f.Field(row, "end_date", DateText(a->end_date), DateText(b->end_date));
+            });
+}
+
+void CompareOrder(const std::string& row, const Order& s, const Order& t, Findings& f) {
+  f.Field(row, "case_id", Int(s.case_id.value), Int(t.case_id.value));
+  f.Field(row, "obligation_type", std::string(Name(s.type)), std::string(Name(t.type)));
+  f.Field(row, "amount_cents", Cents(s.amount), Cents(t.amount));
+  f.Field(row, "frequency", std::string(Name(s.frequency)), std::string(Name(t.frequency)));
+  f.Field(row, "effective_date", s.effective_date.ToString(), t.effective_date.ToString());
+  f.Field(row, "end_date", DateText(s.end_date), DateText(t.end_date));
+  f.Field(row, "judgment_cents", Cents(s.judgment), Cents(t.judgment));
+  CompareChildTerms(s, t, f);
+}
+
+void CompareOrders(const Trail& trail, const std::vector<Order>& orders, Findings& f) {
+  std::map<int64_t, const Order*> stored;
+  for (const Order& o : orders) stored.emplace(o.id.value, &o);
+  std::map<int64_t, const Order*> listed;
+  for (const auto& [id, book] : trail.cases) {
+    for (const Order& o : book.orders) listed.emplace(o.id.value, &o);
+  }
+  auto label = [&](int64_t id) {
+    auto it = listed.find(id);
+    const Order* o = it != listed.end() ? it->second : stored.at(id);
+    return "support_order " + std::to_string(id) + " (" + CaseDisplayId(o->case_id) + ")";
+  };
+  MatchRows(stored, listed, f, label, [&](const std::string& row, const Order* s, const Order* t) {
+    CompareOrder(row, *s, *t, f);
+  });
+}
+
+// Episodes carry no id of their own: they are matched by case and start date (episodes of a
+// case never overlap, so the start is unique unless someone wrote around the service).
+void CompareEpisodes(const Trail& trail, const std::vector<AssistanceEpisode>& episodes,
+                     Findings& f) {
+  using Key = std::pair<int64_t, Date>;
+  std::multimap<Key, const AssistanceEpisode*> stored;
+  for (const AssistanceEpisode& e : episodes)
+    stored.emplace(Key{e.case_id.value, e.start_date}, &e);
+  std::multimap<Key, const AssistanceEpisode*> listed;
+  for (const auto& [id, book] : trail.cases) {
+    for (const AssistanceEpisode& e : book.episodes) {
+      listed.emplace(Key{e.case_id.value, e.start_date}, &e);
+    }
+  }
+  auto label = [](const Key& k) {
+    return "assistance_episode (" + CaseDisplayId(CaseId{k.first}) + ", start_date " +
+           k.second.ToString() + ")";
+  };
+  MatchRows(stored, listed, f, label,
+            [&](const std::string& row, const AssistanceEpisode* s, const AssistanceEpisode* t) {
+              f.Field(row, "end_date", DateText(s->end_date), DateText(t->end_date));
+              f.Field(row, "monthly_grant_cents", Cents(s->monthly_grant), Cents(t->monthly_grant));
+            });
+}
+
+// Every case, order and episode, in one read per table: the range spans every obligor id, and
+// orders and episodes are read through their case (one whose case is gone is reported as gone
+// from the trail's side).
+Status CompareBooks(Store& store, const Trail& trail, Findings& f) {
+  ASSIGN_OR_RETURN(ObligorRange books,
+                   store.LoadObligorRange(PersonId{std::numeric_limits<int64_t>::min()},
+                                          PersonId{std::numeric_limits<int64_t>::max()}));
+  CompareCases(trail, books.cases, f);
+  CompareOrders(trail, books.orders, f);
+  CompareEpisodes(trail, books.episodes, f);
+  return Status::Ok();
+}
+
+// The columns of an enforcement action, shaped as its audit rows' "after" (enforce's
+// ToJson(Action), src/enforce/action_service.cc, which service/ cannot include), each under
+// its column name when that differs from the JSON key.
+std::vector<std::tuple<const char*, const char*, Json>> ActionColumns(const enforce::Action& a) {
+  auto opt = [](std::optional<Date> d) { return d ? Json(d->ToString()) : Json(nullptr); };
+  return {
+      {"case_id", "case_id", CaseDisplayId(a.case_id)},
+      {"obligor_id", "obligor_id", PersonDisplayId(a.obligor)},
+      {"remedy", "remedy", enforce::Name(a.remedy)},
+      {"original_remedy", "original_remedy",
+       a.original_remedy ? Json(enforce::Name(*a.original_remedy)) : Json(nullptr)},
+      {"state", "state", enforce::Name(a.state)},
+      {"source", "source", a.source},
+      {"rank", "rank", a.rank},
+      {"as_of", "as_of", a.as_of.ToString()},
+      {"amount_at_stake", "amount_at_stake_cents", a.amount_at_stake.ToString()},
+      {"model_version", "model_version", a.model_version},
+      {"features_hash", "features_hash", a.features_hash},
+      {"confidence", "confidence", a.confidence},
+      {"risk_score", "risk_score", a.risk_score},
+      {"expected_effect", "expected_effect",
+       a.expected_effect < 0 ? Json(nullptr) : Json(a.expected_effect)},
+      {"rationale", "rationale", a.rationale},
+      {"created_at", "created_at", a.created_at},
+      {"created_by", "created_by", a.created_by},
+      {"decided_at", "decided_at", a.decided_at},
+      {"decided_by", "decided_by", a.decided_by},
+      {"decision_reason", "decision_reason", a.decision_reason},
+      {"notice_date", "notice_date", opt(a.notice_date)},
+      {"contest_deadline", "contest_deadline", opt(a.contest_deadline)},
+      {"issued_date", "issued_date", opt(a.issued_date)},
+      {"closed_date", "closed_date", opt(a.closed_date)},
+      {"legal_deadline", "legal_deadline", opt(a.legal_deadline)},
+      {"note", "last_note", a.last_note},
+      {"contest_filed", "contest_filed", opt(a.contest_filed)},
+      {"review_deadline", "review_deadline", opt(a.review_deadline)},
+      {"contest_outcome", "contest_outcome", a.contest_outcome},
+  };
+}
+
+// Each stored action against the "after" of its latest audit row (enforce.recommend, then
+// each transition and withdrawal). A key the row lacks (written before the column existed)
+// is not compared.
+Status CompareActions(Store& store, const Trail& trail, Findings& f) {
+  std::map<int64_t, enforce::Action> stored;
+  RETURN_IF_ERROR(store.ScanEnforceActions([&](const enforce::Action& a) {
+    stored.emplace(a.id, a);
+    return Status::Ok();
+  }));
+  auto label = [](int64_t id) {
+    return "enforce_action " + std::to_string(id) + " (" + FormatDisplayId("ACT", id) + ")";
+  };
+  Status unreadable;
+  MatchRows(stored, trail.actions, f, label,
+            [&](const std::string& row, const enforce::Action& s, const std::string& after) {
+              Json t;
+              try {
+                t = Json::parse(after);
+              } catch (const std::exception& e) {
+                unreadable = DataLoss("audit_json_invalid", row + ": its audit row: " + e.what());
+                return;
+              }
+              for (const auto& [key, column, value] : ActionColumns(s)) {
+                const auto it = t.find(key);
+                if (it != t.end() && *it != value) f.Field(row, column, value.dump(), it->dump());
+              }
+            });
+  return unreadable;
+}
+
+std::string CollectionRow(const Collection& c) {
+  return "collection " + std::to_string(c.id.value) + " (key '" + c.idempotency_key + "')";
+}
+
+bool SameInputs(const Collection& s, const Collection& t) {
+  return s.idempotency_key == t.idempotency_key && s.case_id == t.case_id &&
+         s.obligor == t.obligor && s.amount == t.amount && s.date == t.date &&
+         s.source == t.source && s.reversed_date == t.reversed_date &&
+         s.reversal_reason == t.reversal_reason;
+}
+
+void CompareCollection(const std::string& row, const Collection& s, const Collection& t,
+                       Findings& f) {
+  f.Field(row, "idempotency_key", Quoted(s.idempotency_key), Quoted(t.idempotency_key));
+  f.Field(row, "case_id", Int(s.case_id.value), Int(t.case_id.value));
+  f.Field(row, "obligor_id", Int(s.obligor.value), Int(t.obligor.value));
+  f.Field(row, "amount_cents", Cents(s.amount), Cents(t.amount));
+  f.Field(row, "received_date", s.date.ToString(), t.date.ToString());
+  f.Field(row, "source", std::string(Name(s.source)), std::string(Name(t.source)));
+  f.Field(row, "reversed_date", DateText(s.reversed_date), DateText(t.reversed_date));
+  f.Field(row, "reversal_reason", Quoted(s.reversal_reason), Quoted(t.reversal_reason));
+}
+
+// The distribution of each of the obligor's collections that the trail leaves unreversed.
+std::map<int64_t, Distribution> ReplayDistributions(const std::vector<CaseBook>& books,
+                                                    std::vector<Collection> collections,
+                                                    const DistributionPolicy& policy) {
+  std::erase_if(collections, [](const Collection& c) { return c.reversed_date.has_value(); });
+  std::sort(collections.begin(), collections.end(), [](const Collection& a, const Collection& b) {
+    return std::tie(a.date, a.id.value) < std::tie(b.date, b.id.value);
+  });
+  ObligorLedger ledger(books, policy);
+  std::map<int64_t, Distribution> replayed;
+  for (const Collection& c : collections) replayed[c.id.value] = ledger.Apply(c);
+  return replayed;
+}
+
+// The collections stored for one obligor the trail has cases of: inputs, then distribution.
+Status CompareObligor(Store& store, const Trail& trail, const ReplayedLedger& replay,
+                      int64_t obligor, std::unordered_set<int64_t>& seen, Findings& f,
+                      ReplayComparison& cmp) {
+  static const std::vector<Collection> kNone;
+  const auto listed = replay.collections_by_obligor.find(obligor);
+  const std::map<int64_t, Distribution> replayed = ReplayDistributions(
+      replay.books_by_obligor.at(obligor),
+      listed == replay.collections_by_obligor.end() ? kNone : listed->second, replay.policy);
+  ASSIGN_OR_RETURN(std::vector<StoredCollection> stored,
+                   store.ListCollectionsByObligor(PersonId{obligor}));
+  for (const StoredCollection& row : stored) {
+    ++cmp.collections;
+    const auto t = trail.collections.find(row.collection.id.value);
+    if (t == trail.collections.end()) {
+      f.StoreOnly(CollectionRow(row.collection));
+      continue;
+    }
+    seen.insert(t->first);
+    if (!SameInputs(row.collection, t->second)) {
+      CompareCollection(CollectionRow(row.collection), row.collection, t->second, f);
+    }
+    Distribution expected;
+    expected.collection_id = row.collection.id;
+    const auto r = replayed.find(t->first);
+    if (r != replayed.end()) expected = r->second;
+    const bool reversed_match = row.collection.reversed_date.has_value() == (r == replayed.end());
+    if (!(expected == row.distribution) || !reversed_match) {
+      f.Distribution(CollectionRow(row.collection) +
+                     ": stored distribution differs from the audit replay");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CompareCollections(Store& store, const Trail& trail, const ReplayedLedger& replay,
+                          Findings& f, ReplayComparison& cmp) {
+  std::unordered_set<int64_t> seen;
+  seen.reserve(trail.collections.size());
+  for (const auto& [obligor, books] : replay.books_by_obligor) {
+    ++cmp.obligors;
+    RETURN_IF_ERROR(CompareObligor(store, trail, replay, obligor, seen, f, cmp));
+  }
+  for (const auto& [id, c] : trail.collections) {
+    if (!seen.count(id) && replay.books_by_obligor.count(c.obligor.value)) {
+      f.TrailOnly(CollectionRow(c));
     }
   }
   // What the loop above cannot see: collections of obligors with no case in the audit trail,
@@ -193,22 +581,33 @@ Result<ReplayComparison> CompareReplayWithStore(Store& store) {
   // the trail, e.g. straight into the collection table for a case the trail never had).
   for (const auto& [obligor, listed] : replay.collections_by_obligor) {
     if (replay.books_by_obligor.count(obligor)) continue;
-    ++cmp.mismatches;
-    if (cmp.problems.size() < 10) {
-      cmp.problems.push_back("obligor " + std::to_string(obligor) + ": " +
-                             std::to_string(listed.size()) +
-                             " collections in the audit trail, but no case of theirs");
-    }
+    f.Input("obligor " + std::to_string(obligor) + ": " + std::to_string(listed.size()) +
+            " collections in the audit trail, but no case of theirs");
   }
   ASSIGN_OR_RETURN(const int64_t stored_total, store.CountCollections());
   if (stored_total != cmp.collections) {
-    ++cmp.mismatches;
-    if (cmp.problems.size() < 10) {
-      cmp.problems.push_back(std::to_string(stored_total - cmp.collections) +
-                             " stored collections belong to obligors with no case in the "
-                             "audit trail");
-    }
+    f.Input(std::to_string(stored_total - cmp.collections) +
+            " stored collections belong to obligors with no case in the audit trail");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ReplayedLedger> ReplayAuditTrail(Store& store) {
+  ASSIGN_OR_RETURN(Trail trail, ReadTrail(store));
+  return LedgerOf(trail);
+}
+
+Result<ReplayComparison> CompareReplayWithStore(Store& store) {
+  ASSIGN_OR_RETURN(Trail trail, ReadTrail(store));
+  ASSIGN_OR_RETURN(ReplayedLedger replay, LedgerOf(trail));
+  Findings f;
+  RETURN_IF_ERROR(CompareBooks(store, trail, f));
+  RETURN_IF_ERROR(CompareActions(store, trail, f));
+  ReplayComparison cmp;
+  RETURN_IF_ERROR(CompareCollections(store, trail, replay, f, cmp));
+  f.Finish(cmp);
   return cmp;
 }
 

@@ -1,11 +1,15 @@
 // File: service/replay.h
 //
 // Rebuilds the ledger from the audit trail alone — cases, orders, assistance, settings,
-// postings and reversals — re-runs distribution, and compares the result with the store's
-// current distributions. Agreement proves the audit trail is complete enough to reproduce
-// every balance; a difference names the collection.
+// postings and reversals — re-runs distribution, and compares the result with the store: the
+// stored inputs of the ledger (cases with their children, orders with their child terms,
+// assistance episodes, collections with their reversal), the enforcement actions, and every
+// collection's current distribution. Agreement proves the audit trail is complete enough to
+// reproduce every balance and that nothing the ledger reads was changed around it; a
+// difference names the table, the row and the column (docs/ARCHITECTURE.md §7.2).
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,14 +28,26 @@ struct ReplayedLedger {
 // Errors: data_loss "audit_json_invalid" / "audit_replay_inconsistent".
 Result<ReplayedLedger> ReplayAuditTrail(Store& store);
 
+// Problems kept in words, of each kind (stored inputs, distributions); all are counted.
+inline constexpr size_t kReplayProblemsMax = 10;
+
 struct ReplayComparison {
   int64_t obligors = 0;
   int64_t collections = 0;
+  // One per differing column of a row, per row on one side only (in the store but never
+  // created by the trail, or created by the trail and gone), and per collection whose stored
+  // distribution differs from the replayed one.
   int64_t mismatches = 0;
-  std::vector<std::string> problems;  // the first few, human-readable
+  // The first few, human-readable: stored inputs first (the cause), then distributions, e.g.
+  // "support_order 400 (CASE-000244): amount_cents is 100 in the store, 50000 in the audit
+  // trail".
+  std::vector<std::string> problems;
 };
 
-// Replays and compares with the stored distributions of every collection.
+// Replays and compares with the store: every case, order, assistance episode, collection and
+// enforcement action, and the stored distribution of every collection. Reads each table in
+// bulk (collections and their distributions obligor by obligor). Errors: those of
+// ReplayAuditTrail, and the store's.
 Result<ReplayComparison> CompareReplayWithStore(Store& store);
 
 }  // namespace cse
