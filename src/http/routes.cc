@@ -150,12 +150,26 @@ Json PartyJson(const Person& p, std::string_view role, bool hide_address) {
   return j;
 }
 
+// The persons among `persons` whose address the caller may not read because they are a party
+// to a case with the family-violence indicator, this one or any other: the protection
+// follows the person (before 2026-12-04 a protected parent's address showed through their
+// other case). Empty for roles with address.protected.read.
+Result<std::set<int64_t>> ProtectedAddresses(Call& call, std::span<const PersonId> persons) {
+  std::set<int64_t> out;
+  if (auth::RoleHas(call.principal().role, Permission::kAddressProtectedRead)) return out;
+  ASSIGN_OR_RETURN(std::vector<PersonId> found, call.store().PartiesOfFamilyViolenceCases(persons));
+  for (PersonId id : found) out.insert(id.value);
+  return out;
+}
+
 Result<Json> PartiesJson(Call& call, const Case& c) {
   const bool hide = AddressWithheld(call, c);
+  const std::vector<PersonId> parties = Parties(c, true);
+  ASSIGN_OR_RETURN(const std::set<int64_t> protected_persons, ProtectedAddresses(call, parties));
   Json out = Json::array();
   auto add = [&](PersonId id, std::string_view role) -> Status {
     ASSIGN_OR_RETURN(Person p, call.store().GetPerson(id));
-    out.push_back(PartyJson(p, role, hide));
+    out.push_back(PartyJson(p, role, hide || protected_persons.count(id.value) > 0));
     return Status::Ok();
   };
   RETURN_IF_ERROR(add(c.obligor, "obligor"));
@@ -694,6 +708,10 @@ Result<std::map<int64_t, PersonAccess>> PersonsAccess(Call& call,
     if (static_cast<int64_t>(page.size()) < kPageSizeMax) break;
     after = page.back().info.id.value;
   }
+  std::vector<PersonId> ids;
+  for (int64_t id : persons) ids.push_back(PersonId{id});
+  ASSIGN_OR_RETURN(const std::set<int64_t> protected_persons, ProtectedAddresses(call, ids));
+  for (int64_t id : protected_persons) out[id].address_withheld = true;
   return out;
 }
 

@@ -353,6 +353,10 @@ class Store {
   virtual Result<CaseId> InsertCase(const Case& c) = 0;
   virtual Result<Case> GetCase(CaseId id) = 0;
   virtual Result<std::vector<Case>> ListCasesByObligor(PersonId obligor) = 0;
+  // The persons among `persons` who are a party (obligor, obligee or child) to some case with
+  // the family-violence indicator: their address is protected wherever they appear.
+  virtual Result<std::vector<PersonId>> PartiesOfFamilyViolenceCases(
+      std::span<const PersonId> persons) = 0;
   // Case ids in ascending order, at most `limit`, greater than `after`.
   virtual Result<std::vector<CaseId>> ListCaseIds(int64_t after, int64_t limit) = 0;
   virtual Status UpdateCaseType(CaseId id, CaseType type) = 0;

@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "http/api_server.h"
+#include "service/ledger_service.h"
 
 namespace cse {
 namespace {
@@ -332,6 +333,36 @@ TEST_F(ApiTest, FamilyViolenceHidesAddressesFromRolesWithoutNeed) {
   }
   auto inv = SignIn(c, "inv");
   const Json need = Body(c.Get("/v1/cases/CASE-000002/parties", inv.Headers()));
+  EXPECT_EQ(need["items"][1]["address"]["line1"], "1 Moe St");
+}
+
+// The protection follows the person: the obligee of the family-violence CASE-000002 is also
+// the obligee of a new case without the indicator, and their address stays withheld there
+// (before 2026-12-04 it showed through the other case). The other party's does not.
+TEST_F(ApiTest, FamilyViolenceProtectionFollowsThePersonToTheirOtherCases) {
+  {
+    auto store = server_->OpenStore();
+    LedgerService svc(*store, server_->clock(), "tester");
+    NewCase nc;
+    nc.obligor = PersonId{1};  // Sam Doe, of CASE-000001 only
+    nc.obligee = PersonId{4};  // Kim Moe, the obligee of CASE-000002 (family violence)
+    nc.county = "north";
+    nc.opened = Date::Ymd(2024, 1, 1);
+    auto id = svc.AddCase(nc);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    ASSERT_EQ(id->value, 4);
+  }
+  auto c = Client();
+  auto cw = SignIn(c, "cw_north");
+  const Json other = Body(c.Get("/v1/cases/CASE-000004/parties", cw.Headers()));
+  ASSERT_EQ(other["items"].size(), 2U) << other.dump();
+  EXPECT_EQ(other["items"][0]["address"]["line1"], "1 Doe St");
+  EXPECT_EQ(other["items"][0]["address_protected"], false);
+  EXPECT_TRUE(other["items"][1]["address"].is_null());
+  EXPECT_EQ(other["items"][1]["address_protected"], true);
+  // A role that needs the address still reads it.
+  auto inv = SignIn(c, "inv");
+  const Json need = Body(c.Get("/v1/cases/CASE-000004/parties", inv.Headers()));
   EXPECT_EQ(need["items"][1]["address"]["line1"], "1 Moe St");
 }
 

@@ -116,6 +116,10 @@ class FaultStore final : public Store {
   Result<Person> GetPerson(PersonId id) override { return inner_.GetPerson(id); }
   Result<CaseId> InsertCase(const Case& c) override { return inner_.InsertCase(c); }
   Result<Case> GetCase(CaseId id) override { return inner_.GetCase(id); }
+  Result<std::vector<PersonId>> PartiesOfFamilyViolenceCases(
+      std::span<const PersonId> persons) override {
+    return inner_.PartiesOfFamilyViolenceCases(persons);
+  }
   Result<std::vector<Case>> ListCasesByObligor(PersonId o) override {
     return inner_.ListCasesByObligor(o);
   }

@@ -245,6 +245,12 @@ DROP INDEX collection_obligor;
       {5, R"sql(
 CREATE INDEX audit_action ON audit(action, seq);
 )sql"},
+      // A person's cases as obligee or child (the family-violence rule follows the person:
+      // PartiesOfFamilyViolenceCases; the obligor already had iv_d_case_obligor).
+      {6, R"sql(
+CREATE INDEX iv_d_case_obligee ON iv_d_case(obligee_id);
+CREATE INDEX case_child_child ON case_child(child_id);
+)sql"},
       // ---- 300-399: employer and federal interfaces (src/iwo, src/formats) ----
       {300, R"sql(
 CREATE TABLE iwo (

@@ -1128,6 +1128,22 @@ std::string JsonIdList(std::span<const Id> ids) {
 
 }  // namespace
 
+Result<std::vector<PersonId>> SqliteStore::PartiesOfFamilyViolenceCases(
+    std::span<const PersonId> persons) {
+  if (persons.empty()) return std::vector<PersonId>{};
+  // One EXISTS per role so that each uses its index (iv_d_case_obligor, iv_d_case_obligee,
+  // case_child_child: migrations 1 and 6).
+  Stmt& s = Prepare(
+      "SELECT DISTINCT j.value FROM json_each(?) j WHERE "
+      "EXISTS (SELECT 1 FROM iv_d_case c WHERE c.obligor_id = j.value AND c.family_violence <> 0)"
+      " OR EXISTS (SELECT 1 FROM iv_d_case c WHERE c.obligee_id = j.value AND "
+      "c.family_violence <> 0)"
+      " OR EXISTS (SELECT 1 FROM case_child k JOIN iv_d_case c ON c.id = k.case_id "
+      "WHERE k.child_id = j.value AND c.family_violence <> 0) ORDER BY j.value");
+  s.Bind(1, JsonIdList(persons));
+  return CollectRows<PersonId>(s, [](Stmt& r) -> Result<PersonId> { return PersonId{r.Int(0)}; });
+}
+
 // Cases (with children), orders (with child terms), episodes and ledger inputs of the
 // obligors `select` chooses: it prepares one of the statements of `sql` and binds it.
 template <typename Select>

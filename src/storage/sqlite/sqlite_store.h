@@ -86,6 +86,8 @@ class SqliteStore final : public Store {
   Result<CaseId> InsertCase(const Case& c) override;
   Result<Case> GetCase(CaseId id) override;
   Result<std::vector<Case>> ListCasesByObligor(PersonId obligor) override;
+  Result<std::vector<PersonId>> PartiesOfFamilyViolenceCases(
+      std::span<const PersonId> persons) override;
   Result<std::vector<CaseId>> ListCaseIds(int64_t after, int64_t limit) override;
   Status UpdateCaseType(CaseId id, CaseType type) override;
 
