@@ -61,6 +61,9 @@ Json ExportJson(const iwo::EiwoExportReport& r) {
               {"skipped_count", r.skipped_count},
               {"skipped", skipped},
               {"remaining", r.remaining},
+              {"outside_caseload", r.outside_caseload},
+              {"approved_by", r.approved_by},
+              {"approver_office", r.approver_office},
               {"voided_control_numbers", r.voided},
               {"unverified_fields", r.unverified_fields}};
 }
@@ -72,6 +75,7 @@ std::string ExportText(const iwo::EiwoExportReport& r) {
   }
   if (!r.written) {
     o << "nothing to export: no pending IWO" << (r.skipped_count ? " that can be written" : "")
+      << (r.outside_caseload ? " in the caseload of office '" + r.approver_office + "'" : "")
       << "; no file written, no control number used\n";
   } else {
     o << "wrote " << r.path << ": file " << r.file_control << ", " << r.batches.size()
@@ -88,6 +92,11 @@ std::string ExportText(const iwo::EiwoExportReport& r) {
   if (r.remaining > 0) {
     o << "  " << r.remaining << " more pending IWO(s) over the per-file limit: run again\n";
   }
+  if (r.outside_caseload > 0) {
+    o << "  " << r.outside_caseload << " pending IWO(s) of cases outside the caseload of office '"
+      << r.approver_office << "' left pending for a worker of their office\n";
+  }
+  if (r.written) o << "  sent with the approval of " << r.approved_by << "\n";
   if (r.written && !r.unverified_fields.empty()) {
     o << "  note: " << r.unverified_fields.size()
       << " field positions are not confirmed in FACTS.md (docs/EIWO.md; --layout FILE)\n";
@@ -129,7 +138,12 @@ void AddExport(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
       "re-run, not across employers. The file is written to FILE.partial, synced, and renamed\n"
       "in the transaction that marks its IWOs sent. Nothing pending: no file is written.\n"
       "Positions FACTS.md does not confirm are marked `unverified` (see --print-layout).\n"
-      "Exit status: 0 written or nothing to do, 1 some IWOs skipped or a bad argument, 3 storage.");
+      "Sending IWOs executes withholding: --user must be an active caseworker or supervisor\n"
+      "(user_unknown, role_not_allowed: nothing written), who is recorded as the approver in the\n"
+      "audit row eiwo.export; they send only the IWOs of their office's caseload (the others\n"
+      "stay pending and are counted as outside_caseload).\n"
+      "Exit status: 0 written or nothing to do, 1 some IWOs skipped, a bad argument or a user\n"
+      "who may not send, 3 storage.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       auto layouts = formats::LoadEiwoLayouts(a->layout, formats::EiwoDirection::kIwo);

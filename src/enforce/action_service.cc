@@ -7,6 +7,7 @@
 #include "crypto/sha256.h"
 #include "enforce/facts.h"
 #include "enforce/nba.h"
+#include "iwo/newhire.h"
 #include "service/audit.h"
 
 namespace cse::enforce {
@@ -43,6 +44,66 @@ std::pair<const char*, Date> LatestStep(const Action& a) {
   later("contest", a.contest_filed);
   later("issue", a.issued_date);
   return latest;
+}
+
+// The value of `key=value` in a case event's space-separated detail, or "".
+std::string DetailValue(const std::string& detail, std::string_view key) {
+  const std::string prefix = std::string(key) + "=";
+  size_t at = 0;
+  while (at < detail.size()) {
+    const size_t end = std::min(detail.find(' ', at), detail.size());
+    const std::string_view item(detail.data() + at, end - at);
+    if (item.substr(0, prefix.size()) == prefix) return std::string(item.substr(prefix.size()));
+    at = end + 1;
+  }
+  return "";
+}
+
+// The withholding-order fact checked against the IWO table. GatherFacts takes it from the
+// model's feature (ai kIwoActive: an `iwo_issued` event for the current employer's FEIN since
+// 30 days before the job started), which an employer's rejection does not undo; but a rejected
+// or ended IWO is no longer active (docs/EIWO.md §4). When every such event names its IWO
+// (`iwo=N`, as every IWO this system makes does) and none of those IWOs is still pending, sent
+// or accepted, there is no withholding order. An event naming no IWO (history from elsewhere,
+// e.g. the simulator's) still counts. The feature itself is unchanged.
+Status CheckIwoActive(Store& store, const ai::ObligorHistory& h, Date as_of, EligibilityFacts& f) {
+  if (!f.iwo_active) return Status::Ok();
+  const Employment* current = nullptr;  // as ai::EmploymentFeatures picks it
+  for (const Employment& j : h.jobs) {
+    if (j.start_date > as_of || (j.end_date && *j.end_date < as_of)) continue;
+    if (!current || j.start_date > current->start_date) current = &j;
+  }
+  if (current == nullptr) return Status::Ok();
+  std::vector<const CaseEvent*> events;
+  for (const CaseEvent& e : h.events) {
+    if (e.kind != "iwo_issued" || e.date > as_of || e.date < current->start_date.AddDays(-30)) {
+      continue;
+    }
+    events.push_back(&e);
+  }
+  // Only IWOs this system made can be looked up: no read at all for a history without them.
+  if (std::none_of(events.begin(), events.end(),
+                   [](const CaseEvent* e) { return !DetailValue(e->detail, "iwo").empty(); })) {
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(Employer employer, store.GetEmployer(current->employer));
+  bool matched = false;
+  for (const CaseEvent* e : events) {
+    if (DetailValue(e->detail, "employer_fein") != employer.fein) continue;
+    matched = true;
+    const std::string id_text = DetailValue(e->detail, "iwo");
+    int64_t id = 0;
+    for (char c : id_text) {
+      if (c < '0' || c > '9' || id > (int64_t{1} << 40)) return Status::Ok();  // not ours
+      id = id * 10 + (c - '0');
+    }
+    if (id == 0) return Status::Ok();
+    ASSIGN_OR_RETURN(std::vector<IwoRecord> rows, store.ListIwos("", id - 1, 1));
+    if (rows.empty() || rows.front().id != id) return Status::Ok();
+    if (rows.front().status != "rejected" && rows.front().status != "ended") return Status::Ok();
+  }
+  if (matched) f.iwo_active = false;
+  return Status::Ok();
 }
 
 std::string ActionKey(const std::string& origin, Date as_of, CaseId case_id, Remedy r) {
@@ -239,6 +300,7 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
     if (a.key.rfind(run_prefix, 0) != 0) others.push_back(a);
   }
   r.facts = GatherFacts(h, row, case_id, others, o.as_of);
+  RETURN_IF_ERROR(CheckIwoActive(store_, h, o.as_of, r.facts));
   if (o.scorer) {
     r.risk = o.risk ? *o.risk : o.scorer->Score(row.values);
     r.model_version = o.scorer->version();
@@ -374,7 +436,9 @@ Result<EligibilityFacts> EnforcementService::FactsNow(const Action& a, Date as_o
   others.erase(
       std::remove_if(others.begin(), others.end(), [&](const Action& x) { return x.id == a.id; }),
       others.end());
-  return GatherFacts(h, row, a.case_id, others, as_of);
+  EligibilityFacts facts = GatherFacts(h, row, a.case_id, others, as_of);
+  RETURN_IF_ERROR(CheckIwoActive(store_, h, as_of, facts));
+  return facts;
 }
 
 Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
@@ -462,12 +526,23 @@ Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
         break;
       case Transition::kIssue: {
         a.issued_date = date;
+        // Issuing withholding is sending an IWO: one pending IWO per current employer, built
+        // as a new-hire match builds it (iwo/newhire.h), in this transaction.
+        std::string iwos;
+        if (a.remedy == Remedy::kIncomeWithholding) {
+          ASSIGN_OR_RETURN(std::vector<iwo::IssuedIwo> made,
+                           iwo::IssueIwosForCase(store_, clock_, q.by, a.case_id, date));
+          for (const iwo::IssuedIwo& i : made) {
+            iwos += (iwos.empty() ? " iwos=" : ",") + FormatDisplayId("IWO", i.iwo_id);
+          }
+        }
         CaseEvent e;
         e.person = a.obligor;
         e.case_id = a.case_id;
         e.date = date;
         e.kind = "enforcement_issued";
-        e.detail = "remedy=" + std::string(Name(a.remedy)) + " action=" + ActionDisplayId(a.id);
+        e.detail =
+            "remedy=" + std::string(Name(a.remedy)) + " action=" + ActionDisplayId(a.id) + iwos;
         RETURN_IF_ERROR(store_.InsertCaseEvent(e).status());
         break;
       }
@@ -509,7 +584,12 @@ Result<std::vector<Action>> EnforcementService::WithdrawMoot(PersonId obligor, D
       if (!IsOpen(before)) continue;
       ASSIGN_OR_RETURN(EligibilityFacts facts, FactsNow(before, std::max(as_of, before.as_of)));
       const Eligibility e = CheckEligibility(before.remedy, config, facts);
-      if (e.eligible && facts.delinquent) continue;
+      // Withholding applies to every order, delinquent or not: once a person has decided on
+      // it, only the loss of eligibility makes it moot, not a payment that made the obligor
+      // current. An undecided recommendation still goes when the obligor is current.
+      const bool stands_while_current =
+          before.remedy == Remedy::kIncomeWithholding && before.state != ActionState::kRecommended;
+      if (e.eligible && (facts.delinquent || stands_while_current)) continue;
       Action a = before;
       a.state = ActionState::kWithdrawn;
       a.closed_date = as_of;

@@ -12,6 +12,9 @@
 #include <unordered_map>
 #include <utility>
 
+#include "auth/auth_service.h"
+#include "auth/roles.h"
+#include "enforce/remedy.h"
 #include "iwo/withholding.h"
 #include "service/audit.h"
 #include "service/json.h"
@@ -227,6 +230,7 @@ class Exporter {
 
   Result<EiwoExportReport> Run() {
     RETURN_IF_ERROR(Configure());
+    RETURN_IF_ERROR(Authorize());
     RETURN_IF_ERROR(VoidAbandoned());
     RETURN_IF_ERROR(Collect());
     if (report_.details == 0) return std::move(report_);
@@ -270,6 +274,45 @@ class Exporter {
     report_.sent_date = clock_.Today();
     report_.unverified_fields = layouts_.UnverifiedFields();
     return Status::Ok();
+  }
+
+  // Step 0: only a staff user who may issue income withholding sends IWOs; nothing is
+  // written before this.
+  Status Authorize() {
+    ASSIGN_OR_RETURN(std::optional<enforce::StaffUser> staff, store_.GetStaffUser(actor_));
+    ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.FindUserByName(actor_));
+    if (!staff || !staff->active || !user) {
+      return FailedPrecondition("user_unknown",
+                                "'" + actor_ +
+                                    "' (--user) is not an active staff user: sending IWOs to "
+                                    "employers needs a caseworker or supervisor (`opencse user "
+                                    "add`)");
+    }
+    if (!enforce::RoleAllows(staff->role, enforce::Transition::kIssue,
+                             enforce::Remedy::kIncomeWithholding)) {
+      return FailedPrecondition("role_not_allowed",
+                                "'" + actor_ + "' has the role " +
+                                    std::string(enforce::Name(staff->role)) +
+                                    ", who may not issue income_withholding: sending IWOs to "
+                                    "employers needs a caseworker or supervisor (docs/"
+                                    "ENFORCEMENT.md, Roles)");
+    }
+    ASSIGN_OR_RETURN(auth_role_, auth::ParseRole(user->role));
+    office_ = user->office;
+    report_.approved_by = actor_;
+    report_.approver_office = auth::IsOfficeScoped(auth_role_) ? office_ : "";
+    approver_role_ = std::string(enforce::Name(staff->role));
+    return Status::Ok();
+  }
+
+  // Whether the IWO's case is in the actor's caseload (cached by case).
+  Result<bool> InCaseload(CaseId case_id) {
+    const auto it = caseload_.find(case_id.value);
+    if (it != caseload_.end()) return it->second;
+    ASSIGN_OR_RETURN(const bool in, auth::InCaseload(store_, auth_role_, office_, case_id));
+    if (caseload_.size() > 100'000) caseload_.clear();  // bounded cache
+    caseload_.emplace(case_id.value, in);
+    return in;
   }
 
   // Step 1: numbers reserved by an export that never finished are voided (still burned).
@@ -317,6 +360,11 @@ class Exporter {
       after = page.back().id;
       for (const IwoRecord& r : page) {
         if ((only && r.employer != *only) || o_.as_of < r.entry_date) continue;
+        ASSIGN_OR_RETURN(const bool mine, InCaseload(r.case_id));
+        if (!mine) {
+          ++report_.outside_caseload;
+          continue;
+        }
         if (report_.details >= o_.details_max) {
           ++report_.remaining;
           continue;
@@ -485,6 +533,10 @@ class Exporter {
                        Json{{"path", o_.out_path},
                             {"document_date", o_.as_of.ToString()},
                             {"details", report_.details},
+                            {"approved_by", actor_},
+                            {"approver_role", approver_role_},
+                            {"approver_office", report_.approver_office},
+                            {"outside_caseload", report_.outside_caseload},
                             {"batches", batches}}
                            .dump());
   }
@@ -509,7 +561,11 @@ class Exporter {
   const EiwoExportOptions& o_;
   std::string fips_;
   std::string state_;
-  std::map<std::string, Batch> batches_;  // by FEIN
+  auth::Role auth_role_ = auth::Role::kCaseworker;
+  std::string office_;
+  std::string approver_role_;
+  std::unordered_map<int64_t, bool> caseload_;  // case id → in the actor's caseload
+  std::map<std::string, Batch> batches_;        // by FEIN
   std::vector<EiwoControlNumber> reserved_;
   std::string partial_;
   bool renamed_ = false;

@@ -4,7 +4,20 @@
 // written into one e-IWO file — a file header, per employer a batch header, its detail records
 // and a batch trailer with the count, then a file trailer with the counts — and marked sent.
 //
+// Sending an IWO to an employer is executing withholding (docs/ENFORCEMENT.md: nothing
+// substantive without an approval by a staff user whose role allows it). So `actor` must be an
+// active app user (`opencse user add`) whose role may issue income_withholding
+// (enforce::RoleAllows(role, kIssue, kIncomeWithholding): caseworker or supervisor); anyone
+// else is refused before anything is written. The actor is recorded as the approver of every
+// IWO sent: the IWO record has no field for it, so the audit row `eiwo.export` names them
+// (`approved_by`, `approver_role`) with the ids of the IWOs sent. An office-scoped role sends
+// only the IWOs of cases in its office's caseload (auth::InCaseload); the others stay pending
+// for a worker of their office, and the report counts them (`outside_caseload`). Refusing the
+// whole export instead would leave no one able to send a statewide queue: only the
+// office-scoped roles may issue withholding.
+//
 // Control numbers are never reused. Each export:
+//   0. Checks the actor (above).
 //   1. Voids numbers an earlier export reserved but never closed (it crashed or failed), with
 //      an audit row `eiwo.control.void`: they stay burned.
 //   2. Builds every detail record in memory (read only). An IWO whose data cannot be written
@@ -81,6 +94,9 @@ struct EiwoExportReport {
   int64_t skipped_count = 0;
   std::vector<EiwoSkipped> skipped;  // at most kEiwoReportItemsMax
   int64_t remaining = 0;             // pending IWOs left for the next file (over the limit)
+  int64_t outside_caseload = 0;      // pending IWOs of cases outside the actor's office, left
+  std::string approved_by;           // the actor, recorded as the approver of each IWO sent
+  std::string approver_office;       // their office ("" for a statewide role)
   std::vector<std::string> voided;   // abandoned reservations voided by this run
   std::vector<std::string> unverified_fields;
 };
@@ -88,7 +104,9 @@ struct EiwoExportReport {
 // The 22-character control number of sequence value `seq` (format above).
 std::string FormatControlNumber(std::string_view state_fips, int64_t seq);
 
-// Exports as described above. Errors: invalid_argument "eiwo_not_configured" (no state FIPS or
+// Exports as described above. Errors: failed_precondition "user_unknown" (`actor` is not an
+// active app user), "role_not_allowed" (their role may not issue income withholding), both
+// before anything is written; invalid_argument "eiwo_not_configured" (no state FIPS or
 // issuing state), "state_fips_invalid", "out_missing", "date_in_future", "details_max_invalid";
 // not_found "employer_not_found" (--employer unknown); unavailable "file_write_failed";
 // failed_precondition "iwo_not_pending" (another export sent an IWO first); store errors. On any

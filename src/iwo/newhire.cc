@@ -6,12 +6,76 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "iwo/settings.h"
 #include "ledger/accrual.h"
 #include "service/audit.h"
 #include "service/json.h"
 #include "service/ledger_service.h"
 
 namespace cse::iwo {
+namespace {
+
+// The monthly amounts of a case's orders in effect on a day.
+struct Amounts {
+  Money current;
+  Money arrears;  // arrears payback ordered
+};
+
+Amounts InEffect(const CaseBook& b, Date on) {
+  Amounts a;
+  for (const Order& o : b.orders) {
+    const Money monthly = MonthlyEquivalent(o, on);
+    (o.type == ObligationType::kArrearsPayback ? a.arrears : a.current) += monthly;
+  }
+  return a;
+}
+
+// The obligor's ledger as of `on`: what each case owes past due.
+Result<LedgerRun> ObligorLedger(Store& store, PersonId person, const std::vector<CaseBook>& books,
+                                const DistributionPolicy& policy, Date on) {
+  ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store.ListCollectionsByObligor(person));
+  std::vector<Collection> collections;
+  collections.reserve(rows.size());
+  for (StoredCollection& row : rows) collections.push_back(std::move(row.collection));
+  return RunLedger(books, std::move(collections), policy, on);
+}
+
+// What an IWO for the case withholds: current support in effect, and the arrears payback
+// ordered but never more than the arrears owed (a payback order with nothing past due withholds
+// nothing for arrears: IWO field 6a); the "arrears over 12 weeks" flag (field 6c).
+struct Withholding {
+  Money current;
+  Money arrears;
+  bool aged = false;
+  bool any() const { return current.is_positive() || arrears.is_positive(); }
+};
+
+Withholding WithholdingOf(const CaseBook& book, const Amounts& ordered, const LedgerRun& run) {
+  Withholding w;
+  w.current = ordered.current;
+  for (const CaseBalance& cb : run.balance.cases) {
+    if (cb.case_id != book.info.id) continue;
+    w.aged = cb.arrears_over_age_flag.is_positive();
+    const Money owed = cb.arrears_total.is_positive() ? cb.arrears_total : Money();
+    w.arrears = ordered.arrears < owed ? ordered.arrears : owed;
+  }
+  return w;
+}
+
+// Inserts `iwo` (its id set) and its `iwo_issued` case event.
+Status InsertIwoWithEvent(Store& store, IwoRecord& iwo, const std::string& employer_fein) {
+  ASSIGN_OR_RETURN(iwo.id, store.InsertIwo(iwo));
+  CaseEvent ev;
+  ev.person = iwo.obligor;
+  ev.case_id = iwo.case_id;
+  ev.date = iwo.entry_date;
+  ev.kind = "iwo_issued";
+  ev.detail = "employer_fein=" + employer_fein + " iwo=" + std::to_string(iwo.id) +
+              " due=" + iwo.due_date.ToString();
+  return store.InsertCaseEvent(ev).status();
+}
+
+}  // namespace
 
 // One import: the report, the open batch and the caches that live as long as the file.
 class NewHireImporter::Run {
@@ -221,20 +285,6 @@ class NewHireImporter::Run {
     return id;
   }
 
-  struct Amounts {
-    Money current;
-    Money arrears;
-  };
-  // Monthly amounts of the case's orders in effect on `on`.
-  static Amounts InEffect(const CaseBook& b, Date on) {
-    Amounts a;
-    for (const Order& o : b.orders) {
-      const Money monthly = MonthlyEquivalent(o, on);
-      (o.type == ObligationType::kArrearsPayback ? a.arrears : a.current) += monthly;
-    }
-    return a;
-  }
-
   Status IssueIwos(const formats::NewHireRecord& r, PersonId person, EmployerId employer,
                    int64_t employment_id, const std::vector<CaseBook>& books, BatchLog& log) {
     const Date entry = report_.entry_date;
@@ -256,23 +306,20 @@ class NewHireImporter::Run {
       ++report_.iwo_already;
       return Status::Ok();
     }
-    ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store_.ListCollectionsByObligor(person));
-    std::vector<Collection> collections;
-    collections.reserve(rows.size());
-    for (StoredCollection& row : rows) collections.push_back(std::move(row.collection));
-    const LedgerRun run = RunLedger(books, std::move(collections), *policy_, entry);
+    ASSIGN_OR_RETURN(const LedgerRun run, ObligorLedger(store_, person, books, *policy_, entry));
+    int64_t issued = 0;
     for (const auto& [book, amounts] : due) {
-      bool aged = false;
-      for (const CaseBalance& cb : run.balance.cases) {
-        if (cb.case_id == book->info.id) aged = cb.arrears_over_age_flag.is_positive();
-      }
-      RETURN_IF_ERROR(Issue(r, *book, employer, employment_id, amounts, aged, log));
+      const Withholding w = WithholdingOf(*book, amounts, run);
+      if (!w.any()) continue;  // only an arrears payback order, and nothing past due
+      RETURN_IF_ERROR(Issue(r, *book, employer, employment_id, w, log));
+      ++issued;
     }
+    if (issued == 0) ++report_.no_order;
     return Status::Ok();
   }
 
   Status Issue(const formats::NewHireRecord& r, const CaseBook& book, EmployerId employer,
-               int64_t employment_id, Amounts amounts, bool aged, BatchLog& log) {
+               int64_t employment_id, const Withholding& w, BatchLog& log) {
     IwoRecord iwo;
     iwo.case_id = book.info.id;
     iwo.obligor = book.info.obligor;
@@ -281,27 +328,19 @@ class NewHireImporter::Run {
     iwo.source = "newhire";
     iwo.entry_date = report_.entry_date;
     iwo.due_date = report_.due_date;
-    iwo.current_monthly = amounts.current;
-    iwo.arrears_monthly = amounts.arrears;
-    iwo.arrears_over_12_weeks = aged;
+    iwo.current_monthly = w.current;
+    iwo.arrears_monthly = w.arrears;
+    iwo.arrears_over_12_weeks = w.aged;
     iwo.created_at = created_at_;
     iwo.created_by = actor_;
-    ASSIGN_OR_RETURN(iwo.id, store_.InsertIwo(iwo));
-    CaseEvent ev;
-    ev.person = book.info.obligor;
-    ev.case_id = book.info.id;
-    ev.date = report_.entry_date;
-    ev.kind = "iwo_issued";
-    ev.detail = "employer_fein=" + r.employer_fein + " iwo=" + std::to_string(iwo.id) +
-                " due=" + iwo.due_date.ToString();
-    RETURN_IF_ERROR(store_.InsertCaseEvent(ev).status());
+    RETURN_IF_ERROR(InsertIwoWithEvent(store_, iwo, r.employer_fein));
     ++report_.iwos_issued;
     ++log.iwos;
     log.iwo_ids.push_back(iwo.id);
     if (report_.iwos.size() < kReportItemsMax) {
       report_.iwos.push_back(IssuedIwo{iwo.id, r.record_number, iwo.case_id, iwo.obligor,
                                        r.employer_fein, iwo.due_date, iwo.current_monthly,
-                                       iwo.arrears_monthly, aged});
+                                       iwo.arrears_monthly, w.aged});
     }
     return Status::Ok();
   }
@@ -374,6 +413,82 @@ Result<NewHireReport> NewHireImporter::ImportBuffer(std::string_view text,
   run.SettleCounts();
   RETURN_IF_ERROR(run.Flush());
   return std::move(run.report());
+}
+
+Result<std::vector<IssuedIwo>> IssueIwosForCase(Store& store, const Clock& clock,
+                                                const std::string& actor, CaseId case_id,
+                                                Date entry) {
+  ASSIGN_OR_RETURN(Case c, store.GetCase(case_id));
+  ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store, c.obligor));
+  const CaseBook* book = nullptr;
+  for (const CaseBook& b : books) {
+    if (b.info.id == case_id) book = &b;
+  }
+  if (book == nullptr) return NotFound("case_not_found", CaseDisplayId(case_id) + " not found");
+  if (book->info.status != CaseStatus::kOpen) {
+    return FailedPrecondition("case_closed", CaseDisplayId(case_id) + " is closed");
+  }
+  ASSIGN_OR_RETURN(std::vector<Employment> jobs, store.ListEmploymentByPerson(c.obligor));
+  std::vector<const Employment*> current;  // one per employer
+  for (const Employment& j : jobs) {
+    if (j.start_date > entry || (j.end_date && *j.end_date < entry)) continue;
+    const bool seen = std::any_of(current.begin(), current.end(),
+                                  [&](const Employment* k) { return k->employer == j.employer; });
+    if (!seen) current.push_back(&j);
+  }
+  if (current.empty()) {
+    return FailedPrecondition(
+        "no_current_employer",
+        "no current employer is on file for " + PersonDisplayId(c.obligor) + " on " +
+            entry.ToString() +
+            " (an employment started on or before it and not ended): an IWO needs one; record "
+            "it with `opencse employment add` or `import newhire`");
+  }
+  ASSIGN_OR_RETURN(DistributionPolicy policy, LoadPolicy(store));
+  ASSIGN_OR_RETURN(const LedgerRun run, ObligorLedger(store, c.obligor, books, policy, entry));
+  const Withholding w = WithholdingOf(*book, InEffect(*book, entry), run);
+  if (!w.any()) {
+    return FailedPrecondition("iwo_nothing_to_withhold",
+                              CaseDisplayId(case_id) + " has no support order in effect on " +
+                                  entry.ToString() +
+                                  " and no arrears payback owed: an IWO would withhold nothing");
+  }
+  ASSIGN_OR_RETURN(IwoSettings settings, LoadIwoSettings(store));
+  const Date due =
+      BusinessCalendar(settings.state_holidays).AddBusinessDays(entry, settings.due_business_days);
+  std::vector<IssuedIwo> issued;
+  std::string already;
+  for (const Employment* j : current) {
+    ASSIGN_OR_RETURN(Employer employer, store.GetEmployer(j->employer));
+    ASSIGN_OR_RETURN(bool active, store.HasActiveIwo(case_id, j->employer));
+    if (active) {
+      already += (already.empty() ? "" : ", ") + employer.fein;
+      continue;
+    }
+    IwoRecord iwo;
+    iwo.case_id = case_id;
+    iwo.obligor = c.obligor;
+    iwo.employer = j->employer;
+    iwo.employment_id = j->id;
+    iwo.source = "enforcement";
+    iwo.entry_date = entry;
+    iwo.due_date = due;
+    iwo.current_monthly = w.current;
+    iwo.arrears_monthly = w.arrears;
+    iwo.arrears_over_12_weeks = w.aged;
+    iwo.created_at = clock.NowIso();
+    iwo.created_by = actor;
+    RETURN_IF_ERROR(InsertIwoWithEvent(store, iwo, employer.fein));
+    issued.push_back(IssuedIwo{iwo.id, 0, case_id, c.obligor, employer.fein, due,
+                               iwo.current_monthly, iwo.arrears_monthly, w.aged});
+  }
+  if (issued.empty()) {
+    return FailedPrecondition("iwo_already_active", CaseDisplayId(case_id) +
+                                                        " already has an active IWO with every "
+                                                        "current employer (FEIN " +
+                                                        already + ")");
+  }
+  return issued;
 }
 
 }  // namespace cse::iwo

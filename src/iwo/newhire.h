@@ -10,8 +10,11 @@
 //     with a `new_hire` case event; then, for every open case of the obligor with an order in
 //     effect on the entry date and no active IWO with that employer, an IWO record is created:
 //     status `pending`, due 2 business days after entry (42 USC 653a(g)(1)), the monthly
-//     current support and arrears payback in effect, and the "arrears over 12 weeks" flag
-//     (IWO field 6c) from the ledger as of entry; an `iwo_issued` case event goes with it.
+//     current support in effect, the arrears payback in effect but never more than the case's
+//     arrears owed as of entry (a payback order with nothing past due withholds 0.00 for
+//     arrears, IWO field 6a; a case with nothing to withhold at all gets no IWO and counts as
+//     `no_order`), and the "arrears over 12 weeks" flag (IWO field 6c) from the ledger as of
+//     entry; an `iwo_issued` case event goes with it.
 //   * No SSN match, but an obligor with the same last name, first name and date of birth: a
 //     review record for a caseworker (never acted on automatically), once per candidate,
 //     employer and hire date.
@@ -75,7 +78,7 @@ struct NewHireReport {
   int64_t matched = 0;        // confirmed: exact SSN of an obligor
   int64_t review = 0;         // name + date of birth only: review records
   int64_t unmatched = 0;      // nobody, or not an obligor
-  int64_t no_order = 0;       // confirmed, but no order in effect
+  int64_t no_order = 0;       // confirmed, but no order in effect (or nothing to withhold)
   int64_t iwo_already = 0;    // confirmed, every case with an order already has an active IWO
   int64_t employers_created = 0;
   int64_t employments_created = 0;
@@ -111,5 +114,21 @@ class NewHireImporter {
   std::string actor_;
   BusinessCalendar calendar_;
 };
+
+// Income withholding issued on an enforcement action (`opencse action issue` of an
+// income_withholding action, enforce/action_service.cc): an IWO for `case_id` with each employer
+// its obligor works for on `entry` (an employment started on or before it, not ended before
+// it), built exactly as a new-hire match builds one (amounts above, due
+// `iwo.due_business_days` business days after `entry` with the state's holidays, an
+// `iwo_issued` case event), status `pending`, source `enforcement`, created by `actor`. An
+// employer whose IWO for the case is still active gets no second one. Writes inside the
+// caller's transaction and no audit row (the caller writes one). Returns the IWOs created.
+// REQUIRES: a transaction is open. Errors: case_not_found; failed_precondition "case_closed",
+// "no_current_employer" (no employment on file on `entry`), "iwo_nothing_to_withhold" (no order
+// in effect and no arrears payback owed), "iwo_already_active" (every current employer already
+// has an active IWO for the case); store errors (stored_setting_corrupt...).
+Result<std::vector<IssuedIwo>> IssueIwosForCase(Store& store, const Clock& clock,
+                                                const std::string& actor, CaseId case_id,
+                                                Date entry);
 
 }  // namespace cse::iwo

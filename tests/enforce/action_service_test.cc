@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "enforce/report.h"
+#include "iwo/newhire.h"
 #include "service/audit.h"
 #include "testing/fixture.h"
 
@@ -79,10 +82,35 @@ class ActionServiceTest : public ::testing::Test {
 
   void SetToday(Date d) { w_.clock().SetMicros(testing::MidnightMicros(d)); }
 
+  // A current job for `who` (the obligor by default) since `start`, at ACME.
+  void Employ(Date start, std::optional<PersonId> who = std::nullopt) {
+    Employer e;
+    e.fein = "123456789";
+    e.name = "ACME";
+    e.address.line1 = "1 MAIN ST";
+    employer_ = *w_.store().UpsertEmployer(e);
+    Employment j;
+    j.person = who.value_or(obligor_);
+    j.employer = employer_;
+    j.start_date = start;
+    ASSERT_TRUE(w_.store().InsertEmployment(j).ok());
+  }
+
+  std::vector<CaseEvent> Events(const std::string& kind) {
+    std::vector<CaseEvent> out;
+    auto all = w_.store().ListCaseEventsByPerson(obligor_);
+    EXPECT_TRUE(all.ok());
+    for (const CaseEvent& e : *all) {
+      if (e.kind == kind) out.push_back(e);
+    }
+    return out;
+  }
+
   testing::World w_{":memory:", kToday};
   EnforcementService svc_{w_.store(), w_.clock(), "nightly"};
   PersonId obligor_;
   CaseId case_;
+  EmployerId employer_;
   std::map<Remedy, int64_t> by_remedy_;
 };
 
@@ -473,6 +501,117 @@ TEST_F(ActionServiceTest, SettingsNeedAnAdminAndTheSwitchNeedsAReason) {
   EnforcementService root(w_.store(), w_.clock(), "root");
   EXPECT_EQ(root.LoadStateConfig("[workflow]\nfollow_up_days = 0\n").reason(),
             "config_value_invalid");
+}
+
+// QA 2026-12: an issued income_withholding action wrote only an event; no IWO went anywhere.
+// Issuing it creates the pending IWO for the current employer in the same transaction, as a
+// new-hire match does (iwo/newhire.h), and `iwo export-eiwo` sends it.
+TEST_F(ActionServiceTest, IssuingWithholdingCreatesTheIwoForTheCurrentEmployer) {
+  Employ(Date::Ymd(2025, 3, 1));
+  RecommendAll();
+  ASSERT_TRUE(by_remedy_.count(Remedy::kIncomeWithholding));
+  ASSERT_TRUE(Do(Remedy::kIncomeWithholding, Transition::kApprove, "cal", "employer known").ok());
+  EXPECT_TRUE(w_.store().ListIwos("", 0, 10)->empty());
+  auto issued = Do(Remedy::kIncomeWithholding, Transition::kIssue, "cal");
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  EXPECT_EQ(issued->state, ActionState::kIssued);
+  auto iwos = w_.store().ListIwos("", 0, 10);
+  ASSERT_EQ(iwos->size(), 1u);
+  const IwoRecord& iwo = iwos->front();
+  EXPECT_EQ(iwo.status, "pending");
+  EXPECT_EQ(iwo.case_id, case_);
+  EXPECT_EQ(iwo.employer, employer_);
+  EXPECT_EQ(iwo.source, "enforcement");
+  EXPECT_EQ(iwo.created_by, "cal");
+  EXPECT_EQ(iwo.entry_date, kToday);
+  EXPECT_EQ(iwo.due_date, Date::Ymd(2025, 7, 2));  // 2 business days after Monday 30 June
+  EXPECT_EQ(iwo.current_monthly, Money::FromCents(50'000));
+  EXPECT_EQ(iwo.arrears_monthly, Money());  // no arrears payback order
+  EXPECT_TRUE(iwo.arrears_over_12_weeks);
+  const std::vector<CaseEvent> ev = Events("enforcement_issued");
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_NE(ev[0].detail.find("remedy=income_withholding"), std::string::npos);
+  EXPECT_NE(ev[0].detail.find("iwos=IWO-000001"), std::string::npos) << ev[0].detail;
+  EXPECT_EQ(Events("iwo_issued").size(), 1u);
+}
+
+// An IWO that would withhold nothing (the only order ended; arrears but no payback order) is
+// refused with its reason, and the issue changes nothing.
+TEST_F(ActionServiceTest, IssuingWithholdingThatWouldWithholdNothingIsRefused) {
+  const PersonId p = w_.Person("Al", "Ended");
+  NewCase nc;
+  nc.obligor = p;
+  nc.obligee = w_.Person("Bea", "Ended");
+  nc.opened = Date::Ymd(2025, 1, 1);
+  const CaseId c = *w_.service().AddCase(nc);
+  Order o;
+  o.case_id = c;
+  o.amount = Money::FromCents(50'000);
+  o.effective_date = Date::Ymd(2025, 1, 1);
+  o.end_date = Date::Ymd(2025, 4, 30);
+  ASSERT_TRUE(w_.service().AddOrder(o, std::nullopt).ok());
+  Employ(Date::Ymd(2025, 3, 1), p);
+  EnforcementService root(w_.store(), w_.clock(), "root");
+  ASSERT_TRUE(root.LoadStateConfig("[workflow]\nmax_recommendations = 13\n").ok());
+  auto r = svc_.Recommend(c, Options());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  for (const Action& a : r->actions) by_remedy_[a.remedy] = a.id;
+  ASSERT_TRUE(by_remedy_.count(Remedy::kIncomeWithholding));
+  ASSERT_TRUE(Do(Remedy::kIncomeWithholding, Transition::kApprove, "cal", "employed").ok());
+  const std::string before = Snapshot(Remedy::kIncomeWithholding);
+  auto issued = Do(Remedy::kIncomeWithholding, Transition::kIssue, "cal");
+  EXPECT_EQ(issued.status().reason(), "iwo_nothing_to_withhold") << issued.status().ToString();
+  EXPECT_EQ(Snapshot(Remedy::kIncomeWithholding), before);
+  EXPECT_TRUE(w_.store().ListIwos("", 0, 10)->empty());
+}
+
+// QA 2026-12: a payment that made the obligor current withdrew an APPROVED income_withholding
+// action, though withholding applies to every order. A decided one stands while eligible; an
+// undecided recommendation still goes.
+TEST_F(ActionServiceTest, ApprovedWithholdingStandsWhenAPaymentMakesTheObligorCurrent) {
+  Employ(Date::Ymd(2025, 3, 1));
+  RecommendAll();
+  ASSERT_TRUE(Do(Remedy::kIncomeWithholding, Transition::kApprove, "cal", "employer known").ok());
+  ASSERT_TRUE(w_.Pay("P1", case_, 300'000, kToday).ok());  // January to June, all paid
+  auto withdrawn = svc_.WithdrawMoot(obligor_, kToday, "payment posted");
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status().ToString();
+  std::set<Remedy> gone;
+  for (const Action& a : *withdrawn) gone.insert(a.remedy);
+  EXPECT_TRUE(gone.count(Remedy::kReminder));  // recommended, no longer delinquent
+  EXPECT_FALSE(gone.count(Remedy::kIncomeWithholding));
+  EXPECT_EQ(w_.store().GetEnforceAction(by_remedy_.at(Remedy::kIncomeWithholding))->state,
+            ActionState::kApproved);
+  ASSERT_TRUE(Do(Remedy::kIncomeWithholding, Transition::kIssue, "cal").ok());
+  EXPECT_EQ(w_.store().ListIwos("pending", 0, 10)->size(), 1u);
+}
+
+// QA 2026-12: an IWO the employer rejected still counted as "withholding active"
+// (iwo_already_active) because the fact came from the iwo_issued event alone. The IWO table
+// decides now: rejected is not active (docs/EIWO.md §4).
+TEST_F(ActionServiceTest, ARejectedIwoIsNoLongerWithholdingInPlace) {
+  Employ(Date::Ymd(2025, 3, 1));
+  ASSERT_TRUE(w_.store().Begin().ok());
+  auto made = iwo::IssueIwosForCase(w_.store(), w_.clock(), "cal", case_, kToday);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ASSERT_TRUE(w_.store().Commit().ok());
+  const int64_t id = made->front().iwo_id;
+  const auto reason = [&]() -> std::string {
+    auto r = svc_.Recommend(case_, Options());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    for (const auto& [remedy, e] : r->ineligible) {
+      if (remedy == Remedy::kIncomeWithholding) return e.reason;
+    }
+    return "eligible";
+  };
+  EXPECT_EQ(reason(), "iwo_already_active");  // pending
+  ASSERT_TRUE(w_.store().MarkIwoSent(id, kToday, "06000000000000000000002", "x").ok());
+  EXPECT_EQ(reason(), "iwo_already_active");  // sent
+  ASSERT_TRUE(
+      w_.store().SetIwoAcknowledgment(id, "rejected", kToday, "NE", "not employed here").ok());
+  EXPECT_EQ(reason(), "eligible");
+  RecommendAll();
+  ASSERT_TRUE(by_remedy_.count(Remedy::kIncomeWithholding));
+  EXPECT_TRUE(Do(Remedy::kIncomeWithholding, Transition::kApprove, "cal", "resend").ok());
 }
 
 }  // namespace

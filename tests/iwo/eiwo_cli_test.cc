@@ -47,9 +47,20 @@ class EiwoCliTest : public ::testing::Test {
     r.created_at = "2024-06-28T00:00:00Z";
     r.created_by = "tester";
     ASSERT_TRUE(world.store().InsertIwo(r).ok());
+    ASSERT_TRUE(world.store().SetCaseOffice(case_, "Main").ok());
+    for (const auto& [name, role] : std::vector<std::pair<std::string, std::string>>{
+             {"cw", "caseworker"}, {"inv", "investigator"}}) {
+      UserRecord u;
+      u.username = name;
+      u.role = role;
+      u.office = role == "caseworker" ? "Main" : "";
+      u.created_at = "2024-07-01T00:00:00Z";
+      ASSERT_TRUE(world.store().InsertUser(u).ok());
+    }
   }
-  CliRun Cli(std::vector<std::string> args) {
-    std::vector<std::string> full{"opencse", "--db", db_, "--today", "2024-07-01"};
+  // As `user`: the caseworker of the case's office unless said otherwise.
+  CliRun Cli(std::vector<std::string> args, const std::string& user = "cw") {
+    std::vector<std::string> full{"opencse", "--db", db_, "--today", "2024-07-01", "--user", user};
     full.insert(full.end(), args.begin(), args.end());
     return testing::RunArgv(full);
   }
@@ -130,6 +141,32 @@ TEST_F(EiwoCliTest, ExportAcknowledgeAndList) {
   r = Cli({"import", "eiwo-ack", Path("ack.txt"), "--json"});
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(Json::parse(r.out)["already_recorded"], 1);
+}
+
+// QA 2026-12: `--user randomperson` and an investigator sent the IWOs new hires had made. Now
+// refused with exit 1, nothing written; the caseworker sends them and is named as approver.
+TEST_F(EiwoCliTest, OnlyACaseworkerOrSupervisorSendsIwos) {
+  const std::vector<std::string> args{
+      "iwo", "export-eiwo",     "--out", Path("e.txt"), "--state-fips",
+      "39",  "--issuing-state", "Ohio",  "--json"};
+  for (const auto& [user, code] : std::vector<std::pair<std::string, std::string>>{
+           {"randomperson", "user_unknown"}, {"inv", "role_not_allowed"}}) {
+    CliRun r = Cli(args, user);
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    EXPECT_EQ(Json::parse(r.out)["code"], code) << r.out;
+    EXPECT_FALSE(fs::exists(Path("e.txt")));
+  }
+  CliRun r = Cli({"iwo", "list", "--status", "pending", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Json::parse(r.out)["iwos"].size(), 1u);
+  r = Cli(args);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const Json j = Json::parse(r.out);
+  EXPECT_TRUE(j["written"].get<bool>());
+  EXPECT_EQ(j["approved_by"], "cw");
+  EXPECT_EQ(j["outside_caseload"], 0);
+  r = Cli({"iwo", "list", "--status", "sent", "--json"});
+  EXPECT_EQ(Json::parse(r.out)["iwos"].size(), 1u);
 }
 
 TEST_F(EiwoCliTest, BadInputIsAClearError) {

@@ -11,6 +11,7 @@
 
 #include "iwo/eiwo_ack.h"
 #include "iwo/eiwo_export.h"
+#include "service/json.h"
 #include "testing/fault_store.h"
 #include "testing/fixture.h"
 #include "testing/scratch_dir.h"
@@ -45,6 +46,19 @@ class EiwoTest : public ::testing::Test {
     settings_.eiwo_issuing_state = "STATE OF EXAMPLE";
     iwo_layouts_ = *formats::LoadEiwoLayouts("builtin", formats::EiwoDirection::kIwo);
     ack_layouts_ = *formats::LoadEiwoLayouts("builtin", formats::EiwoDirection::kAck);
+    // Who sends: a caseworker of the office whose cases these are (AddIwo).
+    AddUser("tester", "caseworker", "Main");
+  }
+
+  void AddUser(const std::string& name, const std::string& role, const std::string& office,
+               bool disabled = false) {
+    UserRecord u;
+    u.username = name;
+    u.role = role;
+    u.office = office;
+    u.disabled = disabled;
+    u.created_at = "2024-07-01T00:00:00Z";
+    ASSERT_TRUE(world_.store().InsertUser(u).ok()) << name;
   }
 
   EmployerId AddEmployer(const std::string& fein, const std::string& name) {
@@ -59,7 +73,8 @@ class EiwoTest : public ::testing::Test {
   }
 
   // A pending IWO for a fresh obligor with this SSN, with `employer`.
-  int64_t AddIwo(const std::string& ssn, EmployerId employer, Date entry = Date::Ymd(2024, 6, 28)) {
+  int64_t AddIwo(const std::string& ssn, EmployerId employer, Date entry = Date::Ymd(2024, 6, 28),
+                 const std::string& office = "Main") {
     Person p;
     p.first_name = "Sam";
     p.last_name = "Doe";
@@ -68,6 +83,7 @@ class EiwoTest : public ::testing::Test {
     const PersonId obligor = *world_.service().AddPerson(p);
     const CaseId c = world_.SimpleCase(obligor, 50'000, Date::Ymd(2024, 1, 1));
     cases_[ssn] = c;
+    EXPECT_TRUE(world_.store().SetCaseOffice(c, office).ok());
     IwoRecord r;
     r.case_id = c;
     r.obligor = obligor;
@@ -85,12 +101,13 @@ class EiwoTest : public ::testing::Test {
   IwoRecord Get(int64_t id) { return world_.store().ListIwos("", id - 1, 1)->front(); }
 
   Result<EiwoExportReport> Export(Store& store, const std::string& name,
-                                  const std::string& fein = "") {
+                                  const std::string& fein = "",
+                                  const std::string& user = "tester") {
     EiwoExportOptions o;
     o.out_path = dir_.path(name);
     o.employer_fein = fein;
     o.as_of = world_.clock().Today();
-    return ExportEiwo(store, world_.clock(), "tester", iwo_layouts_, settings_, o);
+    return ExportEiwo(store, world_.clock(), user, iwo_layouts_, settings_, o);
   }
   Result<EiwoExportReport> Export(const std::string& name, const std::string& fein = "") {
     return Export(world_.store(), name, fein);
@@ -447,6 +464,101 @@ TEST_F(EiwoTest, NotConfiguredIsAClearError) {
   ASSERT_FALSE(rep.ok());
   EXPECT_EQ(rep.status().reason(), "eiwo_not_configured");
   EXPECT_TRUE(Numbers().empty());
+}
+
+// QA 2026-12: anyone could send IWOs to employers (`--user randomperson`, an investigator).
+// Sending executes withholding: only an active caseworker or supervisor may, and anyone else
+// is refused before anything is written — not even an abandoned reservation is voided.
+TEST_F(EiwoTest, OnlyAStaffUserWhoMayIssueWithholdingSendsIwos) {
+  const int64_t id = AddIwo("123450001", acme_);
+  AddUser("ivy", "investigator", "");
+  AddUser("root", "admin", "");
+  AddUser("amy", "attorney", "");
+  AddUser("acct", "accounting_technician", "");
+  AddUser("gone", "caseworker", "Main", /*disabled=*/true);
+  ASSERT_TRUE(world_.store().Begin().ok());
+  EiwoControlNumber left;
+  left.seq = *world_.store().AdvanceEiwoSequence(1);
+  left.control_number = FormatControlNumber("06", left.seq);
+  left.kind = "file";
+  left.file_control_number = left.control_number;
+  left.reserved_at = "2024-07-01T00:00:00Z";
+  ASSERT_TRUE(world_.store().InsertEiwoControlNumber(left).ok());
+  ASSERT_TRUE(world_.store().Commit().ok());
+  const auto last_audit = [&] { return (*world_.store().LastAuditLink())->seq; };
+  const int64_t audit_before = last_audit();
+  for (const auto& [user, reason] :
+       std::vector<std::pair<std::string, std::string>>{{"randomperson", "user_unknown"},
+                                                        {"gone", "user_unknown"},
+                                                        {"ivy", "role_not_allowed"},
+                                                        {"root", "role_not_allowed"},
+                                                        {"amy", "role_not_allowed"},
+                                                        {"acct", "role_not_allowed"}}) {
+    auto rep = Export(world_.store(), "out.txt", "", user);
+    ASSERT_FALSE(rep.ok()) << user;
+    EXPECT_EQ(rep.status().reason(), reason) << user;
+    EXPECT_NE(rep.status().message().find(user), std::string::npos) << rep.status().message();
+    EXPECT_EQ(Get(id).status, "pending");
+    EXPECT_FALSE(fs::exists(dir_.path("out.txt")));
+    EXPECT_EQ(Numbers("reserved").size(), 1u);  // not even the abandoned number is voided
+    EXPECT_EQ(last_audit(), audit_before);
+  }
+  AddUser("sue", "supervisor", "Main");
+  auto rep = Export(world_.store(), "out.txt", "", "sue");
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_TRUE(rep->written);
+  EXPECT_EQ(rep->approved_by, "sue");
+  EXPECT_EQ(Get(id).status, "sent");
+}
+
+// The approver of each IWO sent is on the audit row of its export, with the IWO ids.
+TEST_F(EiwoTest, TheExportsAuditRowNamesTheApproverAndTheIwos) {
+  const int64_t a = AddIwo("123450001", acme_);
+  const int64_t b = AddIwo("123450002", bolt_);
+  ASSERT_TRUE(Export("out.txt")->written);
+  std::optional<AuditRow> row;
+  ASSERT_TRUE(world_.store()
+                  .ScanAudit([&](const AuditRow& r) {
+                    if (r.action == "eiwo.export") row = r;
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->actor, "tester");
+  const Json after = Json::parse(row->after);
+  EXPECT_EQ(after["approved_by"], "tester");
+  EXPECT_EQ(after["approver_role"], "caseworker");
+  EXPECT_EQ(after["approver_office"], "Main");
+  std::set<std::string> ids;
+  for (const Json& batch : after["batches"]) {
+    for (const Json& i : batch["iwos"]) ids.insert(i.get<std::string>());
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{FormatDisplayId("IWO", a), FormatDisplayId("IWO", b)}));
+}
+
+// A caseworker sends the IWOs of their office's caseload; the others stay pending, counted,
+// for a worker of their own office.
+TEST_F(EiwoTest, ACaseworkerSendsOnlyTheirOfficesIwos) {
+  const int64_t mine = AddIwo("123450001", acme_);
+  const int64_t north = AddIwo("123450002", acme_, Date::Ymd(2024, 6, 28), "North");
+  auto rep = Export("main.txt");
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->details, 1);
+  EXPECT_EQ(rep->outside_caseload, 1);
+  EXPECT_EQ(rep->approver_office, "Main");
+  EXPECT_EQ(Get(mine).status, "sent");
+  EXPECT_EQ(Get(north).status, "pending");
+  // Nothing of theirs left: no file, no number, the other office's IWO still counted.
+  auto again = Export("again.txt");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->written);
+  EXPECT_EQ(again->outside_caseload, 1);
+  AddUser("nora", "caseworker", "North");
+  rep = Export(world_.store(), "north.txt", "", "nora");
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->details, 1);
+  EXPECT_EQ(rep->outside_caseload, 0);
+  EXPECT_EQ(Get(north).status, "sent");
 }
 
 // ---- Acknowledgments ----

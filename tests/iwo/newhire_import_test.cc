@@ -211,5 +211,124 @@ TEST_F(NewHireImportTest, BadOptionsAreRefused) {
             "file_not_found");
 }
 
+// QA 2026-12: an arrears payback order went into the IWO (e-IWO field 6a, the PDF) in full
+// when nothing was past due: 500.00 current and 100.00 arrears a month for an obligor who owed
+// no arrears. The payback withheld is at most the arrears owed as of entry.
+TEST_F(NewHireImportTest, ArrearsPaybackIsNeverMoreThanTheArrearsOwed) {
+  const auto payback = [&](CaseId c) {
+    Order o;
+    o.case_id = c;
+    o.type = ObligationType::kArrearsPayback;
+    o.amount = Money::FromCents(10'000);
+    o.judgment = Money::FromCents(30'000);
+    o.effective_date = Date::Ymd(2024, 1, 1);
+    ASSERT_TRUE(world_.service().AddOrder(o, std::nullopt).ok());
+  };
+  // F: 500.00 from June and a 300.00 judgment, all paid: nothing past due.
+  const PersonId f = PersonWith("Fay", "Foe", "678912345");
+  const CaseId case_f = world_.SimpleCase(f, 50'000, Date::Ymd(2024, 6, 1));
+  payback(case_f);
+  ASSERT_TRUE(world_.Pay("F1", case_f, 80'000, Date::Ymd(2024, 6, 15)).ok());
+  // G: the same with 50.00 of the judgment still owed.
+  const PersonId g = PersonWith("Gil", "Goe", "789123456");
+  const CaseId case_g = world_.SimpleCase(g, 50'000, Date::Ymd(2024, 6, 1));
+  payback(case_g);
+  ASSERT_TRUE(world_.Pay("G1", case_g, 75'000, Date::Ymd(2024, 6, 15)).ok());
+  // H: only the payback order, paid off: nothing to withhold at all.
+  const PersonId h = PersonWith("Hal", "Hoe", "891234567");
+  NewCase nc;
+  nc.obligor = h;
+  nc.obligee = PersonWith("Ida", "Hoe", "");
+  const CaseId case_h = *world_.service().AddCase(nc);
+  payback(case_h);
+  ASSERT_TRUE(world_.Pay("H1", case_h, 30'000, Date::Ymd(2024, 6, 15)).ok());
+
+  NewHireImporter importer(world_.store(), world_.clock(), "clerk");
+  NewHireOptions o;
+  o.file_label = "payback.txt";
+  const std::string file = kHeader + "\n" +
+                           W4("678912345", "FAY", "FOE", "", "111111111", "20240620") + "\n" +
+                           W4("789123456", "GIL", "GOE", "", "111111111", "20240620") + "\n" +
+                           W4("891234567", "HAL", "HOE", "", "111111111", "20240620") + "\n";
+  auto rep = importer.ImportBuffer(
+      file, *formats::NewHireParser::Create(*formats::LoadNewHireLayout("w4")), o);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->matched, 3);
+  EXPECT_EQ(rep->iwos_issued, 2);
+  EXPECT_EQ(rep->no_order, 1);  // H: nothing to withhold
+  auto iwos = world_.store().ListIwos("", 0, 100);
+  ASSERT_TRUE(iwos.ok());
+  ASSERT_EQ(iwos->size(), 2u);
+  EXPECT_EQ((*iwos)[0].case_id, case_f);
+  EXPECT_EQ((*iwos)[0].current_monthly, Money::FromCents(50'000));
+  EXPECT_EQ((*iwos)[0].arrears_monthly, Money());  // was 100.00
+  EXPECT_EQ((*iwos)[1].case_id, case_g);
+  EXPECT_EQ((*iwos)[1].arrears_monthly, Money::FromCents(5'000));  // was 100.00
+  ASSERT_EQ(rep->iwos.size(), 2u);
+  EXPECT_EQ(rep->iwos[0].arrears_monthly, Money());
+}
+
+// An income_withholding enforcement action, when issued, gets its IWO through the same code
+// (enforce/action_service.cc): one per current employer, skipping one already active.
+TEST_F(NewHireImportTest, IwosForAnEnforcementActionGoToEachCurrentEmployer) {
+  Store& store = world_.store();
+  const auto issue = [&](CaseId c) {
+    EXPECT_TRUE(store.Begin().ok());
+    auto r = IssueIwosForCase(store, world_.clock(), "cal", c, world_.clock().Today());
+    if (r.ok()) {
+      EXPECT_TRUE(store.Commit().ok());
+    } else {
+      store.Rollback();
+    }
+    return r;
+  };
+  // No employment on file: refused, nothing written.
+  auto none = issue(case_a_);
+  EXPECT_EQ(none.status().reason(), "no_current_employer") << none.status().ToString();
+  EXPECT_NE(none.status().message().find("PRS-"), std::string::npos);
+  Employer e;
+  e.fein = "333333333";
+  e.name = "CALDER MILLS";
+  const EmployerId mills = *store.UpsertEmployer(e);
+  Employment ended;
+  ended.person = a_;
+  ended.employer = mills;
+  ended.start_date = Date::Ymd(2023, 1, 1);
+  ended.end_date = Date::Ymd(2024, 5, 31);
+  ASSERT_TRUE(store.InsertEmployment(ended).ok());
+  EXPECT_EQ(issue(case_a_).status().reason(), "no_current_employer");  // that job ended
+  EXPECT_TRUE(store.ListIwos("", 0, 100)->empty());
+
+  Employment job = ended;
+  job.start_date = Date::Ymd(2024, 6, 3);
+  job.end_date.reset();
+  const int64_t job_id = *store.InsertEmployment(job);
+  auto made = issue(case_a_);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ASSERT_EQ(made->size(), 1u);
+  auto iwos = store.ListIwos("", 0, 100);
+  ASSERT_EQ(iwos->size(), 1u);
+  const IwoRecord& iwo = iwos->front();
+  EXPECT_EQ(iwo.id, (*made)[0].iwo_id);
+  EXPECT_EQ(iwo.case_id, case_a_);
+  EXPECT_EQ(iwo.employer, mills);
+  EXPECT_EQ(iwo.employment_id, job_id);
+  EXPECT_EQ(iwo.status, "pending");
+  EXPECT_EQ(iwo.source, "enforcement");
+  EXPECT_EQ(iwo.created_by, "cal");
+  EXPECT_EQ(iwo.due_date, Date::Ymd(2024, 7, 2));  // 2 business days after Friday 28 June
+  EXPECT_EQ(iwo.current_monthly, Money::FromCents(50'000));
+  EXPECT_TRUE(iwo.arrears_over_12_weeks);
+  auto events = store.ListCaseEventsByPerson(a_);
+  ASSERT_FALSE(events->empty());
+  EXPECT_EQ(events->back().kind, "iwo_issued");
+  EXPECT_NE(events->back().detail.find("employer_fein=333333333 iwo=" + std::to_string(iwo.id)),
+            std::string::npos)
+      << events->back().detail;
+  // One active IWO per case and employer.
+  EXPECT_EQ(issue(case_a_).status().reason(), "iwo_already_active");
+  EXPECT_EQ(store.ListIwos("", 0, 100)->size(), 1u);
+}
+
 }  // namespace
 }  // namespace cse::iwo
