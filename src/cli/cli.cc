@@ -590,9 +590,26 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
                                                   : BatchMode::kCommitValid;
       BulkPoster::StoreOpener open_reader;
       if (ctx.g.db != ":memory:") open_reader = SqliteStore::ConnectionOpener(ctx.g.db);
+      ImportReport so_far;
       auto rep = ImportPaymentsCsv(ctx.store(), ctx.clock(), ctx.g.user, a->file, mode,
-                                   a->batch_rows, std::move(open_reader));
-      if (!rep.ok()) return ctx.Fail(rep.status());
+                                   a->batch_rows, std::move(open_reader), &so_far);
+      if (!rep.ok() && (!ctx.g.json || so_far.batches_committed == 0)) {
+        return ctx.Fail(rep.status());  // the message says what was committed
+      }
+      if (!rep.ok()) {  // --json, stopped part way: the committed counts as fields too
+        std::ostringstream sink;
+        Context classify(sink, sink);  // the exit code Fail gives this error (3: storage)
+        const int code = classify.Fail(rep.status());
+        ctx.out() << DumpJson(Json{{"code", rep.status().reason()},
+                                   {"message", rep.status().message()},
+                                   {"committed",
+                                    {{"batches", so_far.batches_committed},
+                                     {"rows", so_far.created + so_far.exists},
+                                     {"created", so_far.created},
+                                     {"exists", so_far.exists}}}})
+                  << "\n";
+        return code;
+      }
       Json rejections = Json::array();
       std::ostringstream o;
       o << "import " << a->file << ": " << rep->rows << " rows, " << rep->created << " posted, "

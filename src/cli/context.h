@@ -78,6 +78,7 @@ class Context {
   int Fail(const Status& s) {
     const bool store_error = s.reason() == "store_io" || s.reason() == "store_busy" ||
                              s.reason() == "db_not_found" || s.reason() == "db_empty" ||
+                             s.reason() == "batch_running" || s.reason() == "store_read_only" ||
                              s.reason() == "schema_too_new" || s.code() == StatusCode::kDataLoss;
     if (g.json) {
       out_ << DumpJson(Json{{"code", s.reason()}, {"message", s.message()}}) << "\n";

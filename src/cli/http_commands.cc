@@ -32,7 +32,11 @@ int Serve(Context& ctx, const http::ServerOptions& options) {
   // watcher below is the only one to receive them.
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   auto server = http::Server::Create(options, ctx.clock());
-  if (!server.ok()) return ctx.Fail(server.status());
+  if (!server.ok()) {
+    const int code = ctx.Fail(server.status());
+    // A database it cannot write is a storage error (exit 3), like store_io.
+    return server.status().reason() == "store_read_only" ? kExitStore : code;
+  }
   auto port = (*server)->Bind();
   if (!port.ok()) return ctx.Fail(port.status());
   const bool tls = !options.tls_cert.empty();

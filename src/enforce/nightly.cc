@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "ai/dataset.h"
+#include "enforce/eligibility.h"
 #include "enforce/facts.h"
 #include "enforce/nba.h"
 #include "enforce/workflow.h"
@@ -367,6 +368,61 @@ Status Reassign(RunContext& x, std::vector<Task>& tasks) {
   return Status::Ok();
 }
 
+// The facts EnforcementService::WithdrawMoot judges `a` on (FactsNow: as of the later of
+// `as_of` and the action's date, the obligor's other actions counted), from the history `h`
+// and its features `row` as of `as_of`, already read. `undecided`: whether the obligor's
+// other recommendations nobody has decided count (they do for WithdrawMoot). FactsNow may
+// also find a withholding order ended that the features count as active
+// (action_service.cc), which only ever makes a remedy eligible: so a remedy these facts make
+// eligible, WithdrawMoot leaves alone.
+enum class Undecided { kCount, kIgnore };
+EligibilityFacts FactsFor(const ai::ObligorHistory& h, const ai::FeatureRow& row, Date as_of,
+                          const ai::Reference& ref, const Action& a,
+                          const std::vector<Action>& actions, Undecided undecided) {
+  const Date on = std::max(as_of, a.as_of);
+  std::vector<Action> others;
+  for (const Action& o : actions) {
+    if (o.id == a.id) continue;
+    if (undecided == Undecided::kIgnore && o.state == ActionState::kRecommended) continue;
+    others.push_back(o);
+  }
+  if (on == as_of) return GatherFacts(h, row, a.case_id, others, on);
+  return GatherFacts(h, ai::ExtractFeatures(h, ref, on), a.case_id, others, on);
+}
+
+// For a delinquent obligor whose recommendations nobody has decided yet (state recommended)
+// include one that eligibility no longer supports on the run's date: EnforcementService::
+// WithdrawMoot, which judges every open action of the obligor on facts read afresh and
+// withdraws, with its audit row, those no longer supported, as the payment event does. A
+// payment whose event never ran (an import stopped before its enforcement pass) leaves such
+// recommendations open: before, only an obligor no longer delinquent had them withdrawn, so
+// e.g. a license suspension refused as "paid_recently" stayed in the queue.
+// The check here is the rule on the facts the run already holds (CheckEligibility as of the
+// later of the run's date and the action's), so that no other obligor costs a read; other
+// undecided recommendations do not count against one (two of a remedy on the person,
+// recommended on two cases before the nightly recommended it on one only, would otherwise
+// each block the other). WithdrawMoot decides.
+Status WithdrawIneligible(RunContext& x, Prepared& p) {
+  const Date as_of = x.o.as_of;
+  const bool any = std::any_of(p.actions.begin(), p.actions.end(), [&](const Action& a) {
+    if (a.state != ActionState::kRecommended) return false;
+    const EligibilityFacts facts =
+        FactsFor(p.h, p.row, as_of, x.ref, a, p.actions, Undecided::kIgnore);
+    return !CheckEligibility(a.remedy, x.config, facts).eligible;
+  });
+  if (!any) return Status::Ok();
+  EnforcementService svc(x.store, x.clock, x.actor);
+  ASSIGN_OR_RETURN(std::vector<Action> withdrawn,
+                   svc.WithdrawMoot(p.h.obligor, as_of, "nightly: no longer eligible"));
+  for (const Action& w : withdrawn) {
+    for (Action& a : p.actions) {
+      if (a.id == w.id) a = w;  // Recommendations sees it withdrawn
+    }
+  }
+  x.counts["withdrawn_ineligible"] += static_cast<int64_t>(withdrawn.size());
+  return Status::Ok();
+}
+
 // The writer's part for one obligor: open tasks to their case's caseworker, the score row,
 // the delinquency state, outreach, and recommendations or withdrawals.
 Status ApplyObligor(RunContext& x, Prepared& p) {
@@ -402,7 +458,10 @@ Status ApplyObligor(RunContext& x, Prepared& p) {
     ++x.counts["high_risk"];
     if (!open_outreach) RETURN_IF_ERROR(CreateOutreach(x, p, *risk, *primary));
   }
-  if (delinquent) return Recommendations(x, p, risk, since);
+  if (delinquent) {
+    RETURN_IF_ERROR(WithdrawIneligible(x, p));
+    return Recommendations(x, p, risk, since);
+  }
   if (was) {  // no longer delinquent: what it made necessary may be moot
     EnforcementService svc(x.store, x.clock, x.actor);
     ASSIGN_OR_RETURN(std::vector<Action> withdrawn,
@@ -507,12 +566,14 @@ Result<TaskAssignment> LoadAssignment(Store& store) {
 }
 
 // Checks the date against earlier runs; answers the run to continue (or a fresh one).
-Result<BatchRun> StartRun(Store& store, const Clock& clock, Date as_of, NightlyReport& report) {
+// `last`: the last stored run, as read.
+Result<BatchRun> StartRun(Store& store, const Clock& clock, Date as_of, NightlyReport& report,
+                          std::optional<BatchRun>& last) {
   if (as_of > clock.Today()) {
     return InvalidArgument("date_in_future", "--as-of " + as_of.ToString() + " is after today " +
                                                  clock.Today().ToString());
   }
-  ASSIGN_OR_RETURN(std::optional<BatchRun> last, store.LastBatchRun(kJob));
+  ASSIGN_OR_RETURN(last, store.LastBatchRun(kJob));
   if (last && as_of < last->as_of) {
     return FailedPrecondition("batch_date_before_last_run",
                               "the last nightly run was for " + last->as_of.ToString() +
@@ -537,10 +598,36 @@ Result<BatchRun> StartRun(Store& store, const Clock& clock, Date as_of, NightlyR
   return run;
 }
 
-// Writes one prepared chunk in one transaction, with the resume cursor.
-Status WriteChunk(RunContext& x, BatchRun& run, PreparedChunk& chunk, PersonId last) {
+// Inside a write transaction: the last stored run is still `expected` (what this run read
+// at its start, or last wrote). Two runs started together (two processes) each read the
+// same row; the one that commits first changes it, and the other stops here before it
+// writes anything (before, it went on and failed on the first task key the other had
+// written: unique_violation). Errors: aborted "batch_running"; the store's.
+Status CheckRunUnchanged(Store& store, const std::optional<BatchRun>& expected, Date as_of) {
+  ASSIGN_OR_RETURN(std::optional<BatchRun> now, store.LastBatchRun(kJob));
+  const auto same = [](const BatchRun& a, const BatchRun& b) {
+    return a.as_of == b.as_of && a.status == b.status && a.cursor == b.cursor;
+  };
+  if (expected.has_value() == now.has_value() && (!now || same(*now, *expected))) {
+    return Status::Ok();
+  }
+  std::string state = "is running";
+  if (now && now->status == "done") state = "is done";
+  return Aborted("batch_running",
+                 "another `batch nightly` has written to this database since this run for " +
+                     as_of.ToString() + " read its progress (the nightly run for " +
+                     (now ? now->as_of.ToString() : std::string("?")) + " " + state +
+                     "); this run stopped before writing anything more. Run the command again "
+                     "once the other has finished: it answers the stored counts, or resumes the "
+                     "run");
+}
+
+// Writes one prepared chunk in one transaction, with the resume cursor; `expected` is the
+// stored run this run last read or wrote (CheckRunUnchanged), `run` once committed.
+Status WriteChunk(RunContext& x, BatchRun& run, std::optional<BatchRun>& expected,
+                  PreparedChunk& chunk, PersonId last) {
   RETURN_IF_ERROR(x.store.Begin());
-  Status s = Status::Ok();
+  Status s = CheckRunUnchanged(x.store, expected, run.as_of);
   {
     StageTimer timer(x.seconds["write_scores_tasks_recommendations"]);
     for (size_t i = 0; i < chunk.obligors.size() && s.ok(); ++i) {
@@ -554,11 +641,13 @@ Status WriteChunk(RunContext& x, BatchRun& run, PreparedChunk& chunk, PersonId l
     run.counts_json = CountsJson(x).dump();
     s = x.store.PutBatchRun(run);
     if (s.ok()) s = x.store.Commit();
+    if (!s.ok()) --x.counts["chunks"];
   }
   if (!s.ok()) {
-    --x.counts["chunks"];
-    x.store.Rollback();
+    x.store.Rollback();  // nothing when a failed commit has already rolled back
+    return s;
   }
+  expected = run;
   return s;
 }
 
@@ -664,7 +753,8 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
                                  const NightlyOptions& o) {
   NightlyReport report;
   report.as_of = o.as_of;
-  ASSIGN_OR_RETURN(BatchRun run, StartRun(store, clock, o.as_of, report));
+  std::optional<BatchRun> expected;  // the stored run as this run last read or wrote it
+  ASSIGN_OR_RETURN(BatchRun run, StartRun(store, clock, o.as_of, report, expected));
   RunContext x{store, clock, actor, o, {}, {}, {}, {}, {}, clock.NowIso(), {}, {}};
   const Json stored = Json::parse(run.counts_json, nullptr, false);
   if (stored.is_object()) {
@@ -711,7 +801,7 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
     }
     for (const auto& [k, v] : chunk.seconds) x.seconds[k] += v;
     Status s = chunk.status;
-    if (s.ok()) s = WriteChunk(x, run, chunk, obligors[hi - 1]);
+    if (s.ok()) s = WriteChunk(x, run, expected, chunk, obligors[hi - 1]);
     if (!s.ok()) {
       source.Stop();
       return s;
@@ -723,8 +813,8 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
   }
   source.Stop();
   RETURN_IF_ERROR(store.Begin());
-  Status s = Status::Ok();
-  {
+  Status s = CheckRunUnchanged(store, expected, o.as_of);
+  if (s.ok()) {
     StageTimer timer(x.seconds["deadline_alerts"]);
     s = DeadlineAlerts(x);
   }
@@ -754,46 +844,100 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
 
 namespace {
 
-// The effects of a payment on `case_id` dated `date` for its obligor, whose history (with the
-// payment) is `h`.
-Result<PaymentEffects> PaymentEvent(Store& store, const Clock& clock, const std::string& actor,
-                                    const ai::RiskScorer* scorer, const ai::Reference& ref,
-                                    CaseId case_id, const ai::ObligorHistory& h, Date date) {
-  const Date as_of = std::max(date, clock.Today());
-  const ai::FeatureRow row = ai::ExtractFeatures(h, ref, as_of);
+// A payment event read and scored, ready to write: the obligor's history (with the payment),
+// its features as of the event's date and the model's score.
+struct PreparedEvent {
+  CaseId case_id;
+  Date date;   // the payment's
+  Date as_of;  // the later of the payment's date and today
+  ai::ObligorHistory h;
+  ai::FeatureRow row;
+  std::optional<ai::RiskScore> risk;
+};
+
+// The part of a payment event that needs no write lock.
+PreparedEvent PrepareEvent(const Clock& clock, const ai::RiskScorer* scorer,
+                           const ai::Reference& ref, CaseId case_id, ai::ObligorHistory&& h,
+                           Date date) {
+  PreparedEvent e;
+  e.case_id = case_id;
+  e.date = date;
+  e.as_of = std::max(date, clock.Today());
+  e.h = std::move(h);
+  e.row = ai::ExtractFeatures(e.h, ref, e.as_of);
+  if (scorer && ai::IsActive(e.row)) e.risk = scorer->Score(e.row.values, 3);
+  return e;
+}
+
+// What a payment event needs read once (per pass).
+struct EventContext {
+  ai::Reference ref;
+  EnforcementConfig config;
+};
+
+Result<EventContext> LoadEventContext(Store& store) {
+  EventContext c;
+  ASSIGN_OR_RETURN(c.ref, ai::LoadReference(store));
+  ASSIGN_OR_RETURN(c.config, LoadEnforcementConfig(store));
+  return c;
+}
+
+// True when WithdrawMoot may withdraw one of `actions` (the obligor's) after the payment `e`:
+// an open one that eligibility, or delinquency, no longer supports on the facts already read
+// (FactsFor). WithdrawMoot reads every open action's facts afresh (its history and the
+// reference data, about 1 ms each on the demo database): this keeps those reads, inside the
+// write lock, to the obligors it has something to do for.
+bool MayBeMoot(const PreparedEvent& e, const EventContext& c, const std::vector<Action>& actions) {
+  return std::any_of(actions.begin(), actions.end(), [&](const Action& a) {
+    if (!IsOpen(a)) return false;
+    const EligibilityFacts facts =
+        FactsFor(e.h, e.row, e.as_of, c.ref, a, actions, Undecided::kCount);
+    return !(CheckEligibility(a.remedy, c.config, facts).eligible && facts.delinquent);
+  });
+}
+
+// The effects of the payment `e` for its obligor, in a transaction (a savepoint inside the
+// caller's) of their own.
+Result<PaymentEffects> WriteEvent(Store& store, const Clock& clock, const std::string& actor,
+                                  const ai::RiskScorer* scorer, const EventContext& c,
+                                  const PreparedEvent& e) {
+  const ai::ObligorHistory& h = e.h;
   PaymentEffects effects;
+  effects.risk = e.risk;
   RETURN_IF_ERROR(store.Begin());
   const Status s = [&]() -> Status {
-    if (scorer && ai::IsActive(row)) {
-      effects.risk = scorer->Score(row.values, 3);
+    if (e.risk) {
       RETURN_IF_ERROR(
           store
-              .InsertRiskScore(MakeScoreRecord(row, *effects.risk, scorer->version(), h.obligor,
-                                               case_id, as_of, clock.NowIso()))
+              .InsertRiskScore(MakeScoreRecord(e.row, *e.risk, scorer->version(), h.obligor,
+                                               e.case_id, e.as_of, clock.NowIso()))
               .status());
     }
     ASSIGN_OR_RETURN(std::vector<Task> tasks, store.ListEnforceTasksByObligor(h.obligor));
     for (Task& t : tasks) {
       if (!t.open || t.kind != "proactive_outreach") continue;
-      if (!PaidSince(h, t.created, as_of, t.amount_at_stake)) continue;
+      if (!PaidSince(h, t.created, e.as_of, t.amount_at_stake)) continue;
       t.open = false;
-      t.closed_date = as_of;
+      t.closed_date = e.as_of;
       t.closed_reason = "payment received";
       RETURN_IF_ERROR(store.UpdateEnforceTask(t));
       ++effects.tasks_closed;
     }
     ASSIGN_OR_RETURN(std::optional<ObligorState> state, store.GetObligorState(h.obligor));
-    if (state && state->delinquent && !row.balance.delinquent) {
+    if (state && state->delinquent && !e.row.balance.delinquent) {
       state->delinquent = false;
       state->delinquent_since.reset();
       RETURN_IF_ERROR(store.PutObligorState(*state));
     }
-    EnforcementService svc(store, clock, actor);
-    ASSIGN_OR_RETURN(effects.withdrawn, svc.WithdrawMoot(h.obligor, as_of, "payment posted"));
+    ASSIGN_OR_RETURN(std::vector<Action> actions, store.ListEnforceActionsByObligor(h.obligor));
+    if (MayBeMoot(e, c, actions)) {
+      EnforcementService svc(store, clock, actor);
+      ASSIGN_OR_RETURN(effects.withdrawn, svc.WithdrawMoot(h.obligor, e.as_of, "payment posted"));
+    }
     return AppendAudit(store, clock, actor, "enforce.payment_event", "person",
                        PersonDisplayId(h.obligor), "",
-                       Json{{"case_id", CaseDisplayId(case_id)},
-                            {"date", date.ToString()},
+                       Json{{"case_id", CaseDisplayId(e.case_id)},
+                            {"date", e.date.ToString()},
                             {"risk_score", effects.risk ? Json(effects.risk->score) : Json()},
                             {"tasks_closed", effects.tasks_closed},
                             {"withdrawn", effects.withdrawn.size()}}
@@ -807,22 +951,10 @@ Result<PaymentEffects> PaymentEvent(Store& store, const Clock& clock, const std:
   return effects;
 }
 
-}  // namespace
-
-Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
-                                       const ai::RiskScorer* scorer, CaseId case_id, Date date) {
-  ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(store));
-  ASSIGN_OR_RETURN(Case c, store.GetCase(case_id));
-  ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store, c.obligor));
-  return PaymentEvent(store, clock, actor, scorer, ref, case_id, h, date);
-}
-
-Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
-                                            const std::string& actor, const ai::RiskScorer* scorer,
-                                            const std::vector<std::pair<CaseId, Date>>& posted) {
-  BulkPaymentEffects out;
-  if (posted.empty()) return out;
-  // The cases' obligors, with list reads.
+// One event per obligor of `posted`: its latest payment date, with that payment's case
+// (by obligor id, so in id order). Errors: not_found "case_not_found".
+Result<std::map<int64_t, std::pair<CaseId, Date>>> LatestPaymentPerObligor(
+    Store& store, const std::vector<std::pair<CaseId, Date>>& posted) {
   std::vector<CaseId> case_ids;
   case_ids.reserve(posted.size());
   for (const auto& [case_id, date] : posted) case_ids.push_back(case_id);
@@ -831,7 +963,6 @@ Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
   ASSIGN_OR_RETURN(const std::vector<Case> cases, GetCasesListed(store, case_ids));
   std::unordered_map<int64_t, PersonId> obligor_of;  // by case id
   for (const Case& c : cases) obligor_of.emplace(c.id.value, c.obligor);
-  // One event per obligor: its latest payment date, with that payment's case.
   std::map<int64_t, std::pair<CaseId, Date>> latest;  // by obligor id
   for (const auto& [case_id, date] : posted) {
     auto obligor = obligor_of.find(case_id.value);
@@ -843,40 +974,119 @@ Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
       latest[obligor->second.value] = {case_id, date};
     }
   }
+  return latest;
+}
+
+// Writes prepared events in transactions bounded by time, paced (OnPaymentsPosted).
+class PacedEventWriter {
+ public:
+  PacedEventWriter(Store& store, const Clock& clock, const std::string& actor,
+                   const ai::RiskScorer* scorer, const EventContext& context,
+                   const PaymentEventPacing& pacing, BulkPaymentEffects& out)
+      : store_(store),
+        clock_(clock),
+        actor_(actor),
+        scorer_(scorer),
+        context_(context),
+        pacing_(pacing),
+        pacer_(pacing.pause, pacing.commit_after),
+        out_(out) {}
+  // Rolls back a transaction left open by an error.
+  ~PacedEventWriter() {
+    if (open_) store_.Rollback();
+  }
+  PacedEventWriter(const PacedEventWriter&) = delete;
+  PacedEventWriter& operator=(const PacedEventWriter&) = delete;
+
+  // Writes `e`, in the open transaction or a new one (after the pause); commits when the
+  // transaction has held the lock for commit_after or holds kPaymentEventsPerCommit events.
+  Status Write(const PreparedEvent& e) {
+    if (!open_) {
+      pacer_.BeforeBegin();
+      RETURN_IF_ERROR(store_.Begin());
+      open_ = true;
+      began_ = std::chrono::steady_clock::now();
+      in_transaction_ = 0;
+    }
+    ASSIGN_OR_RETURN(PaymentEffects effects,
+                     WriteEvent(store_, clock_, actor_, scorer_, context_, e));
+    ++out_.obligors;
+    if (effects.risk) ++out_.rescored;
+    out_.tasks_closed += effects.tasks_closed;
+    out_.withdrawn += static_cast<int64_t>(effects.withdrawn.size());
+    ++in_transaction_;
+    const bool long_enough = std::chrono::steady_clock::now() - began_ >= pacing_.commit_after;
+    if (long_enough || in_transaction_ >= kPaymentEventsPerCommit) return Commit();
+    return Status::Ok();
+  }
+  // Commits the open transaction, if any (a failed commit has rolled it back).
+  Status Commit() {
+    if (!open_) return Status::Ok();
+    open_ = false;
+    const Status s = store_.Commit();
+    pacer_.Committed();
+    out_.paused_seconds = pacer_.slept_seconds();
+    if (s.ok()) ++out_.transactions;
+    return s;
+  }
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+  const std::string& actor_;
+  const ai::RiskScorer* scorer_;
+  const EventContext& context_;
+  const PaymentEventPacing& pacing_;
+  WritePacer pacer_;
+  BulkPaymentEffects& out_;
+  bool open_ = false;
+  std::chrono::steady_clock::time_point began_;
+  int64_t in_transaction_ = 0;
+};
+
+}  // namespace
+
+Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
+                                       const ai::RiskScorer* scorer, CaseId case_id, Date date) {
+  ASSIGN_OR_RETURN(const EventContext context, LoadEventContext(store));
+  ASSIGN_OR_RETURN(Case c, store.GetCase(case_id));
+  ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store, c.obligor));
+  return WriteEvent(store, clock, actor, scorer, context,
+                    PrepareEvent(clock, scorer, context.ref, case_id, std::move(h), date));
+}
+
+Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
+                                            const std::string& actor, const ai::RiskScorer* scorer,
+                                            const std::vector<std::pair<CaseId, Date>>& posted,
+                                            const PaymentEventPacing& pacing) {
+  BulkPaymentEffects out;
+  if (posted.empty()) return out;
+  ASSIGN_OR_RETURN(const auto latest, LatestPaymentPerObligor(store, posted));
   std::vector<PersonId> obligors;
   obligors.reserve(latest.size());
   for (const auto& entry : latest) obligors.push_back(PersonId{entry.first});
-  ASSIGN_OR_RETURN(ai::Reference ref, ai::LoadReference(store));
-  // kPaymentEventsPerCommit obligors per transaction, each in a savepoint of its own: one
-  // commit (and fsync) per obligor made this pass most of an import's time (59,297 obligors,
-  // 59,329 fdatasync calls). Their histories are read the same number at a time, with one
-  // list read per table instead of about ten reads per obligor.
-  // A store error returns the error alone, so `out` needs no per-group bookkeeping.
-  int64_t in_group = 0;
-  Status s = ai::ForEachListedObligorHistory(
-      store, obligors, static_cast<size_t>(kPaymentEventsPerCommit),
-      [&](ai::ObligorHistory&& h) -> Status {
-        const auto [case_id, date] = latest.at(h.obligor.value);
-        if (in_group == 0) RETURN_IF_ERROR(store.Begin());
-        ++in_group;
-        ASSIGN_OR_RETURN(PaymentEffects e,
-                         PaymentEvent(store, clock, actor, scorer, ref, case_id, h, date));
-        ++out.obligors;
-        if (e.risk) ++out.rescored;
-        out.tasks_closed += e.tasks_closed;
-        out.withdrawn += static_cast<int64_t>(e.withdrawn.size());
-        if (in_group == kPaymentEventsPerCommit) {
-          in_group = 0;
-          RETURN_IF_ERROR(store.Commit());
-        }
-        return Status::Ok();
-      });
-  if (!s.ok()) {
-    // The group's other obligors too: the nightly run catches up.
-    if (in_group > 0) store.Rollback();
-    return s;
+  ASSIGN_OR_RETURN(const EventContext context, LoadEventContext(store));
+  // kPaymentEventsPerCommit obligors at a time: their histories with one list read per table
+  // (instead of about ten reads per obligor), their features and scores, all before the write
+  // lock is taken; then their writes in paced transactions. (One commit, and fsync, per
+  // obligor once made this pass most of an import's time: 59,297 obligors, 59,329 fdatasync
+  // calls.)
+  PacedEventWriter writer(store, clock, actor, scorer, context, pacing, out);
+  std::vector<PreparedEvent> group;
+  for (size_t lo = 0; lo < obligors.size(); lo += static_cast<size_t>(kPaymentEventsPerCommit)) {
+    const size_t hi = std::min(obligors.size(), lo + static_cast<size_t>(kPaymentEventsPerCommit));
+    const std::vector<PersonId> slice(obligors.begin() + static_cast<std::ptrdiff_t>(lo),
+                                      obligors.begin() + static_cast<std::ptrdiff_t>(hi));
+    group.clear();
+    RETURN_IF_ERROR(ai::ForEachListedObligorHistory(
+        store, slice, slice.size(), [&](ai::ObligorHistory&& h) -> Status {
+          const auto [case_id, date] = latest.at(h.obligor.value);
+          group.push_back(PrepareEvent(clock, scorer, context.ref, case_id, std::move(h), date));
+          return Status::Ok();
+        }));
+    for (const PreparedEvent& e : group) RETURN_IF_ERROR(writer.Write(e));
+    RETURN_IF_ERROR(writer.Commit());  // nothing is read or scored inside a transaction
   }
-  if (in_group > 0) RETURN_IF_ERROR(store.Commit());
   return out;
 }
 

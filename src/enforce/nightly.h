@@ -26,9 +26,19 @@
 // (batch_run.cursor); a run for the same date picks up after it. A date before the last
 // run's, or a new date while an earlier run is unfinished, is refused.
 //
-// Thread-safety: one run per store; the write lock serializes processes.
+// A delinquent obligor with an open recommendation nobody has decided yet (state
+// recommended) that eligibility no longer supports on the date (e.g. "paid_recently" after a
+// payment whose payment event never ran: an import stopped before its enforcement pass) has
+// its moot actions withdrawn as a payment event would (EnforcementService::WithdrawMoot;
+// count "withdrawn_ineligible").
+//
+// Thread-safety: one run per store. Two runs started together (two processes) are not
+// interleaved: each transaction first checks that the stored run is still the one this run
+// last read or wrote; the run that finds another's commit stops with aborted
+// "batch_running", having written nothing more.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,6 +47,7 @@
 
 #include "ai/risk_model.h"
 #include "enforce/action_service.h"
+#include "service/import.h"  // WritePacer
 
 namespace cse::enforce {
 
@@ -65,7 +76,8 @@ struct NightlyReport {
 };
 
 // Errors: failed_precondition "batch_date_before_last_run", "batch_previous_unfinished";
-// invalid_argument "date_in_future"; the store's and the services'.
+// invalid_argument "date_in_future"; aborted "batch_running" (another run wrote since this
+// one started: run again once it is done); the store's and the services'.
 Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::string& actor,
                                  const NightlyOptions& options);
 
@@ -83,18 +95,34 @@ Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const s
 
 // The same after a bulk import committed: once per obligor the `posted` payments (case,
 // date) belong to, as of the obligor's latest payment date (or today, when later), the
-// reference data read once. Obligors are committed kPaymentEventsPerCommit at a time, each
-// in a savepoint of its own. A store error stops it, rolls back the obligors of its group
-// and is returned (the payments stay posted; the next nightly run catches up).
-inline constexpr int64_t kPaymentEventsPerCommit = 256;
+// reference data read once. The obligors' histories are read, their features extracted and
+// their scores computed kPaymentEventsPerCommit at a time, outside any transaction; then
+// their events are written, each in a savepoint of its own, in transactions that commit
+// once they have held the write lock for `pacing.commit_after` (or at the end of the
+// group). Once the lock has been held that long, at least `pacing.pause` passes before the
+// next transaction (WritePacer, service/import.h), so that other writers (the server,
+// another command) get it: their busy handler retries every 100 ms, and back-to-back
+// transactions left them gaps of a few milliseconds, which they missed until their 5 s
+// timeout refused them (store_busy).
+// A store error stops the pass, rolls back the obligors of its transaction and is returned
+// (the payments stay posted; the next nightly run catches up).
+inline constexpr int64_t kPaymentEventsPerCommit = 256;  // read and scored together, at most
+                                                         // this many per transaction
+struct PaymentEventPacing {
+  std::chrono::milliseconds commit_after = kWriterHold;  // Default: 150 ms holding the lock
+  std::chrono::milliseconds pause = kWriterPause;        // Default: 110 ms for other writers
+};
 struct BulkPaymentEffects {
   int64_t obligors = 0;
   int64_t rescored = 0;
   int64_t tasks_closed = 0;
   int64_t withdrawn = 0;
+  int64_t transactions = 0;   // committed
+  double paused_seconds = 0;  // slept between transactions (work between them counts first)
 };
 Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
                                             const std::string& actor, const ai::RiskScorer* scorer,
-                                            const std::vector<std::pair<CaseId, Date>>& posted);
+                                            const std::vector<std::pair<CaseId, Date>>& posted,
+                                            const PaymentEventPacing& pacing = {});
 
 }  // namespace cse::enforce

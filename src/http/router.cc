@@ -255,6 +255,21 @@ std::string Call::Header(const std::string& name) const {
   return it == request_.headers.end() ? std::string() : it->second;
 }
 
+namespace {
+
+// A write the database refused because it is read-only (its file or directory lost write
+// permission, or its file system was remounted read-only after the server started, which
+// `serve` checks): store_read_only, or SQLite's SQLITE_READONLY, which the store reports as
+// store_io "attempt to write a readonly database" (sqlite3_errstr). Retrying cannot help, so
+// it is not the 503 with Retry-After of store_io.
+bool IsReadOnlyStore(const Status& s) {
+  return s.reason() == "store_read_only" ||
+         (s.reason() == "store_io" &&
+          s.message().find("attempt to write a readonly database") != std::string::npos);
+}
+
+}  // namespace
+
 int HttpStatusOf(const Status& s) {
   static const std::map<std::string, int, std::less<>> kByReason{
       {"auth_required", 401},
@@ -278,6 +293,7 @@ int HttpStatusOf(const Status& s) {
       {"score_payload_not_scorable", 422}};
   auto it = kByReason.find(s.reason());
   if (it != kByReason.end()) return it->second;
+  if (IsReadOnlyStore(s)) return 500;  // permanent until someone fixes it: no Retry-After
   switch (s.code()) {
     case StatusCode::kOk:
       return 200;

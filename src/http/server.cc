@@ -1,17 +1,22 @@
 #include "http/server.h"
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
 #include <thread>
 
 #include "core/text.h"
+#include "storage/sqlite/access_log_db.h"
 
 namespace cse::http {
 
@@ -139,6 +144,46 @@ int MaxActive(int requested) {
   return std::max(4, 2 * static_cast<int>(cores));
 }
 
+// The server writes the database, SQLite's -wal and -shm files beside it and the access
+// log's segments (storage/sqlite/access_log_db.h: `<db>-access`, `-000002`, ...), which are
+// created in the database's directory. On a file or directory this process may not write
+// (its permissions, a read-only file system) the server used to start, answer /v1/health
+// and then refuse every write with 503 store_io and Retry-After: a permanent condition
+// presented as one to retry. Errors: failed_precondition "store_read_only".
+Status CheckWritable(const std::string& db) {
+  if (db == ":memory:" || !std::filesystem::exists(db)) return Status::Ok();  // Open's errors
+  std::string why;
+  const auto writable = [&why](const std::string& path, int mode) {
+    if (faccessat(AT_FDCWD, path.c_str(), mode, AT_EACCESS) == 0) return true;
+    why = std::strerror(errno);
+    return false;
+  };
+  const std::string fix =
+      "; the server writes it: give this user write permission, or mount the file system "
+      "read-write";
+  if (!writable(db, W_OK)) {
+    return FailedPrecondition("store_read_only",
+                              "database '" + db + "' is not writable (" + why + ")" + fix);
+  }
+  for (const std::string& side : {db + "-wal", db + "-shm", AccessLogDb::PathFor(db)}) {
+    if (std::filesystem::exists(side) && !writable(side, W_OK)) {
+      return FailedPrecondition("store_read_only", "'" + side + "', beside database '" + db +
+                                                       "', is not writable (" + why + ")" + fix);
+    }
+  }
+  std::string dir = std::filesystem::path(db).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (!writable(dir, W_OK | X_OK)) {
+    return FailedPrecondition(
+        "store_read_only",
+        "the directory '" + dir + "' of database '" + db + "' is not writable (" + why +
+            "): SQLite creates '" + db + "-wal' and '" + db +
+            "-shm' there and the access log its segments; give this user write permission on "
+            "the directory, or mount the file system read-write");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, const Clock& clock) {
@@ -152,6 +197,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, con
   if (options.max_active < 0) {
     return InvalidArgument("max_active_invalid", "--max-active: 0 (automatic) or more");
   }
+  RETURN_IF_ERROR(CheckWritable(options.db));
   s->state_ = std::make_unique<ServerState>(options.db, clock, options.auth, tls);
   s->state_->gate = std::make_unique<AdmissionGate>(MaxActive(options.max_active));
   { ASSIGN_OR_RETURN(StorePool::Lease probe, s->state_->pool.Acquire()); }

@@ -43,8 +43,11 @@ struct ServerOptions {
 
 class Server {
  public:
-  // Checks the database opens (running pending migrations) and the TLS files load. Errors:
-  // SqliteStore::Open's; invalid_argument "tls_config_invalid".
+  // Checks the database can be written (the file, its -wal, -shm and access log files, and
+  // its directory, where SQLite and the access log create files), that it opens (running
+  // pending migrations) and the TLS files load. Errors: failed_precondition
+  // "store_read_only" (the message names the path); SqliteStore::Open's; invalid_argument
+  // "tls_config_invalid".
   static Result<std::unique_ptr<Server>> Create(const ServerOptions& options, const Clock& clock);
   ~Server();
 

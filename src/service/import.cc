@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include "core/files.h"
 #include "core/limits.h"
@@ -132,17 +133,30 @@ std::optional<size_t> ReadLineBounded(std::istream& in, std::string& line, size_
   }
 }
 
-}  // namespace
+// `error`, which stopped an import part way, with what was committed before it.
+Status StoppedImport(const Status& error, const ImportReport& report) {
+  std::string what;
+  if (report.mode != ImportMode::kCommitValid) {
+    what = "nothing was written";
+  } else if (report.batches_committed == 0) {
+    what = "no batch was committed before it; nothing was written";
+  } else {
+    what = std::to_string(report.created + report.exists) + " rows (" +
+           std::to_string(report.created) + " posted, " + std::to_string(report.exists) +
+           " already posted) in " + std::to_string(report.batches_committed) +
+           " batch(es) were committed before it and stay posted; running the same file again "
+           "posts the rest exactly once (the committed rows answer 'already posted')";
+  }
+  return Status(error.code(), error.reason(), error.message() + " [import stopped: " + what + "]");
+}
 
-Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const std::string& actor,
-                                       const std::string& path, ImportMode mode, int64_t batch_rows,
-                                       BulkPoster::StoreOpener open_reader) {
+// The import itself, filling `report` (its file and mode set) as batches commit.
+Status ImportInto(Store& store, const Clock& clock, const std::string& actor,
+                  const std::string& path, int64_t batch_rows, BulkPoster::StoreOpener open_reader,
+                  ImportReport& report) {
   RETURN_IF_ERROR(CheckInputFile(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("file_not_found", "cannot open payments file '" + path + "'");
-  ImportReport report;
-  report.file = path;
-  report.mode = mode;
   std::string line;
   int64_t line_no = 0;
   std::array<size_t, 5> index{};
@@ -170,7 +184,9 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
         "csv_header_invalid",
         "'" + path + "' is empty; expected the header key,case_id,amount,date,source");
   }
+  const ImportMode mode = report.mode;
   BulkPoster poster(store, clock, actor);
+  WritePacer pacer;  // other writers get the lock between two batches
   if (open_reader) poster.UseReader(std::move(open_reader));
   std::vector<ParsedRow> batch;
   std::vector<PaymentRequest> requests;
@@ -178,7 +194,11 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
     if (batch.empty()) return Status::Ok();
     requests.clear();
     for (const ParsedRow& r : batch) requests.push_back(r.request);
-    ASSIGN_OR_RETURN(BatchResult result, poster.PostBatch(requests, mode, path));
+    pacer.BeforeBegin();
+    Result<BatchResult> posted = poster.PostBatch(requests, mode, path);
+    pacer.Committed();
+    if (!posted.ok()) return StoppedImport(posted.status(), report);
+    const BatchResult& result = *posted;
     for (size_t i = 0; i < batch.size(); ++i) {
       const RowOutcome& o = result.outcomes[i];
       if (o.kind == RowOutcome::Kind::kRejected) {
@@ -199,6 +219,7 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
       report.created += result.created;
       report.exists += result.exists;
     }
+    if (result.committed && mode != BatchMode::kDryRun) ++report.batches_committed;
     if (!result.committed) report.committed = false;
     batch.clear();
     return Status::Ok();
@@ -208,11 +229,12 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
     if (*length <= kLineMax && line.find_first_not_of(" \r") == std::string::npos) continue;
     ++report.rows;
     if (report.rows > limits::kImportRowsMax) {
-      return ResourceExhausted("import_too_many_rows",
-                               "'" + path + "' has more than " +
-                                   std::to_string(limits::kImportRowsMax) +
-                                   " rows; split the file (rows before line " +
-                                   std::to_string(line_no) + " may be posted)");
+      return StoppedImport(ResourceExhausted("import_too_many_rows",
+                                             "'" + path + "' has more than " +
+                                                 std::to_string(limits::kImportRowsMax) +
+                                                 " rows; split the file (rows before line " +
+                                                 std::to_string(line_no) + " may be posted)"),
+                           report);
     }
     PaymentRequest request;
     std::optional<ImportRejection> rejection;
@@ -256,9 +278,45 @@ Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const s
       batch.clear();
     }
     report.committed = false;
-    return report;
+    return Status::Ok();
   }
   RETURN_IF_ERROR(flush());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void WritePacer::BeforeBegin() {
+  const Steady::time_point now = Steady::now();
+  begin_ = now;
+  if (!last_commit_) return;
+  const Steady::time_point until = *last_commit_ + pause_;
+  if (now >= until) {  // the work since the last commit left other writers their gap
+    held_ = Steady::duration{0};
+    return;
+  }
+  if (held_ < hold_) return;
+  std::this_thread::sleep_until(until);
+  slept_seconds_ += std::chrono::duration<double>(until - now).count();
+  held_ = Steady::duration{0};
+  begin_ = Steady::now();
+}
+
+void WritePacer::Committed() {
+  last_commit_ = Steady::now();
+  held_ += *last_commit_ - begin_;
+}
+
+Result<ImportReport> ImportPaymentsCsv(Store& store, const Clock& clock, const std::string& actor,
+                                       const std::string& path, ImportMode mode, int64_t batch_rows,
+                                       BulkPoster::StoreOpener open_reader, ImportReport* so_far) {
+  ImportReport report;
+  report.file = path;
+  report.mode = mode;
+  const Status s =
+      ImportInto(store, clock, actor, path, batch_rows, std::move(open_reader), report);
+  if (so_far) *so_far = report;
+  if (!s.ok()) return s;
   return report;
 }
 

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "enforce/workflow.h"
@@ -491,6 +492,146 @@ TEST_F(NightlyTest, OpenTasksMoveToACaseworkerOfTheirCasesOffice) {
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->already_done);
   EXPECT_EQ(OpenTasks().size(), open);
+  clock_->SetMicros(saved_clock);
+}
+
+// The audit rows of `action` about `entity_id`.
+int64_t AuditRows(Store& store, const std::string& action, const std::string& entity_id) {
+  int64_t n = 0;
+  EXPECT_TRUE(store
+                  .ScanAuditByAction(action,
+                                     [&](const AuditRow& r) {
+                                       if (r.entity_id == entity_id) ++n;
+                                       return Status::Ok();
+                                     })
+                  .ok());
+  return n;
+}
+
+// The events' transactions commit once they have held the write lock for commit_after, and
+// at least `pause` passes between two of them, so that another writer (whose busy handler
+// retries every 100 ms) gets in. Before, 256 obligors went into each transaction and the
+// next began within milliseconds: a server writer waiting out the pass was refused after its
+// 5 s busy timeout (QA: 17-18 transactions of 0.3-0.6 s with gaps of 4-20 ms).
+TEST_F(NightlyTest, AnImportsPaymentEventsPauseBetweenTransactionsBoundedByTime) {
+  std::vector<PersonId> obligors = *store_->ListObligorIds();
+  ASSERT_GE(obligors.size(), 12u);
+  std::vector<std::pair<CaseId, Date>> posted;
+  for (size_t i = 0; i < 12; ++i) {
+    posted.emplace_back(store_->ListCasesByObligor(obligors[i])->front().id, Date::Ymd(2025, 8, 1));
+  }
+  // Every transaction has held the lock long enough after one obligor (commit_after 0).
+  PaymentEventPacing pacing;
+  pacing.commit_after = std::chrono::milliseconds(0);
+  pacing.pause = std::chrono::milliseconds(40);
+  const int64_t before = PaymentEventRows(*store_);
+  const auto start = std::chrono::steady_clock::now();
+  auto paced = OnPaymentsPosted(*store_, *clock_, "clerk", scorer_, posted, pacing);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(paced.ok()) << paced.status().ToString();
+  EXPECT_EQ(paced->obligors, 12);
+  EXPECT_EQ(paced->transactions, 12);
+  EXPECT_GE(seconds, 11 * 0.040);  // eleven pauses, between twelve transactions
+  EXPECT_GT(paced->paused_seconds, 0.3);
+  EXPECT_EQ(PaymentEventRows(*store_), before + 12);
+  // The defaults: these few events fit in one transaction of under 150 ms: no pause at all.
+  auto quick = OnPaymentsPosted(*store_, *clock_, "clerk", scorer_, posted);
+  ASSERT_TRUE(quick.ok()) << quick.status().ToString();
+  EXPECT_EQ(quick->transactions, 1);
+  EXPECT_EQ(quick->paused_seconds, 0.0);
+  EXPECT_EQ(PaymentEventRows(*store_), before + 24);
+}
+
+// Two `batch nightly` runs for the same date at once (two processes): the second resumes the
+// run the first has started and finishes it; the first, finding at its next transaction that
+// the stored run is no longer the one it wrote, stops with batch_running and writes nothing
+// more. Before, it went on with chunks it had read before the other's writes and failed with
+// a raw unique_violation on enforce_task.key (or, reading after them, wrote the date's
+// counts and its audit row a second time).
+TEST_F(NightlyTest, OfTwoRunsForOneDateTheOneOvertakenStopsWithBatchRunning) {
+  const int64_t saved_clock = clock_->NowMicros();
+  const Date day = Date::Ymd(2025, 8, 10);
+  clock_->SetMicros(int64_t{day.days()} * 86'400'000'000LL);
+  std::optional<Result<NightlyReport>> second;
+  NightlyOptions first = Options(day);
+  first.progress = [&](const std::string&) {
+    if (!second) second = RunNightly(*store_, *clock_, "nightly-2", Options(day));
+  };
+  auto overtaken = RunNightly(*store_, *clock_, "nightly-1", first);
+  ASSERT_TRUE(second.has_value());
+  ASSERT_TRUE(second->ok()) << second->status().ToString();
+  EXPECT_TRUE((*second)->resumed);
+  EXPECT_TRUE((*second)->finished);
+  ASSERT_FALSE(overtaken.ok());
+  EXPECT_EQ(overtaken.status().reason(), "batch_running");
+  EXPECT_EQ(overtaken.status().code(), StatusCode::kAborted);
+  EXPECT_NE(overtaken.status().message().find("another `batch nightly`"), std::string::npos)
+      << overtaken.status().message();
+  // The date is done once, with the second run's counts.
+  EXPECT_EQ(AuditRows(*store_, "batch.nightly", day.ToString()), 1);
+  auto run = store_->GetBatchRun("nightly", day);
+  ASSERT_TRUE(run.ok() && run->has_value());
+  EXPECT_EQ((*run)->status, "done");
+  auto obligors = ai::ListObligors(*store_);
+  EXPECT_EQ((*second)->counts.at("obligors"), static_cast<int64_t>(obligors->size()));
+  auto again = RunNightly(*store_, *clock_, "nightly-3", Options(day));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_done);
+  clock_->SetMicros(saved_clock);
+}
+
+// A payment whose event never ran (an import killed after its payments committed) leaves an
+// undecided recommendation the payment made ineligible while the obligor stays delinquent:
+// the next nightly withdraws it. Before, the nightly withdrew only when the obligor was no
+// longer delinquent, and e.g. 318 license suspensions refused as "paid_recently" stayed open.
+TEST_F(NightlyTest, TheNightlyWithdrawsRecommendationsAPaymentMadeIneligible) {
+  const int64_t saved_clock = clock_->NowMicros();
+  const Date day = Date::Ymd(2025, 8, 11);
+  clock_->SetMicros(int64_t{day.days()} * 86'400'000'000LL);
+  LedgerService ledger(*store_, *clock_, "clerk");
+  std::optional<Action> target;
+  for (const Action& a : Actions()) {
+    if (a.state != ActionState::kRecommended || a.remedy == Remedy::kIncomeWithholding) continue;
+    auto balance = ledger.GetObligorBalance(a.obligor, day);
+    if (balance.ok() && balance->delinquent) {
+      target = a;
+      break;
+    }
+  }
+  ASSERT_TRUE(target.has_value());
+  // The state's rule: no payment for 30 days before this remedy.
+  EnforcementService root(*store_, *clock_, "root");
+  ASSERT_TRUE(root.LoadStateConfig("[remedy." + std::string(Name(target->remedy)) +
+                                   "]\ndays_since_payment_at_least = 30\n")
+                  .ok());
+  // A small payment today, posted without its payment event; the obligor stays delinquent.
+  ASSERT_TRUE(ledger
+                  .PostPayment(PaymentRequest{"no-event-1", target->case_id, Money::FromCents(100),
+                                              day, PaymentSource::kDirect})
+                  .ok());
+  ASSERT_TRUE(ledger.GetObligorBalance(target->obligor, day)->delinquent);
+  ASSERT_EQ(store_->GetEnforceAction(target->id)->state, ActionState::kRecommended);
+
+  auto run = RunNightly(*store_, *clock_, "nightly", Options(day));
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  const auto withdrawn = run->counts.find("withdrawn_ineligible");
+  EXPECT_GE(withdrawn == run->counts.end() ? 0 : withdrawn->second, 1);
+  auto after = store_->GetEnforceAction(target->id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->state, ActionState::kWithdrawn);
+  EXPECT_EQ(after->closed_date, day);
+  EXPECT_EQ(after->last_note.rfind("nightly: no longer eligible: last payment", 0), 0u)
+      << after->last_note;
+  EXPECT_NE(after->last_note.find("the rule needs 30"), std::string::npos) << after->last_note;
+  EXPECT_EQ(AuditRows(*store_, "enforce.withdraw", ActionDisplayId(target->id)), 1);
+  // It is not recommended again while the rule refuses it.
+  auto on_case = store_->ListEnforceActionsByCase(target->case_id);
+  ASSERT_TRUE(on_case.ok());
+  for (const Action& a : *on_case) {
+    if (a.remedy != target->remedy) continue;
+    EXPECT_TRUE(IsFinal(a.state)) << ActionDisplayId(a.id);
+  }
   clock_->SetMicros(saved_clock);
 }
 
