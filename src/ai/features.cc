@@ -200,18 +200,6 @@ void CollectionFeatures(const std::vector<Collection>& all, const std::vector<Co
   At(v, Feature::kReversals12m) = static_cast<float>(reversals);
 }
 
-std::string DetailValue(const std::string& detail, std::string_view key) {
-  const std::string prefix = std::string(key) + "=";
-  size_t at = 0;
-  while (at < detail.size()) {
-    const size_t end = std::min(detail.find(' ', at), detail.size());
-    const std::string_view item(detail.data() + at, end - at);
-    if (item.substr(0, prefix.size()) == prefix) return std::string(item.substr(prefix.size()));
-    at = end + 1;
-  }
-  return "";
-}
-
 void EmploymentFeatures(const ObligorHistory& h, const Reference& ref, Date as_of,
                         Money monthly_support, FeatureVector& v) {
   const Employment* current = nullptr;
@@ -527,6 +515,18 @@ Outcome ObservedOutcome(const ObligorHistory& h, Date t) {
   out.delinquent =
       NewDelinquency(out.due_next, out.paid_next, MonthlySupport(BooksAsOf(h.books, t), t));
   return out;
+}
+
+std::string DetailValue(const std::string& detail, std::string_view key) {
+  const std::string prefix = std::string(key) + "=";
+  size_t at = 0;
+  while (at < detail.size()) {
+    const size_t end = std::min(detail.find(' ', at), detail.size());
+    const std::string_view item(detail.data() + at, end - at);
+    if (item.substr(0, prefix.size()) == prefix) return std::string(item.substr(prefix.size()));
+    at = end + 1;
+  }
+  return "";
 }
 
 }  // namespace cse::ai

@@ -93,6 +93,9 @@ struct Reference {
   DistributionPolicy policy;
 };
 
+// The value of `key=value` in a case event's space-separated detail, or "".
+std::string DetailValue(const std::string& detail, std::string_view key);
+
 Result<Reference> LoadReference(Store& store);
 // Errors: not_found "person_not_found"; failed_precondition "obligor_has_no_case".
 Result<ObligorHistory> LoadObligorHistory(Store& store, PersonId obligor);

@@ -46,19 +46,6 @@ std::pair<const char*, Date> LatestStep(const Action& a) {
   return latest;
 }
 
-// The value of `key=value` in a case event's space-separated detail, or "".
-std::string DetailValue(const std::string& detail, std::string_view key) {
-  const std::string prefix = std::string(key) + "=";
-  size_t at = 0;
-  while (at < detail.size()) {
-    const size_t end = std::min(detail.find(' ', at), detail.size());
-    const std::string_view item(detail.data() + at, end - at);
-    if (item.substr(0, prefix.size()) == prefix) return std::string(item.substr(prefix.size()));
-    at = end + 1;
-  }
-  return "";
-}
-
 // The withholding-order fact checked against the IWO table. GatherFacts takes it from the
 // model's feature (ai kIwoActive: an `iwo_issued` event for the current employer's FEIN since
 // 30 days before the job started), which an employer's rejection does not undo; but a rejected
@@ -83,15 +70,15 @@ Status CheckIwoActive(Store& store, const ai::ObligorHistory& h, Date as_of, Eli
   }
   // Only IWOs this system made can be looked up: no read at all for a history without them.
   if (std::none_of(events.begin(), events.end(),
-                   [](const CaseEvent* e) { return !DetailValue(e->detail, "iwo").empty(); })) {
+                   [](const CaseEvent* e) { return !ai::DetailValue(e->detail, "iwo").empty(); })) {
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(Employer employer, store.GetEmployer(current->employer));
   bool matched = false;
   for (const CaseEvent* e : events) {
-    if (DetailValue(e->detail, "employer_fein") != employer.fein) continue;
+    if (ai::DetailValue(e->detail, "employer_fein") != employer.fein) continue;
     matched = true;
-    const std::string id_text = DetailValue(e->detail, "iwo");
+    const std::string id_text = ai::DetailValue(e->detail, "iwo");
     int64_t id = 0;
     for (char c : id_text) {
       if (c < '0' || c > '9' || id > (int64_t{1} << 40)) return Status::Ok();  // not ours
