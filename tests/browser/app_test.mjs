@@ -280,7 +280,9 @@ test('the queue: approve a recommendation with a reason and see it in the audit 
   assert.match(await row.first().innerText(), /Employer confirmed by phone/);
   const dismissed = page.locator('#audit tr').filter({ hasText: dismissId }).filter({ hasText: 'dismiss' });
   assert.match(await dismissed.first().innerText(), /Parent already on a plan/);
-  assert.match(await page.locator('#actions').innerText(), new RegExp(`${approveId}.*approved`));
+  // The actions section is answered by a request of its own: wait for it rather than read it
+  // as soon as the audit rows show (a loaded machine answered it later, and the read saw '').
+  await page.locator('#actions').filter({ hasText: new RegExp(`${approveId}.*approved`) }).waitFor();
   await page.screenshot({ path: join(ARTIFACTS, 'case-audit.png'), fullPage: true });
 
   // Filters: a tier the task is not in empties the queue.
