@@ -105,13 +105,6 @@ Result<Case> CaseInCaseload(Call& call, CaseId id) {
   return c;
 }
 
-// The family-violence rule: on a case with the indicator, every party's address (a child's is
-// the custodial party's) is withheld from roles without address.protected.read.
-bool AddressWithheld(const Call& call, const Case& c) {
-  return c.family_violence == FamilyViolence::kIndicated &&
-         !auth::RoleHas(call.principal().role, Permission::kAddressProtectedRead);
-}
-
 Result<Case> PathCase(Call& call) {
   ASSIGN_OR_RETURN(int64_t id, call.PathId("case_id", "CASE"));
   return CaseInCaseload(call, CaseId{id});
@@ -141,7 +134,7 @@ std::vector<PersonId> Parties(const Case& c, bool with_children) {
   return out;
 }
 
-// A party with the family-violence rule (AddressWithheld) applied.
+// A party with the family-violence rule (ProtectedAddresses) applied.
 Json PartyJson(const Person& p, std::string_view role, bool hide_address) {
   Json j = ToJson(p);
   j["case_role"] = role;
@@ -150,10 +143,11 @@ Json PartyJson(const Person& p, std::string_view role, bool hide_address) {
   return j;
 }
 
-// The persons among `persons` whose address the caller may not read because they are a party
-// to a case with the family-violence indicator, this one or any other: the protection
-// follows the person (before 2026-12-04 a protected parent's address showed through their
-// other case). Empty for roles with address.protected.read.
+// The family-violence rule: the persons among `persons` whose address the caller may not read
+// because they are a party (a child's address is the custodial party's) to a case with the
+// indicator, the one being read or any other: the protection follows the person (before 2026-12-04
+// a protected parent's address showed through their other case). Empty for roles with
+// address.protected.read.
 Result<std::set<int64_t>> ProtectedAddresses(Call& call, std::span<const PersonId> persons) {
   std::set<int64_t> out;
   if (auth::RoleHas(call.principal().role, Permission::kAddressProtectedRead)) return out;
@@ -163,13 +157,12 @@ Result<std::set<int64_t>> ProtectedAddresses(Call& call, std::span<const PersonI
 }
 
 Result<Json> PartiesJson(Call& call, const Case& c) {
-  const bool hide = AddressWithheld(call, c);
   const std::vector<PersonId> parties = Parties(c, true);
   ASSIGN_OR_RETURN(const std::set<int64_t> protected_persons, ProtectedAddresses(call, parties));
   Json out = Json::array();
   auto add = [&](PersonId id, std::string_view role) -> Status {
     ASSIGN_OR_RETURN(Person p, call.store().GetPerson(id));
-    out.push_back(PartyJson(p, role, hide || protected_persons.count(id.value) > 0));
+    out.push_back(PartyJson(p, role, protected_persons.count(id.value) > 0));
     return Status::Ok();
   };
   RETURN_IF_ERROR(add(c.obligor, "obligor"));
@@ -671,8 +664,8 @@ Json ParsedOrNull(const std::string& text) {
 
 // What the caller may see of a person's record through the audit trail: what the case routes
 // would show of the person in one of their cases. The person is in the caseload when one of
-// their cases is (InCaseload); their address is withheld when one of those cases has the
-// family-violence indicator (AddressWithheld).
+// their cases is (InCaseload); their address is withheld when any case of theirs has the
+// family-violence indicator (ProtectedAddresses).
 struct PersonAccess {
   bool in_caseload = false;
   bool address_withheld = false;
@@ -680,9 +673,8 @@ struct PersonAccess {
 
 // PersonAccess of each of `persons` (person ids): the caller's caseload is read page by page
 // (ListCasesInOffice with the caller's office, or every case for the roles that work
-// statewide, so each listed case passes InCaseload) and the address rule applied to each
-// case that has one of them as a party. Only the callers some rule can withhold from need
-// this.
+// statewide, so each listed case passes InCaseload), and the address rule is asked for all of
+// them at once (ProtectedAddresses). Only the callers some rule can withhold from need this.
 Result<std::map<int64_t, PersonAccess>> PersonsAccess(Call& call,
                                                       const std::set<int64_t>& persons) {
   std::map<int64_t, PersonAccess> out;
@@ -694,15 +686,9 @@ Result<std::map<int64_t, PersonAccess>> PersonsAccess(Call& call,
     ASSIGN_OR_RETURN(std::vector<CaseInOffice> page,
                      call.store().ListCasesInOffice(office, after, kPageSizeMax));
     for (const CaseInOffice& row : page) {
-      const Case& c = row.info;
-      bool party = false;
-      for (PersonId who : Parties(c, true)) party = party || persons.count(who.value) > 0;
-      if (!party) continue;
-      for (PersonId who : Parties(c, true)) {
+      for (PersonId who : Parties(row.info, true)) {
         auto it = out.find(who.value);
-        if (it == out.end()) continue;
-        it->second.in_caseload = true;
-        it->second.address_withheld = it->second.address_withheld || AddressWithheld(call, c);
+        if (it != out.end()) it->second.in_caseload = true;
       }
     }
     if (static_cast<int64_t>(page.size()) < kPageSizeMax) break;
