@@ -200,16 +200,28 @@ void CollectionFeatures(const std::vector<Collection>& all, const std::vector<Co
   At(v, Feature::kReversals12m) = static_cast<float>(reversals);
 }
 
+}  // namespace
+
+const Employment* CurrentJob(const ObligorHistory& h, Date as_of) {
+  const Employment* current = nullptr;
+  for (const Employment& j : h.jobs) {
+    if (j.start_date > as_of || (j.end_date && *j.end_date < as_of)) continue;
+    if (!current || j.start_date > current->start_date) current = &j;
+  }
+  return current;
+}
+
+namespace {
+
 void EmploymentFeatures(const ObligorHistory& h, const Reference& ref, Date as_of,
                         Money monthly_support, FeatureVector& v) {
-  const Employment* current = nullptr;
+  const Employment* current = CurrentJob(h, as_of);
   std::optional<Date> last_end;
   int starts = 0;
   for (const Employment& j : h.jobs) {
     if (j.start_date > as_of) continue;
     if (j.start_date > as_of.AddDays(-365)) ++starts;
     const bool open = !j.end_date || *j.end_date >= as_of;
-    if (open && (!current || j.start_date > current->start_date)) current = &j;
     if (!open && (!last_end || *j.end_date > *last_end)) last_end = *j.end_date;
   }
   At(v, Feature::kEmployedNow) = current ? 1.0f : 0.0f;

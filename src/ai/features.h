@@ -96,6 +96,11 @@ struct Reference {
 // The value of `key=value` in a case event's space-separated detail, or "".
 std::string DetailValue(const std::string& detail, std::string_view key);
 
+// The obligor's current job as of a date: the latest-started employment that has started and
+// not ended before the date; nullptr when none. One rule for the model's employment features
+// and for enforcement's "withholding in place" check.
+const Employment* CurrentJob(const ObligorHistory& h, Date as_of);
+
 Result<Reference> LoadReference(Store& store);
 // Errors: not_found "person_not_found"; failed_precondition "obligor_has_no_case".
 Result<ObligorHistory> LoadObligorHistory(Store& store, PersonId obligor);

@@ -55,11 +55,7 @@ std::pair<const char*, Date> LatestStep(const Action& a) {
 // e.g. the simulator's) still counts. The feature itself is unchanged.
 Status CheckIwoActive(Store& store, const ai::ObligorHistory& h, Date as_of, EligibilityFacts& f) {
   if (!f.iwo_active) return Status::Ok();
-  const Employment* current = nullptr;  // as ai::EmploymentFeatures picks it
-  for (const Employment& j : h.jobs) {
-    if (j.start_date > as_of || (j.end_date && *j.end_date < as_of)) continue;
-    if (!current || j.start_date > current->start_date) current = &j;
-  }
+  const Employment* current = ai::CurrentJob(h, as_of);
   if (current == nullptr) return Status::Ok();
   std::vector<const CaseEvent*> events;
   for (const CaseEvent& e : h.events) {
