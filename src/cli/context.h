@@ -54,11 +54,17 @@ class Context {
   // Opens the store (creating it only for `init`) and the service.
   // The clock: frozen at --today when given, else the system's. Open calls it; a command
   // that must check dates before touching the database calls it first.
-  Status MakeClock() {
+  // `running` (serve): --today's day at the real time of day, advancing (RunningClock), so
+  // that sessions expire, lockouts end and access-log rows say when.
+  Status MakeClock(bool running = false) {
     if (!g.today.empty()) {
       auto day = Date::Parse(g.today);
       if (!day.ok()) return day.status().WithContext("--today");
-      clock_ = std::make_unique<FixedDayClock>(*day);
+      if (running) {
+        clock_ = std::make_unique<RunningClock>(*day);
+      } else {
+        clock_ = std::make_unique<FixedDayClock>(*day);
+      }
     } else {
       clock_ = std::make_unique<SystemClock>();
     }

@@ -23,7 +23,7 @@ namespace {
 
 // Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
 int Serve(Context& ctx, const http::ServerOptions& options) {
-  if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
+  if (Status s = ctx.MakeClock(/*running=*/true); !s.ok()) return ctx.Fail(s);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

@@ -17,6 +17,27 @@ int64_t SystemClock::NowMicros() const {
       .count();
 }
 
+namespace {
+
+int64_t SteadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+RunningClock::RunningClock(Date day) : steady_start_micros_(SteadyMicros()) {
+  constexpr int64_t kDay = 86400LL * 1000000LL;
+  const int64_t now = SystemClock().NowMicros();
+  const int64_t time_of_day = ((now % kDay) + kDay) % kDay;
+  start_micros_ = int64_t{day.days()} * kDay + time_of_day;
+}
+
+int64_t RunningClock::NowMicros() const {
+  return start_micros_ + (SteadyMicros() - steady_start_micros_);
+}
+
 std::string FormatIsoMicros(int64_t micros) {
   constexpr int64_t kDay = 86400LL * 1000000LL;
   const int64_t day = micros >= 0 ? micros / kDay : (micros - kDay + 1) / kDay;

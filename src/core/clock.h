@@ -39,6 +39,19 @@ class FakeClock final : public Clock {
   int64_t now_micros_;
 };
 
+// A clock that starts on a given day at the system's current time of day and then advances
+// with real time (a steady clock): `serve --today DAY` runs the business day DAY, while
+// sessions, lockouts, sign-in throttles and access-log rows still see time pass.
+class RunningClock final : public Clock {
+ public:
+  explicit RunningClock(Date day);
+  int64_t NowMicros() const override;
+
+ private:
+  int64_t start_micros_;
+  int64_t steady_start_micros_;
+};
+
 // Formats microseconds since the epoch as ISO-8601 UTC.
 std::string FormatIsoMicros(int64_t micros);
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/clock.h"
 
 namespace cse {
@@ -58,6 +61,17 @@ TEST(DateTest, ExhaustiveRoundTripOverTheRange) {
     ASSERT_TRUE(back.ok());
     ASSERT_EQ(*back, d);
   }
+}
+
+TEST(ClockTest, RunningClockKeepsTheDayAndLetsTimePass) {
+  const Date day = *Date::Parse("2025-06-30");
+  RunningClock clock(day);
+  const int64_t first = clock.NowMicros();
+  EXPECT_EQ(clock.Today(), day);  // the real time of day on the given day
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const int64_t second = clock.NowMicros();
+  EXPECT_GE(second - first, 20000);  // a frozen clock (FixedDayClock) would give 0
+  EXPECT_LT(second - first, 60LL * 1000000);
 }
 
 TEST(ClockTest, FakeClockIsDeterministic) {
