@@ -64,6 +64,10 @@ std::string LedgerText(const CaseLedger& l) {
       << ord.effective_date.ToString()
       << (ord.end_date ? " to " + ord.end_date->ToString() : std::string(""))
       << (ord.judgment.is_positive() ? "  judgment " + ord.judgment.ToString() : std::string(""))
+      << (ord.judgment_accrued_from && ord.judgment_accrued_through
+              ? " (accrued " + ord.judgment_accrued_from->ToString() + " to " +
+                    ord.judgment_accrued_through->ToString() + ")"
+              : std::string(""))
       << "\n";
   }
   for (const AssistanceEpisode& e : l.episodes) {
@@ -238,7 +242,7 @@ void AddOrderCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* add = cmd->add_subcommand("add", "Add a support order, or a modification with --replaces");
   struct Args {
     std::string case_id, type = "current_support", amount, frequency = "monthly", effective, end,
-                         judgment, replaces;
+                         judgment, accrued_from, accrued_through, replaces;
     std::vector<std::string> children;
   };
   auto a = std::make_shared<Args>();
@@ -254,6 +258,12 @@ void AddOrderCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
                   "Per-child term PRS-id:AMOUNT[:END-DATE]; terms must add up to --amount");
   add->add_option("--judgment", a->judgment,
                   "arrears_payback only: arrears established by judgment");
+  add->add_option("--judgment-accrued-from", a->accrued_from,
+                  "With --judgment: first day of the period in which the judged support "
+                  "accrued YYYY-MM-DD; sets its arrears buckets month by month (needs "
+                  "--judgment-accrued-through)");
+  add->add_option("--judgment-accrued-through", a->accrued_through,
+                  "With --judgment: last day of that period YYYY-MM-DD, on or before --effective");
   add->add_option("--replaces", a->replaces,
                   "Modification: the order (ORD-id) this one replaces; it ends the day before");
   add->callback([&ctx, &action, a] {
@@ -283,6 +293,12 @@ void AddOrderCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
         if (!j.ok()) return fail(j.status());
         o.judgment = *j;
       }
+      auto accrued_from = OptDateArg("--judgment-accrued-from", a->accrued_from);
+      if (!accrued_from.ok()) return fail(accrued_from.status());
+      o.judgment_accrued_from = *accrued_from;
+      auto accrued_through = OptDateArg("--judgment-accrued-through", a->accrued_through);
+      if (!accrued_through.ok()) return fail(accrued_through.status());
+      o.judgment_accrued_through = *accrued_through;
       for (const std::string& spec : a->children) {
         const size_t c1 = spec.find(':');
         if (c1 == std::string::npos) {

@@ -85,6 +85,12 @@ struct Order {
   std::vector<ChildTerm> child_terms;
   // kArrearsPayback only: arrears established by judgment, owed from effective_date.
   Money judgment;
+  // Optional, both or neither, only with a judgment: the period in which the judged support
+  // accrued (inclusive, ending on or before effective_date). It sets the judgment's arrears
+  // buckets month by month (docs/ARCHITECTURE.md §5.2, FACTS §4.2); the judgment is still
+  // owed from effective_date. Neither: the judgment is classified by effective_date.
+  std::optional<Date> judgment_accrued_from;
+  std::optional<Date> judgment_accrued_through;
 };
 
 // Periods in which the family received TANF (title IV-A) assistance. Each month touched by an

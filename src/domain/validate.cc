@@ -118,6 +118,50 @@ Status ValidateCaseParties(const Case& c) {
   return Status::Ok();
 }
 
+namespace {
+
+// The accrual period of a judgment (Order::judgment_accrued_from/through).
+Status ValidateJudgmentPeriod(const Order& o) {
+  const auto& from = o.judgment_accrued_from;
+  const auto& through = o.judgment_accrued_through;
+  if (!from && !through) return Status::Ok();
+  if (!from || !through) {
+    return InvalidArgument(
+        "order_judgment_period_incomplete",
+        std::string("judgment accrual period: ") +
+            (from ? "accrued_from " + from->ToString() + " has no accrued_through"
+                  : "accrued_through " + through->ToString() + " has no accrued_from") +
+            "; give both dates or neither");
+  }
+  if (!o.judgment.is_positive()) {
+    return InvalidArgument("order_judgment_period_without_judgment",
+                           "a judgment accrual period (" + from->ToString() + " to " +
+                               through->ToString() + ") needs a judgment amount greater than zero");
+  }
+  if (*from > *through) {
+    return InvalidArgument("order_judgment_period_reversed",
+                           "judgment accrued_from " + from->ToString() +
+                               " is after accrued_through " + through->ToString());
+  }
+  if (*through > o.effective_date) {
+    return InvalidArgument("order_judgment_period_after_effective",
+                           "judgment accrued_through " + through->ToString() +
+                               " is after the order's effective date " +
+                               o.effective_date.ToString() +
+                               "; a judgment covers support that accrued before it");
+  }
+  const int months = through->MonthIndex() - from->MonthIndex() + 1;
+  if (months > kJudgmentAccrualMonthsMax) {
+    return InvalidArgument("order_judgment_period_too_long",
+                           "judgment accrual period " + from->ToString() + " to " +
+                               through->ToString() + " touches " + std::to_string(months) +
+                               " months; at most " + std::to_string(kJudgmentAccrualMonthsMax));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ValidateOrder(const Order& o) {
   if (o.type != ObligationType::kArrearsPayback && !o.judgment.is_zero()) {
     return InvalidArgument("order_judgment_invalid",
@@ -127,6 +171,7 @@ Status ValidateOrder(const Order& o) {
     return InvalidArgument("order_judgment_invalid",
                            "judgment " + o.judgment.ToString() + " must not be negative");
   }
+  RETURN_IF_ERROR(ValidateJudgmentPeriod(o));
   if (!o.amount.is_positive()) {
     return InvalidArgument("order_amount_invalid",
                            "order amount " + o.amount.ToString() + " must be greater than zero");

@@ -44,9 +44,19 @@ Status ValidatePerson(const Person& person, Date today);
 // Obligor, obligee distinct; children distinct and not a parent. Reasons: case_same_party,
 // case_child_is_parent, case_duplicate_child.
 Status ValidateCaseParties(const Case& c);
+// The most calendar months a judgment's accrual period may touch: each month becomes one
+// debt (ledger/accrual.h), and 40 years covers any child's support many times over.
+inline constexpr int kJudgmentAccrualMonthsMax = 480;
+
 // Positive amount; end on/after start; child terms positive and summing to the amount; a
 // judgment only on arrears_payback. Reasons: order_end_before_start, order_amount_invalid,
 // order_child_terms_mismatch, order_child_term_invalid, order_judgment_invalid.
+// A judgment's accrual period (judgment_accrued_from/through): both dates or neither
+// (order_judgment_period_incomplete), only with a positive judgment
+// (order_judgment_period_without_judgment), from on or before through
+// (order_judgment_period_reversed), through on or before the effective date
+// (order_judgment_period_after_effective), touching at most kJudgmentAccrualMonthsMax months
+// (order_judgment_period_too_long).
 Status ValidateOrder(const Order& order);
 // Positive grant, end on/after start. Reasons: assistance_end_before_start,
 // assistance_grant_invalid.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "money/allocate.h"
+
 namespace cse {
 namespace {
 
@@ -60,13 +62,35 @@ Money PeriodAmount(const Order& order, Date order_end, const Period& p) {
 
 }  // namespace
 
+std::vector<JudgmentSlice> JudgmentSlices(const Order& order) {
+  std::vector<JudgmentSlice> slices;
+  if (!order.judgment_accrued_from || !order.judgment_accrued_through) return slices;
+  const Date last = *order.judgment_accrued_through;
+  std::vector<Money> days;  // Prorate's weights: the period's days in each month
+  for (Date d = *order.judgment_accrued_from; d <= last; d = d.MonthEnd().AddDays(1)) {
+    const Date through = std::min(d.MonthEnd(), last);
+    slices.push_back({{d, through}, Money()});
+    days.push_back(Money::FromCents(DaysBetween(d, through) + 1));
+  }
+  const std::vector<Money> parts = Prorate(order.judgment, days);
+  for (size_t i = 0; i < slices.size(); ++i) slices[i].amount = parts[i];
+  return slices;
+}
+
 std::vector<Debt> AccrueOrder(const Order& order, Date from, Date through) {
   std::vector<Debt> debts;
   if (order.type == ObligationType::kArrearsPayback) {
-    if (order.judgment.is_positive() && order.effective_date >= from &&
-        order.effective_date <= through) {
-      debts.push_back(Debt{order.case_id, order.id, order.type, true, order.effective_date,
-                           order.effective_date, order.effective_date, order.judgment});
+    const Date due = order.effective_date;
+    if (!order.judgment.is_positive() || due < from || due > through) return debts;
+    if (!order.judgment_accrued_from) {
+      debts.push_back(
+          Debt{order.case_id, order.id, order.type, true, due, due, due, order.judgment, {}});
+      return debts;
+    }
+    for (const JudgmentSlice& s : JudgmentSlices(order)) {
+      if (s.amount.is_zero()) continue;
+      debts.push_back(Debt{order.case_id, order.id, order.type, true, s.days.from, s.days.through,
+                           due, s.amount, s.days});
     }
     return debts;
   }
@@ -84,7 +108,7 @@ std::vector<Debt> AccrueOrder(const Order& order, Date from, Date through) {
     const Money amount = PeriodAmount(order, order_end, p);
     if (amount.is_positive()) {
       debts.push_back(
-          Debt{order.case_id, order.id, order.type, false, p.start, p.end, due, amount});
+          Debt{order.case_id, order.id, order.type, false, p.start, p.end, due, amount, {}});
     }
     p = PeriodContaining(order.frequency, order.effective_date, p.end.AddDays(1));
   }

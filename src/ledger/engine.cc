@@ -67,28 +67,57 @@ const std::vector<Bucket> kOffsetAssigned{B::kPermanentlyAssigned, B::kTemporari
                                           B::kConditionallyAssigned};
 const std::vector<Bucket> kOffsetFamily{B::kNeverAssigned, B::kUnassigned};
 
+// Due date, type, order; the slices of one judgment (same due date and order) by month.
 bool DebtLess(const Debt& a, const Debt& b) {
-  return std::tie(a.due_date, a.type, a.order_id.value) <
-         std::tie(b.due_date, b.type, b.order_id.value);
+  return std::tie(a.due_date, a.type, a.order_id.value, a.period_start) <
+         std::tie(b.due_date, b.type, b.order_id.value, b.period_start);
+}
+
+Money& PayeeTotal(Distribution& out, Payee payee) {
+  switch (payee) {
+    case Payee::kFamily:
+      return out.to_family;
+    case Payee::kState:
+      return out.to_state;
+    case Payee::kFederal:
+      return out.to_federal;
+    case Payee::kHeld:
+      return out.held;
+  }
+  return out.held;
 }
 
 void AddLine(Distribution& out, const DistributionLine& line) {
   if (line.amount.is_zero()) return;
-  switch (line.payee) {
-    case Payee::kFamily:
-      out.to_family += line.amount;
-      break;
-    case Payee::kState:
-      out.to_state += line.amount;
-      break;
-    case Payee::kFederal:
-      out.to_federal += line.amount;
-      break;
-    case Payee::kHeld:
-      out.held += line.amount;
-      break;
-  }
+  PayeeTotal(out, line.payee) += line.amount;
   out.lines.push_back(line);
+}
+
+// The days whose support `debt` stands for: a judgment slice's days in its month, otherwise
+// its due date.
+DateSpan AccrualDays(const Debt& debt) {
+  return debt.accrued.value_or(DateSpan{debt.due_date, debt.due_date});
+}
+
+// Two views of slices of one judgment that show as one (Snapshot): adjacent months in the same
+// bucket, both arrears or both not.
+bool SameJudgmentRun(const DebtView& a, const DebtView& b) {
+  return a.debt.accrued && b.debt.accrued && a.debt.order_id == b.debt.order_id &&
+         a.debt.due_date == b.debt.due_date && a.arrears == b.arrears && a.bucket == b.bucket;
+}
+
+// Appends `view` to `debts`, joined to the previous entry when both are slices of one judgment
+// in the same bucket: the judgment is one past-due debt on display, one entry per bucket.
+void PushView(std::vector<DebtView>& debts, const DebtView& view) {
+  if (debts.empty() || !SameJudgmentRun(debts.back(), view)) {
+    debts.push_back(view);
+    return;
+  }
+  DebtView& run = debts.back();
+  run.debt.amount += view.debt.amount;
+  run.paid += view.paid;
+  run.debt.period_end = view.debt.period_end;
+  run.debt.accrued->through = view.debt.accrued->through;
 }
 
 int FirstMonth(const AssistanceEpisode& e) { return e.start_date.MonthIndex(); }
@@ -204,16 +233,27 @@ void ObligorLedger::Settle(CaseState& cs) {
   }
 }
 
+// A debt's bucket follows the days its support accrued (AccrualDays): its due date, or for a
+// slice of a judgment with an accrual period the period's days in that slice's month, so that
+// a judgment entered after assistance ended for support that accrued during it stays
+// permanently assigned, and its pre-assistance part is temporarily/conditionally assigned
+// (PRWORA) or unassigned (DRA) (FACTS §4.2; 42 USC 657, FACTS §4.1). A slice counts as
+// accrued DURING assistance when any of its days falls in an episode, rather than at its
+// month's end: URA counts every month an episode touches in full (§5.3), so the support of
+// such a month is what reimburses that grant, and a month's end can fall after an episode
+// ended mid-month (or a slice covering only the days before an episode began would be
+// assigned at a month end inside it). For a debt with one day this is the due-date rule.
 Bucket ObligorLedger::Classify(const CaseState& cs, const Debt& debt, Date d) const {
   bool any_started = false;
   bool pre_assistance = false;
+  const DateSpan days = AccrualDays(debt);
   for (const AssistanceEpisode& e : cs.book.episodes) {
     if (e.start_date > d) continue;
     any_started = true;
-    if (debt.due_date >= e.start_date && (!e.end_date || debt.due_date <= *e.end_date)) {
+    if (e.start_date <= days.through && (!e.end_date || days.from <= *e.end_date)) {
       return Bucket::kPermanentlyAssigned;
     }
-    if (e.start_date > debt.due_date) pre_assistance = true;
+    if (e.start_date > days.through) pre_assistance = true;
   }
   if (!any_started || !pre_assistance) return Bucket::kNeverAssigned;
   if (policy_.assignment_model == AssignmentModel::kDra) return Bucket::kUnassigned;
@@ -261,18 +301,30 @@ void ObligorLedger::Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bo
       DistributionLine fed = line;
       fed.payee = Payee::kFederal;
       fed.amount = federal;
-      AddLine(out, fed);
+      Emit(ds.debt, fed, out);
       cs.to_federal += federal;
       DistributionLine state = line;
       state.payee = Payee::kState;
       state.amount = retained - federal;
-      AddLine(out, state);
+      Emit(ds.debt, state, out);
       cs.to_state += retained - federal;
     }
     line.amount = amount - retained;
   }
   cs.to_family += line.amount;
-  AddLine(out, line);
+  Emit(ds.debt, line, out);
+}
+
+// The slices of one judgment paid by one collection show as one line per (applied as,
+// bucket, payee), where the first of them fell: the judgment is one debt on display.
+void ObligorLedger::Emit(const Debt& debt, const DistributionLine& line, Distribution& out) {
+  if (!debt.accrued || line.amount.is_zero()) return AddLine(out, line);
+  const SliceLineKey key{debt.order_id.value, static_cast<int>(line.applied_as),
+                         static_cast<int>(line.bucket), static_cast<int>(line.payee)};
+  const auto [at, added] = slice_lines_.emplace(key, out.lines.size());
+  if (added) return AddLine(out, line);
+  out.lines[at->second].amount += line.amount;
+  PayeeTotal(out, line.payee) += line.amount;
 }
 
 Money ObligorLedger::ApplyCurrent(CaseState& cs, Money amount, const Day& day, Distribution& out) {
@@ -374,6 +426,7 @@ Distribution ObligorLedger::Apply(const Collection& c) {
   AccrueThrough(day.month_end);
   Distribution out;
   out.collection_id = c.id;
+  slice_lines_.clear();
   Money left = c.amount;
   const bool offset = c.source == PaymentSource::kTaxOffset;
   if (!offset) {
@@ -433,7 +486,7 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
       if (debt.due_date > as_of) {
         cb.prepaid += ds.paid;
         if (ds.paid.is_positive())
-          cb.debts.push_back({debt, ds.paid, Bucket::kNeverAssigned, false});
+          PushView(cb.debts, {debt, ds.paid, Bucket::kNeverAssigned, false});
         continue;
       }
       cb.accrued += debt.amount;
@@ -452,8 +505,10 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
         if (DaysBetween(debt.due_date, as_of) > policy_.arrears_age_flag_days) {
           cb.arrears_over_age_flag += unpaid;
         }
+      } else if (debt.accrued) {
+        view.bucket = Classify(cs, debt, as_of);  // a paid slice joins its bucket's run
       }
-      cb.debts.push_back(view);
+      PushView(cb.debts, view);
     }
     cb.ura_granted = UraGranted(cs, as_of);
     cb.ura_retained = cs.ura_retained;

@@ -26,12 +26,19 @@
 // split rounds cumulatively per case: the federal total equals round(total retained x FMAP).
 // Permanently assigned arrears above URA are reported, and paid, as unassigned.
 //
+// A debt's bucket follows when its support accrued: its due date, or, for a judgment with an
+// accrual period, each month's slice of the period (ledger/accrual.h), counted as accrued
+// during assistance when any of its days falls in an episode (FACTS §4.2). The slices stay
+// due on the judgment's effective date; balances list them, and a collection's lines show
+// them, as one debt per bucket.
+//
 // Thread-safety: an ObligorLedger is not thread-safe; distinct objects are independent.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "domain/types.h"
@@ -150,7 +157,9 @@ struct CaseBalance {
   Money to_family;
   Money to_state;
   Money to_federal;
-  std::vector<DebtView> debts;  // due on or before as_of's month end, oldest first
+  // Due on or before as_of's month end, oldest first; the slices of a judgment with an accrual
+  // period (ledger/accrual.h) joined while consecutive months share a bucket.
+  std::vector<DebtView> debts;
 };
 
 struct ObligorBalance {
@@ -215,6 +224,7 @@ class ObligorLedger {
                     Distribution& out);
   void Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bool assigned, Money amount,
            Date d, Distribution& out);
+  void Emit(const Debt& debt, const DistributionLine& line, Distribution& out);
   Money DistributeArrears(Money amount, const Day& day, bool offset, Distribution& out);
   Money ProrateOverCases(Money amount, const std::vector<Bucket>& (*order)(bool), const Day& day,
                          bool offset, Distribution& out);
@@ -226,6 +236,10 @@ class ObligorLedger {
   std::optional<Date> last_applied_;
   Money collections_total_;
   Money held_total_;
+  // During Apply: the line of `out` holding each (judgment order, applied as, bucket, payee)
+  // its slices were paid under (Emit).
+  using SliceLineKey = std::tuple<int64_t, int, int, int>;
+  std::map<SliceLineKey, size_t> slice_lines_;
 };
 
 // Convenience: distributes `collections` (any order; reversed-as-of excluded) from scratch and

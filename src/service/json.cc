@@ -65,6 +65,8 @@ Json ToJson(const Order& o) {
               {"effective_date", o.effective_date.ToString()},
               {"end_date", OptDate(o.end_date)},
               {"judgment", o.judgment.ToString()},
+              {"judgment_accrued_from", OptDate(o.judgment_accrued_from)},
+              {"judgment_accrued_through", OptDate(o.judgment_accrued_through)},
               {"child_terms", terms}};
 }
 
@@ -295,6 +297,13 @@ Result<Order> OrderFromJson(const Json& j) {
   ASSIGN_OR_RETURN(o.effective_date, DateField(j, "effective_date"));
   ASSIGN_OR_RETURN(o.end_date, OptDateField(j, "end_date"));
   ASSIGN_OR_RETURN(o.judgment, MoneyField(j, "judgment"));
+  // Absent from order.add audit rows written before 2026-12-05.
+  if (j.contains("judgment_accrued_from")) {
+    ASSIGN_OR_RETURN(o.judgment_accrued_from, OptDateField(j, "judgment_accrued_from"));
+  }
+  if (j.contains("judgment_accrued_through")) {
+    ASSIGN_OR_RETURN(o.judgment_accrued_through, OptDateField(j, "judgment_accrued_through"));
+  }
   if (j.contains("child_terms")) {
     for (const Json& t : j.at("child_terms")) {
       ChildTerm term;

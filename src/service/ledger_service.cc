@@ -50,6 +50,19 @@ Result<std::pair<int64_t, int64_t>> TierCutoffSettings(Store& store) {
   return out;
 }
 
+// The order as its order.add audit row records it: ToJson(order) plus, when the judgment has
+// an accrual period, "judgment_accrued_from" and "judgment_accrued_through" (YYYY-MM-DD),
+// which the replay reads back (service/replay.cc). Rows of orders without a period keep the
+// shape they always had.
+Json OrderAuditJson(const Order& o) {
+  Json j = ToJson(o);
+  if (o.judgment_accrued_from) j["judgment_accrued_from"] = o.judgment_accrued_from->ToString();
+  if (o.judgment_accrued_through) {
+    j["judgment_accrued_through"] = o.judgment_accrued_through->ToString();
+  }
+  return j;
+}
+
 Status BumpGeneration(Store& store) {
   ASSIGN_OR_RETURN(int64_t g, store.LedgerGeneration());
   return store.SetLedgerGeneration(g + 1);
@@ -357,7 +370,7 @@ Result<OrderId> LedgerService::AddOrder(Order order, std::optional<OrderId> repl
       after["replaces"] = {{"order_id", old.id.value}, {"end_date", end.ToString()}};
     }
     ASSIGN_OR_RETURN(order.id, store_.InsertOrder(order));
-    after["order"] = ToJson(order);
+    after["order"] = OrderAuditJson(order);
     RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "order.add", "order",
                                 OrderDisplayId(order.id), "", after.dump()));
     RETURN_IF_ERROR(Redistribute(store_, c.obligor, clock_.NowIso(),

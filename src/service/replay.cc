@@ -108,8 +108,21 @@ Status Replayer::AddCase(const Json& after) {
   return Status::Ok();
 }
 
+// A judgment's accrual period as the order.add row records it (LedgerService::AddOrder): the
+// keys are absent (every row written before 2026-12-05, and orders without a period) or dates.
+Status ReadJudgmentPeriod(const Json& order, Order& o) {
+  for (auto [key, field] : {std::pair{"judgment_accrued_from", &o.judgment_accrued_from},
+                            std::pair{"judgment_accrued_through", &o.judgment_accrued_through}}) {
+    const auto it = order.find(key);
+    if (it == order.end() || it->is_null()) continue;
+    ASSIGN_OR_RETURN(*field, Date::Parse(it->get<std::string>()));
+  }
+  return Status::Ok();
+}
+
 Status Replayer::AddOrder(const AuditRow& row, const Json& after) {
   ASSIGN_OR_RETURN(Order o, OrderFromJson(after.at("order")));
+  RETURN_IF_ERROR(ReadJudgmentPeriod(after.at("order"), o));
   auto it = t_.cases.find(o.case_id.value);
   if (it == t_.cases.end()) return Inconsistent(row, "order for an unknown case");
   if (after.contains("replaces")) {
@@ -363,6 +376,10 @@ void CompareOrder(const std::string& row, const Order& s, const Order& t, Findin
   f.Field(row, "effective_date", s.effective_date.ToString(), t.effective_date.ToString());
   f.Field(row, "end_date", DateText(s.end_date), DateText(t.end_date));
   f.Field(row, "judgment_cents", Cents(s.judgment), Cents(t.judgment));
+  f.Field(row, "judgment_accrued_from", DateText(s.judgment_accrued_from),
+          DateText(t.judgment_accrued_from));
+  f.Field(row, "judgment_accrued_through", DateText(s.judgment_accrued_through),
+          DateText(t.judgment_accrued_through));
   CompareChildTerms(s, t, f);
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "service/json.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "testing/cli_run.h"
 #include "testing/scratch_dir.h"
 
@@ -147,6 +148,93 @@ TEST_F(CliTest, BadInputGetsAClearErrorAndWritesNothing) {
   }
   const CliRun ledger = Cli({"--json", "ledger", "--case", "CASE-000001"});
   EXPECT_EQ(Json::parse(ledger.out)["collections"].size(), 0u);
+}
+
+// order add --judgment-accrued-from/--judgment-accrued-through: each mistake has its own code
+// and a message naming it, and writes nothing; the period is shown with the judgment, and
+// `audit verify` replays it from the trail and names the column when the store's is edited.
+TEST_F(CliTest, JudgmentAccrualPeriodFlags) {
+  Seed();
+  const CliRun help = Cli({"order", "add", "--help"}, false);
+  EXPECT_NE(help.out.find("--judgment-accrued-from"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--judgment-accrued-through"), std::string::npos) << help.out;
+  auto add = [&](std::vector<std::string> extra, bool judgment = true) {
+    std::vector<std::string> args{
+        "--json",          "order",    "add",   "--case",      "CASE-000001", "--type",
+        "arrears_payback", "--amount", "50.00", "--effective", "2024-03-01"};
+    if (judgment) args.insert(args.end(), {"--judgment", "2400.00"});
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cli(args);
+  };
+  struct Bad {
+    std::vector<std::string> flags;
+    bool judgment;
+    const char* code;
+    const char* says;
+  };
+  const std::vector<Bad> bad{
+      {{"--judgment-accrued-from", "2023-01-01"},
+       true,
+       "order_judgment_period_incomplete",
+       "has no accrued_through"},
+      {{"--judgment-accrued-from", "2023-13-01", "--judgment-accrued-through", "2023-12-31"},
+       true,
+       "date_malformed",
+       "--judgment-accrued-from"},
+      {{"--judgment-accrued-from", "2023-01-01", "--judgment-accrued-through", "31/12/2023"},
+       true,
+       "date_malformed",
+       "--judgment-accrued-through"},
+      {{"--judgment-accrued-from", "2023-12-31", "--judgment-accrued-through", "2023-01-01"},
+       true,
+       "order_judgment_period_reversed",
+       "is after accrued_through"},
+      {{"--judgment-accrued-from", "2023-01-01", "--judgment-accrued-through", "2024-03-02"},
+       true,
+       "order_judgment_period_after_effective",
+       "effective date 2024-03-01"},
+      {{"--judgment-accrued-from", "2023-01-01", "--judgment-accrued-through", "2023-12-31"},
+       false,
+       "order_judgment_period_without_judgment",
+       "needs a judgment amount"},
+  };
+  for (const Bad& b : bad) {
+    const CliRun r = add(b.flags, b.judgment);
+    EXPECT_EQ(r.code, 1) << b.code;
+    const Json j = Json::parse(r.out);
+    EXPECT_EQ(j["code"], b.code) << r.out;
+    EXPECT_NE(j["message"].get<std::string>().find(b.says), std::string::npos) << r.out;
+  }
+  EXPECT_EQ(Cli({"--json", "ledger", "--case", "CASE-000001"}).out.find("arrears_payback"),
+            std::string::npos)
+      << "a refused order is not written";
+
+  CliRun r =
+      add({"--judgment-accrued-from", "2023-01-01", "--judgment-accrued-through", "2023-12-31"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(Json::parse(r.out)["id"], "ORD-000002");
+  r = Cli({"ledger", "--case", "CASE-000001"});
+  EXPECT_NE(r.out.find("judgment 2400.00 (accrued 2023-01-01 to 2023-12-31)"), std::string::npos)
+      << r.out;
+  r = Cli({"--json", "audit", "verify"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(Json::parse(r.out)["replay"]["mismatches"], 0);
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)
+                    ->ExecForTesting("UPDATE support_order SET judgment_accrued_from = "
+                                     "'2023-02-01' WHERE id = 2")
+                    .ok());
+  }
+  r = Cli({"--json", "audit", "verify"});
+  EXPECT_EQ(r.code, 1) << r.out;
+  const Json j = Json::parse(r.out);
+  EXPECT_EQ(j["intact"], true);
+  EXPECT_EQ(j["replay"]["mismatches"], 1);
+  EXPECT_EQ(j["replay"]["problems"][0],
+            "support_order 2 (CASE-000001): judgment_accrued_from is 2023-02-01 in the store, "
+            "2023-01-01 in the audit trail");
 }
 
 TEST_F(CliTest, ExitCodesForUsageAndStorageErrors) {

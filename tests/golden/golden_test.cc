@@ -319,6 +319,8 @@ class ScenarioRunner {
     o.effective_date = ParseDateArg(line.Require("from"));
     if (auto to = line.Get("to")) o.end_date = ParseDateArg(*to);
     if (auto j = line.Get("judgment")) o.judgment = ParseMoneyArg(*j);
+    if (auto d = line.Get("accrued_from")) o.judgment_accrued_from = ParseDateArg(*d);
+    if (auto d = line.Get("accrued_through")) o.judgment_accrued_through = ParseDateArg(*d);
     for (const std::string& t : line.All("term")) o.child_terms.push_back(ParseTerm(t));
     std::optional<OrderId> replaces;
     if (auto r = line.Get("replaces")) replaces = Lookup(orders_, *r, "order");

@@ -124,6 +124,49 @@ TEST(AccrualTest, ArrearsPaybackCreatesOnlyItsJudgment) {
   EXPECT_EQ(debts[0].amount.cents(), 250000);
 }
 
+// A judgment with an accrual period: one debt per calendar month of the period, prorated by
+// the period's days in the month (largest remainder, ties to the oldest month), every one due
+// on the effective date and carrying its days; a slice of 0.00 is no debt.
+TEST(AccrualTest, JudgmentWithAnAccrualPeriodIsOneSlicePerMonthDueOnTheEffectiveDate) {
+  Order o = MakeOrder(Frequency::kMonthly, 5000, Date::Ymd(2024, 2, 1));
+  o.type = ObligationType::kArrearsPayback;
+  o.judgment = Money::FromCents(100000);
+  o.judgment_accrued_from = Date::Ymd(2023, 1, 15);
+  o.judgment_accrued_through = Date::Ymd(2023, 3, 10);
+  // 17 + 28 + 10 = 55 days: 100000 x 17/55 = 30909 r5, x 28/55 = 50909 r5, x 10/55 = 18181
+  // r45; the cent left goes to March (largest remainder).
+  const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2025, 1, 1));
+  ASSERT_EQ(debts.size(), 3u);
+  EXPECT_EQ(debts[0].amount.cents(), 30909);
+  EXPECT_EQ(debts[1].amount.cents(), 50909);
+  EXPECT_EQ(debts[2].amount.cents(), 18182);
+  for (const Debt& d : debts) {
+    EXPECT_TRUE(d.judgment);
+    EXPECT_EQ(d.due_date, Date::Ymd(2024, 2, 1));
+    ASSERT_TRUE(d.accrued.has_value());
+    EXPECT_EQ(d.period_start, d.accrued->from);
+    EXPECT_EQ(d.period_end, d.accrued->through);
+  }
+  EXPECT_EQ(debts[0].accrued, (DateSpan{Date::Ymd(2023, 1, 15), Date::Ymd(2023, 1, 31)}));
+  EXPECT_EQ(debts[1].accrued, (DateSpan{Date::Ymd(2023, 2, 1), Date::Ymd(2023, 2, 28)}));
+  EXPECT_EQ(debts[2].accrued, (DateSpan{Date::Ymd(2023, 3, 1), Date::Ymd(2023, 3, 10)}));
+  // Outside [from, through] of the accrual window: nothing, as for any judgment.
+  EXPECT_TRUE(AccrueOrder(o, MinDate(), Date::Ymd(2024, 1, 31)).empty());
+  // 0.01 over Jan (31 days) and Feb (29): the cent goes to January; February has no debt.
+  o.judgment = Money::FromCents(1);
+  o.judgment_accrued_from = Date::Ymd(2024, 1, 1);
+  o.judgment_accrued_through = Date::Ymd(2024, 1, 31).AddDays(29);
+  const auto tiny = AccrueOrder(o, MinDate(), Date::Ymd(2025, 1, 1));
+  ASSERT_EQ(tiny.size(), 1u);
+  EXPECT_EQ(tiny[0].accrued->through, Date::Ymd(2024, 1, 31));
+  // Without a period the judgment stays one debt with no accrual days.
+  o.judgment_accrued_from.reset();
+  o.judgment_accrued_through.reset();
+  const auto one = AccrueOrder(o, MinDate(), Date::Ymd(2025, 1, 1));
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_FALSE(one[0].accrued.has_value());
+}
+
 TEST(AccrualTest, MonthlyEquivalents) {
   const Date on = Date::Ymd(2024, 6, 1);
   EXPECT_EQ(

@@ -264,5 +264,97 @@ TEST(EngineTest, ArrearsAgeFlagAfterTwelveWeeks) {
   EXPECT_EQ(l2.Snapshot(Date::Ymd(2024, 3, 25)).cases[0].arrears_over_age_flag, C(0));
 }
 
+// A case whose only order is an arrears judgment of `judgment_cents` entered on `effective`,
+// for support that accrued over [from, through] when both are given.
+Order Judgment(int64_t id, int64_t judgment_cents, Date effective, std::optional<Date> from,
+               std::optional<Date> through) {
+  Order o;
+  o.id = OrderId{id};
+  o.case_id = CaseId{1};
+  o.type = ObligationType::kArrearsPayback;
+  o.amount = C(1000);
+  o.effective_date = effective;
+  o.judgment = C(judgment_cents);
+  o.judgment_accrued_from = from;
+  o.judgment_accrued_through = through;
+  return o;
+}
+
+CaseBook JudgmentCase(std::vector<Order> orders) {
+  CaseBook b;
+  b.info.id = CaseId{1};
+  b.info.obligor = PersonId{1};
+  b.info.obligee = PersonId{101};
+  b.orders = std::move(orders);
+  // Assistance from mid-March to mid-June 2023: URA 4 months x 500.00 = 2000.00.
+  b.episodes.push_back(Episode(Date::Ymd(2023, 3, 15), Date::Ymd(2023, 6, 10), 50000));
+  return b;
+}
+
+// FACTS §4.2: a judgment's arrears are bucketed by when its support accrued, month by month,
+// not by the judgment date; a month counts as accrued during assistance when any day of the
+// period in that month falls in an episode. The slices stay one debt due on the effective date.
+TEST(EngineTest, JudgmentAccrualPeriodSetsTheBucketsMonthByMonth) {
+  const Date entered = Date::Ymd(2024, 1, 1);
+  // J: Feb-Jul 2023, 181 days at 10.00 a day: Feb 280, Mar 310, Apr 300, May 310, Jun 300,
+  // Jul 310. K: Mar 1-10 2023 only, 100.00: all of it before the episode began on Mar 15.
+  ObligorLedger ledger(
+      {JudgmentCase({Judgment(1, 181000, entered, Date::Ymd(2023, 2, 1), Date::Ymd(2023, 7, 31)),
+                     Judgment(2, 10000, entered, Date::Ymd(2023, 3, 1), Date::Ymd(2023, 3, 10))})},
+      DistributionPolicy{});
+  const ObligorBalance b = ledger.Snapshot(Date::Ymd(2024, 1, 15));
+  // Feb (before the episode) + K: unassigned under DRA; Mar-Jun (a day in the episode):
+  // permanently assigned; Jul (after it): never assigned.
+  EXPECT_EQ(Bucketed(b, Bucket::kUnassigned), C(28000 + 10000));
+  EXPECT_EQ(Bucketed(b, Bucket::kPermanentlyAssigned), C(31000 + 30000 + 31000 + 30000));
+  EXPECT_EQ(Bucketed(b, Bucket::kNeverAssigned), C(31000));
+  EXPECT_EQ(b.arrears_total, C(191000));
+  const CaseBalance& cb = b.cases[0];
+  EXPECT_EQ(cb.arrears_oldest_due, entered);
+  EXPECT_EQ(cb.arrears_over_age_flag, C(0)) << "owed from the effective date, not from 2023";
+  // Listed as one debt per bucket run, all due on the effective date.
+  ASSERT_EQ(cb.debts.size(), 4u);
+  EXPECT_EQ(cb.debts[0].bucket, Bucket::kUnassigned);
+  EXPECT_EQ(cb.debts[1].bucket, Bucket::kPermanentlyAssigned);
+  EXPECT_EQ(cb.debts[1].debt.amount, C(122000));
+  EXPECT_EQ(cb.debts[1].debt.accrued, (DateSpan{Date::Ymd(2023, 3, 1), Date::Ymd(2023, 6, 30)}));
+  EXPECT_EQ(cb.debts[2].bucket, Bucket::kNeverAssigned);
+  EXPECT_EQ(cb.debts[3].debt.order_id, OrderId{2});
+  for (const DebtView& v : cb.debts) EXPECT_EQ(v.debt.due_date, entered);
+
+  // 1500.00 after assistance ended, family first: never (Jul 310), unassigned (Feb 280, K 100)
+  // to the family; then permanently assigned 810.00 retained (Mar, Apr, May in part).
+  const Distribution d = ledger.Apply(Pay(1, 1, 150000, Date::Ymd(2024, 1, 15)));
+  EXPECT_EQ(d.to_family, C(69000));
+  EXPECT_EQ(d.to_federal, C(40500));
+  EXPECT_EQ(d.to_state, C(40500));
+  // One line per (judgment, bucket, payee), not one per month: J never, J unassigned, K
+  // unassigned, J permanently federal, J permanently state.
+  ASSERT_EQ(d.lines.size(), 5u);
+  Money permanent_federal;
+  for (const DistributionLine& l : d.lines) {
+    if (l.bucket == Bucket::kPermanentlyAssigned && l.payee == Payee::kFederal) {
+      permanent_federal += l.amount;
+      EXPECT_EQ(l.due_date, entered);
+    }
+  }
+  EXPECT_EQ(permanent_federal, C(40500));
+  // 85 days after the effective date the whole remainder is over 12 weeks, as one debt.
+  EXPECT_EQ(ledger.Snapshot(Date::Ymd(2024, 3, 26)).cases[0].arrears_over_age_flag, C(41000));
+}
+
+// Without an accrual period a judgment is classified by its effective date, as before: entered
+// after assistance ended, it is never assigned and is one debt.
+TEST(EngineTest, JudgmentWithoutAnAccrualPeriodIsClassifiedByItsEffectiveDate) {
+  ObligorLedger ledger(
+      {JudgmentCase({Judgment(1, 181000, Date::Ymd(2024, 1, 1), std::nullopt, std::nullopt)})},
+      DistributionPolicy{});
+  const ObligorBalance b = ledger.Snapshot(Date::Ymd(2024, 1, 15));
+  EXPECT_EQ(Bucketed(b, Bucket::kNeverAssigned), C(181000));
+  EXPECT_EQ(b.cases[0].debts.size(), 1u);
+  const Distribution d = ledger.Apply(Pay(1, 1, 150000, Date::Ymd(2024, 1, 15)));
+  EXPECT_EQ(d.to_family, C(150000));
+}
+
 }  // namespace
 }  // namespace cse

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,65 @@ TEST(PostingTest, OrderRulesAreEnforced) {
   EXPECT_EQ(w.service().AddOrder(o, OrderId{77}).status().reason(), "order_not_found");
   o.effective_date = Date::Ymd(2023, 12, 1);
   EXPECT_EQ(w.service().AddOrder(o, OrderId{1}).status().reason(), "order_replaces_not_before");
+}
+
+// Each rule of a judgment's accrual period has its own code and message, and a refused order
+// writes nothing (no order row, no audit row).
+TEST(PostingTest, JudgmentAccrualPeriodRulesHaveTheirOwnCodesAndWriteNothing) {
+  World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 50000, Date::Ymd(2024, 1, 1));
+  const int64_t audit_before = (*w.store().LastAudit())->seq;
+  Order good;
+  good.case_id = c;
+  good.type = ObligationType::kArrearsPayback;
+  good.amount = Money::FromCents(5000);
+  good.effective_date = Date::Ymd(2024, 3, 1);
+  good.judgment = Money::FromCents(240000);
+  good.judgment_accrued_from = Date::Ymd(2023, 1, 1);
+  good.judgment_accrued_through = Date::Ymd(2023, 12, 31);
+  struct Bad {
+    std::function<void(Order&)> edit;
+    std::string code;
+    std::string message_part;
+  };
+  const std::vector<Bad> bad = {
+      {[](Order& o) { o.judgment_accrued_through.reset(); }, "order_judgment_period_incomplete",
+       "accrued_from 2023-01-01 has no accrued_through"},
+      {[](Order& o) { o.judgment_accrued_from.reset(); }, "order_judgment_period_incomplete",
+       "accrued_through 2023-12-31 has no accrued_from"},
+      {[](Order& o) { o.judgment = Money(); }, "order_judgment_period_without_judgment",
+       "needs a judgment amount greater than zero"},
+      {[](Order& o) { o.judgment_accrued_from = Date::Ymd(2024, 1, 1); },
+       "order_judgment_period_reversed", "accrued_from 2024-01-01 is after accrued_through"},
+      {[](Order& o) { o.judgment_accrued_through = Date::Ymd(2024, 3, 2); },
+       "order_judgment_period_after_effective",
+       "accrued_through 2024-03-02 is after the order's effective date 2024-03-01"},
+      {[](Order& o) { o.judgment_accrued_from = Date::Ymd(1983, 12, 31); },
+       "order_judgment_period_too_long", "touches 481 months; at most 480"},
+      {[](Order& o) {
+         o.type = ObligationType::kCurrentSupport;
+         o.judgment = Money();
+       },
+       "order_judgment_period_without_judgment", "needs a judgment amount"},
+  };
+  for (const Bad& b : bad) {
+    Order o = good;
+    b.edit(o);
+    const Status s = w.service().AddOrder(o, std::nullopt).status();
+    EXPECT_EQ(s.reason(), b.code) << s.ToString();
+    EXPECT_NE(s.message().find(b.message_part), std::string::npos) << s.ToString();
+  }
+  EXPECT_EQ((*w.store().LastAudit())->seq, audit_before);
+  EXPECT_EQ(w.store().ListOrdersByCase(c)->size(), 1u);
+  // The boundaries are allowed: through on the effective date, 480 months.
+  good.judgment_accrued_from = Date::Ymd(1984, 4, 1);
+  good.judgment_accrued_through = good.effective_date;
+  auto added = w.service().AddOrder(good, std::nullopt);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  const Order stored = *w.store().GetOrder(*added);
+  EXPECT_EQ(stored.judgment_accrued_from, Date::Ymd(1984, 4, 1));
+  EXPECT_EQ(stored.judgment_accrued_through, Date::Ymd(2024, 3, 1));
 }
 
 TEST(PostingTest, ModificationEndsTheOldOrderAndRedistributes) {
@@ -314,6 +374,8 @@ InputFlows BuildInputFlows(World& w) {
   payback.amount = Money::FromCents(5000);
   payback.judgment = Money::FromCents(100000);
   payback.effective_date = Date::Ymd(2024, 3, 1);
+  payback.judgment_accrued_from = Date::Ymd(2023, 7, 1);
+  payback.judgment_accrued_through = Date::Ymd(2023, 12, 31);
   ids.payback = *w.service().AddOrder(payback, std::nullopt);
 
   NewCase assisted;
@@ -357,6 +419,22 @@ TEST(AuditTest, ReplayFindsTheStoredInputsAsTheTrailSaysAfterEveryFlow) {
   EXPECT_EQ(cmp->mismatches, 0);
   EXPECT_TRUE(cmp->problems.empty()) << cmp->problems.front();
   EXPECT_EQ(cmp->collections, 3);
+  // The judgment's accrual period comes back from its audit row; the others have none.
+  auto replay = ReplayAuditTrail(w.store());
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  int with_period = 0;
+  for (const CaseBook& book : replay->books_by_obligor.begin()->second) {
+    for (const Order& o : book.orders) {
+      if (o.id != ids.payback) {
+        EXPECT_FALSE(o.judgment_accrued_from || o.judgment_accrued_through);
+        continue;
+      }
+      ++with_period;
+      EXPECT_EQ(o.judgment_accrued_from, Date::Ymd(2023, 7, 1));
+      EXPECT_EQ(o.judgment_accrued_through, Date::Ymd(2023, 12, 31));
+    }
+  }
+  EXPECT_EQ(with_period, 1);
 }
 
 // An input of the ledger edited around the service (it changes what is owed, but no stored
@@ -383,6 +461,13 @@ TEST(AuditTest, ReplayNamesEveryStoredInputEditedAroundTheTrail) {
       {"UPDATE support_order SET judgment_cents = 1 WHERE id = 3",
        "support_order 3 (CASE-000001): judgment_cents is 1 in the store, 100000 in the audit "
        "trail"},
+      {"UPDATE support_order SET judgment_accrued_from = '2023-08-01' WHERE id = 3",
+       "support_order 3 (CASE-000001): judgment_accrued_from is 2023-08-01 in the store, "
+       "2023-07-01 in the audit trail"},
+      {"UPDATE support_order SET judgment_accrued_from = NULL, judgment_accrued_through = NULL "
+       "WHERE id = 3",
+       "support_order 3 (CASE-000001): judgment_accrued_through is none in the store, "
+       "2023-12-31 in the audit trail"},
       {"PRAGMA foreign_keys = OFF; DELETE FROM support_order WHERE id = 3",
        "support_order 3 (CASE-000001): in the audit trail, not in the store"},
       {"INSERT INTO support_order(case_id, obligation_type, amount_cents, frequency, "

@@ -701,6 +701,69 @@ TEST_P(StoreTest, MigrationsAreSortedUniqueAndTrackedOneByOne) {
   EXPECT_NE(newer.status().message().find("99999"), std::string::npos);
 }
 
+// A database from before migration 7 has no judgment accrual period columns: opening it adds
+// them, NULL on every existing order, which then loads with no period (classified by its
+// effective date as before); new orders keep theirs, and the CHECK refuses half a period.
+TEST_P(StoreTest, AnOldDatabasesOrdersLoadWithoutAJudgmentPeriod) {
+  if (!GetParam()) GTEST_SKIP() << "reopening needs a file";
+  Person p;
+  p.first_name = "Sam";
+  p.last_name = "Doe";
+  Case c;
+  c.obligor = *store_->InsertPerson(p);
+  c.obligee = *store_->InsertPerson(p);
+  c.opened = Date::Ymd(2024, 1, 1);
+  const CaseId cid = *store_->InsertCase(c);
+  // The database as migration 6 left it, with an arrears judgment in it.
+  ASSERT_TRUE(
+      store_
+          ->ExecForTesting("ALTER TABLE support_order DROP COLUMN judgment_accrued_through; "
+                           "ALTER TABLE support_order DROP COLUMN judgment_accrued_from; "
+                           "DELETE FROM schema_version WHERE version = 7; "
+                           "INSERT INTO support_order(case_id, obligation_type, amount_cents, "
+                           "frequency, effective_date, judgment_cents) VALUES (" +
+                           std::to_string(cid.value) +
+                           ", 'arrears_payback', 5000, 'monthly', '2024-03-01', 240000)")
+          .ok());
+  store_.reset();
+  auto again = SqliteStore::Open(path_, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  store_ = std::move(again).value();
+  EXPECT_EQ(store_->schema_version(), sqlite::Migrations().back().version);
+  auto old = store_->ListOrdersByCase(cid);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  ASSERT_EQ(old->size(), 1u);
+  EXPECT_EQ(old->at(0).judgment, Money::FromCents(240000));
+  EXPECT_FALSE(old->at(0).judgment_accrued_from.has_value());
+  EXPECT_FALSE(old->at(0).judgment_accrued_through.has_value());
+
+  Order o = old->at(0);
+  o.judgment_accrued_from = Date::Ymd(2023, 1, 1);
+  o.judgment_accrued_through = Date::Ymd(2023, 12, 31);
+  const OrderId with_period = *store_->InsertOrder(o);
+  // Every read path: by id, by case, the obligor's books, a range of obligors.
+  EXPECT_EQ(store_->GetOrder(with_period)->judgment_accrued_from, Date::Ymd(2023, 1, 1));
+  auto books = store_->LoadObligorBooks(c.obligor);
+  ASSERT_TRUE(books.ok()) << books.status().ToString();
+  ASSERT_EQ(books->orders.size(), 2u);
+  EXPECT_FALSE(books->orders[0].judgment_accrued_through.has_value());
+  EXPECT_EQ(books->orders[1].judgment_accrued_through, Date::Ymd(2023, 12, 31));
+  auto range = store_->LoadObligorRange(c.obligor, c.obligor);
+  ASSERT_TRUE(range.ok());
+  ASSERT_EQ(range->orders.size(), 2u);
+  EXPECT_EQ(range->orders[1].judgment_accrued_from, Date::Ymd(2023, 1, 1));
+  EXPECT_FALSE(store_
+                   ->ExecForTesting("UPDATE support_order SET judgment_accrued_through = NULL "
+                                    "WHERE id = " +
+                                    std::to_string(with_period.value))
+                   .ok());
+  EXPECT_FALSE(store_
+                   ->ExecForTesting("UPDATE support_order SET judgment_accrued_through = "
+                                    "'2024-03-02' WHERE id = " +
+                                    std::to_string(with_period.value))
+                   .ok());
+}
+
 AccessLogRow ReadRow(PersonId p, const std::string& request_id) {
   return AccessLogRow{0,        "2025-06-30T12:00:00Z", "cw",      p,
                       CaseId{}, "GET /v1/persons/{id}", request_id};

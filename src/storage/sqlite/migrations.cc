@@ -251,6 +251,17 @@ CREATE INDEX audit_action ON audit(action, seq);
 CREATE INDEX iv_d_case_obligee ON iv_d_case(obligee_id);
 CREATE INDEX case_child_child ON case_child(child_id);
 )sql"},
+      // A judgment's accrual period (Order::judgment_accrued_from/through; ValidateOrder's
+      // rules, kept by the CHECK too): both NULL on every existing row, which keeps the
+      // judgment classified by its effective date as before (docs/ARCHITECTURE.md §5.2).
+      {7, R"sql(
+ALTER TABLE support_order ADD COLUMN judgment_accrued_from TEXT;
+ALTER TABLE support_order ADD COLUMN judgment_accrued_through TEXT
+  CHECK ((judgment_accrued_from IS NULL) = (judgment_accrued_through IS NULL) AND
+         (judgment_accrued_through IS NULL OR
+          (judgment_accrued_from <= judgment_accrued_through AND
+           judgment_accrued_through <= effective_date AND judgment_cents > 0)));
+)sql"},
       // ---- 300-399: employer and federal interfaces (src/iwo, src/formats) ----
       {300, R"sql(
 CREATE TABLE iwo (

@@ -597,10 +597,12 @@ Status SqliteStore::UpdateCaseType(CaseId id, CaseType type) {
 Result<OrderId> SqliteStore::InsertOrder(const Order& o) {
   Stmt& s = Prepare(
       "INSERT INTO support_order(case_id, obligation_type, amount_cents, frequency, "
-      "effective_date, end_date, judgment_cents) VALUES (?,?,?,?,?,?,?)");
+      "effective_date, end_date, judgment_cents, judgment_accrued_from, "
+      "judgment_accrued_through) VALUES (?,?,?,?,?,?,?,?,?)");
   s.Bind(1, o.case_id.value).Bind(2, Name(o.type)).Bind(3, o.amount.cents());
   s.Bind(4, Name(o.frequency)).Bind(5, o.effective_date).Bind(6, o.end_date);
-  s.Bind(7, o.judgment.cents());
+  s.Bind(7, o.judgment.cents()).Bind(8, o.judgment_accrued_from);
+  s.Bind(9, o.judgment_accrued_through);
   RETURN_IF_ERROR(s.Run());
   const OrderId id{sqlite3_last_insert_rowid(db_)};
   for (const ChildTerm& t : o.child_terms) {
@@ -618,7 +620,8 @@ Result<OrderId> SqliteStore::InsertOrder(const Order& o) {
 namespace {
 
 // Columns: id, case_id, obligation_type, amount_cents, frequency, effective_date, end_date,
-// judgment_cents (child terms are read separately).
+// judgment_cents, judgment_accrued_from, judgment_accrued_through (child terms are read
+// separately).
 Result<Order> ReadOrderRow(SqliteStore::Stmt& s) {
   Order o;
   o.id = OrderId{s.Int(0)};
@@ -629,6 +632,8 @@ Result<Order> ReadOrderRow(SqliteStore::Stmt& s) {
   ASSIGN_OR_RETURN(o.effective_date, s.DateAt(5));
   ASSIGN_OR_RETURN(o.end_date, s.OptDateAt(6));
   o.judgment = Money::FromCents(s.Int(7));
+  ASSIGN_OR_RETURN(o.judgment_accrued_from, s.OptDateAt(8));
+  ASSIGN_OR_RETURN(o.judgment_accrued_through, s.OptDateAt(9));
   return o;
 }
 
@@ -680,7 +685,8 @@ Result<CaseEvent> ReadEventRow(SqliteStore::Stmt& s) {
 Result<std::vector<Order>> SqliteStore::ListOrdersByCase(CaseId id) {
   Stmt& s = Prepare(
       "SELECT id, case_id, obligation_type, amount_cents, frequency, effective_date, end_date, "
-      "judgment_cents FROM support_order WHERE case_id = ? ORDER BY id");
+      "judgment_cents, judgment_accrued_from, judgment_accrued_through FROM support_order "
+      "WHERE case_id = ? ORDER BY id");
   s.Bind(1, id.value);
   ASSIGN_OR_RETURN(std::vector<Order> out, CollectRows<Order>(s, ReadOrderRow));
   for (Order& o : out) {
@@ -1080,29 +1086,30 @@ struct LedgerTablesSql {
 
 namespace {
 
-#define CSE_LEDGER_TABLES_SQL(WHERE_OBLIGOR, WHERE_C_OBLIGOR, WHERE_PERSON)                     \
-  LedgerTablesSql {                                                                             \
-    "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county "    \
-    "FROM iv_d_case WHERE " WHERE_OBLIGOR " ORDER BY obligor_id, id",                           \
-        "SELECT k.case_id, k.child_id FROM case_child k JOIN iv_d_case c ON c.id = k.case_id "  \
-        "WHERE " WHERE_C_OBLIGOR " ORDER BY k.case_id, k.child_id",                             \
-        "SELECT o.id, o.case_id, o.obligation_type, o.amount_cents, o.frequency, "              \
-        "o.effective_date, o.end_date, o.judgment_cents FROM support_order o JOIN iv_d_case c " \
-        "ON c.id = o.case_id WHERE " WHERE_C_OBLIGOR " ORDER BY o.case_id, o.id",               \
-        "SELECT t.order_id, t.child_id, t.amount_cents, t.end_date FROM order_child_term t "    \
-        "JOIN support_order o ON o.id = t.order_id JOIN iv_d_case c ON c.id = o.case_id "       \
-        "WHERE " WHERE_C_OBLIGOR " ORDER BY t.order_id, t.child_id",                            \
-        "SELECT a.case_id, a.start_date, a.end_date, a.monthly_grant_cents FROM "               \
-        "assistance_episode a JOIN iv_d_case c ON c.id = a.case_id WHERE " WHERE_C_OBLIGOR      \
-        " ORDER BY a.case_id, a.start_date, a.id",                                              \
-        "SELECT id, case_id, obligor_id, amount_cents, received_date, source, reversed_date "   \
-        "FROM collection WHERE " WHERE_OBLIGOR " ORDER BY obligor_id, id",                      \
-        "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "                  \
-        "gross_per_period_cents FROM employment WHERE " WHERE_PERSON                            \
-        " ORDER BY "                                                                            \
-        "person_id, start_date, id",                                                            \
-        "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event "              \
-        "WHERE " WHERE_PERSON " ORDER BY person_id, id"                                         \
+#define CSE_LEDGER_TABLES_SQL(WHERE_OBLIGOR, WHERE_C_OBLIGOR, WHERE_PERSON)                    \
+  LedgerTablesSql {                                                                            \
+    "SELECT id, obligor_id, obligee_id, case_type, status, family_violence, opened, county "   \
+    "FROM iv_d_case WHERE " WHERE_OBLIGOR " ORDER BY obligor_id, id",                          \
+        "SELECT k.case_id, k.child_id FROM case_child k JOIN iv_d_case c ON c.id = k.case_id " \
+        "WHERE " WHERE_C_OBLIGOR " ORDER BY k.case_id, k.child_id",                            \
+        "SELECT o.id, o.case_id, o.obligation_type, o.amount_cents, o.frequency, "             \
+        "o.effective_date, o.end_date, o.judgment_cents, o.judgment_accrued_from, "            \
+        "o.judgment_accrued_through FROM support_order o JOIN iv_d_case c "                    \
+        "ON c.id = o.case_id WHERE " WHERE_C_OBLIGOR " ORDER BY o.case_id, o.id",              \
+        "SELECT t.order_id, t.child_id, t.amount_cents, t.end_date FROM order_child_term t "   \
+        "JOIN support_order o ON o.id = t.order_id JOIN iv_d_case c ON c.id = o.case_id "      \
+        "WHERE " WHERE_C_OBLIGOR " ORDER BY t.order_id, t.child_id",                           \
+        "SELECT a.case_id, a.start_date, a.end_date, a.monthly_grant_cents FROM "              \
+        "assistance_episode a JOIN iv_d_case c ON c.id = a.case_id WHERE " WHERE_C_OBLIGOR     \
+        " ORDER BY a.case_id, a.start_date, a.id",                                             \
+        "SELECT id, case_id, obligor_id, amount_cents, received_date, source, reversed_date "  \
+        "FROM collection WHERE " WHERE_OBLIGOR " ORDER BY obligor_id, id",                     \
+        "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "                 \
+        "gross_per_period_cents FROM employment WHERE " WHERE_PERSON                           \
+        " ORDER BY "                                                                           \
+        "person_id, start_date, id",                                                           \
+        "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event "             \
+        "WHERE " WHERE_PERSON " ORDER BY person_id, id"                                        \
   }
 
 constexpr LedgerTablesSql kLedgerTablesByRange =
@@ -1255,15 +1262,16 @@ Result<ObligorBooks> SqliteStore::LoadObligorBooks(PersonId obligor) {
   // One row per (order, child term), or one with NULL terms for an order without any.
   Stmt& orders = Prepare(
       "SELECT o.id, o.case_id, o.obligation_type, o.amount_cents, o.frequency, "
-      "o.effective_date, o.end_date, o.judgment_cents, t.child_id, t.amount_cents, t.end_date "
+      "o.effective_date, o.end_date, o.judgment_cents, o.judgment_accrued_from, "
+      "o.judgment_accrued_through, t.child_id, t.amount_cents, t.end_date "
       "FROM iv_d_case c JOIN support_order o ON o.case_id = c.id LEFT JOIN order_child_term t "
       "ON t.order_id = o.id WHERE c.obligor_id = ? ORDER BY o.case_id, o.id, t.child_id");
   orders.Bind(1, obligor.value);
   using Row = std::pair<Order, std::optional<ChildTerm>>;
   ASSIGN_OR_RETURN(std::vector<Row> rows, CollectRows<Row>(orders, [](Stmt& row) -> Result<Row> {
                      ASSIGN_OR_RETURN(Order o, ReadOrderRow(row));
-                     if (row.IsNull(8)) return Row{std::move(o), std::nullopt};
-                     ASSIGN_OR_RETURN(ChildTerm t, ReadChildTermRow(row, 8));
+                     if (row.IsNull(10)) return Row{std::move(o), std::nullopt};
+                     ASSIGN_OR_RETURN(ChildTerm t, ReadChildTermRow(row, 10));
                      return Row{std::move(o), t};
                    }));
   for (Row& r : rows) {
