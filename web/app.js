@@ -5,7 +5,10 @@
 
 // who: the signed-in person (GET/POST /v1/session), null when signed out. view: the AbortController of the page being
 // loaded (route); starting another page or signing out aborts it, so a late answer never lands on the next page.
-const state = { csrf: '', who: null, view: null, after: 0, queueAfter: null, queueGen: 0 };
+// search: the text of the search shown and the case id its next page starts after. paymentKey: the idempotency key of
+// the payment entry in the form (kept for retries of the same entry, renewed when a field changes or it is posted).
+const state = { csrf: '', who: null, view: null, after: 0, queueAfter: null, queueGen: 0,
+                search: { q: '', after: null }, paymentKey: '' };
 const $ = (id) => document.getElementById(id);
 const can = (permission) => !!state.who && (state.who.permissions || []).includes(permission);
 const mayDecide = (remedy) => !!state.who && (state.who.decidable_remedies || []).includes(remedy);
@@ -15,12 +18,18 @@ const NOTE_CHARS_MAX = 2000;     // the server's limit (docs/API.md, Case notes)
 const REASON_CHARACTERS_MAX = 200;  // a text field (docs/API.md, Conventions)
 const EXPIRED = 'Your session expired: sign in again. Text you had not saved (a note or a reason) was not saved.';
 
-async function api(method, path, body, signal) {
-  const headers = { 'Accept': 'application/json' };
+async function api(method, path, body, signal, extraHeaders) {
+  const headers = { 'Accept': 'application/json', ...extraHeaders };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', signal,
-                                  body: body === undefined ? undefined : JSON.stringify(body) });
+  let res;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', signal,
+                              body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    throw Object.assign(new Error('the server could not be reached'), { code: 'network_error' });
+  }
   const data = await res.json().catch(() => ({ code: 'bad_response', message: res.statusText }));
   if (!res.ok) throw Object.assign(new Error(data.message), { code: data.code, status: res.status });
   return data;
@@ -45,7 +54,7 @@ function newView() {
 }
 
 function show(id) {
-  for (const s of ['signin', 'dashboard', 'supervisor', 'case']) $(s).hidden = s !== id;
+  for (const s of ['signin', 'dashboard', 'supervisor', 'case', 'search', 'payment']) $(s).hidden = s !== id;
   $('error').textContent = '';
 }
 
@@ -93,9 +102,16 @@ function clearCase() {
 // Empties everything a signed-in person was shown.
 function clearAll() {
   clearCase();
-  for (const id of ['queue', 'cases', 'workload', 'pending', 'acceptance']) $(id).replaceChildren();
-  for (const id of ['queue-count', 'sup-summary', 'who', 'error', 'signin-error']) $(id).textContent = '';
+  for (const id of ['queue', 'cases', 'workload', 'pending', 'acceptance', 'search-results']) $(id).replaceChildren();
+  for (const id of ['queue-count', 'sup-summary', 'who', 'error', 'signin-error', 'search-summary', 'pay-result']) {
+    $(id).textContent = '';
+  }
   $('queue-filters').reset();
+  $('search-form').reset();
+  $('payment-form').reset();
+  $('search-more').hidden = true;
+  state.search = { q: '', after: null };
+  state.paymentKey = '';
   $('queue-more').hidden = true;
   $('more').hidden = true;
   state.after = 0;
@@ -127,6 +143,7 @@ function signedIn(who) {
   $('who').textContent = `${who.username} · ${who.role.replace('_', ' ')}` + (who.office ? ` · ${who.office}` : '');
   $('account').hidden = false;
   $('nav-supervisor').hidden = !can('team.read');
+  $('nav-payments').hidden = !can('payments.post');
   // What the role may use (the server refuses the rest anyway).
   $('note-form').hidden = !can('notes.write');
   $('score-run').hidden = !can('scores.run');
@@ -165,10 +182,32 @@ function queueQuery() {
   return q.toString();
 }
 
+// How an outreach task's channel (GET /v1/queue `channel`) reaches the person.
+const CHANNELS = { sms: 'Text message (SMS)', email: 'Email', phone: 'Phone call',
+                   none: 'Letter (no usable SMS, email or phone)' };
+
+// An outreach task: the channel to use, the message to send (or the call script) and, folded, the numbers the channel
+// was chosen by (`channel_reason`).
+function outreachParts(t) {
+  const parts = [text('p', `Channel: ${CHANNELS[t.channel] || words(t.channel) || 'not chosen'}`, 'channel')];
+  const message = document.createElement('blockquote');
+  message.className = 'outreach-message';
+  message.setAttribute('aria-label', t.channel === 'phone' ? 'Call script' : 'Message to send');
+  message.textContent = t.message || '';
+  parts.push(message);
+  if (t.channel_reason) {
+    const why = document.createElement('details');
+    why.append(text('summary', 'Why this channel'), text('p', t.channel_reason, 'note'));
+    parts.push(why);
+  }
+  return parts;
+}
+
 function taskItem(t) {
   const li = document.createElement('li');
   li.className = 'task';
   li.dataset.task = t.task_id;
+  li.dataset.kind = t.kind;
   const head = document.createElement('h3');
   if (t.case_id) head.append(link(t.case_id, `#/cases/${t.case_id}`), ' · ');
   head.append(t.title);
@@ -181,7 +220,10 @@ function taskItem(t) {
   for (const f of Array.isArray(t.key_factors) ? t.key_factors : []) {
     factors.append(text('li', f.text || words(f.code)));
   }
-  li.append(head, facts, factors, ...t.recommendations.map((r) => recommendationForm(r, () => {})));
+  li.append(head, facts);
+  if (t.kind === 'proactive_outreach') li.append(...outreachParts(t));
+  else if (t.message && t.kind !== 'review_recommendations') li.append(text('p', t.message, 'note'));
+  li.append(factors, ...t.recommendations.map((r) => recommendationForm(r, () => {})));
   return li;
 }
 
@@ -505,6 +547,143 @@ $('score-run').addEventListener('click', async () => {
   }
 });
 
+// ---- finding a case (GET /v1/cases?q=): from the search box in the header, on every page ----
+
+const SEARCH_CHARS_MAX = 100;  // the server's limit (docs/API.md, Finding a case)
+
+function searchItem(c) {
+  const li = document.createElement('li');
+  li.dataset.case = c.id;
+  const head = document.createElement('p');
+  head.append(link(c.id, `#/cases/${c.id}`),
+              ` · ${words(c.case_type)} · ${c.status} · opened ${c.opened}` + (c.office ? ` · office ${c.office}` : ''));
+  li.append(head);
+  if (c.matched_parties.length) {
+    li.append(text('p', 'Matched: ' + c.matched_parties.map((p) => `${p.case_role} ${p.first_name} ${p.last_name}`)
+      .join('; '), 'matched'));
+  }
+  return li;
+}
+
+// The results of `q`, the first page (reset) or the next one. A case id that finds its case opens it at once.
+async function loadSearch(signal, reset) {
+  if (reset) { state.search.after = null; $('search-results').replaceChildren(); $('search-more').hidden = true; }
+  const params = new URLSearchParams({ q: state.search.q, limit: '50' });
+  if (state.search.after !== null) params.set('after', String(state.search.after));
+  const page = await get(signal, `/v1/cases?${params}`);
+  if (reset && page.items.length === 1 && page.items[0].matched_by === 'case_id') {
+    location.replace(`#/cases/${page.items[0].id}`);
+    return;
+  }
+  $('search-results').append(...page.items.map(searchItem));
+  state.search.after = page.next_after;
+  $('search-more').hidden = page.next_after === null;
+  const n = $('search-results').children.length;
+  $('search-summary').textContent = n === 0 ? `No case in your caseload matches “${state.search.q}”.`
+    : `${n}${page.next_after === null ? '' : '+'} case${n === 1 ? '' : 's'} matching “${state.search.q}”.`;
+}
+
+async function openSearch(q, signal) {
+  show('search');
+  $('search-summary').textContent = '';
+  state.search.q = q;
+  $('search-q').value = q;
+  await loadSearch(signal, true);
+  $('search-title').focus();
+}
+
+$('search-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const q = $('search-q').value.trim();
+  if (!q || characters(q) > SEARCH_CHARS_MAX) {
+    showError(q ? `Search: at most ${SEARCH_CHARS_MAX} characters.` : 'Type a case id (CASE-000042 or 42) or a name.');
+    $('search-q').focus();
+    return;
+  }
+  const target = `#/search?q=${enc(q)}`;
+  if (location.hash === target) route();  // the same search again: run it again
+  else location.hash = target;
+});
+$('search-more').addEventListener('click', () => more($('search-more'), (signal) => loadSearch(signal, false)));
+
+// ---- posting a payment (POST /v1/payments), for the roles with payments.post ----
+
+// A fresh idempotency key for a new entry: printable ASCII, no space, comma or quote (docs/ARCHITECTURE.md §2.1).
+function newPaymentKey() {
+  if (crypto.randomUUID) return `WEB-${crypto.randomUUID()}`;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `WEB-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+function payResult(message, ok) {
+  $('pay-result').textContent = message;
+  $('pay-result').className = ok ? 'done' : 'failed';
+}
+
+function openPayment() {
+  show('payment');
+  $('payment-form').hidden = !can('payments.post');
+  if (!can('payments.post')) {
+    showError('Your role may not post payments (payments.post).');
+    return;
+  }
+  if (!state.paymentKey) state.paymentKey = newPaymentKey();
+  $('payment-title').focus();
+}
+
+// Any change to the entry makes it another entry: a new key.
+for (const id of ['pay-case', 'pay-amount', 'pay-date', 'pay-source']) {
+  $(id).addEventListener('input', () => { state.paymentKey = newPaymentKey(); });
+}
+
+const PAY_FIELDS = [['pay-case', 'the case id'], ['pay-amount', 'the amount'], ['pay-date', 'the received date'],
+                    ['pay-source', 'the source']];
+
+$('payment-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const form = $('payment-form');
+  if (form.dataset.busy) return;  // this entry is being sent (double click, Enter twice)
+  for (const [id, what] of PAY_FIELDS) {
+    $(id).removeAttribute('aria-invalid');
+    if (!$(id).value.trim()) {
+      payResult(`Enter ${what}.`, false);
+      $(id).setAttribute('aria-invalid', 'true');
+      $(id).focus();
+      return;
+    }
+  }
+  const key = state.paymentKey || (state.paymentKey = newPaymentKey());
+  const body = { case_id: $('pay-case').value.trim(), amount: $('pay-amount').value.trim(),
+                 date: $('pay-date').value, source: $('pay-source').value };
+  const button = form.querySelector('button[type="submit"]');
+  form.dataset.busy = '1';
+  button.disabled = true;
+  $('pay-result').textContent = '';
+  try {
+    const r = await api('POST', '/v1/payments', body, undefined, { 'Idempotency-Key': key });
+    const what = `${body.amount} to ${body.case_id} received ${body.date} (${words(body.source)})`;
+    payResult(r.result === 'created' ? `Posted: ${what}, collection ${r.collection_id}.`
+      : `Already posted: this entry was recorded before as collection ${r.collection_id}; it was not posted twice.`, true);
+    // Posted: the next entry starts empty (the date and source stay) with a new key, so pressing the button again
+    // cannot post this payment a second time.
+    $('pay-case').value = '';
+    $('pay-amount').value = '';
+    state.paymentKey = newPaymentKey();
+    $('pay-case').focus();
+  } catch (err) {
+    if (err.status === 401) { sessionLost(err); return; }
+    if (err.status === undefined) {
+      payResult('The server could not be reached: the payment may or may not have been recorded. Post the same entry ' +
+                'again without changing it: if it was recorded, the answer is "already posted".', false);
+    } else {
+      payResult(`${err.message} (${err.code || 'error'})`, false);
+    }
+  } finally {
+    delete form.dataset.busy;
+    button.disabled = false;
+  }
+});
+
 // ---- the supervisor page (GET /v1/supervisor) ----
 
 function row(...cells) {
@@ -540,8 +719,11 @@ async function openSupervisor(signal) {
 async function route() {
   const signal = newView();
   const m = location.hash.match(/^#\/cases\/([A-Za-z0-9-]+)$/);
+  const search = location.hash.match(/^#\/search\?q=(.*)$/);
   try {
     if (m) await openCase(m[1], signal);
+    else if (search) await openSearch(decodeURIComponent(search[1]), signal);
+    else if (location.hash === '#/payments') openPayment();
     else if (location.hash === '#/supervisor') await openSupervisor(signal);
     else await openDashboard(signal);
   } catch (err) { fail(err); }

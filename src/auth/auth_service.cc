@@ -159,8 +159,22 @@ Status AuthService::CountFailure(const UserRecord& user, int64_t now_us) {
       .status();
 }
 
+Status AuthService::SignInFailed() const {
+  const int64_t minutes = options_.lockout_us / (60LL * 1000000);
+  return FailedPrecondition(
+      "login_failed",
+      "sign-in failed: the username or password is wrong, or the account is locked for " +
+          std::to_string(minutes) + " minutes after " + std::to_string(options_.failed_logins_max) +
+          " failed sign-ins in a row; check both and try again in " + std::to_string(minutes) +
+          " minutes, or ask an administrator");
+}
+
 Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password) {
-  const Status failed = FailedPrecondition("login_failed", "username or password is wrong");
+  // One answer for every refusal (wrong password, unknown user, locked or disabled account),
+  // after the same hashing work: the caller cannot tell which usernames exist (before
+  // 2026-12-05 a locked account answered account_locked, an unknown name login_failed for ever).
+  // The audit row records the real reason.
+  const Status failed = SignInFailed();
   ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.FindUserByName(username));
   if (!user) {
     // Spend the same effort as for a real user, so timing does not reveal who exists.
@@ -174,18 +188,20 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   }
   const int64_t now = clock_.NowMicros();
   if (user->locked_until_us > now) {
+    // Verified but never believed: the same work as any attempt, and a right password during
+    // the lock is not confirmed (that would let guessing go on through the lock).
+    (void)VerifyPassword(user->password_hash, password);
     RETURN_IF_ERROR(AuditSignIn(
         "auth.login_failed", user->username,
         Json{{"reason", "account_locked"}, {"locked_until", FormatIsoMicros(user->locked_until_us)}}
             .dump()));
-    return FailedPrecondition("account_locked",
-                              "too many failed sign-ins; the account is locked until " +
-                                  FormatIsoMicros(user->locked_until_us));
+    return failed;
   }
   if (user->disabled) {
+    (void)VerifyPassword(user->password_hash, password);
     RETURN_IF_ERROR(AuditSignIn("auth.login_failed", user->username,
                                 Json{{"reason", "account_disabled"}}.dump()));
-    return FailedPrecondition("account_disabled", "the account is disabled");
+    return failed;
   }
   if (!VerifyPassword(user->password_hash, password)) {
     RETURN_IF_ERROR(CountFailure(*user, now));

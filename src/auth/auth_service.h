@@ -5,14 +5,16 @@
 // and the access log of staff reads of a person's record.
 //
 // Secrets are never stored: a session's cookie token and an API token are kept as their
-// SHA-256 digest; passwords as argon2id hashes. The same error answers an unknown user and a
-// wrong password ("login_failed"), and an unknown user still costs one hash verification.
+// SHA-256 digest; passwords as argon2id hashes. One error answers every refused sign-in
+// ("login_failed": a wrong password, an unknown user, a locked or a disabled account, with a
+// message that names the lock as a possible cause), each after one hash verification, so the
+// answer does not reveal which usernames exist; the audit row keeps the real reason.
 //
 // Reasons (the HTTP layer maps them): invalid_argument "username_invalid", "role_unknown",
 // "office_required", "office_invalid", "password_too_short|long", "token_name_invalid";
 // already_exists "user_exists", "token_exists"; failed_precondition "login_failed",
-// "account_locked", "account_disabled", "session_invalid", "session_expired",
-// "token_invalid" (the HTTP layer answers these with 401 or 403).
+// "session_invalid", "session_expired", "token_invalid" (the HTTP layer answers these with
+// 401).
 //
 // Thread-safety: one AuthService per thread; it borrows `store` and `clock`.
 #pragma once
@@ -66,7 +68,10 @@ class AuthService {
 
   // Adds a user with an audit row "user.add" (no password or hash in it).
   Result<int64_t> AddUser(const NewUser& user, const std::string& actor);
-  // Signs in. A failure is counted (and may lock the account) before the error returns.
+  // Signs in. A wrong password is counted (and may lock the account) before the error
+  // returns. Every refusal answers the same failed_precondition "login_failed" (SignInFailed)
+  // after one password verification: an unknown user, a wrong password, a locked account
+  // (even with the right password) and a disabled one are indistinguishable to the caller.
   // Every attempt is on the audit trail (entity "user", the username as actor and id; never
   // a password or a session token): "auth.login" (role, a 12-hex prefix of the session's
   // digest, expiry), "auth.login_failed" (reason: password_wrong, user_unknown,
@@ -88,6 +93,9 @@ class AuthService {
 
  private:
   Status CountFailure(const UserRecord& user, int64_t now_us);
+  // The one answer to a refused sign-in: "login_failed", naming the lockout (its length and
+  // the failures that cause it) as a possible cause and what to do.
+  Status SignInFailed() const;
   // One audit row in its own transaction; `after` is its JSON text.
   Status AuditSignIn(const std::string& action, const std::string& username,
                      const std::string& after);

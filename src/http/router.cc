@@ -283,8 +283,6 @@ int HttpStatusOf(const Status& s) {
       {"role_not_allowed", 403},  // enforcement: the remedy's role rule (docs/ENFORCEMENT.md)
       {"user_unknown", 403},      // enforcement: the signed-in user is disabled
       {"user_required", 403},     // enforcement: decisions need a person, not a token
-      {"account_locked", 403},
-      {"account_disabled", 403},
       {"login_rate_limited", 429},
       {"route_not_found", 404},
       {"method_not_allowed", 405},

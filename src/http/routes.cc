@@ -3,6 +3,7 @@
 // function, logs reads of persons' records, and encodes the result. docs/API.md documents
 // every route; docs/openapi.yaml lists them and a test keeps the two in step.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <initializer_list>
 #include <limits>
@@ -272,6 +273,164 @@ Result<Reply> Health(Call& call) {
 
 // ---- cases ----
 
+// The longest search text GET /v1/cases?q= accepts, in characters (after trimming).
+constexpr int64_t kSearchTextLengthMax = 100;
+
+bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+
+// The search text: trimmed of spaces and tabs, then 1 to kSearchTextLengthMax characters of
+// UTF-8 without control characters. Errors: invalid_argument "search_query_blank",
+// "search_query_too_long", "search_query_invalid" (each naming q).
+Result<std::string> SearchText(std::string_view raw) {
+  while (!raw.empty() && IsSpace(raw.front())) raw.remove_prefix(1);
+  while (!raw.empty() && IsSpace(raw.back())) raw.remove_suffix(1);
+  if (raw.empty()) {
+    return InvalidArgument("search_query_blank",
+                           "q: give a case id (CASE-000042, 42) or a party's name (Doe, Sam Doe)");
+  }
+  if (!IsValidUtf8(raw)) return InvalidArgument("search_query_invalid", "q: not valid UTF-8");
+  for (char c : raw) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return InvalidArgument("search_query_invalid", "q: control characters are not allowed");
+    }
+  }
+  const int64_t n = CharacterCount(raw);
+  if (n > kSearchTextLengthMax) {
+    return InvalidArgument("search_query_too_long", "q: at most " +
+                                                        std::to_string(kSearchTextLengthMax) +
+                                                        " characters, got " + std::to_string(n));
+  }
+  return std::string(raw);
+}
+
+// Whether the text is meant as a case id: digits only, or "CASE-" (any letter case) first.
+bool LooksLikeCaseId(std::string_view text) {
+  if (text.size() >= 5 && text[4] == '-') {
+    bool prefix = true;
+    for (size_t i = 0; i < 4; ++i) {
+      prefix = prefix && std::toupper(static_cast<unsigned char>(text[i])) == "CASE"[i];
+    }
+    if (prefix) return true;
+  }
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The words of `text` (separated by spaces and tabs) joined by one space.
+std::string Words(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (IsSpace(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && !IsSpace(text[end])) ++end;
+    if (!out.empty()) out += ' ';
+    out += text.substr(i, end - i);
+    i = end;
+  }
+  return out;
+}
+
+// The names a search text may mean, each compared whole and ignoring letter case: the whole
+// text as a last name ("Doe", "De La Cruz"); with a comma, "Last, First"; otherwise, with
+// several words, each split into a first name and a last name ("Sam Doe", "Mary Ann Smith")
+// and the first and last words alone (a middle name typed: "Sam J Doe").
+std::vector<PersonNameQuery> NameQueries(std::string_view text) {
+  std::vector<PersonNameQuery> out;
+  auto add = [&out](std::string last, std::string first) {
+    if (last.empty()) return;
+    for (const PersonNameQuery& q : out) {
+      if (q.last == last && q.first == first) return;
+    }
+    out.push_back(PersonNameQuery{std::move(last), std::move(first)});
+  };
+  const std::string whole = Words(text);
+  add(whole, "");
+  const size_t comma = text.find(',');
+  if (comma != std::string_view::npos) {
+    add(Words(text.substr(0, comma)), Words(text.substr(comma + 1)));
+    return out;
+  }
+  // The word boundaries of `whole` (single spaces now).
+  std::vector<size_t> spaces;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (whole[i] == ' ') spaces.push_back(i);
+  }
+  for (size_t at : spaces) add(whole.substr(at + 1), whole.substr(0, at));
+  if (spaces.size() >= 2) add(whole.substr(spaces.back() + 1), whole.substr(0, spaces.front()));
+  return out;
+}
+
+Json SearchHitJson(const CaseSearchHit& hit, std::string_view matched_by) {
+  Json j = ToJson(hit.found.info);
+  j["office"] = hit.found.office;
+  j["matched_by"] = matched_by;
+  Json parties = Json::array();
+  for (const PartyNameMatch& m : hit.matched) {
+    parties.push_back(Json{{"id", PersonDisplayId(m.person)},
+                           {"person_id", m.person.value},
+                           {"case_role", m.case_role},
+                           {"first_name", m.first_name},
+                           {"last_name", m.last_name}});
+  }
+  j["matched_parties"] = std::move(parties);
+  return j;
+}
+
+// The case with display id `id` when it is after `after` and in the caseload of `office`
+// ("" = statewide), as a one-item (or empty) page: a search finds nothing rather than
+// answering 404 or 403.
+Result<std::vector<CaseSearchHit>> CaseById(Call& call, int64_t id, const std::string& office,
+                                            int64_t after) {
+  std::vector<CaseSearchHit> out;
+  if (id <= after) return out;
+  auto c = call.store().GetCase(CaseId{id});
+  if (!c.ok() && c.status().reason() == "case_not_found") return out;
+  if (!c.ok()) return c.status();
+  ASSIGN_OR_RETURN(std::string case_office, call.store().CaseOffice(c->id));
+  if (!office.empty() && case_office != office) return out;
+  out.push_back(CaseSearchHit{CaseInOffice{std::move(*c), std::move(case_office)}, {}});
+  return out;
+}
+
+// GET /v1/cases?q=TEXT: the caseload's cases (of `office`, "" = statewide) that the text
+// names, a page of `limit` after the case `after`, by id. A case id ("CASE-000042",
+// "case-42", "42": ParseDisplayId) finds that case; any other text finds the cases with a
+// party (obligor, obligee or child) of that name (NameQueries), each with the parties that
+// matched. Each matched party answered is logged in the access log as a read through its
+// case. No address is answered, so the family-violence rule (ProtectedAddresses) has nothing
+// to withhold here.
+Result<Reply> SearchCases(Call& call, const std::string& raw, const std::string& office,
+                          int64_t after, int64_t limit) {
+  ASSIGN_OR_RETURN(const std::string text, SearchText(raw));
+  std::vector<CaseSearchHit> hits;
+  std::string_view matched_by = "name";
+  if (LooksLikeCaseId(text)) {
+    auto id = ParseDisplayId("CASE", text);
+    if (!id.ok()) return id.status().WithContext("q");
+    ASSIGN_OR_RETURN(hits, CaseById(call, *id, office, after));
+    matched_by = "case_id";
+  } else {
+    const std::vector<PersonNameQuery> names = NameQueries(text);
+    ASSIGN_OR_RETURN(hits, call.store().SearchCasesByName(names, office, after, limit));
+  }
+  Json items = Json::array();
+  for (const CaseSearchHit& hit : hits) {
+    items.push_back(SearchHitJson(hit, matched_by));
+    if (hit.matched.empty()) continue;
+    std::vector<PersonId> read;
+    for (const PartyNameMatch& m : hit.matched) read.push_back(m.person);
+    RETURN_IF_ERROR(LogPersonReads(call, hit.found.info.id, read));
+  }
+  std::optional<int64_t> next;
+  if (static_cast<int64_t>(hits.size()) == limit) next = hits.back().found.info.id.value;
+  return Reply{200, Page(std::move(items), next), {}};
+}
+
+// A page of the caseload (`office` filter; office-scoped roles see only their own), or with
+// `q` a search of it (SearchCases).
 Result<Reply> ListCases(Call& call) {
   ASSIGN_OR_RETURN(int64_t limit, call.Limit());
   ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
@@ -289,6 +448,8 @@ Result<Reply> ListCases(Call& call) {
     }
     office = p.office;
   }
+  auto q = call.request().query.find("q");
+  if (q != call.request().query.end()) return SearchCases(call, q->second, office, after, limit);
   ASSIGN_OR_RETURN(std::vector<CaseInOffice> cases,
                    call.store().ListCasesInOffice(office, after, limit));
   // Put together as text (AppendCaseJson), the same bytes as Page() of ToJson objects.
@@ -821,7 +982,24 @@ Result<Reply> ListAccessLog(Call& call) {
 
 // ---- the enforcement queue and recommendations (docs/API.md "Queue and recommendations") ----
 
+constexpr std::string_view kOutreachTaskKind = "proactive_outreach";
+
+// An outreach task's stored `recommended` is "outreach (<the channel choice's numbers>)"
+// (enforce/nightly.cc CreateOutreach, ChooseChannel's reason): answered as the action
+// "outreach" and the numbers as `channel_reason`, so that neither is shown as the other. Any
+// other task: its recommended action as stored and no reason.
+std::pair<std::string, std::string> RecommendedAndChannelReason(const enforce::Task& t) {
+  constexpr std::string_view kPrefix = "outreach (";
+  const std::string& r = t.recommended;
+  if (t.kind == kOutreachTaskKind && r.size() > kPrefix.size() && r.starts_with(kPrefix) &&
+      r.back() == ')') {
+    return {"outreach", r.substr(kPrefix.size(), r.size() - kPrefix.size() - 1)};
+  }
+  return {r, ""};
+}
+
 Json QueueItemJson(const enforce::Task& t, std::string_view tier) {
+  auto [recommended, channel_reason] = RecommendedAndChannelReason(t);
   return Json{{"task_id", t.id},
               {"kind", t.kind},
               {"title", t.title},
@@ -834,8 +1012,9 @@ Json QueueItemJson(const enforce::Task& t, std::string_view tier) {
               {"deadline", t.deadline ? Json(t.deadline->ToString()) : Json(nullptr)},
               {"created", t.created.ToString()},
               {"flagged", t.flagged},
-              {"recommended_action", t.recommended},
+              {"recommended_action", std::move(recommended)},
               {"channel", t.channel},
+              {"channel_reason", std::move(channel_reason)},
               {"message", t.message},
               {"key_factors", ParsedOrNull(t.key_factors)},
               {"recommendations", Json::array()}};

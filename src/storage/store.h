@@ -311,6 +311,26 @@ struct CaseInOffice {
   std::string office;
 };
 
+// ---- Case search (src/http GET /v1/cases?q=; search_store.cc) ----
+// A name to look for: the last name, and the first name unless `first` is empty. Each is
+// compared whole, ignoring ASCII letter case (SQLite NOCASE: "ñ" and "Ñ" differ).
+struct PersonNameQuery {
+  std::string last;
+  std::string first;
+};
+// A party of a found case whose name matched.
+struct PartyNameMatch {
+  PersonId person;
+  std::string case_role;  // obligor | obligee | child
+  std::string first_name;
+  std::string last_name;
+};
+// A case found by a search, with its office and the parties whose name matched.
+struct CaseSearchHit {
+  CaseInOffice found;
+  std::vector<PartyNameMatch> matched;  // obligor, obligee, then children by person id
+};
+
 // ---- Case notes (src/http, src/service/case_notes.h; migration 101) ----
 // A staff member's note on a case (append-only). `at` is ISO 8601 UTC with microseconds.
 struct CaseNote {
@@ -521,6 +541,14 @@ class Store {
   // in one query: a caseload page.
   virtual Result<std::vector<CaseInOffice>> ListCasesInOffice(std::string_view office,
                                                               int64_t after, int64_t limit) = 0;
+  // The cases with id > `after` in the caseload of `office` (every case when empty; the
+  // office rule of ListCasesInOffice) that have a party (obligor, obligee or child) whose
+  // name matches one of `names`, ascending by id, at most `limit`, each with its matching
+  // parties. Reads persons through person_name_dob (migration 300) and cases through the
+  // party indexes (iv_d_case_obligor, iv_d_case_obligee, case_child_child).
+  virtual Result<std::vector<CaseSearchHit>> SearchCasesByName(
+      std::span<const PersonNameQuery> names, std::string_view office, int64_t after,
+      int64_t limit) = 0;
   // Audit rows with seq > `after_seq`, by seq, at most `limit`; `entity` and `entity_id`
   // filter when not empty.
   virtual Result<std::vector<AuditRow>> ListAuditAfter(int64_t after_seq, std::string_view entity,

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "service/json.h"
 #include "testing/fixture.h"
 
 namespace cse {
@@ -137,7 +138,55 @@ TEST_F(AuthServiceTest, LockoutCountsConsecutiveFailuresOnly) {
   for (int i = 0; i < 4; ++i) EXPECT_FALSE(auth_.Login("a", "wrong wrong wrong").ok());
   EXPECT_TRUE(auth_.Login("a", "long enough pass").ok());
   for (int i = 0; i < 5; ++i) EXPECT_FALSE(auth_.Login("a", "wrong wrong wrong").ok());
-  EXPECT_EQ(auth_.Login("a", "long enough pass").status().reason(), "account_locked");
+  EXPECT_EQ(auth_.Login("a", "long enough pass").status().reason(), "login_failed");
+  w_.clock().AdvanceMicros(15LL * 60 * 1000000);  // the lock ends
+  EXPECT_TRUE(auth_.Login("a", "long enough pass").ok());
+}
+
+// A locked account, a disabled one, a wrong password and an unknown username answer the same
+// status, reason and message, right password or not: the caller cannot learn which usernames
+// exist (before 2026-12-05 a locked account answered "account_locked" and a disabled one
+// "account_disabled"). The message names the lock, so a locked-out person knows to wait; the
+// audit trail keeps the real reasons and the lockout row.
+TEST_F(AuthServiceTest, LockedDisabledAndUnknownAccountsAnswerTheSame) {
+  ASSERT_TRUE(auth_.AddUser({"a", "admin", "", "long enough pass"}, "t").ok());
+  ASSERT_TRUE(auth_.AddUser({"d", "admin", "", "long enough pass"}, "t").ok());
+  ASSERT_TRUE(
+      w_.store().ExecForTesting("UPDATE app_user SET disabled = 1 WHERE username = 'd'").ok());
+  const Status unknown = auth_.Login("nobody", "wrong wrong wrong").status();
+  EXPECT_EQ(unknown.reason(), "login_failed");
+  EXPECT_NE(unknown.message().find("locked for 15 minutes after 5 failed sign-ins"),
+            std::string::npos)
+      << unknown.message();
+  auto same = [&](const Status& s) {
+    EXPECT_EQ(s.code(), unknown.code());
+    EXPECT_EQ(s.reason(), unknown.reason());
+    EXPECT_EQ(s.message(), unknown.message());
+  };
+  for (int i = 0; i < 5; ++i) same(auth_.Login("a", "wrong wrong wrong").status());
+  same(auth_.Login("a", "long enough pass").status());  // locked, right password
+  same(auth_.Login("a", "wrong wrong wrong").status());
+  same(auth_.Login("nobody", "long enough pass").status());
+  same(auth_.Login("d", "long enough pass").status());  // disabled, right password
+  same(auth_.Login("d", "wrong wrong wrong").status());
+  std::vector<std::string> reasons;
+  int lockouts = 0;
+  ASSERT_TRUE(w_.store()
+                  .ScanAudit([&](const AuditRow& r) -> Status {
+                    if (r.action == "auth.lockout" && r.entity_id == "a") ++lockouts;
+                    if (r.action == "auth.login_failed" && r.entity_id != "nobody") {
+                      reasons.push_back(r.entity_id + ":" +
+                                        Json::parse(r.after).value("reason", ""));
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(lockouts, 1);
+  const std::vector<std::string> want{
+      "a:password_wrong", "a:password_wrong",   "a:password_wrong",
+      "a:password_wrong", "a:password_wrong",   "a:account_locked",
+      "a:account_locked", "d:account_disabled", "d:account_disabled"};
+  EXPECT_EQ(reasons, want);
 }
 
 TEST_F(AuthServiceTest, ApiTokensCarryTheirRoleAndAreShownOnce) {

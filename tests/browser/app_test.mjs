@@ -56,6 +56,7 @@ function seed() {
   addUser('cw_north', 'caseworker', 'north');
   addUser('atty', 'attorney', '');
   addUser('sup_north', 'supervisor', 'north');
+  addUser('acct', 'accounting_technician', '');
   // The nightly batch (rules only: no model trained) recommends and queues the review tasks
   // for the only caseworker; the queue shows the ones of their office (CASE-000001 and 3).
   cli('batch', 'nightly', '--as-of', '2024-06-30');
@@ -557,5 +558,146 @@ test('the queue pages with "More tasks" and drops a task once everything in it i
   await page.locator('#queue-count').filter({ hasText: '1 open task as of' }).waitFor();
   assert.equal(await more.isHidden(), true);
   assert.doesNotMatch(await page.locator('#queue').innerText(), /CASE-000003/);
+  await page.close();
+});
+
+// ---- finding a case, posting a payment, outreach tasks in the queue ----
+
+test('a caseworker finds a case by name from the search box on any page and opens it', async () => {
+  const page = await userPage('cw_north', { viewport: { width: 1280, height: 900 } });
+  // From a case page (the box is in the header of every page).
+  await page.goto(base + '/#/cases/CASE-000003');
+  await page.locator('#parties li').first().waitFor();
+  const box = page.getByRole('searchbox', { name: 'Find a case by case id or party name' });
+  await box.fill('  sam DOE ');
+  await box.press('Enter');
+  const results = page.locator('#search-results li');
+  await results.first().waitFor();
+  assert.equal(await results.count(), 1);
+  assert.match(await results.first().innerText(), /CASE-000001/);
+  assert.match(await results.first().innerText(), /Matched: obligor Sam Doe/);
+  assert.doesNotMatch(await page.locator('#search').innerText(), /Springfield|St\b/);  // no address
+  await page.screenshot({ path: join(ARTIFACTS, 'search-results.png'), fullPage: true });
+  await results.first().getByRole('link', { name: 'CASE-000001' }).click();
+  await page.locator('#case-title').filter({ hasText: 'CASE-000001 ·' }).waitFor();
+  // Another office's party is not found; a case id opens its case at once.
+  await box.fill('Max Fox');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.locator('#search-summary').filter({ hasText: 'No case in your caseload matches' }).waitFor();
+  assert.equal(await results.count(), 0);
+  await box.fill('case-3');
+  await box.press('Enter');
+  await page.locator('#case-title').filter({ hasText: 'CASE-000003 ·' }).waitFor();
+  // A blank search is refused in the page.
+  await box.fill('   ');
+  await box.press('Enter');
+  await page.locator('#error').filter({ hasText: 'Type a case id' }).waitFor();
+  await page.close();
+});
+
+// The payments recorded on a case, read through the API from the page.
+async function casePayments(page, id) {
+  return page.evaluate(async (c) => (await (await fetch(`/v1/cases/${c}/ledger`)).json()).collections, id);
+}
+
+async function fillPayment(page, caseId, amount) {
+  await page.getByLabel('Case id', { exact: true }).fill(caseId);
+  await page.getByLabel('Amount', { exact: true }).fill(amount);
+  await page.getByLabel('Received date', { exact: true }).fill('2024-06-20');
+  await page.getByLabel('Source', { exact: true }).selectOption('direct');
+}
+
+test('an accounting technician posts a payment once, however often it is sent', async () => {
+  const page = await userPage('acct', { viewport: { width: 1280, height: 900 } });
+  await page.getByRole('link', { name: 'Post a payment' }).click();
+  await page.getByLabel('Case id', { exact: true }).waitFor();
+  const keys = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/v1/payments')) keys.push(r.headers()['idempotency-key']);
+  });
+  await fillPayment(page, 'CASE-000003', '123.45');
+  // A double click sends the entry once (or, if twice, under one key: the server answers exists).
+  await page.getByRole('button', { name: 'Post payment' }).dblclick();
+  const result = page.locator('#pay-result');
+  await result.filter({ hasText: 'Posted: 123.45 to CASE-000003' }).waitFor();
+  assert.ok(keys.length >= 1 && keys.every((k) => k === keys[0]), keys.join());
+  assert.match(keys[0], /^WEB-[0-9a-f-]{32,36}$/);
+  let paid = (await casePayments(page, 'CASE-000003')).filter((p) => p.amount === '123.45');
+  assert.equal(paid.length, 1);
+  // The next entry starts empty: pressing the button again cannot post the same payment twice.
+  assert.equal(await page.getByLabel('Amount', { exact: true }).inputValue(), '');
+  await page.getByRole('button', { name: 'Post payment' }).click();
+  await result.filter({ hasText: 'Enter the case id' }).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'payment-posted.png'), fullPage: true });
+
+  // The answer is lost on the way back (the server posted it): a retry of the same entry
+  // answers "already posted" and nothing is posted twice.
+  await fillPayment(page, 'CASE-000003', '67.89');
+  let lost = true;
+  await page.route('**/v1/payments', async (route) => {
+    if (!lost) return route.continue();
+    lost = false;
+    await route.fetch();  // reaches the server
+    await route.abort('failed');
+  });
+  keys.length = 0;
+  await page.getByRole('button', { name: 'Post payment' }).click();
+  await result.filter({ hasText: 'could not be reached' }).waitFor();
+  await page.getByRole('button', { name: 'Post payment' }).click();
+  await result.filter({ hasText: 'Already posted' }).waitFor();
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1]);
+  paid = (await casePayments(page, 'CASE-000003')).filter((p) => p.amount === '67.89');
+  assert.equal(paid.length, 1);
+  await page.unroute('**/v1/payments');
+  // A changed field is a new entry with a new key; a refused entry shows the server's reason.
+  const retried = keys[0];
+  await fillPayment(page, 'CASE-000003', '10.001');
+  keys.length = 0;
+  await page.getByRole('button', { name: 'Post payment' }).click();
+  await result.filter({ hasText: 'amount_too_many_decimals' }).waitFor();
+  assert.equal(keys.length, 1);
+  assert.notEqual(keys[0], retried);
+  await page.close();
+});
+
+test('roles without payments.post have no payment form', async () => {
+  const page = await userPage('cw_north');
+  assert.equal(await page.locator('#nav-payments').isHidden(), true);
+  await page.goto(base + '/#/payments');
+  await page.locator('#error').filter({ hasText: 'may not post payments' }).waitFor();
+  assert.equal(await page.locator('#payment-form').isVisible(), false);
+  await page.close();
+});
+
+test('an outreach task shows its channel and message, not the channel numbers', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 },
+                                      storageState: sessions.get('cw_north') });
+  // The seed has no risk model, so no outreach task: one is added to the server's answer as the
+  // nightly batch writes it (docs/API.md, Queue).
+  const message = 'Hello Sam, this is your child support office. Your support of 500.00 a month is coming due.';
+  const reason = 'sms: sms 0.60 (1 of 1 reached; population 0.50 over 0); email 0.50 (0 of 0 reached; population 0.50 over 0)';
+  await page.route('**/v1/queue?*', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    body.items.unshift({ task_id: 999, kind: 'proactive_outreach', title: 'Proactive Outreach', case_id: 'CASE-000001',
+                         obligor_id: 'PRS-000001', priority: 45, risk_score: 90, risk_tier: 'high', amount_at_stake: '500.00',
+                         deadline: null, created: '2024-06-30', flagged: false, recommended_action: 'outreach',
+                         channel: 'sms', channel_reason: reason, message, key_factors: [], recommendations: [] });
+    body.total += 1;
+    await route.fulfill({ response, json: body });
+  });
+  await page.goto(base + '/');
+  const task = page.locator('#queue li.task[data-kind="proactive_outreach"]');
+  await task.waitFor();
+  assert.match(await task.innerText(), /recommended outreach ·/);
+  assert.match(await task.locator('.channel').innerText(), /Channel: Text message \(SMS\)/);
+  assert.equal(await task.locator('blockquote[aria-label="Message to send"]').innerText(), message);
+  // The numbers are behind "Why this channel", not in the recommended action.
+  assert.doesNotMatch(await task.locator('p').first().innerText(), /population/);
+  await task.getByText('Why this channel').click();
+  await task.locator('details p').filter({ hasText: 'population 0.50' }).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'queue-outreach.png'), fullPage: true });
+  await page.unroute('**/v1/queue?*');
   await page.close();
 });

@@ -217,20 +217,35 @@ TEST_F(ApiTest, WrongPasswordAndUnknownUserAnswerTheSame) {
   EXPECT_EQ(Body(wrong)["code"], "login_failed");
 }
 
-TEST_F(ApiTest, FiveFailuresLockTheAccountForFifteenMinutes) {
+// The lockout does not reveal that a username exists: a locked account (even with the right
+// password) answers exactly what an unknown username answers, with a message that names the
+// lock as a possible cause; before 2026-12-05 the locked account answered 403 account_locked
+// while an unknown name kept answering 401 login_failed.
+TEST_F(ApiTest, FiveFailuresLockTheAccountForFifteenMinutesIndistinguishably) {
   auto c = Client();
+  auto attempt = [&](const std::string& user, const std::string& password) {
+    return c.Post("/v1/session", Json{{"username", user}, {"password", password}}.dump(),
+                  "application/json");
+  };
+  // (At most 10 attempts a minute from one address: 8 here.)
+  auto ghost = attempt("ghost", "wrong password!");
   for (int i = 0; i < 5; ++i) {
-    auto r =
-        c.Post("/v1/session", Json{{"username", "atty"}, {"password", "wrong password!"}}.dump(),
-               "application/json");
+    auto r = attempt("atty", "wrong password!");
     ASSERT_EQ(Body(r)["code"], "login_failed");
+    ASSERT_EQ(Body(ghost), Body(r));
   }
-  auto locked =
-      c.Post("/v1/session", Json{{"username", "atty"}, {"password", testing::kTestPassword}}.dump(),
-             "application/json");
-  ASSERT_TRUE(locked);
-  EXPECT_EQ(locked->status, 403);
-  EXPECT_EQ(Body(locked)["code"], "account_locked");
+  auto locked = attempt("atty", testing::kTestPassword);
+  auto unknown = attempt("ghost", testing::kTestPassword);
+  ASSERT_TRUE(locked && unknown);
+  EXPECT_EQ(locked->status, 401);
+  EXPECT_EQ(unknown->status, 401);
+  EXPECT_EQ(Body(locked), Body(unknown));
+  EXPECT_EQ(Body(locked)["code"], "login_failed");
+  const std::string message = Body(locked)["message"];
+  EXPECT_NE(message.find("locked for 15 minutes after 5 failed sign-ins"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("username or password is wrong"), std::string::npos) << message;
+  EXPECT_EQ(locked->get_header_value("Set-Cookie"), "");
   server_->clock().AdvanceMicros(16LL * 60 * 1000000);
   SignIn(c, "atty");  // fails the test if refused
 }

@@ -5,6 +5,7 @@
 // may not decide).
 #include "core/text.h"
 #include "enforce/action_service.h"
+#include "enforce/workflow.h"
 #include "http/api_server.h"
 
 namespace cse {
@@ -223,6 +224,59 @@ TEST_F(QueueTest, ApproveWithAReasonShowsInTheCaseAuditTrail) {
 // the next queue read reload it, so tasks added meanwhile (here: straight into the database,
 // as the nightly batch does) appear after the caseworker's decision, in priority order and
 // still only from the caseworker's office.
+// A proactive outreach task as the nightly batch writes it (enforce/nightly.cc CreateOutreach:
+// the channel, the message, and `recommended` = "outreach (<the channel's numbers>)") is
+// answered with the action "outreach", the channel, the message and the numbers apart as
+// channel_reason; before 2026-12-05 recommended_action held the numbers and the web queue
+// showed them instead of the message and channel.
+TEST_F(QueueTest, OutreachTasksAnswerTheirChannelAndMessageApartFromTheChannelNumbers) {
+  const enforce::ChannelChoice choice =
+      enforce::ChooseChannel({enforce::ContactAttempt{0, PersonId{1}, "sms", Date::Ymd(2024, 6, 1),
+                                                      "reached", "", "", ""}},
+                             {}, Date::Ymd(2024, 6, 30));
+  ASSERT_EQ(choice.channel, "sms");
+  const std::string message = enforce::OutreachMessage(
+      {"Sam", Money::FromCents(50000), Money::FromCents(250000), 90, choice.channel});
+  {
+    auto store = server_->OpenStore();
+    enforce::Task t;
+    t.key = "outreach:1:2024-06-30";
+    t.kind = "proactive_outreach";
+    t.case_id = CaseId{1};
+    t.obligor = PersonId{1};
+    t.worker = "cw_north";
+    t.created = Date::Ymd(2024, 6, 30);
+    t.follow_up = Date::Ymd(2024, 7, 7);
+    t.risk_score = 90;
+    t.amount_at_stake = Money::FromCents(50000);
+    t.title = "Proactive Outreach";
+    t.channel = choice.channel;
+    t.message = message;
+    t.recommended = "outreach (" + choice.reason + ")";
+    ASSERT_TRUE(store->InsertEnforceTask(t).ok());
+  }
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  const Json q = Body(c.Get("/v1/queue", s.Headers(false)));
+  const Json* outreach = nullptr;
+  for (const Json& item : q["items"]) {
+    if (item["kind"] == "proactive_outreach") outreach = &item;
+  }
+  ASSERT_NE(outreach, nullptr) << q.dump();
+  EXPECT_EQ((*outreach)["recommended_action"], "outreach");
+  EXPECT_EQ((*outreach)["channel"], "sms");
+  EXPECT_EQ((*outreach)["message"], message);
+  EXPECT_NE(message.find("Hello Sam"), std::string::npos);
+  EXPECT_EQ((*outreach)["channel_reason"], choice.reason);
+  EXPECT_NE(choice.reason.find("reached"), std::string::npos) << choice.reason;
+  // Review tasks keep their remedy code and have no channel reason.
+  for (const Json& item : q["items"]) {
+    if (item["kind"] != "review_recommendations") continue;
+    EXPECT_EQ(item["recommended_action"], "outreach_call");
+    EXPECT_EQ(item["channel_reason"], "");
+  }
+}
+
 TEST_F(QueueTest, QueueIsReloadedAfterAWriteThroughTheServer) {
   auto c = server_->Client();
   auto s = SignIn(c, "cw_north");

@@ -256,6 +256,11 @@ class FaultStore final : public Store {
                                                       int64_t limit) override {
     return inner_.ListCasesInOffice(o, after, limit);
   }
+  Result<std::vector<CaseSearchHit>> SearchCasesByName(std::span<const PersonNameQuery> names,
+                                                       std::string_view o, int64_t after,
+                                                       int64_t limit) override {
+    return inner_.SearchCasesByName(names, o, after, limit);
+  }
   Result<std::vector<AuditRow>> ListAuditAfter(int64_t after, std::string_view e,
                                                std::string_view id, int64_t limit) override {
     return inner_.ListAuditAfter(after, e, id, limit);

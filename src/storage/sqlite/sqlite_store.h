@@ -188,6 +188,10 @@ class SqliteStore final : public Store {
                                                       int64_t limit) override;
   Result<std::vector<AuditRow>> ListAuditAfter(int64_t after_seq, std::string_view entity,
                                                std::string_view entity_id, int64_t limit) override;
+  // Case search (search_store.cc).
+  Result<std::vector<CaseSearchHit>> SearchCasesByName(std::span<const PersonNameQuery> names,
+                                                       std::string_view office, int64_t after,
+                                                       int64_t limit) override;
   // ---- Enforcement (enforce_store.cc) ----
   Result<int64_t> InsertEnforceAction(const enforce::Action& action) override;
   Result<enforce::Action> GetEnforceAction(int64_t id) override;
