@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
@@ -941,6 +945,30 @@ TEST(StoreOpenTest, AnExistingFileKeepsItsPageSize) {
 TEST(StoreOpenTest, MissingDatabaseIsAClearError) {
   auto s = SqliteStore::Open("/nonexistent-dir/x.db", SqliteStore::OpenMode::kMustExist);
   EXPECT_EQ(s.status().reason(), "db_not_found");
+}
+
+// Opens `db` in a child as nobody when run as root (root may write any file), else as this
+// user; exits 3 when the store answers store_read_only, after printing the error.
+[[noreturn]] void OpenAsAnotherUser(const std::string& db) {
+  if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) std::_Exit(99);
+  auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+  std::fprintf(stderr, "%s\n", store.ok() ? "opened" : store.status().ToString().c_str());
+  std::_Exit(store.ok() ? 0 : store.status().reason() == "store_read_only" ? 3 : 1);
+}
+
+// A database this user cannot write cannot be opened even to read (WAL writes the file and
+// '-shm'): store_read_only naming the path and what to do. Before, every command said
+// "store_io: cannot configure database: attempt to write a readonly database".
+TEST(StoreOpenTest, ADatabaseThisUserCannotWriteIsNamedAsReadOnly) {
+  GTEST_FLAG_SET(death_test_style, "fast");
+  const testing::ScratchDir dir("readonly_open");
+  const std::string db = dir.path("ro.db");
+  ASSERT_TRUE(SqliteStore::Open(db, SqliteStore::OpenMode::kCreate).ok());
+  ASSERT_EQ(chmod(dir.dir().string().c_str(), 0755), 0);
+  ASSERT_EQ(chmod(db.c_str(), 0444), 0);  // root's file, or read-only to this user
+  EXPECT_EXIT(OpenAsAnotherUser(db), ::testing::ExitedWithCode(3),
+              "store_read_only: database '.*ro\\.db' cannot be written by this user.*write "
+              "permission");
 }
 
 }  // namespace

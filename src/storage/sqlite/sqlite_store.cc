@@ -105,7 +105,19 @@ Result<sqlite3*> OpenDb(const std::string& path, SqliteStore::OpenMode mode) {
   }
   Status s = PragmaSetup(db);
   if (!s.ok()) {
+    // Setting WAL writes the file, and WAL readers write '-shm': a database this user may not
+    // write cannot be opened, even to read. Named as such (the server's CheckWritable says
+    // the same before it starts), not as a storage fault.
+    const bool read_only = (sqlite3_extended_errcode(db) & 0xff) == SQLITE_READONLY;
     sqlite3_close(db);
+    if (read_only) {
+      return FailedPrecondition(
+          "store_read_only",
+          "database '" + path + "' cannot be written by this user (" + s.message() +
+              "); OpenCSE opens it for writing even to read it (SQLite WAL): give this user "
+              "write permission on the file, its -wal and -shm files and its directory, or "
+              "work on a copy");
+    }
     return s;
   }
   return db;
