@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 #include <unordered_map>
 
 #include "core/check.h"
@@ -172,7 +173,8 @@ void PaymentFeatures(const std::vector<MonthRecord>& months, FeatureVector& v) {
 }
 
 void CollectionFeatures(const std::vector<Collection>& all, const std::vector<Collection>& active,
-                        Date as_of, Date first_order, FeatureVector& v) {
+                        Date as_of, Date first_order, FeatureRow& row) {
+  FeatureVector& v = row.values;
   std::optional<Date> last;
   Money six_total;
   Money six_withholding;
@@ -186,6 +188,10 @@ void CollectionFeatures(const std::vector<Collection>& all, const std::vector<Co
     }
     if (c.date > as_of.AddDays(-365) && c.source == PaymentSource::kTaxOffset) offsets += c.amount;
   }
+  row.last_payment = last;
+  row.tax_offset_12m = offsets;
+  // Without a payment on record, the days since the first order took effect (the text says
+  // so: ai/reasons.cc).
   const Date since = last ? *last : first_order;
   At(v, Feature::kDaysSinceLastPayment) =
       static_cast<float>(std::clamp(DaysBetween(since, as_of), 0, 3650));
@@ -238,21 +244,33 @@ void EmploymentFeatures(const ObligorHistory& h, const Reference& ref, Date as_o
     At(v, Feature::kOrderToIncome) = kMissing;
   }
   std::optional<Date> new_hire;
-  bool iwo = false;
   const std::string fein = current ? [&] {
     auto it = ref.fein_by_employer.find(current->employer.value);
     return it == ref.fein_by_employer.end() ? std::string() : it->second;
   }()
                                    : std::string();
+  // The withholding orders to the current employer still standing on the date: an
+  // `iwo_issued` event adds one (keyed by its IWO id; the simulator's carry none), a later
+  // `iwo_rejected` (employer acknowledgment) or `iwo_ended` event dated by then removes it (one
+  // without an id removes them all). Events are in (date, id) order, so what is known on
+  // `as_of` decides: a rejection dated after it is not seen.
+  std::set<std::string> standing;
   for (const CaseEvent& e : h.events) {
     if (e.date > as_of) continue;
     if (e.kind == "new_hire" && (!new_hire || e.date > *new_hire)) new_hire = e.date;
-    if (current && e.kind == "iwo_issued" && !fein.empty() &&
-        DetailValue(e.detail, "employer_fein") == fein &&
-        e.date >= current->start_date.AddDays(-30)) {
-      iwo = true;
+    if (!current || fein.empty() || DetailValue(e.detail, "employer_fein") != fein) continue;
+    if (e.kind == "iwo_issued" && e.date >= current->start_date.AddDays(-30)) {
+      standing.insert(DetailValue(e.detail, "iwo"));
+    } else if (e.kind == kIwoRejectedEvent || e.kind == kIwoEndedEvent) {
+      const std::string id = DetailValue(e.detail, "iwo");
+      if (id.empty()) {
+        standing.clear();
+      } else {
+        standing.erase(id);
+      }
     }
   }
+  const bool iwo = !standing.empty();
   At(v, Feature::kDaysSinceNewHire) =
       new_hire ? static_cast<float>(std::min(730, DaysBetween(*new_hire, as_of))) : kMissing;
   At(v, Feature::kIwoActive) = iwo ? 1.0f : 0.0f;
@@ -495,7 +513,8 @@ FeatureRow ExtractFeatures(const ObligorHistory& h, const Reference& ref, Date a
       b.arrears_total.is_positive() ? Ratio(assigned, b.arrears_total) : 0.0f;
   At(v, Feature::kDelinquentNow) = b.delinquent ? 1.0f : 0.0f;
   PaymentFeatures(PaymentRecord(books, collections, as_of, 12), v);
-  CollectionFeatures(h.collections, collections, as_of, FirstOrderDate(books, as_of), v);
+  CollectionFeatures(h.collections, collections, as_of, FirstOrderDate(books, as_of), row);
+  row.monthly_support = monthly;
   EmploymentFeatures(h, ref, as_of, monthly, v);
   EventFeatures(h, as_of, v);
   CaseFeatures(books, as_of, v);

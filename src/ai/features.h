@@ -20,6 +20,7 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -56,7 +57,7 @@ enum class Feature {
   kDaysSinceNewHire,  // capped at 730
   kUnemployedMonths,  // months since the last job ended, when not employed
   kOrderToIncome,     // monthly support / known monthly gross income
-  kIwoActive,         // a withholding order sent to the current employer
+  kIwoActive,  // a withholding order sent to the current employer, not since rejected or ended
   kLicenseNotices24m,
   kPaymentPlans24m,
   kLicenseSuspensions24m,
@@ -92,6 +93,12 @@ struct Reference {
   std::unordered_map<int64_t, std::string> fein_by_employer;
   DistributionPolicy policy;
 };
+
+// Case events that end an income withholding order for the feature kIwoActive: written by
+// src/iwo when an employer's acknowledgment rejects an IWO (iwo/eiwo_ack.h) and by whatever
+// ends one, dated the day it happened, with the detail "employer_fein=... iwo=ID".
+inline constexpr std::string_view kIwoRejectedEvent = "iwo_rejected";
+inline constexpr std::string_view kIwoEndedEvent = "iwo_ended";
 
 // The value of `key=value` in a case event's space-separated detail, or "".
 std::string DetailValue(const std::string& detail, std::string_view key);
@@ -131,6 +138,13 @@ bool HasSupportOrderOn(const ObligorHistory& history, Date as_of);
 struct FeatureRow {
   FeatureVector values;
   ObligorBalance balance;  // the ledger as of the date, for explanations
+  // Exact facts the key factors' text states (ai/reasons.h) that the float features round
+  // or cannot tell: the monthly support and tax offsets in cents, and the latest payment
+  // received and not reversed by the date (nullopt: none on record, when
+  // kDaysSinceLastPayment counts the days since the first order took effect instead).
+  Money monthly_support;
+  Money tax_offset_12m;
+  std::optional<Date> last_payment;
 };
 FeatureRow ExtractFeatures(const ObligorHistory& history, const Reference& ref, Date as_of);
 // ActiveOn, read off features already extracted (no second ledger run): an order in effect

@@ -21,6 +21,7 @@ Result<FairnessReport> Fairness(const RiskScorer& scorer, const std::vector<Exam
                               "no scored example has a demographic group on record");
   }
   FairnessReport r;
+  r.high_above = scorer.tiers().high_above;
   std::vector<double> rates;
   for (const auto& [group, data] : by_group) {
     ASSIGN_OR_RETURN(ConfusionRates c, ComputeConfusionRates(data.first, data.second));
@@ -59,7 +60,8 @@ Result<DriftReport> ComputeDrift(const RiskScorer& scorer,
 
 Result<FairnessReport> EvaluateFairness(Store& store, const RiskModelRecord& model,
                                         const std::map<int64_t, std::string>& group_of) {
-  ASSIGN_OR_RETURN(RiskScorer scorer, RiskScorer::FromRecord(model));
+  // The HIGH tier in use: the state's cut-offs, not the defaults stored with the model.
+  ASSIGN_OR_RETURN(RiskScorer scorer, RiskScorer::FromRecordInForce(store, model));
   ASSIGN_OR_RETURN(Reference ref, LoadReference(store));
   ASSIGN_OR_RETURN(std::vector<Example> examples,
                    BuildExamples(store, ref, MonthEnds(model.test_from, model.test_to)));
@@ -83,6 +85,18 @@ Result<DriftReport> EvaluateDrift(Store& store, const RiskModelRecord& model, Da
         }
         return Status::Ok();
       }));
+  if (current.empty()) {
+    return FailedPrecondition("drift_no_population",
+                              "no obligor had a support order in effect on " + as_of.ToString() +
+                                  ", so there is no population to compare with the training "
+                                  "months; choose a date within the data");
+  }
+  if (reference.empty()) {
+    return FailedPrecondition("drift_no_reference",
+                              "the training months of model " + model.version + " (" +
+                                  model.train_from.ToString() + " to " + model.train_to.ToString() +
+                                  ") hold no examples in this database");
+  }
   return ComputeDrift(scorer, reference, current);
 }
 

@@ -34,6 +34,7 @@ struct GroupFairness {
   double fpr = 0;
 };
 struct FairnessReport {
+  int high_above = 75;                // the HIGH tier measured: score > high_above
   std::vector<GroupFairness> groups;  // by group name
   double four_fifths_ratio = 1;
   bool adverse_impact = false;  // four_fifths_ratio < kFourFifths
@@ -63,11 +64,15 @@ Result<DriftReport> ComputeDrift(const RiskScorer& scorer,
                                  const std::vector<FeatureVector>& reference,
                                  const std::vector<FeatureVector>& current);
 
-// Fairness of `model` on its test months (examples rebuilt from the store).
+// Fairness of `model` on its test months (examples rebuilt from the store), with the HIGH
+// tier of the cut-offs in force (settings risk.tier_*, RiskScorer::FromRecordInForce).
 Result<FairnessReport> EvaluateFairness(Store& store, const RiskModelRecord& model,
                                         const std::map<int64_t, std::string>& group_of);
 // Drift between `model`'s training months and the obligors with an order in effect on
-// `as_of`. Errors: FromRecord's; the store's; ComputeDrift's.
+// `as_of`. Errors: failed_precondition "drift_no_population" when no obligor had an order in
+// effect on `as_of`, "drift_no_reference" when the training months hold no examples here;
+// FromRecord's; the store's; ComputeDrift's. The caller refuses a date after today
+// (CheckNotAfterToday).
 Result<DriftReport> EvaluateDrift(Store& store, const RiskModelRecord& model, Date as_of);
 
 }  // namespace cse::ai

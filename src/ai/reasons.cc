@@ -23,7 +23,13 @@ std::string Plural(double n, const std::string& one, const std::string& many) {
 bool Has(const FeatureVector& x, Feature f) { return !std::isnan(At(x, f)); }
 double V(const FeatureVector& x, Feature f) { return static_cast<double>(At(x, f)); }
 
-std::string Text(std::string_view code, const FeatureVector& x) {
+// "$1234.56": exact cents when the row gives them, else the float feature to the cent.
+std::string Dollars(const Money* exact, double approx) {
+  return "$" + (exact ? exact->ToString() : Num(approx, 2));
+}
+
+// The text of `code` from the feature values `x` and, when given, the exact facts of `row`.
+std::string Text(std::string_view code, const FeatureVector& x, const FeatureRow* row) {
   using F = Feature;
   if (code == "missed_payments") {
     const double consecutive = V(x, F::kConsecutiveMissedMonths);
@@ -55,13 +61,18 @@ std::string Text(std::string_view code, const FeatureVector& x) {
     // "0 days ago" read oddly beside an arrow saying it raises risk; a payment today or
     // yesterday is said so.
     const double days = V(x, F::kDaysSinceLastPayment);
+    if (row && !row->last_payment) {
+      // The feature then counts the days since the first order took effect.
+      return "no payment on record since the order began " + Plural(days, "day", "days") + " ago";
+    }
     if (days < 1) return "last payment today";
     if (days < 2) return "last payment yesterday";
     return "last payment " + Plural(days, "day", "days") + " ago";
   }
   if (code == "arrears_balance") {
-    if (V(x, F::kArrearsTotal) <= 0) return "no past-due support";
-    std::string t = "owes $" + Num(V(x, F::kArrearsTotal), 2) + " in past-due support";
+    const Money* exact = row ? &row->balance.arrears_total : nullptr;
+    if (exact ? !exact->is_positive() : V(x, F::kArrearsTotal) <= 0) return "no past-due support";
+    std::string t = "owes " + Dollars(exact, V(x, F::kArrearsTotal)) + " in past-due support";
     if (Has(x, F::kArrearsMonths)) t += " (" + Num(V(x, F::kArrearsMonths), 1) + " months)";
     return t;
   }
@@ -105,7 +116,9 @@ std::string Text(std::string_view code, const FeatureVector& x) {
     if (Has(x, F::kOrderToIncome)) {
       return "the order is " + Num(100.0 * V(x, F::kOrderToIncome)) + "% of reported income";
     }
-    return "monthly support of $" + Num(V(x, F::kMonthlySupport), 2) + " with no reported income";
+    return "monthly support of " +
+           Dollars(row ? &row->monthly_support : nullptr, V(x, F::kMonthlySupport)) +
+           " with no reported income";
   }
   if (code == "prior_enforcement") {
     return Plural(V(x, F::kLicenseNotices24m), "license notice", "license notices") + ", " +
@@ -114,8 +127,11 @@ std::string Text(std::string_view code, const FeatureVector& x) {
            " in the last 24 months";
   }
   if (code == "tax_refund_offset") {
-    if (V(x, F::kTaxOffset12m) <= 0) return "no federal tax refund offset in the last 12 months";
-    return "$" + Num(V(x, F::kTaxOffset12m), 2) +
+    const Money* exact = row ? &row->tax_offset_12m : nullptr;
+    if (exact ? !exact->is_positive() : V(x, F::kTaxOffset12m) <= 0) {
+      return "no federal tax refund offset in the last 12 months";
+    }
+    return Dollars(exact, V(x, F::kTaxOffset12m)) +
            " taken from a federal tax refund in the last 12 months";
   }
   if (code == "returned_payments") {
@@ -205,7 +221,10 @@ std::string_view ReasonCodeOf(Feature f) {
   return "other";
 }
 
-std::vector<KeyFactor> KeyFactors(const FeatureVector& x, const double* phi, size_t top) {
+namespace {
+
+std::vector<KeyFactor> Factors(const FeatureVector& x, const FeatureRow* row, const double* phi,
+                               size_t top) {
   std::map<std::string_view, double> by_code;
   for (size_t i = 0; i < kFeatureCount; ++i) {
     by_code[ReasonCodeOf(static_cast<Feature>(i))] += phi[i];
@@ -217,9 +236,23 @@ std::vector<KeyFactor> KeyFactors(const FeatureVector& x, const double* phi, siz
   std::vector<KeyFactor> out;
   for (const auto& [code, contribution] : ranked) {
     if (out.size() == top || std::fabs(contribution) < kNegligible) break;
-    out.push_back(KeyFactor{std::string(code), Text(code, x), contribution > 0, contribution});
+    out.push_back(KeyFactor{std::string(code), Text(code, x, row), contribution > 0, contribution});
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<KeyFactor> KeyFactors(const FeatureVector& x, const double* phi, size_t top) {
+  return Factors(x, nullptr, phi, top);
+}
+
+std::vector<KeyFactor> KeyFactors(const FeatureRow& row, const double* phi, size_t top) {
+  return Factors(row.values, &row, phi, top);
+}
+
+void WordFromRow(const FeatureRow& row, std::vector<KeyFactor>& factors) {
+  for (KeyFactor& k : factors) k.text = Text(k.code, row.values, &row);
 }
 
 }  // namespace cse::ai

@@ -36,6 +36,17 @@ std::string_view ReasonCodeOf(Feature f);
 // The `top` reason codes with the largest |contribution| (ties: code order), from the
 // per-feature contributions `phi` (kFeatureCount values) and the feature values `x` that
 // word the text. Codes whose contribution is below 0.01 log-odds are left out.
+//
+// Prefer the FeatureRow overload: its text takes dollar amounts from the exact ledger and
+// money fields (the float features can be a cent off) and knows whether any payment is on
+// record ("no payment on record since the order began 120 days ago" instead of "last payment
+// 120 days ago"). With the values alone the text is worded from the features.
 std::vector<KeyFactor> KeyFactors(const FeatureVector& x, const double* phi, size_t top);
+std::vector<KeyFactor> KeyFactors(const FeatureRow& row, const double* phi, size_t top);
+
+// Rewords `factors` (computed from `row.values`, e.g. by RiskScorer::ScoreBatch) with the
+// exact facts of `row`, as the FeatureRow overload of KeyFactors words them. Codes and
+// contributions are unchanged.
+void WordFromRow(const FeatureRow& row, std::vector<KeyFactor>& factors);
 
 }  // namespace cse::ai

@@ -1,7 +1,9 @@
 #include "ai/risk_model.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "ai/logistic.h"
@@ -130,8 +132,26 @@ Tier TierOf(int score, const TierCutoffs& c) {
   return Tier::kLow;
 }
 
-Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& o,
+std::string PaymentMonotoneConstraints() {
+  std::array<int, kFeatureCount> c{};
+  for (Feature f : {Feature::kPaidRatio1m, Feature::kPaidRatio3m, Feature::kPaidRatio6m,
+                    Feature::kPaidRatio12m}) {
+    c[static_cast<size_t>(f)] = -1;
+  }
+  for (Feature f : {Feature::kDaysSinceLastPayment}) {
+    c[static_cast<size_t>(f)] = 1;
+  }
+  std::string out = "(";
+  for (size_t i = 0; i < c.size(); ++i) out += (i ? "," : "") + std::to_string(c[i]);
+  return out + ")";
+}
+
+Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& options,
                                    const std::function<void(const std::string&)>& progress) {
+  TrainOptions o = options;
+  if (o.monotone_payments && o.params.monotone_constraints.empty()) {
+    o.params.monotone_constraints = PaymentMonotoneConstraints();
+  }
   auto say = [&](const std::string& s) {
     if (progress) progress(s);
   };
@@ -210,18 +230,21 @@ Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& o,
   m.test_from = split.test_months.front();
   m.test_to = split.test_months.back();
   m.data_hash = HashFloats(x_train, y_train);
-  m.params_json = Json{
-      {"objective", "binary:logistic"},
-      {"rounds", o.params.rounds},
-      {"max_depth", o.params.max_depth},
-      {"eta", o.params.eta},
-      {"subsample", o.params.subsample},
-      {"colsample_bytree", o.params.colsample_bytree},
-      {"min_child_weight", o.params.min_child_weight},
-      {"lambda", o.params.lambda},
-      {"seed", o.params.seed},
-      {"calibration",
-       "isotonic"}}.dump();
+  Json params{{"objective", "binary:logistic"},
+              {"rounds", o.params.rounds},
+              {"max_depth", o.params.max_depth},
+              {"eta", o.params.eta},
+              {"subsample", o.params.subsample},
+              {"colsample_bytree", o.params.colsample_bytree},
+              {"min_child_weight", o.params.min_child_weight},
+              {"lambda", o.params.lambda},
+              {"seed", o.params.seed},
+              {"calibration", "isotonic"}};
+  // Only when set: the versions of models trained without constraints stay what they were.
+  if (!o.params.monotone_constraints.empty()) {
+    params["monotone_constraints"] = o.params.monotone_constraints;
+  }
+  m.params_json = params.dump();
   m.metrics_json = Json{{"test", MetricsJson(report.model_test)},
                         {"rule_two_missed_months", MetricsJson(report.rule_test)},
                         {"rule_flag",
@@ -242,24 +265,171 @@ Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& o,
   return report;
 }
 
+Status CheckNotAfterToday(std::string_view what, Date date, Date today) {
+  if (date <= today) return Status::Ok();
+  return InvalidArgument("date_in_future", std::string(what) + ": " + date.ToString() +
+                                               " is after today (" + today.ToString() +
+                                               "); records after today do not exist yet");
+}
+
+std::string ModelContentHash(const RiskModelRecord& m) {
+  std::string bytes;
+  for (const std::string* part : {&m.features_json, &m.booster_json, &m.calibrator_json}) {
+    bytes += std::to_string(part->size());
+    bytes += ':';
+    bytes += *part;
+  }
+  return Sha256Hex(bytes);
+}
+
+Status CheckModelSteward(Store& store, const std::string& actor) {
+  ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
+  // Bootstrap: until an active admin exists, anyone may (as `opencse enforce switch`).
+  if (std::none_of(staff.begin(), staff.end(), [](const enforce::StaffUser& u) {
+        return u.active && u.role == enforce::Role::kAdmin;
+      })) {
+    return Status::Ok();
+  }
+  for (const enforce::StaffUser& u : staff) {
+    if (u.user_id != actor || !u.active) continue;
+    if (u.role == enforce::Role::kAdmin || u.role == enforce::Role::kSupervisor) {
+      return Status::Ok();
+    }
+    return FailedPrecondition("role_not_allowed",
+                              "'" + actor + "' has the role " + std::string(enforce::Name(u.role)) +
+                                  " and may not change the risk model in use (admin or "
+                                  "supervisor)");
+  }
+  return FailedPrecondition("user_unknown", "'" + actor +
+                                                "' (--user) is not an active staff user; the "
+                                                "risk model in use is changed by an admin or "
+                                                "supervisor");
+}
+
+namespace {
+
+struct GateMetrics {
+  double auc = 0;
+  double ece = 1;
+  double rule_auc = 0;
+};
+
+GateMetrics GateMetricsOf(const RiskModelRecord& m) {
+  GateMetrics g;
+  const Json j = Json::parse(m.metrics_json, nullptr, false);
+  if (!j.is_object()) return g;
+  if (j.contains("test") && j["test"].is_object()) {
+    g.auc = j["test"].value("roc_auc", 0.0);
+    g.ece = j["test"].value("ece", 1.0);
+  }
+  if (j.contains("rule_two_missed_months") && j["rule_two_missed_months"].is_object()) {
+    g.rule_auc = j["rule_two_missed_months"].value("roc_auc", 0.0);
+  }
+  return g;
+}
+
+std::string Fixed3(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3f", v);
+  return buf;
+}
+
+// The model's content hash stamped into its params JSON (ModelContentHash).
+void StampContentHash(RiskModelRecord& m) {
+  Json params = Json::parse(m.params_json, nullptr, false);
+  if (!params.is_object()) params = Json::object();
+  params["content_sha256"] = ModelContentHash(m);
+  m.params_json = params.dump();
+}
+
+// Activates `version` with its audit row, inside the caller's transaction.
+Status ActivateWithAudit(Store& store, const Clock& clock, const std::string& actor,
+                         const std::string& version, const std::string& previous,
+                         const std::string& reason, const std::string& forced_gate) {
+  RETURN_IF_ERROR(store.ActivateRiskModel(version));
+  Json after{{"version", version},
+             {"previous", previous.empty() ? Json(nullptr) : Json(previous)},
+             {"reason", reason},
+             {"forced", !forced_gate.empty()}};
+  if (!forced_gate.empty()) after["gate"] = forced_gate;
+  return AppendAudit(store, clock, actor, "model.activate", "risk_model", version,
+                     previous.empty() ? std::string() : Json{{"version", previous}}.dump(),
+                     after.dump());
+}
+
+}  // namespace
+
+Status CheckQualityGate(const RiskModelRecord& model, const RiskModelRecord* active) {
+  const GateMetrics g = GateMetricsOf(model);
+  std::vector<std::string> failed;
+  if (g.auc < kGateAucMin) {
+    failed.push_back("test AUC " + Fixed3(g.auc) + " is below the floor " + Fixed3(kGateAucMin));
+  }
+  if (g.auc < g.rule_auc) {
+    failed.push_back("test AUC " + Fixed3(g.auc) + " is below the two-missed-months rule's " +
+                     Fixed3(g.rule_auc));
+  }
+  if (g.ece > kGateEceMax) {
+    failed.push_back("test ECE " + Fixed3(g.ece) + " is above the ceiling " + Fixed3(kGateEceMax));
+  }
+  if (active != nullptr && active->version != model.version) {
+    const GateMetrics a = GateMetricsOf(*active);
+    if (g.auc < a.auc - kGateAucDropMax) {
+      failed.push_back("test AUC " + Fixed3(g.auc) + " is more than " + Fixed3(kGateAucDropMax) +
+                       " below the active model " + active->version + "'s " + Fixed3(a.auc));
+    }
+  }
+  if (failed.empty()) return Status::Ok();
+  std::string message = "model " + model.version + " fails the quality gate: ";
+  for (size_t i = 0; i < failed.size(); ++i) message += (i ? "; " : "") + failed[i];
+  return FailedPrecondition("model_quality_gate",
+                            message +
+                                " (docs/MODEL_CARD.md); register it without activating "
+                                "(--no-activate) or activate anyway with --force --reason TEXT");
+}
+
 Status RegisterRiskModel(Store& store, const Clock& clock, const std::string& actor,
                          RiskModelRecord model, bool activate) {
+  RegisterOptions o;
+  o.activate = activate;
+  return RegisterRiskModel(store, clock, actor, std::move(model), o);
+}
+
+Status RegisterRiskModel(Store& store, const Clock& clock, const std::string& actor,
+                         RiskModelRecord model, const RegisterOptions& o) {
+  RETURN_IF_ERROR(
+      CheckNotAfterToday("the model's data as-of date", model.data_as_of, clock.Today()));
   model.created_at = clock.NowIso();
   model.created_by = actor;
   model.active = false;
+  StampContentHash(model);
   RETURN_IF_ERROR(store.Begin());
   auto body = [&]() -> Status {
+    std::string previous;
+    std::string forced_gate;
+    if (o.activate) {
+      RETURN_IF_ERROR(CheckModelSteward(store, actor));
+      ASSIGN_OR_RETURN(std::optional<RiskModelRecord> active, store.GetActiveRiskModel());
+      if (active) previous = active->version;
+      Status gate = CheckQualityGate(model, active ? &*active : nullptr);
+      if (!gate.ok()) {
+        if (o.force_reason.empty()) return gate;
+        forced_gate = gate.message();
+      }
+    }
     RETURN_IF_ERROR(store.InsertRiskModel(model));
     const Json after{{"version", model.version},
                      {"data_as_of", model.data_as_of.ToString()},
                      {"data_hash", model.data_hash},
+                     {"content_sha256", ModelContentHash(model)},
                      {"metrics", Json::parse(model.metrics_json)}};
     RETURN_IF_ERROR(AppendAudit(store, clock, actor, "model.register", "risk_model", model.version,
                                 "", after.dump()));
-    if (!activate) return Status::Ok();
-    RETURN_IF_ERROR(store.ActivateRiskModel(model.version));
-    return AppendAudit(store, clock, actor, "model.activate", "risk_model", model.version, "",
-                       Json{{"version", model.version}}.dump());
+    if (!o.activate) return Status::Ok();
+    const std::string why = forced_gate.empty() ? o.reason : o.force_reason;
+    return ActivateWithAudit(store, clock, actor, model.version, previous,
+                             why.empty() ? std::string("trained and registered") : why,
+                             forced_gate);
   };
   Status s = body();
   if (!s.ok()) {
@@ -273,6 +443,47 @@ Status RegisterRiskModel(Store& store, const Clock& clock, const std::string& ac
   return store.Commit();
 }
 
+Result<ActivateResult> ActivateRegisteredModel(Store& store, const Clock& clock,
+                                               const std::string& actor, std::string_view version,
+                                               const std::string& reason, bool force) {
+  if (reason.empty()) {
+    return InvalidArgument("reason_missing",
+                           "--reason is required to change the risk model in use (audit trail)");
+  }
+  RETURN_IF_ERROR(store.Begin());
+  auto body = [&]() -> Result<ActivateResult> {
+    RETURN_IF_ERROR(CheckModelSteward(store, actor));
+    ASSIGN_OR_RETURN(RiskModelRecord m, store.GetRiskModel(version));
+    ASSIGN_OR_RETURN(std::optional<RiskModelRecord> active, store.GetActiveRiskModel());
+    ActivateResult r;
+    r.version = m.version;
+    r.previous = active ? active->version : std::string();
+    if (active && active->version == m.version) {
+      r.already_active = true;
+      return r;
+    }
+    RETURN_IF_ERROR(
+        RiskScorer::FromRecord(m).status());  // loadable, same features, content unchanged
+    RETURN_IF_ERROR(
+        CheckNotAfterToday("model " + m.version + " data as-of date", m.data_as_of, clock.Today()));
+    std::string forced_gate;
+    if (Status gate = CheckQualityGate(m, nullptr); !gate.ok()) {
+      if (!force) return gate;
+      forced_gate = gate.message();
+    }
+    RETURN_IF_ERROR(
+        ActivateWithAudit(store, clock, actor, m.version, r.previous, reason, forced_gate));
+    return r;
+  };
+  Result<ActivateResult> r = body();
+  if (!r.ok() || r->already_active) {
+    store.Rollback();
+    return r;
+  }
+  RETURN_IF_ERROR(store.Commit());
+  return r;
+}
+
 Result<RiskScorer> RiskScorer::FromRecord(const RiskModelRecord& r) {
   const Json features = Json::parse(r.features_json, nullptr, false);
   if (features != FeatureListJson()) {
@@ -280,6 +491,16 @@ Result<RiskScorer> RiskScorer::FromRecord(const RiskModelRecord& r) {
                               "model " + r.version +
                                   " was trained on a different feature list than this "
                                   "build computes; retrain it (opencse model train)");
+  }
+  const Json params = Json::parse(r.params_json, nullptr, false);
+  if (params.is_object() && params.contains("content_sha256")) {
+    const Json& stored = params["content_sha256"];
+    if (!stored.is_string() || stored.get<std::string>() != ModelContentHash(r)) {
+      return DataLoss("model_corrupt",
+                      "model " + r.version +
+                          ": its booster, calibrator or feature list is not what was registered "
+                          "(content hash mismatch); restore it or train a new model");
+    }
   }
   RiskScorer s;
   s.version_ = r.version;
@@ -312,7 +533,11 @@ Result<RiskScorer> RiskScorer::LoadActive(Store& store) {
     return FailedPrecondition("model_none_active",
                               "no risk model is active; train one with opencse model train");
   }
-  ASSIGN_OR_RETURN(RiskScorer s, FromRecord(*active));
+  return FromRecordInForce(store, *active);
+}
+
+Result<RiskScorer> RiskScorer::FromRecordInForce(Store& store, const RiskModelRecord& record) {
+  ASSIGN_OR_RETURN(RiskScorer s, FromRecord(record));
   // The state's cut-offs (opencse config set risk.tier_*) override the model's defaults.
   ASSIGN_OR_RETURN(auto tiers, LoadRiskTierCutoffs(store));
   s.tiers_.high_above = tiers.first;
@@ -340,6 +565,12 @@ std::vector<KeyFactor> RiskScorer::Explain(const FeatureVector& x, size_t top) c
   return KeyFactors(x, phi.data(), top);
 }
 
+std::vector<KeyFactor> RiskScorer::Explain(const FeatureRow& row, size_t top) const {
+  std::array<double, kFeatureCount + 1> phi{};
+  TreeShap(*forest_, row.values.data(), phi.data());
+  return KeyFactors(row, phi.data(), top);
+}
+
 std::vector<RiskScore> RiskScorer::ScoreBatch(const std::vector<FeatureVector>& rows,
                                               size_t key_factors) const {
   static_assert(sizeof(FeatureVector) == kFeatureCount * sizeof(float), "rows are contiguous");
@@ -364,6 +595,12 @@ std::vector<RiskScore> RiskScorer::ScoreBatch(const std::vector<FeatureVector>& 
 RiskScore RiskScorer::Score(const FeatureVector& x, size_t key_factors) const {
   RiskScore s = Predict(x);
   if (key_factors > 0) s.key_factors = Explain(x, key_factors);
+  return s;
+}
+
+RiskScore RiskScorer::Score(const FeatureRow& row, size_t key_factors) const {
+  RiskScore s = Predict(row.values);
+  if (key_factors > 0) s.key_factors = Explain(row, key_factors);
   return s;
 }
 
@@ -430,7 +667,7 @@ Result<RiskScore> RecordScore(Store& store, const RiskScorer& scorer, const Feat
                               const std::string& scored_at) {
   RETURN_IF_ERROR(CheckScoreDate(as_of, scored_at));
   if (!IsActive(row)) return NotActive(obligor, as_of);
-  const RiskScore s = scorer.Score(row.values);
+  const RiskScore s = scorer.Score(row);
   RETURN_IF_ERROR(WriteScore(store, scorer, row, s, obligor, case_id, as_of, scored_at));
   return s;
 }
@@ -455,8 +692,9 @@ Result<ScoreAllCounts> ScoreAll(Store& store, const Reference& ref, const RiskSc
   // Features for a chunk of obligors, then prediction and key factors for the chunk at once
   // (RiskScorer::ScoreBatch), then the writes.
   auto flush = [&]() -> Status {
-    const std::vector<RiskScore> scores = scorer.ScoreBatch(x);
+    std::vector<RiskScore> scores = scorer.ScoreBatch(x);
     for (size_t i = 0; i < scores.size(); ++i) {
+      WordFromRow(rows[i], scores[i].key_factors);
       RETURN_IF_ERROR(
           WriteScore(store, scorer, rows[i], scores[i], who[i], CaseId{}, as_of, scored_at));
       ++counts.scored;

@@ -54,7 +54,16 @@ struct TrainOptions {
   int test_months = 4;         // Default: 4
   XgbParams params;
   TierCutoffs tiers;
+  // Monotone constraints on the payment features (PaymentMonotoneConstraints): paying more or
+  // more recently never raises the risk. Default: true.
+  bool monotone_payments = true;
 };
+
+// XGBoost's monotone constraints for the payment features: -1 (the risk never rises with it)
+// on the paid ratios over 1, 3, 6 and 12 months; +1 (never falls) on the days since the last
+// payment. Other features are free (constraining also the paid trend and the missed-month
+// counts cost 0.026 of top-10% precision and shrank the HIGH tier; docs/MODEL_CARD.md).
+std::string PaymentMonotoneConstraints();
 
 struct Metrics {
   int64_t rows = 0;
@@ -85,10 +94,67 @@ struct TrainReport {
 Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& options,
                                    const std::function<void(const std::string&)>& progress);
 
-// Stores `model` (created_at/created_by set from `clock` and `actor`) with an audit row, and
-// activates it when `activate`, in one transaction.
+// A date the data or a population is taken on must have begun: `date` (named `what` in the
+// message, e.g. "--as-of") may not be after `today`. Errors: invalid_argument
+// "date_in_future".
+Status CheckNotAfterToday(std::string_view what, Date date, Date today);
+
+// The SHA-256 of the model's content — feature list, booster and calibrator, each
+// length-prefixed — stored at registration in the record's params JSON as "content_sha256"
+// (and in the model.register audit row) and checked by RiskScorer::FromRecord.
+std::string ModelContentHash(const RiskModelRecord& model);
+
+// Who may change the model in use (activate one): an active staff user (Store::ListStaffUsers,
+// the web app's users) with the role admin or supervisor. Until an active admin exists
+// (a new installation, a test database) anyone may: the rule of `opencse enforce switch`.
+// Errors: failed_precondition "user_unknown" (not an active staff user), "role_not_allowed".
+Status CheckModelSteward(Store& store, const std::string& actor);
+
+// The quality gate a model passes before it becomes active, on its held-out test months
+// (docs/MODEL_CARD.md, "Registry and activation"): ROC AUC at least kGateAucMin and at least
+// the two-missed-months rule's; ECE at most kGateEceMax; and, when `active` is given (a
+// newly trained model replacing it), AUC no more than kGateAucDropMax below the active
+// model's. Errors: failed_precondition "model_quality_gate" listing every failed check.
+inline constexpr double kGateAucMin = 0.70;
+inline constexpr double kGateEceMax = 0.10;
+inline constexpr double kGateAucDropMax = 0.02;
+Status CheckQualityGate(const RiskModelRecord& model, const RiskModelRecord* active);
+
+struct RegisterOptions {
+  bool activate = true;  // Default: true
+  // Non-empty: activate even when the quality gate fails; recorded in the audit row.
+  std::string force_reason;
+  std::string reason;  // why it is activated (audit row); optional
+};
+
+// Stores `model` (created_at/created_by set from `clock` and `actor`, "content_sha256" added
+// to its params) with an audit row "model.register", and when `activate` makes it the active
+// model with an audit row "model.activate" (who, why, the previous version), in one
+// transaction; nothing is written on an error. Errors: invalid_argument "date_in_future"
+// (the data's as-of date is after the clock's today); when activating, CheckModelSteward's
+// and CheckQualityGate's (against the active model) unless `force_reason` is given;
+// already_exists "model_exists"; the store's.
+Status RegisterRiskModel(Store& store, const Clock& clock, const std::string& actor,
+                         RiskModelRecord model, const RegisterOptions& options);
+// The same with RegisterOptions{activate}.
 Status RegisterRiskModel(Store& store, const Clock& clock, const std::string& actor,
                          RiskModelRecord model, bool activate);
+
+struct ActivateResult {
+  std::string version;
+  std::string previous;         // the model active before ("" when none)
+  bool already_active = false;  // nothing was written
+};
+// Makes the registered model `version` the active one (a later activation or a rollback),
+// with an audit row "model.activate" {version, previous, reason, forced, gate}. Activating
+// the active model answers already_active and writes nothing. Errors: invalid_argument
+// "reason_missing"; CheckModelSteward's; not_found "model_not_found"; FromRecord's (a model
+// this build cannot load or whose content changed is never activated); "date_in_future" (a
+// model trained on data after today); CheckQualityGate's floors (no comparison with the
+// active model: a rollback) unless `force`; the store's.
+Result<ActivateResult> ActivateRegisteredModel(Store& store, const Clock& clock,
+                                               const std::string& actor, std::string_view version,
+                                               const std::string& reason, bool force);
 
 struct RiskScore {
   double margin = 0;       // log-odds of the uncalibrated model
@@ -103,14 +169,22 @@ class RiskScorer {
  public:
   // Errors: failed_precondition "model_features_mismatch" when the model's feature list is
   // not this build's (FeatureNames()); data_loss "model_corrupt" when the booster or the
-  // calibrator cannot be read.
+  // calibrator cannot be read, or when the record carries a content hash
+  // (params "content_sha256", ModelContentHash) that its content no longer matches. Models
+  // registered before the hash was stored carry none and load unchecked. The tier cut-offs
+  // are the model's defaults: score with FromRecordInForce or LoadActive.
   static Result<RiskScorer> FromRecord(const RiskModelRecord& record);
-  // The active model, with the tier cut-offs in force (settings risk.tier_*; see
-  // LoadRiskTierCutoffs). Errors: failed_precondition "model_none_active"; FromRecord's.
+  // `record` with the tier cut-offs in force (settings risk.tier_*; see LoadRiskTierCutoffs).
+  // Errors: FromRecord's; the store's.
+  static Result<RiskScorer> FromRecordInForce(Store& store, const RiskModelRecord& record);
+  // The active model, with the tier cut-offs in force. Errors: failed_precondition
+  // "model_none_active"; FromRecordInForce's.
   static Result<RiskScorer> LoadActive(Store& store);
 
-  // Prediction and explanation. Score = Predict, then Explain when key_factors > 0.
+  // Prediction and explanation. Score = Predict, then Explain when key_factors > 0. The
+  // FeatureRow overloads word the key factors with the row's exact facts (ai/reasons.h).
   RiskScore Score(const FeatureVector& x, size_t key_factors = 4) const;
+  RiskScore Score(const FeatureRow& row, size_t key_factors = 4) const;
   // The margin, calibrated probability, score, tier and confidence (no key factors).
   RiskScore Predict(const FeatureVector& x) const;
   // Score for many rows at once (Margins and TreeShapBatch): equal to Score row by row, the
@@ -119,6 +193,7 @@ class RiskScorer {
                                     size_t key_factors = 4) const;
   // The `top` key factors of `x` (exact TreeSHAP grouped by reason code).
   std::vector<KeyFactor> Explain(const FeatureVector& x, size_t top) const;
+  std::vector<KeyFactor> Explain(const FeatureRow& row, size_t top) const;
   const std::string& version() const { return version_; }
   const TierCutoffs& tiers() const { return tiers_; }
 

@@ -110,6 +110,9 @@ Status SetTrainingParams(BoosterHandle handle, const XgbParams& params) {
   RETURN_IF_ERROR(SetParam(handle, "min_child_weight", FormatDouble(params.min_child_weight)));
   RETURN_IF_ERROR(SetParam(handle, "lambda", FormatDouble(params.lambda)));
   RETURN_IF_ERROR(SetParam(handle, "nthread", std::to_string(params.nthread)));
+  if (!params.monotone_constraints.empty()) {
+    RETURN_IF_ERROR(SetParam(handle, "monotone_constraints", params.monotone_constraints));
+  }
   return SetParam(handle, "seed", std::to_string(params.seed));
 }
 

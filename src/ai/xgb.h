@@ -64,6 +64,9 @@ struct XgbParams {
   int nthread = 2;
   // Random seed for row and column sampling. Default: 0.
   uint64_t seed = 0;
+  // Per-feature monotone constraints, XGBoost's "(c0,c1,...)" with -1 (the margin never rises
+  // with the feature), 0 (free) or 1 (never falls). Default: empty (none).
+  std::string monotone_constraints;
 };
 
 class Booster {

@@ -1,6 +1,6 @@
 // File: cli/ai_commands.cc
 //
-// `opencse model train|evaluate|list` and `opencse score` (docs/MODEL_CARD.md).
+// `opencse model train|activate|evaluate|list` and `opencse score` (docs/MODEL_CARD.md).
 #include <CLI/CLI.hpp>
 
 #include <iomanip>
@@ -56,12 +56,34 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* cmd = app.add_subcommand("model", "The delinquency risk model (docs/MODEL_CARD.md)");
   cmd->require_subcommand(1);
   auto* train = cmd->add_subcommand(
-      "train", "Train, calibrate and evaluate a model on the history up to --as-of, register it");
+      "train",
+      "Train, calibrate and evaluate a model on the history up to --as-of, register it and "
+      "activate it (unless --no-activate)");
+  train->footer(
+      "Activating needs --user to be an active admin or supervisor (once an active admin\n"
+      "exists) and the model to pass the quality gate on its held-out months: test AUC at\n"
+      "least 0.70 and the two-missed-months rule's, ECE at most 0.10, AUC no more than 0.02\n"
+      "below the active model's. Otherwise nothing is written; register with --no-activate,\n"
+      "or override the gate with --force --reason TEXT (audited). docs/MODEL_CARD.md.");
+  auto* activate = cmd->add_subcommand(
+      "activate", "Make a registered model the one in use (a later activation or a rollback)");
+  activate->footer(
+      "Example: opencse --user supervisor1 model activate risk-2025-05-31-1a2b3c4d \\\n"
+      "           --reason \"roll back: the June model flags too many cases\"\n"
+      "Needs --user to be an active admin or supervisor (once an active admin exists). The\n"
+      "model must load (same feature list, content hash intact), not be trained on data after\n"
+      "today, and pass the quality gate's floors (test AUC >= 0.70 and the rule's, ECE <=\n"
+      "0.10) unless --force. Audited as model.activate with the user, the reason and the\n"
+      "previous version. Activating the active model changes nothing. `opencse model list`\n"
+      "shows the versions.");
   auto* evaluate = cmd->add_subcommand("evaluate", "Show a model's held-out metrics vs baselines");
   auto* list = cmd->add_subcommand("list", "List registered models (the active one marked)");
   struct Args {
     std::string as_of;
     bool no_activate = false;
+    bool force = false;
+    bool no_monotone = false;
+    std::string reason;
     int rounds = 100;
     int max_depth = 6;
     double eta = 0.1;
@@ -69,8 +91,17 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
     std::string drift_as_of;
   };
   auto a = std::make_shared<Args>();
-  train->add_option("--as-of", a->as_of, "End of the data used (default today)");
+  train->add_option("--as-of", a->as_of, "End of the data used (default today; not after today)");
   train->add_flag("--no-activate", a->no_activate, "Register the model without activating it");
+  train->add_flag("--force", a->force,
+                  "Activate even when the model fails the quality gate (needs --reason)");
+  train->add_option("--reason", a->reason, "Why it is activated (recorded in the audit trail)");
+  train->add_flag("--no-monotone", a->no_monotone,
+                  "Train without the monotone constraints on the payment features");
+  activate->add_option("VERSION", a->version, "The model version (opencse model list)")->required();
+  activate->add_option("--reason", a->reason, "Why (recorded in the audit trail)")->required();
+  activate->add_flag("--force", a->force,
+                     "Activate even when the model fails the quality gate's floors");
   train->add_option("--rounds", a->rounds, "Boosting rounds")
       ->check(CLI::Range(1, 2000))
       ->capture_default_str();
@@ -85,14 +116,31 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
                        "Also compare the population on this date with the training data (PSI)");
   train->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
+      if (a->force && a->reason.empty()) {
+        return ctx.Fail(InvalidArgument("reason_missing", "--force needs --reason TEXT (audited)"));
+      }
+      if (a->force && a->no_activate) {
+        return ctx.Fail(InvalidArgument("force_without_activate",
+                                        "--force overrides the activation gate; drop it with "
+                                        "--no-activate"));
+      }
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       ai::TrainOptions o;
       auto as_of = DateOrToday(ctx.clock(), "--as-of", a->as_of);
       if (!as_of.ok()) return ctx.Fail(as_of.status());
+      // Labels of month ends after today are windows that have not happened yet.
+      if (Status s = ai::CheckNotAfterToday("--as-of", *as_of, ctx.clock().Today()); !s.ok()) {
+        return ctx.Fail(s);
+      }
+      // Refuse before the minutes of training, not after.
+      if (!a->no_activate) {
+        if (Status s = ai::CheckModelSteward(ctx.store(), ctx.g.user); !s.ok()) return ctx.Fail(s);
+      }
       o.as_of = *as_of;
       o.params.rounds = a->rounds;
       o.params.max_depth = a->max_depth;
       o.params.eta = a->eta;
+      o.monotone_payments = !a->no_monotone;
       const bool chatty = !ctx.g.json && isatty(2) == 1;
       auto report = ai::TrainRiskModel(ctx.store(), o, [&](const std::string& s) {
         if (chatty) std::cerr << "model train: " << s << "\n";
@@ -100,8 +148,11 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
       if (!report.ok()) return ctx.Fail(report.status());
       const std::string version = report->model.version;
       const Json metrics = Json::parse(report->model.metrics_json);
-      if (Status s = ai::RegisterRiskModel(ctx.store(), ctx.clock(), ctx.g.user, report->model,
-                                           !a->no_activate);
+      ai::RegisterOptions ro;
+      ro.activate = !a->no_activate;
+      ro.reason = a->reason;
+      if (a->force) ro.force_reason = a->reason;
+      if (Status s = ai::RegisterRiskModel(ctx.store(), ctx.clock(), ctx.g.user, report->model, ro);
           !s.ok()) {
         return ctx.Fail(s);
       }
@@ -132,6 +183,15 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
   evaluate->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      std::optional<Date> drift_day;
+      if (!a->drift_as_of.empty()) {
+        auto d = DateArg("--drift-as-of", a->drift_as_of);
+        if (!d.ok()) return ctx.Fail(d.status());
+        if (Status s = ai::CheckNotAfterToday("--drift-as-of", *d, ctx.clock().Today()); !s.ok()) {
+          return ctx.Fail(s);
+        }
+        drift_day = *d;
+      }
       Result<RiskModelRecord> m = Internal("x", "x");
       if (a->version.empty()) {
         auto active = ctx.store().GetActiveRiskModel();
@@ -144,6 +204,8 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
         m = ctx.store().GetRiskModel(a->version);
       }
       if (!m.ok()) return ctx.Fail(m.status());
+      // A model this build cannot load, or whose stored content changed, is reported as such.
+      if (Status s = ai::RiskScorer::FromRecord(*m).status(); !s.ok()) return ctx.Fail(s);
       const Json metrics = Json::parse(m->metrics_json, nullptr, false);
       std::ostringstream t;
       t << "model " << m->version << (m->active ? " (active)" : "") << ", data to "
@@ -176,7 +238,8 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
         auto fair = ai::EvaluateFairness(ctx.store(), *m, *groups);
         if (!fair.ok()) return ctx.Fail(fair.status());
         Json rows = Json::array();
-        t << "fairness on the test months (HIGH tier; groups are never model inputs):\n";
+        t << "fairness on the test months (HIGH tier: score above " << fair->high_above
+          << ", the cut-off in force; groups are never model inputs):\n";
         for (const ai::GroupFairness& g : fair->groups) {
           rows.push_back(Json{{"group", g.group},
                               {"n", g.n},
@@ -188,17 +251,17 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
         }
         t << "  four-fifths ratio " << Percent(fair->four_fifths_ratio)
           << (fair->adverse_impact ? "  ADVERSE IMPACT (below 0.8)" : "  (at least 0.8)") << "\n";
-        out["fairness"] = Json{{"groups", rows},
+        out["fairness"] = Json{{"high_above", fair->high_above},
+                               {"groups", rows},
                                {"four_fifths_ratio", fair->four_fifths_ratio},
                                {"adverse_impact", fair->adverse_impact}};
       }
-      if (!a->drift_as_of.empty()) {
-        auto d = DateArg("--drift-as-of", a->drift_as_of);
-        if (!d.ok()) return ctx.Fail(d.status());
-        auto drift = ai::EvaluateDrift(ctx.store(), *m, *d);
+      if (drift_day) {
+        auto drift = ai::EvaluateDrift(ctx.store(), *m, *drift_day);
         if (!drift.ok()) return ctx.Fail(drift.status());
         Json features = Json::object();
-        t << "drift on " << d->ToString() << " vs the training months (PSI; > 0.25 flagged):\n";
+        t << "drift on " << drift_day->ToString()
+          << " vs the training months (PSI; > 0.25 flagged):\n";
         for (const ai::Drift& x : drift->features) {
           features[x.name] = x.psi;
           if (x.flagged) t << "  FLAGGED " << x.name << " " << Percent(x.psi) << "\n";
@@ -207,12 +270,34 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
           << (drift->score.flagged ? " FLAGGED" : "") << "\n  "
           << (drift->any_flagged ? "shift detected" : "no major shift") << " ("
           << drift->reference_rows << " reference rows, " << drift->current_rows << " current)\n";
-        out["drift"] = Json{{"as_of", d->ToString()},
+        out["drift"] = Json{{"as_of", drift_day->ToString()},
                             {"features", features},
                             {"score_psi", drift->score.psi},
                             {"any_flagged", drift->any_flagged}};
       }
       return ctx.Emit(out, t.str());
+    };
+  });
+  activate->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto r = ai::ActivateRegisteredModel(ctx.store(), ctx.clock(), ctx.g.user, a->version,
+                                           a->reason, a->force);
+      if (!r.ok()) return ctx.Fail(r.status());
+      std::ostringstream t;
+      if (r->already_active) {
+        t << "model " << r->version << " is already the active model; nothing changed\n";
+      } else {
+        t << "model " << r->version << " is now active"
+          << (r->previous.empty() ? std::string(" (no model was active)")
+                                  : " (was " + r->previous + ")")
+          << "\n";
+      }
+      return ctx.Emit(Json{{"version", r->version},
+                           {"active", true},
+                           {"previous", r->previous.empty() ? Json(nullptr) : Json(r->previous)},
+                           {"changed", !r->already_active}},
+                      t.str());
     };
   });
   list->callback([&ctx, &action] {

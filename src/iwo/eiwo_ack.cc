@@ -160,6 +160,7 @@ class AckImporter {
                         : created_         ? *created_
                                            : clock_.Today();
       RETURN_IF_ERROR(store_.SetIwoAcknowledgment(iwo.id, status, when, a.reason_code, a.reason));
+      if (!a.accepted) RETURN_IF_ERROR(RejectionEvent(a, iwo, when));
       ++(a.accepted ? report_.accepted : report_.rejected);
       changes_.push_back(Json{{"iwo", FormatDisplayId("IWO", iwo.id)},
                               {"record", a.record_number},
@@ -172,6 +173,20 @@ class AckImporter {
     }
     if (report_.applied.size() < formats::kEiwoProblemsMax) report_.applied.push_back(applied);
     return Status::Ok();
+  }
+
+  // The dated case event of a rejection (kind "iwo_rejected", ai::kIwoRejectedEvent): the risk
+  // model's "withholding in place" (ai kIwoActive) and its key factor stop counting the IWO
+  // from `when` on, and a score as of an earlier day still sees it (no leakage).
+  Status RejectionEvent(const AckRecord& a, const IwoRecord& iwo, Date when) {
+    CaseEvent ev;
+    ev.person = iwo.obligor;
+    ev.case_id = iwo.case_id;
+    ev.date = when;
+    ev.kind = "iwo_rejected";
+    ev.detail = "employer_fein=" + feins_[iwo.employer.value] + " iwo=" + std::to_string(iwo.id) +
+                (a.reason_code.empty() ? std::string() : " reason=" + a.reason_code);
+    return store_.InsertCaseEvent(ev).status();
   }
 
   // The caseworker's task for a rejection, once per IWO. True when created now.

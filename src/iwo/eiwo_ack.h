@@ -13,9 +13,11 @@
 //      never sent, conflicts with an acknowledgment already recorded, or names the same IWO
 //      twice in the file is a problem, and nothing is written.
 //   3. Accepted: the IWO becomes `accepted` with the acknowledgment date. Rejected: `rejected`
-//      with the reason code and its text from the reason table, and an open task
-//      (`iwo_rejected`) in the caseworkers' queue (`opencse queue`) to find the income source
-//      again. One audit row `eiwo.ack.import` lists every change.
+//      with the reason code and its text from the reason table, a case event `iwo_rejected`
+//      dated the acknowledgment date ("employer_fein=... iwo=ID reason=CODE": the risk model's
+//      withholding feature stops counting the IWO from that day, ai/features.h), and an open
+//      task (`iwo_rejected`) in the caseworkers' queue (`opencse queue`) to find the income
+//      source again. One audit row `eiwo.ack.import` lists every change.
 // Re-importing a file is safe: an IWO already carrying the same disposition and reason is
 // counted "already recorded" and not touched; its task is not created twice.
 //

@@ -70,6 +70,83 @@ TEST(FeaturesTest, HandBuiltHistoryGivesTheExpectedValues) {
   EXPECT_FALSE(jan.delinquent);
 }
 
+// The withholding feature (and its key factor "an income withholding order is with the
+// current employer") follows the IWO's dated rejection or end: an `iwo_rejected` event takes
+// that IWO out from its date on, and a score as of an earlier day still sees it (no
+// leakage). Enforcement looks the IWO up in the IWO table and said "none" while the model said
+// "in place".
+TEST(FeaturesTest, ARejectedOrEndedIwoIsNoLongerActiveFromItsDate) {
+  testing::World w;
+  const PersonId obligor = w.Person("Ira", "Woe");
+  const CaseId c = w.SimpleCase(obligor, 40000, Date::Ymd(2025, 1, 1));
+  Employer acme;
+  acme.fein = "123456789";
+  acme.name = "Acme";
+  auto employer = w.store().UpsertEmployer(acme);
+  ASSERT_TRUE(employer.ok());
+  Employment job;
+  job.person = obligor;
+  job.employer = *employer;
+  job.start_date = Date::Ymd(2025, 1, 15);
+  ASSERT_TRUE(w.store().InsertEmployment(job).ok());
+  auto event = [&](Date d, std::string_view kind, const std::string& detail) {
+    CaseEvent e;
+    e.person = obligor;
+    e.case_id = c;
+    e.date = d;
+    e.kind = std::string(kind);
+    e.detail = detail;
+    ASSERT_TRUE(w.store().InsertCaseEvent(e).ok());
+  };
+  event(Date::Ymd(2025, 2, 1), "iwo_issued", "employer_fein=123456789 iwo=7 due=2025-02-15");
+  event(Date::Ymd(2025, 3, 15), kIwoRejectedEvent, "employer_fein=123456789 iwo=7 reason=TE");
+  auto ref = LoadReference(w.store());
+  ASSERT_TRUE(ref.ok());
+  auto h = LoadObligorHistory(w.store(), obligor);
+  ASSERT_TRUE(h.ok());
+  auto iwo_on = [&](Date d) {
+    return At(ExtractFeatures(*h, *ref, d).values, Feature::kIwoActive);
+  };
+  EXPECT_EQ(iwo_on(Date::Ymd(2025, 2, 28)), 1.0f);
+  EXPECT_EQ(iwo_on(Date::Ymd(2025, 3, 14)), 1.0f) << "the rejection is not known yet";
+  EXPECT_EQ(iwo_on(Date::Ymd(2025, 3, 15)), 0.0f);
+  EXPECT_EQ(iwo_on(Date::Ymd(2025, 4, 30)), 0.0f);
+  // A second IWO to the same employer stands until it ends; a rejection of another employer's
+  // IWO changes nothing.
+  event(Date::Ymd(2025, 4, 1), "iwo_issued", "employer_fein=123456789 iwo=9 due=2025-04-15");
+  event(Date::Ymd(2025, 4, 20), kIwoRejectedEvent, "employer_fein=999999999 iwo=9 reason=TE");
+  event(Date::Ymd(2025, 5, 10), kIwoEndedEvent, "employer_fein=123456789 iwo=9");
+  h = LoadObligorHistory(w.store(), obligor);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(iwo_on(Date::Ymd(2025, 3, 31)), 0.0f);
+  EXPECT_EQ(iwo_on(Date::Ymd(2025, 4, 30)), 1.0f);
+  EXPECT_EQ(iwo_on(Date::Ymd(2025, 5, 10)), 0.0f);
+}
+
+// The row carries the exact facts the key factors' text states: whether any payment is on
+// record, the monthly support and tax offsets in cents. The feature values are unchanged
+// (days since the first order when nothing was paid).
+TEST(FeaturesTest, TheRowSaysWhetherAnyPaymentIsOnRecord) {
+  testing::World w;
+  const PersonId never = w.Person("Nev", "Er");
+  const CaseId c1 = w.SimpleCase(never, 40001, Date::Ymd(2025, 1, 1));
+  (void)c1;
+  const PersonId payer = w.Person("Pay", "Er");
+  const CaseId c2 = w.SimpleCase(payer, 40000, Date::Ymd(2025, 1, 1));
+  ASSERT_TRUE(w.Pay("p1", c2, 40000, Date::Ymd(2025, 3, 10), PaymentSource::kTaxOffset).ok());
+  auto ref = LoadReference(w.store());
+  ASSERT_TRUE(ref.ok());
+  const Date as_of = Date::Ymd(2025, 4, 30);
+  const FeatureRow none = ExtractFeatures(*LoadObligorHistory(w.store(), never), *ref, as_of);
+  EXPECT_FALSE(none.last_payment.has_value());
+  EXPECT_FLOAT_EQ(At(none.values, Feature::kDaysSinceLastPayment), 119.0f);  // since Jan 1
+  EXPECT_EQ(none.monthly_support, Money::FromCents(40001));
+  const FeatureRow paid = ExtractFeatures(*LoadObligorHistory(w.store(), payer), *ref, as_of);
+  ASSERT_TRUE(paid.last_payment.has_value());
+  EXPECT_EQ(*paid.last_payment, Date::Ymd(2025, 3, 10));
+  EXPECT_EQ(paid.tax_offset_12m, Money::FromCents(40000));
+}
+
 TEST(FeaturesTest, UnknownPersonAndPersonWithoutCaseAreClearErrors) {
   testing::World w;
   const PersonId lonely = w.Person("Ann", "Lee");

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "ai/metrics.h"
+#include "service/ledger_service.h"
 #include "sim/groups.h"
 #include "sim/simulate.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -66,6 +67,7 @@ TEST(MonitoringTest, RecessionIsFlaggedAndACalmPeriodIsNot) {
   EXPECT_GT(calm_drift->reference_rows, calm_drift->current_rows);
 }
 
+// (The same run also checks the drift refusal, to train once.)
 TEST(MonitoringTest, FairnessCoversEveryGroupWithRatesInRange) {
   SimRun calm = SimulateAndTrain(false);
   auto groups = sim::ObligorGroups(*calm.store);
@@ -87,6 +89,34 @@ TEST(MonitoringTest, FairnessCoversEveryGroupWithRatesInRange) {
   EXPECT_NEAR(fair->four_fifths_ratio, high > 0 ? low / high : 1.0, 1e-12);
   EXPECT_EQ(fair->adverse_impact, fair->four_fifths_ratio < kFourFifths);
   EXPECT_EQ(EvaluateFairness(*calm.store, calm.model, {}).status().reason(), "fairness_no_groups");
+  EXPECT_EQ(fair->high_above, 75);
+
+  // The HIGH tier measured is the one in force (opencse config set risk.tier_high_above), not
+  // the cut-off stored with the model.
+  const FakeClock clock(int64_t{kAsOf.days()} * 86'400'000'000LL);
+  LedgerService service(*calm.store, clock, "supervisor");
+  ASSERT_TRUE(service.SetConfig(kRiskTierHighAboveKey, "90").ok());
+  auto strict = EvaluateFairness(*calm.store, calm.model, *groups);
+  ASSERT_TRUE(strict.ok()) << strict.status().ToString();
+  EXPECT_EQ(strict->high_above, 90);
+  double high_75 = 0;
+  double high_90 = 0;
+  for (size_t i = 0; i < fair->groups.size(); ++i) {
+    high_75 += fair->groups[i].high_rate * static_cast<double>(fair->groups[i].n);
+    high_90 += strict->groups[i].high_rate * static_cast<double>(strict->groups[i].n);
+    EXPECT_LE(strict->groups[i].high_rate, fair->groups[i].high_rate) << fair->groups[i].group;
+  }
+  EXPECT_LT(high_90, high_75) << "fewer scores are above 90 than above 75";
+
+  // A drift date on which no obligor had an order answered "metric_empty: PSI needs rows on
+  // both sides; got 62467 and 0"; it is said in words now.
+  auto drift = EvaluateDrift(*calm.store, calm.model, Date::Ymd(1990, 1, 31));
+  ASSERT_FALSE(drift.ok());
+  EXPECT_EQ(drift.status().reason(), "drift_no_population");
+  EXPECT_NE(drift.status().message().find("no obligor had a support order in effect on "
+                                          "1990-01-31"),
+            std::string::npos)
+      << drift.status().message();
 }
 
 }  // namespace

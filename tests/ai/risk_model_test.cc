@@ -346,6 +346,261 @@ TEST_F(RiskModelTest, TierCutoffsComeFromSettings) {
   EXPECT_EQ(RiskScorer::LoadActive(*store_)->tiers().high_above, 75);
 }
 
+// Paying arrears in full raised a score (CASE-000001 of the demo: 20 -> 32, TreeSHAP showing
+// paid_ratio_1m pushing up). The payment features are monotone now: on every row, a higher paid
+// ratio never raises the margin, and more days since the last payment never lower it.
+TEST_F(RiskModelTest, PaymentFeaturesNeverPushTheWrongWay) {
+  EXPECT_EQ(Json::parse(report_->model.params_json)["monotone_constraints"],
+            PaymentMonotoneConstraints());
+  auto scorer = RiskScorer::FromRecord(report_->model);
+  ASSERT_TRUE(scorer.ok());
+  auto ref = LoadReference(*store_);
+  ASSERT_TRUE(ref.ok());
+  const std::vector<std::pair<Feature, std::vector<float>>> rising_lowers{
+      {Feature::kPaidRatio1m, {0, 0.25f, 0.5f, 0.9f, 1, 1.5f, 3}},
+      {Feature::kPaidRatio3m, {0, 0.25f, 0.5f, 0.9f, 1, 1.5f, 3}},
+      {Feature::kPaidRatio6m, {0, 0.5f, 1, 2}},
+      {Feature::kPaidRatio12m, {0, 0.5f, 1, 2}}};
+  const std::vector<std::pair<Feature, std::vector<float>>> rising_raises{
+      {Feature::kDaysSinceLastPayment, {0, 5, 20, 35, 60, 120, 400}}};
+  int rows = 0;
+  for (int64_t id = 1; rows < 300 && id < 5'000; ++id) {
+    auto h = LoadObligorHistory(*store_, PersonId{id});
+    if (!h.ok()) continue;
+    const FeatureRow row = ExtractFeatures(*h, *ref, kAsOf);
+    if (!IsActive(row)) continue;
+    ++rows;
+    for (const auto& [list, sign] :
+         {std::pair{&rising_lowers, -1.0}, std::pair{&rising_raises, 1.0}}) {
+      for (const auto& [f, grid] : *list) {
+        FeatureVector x = row.values;
+        double before = 0;
+        for (size_t k = 0; k < grid.size(); ++k) {
+          At(x, f) = grid[k];
+          const double margin = scorer->Predict(x).margin;
+          if (k > 0) {
+            EXPECT_GE(sign * (margin - before), -1e-9)
+                << FeatureNames()[static_cast<size_t>(f)] << " " << grid[k - 1] << " -> " << grid[k]
+                << " of " << PersonDisplayId(PersonId{id});
+          }
+          before = margin;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(rows, 300);
+}
+
+// A registry of its own (no caseload needed: the trained model's record is copied under
+// other versions), so that staff users and activations do not leak into the shared fixture.
+struct Registry {
+  explicit Registry(const RiskModelRecord& trained) : trained_(trained) {
+    auto s = SqliteStore::Open(":memory:", SqliteStore::OpenMode::kCreate);
+    CSE_CHECK(s.ok(), "open");
+    store = std::move(s).value();
+  }
+  // The trained model as `version`, with its test AUC and ECE set when given.
+  RiskModelRecord Copy(const std::string& version, double auc = -1, double ece = -1) const {
+    RiskModelRecord m = trained_;
+    m.version = version;
+    Json metrics = Json::parse(m.metrics_json);
+    if (auc >= 0) metrics["test"]["roc_auc"] = auc;
+    if (ece >= 0) metrics["test"]["ece"] = ece;
+    m.metrics_json = metrics.dump();
+    return m;
+  }
+  std::string ActiveVersion() {
+    auto a = store->GetActiveRiskModel();
+    return a.ok() && *a ? (*a)->version : std::string();
+  }
+  std::vector<AuditRow> Audit(std::string_view action) {
+    std::vector<AuditRow> rows;
+    EXPECT_TRUE(store
+                    ->ScanAuditByAction(action,
+                                        [&](const AuditRow& r) {
+                                          rows.push_back(r);
+                                          return Status::Ok();
+                                        })
+                    .ok());
+    return rows;
+  }
+  void Staff(const std::string& id, enforce::Role role, bool active = true) {
+    CSE_CHECK(store->UpsertStaffUser(enforce::StaffUser{id, role, active}).ok(), "staff");
+  }
+  const RiskModelRecord& trained_;
+  std::unique_ptr<SqliteStore> store;
+};
+
+// Training on an as-of date after today labelled month ends whose 30 days had not happened
+// (64% "delinquent"), and registered and activated the model: refused, nothing written.
+TEST_F(RiskModelTest, AModelTrainedOnDataAfterTodayIsRefused) {
+  Registry g(report_->model);
+  RiskModelRecord m = g.Copy("risk-future");
+  m.data_as_of = kAsOf.AddDays(1);
+  EXPECT_EQ(RegisterRiskModel(*g.store, *clock_, "analyst", m, true).reason(), "date_in_future");
+  EXPECT_EQ(RegisterRiskModel(*g.store, *clock_, "analyst", m, false).reason(), "date_in_future");
+  EXPECT_TRUE(g.store->ListRiskModels()->empty());
+  EXPECT_TRUE(g.Audit("model.register").empty());
+  EXPECT_TRUE(CheckNotAfterToday("--as-of", kAsOf, kAsOf).ok());
+  const Status s = CheckNotAfterToday("--drift-as-of", kAsOf.AddDays(1), kAsOf);
+  EXPECT_EQ(s.reason(), "date_in_future");
+  EXPECT_NE(s.message().find("--drift-as-of: 2025-07-01"), std::string::npos) << s.message();
+}
+
+// A model registered without activation (or an older one) could never become active: `model
+// activate` does it, audited with who, why and the previous version; a rollback is the same.
+TEST_F(RiskModelTest, ARegisteredModelIsActivatedLaterAndRolledBack) {
+  Registry g(report_->model);
+  ASSERT_TRUE(RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-a"), true).ok());
+  ASSERT_TRUE(RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-b"), false).ok());
+  EXPECT_EQ(g.ActiveVersion(), "risk-a");
+  auto r = ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-b", "June retrain", false);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->previous, "risk-a");
+  EXPECT_FALSE(r->already_active);
+  EXPECT_EQ(g.ActiveVersion(), "risk-b");
+  std::vector<AuditRow> rows = g.Audit("model.activate");
+  ASSERT_EQ(rows.size(), 2u);  // risk-a at registration, risk-b now
+  EXPECT_EQ(rows[1].actor, "analyst");
+  EXPECT_EQ(rows[1].entity_id, "risk-b");
+  const Json after = Json::parse(rows[1].after);
+  EXPECT_EQ(after["previous"], "risk-a");
+  EXPECT_EQ(after["reason"], "June retrain");
+  EXPECT_FALSE(after["forced"].get<bool>());
+  EXPECT_EQ(Json::parse(rows[1].before)["version"], "risk-a");
+  // The active one again: a clear answer, nothing written.
+  r = ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-b", "again", false);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->already_active);
+  EXPECT_EQ(g.Audit("model.activate").size(), 2u);
+  // Rollback.
+  r = ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-a", "roll back", false);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->previous, "risk-b");
+  EXPECT_EQ(g.ActiveVersion(), "risk-a");
+  // Clear errors, nothing written.
+  EXPECT_EQ(ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-zzz", "x", false)
+                .status()
+                .reason(),
+            "model_not_found");
+  EXPECT_EQ(
+      ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-b", "", false).status().reason(),
+      "reason_missing");
+  EXPECT_EQ(g.Audit("model.activate").size(), 3u);
+  EXPECT_EQ(g.ActiveVersion(), "risk-a");
+}
+
+// Who may change the model in use: once an active admin exists, only an active admin or
+// supervisor; `--user randomguy` could train-and-activate or activate.
+TEST_F(RiskModelTest, OnlyAnAdminOrSupervisorChangesTheModelInUse) {
+  Registry g(report_->model);
+  g.Staff("boss", enforce::Role::kAdmin);
+  g.Staff("lead", enforce::Role::kSupervisor);
+  g.Staff("cw", enforce::Role::kCaseworker);
+  g.Staff("gone", enforce::Role::kSupervisor, false);
+  EXPECT_EQ(RegisterRiskModel(*g.store, *clock_, "randomguy", g.Copy("risk-a"), true).reason(),
+            "user_unknown");
+  EXPECT_EQ(RegisterRiskModel(*g.store, *clock_, "cw", g.Copy("risk-a"), true).reason(),
+            "role_not_allowed");
+  EXPECT_EQ(RegisterRiskModel(*g.store, *clock_, "gone", g.Copy("risk-a"), true).reason(),
+            "user_unknown");
+  EXPECT_TRUE(g.store->ListRiskModels()->empty()) << "nothing written";
+  // Registering without activating changes nothing in use: anyone may.
+  ASSERT_TRUE(RegisterRiskModel(*g.store, *clock_, "cw", g.Copy("risk-a"), false).ok());
+  for (const auto& [who, reason] : std::vector<std::pair<std::string, std::string>>{
+           {"randomguy", "user_unknown"}, {"cw", "role_not_allowed"}, {"gone", "user_unknown"}}) {
+    EXPECT_EQ(
+        ActivateRegisteredModel(*g.store, *clock_, who, "risk-a", "x", false).status().reason(),
+        reason)
+        << who;
+  }
+  EXPECT_EQ(g.ActiveVersion(), "");
+  ASSERT_TRUE(ActivateRegisteredModel(*g.store, *clock_, "lead", "risk-a", "ok", false).ok());
+  ASSERT_TRUE(RegisterRiskModel(*g.store, *clock_, "boss", g.Copy("risk-b"), true).ok());
+  EXPECT_EQ(g.ActiveVersion(), "risk-b");
+  EXPECT_EQ(CheckModelSteward(*g.store, "cw").reason(), "role_not_allowed");
+  EXPECT_EQ(CheckModelSteward(*g.store, "randomguy").reason(), "user_unknown");
+}
+
+// The quality gate before activation: floors on the held-out metrics and, for a newly
+// trained model, no large drop from the active model's AUC; --force with a reason overrides
+// it and the audit row says so.
+TEST_F(RiskModelTest, AModelBelowTheQualityGateIsNotActivatedUnlessForced) {
+  Registry g(report_->model);
+  const double auc = report_->model_test.auc;
+  EXPECT_EQ(
+      RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-weak", 0.65), true).reason(),
+      "model_quality_gate");
+  EXPECT_EQ(
+      RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-uncal", -1, 0.2), true).reason(),
+      "model_quality_gate");
+  EXPECT_TRUE(g.store->ListRiskModels()->empty());
+  ASSERT_TRUE(RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-a"), true).ok());
+  const Status worse =
+      RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-worse", auc - 0.05), true);
+  EXPECT_EQ(worse.reason(), "model_quality_gate");
+  EXPECT_NE(worse.message().find("below the active model risk-a"), std::string::npos)
+      << worse.message();
+  EXPECT_TRUE(
+      RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-close", auc - 0.01), true).ok());
+  RegisterOptions forced;
+  forced.force_reason = "the test months hit the recession";
+  ASSERT_TRUE(
+      RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-weak", 0.65), forced).ok());
+  EXPECT_EQ(g.ActiveVersion(), "risk-weak");
+  const Json after = Json::parse(g.Audit("model.activate").back().after);
+  EXPECT_TRUE(after["forced"].get<bool>());
+  EXPECT_EQ(after["reason"], "the test months hit the recession");
+  EXPECT_EQ(after["previous"], "risk-close");
+  // `model activate` applies the floors (not the comparison: a rollback), --force overrides.
+  ASSERT_TRUE(
+      RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-weak2", 0.6), false).ok());
+  EXPECT_EQ(ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-weak2", "x", false)
+                .status()
+                .reason(),
+            "model_quality_gate");
+  EXPECT_TRUE(ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-a", "back", false).ok());
+  EXPECT_TRUE(
+      ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-weak2", "drill", true).ok());
+}
+
+// Editing the stored booster (its base_score) changed a score from 1 to 90 under the same
+// version. The content hash stored at registration catches it; models registered before the
+// hash was stored still load.
+TEST_F(RiskModelTest, TamperedModelBytesAreRefused) {
+  Registry g(report_->model);
+  ASSERT_TRUE(RegisterRiskModel(*g.store, *clock_, "analyst", g.Copy("risk-a"), true).ok());
+  auto stored = g.store->GetRiskModel("risk-a");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(Json::parse(stored->params_json)["content_sha256"], ModelContentHash(*stored));
+  ASSERT_TRUE(RiskScorer::FromRecord(*stored).ok());
+  ASSERT_TRUE(RiskScorer::LoadActive(*g.store).ok());
+  const Json registered = Json::parse(g.Audit("model.register").back().after);
+  EXPECT_EQ(registered["content_sha256"], ModelContentHash(*stored));
+
+  RiskModelRecord tampered = *stored;
+  const size_t at = tampered.booster_json.find("\"base_score\":\"");
+  ASSERT_NE(at, std::string::npos);
+  tampered.booster_json.replace(at, std::string("\"base_score\":\"5E-1").size(),
+                                "\"base_score\":\"9.9E-1");
+  auto loaded = RiskScorer::FromRecord(tampered);
+  ASSERT_FALSE(loaded.ok()) << "a changed base_score must not load";
+  EXPECT_EQ(loaded.status().reason(), "model_corrupt");
+  tampered = *stored;
+  tampered.calibrator_json += " ";
+  EXPECT_EQ(RiskScorer::FromRecord(tampered).status().reason(), "model_corrupt");
+  tampered = *stored;
+  tampered.features_json += " ";
+  EXPECT_EQ(RiskScorer::FromRecord(tampered).status().reason(), "model_corrupt");
+
+  // Registered before hashes were stored: no content_sha256, still loads.
+  RiskModelRecord legacy = *stored;
+  Json params = Json::parse(legacy.params_json);
+  params.erase("content_sha256");
+  legacy.params_json = params.dump();
+  EXPECT_TRUE(RiskScorer::FromRecord(legacy).ok());
+}
+
 TEST(RiskModelEmptyTest, NoActiveModelAndTooLittleHistoryAreClearErrors) {
   auto store = SqliteStore::Open(":memory:", SqliteStore::OpenMode::kCreate);
   ASSERT_TRUE(store.ok());

@@ -644,6 +644,27 @@ TEST_F(EiwoAckTest, AcceptAndRejectUpdateStatusWithReasonAndTask) {
   EXPECT_EQ(AuditCount("eiwo.ack.import"), 1);
   // A rejected IWO no longer blocks a new IWO with the same employer (one active per case).
   EXPECT_FALSE(*world_.store().HasActiveIwo(no.case_id, bolt_));
+  // The rejection is a dated case event, so the risk model stops counting the IWO as "with the
+  // current employer" from that day (ai kIwoActive) and scores of earlier days still see it.
+  const std::vector<CaseEvent> events = *world_.store().ListCaseEventsByPerson(no.obligor);
+  const CaseEvent* rejected = nullptr;
+  for (const CaseEvent& e : events) {
+    if (e.kind == "iwo_rejected") {
+      EXPECT_EQ(rejected, nullptr) << "one event per rejection";
+      rejected = &e;
+    }
+  }
+  ASSERT_NE(rejected, nullptr);
+  EXPECT_EQ(rejected->date, Date::Ymd(2024, 7, 3));
+  EXPECT_EQ(rejected->case_id, no.case_id);
+  EXPECT_NE(rejected->detail.find("iwo=" + std::to_string(no.id)), std::string::npos)
+      << rejected->detail;
+  EXPECT_NE(rejected->detail.find("employer_fein="), std::string::npos);
+  EXPECT_NE(rejected->detail.find("reason=TE"), std::string::npos);
+  const std::vector<CaseEvent> accepted = *world_.store().ListCaseEventsByPerson(ok.obligor);
+  for (const CaseEvent& e : accepted) {
+    EXPECT_NE(e.kind, "iwo_rejected") << "an acceptance writes no such event";
+  }
 }
 
 // An employer cannot have answered on a day to come, or before the IWO was sent: such a date
@@ -678,6 +699,13 @@ TEST_F(EiwoAckTest, ReimportIsIdempotent) {
   EXPECT_EQ(again->already, 2);
   EXPECT_EQ(again->accepted + again->rejected + again->tasks_created, 0);
   EXPECT_EQ(world_.store().ListOpenEnforceTasks("")->size(), 1u);
+  int rejection_events = 0;
+  const std::vector<CaseEvent> events =
+      *world_.store().ListCaseEventsByPerson(Get(iwo_by_ssn_["123450002"]).obligor);
+  for (const CaseEvent& e : events) {
+    rejection_events += e.kind == "iwo_rejected" ? 1 : 0;
+  }
+  EXPECT_EQ(rejection_events, 1) << "a re-import writes no second event";
   EXPECT_EQ(AuditCount("eiwo.ack.import"), 1);
 }
 
