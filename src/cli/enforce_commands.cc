@@ -63,8 +63,11 @@ Json RecommendJson(const enforce::RecommendResult& r) {
   }
   Json ineligible = Json::array();
   for (const auto& [remedy, e] : r.ineligible) {
-    ineligible.push_back(
-        Json{{"remedy", enforce::Name(remedy)}, {"reason", e.reason}, {"text", e.text}});
+    Json item{{"remedy", enforce::Name(remedy)}, {"reason", e.reason}, {"text", e.text}};
+    if (auto held = r.held_through.find(remedy); held != r.held_through.end()) {
+      item["held_through"] = held->second.ToString();  // dismissed_recently
+    }
+    ineligible.push_back(std::move(item));
   }
   Json actions = Json::array();
   for (const Action& a : r.actions) actions.push_back(enforce::ToJson(a));
@@ -106,7 +109,7 @@ std::string RecommendText(const enforce::RecommendResult& r) {
         << r.ranked[i].rationale << "\n";
     }
   }
-  t << "Not eligible:\n";
+  t << "Not eligible, or held back after a dismissal (dismissed_recently):\n";
   for (const auto& [remedy, e] : r.ineligible) {
     t << "  " << Pad(std::string(enforce::Name(remedy)), 22) << Pad(e.reason, 26) << e.text << "\n";
   }
@@ -128,7 +131,10 @@ void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
       "are written as 'recommended' actions with the model version, features hash and\n"
       "confidence. Nothing is executed: a person approves, modifies or dismisses each one\n"
       "with `opencse action`. While some await a decision, nothing new is written: the\n"
-      "ranking is shown with the pending actions.");
+      "ranking is shown with the pending actions. A remedy dismissed on the case within\n"
+      "workflow.dismissal_cooling_off_days (90) is held back (dismissed_recently) unless the\n"
+      "arrears grew by more than a month's support or a new delinquency began. --as-of may\n"
+      "not be before the last nightly run nor more than 7 days before today.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
@@ -356,7 +362,8 @@ std::string ConfigText(const enforce::EnforcementConfig& c) {
   t << "workflow: outreach_risk_above " << w.outreach_risk_above << ", follow_up_days "
     << w.follow_up_days << ", enforcement_days " << w.enforcement_days
     << ", service_of_process_days " << w.service_of_process_days << ", admin_review_days "
-    << w.admin_review_days << "\n";
+    << w.admin_review_days << ", dismissal_cooling_off_days " << w.dismissal_cooling_off_days
+    << "\n";
   return t.str();
 }
 
@@ -548,7 +555,8 @@ void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
                     "escalation ladder on the history after it (docs/MODEL_CARD.md)");
   learn->footer(
       "The table is stored (setting enforce.effect_table, audited) and used by `recommend`\n"
-      "and the nightly batch to rank remedies: the least punitive one expected to work.");
+      "and the nightly batch to rank remedies: the least punitive one expected to work.\n"
+      "Only an admin or supervisor (--user) may replace it, once an admin exists.");
   learn->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
@@ -561,6 +569,10 @@ void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
       }
       auto from = a->from.empty() ? Result<Date>(to->AddMonths(-24)) : DateArg("--from", a->from);
       if (!from.ok()) return ctx.Fail(from.status());
+      // The table ranks every recommendation: replacing it is a settings change (admin or
+      // supervisor, as `enforce switch`), checked before the history is read.
+      EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
+      if (Status s = svc.MayStoreEffectTable(); !s.ok()) return ctx.Fail(s);
       auto config = enforce::LoadEnforcementConfig(ctx.store());
       if (!config.ok()) return ctx.Fail(config.status());
       auto ref = ai::LoadReference(ctx.store());
@@ -605,10 +617,7 @@ void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
                                     from->ToString() + " and " + to->ToString() +
                                     "; the stored table is unchanged"));
       }
-      if (Status s = enforce::SaveEffectTable(ctx.store(), ctx.clock(), ctx.g.user, *table);
-          !s.ok()) {
-        return ctx.Fail(s);
-      }
+      if (Status s = svc.StoreEffectTable(*table); !s.ok()) return ctx.Fail(s);
       t << "stored: " << TableText(*table);
       out["table"] = enforce::ToJson(*table);
       return ctx.Emit(out, t.str());

@@ -7,6 +7,7 @@
 #include "crypto/sha256.h"
 #include "enforce/facts.h"
 #include "enforce/nba.h"
+#include "enforce/workflow.h"
 #include "iwo/newhire.h"
 #include "service/audit.h"
 
@@ -224,6 +225,23 @@ Result<RecommendResult> EnforcementService::Recommend(CaseId case_id, const Reco
     return InvalidArgument("date_in_future", "as of " + o.as_of.ToString() + " is after today " +
                                                  clock_.Today().ToString());
   }
+  // Stale facts: the nightly refuses a date before its last run (batch_date_before_last_run),
+  // and the actions written carry a legal deadline counted from as_of.
+  ASSIGN_OR_RETURN(std::optional<BatchRun> last_run, store_.LastBatchRun("nightly"));
+  if (last_run && o.as_of < last_run->as_of) {
+    return FailedPrecondition("recommend_date_before_last_run",
+                              "as of " + o.as_of.ToString() + " is before the last nightly run (" +
+                                  last_run->as_of.ToString() +
+                                  "): its facts are stale; recommend as of that date or later");
+  }
+  const Date oldest = clock_.Today().AddDays(-kRecommendBackdateDaysMax);
+  if (o.as_of < oldest) {
+    return InvalidArgument("recommend_date_too_old",
+                           "as of " + o.as_of.ToString() + " is more than " +
+                               std::to_string(kRecommendBackdateDaysMax) + " days before today " +
+                               clock_.Today().ToString() + "; the earliest is " +
+                               oldest.ToString());
+  }
   ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   if (c.status == CaseStatus::kClosed) {
     return FailedPrecondition("case_closed", CaseDisplayId(case_id) + " is closed");
@@ -269,7 +287,8 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
   r.case_id = case_id;
   r.obligor = c.obligor;
   r.as_of = o.as_of;
-  // This run's own actions (a re-run for the same date and origin) do not block themselves.
+  // This run's own open actions (a re-run for the same date and origin) do not block
+  // themselves.
   const std::string run_prefix =
       o.origin + ":" + o.as_of.ToString() + ":" + std::to_string(case_id.value) + ":";
   std::vector<Action> obligor_actions;
@@ -278,22 +297,41 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
   } else {
     ASSIGN_OR_RETURN(obligor_actions, store_.ListEnforceActionsByObligor(c.obligor));
   }
+  // A dismissal counts whichever run recommended it: it holds the remedy back.
   std::vector<Action> others;
   for (const Action& a : obligor_actions) {
-    if (a.key.rfind(run_prefix, 0) != 0) others.push_back(a);
+    if (a.key.rfind(run_prefix, 0) != 0 || a.state == ActionState::kDismissed) {
+      others.push_back(a);
+    }
   }
   r.facts = GatherFacts(h, row, case_id, others, o.as_of);
   RETURN_IF_ERROR(CheckIwoActive(store_, h, o.as_of, r.facts));
   if (o.scorer) {
-    r.risk = o.risk ? *o.risk : o.scorer->Score(row.values);
+    r.risk = o.risk ? *o.risk : o.scorer->Score(row);
     r.model_version = o.scorer->version();
     r.features_hash = Sha256Hex(std::string(reinterpret_cast<const char*>(row.values.data()),
                                             row.values.size() * sizeof(float)));
+  }
+  // The legal deadline counts from the day the delinquency was first found (45 CFR 303.6),
+  // which the nightly batch records; a later `recommend` must not push it back. A dismissal
+  // is outweighed by a delinquency that began after it.
+  std::optional<Date> since = o.delinquent_since;
+  if (!since && r.facts.delinquent) {
+    ASSIGN_OR_RETURN(std::optional<ObligorState> state, store_.GetObligorState(c.obligor));
+    if (state && state->delinquent && state->delinquent_since &&
+        *state->delinquent_since <= o.as_of) {
+      since = state->delinquent_since;
+    }
   }
   std::vector<Candidate> eligible;
   for (Remedy remedy : AllRemedies()) {
     Eligibility e = CheckEligibility(remedy, config, r.facts);
     if (e.eligible) {
+      if (auto held = HeldBackByDismissal(remedy, config.workflow, r.facts, since)) {
+        r.ineligible.emplace_back(remedy, std::move(held->why));
+        r.held_through[remedy] = held->through;
+        continue;
+      }
       Candidate cand;
       cand.remedy = remedy;
       cand.eligibility = e;
@@ -325,16 +363,6 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
     return r;
   }
   if (!o.write) return r;
-  // The legal deadline counts from the day the delinquency was first found (45 CFR 303.6),
-  // which the nightly batch records; a later `recommend` must not push it back.
-  std::optional<Date> since = o.delinquent_since;
-  if (!since && r.facts.delinquent) {
-    ASSIGN_OR_RETURN(std::optional<ObligorState> state, store_.GetObligorState(c.obligor));
-    if (state && state->delinquent && state->delinquent_since &&
-        *state->delinquent_since <= o.as_of) {
-      since = state->delinquent_since;
-    }
-  }
   const std::string at = clock_.NowIso();
   const size_t top = std::min(r.ranked.size(), size_t(config.workflow.max_recommendations));
   const Status written = InTransaction([&]() -> Status {
@@ -377,6 +405,16 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
         const bool service = config.rule(cand.remedy).service_of_process;
         a.legal_deadline = since.value_or(o.as_of).AddDays(
             service ? config.workflow.service_of_process_days : config.workflow.enforcement_days);
+        // A deadline counted from as_of that is already past: the facts are too old to act
+        // on. (One counted from an earlier recorded start of the delinquency stands: the
+        // agency is late, and the nightly raises "Legal deadline passed".)
+        if (!since && *a.legal_deadline < clock_.Today()) {
+          return FailedPrecondition(
+              "legal_deadline_passed",
+              std::string(Name(cand.remedy)) + " for a delinquency found on " + o.as_of.ToString() +
+                  " had to be acted on by " + a.legal_deadline->ToString() + ", before today " +
+                  clock_.Today().ToString() + "; recommend as of a later date");
+        }
       }
       ASSIGN_OR_RETURN(a.id, store_.InsertEnforceAction(a));
       RETURN_IF_ERROR(Audit("enforce.recommend", Action{}, a, actor_));
@@ -553,12 +591,15 @@ Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
     }
     RETURN_IF_ERROR(store_.UpdateEnforceAction(a));
     RETURN_IF_ERROR(Audit("enforce." + std::string(Name(q.transition)), before, a, q.by));
+    // The review task stays as it is until the nightly run (RefreshTask there): the web
+    // queue leaves out a review task with nothing pending, and its page cursor may name it.
     return a;
   });
 }
 
 Result<std::vector<Action>> EnforcementService::WithdrawMoot(PersonId obligor, Date as_of,
-                                                             const std::string& why) {
+                                                             const std::string& why,
+                                                             TaskSync sync) {
   return InTransaction([&]() -> Result<std::vector<Action>> {
     std::vector<Action> withdrawn;
     ASSIGN_OR_RETURN(std::vector<Action> actions, store_.ListEnforceActionsByObligor(obligor));
@@ -581,8 +622,26 @@ Result<std::vector<Action>> EnforcementService::WithdrawMoot(PersonId obligor, D
       RETURN_IF_ERROR(Audit("enforce.withdraw", before, a, actor_));
       withdrawn.push_back(a);
     }
+    if (!withdrawn.empty() && sync == TaskSync::kUpdate) {
+      RETURN_IF_ERROR(RefreshTasks(obligor, as_of));
+    }
     return withdrawn;
   });
+}
+
+Status EnforcementService::RefreshTasks(PersonId obligor, Date today) {
+  ASSIGN_OR_RETURN(std::vector<Task> tasks, store_.ListEnforceTasksByObligor(obligor));
+  const bool any = std::any_of(tasks.begin(), tasks.end(), [](const Task& t) {
+    return t.open && (t.kind == "review_recommendations" || t.kind == "deadline_alert");
+  });
+  if (!any) return Status::Ok();
+  ASSIGN_OR_RETURN(std::vector<Action> actions, store_.ListEnforceActionsByObligor(obligor));
+  for (Task& t : tasks) {
+    if (RefreshTask(t, actions, today) != TaskChange::kNone) {
+      RETURN_IF_ERROR(store_.UpdateEnforceTask(t));
+    }
+  }
+  return Status::Ok();
 }
 
 Status EnforcementService::RequireAdminOnceStaffed(std::initializer_list<Role> allowed) {
@@ -629,6 +688,17 @@ Status EnforcementService::LoadStateConfig(const std::string& text) {
     return AppendAudit(store_, clock_, actor_, "enforce.config", "setting",
                        std::string(kStateConfigKey), before ? JsonQuote(*before) : std::string(),
                        JsonQuote(text));
+  });
+}
+
+Status EnforcementService::MayStoreEffectTable() {
+  return RequireAdminOnceStaffed({Role::kAdmin, Role::kSupervisor});
+}
+
+Status EnforcementService::StoreEffectTable(const EffectivenessTable& table) {
+  return InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(MayStoreEffectTable());
+    return SaveEffectTable(store_, clock_, actor_, table);
   });
 }
 

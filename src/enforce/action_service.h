@@ -16,6 +16,7 @@
 // Thread-safety: one EnforcementService per thread; it borrows `store` and `clock`.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ namespace cse::enforce {
 
 inline std::string ActionDisplayId(int64_t id) { return FormatDisplayId("ACT", id); }
 inline constexpr int kScoreOverrideDays = 30;
+// `opencse recommend --as-of` may look back at most this many days before today (and never
+// before the last nightly run): older facts are stale, and the legal deadline counted from
+// them may already have passed.
+inline constexpr int kRecommendBackdateDaysMax = 7;
 Json ToJson(const Action& a);
 
 // Settings keys: the state file's text, and the per-remedy fail-safe switch.
@@ -85,8 +90,9 @@ struct RecommendResult {
   std::string features_hash;
   std::vector<Candidate> ranked;                           // eligible, best first
   std::vector<std::pair<Remedy, Eligibility>> ineligible;  // with the reason
-  std::vector<Action> actions;  // written (or found again on a re-run), in rank order
-  int64_t created = 0;          // new actions written by this call
+  std::map<Remedy, Date> held_through;  // "dismissed_recently": the last day held back
+  std::vector<Action> actions;          // written (or found again on a re-run), in rank order
+  int64_t created = 0;                  // new actions written by this call
 };
 
 // A transition asked by a person.
@@ -105,9 +111,13 @@ class EnforcementService {
   EnforcementService(Store& store, const Clock& clock, std::string actor);
 
   // Ranks the eligible remedies for a case and writes the top ones as "recommended" actions
-  // (a re-run for the same date and origin finds them again). Errors: invalid_argument
-  // "date_in_future" (options.as_of after today); case_not_found, case_closed,
-  // case_has_no_order; the store's; config errors.
+  // (a re-run for the same date and origin finds them again). A remedy a person dismissed
+  // recently is held back (HeldBackByDismissal): listed among the ineligible as
+  // "dismissed_recently". Errors: invalid_argument "date_in_future" (options.as_of after
+  // today), "recommend_date_too_old" (more than kRecommendBackdateDaysMax days before today);
+  // failed_precondition "recommend_date_before_last_run" (before the last nightly run's date),
+  // "legal_deadline_passed" (a deadline counted from as_of would already be past today);
+  // case_not_found, case_closed, case_has_no_order; the store's; config errors.
   Result<RecommendResult> Recommend(CaseId case_id, const RecommendOptions& options);
   // The same with the obligor's history and features already loaded as of options.as_of
   // (the nightly batch). REQUIRES: `c` is open and one of `history`'s cases.
@@ -131,8 +141,13 @@ class EnforcementService {
 
   // Withdraws every open action of `obligor` that eligibility no longer supports as of
   // `as_of` (e.g. a payment cleared the arrears), as `actor` (a system event). Returns the
-  // actions withdrawn. Runs inside the caller's transaction when one is open.
-  Result<std::vector<Action>> WithdrawMoot(PersonId obligor, Date as_of, const std::string& why);
+  // actions withdrawn. With TaskSync::kUpdate, the obligor's review tasks and deadline alerts
+  // are then kept true to the actions (RefreshTask, workflow.h); the nightly batch, which
+  // holds the tasks itself, passes kLeave. Runs inside the caller's transaction when one is
+  // open.
+  enum class TaskSync { kUpdate, kLeave };
+  Result<std::vector<Action>> WithdrawMoot(PersonId obligor, Date as_of, const std::string& why,
+                                           TaskSync sync = TaskSync::kUpdate);
 
   // Staff table: adds or changes a user's role. The actor must be an admin once an active
   // admin exists (until then anyone may bootstrap the table). Errors: "user_id_invalid",
@@ -140,6 +155,12 @@ class EnforcementService {
   Status SetStaffUser(const StaffUser& user);
   // Stores a state configuration file's text after validating it (admin once one exists).
   Status LoadStateConfig(const std::string& text);
+  // Whether the actor may replace the next-best-action table: an active admin or supervisor
+  // once an active admin exists, as for the switch. Errors: user_unknown, role_not_allowed.
+  Status MayStoreEffectTable();
+  // Stores a learned next-best-action table (enforce/nba.h SaveEffectTable) after the same
+  // check, in one transaction with its audit row.
+  Status StoreEffectTable(const EffectivenessTable& table);
   // The fail-safe: turns AI recommendations for `remedy` off (or back on) with a reason
   // (supervisor or admin once an admin exists). Errors: reason_missing, role_not_allowed.
   Status SetAiSwitch(Remedy remedy, bool ai_on, const std::string& reason);
@@ -156,6 +177,9 @@ class EnforcementService {
   auto InTransaction(F&& body) -> decltype(body());
   Status RequireRole(const std::string& user, Transition t, Remedy remedy);
   Status RequireAdminOnceStaffed(std::initializer_list<Role> allowed);
+  // Keeps the obligor's open review tasks and deadline alerts true to its actions (RefreshTask)
+  // as of `today`, inside the caller's transaction.
+  Status RefreshTasks(PersonId obligor, Date today);
   Result<EligibilityFacts> FactsNow(const Action& a, Date as_of);
   Status Audit(std::string_view action, const Action& before, const Action& after,
                const std::string& person);

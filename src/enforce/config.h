@@ -55,6 +55,10 @@ struct WorkflowConfig {
   int admin_review_days = 45;        // 45 CFR 303.72: administrative review decision in 45 days
   int alert_before_days = 5;         // Default: 5 (an alert when a deadline is this near)
   int order_review_months = 36;      // 45 CFR 303.8: review every 36 months
+  // A remedy a person dismissed on a case is not recommended again on it for this many days
+  // after the dismissal, unless the facts changed materially (eligibility.h
+  // HeldBackByDismissal). Default: 90; 0 turns the rule off.
+  int dismissal_cooling_off_days = 90;
 };
 
 struct EnforcementConfig {

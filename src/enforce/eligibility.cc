@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/ids.h"
+
 namespace cse::enforce {
 namespace {
 
@@ -104,6 +106,30 @@ Eligibility CheckSpecific(Remedy remedy, const EnforcementConfig& config,
 }
 
 }  // namespace
+
+std::optional<HeldBack> HeldBackByDismissal(Remedy remedy, const WorkflowConfig& workflow,
+                                            const EligibilityFacts& f,
+                                            std::optional<Date> delinquent_since) {
+  const int days = workflow.dismissal_cooling_off_days;
+  const auto found = f.dismissed.find(remedy);
+  if (days <= 0 || found == f.dismissed.end()) return std::nullopt;
+  const PastDismissal& d = found->second;
+  const Date last_day = d.decided.AddDays(days - 1);
+  if (f.as_of > last_day) return std::nullopt;
+  const Money per_month =
+      f.monthly_support.is_positive() ? f.monthly_support : f.last_monthly_support;
+  const Money grown_past = d.arrears + per_month;
+  if (f.arrears_total > grown_past) return std::nullopt;  // more than a month's support more
+  const bool new_delinquency =
+      f.delinquent && (!d.delinquent || (delinquent_since && *delinquent_since > d.decided));
+  if (new_delinquency) return std::nullopt;
+  return HeldBack{No("dismissed_recently",
+                     "dismissed " + d.decided.ToString() + " by " + d.by + " (" +
+                         FormatDisplayId("ACT", d.action_id) + "); held back through " +
+                         last_day.ToString() + " unless the arrears (" + d.arrears.ToString() +
+                         " then) pass " + grown_past.ToString() + " or a new delinquency begins"),
+                  last_day};
+}
 
 double EligibilityFacts::arrears_months() const {
   const Money per_month = monthly_support.is_positive() ? monthly_support : last_monthly_support;

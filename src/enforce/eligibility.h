@@ -10,6 +10,8 @@
 // deposits could be those benefits). docs/ENFORCEMENT.md lists each remedy's rule.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -17,6 +19,16 @@
 #include "enforce/config.h"
 
 namespace cse::enforce {
+
+// A person's dismissal of a recommended remedy: the latest of that remedy on the case, or on
+// any of the obligor's cases for a remedy on the person (IsPersonLevel).
+struct PastDismissal {
+  int64_t action_id = 0;
+  Date decided;             // the day of the dismissal
+  std::string by;           // who dismissed it
+  Money arrears;            // the obligor's arrears the recommendation was made on
+  bool delinquent = false;  // whether the obligor was delinquent then (it had a legal deadline)
+};
 
 struct EligibilityFacts {
   Date as_of;
@@ -44,6 +56,7 @@ struct EligibilityFacts {
   std::set<Remedy> in_progress;       // remedies with an open action on this case (person-level
                                       // remedies: on any of the obligor's cases)
   std::set<Remedy> certified;         // remedies in force (issued and not ended), likewise
+  std::map<Remedy, PastDismissal> dismissed;  // the latest dismissal of each remedy, likewise
 
   // Arrears expressed in months of support: of the orders in effect, else of the last ones
   // (0 without any order).
@@ -56,7 +69,25 @@ struct Eligibility {
   std::string text;    // one sentence with the numbers
 };
 
+// A remedy held back from recommendation: why ("dismissed_recently"), and through which day.
+struct HeldBack {
+  Eligibility why;
+  Date through;
+};
+
 Eligibility CheckEligibility(Remedy remedy, const EnforcementConfig& config,
                              const EligibilityFacts& facts);
+
+// Whether a person's dismissal holds an eligible `remedy` back from being recommended again
+// (docs/ENFORCEMENT.md, "Dismissals stick"): for workflow.dismissal_cooling_off_days after the
+// dismissal (counting its day), unless the facts changed materially since the dismissed
+// recommendation — the obligor's arrears grew by more than one month's support, or a new
+// delinquency began (delinquent now and not then, or `delinquent_since` after the
+// dismissal). Answers "dismissed_recently" with the date, who, and the day it ends; nullopt
+// when the remedy may be recommended. Only recommending consults it: a person may still
+// approve or modify toward a dismissed remedy.
+std::optional<HeldBack> HeldBackByDismissal(Remedy remedy, const WorkflowConfig& workflow,
+                                            const EligibilityFacts& facts,
+                                            std::optional<Date> delinquent_since);
 
 }  // namespace cse::enforce

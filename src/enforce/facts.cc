@@ -92,6 +92,20 @@ bool IsAssignedBucket(int k) {
          k == static_cast<int>(Bucket::kConditionallyAssigned);
 }
 
+// A person's dismissal of `a`, dated by its decision (decided_at "YYYY-MM-DDT...").
+std::optional<PastDismissal> DismissalOf(const Action& a) {
+  if (a.state != ActionState::kDismissed || a.decided_at.size() < 10) return std::nullopt;
+  auto decided = Date::Parse(std::string_view(a.decided_at).substr(0, 10));
+  if (!decided.ok()) return std::nullopt;
+  PastDismissal d;
+  d.action_id = a.id;
+  d.decided = *decided;
+  d.by = a.decided_by;
+  d.arrears = a.amount_at_stake;
+  d.delinquent = a.legal_deadline.has_value();  // a deadline is set only when delinquent
+  return d;
+}
+
 }  // namespace
 
 bool IsOpen(const Action& a) { return !IsFinal(a.state) && a.state != ActionState::kIssued; }
@@ -144,6 +158,10 @@ EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::Featur
     if (a.case_id != case_id && !IsPersonLevel(a.remedy)) continue;
     if (IsOpen(a)) f.in_progress.insert(a.remedy);
     if (InForce(a)) f.certified.insert(a.remedy);
+    if (auto d = DismissalOf(a)) {
+      auto [it, added] = f.dismissed.emplace(a.remedy, *d);
+      if (!added && it->second.decided < d->decided) it->second = *d;
+    }
   }
   return f;
 }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "ai/dataset.h"
+#include "ai/reasons.h"
 #include "enforce/eligibility.h"
 #include "enforce/facts.h"
 #include "enforce/nba.h"
@@ -146,8 +147,9 @@ bool HighRisk(const ReadContext& r, const Prepared& p) {
   return score > r.config.workflow.outreach_risk_above;
 }
 
-// Scores the active obligors of a chunk: predictions for all at once, then key factors
-// (TreeSHAP, batched) for those the workflow explains (high risk, delinquent, overridden).
+// Scores the active obligors of a chunk: predictions and key factors (batched TreeSHAP) for
+// all at once, as many factors as `opencse score` gives (RiskScorer::ScoreBatch's default):
+// every score row carries its explanation, not only those the workflow acts on.
 void ScoreChunk(const ReadContext& r, std::vector<Prepared>& chunk) {
   std::vector<ai::FeatureVector> x;
   std::vector<size_t> who;
@@ -156,24 +158,12 @@ void ScoreChunk(const ReadContext& r, std::vector<Prepared>& chunk) {
     x.push_back(chunk[i].row.values);
     who.push_back(i);
   }
-  const std::vector<ai::RiskScore> scores = r.o.scorer->ScoreBatch(x, 0);
-  std::vector<ai::FeatureVector> explain_x;
-  std::vector<size_t> explain_who;
+  const std::vector<ai::RiskScore> scores = r.o.scorer->ScoreBatch(x);
   for (size_t k = 0; k < who.size(); ++k) {
     Prepared& p = chunk[who[k]];
     p.risk = scores[k];
+    ai::WordFromRow(p.row, p.risk->key_factors);  // exact dollars; "no payment on record"
     p.overridden = OverriddenScore(p.h, r.o.as_of);
-    if (HighRisk(r, p) || p.row.balance.delinquent || p.overridden) {
-      explain_x.push_back(p.row.values);
-      explain_who.push_back(who[k]);
-    }
-  }
-  const std::vector<ai::RiskScore> explained = r.o.scorer->ScoreBatch(explain_x, 3);
-  for (size_t k = 0; k < explain_who.size(); ++k) {
-    chunk[explain_who[k]].risk->key_factors = explained[k].key_factors;
-  }
-  for (size_t i : who) {
-    Prepared& p = chunk[i];
     p.score_row = MakeScoreRecord(p.row, *p.risk, r.o.scorer->version(), p.h.obligor, CaseId{},
                                   r.o.as_of, r.at);
   }
@@ -291,7 +281,7 @@ Status CreateOutreach(RunContext& x, const Prepared& p, const ai::RiskScore& ris
   return Status::Ok();
 }
 
-Status Recommendations(RunContext& x, const Prepared& p, const std::optional<ai::RiskScore>& risk,
+Status Recommendations(RunContext& x, Prepared& p, const std::optional<ai::RiskScore>& risk,
                        std::optional<Date> since) {
   EnforcementService svc(x.store, x.clock, x.actor);
   // The obligor's actions, with those this run writes on earlier cases: a remedy on the
@@ -348,6 +338,26 @@ Status Recommendations(RunContext& x, const Prepared& p, const std::optional<ai:
     RETURN_IF_ERROR(x.store.InsertEnforceTask(t).status());
     ++x.counts["review_tasks"];
   }
+  p.actions = std::move(obligor_actions);  // with this run's: RefreshTasks reads them
+  return Status::Ok();
+}
+
+// Keeps the obligor's open review tasks and deadline alerts true to its actions as they now
+// stand (RefreshTask, workflow.h): a review task whose recommendations were all decided,
+// dismissed or withdrawn is closed with the reason, one naming a decided or withdrawn action
+// is re-pointed to the case's undecided ones, an alert whose action moved on is closed.
+// Before, a review task stayed open naming a withdrawn action, and the run skipped the case
+// because a review task was open.
+Status RefreshTasks(RunContext& x, Prepared& p) {
+  for (Task& t : p.tasks) {
+    const TaskChange change = RefreshTask(t, p.actions, x.o.as_of);
+    if (change == TaskChange::kNone) continue;
+    RETURN_IF_ERROR(x.store.UpdateEnforceTask(t));
+    if (change == TaskChange::kRepointed) ++x.counts["review_tasks_repointed"];
+    if (change == TaskChange::kClosed) {
+      ++x.counts[t.kind == "deadline_alert" ? "alerts_closed" : "review_tasks_closed"];
+    }
+  }
   return Status::Ok();
 }
 
@@ -366,6 +376,15 @@ Status Reassign(RunContext& x, std::vector<Task>& tasks) {
     ++x.counts["tasks_reassigned"];
   }
   return Status::Ok();
+}
+
+// Puts each of `changed` in place of the action with its id in `actions`.
+void Replace(std::vector<Action>& actions, const std::vector<Action>& changed) {
+  for (const Action& c : changed) {
+    for (Action& a : actions) {
+      if (a.id == c.id) a = c;
+    }
+  }
 }
 
 // The facts EnforcementService::WithdrawMoot judges `a` on (FactsNow: as of the later of
@@ -413,19 +432,16 @@ Status WithdrawIneligible(RunContext& x, Prepared& p) {
   if (!any) return Status::Ok();
   EnforcementService svc(x.store, x.clock, x.actor);
   ASSIGN_OR_RETURN(std::vector<Action> withdrawn,
-                   svc.WithdrawMoot(p.h.obligor, as_of, "nightly: no longer eligible"));
-  for (const Action& w : withdrawn) {
-    for (Action& a : p.actions) {
-      if (a.id == w.id) a = w;  // Recommendations sees it withdrawn
-    }
-  }
+                   svc.WithdrawMoot(p.h.obligor, as_of, "nightly: no longer eligible",
+                                    EnforcementService::TaskSync::kLeave));
+  Replace(p.actions, withdrawn);  // Recommendations sees them withdrawn
   x.counts["withdrawn_ineligible"] += static_cast<int64_t>(withdrawn.size());
   return Status::Ok();
 }
 
 // The writer's part for one obligor: open tasks to their case's caseworker, the score row,
 // the delinquency state, outreach, and recommendations or withdrawals.
-Status ApplyObligor(RunContext& x, Prepared& p) {
+Status ApplyObligorRecords(RunContext& x, Prepared& p) {
   const Date as_of = x.o.as_of;
   const PersonId obligor = p.h.obligor;
   ++x.counts["obligors"];
@@ -465,10 +481,18 @@ Status ApplyObligor(RunContext& x, Prepared& p) {
   if (was) {  // no longer delinquent: what it made necessary may be moot
     EnforcementService svc(x.store, x.clock, x.actor);
     ASSIGN_OR_RETURN(std::vector<Action> withdrawn,
-                     svc.WithdrawMoot(obligor, as_of, "nightly: no longer delinquent"));
+                     svc.WithdrawMoot(obligor, as_of, "nightly: no longer delinquent",
+                                      EnforcementService::TaskSync::kLeave));
     x.counts["withdrawn"] += static_cast<int64_t>(withdrawn.size());
+    Replace(p.actions, withdrawn);
   }
   return Status::Ok();
+}
+
+// The obligor's records, then its tasks kept true to the actions as they now stand.
+Status ApplyObligor(RunContext& x, Prepared& p) {
+  RETURN_IF_ERROR(ApplyObligorRecords(x, p));
+  return RefreshTasks(x, p);
 }
 
 Task AlertFor(const RunContext& x, const Action& a, const std::string& phase, Date deadline) {
@@ -865,7 +889,7 @@ PreparedEvent PrepareEvent(const Clock& clock, const ai::RiskScorer* scorer,
   e.as_of = std::max(date, clock.Today());
   e.h = std::move(h);
   e.row = ai::ExtractFeatures(e.h, ref, e.as_of);
-  if (scorer && ai::IsActive(e.row)) e.risk = scorer->Score(e.row.values, 3);
+  if (scorer && ai::IsActive(e.row)) e.risk = scorer->Score(e.row);  // `score`'s factors
   return e;
 }
 

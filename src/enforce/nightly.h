@@ -7,12 +7,18 @@
 //   2. detect new delinquencies: delinquent now and not at the obligor's last run
 //      (enforce_obligor_state keeps the date delinquency began: the legal deadline counts
 //      from it);
-//   3. score every active obligor with the active model and record the score;
+//   3. score every active obligor with the active model and record the score with its key
+//      factors (as many as `opencse score` gives);
 //   4. write tasks: risk above workflow.outreach_risk_above -> a "Proactive Outreach" task
 //      (personalized message, channel from the contact history, follow-up date after
 //      workflow.follow_up_days); delinquent -> ranked recommendations awaiting approval and a
 //      review task per case. Open outreach tasks are closed when a payment satisfied them and
-//      flagged when their follow-up date passed without one.
+//      flagged when their follow-up date passed without one. A remedy a person dismissed
+//      recently is not recommended again (eligibility.h HeldBackByDismissal);
+//   5. keep the obligor's open review tasks and deadline alerts true to its actions
+//      (workflow.h RefreshTask): closed when nothing they are about awaits a decision,
+//      re-pointed to the case's undecided recommendations (counts "review_tasks_closed",
+//      "review_tasks_repointed", "alerts_closed").
 //   Every task goes to a caseworker whose office holds the case, or to nobody when the office
 //   has no active caseworker (workflow.h TaskAssignment, read once per run); first, the
 //   obligor's open tasks whose worker's caseload does not hold their case are moved so

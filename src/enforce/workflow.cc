@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdio>
 
+#include "core/ids.h"
+
 namespace cse::enforce {
 namespace {
 
@@ -114,6 +116,82 @@ void SortQueue(std::vector<Task>& tasks) {
     if (a.created != b.created) return a.created < b.created;
     return a.id < b.id;
   });
+}
+
+namespace {
+
+const Action* FindAction(const std::vector<Action>& actions, int64_t id) {
+  for (const Action& a : actions) {
+    if (a.id == id) return &a;
+  }
+  return nullptr;
+}
+
+void Close(Task& t, Date today, std::string reason) {
+  t.open = false;
+  t.closed_date = today;
+  t.closed_reason = std::move(reason);
+}
+
+// Whether an alert of `phase` still concerns an action in `state` (nightly.cc DeadlineAlerts).
+bool AlertStands(std::string_view phase, ActionState state) {
+  if (phase == "near" || phase == "passed") {
+    return state == ActionState::kRecommended || state == ActionState::kApproved ||
+           state == ActionState::kModified;
+  }
+  if (phase == "contest_over") return state == ActionState::kNoticeSent;
+  if (phase == "review_near" || phase == "review_passed") return state == ActionState::kContested;
+  return true;  // a phase this code does not know: left alone
+}
+
+TaskChange RefreshAlert(Task& t, const std::vector<Action>& actions, Date today) {
+  const Action* a = FindAction(actions, t.action_id);
+  const size_t colon = t.key.rfind(':');
+  if (a == nullptr || colon == std::string::npos) return TaskChange::kNone;
+  if (AlertStands(std::string_view(t.key).substr(colon + 1), a->state)) return TaskChange::kNone;
+  Close(t, today,
+        FormatDisplayId("ACT", a->id) + " is now " + std::string(Name(a->state)) + ": moot");
+  return TaskChange::kClosed;
+}
+
+TaskChange RefreshReview(Task& t, const std::vector<Action>& actions, Date today) {
+  std::vector<const Action*> undecided;
+  for (const Action& a : actions) {
+    if (a.case_id == t.case_id && a.state == ActionState::kRecommended) undecided.push_back(&a);
+  }
+  if (undecided.empty()) {
+    const Action* named = FindAction(actions, t.action_id);
+    std::string was;
+    if (named != nullptr) {
+      was = " (" + FormatDisplayId("ACT", named->id) + " " + std::string(Name(named->state)) + ")";
+    }
+    Close(t, today, "no recommendation awaits a decision on the case" + was);
+    return TaskChange::kClosed;
+  }
+  // The newest set first, in rank order (one set is under review at a time).
+  const Action& top =
+      **std::min_element(undecided.begin(), undecided.end(), [](const Action* a, const Action* b) {
+        if (a->as_of != b->as_of) return a->as_of > b->as_of;
+        if (a->rank != b->rank) return a->rank < b->rank;
+        return a->id < b->id;
+      });
+  if (t.action_id == top.id) return TaskChange::kNone;
+  t.action_id = top.id;
+  t.recommended = std::string(Name(top.remedy));
+  t.message = top.rationale;
+  t.deadline = top.legal_deadline;
+  t.amount_at_stake = top.amount_at_stake;
+  t.priority = Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
+  return TaskChange::kRepointed;
+}
+
+}  // namespace
+
+TaskChange RefreshTask(Task& task, const std::vector<Action>& actions, Date today) {
+  if (!task.open) return TaskChange::kNone;
+  if (task.kind == "review_recommendations") return RefreshReview(task, actions, today);
+  if (task.kind == "deadline_alert") return RefreshAlert(task, actions, today);
+  return TaskChange::kNone;
 }
 
 void TaskAssignment::AddCaseworker(std::string_view user_id, std::string_view office) {

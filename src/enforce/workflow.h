@@ -72,6 +72,20 @@ double Priority(int risk_score, Money at_stake, std::optional<Date> deadline, Da
 // Open tasks, highest priority first (ties: older first, then id).
 void SortQueue(std::vector<Task>& tasks);
 
+// Keeps an open task about actions true to them (docs/ENFORCEMENT.md "Queue"), given every
+// action of its obligor as they stand on `today`:
+//   - "Review enforcement recommendations" (review_recommendations): closed, with the reason,
+//     when no recommendation on its case awaits a decision (all approved, modified,
+//     dismissed or withdrawn); re-pointed to the case's undecided recommendations (the first
+//     in rank: action, remedy, rationale, deadline, amount, priority) when the one it names
+//     was decided or withdrawn;
+//   - a deadline alert (deadline_alert, key "deadline:<action>:<phase>"): closed when its
+//     action left the state the alert is about (decided for "near"/"passed", issued or
+//     withdrawn for "contest_over", the contest decided for "review_near"/"review_passed").
+// Other tasks, closed tasks and tasks whose action is not in `actions` are left alone.
+enum class TaskChange { kNone, kClosed, kRepointed };
+TaskChange RefreshTask(Task& task, const std::vector<Action>& actions, Date today);
+
 // Who works the tasks of each case. Built once (caseworkers, then the cases of the offices
 // that have caseworkers), then read: a lookup is a binary search over the staffed offices'
 // case ids, with no store access.

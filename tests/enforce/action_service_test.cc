@@ -8,6 +8,7 @@
 
 #include <set>
 
+#include "enforce/nba.h"
 #include "enforce/report.h"
 #include "iwo/newhire.h"
 #include "service/audit.h"
@@ -81,6 +82,31 @@ class ActionServiceTest : public ::testing::Test {
   }
 
   void SetToday(Date d) { w_.clock().SetMicros(testing::MidnightMicros(d)); }
+
+  // A "Review enforcement recommendations" task on the case naming `action_id`, as the
+  // nightly batch writes it.
+  void AddReviewTask(int64_t action_id) {
+    Task t;
+    t.key = "review:" + std::to_string(case_.value) + ":" + kToday.ToString();
+    t.kind = "review_recommendations";
+    t.case_id = case_;
+    t.obligor = obligor_;
+    t.created = kToday;
+    t.title = "Review enforcement recommendations";
+    t.action_id = action_id;
+    t.recommended = "reminder";
+    t.key_factors = "[]";
+    ASSERT_TRUE(w_.store().InsertEnforceTask(t).ok());
+  }
+  Task ReviewTask() {
+    auto tasks = w_.store().ListEnforceTasksByObligor(obligor_);
+    EXPECT_TRUE(tasks.ok());
+    for (const Task& t : *tasks) {
+      if (t.kind == "review_recommendations") return t;
+    }
+    ADD_FAILURE() << "no review task";
+    return Task{};
+  }
 
   // A current job for `who` (the obligor by default) since `start`, at ACME.
   void Employ(Date start, std::optional<PersonId> who = std::nullopt) {
@@ -612,6 +638,119 @@ TEST_F(ActionServiceTest, ARejectedIwoIsNoLongerWithholdingInPlace) {
   RecommendAll();
   ASSERT_TRUE(by_remedy_.count(Remedy::kIncomeWithholding));
   EXPECT_TRUE(Do(Remedy::kIncomeWithholding, Transition::kApprove, "cal", "resend").ok());
+}
+
+// QA 2026-12-05: a caseworker dismissed the three recommendations ("payment plan agreed by
+// phone") and `recommend` right after, and the next night, recommended the same three
+// remedies again. A dismissal now sticks for workflow.dismissal_cooling_off_days unless the
+// facts change materially.
+TEST_F(ActionServiceTest, ADismissedRemedyIsNotRecommendedAgainUntilTheFactsChange) {
+  auto first = svc_.Recommend(case_, Options());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->actions.size(), 3u);
+  std::set<Remedy> dismissed;
+  for (const Action& a : first->actions) {
+    by_remedy_[a.remedy] = a.id;
+    ASSERT_TRUE(Do(a.remedy, Transition::kDismiss, "cal", "payment plan agreed by phone").ok());
+    dismissed.insert(a.remedy);
+  }
+
+  auto again = svc_.Recommend(case_, Options());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  for (const Action& a : again->actions) {
+    EXPECT_FALSE(dismissed.count(a.remedy)) << Name(a.remedy) << " recommended again";
+  }
+  int held = 0;
+  for (const auto& [remedy, e] : again->ineligible) {
+    if (!dismissed.count(remedy)) continue;
+    ++held;
+    EXPECT_EQ(e.reason, "dismissed_recently");
+    EXPECT_NE(e.text.find("dismissed 2025-06-30 by cal"), std::string::npos) << e.text;
+    EXPECT_EQ(again->held_through.at(remedy), kToday.AddDays(89));
+  }
+  EXPECT_EQ(held, 3);
+
+  // Two months on, the arrears grew by more than a month's support (500.00): the facts
+  // changed, and the gentlest step is recommended again.
+  const Date later = kToday.AddDays(62);
+  SetToday(later);
+  RecommendOptions o = Options();
+  o.as_of = later;
+  auto changed = svc_.Recommend(case_, o);
+  ASSERT_TRUE(changed.ok()) << changed.status().ToString();
+  EXPECT_GT(changed->facts.arrears_total, Money::FromCents(300'000));
+  bool reminder = false;
+  for (const Action& a : changed->actions) reminder = reminder || a.remedy == Remedy::kReminder;
+  EXPECT_TRUE(reminder);
+}
+
+// QA 2026-12-05: `recommend --as-of` a past date wrote actions from stale facts whose legal
+// deadline had already passed. It is refused before the last nightly run, more than
+// kRecommendBackdateDaysMax days back, or when the deadline counted from it is past.
+TEST_F(ActionServiceTest, RecommendRefusesStaleDatesAndPassedDeadlines) {
+  const auto at = [&](Date d) {
+    RecommendOptions o = Options();
+    o.as_of = d;
+    return svc_.Recommend(case_, o).status().reason();
+  };
+  const int64_t seq = (*w_.store().LastAuditLink())->seq;
+  EXPECT_EQ(at(kToday.AddDays(-kRecommendBackdateDaysMax - 1)), "recommend_date_too_old");
+  EnforcementService root(w_.store(), w_.clock(), "root");
+  ASSERT_TRUE(root.LoadStateConfig("[workflow]\nenforcement_days = 3\n").ok());
+  const int64_t configured = (*w_.store().LastAuditLink())->seq;
+  ASSERT_EQ(configured, seq + 1);
+  EXPECT_EQ(at(kToday.AddDays(-5)), "legal_deadline_passed");  // act by 28 June
+  BatchRun run;
+  run.as_of = kToday.AddDays(-1);
+  run.status = "done";
+  run.counts_json = "{}";
+  ASSERT_TRUE(w_.store().PutBatchRun(run).ok());
+  EXPECT_EQ(at(kToday.AddDays(-2)), "recommend_date_before_last_run");
+  // Nothing was written.
+  EXPECT_TRUE(w_.store().ListEnforceActionsByCase(case_)->empty());
+  EXPECT_EQ((*w_.store().LastAuditLink())->seq, configured);
+  EXPECT_EQ(at(kToday.AddDays(-1)), "");  // on or after the last run: written
+}
+
+// QA 2026-12-05: a payment that made every recommendation moot left the review task open in
+// the queue, naming a withdrawn action.
+TEST_F(ActionServiceTest, WithdrawingEveryRecommendationClosesTheReviewTask) {
+  auto r = svc_.Recommend(case_, Options());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  AddReviewTask(r->actions[0].id);
+  ASSERT_TRUE(w_.Pay("all", case_, 300'000, kToday).ok());  // January to June, all paid
+  auto withdrawn = svc_.WithdrawMoot(obligor_, kToday, "payment posted");
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status().ToString();
+  ASSERT_EQ(withdrawn->size(), r->actions.size());
+  const Task t = ReviewTask();
+  EXPECT_FALSE(t.open);
+  EXPECT_EQ(t.closed_reason.rfind("no recommendation awaits a decision on the case", 0), 0u)
+      << t.closed_reason;
+  EXPECT_TRUE(w_.store().ListOpenEnforceTasks("")->empty());
+}
+
+// QA 2026-12-05: `enforce learn --user randomguy` replaced the next-best-action table that
+// ranks every recommendation. Storing it needs an admin or supervisor, as the switch does.
+TEST_F(ActionServiceTest, OnlyAnAdminOrSupervisorStoresTheEffectTable) {
+  EffectivenessTable table;
+  table.window_days = 60;
+  table.learned_from = "2023-07-01..2025-06-30";
+  EnforcementService randomguy(w_.store(), w_.clock(), "randomguy");
+  EXPECT_EQ(randomguy.MayStoreEffectTable().reason(), "user_unknown");
+  EXPECT_EQ(randomguy.StoreEffectTable(table).reason(), "user_unknown");
+  EnforcementService cal(w_.store(), w_.clock(), "cal");
+  EXPECT_EQ(cal.StoreEffectTable(table).reason(), "role_not_allowed");
+  EnforcementService old(w_.store(), w_.clock(), "old");  // an inactive supervisor
+  EXPECT_EQ(old.StoreEffectTable(table).reason(), "user_unknown");
+  auto none = LoadEffectTable(w_.store());
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_TRUE(AuditRows("enforce.learn").empty());
+  EnforcementService sue(w_.store(), w_.clock(), "sue");
+  ASSERT_TRUE(sue.StoreEffectTable(table).ok());
+  EnforcementService root(w_.store(), w_.clock(), "root");
+  ASSERT_TRUE(root.StoreEffectTable(table).ok());
+  EXPECT_EQ(AuditRows("enforce.learn").size(), 2u);
 }
 
 }  // namespace

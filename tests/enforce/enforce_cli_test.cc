@@ -62,6 +62,12 @@ TEST_F(EnforceCliTest, EveryCommandHasHelp) {
 
 TEST_F(EnforceCliTest, RecommendThenDecideWithClearErrors) {
   Seed();
+  // The deciding supervisor's office holds the case (a supervisor without one has no caseload).
+  ASSERT_EQ(
+      Cli({"user", "add", "--username", "sup.north", "--role", "supervisor", "--office", "North"})
+          .code,
+      0);
+  ASSERT_EQ(Cli({"assign-office", "--case", "CASE-000001", "--office", "North"}).code, 0);
   const CliRun rec = Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly");
   ASSERT_EQ(rec.code, 0) << rec.err;
   const Json j = Json::parse(rec.out);
@@ -84,28 +90,29 @@ TEST_F(EnforceCliTest, RecommendThenDecideWithClearErrors) {
   CliRun r = Cli({"action", "approve", "ACT-000001", "--by", "ivy"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("role_not_allowed"), std::string::npos);
-  r = Cli({"action", "dismiss", "ACT-000002", "--by", "sue"});
+  r = Cli({"action", "dismiss", "ACT-000002", "--by", "sup.north"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("reason_missing"), std::string::npos);
-  r = Cli({"action", "approve", "ACT-000001", "--by", "sue", "--reason", "first step"});
+  r = Cli({"action", "approve", "ACT-000001", "--by", "sup.north", "--reason", "first step"});
   EXPECT_EQ(r.code, 0) << r.err;
-  r = Cli({"action", "approve", "ACT-000001", "--by", "sue"});
+  r = Cli({"action", "approve", "ACT-000001", "--by", "sup.north"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("action_already_decided"), std::string::npos);
-  r = Cli({"action", "modify", "ACT-000002", "--by", "sue", "--reason", "r", "--remedy", "x"});
+  r = Cli(
+      {"action", "modify", "ACT-000002", "--by", "sup.north", "--reason", "r", "--remedy", "x"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("remedy_unknown"), std::string::npos);
-  r = Cli({"--json", "action", "modify", "ACT-000002", "--by", "sue", "--reason",
+  r = Cli({"--json", "action", "modify", "ACT-000002", "--by", "sup.north", "--reason",
            "calls go unanswered", "--remedy", "tax_offset"});
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   const Json m = Json::parse(r.out);
   EXPECT_EQ(m["state"], "modified");
   EXPECT_EQ(m["remedy"], "tax_offset");
   EXPECT_EQ(m["original_remedy"], "outreach_call");
-  r = Cli({"action", "approve", "ACT-999999", "--by", "sue"});
+  r = Cli({"action", "approve", "ACT-999999", "--by", "sup.north"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("action_not_found"), std::string::npos);
-  r = Cli({"action", "approve", "CASE-1", "--by", "sue"});
+  r = Cli({"action", "approve", "CASE-1", "--by", "sup.north"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("id_malformed"), std::string::npos);
   EXPECT_EQ(Cli({"audit", "verify"}).code, 0);
@@ -206,6 +213,61 @@ TEST_F(EnforceCliTest, StateConfigErrorsNameTheKey) {
   const CliRun s = Cli({"enforce", "switch", "bank_levy", "off"});
   EXPECT_EQ(s.code, 1);
   EXPECT_NE(s.err.find("reason_missing"), std::string::npos);
+}
+
+// QA 2026-12-05: `enforce learn --user randomguy` replaced the next-best-action table. It
+// needs an active admin or supervisor, as `enforce switch` and `enforce config --load` do,
+// and is refused before the history is read.
+TEST_F(EnforceCliTest, LearningTheTableNeedsAnAdminOrSupervisor) {
+  Seed();
+  for (const char* who : {"randomguy", "ivy"}) {
+    const CliRun r =
+        Cli({"--json", "enforce", "learn", "--as-of", "2024-06-30", "--from", "2023-01-01"}, who);
+    EXPECT_EQ(r.code, 1) << who;
+    const std::string code = Json::parse(r.out)["code"];
+    EXPECT_EQ(code, std::string(who) == "ivy" ? "role_not_allowed" : "user_unknown") << r.out;
+  }
+  // A supervisor passes the check (and learns nothing from this empty history).
+  const CliRun sue =
+      Cli({"--json", "enforce", "learn", "--as-of", "2024-06-30", "--from", "2023-01-01"}, "sue");
+  EXPECT_EQ(Json::parse(sue.out)["code"], "learn_no_history") << sue.out;
+}
+
+// QA 2026-12-05: a dismissed recommendation came back at once. `recommend` now holds it back
+// and says why, with the last day of the cooling-off period.
+TEST_F(EnforceCliTest, RecommendSaysWhichRemediesADismissalHoldsBack) {
+  Seed();
+  // A caseworker of the case's office decides (their caseload holds it).
+  ASSERT_EQ(
+      Cli({"user", "add", "--username", "cw.ann", "--role", "caseworker", "--office", "North"})
+          .code,
+      0);
+  ASSERT_EQ(Cli({"assign-office", "--case", "CASE-000001", "--office", "North"}).code, 0);
+  ASSERT_EQ(Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly").code, 0);
+  for (const char* id : {"ACT-000001", "ACT-000002", "ACT-000003"}) {
+    const CliRun d = Cli(
+        {"action", "dismiss", id, "--by", "cw.ann", "--reason", "payment plan agreed by phone"});
+    ASSERT_EQ(d.code, 0) << d.err;
+  }
+  const CliRun r = Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Json j = Json::parse(r.out);
+  int held = 0;
+  for (const Json& e : j["ineligible"]) {
+    if (e["reason"] != "dismissed_recently") continue;
+    ++held;
+    EXPECT_EQ(e["held_through"], "2024-09-27") << e.dump();
+  }
+  EXPECT_EQ(held, 3) << r.out;
+  for (const Json& a : j["actions"]) {
+    EXPECT_NE(a["remedy"], "reminder") << r.out;
+  }
+  const CliRun text = Cli({"recommend", "--case", "CASE-000001"}, "nightly");
+  EXPECT_NE(text.out.find("dismissed_recently"), std::string::npos) << text.out;
+  // A date older than the last week is stale.
+  const CliRun old = Cli({"--json", "recommend", "--case", "CASE-000001", "--as-of", "2024-06-01"});
+  EXPECT_EQ(old.code, 1);
+  EXPECT_EQ(Json::parse(old.out)["code"], "recommend_date_too_old") << old.out;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "enforce/config.h"
 #include "enforce/eligibility.h"
 #include "enforce/rank.h"
+#include "enforce/workflow.h"
 
 namespace cse::enforce {
 namespace {
@@ -312,6 +313,125 @@ TEST(LadderTest, NonDelinquentCasesGetOnlyNonPunitiveStepsAndEscalationResumes) 
   EXPECT_EQ(after_iwo[1].remedy, Remedy::kPassportDenial);
   EXPECT_EQ(after_iwo[2].remedy, Remedy::kIncomeWithholding);
   EXPECT_NE(after_iwo[0].rationale.find("ladder step 5"), std::string::npos);
+}
+
+// A caseworker's dismissal sticks (docs/ENFORCEMENT.md "Dismissals stick"): before
+// 2026-12-05 a reminder dismissed with "payment plan agreed by phone" was recommended again
+// the next night, and by `recommend` right after the dismissal.
+TEST(EligibilityTest, ADismissedRemedyIsHeldBackUnlessTheFactsChangedMaterially) {
+  EligibilityFacts f = Delinquent(D(1'500));
+  const Date dismissed = f.as_of;
+  f.dismissed[Remedy::kReminder] =
+      PastDismissal{7, dismissed, "cal", D(1'500), /*delinquent=*/true};
+  const WorkflowConfig w;  // 90 days
+  ASSERT_EQ(w.dismissal_cooling_off_days, 90);
+  auto held = HeldBackByDismissal(Remedy::kReminder, w, f, dismissed);
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->why.reason, "dismissed_recently");
+  EXPECT_FALSE(held->why.eligible);
+  EXPECT_EQ(held->through, dismissed.AddDays(89));
+  EXPECT_NE(held->why.text.find("dismissed 2025-06-30 by cal (ACT-000007)"), std::string::npos)
+      << held->why.text;
+  // Other remedies are not held back by it.
+  EXPECT_FALSE(HeldBackByDismissal(Remedy::kOutreachCall, w, f, dismissed).has_value());
+  // Still within the period with arrears grown by exactly one month's support: held.
+  f.as_of = dismissed.AddDays(89);
+  f.arrears_total = D(2'000);
+  EXPECT_TRUE(HeldBackByDismissal(Remedy::kReminder, w, f, dismissed).has_value());
+  // More than a month's support more: the facts changed.
+  f.arrears_total = D(2'000, 1);
+  EXPECT_FALSE(HeldBackByDismissal(Remedy::kReminder, w, f, dismissed).has_value());
+  // The period over.
+  f.arrears_total = D(1'500);
+  f.as_of = dismissed.AddDays(90);
+  EXPECT_FALSE(HeldBackByDismissal(Remedy::kReminder, w, f, dismissed).has_value());
+  // A new delinquency: one that began after the dismissal, or delinquent now and not then.
+  f.as_of = dismissed.AddDays(30);
+  EXPECT_FALSE(HeldBackByDismissal(Remedy::kReminder, w, f, dismissed.AddDays(20)).has_value());
+  f.dismissed[Remedy::kReminder].delinquent = false;
+  EXPECT_FALSE(HeldBackByDismissal(Remedy::kReminder, w, f, dismissed).has_value());
+  // The state may shorten the period or turn it off.
+  f.dismissed[Remedy::kReminder].delinquent = true;
+  auto off = ParseEnforcementConfig("[workflow]\ndismissal_cooling_off_days = 0\n");
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_FALSE(HeldBackByDismissal(Remedy::kReminder, off->workflow, f, dismissed).has_value());
+  EXPECT_EQ(
+      ParseEnforcementConfig("[workflow]\ndismissal_cooling_off_days = 366\n").status().reason(),
+      "config_value_invalid");
+}
+
+Action MakeAction(int64_t id, CaseId c, Remedy r, ActionState s, int rank) {
+  Action a;
+  a.id = id;
+  a.case_id = c;
+  a.remedy = r;
+  a.state = s;
+  a.rank = rank;
+  a.as_of = Date::Ymd(2025, 6, 30);
+  a.amount_at_stake = D(1'500);
+  a.legal_deadline = Date::Ymd(2025, 7, 30);
+  a.rationale = "rationale " + std::to_string(id);
+  return a;
+}
+
+// A review task closes when nothing on its case awaits a decision, and names the case's
+// undecided recommendation when the one it named was decided: before 2026-12-05 it stayed open
+// naming a withdrawn action.
+TEST(WorkflowTasksTest, AReviewTaskFollowsTheUndecidedRecommendationsOfItsCase) {
+  const CaseId c{1};
+  Task t;
+  t.kind = "review_recommendations";
+  t.case_id = c;
+  t.action_id = 1;
+  t.recommended = "reminder";
+  t.risk_score = 50;
+  const Date today = Date::Ymd(2025, 7, 1);
+  std::vector<Action> actions{
+      MakeAction(1, c, Remedy::kReminder, ActionState::kDismissed, 1),
+      MakeAction(2, c, Remedy::kOutreachCall, ActionState::kRecommended, 2),
+      MakeAction(3, CaseId{2}, Remedy::kReminder, ActionState::kRecommended, 1)};
+  EXPECT_EQ(RefreshTask(t, actions, today), TaskChange::kRepointed);
+  EXPECT_TRUE(t.open);
+  EXPECT_EQ(t.action_id, 2);
+  EXPECT_EQ(t.recommended, "outreach_call");
+  EXPECT_EQ(t.message, "rationale 2");
+  EXPECT_EQ(t.deadline, Date::Ymd(2025, 7, 30));
+  EXPECT_EQ(RefreshTask(t, actions, today), TaskChange::kNone);  // already true
+  // The last one withdrawn (the other case's recommendation does not keep it open).
+  actions[1].state = ActionState::kWithdrawn;
+  EXPECT_EQ(RefreshTask(t, actions, today), TaskChange::kClosed);
+  EXPECT_FALSE(t.open);
+  EXPECT_EQ(t.closed_date, today);
+  EXPECT_EQ(t.closed_reason,
+            "no recommendation awaits a decision on the case (ACT-000002 withdrawn)");
+  EXPECT_EQ(RefreshTask(t, actions, today), TaskChange::kNone);  // closed stays closed
+}
+
+TEST(WorkflowTasksTest, ADeadlineAlertClosesWhenItsActionMovedOn) {
+  const CaseId c{1};
+  Task alert;
+  alert.kind = "deadline_alert";
+  alert.key = "deadline:1:near";
+  alert.case_id = c;
+  alert.action_id = 1;
+  std::vector<Action> actions{MakeAction(1, c, Remedy::kReminder, ActionState::kApproved, 1)};
+  const Date today = Date::Ymd(2025, 7, 28);
+  EXPECT_EQ(RefreshTask(alert, actions, today), TaskChange::kNone);  // approved: still to act on
+  actions[0].state = ActionState::kIssued;
+  EXPECT_EQ(RefreshTask(alert, actions, today), TaskChange::kClosed);
+  EXPECT_EQ(alert.closed_reason, "ACT-000001 is now issued: moot");
+  Task contest = alert;
+  contest.open = true;
+  contest.key = "deadline:1:contest_over";
+  actions[0].state = ActionState::kNoticeSent;
+  EXPECT_EQ(RefreshTask(contest, actions, today), TaskChange::kNone);
+  actions[0].state = ActionState::kWithdrawn;
+  EXPECT_EQ(RefreshTask(contest, actions, today), TaskChange::kClosed);
+  // Outreach tasks are not about actions.
+  Task outreach;
+  outreach.kind = "proactive_outreach";
+  outreach.action_id = 1;
+  EXPECT_EQ(RefreshTask(outreach, actions, today), TaskChange::kNone);
 }
 
 }  // namespace
