@@ -12,6 +12,7 @@
 #include "service/audit.h"
 #include "service/json.h"
 #include "service/ledger_service.h"
+#include "service/staff_rule.h"
 
 namespace cse::ai {
 namespace {
@@ -283,27 +284,8 @@ std::string ModelContentHash(const RiskModelRecord& m) {
 }
 
 Status CheckModelSteward(Store& store, const std::string& actor) {
-  ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
-  // Bootstrap: until an active admin exists, anyone may (as `opencse enforce switch`).
-  if (std::none_of(staff.begin(), staff.end(), [](const enforce::StaffUser& u) {
-        return u.active && u.role == enforce::Role::kAdmin;
-      })) {
-    return Status::Ok();
-  }
-  for (const enforce::StaffUser& u : staff) {
-    if (u.user_id != actor || !u.active) continue;
-    if (u.role == enforce::Role::kAdmin || u.role == enforce::Role::kSupervisor) {
-      return Status::Ok();
-    }
-    return FailedPrecondition("role_not_allowed",
-                              "'" + actor + "' has the role " + std::string(enforce::Name(u.role)) +
-                                  " and may not change the risk model in use (admin or "
-                                  "supervisor)");
-  }
-  return FailedPrecondition("user_unknown", "'" + actor +
-                                                "' (--user) is not an active staff user; the "
-                                                "risk model in use is changed by an admin or "
-                                                "supervisor");
+  return RequireAdminOnceStaffed(store, actor, {enforce::Role::kAdmin, enforce::Role::kSupervisor},
+                                 "the risk model in use");
 }
 
 namespace {

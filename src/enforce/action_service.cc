@@ -10,6 +10,7 @@
 #include "enforce/workflow.h"
 #include "iwo/newhire.h"
 #include "service/audit.h"
+#include "service/staff_rule.h"
 
 namespace cse::enforce {
 namespace {
@@ -645,21 +646,7 @@ Status EnforcementService::RefreshTasks(PersonId obligor, Date today) {
 }
 
 Status EnforcementService::RequireAdminOnceStaffed(std::initializer_list<Role> allowed) {
-  ASSIGN_OR_RETURN(std::vector<StaffUser> staff, store_.ListStaffUsers());
-  // Bootstrap: until an active admin exists, anyone may set up the table and settings.
-  if (std::none_of(staff.begin(), staff.end(),
-                   [](const StaffUser& u) { return u.active && u.role == Role::kAdmin; })) {
-    return Status::Ok();
-  }
-  for (const StaffUser& u : staff) {
-    if (u.user_id != actor_ || !u.active) continue;
-    if (std::find(allowed.begin(), allowed.end(), u.role) != allowed.end()) return Status::Ok();
-    return FailedPrecondition("role_not_allowed", "'" + actor_ + "' has the role " +
-                                                      std::string(Name(u.role)) +
-                                                      " and may not change this setting");
-  }
-  return FailedPrecondition("user_unknown",
-                            "'" + actor_ + "' (--user) is not an active staff user");
+  return cse::RequireAdminOnceStaffed(store_, actor_, allowed, "this setting");
 }
 
 Status EnforcementService::SetStaffUser(const StaffUser& user) {

@@ -232,6 +232,32 @@ TEST(PostingTest, ConfigIsValidatedAndLockedOncePaymentsExist) {
             "config_locked_after_postings");
 }
 
+// Once an active admin exists, state options are an admin's to change and the risk tiers an
+// admin's or a supervisor's; before, any --user (staff or not) could change them.
+TEST(PostingTest, OnlyAnAdminChangesStateOptionsOnceStaffed) {
+  World w;
+  // Bootstrap: no admin yet, anyone may set up.
+  ASSERT_TRUE(w.service().SetConfig("distribution.federal_share_bps", "5800").ok());
+  for (const auto& [id, role] :
+       {std::pair{"root", enforce::Role::kAdmin}, std::pair{"sue", enforce::Role::kSupervisor},
+        std::pair{"cal", enforce::Role::kCaseworker}}) {
+    ASSERT_TRUE(w.store().UpsertStaffUser(enforce::StaffUser{id, role, true}).ok());
+  }
+  LedgerService stranger(w.store(), w.clock(), "randomguy");
+  LedgerService caseworker(w.store(), w.clock(), "cal");
+  LedgerService supervisor(w.store(), w.clock(), "sue");
+  LedgerService admin(w.store(), w.clock(), "root");
+  EXPECT_EQ(stranger.SetConfig("risk.tier_high_above", "80").reason(), "user_unknown");
+  EXPECT_EQ(caseworker.SetConfig("risk.tier_high_above", "80").reason(), "role_not_allowed");
+  EXPECT_EQ(supervisor.SetConfig("distribution.federal_share_bps", "6000").reason(),
+            "role_not_allowed");
+  EXPECT_EQ(*w.store().GetSetting("distribution.federal_share_bps"), "5800");  // unchanged
+  EXPECT_TRUE(supervisor.SetConfig("risk.tier_high_above", "80").ok());
+  EXPECT_TRUE(admin.SetConfig("distribution.federal_share_bps", "6000").ok());
+  EXPECT_EQ(*w.store().GetSetting("risk.tier_high_above"), "80");
+  EXPECT_EQ(*w.store().GetSetting("distribution.federal_share_bps"), "6000");
+}
+
 TEST(AuditTest, ChainDetectsTamperingAndReplayMatches) {
   World w;
   const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
@@ -292,14 +318,22 @@ TEST(AuditTest, ReplayNoticesCollectionsOfObligorsWithNoCaseInTheTrail) {
   ASSERT_TRUE(w.store().InsertCollection(row).ok());
   auto around = CompareReplayWithStore(w.store());
   ASSERT_TRUE(around.ok()) << around.status().ToString();
-  EXPECT_EQ(around->mismatches, 2);
-  ASSERT_EQ(around->problems.size(), 2u);
+  // The case, its two persons (no person.add row either) and the collection.
+  const int64_t obligee = w.store().GetCase(ghost_case)->obligee.value;
+  EXPECT_EQ(around->mismatches, 4);
+  ASSERT_EQ(around->problems.size(), 4u);
   EXPECT_EQ(around->problems[0], "iv_d_case " + std::to_string(ghost_case.value) + " (" +
                                      CaseDisplayId(ghost_case) +
                                      "): in the store, not in the audit trail");
-  EXPECT_NE(around->problems[1].find("1 stored collections belong to obligors with no case"),
+  EXPECT_EQ(around->problems[1], "person " + std::to_string(obligor.value) + " (" +
+                                     PersonDisplayId(obligor) +
+                                     "): in the store, not in the audit trail");
+  EXPECT_EQ(around->problems[2], "person " + std::to_string(obligee) + " (" +
+                                     PersonDisplayId(PersonId{obligee}) +
+                                     "): in the store, not in the audit trail");
+  EXPECT_NE(around->problems[3].find("1 stored collections belong to obligors with no case"),
             std::string::npos)
-      << around->problems[1];
+      << around->problems[3];
 
   // A trail row paying that obligor, whose case.add the trail lacks.
   Collection listed = row.collection;
@@ -311,7 +345,7 @@ TEST(AuditTest, ReplayNoticesCollectionsOfObligorsWithNoCaseInTheTrail) {
   ASSERT_TRUE(w.store().Commit().ok());
   auto listed_only = CompareReplayWithStore(w.store());
   ASSERT_TRUE(listed_only.ok()) << listed_only.status().ToString();
-  EXPECT_EQ(listed_only->mismatches, 3);
+  EXPECT_EQ(listed_only->mismatches, 5);
   bool named = false;
   for (const std::string& p : listed_only->problems) {
     named = named || p.find("obligor " + std::to_string(obligor.value) +
@@ -534,6 +568,147 @@ TEST(AuditTest, ReplayNamesEveryStoredInputEditedAroundTheTrail) {
   }
 }
 
+// A party with every column set, a second party, an employer and an employment record, as
+// the services write them (person.add, employer.upsert, employment.add).
+void BuildParties(World& w) {
+  Person p;
+  p.first_name = "Marcus";
+  p.middle_name = "J";
+  p.last_name = "Ellison";
+  p.ssn = "900451201";
+  p.date_of_birth = Date::Ymd(1988, 4, 12);
+  p.address = Address{"12 Oak St", "Apt 3", "Columbus", "OH", "43215", "Franklin"};
+  ASSERT_EQ(w.service().AddPerson(p)->value, 1);
+  ASSERT_EQ(w.Person("Dana", "Ellison").value, 2);
+  Employer e;
+  e.fein = "900112233";
+  e.name = "Riverside Logistics";
+  e.address = Address{"1 River Rd", "", "Columbus", "OH", "43215", ""};
+  ASSERT_EQ(w.service().AddEmployer(e)->value, 1);
+  Employment job;
+  job.person = PersonId{1};
+  job.employer = EmployerId{1};
+  job.start_date = Date::Ymd(2024, 6, 1);
+  job.gross_per_period = Money::FromCents(185000);
+  ASSERT_EQ(*w.service().AddEmployment(job), 1);
+}
+
+// A person, employer or employment record edited around the trail is named by table, row and
+// column (before 2026-12-06 `audit verify` compared none of them: an SSN or an address changed
+// by SQL passed with 0 mismatches).
+TEST(AuditTest, ReplayNamesPartiesAndEmploymentEditedAroundTheTrail) {
+  {
+    World w;
+    BuildParties(w);
+    auto clean = CompareReplayWithStore(w.store());
+    ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+    EXPECT_EQ(clean->mismatches, 0);
+    EXPECT_TRUE(clean->problems.empty()) << clean->problems.front();
+  }
+  struct Tamper {
+    std::string sql;
+    std::string named;
+  };
+  const std::vector<Tamper> tampers = {
+      {"UPDATE person SET line1 = '9 Elm St' WHERE id = 1",
+       "person 1 (PRS-000001): line1 is '9 Elm St' in the store, '12 Oak St' in the audit trail"},
+      {"UPDATE person SET city = 'Dayton', zip = '45402' WHERE id = 1",
+       "person 1 (PRS-000001): zip is '45402' in the store, '43215' in the audit trail"},
+      {"UPDATE person SET county = 'Montgomery' WHERE id = 1",
+       "person 1 (PRS-000001): county is 'Montgomery' in the store, 'Franklin' in the audit "
+       "trail"},
+      // The trail keeps only the SSN's last four digits, and the message shows no more.
+      {"UPDATE person SET ssn = '900459999' WHERE id = 1",
+       "person 1 (PRS-000001): ssn (last 4 digits) is '9999' in the store, '1201' in the audit "
+       "trail"},
+      {"UPDATE person SET ssn = '' WHERE id = 1",
+       "person 1 (PRS-000001): ssn (last 4 digits) is '' in the store, '1201' in the audit "
+       "trail"},
+      {"UPDATE person SET dob = NULL WHERE id = 1",
+       "person 1 (PRS-000001): dob is none in the store, 1988-04-12 in the audit trail"},
+      {"UPDATE person SET dob = '1990-01-01' WHERE id = 2",
+       "person 2 (PRS-000002): dob is 1990-01-01 in the store, none in the audit trail"},
+      {"UPDATE person SET last_name = 'Moore' WHERE id = 2",
+       "person 2 (PRS-000002): last_name is 'Moore' in the store, 'Ellison' in the audit trail"},
+      {"UPDATE person SET middle_name = '' WHERE id = 1",
+       "person 1 (PRS-000001): middle_name is '' in the store, 'J' in the audit trail"},
+      {"INSERT INTO person(first_name, last_name) VALUES ('Ghost', 'Person')",
+       "person 3 (PRS-000003): in the store, not in the audit trail"},
+      {"DELETE FROM person WHERE id = 2",
+       "person 2 (PRS-000002): in the audit trail, not in the store"},
+      {"UPDATE employer SET name = 'Shell Co' WHERE id = 1",
+       "employer 1 (EMP-000001): name is 'Shell Co' in the store, 'Riverside Logistics' in the "
+       "audit trail"},
+      {"UPDATE employer SET line1 = '2 Dock St' WHERE id = 1",
+       "employer 1 (EMP-000001): line1 is '2 Dock St' in the store, '1 River Rd' in the audit "
+       "trail"},
+      {"UPDATE employer SET fein = '900999999' WHERE id = 1",
+       "employer 1 (EMP-000001): fein is '900999999' in the store, '900112233' in the audit "
+       "trail"},
+      {"UPDATE employment SET gross_per_period_cents = 1 WHERE id = 1",
+       "employment 1: gross_per_period_cents is 1 in the store, 185000 in the audit trail"},
+      {"UPDATE employment SET person_id = 2 WHERE id = 1",
+       "employment 1: person_id is 2 in the store, 1 in the audit trail"},
+      {"UPDATE employment SET start_date = '2020-01-01', pay_cycle = 'weekly' WHERE id = 1",
+       "employment 1: pay_cycle is weekly in the store, biweekly in the audit trail"},
+      {"DELETE FROM employment WHERE id = 1", "employment 1: in the audit trail, not in the store"},
+  };
+  for (const Tamper& t : tampers) {
+    SCOPED_TRACE(t.sql);
+    World w;
+    BuildParties(w);
+    ASSERT_TRUE(w.store().ExecForTesting("PRAGMA foreign_keys = OFF; " + t.sql).ok());
+    auto cmp = CompareReplayWithStore(w.store());
+    ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+    EXPECT_GE(cmp->mismatches, 1);
+    ASSERT_FALSE(cmp->problems.empty());
+    EXPECT_NE(std::find(cmp->problems.begin(), cmp->problems.end(), t.named), cmp->problems.end())
+        << "first problem: " << cmp->problems.front();
+  }
+}
+
+// What the trail cannot vouch for is not compared: the keys a row lacks (written before the
+// column existed), and an employer's name and address once a new-hire file (whose
+// newhire.import row names no employer) may have renamed it; its FEIN still is.
+TEST(AuditTest, ReplayComparesOnlyWhatThePartyRowsCarry) {
+  World w;
+  BuildParties(w);
+  Person bare;
+  bare.first_name = "Old";
+  bare.last_name = "Row";
+  bare.address.city = "Akron";
+  const PersonId old_row = *w.store().InsertPerson(bare);
+  ASSERT_TRUE(w.store().Begin().ok());
+  ASSERT_TRUE(AppendAudit(w.store(), w.clock(), "tester", "person.add", "person",
+                          PersonDisplayId(old_row), "", R"({"first_name":"Old"})")
+                  .ok());
+  ASSERT_TRUE(AppendAudit(w.store(), w.clock(), "tester", "newhire.import", "newhire_file", "f1",
+                          "", R"({"records":1})")
+                  .ok());
+  ASSERT_TRUE(w.store().Commit().ok());
+  ASSERT_TRUE(w.store().ExecForTesting("UPDATE employer SET name = 'Riverside LLC'").ok());
+  auto cmp = CompareReplayWithStore(w.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0);
+  EXPECT_TRUE(cmp->problems.empty()) << cmp->problems.front();
+
+  ASSERT_TRUE(w.store()
+                  .ExecForTesting("UPDATE person SET first_name = 'New', last_name = 'Name' "
+                                  "WHERE id = " +
+                                  std::to_string(old_row.value))
+                  .ok());
+  ASSERT_TRUE(w.store().ExecForTesting("UPDATE employer SET fein = '900999999'").ok());
+  cmp = CompareReplayWithStore(w.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 2);
+  EXPECT_EQ(cmp->problems,
+            (std::vector<std::string>{
+                "person 3 (PRS-000003): first_name is 'New' in the store, 'Old' in the audit "
+                "trail",
+                "employer 1 (EMP-000001): fein is '900999999' in the store, '900112233' in the "
+                "audit trail"}));
+}
+
 // Runs `command` in a shell; its standard output, and its exit code in `code`.
 std::string Shell(const std::string& command, int* code = nullptr) {
   FILE* p = popen(command.c_str(), "r");
@@ -600,6 +775,81 @@ TEST(AuditTest, ReplayComparesEachEnforcementActionWithItsLatestAuditRow) {
   const std::string out = Shell(cli + "audit verify", &code);
   EXPECT_NE(code, 0) << out;
   EXPECT_NE(out.find("3 mismatches"), std::string::npos) << out;
+}
+
+// Case office assignments and staff users against their audit rows (case.assign_office;
+// user.add, user.* and staff.upsert): a case moved into another office's caseload, or a user
+// moved to another office or given another role, by SQL is named (before 2026-12-06 neither
+// was compared).
+TEST(AuditTest, ReplayNamesOfficeAssignmentsAndStaffUsersEditedAroundTheTrail) {
+  const testing::ScratchDir dir("replay_offices");
+  const std::string db = dir.path("opencse.db");
+  const std::string cli =
+      std::string(OPENCSE_BINARY) + " --db " + db + " --today 2026-01-01 --user tester ";
+  Shell(cli + "init");
+  Shell(cli + "party add --first Sam --last Doe");
+  Shell(cli + "party add --first Pat --last Doe");
+  for (int i = 0; i < 2; ++i) {
+    Shell(cli +
+          "case add --obligor PRS-000001 --obligee PRS-000002 --county Alder "
+          "--opened 2024-01-01");
+  }
+  Shell(cli + "assign-office --case CASE-000001 --office Birch");
+  Shell(cli + "assign-office --case CASE-000001 --office Cedar");
+  Shell("printf 'correct horse battery\\n' | " + cli +
+        "user add --username cw --role caseworker --password-stdin --office Alder");
+  Shell(cli + "staff add boss --role supervisor");
+  Shell(cli + "staff add cw --role investigator");
+  struct Tamper {
+    std::string sql;
+    std::vector<std::string> named;
+  };
+  const std::vector<Tamper> tampers = {
+      {"", {}},
+      {"UPDATE case_assignment SET office = 'Alder' WHERE case_id = 1",
+       {"case_assignment 1 (CASE-000001): office is 'Alder' in the store, 'Cedar' in the audit "
+        "trail"}},
+      {"INSERT INTO case_assignment(case_id, office) VALUES (2, 'Birch')",
+       {"case_assignment 2 (CASE-000002): in the store, not in the audit trail"}},
+      {"DELETE FROM case_assignment WHERE case_id = 1",
+       {"case_assignment 1 (CASE-000001): in the audit trail, not in the store"}},
+      {"UPDATE app_user SET office = 'Birch' WHERE username = 'cw'",
+       {"app_user 'cw': office is 'Birch' in the store, 'Alder' in the audit trail"}},
+      {"UPDATE app_user SET role = 'admin' WHERE username = 'boss'",
+       {"app_user 'boss': role is admin in the store, supervisor in the audit trail"}},
+      {"UPDATE app_user SET role = 'caseworker', disabled = 1 WHERE username = 'cw'",
+       {"app_user 'cw': role is caseworker in the store, investigator in the audit trail",
+        "app_user 'cw': disabled is 1 in the store, 0 in the audit trail"}},
+      {"INSERT INTO app_user(username, role, office, password_hash, created_at) VALUES "
+       "('mole', 'admin', '', '!', '2026-01-01')",
+       {"app_user 'mole': in the store, not in the audit trail"}},
+  };
+  for (const Tamper& t : tampers) {
+    SCOPED_TRACE(t.sql);
+    const std::string copy = dir.path("tampered.db");
+    Shell("rm -f " + copy + "*; cp " + db + " " + copy + "; if [ -f " + db + "-wal ]; then cp " +
+          db + "-wal " + copy + "-wal; fi");
+    auto store = SqliteStore::Open(copy, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    if (!t.sql.empty()) {
+      ASSERT_TRUE((*store)->ExecForTesting(t.sql).ok());
+    }
+    auto cmp = CompareReplayWithStore(**store);
+    ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+    EXPECT_EQ(cmp->problems, t.named);
+    EXPECT_EQ(cmp->mismatches, static_cast<int64_t>(t.named.size()));
+  }
+  ASSERT_TRUE(
+      (*SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist))
+          ->ExecForTesting("INSERT INTO case_assignment(case_id, office) VALUES (2, 'Birch')")
+          .ok());
+  int code = 0;
+  const std::string out = Shell(cli + "audit verify", &code);
+  EXPECT_NE(code, 0) << out;
+  EXPECT_NE(out.find("1 mismatches"), std::string::npos) << out;
+  EXPECT_NE(out.find("case_assignment 2 (CASE-000002): in the store, not in the audit trail"),
+            std::string::npos)
+      << out;
 }
 
 }  // namespace

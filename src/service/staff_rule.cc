@@ -1,0 +1,33 @@
+#include "service/staff_rule.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace cse {
+
+Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
+                               std::initializer_list<enforce::Role> allowed,
+                               std::string_view what) {
+  ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
+  if (std::none_of(staff.begin(), staff.end(), [](const enforce::StaffUser& u) {
+        return u.active && u.role == enforce::Role::kAdmin;
+      })) {
+    return Status::Ok();
+  }
+  std::string roles;
+  for (enforce::Role r : allowed) {
+    roles += (roles.empty() ? "" : " or ") + std::string(enforce::Name(r));
+  }
+  for (const enforce::StaffUser& u : staff) {
+    if (u.user_id != actor || !u.active) continue;
+    if (std::find(allowed.begin(), allowed.end(), u.role) != allowed.end()) return Status::Ok();
+    return FailedPrecondition("role_not_allowed",
+                              "'" + actor + "' has the role " + std::string(enforce::Name(u.role)) +
+                                  " and may not change " + std::string(what) + " (" + roles + ")");
+  }
+  return FailedPrecondition("user_unknown", "'" + actor +
+                                                "' (--user) is not an active staff user; " +
+                                                std::string(what) + " is changed by an " + roles);
+}
+
+}  // namespace cse
