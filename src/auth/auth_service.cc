@@ -1,5 +1,9 @@
 #include "auth/auth_service.h"
 
+#include <algorithm>
+#include <map>
+
+#include "core/text.h"
 #include "service/audit.h"
 #include "service/json.h"
 
@@ -10,6 +14,8 @@ namespace {
 constexpr size_t kUsernameLengthMax = 64;
 constexpr size_t kOfficeLengthMax = 64;
 constexpr std::string_view kTokenPrefix = "ocse_";
+// The longest reason `user disable` and `token revoke` accept, in characters.
+constexpr int64_t kReasonLengthMax = 500;
 
 bool IsNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
@@ -29,7 +35,7 @@ Status ValidateName(const std::string& name, const std::string& field, const std
 
 Status ValidateScope(Role role, const std::string& office) {
   RETURN_IF_ERROR(ValidateOffice(office));
-  if (IsOfficeScoped(role) && office.empty()) {
+  if (IsOfficeScoped(role) && IsBlank(office)) {
     return InvalidArgument("office_required", std::string("office: a ") + std::string(Name(role)) +
                                                   " works the caseload of an office; give one");
   }
@@ -47,6 +53,17 @@ auto InTransaction(Store& store, F&& body) -> decltype(body()) {
   }
   RETURN_IF_ERROR(store.Commit());
   return result;
+}
+
+Status ValidateReason(const std::string& reason, const std::string& what) {
+  if (IsBlank(reason)) {
+    return InvalidArgument("reason_missing", "--reason: required to " + what);
+  }
+  if (CharacterCount(reason) > kReasonLengthMax) {
+    return InvalidArgument("reason_too_long",
+                           "--reason: at most " + std::to_string(kReasonLengthMax) + " characters");
+  }
+  return Status::Ok();
 }
 
 // The username as given at sign-in, for the audit row of a failed attempt: printable ASCII
@@ -98,6 +115,7 @@ Result<int64_t> AuthService::AddUser(const NewUser& user, const std::string& act
   RETURN_IF_ERROR(ValidateName(user.username, "username", "username_invalid"));
   ASSIGN_OR_RETURN(Role role, ParseRole(user.role));
   RETURN_IF_ERROR(ValidateScope(role, user.office));
+  RETURN_IF_ERROR(CheckPasswordPolicy(user.password, user.username));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(user.password, options_.password_cost));
   UserRecord row;
   row.username = user.username;
@@ -106,6 +124,9 @@ Result<int64_t> AuthService::AddUser(const NewUser& user, const std::string& act
   row.password_hash = hash;
   row.created_at = clock_.NowIso();
   return InTransaction(store_, [&]() -> Result<int64_t> {
+    // Inside the transaction: the rule and the write see the same staff (before 2026-12-06
+    // any --user could add an admin).
+    RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
     auto id = store_.InsertUser(row);
     if (!id.ok() && id.status().reason() == "unique_violation") {
       return AlreadyExists("user_exists", "username '" + user.username + "' is taken");
@@ -131,15 +152,28 @@ Status AuthService::AuditSignIn(const std::string& action, const std::string& us
 }
 
 Status AuthService::CountFailure(const UserRecord& user, int64_t now_us) {
-  int64_t failed = user.failed_logins + 1;
-  int64_t locked_until = 0;
-  if (failed >= options_.failed_logins_max) {
-    locked_until = now_us + options_.lockout_us;
-    failed = 0;
-  }
   return InTransaction(
              store_,
              [&]() -> Result<bool> {
+               // Read again under the write lock (Begin is BEGIN IMMEDIATE): the count read
+               // before the password check may be stale by now.
+               ASSIGN_OR_RETURN(std::optional<UserRecord> fresh, store_.GetUser(user.id));
+               if (!fresh) return true;
+               if (fresh->locked_until_us > now_us) {
+                 // Locked by a concurrent failure meanwhile: recorded, not counted again.
+                 RETURN_IF_ERROR(AppendAudit(
+                     store_, clock_, user.username, "auth.login_failed", "user", user.username, "",
+                     Json{{"reason", "account_locked"},
+                          {"locked_until", FormatIsoMicros(fresh->locked_until_us)}}
+                         .dump()));
+                 return true;
+               }
+               int64_t failed = fresh->failed_logins + 1;
+               int64_t locked_until = 0;
+               if (failed >= options_.failed_logins_max) {
+                 locked_until = now_us + options_.lockout_us;
+                 failed = 0;
+               }
                RETURN_IF_ERROR(store_.SetUserLoginState(user.id, failed, locked_until));
                RETURN_IF_ERROR(AppendAudit(
                    store_, clock_, user.username, "auth.login_failed", "user", user.username, "",
@@ -217,6 +251,10 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
                             user->office,           s.csrf_token,   s.token_hash};
   const Status written =
       InTransaction(store_, [&]() -> Result<bool> {
+        // A concurrent attempt may have locked the account, or an admin disabled it, since it
+        // was read: the right password does not get past either.
+        ASSIGN_OR_RETURN(std::optional<UserRecord> fresh, store_.GetUser(user->id));
+        if (!fresh || fresh->disabled || fresh->locked_until_us > now) return failed;
         RETURN_IF_ERROR(store_.DeleteExpiredSessions(now));
         RETURN_IF_ERROR(store_.SetUserLoginState(user->id, 0, 0));
         RETURN_IF_ERROR(store_.InsertSession(s));
@@ -246,7 +284,11 @@ Result<Principal> AuthService::AuthenticateSession(const std::string& token) {
     return FailedPrecondition("session_expired", "the session expired; sign in again");
   }
   ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.GetUser(s->user_id));
-  if (!user || user->disabled) return invalid;
+  if (!user || user->disabled) {
+    // Ended for good: enabling the user again does not bring this cookie back.
+    RETURN_IF_ERROR(store_.DeleteSession(hash));
+    return invalid;
+  }
   if (now - s->last_seen_us >= options_.touch_interval_us) {
     RETURN_IF_ERROR(store_.TouchSession(hash, now));
   }
@@ -281,6 +323,7 @@ Result<std::string> AuthService::AddApiToken(const std::string& name, const std:
   row.created_by = actor;
   const Status written =
       InTransaction(store_, [&]() -> Result<int64_t> {
+        RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
         auto id = store_.InsertApiToken(row);
         if (!id.ok() && id.status().reason() == "unique_violation") {
           return AlreadyExists("token_exists", "a token named '" + name + "' exists");
@@ -293,6 +336,206 @@ Result<std::string> AuthService::AddApiToken(const std::string& name, const std:
       }).status();
   if (!written.ok()) return written;
   return token;
+}
+
+Result<UserRecord> AuthService::UserNamed(const std::string& username) {
+  ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.FindUserByName(username));
+  if (!user) {
+    return NotFound("user_not_found", "no user named '" + std::string(TruncateUtf8(username, 64)) +
+                                          "'; `opencse staff list` lists them");
+  }
+  return *user;
+}
+
+Status AuthService::RewriteUserEndingSessions(UserRecord user) {
+  // The store deletes sessions by user only through "every session of a disabled user"
+  // (DeleteExpiredSessions): the user is written disabled, their sessions go, then the
+  // record as wanted is written, all in the caller's transaction.
+  const bool disabled = user.disabled;
+  user.disabled = true;
+  RETURN_IF_ERROR(store_.InsertUser(user).status());
+  RETURN_IF_ERROR(store_.DeleteExpiredSessions(clock_.NowMicros()));
+  if (disabled) return Status::Ok();
+  user.disabled = false;
+  return store_.InsertUser(user).status();
+}
+
+Status AuthService::DisableUser(const std::string& username, const std::string& reason,
+                                const std::string& actor) {
+  RETURN_IF_ERROR(ValidateReason(reason, "disable a user"));
+  return InTransaction(
+             store_,
+             [&]() -> Result<bool> {
+               RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
+               ASSIGN_OR_RETURN(UserRecord user, UserNamed(username));
+               if (user.disabled) {
+                 return FailedPrecondition("user_already_disabled",
+                                           "'" + username + "' is disabled already");
+               }
+               if (user.role == Name(Role::kAdmin)) {
+                 ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store_.ListStaffUsers());
+                 const auto admins =
+                     std::count_if(staff.begin(), staff.end(), [](const enforce::StaffUser& u) {
+                       return u.active && u.role == enforce::Role::kAdmin;
+                     });
+                 if (admins <= 1) {
+                   return FailedPrecondition(
+                       "last_admin", "'" + username +
+                                         "' is the last active admin; add another admin first "
+                                         "(without one, anyone could administer staff)");
+                 }
+               }
+               user.disabled = true;
+               RETURN_IF_ERROR(RewriteUserEndingSessions(user));
+               RETURN_IF_ERROR(AppendAudit(store_, clock_, actor, "user.disable", "user", username,
+                                           Json{{"disabled", false}}.dump(),
+                                           Json{{"disabled", true}, {"reason", reason}}.dump()));
+               return true;
+             })
+      .status();
+}
+
+Status AuthService::EnableUser(const std::string& username, const std::string& actor) {
+  return InTransaction(store_,
+                       [&]() -> Result<bool> {
+                         RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
+                         ASSIGN_OR_RETURN(UserRecord user, UserNamed(username));
+                         if (!user.disabled) {
+                           return FailedPrecondition("user_not_disabled",
+                                                     "'" + username + "' is not disabled");
+                         }
+                         user.disabled = false;
+                         RETURN_IF_ERROR(store_.InsertUser(user).status());
+                         RETURN_IF_ERROR(AppendAudit(store_, clock_, actor, "user.enable", "user",
+                                                     username, Json{{"disabled", true}}.dump(),
+                                                     Json{{"disabled", false}}.dump()));
+                         return true;
+                       })
+      .status();
+}
+
+Status AuthService::ResetPassword(const std::string& username, const std::string& password,
+                                  const std::string& actor) {
+  RETURN_IF_ERROR(CheckPasswordPolicy(password, username));
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(password, options_.password_cost));
+  return InTransaction(store_,
+                       [&]() -> Result<bool> {
+                         RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
+                         ASSIGN_OR_RETURN(UserRecord user, UserNamed(username));
+                         const bool was_locked = user.locked_until_us > clock_.NowMicros();
+                         user.password_hash = hash;
+                         user.failed_logins = 0;
+                         user.locked_until_us = 0;
+                         RETURN_IF_ERROR(RewriteUserEndingSessions(user));
+                         RETURN_IF_ERROR(AppendAudit(
+                             store_, clock_, actor, "user.reset_password", "user", username, "",
+                             Json{{"sessions_ended", true}, {"unlocked", was_locked}}.dump()));
+                         return true;
+                       })
+      .status();
+}
+
+Status AuthService::UnlockUser(const std::string& username, const std::string& actor) {
+  return InTransaction(store_,
+                       [&]() -> Result<bool> {
+                         RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
+                         ASSIGN_OR_RETURN(UserRecord user, UserNamed(username));
+                         const Json before{
+                             {"failed_logins", user.failed_logins},
+                             {"locked_until", user.locked_until_us > 0
+                                                  ? Json(FormatIsoMicros(user.locked_until_us))
+                                                  : Json(nullptr)}};
+                         RETURN_IF_ERROR(store_.SetUserLoginState(user.id, 0, 0));
+                         RETURN_IF_ERROR(AppendAudit(
+                             store_, clock_, actor, "user.unlock", "user", username, before.dump(),
+                             Json{{"failed_logins", 0}, {"locked_until", nullptr}}.dump()));
+                         return true;
+                       })
+      .status();
+}
+
+Result<std::vector<AuditRow>> AuthService::TokenAuditRows(const std::string& name) {
+  std::vector<AuditRow> out;
+  int64_t after = 0;
+  constexpr int64_t kPage = 1000;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<AuditRow> page,
+                     store_.ListAuditAfter(after, "api_token", name, kPage));
+    out.insert(out.end(), page.begin(), page.end());
+    if (static_cast<int64_t>(page.size()) < kPage) return out;
+    after = page.back().seq;
+  }
+}
+
+namespace {
+
+// Folds one "token.add" or "token.revoke" audit row into `tokens` (by name).
+void FoldTokenRow(const AuditRow& r, std::map<std::string, ApiTokenInfo>& tokens) {
+  const Json after = Json::parse(r.after, nullptr, false);
+  if (!after.is_object()) return;
+  if (r.action == "token.add") {
+    ApiTokenInfo& t = tokens[r.entity_id];
+    t.id = after.value("id", int64_t{0});
+    t.name = r.entity_id;
+    t.role = after.value("role", "");
+    t.office = after.value("office", "");
+    t.created_at = r.at;
+    t.created_by = r.actor;
+  } else if (r.action == "token.revoke" && tokens.count(r.entity_id)) {
+    ApiTokenInfo& t = tokens[r.entity_id];
+    t.revoked = true;
+    t.revoked_at = r.at;
+    t.revoked_by = r.actor;
+    t.revoke_reason = after.value("reason", "");
+  }
+}
+
+}  // namespace
+
+Result<std::vector<ApiTokenInfo>> AuthService::ListApiTokens(const std::string& actor) {
+  RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
+  ASSIGN_OR_RETURN(std::vector<AuditRow> rows, TokenAuditRows(""));
+  std::map<std::string, ApiTokenInfo> tokens;
+  for (const AuditRow& r : rows) FoldTokenRow(r, tokens);
+  std::vector<ApiTokenInfo> out;
+  for (auto& [name, t] : tokens) out.push_back(std::move(t));
+  std::sort(out.begin(), out.end(),
+            [](const ApiTokenInfo& a, const ApiTokenInfo& b) { return a.id < b.id; });
+  return out;
+}
+
+Status AuthService::RevokeApiToken(const std::string& name, const std::string& reason,
+                                   const std::string& actor) {
+  RETURN_IF_ERROR(ValidateReason(reason, "revoke a token"));
+  return InTransaction(
+             store_,
+             [&]() -> Result<bool> {
+               RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
+               ASSIGN_OR_RETURN(std::vector<AuditRow> rows, TokenAuditRows(name));
+               std::map<std::string, ApiTokenInfo> tokens;
+               for (const AuditRow& r : rows) FoldTokenRow(r, tokens);
+               auto it = tokens.find(name);
+               if (it == tokens.end() || it->second.id == 0) {
+                 return NotFound("token_not_found", "no token named '" +
+                                                        std::string(TruncateUtf8(name, 64)) +
+                                                        "'; `opencse token list` lists them");
+               }
+               if (it->second.revoked) {
+                 return FailedPrecondition(
+                     "token_already_revoked",
+                     "token '" + name + "' was revoked on " + it->second.revoked_at);
+               }
+               ApiTokenRecord row;
+               row.id = it->second.id;
+               row.name = name;
+               row.revoked = true;
+               RETURN_IF_ERROR(store_.InsertApiToken(row).status());
+               RETURN_IF_ERROR(AppendAudit(store_, clock_, actor, "token.revoke", "api_token", name,
+                                           Json{{"revoked", false}}.dump(),
+                                           Json{{"revoked", true}, {"reason", reason}}.dump()));
+               return true;
+             })
+      .status();
 }
 
 Result<Principal> AuthService::AuthenticateToken(const std::string& token) {
@@ -316,10 +559,36 @@ Status AuthService::LogAccess(const Principal& who, PersonId person, CaseId case
   return store_.InsertAccessLog(row);
 }
 
+bool HasNoCaseload(Role role, const std::string& office) {
+  return IsOfficeScoped(role) && IsBlank(office);
+}
+
 Result<bool> InCaseload(Store& store, Role role, const std::string& office, CaseId id) {
   if (!IsOfficeScoped(role)) return true;
   ASSIGN_OR_RETURN(std::string case_office, store.CaseOffice(id));
+  if (HasNoCaseload(role, office)) return false;  // after CaseOffice: case_not_found first
   return case_office == office;
+}
+
+Status RequireStaffAdmin(Store& store, const std::string& actor) {
+  ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
+  // Bootstrap: until an active admin exists, anyone may (as `opencse staff add`).
+  if (std::none_of(staff.begin(), staff.end(), [](const enforce::StaffUser& u) {
+        return u.active && u.role == enforce::Role::kAdmin;
+      })) {
+    return Status::Ok();
+  }
+  for (const enforce::StaffUser& u : staff) {
+    if (u.user_id != actor || !u.active) continue;
+    if (u.role == enforce::Role::kAdmin) return Status::Ok();
+    return FailedPrecondition("role_not_allowed",
+                              "'" + actor + "' has the role " + std::string(enforce::Name(u.role)) +
+                                  "; only an admin may add or change staff users and tokens");
+  }
+  return FailedPrecondition("user_unknown", "'" + std::string(TruncateUtf8(actor, 64)) +
+                                                "' (--user) is not an active staff user; only an "
+                                                "active admin may add or change staff users and "
+                                                "tokens");
 }
 
 Status CheckUserCaseload(Store& store, const std::string& username, CaseId id) {
@@ -329,6 +598,11 @@ Status CheckUserCaseload(Store& store, const std::string& username, CaseId id) {
   if (!role.ok()) return Status::Ok();  // not a role that decides; RequireRole refuses it
   ASSIGN_OR_RETURN(const bool visible, InCaseload(store, *role, user->office, id));
   if (visible) return Status::Ok();
+  if (HasNoCaseload(*role, user->office)) {
+    return FailedPrecondition("case_not_in_caseload", "'" + username +
+                                                          "' has no office, and so no caseload: " +
+                                                          CaseDisplayId(id) + " is not in it");
+  }
   return FailedPrecondition("case_not_in_caseload", CaseDisplayId(id) +
                                                         " is not in the caseload of office '" +
                                                         user->office + "' of '" + username + "'");

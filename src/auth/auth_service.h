@@ -10,17 +10,27 @@
 // message that names the lock as a possible cause), each after one hash verification, so the
 // answer does not reveal which usernames exist; the audit row keeps the real reason.
 //
+// Staff administration (adding, disabling, enabling, unlocking users, resetting passwords,
+// adding, listing and revoking tokens) follows the rule of `opencse staff add`
+// (docs/ENFORCEMENT.md §4): once an active admin exists only an active admin may do it; until
+// then anyone may, so that the first admin can be added (RequireStaffAdmin). Each change is
+// on the audit trail with its actor.
+//
 // Reasons (the HTTP layer maps them): invalid_argument "username_invalid", "role_unknown",
-// "office_required", "office_invalid", "password_too_short|long", "token_name_invalid";
-// already_exists "user_exists", "token_exists"; failed_precondition "login_failed",
-// "session_invalid", "session_expired", "token_invalid" (the HTTP layer answers these with
-// 401).
+// "office_required", "office_invalid", "password_too_short|long", "password_blank",
+// "password_contains_username", "token_name_invalid", "reason_missing"; already_exists
+// "user_exists", "token_exists"; not_found "user_not_found", "token_not_found";
+// failed_precondition "role_not_allowed", "user_unknown" (RequireStaffAdmin),
+// "user_already_disabled", "user_not_disabled", "token_already_revoked", "last_admin",
+// "login_failed", "session_invalid", "session_expired", "token_invalid" (the HTTP layer
+// answers the last four with 401).
 //
 // Thread-safety: one AuthService per thread; it borrows `store` and `clock`.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "auth/password.h"
 #include "auth/roles.h"
@@ -56,6 +66,20 @@ struct NewUser {
   std::string password;
 };
 
+// An API token as `opencse token list` shows it (never its secret or digest).
+struct ApiTokenInfo {
+  int64_t id = 0;
+  std::string name;
+  std::string role;
+  std::string office;
+  std::string created_at;
+  std::string created_by;
+  bool revoked = false;
+  std::string revoked_at;  // empty unless revoked
+  std::string revoked_by;
+  std::string revoke_reason;
+};
+
 struct LoginResult {
   std::string session_token;  // the cookie value; shown once
   int64_t expires_us = 0;
@@ -66,8 +90,27 @@ class AuthService {
  public:
   AuthService(Store& store, const Clock& clock, AuthOptions options = {});
 
-  // Adds a user with an audit row "user.add" (no password or hash in it).
+  // Adds a user with an audit row "user.add" (no password or hash in it). `actor` must pass
+  // RequireStaffAdmin; the password CheckPasswordPolicy (with the username).
   Result<int64_t> AddUser(const NewUser& user, const std::string& actor);
+  // Disables a user: sign-in is refused and every session of theirs ends at once (enabling
+  // again does not bring an old cookie back). Audit row "user.disable" with the reason.
+  // Errors: reason_missing, user_not_found, user_already_disabled, last_admin (the last
+  // active admin: disabling them would hand staff administration to anyone), and
+  // RequireStaffAdmin's.
+  Status DisableUser(const std::string& username, const std::string& reason,
+                     const std::string& actor);
+  // Enables a disabled user (audit row "user.enable"). Errors: user_not_found,
+  // user_not_disabled, RequireStaffAdmin's.
+  Status EnableUser(const std::string& username, const std::string& actor);
+  // Replaces a user's password (CheckPasswordPolicy), clears their lockout and ends every
+  // session of theirs (audit row "user.reset_password", without the password or hash).
+  // Errors: user_not_found, the policy's, RequireStaffAdmin's.
+  Status ResetPassword(const std::string& username, const std::string& password,
+                       const std::string& actor);
+  // Clears a user's lockout and failed sign-in count (audit row "user.unlock" with what it
+  // cleared). Errors: user_not_found, RequireStaffAdmin's.
+  Status UnlockUser(const std::string& username, const std::string& actor);
   // Signs in. A wrong password is counted (and may lock the account) before the error
   // returns. Every refusal answers the same failed_precondition "login_failed" (SignInFailed)
   // after one password verification: an unknown user, a wrong password, a locked account
@@ -86,13 +129,30 @@ class AuthService {
   // Creates a token and returns it (shown once) with an audit row "token.add".
   Result<std::string> AddApiToken(const std::string& name, const std::string& role,
                                   const std::string& office, const std::string& actor);
+  // The tokens ever created, by id, with who created and who revoked them (read off the
+  // audit trail's "token.add" and "token.revoke" rows). `actor` must pass RequireStaffAdmin.
+  Result<std::vector<ApiTokenInfo>> ListApiTokens(const std::string& actor);
+  // Revokes the token `name`: it answers token_invalid from then on (audit row
+  // "token.revoke" with the reason). Errors: reason_missing, token_not_found,
+  // token_already_revoked, RequireStaffAdmin's.
+  Status RevokeApiToken(const std::string& name, const std::string& reason,
+                        const std::string& actor);
   Result<Principal> AuthenticateToken(const std::string& token);
   // Writes one access-log row for a read of `person` (through `case_id`, or 0).
   Status LogAccess(const Principal& who, PersonId person, CaseId case_id, const std::string& route,
                    const std::string& request_id);
 
  private:
+  // Counts a wrong password inside one write transaction that reads the user's count afresh,
+  // so concurrent wrong passwords each count and the fifth in a row locks (before
+  // 2026-12-06 ten at once left failed_logins at 3 and no lock).
   Status CountFailure(const UserRecord& user, int64_t now_us);
+  // The user `username` (not_found "user_not_found"), read inside the caller's transaction.
+  Result<UserRecord> UserNamed(const std::string& username);
+  // Rewrites `user` (Store::InsertUser with its id) and ends every session of theirs.
+  Status RewriteUserEndingSessions(UserRecord user);
+  // The audit rows of token `name` (entity "api_token"), by sequence.
+  Result<std::vector<AuditRow>> TokenAuditRows(const std::string& name);
   // The one answer to a refused sign-in: "login_failed", naming the lockout (its length and
   // the failures that cause it) as a possible cause and what to do.
   Status SignInFailed() const;
@@ -105,6 +165,12 @@ class AuthService {
   AuthOptions options_;
 };
 
+// The staff-administration rule of `opencse staff add` (docs/ENFORCEMENT.md §4): OK while no
+// active admin exists (the first admin's bootstrap) or when `actor` is an active admin.
+// Errors: failed_precondition "role_not_allowed" (an active user of another role),
+// "user_unknown" (no active user of that name).
+Status RequireStaffAdmin(Store& store, const std::string& actor);
+
 // Assigns `case_id` to `office` (the caseload it belongs to), with an audit row
 // "case.assign_office". Errors: case_not_found, office_invalid (empty or malformed).
 Status AssignCaseOffice(Store& store, const Clock& clock, const std::string& actor, CaseId case_id,
@@ -114,9 +180,14 @@ Status AssignCaseOffice(Store& store, const Clock& clock, const std::string& act
 Status ValidateOffice(const std::string& office);
 
 // The caseload rule: a role scoped to an office acts only on the cases of that office (the
-// office the case was assigned to, else its county); the other roles work statewide. The one
-// rule behind the API's routes and the CLI's `--by`.
+// office the case was assigned to, else its county); the other roles work statewide. A
+// scoped role with no office has no caseload (ENFORCEMENT.md §7): no case is in it (before
+// 2026-12-06 the API read "" as statewide). The one rule behind the API's routes and the
+// CLI's `--by`.
 Result<bool> InCaseload(Store& store, Role role, const std::string& office, CaseId id);
+// Whether a principal of `role` and `office` has no caseload at all: an office-scoped role
+// without an office.
+bool HasNoCaseload(Role role, const std::string& office);
 // The caseload rule for a named user acting outside a session (the CLI's `action ... --by`).
 // OK when `username` is no user (the role check answers user_unknown). Errors:
 // failed_precondition "case_not_in_caseload", case_not_found.

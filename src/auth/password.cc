@@ -9,12 +9,46 @@
 
 namespace cse::auth {
 
-Status InitCrypto() {
-  if (sodium_init() < 0) return Internal("crypto_init_failed", "libsodium could not start");
-  return Status::Ok();
+namespace {
+
+// The UTF-8 encodings of the Unicode space and invisible separator characters a password of
+// "only whitespace" may be made of, beside ASCII's (U+0085, U+00A0, U+1680, U+2000-U+200B,
+// U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF).
+constexpr std::string_view kUnicodeSpaces[] = {
+    "\xC2\x85",     "\xC2\xA0",     "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82",
+    "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88",
+    "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\x8B", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF",
+    "\xE2\x81\x9F", "\xE3\x80\x80", "\xEF\xBB\xBF"};
+
+bool OnlyWhitespace(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (std::string_view(" \t\r\n\v\f").find(text[i]) != std::string_view::npos) {
+      ++i;
+      continue;
+    }
+    bool space = false;
+    for (std::string_view s : kUnicodeSpaces) {
+      if (text.substr(i).starts_with(s)) {
+        i += s.size();
+        space = true;
+        break;
+      }
+    }
+    if (!space) return false;
+  }
+  return true;
 }
 
-Result<std::string> HashPassword(std::string_view password, PasswordCost cost) {
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+Status CheckPasswordLength(std::string_view password) {
   // Lengths are in characters (code points), as NIST SP 800-63B counts them: twelve bytes
   // would let four CJK characters through as a "12-character" password.
   const auto length = static_cast<size_t>(CharacterCount(password));
@@ -28,6 +62,35 @@ Result<std::string> HashPassword(std::string_view password, PasswordCost cost) {
         "password_too_long",
         "password: at most " + std::to_string(kPasswordLengthMax) + " characters are accepted");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckPasswordPolicy(std::string_view password, std::string_view username) {
+  RETURN_IF_ERROR(CheckPasswordLength(password));
+  if (OnlyWhitespace(password)) {
+    return InvalidArgument("password_blank",
+                           "password: only whitespace; choose a passphrase of words or characters");
+  }
+  const std::string lower = AsciiLower(password);
+  const std::string name = AsciiLower(username);
+  if (!name.empty() && (lower == name || (name.size() >= kUsernameInPasswordLengthMin &&
+                                          lower.find(name) != std::string::npos))) {
+    return InvalidArgument("password_contains_username",
+                           "password: may not be or contain the username (NIST SP 800-63B "
+                           "5.1.1.2); choose another");
+  }
+  return Status::Ok();
+}
+
+Status InitCrypto() {
+  if (sodium_init() < 0) return Internal("crypto_init_failed", "libsodium could not start");
+  return Status::Ok();
+}
+
+Result<std::string> HashPassword(std::string_view password, PasswordCost cost) {
+  RETURN_IF_ERROR(CheckPasswordLength(password));
   RETURN_IF_ERROR(InitCrypto());
   const bool interactive = cost == PasswordCost::kInteractive;
   const unsigned long long ops =

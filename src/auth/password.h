@@ -23,6 +23,15 @@ enum class PasswordCost { kInteractive, kMinimum };
 inline constexpr size_t kPasswordLengthMin = 12;
 inline constexpr size_t kPasswordLengthMax = 128;
 
+// The password rules beyond length (NIST SP 800-63B §5.1.1.2, "context-specific words"):
+// a password may not be only whitespace (ASCII or Unicode spaces: twelve spaces are not a
+// secret), and may not equal or contain the username, ignoring ASCII letter case (the
+// "contains" test applies to usernames of kUsernameInPasswordLengthMin characters or more:
+// a one-letter name is in almost every password). Errors: invalid_argument
+// "password_too_short" / "password_too_long" (as HashPassword), "password_blank",
+// "password_contains_username".
+inline constexpr size_t kUsernameInPasswordLengthMin = 3;
+Status CheckPasswordPolicy(std::string_view password, std::string_view username);
 // Initializes libsodium. Errors: internal "crypto_init_failed".
 Status InitCrypto();
 // Errors: invalid_argument "password_too_short" / "password_too_long"; internal

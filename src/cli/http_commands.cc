@@ -1,7 +1,7 @@
 // File: cli/http_commands.cc
 //
-// `opencse serve` (the JSON API and web app, docs/API.md), `opencse user add`,
-// `opencse token add` and `opencse assign-office`.
+// `opencse serve` (the JSON API and web app, docs/API.md), `opencse user add|disable|enable|
+// reset-password|unlock`, `opencse token add|list|revoke` and `opencse assign-office`.
 #include <pthread.h>
 #include <signal.h>
 #include <CLI/CLI.hpp>
@@ -101,6 +101,85 @@ void AddServe(CLI::App& app, Context& ctx, std::function<int()>& action) {
   });
 }
 
+// The rule every staff administration command states in its --help.
+constexpr const char* kStaffAdminRule =
+    "Only an active admin (--user) may add or change staff users and tokens once an active\n"
+    "admin exists; until then anyone may, so that the first admin can be added\n"
+    "(docs/ENFORCEMENT.md §4, as `opencse staff add`). Every change is on the audit trail.";
+
+// Runs `change` on an opened store and prints `done` (JSON: {"username", "result"}).
+int UserChange(Context& ctx, const std::string& username, const std::string& result,
+               const std::function<Status(auth::AuthService&)>& change) {
+  if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+  auth::AuthService auth(ctx.store(), ctx.clock());
+  if (Status s = change(auth); !s.ok()) return ctx.Fail(s);
+  return ctx.Emit(Json{{"username", username}, {"result", result}},
+                  "user " + username + ": " + result + "\n");
+}
+
+// `user disable|enable|reset-password|unlock` (auth/auth_service.h).
+void AddUserChanges(CLI::App& user, Context& ctx, std::function<int()>& action) {
+  struct ChangeArgs {
+    std::string username, reason;
+    bool password_stdin = false;
+  };
+  auto a = std::make_shared<ChangeArgs>();
+  auto* disable = user.add_subcommand(
+      "disable", "Disable a user: sign-in is refused and their sessions end at once");
+  disable->add_option("username", a->username, "The user")->required();
+  disable->add_option("--reason", a->reason, "Why (required; on the audit trail)")->required();
+  disable->footer(std::string("Audited as user.disable. The last active admin cannot be "
+                              "disabled. `user enable` lets the user sign in again; their old "
+                              "sessions stay ended.\n") +
+                  kStaffAdminRule);
+  disable->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      return UserChange(ctx, a->username, "disabled", [&](auth::AuthService& auth) {
+        return auth.DisableUser(a->username, a->reason, ctx.g.user);
+      });
+    };
+  });
+  auto* enable = user.add_subcommand("enable", "Enable a disabled user (they sign in anew)");
+  enable->add_option("username", a->username, "The user")->required();
+  enable->footer(std::string("Audited as user.enable.\n") + kStaffAdminRule);
+  enable->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      return UserChange(ctx, a->username, "enabled", [&](auth::AuthService& auth) {
+        return auth.EnableUser(a->username, ctx.g.user);
+      });
+    };
+  });
+  auto* reset = user.add_subcommand(
+      "reset-password", "Set a user's password, clear their lockout and end their sessions");
+  reset->add_option("username", a->username, "The user")->required();
+  reset
+      ->add_flag("--password-stdin", a->password_stdin,
+                 "Read the new password (12-128 characters, not only spaces, not containing the "
+                 "username) from the first line of standard input")
+      ->required();
+  reset->footer(std::string("Audited as user.reset_password (never the password).\n") +
+                kStaffAdminRule);
+  reset->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      const std::string password = ReadPasswordLine();
+      return UserChange(ctx, a->username, "password reset", [&](auth::AuthService& auth) {
+        return auth.ResetPassword(a->username, password, ctx.g.user);
+      });
+    };
+  });
+  auto* unlock = user.add_subcommand(
+      "unlock", "Clear a user's lockout (5 failed sign-ins in a row lock for 15 minutes)");
+  unlock->add_option("username", a->username, "The user")->required();
+  unlock->footer(std::string("Audited as user.unlock.\n") + kStaffAdminRule);
+  unlock->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      return UserChange(ctx, a->username, "unlocked", [&](auth::AuthService& auth) {
+        return auth.UnlockUser(a->username, ctx.g.user);
+      });
+    };
+  });
+}
+
 void AddUserCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* user = app.add_subcommand("user", "Staff users of the web app and API");
   user->require_subcommand(1);
@@ -136,6 +215,8 @@ void AddUserCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
       return ctx.Emit(j, text);
     };
   });
+  add->footer(kStaffAdminRule);
+  AddUserChanges(*user, ctx, action);
 }
 
 void AddTokenCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
@@ -160,6 +241,60 @@ void AddTokenCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
       if (!secret.ok()) return ctx.Fail(secret.status());
       return ctx.Emit(Json{{"name", t->name}, {"role", t->role}, {"token", *secret}},
                       "token " + t->name + ": " + *secret + "  (shown once)\n");
+    };
+  });
+  tadd->footer(kStaffAdminRule);
+  auto* list = token->add_subcommand(
+      "list", "List API tokens: name, role, office, who created them, whether revoked");
+  list->footer(std::string("Never shows a token's secret (only its digest is stored).\n") +
+               kStaffAdminRule);
+  list->callback([&ctx, &action] {
+    action = [&ctx]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auth::AuthService auth(ctx.store(), ctx.clock());
+      auto tokens = auth.ListApiTokens(ctx.g.user);
+      if (!tokens.ok()) return ctx.Fail(tokens.status());
+      Json items = Json::array();
+      std::string text;
+      for (const auth::ApiTokenInfo& k : *tokens) {
+        items.push_back(Json{{"id", k.id},
+                             {"name", k.name},
+                             {"role", k.role},
+                             {"office", k.office},
+                             {"created_at", k.created_at},
+                             {"created_by", k.created_by},
+                             {"revoked", k.revoked},
+                             {"revoked_at", k.revoked ? Json(k.revoked_at) : Json(nullptr)},
+                             {"revoked_by", k.revoked ? Json(k.revoked_by) : Json(nullptr)},
+                             {"revoke_reason", k.revoked ? Json(k.revoke_reason) : Json(nullptr)}});
+        text += Pad(k.name, 24) + Pad(k.role, 24) + Pad(k.office.empty() ? "-" : k.office, 12) +
+                k.created_at + "  " + k.created_by +
+                (k.revoked ? "  REVOKED " + k.revoked_at + " by " + k.revoked_by : "") + "\n";
+      }
+      if (tokens->empty()) text = "no API tokens\n";
+      return ctx.Emit(Json{{"items", items}}, text);
+    };
+  });
+  struct RevokeArgs {
+    std::string name, reason;
+  };
+  auto r = std::make_shared<RevokeArgs>();
+  auto* revoke = token->add_subcommand(
+      "revoke", "Revoke an API token: it answers 401 token_invalid from then on");
+  revoke->add_option("name", r->name, "The token's name (`token list`)")->required();
+  revoke->add_option("--reason", r->reason, "Why (required; on the audit trail)")->required();
+  revoke->footer(std::string("Audited as token.revoke. A revoked token cannot be restored: add "
+                             "a new one.\n") +
+                 kStaffAdminRule);
+  revoke->callback([&ctx, &action, r] {
+    action = [&ctx, r]() -> int {
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auth::AuthService auth(ctx.store(), ctx.clock());
+      if (Status s = auth.RevokeApiToken(r->name, r->reason, ctx.g.user); !s.ok()) {
+        return ctx.Fail(s);
+      }
+      return ctx.Emit(Json{{"name", r->name}, {"revoked", true}},
+                      "token " + r->name + ": revoked\n");
     };
   });
 }

@@ -95,9 +95,25 @@ Result<bool> InCaseload(Call& call, CaseId id) {
   return auth::InCaseload(call.store(), p.role, p.office, id);
 }
 
+// The office whose caseload the caller works: "" for the roles that work statewide, the
+// caller's office for office-scoped roles, and nullopt for an office-scoped role without an
+// office, which has no caseload (ENFORCEMENT.md §7; the store reads "" as every case, so
+// before 2026-12-06 such a caller saw the statewide caseload).
+std::optional<std::string> CaseloadOffice(const auth::Principal& p) {
+  if (!auth::IsOfficeScoped(p.role)) return std::string();
+  if (auth::HasNoCaseload(p.role, p.office)) return std::nullopt;
+  return p.office;
+}
+
 Result<Case> CaseInCaseload(Call& call, CaseId id) {
   ASSIGN_OR_RETURN(Case c, call.store().GetCase(id));
   ASSIGN_OR_RETURN(const bool visible, InCaseload(call, id));
+  if (!visible && !CaseloadOffice(call.principal())) {
+    return FailedPrecondition("case_not_in_caseload",
+                              "'" + call.principal().name +
+                                  "' has no office, and so no caseload; an administrator gives "
+                                  "the user one");
+  }
   if (!visible) {
     return FailedPrecondition(
         "case_not_in_caseload",
@@ -119,6 +135,20 @@ Status LogPersonReads(Call& call, CaseId case_id, const std::vector<PersonId>& p
   const std::string at = call.clock().NowIso();
   for (PersonId p : persons) {
     rows.push_back(AccessLogRow{0, at, call.principal().name, p, case_id, call.route(),
+                                call.request().request_id});
+  }
+  call.AwaitAccessLog(call.server().access_log->Submit(std::move(rows)));
+  return Status::Ok();
+}
+
+// One access-log row per (case, person) read (case 0: not through a case), in one submission.
+Status LogPersonReadsThrough(Call& call, const std::vector<std::pair<CaseId, PersonId>>& reads) {
+  if (reads.empty()) return Status::Ok();
+  std::vector<AccessLogRow> rows;
+  rows.reserve(reads.size());
+  const std::string at = call.clock().NowIso();
+  for (const auto& [case_id, person] : reads) {
+    rows.push_back(AccessLogRow{0, at, call.principal().name, person, case_id, call.route(),
                                 call.request().request_id});
   }
   call.AwaitAccessLog(call.server().access_log->Submit(std::move(rows)));
@@ -442,11 +472,13 @@ Result<Reply> ListCases(Call& call) {
     RETURN_IF_ERROR(auth::ValidateOffice(office));
   }
   if (auth::IsOfficeScoped(p.role)) {
-    if (!office.empty() && office != p.office) {
+    const std::optional<std::string> own = CaseloadOffice(p);
+    if (!own) return Reply{200, Page(Json::array(), std::nullopt), {}};  // no caseload
+    if (!office.empty() && office != *own) {
       return FailedPrecondition("case_not_in_caseload",
                                 "office '" + office + "' is not your office '" + p.office + "'");
     }
-    office = p.office;
+    office = *own;
   }
   auto q = call.request().query.find("q");
   if (q != call.request().query.end()) return SearchCases(call, q->second, office, after, limit);
@@ -494,13 +526,52 @@ Result<Reply> GetOrders(Call& call) {
   return Reply{200, Json{{"items", items}}, {}};
 }
 
+// The ledger with the obligor's other cases outside the caller's caseload withheld: their
+// entries of `obligor.cases` (arrears, support, URA) are left out and counted in
+// `obligor.cases_withheld`, and a collection posted to one of them (listed because part of it
+// went to this case) answers `case_id` null. The obligor's combined totals (arrears by
+// bucket, collections, held, delinquent) stay: enforcement thresholds are the obligor's,
+// across every case (docs/API.md). Before 2026-12-06 another office's cases showed in full.
+Status WithholdOtherOfficesCases(Call& call, const Case& c, Json& ledger) {
+  const auth::Principal& p = call.principal();
+  if (!auth::IsOfficeScoped(p.role)) return Status::Ok();
+  std::map<int64_t, bool> visible{{c.id.value, true}};
+  auto in_caseload = [&](int64_t id) -> Result<bool> {
+    auto it = visible.find(id);
+    if (it != visible.end()) return it->second;
+    ASSIGN_OR_RETURN(const bool v, InCaseload(call, CaseId{id}));
+    visible[id] = v;
+    return v;
+  };
+  Json kept = Json::array();
+  int64_t withheld = 0;
+  for (Json& entry : ledger["obligor"]["cases"]) {
+    ASSIGN_OR_RETURN(const bool v, in_caseload(entry.value("case_id", int64_t{0})));
+    if (v) {
+      kept.push_back(std::move(entry));
+    } else {
+      ++withheld;
+    }
+  }
+  ledger["obligor"]["cases"] = std::move(kept);
+  ledger["obligor"]["cases_withheld"] = withheld;
+  for (Json& entry : ledger["collections"]) {
+    if (!entry["case_id"].is_number_integer()) continue;
+    ASSIGN_OR_RETURN(const bool v, in_caseload(entry["case_id"].get<int64_t>()));
+    if (!v) entry["case_id"] = nullptr;
+  }
+  return Status::Ok();
+}
+
 Result<Reply> GetLedger(Call& call) {
   ASSIGN_OR_RETURN(Case c, PathCase(call));
   ASSIGN_OR_RETURN(Date as_of, call.AsOf());
   LedgerService service(call.store(), call.clock(), call.principal().name);
   ASSIGN_OR_RETURN(CaseLedger l, service.GetCaseLedger(c.id, as_of));
+  Json body = LedgerJson(l);
+  RETURN_IF_ERROR(WithholdOtherOfficesCases(call, c, body));
   RETURN_IF_ERROR(LogReads(call, c, Parties(c, false)));
-  return Reply{200, LedgerJson(l), {}};
+  return Reply{200, std::move(body), {}};
 }
 
 Result<Reply> GetArrears(Call& call) {
@@ -823,69 +894,202 @@ Json ParsedOrNull(const std::string& text) {
   return j.is_discarded() ? Json(text) : j;
 }
 
-// What the caller may see of a person's record through the audit trail: what the case routes
-// would show of the person in one of their cases. The person is in the caseload when one of
-// their cases is (InCaseload); their address is withheld when any case of theirs has the
-// family-violence indicator (ProtectedAddresses).
-struct PersonAccess {
-  bool in_caseload = false;
-  bool address_withheld = false;
+// The caller's caseload as sets of case and person ids (the parties, children included, of
+// its cases), for the routes that filter many rows at once. Statewide for the roles that work
+// statewide; empty for an office-scoped role without an office.
+struct Caseload {
+  bool statewide = true;
+  std::unordered_set<int64_t> cases;
+  std::unordered_set<int64_t> persons;
+  bool HasCase(int64_t id) const { return statewide || cases.count(id) > 0; }
+  bool HasPerson(int64_t id) const { return statewide || persons.count(id) > 0; }
 };
 
-// PersonAccess of each of `persons` (person ids): the caller's caseload is read page by page
-// (ListCasesInOffice with the caller's office, or every case for the roles that work
-// statewide, so each listed case passes InCaseload), and the address rule is asked for all of
-// them at once (ProtectedAddresses). Only the callers some rule can withhold from need this.
-Result<std::map<int64_t, PersonAccess>> PersonsAccess(Call& call,
-                                                      const std::set<int64_t>& persons) {
-  std::map<int64_t, PersonAccess> out;
-  for (int64_t id : persons) out[id] = PersonAccess{};
-  const auth::Principal& p = call.principal();
-  const std::string office = auth::IsOfficeScoped(p.role) ? p.office : "";
+// Reads the caseload page by page (ListCasesInOffice with the caller's office, so each case
+// listed passes InCaseload).
+Result<Caseload> LoadCaseload(Call& call) {
+  Caseload out;
+  const std::optional<std::string> office = CaseloadOffice(call.principal());
+  if (office && office->empty()) return out;  // statewide
+  out.statewide = false;
+  if (!office) return out;  // no caseload
   int64_t after = 0;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<CaseInOffice> page,
-                     call.store().ListCasesInOffice(office, after, kPageSizeMax));
+                     call.store().ListCasesInOffice(*office, after, kPageSizeMax));
     for (const CaseInOffice& row : page) {
-      for (PersonId who : Parties(row.info, true)) {
-        auto it = out.find(who.value);
-        if (it != out.end()) it->second.in_caseload = true;
-      }
+      out.cases.insert(row.info.id.value);
+      for (PersonId who : Parties(row.info, true)) out.persons.insert(who.value);
     }
     if (static_cast<int64_t>(page.size()) < kPageSizeMax) break;
     after = page.back().info.id.value;
   }
-  std::vector<PersonId> ids;
-  for (int64_t id : persons) ids.push_back(PersonId{id});
-  ASSIGN_OR_RETURN(const std::set<int64_t> protected_persons, ProtectedAddresses(call, ids));
-  for (int64_t id : protected_persons) out[id].address_withheld = true;
   return out;
 }
 
-// The person an audit row is about (entity "person"), or 0 (not a person's row, or an id
-// that does not parse: no case has it as a party).
-int64_t AuditPerson(const AuditRow& r) {
-  if (r.entity != "person") return 0;
-  auto id = ParseDisplayId("PRS", r.entity_id);
+// The cases and persons an audit row names.
+struct AuditRefs {
+  std::set<int64_t> cases;
+  std::set<int64_t> persons;
+  bool empty() const { return cases.empty() && persons.empty(); }
+};
+
+// An id given as a number or as a display id with `prefix` ("CASE-000042"), or 0.
+int64_t RefId(const Json& v, std::string_view prefix) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (!v.is_string()) return 0;
+  auto id = ParseDisplayId(prefix, v.get<std::string>());
   return id.ok() ? *id : 0;
 }
 
-// A before/after payload with any "address" withheld as the parties route withholds it.
-Json WithoutAddress(Json payload) {
-  if (payload.is_object() && payload.contains("address")) {
-    payload["address"] = nullptr;
-    payload["address_protected"] = true;
-  }
-  return payload;
+// The payload keys that name a case or a person, wherever they are in an audit row's JSON
+// (case.add, order.add, enforce.recommend, events.add, payment.reverse, employment.add, ...).
+bool IsCaseKey(const std::string& key) { return key == "case_id"; }
+bool IsPersonKey(const std::string& key) {
+  return key == "person_id" || key == "obligor_id" || key == "obligee_id" || key == "child_id" ||
+         key == "obligor" || key == "obligee";
 }
 
-// Audit rows, oldest first (`entity`, `entity_id` filters). The rows about a person (entity
-// "person": person.add, employment.add, contact.log, ...) follow the case routes' rules: a
-// person in none of the caller's caseload's cases has the row's before and after withheld
-// ("redacted": "case_not_in_caseload"), and on a family-violence case the address inside
-// them is withheld from roles without address.protected.read ("redacted":
+// Whether `j` is a table ({"columns": [...], "rows": [[...], ...]}, import.batch).
+bool IsTable(const Json& j) {
+  return j.is_object() && j.contains("columns") && j["columns"].is_array() && j.contains("rows") &&
+         j["rows"].is_array();
+}
+
+void CollectRefs(const Json& j, AuditRefs& out);
+
+// The references of one row of a table with `columns`.
+void CollectRowRefs(const Json& columns, const Json& row, AuditRefs& out) {
+  if (!row.is_array()) return;
+  for (size_t i = 0; i < columns.size() && i < row.size(); ++i) {
+    if (!columns[i].is_string()) continue;
+    const std::string key = columns[i].get<std::string>();
+    if (IsCaseKey(key)) {
+      if (const int64_t id = RefId(row[i], "CASE"); id > 0) out.cases.insert(id);
+    } else if (IsPersonKey(key)) {
+      if (const int64_t id = RefId(row[i], "PRS"); id > 0) out.persons.insert(id);
+    }
+  }
+}
+
+void CollectRefs(const Json& j, AuditRefs& out) {
+  if (IsTable(j)) {
+    for (const Json& row : j["rows"]) CollectRowRefs(j["columns"], row, out);
+    return;
+  }
+  if (j.is_array()) {
+    for (const Json& v : j) CollectRefs(v, out);
+    return;
+  }
+  if (!j.is_object()) return;
+  for (const auto& [key, v] : j.items()) {
+    if (IsCaseKey(key)) {
+      if (const int64_t id = RefId(v, "CASE"); id > 0) out.cases.insert(id);
+    } else if (IsPersonKey(key)) {
+      if (const int64_t id = RefId(v, "PRS"); id > 0) out.persons.insert(id);
+    } else if (key == "children" && v.is_array()) {
+      for (const Json& k : v) {
+        if (const int64_t id = RefId(k, "PRS"); id > 0) out.persons.insert(id);
+      }
+    } else {
+      CollectRefs(v, out);
+    }
+  }
+}
+
+// What the row names through its entity id: the case of a "case" row, the person of a
+// "person" row.
+void CollectEntityRef(const AuditRow& r, AuditRefs& out) {
+  if (r.entity == "case") {
+    if (auto id = ParseDisplayId("CASE", r.entity_id); id.ok()) out.cases.insert(*id);
+  } else if (r.entity == "person") {
+    if (auto id = ParseDisplayId("PRS", r.entity_id); id.ok()) out.persons.insert(*id);
+  }
+}
+
+// Entities whose rows name no party and no case (staff, tokens, settings, models, the county
+// economy, employers, batch runs): answered to every reader of the trail. A row of any other
+// entity that names no case and no person is withheld from office-scoped roles, which cannot
+// be shown it is about their caseload (a file of many cases, say).
+bool IsStatewideEntity(const std::string& entity) {
+  static const std::set<std::string, std::less<>> kStatewide{
+      "user",           "api_token", "setting",    "settings", "staff_user",
+      "county_economy", "employer",  "risk_model", "batch_run"};
+  return kStatewide.count(entity) > 0;
+}
+
+// Keeps the rows of the tables in `j` (import.batch) whose case and persons are in the
+// caseload; counts the others in `withheld`.
+void FilterTables(Json& j, const Caseload& caseload, int64_t& withheld) {
+  if (IsTable(j)) {
+    Json kept = Json::array();
+    for (Json& row : j["rows"]) {
+      AuditRefs refs;
+      CollectRowRefs(j["columns"], row, refs);
+      bool visible = true;
+      for (int64_t c : refs.cases) visible = visible && caseload.HasCase(c);
+      for (int64_t p : refs.persons) visible = visible && caseload.HasPerson(p);
+      if (visible) {
+        kept.push_back(std::move(row));
+      } else {
+        ++withheld;
+      }
+    }
+    j["rows"] = std::move(kept);
+    return;
+  }
+  if (j.is_array() || j.is_object()) {
+    for (Json& v : j) FilterTables(v, caseload, withheld);
+  }
+}
+
+bool HasTable(const Json& j) {
+  if (IsTable(j)) return true;
+  if (!j.is_array() && !j.is_object()) return false;
+  for (const Json& v : j) {
+    if (HasTable(v)) return true;
+  }
+  return false;
+}
+
+// The keys that say where a person lives or works: withheld when the row names a person the
+// family-violence rule protects from the caller (an address, a case event's detail such as
+// "moved county=..." or "new_hire employer_fein=...", an employer).
+bool IsWhereaboutsKey(const std::string& key) {
+  return key == "address" || key == "detail" || key == "employer_id" || key == "employer_fein" ||
+         key == "employer" || key == "employer_name";
+}
+
+// Nulls every whereabouts key in `j`; true when one held something.
+bool WithholdWhereabouts(Json& j) {
+  bool withheld = false;
+  if (j.is_object()) {
+    for (auto& [key, v] : j.items()) {
+      if (IsWhereaboutsKey(key)) {
+        withheld = withheld || !v.is_null();
+        v = nullptr;
+      } else {
+        withheld = WithholdWhereabouts(v) || withheld;
+      }
+    }
+    if (withheld && j.contains("address")) j["address_protected"] = true;
+  } else if (j.is_array()) {
+    for (Json& v : j) withheld = WithholdWhereabouts(v) || withheld;
+  }
+  return withheld;
+}
+
+// Audit rows, oldest first (`entity`, `entity_id` filters), answering no more than the case
+// and parties routes would show (docs/API.md "Audit trail"). Each row's cases and persons are
+// read from its entity id and payload (CollectRefs). For an office-scoped role, a row naming
+// a case or a person outside the caseload, or naming none while not being of a statewide
+// entity, has its before and after withheld ("redacted": "case_not_in_caseload"); a batch's
+// table (import.batch) keeps only the entries of the caseload's cases ("rows_withheld" counts
+// the others). A row naming a person protected by the family-violence rule has their
+// whereabouts withheld from roles without address.protected.read ("redacted":
 // "address_protected"). The chain fields (seq, at, actor, action, entity, entity_id, hash)
-// are answered unchanged. Each person whose record is answered is logged in the access log.
+// are answered unchanged. Each person named in an answered payload is logged in the access
+// log. Before 2026-12-06 only entity "person" rows were filtered and logged.
 Result<Reply> ListAudit(Call& call) {
   ASSIGN_OR_RETURN(int64_t limit, call.Limit());
   ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
@@ -897,39 +1101,56 @@ Result<Reply> ListAudit(Call& call) {
   }
   ASSIGN_OR_RETURN(std::vector<AuditRow> rows,
                    call.store().ListAuditAfter(after, entity, entity_id, limit));
-  std::set<int64_t> persons;
-  for (const AuditRow& r : rows) {
-    if (r.entity == "person") persons.insert(AuditPerson(r));
-  }
-  const auth::Principal& p = call.principal();
-  const bool rules_apply =
-      auth::IsOfficeScoped(p.role) || !auth::RoleHas(p.role, Permission::kAddressProtectedRead);
-  std::map<int64_t, PersonAccess> access;
-  if (rules_apply && !persons.empty()) {
-    ASSIGN_OR_RETURN(access, PersonsAccess(call, persons));
-  }
-  std::set<int64_t> disclosed;
-  Json items = Json::array();
-  for (const AuditRow& r : rows) {
-    Json before = ParsedOrNull(r.before);
-    Json after_json = ParsedOrNull(r.after);
+  ASSIGN_OR_RETURN(const Caseload caseload, LoadCaseload(call));
+  struct Answer {
+    Json before, after;
     Json redacted = nullptr;
-    if (r.entity == "person") {
-      const int64_t person = AuditPerson(r);
-      const PersonAccess seen = rules_apply ? access[person] : PersonAccess{true, false};
-      if (!seen.in_caseload) {
-        before = nullptr;
-        after_json = nullptr;
-        redacted = "case_not_in_caseload";
-      } else {
-        if (seen.address_withheld &&
-            (before.contains("address") || after_json.contains("address"))) {
-          before = WithoutAddress(std::move(before));
-          after_json = WithoutAddress(std::move(after_json));
-          redacted = "address_protected";
-        }
-        if (person > 0) disclosed.insert(person);
+    AuditRefs refs;
+  };
+  std::vector<Answer> answers;
+  answers.reserve(rows.size());
+  std::set<int64_t> named;  // persons named by the payloads answered
+  for (const AuditRow& r : rows) {
+    Answer a;
+    a.before = ParsedOrNull(r.before);
+    a.after = ParsedOrNull(r.after);
+    if (!caseload.statewide && (HasTable(a.before) || HasTable(a.after))) {
+      int64_t withheld = 0;
+      FilterTables(a.before, caseload, withheld);
+      FilterTables(a.after, caseload, withheld);
+      if (withheld > 0) {
+        a.redacted = "case_not_in_caseload";
+        if (a.after.is_object()) a.after["rows_withheld"] = withheld;
       }
+    }
+    CollectEntityRef(r, a.refs);
+    CollectRefs(a.before, a.refs);
+    CollectRefs(a.after, a.refs);
+    bool visible = caseload.statewide || !a.refs.empty() || IsStatewideEntity(r.entity);
+    for (int64_t c : a.refs.cases) visible = visible && caseload.HasCase(c);
+    for (int64_t p : a.refs.persons) visible = visible && caseload.HasPerson(p);
+    if (!visible) {
+      a.before = nullptr;
+      a.after = nullptr;
+      a.redacted = "case_not_in_caseload";
+      a.refs = AuditRefs{};
+    }
+    named.insert(a.refs.persons.begin(), a.refs.persons.end());
+    answers.push_back(std::move(a));
+  }
+  std::vector<PersonId> ids;
+  for (int64_t id : named) ids.push_back(PersonId{id});
+  ASSIGN_OR_RETURN(const std::set<int64_t> protected_persons, ProtectedAddresses(call, ids));
+  Json items = Json::array();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const AuditRow& r = rows[i];
+    Answer& a = answers[i];
+    const bool protects = std::any_of(a.refs.persons.begin(), a.refs.persons.end(),
+                                      [&](int64_t p) { return protected_persons.count(p) > 0; });
+    if (protects) {
+      const bool before_held = WithholdWhereabouts(a.before);
+      const bool after_held = WithholdWhereabouts(a.after);
+      if ((before_held || after_held) && a.redacted.is_null()) a.redacted = "address_protected";
     }
     items.push_back(Json{{"seq", r.seq},
                          {"at", r.at},
@@ -937,21 +1158,20 @@ Result<Reply> ListAudit(Call& call) {
                          {"action", r.action},
                          {"entity", r.entity},
                          {"entity_id", r.entity_id},
-                         {"before", std::move(before)},
-                         {"after", std::move(after_json)},
-                         {"redacted", std::move(redacted)},
+                         {"before", std::move(a.before)},
+                         {"after", std::move(a.after)},
+                         {"redacted", std::move(a.redacted)},
                          {"hash", r.hash}});
   }
-  if (!disclosed.empty()) {
-    std::vector<PersonId> read;
-    for (int64_t id : disclosed) read.push_back(PersonId{id});
-    RETURN_IF_ERROR(LogPersonReads(call, CaseId{}, read));
-  }
+  if (!ids.empty()) RETURN_IF_ERROR(LogPersonReads(call, CaseId{}, ids));
   std::optional<int64_t> next;
   if (static_cast<int64_t>(rows.size()) == limit) next = rows.back().seq;
   return Reply{200, Page(std::move(items), next), {}};
 }
 
+// The access log, by id (`person_id` filter). An office-scoped role sees only the rows about
+// its caseload (a read through one of its cases, or of one of its cases' parties); a page may
+// then hold fewer than `limit` rows while `next_after` is not null.
 Result<Reply> ListAccessLog(Call& call) {
   ASSIGN_OR_RETURN(int64_t limit, call.Limit());
   ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
@@ -964,8 +1184,12 @@ Result<Reply> ListAccessLog(Call& call) {
   }
   ASSIGN_OR_RETURN(std::vector<AccessLogRow> rows,
                    call.store().ListAccessLog(person, after, limit));
+  ASSIGN_OR_RETURN(const Caseload caseload, LoadCaseload(call));
   Json items = Json::array();
   for (const AccessLogRow& r : rows) {
+    const bool about_caseload =
+        r.case_id.valid() ? caseload.HasCase(r.case_id.value) : caseload.HasPerson(r.person.value);
+    if (!about_caseload) continue;
     items.push_back(
         Json{{"id", r.id},
              {"at", r.at},
@@ -1236,15 +1460,24 @@ Result<Reply> ListQueue(Call& call) {
   }
   const auth::Principal& p = call.principal();
   const Date today = call.clock().Today();
+  const std::optional<std::string> office = CaseloadOffice(p);
+  if (!office) {  // no office, no caseload: an empty queue, never the statewide one
+    return Reply{200,
+                 Json{{"as_of", today.ToString()},
+                      {"total", 0},
+                      {"next_after", nullptr},
+                      {"items", Json::array()}},
+                 {}};
+  }
   ASSIGN_OR_RETURN(std::shared_ptr<const QueueSnapshot> snapshot,
-                   CachedQueue(call, p.name, auth::IsOfficeScoped(p.role) ? p.office : "",
-                               p.role == auth::Role::kSupervisor, today));
+                   CachedQueue(call, p.name, *office, p.role == auth::Role::kSupervisor, today));
   ASSIGN_OR_RETURN(const size_t start, QueueStart(*snapshot, after));
   std::string items;
   int64_t shown = 0;
   int64_t total = 0;
   int64_t last_shown = 0;
   bool more = false;
+  std::vector<std::pair<CaseId, PersonId>> reads;
   for (size_t i = 0; i < snapshot->tasks.size(); ++i) {
     const ServerState::QueueTask& entry = snapshot->tasks[i];
     const enforce::Task& t = entry.task;
@@ -1260,8 +1493,12 @@ Result<Reply> ListQueue(Call& call) {
     }
     if (shown++ > 0) items += ',';
     RETURN_IF_ERROR(AppendQueueItem(call, *snapshot, i, items));
+    reads.emplace_back(t.case_id, t.obligor);
     last_shown = t.id;
   }
+  // Each item shows its obligor's risk score, factors and amount at stake: a read of their
+  // record, logged as the recommendations route logs it (before 2026-12-06 it was not).
+  RETURN_IF_ERROR(LogPersonReadsThrough(call, reads));
   Reply reply;
   reply.serialized = DumpJson(Json{{"as_of", today.ToString()},
                                    {"total", total},
@@ -1377,7 +1614,7 @@ Result<Reply> Supervisor(Call& call) {
   // office lookup per task and per action.
   const bool scoped = auth::IsOfficeScoped(p.role);
   std::unordered_set<int64_t> in_office;
-  if (scoped) {
+  if (scoped && CaseloadOffice(p)) {  // a supervisor with no office has no caseload
     ASSIGN_OR_RETURN(std::vector<CaseId> ids,
                      store.ListCaseIdsInOffice(p.office, 0, std::numeric_limits<int64_t>::max()));
     in_office.reserve(ids.size());

@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "service/json.h"
 #include "testing/fixture.h"
+#include "testing/scratch_dir.h"
 
 namespace cse {
 namespace {
@@ -150,7 +153,7 @@ TEST_F(AuthServiceTest, LockoutCountsConsecutiveFailuresOnly) {
 // audit trail keeps the real reasons and the lockout row.
 TEST_F(AuthServiceTest, LockedDisabledAndUnknownAccountsAnswerTheSame) {
   ASSERT_TRUE(auth_.AddUser({"a", "admin", "", "long enough pass"}, "t").ok());
-  ASSERT_TRUE(auth_.AddUser({"d", "admin", "", "long enough pass"}, "t").ok());
+  ASSERT_TRUE(auth_.AddUser({"d", "admin", "", "long enough pass"}, "a").ok());
   ASSERT_TRUE(
       w_.store().ExecForTesting("UPDATE app_user SET disabled = 1 WHERE username = 'd'").ok());
   const Status unknown = auth_.Login("nobody", "wrong wrong wrong").status();
@@ -200,6 +203,182 @@ TEST_F(AuthServiceTest, ApiTokensCarryTheirRoleAndAreShownOnce) {
   EXPECT_EQ(auth_.AuthenticateToken(*t + "0").status().reason(), "token_invalid");
   EXPECT_EQ(auth_.AddApiToken("sdu", "admin", "", "admin").status().reason(), "token_exists");
   EXPECT_FALSE(w_.store().FindApiToken(*t)->has_value());
+}
+
+// NIST SP 800-63B §5.1.1.2 context-specific words: twelve spaces (ASCII or Unicode) and the
+// username, whole or inside, ignoring letter case, are refused (before 2026-12-06 both were
+// accepted); a one-letter username is not searched for inside a password.
+TEST(PasswordTest, BlankPasswordsAndTheUsernameAreRefused) {
+  EXPECT_EQ(auth::CheckPasswordPolicy(std::string(12, ' '), "ann").reason(), "password_blank");
+  EXPECT_EQ(auth::CheckPasswordPolicy(" \t\u3000\u00a0        ", "ann").reason(), "password_blank");
+  EXPECT_EQ(auth::CheckPasswordPolicy("cw.ann.smith1", "cw.ann.smith1").reason(),
+            "password_contains_username");
+  EXPECT_EQ(auth::CheckPasswordPolicy("CW.Ann.Smith1", "cw.ann.smith1").reason(),
+            "password_contains_username");
+  EXPECT_EQ(auth::CheckPasswordPolicy("my name is ADMIN ok", "admin").reason(),
+            "password_contains_username");
+  EXPECT_TRUE(auth::CheckPasswordPolicy("long enough pass", "a").ok());
+  EXPECT_TRUE(auth::CheckPasswordPolicy("  spaced out words  ", "admin").ok());
+  EXPECT_EQ(auth::CheckPasswordPolicy("short", "x").reason(), "password_too_short");
+  testing::World w;
+  auth::AuthService auth(w.store(), w.clock(), Cheap());
+  EXPECT_EQ(auth.AddUser({"ann", "admin", "", std::string(12, ' ')}, "t").status().reason(),
+            "password_blank");
+  EXPECT_EQ(auth.AddUser({"annabel", "admin", "", "Annabel12345"}, "t").status().reason(),
+            "password_contains_username");
+  EXPECT_FALSE(w.store().FindUserByName("ann")->has_value());  // nothing written
+}
+
+// Only an active admin adds users and tokens once one exists, as `staff add` (before
+// 2026-12-06 a caseworker, an investigator or an unknown --user could add an admin); the
+// first admin is added by anyone.
+TEST_F(AuthServiceTest, OnlyAnAdminAddsUsersAndTokensOnceOneExists) {
+  ASSERT_TRUE(auth_.AddUser({"cw", "caseworker", "north", "long enough pass"}, "setup").ok());
+  ASSERT_TRUE(auth_.AddUser({"root", "admin", "", "long enough pass"}, "setup").ok());
+  ASSERT_TRUE(auth_.AddUser({"inv", "investigator", "", "long enough pass"}, "root").ok());
+  for (const char* actor : {"cw", "inv", "nobody"}) {
+    const Status s = auth_.AddUser({"evil", "admin", "", "long enough pass"}, actor).status();
+    EXPECT_EQ(s.reason(), std::string(actor) == "nobody" ? "user_unknown" : "role_not_allowed")
+        << actor;
+    EXPECT_EQ(auth_.AddApiToken("evil", "admin", "", actor).status().reason(), s.reason()) << actor;
+  }
+  EXPECT_FALSE(w_.store().FindUserByName("evil")->has_value());
+  ASSERT_TRUE(auth_.AddApiToken("sdu", "accounting_technician", "", "root").ok());
+}
+
+// Ten wrong passwords at once, each on its own connection, lock the account: the count is
+// read and written in one write transaction (before 2026-12-06 they left failed_logins at 3
+// and no lock).
+TEST(AuthLockoutTest, ConcurrentWrongPasswordsStillLock) {
+  testing::ScratchDir dir("auth_lockout");
+  const std::string db = dir.path("opencse.db");
+  FakeClock clock(testing::MidnightMicros(Date::Ymd(2026, 1, 1)));
+  {
+    testing::World w(db);
+    auth::AuthService auth(w.store(), clock, Cheap());
+    ASSERT_TRUE(auth.AddUser({"a", "admin", "", "long enough pass"}, "t").ok());
+  }
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&] {
+      auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+      ASSERT_TRUE(store.ok());
+      auth::AuthService auth(**store, clock, Cheap());
+      ++ready;
+      while (ready.load() < 10) std::this_thread::yield();
+      EXPECT_EQ(auth.Login("a", "wrong wrong wrong").status().reason(), "login_failed");
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok());
+  auto user = (*store)->FindUserByName("a");
+  ASSERT_TRUE(user.ok() && *user);
+  EXPECT_GT((*user)->locked_until_us, clock.NowMicros());
+  auth::AuthService auth(**store, clock, Cheap());
+  EXPECT_EQ(auth.Login("a", "long enough pass").status().reason(), "login_failed");
+  int lockouts = 0;
+  ASSERT_TRUE((*store)
+                  ->ScanAuditByAction("auth.lockout",
+                                      [&](const AuditRow&) -> Status {
+                                        ++lockouts;
+                                        return Status::Ok();
+                                      })
+                  .ok());
+  EXPECT_EQ(lockouts, 1);
+}
+
+// Disabling ends every session at once and enabling does not bring one back (before
+// 2026-12-06 an old cookie worked again after `enable`); the last admin stays.
+TEST_F(AuthServiceTest, DisableEndsSessionsForGoodAndEnableNeedsANewSignIn) {
+  ASSERT_TRUE(auth_.AddUser({"root", "admin", "", "long enough pass"}, "t").ok());
+  ASSERT_TRUE(auth_.AddUser({"cw", "caseworker", "north", "long enough pass"}, "root").ok());
+  auto login = auth_.Login("cw", "long enough pass");
+  ASSERT_TRUE(login.ok());
+  EXPECT_EQ(auth_.DisableUser("cw", "  ", "root").reason(), "reason_missing");
+  EXPECT_EQ(auth_.DisableUser("cw", "left", "cw").reason(), "role_not_allowed");
+  EXPECT_EQ(auth_.DisableUser("zz", "left", "root").reason(), "user_not_found");
+  EXPECT_EQ(auth_.DisableUser("root", "oops", "root").reason(), "last_admin");
+  ASSERT_TRUE(auth_.DisableUser("cw", "left the agency", "root").ok());
+  EXPECT_FALSE(w_.store().FindSession(auth::TokenDigest(login->session_token))->has_value());
+  EXPECT_EQ(auth_.DisableUser("cw", "again", "root").reason(), "user_already_disabled");
+  EXPECT_EQ(auth_.Login("cw", "long enough pass").status().reason(), "login_failed");
+  ASSERT_TRUE(auth_.EnableUser("cw", "root").ok());
+  EXPECT_EQ(auth_.EnableUser("cw", "root").reason(), "user_not_disabled");
+  EXPECT_EQ(auth_.AuthenticateSession(login->session_token).status().reason(), "session_invalid");
+  EXPECT_TRUE(auth_.Login("cw", "long enough pass").ok());
+  auto last = w_.store().LastAudit();
+  ASSERT_TRUE(last.ok() && *last);
+  std::vector<std::string> actions;
+  ASSERT_TRUE(w_.store()
+                  .ScanAudit([&](const AuditRow& r) -> Status {
+                    if (r.action.rfind("user.", 0) == 0) actions.push_back(r.action);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"user.add", "user.add", "user.disable", "user.enable"}));
+}
+
+TEST_F(AuthServiceTest, ResetPasswordAndUnlock) {
+  ASSERT_TRUE(auth_.AddUser({"root", "admin", "", "long enough pass"}, "t").ok());
+  ASSERT_TRUE(auth_.AddUser({"cw", "caseworker", "north", "long enough pass"}, "root").ok());
+  auto login = auth_.Login("cw", "long enough pass");
+  ASSERT_TRUE(login.ok());
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(auth_.Login("cw", "wrong wrong wrong").ok());
+  EXPECT_GT((*w_.store().FindUserByName("cw"))->locked_until_us, 0);
+  ASSERT_TRUE(auth_.UnlockUser("cw", "root").ok());
+  EXPECT_EQ((*w_.store().FindUserByName("cw"))->locked_until_us, 0);
+  EXPECT_EQ(auth_.ResetPassword("cw", std::string(12, ' '), "root").reason(), "password_blank");
+  EXPECT_EQ(auth_.ResetPassword("cw", "a new secret pass", "cw").reason(), "role_not_allowed");
+  ASSERT_TRUE(auth_.ResetPassword("cw", "a new secret pass", "root").ok());
+  EXPECT_FALSE(auth_.AuthenticateSession(login->session_token).ok());  // sessions ended
+  EXPECT_FALSE(auth_.Login("cw", "long enough pass").ok());
+  auto again = auth_.Login("cw", "a new secret pass");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->principal.office, "north");  // the rest of the user is unchanged
+  auto last = w_.store().LastAudit();
+  ASSERT_TRUE(last.ok() && *last);
+}
+
+// Revoked tokens answer token_invalid; the list shows who created and revoked them.
+TEST_F(AuthServiceTest, RevokedTokensAreInvalidAndListed) {
+  ASSERT_TRUE(auth_.AddUser({"root", "admin", "", "long enough pass"}, "t").ok());
+  auto t = auth_.AddApiToken("sdu", "accounting_technician", "", "root");
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(auth_.AddApiToken("bank", "accounting_technician", "", "root").ok());
+  ASSERT_TRUE(auth_.AuthenticateToken(*t).ok());
+  EXPECT_EQ(auth_.RevokeApiToken("sdu", "", "root").reason(), "reason_missing");
+  EXPECT_EQ(auth_.RevokeApiToken("nope", "x", "root").reason(), "token_not_found");
+  EXPECT_EQ(auth_.RevokeApiToken("sdu", "leaked", "nobody").reason(), "user_unknown");
+  ASSERT_TRUE(auth_.RevokeApiToken("sdu", "leaked in a log", "root").ok());
+  EXPECT_EQ(auth_.AuthenticateToken(*t).status().reason(), "token_invalid");
+  EXPECT_EQ(auth_.RevokeApiToken("sdu", "again", "root").reason(), "token_already_revoked");
+  auto list = auth_.ListApiTokens("root");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2U);
+  EXPECT_EQ((*list)[0].name, "sdu");
+  EXPECT_TRUE((*list)[0].revoked);
+  EXPECT_EQ((*list)[0].revoked_by, "root");
+  EXPECT_EQ((*list)[0].revoke_reason, "leaked in a log");
+  EXPECT_FALSE((*list)[1].revoked);
+  EXPECT_EQ(auth_.ListApiTokens("nobody").status().reason(), "user_unknown");
+}
+
+TEST_F(AuthServiceTest, AScopedRoleWithNoOfficeHasNoCaseload) {
+  const CaseId c = w_.StoreOnlyCase("Sam");
+  ASSERT_TRUE(w_.store().SetCaseOffice(c, "north").ok());
+  EXPECT_FALSE(*auth::InCaseload(w_.store(), Role::kCaseworker, "", c));
+  EXPECT_FALSE(*auth::InCaseload(w_.store(), Role::kSupervisor, "  ", c));
+  EXPECT_TRUE(*auth::InCaseload(w_.store(), Role::kCaseworker, "north", c));
+  EXPECT_TRUE(*auth::InCaseload(w_.store(), Role::kAttorney, "", c));
+  // A county "" (or an assignment to "") does not make it everybody's.
+  ASSERT_TRUE(w_.store().ExecForTesting("UPDATE iv_d_case SET county = ''").ok());
+  ASSERT_TRUE(w_.store().ExecForTesting("DELETE FROM case_assignment").ok());
+  EXPECT_FALSE(*auth::InCaseload(w_.store(), Role::kCaseworker, "", c));
+  EXPECT_EQ(auth_.AddUser({"cw", "caseworker", "   ", "long enough pass"}, "t").status().reason(),
+            "office_required");
 }
 
 TEST_F(AuthServiceTest, AccessLogIsAppendOnly) {

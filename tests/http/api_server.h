@@ -88,7 +88,7 @@ class ApiServer {
                     const std::string& office = "") {
     auto store = OpenStore();
     auth::AuthService a(*store, clock_, Options());
-    auto t = a.AddApiToken(name, role, office, "tester");
+    auto t = a.AddApiToken(name, role, office, "admin");  // staff changes need an admin
     CSE_CHECK(t.ok(), "token add failed");
     return *t;
   }

@@ -2,6 +2,8 @@
 // and what they store.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iostream>
 #include <sstream>
 
 #include "auth/auth_service.h"
@@ -25,16 +27,23 @@ class HttpCliTest : public ::testing::Test {
                   .first,
               0);
   }
-  std::pair<int, Json> Run(std::vector<std::string> args) {
-    std::vector<std::string> full{"opencse",    "--db",   db_,     "--today",
-                                  "2024-06-30", "--user", "admin", "--json"};
+  // Runs the CLI as --user `user` with `input` as standard input.
+  std::pair<int, Json> Run(std::vector<std::string> args, const std::string& user = "admin",
+                           const std::string& input = "") {
+    std::vector<std::string> full{"opencse",    "--db",   db_,  "--today",
+                                  "2024-06-30", "--user", user, "--json"};
     full.insert(full.end(), args.begin(), args.end());
     std::vector<const char*> argv;
     for (const std::string& a : full) argv.push_back(a.c_str());
     std::ostringstream out, err;
+    std::istringstream in(input);
+    std::streambuf* saved = std::cin.rdbuf(in.rdbuf());
     const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    std::cin.rdbuf(saved);
+    help_ = out.str();
     return {code, Json::parse(out.str(), nullptr, false)};
   }
+  std::string help_;  // the last run's standard output
   testing::ScratchDir dir_{"http_cli"};
   std::string db_;
 };
@@ -62,8 +71,11 @@ TEST_F(HttpCliTest, UserAddErrorsNameTheProblem) {
             "office_required");
   EXPECT_EQ(Run({"user", "add", "--username", "X Y", "--role", "admin"}).second["code"],
             "username_invalid");
+  EXPECT_EQ(Run({"user", "add", "--username", "x", "--role", "supervisor", "--office", "  "})
+                .second["code"],
+            "office_required");
   ASSERT_EQ(Run({"user", "add", "--username", "root", "--role", "admin"}).first, 0);
-  auto dup = Run({"user", "add", "--username", "root", "--role", "admin"});
+  auto dup = Run({"user", "add", "--username", "root", "--role", "admin"}, "root");
   EXPECT_EQ(dup.first, 1);
   EXPECT_EQ(dup.second["code"], "user_exists");
 }
@@ -84,6 +96,115 @@ TEST_F(HttpCliTest, TokenAddAndAssignOffice) {
   auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
   ASSERT_TRUE(store.ok());
   EXPECT_EQ(*(*store)->CaseOffice(CaseId{1}), "south");
+}
+
+// `user add` and `token add` follow `staff add`'s rule (before 2026-12-06 any --user could add
+// an admin): anyone until an active admin exists, then only an active admin.
+TEST_F(HttpCliTest, OnlyAnAdminAddsUsersAndTokensOnceOneExists) {
+  ASSERT_EQ(Run({"user", "add", "--username", "cw", "--role", "caseworker", "--office", "north"},
+                "anyone")
+                .first,
+            0);
+  ASSERT_EQ(Run({"user", "add", "--username", "root", "--role", "admin"}, "anyone").first, 0);
+  for (const char* actor : {"cw", "ghost"}) {
+    const char* want = std::string(actor) == "cw" ? "role_not_allowed" : "user_unknown";
+    auto u = Run({"user", "add", "--username", "evil", "--role", "admin"}, actor);
+    EXPECT_EQ(u.first, 1);
+    EXPECT_EQ(u.second["code"], want) << actor;
+    EXPECT_EQ(Run({"token", "add", "--name", "evil", "--role", "admin"}, actor).second["code"],
+              want);
+  }
+  EXPECT_EQ(Run({"user", "add", "--username", "inv", "--role", "investigator"}, "root").first, 0);
+  EXPECT_EQ(Run({"token", "add", "--name", "sdu", "--role", "accounting_technician"}, "root").first,
+            0);
+  auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok());
+  EXPECT_FALSE((*store)->FindUserByName("evil")->has_value());
+}
+
+// `user disable|enable|reset-password|unlock` and `token list|revoke`, each for an admin only.
+TEST_F(HttpCliTest, AdminsDisableResetUnlockUsersAndRevokeTokens) {
+  ASSERT_EQ(Run({"user", "add", "--username", "root", "--role", "admin"}).first, 0);
+  ASSERT_EQ(Run({"user", "add", "--username", "ana", "--role", "caseworker", "--office", "north",
+                 "--password-stdin"},
+                "root", "correct horse battery\n")
+                .first,
+            0);
+  auto token = Run({"token", "add", "--name", "sdu", "--role", "accounting_technician"}, "root");
+  ASSERT_EQ(token.first, 0);
+  auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok());
+  FakeClock clock(0);
+  auth::AuthService auth(**store, clock);
+  auto session = auth.Login("ana", "correct horse battery");
+  ASSERT_TRUE(session.ok());
+  // Not an admin: refused, nothing changed.
+  EXPECT_EQ(Run({"user", "disable", "ana", "--reason", "x"}, "ana").second["code"],
+            "role_not_allowed");
+  EXPECT_EQ(Run({"token", "revoke", "sdu", "--reason", "x"}, "ana").second["code"],
+            "role_not_allowed");
+  EXPECT_EQ(Run({"token", "list"}, "ana").second["code"], "role_not_allowed");
+  EXPECT_EQ(Run({"user", "disable", "root", "--reason", "x"}, "root").second["code"], "last_admin");
+  // Disable ends the session; enable does not revive it.
+  auto off = Run({"user", "disable", "ana", "--reason", "left the agency"}, "root");
+  ASSERT_EQ(off.first, 0);
+  EXPECT_EQ(off.second["result"], "disabled");
+  ASSERT_EQ(Run({"user", "enable", "ana"}, "root").first, 0);
+  EXPECT_EQ(auth.AuthenticateSession(session->session_token).status().reason(), "session_invalid");
+  // Reset: the policy applies; the new password signs in.
+  EXPECT_EQ(Run({"user", "reset-password", "ana", "--password-stdin"}, "root", "            \n")
+                .second["code"],
+            "password_blank");
+  EXPECT_EQ(
+      Run({"user", "reset-password", "ana", "--password-stdin"}, "root", "my name is ANA, hello\n")
+          .second["code"],
+      "password_contains_username");
+  ASSERT_EQ(
+      Run({"user", "reset-password", "ana", "--password-stdin"}, "root", "a brand new passphrase\n")
+          .first,
+      0);
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(auth.Login("ana", "wrong wrong wrong").ok());
+  EXPECT_FALSE(auth.Login("ana", "a brand new passphrase").ok());  // locked
+  ASSERT_EQ(Run({"user", "unlock", "ana"}, "root").first, 0);
+  EXPECT_TRUE(auth.Login("ana", "a brand new passphrase").ok());
+  EXPECT_EQ(Run({"user", "unlock", "nobody"}, "root").second["code"], "user_not_found");
+  // Tokens: revoked ones answer token_invalid and show as revoked.
+  const std::string secret = token.second["token"];
+  ASSERT_TRUE(auth.AuthenticateToken(secret).ok());
+  EXPECT_EQ(Run({"token", "revoke", "sdu"}, "root").first, 2);  // --reason is required
+  ASSERT_EQ(Run({"token", "revoke", "sdu", "--reason", "leaked"}, "root").first, 0);
+  EXPECT_EQ(auth.AuthenticateToken(secret).status().reason(), "token_invalid");
+  auto list = Run({"token", "list"}, "root");
+  ASSERT_EQ(list.first, 0);
+  ASSERT_EQ(list.second["items"].size(), 1U);
+  EXPECT_EQ(list.second["items"][0]["name"], "sdu");
+  EXPECT_EQ(list.second["items"][0]["revoked"], true);
+  EXPECT_EQ(list.second["items"][0]["revoked_by"], "root");
+  EXPECT_EQ(list.second.dump().find("ocse_"), std::string::npos);
+  // Every change is on the audit trail.
+  std::vector<std::string> actions;
+  ASSERT_TRUE((*store)
+                  ->ScanAudit([&](const AuditRow& r) -> Status {
+                    if (r.actor == "root") actions.push_back(r.action);
+                    return Status::Ok();
+                  })
+                  .ok());
+  for (const char* a :
+       {"user.disable", "user.enable", "user.reset_password", "user.unlock", "token.revoke"}) {
+    EXPECT_NE(std::find(actions.begin(), actions.end(), a), actions.end()) << a;
+  }
+  // Each command's help states the admin rule.
+  for (std::vector<std::string> cmd : {std::vector<std::string>{"user", "disable"},
+                                       {"user", "enable"},
+                                       {"user", "unlock"},
+                                       {"user", "reset-password"},
+                                       {"token", "list"},
+                                       {"token", "revoke"},
+                                       {"user", "add"}}) {
+    cmd.push_back("--help");
+    Run(cmd);
+    EXPECT_NE(help_.find("Only an active admin"), std::string::npos) << cmd[1] << help_;
+  }
 }
 
 }  // namespace

@@ -137,6 +137,29 @@ TEST_F(QueueTest, CaseworkerSeesTheirQueueInPriorityOrderWithFilters) {
   EXPECT_EQ(sq["items"][0]["deadline"], nullptr);
 }
 
+// Each queue item shows its obligor's risk data: one access-log row per item answered, through
+// its case, as the recommendations route logs (before 2026-12-06 the queue logged none).
+TEST_F(QueueTest, EveryQueueItemAnsweredIsAReadInTheAccessLog) {
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  auto admin = SignIn(c, "admin");
+  ASSERT_EQ(Body(c.Get("/v1/queue?tier=high", s.Headers()))["items"].size(), 1U);
+  ASSERT_EQ(Body(c.Get("/v1/queue", s.Headers()))["items"].size(), 2U);
+  auto reads = [&](const std::string& person) {
+    std::vector<std::string> cases;
+    const Json log = Body(c.Get("/v1/access-log?person_id=" + person, admin.Headers()));
+    for (const Json& row : log["items"]) {
+      if (row["route"] == "GET /v1/queue" && row["actor"] == "cw_north") {
+        cases.push_back(row["case_id"].get<std::string>());
+      }
+    }
+    return cases;
+  };
+  EXPECT_EQ(reads("PRS-000003"), (std::vector<std::string>{"CASE-000002", "CASE-000002"}));
+  EXPECT_EQ(reads("PRS-000001"), (std::vector<std::string>{"CASE-000001"}));
+  EXPECT_TRUE(reads("PRS-000005").empty());
+}
+
 // Queue items are rendered once per loaded queue and then shared by every page and filter:
 // the text a filtered page shows is the unfiltered page's, and each pending recommendation
 // agrees with the case's full record from GET /v1/cases/{id}/recommendations.

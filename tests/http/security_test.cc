@@ -3,6 +3,7 @@
 // metacharacters and oversized values in every field rejected cleanly (a 4xx JSON error,
 // nothing written, the database intact).
 #include "http/api_server.h"
+#include "service/audit.h"
 
 namespace cse {
 namespace {
@@ -280,6 +281,213 @@ TEST_F(SecurityTest, AuditRowsOfPersonsFollowTheCaseloadAndFamilyViolenceRules) 
   EXPECT_EQ(logged("PRS-000001"), 2);  // the filtered read and the page of all rows
   EXPECT_EQ(logged("PRS-000003"), 2);
   EXPECT_EQ(logged("PRS-000005"), 0);
+}
+
+// Writes one audit row as `actor`, in its own transaction, beside the running server.
+void AddAuditRow(ApiServer& server, const std::string& action, const std::string& entity,
+                 const std::string& entity_id, const Json& after) {
+  auto store = server.OpenStore();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(
+      AppendAudit(*store, server.clock(), "sim", action, entity, entity_id, "", after.dump()).ok());
+  ASSERT_TRUE(store->Commit().ok());
+}
+
+int64_t AuditReadsLogged(httplib::Client& c, const testing::Session& admin,
+                         const std::string& person, const std::string& actor) {
+  const Json log = Body(c.Get("/v1/access-log?limit=200&person_id=" + person, admin.Headers()));
+  int64_t n = 0;
+  for (const Json& row : log["items"]) {
+    n += row["route"] == "GET /v1/audit" && row["actor"] == actor ? 1 : 0;
+  }
+  return n;
+}
+
+// Every audit row answers no more than the case routes would (before 2026-12-06 only entity
+// "person" rows were filtered): another office's case.add, case events and batch entries are
+// withheld from an office supervisor; a protected person's moves and employers are withheld
+// from roles without address.protected.read; the persons named are access-logged.
+TEST_F(SecurityTest, AuditRowsOfCasesEventsAndBatchesFollowTheCaseload) {
+  // Lee Poe (PRS-000003): CASE-000002, north, family violence. Max Fox (PRS-000005): south.
+  AddAuditRow(*server_, "events.add", "case_event", "1-2",
+              Json::array({Json{{"event_id", 1},
+                                {"person_id", 3},
+                                {"case_id", nullptr},
+                                {"kind", "moved"},
+                                {"detail", "county=Kestrel"}},
+                           Json{{"event_id", 2},
+                                {"person_id", 3},
+                                {"case_id", nullptr},
+                                {"kind", "new_hire"},
+                                {"detail", "employer_fein=991000035"}}}));
+  AddAuditRow(*server_, "events.add", "case_event", "3-3",
+              Json::array({Json{{"event_id", 3},
+                                {"person_id", 5},
+                                {"case_id", nullptr},
+                                {"kind", "moved"},
+                                {"detail", "county=Juniper"}}}));
+  AddAuditRow(*server_, "import.batch", "collection", "test",
+              Json{{"source", "test"},
+                   {"count", 2},
+                   {"columns", {"collection_id", "key", "case_id", "obligor_id", "amount"}},
+                   {"rows", {{1, "K-1", 1, 1, "10.00"}, {2, "K-2", 3, 5, "777.77"}}}});
+  auto c = server_->Client();
+  auto sup = SignIn(c, "sup_north");
+  auto admin = SignIn(c, "admin");
+  auto audit = [&](const testing::Session& s, const std::string& query) {
+    auto r = c.Get("/v1/audit?limit=200&" + query, s.Headers());
+    EXPECT_EQ(r->status, 200) << r->body;
+    return Body(r);
+  };
+  // Another office's case: the case route answers 403, the audit row nothing more.
+  EXPECT_EQ(c.Get("/v1/cases/CASE-000003", sup.Headers())->status, 403);
+  const Json south = audit(sup, "entity=case&entity_id=CASE-000003");
+  ASSERT_FALSE(south["items"].empty());
+  for (const Json& row : south["items"]) {
+    EXPECT_TRUE(row["after"].is_null()) << row.dump();
+    EXPECT_EQ(row["redacted"], "case_not_in_caseload");
+  }
+  const Json north = audit(sup, "entity=case&entity_id=CASE-000001");
+  ASSERT_FALSE(north["items"].empty());
+  EXPECT_EQ(north["items"][0]["after"]["obligor_id"], 1);
+  EXPECT_TRUE(north["items"][0]["redacted"].is_null());
+  // Orders follow their case.
+  const Json orders = audit(sup, "entity=order");
+  ASSERT_EQ(orders["items"].size(), 3U);
+  EXPECT_FALSE(orders["items"][0]["after"].is_null());
+  EXPECT_TRUE(orders["items"][2]["after"].is_null());  // CASE-000003's
+  EXPECT_EQ(orders["items"][2]["redacted"], "case_not_in_caseload");
+  // Case events: the protected person's whereabouts go; another office's person entirely.
+  const Json events = audit(sup, "entity=case_event");
+  ASSERT_EQ(events["items"].size(), 2U) << events.dump();
+  const Json& lee = events["items"][0];
+  EXPECT_EQ(lee["redacted"], "address_protected");
+  EXPECT_EQ(lee["after"][0]["kind"], "moved");
+  EXPECT_TRUE(lee["after"][0]["detail"].is_null());
+  EXPECT_TRUE(lee["after"][1]["detail"].is_null());
+  EXPECT_EQ(events["items"][1]["redacted"], "case_not_in_caseload");
+  EXPECT_TRUE(events["items"][1]["after"].is_null());
+  for (const char* hidden : {"Kestrel", "991000035", "Juniper"}) {
+    EXPECT_EQ(events.dump().find(hidden), std::string::npos) << hidden;
+  }
+  // A batch: only the entries of the caseload's cases.
+  const Json batch = audit(sup, "entity=collection");
+  ASSERT_EQ(batch["items"].size(), 1U);
+  EXPECT_EQ(batch["items"][0]["after"]["rows"].size(), 1U);
+  EXPECT_EQ(batch["items"][0]["after"]["rows"][0][2], 1);
+  EXPECT_EQ(batch["items"][0]["after"]["rows_withheld"], 1);
+  EXPECT_EQ(batch["items"][0]["redacted"], "case_not_in_caseload");
+  EXPECT_EQ(batch.dump().find("777.77"), std::string::npos);
+  // Every row of the trail, unfiltered: nothing of the south case or its people.
+  const std::string all = c.Get("/v1/audit?limit=200", sup.Headers())->body;
+  for (const char* hidden : {"Kestrel", "991000035", "Juniper", "777.77", "\"county\":\"south\""}) {
+    EXPECT_EQ(all.find(hidden), std::string::npos) << hidden;
+  }
+  // An admin sees every row in full.
+  const std::string full = c.Get("/v1/audit?limit=200", admin.Headers())->body;
+  for (const char* shown : {"Kestrel", "991000035", "Juniper", "777.77"}) {
+    EXPECT_NE(full.find(shown), std::string::npos) << shown;
+  }
+  // The persons named by the rows answered are in the access log (PRS-000002 only ever
+  // appears in case rows: before, none of those reads was logged).
+  EXPECT_GE(AuditReadsLogged(c, admin, "PRS-000002", "sup_north"), 2);
+  EXPECT_GE(AuditReadsLogged(c, admin, "PRS-000003", "sup_north"), 2);
+  EXPECT_EQ(AuditReadsLogged(c, admin, "PRS-000005", "sup_north"), 0);
+  EXPECT_EQ(AuditReadsLogged(c, admin, "PRS-000006", "sup_north"), 0);
+}
+
+// A caseworker or supervisor with no office has no caseload (ENFORCEMENT.md §7): empty lists
+// and 403, never the statewide caseload (before 2026-12-06 "" meant every case).
+TEST_F(SecurityTest, AScopedUserWithNoOfficeSeesNoCase) {
+  {
+    auto store = server_->OpenStore();
+    auto hash = auth::HashPassword(testing::kTestPassword, auth::PasswordCost::kMinimum);
+    ASSERT_TRUE(hash.ok());
+    for (const char* role : {"caseworker", "supervisor"}) {
+      UserRecord u;
+      u.username = std::string("no_office_") + role;
+      u.role = role;
+      u.password_hash = *hash;
+      u.created_at = "2024-06-30T00:00:00Z";
+      ASSERT_TRUE(store->InsertUser(u).ok());
+    }
+  }
+  auto c = server_->Client();
+  auto cw = SignIn(c, "no_office_caseworker");
+  auto sup = SignIn(c, "no_office_supervisor");
+  for (const auto* s : {&cw, &sup}) {
+    const Json cases = Body(c.Get("/v1/cases", s->Headers()));
+    EXPECT_EQ(cases["items"].size(), 0U) << cases.dump();
+    EXPECT_EQ(Body(c.Get("/v1/cases?q=Doe", s->Headers()))["items"].size(), 0U);
+    EXPECT_EQ(Body(c.Get("/v1/cases?q=1", s->Headers()))["items"].size(), 0U);
+    auto one = c.Get("/v1/cases/CASE-000001", s->Headers());
+    EXPECT_EQ(one->status, 403);
+    EXPECT_EQ(Body(one)["code"], "case_not_in_caseload");
+    EXPECT_NE(Body(one)["message"].get<std::string>().find("no office"), std::string::npos);
+    const Json queue = Body(c.Get("/v1/queue", s->Headers()));
+    EXPECT_EQ(queue["total"], 0) << queue.dump();
+  }
+  const Json audit = Body(c.Get("/v1/audit?limit=200&entity=case", sup.Headers()));
+  ASSERT_EQ(audit["items"].size(), 3U);
+  for (const Json& row : audit["items"]) EXPECT_EQ(row["redacted"], "case_not_in_caseload");
+  EXPECT_EQ(Body(c.Get("/v1/supervisor", sup.Headers()))["pending_total"], 0);
+}
+
+// The ledger of a case shows the obligor's other cases only when they are in the caller's
+// caseload (before 2026-12-06 a north caseworker read the obligor's south case in full).
+TEST_F(SecurityTest, LedgerWithholdsTheObligorsCasesOfOtherOffices) {
+  {
+    auto store = server_->OpenStore();
+    LedgerService svc(*store, server_->clock(), "tester");
+    NewCase k;
+    k.obligor = PersonId{1};  // Sam Doe, obligor of CASE-000001 (north)
+    k.obligee = PersonId{6};
+    k.county = "south";
+    k.opened = Date::Ymd(2024, 1, 1);
+    auto id = svc.AddCase(k);
+    ASSERT_TRUE(id.ok());
+    ASSERT_EQ(id->value, 4);
+    Order o;
+    o.case_id = *id;
+    o.amount = Money::FromCents(77700);
+    o.effective_date = Date::Ymd(2024, 1, 1);
+    ASSERT_TRUE(svc.AddOrder(o, std::nullopt).ok());
+  }
+  auto c = server_->Client();
+  auto cw = SignIn(c, "cw_north");
+  auto admin = SignIn(c, "admin");
+  EXPECT_EQ(c.Get("/v1/cases/CASE-000004/arrears", cw.Headers())->status, 403);
+  const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", cw.Headers()));
+  ASSERT_EQ(ledger["obligor"]["cases"].size(), 1U) << ledger.dump();
+  EXPECT_EQ(ledger["obligor"]["cases"][0]["case_id"], 1);
+  EXPECT_EQ(ledger["obligor"]["cases_withheld"], 1);
+  EXPECT_EQ(ledger.dump().find("777.00"), std::string::npos);
+  // The obligor's combined totals stay (documented: thresholds are the obligor's).
+  EXPECT_EQ(ledger["obligor"]["arrears_total"],
+            Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30",
+                       admin.Headers()))["obligor"]["arrears_total"]);
+  const Json full = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", admin.Headers()));
+  EXPECT_EQ(full["obligor"]["cases"].size(), 2U);
+  EXPECT_FALSE(full["obligor"].contains("cases_withheld"));
+}
+
+// An office supervisor's access log holds only the reads of their caseload.
+TEST_F(SecurityTest, AnOfficeSupervisorsAccessLogIsTheirCaseloads) {
+  auto c = server_->Client();
+  auto south = SignIn(c, "cw_south");
+  auto north = SignIn(c, "cw_north");
+  auto sup = SignIn(c, "sup_north");
+  auto admin = SignIn(c, "admin");
+  ASSERT_EQ(c.Get("/v1/cases/CASE-000003", south.Headers())->status, 200);
+  ASSERT_EQ(c.Get("/v1/cases/CASE-000001", north.Headers())->status, 200);
+  const Json mine = Body(c.Get("/v1/access-log?limit=200", sup.Headers()));
+  ASSERT_FALSE(mine["items"].empty());
+  for (const Json& row : mine["items"]) {
+    EXPECT_NE(row["case_id"], "CASE-000003") << row.dump();
+    EXPECT_NE(row["actor"], "cw_south") << row.dump();
+  }
+  const std::string all = c.Get("/v1/access-log?limit=200", admin.Headers())->body;
+  EXPECT_NE(all.find("CASE-000003"), std::string::npos);
 }
 
 }  // namespace
