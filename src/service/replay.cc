@@ -1,8 +1,10 @@
 #include "service/replay.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <tuple>
 #include <unordered_set>
 #include <utility>
@@ -35,6 +37,103 @@ CaseType TypeOn(const std::vector<AssistanceEpisode>& episodes, Date today) {
   return type;
 }
 
+// Values as the messages show them: cents and ids as integers, dates, "none" for no date,
+// text quoted.
+std::string Int(int64_t v) { return std::to_string(v); }
+std::string Cents(Money m) { return std::to_string(m.cents()); }
+std::string DateText(std::optional<Date> d) { return d ? d->ToString() : "none"; }
+std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// The columns of a row as its latest audit row has them, each as the messages show it; unset
+// when that row lacks the key (written before the column existed), and then not compared.
+template <size_t N>
+using TrailValues = std::array<std::optional<std::string>, N>;
+// The same columns of the stored row.
+template <size_t N>
+using StoredValues = std::array<std::string, N>;
+
+// A text key of `j`, quoted; a date key ("YYYY-MM-DD" or null); an integer key; a boolean key
+// as 0 or 1. Unset when `j` lacks it (or is not an object).
+std::optional<std::string> TextKey(const Json& j, const char* key) {
+  const auto it = j.is_object() ? j.find(key) : j.end();
+  if (it == j.end()) return std::nullopt;
+  return Quoted(it->get<std::string>());
+}
+std::optional<std::string> DateKey(const Json& j, const char* key) {
+  const auto it = j.is_object() ? j.find(key) : j.end();
+  if (it == j.end()) return std::nullopt;
+  return it->is_null() ? std::string("none") : it->get<std::string>();
+}
+std::optional<std::string> IntKey(const Json& j, const char* key) {
+  const auto it = j.is_object() ? j.find(key) : j.end();
+  if (it == j.end()) return std::nullopt;
+  return Int(it->get<int64_t>());
+}
+
+// person: the columns of ToJson(Person), which every person.add row carries. The SSN is only
+// in the row as its last four digits (ssn_last4), so that is what is compared.
+constexpr std::array<const char*, 11> kPersonColumns = {
+    "first_name", "middle_name", "last_name", "ssn (last 4 digits)",
+    "dob",        "line1",       "line2",     "city",
+    "state",      "zip",         "county"};
+using PersonValues = TrailValues<kPersonColumns.size()>;
+
+std::string SsnLast4(const std::string& ssn) { return ssn.size() == 9 ? ssn.substr(5) : ""; }
+
+StoredValues<kPersonColumns.size()> PersonColumns(const Person& p) {
+  return {Quoted(p.first_name),    Quoted(p.middle_name),     Quoted(p.last_name),
+          Quoted(SsnLast4(p.ssn)), DateText(p.date_of_birth), Quoted(p.address.line1),
+          Quoted(p.address.line2), Quoted(p.address.city),    Quoted(p.address.state),
+          Quoted(p.address.zip),   Quoted(p.address.county)};
+}
+
+PersonValues PersonFromJson(const Json& after) {
+  const Json& a = after.contains("address") ? after.at("address") : Json::object();
+  return {TextKey(after, "first_name"),
+          TextKey(after, "middle_name"),
+          TextKey(after, "last_name"),
+          TextKey(after, "ssn_last4"),
+          DateKey(after, "date_of_birth"),
+          TextKey(a, "line1"),
+          TextKey(a, "line2"),
+          TextKey(a, "city"),
+          TextKey(a, "state"),
+          TextKey(a, "zip"),
+          TextKey(a, "county")};
+}
+
+// employer: the columns of an employer.upsert row (LedgerService::AddEmployer).
+constexpr std::array<const char*, 7> kEmployerColumns = {"fein", "name",  "line1", "line2",
+                                                         "city", "state", "zip"};
+constexpr size_t kEmployerFein = 0;
+
+StoredValues<kEmployerColumns.size()> EmployerColumns(const Employer& e) {
+  return {Quoted(e.fein),          Quoted(e.name),         Quoted(e.address.line1),
+          Quoted(e.address.line2), Quoted(e.address.city), Quoted(e.address.state),
+          Quoted(e.address.zip)};
+}
+
+struct TrailEmployer {
+  TrailValues<kEmployerColumns.size()> values;
+  int64_t seq = 0;  // of its latest employer.upsert row
+};
+
+// employment: the columns of an employment.add row (LedgerService::AddEmployment); the row
+// has no end date (an employment is never changed after it is added).
+constexpr std::array<const char*, 5> kEmploymentColumns = {"person_id", "employer_id", "start_date",
+                                                           "pay_cycle", "gross_per_period_cents"};
+using EmploymentValues = TrailValues<kEmploymentColumns.size()>;
+
+StoredValues<kEmploymentColumns.size()> EmploymentColumns(const Employment& e) {
+  return {Int(e.person.value), Int(e.employer.value), e.start_date.ToString(),
+          std::string(Name(e.pay_cycle)), Cents(e.gross_per_period)};
+}
+
+// app_user: role, office and whether disabled, as user.add and the user.* rows after it
+// (user.disable, user.enable) and staff.upsert (`opencse staff add`) set them.
+constexpr std::array<const char*, 3> kUserColumns = {"role", "office", "disabled"};
+using UserValues = TrailValues<kUserColumns.size()>;
+
 // What the audit trail says the store holds.
 struct Trail {
   std::map<int64_t, CaseBook> cases;          // by case id
@@ -42,6 +141,12 @@ struct Trail {
   std::map<std::string, std::string> settings;
   // Enforcement action id -> the "after" of its latest audit row, parsed only when compared.
   std::map<int64_t, std::string> actions;
+  std::map<int64_t, PersonValues> persons;          // by person id
+  std::map<int64_t, std::string> offices;           // case id -> its latest assigned office
+  std::map<int64_t, TrailEmployer> employers;       // by employer id
+  int64_t newhire_seq = 0;                          // the latest newhire.import row
+  std::map<int64_t, EmploymentValues> employments;  // by employment id
+  std::map<std::string, UserValues> users;          // by username
   int64_t rows = 0;
 };
 
@@ -58,6 +163,11 @@ class Replayer {
   Status AddPostings(const AuditRow& row, const Json& after);
   Status Reverse(const AuditRow& row, const Json& after);
   Status SetAction(const AuditRow& row);
+  Status AddPerson(const AuditRow& row, const Json& after);
+  Status AssignOffice(const AuditRow& row, const Json& after);
+  Status UpsertEmployer(const AuditRow& row, const Json& after);
+  Status AddEmployment(const Json& after);
+  Status ChangeUser(const AuditRow& row, const Json& after);
   // Records the case type the service refreshed on the row's day.
   Status RefreshType(const AuditRow& row, CaseBook& book);
 
@@ -79,6 +189,14 @@ Status Replayer::Apply(const AuditRow& row) {
   if (action == "assistance.end") return EndAssistance(row, after);
   if (action == "import.batch") return AddPostings(row, after);
   if (action == "payment.reverse") return Reverse(row, after);
+  if (action == "person.add") return AddPerson(row, after);
+  if (action == "case.assign_office") return AssignOffice(row, after);
+  if (action == "employer.upsert") return UpsertEmployer(row, after);
+  if (action == "employment.add") return AddEmployment(after);
+  if (action == "newhire.import") t_.newhire_seq = row.seq;
+  if (action == "staff.upsert" || (row.entity == "user" && action.starts_with("user."))) {
+    return ChangeUser(row, after);
+  }
   if (action == "payment.post") {
     ASSIGN_OR_RETURN(Collection c, CollectionFromJson(after));
     t_.collections[c.id.value] = c;
@@ -208,6 +326,65 @@ Status Replayer::SetAction(const AuditRow& row) {
   return Status::Ok();
 }
 
+Status Replayer::AddPerson(const AuditRow& row, const Json& after) {
+  ASSIGN_OR_RETURN(int64_t id, ParseDisplayId("PRS", row.entity_id));
+  t_.persons[id] = PersonFromJson(after);
+  return Status::Ok();
+}
+
+Status Replayer::AssignOffice(const AuditRow& row, const Json& after) {
+  ASSIGN_OR_RETURN(int64_t id, ParseDisplayId("CASE", row.entity_id));
+  t_.offices[id] = after.at("office").get<std::string>();
+  return Status::Ok();
+}
+
+Status Replayer::UpsertEmployer(const AuditRow& row, const Json& after) {
+  const Json& a = after.contains("address") ? after.at("address") : Json::object();
+  TrailEmployer& e = t_.employers[after.at("employer_id").get<int64_t>()];
+  e.values = {TextKey(after, "fein"), TextKey(after, "name"), TextKey(a, "line1"),
+              TextKey(a, "line2"),    TextKey(a, "city"),     TextKey(a, "state"),
+              TextKey(a, "zip")};
+  e.seq = row.seq;
+  return Status::Ok();
+}
+
+Status Replayer::AddEmployment(const Json& after) {
+  std::optional<std::string> gross;
+  if (const auto it = after.find("gross_per_period"); it != after.end()) {
+    ASSIGN_OR_RETURN(Money m, ParseMoney(it->get<std::string>(), SignPolicy::kNonNegative));
+    gross = Cents(m);
+  }
+  std::optional<std::string> cycle;
+  if (const auto it = after.find("pay_cycle"); it != after.end()) cycle = it->get<std::string>();
+  t_.employments[after.at("employment_id").get<int64_t>()] = {
+      IntKey(after, "person_id"), IntKey(after, "employer_id"), DateKey(after, "start_date"), cycle,
+      gross};
+  return Status::Ok();
+}
+
+// user.add creates the user; a later user.* row changes the keys it carries. staff.upsert
+// creates one with no office when its row has no "before" (there was no such user), else
+// changes the role and whether active.
+Status Replayer::ChangeUser(const AuditRow& row, const Json& after) {
+  auto it = t_.users.find(row.entity_id);
+  const bool created =
+      row.action == "user.add" || (row.action == "staff.upsert" && row.before.empty());
+  if (created) {
+    it = t_.users.insert_or_assign(row.entity_id, UserValues{}).first;
+    it->second[1] = Quoted("");
+    it->second[2] = "0";
+  } else if (it == t_.users.end()) {
+    if (row.action != "staff.upsert") return Status::Ok();     // never a user (refused rows)
+    it = t_.users.emplace(row.entity_id, UserValues{}).first;  // office unknown
+  }
+  UserValues& u = it->second;
+  if (const auto k = after.find("role"); k != after.end()) u[0] = k->get<std::string>();
+  if (const auto k = after.find("office"); k != after.end()) u[1] = Quoted(k->get<std::string>());
+  if (const auto k = after.find("disabled"); k != after.end()) u[2] = Int(k->get<bool>());
+  if (const auto k = after.find("active"); k != after.end()) u[2] = Int(!k->get<bool>());
+  return Status::Ok();
+}
+
 Result<Trail> ReadTrail(Store& store) {
   Replayer r;
   Status s = store.ScanAudit([&](const AuditRow& row) -> Status {
@@ -291,12 +468,6 @@ class Findings {
   std::vector<std::string> distributions_;
 };
 
-// Values as the messages show them: cents and ids as integers, dates, "none" for no date,
-// text quoted.
-std::string Int(int64_t v) { return std::to_string(v); }
-std::string Cents(Money m) { return std::to_string(m.cents()); }
-std::string DateText(std::optional<Date> d) { return d ? d->ToString() : "none"; }
-std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 std::string Ids(const std::vector<PersonId>& ids) {
   std::string out = "[";
   for (PersonId id : ids) out += (out.size() > 1 ? "," : "") + std::to_string(id.value);
@@ -435,6 +606,104 @@ Status CompareBooks(Store& store, const Trail& trail, Findings& f) {
   CompareCases(trail, books.cases, f);
   CompareOrders(trail, books.orders, f);
   CompareEpisodes(trail, books.episodes, f);
+  return Status::Ok();
+}
+
+// The columns of a row the trail has: each one its audit row carries.
+template <size_t N>
+void CompareValues(const std::string& row, const std::array<const char*, N>& columns,
+                   const StoredValues<N>& stored, const TrailValues<N>& trail, Findings& f) {
+  for (size_t i = 0; i < N; ++i) {
+    if (trail[i]) f.Field(row, columns[i], stored[i], *trail[i]);
+  }
+}
+
+std::string PersonRow(int64_t id) {
+  return "person " + std::to_string(id) + " (" + PersonDisplayId(PersonId{id}) + ")";
+}
+
+// Every person (person.add is the only writer of the table), in one scan by id alongside the
+// trail's.
+Status ComparePersons(Store& store, const Trail& trail, Findings& f) {
+  auto t = trail.persons.begin();
+  RETURN_IF_ERROR(store.ScanPersons([&](const Person& p) {
+    for (; t != trail.persons.end() && t->first < p.id.value; ++t) {
+      f.TrailOnly(PersonRow(t->first));
+    }
+    if (t == trail.persons.end() || t->first != p.id.value) {
+      f.StoreOnly(PersonRow(p.id.value));
+      return Status::Ok();
+    }
+    CompareValues(PersonRow(p.id.value), kPersonColumns, PersonColumns(p), t->second, f);
+    ++t;
+    return Status::Ok();
+  }));
+  for (; t != trail.persons.end(); ++t) f.TrailOnly(PersonRow(t->first));
+  return Status::Ok();
+}
+
+// Every case office assignment against the latest case.assign_office row of its case.
+Status CompareOffices(Store& store, const Trail& trail, Findings& f) {
+  ASSIGN_OR_RETURN(const auto rows, store.ListCaseAssignments());
+  std::map<int64_t, const std::string*> stored;
+  for (const auto& [id, office] : rows) stored.emplace(id.value, &office);
+  auto label = [](int64_t id) {
+    return "case_assignment " + std::to_string(id) + " (" + CaseDisplayId(CaseId{id}) + ")";
+  };
+  MatchRows(stored, trail.offices, f, label,
+            [&](const std::string& row, const std::string* s, const std::string& t) {
+              f.Field(row, "office", Quoted(*s), Quoted(t));
+            });
+  return Status::Ok();
+}
+
+// The employers and employment records the trail has a row of. A new-hire file creates
+// employers and employment, and renames employers, under one newhire.import row that names
+// none of them: a stored row the trail lacks is not reported, and an employer upserted before
+// the latest newhire.import is compared by FEIN only (which never changes).
+Status CompareEmployment(Store& store, const Trail& trail, Findings& f) {
+  ASSIGN_OR_RETURN(const std::vector<Employer> employers, store.ListEmployers());
+  std::map<int64_t, const Employer*> stored;
+  for (const Employer& e : employers) {
+    if (trail.employers.count(e.id.value)) stored.emplace(e.id.value, &e);
+  }
+  auto employer_row = [](int64_t id) {
+    return "employer " + std::to_string(id) + " (" + FormatDisplayId("EMP", id) + ")";
+  };
+  MatchRows(stored, trail.employers, f, employer_row,
+            [&](const std::string& row, const Employer* s, const TrailEmployer& t) {
+              TrailValues<kEmployerColumns.size()> values = t.values;
+              for (size_t i = 0; i < values.size() && t.seq < trail.newhire_seq; ++i) {
+                if (i != kEmployerFein) values[i].reset();
+              }
+              CompareValues(row, kEmployerColumns, EmployerColumns(*s), values, f);
+            });
+
+  ASSIGN_OR_RETURN(const std::vector<Employment> jobs, store.ListEmployments());
+  std::map<int64_t, const Employment*> stored_jobs;
+  for (const Employment& e : jobs) {
+    if (trail.employments.count(e.id)) stored_jobs.emplace(e.id, &e);
+  }
+  auto job_row = [](int64_t id) { return "employment " + std::to_string(id); };
+  MatchRows(stored_jobs, trail.employments, f, job_row,
+            [&](const std::string& row, const Employment* s, const EmploymentValues& t) {
+              CompareValues(row, kEmploymentColumns, EmploymentColumns(*s), t, f);
+            });
+  return Status::Ok();
+}
+
+// Every staff user (app_user) against its user.add, user.* and staff.upsert rows.
+Status CompareUsers(Store& store, const Trail& trail, Findings& f) {
+  ASSIGN_OR_RETURN(const std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
+  std::map<std::string, StoredValues<kUserColumns.size()>> stored;
+  for (const enforce::StaffUser& u : staff) {
+    ASSIGN_OR_RETURN(const std::optional<UserRecord> r, store.FindUserByName(u.user_id));
+    if (r) stored[u.user_id] = {r->role, Quoted(r->office), Int(r->disabled)};
+  }
+  auto label = [](const std::string& name) { return "app_user " + Quoted(name); };
+  MatchRows(stored, trail.users, f, label,
+            [&](const std::string& row, const StoredValues<kUserColumns.size()>& s,
+                const UserValues& t) { CompareValues(row, kUserColumns, s, t, f); });
   return Status::Ok();
 }
 
@@ -621,6 +890,10 @@ Result<ReplayComparison> CompareReplayWithStore(Store& store) {
   ASSIGN_OR_RETURN(ReplayedLedger replay, LedgerOf(trail));
   Findings f;
   RETURN_IF_ERROR(CompareBooks(store, trail, f));
+  RETURN_IF_ERROR(ComparePersons(store, trail, f));
+  RETURN_IF_ERROR(CompareOffices(store, trail, f));
+  RETURN_IF_ERROR(CompareEmployment(store, trail, f));
+  RETURN_IF_ERROR(CompareUsers(store, trail, f));
   RETURN_IF_ERROR(CompareActions(store, trail, f));
   ReplayComparison cmp;
   RETURN_IF_ERROR(CompareCollections(store, trail, replay, f, cmp));

@@ -3,10 +3,11 @@
 // Rebuilds the ledger from the audit trail alone — cases, orders, assistance, settings,
 // postings and reversals — re-runs distribution, and compares the result with the store: the
 // stored inputs of the ledger (cases with their children, orders with their child terms,
-// assistance episodes, collections with their reversal), the enforcement actions, and every
-// collection's current distribution. Agreement proves the audit trail is complete enough to
-// reproduce every balance and that nothing the ledger reads was changed around it; a
-// difference names the table, the row and the column (docs/ARCHITECTURE.md §7.2).
+// assistance episodes, collections with their reversal), the persons, the case office
+// assignments, the employers and employment records, the staff users, the enforcement
+// actions, and every collection's current distribution. Agreement proves the audit trail is
+// complete enough to reproduce every balance and that nothing the ledger reads was changed around
+// it; a difference names the table, the row and the column (docs/ARCHITECTURE.md §7.2).
 #pragma once
 
 #include <cstddef>
@@ -44,10 +45,15 @@ struct ReplayComparison {
   std::vector<std::string> problems;
 };
 
-// Replays and compares with the store: every case, order, assistance episode, collection and
-// enforcement action, and the stored distribution of every collection. Reads each table in
-// bulk (collections and their distributions obligor by obligor). Errors: those of
-// ReplayAuditTrail, and the store's.
+// Replays and compares with the store: every case, order, assistance episode, person (the SSN
+// by its last four digits, all the audit row keeps), case office assignment, staff user
+// (role, office, disabled), collection and enforcement action, and the stored distribution of
+// every collection; the employers and employment records the trail has rows of (a new-hire
+// file adds and renames them under one newhire.import row naming none, so stored rows the
+// trail lacks are not reported, and an employer upserted before the latest newhire.import is
+// compared by FEIN only). A key an audit row lacks (written before the column existed) is not
+// compared. Reads each table in bulk (collections and their distributions obligor by
+// obligor). Errors: those of ReplayAuditTrail, and the store's.
 Result<ReplayComparison> CompareReplayWithStore(Store& store);
 
 }  // namespace cse

@@ -368,6 +368,8 @@ class Store {
   virtual Result<PersonId> InsertPerson(const Person& person) = 0;
   // not_found "person_not_found".
   virtual Result<Person> GetPerson(PersonId id) = 0;
+  // Every person by id (audit replay); stops at the first non-OK status and returns it.
+  virtual Status ScanPersons(const std::function<Status(const Person&)>& visit) = 0;
 
   // Cases. GetCase: not_found "case_not_found".
   virtual Result<CaseId> InsertCase(const Case& c) = 0;
@@ -401,6 +403,8 @@ class Store {
   virtual Result<std::vector<Employer>> ListEmployers() = 0;
   // One employer. Errors: not_found "employer_not_found".
   virtual Result<Employer> GetEmployer(EmployerId id) = 0;
+  // Every employment record, by id (audit replay).
+  virtual Result<std::vector<Employment>> ListEmployments() = 0;
 
   // Collections. InsertCollection: already_exists "key_exists" when the key is taken.
   virtual Result<CollectionId> InsertCollection(const StoredCollection& row) = 0;
@@ -533,6 +537,8 @@ class Store {
   // SetCaseOffice replaces the assignment; CaseOffice: not_found "case_not_found".
   virtual Status SetCaseOffice(CaseId id, std::string_view office) = 0;
   virtual Result<std::string> CaseOffice(CaseId id) = 0;
+  // Every recorded assignment (case_assignment), by case id: cases without one are absent.
+  virtual Result<std::vector<std::pair<CaseId, std::string>>> ListCaseAssignments() = 0;
   // Case ids > `after` whose office is `office` (every case when empty), ascending, at most
   // `limit`.
   virtual Result<std::vector<CaseId>> ListCaseIdsInOffice(std::string_view office, int64_t after,

@@ -113,6 +113,13 @@ class FaultStore final : public Store {
     return inner_.GetSettings(keys);
   }
   Result<PersonId> InsertPerson(const Person& p) override { return inner_.InsertPerson(p); }
+  Status ScanPersons(const std::function<Status(const Person&)>& v) override {
+    return inner_.ScanPersons(v);
+  }
+  Result<std::vector<Employment>> ListEmployments() override { return inner_.ListEmployments(); }
+  Result<std::vector<std::pair<CaseId, std::string>>> ListCaseAssignments() override {
+    return inner_.ListCaseAssignments();
+  }
   Result<Person> GetPerson(PersonId id) override { return inner_.GetPerson(id); }
   Result<CaseId> InsertCase(const Case& c) override { return inner_.InsertCase(c); }
   Result<Case> GetCase(CaseId id) override { return inner_.GetCase(id); }

@@ -505,6 +505,32 @@ Result<Person> SqliteStore::GetPerson(PersonId id) {
   return p;
 }
 
+Status SqliteStore::ScanPersons(const std::function<Status(const Person&)>& visit) {
+  // A dedicated statement: `visit` may use the store's cached ones.
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT id, ssn, first_name, middle_name, last_name, dob, line1, line2, "
+                         "city, state, zip, county FROM person ORDER BY id",
+                         -1, &raw, nullptr) != SQLITE_OK) {
+    return Unavailable("store_io", sqlite3_errmsg(db_));
+  }
+  Stmt s(db_, raw);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    Person p;
+    p.id = PersonId{s.Int(0)};
+    p.ssn = s.Text(1);
+    p.first_name = s.Text(2);
+    p.middle_name = s.Text(3);
+    p.last_name = s.Text(4);
+    ASSIGN_OR_RETURN(p.date_of_birth, s.OptDateAt(5));
+    p.address = Address{s.Text(6), s.Text(7), s.Text(8), s.Text(9), s.Text(10), s.Text(11)};
+    RETURN_IF_ERROR(visit(p));
+  }
+  return Status::Ok();
+}
+
 // ---- cases ----
 
 Result<CaseId> SqliteStore::InsertCase(const Case& c) {
@@ -844,6 +870,23 @@ Result<std::vector<Employment>> SqliteStore::ListEmploymentByPerson(PersonId id)
       "gross_per_period_cents FROM employment WHERE person_id = ? ORDER BY start_date, id");
   s.Bind(1, id.value);
   return CollectRows<Employment>(s, ReadEmploymentRow);
+}
+
+Result<std::vector<Employment>> SqliteStore::ListEmployments() {
+  Stmt& s = Prepare(
+      "SELECT id, person_id, employer_id, start_date, end_date, pay_cycle, "
+      "gross_per_period_cents FROM employment ORDER BY id");
+  return CollectRows<Employment>(s, ReadEmploymentRow);
+}
+
+// ---- case office assignments (the rest is in auth_store.cc) ----
+
+Result<std::vector<std::pair<CaseId, std::string>>> SqliteStore::ListCaseAssignments() {
+  Stmt& s = Prepare("SELECT case_id, office FROM case_assignment ORDER BY case_id");
+  return CollectRows<std::pair<CaseId, std::string>>(
+      s, [](Stmt& row) -> Result<std::pair<CaseId, std::string>> {
+        return std::pair{CaseId{row.Int(0)}, row.Text(1)};
+      });
 }
 
 // ---- collections ----

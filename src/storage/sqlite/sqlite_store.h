@@ -82,6 +82,7 @@ class SqliteStore final : public Store {
 
   Result<PersonId> InsertPerson(const Person& person) override;
   Result<Person> GetPerson(PersonId id) override;
+  Status ScanPersons(const std::function<Status(const Person&)>& visit) override;
 
   Result<CaseId> InsertCase(const Case& c) override;
   Result<Case> GetCase(CaseId id) override;
@@ -105,6 +106,7 @@ class SqliteStore final : public Store {
   Result<int64_t> InsertEmployment(const Employment& employment) override;
   Result<std::vector<Employment>> ListEmploymentByPerson(PersonId id) override;
   Result<std::vector<Employer>> ListEmployers() override;
+  Result<std::vector<Employment>> ListEmployments() override;
 
   Result<CollectionId> InsertCollection(const StoredCollection& row) override;
   Result<std::optional<StoredCollection>> FindCollectionByKey(std::string_view key) override;
@@ -182,6 +184,7 @@ class SqliteStore final : public Store {
                                                   int64_t limit) override;
   Status SetCaseOffice(CaseId id, std::string_view office) override;
   Result<std::string> CaseOffice(CaseId id) override;
+  Result<std::vector<std::pair<CaseId, std::string>>> ListCaseAssignments() override;
   Result<std::vector<CaseId>> ListCaseIdsInOffice(std::string_view office, int64_t after,
                                                   int64_t limit) override;
   Result<std::vector<CaseInOffice>> ListCasesInOffice(std::string_view office, int64_t after,
