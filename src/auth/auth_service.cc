@@ -347,17 +347,9 @@ Result<UserRecord> AuthService::UserNamed(const std::string& username) {
   return *user;
 }
 
-Status AuthService::RewriteUserEndingSessions(UserRecord user) {
-  // The store deletes sessions by user only through "every session of a disabled user"
-  // (DeleteExpiredSessions): the user is written disabled, their sessions go, then the
-  // record as wanted is written, all in the caller's transaction.
-  const bool disabled = user.disabled;
-  user.disabled = true;
-  RETURN_IF_ERROR(store_.InsertUser(user).status());
-  RETURN_IF_ERROR(store_.DeleteExpiredSessions(clock_.NowMicros()));
-  if (disabled) return Status::Ok();
-  user.disabled = false;
-  return store_.InsertUser(user).status();
+Status AuthService::RewriteUserEndingSessions(const UserRecord& user) {
+  RETURN_IF_ERROR(store_.UpdateUser(user));
+  return store_.DeleteSessionsOfUser(user.id);
 }
 
 Status AuthService::DisableUser(const std::string& username, const std::string& reason,
@@ -405,7 +397,7 @@ Status AuthService::EnableUser(const std::string& username, const std::string& a
                                                      "'" + username + "' is not disabled");
                          }
                          user.disabled = false;
-                         RETURN_IF_ERROR(store_.InsertUser(user).status());
+                         RETURN_IF_ERROR(store_.UpdateUser(user));
                          RETURN_IF_ERROR(AppendAudit(store_, clock_, actor, "user.enable", "user",
                                                      username, Json{{"disabled", true}}.dump(),
                                                      Json{{"disabled", false}}.dump()));
@@ -467,40 +459,34 @@ Result<std::vector<AuditRow>> AuthService::TokenAuditRows(const std::string& nam
   }
 }
 
-namespace {
-
-// Folds one "token.add" or "token.revoke" audit row into `tokens` (by name).
-void FoldTokenRow(const AuditRow& r, std::map<std::string, ApiTokenInfo>& tokens) {
-  const Json after = Json::parse(r.after, nullptr, false);
-  if (!after.is_object()) return;
-  if (r.action == "token.add") {
-    ApiTokenInfo& t = tokens[r.entity_id];
-    t.id = after.value("id", int64_t{0});
-    t.name = r.entity_id;
-    t.role = after.value("role", "");
-    t.office = after.value("office", "");
-    t.created_at = r.at;
-    t.created_by = r.actor;
-  } else if (r.action == "token.revoke" && tokens.count(r.entity_id)) {
-    ApiTokenInfo& t = tokens[r.entity_id];
-    t.revoked = true;
-    t.revoked_at = r.at;
-    t.revoked_by = r.actor;
-    t.revoke_reason = after.value("reason", "");
-  }
-}
-
-}  // namespace
-
 Result<std::vector<ApiTokenInfo>> AuthService::ListApiTokens(const std::string& actor) {
   RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
-  ASSIGN_OR_RETURN(std::vector<AuditRow> rows, TokenAuditRows(""));
-  std::map<std::string, ApiTokenInfo> tokens;
-  for (const AuditRow& r : rows) FoldTokenRow(r, tokens);
+  ASSIGN_OR_RETURN(std::vector<ApiTokenRecord> rows, store_.ListApiTokens());
+  std::map<std::string, ApiTokenInfo*> by_name;
   std::vector<ApiTokenInfo> out;
-  for (auto& [name, t] : tokens) out.push_back(std::move(t));
-  std::sort(out.begin(), out.end(),
-            [](const ApiTokenInfo& a, const ApiTokenInfo& b) { return a.id < b.id; });
+  out.reserve(rows.size());
+  for (const ApiTokenRecord& r : rows) {
+    ApiTokenInfo t;
+    t.id = r.id;
+    t.name = r.name;
+    t.role = r.role;
+    t.office = r.office;
+    t.created_at = r.created_at;
+    t.created_by = r.created_by;
+    t.revoked = r.revoked;
+    out.push_back(std::move(t));
+  }
+  for (ApiTokenInfo& t : out) by_name[t.name] = &t;
+  // When, by whom and why a token was revoked: its "token.revoke" audit row.
+  ASSIGN_OR_RETURN(std::vector<AuditRow> audit, TokenAuditRows(""));
+  for (const AuditRow& r : audit) {
+    auto it = by_name.find(r.entity_id);
+    if (r.action != "token.revoke" || it == by_name.end()) continue;
+    const Json after = Json::parse(r.after, nullptr, false);
+    it->second->revoked_at = r.at;
+    it->second->revoked_by = r.actor;
+    it->second->revoke_reason = after.is_object() ? after.value("reason", "") : "";
+  }
   return out;
 }
 
@@ -511,25 +497,19 @@ Status AuthService::RevokeApiToken(const std::string& name, const std::string& r
              store_,
              [&]() -> Result<bool> {
                RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
-               ASSIGN_OR_RETURN(std::vector<AuditRow> rows, TokenAuditRows(name));
-               std::map<std::string, ApiTokenInfo> tokens;
-               for (const AuditRow& r : rows) FoldTokenRow(r, tokens);
-               auto it = tokens.find(name);
-               if (it == tokens.end() || it->second.id == 0) {
+               ASSIGN_OR_RETURN(std::vector<ApiTokenRecord> tokens, store_.ListApiTokens());
+               auto it = std::find_if(tokens.begin(), tokens.end(),
+                                      [&](const ApiTokenRecord& t) { return t.name == name; });
+               if (it == tokens.end()) {
                  return NotFound("token_not_found", "no token named '" +
                                                         std::string(TruncateUtf8(name, 64)) +
                                                         "'; `opencse token list` lists them");
                }
-               if (it->second.revoked) {
-                 return FailedPrecondition(
-                     "token_already_revoked",
-                     "token '" + name + "' was revoked on " + it->second.revoked_at);
+               if (it->revoked) {
+                 return FailedPrecondition("token_already_revoked",
+                                           "token '" + name + "' is revoked already");
                }
-               ApiTokenRecord row;
-               row.id = it->second.id;
-               row.name = name;
-               row.revoked = true;
-               RETURN_IF_ERROR(store_.InsertApiToken(row).status());
+               RETURN_IF_ERROR(store_.RevokeApiToken(it->id));
                RETURN_IF_ERROR(AppendAudit(store_, clock_, actor, "token.revoke", "api_token", name,
                                            Json{{"revoked", false}}.dump(),
                                            Json{{"revoked", true}, {"reason", reason}}.dump()));

@@ -149,9 +149,9 @@ class AuthService {
   Status CountFailure(const UserRecord& user, int64_t now_us);
   // The user `username` (not_found "user_not_found"), read inside the caller's transaction.
   Result<UserRecord> UserNamed(const std::string& username);
-  // Rewrites `user` (Store::InsertUser with its id) and ends every session of theirs.
-  Status RewriteUserEndingSessions(UserRecord user);
-  // The audit rows of token `name` (entity "api_token"), by sequence.
+  // Rewrites `user` (Store::UpdateUser) and ends every session of theirs.
+  Status RewriteUserEndingSessions(const UserRecord& user);
+  // The audit rows of token `name` (entity "api_token"; every token when empty), by sequence.
   Result<std::vector<AuditRow>> TokenAuditRows(const std::string& name);
   // The one answer to a refused sign-in: "login_failed", naming the lockout (its length and
   // the failures that cause it) as a possible cause and what to do.

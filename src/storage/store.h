@@ -527,7 +527,16 @@ class Store {
   virtual Status DeleteSession(std::string_view token_hash) = 0;
   // Removes every session whose absolute expiry is before `now_us`.
   virtual Status DeleteExpiredSessions(int64_t now_us) = 0;
+  // Rewrites user `user.id`'s role, office, password hash, sign-in state and disabled flag
+  // (staff administration: disable, enable, reset). Errors: not_found "user_not_found".
+  virtual Status UpdateUser(const UserRecord& user) = 0;
+  // Ends every session of a user (disable, password reset).
+  virtual Status DeleteSessionsOfUser(int64_t user_id) = 0;
   virtual Result<int64_t> InsertApiToken(const ApiTokenRecord& token) = 0;
+  // Every API token, by id (hashes included; never the tokens, which are not stored).
+  virtual Result<std::vector<ApiTokenRecord>> ListApiTokens() = 0;
+  // Marks token `id` revoked. Errors: not_found "token_not_found".
+  virtual Status RevokeApiToken(int64_t id) = 0;
   virtual Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) = 0;
   virtual Status InsertAccessLog(const AccessLogRow& row) = 0;
   // Access log rows with id > `after_id`, by id, at most `limit`; `person` 0 = every person.

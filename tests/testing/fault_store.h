@@ -236,6 +236,10 @@ class FaultStore final : public Store {
   }
   Status DeleteSession(std::string_view h) override { return inner_.DeleteSession(h); }
   Status DeleteExpiredSessions(int64_t now) override { return inner_.DeleteExpiredSessions(now); }
+  Status UpdateUser(const UserRecord& u) override { return inner_.UpdateUser(u); }
+  Status DeleteSessionsOfUser(int64_t id) override { return inner_.DeleteSessionsOfUser(id); }
+  Result<std::vector<ApiTokenRecord>> ListApiTokens() override { return inner_.ListApiTokens(); }
+  Status RevokeApiToken(int64_t id) override { return inner_.RevokeApiToken(id); }
   Result<int64_t> InsertApiToken(const ApiTokenRecord& t) override {
     return inner_.InsertApiToken(t);
   }

@@ -28,27 +28,28 @@ Result<std::optional<UserRecord>> OneUser(SqliteStore::Stmt& s) {
 
 }  // namespace
 
-// With `u.id` set, rewrites that user's role, office, password hash, sign-in state and
-// disabled flag instead (not_found "user_not_found" when there is no such user): the one
-// write the staff administration commands (auth/auth_service.h DisableUser, EnableUser,
-// ResetPassword) need, until the store declares an UpdateUser of its own.
-Result<int64_t> SqliteStore::InsertUser(const UserRecord& u) {
-  if (u.id != 0) {
-    RETURN_IF_ERROR(Prepare("UPDATE app_user SET role = ?, office = ?, password_hash = ?, "
-                            "failed_logins = ?, locked_until_us = ?, disabled = ? WHERE id = ?")
-                        .Bind(1, u.role)
-                        .Bind(2, u.office)
-                        .Bind(3, u.password_hash)
-                        .Bind(4, u.failed_logins)
-                        .Bind(5, u.locked_until_us)
-                        .Bind(6, int64_t{u.disabled ? 1 : 0})
-                        .Bind(7, u.id)
-                        .Run());
-    if (sqlite3_changes(db_) == 0) {
-      return NotFound("user_not_found", "no user with id " + std::to_string(u.id));
-    }
-    return u.id;
+Status SqliteStore::UpdateUser(const UserRecord& u) {
+  RETURN_IF_ERROR(Prepare("UPDATE app_user SET role = ?, office = ?, password_hash = ?, "
+                          "failed_logins = ?, locked_until_us = ?, disabled = ? WHERE id = ?")
+                      .Bind(1, u.role)
+                      .Bind(2, u.office)
+                      .Bind(3, u.password_hash)
+                      .Bind(4, u.failed_logins)
+                      .Bind(5, u.locked_until_us)
+                      .Bind(6, int64_t{u.disabled ? 1 : 0})
+                      .Bind(7, u.id)
+                      .Run());
+  if (sqlite3_changes(db_) == 0) {
+    return NotFound("user_not_found", "no user with id " + std::to_string(u.id));
   }
+  return Status::Ok();
+}
+
+Status SqliteStore::DeleteSessionsOfUser(int64_t user_id) {
+  return Prepare("DELETE FROM app_session WHERE user_id = ?").Bind(1, user_id).Run();
+}
+
+Result<int64_t> SqliteStore::InsertUser(const UserRecord& u) {
   RETURN_IF_ERROR(Prepare("INSERT INTO app_user(username, role, office, password_hash, "
                           "failed_logins, locked_until_us, disabled, created_at) VALUES "
                           "(?,?,?,?,?,?,?,?)")
@@ -116,32 +117,29 @@ Status SqliteStore::DeleteSession(std::string_view token_hash) {
   return Prepare("DELETE FROM app_session WHERE token_hash = ?").Bind(1, token_hash).Run();
 }
 
-// Also removes every session of a disabled user: they can never be used again, and enabling
-// the user must not revive them (auth_service.cc DisableUser, ResetPassword).
 Status SqliteStore::DeleteExpiredSessions(int64_t now_us) {
-  RETURN_IF_ERROR(Prepare("DELETE FROM app_session WHERE expires_us < ?").Bind(1, now_us).Run());
-  return Prepare(
-             "DELETE FROM app_session WHERE user_id IN (SELECT id FROM app_user WHERE disabled "
-             "<> 0)")
-      .Run();
+  return Prepare("DELETE FROM app_session WHERE expires_us < ?").Bind(1, now_us).Run();
 }
 
-// With `t.id` set, writes only the revoked flag of the token with that id and name instead
-// (not_found "token_not_found" when there is none): `opencse token revoke`
-// (auth_service.cc RevokeApiToken), until the store declares a RevokeApiToken of its own.
-Result<int64_t> SqliteStore::InsertApiToken(const ApiTokenRecord& t) {
-  if (t.id != 0) {
-    RETURN_IF_ERROR(Prepare("UPDATE api_token SET revoked = ? WHERE id = ? AND name = ?")
-                        .Bind(1, int64_t{t.revoked ? 1 : 0})
-                        .Bind(2, t.id)
-                        .Bind(3, t.name)
-                        .Run());
-    if (sqlite3_changes(db_) == 0) {
-      return NotFound("token_not_found",
-                      "no token '" + t.name + "' with id " + std::to_string(t.id));
-    }
-    return t.id;
+Result<std::vector<ApiTokenRecord>> SqliteStore::ListApiTokens() {
+  Stmt& s = Prepare(
+      "SELECT id, name, token_hash, role, office, created_at, created_by, revoked FROM "
+      "api_token ORDER BY id");
+  return CollectRows<ApiTokenRecord>(s, [](Stmt& r) -> Result<ApiTokenRecord> {
+    return ApiTokenRecord{r.Int(0),  r.Text(1), r.Text(2), r.Text(3),
+                          r.Text(4), r.Text(5), r.Text(6), r.Int(7) != 0};
+  });
+}
+
+Status SqliteStore::RevokeApiToken(int64_t id) {
+  RETURN_IF_ERROR(Prepare("UPDATE api_token SET revoked = 1 WHERE id = ?").Bind(1, id).Run());
+  if (sqlite3_changes(db_) == 0) {
+    return NotFound("token_not_found", "no token with id " + std::to_string(id));
   }
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteStore::InsertApiToken(const ApiTokenRecord& t) {
   RETURN_IF_ERROR(Prepare("INSERT INTO api_token(name, token_hash, role, office, created_at, "
                           "created_by, revoked) VALUES (?,?,?,?,?,?,?)")
                       .Bind(1, t.name)

@@ -174,7 +174,11 @@ class SqliteStore final : public Store {
   Status TouchSession(std::string_view token_hash, int64_t last_seen_us) override;
   Status DeleteSession(std::string_view token_hash) override;
   Status DeleteExpiredSessions(int64_t now_us) override;
+  Status UpdateUser(const UserRecord& user) override;
+  Status DeleteSessionsOfUser(int64_t user_id) override;
   Result<int64_t> InsertApiToken(const ApiTokenRecord& token) override;
+  Result<std::vector<ApiTokenRecord>> ListApiTokens() override;
+  Status RevokeApiToken(int64_t id) override;
   Result<std::optional<ApiTokenRecord>> FindApiToken(std::string_view token_hash) override;
   Result<int64_t> InsertCaseNote(const CaseNote& note) override;
   Result<std::vector<CaseNote>> ListCaseNotes(CaseId case_id, int64_t before_id,
