@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "service/audit.h"
 #include "service/json.h"
+#include "service/staff_rule.h"
 
 namespace cse::auth {
 
@@ -551,24 +552,7 @@ Result<bool> InCaseload(Store& store, Role role, const std::string& office, Case
 }
 
 Status RequireStaffAdmin(Store& store, const std::string& actor) {
-  ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
-  // Bootstrap: until an active admin exists, anyone may (as `opencse staff add`).
-  if (std::none_of(staff.begin(), staff.end(), [](const enforce::StaffUser& u) {
-        return u.active && u.role == enforce::Role::kAdmin;
-      })) {
-    return Status::Ok();
-  }
-  for (const enforce::StaffUser& u : staff) {
-    if (u.user_id != actor || !u.active) continue;
-    if (u.role == enforce::Role::kAdmin) return Status::Ok();
-    return FailedPrecondition("role_not_allowed",
-                              "'" + actor + "' has the role " + std::string(enforce::Name(u.role)) +
-                                  "; only an admin may add or change staff users and tokens");
-  }
-  return FailedPrecondition("user_unknown", "'" + std::string(TruncateUtf8(actor, 64)) +
-                                                "' (--user) is not an active staff user; only an "
-                                                "active admin may add or change staff users and "
-                                                "tokens");
+  return RequireAdminOnceStaffed(store, actor, {enforce::Role::kAdmin}, "staff users and tokens");
 }
 
 Status CheckUserCaseload(Store& store, const std::string& username, CaseId id) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/text.h"
+
 namespace cse {
 
 Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
@@ -14,6 +16,7 @@ Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
       })) {
     return Status::Ok();
   }
+  const std::string who(TruncateUtf8(actor, 64));  // echoed: a --user of any length
   std::string roles;
   for (enforce::Role r : allowed) {
     roles += (roles.empty() ? "" : " or ") + std::string(enforce::Name(r));
@@ -22,11 +25,10 @@ Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
     if (u.user_id != actor || !u.active) continue;
     if (std::find(allowed.begin(), allowed.end(), u.role) != allowed.end()) return Status::Ok();
     return FailedPrecondition("role_not_allowed",
-                              "'" + actor + "' has the role " + std::string(enforce::Name(u.role)) +
+                              "'" + who + "' has the role " + std::string(enforce::Name(u.role)) +
                                   " and may not change " + std::string(what) + " (" + roles + ")");
   }
-  return FailedPrecondition("user_unknown", "'" + actor +
-                                                "' (--user) is not an active staff user; " +
+  return FailedPrecondition("user_unknown", "'" + who + "' (--user) is not an active staff user; " +
                                                 std::string(what) + " is changed by an " + roles);
 }
 
