@@ -117,10 +117,11 @@ struct ServerState {
   // limit). A request holds its place from before it borrows a Store until its handler
   // returns; it waits for its access-log rows after leaving (router.cc Run).
   std::unique_ptr<AdmissionGate> gate;
-  // The active risk model, loaded once per model version.
+  // The active risk model, loaded once per model version and tier cut-offs.
   struct ScorerCache {
     std::mutex mu;
     std::string version;
+    std::pair<int, int> tiers;  // the state's cut-offs it was loaded with (risk.tier_*)
     std::shared_ptr<const ai::RiskScorer> scorer;
   } scorers;
   // Bumped after every successful state-changing request (any method but GET): cached views

@@ -760,16 +760,20 @@ Result<std::shared_ptr<const ai::RiskScorer>> ActiveScorer(Call& call) {
     return FailedPrecondition("model_none_active",
                               "no risk model is active; train one with `opencse model train`");
   }
+  // The state's tier cut-offs (config set risk.tier_*), as `opencse score` and the nightly
+  // label scores: read each time, since a supervisor may change them while the server runs.
+  ASSIGN_OR_RETURN(const auto tiers, LoadRiskTierCutoffs(call.store()));
   auto& cache = call.server().scorers;
   {
     std::lock_guard<std::mutex> lock(cache.mu);
-    if (cache.version == version && cache.scorer) return cache.scorer;
+    if (cache.version == version && cache.tiers == tiers && cache.scorer) return cache.scorer;
   }
   ASSIGN_OR_RETURN(RiskModelRecord record, call.store().GetRiskModel(version));
-  ASSIGN_OR_RETURN(ai::RiskScorer scorer, ai::RiskScorer::FromRecord(record));
+  ASSIGN_OR_RETURN(ai::RiskScorer scorer, ai::RiskScorer::FromRecordInForce(call.store(), record));
   auto shared = std::make_shared<const ai::RiskScorer>(std::move(scorer));
   std::lock_guard<std::mutex> lock(cache.mu);
   cache.version = version;
+  cache.tiers = tiers;
   cache.scorer = shared;
   return shared;
 }

@@ -92,6 +92,30 @@ TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
   // The score was recorded, and the read of the obligor logged.
   const Json history = Body(c.Get("/v1/cases/CASE-000001/scores", s.Headers()));
   EXPECT_GE(history["items"].size(), 2U);  // the CLI's and the API's
+
+  // The state's tier cut-offs label the API's scores too, and a change made while the server
+  // runs is seen at once (before, the API kept the model's defaults, 75 and 40).
+  const int score = got["risk_score_100"].get<int>();
+  std::string want;
+  if (score > 40) {  // defaults: MEDIUM or HIGH; with 98/99, LOW
+    Shell(cli + "config set risk.tier_high_above 99");
+    Shell(cli + "config set risk.tier_medium_above 98");
+    want = "LOW";
+  } else {  // defaults: LOW; with 0/score-1, HIGH
+    ASSERT_GE(score, 2);
+    Shell(cli + "config set risk.tier_medium_above 0");
+    Shell(cli + "config set risk.tier_high_above " + std::to_string(score - 1));
+    want = "HIGH";
+  }
+  auto again =
+      c.Post("/v1/child-support/score", s.Headers(),
+             Json{{"case_id", "CASE-000001"}, {"as_of", "2025-06-30"}}.dump(), "application/json");
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(Body(again)["risk_tier"], want);
+  EXPECT_EQ(
+      Json::parse(Shell(cli + "--json score --case CASE-000001 --as-of 2025-06-30"))["risk_tier"],
+      want);
 }
 
 }  // namespace
