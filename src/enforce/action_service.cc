@@ -657,7 +657,24 @@ Status EnforcementService::SetStaffUser(const StaffUser& user) {
   return InTransaction([&]() -> Status {
     RETURN_IF_ERROR(RequireAdminOnceStaffed({Role::kAdmin}));
     ASSIGN_OR_RETURN(std::optional<StaffUser> before, store_.GetStaffUser(user.user_id));
+    const auto admin = [](const StaffUser& u) { return u.active && u.role == Role::kAdmin; };
+    if (before && admin(*before) && !admin(user)) {
+      // Without an active admin anyone could administer staff again (the bootstrap rule), as
+      // `opencse user disable` refuses too.
+      ASSIGN_OR_RETURN(std::vector<StaffUser> staff, store_.ListStaffUsers());
+      if (std::count_if(staff.begin(), staff.end(), admin) <= 1) {
+        return FailedPrecondition("last_admin", "'" + user.user_id +
+                                                    "' is the last active admin; add another "
+                                                    "admin first (without one, anyone could "
+                                                    "administer staff)");
+      }
+    }
     RETURN_IF_ERROR(store_.UpsertStaffUser(user));
+    if (!user.active) {
+      // As `opencse user disable`: an inactive user's sessions end, and do not come back.
+      ASSIGN_OR_RETURN(std::optional<UserRecord> record, store_.FindUserByName(user.user_id));
+      if (record) RETURN_IF_ERROR(store_.DeleteSessionsOfUser(record->id));
+    }
     const auto j = [](const StaffUser& u) {
       return Json{{"user_id", u.user_id}, {"role", Name(u.role)}, {"active", u.active}}.dump();
     };

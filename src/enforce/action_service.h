@@ -150,8 +150,9 @@ class EnforcementService {
                                            TaskSync sync = TaskSync::kUpdate);
 
   // Staff table: adds or changes a user's role. The actor must be an admin once an active
-  // admin exists (until then anyone may bootstrap the table). Errors: "user_id_invalid",
-  // "role_not_allowed".
+  // admin exists (until then anyone may bootstrap the table). Making a user inactive ends
+  // their sessions. Errors: "user_id_invalid", "role_not_allowed", "user_unknown",
+  // failed_precondition "last_admin" (the last active admin made inactive or another role).
   Status SetStaffUser(const StaffUser& user);
   // Stores a state configuration file's text after validating it (admin once one exists).
   Status LoadStateConfig(const std::string& text);

@@ -514,6 +514,30 @@ TEST_F(ActionServiceTest, SsiIncomeIsNeverTargetedForWithholding) {
   EXPECT_TRUE(protected_found);
 }
 
+// `staff add` may not leave the system without an active admin (then anyone could administer
+// staff again), as `user disable` may not; making a user inactive ends their sessions.
+TEST_F(ActionServiceTest, TheLastActiveAdminStaysAndAnInactiveUsersSessionsEnd) {
+  EnforcementService root(w_.store(), w_.clock(), "root");
+  EXPECT_EQ(root.SetStaffUser({"root", Role::kAdmin, false}).reason(), "last_admin");
+  EXPECT_EQ(root.SetStaffUser({"root", Role::kSupervisor, true}).reason(), "last_admin");
+  ASSERT_TRUE(root.SetStaffUser({"ada", Role::kAdmin, true}).ok());
+  EXPECT_TRUE(root.SetStaffUser({"root", Role::kSupervisor, true}).ok());  // ada remains
+  auto ada = w_.store().FindUserByName("ada");
+  ASSERT_TRUE(ada.ok() && ada->has_value());
+  SessionRecord session;
+  session.token_hash = "h";
+  session.user_id = (*ada)->id;
+  session.expires_us = testing::MidnightMicros(kToday.AddDays(1));
+  ASSERT_TRUE(w_.store().InsertSession(session).ok());
+  EnforcementService ada_svc(w_.store(), w_.clock(), "ada");
+  EXPECT_EQ(ada_svc.SetStaffUser({"ada", Role::kAdmin, false}).reason(), "last_admin");
+  ASSERT_TRUE(ada_svc.SetStaffUser({"root", Role::kAdmin, true}).ok());
+  ASSERT_TRUE(ada_svc.SetStaffUser({"ada", Role::kAdmin, false}).ok());
+  auto gone = w_.store().FindSession("h");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->has_value());  // ended with the user's activity
+}
+
 TEST_F(ActionServiceTest, SettingsNeedAnAdminAndTheSwitchNeedsAReason) {
   EnforcementService cal(w_.store(), w_.clock(), "cal");
   EXPECT_EQ(cal.LoadStateConfig("[workflow]\nfollow_up_days = 3\n").reason(), "role_not_allowed");
