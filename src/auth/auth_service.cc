@@ -99,6 +99,11 @@ Status AssignCaseOffice(Store& store, const Clock& clock, const std::string& act
   return InTransaction(
              store,
              [&]() -> Result<bool> {
+               // A case's office decides whose caseload it is in: moving one is a supervisor's
+               // or an admin's (a caseworker could otherwise pull any case into their own).
+               RETURN_IF_ERROR(RequireAdminOnceStaffed(
+                   store, actor, {enforce::Role::kAdmin, enforce::Role::kSupervisor},
+                   "a case's office"));
                ASSIGN_OR_RETURN(std::string before, store.CaseOffice(case_id));
                RETURN_IF_ERROR(store.SetCaseOffice(case_id, office));
                RETURN_IF_ERROR(AppendAudit(store, clock, actor, "case.assign_office", "case",

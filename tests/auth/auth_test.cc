@@ -424,6 +424,20 @@ TEST_F(AuthServiceTest, CaseOfficeDefaultsToCountyAndCanBeReassigned) {
   EXPECT_EQ(w_.store().ListCasesInOffice("east", c.value, 10)->size(), 1U);
   EXPECT_EQ(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", CaseId{99}, "east").reason(),
             "case_not_found");
+  // Once an admin exists, a caseworker may not move a case into a caseload (their own).
+  for (const enforce::StaffUser& u :
+       {enforce::StaffUser{"root", enforce::Role::kAdmin, true},
+        enforce::StaffUser{"cal", enforce::Role::kCaseworker, true},
+        enforce::StaffUser{"sup", enforce::Role::kSupervisor, true}}) {
+    ASSERT_TRUE(w_.store().UpsertStaffUser(u).ok());
+  }
+  EXPECT_EQ(auth::AssignCaseOffice(w_.store(), w_.clock(), "cal", c, "west").reason(),
+            "role_not_allowed");
+  EXPECT_EQ(auth::AssignCaseOffice(w_.store(), w_.clock(), "nobody", c, "west").reason(),
+            "user_unknown");
+  EXPECT_EQ(*w_.store().CaseOffice(c), "east");
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", c, "west").ok());
+  EXPECT_EQ(*w_.store().CaseOffice(c), "west");
 }
 
 // The caseload is read in two index-ordered parts (county cases not assigned elsewhere, and

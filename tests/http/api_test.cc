@@ -326,7 +326,8 @@ TEST_F(ApiTest, CaseworkerSeesOnlyTheirOfficesCaseload) {
   // Reassigning the case moves it into the caseload.
   {
     auto store = server_->OpenStore();
-    ASSERT_TRUE(auth::AssignCaseOffice(*store, server_->clock(), "sup", CaseId{3}, "north").ok());
+    ASSERT_TRUE(
+        auth::AssignCaseOffice(*store, server_->clock(), "sup_north", CaseId{3}, "north").ok());
   }
   EXPECT_EQ(c.Get("/v1/cases/CASE-000003", s.Headers())->status, 200);
   // The attorney works statewide.
