@@ -428,10 +428,7 @@ Status RegisterRiskModel(Store& store, const Clock& clock, const std::string& ac
 Result<ActivateResult> ActivateRegisteredModel(Store& store, const Clock& clock,
                                                const std::string& actor, std::string_view version,
                                                const std::string& reason, bool force) {
-  if (reason.empty()) {
-    return InvalidArgument("reason_missing",
-                           "--reason is required to change the risk model in use (audit trail)");
-  }
+  RETURN_IF_ERROR(ValidateReason(reason, "change the risk model in use (audit trail)"));
   RETURN_IF_ERROR(store.Begin());
   auto body = [&]() -> Result<ActivateResult> {
     RETURN_IF_ERROR(CheckModelSteward(store, actor));

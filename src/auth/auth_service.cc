@@ -16,7 +16,6 @@ constexpr size_t kUsernameLengthMax = 64;
 constexpr size_t kOfficeLengthMax = 64;
 constexpr std::string_view kTokenPrefix = "ocse_";
 // The longest reason `user disable` and `token revoke` accept, in characters.
-constexpr int64_t kReasonLengthMax = 500;
 
 bool IsNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
@@ -54,17 +53,6 @@ auto InTransaction(Store& store, F&& body) -> decltype(body()) {
   }
   RETURN_IF_ERROR(store.Commit());
   return result;
-}
-
-Status ValidateReason(const std::string& reason, const std::string& what) {
-  if (IsBlank(reason)) {
-    return InvalidArgument("reason_missing", "--reason: required to " + what);
-  }
-  if (CharacterCount(reason) > kReasonLengthMax) {
-    return InvalidArgument("reason_too_long",
-                           "--reason: at most " + std::to_string(kReasonLengthMax) + " characters");
-  }
-  return Status::Ok();
 }
 
 // The username as given at sign-in, for the audit row of a failed attempt: printable ASCII

@@ -10,6 +10,7 @@
 #include "ai/risk_model.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "service/staff_rule.h"
 #include "sim/groups.h"
 
 namespace cse::cli {
@@ -116,8 +117,10 @@ void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action) {
                        "Also compare the population on this date with the training data (PSI)");
   train->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
-      if (a->force && a->reason.empty()) {
-        return ctx.Fail(InvalidArgument("reason_missing", "--force needs --reason TEXT (audited)"));
+      if (a->force) {
+        if (Status s = ValidateReason(a->reason, "--force the activation (audited)"); !s.ok()) {
+          return ctx.Fail(s);
+        }
       }
       if (a->force && a->no_activate) {
         return ctx.Fail(InvalidArgument("force_without_activate",

@@ -269,7 +269,10 @@ void AddTokenCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
                              {"revoke_reason", k.revoked ? Json(k.revoke_reason) : Json(nullptr)}});
         text += Pad(k.name, 24) + Pad(k.role, 24) + Pad(k.office.empty() ? "-" : k.office, 12) +
                 k.created_at + "  " + k.created_by +
-                (k.revoked ? "  REVOKED " + k.revoked_at + " by " + k.revoked_by : "") + "\n";
+                (k.revoked
+                     ? "  REVOKED " + k.revoked_at + " by " + k.revoked_by + ": " + k.revoke_reason
+                     : "") +
+                "\n";
       }
       if (tokens->empty()) text = "no API tokens\n";
       return ctx.Emit(Json{{"items", items}}, text);

@@ -707,9 +707,7 @@ Status EnforcementService::StoreEffectTable(const EffectivenessTable& table) {
 }
 
 Status EnforcementService::SetAiSwitch(Remedy remedy, bool ai_on, const std::string& reason) {
-  if (reason.empty()) {
-    return InvalidArgument("reason_missing", "--reason is required to change the AI switch");
-  }
+  RETURN_IF_ERROR(ValidateReason(reason, "change the AI switch"));
   return InTransaction([&]() -> Status {
     RETURN_IF_ERROR(RequireAdminOnceStaffed({Role::kAdmin, Role::kSupervisor}));
     RETURN_IF_ERROR(store_.SetSetting(SwitchKey(remedy), ai_on ? "0" : "1"));
@@ -721,9 +719,7 @@ Status EnforcementService::SetAiSwitch(Remedy remedy, bool ai_on, const std::str
 
 Status EnforcementService::OverrideScore(CaseId case_id, int score, const std::string& by,
                                          const std::string& reason) {
-  if (reason.empty()) {
-    return InvalidArgument("reason_missing", "--reason is required to override a score");
-  }
+  RETURN_IF_ERROR(ValidateReason(reason, "override a score"));
   if (score < 1 || score > 100) {
     return InvalidArgument("score_out_of_range",
                            "--score " + std::to_string(score) + " is not between 1 and 100");

@@ -367,14 +367,33 @@ std::string Words(std::string_view text) {
 // text as a last name ("Doe", "De La Cruz"); with a comma, "Last, First"; otherwise, with
 // several words, each split into a first name and a last name ("Sam Doe", "Mary Ann Smith")
 // and the first and last words alone (a middle name typed: "Sam J Doe").
+//
+// An apostrophe matches either way it is typed: "O'Brien" also finds "O’Brien" (U+2019, what
+// phones and word processors put in) and the other way round; the query is sent in both forms.
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
 std::vector<PersonNameQuery> NameQueries(std::string_view text) {
   std::vector<PersonNameQuery> out;
-  auto add = [&out](std::string last, std::string first) {
+  auto add_one = [&out](std::string last, std::string first) {
     if (last.empty()) return;
     for (const PersonNameQuery& q : out) {
       if (q.last == last && q.first == first) return;
     }
     out.push_back(PersonNameQuery{std::move(last), std::move(first)});
+  };
+  auto add = [&add_one](const std::string& last, const std::string& first) {
+    constexpr std::string_view kAscii = "'", kRight = "\xE2\x80\x99", kLeft = "\xE2\x80\x98";
+    const auto ascii = [&](const std::string& t) {
+      return ReplaceAll(ReplaceAll(t, kRight, kAscii), kLeft, kAscii);
+    };
+    add_one(last, first);
+    add_one(ascii(last), ascii(first));
+    add_one(ReplaceAll(ascii(last), kAscii, kRight), ReplaceAll(ascii(first), kAscii, kRight));
   };
   const std::string whole = Words(text);
   add(whole, "");

@@ -32,4 +32,15 @@ Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
                                                 std::string(what) + " is changed by an " + roles);
 }
 
+Status ValidateReason(const std::string& reason, const std::string& what) {
+  if (IsBlank(reason)) {
+    return InvalidArgument("reason_missing", "--reason: required to " + what);
+  }
+  if (CharacterCount(reason) > kReasonLengthMax) {
+    return InvalidArgument("reason_too_long",
+                           "--reason: at most " + std::to_string(kReasonLengthMax) + " characters");
+  }
+  return Status::Ok();
+}
+
 }  // namespace cse

@@ -1,9 +1,10 @@
 // File: service/staff_rule.h
 //
-// Who may change the system's settings: one rule for state options (`config set`), the
-// enforcement switches and tables, the staff table and the risk model in use.
+// Who may change the system's settings, and the reason they give: one rule for state options
+// (`config set`), the enforcement switches and tables, the staff table and the risk model in use.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -20,5 +21,11 @@ namespace cse {
 // "role_not_allowed", "user_unknown"; the store's.
 Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
                                std::initializer_list<enforce::Role> allowed, std::string_view what);
+
+// A staff member's reason for an audited change (`--reason`): not blank, at most
+// kReasonLengthMax characters. `what` completes "required to ...". Errors: invalid_argument
+// "reason_missing", "reason_too_long".
+inline constexpr int64_t kReasonLengthMax = 500;
+Status ValidateReason(const std::string& reason, const std::string& what);
 
 }  // namespace cse

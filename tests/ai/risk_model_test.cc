@@ -486,6 +486,19 @@ TEST_F(RiskModelTest, ARegisteredModelIsActivatedLaterAndRolledBack) {
   EXPECT_EQ(
       ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-b", "", false).status().reason(),
       "reason_missing");
+  // A reason of spaces or a tab is no reason (as `user disable` and `token revoke` answer), and
+  // one of 501 characters is refused rather than copied into the audit trail.
+  for (const char* blank : {"   ", "\t", " \n "}) {
+    EXPECT_EQ(ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-b", blank, false)
+                  .status()
+                  .reason(),
+              "reason_missing");
+  }
+  EXPECT_EQ(
+      ActivateRegisteredModel(*g.store, *clock_, "analyst", "risk-b", std::string(501, 'r'), false)
+          .status()
+          .reason(),
+      "reason_too_long");
   EXPECT_EQ(g.Audit("model.activate").size(), 3u);
   EXPECT_EQ(g.ActiveVersion(), "risk-a");
 }

@@ -180,6 +180,18 @@ TEST_F(HttpCliTest, AdminsDisableResetUnlockUsersAndRevokeTokens) {
   EXPECT_EQ(list.second["items"][0]["name"], "sdu");
   EXPECT_EQ(list.second["items"][0]["revoked"], true);
   EXPECT_EQ(list.second["items"][0]["revoked_by"], "root");
+  EXPECT_EQ(list.second["items"][0]["revoke_reason"], "leaked");
+  {  // The text shows why too, as the JSON does.
+    std::vector<std::string> full{"opencse", "--db", db_,     "--today", "2024-06-30",
+                                  "--user",  "root", "token", "list"};
+    std::vector<const char*> argv;
+    for (const std::string& a : full) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    ASSERT_EQ(RunCli(static_cast<int>(argv.size()), argv.data(), out, err), 0) << err.str();
+    EXPECT_NE(out.str().find("REVOKED 2024-06-30T00:00:00.000000Z by root: leaked"),
+              std::string::npos)
+        << out.str();
+  }
   EXPECT_EQ(list.second.dump().find("ocse_"), std::string::npos);
   // Every change is on the audit trail.
   std::vector<std::string> actions;

@@ -173,6 +173,37 @@ TEST_F(SearchTest, ResultsArePagedLikeTheCaseload) {
   EXPECT_EQ(Get(cw, "q=doe&after=-1")["code"], "cursor_invalid");
 }
 
+// An apostrophe typed either way finds the name stored either way: phones and word
+// processors put in U+2019 ("O’Brien"), keyboards and court files often the ASCII one.
+TEST_F(SearchTest, AnApostropheTypedEitherWayFindsTheName) {
+  {
+    auto store = server_->OpenStore();
+    LedgerService svc(*store, server_->clock(), "tester");
+    Person ascii, curly;
+    ascii.first_name = "Sean";
+    ascii.last_name = "O'Brien";
+    curly.first_name = "Maire";
+    curly.last_name = "O\xE2\x80\x99Neill";
+    for (Person* p : {&ascii, &curly}) {
+      auto id = svc.AddPerson(*p);
+      ASSERT_TRUE(id.ok());
+      NewCase nc;
+      nc.obligor = *id;
+      nc.obligee = PersonId{2};
+      nc.county = "north";
+      nc.opened = Date::Ymd(2024, 3, 1);
+      ASSERT_TRUE(svc.AddCase(nc).ok());  // CASE-000004, CASE-000005
+    }
+  }
+  auto c = server_->Client();
+  auto cw = SignIn(c, "cw_north");
+  EXPECT_EQ(Ids(Get(cw, "q=O'Brien")), V{"CASE-000004"});
+  EXPECT_EQ(Ids(Get(cw, "q=O%E2%80%99Brien")), V{"CASE-000004"});         // typed with U+2019
+  EXPECT_EQ(Ids(Get(cw, "q=sean%20o%E2%80%98brien")), V{"CASE-000004"});  // U+2018, any case
+  EXPECT_EQ(Ids(Get(cw, "q=O'Neill")), V{"CASE-000005"});
+  EXPECT_EQ(Ids(Get(cw, "q=O%E2%80%99Neill")), V{"CASE-000005"});
+}
+
 TEST_F(SearchTest, ABlankTooLongOrMalformedQueryIsRefusedAndLogsNothing) {
   auto c = server_->Client();
   auto cw = SignIn(c, "cw_north");
