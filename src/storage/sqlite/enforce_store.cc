@@ -253,21 +253,11 @@ Result<std::vector<Action>> SqliteStore::ListEnforceActionsByObligor(PersonId id
 }
 
 Status SqliteStore::ScanEnforceActions(const std::function<Status(const Action&)>& visit) {
-  // A dedicated statement: `visit` may use the store's cached ones.
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT id, key, " CSE_ACTION_COLUMNS " FROM enforce_action ORDER BY id",
-                         -1, &raw, nullptr) != SQLITE_OK) {
-    return Unavailable("store_io", sqlite3_errmsg(db_));
-  }
-  Stmt s(db_, raw);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    ASSIGN_OR_RETURN(Action a, ReadAction(s));
-    RETURN_IF_ERROR(visit(a));
-  }
-  return Status::Ok();
+  return ScanRows("SELECT id, key, " CSE_ACTION_COLUMNS " FROM enforce_action ORDER BY id",
+                  [&](Stmt& s) -> Status {
+                    ASSIGN_OR_RETURN(Action a, ReadAction(s));
+                    return visit(a);
+                  });
 }
 
 // One staff identity: the enforcement role checks read the web app's users (app_user, migration

@@ -483,16 +483,12 @@ Result<PersonId> SqliteStore::InsertPerson(const Person& p) {
   return PersonId{sqlite3_last_insert_rowid(db_)};
 }
 
-Result<Person> SqliteStore::GetPerson(PersonId id) {
-  Stmt& s = Prepare(
-      "SELECT id, ssn, first_name, middle_name, last_name, dob, line1, line2, city, state, zip, "
-      "county FROM person WHERE id = ?");
-  s.Bind(1, id.value);
-  ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) {
-    s.Reset();
-    return NotFound("person_not_found", PersonDisplayId(id) + " does not exist");
-  }
+namespace {
+
+#define CSE_PERSON_COLUMNS \
+  "id, ssn, first_name, middle_name, last_name, dob, line1, line2, city, state, zip, county"
+
+Result<Person> ReadPerson(SqliteStore::Stmt& s) {
   Person p;
   p.id = PersonId{s.Int(0)};
   p.ssn = s.Text(1);
@@ -501,34 +497,42 @@ Result<Person> SqliteStore::GetPerson(PersonId id) {
   p.last_name = s.Text(4);
   ASSIGN_OR_RETURN(p.date_of_birth, s.OptDateAt(5));
   p.address = Address{s.Text(6), s.Text(7), s.Text(8), s.Text(9), s.Text(10), s.Text(11)};
+  return p;
+}
+
+}  // namespace
+
+Result<Person> SqliteStore::GetPerson(PersonId id) {
+  Stmt& s = Prepare("SELECT " CSE_PERSON_COLUMNS " FROM person WHERE id = ?");
+  s.Bind(1, id.value);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) {
+    s.Reset();
+    return NotFound("person_not_found", PersonDisplayId(id) + " does not exist");
+  }
+  Result<Person> p = ReadPerson(s);
   s.Reset();
   return p;
 }
 
 Status SqliteStore::ScanPersons(const std::function<Status(const Person&)>& visit) {
-  // A dedicated statement: `visit` may use the store's cached ones.
+  return ScanRows("SELECT " CSE_PERSON_COLUMNS " FROM person ORDER BY id", [&](Stmt& s) {
+    ASSIGN_OR_RETURN(Person p, ReadPerson(s));
+    return visit(p);
+  });
+}
+
+Status SqliteStore::ScanRows(const char* sql, const std::function<Status(Stmt&)>& row) {
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT id, ssn, first_name, middle_name, last_name, dob, line1, line2, "
-                         "city, state, zip, county FROM person ORDER BY id",
-                         -1, &raw, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK) {
     return Unavailable("store_io", sqlite3_errmsg(db_));
   }
   Stmt s(db_, raw);
   while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    Person p;
-    p.id = PersonId{s.Int(0)};
-    p.ssn = s.Text(1);
-    p.first_name = s.Text(2);
-    p.middle_name = s.Text(3);
-    p.last_name = s.Text(4);
-    ASSIGN_OR_RETURN(p.date_of_birth, s.OptDateAt(5));
-    p.address = Address{s.Text(6), s.Text(7), s.Text(8), s.Text(9), s.Text(10), s.Text(11)};
-    RETURN_IF_ERROR(visit(p));
+    ASSIGN_OR_RETURN(bool more, s.Step());
+    if (!more) return Status::Ok();
+    RETURN_IF_ERROR(row(s));
   }
-  return Status::Ok();
 }
 
 // ---- cases ----
@@ -1082,20 +1086,12 @@ Status SqliteStore::InsertAudit(const AuditRow& r) {
 
 Status SqliteStore::ScanCollections(const std::function<Status(const StoredCollection&)>& visit) {
   // A dedicated statement: `visit` may use the store's cached ones.
-  const std::string sql =
+  static const std::string sql =
       std::string("SELECT ") + kCollectionColumns + " FROM collection ORDER BY id";
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-    return Unavailable("store_io", sqlite3_errmsg(db_));
-  }
-  Stmt s(db_, raw);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  return ScanRows(sql.c_str(), [&](Stmt& s) {
     ASSIGN_OR_RETURN(StoredCollection c, ReadCollection(s));
-    RETURN_IF_ERROR(visit(c));
-  }
-  return Status::Ok();
+    return visit(c);
+  });
 }
 
 // ---- case events, county economy ----
@@ -1411,34 +1407,25 @@ Status SqliteStore::InsertTruthPerson(const TruthPerson& r) {
 }
 
 Status SqliteStore::ScanTruthMonths(const std::function<Status(const TruthMonth&)>& visit) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT obligor_id, month_end, employed, incarcerated, propensity_bps, "
-                         "wage_monthly_cents, monthly_support_cents, arrears_cents, "
-                         "due_next_cents, paid_next_cents, delinquent_next_30 FROM "
-                         "sim_truth_month ORDER BY obligor_id, month_end",
-                         -1, &raw, nullptr) != SQLITE_OK) {
-    return Unavailable("store_io", sqlite3_errmsg(db_));
-  }
-  Stmt s(db_, raw);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    TruthMonth r;
-    r.obligor = PersonId{s.Int(0)};
-    ASSIGN_OR_RETURN(r.month_end, s.DateAt(1));
-    r.employed = s.Int(2) != 0;
-    r.incarcerated = s.Int(3) != 0;
-    r.propensity_bps = static_cast<int32_t>(s.Int(4));
-    r.wage_monthly = Money::FromCents(s.Int(5));
-    r.monthly_support = Money::FromCents(s.Int(6));
-    r.arrears = Money::FromCents(s.Int(7));
-    r.due_next = Money::FromCents(s.Int(8));
-    r.paid_next = Money::FromCents(s.Int(9));
-    r.delinquent_next_30 = s.Int(10) != 0;
-    RETURN_IF_ERROR(visit(r));
-  }
-  return Status::Ok();
+  return ScanRows(
+      "SELECT obligor_id, month_end, employed, incarcerated, propensity_bps, "
+      "wage_monthly_cents, monthly_support_cents, arrears_cents, due_next_cents, "
+      "paid_next_cents, delinquent_next_30 FROM sim_truth_month ORDER BY obligor_id, month_end",
+      [&](Stmt& s) -> Status {
+        TruthMonth r;
+        r.obligor = PersonId{s.Int(0)};
+        ASSIGN_OR_RETURN(r.month_end, s.DateAt(1));
+        r.employed = s.Int(2) != 0;
+        r.incarcerated = s.Int(3) != 0;
+        r.propensity_bps = static_cast<int32_t>(s.Int(4));
+        r.wage_monthly = Money::FromCents(s.Int(5));
+        r.monthly_support = Money::FromCents(s.Int(6));
+        r.arrears = Money::FromCents(s.Int(7));
+        r.due_next = Money::FromCents(s.Int(8));
+        r.paid_next = Money::FromCents(s.Int(9));
+        r.delinquent_next_30 = s.Int(10) != 0;
+        return visit(r);
+      });
 }
 
 Result<std::vector<TruthPerson>> SqliteStore::ListTruthPersons() {

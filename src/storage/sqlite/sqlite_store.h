@@ -276,6 +276,9 @@ class SqliteStore final : public Store {
   // A cached prepared statement. REQUIRES: `sql` outlives the store (a literal or a static
   // string): the cache is keyed by the pointer.
   Stmt& Prepare(const char* sql);
+  // Runs `sql` on a statement of its own (not the cache: `row` may use the cached ones, as a
+  // Scan* visitor does) and calls `row` for each result row in turn.
+  Status ScanRows(const char* sql, const std::function<Status(Stmt&)>& row);
   Status Exec(std::string_view sql);
   Status RestoreForeignKeys();
   Result<Case> ReadCase(Stmt& s);
