@@ -551,17 +551,30 @@ Result<Reply> GetOrders(Call& call) {
 // went to this case) answers `case_id` null. The obligor's combined totals (arrears by
 // bucket, collections, held, delinquent) stay: enforcement thresholds are the obligor's,
 // across every case (docs/API.md). Before 2026-12-06 another office's cases showed in full.
+// Whether cases are in the caller's caseload, each looked up once (the path's case is).
+class CaseloadMemo {
+ public:
+  CaseloadMemo(Call& call, const Case& path_case) : call_(call) {
+    visible_[path_case.id.value] = true;
+  }
+  Result<bool> Has(int64_t id) {
+    auto it = visible_.find(id);
+    if (it != visible_.end()) return it->second;
+    ASSIGN_OR_RETURN(const bool v, InCaseload(call_, CaseId{id}));
+    visible_[id] = v;
+    return v;
+  }
+
+ private:
+  Call& call_;
+  std::map<int64_t, bool> visible_;
+};
+
 Status WithholdOtherOfficesCases(Call& call, const Case& c, Json& ledger) {
   const auth::Principal& p = call.principal();
   if (!auth::IsOfficeScoped(p.role)) return Status::Ok();
-  std::map<int64_t, bool> visible{{c.id.value, true}};
-  auto in_caseload = [&](int64_t id) -> Result<bool> {
-    auto it = visible.find(id);
-    if (it != visible.end()) return it->second;
-    ASSIGN_OR_RETURN(const bool v, InCaseload(call, CaseId{id}));
-    visible[id] = v;
-    return v;
-  };
+  CaseloadMemo memo(call, c);
+  auto in_caseload = [&memo](int64_t id) { return memo.Has(id); };
   Json kept = Json::array();
   int64_t withheld = 0;
   for (Json& entry : ledger["obligor"]["cases"]) {
@@ -892,18 +905,25 @@ Result<Reply> Score(Call& call) {
 Result<Reply> ListScores(Call& call) {
   ASSIGN_OR_RETURN(Case c, PathCase(call));
   ASSIGN_OR_RETURN(std::vector<RiskScoreRecord> rows, call.store().ListRiskScores(c.obligor));
+  // The scores are the obligor's; one scored through a case of another office's caseload
+  // answers case_id null, as the ledger withholds that case (WithholdOtherOfficesCases).
+  CaseloadMemo memo(call, c);
+  const bool scoped = auth::IsOfficeScoped(call.principal().role);
   Json items = Json::array();
   for (const RiskScoreRecord& r : rows) {
-    items.push_back(
-        Json{{"case_id", r.case_id.valid() ? Json(CaseDisplayId(r.case_id)) : Json(nullptr)},
-             {"as_of", r.as_of.ToString()},
-             {"risk_score", r.probability},
-             {"risk_score_100", r.score},
-             {"risk_tier", r.tier},
-             {"confidence", r.confidence},
-             {"key_factors", Json::parse(r.key_factors_json, nullptr, false)},
-             {"model_version", r.model_version},
-             {"scored_at", r.scored_at}});
+    bool shown = r.case_id.valid();
+    if (shown && scoped) {
+      ASSIGN_OR_RETURN(shown, memo.Has(r.case_id.value));
+    }
+    items.push_back(Json{{"case_id", shown ? Json(CaseDisplayId(r.case_id)) : Json(nullptr)},
+                         {"as_of", r.as_of.ToString()},
+                         {"risk_score", r.probability},
+                         {"risk_score_100", r.score},
+                         {"risk_tier", r.tier},
+                         {"confidence", r.confidence},
+                         {"key_factors", Json::parse(r.key_factors_json, nullptr, false)},
+                         {"model_version", r.model_version},
+                         {"scored_at", r.scored_at}});
   }
   RETURN_IF_ERROR(LogReads(call, c, {c.obligor}));
   return Reply{200, Json{{"items", items}}, {}};

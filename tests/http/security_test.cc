@@ -2,6 +2,8 @@
 // session or token, CSRF on every state-changing request, permissions by role, and SQL
 // metacharacters and oversized values in every field rejected cleanly (a 4xx JSON error,
 // nothing written, the database intact).
+#include <set>
+
 #include "http/api_server.h"
 #include "service/audit.h"
 
@@ -452,11 +454,51 @@ TEST_F(SecurityTest, LedgerWithholdsTheObligorsCasesOfOtherOffices) {
     o.amount = Money::FromCents(77700);
     o.effective_date = Date::Ymd(2024, 1, 1);
     ASSERT_TRUE(svc.AddOrder(o, std::nullopt).ok());
+    // Two scores of the obligor: one through the north case, one through the south one.
+    RiskModelRecord m;
+    m.version = "m";
+    m.created_at = "2024-06-30T00:00:00Z";
+    m.created_by = "analyst";
+    m.data_as_of = Date::Ymd(2024, 6, 30);
+    m.train_from = m.train_to = m.calibration_from = m.calibration_to = m.test_from = m.test_to =
+        Date::Ymd(2024, 1, 31);
+    m.booster_json = "{}";
+    m.features_json = "[]";
+    ASSERT_TRUE(store->InsertRiskModel(m).ok());
+    for (int64_t via : {int64_t{1}, int64_t{4}}) {
+      RiskScoreRecord r;
+      r.obligor = PersonId{1};
+      r.case_id = CaseId{via};
+      r.as_of = Date::Ymd(2024, 6, 30);
+      r.model_version = "m";
+      r.features_hash = "h" + std::to_string(via);
+      r.score = 50;
+      r.tier = "MEDIUM";
+      r.features_json = "{}";
+      r.key_factors_json = "[]";
+      r.scored_at = "2024-06-30T00:00:00Z";
+      const auto inserted = store->InsertRiskScore(r);
+      ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
+    }
   }
   auto c = server_->Client();
   auto cw = SignIn(c, "cw_north");
   auto admin = SignIn(c, "admin");
   EXPECT_EQ(c.Get("/v1/cases/CASE-000004/arrears", cw.Headers())->status, 403);
+  // The obligor's scores: the one through the south case names no case for the north worker.
+  std::multiset<std::string> via_cw, via_admin;
+  const Json cw_scores = Body(c.Get("/v1/cases/CASE-000001/scores", cw.Headers()));
+  ASSERT_EQ(cw_scores["items"].size(), 2U) << cw_scores.dump();
+  for (const Json& r : cw_scores["items"]) {
+    via_cw.insert(r["case_id"].is_null() ? "null" : r["case_id"].get<std::string>());
+  }
+  const Json admin_scores = Body(c.Get("/v1/cases/CASE-000001/scores", admin.Headers()));
+  ASSERT_EQ(admin_scores["items"].size(), 2U) << admin_scores.dump();
+  for (const Json& r : admin_scores["items"]) {
+    via_admin.insert(r["case_id"].is_null() ? "null" : r["case_id"].get<std::string>());
+  }
+  EXPECT_EQ(via_cw, (std::multiset<std::string>{"CASE-000001", "null"}));
+  EXPECT_EQ(via_admin, (std::multiset<std::string>{"CASE-000001", "CASE-000004"}));
   const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", cw.Headers()));
   ASSERT_EQ(ledger["obligor"]["cases"].size(), 1U) << ledger.dump();
   EXPECT_EQ(ledger["obligor"]["cases"][0]["case_id"], 1);
