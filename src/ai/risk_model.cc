@@ -285,7 +285,7 @@ std::string ModelContentHash(const RiskModelRecord& m) {
 
 Status CheckModelSteward(Store& store, const std::string& actor) {
   return RequireAdminOnceStaffed(store, actor, {enforce::Role::kAdmin, enforce::Role::kSupervisor},
-                                 "the risk model in use");
+                                 "change the risk model in use");
 }
 
 namespace {

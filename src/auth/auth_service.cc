@@ -91,7 +91,7 @@ Status AssignCaseOffice(Store& store, const Clock& clock, const std::string& act
                // or an admin's (a caseworker could otherwise pull any case into their own).
                RETURN_IF_ERROR(RequireAdminOnceStaffed(
                    store, actor, {enforce::Role::kAdmin, enforce::Role::kSupervisor},
-                   "a case's office"));
+                   "move a case to another office's caseload"));
                ASSIGN_OR_RETURN(std::string before, store.CaseOffice(case_id));
                RETURN_IF_ERROR(store.SetCaseOffice(case_id, office));
                RETURN_IF_ERROR(AppendAudit(store, clock, actor, "case.assign_office", "case",
@@ -545,7 +545,8 @@ Result<bool> InCaseload(Store& store, Role role, const std::string& office, Case
 }
 
 Status RequireStaffAdmin(Store& store, const std::string& actor) {
-  return RequireAdminOnceStaffed(store, actor, {enforce::Role::kAdmin}, "staff users and tokens");
+  return RequireAdminOnceStaffed(store, actor, {enforce::Role::kAdmin},
+                                 "administer staff users and tokens");
 }
 
 Status CheckUserCaseload(Store& store, const std::string& username, CaseId id) {

@@ -646,7 +646,7 @@ Status EnforcementService::RefreshTasks(PersonId obligor, Date today) {
 }
 
 Status EnforcementService::RequireAdminOnceStaffed(std::initializer_list<Role> allowed) {
-  return cse::RequireAdminOnceStaffed(store_, actor_, allowed, "this setting");
+  return cse::RequireAdminOnceStaffed(store_, actor_, allowed, "change this setting");
 }
 
 Status EnforcementService::SetStaffUser(const StaffUser& user) {

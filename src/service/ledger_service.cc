@@ -729,7 +729,7 @@ Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of, Paym
 Status LedgerService::SetConfig(const std::string& key, const std::string& value) {
   // State options are the state's law and policy (an admin's); the risk tiers label every
   // score and fill the queues (an admin's or a supervisor's, as the AI switches).
-  const std::string what = "'" + key + "'";
+  const std::string what = "change '" + key + "'";
   if (key == kTierHighKey || key == kTierMediumKey) {
     RETURN_IF_ERROR(RequireAdminOnceStaffed(
         store_, actor_, {enforce::Role::kAdmin, enforce::Role::kSupervisor}, what));

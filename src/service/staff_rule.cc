@@ -26,10 +26,11 @@ Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
     if (std::find(allowed.begin(), allowed.end(), u.role) != allowed.end()) return Status::Ok();
     return FailedPrecondition("role_not_allowed",
                               "'" + who + "' has the role " + std::string(enforce::Name(u.role)) +
-                                  " and may not change " + std::string(what) + " (" + roles + ")");
+                                  " and may not " + std::string(what) + " (" + roles + ")");
   }
-  return FailedPrecondition("user_unknown", "'" + who + "' (--user) is not an active staff user; " +
-                                                std::string(what) + " is changed by an " + roles);
+  return FailedPrecondition("user_unknown",
+                            "'" + who + "' (--user) is not an active staff user; only an active " +
+                                roles + " may " + std::string(what));
 }
 
 Status ValidateReason(const std::string& reason, const std::string& what) {

@@ -17,8 +17,8 @@ namespace cse {
 
 // Ok when `actor` is an active staff user whose role is one of `allowed`, or while no active
 // admin exists (bootstrap: a new installation sets itself up before its first admin).
-// `what` completes "may not change ..." in the refusal. Errors: failed_precondition
-// "role_not_allowed", "user_unknown"; the store's.
+// `what` completes "may not ..." in the refusal ("change the risk model in use"). Errors:
+// failed_precondition "role_not_allowed", "user_unknown"; the store's.
 Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
                                std::initializer_list<enforce::Role> allowed, std::string_view what);
 
