@@ -15,7 +15,6 @@ namespace {
 constexpr size_t kUsernameLengthMax = 64;
 constexpr size_t kOfficeLengthMax = 64;
 constexpr std::string_view kTokenPrefix = "ocse_";
-// The longest reason `user disable` and `token revoke` accept, in characters.
 
 bool IsNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
@@ -359,17 +358,7 @@ Status AuthService::DisableUser(const std::string& username, const std::string& 
                                            "'" + username + "' is disabled already");
                }
                if (user.role == Name(Role::kAdmin)) {
-                 ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store_.ListStaffUsers());
-                 const auto admins =
-                     std::count_if(staff.begin(), staff.end(), [](const enforce::StaffUser& u) {
-                       return u.active && u.role == enforce::Role::kAdmin;
-                     });
-                 if (admins <= 1) {
-                   return FailedPrecondition(
-                       "last_admin", "'" + username +
-                                         "' is the last active admin; add another admin first "
-                                         "(without one, anyone could administer staff)");
-                 }
+                 RETURN_IF_ERROR(KeepAnotherActiveAdmin(store_, username));
                }
                user.disabled = true;
                RETURN_IF_ERROR(RewriteUserEndingSessions(user));

@@ -659,15 +659,7 @@ Status EnforcementService::SetStaffUser(const StaffUser& user) {
     ASSIGN_OR_RETURN(std::optional<StaffUser> before, store_.GetStaffUser(user.user_id));
     const auto admin = [](const StaffUser& u) { return u.active && u.role == Role::kAdmin; };
     if (before && admin(*before) && !admin(user)) {
-      // Without an active admin anyone could administer staff again (the bootstrap rule), as
-      // `opencse user disable` refuses too.
-      ASSIGN_OR_RETURN(std::vector<StaffUser> staff, store_.ListStaffUsers());
-      if (std::count_if(staff.begin(), staff.end(), admin) <= 1) {
-        return FailedPrecondition("last_admin", "'" + user.user_id +
-                                                    "' is the last active admin; add another "
-                                                    "admin first (without one, anyone could "
-                                                    "administer staff)");
-      }
+      RETURN_IF_ERROR(KeepAnotherActiveAdmin(store_, user.user_id));  // as `user disable`
     }
     RETURN_IF_ERROR(store_.UpsertStaffUser(user));
     if (!user.active) {

@@ -127,21 +127,9 @@ Result<Case> PathCase(Call& call) {
   return CaseInCaseload(call, CaseId{id});
 }
 
-// Writes one access-log row per person (read through `case_id`, or 0 when not through a
-// case), group-committed with other requests' rows; the router answers only once they are
-// committed (router.cc Run).
-Status LogPersonReads(Call& call, CaseId case_id, const std::vector<PersonId>& persons) {
-  std::vector<AccessLogRow> rows;
-  const std::string at = call.clock().NowIso();
-  for (PersonId p : persons) {
-    rows.push_back(AccessLogRow{0, at, call.principal().name, p, case_id, call.route(),
-                                call.request().request_id});
-  }
-  call.AwaitAccessLog(call.server().access_log->Submit(std::move(rows)));
-  return Status::Ok();
-}
-
-// One access-log row per (case, person) read (case 0: not through a case), in one submission.
+// Writes one access-log row per (case, person) read (case 0: not through a case), in one
+// submission group-committed with other requests' rows; the router answers only once they
+// are committed (router.cc Run).
 Status LogPersonReadsThrough(Call& call, const std::vector<std::pair<CaseId, PersonId>>& reads) {
   if (reads.empty()) return Status::Ok();
   std::vector<AccessLogRow> rows;
@@ -153,6 +141,14 @@ Status LogPersonReadsThrough(Call& call, const std::vector<std::pair<CaseId, Per
   }
   call.AwaitAccessLog(call.server().access_log->Submit(std::move(rows)));
   return Status::Ok();
+}
+
+// One access-log row per person, all read through `case_id` (or 0).
+Status LogPersonReads(Call& call, CaseId case_id, const std::vector<PersonId>& persons) {
+  std::vector<std::pair<CaseId, PersonId>> reads;
+  reads.reserve(persons.size());
+  for (PersonId p : persons) reads.emplace_back(case_id, p);
+  return LogPersonReadsThrough(call, reads);
 }
 
 Status LogReads(Call& call, const Case& c, const std::vector<PersonId>& persons) {
@@ -466,13 +462,12 @@ Result<Reply> SearchCases(Call& call, const std::string& raw, const std::string&
     ASSIGN_OR_RETURN(hits, call.store().SearchCasesByName(names, office, after, limit));
   }
   Json items = Json::array();
+  std::vector<std::pair<CaseId, PersonId>> reads;  // logged in one submission
   for (const CaseSearchHit& hit : hits) {
     items.push_back(SearchHitJson(hit, matched_by));
-    if (hit.matched.empty()) continue;
-    std::vector<PersonId> read;
-    for (const PartyNameMatch& m : hit.matched) read.push_back(m.person);
-    RETURN_IF_ERROR(LogPersonReads(call, hit.found.info.id, read));
+    for (const PartyNameMatch& m : hit.matched) reads.emplace_back(hit.found.info.id, m.person);
   }
+  RETURN_IF_ERROR(LogPersonReadsThrough(call, reads));
   std::optional<int64_t> next;
   if (static_cast<int64_t>(hits.size()) == limit) next = hits.back().found.info.id.value;
   return Reply{200, Page(std::move(items), next), {}};
@@ -545,19 +540,16 @@ Result<Reply> GetOrders(Call& call) {
   return Reply{200, Json{{"items", items}}, {}};
 }
 
-// The ledger with the obligor's other cases outside the caller's caseload withheld: their
-// entries of `obligor.cases` (arrears, support, URA) are left out and counted in
-// `obligor.cases_withheld`, and a collection posted to one of them (listed because part of it
-// went to this case) answers `case_id` null. The obligor's combined totals (arrears by
-// bucket, collections, held, delinquent) stay: enforcement thresholds are the obligor's,
-// across every case (docs/API.md). Before 2026-12-06 another office's cases showed in full.
-// Whether cases are in the caller's caseload, each looked up once (the path's case is).
+// Whether cases are in the caller's caseload, each looked up once (the path's case is; every
+// case is for the roles that work statewide).
 class CaseloadMemo {
  public:
-  CaseloadMemo(Call& call, const Case& path_case) : call_(call) {
+  CaseloadMemo(Call& call, const Case& path_case)
+      : call_(call), statewide_(!auth::IsOfficeScoped(call.principal().role)) {
     visible_[path_case.id.value] = true;
   }
   Result<bool> Has(int64_t id) {
+    if (statewide_) return true;
     auto it = visible_.find(id);
     if (it != visible_.end()) return it->second;
     ASSIGN_OR_RETURN(const bool v, InCaseload(call_, CaseId{id}));
@@ -567,18 +559,23 @@ class CaseloadMemo {
 
  private:
   Call& call_;
+  bool statewide_;
   std::map<int64_t, bool> visible_;
 };
 
+// The ledger with the obligor's other cases outside the caller's caseload withheld: their
+// entries of `obligor.cases` (arrears, support, URA) are left out and counted in
+// `obligor.cases_withheld`, and a collection posted to one of them (listed because part of it
+// went to this case) answers `case_id` null. The obligor's combined totals (arrears by
+// bucket, collections, held, delinquent) stay: enforcement thresholds are the obligor's,
+// across every case (docs/API.md). Before 2026-12-06 another office's cases showed in full.
 Status WithholdOtherOfficesCases(Call& call, const Case& c, Json& ledger) {
-  const auth::Principal& p = call.principal();
-  if (!auth::IsOfficeScoped(p.role)) return Status::Ok();
+  if (!auth::IsOfficeScoped(call.principal().role)) return Status::Ok();  // no cases_withheld
   CaseloadMemo memo(call, c);
-  auto in_caseload = [&memo](int64_t id) { return memo.Has(id); };
   Json kept = Json::array();
   int64_t withheld = 0;
   for (Json& entry : ledger["obligor"]["cases"]) {
-    ASSIGN_OR_RETURN(const bool v, in_caseload(entry.value("case_id", int64_t{0})));
+    ASSIGN_OR_RETURN(const bool v, memo.Has(entry.value("case_id", int64_t{0})));
     if (v) {
       kept.push_back(std::move(entry));
     } else {
@@ -589,7 +586,7 @@ Status WithholdOtherOfficesCases(Call& call, const Case& c, Json& ledger) {
   ledger["obligor"]["cases_withheld"] = withheld;
   for (Json& entry : ledger["collections"]) {
     if (!entry["case_id"].is_number_integer()) continue;
-    ASSIGN_OR_RETURN(const bool v, in_caseload(entry["case_id"].get<int64_t>()));
+    ASSIGN_OR_RETURN(const bool v, memo.Has(entry["case_id"].get<int64_t>()));
     if (!v) entry["case_id"] = nullptr;
   }
   return Status::Ok();
@@ -908,11 +905,10 @@ Result<Reply> ListScores(Call& call) {
   // The scores are the obligor's; one scored through a case of another office's caseload
   // answers case_id null, as the ledger withholds that case (WithholdOtherOfficesCases).
   CaseloadMemo memo(call, c);
-  const bool scoped = auth::IsOfficeScoped(call.principal().role);
   Json items = Json::array();
   for (const RiskScoreRecord& r : rows) {
     bool shown = r.case_id.valid();
-    if (shown && scoped) {
+    if (shown) {
       ASSIGN_OR_RETURN(shown, memo.Has(r.case_id.value));
     }
     items.push_back(Json{{"case_id", shown ? Json(CaseDisplayId(r.case_id)) : Json(nullptr)},

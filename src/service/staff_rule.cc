@@ -33,6 +33,18 @@ Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
                                 roles + " may " + std::string(what));
 }
 
+Status KeepAnotherActiveAdmin(Store& store, const std::string& user_id) {
+  ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
+  const bool other = std::any_of(staff.begin(), staff.end(), [&](const enforce::StaffUser& u) {
+    return u.active && u.role == enforce::Role::kAdmin && u.user_id != user_id;
+  });
+  if (other) return Status::Ok();
+  return FailedPrecondition("last_admin", "'" + std::string(TruncateUtf8(user_id, 64)) +
+                                              "' is the last active admin; add another admin "
+                                              "first (without one, anyone could administer "
+                                              "staff)");
+}
+
 Status ValidateReason(const std::string& reason, const std::string& what) {
   if (IsBlank(reason)) {
     return InvalidArgument("reason_missing", "--reason: required to " + what);

@@ -22,6 +22,11 @@ namespace cse {
 Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
                                std::initializer_list<enforce::Role> allowed, std::string_view what);
 
+// Refuses taking `user_id`, an active admin, out of the admins (inactive or another role) when
+// no other active admin exists: without one, anyone could administer staff again (the
+// bootstrap rule above). Errors: failed_precondition "last_admin"; the store's.
+Status KeepAnotherActiveAdmin(Store& store, const std::string& user_id);
+
 // A staff member's reason for an audited change (`--reason`): not blank, at most
 // kReasonLengthMax characters. `what` completes "required to ...". Errors: invalid_argument
 // "reason_missing", "reason_too_long".
