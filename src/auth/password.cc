@@ -40,14 +40,6 @@ bool OnlyWhitespace(std::string_view text) {
   return true;
 }
 
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 Status CheckPasswordLength(std::string_view password) {
   // Lengths are in characters (code points), as NIST SP 800-63B counts them: twelve bytes
   // would let four CJK characters through as a "12-character" password.

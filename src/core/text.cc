@@ -58,6 +58,14 @@ std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
   return text.substr(0, end);
 }
 
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::string_view StripUtf8Bom(std::string_view text) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   return text.starts_with(kBom) ? text.substr(kBom.size()) : text;

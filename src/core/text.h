@@ -30,6 +30,9 @@ bool IsBlank(std::string_view text);
 // input in an error message).
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
 
+// `text` with the ASCII letters A-Z lowered (other bytes, UTF-8 included, unchanged).
+std::string AsciiLower(std::string_view text);
+
 // `text` without a leading UTF-8 byte-order mark (EF BB BF), which some editors and
 // exports put at the start of a file.
 std::string_view StripUtf8Bom(std::string_view text);

@@ -1283,11 +1283,6 @@ Json QueueItemJson(const enforce::Task& t, std::string_view tier) {
               {"recommendations", Json::array()}};
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 using QueueSnapshot = ServerState::QueueSnapshot;
 
 // A recommendation awaiting a decision as a queue item shows it: what the caseworker needs to
@@ -1395,7 +1390,7 @@ Result<std::shared_ptr<const QueueSnapshot>> LoadQueue(Call& call, const std::st
   auto out = std::make_shared<QueueSnapshot>();
   out->tasks.reserve(tasks.size());
   for (enforce::Task& t : tasks) {
-    std::string tier = Lower(std::string(ai::Name(ai::TierOf(t.risk_score, tiers))));
+    std::string tier = AsciiLower(ai::Name(ai::TierOf(t.risk_score, tiers)));
     const bool listed =
         t.kind != kReviewTaskKind || !t.case_id.valid() || pending.at(t.case_id.value);
     out->tasks.push_back(ServerState::QueueTask{std::move(t), std::move(tier), listed});
@@ -1480,7 +1475,7 @@ Result<Reply> ListQueue(Call& call) {
   const auto& q = call.request().query;
   std::string tier;
   if (q.count("tier") && !q.at("tier").empty()) {
-    tier = Lower(q.at("tier"));
+    tier = AsciiLower(q.at("tier"));
     if (tier != "low" && tier != "medium" && tier != "high") {
       return InvalidArgument("tier_invalid", "tier: expected low, medium or high");
     }

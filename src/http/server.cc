@@ -34,19 +34,12 @@ std::string RequestIdOf(const httplib::Request& req) {
   return ok ? given : auth::RandomHex(12);
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
 HttpRequest Translate(const httplib::Request& req, const std::string& request_id) {
   HttpRequest out;
   out.method = req.method;
   out.path = req.path;
   for (const auto& [k, v] : req.params) out.query.emplace(k, v);  // the first value wins
-  for (const auto& [k, v] : req.headers) out.headers.emplace(Lower(k), v);
+  for (const auto& [k, v] : req.headers) out.headers.emplace(AsciiLower(k), v);
   out.body = req.body;
   out.remote_addr = req.remote_addr;
   out.request_id = request_id;
