@@ -14,7 +14,7 @@ DB=$DIR/demo.db
 TODAY=2025-06-30
 CASES=${DEMO_CASES:-5000}
 mkdir -p "$DIR"
-rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-access"*
+rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-access"* "$DIR/audit-anchor.json"
 cse() { "$BIN" --db "$DB" --today "$TODAY" --user demo "$@"; }
 
 echo "== Simulating $CASES cases (seed 7, 24 months to $TODAY) into $DB"
@@ -34,8 +34,9 @@ echo
 echo "== A never-assistance case and the obligor's balance across all cases"
 cse ledger --case CASE-000001
 echo
-echo "== Audit trail"
+echo "== Audit trail, and an anchor of it to keep outside the database (docs/CLI.md audit anchor)"
 cse audit verify
+cse audit anchor --out "$DIR/audit-anchor.json"
 
 echo
 echo "== Staff users of the web app and API, one per role (passwords generated, shown once)"

@@ -22,6 +22,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "core/clock.h"
+#include "core/files.h"
 #include "core/limits.h"
 #include "core/text.h"
 #include "domain/types.h"
@@ -653,17 +654,43 @@ void AddImport(CLI::App& app, Context& ctx, std::function<int()>& action) {
   });
 }
 
+// The anchor files named by `audit verify --anchor`, read and parsed; errors name the file.
+Result<std::vector<AuditAnchor>> ReadAnchorFiles(const std::vector<std::string>& files) {
+  std::vector<AuditAnchor> anchors;
+  for (const std::string& f : files) {
+    RETURN_IF_ERROR(CheckInputFile(f).WithContext("--anchor"));
+    std::ifstream in(f, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (!in.good() && !in.eof()) return InvalidArgument("anchor_unreadable", "cannot read " + f);
+    auto a = ParseAuditAnchor(text);
+    if (!a.ok()) return a.status().WithContext("--anchor " + f);
+    anchors.push_back(*a);
+  }
+  return anchors;
+}
+
 void AddAudit(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* cmd = app.add_subcommand("audit", "The audit trail");
   cmd->require_subcommand(1);
   auto* verify = cmd->add_subcommand(
-      "verify", "Check the hash chain, then replay the trail and compare every distribution");
-  auto chain_only = std::make_shared<bool>(false);
-  verify->add_flag("--chain-only", *chain_only, "Only check the hash chain");
-  verify->callback([&ctx, &action, chain_only] {
-    action = [&ctx, chain_only]() -> int {
+      "verify",
+      "Check the hash chain (and any anchors taken earlier), then replay the trail and compare "
+      "every distribution");
+  struct VerifyArgs {
+    bool chain_only = false;
+    std::vector<std::string> anchors;
+  };
+  auto va = std::make_shared<VerifyArgs>();
+  verify->add_flag("--chain-only", va->chain_only, "Only check the hash chain (and anchors)");
+  verify->add_option("--anchor", va->anchors,
+                     "An anchor file written earlier by `audit anchor`; the row it names must "
+                     "still be there with the same hash (repeat for several)");
+  verify->callback([&ctx, &action, va] {
+    action = [&ctx, va]() -> int {
+      auto anchors = ReadAnchorFiles(va->anchors);
+      if (!anchors.ok()) return ctx.Fail(anchors.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      auto v = VerifyAuditChain(ctx.store());
+      auto v = VerifyAuditChain(ctx.store(), *anchors);
       if (!v.ok()) return ctx.Fail(v.status());
       Json j{{"rows", v->rows}, {"intact", v->intact}};
       std::ostringstream o;
@@ -674,8 +701,26 @@ void AddAudit(CLI::App& app, Context& ctx, std::function<int()>& action) {
         j["problem"] = v->problem;
         o << "AUDIT CHAIN BROKEN at row " << v->first_bad_seq << ": " << v->problem << "\n";
       }
+      if (!va->anchors.empty()) {
+        j["anchors_hold"] = v->anchors_hold;
+        j["anchors"] = Json::array();
+        for (size_t i = 0; i < v->anchors.size(); ++i) {
+          const AnchorCheck& c = v->anchors[i];
+          Json a{{"file", va->anchors[i]},
+                 {"seq", c.anchor.seq},
+                 {"hash", c.anchor.hash},
+                 {"result", c.result}};
+          if (!c.detail.empty()) a["detail"] = c.detail;
+          j["anchors"].push_back(a);
+          if (c.result == "holds") {
+            o << "anchor " << va->anchors[i] << ": row " << c.anchor.seq << " holds\n";
+          } else {
+            o << "ANCHOR " << va->anchors[i] << " " << c.result << ": " << c.detail << "\n";
+          }
+        }
+      }
       bool replay_ok = true;
-      if (!*chain_only && v->intact) {
+      if (!va->chain_only && v->intact) {
         auto cmp = CompareReplayWithStore(ctx.store());
         if (!cmp.ok()) return ctx.Fail(cmp.status());
         replay_ok = cmp->mismatches == 0;
@@ -688,7 +733,58 @@ void AddAudit(CLI::App& app, Context& ctx, std::function<int()>& action) {
         for (const std::string& p : cmp->problems) o << "  " << p << "\n";
       }
       ctx.Emit(j, o.str());
-      return v->intact && replay_ok ? kExitOk : kExitRule;
+      return v->intact && v->anchors_hold && replay_ok ? kExitOk : kExitRule;
+    };
+  });
+
+  auto* anchor = cmd->add_subcommand(
+      "anchor",
+      "Print the newest audit row's number and hash (an anchor) to keep outside the database; "
+      "`audit verify --anchor FILE` later proves no row up to it was rewritten or deleted");
+  struct AnchorArgs {
+    std::string out;
+    bool overwrite = false;
+  };
+  auto aa = std::make_shared<AnchorArgs>();
+  anchor->add_option("--out", aa->out, "Also write the anchor to this file (JSON, one line)");
+  anchor->add_flag("--overwrite", aa->overwrite, "Replace --out if it exists");
+  anchor->callback([&ctx, &action, aa] {
+    action = [&ctx, aa]() -> int {
+      if (!aa->out.empty()) {
+        if (Status s = CheckOutputPath(ctx.g.db, "--out", aa->out, aa->overwrite); !s.ok()) {
+          return ctx.Fail(s);
+        }
+      }
+      if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      auto a = LatestAuditAnchor(ctx.store(), ctx.clock());
+      if (!a.ok()) return ctx.Fail(a.status());
+      const std::string text = AuditAnchorJson(*a);
+      if (!aa->out.empty()) {
+        const std::string partial = aa->out + ".partial";
+        {
+          std::ofstream f(partial, std::ios::binary | std::ios::trunc);
+          f << text;
+          f.flush();
+          if (!f.good()) {
+            std::error_code ec;
+            std::filesystem::remove(partial, ec);
+            return ctx.Fail(Internal("out_write_failed", "cannot write " + aa->out));
+          }
+        }
+        std::error_code ec;
+        std::filesystem::rename(partial, aa->out, ec);
+        if (ec) {
+          std::filesystem::remove(partial, ec);
+          return ctx.Fail(Internal("out_write_failed", "cannot write " + aa->out));
+        }
+      }
+      Json j = Json::parse(text);
+      if (!aa->out.empty()) j["out"] = aa->out;
+      std::string line =
+          "audit anchor: row " + std::to_string(a->seq) + " hash " + a->hash + " (" + a->at + ")\n";
+      if (!aa->out.empty())
+        line += "written to " + aa->out + "; keep a copy outside this machine\n";
+      return ctx.Emit(j, line);
     };
   });
 }

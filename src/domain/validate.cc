@@ -183,7 +183,15 @@ Status ValidateOrder(const Order& o) {
   }
   if (!o.child_terms.empty()) {
     Money sum;
-    for (const ChildTerm& t : o.child_terms) {
+    for (size_t i = 0; i < o.child_terms.size(); ++i) {
+      const ChildTerm& t = o.child_terms[i];
+      for (size_t j = 0; j < i; ++j) {
+        if (o.child_terms[j].child == t.child) {
+          return InvalidArgument(
+              "order_duplicate_child",
+              PersonDisplayId(t.child) + " has more than one child term; give each child once");
+        }
+      }
       if (!t.amount.is_positive()) {
         return InvalidArgument(
             "order_child_term_invalid",

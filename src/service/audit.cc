@@ -1,5 +1,8 @@
 #include "service/audit.h"
 
+#include <map>
+#include <nlohmann/json.hpp>
+
 #include "crypto/sha256.h"
 
 namespace cse {
@@ -36,12 +39,90 @@ Status AppendAudit(Store& store, const Clock& clock, std::string_view actor,
   return store.InsertAudit(row);
 }
 
-Result<AuditVerification> VerifyAuditChain(Store& store) {
+namespace {
+
+constexpr std::string_view kAnchorKind = "opencse-audit-anchor";
+
+bool IsHashHex(std::string_view h) {
+  if (h.size() != kGenesisHash.size()) return false;
+  for (char c : h) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string Short(std::string_view hash) { return std::string(hash.substr(0, 16)) + "..."; }
+
+}  // namespace
+
+Result<AuditAnchor> LatestAuditAnchor(Store& store, const Clock& clock) {
+  ASSIGN_OR_RETURN(std::optional<AuditRow> last, store.LastAudit());
+  if (!last) {
+    return FailedPrecondition("audit_empty",
+                              "the audit trail has no rows yet: there is nothing to anchor");
+  }
+  return AuditAnchor{last->seq, last->hash, last->at, clock.NowIso()};
+}
+
+std::string AuditAnchorJson(const AuditAnchor& a) {
+  nlohmann::ordered_json j{{"kind", kAnchorKind},
+                           {"seq", a.seq},
+                           {"hash", a.hash},
+                           {"at", a.at},
+                           {"taken_at", a.taken_at}};
+  return j.dump() + "\n";
+}
+
+Result<AuditAnchor> ParseAuditAnchor(std::string_view text) {
+  auto bad = [](const std::string& why) {
+    return InvalidArgument("anchor_invalid", "not an audit anchor: " + why);
+  };
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return bad("not one JSON object");
+  if (!j.contains("kind") || j["kind"] != kAnchorKind) {
+    return bad("\"kind\" is not \"" + std::string(kAnchorKind) + "\"");
+  }
+  if (!j.contains("seq") || !j["seq"].is_number_integer() || j["seq"].get<int64_t>() < 1) {
+    return bad("\"seq\" is not a row number of at least 1");
+  }
+  if (!j.contains("hash") || !j["hash"].is_string() || !IsHashHex(j["hash"].get<std::string>())) {
+    return bad("\"hash\" is not 64 lowercase hexadecimal digits");
+  }
+  AuditAnchor a;
+  a.seq = j["seq"].get<int64_t>();
+  a.hash = j["hash"].get<std::string>();
+  if (j.contains("at") && j["at"].is_string()) a.at = j["at"].get<std::string>();
+  if (j.contains("taken_at") && j["taken_at"].is_string()) {
+    a.taken_at = j["taken_at"].get<std::string>();
+  }
+  return a;
+}
+
+Result<AuditVerification> VerifyAuditChain(Store& store, std::span<const AuditAnchor> anchors) {
   AuditVerification v;
+  std::multimap<int64_t, size_t> anchored;  // seq -> index in v.anchors
+  for (const AuditAnchor& a : anchors) {
+    anchored.emplace(a.seq, v.anchors.size());
+    v.anchors.push_back({a, "truncated", ""});
+  }
   std::string prev(kGenesisHash);
   int64_t expected_seq = 1;
+  int64_t last_seq = 0;
   Status s = store.ScanAudit([&](const AuditRow& row) -> Status {
     ++v.rows;
+    last_seq = row.seq;
+    auto [lo, hi] = anchored.equal_range(row.seq);
+    for (auto it = lo; it != hi; ++it) {
+      AnchorCheck& c = v.anchors[it->second];
+      if (row.hash == c.anchor.hash) {
+        c.result = "holds";
+      } else {
+        c.result = "rewritten";
+        c.detail = "row " + std::to_string(row.seq) + " now has hash " + Short(row.hash) +
+                   ", the anchor recorded " + Short(c.anchor.hash) +
+                   ": the trail was rewritten at or before that row";
+      }
+    }
     if (!v.intact) return Status::Ok();
     if (row.seq != expected_seq) {
       v.problem = "sequence gap: expected " + std::to_string(expected_seq) + ", found " +
@@ -60,6 +141,13 @@ Result<AuditVerification> VerifyAuditChain(Store& store) {
     return Status::Ok();
   });
   RETURN_IF_ERROR(s);
+  for (AnchorCheck& c : v.anchors) {
+    if (c.result == "truncated") {
+      c.detail = "row " + std::to_string(c.anchor.seq) + " is gone: the trail ends at row " +
+                 std::to_string(last_seq) + " (rows were deleted from its end)";
+    }
+    if (c.result != "holds") v.anchors_hold = false;
+  }
   return v;
 }
 

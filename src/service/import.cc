@@ -91,11 +91,17 @@ std::optional<ImportRejection> ParseRow(const std::vector<std::string>& fields,
 }
 
 Result<std::array<size_t, 5>> ParseHeader(const std::string& line) {
-  ASSIGN_OR_RETURN(std::vector<std::string> names, SplitCsvLine(line));
+  auto split = SplitCsvLine(line);
+  const std::string expected = "expected the header key,case_id,amount,date,source";
+  if (!split.ok()) {
+    return InvalidArgument("csv_header_invalid",
+                           "header (line 1) '" + std::string(TruncateUtf8(line, 120)) +
+                               "': " + split.status().message() + "; " + expected);
+  }
+  std::vector<std::string>& names = *split;
   std::array<size_t, 5> index{};
   std::map<std::string, size_t> seen;
   for (size_t i = 0; i < names.size(); ++i) seen[names[i]] = i;
-  const std::string expected = "expected the header key,case_id,amount,date,source";
   if (names.size() != kColumns.size() || seen.size() != names.size()) {
     return InvalidArgument("csv_header_invalid",
                            "header '" + std::string(TruncateUtf8(line, 120)) + "': " + expected);

@@ -367,6 +367,23 @@ Result<OrderId> LedgerService::AddOrder(Order order, std::optional<OrderId> repl
             "order_replaces_ended",
             OrderDisplayId(old.id) + " already ends " + old.end_date->ToString());
       }
+      // An order already modified (a same-type order on the case starts the day after it ends)
+      // is not modified again: shortening it would leave the later modification running
+      // beside the new order, and the obligor charged twice. The latest order is the one to
+      // replace.
+      if (old.end_date) {
+        ASSIGN_OR_RETURN(std::vector<Order> siblings, store_.ListOrdersByCase(old.case_id));
+        for (const Order& o : siblings) {
+          if (o.id != old.id && o.type == old.type &&
+              o.effective_date == old.end_date->AddDays(1)) {
+            return FailedPrecondition("order_already_replaced",
+                                      OrderDisplayId(old.id) + " was already replaced by " +
+                                          OrderDisplayId(o.id) + " from " +
+                                          o.effective_date.ToString() + "; give --replaces " +
+                                          OrderDisplayId(o.id) + " (the latest order) instead");
+          }
+        }
+      }
       RETURN_IF_ERROR(store_.SetOrderEnd(old.id, end));
       after["replaces"] = {{"order_id", old.id.value}, {"end_date", end.ToString()}};
     }

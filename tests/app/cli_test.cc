@@ -57,6 +57,7 @@ TEST_F(CliTest, EveryCommandHasHelp) {
                                                        {"ledger"},
                                                        {"import", "payments"},
                                                        {"audit", "verify"},
+                                                       {"audit", "anchor"},
                                                        {"config", "set"},
                                                        {"config", "list"},
                                                        {"simulate"},

@@ -139,6 +139,13 @@ TEST(ImportTest, FileLevelErrorsPostNothing) {
                 .status()
                 .reason(),
             "csv_header_invalid");
+  // An unclosed quote in the header is a header problem, said as one (it was a bare
+  // csv_quote_unbalanced, a per-row code, with no line).
+  WriteFile(path, "key,\"case_id,amount,date,source\nX1,1,1,2024-04-01,direct\n");
+  auto quoted = ImportPaymentsCsv(w.store(), w.clock(), "t", path, ImportMode::kCommitValid);
+  EXPECT_EQ(quoted.status().reason(), "csv_header_invalid");
+  EXPECT_NE(quoted.status().message().find("header (line 1)"), std::string::npos)
+      << quoted.status().message();
   EXPECT_EQ(ImportPaymentsCsv(w.store(), w.clock(), "t", dir.path("missing.csv"),
                               ImportMode::kCommitValid)
                 .status()

@@ -886,6 +886,65 @@ TEST(LimitsTest, AnOrderCannotBeReplacedTwice) {
   EXPECT_EQ(w.service().AddOrder(mod, OrderId{1}).status().reason(), "order_replaces_ended");
 }
 
+// A backdated second modification of the same order left the first modification running
+// beside it (QA: 500 + 360 a month charged from 2024-03-16); it is refused, naming the latest
+// order, and nothing changes.
+TEST(LimitsTest, AModifiedOrderIsNotModifiedAgainBehindTheLatestOne) {
+  testing::World w;
+  const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), 30000, Date::Ymd(2024, 1, 1));
+  Order mod;
+  mod.case_id = c;
+  mod.amount = Money::FromCents(36000);
+  mod.effective_date = Date::Ymd(2024, 3, 16);
+  ASSERT_TRUE(w.service().AddOrder(mod, OrderId{1}).ok());
+  const int64_t audit_rows = (*w.store().LastAudit())->seq;
+  Order again = mod;
+  again.amount = Money::FromCents(50000);
+  again.effective_date = Date::Ymd(2024, 2, 1);
+  auto r = w.service().AddOrder(again, OrderId{1});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().reason(), "order_already_replaced");
+  EXPECT_NE(r.status().message().find("give --replaces ORD-000002"), std::string::npos)
+      << r.status().message();
+  auto orders = w.store().ListOrdersByCase(c);
+  ASSERT_EQ(orders->size(), 2u);
+  EXPECT_EQ(orders->at(0).end_date, Date::Ymd(2024, 3, 15));
+  EXPECT_EQ((*w.store().LastAudit())->seq, audit_rows);
+  // Modifying the latest order is the way; an order ended by --end (not modified) can still be
+  // replaced earlier than its end.
+  again.effective_date = Date::Ymd(2024, 5, 1);
+  EXPECT_TRUE(w.service().AddOrder(again, OrderId{2}).ok());
+  Order ended;
+  ended.case_id = c;
+  ended.type = ObligationType::kCashMedical;
+  ended.amount = Money::FromCents(5000);
+  ended.effective_date = Date::Ymd(2024, 1, 1);
+  ended.end_date = Date::Ymd(2024, 12, 31);
+  auto medical = w.service().AddOrder(ended, std::nullopt);
+  ASSERT_TRUE(medical.ok());
+  Order medical_mod = ended;
+  medical_mod.end_date.reset();
+  medical_mod.effective_date = Date::Ymd(2024, 7, 1);
+  EXPECT_TRUE(w.service().AddOrder(medical_mod, *medical).ok());
+}
+
+TEST(LimitsTest, AChildGivenTwoTermsIsRefusedBeforeAnyWrite) {
+  testing::World w;
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 30000, Date::Ymd(2024, 1, 1));
+  const PersonId child = w.Person("Kid", "Doe");  // checked before the case's children
+  Order o;
+  o.case_id = c;
+  o.amount = Money::FromCents(1000);
+  o.effective_date = Date::Ymd(2024, 1, 1);
+  o.child_terms = {{child, Money::FromCents(500), std::nullopt},
+                   {child, Money::FromCents(500), std::nullopt}};
+  auto r = w.service().AddOrder(o, std::nullopt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().reason(), "order_duplicate_child") << r.status().ToString();
+  EXPECT_EQ(w.store().ListOrdersByCase(c)->size(), 1u);
+}
+
 TEST(CaseEventTest, RecordsValidatesAndAudits) {
   World w;
   const PersonId obligor = w.Person("Sam", "Doe");
