@@ -548,6 +548,9 @@ void AddLedger(CLI::App& app, Context& ctx, std::function<int()>& action) {
         return ctx.Fail(InvalidArgument("case_missing", "give --case CASE-id or --obligor PRS-id"));
       }
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      // Every table the ledger reads (cases, orders, episodes, collections) as of one moment:
+      // an import committing meanwhile shows whole or not at all.
+      if (Status s = ctx.store().BeginSnapshot(); !s.ok()) return ctx.Fail(s);
       auto as_of_arg = DateOrToday(ctx.clock(), "--as-of", a->as_of);
       if (!as_of_arg.ok()) return ctx.Fail(as_of_arg.status());
       const Date as_of = *as_of_arg;

@@ -252,19 +252,25 @@ Result<PersonId> LedgerService::AddPerson(Person person) {
   });
 }
 
-Status LedgerService::RefreshCaseType(CaseId case_id) {
-  ASSIGN_OR_RETURN(std::vector<AssistanceEpisode> episodes, store_.ListAssistanceByCase(case_id));
-  const Date today = clock_.Today();
+namespace {
+
+// The family type on `day` from the case's assistance episodes: current while an episode
+// covers the day, former once one has ended, never before the first.
+CaseType CaseTypeOn(const std::vector<AssistanceEpisode>& episodes, Date day) {
   CaseType type = CaseType::kNeverAssistance;
   for (const AssistanceEpisode& e : episodes) {
-    if (e.start_date > today) continue;
-    if (!e.end_date || *e.end_date >= today) {
-      type = CaseType::kCurrentAssistance;
-      break;
-    }
+    if (e.start_date > day) continue;
+    if (!e.end_date || *e.end_date >= day) return CaseType::kCurrentAssistance;
     type = CaseType::kFormerAssistance;
   }
-  return store_.UpdateCaseType(case_id, type);
+  return type;
+}
+
+}  // namespace
+
+Status LedgerService::RefreshCaseType(CaseId case_id) {
+  ASSIGN_OR_RETURN(std::vector<AssistanceEpisode> episodes, store_.ListAssistanceByCase(case_id));
+  return store_.UpdateCaseType(case_id, CaseTypeOn(episodes, clock_.Today()));
 }
 
 Result<CaseId> LedgerService::AddCase(const NewCase& r) {
@@ -707,6 +713,10 @@ Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of, Paym
       out.episodes = b.episodes;
     }
   }
+  // The family type as of the ledger's date: the stored one is what RefreshCaseType recorded
+  // when an episode was last added or ended, which goes stale once an episode's end date
+  // passes (ARCHITECTURE §10).
+  if (!out.episodes.empty()) out.info.type = CaseTypeOn(out.episodes, as_of);
   for (const CaseBalance& cb : run.balance.cases) {
     if (cb.case_id == case_id) out.balance = cb;
   }

@@ -928,6 +928,31 @@ TEST(LimitsTest, AModifiedOrderIsNotModifiedAgainBehindTheLatestOne) {
   EXPECT_TRUE(w.service().AddOrder(medical_mod, *medical).ok());
 }
 
+// The stored type is recorded when an episode is added or ended; a ledger shows the type as of
+// its own date, so an episode whose end date has passed reads as former assistance (QA: the
+// ledger said current_assistance months after the end).
+TEST(CaseTypeTest, TheLedgerShowsTheFamilyTypeAsOfItsDate) {
+  testing::World w(":memory:", Date::Ymd(2024, 4, 15));
+  NewCase nc;
+  nc.obligor = w.Person("Sam", "Doe");
+  nc.obligee = w.Person("Ana", "Roe");
+  nc.type = CaseType::kCurrentAssistance;
+  nc.opened = Date::Ymd(2024, 1, 1);
+  AssistanceEpisode e;
+  e.start_date = Date::Ymd(2024, 1, 1);
+  e.monthly_grant = Money::FromCents(10000);
+  nc.assistance = e;
+  auto c = w.service().AddCase(nc);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_TRUE(w.service().EndAssistance(*c, Date::Ymd(2024, 5, 31)).ok());
+  EXPECT_EQ(w.store().GetCase(*c)->type, CaseType::kCurrentAssistance);  // as recorded today
+  auto type_on = [&](Date d) { return w.service().GetCaseLedger(*c, d)->info.type; };
+  EXPECT_EQ(type_on(Date::Ymd(2023, 12, 31)), CaseType::kNeverAssistance);
+  EXPECT_EQ(type_on(Date::Ymd(2024, 5, 31)), CaseType::kCurrentAssistance);
+  EXPECT_EQ(type_on(Date::Ymd(2024, 6, 1)), CaseType::kFormerAssistance);
+  EXPECT_EQ(type_on(Date::Ymd(2025, 1, 1)), CaseType::kFormerAssistance);
+}
+
 TEST(LimitsTest, AChildGivenTwoTermsIsRefusedBeforeAnyWrite) {
   testing::World w;
   const PersonId obligor = w.Person("Sam", "Doe");
