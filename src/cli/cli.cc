@@ -28,6 +28,7 @@
 #include "domain/types.h"
 #include "domain/validate.h"
 #include "service/audit.h"
+#include "service/case_closure.h"
 #include "service/import.h"
 #include "service/json.h"
 #include "service/ledger_service.h"
@@ -57,6 +58,16 @@ std::string LedgerText(const CaseLedger& l) {
   o << CaseDisplayId(l.info.id) << "  " << Name(l.info.type) << "  " << Name(l.info.status)
     << "  obligor " << PersonDisplayId(l.info.obligor) << "  obligee "
     << PersonDisplayId(l.info.obligee) << "  as of " << b.as_of.ToString() << "\n";
+  if (l.closure) {
+    if (l.closure->closed_date) {
+      o << "Closed " << l.closure->closed_date->ToString() << " (" << l.closure->reason
+        << ", notice " << l.closure->notice_date.ToString() << ")\n";
+    } else {
+      o << "Notice of intent to close sent " << l.closure->notice_date.ToString() << " ("
+        << l.closure->reason << "); may close on or after "
+        << l.closure->notice_date.AddDays(kClosureNoticeDays).ToString() << "\n";
+    }
+  }
   o << "Orders\n";
   if (l.orders.empty()) o << "  (none)\n";
   for (const Order& ord : l.orders) {
@@ -235,6 +246,7 @@ void AddCaseCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
                       CaseDisplayId(*id) + "\n");
     };
   });
+  AddCaseClosureCmds(*cmd, ctx, action);
 }
 
 void AddOrderCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {

@@ -36,6 +36,9 @@ Status CheckOutputPath(const std::string& db, const std::string& flag, const std
 void AddModel(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action);  // ai_commands.cc
 void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action);    // iwo_commands.cc
+// case close-notice, close, closure-cancel, reopen, show (45 CFR 303.11), under the `case`
+// command: case_commands.cc.
+void AddCaseClosureCmds(CLI::App& case_cmd, Context& ctx, std::function<int()>& action);
 // import remittance, unidentified list: remittance_commands.cc
 void AddRemittance(CLI::App& app, Context& ctx, std::function<int()>& action);
 // import ded, import sdu, unidentified resolve/report, iwo review confirm/dismiss:

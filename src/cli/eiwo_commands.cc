@@ -199,6 +199,7 @@ Json AckJson(const iwo::AckImportReport& r) {
               {"records", r.records},
               {"accepted", r.accepted},
               {"rejected", r.rejected},
+              {"ended", r.ended},
               {"already_recorded", r.already},
               {"tasks_created", r.tasks_created},
               {"problems_count", r.problem_count},
@@ -209,9 +210,9 @@ Json AckJson(const iwo::AckImportReport& r) {
 std::string AckText(const iwo::AckImportReport& r) {
   std::ostringstream o;
   o << "import eiwo-ack " << r.file << ": " << r.records << " acknowledgment(s), " << r.accepted
-    << " accepted, " << r.rejected << " rejected, " << r.already << " already recorded, "
-    << r.tasks_created << " task(s) created, " << r.problem_count << " problem(s)"
-    << (r.committed ? "\n" : " — nothing was written\n");
+    << " accepted, " << r.rejected << " rejected, " << r.ended << " ended by the employer, "
+    << r.already << " already recorded, " << r.tasks_created << " task(s) created, "
+    << r.problem_count << " problem(s)" << (r.committed ? "\n" : " — nothing was written\n");
   for (const iwo::AckApplied& x : r.applied) {
     o << "  record " << x.record_number << "  " << FormatDisplayId("IWO", x.iwo_id) << "  "
       << x.status << (x.reason_code.empty() ? "" : " " + x.reason_code + " " + x.reason)
@@ -229,10 +230,12 @@ std::string AckText(const iwo::AckImportReport& r) {
 }
 
 void AddImportAck(CLI::App& app, Context& ctx, std::function<int()>& action) {
-  auto* cmd = Subcommand(app, "import", "Import files")
-                  .add_subcommand("eiwo-ack",
-                                  "Apply an employer's e-IWO acknowledgment file: accepted or "
-                                  "rejected (with reason) IWOs; a task for each rejection");
+  auto* cmd =
+      Subcommand(app, "import", "Import files")
+          .add_subcommand("eiwo-ack",
+                          "Apply an employer's e-IWO acknowledgment file: accepted or "
+                          "rejected (with reason) IWOs, IWOs the employer terminated (TRM); a "
+                          "task for each rejection or termination");
   struct Args {
     std::string file;
     std::string layout = "builtin";

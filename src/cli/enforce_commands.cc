@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 #include "auth/auth_service.h"
@@ -103,8 +104,13 @@ std::string RecommendText(const enforce::RecommendResult& r) {
     t << "  " << a.rank << ". " << ActionLine(a) << "     " << a.rationale << "\n";
   }
   if (r.created == 0 && !r.ranked.empty()) {
-    t << "Ranking now (" << r.ranked.size() << " eligible; nothing new written):\n";
-    for (size_t i = 0; i < r.ranked.size() && i < 5; ++i) {
+    const size_t shown = std::min<size_t>(r.ranked.size(), 5);
+    t << "Ranking now (" << r.ranked.size() << " eligible"
+      << (shown < r.ranked.size() ? ", showing " + std::to_string(shown) + " of " +
+                                        std::to_string(r.ranked.size()) + " (--json lists all)"
+                                  : std::string())
+      << "; nothing new written):\n";
+    for (size_t i = 0; i < shown; ++i) {
       t << "  " << (i + 1) << ". " << Pad(std::string(enforce::Name(r.ranked[i].remedy)), 22)
         << r.ranked[i].rationale << "\n";
     }
@@ -289,6 +295,11 @@ void AddActionCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
         if (!x.decided_by.empty()) {
           t << "    decided by " << x.decided_by << " at " << x.decided_at << ": "
             << x.decision_reason << "\n";
+        }
+        if (!x.last_note.empty()) {  // the reason of the latest step: a withdrawal's, say
+          t << "    " << (x.state == enforce::ActionState::kWithdrawn ? "withdrawn" : "latest step")
+            << (x.closed_date ? " on " + x.closed_date->ToString() : std::string()) << ": "
+            << x.last_note << "\n";
         }
       }
       return ctx.Emit(j, t.str());
@@ -742,6 +753,23 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
   });
 }
 
+// Leaves out the review tasks and deadline alerts whose actions were all decided since the
+// nightly run (enforce::TaskPending), as GET /v1/queue does: the queue shows a decision at
+// once. One read of the actions per case.
+Status DropSettledTasks(Store& store, std::vector<enforce::Task>& tasks, Date today) {
+  std::map<int64_t, std::vector<Action>> by_case;
+  for (const enforce::Task& t : tasks) {
+    if (t.kind != "review_recommendations" && t.kind != "deadline_alert") continue;
+    if (!t.case_id.valid() || by_case.count(t.case_id.value)) continue;
+    ASSIGN_OR_RETURN(by_case[t.case_id.value], store.ListEnforceActionsByCase(t.case_id));
+  }
+  std::erase_if(tasks, [&](const enforce::Task& t) {
+    const auto actions = by_case.find(t.case_id.value);
+    return actions != by_case.end() && !enforce::TaskPending(t, actions->second, today);
+  });
+  return Status::Ok();
+}
+
 void AddQueue(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* cmd = app.add_subcommand("queue", "A caseworker's open tasks, most urgent first");
   struct Args {
@@ -768,6 +796,7 @@ void AddQueue(CLI::App& app, Context& ctx, std::function<int()>& action) {
       auto tasks = ctx.store().ListOpenEnforceTasks(a->worker);
       if (!tasks.ok()) return ctx.Fail(tasks.status());
       const Date today = ctx.clock().Today();
+      if (Status s = DropSettledTasks(ctx.store(), *tasks, today); !s.ok()) return ctx.Fail(s);
       for (enforce::Task& t : *tasks) {
         t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
       }

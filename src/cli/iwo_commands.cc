@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "formats/newhire.h"
+#include "iwo/iwo_terminate.h"
 #include "iwo/newhire.h"
 #include "iwo/offset.h"
 #include "iwo/settings.h"
@@ -178,6 +179,29 @@ Json IwoJson(const IwoRecord& r, Date today, const iwo::ConversionRule& rule) {
               {"ack_reason", r.ack_reason}};
 }
 
+// An ended IWO's end (end_date, end_reason, end_note) and a termination notice's IWO
+// (terminates) into `j`; answers the same for the text line.
+Result<std::string> EndJson(Store& store, const IwoRecord& r, Json& j) {
+  std::string text;
+  if (r.status == "ended") {
+    ASSIGN_OR_RETURN(std::optional<Store::IwoEnd> end, store.GetIwoEnd(r.id));
+    if (end) {
+      j["end_date"] = end->end_date.ToString();
+      j["end_reason"] = end->reason;
+      j["end_note"] = end->note;
+      text = "  ended " + end->end_date.ToString() + " " + end->reason;
+    }
+  }
+  if (r.kind == "termination") {
+    ASSIGN_OR_RETURN(std::optional<int64_t> ends, store.FindIwoTerminated(r.id));
+    if (ends) {
+      j["terminates"] = IwoDisplayId(*ends);
+      text = "  terminates " + IwoDisplayId(*ends);
+    }
+  }
+  return text;
+}
+
 void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
   auto* cmd = iwo_cmd.add_subcommand(
       "list", "List IWOs with their deadline (due 2 business days after the new-hire entry)");
@@ -216,6 +240,8 @@ void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
           if (a->overdue && !(r.due_date < today)) continue;
           if (static_cast<int64_t>(rows.size()) >= a->limit) break;
           rows.push_back(IwoJson(r, today, settings->conversion));
+          auto ends = EndJson(ctx.store(), r, rows.back());
+          if (!ends.ok()) return ctx.Fail(ends.status());
           o << IwoDisplayId(r.id) << "  " << CaseDisplayId(r.case_id) << "  "
             << PersonDisplayId(r.obligor) << "  " << FormatDisplayId("EMP", r.employer.value)
             << "  " << Pad(r.status, 8) << "due " << r.due_date.ToString()
@@ -225,7 +251,7 @@ void AddList(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
             << (r.control_number.empty() ? "" : "  control " + r.control_number)
             << (r.ack_reason_code.empty() ? ""
                                           : "  reason " + r.ack_reason_code + " " + r.ack_reason)
-            << "\n";
+            << *ends << "\n";
         }
       }
       if (rows.empty()) o << "(no IWOs)\n";
@@ -518,6 +544,102 @@ void AddConfig(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
   });
 }
 
+struct TerminateArgs {
+  std::string iwo;
+  std::string reason;
+  std::string date;
+  std::string note;
+};
+
+Result<iwo::TerminateRequest> TerminateRequestOf(Context& ctx, const TerminateArgs& a) {
+  iwo::TerminateRequest q;
+  ASSIGN_OR_RETURN(q.iwo_id, IdArg<int64_t>("--iwo", "IWO", a.iwo));
+  auto reason = iwo::ParseIwoEndReason(a.reason);
+  if (!reason.ok()) return reason.status();
+  q.reason = *reason;
+  ASSIGN_OR_RETURN(q.end_date, DateArg("--date", a.date));
+  q.note = a.note;
+  RETURN_IF_ERROR(ctx.Open(SqliteStore::OpenMode::kMustExist));
+  ASSIGN_OR_RETURN(iwo::IwoSettings settings, iwo::LoadIwoSettings(ctx.store()));
+  q.due_business_days = settings.due_business_days;
+  q.calendar = iwo::BusinessCalendar(settings.state_holidays);
+  return q;
+}
+
+std::string TerminateText(const iwo::TerminateResult& r, const iwo::TerminateRequest& q) {
+  std::ostringstream o;
+  o << IwoDisplayId(r.iwo.id) << " ended " << q.end_date.ToString() << " (" << iwo::Name(q.reason)
+    << "), employer FEIN " << r.employer_fein << "\n";
+  if (r.notice) {
+    o << "  termination notice " << IwoDisplayId(r.notice->id) << " pending, due "
+      << r.notice->due_date.ToString()
+      << ": send it with `opencse iwo export-eiwo` or print it with `opencse iwo pdf "
+      << IwoDisplayId(r.notice->id) << "`\n";
+  } else {
+    o << "  it was never sent to the employer: no termination notice is needed\n";
+  }
+  return o.str();
+}
+
+Json TerminateJson(const iwo::TerminateResult& r, const iwo::TerminateRequest& q) {
+  Json notice = nullptr;
+  if (r.notice) {
+    notice = Json{{"id", IwoDisplayId(r.notice->id)},
+                  {"kind", r.notice->kind},
+                  {"status", r.notice->status},
+                  {"entry_date", r.notice->entry_date.ToString()},
+                  {"due_date", r.notice->due_date.ToString()}};
+  }
+  return Json{{"iwo", IwoDisplayId(r.iwo.id)},
+              {"case_id", CaseDisplayId(r.iwo.case_id)},
+              {"employer_fein", r.employer_fein},
+              {"previous_status", r.iwo.status},
+              {"status", "ended"},
+              {"end_date", q.end_date.ToString()},
+              {"reason", std::string(iwo::Name(q.reason))},
+              {"note", q.note},
+              {"termination_notice", notice}};
+}
+
+void AddTerminate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
+  auto* cmd = iwo_cmd.add_subcommand(
+      "terminate",
+      "End an IWO: status ended, an iwo_ended case event dated --date, and a termination notice "
+      "(TRM) to the employer when the IWO was already sent");
+  auto a = std::make_shared<TerminateArgs>();
+  cmd->add_option("--iwo", a->iwo, "The IWO to end, e.g. IWO-000001")->required();
+  cmd->add_option("--reason", a->reason,
+                  "employment_ended | order_ended | case_closed | obligor_request_court | other")
+      ->required();
+  cmd->add_option("--date", a->date,
+                  "The day withholding ends, YYYY-MM-DD: not after today, not before the IWO's "
+                  "entry date")
+      ->required();
+  cmd->add_option("--note", a->note, "Why (required with --reason other; at most 500 characters)");
+  cmd->add_flag("--json", ctx.g.json, "Print JSON");
+  cmd->footer(
+      "One transaction: the IWO becomes `ended` with its date and reason; an `iwo_ended` case\n"
+      "event dated --date (the risk model and enforcement stop counting the withholding from\n"
+      "that day); when the IWO was sent or accepted, a termination notice (kind termination,\n"
+      "pending, due 2 business days after today) that `iwo export-eiwo` sends as TRM and\n"
+      "`iwo pdf` prints as the form's termination variant; an audit row `iwo.terminate`.\n"
+      "A pending IWO the employer never got is simply ended. Refused, nothing written:\n"
+      "iwo_not_found, iwo_already_ended, iwo_rejected, iwo_is_termination, end_reason_invalid,\n"
+      "note_required, date_in_future, date_before_entry.\n"
+      "Example:\n"
+      "  opencse iwo terminate --iwo IWO-000001 --reason employment_ended --date 2025-06-30");
+  cmd->callback([&ctx, &action, a] {
+    action = [&ctx, a]() -> int {
+      if (Status s = ctx.MakeClock(); !s.ok()) return ctx.Fail(s);
+      auto q = TerminateRequestOf(ctx, *a);
+      if (!q.ok()) return ctx.Fail(q.status());
+      auto r = iwo::TerminateIwo(ctx.store(), ctx.clock(), ctx.g.user, *q);
+      if (!r.ok()) return ctx.Fail(r.status());
+      return ctx.Emit(TerminateJson(*r, *q), TerminateText(*r, *q));
+    };
+  });
+}
+
 }  // namespace
 
 void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action) {
@@ -530,6 +652,7 @@ void AddIwo(CLI::App& app, Context& ctx, std::function<int()>& action) {
   AddList(*cmd, ctx, action);
   AddReviews(*cmd, ctx, action);
   AddConfig(*cmd, ctx, action);
+  AddTerminate(*cmd, ctx, action);
   AddImportNewHire(app, ctx, action);
   AddOffset(app, ctx, action);
 }

@@ -107,6 +107,7 @@ void AddUnidentifiedResolve(CLI::App& app, Context& ctx, std::function<int()>& a
     std::string case_id;
     std::string obligor;
     bool refund = false;
+    bool force = false;
     std::string reason;
   };
   auto a = std::make_shared<Args>();
@@ -120,18 +121,25 @@ void AddUnidentifiedResolve(CLI::App& app, Context& ctx, std::function<int()>& a
       cmd->add_flag("--refund", a->refund, "The money was returned to the payer: post nothing");
   c->excludes(o)->excludes(r);
   o->excludes(r);
+  cmd->add_flag("--force", a->force,
+                "Post even though the held line's SSN is not the one on file for the case's "
+                "obligor (say why in --reason)")
+      ->excludes(r);
   cmd->add_option("--reason", a->reason, "Why (required; kept with the row and the audit trail)")
       ->required();
   cmd->add_flag("--json", ctx.g.json, "Print JSON");
   cmd->footer(
       "One transaction: the posting (keyed by the held line's own key, so never twice), the\n"
       "row marked resolved, the audit row. A payment already resolved is refused and nothing\n"
-      "changes. Exit status: 0 resolved, 1 refused or a bad argument, 3 storage.");
+      "changes. A held line with an SSN is refused (ssn_case_mismatch) for a case whose obligor\n"
+      "has another SSN on file, unless --force. Exit status: 0 resolved, 1 refused or a bad "
+      "argument, 3 storage.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       iwo::ResolveRequest req;
       req.payment_id = a->id;
       req.refund = a->refund;
+      req.force = a->force;
       req.reason = a->reason;
       if (!a->case_id.empty()) {
         auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
@@ -224,13 +232,16 @@ void AddReviewDecisions(CLI::App& app, Context& ctx, std::function<int()>& actio
   auto* confirm = review->add_subcommand(
       "confirm",
       "Confirm the name + date of birth match: record the employment and issue the IWO exactly "
-      "as an exact-SSN match would");
+      "as an exact-SSN match would (a candidate with no SSN gets the reported one)");
   confirm->add_option("ID", confirm_args->id, "The review's id")
       ->required()
       ->check(WholeNumberAtLeast(1));
   confirm->add_option("--reason", confirm_args->reason, "Why (optional)");
   confirm->add_flag("--json", ctx.g.json, "Print JSON");
-  confirm->footer("A review already confirmed or dismissed is refused; nothing changes.");
+  confirm->footer(
+      "A review already confirmed or dismissed is refused; nothing changes. So is a candidate "
+      "with another SSN on file (review_ssn_conflict) or a reported SSN another person has "
+      "(ssn_in_use).");
   auto dismiss_args = std::make_shared<Args>();
   auto* dismiss = review->add_subcommand("dismiss", "Dismiss the match: nothing is acted on");
   dismiss->add_option("ID", dismiss_args->id, "The review's id")
@@ -244,6 +255,11 @@ void AddReviewDecisions(CLI::App& app, Context& ctx, std::function<int()>& actio
     std::ostringstream o;
     o << "review " << r.review.id << " " << r.decision.status << " by " << r.decision.decided_by
       << "\n";
+    if (r.ssn_recorded) {
+      o << "  recorded the reported SSN (ending "
+        << r.review.reported_ssn.substr(r.review.reported_ssn.size() - 4) << ") on "
+        << PersonDisplayId(r.review.candidate) << "\n";
+    }
     for (const iwo::IssuedIwo& i : r.report.iwos) {
       iwos.push_back(Json{{"iwo_id", FormatDisplayId("IWO", i.iwo_id)},
                           {"case_id", CaseDisplayId(i.case_id)},
@@ -257,6 +273,7 @@ void AddReviewDecisions(CLI::App& app, Context& ctx, std::function<int()>& actio
                        {"decided_at", r.decision.decided_at},
                        {"reason", r.decision.reason},
                        {"employments_created", r.report.employments_created},
+                       {"ssn_recorded", r.ssn_recorded},
                        {"iwos", iwos}},
                   o.str());
   };

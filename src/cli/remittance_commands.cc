@@ -42,7 +42,8 @@ Json RemittanceReportJson(const iwo::RemittanceReport& r) {
                         {"employer_fein", h.employer_fein},
                         {"amount", h.amount.ToString()},
                         {"reason", h.reason},
-                        {"already_held", h.already_held}});
+                        {"already_held", h.already_held},
+                        {"resolution", h.resolution.empty() ? Json(nullptr) : Json(h.resolution)}});
   }
   return Json{{"file", r.file},
               {"lines", r.lines},
@@ -67,7 +68,13 @@ std::string RemittanceReportText(const iwo::RemittanceReport& r, const std::stri
   o << (r.committed ? "\n" : " — nothing was written\n");
   for (const iwo::HeldLine& h : r.held_lines) {
     o << "  held line " << h.line_number << "  " << h.key << "  " << h.amount.ToString() << "  "
-      << h.reason << (h.already_held ? " (already held)" : "") << "\n";
+      << h.reason;
+    if (!h.resolution.empty()) {
+      o << " (already resolved (" << h.resolution << "))";
+    } else if (h.already_held) {
+      o << " (already held)";
+    }
+    o << "\n";
   }
   for (const formats::RemittanceProblem& p : r.problems) {
     o << "  rejected line " << p.line_number << " field " << p.field << ": " << p.reason << ": "

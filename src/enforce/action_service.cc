@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "crypto/sha256.h"
+#include "domain/validate.h"
 #include "enforce/facts.h"
 #include "enforce/nba.h"
 #include "enforce/workflow.h"
@@ -48,35 +49,47 @@ std::pair<const char*, Date> LatestStep(const Action& a) {
   return latest;
 }
 
-// The withholding-order fact checked against the IWO table. GatherFacts takes it from the
-// model's feature (ai kIwoActive: an `iwo_issued` event for the current employer's FEIN since
-// 30 days before the job started), which an employer's rejection does not undo; but a rejected
-// or ended IWO is no longer active (docs/EIWO.md §4). When every such event names its IWO
-// (`iwo=N`, as every IWO this system makes does) and none of those IWOs is still pending, sent
-// or accepted, there is no withholding order. An event naming no IWO (history from elsewhere,
-// e.g. the simulator's) still counts. The feature itself is unchanged.
+// The withholding-order fact checked against the case events and the IWO table. GatherFacts
+// takes it from the model's feature (ai kIwoActive), which replays the IWOs to the current
+// employer's FEIN: an `iwo_issued` event (from 30 days before the job started) adds one, an
+// `iwo_rejected` or `iwo_ended` event dated on or before `as_of` removes it (one naming no IWO
+// removes them all). The same replay runs here, then each IWO still standing that this system
+// made (`iwo=N`) is looked up: one rejected on or before `as_of` whose rejection has no event
+// (imported before rejections wrote one) is no longer active either (docs/EIWO.md §4). An ended
+// IWO always has its dated `iwo_ended` event (iwo/iwo_terminate.h), so the table's `ended`,
+// which is today's state, is not read: an IWO ended after `as_of` was still in place on it.
+// An IWO naming no id (history from elsewhere, e.g. the simulator's) still counts.
 Status CheckIwoActive(Store& store, const ai::ObligorHistory& h, Date as_of, EligibilityFacts& f) {
   if (!f.iwo_active) return Status::Ok();
   const Employment* current = ai::CurrentJob(h, as_of);
   if (current == nullptr) return Status::Ok();
-  std::vector<const CaseEvent*> events;
-  for (const CaseEvent& e : h.events) {
-    if (e.kind != "iwo_issued" || e.date > as_of || e.date < current->start_date.AddDays(-30)) {
-      continue;
-    }
-    events.push_back(&e);
-  }
+  const auto relevant = [&](const CaseEvent& e) {
+    if (e.date > as_of) return false;
+    if (e.kind == "iwo_issued") return e.date >= current->start_date.AddDays(-30);
+    return e.kind == ai::kIwoRejectedEvent || e.kind == ai::kIwoEndedEvent;
+  };
   // Only IWOs this system made can be looked up: no read at all for a history without them.
-  if (std::none_of(events.begin(), events.end(),
-                   [](const CaseEvent* e) { return !ai::DetailValue(e->detail, "iwo").empty(); })) {
+  if (std::none_of(h.events.begin(), h.events.end(), [&](const CaseEvent& e) {
+        return relevant(e) && !ai::DetailValue(e.detail, "iwo").empty();
+      })) {
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(Employer employer, store.GetEmployer(current->employer));
-  bool matched = false;
-  for (const CaseEvent* e : events) {
-    if (ai::DetailValue(e->detail, "employer_fein") != employer.fein) continue;
-    matched = true;
-    const std::string id_text = ai::DetailValue(e->detail, "iwo");
+  std::vector<std::string> standing;
+  for (const CaseEvent& e : h.events) {  // by (date, id), as the feature reads them
+    if (!relevant(e) || ai::DetailValue(e.detail, "employer_fein") != employer.fein) continue;
+    const std::string id = ai::DetailValue(e.detail, "iwo");
+    if (e.kind == "iwo_issued") {
+      if (std::find(standing.begin(), standing.end(), id) == standing.end()) {
+        standing.push_back(id);
+      }
+    } else if (id.empty()) {
+      standing.clear();
+    } else {
+      standing.erase(std::remove(standing.begin(), standing.end(), id), standing.end());
+    }
+  }
+  for (const std::string& id_text : standing) {
     int64_t id = 0;
     for (char c : id_text) {
       if (c < '0' || c > '9' || id > (int64_t{1} << 40)) return Status::Ok();  // not ours
@@ -85,9 +98,11 @@ Status CheckIwoActive(Store& store, const ai::ObligorHistory& h, Date as_of, Eli
     if (id == 0) return Status::Ok();
     ASSIGN_OR_RETURN(std::vector<IwoRecord> rows, store.ListIwos("", id - 1, 1));
     if (rows.empty() || rows.front().id != id) return Status::Ok();
-    if (rows.front().status != "rejected" && rows.front().status != "ended") return Status::Ok();
+    const IwoRecord& r = rows.front();
+    const bool rejected_by_then = r.status == "rejected" && (!r.ack_date || *r.ack_date <= as_of);
+    if (!rejected_by_then) return Status::Ok();
   }
-  if (matched) f.iwo_active = false;
+  f.iwo_active = false;
   return Status::Ok();
 }
 
@@ -305,7 +320,16 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
       others.push_back(a);
     }
   }
-  r.facts = GatherFacts(h, row, case_id, others, o.as_of);
+  ChildBirthDates loaded_births;
+  if (!o.births) {
+    ASSIGN_OR_RETURN(loaded_births, LoadChildBirthDates(store_, h));
+  }
+  ai::Reference loaded_ref;
+  if (!o.reference) {
+    ASSIGN_OR_RETURN(loaded_ref, ai::LoadReference(store_));
+  }
+  r.facts = GatherFacts(h, o.reference ? *o.reference : loaded_ref,
+                        o.births ? *o.births : loaded_births, row, case_id, others, o.as_of);
   RETURN_IF_ERROR(CheckIwoActive(store_, h, o.as_of, r.facts));
   if (o.scorer) {
     r.risk = o.risk ? *o.risk : o.scorer->Score(row);
@@ -315,15 +339,22 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
   }
   // The legal deadline counts from the day the delinquency was first found (45 CFR 303.6),
   // which the nightly batch records; a later `recommend` must not push it back. A dismissal
-  // is outweighed by a delinquency that began after it.
+  // is outweighed by a delinquency that began after it. With none recorded, a recommendation
+  // written on a delinquency records its as-of date as the start (RecordDelinquencyStart), so
+  // that a second set, after the first is dismissed, keeps the first deadline.
   std::optional<Date> since = o.delinquent_since;
+  std::optional<ObligorState> state;
   if (!since && r.facts.delinquent) {
-    ASSIGN_OR_RETURN(std::optional<ObligorState> state, store_.GetObligorState(c.obligor));
+    ASSIGN_OR_RETURN(state, store_.GetObligorState(c.obligor));
     if (state && state->delinquent && state->delinquent_since &&
         *state->delinquent_since <= o.as_of) {
       since = state->delinquent_since;
     }
   }
+  // Whether this recommendation records the start of the delinquency: nothing records one
+  // yet, and no run has seen the obligor after as_of.
+  const bool record_start =
+      r.facts.delinquent && !since && (!state || (!state->delinquent && state->as_of <= o.as_of));
   std::vector<Candidate> eligible;
   for (Remedy remedy : AllRemedies()) {
     Eligibility e = CheckEligibility(remedy, config, r.facts);
@@ -359,7 +390,8 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
         RankByLadder(std::move(eligible), HighestStepTaken(case_actions, h, case_id, o.as_of),
                      r.facts.delinquent);
   }
-  if (!pending.empty()) {  // one set under review at a time: answer it, write nothing
+  ImmediateWithholdingFirst(r.ranked);  // both policies: withholding is not a ladder step
+  if (!pending.empty()) {               // one set under review at a time: answer it, write nothing
     r.actions = std::move(pending);
     return r;
   }
@@ -422,6 +454,10 @@ Result<RecommendResult> EnforcementService::RecommendLoaded(const Case& c,
       r.actions.push_back(a);
       ++r.created;
     }
+    if (r.created > 0 && record_start) {
+      RETURN_IF_ERROR(store_.PutObligorState(
+          {c.obligor, o.as_of, true, o.as_of, state ? state->risk_score : 0}));
+    }
     if (r.created > 0 && r.risk && o.record_score) {
       RETURN_IF_ERROR(store_
                           .InsertRiskScore(MakeScoreRecord(row, *r.risk, r.model_version, c.obligor,
@@ -458,7 +494,8 @@ Result<EligibilityFacts> EnforcementService::FactsNow(const Action& a, Date as_o
   others.erase(
       std::remove_if(others.begin(), others.end(), [&](const Action& x) { return x.id == a.id; }),
       others.end());
-  EligibilityFacts facts = GatherFacts(h, row, a.case_id, others, as_of);
+  ASSIGN_OR_RETURN(const ChildBirthDates births, LoadChildBirthDates(store_, h));
+  EligibilityFacts facts = GatherFacts(h, ref, births, row, a.case_id, others, as_of);
   RETURN_IF_ERROR(CheckIwoActive(store_, h, as_of, facts));
   return facts;
 }
@@ -468,6 +505,11 @@ Result<Action> EnforcementService::Decide(const DecisionRequest& q) {
     return InvalidArgument("reason_missing",
                            "--reason is required to " + std::string(Name(q.transition)));
   }
+  // A reason is printed by `action show`, the queue and `enforce report`: printable UTF-8 of
+  // at most 200 characters, no control character or line break (a forged line, a terminal
+  // escape), as `POST /v1/recommendations/{id}/...` and `reverse-payment --reason`.
+  RETURN_IF_ERROR(ValidateText("--reason", q.reason,
+                               TextRule{false, limits::kTextFieldLengthMax, "reason_missing"}));
   if (q.transition == Transition::kDecideContest && q.contest_outcome != "upheld" &&
       q.contest_outcome != "granted") {
     return InvalidArgument("contest_outcome_invalid",

@@ -25,6 +25,7 @@
 #include "core/clock.h"
 #include "enforce/config.h"
 #include "enforce/effect.h"
+#include "enforce/facts.h"
 #include "enforce/rank.h"
 #include "enforce/records.h"
 #include "service/json.h"
@@ -72,6 +73,9 @@ struct RecommendOptions {
   // The obligor's actions on every case, already read (person-level remedies are taken once
   // per person: IsPersonLevel); nullptr: read from the store.
   const std::vector<Action>* obligor_actions = nullptr;
+  // The dates of birth of the children of the obligor's cases, already read
+  // (LoadChildBirthDates); nullptr: read from the store.
+  const ChildBirthDates* births = nullptr;
 };
 
 // The score row the risk model writes (ai::ScoreAndRecord): features JSON and hash, key

@@ -57,6 +57,8 @@ Result<ContactSummary> SummarizeContacts(Store& store, PersonId person, Date as_
   ContactSummary out;
   out.person = person;
   ASSIGN_OR_RETURN(out.attempts, store.ListContactAttempts(person));
+  // The history as of the day: an attempt after it had not happened yet.
+  std::erase_if(out.attempts, [&](const ContactAttempt& a) { return a.date > as_of; });
   ASSIGN_OR_RETURN(std::vector<ChannelTally> population, store.TallyContactAttempts(as_of));
   out.choice = ChooseChannel(out.attempts, population, as_of);
   return out;

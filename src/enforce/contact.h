@@ -37,7 +37,7 @@ Result<ContactAttempt> LogContactAttempt(Store& store, const Clock& clock, const
 // A person's history as of a day and the channel outreach would use then.
 struct ContactSummary {
   PersonId person;
-  std::vector<ContactAttempt> attempts;  // by date
+  std::vector<ContactAttempt> attempts;  // by date, up to and including as_of
   ChannelChoice choice;
 };
 // Errors: not_found "person_not_found"; the store's.

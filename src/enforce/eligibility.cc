@@ -1,5 +1,6 @@
 #include "enforce/eligibility.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include "core/ids.h"
@@ -11,9 +12,11 @@ Eligibility No(std::string reason, std::string text) {
   return Eligibility{false, std::move(reason), std::move(text)};
 }
 
+// Months of support to two decimals, rounded down: 5.99998 months is "5.99", never "6.00"
+// next to a rule that needs 6.
 std::string Months(double m) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", m);
+  std::snprintf(buf, sizeof buf, "%.2f", std::floor(m * 100 + 1e-9) / 100);
   return buf;
 }
 
@@ -29,8 +32,11 @@ std::optional<Eligibility> CheckThresholds(const RemedyRule& rule, const Eligibi
                                      rule.arrears_more_than->ToString());
   }
   if (rule.arrears_months_at_least > 0 && f.arrears_months() < rule.arrears_months_at_least) {
-    return No("below_threshold", "arrears are " + Months(f.arrears_months()) +
-                                     " months of support; the rule needs " +
+    const Money per_month =
+        f.monthly_support.is_positive() ? f.monthly_support : f.last_monthly_support;
+    return No("below_threshold", "arrears " + arrears + " are " + Months(f.arrears_months()) +
+                                     " months of support (" + per_month.ToString() +
+                                     " a month); the rule needs " +
                                      std::to_string(rule.arrears_months_at_least));
   }
   if (rule.days_since_payment_at_least > 0 && f.days_since_payment >= 0 &&
@@ -123,12 +129,13 @@ std::optional<HeldBack> HeldBackByDismissal(Remedy remedy, const WorkflowConfig&
   const bool new_delinquency =
       f.delinquent && (!d.delinquent || (delinquent_since && *delinquent_since > d.decided));
   if (new_delinquency) return std::nullopt;
-  return HeldBack{No("dismissed_recently",
-                     "dismissed " + d.decided.ToString() + " by " + d.by + " (" +
-                         FormatDisplayId("ACT", d.action_id) + "); held back through " +
-                         last_day.ToString() + " unless the arrears (" + d.arrears.ToString() +
-                         " then) pass " + grown_past.ToString() + " or a new delinquency begins"),
-                  last_day};
+  return HeldBack{
+      No("dismissed_recently", "dismissed " + d.decided.ToString() + " by " + d.by + " (" +
+                                   FormatDisplayId("ACT", d.action_id) + "); held back through " +
+                                   last_day.ToString() + " unless the arrears (" +
+                                   d.arrears.ToString() + " on dismissal) pass " +
+                                   grown_past.ToString() + " or a new delinquency begins"),
+      last_day};
 }
 
 double EligibilityFacts::arrears_months() const {

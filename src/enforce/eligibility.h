@@ -26,7 +26,7 @@ struct PastDismissal {
   int64_t action_id = 0;
   Date decided;             // the day of the dismissal
   std::string by;           // who dismissed it
-  Money arrears;            // the obligor's arrears the recommendation was made on
+  Money arrears;            // the obligor's arrears on the day of the dismissal
   bool delinquent = false;  // whether the obligor was delinquent then (it had a legal deadline)
 };
 

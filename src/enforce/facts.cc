@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "iwo/offset.h"
 #include "ledger/accrual.h"
 
 namespace cse::enforce {
@@ -42,28 +43,21 @@ int MonthsBetween(Date from, Date to) {
 }
 
 // Orders: whether a current support order is in effect, the newest start, and which cases
-// are for a qualified child (FACTS §5: a minor). A case's child terms, on every current
-// support order that has started (ended orders included: an order that ended at
-// emancipation leaves arrears for a child who no longer qualifies), name a minor when one of
-// them has not ended. A case with no child term is taken to be for minor children: the
-// records do not say otherwise (as `offset certify` takes a child without a date of birth).
-void OrderFacts(const ai::ObligorHistory& h, CaseId case_id, Date as_of, EligibilityFacts& f,
-                Date& newest_order, std::set<int64_t>& qualified_cases) {
+// are for a qualified child (FACTS §5) by the rule `offset certify` uses
+// (iwo::QualifiedChild: a minor by date of birth, not emancipated; a child whose date of birth
+// is unknown, or a case with no child, counts).
+void OrderFacts(const ai::ObligorHistory& h, const ChildBirthDates& births, CaseId case_id,
+                Date as_of, EligibilityFacts& f, Date& newest_order,
+                std::set<int64_t>& qualified_cases) {
   for (const CaseBook& b : h.books) {
-    bool child_found = false;
-    bool term_seen = false;
     for (const Order& o : b.orders) {
       if (o.effective_date > as_of) continue;
       const bool in_effect = !o.end_date || *o.end_date >= as_of;
       if (o.effective_date > newest_order) newest_order = o.effective_date;
       if (o.type != ObligationType::kCurrentSupport) continue;
-      for (const ChildTerm& t : o.child_terms) {
-        term_seen = true;
-        if (!t.end_date || *t.end_date >= as_of) child_found = true;
-      }
       if (in_effect) f.has_support_order = true;
     }
-    if (child_found || !term_seen) qualified_cases.insert(b.info.id.value);
+    if (iwo::QualifiedChild(b, births, as_of).qualified) qualified_cases.insert(b.info.id.value);
     if (b.info.id == case_id) f.case_open = b.info.status == CaseStatus::kOpen;
   }
   // The last day any current support order was in effect, for arrears-only obligors.
@@ -92,7 +86,8 @@ bool IsAssignedBucket(int k) {
          k == static_cast<int>(Bucket::kConditionallyAssigned);
 }
 
-// A person's dismissal of `a`, dated by its decision (decided_at "YYYY-MM-DDT...").
+// A person's dismissal of `a`, dated by its decision (decided_at "YYYY-MM-DDT..."); its
+// `arrears` are those of the recommendation until ArrearsOnDismissal sets them.
 std::optional<PastDismissal> DismissalOf(const Action& a) {
   if (a.state != ActionState::kDismissed || a.decided_at.size() < 10) return std::nullopt;
   auto decided = Date::Parse(std::string_view(a.decided_at).substr(0, 10));
@@ -106,13 +101,36 @@ std::optional<PastDismissal> DismissalOf(const Action& a) {
   return d;
 }
 
+// Sets each dismissal's arrears to the obligor's arrears on the day it was decided: the
+// cooling-off measures growth from the decision, not from the recommendation (support that
+// accrued while the recommendation waited does not lift it). One ledger run per decision
+// date; a decision after `as_of` keeps the recommendation's arrears.
+void ArrearsOnDismissal(const ai::ObligorHistory& h, const ai::Reference& ref, Date as_of,
+                        Money arrears_now, std::map<Remedy, PastDismissal>& dismissed) {
+  std::map<Date, Money> on;
+  for (auto& [remedy, d] : dismissed) {
+    if (d.decided > as_of) continue;
+    if (d.decided == as_of) {
+      d.arrears = arrears_now;
+      continue;
+    }
+    auto it = on.find(d.decided);
+    if (it == on.end()) {
+      it =
+          on.emplace(d.decided, ai::ExtractFeatures(h, ref, d.decided).balance.arrears_total).first;
+    }
+    d.arrears = it->second;
+  }
+}
+
 }  // namespace
 
 bool IsOpen(const Action& a) { return !IsFinal(a.state) && a.state != ActionState::kIssued; }
 
 bool InForce(const Action& a) { return a.state == ActionState::kIssued; }
 
-EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::FeatureRow& row,
+EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::Reference& ref,
+                             const ChildBirthDates& births, const ai::FeatureRow& row,
                              CaseId case_id, const std::vector<Action>& obligor_actions,
                              Date as_of) {
   EligibilityFacts f;
@@ -139,7 +157,7 @@ EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::Featur
   f.incarcerated = ai::At(row.values, ai::Feature::kIncarcerated) > 0.5f;
   Date newest_order = Date::Ymd(1900, 1, 1);
   std::set<int64_t> qualified_cases;
-  OrderFacts(history, case_id, as_of, f, newest_order, qualified_cases);
+  OrderFacts(history, births, case_id, as_of, f, newest_order, qualified_cases);
   // Non-assigned arrears count toward the $500 tax offset threshold only on the cases of a
   // qualified child, added up across those cases (FACTS §5), as `offset certify` counts them.
   f.qualified_child = false;
@@ -163,7 +181,12 @@ EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::Featur
       if (!added && it->second.decided < d->decided) it->second = *d;
     }
   }
+  ArrearsOnDismissal(history, ref, as_of, f.arrears_total, f.dismissed);
   return f;
+}
+
+Result<ChildBirthDates> LoadChildBirthDates(Store& store, const ai::ObligorHistory& history) {
+  return iwo::LoadChildBirthDates(store, history.books);
 }
 
 }  // namespace cse::enforce

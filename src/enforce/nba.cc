@@ -132,12 +132,12 @@ struct Choices {
   std::optional<Remedy> ladder;
 };
 
-Choices Choose(const ai::ObligorHistory& h, const ai::FeatureRow& row, Date d,
-               const std::vector<LoggedAction>& acts, const EnforcementConfig& config,
-               const RecommenderEvaluation& ev, const std::set<Remedy>& allowed,
-               const EffectOptions& o) {
+Choices Choose(const ai::ObligorHistory& h, const ai::Reference& ref, const ChildBirthDates& births,
+               const ai::FeatureRow& row, Date d, const std::vector<LoggedAction>& acts,
+               const EnforcementConfig& config, const RecommenderEvaluation& ev,
+               const std::set<Remedy>& allowed, const EffectOptions& o) {
   const CaseId case_id = h.books.front().info.id;
-  EligibilityFacts f = GatherFacts(h, row, case_id, {}, d);
+  EligibilityFacts f = GatherFacts(h, ref, births, row, case_id, {}, d);
   for (const LoggedAction& a : acts) {  // a remedy taken in the last window is in progress
     if (a.date < d && DaysBetween(a.date, d) < ev.table.window_days) f.in_progress.insert(a.remedy);
   }
@@ -160,10 +160,10 @@ void Credit(PolicyScore& s, std::optional<Remedy> choice, Remedy taken, bool pai
   if (paid) ++s.matched_paid;
 }
 
-void EvaluateObligor(const ai::ObligorHistory& h, const ai::Reference& ref,
-                     const EnforcementConfig& config, const std::set<Remedy>& allowed,
-                     const EffectOptions& o, RecommenderEvaluation& ev, double& nba_steps,
-                     double& ladder_steps) {
+void EvaluateObligor(const ai::ObligorHistory& h, const ChildBirthDates& births,
+                     const ai::Reference& ref, const EnforcementConfig& config,
+                     const std::set<Remedy>& allowed, const EffectOptions& o,
+                     RecommenderEvaluation& ev, double& nba_steps, double& ladder_steps) {
   if (h.books.empty()) return;
   const int window = ev.table.window_days;
   const Date last = ev.to.AddDays(-window);
@@ -175,14 +175,14 @@ void EvaluateObligor(const ai::ObligorHistory& h, const ai::Reference& ref,
     const bool paid = PaidWithin(h, a.date, window, MonthlySupport(row));
     ++ev.logged_actions;
     if (paid) ++ev.logged_paid;
-    const Choices c = Choose(h, row, a.date, acts, config, ev, allowed, o);
+    const Choices c = Choose(h, ref, births, row, a.date, acts, config, ev, allowed, o);
     Credit(ev.nba, c.nba, a.remedy, paid);
     Credit(ev.ladder, c.ladder, a.remedy, paid);
   }
   for (Date m : ai::MonthEnds(ev.split, last)) {
     const ai::FeatureRow row = ai::ExtractFeatures(h, ref, m);
     if (!ai::IsActive(row) || !row.balance.delinquent) continue;
-    const Choices c = Choose(h, row, m.AddDays(1), acts, config, ev, allowed, o);
+    const Choices c = Choose(h, ref, births, row, m.AddDays(1), acts, config, ev, allowed, o);
     if (!c.nba || !c.ladder) continue;
     ++ev.nba.month_choices;
     ++ev.ladder.month_choices;
@@ -332,7 +332,8 @@ Result<RecommenderEvaluation> EvaluateRecommender(Store& store, const Enforcemen
   double ladder_steps = 0;
   for (PersonId o : obligors) {
     ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store, o));
-    EvaluateObligor(h, ref, config, allowed, options, ev, nba_steps, ladder_steps);
+    ASSIGN_OR_RETURN(const ChildBirthDates births, LoadChildBirthDates(store, h));
+    EvaluateObligor(h, births, ref, config, allowed, options, ev, nba_steps, ladder_steps);
   }
   if (ev.nba.month_choices > 0) {
     ev.nba.punitiveness = nba_steps / static_cast<double>(ev.nba.month_choices);

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -121,6 +122,9 @@ struct Prepared {
   std::vector<Task> tasks;
   std::vector<Action> actions;
   std::vector<ContactAttempt> contacts;
+  // The children's dates of birth (tax offset: a qualified child), read for an obligor with
+  // arrears or enforcement actions only: the others have nothing to offset.
+  ChildBirthDates births;
   std::string first_name;  // outreach only
   ChannelChoice channel;   // outreach only
 };
@@ -219,6 +223,10 @@ PreparedChunk PrepareChunk(Store& reader, const ReadContext& r,
     ASSIGN_OR_RETURN(EnforceRange range, reader.LoadEnforceRange(obligors[lo], obligors[hi - 1]));
     Distribute(std::move(range), out.obligors);
     for (Prepared& p : out.obligors) {
+      if (!p.row.balance.arrears_total.is_positive() && p.actions.empty()) continue;
+      ASSIGN_OR_RETURN(p.births, LoadChildBirthDates(reader, p.h));
+    }
+    for (Prepared& p : out.obligors) {
       if (!p.active || !HighRisk(r, p) || !PrimaryCase(p.h)) continue;
       ASSIGN_OR_RETURN(Person person, reader.GetPerson(p.h.obligor));
       p.first_name = person.first_name;
@@ -306,6 +314,7 @@ Status Recommendations(RunContext& x, Prepared& p, const std::optional<ai::RiskS
     ro.skip_if_pending = true;
     ro.case_actions = &case_actions;
     ro.obligor_actions = &obligor_actions;
+    ro.births = &p.births;  // read unless there are no arrears (then none are qualified)
     ASSIGN_OR_RETURN(RecommendResult r, svc.RecommendLoaded(b.info, p.h, p.row, ro));
     x.counts["recommendations"] += r.created;
     for (const Action& a : r.actions) {
@@ -395,9 +404,10 @@ void Replace(std::vector<Action>& actions, const std::vector<Action>& changed) {
 // (action_service.cc), which only ever makes a remedy eligible: so a remedy these facts make
 // eligible, WithdrawMoot leaves alone.
 enum class Undecided { kCount, kIgnore };
-EligibilityFacts FactsFor(const ai::ObligorHistory& h, const ai::FeatureRow& row, Date as_of,
-                          const ai::Reference& ref, const Action& a,
-                          const std::vector<Action>& actions, Undecided undecided) {
+EligibilityFacts FactsFor(const ai::ObligorHistory& h, const ChildBirthDates& births,
+                          const ai::FeatureRow& row, Date as_of, const ai::Reference& ref,
+                          const Action& a, const std::vector<Action>& actions,
+                          Undecided undecided) {
   const Date on = std::max(as_of, a.as_of);
   std::vector<Action> others;
   for (const Action& o : actions) {
@@ -405,8 +415,8 @@ EligibilityFacts FactsFor(const ai::ObligorHistory& h, const ai::FeatureRow& row
     if (undecided == Undecided::kIgnore && o.state == ActionState::kRecommended) continue;
     others.push_back(o);
   }
-  if (on == as_of) return GatherFacts(h, row, a.case_id, others, on);
-  return GatherFacts(h, ai::ExtractFeatures(h, ref, on), a.case_id, others, on);
+  if (on == as_of) return GatherFacts(h, ref, births, row, a.case_id, others, on);
+  return GatherFacts(h, ref, births, ai::ExtractFeatures(h, ref, on), a.case_id, others, on);
 }
 
 // For a delinquent obligor whose recommendations nobody has decided yet (state recommended)
@@ -426,7 +436,7 @@ Status WithdrawIneligible(RunContext& x, Prepared& p) {
   const bool any = std::any_of(p.actions.begin(), p.actions.end(), [&](const Action& a) {
     if (a.state != ActionState::kRecommended) return false;
     const EligibilityFacts facts =
-        FactsFor(p.h, p.row, as_of, x.ref, a, p.actions, Undecided::kIgnore);
+        FactsFor(p.h, p.births, p.row, as_of, x.ref, a, p.actions, Undecided::kIgnore);
     return !CheckEligibility(a.remedy, x.config, facts).eligible;
   });
   if (!any) return Status::Ok();
@@ -529,24 +539,88 @@ Task AlertFor(const RunContext& x, const Action& a, const std::string& phase, Da
   return t;
 }
 
+// A case's legal-deadline alert: one per case (not per remedy), about every action of the
+// case still to be acted on (`racing`, first in rank first), by the earliest of their
+// deadlines. Keyed by case, deadline and phase (CaseAlertKey).
+Task CaseAlertFor(const RunContext& x, const std::vector<const Action*>& racing,
+                  const std::string& phase, Date deadline) {
+  Task t = AlertFor(x, *racing.front(), phase, deadline);
+  t.key = CaseAlertKey(racing.front()->case_id, deadline, phase);
+  std::string ids;
+  std::string states;
+  for (const Action* a : racing) {
+    ids += (ids.empty() ? "" : ", ") + ActionDisplayId(a->id) + " (" +
+           std::string(Name(a->remedy)) + ")";
+    const std::string state(Name(a->state));
+    if (states.find(state) == std::string::npos) states += (states.empty() ? "" : "/") + state;
+    t.amount_at_stake = std::max(t.amount_at_stake, a->amount_at_stake);
+    t.risk_score = std::max(t.risk_score, a->risk_score);
+  }
+  t.priority = Priority(std::max(t.risk_score, 50), t.amount_at_stake, deadline, x.o.as_of);
+  t.message = ids + (racing.size() == 1 ? " must" : ": each must") + " be acted on by " +
+              deadline.ToString() +
+              " (45 CFR 303.6: 30 days from delinquency, 60 with service of process); " +
+              (racing.size() == 1 ? "it is " : "they are ") + states + ".";
+  return t;
+}
+
+// Whether an open alert about `a` in `phase` from an earlier run (one per action, before the
+// alerts were one per case) already stands: no second, per-case one for it.
+Result<bool> ActionAlertOpen(RunContext& x, const Action& a, const std::string& phase) {
+  ASSIGN_OR_RETURN(std::optional<Task> found,
+                   x.store.FindEnforceTaskByKey("deadline:" + std::to_string(a.id) + ":" + phase));
+  return found && found->open;
+}
+
+Status InsertAlert(RunContext& x, const Task& t) {
+  ASSIGN_OR_RETURN(std::optional<Task> found, x.store.FindEnforceTaskByKey(t.key));
+  if (found) return Status::Ok();
+  RETURN_IF_ERROR(x.store.InsertEnforceTask(t).status());
+  ++x.counts["deadline_alerts"];
+  return Status::Ok();
+}
+
+// The legal-deadline alerts ("near", "passed"): per case, over its actions still to be acted
+// on (recommended, approved, modified) that carry a deadline, by the earliest one.
+Status LegalDeadlineAlerts(RunContext& x, const std::vector<Action>& open) {
+  std::map<int64_t, std::vector<const Action*>> by_case;
+  for (const Action& a : open) {
+    const bool undecided = a.state == ActionState::kRecommended ||
+                           a.state == ActionState::kApproved || a.state == ActionState::kModified;
+    if (undecided && a.legal_deadline) by_case[a.case_id.value].push_back(&a);
+  }
+  const Date today = x.o.as_of;
+  for (auto& [case_id, racing] : by_case) {
+    std::stable_sort(racing.begin(), racing.end(), [](const Action* a, const Action* b) {
+      if (a->rank != b->rank) return a->rank < b->rank;
+      return a->id < b->id;
+    });
+    Date deadline = *racing.front()->legal_deadline;
+    for (const Action* a : racing) deadline = std::min(deadline, *a->legal_deadline);
+    const int days = DaysBetween(today, deadline);
+    if (days > x.config.workflow.alert_before_days) continue;
+    const std::string phase = days < 0 ? "passed" : "near";
+    bool earlier = false;
+    for (const Action* a : racing) {
+      ASSIGN_OR_RETURN(const bool open_alert, ActionAlertOpen(x, *a, phase));
+      earlier = earlier || open_alert;
+    }
+    if (earlier) continue;
+    RETURN_IF_ERROR(InsertAlert(x, CaseAlertFor(x, racing, phase, deadline)));
+  }
+  return Status::Ok();
+}
+
 Status DeadlineAlerts(RunContext& x) {
   std::vector<Action> open;
   RETURN_IF_ERROR(x.store.ScanEnforceActions([&](const Action& a) {
     if (!IsFinal(a.state) && a.state != ActionState::kIssued) open.push_back(a);
     return Status::Ok();
   }));
+  RETURN_IF_ERROR(LegalDeadlineAlerts(x, open));
   const Date today = x.o.as_of;
   for (const Action& a : open) {
     std::optional<Task> t;
-    const bool undecided = a.state == ActionState::kRecommended ||
-                           a.state == ActionState::kApproved || a.state == ActionState::kModified;
-    if (undecided && a.legal_deadline) {
-      const int days = DaysBetween(today, *a.legal_deadline);
-      if (days < 0) t = AlertFor(x, a, "passed", *a.legal_deadline);
-      if (days >= 0 && days <= x.config.workflow.alert_before_days) {
-        t = AlertFor(x, a, "near", *a.legal_deadline);
-      }
-    }
     if (a.state == ActionState::kNoticeSent && a.contest_deadline && *a.contest_deadline < today) {
       t = AlertFor(x, a, "contest_over", *a.contest_deadline);
     }
@@ -555,11 +629,7 @@ Status DeadlineAlerts(RunContext& x) {
       t = AlertFor(x, a, *a.review_deadline < today ? "review_passed" : "review_near",
                    *a.review_deadline);
     }
-    if (!t) continue;
-    ASSIGN_OR_RETURN(std::optional<Task> found, x.store.FindEnforceTaskByKey(t->key));
-    if (found) continue;
-    RETURN_IF_ERROR(x.store.InsertEnforceTask(*t).status());
-    ++x.counts["deadline_alerts"];
+    if (t) RETURN_IF_ERROR(InsertAlert(x, *t));
   }
   return Status::Ok();
 }
@@ -875,20 +945,25 @@ struct PreparedEvent {
   Date date;   // the payment's
   Date as_of;  // the later of the payment's date and today
   ai::ObligorHistory h;
+  ChildBirthDates births;  // the children's dates of birth (LoadChildBirthDates)
   ai::FeatureRow row;
   std::optional<ai::RiskScore> risk;
 };
 
 // The part of a payment event that needs no write lock.
-PreparedEvent PrepareEvent(const Clock& clock, const ai::RiskScorer* scorer,
-                           const ai::Reference& ref, CaseId case_id, ai::ObligorHistory&& h,
-                           Date date) {
+Result<PreparedEvent> PrepareEvent(Store& store, const Clock& clock, const ai::RiskScorer* scorer,
+                                   const ai::Reference& ref, CaseId case_id, ai::ObligorHistory&& h,
+                                   Date date) {
   PreparedEvent e;
   e.case_id = case_id;
   e.date = date;
   e.as_of = std::max(date, clock.Today());
   e.h = std::move(h);
   e.row = ai::ExtractFeatures(e.h, ref, e.as_of);
+  // Without arrears nothing is offset (and MayBeMoot finds the obligor not delinquent).
+  if (e.row.balance.arrears_total.is_positive()) {
+    ASSIGN_OR_RETURN(e.births, LoadChildBirthDates(store, e.h));
+  }
   if (scorer && ai::IsActive(e.row)) e.risk = scorer->Score(e.row);  // `score`'s factors
   return e;
 }
@@ -915,7 +990,7 @@ bool MayBeMoot(const PreparedEvent& e, const EventContext& c, const std::vector<
   return std::any_of(actions.begin(), actions.end(), [&](const Action& a) {
     if (!IsOpen(a)) return false;
     const EligibilityFacts facts =
-        FactsFor(e.h, e.row, e.as_of, c.ref, a, actions, Undecided::kCount);
+        FactsFor(e.h, e.births, e.row, e.as_of, c.ref, a, actions, Undecided::kCount);
     return !(CheckEligibility(a.remedy, c.config, facts).eligible && facts.delinquent);
   });
 }
@@ -1075,8 +1150,9 @@ Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const s
   ASSIGN_OR_RETURN(const EventContext context, LoadEventContext(store));
   ASSIGN_OR_RETURN(Case c, store.GetCase(case_id));
   ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store, c.obligor));
-  return WriteEvent(store, clock, actor, scorer, context,
-                    PrepareEvent(clock, scorer, context.ref, case_id, std::move(h), date));
+  ASSIGN_OR_RETURN(PreparedEvent e,
+                   PrepareEvent(store, clock, scorer, context.ref, case_id, std::move(h), date));
+  return WriteEvent(store, clock, actor, scorer, context, e);
 }
 
 Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
@@ -1105,7 +1181,9 @@ Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
     RETURN_IF_ERROR(ai::ForEachListedObligorHistory(
         store, slice, slice.size(), [&](ai::ObligorHistory&& h) -> Status {
           const auto [case_id, date] = latest.at(h.obligor.value);
-          group.push_back(PrepareEvent(clock, scorer, context.ref, case_id, std::move(h), date));
+          ASSIGN_OR_RETURN(PreparedEvent e, PrepareEvent(store, clock, scorer, context.ref, case_id,
+                                                         std::move(h), date));
+          group.push_back(std::move(e));
           return Status::Ok();
         }));
     for (const PreparedEvent& e : group) RETURN_IF_ERROR(writer.Write(e));

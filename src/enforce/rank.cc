@@ -31,4 +31,16 @@ std::vector<Candidate> RankByLadder(std::vector<Candidate> eligible, int highest
   return out;
 }
 
+void ImmediateWithholdingFirst(std::vector<Candidate>& ranked) {
+  const auto iwo = std::find_if(ranked.begin(), ranked.end(), [](const Candidate& c) {
+    return c.remedy == Remedy::kIncomeWithholding;
+  });
+  if (iwo == ranked.end()) return;
+  iwo->rationale =
+      "immediate income withholding (45 CFR 303.100: an IWO within 2 business days "
+      "of learning of the income source); " +
+      iwo->rationale;
+  std::rotate(ranked.begin(), iwo, iwo + 1);
+}
+
 }  // namespace cse::enforce

@@ -30,4 +30,11 @@ struct Candidate {
 std::vector<Candidate> RankByLadder(std::vector<Candidate> eligible, int highest_step_taken,
                                     bool delinquent);
 
+// Immediate withholding (45 CFR 303.100, FACTS §8: the IWO goes out within 2 business days of
+// learning of the income source) is not a step to climb to: an eligible income_withholding in
+// `ranked` is moved first, whatever the policy ranked above it, so that it is always in the
+// recommended set (workflow.max_recommendations may be 1), and its rationale says why. The
+// order of the others is kept.
+void ImmediateWithholdingFirst(std::vector<Candidate>& ranked);
+
 }  // namespace cse::enforce

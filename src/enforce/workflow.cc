@@ -144,7 +144,33 @@ bool AlertStands(std::string_view phase, ActionState state) {
   return true;  // a phase this code does not know: left alone
 }
 
+// A legal-deadline alert of a case (key "deadline:case-<case>:<deadline>:<phase>",
+// nightly.cc DeadlineAlerts): stands while an action of its case with a legal deadline is
+// still to be acted on; re-pointed to the first of them when the one it names moved on.
+TaskChange RefreshCaseAlert(Task& t, std::string_view phase, const std::vector<Action>& actions,
+                            Date today) {
+  const Action* first = nullptr;
+  for (const Action& a : actions) {
+    if (a.case_id != t.case_id || !a.legal_deadline || !AlertStands(phase, a.state)) continue;
+    if (a.id == t.action_id) return TaskChange::kNone;
+    if (first == nullptr || a.rank < first->rank || (a.rank == first->rank && a.id < first->id)) {
+      first = &a;
+    }
+  }
+  if (first == nullptr) {
+    Close(t, today, "no action on the case is still to be acted on: moot");
+    return TaskChange::kClosed;
+  }
+  t.action_id = first->id;
+  t.recommended = std::string(Name(first->remedy));
+  return TaskChange::kRepointed;
+}
+
 TaskChange RefreshAlert(Task& t, const std::vector<Action>& actions, Date today) {
+  if (t.key.starts_with(kCaseAlertPrefix)) {
+    return RefreshCaseAlert(t, std::string_view(t.key).substr(t.key.rfind(':') + 1), actions,
+                            today);
+  }
   const Action* a = FindAction(actions, t.action_id);
   const size_t colon = t.key.rfind(':');
   if (a == nullptr || colon == std::string::npos) return TaskChange::kNone;
@@ -186,6 +212,16 @@ TaskChange RefreshReview(Task& t, const std::vector<Action>& actions, Date today
 }
 
 }  // namespace
+
+std::string CaseAlertKey(CaseId c, Date deadline, std::string_view phase) {
+  return std::string(kCaseAlertPrefix) + std::to_string(c.value) + ":" + deadline.ToString() + ":" +
+         std::string(phase);
+}
+
+bool TaskPending(const Task& task, const std::vector<Action>& actions, Date today) {
+  Task copy = task;
+  return RefreshTask(copy, actions, today) != TaskChange::kClosed;
+}
 
 TaskChange RefreshTask(Task& task, const std::vector<Action>& actions, Date today) {
   if (!task.open) return TaskChange::kNone;

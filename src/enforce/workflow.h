@@ -81,10 +81,24 @@ void SortQueue(std::vector<Task>& tasks);
 //     was decided or withdrawn;
 //   - a deadline alert (deadline_alert, key "deadline:<action>:<phase>"): closed when its
 //     action left the state the alert is about (decided for "near"/"passed", issued or
-//     withdrawn for "contest_over", the contest decided for "review_near"/"review_passed").
+//     withdrawn for "contest_over", the contest decided for "review_near"/"review_passed");
+//   - a case's legal-deadline alert (key CaseAlertKey: one per case, not per remedy): closed
+//     when no action of its case with a legal deadline is still to be acted on (recommended,
+//     approved or modified); re-pointed to the first of them (rank) when the one it names
+//     moved on.
 // Other tasks, closed tasks and tasks whose action is not in `actions` are left alone.
 enum class TaskChange { kNone, kClosed, kRepointed };
 TaskChange RefreshTask(Task& task, const std::vector<Action>& actions, Date today);
+
+// Whether the queue lists an open task: false when RefreshTask would close it on `actions`
+// (the case's or the obligor's actions as they stand now), so a decision shows at once and
+// not after the next nightly run. Other tasks: true.
+bool TaskPending(const Task& task, const std::vector<Action>& actions, Date today);
+
+// The key of a case's legal-deadline alert ("near" or "passed"): one per case, deadline and
+// phase, whatever the number of actions racing it.
+inline constexpr std::string_view kCaseAlertPrefix = "deadline:case-";
+std::string CaseAlertKey(CaseId c, Date deadline, std::string_view phase);
 
 // Who works the tasks of each case. Built once (caseworkers, then the cases of the offices
 // that have caseworkers), then read: a lookup is a binary search over the staffed offices'

@@ -126,7 +126,7 @@ class DedParser {
       ++number;
       std::string_view line = text.substr(start, end - start);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      OnLine(number, line);  // trailing spaces are part of a 94-character record
+      OnLine(number, line);  // trailing spaces are part of a 94-character record (or stripped)
       start = end + 1;
     }
     Finish(number);
@@ -154,10 +154,27 @@ class DedParser {
 
   void OnLine(int64_t number, std::string_view line) {
     if (line.empty() || (line.size() == kAchRecordLength && Padding(line))) return;
-    if (line.size() != kAchRecordLength) {
+    if (line.size() > kAchRecordLength) {
+      ++unreadable_;
+      if (line.size() % kAchRecordLength == 0) {
+        return Add(number, "record", "ach_record_length",
+                   "line is " + std::to_string(line.size()) +
+                       " characters: " + std::to_string(line.size() / kAchRecordLength) +
+                       " records of " + std::to_string(kAchRecordLength) +
+                       " characters with no line breaks between them; put each record on a "
+                       "line of its own");
+      }
       return Add(number, "record", "ach_record_length",
                  "record is " + std::to_string(line.size()) + " characters, expected " +
                      std::to_string(kAchRecordLength));
+    }
+    // A short record is one whose trailing blanks were stripped (banks and editors do): it is
+    // padded back with spaces; a field the stripping cut short is reported by its own check.
+    std::string padded;
+    if (line.size() < kAchRecordLength) {
+      padded.assign(line);
+      padded.resize(kAchRecordLength, ' ');
+      line = padded;
     }
     if (file_closed_) {
       return Add(number, "record", "ach_after_file_control",
@@ -520,6 +537,7 @@ class DedParser {
 
   void Finish(int64_t last_line) {
     if (!file_header_) {
+      if (unreadable_ > 0) return;  // its lines were reported as ach_record_length
       return Add(0, "record", "ach_file_header_missing", "the file is empty: no ACH records");
     }
     if (batch_) {
@@ -540,6 +558,7 @@ class DedParser {
   bool file_closed_ = false;
   bool skip_addenda_ = false;  // the last entry was refused: its addenda are not re-reported
   bool too_many_ = false;
+  int64_t unreadable_ = 0;  // lines longer than a record
   std::optional<Batch> batch_;
   std::optional<Entry> entry_;
   int64_t batches_ = 0;

@@ -21,6 +21,7 @@
 #include "enforce/report.h"
 #include "enforce/workflow.h"
 #include "http/router.h"
+#include "service/case_closure.h"
 #include "service/case_notes.h"
 #include "service/ledger_service.h"
 
@@ -198,8 +199,10 @@ Result<Json> PartiesJson(Call& call, const Case& c) {
   return out;
 }
 
+// The case with its closure state (CaseWithClosureJson: "closure", null while open with no
+// notice of intent to close) and office.
 Result<Json> CaseJson(Call& call, const Case& c) {
-  Json j = ToJson(c);
+  ASSIGN_OR_RETURN(Json j, CaseWithClosureJson(call.store(), c));
   ASSIGN_OR_RETURN(std::string office, call.store().CaseOffice(c.id));
   j["office"] = office;
   return j;
@@ -1335,26 +1338,26 @@ Status AppendQueueItem(Call& call, const QueueSnapshot& snapshot, size_t i, std:
 }
 
 constexpr std::string_view kReviewTaskKind = "review_recommendations";
+constexpr std::string_view kDeadlineAlertKind = "deadline_alert";
 
-// Whether each case of a review task in `tasks` has a recommendation awaiting a decision, by
-// case id (one indexed read per case).
-Result<std::unordered_map<int64_t, bool>> CasesWithPendingRecommendations(
+// The actions of each case of a task about actions (a review task or a deadline alert) in
+// `tasks`, by case id (one indexed read per case).
+Result<std::unordered_map<int64_t, std::vector<enforce::Action>>> ActionsOfTaskCases(
     Store& store, const std::vector<enforce::Task>& tasks) {
-  std::unordered_map<int64_t, bool> out;
+  std::unordered_map<int64_t, std::vector<enforce::Action>> out;
   for (const enforce::Task& t : tasks) {
-    if (t.kind != kReviewTaskKind || !t.case_id.valid() || out.count(t.case_id.value)) continue;
-    ASSIGN_OR_RETURN(std::vector<enforce::Action> actions,
-                     store.ListEnforceActionsByCase(t.case_id));
-    out[t.case_id.value] = std::any_of(
-        actions.begin(), actions.end(),
-        [](const enforce::Action& a) { return a.state == enforce::ActionState::kRecommended; });
+    if (t.kind != kReviewTaskKind && t.kind != kDeadlineAlertKind) continue;
+    if (!t.case_id.valid() || out.count(t.case_id.value)) continue;
+    ASSIGN_OR_RETURN(out[t.case_id.value], store.ListEnforceActionsByCase(t.case_id));
   }
   return out;
 }
 
 // The open tasks of `worker` in the caseload of `office` ("" = statewide), with today's
 // priority, sorted, each with its tier; a review task whose case has no recommendation
-// awaiting a decision left is kept but not listed (QueueTask::listed). With `unassigned`
+// awaiting a decision left, or a deadline alert none of whose actions is still to be acted
+// on, is kept but not listed (QueueTask::listed; enforce::TaskPending: the nightly run would
+// close it). With `unassigned`
 // (a supervisor's queue) the office's tasks that no caseworker holds (worker "": the office
 // has no active caseworker, ENFORCEMENT.md §7) are in it too. The caseload is read once as
 // a set of case ids (one query) rather than one office lookup per task: a caseworker's queue
@@ -1386,13 +1389,14 @@ Result<std::shared_ptr<const QueueSnapshot>> LoadQueue(Call& call, const std::st
     t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
   }
   enforce::SortQueue(tasks);
-  ASSIGN_OR_RETURN(auto pending, CasesWithPendingRecommendations(store, tasks));
+  ASSIGN_OR_RETURN(auto case_actions, ActionsOfTaskCases(store, tasks));
   auto out = std::make_shared<QueueSnapshot>();
   out->tasks.reserve(tasks.size());
   for (enforce::Task& t : tasks) {
     std::string tier = AsciiLower(ai::Name(ai::TierOf(t.risk_score, tiers)));
+    const auto actions = case_actions.find(t.case_id.value);
     const bool listed =
-        t.kind != kReviewTaskKind || !t.case_id.valid() || pending.at(t.case_id.value);
+        actions == case_actions.end() || enforce::TaskPending(t, actions->second, today);
     out->tasks.push_back(ServerState::QueueTask{std::move(t), std::move(tier), listed});
   }
   out->rendered.resize(out->tasks.size());

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/files.h"
+#include "iwo/iwo_terminate.h"
 #include "service/audit.h"
 #include "service/json.h"
 
@@ -115,7 +116,7 @@ class AckImporter {
                   FormatDisplayId("IWO", iwo->id) + " (" + feins_[iwo->employer.value] + ")");
       return nullptr;
     }
-    if (formats::ActionCodeOf(iwo->kind) != a.action_code) {
+    if (formats::ActionCodeOf(iwo->kind) != a.action_code && !EmployerTermination(a, *iwo)) {
       Problem(a, "action_code", "action_code_mismatch",
               "action code " + a.action_code + " but " + FormatDisplayId("IWO", iwo->id) + " is " +
                   std::string(formats::ActionCodeOf(iwo->kind)));
@@ -141,7 +142,15 @@ class AckImporter {
     return iwo;
   }
 
+  // A TRM record answering an original or amended IWO: the employer's own termination notice
+  // (the employee left; FACTS §1.3: employers send termination notices), not an
+  // acknowledgment of a termination the state sent.
+  static bool EmployerTermination(const AckRecord& a, const IwoRecord& iwo) {
+    return a.action_code == "TRM" && (iwo.kind == "original" || iwo.kind == "amended");
+  }
+
   Status Record(const AckRecord& a, const IwoRecord& iwo) {
+    if (EmployerTermination(a, iwo)) return RecordTermination(a, iwo);
     const std::string status = a.accepted ? "accepted" : "rejected";
     AckApplied applied{a.record_number, iwo.id, status, a.reason_code, a.reason, false, false};
     if (iwo.status == status && iwo.ack_reason_code == a.reason_code) {
@@ -170,6 +179,44 @@ class AckImporter {
     }
     if (!a.accepted) {
       ASSIGN_OR_RETURN(applied.task_created, Task(a, iwo));
+    }
+    if (report_.applied.size() < formats::kEiwoProblemsMax) report_.applied.push_back(applied);
+    return Status::Ok();
+  }
+
+  // The employer ended the IWO: it becomes `ended` (reason employment_ended) dated by the
+  // record, an `iwo_ended` event the same day, and a caseworker's task to find the income
+  // source again. No termination notice goes back: the employer already stopped. An IWO
+  // already ended (by an earlier import of this file, or by the state) is left as it is.
+  Status RecordTermination(const AckRecord& a, const IwoRecord& iwo) {
+    AckApplied applied{a.record_number, iwo.id, "ended", a.reason_code, a.reason, false, false};
+    if (iwo.status == "ended") {
+      applied.already = true;
+      ++report_.already;
+    } else if (iwo.status != "sent" && iwo.status != "accepted") {
+      Problem(a, "action_code", iwo.status == "pending" ? "iwo_not_sent" : "ack_conflict",
+              FormatDisplayId("IWO", iwo.id) + " is " + iwo.status +
+                  "; this record says the employer terminated it (TRM)");
+      return Status::Ok();
+    } else {
+      const Date when = a.disposition_date ? *a.disposition_date
+                        : created_         ? *created_
+                                           : clock_.Today();
+      const std::string note = "employer termination notice (e-IWO TRM) under control number " +
+                               a.iwo_control +
+                               (a.reason_code.empty() ? "" : ", reason " + a.reason_code);
+      const std::string reason(Name(IwoEndReason::kEmploymentEnded));
+      RETURN_IF_ERROR(store_.EndIwo(Store::IwoEnd{iwo.id, when, reason, note}));
+      RETURN_IF_ERROR(
+          InsertIwoEndedEvent(store_, iwo, feins_[iwo.employer.value], when, reason).status());
+      ++report_.ended;
+      changes_.push_back(Json{{"iwo", FormatDisplayId("IWO", iwo.id)},
+                              {"record", a.record_number},
+                              {"status", "ended"},
+                              {"end_date", when.ToString()},
+                              {"end_reason", reason},
+                              {"reason_code", a.reason_code}});
+      ASSIGN_OR_RETURN(applied.task_created, EndedTask(a, iwo, when));
     }
     if (report_.applied.size() < formats::kEiwoProblemsMax) report_.applied.push_back(applied);
     return Status::Ok();
@@ -217,9 +264,37 @@ class AckImporter {
     return true;
   }
 
+  // The caseworker's task for an employer's termination, once per IWO. True when created now.
+  Result<bool> EndedTask(const AckRecord& a, const IwoRecord& iwo, Date when) {
+    enforce::Task t;
+    t.key = "iwo_ended_by_employer:" + std::to_string(iwo.id);
+    ASSIGN_OR_RETURN(std::optional<enforce::Task> found, store_.FindEnforceTaskByKey(t.key));
+    if (found) return false;
+    t.kind = "iwo_ended_by_employer";
+    t.case_id = iwo.case_id;
+    t.obligor = iwo.obligor;
+    if (!caseworkers_.empty()) {  // the rejection task's rule: caseworkers in turn by case id
+      t.worker = caseworkers_[static_cast<size_t>(iwo.case_id.value) % caseworkers_.size()];
+    }
+    t.created = clock_.Today();
+    t.risk_score = 50;
+    t.amount_at_stake = iwo.current_monthly + iwo.arrears_monthly;
+    t.title = "IWO ended by the employer";
+    t.message = FormatDisplayId("IWO", iwo.id) + " to employer FEIN " + feins_[iwo.employer.value] +
+                " was terminated by the employer on " + when.ToString() +
+                (a.reason_code.empty() ? "" : " (" + a.reason_code + ")") +
+                ". Verify the employment and find the current income source.";
+    t.recommended = "verify employment";
+    t.key_factors = "[]";
+    RETURN_IF_ERROR(store_.InsertEnforceTask(t).status());
+    ++report_.tasks_created;
+    return true;
+  }
+
   // A refused file: nothing was written.
   AckImportReport Refused() {
-    report_.accepted = report_.rejected = report_.already = report_.tasks_created = 0;
+    report_.accepted = report_.rejected = report_.ended = report_.already = 0;
+    report_.tasks_created = 0;
     report_.applied.clear();
     return std::move(report_);
   }

@@ -18,6 +18,13 @@
 //      withholding feature stops counting the IWO from that day, ai/features.h), and an open
 //      task (`iwo_rejected`) in the caseworkers' queue (`opencse queue`) to find the income
 //      source again. One audit row `eiwo.ack.import` lists every change.
+//   4. A TRM record that answers an original or amended IWO (sent or accepted) is the
+//      employer's own termination notice (the employee left): the IWO becomes `ended`, reason
+//      employment_ended, end date the acknowledgment date, with an `iwo_ended` case event that
+//      day (iwo/iwo_terminate.h) and an open task (`iwo_ended_by_employer`) to find the income
+//      source again. No termination notice is sent back. An IWO already ended is counted
+//      "already recorded"; a pending one is `iwo_not_sent`, a rejected one `ack_conflict`. A TRM
+//      record answering a termination notice the state sent is its acknowledgment (3.).
 // Re-importing a file is safe: an IWO already carrying the same disposition and reason is
 // counted "already recorded" and not touched; its task is not created twice.
 //
@@ -43,7 +50,7 @@ inline constexpr int64_t kAckFileBytesMax = 256LL * 1024 * 1024;
 struct AckApplied {
   int64_t record_number = 0;
   int64_t iwo_id = 0;
-  std::string status;  // accepted | rejected
+  std::string status;  // accepted | rejected | ended (the employer's termination)
   std::string reason_code;
   std::string reason;
   bool already = false;  // this disposition was recorded by an earlier import
@@ -57,6 +64,7 @@ struct AckImportReport {
   int64_t records = 0;
   int64_t accepted = 0;  // newly recorded
   int64_t rejected = 0;  // newly recorded
+  int64_t ended = 0;     // newly ended by the employer's own termination notice (TRM)
   int64_t already = 0;
   int64_t tasks_created = 0;
   bool committed = false;

@@ -42,6 +42,28 @@ Result<CaseId> OpenCaseOf(Store& store, PersonId obligor) {
                             PersonDisplayId(obligor) + " is not the obligor of an open case");
 }
 
+std::string Last4(const std::string& ssn) {
+  return ssn.size() >= 4 ? ssn.substr(ssn.size() - 4) : ssn;
+}
+
+// A held line that carried an SSN goes only to a case whose obligor has that SSN, or none on
+// file (the usual ssn_not_found line, identified by the caseworker), unless forced: the
+// import holds exactly this pairing as ssn_case_mismatch. True when the SSNs differ.
+Result<bool> CheckSsnOfCase(Store& store, const UnidentifiedPayment& held, CaseId case_id,
+                            bool force) {
+  if (held.ssn.empty()) return false;
+  ASSIGN_OR_RETURN(Case c, store.GetCase(case_id));
+  ASSIGN_OR_RETURN(Person obligor, store.GetPerson(c.obligor));
+  if (obligor.ssn.empty() || obligor.ssn == held.ssn) return false;
+  if (force) return true;
+  return FailedPrecondition(
+      "ssn_case_mismatch",
+      "held payment " + std::to_string(held.id) + " carried SSN ending " + Last4(held.ssn) +
+          ", but the obligor of " + CaseDisplayId(case_id) + " (" + PersonDisplayId(c.obligor) +
+          ") has SSN ending " + Last4(obligor.ssn) +
+          " on file; check the case, or give --force with the reason to post it anyway");
+}
+
 Json HeldJson(const UnidentifiedPayment& u) {
   return Json{{"id", u.id},
               {"key", u.key},
@@ -51,8 +73,9 @@ Json HeldJson(const UnidentifiedPayment& u) {
               {"status", u.status}};
 }
 
-Json ResolutionJson(const UnidentifiedResolution& r) {
+Json ResolutionJson(const UnidentifiedResolution& r, bool ssn_mismatch_forced) {
   return Json{{"status", "resolved"},
+              {"ssn_mismatch_forced", ssn_mismatch_forced},
               {"resolution", r.resolution},
               {"case_id", r.case_id.value == 0 ? Json(nullptr) : Json(CaseDisplayId(r.case_id))},
               {"collection_key", r.collection_key},
@@ -77,6 +100,7 @@ Result<ResolveResult> Resolve(Store& store, const Clock& clock, const std::strin
                                         : std::string()));
   }
   UnidentifiedResolution& res = out.resolution;
+  bool forced = false;
   res.payment_id = out.payment.id;
   res.resolved_at = clock.NowIso();
   res.resolved_by = actor;
@@ -90,6 +114,7 @@ Result<ResolveResult> Resolve(Store& store, const Clock& clock, const std::strin
     } else {
       ASSIGN_OR_RETURN(res.case_id, OpenCaseOf(store, *request.obligor));
     }
+    ASSIGN_OR_RETURN(forced, CheckSsnOfCase(store, out.payment, res.case_id, request.force));
     res.collection_key = out.payment.key;
     LedgerService ledger(store, clock, actor);
     ASSIGN_OR_RETURN(out.posting, ledger.PostPayment(PaymentRequest{
@@ -99,7 +124,7 @@ Result<ResolveResult> Resolve(Store& store, const Clock& clock, const std::strin
   RETURN_IF_ERROR(store.ResolveUnidentifiedPayment(res));
   RETURN_IF_ERROR(AppendAudit(store, clock, actor, "unidentified.resolve", "unidentified_payment",
                               std::to_string(out.payment.id), HeldJson(out.payment).dump(),
-                              ResolutionJson(res).dump()));
+                              ResolutionJson(res, forced).dump()));
   return out;
 }
 

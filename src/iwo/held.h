@@ -38,6 +38,9 @@ struct ResolveRequest {
   std::optional<PersonId> obligor;
   bool refund = false;
   std::string reason;  // required, 1-500 characters
+  // Post even though the held line's SSN is not the SSN on file for the case's obligor (the
+  // import holds exactly that pairing as ssn_case_mismatch); `reason` says why.
+  bool force = false;
 };
 
 struct ResolveResult {
@@ -48,8 +51,9 @@ struct ResolveResult {
 
 // Errors: invalid_argument "resolution_target_invalid" (not exactly one target),
 // "reason_missing", "reason_too_long"; not_found "unidentified_not_found", "person_not_found";
-// failed_precondition "already_resolved", "no_open_case"; PostPayment's (case_not_found,
-// case_closed, date_in_future, exists_with_different_*); store failures.
+// failed_precondition "already_resolved", "no_open_case", "ssn_case_mismatch" (the held line
+// has an SSN and the case's obligor has another on file; not with `force`); PostPayment's
+// (case_not_found, case_closed, date_in_future, exists_with_different_*); store failures.
 Result<ResolveResult> ResolveHeldPayment(Store& store, const Clock& clock, const std::string& actor,
                                          const ResolveRequest& request);
 

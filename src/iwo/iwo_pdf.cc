@@ -103,7 +103,11 @@ void WriteParties(FormWriter& w, const IwoDocument& d) {
 void WriteAmounts(FormWriter& w, const IwoDocument& d) {
   w.Heading("ORDER INFORMATION: withhold the following amounts");
   if (d.kind == IwoKind::kTermination) {
-    w.Note("This IWO terminates the earlier IWO for this employee and case: stop withholding.");
+    w.Note(d.terminates.empty()
+               ? "This IWO terminates the earlier IWO for this employee and case: stop "
+                 "withholding."
+               : "This IWO terminates " + d.terminates +
+                     " for this employee and case: stop withholding.");
     return;
   }
   if (d.kind == IwoKind::kLumpSum) {
@@ -225,6 +229,10 @@ Result<IwoDocument> BuildIwoDocument(Store& store, int64_t iwo_id, IwoKind kind,
   d.per_biweekly = PerPayPeriod(d.total_monthly, PayCycle::kBiweekly, settings.conversion);
   d.per_monthly = PerPayPeriod(d.total_monthly, PayCycle::kMonthly, settings.conversion);
   d.lump_sum = kind == IwoKind::kLumpSum ? lump_sum : Money();
+  if (r.kind == "termination") {  // a termination notice (iwo/iwo_terminate.h): no amounts
+    ASSIGN_OR_RETURN(std::optional<int64_t> ends, store.FindIwoTerminated(r.id));
+    if (ends) d.terminates = FormatDisplayId("IWO", *ends);
+  }
   return d;
 }
 

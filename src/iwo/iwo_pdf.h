@@ -52,6 +52,7 @@ struct IwoDocument {
   Money total_monthly;                                                // 12a
   Money per_weekly, per_semimonthly, per_biweekly, per_monthly;       // 13a-13d
   Money lump_sum;                                                     // 14 (lump sum only)
+  std::string terminates;  // a termination notice: the IWO it ends (IWO-000001), else ""
 };
 
 // The IWO record `iwo_id` as a form. `kind` overrides the record's kind; `lump_sum` must be

@@ -29,27 +29,49 @@ Result<std::set<int64_t>> AllObligors(Store& store) {
   return obligors;
 }
 
-struct Qualification {
-  bool qualified = false;
-  bool unverified = false;
-};
+// True when `child` has a child term on a current support order of `book` started by
+// `as_of` and every such term ended before `as_of` (a term ends at emancipation).
+bool Emancipated(const CaseBook& book, PersonId child, Date as_of) {
+  bool term_seen = false;
+  for (const Order& o : book.orders) {
+    if (o.type != ObligationType::kCurrentSupport || o.effective_date > as_of) continue;
+    for (const ChildTerm& t : o.child_terms) {
+      if (t.child != child) continue;
+      if (!t.end_date || *t.end_date >= as_of) return false;
+      term_seen = true;
+    }
+  }
+  return term_seen;
+}
 
-// A case is for a qualified child when one of its children is a minor on `as_of`.
-Result<Qualification> QualifiedChild(Store& store, const Case& c, Date as_of) {
-  if (c.children.empty()) return Qualification{true, true};
-  Qualification q;
-  for (PersonId child : c.children) {
-    ASSIGN_OR_RETURN(Person p, store.GetPerson(child));
-    if (!p.date_of_birth) {
+}  // namespace
+
+ChildQualification QualifiedChild(const CaseBook& book, const BirthDates& births, Date as_of) {
+  if (book.info.children.empty()) return ChildQualification{true, true};
+  ChildQualification q;
+  for (PersonId child : book.info.children) {
+    if (Emancipated(book, child, as_of)) continue;
+    const auto it = births.find(child.value);
+    if (it == births.end() || !it->second) {
       q.qualified = q.unverified = true;
-    } else if (as_of < p.date_of_birth->AddMonths(18 * 12)) {
+    } else if (as_of < it->second->AddMonths(18 * 12)) {
       q.qualified = true;
     }
   }
   return q;
 }
 
-}  // namespace
+Result<BirthDates> LoadChildBirthDates(Store& store, const std::vector<CaseBook>& books) {
+  BirthDates births;
+  for (const CaseBook& b : books) {
+    for (PersonId child : b.info.children) {
+      if (births.count(child.value)) continue;
+      ASSIGN_OR_RETURN(Person p, store.GetPerson(child));
+      births[child.value] = p.date_of_birth;
+    }
+  }
+  return births;
+}
 
 Result<OffsetList> BuildOffsetCertification(Store& store, Date as_of,
                                             const OffsetThresholds& thresholds) {
@@ -61,6 +83,7 @@ Result<OffsetList> BuildOffsetCertification(Store& store, Date as_of,
     const PersonId obligor{id};
     ++out.obligors;
     ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store, obligor));
+    ASSIGN_OR_RETURN(const BirthDates births, LoadChildBirthDates(store, books));
     ASSIGN_OR_RETURN(std::vector<StoredCollection> rows, store.ListCollectionsByObligor(obligor));
     std::vector<Collection> collections;
     for (StoredCollection& r : rows) collections.push_back(std::move(r.collection));
@@ -78,7 +101,7 @@ Result<OffsetList> BuildOffsetCertification(Store& store, Date as_of,
         if (candidate.info.id == b.case_id) book = &candidate;
       }
       if (book == nullptr) continue;
-      ASSIGN_OR_RETURN(Qualification q, QualifiedChild(store, book->info, as_of));
+      const ChildQualification q = QualifiedChild(*book, births, as_of);
       if (!q.qualified) continue;
       c.non_assigned += non_assigned;
       c.child_age_unverified = c.child_age_unverified || q.unverified;

@@ -18,13 +18,15 @@ namespace {
 using formats::RemittanceLine;
 using formats::RemittanceProblem;
 
-// Where a line goes: a case to post to, or (case 0) the reason it is held.
+// Where a line goes: a case to post to, or (case 0) the reason it is held. `by_ssn` is the
+// obligor a line without a case id was resolved to by its SSN (0 otherwise).
 struct Target {
   CaseId case_id;
   std::string hold_reason;
+  PersonId by_ssn;
 };
 
-Target Hold(std::string reason) { return Target{CaseId{}, std::move(reason)}; }
+Target Hold(std::string reason) { return Target{CaseId{}, std::move(reason), PersonId{}}; }
 
 // The column a posting rejection is about, for the report.
 std::string FieldOf(const std::string& reason) {
@@ -76,7 +78,7 @@ class Importer {
       }
       PaymentRequest request{line.key, t.case_id, line.amount, line.pay_date,
                              PaymentSource::kWithholding};
-      ASSIGN_OR_RETURN(bool resent, AlreadyPosted(line, request));
+      ASSIGN_OR_RETURN(bool resent, AlreadyPosted(line, request, t.by_ssn));
       if (resent) continue;
       rows.push_back(std::move(request));
       row_lines.push_back(&line);
@@ -96,10 +98,11 @@ class Importer {
     }
   }
 
-  void AddHeld(const RemittanceLine& line, const std::string& reason, bool already) {
+  void AddHeld(const RemittanceLine& line, const std::string& reason, bool already,
+               std::string resolution = "") {
     if (report_.held_lines.size() < formats::kProblemsMax) {
-      report_.held_lines.push_back(
-          HeldLine{line.line_number, line.key, line.employer_fein, line.amount, reason, already});
+      report_.held_lines.push_back(HeldLine{line.line_number, line.key, line.employer_fein,
+                                            line.amount, reason, already, std::move(resolution)});
     }
   }
 
@@ -118,7 +121,13 @@ class Importer {
                      held->pay_date.ToString() + ", not " + line.pay_date.ToString());
     } else {
       ++report_.already_held;
-      AddHeld(line, held->reason, true);
+      std::string resolution;
+      if (held->status != "held") {
+        ASSIGN_OR_RETURN(std::optional<UnidentifiedResolution> done,
+                         store_.GetUnidentifiedResolution(held->id));
+        resolution = done ? done->resolution : held->status;
+      }
+      AddHeld(line, held->reason, true, std::move(resolution));
     }
     return true;
   }
@@ -127,10 +136,25 @@ class Importer {
   // any resubmission, and never handed to the bulk poster, whose key conflict would drop and
   // rebuild the obligor's cached ledger on every resent line (a re-import of 10,000 lines of
   // one obligor took 325 s that way, 0.3 s this way).
-  Result<bool> AlreadyPosted(const RemittanceLine& line, const PaymentRequest& request) {
+  // A line resolved by SSN alone (`by_ssn`) named no case: the lowest open case it resolves
+  // to may have changed since it was posted (that case closed), so it is compared on its
+  // obligor, amount and date, not on the case it would go to today. A line with a case id
+  // must name the same case.
+  Result<bool> AlreadyPosted(const RemittanceLine& line, const PaymentRequest& request,
+                             PersonId by_ssn) {
     ASSIGN_OR_RETURN(std::optional<StoredCollection> posted, store_.FindCollectionByKey(line.key));
     if (!posted) return false;
-    if (Status s = CompareResubmission(posted->collection, request); !s.ok()) {
+    PaymentRequest compared = request;
+    if (by_ssn.value != 0) {
+      if (posted->collection.obligor != by_ssn) {
+        AddProblem(line, "ssn", "exists_with_different_obligor",
+                   "line " + line.key + " was already posted for another obligor (" +
+                       CaseDisplayId(posted->collection.case_id) + ")");
+        return true;
+      }
+      compared.case_id = posted->collection.case_id;
+    }
+    if (Status s = CompareResubmission(posted->collection, compared); !s.ok()) {
       AddProblem(line, FieldOf(s.reason()), s.reason(), s.message());
     } else {
       ++report_.already_posted;
@@ -147,7 +171,7 @@ class Importer {
     if (!person) return Hold("ssn_not_found");
     ASSIGN_OR_RETURN(std::vector<Case> cases, store_.ListCasesByObligor(*person));
     for (const Case& c : cases) {  // by id
-      if (c.status == CaseStatus::kOpen) return Target{c.id, ""};
+      if (c.status == CaseStatus::kOpen) return Target{c.id, "", *person};
     }
     return Hold("no_open_case");
   }
@@ -163,7 +187,7 @@ class Importer {
       ASSIGN_OR_RETURN(Person p, store_.GetPerson(c->obligor));
       if (p.ssn != line.ssn) return Hold("ssn_case_mismatch");
     }
-    return Target{c->id, ""};
+    return Target{c->id, "", PersonId{}};
   }
 
   // Holds a line that identifies no one, unless its key was already posted (then it is
@@ -171,9 +195,15 @@ class Importer {
   Status HoldLine(const RemittanceLine& line, const std::string& reason) {
     ASSIGN_OR_RETURN(std::optional<StoredCollection> posted, store_.FindCollectionByKey(line.key));
     if (posted) {
-      if (posted->collection.amount != line.amount || posted->collection.date != line.pay_date) {
+      const Collection& c = posted->collection;
+      if (c.amount != line.amount) {
         AddProblem(line, "amount", "exists_with_different_amount",
-                   "line " + line.key + " was already posted with other fields");
+                   "line " + line.key + " was already posted with amount " + c.amount.ToString() +
+                       ", not " + line.amount.ToString());
+      } else if (c.date != line.pay_date) {
+        AddProblem(line, "pay_date", "exists_with_different_date",
+                   "line " + line.key + " was already posted with pay date " + c.date.ToString() +
+                       ", not " + line.pay_date.ToString());
       } else {
         ++report_.already_posted;
       }
@@ -282,17 +312,36 @@ Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,
   return ImportRemittance(store, clock, actor, path, text);
 }
 
+namespace {
+
+// True when the resolved payment `id` was resolved after `day` (so still held on it).
+Result<bool> HeldOn(Store& store, int64_t id, Date day) {
+  ASSIGN_OR_RETURN(std::optional<UnidentifiedResolution> done, store.GetUnidentifiedResolution(id));
+  if (!done) return false;
+  Result<Date> resolved = Date::Parse(std::string_view(done->resolved_at).substr(0, 10));
+  if (!resolved.ok()) return resolved.status();
+  return day < *resolved;
+}
+
+}  // namespace
+
 Result<UnidentifiedReport> ListHeldPayments(Store& store, Date as_of) {
   UnidentifiedReport rep;
   rep.as_of = as_of;
   int64_t after = 0;
   while (true) {
+    // Every row, resolved ones too: a payment resolved after `as_of` was still held on it, so
+    // a month-end balance does not change when the payment is resolved later.
     ASSIGN_OR_RETURN(std::vector<UnidentifiedPayment> page,
-                     store.ListUnidentifiedPayments("held", after, 1000));
+                     store.ListUnidentifiedPayments("", after, 1000));
     if (page.empty()) break;
     after = page.back().id;
     for (UnidentifiedPayment& row : page) {
       if (as_of < row.received_date) continue;  // not yet received as of that day
+      if (row.status != "held") {
+        ASSIGN_OR_RETURN(bool held_then, HeldOn(store, row.id, as_of));
+        if (!held_then) continue;
+      }
       const int32_t days = DaysBetween(row.received_date, as_of);
       rep.total += row.amount;
       rep.oldest_days = std::max(rep.oldest_days, days);

@@ -20,7 +20,8 @@
 // Resending a file is safe: a line already posted answers "already posted", a line already
 // held answers "already held" (a held line is never posted later under the same key; it
 // stays held until a caseworker resolves it), and a key resent with different fields is a
-// rejection naming the field.
+// rejection naming the field. A line resolved by SSN alone is compared on its obligor, amount
+// and date, not its case (the obligor's lowest open case may have changed since).
 //
 // Thread-safety: free functions; the store is used by one thread at a time.
 #pragma once
@@ -46,6 +47,8 @@ struct HeldLine {
   Money amount;
   std::string reason;
   bool already_held = false;  // held by an earlier import of the same line
+  // Of a line already held that a caseworker has since resolved: "posted" or "refunded".
+  std::string resolution;
 };
 
 struct RemittanceReport {
@@ -87,7 +90,8 @@ Result<std::string> ReadPaymentFile(const std::string& path);
 Result<RemittanceReport> ImportRemittanceFile(Store& store, const Clock& clock,
                                               const std::string& actor, const std::string& path);
 
-// The hold report: every held payment with the days it has been held as of `as_of`.
+// The hold report: every payment held on `as_of` (received on or before it, and still held or
+// resolved after it) with the days it had been held then.
 struct HeldPayment {
   UnidentifiedPayment row;
   int32_t days_held = 0;  // as_of - received date

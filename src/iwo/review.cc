@@ -50,6 +50,36 @@ NewHireReviewDecision Decision(const Clock& clock, const std::string& actor, int
   return NewHireReviewDecision{id, std::move(status), clock.NowIso(), actor, std::move(reason)};
 }
 
+std::string Last4(const std::string& ssn) {
+  return ssn.size() >= 4 ? ssn.substr(ssn.size() - 4) : ssn;
+}
+
+// Gives the candidate the employer-reported SSN when they have none, so the IWO the
+// confirmation issues carries it (an IWO with a blank SSN is never acknowledged, and the
+// withholding the employer sends under that SSN would be held as ssn_not_found). A candidate
+// with another SSN is refused. True when the SSN was recorded. Inside the transaction.
+Result<bool> RecordReportedSsn(Store& store, const Clock& clock, const std::string& actor,
+                               const NewHireReview& review) {
+  const std::string& reported = review.reported_ssn;
+  if (reported.empty()) return false;
+  ASSIGN_OR_RETURN(Person candidate, store.GetPerson(review.candidate));
+  if (candidate.ssn == reported) return false;
+  if (!candidate.ssn.empty()) {
+    return FailedPrecondition(
+        "review_ssn_conflict",
+        "new-hire review " + std::to_string(review.id) + ": the employer reported SSN ending " +
+            Last4(reported) + " but " + PersonDisplayId(candidate.id) + " has SSN ending " +
+            Last4(candidate.ssn) +
+            " on file; dismiss the review, or correct the person's SSN and import again");
+  }
+  RETURN_IF_ERROR(store.SetPersonSsn(candidate.id, reported));
+  const Json before{{"ssn_last4", ""}};
+  const Json after{{"ssn_last4", Last4(reported)}, {"newhire_review", review.id}};
+  RETURN_IF_ERROR(AppendAudit(store, clock, actor, "person.set_ssn", "person",
+                              PersonDisplayId(candidate.id), before.dump(), after.dump()));
+  return true;
+}
+
 // Runs `body` in a transaction; rolls back on error.
 template <typename F>
 Result<ReviewDecisionResult> InTransaction(Store& store, F&& body) {
@@ -74,6 +104,7 @@ Result<ReviewDecisionResult> ConfirmNewHireReview(Store& store, const Clock& clo
   return InTransaction(store, [&]() -> Result<ReviewDecisionResult> {
     ReviewDecisionResult out;
     ASSIGN_OR_RETURN(out.review, OpenReview(store, review_id));
+    ASSIGN_OR_RETURN(out.ssn_recorded, RecordReportedSsn(store, clock, actor, out.review));
     formats::NewHireRecord record;
     record.record_number = out.review.record_number;
     record.ssn = out.review.reported_ssn;
@@ -93,6 +124,7 @@ Result<ReviewDecisionResult> ConfirmNewHireReview(Store& store, const Clock& clo
                      {"employments", out.report.employments_created},
                      {"iwos", iwos},
                      {"no_order", out.report.no_order},
+                     {"ssn_recorded", out.ssn_recorded},
                      {"iwo_already", out.report.iwo_already}};
     RETURN_IF_ERROR(AppendAudit(store, clock, actor, "newhire_review.confirm", "newhire_review",
                                 std::to_string(review_id), ReviewJson(out.review).dump(),

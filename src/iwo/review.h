@@ -31,10 +31,16 @@ inline constexpr size_t kDecisionReasonLengthMax = 500;
 struct ReviewDecisionResult {
   NewHireReview review;  // as it was while open
   NewHireReviewDecision decision;
-  NewHireReport report;  // confirm only: what acting on the match did
+  NewHireReport report;       // confirm only: what acting on the match did
+  bool ssn_recorded = false;  // confirm only: the reported SSN was put on the candidate
 };
 
-// Errors: not_found "review_not_found"; failed_precondition "review_already_decided";
+// Confirming acts on the candidate as an exact-SSN match. A candidate with no SSN on file
+// gets the employer-reported SSN (audited "person.set_ssn"), so the IWO carries it and the
+// employer's acknowledgment and withholding keyed by it match.
+// Errors: not_found "review_not_found"; failed_precondition "review_already_decided",
+// "review_ssn_conflict" (the candidate has another SSN: dismiss, or correct the person);
+// already_exists "ssn_in_use" (another person has the reported SSN);
 // invalid_argument "reason_too_long"; store failures.
 Result<ReviewDecisionResult> ConfirmNewHireReview(Store& store, const Clock& clock,
                                                   const std::string& actor, int64_t review_id,

@@ -1,5 +1,6 @@
 #include "service/json.h"
 
+#include "service/case_closure.h"
 #include "service/ledger_service.h"
 
 namespace cse {
@@ -386,9 +387,10 @@ Json LedgerJson(const CaseLedger& l) {
   }
   Json balance = ToJson(l.balance);
   balance["debts"] = debts;
-  return Json{{"case", ToJson(l.info)},     {"orders", orders},
-              {"assistance", episodes},     {"balance", balance},
-              {"collections", collections}, {"obligor", ToJson(l.obligor)}};
+  Json info = ToJson(l.info);
+  info["closure"] = CaseClosureJson(l.closure);
+  return Json{{"case", info},       {"orders", orders},           {"assistance", episodes},
+              {"balance", balance}, {"collections", collections}, {"obligor", ToJson(l.obligor)}};
 }
 
 }  // namespace cse

@@ -717,6 +717,7 @@ Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of, Paym
   // when an episode was last added or ended, which goes stale once an episode's end date
   // passes (ARCHITECTURE §10).
   if (!out.episodes.empty()) out.info.type = CaseTypeOn(out.episodes, as_of);
+  ASSIGN_OR_RETURN(out.closure, store_.GetCaseClosure(case_id));
   for (const CaseBalance& cb : run.balance.cases) {
     if (cb.case_id == case_id) out.balance = cb;
   }

@@ -72,6 +72,9 @@ struct CaseLedger {
   };
   std::vector<Entry> collections;
   ObligorBalance obligor;  // all the obligor's cases
+  // The pending notice of intent to close, or the closure (service/case_closure.h); nullopt
+  // when the case is open with no notice.
+  std::optional<Store::CaseClosureRow> closure;
 };
 
 // Loads everything the engine needs about an obligor.

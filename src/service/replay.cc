@@ -77,6 +77,7 @@ constexpr std::array<const char*, 11> kPersonColumns = {
     "dob",        "line1",       "line2",     "city",
     "state",      "zip",         "county"};
 using PersonValues = TrailValues<kPersonColumns.size()>;
+constexpr size_t kPersonSsn = 3;  // changed by person.set_ssn (a confirmed new-hire review)
 
 std::string SsnLast4(const std::string& ssn) { return ssn.size() == 9 ? ssn.substr(5) : ""; }
 
@@ -147,6 +148,9 @@ struct Trail {
   int64_t newhire_seq = 0;                          // the latest newhire.import row
   std::map<int64_t, EmploymentValues> employments;  // by employment id
   std::map<std::string, UserValues> users;          // by username
+  // Case id -> its case_closure row as case.close_notice / case.close left it (removed by
+  // case.closure_cancel and case.reopen, which also set the case's status).
+  std::map<int64_t, Store::CaseClosureRow> closures;
   int64_t rows = 0;
 };
 
@@ -164,10 +168,12 @@ class Replayer {
   Status Reverse(const AuditRow& row, const Json& after);
   Status SetAction(const AuditRow& row);
   Status AddPerson(const AuditRow& row, const Json& after);
+  Status SetPersonSsn(const AuditRow& row, const Json& after);
   Status AssignOffice(const AuditRow& row, const Json& after);
   Status UpsertEmployer(const AuditRow& row, const Json& after);
   Status AddEmployment(const Json& after);
   Status ChangeUser(const AuditRow& row, const Json& after);
+  Status ChangeClosure(const AuditRow& row, const Json& after);
   // Records the case type the service refreshed on the row's day.
   Status RefreshType(const AuditRow& row, CaseBook& book);
 
@@ -190,10 +196,15 @@ Status Replayer::Apply(const AuditRow& row) {
   if (action == "import.batch") return AddPostings(row, after);
   if (action == "payment.reverse") return Reverse(row, after);
   if (action == "person.add") return AddPerson(row, after);
+  if (action == "person.set_ssn") return SetPersonSsn(row, after);
   if (action == "case.assign_office") return AssignOffice(row, after);
   if (action == "employer.upsert") return UpsertEmployer(row, after);
   if (action == "employment.add") return AddEmployment(after);
   if (action == "newhire.import") t_.newhire_seq = row.seq;
+  if (action == "case.close_notice" || action == "case.close" || action == "case.closure_cancel" ||
+      action == "case.reopen") {
+    return ChangeClosure(row, after);
+  }
   if (action == "staff.upsert" || (row.entity == "user" && action.starts_with("user."))) {
     return ChangeUser(row, after);
   }
@@ -319,6 +330,32 @@ Status Replayer::Reverse(const AuditRow& row, const Json& after) {
   return Status::Ok();
 }
 
+// The case.* rows of service/case_closure.cc: a notice or closure carries the whole
+// case_closure row (a closure also the case's status "closed"); a cancellation removes the row,
+// a reopening removes it and sets the status "open".
+Status Replayer::ChangeClosure(const AuditRow& row, const Json& after) {
+  const int64_t id = after.at("case_id").get<int64_t>();
+  auto it = t_.cases.find(id);
+  if (it == t_.cases.end()) return Inconsistent(row, "closure of an unknown case");
+  if (row.action == "case.closure_cancel" || row.action == "case.reopen") {
+    t_.closures.erase(id);
+    if (row.action == "case.reopen") it->second.info.status = CaseStatus::kOpen;
+    return Status::Ok();
+  }
+  Store::CaseClosureRow c;
+  c.case_id = CaseId{id};
+  ASSIGN_OR_RETURN(c.notice_date, Date::Parse(after.at("notice_date").get<std::string>()));
+  c.reason = after.at("reason").get<std::string>();
+  c.note = after.at("note").get<std::string>();
+  const std::optional<std::string> closed = DateKey(after, "closed_date");
+  if (closed && *closed != "none") {
+    ASSIGN_OR_RETURN(c.closed_date, Date::Parse(*closed));
+    it->second.info.status = CaseStatus::kClosed;
+  }
+  t_.closures[id] = std::move(c);
+  return Status::Ok();
+}
+
 Status Replayer::SetAction(const AuditRow& row) {
   if (row.after.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(int64_t id, ParseDisplayId("ACT", row.entity_id));
@@ -329,6 +366,14 @@ Status Replayer::SetAction(const AuditRow& row) {
 Status Replayer::AddPerson(const AuditRow& row, const Json& after) {
   ASSIGN_OR_RETURN(int64_t id, ParseDisplayId("PRS", row.entity_id));
   t_.persons[id] = PersonFromJson(after);
+  return Status::Ok();
+}
+
+// A person's SSN recorded after person.add (iwo/review.h): its last four digits.
+Status Replayer::SetPersonSsn(const AuditRow& row, const Json& after) {
+  ASSIGN_OR_RETURN(int64_t id, ParseDisplayId("PRS", row.entity_id));
+  const auto it = t_.persons.find(id);
+  if (it != t_.persons.end()) it->second[kPersonSsn] = TextKey(after, "ssn_last4");
   return Status::Ok();
 }
 
@@ -523,6 +568,25 @@ void CompareCases(const Trail& trail, const std::vector<Case>& cases, Findings& 
   });
 }
 
+// Every case_closure row against the trail's (notice date, reason, note, closed date).
+Status CompareClosures(Store& store, const Trail& trail, Findings& f) {
+  ASSIGN_OR_RETURN(const std::vector<Store::CaseClosureRow> rows, store.ListCaseClosures());
+  std::map<int64_t, const Store::CaseClosureRow*> stored;
+  for (const Store::CaseClosureRow& r : rows) stored.emplace(r.case_id.value, &r);
+  auto label = [](int64_t id) {
+    return "case_closure " + std::to_string(id) + " (" + CaseDisplayId(CaseId{id}) + ")";
+  };
+  MatchRows(
+      stored, trail.closures, f, label,
+      [&](const std::string& row, const Store::CaseClosureRow* s, const Store::CaseClosureRow& t) {
+        f.Field(row, "notice_date", s->notice_date.ToString(), t.notice_date.ToString());
+        f.Field(row, "reason", Quoted(s->reason), Quoted(t.reason));
+        f.Field(row, "note", Quoted(s->note), Quoted(t.note));
+        f.Field(row, "closed_date", DateText(s->closed_date), DateText(t.closed_date));
+      });
+  return Status::Ok();
+}
+
 void CompareChildTerms(const Order& s, const Order& t, Findings& f) {
   std::multimap<int64_t, const ChildTerm*> stored;
   for (const ChildTerm& c : s.child_terms) stored.emplace(c.child.value, &c);
@@ -622,8 +686,8 @@ std::string PersonRow(int64_t id) {
   return "person " + std::to_string(id) + " (" + PersonDisplayId(PersonId{id}) + ")";
 }
 
-// Every person (person.add is the only writer of the table), in one scan by id alongside the
-// trail's.
+// Every person (person.add writes the table, person.set_ssn an SSN it lacked), in one scan by
+// id alongside the trail's.
 Status ComparePersons(Store& store, const Trail& trail, Findings& f) {
   auto t = trail.persons.begin();
   RETURN_IF_ERROR(store.ScanPersons([&](const Person& p) {
@@ -890,6 +954,7 @@ Result<ReplayComparison> CompareReplayWithStore(Store& store) {
   ASSIGN_OR_RETURN(ReplayedLedger replay, LedgerOf(trail));
   Findings f;
   RETURN_IF_ERROR(CompareBooks(store, trail, f));
+  RETURN_IF_ERROR(CompareClosures(store, trail, f));
   RETURN_IF_ERROR(ComparePersons(store, trail, f));
   RETURN_IF_ERROR(CompareOffices(store, trail, f));
   RETURN_IF_ERROR(CompareEmployment(store, trail, f));

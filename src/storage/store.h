@@ -370,6 +370,10 @@ class Store {
   virtual Result<Person> GetPerson(PersonId id) = 0;
   // Every person by id (audit replay); stops at the first non-OK status and returns it.
   virtual Status ScanPersons(const std::function<Status(const Person&)>& visit) = 0;
+  // Records `ssn` on a person who has none (a confirmed new-hire review, src/iwo/review.h).
+  // already_exists "ssn_in_use" when another person has it; failed_precondition
+  // "ssn_already_on_file" when this person already has one; not_found "person_not_found".
+  virtual Status SetPersonSsn(PersonId id, std::string_view ssn) = 0;
 
   // Cases. GetCase: not_found "case_not_found".
   virtual Result<CaseId> InsertCase(const Case& c) = 0;
@@ -382,6 +386,27 @@ class Store {
   // Case ids in ascending order, at most `limit`, greater than `after`.
   virtual Result<std::vector<CaseId>> ListCaseIds(int64_t after, int64_t limit) = 0;
   virtual Status UpdateCaseType(CaseId id, CaseType type) = 0;
+  // ---- Case closure (45 CFR 303.11; src/service/case_closure.h; migration 8;
+  // sqlite/closure_store.cc). At most one row per case: its pending notice of intent to close
+  // (closed_date unset) or its closure (closed_date set); none while the case is open with no
+  // notice pending. The history of notices, cancellations and reopenings is in the audit
+  // trail and the case events.
+  struct CaseClosureRow {
+    CaseId case_id;
+    Date notice_date;
+    std::string reason;  // a code of kCaseClosureReasons (service/case_closure.h)
+    std::string note;    // may be empty
+    std::optional<Date> closed_date;
+  };
+  // nullopt when the case has no row.
+  virtual Result<std::optional<CaseClosureRow>> GetCaseClosure(CaseId id) = 0;
+  // Every row, by case id (audit replay).
+  virtual Result<std::vector<CaseClosureRow>> ListCaseClosures() = 0;
+  // Inserts the case's row, or replaces it.
+  virtual Status PutCaseClosure(const CaseClosureRow& row) = 0;
+  // Removes the case's row; OK when it has none.
+  virtual Status DeleteCaseClosure(CaseId id) = 0;
+  virtual Status UpdateCaseStatus(CaseId id, CaseStatus status) = 0;
 
   // Orders. GetOrder: not_found "order_not_found".
   virtual Result<OrderId> InsertOrder(const Order& order) = 0;
@@ -505,6 +530,27 @@ class Store {
   virtual Result<std::optional<EmployerId>> FindEmployerIdByFein(std::string_view fein) = 0;
   // Whether the case has an IWO with this employer in status pending, sent or accepted.
   virtual Result<bool> HasActiveIwo(CaseId case_id, EmployerId employer) = 0;
+  // ---- Ending an IWO (src/iwo/iwo_terminate.h; migration 340; sqlite/iwo_end_store.cc).
+  // HasActiveIwo above never counts a termination notice. ----
+  struct IwoEnd {
+    int64_t iwo_id = 0;
+    Date end_date;
+    std::string reason;  // employment_ended | order_ended | case_closed | obligor_request_court
+                         // | other (iwo/iwo_terminate.h)
+    std::string note;
+  };
+  // Marks an IWO in status pending, sent or accepted that is not a termination notice `ended`
+  // with its end date, reason and note. failed_precondition "iwo_not_active" when it is not
+  // such an IWO (nothing changed).
+  virtual Status EndIwo(const IwoEnd& end) = 0;
+  // The end of IWO `iwo_id`; nullopt when it has not ended (or does not exist).
+  virtual Result<std::optional<IwoEnd>> GetIwoEnd(int64_t iwo_id) = 0;
+  // Inserts a termination notice (`notice.kind` "termination") of IWO `terminates_iwo_id`;
+  // answers its id. already_exists "unique_violation" when that IWO already has one.
+  virtual Result<int64_t> InsertIwoTermination(const IwoRecord& notice,
+                                               int64_t terminates_iwo_id) = 0;
+  // The IWO a termination notice ends; nullopt when `notice_id` is not a termination notice.
+  virtual Result<std::optional<int64_t>> FindIwoTerminated(int64_t notice_id) = 0;
   // already_exists "unique_violation" when the case already has an active IWO with the employer.
   virtual Result<int64_t> InsertIwo(const IwoRecord& iwo) = 0;
   // IWOs with id > `after_id`, by id, at most `limit`; only `status` when it is not empty.

@@ -85,6 +85,24 @@ TEST_F(ContactCliTest, LogsAttemptsAndShowsTheChosenChannelWithItsNumbers) {
   EXPECT_EQ(audit.code, 0) << audit.out << audit.err;
 }
 
+// QA 2026-12-05: `contact list --as-of` listed attempts made after the day it was asked about
+// (the channel was already chosen from the earlier ones only).
+TEST_F(ContactCliTest, ListAsOfADayShowsTheAttemptsUpToThatDay) {
+  Seed();
+  ASSERT_EQ(Log("PRS-000001", "sms", "no_answer", "2024-06-01").code, 0);
+  ASSERT_EQ(Log("PRS-000001", "phone", "reached", "2024-06-10").code, 0);
+  const CliRun r =
+      Cli({"--json", "contact", "list", "--person", "PRS-000001", "--as-of", "2024-06-05"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Json j = Json::parse(r.out);
+  ASSERT_EQ(j["attempts"].size(), 1u) << r.out;
+  EXPECT_EQ(j["attempts"][0]["date"], "2024-06-01");
+  const CliRun text = Cli({"contact", "list", "--person", "PRS-000001", "--as-of", "2024-06-05"});
+  EXPECT_NE(text.out.find("PRS-000001: 1 contact attempt(s)"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("2024-06-10"), std::string::npos) << text.out;
+  EXPECT_EQ(ListJson()["attempts"].size(), 2u);  // today: both
+}
+
 TEST_F(ContactCliTest, BadInputIsRefusedAndWritesNothing) {
   Seed();
   ASSERT_EQ(Log("PRS-000001", "sms", "reached", "2024-06-01").code, 0);

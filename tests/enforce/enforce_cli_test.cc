@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "service/json.h"
@@ -23,6 +25,57 @@ class EnforceCliTest : public ::testing::Test {
     if (with_db) full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", user});
     full.insert(full.end(), args.begin(), args.end());
     return testing::RunArgv(full);
+  }
+  // The same on another day.
+  CliRun CliOn(const std::string& today, std::vector<std::string> args,
+               const std::string& user = "root") {
+    std::vector<std::string> full{"opencse", "--db", db_, "--today", today, "--user", user};
+    full.insert(full.end(), args.begin(), args.end());
+    return testing::RunArgv(full);
+  }
+  // An obligor with an SSN, an obligee and a child born `dob`, on one case of the office
+  // North (caseworker cw.ann) with support of 600.00 a month from 2024-01-01, unpaid;
+  // `child_term` ("PRS-000003:600.00:2024-03-31") gives the order a child term.
+  void SeedFamily(const std::string& dob, const std::string& child_term = "") {
+    ASSERT_EQ(Cli({"init"}).code, 0);
+    ASSERT_EQ(Cli({"party", "add", "--first", "Ad", "--last", "Ult", "--ssn", "900451398", "--dob",
+                   "1970-01-01"})
+                  .code,
+              0);
+    ASSERT_EQ(Cli({"party", "add", "--first", "Ob", "--last", "Ult"}).code, 0);
+    ASSERT_EQ(Cli({"party", "add", "--first", "Kid", "--last", "Ult", "--dob", dob}).code, 0);
+    ASSERT_EQ(Cli({"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002", "--child",
+                   "PRS-000003", "--opened", "2023-12-01"})
+                  .code,
+              0);
+    std::vector<std::string> order{"order",    "add",    "--case",      "CASE-000001",
+                                   "--amount", "600.00", "--effective", "2024-01-01"};
+    if (!child_term.empty()) order.insert(order.end(), {"--child", child_term});
+    const CliRun o = Cli(order);
+    ASSERT_EQ(o.code, 0) << o.err;
+    ASSERT_EQ(Cli({"staff", "add", "root", "--role", "admin"}).code, 0);
+    ASSERT_EQ(
+        Cli({"user", "add", "--username", "cw.ann", "--role", "caseworker", "--office", "North"})
+            .code,
+        0);
+    ASSERT_EQ(Cli({"assign-office", "--case", "CASE-000001", "--office", "North"}).code, 0);
+  }
+  // Whether `recommend` finds tax_offset eligible (ranked) and `offset certify` certifies
+  // the obligor, as of today.
+  std::pair<bool, bool> TaxOffsetRecommendedAndCertified() {
+    const CliRun rec = Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly");
+    EXPECT_EQ(rec.code, 0) << rec.err;
+    const Json j = Json::parse(rec.out);
+    bool ranked = false;
+    for (const Json& c : j["ranked"]) ranked = ranked || c["remedy"] == "tax_offset";
+    for (const Json& c : j["ineligible"]) {
+      if (c["remedy"] == "tax_offset") {
+        EXPECT_EQ(c["reason"], "below_threshold") << c.dump();
+      }
+    }
+    const CliRun cert = Cli({"--json", "offset", "certify"});
+    EXPECT_EQ(cert.code, 0) << cert.err;
+    return {ranked, !Json::parse(cert.out)["certified"].empty()};
   }
   void Seed() {
     ASSERT_EQ(Cli({"init"}).code, 0);
@@ -268,6 +321,155 @@ TEST_F(EnforceCliTest, RecommendSaysWhichRemediesADismissalHoldsBack) {
   const CliRun old = Cli({"--json", "recommend", "--case", "CASE-000001", "--as-of", "2024-06-01"});
   EXPECT_EQ(old.code, 1);
   EXPECT_EQ(Json::parse(old.out)["code"], "recommend_date_too_old") << old.out;
+}
+
+// QA 2026-12-05: `recommend` and `offset certify` disagreed on who is a qualified child
+// (FACTS §5): an adult child's arrears were recommended for a tax offset that certify refused,
+// and a 10-year-old whose child term had ended (emancipated) was certified while recommend
+// refused. Both now use iwo::QualifiedChild.
+TEST_F(EnforceCliTest, TaxOffsetRecommendAndCertifyAgreeOnTheQualifiedChild) {
+  SeedFamily("2003-01-01");  // 21 on 2024-06-30, no child term
+  EXPECT_EQ(TaxOffsetRecommendedAndCertified(), std::make_pair(false, false));
+}
+
+TEST_F(EnforceCliTest, TaxOffsetRecommendAndCertifyAgreeOnAnEmancipatedMinor) {
+  SeedFamily("2014-01-01", "PRS-000003:600.00:2024-03-31");  // 10, the term ended
+  EXPECT_EQ(TaxOffsetRecommendedAndCertified(), std::make_pair(false, false));
+}
+
+TEST_F(EnforceCliTest, TaxOffsetRecommendAndCertifyAgreeOnAMinor) {
+  SeedFamily("2014-01-01", "PRS-000003:600.00");  // 10, the term runs
+  EXPECT_EQ(TaxOffsetRecommendedAndCertified(), std::make_pair(true, true));
+}
+
+// QA 2026-12-05: a set dismissed a month after it was recommended came back the same day
+// with new ids (the cooling-off measured growth from the recommendation's arrears, and a
+// month of support had accrued since), and its legal deadline moved a month later.
+TEST_F(EnforceCliTest, ADismissalHoldsFromItsOwnDayAndTheDeadlineStays) {
+  SeedFamily("2014-01-01");
+  const CliRun rec = Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly");
+  ASSERT_EQ(rec.code, 0) << rec.err;
+  const Json first = Json::parse(rec.out);
+  ASSERT_EQ(first["actions"].size(), 3u) << rec.out;
+  EXPECT_EQ(first["actions"][0]["legal_deadline"], "2024-07-30");
+  std::set<std::string> dismissed;
+  for (const Json& a : first["actions"]) {
+    dismissed.insert(a["remedy"].get<std::string>());
+    const CliRun d = CliOn("2024-08-01", {"action", "dismiss", a["id"].get<std::string>(), "--by",
+                                          "cw.ann", "--reason", "obligor hospitalized"});
+    ASSERT_EQ(d.code, 0) << d.err;
+  }
+  const CliRun again =
+      CliOn("2024-08-01", {"--json", "recommend", "--case", "CASE-000001"}, "nightly");
+  ASSERT_EQ(again.code, 0) << again.err;
+  const Json j = Json::parse(again.out);
+  int held = 0;
+  for (const Json& e : j["ineligible"]) {
+    if (e["reason"] != "dismissed_recently") continue;
+    ++held;
+    EXPECT_EQ(e["held_through"], "2024-10-29") << e.dump();
+  }
+  EXPECT_EQ(held, 3) << again.out;
+  for (const Json& a : j["actions"]) {
+    EXPECT_FALSE(dismissed.count(a["remedy"].get<std::string>())) << again.out;
+    // The delinquency began 2024-06-30: its 45 CFR 303.6 deadline stays missed.
+    EXPECT_EQ(a["legal_deadline"], "2024-07-30") << again.out;
+  }
+}
+
+// QA 2026-12-05: with a known employer and no IWO, withholding waited behind three gentler
+// steps (max_recommendations 3). It is immediate (45 CFR 303.100): first in the set.
+TEST_F(EnforceCliTest, ImmediateWithholdingIsRecommendedFirst) {
+  SeedFamily("2014-01-01");
+  ASSERT_EQ(Cli({"employer", "add", "--fein", "900112233", "--name", "Acme"}).code, 0);
+  ASSERT_EQ(Cli({"employment", "add", "--person", "PRS-000001", "--employer", "1", "--start",
+                 "2023-01-01", "--gross", "2000"})
+                .code,
+            0);
+  const CliRun rec = Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly");
+  ASSERT_EQ(rec.code, 0) << rec.err;
+  const Json j = Json::parse(rec.out);
+  ASSERT_EQ(j["actions"].size(), 3u) << rec.out;
+  EXPECT_EQ(j["actions"][0]["remedy"], "income_withholding") << rec.out;
+  EXPECT_EQ(j["actions"][0]["rank"], 1);
+}
+
+// QA 2026-12-05: an overdue case showed four times in the queue (one review task, one
+// "Legal deadline passed" alert per remedy), and the alerts stayed after every decision.
+TEST_F(EnforceCliTest, TheQueueHasOneDeadlineAlertPerCaseAndDropsItOnceDecided) {
+  SeedFamily("2014-01-01");
+  ASSERT_EQ(CliOn("2024-06-30", {"batch", "nightly", "--as-of", "2024-06-30"}, "nightly").code, 0);
+  const CliRun late = CliOn("2024-08-05", {"batch", "nightly", "--as-of", "2024-08-05"}, "nightly");
+  ASSERT_EQ(late.code, 0) << late.err;
+  const auto queue = [&]() {
+    const CliRun q = CliOn("2024-08-05", {"--json", "queue", "--worker", "cw.ann"});
+    EXPECT_EQ(q.code, 0) << q.err;
+    std::map<std::string, int> kinds;
+    for (const Json& t : Json::parse(q.out)) ++kinds[t["kind"].get<std::string>()];
+    return kinds;
+  };
+  std::map<std::string, int> kinds = queue();
+  EXPECT_EQ(kinds["deadline_alert"], 1);
+  EXPECT_EQ(kinds["review_recommendations"], 1);
+  const CliRun shown = CliOn("2024-08-05", {"--json", "action", "show", "CASE-000001"});
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  for (const Json& a : Json::parse(shown.out)) {
+    const CliRun d = CliOn("2024-08-05", {"action", "dismiss", a["id"].get<std::string>(), "--by",
+                                          "cw.ann", "--reason", "obligor hospitalized"});
+    ASSERT_EQ(d.code, 0) << d.err;
+  }
+  kinds = queue();
+  EXPECT_EQ(kinds["deadline_alert"], 0);
+  EXPECT_EQ(kinds["review_recommendations"], 0);
+}
+
+// QA 2026-12-05: a decision's reason took any length, line breaks and terminal escapes (a
+// forged "FAKE: approved by sup1" line in `action show`). Printable UTF-8 of at most 200
+// characters, as the API.
+TEST_F(EnforceCliTest, ADecisionReasonIsOnePrintableLineOfAtMost200Characters) {
+  SeedFamily("2014-01-01");
+  ASSERT_EQ(Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly").code, 0);
+  const struct {
+    std::string reason;
+    const char* code;
+  } bad[] = {{"ok\nFAKE: approved by sup1", "text_invalid_char"},
+             {"red \x1b[31malert", "text_invalid_char"},
+             {"tab\there", "text_invalid_char"},
+             {std::string(201, 'x'), "text_too_long"},
+             {"bad \xff byte", "text_invalid_utf8"}};
+  for (const auto& b : bad) {
+    const CliRun r =
+        Cli({"--json", "action", "dismiss", "ACT-000001", "--by", "cw.ann", "--reason", b.reason});
+    EXPECT_EQ(r.code, 1) << b.reason;
+    EXPECT_EQ(Json::parse(r.out)["code"], b.code) << r.out;
+  }
+  CliRun show = Cli({"--json", "action", "show", "ACT-000001"});
+  EXPECT_EQ(Json::parse(show.out)[0]["state"], "recommended") << "nothing written";
+  const CliRun ok =
+      Cli({"action", "dismiss", "ACT-000001", "--by", "cw.ann", "--reason", std::string(200, 'y')});
+  EXPECT_EQ(ok.code, 0) << ok.err;
+}
+
+// QA 2026-12-05: the text of a withdrawn action left out why; a ranking of more than five
+// listed five without saying so.
+TEST_F(EnforceCliTest, TheTextSaysWhyAnActionWasWithdrawnAndHowManyAreRanked) {
+  SeedFamily("2014-01-01");
+  ASSERT_EQ(Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly").code, 0);
+  const CliRun again = Cli({"--json", "recommend", "--case", "CASE-000001"}, "nightly");
+  const size_t ranked = Json::parse(again.out)["ranked"].size();
+  ASSERT_GT(ranked, 5u) << again.out;
+  const CliRun text = Cli({"recommend", "--case", "CASE-000001"}, "nightly");
+  EXPECT_NE(text.out.find("(" + std::to_string(ranked) + " eligible, showing 5 of " +
+                          std::to_string(ranked)),
+            std::string::npos)
+      << text.out;
+  ASSERT_EQ(Cli({"action", "approve", "ACT-000001", "--by", "cw.ann", "--reason", "go"}).code, 0);
+  const CliRun w = Cli({"action", "withdraw", "ACT-000001", "--by", "cw.ann", "--reason",
+                        "obligor moved out of state"});
+  ASSERT_EQ(w.code, 0) << w.err;
+  const CliRun show = Cli({"action", "show", "ACT-000001"});
+  EXPECT_NE(show.out.find("withdrawn on 2024-06-30: obligor moved out of state"), std::string::npos)
+      << show.out;
 }
 
 }  // namespace

@@ -229,6 +229,45 @@ TEST(EligibilityTest, StateRemediesNeedTheStateRule) {
   EXPECT_EQ(CheckEligibility(Remedy::kLicenseSuspension, c, f).reason, "already_in_force");
 }
 
+// A months-of-support refusal never contradicts itself: before 2026-12-05, 5.99998 months
+// read "arrears are 6.0 months of support; the rule needs 6".
+TEST(EligibilityTest, AMonthsRefusalShowsTwoDecimalsRoundedDownAndTheDollars) {
+  EnforcementConfig c;
+  c.rule(Remedy::kLicenseSuspension).enabled = true;
+  c.rule(Remedy::kLicenseSuspension).arrears_months_at_least = 6;
+  const EligibilityFacts f = Delinquent(D(2'999, 99));  // 5.99998 months of 500.00
+  const Eligibility e = CheckEligibility(Remedy::kLicenseSuspension, c, f);
+  EXPECT_EQ(e.reason, "below_threshold");
+  EXPECT_EQ(e.text,
+            "arrears 2999.99 are 5.99 months of support (500.00 a month); the rule needs 6");
+}
+
+// Immediate withholding is not a ladder step (45 CFR 303.100): before 2026-12-05 three
+// gentler steps ranked above it, and with max_recommendations = 3 it was never recommended.
+TEST(RankTest, AnEligibleIncomeWithholdingIsRankedFirst) {
+  std::vector<Candidate> eligible;
+  for (Remedy r : {Remedy::kReminder, Remedy::kOutreachCall, Remedy::kPaymentPlanOffer,
+                   Remedy::kIncomeWithholding, Remedy::kTaxOffset}) {
+    Candidate c;
+    c.remedy = r;
+    c.eligibility = {true, "eligible", "ok"};
+    eligible.push_back(c);
+  }
+  std::vector<Candidate> ranked = RankByLadder(eligible, 0, true);
+  ImmediateWithholdingFirst(ranked);
+  ASSERT_EQ(ranked.size(), 5u);
+  EXPECT_EQ(ranked[0].remedy, Remedy::kIncomeWithholding);
+  EXPECT_EQ(ranked[0].rationale.rfind("immediate income withholding (45 CFR 303.100", 0), 0u)
+      << ranked[0].rationale;
+  EXPECT_EQ(ranked[1].remedy, Remedy::kReminder);  // the others keep their order
+  EXPECT_EQ(ranked[2].remedy, Remedy::kOutreachCall);
+  EXPECT_EQ(ranked[4].remedy, Remedy::kTaxOffset);
+  // Without one nothing moves.
+  ranked.erase(ranked.begin());
+  ImmediateWithholdingFirst(ranked);
+  EXPECT_EQ(ranked[0].remedy, Remedy::kReminder);
+}
+
 TEST(EligibilityTest, OpenActionsClosedCasesAndNothingOwed) {
   const EnforcementConfig c;
   EligibilityFacts f = Delinquent(D(1'000));
@@ -432,6 +471,45 @@ TEST(WorkflowTasksTest, ADeadlineAlertClosesWhenItsActionMovedOn) {
   outreach.kind = "proactive_outreach";
   outreach.action_id = 1;
   EXPECT_EQ(RefreshTask(outreach, actions, today), TaskChange::kNone);
+}
+
+// The legal-deadline alert is one per case, not one per remedy: it names the first action
+// still to be acted on, moves to the next when that one is decided, and closes when none is
+// left; the queue leaves it out then (TaskPending). Before 2026-12-05 a case with three
+// recommendations had three alerts, and they stayed in the queue after every decision.
+TEST(WorkflowTasksTest, ACaseDeadlineAlertFollowsTheCasesActionsAndTheQueueDropsItWhenMoot) {
+  const CaseId c{1};
+  Task alert;
+  alert.kind = "deadline_alert";
+  alert.key = CaseAlertKey(c, Date::Ymd(2025, 7, 30), "passed");
+  EXPECT_EQ(alert.key, "deadline:case-1:2025-07-30:passed");
+  alert.case_id = c;
+  alert.action_id = 1;
+  std::vector<Action> actions{
+      MakeAction(1, c, Remedy::kReminder, ActionState::kRecommended, 1),
+      MakeAction(2, c, Remedy::kOutreachCall, ActionState::kRecommended, 2),
+      MakeAction(3, CaseId{2}, Remedy::kReminder, ActionState::kRecommended, 1)};
+  const Date today = Date::Ymd(2025, 8, 5);
+  EXPECT_TRUE(TaskPending(alert, actions, today));
+  EXPECT_EQ(RefreshTask(alert, actions, today), TaskChange::kNone);
+  actions[0].state = ActionState::kDismissed;
+  EXPECT_TRUE(TaskPending(alert, actions, today));
+  EXPECT_EQ(RefreshTask(alert, actions, today), TaskChange::kRepointed);
+  EXPECT_EQ(alert.action_id, 2);
+  EXPECT_EQ(alert.recommended, "outreach_call");
+  actions[1].state = ActionState::kApproved;  // approved: still to be acted on
+  EXPECT_TRUE(TaskPending(alert, actions, today));
+  actions[1].state = ActionState::kDismissed;  // the other case's action does not keep it
+  EXPECT_FALSE(TaskPending(alert, actions, today));
+  EXPECT_TRUE(alert.open);  // TaskPending changes nothing
+  EXPECT_EQ(RefreshTask(alert, actions, today), TaskChange::kClosed);
+  EXPECT_EQ(alert.closed_reason, "no action on the case is still to be acted on: moot");
+  // A review task whose recommendations were all decided is not pending either.
+  Task review;
+  review.kind = "review_recommendations";
+  review.case_id = c;
+  review.action_id = 1;
+  EXPECT_FALSE(TaskPending(review, actions, today));
 }
 
 }  // namespace

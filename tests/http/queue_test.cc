@@ -451,6 +451,50 @@ TEST_F(QueueTest, ReviewTaskWithEveryRecommendationDecidedLeavesTheQueue) {
   EXPECT_EQ(open->size(), 2U);
 }
 
+// A case's legal-deadline alert leaves the queue once no action of the case is still to be
+// acted on, as its review task does (before 2026-12-05 it stayed, with "recommendations": [],
+// until the next nightly run); and a decision's reason is one printable line.
+TEST_F(QueueTest, ADeadlineAlertWithEveryActionDecidedLeavesTheQueue) {
+  {
+    auto store = server_->OpenStore();
+    auto actions = store->ListEnforceActionsByCase(CaseId{1});
+    ASSERT_TRUE(actions.ok());
+    ASSERT_FALSE(actions->empty());
+    enforce::Task t;
+    t.key = enforce::CaseAlertKey(CaseId{1}, Date::Ymd(2024, 7, 30), "passed");
+    t.kind = "deadline_alert";
+    t.case_id = CaseId{1};
+    t.obligor = PersonId{1};
+    t.worker = "cw_north";
+    t.created = Date::Ymd(2024, 8, 5);
+    t.risk_score = 50;
+    t.amount_at_stake = Money::FromCents(300000);
+    t.deadline = Date::Ymd(2024, 7, 30);
+    t.title = "Legal deadline passed";
+    t.action_id = actions->front().id;
+    t.key_factors = "[]";
+    ASSERT_TRUE(store->InsertEnforceTask(t).ok());
+  }
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  ASSERT_EQ(Body(c.Get("/v1/queue", s.Headers()))["total"], 3);
+  auto sup = SignIn(c, "sup_north");
+  const Json recs = Body(c.Get("/v1/cases/CASE-000001/recommendations", sup.Headers()));
+  const std::string first = recs["items"][0]["id"];
+  for (const char* bad : {"ok\\nFAKE: approved by sup1", "red \\u001b[31m"}) {
+    auto r = c.Post("/v1/recommendations/" + first + "/dismiss", sup.Headers(),
+                    std::string(R"({"reason": ")") + bad + "\"}", "application/json");
+    ASSERT_EQ(r->status, 400) << r->body;
+    EXPECT_EQ(Body(r)["code"], "text_invalid_char") << r->body;
+  }
+  DismissAllPending(c, "CASE-000001");
+  const Json q = Body(c.Get("/v1/queue", s.Headers()));
+  EXPECT_EQ(q["total"], 1) << q.dump();
+  ASSERT_EQ(q["items"].size(), 1U);
+  EXPECT_EQ(q["items"][0]["case_id"], "CASE-000002");
+  EXPECT_EQ(q["items"][0]["kind"], "review_recommendations");
+}
+
 // Pages: `limit` items after the task `after`, with `next_after` (null on the last page), as
 // docs/API.md's list convention; `total` counts every match on every page. A cursor naming a
 // task whose recommendations were decided meanwhile still finds its place; one naming no open

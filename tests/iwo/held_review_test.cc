@@ -7,6 +7,7 @@
 
 #include "iwo/held.h"
 #include "iwo/review.h"
+#include "service/replay.h"
 #include "testing/fault_store.h"
 #include "testing/fixture.h"
 #include "testing/scratch_dir.h"
@@ -53,6 +54,7 @@ class HeldPaymentTest : public ::testing::Test {
     r.payment_id = id;
     r.case_id = case_a_;
     r.reason = "employer confirmed the SSN was mistyped";
+    r.force = true;  // P1's SSN (999887777) is not A's (123456789)
     return r;
   }
 
@@ -87,6 +89,67 @@ TEST_F(HeldPaymentTest, ResolvePostsTheHeldMoneyMarksTheRowAndAudits) {
   ASSERT_TRUE(held.ok());
   ASSERT_EQ(held->rows.size(), 1u);
   EXPECT_EQ(held->rows[0].row.id, 2);
+}
+
+TEST_F(HeldPaymentTest, ACaseWhoseObligorHasAnotherSsnNeedsForce) {
+  ResolveRequest r = ToCase(1);
+  r.force = false;
+  auto res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.status().reason(), "ssn_case_mismatch");
+  EXPECT_NE(res.status().message().find("7777"), std::string::npos);
+  EXPECT_NE(res.status().message().find("6789"), std::string::npos);
+  EXPECT_EQ(res.status().message().find("999887777"), std::string::npos);  // last 4 only
+  EXPECT_EQ(res.status().message().find("123456789"), std::string::npos);
+  r.obligor = a_;  // by obligor too
+  r.case_id.reset();
+  EXPECT_EQ(ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r).status().reason(),
+            "ssn_case_mismatch");
+  EXPECT_EQ(Posted(), Money());
+  EXPECT_EQ(world_.store().GetUnidentifiedPayment(1)->status, "held");
+  EXPECT_EQ(AuditCount("unidentified.resolve"), 0);
+  // Forced, the reason is kept and the audit row says it was forced.
+  ASSERT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "worker1", ToCase(1)).ok());
+  EXPECT_EQ(Posted(), Money::FromCents(7'525));
+  auto rows = world_.store().ListAuditAfter(0, "unidentified_payment", "", 1000);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_FALSE(rows->empty());
+  EXPECT_NE(rows->back().after.find("\"ssn_mismatch_forced\":true"), std::string::npos);
+  EXPECT_NE(rows->back().after.find("mistyped"), std::string::npos);
+  // A line without an SSN (P2) needs no force.
+  r = ToCase(2);
+  r.force = false;
+  EXPECT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r).ok());
+}
+
+TEST_F(HeldPaymentTest, AsOfADayBeforeTheResolutionThePaymentWasStillHeld) {
+  // Received 2024-06-14; P1 resolved 2024-06-20, P2 refunded 2024-07-05.
+  world_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2024, 6, 20)));
+  ASSERT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "w", ToCase(1)).ok());
+  world_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2024, 7, 5)));
+  ResolveRequest refund;
+  refund.payment_id = 2;
+  refund.refund = true;
+  refund.reason = "returned to the employer";
+  ASSERT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "w", refund).ok());
+  // The month-end balance of June is what was held on June 30, whatever happened since.
+  auto june = ListHeldPayments(world_.store(), Date::Ymd(2024, 6, 19));
+  ASSERT_TRUE(june.ok());
+  ASSERT_EQ(june->rows.size(), 2u);
+  EXPECT_EQ(june->total, Money::FromCents(8'525));
+  EXPECT_EQ(june->oldest_days, 5);
+  june = ListHeldPayments(world_.store(), Date::Ymd(2024, 6, 30));
+  ASSERT_TRUE(june.ok());
+  ASSERT_EQ(june->rows.size(), 1u);  // P1 resolved on the 20th: no longer held
+  EXPECT_EQ(june->rows[0].row.id, 2);
+  EXPECT_EQ(june->total, Money::FromCents(1'000));
+  auto aging = BuildHeldAgingReport(world_.store(), Date::Ymd(2024, 6, 30));
+  ASSERT_TRUE(aging.ok());
+  EXPECT_EQ(aging->count, 1);
+  EXPECT_EQ(aging->total, Money::FromCents(1'000));
+  // Resolved on the as-of day itself: not held at the end of that day.
+  EXPECT_TRUE(ListHeldPayments(world_.store(), Date::Ymd(2024, 7, 5))->rows.empty());
+  EXPECT_EQ(BuildHeldAgingReport(world_.store(), Date::Ymd(2024, 7, 31))->count, 0);
 }
 
 TEST_F(HeldPaymentTest, ResolvingTwiceIsRefusedAndChangesNothing) {
@@ -262,7 +325,8 @@ DELETE FROM schema_version WHERE version IN (330, 331);
     ResolveRequest r;
     r.payment_id = 1;
     r.case_id = CaseId{1};
-    r.reason = "identified after the upgrade";
+    r.reason = "identified after the upgrade: the SSN was mistyped";
+    r.force = true;  // 999887777 is not the obligor's SSN
     ASSERT_TRUE(ResolveHeldPayment(world.store(), world.clock(), "w", r).ok());
     EXPECT_EQ(world.store().GetUnidentifiedPayment(1)->status, "resolved");
     // Still never deleted.
@@ -357,6 +421,59 @@ TEST_F(ReviewDecisionTest, ConfirmRecordsEmploymentAndIssuesTheIwoLikeAnSsnMatch
   EXPECT_EQ(world_.store().ListIwos("", 0, 10)->size(), 1u);
   EXPECT_EQ(Audits("newhire_review.confirm"), 1);
   EXPECT_EQ(Audits("newhire_review.dismiss"), 0);
+}
+
+TEST_F(ReviewDecisionTest, ConfirmRecordsTheReportedSsnOnACandidateWithoutOne) {
+  ASSERT_TRUE(world_.store().GetPerson(e_)->ssn.empty());
+  auto res = Confirm(world_.store(), 1);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_TRUE(res->ssn_recorded);
+  // The IWO is issued to a person with the SSN the employer will acknowledge and withhold by.
+  EXPECT_EQ(world_.store().GetPerson(e_)->ssn, "456789123");
+  EXPECT_EQ(world_.store().FindPersonIdBySsn("456789123")->value_or(PersonId{}), e_);
+  auto rows = world_.store().ListAuditAfter(0, "person", "", 1000);
+  ASSERT_TRUE(rows.ok());
+  int64_t set = 0;
+  for (const AuditRow& r : *rows) {
+    if (r.action != "person.set_ssn") continue;
+    ++set;
+    EXPECT_EQ(r.entity_id, PersonDisplayId(e_));
+    EXPECT_NE(r.after.find("\"9123\""), std::string::npos);
+    EXPECT_EQ(r.after.find("456789123"), std::string::npos);  // last four digits only
+  }
+  EXPECT_EQ(set, 1);
+  // audit verify's replay of persons stays clean.
+  auto cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0) << (cmp->problems.empty() ? "" : cmp->problems[0]);
+}
+
+TEST_F(ReviewDecisionTest, ConfirmIsRefusedWhenTheSsnConflicts) {
+  // Since the review was opened, F got another SSN on file, and someone else got E's.
+  ASSERT_TRUE(world_.store().SetPersonSsn(f_, "111223333").ok());
+  auto res = Confirm(world_.store(), 2);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.status().reason(), "review_ssn_conflict");
+  EXPECT_NE(res.status().message().find("1234"), std::string::npos);  // reported, last 4
+  EXPECT_NE(res.status().message().find("3333"), std::string::npos);  // on file, last 4
+  EXPECT_EQ(res.status().message().find("567891234"), std::string::npos);
+  EXPECT_NE(res.status().message().find("dismiss"), std::string::npos);
+
+  Person other;
+  other.first_name = "Zed";
+  other.last_name = "Poe";
+  other.ssn = "456789123";
+  ASSERT_TRUE(world_.service().AddPerson(other).ok());
+  res = Confirm(world_.store(), 1);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.status().reason(), "ssn_in_use");
+  // Nothing was written.
+  EXPECT_EQ(world_.store().GetNewHireReview(1)->status, "open");
+  EXPECT_EQ(world_.store().GetNewHireReview(2)->status, "open");
+  EXPECT_TRUE(world_.store().GetPerson(e_)->ssn.empty());
+  EXPECT_TRUE(world_.store().ListIwos("", 0, 10)->empty());
+  EXPECT_TRUE(world_.store().ListEmploymentByPerson(e_)->empty());
+  EXPECT_EQ(Audits("newhire_review.confirm"), 0);
 }
 
 TEST_F(ReviewDecisionTest, DismissNeedsAReasonAndActsOnNothing) {

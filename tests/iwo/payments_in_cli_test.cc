@@ -137,9 +137,16 @@ TEST_F(PaymentsInCliTest, UnidentifiedResolveAndReport) {
   EXPECT_EQ(j["buckets"][1]["days"], "31-60");  // 48 days
   EXPECT_EQ(j["buckets"][1]["count"], 2);
   EXPECT_EQ(j["buckets"][0]["count"], 0);
-  // Resolve to a case: posted, then refused the second time.
+  // The line's SSN is not the obligor's: refused (last four digits only) unless --force.
   r = Run({"--json", "unidentified", "resolve", "1", "--case", "CASE-000001", "--reason",
            "employer confirmed the SSN"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Json::parse(r.out)["code"], "ssn_case_mismatch");
+  EXPECT_EQ(r.out.find("999887777"), std::string::npos);
+  EXPECT_NE(r.out.find("7777"), std::string::npos);
+  // Resolve to a case: posted, then refused the second time.
+  r = Run({"--json", "unidentified", "resolve", "1", "--case", "CASE-000001", "--force", "--reason",
+           "employer confirmed the SSN was mistyped"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   j = Json::parse(r.out);
   EXPECT_EQ(j["resolution"], "posted");

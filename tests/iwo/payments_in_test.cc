@@ -162,8 +162,9 @@ TEST(DedParserTest, StructureAndControlTotals) {
   got = ProblemsOf(formats::ParseDedFile(text));
   EXPECT_EQ(got, (Problems{{4, "record", "ach_batch_control_missing"},
                            {4, "record", "ach_file_control_missing"}}));
-  // A short record, an unknown type, an empty file, a non-FEIN company id.
-  EXPECT_EQ(formats::ParseDedFile("1 short\n").file.problems.at(0).reason, "ach_record_length");
+  // A long record, an unknown type, an empty file, a non-FEIN company id.
+  EXPECT_EQ(formats::ParseDedFile("1" + std::string(94, ' ') + "\n").file.problems.at(0).reason,
+            "ach_record_length");
   EXPECT_EQ(formats::ParseDedFile("").file.problems.at(0).reason, "ach_file_header_missing");
   std::string bad = AchBuilder().Batch("11111111X", "240610").EndBatch().Build();
   EXPECT_EQ(formats::ParseDedFile(bad).file.problems.at(0).field, "batch_header.company_id");
@@ -184,6 +185,55 @@ TEST(DedParserTest, StructureAndControlTotals) {
   got = ProblemsOf(formats::ParseDedFile(text));
   ASSERT_FALSE(got.empty());
   EXPECT_EQ(std::get<2>(got[0]), "ach_trace_duplicate");
+}
+
+TEST(DedParserTest, RecordsWhoseTrailingBlanksWereStrippedArePaddedBack) {
+  const std::string text = AchBuilder()
+                               .Batch("111111111", "240610")
+                               .Entry(100, 1, {"DED*CS*CASE-000001*240607*0000000100*123456789\\"})
+                               .EndBatch()
+                               .Build();
+  const formats::RemittanceParse whole = formats::ParseDedFile(text);
+  ASSERT_EQ(whole.problem_count, 0);
+  for (const std::string eol : {"\n", "\r\n"}) {
+    std::string stripped;
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      std::string line = text.substr(start, end - start);
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      stripped += line + eol;
+      start = end + 1;
+    }
+    ASSERT_LT(stripped.size(), text.size());  // the file header and control were shortened
+    const formats::RemittanceParse p = formats::ParseDedFile(stripped);
+    EXPECT_EQ(ProblemsOf(p), Problems{});
+    ASSERT_EQ(p.file.lines.size(), 1u);
+    EXPECT_EQ(p.file.lines[0].key, whole.file.lines[0].key);
+    EXPECT_EQ(p.file.lines[0].amount, Money::FromCents(100));
+  }
+  // A record cut inside a field is still refused by that field's check.
+  std::string cut = text;
+  const size_t entry = cut.find("\n6") + 1;
+  cut.erase(entry + 85, 9);  // the last 9 digits of the entry's trace number
+  EXPECT_EQ(std::get<2>(ProblemsOf(formats::ParseDedFile(cut)).at(0)), "ach_trace_malformed");
+}
+
+TEST(DedParserTest, RecordsWithNoLineBreaksAreNamedAsSuch) {
+  std::string text = AchBuilder()
+                         .Batch("111111111", "240610")
+                         .Entry(100, 1, {"DED*CS*CASE-000001*240607*0000000100*123456789\\"})
+                         .EndBatch()
+                         .Build();
+  std::string one_line;
+  for (char c : text) {
+    if (c != '\n') one_line += c;
+  }
+  const formats::RemittanceParse p = formats::ParseDedFile(one_line);
+  ASSERT_EQ(p.problem_count, 1);  // not also "the file is empty"
+  EXPECT_EQ(p.file.problems[0].reason, "ach_record_length");
+  EXPECT_NE(p.file.problems[0].message.find("no line breaks"), std::string::npos)
+      << p.file.problems[0].message;
 }
 
 // ---- SDU parser ----
@@ -441,6 +491,39 @@ TEST_F(PaymentsInTest, SduBatchPostsAndHoldsAndReimportIsIdempotent) {
   EXPECT_EQ(again->already_held, 1);
   EXPECT_EQ(Posted(a_), Money::FromCents(25'000));
   EXPECT_EQ(Held(), 1);
+}
+
+TEST_F(PaymentsInTest, SduResentAfterTheLowestOpenCaseClosedIsAlreadyPosted) {
+  // DED lines take the same path (ImportParsedRemittance), so one format shows both.
+  const CaseId second = world_.SimpleCase(a_, 20'000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(ImportSdu(world_.store(), world_.clock(), "clerk", "b.sdu", kSdu)->committed);
+  ASSERT_TRUE(world_.store().UpdateCaseStatus(case_a_, CaseStatus::kClosed).ok());
+  auto again = ImportSdu(world_.store(), world_.clock(), "clerk", "b.sdu", kSdu);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(again->committed) << again->problems.at(0).reason;
+  EXPECT_EQ(again->already_posted, 2);
+  EXPECT_EQ(again->posted, 0);
+  EXPECT_EQ(Posted(a_), Money::FromCents(25'000));
+  auto line1 = world_.store().FindCollectionByKey("SDU-B2024-0610-1");
+  ASSERT_TRUE(line1.ok() && line1->has_value());
+  EXPECT_EQ((*line1)->collection.case_id, case_a_);
+  EXPECT_NE((*line1)->collection.case_id, second);
+}
+
+TEST_F(PaymentsInTest, SduDepositDateAfterTodayRefusesTheWholeBatch) {
+  std::string text = "\n" + kSdu;                           // the header on line 2
+  text.replace(text.find("2024-06-10"), 10, "2024-06-15");  // today is 2024-06-14
+  auto rep = ImportSdu(world_.store(), world_.clock(), "clerk", "b.sdu", text);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u);
+  EXPECT_EQ(rep->problems[0].line_number, 2);
+  EXPECT_EQ(rep->problems[0].field, "header.deposit_date");
+  EXPECT_EQ(rep->problems[0].reason, "date_in_future");
+  EXPECT_EQ(Posted(a_), Money());
+  EXPECT_EQ(Held(), 0);
+  text.replace(text.find("2024-06-15"), 10, "2024-06-14");  // today is fine
+  EXPECT_TRUE(ImportSdu(world_.store(), world_.clock(), "clerk", "b.sdu", text)->committed);
 }
 
 TEST_F(PaymentsInTest, SduControlMismatchWritesNothing) {

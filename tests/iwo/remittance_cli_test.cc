@@ -96,6 +96,17 @@ TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
   EXPECT_EQ(j["posted"], 0);
   EXPECT_EQ(j["already_posted"], 1);
   EXPECT_EQ(j["already_held"], 1);
+  r = run(day, {"import", "remittance", good});
+  EXPECT_NE(r.out.find("ssn_not_found (already held)"), std::string::npos) << r.out;
+  // Once a caseworker resolved the held line, a resend says so, not "already held".
+  r = run(day, {"unidentified", "resolve", "1", "--refund", "--reason", "returned"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = run(day, {"import", "remittance", good});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("ssn_not_found (already resolved (refunded))"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("(already held)"), std::string::npos) << r.out;
+  r = run(day, {"--json", "import", "remittance", good});
+  EXPECT_EQ(Json::parse(r.out)["held_lines"][0]["resolution"], "refunded") << r.out;
 
   r = run(day, {"import", "remittance", "--help"});
   EXPECT_EQ(r.code, 0);

@@ -214,6 +214,53 @@ TEST_F(RemittanceImportTest, ALineResentWithAnotherAmountIsRefused) {
   EXPECT_EQ(rep->problems.at(0).field, "amount");
 }
 
+TEST_F(RemittanceImportTest, AnSsnOnlyLineResentAfterItsCaseClosedIsAlreadyPosted) {
+  // A's second case: P1 (SSN only) went to the lowest open case, case_a_.
+  const CaseId second = world_.SimpleCase(a_, 20'000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(Import(world_.store(), File())->committed);
+  ASSERT_TRUE(world_.store().UpdateCaseStatus(case_a_, CaseStatus::kClosed).ok());
+  // The same file again plus a new SSN-only line: P1 now resolves to `second`, but it is the
+  // same line, so it is "already posted" and the new money posts.
+  auto rep = Import(world_.store(), File() + "P9,111111111,2024-06-07,123456789,,40.00\n");
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_TRUE(rep->committed) << rep->problems.at(0).reason;
+  EXPECT_EQ(rep->already_posted, 2);
+  EXPECT_EQ(rep->posted, 1);
+  auto p9 = world_.store().FindCollectionByKey("REM-111111111-P9");
+  ASSERT_TRUE(p9.ok() && p9->has_value());
+  EXPECT_EQ((*p9)->collection.case_id, second);
+  EXPECT_EQ(Posted(a_), Money::FromCents(29'000));
+  // Still compared on amount and date, and a line naming its case keeps the case rule.
+  std::string changed = File();
+  changed.replace(changed.find("250.00"), 6, "251.00");
+  rep = Import(world_.store(), changed);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(rep->problems.at(0).reason, "exists_with_different_amount");
+  rep = Import(world_.store(), kHeader + "P1,111111111,2024-06-07,123456789," +
+                                   CaseDisplayId(second) + ",250.00\n");
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(rep->problems.at(0).reason, "exists_with_different_case");
+}
+
+TEST_F(RemittanceImportTest, AKeyResentWithAnotherDateThatNowHoldsNamesTheDate) {
+  ASSERT_TRUE(Import(world_.store(), File())->committed);
+  ASSERT_TRUE(world_.store().UpdateCaseStatus(case_a_, CaseStatus::kClosed).ok());
+  // P1 now resolves to nobody (no open case) and was posted on 2024-06-07.
+  auto rep = Import(world_.store(), kHeader + "P1,111111111,2024-06-06,123456789,,250.00\n");
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u);
+  EXPECT_EQ(rep->problems[0].field, "pay_date");
+  EXPECT_EQ(rep->problems[0].reason, "exists_with_different_date");
+  EXPECT_NE(rep->problems[0].message.find("2024-06-07"), std::string::npos);
+  rep = Import(world_.store(), kHeader + "P1,111111111,2024-06-07,123456789,,250.00\n");
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->committed);
+  EXPECT_EQ(rep->already_posted, 1);
+}
+
 TEST_F(RemittanceImportTest, AFailedCommitLosesNothingAndTheRetryPostsOnce) {
   testing::FaultStore faulty(world_.store());
   faulty.FailNextCommit(testing::FaultStore::Fault::kFailBeforeCommit);

@@ -116,6 +116,9 @@ class FaultStore final : public Store {
   Status ScanPersons(const std::function<Status(const Person&)>& v) override {
     return inner_.ScanPersons(v);
   }
+  Status SetPersonSsn(PersonId id, std::string_view ssn) override {
+    return inner_.SetPersonSsn(id, ssn);
+  }
   Result<std::vector<Employment>> ListEmployments() override { return inner_.ListEmployments(); }
   Result<std::vector<std::pair<CaseId, std::string>>> ListCaseAssignments() override {
     return inner_.ListCaseAssignments();
@@ -134,6 +137,17 @@ class FaultStore final : public Store {
     return inner_.ListCaseIds(after, limit);
   }
   Status UpdateCaseType(CaseId id, CaseType t) override { return inner_.UpdateCaseType(id, t); }
+  Result<std::optional<CaseClosureRow>> GetCaseClosure(CaseId id) override {
+    return inner_.GetCaseClosure(id);
+  }
+  Result<std::vector<CaseClosureRow>> ListCaseClosures() override {
+    return inner_.ListCaseClosures();
+  }
+  Status PutCaseClosure(const CaseClosureRow& row) override { return inner_.PutCaseClosure(row); }
+  Status DeleteCaseClosure(CaseId id) override { return inner_.DeleteCaseClosure(id); }
+  Status UpdateCaseStatus(CaseId id, CaseStatus status) override {
+    return inner_.UpdateCaseStatus(id, status);
+  }
   Result<OrderId> InsertOrder(const Order& o) override { return inner_.InsertOrder(o); }
   Result<Order> GetOrder(OrderId id) override { return inner_.GetOrder(id); }
   Result<std::vector<Order>> ListOrdersByCase(CaseId id) override {
@@ -206,6 +220,16 @@ class FaultStore final : public Store {
     return inner_.FindEmployerIdByFein(fein);
   }
   Result<bool> HasActiveIwo(CaseId c, EmployerId e) override { return inner_.HasActiveIwo(c, e); }
+  Status EndIwo(const IwoEnd& end) override { return inner_.EndIwo(end); }
+  Result<std::optional<IwoEnd>> GetIwoEnd(int64_t iwo_id) override {
+    return inner_.GetIwoEnd(iwo_id);
+  }
+  Result<int64_t> InsertIwoTermination(const IwoRecord& notice, int64_t terminates) override {
+    return inner_.InsertIwoTermination(notice, terminates);
+  }
+  Result<std::optional<int64_t>> FindIwoTerminated(int64_t notice_id) override {
+    return inner_.FindIwoTerminated(notice_id);
+  }
   Result<int64_t> InsertIwo(const IwoRecord& iwo) override { return inner_.InsertIwo(iwo); }
   Result<std::vector<IwoRecord>> ListIwos(std::string_view status, int64_t after_id,
                                           int64_t limit) override {

@@ -88,7 +88,7 @@ Result<std::optional<EmployerId>> SqliteStore::FindEmployerIdByFein(std::string_
 Result<bool> SqliteStore::HasActiveIwo(CaseId case_id, EmployerId employer) {
   Stmt& s = Prepare(
       "SELECT 1 FROM iwo WHERE case_id = ? AND employer_id = ? AND status <> 'rejected' AND "
-      "status <> 'ended' LIMIT 1");
+      "status <> 'ended' AND kind <> 'termination' LIMIT 1");
   s.Bind(1, case_id.value).Bind(2, employer.value);
   ASSIGN_OR_RETURN(std::vector<int64_t> hits,
                    CollectRows<int64_t>(s, [](Stmt& r) -> Result<int64_t> { return r.Int(0); }));

@@ -262,6 +262,23 @@ ALTER TABLE support_order ADD COLUMN judgment_accrued_through TEXT
           (judgment_accrued_from <= judgment_accrued_through AND
            judgment_accrued_through <= effective_date AND judgment_cents > 0)));
 )sql"},
+      // Case closure, 45 CFR 303.11 (service/case_closure.h): a case's pending notice of
+      // intent to close (closed_date NULL) or its closure. The CHECKs keep the reason a code,
+      // the note short, and a closure at least 60 calendar days after its notice.
+      {8, R"sql(
+CREATE TABLE case_closure (
+  case_id INTEGER PRIMARY KEY REFERENCES iv_d_case(id),
+  notice_date TEXT NOT NULL
+    CHECK (notice_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+  reason TEXT NOT NULL
+    CHECK (length(reason) BETWEEN 1 AND 40 AND reason NOT GLOB '*[^a-z0-9_]*'),
+  note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 500),
+  closed_date TEXT
+    CHECK (closed_date IS NULL OR
+           (closed_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND
+            closed_date >= date(notice_date, '+60 days')))
+);
+)sql"},
       // ---- 300-399: employer and federal interfaces (src/iwo, src/formats) ----
       {300, R"sql(
 CREATE TABLE iwo (
@@ -473,6 +490,25 @@ ALTER TABLE newhire_review ADD COLUMN decision_reason TEXT NOT NULL DEFAULT '';
 CREATE TRIGGER newhire_review_decided_final BEFORE UPDATE ON newhire_review
 WHEN OLD.status <> 'open'
 BEGIN SELECT RAISE(ABORT, 'a decided new-hire review is final'); END;
+)sql"},
+      // ---- 340-349: ending an IWO (src/iwo/iwo_terminate.h; docs/ARCHITECTURE.md §12) ----
+      // An ended IWO carries its end date, reason and note; a termination notice (kind
+      // 'termination') names the IWO it ends. The one-active index is recreated so that a
+      // termination notice, pending or sent, is not an active withholding order (a rehire by the
+      // same employer gets a new IWO). Value lists are ORs, not IN lists (migration 300).
+      {340, R"sql(
+ALTER TABLE iwo ADD COLUMN end_date TEXT CHECK ((status = 'ended') = (end_date IS NOT NULL));
+ALTER TABLE iwo ADD COLUMN end_reason TEXT NOT NULL DEFAULT '' CHECK (
+  end_reason = '' OR end_reason = 'employment_ended' OR end_reason = 'order_ended' OR
+  end_reason = 'case_closed' OR end_reason = 'obligor_request_court' OR end_reason = 'other');
+ALTER TABLE iwo ADD COLUMN end_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE iwo ADD COLUMN terminates_iwo_id INTEGER REFERENCES iwo(id)
+  CHECK ((kind = 'termination') = (terminates_iwo_id IS NOT NULL));
+DROP INDEX iwo_one_active;
+CREATE UNIQUE INDEX iwo_one_active ON iwo(case_id, employer_id)
+  WHERE status <> 'rejected' AND status <> 'ended' AND kind <> 'termination';
+CREATE UNIQUE INDEX iwo_one_termination ON iwo(terminates_iwo_id)
+  WHERE terminates_iwo_id IS NOT NULL;
 )sql"},
       // ---- http/auth (versions 100-199): staff users, sessions, API tokens, the access log of
       // person reads, and the case office assignment that scopes a caseworker's caseload.

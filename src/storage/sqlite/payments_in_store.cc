@@ -49,6 +49,24 @@ Status SqliteStore::ResolveUnidentifiedPayment(const UnidentifiedResolution& r) 
   return Status::Ok();
 }
 
+Status SqliteStore::SetPersonSsn(PersonId id, std::string_view ssn) {
+  Stmt& s = Prepare("UPDATE person SET ssn = ? WHERE id = ? AND ssn = ''");
+  s.Bind(1, ssn).Bind(2, id.value);
+  const Status st = s.Run();
+  const std::string last4(ssn.substr(ssn.size() >= 4 ? ssn.size() - 4 : 0));
+  if (st.reason() == "unique_violation") {
+    return AlreadyExists("ssn_in_use",
+                         "another person with SSN ending " + last4 + " is already on file");
+  }
+  RETURN_IF_ERROR(st);
+  if (sqlite3_changes(db_) == 0) {
+    ASSIGN_OR_RETURN(Person p, GetPerson(id));
+    return FailedPrecondition("ssn_already_on_file",
+                              PersonDisplayId(p.id) + " already has an SSN on file");
+  }
+  return Status::Ok();
+}
+
 Result<NewHireReview> SqliteStore::GetNewHireReview(int64_t id) {
   Stmt& s = Prepare(
       "SELECT id, file, record_number, candidate_id, reported_ssn, reported_name, reported_dob, "

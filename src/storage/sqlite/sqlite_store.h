@@ -83,6 +83,7 @@ class SqliteStore final : public Store {
   Result<PersonId> InsertPerson(const Person& person) override;
   Result<Person> GetPerson(PersonId id) override;
   Status ScanPersons(const std::function<Status(const Person&)>& visit) override;
+  Status SetPersonSsn(PersonId id, std::string_view ssn) override;  // payments_in_store.cc
 
   Result<CaseId> InsertCase(const Case& c) override;
   Result<Case> GetCase(CaseId id) override;
@@ -91,6 +92,12 @@ class SqliteStore final : public Store {
       std::span<const PersonId> persons) override;
   Result<std::vector<CaseId>> ListCaseIds(int64_t after, int64_t limit) override;
   Status UpdateCaseType(CaseId id, CaseType type) override;
+  // Case closure (closure_store.cc).
+  Result<std::optional<CaseClosureRow>> GetCaseClosure(CaseId id) override;
+  Result<std::vector<CaseClosureRow>> ListCaseClosures() override;
+  Status PutCaseClosure(const CaseClosureRow& row) override;
+  Status DeleteCaseClosure(CaseId id) override;
+  Status UpdateCaseStatus(CaseId id, CaseStatus status) override;
 
   Result<OrderId> InsertOrder(const Order& order) override;
   Result<Order> GetOrder(OrderId id) override;
@@ -158,6 +165,11 @@ class SqliteStore final : public Store {
                                                        std::string_view first, Date dob) override;
   Result<std::optional<EmployerId>> FindEmployerIdByFein(std::string_view fein) override;
   Result<bool> HasActiveIwo(CaseId case_id, EmployerId employer) override;
+  // Ending an IWO (iwo_end_store.cc; migration 340).
+  Status EndIwo(const IwoEnd& end) override;
+  Result<std::optional<IwoEnd>> GetIwoEnd(int64_t iwo_id) override;
+  Result<int64_t> InsertIwoTermination(const IwoRecord& notice, int64_t terminates_iwo_id) override;
+  Result<std::optional<int64_t>> FindIwoTerminated(int64_t notice_id) override;
   Result<int64_t> InsertIwo(const IwoRecord& iwo) override;
   Result<std::vector<IwoRecord>> ListIwos(std::string_view status, int64_t after_id,
                                           int64_t limit) override;

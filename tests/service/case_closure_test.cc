@@ -1,0 +1,402 @@
+// Case closure under 45 CFR 303.11 (service/case_closure.h): the notice, the 60-day period,
+// the criterion checked from the ledger, cancellation and reopening, every refusal writing
+// nothing, audit replay of the closure and its tampering, and the `opencse case` commands.
+
+#include "service/case_closure.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "enforce/records.h"
+#include "service/audit.h"
+#include "service/replay.h"
+#include "testing/cli_run.h"
+#include "testing/fixture.h"
+#include "testing/scratch_dir.h"
+
+namespace cse {
+namespace {
+
+using testing::World;
+
+Date Today() { return Date::Ymd(2026, 6, 30); }
+
+// What a refused call must leave as it was.
+struct Written {
+  int64_t audit_rows = 0;
+  size_t events = 0;
+  size_t closures = 0;
+  CaseStatus status = CaseStatus::kOpen;
+  bool operator==(const Written&) const = default;
+};
+
+class CaseClosureTest : public ::testing::Test {
+ protected:
+  CaseClosureTest() : w_(":memory:", Today()), svc_(w_.store(), w_.clock(), "tester") {}
+
+  // A never-assistance case opened 2025-01-01 with a monthly current support order of 100.00
+  // (ending on `order_end`, if given) and a payment of `paid_cents` on 2025-12-15.
+  CaseId MakeCase(std::optional<Date> order_end, int64_t paid_cents) {
+    NewCase c;
+    c.obligor = w_.Person("Obligor", std::to_string(++n_));
+    c.obligee = w_.Person("Obligee", std::to_string(n_));
+    c.opened = Date::Ymd(2025, 1, 1);
+    auto id = w_.service().AddCase(c);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    obligor_ = c.obligor;
+    Order o;
+    o.case_id = *id;
+    o.amount = Money::FromCents(10'000);
+    o.effective_date = Date::Ymd(2025, 1, 1);
+    o.end_date = order_end;
+    auto order = w_.service().AddOrder(o, std::nullopt);
+    EXPECT_TRUE(order.ok()) << order.status().ToString();
+    if (paid_cents > 0) {
+      auto paid = w_.Pay("P-" + std::to_string(n_), *id, paid_cents, Date::Ymd(2025, 12, 15));
+      EXPECT_TRUE(paid.ok()) << paid.status().ToString();
+    }
+    return *id;
+  }
+  // Ended 2025-12-31 after 1,200.00 accrued; 1,000.00 paid: 200.00 in arrears.
+  CaseId ClosableCase() { return MakeCase(Date::Ymd(2025, 12, 31), 100'000); }
+
+  Written Now(CaseId id) {
+    Written out;
+    auto link = w_.store().LastAuditLink();
+    if (link.ok() && *link) out.audit_rows = (*link)->seq;
+    auto events = w_.store().ListCaseEventsByPerson(obligor_);
+    if (events.ok()) out.events = events->size();
+    auto rows = w_.store().ListCaseClosures();
+    if (rows.ok()) out.closures = rows->size();
+    auto c = w_.store().GetCase(id);
+    if (c.ok()) out.status = c->status;
+    return out;
+  }
+
+  CloseNoticeRequest Notice(CaseId id, std::string reason = "no_order_arrears_under_500",
+                            Date day = Date::Ymd(2026, 4, 1), std::string note = "") {
+    return CloseNoticeRequest{id, std::move(reason), day, std::move(note)};
+  }
+
+  std::vector<std::string> EventKinds() {
+    std::vector<std::string> kinds;
+    auto events = w_.store().ListCaseEventsByPerson(obligor_);
+    EXPECT_TRUE(events.ok());
+    for (const CaseEvent& e : *events) kinds.push_back(e.kind);
+    return kinds;
+  }
+
+  std::vector<std::string> Actions() {
+    std::vector<std::string> out;
+    EXPECT_TRUE(w_.store()
+                    .ScanAudit([&](const AuditRow& r) {
+                      if (r.action.starts_with("case.")) out.push_back(r.action);
+                      return Status::Ok();
+                    })
+                    .ok());
+    return out;
+  }
+
+  int64_t Mismatches() {
+    auto cmp = CompareReplayWithStore(w_.store());
+    EXPECT_TRUE(cmp.ok()) << cmp.status().ToString();
+    for (const std::string& p : cmp->problems) ADD_FAILURE() << p;
+    return cmp->mismatches;
+  }
+
+  World w_;
+  CaseClosureService svc_;
+  PersonId obligor_;
+  int n_ = 0;
+};
+
+// Expects `s` refused with `code` (its message containing `words`) and nothing written.
+#define EXPECT_REFUSED(call, id, code, words)                             \
+  do {                                                                    \
+    const Written before = Now(id);                                       \
+    const Status s = (call);                                              \
+    EXPECT_EQ(s.reason(), code) << s.ToString();                          \
+    EXPECT_NE(s.message().find(words), std::string::npos) << s.message(); \
+    EXPECT_TRUE(Now(id) == before) << "a refused call wrote something";   \
+  } while (0)
+
+TEST_F(CaseClosureTest, ClosesOnDay60NotDay59AndAuditReplaysIt) {
+  const CaseId id = ClosableCase();
+  auto notice = svc_.RecordNotice(Notice(id));
+  ASSERT_TRUE(notice.ok()) << notice.status().ToString();
+  EXPECT_FALSE(notice->closed_date);
+  // 2026-04-01 + 60 calendar days = 2026-05-31.
+  EXPECT_REFUSED(svc_.Close(id, Date::Ymd(2026, 5, 30)).status(), id, "closure_notice_period",
+                 "2026-05-31 at the earliest");
+  auto closed = svc_.Close(id, Date::Ymd(2026, 5, 31));
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->closed_date, Date::Ymd(2026, 5, 31));
+  EXPECT_EQ(w_.store().GetCase(id)->status, CaseStatus::kClosed);
+  auto row = w_.store().GetCaseClosure(id);
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ((*row)->reason, "no_order_arrears_under_500");
+  EXPECT_EQ((*row)->notice_date, Date::Ymd(2026, 4, 1));
+  EXPECT_EQ((*row)->closed_date, Date::Ymd(2026, 5, 31));
+  EXPECT_EQ(EventKinds(), (std::vector<std::string>{"closure_notice", "case_closed"}));
+  EXPECT_EQ(Actions(), (std::vector<std::string>{"case.add", "case.close_notice", "case.close"}));
+  EXPECT_EQ(Mismatches(), 0);
+  EXPECT_TRUE(VerifyAuditChain(w_.store())->intact);
+  // A closed case takes no payment (the services already refuse it).
+  EXPECT_EQ(w_.Pay("AFTER", id, 100, Today()).status().reason(), "case_closed");
+  const Json j = CaseClosureJson(*row);
+  EXPECT_EQ(j["state"], "closed");
+  EXPECT_EQ(j["records_kept_until"], "2029-05-31");
+}
+
+TEST_F(CaseClosureTest, LedgerCriterionChecksOrdersAndArrearsBothWays) {
+  // An order in effect on the notice day.
+  const CaseId open_order = MakeCase(std::nullopt, 0);
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(open_order)).status(), open_order,
+                 "closure_criteria_not_met", "ORD-000001 (current_support) is in effect on");
+  // 1,200.00 accrued, 700.00 paid: 500.00 owed is not under 500.00.
+  const CaseId owes_500 = MakeCase(Date::Ymd(2025, 12, 31), 70'000);
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(owes_500)).status(), owes_500, "closure_criteria_not_met",
+                 "arrears on 2026-04-01 are 500.00, not under 500.00");
+  // 499.99 owed is.
+  const CaseId owes_less = MakeCase(Date::Ymd(2025, 12, 31), 70'001);
+  EXPECT_TRUE(svc_.RecordNotice(Notice(owes_less)).ok());
+  // child_emancipated_no_arrears needs nothing owed at all.
+  const CaseId owes_200 = ClosableCase();
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(owes_200, "child_emancipated_no_arrears")).status(),
+                 owes_200, "closure_criteria_not_met", "are 200.00, not under 0.01");
+  // An attested reason is not checked from the ledger.
+  EXPECT_TRUE(svc_.RecordNotice(Notice(open_order, "locate_failed")).ok());
+}
+
+TEST_F(CaseClosureTest, CloseRechecksTheCriterionOnItsDay) {
+  const CaseId id = ClosableCase();
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id)).ok());
+  Order o;
+  o.case_id = id;
+  o.amount = Money::FromCents(5'000);
+  o.effective_date = Date::Ymd(2026, 5, 1);
+  ASSERT_TRUE(w_.service().AddOrder(o, std::nullopt).ok());
+  EXPECT_REFUSED(svc_.Close(id, Date::Ymd(2026, 6, 1)).status(), id, "closure_criteria_not_met",
+                 "ORD-000002 (current_support) is in effect on 2026-06-01");
+}
+
+TEST_F(CaseClosureTest, EveryRefusalHasItsCodeAndWritesNothing) {
+  const CaseId id = ClosableCase();
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(id, "bogus")).status(), id, "closure_reason_unknown",
+                 "no_order_arrears_under_500, locate_failed");
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(id, "other")).status(), id, "closure_note_required",
+                 "--note");
+  EXPECT_REFUSED(
+      svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2026, 4, 1), std::string(501, 'x')))
+          .status(),
+      id, "text_too_long", "at most 500");
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(id, "locate_failed", Today().AddDays(1))).status(), id,
+                 "date_in_future", "--date 2026-07-01");
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2024, 12, 31))).status(),
+                 id, "closure_notice_before_opened", "opened on 2025-01-01");
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(CaseId{99})).status(), id, "case_not_found", "");
+  EXPECT_REFUSED(svc_.Close(id, Today()).status(), id, "closure_notice_missing", "no pending");
+  EXPECT_REFUSED(svc_.CancelNotice(id, "answered"), id, "closure_notice_missing", "no pending");
+  EXPECT_REFUSED(svc_.Reopen(id, "why"), id, "case_not_closed", "is not closed");
+
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id)).ok());
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(id, "locate_failed")).status(), id,
+                 "closure_notice_pending", "dated 2026-04-01");
+  EXPECT_REFUSED(svc_.Close(id, Today().AddDays(1)).status(), id, "date_in_future", "");
+  EXPECT_REFUSED(svc_.CancelNotice(id, "  "), id, "reason_missing", "--reason");
+
+  ASSERT_TRUE(svc_.Close(id, Today()).ok());
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(id, "locate_failed")).status(), id, "case_closed",
+                 "is closed");
+  EXPECT_REFUSED(svc_.Close(id, Today()).status(), id, "case_closed", "is closed");
+  EXPECT_REFUSED(svc_.CancelNotice(id, "answered"), id, "case_closed", "is closed");
+  EXPECT_REFUSED(svc_.Reopen(id, ""), id, "reason_missing", "--reason");
+}
+
+TEST_F(CaseClosureTest, OnlyCaseworkersSupervisorsAndAdminsOnceStaffed) {
+  const CaseId id = ClosableCase();
+  ASSERT_TRUE(w_.store().UpsertStaffUser({"root", enforce::Role::kAdmin, true}).ok());
+  ASSERT_TRUE(w_.store().UpsertStaffUser({"ivy", enforce::Role::kInvestigator, true}).ok());
+  ASSERT_TRUE(w_.store().UpsertStaffUser({"cw", enforce::Role::kCaseworker, true}).ok());
+  CaseClosureService ivy(w_.store(), w_.clock(), "ivy");
+  EXPECT_REFUSED(ivy.RecordNotice(Notice(id)).status(), id, "role_not_allowed",
+                 "caseworker or supervisor or admin");
+  CaseClosureService stranger(w_.store(), w_.clock(), "tester");
+  EXPECT_REFUSED(stranger.RecordNotice(Notice(id)).status(), id, "user_unknown", "tester");
+  CaseClosureService cw(w_.store(), w_.clock(), "cw");
+  EXPECT_TRUE(cw.RecordNotice(Notice(id)).ok());
+}
+
+TEST_F(CaseClosureTest, CancelAndReopenAreAuditedAndReplayed) {
+  const CaseId id = ClosableCase();
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id, "lost_contact")).ok());
+  ASSERT_TRUE(svc_.CancelNotice(id, "recipient called with a new address").ok());
+  EXPECT_FALSE(*w_.store().GetCaseClosure(id));
+  EXPECT_EQ(Mismatches(), 0);
+  // A new notice may follow.
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id, "other", Date::Ymd(2026, 4, 2), "moved abroad")).ok());
+  ASSERT_TRUE(svc_.Close(id, Date::Ymd(2026, 6, 1)).ok());
+  EXPECT_EQ(Mismatches(), 0);
+  ASSERT_TRUE(svc_.Reopen(id, "new information on the obligor's employer").ok());
+  EXPECT_EQ(w_.store().GetCase(id)->status, CaseStatus::kOpen);
+  EXPECT_FALSE(*w_.store().GetCaseClosure(id));
+  // By (date, id): the cancellation and the reopening are dated today, 2026-06-30.
+  EXPECT_EQ(EventKinds(),
+            (std::vector<std::string>{"closure_notice", "closure_notice", "case_closed",
+                                      "closure_cancelled", "case_reopened"}));
+  EXPECT_EQ(Actions(),
+            (std::vector<std::string>{"case.add", "case.close_notice", "case.closure_cancel",
+                                      "case.close_notice", "case.close", "case.reopen"}));
+  EXPECT_EQ(Mismatches(), 0);
+  EXPECT_TRUE(VerifyAuditChain(w_.store())->intact);
+}
+
+TEST_F(CaseClosureTest, ReplayNamesATamperedClosure) {
+  struct Tamper {
+    const char* sql;
+    const char* named;
+  };
+  const std::vector<Tamper> tampers{
+      {"UPDATE case_closure SET closed_date = '2026-06-15'",
+       "case_closure 1 (CASE-000001): closed_date is 2026-06-15 in the store, 2026-05-31 in the "
+       "audit trail"},
+      {"UPDATE case_closure SET reason = 'locate_failed'",
+       "case_closure 1 (CASE-000001): reason is 'locate_failed' in the store, "
+       "'no_order_arrears_under_500' in the audit trail"},
+      {"UPDATE iv_d_case SET status = 'open'",
+       "iv_d_case 1 (CASE-000001): status is open in the store, closed in the audit trail"},
+      {"DELETE FROM case_closure",
+       "case_closure 1 (CASE-000001): in the audit trail, not in the store"},
+  };
+  for (const Tamper& t : tampers) {
+    SCOPED_TRACE(t.sql);
+    World w(":memory:", Today());
+    NewCase c;
+    c.obligor = w.Person("A", "B");
+    c.obligee = w.Person("C", "D");
+    c.opened = Date::Ymd(2025, 1, 1);
+    const CaseId id = *w.service().AddCase(c);
+    CaseClosureService svc(w.store(), w.clock(), "tester");
+    ASSERT_TRUE(svc.RecordNotice(Notice(id)).ok());
+    ASSERT_TRUE(svc.Close(id, Date::Ymd(2026, 5, 31)).ok());
+    ASSERT_TRUE(w.store().ExecForTesting(t.sql).ok());
+    auto cmp = CompareReplayWithStore(w.store());
+    ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+    EXPECT_GE(cmp->mismatches, 1);
+    EXPECT_NE(std::find(cmp->problems.begin(), cmp->problems.end(), t.named), cmp->problems.end())
+        << (cmp->problems.empty() ? "no problem" : cmp->problems.front());
+  }
+  // A notice written around the service.
+  const CaseId id = ClosableCase();
+  ASSERT_TRUE(w_.store()
+                  .ExecForTesting("INSERT INTO case_closure VALUES (" + std::to_string(id.value) +
+                                  ", '2026-01-01', 'locate_failed', '', NULL)")
+                  .ok());
+  auto cmp = CompareReplayWithStore(w_.store());
+  ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ(cmp->problems,
+            std::vector<std::string>{
+                "case_closure 1 (CASE-000001): in the store, not in the audit trail"});
+}
+
+TEST_F(CaseClosureTest, TheTableRefusesAClosureInsideTheNoticePeriodOrABadReason) {
+  const CaseId id = ClosableCase();
+  const std::string case_id = std::to_string(id.value);
+  EXPECT_FALSE(w_.store()
+                   .ExecForTesting("INSERT INTO case_closure VALUES (" + case_id +
+                                   ", '2026-04-01', 'locate_failed', '', '2026-05-30')")
+                   .ok());
+  EXPECT_FALSE(w_.store()
+                   .ExecForTesting("INSERT INTO case_closure VALUES (" + case_id +
+                                   ", '2026-04-01', 'Locate Failed', '', NULL)")
+                   .ok());
+  EXPECT_TRUE(w_.store()
+                  .ExecForTesting("INSERT INTO case_closure VALUES (" + case_id +
+                                  ", '2026-04-01', 'locate_failed', '', '2026-05-31')")
+                  .ok());
+}
+
+// ---- the command line ----
+
+class CaseClosureCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { db_ = dir_.path("opencse.db"); }
+  testing::CliRun Cli(const std::string& today, std::vector<std::string> args) {
+    std::vector<std::string> full{"opencse", "--db", db_, "--today", today, "--user", "cw"};
+    full.insert(full.end(), args.begin(), args.end());
+    return testing::RunArgv(full);
+  }
+  testing::ScratchDir dir_{"case_closure_cli"};
+  std::string db_;
+};
+
+TEST_F(CaseClosureCliTest, NoticeWaitCloseShowReopenAndVerify) {
+  const std::string d = "2026-04-01";
+  ASSERT_EQ(Cli(d, {"init"}).code, 0);
+  ASSERT_EQ(Cli(d, {"party", "add", "--first", "Sam", "--last", "Doe"}).code, 0);
+  ASSERT_EQ(Cli(d, {"party", "add", "--first", "Ana", "--last", "Roe"}).code, 0);
+  ASSERT_EQ(Cli(d, {"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002", "--opened",
+                    "2025-01-01"})
+                .code,
+            0);
+  ASSERT_EQ(Cli(d, {"order", "add", "--case", "CASE-000001", "--amount", "100.00", "--effective",
+                    "2025-01-01", "--end", "2025-12-31"})
+                .code,
+            0);
+  ASSERT_EQ(Cli(d, {"post-payment", "--case", "CASE-000001", "--amount", "1000.00", "--date",
+                    "2025-12-15", "--source", "direct", "--key", "K-1"})
+                .code,
+            0);
+  auto bad = Cli(d, {"--json", "case", "close-notice", "--case", "CASE-000001", "--reason", "x"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("\"code\":\"closure_reason_unknown\""), std::string::npos) << bad.out;
+
+  auto notice = Cli(d, {"--json", "case", "close-notice", "--case", "CASE-000001", "--reason",
+                        "no_order_arrears_under_500"});
+  ASSERT_EQ(notice.code, 0) << notice.out << notice.err;
+  const Json j = Json::parse(notice.out);
+  EXPECT_EQ(j["case"]["status"], "open");
+  EXPECT_EQ(j["case"]["closure"]["state"], "notice_pending");
+  EXPECT_EQ(j["case"]["closure"]["notice_date"], "2026-04-01");
+  EXPECT_EQ(j["case"]["closure"]["earliest_close_date"], "2026-05-31");
+
+  auto early = Cli("2026-05-30", {"--json", "case", "close", "--case", "CASE-000001"});
+  EXPECT_EQ(early.code, 1);
+  EXPECT_NE(early.out.find("\"code\":\"closure_notice_period\""), std::string::npos) << early.out;
+
+  auto closed = Cli("2026-05-31", {"case", "close", "--case", "CASE-000001"});
+  ASSERT_EQ(closed.code, 0) << closed.err;
+  EXPECT_EQ(closed.out,
+            "closed\nCASE-000001  closed 2026-05-31 (no_order_arrears_under_500, notice "
+            "2026-04-01)  records kept until 2029-05-31\n");
+  auto shown = Cli("2026-06-01", {"--json", "case", "show", "--case", "CASE-000001"});
+  ASSERT_EQ(shown.code, 0);
+  EXPECT_EQ(Json::parse(shown.out)["case"]["closure"]["closed_date"], "2026-05-31");
+
+  auto verify = Cli("2026-06-01", {"--json", "audit", "verify"});
+  EXPECT_EQ(verify.code, 0) << verify.out;
+  EXPECT_EQ(Json::parse(verify.out)["replay"]["mismatches"], 0);
+
+  auto reopen = Cli("2026-06-02", {"case", "reopen", "--case", "CASE-000001", "--reason",
+                                   "obligee reported new employer"});
+  ASSERT_EQ(reopen.code, 0) << reopen.err;
+  EXPECT_EQ(reopen.out, "reopened\nCASE-000001  open  no notice of intent to close\n");
+  EXPECT_EQ(Cli("2026-06-02", {"audit", "verify"}).code, 0);
+}
+
+TEST_F(CaseClosureCliTest, EveryClosureCommandHasHelp) {
+  for (const char* sub : {"close-notice", "close", "closure-cancel", "reopen", "show"}) {
+    auto r = testing::RunOpencse({"case", sub, "--help"});
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_NE(r.out.find("--case"), std::string::npos) << sub;
+  }
+  auto r = testing::RunOpencse({"case", "close-notice", "--help"});
+  EXPECT_NE(r.out.find("no_order_arrears_under_500 (checked from the ledger)"), std::string::npos)
+      << r.out;
+}
+
+}  // namespace
+}  // namespace cse
