@@ -12,6 +12,7 @@
 #include "iwo/newhire.h"
 #include "service/audit.h"
 #include "service/staff_rule.h"
+#include "storage/transaction.h"
 
 namespace cse::enforce {
 namespace {
@@ -219,14 +220,7 @@ EnforcementService::EnforcementService(Store& store, const Clock& clock, std::st
 
 template <typename F>
 auto EnforcementService::InTransaction(F&& body) -> decltype(body()) {
-  RETURN_IF_ERROR(store_.Begin());
-  auto result = body();
-  if (!result.ok()) {
-    store_.Rollback();
-    return result;
-  }
-  RETURN_IF_ERROR(store_.Commit());
-  return result;
+  return cse::InTransaction(store_, std::forward<F>(body));
 }
 
 Status EnforcementService::Audit(std::string_view action, const Action& before, const Action& after,

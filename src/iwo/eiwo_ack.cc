@@ -236,27 +236,26 @@ class AckImporter {
     return store_.InsertCaseEvent(ev).status();
   }
 
-  // The caseworker's task for a rejection, once per IWO. True when created now.
-  Result<bool> Task(const AckRecord& a, const IwoRecord& iwo) {
+  // The caseworker's task `kind` about `iwo`, once per IWO (key "<kind>:<iwo id>"), assigned as
+  // the nightly batch assigns: caseworkers in turn by case id. True when created now.
+  Result<bool> Task(std::string_view kind, const IwoRecord& iwo, std::string title,
+                    const std::string& what) {
     enforce::Task t;
-    t.key = "iwo_rejected:" + std::to_string(iwo.id);
+    t.key = std::string(kind) + ":" + std::to_string(iwo.id);
     ASSIGN_OR_RETURN(std::optional<enforce::Task> found, store_.FindEnforceTaskByKey(t.key));
     if (found) return false;
-    t.kind = "iwo_rejected";
+    t.kind = std::string(kind);
     t.case_id = iwo.case_id;
     t.obligor = iwo.obligor;
-    // The same assignment rule as the nightly batch: caseworkers in turn by case id.
     if (!caseworkers_.empty()) {
       t.worker = caseworkers_[static_cast<size_t>(iwo.case_id.value) % caseworkers_.size()];
     }
     t.created = clock_.Today();
     t.risk_score = 50;  // unknown: the queue's neutral value
     t.amount_at_stake = iwo.current_monthly + iwo.arrears_monthly;
-    t.title = "IWO rejected by the employer";
-    const std::string fein = feins_[iwo.employer.value];
-    t.message = FormatDisplayId("IWO", iwo.id) + " to employer FEIN " + fein +
-                " was rejected: " + a.reason_code + " " + a.reason +
-                ". Verify the employment and find the current income source.";
+    t.title = std::move(title);
+    t.message = FormatDisplayId("IWO", iwo.id) + " to employer FEIN " + feins_[iwo.employer.value] +
+                " " + what + ". Verify the employment and find the current income source.";
     t.recommended = "verify employment";
     t.key_factors = "[]";
     RETURN_IF_ERROR(store_.InsertEnforceTask(t).status());
@@ -264,31 +263,17 @@ class AckImporter {
     return true;
   }
 
-  // The caseworker's task for an employer's termination, once per IWO. True when created now.
+  // The task for a rejection.
+  Result<bool> Task(const AckRecord& a, const IwoRecord& iwo) {
+    return Task("iwo_rejected", iwo, "IWO rejected by the employer",
+                "was rejected: " + a.reason_code + " " + a.reason);
+  }
+
+  // The task for an employer's termination.
   Result<bool> EndedTask(const AckRecord& a, const IwoRecord& iwo, Date when) {
-    enforce::Task t;
-    t.key = "iwo_ended_by_employer:" + std::to_string(iwo.id);
-    ASSIGN_OR_RETURN(std::optional<enforce::Task> found, store_.FindEnforceTaskByKey(t.key));
-    if (found) return false;
-    t.kind = "iwo_ended_by_employer";
-    t.case_id = iwo.case_id;
-    t.obligor = iwo.obligor;
-    if (!caseworkers_.empty()) {  // the rejection task's rule: caseworkers in turn by case id
-      t.worker = caseworkers_[static_cast<size_t>(iwo.case_id.value) % caseworkers_.size()];
-    }
-    t.created = clock_.Today();
-    t.risk_score = 50;
-    t.amount_at_stake = iwo.current_monthly + iwo.arrears_monthly;
-    t.title = "IWO ended by the employer";
-    t.message = FormatDisplayId("IWO", iwo.id) + " to employer FEIN " + feins_[iwo.employer.value] +
-                " was terminated by the employer on " + when.ToString() +
-                (a.reason_code.empty() ? "" : " (" + a.reason_code + ")") +
-                ". Verify the employment and find the current income source.";
-    t.recommended = "verify employment";
-    t.key_factors = "[]";
-    RETURN_IF_ERROR(store_.InsertEnforceTask(t).status());
-    ++report_.tasks_created;
-    return true;
+    return Task("iwo_ended_by_employer", iwo, "IWO ended by the employer",
+                "was terminated by the employer on " + when.ToString() +
+                    (a.reason_code.empty() ? "" : " (" + a.reason_code + ")"));
   }
 
   // A refused file: nothing was written.

@@ -8,6 +8,7 @@
 #include "domain/validate.h"
 #include "service/audit.h"
 #include "service/json.h"
+#include "storage/transaction.h"
 
 namespace cse::iwo {
 namespace {
@@ -133,14 +134,7 @@ Result<ResolveResult> Resolve(Store& store, const Clock& clock, const std::strin
 Result<ResolveResult> ResolveHeldPayment(Store& store, const Clock& clock, const std::string& actor,
                                          const ResolveRequest& request) {
   RETURN_IF_ERROR(CheckRequest(request));
-  RETURN_IF_ERROR(store.Begin());
-  Result<ResolveResult> out = Resolve(store, clock, actor, request);
-  if (!out.ok()) {
-    store.Rollback();
-    return out;
-  }
-  RETURN_IF_ERROR(store.Commit());
-  return out;
+  return InTransaction(store, [&] { return Resolve(store, clock, actor, request); });
 }
 
 Result<HeldAgingReport> BuildHeldAgingReport(Store& store, Date as_of) {

@@ -8,6 +8,7 @@
 #include "service/audit.h"
 #include "service/json.h"
 #include "service/staff_rule.h"
+#include "storage/transaction.h"
 
 namespace cse::iwo {
 namespace {
@@ -168,14 +169,7 @@ Result<int64_t> InsertIwoEndedEvent(Store& store, const IwoRecord& iwo,
 Result<TerminateResult> TerminateIwo(Store& store, const Clock& clock, const std::string& actor,
                                      const TerminateRequest& request) {
   RETURN_IF_ERROR(CheckRequest(request, clock.Today()));
-  RETURN_IF_ERROR(store.Begin());
-  Result<TerminateResult> out = Terminate(store, clock, actor, request);
-  if (!out.ok()) {
-    store.Rollback();
-    return out;
-  }
-  RETURN_IF_ERROR(store.Commit());
-  return out;
+  return InTransaction(store, [&] { return Terminate(store, clock, actor, request); });
 }
 
 }  // namespace cse::iwo

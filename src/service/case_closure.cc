@@ -8,6 +8,7 @@
 #include "service/audit.h"
 #include "service/ledger_service.h"
 #include "service/staff_rule.h"
+#include "storage/transaction.h"
 
 namespace cse {
 
@@ -74,14 +75,7 @@ CaseClosureService::CaseClosureService(Store& store, const Clock& clock, std::st
 
 template <typename F>
 auto CaseClosureService::InTransaction(F&& body) -> decltype(body()) {
-  RETURN_IF_ERROR(store_.Begin());
-  auto result = body();
-  if (!result.ok()) {
-    store_.Rollback();
-    return result;
-  }
-  RETURN_IF_ERROR(store_.Commit());
-  return result;
+  return cse::InTransaction(store_, std::forward<F>(body));
 }
 
 Result<Case> CaseClosureService::OpenCase(CaseId case_id) {

@@ -10,6 +10,7 @@
 #include "service/audit.h"
 #include "service/json.h"
 #include "service/staff_rule.h"
+#include "storage/transaction.h"
 
 namespace cse {
 namespace {
@@ -231,14 +232,7 @@ LedgerService::LedgerService(Store& store, const Clock& clock, std::string actor
 
 template <typename F>
 auto LedgerService::InTransaction(F&& body) -> decltype(body()) {
-  RETURN_IF_ERROR(store_.Begin());
-  auto result = body();
-  if (!result.ok()) {
-    store_.Rollback();
-    return result;
-  }
-  RETURN_IF_ERROR(store_.Commit());
-  return result;
+  return cse::InTransaction(store_, std::forward<F>(body));
 }
 
 Result<PersonId> LedgerService::AddPerson(Person person) {
