@@ -7,6 +7,7 @@
 #include "service/audit.h"
 #include "service/json.h"
 #include "service/staff_rule.h"
+#include "storage/transaction.h"
 
 namespace cse::auth {
 
@@ -39,19 +40,6 @@ Status ValidateScope(Role role, const std::string& office) {
                                                   " works the caseload of an office; give one");
   }
   return Status::Ok();
-}
-
-// Runs `body` in a transaction: commits on success, rolls back on error.
-template <typename F>
-auto InTransaction(Store& store, F&& body) -> decltype(body()) {
-  RETURN_IF_ERROR(store.Begin());
-  auto result = body();
-  if (!result.ok()) {
-    store.Rollback();
-    return result;
-  }
-  RETURN_IF_ERROR(store.Commit());
-  return result;
 }
 
 // The username as given at sign-in, for the audit row of a failed attempt: printable ASCII
