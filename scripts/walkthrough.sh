@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A walk-through of the command line on five hand-built synthetic cases (names and SSNs are
+# A walk-through of the command line on six hand-built synthetic cases (names and SSNs are
 # invented; SSNs are in the never-issued 900-999 area): every command a caseworker or an
 # accounting technician uses, and the ledgers they produce. `make demo` runs it after the
 # simulated caseload. Deterministic: it runs as of a fixed date.
@@ -62,6 +62,14 @@ cse order add --case "$C5" --amount 450.00 --frequency semimonthly --effective 2
 # A modification mid-month: case 4's order rises to 360.00 from 2025-03-16.
 cse order add --case "$C4" --amount 360.00 --effective 2025-03-16 --replaces "$O4" >/dev/null
 
+# 5. A case closed under 45 CFR 303.11: no order was ever established and nothing is owed; the
+#    notice of intent to close went out 60 days ago, so it can close today.
+P10=$(cse party add --first Owen --last Pratt --dob 1990-02-14 --city Lima --state OH --county Allen)
+P11=$(cse party add --first Jenna --last Pratt --city Lima --state OH --county Allen)
+C6=$(cse case add --obligor "$P10" --obligee "$P11" --county Allen --opened 2025-01-10)
+cse case close-notice --case "$C6" --reason no_order_arrears_under_500 --date 2025-05-01 >/dev/null
+cse case close --case "$C6" >/dev/null
+
 # Monthly payments for cases 3 and 4/5 arrive in a payment file.
 CSV=$DIR/payments.csv
 echo "key,case_id,amount,date,source" > "$CSV"
@@ -78,6 +86,8 @@ for c in "$C1" "$C2" "$C3" "$C4" "$C5"; do
 done
 echo
 cse ledger --obligor "$P7"
+echo
+cse case show --case "$C6"
 echo
 cse audit verify
 echo
