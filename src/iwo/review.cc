@@ -7,6 +7,8 @@
 #include "domain/validate.h"
 #include "service/audit.h"
 #include "service/json.h"
+#include "service/staff_rule.h"
+#include "storage/transaction.h"
 
 namespace cse::iwo {
 namespace {
@@ -80,17 +82,12 @@ Result<bool> RecordReportedSsn(Store& store, const Clock& clock, const std::stri
   return true;
 }
 
-// Runs `body` in a transaction; rolls back on error.
-template <typename F>
-Result<ReviewDecisionResult> InTransaction(Store& store, F&& body) {
-  RETURN_IF_ERROR(store.Begin());
-  Result<ReviewDecisionResult> out = body();
-  if (!out.ok()) {
-    store.Rollback();
-    return out;
-  }
-  RETURN_IF_ERROR(store.Commit());
-  return out;
+// Deciding a review issues or forgoes withholding from a person: a caseworker, supervisor or
+// admin (anyone while the installation has no active admin yet, as for `iwo terminate`).
+Status MayDecide(Store& store, const std::string& actor) {
+  return RequireAdminOnceStaffed(
+      store, actor, {enforce::Role::kCaseworker, enforce::Role::kSupervisor, enforce::Role::kAdmin},
+      "decide a new-hire review");
 }
 
 }  // namespace
@@ -102,6 +99,7 @@ Result<ReviewDecisionResult> ConfirmNewHireReview(Store& store, const Clock& clo
                                                   const NewHireOptions& options) {
   RETURN_IF_ERROR(CheckReason(reason, /*required=*/false));
   return InTransaction(store, [&]() -> Result<ReviewDecisionResult> {
+    RETURN_IF_ERROR(MayDecide(store, actor));
     ReviewDecisionResult out;
     ASSIGN_OR_RETURN(out.review, OpenReview(store, review_id));
     ASSIGN_OR_RETURN(out.ssn_recorded, RecordReportedSsn(store, clock, actor, out.review));
@@ -138,6 +136,7 @@ Result<ReviewDecisionResult> DismissNewHireReview(Store& store, const Clock& clo
                                                   const std::string& reason) {
   RETURN_IF_ERROR(CheckReason(reason, /*required=*/true));
   return InTransaction(store, [&]() -> Result<ReviewDecisionResult> {
+    RETURN_IF_ERROR(MayDecide(store, actor));
     ReviewDecisionResult out;
     ASSIGN_OR_RETURN(out.review, OpenReview(store, review_id));
     out.decision = Decision(clock, actor, review_id, "dismissed", reason);

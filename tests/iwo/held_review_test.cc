@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "enforce/action_service.h"
 #include "iwo/held.h"
 #include "iwo/review.h"
 #include "service/replay.h"
@@ -498,6 +499,27 @@ TEST_F(ReviewDecisionTest, DismissNeedsAReasonAndActsOnNothing) {
   auto again = Confirm(world_.store(), 2);
   EXPECT_EQ(again.status().reason(), "review_already_decided");
   EXPECT_EQ(Confirm(world_.store(), 77).status().reason(), "review_not_found");
+}
+
+// Once an admin exists, only a caseworker, supervisor or admin decides a review (it issues
+// withholding or forgoes it); before, any --user could.
+TEST_F(ReviewDecisionTest, OnlyACaseworkerSupervisorOrAdminDecidesOnceStaffed) {
+  enforce::EnforcementService root(world_.store(), world_.clock(), "root");
+  ASSERT_TRUE(root.SetStaffUser({"root", enforce::Role::kAdmin, true}).ok());
+  EXPECT_EQ(Confirm(world_.store(), 1).status().reason(), "user_unknown");
+  ASSERT_TRUE(root.SetStaffUser({"worker1", enforce::Role::kAttorney, true}).ok());
+  EXPECT_EQ(Confirm(world_.store(), 1).status().reason(), "role_not_allowed");
+  EXPECT_EQ(DismissNewHireReview(world_.store(), world_.clock(), "worker1", 2, "not him")
+                .status()
+                .reason(),
+            "role_not_allowed");
+  EXPECT_EQ(world_.store().GetNewHireReview(1)->status, "open");
+  EXPECT_EQ(world_.store().GetNewHireReview(2)->status, "open");
+  EXPECT_TRUE(world_.store().ListIwos("", 0, 10)->empty());
+  ASSERT_TRUE(root.SetStaffUser({"worker1", enforce::Role::kCaseworker, true}).ok());
+  auto ok = Confirm(world_.store(), 1);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(world_.store().GetNewHireReview(1)->status, "confirmed");
 }
 
 TEST_F(ReviewDecisionTest, AFailedCommitLeavesTheReviewOpenAndNothingIssued) {
