@@ -5,10 +5,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "core/ids.h"
 #include "service/case_closure.h"
 
 namespace cse {
@@ -47,12 +49,16 @@ std::string ClosureText(const Json& c) {
 }
 
 // Answers {"case": the case with its closure}; the text is `done` (if any) and ClosureText.
-int EmitCase(Context& ctx, CaseId id, const std::string& done = "") {
+// The case with its closure; `iwos_in_place` (case close) adds {"iwos_in_place": [...]}.
+int EmitCase(Context& ctx, CaseId id, const std::string& done = "",
+             std::optional<Json> iwos_in_place = std::nullopt) {
   auto c = ctx.store().GetCase(id);
   if (!c.ok()) return ctx.Fail(c.status());
   auto j = CaseWithClosureJson(ctx.store(), *c);
   if (!j.ok()) return ctx.Fail(j.status());
-  return ctx.Emit(Json{{"case", *j}}, (done.empty() ? "" : done + "\n") + ClosureText(*j));
+  Json out{{"case", *j}};
+  if (iwos_in_place) out["iwos_in_place"] = std::move(*iwos_in_place);
+  return ctx.Emit(out, (done.empty() ? "" : done + "\n") + ClosureText(*j));
 }
 
 void AddCloseNotice(CLI::App& cmd, Context& ctx, std::function<int()>& action) {
@@ -110,7 +116,20 @@ void AddClose(CLI::App& cmd, Context& ctx, std::function<int()>& action) {
       CaseClosureService svc(ctx.store(), ctx.clock(), ctx.g.user);
       auto row = svc.Close(*id, *date);
       if (!row.ok()) return ctx.Fail(row.status());
-      return EmitCase(ctx, *id, "closed");
+      // Closing the case does not stop withholding: the caseworker is told which IWOs are
+      // still in place, to end them (`iwo terminate --reason case_closed`) if the order ended.
+      auto iwos = ctx.store().ListActiveIwosByCase(*id);
+      if (!iwos.ok()) return ctx.Fail(iwos.status());
+      std::string done = "closed";
+      Json in_place = Json::array();
+      for (const IwoRecord& w : *iwos) {
+        const std::string iwo = FormatDisplayId("IWO", w.id);
+        in_place.push_back(Json{{"iwo", iwo}, {"status", w.status}});
+        done += "\n" + iwo + " (" + w.status +
+                ") is still in place: end it with `opencse iwo terminate --iwo " + iwo +
+                " --reason case_closed --date DATE` if withholding must stop";
+      }
+      return EmitCase(ctx, *id, done, std::move(in_place));
     };
   });
 }

@@ -691,6 +691,9 @@ class Store {
                              std::string_view file_control_number) = 0;
   // The IWOs sent under a batch control number, by id.
   virtual Result<std::vector<IwoRecord>> ListIwosByControl(std::string_view control_number) = 0;
+  // The case's withholding orders still in place (pending, sent or accepted; termination
+  // notices excluded), by id.
+  virtual Result<std::vector<IwoRecord>> ListActiveIwosByCase(CaseId case_id) = 0;
   // Records the employer's acknowledgment: `status` accepted or rejected, with the reason of
   // a rejection. failed_precondition "iwo_not_sent" unless the IWO is sent, accepted or
   // rejected.

@@ -13,6 +13,7 @@
 #include "enforce/records.h"
 #include "service/audit.h"
 #include "service/replay.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "testing/cli_run.h"
 #include "testing/fixture.h"
 #include "testing/scratch_dir.h"
@@ -385,6 +386,57 @@ TEST_F(CaseClosureCliTest, NoticeWaitCloseShowReopenAndVerify) {
   ASSERT_EQ(reopen.code, 0) << reopen.err;
   EXPECT_EQ(reopen.out, "reopened\nCASE-000001  open  no notice of intent to close\n");
   EXPECT_EQ(Cli("2026-06-02", {"audit", "verify"}).code, 0);
+}
+
+// Closing a case does not stop withholding; `case close` names the IWOs still in place and
+// how to end them.
+TEST_F(CaseClosureCliTest, ClosingNamesTheIwosStillInPlace) {
+  const std::string d = "2026-04-01";
+  ASSERT_EQ(Cli(d, {"init"}).code, 0);
+  ASSERT_EQ(Cli(d, {"party", "add", "--first", "Sam", "--last", "Doe"}).code, 0);
+  ASSERT_EQ(Cli(d, {"party", "add", "--first", "Ana", "--last", "Roe"}).code, 0);
+  ASSERT_EQ(Cli(d, {"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002", "--opened",
+                    "2025-01-01"})
+                .code,
+            0);
+  ASSERT_EQ(Cli(d, {"employer", "add", "--fein", "900112233", "--name", "Acme"}).code, 0);
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    IwoRecord w;
+    w.case_id = CaseId{1};
+    w.obligor = PersonId{1};
+    w.employer = EmployerId{1};
+    w.source = "manual";
+    w.entry_date = Date::Ymd(2026, 3, 2);
+    w.due_date = Date::Ymd(2026, 3, 4);
+    w.created_at = "2026-03-02T00:00:00Z";
+    w.created_by = "cw";
+    ASSERT_TRUE((*store)->InsertIwo(w).ok());
+  }
+  ASSERT_EQ(Cli(d, {"case", "close-notice", "--case", "CASE-000001", "--reason",
+                    "no_order_arrears_under_500"})
+                .code,
+            0);
+  auto closed = Cli("2026-05-31", {"--json", "case", "close", "--case", "CASE-000001"});
+  ASSERT_EQ(closed.code, 0) << closed.out << closed.err;
+  const Json j = Json::parse(closed.out);
+  EXPECT_EQ(j["case"]["status"], "closed");
+  ASSERT_EQ(j["iwos_in_place"].size(), 1u) << closed.out;
+  EXPECT_EQ(j["iwos_in_place"][0]["iwo"], "IWO-000001");
+  EXPECT_EQ(j["iwos_in_place"][0]["status"], "pending");
+  ASSERT_EQ(Cli("2026-06-01", {"case", "reopen", "--case", "CASE-000001", "--reason", "test"}).code,
+            0);
+  ASSERT_EQ(Cli("2026-06-01", {"case", "close-notice", "--case", "CASE-000001", "--reason",
+                               "no_order_arrears_under_500"})
+                .code,
+            0);
+  auto text = Cli("2026-07-31", {"case", "close", "--case", "CASE-000001"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("IWO-000001 (pending) is still in place: end it with `opencse iwo "
+                          "terminate --iwo IWO-000001 --reason case_closed"),
+            std::string::npos)
+      << text.out;
 }
 
 TEST_F(CaseClosureCliTest, EveryClosureCommandHasHelp) {

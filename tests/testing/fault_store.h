@@ -403,6 +403,9 @@ class FaultStore final : public Store {
   Result<std::vector<IwoRecord>> ListIwosByControl(std::string_view c) override {
     return inner_.ListIwosByControl(c);
   }
+  Result<std::vector<IwoRecord>> ListActiveIwosByCase(CaseId c) override {
+    return inner_.ListActiveIwosByCase(c);
+  }
   Status SetIwoAcknowledgment(int64_t id, std::string_view status, Date d, std::string_view code,
                               std::string_view reason) override {
     return inner_.SetIwoAcknowledgment(id, status, d, code, reason);

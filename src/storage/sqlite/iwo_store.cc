@@ -137,6 +137,17 @@ Result<std::vector<IwoRecord>> SqliteStore::ListIwosByControl(std::string_view c
   return CollectRows<IwoRecord>(s, ReadIwo);
 }
 
+Result<std::vector<IwoRecord>> SqliteStore::ListActiveIwosByCase(CaseId case_id) {
+  // The conditions of the partial index iwo_one_active, so SQLite reads only that index's
+  // entries of the case.
+  static const std::string kSql = std::string("SELECT ") + kIwoColumns +
+                                  " FROM iwo WHERE case_id = ? AND status <> 'rejected' AND "
+                                  "status <> 'ended' AND kind <> 'termination' ORDER BY id";
+  Stmt& s = Prepare(kSql.c_str());
+  s.Bind(1, case_id.value);
+  return CollectRows<IwoRecord>(s, ReadIwo);
+}
+
 Result<int64_t> SqliteStore::InsertNewHireReview(const NewHireReview& r) {
   Stmt& s = Prepare(
       "INSERT INTO newhire_review(file, record_number, candidate_id, reported_ssn, "

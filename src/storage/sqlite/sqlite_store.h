@@ -255,6 +255,7 @@ class SqliteStore final : public Store {
   Status MarkIwoSent(int64_t iwo_id, Date sent_date, std::string_view control_number,
                      std::string_view file_control_number) override;
   Result<std::vector<IwoRecord>> ListIwosByControl(std::string_view control_number) override;
+  Result<std::vector<IwoRecord>> ListActiveIwosByCase(CaseId case_id) override;
   Status SetIwoAcknowledgment(int64_t iwo_id, std::string_view status, Date ack_date,
                               std::string_view reason_code, std::string_view reason) override;
   // Payments in: resolving held payments, review decisions (payments_in_store.cc).
