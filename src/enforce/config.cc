@@ -146,7 +146,8 @@ std::map<std::string, Setter> Setters() {
   w("admin_review_days", 1, 365, &WorkflowConfig::admin_review_days);
   w("alert_before_days", 0, 60, &WorkflowConfig::alert_before_days);
   w("order_review_months", 1, 120, &WorkflowConfig::order_review_months);
-  w("dismissal_cooling_off_days", 0, 365, &WorkflowConfig::dismissal_cooling_off_days);
+  w("dismissal_cooling_off_days", 0, kDismissalCoolingOffDaysMax,
+    &WorkflowConfig::dismissal_cooling_off_days);
   return s;
 }
 

@@ -45,6 +45,9 @@ struct RemedyRule {
   bool service_of_process = false;      // needs service: the 60-day enforcement deadline applies
 };
 
+// The most days a dismissal can hold a remedy back (WorkflowConfig::dismissal_cooling_off_days).
+inline constexpr int kDismissalCoolingOffDaysMax = 365;
+
 struct WorkflowConfig {
   int outreach_risk_above = 75;      // Default: 75 (risk score 1-100)
   int follow_up_days = 7;            // Default: 7 (no payment within 7 days: follow-up flag)
@@ -58,7 +61,7 @@ struct WorkflowConfig {
   // A remedy a person dismissed on a case is not recommended again on it for this many days
   // after the dismissal, unless the facts changed materially (eligibility.h
   // HeldBackByDismissal). Default: 90; 0 turns the rule off.
-  int dismissal_cooling_off_days = 90;
+  int dismissal_cooling_off_days = 90;  // 0 to kDismissalCoolingOffDaysMax
 };
 
 struct EnforcementConfig {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "enforce/config.h"
 #include "iwo/offset.h"
 #include "ledger/accrual.h"
 
@@ -104,12 +105,13 @@ std::optional<PastDismissal> DismissalOf(const Action& a) {
 // Sets each dismissal's arrears to the obligor's arrears on the day it was decided: the
 // cooling-off measures growth from the decision, not from the recommendation (support that
 // accrued while the recommendation waited does not lift it). One ledger run per decision
-// date; a decision after `as_of` keeps the recommendation's arrears.
+// date; a decision after `as_of`, or too old to hold anything back under any cooling-off
+// (kDismissalCoolingOffDaysMax), keeps the recommendation's arrears.
 void ArrearsOnDismissal(const ai::ObligorHistory& h, const ai::Reference& ref, Date as_of,
                         Money arrears_now, std::map<Remedy, PastDismissal>& dismissed) {
   std::map<Date, Money> on;
   for (auto& [remedy, d] : dismissed) {
-    if (d.decided > as_of) continue;
+    if (d.decided > as_of || d.decided.AddDays(kDismissalCoolingOffDaysMax - 1) < as_of) continue;
     if (d.decided == as_of) {
       d.arrears = arrears_now;
       continue;

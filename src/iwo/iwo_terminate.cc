@@ -101,9 +101,7 @@ Result<TerminateResult> Terminate(Store& store, const Clock& clock, const std::s
   TerminateResult out;
   // Ending withholding changes what the family receives: a caseworker, supervisor or admin
   // (anyone while the installation has no active admin yet, as for case closure).
-  RETURN_IF_ERROR(RequireAdminOnceStaffed(
-      store, actor, {enforce::Role::kCaseworker, enforce::Role::kSupervisor, enforce::Role::kAdmin},
-      "end an income withholding order"));
+  RETURN_IF_ERROR(RequireCaseworkOnceStaffed(store, actor, "end an income withholding order"));
   ASSIGN_OR_RETURN(out.iwo, EndableIwo(store, q.iwo_id, q.end_date));
   ASSIGN_OR_RETURN(out.employer_fein, store.GetEmployerFein(out.iwo.employer));
   const std::string reason(Name(q.reason));

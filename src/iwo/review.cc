@@ -82,14 +82,6 @@ Result<bool> RecordReportedSsn(Store& store, const Clock& clock, const std::stri
   return true;
 }
 
-// Deciding a review issues or forgoes withholding from a person: a caseworker, supervisor or
-// admin (anyone while the installation has no active admin yet, as for `iwo terminate`).
-Status MayDecide(Store& store, const std::string& actor) {
-  return RequireAdminOnceStaffed(
-      store, actor, {enforce::Role::kCaseworker, enforce::Role::kSupervisor, enforce::Role::kAdmin},
-      "decide a new-hire review");
-}
-
 }  // namespace
 
 Result<ReviewDecisionResult> ConfirmNewHireReview(Store& store, const Clock& clock,
@@ -99,7 +91,8 @@ Result<ReviewDecisionResult> ConfirmNewHireReview(Store& store, const Clock& clo
                                                   const NewHireOptions& options) {
   RETURN_IF_ERROR(CheckReason(reason, /*required=*/false));
   return InTransaction(store, [&]() -> Result<ReviewDecisionResult> {
-    RETURN_IF_ERROR(MayDecide(store, actor));
+    // Deciding issues or forgoes withholding from a person.
+    RETURN_IF_ERROR(RequireCaseworkOnceStaffed(store, actor, "decide a new-hire review"));
     ReviewDecisionResult out;
     ASSIGN_OR_RETURN(out.review, OpenReview(store, review_id));
     ASSIGN_OR_RETURN(out.ssn_recorded, RecordReportedSsn(store, clock, actor, out.review));
@@ -136,7 +129,8 @@ Result<ReviewDecisionResult> DismissNewHireReview(Store& store, const Clock& clo
                                                   const std::string& reason) {
   RETURN_IF_ERROR(CheckReason(reason, /*required=*/true));
   return InTransaction(store, [&]() -> Result<ReviewDecisionResult> {
-    RETURN_IF_ERROR(MayDecide(store, actor));
+    // Deciding issues or forgoes withholding from a person.
+    RETURN_IF_ERROR(RequireCaseworkOnceStaffed(store, actor, "decide a new-hire review"));
     ReviewDecisionResult out;
     ASSIGN_OR_RETURN(out.review, OpenReview(store, review_id));
     out.decision = Decision(clock, actor, review_id, "dismissed", reason);

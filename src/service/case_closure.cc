@@ -23,12 +23,6 @@ Status CheckNotFuture(Date day, Date today, const char* flag) {
                                                " is after today " + today.ToString());
 }
 
-Status CheckRole(Store& store, const std::string& actor, std::string_view what) {
-  return RequireAdminOnceStaffed(
-      store, actor, {enforce::Role::kCaseworker, enforce::Role::kSupervisor, enforce::Role::kAdmin},
-      what);
-}
-
 // A current support or cash medical order that is in effect on `day` (a child's term still
 // running, when it has terms) or starts after it: either keeps the case from "no current
 // order". The text names it; empty when there is none.
@@ -129,7 +123,8 @@ Result<Store::CaseClosureRow> CaseClosureService::RecordNotice(const CloseNotice
   const Date day = r.date.value_or(clock_.Today());
   RETURN_IF_ERROR(CheckNotFuture(day, clock_.Today(), "--date"));
   return InTransaction([&]() -> Result<Store::CaseClosureRow> {
-    RETURN_IF_ERROR(CheckRole(store_, actor_, "send a notice of intent to close a case"));
+    RETURN_IF_ERROR(
+        RequireCaseworkOnceStaffed(store_, actor_, "send a notice of intent to close a case"));
     ASSIGN_OR_RETURN(Case c, OpenCase(r.case_id));
     ASSIGN_OR_RETURN(auto pending, store_.GetCaseClosure(c.id));
     if (pending) {
@@ -160,7 +155,7 @@ Result<Store::CaseClosureRow> CaseClosureService::Close(CaseId case_id, std::opt
   const Date day = date.value_or(clock_.Today());
   RETURN_IF_ERROR(CheckNotFuture(day, clock_.Today(), "--date"));
   return InTransaction([&]() -> Result<Store::CaseClosureRow> {
-    RETURN_IF_ERROR(CheckRole(store_, actor_, "close a case"));
+    RETURN_IF_ERROR(RequireCaseworkOnceStaffed(store_, actor_, "close a case"));
     ASSIGN_OR_RETURN(Case c, OpenCase(case_id));
     ASSIGN_OR_RETURN(auto pending, store_.GetCaseClosure(c.id));
     if (!pending) {
@@ -197,7 +192,8 @@ Result<Store::CaseClosureRow> CaseClosureService::Close(CaseId case_id, std::opt
 Status CaseClosureService::CancelNotice(CaseId case_id, const std::string& reason) {
   RETURN_IF_ERROR(ValidateReason(reason, "cancel a notice of intent to close"));
   return InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(CheckRole(store_, actor_, "cancel a notice of intent to close"));
+    RETURN_IF_ERROR(
+        RequireCaseworkOnceStaffed(store_, actor_, "cancel a notice of intent to close"));
     ASSIGN_OR_RETURN(Case c, OpenCase(case_id));
     ASSIGN_OR_RETURN(auto pending, store_.GetCaseClosure(c.id));
     if (!pending) {
@@ -215,7 +211,7 @@ Status CaseClosureService::CancelNotice(CaseId case_id, const std::string& reaso
 Status CaseClosureService::Reopen(CaseId case_id, const std::string& reason) {
   RETURN_IF_ERROR(ValidateReason(reason, "reopen a case"));
   return InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(CheckRole(store_, actor_, "reopen a case"));
+    RETURN_IF_ERROR(RequireCaseworkOnceStaffed(store_, actor_, "reopen a case"));
     ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
     if (c.status != CaseStatus::kClosed) {
       return FailedPrecondition("case_not_closed", CaseDisplayId(c.id) + " is not closed");

@@ -33,6 +33,12 @@ Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
                                 roles + " may " + std::string(what));
 }
 
+Status RequireCaseworkOnceStaffed(Store& store, const std::string& actor, std::string_view what) {
+  return RequireAdminOnceStaffed(
+      store, actor, {enforce::Role::kCaseworker, enforce::Role::kSupervisor, enforce::Role::kAdmin},
+      what);
+}
+
 Status KeepAnotherActiveAdmin(Store& store, const std::string& user_id) {
   ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
   const bool other = std::any_of(staff.begin(), staff.end(), [&](const enforce::StaffUser& u) {

@@ -22,6 +22,10 @@ namespace cse {
 Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
                                std::initializer_list<enforce::Role> allowed, std::string_view what);
 
+// Case work that changes what happens to a person (closing a case, ending withholding, deciding
+// a new-hire match): an active caseworker, supervisor or admin, under the bootstrap rule above.
+Status RequireCaseworkOnceStaffed(Store& store, const std::string& actor, std::string_view what);
+
 // Refuses taking `user_id`, an active admin, out of the admins (inactive or another role) when
 // no other active admin exists: without one, anyone could administer staff again (the
 // bootstrap rule above). Errors: failed_precondition "last_admin"; the store's.
