@@ -68,6 +68,9 @@ struct Options {
   // (docs/ARCHITECTURE.md §8.1 gives the batch size of each recorded run).
   int64_t batch = limits::kPostingsPerBatchMax;
   std::string db;
+  // distribution.futures (ledger/policy.h FuturesRule): `all`, the rule `opencse init` records
+  // for a new database, unless told otherwise.
+  std::string futures = "all";
 };
 
 int64_t MicrosAt(Date d) { return int64_t{d.days()} * 86'400LL * 1'000'000LL; }
@@ -219,7 +222,8 @@ Status InsertSetupChunk(Store& store, int64_t first, int64_t last, Date today, B
   return Status::Ok();
 }
 
-Result<Book> Setup(Store& store, const FakeClock& clock, int64_t cases) {
+Result<Book> Setup(Store& store, const FakeClock& clock, int64_t cases,
+                   const std::string& futures) {
   Book book;
   book.case_ids.reserve(static_cast<size_t>(cases));
   book.monthly_cents.reserve(static_cast<size_t>(cases));
@@ -235,8 +239,12 @@ Result<Book> Setup(Store& store, const FakeClock& clock, int64_t cases) {
     RETURN_IF_ERROR(store.Commit());
   }
   RETURN_IF_ERROR(store.Begin());
-  Status s = AppendAudit(store, clock, "bench", "bench.setup", "case", "", "",
-                         "{\"cases\":" + std::to_string(cases) + "}");
+  Status s = store.SetSetting("distribution.futures", futures);
+  if (s.ok()) {
+    s = AppendAudit(
+        store, clock, "bench", "bench.setup", "case", "", "",
+        "{\"cases\":" + std::to_string(cases) + ",\"distribution.futures\":\"" + futures + "\"}");
+  }
   if (s.ok()) {
     auto gen = store.LedgerGeneration();
     s = gen.ok() ? store.SetLedgerGeneration(*gen + 1) : gen.status();
@@ -410,8 +418,9 @@ int Run(const Options& o) {
   const std::string& raw_db = *raw_file;
   const std::string& indexed_db = *indexed_file;
 
-  std::printf("post_payments: %s cases, %s payments, batch %s\n", Grouped(o.cases).c_str(),
-              Grouped(o.payments).c_str(), Grouped(o.batch).c_str());
+  std::printf("post_payments: %s cases, %s payments, batch %s, distribution.futures %s\n",
+              Grouped(o.cases).c_str(), Grouped(o.payments).c_str(), Grouped(o.batch).c_str(),
+              o.futures.c_str());
   std::printf("database: %s (raw: %s, indexed: %s; all three new, %s-byte pages)\n", db.c_str(),
               raw_db.c_str(), indexed_db.c_str(), Grouped(SqliteStore::kPageSizeBytes).c_str());
   std::fflush(stdout);
@@ -422,7 +431,7 @@ int Run(const Options& o) {
   FakeClock clock(MicrosAt(Date::Ymd(2026, 1, 1)));
 
   const auto setup_start = SteadyClock::now();
-  auto book = Setup(store, clock, o.cases);
+  auto book = Setup(store, clock, o.cases, o.futures);
   if (!book.ok()) return Fail("setup", book.status());
   const double setup_seconds = SecondsSince(setup_start);
   std::printf("setup: %s cases, %s persons, %s orders in %s s (direct Store inserts)\n",
@@ -524,6 +533,11 @@ int main(int argc, char** argv) {
   app.add_option("--db", o.db,
                  "database file to create (must not exist; kept afterwards). Default: a fresh "
                  "file in /tmp, deleted before and after");
+  app.add_option("--futures", o.futures,
+                 "distribution.futures rule for the posted file: none, withholding or all (held "
+                 "money applied as future support; ARCHITECTURE.md §5.5)")
+      ->check(CLI::IsMember({"none", "withholding", "all"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   return cse::Run(o);
 }

@@ -52,6 +52,14 @@ std::string BucketLine(const Money (&b)[kBucketCount]) {
   return s;
 }
 
+// One distribution line of the ledger text, indented under its collection.
+std::string LineText(const DistributionLine& line) {
+  return "      " + Pad(std::string(Name(line.applied_as)), 8) +
+         Pad(std::string(Name(line.type)), 16) + Pad(line.due_date.ToString(), 11) +
+         Pad(std::string(Name(line.bucket)), 23) + Pad(std::string(Name(line.payee)), 8) +
+         line.amount.ToString() + "\n";
+}
+
 std::string LedgerText(const CaseLedger& l) {
   std::ostringstream o;
   const CaseBalance& b = l.balance;
@@ -114,10 +122,19 @@ std::string LedgerText(const CaseLedger& l) {
       << e.distribution.to_state.ToString() << "  federal " << e.distribution.to_federal.ToString()
       << "  held " << e.distribution.held.ToString() << "\n";
     for (const DistributionLine& line : e.distribution.lines) {
-      o << "      " << Pad(std::string(Name(line.applied_as)), 8)
-        << Pad(std::string(Name(line.type)), 16) << Pad(line.due_date.ToString(), 11)
-        << Pad(std::string(Name(line.bucket)), 23) << Pad(std::string(Name(line.payee)), 8)
-        << line.amount.ToString() << "\n";
+      o << LineText(line);
+    }
+  }
+  if (!l.futures.empty()) {
+    o << "Future support applied (money held from an earlier collection)\n";
+    for (const CaseLedger::FuturesEntry& f : l.futures) {
+      o << "  " << f.date.ToString() << "  " << Pad(f.collection.idempotency_key, 14)
+        << Pad("of " + f.collection.date.ToString(), 22) << "family "
+        << f.distribution.to_family.ToString() << "  state " << f.distribution.to_state.ToString()
+        << "  federal " << f.distribution.to_federal.ToString() << "\n";
+      for (const DistributionLine& line : f.distribution.lines) {
+        o << LineText(line);
+      }
     }
   }
   if (l.obligor.cases.size() > 1 || l.obligor.held_total.is_positive()) {
@@ -135,6 +152,7 @@ void AddInit(CLI::App& app, Context& ctx, std::function<int()>& action) {
   cmd->callback([&] {
     action = [&] {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kCreate); !s.ok()) return ctx.Fail(s);
+      if (auto r = ctx.service().RecordNewDatabaseDefaults(); !r.ok()) return ctx.Fail(r.status());
       const int v = ctx.store().schema_version();
       return ctx.Emit(Json{{"db", ctx.g.db}, {"schema_version", v}},
                       "initialized " + ctx.g.db + " (schema version " + std::to_string(v) + ")\n");
@@ -911,6 +929,9 @@ void AddSimulate(CLI::App& app, Context& ctx, std::function<int()>& action) {
         }
         if (Status s = sim::ValidateOptions(o, today); !s.ok()) return ctx.Fail(s);
         if (Status s = ctx.Open(SqliteStore::OpenMode::kCreate); !s.ok()) return ctx.Fail(s);
+        if (auto r = ctx.service().RecordNewDatabaseDefaults(); !r.ok()) {
+          return ctx.Fail(r.status());
+        }
         const auto start = std::chrono::steady_clock::now();
         const bool show_progress = !ctx.g.json && isatty(2) == 1;
         auto counts = sim::Simulate(ctx.store(), o, today, [&](const sim::SimCounts& c) {

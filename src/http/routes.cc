@@ -672,6 +672,12 @@ Result<Reply> GetHistory(Call& call) {
       paid[*i] += e.distribution.to_family + e.distribution.to_state + e.distribution.to_federal;
     }
   }
+  // Held money applied as future support counts in the month it paid (its first day).
+  for (const CaseLedger::FuturesEntry& f : l.futures) {
+    if (auto i = slot(f.date)) {
+      paid[*i] += f.distribution.to_family + f.distribution.to_state + f.distribution.to_federal;
+    }
+  }
   Json items = Json::array();
   for (size_t i = 0; i < due.size(); ++i) {
     const int m = first + static_cast<int>(i);

@@ -419,9 +419,80 @@ Money ObligorLedger::ProrateOverCases(Money amount, const std::vector<Bucket>& (
   return left;
 }
 
+// Current support due in `day`'s month, prorated across the cases by what each still owes
+// for the month; returns what is left.
+Money ObligorLedger::DistributeCurrent(Money amount, const Day& day, Distribution& out) {
+  std::vector<Money> caps(cases_.size());
+  Money total;
+  for (size_t i = 0; i < cases_.size(); ++i) {
+    const CaseState& cs = cases_[i];
+    for (size_t k = cs.settled; k < cs.debts.size(); ++k) {
+      const DebtState& ds = cs.debts[k];
+      if (!ds.debt.judgment && ds.debt.due_date >= day.month_start &&
+          ds.debt.due_date <= day.month_end) {
+        caps[i] += ds.debt.amount - ds.paid;
+      }
+    }
+    total += caps[i];
+  }
+  if (total.is_zero()) return amount;
+  const std::vector<Money> shares = amount >= total ? caps : Prorate(amount, caps);
+  for (size_t i = 0; i < cases_.size(); ++i) {
+    CSE_CHECK(ApplyCurrent(cases_[i], shares[i], day, out).is_zero(),
+              "current support share not absorbed");
+    amount -= shares[i];
+  }
+  return amount;
+}
+
+bool ObligorLedger::FuturesEligible(PaymentSource source) const {
+  switch (policy_.futures) {
+    case FuturesRule::kNone:
+      return false;
+    case FuturesRule::kWithholding:
+      return source == PaymentSource::kWithholding;
+    case FuturesRule::kAll:
+      return source != PaymentSource::kTaxOffset;
+  }
+  return false;
+}
+
+// At the start of each month from futures_next_ through `through`'s, the held future support
+// pays that month like a collection received on its first day: current support, then any
+// arrears, oldest held money first. A month with nothing due leaves the pool as it is.
+void ObligorLedger::ApplyFuturesThrough(Date through) {
+  while (futures_first_ < futures_pool_.size() && futures_next_ <= through) {
+    const Day day(futures_next_);
+    AccrueThrough(day.month_end);
+    for (size_t i = futures_first_; i < futures_pool_.size(); ++i) {
+      HeldFund& fund = futures_pool_[i];
+      Distribution out;
+      out.collection_id = fund.from;
+      slice_lines_.clear();
+      Money left = DistributeCurrent(fund.amount, day, out);
+      left = DistributeArrears(left, day, /*offset=*/false, out);
+      for (CaseState& cs : cases_) Settle(cs);
+      const Money applied = fund.amount - left;
+      if (applied.is_zero()) break;  // nothing owed this month: the later funds wait too
+      fund.amount = left;
+      held_total_ -= applied;
+      futures_applied_.push_back({fund.from, day.date, std::move(out)});
+      if (left.is_positive()) break;  // the month is paid in full
+    }
+    while (futures_first_ < futures_pool_.size() &&
+           futures_pool_[futures_first_].amount.is_zero()) {
+      ++futures_first_;
+    }
+    futures_next_ = day.month_end.AddDays(1);
+  }
+}
+
 Distribution ObligorLedger::Apply(const Collection& c) {
   CSE_CHECK(!last_applied_ || *last_applied_ <= c.date, "collections applied out of date order");
   CSE_CHECK(c.amount.is_positive(), "collection amount must be positive");
+  CSE_CHECK(futures_applied_.empty() || futures_applied_.back().date <= c.date,
+            "collection applied before future support already applied");
+  ApplyFuturesThrough(c.date);
   const Day day(c.date);
   AccrueThrough(day.month_end);
   Distribution out;
@@ -429,35 +500,20 @@ Distribution ObligorLedger::Apply(const Collection& c) {
   slice_lines_.clear();
   Money left = c.amount;
   const bool offset = c.source == PaymentSource::kTaxOffset;
-  if (!offset) {
-    std::vector<Money> caps(cases_.size());
-    Money total;
-    for (size_t i = 0; i < cases_.size(); ++i) {
-      const CaseState& cs = cases_[i];
-      for (size_t k = cs.settled; k < cs.debts.size(); ++k) {
-        const DebtState& ds = cs.debts[k];
-        if (!ds.debt.judgment && ds.debt.due_date >= day.month_start &&
-            ds.debt.due_date <= day.month_end) {
-          caps[i] += ds.debt.amount - ds.paid;
-        }
-      }
-      total += caps[i];
-    }
-    if (total.is_positive()) {
-      const std::vector<Money> shares = left >= total ? caps : Prorate(left, caps);
-      for (size_t i = 0; i < cases_.size(); ++i) {
-        CSE_CHECK(ApplyCurrent(cases_[i], shares[i], day, out).is_zero(),
-                  "current support share not absorbed");
-        left -= shares[i];
-      }
-    }
-  }
+  if (!offset) left = DistributeCurrent(left, day, out);
   left = DistributeArrears(left, day, offset, out);
   for (CaseState& cs : cases_) Settle(cs);
   if (left.is_positive()) {
     AddLine(out, DistributionLine{c.case_id, AppliedAs::kHeld, ObligationType::kCurrentSupport,
                                   c.date, Bucket::kNeverAssigned, Payee::kHeld, left});
     held_total_ += left;
+    if (FuturesEligible(c.source)) {
+      const Date next_month = day.month_end.AddDays(1);
+      if (futures_first_ == futures_pool_.size() || futures_next_ < next_month) {
+        futures_next_ = next_month;
+      }
+      futures_pool_.push_back({c.id, left});
+    }
   }
   CSE_CHECK(out.to_family + out.to_state + out.to_federal + out.held == c.amount,
             "distribution does not add up to the collection");
@@ -468,6 +524,7 @@ Distribution ObligorLedger::Apply(const Collection& c) {
 
 ObligorBalance ObligorLedger::Snapshot(Date as_of) {
   CSE_CHECK(!last_applied_ || *last_applied_ <= as_of, "snapshot before an applied collection");
+  ApplyFuturesThrough(as_of);
   const Day day(as_of);
   AccrueThrough(day.month_end);
   ObligorBalance ob;
@@ -475,6 +532,7 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
   ob.as_of = as_of;
   ob.collections_total = collections_total_;
   ob.held_total = held_total_;
+  ob.futures_applied = futures_applied_;
   for (const CaseState& cs : cases_) {
     CaseBalance cb;
     cb.case_id = cs.book.info.id;

@@ -20,7 +20,10 @@
 //     temporarily and conditionally assigned) across all cases, retained up to URA with any
 //     excess to the family, then the family's never-assigned and unassigned arrears; the
 //     other way round under the family-first election.
-//  3. Whatever is left is held (overpayment / future support) with the collection.
+//  3. Whatever is left is held (overpayment / future support) with the collection. Under the
+//     state's futures rule (ledger/policy.h FuturesRule) held money that is future support is
+//     applied at the start of each later month as if received that day (steps 1 and 2, never
+//     as a tax offset), oldest held money first, before anything else dated in that month.
 // Money applied to an assigned debt is retained by the government up to the case's URA and
 // split into the federal share (FMAP) and the state share; any excess goes to the family. The
 // split rounds cumulatively per case: the federal total equals round(total retained x FMAP).
@@ -82,6 +85,15 @@ struct Distribution {
   Money to_federal;
   Money held;
   friend bool operator==(const Distribution&, const Distribution&) = default;
+};
+
+// Held money applied as future support: the part of collection `from`'s held money that
+// paid support on `date`, the first day of a month after the collection's.
+struct FuturesApplication {
+  CollectionId from;
+  Date date;
+  Distribution distribution;  // collection_id == from; never a held line
+  friend bool operator==(const FuturesApplication&, const FuturesApplication&) = default;
 };
 
 // The unreimbursed assistance (URA) a case has been granted: the cap on what the federal and
@@ -167,7 +179,9 @@ struct ObligorBalance {
   Date as_of;
   std::vector<CaseBalance> cases;
   Money collections_total;  // every applied collection
-  Money held_total;
+  Money held_total;         // still held as of as_of (after any future support applied)
+  // Held money applied as future support on or before as_of, in the order applied.
+  std::vector<FuturesApplication> futures_applied;
   Money arrears_total;
   Money arrears_by_bucket[kBucketCount];
   bool delinquent = false;
@@ -182,7 +196,8 @@ class ObligorLedger {
   // reversed as of its own date.
   Distribution Apply(const Collection& c);
 
-  // Balances as of `as_of`. REQUIRES: every applied collection is dated on or before as_of.
+  // Balances as of `as_of`, after applying held future support through as_of's month.
+  // REQUIRES: every applied collection is dated on or before as_of; nothing is applied after.
   ObligorBalance Snapshot(Date as_of);
 
   const DistributionPolicy& policy() const { return policy_; }
@@ -212,7 +227,16 @@ class ObligorLedger {
     Date month_end;
   };
 
+  // Money held as future support, not yet applied.
+  struct HeldFund {
+    CollectionId from;
+    Money amount;
+  };
+
   void AccrueThrough(Date through);
+  bool FuturesEligible(PaymentSource source) const;
+  void ApplyFuturesThrough(Date through);
+  Money DistributeCurrent(Money amount, const Day& day, Distribution& out);
   bool OnAssistance(const CaseState& cs, Date d) const;
   Money UraGranted(const CaseState& cs, Date d) const;
   Bucket Classify(const CaseState& cs, const Debt& debt, Date d) const;
@@ -236,6 +260,10 @@ class ObligorLedger {
   std::optional<Date> last_applied_;
   Money collections_total_;
   Money held_total_;
+  std::vector<HeldFund> futures_pool_;  // oldest first; futures_pool_[0, futures_first_) spent
+  size_t futures_first_ = 0;
+  Date futures_next_;  // the next month start to apply the pool at (when it is not empty)
+  std::vector<FuturesApplication> futures_applied_;
   // During Apply: the line of `out` holding each (judgment order, applied as, bucket, payee)
   // its slices were paid under (Emit).
   using SliceLineKey = std::tuple<int64_t, int, int, int>;

@@ -9,6 +9,18 @@ std::string_view Name(TaxOffsetOrder v) {
   return v == TaxOffsetOrder::kAssignedFirst ? "assigned_first" : "family_first";
 }
 
+std::string_view Name(FuturesRule v) {
+  switch (v) {
+    case FuturesRule::kNone:
+      return "none";
+    case FuturesRule::kWithholding:
+      return "withholding";
+    case FuturesRule::kAll:
+      return "all";
+  }
+  return "none";
+}
+
 Result<AssignmentModel> ParseAssignmentModel(std::string_view text) {
   if (text == "dra") return AssignmentModel::kDra;
   if (text == "prwora") return AssignmentModel::kPrwora;
@@ -21,6 +33,14 @@ Result<TaxOffsetOrder> ParseTaxOffsetOrder(std::string_view text) {
   if (text == "family_first") return TaxOffsetOrder::kFamilyFirst;
   return InvalidArgument("config_value_invalid", "tax_offset_order '" + std::string(text) +
                                                      "'; expected assigned_first or family_first");
+}
+
+Result<FuturesRule> ParseFuturesRule(std::string_view text) {
+  if (text == "none") return FuturesRule::kNone;
+  if (text == "withholding") return FuturesRule::kWithholding;
+  if (text == "all") return FuturesRule::kAll;
+  return InvalidArgument("config_value_invalid",
+                         "futures '" + std::string(text) + "'; expected none, withholding or all");
 }
 
 }  // namespace cse

@@ -30,6 +30,27 @@ enum class TaxOffsetOrder {
   kFamilyFirst,
 };
 
+// What happens to money a collection leaves over once current support and every arrears
+// debt are paid (docs/ARCHITECTURE.md §5.5). Held money is applied as "future support" at the
+// start of each later month, like a collection received that day (current support, then any
+// arrears), oldest held money first. Federal tax offsets are never future support: they may
+// pay only past-due support (FACTS §4.3), so what they leave stays held.
+// State practice, not a federal option: Georgia DCSS policy 7.0 posts "future payments when
+// applicable" [SOURCED, https://pamms.dhs.ga.gov/dcss/distribution-of-child-support-collections];
+// Kansas KESSEP sends left-over income withholding to future support and follows the payer's
+// stated intent for the rest (FACTS §11); Ohio holds assigned futures for future months and
+// Arizona ranks futures last (FACTS §4.4).
+enum class FuturesRule {
+  // Left-over money stays held with its collection until a person acts. The rule of a
+  // database whose setting is unset, i.e. one created before 2026-12-05: its past
+  // distributions were computed this way (`opencse init` records kAll for a new database).
+  kNone,
+  // Left-over income withholding is future support (KESSEP's rule); other money stays held.
+  kWithholding,
+  // Left-over money of every source but a federal tax offset is future support.
+  kAll,
+};
+
 struct DistributionPolicy {
   // Default: kDra (the federal assignment rule since FY2010).
   AssignmentModel assignment_model = AssignmentModel::kDra;
@@ -41,11 +62,15 @@ struct DistributionPolicy {
   // Arrears older than this many days are reported as "over 12 weeks" (the flag that raises
   // the CCPA withholding limit by 5 points; FACTS §3.1). Default: 84 (12 weeks).
   int32_t arrears_age_flag_days = 84;
+  // Default (setting unset): kNone; see FuturesRule.
+  FuturesRule futures = FuturesRule::kNone;
 };
 
 std::string_view Name(AssignmentModel v);
 std::string_view Name(TaxOffsetOrder v);
+std::string_view Name(FuturesRule v);
 Result<AssignmentModel> ParseAssignmentModel(std::string_view text);
 Result<TaxOffsetOrder> ParseTaxOffsetOrder(std::string_view text);
+Result<FuturesRule> ParseFuturesRule(std::string_view text);
 
 }  // namespace cse

@@ -375,6 +375,18 @@ Json LedgerJson(const CaseLedger& l) {
     j["distribution"] = ToJson(e.distribution);
     collections.push_back(j);
   }
+  Json futures = Json::array();
+  for (const CaseLedger::FuturesEntry& f : l.futures) {
+    futures.push_back(
+        {{"date", f.date.ToString()},
+         {"collection_id", f.collection.id.value},
+         {"key", f.collection.idempotency_key},
+         {"source", Name(f.collection.source)},
+         {"received_date", f.collection.date.ToString()},
+         {"amount", (f.distribution.to_family + f.distribution.to_state + f.distribution.to_federal)
+                        .ToString()},
+         {"distribution", ToJson(f.distribution)}});
+  }
   Json debts = Json::array();
   for (const DebtView& d : l.balance.debts) {
     debts.push_back({{"due_date", d.debt.due_date.ToString()},
@@ -389,8 +401,13 @@ Json LedgerJson(const CaseLedger& l) {
   balance["debts"] = debts;
   Json info = ToJson(l.info);
   info["closure"] = CaseClosureJson(l.closure);
-  return Json{{"case", info},       {"orders", orders},           {"assistance", episodes},
-              {"balance", balance}, {"collections", collections}, {"obligor", ToJson(l.obligor)}};
+  return Json{{"case", info},
+              {"orders", orders},
+              {"assistance", episodes},
+              {"balance", balance},
+              {"collections", collections},
+              {"futures_applied", futures},
+              {"obligor", ToJson(l.obligor)}};
 }
 
 }  // namespace cse

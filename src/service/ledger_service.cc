@@ -19,6 +19,7 @@ constexpr const char* kAssignmentModelKey = "distribution.assignment_model";
 constexpr const char* kTaxOffsetOrderKey = "distribution.tax_offset_order";
 constexpr const char* kFederalShareKey = "distribution.federal_share_bps";
 constexpr const char* kArrearsAgeKey = "ledger.arrears_age_flag_days";
+constexpr const char* kFuturesKey = "distribution.futures";
 constexpr const char* kTierHighKey = kRiskTierHighAboveKey;
 constexpr const char* kTierMediumKey = kRiskTierMediumAboveKey;
 
@@ -150,7 +151,7 @@ Result<std::pair<int, int>> LoadRiskTierCutoffs(Store& store) {
 Result<DistributionPolicy> LoadPolicy(Store& store) {
   DistributionPolicy p;
   ASSIGN_OR_RETURN(auto set, store.GetSettings({kAssignmentModelKey, kTaxOffsetOrderKey,
-                                                kFederalShareKey, kArrearsAgeKey}));
+                                                kFederalShareKey, kArrearsAgeKey, kFuturesKey}));
   for (const auto& [key, value] : set) {
     if (key == kAssignmentModelKey) {
       ASSIGN_OR_RETURN(p.assignment_model, ParseAssignmentModel(value));
@@ -161,6 +162,8 @@ Result<DistributionPolicy> LoadPolicy(Store& store) {
     } else if (key == kArrearsAgeKey) {
       ASSIGN_OR_RETURN(int64_t days, ParseBoundedInt(kArrearsAgeKey, value, 1, 3650));
       p.arrears_age_flag_days = static_cast<int32_t>(days);
+    } else if (key == kFuturesKey) {
+      ASSIGN_OR_RETURN(p.futures, ParseFuturesRule(value));
     }
   }
   return p;
@@ -686,6 +689,35 @@ Result<CaseBalance> LedgerService::GetCaseBalance(const Case& c, Date as_of) {
   return none;
 }
 
+namespace {
+
+// `d`'s lines for `case_id`, with their totals.
+Distribution CaseLines(const Distribution& d, CaseId case_id) {
+  Distribution out;
+  out.collection_id = d.collection_id;
+  for (const DistributionLine& l : d.lines) {
+    if (l.case_id != case_id) continue;
+    out.lines.push_back(l);
+    switch (l.payee) {
+      case Payee::kFamily:
+        out.to_family += l.amount;
+        break;
+      case Payee::kState:
+        out.to_state += l.amount;
+        break;
+      case Payee::kFederal:
+        out.to_federal += l.amount;
+        break;
+      case Payee::kHeld:
+        out.held += l.amount;
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of, PaymentFields fields) {
   CaseLedger out;
   ASSIGN_OR_RETURN(out.info, store_.GetCase(case_id));
@@ -720,29 +752,18 @@ Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of, Paym
     CaseLedger::Entry entry{c, !CollectionActiveOn(c, as_of), {}};
     entry.distribution.collection_id = c.id;
     auto it = run.distributions.find(c.id.value);
-    if (it != run.distributions.end()) {
-      for (const DistributionLine& l : it->second.lines) {
-        if (l.case_id != case_id) continue;
-        entry.distribution.lines.push_back(l);
-        switch (l.payee) {
-          case Payee::kFamily:
-            entry.distribution.to_family += l.amount;
-            break;
-          case Payee::kState:
-            entry.distribution.to_state += l.amount;
-            break;
-          case Payee::kFederal:
-            entry.distribution.to_federal += l.amount;
-            break;
-          case Payee::kHeld:
-            entry.distribution.held += l.amount;
-            break;
-        }
-      }
-    }
+    if (it != run.distributions.end()) entry.distribution = CaseLines(it->second, case_id);
     if (c.case_id == case_id || !entry.distribution.lines.empty()) {
       out.collections.push_back(std::move(entry));
     }
+  }
+  for (const FuturesApplication& fa : run.balance.futures_applied) {
+    CaseLedger::FuturesEntry entry{{}, fa.date, CaseLines(fa.distribution, case_id)};
+    if (entry.distribution.lines.empty()) continue;
+    for (const Collection& c : collections) {
+      if (c.id == fa.from) entry.collection = c;
+    }
+    out.futures.push_back(std::move(entry));
   }
   out.obligor = std::move(run.balance);
   return out;
@@ -762,6 +783,8 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
     RETURN_IF_ERROR(ParseAssignmentModel(value).status());
   } else if (key == kTaxOffsetOrderKey) {
     RETURN_IF_ERROR(ParseTaxOffsetOrder(value).status());
+  } else if (key == kFuturesKey) {
+    RETURN_IF_ERROR(ParseFuturesRule(value).status());
   } else if (key == kFederalShareKey) {
     RETURN_IF_ERROR(ParseBoundedInt(key, value, 0, 10000).status());
   } else if (key == kArrearsAgeKey) {
@@ -803,9 +826,9 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
   } else {
     return InvalidArgument("config_key_unknown",
                            "unknown setting '" + key + "'; known: " + kAssignmentModelKey + ", " +
-                               kTaxOffsetOrderKey + ", " + kFederalShareKey + ", " +
-                               kArrearsAgeKey + ", " + kTierHighKey + ", " + kTierMediumKey + ", " +
-                               kAccessLogSegmentRowsKey);
+                               kTaxOffsetOrderKey + ", " + kFuturesKey + ", " + kFederalShareKey +
+                               ", " + kArrearsAgeKey + ", " + kTierHighKey + ", " + kTierMediumKey +
+                               ", " + kAccessLogSegmentRowsKey);
   }
   return InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(int64_t postings, store_.CountCollections());
@@ -827,6 +850,21 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
   });
 }
 
+Result<bool> LedgerService::RecordNewDatabaseDefaults() {
+  return InTransaction([&]() -> Result<bool> {
+    ASSIGN_OR_RETURN(std::optional<std::string> futures, store_.GetSetting(kFuturesKey));
+    if (futures) return false;
+    ASSIGN_OR_RETURN(int64_t postings, store_.CountCollections());
+    if (postings > 0) return false;
+    const std::string value(Name(FuturesRule::kAll));
+    RETURN_IF_ERROR(store_.SetSetting(kFuturesKey, value));
+    RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "config.set", "settings", kFuturesKey,
+                                Json::object().dump(), Json{{kFuturesKey, value}}.dump()));
+    RETURN_IF_ERROR(BumpGeneration(store_));
+    return true;
+  });
+}
+
 Result<std::vector<std::pair<std::string, std::string>>> LedgerService::ListConfig() {
   ASSIGN_OR_RETURN(DistributionPolicy p, LoadPolicy(store_));
   ASSIGN_OR_RETURN(auto tiers, TierCutoffSettings(store_));
@@ -835,6 +873,7 @@ Result<std::vector<std::pair<std::string, std::string>>> LedgerService::ListConf
   return std::vector<std::pair<std::string, std::string>>{
       {kAssignmentModelKey, std::string(Name(p.assignment_model))},
       {kTaxOffsetOrderKey, std::string(Name(p.tax_offset_order))},
+      {kFuturesKey, std::string(Name(p.futures))},
       {kFederalShareKey, std::to_string(p.federal_share_bps)},
       {kArrearsAgeKey, std::to_string(p.arrears_age_flag_days)},
       {kTierHighKey, std::to_string(tiers.first)},

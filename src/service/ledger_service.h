@@ -71,6 +71,15 @@ struct CaseLedger {
     Distribution distribution;  // lines for this case only; totals for this case
   };
   std::vector<Entry> collections;
+  // Held money applied as future support to this case on or before the ledger's date
+  // (ledger/policy.h FuturesRule): the collection it was held with, the month start it paid,
+  // and the lines for this case only.
+  struct FuturesEntry {
+    Collection collection;
+    Date date;
+    Distribution distribution;
+  };
+  std::vector<FuturesEntry> futures;
   ObligorBalance obligor;  // all the obligor's cases
   // The pending notice of intent to close, or the closure (service/case_closure.h); nullopt
   // when the case is open with no notice.
@@ -177,7 +186,8 @@ class LedgerService {
   Result<ObligorBalance> GetObligorBalance(PersonId obligor, Date as_of);
 
   // Known keys: distribution.assignment_model (dra|prwora), distribution.tax_offset_order
-  // (assigned_first|family_first), distribution.federal_share_bps (0-10000),
+  // (assigned_first|family_first), distribution.futures (none|withholding|all; ledger/policy.h
+  // FuturesRule), distribution.federal_share_bps (0-10000),
   // ledger.arrears_age_flag_days (1-3650), risk.tier_high_above (1-99) and
   // risk.tier_medium_above (0-98, below the high one; these two may change at any time),
   // access_log.segment_rows (1,000-100,000,000; rows per access-log segment file, read when a
@@ -185,6 +195,13 @@ class LedgerService {
   // Errors: config_key_unknown, config_value_invalid.
   Status SetConfig(const std::string& key, const std::string& value);
   Result<std::vector<std::pair<std::string, std::string>>> ListConfig();
+
+  // The defaults a database gets when it is created (`opencse init`, `opencse simulate` into
+  // a new file): distribution.futures = all, recorded with a config.set audit row so replay
+  // reads it from the trail. Does nothing once the key is set or any payment is on file (an
+  // older database keeps the unset rule, kNone, its distributions were computed under).
+  // Returns whether anything was recorded.
+  Result<bool> RecordNewDatabaseDefaults();
 
   const Clock& clock() const { return clock_; }
   Store& store() { return store_; }

@@ -461,6 +461,9 @@ Result<ReplayedLedger> LedgerOf(const Trail& trail) {
   if (auto it = settings.find("distribution.tax_offset_order"); it != settings.end()) {
     ASSIGN_OR_RETURN(out.policy.tax_offset_order, ParseTaxOffsetOrder(it->second));
   }
+  if (auto it = settings.find("distribution.futures"); it != settings.end()) {
+    ASSIGN_OR_RETURN(out.policy.futures, ParseFuturesRule(it->second));
+  }
   try {
     if (auto it = settings.find("distribution.federal_share_bps"); it != settings.end()) {
       out.policy.federal_share_bps = std::stoll(it->second);

@@ -115,6 +115,14 @@ Result<CalibrationReport> BuildCalibrationReport(Store& store) {
   Money debt_government;
   for (int64_t o : obligors) {
     ASSIGN_OR_RETURN(ObligorBalance b, service.GetObligorBalance(PersonId{o}, as_of));
+    // Held money applied as future support in the window is current support collected then
+    // (the collection rows above keep their distribution as posted, held line included).
+    for (const FuturesApplication& f : b.futures_applied) {
+      if (f.date < from) continue;
+      for (const DistributionLine& l : f.distribution.lines) {
+        if (l.applied_as == AppliedAs::kCurrent) current_paid += l.amount;
+      }
+    }
     if (!b.arrears_total.is_positive()) continue;
     ++debtors;
     const Money a = b.arrears_total;

@@ -67,7 +67,7 @@ TEST_F(AuditAnchorTest, AnchorNamesTheNewestRowAndHoldsWhileTheTrailOnlyGrows) {
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   const Json printed = Json::parse(r.out);
   EXPECT_EQ(printed["kind"], "opencse-audit-anchor");
-  EXPECT_EQ(printed["seq"], 4);  // party, party, case, order
+  EXPECT_EQ(printed["seq"], 5);  // init's config.set, party, party, case, order
   EXPECT_EQ(printed["hash"].get<std::string>().size(), 64u);
   EXPECT_EQ(printed["out"], file);
   std::ifstream in(file);
@@ -83,7 +83,7 @@ TEST_F(AuditAnchorTest, AnchorNamesTheNewestRowAndHoldsWhileTheTrailOnlyGrows) {
   EXPECT_EQ(v["anchors_hold"], true);
   ASSERT_EQ(v["anchors"].size(), 1u);
   EXPECT_EQ(v["anchors"][0]["result"], "holds");
-  EXPECT_EQ(v["anchors"][0]["seq"], 4);
+  EXPECT_EQ(v["anchors"][0]["seq"], 5);
   EXPECT_EQ(v["replay"]["mismatches"], 0);
 }
 
@@ -93,12 +93,12 @@ TEST_F(AuditAnchorTest, DeletingTheNewestRowsPassesTheChainButNotTheAnchor) {
   CliRun r = Cli({"--json", "audit", "anchor", "--out", file});
   ASSERT_EQ(r.code, 0) << r.out;
   const int64_t anchored = Json::parse(r.out)["seq"].get<int64_t>();
-  ASSERT_GT(anchored, 4);
+  ASSERT_GT(anchored, 5);
   Post("k2", "50.00");
   // Remove every audit row after the order (the payments' rows, the anchored one among them)
   // and the payments they recorded: a shorter chain that is still intact.
   Exec(
-      "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > 4; "
+      "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > 5; "
       "DELETE FROM collection WHERE idempotency_key = 'k2';"
       "DELETE FROM collection WHERE idempotency_key = 'k1';");
   Json v = Verify({}, 0);
@@ -108,7 +108,7 @@ TEST_F(AuditAnchorTest, DeletingTheNewestRowsPassesTheChainButNotTheAnchor) {
   EXPECT_EQ(v["anchors_hold"], false);
   EXPECT_EQ(v["anchors"][0]["result"], "truncated");
   EXPECT_NE(v["anchors"][0]["detail"].get<std::string>().find("row " + std::to_string(anchored) +
-                                                              " is gone: the trail ends at row 4"),
+                                                              " is gone: the trail ends at row 5"),
             std::string::npos)
       << v.dump();
 }
@@ -117,8 +117,8 @@ TEST_F(AuditAnchorTest, ARewrittenTrailWithRecomputedHashesFailsTheAnchor) {
   Post("k1", "100.00");
   const std::string file = dir_.path("a.json");
   ASSERT_EQ(Cli({"audit", "anchor", "--out", file}).code, 0);
-  // Rewrite row 2 (the obligee's name) and recompute every hash from there on, as an
-  // attacker with the file can: the chain verifies again.
+  // Rewrite row 3 (the obligee's name; row 1 is init's config.set) and recompute every hash from
+  // there on, as an attacker with the file can: the chain verifies again.
   {
     auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
     ASSERT_TRUE(store.ok());
@@ -130,10 +130,10 @@ TEST_F(AuditAnchorTest, ARewrittenTrailWithRecomputedHashesFailsTheAnchor) {
                       return Status::Ok();
                     })
                     .ok());
-    ASSERT_GE(rows.size(), 5u);
+    ASSERT_GE(rows.size(), 6u);
     std::string prev(kGenesisHash);
     for (AuditRow& row : rows) {
-      if (row.seq == 2) row.after += " ";
+      if (row.seq == 3) row.after += " ";
       row.prev_hash = prev;
       row.hash = AuditHash(row);
       prev = row.hash;

@@ -103,6 +103,50 @@ TEST_F(CliTest, PostPaymentJsonContractAndIdempotency) {
   EXPECT_EQ(j["collections"].size(), 1u);
 }
 
+// A database made by init applies held money as future support (distribution.futures=all,
+// recorded with an audit row so replay agrees); the ledger shows what was applied, in text and
+// JSON; the rule is locked once payments exist, like the other distribution options.
+TEST_F(CliTest, InitRecordsFuturesAndTheLedgerShowsFutureSupportApplied) {
+  Seed();
+  CliRun r = Cli({"--json", "config", "list"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"distribution.futures\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"all\""), std::string::npos) << r.out;
+  // 500.00 a month from Jan 1: 1,000.00 on Jan 5 pays January and holds 500.00 for February.
+  ASSERT_EQ(Cli({"post-payment", "--case", "CASE-000001", "--amount", "1000.00", "--date",
+                 "2024-01-05", "--source", "withholding", "--key", "F-1"})
+                .code,
+            0);
+  r = Cli({"--json", "ledger", "--case", "CASE-000001", "--as-of", "2024-02-29"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["balance"]["arrears_total"], "0.00");
+  EXPECT_EQ(j["balance"]["current_unpaid"], "0.00");
+  EXPECT_EQ(j["obligor"]["held_total"], "0.00");
+  EXPECT_EQ(j["collections"][0]["distribution"]["held"], "500.00");  // as posted
+  ASSERT_EQ(j["futures_applied"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["futures_applied"][0]["date"], "2024-02-01");
+  EXPECT_EQ(j["futures_applied"][0]["key"], "F-1");
+  EXPECT_EQ(j["futures_applied"][0]["received_date"], "2024-01-05");
+  EXPECT_EQ(j["futures_applied"][0]["amount"], "500.00");
+  EXPECT_EQ(j["futures_applied"][0]["distribution"]["to_family"], "500.00");
+  EXPECT_EQ(j["futures_applied"][0]["distribution"]["lines"][0]["due_date"], "2024-02-01");
+  r = Cli({"ledger", "--case", "CASE-000001", "--as-of", "2024-02-29"});
+  EXPECT_NE(r.out.find("Future support applied"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2024-02-01  F-1"), std::string::npos) << r.out;
+  // March: nothing held is left, so March is unpaid.
+  j = Json::parse(Cli({"--json", "ledger", "--case", "CASE-000001", "--as-of", "2024-03-31"}).out);
+  EXPECT_EQ(j["balance"]["current_unpaid"], "500.00");
+  r = Cli({"--json", "config", "set", "distribution.futures", "none"});
+  EXPECT_EQ(Json::parse(r.out)["code"], "config_locked_after_postings") << r.out;
+  r = Cli({"--json", "audit", "verify"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(Json::parse(r.out)["replay"]["mismatches"], 0) << r.out;
+  // init again changes nothing: the setting is there and payments are on file.
+  ASSERT_EQ(Cli({"init"}).code, 0);
+  EXPECT_EQ(Json::parse(Cli({"--json", "audit", "verify"}).out)["replay"]["mismatches"], 0);
+}
+
 TEST_F(CliTest, BadInputGetsAClearErrorAndWritesNothing) {
   Seed();
   struct Case {

@@ -406,6 +406,8 @@ class ScenarioRunner {
       ExpectObligor(line, cmp);
     } else if (what == "debt") {
       ExpectDebt(line, cmp);
+    } else if (what == "futures") {
+      ExpectFutures(line, cmp);
     } else if (what == "case") {
       ExpectCase(line, cmp);
     } else {
@@ -470,6 +472,32 @@ class ScenarioRunner {
       sum += l.amount;
     }
     cmp.Amount("amount", line.Require("amount"), sum);
+  }
+
+  // `expect futures KEY case=C as_of=D [date=D] [family=] [state=] [federal=] [count=]`: the
+  // held money of payment KEY applied as future support to case C, as GetCaseLedger shows it
+  // as of as_of (ledger/policy.h FuturesRule), summed over the month starts it paid (or the
+  // one named by date=).
+  void ExpectFutures(Line& line, Comparison& cmp) {
+    const std::string key = line.Word(2, "payment key");
+    const CaseLedger ledger = Must(
+        service_->GetCaseLedger(CaseArg(line.Require("case")), ParseDateArg(line.Require("as_of"))),
+        "ledger");
+    const auto date = line.Get("date");
+    const Date on = date ? ParseDateArg(*date) : Date();
+    Money family, state, federal;
+    int count = 0;
+    for (const CaseLedger::FuturesEntry& f : ledger.futures) {
+      if (f.collection.idempotency_key != key || (date && f.date != on)) continue;
+      family += f.distribution.to_family;
+      state += f.distribution.to_state;
+      federal += f.distribution.to_federal;
+      ++count;
+    }
+    if (auto v = line.Get("family")) cmp.Amount("family", *v, family);
+    if (auto v = line.Get("state")) cmp.Amount("state", *v, state);
+    if (auto v = line.Get("federal")) cmp.Amount("federal", *v, federal);
+    if (auto v = line.Get("count")) cmp.Text("count", *v, std::to_string(count));
   }
 
   void CompareBuckets(Line& line, Comparison& cmp, const Money (&buckets)[kBucketCount]) {

@@ -232,6 +232,41 @@ TEST(PostingTest, ConfigIsValidatedAndLockedOncePaymentsExist) {
             "config_locked_after_postings");
 }
 
+// distribution.futures: validated like the other options; unset means none (a database from
+// before the setting keeps its distributions); RecordNewDatabaseDefaults records all once, with
+// an audit row, only while no payment is on file and the key is unset.
+TEST(PostingTest, FuturesRuleIsConfigAndNewDatabasesRecordAll) {
+  World w;
+  EXPECT_EQ(LoadPolicy(w.store())->futures, FuturesRule::kNone);
+  EXPECT_EQ(w.service().SetConfig("distribution.futures", "sometimes").reason(),
+            "config_value_invalid");
+  ASSERT_TRUE(w.service().SetConfig("distribution.futures", "withholding").ok());
+  EXPECT_EQ(LoadPolicy(w.store())->futures, FuturesRule::kWithholding);
+  // Already set: nothing recorded.
+  EXPECT_FALSE(*w.service().RecordNewDatabaseDefaults());
+  EXPECT_EQ(LoadPolicy(w.store())->futures, FuturesRule::kWithholding);
+
+  World fresh;
+  ASSERT_TRUE(*fresh.service().RecordNewDatabaseDefaults());
+  EXPECT_EQ(LoadPolicy(fresh.store())->futures, FuturesRule::kAll);
+  int config_rows = 0;
+  ASSERT_TRUE(fresh.store()
+                  .ScanAudit([&](const AuditRow& row) {
+                    if (row.action == "config.set" && row.entity_id == "distribution.futures") {
+                      ++config_rows;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(config_rows, 1);
+
+  World old;  // an older database: payments on file, key unset
+  const CaseId c = old.SimpleCase(old.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(old.Pay("k", c, 100, Date::Ymd(2024, 1, 2)).ok());
+  EXPECT_FALSE(*old.service().RecordNewDatabaseDefaults());
+  EXPECT_EQ(LoadPolicy(old.store())->futures, FuturesRule::kNone);
+}
+
 // Once an active admin exists, state options are an admin's to change and the risk tiers an
 // admin's or a supervisor's; before, any --user (staff or not) could change them.
 TEST(PostingTest, OnlyAnAdminChangesStateOptionsOnceStaffed) {

@@ -34,16 +34,19 @@ struct Reference {
   int64_t paid = 0;
 };
 
-Reference RunReference(int64_t monthly, Date start, std::vector<Payment> payments, Date as_of) {
+// With `futures` (distribution.futures=all), what a payment leaves over is a pool that, at the
+// start of each later month, pays that month and then older months oldest first.
+Reference RunReference(int64_t monthly, Date start, std::vector<Payment> payments, Date as_of,
+                       bool futures) {
   std::erase_if(payments, [](const Payment& p) { return p.reversed; });
   std::sort(payments.begin(), payments.end(),
             [](const Payment& a, const Payment& b) { return a.date < b.date; });
   std::map<int, int64_t> unpaid;  // month index -> unpaid
   for (Date m = start; m <= as_of.MonthEnd(); m = m.AddMonths(1)) unpaid[m.MonthIndex()] = monthly;
   Reference r;
-  for (const Payment& p : payments) {
-    int64_t x = p.cents;
-    const int cur = p.date.MonthIndex();
+  int64_t pool = 0;
+  // Pays month `cur`, then the months before it oldest first, out of `x`.
+  auto pay_from = [&](int64_t& x, int cur) {
     auto pay = [&](int m) {
       const int64_t part = std::min(x, unpaid[m]);
       unpaid[m] -= part;
@@ -53,8 +56,17 @@ Reference RunReference(int64_t monthly, Date start, std::vector<Payment> payment
     for (auto& [m, u] : unpaid) {
       if (m < cur && x > 0) pay(m);
     }
-    r.held += x;
+  };
+  size_t next = 0;
+  for (Date m = start; m <= as_of; m = m.AddMonths(1)) {
+    if (futures && pool > 0) pay_from(pool, m.MonthIndex());
+    for (; next < payments.size() && payments[next].date <= m.MonthEnd(); ++next) {
+      int64_t x = payments[next].cents;
+      pay_from(x, payments[next].date.MonthIndex());
+      (futures ? pool : r.held) += x;
+    }
   }
+  r.held += pool;
   for (auto& [m, u] : unpaid) {
     if (m < as_of.MonthIndex()) r.arrears += u;
     if (m == as_of.MonthIndex()) r.current_unpaid += u;
@@ -70,6 +82,10 @@ TEST_P(PropertyTest, MatchesTheReferenceModelWithBackdatingAndReversals) {
   World w(":memory:", Date::Ymd(2026, 1, 1));
   const int64_t monthly = 10000 + static_cast<int64_t>(rng() % 90000);
   const Date start = Date::Ymd(2024, 1, 1);
+  const bool futures = GetParam() % 2 == 0;
+  if (futures) {
+    ASSERT_TRUE(w.service().SetConfig("distribution.futures", "all").ok());
+  }
   const CaseId c = w.SimpleCase(w.Person("Sam", "Doe"), monthly, start);
   std::vector<Payment> payments;
   std::set<int32_t> used_days;
@@ -97,7 +113,7 @@ TEST_P(PropertyTest, MatchesTheReferenceModelWithBackdatingAndReversals) {
     for (Payment& p : known) {
       p.reversed = p.date > as_of || (p.reversed && as_of >= Date::Ymd(2025, 12, 1));
     }
-    const Reference ref = RunReference(monthly, start, known, as_of);
+    const Reference ref = RunReference(monthly, start, known, as_of, futures);
     auto ledger = w.service().GetCaseLedger(c, as_of);
     ASSERT_TRUE(ledger.ok());
     EXPECT_EQ(ledger->balance.arrears_total.cents(), ref.arrears) << as_of.ToString();
@@ -157,6 +173,10 @@ std::vector<CaseId> BuildObligor(World& w, uint64_t seed) {
   std::mt19937_64 rng(seed);
   if (seed % 2 == 0) {
     EXPECT_TRUE(w.service().SetConfig("distribution.assignment_model", "prwora").ok());
+  }
+  if (seed % 4 != 0) {
+    EXPECT_TRUE(
+        w.service().SetConfig("distribution.futures", seed % 4 == 1 ? "all" : "withholding").ok());
   }
   if (seed % 3 == 0) {
     EXPECT_TRUE(w.service().SetConfig("distribution.tax_offset_order", "family_first").ok());
