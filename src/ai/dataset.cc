@@ -34,8 +34,9 @@ Result<std::vector<Example>> BuildExamples(Store& store, const Reference& ref,
           Example e;
           e.obligor = h.obligor;
           e.as_of = m;
-          e.x = ExtractFeatures(h, ref, m).values;
-          e.label = ObservedOutcome(h, m).delinquent ? 1 : 0;
+          FeatureRow row = ExtractFeatures(h, ref, m);
+          e.x = std::move(row.values);
+          e.label = ObservedOutcome(h, m, ref.policy, &row.balance).delinquent ? 1 : 0;
           out.push_back(e);
         }
         return Status::Ok();

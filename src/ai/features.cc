@@ -534,7 +534,8 @@ bool IsActive(const FeatureRow& row) {
   return At(row.values, Feature::kMonthlySupport) > 0.0f || row.balance.arrears_total.is_positive();
 }
 
-Outcome ObservedOutcome(const ObligorHistory& h, Date t) {
+Outcome ObservedOutcome(const ObligorHistory& h, Date t, const DistributionPolicy& policy,
+                        const ObligorBalance* at_t) {
   const Date horizon = LabelHorizon(t);
   const std::vector<CaseBook> books = BooksAsOf(h.books, horizon);
   const std::vector<Collection> collections = CollectionsAsOf(h.collections, horizon);
@@ -542,6 +543,15 @@ Outcome ObservedOutcome(const ObligorHistory& h, Date t) {
   out.due_next = SupportDue(books, t.AddDays(1), horizon);
   for (const Collection& c : collections) {
     if (c.date > t && !c.reversed_date) out.paid_next += c.amount;
+  }
+  const bool held_on_t = at_t == nullptr || at_t->held_total.is_positive();
+  if (policy.futures != FuturesRule::kNone && held_on_t && !collections.empty()) {
+    for (const FuturesApplication& f :
+         RunLedger(books, collections, policy, horizon).balance.futures_applied) {
+      if (f.date <= t) continue;
+      out.paid_next +=
+          f.distribution.to_family + f.distribution.to_state + f.distribution.to_federal;
+    }
   }
   out.delinquent =
       NewDelinquency(out.due_next, out.paid_next, MonthlySupport(BooksAsOf(h.books, t), t));

@@ -153,13 +153,20 @@ bool IsActive(const FeatureRow& row);
 
 // What happened in the 30 days after `t` (exactly: up to LabelHorizon(t), one month), from
 // the records: support due and collected in that window, and the label NewDelinquency: the
-// unpaid part of the support falling due in it reaches one month's support.
+// unpaid part of the support falling due in it reaches one month's support. Collected means
+// received in the window, plus money held on an earlier collection that the ledger applied as
+// future support in the window under `policy` (ledger/policy.h FuturesRule): the agency counts
+// that month as paid, so its label must too. `at_t`, when the caller has it (ExtractFeatures'
+// row.balance as of t under the same policy), saves the second ledger run when nothing was
+// held on t: only money held on t can be applied before the horizon.
 // REQUIRES: the records extend to LabelHorizon(t).
 struct Outcome {
   bool delinquent = false;
   Money due_next;
   Money paid_next;
 };
-Outcome ObservedOutcome(const ObligorHistory& history, Date t);
+Outcome ObservedOutcome(const ObligorHistory& history, Date t,
+                        const DistributionPolicy& policy = {},
+                        const ObligorBalance* at_t = nullptr);
 
 }  // namespace cse::ai

@@ -70,6 +70,49 @@ TEST(FeaturesTest, HandBuiltHistoryGivesTheExpectedValues) {
   EXPECT_FALSE(jan.delinquent);
 }
 
+// The label counts held money the ledger applies as future support in the window as paid
+// (ledger/policy.h FuturesRule): a month an earlier overpayment covered is not a new
+// delinquency under `all`, and is one under `none`, where the money stays held.
+TEST(FeaturesTest, TheLabelCountsFutureSupportAppliedInTheWindow) {
+  testing::World w;
+  ASSERT_TRUE(w.service().SetConfig("distribution.futures", "all").ok());
+  const PersonId obligor = w.Person("Sam", "Doe");
+  const CaseId c = w.SimpleCase(obligor, 40000, Date::Ymd(2025, 1, 1));  // $400 monthly
+  // January 10: $1,000 pays January and holds $600; nothing after.
+  ASSERT_TRUE(w.Pay("p1", c, 100000, Date::Ymd(2025, 1, 10), PaymentSource::kWithholding).ok());
+  auto ref = LoadReference(w.store());
+  ASSERT_TRUE(ref.ok());
+  ASSERT_EQ(ref->policy.futures, FuturesRule::kAll);
+  auto h = LoadObligorHistory(w.store(), obligor);
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+
+  // February: the held $600 pays February's $400 on Feb 1.
+  const FeatureRow jan = ExtractFeatures(*h, *ref, Date::Ymd(2025, 1, 31));
+  const Outcome feb = ObservedOutcome(*h, Date::Ymd(2025, 1, 31), ref->policy, &jan.balance);
+  EXPECT_EQ(feb.due_next, Money::FromCents(40000));
+  EXPECT_EQ(feb.paid_next, Money::FromCents(40000));
+  EXPECT_FALSE(feb.delinquent);
+  // The same without the caller's balance (a second ledger run) agrees.
+  EXPECT_EQ(ObservedOutcome(*h, Date::Ymd(2025, 1, 31), ref->policy).paid_next,
+            Money::FromCents(40000));
+  // March: the last $200 held pays half of March; $200 unpaid is not a month's support.
+  const Outcome mar = ObservedOutcome(*h, Date::Ymd(2025, 2, 28), ref->policy);
+  EXPECT_EQ(mar.paid_next, Money::FromCents(20000));
+  EXPECT_FALSE(mar.delinquent);
+  // April: nothing held is left: a new delinquency.
+  const FeatureRow march = ExtractFeatures(*h, *ref, Date::Ymd(2025, 3, 31));
+  EXPECT_TRUE(march.balance.held_total.is_zero());
+  const Outcome apr = ObservedOutcome(*h, Date::Ymd(2025, 3, 31), ref->policy, &march.balance);
+  EXPECT_EQ(apr.paid_next, Money());
+  EXPECT_TRUE(apr.delinquent);
+  // Under `none` the money stays held, and February is counted unpaid.
+  DistributionPolicy none = ref->policy;
+  none.futures = FuturesRule::kNone;
+  const Outcome held = ObservedOutcome(*h, Date::Ymd(2025, 1, 31), none);
+  EXPECT_EQ(held.paid_next, Money());
+  EXPECT_TRUE(held.delinquent);
+}
+
 // The withholding feature (and its key factor "an income withholding order is with the
 // current employer") follows the IWO's dated rejection or end: an `iwo_rejected` event takes
 // that IWO out from its date on, and a score as of an earlier day still sees it (no
