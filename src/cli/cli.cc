@@ -929,9 +929,6 @@ void AddSimulate(CLI::App& app, Context& ctx, std::function<int()>& action) {
         }
         if (Status s = sim::ValidateOptions(o, today); !s.ok()) return ctx.Fail(s);
         if (Status s = ctx.Open(SqliteStore::OpenMode::kCreate); !s.ok()) return ctx.Fail(s);
-        if (auto r = ctx.service().RecordNewDatabaseDefaults(); !r.ok()) {
-          return ctx.Fail(r.status());
-        }
         const auto start = std::chrono::steady_clock::now();
         const bool show_progress = !ctx.g.json && isatty(2) == 1;
         auto counts = sim::Simulate(ctx.store(), o, today, [&](const sim::SimCounts& c) {

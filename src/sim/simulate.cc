@@ -279,6 +279,13 @@ Result<SimCounts> Simulate(Store& store, const SimOptions& options, Date today,
     return FailedPrecondition("sim_db_not_empty",
                               "the database already holds cases; simulate into a new database");
   }
+  {
+    // A new database's defaults (distribution.futures=all), as `opencse init` records them,
+    // before the first posting locks the distribution options.
+    const FakeClock clock(int64_t{options.as_of.days()} * kMicrosPerDay + kMicrosPerDay / 2);
+    LedgerService service(store, clock, "simulate");
+    RETURN_IF_ERROR(service.RecordNewDatabaseDefaults().status());
+  }
   RETURN_IF_ERROR(store.SetBulkLoad(true));
   Result<SimCounts> counts = SimulateInBulkMode(store, options, progress);
   Status durable = store.SetBulkLoad(false);
