@@ -399,13 +399,17 @@ async function loadLedger(id, signal, orders) {
   renderOrders(orders, a.as_of);  // now that the server's date is known: ended orders say so
   renderHistory(h.months);
   if (Number(l.obligor.held_total) > 0) dl.append(text('dt', 'Held for the obligor'), text('dd', l.obligor.held_total));
-  // Held money applied as future support shows on the first of the month it paid (ARCHITECTURE.md §5.5).
-  const rows = [...l.collections.map((p) => [p.date, p.amount, p.source, p.reversed_as_of ? 'yes' : '']),
-                ...(l.futures_applied || []).map((f) => [f.date, f.amount, `future support held from ${f.received_date}`, ''])];
-  rows.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  $('payments').replaceChildren(...rows.map((cells) => {
+  // Held money applied as future support (ARCHITECTURE.md §5.5) is not a payment received: the latest
+  // application is named beside the arrears, and the payments table lists only what was received.
+  const futures = l.futures_applied || [];
+  if (futures.length > 0) {
+    const f = futures[futures.length - 1];
+    dl.append(text('dt', 'Latest future support applied'),
+              text('dd', `${f.amount} on ${f.date}, held from the payment of ${f.received_date}`));
+  }
+  $('payments').replaceChildren(...l.collections.map((p) => {
     const tr = document.createElement('tr');
-    tr.append(...cells.map((c) => text('td', c)));
+    tr.append(text('td', p.date), text('td', p.amount), text('td', p.source), text('td', p.reversed_as_of ? 'yes' : ''));
     return tr;
   }));
 }

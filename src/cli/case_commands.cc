@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/auth_service.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "core/ids.h"
@@ -18,6 +19,13 @@ namespace cse {
 namespace {
 
 using cli::Context;
+
+// The closure service of the --user, on their office's caseload as for the `action` commands
+// (auth::CheckUserCaseload: an office-scoped caseworker or supervisor works only the cases of
+// their office; an admin works statewide).
+CaseClosureService Service(Context& ctx) {
+  return CaseClosureService(ctx.store(), ctx.clock(), ctx.g.user, &auth::CheckUserCaseload);
+}
 
 std::string ReasonCodes() {
   std::string out;
@@ -87,7 +95,7 @@ void AddCloseNotice(CLI::App& cmd, Context& ctx, std::function<int()>& action) {
       auto date = cli::OptDateArg("--date", a->date);
       if (!date.ok()) return ctx.Fail(date.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      CaseClosureService svc(ctx.store(), ctx.clock(), ctx.g.user);
+      CaseClosureService svc = Service(ctx);
       auto row = svc.RecordNotice(CloseNoticeRequest{*id, a->reason, *date, a->note});
       if (!row.ok()) return ctx.Fail(row.status());
       return EmitCase(ctx, *id, "notice of intent to close recorded");
@@ -113,7 +121,7 @@ void AddClose(CLI::App& cmd, Context& ctx, std::function<int()>& action) {
       auto date = cli::OptDateArg("--date", a->date);
       if (!date.ok()) return ctx.Fail(date.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      CaseClosureService svc(ctx.store(), ctx.clock(), ctx.g.user);
+      CaseClosureService svc = Service(ctx);
       auto row = svc.Close(*id, *date);
       if (!row.ok()) return ctx.Fail(row.status());
       // Closing the case does not stop withholding: the caseworker is told which IWOs are
@@ -151,7 +159,7 @@ void AddWithReason(CLI::App& cmd, Context& ctx, std::function<int()>& action, co
       auto id = cli::IdArg<CaseId>("--case", "CASE", a->case_id);
       if (!id.ok()) return ctx.Fail(id.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      CaseClosureService svc(ctx.store(), ctx.clock(), ctx.g.user);
+      CaseClosureService svc = Service(ctx);
       if (Status s = (svc.*call)(*id, a->reason); !s.ok()) return ctx.Fail(s);
       return EmitCase(ctx, *id, done);
     };

@@ -152,10 +152,19 @@ void AddInit(CLI::App& app, Context& ctx, std::function<int()>& action) {
   cmd->callback([&] {
     action = [&] {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kCreate); !s.ok()) return ctx.Fail(s);
-      if (auto r = ctx.service().RecordNewDatabaseDefaults(); !r.ok()) return ctx.Fail(r.status());
+      auto recorded = ctx.service().RecordNewDatabaseDefaults();
+      if (!recorded.ok()) return ctx.Fail(recorded.status());
       const int v = ctx.store().schema_version();
-      return ctx.Emit(Json{{"db", ctx.g.db}, {"schema_version", v}},
-                      "initialized " + ctx.g.db + " (schema version " + std::to_string(v) + ")\n");
+      Json out{{"db", ctx.g.db}, {"schema_version", v}, {"recorded", Json::object()}};
+      std::string text =
+          "initialized " + ctx.g.db + " (schema version " + std::to_string(v) + ")\n";
+      if (*recorded) {
+        out["recorded"]["distribution.futures"] = "all";
+        text +=
+            "recorded distribution.futures = all (a new database's rule; ARCHITECTURE.md "
+            "§5.5)\n";
+      }
+      return ctx.Emit(out, text);
     };
   });
 }
@@ -833,6 +842,7 @@ void AddConfig(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto kv = std::make_shared<std::pair<std::string, std::string>>();
   set->add_option("KEY", kv->first,
                   "distribution.assignment_model | distribution.tax_offset_order | "
+                  "distribution.futures (none|withholding|all) | "
                   "distribution.federal_share_bps | ledger.arrears_age_flag_days | "
                   "risk.tier_high_above | risk.tier_medium_above | access_log.segment_rows")
       ->required();
@@ -999,12 +1009,19 @@ Status cli::CheckOutputPath(const std::string& db, const std::string& flag, cons
                             bool overwrite) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path target = fs::weakly_canonical(path, ec);
+  // Absolute first: weakly_canonical leaves a relative path whose first element does not
+  // exist relative, and it would never equal the database's absolute name ("x.db-access").
+  const fs::path target = fs::weakly_canonical(fs::absolute(path, ec), ec);
   if (!ec && db != ":memory:") {
-    const fs::path base = fs::weakly_canonical(db, ec);
-    for (const char* suffix :
-         {"", "-wal", "-shm", "-journal", "-access", "-access-wal", "-access-shm"}) {
-      if (!ec && target == fs::path(base.string() + suffix)) {
+    const fs::path base = fs::weakly_canonical(fs::absolute(db, ec), ec);
+    const std::string name = target.string();
+    const std::string stem = base.string();
+    if (!ec && name.starts_with(stem)) {
+      // The database, its journal files and its access-log segments with theirs
+      // (<db>-access, <db>-access-000002, ... and their -wal / -shm).
+      const std::string rest = name.substr(stem.size());
+      if (rest.empty() || rest == "-wal" || rest == "-shm" || rest == "-journal" ||
+          rest.starts_with("-access")) {
         return InvalidArgument("out_is_database",
                                flag + " '" + path + "' is the database (or one of its files)");
       }

@@ -53,6 +53,8 @@ Json ExportJson(const iwo::EiwoExportReport& r) {
                            {"code", s.reason},
                            {"message", s.message}});
   }
+  Json closed = Json::array();
+  for (int64_t id : r.case_closed_iwos) closed.push_back(FormatDisplayId("IWO", id));
   return Json{{"written", r.written},
               {"out", r.written ? Json(r.path) : Json(nullptr)},
               {"file_control_number", r.written ? Json(r.file_control) : Json(nullptr)},
@@ -62,6 +64,8 @@ Json ExportJson(const iwo::EiwoExportReport& r) {
               {"skipped", skipped},
               {"remaining", r.remaining},
               {"outside_caseload", r.outside_caseload},
+              {"case_closed", r.case_closed},
+              {"case_closed_iwos", closed},
               {"approved_by", r.approved_by},
               {"approver_office", r.approver_office},
               {"voided_control_numbers", r.voided},
@@ -74,7 +78,8 @@ std::string ExportText(const iwo::EiwoExportReport& r) {
     o << "voided control number " << c << " (reserved by an export that never finished)\n";
   }
   if (!r.written) {
-    o << "nothing to export: no pending IWO" << (r.skipped_count ? " that can be written" : "")
+    o << "nothing to export: no pending IWO" << (r.case_closed ? " of an open case" : "")
+      << (r.skipped_count ? " that can be written" : "")
       << (r.outside_caseload ? " in the caseload of office '" + r.approver_office + "'" : "")
       << "; no file written, no control number used\n";
   } else {
@@ -95,6 +100,14 @@ std::string ExportText(const iwo::EiwoExportReport& r) {
   if (r.outside_caseload > 0) {
     o << "  " << r.outside_caseload << " pending IWO(s) of cases outside the caseload of office '"
       << r.approver_office << "' left pending for a worker of their office\n";
+  }
+  if (r.case_closed > 0) {
+    o << "  " << r.case_closed
+      << " pending IWO(s) of closed cases not sent (case_closed), left pending:";
+    for (int64_t id : r.case_closed_iwos) o << " " << FormatDisplayId("IWO", id);
+    o << (r.case_closed > static_cast<int64_t>(r.case_closed_iwos.size()) ? " ..." : "")
+      << "\n    end each with `opencse iwo terminate --iwo IWO-ID --reason case_closed --date "
+         "DATE`\n";
   }
   if (r.written) o << "  sent with the approval of " << r.approved_by << "\n";
   if (r.written && !r.unverified_fields.empty()) {
@@ -141,7 +154,8 @@ void AddExport(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
       "Sending IWOs executes withholding: --user must be an active caseworker or supervisor\n"
       "(user_unknown, role_not_allowed: nothing written), who is recorded as the approver in the\n"
       "audit row eiwo.export; they send only the IWOs of their office's caseload (the others\n"
-      "stay pending and are counted as outside_caseload).\n"
+      "stay pending and are counted as outside_caseload). A closed case's IWOs are not sent\n"
+      "(they stay pending, counted as case_closed); its termination notices are.\n"
       "Exit status: 0 written or nothing to do, 1 some IWOs skipped, a bad argument or a user\n"
       "who may not send, 3 storage.");
   cmd->callback([&ctx, &action, a] {

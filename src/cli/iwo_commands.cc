@@ -15,6 +15,7 @@
 #include "iwo/offset.h"
 #include "iwo/settings.h"
 #include "iwo/withholding.h"
+#include "service/staff_rule.h"
 
 namespace cse::cli {
 namespace {
@@ -477,7 +478,8 @@ void AddOffset(CLI::App& app, Context& ctx, std::function<int()>& action) {
       std::ostringstream o;
       o << "offset certification as of " << day->ToString() << ": " << list->certified.size()
         << " obligors certified of " << list->obligors << " scanned; " << list->below_threshold
-        << " below both thresholds; " << list->no_ssn << " left out for lack of an SSN\n";
+        << " below both thresholds; " << list->no_ssn << " left out for lack of an SSN; "
+        << list->closed_cases << " closed cases with arrears left out\n";
       for (const iwo::OffsetCandidate& c : list->certified) {
         rows.push_back(Json{{"obligor_id", PersonDisplayId(c.obligor)},
                             {"ssn", c.ssn},
@@ -499,6 +501,7 @@ void AddOffset(CLI::App& app, Context& ctx, std::function<int()>& action) {
                            {"obligors", list->obligors},
                            {"below_threshold", list->below_threshold},
                            {"no_ssn", list->no_ssn},
+                           {"closed_cases", list->closed_cases},
                            {"certified", rows}},
                       o.str());
     };
@@ -523,6 +526,13 @@ void AddConfig(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
   set->callback([&ctx, &action, kv] {
     action = [&ctx, kv]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
+      // The state's options are its law and policy: an admin's, as for `config set`
+      // (LedgerService::SetConfig), once an active admin exists. Nothing written otherwise.
+      if (Status s = RequireAdminOnceStaffed(ctx.store(), ctx.g.user, {enforce::Role::kAdmin},
+                                             "change '" + kv->first + "'");
+          !s.ok()) {
+        return ctx.Fail(s);
+      }
       Status s = iwo::SetIwoSetting(ctx.store(), ctx.clock(), ctx.g.user, kv->first, kv->second);
       if (!s.ok()) return ctx.Fail(s);
       return ctx.Emit(Json{{kv->first, kv->second}}, kv->first + " = " + kv->second + "\n");
@@ -578,6 +588,10 @@ std::string TerminateText(const iwo::TerminateResult& r, const iwo::TerminateReq
   } else {
     o << "  it was never sent to the employer: no termination notice is needed\n";
   }
+  for (const iwo::EmploymentEnded& e : r.employments_ended) {
+    o << "  employment " << e.employment_id << " ended: last day employed " << e.end_date.ToString()
+      << "\n";
+  }
   return o.str();
 }
 
@@ -598,7 +612,8 @@ Json TerminateJson(const iwo::TerminateResult& r, const iwo::TerminateRequest& q
               {"end_date", q.end_date.ToString()},
               {"reason", std::string(iwo::Name(q.reason))},
               {"note", q.note},
-              {"termination_notice", notice}};
+              {"termination_notice", notice},
+              {"employments_ended", iwo::EmploymentsEndedJson(r.employments_ended)}};
 }
 
 void AddTerminate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
@@ -622,9 +637,12 @@ void AddTerminate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action)
       "event dated --date (the risk model and enforcement stop counting the withholding from\n"
       "that day); when the IWO was sent or accepted, a termination notice (kind termination,\n"
       "pending, due 2 business days after today) that `iwo export-eiwo` sends as TRM and\n"
-      "`iwo pdf` prints as the form's termination variant; an audit row `iwo.terminate`.\n"
+      "`iwo pdf` prints as the form's termination variant; with --reason employment_ended, the\n"
+      "IWO's employment ends the day before --date (its last day employed), so the obligor no\n"
+      "longer counts as employed there from --date; an audit row `iwo.terminate`.\n"
       "A pending IWO the employer never got is simply ended. Refused, nothing written:\n"
-      "iwo_not_found, iwo_already_ended, iwo_rejected, iwo_is_termination, end_reason_invalid,\n"
+      "iwo_not_found, case_not_in_caseload (a case outside your office's caseload),\n"
+      "iwo_already_ended, iwo_rejected, iwo_is_termination, end_reason_invalid,\n"
       "note_required, date_in_future, date_before_entry.\n"
       "Example:\n"
       "  opencse iwo terminate --iwo IWO-000001 --reason employment_ended --date 2025-06-30");

@@ -60,7 +60,9 @@ void AddIwoPdf(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
                   "Field 1g/4: the issuing State/Tribe/Territory's full name")
       ->required();
   cmd->add_option("--kind", a->kind,
-                  "original|amended|lump_sum|termination (default: the IWO's own kind)")
+                  "original|amended|lump_sum|termination (default: the IWO's own kind). An "
+                  "ended IWO prints only as termination (iwo_ended), a termination notice only "
+                  "as termination, and an IWO in force never as one (iwo_kind_mismatch)")
       ->check(CLI::IsMember({"original", "amended", "lump_sum", "termination"}));
   cmd->add_option("--lump-sum", a->lump_sum, "Field 14 amount, required with --kind lump_sum");
   cmd->add_option("--date", a->date, "Field 1e, YYYY-MM-DD (default today)");

@@ -1,13 +1,16 @@
 // Employer acknowledgment files in (iwo/eiwo_ack.h).
 #include "iwo/eiwo_ack.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
 
 #include "core/files.h"
+#include "enforce/workflow.h"
 #include "iwo/iwo_terminate.h"
 #include "service/audit.h"
 #include "service/json.h"
@@ -53,12 +56,8 @@ class AckImporter {
   Status Apply(const std::vector<AckRecord>& records) {
     ASSIGN_OR_RETURN(std::vector<Employer> employers, store_.ListEmployers());
     for (const Employer& e : employers) feins_[e.id.value] = e.fein;
-    ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store_.ListStaffUsers());
-    for (const enforce::StaffUser& u : staff) {
-      if (u.active && u.role == enforce::Role::kCaseworker) caseworkers_.push_back(u.user_id);
-    }
     for (const AckRecord& a : records) {
-      ASSIGN_OR_RETURN(const IwoRecord* iwo, Match(a));
+      ASSIGN_OR_RETURN(IwoRecord * iwo, Match(a));
       if (iwo == nullptr) continue;
       RETURN_IF_ERROR(Record(a, *iwo));
     }
@@ -78,7 +77,7 @@ class AckImporter {
     }
   }
 
-  Result<const std::vector<IwoRecord>*> SentUnder(const std::string& control) {
+  Result<std::vector<IwoRecord>*> SentUnder(const std::string& control) {
     auto it = by_control_.find(control);
     if (it == by_control_.end()) {
       ASSIGN_OR_RETURN(std::vector<IwoRecord> rows, store_.ListIwosByControl(control));
@@ -87,16 +86,17 @@ class AckImporter {
     return &it->second;
   }
 
-  // The IWO a record acknowledges, or nullptr after recording a problem.
-  Result<const IwoRecord*> Match(const AckRecord& a) {
-    ASSIGN_OR_RETURN(const std::vector<IwoRecord>* sent, SentUnder(a.iwo_control));
+  // The IWO a record acknowledges, or nullptr after recording a problem. The IWO as the records
+  // before this one in the file left it (Record updates it).
+  Result<IwoRecord*> Match(const AckRecord& a) {
+    ASSIGN_OR_RETURN(std::vector<IwoRecord> * sent, SentUnder(a.iwo_control));
     if (sent->empty()) {
       Problem(a, "iwo_control_number", "control_unknown",
               "no IWO was sent under control number '" + a.iwo_control + "'");
       return nullptr;
     }
-    const IwoRecord* iwo = nullptr;
-    for (const IwoRecord& r : *sent) {
+    IwoRecord* iwo = nullptr;
+    for (IwoRecord& r : *sent) {
       if (CaseDisplayId(r.case_id) == a.case_id) iwo = &r;
     }
     if (iwo == nullptr) {
@@ -134,9 +134,14 @@ class AckImporter {
                   FormatDisplayId("IWO", iwo->id) + " was sent on " + iwo->sent_date->ToString());
       return nullptr;
     }
-    if (!seen_.insert(iwo->id).second) {
-      Problem(a, "case_id", "iwo_acknowledged_twice",
-              FormatDisplayId("IWO", iwo->id) + " is acknowledged twice in this file");
+    // One acknowledgment and one employer termination per IWO and file, applied in file order
+    // (an employee hired and let go within one acknowledgment cycle: ORG accepted, then TRM).
+    if (!seen_.insert({iwo->id, EmployerTermination(a, *iwo)}).second) {
+      Problem(
+          a, "case_id", "iwo_acknowledged_twice",
+          FormatDisplayId("IWO", iwo->id) + " is " +
+              (EmployerTermination(a, *iwo) ? "terminated by the employer (TRM)" : "acknowledged") +
+              " twice in this file");
       return nullptr;
     }
     return iwo;
@@ -149,11 +154,15 @@ class AckImporter {
     return a.action_code == "TRM" && (iwo.kind == "original" || iwo.kind == "amended");
   }
 
-  Status Record(const AckRecord& a, const IwoRecord& iwo) {
+  Status Record(const AckRecord& a, IwoRecord& iwo) {
     if (EmployerTermination(a, iwo)) return RecordTermination(a, iwo);
     const std::string status = a.accepted ? "accepted" : "rejected";
     AckApplied applied{a.record_number, iwo.id, status, a.reason_code, a.reason, false, false};
-    if (iwo.status == status && iwo.ack_reason_code == a.reason_code) {
+    // An IWO accepted and then ended (by the employer's TRM, in this file's earlier import, or
+    // by the state) still carries its acceptance: only an accepted IWO can have both.
+    const bool accepted_then_ended =
+        iwo.status == "ended" && iwo.ack_date && iwo.ack_reason_code.empty() && a.accepted;
+    if ((iwo.status == status && iwo.ack_reason_code == a.reason_code) || accepted_then_ended) {
       applied.already = true;
       ++report_.already;
     } else if (iwo.status != "sent") {
@@ -170,6 +179,10 @@ class AckImporter {
                                            : clock_.Today();
       RETURN_IF_ERROR(store_.SetIwoAcknowledgment(iwo.id, status, when, a.reason_code, a.reason));
       if (!a.accepted) RETURN_IF_ERROR(RejectionEvent(a, iwo, when));
+      iwo.status = status;
+      iwo.ack_date = when;
+      iwo.ack_reason_code = a.reason_code;
+      iwo.ack_reason = a.reason;
       ++(a.accepted ? report_.accepted : report_.rejected);
       changes_.push_back(Json{{"iwo", FormatDisplayId("IWO", iwo.id)},
                               {"record", a.record_number},
@@ -185,10 +198,11 @@ class AckImporter {
   }
 
   // The employer ended the IWO: it becomes `ended` (reason employment_ended) dated by the
-  // record, an `iwo_ended` event the same day, and a caseworker's task to find the income
-  // source again. No termination notice goes back: the employer already stopped. An IWO
-  // already ended (by an earlier import of this file, or by the state) is left as it is.
-  Status RecordTermination(const AckRecord& a, const IwoRecord& iwo) {
+  // record, an `iwo_ended` event the same day, its employment ends (EndEmploymentOfIwo: not
+  // employed there from that day), and a caseworker's task to find the income source again.
+  // No termination notice goes back: the employer already stopped. An IWO already ended (by an
+  // earlier import of this file, or by the state) is left as it is.
+  Status RecordTermination(const AckRecord& a, IwoRecord& iwo) {
     AckApplied applied{a.record_number, iwo.id, "ended", a.reason_code, a.reason, false, false};
     if (iwo.status == "ended") {
       applied.already = true;
@@ -209,13 +223,17 @@ class AckImporter {
       RETURN_IF_ERROR(store_.EndIwo(Store::IwoEnd{iwo.id, when, reason, note}));
       RETURN_IF_ERROR(
           InsertIwoEndedEvent(store_, iwo, feins_[iwo.employer.value], when, reason).status());
+      ASSIGN_OR_RETURN(const std::vector<EmploymentEnded> jobs,
+                       EndEmploymentOfIwo(store_, iwo, when));
+      iwo.status = "ended";
       ++report_.ended;
       changes_.push_back(Json{{"iwo", FormatDisplayId("IWO", iwo.id)},
                               {"record", a.record_number},
                               {"status", "ended"},
                               {"end_date", when.ToString()},
                               {"end_reason", reason},
-                              {"reason_code", a.reason_code}});
+                              {"reason_code", a.reason_code},
+                              {"employments_ended", EmploymentsEndedJson(jobs)}});
       ASSIGN_OR_RETURN(applied.task_created, EndedTask(a, iwo, when));
     }
     if (report_.applied.size() < formats::kEiwoProblemsMax) report_.applied.push_back(applied);
@@ -236,8 +254,31 @@ class AckImporter {
     return store_.InsertCaseEvent(ev).status();
   }
 
+  // The caseworker for a task on case `c`, by the nightly batch's rule (enforce::TaskAssignment:
+  // an active caseworker of the case's office, in turn by case id; "" when its office has
+  // none). The caseworkers and their offices are read once, each case's office when needed.
+  Result<std::string> WorkerFor(CaseId c) {
+    if (!assignment_) {
+      assignment_.emplace();
+      ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store_.ListStaffUsers());
+      for (const enforce::StaffUser& u : staff) {
+        if (!u.active || u.role != enforce::Role::kCaseworker) continue;
+        ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.FindUserByName(u.user_id));
+        if (user) assignment_->AddCaseworker(u.user_id, user->office);
+      }
+      staffed_offices_ = assignment_->StaffedOffices();
+    }
+    if (placed_.insert(c.value).second) {
+      ASSIGN_OR_RETURN(const std::string office, store_.CaseOffice(c));
+      if (std::binary_search(staffed_offices_.begin(), staffed_offices_.end(), office)) {
+        assignment_->AddCases(office, {c});
+      }
+    }
+    return assignment_->WorkerFor(c);
+  }
+
   // The caseworker's task `kind` about `iwo`, once per IWO (key "<kind>:<iwo id>"), assigned as
-  // the nightly batch assigns: caseworkers in turn by case id. True when created now.
+  // the nightly batch assigns (WorkerFor). True when created now.
   Result<bool> Task(std::string_view kind, const IwoRecord& iwo, std::string title,
                     const std::string& what) {
     enforce::Task t;
@@ -247,9 +288,7 @@ class AckImporter {
     t.kind = std::string(kind);
     t.case_id = iwo.case_id;
     t.obligor = iwo.obligor;
-    if (!caseworkers_.empty()) {
-      t.worker = caseworkers_[static_cast<size_t>(iwo.case_id.value) % caseworkers_.size()];
-    }
+    ASSIGN_OR_RETURN(t.worker, WorkerFor(iwo.case_id));
     t.created = clock_.Today();
     t.risk_score = 50;  // unknown: the queue's neutral value
     t.amount_at_stake = iwo.current_monthly + iwo.arrears_monthly;
@@ -292,9 +331,11 @@ class AckImporter {
   AckImportReport report_;
   std::optional<Date> created_;
   std::unordered_map<int64_t, std::string> feins_;
-  std::vector<std::string> caseworkers_;
+  std::optional<enforce::TaskAssignment> assignment_;  // read at the first task
+  std::vector<std::string> staffed_offices_;           // assignment_->StaffedOffices()
+  std::set<int64_t> placed_;                           // case ids added to assignment_
   std::map<std::string, std::vector<IwoRecord>> by_control_;
-  std::set<int64_t> seen_;
+  std::set<std::pair<int64_t, bool>> seen_;  // (IWO id, an employer termination)
   Json changes_ = Json::array();
 };
 

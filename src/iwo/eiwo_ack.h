@@ -10,23 +10,33 @@
 //      control number of the e-IWO file), the one for its case id; the employee's SSN must be
 //      the IWO obligor's, a given employer FEIN the IWO employer's, and the document action
 //      code the IWO's kind (ORG/AMD/LUM/TRM). Any record that matches nothing, matches an IWO
-//      never sent, conflicts with an acknowledgment already recorded, or names the same IWO
-//      twice in the file is a problem, and nothing is written.
+//      never sent, conflicts with an acknowledgment already recorded, or acknowledges the same
+//      IWO twice in the file (or carries the employer's termination of it twice) is a problem,
+//      and nothing is written. An acknowledgment and the employer's own termination (4.) of
+//      the same IWO may both be in one file (hired and let go within one acknowledgment
+//      cycle): records apply in file order, each seeing the IWO as the ones before left it
+//      (accepted, then ended; a termination before the acceptance is a conflict).
 //   3. Accepted: the IWO becomes `accepted` with the acknowledgment date. Rejected: `rejected`
 //      with the reason code and its text from the reason table, a case event `iwo_rejected`
 //      dated the acknowledgment date ("employer_fein=... iwo=ID reason=CODE": the risk model's
 //      withholding feature stops counting the IWO from that day, ai/features.h), and an open
 //      task (`iwo_rejected`) in the caseworkers' queue (`opencse queue`) to find the income
-//      source again. One audit row `eiwo.ack.import` lists every change.
+//      source again. One audit row `eiwo.ack.import` lists every change. A task goes to an
+//      active caseworker of the case's office as the nightly batch assigns its tasks
+//      (enforce::TaskAssignment: the case's assigned office, else its county; caseworkers in
+//      turn by case id), unassigned when that office has none.
 //   4. A TRM record that answers an original or amended IWO (sent or accepted) is the
 //      employer's own termination notice (the employee left): the IWO becomes `ended`, reason
 //      employment_ended, end date the acknowledgment date, with an `iwo_ended` case event that
-//      day (iwo/iwo_terminate.h) and an open task (`iwo_ended_by_employer`) to find the income
-//      source again. No termination notice is sent back. An IWO already ended is counted
-//      "already recorded"; a pending one is `iwo_not_sent`, a rejected one `ack_conflict`. A TRM
-//      record answering a termination notice the state sent is its acknowledgment (3.).
-// Re-importing a file is safe: an IWO already carrying the same disposition and reason is
-// counted "already recorded" and not touched; its task is not created twice.
+//      day, its employment ended the day before (iwo/iwo_terminate.h EndEmploymentOfIwo: no
+//      longer employed there from the acknowledgment date) and an open task
+//      (`iwo_ended_by_employer`) to find the income source again. No termination notice is sent
+//      back. An IWO already ended is counted "already recorded"; a pending one is `iwo_not_sent`, a
+//      rejected one `ack_conflict`. A TRM record answering a termination notice the state sent is
+//      its acknowledgment (3.).
+// Re-importing a file is safe: an IWO already carrying the same disposition and reason (an
+// acceptance also when the IWO has ended since) is counted "already recorded" and not touched;
+// its task is not created twice.
 //
 // The acknowledgment date is the record's disposition date, else the file header's creation
 // date, else today.

@@ -315,6 +315,17 @@ class Exporter {
     return in;
   }
 
+  // Whether the case is closed (cached by case): its pending withholding orders are not sent.
+  Result<bool> CaseClosed(CaseId case_id) {
+    const auto it = closed_.find(case_id.value);
+    if (it != closed_.end()) return it->second;
+    ASSIGN_OR_RETURN(const Case c, store_.GetCase(case_id));
+    const bool closed = c.status != CaseStatus::kOpen;
+    if (closed_.size() > 100'000) closed_.clear();  // bounded cache
+    closed_.emplace(case_id.value, closed);
+    return closed;
+  }
+
   // Step 1: numbers reserved by an export that never finished are voided (still burned).
   Status VoidAbandoned() {
     ASSIGN_OR_RETURN(std::vector<EiwoControlNumber> open,
@@ -364,6 +375,17 @@ class Exporter {
         if (!mine) {
           ++report_.outside_caseload;
           continue;
+        }
+        // A closed case takes no IWO action; a termination notice stops one, so it goes out.
+        if (r.kind != "termination") {
+          ASSIGN_OR_RETURN(const bool closed, CaseClosed(r.case_id));
+          if (closed) {
+            ++report_.case_closed;
+            if (report_.case_closed_iwos.size() < kEiwoReportItemsMax) {
+              report_.case_closed_iwos.push_back(r.id);
+            }
+            continue;
+          }
         }
         if (report_.details >= o_.details_max) {
           ++report_.remaining;
@@ -537,6 +559,7 @@ class Exporter {
                             {"approver_role", approver_role_},
                             {"approver_office", report_.approver_office},
                             {"outside_caseload", report_.outside_caseload},
+                            {"case_closed", report_.case_closed},
                             {"batches", batches}}
                            .dump());
   }
@@ -565,6 +588,7 @@ class Exporter {
   std::string office_;
   std::string approver_role_;
   std::unordered_map<int64_t, bool> caseload_;  // case id → in the actor's caseload
+  std::unordered_map<int64_t, bool> closed_;    // case id → closed
   std::map<std::string, Batch> batches_;        // by FEIN
   std::vector<EiwoControlNumber> reserved_;
   std::string partial_;

@@ -16,6 +16,11 @@
 // whole export instead would leave no one able to send a statewide queue: only the
 // office-scoped roles may issue withholding.
 //
+// A closed case takes no IWO action (docs/CLI.md `case close`): a pending original, amended or
+// lump-sum IWO of a closed case is not sent. It stays pending (ended with `iwo terminate
+// --reason case_closed`, or sent after the case is reopened) and the report counts and lists
+// it (`case_closed`). A termination notice of a closed case is sent: it stops withholding.
+//
 // Control numbers are never reused. Each export:
 //   0. Checks the actor (above).
 //   1. Voids numbers an earlier export reserved but never closed (it crashed or failed), with
@@ -92,12 +97,14 @@ struct EiwoExportReport {
   int64_t details = 0;
   std::vector<EiwoBatchReport> batches;
   int64_t skipped_count = 0;
-  std::vector<EiwoSkipped> skipped;  // at most kEiwoReportItemsMax
-  int64_t remaining = 0;             // pending IWOs left for the next file (over the limit)
-  int64_t outside_caseload = 0;      // pending IWOs of cases outside the actor's office, left
-  std::string approved_by;           // the actor, recorded as the approver of each IWO sent
-  std::string approver_office;       // their office ("" for a statewide role)
-  std::vector<std::string> voided;   // abandoned reservations voided by this run
+  std::vector<EiwoSkipped> skipped;       // at most kEiwoReportItemsMax
+  int64_t remaining = 0;                  // pending IWOs left for the next file (over the limit)
+  int64_t outside_caseload = 0;           // pending IWOs of cases outside the actor's office, left
+  int64_t case_closed = 0;                // pending IWOs (not notices) of closed cases, left
+  std::vector<int64_t> case_closed_iwos;  // their ids, at most kEiwoReportItemsMax
+  std::string approved_by;                // the actor, recorded as the approver of each IWO sent
+  std::string approver_office;            // their office ("" for a statewide role)
+  std::vector<std::string> voided;        // abandoned reservations voided by this run
   std::vector<std::string> unverified_fields;
 };
 

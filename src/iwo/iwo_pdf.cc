@@ -148,6 +148,55 @@ void WriteLimits(FormWriter& w) {
       "Disbursement Unit within 7 business days of the pay date.");
 }
 
+// Whether the record may be printed as `kind` (FACTS §1.2: an IWO in force is an order to
+// withhold, a termination tells the employer to stop): answers the IWO a termination ends.
+Result<std::string> CheckKind(Store& store, const IwoRecord& r, IwoKind kind) {
+  const std::string id = FormatDisplayId("IWO", r.id);
+  if (r.kind == "termination") {  // a termination notice (iwo/iwo_terminate.h): no amounts
+    ASSIGN_OR_RETURN(std::optional<int64_t> ends, store.FindIwoTerminated(r.id));
+    const std::string ended = ends ? FormatDisplayId("IWO", *ends) : "";
+    if (kind != IwoKind::kTermination) {
+      return FailedPrecondition(
+          "iwo_kind_mismatch",
+          id + " is the termination notice" + (ended.empty() ? "" : " of " + ended) +
+              ": it prints only as --kind termination, never as an order to withhold");
+    }
+    return ended;
+  }
+  if (kind == IwoKind::kTermination) {
+    std::optional<int64_t> notice;
+    if (r.status == "ended") {
+      ASSIGN_OR_RETURN(notice, store.FindIwoTerminationNotice(r.id));
+    }
+    if (!notice) {
+      return FailedPrecondition(
+          "iwo_kind_mismatch",
+          id + (r.status == "ended"
+                    ? " ended before it was sent to the employer: there is no termination to "
+                      "print"
+                : r.status == "rejected"
+                    ? " was rejected by the employer, who never withheld: there is nothing to "
+                      "stop"
+                    : " (" + r.status +
+                          ") is in force: a termination form would tell the employer to stop "
+                          "withholding; end it first with `opencse iwo terminate`, then print "
+                          "its termination notice"));
+    }
+    return id;
+  }
+  if (r.status == "ended") {
+    ASSIGN_OR_RETURN(std::optional<Store::IwoEnd> end, store.GetIwoEnd(r.id));
+    ASSIGN_OR_RETURN(std::optional<int64_t> notice, store.FindIwoTerminationNotice(r.id));
+    return FailedPrecondition(
+        "iwo_ended",
+        id + " ended" + (end ? " on " + end->end_date.ToString() + " (" + end->reason + ")" : "") +
+            ": it is no longer an order to withhold and is not printed as " +
+            std::string(Name(kind)) +
+            (notice ? "; its termination notice is " + FormatDisplayId("IWO", *notice) : ""));
+  }
+  return std::string();
+}
+
 }  // namespace
 
 std::string_view Name(IwoKind kind) {
@@ -188,10 +237,11 @@ Result<IwoDocument> BuildIwoDocument(Store& store, int64_t iwo_id, IwoKind kind,
   if (rows.empty() || rows.front().id != iwo_id) {
     return NotFound("iwo_not_found", "no IWO " + FormatDisplayId("IWO", iwo_id));
   }
+  const IwoRecord& r = rows.front();
+  ASSIGN_OR_RETURN(std::string terminates, CheckKind(store, r, kind));
   if (kind == IwoKind::kLumpSum && !lump_sum.is_positive()) {
     return InvalidArgument("lump_sum_missing", "a lump-sum IWO needs --lump-sum AMOUNT > 0");
   }
-  const IwoRecord& r = rows.front();
   IwoDocument d;
   d.iwo_id = FormatDisplayId("IWO", r.id);
   d.kind = kind;
@@ -229,10 +279,7 @@ Result<IwoDocument> BuildIwoDocument(Store& store, int64_t iwo_id, IwoKind kind,
   d.per_biweekly = PerPayPeriod(d.total_monthly, PayCycle::kBiweekly, settings.conversion);
   d.per_monthly = PerPayPeriod(d.total_monthly, PayCycle::kMonthly, settings.conversion);
   d.lump_sum = kind == IwoKind::kLumpSum ? lump_sum : Money();
-  if (r.kind == "termination") {  // a termination notice (iwo/iwo_terminate.h): no amounts
-    ASSIGN_OR_RETURN(std::optional<int64_t> ends, store.FindIwoTerminated(r.id));
-    if (ends) d.terminates = FormatDisplayId("IWO", *ends);
-  }
+  d.terminates = std::move(terminates);
   return d;
 }
 

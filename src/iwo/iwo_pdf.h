@@ -52,13 +52,18 @@ struct IwoDocument {
   Money total_monthly;                                                // 12a
   Money per_weekly, per_semimonthly, per_biweekly, per_monthly;       // 13a-13d
   Money lump_sum;                                                     // 14 (lump sum only)
-  std::string terminates;  // a termination notice: the IWO it ends (IWO-000001), else ""
+  std::string terminates;  // a termination: the IWO it ends (IWO-000001), else ""
 };
 
-// The IWO record `iwo_id` as a form. `kind` overrides the record's kind; `lump_sum` must be
-// positive for kLumpSum. Errors: not_found "iwo_not_found", invalid_argument
-// "lump_sum_missing", "issuing_state_invalid" (blank, not printable UTF-8, over 100
-// characters), store errors.
+// The IWO record `iwo_id` as a form. `kind` overrides the record's kind within what the record
+// is (FACTS §1.2: an order in force withholds, a termination stops it): a withholding order in
+// force prints as original, amended or lump sum; an ended one only as termination, and only
+// when it had been sent (it has a termination notice); a termination notice only as
+// termination. `lump_sum` must be positive for kLumpSum. Errors: not_found "iwo_not_found",
+// failed_precondition "iwo_ended" (an ended IWO as original, amended or lump sum),
+// "iwo_kind_mismatch" (a termination notice as anything but termination; termination of an IWO
+// in force, rejected, or ended before it was sent), invalid_argument "lump_sum_missing",
+// "issuing_state_invalid" (blank, not printable UTF-8, over 100 characters), store errors.
 Result<IwoDocument> BuildIwoDocument(Store& store, int64_t iwo_id, IwoKind kind, Money lump_sum,
                                      Date document_date, const std::string& issuing_state,
                                      const IwoSettings& settings);

@@ -1,8 +1,10 @@
 // Ending an income withholding order (iwo/iwo_terminate.h).
 #include "iwo/iwo_terminate.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "auth/auth_service.h"
 #include "core/text.h"
 #include "domain/validate.h"
 #include "service/audit.h"
@@ -34,23 +36,27 @@ Status CheckRequest(const TerminateRequest& q, Date today) {
   return Status::Ok();
 }
 
-// The IWO and whether it can end on `end_date`. Inside the transaction.
-Result<IwoRecord> EndableIwo(Store& store, int64_t id, Date end_date) {
+// IWO `id`. Inside the transaction.
+Result<IwoRecord> FindIwo(Store& store, int64_t id) {
   ASSIGN_OR_RETURN(std::vector<IwoRecord> rows, store.ListIwos("", id - 1, 1));
-  const std::string name = FormatDisplayId("IWO", id);
   if (rows.empty() || rows.front().id != id) {
-    return NotFound("iwo_not_found", "no IWO " + name);
+    return NotFound("iwo_not_found", "no IWO " + FormatDisplayId("IWO", id));
   }
-  const IwoRecord& r = rows.front();
+  return rows.front();
+}
+
+// Whether IWO `r` can end on `end_date`. Inside the transaction.
+Status CheckEndable(Store& store, const IwoRecord& r, Date end_date) {
+  const std::string name = FormatDisplayId("IWO", r.id);
   if (r.kind == "termination") {
-    ASSIGN_OR_RETURN(std::optional<int64_t> ends, store.FindIwoTerminated(id));
+    ASSIGN_OR_RETURN(std::optional<int64_t> ends, store.FindIwoTerminated(r.id));
     return FailedPrecondition("iwo_is_termination",
                               name + " is itself the termination notice" +
                                   (ends ? " of " + FormatDisplayId("IWO", *ends) : std::string()) +
                                   "; terminate the withholding order it ends instead");
   }
   if (r.status == "ended") {
-    ASSIGN_OR_RETURN(std::optional<Store::IwoEnd> end, store.GetIwoEnd(id));
+    ASSIGN_OR_RETURN(std::optional<Store::IwoEnd> end, store.GetIwoEnd(r.id));
     return FailedPrecondition(
         "iwo_already_ended",
         name + " already ended" +
@@ -66,7 +72,7 @@ Result<IwoRecord> EndableIwo(Store& store, int64_t id, Date end_date) {
                                                     name + "'s entry date " +
                                                     r.entry_date.ToString());
   }
-  return r;
+  return Status::Ok();
 }
 
 // The notice the employer gets when it already has the IWO: the same case, obligor, employer
@@ -102,7 +108,10 @@ Result<TerminateResult> Terminate(Store& store, const Clock& clock, const std::s
   // Ending withholding changes what the family receives: a caseworker, supervisor or admin
   // (anyone while the installation has no active admin yet, as for case closure).
   RETURN_IF_ERROR(RequireCaseworkOnceStaffed(store, actor, "end an income withholding order"));
-  ASSIGN_OR_RETURN(out.iwo, EndableIwo(store, q.iwo_id, q.end_date));
+  ASSIGN_OR_RETURN(out.iwo, FindIwo(store, q.iwo_id));
+  // Within the actor's own caseload, before anything about the IWO is told.
+  RETURN_IF_ERROR(auth::CheckUserCaseload(store, actor, out.iwo.case_id));
+  RETURN_IF_ERROR(CheckEndable(store, out.iwo, q.end_date));
   ASSIGN_OR_RETURN(out.employer_fein, store.GetEmployerFein(out.iwo.employer));
   const std::string reason(Name(q.reason));
   RETURN_IF_ERROR(store.EndIwo(Store::IwoEnd{q.iwo_id, q.end_date, reason, q.note}));
@@ -113,12 +122,16 @@ Result<TerminateResult> Terminate(Store& store, const Clock& clock, const std::s
     ASSIGN_OR_RETURN(notice.id, store.InsertIwoTermination(notice, q.iwo_id));
     out.notice = notice;
   }
+  if (q.reason == IwoEndReason::kEmploymentEnded) {
+    ASSIGN_OR_RETURN(out.employments_ended, EndEmploymentOfIwo(store, out.iwo, q.end_date));
+  }
   Json after = IwoStateJson(out.iwo);
   after["status"] = "ended";
   after["end_date"] = q.end_date.ToString();
   after["reason"] = reason;
   after["note"] = q.note;
   after["notice"] = out.notice ? Json(FormatDisplayId("IWO", out.notice->id)) : Json(nullptr);
+  after["employments_ended"] = EmploymentsEndedJson(out.employments_ended);
   RETURN_IF_ERROR(AppendAudit(store, clock, actor, "iwo.terminate", "iwo",
                               FormatDisplayId("IWO", q.iwo_id), IwoStateJson(out.iwo).dump(),
                               after.dump()));
@@ -162,6 +175,30 @@ Result<int64_t> InsertIwoEndedEvent(Store& store, const IwoRecord& iwo,
   ev.detail = "employer_fein=" + employer_fein + " iwo=" + std::to_string(iwo.id) +
               " reason=" + std::string(reason);
   return store.InsertCaseEvent(ev);
+}
+
+Result<std::vector<EmploymentEnded>> EndEmploymentOfIwo(Store& store, const IwoRecord& iwo,
+                                                        Date iwo_end_date) {
+  ASSIGN_OR_RETURN(std::vector<Employment> jobs, store.ListEmploymentByPerson(iwo.obligor));
+  std::vector<EmploymentEnded> out;
+  for (const Employment& j : jobs) {
+    const bool its_job =
+        iwo.employment_id > 0 ? j.id == iwo.employment_id : j.employer == iwo.employer;
+    if (!its_job || j.start_date > iwo_end_date) continue;
+    const Date last_day = std::max(iwo_end_date.AddDays(-1), j.start_date);
+    if (j.end_date && *j.end_date <= last_day) continue;  // already ended by then
+    RETURN_IF_ERROR(store.SetEmploymentEnd(j.id, last_day));
+    out.push_back(EmploymentEnded{j.id, last_day});
+  }
+  return out;
+}
+
+Json EmploymentsEndedJson(const std::vector<EmploymentEnded>& ended) {
+  Json out = Json::array();
+  for (const EmploymentEnded& e : ended) {
+    out.push_back(Json{{"employment_id", e.employment_id}, {"end_date", e.end_date.ToString()}});
+  }
+  return out;
 }
 
 Result<TerminateResult> TerminateIwo(Store& store, const Clock& clock, const std::string& actor,

@@ -14,7 +14,14 @@
 //     IWO), amounts 0.00. `iwo export-eiwo` sends it as document action code TRM and `iwo pdf`
 //     prints it as the form's termination variant (1d). An IWO never sent (pending) is simply
 //     ended: the employer never had it;
-//   * an audit row `iwo.terminate`.
+//   * reason employment_ended: the IWO's employment ends too (EndEmploymentOfIwo), so the risk
+//     model's "employed now" (ai::CurrentJob), enforcement's "a current employer is known" and
+//     the IWOs an income_withholding action issues stop counting that employer from the end
+//     date;
+//   * an audit row `iwo.terminate` (its `after` lists the employments ended).
+// Who: a caseworker, supervisor or admin (service/staff_rule.h), and an office-scoped one only
+// on the cases of their own office's caseload (auth::CheckUserCaseload, as `action --by` and
+// `iwo export-eiwo`).
 // A termination notice is never an active withholding order (Store::HasActiveIwo, the
 // `iwo_one_active` index): a rehire by the same employer gets a new IWO at once.
 //
@@ -26,9 +33,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "iwo/calendar.h"
+#include "service/json.h"
 #include "storage/store.h"
 
 namespace cse::iwo {
@@ -59,18 +68,26 @@ struct TerminateRequest {
   BusinessCalendar calendar;  // the state's business days (IwoSettings::state_holidays)
 };
 
+// An employment record ended with its IWO: `end_date` is its new (inclusive) last day.
+struct EmploymentEnded {
+  int64_t employment_id = 0;
+  Date end_date;
+};
+
 struct TerminateResult {
   IwoRecord iwo;  // as it was before
   std::string employer_fein;
   std::optional<IwoRecord> notice;  // the termination notice, when the IWO had been sent
   int64_t event_id = 0;             // the `iwo_ended` case event
+  std::vector<EmploymentEnded> employments_ended;  // reason employment_ended only
 };
 
 // Errors (nothing written): invalid_argument "note_required" (reason other without a note),
 // "note_too_long", "text_invalid" (not printable UTF-8), "date_in_future",
 // "date_before_entry"; not_found "iwo_not_found"; failed_precondition "iwo_already_ended",
 // "iwo_rejected" (the employer never withheld), "iwo_is_termination" (a termination notice
-// itself); store errors.
+// itself), "case_not_in_caseload" (an office-scoped actor, a case of another office),
+// "user_unknown", "role_not_allowed"; store errors.
 Result<TerminateResult> TerminateIwo(Store& store, const Clock& clock, const std::string& actor,
                                      const TerminateRequest& request);
 
@@ -80,5 +97,20 @@ Result<TerminateResult> TerminateIwo(Store& store, const Clock& clock, const std
 Result<int64_t> InsertIwoEndedEvent(Store& store, const IwoRecord& iwo,
                                     const std::string& employer_fein, Date end_date,
                                     std::string_view reason);
+
+// Ends the employment of an IWO that ended because the employment ended, withholding ending on
+// `iwo_end_date`: the IWO's employment record (`employment_id`), else (an IWO naming none) the
+// obligor's employments with the IWO's employer. Employment end dates are inclusive (the last
+// day employed; ai::CurrentJob, IssueIwosForCase), so each one still open on `iwo_end_date`
+// gets the day before it as its end date (its start date if it started that day): from
+// `iwo_end_date` on, the obligor is no longer employed there. One that started after
+// `iwo_end_date` or had already ended before it is left alone. Shared with the employer's own
+// termination in an acknowledgment file (iwo/eiwo_ack.h). Writes inside the caller's
+// transaction; answers what it changed. Errors: the store's.
+Result<std::vector<EmploymentEnded>> EndEmploymentOfIwo(Store& store, const IwoRecord& iwo,
+                                                        Date iwo_end_date);
+
+// The audit JSON of ended employments: [{"employment_id": N, "end_date": "YYYY-MM-DD"}, ...].
+Json EmploymentsEndedJson(const std::vector<EmploymentEnded>& ended);
 
 }  // namespace cse::iwo

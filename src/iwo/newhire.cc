@@ -296,7 +296,11 @@ class NewHireImporter::Run {
       if (!a.current.is_positive() && !a.arrears.is_positive()) continue;
       any_order = true;
       ASSIGN_OR_RETURN(bool active, store_.HasActiveIwo(b.info.id, employer));
-      if (!active) due.emplace_back(&b, a);
+      if (active) continue;
+      // This employment already had its IWO, whatever became of it (ended by `iwo terminate`,
+      // rejected by the employer): re-running the file must not issue it again.
+      ASSIGN_OR_RETURN(bool served, store_.HasIwoForHire(b.info.id, employer, r.hire_date));
+      if (!served) due.emplace_back(&b, a);
     }
     if (!any_order) {
       ++report_.no_order;

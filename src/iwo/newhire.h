@@ -8,7 +8,9 @@
 //   * Exact SSN match to an obligor (a person who is the obligor of at least one case) is a
 //     confirmed match: the employment is recorded (once per person, employer and hire date)
 //     with a `new_hire` case event; then, for every open case of the obligor with an order in
-//     effect on the entry date and no active IWO with that employer, an IWO record is created:
+//     effect on the entry date, no active IWO with that employer and no IWO ever issued for
+//     this employment (same employer and hire date, in any status: one ended by `iwo
+//     terminate` or rejected by the employer is not issued again), an IWO record is created:
 //     status `pending`, due 2 business days after entry (42 USC 653a(g)(1)), the monthly
 //     current support in effect, the arrears payback in effect but never more than the case's
 //     arrears owed as of entry (a payback order with nothing past due withholds 0.00 for
@@ -80,6 +82,7 @@ struct NewHireReport {
   int64_t unmatched = 0;      // nobody, or not an obligor
   int64_t no_order = 0;       // confirmed, but no order in effect (or nothing to withhold)
   int64_t iwo_already = 0;    // confirmed, every case with an order already has an active IWO
+                              // or had one for this employment
   int64_t employers_created = 0;
   int64_t employments_created = 0;
   int64_t iwos_issued = 0;

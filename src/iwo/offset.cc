@@ -1,5 +1,6 @@
 #include "iwo/offset.h"
 
+#include <optional>
 #include <set>
 
 #include "service/ledger_service.h"
@@ -42,6 +43,26 @@ bool Emancipated(const CaseBook& book, PersonId child, Date as_of) {
     }
   }
   return term_seen;
+}
+
+// Whether `book`'s case was closed on `as_of` (service/case_closure.h). Closed now since a day
+// on or before `as_of`: closed. Otherwise the last of its dated case_closed and case_reopened
+// events on or before `as_of` decides (a case closed then and reopened since, or a case closed
+// now only after `as_of`). `events` are the obligor's, by (date, id).
+Result<bool> ClosedOn(Store& store, const CaseBook& book, const std::vector<CaseEvent>& events,
+                      Date as_of) {
+  if (book.info.status == CaseStatus::kClosed) {
+    ASSIGN_OR_RETURN(std::optional<Store::CaseClosureRow> row, store.GetCaseClosure(book.info.id));
+    // Closed with no closing date recorded: closed (not certified) rather than guessed open.
+    if (!row || !row->closed_date || *row->closed_date <= as_of) return true;
+  }
+  bool closed = false;
+  for (const CaseEvent& e : events) {
+    if (e.case_id != book.info.id || e.date > as_of) continue;
+    if (e.kind == "case_closed") closed = true;
+    if (e.kind == "case_reopened") closed = false;
+  }
+  return closed;
 }
 
 }  // namespace
@@ -90,17 +111,31 @@ Result<OffsetList> BuildOffsetCertification(Store& store, Date as_of,
     const LedgerRun run = RunLedger(books, std::move(collections), policy, as_of);
     OffsetCandidate c;
     c.obligor = obligor;
+    std::optional<std::vector<CaseEvent>> events;  // read once, for the first case with arrears
+    bool arrears = false;                          // on a case open on `as_of`
     for (const CaseBalance& b : run.balance.cases) {
-      Money non_assigned;
-      for (int k = 0; k < kBucketCount; ++k) {
-        (IsAssigned(static_cast<Bucket>(k)) ? c.assigned : non_assigned) += b.arrears_by_bucket[k];
-      }
-      if (!non_assigned.is_positive()) continue;
+      if (!b.arrears_total.is_positive()) continue;
       const CaseBook* book = nullptr;
       for (const CaseBook& candidate : books) {
         if (candidate.info.id == b.case_id) book = &candidate;
       }
       if (book == nullptr) continue;
+      if (!events) {
+        ASSIGN_OR_RETURN(events, store.ListCaseEventsByPerson(obligor));
+      }
+      ASSIGN_OR_RETURN(const bool closed, ClosedOn(store, *book, *events, as_of));
+      // A closed case takes no enforcement action: its arrears are not certified
+      // (FACTS §5; docs/CLI.md "Case closure").
+      if (closed) {
+        ++out.closed_cases;
+        continue;
+      }
+      arrears = true;
+      Money non_assigned;
+      for (int k = 0; k < kBucketCount; ++k) {
+        (IsAssigned(static_cast<Bucket>(k)) ? c.assigned : non_assigned) += b.arrears_by_bucket[k];
+      }
+      if (!non_assigned.is_positive()) continue;
       const ChildQualification q = QualifiedChild(*book, births, as_of);
       if (!q.qualified) continue;
       c.non_assigned += non_assigned;
@@ -109,7 +144,7 @@ Result<OffsetList> BuildOffsetCertification(Store& store, Date as_of,
     c.certify_assigned = c.assigned >= thresholds.assigned_min;
     c.certify_non_assigned = c.non_assigned >= thresholds.non_assigned_min;
     if (!c.certify_assigned && !c.certify_non_assigned) {
-      if (run.balance.arrears_total.is_positive()) ++out.below_threshold;
+      if (arrears) ++out.below_threshold;
       continue;
     }
     ASSIGN_OR_RETURN(Person p, store.GetPerson(obligor));

@@ -14,6 +14,9 @@
 //     of birth is unknown, is counted and flagged (`child_age_unverified`) for the caseworker.
 //     Adult children found disabled while minors also qualify under 31 CFR 285.3(c); no
 //     disability is recorded yet, so they are not recognised.
+//   * A case closed on the as-of date (service/case_closure.h: closed then, and not reopened
+//     since on or before that day) is left out, its arrears with it, and counted: a closed case
+//     takes no enforcement action, and the offset is one.
 //   * Before certifying, the state must verify name and SSN (FACTS §5 "single submission"): an
 //     obligor with no SSN on file is left out and counted.
 //
@@ -53,8 +56,9 @@ struct OffsetCandidate {
 struct OffsetList {
   Date as_of;
   int64_t obligors = 0;                    // obligors scanned
-  int64_t below_threshold = 0;             // with arrears, but not certified
+  int64_t below_threshold = 0;             // with arrears on open cases, but not certified
   int64_t no_ssn = 0;                      // would qualify but have no SSN on file: not certified
+  int64_t closed_cases = 0;                // cases with arrears left out: closed on as_of
   std::vector<OffsetCandidate> certified;  // by obligor id
 };
 

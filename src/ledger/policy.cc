@@ -39,8 +39,8 @@ Result<FuturesRule> ParseFuturesRule(std::string_view text) {
   if (text == "none") return FuturesRule::kNone;
   if (text == "withholding") return FuturesRule::kWithholding;
   if (text == "all") return FuturesRule::kAll;
-  return InvalidArgument("config_value_invalid",
-                         "futures '" + std::string(text) + "'; expected none, withholding or all");
+  return InvalidArgument("config_value_invalid", "distribution.futures '" + std::string(text) +
+                                                     "'; expected none, withholding or all");
 }
 
 }  // namespace cse

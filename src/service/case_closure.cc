@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/check.h"
 #include "domain/validate.h"
 #include "enforce/remedy.h"
 #include "service/audit.h"
@@ -44,6 +45,57 @@ std::string CurrentOrderOn(const std::vector<Order>& orders, Date day) {
   return "";
 }
 
+// The case events that end a stretch of the case's closure history. A notice or a closing
+// dated before one of them would put the history out of order (closed, reopened, closed
+// earlier), and would let a notice older than 60 days be backdated after a cancellation.
+std::string_view ClosureEventText(std::string_view kind) {
+  if (kind == "closure_cancelled") return "its notice of intent to close was cancelled";
+  if (kind == "case_closed") return "it was closed";
+  if (kind == "case_reopened") return "it was reopened";
+  return "";
+}
+
+// The case's latest cancellation, closing or reopening (the latest by date; nullopt: none).
+Result<std::optional<CaseEvent>> LatestClosureEvent(Store& store, const Case& c) {
+  ASSIGN_OR_RETURN(std::vector<CaseEvent> events, store.ListCaseEventsByPerson(c.obligor));
+  std::optional<CaseEvent> latest;
+  for (CaseEvent& e : events) {
+    if (e.case_id != c.id || ClosureEventText(e.kind).empty()) continue;
+    if (!latest || e.date >= latest->date) latest = std::move(e);
+  }
+  return latest;
+}
+
+// Refuses `day` (a notice's or a closing's) before the case's latest closure event, with
+// `code`; `what` completes "... on <day> at the earliest".
+Status NotBeforeLatestClosureEvent(Store& store, const Case& c, Date day, const char* code,
+                                   std::string_view what) {
+  ASSIGN_OR_RETURN(std::optional<CaseEvent> latest, LatestClosureEvent(store, c));
+  if (!latest || day >= latest->date) return Status::Ok();
+  return FailedPrecondition(
+      code, "--date " + day.ToString() + " is before " + latest->date.ToString() + ", when " +
+                std::string(ClosureEventText(latest->kind)) + " (" + CaseDisplayId(c.id) + " " +
+                latest->kind + "): " + std::string(what) + " on " + latest->date.ToString() +
+                " at the earliest");
+}
+
+// Refuses closing on `day` before the latest payment received on the case (a reversed one
+// too: it was received while the case was open), which would date the closure before money
+// the case took as an open case.
+Status NotBeforeLatestCollection(Store& store, const Case& c, Date day) {
+  ASSIGN_OR_RETURN(std::vector<Collection> rows, store.ListLedgerInputsByObligor(c.obligor));
+  const Collection* latest = nullptr;
+  for (const Collection& r : rows) {
+    if (r.case_id == c.id && (latest == nullptr || r.date >= latest->date)) latest = &r;
+  }
+  if (latest == nullptr || day >= latest->date) return Status::Ok();
+  return FailedPrecondition("closure_date_before_collection",
+                            "--date " + day.ToString() + " is before " + latest->date.ToString() +
+                                ", when " + CaseDisplayId(c.id) + " received a payment of " +
+                                latest->amount.ToString() + ": it can be closed on " +
+                                latest->date.ToString() + " at the earliest");
+}
+
 Json RowJson(const Store::CaseClosureRow& row) {
   return Json{{"case_id", row.case_id.value},
               {"notice_date", row.notice_date.ToString()},
@@ -64,12 +116,20 @@ Result<CaseClosureReason> FindClosureReason(std::string_view code) {
                                                        "' is not one of " + codes);
 }
 
-CaseClosureService::CaseClosureService(Store& store, const Clock& clock, std::string actor)
-    : store_(store), clock_(clock), actor_(std::move(actor)) {}
+CaseClosureService::CaseClosureService(Store& store, const Clock& clock, std::string actor,
+                                       CaseloadRule caseload)
+    : store_(store), clock_(clock), actor_(std::move(actor)), caseload_(std::move(caseload)) {
+  CSE_CHECK(caseload_ != nullptr, "CaseClosureService needs a caseload rule");
+}
 
 template <typename F>
 auto CaseClosureService::InTransaction(F&& body) -> decltype(body()) {
   return cse::InTransaction(store_, std::forward<F>(body));
+}
+
+Status CaseClosureService::Authorize(CaseId case_id, std::string_view what) {
+  RETURN_IF_ERROR(RequireCaseworkOnceStaffed(store_, actor_, what));
+  return caseload_(store_, actor_, case_id);
 }
 
 Result<Case> CaseClosureService::OpenCase(CaseId case_id) {
@@ -123,8 +183,7 @@ Result<Store::CaseClosureRow> CaseClosureService::RecordNotice(const CloseNotice
   const Date day = r.date.value_or(clock_.Today());
   RETURN_IF_ERROR(CheckNotFuture(day, clock_.Today(), "--date"));
   return InTransaction([&]() -> Result<Store::CaseClosureRow> {
-    RETURN_IF_ERROR(
-        RequireCaseworkOnceStaffed(store_, actor_, "send a notice of intent to close a case"));
+    RETURN_IF_ERROR(Authorize(r.case_id, "send a notice of intent to close a case"));
     ASSIGN_OR_RETURN(Case c, OpenCase(r.case_id));
     ASSIGN_OR_RETURN(auto pending, store_.GetCaseClosure(c.id));
     if (pending) {
@@ -140,6 +199,8 @@ Result<Store::CaseClosureRow> CaseClosureService::RecordNotice(const CloseNotice
                                 "--date " + day.ToString() + " is before " + CaseDisplayId(c.id) +
                                     " was opened on " + c.opened.ToString());
     }
+    RETURN_IF_ERROR(NotBeforeLatestClosureEvent(store_, c, day, "closure_notice_date_invalid",
+                                                "a new notice can be dated"));
     RETURN_IF_ERROR(CheckLedger(c, reason, day));
     Store::CaseClosureRow row{c.id, day, r.reason, r.note, std::nullopt};
     RETURN_IF_ERROR(store_.PutCaseClosure(row));
@@ -155,7 +216,7 @@ Result<Store::CaseClosureRow> CaseClosureService::Close(CaseId case_id, std::opt
   const Date day = date.value_or(clock_.Today());
   RETURN_IF_ERROR(CheckNotFuture(day, clock_.Today(), "--date"));
   return InTransaction([&]() -> Result<Store::CaseClosureRow> {
-    RETURN_IF_ERROR(RequireCaseworkOnceStaffed(store_, actor_, "close a case"));
+    RETURN_IF_ERROR(Authorize(case_id, "close a case"));
     ASSIGN_OR_RETURN(Case c, OpenCase(case_id));
     ASSIGN_OR_RETURN(auto pending, store_.GetCaseClosure(c.id));
     if (!pending) {
@@ -173,6 +234,9 @@ Result<Store::CaseClosureRow> CaseClosureService::Close(CaseId case_id, std::opt
               std::to_string(kClosureNoticeDays) + " calendar days after its notice of " +
               pending->notice_date.ToString() + " (--date " + day.ToString() + ")");
     }
+    RETURN_IF_ERROR(
+        NotBeforeLatestClosureEvent(store_, c, day, "closure_date_invalid", "it can be closed"));
+    RETURN_IF_ERROR(NotBeforeLatestCollection(store_, c, day));
     ASSIGN_OR_RETURN(const CaseClosureReason reason, FindClosureReason(pending->reason));
     RETURN_IF_ERROR(CheckLedger(c, reason, day));
     const Json before = RowJson(*pending);
@@ -192,8 +256,7 @@ Result<Store::CaseClosureRow> CaseClosureService::Close(CaseId case_id, std::opt
 Status CaseClosureService::CancelNotice(CaseId case_id, const std::string& reason) {
   RETURN_IF_ERROR(ValidateReason(reason, "cancel a notice of intent to close"));
   return InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(
-        RequireCaseworkOnceStaffed(store_, actor_, "cancel a notice of intent to close"));
+    RETURN_IF_ERROR(Authorize(case_id, "cancel a notice of intent to close"));
     ASSIGN_OR_RETURN(Case c, OpenCase(case_id));
     ASSIGN_OR_RETURN(auto pending, store_.GetCaseClosure(c.id));
     if (!pending) {
@@ -211,7 +274,7 @@ Status CaseClosureService::CancelNotice(CaseId case_id, const std::string& reaso
 Status CaseClosureService::Reopen(CaseId case_id, const std::string& reason) {
   RETURN_IF_ERROR(ValidateReason(reason, "reopen a case"));
   return InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(RequireCaseworkOnceStaffed(store_, actor_, "reopen a case"));
+    RETURN_IF_ERROR(Authorize(case_id, "reopen a case"));
     ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
     if (c.status != CaseStatus::kClosed) {
       return FailedPrecondition("case_not_closed", CaseDisplayId(c.id) + " is not closed");

@@ -20,12 +20,18 @@
 // other reasons are the caseworker's attestation.
 //
 // Who may act: an active caseworker, supervisor or admin (RequireAdminOnceStaffed: anyone
-// until the first active admin exists).
+// until the first active admin exists), on a case in their caseload (the CaseloadRule the
+// caller passes: auth::CheckUserCaseload, as for the `action` commands and `iwo export-eiwo`).
+//
+// History stays in order: a notice may not be dated before the case's latest closure event
+// (a cancellation, closing or reopening: its case events), nor a closing before that event or
+// before the latest payment received on the case.
 //
 // Thread-safety: borrows `store` (one thread at a time) and `clock`.
 #pragma once
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -103,32 +109,47 @@ struct CloseNoticeRequest {
   std::string note;          // required for "other"; at most kClosureNoteLengthMax characters
 };
 
+// The caseload rule, which this library cannot link (auth links service): OK when `actor` may
+// work `case_id`. The CLI passes auth::CheckUserCaseload (failed_precondition
+// "case_not_in_caseload"; case_not_found).
+using CaseloadRule = std::function<Status(Store& store, const std::string& actor, CaseId case_id)>;
+
 class CaseClosureService {
  public:
-  CaseClosureService(Store& store, const Clock& clock, std::string actor);
+  // REQUIRES: `caseload` is set; it runs in each change's transaction, after the role check.
+  CaseClosureService(Store& store, const Clock& clock, std::string actor, CaseloadRule caseload);
 
   // Records the written notice of intent to close. Errors: invalid_argument
   // "closure_reason_unknown", "closure_note_required", ValidateText's (text_too_long...),
   // "date_in_future"; not_found "case_not_found"; failed_precondition "case_closed",
-  // "closure_notice_pending", "closure_notice_before_opened", "closure_criteria_not_met" (names
-  // the order in effect or the amount owed), "role_not_allowed", "user_unknown"; the store's.
+  // "closure_notice_pending", "closure_notice_before_opened", "closure_notice_date_invalid"
+  // (dated before the case's latest cancellation, closing or reopening; names that day),
+  // "closure_criteria_not_met" (names the order in effect or the amount owed),
+  // "role_not_allowed", "user_unknown", the caseload rule's ("case_not_in_caseload"); the
+  // store's.
   Result<Store::CaseClosureRow> RecordNotice(const CloseNoticeRequest& request);
   // Closes the case on `date` (Default: today), at least kClosureNoticeDays after its notice;
   // re-checks a ledger-checked reason on that day. Errors: date_in_future, case_not_found,
   // case_closed, failed_precondition "closure_notice_missing", "closure_notice_period" (names
-  // the earliest day), closure_criteria_not_met, the role errors; the store's.
+  // the earliest day), "closure_date_invalid" (before the case's latest cancellation, closing
+  // or reopening; names that day), "closure_date_before_collection" (before the latest payment
+  // received on the case; names its date), closure_criteria_not_met, the role and caseload
+  // errors; the store's.
   Result<Store::CaseClosureRow> Close(CaseId case_id, std::optional<Date> date);
   // Withdraws the pending notice (the recipient answered with information; 303.11(c)/(d)).
-  // Errors: ValidateReason's (reason_missing, reason_too_long), case_not_found, case_closed,
-  // closure_notice_missing, the role errors; the store's.
+  // Errors: ValidateReason's (reason_missing, reason_too_long, text_invalid_utf8,
+  // text_invalid_char), case_not_found, case_closed, closure_notice_missing, the role and
+  // caseload errors; the store's.
   Status CancelNotice(CaseId case_id, const std::string& reason);
   // Reopens a closed case (status open, closure row removed). Errors: ValidateReason's,
-  // case_not_found, failed_precondition "case_not_closed", the role errors; the store's.
+  // case_not_found, failed_precondition "case_not_closed", the role and caseload errors; the
+  // store's.
   Status Reopen(CaseId case_id, const std::string& reason);
 
  private:
   template <typename F>
   auto InTransaction(F&& body) -> decltype(body());
+  Status Authorize(CaseId case_id, std::string_view what);
   Result<Case> OpenCase(CaseId case_id);
   Status CheckLedger(const Case& c, const CaseClosureReason& reason, Date day);
   Status Record(const Case& c, Date day, std::string_view kind, const std::string& detail,
@@ -137,6 +158,7 @@ class CaseClosureService {
   Store& store_;
   const Clock& clock_;
   std::string actor_;
+  CaseloadRule caseload_;
 };
 
 // The closure state as a caseworker sees it: null when the case is open with no notice;

@@ -856,6 +856,11 @@ Result<bool> LedgerService::RecordNewDatabaseDefaults() {
     if (futures) return false;
     ASSIGN_OR_RETURN(int64_t postings, store_.CountCollections());
     if (postings > 0) return false;
+    // A staffed database is not new (one upgraded from before the setting existed): its
+    // state options are an admin's to change, as with `config set`.
+    if (!RequireAdminOnceStaffed(store_, actor_, {enforce::Role::kAdmin}, "set").ok()) {
+      return false;
+    }
     const std::string value(Name(FuturesRule::kAll));
     RETURN_IF_ERROR(store_.SetSetting(kFuturesKey, value));
     RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "config.set", "settings", kFuturesKey,

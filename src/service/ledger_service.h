@@ -199,7 +199,8 @@ class LedgerService {
   // The defaults a database gets when it is created (`opencse init`, `opencse simulate` into
   // a new file): distribution.futures = all, recorded with a config.set audit row so replay
   // reads it from the trail. Does nothing once the key is set or any payment is on file (an
-  // older database keeps the unset rule, kNone, its distributions were computed under).
+  // older database keeps the unset rule, kNone, its distributions were computed under), nor
+  // when staff users exist and the actor is not an active admin (`config set`'s rule).
   // Returns whether anything was recorded.
   Result<bool> RecordNewDatabaseDefaults();
 

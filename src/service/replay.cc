@@ -709,6 +709,27 @@ Status ComparePersons(Store& store, const Trail& trail, Findings& f) {
   return Status::Ok();
 }
 
+// The ledger's settings (every option a distribution or a balance depends on) against the
+// latest config.set row of each: an edited or deleted settings row changes every ledger view
+// without changing any stored row replay compares. Unset on both sides is the same.
+Status CompareSettings(Store& store, const Trail& trail, Findings& f) {
+  static const std::vector<std::string_view> kLedgerKeys = {
+      "distribution.assignment_model", "distribution.tax_offset_order", "distribution.futures",
+      "distribution.federal_share_bps", "ledger.arrears_age_flag_days"};
+  ASSIGN_OR_RETURN(auto stored, store.GetSettings(kLedgerKeys));
+  for (std::string_view key_view : kLedgerKeys) {
+    const std::string key(key_view);
+    std::optional<std::string> s;
+    for (const auto& [k, v] : stored) {
+      if (k == key) s = v;
+    }
+    const auto t = trail.settings.find(key);
+    const std::string trail_value = t == trail.settings.end() ? "(unset)" : Quoted(t->second);
+    f.Field("settings '" + key + "'", "value", s ? Quoted(*s) : "(unset)", trail_value);
+  }
+  return Status::Ok();
+}
+
 // Every case office assignment against the latest case.assign_office row of its case.
 Status CompareOffices(Store& store, const Trail& trail, Findings& f) {
   ASSIGN_OR_RETURN(const auto rows, store.ListCaseAssignments());
@@ -960,6 +981,7 @@ Result<ReplayComparison> CompareReplayWithStore(Store& store) {
   RETURN_IF_ERROR(CompareClosures(store, trail, f));
   RETURN_IF_ERROR(ComparePersons(store, trail, f));
   RETURN_IF_ERROR(CompareOffices(store, trail, f));
+  RETURN_IF_ERROR(CompareSettings(store, trail, f));
   RETURN_IF_ERROR(CompareEmployment(store, trail, f));
   RETURN_IF_ERROR(CompareUsers(store, trail, f));
   RETURN_IF_ERROR(CompareActions(store, trail, f));

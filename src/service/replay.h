@@ -45,7 +45,8 @@ struct ReplayComparison {
   std::vector<std::string> problems;
 };
 
-// Replays and compares with the store: every case, order, assistance episode, person (the SSN
+// Replays and compares with the store: the ledger's settings (distribution.*,
+// ledger.arrears_age_flag_days), every case, order, assistance episode, person (the SSN
 // by its last four digits, all the audit row keeps), case office assignment, staff user
 // (role, office, disabled), collection and enforcement action, and the stored distribution of
 // every collection; the employers and employment records the trail has rows of (a new-hire

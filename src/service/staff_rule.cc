@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "domain/validate.h"
 
 namespace cse {
 
@@ -59,7 +60,8 @@ Status ValidateReason(const std::string& reason, const std::string& what) {
     return InvalidArgument("reason_too_long",
                            "--reason: at most " + std::to_string(kReasonLengthMax) + " characters");
   }
-  return Status::Ok();
+  // Printable UTF-8: the reason goes into the audit trail and its JSON.
+  return ValidateText("--reason", reason, {.max_chars = kReasonLengthMax});
 }
 
 }  // namespace cse

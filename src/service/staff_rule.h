@@ -32,8 +32,9 @@ Status RequireCaseworkOnceStaffed(Store& store, const std::string& actor, std::s
 Status KeepAnotherActiveAdmin(Store& store, const std::string& user_id);
 
 // A staff member's reason for an audited change (`--reason`): not blank, at most
-// kReasonLengthMax characters. `what` completes "required to ...". Errors: invalid_argument
-// "reason_missing", "reason_too_long".
+// kReasonLengthMax characters, printable UTF-8 (no control character: no tab or line break
+// either). `what` completes "required to ...". Errors: invalid_argument "reason_missing",
+// "reason_too_long", "text_invalid_utf8" (names the byte), "text_invalid_char".
 inline constexpr int64_t kReasonLengthMax = 500;
 Status ValidateReason(const std::string& reason, const std::string& what);
 

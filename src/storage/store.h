@@ -430,6 +430,10 @@ class Store {
   virtual Result<Employer> GetEmployer(EmployerId id) = 0;
   // Every employment record, by id (audit replay).
   virtual Result<std::vector<Employment>> ListEmployments() = 0;
+  // Sets employment `id`'s end date (inclusive: its last day, as ai::CurrentJob reads it); an
+  // IWO ended for employment_ended ends its employment (iwo/iwo_terminate.h;
+  // sqlite/employment_end_store.cc). Errors: not_found "employment_not_found".
+  virtual Status SetEmploymentEnd(int64_t id, Date end_date) = 0;
 
   // Collections. InsertCollection: already_exists "key_exists" when the key is taken.
   virtual Result<CollectionId> InsertCollection(const StoredCollection& row) = 0;
@@ -551,6 +555,12 @@ class Store {
                                                int64_t terminates_iwo_id) = 0;
   // The IWO a termination notice ends; nullopt when `notice_id` is not a termination notice.
   virtual Result<std::optional<int64_t>> FindIwoTerminated(int64_t notice_id) = 0;
+  // ---- New-hire re-runs and IWO documents (src/iwo; migration 350; sqlite/iwo_hire_store.cc).
+  // The termination notice of IWO `iwo_id`; nullopt when it has none.
+  virtual Result<std::optional<int64_t>> FindIwoTerminationNotice(int64_t iwo_id) = 0;
+  // Whether the case has an IWO, in any status (ended and rejected included; termination
+  // notices never), with `employer` for an employment with it that started on `hire_date`.
+  virtual Result<bool> HasIwoForHire(CaseId case_id, EmployerId employer, Date hire_date) = 0;
   // already_exists "unique_violation" when the case already has an active IWO with the employer.
   virtual Result<int64_t> InsertIwo(const IwoRecord& iwo) = 0;
   // IWOs with id > `after_id`, by id, at most `limit`; only `status` when it is not empty.

@@ -95,6 +95,13 @@ TEST(FeaturesTest, TheLabelCountsFutureSupportAppliedInTheWindow) {
   // The same without the caller's balance (a second ledger run) agrees.
   EXPECT_EQ(ObservedOutcome(*h, Date::Ymd(2025, 1, 31), ref->policy).paid_next,
             Money::FromCents(40000));
+  // The features count the obligor's own payments (cash received), not the held money
+  // applied (ai::PaymentRecord; a documented limitation): February reads as unpaid there,
+  // while the ledger shows it paid and nothing owed.
+  const FeatureRow feb_end = ExtractFeatures(*h, *ref, Date::Ymd(2025, 2, 28));
+  EXPECT_FLOAT_EQ(At(feb_end.values, Feature::kPaidRatio1m), 0.0f);
+  EXPECT_FLOAT_EQ(At(feb_end.values, Feature::kArrearsTotal), 0.0f);
+  EXPECT_FLOAT_EQ(At(feb_end.values, Feature::kDaysSinceLastPayment), 49.0f);  // Jan 10
   // March: the last $200 held pays half of March; $200 unpaid is not a month's support.
   const Outcome mar = ObservedOutcome(*h, Date::Ymd(2025, 2, 28), ref->policy);
   EXPECT_EQ(mar.paid_next, Money::FromCents(20000));

@@ -8,6 +8,7 @@
 
 #include "formats/eiwo.h"
 #include "service/json.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "testing/cli_run.h"
 #include "testing/fixture.h"
 #include "testing/scratch_dir.h"
@@ -166,6 +167,71 @@ TEST_F(EiwoCliTest, OnlyACaseworkerOrSupervisorSendsIwos) {
   EXPECT_EQ(j["approved_by"], "cw");
   EXPECT_EQ(j["outside_caseload"], 0);
   r = Cli({"iwo", "list", "--status", "sent", "--json"});
+  EXPECT_EQ(Json::parse(r.out)["iwos"].size(), 1u);
+}
+
+// `iwo config set` took any --user, even an unknown one, once an admin existed (QA); `config
+// set` needs an admin then (LedgerService::SetConfig). Anyone sets it before the first admin.
+TEST_F(EiwoCliTest, OnlyAnAdminSetsTheIwoOptionsOnceOneExists) {
+  CliRun r = Cli({"iwo", "config", "set", "iwo.eiwo.state_fips", "06"}, "nobody");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    UserRecord u;
+    u.username = "adm";
+    u.role = "admin";
+    u.created_at = "2024-07-01T00:00:00Z";
+    ASSERT_TRUE((*store)->InsertUser(u).ok());
+  }
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"iwo.eiwo.state_fips", "39"},
+                                                        {"iwo.state_holidays", "2024-07-04"},
+                                                        {"iwo.due_business_days", "5"}}) {
+    for (const auto& [user, code] : std::vector<std::pair<std::string, std::string>>{
+             {"nobody", "user_unknown"}, {"cw", "role_not_allowed"}}) {
+      r = Cli({"--json", "iwo", "config", "set", key, value}, user);
+      EXPECT_EQ(r.code, 1) << r.out << r.err;
+      EXPECT_EQ(Json::parse(r.out)["code"], code) << r.out;
+    }
+  }
+  r = Cli({"--json", "iwo", "config", "list"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["iwo.eiwo.state_fips"], "06") << r.out;  // nothing written
+  EXPECT_EQ(j["iwo.due_business_days"], "2") << r.out;
+  r = Cli({"iwo", "config", "set", "iwo.eiwo.state_fips", "39"}, "adm");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  j = Json::parse(Cli({"--json", "iwo", "config", "list"}).out);
+  EXPECT_EQ(j["iwo.eiwo.state_fips"], "39");
+}
+
+// A closed case takes no IWO action: its pending IWO is not sent, and the export says so.
+TEST_F(EiwoCliTest, AClosedCasesIwoIsNotSentAndIsReported) {
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->UpdateCaseStatus(case_, CaseStatus::kClosed).ok());
+  }
+  const std::vector<std::string> args{
+      "iwo",          "export-eiwo", "--out",           Path("e.txt"),
+      "--state-fips", "39",          "--issuing-state", "Ohio"};
+  CliRun r = Cli(args);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("1 pending IWO(s) of closed cases not sent (case_closed)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("IWO-000001"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(Path("e.txt")));
+  std::vector<std::string> json = args;
+  json.push_back("--json");
+  r = Cli(json);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const Json j = Json::parse(r.out);
+  EXPECT_FALSE(j["written"].get<bool>());
+  EXPECT_EQ(j["case_closed"], 1);
+  EXPECT_EQ(j["case_closed_iwos"], Json::array({"IWO-000001"}));
+  r = Cli({"iwo", "list", "--status", "pending", "--json"});
   EXPECT_EQ(Json::parse(r.out)["iwos"].size(), 1u);
 }
 

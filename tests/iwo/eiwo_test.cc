@@ -11,6 +11,7 @@
 
 #include "iwo/eiwo_ack.h"
 #include "iwo/eiwo_export.h"
+#include "iwo/iwo_terminate.h"
 #include "service/json.h"
 #include "testing/fault_store.h"
 #include "testing/fixture.h"
@@ -561,6 +562,53 @@ TEST_F(EiwoTest, ACaseworkerSendsOnlyTheirOfficesIwos) {
   EXPECT_EQ(Get(north).status, "sent");
 }
 
+// A closed case takes no IWO action: its pending IWO was sent as a new ORG order to the
+// employer (QA). It stays pending and is reported; the case's termination notice still goes.
+TEST_F(EiwoTest, AClosedCasesIwoIsNotSentButItsTerminationNoticeIs) {
+  const int64_t sent = AddIwo("123450001", acme_);
+  const int64_t open = AddIwo("123450002", acme_);
+  ASSERT_TRUE(Export("first.txt")->written);
+  const CaseId c = cases_["123450001"];
+  // The sent IWO ends (a termination notice to send) and a new one with another employer waits.
+  TerminateRequest q;
+  q.iwo_id = sent;
+  q.end_date = world_.clock().Today();
+  q.reason = IwoEndReason::kCaseClosed;
+  auto ended = TerminateIwo(world_.store(), world_.clock(), "tester", q);
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  ASSERT_TRUE(ended->notice.has_value());
+  IwoRecord r = Get(sent);
+  r.employer = bolt_;
+  r.employment_id = 0;
+  r.status = "pending";
+  r.sent_date.reset();
+  r.control_number.clear();
+  r.file_control_number.clear();
+  const int64_t pending = *world_.store().InsertIwo(r);
+  const int64_t other = AddIwo("123450003", bolt_);
+  ASSERT_TRUE(world_.store().UpdateCaseStatus(c, CaseStatus::kClosed).ok());
+
+  auto rep = Export("second.txt");
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_TRUE(rep->written);
+  EXPECT_EQ(rep->details, 2);  // the notice and the open case's IWO
+  EXPECT_EQ(rep->case_closed, 1);
+  EXPECT_EQ(rep->case_closed_iwos, std::vector<int64_t>{pending});
+  EXPECT_EQ(Get(pending).status, "pending");
+  EXPECT_EQ(Get(ended->notice->id).status, "sent");
+  EXPECT_EQ(Get(other).status, "sent");
+  EXPECT_EQ(Get(open).status, "sent");
+  const std::string text = ReadAll(dir_.path("second.txt"));
+  EXPECT_NE(text.find("TRM"), std::string::npos) << text;
+  EXPECT_EQ(text.find(FormatDisplayId("IWO", pending)), std::string::npos) << text;
+  // Nothing else to send: no file, the closed case's IWO still counted.
+  auto again = Export("third.txt");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->written);
+  EXPECT_EQ(again->case_closed, 1);
+  EXPECT_FALSE(fs::exists(dir_.path("third.txt")));
+}
+
 // ---- Acknowledgments ----
 
 class EiwoAckTest : public EiwoTest {
@@ -616,9 +664,9 @@ class EiwoAckTest : public EiwoTest {
 
 TEST_F(EiwoAckTest, AcceptAndRejectUpdateStatusWithReasonAndTask) {
   SendThree();
-  enforce::StaffUser worker;
-  worker.user_id = "cw1";
-  ASSERT_TRUE(world_.store().UpsertStaffUser(worker).ok());
+  // A caseworker of the cases' office (tasks go to the case's office, as the nightly's do);
+  // Main's caseworkers in user id order are cw1 and tester, and case 2 % 2 picks cw1.
+  AddUser("cw1", "caseworker", "Main");
   auto rep = Import(AckText({{"123450001", "A", ""}, {"123450002", "R", "TE"}}));
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();
   ASSERT_TRUE(rep->committed) << rep->problems.front().message;

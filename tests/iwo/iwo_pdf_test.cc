@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "iwo/iwo_terminate.h"
 #include "testing/fixture.h"
 #include "testing/scratch_dir.h"
 
@@ -72,6 +73,26 @@ class IwoPdfTest : public ::testing::Test {
     return PdfText(path_);
   }
 
+  Result<IwoDocument> Build(IwoKind kind, Money lump = Money(), int64_t id = 0) {
+    return BuildIwoDocument(world_.store(), id == 0 ? iwo_id_ : id, kind, lump,
+                            Date::Ymd(2024, 7, 1), "STATE OF EXAMPLE", IwoSettings{});
+  }
+
+  // Ends the IWO (sent to the employer first when `sent`); answers its termination notice's id
+  // (0 when none: an IWO never sent is simply ended).
+  int64_t Terminate(bool sent) {
+    if (sent) {
+      EXPECT_TRUE(world_.store().MarkIwoSent(iwo_id_, Date::Ymd(2024, 7, 1), "C1", "F1").ok());
+    }
+    TerminateRequest q;
+    q.iwo_id = iwo_id_;
+    q.end_date = Date::Ymd(2024, 7, 1);
+    q.reason = IwoEndReason::kObligorRequestCourt;
+    auto r = TerminateIwo(world_.store(), world_.clock(), "tester", q);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && r->notice ? r->notice->id : 0;
+  }
+
   testing::World world_;
   PersonId obligor_;
   CaseId case_;
@@ -124,14 +145,48 @@ TEST_F(IwoPdfTest, LumpSumAndTerminationVariants) {
   EXPECT_TRUE(Has(t, "$1234.56")) << t;
   EXPECT_FALSE(Has(t, "$138.46")) << t;  // 5-13 left blank
   EXPECT_TRUE(Has(t, "CASE-000001")) << t;
-  t = Render(IwoKind::kTermination);
-  EXPECT_TRUE(Has(LineWith(t, "Termination of IWO"), "[X]")) << t;
-  EXPECT_TRUE(Has(t, "stop withholding")) << t;
-  EXPECT_FALSE(Has(t, "$500.00")) << t;
-  EXPECT_TRUE(Has(t, "123456789")) << t;
   t = Render(IwoKind::kAmended);
   EXPECT_TRUE(Has(LineWith(t, "Amended IWO"), "[X]")) << t;
   EXPECT_TRUE(Has(t, "$600.00")) << t;
+  // The termination variant is for an IWO that ended after it was sent (below).
+  Terminate(/*sent=*/true);
+  t = Render(IwoKind::kTermination);
+  EXPECT_TRUE(Has(LineWith(t, "Termination of IWO"), "[X]")) << t;
+  EXPECT_TRUE(Has(t, "terminates IWO-000001")) << t;
+  EXPECT_TRUE(Has(t, "stop withholding")) << t;
+  EXPECT_FALSE(Has(t, "$500.00")) << t;
+  EXPECT_TRUE(Has(t, "123456789")) << t;
+}
+
+// FACTS §1.2: an IWO in force orders withholding, a termination stops it. An ended IWO printed
+// as a $500 original order in force, a termination notice as a $0 original, and an IWO in force
+// as a stop order (QA): each is refused with its code.
+TEST_F(IwoPdfTest, TheKindMustMatchWhatTheIwoIs) {
+  EXPECT_EQ(Build(IwoKind::kTermination).status().reason(), "iwo_kind_mismatch");  // in force
+  const int64_t notice = Terminate(/*sent=*/true);
+  for (IwoKind k : {IwoKind::kOriginal, IwoKind::kAmended, IwoKind::kLumpSum}) {
+    auto doc = Build(k, Money::FromCents(100));
+    EXPECT_EQ(doc.status().reason(), "iwo_ended") << Name(k);
+    EXPECT_NE(doc.status().message().find("IWO-000002"), std::string::npos)  // the notice
+        << doc.status().message();
+    EXPECT_EQ(Build(k, Money::FromCents(100), notice).status().reason(), "iwo_kind_mismatch")
+        << Name(k);
+  }
+  auto doc = Build(IwoKind::kTermination, Money(), notice);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ(doc->terminates, "IWO-000001");
+  doc = Build(IwoKind::kTermination);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ(doc->terminates, "IWO-000001");
+}
+
+TEST_F(IwoPdfTest, AnIwoEndedBeforeItWasSentHasNoTerminationToPrint) {
+  EXPECT_EQ(Terminate(/*sent=*/false), 0);
+  EXPECT_EQ(Build(IwoKind::kOriginal).status().reason(), "iwo_ended");
+  auto doc = Build(IwoKind::kTermination);
+  EXPECT_EQ(doc.status().reason(), "iwo_kind_mismatch");
+  EXPECT_NE(doc.status().message().find("before it was sent"), std::string::npos)
+      << doc.status().message();
 }
 
 TEST_F(IwoPdfTest, Errors) {

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "iwo/iwo_terminate.h"
 #include "testing/fault_store.h"
 #include "testing/fixture.h"
 
@@ -73,14 +74,15 @@ class NewHireImportTest : public ::testing::Test {
            W4("123456789", "SAM", "DOE", "19800115", "111111111", "20240610") + "\n";   // 8
   }
 
-  Result<NewHireReport> Import(Store& store, int64_t batch = 10'000) {
+  Result<NewHireReport> Import(Store& store, int64_t batch = 10'000, const std::string& text = "") {
     NewHireImporter importer(store, world_.clock(), "clerk");
     NewHireOptions o;
     o.file_label = "nh.txt";
     o.batch_records = batch;
     auto layout = formats::LoadNewHireLayout("w4");
     CSE_CHECK(layout.ok(), "layout");
-    return importer.ImportBuffer(File(), *formats::NewHireParser::Create(*layout), o);
+    return importer.ImportBuffer(text.empty() ? File() : text,
+                                 *formats::NewHireParser::Create(*layout), o);
   }
 
   testing::World world_;
@@ -184,6 +186,47 @@ TEST_F(NewHireImportTest, RerunningTheFileRecordsNothingTwice) {
   EXPECT_EQ(world_.store().ListIwos("", 0, 100)->size(), 2u);
   EXPECT_EQ(world_.store().ListNewHireReviews("", 0, 100)->size(), 1u);
   EXPECT_EQ(world_.store().ListEmploymentByPerson(a_)->size(), 1u);
+}
+
+// Re-running the file after its IWOs ended (`iwo terminate`) or were rejected by the employer
+// issued them again for the same employment (QA): an employment gets one IWO, whatever became
+// of it. A rehire by the same employer (a new hire date) is a new employment and gets one.
+TEST_F(NewHireImportTest, RerunningTheFileAfterItsIwosEndedIssuesNoneAgain) {
+  ASSERT_TRUE(Import(world_.store()).ok());
+  auto iwos = world_.store().ListIwos("", 0, 100);
+  ASSERT_TRUE(iwos.ok());
+  ASSERT_EQ(iwos->size(), 2u);
+  const int64_t ia = (*iwos)[0].id;
+  const int64_t ib = (*iwos)[1].id;
+  TerminateRequest q;
+  q.iwo_id = ia;
+  q.end_date = world_.clock().Today();
+  q.reason = IwoEndReason::kObligorRequestCourt;
+  auto ended = TerminateIwo(world_.store(), world_.clock(), "clerk", q);
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  ASSERT_TRUE(world_.store().MarkIwoSent(ib, world_.clock().Today(), "C1", "F1").ok());
+  ASSERT_TRUE(
+      world_.store()
+          .SetIwoAcknowledgment(ib, "rejected", world_.clock().Today(), "NE", "Not an employee")
+          .ok());
+
+  auto again = Import(world_.store());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->iwos_issued, 0);
+  EXPECT_EQ(again->iwo_already, 3);  // A twice, B
+  EXPECT_EQ(world_.store().ListIwos("", 0, 100)->size(), 2u);
+  EXPECT_FALSE(*world_.store().HasIwoForHire(case_a_, (*iwos)[0].employer, Date::Ymd(2024, 6, 11)));
+  EXPECT_TRUE(*world_.store().HasIwoForHire(case_a_, (*iwos)[0].employer, Date::Ymd(2024, 6, 10)));
+
+  // Rehired by the same employer later: a new employment, a new IWO.
+  auto rehire = Import(
+      world_.store(), 10'000,
+      kHeader + "\n" + W4("123456789", "SAM", "DOE", "19800115", "111111111", "20240624") + "\n");
+  ASSERT_TRUE(rehire.ok()) << rehire.status().ToString();
+  EXPECT_EQ(rehire->iwos_issued, 1);
+  EXPECT_EQ(rehire->employments_created, 1);
+  ASSERT_EQ(rehire->iwos.size(), 1u);
+  EXPECT_EQ(rehire->iwos[0].case_id, case_a_);
 }
 
 TEST_F(NewHireImportTest, AFailedCommitLeavesNothingAndARetryCompletes) {

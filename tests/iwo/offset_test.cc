@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "service/case_closure.h"
 #include "testing/fixture.h"
 
 namespace cse::iwo {
@@ -48,7 +49,34 @@ class OffsetTest : public ::testing::Test {
     return *id;
   }
 
+  // Closes `id` (notice 2024-03-01, closed 2024-05-01) through the closure service.
+  void Close(CaseId id) {
+    CaseClosureService svc(world_.store(), world_.clock(), "tester",
+                           [](Store&, const std::string&, CaseId) { return Status::Ok(); });
+    ASSERT_TRUE(svc.RecordNotice({id, "locate_failed", Date::Ymd(2024, 3, 1), ""}).ok());
+    auto closed = svc.Close(id, Date::Ymd(2024, 5, 1));
+    ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  }
+  void Reopen(CaseId id) {  // dated today, 2024-06-30
+    CaseClosureService svc(world_.store(), world_.clock(), "tester",
+                           [](Store&, const std::string&, CaseId) { return Status::Ok(); });
+    ASSERT_TRUE(svc.Reopen(id, "obligor found").ok());
+  }
+  std::vector<PersonId> Certified(Date as_of) {
+    auto list = BuildOffsetCertification(world_.store(), as_of);
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    std::vector<PersonId> out;
+    if (list.ok()) {
+      for (const OffsetCandidate& c : list->certified) out.push_back(c.obligor);
+      closed_cases_ = list->closed_cases;
+      below_threshold_ = list->below_threshold;
+    }
+    return out;
+  }
+
   testing::World world_;
+  int64_t closed_cases_ = -1;
+  int64_t below_threshold_ = -1;
 };
 
 TEST_F(OffsetTest, ThresholdsAndSeparateAmounts) {
@@ -100,6 +128,39 @@ TEST_F(OffsetTest, ThresholdsAndSeparateAmounts) {
   (void)b;
   (void)d;
   (void)e;
+}
+
+// A closed case takes no enforcement action: the offset leaves out the arrears of a case closed
+// on the certification date, and only those (QA: a closed case was certified, and its arrears
+// pushed another case over $500).
+TEST_F(OffsetTest, ArrearsOfACaseClosedOnTheDateAreLeftOut) {
+  const Date jan = Date::Ymd(2024, 1, 1);
+  const Date minor = Date::Ymd(2015, 5, 1);
+  // G: one case, $200 a month: $600 past due on 2024-04-30, $1,000 on 2024-06-30.
+  const PersonId g = Obligor("Gale", "678912345");
+  const CaseId g_case = CaseWith(g, minor, 20'000, jan);
+  // H: two cases of $60 a month, $300 past due each on 2024-06-30; one is closed.
+  const PersonId h = Obligor("Hunt", "789123456");
+  CaseWith(h, minor, 6'000, jan);
+  const CaseId h_closed = CaseWith(h, minor, 6'000, jan);
+  EXPECT_EQ(Certified(Date::Ymd(2024, 6, 30)), (std::vector<PersonId>{g, h}));
+  EXPECT_EQ(closed_cases_, 0);
+
+  Close(g_case);
+  Close(h_closed);
+  EXPECT_EQ(Certified(Date::Ymd(2024, 6, 30)), std::vector<PersonId>{});
+  EXPECT_EQ(closed_cases_, 2);
+  EXPECT_EQ(below_threshold_, 1);  // H's open case, $300; G has no open case with arrears
+  // Before the closing day both were open.
+  EXPECT_EQ(Certified(Date::Ymd(2024, 4, 30)), (std::vector<PersonId>{g}));  // H: 2 × $180
+  EXPECT_EQ(closed_cases_, 0);
+
+  // Reopened today: open on 2024-06-30, still closed on 2024-06-01.
+  Reopen(g_case);
+  EXPECT_EQ(Certified(Date::Ymd(2024, 6, 30)), (std::vector<PersonId>{g}));
+  EXPECT_EQ(closed_cases_, 1);
+  EXPECT_EQ(Certified(Date::Ymd(2024, 6, 1)), std::vector<PersonId>{});
+  EXPECT_EQ(closed_cases_, 2);
 }
 
 }  // namespace

@@ -8,11 +8,14 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "auth/auth_service.h"
 #include "enforce/records.h"
 #include "service/audit.h"
 #include "service/replay.h"
+#include "service/staff_rule.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "testing/cli_run.h"
 #include "testing/fixture.h"
@@ -25,6 +28,11 @@ using testing::World;
 
 Date Today() { return Date::Ymd(2026, 6, 30); }
 
+// The closure service of `actor` under the CLI's caseload rule.
+CaseClosureService ServiceOf(testing::World& w, const std::string& actor) {
+  return CaseClosureService(w.store(), w.clock(), actor, &auth::CheckUserCaseload);
+}
+
 // What a refused call must leave as it was.
 struct Written {
   int64_t audit_rows = 0;
@@ -36,7 +44,8 @@ struct Written {
 
 class CaseClosureTest : public ::testing::Test {
  protected:
-  CaseClosureTest() : w_(":memory:", Today()), svc_(w_.store(), w_.clock(), "tester") {}
+  CaseClosureTest()
+      : w_(":memory:", Today()), svc_(w_.store(), w_.clock(), "tester", &auth::CheckUserCaseload) {}
 
   // A never-assistance case opened 2025-01-01 with a monthly current support order of 100.00
   // (ending on `order_end`, if given) and a payment of `paid_cents` on 2025-12-15.
@@ -63,6 +72,18 @@ class CaseClosureTest : public ::testing::Test {
   }
   // Ended 2025-12-31 after 1,200.00 accrued; 1,000.00 paid: 200.00 in arrears.
   CaseId ClosableCase() { return MakeCase(Date::Ymd(2025, 12, 31), 100'000); }
+
+  // An active staff user (app_user: the role checks and the caseload rule read it).
+  void AddUser(const std::string& name, enforce::Role role, const std::string& office) {
+    UserRecord u;
+    u.username = name;
+    u.role = std::string(enforce::Name(role));
+    u.office = office;
+    u.password_hash = "!";
+    u.created_at = "2026-01-01T00:00:00Z";
+    auto inserted = w_.store().InsertUser(u);
+    ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
+  }
 
   Written Now(CaseId id) {
     Written out;
@@ -221,38 +242,158 @@ TEST_F(CaseClosureTest, OnlyCaseworkersSupervisorsAndAdminsOnceStaffed) {
   const CaseId id = ClosableCase();
   ASSERT_TRUE(w_.store().UpsertStaffUser({"root", enforce::Role::kAdmin, true}).ok());
   ASSERT_TRUE(w_.store().UpsertStaffUser({"ivy", enforce::Role::kInvestigator, true}).ok());
-  ASSERT_TRUE(w_.store().UpsertStaffUser({"cw", enforce::Role::kCaseworker, true}).ok());
-  CaseClosureService ivy(w_.store(), w_.clock(), "ivy");
+  AddUser("cw", enforce::Role::kCaseworker, "Franklin");
+  ASSERT_TRUE(w_.store().SetCaseOffice(id, "Franklin").ok());
+  CaseClosureService ivy = ServiceOf(w_, "ivy");
   EXPECT_REFUSED(ivy.RecordNotice(Notice(id)).status(), id, "role_not_allowed",
                  "caseworker or supervisor or admin");
-  CaseClosureService stranger(w_.store(), w_.clock(), "tester");
+  CaseClosureService stranger = ServiceOf(w_, "tester");
   EXPECT_REFUSED(stranger.RecordNotice(Notice(id)).status(), id, "user_unknown", "tester");
-  CaseClosureService cw(w_.store(), w_.clock(), "cw");
-  EXPECT_TRUE(cw.RecordNotice(Notice(id)).ok());
+  CaseClosureService cw = ServiceOf(w_, "cw");
+  auto cw_notice = cw.RecordNotice(Notice(id));
+  EXPECT_TRUE(cw_notice.ok()) << cw_notice.status().ToString();
 }
 
 TEST_F(CaseClosureTest, CancelAndReopenAreAuditedAndReplayed) {
   const CaseId id = ClosableCase();
+  w_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2026, 4, 2)));
   ASSERT_TRUE(svc_.RecordNotice(Notice(id, "lost_contact")).ok());
   ASSERT_TRUE(svc_.CancelNotice(id, "recipient called with a new address").ok());
   EXPECT_FALSE(*w_.store().GetCaseClosure(id));
   EXPECT_EQ(Mismatches(), 0);
-  // A new notice may follow.
+  // A new notice may follow, dated on or after the cancellation (2026-04-02, today).
   ASSERT_TRUE(svc_.RecordNotice(Notice(id, "other", Date::Ymd(2026, 4, 2), "moved abroad")).ok());
+  w_.clock().SetMicros(testing::MidnightMicros(Today()));
   ASSERT_TRUE(svc_.Close(id, Date::Ymd(2026, 6, 1)).ok());
   EXPECT_EQ(Mismatches(), 0);
   ASSERT_TRUE(svc_.Reopen(id, "new information on the obligor's employer").ok());
   EXPECT_EQ(w_.store().GetCase(id)->status, CaseStatus::kOpen);
   EXPECT_FALSE(*w_.store().GetCaseClosure(id));
-  // By (date, id): the cancellation and the reopening are dated today, 2026-06-30.
+  // By (date, id): the cancellation is dated 2026-04-02, the reopening today, 2026-06-30.
   EXPECT_EQ(EventKinds(),
-            (std::vector<std::string>{"closure_notice", "closure_notice", "case_closed",
-                                      "closure_cancelled", "case_reopened"}));
+            (std::vector<std::string>{"closure_notice", "closure_cancelled", "closure_notice",
+                                      "case_closed", "case_reopened"}));
   EXPECT_EQ(Actions(),
             (std::vector<std::string>{"case.add", "case.close_notice", "case.closure_cancel",
                                       "case.close_notice", "case.close", "case.reopen"}));
   EXPECT_EQ(Mismatches(), 0);
   EXPECT_TRUE(VerifyAuditChain(w_.store())->intact);
+}
+
+// 45 CFR 303.11 wants the notice 60 days before the closing: a notice backdated before the
+// case's latest cancellation, closing or reopening would let the case close at once (QA: a
+// notice cancelled on 2025-02-10, a new one dated 2024-12-01, closed the same day), or read
+// closed, reopened, closed earlier.
+TEST_F(CaseClosureTest, ANoticeMayNotBeDatedBeforeTheLatestCancellationOrReopening) {
+  const CaseId id = ClosableCase();
+  w_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2026, 2, 10)));
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2026, 2, 1))).ok());
+  ASSERT_TRUE(svc_.CancelNotice(id, "recipient answered").ok());  // dated 2026-02-10
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2025, 12, 1))).status(),
+                 id, "closure_notice_date_invalid",
+                 "when its notice of intent to close was cancelled (CASE-000001 "
+                 "closure_cancelled): a new notice can be dated on 2026-02-10 at the earliest");
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2026, 2, 9))).status(), id,
+                 "closure_notice_date_invalid", "2026-02-10 at the earliest");
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2026, 2, 10))).ok());
+
+  // Closed on 2026-04-11, reopened on 2026-04-20: a new notice dated 2026-04-15 is refused.
+  w_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2026, 4, 20)));
+  ASSERT_TRUE(svc_.Close(id, Date::Ymd(2026, 4, 11)).ok());
+  ASSERT_TRUE(svc_.Reopen(id, "employer found").ok());
+  EXPECT_REFUSED(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2026, 4, 15))).status(),
+                 id, "closure_notice_date_invalid",
+                 "--date 2026-04-15 is before 2026-04-20, when it was reopened");
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2026, 4, 20))).ok());
+  EXPECT_EQ(Mismatches(), 0);
+}
+
+// The same for the closing day, against a notice written before this rule (around the service
+// here): the case may not read closed before it was reopened.
+TEST_F(CaseClosureTest, AClosingMayNotBeDatedBeforeTheLatestClosureEvent) {
+  const CaseId id = ClosableCase();
+  w_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2026, 3, 10)));
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2026, 1, 1))).ok());
+  ASSERT_TRUE(svc_.Close(id, Date::Ymd(2026, 3, 2)).ok());
+  ASSERT_TRUE(svc_.Reopen(id, "employer found").ok());  // dated 2026-03-10
+  ASSERT_TRUE(w_.store()
+                  .PutCaseClosure({id, Date::Ymd(2026, 1, 2), "locate_failed", "", std::nullopt})
+                  .ok());
+  EXPECT_REFUSED(svc_.Close(id, Date::Ymd(2026, 3, 5)).status(), id, "closure_date_invalid",
+                 "when it was reopened (CASE-000001 case_reopened): it can be closed on "
+                 "2026-03-10 at the earliest");
+  EXPECT_TRUE(svc_.Close(id, Date::Ymd(2026, 3, 10)).ok());
+}
+
+// A case is not closed on a day before it received a payment (QA: closed on 2025-01-05 with a
+// payment posted on 2025-02-15).
+TEST_F(CaseClosureTest, AClosingMayNotBeDatedBeforeTheLatestPaymentOnTheCase) {
+  const CaseId id = ClosableCase();  // paid 2025-12-15
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2026, 1, 2))).ok());
+  ASSERT_TRUE(w_.Pay("LATE", id, 5'000, Date::Ymd(2026, 3, 15)).ok());
+  EXPECT_REFUSED(svc_.Close(id, Date::Ymd(2026, 3, 3)).status(), id,
+                 "closure_date_before_collection",
+                 "--date 2026-03-03 is before 2026-03-15, when CASE-000001 received a payment of "
+                 "50.00: it can be closed on 2026-03-15 at the earliest");
+  auto closed = svc_.Close(id, Date::Ymd(2026, 3, 15));
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(Mismatches(), 0);
+}
+
+// A caseworker or supervisor works the cases of their office only, as for the `action`
+// commands (auth::CheckUserCaseload); an admin works statewide (QA: a Lucas caseworker closed a
+// Franklin case).
+TEST_F(CaseClosureTest, OnlyTheCasesOfTheActorsOffice) {
+  const CaseId id = ClosableCase();
+  ASSERT_TRUE(w_.store().SetCaseOffice(id, "Franklin").ok());
+  const std::vector<std::tuple<std::string, enforce::Role, std::string>> staff{
+      {"root", enforce::Role::kAdmin, ""},
+      {"fcw", enforce::Role::kCaseworker, "Franklin"},
+      {"lcw", enforce::Role::kCaseworker, "Lucas"},
+      {"lsup", enforce::Role::kSupervisor, "Lucas"}};
+  for (const auto& [name, role, office] : staff) AddUser(name, role, office);
+  for (const char* other : {"lcw", "lsup"}) {
+    SCOPED_TRACE(other);
+    CaseClosureService svc = ServiceOf(w_, other);
+    EXPECT_REFUSED(svc.RecordNotice(Notice(id)).status(), id, "case_not_in_caseload",
+                   "CASE-000001 is not in the caseload of office 'Lucas'");
+  }
+  CaseClosureService franklin = ServiceOf(w_, "fcw");
+  ASSERT_TRUE(franklin.RecordNotice(Notice(id)).ok());
+  CaseClosureService lucas = ServiceOf(w_, "lcw");
+  EXPECT_REFUSED(lucas.CancelNotice(id, "answered"), id, "case_not_in_caseload", "Lucas");
+  EXPECT_REFUSED(lucas.Close(id, Today()).status(), id, "case_not_in_caseload", "Lucas");
+  ASSERT_TRUE(franklin.Close(id, Today()).ok());
+  EXPECT_REFUSED(lucas.Reopen(id, "why"), id, "case_not_in_caseload", "Lucas");
+  CaseClosureService admin = ServiceOf(w_, "root");
+  EXPECT_TRUE(admin.Reopen(id, "statewide").ok());
+}
+
+// ValidateReason (service/staff_rule.h), behind every audited --reason: printable UTF-8 (QA:
+// an invalid byte was an internal error, ESC and BEL went into the audit row).
+TEST(ValidateReasonTest, PrintableUtf8NotBlankAtMost500Characters) {
+  EXPECT_TRUE(ValidateReason("recipient answered", "x").ok());
+  EXPECT_TRUE(ValidateReason("Résumé reçu — ok", "x").ok());
+  EXPECT_TRUE(ValidateReason(std::string(500, 'x'), "x").ok());
+  EXPECT_EQ(ValidateReason(" \t", "x").reason(), "reason_missing");
+  EXPECT_EQ(ValidateReason(std::string(501, 'x'), "x").reason(), "reason_too_long");
+  const Status utf8 = ValidateReason("bad \xff byte", "x");
+  EXPECT_EQ(utf8.reason(), "text_invalid_utf8");
+  EXPECT_NE(utf8.message().find("--reason is not valid UTF-8 (byte 5)"), std::string::npos)
+      << utf8.message();
+  EXPECT_EQ(ValidateReason("\x1b[31mred", "x").reason(), "text_invalid_char");
+  EXPECT_EQ(ValidateReason("bell\a", "x").reason(), "text_invalid_char");
+  EXPECT_EQ(ValidateReason("two\nlines", "x").reason(), "text_invalid_char");
+}
+
+TEST_F(CaseClosureTest, CancelAndReopenRefuseAReasonThatIsNotPrintableUtf8) {
+  const CaseId id = ClosableCase();
+  ASSERT_TRUE(svc_.RecordNotice(Notice(id)).ok());
+  EXPECT_REFUSED(svc_.CancelNotice(id, "answered \xc3"), id, "text_invalid_utf8", "--reason");
+  EXPECT_REFUSED(svc_.CancelNotice(id, "answered \x1b[2J\a"), id, "text_invalid_char", "--reason");
+  ASSERT_TRUE(svc_.Close(id, Today()).ok());
+  EXPECT_REFUSED(svc_.Reopen(id, "\xff"), id, "text_invalid_utf8", "--reason");
+  EXPECT_REFUSED(svc_.Reopen(id, "new\x07"), id, "text_invalid_char", "--reason");
 }
 
 TEST_F(CaseClosureTest, ReplayNamesATamperedClosure) {
@@ -280,7 +421,7 @@ TEST_F(CaseClosureTest, ReplayNamesATamperedClosure) {
     c.obligee = w.Person("C", "D");
     c.opened = Date::Ymd(2025, 1, 1);
     const CaseId id = *w.service().AddCase(c);
-    CaseClosureService svc(w.store(), w.clock(), "tester");
+    CaseClosureService svc = ServiceOf(w, "tester");
     ASSERT_TRUE(svc.RecordNotice(Notice(id)).ok());
     ASSERT_TRUE(svc.Close(id, Date::Ymd(2026, 5, 31)).ok());
     ASSERT_TRUE(w.store().ExecForTesting(t.sql).ok());
@@ -381,6 +522,12 @@ TEST_F(CaseClosureCliTest, NoticeWaitCloseShowReopenAndVerify) {
   EXPECT_EQ(verify.code, 0) << verify.out;
   EXPECT_EQ(Json::parse(verify.out)["replay"]["mismatches"], 0);
 
+  // Not an internal error (the audit row's JSON refused the byte), and nothing written.
+  auto bad_reason =
+      Cli("2026-06-02", {"--json", "case", "reopen", "--case", "CASE-000001", "--reason", "\xff"});
+  EXPECT_EQ(bad_reason.code, 1) << bad_reason.out << bad_reason.err;
+  EXPECT_NE(bad_reason.out.find("\"code\":\"text_invalid_utf8\""), std::string::npos)
+      << bad_reason.out;
   auto reopen = Cli("2026-06-02", {"case", "reopen", "--case", "CASE-000001", "--reason",
                                    "obligee reported new employer"});
   ASSERT_EQ(reopen.code, 0) << reopen.err;

@@ -260,6 +260,20 @@ TEST(PostingTest, FuturesRuleIsConfigAndNewDatabasesRecordAll) {
                   .ok());
   EXPECT_EQ(config_rows, 1);
 
+  World staffed;  // an upgraded database with staff: only an active admin records the rule
+  ASSERT_TRUE(staffed.store()
+                  .UpsertStaffUser(enforce::StaffUser{"root", enforce::Role::kAdmin, true})
+                  .ok());
+  ASSERT_TRUE(staffed.store()
+                  .UpsertStaffUser(enforce::StaffUser{"cal", enforce::Role::kCaseworker, true})
+                  .ok());
+  LedgerService caseworker(staffed.store(), staffed.clock(), "cal");
+  EXPECT_FALSE(*caseworker.RecordNewDatabaseDefaults());
+  EXPECT_EQ(LoadPolicy(staffed.store())->futures, FuturesRule::kNone);
+  LedgerService admin(staffed.store(), staffed.clock(), "root");
+  EXPECT_TRUE(*admin.RecordNewDatabaseDefaults());
+  EXPECT_EQ(LoadPolicy(staffed.store())->futures, FuturesRule::kAll);
+
   World old;  // an older database: payments on file, key unset
   const CaseId c = old.SimpleCase(old.Person("Sam", "Doe"), 50000, Date::Ymd(2024, 1, 1));
   ASSERT_TRUE(old.Pay("k", c, 100, Date::Ymd(2024, 1, 2)).ok());

@@ -120,6 +120,9 @@ class FaultStore final : public Store {
     return inner_.SetPersonSsn(id, ssn);
   }
   Result<std::vector<Employment>> ListEmployments() override { return inner_.ListEmployments(); }
+  Status SetEmploymentEnd(int64_t id, Date end_date) override {
+    return inner_.SetEmploymentEnd(id, end_date);
+  }
   Result<std::vector<std::pair<CaseId, std::string>>> ListCaseAssignments() override {
     return inner_.ListCaseAssignments();
   }
@@ -229,6 +232,12 @@ class FaultStore final : public Store {
   }
   Result<std::optional<int64_t>> FindIwoTerminated(int64_t notice_id) override {
     return inner_.FindIwoTerminated(notice_id);
+  }
+  Result<std::optional<int64_t>> FindIwoTerminationNotice(int64_t iwo_id) override {
+    return inner_.FindIwoTerminationNotice(iwo_id);
+  }
+  Result<bool> HasIwoForHire(CaseId c, EmployerId e, Date hire_date) override {
+    return inner_.HasIwoForHire(c, e, hire_date);
   }
   Result<int64_t> InsertIwo(const IwoRecord& iwo) override { return inner_.InsertIwo(iwo); }
   Result<std::vector<IwoRecord>> ListIwos(std::string_view status, int64_t after_id,

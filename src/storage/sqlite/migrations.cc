@@ -510,6 +510,12 @@ CREATE UNIQUE INDEX iwo_one_active ON iwo(case_id, employer_id)
 CREATE UNIQUE INDEX iwo_one_termination ON iwo(terminates_iwo_id)
   WHERE terminates_iwo_id IS NOT NULL;
 )sql"},
+      // ---- 350-359: new-hire re-runs (src/iwo/newhire.h): every IWO of a case with an
+      // employer, whatever its status, for Store::HasIwoForHire (iwo_one_active holds only the
+      // active ones) ----
+      {350, R"sql(
+CREATE INDEX iwo_case_employer ON iwo(case_id, employer_id);
+)sql"},
       // ---- http/auth (versions 100-199): staff users, sessions, API tokens, the access log of
       // person reads, and the case office assignment that scopes a caseworker's caseload.
       {100, R"sql(

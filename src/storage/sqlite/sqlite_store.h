@@ -114,6 +114,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Employment>> ListEmploymentByPerson(PersonId id) override;
   Result<std::vector<Employer>> ListEmployers() override;
   Result<std::vector<Employment>> ListEmployments() override;
+  Status SetEmploymentEnd(int64_t id, Date end_date) override;  // employment_end_store.cc
 
   Result<CollectionId> InsertCollection(const StoredCollection& row) override;
   Result<std::optional<StoredCollection>> FindCollectionByKey(std::string_view key) override;
@@ -170,6 +171,9 @@ class SqliteStore final : public Store {
   Result<std::optional<IwoEnd>> GetIwoEnd(int64_t iwo_id) override;
   Result<int64_t> InsertIwoTermination(const IwoRecord& notice, int64_t terminates_iwo_id) override;
   Result<std::optional<int64_t>> FindIwoTerminated(int64_t notice_id) override;
+  // New-hire re-runs and IWO documents (iwo_hire_store.cc).
+  Result<std::optional<int64_t>> FindIwoTerminationNotice(int64_t iwo_id) override;
+  Result<bool> HasIwoForHire(CaseId case_id, EmployerId employer, Date hire_date) override;
   Result<int64_t> InsertIwo(const IwoRecord& iwo) override;
   Result<std::vector<IwoRecord>> ListIwos(std::string_view status, int64_t after_id,
                                           int64_t limit) override;
