@@ -61,7 +61,9 @@ Result<AuditAnchor> LatestAuditAnchor(Store& store, const Clock& clock) {
     return FailedPrecondition("audit_empty",
                               "the audit trail has no rows yet: there is nothing to anchor");
   }
-  return AuditAnchor{last->seq, last->hash, last->at, clock.NowIso()};
+  ASSIGN_OR_RETURN(std::vector<AuditRow> first, store.ListAuditAfter(0, "", "", 1));
+  return AuditAnchor{last->seq, last->hash, last->at, clock.NowIso(),
+                     first.empty() ? std::string() : first.front().hash};
 }
 
 std::string AuditAnchorJson(const AuditAnchor& a) {
@@ -70,6 +72,7 @@ std::string AuditAnchorJson(const AuditAnchor& a) {
                            {"hash", a.hash},
                            {"at", a.at},
                            {"taken_at", a.taken_at}};
+  if (!a.first_hash.empty()) j["first_hash"] = a.first_hash;
   return j.dump() + "\n";
 }
 
@@ -95,6 +98,12 @@ Result<AuditAnchor> ParseAuditAnchor(std::string_view text) {
   if (j.contains("taken_at") && j["taken_at"].is_string()) {
     a.taken_at = j["taken_at"].get<std::string>();
   }
+  if (j.contains("first_hash")) {
+    if (!j["first_hash"].is_string() || !IsHashHex(j["first_hash"].get<std::string>())) {
+      return bad("\"first_hash\" is not 64 lowercase hexadecimal digits");
+    }
+    a.first_hash = j["first_hash"].get<std::string>();
+  }
   return a;
 }
 
@@ -108,9 +117,11 @@ Result<AuditVerification> VerifyAuditChain(Store& store, std::span<const AuditAn
   std::string prev(kGenesisHash);
   int64_t expected_seq = 1;
   int64_t last_seq = 0;
+  std::string first_hash;
   Status s = store.ScanAudit([&](const AuditRow& row) -> Status {
     ++v.rows;
     last_seq = row.seq;
+    if (v.rows == 1) first_hash = row.hash;
     auto [lo, hi] = anchored.equal_range(row.seq);
     for (auto it = lo; it != hi; ++it) {
       AnchorCheck& c = v.anchors[it->second];
@@ -142,6 +153,16 @@ Result<AuditVerification> VerifyAuditChain(Store& store, std::span<const AuditAn
   });
   RETURN_IF_ERROR(s);
   for (AnchorCheck& c : v.anchors) {
+    // Another database's anchor: its first row is not this trail's (a file mixed up, not a
+    // trail tampered with). Unless row 1 itself was rewritten, which the chain or an anchor of
+    // this trail shows: the message says both.
+    if (!c.anchor.first_hash.empty() && c.anchor.first_hash != first_hash) {
+      c.result = "other_trail";
+      c.detail = "the anchor's first row has hash " + Short(c.anchor.first_hash) +
+                 ", this trail's " +
+                 (first_hash.empty() ? "is empty" : "has " + Short(first_hash)) +
+                 ": an anchor of another database (or row 1 was rewritten)";
+    }
     if (c.result == "truncated") {
       c.detail = "row " + std::to_string(c.anchor.seq) + " is gone: the trail ends at row " +
                  std::to_string(last_seq) + " (rows were deleted from its end)";

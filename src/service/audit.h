@@ -38,6 +38,9 @@ struct AuditAnchor {
   std::string hash;      // 64 lowercase hex digits
   std::string at;        // the row's own time
   std::string taken_at;  // when the anchor was taken (informational)
+  // Row 1's hash: which audit trail the anchor belongs to. Empty in anchors taken before
+  // 2026-12-05 (not checked then). An anchor of another trail is "other_trail", not tampering.
+  std::string first_hash;
 };
 
 // The newest row's anchor. Errors: failed_precondition "audit_empty"; store failures.
@@ -49,7 +52,7 @@ Result<AuditAnchor> ParseAuditAnchor(std::string_view text);
 
 struct AnchorCheck {
   AuditAnchor anchor;
-  std::string result;  // "holds" | "rewritten" | "truncated"
+  std::string result;  // "holds" | "rewritten" | "truncated" | "other_trail"
   std::string detail;  // what was found, for a result other than "holds"
 };
 

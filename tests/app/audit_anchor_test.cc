@@ -152,6 +152,46 @@ TEST_F(AuditAnchorTest, ARewrittenTrailWithRecomputedHashesFailsTheAnchor) {
             std::string::npos);
 }
 
+// An anchor of another database is a mixed-up file, not tampering (QA probe: the demo's anchor
+// on a small database said 55,488 rows had been deleted). An anchor without first_hash (taken
+// before it existed) is still checked by its row alone.
+TEST_F(AuditAnchorTest, AnAnchorOfAnotherDatabaseIsOtherTrailNotTruncated) {
+  const std::string mine = dir_.path("mine.json");
+  CliRun r = Cli({"--json", "audit", "anchor", "--out", mine});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(Json::parse(r.out)["first_hash"].get<std::string>().size(), 64u);
+  // Another database with a longer trail: its anchor's seq is past this trail's end.
+  const std::string other_db = db_;
+  db_ = dir_.path("other.db");
+  // Made by someone else on another day, so its first row (init's config.set) differs.
+  ASSERT_EQ(testing::RunArgv(
+                {"opencse", "--db", db_, "--today", "2024-05-01", "--user", "admin2", "init"})
+                .code,
+            0);
+  for (const char* name : {"A", "B", "C", "D", "E", "F", "G"}) {
+    ASSERT_EQ(Cli({"party", "add", "--first", name, "--last", "Other"}).code, 0);
+  }
+  const std::string theirs = dir_.path("theirs.json");
+  ASSERT_EQ(Cli({"audit", "anchor", "--out", theirs}).code, 0);
+  db_ = other_db;
+  Json v = Verify({mine, theirs}, 1);
+  EXPECT_EQ(v["anchors"][0]["result"], "holds");
+  EXPECT_EQ(v["anchors"][1]["result"], "other_trail") << v.dump();
+  EXPECT_NE(v["anchors"][1]["detail"].get<std::string>().find("an anchor of another database"),
+            std::string::npos);
+  // The same anchor without first_hash: only its row is checked, and it is past the end.
+  Json j = Json::parse(std::ifstream(theirs));
+  j.erase("first_hash");
+  const std::string old = dir_.path("old.json");
+  std::ofstream(old) << j.dump();
+  v = Verify({old}, 1);
+  EXPECT_EQ(v["anchors"][0]["result"], "truncated");
+  std::ofstream(old, std::ios::trunc) << R"({"kind":"opencse-audit-anchor","seq":1,"hash":")"
+                                      << std::string(64, 'a') << R"(","first_hash":"xyz"})";
+  EXPECT_EQ(Json::parse(Cli({"--json", "audit", "verify", "--anchor", old}).out)["code"],
+            "anchor_invalid");
+}
+
 TEST_F(AuditAnchorTest, BadAnchorsAndOutputPathsAreRefusedWithClearCodes) {
   const std::string bad = dir_.path("bad.json");
   std::ofstream(bad) << R"({"kind":"opencse-audit-anchor","seq":0,"hash":"abc"})";
@@ -177,12 +217,14 @@ TEST_F(AuditAnchorTest, BadAnchorsAndOutputPathsAreRefusedWithClearCodes) {
 }
 
 TEST(AuditAnchorFormat, RoundTripsAndRejectsWhatIsNotAnAnchor) {
-  const AuditAnchor a{12, std::string(64, 'a'), "2024-06-30T10:00:00Z", "2024-06-30T11:00:00Z"};
+  const AuditAnchor a{12, std::string(64, 'a'), "2024-06-30T10:00:00Z", "2024-06-30T11:00:00Z",
+                      std::string(64, 'b')};
   auto back = ParseAuditAnchor(AuditAnchorJson(a));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->seq, 12);
   EXPECT_EQ(back->hash, a.hash);
   EXPECT_EQ(back->at, a.at);
+  EXPECT_EQ(back->first_hash, a.first_hash);
   for (
       const char* text :
       {"", "[]", R"({"seq":1,"hash":"")", R"({"kind":"x","seq":1})",
