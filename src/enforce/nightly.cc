@@ -19,6 +19,7 @@
 #include "enforce/workflow.h"
 #include "service/audit.h"
 #include "service/ledger_service.h"
+#include "service/staff_rule.h"
 
 namespace cse::enforce {
 namespace {
@@ -644,13 +645,7 @@ Json CountsJson(const RunContext& x) {
 // caseworkers with their offices (one read per caseworker), then the case ids of each office
 // that has one (one indexed read per office), so no task needs a read of its own.
 Result<TaskAssignment> LoadAssignment(Store& store) {
-  ASSIGN_OR_RETURN(std::vector<StaffUser> staff, store.ListStaffUsers());
-  TaskAssignment out;
-  for (const StaffUser& u : staff) {
-    if (!u.active || u.role != Role::kCaseworker) continue;
-    ASSIGN_OR_RETURN(std::optional<UserRecord> user, store.FindUserByName(u.user_id));
-    if (user) out.AddCaseworker(u.user_id, user->office);
-  }
+  ASSIGN_OR_RETURN(TaskAssignment out, LoadCaseworkers(store));
   for (const std::string& office : out.StaffedOffices()) {
     ASSIGN_OR_RETURN(std::vector<CaseId> cases,
                      store.ListCaseIdsInOffice(office, 0, std::numeric_limits<int64_t>::max()));

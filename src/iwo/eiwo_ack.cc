@@ -14,6 +14,7 @@
 #include "iwo/iwo_terminate.h"
 #include "service/audit.h"
 #include "service/json.h"
+#include "service/staff_rule.h"
 
 namespace cse::iwo {
 namespace {
@@ -259,13 +260,7 @@ class AckImporter {
   // none). The caseworkers and their offices are read once, each case's office when needed.
   Result<std::string> WorkerFor(CaseId c) {
     if (!assignment_) {
-      assignment_.emplace();
-      ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store_.ListStaffUsers());
-      for (const enforce::StaffUser& u : staff) {
-        if (!u.active || u.role != enforce::Role::kCaseworker) continue;
-        ASSIGN_OR_RETURN(std::optional<UserRecord> user, store_.FindUserByName(u.user_id));
-        if (user) assignment_->AddCaseworker(u.user_id, user->office);
-      }
+      ASSIGN_OR_RETURN(assignment_, LoadCaseworkers(store_));
       staffed_offices_ = assignment_->StaffedOffices();
     }
     if (placed_.insert(c.value).second) {

@@ -87,12 +87,6 @@ Money& PayeeTotal(Distribution& out, Payee payee) {
   return out.held;
 }
 
-void AddLine(Distribution& out, const DistributionLine& line) {
-  if (line.amount.is_zero()) return;
-  PayeeTotal(out, line.payee) += line.amount;
-  out.lines.push_back(line);
-}
-
 // The days whose support `debt` stands for: a judgment slice's days in its month, otherwise
 // its due date.
 DateSpan AccrualDays(const Debt& debt) {
@@ -124,6 +118,12 @@ int FirstMonth(const AssistanceEpisode& e) { return e.start_date.MonthIndex(); }
 int LastMonth(const AssistanceEpisode& e) { return e.end_date.value_or(MaxDate()).MonthIndex(); }
 
 }  // namespace
+
+void AddDistributionLine(Distribution& out, const DistributionLine& line) {
+  if (line.amount.is_zero()) return;
+  PayeeTotal(out, line.payee) += line.amount;
+  out.lines.push_back(line);
+}
 
 UraSchedule::UraSchedule(const std::vector<AssistanceEpisode>& episodes) {
   for (const AssistanceEpisode& e : episodes) {
@@ -318,11 +318,11 @@ void ObligorLedger::Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bo
 // The slices of one judgment paid by one collection show as one line per (applied as,
 // bucket, payee), where the first of them fell: the judgment is one debt on display.
 void ObligorLedger::Emit(const Debt& debt, const DistributionLine& line, Distribution& out) {
-  if (!debt.accrued || line.amount.is_zero()) return AddLine(out, line);
+  if (!debt.accrued || line.amount.is_zero()) return AddDistributionLine(out, line);
   const SliceLineKey key{debt.order_id.value, static_cast<int>(line.applied_as),
                          static_cast<int>(line.bucket), static_cast<int>(line.payee)};
   const auto [at, added] = slice_lines_.emplace(key, out.lines.size());
-  if (added) return AddLine(out, line);
+  if (added) return AddDistributionLine(out, line);
   out.lines[at->second].amount += line.amount;
   PayeeTotal(out, line.payee) += line.amount;
 }
@@ -504,8 +504,9 @@ Distribution ObligorLedger::Apply(const Collection& c) {
   left = DistributeArrears(left, day, offset, out);
   for (CaseState& cs : cases_) Settle(cs);
   if (left.is_positive()) {
-    AddLine(out, DistributionLine{c.case_id, AppliedAs::kHeld, ObligationType::kCurrentSupport,
-                                  c.date, Bucket::kNeverAssigned, Payee::kHeld, left});
+    AddDistributionLine(
+        out, DistributionLine{c.case_id, AppliedAs::kHeld, ObligationType::kCurrentSupport, c.date,
+                              Bucket::kNeverAssigned, Payee::kHeld, left});
     held_total_ += left;
     if (FuturesEligible(c.source)) {
       const Date next_month = day.month_end.AddDays(1);

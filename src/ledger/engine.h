@@ -87,6 +87,9 @@ struct Distribution {
   friend bool operator==(const Distribution&, const Distribution&) = default;
 };
 
+// Appends `line` to `out` and adds it to its payee's total; a zero line is left out.
+void AddDistributionLine(Distribution& out, const DistributionLine& line);
+
 // Held money applied as future support: the part of collection `from`'s held money that
 // paid support on `date`, the first day of a month after the collection's.
 struct FuturesApplication {

@@ -696,22 +696,7 @@ Distribution CaseLines(const Distribution& d, CaseId case_id) {
   Distribution out;
   out.collection_id = d.collection_id;
   for (const DistributionLine& l : d.lines) {
-    if (l.case_id != case_id) continue;
-    out.lines.push_back(l);
-    switch (l.payee) {
-      case Payee::kFamily:
-        out.to_family += l.amount;
-        break;
-      case Payee::kState:
-        out.to_state += l.amount;
-        break;
-      case Payee::kFederal:
-        out.to_federal += l.amount;
-        break;
-      case Payee::kHeld:
-        out.held += l.amount;
-        break;
-    }
+    if (l.case_id == case_id) AddDistributionLine(out, l);
   }
   return out;
 }
@@ -757,12 +742,14 @@ Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of, Paym
       out.collections.push_back(std::move(entry));
     }
   }
+  std::unordered_map<int64_t, const Collection*> by_id;  // the collections futures came from
+  if (!run.balance.futures_applied.empty()) {
+    for (const Collection& c : collections) by_id.emplace(c.id.value, &c);
+  }
   for (const FuturesApplication& fa : run.balance.futures_applied) {
     CaseLedger::FuturesEntry entry{{}, fa.date, CaseLines(fa.distribution, case_id)};
     if (entry.distribution.lines.empty()) continue;
-    for (const Collection& c : collections) {
-      if (c.id == fa.from) entry.collection = c;
-    }
+    if (auto it = by_id.find(fa.from.value); it != by_id.end()) entry.collection = *it->second;
     out.futures.push_back(std::move(entry));
   }
   out.obligor = std::move(run.balance);

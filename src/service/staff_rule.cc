@@ -64,4 +64,15 @@ Status ValidateReason(const std::string& reason, const std::string& what) {
   return ValidateText("--reason", reason, {.max_chars = kReasonLengthMax});
 }
 
+Result<enforce::TaskAssignment> LoadCaseworkers(Store& store) {
+  ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
+  enforce::TaskAssignment out;
+  for (const enforce::StaffUser& u : staff) {
+    if (!u.active || u.role != enforce::Role::kCaseworker) continue;
+    ASSIGN_OR_RETURN(std::optional<UserRecord> user, store.FindUserByName(u.user_id));
+    if (user) out.AddCaseworker(u.user_id, user->office);
+  }
+  return out;
+}
+
 }  // namespace cse

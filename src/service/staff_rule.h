@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "enforce/remedy.h"
+#include "enforce/workflow.h"
 #include "storage/store.h"
 
 namespace cse {
@@ -25,6 +26,11 @@ Status RequireAdminOnceStaffed(Store& store, const std::string& actor,
 // Case work that changes what happens to a person (closing a case, ending withholding, deciding
 // a new-hire match): an active caseworker, supervisor or admin, under the bootstrap rule above.
 Status RequireCaseworkOnceStaffed(Store& store, const std::string& actor, std::string_view what);
+
+// Every active caseworker with their office, the first half of the task assignment rule the
+// nightly batch and the e-IWO acknowledgment import share (enforce::TaskAssignment; their
+// cases are added by the caller). Errors: the store's.
+Result<enforce::TaskAssignment> LoadCaseworkers(Store& store);
 
 // Refuses taking `user_id`, an active admin, out of the admins (inactive or another role) when
 // no other active admin exists: without one, anyone could administer staff again (the
