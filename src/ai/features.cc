@@ -41,6 +41,12 @@ std::vector<CaseBook> BooksAsOf(const std::vector<CaseBook>& books, Date as_of) 
       if (e.end_date && *e.end_date > as_of) e.end_date.reset();
       c.episodes.push_back(e);
     }
+    // A closing after as_of is not known yet; a reopening after it is not either.
+    for (DateSpan s : b.closed) {
+      if (s.from > as_of) continue;
+      if (s.through >= as_of) s.through = MaxDate();
+      c.closed.push_back(s);
+    }
     out.push_back(std::move(c));
   }
   return out;
@@ -71,7 +77,7 @@ Money SupportDue(const std::vector<CaseBook>& books, Date from, Date to) {
   for (const CaseBook& b : books) {
     for (const Order& o : b.orders) {
       if (o.type == ObligationType::kArrearsPayback) continue;
-      for (const Debt& d : AccrueOrder(o, from, to)) due += d.amount;
+      for (const Debt& d : AccrueOrder(o, from, to, b.closed)) due += d.amount;
     }
   }
   return due;
@@ -80,6 +86,7 @@ Money SupportDue(const std::vector<CaseBook>& books, Date from, Date to) {
 Money MonthlySupport(const std::vector<CaseBook>& books, Date on) {
   Money m;
   for (const CaseBook& b : books) {
+    if (ClosedOn(b, on)) continue;
     for (const Order& o : b.orders) {
       if (o.type != ObligationType::kArrearsPayback) m += MonthlyEquivalent(o, on);
     }
@@ -116,7 +123,7 @@ std::vector<MonthRecord> PaymentRecord(const std::vector<CaseBook>& books,
     for (const CaseBook& b : books) {
       for (const Order& o : b.orders) {
         if (o.type == ObligationType::kArrearsPayback) continue;
-        for (const Debt& d : AccrueOrder(o, ms, me)) {
+        for (const Debt& d : AccrueOrder(o, ms, me, b.closed)) {
           r.due += d.amount;
           if (!r.first_due || d.due_date < *r.first_due) r.first_due = d.due_date;
         }
@@ -323,7 +330,7 @@ void CaseFeatures(const std::vector<CaseBook>& books, Date as_of, FeatureVector&
   bool former = false;
   std::optional<Date> opened;
   for (const CaseBook& b : books) {
-    if (b.info.status == CaseStatus::kOpen) ++open;
+    if (OpenOn(b, as_of)) ++open;
     if (!opened || b.info.opened < *opened) opened = b.info.opened;
     for (const AssistanceEpisode& e : b.episodes) {
       if (!e.end_date) on = true;

@@ -64,29 +64,92 @@ Status ValidateOffice(const std::string& office) {
       return InvalidArgument("office_invalid", "office: control characters are not allowed");
     }
   }
+  // Caseloads compare office names exactly: " North" would be an office of its own. (A blank
+  // office is the callers' to refuse: office_required.)
+  if (!IsBlank(office) && (office.front() == ' ' || office.back() == ' ')) {
+    return InvalidArgument("office_invalid", "office '" + office +
+                                                 "': no space at the start or the end (caseloads "
+                                                 "compare office names exactly)");
+  }
   return Status::Ok();
 }
 
+namespace {
+
+// An office to assign: not blank (office_required), and ValidateOffice.
+Status ValidateAssignedOffice(const std::string& office) {
+  if (IsBlank(office)) {
+    return InvalidArgument("office_required",
+                           "office: required (the office whose caseload the case joins)");
+  }
+  return ValidateOffice(office);
+}
+
+// Not a name in use in another letter case (office_case_mismatch), which would put the case
+// in a caseload of its own.
+Status CheckOfficeSpelling(Store& store, const std::string& office) {
+  ASSIGN_OR_RETURN(std::vector<std::string> spellings, store.FindOfficeSpellings(office));
+  if (spellings.empty() ||
+      std::find(spellings.begin(), spellings.end(), office) != spellings.end()) {
+    return Status::Ok();
+  }
+  std::string names;
+  for (const std::string& n : spellings) names += (names.empty() ? "'" : ", '") + n + "'";
+  return InvalidArgument("office_case_mismatch",
+                         "office '" + office + "' differs only in letter case from " + names +
+                             " in use; caseloads compare office names exactly: give it as spelled");
+}
+
+// An office-bound supervisor moves the cases of their caseload, or a case in no office; an
+// admin (statewide) any case.
+Status CheckMayMoveCase(Store& store, const std::string& actor, CaseId case_id,
+                        const std::string& before) {
+  if (before.empty()) return Status::Ok();
+  return CheckUserCaseload(store, actor, case_id);
+}
+
+// Whether an active caseworker or supervisor works `office`.
+Result<bool> OfficeIsStaffed(Store& store, const std::string& office) {
+  ASSIGN_OR_RETURN(std::vector<enforce::StaffUser> staff, store.ListStaffUsers());
+  for (const enforce::StaffUser& u : staff) {
+    if (!u.active ||
+        (u.role != enforce::Role::kCaseworker && u.role != enforce::Role::kSupervisor)) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::optional<UserRecord> user, store.FindUserByName(u.user_id));
+    if (user && user->office == office) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Status AssignCaseOffice(Store& store, const Clock& clock, const std::string& actor, CaseId case_id,
-                        const std::string& office) {
-  RETURN_IF_ERROR(ValidateOffice(office));
-  if (office.empty()) return InvalidArgument("office_invalid", "office: required");
-  return InTransaction(
-             store,
-             [&]() -> Result<bool> {
-               // A case's office decides whose caseload it is in: moving one is a supervisor's
-               // or an admin's (a caseworker could otherwise pull any case into their own).
-               RETURN_IF_ERROR(RequireAdminOnceStaffed(
-                   store, actor, {enforce::Role::kAdmin, enforce::Role::kSupervisor},
-                   "move a case to another office's caseload"));
-               ASSIGN_OR_RETURN(std::string before, store.CaseOffice(case_id));
-               RETURN_IF_ERROR(store.SetCaseOffice(case_id, office));
-               RETURN_IF_ERROR(AppendAudit(store, clock, actor, "case.assign_office", "case",
-                                           CaseDisplayId(case_id), Json{{"office", before}}.dump(),
-                                           Json{{"office", office}}.dump()));
-               return true;
-             })
-      .status();
+                        const std::string& office, OfficeAssignment* done) {
+  RETURN_IF_ERROR(ValidateAssignedOffice(office));
+  OfficeAssignment result;
+  result.office = office;
+  const Status s = InTransaction(store, [&]() -> Result<bool> {
+                     // A case's office decides whose caseload it is in: moving one is a
+                     // supervisor's or an admin's (a caseworker could otherwise pull any case into
+                     // their own).
+                     RETURN_IF_ERROR(RequireAdminOnceStaffed(
+                         store, actor, {enforce::Role::kAdmin, enforce::Role::kSupervisor},
+                         "move a case to another office's caseload"));
+                     ASSIGN_OR_RETURN(result.before, store.CaseOffice(case_id));
+                     // A supervisor's own caseload only (before 2026-12-05 any office's case).
+                     RETURN_IF_ERROR(CheckMayMoveCase(store, actor, case_id, result.before));
+                     RETURN_IF_ERROR(CheckOfficeSpelling(store, office));
+                     ASSIGN_OR_RETURN(const bool staffed, OfficeIsStaffed(store, office));
+                     result.unstaffed = !staffed;
+                     RETURN_IF_ERROR(store.SetCaseOffice(case_id, office));
+                     RETURN_IF_ERROR(AppendAudit(
+                         store, clock, actor, "case.assign_office", "case", CaseDisplayId(case_id),
+                         Json{{"office", result.before}}.dump(), Json{{"office", office}}.dump()));
+                     return true;
+                   }).status();
+  if (s.ok() && done != nullptr) *done = result;
+  return s;
 }
 
 AuthService::AuthService(Store& store, const Clock& clock, AuthOptions options)
@@ -519,6 +582,35 @@ Result<bool> InCaseload(Store& store, Role role, const std::string& office, Case
   ASSIGN_OR_RETURN(std::string case_office, store.CaseOffice(id));
   if (HasNoCaseload(role, office)) return false;  // after CaseOffice: case_not_found first
   return case_office == office;
+}
+
+Status CheckNoteWriter(Store& store, const std::string& username, CaseId id) {
+  RETURN_IF_ERROR(RequireAdminOnceStaffed(store, username, kNoteWriterRoles, "write a case note"));
+  return CheckUserCaseload(store, username, id);
+}
+
+Status CheckContactRecorder(Store& store, const std::string& username, PersonId person) {
+  RETURN_IF_ERROR(
+      RequireAdminOnceStaffed(store, username, kNoteWriterRoles, "record a contact attempt"));
+  RETURN_IF_ERROR(store.GetPerson(person).status());
+  ASSIGN_OR_RETURN(std::optional<UserRecord> user, store.FindUserByName(username));
+  if (!user) return Status::Ok();  // no such user: only while no active admin exists
+  auto role = ParseRole(user->role);
+  if (!role.ok() || !IsOfficeScoped(*role)) return Status::Ok();
+  ASSIGN_OR_RETURN(std::vector<CaseId> cases, store.ListCaseIdsOfParty(person));
+  for (CaseId c : cases) {
+    ASSIGN_OR_RETURN(const bool mine, InCaseload(store, *role, user->office, c));
+    if (mine) return Status::Ok();
+  }
+  const std::string who = PersonDisplayId(person);
+  if (HasNoCaseload(*role, user->office)) {
+    return FailedPrecondition("person_not_in_caseload",
+                              "'" + username + "' has no office, and so no caseload: " + who +
+                                  " is a party of no case in it");
+  }
+  return FailedPrecondition("person_not_in_caseload",
+                            who + " is a party of no case in the caseload of office '" +
+                                user->office + "' of '" + username + "'");
 }
 
 Status RequireStaffAdmin(Store& store, const std::string& actor) {

@@ -29,12 +29,14 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "auth/password.h"
 #include "auth/roles.h"
 #include "core/clock.h"
+#include "enforce/remedy.h"
 #include "storage/store.h"
 
 namespace cse::auth {
@@ -171,12 +173,34 @@ class AuthService {
 // "user_unknown" (no active user of that name).
 Status RequireStaffAdmin(Store& store, const std::string& actor);
 
-// Assigns `case_id` to `office` (the caseload it belongs to), with an audit row
-// "case.assign_office". Errors: case_not_found, office_invalid (empty or malformed).
-Status AssignCaseOffice(Store& store, const Clock& clock, const std::string& actor, CaseId case_id,
-                        const std::string& office);
+// What AssignCaseOffice did, for the caller to show.
+struct OfficeAssignment {
+  std::string before;  // the case's office before (its assignment, else its county; may be "")
+  std::string office;  // the office now
+  // No active caseworker or supervisor works `office`: the case is in no one's office
+  // caseload (and the nightly batch gives its tasks to no caseworker) until one is added.
+  bool unstaffed = false;
+};
 
-// Validates the office text (at most 64 printable characters, no control characters).
+// Assigns `case_id` to `office` (the caseload it belongs to), with an audit row
+// "case.assign_office". Who: an active supervisor or admin (anyone until an active admin
+// exists: RequireAdminOnceStaffed). An office-bound supervisor moves only the cases of their
+// own caseload, or a case in no office (no assignment and no county); an admin moves any
+// (before 2026-12-05 a supervisor could pull another office's case into their own caseload).
+// The office is given as it is spelled elsewhere: an office that differs only by ASCII
+// letter case from a name in use (a user's office, a county, an assignment) is refused, since
+// caseloads compare names exactly. An office no active caseworker or supervisor works may be
+// assigned (an office being set up): the result says so (`unstaffed`). Errors:
+// invalid_argument "office_required" (empty or blank), "office_invalid" (ValidateOffice),
+// "office_case_mismatch" (names the spelling in use); failed_precondition "user_unknown",
+// "role_not_allowed", "case_not_in_caseload"; not_found "case_not_found". `done`, when given,
+// receives what was done.
+Status AssignCaseOffice(Store& store, const Clock& clock, const std::string& actor, CaseId case_id,
+                        const std::string& office, OfficeAssignment* done = nullptr);
+
+// Validates the office text: at most 64 characters, no control characters, and no white
+// space at either end (" North" would never match "North"). Empty passes (no office).
+// Errors: invalid_argument "office_invalid".
 Status ValidateOffice(const std::string& office);
 
 // The caseload rule: a role scoped to an office acts only on the cases of that office (the
@@ -192,5 +216,26 @@ bool HasNoCaseload(Role role, const std::string& office);
 // OK when `username` is no user (the role check answers user_unknown). Errors:
 // failed_precondition "case_not_in_caseload", case_not_found.
 Status CheckUserCaseload(Store& store, const std::string& username, CaseId id);
+
+// The roles that hold notes.write (roles.h): caseworker, supervisor, attorney, investigator,
+// admin. Recording a contact attempt takes the same roles: both record what happened on a case.
+inline constexpr std::initializer_list<enforce::Role> kNoteWriterRoles = {
+    enforce::Role::kCaseworker, enforce::Role::kSupervisor, enforce::Role::kAttorney,
+    enforce::Role::kInvestigator, enforce::Role::kAdmin};
+
+// Who may write a note on `id` outside a session (the CLI's `case note add`; the API checks the
+// same with the route's notes.write and its caseload): under the bootstrap rule of
+// RequireAdminOnceStaffed (anyone until an active admin exists), an active user whose role
+// holds notes.write, on a case in their caseload (CheckUserCaseload). Errors:
+// failed_precondition "user_unknown" (no such user, or a disabled one), "role_not_allowed",
+// "case_not_in_caseload"; not_found "case_not_found"; the store's.
+Status CheckNoteWriter(Store& store, const std::string& username, CaseId id);
+
+// Who may record a contact attempt with `person` (`contact log`): the roles and bootstrap rule
+// of CheckNoteWriter; an office-scoped user (caseworker, supervisor) only for a person who is
+// a party (obligor, obligee or child) of at least one case in their caseload. Errors:
+// failed_precondition "user_unknown", "role_not_allowed", "person_not_in_caseload"; not_found
+// "person_not_found"; the store's.
+Status CheckContactRecorder(Store& store, const std::string& username, PersonId person);
 
 }  // namespace cse::auth

@@ -166,8 +166,24 @@ void AddWithReason(CLI::App& cmd, Context& ctx, std::function<int()>& action, co
   });
 }
 
+// The case with its closure and the office whose caseload it is in (its assignment, else its
+// county), as GET /v1/cases/{id} shows it.
+int EmitCaseWithOffice(Context& ctx, CaseId id) {
+  auto c = ctx.store().GetCase(id);
+  if (!c.ok()) return ctx.Fail(c.status());
+  auto j = CaseWithClosureJson(ctx.store(), *c);
+  if (!j.ok()) return ctx.Fail(j.status());
+  auto office = ctx.store().CaseOffice(id);
+  if (!office.ok()) return ctx.Fail(office.status());
+  (*j)["office"] = *office;
+  const std::string office_text =
+      office->empty() ? "none (no assignment and no county: in no office's caseload)" : *office;
+  return ctx.Emit(Json{{"case", *j}}, ClosureText(*j) + "  office: " + office_text + "\n");
+}
+
 void AddShow(CLI::App& cmd, Context& ctx, std::function<int()>& action) {
-  auto* sub = cmd.add_subcommand("show", "Show a case with its status and closure state");
+  auto* sub = cmd.add_subcommand(
+      "show", "Show a case with its status, closure state and office (its caseload)");
   auto case_id = std::make_shared<std::string>();
   sub->add_option("--case", *case_id, "Case (CASE-id)")->required();
   sub->callback([&ctx, &action, case_id] {
@@ -175,7 +191,7 @@ void AddShow(CLI::App& cmd, Context& ctx, std::function<int()>& action) {
       auto id = cli::IdArg<CaseId>("--case", "CASE", *case_id);
       if (!id.ok()) return ctx.Fail(id.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      return EmitCase(ctx, *id);
+      return EmitCaseWithOffice(ctx, *id);
     };
   });
 }

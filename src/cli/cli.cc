@@ -103,7 +103,11 @@ std::string LedgerText(const CaseLedger& l) {
     << "\n";
   o << "  oldest unpaid " << (b.arrears_oldest_due ? b.arrears_oldest_due->ToString() : "-")
     << "  over 12 weeks " << b.arrears_over_age_flag.ToString() << "  monthly support "
-    << b.monthly_support.ToString() << (b.delinquent ? "  DELINQUENT" : "  current") << "\n";
+    << b.monthly_support.ToString()
+    << (b.closed       ? "  closed: not accruing"
+        : b.delinquent ? "  DELINQUENT"
+                       : "  current")
+    << "\n";
   o << "  URA granted " << b.ura_granted.ToString() << "  retained " << b.ura_retained.ToString()
     << "  balance " << b.ura_balance.ToString() << "\n";
   o << "  distributed: family " << b.to_family.ToString() << "  state " << b.to_state.ToString()
@@ -139,7 +143,7 @@ std::string LedgerText(const CaseLedger& l) {
   }
   if (l.obligor.cases.size() > 1 || l.obligor.held_total.is_positive()) {
     o << "Obligor " << PersonDisplayId(l.info.obligor) << " (" << l.obligor.cases.size()
-      << " cases): arrears " << l.obligor.arrears_total.ToString() << "  held "
+      << " cases): arrears of open cases " << l.obligor.arrears_total.ToString() << "  held "
       << l.obligor.held_total.ToString() << "\n";
   }
   return o.str();

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <sstream>
 
+#include "auth/auth_service.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "enforce/contact.h"
@@ -39,7 +40,12 @@ void AddLog(CLI::App& cmd, Context& ctx, std::function<int()>& action) {
   log->add_option("--note", a->note, "Free text (at most 500 characters)");
   log->footer(
       "bounced = no working number or address; opted_out = the person asked not to be\n"
-      "contacted that way. Either excludes the channel until a later attempt reaches them.");
+      "contacted that way. Either excludes the channel until a later attempt reaches them.\n"
+      "Who (--user), once an active admin exists: an active caseworker, supervisor, attorney,\n"
+      "investigator or admin (the roles that write case notes); a caseworker or supervisor only\n"
+      "for a party (obligor, obligee, child) of a case in their office's caseload. Errors:\n"
+      "user_unknown (no such user, or disabled), role_not_allowed, person_not_in_caseload;\n"
+      "nothing is written.");
   log->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       auto id = IdArg<PersonId>("--person", "PRS", a->person);
@@ -51,7 +57,8 @@ void AddLog(CLI::App& cmd, Context& ctx, std::function<int()>& action) {
       if (!date.ok()) return ctx.Fail(date.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto done = enforce::LogContactAttempt(ctx.store(), ctx.clock(), ctx.g.user,
-                                             {*id, a->channel, a->outcome, *date, a->note});
+                                             {*id, a->channel, a->outcome, *date, a->note},
+                                             &auth::CheckContactRecorder);
       if (!done.ok()) return ctx.Fail(done.status());
       return ctx.Emit(AttemptJson(*done), "recorded contact attempt " + std::to_string(done->id) +
                                               " for " + PersonDisplayId(*id) + ": " +

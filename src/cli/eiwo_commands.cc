@@ -207,6 +207,13 @@ Json AckJson(const iwo::AckImportReport& r) {
                            {"already_recorded", x.already},
                            {"task_created", x.task_created}});
   }
+  Json others = Json::array();
+  for (const iwo::AckOtherEnded& x : r.other_iwos_ended) {
+    Json o = iwo::OtherIwosEndedJson({x.ended}).front();
+    o["record"] = x.record_number;
+    o["task_created"] = x.task_created;
+    others.push_back(std::move(o));
+  }
   return Json{{"file", r.file},
               {"file_control_number", r.file_control},
               {"committed", r.committed},
@@ -218,6 +225,8 @@ Json AckJson(const iwo::AckImportReport& r) {
               {"tasks_created", r.tasks_created},
               {"problems_count", r.problem_count},
               {"applied", applied},
+              {"other_iwos_ended_count", r.other_ended},
+              {"other_iwos_ended", others},
               {"problems", problems}};
 }
 
@@ -231,6 +240,19 @@ std::string AckText(const iwo::AckImportReport& r) {
     o << "  record " << x.record_number << "  " << FormatDisplayId("IWO", x.iwo_id) << "  "
       << x.status << (x.reason_code.empty() ? "" : " " + x.reason_code + " " + x.reason)
       << (x.already ? " (already recorded)" : "") << "\n";
+  }
+  for (const iwo::AckOtherEnded& x : r.other_iwos_ended) {
+    o << "  record " << x.record_number << "  " << FormatDisplayId("IWO", x.ended.iwo.id)
+      << "  ended " << x.ended.end_date.ToString() << " with "
+      << FormatDisplayId("IWO", x.ended.ended_with)
+      << ": the obligor no longer works for this employer"
+      << (x.ended.notice ? "; termination notice " + FormatDisplayId("IWO", x.ended.notice->id)
+                         : std::string())
+      << "\n";
+  }
+  if (r.other_ended > static_cast<int64_t>(r.other_iwos_ended.size())) {
+    o << "  ... " << r.other_ended - static_cast<int64_t>(r.other_iwos_ended.size())
+      << " more IWOs ended with them\n";
   }
   for (const formats::AckProblem& p : r.problems) {
     o << "  rejected record " << p.record_number << " field " << p.field << ": " << p.reason << ": "

@@ -304,24 +304,46 @@ void AddTokenCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
 
 void AddAssignOffice(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* assign = app.add_subcommand(
-      "assign-office", "Put a case in an office's caseload (default: the case's county)");
+      "assign-office",
+      "Put a case in an office's caseload (a case never assigned is in its county's)");
   struct AssignArgs {
     std::string case_id, office;
   };
   auto a = std::make_shared<AssignArgs>();
   assign->add_option("--case", a->case_id, "Case (CASE-id)")->required();
-  assign->add_option("--office", a->office, "Office name")->required();
+  assign->add_option("--office", a->office, "Office name, spelled as elsewhere")->required();
+  assign->footer(
+      "Who: an active supervisor, for a case of their own office's caseload or a case in no\n"
+      "office; an admin, for any case (anyone until an active admin exists). The office is not\n"
+      "blank (office_required), has no space at either end (office_invalid) and is spelled as\n"
+      "the name in use (a user's office, a county, an assignment): one that differs only in\n"
+      "letter case is refused (office_case_mismatch), since caseloads compare names exactly.\n"
+      "An office no active caseworker or supervisor works is accepted with a warning: the case\n"
+      "is in no one's office caseload until one is added. Audited as case.assign_office.");
   assign->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
       if (!id.ok()) return ctx.Fail(id.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      if (Status s = auth::AssignCaseOffice(ctx.store(), ctx.clock(), ctx.g.user, *id, a->office);
+      auth::OfficeAssignment done;
+      if (Status s =
+              auth::AssignCaseOffice(ctx.store(), ctx.clock(), ctx.g.user, *id, a->office, &done);
           !s.ok()) {
         return ctx.Fail(s);
       }
-      return ctx.Emit(Json{{"case_id", CaseDisplayId(*id)}, {"office", a->office}},
-                      CaseDisplayId(*id) + " assigned to office " + a->office + "\n");
+      Json j{{"case_id", CaseDisplayId(*id)},
+             {"office", done.office},
+             {"previous_office", done.before}};
+      std::string text = CaseDisplayId(*id) + " assigned to office " + done.office + "\n";
+      if (done.unstaffed) {
+        const std::string warning = "no active caseworker or supervisor works office '" +
+                                    done.office +
+                                    "': the case is in no one's office caseload until one is "
+                                    "added (`user add --office`)";
+        j["warning"] = warning;
+        text += "warning: " + warning + "\n";
+      }
+      return ctx.Emit(j, text);
     };
   });
 }
@@ -336,6 +358,22 @@ Json NoteJson(const CaseNote& n) {
               {"text", n.text}};
 }
 
+namespace {
+
+// Each line of a note's text indented by two spaces, so no line of a note can pass for the
+// "time  author" line that starts the next (before 2026-12-05 continuation lines were not
+// indented, and a note could forge another author's entry).
+std::string IndentLines(const std::string& text) {
+  std::string out = "  ";
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += "  ";
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
 // `opencse case note add|list`, under the `case` command of cli.cc (service/case_notes.h).
 void AddCaseNoteCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
   CLI::App* case_cmd = app.get_subcommand("case");
@@ -344,18 +382,28 @@ void AddCaseNoteCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
   struct NoteArgs {
     std::string case_id, text;
     int64_t limit = 50;
+    int64_t before = 0;
   };
   auto a = std::make_shared<NoteArgs>();
   auto* add = note->add_subcommand(
-      "add", "Add a note by --user (1-2000 bytes of UTF-8; audited as case.note_add)");
+      "add", "Add a note by --user (1-2000 characters of UTF-8; audited as case.note_add)");
   add->add_option("--case", a->case_id, "Case (CASE-id)")->required();
-  add->add_option("--text", a->text, "The note's text")->required();
+  add->add_option("--text", a->text,
+                  "The note's text: trimmed; newlines and tabs allowed, no other control "
+                  "character")
+      ->required();
+  add->footer(
+      "Who: once an active admin exists, an active user whose role holds notes.write\n"
+      "(caseworker, supervisor, attorney, investigator, admin), on a case in their caseload (a\n"
+      "caseworker or supervisor: their office's). Errors: user_unknown (no such user, or\n"
+      "disabled), role_not_allowed, case_not_in_caseload; nothing is written.");
   add->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
       if (!id.ok()) return ctx.Fail(id.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      auto n = AddCaseNote(ctx.store(), ctx.clock(), ctx.g.user, *id, a->text);
+      auto n =
+          AddCaseNote(ctx.store(), ctx.clock(), ctx.g.user, *id, a->text, &auth::CheckNoteWriter);
       if (!n.ok()) return ctx.Fail(n.status());
       return ctx.Emit(NoteJson(*n),
                       "added note " + std::to_string(n->id) + " to " + CaseDisplayId(*id) + "\n");
@@ -366,21 +414,31 @@ void AddCaseNoteCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
   list->add_option("--limit", a->limit, "At most this many notes (1-200)")
       ->check(CLI::Range(1, 200))
       ->capture_default_str();
+  list->add_option("--before", a->before,
+                   "Only notes with a smaller id: the previous page's `more: --before N`")
+      ->check(WholeNumberAtLeast(1));
   list->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       auto id = IdArg<CaseId>("--case", "CASE", a->case_id);
       if (!id.ok()) return ctx.Fail(id.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      auto notes = ListCaseNotes(ctx.store(), *id, 0, a->limit);
+      auto notes = ListCaseNotes(ctx.store(), *id, a->before, a->limit);
       if (!notes.ok()) return ctx.Fail(notes.status());
       Json items = Json::array();
       std::string text;
       for (const CaseNote& n : *notes) {
         items.push_back(NoteJson(n));
-        text += n.at.substr(0, 19) + "  " + n.author + "\n  " + n.text + "\n";
+        text += n.at.substr(0, 19) + "  " + n.author + "\n" + IndentLines(n.text);
       }
       if (notes->empty()) text = "no notes on " + CaseDisplayId(*id) + "\n";
-      return ctx.Emit(Json{{"case_id", CaseDisplayId(*id)}, {"items", items}}, text);
+      // A full page may have more behind it, as the API's next_before.
+      Json next = nullptr;
+      if (static_cast<int64_t>(notes->size()) == a->limit) {
+        next = notes->back().id;
+        text += "more: --before " + std::to_string(notes->back().id) + "\n";
+      }
+      return ctx.Emit(
+          Json{{"case_id", CaseDisplayId(*id)}, {"items", items}, {"next_before", next}}, text);
     };
   });
 }
@@ -399,15 +457,18 @@ void AddAccessLogCmd(CLI::App& app, Context& ctx, std::function<int()>& action) 
     int64_t limit = 100;
   };
   auto a = std::make_shared<ListArgs>();
-  list->add_option("--person", a->person, "Only reads of this person (PRS-...)");
+  CLI::Option* person_opt =
+      list->add_option("--person", a->person, "Only reads of this person (PRS-...)");
   list->add_option("--after", a->after, "Only rows with a larger id (the previous page's last)")
       ->check(WholeNumberAtLeast(0));
   list->add_option("--limit", a->limit, "At most this many rows (1-10000; default 100)")
       ->check(CLI::Range(int64_t{1}, int64_t{10000}));
-  list->callback([&ctx, &action, a] {
-    action = [&ctx, a]() -> int {
+  list->callback([&ctx, &action, a, person_opt] {
+    action = [&ctx, a, person_opt]() -> int {
       PersonId person;
-      if (!a->person.empty()) {
+      // Given, even empty: an empty value is not a missing option (id_malformed; before
+      // 2026-12-05 `--person ""` listed every person's reads).
+      if (person_opt->count() > 0) {
         auto p = IdArg<PersonId>("--person", "PRS", a->person);
         if (!p.ok()) return ctx.Fail(p.status());
         person = *p;

@@ -15,7 +15,6 @@
 #include "iwo/offset.h"
 #include "iwo/settings.h"
 #include "iwo/withholding.h"
-#include "service/staff_rule.h"
 
 namespace cse::cli {
 namespace {
@@ -346,6 +345,7 @@ Json ReportJson(const iwo::NewHireReport& rep, const NewHireArgs& a,
               {"unmatched", rep.unmatched},
               {"no_order", rep.no_order},
               {"iwo_already_active", rep.iwo_already},
+              {"iwo_previously_ended", rep.iwo_previously_ended},
               {"employers_created", rep.employers_created},
               {"employments_created", rep.employments_created},
               {"iwos_issued", rep.iwos_issued},
@@ -371,8 +371,8 @@ std::string ReportText(const iwo::NewHireReport& rep, const NewHireArgs& a,
   o << "  IWOs issued " << rep.iwos_issued << " (due " << rep.due_date.ToString() << ", "
     << rep.due_business_days << " business days after entry " << rep.entry_date.ToString()
     << "); no order " << rep.no_order << "; IWO already active " << rep.iwo_already
-    << "; employers created " << rep.employers_created << "; employments recorded "
-    << rep.employments_created << "\n";
+    << "; IWO previously ended or rejected " << rep.iwo_previously_ended << "; employers created "
+    << rep.employers_created << "; employments recorded " << rep.employments_created << "\n";
   for (const iwo::IssuedIwo& i : rep.iwos) {
     o << "  " << IwoDisplayId(i.iwo_id) << "  record " << Pad(std::to_string(i.record_number), 6)
       << CaseDisplayId(i.case_id) << "  " << PersonDisplayId(i.obligor) << "  FEIN "
@@ -526,13 +526,8 @@ void AddConfig(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
   set->callback([&ctx, &action, kv] {
     action = [&ctx, kv]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      // The state's options are its law and policy: an admin's, as for `config set`
-      // (LedgerService::SetConfig), once an active admin exists. Nothing written otherwise.
-      if (Status s = RequireAdminOnceStaffed(ctx.store(), ctx.g.user, {enforce::Role::kAdmin},
-                                             "change '" + kv->first + "'");
-          !s.ok()) {
-        return ctx.Fail(s);
-      }
+      // Only an active admin once one exists (user_unknown, role_not_allowed): SetIwoSetting
+      // checks it, for every caller.
       Status s = iwo::SetIwoSetting(ctx.store(), ctx.clock(), ctx.g.user, kv->first, kv->second);
       if (!s.ok()) return ctx.Fail(s);
       return ctx.Emit(Json{{kv->first, kv->second}}, kv->first + " = " + kv->second + "\n");
@@ -592,6 +587,12 @@ std::string TerminateText(const iwo::TerminateResult& r, const iwo::TerminateReq
     o << "  employment " << e.employment_id << " ended: last day employed " << e.end_date.ToString()
       << "\n";
   }
+  for (const iwo::IwoEndedWith& e : r.other_iwos_ended) {
+    o << "  " << IwoDisplayId(e.iwo.id) << " (" << CaseDisplayId(e.iwo.case_id) << ") also ended "
+      << e.end_date.ToString() << ": the obligor no longer works for this employer";
+    if (e.notice) o << "; termination notice " << IwoDisplayId(e.notice->id) << " pending";
+    o << "\n";
+  }
   return o.str();
 }
 
@@ -613,7 +614,8 @@ Json TerminateJson(const iwo::TerminateResult& r, const iwo::TerminateRequest& q
               {"reason", std::string(iwo::Name(q.reason))},
               {"note", q.note},
               {"termination_notice", notice},
-              {"employments_ended", iwo::EmploymentsEndedJson(r.employments_ended)}};
+              {"employments_ended", iwo::EmploymentsEndedJson(r.employments_ended)},
+              {"other_iwos_ended", iwo::OtherIwosEndedJson(r.other_iwos_ended)}};
 }
 
 void AddTerminate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
@@ -639,7 +641,9 @@ void AddTerminate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action)
       "pending, due 2 business days after today) that `iwo export-eiwo` sends as TRM and\n"
       "`iwo pdf` prints as the form's termination variant; with --reason employment_ended, the\n"
       "IWO's employment ends the day before --date (its last day employed), so the obligor no\n"
-      "longer counts as employed there from --date; an audit row `iwo.terminate`.\n"
+      "longer counts as employed there from --date (a job_ended event), and the obligor's\n"
+      "other IWOs with that employer end too when no job there is left (other_iwos_ended,\n"
+      "each with its notice and audit row); an audit row `iwo.terminate`.\n"
       "A pending IWO the employer never got is simply ended. Refused, nothing written:\n"
       "iwo_not_found, case_not_in_caseload (a case outside your office's caseload),\n"
       "iwo_already_ended, iwo_rejected, iwo_is_termination, end_reason_invalid,\n"

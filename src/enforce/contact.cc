@@ -9,7 +9,8 @@
 namespace cse::enforce {
 
 Result<ContactAttempt> LogContactAttempt(Store& store, const Clock& clock, const std::string& actor,
-                                         const ContactLogRequest& r) {
+                                         const ContactLogRequest& r,
+                                         const ContactRecorderRule& may_record) {
   RETURN_IF_ERROR(ValidateContact(r.channel, r.outcome));
   const Date today = clock.Today();
   const Date date = r.date.value_or(today);
@@ -35,6 +36,8 @@ Result<ContactAttempt> LogContactAttempt(Store& store, const Clock& clock, const
   a.recorded_at = clock.NowIso();
   RETURN_IF_ERROR(store.Begin());
   const Status s = [&]() -> Status {
+    // The rule sees the same staff as the write (inside the transaction).
+    if (may_record) RETURN_IF_ERROR(may_record(store, actor, r.person));
     ASSIGN_OR_RETURN(a.id, store.InsertContactAttempt(a));
     return AppendAudit(store, clock, actor, "contact.log", "person", PersonDisplayId(r.person), "",
                        Json{{"attempt_id", a.id},

@@ -59,7 +59,7 @@ void OrderFacts(const ai::ObligorHistory& h, const ChildBirthDates& births, Case
       if (in_effect) f.has_support_order = true;
     }
     if (iwo::QualifiedChild(b, births, as_of).qualified) qualified_cases.insert(b.info.id.value);
-    if (b.info.id == case_id) f.case_open = b.info.status == CaseStatus::kOpen;
+    if (b.info.id == case_id) f.case_open = OpenOn(b, as_of);  // as of, not today's status
   }
   // The last day any current support order was in effect, for arrears-only obligors.
   std::optional<Date> last_day;

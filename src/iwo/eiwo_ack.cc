@@ -12,6 +12,7 @@
 #include "core/files.h"
 #include "enforce/workflow.h"
 #include "iwo/iwo_terminate.h"
+#include "iwo/settings.h"
 #include "service/audit.h"
 #include "service/json.h"
 #include "service/staff_rule.h"
@@ -62,6 +63,7 @@ class AckImporter {
       if (iwo == nullptr) continue;
       RETURN_IF_ERROR(Record(a, *iwo));
     }
+    if (report_.problem_count == 0) RETURN_IF_ERROR(EndOtherIwos());
     if (report_.problem_count == 0 && !changes_.empty()) {
       Json after{{"file", label_}, {"file_control", report_.file_control}, {"changes", changes_}};
       RETURN_IF_ERROR(AppendAudit(store_, clock_, actor_, "eiwo.ack.import", "eiwo_ack_file",
@@ -226,6 +228,7 @@ class AckImporter {
           InsertIwoEndedEvent(store_, iwo, feins_[iwo.employer.value], when, reason).status());
       ASSIGN_OR_RETURN(const std::vector<EmploymentEnded> jobs,
                        EndEmploymentOfIwo(store_, iwo, when));
+      terminated_.push_back(Terminated{a.record_number, iwo, when, note});
       iwo.status = "ended";
       ++report_.ended;
       changes_.push_back(Json{{"iwo", FormatDisplayId("IWO", iwo.id)},
@@ -238,6 +241,43 @@ class AckImporter {
       ASSIGN_OR_RETURN(applied.task_created, EndedTask(a, iwo, when));
     }
     if (report_.applied.size() < formats::kEiwoProblemsMax) report_.applied.push_back(applied);
+    return Status::Ok();
+  }
+
+  // The obligor's other IWOs with the employer of each IWO the employer terminated in this file,
+  // once every record is applied (an acceptance of one later in the file comes first): ended
+  // when the obligor no longer works there (EndOtherIwosAtEmployer), each a change in the audit
+  // row and a task.
+  Status EndOtherIwos() {
+    if (terminated_.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(const IwoSettings settings, LoadIwoSettings(store_));
+    const NoticeTerms terms{settings.due_business_days, BusinessCalendar(settings.state_holidays)};
+    for (const Terminated& t : terminated_) {
+      const std::string note = "ended with " + FormatDisplayId("IWO", t.iwo.id) + ": " + t.note;
+      ASSIGN_OR_RETURN(const std::vector<IwoEndedWith> others,
+                       EndOtherIwosAtEmployer(store_, clock_, actor_, t.iwo,
+                                              feins_[t.iwo.employer.value], t.when, note, terms));
+      for (const IwoEndedWith& o : others) {
+        changes_.push_back(
+            Json{{"iwo", FormatDisplayId("IWO", o.iwo.id)},
+                 {"record", t.record_number},
+                 {"status", "ended"},
+                 {"end_date", o.end_date.ToString()},
+                 {"end_reason", std::string(Name(IwoEndReason::kEmploymentEnded))},
+                 {"ended_with", FormatDisplayId("IWO", t.iwo.id)},
+                 {"termination_notice",
+                  o.notice ? Json(FormatDisplayId("IWO", o.notice->id)) : Json(nullptr)}});
+        ASSIGN_OR_RETURN(
+            const bool task,
+            Task("iwo_ended_by_employer", o.iwo, "IWO ended: the employment ended",
+                 "ended on " + o.end_date.ToString() + " with " + FormatDisplayId("IWO", t.iwo.id) +
+                     ", which the employer terminated"));
+        ++report_.other_ended;
+        if (report_.other_iwos_ended.size() < formats::kEiwoProblemsMax) {
+          report_.other_iwos_ended.push_back(AckOtherEnded{t.record_number, o, task});
+        }
+      }
+    }
     return Status::Ok();
   }
 
@@ -313,8 +353,10 @@ class AckImporter {
   // A refused file: nothing was written.
   AckImportReport Refused() {
     report_.accepted = report_.rejected = report_.ended = report_.already = 0;
+    report_.other_ended = 0;
     report_.tasks_created = 0;
     report_.applied.clear();
+    report_.other_iwos_ended.clear();
     return std::move(report_);
   }
 
@@ -331,6 +373,14 @@ class AckImporter {
   std::set<int64_t> placed_;                           // case ids added to assignment_
   std::map<std::string, std::vector<IwoRecord>> by_control_;
   std::set<std::pair<int64_t, bool>> seen_;  // (IWO id, an employer termination)
+  // An IWO newly ended by the employer's TRM, as it was before.
+  struct Terminated {
+    int64_t record_number = 0;
+    IwoRecord iwo;
+    Date when;
+    std::string note;
+  };
+  std::vector<Terminated> terminated_;  // in file order
   Json changes_ = Json::array();
 };
 

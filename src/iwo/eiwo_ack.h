@@ -29,11 +29,16 @@
 //      employer's own termination notice (the employee left): the IWO becomes `ended`, reason
 //      employment_ended, end date the acknowledgment date, with an `iwo_ended` case event that
 //      day, its employment ended the day before (iwo/iwo_terminate.h EndEmploymentOfIwo: no
-//      longer employed there from the acknowledgment date) and an open task
-//      (`iwo_ended_by_employer`) to find the income source again. No termination notice is sent
-//      back. An IWO already ended is counted "already recorded"; a pending one is `iwo_not_sent`, a
-//      rejected one `ack_conflict`. A TRM record answering a termination notice the state sent is
-//      its acknowledgment (3.).
+//      longer employed there from the acknowledgment date, a `job_ended` event per employment
+//      ended) and an open task (`iwo_ended_by_employer`) to find the income source again. No
+//      termination notice is sent back. Once every record is applied, the obligor's other IWOs
+//      with that employer still in place end too when the obligor no longer works there
+//      (EndOtherIwosAtEmployer: same end date, an `iwo_ended` event, a termination notice when
+//      the employer had it, due by the state's IwoSettings, a change in the audit row and an
+//      `iwo_ended_by_employer` task each) — after the records, so that an acceptance of such an
+//      IWO later in the same file still applies first. An IWO already ended is counted "already
+//      recorded"; a pending one is `iwo_not_sent`, a rejected one `ack_conflict`. A TRM record
+//      answering a termination notice the state sent is its acknowledgment (3.).
 // Re-importing a file is safe: an IWO already carrying the same disposition and reason (an
 // acceptance also when the IWO has ended since) is counted "already recorded" and not touched;
 // its task is not created twice.
@@ -50,6 +55,7 @@
 
 #include "core/clock.h"
 #include "formats/eiwo.h"
+#include "iwo/iwo_terminate.h"
 #include "storage/store.h"
 
 namespace cse::iwo {
@@ -67,6 +73,13 @@ struct AckApplied {
   bool task_created = false;
 };
 
+// An IWO of the same obligor and employer ended with one the employer terminated (TRM).
+struct AckOtherEnded {
+  int64_t record_number = 0;  // the TRM record
+  IwoEndedWith ended;
+  bool task_created = false;
+};
+
 struct AckImportReport {
   std::string file;
   std::string file_control;
@@ -75,6 +88,10 @@ struct AckImportReport {
   int64_t accepted = 0;  // newly recorded
   int64_t rejected = 0;  // newly recorded
   int64_t ended = 0;     // newly ended by the employer's own termination notice (TRM)
+  // The obligor's other IWOs with that employer, ended with those (not counted in `ended`):
+  // how many, and the first formats::kEiwoProblemsMax.
+  int64_t other_ended = 0;
+  std::vector<AckOtherEnded> other_iwos_ended;
   int64_t already = 0;
   int64_t tasks_created = 0;
   bool committed = false;

@@ -77,7 +77,7 @@ Status CheckEndable(Store& store, const IwoRecord& r, Date end_date) {
 
 // The notice the employer gets when it already has the IWO: the same case, obligor, employer
 // and employment; no amounts (the employer stops withholding).
-IwoRecord NoticeOf(const IwoRecord& iwo, const TerminateRequest& q, const Clock& clock,
+IwoRecord NoticeOf(const IwoRecord& iwo, const NoticeTerms& terms, const Clock& clock,
                    const std::string& actor) {
   IwoRecord n;
   n.case_id = iwo.case_id;
@@ -88,7 +88,7 @@ IwoRecord NoticeOf(const IwoRecord& iwo, const TerminateRequest& q, const Clock&
   n.status = "pending";
   n.source = "termination";
   n.entry_date = clock.Today();
-  n.due_date = q.calendar.AddBusinessDays(n.entry_date, q.due_business_days);
+  n.due_date = terms.calendar.AddBusinessDays(n.entry_date, terms.due_business_days);
   n.created_at = clock.NowIso();
   n.created_by = actor;
   return n;
@@ -100,6 +100,50 @@ Json IwoStateJson(const IwoRecord& r) {
               {"employer_id", FormatDisplayId("EMP", r.employer.value)},
               {"kind", r.kind},
               {"status", r.status}};
+}
+
+// Whether the income source of IWO `r` is still there on or after `date`: an employment of it
+// (its own, else any with its employer) not ended before `date`.
+bool StillEmployedFor(const std::vector<Employment>& jobs, const IwoRecord& r, Date date) {
+  return std::any_of(jobs.begin(), jobs.end(), [&](const Employment& j) {
+    const bool its_job = r.employment_id > 0 ? j.id == r.employment_id : j.employer == r.employer;
+    return its_job && (!j.end_date || *j.end_date >= date);
+  });
+}
+
+// Ends `r`, another IWO of the obligor at the employer, on `end_date` (its entry date if later).
+Result<IwoEndedWith> EndOther(Store& store, const Clock& clock, const std::string& actor,
+                              const IwoRecord& r, int64_t ended_with,
+                              const std::string& employer_fein, Date end_date,
+                              const std::string& note, const NoticeTerms& terms) {
+  IwoEndedWith out{r, ended_with, std::max(end_date, r.entry_date), std::nullopt, 0};
+  const std::string reason(Name(IwoEndReason::kEmploymentEnded));
+  RETURN_IF_ERROR(store.EndIwo(Store::IwoEnd{r.id, out.end_date, reason, note}));
+  ASSIGN_OR_RETURN(out.event_id,
+                   InsertIwoEndedEvent(store, r, employer_fein, out.end_date, reason));
+  if (r.status == "sent" || r.status == "accepted") {
+    IwoRecord notice = NoticeOf(r, terms, clock, actor);
+    ASSIGN_OR_RETURN(notice.id, store.InsertIwoTermination(notice, r.id));
+    out.notice = notice;
+  }
+  return out;
+}
+
+// The audit rows of the other IWOs ended with the one terminated: one `iwo.terminate` each.
+Status AuditOthers(Store& store, const Clock& clock, const std::string& actor,
+                   const std::vector<IwoEndedWith>& others) {
+  for (const IwoEndedWith& o : others) {
+    Json after = IwoStateJson(o.iwo);
+    after["status"] = "ended";
+    after["end_date"] = o.end_date.ToString();
+    after["reason"] = std::string(Name(IwoEndReason::kEmploymentEnded));
+    after["ended_with"] = FormatDisplayId("IWO", o.ended_with);
+    after["notice"] = o.notice ? Json(FormatDisplayId("IWO", o.notice->id)) : Json(nullptr);
+    RETURN_IF_ERROR(AppendAudit(store, clock, actor, "iwo.terminate", "iwo",
+                                FormatDisplayId("IWO", o.iwo.id), IwoStateJson(o.iwo).dump(),
+                                after.dump()));
+  }
+  return Status::Ok();
 }
 
 Result<TerminateResult> Terminate(Store& store, const Clock& clock, const std::string& actor,
@@ -118,12 +162,20 @@ Result<TerminateResult> Terminate(Store& store, const Clock& clock, const std::s
   ASSIGN_OR_RETURN(out.event_id,
                    InsertIwoEndedEvent(store, out.iwo, out.employer_fein, q.end_date, reason));
   if (out.iwo.status == "sent" || out.iwo.status == "accepted") {
-    IwoRecord notice = NoticeOf(out.iwo, q, clock, actor);
+    IwoRecord notice =
+        NoticeOf(out.iwo, NoticeTerms{q.due_business_days, q.calendar}, clock, actor);
     ASSIGN_OR_RETURN(notice.id, store.InsertIwoTermination(notice, q.iwo_id));
     out.notice = notice;
   }
   if (q.reason == IwoEndReason::kEmploymentEnded) {
+    // The obligor no longer works there: not for this case alone.
     ASSIGN_OR_RETURN(out.employments_ended, EndEmploymentOfIwo(store, out.iwo, q.end_date));
+    const std::string note = "ended with " + FormatDisplayId("IWO", q.iwo_id) +
+                             " (employment_ended): the obligor no longer works for this employer";
+    ASSIGN_OR_RETURN(
+        out.other_iwos_ended,
+        EndOtherIwosAtEmployer(store, clock, actor, out.iwo, out.employer_fein, q.end_date, note,
+                               NoticeTerms{q.due_business_days, q.calendar}));
   }
   Json after = IwoStateJson(out.iwo);
   after["status"] = "ended";
@@ -132,9 +184,11 @@ Result<TerminateResult> Terminate(Store& store, const Clock& clock, const std::s
   after["note"] = q.note;
   after["notice"] = out.notice ? Json(FormatDisplayId("IWO", out.notice->id)) : Json(nullptr);
   after["employments_ended"] = EmploymentsEndedJson(out.employments_ended);
+  after["other_iwos_ended"] = OtherIwosEndedJson(out.other_iwos_ended);
   RETURN_IF_ERROR(AppendAudit(store, clock, actor, "iwo.terminate", "iwo",
                               FormatDisplayId("IWO", q.iwo_id), IwoStateJson(out.iwo).dump(),
                               after.dump()));
+  RETURN_IF_ERROR(AuditOthers(store, clock, actor, out.other_iwos_ended));
   return out;
 }
 
@@ -188,7 +242,36 @@ Result<std::vector<EmploymentEnded>> EndEmploymentOfIwo(Store& store, const IwoR
     const Date last_day = std::max(iwo_end_date.AddDays(-1), j.start_date);
     if (j.end_date && *j.end_date <= last_day) continue;  // already ended by then
     RETURN_IF_ERROR(store.SetEmploymentEnd(j.id, last_day));
+    ASSIGN_OR_RETURN(const std::string fein, store.GetEmployerFein(j.employer));
+    CaseEvent ev;
+    ev.person = iwo.obligor;  // no case: the obligor's job, in all their cases
+    ev.date = last_day;
+    ev.kind = std::string(kJobEndedEvent);
+    ev.detail = "employer_fein=" + fein + " employment=" + std::to_string(j.id);
+    RETURN_IF_ERROR(store.InsertCaseEvent(ev).status());
     out.push_back(EmploymentEnded{j.id, last_day});
+  }
+  return out;
+}
+
+Result<std::vector<IwoEndedWith>> EndOtherIwosAtEmployer(Store& store, const Clock& clock,
+                                                         const std::string& actor,
+                                                         const IwoRecord& ended,
+                                                         const std::string& employer_fein,
+                                                         Date end_date, const std::string& note,
+                                                         const NoticeTerms& terms) {
+  ASSIGN_OR_RETURN(const std::vector<Employment> jobs, store.ListEmploymentByPerson(ended.obligor));
+  ASSIGN_OR_RETURN(const std::vector<Case> cases, store.ListCasesByObligor(ended.obligor));
+  std::vector<IwoEndedWith> out;
+  for (const Case& c : cases) {
+    ASSIGN_OR_RETURN(const std::vector<IwoRecord> active, store.ListActiveIwosByCase(c.id));
+    for (const IwoRecord& r : active) {
+      if (r.id == ended.id || r.employer != ended.employer) continue;
+      if (StillEmployedFor(jobs, r, end_date)) continue;
+      ASSIGN_OR_RETURN(IwoEndedWith o, EndOther(store, clock, actor, r, ended.id, employer_fein,
+                                                end_date, note, terms));
+      out.push_back(std::move(o));
+    }
   }
   return out;
 }
@@ -197,6 +280,20 @@ Json EmploymentsEndedJson(const std::vector<EmploymentEnded>& ended) {
   Json out = Json::array();
   for (const EmploymentEnded& e : ended) {
     out.push_back(Json{{"employment_id", e.employment_id}, {"end_date", e.end_date.ToString()}});
+  }
+  return out;
+}
+
+Json OtherIwosEndedJson(const std::vector<IwoEndedWith>& ended) {
+  Json out = Json::array();
+  for (const IwoEndedWith& o : ended) {
+    out.push_back(Json{{"iwo", FormatDisplayId("IWO", o.iwo.id)},
+                       {"case_id", CaseDisplayId(o.iwo.case_id)},
+                       {"previous_status", o.iwo.status},
+                       {"end_date", o.end_date.ToString()},
+                       {"ended_with", FormatDisplayId("IWO", o.ended_with)},
+                       {"termination_notice",
+                        o.notice ? Json(FormatDisplayId("IWO", o.notice->id)) : Json(nullptr)}});
   }
   return out;
 }

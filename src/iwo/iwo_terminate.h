@@ -17,8 +17,14 @@
 //   * reason employment_ended: the IWO's employment ends too (EndEmploymentOfIwo), so the risk
 //     model's "employed now" (ai::CurrentJob), enforcement's "a current employer is known" and
 //     the IWOs an income_withholding action issues stop counting that employer from the end
-//     date;
-//   * an audit row `iwo.terminate` (its `after` lists the employments ended).
+//     date, with one `job_ended` event per employment ended (enforcement's "income changed");
+//     and when the obligor no longer works for the employer, every other IWO of the obligor
+//     with that employer still in place (any case, any office: the job is the obligor's, not
+//     the case's) ends the same way (EndOtherIwosAtEmployer: its own `iwo_ended` event, a
+//     termination notice when the employer had it, its own `iwo.terminate` audit row naming
+//     the IWO it ended with);
+//   * an audit row `iwo.terminate` (its `after` lists the employments and the other IWOs
+//     ended).
 // Who: a caseworker, supervisor or admin (service/staff_rule.h), and an office-scoped one only
 // on the cases of their own office's caseload (auth::CheckUserCaseload, as `action --by` and
 // `iwo export-eiwo`).
@@ -74,12 +80,28 @@ struct EmploymentEnded {
   Date end_date;
 };
 
+// Another IWO ended with one that ended because the employment ended (EndOtherIwosAtEmployer).
+struct IwoEndedWith {
+  IwoRecord iwo;                    // as it was before
+  int64_t ended_with = 0;           // the IWO whose end ended it
+  Date end_date;                    // the other IWO's end date, or this one's entry date when later
+  std::optional<IwoRecord> notice;  // its termination notice, when the employer had it
+  int64_t event_id = 0;             // its `iwo_ended` case event
+};
+
+// A termination notice's deadline: `due_business_days` after today by `calendar` (IwoSettings).
+struct NoticeTerms {
+  int due_business_days = 2;
+  BusinessCalendar calendar;
+};
+
 struct TerminateResult {
   IwoRecord iwo;  // as it was before
   std::string employer_fein;
   std::optional<IwoRecord> notice;  // the termination notice, when the IWO had been sent
   int64_t event_id = 0;             // the `iwo_ended` case event
   std::vector<EmploymentEnded> employments_ended;  // reason employment_ended only
+  std::vector<IwoEndedWith> other_iwos_ended;      // reason employment_ended only, by id
 };
 
 // Errors (nothing written): invalid_argument "note_required" (reason other without a note),
@@ -104,13 +126,39 @@ Result<int64_t> InsertIwoEndedEvent(Store& store, const IwoRecord& iwo,
 // day employed; ai::CurrentJob, IssueIwosForCase), so each one still open on `iwo_end_date`
 // gets the day before it as its end date (its start date if it started that day): from
 // `iwo_end_date` on, the obligor is no longer employed there. One that started after
-// `iwo_end_date` or had already ended before it is left alone. Shared with the employer's own
-// termination in an acknowledgment file (iwo/eiwo_ack.h). Writes inside the caller's
-// transaction; answers what it changed. Errors: the store's.
+// `iwo_end_date` or had already ended before it is left alone. Each employment ended gets one
+// `job_ended` event of the obligor (kJobEndedEvent; no case: the job is the person's), dated
+// its new last day, detail "employer_fein=F employment=N" — the event enforcement reads as
+// "income changed" (enforce/facts.cc) and the simulator writes for a job loss. Shared with the
+// employer's own termination in an acknowledgment file (iwo/eiwo_ack.h). Writes inside the
+// caller's transaction; answers what it changed. Errors: the store's.
+inline constexpr std::string_view kJobEndedEvent = "job_ended";
 Result<std::vector<EmploymentEnded>> EndEmploymentOfIwo(Store& store, const IwoRecord& iwo,
                                                         Date iwo_end_date);
 
+// After IWO `ended` ended on `end_date` because the employment ended (and EndEmploymentOfIwo
+// ran): every other IWO of the same obligor with the same employer still in place (pending,
+// sent or accepted; termination notices never), on any of the obligor's cases, whose income
+// source is gone — no employment of it (its `employment_id`, else any with the employer) is
+// open on or after `end_date` — ends too: status `ended`, reason employment_ended, `note`, end
+// date `end_date` (its entry date when it was entered later, so its `iwo_ended` event never
+// precedes its `iwo_issued`), an `iwo_ended` event, and, when the employer had it (sent or
+// accepted), a termination notice due by `terms`, entered today and created by `actor`. An IWO
+// whose employment is still open (a rehire known since) is left alone. No audit row: the
+// caller writes one per IWO (TerminateIwo) or one per file (ImportEiwoAck). Writes inside the
+// caller's transaction; answers the IWOs ended, by case then id. Errors: the store's.
+Result<std::vector<IwoEndedWith>> EndOtherIwosAtEmployer(Store& store, const Clock& clock,
+                                                         const std::string& actor,
+                                                         const IwoRecord& ended,
+                                                         const std::string& employer_fein,
+                                                         Date end_date, const std::string& note,
+                                                         const NoticeTerms& terms);
+
 // The audit JSON of ended employments: [{"employment_id": N, "end_date": "YYYY-MM-DD"}, ...].
 Json EmploymentsEndedJson(const std::vector<EmploymentEnded>& ended);
+
+// The JSON of other IWOs ended (audit rows and command output): [{"iwo", "case_id",
+// "previous_status", "end_date", "ended_with", "termination_notice" (id or null)}, ...].
+Json OtherIwosEndedJson(const std::vector<IwoEndedWith>& ended);
 
 }  // namespace cse::iwo

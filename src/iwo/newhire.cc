@@ -290,6 +290,7 @@ class NewHireImporter::Run {
     const Date entry = report_.entry_date;
     std::vector<std::pair<const CaseBook*, Amounts>> due;
     bool any_order = false;
+    bool ended_before = false;  // a case skipped for an ended or rejected IWO for this hire
     for (const CaseBook& b : books) {
       if (b.info.status != CaseStatus::kOpen) continue;
       const Amounts a = InEffect(b, entry);
@@ -300,14 +301,18 @@ class NewHireImporter::Run {
       // This employment already had its IWO, whatever became of it (ended by `iwo terminate`,
       // rejected by the employer): re-running the file must not issue it again.
       ASSIGN_OR_RETURN(bool served, store_.HasIwoForHire(b.info.id, employer, r.hire_date));
-      if (!served) due.emplace_back(&b, a);
+      if (served) {
+        ended_before = true;
+      } else {
+        due.emplace_back(&b, a);
+      }
     }
     if (!any_order) {
       ++report_.no_order;
       return Status::Ok();
     }
     if (due.empty()) {
-      ++report_.iwo_already;
+      ++(ended_before ? report_.iwo_previously_ended : report_.iwo_already);
       return Status::Ok();
     }
     ASSIGN_OR_RETURN(const LedgerRun run, ObligorLedger(store_, person, books, *policy_, entry));

@@ -82,7 +82,12 @@ struct NewHireReport {
   int64_t unmatched = 0;      // nobody, or not an obligor
   int64_t no_order = 0;       // confirmed, but no order in effect (or nothing to withhold)
   int64_t iwo_already = 0;    // confirmed, every case with an order already has an active IWO
-                              // or had one for this employment
+                              // (pending, sent or accepted) with the employer
+  // Confirmed, nothing issued, and at least one case with an order skipped because its IWO for
+  // this employment (same employer and hire date) was ended or rejected: not issued again
+  // (Store::HasIwoForHire). The other cases, if any, have an active IWO. iwo_already +
+  // iwo_previously_ended counts every confirmed record skipped for an IWO.
+  int64_t iwo_previously_ended = 0;
   int64_t employers_created = 0;
   int64_t employments_created = 0;
   int64_t iwos_issued = 0;

@@ -45,26 +45,6 @@ bool Emancipated(const CaseBook& book, PersonId child, Date as_of) {
   return term_seen;
 }
 
-// Whether `book`'s case was closed on `as_of` (service/case_closure.h). Closed now since a day
-// on or before `as_of`: closed. Otherwise the last of its dated case_closed and case_reopened
-// events on or before `as_of` decides (a case closed then and reopened since, or a case closed
-// now only after `as_of`). `events` are the obligor's, by (date, id).
-Result<bool> ClosedOn(Store& store, const CaseBook& book, const std::vector<CaseEvent>& events,
-                      Date as_of) {
-  if (book.info.status == CaseStatus::kClosed) {
-    ASSIGN_OR_RETURN(std::optional<Store::CaseClosureRow> row, store.GetCaseClosure(book.info.id));
-    // Closed with no closing date recorded: closed (not certified) rather than guessed open.
-    if (!row || !row->closed_date || *row->closed_date <= as_of) return true;
-  }
-  bool closed = false;
-  for (const CaseEvent& e : events) {
-    if (e.case_id != book.info.id || e.date > as_of) continue;
-    if (e.kind == "case_closed") closed = true;
-    if (e.kind == "case_reopened") closed = false;
-  }
-  return closed;
-}
-
 }  // namespace
 
 ChildQualification QualifiedChild(const CaseBook& book, const BirthDates& births, Date as_of) {
@@ -111,8 +91,7 @@ Result<OffsetList> BuildOffsetCertification(Store& store, Date as_of,
     const LedgerRun run = RunLedger(books, std::move(collections), policy, as_of);
     OffsetCandidate c;
     c.obligor = obligor;
-    std::optional<std::vector<CaseEvent>> events;  // read once, for the first case with arrears
-    bool arrears = false;                          // on a case open on `as_of`
+    bool arrears = false;  // on a case open on `as_of`
     for (const CaseBalance& b : run.balance.cases) {
       if (!b.arrears_total.is_positive()) continue;
       const CaseBook* book = nullptr;
@@ -120,13 +99,9 @@ Result<OffsetList> BuildOffsetCertification(Store& store, Date as_of,
         if (candidate.info.id == b.case_id) book = &candidate;
       }
       if (book == nullptr) continue;
-      if (!events) {
-        ASSIGN_OR_RETURN(events, store.ListCaseEventsByPerson(obligor));
-      }
-      ASSIGN_OR_RETURN(const bool closed, ClosedOn(store, *book, *events, as_of));
       // A closed case takes no enforcement action: its arrears are not certified
       // (FACTS §5; docs/CLI.md "Case closure").
-      if (closed) {
+      if (!OpenOn(*book, as_of)) {
         ++out.closed_cases;
         continue;
       }

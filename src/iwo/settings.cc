@@ -4,6 +4,8 @@
 
 #include "service/audit.h"
 #include "service/json.h"
+#include "service/staff_rule.h"
+#include "storage/transaction.h"
 
 namespace cse::iwo {
 namespace {
@@ -95,6 +97,24 @@ Status Corrupt(const std::string& key, const Status& s) {
   return DataLoss("stored_setting_corrupt", key + ": " + s.message());
 }
 
+// Whether `key` is an IWO option and `value` a valid value for it.
+Status CheckSetting(const std::string& key, const std::string& value) {
+  bool known = key == kDueKey || key == kHolidaysKey || key == kFipsKey || key == kStateNameKey;
+  for (const char* k : kConversionKeys) known = known || key == k;
+  if (!known) {
+    return InvalidArgument("iwo_config_key_unknown",
+                           "unknown key '" + key +
+                               "': expected iwo.conversion.weekly|biweekly|semimonthly|monthly, "
+                               "iwo.due_business_days, iwo.state_holidays, "
+                               "iwo.eiwo.state_fips or iwo.eiwo.issuing_state");
+  }
+  if (key == kDueKey) return ParseDueDays(value).status();
+  if (key == kHolidaysKey) return ParseHolidays(value).status();
+  if (key == kFipsKey) return ParseFips(value).status();
+  if (key == kStateNameKey) return ParseStateName(value).status();
+  return ParseFactor(value).status();
+}
+
 }  // namespace
 
 Result<IwoSettings> LoadIwoSettings(Store& store) {
@@ -135,35 +155,17 @@ Result<IwoSettings> LoadIwoSettings(Store& store) {
 
 Status SetIwoSetting(Store& store, const Clock& clock, const std::string& actor,
                      const std::string& key, const std::string& value) {
-  bool known = key == kDueKey || key == kHolidaysKey || key == kFipsKey || key == kStateNameKey;
-  for (const char* k : kConversionKeys) known = known || key == k;
-  if (!known) {
-    return InvalidArgument("iwo_config_key_unknown",
-                           "unknown key '" + key +
-                               "': expected iwo.conversion.weekly|biweekly|semimonthly|monthly, "
-                               "iwo.due_business_days, iwo.state_holidays, "
-                               "iwo.eiwo.state_fips or iwo.eiwo.issuing_state");
-  }
-  if (key == kDueKey) {
-    RETURN_IF_ERROR(ParseDueDays(value).status());
-  } else if (key == kHolidaysKey) {
-    RETURN_IF_ERROR(ParseHolidays(value).status());
-  } else if (key == kFipsKey) {
-    RETURN_IF_ERROR(ParseFips(value).status());
-  } else if (key == kStateNameKey) {
-    RETURN_IF_ERROR(ParseStateName(value).status());
-  } else {
-    RETURN_IF_ERROR(ParseFactor(value).status());
-  }
-  RETURN_IF_ERROR(store.Begin());
-  Status s = store.SetSetting(key, value);
-  if (s.ok()) {
-    s = AppendAudit(store, clock, actor, "iwo.config.set", "settings", key, "",
-                    Json{{key, value}}.dump());
-  }
-  if (s.ok()) s = store.Commit();
-  if (!s.ok()) store.Rollback();
-  return s;
+  return InTransaction(store, [&]() -> Status {
+    // The state's options are its law and policy: an admin's, as for `config set`
+    // (LedgerService::SetConfig), once an active admin exists; checked first (before the key
+    // is looked at) and inside the transaction that writes, so every caller is covered.
+    RETURN_IF_ERROR(
+        RequireAdminOnceStaffed(store, actor, {enforce::Role::kAdmin}, "change '" + key + "'"));
+    RETURN_IF_ERROR(CheckSetting(key, value));
+    RETURN_IF_ERROR(store.SetSetting(key, value));
+    return AppendAudit(store, clock, actor, "iwo.config.set", "settings", key, "",
+                       Json{{key, value}}.dump());
+  });
 }
 
 std::vector<std::pair<std::string, std::string>> DescribeIwoSettings(const IwoSettings& s) {

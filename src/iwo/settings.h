@@ -39,9 +39,14 @@ inline constexpr size_t kStateHolidaysMax = 200;
 // (data_loss "stored_setting_corrupt").
 Result<IwoSettings> LoadIwoSettings(Store& store);
 
-// Validates and stores one key in a transaction with an audit row `iwo.config.set`. Errors:
+// Validates and stores one key in a transaction with an audit row `iwo.config.set`. Who: once
+// an active admin exists, only an active admin (the rule of `config set`,
+// service/staff_rule.h RequireAdminOnceStaffed); anyone before the first admin. The actor is
+// checked first, inside the transaction. Errors (nothing written): failed_precondition
+// "user_unknown" (not an active staff user), "role_not_allowed" (not an admin);
 // invalid_argument "iwo_config_key_unknown", "conversion_factor_invalid", "due_days_invalid",
-// "holiday_invalid", "holidays_too_many"; store errors.
+// "holiday_invalid", "holidays_too_many", "state_fips_invalid", "issuing_state_invalid"; store
+// errors.
 Status SetIwoSetting(Store& store, const Clock& clock, const std::string& actor,
                      const std::string& key, const std::string& value);
 

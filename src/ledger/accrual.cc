@@ -41,21 +41,45 @@ int32_t OverlapDays(Date a_start, Date a_end, Date b_start, Date b_end) {
   return e < s ? 0 : DaysBetween(s, e) + 1;
 }
 
-Money ProratedAmount(Money amount, Date term_start, Date term_end, const Period& p) {
-  const int32_t covered = OverlapDays(term_start, term_end, p.start, p.end);
+// Days of [start, end] that are not in `closed` (ascending, disjoint); 0 if end < start.
+int32_t OpenDays(Date start, Date end, std::span<const DateSpan> closed) {
+  if (end < start) return 0;
+  int32_t days = DaysBetween(start, end) + 1;
+  for (const DateSpan& c : closed) days -= OverlapDays(start, end, c.from, c.through);
+  return days;
+}
+
+// The first day of [start, end] that is not in `closed` (ascending, disjoint), if any.
+std::optional<Date> FirstOpenDay(Date start, Date end, std::span<const DateSpan> closed) {
+  Date day = start;
+  for (const DateSpan& c : closed) {
+    if (c.through < day) continue;
+    if (c.from > day) break;
+    if (c.through >= end) return std::nullopt;
+    day = c.through.AddDays(1);
+  }
+  if (day > end) return std::nullopt;
+  return day;
+}
+
+Money ProratedAmount(Money amount, Date term_start, Date term_end, const Period& p,
+                     std::span<const DateSpan> closed) {
+  const int32_t covered =
+      OpenDays(std::max(term_start, p.start), std::min(term_end, p.end), closed);
   const int32_t length = DaysBetween(p.start, p.end) + 1;
   if (covered == length) return amount;
   return MulDivRound(amount, covered, length);
 }
 
-Money PeriodAmount(const Order& order, Date order_end, const Period& p) {
+Money PeriodAmount(const Order& order, Date order_end, const Period& p,
+                   std::span<const DateSpan> closed) {
   if (order.child_terms.empty()) {
-    return ProratedAmount(order.amount, order.effective_date, order_end, p);
+    return ProratedAmount(order.amount, order.effective_date, order_end, p, closed);
   }
   Money total;
   for (const ChildTerm& term : order.child_terms) {
     const Date term_end = term.end_date ? std::min(*term.end_date, order_end) : order_end;
-    total += ProratedAmount(term.amount, order.effective_date, term_end, p);
+    total += ProratedAmount(term.amount, order.effective_date, term_end, p, closed);
   }
   return total;
 }
@@ -77,7 +101,8 @@ std::vector<JudgmentSlice> JudgmentSlices(const Order& order) {
   return slices;
 }
 
-std::vector<Debt> AccrueOrder(const Order& order, Date from, Date through) {
+std::vector<Debt> AccrueOrder(const Order& order, Date from, Date through,
+                              std::span<const DateSpan> closed) {
   std::vector<Debt> debts;
   if (order.type == ObligationType::kArrearsPayback) {
     const Date due = order.effective_date;
@@ -96,19 +121,22 @@ std::vector<Debt> AccrueOrder(const Order& order, Date from, Date through) {
   }
   const Date order_end = order.end_date.value_or(MaxDate());
   const Date last = std::min(order_end, through);
-  Date day = std::max(order.effective_date, from);
-  // Start at the period containing `from` but only count debts whose due date >= from.
-  Period p = PeriodContaining(order.frequency, order.effective_date, day);
-  if (std::max(p.start, order.effective_date) < from) {
-    p = PeriodContaining(order.frequency, order.effective_date, p.end.AddDays(1));
-  }
+  // Start at the period containing `from` but only count debts whose due date >= from (with
+  // closed days, a period that starts before `from` may fall due on or after it).
+  Period p =
+      PeriodContaining(order.frequency, order.effective_date, std::max(order.effective_date, from));
   while (true) {
-    const Date due = std::max(p.start, order.effective_date);
-    if (due > last) break;
-    const Money amount = PeriodAmount(order, order_end, p);
-    if (amount.is_positive()) {
-      debts.push_back(
-          Debt{order.case_id, order.id, order.type, false, p.start, p.end, due, amount, {}});
+    const Date first = std::max(p.start, order.effective_date);
+    if (first > last) break;
+    const std::optional<Date> due = closed.empty()
+                                        ? std::optional<Date>(first)
+                                        : FirstOpenDay(first, std::min(p.end, order_end), closed);
+    if (due && *due >= from && *due <= last) {
+      const Money amount = PeriodAmount(order, order_end, p, closed);
+      if (amount.is_positive()) {
+        debts.push_back(
+            Debt{order.case_id, order.id, order.type, false, p.start, p.end, *due, amount, {}});
+      }
     }
     p = PeriodContaining(order.frequency, order.effective_date, p.end.AddDays(1));
   }

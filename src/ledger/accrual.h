@@ -24,6 +24,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "domain/types.h"
@@ -53,7 +54,13 @@ struct Debt {
 
 // Debts of `order` with due dates in [from, through], in due-date order (the slices of a
 // judgment, all due on its effective date, oldest month first).
-std::vector<Debt> AccrueOrder(const Order& order, Date from, Date through);
+//
+// `closed` (ascending, disjoint) are days the order's case is closed (45 CFR 303.11;
+// ledger/engine.h ClosedSpans): no periodic support accrues on them. A period they cover in
+// part is prorated by its open days like any partial period, and is due on its first open
+// covered day; a period they cover whole creates no debt. Judgments are not affected.
+std::vector<Debt> AccrueOrder(const Order& order, Date from, Date through,
+                              std::span<const DateSpan> closed = {});
 
 // The slices of a judgment with an accrual period: per calendar month of
 // [judgment_accrued_from, judgment_accrued_through], the days in that month and the part of

@@ -187,13 +187,44 @@ ObligorLedger::ObligorLedger(std::vector<CaseBook> cases, DistributionPolicy pol
   }
 }
 
+std::vector<DateSpan> ClosedSpans(std::span<const CaseEvent> events) {
+  std::vector<DateSpan> spans;
+  bool closed = false;
+  Date closed_from;
+  for (const CaseEvent& e : events) {
+    if (e.kind == kCaseClosedEvent && !closed) {
+      closed = true;
+      closed_from = e.date;
+    } else if (e.kind == kCaseReopenedEvent && closed) {
+      if (closed_from < e.date) spans.push_back({closed_from, e.date.AddDays(-1)});
+      closed = false;
+    }
+  }
+  if (closed) spans.push_back({closed_from, MaxDate()});
+  return spans;
+}
+
+bool ClosedOn(const CaseBook& book, Date d) {
+  for (const DateSpan& s : book.closed) {
+    if (d < s.from) return false;
+    if (d <= s.through) return true;
+  }
+  return false;
+}
+
+bool OpenOn(const CaseBook& book, Date d) {
+  return book.closed.empty() ? book.info.status == CaseStatus::kOpen : !ClosedOn(book, d);
+}
+
 void ObligorLedger::AccrueThrough(Date through) {
   if (accrued_any_ && through <= accrued_through_) return;
   const Date from = accrued_any_ ? accrued_through_.AddDays(1) : MinDate();
   for (CaseState& cs : cases_) {
     const size_t old_size = cs.debts.size();
     for (const Order& order : cs.book.orders) {
-      for (Debt& d : AccrueOrder(order, from, through)) cs.debts.push_back({d, Money()});
+      for (Debt& d : AccrueOrder(order, from, through, cs.book.closed)) {
+        cs.debts.push_back({d, Money()});
+      }
     }
     auto less = [](const DebtState& a, const DebtState& b) { return DebtLess(a.debt, b.debt); };
     std::sort(cs.debts.begin() + static_cast<std::ptrdiff_t>(old_size), cs.debts.end(), less);
@@ -400,6 +431,7 @@ Money ObligorLedger::ProrateOverCases(Money amount, const std::vector<Bucket>& (
   std::vector<Money> caps(cases_.size());
   Money total;
   for (size_t i = 0; i < cases_.size(); ++i) {
+    if (ClosedOn(cases_[i].book, d.date)) continue;  // share 0: nothing applied below
     for (Bucket b : order(OnAssistance(cases_[i], d.date))) {
       caps[i] += ArrearsCapacity(cases_[i], b, d);
     }
@@ -426,6 +458,7 @@ Money ObligorLedger::DistributeCurrent(Money amount, const Day& day, Distributio
   Money total;
   for (size_t i = 0; i < cases_.size(); ++i) {
     const CaseState& cs = cases_[i];
+    if (ClosedOn(cs.book, day.date)) continue;
     for (size_t k = cs.settled; k < cs.debts.size(); ++k) {
       const DebtState& ds = cs.debts[k];
       if (!ds.debt.judgment && ds.debt.due_date >= day.month_start &&
@@ -575,15 +608,20 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
     const Money over_ura = Max(permanent - cb.ura_balance, Money());
     cb.arrears_by_bucket[static_cast<int>(Bucket::kPermanentlyAssigned)] -= over_ura;
     cb.arrears_by_bucket[static_cast<int>(Bucket::kUnassigned)] += over_ura;
-    for (const Order& o : cs.book.orders) cb.monthly_support += MonthlyEquivalent(o, as_of);
-    cb.delinquent = cb.arrears_total.is_positive() && cb.arrears_total >= cb.monthly_support;
+    cb.closed = ClosedOn(cs.book, as_of);
+    if (!cb.closed) {
+      for (const Order& o : cs.book.orders) cb.monthly_support += MonthlyEquivalent(o, as_of);
+      cb.delinquent = cb.arrears_total.is_positive() && cb.arrears_total >= cb.monthly_support;
+    }
     cb.collected = cs.collected;
     cb.to_family = cs.to_family;
     cb.to_state = cs.to_state;
     cb.to_federal = cs.to_federal;
-    ob.arrears_total += cb.arrears_total;
-    for (int b = 0; b < kBucketCount; ++b) ob.arrears_by_bucket[b] += cb.arrears_by_bucket[b];
-    ob.delinquent = ob.delinquent || cb.delinquent;
+    if (!cb.closed) {
+      ob.arrears_total += cb.arrears_total;
+      for (int b = 0; b < kBucketCount; ++b) ob.arrears_by_bucket[b] += cb.arrears_by_bucket[b];
+      ob.delinquent = ob.delinquent || cb.delinquent;
+    }
     ob.cases.push_back(std::move(cb));
   }
   return ob;

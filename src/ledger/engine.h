@@ -24,6 +24,8 @@
 //     state's futures rule (ledger/policy.h FuturesRule) held money that is future support is
 //     applied at the start of each later month as if received that day (steps 1 and 2, never
 //     as a tax offset), oldest held money first, before anything else dated in that month.
+// A case closed on D (CaseBook::closed; 45 CFR 303.11) takes no part in steps 1 and 2: it
+// accrues nothing while closed and the money goes to the obligor's open cases, or is held.
 // Money applied to an assigned debt is retained by the government up to the case's URA and
 // split into the federal share (FMAP) and the state share; any excess goes to the family. The
 // split rounds cumulatively per case: the federal total equals round(total retained x FMAP).
@@ -40,6 +42,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -141,7 +144,26 @@ struct CaseBook {
   Case info;
   std::vector<Order> orders;
   std::vector<AssistanceEpisode> episodes;
+  // The days the case is closed (ClosedSpans), ascending and disjoint: nothing accrues on them
+  // (ledger/accrual.h) and no collection is distributed to the case (docs/ARCHITECTURE.md §5.6).
+  std::vector<DateSpan> closed;
 };
+
+// Case events that open and end a closed period (service/case_closure.cc).
+inline constexpr std::string_view kCaseClosedEvent = "case_closed";
+inline constexpr std::string_view kCaseReopenedEvent = "case_reopened";
+
+// The days a case is closed, from its events in (date, id) order: each case_closed day through
+// the day before the case_reopened that follows it, or open-ended (MaxDate) while it stays
+// closed. Other kinds are ignored, as is a reopening without a closing before it; a case
+// reopened on the day it closed has no closed day.
+std::vector<DateSpan> ClosedSpans(std::span<const CaseEvent> events);
+
+// Whether `d` lies in one of `book.closed`.
+bool ClosedOn(const CaseBook& book, Date d);
+// Whether the case is open on `d`: by its closed days, or by its status when it has none (a
+// case closed with no case_closed event, which no command writes, reads closed).
+bool OpenOn(const CaseBook& book, Date d);
 
 // One debt as of a snapshot date.
 struct DebtView {
@@ -172,6 +194,9 @@ struct CaseBalance {
   Money to_family;
   Money to_state;
   Money to_federal;
+  // Closed on as_of (CaseBook::closed): its monthly support is zero, it is not delinquent, and
+  // the obligor's arrears and delinquency leave it out.
+  bool closed = false;
   // Due on or before as_of's month end, oldest first; the slices of a judgment with an accrual
   // period (ledger/accrual.h) joined while consecutive months share a bucket.
   std::vector<DebtView> debts;
@@ -185,6 +210,7 @@ struct ObligorBalance {
   Money held_total;         // still held as of as_of (after any future support applied)
   // Held money applied as future support on or before as_of, in the order applied.
   std::vector<FuturesApplication> futures_applied;
+  // Of the cases open on as_of (a closed case's frozen arrears are not enforced).
   Money arrears_total;
   Money arrears_by_bucket[kBucketCount];
   bool delinquent = false;

@@ -159,6 +159,15 @@ Status CaseClosureService::CheckLedger(const Case& c, const CaseClosureReason& r
   return Status::Ok();
 }
 
+// A closing or reopening changes the days the case accrues and takes distributions
+// (ledger/engine.h CaseBook::closed): the obligor's stored distributions are re-run and the
+// ledger generation moves (the bulk poster's cache).
+Status CaseClosureService::ClosedPeriodChanged(const Case& c, const std::string& reason) {
+  RETURN_IF_ERROR(Redistribute(store_, c.obligor, clock_.NowIso(), reason, std::nullopt).status());
+  ASSIGN_OR_RETURN(const int64_t generation, store_.LedgerGeneration());
+  return store_.SetLedgerGeneration(generation + 1);
+}
+
 Status CaseClosureService::Record(const Case& c, Date day, std::string_view kind,
                                   const std::string& detail, std::string_view action,
                                   const Json& before, const Json& after) {
@@ -246,9 +255,10 @@ Result<Store::CaseClosureRow> CaseClosureService::Close(CaseId case_id, std::opt
     RETURN_IF_ERROR(store_.UpdateCaseStatus(c.id, CaseStatus::kClosed));
     Json after = RowJson(row);
     after["status"] = Name(CaseStatus::kClosed);
-    RETURN_IF_ERROR(Record(c, day, "case_closed",
+    RETURN_IF_ERROR(Record(c, day, kCaseClosedEvent,
                            "reason=" + row.reason + " notice_date=" + row.notice_date.ToString(),
                            "case.close", before, after));
+    RETURN_IF_ERROR(ClosedPeriodChanged(c, "case " + CaseDisplayId(c.id) + " closed"));
     return row;
   });
 }
@@ -282,10 +292,13 @@ Status CaseClosureService::Reopen(CaseId case_id, const std::string& reason) {
     ASSIGN_OR_RETURN(auto closed, store_.GetCaseClosure(c.id));
     RETURN_IF_ERROR(store_.DeleteCaseClosure(c.id));
     RETURN_IF_ERROR(store_.UpdateCaseStatus(c.id, CaseStatus::kOpen));
-    const Json after{
-        {"case_id", c.id.value}, {"status", Name(CaseStatus::kOpen)}, {"reason", reason}};
-    return Record(c, clock_.Today(), "case_reopened", "", "case.reopen",
-                  closed ? RowJson(*closed) : Json(nullptr), after);
+    const Json after{{"case_id", c.id.value},
+                     {"status", Name(CaseStatus::kOpen)},
+                     {"reason", reason},
+                     {"reopened_date", clock_.Today().ToString()}};
+    RETURN_IF_ERROR(Record(c, clock_.Today(), kCaseReopenedEvent, "", "case.reopen",
+                           closed ? RowJson(*closed) : Json(nullptr), after));
+    return ClosedPeriodChanged(c, "case " + CaseDisplayId(c.id) + " reopened");
   });
 }
 

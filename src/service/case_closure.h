@@ -129,19 +129,23 @@ class CaseClosureService {
   // store's.
   Result<Store::CaseClosureRow> RecordNotice(const CloseNoticeRequest& request);
   // Closes the case on `date` (Default: today), at least kClosureNoticeDays after its notice;
-  // re-checks a ledger-checked reason on that day. Errors: date_in_future, case_not_found,
-  // case_closed, failed_precondition "closure_notice_missing", "closure_notice_period" (names
-  // the earliest day), "closure_date_invalid" (before the case's latest cancellation, closing
-  // or reopening; names that day), "closure_date_before_collection" (before the latest payment
-  // received on the case; names its date), closure_criteria_not_met, the role and caseload
-  // errors; the store's.
+  // re-checks a ledger-checked reason on that day. From that day the case accrues nothing and
+  // takes no distribution (ledger/engine.h CaseBook::closed): the obligor's collections are
+  // redistributed (distribution_history reason "case CASE-… closed"). Errors: date_in_future,
+  // case_not_found, case_closed, failed_precondition "closure_notice_missing",
+  // "closure_notice_period" (names the earliest day), "closure_date_invalid" (before the case's
+  // latest cancellation, closing or reopening; names that day), "closure_date_before_collection"
+  // (before the latest payment received on the case; names its date), closure_criteria_not_met, the
+  // role and caseload errors; the store's.
   Result<Store::CaseClosureRow> Close(CaseId case_id, std::optional<Date> date);
   // Withdraws the pending notice (the recipient answered with information; 303.11(c)/(d)).
   // Errors: ValidateReason's (reason_missing, reason_too_long, text_invalid_utf8,
   // text_invalid_char), case_not_found, case_closed, closure_notice_missing, the role and
   // caseload errors; the store's.
   Status CancelNotice(CaseId case_id, const std::string& reason);
-  // Reopens a closed case (status open, closure row removed). Errors: ValidateReason's,
+  // Reopens a closed case (status open, closure row removed) today: its orders accrue again
+  // from today (the closed days stay without accrual) and the obligor's collections are
+  // redistributed ("case CASE-… reopened"). Errors: ValidateReason's,
   // case_not_found, failed_precondition "case_not_closed", the role and caseload errors; the
   // store's.
   Status Reopen(CaseId case_id, const std::string& reason);
@@ -154,6 +158,7 @@ class CaseClosureService {
   Status CheckLedger(const Case& c, const CaseClosureReason& reason, Date day);
   Status Record(const Case& c, Date day, std::string_view kind, const std::string& detail,
                 std::string_view action, const Json& before, const Json& after);
+  Status ClosedPeriodChanged(const Case& c, const std::string& reason);
 
   Store& store_;
   const Clock& clock_;

@@ -7,28 +7,72 @@
 
 namespace cse {
 
+namespace {
+
+// The code point of the valid UTF-8 sequence of `n` bytes at text[i].
+uint32_t CodePointAt(const std::string& text, size_t i, size_t n) {
+  const auto byte = [&](size_t k) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(text[i + k]));
+  };
+  if (n == 1) return byte(0);
+  uint32_t cp = byte(0) & (0x7fu >> n);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (byte(k) & 0x3fu);
+  return cp;
+}
+
+// Control characters a note may not hold: C0 but newline and tab, DEL, C1, the line and
+// paragraph separators, and the bidirectional embedding, override and isolate controls.
+bool IsRefusedControl(uint32_t cp) {
+  if (cp < 0x20) return cp != '\n' && cp != '\t';
+  return (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// "U+000D" for a code point.
+std::string CodePointName(uint32_t cp) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "U+";
+  for (int shift = cp > 0xffff ? 20 : 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xf];
+  return out;
+}
+
+// `text` with each CR LF line end made LF (a lone CR stays, and is refused).
+std::string UnixLineEnds(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out += text[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::string> ValidateCaseNoteText(const std::string& text) {
-  const size_t first = text.find_first_not_of(" \t\r\n");
+  const std::string lf = UnixLineEnds(text);
+  const size_t first = lf.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return InvalidArgument("note_empty", "text: required");
-  const size_t last = text.find_last_not_of(" \t\r\n");
-  std::string out = text.substr(first, last - first + 1);
+  const size_t last = lf.find_last_not_of(" \t\r\n");
+  std::string out = lf.substr(first, last - first + 1);
   // Characters (code points), as the table's CHECK (SQLite's length() of a text) counts them.
   if (const auto chars = static_cast<size_t>(CharacterCount(out)); chars > kCaseNoteLengthMax) {
     return InvalidArgument("note_too_long", "text: at most " + std::to_string(kCaseNoteLengthMax) +
                                                 " characters, got " + std::to_string(chars));
   }
   for (size_t i = 0; i < out.size();) {
-    const unsigned char c = static_cast<unsigned char>(out[i]);
-    if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f) {
-      return InvalidArgument("note_invalid_char",
-                             "text: control characters other than newline and tab are not "
-                             "allowed (byte " +
-                                 std::to_string(i) + ")");
-    }
     const size_t n = Utf8SequenceLength(out, i);
     if (n == 0) {
       return InvalidArgument("note_invalid_utf8",
                              "text: not valid UTF-8 at byte " + std::to_string(i));
+    }
+    if (const uint32_t cp = CodePointAt(out, i, n); IsRefusedControl(cp)) {
+      return InvalidArgument("note_invalid_char",
+                             "text: control character " + CodePointName(cp) + " at byte " +
+                                 std::to_string(i) +
+                                 "; control characters other than newline and tab (carriage "
+                                 "returns, C1, line separators, bidirectional controls) are not "
+                                 "allowed");
     }
     i += n;
   }
@@ -36,10 +80,13 @@ Result<std::string> ValidateCaseNoteText(const std::string& text) {
 }
 
 Result<CaseNote> AddCaseNote(Store& store, const Clock& clock, const std::string& author,
-                             CaseId case_id, const std::string& text) {
+                             CaseId case_id, const std::string& text,
+                             const NoteWriterRule& may_write) {
   ASSIGN_OR_RETURN(std::string clean, ValidateCaseNoteText(text));
   RETURN_IF_ERROR(store.Begin());
   auto body = [&]() -> Result<CaseNote> {
+    // The rule sees the same staff as the write (inside the transaction).
+    if (may_write) RETURN_IF_ERROR(may_write(store, author, case_id));
     RETURN_IF_ERROR(store.GetCase(case_id).status());
     CaseNote note{0, case_id, author, clock.NowIso(), clean};
     ASSIGN_OR_RETURN(note.id, store.InsertCaseNote(note));

@@ -215,6 +215,7 @@ Json ToJson(const CaseBalance& b) {
               {"arrears_oldest_due", OptDate(b.arrears_oldest_due)},
               {"monthly_support", b.monthly_support.ToString()},
               {"delinquent", b.delinquent},
+              {"closed", b.closed},
               {"ura",
                {{"granted", b.ura_granted.ToString()},
                 {"retained", b.ura_retained.ToString()},

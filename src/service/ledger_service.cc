@@ -66,6 +66,18 @@ Json OrderAuditJson(const Order& o) {
   return j;
 }
 
+// Each case's closed days from `closures` (by case, date, id: ObligorBooks::closures), handed
+// to `take(case_id, spans)`.
+template <typename Take>
+void ForEachCaseClosed(std::span<const CaseEvent> closures, const Take& take) {
+  for (size_t lo = 0; lo < closures.size();) {
+    size_t hi = lo;
+    while (hi < closures.size() && closures[hi].case_id == closures[lo].case_id) ++hi;
+    take(closures[lo].case_id.value, ClosedSpans(closures.subspan(lo, hi - lo)));
+    lo = hi;
+  }
+}
+
 Status BumpGeneration(Store& store) {
   ASSIGN_OR_RETURN(int64_t g, store.LedgerGeneration());
   return store.SetLedgerGeneration(g + 1);
@@ -89,6 +101,11 @@ Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor) {
   for (AssistanceEpisode& e : all.episodes) {
     books[book_of.at(e.case_id.value)].episodes.push_back(e);
   }
+  ForEachCaseClosed(all.closures, [&](int64_t case_id, std::vector<DateSpan> spans) {
+    if (auto it = book_of.find(case_id); it != book_of.end()) {
+      books[it->second].closed = std::move(spans);
+    }
+  });
   return books;
 }
 
@@ -108,6 +125,9 @@ ObligorRangeBooks::ObligorRangeBooks(ObligorRange& range) : range_(range) {
   // walks forward as the obligors do.
   for (Order& o : range_.orders) orders_[o.case_id.value].push_back(std::move(o));
   for (AssistanceEpisode& e : range_.episodes) episodes_[e.case_id.value].push_back(e);
+  ForEachCaseClosed(range_.closures, [&](int64_t case_id, std::vector<DateSpan> spans) {
+    closed_[case_id] = std::move(spans);
+  });
 }
 
 std::vector<CaseBook> ObligorRangeBooks::Books(PersonId obligor) {
@@ -124,6 +144,9 @@ std::vector<CaseBook> ObligorRangeBooks::Books(PersonId obligor) {
     }
     if (auto it = episodes_.find(b.info.id.value); it != episodes_.end()) {
       b.episodes = std::move(it->second);
+    }
+    if (auto it = closed_.find(b.info.id.value); it != closed_.end()) {
+      b.closed = std::move(it->second);
     }
     books.push_back(std::move(b));
   }

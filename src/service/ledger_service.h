@@ -109,6 +109,7 @@ class ObligorRangeBooks {
   ObligorRange& range_;
   std::unordered_map<int64_t, std::vector<Order>> orders_;  // by case id
   std::unordered_map<int64_t, std::vector<AssistanceEpisode>> episodes_;
+  std::unordered_map<int64_t, std::vector<DateSpan>> closed_;  // by case id
   size_t next_case_ = 0;
   size_t next_collection_ = 0;
 };

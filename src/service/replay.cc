@@ -339,7 +339,23 @@ Status Replayer::ChangeClosure(const AuditRow& row, const Json& after) {
   if (it == t_.cases.end()) return Inconsistent(row, "closure of an unknown case");
   if (row.action == "case.closure_cancel" || row.action == "case.reopen") {
     t_.closures.erase(id);
-    if (row.action == "case.reopen") it->second.info.status = CaseStatus::kOpen;
+    if (row.action == "case.reopen") {
+      it->second.info.status = CaseStatus::kOpen;
+      // The day the closed period ends: reopened_date, or for a row written before it was
+      // recorded, the row's own date (the reopening was dated today).
+      std::optional<std::string> text = DateKey(after, "reopened_date");
+      if (!text) text = row.at.substr(0, std::min<size_t>(row.at.size(), 10));
+      auto day = Date::Parse(*text);
+      if (!day.ok()) return Unreadable(row, "reopening date '" + *text + "' is not a date");
+      std::vector<DateSpan>& closed = it->second.closed;
+      if (!closed.empty() && closed.back().through == MaxDate()) {
+        if (closed.back().from < *day) {
+          closed.back().through = day->AddDays(-1);
+        } else {
+          closed.pop_back();
+        }
+      }
+    }
     return Status::Ok();
   }
   Store::CaseClosureRow c;
@@ -351,6 +367,10 @@ Status Replayer::ChangeClosure(const AuditRow& row, const Json& after) {
   if (closed && *closed != "none") {
     ASSIGN_OR_RETURN(c.closed_date, Date::Parse(*closed));
     it->second.info.status = CaseStatus::kClosed;
+    std::vector<DateSpan>& spans = it->second.closed;
+    if (spans.empty() || spans.back().through != MaxDate()) {
+      spans.push_back({*c.closed_date, MaxDate()});
+    }
   }
   t_.closures[id] = std::move(c);
   return Status::Ok();

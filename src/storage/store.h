@@ -130,10 +130,13 @@ struct RiskScoreRecord {
 // (which the ledger engine and the features never read); employment and case events of the
 // obligors. Each vector is sorted by obligor (cases, collections, jobs, events) or by case
 // (orders, episodes), then in the order of the matching per-obligor List* call.
+// `closures` (both structs) are the cases' case_closed and case_reopened events (the ledger's
+// closed periods, ledger/engine.h ClosedSpans), by (case, date, id).
 struct ObligorBooks {
   std::vector<Case> cases;
   std::vector<Order> orders;
   std::vector<AssistanceEpisode> episodes;
+  std::vector<CaseEvent> closures;
 };
 
 struct ObligorRange {
@@ -143,6 +146,7 @@ struct ObligorRange {
   std::vector<Collection> collections;
   std::vector<Employment> jobs;
   std::vector<CaseEvent> events;
+  std::vector<CaseEvent> closures;
 };
 
 // ---- Employer and federal interfaces (src/iwo, src/formats) ----
@@ -732,6 +736,12 @@ class Store {
   // most `limit`.
   virtual Result<std::vector<CaseNote>> ListCaseNotes(CaseId case_id, int64_t before_id,
                                                       int64_t limit) = 0;
+  // ---- Who may write notes and contacts, case offices (src/auth; notes_store2.cc) ----
+  // The cases where `person` is the obligor, the obligee or a child, ascending by id.
+  virtual Result<std::vector<CaseId>> ListCaseIdsOfParty(PersonId person) = 0;
+  // The office names in use (users' offices, case counties, case assignments; not empty)
+  // equal to `office` ignoring ASCII letter case (SQLite NOCASE), each once, sorted.
+  virtual Result<std::vector<std::string>> FindOfficeSpellings(std::string_view office) = 0;
   // ---- Posting speed (src/service/bulk_poster.cc; sqlite_store.cc) ----
   // Begin() for a writer that has itself read every row its inserts refer to (BulkPoster reads
   // the case, and takes the obligor from it): when no transaction is open, the transaction runs

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "service/json.h"
@@ -435,9 +436,115 @@ TEST_F(AuthServiceTest, CaseOfficeDefaultsToCountyAndCanBeReassigned) {
             "role_not_allowed");
   EXPECT_EQ(auth::AssignCaseOffice(w_.store(), w_.clock(), "nobody", c, "west").reason(),
             "user_unknown");
+  // A supervisor with no office has no caseload to move a case out of; an admin moves any.
+  EXPECT_EQ(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", c, "west").reason(),
+            "case_not_in_caseload");
   EXPECT_EQ(*w_.store().CaseOffice(c), "east");
-  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup", c, "west").ok());
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "root", c, "west").ok());
   EXPECT_EQ(*w_.store().CaseOffice(c), "west");
+}
+
+// QA 2026-12-05: a North supervisor pulled a South case into North's caseload (the rule
+// checked only the role). An office-bound supervisor moves the cases of their own caseload
+// (or a case in no office); an admin moves any; a refusal writes nothing.
+TEST_F(AuthServiceTest, ASupervisorMovesOnlyTheCasesOfTheirCaseload) {
+  ASSERT_TRUE(auth_.AddUser({"root", "admin", "", "long enough pass"}, "t").ok());
+  ASSERT_TRUE(auth_.AddUser({"sup_n", "supervisor", "north", "long enough pass"}, "root").ok());
+  auto add_case = [&](const std::string& county) {
+    NewCase nc;
+    nc.obligor = w_.Person("Sam", "Doe");
+    nc.obligee = w_.Person("Ana", "Roe");
+    nc.county = county;
+    auto id = w_.service().AddCase(nc);
+    EXPECT_TRUE(id.ok());
+    return *id;
+  };
+  const CaseId north = add_case("north"), south = add_case("south"), none = add_case("");
+  const int64_t audit_before = (*w_.store().LastAudit())->seq;
+  const Status pulled = auth::AssignCaseOffice(w_.store(), w_.clock(), "sup_n", south, "north");
+  EXPECT_EQ(pulled.reason(), "case_not_in_caseload") << pulled.message();
+  EXPECT_NE(pulled.message().find("'north' of 'sup_n'"), std::string::npos) << pulled.message();
+  EXPECT_EQ(*w_.store().CaseOffice(south), "south");
+  EXPECT_EQ((*w_.store().LastAudit())->seq, audit_before);  // nothing written
+  // Their own case may go to another office; a case in no office may come into theirs.
+  auth::OfficeAssignment done;
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup_n", north, "south", &done).ok());
+  EXPECT_EQ(done.before, "north");
+  EXPECT_EQ(done.office, "south");
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup_n", none, "north").ok());
+  EXPECT_EQ(*w_.store().CaseOffice(none), "north");
+  // Moved away, the case is no longer theirs to move back.
+  EXPECT_EQ(auth::AssignCaseOffice(w_.store(), w_.clock(), "sup_n", north, "north").reason(),
+            "case_not_in_caseload");
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "root", south, "north").ok());
+  EXPECT_EQ(*w_.store().CaseOffice(south), "north");
+}
+
+// QA 2026-12-05: assign-office took "   ", "" and "north" for an office spelled "North", and
+// the case dropped out of every caseload (they compare names exactly).
+TEST_F(AuthServiceTest, TheAssignedOfficeIsSpelledAsTheOneInUse) {
+  ASSERT_TRUE(auth_.AddUser({"root", "admin", "", "long enough pass"}, "t").ok());
+  ASSERT_TRUE(auth_.AddUser({"cw", "caseworker", "North", "long enough pass"}, "root").ok());
+  const CaseId c = w_.SimpleCase(w_.Person("Sam", "Doe"), 10000, Date::Ymd(2025, 1, 1));
+  auto assign = [&](const std::string& office) {
+    return auth::AssignCaseOffice(w_.store(), w_.clock(), "root", c, office);
+  };
+  EXPECT_EQ(assign("").reason(), "office_required");
+  EXPECT_EQ(assign("   ").reason(), "office_required");
+  EXPECT_EQ(assign(" North").reason(), "office_invalid");
+  EXPECT_EQ(assign("North ").reason(), "office_invalid");
+  const Status lower = assign("north");
+  EXPECT_EQ(lower.reason(), "office_case_mismatch");
+  EXPECT_NE(lower.message().find("'North'"), std::string::npos) << lower.message();
+  EXPECT_EQ(assign("NORTH").reason(), "office_case_mismatch");
+  EXPECT_EQ(*w_.store().CaseOffice(c), "");
+  // As spelled: staffed (a caseworker works North).
+  auth::OfficeAssignment done;
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "root", c, "North", &done).ok());
+  EXPECT_FALSE(done.unstaffed);
+  // A new office with no staff yet is accepted, and said to be unstaffed; once in use, its
+  // spelling is the one to give.
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "root", c, "West Side", &done).ok());
+  EXPECT_TRUE(done.unstaffed);
+  EXPECT_EQ(*w_.store().CaseOffice(c), "West Side");
+  EXPECT_EQ(assign("west side").reason(), "office_case_mismatch");
+  // A user's office follows the same text rule.
+  EXPECT_EQ(
+      auth_.AddUser({"cw2", "caseworker", "North ", "long enough pass"}, "root").status().reason(),
+      "office_invalid");
+}
+
+// The CLI's note and contact writers are held to the API's rule: the roles with notes.write.
+TEST_F(AuthServiceTest, NoteWritersAreTheRolesWithNotesWrite) {
+  for (int r = 0; r < auth::kRoleCount; ++r) {
+    const auto role = static_cast<Role>(r);
+    const bool listed =
+        std::any_of(auth::kNoteWriterRoles.begin(), auth::kNoteWriterRoles.end(),
+                    [&](enforce::Role e) { return enforce::Name(e) == auth::Name(role); });
+    EXPECT_EQ(listed, auth::RoleHas(role, Permission::kNotesWrite)) << auth::Name(role);
+  }
+  const CaseId c = w_.SimpleCase(w_.Person("Sam", "Doe"), 10000, Date::Ymd(2025, 1, 1));
+  const PersonId obligor = w_.store().GetCase(c)->obligor;
+  // No active admin yet: anyone (the bootstrap), as for the other case work.
+  EXPECT_TRUE(auth::CheckNoteWriter(w_.store(), "anyone", c).ok());
+  EXPECT_TRUE(auth::CheckContactRecorder(w_.store(), "anyone", obligor).ok());
+  ASSERT_TRUE(auth_.AddUser({"root", "admin", "", "long enough pass"}, "t").ok());
+  ASSERT_TRUE(
+      auth_.AddUser({"acct", "accounting_technician", "", "long enough pass"}, "root").ok());
+  ASSERT_TRUE(auth_.AddUser({"cw", "caseworker", "north", "long enough pass"}, "root").ok());
+  EXPECT_EQ(auth::CheckNoteWriter(w_.store(), "anyone", c).reason(), "user_unknown");
+  EXPECT_EQ(auth::CheckNoteWriter(w_.store(), "acct", c).reason(), "role_not_allowed");
+  EXPECT_EQ(auth::CheckNoteWriter(w_.store(), "cw", c).reason(), "case_not_in_caseload");
+  EXPECT_EQ(auth::CheckContactRecorder(w_.store(), "cw", obligor).reason(),
+            "person_not_in_caseload");
+  EXPECT_EQ(auth::CheckContactRecorder(w_.store(), "cw", PersonId{999}).reason(),
+            "person_not_found");
+  ASSERT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "root", c, "north").ok());
+  EXPECT_TRUE(auth::CheckNoteWriter(w_.store(), "cw", c).ok());
+  EXPECT_TRUE(auth::CheckContactRecorder(w_.store(), "cw", obligor).ok());
+  ASSERT_TRUE(auth_.DisableUser("cw", "left", "root").ok());
+  EXPECT_EQ(auth::CheckNoteWriter(w_.store(), "cw", c).reason(), "user_unknown");
+  EXPECT_EQ(auth::CheckContactRecorder(w_.store(), "cw", obligor).reason(), "user_unknown");
 }
 
 // The caseload is read in two index-ordered parts (county cases not assigned elsewhere, and

@@ -3,6 +3,7 @@
 // running the enforcement workflow's payment events once per obligor.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -18,9 +19,9 @@ using testing::CliRun;
 class ContactCliTest : public ::testing::Test {
  protected:
   void SetUp() override { db_ = dir_.path("opencse.db"); }
-  CliRun Cli(std::vector<std::string> args, bool with_db = true) {
+  CliRun Cli(std::vector<std::string> args, bool with_db = true, const std::string& user = "cal") {
     std::vector<std::string> full{"opencse"};
-    if (with_db) full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", "cal"});
+    if (with_db) full.insert(full.end(), {"--db", db_, "--today", "2024-06-30", "--user", user});
     full.insert(full.end(), args.begin(), args.end());
     return testing::RunArgv(full);
   }
@@ -135,6 +136,67 @@ TEST_F(ContactCliTest, BadInputIsRefusedAndWritesNothing) {
     EXPECT_NE(r.err.find("error: " + b.code), std::string::npos) << r.err;
   }
   EXPECT_EQ(ListJson()["attempts"].size(), 1u);
+}
+
+// QA 2026-12-05: `contact log` took any --user (unknown, disabled, another office's
+// caseworker). Once an active admin exists: an active user whose role holds notes.write, and a
+// caseworker or supervisor only for a party of a case in their office's caseload. A refusal
+// writes nothing. (With no staff, as in the tests above, anyone still logs.)
+TEST_F(ContactCliTest, LogHoldsTheUserToTheNoteWritersRuleOnceStaffed) {
+  Seed();  // CASE-000001: PRS-000001 and PRS-000002, no county
+  ASSERT_EQ(Cli({"party", "add", "--first", "Bo", "--last", "Poe"}).code, 0);
+  ASSERT_EQ(Cli({"party", "add", "--first", "Kid", "--last", "Poe"}).code, 0);
+  ASSERT_EQ(Cli({"party", "add", "--first", "Al", "--last", "Loe"}).code, 0);
+  ASSERT_EQ(Cli({"case", "add", "--obligor", "PRS-000003", "--obligee", "PRS-000005", "--child",
+                 "PRS-000004", "--county", "south"})
+                .code,
+            0);
+  auto as = [&](const std::string& user, std::vector<std::string> args) {
+    return Cli(std::move(args), true, user);
+  };
+  ASSERT_EQ(as("boot", {"user", "add", "--username", "root", "--role", "admin"}).code, 0);
+  for (const auto& [name, role, office] :
+       std::vector<std::array<std::string, 3>>{{"cwn", "caseworker", "north"},
+                                               {"cws", "caseworker", "south"},
+                                               {"gone", "caseworker", "south"},
+                                               {"inv", "investigator", ""},
+                                               {"acct", "accounting_technician", ""}}) {
+    std::vector<std::string> args{"user", "add", "--username", name, "--role", role};
+    if (!office.empty()) args.insert(args.end(), {"--office", office});
+    ASSERT_EQ(as("root", args).code, 0) << name;
+  }
+  ASSERT_EQ(as("root", {"user", "disable", "gone", "--reason", "left the agency"}).code, 0);
+  ASSERT_EQ(as("root", {"assign-office", "--case", "CASE-000001", "--office", "north"}).code, 0);
+  auto log = [&](const std::string& user, const std::string& person) {
+    return as(user, {"contact", "log", "--person", person, "--channel", "sms", "--outcome",
+                     "opted_out", "--date", "2024-06-01"});
+  };
+  const struct {
+    std::string user, person, code;
+  } refused[] = {{"no_such_person", "PRS-000003", "user_unknown"},
+                 {"gone", "PRS-000003", "user_unknown"},  // disabled
+                 {"acct", "PRS-000003", "role_not_allowed"},
+                 {"cwn", "PRS-000003", "person_not_in_caseload"},  // a South case's obligor
+                 {"cws", "PRS-000001", "person_not_in_caseload"}};
+  for (const auto& r : refused) {
+    const CliRun out = log(r.user, r.person);
+    EXPECT_EQ(out.code, 1) << r.user;
+    EXPECT_NE(out.err.find("error: " + r.code), std::string::npos) << r.user << ": " << out.err;
+  }
+  // A person who is a party of no case is in no office's caseload.
+  ASSERT_EQ(Cli({"party", "add", "--first", "No", "--last", "Case"}).code, 0);  // PRS-000006
+  EXPECT_NE(log("cwn", "PRS-000006").err.find("error: person_not_in_caseload"), std::string::npos);
+  for (const char* person : {"PRS-000001", "PRS-000003", "PRS-000006"}) {
+    const CliRun l = Cli({"--json", "contact", "list", "--person", person});
+    EXPECT_TRUE(Json::parse(l.out)["attempts"].empty()) << person << l.out;
+  }
+  // Their own caseload's parties, a child included; an investigator works statewide.
+  EXPECT_EQ(log("cwn", "PRS-000002").code, 0);
+  EXPECT_EQ(log("cws", "PRS-000004").code, 0);
+  EXPECT_EQ(log("inv", "PRS-000001").code, 0);
+  EXPECT_EQ(ListJson()["attempts"].size(), 1u);
+  const CliRun help = Cli({"contact", "log", "--help"}, false);
+  EXPECT_NE(help.out.find("person_not_in_caseload"), std::string::npos) << help.out;
 }
 
 TEST_F(ContactCliTest, ImportPaymentsRunsThePaymentEventsOncePerObligor) {

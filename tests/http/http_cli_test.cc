@@ -98,6 +98,53 @@ TEST_F(HttpCliTest, TokenAddAndAssignOffice) {
   EXPECT_EQ(*(*store)->CaseOffice(CaseId{1}), "south");
 }
 
+// QA 2026-12-05: the assign-office help said "(default: the case's county)" though --office is
+// required; an office no one works was taken silently; `case show` did not show the office.
+TEST_F(HttpCliTest, AssignOfficeWarnsOfAnUnstaffedOfficeAndCaseShowNamesTheOffice) {
+  ASSERT_EQ(
+      Run({"user", "add", "--username", "cw", "--role", "caseworker", "--office", "north"}).first,
+      0);
+  auto shown = Run({"case", "show", "--case", "CASE-000001"});
+  ASSERT_EQ(shown.first, 0);
+  EXPECT_EQ(shown.second["case"]["office"], "north");  // its county
+  auto moved = Run({"assign-office", "--case", "CASE-000001", "--office", "Elmstead"});
+  ASSERT_EQ(moved.first, 0);
+  EXPECT_EQ(moved.second["previous_office"], "north");
+  EXPECT_NE(moved.second["warning"].get<std::string>().find("no active caseworker or supervisor"),
+            std::string::npos)
+      << moved.second.dump();
+  EXPECT_EQ(Run({"case", "show", "--case", "CASE-000001"}).second["case"]["office"], "Elmstead");
+  auto back = Run({"assign-office", "--case", "CASE-000001", "--office", "north"});
+  ASSERT_EQ(back.first, 0);
+  EXPECT_FALSE(back.second.contains("warning"));  // cw works north
+  EXPECT_EQ(Run({"assign-office", "--case", "CASE-000001", "--office", "NORTH"}).second["code"],
+            "office_case_mismatch");
+  EXPECT_EQ(Run({"assign-office", "--case", "CASE-000001", "--office", "   "}).second["code"],
+            "office_required");
+  // Text output.
+  std::vector<std::string> text{"opencse", "--db", db_,    "--today", "2024-06-30", "--user",
+                                "admin",   "case", "show", "--case",  "CASE-000001"};
+  std::vector<const char*> argv;
+  for (const std::string& a : text) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  ASSERT_EQ(RunCli(static_cast<int>(argv.size()), argv.data(), out, err), 0);
+  EXPECT_NE(out.str().find("\n  office: north\n"), std::string::npos) << out.str();
+  Run({"assign-office", "--help"});
+  EXPECT_EQ(help_.find("default: the case's county"), std::string::npos) << help_;
+  EXPECT_NE(help_.find("office_case_mismatch"), std::string::npos) << help_;
+}
+
+// QA 2026-12-05: `access-log list --person ""` listed every person's reads; an empty value is
+// not a missing option.
+TEST_F(HttpCliTest, AccessLogListRefusesAnEmptyPerson) {
+  auto empty = Run({"access-log", "list", "--person", ""});
+  EXPECT_EQ(empty.first, 1);
+  EXPECT_EQ(empty.second["code"], "id_malformed") << empty.second.dump();
+  EXPECT_EQ(Run({"access-log", "list", "--person", "PRS-0x"}).second["code"], "id_malformed");
+  EXPECT_EQ(Run({"access-log", "list", "--person", "PRS-000001"}).first, 0);
+  EXPECT_EQ(Run({"access-log", "list"}).first, 0);
+}
+
 // `user add` and `token add` follow `staff add`'s rule (before 2026-12-06 any --user could add
 // an admin): anyone until an active admin exists, then only an active admin.
 TEST_F(HttpCliTest, OnlyAnAdminAddsUsersAndTokensOnceOneExists) {

@@ -23,10 +23,25 @@ class NotesTest : public ::testing::Test {
                        const Json& body, bool csrf = true) {
     return c.Post(path, s.Headers(csrf), body.dump(), "application/json");
   }
-  int64_t NoteCount() {
+  int64_t NoteCount(int64_t case_id = 1) {
     auto store = server_->OpenStore();
-    auto notes = store->ListCaseNotes(CaseId{1}, 0, 200);
+    auto notes = store->ListCaseNotes(CaseId{case_id}, 0, 200);
     return notes.ok() ? static_cast<int64_t>(notes->size()) : -1;
+  }
+  // `opencse` on the server's database as --user `user`: exit code, standard output and error.
+  struct CliOut {
+    int code = 0;
+    std::string out, err;
+  };
+  CliOut Cli(const std::string& user, std::vector<std::string> args) {
+    std::vector<std::string> full{"opencse",    "--db",   server_->db(), "--today",
+                                  "2024-06-30", "--user", user};
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<const char*> argv;
+    for (const std::string& a : full) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    return {code, out.str(), err.str()};
   }
   std::unique_ptr<ApiServer> server_;
 };
@@ -120,6 +135,8 @@ TEST_F(NotesTest, BadTextIsRefusedNamingTheFieldAndNothingIsWritten) {
   expect(Json{{"text", std::string(5000, 'a')}}, "note_too_long");
   expect(Json{{"text", std::string(60000, 'a')}}, "note_too_long");
   expect(Json{{"text", "bell\x07"}}, "note_invalid_char");
+  expect(Json{{"text", "innocent text\rFORGED"}}, "note_invalid_char");
+  expect(Json{{"text", "looks \u202e reversed"}}, "note_invalid_char");
   expect(Json{{"text", 42}}, "field_invalid");
   expect(Json{{"text", "ok"}, {"extra", 1}}, "field_unknown");
   EXPECT_EQ(NoteCount(), 0);
@@ -172,6 +189,24 @@ TEST(CaseNoteTextTest, ValidationRules) {
   EXPECT_TRUE(ValidateCaseNoteText("tab\tand\nnewline").ok());
 }
 
+// QA 2026-12-05: a lone carriage return, C1 controls and U+202E (right-to-left override) were
+// taken although the docs allow no control character but newline and tab; a CR LF line end
+// is a newline, stored as LF.
+TEST(CaseNoteTextTest, NoControlCharacterButNewlineAndTab) {
+  for (const std::string bad :
+       {"innocent text\rFORGED", "c1 \xc2\x85 next line", "c1 \xc2\x80", "c1 \xc2\x9f",
+        "rtl \xe2\x80\xae override", "lre \xe2\x80\xaa", "isolate \xe2\x81\xa6", "pdi \xe2\x81\xa9",
+        "line \xe2\x80\xa8 separator", "paragraph \xe2\x80\xa9", "del \x7f"}) {
+    const auto r = ValidateCaseNoteText(bad);
+    EXPECT_EQ(r.status().reason(), "note_invalid_char") << bad;
+  }
+  const Status rtl = ValidateCaseNoteText("rtl \xe2\x80\xae").status();
+  EXPECT_NE(rtl.message().find("U+202E at byte 4"), std::string::npos) << rtl.message();
+  EXPECT_EQ(*ValidateCaseNoteText("first\r\nsecond\r\n"), "first\nsecond");
+  // Printable neighbours stay: U+00A0, U+00E9, U+200F (a right-to-left mark, not an override).
+  EXPECT_TRUE(ValidateCaseNoteText("nbsp\xc2\xa0 caf\xc3\xa9 \xe2\x80\x8f").ok());
+}
+
 TEST_F(NotesTest, CliAddsAndListsNotesWithTheUserAsAuthor) {
   auto run = [&](std::vector<std::string> args) {
     std::vector<std::string> full{"opencse",    "--db",   server_->db(), "--today",
@@ -196,6 +231,95 @@ TEST_F(NotesTest, CliAddsAndListsNotesWithTheUserAsAuthor) {
   auto [missing, err2] = run({"case", "note", "list", "--case", "CASE-000042"});
   EXPECT_NE(missing, 0);
   EXPECT_EQ(NoteCount(), 1);
+}
+
+// QA 2026-12-05: `case note add` took any --user: unknown, disabled, another office's
+// caseworker, a role without notes.write. Once staffed, the API's rule holds, and a refusal
+// writes nothing (no note, no audit row).
+TEST_F(NotesTest, CliNoteAddHoldsTheUserToTheApisRule) {
+  ASSERT_EQ(Cli("admin", {"user", "disable", "cw_south", "--reason", "left the agency"}).code, 0);
+  auto add = [&](const std::string& user, const std::string& case_id) {
+    return Cli(user, {"--json", "case", "note", "add", "--case", case_id, "--text", "note"});
+  };
+  const struct {
+    std::string user, case_id, code;
+  } refused[] = {{"no_such_person", "CASE-000003", "user_unknown"},
+                 {"cw_south", "CASE-000003", "user_unknown"},  // disabled
+                 {"cw_north", "CASE-000003", "case_not_in_caseload"},
+                 {"acct", "CASE-000001", "role_not_allowed"}};
+  for (const auto& r : refused) {
+    const CliOut out = add(r.user, r.case_id);
+    EXPECT_EQ(out.code, 1) << r.user;
+    EXPECT_EQ(Json::parse(out.out, nullptr, false)["code"], r.code) << r.user << out.out;
+  }
+  EXPECT_EQ(NoteCount(1), 0);
+  EXPECT_EQ(NoteCount(3), 0);
+  {
+    auto store = server_->OpenStore();
+    auto audit = store->ListAuditAfter(0, "case", "", 1000);
+    ASSERT_TRUE(audit.ok());
+    for (const AuditRow& row : *audit) EXPECT_NE(row.action, "case.note_add");
+  }
+  // The roles with notes.write, on their caseload: an investigator works statewide.
+  EXPECT_EQ(add("cw_north", "CASE-000001").code, 0);
+  EXPECT_EQ(add("inv", "CASE-000003").code, 0);
+  EXPECT_EQ(add("sup_north", "CASE-000002").code, 0);
+  EXPECT_EQ(NoteCount(1), 1);
+  EXPECT_EQ(NoteCount(3), 1);
+  // The help counts characters, as the rule does (it said "bytes").
+  const CliOut help = Cli("admin", {"case", "note", "add", "--help"});
+  EXPECT_NE(help.out.find("1-2000 characters"), std::string::npos) << help.out;
+  EXPECT_EQ(help.out.find("bytes"), std::string::npos) << help.out;
+}
+
+// QA 2026-12-05: `case note list` printed a note's continuation lines unindented, so a note
+// could forge another author's entry; and it could not page past the newest 200.
+TEST_F(NotesTest, CliListIndentsEveryLineAndPagesWithBefore) {
+  ASSERT_EQ(
+      Cli("sup_north", {"case", "note", "add", "--case", "CASE-000001", "--text", "Reviewed file"})
+          .code,
+      0);
+  const std::string forged =
+      "Called obligor, no answer\n2024-06-30T00:00:00  sup_north\nApproved: waive the arrears";
+  ASSERT_EQ(
+      Cli("cw_north", {"case", "note", "add", "--case", "CASE-000001", "--text", forged}).code, 0);
+  const CliOut text = Cli("cw_north", {"case", "note", "list", "--case", "CASE-000001"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_EQ(text.out,
+            "2024-06-30T00:00:00  cw_north\n"
+            "  Called obligor, no answer\n"
+            "  2024-06-30T00:00:00  sup_north\n"
+            "  Approved: waive the arrears\n"
+            "2024-06-30T00:00:00  sup_north\n"
+            "  Reviewed file\n");
+  // Every line that does not start with a space is an entry's own header: two entries.
+  int headers = 0;
+  std::istringstream lines(text.out);
+  for (std::string line; std::getline(lines, line);) headers += !line.empty() && line[0] != ' ';
+  EXPECT_EQ(headers, 2);
+  // Paging: a full page names the next cursor, as the API's next_before.
+  ASSERT_EQ(
+      Cli("cw_north", {"case", "note", "add", "--case", "CASE-000001", "--text", "third"}).code, 0);
+  const CliOut page1 =
+      Cli("cw_north", {"--json", "case", "note", "list", "--case", "CASE-000001", "--limit", "2"});
+  ASSERT_EQ(page1.code, 0) << page1.err;
+  const Json j1 = Json::parse(page1.out);
+  ASSERT_EQ(j1["items"].size(), 2U);
+  EXPECT_EQ(j1["items"][0]["text"], "third");
+  ASSERT_TRUE(j1["next_before"].is_number()) << page1.out;
+  const std::string cursor = std::to_string(j1["next_before"].get<int64_t>());
+  const CliOut text1 =
+      Cli("cw_north", {"case", "note", "list", "--case", "CASE-000001", "--limit", "2"});
+  EXPECT_NE(text1.out.find("more: --before " + cursor + "\n"), std::string::npos) << text1.out;
+  const CliOut page2 = Cli("cw_north", {"--json", "case", "note", "list", "--case", "CASE-000001",
+                                        "--limit", "2", "--before", cursor});
+  ASSERT_EQ(page2.code, 0) << page2.err;
+  const Json j2 = Json::parse(page2.out);
+  ASSERT_EQ(j2["items"].size(), 1U);
+  EXPECT_EQ(j2["items"][0]["text"], "Reviewed file");
+  EXPECT_TRUE(j2["next_before"].is_null());
+  EXPECT_NE(
+      Cli("cw_north", {"case", "note", "list", "--case", "CASE-000001", "--before", "0"}).code, 0);
 }
 
 }  // namespace

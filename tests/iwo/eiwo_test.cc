@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "iwo/eiwo_ack.h"
 #include "iwo/eiwo_export.h"
+#include "iwo/iwo_fixture.h"
 #include "iwo/iwo_terminate.h"
+#include "iwo/settings.h"
 #include "service/json.h"
 #include "testing/fault_store.h"
 #include "testing/fixture.h"
@@ -22,19 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
+using testing::ReadWholeFile;
+using testing::SplitLines;
 
 class EiwoTest : public ::testing::Test {
  protected:
@@ -53,53 +42,27 @@ class EiwoTest : public ::testing::Test {
 
   void AddUser(const std::string& name, const std::string& role, const std::string& office,
                bool disabled = false) {
-    UserRecord u;
-    u.username = name;
-    u.role = role;
-    u.office = office;
-    u.disabled = disabled;
-    u.created_at = "2024-07-01T00:00:00Z";
-    ASSERT_TRUE(world_.store().InsertUser(u).ok()) << name;
+    testing::AddStaffUser(world_.store(), name, role, office, disabled);
   }
 
   EmployerId AddEmployer(const std::string& fein, const std::string& name) {
-    Employer e;
-    e.fein = fein;
-    e.name = name;
-    e.address.line1 = "1 MAIN ST";
-    e.address.city = "SPRINGFIELD";
-    e.address.state = "IL";
-    e.address.zip = "62701";
-    return *world_.store().UpsertEmployer(e);
+    return *world_.store().UpsertEmployer(testing::SpringfieldEmployer(fein, name));
   }
 
   // A pending IWO for a fresh obligor with this SSN, with `employer`.
   int64_t AddIwo(const std::string& ssn, EmployerId employer, Date entry = Date::Ymd(2024, 6, 28),
                  const std::string& office = "Main") {
-    Person p;
-    p.first_name = "Sam";
-    p.last_name = "Doe";
+    Person p = testing::SamDoe(ssn);
     for (char c : ssn.substr(6)) p.last_name += static_cast<char>('a' + (c - '0'));
-    p.ssn = ssn;
     const PersonId obligor = *world_.service().AddPerson(p);
     const CaseId c = world_.SimpleCase(obligor, 50'000, Date::Ymd(2024, 1, 1));
     cases_[ssn] = c;
     EXPECT_TRUE(world_.store().SetCaseOffice(c, office).ok());
-    IwoRecord r;
-    r.case_id = c;
-    r.obligor = obligor;
-    r.employer = employer;
-    r.source = "manual";
-    r.entry_date = entry;
-    r.due_date = entry.AddDays(4);
-    r.current_monthly = Money::FromCents(50'000);
-    r.arrears_monthly = Money::FromCents(10'000);
-    r.created_at = "2024-06-28T00:00:00Z";
-    r.created_by = "tester";
-    return *world_.store().InsertIwo(r);
+    return *world_.store().InsertIwo(
+        testing::ManualIwo(c, obligor, employer, entry, entry.AddDays(4)));
   }
 
-  IwoRecord Get(int64_t id) { return world_.store().ListIwos("", id - 1, 1)->front(); }
+  IwoRecord Get(int64_t id) { return testing::GetIwo(world_.store(), id); }
 
   Result<EiwoExportReport> Export(Store& store, const std::string& name,
                                   const std::string& fein = "",
@@ -119,14 +82,7 @@ class EiwoTest : public ::testing::Test {
   }
 
   int64_t AuditCount(const std::string& action) {
-    int64_t n = 0;
-    EXPECT_TRUE(world_.store()
-                    .ScanAudit([&](const AuditRow& r) {
-                      n += r.action == action ? 1 : 0;
-                      return Status::Ok();
-                    })
-                    .ok());
-    return n;
+    return testing::CountAudit(world_.store(), action);
   }
 
   testing::World world_;
@@ -148,7 +104,7 @@ TEST_F(EiwoTest, ExportWritesHeadersBatchesTrailersAndMarksSent) {
   ASSERT_EQ(rep->batches.size(), 2u);
   EXPECT_FALSE(fs::exists(dir_.path("out.txt.partial")));
 
-  const std::vector<std::string> lines = Lines(ReadAll(dir_.path("out.txt")));
+  const std::vector<std::string> lines = SplitLines(ReadWholeFile(dir_.path("out.txt")));
   // FHI, BHI acme, DTL, DTL, BTI, BHI bolt, DTL, BTI, FTI.
   ASSERT_EQ(lines.size(), 9u);
   for (const std::string& l : lines) EXPECT_EQ(l.size(), 600u);
@@ -204,7 +160,7 @@ TEST_F(EiwoTest, ExportWritesHeadersBatchesTrailersAndMarksSent) {
 TEST_F(EiwoTest, ExportedFileReadsBackWithItsLayouts) {
   const int64_t id = AddIwo("123450001", acme_);
   ASSERT_TRUE(Export("out.txt")->written);
-  const std::vector<std::string> lines = Lines(ReadAll(dir_.path("out.txt")));
+  const std::vector<std::string> lines = SplitLines(ReadWholeFile(dir_.path("out.txt")));
   ASSERT_EQ(lines.size(), 5u);
   std::vector<std::string> types;
   for (const std::string& l : lines) {
@@ -570,11 +526,9 @@ TEST_F(EiwoTest, AClosedCasesIwoIsNotSentButItsTerminationNoticeIs) {
   ASSERT_TRUE(Export("first.txt")->written);
   const CaseId c = cases_["123450001"];
   // The sent IWO ends (a termination notice to send) and a new one with another employer waits.
-  TerminateRequest q;
-  q.iwo_id = sent;
-  q.end_date = world_.clock().Today();
-  q.reason = IwoEndReason::kCaseClosed;
-  auto ended = TerminateIwo(world_.store(), world_.clock(), "tester", q);
+  auto ended =
+      TerminateIwo(world_.store(), world_.clock(), "tester",
+                   testing::EndRequest(sent, world_.clock().Today(), IwoEndReason::kCaseClosed));
   ASSERT_TRUE(ended.ok()) << ended.status().ToString();
   ASSERT_TRUE(ended->notice.has_value());
   IwoRecord r = Get(sent);
@@ -598,7 +552,7 @@ TEST_F(EiwoTest, AClosedCasesIwoIsNotSentButItsTerminationNoticeIs) {
   EXPECT_EQ(Get(ended->notice->id).status, "sent");
   EXPECT_EQ(Get(other).status, "sent");
   EXPECT_EQ(Get(open).status, "sent");
-  const std::string text = ReadAll(dir_.path("second.txt"));
+  const std::string text = ReadWholeFile(dir_.path("second.txt"));
   EXPECT_NE(text.find("TRM"), std::string::npos) << text;
   EXPECT_EQ(text.find(FormatDisplayId("IWO", pending)), std::string::npos) << text;
   // Nothing else to send: no file, the closed case's IWO still counted.
@@ -607,6 +561,36 @@ TEST_F(EiwoTest, AClosedCasesIwoIsNotSentButItsTerminationNoticeIs) {
   EXPECT_FALSE(again->written);
   EXPECT_EQ(again->case_closed, 1);
   EXPECT_FALSE(fs::exists(dir_.path("third.txt")));
+}
+
+// The state's options (iwo/settings.h). Before, the admin rule of `iwo config set` lived only
+// in the command: SetIwoSetting itself let anyone change them, so another caller (a service, a
+// script) was not covered. Checked first, as the command did: before the key is looked at.
+TEST_F(EiwoTest, SetIwoSettingItselfNeedsAnAdminOnceOneExists) {
+  const auto set = [&](const std::string& user, const std::string& key, const std::string& v) {
+    return SetIwoSetting(world_.store(), world_.clock(), user, key, v);
+  };
+  // Before the first admin, anyone (a new installation sets itself up).
+  ASSERT_TRUE(set("nobody", "iwo.eiwo.state_fips", "06").ok());
+  AddUser("root", "admin", "");
+  AddUser("gone", "admin", "", /*disabled=*/true);
+  const int64_t audits = AuditCount("iwo.config.set");
+  for (const auto& [user, code] : std::vector<std::pair<std::string, std::string>>{
+           {"nobody", "user_unknown"}, {"gone", "user_unknown"}, {"tester", "role_not_allowed"}}) {
+    const Status s = set(user, "iwo.due_business_days", "5");
+    EXPECT_EQ(s.reason(), code) << user;
+    EXPECT_NE(s.message().find("change 'iwo.due_business_days'"), std::string::npos) << s.message();
+    EXPECT_EQ(set(user, "iwo.no_such_key", "1").reason(), code) << user << ": the actor first";
+  }
+  const IwoSettings unchanged = *LoadIwoSettings(world_.store());
+  EXPECT_EQ(unchanged.due_business_days, 2) << "a refusal wrote nothing";
+  EXPECT_EQ(unchanged.eiwo_state_fips, "06");
+  EXPECT_EQ(AuditCount("iwo.config.set"), audits);
+  // An admin may; a bad value is still refused for them.
+  ASSERT_TRUE(set("root", "iwo.due_business_days", "5").ok());
+  EXPECT_EQ(LoadIwoSettings(world_.store())->due_business_days, 5);
+  EXPECT_EQ(set("root", "iwo.due_business_days", "31").reason(), "due_days_invalid");
+  EXPECT_EQ(AuditCount("iwo.config.set"), audits + 1);
 }
 
 // ---- Acknowledgments ----
@@ -621,13 +605,7 @@ class EiwoAckTest : public EiwoTest {
     std::string date = {};     // disposition date YYYY-MM-DD; default: none
   };
   std::string AckText(const std::vector<Ack>& acks) {
-    const formats::EiwoLayouts& l = ack_layouts_;
-    std::string out =
-        *formats::FormatRecord(l.file_header, {{"control_number", "06000ACKFILE0000000001"},
-                                               {"creation_date", "2024-07-03"}}) +
-        "\n";
-    out += *formats::FormatRecord(l.batch_header, {{"control_number", "06000ACKBATCH000000001"}}) +
-           "\n";
+    std::vector<formats::FieldValues> details;
     for (const Ack& a : acks) {
       const int64_t id = iwo_by_ssn_[a.ssn];
       formats::FieldValues fields{
@@ -638,17 +616,10 @@ class EiwoAckTest : public EiwoTest {
           {"disposition", a.disposition},
           {"reason_code", a.reason}};
       if (!a.date.empty()) fields["disposition_date"] = a.date;
-      out += *formats::FormatRecord(l.detail, fields) + "\n";
+      details.push_back(std::move(fields));
     }
-    const std::string n = std::to_string(acks.size());
-    out += *formats::FormatRecord(l.batch_trailer, {{"control_number", "06000ACKBATCH000000001"},
-                                                    {"detail_count", n}}) +
-           "\n";
-    out += *formats::FormatRecord(l.file_trailer, {{"control_number", "06000ACKFILE0000000001"},
-                                                   {"batch_count", "1"},
-                                                   {"detail_count", n}}) +
-           "\n";
-    return out;
+    return testing::AckFileText(ack_layouts_, details, "06000ACKFILE0000000001",
+                                "06000ACKBATCH000000001", "2024-07-03");
   }
   Result<AckImportReport> Import(const std::string& text) {
     return ImportEiwoAck(world_.store(), world_.clock(), "tester", ack_layouts_, "ack.txt", text);

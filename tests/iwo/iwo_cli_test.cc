@@ -179,6 +179,8 @@ TEST(IwoCliTest, NewHireFileToIwoListAndOffsetList) {
   Json j = Json::parse(r.out);
   EXPECT_EQ(j["matched"], 1);
   EXPECT_EQ(j["iwos_issued"], 1);
+  EXPECT_EQ(j["iwo_already_active"], 0);
+  EXPECT_EQ(j["iwo_previously_ended"], 0);
   EXPECT_EQ(j["due_date"], "2024-07-03");
   EXPECT_EQ(j["iwos"][0]["id"], "IWO-000001");
   EXPECT_EQ(j["iwos"][0]["arrears_over_12_weeks"], true);
@@ -204,6 +206,23 @@ TEST(IwoCliTest, NewHireFileToIwoListAndOffsetList) {
   EXPECT_EQ(j["certified"][0]["non_assigned"], "2500.00");  // January to May
   EXPECT_EQ(j["certified"][0]["assigned"], "0.00");
   EXPECT_EQ(j["certified"][0]["certify_non_assigned"], true);
+
+  // Its IWO ended: a re-run issues none and counts the hire as previously ended, not as an IWO
+  // already active (before, `iwo_already_active` counted both).
+  r = run({"iwo", "terminate", "--iwo", "IWO-000001", "--reason", "order_ended", "--date",
+           "2024-06-28"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = run({"--json", "import", "newhire", file});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["iwos_issued"], 0);
+  EXPECT_EQ(j["iwo_already_active"], 0);
+  EXPECT_EQ(j["iwo_previously_ended"], 1);
+  r = run({"import", "newhire", file});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("IWO already active 0; IWO previously ended or rejected 1;"),
+            std::string::npos)
+      << r.out;
 
   r = run({"--json", "import", "newhire", file, "--layout", "nope"});
   EXPECT_EQ(r.code, 1);

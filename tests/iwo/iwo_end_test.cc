@@ -4,15 +4,23 @@
 //     the employer's own TRM record) ends the employment too, so neither the risk model nor
 //     enforcement still sees a current employer without withholding, and no new IWO goes to the
 //     same employer the same day; the audit trail names it and still replays clean;
+//   * the job is the obligor's: a `job_ended` event per employment ended, and every other IWO of
+//     the obligor with that employer ends with it (notice, event, audit row, all or nothing),
+//     except one of a job still open there; the commands list them;
 //   * `iwo terminate` keeps to the actor's office caseload (case_not_in_caseload);
 //   * an acknowledgment file's tasks go to a caseworker of the case's office (the nightly's rule);
 //   * one acknowledgment file may accept an IWO and then carry the employer's termination of it.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <optional>
+#include <set>
+
 #include "ai/features.h"
 #include "enforce/action_service.h"
 #include "iwo/eiwo_ack.h"
 #include "iwo/eiwo_export.h"
+#include "iwo/iwo_fixture.h"
 #include "iwo/iwo_terminate.h"
 #include "iwo/newhire.h"
 #include "service/json.h"
@@ -33,14 +41,7 @@ class IwoEndTest : public ::testing::Test {
   IwoEndTest() : world_(":memory:", kToday) {}
 
   void SetUp() override {
-    Employer e;
-    e.fein = "111111111";
-    e.name = "ACME WIDGETS";
-    e.address.line1 = "1 MAIN ST";
-    e.address.city = "SPRINGFIELD";
-    e.address.state = "IL";
-    e.address.zip = "62701";
-    acme_ = *world_.service().AddEmployer(e);
+    acme_ = *world_.service().AddEmployer(testing::Acme());
     // Staffed: an admin (statewide), caseworkers of Franklin and Lucas, a Lucas supervisor.
     AddUser("admin1", "admin", "");
     AddUser("cw", "caseworker", "Franklin");
@@ -51,39 +52,28 @@ class IwoEndTest : public ::testing::Test {
     obligor_ = AddObligor("123450001");
     case_ = world_.SimpleCase(obligor_, 50'000, Date::Ymd(2024, 1, 1));
     ASSERT_TRUE(world_.store().SetCaseOffice(case_, "Franklin").ok());
-    Employment j;
-    j.person = obligor_;
-    j.employer = acme_;
-    j.start_date = kHired;
-    job_ = *world_.service().AddEmployment(j);
+    job_ = AddJob(obligor_, acme_, kHired);
     iwo_ = Issue(case_);
   }
 
   void AddUser(const std::string& name, const std::string& role, const std::string& office) {
-    UserRecord u;
-    u.username = name;
-    u.role = role;
-    u.office = office;
-    u.created_at = "2024-07-01T00:00:00Z";
-    ASSERT_TRUE(world_.store().InsertUser(u).ok()) << name;
+    testing::AddStaffUser(world_.store(), name, role, office);
   }
 
   PersonId AddObligor(const std::string& ssn) {
-    Person p;
-    p.first_name = "Sam";
-    p.last_name = "Doe";
-    p.ssn = ssn;
-    return *world_.service().AddPerson(p);
+    return *world_.service().AddPerson(testing::SamDoe(ssn));
+  }
+
+  int64_t AddJob(PersonId person, EmployerId employer, Date start) {
+    Employment j;
+    j.person = person;
+    j.employer = employer;
+    j.start_date = start;
+    return *world_.service().AddEmployment(j);
   }
 
   // An IWO for the case with its obligor's current employers, as `action issue` makes it.
-  int64_t Issue(CaseId c) {
-    EXPECT_TRUE(world_.store().Begin().ok());
-    auto made = IssueIwosForCase(world_.store(), world_.clock(), "cw", c, kEntry);
-    EXPECT_TRUE(made.ok()) << made.status().ToString();
-    EXPECT_TRUE(world_.store().Commit().ok());
-    return made.ok() ? made->front().iwo_id : 0;
-  }
+  int64_t Issue(CaseId c) { return testing::IssueIwo(world_, "cw", c, kEntry); }
 
   // Sent on 2024-07-01 under `control`, as an export would mark it.
   void MarkSent(int64_t id, const std::string& control) {
@@ -92,7 +82,7 @@ class IwoEndTest : public ::testing::Test {
                     .ok());
   }
 
-  IwoRecord Get(int64_t id) { return world_.store().ListIwos("", id - 1, 1)->front(); }
+  IwoRecord Get(int64_t id) { return testing::GetIwo(world_.store(), id); }
 
   Employment Job(int64_t id) {
     const std::vector<Employment> jobs = *world_.store().ListEmployments();
@@ -105,20 +95,18 @@ class IwoEndTest : public ::testing::Test {
 
   Result<TerminateResult> Terminate(const std::string& actor, int64_t id, Date date,
                                     IwoEndReason reason = IwoEndReason::kEmploymentEnded) {
-    TerminateRequest q;
-    q.iwo_id = id;
-    q.end_date = date;
-    q.reason = reason;
-    return TerminateIwo(world_.store(), world_.clock(), actor, q);
+    return TerminateIwo(world_.store(), world_.clock(), actor,
+                        testing::EndRequest(id, date, reason));
   }
 
-  // income_withholding's eligibility reason in a recommendation as of `as_of` ("eligible").
-  std::string WithholdingReason(Date as_of) {
+  // income_withholding's eligibility reason in a recommendation for case `c` (default the
+  // fixture's) as of `as_of` ("eligible").
+  std::string WithholdingReason(Date as_of, std::optional<CaseId> c = std::nullopt) {
     enforce::EnforcementService svc(world_.store(), world_.clock(), "nightly");
     enforce::RecommendOptions o;
     o.as_of = as_of;
     o.write = false;
-    auto r = svc.Recommend(case_, o);
+    auto r = svc.Recommend(c.value_or(case_), o);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (!r.ok()) return "error";
     for (const auto& [remedy, e] : r->ineligible) {
@@ -136,14 +124,7 @@ class IwoEndTest : public ::testing::Test {
 
   // The `after` JSON of the last audit row with this action.
   Json LastAudit(const std::string& action) {
-    Json out;
-    EXPECT_TRUE(world_.store()
-                    .ScanAudit([&](const AuditRow& r) {
-                      if (r.action == action) out = Json::parse(r.after);
-                      return Status::Ok();
-                    })
-                    .ok());
-    return out;
+    return testing::LastAuditAfter(world_.store(), action);
   }
 
   // What `audit verify` finds when it replays the trail against the store. The fixture writes
@@ -183,13 +164,7 @@ class IwoEndTest : public ::testing::Test {
     std::string date = {};
   };
   std::string AckText(const std::vector<Ack>& acks) {
-    const formats::EiwoLayouts& l = ack_layouts_;
-    std::string out =
-        *formats::FormatRecord(l.file_header, {{"control_number", "39000ACKFILE0000000001"},
-                                               {"creation_date", "2024-07-09"}}) +
-        "\n";
-    out += *formats::FormatRecord(l.batch_header, {{"control_number", "39000ACKBATCH000000001"}}) +
-           "\n";
+    std::vector<formats::FieldValues> details;
     for (const Ack& a : acks) {
       formats::FieldValues fields{{"action_code", a.action},
                                   {"iwo_control_number", a.control},
@@ -198,17 +173,10 @@ class IwoEndTest : public ::testing::Test {
                                   {"disposition", a.disposition},
                                   {"reason_code", a.reason}};
       if (!a.date.empty()) fields["disposition_date"] = a.date;
-      out += *formats::FormatRecord(l.detail, fields) + "\n";
+      details.push_back(std::move(fields));
     }
-    const std::string n = std::to_string(acks.size());
-    out += *formats::FormatRecord(l.batch_trailer, {{"control_number", "39000ACKBATCH000000001"},
-                                                    {"detail_count", n}}) +
-           "\n";
-    out += *formats::FormatRecord(l.file_trailer, {{"control_number", "39000ACKFILE0000000001"},
-                                                   {"batch_count", "1"},
-                                                   {"detail_count", n}}) +
-           "\n";
-    return out;
+    return testing::AckFileText(ack_layouts_, details, "39000ACKFILE0000000001",
+                                "39000ACKBATCH000000001", "2024-07-09");
   }
   Ack Org(const std::string& date = "") {
     return Ack{"ORG", case_, "123450001", kControl, "A", "", date};
@@ -218,6 +186,17 @@ class IwoEndTest : public ::testing::Test {
   }
   Result<AckImportReport> Import(const std::string& text) {
     return ImportEiwoAck(world_.store(), world_.clock(), "cw", ack_layouts_, "ack.txt", text);
+  }
+
+  // Another case of the fixture's obligor, in `office`, with its monthly order.
+  CaseId AnotherCase(const std::string& office, int64_t monthly_cents = 20'000) {
+    const CaseId c = world_.SimpleCase(obligor_, monthly_cents, Date::Ymd(2024, 1, 1));
+    EXPECT_TRUE(world_.store().SetCaseOffice(c, office).ok());
+    return c;
+  }
+
+  std::vector<CaseEvent> Events(const std::string& kind) {
+    return testing::EventsOfKind(world_.store(), obligor_, kind);
   }
 
   static constexpr const char* kControl = "3900000000000000000002";
@@ -341,29 +320,14 @@ TEST(IwoEndCliTest, TerminateOutsideTheCaseloadIsRefusedWithItsCode) {
   {
     testing::World world(db, kToday);
     for (const auto& [name, office] : {std::pair{"cw", "Franklin"}, {"cw2", "Lucas"}}) {
-      UserRecord u;
-      u.username = name;
-      u.role = "caseworker";
-      u.office = office;
-      u.created_at = "2024-07-01T00:00:00Z";
-      ASSERT_TRUE(world.store().InsertUser(u).ok());
+      testing::AddStaffUser(world.store(), name, "caseworker", office);
     }
-    Person p;
-    p.first_name = "Sam";
-    p.last_name = "Doe";
-    const CaseId c = world.SimpleCase(*world.service().AddPerson(p), 50'000, kHired);
+    const CaseId c =
+        world.SimpleCase(*world.service().AddPerson(testing::SamDoe("")), 50'000, kHired);
     ASSERT_TRUE(world.store().SetCaseOffice(c, "Franklin").ok());
-    Employer e;
-    e.fein = "111111111";
-    e.name = "ACME";
-    IwoRecord r;
-    r.case_id = c;
-    r.obligor = world.store().GetCase(c)->obligor;
-    r.employer = *world.store().UpsertEmployer(e);
-    r.source = "manual";
-    r.entry_date = kEntry;
-    r.due_date = Date::Ymd(2024, 7, 2);
-    r.created_at = "2024-06-28T00:00:00Z";
+    IwoRecord r = testing::ManualIwo(c, world.store().GetCase(c)->obligor,
+                                     *world.store().UpsertEmployer(testing::Acme()), kEntry,
+                                     Date::Ymd(2024, 7, 2));
     r.created_by = "cw";
     ASSERT_TRUE(world.store().InsertIwo(r).ok());
   }
@@ -387,11 +351,7 @@ TEST_F(IwoEndTest, AckTasksGoToACaseworkerOfTheCasesOffice) {
   const PersonId other = AddObligor("123450002");
   const CaseId c = world_.SimpleCase(other, 30'000, Date::Ymd(2024, 1, 1));
   ASSERT_TRUE(world_.store().SetCaseOffice(c, "Delaware").ok());
-  Employment j;
-  j.person = other;
-  j.employer = acme_;
-  j.start_date = kHired;
-  ASSERT_TRUE(world_.service().AddEmployment(j).ok());
+  AddJob(other, acme_, kHired);
   const int64_t delaware = Issue(c);
   MarkSent(delaware, kControl);
   auto rep = Import(AckText({Trm("2024-07-08"), {"ORG", c, "123450002", kControl, "R", "NE"}}));
@@ -450,6 +410,270 @@ TEST_F(IwoEndTest, TrueDuplicatesAndAnEndBeforeTheAcceptanceAreStillRefused) {
   EXPECT_EQ(refused({Org(), Trm("2024-07-08"), Org()}), "iwo_acknowledged_twice");
   // File order: ended, then accepted, is a contradiction.
   EXPECT_EQ(refused({Trm("2024-07-08"), Org()}), "iwo_not_sent");
+}
+
+// ---- The obligor's other IWOs with the employer (the job is the obligor's, not the case's) ----
+
+// Before, ending one case's IWO for employment_ended ended the employment but left the same
+// obligor's IWOs on their other cases with that employer in place (the employer kept orders for
+// someone who no longer works there; enforcement still saw withholding in place), and no
+// `job_ended` event was written, so enforcement's "income changed" never saw the job loss.
+TEST_F(IwoEndTest, EmploymentEndedEndsTheObligorsOtherIwosWithTheEmployer) {
+  MarkSent(iwo_, kControl);
+  // The same obligor's second case (another office) with a sent IWO and third with a pending one.
+  const CaseId lucas = AnotherCase("Lucas");
+  const int64_t sent = Issue(lucas);
+  MarkSent(sent, kControl);
+  const CaseId third = AnotherCase("Franklin", 10'000);
+  const int64_t pending = Issue(third);
+  // Left alone: another obligor's IWO with ACME, and this obligor's IWO with another employer.
+  const PersonId other = AddObligor("123450002");
+  const CaseId other_case = world_.SimpleCase(other, 30'000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(world_.store().SetCaseOffice(other_case, "Franklin").ok());
+  AddJob(other, acme_, kHired);
+  const int64_t others_iwo = Issue(other_case);
+  const EmployerId bolt =
+      *world_.store().UpsertEmployer(testing::SpringfieldEmployer("222222222", "BOLT WORKS"));
+  AddJob(obligor_, bolt, kHired);
+  const int64_t bolt_iwo = *world_.store().InsertIwo(
+      testing::ManualIwo(third, obligor_, bolt, kEntry, Date::Ymd(2024, 7, 2)));
+  EXPECT_EQ(WithholdingReason(kToday, lucas), "iwo_already_active");
+  const int64_t replay_before = ReplayMismatches();
+
+  auto r = Terminate("cw", iwo_, kToday);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->other_iwos_ended.size(), 2u);
+  const IwoEndedWith& s = r->other_iwos_ended[0];
+  const IwoEndedWith& p = r->other_iwos_ended[1];
+  EXPECT_EQ(s.iwo.id, sent);
+  EXPECT_EQ(p.iwo.id, pending);
+  for (const IwoEndedWith* o : {&s, &p}) {
+    EXPECT_EQ(o->ended_with, iwo_);
+    EXPECT_EQ(o->end_date, kToday);
+    EXPECT_EQ(Get(o->iwo.id).status, "ended");
+    const std::optional<Store::IwoEnd> end = *world_.store().GetIwoEnd(o->iwo.id);
+    ASSERT_TRUE(end.has_value());
+    EXPECT_EQ(end->end_date, kToday);
+    EXPECT_EQ(end->reason, "employment_ended");
+    EXPECT_NE(end->note.find(FormatDisplayId("IWO", iwo_)), std::string::npos) << end->note;
+    EXPECT_FALSE(*world_.store().HasActiveIwo(o->iwo.case_id, acme_));
+  }
+  // The employer had the sent one: it gets its termination notice; the pending one none.
+  ASSERT_TRUE(s.notice.has_value());
+  const IwoRecord notice = Get(s.notice->id);
+  EXPECT_EQ(notice.kind, "termination");
+  EXPECT_EQ(notice.status, "pending");
+  EXPECT_EQ(notice.case_id, lucas);
+  EXPECT_EQ(notice.due_date, Date::Ymd(2024, 7, 12));
+  EXPECT_EQ(*world_.store().FindIwoTerminated(notice.id), std::optional<int64_t>(sent));
+  EXPECT_FALSE(p.notice.has_value());
+  EXPECT_EQ(Get(others_iwo).status, "pending");
+  EXPECT_EQ(Get(bolt_iwo).status, "pending");
+  EXPECT_NE(WithholdingReason(kToday, lucas), "iwo_already_active");
+
+  // One iwo_ended event per IWO, on its case; one job_ended event for the one job ended.
+  const std::vector<CaseEvent> ended = Events("iwo_ended");
+  ASSERT_EQ(ended.size(), 3u);
+  std::set<int64_t> ended_cases;
+  for (const CaseEvent& e : ended) {
+    EXPECT_EQ(e.date, kToday);
+    ended_cases.insert(e.case_id.value);
+  }
+  EXPECT_EQ(ended_cases, (std::set<int64_t>{case_.value, lucas.value, third.value}));
+  const std::vector<CaseEvent> jobs = Events("job_ended");
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].date, kToday.AddDays(-1)) << "the last day employed";
+  EXPECT_EQ(jobs[0].case_id.value, 0) << "the obligor's job, in all their cases";
+  EXPECT_EQ(ai::DetailValue(jobs[0].detail, "employer_fein"), "111111111");
+  EXPECT_EQ(ai::DetailValue(jobs[0].detail, "employment"), std::to_string(job_));
+
+  // Each IWO has its own audit row; the terminated one's lists the others.
+  const std::vector<Json> audits = testing::AuditAfters(world_.store(), "iwo.terminate");
+  ASSERT_EQ(audits.size(), 3u);
+  ASSERT_EQ(audits[0]["other_iwos_ended"].size(), 2u) << audits[0].dump();
+  EXPECT_EQ(audits[0]["other_iwos_ended"][0]["iwo"], FormatDisplayId("IWO", sent));
+  EXPECT_EQ(audits[0]["other_iwos_ended"][0]["termination_notice"],
+            FormatDisplayId("IWO", notice.id));
+  EXPECT_EQ(audits[1]["iwo"], FormatDisplayId("IWO", sent));
+  EXPECT_EQ(audits[1]["ended_with"], FormatDisplayId("IWO", iwo_));
+  EXPECT_EQ(audits[2]["iwo"], FormatDisplayId("IWO", pending));
+  EXPECT_EQ(audits[2]["notice"], nullptr);
+  EXPECT_EQ(ReplayMismatches(), replay_before);
+  EXPECT_EQ(Terminate("admin1", sent, kToday).status().reason(), "iwo_already_ended");
+}
+
+// A job with the employer that is still open after the end date (a rehire known since) keeps
+// its IWO: the obligor works there again.
+TEST_F(IwoEndTest, AnIwoOfAJobStillOpenIsLeftAlone) {
+  const CaseId second = AnotherCase("Franklin");
+  const int64_t rehired = AddJob(obligor_, acme_, Date::Ymd(2024, 7, 8));
+  IwoRecord later =
+      testing::ManualIwo(second, obligor_, acme_, Date::Ymd(2024, 7, 8), Date::Ymd(2024, 7, 10));
+  later.employment_id = rehired;
+  const int64_t later_id = *world_.store().InsertIwo(later);
+  auto r = Terminate("cw", iwo_, Date::Ymd(2024, 7, 5));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->other_iwos_ended.empty());
+  EXPECT_EQ(Get(later_id).status, "pending");
+  EXPECT_EQ(*Job(job_).end_date, Date::Ymd(2024, 7, 4));
+  EXPECT_FALSE(Job(rehired).end_date.has_value());
+  EXPECT_EQ(Events("job_ended").size(), 1u);
+}
+
+// One transaction: when another IWO cannot be ended, nothing is written, this IWO included.
+TEST_F(IwoEndTest, AFailureEndingAnotherIwoWritesNothing) {
+  MarkSent(iwo_, kControl);
+  const CaseId second = AnotherCase("Franklin");
+  const int64_t other = Issue(second);
+  MarkSent(other, kControl);
+  // A stray termination notice already naming `other` (one per IWO): its own cannot be added.
+  IwoRecord stray = testing::ManualIwo(second, obligor_, acme_, kToday, kToday);
+  stray.kind = "termination";
+  stray.source = "termination";
+  stray.current_monthly = stray.arrears_monthly = Money();
+  ASSERT_TRUE(world_.store().InsertIwoTermination(stray, other).ok());
+  const std::string before = Snapshot();
+  auto r = Terminate("cw", iwo_, kToday);
+  ASSERT_FALSE(r.ok()) << "the other IWO's notice could not be written";
+  EXPECT_EQ(r.status().reason(), "unique_violation");
+  EXPECT_EQ(Snapshot(), before);
+  EXPECT_EQ(Get(iwo_).status, "sent");
+  EXPECT_FALSE(Job(job_).end_date.has_value());
+}
+
+// The employer's TRM of one case's IWO ends the obligor's other IWOs with it, each a change of
+// the file's audit row with its notice and task — after the file's other records, so that an
+// acceptance of such an IWO later in the same file applies first.
+TEST_F(IwoEndTest, AnEmployersTrmEndsTheObligorsOtherIwosWithIt) {
+  MarkSent(iwo_, kControl);
+  const CaseId lucas = AnotherCase("Lucas");
+  const int64_t other = Issue(lucas);
+  MarkSent(other, kControl);
+  const int64_t replay_before = ReplayMismatches();
+  const std::string text =
+      AckText({Trm("2024-07-08"), {"ORG", lucas, "123450001", kControl, "A", "", "2024-07-03"}});
+  auto rep = Import(text);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_TRUE(rep->committed) << rep->problems.front().reason << " "
+                              << rep->problems.front().message;
+  EXPECT_EQ(rep->ended, 1);
+  EXPECT_EQ(rep->accepted, 1);
+  EXPECT_EQ(rep->other_ended, 1);
+  ASSERT_EQ(rep->other_iwos_ended.size(), 1u);
+  const AckOtherEnded& o = rep->other_iwos_ended[0];
+  EXPECT_EQ(o.record_number, rep->applied[0].record_number) << "the TRM record";
+  EXPECT_EQ(o.ended.iwo.id, other);
+  EXPECT_EQ(o.ended.ended_with, iwo_);
+  EXPECT_EQ(o.ended.end_date, Date::Ymd(2024, 7, 8));
+  EXPECT_TRUE(o.task_created);
+  ASSERT_TRUE(o.ended.notice.has_value());
+  EXPECT_EQ(Get(o.ended.notice->id).kind, "termination");
+  EXPECT_EQ(Get(o.ended.notice->id).due_date, Date::Ymd(2024, 7, 12));
+  const IwoRecord after = Get(other);
+  EXPECT_EQ(after.status, "ended");
+  EXPECT_EQ(*after.ack_date, Date::Ymd(2024, 7, 3)) << "accepted first";
+  EXPECT_EQ((*world_.store().GetIwoEnd(other))->end_date, Date::Ymd(2024, 7, 8));
+  EXPECT_EQ((*world_.store().GetIwoEnd(other))->reason, "employment_ended");
+  EXPECT_EQ(rep->tasks_created, 2);
+  EXPECT_EQ(world_.store().ListOpenEnforceTasks("cw2")->size(), 1u) << "Lucas's caseworker";
+  const std::vector<CaseEvent> jobs = Events("job_ended");
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].date, Date::Ymd(2024, 7, 7));
+  EXPECT_EQ(Events("iwo_ended").size(), 2u);
+  const Json audit = LastAudit("eiwo.ack.import");
+  ASSERT_EQ(audit["changes"].size(), 3u) << audit.dump();
+  EXPECT_EQ(audit["changes"][1]["status"], "accepted");
+  EXPECT_EQ(audit["changes"][2]["iwo"], FormatDisplayId("IWO", other));
+  EXPECT_EQ(audit["changes"][2]["status"], "ended");
+  EXPECT_EQ(audit["changes"][2]["ended_with"], FormatDisplayId("IWO", iwo_));
+  EXPECT_EQ(ReplayMismatches(), replay_before);
+
+  // Re-importing changes nothing.
+  auto again = Import(text);
+  ASSERT_TRUE(again.ok() && again->committed);
+  EXPECT_EQ(again->already, 2);
+  EXPECT_EQ(again->other_ended + again->tasks_created, 0);
+  EXPECT_EQ(Events("job_ended").size(), 1u);
+  EXPECT_EQ(Events("iwo_ended").size(), 2u);
+}
+
+// The commands list the other IWOs ended: `iwo terminate` and `import eiwo-ack`, text and JSON.
+TEST(IwoEndCliTest, TheCommandsListTheOtherIwosEnded) {
+  const testing::ScratchDir dir("iwo_end_others_cli");
+  const std::string db = dir.path("cse.db");
+  const formats::EiwoLayouts ack =
+      *formats::LoadEiwoLayouts("builtin", formats::EiwoDirection::kAck);
+  std::vector<std::string> ack_files;
+  {
+    testing::World world(db, kToday);
+    const EmployerId acme = *world.store().UpsertEmployer(testing::Acme());
+    // Four obligors with two cases each, both with an IWO sent to ACME: IWO 2k+1 and 2k+2.
+    for (int k = 0; k < 4; ++k) {
+      const std::string ssn = "12345000" + std::to_string(k + 1);
+      const PersonId obligor = *world.service().AddPerson(testing::SamDoe(ssn));
+      std::vector<CaseId> cases;
+      for (int i = 0; i < 2; ++i) {
+        const CaseId c = world.SimpleCase(obligor, 50'000, kHired);
+        cases.push_back(c);
+        const int64_t id = *world.store().InsertIwo(
+            testing::ManualIwo(c, obligor, acme, kEntry, Date::Ymd(2024, 7, 2)));
+        ASSERT_TRUE(world.store()
+                        .MarkIwoSent(id, Date::Ymd(2024, 7, 1), "3900000000000000000002",
+                                     "3900000000000000000001")
+                        .ok());
+      }
+      ack_files.push_back(dir.path("ack" + std::to_string(k) + ".txt"));
+      std::ofstream(ack_files.back())
+          << testing::AckFileText(ack,
+                                  {{{"action_code", "TRM"},
+                                    {"iwo_control_number", "3900000000000000000002"},
+                                    {"case_id", CaseDisplayId(cases[0])},
+                                    {"employee_ssn", ssn},
+                                    {"disposition", "A"},
+                                    {"disposition_date", "2024-07-08"}}},
+                                  "39000ACKFILE000000000" + std::to_string(k + 1),
+                                  "39000ACKBATCH00000000" + std::to_string(k + 1), "2024-07-09");
+    }
+  }
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--today", "2024-07-10", "--user", "cw"});
+    return testing::RunOpencse(args);
+  };
+  const std::vector<std::string> terminate{"iwo",    "terminate",  "--reason", "employment_ended",
+                                           "--date", "2024-07-09", "--iwo"};
+  auto with = [](std::vector<std::string> v, const std::string& last) {
+    v.push_back(last);
+    return v;
+  };
+  testing::CliRun r = run(with(terminate, "IWO-000001"));
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("IWO-000002 (CASE-000002) also ended 2024-07-09"), std::string::npos)
+      << r.out;
+  r = run(with(with(terminate, "IWO-000003"), "--json"));
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  ASSERT_EQ(j["other_iwos_ended"].size(), 1u) << r.out;
+  EXPECT_EQ(j["other_iwos_ended"][0]["iwo"], "IWO-000004");
+  EXPECT_EQ(j["other_iwos_ended"][0]["previous_status"], "sent");
+  EXPECT_EQ(j["other_iwos_ended"][0]["ended_with"], "IWO-000003");
+  // IWO-000009 and -000010: the first command's notices; then this one's own, then the other's.
+  EXPECT_EQ(j["termination_notice"]["id"], "IWO-000011");
+  EXPECT_EQ(j["other_iwos_ended"][0]["termination_notice"], "IWO-000012");
+
+  r = run({"import", "eiwo-ack", ack_files[2]});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("IWO-000006  ended 2024-07-08 with IWO-000005"), std::string::npos) << r.out;
+  r = run({"--json", "import", "eiwo-ack", ack_files[3]});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["ended"], 1);
+  ASSERT_EQ(j["other_iwos_ended"].size(), 1u) << r.out;
+  EXPECT_EQ(j["other_iwos_ended_count"], 1);
+  EXPECT_EQ(j["other_iwos_ended"][0]["iwo"], "IWO-000008");
+  EXPECT_EQ(j["other_iwos_ended"][0]["ended_with"], "IWO-000007");
+  EXPECT_EQ(j["other_iwos_ended"][0]["end_date"], "2024-07-08");
+  EXPECT_EQ(j["other_iwos_ended"][0]["task_created"], true);
+  EXPECT_FALSE(j["other_iwos_ended"][0]["termination_notice"].is_null());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "iwo/iwo_fixture.h"
 #include "iwo/iwo_terminate.h"
 #include "testing/fixture.h"
 #include "testing/scratch_dir.h"
@@ -31,33 +32,14 @@ class IwoPdfTest : public ::testing::Test {
   IwoPdfTest() : world_(":memory:", Date::Ymd(2024, 7, 1)) {}
 
   void SetUp() override {
-    Person p;
-    p.first_name = "Sam";
+    Person p = testing::SamDoe("123456789");
     p.middle_name = "Quincy";
-    p.last_name = "Doe";
-    p.ssn = "123456789";
     obligor_ = *world_.service().AddPerson(p);
     case_ = world_.SimpleCase(obligor_, 50'000, Date::Ymd(2024, 1, 1));
-    Employer e;
-    e.fein = "111111111";
-    e.name = "ACME WIDGETS";
-    e.address.line1 = "1 MAIN ST";
-    e.address.city = "SPRINGFIELD";
-    e.address.state = "IL";
-    e.address.zip = "62701";
-    employer_ = *world_.store().UpsertEmployer(e);
-    IwoRecord r;
-    r.case_id = case_;
-    r.obligor = obligor_;
-    r.employer = employer_;
-    r.source = "manual";
-    r.entry_date = Date::Ymd(2024, 6, 28);
-    r.due_date = Date::Ymd(2024, 7, 2);
-    r.current_monthly = Money::FromCents(50'000);
-    r.arrears_monthly = Money::FromCents(10'000);
+    employer_ = *world_.store().UpsertEmployer(testing::Acme());
+    IwoRecord r = testing::ManualIwo(case_, obligor_, employer_, Date::Ymd(2024, 6, 28),
+                                     Date::Ymd(2024, 7, 2));
     r.arrears_over_12_weeks = true;
-    r.created_at = "2024-06-28T00:00:00Z";
-    r.created_by = "tester";
     iwo_id_ = *world_.store().InsertIwo(r);
     path_ = dir_.path("iwo.pdf");
   }
@@ -84,11 +66,9 @@ class IwoPdfTest : public ::testing::Test {
     if (sent) {
       EXPECT_TRUE(world_.store().MarkIwoSent(iwo_id_, Date::Ymd(2024, 7, 1), "C1", "F1").ok());
     }
-    TerminateRequest q;
-    q.iwo_id = iwo_id_;
-    q.end_date = Date::Ymd(2024, 7, 1);
-    q.reason = IwoEndReason::kObligorRequestCourt;
-    auto r = TerminateIwo(world_.store(), world_.clock(), "tester", q);
+    auto r = TerminateIwo(
+        world_.store(), world_.clock(), "tester",
+        testing::EndRequest(iwo_id_, Date::Ymd(2024, 7, 1), IwoEndReason::kObligorRequestCourt));
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() && r->notice ? r->notice->id : 0;
   }

@@ -9,14 +9,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "ai/features.h"
 #include "enforce/action_service.h"
 #include "iwo/eiwo_ack.h"
 #include "iwo/eiwo_export.h"
+#include "iwo/iwo_fixture.h"
 #include "iwo/iwo_pdf.h"
 #include "iwo/newhire.h"
 #include "service/json.h"
@@ -30,48 +28,21 @@ namespace {
 const Date kToday = Date::Ymd(2024, 7, 10);  // a Wednesday
 const Date kEntry = Date::Ymd(2024, 6, 28);
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
+using testing::ReadWholeFile;
+using testing::SplitLines;
 
 class IwoTerminateTest : public ::testing::Test {
  protected:
   IwoTerminateTest() : world_(":memory:", kToday) {}
 
   void SetUp() override {
-    Employer e;
-    e.fein = "111111111";
-    e.name = "ACME WIDGETS";
-    e.address.line1 = "1 MAIN ST";
-    e.address.city = "SPRINGFIELD";
-    e.address.state = "IL";
-    e.address.zip = "62701";
-    acme_ = *world_.store().UpsertEmployer(e);
-    Person p;
-    p.first_name = "Sam";
-    p.last_name = "Doe";
-    p.ssn = "123450001";
-    obligor_ = *world_.service().AddPerson(p);
+    acme_ = *world_.store().UpsertEmployer(testing::Acme());
+    obligor_ = *world_.service().AddPerson(testing::SamDoe("123450001"));
     case_ = world_.SimpleCase(obligor_, 50'000, Date::Ymd(2024, 1, 1));
     ASSERT_TRUE(world_.store().SetCaseOffice(case_, "Main").ok());
     Hire(Date::Ymd(2024, 6, 1));
     iwo_ = Issue(kEntry);
-    UserRecord u;
-    u.username = "tester";
-    u.role = "caseworker";
-    u.office = "Main";
-    u.created_at = "2024-07-01T00:00:00Z";
-    ASSERT_TRUE(world_.store().InsertUser(u).ok());
+    testing::AddStaffUser(world_.store(), "tester", "caseworker", "Main");
     settings_.eiwo_state_fips = "06";
     settings_.eiwo_issuing_state = "STATE OF EXAMPLE";
     iwo_layouts_ = *formats::LoadEiwoLayouts("builtin", formats::EiwoDirection::kIwo);
@@ -87,15 +58,9 @@ class IwoTerminateTest : public ::testing::Test {
   }
 
   // An IWO for the case with ACME, as `action issue` makes it (with its iwo_issued event).
-  int64_t Issue(Date entry) {
-    EXPECT_TRUE(world_.store().Begin().ok());
-    auto made = IssueIwosForCase(world_.store(), world_.clock(), "tester", case_, entry);
-    EXPECT_TRUE(made.ok()) << made.status().ToString();
-    EXPECT_TRUE(world_.store().Commit().ok());
-    return made.ok() ? made->front().iwo_id : 0;
-  }
+  int64_t Issue(Date entry) { return testing::IssueIwo(world_, "tester", case_, entry); }
 
-  IwoRecord Get(int64_t id) { return world_.store().ListIwos("", id - 1, 1)->front(); }
+  IwoRecord Get(int64_t id) { return testing::GetIwo(world_.store(), id); }
   size_t IwoCount() { return world_.store().ListIwos("", 0, 1000)->size(); }
 
   Result<EiwoExportReport> Export(const std::string& name) {
@@ -108,32 +73,16 @@ class IwoTerminateTest : public ::testing::Test {
   Result<TerminateResult> Terminate(int64_t id, Date date,
                                     IwoEndReason reason = IwoEndReason::kEmploymentEnded,
                                     const std::string& note = "") {
-    TerminateRequest q;
-    q.iwo_id = id;
-    q.end_date = date;
-    q.reason = reason;
-    q.note = note;
-    return TerminateIwo(world_.store(), world_.clock(), "tester", q);
+    return TerminateIwo(world_.store(), world_.clock(), "tester",
+                        testing::EndRequest(id, date, reason, note));
   }
 
   std::vector<CaseEvent> Events(const std::string& kind) {
-    std::vector<CaseEvent> out;
-    const std::vector<CaseEvent> all = *world_.store().ListCaseEventsByPerson(obligor_);
-    for (const CaseEvent& e : all) {
-      if (e.kind == kind) out.push_back(e);
-    }
-    return out;
+    return testing::EventsOfKind(world_.store(), obligor_, kind);
   }
 
   int64_t AuditCount(const std::string& action) {
-    int64_t n = 0;
-    EXPECT_TRUE(world_.store()
-                    .ScanAudit([&](const AuditRow& r) {
-                      n += r.action == action ? 1 : 0;
-                      return Status::Ok();
-                    })
-                    .ok());
-    return n;
+    return testing::CountAudit(world_.store(), action);
   }
 
   // Everything a refusal must leave as it was: every IWO, the events, the audit trail.
@@ -210,7 +159,7 @@ TEST_F(IwoTerminateTest, ASentIwoGetsATerminationNoticeExportedAsTrmAndPrinted) 
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();
   ASSERT_TRUE(rep->written);
   EXPECT_EQ(rep->details, 1);
-  const std::vector<std::string> lines = Lines(ReadAll(dir_.path("trm.txt")));
+  const std::vector<std::string> lines = SplitLines(ReadWholeFile(dir_.path("trm.txt")));
   ASSERT_EQ(lines.size(), 5u);
   EXPECT_EQ(lines[2].substr(0, 3), "DTL");
   EXPECT_EQ(lines[2].substr(6, 3), "TRM");
@@ -314,7 +263,7 @@ TEST_F(IwoTerminateTest, ARehireBySameEmployerGetsANewIwo) {
   auto rep = Export("both.txt");
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();
   EXPECT_EQ(rep->details, 2);
-  const std::vector<std::string> lines = Lines(ReadAll(dir_.path("both.txt")));
+  const std::vector<std::string> lines = SplitLines(ReadWholeFile(dir_.path("both.txt")));
   ASSERT_EQ(lines.size(), 6u);
   EXPECT_EQ(lines[2].substr(6, 3), "TRM");
   EXPECT_EQ(lines[3].substr(6, 3), "ORG");
@@ -379,28 +328,14 @@ class EmployerTrmTest : public IwoTerminateTest {
  protected:
   std::string AckText(const std::string& action, const std::string& control,
                       const std::string& date) {
-    const formats::EiwoLayouts& l = ack_layouts_;
-    std::string out =
-        *formats::FormatRecord(l.file_header, {{"control_number", "06000ACKFILE0000000001"},
-                                               {"creation_date", "2024-07-09"}}) +
-        "\n";
-    out += *formats::FormatRecord(l.batch_header, {{"control_number", "06000ACKBATCH000000001"}}) +
-           "\n";
     formats::FieldValues fields{{"action_code", action},
                                 {"iwo_control_number", control},
                                 {"case_id", CaseDisplayId(case_)},
                                 {"employee_ssn", "123450001"},
                                 {"disposition", "A"}};
     if (!date.empty()) fields["disposition_date"] = date;
-    out += *formats::FormatRecord(l.detail, fields) + "\n";
-    out += *formats::FormatRecord(l.batch_trailer, {{"control_number", "06000ACKBATCH000000001"},
-                                                    {"detail_count", "1"}}) +
-           "\n";
-    out += *formats::FormatRecord(l.file_trailer, {{"control_number", "06000ACKFILE0000000001"},
-                                                   {"batch_count", "1"},
-                                                   {"detail_count", "1"}}) +
-           "\n";
-    return out;
+    return testing::AckFileText(ack_layouts_, {fields}, "06000ACKFILE0000000001",
+                                "06000ACKBATCH000000001", "2024-07-09");
   }
   Result<AckImportReport> Import(const std::string& text) {
     return ImportEiwoAck(world_.store(), world_.clock(), "tester", ack_layouts_, "ack.txt", text);
@@ -479,26 +414,12 @@ class IwoTerminateCliTest : public ::testing::Test {
   void SetUp() override {
     db_ = dir_.path("cse.db");
     testing::World world(db_, kToday);
-    Person p;
-    p.first_name = "Sam";
-    p.last_name = "Doe";
-    p.ssn = "123456789";
-    const PersonId obligor = *world.service().AddPerson(p);
+    const PersonId obligor = *world.service().AddPerson(testing::SamDoe("123456789"));
     const CaseId c = world.SimpleCase(obligor, 50'000, Date::Ymd(2024, 1, 1));
-    Employer e;
-    e.fein = "111111111";
-    e.name = "ACME WIDGETS";
-    e.address.line1 = "1 MAIN ST";
-    IwoRecord r;
-    r.case_id = c;
-    r.obligor = obligor;
-    r.employer = *world.store().UpsertEmployer(e);
+    IwoRecord r = testing::ManualIwo(c, obligor, *world.store().UpsertEmployer(testing::Acme()),
+                                     kEntry, Date::Ymd(2024, 7, 2));
     r.source = "newhire";
-    r.entry_date = kEntry;
-    r.due_date = Date::Ymd(2024, 7, 2);
-    r.current_monthly = Money::FromCents(50'000);
-    r.created_at = "2024-06-28T00:00:00Z";
-    r.created_by = "tester";
+    r.arrears_monthly = Money();
     ASSERT_TRUE(world.store().InsertIwo(r).ok());
     ASSERT_TRUE(world.store()
                     .MarkIwoSent(1, Date::Ymd(2024, 7, 1), "0600000000000000000002",

@@ -213,7 +213,9 @@ TEST_F(NewHireImportTest, RerunningTheFileAfterItsIwosEndedIssuesNoneAgain) {
   auto again = Import(world_.store());
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->iwos_issued, 0);
-  EXPECT_EQ(again->iwo_already, 3);  // A twice, B
+  // Counted apart from an IWO still in place (before, all three were "already active").
+  EXPECT_EQ(again->iwo_previously_ended, 3);  // A twice (ended), B (rejected)
+  EXPECT_EQ(again->iwo_already, 0);
   EXPECT_EQ(world_.store().ListIwos("", 0, 100)->size(), 2u);
   EXPECT_FALSE(*world_.store().HasIwoForHire(case_a_, (*iwos)[0].employer, Date::Ymd(2024, 6, 11)));
   EXPECT_TRUE(*world_.store().HasIwoForHire(case_a_, (*iwos)[0].employer, Date::Ymd(2024, 6, 10)));
@@ -227,6 +229,31 @@ TEST_F(NewHireImportTest, RerunningTheFileAfterItsIwosEndedIssuesNoneAgain) {
   EXPECT_EQ(rehire->employments_created, 1);
   ASSERT_EQ(rehire->iwos.size(), 1u);
   EXPECT_EQ(rehire->iwos[0].case_id, case_a_);
+}
+
+// `iwo_already_active` counts an IWO still in place (pending, sent, accepted) only; a hire whose
+// IWO for it was ended or rejected is `iwo_previously_ended` (before, both were counted as
+// already active, telling the operator withholding was in place when it was not).
+TEST_F(NewHireImportTest, AnActiveIwoAndAnEndedOneAreCountedApart) {
+  ASSERT_TRUE(Import(world_.store()).ok());
+  const std::vector<IwoRecord> iwos = *world_.store().ListIwos("", 0, 100);
+  ASSERT_EQ(iwos.size(), 2u);
+  ASSERT_EQ(iwos[0].case_id, case_a_);
+  TerminateRequest q;
+  q.iwo_id = iwos[0].id;
+  q.end_date = world_.clock().Today();
+  q.reason = IwoEndReason::kOrderEnded;
+  auto ended = TerminateIwo(world_.store(), world_.clock(), "clerk", q);
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  ASSERT_TRUE(world_.store().MarkIwoSent(iwos[1].id, world_.clock().Today(), "C1", "F1").ok());
+
+  auto again = Import(world_.store());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->iwos_issued, 0);
+  EXPECT_EQ(again->iwo_already, 1);           // B: sent, still in place
+  EXPECT_EQ(again->iwo_previously_ended, 2);  // A's two records: its IWO ended
+  EXPECT_EQ(again->no_order, 1);              // C
+  EXPECT_EQ(again->matched, 4);
 }
 
 TEST_F(NewHireImportTest, AFailedCommitLeavesNothingAndARetryCompletes) {

@@ -183,5 +183,64 @@ TEST(AccrualTest, MonthlyEquivalents) {
       0);
 }
 
+// A closed case (45 CFR 303.11) accrues nothing on its closed days: a period they cover in part
+// is prorated by its open days and due on its first open day; one they cover whole is dropped.
+TEST(AccrualTest, ClosedDaysAccrueNothingAndPartlyClosedPeriodsAreProrated) {
+  const Order o = MakeOrder(Frequency::kMonthly, 10000, Date::Ymd(2024, 1, 1));
+  // Closed 2024-03-10, reopened 2024-04-20.
+  const std::vector<DateSpan> closed{{Date::Ymd(2024, 3, 10), Date::Ymd(2024, 4, 19)}};
+  const auto debts = AccrueOrder(o, MinDate(), Date::Ymd(2024, 5, 31), closed);
+  ASSERT_EQ(debts.size(), 5u);
+  EXPECT_EQ(debts[2].due_date, Date::Ymd(2024, 3, 1));
+  EXPECT_EQ(debts[2].amount.cents(), 2903);  // 10000 * 9/31 = 2903.2
+  EXPECT_EQ(debts[3].due_date, Date::Ymd(2024, 4, 20));
+  EXPECT_EQ(debts[3].amount.cents(), 3667);  // 10000 * 11/30 = 3666.7
+  EXPECT_EQ(debts[4].due_date, Date::Ymd(2024, 5, 1));
+  EXPECT_EQ(debts[4].amount.cents(), 10000);
+  // Accrued month by month (the engine's way) it is the same, debt for debt.
+  std::vector<Debt> pieces;
+  for (Date m = Date::Ymd(2024, 1, 1); m <= Date::Ymd(2024, 5, 1); m = m.AddMonths(1)) {
+    for (const Debt& d : AccrueOrder(o, m, m.MonthEnd(), closed)) pieces.push_back(d);
+  }
+  ASSERT_EQ(pieces.size(), debts.size());
+  for (size_t i = 0; i < debts.size(); ++i) {
+    EXPECT_EQ(pieces[i].due_date, debts[i].due_date);
+    EXPECT_EQ(pieces[i].amount, debts[i].amount);
+  }
+  // A month closed whole has no debt; a closing never reopened ends the accrual.
+  EXPECT_EQ(AccrueOrder(o, MinDate(), Date::Ymd(2024, 3, 31),
+                        std::vector<DateSpan>{{Date::Ymd(2024, 2, 1), Date::Ymd(2024, 2, 29)}})
+                .size(),
+            2u);
+  EXPECT_EQ(Sum(AccrueOrder(o, MinDate(), Date::Ymd(2025, 12, 31),
+                            std::vector<DateSpan>{{Date::Ymd(2024, 3, 10), MaxDate()}})),
+            22903);
+  // No closed days: exactly the accrual without them.
+  EXPECT_EQ(Sum(AccrueOrder(o, MinDate(), Date::Ymd(2024, 5, 31), {})),
+            Sum(AccrueOrder(o, MinDate(), Date::Ymd(2024, 5, 31))));
+}
+
+TEST(AccrualTest, AWeekPartlyClosedFallsDueOnItsFirstOpenDayEvenAcrossAWindowEdge) {
+  const Order o = MakeOrder(Frequency::kWeekly, 7000, Date::Ymd(2024, 1, 1));
+  // Closed 2024-01-10 through 2024-01-16 (reopened 2024-01-17).
+  const std::vector<DateSpan> closed{{Date::Ymd(2024, 1, 10), Date::Ymd(2024, 1, 16)}};
+  const auto whole = AccrueOrder(o, MinDate(), Date::Ymd(2024, 1, 31), closed);
+  ASSERT_EQ(whole.size(), 5u);
+  EXPECT_EQ(whole[1].due_date, Date::Ymd(2024, 1, 8));
+  EXPECT_EQ(whole[1].amount.cents(), 2000);  // Jan 8-9 open: 2/7
+  EXPECT_EQ(whole[2].due_date, Date::Ymd(2024, 1, 17));
+  EXPECT_EQ(whole[2].amount.cents(), 5000);  // Jan 17-21 open: 5/7
+  // The week of Jan 15 starts inside one window and falls due in the next: counted once.
+  auto first = AccrueOrder(o, MinDate(), Date::Ymd(2024, 1, 16), closed);
+  const auto second = AccrueOrder(o, Date::Ymd(2024, 1, 17), Date::Ymd(2024, 1, 31), closed);
+  ASSERT_EQ(first.size(), 2u);
+  first.insert(first.end(), second.begin(), second.end());
+  ASSERT_EQ(first.size(), whole.size());
+  for (size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(first[i].due_date, whole[i].due_date);
+    EXPECT_EQ(first[i].amount, whole[i].amount);
+  }
+}
+
 }  // namespace
 }  // namespace cse

@@ -356,5 +356,86 @@ TEST(EngineTest, JudgmentWithoutAnAccrualPeriodIsClassifiedByItsEffectiveDate) {
   EXPECT_EQ(d.to_family, C(150000));
 }
 
+// 45 CFR 303.11: from its closing day a case accrues nothing and takes no part in distribution;
+// the obligor's payment goes to the open case, and the obligor's arrears leave the closed
+// case's frozen balance out.
+TEST(EngineTest, AClosedCaseAccruesNothingAndTakesNoDistribution) {
+  const CaseBook open = MakeCase(1, 10000, Date::Ymd(2024, 1, 1));
+  CaseBook closed = MakeCase(2, 10000, Date::Ymd(2024, 1, 1));
+  closed.closed = {{Date::Ymd(2024, 3, 16), MaxDate()}};
+  const LedgerRun run = RunLedger({open, closed}, {Pay(1, 1, 30000, Date::Ymd(2024, 4, 10))},
+                                  DistributionPolicy{}, Date::Ymd(2024, 4, 30));
+  const Distribution& d = run.distributions.at(1);
+  EXPECT_EQ(d.to_family, C(30000));
+  for (const DistributionLine& line : d.lines) EXPECT_EQ(line.case_id, CaseId{1});
+  const CaseBalance& a = run.balance.cases[0];
+  const CaseBalance& b = run.balance.cases[1];
+  EXPECT_FALSE(a.closed);
+  EXPECT_EQ(a.paid, C(30000));
+  EXPECT_EQ(a.arrears_total, C(10000));  // March; April paid as current
+  EXPECT_TRUE(b.closed);
+  EXPECT_EQ(b.accrued, C(24839));  // Jan, Feb, and March 1-15: 10000 * 15/31
+  EXPECT_EQ(b.paid, C(0));
+  EXPECT_EQ(b.arrears_total, C(24839));
+  EXPECT_EQ(b.monthly_support, C(0));
+  EXPECT_FALSE(b.delinquent);
+  EXPECT_EQ(run.balance.arrears_total, C(10000));
+  // Open, the same case would have taken half of the current support and of the arrears.
+  const LedgerRun both = RunLedger({open, MakeCase(2, 10000, Date::Ymd(2024, 1, 1))},
+                                   {Pay(1, 1, 30000, Date::Ymd(2024, 4, 10))}, DistributionPolicy{},
+                                   Date::Ymd(2024, 4, 30));
+  EXPECT_EQ(both.balance.cases[1].paid, C(15000));
+  EXPECT_EQ(both.balance.arrears_total, C(50000));  // 600 of Jan-Mar less 100
+}
+
+TEST(EngineTest, HeldFutureSupportIsNotAppliedToACaseWhileItIsClosed) {
+  // 1,000.00 held from a January overpayment on case 1; case 2 is closed February-March and
+  // reopened April 1: February and March apply to case 1 only, April to both.
+  CaseBook one = MakeCase(1, 10000, Date::Ymd(2024, 1, 1));
+  CaseBook two = MakeCase(2, 10000, Date::Ymd(2024, 1, 1));
+  two.closed = {{Date::Ymd(2024, 2, 1), Date::Ymd(2024, 3, 31)}};
+  DistributionPolicy policy;
+  policy.futures = FuturesRule::kAll;
+  const LedgerRun run = RunLedger({one, two}, {Pay(1, 1, 120000, Date::Ymd(2024, 1, 10))}, policy,
+                                  Date::Ymd(2024, 4, 30));
+  EXPECT_EQ(run.distributions.at(1).held, C(100000));  // after January's 100 + 100
+  ASSERT_EQ(run.balance.futures_applied.size(), 3u);
+  EXPECT_EQ(run.balance.futures_applied[0].distribution.to_family, C(10000));  // Feb: case 1
+  EXPECT_EQ(run.balance.futures_applied[1].distribution.to_family, C(10000));  // Mar: case 1
+  EXPECT_EQ(run.balance.futures_applied[2].distribution.to_family, C(20000));  // Apr: both
+  EXPECT_EQ(run.balance.cases[1].accrued, C(20000));                           // Jan and Apr
+  EXPECT_EQ(run.balance.held_total, C(60000));
+}
+
+TEST(ClosedSpansTest, EachClosingRunsToTheDayBeforeTheNextReopening) {
+  auto ev = [](int id, Date d, std::string kind) {
+    CaseEvent e;
+    e.id = id;
+    e.case_id = CaseId{1};
+    e.date = d;
+    e.kind = std::move(kind);
+    return e;
+  };
+  const std::vector<CaseEvent> events{
+      ev(1, Date::Ymd(2024, 1, 5), "closure_notice"), ev(2, Date::Ymd(2024, 3, 10), "case_closed"),
+      ev(3, Date::Ymd(2024, 4, 20), "case_reopened"), ev(4, Date::Ymd(2024, 6, 1), "case_closed"),
+      ev(5, Date::Ymd(2024, 6, 1), "case_reopened"),  // reopened the same day: no closed day
+      ev(6, Date::Ymd(2024, 9, 1), "case_closed"),
+  };
+  const std::vector<DateSpan> spans = ClosedSpans(events);
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0], (DateSpan{Date::Ymd(2024, 3, 10), Date::Ymd(2024, 4, 19)}));
+  EXPECT_EQ(spans[1], (DateSpan{Date::Ymd(2024, 9, 1), MaxDate()}));
+  CaseBook b;
+  b.closed = spans;
+  EXPECT_FALSE(ClosedOn(b, Date::Ymd(2024, 3, 9)));
+  EXPECT_TRUE(ClosedOn(b, Date::Ymd(2024, 3, 10)));
+  EXPECT_TRUE(ClosedOn(b, Date::Ymd(2024, 4, 19)));
+  EXPECT_FALSE(ClosedOn(b, Date::Ymd(2024, 4, 20)));
+  EXPECT_TRUE(ClosedOn(b, Date::Ymd(2030, 1, 1)));
+  EXPECT_TRUE(
+      ClosedSpans(std::vector<CaseEvent>{ev(1, Date::Ymd(2024, 1, 1), "case_reopened")}).empty());
+}
+
 }  // namespace
 }  // namespace cse

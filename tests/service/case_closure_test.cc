@@ -280,6 +280,60 @@ TEST_F(CaseClosureTest, CancelAndReopenAreAuditedAndReplayed) {
   EXPECT_TRUE(VerifyAuditChain(w_.store())->intact);
 }
 
+// From its closing day a case accrues nothing and takes no distribution (ledger/engine.h
+// CaseBook::closed): the closing re-runs the obligor's stored distributions, a payment on the
+// obligor's other case dated after it goes to that case alone, the reopening starts the accrual
+// again, and the audit replay agrees at each step.
+TEST_F(CaseClosureTest, AClosedCaseStopsAccruingAndTheObligorsOtherCaseTakesThePayment) {
+  const CaseId b = MakeCase(std::nullopt, 0);  // 100.00 a month from 2025-01-01
+  NewCase second;
+  second.obligor = obligor_;
+  second.obligee = w_.Person("Obligee", "second");
+  second.opened = Date::Ymd(2025, 1, 1);
+  auto a = w_.service().AddCase(second);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  Order o;
+  o.case_id = *a;
+  o.amount = Money::FromCents(10'000);
+  o.effective_date = Date::Ymd(2025, 1, 1);
+  ASSERT_TRUE(w_.service().AddOrder(o, std::nullopt).ok());
+  // 300.00 on the other case on 2026-04-10, before B's closing is recorded: B takes half.
+  ASSERT_TRUE(w_.Pay("OTHER", *a, 30'000, Date::Ymd(2026, 4, 10)).ok());
+  auto share_of_b = [&]() {
+    Money m;
+    auto rows = w_.store().ListCollectionsByObligor(obligor_);
+    EXPECT_TRUE(rows.ok());
+    for (const StoredCollection& r : *rows) {
+      for (const DistributionLine& line : r.distribution.lines) {
+        if (line.case_id == b) m += line.amount;
+      }
+    }
+    return m;
+  };
+  EXPECT_EQ(share_of_b(), Money::FromCents(15'000));
+  ASSERT_TRUE(svc_.RecordNotice(Notice(b, "other", Date::Ymd(2026, 1, 15), "moved abroad")).ok());
+  ASSERT_TRUE(svc_.Close(b, Date::Ymd(2026, 3, 16)).ok());
+  EXPECT_EQ(share_of_b(), Money());  // redistributed: all of it to the open case
+  auto balance = w_.service().GetCaseBalance(*w_.store().GetCase(b), Date::Ymd(2026, 6, 30));
+  ASSERT_TRUE(balance.ok()) << balance.status().ToString();
+  EXPECT_TRUE(balance->closed);
+  // 2025-01 to 2026-02 (14 months), and March 1-15: 10000 * 15/31 = 4838.7.
+  EXPECT_EQ(balance->accrued, Money::FromCents(140'000 + 4'839));
+  EXPECT_EQ(balance->monthly_support, Money());
+  EXPECT_FALSE(balance->delinquent);
+  EXPECT_EQ(Mismatches(), 0);
+  // Reopened today (2026-06-30): June 30 accrues 1/30 of June, July in full.
+  ASSERT_TRUE(svc_.Reopen(b, "the obligor came back").ok());
+  balance = w_.service().GetCaseBalance(*w_.store().GetCase(b), Date::Ymd(2026, 7, 31));
+  ASSERT_TRUE(balance.ok());
+  EXPECT_FALSE(balance->closed);
+  EXPECT_EQ(balance->accrued, Money::FromCents(140'000 + 4'839 + 333 + 10'000));
+  EXPECT_EQ(balance->monthly_support, Money::FromCents(10'000));
+  EXPECT_EQ(share_of_b(), Money());  // the April payment stays with the case that was open
+  EXPECT_EQ(Mismatches(), 0);
+  EXPECT_TRUE(VerifyAuditChain(w_.store())->intact);
+}
+
 // 45 CFR 303.11 wants the notice 60 days before the closing: a notice backdated before the
 // case's latest cancellation, closing or reopening would let the case close at once (QA: a
 // notice cancelled on 2025-02-10, a new one dated 2024-12-01, closed the same day), or read

@@ -283,6 +283,12 @@ class FaultStore final : public Store {
   Result<std::vector<CaseNote>> ListCaseNotes(CaseId c, int64_t before, int64_t limit) override {
     return inner_.ListCaseNotes(c, before, limit);
   }
+  Result<std::vector<CaseId>> ListCaseIdsOfParty(PersonId p) override {
+    return inner_.ListCaseIdsOfParty(p);
+  }
+  Result<std::vector<std::string>> FindOfficeSpellings(std::string_view o) override {
+    return inner_.FindOfficeSpellings(o);
+  }
   Status InsertAccessLog(const AccessLogRow& r) override { return inner_.InsertAccessLog(r); }
   Result<std::vector<AccessLogRow>> ListAccessLog(PersonId p, int64_t after,
                                                   int64_t limit) override {

@@ -1133,6 +1133,7 @@ struct LedgerTablesSql {
   const char* collections;
   const char* jobs;    // LoadPersonTables
   const char* events;  // LoadPersonTables
+  const char* closures;
 };
 
 namespace {
@@ -1160,7 +1161,11 @@ namespace {
         " ORDER BY "                                                                           \
         "person_id, start_date, id",                                                           \
         "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event "             \
-        "WHERE " WHERE_PERSON " ORDER BY person_id, id"                                        \
+        "WHERE " WHERE_PERSON " ORDER BY person_id, id",                                       \
+        "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event "             \
+        "WHERE " WHERE_PERSON                                                                  \
+        " AND case_id IS NOT NULL AND kind IN ('case_closed', 'case_reopened') "               \
+        "ORDER BY case_id, event_date, id"                                                     \
   }
 
 constexpr LedgerTablesSql kLedgerTablesByRange =
@@ -1235,6 +1240,7 @@ Status SqliteStore::LoadLedgerTables(const LedgerTablesSql& sql, const Select& s
 
   ASSIGN_OR_RETURN(r.episodes,
                    CollectRows<AssistanceEpisode>(select(sql.episodes), ReadEpisodeRow));
+  ASSIGN_OR_RETURN(r.closures, CollectRows<CaseEvent>(select(sql.closures), ReadEventRow));
 
   // In index order (obligor, id), without a sorter; sorted by (obligor, date, id) below.
   ASSIGN_OR_RETURN(r.collections,
@@ -1336,6 +1342,13 @@ Result<ObligorBooks> SqliteStore::LoadObligorBooks(PersonId obligor) {
       "a.start_date, a.id");
   episodes.Bind(1, obligor.value);
   ASSIGN_OR_RETURN(b.episodes, CollectRows<AssistanceEpisode>(episodes, ReadEpisodeRow));
+  // A case's closing and reopening events are the obligor's (service/case_closure.cc).
+  Stmt& closures = Prepare(
+      "SELECT id, person_id, case_id, event_date, kind, detail FROM case_event WHERE "
+      "person_id = ? AND case_id IS NOT NULL AND kind IN ('case_closed', 'case_reopened') "
+      "ORDER BY case_id, event_date, id");
+  closures.Bind(1, obligor.value);
+  ASSIGN_OR_RETURN(b.closures, CollectRows<CaseEvent>(closures, ReadEventRow));
   return b;
 }
 

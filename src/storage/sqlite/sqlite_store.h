@@ -199,6 +199,9 @@ class SqliteStore final : public Store {
   Result<int64_t> InsertCaseNote(const CaseNote& note) override;
   Result<std::vector<CaseNote>> ListCaseNotes(CaseId case_id, int64_t before_id,
                                               int64_t limit) override;
+  // Note and contact writers' caseload, case offices (notes_store2.cc).
+  Result<std::vector<CaseId>> ListCaseIdsOfParty(PersonId person) override;
+  Result<std::vector<std::string>> FindOfficeSpellings(std::string_view office) override;
   Status InsertAccessLog(const AccessLogRow& row) override;
   Result<std::vector<AccessLogRow>> ListAccessLog(PersonId person, int64_t after_id,
                                                   int64_t limit) override;
