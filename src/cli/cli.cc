@@ -76,6 +76,12 @@ std::string LedgerText(const CaseLedger& l) {
         << l.closure->notice_date.AddDays(kClosureNoticeDays).ToString() << "\n";
     }
   }
+  for (const DateSpan& span : l.closed_periods) {
+    o << "Closed from " << span.from.ToString()
+      << (span.through == MaxDate() ? std::string(" (still closed on the date)")
+                                    : " to " + span.through.ToString())
+      << ": nothing accrues, no distribution\n";
+  }
   o << "Orders\n";
   if (l.orders.empty()) o << "  (none)\n";
   for (const Order& ord : l.orders) {
@@ -603,13 +609,17 @@ void AddLedger(CLI::App& app, Context& ctx, std::function<int()>& action) {
         auto b = ctx.service().GetObligorBalance(*p, as_of);
         if (!b.ok()) return ctx.Fail(b.status());
         std::ostringstream o;
-        o << "Obligor " << PersonDisplayId(*p) << " as of " << as_of.ToString() << ": arrears "
-          << b->arrears_total.ToString() << " (" << BucketLine(b->arrears_by_bucket) << ")  held "
-          << b->held_total.ToString() << (b->delinquent ? "  DELINQUENT" : "") << "\n";
+        o << "Obligor " << PersonDisplayId(*p) << " as of " << as_of.ToString()
+          << ": arrears of open cases " << b->arrears_total.ToString() << " ("
+          << BucketLine(b->arrears_by_bucket) << ")  held " << b->held_total.ToString()
+          << (b->delinquent ? "  DELINQUENT" : "") << "\n";
         for (const CaseBalance& cb : b->cases) {
           o << "  " << CaseDisplayId(cb.case_id) << "  accrued " << cb.accrued.ToString()
             << "  paid " << cb.paid.ToString() << "  arrears " << cb.arrears_total.ToString()
-            << (cb.delinquent ? "  DELINQUENT" : "") << "\n";
+            << (cb.closed       ? "  closed: not accruing, not in the obligor's arrears"
+                : cb.delinquent ? "  DELINQUENT"
+                                : "")
+            << "\n";
         }
         return ctx.Emit(ToJson(*b), o.str());
       }

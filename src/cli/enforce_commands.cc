@@ -753,21 +753,28 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
   });
 }
 
-// Leaves out the review tasks and deadline alerts whose actions were all decided since the
-// nightly run (enforce::TaskPending), as GET /v1/queue does: the queue shows a decision at
-// once. One read of the actions per case.
-Status DropSettledTasks(Store& store, std::vector<enforce::Task>& tasks, Date today) {
-  std::map<int64_t, std::vector<Action>> by_case;
-  for (const enforce::Task& t : tasks) {
-    if (t.kind != "review_recommendations" && t.kind != "deadline_alert") continue;
-    if (!t.case_id.valid() || by_case.count(t.case_id.value)) continue;
-    ASSIGN_OR_RETURN(by_case[t.case_id.value], store.ListEnforceActionsByCase(t.case_id));
+// The queue `worker` has signed in to the web app (GET /v1/queue, routes.cc CaseloadOffice):
+// a caseworker's or supervisor's is limited to their office's cases (none without an office:
+// no caseload), a supervisor's also holds the office's unassigned tasks; other roles' is
+// statewide. A staff user with no sign-in account (`staff add` only) has no office.
+// Errors: not_found "user_unknown"; the store's.
+Result<std::optional<enforce::QueueScope>> QueueScopeOf(Store& store, const std::string& worker) {
+  ASSIGN_OR_RETURN(std::optional<enforce::StaffUser> staff, store.GetStaffUser(worker));
+  ASSIGN_OR_RETURN(std::optional<UserRecord> user, store.FindUserByName(worker));
+  if (!staff && !user) return NotFound("user_unknown", "'" + worker + "' is not a staff user");
+  std::string office;
+  std::optional<auth::Role> role;
+  if (user) {
+    office = user->office;
+    if (auto r = auth::ParseRole(user->role); r.ok()) role = *r;
+  } else if (auto r = auth::ParseRole(enforce::Name(staff->role)); r.ok()) {
+    role = *r;
   }
-  std::erase_if(tasks, [&](const enforce::Task& t) {
-    const auto actions = by_case.find(t.case_id.value);
-    return actions != by_case.end() && !enforce::TaskPending(t, actions->second, today);
-  });
-  return Status::Ok();
+  if (!role) return std::optional<enforce::QueueScope>(enforce::QueueScope{worker, "", false});
+  if (auth::HasNoCaseload(*role, office)) return std::optional<enforce::QueueScope>();
+  return std::optional<enforce::QueueScope>(
+      enforce::QueueScope{worker, auth::IsOfficeScoped(*role) ? office : std::string(),
+                          *role == auth::Role::kSupervisor});
 }
 
 void AddQueue(CLI::App& app, Context& ctx, std::function<int()>& action) {
@@ -783,30 +790,31 @@ void AddQueue(CLI::App& app, Context& ctx, std::function<int()>& action) {
       ->capture_default_str();
   cmd->footer(
       "Priority = risk/100 x amount at stake (dollars) x 30 / days to the legal deadline\n"
-      "(at least 1 day; no deadline counts as 30 days), recomputed for today. Each task\n"
-      "shows its key factors and the recommended action.");
+      "(at least 1 day; no deadline counts as 30 days; a deadline alert's risk at least 50),\n"
+      "recomputed for today; missed legal deadlines first. The same tasks in the same order\n"
+      "as GET /v1/queue for the worker: their office's cases only, and for a supervisor the\n"
+      "office's unassigned tasks too. Each task shows its key factors and the recommended\n"
+      "action.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      auto user = ctx.store().GetStaffUser(a->worker);
-      if (!user.ok()) return ctx.Fail(user.status());
-      if (!*user) {
-        return ctx.Fail(NotFound("user_unknown", "'" + a->worker + "' is not a staff user"));
-      }
-      auto tasks = ctx.store().ListOpenEnforceTasks(a->worker);
-      if (!tasks.ok()) return ctx.Fail(tasks.status());
+      auto scope = QueueScopeOf(ctx.store(), a->worker);
+      if (!scope.ok()) return ctx.Fail(scope.status());
       const Date today = ctx.clock().Today();
-      if (Status s = DropSettledTasks(ctx.store(), *tasks, today); !s.ok()) return ctx.Fail(s);
-      for (enforce::Task& t : *tasks) {
-        t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
+      std::vector<enforce::Task> tasks;
+      if (*scope) {  // no office, no caseload: an empty queue, never the statewide one
+        auto items = enforce::LoadTaskQueue(ctx.store(), **scope, today);
+        if (!items.ok()) return ctx.Fail(items.status());
+        for (enforce::QueueItem& item : *items) {
+          if (static_cast<int64_t>(tasks.size()) == a->limit) break;
+          if (item.listed) tasks.push_back(std::move(item.task));
+        }
       }
-      enforce::SortQueue(*tasks);
-      if (static_cast<int64_t>(tasks->size()) > a->limit) tasks->resize(size_t(a->limit));
       Json j = Json::array();
       std::ostringstream t;
-      t << "queue of " << a->worker << " (" << tasks->size() << " shown), " << today.ToString()
-        << "\n";
-      for (const enforce::Task& x : *tasks) {
+      t << "queue of " << a->worker << " (" << tasks.size() << " shown), " << today.ToString()
+        << (*scope ? "" : " (no office: no caseload)") << "\n";
+      for (const enforce::Task& x : tasks) {
         j.push_back(TaskJson(x));
         t << TaskText(x);
       }

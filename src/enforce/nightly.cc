@@ -8,8 +8,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ai/dataset.h"
 #include "ai/reasons.h"
@@ -242,25 +244,49 @@ bool HasTaskKey(const std::vector<Task>& tasks, const std::string& key) {
   return std::any_of(tasks.begin(), tasks.end(), [&](const Task& t) { return t.key == key; });
 }
 
-// Closes the open outreach tasks payments satisfied; flags those past their follow-up date.
-Status ReviewOutreach(RunContext& x, const ai::ObligorHistory& h, std::vector<Task>& tasks,
-                      Date as_of, bool& open_outreach) {
-  for (Task& t : tasks) {
+// Gives open outreach task `t` the channel the contact history now favors when the person
+// has opted out of its channel, or it bounced, since it was written (ChannelExcluded), or
+// when it was written for a letter and a channel is usable now: the same task, its
+// follow-up date and flag kept, with the new channel, message and numbers. Answers whether
+// it changed.
+bool Rechannel(const RunContext& x, const Prepared& p, Task& t) {
+  const bool stale =
+      t.channel == kChannelNone ? true : ChannelExcluded(p.contacts, t.channel, x.o.as_of);
+  if (!stale) return false;
+  const ChannelChoice choice = ChooseChannel(p.contacts, x.population, x.o.as_of);
+  if (choice.channel == t.channel) return false;
+  t.message = RechannelOutreachMessage(t.message, choice.channel);
+  t.channel = choice.channel;
+  t.recommended = "outreach (" + choice.reason + ")";
+  return true;
+}
+
+// Closes the open outreach tasks payments satisfied; flags those past their follow-up date;
+// re-chooses the channel of those whose channel the person opted out of (Rechannel).
+Status ReviewOutreach(RunContext& x, Prepared& p, bool& open_outreach) {
+  const Date as_of = x.o.as_of;
+  for (Task& t : p.tasks) {
     if (!t.open || t.kind != "proactive_outreach") continue;
-    if (PaidSince(h, t.created, as_of, t.amount_at_stake)) {
+    bool changed = false;
+    if (PaidSince(p.h, t.created, as_of, t.amount_at_stake)) {
       t.open = false;
       t.closed_date = as_of;
       t.closed_reason = "payment received";
       ++x.counts["outreach_closed"];
-    } else if (t.follow_up && *t.follow_up <= as_of && !t.flagged) {
-      t.flagged = true;
-      ++x.counts["follow_up_flags"];
+      changed = true;
     } else {
-      open_outreach = true;
-      continue;
+      if (Rechannel(x, p, t)) {
+        ++x.counts["outreach_rechanneled"];
+        changed = true;
+      }
+      if (t.follow_up && *t.follow_up <= as_of && !t.flagged) {
+        t.flagged = true;
+        ++x.counts["follow_up_flags"];
+        changed = true;
+      }
     }
     open_outreach = open_outreach || t.open;
-    RETURN_IF_ERROR(x.store.UpdateEnforceTask(t));
+    if (changed) RETURN_IF_ERROR(x.store.UpdateEnforceTask(t));
   }
   return Status::Ok();
 }
@@ -450,6 +476,41 @@ Status WithdrawIneligible(RunContext& x, Prepared& p) {
   return Status::Ok();
 }
 
+// Whether `c` is one of `h`'s cases and closed.
+bool CaseClosed(const ai::ObligorHistory& h, CaseId c) {
+  return std::any_of(h.books.begin(), h.books.end(), [&](const CaseBook& b) {
+    return b.info.id == c && b.info.status == CaseStatus::kClosed;
+  });
+}
+
+// What a case closing leaves to the obligor's run, active or not (an obligor whose every case
+// is closed is no longer active, and the rest of its run is skipped): its open outreach tasks
+// on a closed case are closed ("the case is closed"), and its open actions on a closed case
+// are withdrawn as no longer eligible (EnforcementService::WithdrawMoot), so that RefreshTasks
+// closes their review tasks and alerts. Before 2026-12-06 an outreach task stayed open, and
+// was flagged for follow-up, after its case closed (say, on the obligor's death).
+Status CloseClosedCaseWork(RunContext& x, Prepared& p) {
+  for (Task& t : p.tasks) {
+    if (!t.open || t.kind != "proactive_outreach" || !CaseClosed(p.h, t.case_id)) continue;
+    t.open = false;
+    t.closed_date = x.o.as_of;
+    t.closed_reason = "the case is closed (" + CaseDisplayId(t.case_id) + ")";
+    RETURN_IF_ERROR(x.store.UpdateEnforceTask(t));
+    ++x.counts["outreach_closed"];
+  }
+  const bool moot = std::any_of(p.actions.begin(), p.actions.end(), [&](const Action& a) {
+    return IsOpen(a) && CaseClosed(p.h, a.case_id);
+  });
+  if (!moot) return Status::Ok();
+  EnforcementService svc(x.store, x.clock, x.actor);
+  ASSIGN_OR_RETURN(std::vector<Action> withdrawn,
+                   svc.WithdrawMoot(p.h.obligor, x.o.as_of, "nightly: no longer eligible",
+                                    EnforcementService::TaskSync::kLeave));
+  Replace(p.actions, withdrawn);
+  x.counts["withdrawn_ineligible"] += static_cast<int64_t>(withdrawn.size());
+  return Status::Ok();
+}
+
 // The writer's part for one obligor: open tasks to their case's caseworker, the score row,
 // the delinquency state, outreach, and recommendations or withdrawals.
 Status ApplyObligorRecords(RunContext& x, Prepared& p) {
@@ -457,6 +518,7 @@ Status ApplyObligorRecords(RunContext& x, Prepared& p) {
   const PersonId obligor = p.h.obligor;
   ++x.counts["obligors"];
   RETURN_IF_ERROR(Reassign(x, p.tasks));
+  RETURN_IF_ERROR(CloseClosedCaseWork(x, p));
   if (!p.active) return Status::Ok();
   ++x.counts["active"];
   const bool delinquent = p.row.balance.delinquent;
@@ -479,7 +541,7 @@ Status ApplyObligorRecords(RunContext& x, Prepared& p) {
   RETURN_IF_ERROR(
       x.store.PutObligorState({obligor, as_of, delinquent, since, risk ? risk->score : 0}));
   bool open_outreach = false;
-  RETURN_IF_ERROR(ReviewOutreach(x, p.h, p.tasks, as_of, open_outreach));
+  RETURN_IF_ERROR(ReviewOutreach(x, p, open_outreach));
   const std::optional<Case> primary = PrimaryCase(p.h);
   if (risk && risk->score > x.config.workflow.outreach_risk_above && primary) {
     ++x.counts["high_risk"];
@@ -508,8 +570,8 @@ Status ApplyObligor(RunContext& x, Prepared& p) {
 
 Task AlertFor(const RunContext& x, const Action& a, const std::string& phase, Date deadline) {
   Task t;
-  t.key = "deadline:" + std::to_string(a.id) + ":" + phase;
-  t.kind = "deadline_alert";
+  t.key = ActionAlertKey(a.id, deadline, phase);
+  t.kind = std::string(kDeadlineAlertKind);
   t.case_id = a.case_id;
   t.obligor = a.obligor;
   t.worker = WorkerFor(x, a.case_id);
@@ -517,7 +579,6 @@ Task AlertFor(const RunContext& x, const Action& a, const std::string& phase, Da
   t.risk_score = a.risk_score;
   t.amount_at_stake = a.amount_at_stake;
   t.deadline = deadline;
-  t.priority = Priority(std::max(a.risk_score, 50), a.amount_at_stake, deadline, x.o.as_of);
   t.recommended = std::string(Name(a.remedy));
   t.action_id = a.id;
   t.key_factors = "[]";
@@ -537,6 +598,7 @@ Task AlertFor(const RunContext& x, const Action& a, const std::string& phase, Da
                 " (45 CFR 303.6: 30 days from delinquency, 60 with service of process); it is " +
                 std::string(Name(a.state)) + ".";
   }
+  t.priority = QueuePriority(t, x.o.as_of);  // the risk at least kAlertRiskFloor
   return t;
 }
 
@@ -557,7 +619,7 @@ Task CaseAlertFor(const RunContext& x, const std::vector<const Action*>& racing,
     t.amount_at_stake = std::max(t.amount_at_stake, a->amount_at_stake);
     t.risk_score = std::max(t.risk_score, a->risk_score);
   }
-  t.priority = Priority(std::max(t.risk_score, 50), t.amount_at_stake, deadline, x.o.as_of);
+  t.priority = QueuePriority(t, x.o.as_of);
   t.message = ids + (racing.size() == 1 ? " must" : ": each must") + " be acted on by " +
               deadline.ToString() +
               " (45 CFR 303.6: 30 days from delinquency, 60 with service of process); " +
@@ -565,25 +627,81 @@ Task CaseAlertFor(const RunContext& x, const std::vector<const Action*>& racing,
   return t;
 }
 
-// Whether an open alert about `a` in `phase` from an earlier run (one per action, before the
-// alerts were one per case) already stands: no second, per-case one for it.
-Result<bool> ActionAlertOpen(RunContext& x, const Action& a, const std::string& phase) {
-  ASSIGN_OR_RETURN(std::optional<Task> found,
-                   x.store.FindEnforceTaskByKey("deadline:" + std::to_string(a.id) + ":" + phase));
-  return found && found->open;
+// The situation an alert is about: its base key (AlertBaseKey), with a per-action key of
+// before 2026-12-06 ("deadline:<action>:<phase>") read as ActionAlertKey(action, its deadline,
+// phase).
+std::string AlertSituation(const Task& t) {
+  const std::string_view base = AlertBaseKey(t.key);
+  if (base.starts_with(kCaseAlertPrefix) || !t.deadline) return std::string(base);
+  return ActionAlertKey(t.action_id, *t.deadline, AlertPhase(base));
 }
 
-Status InsertAlert(RunContext& x, const Task& t) {
+// The open deadline alerts, read once at the start of the alert pass (one scan of the open
+// tasks), and kept up to date by it.
+struct OpenAlerts {
+  std::map<std::string, Task> by_situation;             // AlertSituation
+  std::set<std::pair<int64_t, std::string>> by_action;  // (action, phase) of per-action alerts
+};
+
+Result<OpenAlerts> LoadOpenAlerts(Store& store) {
+  ASSIGN_OR_RETURN(std::vector<Task> tasks, store.ListOpenEnforceTasks(""));
+  OpenAlerts out;
+  for (Task& t : tasks) {
+    if (t.kind != kDeadlineAlertKind) continue;
+    if (!t.key.starts_with(kCaseAlertPrefix)) {
+      out.by_action.emplace(t.action_id, std::string(AlertPhase(t.key)));
+    }
+    std::string situation = AlertSituation(t);
+    out.by_situation.emplace(std::move(situation), std::move(t));
+  }
+  return out;
+}
+
+// Raises the alert `t` (its key the situation's: CaseAlertKey, ActionAlertKey) unless an open
+// alert is about the same situation. A key no task has: inserted under it. A key a closed
+// alert has — the situation recurs after its alert was closed (a case reopened with new
+// recommendations racing the same missed deadline; a notice back from an upheld contest) —:
+// inserted under RaisedAgainKey(key, the run's date) (count "alerts_raised_again"), unless
+// that is taken too (the same day: a resumed run). Before 2026-12-06 a closed alert's key
+// stopped the alert for good.
+Status RaiseAlert(RunContext& x, OpenAlerts& open, Task t) {
+  const std::string situation = t.key;
+  if (open.by_situation.count(situation) > 0) return Status::Ok();
   ASSIGN_OR_RETURN(std::optional<Task> found, x.store.FindEnforceTaskByKey(t.key));
-  if (found) return Status::Ok();
-  RETURN_IF_ERROR(x.store.InsertEnforceTask(t).status());
+  if (found) {
+    if (found->open) return Status::Ok();
+    t.key = RaisedAgainKey(situation, x.o.as_of);
+    ASSIGN_OR_RETURN(std::optional<Task> again, x.store.FindEnforceTaskByKey(t.key));
+    if (again) return Status::Ok();
+    ++x.counts["alerts_raised_again"];
+  }
+  ASSIGN_OR_RETURN(t.id, x.store.InsertEnforceTask(t));
   ++x.counts["deadline_alerts"];
+  open.by_situation.emplace(situation, std::move(t));
+  return Status::Ok();
+}
+
+// Closes the open alert about `situation`, if any: its deadline passed and the alert saying
+// so stands ("Legal deadline near" once "Legal deadline passed" is raised, "Administrative
+// review due" once it is overdue). Before 2026-12-06 both stayed open for the same deadline.
+Status CloseSupersededAlert(RunContext& x, OpenAlerts& open, const std::string& situation,
+                            const std::string& title_now) {
+  auto it = open.by_situation.find(situation);
+  if (it == open.by_situation.end()) return Status::Ok();
+  Task& t = it->second;
+  t.open = false;
+  t.closed_date = x.o.as_of;
+  t.closed_reason = "the deadline " + (t.deadline ? t.deadline->ToString() : std::string("?")) +
+                    " passed: superseded by \"" + title_now + "\"";
+  RETURN_IF_ERROR(x.store.UpdateEnforceTask(t));
+  open.by_situation.erase(it);
+  ++x.counts["alerts_closed"];
   return Status::Ok();
 }
 
 // The legal-deadline alerts ("near", "passed"): per case, over its actions still to be acted
 // on (recommended, approved, modified) that carry a deadline, by the earliest one.
-Status LegalDeadlineAlerts(RunContext& x, const std::vector<Action>& open) {
+Status LegalDeadlineAlerts(RunContext& x, OpenAlerts& alerts, const std::vector<Action>& open) {
   std::map<int64_t, std::vector<const Action*>> by_case;
   for (const Action& a : open) {
     const bool undecided = a.state == ActionState::kRecommended ||
@@ -601,13 +719,19 @@ Status LegalDeadlineAlerts(RunContext& x, const std::vector<Action>& open) {
     const int days = DaysBetween(today, deadline);
     if (days > x.config.workflow.alert_before_days) continue;
     const std::string phase = days < 0 ? "passed" : "near";
-    bool earlier = false;
+    // An open alert about one of the actions from before the alerts were one per case
+    // stands instead of the case's.
+    const bool earlier = std::any_of(racing.begin(), racing.end(), [&](const Action* a) {
+      return alerts.by_action.count({a->id, phase}) > 0;
+    });
+    if (!earlier) RETURN_IF_ERROR(RaiseAlert(x, alerts, CaseAlertFor(x, racing, phase, deadline)));
+    if (phase != "passed") continue;
+    RETURN_IF_ERROR(CloseSupersededAlert(x, alerts, CaseAlertKey(CaseId{case_id}, deadline, "near"),
+                                         "Legal deadline passed"));
     for (const Action* a : racing) {
-      ASSIGN_OR_RETURN(const bool open_alert, ActionAlertOpen(x, *a, phase));
-      earlier = earlier || open_alert;
+      RETURN_IF_ERROR(CloseSupersededAlert(
+          x, alerts, ActionAlertKey(a->id, *a->legal_deadline, "near"), "Legal deadline passed"));
     }
-    if (earlier) continue;
-    RETURN_IF_ERROR(InsertAlert(x, CaseAlertFor(x, racing, phase, deadline)));
   }
   return Status::Ok();
 }
@@ -618,19 +742,25 @@ Status DeadlineAlerts(RunContext& x) {
     if (!IsFinal(a.state) && a.state != ActionState::kIssued) open.push_back(a);
     return Status::Ok();
   }));
-  RETURN_IF_ERROR(LegalDeadlineAlerts(x, open));
+  ASSIGN_OR_RETURN(OpenAlerts alerts, LoadOpenAlerts(x.store));
+  RETURN_IF_ERROR(LegalDeadlineAlerts(x, alerts, open));
   const Date today = x.o.as_of;
   for (const Action& a : open) {
-    std::optional<Task> t;
     if (a.state == ActionState::kNoticeSent && a.contest_deadline && *a.contest_deadline < today) {
-      t = AlertFor(x, a, "contest_over", *a.contest_deadline);
+      RETURN_IF_ERROR(RaiseAlert(x, alerts, AlertFor(x, a, "contest_over", *a.contest_deadline)));
     }
-    if (a.state == ActionState::kContested && a.review_deadline &&
-        DaysBetween(today, *a.review_deadline) <= x.config.workflow.alert_before_days) {
-      t = AlertFor(x, a, *a.review_deadline < today ? "review_passed" : "review_near",
-                   *a.review_deadline);
+    if (a.state != ActionState::kContested || !a.review_deadline ||
+        DaysBetween(today, *a.review_deadline) > x.config.workflow.alert_before_days) {
+      continue;
     }
-    if (t) RETURN_IF_ERROR(InsertAlert(x, *t));
+    const bool passed = *a.review_deadline < today;
+    RETURN_IF_ERROR(RaiseAlert(
+        x, alerts, AlertFor(x, a, passed ? "review_passed" : "review_near", *a.review_deadline)));
+    if (passed) {
+      RETURN_IF_ERROR(CloseSupersededAlert(x, alerts,
+                                           ActionAlertKey(a.id, *a.review_deadline, "review_near"),
+                                           "Administrative review overdue"));
+    }
   }
   return Status::Ok();
 }
@@ -1183,6 +1313,48 @@ Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
         }));
     for (const PreparedEvent& e : group) RETURN_IF_ERROR(writer.Write(e));
     RETURN_IF_ERROR(writer.Commit());  // nothing is read or scored inside a transaction
+  }
+  return out;
+}
+
+Result<std::vector<QueueItem>> LoadTaskQueue(Store& store, const QueueScope& scope, Date today) {
+  std::vector<Task> tasks;  // none for no worker: ListOpenEnforceTasks("") is every task
+  if (!scope.worker.empty()) {
+    ASSIGN_OR_RETURN(tasks, store.ListOpenEnforceTasks(scope.worker));
+  }
+  if (scope.unassigned) {
+    ASSIGN_OR_RETURN(std::vector<Task> all, store.ListOpenEnforceTasks(""));
+    for (Task& t : all) {
+      if (t.worker.empty()) tasks.push_back(std::move(t));
+    }
+  }
+  if (!scope.office.empty()) {
+    // The caseload as a set of case ids (one query) rather than one office lookup per task: a
+    // caseworker's queue can hold tens of thousands of tasks.
+    ASSIGN_OR_RETURN(
+        std::vector<CaseId> ids,
+        store.ListCaseIdsInOffice(scope.office, 0, std::numeric_limits<int64_t>::max()));
+    std::unordered_set<int64_t> in_office;
+    in_office.reserve(ids.size());
+    for (CaseId id : ids) in_office.insert(id.value);
+    std::erase_if(tasks, [&](const Task& t) {
+      return t.case_id.valid() && in_office.count(t.case_id.value) == 0;
+    });
+  }
+  SortQueue(tasks, today);
+  // The actions of each case of a task about actions (one indexed read per case).
+  std::unordered_map<int64_t, std::vector<Action>> case_actions;
+  for (const Task& t : tasks) {
+    if (t.kind != "review_recommendations" && t.kind != kDeadlineAlertKind) continue;
+    if (!t.case_id.valid() || case_actions.count(t.case_id.value)) continue;
+    ASSIGN_OR_RETURN(case_actions[t.case_id.value], store.ListEnforceActionsByCase(t.case_id));
+  }
+  std::vector<QueueItem> out;
+  out.reserve(tasks.size());
+  for (Task& t : tasks) {
+    const auto actions = case_actions.find(t.case_id.value);
+    const bool listed = actions == case_actions.end() || TaskPending(t, actions->second, today);
+    out.push_back(QueueItem{std::move(t), listed});
   }
   return out;
 }

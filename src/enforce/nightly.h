@@ -13,18 +13,26 @@
 //      (personalized message, channel from the contact history, follow-up date after
 //      workflow.follow_up_days); delinquent -> ranked recommendations awaiting approval and a
 //      review task per case. Open outreach tasks are closed when a payment satisfied them and
-//      flagged when their follow-up date passed without one. A remedy a person dismissed
-//      recently is not recommended again (eligibility.h HeldBackByDismissal);
+//      flagged when their follow-up date passed without one; one whose channel the person has
+//      since opted out of (or that bounced) gets the channel the history now favors (count
+//      "outreach_rechanneled"). A remedy a person dismissed recently is not recommended again
+//      (eligibility.h HeldBackByDismissal);
 //   5. keep the obligor's open review tasks and deadline alerts true to its actions
 //      (workflow.h RefreshTask): closed when nothing they are about awaits a decision,
 //      re-pointed to the case's undecided recommendations (counts "review_tasks_closed",
 //      "review_tasks_repointed", "alerts_closed").
+//   Before step 3, for every obligor (active or not): its open outreach tasks on a closed
+//   case are closed and its open actions on one withdrawn ("withdrawn_ineligible").
 //   Every task goes to a caseworker whose office holds the case, or to nobody when the office
 //   has no active caseworker (workflow.h TaskAssignment, read once per run); first, the
 //   obligor's open tasks whose worker's caseload does not hold their case are moved so
 //   (count "tasks_reassigned").
 // After the last chunk: deadline alerts for open actions whose legal deadline is within
-// workflow.alert_before_days or passed, and for notices whose contest window is over.
+// workflow.alert_before_days or passed, for notices whose contest window is over and for
+// contests whose review is due (keys workflow.h CaseAlertKey, ActionAlertKey). An open alert
+// stands for its situation; one whose situation recurs after its alert was closed is raised
+// again (RaisedAgainKey, count "alerts_raised_again"); a "near" alert is closed once the
+// "passed" one stands for the same deadline.
 //
 // Nothing substantive is executed: recommendations wait for a person (action_service.h).
 // Idempotent: a date already done answers its stored counts and writes nothing; every task
@@ -130,5 +138,33 @@ Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,
                                             const std::string& actor, const ai::RiskScorer* scorer,
                                             const std::vector<std::pair<CaseId, Date>>& posted,
                                             const PaymentEventPacing& pacing = {});
+
+// ---- The queue (docs/ENFORCEMENT.md "Queue"): the one selection and order of `opencse queue`
+// and GET /v1/queue.
+
+// Whose tasks a queue holds.
+struct QueueScope {
+  std::string worker;  // the open tasks assigned to this staff user
+  // The caseload: "" for a role not limited to an office (every case); otherwise only the
+  // tasks of the office's cases (Store::CaseOffice), so a task whose case moved to another
+  // office leaves the queue at once, before the nightly run reassigns it.
+  std::string office;
+  // Also the office's tasks no caseworker holds (worker "": the office has no active
+  // caseworker): a supervisor's queue (docs/ENFORCEMENT.md "Nightly batch").
+  bool unassigned = false;
+};
+
+struct QueueItem {
+  Task task;  // its priority set for the day (QueuePriority)
+  // False for a review task or deadline alert the nightly run would close on its actions as
+  // they stand (TaskPending): kept in the order (a page cursor may name it), not listed.
+  bool listed = true;
+};
+
+// The open tasks of `scope` on `today`, most urgent first (SortQueue, workflow.h). Reads the
+// worker's open tasks (and every open task when `unassigned`), the office's case ids once, and
+// the actions of each case of a review task or alert once. No worker (""): only the
+// unassigned tasks, if asked for. Errors: the store's.
+Result<std::vector<QueueItem>> LoadTaskQueue(Store& store, const QueueScope& scope, Date today);
 
 }  // namespace cse::enforce

@@ -21,9 +21,43 @@ std::string Rate2(double v) {
 struct PersonTally {
   int tried = 0;
   int reached = 0;
-  std::string last_outcome;
-  Date last_date;
 };
+
+// The attempts dated on or before `as_of`, by date then id.
+std::vector<ContactAttempt> SortedUpTo(const std::vector<ContactAttempt>& history, Date as_of) {
+  std::vector<ContactAttempt> sorted;
+  for (const ContactAttempt& a : history) {
+    if (a.date <= as_of) sorted.push_back(a);
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const ContactAttempt& a, const ContactAttempt& b) {
+                     return a.date != b.date ? a.date < b.date : a.id < b.id;
+                   });
+  return sorted;
+}
+
+// The latest opted_out or bounced attempt on `channel` in `sorted` (by date, then id), unless
+// an attempt after it on the channel reached the person. Before 2026-12-06 only the channel's
+// latest attempt counted, so a later no_answer lifted an earlier opt-out.
+const ContactAttempt* ExclusionIn(const std::vector<ContactAttempt>& sorted,
+                                  std::string_view channel) {
+  const ContactAttempt* exclusion = nullptr;
+  for (const ContactAttempt& a : sorted) {
+    if (a.channel != channel) continue;
+    if (a.outcome == "opted_out" || a.outcome == "bounced") exclusion = &a;
+    if (a.outcome == "reached") exclusion = nullptr;
+  }
+  return exclusion;
+}
+
+constexpr std::string_view kCallScriptPrefix = "Call script: ";
+constexpr std::string_view kLetterPrefix = "Letter (no usable sms, email or phone): ";
+
+std::string_view MessagePrefix(std::string_view channel) {
+  if (channel == "phone") return kCallScriptPrefix;
+  if (channel == kChannelNone) return kLetterPrefix;
+  return "";
+}
 
 }  // namespace
 
@@ -40,16 +74,14 @@ Status ValidateContact(std::string_view channel, std::string_view outcome) {
   return Status::Ok();
 }
 
+bool ChannelExcluded(const std::vector<ContactAttempt>& history, std::string_view channel,
+                     Date as_of) {
+  return ExclusionIn(SortedUpTo(history, as_of), channel) != nullptr;
+}
+
 ChannelChoice ChooseChannel(const std::vector<ContactAttempt>& history,
                             const std::vector<ChannelTally>& population, Date as_of) {
-  std::vector<ContactAttempt> sorted;
-  for (const ContactAttempt& a : history) {
-    if (a.date <= as_of) sorted.push_back(a);
-  }
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const ContactAttempt& a, const ContactAttempt& b) {
-                     return a.date != b.date ? a.date < b.date : a.id < b.id;
-                   });
+  const std::vector<ContactAttempt> sorted = SortedUpTo(history, as_of);
   ChannelChoice out;
   out.channel = std::string(kChannelNone);
   double best = -1;
@@ -67,13 +99,11 @@ ChannelChoice ChooseChannel(const std::vector<ContactAttempt>& history,
       if (a.channel != channel) continue;
       ++mine.tried;
       if (a.outcome == "reached") ++mine.reached;
-      mine.last_outcome = a.outcome;
-      mine.last_date = a.date;
     }
     if (!out.reason.empty()) out.reason += "; ";
     out.reason += std::string(channel) + " ";
-    if (mine.last_outcome == "opted_out" || mine.last_outcome == "bounced") {
-      out.reason += "excluded (" + mine.last_outcome + " " + mine.last_date.ToString() + ")";
+    if (const ContactAttempt* excluded = ExclusionIn(sorted, channel)) {
+      out.reason += "excluded (" + excluded->outcome + " " + excluded->date.ToString() + ")";
       continue;
     }
     const double rate =
@@ -99,9 +129,17 @@ std::string OutreachMessage(const OutreachFacts& f) {
   text +=
       ". If your work or income has changed, contact us now about a payment plan or a review "
       "of your order: we can help before a payment is missed.";
-  if (f.channel == "phone") text = "Call script: " + text;
-  if (f.channel == kChannelNone) text = "Letter (no usable sms, email or phone): " + text;
-  return text;
+  return std::string(MessagePrefix(f.channel)) + text;
+}
+
+std::string RechannelOutreachMessage(std::string_view message, std::string_view channel) {
+  for (std::string_view prefix : {kCallScriptPrefix, kLetterPrefix}) {
+    if (message.starts_with(prefix)) {
+      message.remove_prefix(prefix.size());
+      break;
+    }
+  }
+  return std::string(MessagePrefix(channel)) + std::string(message);
 }
 
 double Priority(int risk_score, Money at_stake, std::optional<Date> deadline, Date today) {
@@ -110,12 +148,49 @@ double Priority(int risk_score, Money at_stake, std::optional<Date> deadline, Da
   return (risk_score / 100.0) * dollars * (30.0 / days);
 }
 
-void SortQueue(std::vector<Task>& tasks) {
-  std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) {
+double QueuePriority(const Task& t, Date today) {
+  const int risk =
+      t.kind == kDeadlineAlertKind ? std::max(t.risk_score, kAlertRiskFloor) : t.risk_score;
+  return Priority(risk, t.amount_at_stake, t.deadline, today);
+}
+
+bool LegalDeadlineMissed(const Task& t, Date today) {
+  return t.kind == kDeadlineAlertKind && t.deadline && *t.deadline < today &&
+         AlertPhase(t.key) != "contest_over";
+}
+
+void SortQueue(std::vector<Task>& tasks, Date today) {
+  // The sort key of each task, computed once (the comparator then reads no strings).
+  struct Keyed {
+    bool missed;
+    double priority;
+    Date deadline;  // none: the latest date, after every deadline
+    int64_t cents;
+    Date created;
+    int64_t id;
+    size_t at;
+  };
+  std::vector<Keyed> keys;
+  keys.reserve(tasks.size());
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    Task& t = tasks[i];
+    t.priority = QueuePriority(t, today);
+    keys.push_back({LegalDeadlineMissed(t, today), t.priority, t.deadline ? *t.deadline : MaxDate(),
+                    t.amount_at_stake.cents(), t.created, t.id, i});
+  }
+  std::sort(keys.begin(), keys.end(), [](const Keyed& a, const Keyed& b) {
+    if (a.missed != b.missed) return a.missed;
     if (a.priority != b.priority) return a.priority > b.priority;
+    if (a.deadline != b.deadline) return a.deadline < b.deadline;
+    if (a.cents != b.cents) return a.cents > b.cents;
     if (a.created != b.created) return a.created < b.created;
-    return a.id < b.id;
+    if (a.id != b.id) return a.id < b.id;
+    return a.at < b.at;
   });
+  std::vector<Task> sorted;
+  sorted.reserve(tasks.size());
+  for (const Keyed& k : keys) sorted.push_back(std::move(tasks[k.at]));
+  tasks = std::move(sorted);
 }
 
 namespace {
@@ -166,18 +241,36 @@ TaskChange RefreshCaseAlert(Task& t, std::string_view phase, const std::vector<A
   return TaskChange::kRepointed;
 }
 
-TaskChange RefreshAlert(Task& t, const std::vector<Action>& actions, Date today) {
-  if (t.key.starts_with(kCaseAlertPrefix)) {
-    return RefreshCaseAlert(t, std::string_view(t.key).substr(t.key.rfind(':') + 1), actions,
-                            today);
+// The deadline of `a` an alert of `phase` is about, and its name in a closing reason.
+std::pair<std::optional<Date>, std::string_view> PhaseDeadline(const Action& a,
+                                                               std::string_view phase) {
+  if (phase == "contest_over") return {a.contest_deadline, "contest deadline"};
+  if (phase == "review_near" || phase == "review_passed") {
+    return {a.review_deadline, "review deadline"};
   }
+  return {a.legal_deadline, "legal deadline"};
+}
+
+TaskChange RefreshAlert(Task& t, const std::vector<Action>& actions, Date today) {
+  const std::string_view phase = AlertPhase(t.key);
+  if (t.key.starts_with(kCaseAlertPrefix)) return RefreshCaseAlert(t, phase, actions, today);
   const Action* a = FindAction(actions, t.action_id);
-  const size_t colon = t.key.rfind(':');
-  if (a == nullptr || colon == std::string::npos) return TaskChange::kNone;
-  if (AlertStands(std::string_view(t.key).substr(colon + 1), a->state)) return TaskChange::kNone;
-  Close(t, today,
-        FormatDisplayId("ACT", a->id) + " is now " + std::string(Name(a->state)) + ": moot");
-  return TaskChange::kClosed;
+  if (a == nullptr || phase.empty()) return TaskChange::kNone;
+  if (!AlertStands(phase, a->state)) {
+    Close(t, today,
+          FormatDisplayId("ACT", a->id) + " is now " + std::string(Name(a->state)) + ": moot");
+    return TaskChange::kClosed;
+  }
+  // A second contest of the action has its own review deadline, and its own alert: the first
+  // contest's is superseded.
+  const auto [deadline, what] = PhaseDeadline(*a, phase);
+  if (t.deadline && deadline && *deadline != *t.deadline) {
+    Close(t, today,
+          FormatDisplayId("ACT", a->id) + "'s " + std::string(what) + " is now " +
+              deadline->ToString() + ": superseded");
+    return TaskChange::kClosed;
+  }
+  return TaskChange::kNone;
 }
 
 TaskChange RefreshReview(Task& t, const std::vector<Action>& actions, Date today) {
@@ -207,7 +300,7 @@ TaskChange RefreshReview(Task& t, const std::vector<Action>& actions, Date today
   t.message = top.rationale;
   t.deadline = top.legal_deadline;
   t.amount_at_stake = top.amount_at_stake;
-  t.priority = Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
+  t.priority = QueuePriority(t, today);
   return TaskChange::kRepointed;
 }
 
@@ -218,6 +311,25 @@ std::string CaseAlertKey(CaseId c, Date deadline, std::string_view phase) {
          std::string(phase);
 }
 
+std::string ActionAlertKey(int64_t action, Date deadline, std::string_view phase) {
+  return std::string(kAlertPrefix) + std::to_string(action) + ":" + deadline.ToString() + ":" +
+         std::string(phase);
+}
+
+std::string RaisedAgainKey(std::string_view base, Date raised) {
+  return std::string(base) + std::string(kRaisedAgainMark) + raised.ToString();
+}
+
+std::string_view AlertBaseKey(std::string_view key) {
+  return key.substr(0, std::min(key.size(), key.find(kRaisedAgainMark)));
+}
+
+std::string_view AlertPhase(std::string_view key) {
+  const std::string_view base = AlertBaseKey(key);
+  const size_t colon = base.rfind(':');
+  return colon == std::string_view::npos ? std::string_view() : base.substr(colon + 1);
+}
+
 bool TaskPending(const Task& task, const std::vector<Action>& actions, Date today) {
   Task copy = task;
   return RefreshTask(copy, actions, today) != TaskChange::kClosed;
@@ -226,7 +338,7 @@ bool TaskPending(const Task& task, const std::vector<Action>& actions, Date toda
 TaskChange RefreshTask(Task& task, const std::vector<Action>& actions, Date today) {
   if (!task.open) return TaskChange::kNone;
   if (task.kind == "review_recommendations") return RefreshReview(task, actions, today);
-  if (task.kind == "deadline_alert") return RefreshAlert(task, actions, today);
+  if (task.kind == kDeadlineAlertKind) return RefreshAlert(task, actions, today);
   return TaskChange::kNone;
 }
 

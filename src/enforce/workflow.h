@@ -5,9 +5,10 @@
 //
 // Channel (docs/ENFORCEMENT.md "Contact channel"): from the person's contact attempts
 // (ContactAttempt, dated on or before the day) and the whole population's reach rates:
-//   - a channel is excluded when the person's latest attempt on it was `opted_out` (they
-//     asked not to be contacted that way) or `bounced` (no working number or address: no
-//     contact point) — until a later attempt on it reaches them;
+//   - a channel is excluded from the person's latest `opted_out` (they asked not to be
+//     contacted that way) or `bounced` (no working number or address: no contact point)
+//     attempt on it until a later attempt on it reaches them (`reached`): a later
+//     `no_answer` does not lift it;
 //   - population rate p = (reached + 1) / (attempts + 2) per channel (0.5 with no data);
 //   - the person's rate = (reached + kChannelPriorWeight * p) / (attempts + kChannelPriorWeight):
 //     their own record, pulled toward the population's when it is short;
@@ -16,7 +17,8 @@
 // Priority (docs/ENFORCEMENT.md "Queue"): risk x amount at stake x urgency, where risk is
 // the score / 100, the amount at stake is in dollars, and urgency = 30 / days to the legal
 // deadline (at least 1 day; 30 days when there is no deadline, so urgency 1). A deadline
-// already passed counts as 1 day: the most urgent.
+// already passed counts as 1 day: the most urgent. A deadline alert's risk is at least
+// kAlertRiskFloor (QueuePriority), so that it surfaces without a model.
 //
 // Task assignment (docs/ENFORCEMENT.md "Nightly batch"): a task on a case goes to an active
 // caseworker whose caseload holds the case — the caseworker's office is the case's office (the
@@ -55,6 +57,9 @@ struct ChannelChoice {
 // REQUIRES: `history` is the person's attempts (any order); `population` per channel.
 ChannelChoice ChooseChannel(const std::vector<ContactAttempt>& history,
                             const std::vector<ChannelTally>& population, Date as_of);
+// Whether `channel` is excluded for the person on `as_of` (ChooseChannel's first rule).
+bool ChannelExcluded(const std::vector<ContactAttempt>& history, std::string_view channel,
+                     Date as_of);
 // Errors: invalid_argument "contact_channel_invalid", "contact_outcome_invalid".
 Status ValidateContact(std::string_view channel, std::string_view outcome);
 
@@ -66,11 +71,31 @@ struct OutreachFacts {
   std::string channel;
 };
 std::string OutreachMessage(const OutreachFacts& f);
+// `message` (an OutreachMessage) for another channel: the call script's or letter's opening
+// replaced by `channel`'s (the nightly batch re-chooses the channel of an open outreach task).
+std::string RechannelOutreachMessage(std::string_view message, std::string_view channel);
+
+inline constexpr std::string_view kDeadlineAlertKind = "deadline_alert";
+// The least risk a deadline alert's priority counts (risk 0 without a model).
+inline constexpr int kAlertRiskFloor = 50;
 
 double Priority(int risk_score, Money at_stake, std::optional<Date> deadline, Date today);
 
-// Open tasks, highest priority first (ties: older first, then id).
-void SortQueue(std::vector<Task>& tasks);
+// The priority of a task on `today`: Priority of its risk (at least kAlertRiskFloor for a
+// deadline alert), amount at stake and deadline. The one rule of the nightly batch, `opencse
+// queue` and GET /v1/queue.
+double QueuePriority(const Task& t, Date today);
+
+// Whether `t` is a deadline alert whose legal deadline (a 45 CFR 303.6 or 303.72 timeframe)
+// passed before `today`: "Legal deadline passed", "Administrative review overdue" (not
+// "Contest window over", which says an action is ready to issue).
+bool LegalDeadlineMissed(const Task& t, Date today);
+
+// Sets each task's priority to QueuePriority(t, today) and sorts the tasks, most urgent first
+// (docs/ENFORCEMENT.md "Queue"): missed legal deadlines (LegalDeadlineMissed) first, then by
+// priority; equal priority (without a model every task but an alert is 0): the earlier
+// deadline first (none last), then the larger amount at stake, then the older, then by id.
+void SortQueue(std::vector<Task>& tasks, Date today);
 
 // Keeps an open task about actions true to them (docs/ENFORCEMENT.md "Queue"), given every
 // action of its obligor as they stand on `today`:
@@ -79,9 +104,11 @@ void SortQueue(std::vector<Task>& tasks);
 //     dismissed or withdrawn); re-pointed to the case's undecided recommendations (the first
 //     in rank: action, remedy, rationale, deadline, amount, priority) when the one it names
 //     was decided or withdrawn;
-//   - a deadline alert (deadline_alert, key "deadline:<action>:<phase>"): closed when its
-//     action left the state the alert is about (decided for "near"/"passed", issued or
-//     withdrawn for "contest_over", the contest decided for "review_near"/"review_passed");
+//   - a deadline alert about one action (deadline_alert, key ActionAlertKey, or
+//     "deadline:<action>:<phase>" before 2026-12-06): closed when its action left the state
+//     the alert is about (decided for "near"/"passed", issued or withdrawn for
+//     "contest_over", the contest decided for "review_near"/"review_passed"), or when the
+//     action's deadline of that phase is no longer the alert's (a second contest: superseded);
 //   - a case's legal-deadline alert (key CaseAlertKey: one per case, not per remedy): closed
 //     when no action of its case with a legal deadline is still to be acted on (recommended,
 //     approved or modified); re-pointed to the first of them (rank) when the one it names
@@ -95,10 +122,26 @@ TaskChange RefreshTask(Task& task, const std::vector<Action>& actions, Date toda
 // not after the next nightly run. Other tasks: true.
 bool TaskPending(const Task& task, const std::vector<Action>& actions, Date today);
 
-// The key of a case's legal-deadline alert ("near" or "passed"): one per case, deadline and
-// phase, whatever the number of actions racing it.
+// Deadline alert keys. Each names the situation the alert is about:
+//   - a case's legal-deadline alert ("near" or "passed"): one per case, deadline and phase,
+//     whatever the number of actions racing it: "deadline:case-<case>:<deadline>:<phase>";
+//   - an action's alert ("contest_over", "review_near", "review_passed"): one per action,
+//     deadline (the contest's or the review's) and phase: "deadline:<action>:<deadline>:<phase>"
+//     (before 2026-12-06 "deadline:<action>:<phase>", so a second contest of the action raised
+//     no alert; such keys are still read).
+// When the situation recurs after its alert was closed (a case reopened, new recommendations
+// racing the same missed deadline, a notice back from an upheld contest), the alert is raised
+// again under RaisedAgainKey(base key, the day): "<base>@<YYYY-MM-DD>".
+inline constexpr std::string_view kAlertPrefix = "deadline:";
 inline constexpr std::string_view kCaseAlertPrefix = "deadline:case-";
+inline constexpr std::string_view kRaisedAgainMark = "@";
 std::string CaseAlertKey(CaseId c, Date deadline, std::string_view phase);
+std::string ActionAlertKey(int64_t action, Date deadline, std::string_view phase);
+std::string RaisedAgainKey(std::string_view base, Date raised);
+// The key without its RaisedAgainKey suffix.
+std::string_view AlertBaseKey(std::string_view key);
+// The phase of any of these keys ("" when it has none).
+std::string_view AlertPhase(std::string_view key);
 
 // Who works the tasks of each case. Built once (caseworkers, then the cases of the offices
 // that have caseworkers), then read: a lookup is a binary search over the staffed offices'

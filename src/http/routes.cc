@@ -17,6 +17,7 @@
 #include "core/limits.h"
 #include "core/text.h"
 #include "enforce/action_service.h"
+#include "enforce/nightly.h"
 #include "enforce/remedy.h"
 #include "enforce/report.h"
 #include "enforce/workflow.h"
@@ -1343,67 +1344,25 @@ Status AppendQueueItem(Call& call, const QueueSnapshot& snapshot, size_t i, std:
   return Status::Ok();
 }
 
-constexpr std::string_view kReviewTaskKind = "review_recommendations";
-constexpr std::string_view kDeadlineAlertKind = "deadline_alert";
-
-// The actions of each case of a task about actions (a review task or a deadline alert) in
-// `tasks`, by case id (one indexed read per case).
-Result<std::unordered_map<int64_t, std::vector<enforce::Action>>> ActionsOfTaskCases(
-    Store& store, const std::vector<enforce::Task>& tasks) {
-  std::unordered_map<int64_t, std::vector<enforce::Action>> out;
-  for (const enforce::Task& t : tasks) {
-    if (t.kind != kReviewTaskKind && t.kind != kDeadlineAlertKind) continue;
-    if (!t.case_id.valid() || out.count(t.case_id.value)) continue;
-    ASSIGN_OR_RETURN(out[t.case_id.value], store.ListEnforceActionsByCase(t.case_id));
-  }
-  return out;
-}
-
-// The open tasks of `worker` in the caseload of `office` ("" = statewide), with today's
-// priority, sorted, each with its tier; a review task whose case has no recommendation
-// awaiting a decision left, or a deadline alert none of whose actions is still to be acted
-// on, is kept but not listed (QueueTask::listed; enforce::TaskPending: the nightly run would
-// close it). With `unassigned`
-// (a supervisor's queue) the office's tasks that no caseworker holds (worker "": the office
-// has no active caseworker, ENFORCEMENT.md §7) are in it too. The caseload is read once as
-// a set of case ids (one query) rather than one office lookup per task: a caseworker's queue
-// can hold tens of thousands of tasks.
+// The queue of `worker` in the caseload of `office` ("" = statewide) on `today`
+// (enforce::LoadTaskQueue: the selection and order `opencse queue` shows), each task with its
+// tier; a task the nightly run would close is kept but not listed (QueueTask::listed). With
+// `unassigned` (a supervisor's queue) the office's tasks that no caseworker holds (worker "":
+// the office has no active caseworker, ENFORCEMENT.md §7) are in it too.
 Result<std::shared_ptr<const QueueSnapshot>> LoadQueue(Call& call, const std::string& worker,
                                                        const std::string& office, bool unassigned,
                                                        Date today) {
   Store& store = call.store();
-  ASSIGN_OR_RETURN(std::vector<enforce::Task> tasks, store.ListOpenEnforceTasks(worker));
-  if (unassigned) {
-    ASSIGN_OR_RETURN(std::vector<enforce::Task> all, store.ListOpenEnforceTasks(""));
-    for (enforce::Task& t : all) {
-      if (t.worker.empty()) tasks.push_back(std::move(t));
-    }
-  }
-  if (!office.empty()) {
-    ASSIGN_OR_RETURN(std::vector<CaseId> ids,
-                     store.ListCaseIdsInOffice(office, 0, std::numeric_limits<int64_t>::max()));
-    std::unordered_set<int64_t> in_office;
-    in_office.reserve(ids.size());
-    for (CaseId id : ids) in_office.insert(id.value);
-    std::erase_if(tasks, [&](const enforce::Task& t) {
-      return t.case_id.valid() && in_office.count(t.case_id.value) == 0;
-    });
-  }
+  ASSIGN_OR_RETURN(std::vector<enforce::QueueItem> items,
+                   enforce::LoadTaskQueue(store, {worker, office, unassigned}, today));
   ASSIGN_OR_RETURN(auto cutoffs, LoadRiskTierCutoffs(store));
   const ai::TierCutoffs tiers{cutoffs.first, cutoffs.second};
-  for (enforce::Task& t : tasks) {
-    t.priority = enforce::Priority(t.risk_score, t.amount_at_stake, t.deadline, today);
-  }
-  enforce::SortQueue(tasks);
-  ASSIGN_OR_RETURN(auto case_actions, ActionsOfTaskCases(store, tasks));
   auto out = std::make_shared<QueueSnapshot>();
-  out->tasks.reserve(tasks.size());
-  for (enforce::Task& t : tasks) {
-    std::string tier = AsciiLower(ai::Name(ai::TierOf(t.risk_score, tiers)));
-    const auto actions = case_actions.find(t.case_id.value);
-    const bool listed =
-        actions == case_actions.end() || enforce::TaskPending(t, actions->second, today);
-    out->tasks.push_back(ServerState::QueueTask{std::move(t), std::move(tier), listed});
+  out->tasks.reserve(items.size());
+  for (enforce::QueueItem& item : items) {
+    std::string tier = AsciiLower(ai::Name(ai::TierOf(item.task.risk_score, tiers)));
+    out->tasks.push_back(
+        ServerState::QueueTask{std::move(item.task), std::move(tier), item.listed});
   }
   out->rendered.resize(out->tasks.size());
   return std::shared_ptr<const QueueSnapshot>(std::move(out));

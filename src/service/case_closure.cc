@@ -88,12 +88,16 @@ Status NotBeforeLatestCollection(Store& store, const Case& c, Date day) {
   for (const Collection& r : rows) {
     if (r.case_id == c.id && (latest == nullptr || r.date >= latest->date)) latest = &r;
   }
-  if (latest == nullptr || day >= latest->date) return Status::Ok();
+  // The closing day is the first closed day (ledger/engine.h ClosedSpans): a payment received
+  // that day would be taken back off the case by the closing's redistribution.
+  if (latest == nullptr || day > latest->date) return Status::Ok();
   return FailedPrecondition("closure_date_before_collection",
-                            "--date " + day.ToString() + " is before " + latest->date.ToString() +
-                                ", when " + CaseDisplayId(c.id) + " received a payment of " +
-                                latest->amount.ToString() + ": it can be closed on " +
-                                latest->date.ToString() + " at the earliest");
+                            "--date " + day.ToString() + " is not after " +
+                                latest->date.ToString() + ", when " + CaseDisplayId(c.id) +
+                                " received a payment of " + latest->amount.ToString() +
+                                " (the closing day is the first day the case is closed): it can "
+                                "be closed on " +
+                                latest->date.AddDays(1).ToString() + " at the earliest");
 }
 
 Json RowJson(const Store::CaseClosureRow& row) {
@@ -290,6 +294,14 @@ Status CaseClosureService::Reopen(CaseId case_id, const std::string& reason) {
       return FailedPrecondition("case_not_closed", CaseDisplayId(c.id) + " is not closed");
     }
     ASSIGN_OR_RETURN(auto closed, store_.GetCaseClosure(c.id));
+    // Reopened today: not before the closing day (a clock set back would reopen the case before
+    // it closed, and its closed days would run on for ever).
+    if (closed && closed->closed_date && clock_.Today() < *closed->closed_date) {
+      return FailedPrecondition("reopen_before_closing",
+                                CaseDisplayId(c.id) + " was closed on " +
+                                    closed->closed_date->ToString() + "; today (" +
+                                    clock_.Today().ToString() + ") is before it");
+    }
     RETURN_IF_ERROR(store_.DeleteCaseClosure(c.id));
     RETURN_IF_ERROR(store_.UpdateCaseStatus(c.id, CaseStatus::kOpen));
     const Json after{{"case_id", c.id.value},

@@ -146,8 +146,8 @@ class CaseClosureService {
   // Reopens a closed case (status open, closure row removed) today: its orders accrue again
   // from today (the closed days stay without accrual) and the obligor's collections are
   // redistributed ("case CASE-… reopened"). Errors: ValidateReason's,
-  // case_not_found, failed_precondition "case_not_closed", the role and caseload errors; the
-  // store's.
+  // case_not_found, failed_precondition "case_not_closed", "reopen_before_closing" (today is
+  // before the closing day), the role and caseload errors; the store's.
   Status Reopen(CaseId case_id, const std::string& reason);
 
  private:

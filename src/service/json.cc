@@ -402,6 +402,13 @@ Json LedgerJson(const CaseLedger& l) {
   balance["debts"] = debts;
   Json info = ToJson(l.info);
   info["closure"] = CaseClosureJson(l.closure);
+  Json closed = Json::array();
+  for (const DateSpan& span : l.closed_periods) {
+    closed.push_back(
+        {{"from", span.from.ToString()},
+         {"through", span.through == MaxDate() ? Json(nullptr) : Json(span.through.ToString())}});
+  }
+  info["closed_periods"] = closed;
   return Json{{"case", info},
               {"orders", orders},
               {"assistance", episodes},

@@ -745,6 +745,11 @@ Result<CaseLedger> LedgerService::GetCaseLedger(CaseId case_id, Date as_of, Paym
     if (b.info.id == case_id) {
       out.orders = b.orders;
       out.episodes = b.episodes;
+      for (DateSpan span : b.closed) {
+        if (span.from > as_of) continue;
+        if (span.through >= as_of) span.through = MaxDate();
+        out.closed_periods.push_back(span);
+      }
     }
   }
   // The family type as of the ledger's date: the stored one is what RefreshCaseType recorded

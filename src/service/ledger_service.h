@@ -84,6 +84,9 @@ struct CaseLedger {
   // The pending notice of intent to close, or the closure (service/case_closure.h); nullopt
   // when the case is open with no notice.
   std::optional<Store::CaseClosureRow> closure;
+  // The case's closed days (CaseBook::closed) that began on or before the ledger's date; a
+  // period still running on that date ends at MaxDate (ARCHITECTURE §5.6).
+  std::vector<DateSpan> closed_periods;
 };
 
 // Loads everything the engine needs about an obligor.

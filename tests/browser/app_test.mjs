@@ -517,6 +517,9 @@ test('an expired session says so, and what was not saved', async () => {
   await page.goto(base + '/#/cases/CASE-000001');
   await page.locator('#notes li').first().waitFor();
   await page.getByLabel('New note').fill('typed before the session ended');
+  // Every part of the case page loaded first: a request still on its way would meet the ended
+  // session before the click and sign out (CI under load: the button was gone when clicked).
+  await page.waitForLoadState('networkidle');
   // The session ends on the server (as an idle expiry does).
   await page.evaluate(async () => { await fetch('/v1/session', { method: 'DELETE', headers: { 'X-CSRF-Token': state.csrf } }); });
   await page.getByRole('button', { name: 'Add note' }).click();

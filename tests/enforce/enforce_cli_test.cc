@@ -8,7 +8,9 @@
 #include <set>
 #include <sstream>
 
+#include "enforce/workflow.h"
 #include "service/json.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "testing/cli_run.h"
 #include "testing/scratch_dir.h"
 
@@ -89,6 +91,26 @@ class EnforceCliTest : public ::testing::Test {
     ASSERT_EQ(Cli({"staff", "add", "root", "--role", "admin"}).code, 0);
     ASSERT_EQ(Cli({"staff", "add", "sue", "--role", "supervisor"}).code, 0);
     ASSERT_EQ(Cli({"staff", "add", "ivy", "--role", "investigator"}).code, 0);
+  }
+  // `queue --worker WORKER` on `today`, as JSON.
+  Json Queue(const std::string& today, const std::string& worker) {
+    const CliRun q = CliOn(today, {"--json", "queue", "--worker", worker, "--limit", "10000"});
+    EXPECT_EQ(q.code, 0) << q.err;
+    return Json::parse(q.out, nullptr, false);
+  }
+  // The nightly run for `day` (run as of that day); its counts.
+  Json Nightly(const std::string& day) {
+    const CliRun r = CliOn(day, {"--json", "batch", "nightly", "--as-of", day}, "nightly");
+    EXPECT_EQ(r.code, 0) << r.err;
+    return Json::parse(r.out, nullptr, false)["counts"];
+  }
+  // Every task of PRS-000001 (SeedFamily's obligor).
+  std::vector<enforce::Task> ObligorTasks() {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    EXPECT_TRUE(store.ok());
+    auto tasks = (*store)->ListEnforceTasksByObligor(PersonId{1});
+    EXPECT_TRUE(tasks.ok());
+    return tasks.ok() ? *tasks : std::vector<enforce::Task>{};
   }
   testing::ScratchDir dir_{"enforce_cli"};
   std::string db_;
@@ -470,6 +492,206 @@ TEST_F(EnforceCliTest, TheTextSaysWhyAnActionWasWithdrawnAndHowManyAreRanked) {
   const CliRun show = Cli({"action", "show", "ACT-000001"});
   EXPECT_NE(show.out.find("withdrawn on 2024-06-30: obligor moved out of state"), std::string::npos)
       << show.out;
+}
+
+// QA 2026-12-06: a deadline alert's key stopped it for good once a closed alert held it: a
+// case closed (its alert closed as moot) and reopened with new recommendations racing the same
+// missed deadline showed no alert again. A closed case's work is closed with it even though
+// its obligor, with every case closed, is no longer active.
+TEST_F(EnforceCliTest, AReopenedCaseRaisesItsMissedDeadlineAgain) {
+  SeedFamily("2014-01-01");
+  Nightly("2024-06-30");
+  EXPECT_EQ(Nightly("2024-08-05")["deadline_alerts"], 1);
+  ASSERT_EQ(
+      CliOn("2024-08-05",
+            {"case", "close-notice", "--case", "CASE-000001", "--reason", "recipient_requested"},
+            "cw.ann")
+          .code,
+      0);
+  ASSERT_EQ(CliOn("2024-10-04", {"case", "close", "--case", "CASE-000001"}, "cw.ann").code, 0);
+  const Json closed = Nightly("2024-10-05");
+  EXPECT_EQ(closed["withdrawn_ineligible"], 3) << closed.dump();
+  EXPECT_EQ(closed["alerts_closed"], 1) << closed.dump();
+  EXPECT_TRUE(Queue("2024-10-05", "cw.ann").empty()) << "the closed case's work is closed";
+  ASSERT_EQ(CliOn("2024-10-06",
+                  {"case", "reopen", "--case", "CASE-000001", "--reason", "recipient reapplied"},
+                  "cw.ann")
+                .code,
+            0);
+  const Json reopened = Nightly("2024-10-06");
+  EXPECT_EQ(reopened["recommendations"], 3) << reopened.dump();
+  EXPECT_EQ(reopened["alerts_raised_again"], 1) << reopened.dump();
+  int alerts = 0;
+  for (const Json& t : Queue("2024-10-06", "cw.ann")) {
+    if (t["kind"] != "deadline_alert") continue;
+    ++alerts;
+    EXPECT_EQ(t["title"], "Legal deadline passed");
+    EXPECT_EQ(t["deadline"], "2024-07-30");
+    EXPECT_EQ(t["created"], "2024-10-06");
+  }
+  EXPECT_EQ(alerts, 1);
+  // The next day raises nothing more: the open alert stands for the situation.
+  EXPECT_FALSE(Nightly("2024-10-07").contains("deadline_alerts"));
+}
+
+// QA 2026-12-06: a second contest of an action raised no "Administrative review" alert (the
+// first contest's key, deadline:<action>:review_near, was taken), and the first contest's alert
+// stayed with its old deadline. The key carries the review deadline now.
+TEST_F(EnforceCliTest, ASecondContestOfAnActionGetsItsOwnReviewAlert) {
+  SeedFamily("2014-01-01");
+  ASSERT_EQ(
+      Cli({"user", "add", "--username", "sup.n", "--role", "supervisor", "--office", "North"}).code,
+      0);
+  Nightly("2024-06-30");
+  ASSERT_EQ(
+      CliOn("2024-07-01", {"action", "approve", "ACT-000001", "--by", "cw.ann", "--reason", "ok"})
+          .code,
+      0);
+  ASSERT_EQ(CliOn("2024-07-01", {"action", "issue", "ACT-000001", "--by", "cw.ann"}).code, 0);
+  ASSERT_EQ(CliOn("2024-07-02", {"action", "contest", "ACT-000001", "--by", "cw.ann", "--reason",
+                                 "disputes the amount"})
+                .code,
+            0);  // review due 2024-08-16
+  Nightly("2024-08-13");
+  ASSERT_EQ(CliOn("2024-08-14", {"action", "decide-contest", "ACT-000001", "--by", "sup.n",
+                                 "--outcome", "upheld", "--reason", "ok"})
+                .code,
+            0);
+  ASSERT_EQ(CliOn("2024-08-15",
+                  {"action", "contest", "ACT-000001", "--by", "cw.ann", "--reason", "new evidence"})
+                .code,
+            0);  // review due 2024-09-29
+  Nightly("2024-09-27");
+  std::vector<std::string> reviews;
+  for (const Json& t : Queue("2024-09-27", "cw.ann")) {
+    if (t["title"] == "Administrative review due")
+      reviews.push_back(t["deadline"].get<std::string>());
+  }
+  EXPECT_EQ(reviews, std::vector<std::string>{"2024-09-29"});
+  bool superseded = false;
+  for (const enforce::Task& t : ObligorTasks()) {
+    if (t.kind != "deadline_alert" || t.deadline != Date::Ymd(2024, 8, 16)) continue;
+    EXPECT_FALSE(t.open);
+    superseded = t.closed_reason == "ACT-000001's review deadline is now 2024-09-29: superseded";
+  }
+  EXPECT_TRUE(superseded);
+}
+
+// QA 2026-12-06: "Legal deadline near" stayed open beside "Legal deadline passed" for the same
+// deadline.
+TEST_F(EnforceCliTest, ThePassedAlertClosesTheNearOne) {
+  SeedFamily("2014-01-01");
+  Nightly("2024-06-30");
+  Nightly("2024-07-27");  // 3 days before the 2024-07-30 deadline
+  std::vector<std::string> titles;
+  for (const Json& t : Queue("2024-07-27", "cw.ann")) {
+    if (t["kind"] == "deadline_alert") titles.push_back(t["title"].get<std::string>());
+  }
+  EXPECT_EQ(titles, std::vector<std::string>{"Legal deadline near"});
+  EXPECT_EQ(Nightly("2024-08-01")["alerts_closed"], 1);
+  titles.clear();
+  for (const Json& t : Queue("2024-08-01", "cw.ann")) {
+    if (t["kind"] == "deadline_alert") titles.push_back(t["title"].get<std::string>());
+  }
+  EXPECT_EQ(titles, std::vector<std::string>{"Legal deadline passed"});
+  for (const enforce::Task& t : ObligorTasks()) {
+    if (t.title != "Legal deadline near") continue;
+    EXPECT_FALSE(t.open);
+    EXPECT_EQ(t.closed_reason,
+              "the deadline 2024-07-30 passed: superseded by \"Legal deadline passed\"");
+  }
+}
+
+// QA 2026-12-06: an open outreach task kept the channel it was written with after the person
+// opted out of it, and stayed open (and was flagged) after its case closed.
+TEST_F(EnforceCliTest, OutreachFollowsAnOptOutAndClosesWithItsCase) {
+  SeedFamily("2014-01-01");
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    enforce::Task t;  // as the nightly batch writes it with a model (CreateOutreach)
+    t.key = "outreach:1:2024-06-30";
+    t.kind = "proactive_outreach";
+    t.case_id = CaseId{1};
+    t.obligor = PersonId{1};
+    t.worker = "cw.ann";
+    t.created = Date::Ymd(2024, 6, 30);
+    t.follow_up = Date::Ymd(2024, 7, 7);
+    t.risk_score = 88;
+    t.amount_at_stake = Money::FromCents(60'000);
+    t.title = "Proactive Outreach";
+    t.channel = "sms";
+    t.message = enforce::OutreachMessage(
+        {"Ad", Money::FromCents(60'000), Money::FromCents(300'000), 88, "sms"});
+    t.recommended = "outreach (sms: sms 0.50 (...))";
+    t.key_factors = "[]";
+    ASSERT_TRUE((*store)->InsertEnforceTask(t).ok());
+  }
+  const auto log = [&](const char* channel, const char* outcome, const char* date) {
+    const CliRun r = Cli({"contact", "log", "--person", "PRS-000001", "--channel", channel,
+                          "--outcome", outcome, "--date", date},
+                         "cw.ann");
+    ASSERT_EQ(r.code, 0) << r.err;
+  };
+  log("sms", "opted_out", "2024-06-01");
+  log("sms", "no_answer", "2024-06-10");  // a later unanswered attempt does not lift it
+  log("email", "bounced", "2024-06-01");
+  const CliRun list = Cli({"--json", "contact", "list", "--person", "PRS-000001"});
+  EXPECT_EQ(Json::parse(list.out)["channel"], "phone") << list.out;
+  EXPECT_EQ(Nightly("2024-06-30")["outreach_rechanneled"], 1);
+  const auto outreach = [&]() {
+    for (const enforce::Task& t : ObligorTasks()) {
+      if (t.kind == "proactive_outreach") return t;
+    }
+    ADD_FAILURE() << "no outreach task";
+    return enforce::Task{};
+  };
+  enforce::Task t = outreach();
+  EXPECT_TRUE(t.open);
+  EXPECT_EQ(t.channel, "phone");
+  EXPECT_EQ(t.follow_up, Date::Ymd(2024, 7, 7));  // the same task
+  EXPECT_TRUE(t.message.starts_with("Call script: Hello Ad")) << t.message;
+  EXPECT_NE(t.recommended.find("sms excluded (opted_out 2024-06-01)"), std::string::npos)
+      << t.recommended;
+  ASSERT_EQ(
+      CliOn("2024-07-01",
+            {"case", "close-notice", "--case", "CASE-000001", "--reason", "recipient_requested"},
+            "cw.ann")
+          .code,
+      0);
+  ASSERT_EQ(CliOn("2024-08-30", {"case", "close", "--case", "CASE-000001"}, "cw.ann").code, 0);
+  EXPECT_EQ(Nightly("2024-08-30")["outreach_closed"], 1);
+  t = outreach();
+  EXPECT_FALSE(t.open);
+  EXPECT_FALSE(t.flagged);
+  EXPECT_EQ(t.closed_reason, "the case is closed (CASE-000001)");
+}
+
+// QA 2026-12-06: `opencse queue --worker <supervisor>` left out the office's unassigned tasks
+// that GET /v1/queue shows the supervisor, and a caseworker's CLI queue kept the tasks of a
+// case moved to another office. Both queues are one selection now (enforce::LoadTaskQueue).
+TEST_F(EnforceCliTest, TheCliQueueHoldsTheWebQueuesTasks) {
+  SeedFamily("2014-01-01");
+  ASSERT_EQ(
+      Cli({"user", "add", "--username", "sup.n", "--role", "supervisor", "--office", "North"}).code,
+      0);
+  Nightly("2024-06-30");
+  EXPECT_EQ(Queue("2024-06-30", "cw.ann").size(), 1u);
+  EXPECT_TRUE(Queue("2024-06-30", "sup.n").empty());  // the office's tasks are cw.ann's
+  // Moved to an office with no caseworker: out of cw.ann's queue at once.
+  ASSERT_EQ(Cli({"assign-office", "--case", "CASE-000001", "--office", "South"}).code, 0);
+  EXPECT_TRUE(Queue("2024-06-30", "cw.ann").empty());
+  ASSERT_EQ(Cli({"assign-office", "--case", "CASE-000001", "--office", "North"}).code, 0);
+  // cw.ann leaves: the next run unassigns the task, and North's supervisor sees it.
+  ASSERT_EQ(Cli({"user", "disable", "cw.ann", "--reason", "left the agency"}).code, 0);
+  EXPECT_EQ(Nightly("2024-07-01")["tasks_reassigned"], 1);
+  const Json sup = Queue("2024-07-01", "sup.n");
+  ASSERT_EQ(sup.size(), 1u) << sup.dump();
+  EXPECT_EQ(sup[0]["worker"], "");
+  EXPECT_EQ(sup[0]["case_id"], "CASE-000001");
+  const CliRun unknown = Cli({"--json", "queue", "--worker", "nobody"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_EQ(Json::parse(unknown.out)["code"], "user_unknown");
 }
 
 }  // namespace

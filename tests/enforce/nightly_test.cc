@@ -289,9 +289,16 @@ TEST_F(NightlyTest, TheQueueIsOrderedByRiskAmountAndDeadline) {
   auto queue = store_->ListOpenEnforceTasks("cal");
   ASSERT_TRUE(queue.ok());
   ASSERT_GT(queue->size(), 2u);
-  SortQueue(*queue);
+  SortQueue(*queue, kAsOf);
   for (size_t i = 1; i < queue->size(); ++i) {
-    EXPECT_GE((*queue)[i - 1].priority, (*queue)[i].priority);
+    // Missed legal deadlines first, then by priority.
+    const bool missed_before = LegalDeadlineMissed((*queue)[i - 1], kAsOf);
+    const bool missed = LegalDeadlineMissed((*queue)[i], kAsOf);
+    EXPECT_GE(missed_before, missed);
+    if (missed_before == missed) {
+      EXPECT_GE((*queue)[i - 1].priority, (*queue)[i].priority);
+    }
+    EXPECT_DOUBLE_EQ((*queue)[i].priority, QueuePriority((*queue)[i], kAsOf));
     EXPECT_EQ((*queue)[i].worker, "cal");
   }
 }

@@ -512,5 +512,133 @@ TEST(WorkflowTasksTest, ACaseDeadlineAlertFollowsTheCasesActionsAndTheQueueDrops
   EXPECT_FALSE(TaskPending(review, actions, today));
 }
 
+// QA 2026-12-06: only a channel's latest attempt counted, so an unanswered text after an
+// opt-out put sms back in use. An opt-out or a bounce holds until an attempt after it reaches
+// the person.
+TEST(WorkflowTest, ALaterNoAnswerDoesNotLiftAnOptOutOrABounce) {
+  std::vector<ContactAttempt> history;
+  const auto attempt = [&](const char* channel, const char* outcome, Date date) {
+    ContactAttempt a;
+    a.id = static_cast<int64_t>(history.size()) + 1;
+    a.channel = channel;
+    a.outcome = outcome;
+    a.date = date;
+    history.push_back(a);
+  };
+  const Date today = Date::Ymd(2025, 3, 1);
+  attempt("sms", "opted_out", Date::Ymd(2025, 2, 1));
+  attempt("sms", "no_answer", Date::Ymd(2025, 2, 10));
+  attempt("email", "bounced", Date::Ymd(2025, 2, 1));
+  attempt("phone", "bounced", Date::Ymd(2025, 2, 1));
+  EXPECT_TRUE(ChannelExcluded(history, "sms", today));
+  const ChannelChoice none = ChooseChannel(history, {}, today);
+  EXPECT_EQ(none.channel, "none");
+  EXPECT_EQ(none.reason,
+            "none: sms excluded (opted_out 2025-02-01); phone excluded (bounced 2025-02-01); "
+            "email excluded (bounced 2025-02-01)");
+  // A reach on the channel after the opt-out lifts it; a later opt-out excludes it again.
+  attempt("sms", "reached", Date::Ymd(2025, 2, 15));
+  EXPECT_FALSE(ChannelExcluded(history, "sms", today));
+  EXPECT_EQ(ChooseChannel(history, {}, today).channel, "sms");
+  EXPECT_TRUE(ChannelExcluded(history, "sms", Date::Ymd(2025, 2, 14)));  // as of before it
+  attempt("sms", "opted_out", Date::Ymd(2025, 2, 20));
+  attempt("sms", "no_answer", Date::Ymd(2025, 2, 21));
+  EXPECT_TRUE(ChannelExcluded(history, "sms", today));
+  EXPECT_FALSE(ChannelExcluded(history, "fax", today));  // no attempts: nothing excludes it
+  // The outreach message follows its channel: the call script's or letter's opening.
+  const std::string sms = OutreachMessage({"Ana", D(450), D(0), 88, "sms"});
+  const std::string call = RechannelOutreachMessage(sms, "phone");
+  EXPECT_EQ(call, OutreachMessage({"Ana", D(450), D(0), 88, "phone"}));
+  EXPECT_EQ(RechannelOutreachMessage(call, kChannelNone),
+            OutreachMessage({"Ana", D(450), D(0), 88, std::string(kChannelNone)}));
+  EXPECT_EQ(RechannelOutreachMessage(call, "email"), sms);
+}
+
+// QA 2026-12-06: an action's alert keys had no deadline (deadline:<action>:review_near), so a
+// second contest raised no alert; a closed alert's key stopped it for good. The keys carry
+// the deadline, a recurrence is raised under "<key>@<day>", and an alert about an earlier
+// contest is superseded.
+TEST(WorkflowTasksTest, AlertKeysCarryTheirDeadlineAndAnEarlierContestsAlertIsSuperseded) {
+  EXPECT_EQ(ActionAlertKey(13, Date::Ymd(2025, 6, 3), "review_near"),
+            "deadline:13:2025-06-03:review_near");
+  const std::string again = RaisedAgainKey(
+      CaseAlertKey(CaseId{4}, Date::Ymd(2025, 3, 31), "passed"), Date::Ymd(2025, 5, 2));
+  EXPECT_EQ(again, "deadline:case-4:2025-03-31:passed@2025-05-02");
+  EXPECT_EQ(AlertBaseKey(again), "deadline:case-4:2025-03-31:passed");
+  EXPECT_EQ(AlertPhase(again), "passed");
+  EXPECT_EQ(AlertPhase("deadline:13:review_passed"), "review_passed");  // before 2026-12-06
+  const CaseId c{1};
+  Action a = MakeAction(13, c, Remedy::kReminder, ActionState::kContested, 1);
+  a.review_deadline = Date::Ymd(2025, 6, 3);
+  Task alert;
+  alert.kind = "deadline_alert";
+  alert.key = "deadline:13:review_near";  // the first contest's, from before 2026-12-06
+  alert.case_id = c;
+  alert.action_id = 13;
+  alert.deadline = Date::Ymd(2025, 4, 19);
+  const Date today = Date::Ymd(2025, 5, 31);
+  EXPECT_FALSE(TaskPending(alert, {a}, today));
+  EXPECT_EQ(RefreshTask(alert, {a}, today), TaskChange::kClosed);
+  EXPECT_EQ(alert.closed_reason, "ACT-000013's review deadline is now 2025-06-03: superseded");
+  Task current = alert;
+  current.open = true;
+  current.key = ActionAlertKey(13, Date::Ymd(2025, 6, 3), "review_near");
+  current.deadline = Date::Ymd(2025, 6, 3);
+  EXPECT_EQ(RefreshTask(current, {a}, today), TaskChange::kNone);
+  current.key = RaisedAgainKey(current.key, today);  // raised again: the same rules
+  EXPECT_EQ(RefreshTask(current, {a}, today), TaskChange::kNone);
+  a.state = ActionState::kIssued;
+  EXPECT_EQ(RefreshTask(current, {a}, today), TaskChange::kClosed);
+  EXPECT_EQ(current.closed_reason, "ACT-000013 is now issued: moot");
+}
+
+// QA 2026-12-06: `opencse queue` and GET /v1/queue recomputed the priority without the deadline
+// alerts' risk floor the batch stores, so without a model every task was 0 and a missed legal
+// deadline sorted by its creation date. One rule now (QueuePriority, SortQueue): missed legal
+// deadlines first, then by priority (alerts at least risk 50), then the earlier deadline, the
+// larger amount, the older.
+TEST(QueueOrderTest, AlertsKeepTheirRiskFloorAndMissedDeadlinesComeFirst) {
+  const Date today = Date::Ymd(2025, 8, 30);
+  const auto task = [](int64_t id, const char* kind, const char* key, int64_t dollars,
+                       std::optional<Date> deadline, Date created) {
+    Task t;
+    t.id = id;
+    t.kind = kind;
+    t.key = key;
+    t.amount_at_stake = D(dollars);
+    t.deadline = deadline;
+    t.created = created;
+    return t;  // risk 0: no model
+  };
+  Task passed = task(1, "deadline_alert", "deadline:case-1:2025-07-30:passed", 100,
+                     Date::Ymd(2025, 7, 30), Date::Ymd(2025, 8, 1));
+  EXPECT_DOUBLE_EQ(QueuePriority(passed, today), 0.5 * 100 * 30);  // the floor, 1 day
+  EXPECT_TRUE(LegalDeadlineMissed(passed, today));
+  Task ready = task(2, "deadline_alert", "deadline:7:2025-08-01:contest_over", 100,
+                    Date::Ymd(2025, 8, 1), Date::Ymd(2025, 8, 2));
+  EXPECT_FALSE(LegalDeadlineMissed(ready, today));  // ready to issue: no deadline missed
+  std::vector<Task> queue{task(3, "review_recommendations", "review:3:2025-08-01", 9'000,
+                               Date::Ymd(2025, 9, 20), Date::Ymd(2025, 6, 1)),
+                          task(4, "review_recommendations", "review:4:2025-08-01", 9'000,
+                               std::nullopt, Date::Ymd(2025, 5, 1)),
+                          task(5, "review_recommendations", "review:5:2025-08-01", 2'000,
+                               Date::Ymd(2025, 9, 10), Date::Ymd(2025, 8, 1)),
+                          task(6, "deadline_alert", "deadline:case-6:2025-09-02:near", 50'000,
+                               Date::Ymd(2025, 9, 2), Date::Ymd(2025, 8, 29)),
+                          ready,
+                          task(7, "review_recommendations", "review:7:2025-08-01", 1'000,
+                               std::nullopt, Date::Ymd(2025, 4, 1)),
+                          passed};
+  SortQueue(queue, today);
+  std::vector<int64_t> order;
+  for (const Task& t : queue) order.push_back(t.id);
+  // The missed deadline first whatever its amount; the near alert (0.5 x 50,000 x 10) before the
+  // ready notice (0.5 x 100 x 30 = 1,500); the unscored tasks (priority 0) by deadline, then
+  // amount, then age.
+  EXPECT_EQ(order, (std::vector<int64_t>{1, 6, 2, 5, 3, 4, 7}));
+  EXPECT_DOUBLE_EQ(queue[1].priority, 0.5 * 50'000 * 10);
+  EXPECT_DOUBLE_EQ(queue[3].priority, 0);
+}
+
 }  // namespace
 }  // namespace cse::enforce

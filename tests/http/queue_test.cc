@@ -7,6 +7,7 @@
 #include "enforce/action_service.h"
 #include "enforce/workflow.h"
 #include "http/api_server.h"
+#include "testing/cli_run.h"
 
 namespace cse {
 namespace {
@@ -640,6 +641,76 @@ TEST_F(QueueTest, SupervisorSeesWorkloadPendingApprovalsAndAcceptance) {
   auto denied = c.Get("/v1/supervisor", cw.Headers());
   EXPECT_EQ(denied->status, 403);
   EXPECT_EQ(Body(denied)["code"], "permission_denied");
+}
+
+// QA 2026-12-06: `opencse queue` and GET /v1/queue recomputed the priority without the risk
+// floor the nightly batch gives deadline alerts, so without a model a missed legal deadline
+// sorted by its creation date, and the CLI left out a supervisor's unassigned tasks. Both are
+// one selection and one order now (enforce::LoadTaskQueue): the same tasks, in the same order.
+TEST_F(QueueTest, TheCliQueueAndTheApiQueueAgreeAndAMissedDeadlineLeads) {
+  {
+    auto store = server_->OpenStore();
+    const auto alert = [&](const std::string& key, const std::string& worker, CaseId c,
+                           PersonId obligor, int64_t action, Date deadline, Date created) {
+      enforce::Task t;
+      t.key = key;
+      t.kind = "deadline_alert";
+      t.case_id = c;
+      t.obligor = obligor;
+      t.worker = worker;
+      t.created = created;
+      t.risk_score = 0;  // no model
+      t.amount_at_stake = Money::FromCents(300000);
+      t.deadline = deadline;
+      t.title = deadline < Date::Ymd(2024, 6, 30) ? "Legal deadline passed" : "Legal deadline near";
+      t.action_id = action;
+      t.key_factors = "[]";
+      ASSERT_TRUE(store->InsertEnforceTask(t).ok());
+    };
+    auto first = [&](CaseId c) {
+      auto actions = store->ListEnforceActionsByCase(c);
+      EXPECT_TRUE(actions.ok() && !actions->empty());
+      return actions.ok() && !actions->empty() ? actions->front().id : 0;
+    };
+    // A missed deadline raised last (the newest task) and a near one, both risk 0.
+    alert(enforce::CaseAlertKey(CaseId{1}, Date::Ymd(2024, 6, 20), "passed"), "cw_north", CaseId{1},
+          PersonId{1}, first(CaseId{1}), Date::Ymd(2024, 6, 20), Date::Ymd(2024, 6, 30));
+    alert(enforce::CaseAlertKey(CaseId{2}, Date::Ymd(2024, 7, 3), "near"), "cw_north", CaseId{2},
+          PersonId{3}, first(CaseId{2}), Date::Ymd(2024, 7, 3), Date::Ymd(2024, 6, 1));
+    // An unassigned task of the north office: in its supervisor's queue.
+    alert(enforce::CaseAlertKey(CaseId{2}, Date::Ymd(2024, 7, 4), "near"), "", CaseId{2},
+          PersonId{3}, first(CaseId{2}), Date::Ymd(2024, 7, 4), Date::Ymd(2024, 6, 1));
+  }
+  auto c = server_->Client();
+  const auto api = [&](const std::string& user) {
+    auto s = SignIn(c, user);
+    std::vector<int64_t> ids;
+    const Json q = Body(c.Get("/v1/queue", s.Headers()));
+    EXPECT_TRUE(q.contains("items")) << q.dump();
+    for (const Json& item : q["items"]) {
+      ids.push_back(item["task_id"].get<int64_t>());
+    }
+    return ids;
+  };
+  const auto cli = [&](const std::string& user) {
+    const testing::CliRun r =
+        testing::RunOpencse({"--db", server_->db(), "--today", "2024-06-30", "--user", "admin",
+                             "--json", "queue", "--worker", user});
+    EXPECT_EQ(r.code, 0) << r.err;
+    std::vector<int64_t> ids;
+    for (const Json& t : Json::parse(r.out)) ids.push_back(t["id"].get<int64_t>());
+    return ids;
+  };
+  const std::vector<int64_t> north = api("cw_north");
+  ASSERT_EQ(north.size(), 4u);
+  EXPECT_EQ(cli("cw_north"), north);
+  // The missed deadline first; the near one (risk floor 50: 0.5 x 3,000 x 30 / 3 days = 15,000)
+  // after CASE-000002's review (0.9 x 3,000 x 30 / 5 = 16,200), before CASE-000001's (1,800).
+  EXPECT_EQ(north, (std::vector<int64_t>{4, 2, 5, 1}));
+  const std::vector<int64_t> sup = api("sup_north");
+  EXPECT_EQ(sup, (std::vector<int64_t>{6}));
+  EXPECT_EQ(cli("sup_north"), sup);
+  EXPECT_EQ(cli("cw_south"), api("cw_south"));
 }
 
 }  // namespace

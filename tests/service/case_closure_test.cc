@@ -331,6 +331,15 @@ TEST_F(CaseClosureTest, AClosedCaseStopsAccruingAndTheObligorsOtherCaseTakesTheP
   EXPECT_EQ(balance->monthly_support, Money::FromCents(10'000));
   EXPECT_EQ(share_of_b(), Money());  // the April payment stays with the case that was open
   EXPECT_EQ(Mismatches(), 0);
+  // A reopening before the closing day (a clock set back) is refused.
+  ASSERT_TRUE(
+      svc_.RecordNotice(Notice(b, "other", Date::Ymd(2026, 6, 30), "moved abroad again")).ok());
+  w_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2026, 9, 1)));
+  ASSERT_TRUE(svc_.Close(b, Date::Ymd(2026, 9, 1)).ok());
+  w_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2026, 8, 20)));
+  EXPECT_REFUSED(svc_.Reopen(b, "clock set back"), b, "reopen_before_closing",
+                 "closed on 2026-09-01; today (2026-08-20) is before it");
+  EXPECT_EQ(Mismatches(), 0);
   EXPECT_TRUE(VerifyAuditChain(w_.store())->intact);
 }
 
@@ -380,17 +389,31 @@ TEST_F(CaseClosureTest, AClosingMayNotBeDatedBeforeTheLatestClosureEvent) {
 }
 
 // A case is not closed on a day before it received a payment (QA: closed on 2025-01-05 with a
-// payment posted on 2025-02-15).
+// payment posted on 2025-02-15), nor on that day: the closing day is the first closed day, so
+// the closing's redistribution took the payoff back off the case (QA: the family's 600.00
+// became held and the arrears came back).
 TEST_F(CaseClosureTest, AClosingMayNotBeDatedBeforeTheLatestPaymentOnTheCase) {
   const CaseId id = ClosableCase();  // paid 2025-12-15
   ASSERT_TRUE(svc_.RecordNotice(Notice(id, "locate_failed", Date::Ymd(2026, 1, 2))).ok());
   ASSERT_TRUE(w_.Pay("LATE", id, 5'000, Date::Ymd(2026, 3, 15)).ok());
   EXPECT_REFUSED(svc_.Close(id, Date::Ymd(2026, 3, 3)).status(), id,
                  "closure_date_before_collection",
-                 "--date 2026-03-03 is before 2026-03-15, when CASE-000001 received a payment of "
-                 "50.00: it can be closed on 2026-03-15 at the earliest");
-  auto closed = svc_.Close(id, Date::Ymd(2026, 3, 15));
+                 "--date 2026-03-03 is not after 2026-03-15, when CASE-000001 received a "
+                 "payment of 50.00 (the closing day is the first day the case is closed): it can "
+                 "be closed on 2026-03-16 at the earliest");
+  EXPECT_REFUSED(svc_.Close(id, Date::Ymd(2026, 3, 15)).status(), id,
+                 "closure_date_before_collection", "closed on 2026-03-16 at the earliest");
+  auto before = w_.store().ListCollectionsByObligor(obligor_);
+  ASSERT_TRUE(before.ok());
+  auto closed = svc_.Close(id, Date::Ymd(2026, 3, 16));
   ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  // The payment stays where it was paid.
+  auto after = w_.store().ListCollectionsByObligor(obligor_);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), before->size());
+  for (size_t i = 0; i < after->size(); ++i) {
+    EXPECT_EQ((*after)[i].distribution, (*before)[i].distribution);
+  }
   EXPECT_EQ(Mismatches(), 0);
 }
 
@@ -587,6 +610,27 @@ TEST_F(CaseClosureCliTest, NoticeWaitCloseShowReopenAndVerify) {
   ASSERT_EQ(reopen.code, 0) << reopen.err;
   EXPECT_EQ(reopen.out, "reopened\nCASE-000001  open  no notice of intent to close\n");
   EXPECT_EQ(Cli("2026-06-02", {"audit", "verify"}).code, 0);
+  // The ledger still explains the closed days after the reopening (QA: the closure row is gone,
+  // and the months without debt had no reason given); as of a day inside them it says closed.
+  auto ledger = Cli("2026-06-02", {"ledger", "--case", "CASE-000001"});
+  ASSERT_EQ(ledger.code, 0) << ledger.err;
+  EXPECT_NE(ledger.out.find("Closed from 2026-05-31 to 2026-06-01: nothing accrues, no "
+                            "distribution\n"),
+            std::string::npos)
+      << ledger.out;
+  auto inside =
+      Cli("2026-06-02", {"--json", "ledger", "--case", "CASE-000001", "--as-of", "2026-06-01"});
+  ASSERT_EQ(inside.code, 0) << inside.err;
+  const Json in = Json::parse(inside.out);
+  EXPECT_EQ(in["case"]["closed_periods"], Json::parse(R"([{"from":"2026-05-31","through":null}])"));
+  EXPECT_EQ(in["balance"]["closed"], true);
+  auto obligor = Cli("2026-06-02", {"ledger", "--obligor", "PRS-000001", "--as-of", "2026-06-01"});
+  ASSERT_EQ(obligor.code, 0);
+  EXPECT_NE(obligor.out.find("as of 2026-06-01: arrears of open cases 0.00"), std::string::npos)
+      << obligor.out;
+  EXPECT_NE(obligor.out.find("closed: not accruing, not in the obligor's arrears"),
+            std::string::npos)
+      << obligor.out;
 }
 
 // Closing a case does not stop withholding; `case close` names the IWOs still in place and
