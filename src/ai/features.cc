@@ -14,7 +14,7 @@
 namespace cse::ai {
 namespace {
 
-static_assert(static_cast<size_t>(Feature::kCountyUnemployment) + 1 == kFeatureCount);
+static_assert(static_cast<size_t>(Feature::kPrepaidMonths) + 1 == kFeatureCount);
 
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 
@@ -391,7 +391,8 @@ const std::array<std::string_view, kFeatureCount>& FeatureNames() {
                                                                   "former_assistance",
                                                                   "case_age_months",
                                                                   "county_economic_index",
-                                                                  "county_unemployment_pct"};
+                                                                  "county_unemployment_pct",
+                                                                  "prepaid_months"};
   return kNames;
 }
 
@@ -525,6 +526,13 @@ FeatureRow ExtractFeatures(const ObligorHistory& h, const Reference& ref, Date a
   At(v, Feature::kArrearsAssignedShare) =
       b.arrears_total.is_positive() ? Ratio(assigned, b.arrears_total) : 0.0f;
   At(v, Feature::kDelinquentNow) = b.delinquent ? 1.0f : 0.0f;
+  Money credit = b.held_total;
+  for (const CaseBalance& c : b.cases) credit += c.prepaid;
+  if (!credit.is_positive()) {
+    At(v, Feature::kPrepaidMonths) = 0.0f;
+  } else if (monthly.is_positive()) {
+    At(v, Feature::kPrepaidMonths) = std::min(24.0f, Ratio(credit, monthly));
+  }  // else missing: money held with no support due
   PaymentFeatures(PaymentRecord(books, collections, as_of, 12), v);
   CollectionFeatures(h.collections, collections, as_of, FirstOrderDate(books, as_of), row);
   row.monthly_support = monthly;

@@ -69,8 +69,14 @@ enum class Feature {
   kCaseAgeMonths,        // months since the oldest open case was opened (capped at 240)
   kCountyEconomicIndex,  // the county's index this month, to the whole point
   kCountyUnemployment,   // percent, to the half point
+  // Months of support paid ahead: money held for the obligor (future support not yet applied,
+  // ARCHITECTURE.md §5.5) plus what was applied to support due after the date, over the
+  // monthly support (capped at 24; 0 when nothing is held or prepaid; missing when something
+  // is but no support is due). The payment features count cash received, so without it an
+  // obligor whose months an overpayment covers read as not paying.
+  kPrepaidMonths,
 };
-inline constexpr size_t kFeatureCount = 37;
+inline constexpr size_t kFeatureCount = 38;
 using FeatureVector = std::array<float, kFeatureCount>;
 
 // Stable snake_case names, in Feature order: the model's feature list.

@@ -76,6 +76,11 @@ std::string Text(std::string_view code, const FeatureVector& x, const FeatureRow
     if (Has(x, F::kArrearsMonths)) t += " (" + Num(V(x, F::kArrearsMonths), 1) + " months)";
     return t;
   }
+  if (code == "paid_ahead") {
+    if (!Has(x, F::kPrepaidMonths)) return "money held or paid ahead, with no support due";
+    if (V(x, F::kPrepaidMonths) <= 0) return "nothing paid ahead or held";
+    return Num(V(x, F::kPrepaidMonths), 1) + " months of support paid ahead or held";
+  }
   if (code == "old_arrears") {
     if (V(x, F::kArrearsAgeDays) <= 0) return "no past-due support";
     return "oldest unpaid support is " + Plural(V(x, F::kArrearsAgeDays), "day", "days") + " old";
@@ -217,6 +222,8 @@ std::string_view ReasonCodeOf(Feature f) {
     case Feature::kCountyEconomicIndex:
     case Feature::kCountyUnemployment:
       return "local_economy";
+    case Feature::kPrepaidMonths:
+      return "paid_ahead";
   }
   return "other";
 }

@@ -10,7 +10,8 @@
 // increasing_payment_delay, time_since_last_payment, arrears_balance, old_arrears,
 // assistance_history, employment_status, unstable_employment, new_employer_reported,
 // income_withholding, order_affordability, prior_enforcement, tax_refund_offset,
-// returned_payments, incarcerated, recent_move, multiple_cases, case_age, local_economy.
+// returned_payments, incarcerated, recent_move, multiple_cases, case_age, local_economy,
+// paid_ahead.
 //
 // Thread-safety: pure functions.
 #pragma once

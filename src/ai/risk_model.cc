@@ -136,7 +136,7 @@ Tier TierOf(int score, const TierCutoffs& c) {
 std::string PaymentMonotoneConstraints() {
   std::array<int, kFeatureCount> c{};
   for (Feature f : {Feature::kPaidRatio1m, Feature::kPaidRatio3m, Feature::kPaidRatio6m,
-                    Feature::kPaidRatio12m}) {
+                    Feature::kPaidRatio12m, Feature::kPrepaidMonths}) {
     c[static_cast<size_t>(f)] = -1;
   }
   for (Feature f : {Feature::kDaysSinceLastPayment}) {

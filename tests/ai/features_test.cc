@@ -102,6 +102,11 @@ TEST(FeaturesTest, TheLabelCountsFutureSupportAppliedInTheWindow) {
   EXPECT_FLOAT_EQ(At(feb_end.values, Feature::kPaidRatio1m), 0.0f);
   EXPECT_FLOAT_EQ(At(feb_end.values, Feature::kArrearsTotal), 0.0f);
   EXPECT_FLOAT_EQ(At(feb_end.values, Feature::kDaysSinceLastPayment), 49.0f);  // Jan 10
+  // What the payment features miss, prepaid_months says: $600 held on Jan 31 is 1.5 months of
+  // $400; $200 is left after February; nothing after March. (Before it, a prepaid obligor
+  // read "paid 0%" with nothing else to tell it from one who stopped paying.)
+  EXPECT_FLOAT_EQ(At(jan.values, Feature::kPrepaidMonths), 1.5f);
+  EXPECT_FLOAT_EQ(At(feb_end.values, Feature::kPrepaidMonths), 0.5f);
   // March: the last $200 held pays half of March; $200 unpaid is not a month's support.
   const Outcome mar = ObservedOutcome(*h, Date::Ymd(2025, 2, 28), ref->policy);
   EXPECT_EQ(mar.paid_next, Money::FromCents(20000));
@@ -109,6 +114,7 @@ TEST(FeaturesTest, TheLabelCountsFutureSupportAppliedInTheWindow) {
   // April: nothing held is left: a new delinquency.
   const FeatureRow march = ExtractFeatures(*h, *ref, Date::Ymd(2025, 3, 31));
   EXPECT_TRUE(march.balance.held_total.is_zero());
+  EXPECT_FLOAT_EQ(At(march.values, Feature::kPrepaidMonths), 0.0f);
   const Outcome apr = ObservedOutcome(*h, Date::Ymd(2025, 3, 31), ref->policy, &march.balance);
   EXPECT_EQ(apr.paid_next, Money());
   EXPECT_TRUE(apr.delinquent);
