@@ -716,7 +716,18 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
       if (!as_of.ok()) return ctx.Fail(as_of.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto scorer = ActiveScorer(ctx.store());
-      if (!scorer.ok()) return ctx.Fail(scorer.status());
+      // An active model this build cannot use (trained on another feature list, or altered)
+      // must not stop the legal deadlines, tasks and recommendations: the batch runs rules-only
+      // and says why, until the model is retrained or another activated.
+      Json model_unusable = nullptr;
+      if (!scorer.ok()) {
+        const std::string code = scorer.status().reason();
+        if (code != "model_features_mismatch" && code != "model_corrupt") {
+          return ctx.Fail(scorer.status());
+        }
+        model_unusable = Json{{"code", code}, {"message", scorer.status().message()}};
+        scorer = std::optional<ai::RiskScorer>();
+      }
       enforce::NightlyOptions o;
       o.as_of = *as_of;
       o.scorer = *scorer ? &**scorer : nullptr;
@@ -739,7 +750,15 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
         << (r->already_done ? "already done (nothing written)"
             : r->finished   ? (r->resumed ? "resumed and finished" : "finished")
                             : "stopped early (run again to resume)")
-        << (o.scorer ? "" : " [no active model: rules only, no scores]") << "\n";
+        << (o.scorer                   ? ""
+            : model_unusable.is_null() ? " [no active model: rules only, no scores]"
+                                       : " [active model unusable: rules only, no scores]")
+        << "\n";
+      if (!model_unusable.is_null()) {
+        t << "warning: the active model cannot be used, so no scores were written: "
+          << model_unusable["code"].get<std::string>() << ": "
+          << model_unusable["message"].get<std::string>() << "\n";
+      }
       for (const auto& [k, v] : r->counts) t << "  " << Pad(k, 22) << v << "\n";
       for (const auto& [k, v] : r->seconds) t << "  " << Pad(k + " s", 30) << Fixed(v, 2) << "\n";
       return ctx.Emit(Json{{"as_of", r->as_of.ToString()},
@@ -747,7 +766,8 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
                            {"resumed", r->resumed},
                            {"finished", r->finished},
                            {"counts", counts},
-                           {"seconds", seconds}},
+                           {"seconds", seconds},
+                           {"model_unusable", model_unusable}},
                       t.str());
     };
   });

@@ -135,6 +135,48 @@ TEST_F(EnforceCliTest, EveryCommandHasHelp) {
   }
 }
 
+// After an upgrade that changes the feature list the active model cannot score
+// (model_features_mismatch) until it is retrained; the nightly batch still raises deadlines,
+// tasks and recommendations, rules-only, and says why (before, it stopped with the error).
+TEST_F(EnforceCliTest, AnUnusableActiveModelLeavesTheNightlyRulesOnly) {
+  SeedFamily("2015-01-01");
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    RiskModelRecord m;
+    m.version = "risk-old-37-features";
+    m.created_at = "2024-06-01T00:00:00Z";
+    m.created_by = "root";
+    for (Date* d : {&m.data_as_of, &m.train_from, &m.train_to, &m.calibration_from,
+                    &m.calibration_to, &m.test_from, &m.test_to}) {
+      *d = Date::Ymd(2024, 5, 31);
+    }
+    m.params_json = "{}";
+    m.metrics_json = "{}";
+    m.features_json = R"(["arrears_total"])";
+    m.booster_json = "{}";
+    m.calibrator_json = "{}";
+    ASSERT_TRUE((*store)->InsertRiskModel(m).ok());
+    ASSERT_TRUE((*store)->ActivateRiskModel(m.version).ok());
+  }
+  const CliRun score = Cli({"score", "--case", "CASE-000001"});
+  EXPECT_EQ(score.code, 1);
+  EXPECT_NE(score.err.find("model_features_mismatch"), std::string::npos) << score.err;
+  const CliRun text = Cli({"batch", "nightly", "--as-of", "2024-06-30"}, "nightly");
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("[active model unusable: rules only, no scores]"), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("warning: the active model cannot be used, so no scores were written: "
+                          "model_features_mismatch: model risk-old-37-features"),
+            std::string::npos)
+      << text.out;
+  EXPECT_FALSE(ObligorTasks().empty());  // the delinquent case's review task
+  const CliRun again =
+      CliOn("2024-07-01", {"--json", "batch", "nightly", "--as-of", "2024-07-01"}, "nightly");
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(Json::parse(again.out)["model_unusable"]["code"], "model_features_mismatch");
+}
+
 TEST_F(EnforceCliTest, RecommendThenDecideWithClearErrors) {
   Seed();
   // The deciding supervisor's office holds the case (a supervisor without one has no caseload).
