@@ -171,6 +171,9 @@ Result<int64_t> AuthService::AddUser(const NewUser& user, const std::string& act
     // Inside the transaction: the rule and the write see the same staff (before 2026-12-06
     // any --user could add an admin).
     RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
+    // An office in use in another letter case would be a caseload of its own (QA: a user of
+    // "alder" beside the office "Alder" then let assign-office split the caseload).
+    if (!IsBlank(row.office)) RETURN_IF_ERROR(CheckOfficeSpelling(store_, row.office));
     auto id = store_.InsertUser(row);
     if (!id.ok() && id.status().reason() == "unique_violation") {
       return AlreadyExists("user_exists", "username '" + user.username + "' is taken");
@@ -368,6 +371,7 @@ Result<std::string> AuthService::AddApiToken(const std::string& name, const std:
   const Status written =
       InTransaction(store_, [&]() -> Result<int64_t> {
         RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
+        if (!IsBlank(row.office)) RETURN_IF_ERROR(CheckOfficeSpelling(store_, row.office));
         auto id = store_.InsertApiToken(row);
         if (!id.ok() && id.status().reason() == "unique_violation") {
           return AlreadyExists("token_exists", "a token named '" + name + "' exists");

@@ -44,12 +44,27 @@ std::string ActionLine(const Action& a) {
   return t.str();
 }
 
-// The active model, or nullopt when none is active (rules-only recommendations).
-Result<std::optional<ai::RiskScorer>> ActiveScorer(Store& store) {
+// The active model, or nullopt when none is active (rules-only recommendations). An active
+// model this build cannot use (model_features_mismatch after the feature list changed, or
+// model_corrupt) also gives nullopt, so enforcement keeps running rules-only (deadlines,
+// tasks, recommendations, the payment event's withdrawals) until it is retrained; the reason
+// goes to `*unusable` ("code: message") for the command to say. Scoring itself still refuses.
+Result<std::optional<ai::RiskScorer>> ActiveScorer(Store& store, std::string* unusable = nullptr) {
   auto scorer = ai::RiskScorer::LoadActive(store);
   if (scorer.ok()) return std::optional<ai::RiskScorer>(std::move(scorer).value());
-  if (scorer.status().reason() == "model_none_active") return std::optional<ai::RiskScorer>();
+  const std::string code = scorer.status().reason();
+  if (code == "model_none_active") return std::optional<ai::RiskScorer>();
+  if (code == "model_features_mismatch" || code == "model_corrupt") {
+    if (unusable != nullptr) *unusable = code + ": " + scorer.status().message();
+    return std::optional<ai::RiskScorer>();
+  }
   return scorer.status();
+}
+
+// The warning line a command prints when the active model could not be used.
+std::string UnusableModelLine(const std::string& unusable) {
+  return "warning: the active model cannot be used, so no scores were written (rules only): " +
+         unusable + "\n";
 }
 
 Json RecommendJson(const enforce::RecommendResult& r) {
@@ -148,7 +163,8 @@ void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
       if (!id.ok()) return ctx.Fail(id.status());
       auto as_of = DateOrToday(ctx.clock(), "--as-of", a->as_of);
       if (!as_of.ok()) return ctx.Fail(as_of.status());
-      auto scorer = ActiveScorer(ctx.store());
+      std::string unusable;
+      auto scorer = ActiveScorer(ctx.store(), &unusable);
       if (!scorer.ok()) return ctx.Fail(scorer.status());
       enforce::RecommendOptions o;
       o.as_of = *as_of;
@@ -157,7 +173,9 @@ void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
       EnforcementService svc(ctx.store(), ctx.clock(), ctx.g.user);
       auto r = svc.Recommend(*id, o);
       if (!r.ok()) return ctx.Fail(r.status());
-      return ctx.Emit(RecommendJson(*r), RecommendText(*r));
+      Json j = RecommendJson(*r);
+      j["model_unusable"] = unusable.empty() ? Json(nullptr) : Json(unusable);
+      return ctx.Emit(j, (unusable.empty() ? "" : UnusableModelLine(unusable)) + RecommendText(*r));
     };
   });
 }
@@ -715,18 +733,17 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
       auto as_of = DateArg("--as-of", a->as_of);
       if (!as_of.ok()) return ctx.Fail(as_of.status());
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      auto scorer = ActiveScorer(ctx.store());
       // An active model this build cannot use (trained on another feature list, or altered)
       // must not stop the legal deadlines, tasks and recommendations: the batch runs rules-only
       // and says why, until the model is retrained or another activated.
+      std::string unusable;
+      auto scorer = ActiveScorer(ctx.store(), &unusable);
+      if (!scorer.ok()) return ctx.Fail(scorer.status());
       Json model_unusable = nullptr;
-      if (!scorer.ok()) {
-        const std::string code = scorer.status().reason();
-        if (code != "model_features_mismatch" && code != "model_corrupt") {
-          return ctx.Fail(scorer.status());
-        }
-        model_unusable = Json{{"code", code}, {"message", scorer.status().message()}};
-        scorer = std::optional<ai::RiskScorer>();
+      if (!unusable.empty()) {
+        const size_t colon = unusable.find(": ");
+        model_unusable =
+            Json{{"code", unusable.substr(0, colon)}, {"message", unusable.substr(colon + 2)}};
       }
       enforce::NightlyOptions o;
       o.as_of = *as_of;
@@ -754,11 +771,7 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
             : model_unusable.is_null() ? " [no active model: rules only, no scores]"
                                        : " [active model unusable: rules only, no scores]")
         << "\n";
-      if (!model_unusable.is_null()) {
-        t << "warning: the active model cannot be used, so no scores were written: "
-          << model_unusable["code"].get<std::string>() << ": "
-          << model_unusable["message"].get<std::string>() << "\n";
-      }
+      if (!unusable.empty()) t << UnusableModelLine(unusable);
       for (const auto& [k, v] : r->counts) t << "  " << Pad(k, 22) << v << "\n";
       for (const auto& [k, v] : r->seconds) t << "  " << Pad(k + " s", 30) << Fixed(v, 2) << "\n";
       return ctx.Emit(Json{{"as_of", r->as_of.ToString()},
@@ -846,11 +859,13 @@ void AddQueue(CLI::App& app, Context& ctx, std::function<int()>& action) {
 }  // namespace
 
 Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_id, Date date) {
-  ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store()));
+  std::string unusable;
+  ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store(), &unusable));
   ASSIGN_OR_RETURN(enforce::PaymentEffects e,
                    enforce::OnPaymentPosted(ctx.store(), ctx.clock(), ctx.g.user,
                                             scorer ? &*scorer : nullptr, case_id, date));
   std::ostringstream t;
+  if (!unusable.empty()) t << "  " << UnusableModelLine(unusable);
   if (e.risk) t << "  re-scored: risk " << e.risk->score << "\n";
   if (e.tasks_closed) t << "  outreach tasks closed: " << e.tasks_closed << "\n";
   Json withdrawn = Json::array();
@@ -862,7 +877,8 @@ Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_
   return std::pair<Json, std::string>(
       Json{{"risk_score_100", e.risk ? Json(e.risk->score) : Json(nullptr)},
            {"outreach_tasks_closed", e.tasks_closed},
-           {"withdrawn", withdrawn}},
+           {"withdrawn", withdrawn},
+           {"model_unusable", unusable.empty() ? Json(nullptr) : Json(unusable)}},
       t.str());
 }
 
@@ -870,21 +886,25 @@ namespace {
 
 Result<std::pair<Json, std::string>> RunBulkPaymentEvents(
     Context& ctx, const std::vector<PaymentRequest>& posted) {
-  ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store()));
+  std::string unusable;
+  ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store(), &unusable));
   std::vector<std::pair<CaseId, Date>> events;
   for (const PaymentRequest& r : posted) events.emplace_back(r.case_id, r.date);
   ASSIGN_OR_RETURN(enforce::BulkPaymentEffects e,
                    enforce::OnPaymentsPosted(ctx.store(), ctx.clock(), ctx.g.user,
                                              scorer ? &*scorer : nullptr, events));
   std::ostringstream t;
+  if (!unusable.empty()) t << "  " << UnusableModelLine(unusable);
   t << "  enforcement: " << e.obligors << " obligor(s), " << e.rescored << " re-scored, "
     << e.tasks_closed << " outreach task(s) closed, " << e.withdrawn
     << " recommendation(s) withdrawn\n";
-  return std::pair<Json, std::string>(Json{{"obligors", e.obligors},
-                                           {"rescored", e.rescored},
-                                           {"outreach_tasks_closed", e.tasks_closed},
-                                           {"withdrawn", e.withdrawn}},
-                                      t.str());
+  return std::pair<Json, std::string>(
+      Json{{"obligors", e.obligors},
+           {"rescored", e.rescored},
+           {"outreach_tasks_closed", e.tasks_closed},
+           {"withdrawn", e.withdrawn},
+           {"model_unusable", unusable.empty() ? Json(nullptr) : Json(unusable)}},
+      t.str());
 }
 
 }  // namespace

@@ -591,6 +591,9 @@ std::string TerminateText(const iwo::TerminateResult& r, const iwo::TerminateReq
     o << "  " << IwoDisplayId(e.iwo.id) << " (" << CaseDisplayId(e.iwo.case_id) << ") also ended "
       << e.end_date.ToString() << ": the obligor no longer works for this employer";
     if (e.notice) o << "; termination notice " << IwoDisplayId(e.notice->id) << " pending";
+    if (e.task_for) {
+      o << "; task for " << (e.task_for->empty() ? "the queue (no caseworker)" : *e.task_for);
+    }
     o << "\n";
   }
   return o.str();
@@ -605,6 +608,12 @@ Json TerminateJson(const iwo::TerminateResult& r, const iwo::TerminateRequest& q
                   {"entry_date", r.notice->entry_date.ToString()},
                   {"due_date", r.notice->due_date.ToString()}};
   }
+  // Each other IWO ended: whose task tells its caseworker ("" unassigned), null when none.
+  Json others = iwo::OtherIwosEndedJson(r.other_iwos_ended);
+  for (size_t i = 0; i < r.other_iwos_ended.size(); ++i) {
+    const std::optional<std::string>& task_for = r.other_iwos_ended[i].task_for;
+    others[i]["task_for"] = task_for ? Json(*task_for) : Json(nullptr);
+  }
   return Json{{"iwo", IwoDisplayId(r.iwo.id)},
               {"case_id", CaseDisplayId(r.iwo.case_id)},
               {"employer_fein", r.employer_fein},
@@ -615,7 +624,7 @@ Json TerminateJson(const iwo::TerminateResult& r, const iwo::TerminateRequest& q
               {"note", q.note},
               {"termination_notice", notice},
               {"employments_ended", iwo::EmploymentsEndedJson(r.employments_ended)},
-              {"other_iwos_ended", iwo::OtherIwosEndedJson(r.other_iwos_ended)}};
+              {"other_iwos_ended", others}};
 }
 
 void AddTerminate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
@@ -642,8 +651,11 @@ void AddTerminate(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action)
       "`iwo pdf` prints as the form's termination variant; with --reason employment_ended, the\n"
       "IWO's employment ends the day before --date (its last day employed), so the obligor no\n"
       "longer counts as employed there from --date (a job_ended event), and the obligor's\n"
-      "other IWOs with that employer end too when no job there is left (other_iwos_ended,\n"
-      "each with its notice and audit row); an audit row `iwo.terminate`.\n"
+      "other IWOs with that employer end too when no other job there is open on or after\n"
+      "--date (other_iwos_ended, each with its notice and audit row, and a task\n"
+      "iwo_ended_employment_ended for its case's caseworker unless that is you; a job that\n"
+      "ends the day it started keeps that day as its last and does not count as open); an\n"
+      "audit row `iwo.terminate`.\n"
       "A pending IWO the employer never got is simply ended. Refused, nothing written:\n"
       "iwo_not_found, case_not_in_caseload (a case outside your office's caseload),\n"
       "iwo_already_ended, iwo_rejected, iwo_is_termination, end_reason_invalid,\n"

@@ -10,12 +10,10 @@
 #include <utility>
 
 #include "core/files.h"
-#include "enforce/workflow.h"
 #include "iwo/iwo_terminate.h"
 #include "iwo/settings.h"
 #include "service/audit.h"
 #include "service/json.h"
-#include "service/staff_rule.h"
 
 namespace cse::iwo {
 namespace {
@@ -125,16 +123,24 @@ class AckImporter {
                   std::string(formats::ActionCodeOf(iwo->kind)));
       return nullptr;
     }
-    if (a.disposition_date && *a.disposition_date > clock_.Today()) {
-      Problem(a, "disposition_date", "date_in_future",
-              "disposition date " + a.disposition_date->ToString() + " is after today " +
-                  clock_.Today().ToString());
+    // The date the record applies on, whichever it comes from (DateOf): a record without a
+    // disposition date takes the file header's creation date, checked the same way.
+    const Date when = DateOf(a);
+    const std::string field =
+        a.disposition_date || !created_ ? "disposition_date" : "creation_date";
+    const std::string date_text = a.disposition_date || !created_
+                                      ? "disposition date " + when.ToString()
+                                      : "the file header's creation date " + when.ToString() +
+                                            " (the record's date: it has no disposition date)";
+    if (when > clock_.Today()) {
+      Problem(a, field, "date_in_future",
+              date_text + " is after today " + clock_.Today().ToString());
       return nullptr;
     }
-    if (a.disposition_date && iwo->sent_date && *a.disposition_date < *iwo->sent_date) {
-      Problem(a, "disposition_date", "ack_before_sent",
-              "disposition date " + a.disposition_date->ToString() + " is before " +
-                  FormatDisplayId("IWO", iwo->id) + " was sent on " + iwo->sent_date->ToString());
+    if (iwo->sent_date && when < *iwo->sent_date) {
+      Problem(a, field, "ack_before_sent",
+              date_text + " is before " + FormatDisplayId("IWO", iwo->id) + " was sent on " +
+                  iwo->sent_date->ToString());
       return nullptr;
     }
     // One acknowledgment and one employer termination per IWO and file, applied in file order
@@ -148,6 +154,12 @@ class AckImporter {
       return nullptr;
     }
     return iwo;
+  }
+
+  // The date a record applies on: its disposition date, else the file header's creation date,
+  // else today. Match checks it.
+  Date DateOf(const AckRecord& a) const {
+    return a.disposition_date ? *a.disposition_date : created_ ? *created_ : clock_.Today();
   }
 
   // A TRM record answering an original or amended IWO: the employer's own termination notice
@@ -177,9 +189,7 @@ class AckImporter {
                   (a.reason_code.empty() ? "" : " (" + a.reason_code + ")"));
       return Status::Ok();
     } else {
-      const Date when = a.disposition_date ? *a.disposition_date
-                        : created_         ? *created_
-                                           : clock_.Today();
+      const Date when = DateOf(a);
       RETURN_IF_ERROR(store_.SetIwoAcknowledgment(iwo.id, status, when, a.reason_code, a.reason));
       if (!a.accepted) RETURN_IF_ERROR(RejectionEvent(a, iwo, when));
       iwo.status = status;
@@ -216,9 +226,7 @@ class AckImporter {
                   "; this record says the employer terminated it (TRM)");
       return Status::Ok();
     } else {
-      const Date when = a.disposition_date ? *a.disposition_date
-                        : created_         ? *created_
-                                           : clock_.Today();
+      const Date when = DateOf(a);
       const std::string note = "employer termination notice (e-IWO TRM) under control number " +
                                a.iwo_control +
                                (a.reason_code.empty() ? "" : ", reason " + a.reason_code);
@@ -228,7 +236,7 @@ class AckImporter {
           InsertIwoEndedEvent(store_, iwo, feins_[iwo.employer.value], when, reason).status());
       ASSIGN_OR_RETURN(const std::vector<EmploymentEnded> jobs,
                        EndEmploymentOfIwo(store_, iwo, when));
-      terminated_.push_back(Terminated{a.record_number, iwo, when, note});
+      terminated_.push_back(Terminated{a.record_number, iwo, when, note, jobs});
       iwo.status = "ended";
       ++report_.ended;
       changes_.push_back(Json{{"iwo", FormatDisplayId("IWO", iwo.id)},
@@ -254,9 +262,16 @@ class AckImporter {
     const NoticeTerms terms{settings.due_business_days, BusinessCalendar(settings.state_holidays)};
     for (const Terminated& t : terminated_) {
       const std::string note = "ended with " + FormatDisplayId("IWO", t.iwo.id) + ": " + t.note;
-      ASSIGN_OR_RETURN(const std::vector<IwoEndedWith> others,
-                       EndOtherIwosAtEmployer(store_, clock_, actor_, t.iwo,
-                                              feins_[t.iwo.employer.value], t.when, note, terms));
+      // The employments this file's terminations ended by t's date no longer count as open
+      // there, even one ended the day it started (its last day that date).
+      std::vector<EmploymentEnded> jobs_ended;
+      for (const Terminated& u : terminated_) {
+        if (u.when <= t.when) jobs_ended.insert(jobs_ended.end(), u.jobs.begin(), u.jobs.end());
+      }
+      ASSIGN_OR_RETURN(
+          const std::vector<IwoEndedWith> others,
+          EndOtherIwosAtEmployer(store_, clock_, actor_, t.iwo, feins_[t.iwo.employer.value],
+                                 t.when, note, terms, jobs_ended));
       for (const IwoEndedWith& o : others) {
         changes_.push_back(
             Json{{"iwo", FormatDisplayId("IWO", o.iwo.id)},
@@ -295,46 +310,14 @@ class AckImporter {
     return store_.InsertCaseEvent(ev).status();
   }
 
-  // The caseworker for a task on case `c`, by the nightly batch's rule (enforce::TaskAssignment:
-  // an active caseworker of the case's office, in turn by case id; "" when its office has
-  // none). The caseworkers and their offices are read once, each case's office when needed.
-  Result<std::string> WorkerFor(CaseId c) {
-    if (!assignment_) {
-      ASSIGN_OR_RETURN(assignment_, LoadCaseworkers(store_));
-      staffed_offices_ = assignment_->StaffedOffices();
-    }
-    if (placed_.insert(c.value).second) {
-      ASSIGN_OR_RETURN(const std::string office, store_.CaseOffice(c));
-      if (std::binary_search(staffed_offices_.begin(), staffed_offices_.end(), office)) {
-        assignment_->AddCases(office, {c});
-      }
-    }
-    return assignment_->WorkerFor(c);
-  }
-
   // The caseworker's task `kind` about `iwo`, once per IWO (key "<kind>:<iwo id>"), assigned as
-  // the nightly batch assigns (WorkerFor). True when created now.
+  // the nightly batch assigns (IwoTasks). True when created now.
   Result<bool> Task(std::string_view kind, const IwoRecord& iwo, std::string title,
                     const std::string& what) {
-    enforce::Task t;
-    t.key = std::string(kind) + ":" + std::to_string(iwo.id);
-    ASSIGN_OR_RETURN(std::optional<enforce::Task> found, store_.FindEnforceTaskByKey(t.key));
-    if (found) return false;
-    t.kind = std::string(kind);
-    t.case_id = iwo.case_id;
-    t.obligor = iwo.obligor;
-    ASSIGN_OR_RETURN(t.worker, WorkerFor(iwo.case_id));
-    t.created = clock_.Today();
-    t.risk_score = 50;  // unknown: the queue's neutral value
-    t.amount_at_stake = iwo.current_monthly + iwo.arrears_monthly;
-    t.title = std::move(title);
-    t.message = FormatDisplayId("IWO", iwo.id) + " to employer FEIN " + feins_[iwo.employer.value] +
-                " " + what + ". Verify the employment and find the current income source.";
-    t.recommended = "verify employment";
-    t.key_factors = "[]";
-    RETURN_IF_ERROR(store_.InsertEnforceTask(t).status());
-    ++report_.tasks_created;
-    return true;
+    ASSIGN_OR_RETURN(const bool created,
+                     tasks_.Add(kind, iwo, feins_[iwo.employer.value], std::move(title), what));
+    if (created) ++report_.tasks_created;
+    return created;
   }
 
   // The task for a rejection.
@@ -368,9 +351,7 @@ class AckImporter {
   AckImportReport report_;
   std::optional<Date> created_;
   std::unordered_map<int64_t, std::string> feins_;
-  std::optional<enforce::TaskAssignment> assignment_;  // read at the first task
-  std::vector<std::string> staffed_offices_;           // assignment_->StaffedOffices()
-  std::set<int64_t> placed_;                           // case ids added to assignment_
+  IwoTasks tasks_{store_, clock_};
   std::map<std::string, std::vector<IwoRecord>> by_control_;
   std::set<std::pair<int64_t, bool>> seen_;  // (IWO id, an employer termination)
   // An IWO newly ended by the employer's TRM, as it was before.
@@ -379,6 +360,7 @@ class AckImporter {
     IwoRecord iwo;
     Date when;
     std::string note;
+    std::vector<EmploymentEnded> jobs;  // the employments it ended (EndEmploymentOfIwo)
   };
   std::vector<Terminated> terminated_;  // in file order
   Json changes_ = Json::array();

@@ -35,16 +35,19 @@
 //      with that employer still in place end too when the obligor no longer works there
 //      (EndOtherIwosAtEmployer: same end date, an `iwo_ended` event, a termination notice when
 //      the employer had it, due by the state's IwoSettings, a change in the audit row and an
-//      `iwo_ended_by_employer` task each) — after the records, so that an acceptance of such an
-//      IWO later in the same file still applies first. An IWO already ended is counted "already
-//      recorded"; a pending one is `iwo_not_sent`, a rejected one `ack_conflict`. A TRM record
-//      answering a termination notice the state sent is its acknowledgment (3.).
+//      `iwo_ended_by_employer` task each; none while another employment of the obligor there
+//      is open on or after that date, a rehire) — after the records, so that an acceptance of
+//      such an IWO later in the same file still applies first. An IWO already ended is counted
+//      "already recorded"; a pending one is `iwo_not_sent`, a rejected one `ack_conflict`. A TRM
+//      record answering a termination notice the state sent is its acknowledgment (3.).
 // Re-importing a file is safe: an IWO already carrying the same disposition and reason (an
 // acceptance also when the IWO has ended since) is counted "already recorded" and not touched;
 // its task is not created twice.
 //
 // The acknowledgment date is the record's disposition date, else the file header's creation
-// date, else today.
+// date, else today; whichever it is, a date after today (`date_in_future`) or before the IWO was
+// sent (`ack_before_sent`) is a problem (field `disposition_date`, or `creation_date` when the
+// header's date stands in for a missing disposition date) and nothing is written.
 //
 // Thread-safety: free functions; the store is used by one thread at a time.
 #pragma once

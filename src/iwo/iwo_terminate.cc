@@ -102,12 +102,19 @@ Json IwoStateJson(const IwoRecord& r) {
               {"status", r.status}};
 }
 
-// Whether the income source of IWO `r` is still there on or after `date`: an employment of it
-// (its own, else any with its employer) not ended before `date`.
-bool StillEmployedFor(const std::vector<Employment>& jobs, const IwoRecord& r, Date date) {
+// Whether the obligor still works for the employer of `ended` (which ended on `date` because
+// the employment ended) on or after `date`: any employment with that employer, whichever IWO
+// names it, not ended before `date` — other than those this termination ended (IWO `ended`'s
+// own and `jobs_ended`), which no longer count as open even when ended the day they started.
+bool StillEmployedThere(const std::vector<Employment>& jobs, const IwoRecord& ended, Date date,
+                        const std::vector<EmploymentEnded>& jobs_ended) {
   return std::any_of(jobs.begin(), jobs.end(), [&](const Employment& j) {
-    const bool its_job = r.employment_id > 0 ? j.id == r.employment_id : j.employer == r.employer;
-    return its_job && (!j.end_date || *j.end_date >= date);
+    if (j.employer != ended.employer || IsEmploymentOfIwo(ended, j, date)) return false;
+    if (std::any_of(jobs_ended.begin(), jobs_ended.end(),
+                    [&](const EmploymentEnded& e) { return e.employment_id == j.id; })) {
+      return false;
+    }
+    return !j.end_date || *j.end_date >= date;
   });
 }
 
@@ -116,7 +123,7 @@ Result<IwoEndedWith> EndOther(Store& store, const Clock& clock, const std::strin
                               const IwoRecord& r, int64_t ended_with,
                               const std::string& employer_fein, Date end_date,
                               const std::string& note, const NoticeTerms& terms) {
-  IwoEndedWith out{r, ended_with, std::max(end_date, r.entry_date), std::nullopt, 0};
+  IwoEndedWith out{r, ended_with, std::max(end_date, r.entry_date), std::nullopt, 0, std::nullopt};
   const std::string reason(Name(IwoEndReason::kEmploymentEnded));
   RETURN_IF_ERROR(store.EndIwo(Store::IwoEnd{r.id, out.end_date, reason, note}));
   ASSIGN_OR_RETURN(out.event_id,
@@ -139,9 +146,29 @@ Status AuditOthers(Store& store, const Clock& clock, const std::string& actor,
     after["reason"] = std::string(Name(IwoEndReason::kEmploymentEnded));
     after["ended_with"] = FormatDisplayId("IWO", o.ended_with);
     after["notice"] = o.notice ? Json(FormatDisplayId("IWO", o.notice->id)) : Json(nullptr);
+    after["task_for"] = o.task_for ? Json(*o.task_for) : Json(nullptr);
     RETURN_IF_ERROR(AppendAudit(store, clock, actor, "iwo.terminate", "iwo",
                                 FormatDisplayId("IWO", o.iwo.id), IwoStateJson(o.iwo).dump(),
                                 after.dump()));
+  }
+  return Status::Ok();
+}
+
+// The caseworker of each other IWO ended whose case is not the actor's own is told: a task
+// (kIwoEndedEmploymentEndedTask) to find the income source again, as the employer's TRM gives.
+Status TellOtherCaseworkers(Store& store, const Clock& clock, const std::string& actor,
+                            const std::string& employer_fein, std::vector<IwoEndedWith>& others) {
+  IwoTasks tasks(store, clock);
+  for (IwoEndedWith& o : others) {
+    ASSIGN_OR_RETURN(const std::string worker, tasks.WorkerFor(o.iwo.case_id));
+    if (worker == actor) continue;
+    ASSIGN_OR_RETURN(
+        const bool created,
+        tasks.Add(
+            kIwoEndedEmploymentEndedTask, o.iwo, employer_fein, "IWO ended: the employment ended",
+            "ended on " + o.end_date.ToString() + " with " + FormatDisplayId("IWO", o.ended_with) +
+                ", which " + actor + " terminated because the employment ended"));
+    if (created) o.task_for = worker;
   }
   return Status::Ok();
 }
@@ -172,10 +199,12 @@ Result<TerminateResult> Terminate(Store& store, const Clock& clock, const std::s
     ASSIGN_OR_RETURN(out.employments_ended, EndEmploymentOfIwo(store, out.iwo, q.end_date));
     const std::string note = "ended with " + FormatDisplayId("IWO", q.iwo_id) +
                              " (employment_ended): the obligor no longer works for this employer";
-    ASSIGN_OR_RETURN(
-        out.other_iwos_ended,
-        EndOtherIwosAtEmployer(store, clock, actor, out.iwo, out.employer_fein, q.end_date, note,
-                               NoticeTerms{q.due_business_days, q.calendar}));
+    ASSIGN_OR_RETURN(out.other_iwos_ended,
+                     EndOtherIwosAtEmployer(
+                         store, clock, actor, out.iwo, out.employer_fein, q.end_date, note,
+                         NoticeTerms{q.due_business_days, q.calendar}, out.employments_ended));
+    RETURN_IF_ERROR(
+        TellOtherCaseworkers(store, clock, actor, out.employer_fein, out.other_iwos_ended));
   }
   Json after = IwoStateJson(out.iwo);
   after["status"] = "ended";
@@ -236,9 +265,7 @@ Result<std::vector<EmploymentEnded>> EndEmploymentOfIwo(Store& store, const IwoR
   ASSIGN_OR_RETURN(std::vector<Employment> jobs, store.ListEmploymentByPerson(iwo.obligor));
   std::vector<EmploymentEnded> out;
   for (const Employment& j : jobs) {
-    const bool its_job =
-        iwo.employment_id > 0 ? j.id == iwo.employment_id : j.employer == iwo.employer;
-    if (!its_job || j.start_date > iwo_end_date) continue;
+    if (!IsEmploymentOfIwo(iwo, j, iwo_end_date)) continue;
     const Date last_day = std::max(iwo_end_date.AddDays(-1), j.start_date);
     if (j.end_date && *j.end_date <= last_day) continue;  // already ended by then
     RETURN_IF_ERROR(store.SetEmploymentEnd(j.id, last_day));
@@ -254,26 +281,66 @@ Result<std::vector<EmploymentEnded>> EndEmploymentOfIwo(Store& store, const IwoR
   return out;
 }
 
-Result<std::vector<IwoEndedWith>> EndOtherIwosAtEmployer(Store& store, const Clock& clock,
-                                                         const std::string& actor,
-                                                         const IwoRecord& ended,
-                                                         const std::string& employer_fein,
-                                                         Date end_date, const std::string& note,
-                                                         const NoticeTerms& terms) {
-  ASSIGN_OR_RETURN(const std::vector<Employment> jobs, store.ListEmploymentByPerson(ended.obligor));
-  ASSIGN_OR_RETURN(const std::vector<Case> cases, store.ListCasesByObligor(ended.obligor));
+bool IsEmploymentOfIwo(const IwoRecord& iwo, const Employment& job, Date iwo_end_date) {
+  const bool its_job =
+      iwo.employment_id > 0 ? job.id == iwo.employment_id : job.employer == iwo.employer;
+  return its_job && job.start_date <= iwo_end_date;
+}
+
+Result<std::vector<IwoEndedWith>> EndOtherIwosAtEmployer(
+    Store& store, const Clock& clock, const std::string& actor, const IwoRecord& ended,
+    const std::string& employer_fein, Date end_date, const std::string& note,
+    const NoticeTerms& terms, const std::vector<EmploymentEnded>& jobs_ended) {
   std::vector<IwoEndedWith> out;
+  ASSIGN_OR_RETURN(const std::vector<Employment> jobs, store.ListEmploymentByPerson(ended.obligor));
+  if (StillEmployedThere(jobs, ended, end_date, jobs_ended)) return out;
+  ASSIGN_OR_RETURN(const std::vector<Case> cases, store.ListCasesByObligor(ended.obligor));
   for (const Case& c : cases) {
     ASSIGN_OR_RETURN(const std::vector<IwoRecord> active, store.ListActiveIwosByCase(c.id));
     for (const IwoRecord& r : active) {
       if (r.id == ended.id || r.employer != ended.employer) continue;
-      if (StillEmployedFor(jobs, r, end_date)) continue;
       ASSIGN_OR_RETURN(IwoEndedWith o, EndOther(store, clock, actor, r, ended.id, employer_fein,
                                                 end_date, note, terms));
       out.push_back(std::move(o));
     }
   }
   return out;
+}
+
+Result<std::string> IwoTasks::WorkerFor(CaseId c) {
+  if (!assignment_) {
+    ASSIGN_OR_RETURN(assignment_, LoadCaseworkers(store_));
+    staffed_offices_ = assignment_->StaffedOffices();
+  }
+  if (placed_.insert(c.value).second) {
+    ASSIGN_OR_RETURN(const std::string office, store_.CaseOffice(c));
+    if (std::binary_search(staffed_offices_.begin(), staffed_offices_.end(), office)) {
+      assignment_->AddCases(office, {c});
+    }
+  }
+  return assignment_->WorkerFor(c);
+}
+
+Result<bool> IwoTasks::Add(std::string_view kind, const IwoRecord& iwo, const std::string& fein,
+                           std::string title, const std::string& what) {
+  enforce::Task t;
+  t.key = std::string(kind) + ":" + std::to_string(iwo.id);
+  ASSIGN_OR_RETURN(std::optional<enforce::Task> found, store_.FindEnforceTaskByKey(t.key));
+  if (found) return false;
+  t.kind = std::string(kind);
+  t.case_id = iwo.case_id;
+  t.obligor = iwo.obligor;
+  ASSIGN_OR_RETURN(t.worker, WorkerFor(iwo.case_id));
+  t.created = clock_.Today();
+  t.risk_score = 50;  // unknown: the queue's neutral value
+  t.amount_at_stake = iwo.current_monthly + iwo.arrears_monthly;
+  t.title = std::move(title);
+  t.message = FormatDisplayId("IWO", iwo.id) + " to employer FEIN " + fein + " " + what +
+              ". Verify the employment and find the current income source.";
+  t.recommended = "verify employment";
+  t.key_factors = "[]";
+  RETURN_IF_ERROR(store_.InsertEnforceTask(t).status());
+  return true;
 }
 
 Json EmploymentsEndedJson(const std::vector<EmploymentEnded>& ended) {

@@ -18,11 +18,15 @@
 //     model's "employed now" (ai::CurrentJob), enforcement's "a current employer is known" and
 //     the IWOs an income_withholding action issues stop counting that employer from the end
 //     date, with one `job_ended` event per employment ended (enforcement's "income changed");
-//     and when the obligor no longer works for the employer, every other IWO of the obligor
-//     with that employer still in place (any case, any office: the job is the obligor's, not
-//     the case's) ends the same way (EndOtherIwosAtEmployer: its own `iwo_ended` event, a
-//     termination notice when the employer had it, its own `iwo.terminate` audit row naming
-//     the IWO it ended with);
+//     and when the obligor no longer works for the employer (no other employment there open
+//     on or after the end date), every other IWO of the obligor with that employer still in
+//     place (any case, any office: the job is the obligor's, not the case's) ends the same way
+//     (EndOtherIwosAtEmployer: its own `iwo_ended` event, a termination notice when the
+//     employer had it, its own `iwo.terminate` audit row naming the IWO it ended with), and
+//     the caseworker of each such IWO's case other than the actor (IwoTasks: the nightly
+//     batch's assignment; unassigned when its office has none) gets a task
+//     `iwo_ended_employment_ended` ("IWO ended: the employment ended") to find the income
+//     source again;
 //   * an audit row `iwo.terminate` (its `after` lists the employments and the other IWOs
 //     ended).
 // Who: a caseworker, supervisor or admin (service/staff_rule.h), and an office-scoped one only
@@ -37,11 +41,13 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/clock.h"
+#include "enforce/workflow.h"
 #include "iwo/calendar.h"
 #include "service/json.h"
 #include "storage/store.h"
@@ -87,6 +93,9 @@ struct IwoEndedWith {
   Date end_date;                    // the other IWO's end date, or this one's entry date when later
   std::optional<IwoRecord> notice;  // its termination notice, when the employer had it
   int64_t event_id = 0;             // its `iwo_ended` case event
+  // `iwo terminate` only: the caseworker given a task about it ("" unassigned: its office has
+  // no caseworker); none when its case is the actor's own (IwoTasks).
+  std::optional<std::string> task_for;
 };
 
 // A termination notice's deadline: `due_business_days` after today by `calendar` (IwoSettings).
@@ -122,13 +131,15 @@ Result<int64_t> InsertIwoEndedEvent(Store& store, const IwoRecord& iwo,
 
 // Ends the employment of an IWO that ended because the employment ended, withholding ending on
 // `iwo_end_date`: the IWO's employment record (`employment_id`), else (an IWO naming none) the
-// obligor's employments with the IWO's employer. Employment end dates are inclusive (the last
-// day employed; ai::CurrentJob, IssueIwosForCase), so each one still open on `iwo_end_date`
-// gets the day before it as its end date (its start date if it started that day): from
-// `iwo_end_date` on, the obligor is no longer employed there. One that started after
-// `iwo_end_date` or had already ended before it is left alone. Each employment ended gets one
-// `job_ended` event of the obligor (kJobEndedEvent; no case: the job is the person's), dated
-// its new last day, detail "employer_fein=F employment=N" — the event enforcement reads as
+// obligor's employments with the IWO's employer (IsEmploymentOfIwo). Employment end dates are
+// inclusive (the last day employed; ai::CurrentJob, IssueIwosForCase), so each one still open on
+// `iwo_end_date` gets the day before it as its end date: from `iwo_end_date` on, the obligor is
+// no longer employed there. A job that ends the day it started (hired and let go the same day)
+// gets its start date as its last day: an end date cannot precede the start; it still counts as
+// ended for EndOtherIwosAtEmployer, not as a job open on `iwo_end_date`. One that started after
+// `iwo_end_date` (a rehire) or had already ended before it is left alone. Each employment ended
+// gets one `job_ended` event of the obligor (kJobEndedEvent; no case: the job is the person's),
+// dated its new last day, detail "employer_fein=F employment=N" — the event enforcement reads as
 // "income changed" (enforce/facts.cc) and the simulator writes for a job loss. Shared with the
 // employer's own termination in an acknowledgment file (iwo/eiwo_ack.h). Writes inside the
 // caller's transaction; answers what it changed. Errors: the store's.
@@ -136,23 +147,62 @@ inline constexpr std::string_view kJobEndedEvent = "job_ended";
 Result<std::vector<EmploymentEnded>> EndEmploymentOfIwo(Store& store, const IwoRecord& iwo,
                                                         Date iwo_end_date);
 
+// Whether `job` is an employment EndEmploymentOfIwo ends for `iwo` ending on `iwo_end_date`:
+// the IWO's own (`employment_id`), else one with its employer; started on or before the date.
+bool IsEmploymentOfIwo(const IwoRecord& iwo, const Employment& job, Date iwo_end_date);
+
 // After IWO `ended` ended on `end_date` because the employment ended (and EndEmploymentOfIwo
-// ran): every other IWO of the same obligor with the same employer still in place (pending,
-// sent or accepted; termination notices never), on any of the obligor's cases, whose income
-// source is gone — no employment of it (its `employment_id`, else any with the employer) is
-// open on or after `end_date` — ends too: status `ended`, reason employment_ended, `note`, end
-// date `end_date` (its entry date when it was entered later, so its `iwo_ended` event never
-// precedes its `iwo_issued`), an `iwo_ended` event, and, when the employer had it (sent or
-// accepted), a termination notice due by `terms`, entered today and created by `actor`. An IWO
-// whose employment is still open (a rehire known since) is left alone. No audit row: the
-// caller writes one per IWO (TerminateIwo) or one per file (ImportEiwoAck). Writes inside the
-// caller's transaction; answers the IWOs ended, by case then id. Errors: the store's.
-Result<std::vector<IwoEndedWith>> EndOtherIwosAtEmployer(Store& store, const Clock& clock,
-                                                         const std::string& actor,
-                                                         const IwoRecord& ended,
-                                                         const std::string& employer_fein,
-                                                         Date end_date, const std::string& note,
-                                                         const NoticeTerms& terms);
+// ran): when the obligor no longer works for that employer — no employment of the obligor with
+// it (whichever employment an IWO names: the job is the person's) is open on or after
+// `end_date` (no end date, or one on or after it; a rehire starting later counts), other than
+// the ones this termination ended (IsEmploymentOfIwo of `ended`, and `jobs_ended`: the
+// employments the same operation ended, e.g. EndEmploymentOfIwo's answer; a job ended the day
+// it started ends on `end_date` and must not count as still open) — every other IWO of the
+// same obligor with the same employer still in place (pending, sent or accepted; termination
+// notices never), on any of the obligor's cases, ends too: status `ended`, reason
+// employment_ended, `note`, end date `end_date` (its entry date when it was entered later, so
+// its `iwo_ended` event never precedes its `iwo_issued`), an `iwo_ended` event, and, when the
+// employer had it (sent or accepted), a termination notice due by `terms`, entered today and
+// created by `actor`. While any employment there is still open (a rehire known since), none
+// ends. No audit row and no task: the caller writes them per IWO (TerminateIwo) or per file
+// (ImportEiwoAck). Writes inside the caller's transaction; answers the IWOs ended, by case
+// then id. Errors: the store's.
+Result<std::vector<IwoEndedWith>> EndOtherIwosAtEmployer(
+    Store& store, const Clock& clock, const std::string& actor, const IwoRecord& ended,
+    const std::string& employer_fein, Date end_date, const std::string& note,
+    const NoticeTerms& terms, const std::vector<EmploymentEnded>& jobs_ended);
+
+// The caseworkers' tasks about IWOs in the work queue (`opencse queue`): one per kind and IWO
+// (key "<kind>:<iwo id>"), assigned as the nightly batch assigns its tasks
+// (enforce::TaskAssignment: an active caseworker of the case's office — its assigned office,
+// else its county —, in turn by case id; unassigned when that office has none). The
+// caseworkers are read at the first use, each case's office when needed. Writes inside the
+// caller's transaction. Shared by `iwo terminate` and the acknowledgment import.
+class IwoTasks {
+ public:
+  IwoTasks(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // The caseworker for a task on case `c` ("" when its office has none). Errors: the store's.
+  Result<std::string> WorkerFor(CaseId c);
+
+  // Task `kind` about `iwo` (its employer's FEIN `fein`), titled `title`, its message
+  // "IWO-N to employer FEIN F <what>. Verify the employment and find the current income
+  // source.", assigned by WorkerFor. True when created now, false when the IWO already has
+  // one of this kind. Errors: the store's.
+  Result<bool> Add(std::string_view kind, const IwoRecord& iwo, const std::string& fein,
+                   std::string title, const std::string& what);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+  std::optional<enforce::TaskAssignment> assignment_;  // read at the first use
+  std::vector<std::string> staffed_offices_;           // assignment_->StaffedOffices()
+  std::set<int64_t> placed_;                           // case ids added to assignment_
+};
+
+// The kind of the task `iwo terminate` gives the caseworker of another IWO it ended with the
+// employment (TerminateIwo).
+inline constexpr std::string_view kIwoEndedEmploymentEndedTask = "iwo_ended_employment_ended";
 
 // The audit JSON of ended employments: [{"employment_id": N, "end_date": "YYYY-MM-DD"}, ...].
 Json EmploymentsEndedJson(const std::vector<EmploymentEnded>& ended);

@@ -512,6 +512,14 @@ TEST_F(AuthServiceTest, TheAssignedOfficeIsSpelledAsTheOneInUse) {
   EXPECT_EQ(
       auth_.AddUser({"cw2", "caseworker", "North ", "long enough pass"}, "root").status().reason(),
       "office_invalid");
+  // And its letter case (QA: a user of "north" made a second caseload beside "North"); a token
+  // the same.
+  EXPECT_EQ(
+      auth_.AddUser({"cw3", "caseworker", "north", "long enough pass"}, "root").status().reason(),
+      "office_case_mismatch");
+  EXPECT_EQ(auth_.AddApiToken("t1", "supervisor", "NORTH", "root").status().reason(),
+            "office_case_mismatch");
+  EXPECT_TRUE(auth_.AddUser({"cw4", "caseworker", "North", "long enough pass"}, "root").ok());
 }
 
 // The CLI's note and contact writers are held to the API's rule: the roles with notes.write.

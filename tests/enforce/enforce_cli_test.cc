@@ -166,8 +166,8 @@ TEST_F(EnforceCliTest, AnUnusableActiveModelLeavesTheNightlyRulesOnly) {
   ASSERT_EQ(text.code, 0) << text.err;
   EXPECT_NE(text.out.find("[active model unusable: rules only, no scores]"), std::string::npos)
       << text.out;
-  EXPECT_NE(text.out.find("warning: the active model cannot be used, so no scores were written: "
-                          "model_features_mismatch: model risk-old-37-features"),
+  EXPECT_NE(text.out.find("warning: the active model cannot be used, so no scores were written "
+                          "(rules only): model_features_mismatch: model risk-old-37-features"),
             std::string::npos)
       << text.out;
   EXPECT_FALSE(ObligorTasks().empty());  // the delinquent case's review task
@@ -175,6 +175,20 @@ TEST_F(EnforceCliTest, AnUnusableActiveModelLeavesTheNightlyRulesOnly) {
       CliOn("2024-07-01", {"--json", "batch", "nightly", "--as-of", "2024-07-01"}, "nightly");
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(Json::parse(again.out)["model_unusable"]["code"], "model_features_mismatch");
+  // `recommend` and the payment event run rules-only too (QA: the payment event failed, and a
+  // paid-off case's recommendations stayed in the queue).
+  const CliRun rec = CliOn("2024-07-01", {"--json", "recommend", "--case", "CASE-000001"});
+  ASSERT_EQ(rec.code, 0) << rec.out << rec.err;
+  EXPECT_NE(
+      Json::parse(rec.out)["model_unusable"].get<std::string>().find("model_features_mismatch"),
+      std::string::npos);
+  const CliRun pay =
+      CliOn("2024-07-01", {"post-payment", "--case", "CASE-000001", "--amount", "4200.00", "--date",
+                           "2024-07-01", "--source", "direct", "--key", "PAYOFF"});
+  ASSERT_EQ(pay.code, 0) << pay.err;
+  EXPECT_EQ(pay.out.find("enforcement events failed"), std::string::npos) << pay.out;
+  EXPECT_NE(pay.out.find("warning: the active model cannot be used"), std::string::npos) << pay.out;
+  EXPECT_NE(pay.out.find("withdrawn ACT-"), std::string::npos) << pay.out;
 }
 
 TEST_F(EnforceCliTest, RecommendThenDecideWithClearErrors) {

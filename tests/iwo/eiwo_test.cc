@@ -629,6 +629,9 @@ class EiwoAckTest : public EiwoTest {
       iwo_by_ssn_[ssn] = AddIwo(ssn, ssn == "123450002" ? bolt_ : acme_);
     }
     ASSERT_TRUE(Export("out.txt")->written);
+    // The employer answers two days later, its file dated that day (AckText): a header date
+    // after today would be refused (date_in_future).
+    world_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2024, 7, 3)));
   }
   std::map<std::string, int64_t> iwo_by_ssn_;
 };

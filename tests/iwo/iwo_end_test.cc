@@ -6,7 +6,11 @@
 //     same employer the same day; the audit trail names it and still replays clean;
 //   * the job is the obligor's: a `job_ended` event per employment ended, and every other IWO of
 //     the obligor with that employer ends with it (notice, event, audit row, all or nothing),
-//     except one of a job still open there; the commands list them;
+//     except while any employment there is still open (a rehire), whichever one an IWO names; a
+//     job ended the day it started counts as ended; the commands list them, and another
+//     caseworker's IWO ended by `iwo terminate` gets them a task;
+//   * an acknowledgment record without a disposition date is dated by the file header, checked
+//     as a disposition date is (date_in_future, ack_before_sent);
 //   * `iwo terminate` keeps to the actor's office caseload (case_not_in_caseload);
 //   * an acknowledgment file's tasks go to a caseworker of the case's office (the nightly's rule);
 //   * one acknowledgment file may accept an IWO and then carry the employer's termination of it.
@@ -163,7 +167,7 @@ class IwoEndTest : public ::testing::Test {
     std::string reason = {};
     std::string date = {};
   };
-  std::string AckText(const std::vector<Ack>& acks) {
+  std::string AckText(const std::vector<Ack>& acks, const std::string& created = "2024-07-09") {
     std::vector<formats::FieldValues> details;
     for (const Ack& a : acks) {
       formats::FieldValues fields{{"action_code", a.action},
@@ -176,7 +180,7 @@ class IwoEndTest : public ::testing::Test {
       details.push_back(std::move(fields));
     }
     return testing::AckFileText(ack_layouts_, details, "39000ACKFILE0000000001",
-                                "39000ACKBATCH000000001", "2024-07-09");
+                                "39000ACKBATCH000000001", created);
   }
   Ack Org(const std::string& date = "") {
     return Ack{"ORG", case_, "123450001", kControl, "A", "", date};
@@ -520,6 +524,137 @@ TEST_F(IwoEndTest, AnIwoOfAJobStillOpenIsLeftAlone) {
   EXPECT_EQ(Events("job_ended").size(), 1u);
 }
 
+// Before, only the employment an other IWO names counted: an obligor rehired by the employer
+// (a second employment there, still open) lost the IWO of their other case with it, because that
+// IWO named the first employment. The job is the person's: while any employment there is open on
+// or after the end date, no other IWO ends — by `iwo terminate` or by the employer's TRM.
+TEST_F(IwoEndTest, ARehireAtTheEmployerKeepsTheOtherIwosWhateverEmploymentTheyName) {
+  MarkSent(iwo_, kControl);
+  const CaseId lucas = AnotherCase("Lucas");
+  const int64_t other = Issue(lucas);
+  ASSERT_EQ(Get(other).employment_id, job_) << "it names the first employment";
+  MarkSent(other, kControl);
+  const int64_t rehired = AddJob(obligor_, acme_, Date::Ymd(2024, 7, 3));
+  auto r = Terminate("cw", iwo_, Date::Ymd(2024, 7, 9));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->employments_ended.size(), 1u);
+  EXPECT_EQ(r->employments_ended[0].employment_id, job_);
+  EXPECT_TRUE(r->other_iwos_ended.empty());
+  EXPECT_EQ(Get(other).status, "sent");
+  EXPECT_FALSE(Job(rehired).end_date.has_value());
+  EXPECT_EQ(Events("iwo_ended").size(), 1u);
+  EXPECT_TRUE(world_.store().ListOpenEnforceTasks("cw2")->empty());
+}
+
+TEST_F(IwoEndTest, ARehireAtTheEmployerKeepsTheOtherIwosOfAnEmployersTrm) {
+  MarkSent(iwo_, kControl);
+  const CaseId lucas = AnotherCase("Lucas");
+  const int64_t other = Issue(lucas);
+  MarkSent(other, kControl);
+  const int64_t rehired = AddJob(obligor_, acme_, Date::Ymd(2024, 7, 3));
+  auto rep = Import(AckText({Trm("2024-07-08")}));
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_TRUE(rep->committed) << rep->problems.front().message;
+  EXPECT_EQ(rep->ended, 1);
+  EXPECT_EQ(rep->other_ended, 0);
+  EXPECT_EQ(Get(other).status, "sent");
+  EXPECT_EQ(*Job(job_).end_date, Date::Ymd(2024, 7, 7));
+  EXPECT_FALSE(Job(rehired).end_date.has_value());
+  EXPECT_EQ(rep->tasks_created, 1) << "the terminated IWO's only";
+}
+
+// Before, a job that ended the day it started (hired, IWO entered and employment ended the same
+// day) kept that day as its last (an end cannot precede the start), so it counted as open on the
+// end date and the obligor's other IWOs with the employer stayed. The job just ended no longer
+// counts as open; its last day stays its start day.
+TEST_F(IwoEndTest, AJobEndedTheDayItStartedEndsTheOtherIwosToo) {
+  const PersonId obligor = AddObligor("123450002");
+  const CaseId c = world_.SimpleCase(obligor, 30'000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(world_.store().SetCaseOffice(c, "Franklin").ok());
+  const CaseId d = world_.SimpleCase(obligor, 20'000, Date::Ymd(2024, 1, 1));
+  ASSERT_TRUE(world_.store().SetCaseOffice(d, "Franklin").ok());
+  const int64_t job = AddJob(obligor, acme_, kToday);
+  const int64_t first = testing::IssueIwo(world_, "cw", c, kToday);
+  const int64_t second = testing::IssueIwo(world_, "cw", d, kToday);
+  ASSERT_GT(second, first);
+  auto r = Terminate("cw", first, kToday);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->employments_ended.size(), 1u);
+  EXPECT_EQ(r->employments_ended[0].end_date, kToday) << "its last day: the day it started";
+  EXPECT_EQ(*Job(job).end_date, kToday);
+  ASSERT_EQ(r->other_iwos_ended.size(), 1u);
+  EXPECT_EQ(r->other_iwos_ended[0].iwo.id, second);
+  EXPECT_EQ(Get(second).status, "ended");
+  EXPECT_FALSE(r->other_iwos_ended[0].task_for.has_value()) << "the actor's own caseload";
+}
+
+// Before, `iwo terminate` ended another office's IWOs of the obligor with the employer and told
+// nobody there. Now each such IWO's caseworker gets a task (iwo_ended_employment_ended), the
+// actor's own cases none; the audit row and the result name whom.
+TEST_F(IwoEndTest, TerminateTellsTheOtherCaseworkersOfTheIwosItEnded) {
+  const CaseId lucas = AnotherCase("Lucas");
+  const int64_t in_lucas = Issue(lucas);
+  const CaseId own = AnotherCase("Franklin", 10'000);
+  const int64_t in_own = Issue(own);
+  auto r = Terminate("cw", iwo_, kToday);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->other_iwos_ended.size(), 2u);
+  EXPECT_EQ(r->other_iwos_ended[0].iwo.id, in_lucas);
+  EXPECT_EQ(r->other_iwos_ended[0].task_for, std::optional<std::string>("cw2"));
+  EXPECT_EQ(r->other_iwos_ended[1].iwo.id, in_own);
+  EXPECT_FALSE(r->other_iwos_ended[1].task_for.has_value());
+  const std::vector<enforce::Task> tasks = *world_.store().ListOpenEnforceTasks("");
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].worker, "cw2");
+  EXPECT_EQ(tasks[0].kind, "iwo_ended_employment_ended");
+  EXPECT_EQ(tasks[0].key, "iwo_ended_employment_ended:" + std::to_string(in_lucas));
+  EXPECT_EQ(tasks[0].case_id, lucas);
+  EXPECT_EQ(tasks[0].title, "IWO ended: the employment ended");
+  EXPECT_NE(tasks[0].message.find(FormatDisplayId("IWO", iwo_)), std::string::npos)
+      << tasks[0].message;
+  const std::vector<Json> audits = testing::AuditAfters(world_.store(), "iwo.terminate");
+  ASSERT_EQ(audits.size(), 3u);
+  EXPECT_EQ(audits[1]["task_for"], "cw2");
+  EXPECT_EQ(audits[2]["task_for"], nullptr);
+}
+
+// Before, a record without a disposition date took the file header's creation date unchecked: a
+// header dated after today ended the IWO (and the employment) in the future, one dated before
+// the IWO was sent ended it before it existed. The date actually used gets the disposition
+// date's checks, and the file is refused, nothing written.
+TEST_F(IwoEndTest, AHeaderDateStandingInForTheDispositionDateIsChecked) {
+  MarkSent(iwo_, kControl);
+  const CaseId second = AnotherCase("Franklin");
+  MarkSent(Issue(second), kControl);
+  const std::string before = Snapshot();
+  const struct {
+    std::vector<Ack> acks;
+    std::string created;
+    std::string reason;
+  } cases[] = {
+      {{Trm("")}, "2024-07-11", "date_in_future"},
+      {{Trm("")}, "2024-06-30", "ack_before_sent"},
+      {{Org("")}, "2024-12-31", "date_in_future"},
+      {{Org("")}, "2024-06-30", "ack_before_sent"},
+  };
+  for (const auto& c : cases) {
+    auto rep = Import(AckText(c.acks, c.created));
+    ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+    EXPECT_FALSE(rep->committed) << c.created;
+    ASSERT_EQ(rep->problems.size(), 1u) << c.created;
+    EXPECT_EQ(rep->problems[0].reason, c.reason);
+    EXPECT_EQ(rep->problems[0].field, "creation_date");
+    EXPECT_NE(rep->problems[0].message.find(c.created), std::string::npos)
+        << rep->problems[0].message;
+    EXPECT_EQ(rep->ended + rep->accepted + rep->tasks_created, 0);
+    EXPECT_EQ(Snapshot(), before) << c.created;
+  }
+  // A record's own good disposition date still wins over a bad header date.
+  auto rep = Import(AckText({Trm("2024-07-08")}, "2024-12-31"));
+  ASSERT_TRUE(rep.ok() && rep->committed);
+  EXPECT_EQ((*world_.store().GetIwoEnd(iwo_))->end_date, Date::Ymd(2024, 7, 8));
+}
+
 // One transaction: when another IWO cannot be ended, nothing is written, this IWO included.
 TEST_F(IwoEndTest, AFailureEndingAnotherIwoWritesNothing) {
   MarkSent(iwo_, kControl);
@@ -649,6 +784,7 @@ TEST(IwoEndCliTest, TheCommandsListTheOtherIwosEnded) {
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("IWO-000002 (CASE-000002) also ended 2024-07-09"), std::string::npos)
       << r.out;
+  EXPECT_NE(r.out.find("; task for the queue (no caseworker)"), std::string::npos) << r.out;
   r = run(with(with(terminate, "IWO-000003"), "--json"));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   Json j = Json::parse(r.out);
@@ -656,6 +792,7 @@ TEST(IwoEndCliTest, TheCommandsListTheOtherIwosEnded) {
   EXPECT_EQ(j["other_iwos_ended"][0]["iwo"], "IWO-000004");
   EXPECT_EQ(j["other_iwos_ended"][0]["previous_status"], "sent");
   EXPECT_EQ(j["other_iwos_ended"][0]["ended_with"], "IWO-000003");
+  EXPECT_EQ(j["other_iwos_ended"][0]["task_for"], "") << "no caseworker: unassigned";
   // IWO-000009 and -000010: the first command's notices; then this one's own, then the other's.
   EXPECT_EQ(j["termination_notice"]["id"], "IWO-000011");
   EXPECT_EQ(j["other_iwos_ended"][0]["termination_notice"], "IWO-000012");
