@@ -37,6 +37,41 @@ size_t FirstInvalidUtf8(std::string_view text) {
   return text.size();
 }
 
+uint32_t CodePointAt(std::string_view text, size_t i, size_t n) {
+  const auto byte = [&](size_t k) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(text[i + k]));
+  };
+  if (n == 1) return byte(0);
+  uint32_t cp = byte(0) & (0x7fu >> n);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (byte(k) & 0x3fu);
+  return cp;
+}
+
+bool IsLineForgingControl(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+CodePointAtOffset FirstLineForgingControl(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) {
+      ++i;
+      continue;
+    }
+    if (const uint32_t cp = CodePointAt(text, i, n); IsLineForgingControl(cp)) return {i, cp};
+    i += n;
+  }
+  return {text.size(), 0};
+}
+
+std::string CodePointName(uint32_t cp) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "U+";
+  for (int shift = cp > 0xffff ? 20 : 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xf];
+  return out;
+}
+
 int64_t CharacterCount(std::string_view text) {
   int64_t count = 0;
   for (size_t i = 0; i < text.size(); ++count) {

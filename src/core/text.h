@@ -23,6 +23,21 @@ size_t FirstInvalidUtf8(std::string_view text);
 inline bool IsValidUtf8(std::string_view text) { return FirstInvalidUtf8(text) == text.size(); }
 // The number of code points; an invalid byte counts as one.
 int64_t CharacterCount(std::string_view text);
+// The code point of the valid UTF-8 sequence of `n` bytes (Utf8SequenceLength) at text[i].
+uint32_t CodePointAt(std::string_view text, size_t i, size_t n);
+// Controls beyond C0 and DEL that can forge or reorder a line where free text is shown: C1
+// (U+0080-U+009F, NEL among them), the line and paragraph separators (U+2028, U+2029), and
+// the bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069).
+bool IsLineForgingControl(uint32_t cp);
+// The byte offset and code point of the first such control in `text` (invalid UTF-8 skipped
+// byte by byte), or offset text.size() when there is none.
+struct CodePointAtOffset {
+  size_t offset;
+  uint32_t cp;
+};
+CodePointAtOffset FirstLineForgingControl(std::string_view text);
+// "U+000D" for a code point.
+std::string CodePointName(uint32_t cp);
 // True when `text` is empty or holds only spaces, tabs, carriage returns, line feeds,
 // vertical tabs and form feeds.
 bool IsBlank(std::string_view text);

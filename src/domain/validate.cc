@@ -22,6 +22,13 @@ Status ValidateText(std::string_view field, std::string_view value, const TextRu
       return InvalidArgument("text_invalid_char", name + " contains a control character");
     }
   }
+  // C1 (NEL), line separators and bidirectional controls forge or reorder a line where the
+  // text is shown, as a line break would (QA: a decision reason with U+0085 was stored).
+  if (const CodePointAtOffset bad = FirstLineForgingControl(value); bad.offset != value.size()) {
+    return InvalidArgument("text_invalid_char", name + " contains the control character " +
+                                                    CodePointName(bad.cp) + " at byte " +
+                                                    std::to_string(bad.offset + 1));
+  }
   if (const int64_t chars = CharacterCount(value); chars > rule.max_chars) {
     return InvalidArgument("text_too_long", name + " has " + std::to_string(chars) +
                                                 " characters; at most " +

@@ -693,6 +693,20 @@ Status EnforcementService::SetStaffUser(const StaffUser& user) {
   return InTransaction([&]() -> Status {
     RETURN_IF_ERROR(RequireAdminOnceStaffed({Role::kAdmin}));
     ASSIGN_OR_RETURN(std::optional<StaffUser> before, store_.GetStaffUser(user.user_id));
+    // A disabled user who signs in comes back only through `opencse user enable`, with its
+    // reason and audit row (QA: `staff add` to change a departed user's role signed them in
+    // again). A CLI-only user (no argon2id password: `staff add`'s "!") is still re-enabled.
+    if (before && !before->active && user.active) {
+      ASSIGN_OR_RETURN(std::optional<UserRecord> record, store_.FindUserByName(user.user_id));
+      if (record && record->password_hash.starts_with("$argon2")) {
+        return FailedPrecondition("user_disabled",
+                                  "user '" + user.user_id +
+                                      "' signs in and is disabled; `opencse user enable " +
+                                      user.user_id +
+                                      " --reason ...` re-enables them (staff add changes the "
+                                      "role of a disabled user only with --inactive)");
+      }
+    }
     const auto admin = [](const StaffUser& u) { return u.active && u.role == Role::kAdmin; };
     if (before && admin(*before) && !admin(user)) {
       RETURN_IF_ERROR(KeepAnotherActiveAdmin(store_, user.user_id));  // as `user disable`

@@ -1349,11 +1349,26 @@ Result<std::vector<QueueItem>> LoadTaskQueue(Store& store, const QueueScope& sco
     if (!t.case_id.valid() || case_actions.count(t.case_id.value)) continue;
     ASSIGN_OR_RETURN(case_actions[t.case_id.value], store.ListEnforceActionsByCase(t.case_id));
   }
+  // A closed case's tasks are closed by the next nightly run (CloseClosedCaseWork); the queue
+  // leaves them out at once, as it does any task the run would close (QA: a closed case's
+  // review task stayed first in the queue, its approvals refused as case_closed).
+  std::vector<CaseId> task_cases;
+  for (const Task& t : tasks) {
+    if (t.case_id.valid()) task_cases.push_back(t.case_id);
+  }
+  std::sort(task_cases.begin(), task_cases.end());
+  task_cases.erase(std::unique(task_cases.begin(), task_cases.end()), task_cases.end());
+  std::unordered_set<int64_t> closed;
+  ASSIGN_OR_RETURN(const std::vector<Case> found, GetCasesListed(store, task_cases));
+  for (const Case& c : found) {
+    if (c.status == CaseStatus::kClosed) closed.insert(c.id.value);
+  }
   std::vector<QueueItem> out;
   out.reserve(tasks.size());
   for (Task& t : tasks) {
     const auto actions = case_actions.find(t.case_id.value);
-    const bool listed = actions == case_actions.end() || TaskPending(t, actions->second, today);
+    const bool listed = closed.count(t.case_id.value) == 0 &&
+                        (actions == case_actions.end() || TaskPending(t, actions->second, today));
     out.push_back(QueueItem{std::move(t), listed});
   }
   return out;

@@ -819,7 +819,7 @@ Result<std::shared_ptr<const ai::RiskScorer>> ActiveScorer(Call& call) {
 
 // The integration payload's fields: each is checked (type and range, naming the field) so
 // that a caller learns of bad data, and then the request is refused as not scorable: the
-// model needs the 37 features it was trained on, computed from the agency's records, and
+// model needs the 38 features it was trained on, computed from the agency's records, and
 // these fields supply at most five of them (docs/API.md, "Scoring an integration payload").
 Status CheckPayloadField(const Json& b, const std::string& name, double min, double max,
                          bool integer) {
@@ -864,7 +864,7 @@ Status RefusePayload(const Json& b) {
   if (given.empty()) return Status::Ok();
   return FailedPrecondition(
       "score_payload_not_scorable",
-      "the risk model scores from the agency's records (37 features: arrears, payment ratios, "
+      "the risk model scores from the agency's records (38 features: arrears, payment ratios, "
       "orders, employment history, enforcement history, economy); the payload supplies at most 5 "
       "of them, so no honest score can be computed from it. Send only {\"case_id\"} of a case "
       "on file; see docs/API.md");

@@ -9,31 +9,11 @@ namespace cse {
 
 namespace {
 
-// The code point of the valid UTF-8 sequence of `n` bytes at text[i].
-uint32_t CodePointAt(const std::string& text, size_t i, size_t n) {
-  const auto byte = [&](size_t k) {
-    return static_cast<uint32_t>(static_cast<unsigned char>(text[i + k]));
-  };
-  if (n == 1) return byte(0);
-  uint32_t cp = byte(0) & (0x7fu >> n);
-  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (byte(k) & 0x3fu);
-  return cp;
-}
-
-// Control characters a note may not hold: C0 but newline and tab, DEL, C1, the line and
-// paragraph separators, and the bidirectional embedding, override and isolate controls.
+// Control characters a note may not hold: C0 but newline and tab, DEL, and the line-forging
+// controls (core/text.h: C1, the line and paragraph separators, the bidirectional controls).
 bool IsRefusedControl(uint32_t cp) {
   if (cp < 0x20) return cp != '\n' && cp != '\t';
-  return (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-// "U+000D" for a code point.
-std::string CodePointName(uint32_t cp) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "U+";
-  for (int shift = cp > 0xffff ? 20 : 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xf];
-  return out;
+  return cp == 0x7f || IsLineForgingControl(cp);
 }
 
 // `text` with each CR LF line end made LF (a lone CR stays, and is refused).

@@ -520,6 +520,14 @@ TEST_F(AuthServiceTest, TheAssignedOfficeIsSpelledAsTheOneInUse) {
   EXPECT_EQ(auth_.AddApiToken("t1", "supervisor", "NORTH", "root").status().reason(),
             "office_case_mismatch");
   EXPECT_TRUE(auth_.AddUser({"cw4", "caseworker", "North", "long enough pass"}, "root").ok());
+  // Nor an invisible or no-break character that prints like the name in use.
+  EXPECT_EQ(assign("North\xc2\xa0").reason(), "office_invalid");      // U+00A0
+  EXPECT_EQ(assign("North\xe2\x80\x8b").reason(), "office_invalid");  // U+200B
+  EXPECT_EQ(auth_.AddUser({"cw5", "caseworker", "Nor\xe2\x80\xaeth", "long enough pass"}, "root")
+                .status()
+                .reason(),
+            "office_invalid");  // U+202E
+  EXPECT_TRUE(auth::AssignCaseOffice(w_.store(), w_.clock(), "root", c, "Sa\xc3\xb1ta Fe").ok());
 }
 
 // The CLI's note and contact writers are held to the API's rule: the roles with notes.write.

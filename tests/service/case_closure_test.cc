@@ -461,6 +461,16 @@ TEST(ValidateReasonTest, PrintableUtf8NotBlankAtMost500Characters) {
   EXPECT_EQ(ValidateReason("\x1b[31mred", "x").reason(), "text_invalid_char");
   EXPECT_EQ(ValidateReason("bell\a", "x").reason(), "text_invalid_char");
   EXPECT_EQ(ValidateReason("two\nlines", "x").reason(), "text_invalid_char");
+  // Nor the controls that forge or reorder a line as a line break does (QA: a dismissal reason
+  // with NEL was stored and shown raw): C1, U+2028, bidirectional overrides and isolates.
+  const Status nel = ValidateReason("ok \xc2\x85 forged", "x");
+  EXPECT_EQ(nel.reason(), "text_invalid_char");
+  EXPECT_NE(nel.message().find("U+0085 at byte 4"), std::string::npos) << nel.message();
+  EXPECT_EQ(ValidateReason("ls \xe2\x80\xa8 x", "x").reason(), "text_invalid_char");
+  EXPECT_EQ(ValidateReason("x \xe2\x80\xae y", "x").reason(), "text_invalid_char");
+  EXPECT_EQ(ValidateReason("x \xe2\x81\xa6 y", "x").reason(), "text_invalid_char");
+  EXPECT_TRUE(
+      ValidateReason("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xe2\x80\x8f ok", "x").ok());  // RLM kept
 }
 
 TEST_F(CaseClosureTest, CancelAndReopenRefuseAReasonThatIsNotPrintableUtf8) {
