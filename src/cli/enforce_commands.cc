@@ -48,23 +48,33 @@ std::string ActionLine(const Action& a) {
 // model this build cannot use (model_features_mismatch after the feature list changed, or
 // model_corrupt) also gives nullopt, so enforcement keeps running rules-only (deadlines,
 // tasks, recommendations, the payment event's withdrawals) until it is retrained; the reason
-// goes to `*unusable` ("code: message") for the command to say. Scoring itself still refuses.
-Result<std::optional<ai::RiskScorer>> ActiveScorer(Store& store, std::string* unusable = nullptr) {
+// goes to `*unusable` (left OK otherwise) for the command to say. Scoring itself still refuses.
+Result<std::optional<ai::RiskScorer>> ActiveScorer(Store& store, Status* unusable = nullptr) {
   auto scorer = ai::RiskScorer::LoadActive(store);
   if (scorer.ok()) return std::optional<ai::RiskScorer>(std::move(scorer).value());
   const std::string code = scorer.status().reason();
   if (code == "model_none_active") return std::optional<ai::RiskScorer>();
   if (code == "model_features_mismatch" || code == "model_corrupt") {
-    if (unusable != nullptr) *unusable = code + ": " + scorer.status().message();
+    if (unusable != nullptr) *unusable = scorer.status();
     return std::optional<ai::RiskScorer>();
   }
   return scorer.status();
 }
 
+// "code: message" of an active model that could not be used.
+std::string UnusableText(const Status& unusable) {
+  return unusable.reason() + ": " + unusable.message();
+}
+
 // The warning line a command prints when the active model could not be used.
-std::string UnusableModelLine(const std::string& unusable) {
+std::string UnusableModelLine(const Status& unusable) {
   return "warning: the active model cannot be used, so no scores were written (rules only): " +
-         unusable + "\n";
+         UnusableText(unusable) + "\n";
+}
+
+// JSON `model_unusable` of recommend and the payment events: "code: message", or null.
+Json UnusableJson(const Status& unusable) {
+  return unusable.ok() ? Json(nullptr) : Json(UnusableText(unusable));
 }
 
 Json RecommendJson(const enforce::RecommendResult& r) {
@@ -163,7 +173,7 @@ void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
       if (!id.ok()) return ctx.Fail(id.status());
       auto as_of = DateOrToday(ctx.clock(), "--as-of", a->as_of);
       if (!as_of.ok()) return ctx.Fail(as_of.status());
-      std::string unusable;
+      Status unusable;
       auto scorer = ActiveScorer(ctx.store(), &unusable);
       if (!scorer.ok()) return ctx.Fail(scorer.status());
       enforce::RecommendOptions o;
@@ -174,8 +184,8 @@ void AddRecommend(CLI::App& app, Context& ctx, std::function<int()>& action) {
       auto r = svc.Recommend(*id, o);
       if (!r.ok()) return ctx.Fail(r.status());
       Json j = RecommendJson(*r);
-      j["model_unusable"] = unusable.empty() ? Json(nullptr) : Json(unusable);
-      return ctx.Emit(j, (unusable.empty() ? "" : UnusableModelLine(unusable)) + RecommendText(*r));
+      j["model_unusable"] = UnusableJson(unusable);
+      return ctx.Emit(j, (unusable.ok() ? "" : UnusableModelLine(unusable)) + RecommendText(*r));
     };
   });
 }
@@ -736,15 +746,12 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
       // An active model this build cannot use (trained on another feature list, or altered)
       // must not stop the legal deadlines, tasks and recommendations: the batch runs rules-only
       // and says why, until the model is retrained or another activated.
-      std::string unusable;
+      Status unusable;
       auto scorer = ActiveScorer(ctx.store(), &unusable);
       if (!scorer.ok()) return ctx.Fail(scorer.status());
-      Json model_unusable = nullptr;
-      if (!unusable.empty()) {
-        const size_t colon = unusable.find(": ");
-        model_unusable =
-            Json{{"code", unusable.substr(0, colon)}, {"message", unusable.substr(colon + 2)}};
-      }
+      const Json model_unusable =
+          unusable.ok() ? Json(nullptr)
+                        : Json{{"code", unusable.reason()}, {"message", unusable.message()}};
       enforce::NightlyOptions o;
       o.as_of = *as_of;
       o.scorer = *scorer ? &**scorer : nullptr;
@@ -771,7 +778,7 @@ void AddBatch(CLI::App& app, Context& ctx, std::function<int()>& action) {
             : model_unusable.is_null() ? " [no active model: rules only, no scores]"
                                        : " [active model unusable: rules only, no scores]")
         << "\n";
-      if (!unusable.empty()) t << UnusableModelLine(unusable);
+      if (!unusable.ok()) t << UnusableModelLine(unusable);
       for (const auto& [k, v] : r->counts) t << "  " << Pad(k, 22) << v << "\n";
       for (const auto& [k, v] : r->seconds) t << "  " << Pad(k + " s", 30) << Fixed(v, 2) << "\n";
       return ctx.Emit(Json{{"as_of", r->as_of.ToString()},
@@ -859,13 +866,13 @@ void AddQueue(CLI::App& app, Context& ctx, std::function<int()>& action) {
 }  // namespace
 
 Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_id, Date date) {
-  std::string unusable;
+  Status unusable;
   ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store(), &unusable));
   ASSIGN_OR_RETURN(enforce::PaymentEffects e,
                    enforce::OnPaymentPosted(ctx.store(), ctx.clock(), ctx.g.user,
                                             scorer ? &*scorer : nullptr, case_id, date));
   std::ostringstream t;
-  if (!unusable.empty()) t << "  " << UnusableModelLine(unusable);
+  if (!unusable.ok()) t << "  " << UnusableModelLine(unusable);
   if (e.risk) t << "  re-scored: risk " << e.risk->score << "\n";
   if (e.tasks_closed) t << "  outreach tasks closed: " << e.tasks_closed << "\n";
   Json withdrawn = Json::array();
@@ -878,7 +885,7 @@ Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_
       Json{{"risk_score_100", e.risk ? Json(e.risk->score) : Json(nullptr)},
            {"outreach_tasks_closed", e.tasks_closed},
            {"withdrawn", withdrawn},
-           {"model_unusable", unusable.empty() ? Json(nullptr) : Json(unusable)}},
+           {"model_unusable", UnusableJson(unusable)}},
       t.str());
 }
 
@@ -886,7 +893,7 @@ namespace {
 
 Result<std::pair<Json, std::string>> RunBulkPaymentEvents(
     Context& ctx, const std::vector<PaymentRequest>& posted) {
-  std::string unusable;
+  Status unusable;
   ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store(), &unusable));
   std::vector<std::pair<CaseId, Date>> events;
   for (const PaymentRequest& r : posted) events.emplace_back(r.case_id, r.date);
@@ -894,17 +901,16 @@ Result<std::pair<Json, std::string>> RunBulkPaymentEvents(
                    enforce::OnPaymentsPosted(ctx.store(), ctx.clock(), ctx.g.user,
                                              scorer ? &*scorer : nullptr, events));
   std::ostringstream t;
-  if (!unusable.empty()) t << "  " << UnusableModelLine(unusable);
+  if (!unusable.ok()) t << "  " << UnusableModelLine(unusable);
   t << "  enforcement: " << e.obligors << " obligor(s), " << e.rescored << " re-scored, "
     << e.tasks_closed << " outreach task(s) closed, " << e.withdrawn
     << " recommendation(s) withdrawn\n";
-  return std::pair<Json, std::string>(
-      Json{{"obligors", e.obligors},
-           {"rescored", e.rescored},
-           {"outreach_tasks_closed", e.tasks_closed},
-           {"withdrawn", e.withdrawn},
-           {"model_unusable", unusable.empty() ? Json(nullptr) : Json(unusable)}},
-      t.str());
+  return std::pair<Json, std::string>(Json{{"obligors", e.obligors},
+                                           {"rescored", e.rescored},
+                                           {"outreach_tasks_closed", e.tasks_closed},
+                                           {"withdrawn", e.withdrawn},
+                                           {"model_unusable", UnusableJson(unusable)}},
+                                      t.str());
 }
 
 }  // namespace

@@ -608,16 +608,14 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
     const Money over_ura = Max(permanent - cb.ura_balance, Money());
     cb.arrears_by_bucket[static_cast<int>(Bucket::kPermanentlyAssigned)] -= over_ura;
     cb.arrears_by_bucket[static_cast<int>(Bucket::kUnassigned)] += over_ura;
-    cb.closed = ClosedOn(cs.book, as_of);
-    if (!cb.closed) {
-      for (const Order& o : cs.book.orders) cb.monthly_support += MonthlyEquivalent(o, as_of);
-      cb.delinquent = cb.arrears_total.is_positive() && cb.arrears_total >= cb.monthly_support;
-    }
     cb.collected = cs.collected;
     cb.to_family = cs.to_family;
     cb.to_state = cs.to_state;
     cb.to_federal = cs.to_federal;
-    if (!cb.closed) {
+    cb.closed = ClosedOn(cs.book, as_of);
+    if (!cb.closed) {  // a closed case's frozen balance: no support due, not enforced
+      for (const Order& o : cs.book.orders) cb.monthly_support += MonthlyEquivalent(o, as_of);
+      cb.delinquent = cb.arrears_total.is_positive() && cb.arrears_total >= cb.monthly_support;
       ob.arrears_total += cb.arrears_total;
       for (int b = 0; b < kBucketCount; ++b) ob.arrears_by_bucket[b] += cb.arrears_by_bucket[b];
       ob.delinquent = ob.delinquent || cb.delinquent;

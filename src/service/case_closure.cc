@@ -168,8 +168,7 @@ Status CaseClosureService::CheckLedger(const Case& c, const CaseClosureReason& r
 // ledger generation moves (the bulk poster's cache).
 Status CaseClosureService::ClosedPeriodChanged(const Case& c, const std::string& reason) {
   RETURN_IF_ERROR(Redistribute(store_, c.obligor, clock_.NowIso(), reason, std::nullopt).status());
-  ASSIGN_OR_RETURN(const int64_t generation, store_.LedgerGeneration());
-  return store_.SetLedgerGeneration(generation + 1);
+  return BumpGeneration(store_);
 }
 
 Status CaseClosureService::Record(const Case& c, Date day, std::string_view kind,

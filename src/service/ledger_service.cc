@@ -78,12 +78,12 @@ void ForEachCaseClosed(std::span<const CaseEvent> closures, const Take& take) {
   }
 }
 
+}  // namespace
+
 Status BumpGeneration(Store& store) {
   ASSIGN_OR_RETURN(int64_t g, store.LedgerGeneration());
   return store.SetLedgerGeneration(g + 1);
 }
-
-}  // namespace
 
 Result<std::vector<CaseBook>> LoadBooks(Store& store, PersonId obligor) {
   ASSIGN_OR_RETURN(ObligorBooks all, store.LoadObligorBooks(obligor));

@@ -128,6 +128,9 @@ inline constexpr int kDefaultTierHighAbove = 75;  // the seed workflow's "risk >
 inline constexpr int kDefaultTierMediumAbove = 40;
 // (high_above, medium_above) in force.
 Result<std::pair<int, int>> LoadRiskTierCutoffs(Store& store);
+// Moves the ledger generation (ARCHITECTURE §2.3) in the caller's transaction: every change of
+// the ledger's inputs does, so the bulk poster's cache sees it.
+Status BumpGeneration(Store& store);
 // Re-runs distribution for every active collection of `obligor` and writes the changed ones
 // (old distribution to history with `reason`). Inside the caller's transaction.
 Result<int64_t> Redistribute(Store& store, PersonId obligor, const std::string& at,

@@ -24,6 +24,13 @@ Status Unreadable(const AuditRow& row, const std::string& what) {
   return DataLoss("audit_json_invalid", "audit row " + std::to_string(row.seq) + ": " + what);
 }
 
+// The day of the row's time (what `today` was when it was written).
+Result<Date> RowDay(const AuditRow& row) {
+  auto day = Date::Parse(std::string_view(row.at).substr(0, 10));
+  if (!day.ok()) return Unreadable(row, "time '" + row.at + "' does not start with a date");
+  return day;
+}
+
 // The family type LedgerService::RefreshCaseType records when an episode is added or ended on
 // `today`: current while a started episode is open, former once every started one has ended,
 // never before any has started.
@@ -271,9 +278,8 @@ Status Replayer::AddOrder(const AuditRow& row, const Json& after) {
 }
 
 Status Replayer::RefreshType(const AuditRow& row, CaseBook& book) {
-  auto day = Date::Parse(std::string_view(row.at).substr(0, 10));
-  if (!day.ok()) return Unreadable(row, "time '" + row.at + "' does not start with a date");
-  book.info.type = TypeOn(book.episodes, *day);
+  ASSIGN_OR_RETURN(const Date day, RowDay(row));
+  book.info.type = TypeOn(book.episodes, day);
   return Status::Ok();
 }
 
@@ -343,17 +349,16 @@ Status Replayer::ChangeClosure(const AuditRow& row, const Json& after) {
       it->second.info.status = CaseStatus::kOpen;
       // The day the closed period ends: reopened_date, or for a row written before it was
       // recorded, the row's own date (the reopening was dated today).
-      std::optional<std::string> text = DateKey(after, "reopened_date");
-      if (!text) text = row.at.substr(0, std::min<size_t>(row.at.size(), 10));
-      auto day = Date::Parse(*text);
-      if (!day.ok()) return Unreadable(row, "reopening date '" + *text + "' is not a date");
+      const std::optional<std::string> text = DateKey(after, "reopened_date");
+      Result<Date> day = text ? Date::Parse(*text) : RowDay(row);
+      if (!day.ok()) {
+        return text ? Unreadable(row, "reopening date '" + *text + "' is not a date")
+                    : day.status();
+      }
       std::vector<DateSpan>& closed = it->second.closed;
       if (!closed.empty() && closed.back().through == MaxDate()) {
-        if (closed.back().from < *day) {
-          closed.back().through = day->AddDays(-1);
-        } else {
-          closed.pop_back();
-        }
+        closed.back().through = day->AddDays(-1);  // as ClosedSpans: none when reopened that day
+        if (closed.back().through < closed.back().from) closed.pop_back();
       }
     }
     return Status::Ok();
