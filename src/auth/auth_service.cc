@@ -185,7 +185,7 @@ Result<int64_t> AuthService::AddUser(const NewUser& user, const std::string& act
   row.password_hash = hash;
   row.created_at = clock_.NowIso();
   return InTransaction(store_, [&]() -> Result<int64_t> {
-    // Inside the transaction: the rule and the write see the same staff (before 2026-12-06
+    // Inside the transaction: the rule and the write see the same staff (before 2026-12-05
     // any --user could add an admin).
     RETURN_IF_ERROR(RequireStaffAdmin(store_, actor));
     // An office in use in another letter case would be a caseload of its own (QA: a user of

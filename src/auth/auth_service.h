@@ -147,7 +147,7 @@ class AuthService {
  private:
   // Counts a wrong password inside one write transaction that reads the user's count afresh,
   // so concurrent wrong passwords each count and the fifth in a row locks (before
-  // 2026-12-06 ten at once left failed_logins at 3 and no lock).
+  // 2026-12-05 ten at once left failed_logins at 3 and no lock).
   Status CountFailure(const UserRecord& user, int64_t now_us);
   // The user `username` (not_found "user_not_found"), read inside the caller's transaction.
   Result<UserRecord> UserNamed(const std::string& username);
@@ -206,7 +206,7 @@ Status ValidateOffice(const std::string& office);
 // The caseload rule: a role scoped to an office acts only on the cases of that office (the
 // office the case was assigned to, else its county); the other roles work statewide. A
 // scoped role with no office has no caseload (ENFORCEMENT.md §7): no case is in it (before
-// 2026-12-06 the API read "" as statewide). The one rule behind the API's routes and the
+// 2026-12-05 the API read "" as statewide). The one rule behind the API's routes and the
 // CLI's `--by`.
 Result<bool> InCaseload(Store& store, Role role, const std::string& office, CaseId id);
 // Whether a principal of `role` and `office` has no caseload at all: an office-scoped role

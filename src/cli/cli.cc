@@ -52,12 +52,18 @@ std::string BucketLine(const Money (&b)[kBucketCount]) {
   return s;
 }
 
-// One distribution line of the ledger text, indented under its collection.
+// One distribution line of the ledger text, indented under its collection; family money
+// passed through (42 USC 657(a)(6)) is marked, as federal reports count it apart.
 std::string LineText(const DistributionLine& line) {
   return "      " + Pad(std::string(Name(line.applied_as)), 8) +
          Pad(std::string(Name(line.type)), 16) + Pad(line.due_date.ToString(), 11) +
          Pad(std::string(Name(line.bucket)), 23) + Pad(std::string(Name(line.payee)), 8) +
-         line.amount.ToString() + "\n";
+         line.amount.ToString() + (line.pass_through ? "  pass-through" : "") + "\n";
+}
+
+// " (pass-through X)" after a family total that includes money passed through; else "".
+std::string PassThroughText(Money passed) {
+  return passed.is_positive() ? " (pass-through " + passed.ToString() + ")" : "";
 }
 
 std::string LedgerText(const CaseLedger& l) {
@@ -116,8 +122,8 @@ std::string LedgerText(const CaseLedger& l) {
     << "\n";
   o << "  URA granted " << b.ura_granted.ToString() << "  retained " << b.ura_retained.ToString()
     << "  balance " << b.ura_balance.ToString() << "\n";
-  o << "  distributed: family " << b.to_family.ToString() << "  state " << b.to_state.ToString()
-    << "  federal " << b.to_federal.ToString() << "\n";
+  o << "  distributed: family " << b.to_family.ToString() << PassThroughText(b.passed_through)
+    << "  state " << b.to_state.ToString() << "  federal " << b.to_federal.ToString() << "\n";
   o << "Collections\n";
   if (l.collections.empty()) o << "  (none)\n";
   for (const CaseLedger::Entry& e : l.collections) {
@@ -128,7 +134,8 @@ std::string LedgerText(const CaseLedger& l) {
       o << "REVERSED " << c.reversed_date->ToString() << " (" << c.reversal_reason << ")\n";
       continue;
     }
-    o << "family " << e.distribution.to_family.ToString() << "  state "
+    o << "family " << e.distribution.to_family.ToString()
+      << PassThroughText(PassedThrough(e.distribution)) << "  state "
       << e.distribution.to_state.ToString() << "  federal " << e.distribution.to_federal.ToString()
       << "  held " << e.distribution.held.ToString() << "\n";
     for (const DistributionLine& line : e.distribution.lines) {
@@ -140,8 +147,9 @@ std::string LedgerText(const CaseLedger& l) {
     for (const CaseLedger::FuturesEntry& f : l.futures) {
       o << "  " << f.date.ToString() << "  " << Pad(f.collection.idempotency_key, 14)
         << Pad("of " + f.collection.date.ToString(), 22) << "family "
-        << f.distribution.to_family.ToString() << "  state " << f.distribution.to_state.ToString()
-        << "  federal " << f.distribution.to_federal.ToString() << "\n";
+        << f.distribution.to_family.ToString() << PassThroughText(PassedThrough(f.distribution))
+        << "  state " << f.distribution.to_state.ToString() << "  federal "
+        << f.distribution.to_federal.ToString() << "\n";
       for (const DistributionLine& line : f.distribution.lines) {
         o << LineText(line);
       }
@@ -857,7 +865,10 @@ void AddConfig(CLI::App& app, Context& ctx, std::function<int()>& action) {
   set->add_option("KEY", kv->first,
                   "distribution.assignment_model | distribution.tax_offset_order | "
                   "distribution.futures (none|withholding|all) | "
-                  "distribution.federal_share_bps | ledger.arrears_age_flag_days | "
+                  "distribution.federal_share_bps | "
+                  "distribution.pass_through_one_child (0.00-100.00 a month) | "
+                  "distribution.pass_through_two_or_more_children (0.00-200.00 a month) | "
+                  "ledger.arrears_age_flag_days | "
                   "risk.tier_high_above | risk.tier_medium_above | access_log.segment_rows")
       ->required();
   set->add_option("VALUE", kv->second, "The value")->required();

@@ -288,8 +288,11 @@ void AddImportAck(CLI::App& app, Context& ctx, std::function<int()>& action) {
       "All or nothing, like `import remittance`: any malformed record, or one that matches no\n"
       "IWO sent (by control number, case and employee SSN), and nothing is written; the report\n"
       "names each record, field and reason. Re-importing a file is safe.\n"
-      "Exit status: 0 applied, 1 refused (nothing written) or a bad argument, 3 storage.");
+      "Exit status: 0 applied, 1 refused (nothing written), an unreadable FILE or --layout\n"
+      "table, 2 a usage error (no FILE, an unknown option, an extra argument), 3 storage.");
   cmd->callback([&ctx, &action, a] {
+    // FILE is required unless --print-layout: a usage error (exit 2) like any missing argument.
+    if (a->file.empty() && !a->print_layout) throw CLI::RequiredError("FILE");
     action = [&ctx, a]() -> int {
       auto layouts = formats::LoadEiwoLayouts(a->layout, formats::EiwoDirection::kAck);
       if (!layouts.ok()) return ctx.Fail(layouts.status().WithContext("--layout"));
@@ -297,7 +300,6 @@ void AddImportAck(CLI::App& app, Context& ctx, std::function<int()>& action) {
         ctx.out() << formats::FormatEiwoLayouts(*layouts);
         return kExitOk;
       }
-      if (a->file.empty()) return ctx.Fail(InvalidArgument("file_missing", "FILE is required"));
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
       auto rep = iwo::ImportEiwoAckFile(ctx.store(), ctx.clock(), ctx.g.user, *layouts, a->file);
       if (!rep.ok()) return ctx.Fail(rep.status());

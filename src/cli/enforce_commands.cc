@@ -17,6 +17,7 @@
 #include "enforce/nightly.h"
 #include "enforce/report.h"
 #include "enforce/workflow.h"
+#include "http/task_action.h"
 
 namespace cse::cli {
 namespace {
@@ -664,8 +665,18 @@ void AddLearn(CLI::App* cmd, Context& ctx, std::function<int()>& action) {
   });
 }
 
+// A task as GET /v1/queue answers its item (routes.cc QueueItemJson: the same names and
+// values; `task_id` beside the older `id`), with the worker and the action it is about. An
+// outreach task's action is "outreach" with the channel's numbers as `channel_reason`
+// (http::TaskActionOf; before 2026-12-05 `recommended_action` held both).
 Json TaskJson(const enforce::Task& t) {
+  const http::TaskAction action = http::TaskActionOf(t);
+  // As the API: none stored is null, text that is not JSON is answered as text (before
+  // 2026-12-05 both printed "<discarded>", which is not JSON).
+  Json factors = t.key_factors.empty() ? Json(nullptr) : Json::parse(t.key_factors, nullptr, false);
+  if (factors.is_discarded()) factors = t.key_factors;
   return Json{{"id", t.id},
+              {"task_id", t.id},
               {"kind", t.kind},
               {"title", t.title},
               {"case_id", t.case_id.valid() ? Json(CaseDisplayId(t.case_id)) : Json(nullptr)},
@@ -678,10 +689,11 @@ Json TaskJson(const enforce::Task& t) {
               {"deadline", t.deadline ? Json(t.deadline->ToString()) : Json(nullptr)},
               {"follow_up", t.follow_up ? Json(t.follow_up->ToString()) : Json(nullptr)},
               {"flagged", t.flagged},
-              {"recommended_action", t.recommended},
+              {"recommended_action", action.action},
               {"channel", t.channel},
+              {"channel_reason", action.channel_reason},
               {"message", t.message},
-              {"key_factors", Json::parse(t.key_factors, nullptr, false)},
+              {"key_factors", factors},
               {"action_id", t.action_id ? Json(enforce::ActionDisplayId(t.action_id)) : Json()}};
 }
 
@@ -692,10 +704,14 @@ std::string TaskText(const enforce::Task& t) {
     << t.risk_score << "  at stake " << t.amount_at_stake.ToString();
   if (t.deadline) o << "  deadline " << t.deadline->ToString();
   if (t.flagged) o << "  FOLLOW-UP DUE";
-  o << "\n    recommended: " << t.recommended;
+  const http::TaskAction action = http::TaskActionOf(t);
+  o << "\n    recommended: " << action.action;
   if (t.action_id) o << " (" << enforce::ActionDisplayId(t.action_id) << ")";
   if (!t.channel.empty()) o << "  via " << t.channel;
   o << "\n";
+  if (!action.channel_reason.empty()) {
+    o << "    channel chosen by: " << action.channel_reason << "\n";
+  }
   const Json factors = Json::parse(t.key_factors, nullptr, false);
   if (factors.is_array()) {
     for (const Json& f : factors) {

@@ -34,7 +34,8 @@ constexpr const char* kAllOrNothingFooter =
     "field), failed control total or refused line, and nothing is written. Re-importing a\n"
     "file is safe: each line's key is posted or held once. Lines matching no case are held as\n"
     "unidentified payments (`opencse unidentified list`).\n"
-    "Exit status: 0 imported, 1 refused (nothing written) or a bad argument, 3 storage.";
+    "Exit status: 0 imported, 1 refused (nothing written) or an unreadable FILE, 2 a usage\n"
+    "error (no FILE, an unknown option or option value, an extra argument), 3 storage.";
 
 void AddImportDed(CLI::App& app, Context& ctx, std::function<int()>& action) {
   auto* cmd = Existing(app, "import", "Import files")
@@ -132,8 +133,9 @@ void AddUnidentifiedResolve(CLI::App& app, Context& ctx, std::function<int()>& a
       "One transaction: the posting (keyed by the held line's own key, so never twice), the\n"
       "row marked resolved, the audit row. A payment already resolved is refused and nothing\n"
       "changes. A held line with an SSN is refused (ssn_case_mismatch) for a case whose obligor\n"
-      "has another SSN on file, unless --force. Exit status: 0 resolved, 1 refused or a bad "
-      "argument, 3 storage.");
+      "has another SSN on file, unless --force. Exit status: 0 resolved, 1 refused or a bad\n"
+      "value (--case, --obligor), 2 a usage error (no ID or --reason, an unknown option), 3\n"
+      "storage.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
       iwo::ResolveRequest req;

@@ -115,7 +115,8 @@ void AddImportRemittance(CLI::App& app, Context& ctx, std::function<int()>& acti
       "The file is one transaction: any malformed or rejected line (named with its line number\n"
       "and field) and nothing is written. Re-importing a file is safe: each line's key\n"
       "(REM-<FEIN>-<line_ref>) is posted or held once.\n"
-      "Exit status: 0 imported, 1 refused (nothing written) or a bad argument, 3 storage.");
+      "Exit status: 0 imported, 1 refused (nothing written) or an unreadable FILE, 2 a usage\n"
+      "error (no FILE, an unknown option, an extra argument), 3 storage.");
   cmd->callback([&ctx, &action, file] {
     action = [&ctx, file]() -> int {
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);

@@ -115,7 +115,15 @@ struct Batch {
 
 class DedParser {
  public:
-  explicit DedParser(const DedOptions& options) : options_(options) {}
+  explicit DedParser(const DedOptions& options) : options_(options) {
+    out_.fields = RemittanceFieldNames{.line_ref = kEntryTrace.name,
+                                       .pay_date = "DED03",
+                                       .ssn = "DED05",
+                                       .case_id = "DED02",
+                                       .amount = "DED04",
+                                       .settlement_date = kBatchEffective.name,
+                                       .settlement_amount = kEntryAmount.name};
+  }
 
   RemittanceParse Run(std::string_view text) {
     int64_t number = 0;
@@ -423,7 +431,8 @@ class DedParser {
   }
 
   // A credit without a DED segment is money received with no one named: a line with no
-  // employee identifier, held as unidentified (never dropped), dated the effective date.
+  // employee identifier, held as unidentified (never dropped), dated the effective date (the
+  // settlement date, which may be a banking day or two ahead: iwo/remittance.h).
   void AddUnaddressed(const Entry& e) {
     RemittanceLine line;
     line.line_number = e.line_number;
@@ -434,6 +443,7 @@ class DedParser {
                          "-" + batch_->effective.substr(6, 2));
     if (!d.ok()) return;
     line.pay_date = *d;
+    line.pay_date_is_settlement_date = true;
     line.amount = Money::FromCents(e.amount_cents);
     Push(std::move(line));
   }

@@ -32,7 +32,11 @@
 // A DED02 that parses as one of our case ids ("CASE-000042") names the case; any other text
 // is kept as reported (RemittanceLine::case_ref) and the line is resolved by DED05's SSN.
 // A credit entry with no DED segment is still money received: it becomes a line with no
-// employee identifier (held as unidentified, never dropped).
+// employee identifier (held as unidentified, never dropped), dated the batch's effective entry
+// date (RemittanceLine::pay_date_is_settlement_date).
+//
+// The parse's field names (RemittanceParse::fields) are the DED elements (DED03 pay date,
+// DED04 amount...), so that a line refused against the store is named as the file names it.
 //
 // Each line's idempotency key is DedKey(FEIN, effective date, trace number, ordinal of the
 // DED within its entry): the same file imported again posts nothing twice.

@@ -1,5 +1,7 @@
 // The employer acknowledgment file parser (formats/eiwo.h ParseAckFile).
+#include <algorithm>
 #include <charconv>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -11,6 +13,13 @@ namespace {
 
 bool IsActionCode(std::string_view c) {
   return c == "ORG" || c == "AMD" || c == "LUM" || c == "TRM";
+}
+
+// A field's value, "" when the record did not read it (the field is not in the layout, or it
+// was malformed and reported).
+std::string Get(const FieldValues& v, const std::string& name) {
+  const auto it = v.find(name);
+  return it == v.end() ? std::string() : it->second;
 }
 
 class AckParser {
@@ -59,13 +68,13 @@ class AckParser {
                      l_.detail.record_id + ", " + l_.batch_trailer.record_id + ", " +
                      l_.file_trailer.record_id + ")");
     }
-    FieldProblem fp;
-    auto values = ReadRecord(*r, line, fp);
     if (r == &l_.detail) {  // counted even when malformed: the trailers count records
       ++batch_details_;
       ++file_details_;
     }
-    if (!values.ok()) return Add(n, fp.field, fp.reason, fp.message);
+    const std::optional<FieldValues> values =
+        r == &l_.detail ? ReadDetail(n, *r, line) : ReadFramingRecord(n, *r, line);
+    if (!values) return;
     if (state_ == State::kDone) {
       return Add(n, "record", "eiwo_record_after_trailer", "a record after the file trailer");
     }
@@ -80,12 +89,47 @@ class AckParser {
     OnFileTrailer(n, *values);
   }
 
+  // An acknowledgment record: its first field problem refuses it.
+  std::optional<FieldValues> ReadDetail(int64_t n, const RecordLayout& layout,
+                                        std::string_view line) {
+    FieldProblem fp;
+    auto values = ReadRecord(layout, line, fp);
+    if (values.ok()) return std::move(*values);
+    Add(n, fp.field, fp.reason, fp.message);
+    return std::nullopt;
+  }
+
+  // A header or trailer: every field problem is reported, and the record still frames the
+  // file with the fields that did read (a header's malformed creation date is that one
+  // problem, not a missing header before each record after it). A record longer than its
+  // layout is reported and read up to the layout's length.
+  std::optional<FieldValues> ReadFramingRecord(int64_t n, const RecordLayout& layout,
+                                               std::string_view line) {
+    RecordLayout readable = layout;
+    while (true) {
+      FieldProblem fp;
+      auto values = ReadRecord(readable, line, fp);
+      if (values.ok()) return std::move(*values);
+      Add(n, fp.field, fp.reason, fp.message);
+      if (fp.reason == "record_too_long") {
+        line = line.substr(0, static_cast<size_t>(layout.record_length));
+        continue;
+      }
+      std::vector<FieldSpec>& fields = readable.fields;
+      const auto bad = std::find_if(fields.begin(), fields.end(),
+                                    [&](const FieldSpec& f) { return f.name == fp.field; });
+      if (bad == fields.end()) return std::nullopt;  // not a field's problem: unreadable
+      fields.erase(bad);
+    }
+  }
+
   void OnFileHeader(int64_t n, const FieldValues& v) {
     if (state_ != State::kStart) {
       return Add(n, "record", "eiwo_header_repeated", "a second file header");
     }
     state_ = State::kFile;
-    out_.file_control = v.at("control_number");
+    out_.file_control = Get(v, "control_number");
+    file_fein_ = Get(v, "employer_fein");
     const auto created = v.find("creation_date");
     if (created != v.end() && !created->second.empty()) {
       out_.created = *Date::Parse(created->second);  // ReadRecord checked it
@@ -98,7 +142,8 @@ class AckParser {
           "batch " + batch_control_ + " has no trailer before the next batch header");
     }
     state_ = State::kBatch;
-    batch_control_ = v.at("control_number");
+    batch_control_ = Get(v, "control_number");
+    batch_fein_ = Get(v, "employer_fein");
     batch_details_ = 0;
     ++batches_;
   }
@@ -119,7 +164,7 @@ class AckParser {
     a.iwo_control = v.at("iwo_control_number");
     a.case_id = v.at("case_id");
     a.employee_ssn = v.at("employee_ssn");
-    if (v.count("employer_fein")) a.employer_fein = v.at("employer_fein");
+    if (!Fein(n, Get(v, "employer_fein"), a)) return;
     if (!IsActionCode(a.action_code)) {
       return Add(n, "action_code", "action_code_invalid",
                  "action code '" + a.action_code + "': expected ORG|AMD|LUM|TRM");
@@ -140,6 +185,21 @@ class AckParser {
     out_.records.push_back(std::move(a));
   }
 
+  // The employer FEIN of a record: its own, else its batch header's, else the file header's
+  // (the importer checks it against the IWO's employer). A record's own FEIN that is not its
+  // batch header's is a problem (fein_mismatch).
+  bool Fein(int64_t n, const std::string& own, AckRecord& a) {
+    const std::string& header = !batch_fein_.empty() ? batch_fein_ : file_fein_;
+    if (!own.empty() && !header.empty() && own != header) {
+      Add(n, "employer_fein", "fein_mismatch",
+          "FEIN " + own + " is not the FEIN " + header + " of its " +
+              (!batch_fein_.empty() ? "batch" : "file") + " header");
+      return false;
+    }
+    a.employer_fein = own.empty() ? header : own;
+    return true;
+  }
+
   bool Reason(int64_t n, const FieldValues& v, AckRecord& a) {
     const auto code = v.find("reason_code");
     if (code == v.end() || code->second.empty()) {
@@ -157,7 +217,9 @@ class AckParser {
     return true;
   }
 
+  // A trailer's count; not checked when it did not read (reported).
   void CheckCount(int64_t n, const FieldValues& v, const std::string& field, int64_t expected) {
+    if (!v.count(field)) return;
     const std::string& got = v.at(field);  // digits (ReadRecord checked), any length
     int64_t count = -1;
     const auto [end, ec] = std::from_chars(got.data(), got.data() + got.size(), count);
@@ -171,7 +233,9 @@ class AckParser {
     if (state_ != State::kBatch) {
       return Add(n, "record", "eiwo_batch_missing", "a batch trailer outside a batch");
     }
-    if (v.at("control_number") != batch_control_) {
+    // A control number that did not read (here or in the header) was reported already.
+    if (v.count("control_number") && !batch_control_.empty() &&
+        v.at("control_number") != batch_control_) {
       Add(n, "control_number", "eiwo_control_mismatch",
           "batch trailer control number '" + v.at("control_number") + "' is not the batch's '" +
               batch_control_ + "'");
@@ -184,7 +248,8 @@ class AckParser {
     if (state_ == State::kBatch) {
       Add(n, "record", "eiwo_trailer_missing", "batch " + batch_control_ + " has no trailer");
     }
-    if (v.at("control_number") != out_.file_control) {
+    if (v.count("control_number") && !out_.file_control.empty() &&
+        v.at("control_number") != out_.file_control) {
       Add(n, "control_number", "eiwo_control_mismatch",
           "file trailer control number '" + v.at("control_number") + "' is not the file's '" +
               out_.file_control + "'");
@@ -206,6 +271,8 @@ class AckParser {
   AckFile out_;
   State state_ = State::kStart;
   std::string batch_control_;
+  std::string file_fein_;   // the file header's employer FEIN, "" when not given
+  std::string batch_fein_;  // the batch header's
   int64_t batch_details_ = 0;
   int64_t file_details_ = 0;
   int64_t batches_ = 0;

@@ -45,6 +45,11 @@ struct RemittanceLine {
   // The idempotency key of the posting: "REM-" + FEIN + "-" + line_ref. Resending the same
   // line (same FEIN and reference) never posts twice.
   std::string key;
+  // True when `pay_date` is no reported pay date but the ACH effective entry date of an EFT
+  // credit that carried no DED segment (formats/ded.h): the day the bank settles the money,
+  // which a file may name a few banking days ahead (iwo/remittance.h,
+  // kSettlementBusinessDaysAheadMax). Every other pay date may not be after today.
+  bool pay_date_is_settlement_date = false;
 };
 
 struct RemittanceProblem {
@@ -59,12 +64,27 @@ struct RemittanceFile {
   std::vector<RemittanceProblem> problems;  // empty when the file is well formed
 };
 
+// What the file's own format calls the fields a problem found against the store is about (a
+// key resent with another amount, a pay date after today...): the CSV's columns by default;
+// DED elements for an EFT file, so that its report names DED04 rather than "amount".
+struct RemittanceFieldNames {
+  std::string line_ref = "line_ref";  // the part of the line that makes its key
+  std::string pay_date = "pay_date";
+  std::string ssn = "ssn";
+  std::string case_id = "case_id";
+  std::string amount = "amount";
+  // Of a line whose pay date is a settlement date (RemittanceLine::pay_date_is_settlement_date).
+  std::string settlement_date = "pay_date";
+  std::string settlement_amount = "amount";
+};
+
 // Parses a whole file held in memory. Never fails: malformed input gives `problems` (at most
 // kProblemsMax are kept; `problem_count` counts all). A file with no header is one problem on
 // field "header".
 struct RemittanceParse {
   RemittanceFile file;
   int64_t problem_count = 0;
+  RemittanceFieldNames fields;
 };
 inline constexpr size_t kProblemsMax = 1000;
 RemittanceParse ParseRemittanceCsv(std::string_view text);

@@ -72,6 +72,8 @@ Result<int64_t> Count(std::string_view v) {
 
 class SduParser {
  public:
+  SduParser() { out_.parse.fields.line_ref = "seq"; }
+
   SduParse Run(std::string_view text) {
     int64_t number = 0;
     size_t start = 0;
@@ -265,7 +267,22 @@ class SduParser {
       Add(trailer_line_, "trailer.batch_id", "sdu_batch_id_mismatch",
           "trailer batch id '" + trailer_batch_id_ + "', the header says '" + h.batch_id + "'");
     }
+    CheckPayDates();
     for (RemittanceLine& l : out_.parse.file.lines) l.key = SduKey(h.batch_id, l.line_ref);
+  }
+
+  // A payment is paid before the SDU deposits it: a detail whose pay date is after the
+  // header's deposit date is refused (and left out of the lines, so that it is reported once).
+  void CheckPayDates() {
+    std::vector<RemittanceLine>& lines = out_.parse.file.lines;
+    const Date deposit = out_.header.deposit_date;
+    for (const RemittanceLine& l : lines) {
+      if (!(deposit < l.pay_date)) continue;
+      Add(l.line_number, "pay_date", "sdu_pay_date_after_deposit",
+          "pay date " + l.pay_date.ToString() + " is after the batch's deposit date " +
+              deposit.ToString());
+    }
+    std::erase_if(lines, [&](const RemittanceLine& l) { return deposit < l.pay_date; });
   }
 
   SduParse out_;

@@ -15,7 +15,8 @@
 // Control totals: the header's count and total, and the trailer's batch id and count, must
 // match the detail records read; a batch whose total or count does not match is rejected
 // whole (problems on field "header.count", "header.total", "trailer.count"...), like any
-// malformed record. A missing trailer means a truncated file.
+// malformed record. A missing trailer means a truncated file. A detail paid after the
+// header's deposit date is refused too (field "pay_date", sdu_pay_date_after_deposit).
 //
 // Each detail line's idempotency key is SduKey(batch_id, seq): importing the batch again posts
 // nothing twice.

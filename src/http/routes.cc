@@ -22,6 +22,7 @@
 #include "enforce/report.h"
 #include "enforce/workflow.h"
 #include "http/router.h"
+#include "http/task_action.h"
 #include "service/case_closure.h"
 #include "service/case_notes.h"
 #include "service/ledger_service.h"
@@ -100,7 +101,7 @@ Result<bool> InCaseload(Call& call, CaseId id) {
 // The office whose caseload the caller works: "" for the roles that work statewide, the
 // caller's office for office-scoped roles, and nullopt for an office-scoped role without an
 // office, which has no caseload (ENFORCEMENT.md §7; the store reads "" as every case, so
-// before 2026-12-06 such a caller saw the statewide caseload).
+// before 2026-12-05 such a caller saw the statewide caseload).
 std::optional<std::string> CaseloadOffice(const auth::Principal& p) {
   if (!auth::IsOfficeScoped(p.role)) return std::string();
   if (auth::HasNoCaseload(p.role, p.office)) return std::nullopt;
@@ -212,6 +213,19 @@ Result<Json> CaseJson(Call& call, const Case& c) {
 Json Page(Json items, std::optional<int64_t> next_after) {
   return Json{{"items", std::move(items)},
               {"next_after", next_after ? Json(*next_after) : Json(nullptr)}};
+}
+
+// A list route reads one row more than `limit` (PageRows), then cuts `rows` to the page: the
+// cursor to the next page is the key (`key_of`) of the page's last row when a row was left
+// over, none on the last page. Before 2026-12-05 a full page always answered a cursor, so an
+// exactly full last page pointed to an empty one.
+inline int64_t PageRows(int64_t limit) { return limit + 1; }
+
+template <typename T, typename KeyOf>
+std::optional<int64_t> CutToPage(std::vector<T>& rows, int64_t limit, KeyOf key_of) {
+  if (static_cast<int64_t>(rows.size()) <= limit) return std::nullopt;
+  rows.resize(static_cast<size_t>(limit));
+  return key_of(rows.back());
 }
 
 // ---- session ----
@@ -463,8 +477,10 @@ Result<Reply> SearchCases(Call& call, const std::string& raw, const std::string&
     matched_by = "case_id";
   } else {
     const std::vector<PersonNameQuery> names = NameQueries(text);
-    ASSIGN_OR_RETURN(hits, call.store().SearchCasesByName(names, office, after, limit));
+    ASSIGN_OR_RETURN(hits, call.store().SearchCasesByName(names, office, after, PageRows(limit)));
   }
+  const std::optional<int64_t> next =
+      CutToPage(hits, limit, [](const CaseSearchHit& h) { return h.found.info.id.value; });
   Json items = Json::array();
   std::vector<std::pair<CaseId, PersonId>> reads;  // logged in one submission
   for (const CaseSearchHit& hit : hits) {
@@ -472,13 +488,37 @@ Result<Reply> SearchCases(Call& call, const std::string& raw, const std::string&
     for (const PartyNameMatch& m : hit.matched) reads.emplace_back(hit.found.info.id, m.person);
   }
   RETURN_IF_ERROR(LogPersonReadsThrough(call, reads));
-  std::optional<int64_t> next;
-  if (static_cast<int64_t>(hits.size()) == limit) next = hits.back().found.info.id.value;
   return Reply{200, Page(std::move(items), next), {}};
 }
 
+// The office `given` names, spelled as it is stored. Office names are unique ignoring ASCII
+// letter case (user add and assign-office refuse a variant of a name in use), and a caseload
+// compares them exactly, so "alder" is the office "Alder". An office with a case under the
+// given spelling is taken as given (one indexed read); otherwise the spellings in use decide
+// (Store::FindOfficeSpellings, which reads every case's county): the given one when it is in
+// use or when no office has that name, else the one spelling in use. Errors: invalid_argument
+// "office_case_mismatch" when several spellings are in use and none is the given one (names
+// left from before the rule: the caller picks one).
+Result<std::string> StoredOfficeSpelling(Call& call, const std::string& given) {
+  ASSIGN_OR_RETURN(std::vector<CaseId> one, call.store().ListCaseIdsInOffice(given, 0, 1));
+  if (!one.empty()) return given;
+  ASSIGN_OR_RETURN(std::vector<std::string> spellings, call.store().FindOfficeSpellings(given));
+  if (spellings.empty() ||
+      std::find(spellings.begin(), spellings.end(), given) != spellings.end()) {
+    return given;
+  }
+  if (spellings.size() == 1) return spellings.front();
+  std::string names;
+  for (const std::string& n : spellings) names += (names.empty() ? "'" : ", '") + n + "'";
+  return InvalidArgument("office_case_mismatch",
+                         "office '" + given + "' is spelled " + names +
+                             " in different caseloads: give one as spelled");
+}
+
 // A page of the caseload (`office` filter; office-scoped roles see only their own), or with
-// `q` a search of it (SearchCases).
+// `q` a search of it (SearchCases). The office filter ignores ASCII letter case for every role
+// (StoredOfficeSpelling; before 2026-12-05 "alder" gave statewide roles an empty page and
+// Alder's own caseworkers 403).
 Result<Reply> ListCases(Call& call) {
   ASSIGN_OR_RETURN(int64_t limit, call.Limit());
   ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
@@ -492,16 +532,20 @@ Result<Reply> ListCases(Call& call) {
   if (auth::IsOfficeScoped(p.role)) {
     const std::optional<std::string> own = CaseloadOffice(p);
     if (!own) return Reply{200, Page(Json::array(), std::nullopt), {}};  // no caseload
-    if (!office.empty() && office != *own) {
+    if (!office.empty() && AsciiLower(office) != AsciiLower(*own)) {
       return FailedPrecondition("case_not_in_caseload",
                                 "office '" + office + "' is not your office '" + p.office + "'");
     }
     office = *own;
+  } else if (!office.empty()) {
+    ASSIGN_OR_RETURN(office, StoredOfficeSpelling(call, office));
   }
   auto q = call.request().query.find("q");
   if (q != call.request().query.end()) return SearchCases(call, q->second, office, after, limit);
   ASSIGN_OR_RETURN(std::vector<CaseInOffice> cases,
-                   call.store().ListCasesInOffice(office, after, limit));
+                   call.store().ListCasesInOffice(office, after, PageRows(limit)));
+  const std::optional<int64_t> next =
+      CutToPage(cases, limit, [](const CaseInOffice& c) { return c.info.id.value; });
   // Put together as text (AppendCaseJson), the same bytes as Page() of ToJson objects.
   Reply reply;
   std::string& body = reply.serialized;
@@ -512,8 +556,7 @@ Result<Reply> ListCases(Call& call) {
     AppendCaseJson(body, cases[i].info, &cases[i].office);
   }
   body += "],\"next_after\":";
-  body += static_cast<int64_t>(cases.size()) == limit ? std::to_string(cases.back().info.id.value)
-                                                      : std::string("null");
+  body += next ? std::to_string(*next) : std::string("null");
   body += '}';
   return reply;
 }
@@ -572,7 +615,7 @@ class CaseloadMemo {
 // `obligor.cases_withheld`, and a collection posted to one of them (listed because part of it
 // went to this case) answers `case_id` null. The obligor's combined totals (arrears by
 // bucket, collections, held, delinquent) stay: enforcement thresholds are the obligor's,
-// across every case (docs/API.md). Before 2026-12-06 another office's cases showed in full.
+// across every case (docs/API.md). Before 2026-12-05 another office's cases showed in full.
 Status WithholdOtherOfficesCases(Call& call, const Case& c, Json& ledger) {
   if (!auth::IsOfficeScoped(call.principal().role)) return Status::Ok();  // no cases_withheld
   CaseloadMemo memo(call, c);
@@ -713,8 +756,14 @@ Result<Reply> ListNotes(Call& call) {
   RETURN_IF_ERROR(LogReads(call, c, Parties(c, false)));
   Json items = Json::array();
   for (const CaseNote& n : notes) items.push_back(NoteJson(n));
+  // A full page has a next one only when an older note is left (the service's page is at most
+  // kCaseNotesPageMax, the largest `limit`, so it cannot read one note more).
   std::optional<int64_t> next;
-  if (static_cast<int64_t>(notes.size()) == limit) next = notes.back().id;
+  if (static_cast<int64_t>(notes.size()) == limit) {
+    ASSIGN_OR_RETURN(std::vector<CaseNote> older,
+                     ListCaseNotes(call.store(), c.id, notes.back().id, 1));
+    if (!older.empty()) next = notes.back().id;
+  }
   return Reply{200,
                Json{{"case_id", CaseDisplayId(c.id)},
                     {"items", std::move(items)},
@@ -1138,7 +1187,7 @@ bool WithholdWhereabouts(Json& j) {
 // whereabouts withheld from roles without address.protected.read ("redacted":
 // "address_protected"). The chain fields (seq, at, actor, action, entity, entity_id, hash)
 // are answered unchanged. Each person named in an answered payload is logged in the access
-// log. Before 2026-12-06 only entity "person" rows were filtered and logged.
+// log. Before 2026-12-05 only entity "person" rows were filtered and logged.
 Result<Reply> ListAudit(Call& call) {
   ASSIGN_OR_RETURN(int64_t limit, call.Limit());
   ASSIGN_OR_RETURN(int64_t after, call.Cursor("after"));
@@ -1149,7 +1198,9 @@ Result<Reply> ListAudit(Call& call) {
     return InvalidArgument("field_too_long", "entity / entity_id: too long");
   }
   ASSIGN_OR_RETURN(std::vector<AuditRow> rows,
-                   call.store().ListAuditAfter(after, entity, entity_id, limit));
+                   call.store().ListAuditAfter(after, entity, entity_id, PageRows(limit)));
+  const std::optional<int64_t> next =
+      CutToPage(rows, limit, [](const AuditRow& r) { return r.seq; });
   ASSIGN_OR_RETURN(const Caseload caseload, LoadCaseload(call));
   struct Answer {
     Json before, after;
@@ -1213,8 +1264,6 @@ Result<Reply> ListAudit(Call& call) {
                          {"hash", r.hash}});
   }
   if (!ids.empty()) RETURN_IF_ERROR(LogPersonReads(call, CaseId{}, ids));
-  std::optional<int64_t> next;
-  if (static_cast<int64_t>(rows.size()) == limit) next = rows.back().seq;
   return Reply{200, Page(std::move(items), next), {}};
 }
 
@@ -1232,7 +1281,9 @@ Result<Reply> ListAccessLog(Call& call) {
     person = PersonId{*v};
   }
   ASSIGN_OR_RETURN(std::vector<AccessLogRow> rows,
-                   call.store().ListAccessLog(person, after, limit));
+                   call.store().ListAccessLog(person, after, PageRows(limit)));
+  const std::optional<int64_t> next =
+      CutToPage(rows, limit, [](const AccessLogRow& r) { return r.id; });
   ASSIGN_OR_RETURN(const Caseload caseload, LoadCaseload(call));
   Json items = Json::array();
   for (const AccessLogRow& r : rows) {
@@ -1248,31 +1299,15 @@ Result<Reply> ListAccessLog(Call& call) {
              {"route", r.route},
              {"request_id", r.request_id}});
   }
-  std::optional<int64_t> next;
-  if (static_cast<int64_t>(rows.size()) == limit) next = rows.back().id;
   return Reply{200, Page(std::move(items), next), {}};
 }
 
 // ---- the enforcement queue and recommendations (docs/API.md "Queue and recommendations") ----
 
-constexpr std::string_view kOutreachTaskKind = "proactive_outreach";
-
-// An outreach task's stored `recommended` is "outreach (<the channel choice's numbers>)"
-// (enforce/nightly.cc CreateOutreach, ChooseChannel's reason): answered as the action
-// "outreach" and the numbers as `channel_reason`, so that neither is shown as the other. Any
-// other task: its recommended action as stored and no reason.
-std::pair<std::string, std::string> RecommendedAndChannelReason(const enforce::Task& t) {
-  constexpr std::string_view kPrefix = "outreach (";
-  const std::string& r = t.recommended;
-  if (t.kind == kOutreachTaskKind && r.size() > kPrefix.size() && r.starts_with(kPrefix) &&
-      r.back() == ')') {
-    return {"outreach", r.substr(kPrefix.size(), r.size() - kPrefix.size() - 1)};
-  }
-  return {r, ""};
-}
-
+// A queue item: the action and channel reason as `opencse queue --json` answers them
+// (TaskActionOf), and the follow-up date an outreach task is due again on (null otherwise).
 Json QueueItemJson(const enforce::Task& t, std::string_view tier) {
-  auto [recommended, channel_reason] = RecommendedAndChannelReason(t);
+  const TaskAction action = TaskActionOf(t);
   return Json{{"task_id", t.id},
               {"kind", t.kind},
               {"title", t.title},
@@ -1284,10 +1319,11 @@ Json QueueItemJson(const enforce::Task& t, std::string_view tier) {
               {"amount_at_stake", t.amount_at_stake.ToString()},
               {"deadline", t.deadline ? Json(t.deadline->ToString()) : Json(nullptr)},
               {"created", t.created.ToString()},
+              {"follow_up", t.follow_up ? Json(t.follow_up->ToString()) : Json(nullptr)},
               {"flagged", t.flagged},
-              {"recommended_action", std::move(recommended)},
+              {"recommended_action", action.action},
               {"channel", t.channel},
-              {"channel_reason", std::move(channel_reason)},
+              {"channel_reason", action.channel_reason},
               {"message", t.message},
               {"key_factors", ParsedOrNull(t.key_factors)},
               {"recommendations", Json::array()}};
@@ -1429,13 +1465,29 @@ Result<size_t> QueueStart(const QueueSnapshot& snapshot, int64_t after) {
                                 " is no longer open in your queue; load the first page again");
 }
 
+// The `action_type` filter of the queue ("" when absent): a remedy code, or "outreach" for the
+// proactive outreach tasks (TaskActionOf; before 2026-12-05 it was refused). Errors:
+// invalid_argument "remedy_unknown" naming the accepted values.
+Result<std::string> QueueActionType(const std::map<std::string, std::string>& q) {
+  auto it = q.find("action_type");
+  if (it == q.end() || it->second.empty()) return std::string();
+  if (it->second == kOutreachAction) return std::string(kOutreachAction);
+  auto r = enforce::ParseRemedy(it->second);
+  if (!r.ok()) {
+    return InvalidArgument(r.status().reason(), "action_type: " + r.status().message() + ", or " +
+                                                    std::string(kOutreachAction) +
+                                                    " (proactive outreach tasks)");
+  }
+  return std::string(enforce::Name(*r));
+}
+
 // The signed-in person's open tasks, highest priority (recomputed for today) first, each with
 // its case's recommendations awaiting a decision; review tasks whose recommendations have
 // all been decided are left out. Filters: tier (low|medium|high), action_type (a remedy
-// code: the task's recommended action), deadline_before (a date: only tasks with a legal
-// deadline on or before it). Pages: `limit` items after the task `after` (a task id, the
-// `next_after` of the previous page; null on the last page); `total` counts every match.
-// Office-scoped roles see only their caseload. The sorted task list and its items' text come
+// code or "outreach": the task's recommended action, QueueActionType), deadline_before (a date:
+// only tasks with a legal deadline on or before it). Pages: `limit` items after the task `after` (a
+// task id, the `next_after` of the previous page; null on the last page); `total` counts every
+// match. Office-scoped roles see only their caseload. The sorted task list and its items' text come
 // from the queue cache (at most kQueueCacheTtl old, never older than this server's last
 // write); the body is put together as text.
 Result<Reply> ListQueue(Call& call) {
@@ -1449,12 +1501,7 @@ Result<Reply> ListQueue(Call& call) {
       return InvalidArgument("tier_invalid", "tier: expected low, medium or high");
     }
   }
-  std::string action_type;
-  if (q.count("action_type") && !q.at("action_type").empty()) {
-    auto r = enforce::ParseRemedy(q.at("action_type"));
-    if (!r.ok()) return r.status().WithContext("action_type");
-    action_type = std::string(enforce::Name(*r));
-  }
+  ASSIGN_OR_RETURN(const std::string action_type, QueueActionType(q));
   std::optional<Date> deadline_before;
   if (q.count("deadline_before") && !q.at("deadline_before").empty()) {
     auto d = Date::Parse(q.at("deadline_before"));
@@ -1486,7 +1533,7 @@ Result<Reply> ListQueue(Call& call) {
     const enforce::Task& t = entry.task;
     if (!entry.listed) continue;
     if (!tier.empty() && entry.tier != tier) continue;
-    if (!action_type.empty() && t.recommended != action_type) continue;
+    if (!action_type.empty() && TaskActionOf(t).action != action_type) continue;
     if (deadline_before && (!t.deadline || *t.deadline > *deadline_before)) continue;
     ++total;
     if (i < start) continue;
@@ -1500,7 +1547,7 @@ Result<Reply> ListQueue(Call& call) {
     last_shown = t.id;
   }
   // Each item shows its obligor's risk score, factors and amount at stake: a read of their
-  // record, logged as the recommendations route logs it (before 2026-12-06 it was not).
+  // record, logged as the recommendations route logs it (before 2026-12-05 it was not).
   RETURN_IF_ERROR(LogPersonReadsThrough(call, reads));
   Reply reply;
   reply.serialized = DumpJson(Json{{"as_of", today.ToString()},

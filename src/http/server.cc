@@ -83,6 +83,16 @@ void ListenSocketOptions(int sock) {
   setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
 }
 
+// Whether `req` has a body httplib would read up to the end of the connection: a POST, PUT or
+// PATCH with neither a Content-Length nor chunked framing (httplib reads a DELETE without
+// Content-Length as bodiless). The client that waits for its answer meanwhile waited the read
+// timeout (10 s) for 400 request_malformed before 2026-12-05.
+bool HasUnframedBody(const httplib::Request& req) {
+  if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH") return false;
+  if (req.has_header("Content-Length")) return false;
+  return AsciiLower(req.get_header_value("Transfer-Encoding")) != "chunked";
+}
+
 void Write(const HttpResponse& r, httplib::Response& res) {
   res.status = r.status;
   for (const auto& [k, v] : r.headers) res.set_header(k, v);
@@ -240,6 +250,19 @@ void Server::Install() {
     CommonHeaders(res, id);
     if (out.status >= 500) LogServerError(id, req, out.status, out.log_detail);
   };
+  // Before any body is read: a body without a length is refused at once with 411 (RFC 9110
+  // §15.5.12), asking the client to close the connection (httplib keeps its side open until
+  // the client closes or the keep-alive timeout; bytes sent meanwhile are read as a request).
+  h.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!HasUnframedBody(req)) return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 411;
+    res.set_header("Connection", "close");
+    SetError(res, "length_required",
+             "a " + std::string(TruncateUtf8(req.method, 16)) +
+                 " needs a Content-Length header (0 for no body) or chunked Transfer-Encoding");
+    CommonHeaders(res, RequestIdOf(req));
+    return httplib::Server::HandlerResponse::Handled;
+  });
   const std::string pattern = "/v1/.*";
   h.Get(pattern, api);
   h.Post(pattern, api);

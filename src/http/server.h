@@ -4,7 +4,9 @@
 // OpenSSL for TLS, in front of the routing table (router.h). Every /v1 request gets a request
 // id (the client's X-Request-Id when it is 1-64 of [A-Za-z0-9._-], else a fresh one) echoed
 // in the response; bodies over kRequestBodyBytesMax are refused with 413 before they are
-// read in full; other paths are served from the web root when one is given.
+// read in full, and a POST, PUT or PATCH with neither Content-Length nor chunked
+// Transfer-Encoding with 411 length_required before any is read; other paths are served from
+// the web root when one is given.
 //
 // Shutdown: Stop() closes the listening socket; Run() then returns once the requests already
 // in flight have been answered (the worker pool drains before it is joined).

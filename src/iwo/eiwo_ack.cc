@@ -111,9 +111,12 @@ class AckImporter {
               "the employee's SSN is not the obligor's on " + FormatDisplayId("IWO", iwo->id));
       return nullptr;
     }
+    // The record's FEIN, else its batch or file header's (formats ParseAckFile).
     if (!a.employer_fein.empty() && feins_[iwo->employer.value] != a.employer_fein) {
       Problem(a, "employer_fein", "fein_mismatch",
-              "FEIN " + a.employer_fein + " is not the employer of " +
+              "FEIN " + a.employer_fein +
+                  " (the record's, or its batch or file header's when the record gives none) "
+                  "is not the employer of " +
                   FormatDisplayId("IWO", iwo->id) + " (" + feins_[iwo->employer.value] + ")");
       return nullptr;
     }
@@ -181,10 +184,10 @@ class AckImporter {
       applied.already = true;
       ++report_.already;
     } else if (iwo.status != "sent") {
-      Problem(a, "disposition",
-              iwo.status == "pending" || iwo.status == "ended" ? "iwo_not_sent" : "ack_conflict",
+      Problem(a, "disposition", NotApplicableCode(iwo),
               FormatDisplayId("IWO", iwo.id) + " is " + iwo.status +
                   (iwo.ack_reason_code.empty() ? "" : " (" + iwo.ack_reason_code + ")") +
+                  (iwo.status == "ended" && !iwo.ack_date ? ", never acknowledged" : "") +
                   "; this record says " + status +
                   (a.reason_code.empty() ? "" : " (" + a.reason_code + ")"));
       return Status::Ok();
@@ -208,6 +211,15 @@ class AckImporter {
     }
     if (report_.applied.size() < formats::kEiwoProblemsMax) report_.applied.push_back(applied);
     return Status::Ok();
+  }
+
+  // Why an acknowledgment cannot apply to an IWO that is not `sent` (and does not already
+  // carry it): iwo_not_sent (pending), iwo_ended (ended before any acknowledgment: nothing
+  // left to accept or reject), ack_conflict (another disposition is recorded).
+  static std::string NotApplicableCode(const IwoRecord& iwo) {
+    if (iwo.status == "pending") return "iwo_not_sent";
+    if (iwo.status == "ended" && !iwo.ack_date) return "iwo_ended";
+    return "ack_conflict";
   }
 
   // The employer ended the IWO: it becomes `ended` (reason employment_ended) dated by the

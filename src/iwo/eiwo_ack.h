@@ -8,9 +8,11 @@
 //      written; the report lists each record number, field and reason.
 //   2. Each record is matched to an IWO: the IWOs sent under its IWO control number (the batch
 //      control number of the e-IWO file), the one for its case id; the employee's SSN must be
-//      the IWO obligor's, a given employer FEIN the IWO employer's, and the document action
-//      code the IWO's kind (ORG/AMD/LUM/TRM). Any record that matches nothing, matches an IWO
-//      never sent, conflicts with an acknowledgment already recorded, or acknowledges the same
+//      the IWO obligor's, a given employer FEIN (the record's, else its batch header's, else
+//      the file header's) the IWO employer's, and the document action code the IWO's kind
+//      (ORG/AMD/LUM/TRM). Any record that matches nothing, matches an IWO never sent
+//      (iwo_not_sent) or ended before any acknowledgment (iwo_ended), conflicts with an
+//      acknowledgment already recorded (ack_conflict), or acknowledges the same
 //      IWO twice in the file (or carries the employer's termination of it twice) is a problem,
 //      and nothing is written. An acknowledgment and the employer's own termination (4.) of
 //      the same IWO may both be in one file (hired and let go within one acknowledgment

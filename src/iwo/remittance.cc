@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/files.h"
+#include "iwo/calendar.h"
 #include "service/audit.h"
 #include "service/bulk_poster.h"
 #include "service/json.h"
@@ -28,15 +29,6 @@ struct Target {
 
 Target Hold(std::string reason) { return Target{CaseId{}, std::move(reason), PersonId{}}; }
 
-// The column a posting rejection is about, for the report.
-std::string FieldOf(const std::string& reason) {
-  if (reason.rfind("date", 0) == 0 || reason == "exists_with_different_date") return "pay_date";
-  if (reason.rfind("amount", 0) == 0 || reason == "exists_with_different_amount") return "amount";
-  if (reason.rfind("key", 0) == 0) return "line_ref";
-  if (reason == "exists_with_different_source") return "line_ref";
-  return "case_id";
-}
-
 class Importer {
  public:
   Importer(Store& store, const Clock& clock, const std::string& actor, const std::string& label)
@@ -44,19 +36,21 @@ class Importer {
     report_.file = label;
   }
 
+  // A file with malformed lines is refused, but its well-formed lines are still checked
+  // against the store (and everything rolled back), so that the report lists every problem of
+  // the file at once, not the next one only after the first is fixed.
   Result<RemittanceReport> Run(formats::RemittanceParse parsed) {
     report_.lines = static_cast<int64_t>(parsed.file.lines.size()) + parsed.problem_count;
-    if (parsed.problem_count > 0) {
-      report_.problem_count = parsed.problem_count;
-      report_.problems = std::move(parsed.file.problems);
-      return std::move(report_);
-    }
+    report_.problem_count = parsed.problem_count;
+    report_.problems = std::move(parsed.file.problems);
+    names_ = std::move(parsed.fields);
+    const size_t parse_problems = report_.problems.size();
     RETURN_IF_ERROR(store_.Begin());
     Status s = Apply(parsed.file.lines);
-    if (!s.ok() || !report_.problems.empty()) {
+    if (!s.ok() || report_.problem_count > 0) {
       store_.Rollback();
       if (!s.ok()) return s;
-      return Refused();
+      return Refused(parse_problems);
     }
     RETURN_IF_ERROR(store_.Commit());
     report_.committed = true;
@@ -69,6 +63,9 @@ class Importer {
     std::vector<PaymentRequest> rows;
     std::vector<const RemittanceLine*> row_lines;
     for (const RemittanceLine& line : lines) {
+      // A line of a file whose header did not parse has no key (formats/sdu.h): it cannot be
+      // checked against the store, and the file is refused for its header anyway.
+      if (line.key.empty()) continue;
       ASSIGN_OR_RETURN(bool done, AlreadyHeld(line));
       if (done) continue;
       ASSIGN_OR_RETURN(Target t, Resolve(line));
@@ -83,10 +80,27 @@ class Importer {
       rows.push_back(std::move(request));
       row_lines.push_back(&line);
     }
-    if (!report_.problems.empty()) return Status::Ok();
+    // Posted even after a problem (the file is then refused and rolled back): the ledger's
+    // own rejections of the other lines are reported too.
     RETURN_IF_ERROR(Post(rows, row_lines));
-    if (report_.held > 0 && report_.problems.empty()) RETURN_IF_ERROR(AuditHeld());
+    if (report_.held > 0 && report_.problem_count == 0) RETURN_IF_ERROR(AuditHeld());
     return Status::Ok();
+  }
+
+  // The field of `line` a rejection `reason` is about, as the file's format names it.
+  const std::string& FieldOf(const std::string& reason, const RemittanceLine& line) const {
+    const bool settled = line.pay_date_is_settlement_date;
+    if (reason.rfind("date", 0) == 0 || reason == "exists_with_different_date") {
+      return settled ? names_.settlement_date : names_.pay_date;
+    }
+    if (reason.rfind("amount", 0) == 0 || reason == "exists_with_different_amount") {
+      return settled ? names_.settlement_amount : names_.amount;
+    }
+    if (reason.rfind("key", 0) == 0 || reason == "exists_with_different_source") {
+      return names_.line_ref;
+    }
+    if (reason == "exists_with_different_obligor") return names_.ssn;
+    return names_.case_id;
   }
 
   void AddProblem(const RemittanceLine& line, std::string field, std::string reason,
@@ -112,11 +126,12 @@ class Importer {
                      store_.FindUnidentifiedPaymentByKey(line.key));
     if (!held) return false;
     if (held->amount != line.amount) {
-      AddProblem(line, "amount", "exists_with_different_amount",
+      AddProblem(line, FieldOf("exists_with_different_amount", line),
+                 "exists_with_different_amount",
                  "line " + line.key + " is already held with amount " + held->amount.ToString() +
                      ", not " + line.amount.ToString());
     } else if (held->pay_date != line.pay_date) {
-      AddProblem(line, "pay_date", "exists_with_different_date",
+      AddProblem(line, FieldOf("exists_with_different_date", line), "exists_with_different_date",
                  "line " + line.key + " is already held with pay date " +
                      held->pay_date.ToString() + ", not " + line.pay_date.ToString());
     } else {
@@ -147,7 +162,8 @@ class Importer {
     PaymentRequest compared = request;
     if (by_ssn.value != 0) {
       if (posted->collection.obligor != by_ssn) {
-        AddProblem(line, "ssn", "exists_with_different_obligor",
+        AddProblem(line, FieldOf("exists_with_different_obligor", line),
+                   "exists_with_different_obligor",
                    "line " + line.key + " was already posted for another obligor (" +
                        CaseDisplayId(posted->collection.case_id) + ")");
         return true;
@@ -155,7 +171,7 @@ class Importer {
       compared.case_id = posted->collection.case_id;
     }
     if (Status s = CompareResubmission(posted->collection, compared); !s.ok()) {
-      AddProblem(line, FieldOf(s.reason()), s.reason(), s.message());
+      AddProblem(line, FieldOf(s.reason(), line), s.reason(), s.message());
     } else {
       ++report_.already_posted;
     }
@@ -197,11 +213,12 @@ class Importer {
     if (posted) {
       const Collection& c = posted->collection;
       if (c.amount != line.amount) {
-        AddProblem(line, "amount", "exists_with_different_amount",
+        AddProblem(line, FieldOf("exists_with_different_amount", line),
+                   "exists_with_different_amount",
                    "line " + line.key + " was already posted with amount " + c.amount.ToString() +
                        ", not " + line.amount.ToString());
       } else if (c.date != line.pay_date) {
-        AddProblem(line, "pay_date", "exists_with_different_date",
+        AddProblem(line, FieldOf("exists_with_different_date", line), "exists_with_different_date",
                    "line " + line.key + " was already posted with pay date " + c.date.ToString() +
                        ", not " + line.pay_date.ToString());
       } else {
@@ -209,6 +226,7 @@ class Importer {
       }
       return Status::Ok();
     }
+    if (!PayDateAllowed(line)) return Status::Ok();
     UnidentifiedPayment row;
     row.key = line.key;
     row.employer_fein = line.employer_fein;
@@ -226,9 +244,35 @@ class Importer {
     ++report_.held;
     report_.held_amount += line.amount;
     AddHeld(line, reason, false);
-    held_json_.push_back(
-        Json{{"key", line.key}, {"amount", line.amount.ToString()}, {"reason", reason}});
+    held_json_.push_back(Json{{"key", line.key},
+                              {"amount", line.amount.ToString()},
+                              {"reason", reason},
+                              {"pay_date", line.pay_date.ToString()},
+                              {"employer_fein", line.employer_fein}});
     return Status::Ok();
+  }
+
+  // A held line's pay date follows the rule of a posted one, not after today, so that a file
+  // with a future pay date is refused whether that line names someone or not (a held payment
+  // dated ahead could not be resolved until that day anyway). A settlement date (an EFT credit
+  // with no DED segment, dated its ACH effective entry date) may be up to
+  // kSettlementBusinessDaysAheadMax banking days ahead: banks deliver credits before they
+  // settle. False after recording the problem.
+  bool PayDateAllowed(const RemittanceLine& line) {
+    const Date today = clock_.Today();
+    if (!line.pay_date_is_settlement_date) {
+      if (line.pay_date <= today) return true;
+      AddProblem(line, names_.pay_date, "date_in_future",
+                 "pay date " + line.pay_date.ToString() + " is after today " + today.ToString());
+      return false;
+    }
+    const Date latest = calendar_.AddBusinessDays(today, kSettlementBusinessDaysAheadMax);
+    if (line.pay_date <= latest) return true;
+    AddProblem(line, names_.settlement_date, "date_in_future",
+               "effective entry date " + line.pay_date.ToString() + " is more than " +
+                   std::to_string(kSettlementBusinessDaysAheadMax) + " banking days after today " +
+                   today.ToString() + " (at most " + latest.ToString() + ")");
+    return false;
   }
 
   Status Post(const std::vector<PaymentRequest>& rows,
@@ -240,7 +284,7 @@ class Importer {
       const RowOutcome& o = result.outcomes[i];
       const RemittanceLine& line = *row_lines[i];
       if (o.kind == RowOutcome::Kind::kRejected) {
-        AddProblem(line, FieldOf(o.error.reason()), o.error.reason(), o.error.message());
+        AddProblem(line, FieldOf(o.error.reason(), line), o.error.reason(), o.error.message());
       } else if (o.kind == RowOutcome::Kind::kExists) {
         ++report_.already_posted;
       } else {
@@ -258,8 +302,17 @@ class Importer {
                        after.dump());
   }
 
-  // A refused file: nothing was written, so nothing was posted or held.
-  RemittanceReport Refused() {
+  // A refused file: nothing was written, so nothing was posted or held. The problems found
+  // against the store follow the first `parse_problems` (the parser's): when there are both,
+  // all are put in line order.
+  RemittanceReport Refused(size_t parse_problems) {
+    std::vector<RemittanceProblem>& problems = report_.problems;
+    if (parse_problems > 0 && problems.size() > parse_problems) {
+      std::stable_sort(problems.begin(), problems.end(),
+                       [](const RemittanceProblem& a, const RemittanceProblem& b) {
+                         return a.line_number < b.line_number;
+                       });
+    }
     report_.posted = report_.already_posted = report_.held = report_.already_held = 0;
     report_.posted_amount = report_.held_amount = Money();
     report_.held_lines.clear();
@@ -272,6 +325,8 @@ class Importer {
   const std::string& actor_;
   const std::string& label_;
   RemittanceReport report_;
+  formats::RemittanceFieldNames names_;
+  BusinessCalendar calendar_;  // federal holidays: the banking days of ACH settlement
   Json held_json_ = Json::array();
 };
 

@@ -6,17 +6,23 @@
 //
 // One file is one transaction:
 //   1. The whole file is parsed (formats/remittance.h). Any malformed line: nothing is
-//      written; the report lists each line, field and reason.
+//      written; the report lists each line, field and reason, and also the problems steps 2-3
+//      find in the other lines (they run and are rolled back), so that one report names every
+//      problem of the file.
 //   2. Each line is resolved to a case: by `case_id` (the case must exist and be open, and a
 //      given SSN must be its obligor's), else by SSN (the obligor's open case with the lowest
 //      id: distribution spreads a payment over all the obligor's cases anyway). A line that
 //      resolves to nothing is held in `unidentified_payment` with the reason
 //      (case_not_found, case_closed, ssn_case_mismatch, ssn_not_found, no_open_case; for EFT
-//      lines with no SSN: case_ref_unrecognized, employee_id_missing).
+//      lines with no SSN: case_ref_unrecognized, employee_id_missing). A held line's pay date
+//      may not be after today either (date_in_future, as a posted line's), except an EFT
+//      credit's settlement date (RemittanceLine::pay_date_is_settlement_date): up to
+//      kSettlementBusinessDaysAheadMax banking days ahead.
 //   3. Resolved lines are posted as `withholding` collections dated the pay date, with the
 //      line's key (RemittanceKey) through BulkPoster in all-or-nothing mode. A rule rejection
 //      (pay date in the future, a key resent with a different amount...) fails the file: the
-//      report names the line and field, and nothing is written.
+//      report names the line and field (as the file's format names it,
+//      RemittanceParse::fields), and nothing is written.
 // Resending a file is safe: a line already posted answers "already posted", a line already
 // held answers "already held" (a held line is never posted later under the same key; it
 // stays held until a caseworker resolves it), and a key resent with different fields is a
@@ -39,6 +45,12 @@ namespace cse::iwo {
 
 // Largest remittance file read into memory.
 inline constexpr int64_t kRemittanceFileBytesMax = 256LL * 1024 * 1024;
+// How many banking days (federal holidays excepted, iwo/calendar.h) after today an EFT
+// credit's settlement date may be: the ACH effective entry date of a credit without a DED
+// segment, its only date. Banks deliver credits a day or two before they settle
+// [UNVERIFIED: NACHA lets an originator send a credit up to two banking days before
+// settlement, from memory; not in FACTS].
+inline constexpr int kSettlementBusinessDaysAheadMax = 2;
 
 struct HeldLine {
   int64_t line_number = 0;
@@ -76,7 +88,8 @@ Result<RemittanceReport> ImportRemittance(Store& store, const Clock& clock,
                                           std::string_view text);
 
 // The same for lines another parser produced (formats/ded.h, formats/sdu.h): a parse with
-// problems is refused whole; otherwise each line is resolved, posted or held as above.
+// problems is refused whole (its other lines still checked for the report); otherwise each
+// line is resolved, posted or held as above.
 // REQUIRES: keys unique within `parsed`.
 Result<RemittanceReport> ImportParsedRemittance(Store& store, const Clock& clock,
                                                 const std::string& actor, const std::string& label,

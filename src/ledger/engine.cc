@@ -125,6 +125,34 @@ void AddDistributionLine(Distribution& out, const DistributionLine& line) {
   out.lines.push_back(line);
 }
 
+Money PassedThrough(const Distribution& d) {
+  Money total;
+  for (const DistributionLine& l : d.lines) {
+    if (l.pass_through) total += l.amount;
+  }
+  return total;
+}
+
+// The case's children are Case::children (the case_child rows, fixed when the case is added);
+// the only dated fact about a child the ledger has is its term's end (emancipation), so a
+// child counts in a month unless every term naming it ended before the month began.
+int PassThroughChildren(const CaseBook& book, Date month_start) {
+  int count = 0;
+  for (PersonId child : book.info.children) {
+    bool named = false;
+    bool in_term = false;
+    for (const Order& o : book.orders) {
+      for (const ChildTerm& t : o.child_terms) {
+        if (t.child != child) continue;
+        named = true;
+        in_term = in_term || !t.end_date || *t.end_date >= month_start;
+      }
+    }
+    if (!named || in_term) ++count;
+  }
+  return count;
+}
+
 UraSchedule::UraSchedule(const std::vector<AssistanceEpisode>& episodes) {
   for (const AssistanceEpisode& e : episodes) {
     if (!e.end_date || e.start_date <= *e.end_date) episodes_.push_back(e);
@@ -312,6 +340,27 @@ Money ObligorLedger::ArrearsCapacity(const CaseState& cs, Bucket b, const Day& d
   return in_bucket;
 }
 
+// Pass-through (42 USC 657(a)(6)): the part of `retainable`, current support of a case on
+// assistance that would be retained (within the URA balance), that goes to the family under
+// the limit of the calendar month of the support paid; counted against that month, so future
+// support applied on the 1st and the month's collections share one limit. Only ApplyCurrent
+// pays current support, and never for a federal tax offset (Apply skips step 1 for offsets,
+// and an offset's held money is never future support), so offsets pass nothing through.
+Money ObligorLedger::PassThrough(CaseState& cs, const Debt& debt, Money retainable) {
+  if (!retainable.is_positive() || (policy_.pass_through_one_child.is_zero() &&
+                                    policy_.pass_through_two_or_more_children.is_zero())) {
+    return Money();
+  }
+  const Money limit = PassThroughChildren(cs.book, debt.due_date.MonthStart()) >= 2
+                          ? policy_.pass_through_two_or_more_children
+                          : policy_.pass_through_one_child;
+  Money& used = cs.passed_by_month[debt.due_date.MonthIndex()];
+  const Money passed = Min(retainable, Max(limit - used, Money()));
+  used += passed;
+  cs.passed_through += passed;
+  return passed;
+}
+
 void ObligorLedger::Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bool assigned,
                         Money amount, Date d, Distribution& out) {
   if (amount.is_zero()) return;
@@ -321,7 +370,13 @@ void ObligorLedger::Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bo
                         Payee::kFamily,  amount};
   if (assigned) {
     const Money ura = Max(UraGranted(cs, d) - cs.ura_retained, Money());
-    const Money retained = Min(amount, ura);
+    // Of what would be retained (within the URA balance), current support passed through goes
+    // to the family instead; the rest of the payment is distributed as without the option. The
+    // passed money is not retained: ura_retained leaves it out, so the URA balance it leaves
+    // can be retained from later collections.
+    const Money within_ura = Min(amount, ura);
+    const Money passed = as == AppliedAs::kCurrent ? PassThrough(cs, ds.debt, within_ura) : Money();
+    const Money retained = within_ura - passed;
     if (retained.is_positive()) {
       // Cumulative rounding: the case's federal total is always the exact share of all it
       // retained, rounded once, so per-debt rounding never drifts toward either government.
@@ -340,7 +395,14 @@ void ObligorLedger::Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bo
       Emit(ds.debt, state, out);
       cs.to_state += retained - federal;
     }
-    line.amount = amount - retained;
+    if (passed.is_positive()) {
+      DistributionLine family = line;
+      family.amount = passed;
+      family.pass_through = true;
+      cs.to_family += passed;
+      Emit(ds.debt, family, out);
+    }
+    line.amount = amount - passed - retained;
   }
   cs.to_family += line.amount;
   Emit(ds.debt, line, out);
@@ -612,6 +674,7 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
     cb.to_family = cs.to_family;
     cb.to_state = cs.to_state;
     cb.to_federal = cs.to_federal;
+    cb.passed_through = cs.passed_through;
     cb.closed = ClosedOn(cs.book, as_of);
     if (!cb.closed) {  // a closed case's frozen balance: no support due, not enforced
       for (const Order& o : cs.book.orders) cb.monthly_support += MonthlyEquivalent(o, as_of);

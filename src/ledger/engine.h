@@ -30,6 +30,12 @@
 // split into the federal share (FMAP) and the state share; any excess goes to the family. The
 // split rounds cumulatively per case: the federal total equals round(total retained x FMAP).
 // Permanently assigned arrears above URA are reported, and paid, as unassigned.
+// Pass-through (optional; ledger/policy.h, 42 USC 657(a)(6)): of the current support that a case
+// on assistance would retain (the part within its URA balance), up to the month's limit goes to
+// the family instead, on lines marked pass_through. It is not retained: it does not reduce the
+// URA balance and no federal or state share is taken from it. The limit is per case and per
+// calendar month of the support paid (PassThroughChildren picks the one-child or the
+// two-or-more-children limit).
 //
 // A debt's bucket follows when its support accrued: its due date, or, for a judgment with an
 // accrual period, each month's slice of the period (ledger/accrual.h), counted as accrued
@@ -77,6 +83,10 @@ struct DistributionLine {
   Bucket bucket = Bucket::kNeverAssigned;  // for current support: assigned or never assigned
   Payee payee = Payee::kFamily;
   Money amount;
+  // Family money passed through under 42 USC 657(a)(6) (payee kFamily, current support of a
+  // case on assistance): assigned support the state chose not to retain, reported apart from
+  // the family's own money on federal forms. False on every other line.
+  bool pass_through = false;
   friend bool operator==(const DistributionLine&, const DistributionLine&) = default;
 };
 
@@ -92,6 +102,9 @@ struct Distribution {
 
 // Appends `line` to `out` and adds it to its payee's total; a zero line is left out.
 void AddDistributionLine(Distribution& out, const DistributionLine& line);
+
+// The part of `d.to_family` passed through (its lines marked pass_through).
+Money PassedThrough(const Distribution& d);
 
 // Held money applied as future support: the part of collection `from`'s held money that
 // paid support on `date`, the first day of a month after the collection's.
@@ -165,6 +178,12 @@ bool ClosedOn(const CaseBook& book, Date d);
 // case closed with no case_closed event, which no command writes, reads closed).
 bool OpenOn(const CaseBook& book, Date d);
 
+// How many of the case's children (Case::children) count for the pass-through limit of the
+// calendar month starting `month_start`: every child on the case except one whose child terms
+// (on the case's orders) all ended before that day (emancipated). A child with no term counts.
+// Fewer than two means the one-child limit (a case with no child listed included).
+int PassThroughChildren(const CaseBook& book, Date month_start);
+
 // One debt as of a snapshot date.
 struct DebtView {
   Debt debt;
@@ -191,9 +210,10 @@ struct CaseBalance {
   Money ura_retained;
   Money ura_balance;
   Money collected;  // collections (net of reversals) credited to this case's debts
-  Money to_family;
+  Money to_family;  // passed_through included
   Money to_state;
   Money to_federal;
+  Money passed_through;  // of to_family, passed through (42 USC 657(a)(6)); 0 without the option
   // Closed on as_of (CaseBook::closed): its monthly support is zero, it is not delinquent, and
   // the obligor's arrears and delinquency leave it out.
   bool closed = false;
@@ -247,6 +267,8 @@ class ObligorLedger {
     Money to_family;
     Money to_state;
     Money to_federal;
+    Money passed_through;
+    std::map<int, Money> passed_by_month;  // Date::MonthIndex of the support paid -> passed
   };
   // A date with its month bounds, computed once per Apply / Snapshot instead of per debt.
   struct Day {
@@ -275,6 +297,7 @@ class ObligorLedger {
   Money ApplyCurrent(CaseState& cs, Money amount, const Day& day, Distribution& out);
   Money ApplyBucket(CaseState& cs, Bucket b, Money amount, const Day& day, bool offset,
                     Distribution& out);
+  Money PassThrough(CaseState& cs, const Debt& debt, Money retainable);
   void Pay(CaseState& cs, DebtState& ds, AppliedAs as, Bucket b, bool assigned, Money amount,
            Date d, Distribution& out);
   void Emit(const Debt& debt, const DistributionLine& line, Distribution& out);

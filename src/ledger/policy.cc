@@ -43,4 +43,26 @@ Result<FuturesRule> ParseFuturesRule(std::string_view text) {
                                                      "'; expected none, withholding or all");
 }
 
+Result<Money> ParsePassThroughLimit(std::string_view key, std::string_view text,
+                                    Money excepted_max) {
+  const std::string name(key);
+  const std::string range = "; expected an amount from 0.00 to " + excepted_max.ToString();
+  Result<Money> amount = ParseMoney(text, SignPolicy::kNonNegative);
+  if (!amount.ok()) {
+    return InvalidArgument("config_value_invalid", name + " '" + std::string(text) +
+                                                       "' is not an amount (" +
+                                                       amount.status().message() + ")" + range);
+  }
+  if (*amount > excepted_max) {
+    return InvalidArgument(
+        "pass_through_above_excepted_portion",
+        name + " " + amount->ToString() + " is above the excepted portion of " +
+            excepted_max.ToString() +
+            " a month (42 USC 657(a)(6)): passing through more would make the state owe the "
+            "federal share of the excess, which this system does not model" +
+            range);
+  }
+  return *amount;
+}
+
 }  // namespace cse

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "money/money.h"
 
 namespace cse {
 
@@ -64,7 +65,22 @@ struct DistributionPolicy {
   int32_t arrears_age_flag_days = 84;
   // Default (setting unset): kNone; see FuturesRule.
   FuturesRule futures = FuturesRule::kNone;
+  // Pass-through (42 USC 657(a)(6); FACTS §4.1 says only "optional pass-through with federal
+  // financial participation waived on the 'excepted portion'"). Per case and calendar month,
+  // up to this much of the current support that would be retained for a family on assistance
+  // goes to the family instead (docs/ARCHITECTURE.md §5.3.1). The limits of the excepted
+  // portion, $100 a month or $200 for a family with two or more children (DRA 2005 §7301), are
+  // from general knowledge, NOT verified in FACTS.md. Default: 0.00 each (no pass-through).
+  Money pass_through_one_child;
+  Money pass_through_two_or_more_children;
 };
+
+// The excepted portion (general knowledge of DRA 2005 §7301, NOT verified in FACTS.md): the
+// most a state may pass through a month without owing the federal share. The settings refuse
+// more, since the state would owe the federal share of the excess, which this system does not
+// model.
+inline constexpr Money kPassThroughExceptedOneChild = Money::FromCents(10000);
+inline constexpr Money kPassThroughExceptedTwoOrMoreChildren = Money::FromCents(20000);
 
 std::string_view Name(AssignmentModel v);
 std::string_view Name(TaxOffsetOrder v);
@@ -72,5 +88,10 @@ std::string_view Name(FuturesRule v);
 Result<AssignmentModel> ParseAssignmentModel(std::string_view text);
 Result<TaxOffsetOrder> ParseTaxOffsetOrder(std::string_view text);
 Result<FuturesRule> ParseFuturesRule(std::string_view text);
+// A pass-through limit (`distribution.pass_through_*`, named `key` in messages): an amount from
+// 0.00 to `excepted_max`. Errors: config_value_invalid (not an amount, or negative),
+// pass_through_above_excepted_portion (above `excepted_max`).
+Result<Money> ParsePassThroughLimit(std::string_view key, std::string_view text,
+                                    Money excepted_max);
 
 }  // namespace cse

@@ -183,11 +183,13 @@ void AppendCaseJson(std::string& out, const Case& c, const std::string* office) 
   out += '}';
 }
 
+// "pass_through" (added 2026-12; absent from audit rows written before): family money passed
+// through under 42 USC 657(a)(6), which federal reports count apart from the family's own.
 Json ToJson(const DistributionLine& l) {
-  return Json{{"case_id", l.case_id.value},   {"applied_as", Name(l.applied_as)},
-              {"type", Name(l.type)},         {"due_date", l.due_date.ToString()},
-              {"bucket", Name(l.bucket)},     {"payee", Name(l.payee)},
-              {"amount", l.amount.ToString()}};
+  return Json{{"case_id", l.case_id.value},    {"applied_as", Name(l.applied_as)},
+              {"type", Name(l.type)},          {"due_date", l.due_date.ToString()},
+              {"bucket", Name(l.bucket)},      {"payee", Name(l.payee)},
+              {"amount", l.amount.ToString()}, {"pass_through", l.pass_through}};
 }
 
 Json ToJson(const Distribution& d) {
@@ -197,6 +199,7 @@ Json ToJson(const Distribution& d) {
               {"to_state", d.to_state.ToString()},
               {"to_federal", d.to_federal.ToString()},
               {"held", d.held.ToString()},
+              {"passed_through", PassedThrough(d).ToString()},  // part of to_family
               {"lines", lines}};
 }
 
@@ -224,7 +227,8 @@ Json ToJson(const CaseBalance& b) {
                {{"collected", b.collected.ToString()},
                 {"to_family", b.to_family.ToString()},
                 {"to_state", b.to_state.ToString()},
-                {"to_federal", b.to_federal.ToString()}}}};
+                {"to_federal", b.to_federal.ToString()},
+                {"passed_through", b.passed_through.ToString()}}}};
 }
 
 Json ToJson(const ObligorBalance& b) {

@@ -20,6 +20,8 @@ constexpr const char* kTaxOffsetOrderKey = "distribution.tax_offset_order";
 constexpr const char* kFederalShareKey = "distribution.federal_share_bps";
 constexpr const char* kArrearsAgeKey = "ledger.arrears_age_flag_days";
 constexpr const char* kFuturesKey = "distribution.futures";
+constexpr const char* kPassThroughOneKey = "distribution.pass_through_one_child";
+constexpr const char* kPassThroughTwoKey = "distribution.pass_through_two_or_more_children";
 constexpr const char* kTierHighKey = kRiskTierHighAboveKey;
 constexpr const char* kTierMediumKey = kRiskTierMediumAboveKey;
 
@@ -174,7 +176,8 @@ Result<std::pair<int, int>> LoadRiskTierCutoffs(Store& store) {
 Result<DistributionPolicy> LoadPolicy(Store& store) {
   DistributionPolicy p;
   ASSIGN_OR_RETURN(auto set, store.GetSettings({kAssignmentModelKey, kTaxOffsetOrderKey,
-                                                kFederalShareKey, kArrearsAgeKey, kFuturesKey}));
+                                                kFederalShareKey, kArrearsAgeKey, kFuturesKey,
+                                                kPassThroughOneKey, kPassThroughTwoKey}));
   for (const auto& [key, value] : set) {
     if (key == kAssignmentModelKey) {
       ASSIGN_OR_RETURN(p.assignment_model, ParseAssignmentModel(value));
@@ -187,6 +190,12 @@ Result<DistributionPolicy> LoadPolicy(Store& store) {
       p.arrears_age_flag_days = static_cast<int32_t>(days);
     } else if (key == kFuturesKey) {
       ASSIGN_OR_RETURN(p.futures, ParseFuturesRule(value));
+    } else if (key == kPassThroughOneKey) {
+      ASSIGN_OR_RETURN(p.pass_through_one_child,
+                       ParsePassThroughLimit(key, value, kPassThroughExceptedOneChild));
+    } else if (key == kPassThroughTwoKey) {
+      ASSIGN_OR_RETURN(p.pass_through_two_or_more_children,
+                       ParsePassThroughLimit(key, value, kPassThroughExceptedTwoOrMoreChildren));
     }
   }
   return p;
@@ -800,6 +809,11 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
     RETURN_IF_ERROR(ParseTaxOffsetOrder(value).status());
   } else if (key == kFuturesKey) {
     RETURN_IF_ERROR(ParseFuturesRule(value).status());
+  } else if (key == kPassThroughOneKey) {
+    RETURN_IF_ERROR(ParsePassThroughLimit(key, value, kPassThroughExceptedOneChild).status());
+  } else if (key == kPassThroughTwoKey) {
+    RETURN_IF_ERROR(
+        ParsePassThroughLimit(key, value, kPassThroughExceptedTwoOrMoreChildren).status());
   } else if (key == kFederalShareKey) {
     RETURN_IF_ERROR(ParseBoundedInt(key, value, 0, 10000).status());
   } else if (key == kArrearsAgeKey) {
@@ -842,8 +856,9 @@ Status LedgerService::SetConfig(const std::string& key, const std::string& value
     return InvalidArgument("config_key_unknown",
                            "unknown setting '" + key + "'; known: " + kAssignmentModelKey + ", " +
                                kTaxOffsetOrderKey + ", " + kFuturesKey + ", " + kFederalShareKey +
-                               ", " + kArrearsAgeKey + ", " + kTierHighKey + ", " + kTierMediumKey +
-                               ", " + kAccessLogSegmentRowsKey);
+                               ", " + kPassThroughOneKey + ", " + kPassThroughTwoKey + ", " +
+                               kArrearsAgeKey + ", " + kTierHighKey + ", " + kTierMediumKey + ", " +
+                               kAccessLogSegmentRowsKey);
   }
   return InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(int64_t postings, store_.CountCollections());
@@ -895,6 +910,8 @@ Result<std::vector<std::pair<std::string, std::string>>> LedgerService::ListConf
       {kTaxOffsetOrderKey, std::string(Name(p.tax_offset_order))},
       {kFuturesKey, std::string(Name(p.futures))},
       {kFederalShareKey, std::to_string(p.federal_share_bps)},
+      {kPassThroughOneKey, p.pass_through_one_child.ToString()},
+      {kPassThroughTwoKey, p.pass_through_two_or_more_children.ToString()},
       {kArrearsAgeKey, std::to_string(p.arrears_age_flag_days)},
       {kTierHighKey, std::to_string(tiers.first)},
       {kTierMediumKey, std::to_string(tiers.second)},

@@ -489,6 +489,16 @@ Result<ReplayedLedger> LedgerOf(const Trail& trail) {
   if (auto it = settings.find("distribution.futures"); it != settings.end()) {
     ASSIGN_OR_RETURN(out.policy.futures, ParseFuturesRule(it->second));
   }
+  if (auto it = settings.find("distribution.pass_through_one_child"); it != settings.end()) {
+    ASSIGN_OR_RETURN(out.policy.pass_through_one_child,
+                     ParsePassThroughLimit(it->first, it->second, kPassThroughExceptedOneChild));
+  }
+  if (auto it = settings.find("distribution.pass_through_two_or_more_children");
+      it != settings.end()) {
+    ASSIGN_OR_RETURN(
+        out.policy.pass_through_two_or_more_children,
+        ParsePassThroughLimit(it->first, it->second, kPassThroughExceptedTwoOrMoreChildren));
+  }
   try {
     if (auto it = settings.find("distribution.federal_share_bps"); it != settings.end()) {
       out.policy.federal_share_bps = std::stoll(it->second);
@@ -739,8 +749,13 @@ Status ComparePersons(Store& store, const Trail& trail, Findings& f) {
 // without changing any stored row replay compares. Unset on both sides is the same.
 Status CompareSettings(Store& store, const Trail& trail, Findings& f) {
   static const std::vector<std::string_view> kLedgerKeys = {
-      "distribution.assignment_model", "distribution.tax_offset_order", "distribution.futures",
-      "distribution.federal_share_bps", "ledger.arrears_age_flag_days"};
+      "distribution.assignment_model",
+      "distribution.tax_offset_order",
+      "distribution.futures",
+      "distribution.federal_share_bps",
+      "distribution.pass_through_one_child",
+      "distribution.pass_through_two_or_more_children",
+      "ledger.arrears_age_flag_days"};
   ASSIGN_OR_RETURN(auto stored, store.GetSettings(kLedgerKeys));
   for (std::string_view key_view : kLedgerKeys) {
     const std::string key(key_view);
@@ -1013,6 +1028,7 @@ Result<ReplayComparison> CompareReplayWithStore(Store& store) {
   ReplayComparison cmp;
   RETURN_IF_ERROR(CompareCollections(store, trail, replay, f, cmp));
   f.Finish(cmp);
+  RETURN_IF_ERROR(CompareUnidentifiedWithTrail(store, cmp));  // replay_unidentified.cc
   return cmp;
 }
 

@@ -57,4 +57,12 @@ struct ReplayComparison {
 // obligor). Errors: those of ReplayAuditTrail, and the store's.
 Result<ReplayComparison> CompareReplayWithStore(Store& store);
 
+// Part of CompareReplayWithStore (service/replay_unidentified.cc): every held (unidentified)
+// payment against its `remittance.hold` audit row (amount, reason, file, who; pay date and
+// FEIN when the row lists them) and its `unidentified.resolve` row (status, resolution, case,
+// key, when, who, why), rows on one side only too. Adds to `cmp.mismatches`, and up to
+// kReplayProblemsMax of its own to `cmp.problems`. Errors: data_loss "audit_json_invalid",
+// the store's.
+Status CompareUnidentifiedWithTrail(Store& store, ReplayComparison& cmp);
+
 }  // namespace cse

@@ -415,7 +415,9 @@ class Planner {
       }
       MaybeModify(c, k);
     }
-    const Money monthly = TotalMonthly();
+    // Payments are sized on the orders in effect this month: a case opened later in the
+    // window has nothing due yet, and an obligor none of whose orders is in effect pays nothing.
+    const Money monthly = MonthlyInEffect(ms);
     const Money arrears_start = ArrearsAt(ms.AddDays(-1));
     const Money payback =
         arrears_start.is_positive() ? Dollars(AsDollars(monthly) * kPaybackShare) : Money();
@@ -445,7 +447,7 @@ class Planner {
     } else if (withholding) {
       p *= 0.06;  // extra payments on top of withholding
     }
-    if (rng_.Chance(p)) {
+    if (monthly.is_positive() && rng_.Chance(p)) {
       double amount = AsDollars(monthly) * size;
       if (arrears_start.is_positive() && rng_.Chance(0.25)) amount += AsDollars(payback) * 2;
       const Date d = ms.AddDays(static_cast<int32_t>(rng_.Int(0, DaysBetween(ms, me))));
@@ -536,8 +538,12 @@ class Planner {
 
   void Pay(Date d, Money amount, PaymentSource source) {
     if (!amount.is_positive() || d >= w_.MonthStart(w_.simulated_months())) return;
+    // The payment names the obligor's first case whose order is in effect on its date (none:
+    // no support is due yet, so there is nothing to pay).
+    const std::optional<size_t> case_index = CaseInEffect(d);
+    if (!case_index) return;
     PaymentPlan p;
-    p.case_index = 0;
+    p.case_index = *case_index;
     p.amount = amount;
     p.date = d;
     p.source = source;
@@ -560,10 +566,21 @@ class Planner {
     plan_.events.push_back({std::nullopt, d, std::move(kind), std::move(detail)});
   }
 
-  Money TotalMonthly() const {
+  // The monthly support of the cases whose first current support order is in effect on `d`
+  // (a case opened in the window has its order from the month after it opened).
+  Money MonthlyInEffect(Date d) const {
     Money m;
-    for (Money x : monthly_support_) m += x;
+    for (size_t c = 0; c < plan_.cases.size(); ++c) {
+      if (plan_.cases[c].orders.front().order.effective_date <= d) m += monthly_support_[c];
+    }
     return m;
+  }
+
+  std::optional<size_t> CaseInEffect(Date d) const {
+    for (size_t c = 0; c < plan_.cases.size(); ++c) {
+      if (plan_.cases[c].orders.front().order.effective_date <= d) return c;
+    }
+    return std::nullopt;
   }
 
   // Unpaid support on `t` by the simulator's own accounting: everything due on or before t
@@ -618,7 +635,8 @@ class Planner {
   void RecordLatent() {
     latent_.push_back({employed_, incarcerated_,
                        static_cast<int32_t>(std::lround(Logistic(propensity_) * 10'000)),
-                       employed_ ? Dollars(wage_ / 12.0) : Money(), TotalMonthly()});
+                       employed_ ? Dollars(wage_ / 12.0) : Money(),
+                       MonthlyInEffect(w_.MonthStart(static_cast<int32_t>(latent_.size())))});
   }
 
   struct Latent {

@@ -207,7 +207,7 @@ TEST_F(AuthServiceTest, ApiTokensCarryTheirRoleAndAreShownOnce) {
 }
 
 // NIST SP 800-63B §5.1.1.2 context-specific words: twelve spaces (ASCII or Unicode) and the
-// username, whole or inside, ignoring letter case, are refused (before 2026-12-06 both were
+// username, whole or inside, ignoring letter case, are refused (before 2026-12-05 both were
 // accepted); a one-letter username is not searched for inside a password.
 TEST(PasswordTest, BlankPasswordsAndTheUsernameAreRefused) {
   EXPECT_EQ(auth::CheckPasswordPolicy(std::string(12, ' '), "ann").reason(), "password_blank");
@@ -231,7 +231,7 @@ TEST(PasswordTest, BlankPasswordsAndTheUsernameAreRefused) {
 }
 
 // Only an active admin adds users and tokens once one exists, as `staff add` (before
-// 2026-12-06 a caseworker, an investigator or an unknown --user could add an admin); the
+// 2026-12-05 a caseworker, an investigator or an unknown --user could add an admin); the
 // first admin is added by anyone.
 TEST_F(AuthServiceTest, OnlyAnAdminAddsUsersAndTokensOnceOneExists) {
   ASSERT_TRUE(auth_.AddUser({"cw", "caseworker", "north", "long enough pass"}, "setup").ok());
@@ -248,7 +248,7 @@ TEST_F(AuthServiceTest, OnlyAnAdminAddsUsersAndTokensOnceOneExists) {
 }
 
 // Ten wrong passwords at once, each on its own connection, lock the account: the count is
-// read and written in one write transaction (before 2026-12-06 they left failed_logins at 3
+// read and written in one write transaction (before 2026-12-05 they left failed_logins at 3
 // and no lock).
 TEST(AuthLockoutTest, ConcurrentWrongPasswordsStillLock) {
   testing::ScratchDir dir("auth_lockout");
@@ -291,7 +291,7 @@ TEST(AuthLockoutTest, ConcurrentWrongPasswordsStillLock) {
 }
 
 // Disabling ends every session at once and enabling does not bring one back (before
-// 2026-12-06 an old cookie worked again after `enable`); the last admin stays.
+// 2026-12-05 an old cookie worked again after `enable`); the last admin stays.
 TEST_F(AuthServiceTest, DisableEndsSessionsForGoodAndEnableNeedsANewSignIn) {
   ASSERT_TRUE(auth_.AddUser({"root", "admin", "", "long enough pass"}, "t").ok());
   ASSERT_TRUE(auth_.AddUser({"cw", "caseworker", "north", "long enough pass"}, "root").ok());

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
 
 namespace cse::formats {
 namespace {
@@ -319,6 +320,74 @@ TEST(AckParseTest, MalformedFilesNameRecordFieldAndReason) {
   t.insert(t.find("\n", t.find("ACK")), "XX");
   p = FirstProblem(t);
   EXPECT_EQ(p.reason, "record_too_long");
+}
+
+// `text` with `value` written at 1-based position `start` of the first record beginning with
+// `record_id` (a header field the helper above leaves blank, or a bad one).
+std::string Put(std::string text, const std::string& record_id, int start,
+                const std::string& value) {
+  const size_t at = text.find(record_id);
+  EXPECT_NE(at, std::string::npos) << record_id;
+  text.replace(at + static_cast<size_t>(start - 1), value.size(), value);
+  return text;
+}
+
+// A header's malformed creation date was reported, and then every record after it as one
+// before a header (eiwo_header_missing at each ACK, at the end of the file): now only the date
+// is, and the acknowledgment records are still read and checked.
+TEST(AckParseTest, AHeaderWithAMalformedDateStillFramesTheFile) {
+  const std::string good = AckFileText(
+      {{"CASE-000001", "123456789", "A", ""}, {"CASE-000002", "987654321", "Q", ""}}, kIwoControl);
+  for (const std::string record : {"FHA", "BHA"}) {
+    const AckFile f = ParseAckFile(Put(good, record, 37, "20250631"), Ack());
+    std::vector<std::tuple<int64_t, std::string, std::string>> got;
+    for (const AckProblem& p : f.problems) got.emplace_back(p.record_number, p.field, p.reason);
+    const std::vector<std::tuple<int64_t, std::string, std::string>> want{
+        {record == "FHA" ? 1 : 2, "creation_date", "date_malformed"},
+        {4, "disposition", "disposition_unknown"}};  // the records are still checked
+    EXPECT_EQ(got, want) << record;
+    EXPECT_EQ(f.records.size(), 1u) << record;
+    EXPECT_EQ(f.file_control, "06000EMPFILE0000000001") << record;
+  }
+  // A trailer's bad count is its one problem too, and a header longer than its layout is read
+  // up to the layout's length.
+  std::string t = good;
+  t.insert(t.find('\n'), "XX");
+  AckFile f = ParseAckFile(t, Ack());
+  ASSERT_EQ(f.problem_count, 2) << f.problems.back().reason;
+  EXPECT_EQ(f.problems[0].reason, "record_too_long");
+  EXPECT_EQ(f.file_control, "06000EMPFILE0000000001");
+  f = ParseAckFile(Put(good, "BTA", 26, "00000000X"), Ack());
+  ASSERT_EQ(f.problem_count, 2);
+  EXPECT_EQ(f.problems[0].reason, "disposition_unknown");
+  EXPECT_EQ(f.problems[1].record_number, 5);
+  EXPECT_EQ(f.problems[1].field, "detail_count");
+  EXPECT_EQ(f.problems[1].reason, "eiwo_field_not_digits");
+}
+
+// The employer FEIN of the file and batch headers was never read: a record without its own
+// FEIN now carries its batch header's (else the file header's), which the import checks
+// against the IWO's employer; a record's own FEIN must be its batch header's.
+TEST(AckParseTest, AHeaderFeinStandsInForTheRecords) {
+  const std::string good = AckFileText({{"CASE-000001", "123456789", "A", ""}}, kIwoControl);
+  AckFile f = ParseAckFile(Put(good, "FHA", 26, "881000001"), Ack());
+  ASSERT_EQ(f.problem_count, 0) << f.problems.front().message;
+  EXPECT_EQ(f.records.at(0).employer_fein, "881000001");
+  f = ParseAckFile(Put(Put(good, "FHA", 26, "881000001"), "BHA", 26, "881000002"), Ack());
+  ASSERT_EQ(f.problem_count, 0) << f.problems.front().message;
+  EXPECT_EQ(f.records.at(0).employer_fein, "881000002");
+  EXPECT_EQ(ParseAckFile(good, Ack()).records.at(0).employer_fein, "");  // none anywhere
+  // The record's own FEIN: the same as its batch header's, or a problem.
+  const std::string own = Put(good, "ACK", 99, "881000002");
+  f = ParseAckFile(Put(own, "BHA", 26, "881000002"), Ack());
+  ASSERT_EQ(f.problem_count, 0) << f.problems.front().message;
+  EXPECT_EQ(f.records.at(0).employer_fein, "881000002");
+  f = ParseAckFile(Put(own, "BHA", 26, "881000001"), Ack());
+  ASSERT_EQ(f.problem_count, 1);
+  EXPECT_EQ(f.problems[0].record_number, 3);
+  EXPECT_EQ(f.problems[0].field, "employer_fein");
+  EXPECT_EQ(f.problems[0].reason, "fein_mismatch");
+  EXPECT_TRUE(f.records.empty());
 }
 
 TEST(AckParseTest, ActionCodesAreTheSourcedOnes) {

@@ -22,6 +22,7 @@
 
 #include "core/clock.h"
 #include "service/ledger_service.h"
+#include "service/replay.h"
 #include "storage/sqlite/sqlite_store.h"
 
 #ifndef OPENCSE_GOLDEN_DIR
@@ -410,6 +411,8 @@ class ScenarioRunner {
       ExpectFutures(line, cmp);
     } else if (what == "case") {
       ExpectCase(line, cmp);
+    } else if (what == "replay") {
+      ExpectReplay(line, cmp);
     } else {
       throw ScenarioError{"unknown expect '" + what + "'"};
     }
@@ -443,6 +446,7 @@ class ScenarioRunner {
     if (auto v = line.Get("state")) cmp.Amount("state", *v, d.to_state);
     if (auto v = line.Get("federal")) cmp.Amount("federal", *v, d.to_federal);
     if (auto v = line.Get("held")) cmp.Amount("held", *v, d.held);
+    if (auto v = line.Get("passed_through")) cmp.Amount("passed_through", *v, PassedThrough(d));
   }
 
   // Sum of the stored distribution lines of a payment that match every filter given.
@@ -457,6 +461,8 @@ class ScenarioRunner {
     const auto payee = line.Get("payee");
     const auto due = line.Get("due");
     const auto type = line.Get("type");
+    const auto pass_through = line.Get("pass_through");
+    const bool passed = pass_through && ParseYesNo(*pass_through);
     const std::optional<CaseId> case_id =
         case_name ? std::optional<CaseId>(CaseArg(*case_name)) : std::nullopt;
     const Date due_date = due ? ParseDateArg(*due) : Date();
@@ -469,6 +475,7 @@ class ScenarioRunner {
       if (payee && Name(l.payee) != *payee) continue;
       if (due && l.due_date != due_date) continue;
       if (type && Name(l.type) != *type) continue;
+      if (pass_through && l.pass_through != passed) continue;
       sum += l.amount;
     }
     cmp.Amount("amount", line.Require("amount"), sum);
@@ -528,6 +535,7 @@ class ScenarioRunner {
         {"to_family", b.to_family},
         {"to_state", b.to_state},
         {"to_federal", b.to_federal},
+        {"passed_through", b.passed_through},
     };
     for (const auto& [field, actual] : amounts) {
       if (auto v = line.Get(field)) cmp.Amount(field, *v, actual);
@@ -558,6 +566,21 @@ class ScenarioRunner {
     const Case c = Must(store_->GetCase(CaseArg(line.Word(2, "case name"))), "case");
     if (auto v = line.Get("type")) cmp.Text("type", *v, std::string(Name(c.type)));
     if (auto v = line.Get("status")) cmp.Text("status", *v, std::string(Name(c.status)));
+  }
+
+  // `expect replay [mismatches=N] [collections=N]`: the audit replay (service/replay.h,
+  // `opencse audit verify`) rebuilds every input and distribution from the audit trail alone
+  // and compares them with the store.
+  void ExpectReplay(Line& line, Comparison& cmp) {
+    const ReplayComparison r = Must(CompareReplayWithStore(*store_), "replay");
+    if (auto v = line.Get("mismatches")) {
+      std::string problems;
+      for (const std::string& p : r.problems) problems += " | " + p;
+      cmp.Text("mismatches", *v, std::to_string(r.mismatches) + problems);
+    }
+    if (auto v = line.Get("collections")) {
+      cmp.Text("collections", *v, std::to_string(r.collections));
+    }
   }
 
   // The debts of a case due on one date (optionally of one order) as of a snapshot.

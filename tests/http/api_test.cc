@@ -1,6 +1,11 @@
 // The JSON API over real HTTP against a server on a loopback port: the skeleton (errors,
 // request ids, limits, graceful shutdown), sessions and tokens, and the case, ledger,
 // payment, score and audit endpoints with their row-level rules.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <future>
@@ -89,6 +94,73 @@ TEST_F(ApiTest, MalformedJsonAndWrongContentTypeAreRefused) {
   EXPECT_EQ(Body(arr)["code"], "json_invalid");
 }
 
+// Sends `request` as is on a new connection to the server on `port` and answers what came
+// back: the status line, the headers and the body of the first response ("" when nothing came
+// within `wait`).
+std::string RawExchange(int port, const std::string& request, std::chrono::seconds wait) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  timeval tv{static_cast<time_t>(wait.count()), 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      ::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+    char buf[4096];
+    for (;;) {
+      const size_t end = out.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        const size_t at = out.find("Content-Length: ");
+        const size_t length = at < end ? std::stoul(out.substr(at + 16)) : 0;
+        if (out.size() >= end + 4 + length) break;
+      }
+      const ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+// A POST, PUT or PATCH with neither Content-Length nor chunked Transfer-Encoding: httplib
+// read its body up to the end of the connection, so a client waiting for the answer got 400
+// request_malformed after the 10 s read timeout (QA 2026-12-05). It is 411 length_required at
+// once now, with the request id and the JSON error body; chunked, zero-length and bodiless
+// DELETE requests are read as before.
+TEST_F(ApiTest, ABodyWithoutALengthIsRefusedAtOnceWith411) {
+  using std::chrono::seconds;
+  const std::string head = " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  for (const char* method : {"POST", "PUT", "PATCH"}) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string out = RawExchange(
+        server_->port(), method + std::string(" /v1/session") + head + "\r\n", seconds(15));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, seconds(3)) << method;
+    ASSERT_EQ(out.substr(0, 13), "HTTP/1.1 411 ") << method << ": " << out;
+    const Json body = Json::parse(out.substr(out.find("\r\n\r\n") + 4), nullptr, false);
+    EXPECT_EQ(body["code"], "length_required") << out;
+    EXPECT_NE(body["message"].get<std::string>().find("Content-Length"), std::string::npos);
+    EXPECT_NE(out.find("X-Request-Id: "), std::string::npos) << out;
+    EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
+  }
+  // Framed bodies reach the route: `{}` in one chunk, and an empty body.
+  for (const std::string& framing :
+       {std::string("Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+        std::string("Content-Length: 0\r\n\r\n")}) {
+    const std::string out =
+        RawExchange(server_->port(), "POST /v1/session" + head + framing, seconds(15));
+    ASSERT_EQ(out.substr(0, 13), "HTTP/1.1 400 ") << out;
+    EXPECT_NE(out.find("field_missing"), std::string::npos) << out;
+  }
+  const std::string logout =
+      RawExchange(server_->port(), "DELETE /v1/session" + head + "\r\n", seconds(15));
+  EXPECT_EQ(logout.substr(0, 13), "HTTP/1.1 401 ") << logout;
+  EXPECT_EQ(Body(Client().Get("/v1/health"))["status"], "ok");
+}
+
 TEST_F(ApiTest, PageSizeIsLimited) {
   auto c = Client();
   auto s = SignIn(c, "admin");
@@ -106,6 +178,71 @@ TEST_F(ApiTest, PageSizeIsLimited) {
   EXPECT_EQ(p2["items"][0]["id"], "CASE-000003");
   EXPECT_TRUE(p2["next_after"].is_null());
   EXPECT_EQ(Body(c.Get("/v1/cases?after=-1", s.Headers()))["code"], "cursor_invalid");
+}
+
+// Every list that pages answers a cursor only when at least one more item is left: an exactly
+// full last page has none (before 2026-12-05 the caseload, the case search, the audit trail,
+// the access log and the notes answered one whenever the page was full, pointing to an empty
+// page). The queue and the notes: QueueTest.QueuePagesWithAfterAndNextAfter,
+// NotesTest.NotesPageBackwardsWithBefore.
+TEST_F(ApiTest, AListAnswersACursorOnlyWhenAnItemIsLeft) {
+  auto c = Client();
+  auto s = SignIn(c, "admin");
+  const auto page = [&](const std::string& path) { return Body(c.Get(path, s.Headers())); };
+  // The access log: two reads of the obligee of case 1 (first: reading the audit trail below
+  // logs the persons it names).
+  ASSERT_EQ(c.Get("/v1/cases/CASE-000001", s.Headers())->status, 200);
+  ASSERT_EQ(c.Get("/v1/cases/CASE-000001", s.Headers())->status, 200);
+  const Json reads = page("/v1/access-log?person_id=PRS-000002&limit=2");
+  ASSERT_EQ(reads["items"].size(), 2U) << reads.dump();
+  EXPECT_TRUE(reads["next_after"].is_null()) << reads.dump();
+  const Json one = page("/v1/access-log?person_id=PRS-000002&limit=1");
+  ASSERT_EQ(one["items"].size(), 1U);
+  EXPECT_EQ(one["next_after"], one["items"][0]["id"]);
+  const Json other = page("/v1/access-log?person_id=PRS-000002&limit=1&after=" +
+                          std::to_string(one["next_after"].get<int64_t>()));
+  ASSERT_EQ(other["items"].size(), 1U);
+  EXPECT_TRUE(other["next_after"].is_null()) << other.dump();
+  // The caseload: 3 cases.
+  const Json all = page("/v1/cases?limit=3");
+  ASSERT_EQ(all["items"].size(), 3U) << all.dump();
+  EXPECT_TRUE(all["next_after"].is_null()) << all.dump();
+  const Json first = page("/v1/cases?limit=2");
+  ASSERT_EQ(first["items"].size(), 2U);
+  EXPECT_EQ(first["next_after"], 2);
+  const Json last = page("/v1/cases?limit=1&after=2");
+  ASSERT_EQ(last["items"].size(), 1U);
+  EXPECT_TRUE(last["next_after"].is_null()) << last.dump();
+  // An office's caseload (north: cases 1 and 2), and a search finding one case.
+  EXPECT_TRUE(page("/v1/cases?office=north&limit=2")["next_after"].is_null());
+  EXPECT_EQ(page("/v1/cases?office=north&limit=1")["next_after"], 1);
+  const Json found = page("/v1/cases?q=doe&limit=1");
+  ASSERT_EQ(found["items"].size(), 1U) << found.dump();
+  EXPECT_TRUE(found["next_after"].is_null()) << found.dump();
+  EXPECT_TRUE(page("/v1/cases?q=CASE-000002&limit=1")["next_after"].is_null());
+  // The audit trail (the seed's rows and the sign-in): one exactly full page, then two pages.
+  std::vector<AuditRow> rows;
+  {
+    auto store = server_->OpenStore();
+    auto listed = store->ListAuditAfter(0, "", "", 200);
+    ASSERT_TRUE(listed.ok());
+    rows = *listed;
+  }
+  ASSERT_GE(rows.size(), 2U);
+  ASSERT_LT(rows.size(), 200U);
+  const std::string n = std::to_string(rows.size());
+  const Json trail = page("/v1/audit?limit=" + n);
+  ASSERT_EQ(trail["items"].size(), rows.size()) << trail.dump();
+  EXPECT_TRUE(trail["next_after"].is_null()) << trail.dump();
+  const std::string m = std::to_string(rows.size() - 1);
+  const Json head = page("/v1/audit?limit=" + m);
+  ASSERT_EQ(head["items"].size(), rows.size() - 1);
+  EXPECT_EQ(head["next_after"], rows[rows.size() - 2].seq);
+  const Json tail =
+      page("/v1/audit?limit=1&after=" + std::to_string(head["next_after"].get<int64_t>()));
+  ASSERT_EQ(tail["items"].size(), 1U);
+  EXPECT_EQ(tail["items"][0]["seq"], rows.back().seq);
+  EXPECT_TRUE(tail["next_after"].is_null()) << tail.dump();
 }
 
 TEST_F(ApiTest, ShutdownFinishesTheRequestInFlight) {
@@ -333,6 +470,53 @@ TEST_F(ApiTest, CaseworkerSeesOnlyTheirOfficesCaseload) {
   // The attorney works statewide.
   auto a = SignIn(c, "atty");
   EXPECT_EQ(Body(c.Get("/v1/cases", a.Headers()))["items"].size(), 3U);
+}
+
+// `?office=` ignores ASCII letter case for every role, as office names do (user add and
+// assign-office refuse a variant): before 2026-12-05 "NORTH" gave statewide roles an empty
+// page and North's own caseworker and supervisor 403. Another office is still 403 to an
+// office-bound role; an office no one uses is an empty page; two spellings in use that are
+// both not the one given (left from before the rule) answer 400 office_case_mismatch.
+TEST_F(ApiTest, TheOfficeFilterIgnoresLetterCaseForEveryRole) {
+  auto c = Client();
+  const auto ids = [&](const testing::Session& s, const std::string& office) {
+    const Json page = Body(c.Get("/v1/cases?office=" + office, s.Headers()));
+    std::vector<std::string> out;
+    for (const Json& k : page["items"]) out.push_back(k["id"].get<std::string>());
+    EXPECT_TRUE(page.contains("items")) << office << ": " << page.dump();
+    return out;
+  };
+  const std::vector<std::string> north{"CASE-000001", "CASE-000002"};
+  for (const char* user : {"admin", "atty", "cw_north", "sup_north"}) {
+    auto s = SignIn(c, user);
+    EXPECT_EQ(ids(s, "north"), north) << user;
+    EXPECT_EQ(ids(s, "NORTH"), north) << user;
+    EXPECT_EQ(ids(s, "North"), north) << user;
+  }
+  auto cw = SignIn(c, "cw_north");
+  auto other = c.Get("/v1/cases?office=SOUTH", cw.Headers());
+  EXPECT_EQ(other->status, 403);
+  EXPECT_EQ(Body(other)["code"], "case_not_in_caseload");
+  auto admin = SignIn(c, "admin");
+  EXPECT_EQ(ids(admin, "South"), std::vector<std::string>{"CASE-000003"});
+  EXPECT_TRUE(ids(admin, "Nowhere").empty());
+  // A search in an office given in another case finds that office's cases.
+  const Json found = Body(c.Get("/v1/cases?office=NORTH&q=doe", admin.Headers()));
+  ASSERT_EQ(found["items"].size(), 1U) << found.dump();
+  EXPECT_EQ(found["items"][0]["id"], "CASE-000001");
+  // A legacy variant spelling (written past the rule): the exact spelling still answers;
+  // a third spelling names both.
+  {
+    auto store = server_->OpenStore();
+    ASSERT_TRUE(store->SetCaseOffice(CaseId{3}, "NORTH").ok());
+  }
+  EXPECT_EQ(ids(admin, "north"), north);
+  EXPECT_EQ(ids(admin, "NORTH"), std::vector<std::string>{"CASE-000003"});
+  auto mixed = c.Get("/v1/cases?office=North", admin.Headers());
+  EXPECT_EQ(mixed->status, 400);
+  EXPECT_EQ(Body(mixed)["code"], "office_case_mismatch");
+  EXPECT_NE(Body(mixed)["message"].get<std::string>().find("'NORTH', 'north'"), std::string::npos)
+      << mixed->body;
 }
 
 TEST_F(ApiTest, FamilyViolenceHidesAddressesFromRolesWithoutNeed) {

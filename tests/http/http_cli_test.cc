@@ -145,7 +145,7 @@ TEST_F(HttpCliTest, AccessLogListRefusesAnEmptyPerson) {
   EXPECT_EQ(Run({"access-log", "list"}).first, 0);
 }
 
-// `user add` and `token add` follow `staff add`'s rule (before 2026-12-06 any --user could add
+// `user add` and `token add` follow `staff add`'s rule (before 2026-12-05 any --user could add
 // an admin): anyone until an active admin exists, then only an active admin.
 TEST_F(HttpCliTest, OnlyAnAdminAddsUsersAndTokensOnceOneExists) {
   ASSERT_EQ(Run({"user", "add", "--username", "cw", "--role", "caseworker", "--office", "north"},

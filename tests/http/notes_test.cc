@@ -175,6 +175,17 @@ TEST_F(NotesTest, NotesPageBackwardsWithBefore) {
                                s.Headers(false)));
   ASSERT_EQ(rest["items"].size(), 1U);
   EXPECT_EQ(rest["items"][0]["text"], "n1");
+  EXPECT_TRUE(rest["next_before"].is_null());
+  // An exactly full last page has no cursor (before 2026-12-05 it pointed to an empty page).
+  const Json all = Body(c.Get("/v1/cases/CASE-000002/notes?limit=3", s.Headers(false)));
+  ASSERT_EQ(all["items"].size(), 3U);
+  EXPECT_TRUE(all["next_before"].is_null()) << all.dump();
+  const Json last = Body(c.Get("/v1/cases/CASE-000002/notes?limit=1&before=" +
+                                   std::to_string(first["next_before"].get<int64_t>()),
+                               s.Headers(false)));
+  ASSERT_EQ(last["items"].size(), 1U);
+  EXPECT_EQ(last["items"][0]["text"], "n1");
+  EXPECT_TRUE(last["next_before"].is_null()) << last.dump();
   EXPECT_EQ(c.Get("/v1/cases/CASE-000002/notes?limit=0", s.Headers(false))->status, 400);
 }
 

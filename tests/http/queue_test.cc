@@ -53,6 +53,27 @@ class QueueTest : public ::testing::Test {
     t.key_factors = R"([{"code":"arrears","text":"Six months unpaid","direction":"up"}])";
     ASSERT_TRUE(store.InsertEnforceTask(t).ok());
   }
+  // A proactive outreach task of cw_north on case 1 as the nightly batch writes it
+  // (enforce/nightly.cc CreateOutreach): the channel, the message, and `recommended` =
+  // "outreach (<the channel's numbers>)".
+  static void AddOutreachTask(Store& store, const enforce::ChannelChoice& choice,
+                              const std::string& message) {
+    enforce::Task t;
+    t.key = "outreach:1:2024-06-30";
+    t.kind = "proactive_outreach";
+    t.case_id = CaseId{1};
+    t.obligor = PersonId{1};
+    t.worker = "cw_north";
+    t.created = Date::Ymd(2024, 6, 30);
+    t.follow_up = Date::Ymd(2024, 7, 7);
+    t.risk_score = 90;
+    t.amount_at_stake = Money::FromCents(50000);
+    t.title = "Proactive Outreach";
+    t.channel = choice.channel;
+    t.message = message;
+    t.recommended = "outreach (" + choice.reason + ")";  // no key factors: null in both
+    ASSERT_TRUE(store.InsertEnforceTask(t).ok());
+  }
   // The first pending recommendation of `case_item` a caseworker may approve.
   static std::string CaseworkerApprovable(const Json& item) {
     for (const Json& a : item["recommendations"]) {
@@ -139,7 +160,7 @@ TEST_F(QueueTest, CaseworkerSeesTheirQueueInPriorityOrderWithFilters) {
 }
 
 // Each queue item shows its obligor's risk data: one access-log row per item answered, through
-// its case, as the recommendations route logs (before 2026-12-06 the queue logged none).
+// its case, as the recommendations route logs (before 2026-12-05 the queue logged none).
 TEST_F(QueueTest, EveryQueueItemAnsweredIsAReadInTheAccessLog) {
   auto c = server_->Client();
   auto s = SignIn(c, "cw_north");
@@ -261,24 +282,7 @@ TEST_F(QueueTest, OutreachTasksAnswerTheirChannelAndMessageApartFromTheChannelNu
   ASSERT_EQ(choice.channel, "sms");
   const std::string message = enforce::OutreachMessage(
       {"Sam", Money::FromCents(50000), Money::FromCents(250000), 90, choice.channel});
-  {
-    auto store = server_->OpenStore();
-    enforce::Task t;
-    t.key = "outreach:1:2024-06-30";
-    t.kind = "proactive_outreach";
-    t.case_id = CaseId{1};
-    t.obligor = PersonId{1};
-    t.worker = "cw_north";
-    t.created = Date::Ymd(2024, 6, 30);
-    t.follow_up = Date::Ymd(2024, 7, 7);
-    t.risk_score = 90;
-    t.amount_at_stake = Money::FromCents(50000);
-    t.title = "Proactive Outreach";
-    t.channel = choice.channel;
-    t.message = message;
-    t.recommended = "outreach (" + choice.reason + ")";
-    ASSERT_TRUE(store->InsertEnforceTask(t).ok());
-  }
+  AddOutreachTask(*server_->OpenStore(), choice, message);
   auto c = server_->Client();
   auto s = SignIn(c, "cw_north");
   const Json q = Body(c.Get("/v1/queue", s.Headers(false)));
@@ -298,6 +302,61 @@ TEST_F(QueueTest, OutreachTasksAnswerTheirChannelAndMessageApartFromTheChannelNu
     if (item["kind"] != "review_recommendations") continue;
     EXPECT_EQ(item["recommended_action"], "outreach_call");
     EXPECT_EQ(item["channel_reason"], "");
+  }
+}
+
+// QA 2026-12-05: outreach tasks are in the queue, but `action_type=outreach` was refused
+// (remedy_unknown: only remedy codes were known), and `opencse queue --json` still answered
+// the stored "outreach (<numbers>)" as `recommended_action`. Now the filter selects the
+// outreach tasks, and the CLI answers every field the API item has (but the tier and the
+// pending recommendations) with the same value: "outreach", the channel, the message, the
+// channel's numbers as `channel_reason` and the follow-up date.
+TEST_F(QueueTest, OutreachTasksFilterAndTheCliAnswersThemAsTheApiDoes) {
+  const enforce::ChannelChoice choice =
+      enforce::ChooseChannel({enforce::ContactAttempt{0, PersonId{1}, "sms", Date::Ymd(2024, 6, 1),
+                                                      "reached", "", "", ""}},
+                             {}, Date::Ymd(2024, 6, 30));
+  AddOutreachTask(*server_->OpenStore(), choice, "Hello Sam");
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  const Json outreach = Body(c.Get("/v1/queue?action_type=outreach", s.Headers()));
+  ASSERT_EQ(outreach["items"].size(), 1U) << outreach.dump();
+  EXPECT_EQ(outreach["total"], 1);
+  EXPECT_TRUE(outreach["next_after"].is_null());
+  const Json item = outreach["items"][0];
+  EXPECT_EQ(item["kind"], "proactive_outreach");
+  EXPECT_EQ(item["recommended_action"], "outreach");
+  EXPECT_EQ(item["follow_up"], "2024-07-07");
+  const Json calls = Body(c.Get("/v1/queue?action_type=outreach_call", s.Headers()));
+  ASSERT_EQ(calls["items"].size(), 2U) << calls.dump();
+  for (const Json& i : calls["items"]) EXPECT_EQ(i["kind"], "review_recommendations");
+  auto bad = c.Get("/v1/queue?action_type=outreach_email", s.Headers());
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(Body(bad)["code"], "remedy_unknown");
+  EXPECT_NE(Body(bad)["message"].get<std::string>().find("or outreach"), std::string::npos)
+      << bad->body;
+  // The CLI's task: the API item's fields and values.
+  const testing::CliRun r = testing::RunOpencse(
+      {"--db", server_->db(), "--today", "2024-06-30", "--json", "queue", "--worker", "cw_north"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Json* task = nullptr;
+  const Json tasks = Json::parse(r.out);
+  for (const Json& t : tasks) {
+    if (t["kind"] == "proactive_outreach") task = &t;
+  }
+  ASSERT_NE(task, nullptr) << r.out;
+  for (const auto& [key, value] : item.items()) {
+    if (key == "risk_tier" || key == "recommendations") continue;  // the API's own
+    ASSERT_TRUE(task->contains(key)) << key;
+    EXPECT_EQ((*task)[key], value) << key;
+  }
+  EXPECT_EQ((*task)["channel_reason"], choice.reason);
+  EXPECT_EQ((*task)["id"], item["task_id"]);  // the CLI's older name, kept
+  // Other tasks: their remedy code and no reason, in both.
+  for (const Json& t : tasks) {
+    if (t["kind"] != "review_recommendations") continue;
+    EXPECT_EQ(t["recommended_action"], "outreach_call");
+    EXPECT_EQ(t["channel_reason"], "");
   }
 }
 
@@ -517,6 +576,7 @@ TEST_F(QueueTest, QueuePagesWithAfterAndNextAfter) {
   EXPECT_EQ(second["items"][0]["case_id"], "CASE-000001");
   EXPECT_EQ(second["next_after"], nullptr);
   EXPECT_EQ(Body(c.Get("/v1/queue", s.Headers()))["next_after"], nullptr);
+  EXPECT_EQ(Body(c.Get("/v1/queue?limit=2", s.Headers()))["next_after"], nullptr);  // exactly full
   // Filters apply after the cursor too.
   const Json filtered = Body(c.Get("/v1/queue?tier=high&after=" + after, s.Headers()));
   EXPECT_EQ(filtered["items"].size(), 0U);
@@ -643,7 +703,7 @@ TEST_F(QueueTest, SupervisorSeesWorkloadPendingApprovalsAndAcceptance) {
   EXPECT_EQ(Body(denied)["code"], "permission_denied");
 }
 
-// QA 2026-12-06: `opencse queue` and GET /v1/queue recomputed the priority without the risk
+// QA 2026-12-05: `opencse queue` and GET /v1/queue recomputed the priority without the risk
 // floor the nightly batch gives deadline alerts, so without a model a missed legal deadline
 // sorted by its creation date, and the CLI left out a supervisor's unassigned tasks. Both are
 // one selection and one order now (enforce::LoadTaskQueue): the same tasks, in the same order.

@@ -305,7 +305,7 @@ int64_t AuditReadsLogged(httplib::Client& c, const testing::Session& admin,
   return n;
 }
 
-// Every audit row answers no more than the case routes would (before 2026-12-06 only entity
+// Every audit row answers no more than the case routes would (before 2026-12-05 only entity
 // "person" rows were filtered): another office's case.add, case events and batch entries are
 // withheld from an office supervisor; a protected person's moves and employers are withheld
 // from roles without address.protected.read; the persons named are access-logged.
@@ -399,7 +399,7 @@ TEST_F(SecurityTest, AuditRowsOfCasesEventsAndBatchesFollowTheCaseload) {
 }
 
 // A caseworker or supervisor with no office has no caseload (ENFORCEMENT.md §7): empty lists
-// and 403, never the statewide caseload (before 2026-12-06 "" meant every case).
+// and 403, never the statewide caseload (before 2026-12-05 "" meant every case).
 TEST_F(SecurityTest, AScopedUserWithNoOfficeSeesNoCase) {
   {
     auto store = server_->OpenStore();
@@ -436,7 +436,7 @@ TEST_F(SecurityTest, AScopedUserWithNoOfficeSeesNoCase) {
 }
 
 // The ledger of a case shows the obligor's other cases only when they are in the caller's
-// caseload (before 2026-12-06 a north caseworker read the obligor's south case in full).
+// caseload (before 2026-12-05 a north caseworker read the obligor's south case in full).
 TEST_F(SecurityTest, LedgerWithholdsTheObligorsCasesOfOtherOffices) {
   {
     auto store = server_->OpenStore();

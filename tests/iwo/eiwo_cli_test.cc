@@ -264,6 +264,14 @@ TEST_F(EiwoCliTest, BadInputIsAClearError) {
   r = Cli({"import", "eiwo-ack", Path("missing.txt")});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("file_not_found"), std::string::npos);
+  // No FILE is a usage error (exit 2), like a missing argument of any command; it was exit 1.
+  r = Cli({"import", "eiwo-ack"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("FILE is required"), std::string::npos) << r.err;
+  r = Cli({"import", "eiwo-ack", "--json"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  r = Cli({"import", "eiwo-ack", Path("bad.txt"), "extra"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
 }
 
 TEST_F(EiwoCliTest, HelpAndPrintLayout) {
@@ -275,6 +283,9 @@ TEST_F(EiwoCliTest, HelpAndPrintLayout) {
   r = Cli({"import", "eiwo-ack", "--help"});
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("All or nothing"), std::string::npos) << r.out;
+  // The exit statuses it states are the ones it has (a usage error is 2, not 1).
+  EXPECT_NE(r.out.find("2 a usage error (no FILE"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("or a bad argument"), std::string::npos) << r.out;
   r = Cli({"iwo", "export-eiwo", "--print-layout"});
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("field employee_ssn 315 9 digits unverified"), std::string::npos) << r.out;

@@ -774,6 +774,57 @@ TEST_F(EiwoAckTest, MismatchesNameTheField) {
   EXPECT_EQ(Get(iwo_by_ssn_["123450001"]).status, "accepted");
 }
 
+// The file and batch headers' FEIN was never checked: an acknowledgment from another
+// employer (its FEIN only in FHA/BHA, none on the record) was applied to the IWO.
+TEST_F(EiwoAckTest, AHeaderFeinThatIsNotTheIwosEmployersRefusesTheFile) {
+  SendThree();
+  const auto with_fein = [](std::string text, const std::string& fein) {
+    for (const std::string record : {"FHA", "BHA"}) text.replace(text.find(record) + 25, 9, fein);
+    return text;
+  };
+  const std::string text = AckText({{"123450001", "A", ""}});
+  auto rep = Import(with_fein(text, "999999999"));
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u) << rep->problems.back().message;
+  EXPECT_EQ(rep->problems[0].record_number, 3);
+  EXPECT_EQ(rep->problems[0].field, "employer_fein");
+  EXPECT_EQ(rep->problems[0].reason, "fein_mismatch");
+  EXPECT_NE(rep->problems[0].message.find("999999999"), std::string::npos);
+  EXPECT_EQ(Get(iwo_by_ssn_["123450001"]).status, "sent");
+  rep = Import(with_fein(text, "111111111"));  // ACME, the IWO's employer
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->committed) << rep->problems.front().message;
+  EXPECT_EQ(Get(iwo_by_ssn_["123450001"]).status, "accepted");
+}
+
+// An acknowledgment of an IWO the employer had already ended (TRM) was refused as
+// iwo_not_sent, the code of a pending IWO.
+TEST_F(EiwoAckTest, AnAcknowledgmentOfAnIwoEndedBeforeAnyIsIwoEnded) {
+  SendThree();
+  const auto terminated = [](std::string text) {
+    text.replace(text.find("ACKORG"), 6, "ACKTRM");
+    return text;
+  };
+  ASSERT_TRUE(Import(terminated(AckText({{"123450001", "R", "TE"}})))->committed);
+  ASSERT_EQ(Get(iwo_by_ssn_["123450001"]).status, "ended");
+  auto rep = Import(AckText({{"123450001", "R", "TE"}}));
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u);
+  EXPECT_EQ(rep->problems[0].field, "disposition");
+  EXPECT_EQ(rep->problems[0].reason, "iwo_ended");
+  EXPECT_NE(rep->problems[0].message.find("never acknowledged"), std::string::npos)
+      << rep->problems[0].message;
+  // Accepted and then ended: a rejection contradicts the acceptance on record.
+  ASSERT_TRUE(Import(AckText({{"123450002", "A", ""}}))->committed);
+  ASSERT_TRUE(Import(terminated(AckText({{"123450002", "A", ""}})))->committed);
+  rep = Import(AckText({{"123450002", "R", "NE"}}));
+  ASSERT_TRUE(rep.ok());
+  ASSERT_FALSE(rep->problems.empty());
+  EXPECT_EQ(rep->problems[0].reason, "ack_conflict");
+}
+
 TEST_F(EiwoAckTest, FileReadErrors) {
   auto r = ImportEiwoAckFile(world_.store(), world_.clock(), "tester", ack_layouts_,
                              dir_.path("missing.txt"));

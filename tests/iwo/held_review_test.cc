@@ -92,6 +92,37 @@ TEST_F(HeldPaymentTest, ResolvePostsTheHeldMoneyMarksTheRowAndAudits) {
   EXPECT_EQ(held->rows[0].row.id, 2);
 }
 
+// `audit verify` compares each resolution with its `unidentified.resolve` row: a resolved
+// payment agrees, an edited resolution does not.
+TEST_F(HeldPaymentTest, AuditVerifyComparesResolutionsWithTheTrail) {
+  ASSERT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "worker1", ToCase(1)).ok());
+  ResolveRequest refund;
+  refund.payment_id = 2;
+  refund.refund = true;
+  refund.reason = "returned to the employer";
+  ASSERT_TRUE(ResolveHeldPayment(world_.store(), world_.clock(), "worker1", refund).ok());
+  auto cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0) << (cmp->problems.empty() ? "" : cmp->problems[0]);
+  // A resolved row is final (a trigger refuses updates), unless someone drops the trigger.
+  ASSERT_TRUE(
+      world_.store().ExecForTesting("DROP TRIGGER unidentified_payment_resolved_final").ok());
+  ASSERT_TRUE(world_.store()
+                  .ExecForTesting("UPDATE unidentified_payment SET resolved_by = 'someone', "
+                                  "resolution_reason = 'edited' WHERE id = 2")
+                  .ok());
+  cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ(cmp->mismatches, 2);
+  ASSERT_EQ(cmp->problems.size(), 2u);
+  EXPECT_EQ(cmp->problems[0],
+            "unidentified_payment 2 (REM-111111111-P2): resolved_by is 'someone' in the store, "
+            "'worker1' in the audit trail");
+  EXPECT_EQ(cmp->problems[1],
+            "unidentified_payment 2 (REM-111111111-P2): resolution_reason is 'edited' in the "
+            "store, 'returned to the employer' in the audit trail");
+}
+
 TEST_F(HeldPaymentTest, ACaseWhoseObligorHasAnotherSsnNeedsForce) {
   ResolveRequest r = ToCase(1);
   r.force = false;

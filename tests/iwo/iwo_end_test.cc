@@ -412,8 +412,9 @@ TEST_F(IwoEndTest, TrueDuplicatesAndAnEndBeforeTheAcceptanceAreStillRefused) {
   EXPECT_EQ(refused({Org(), Org()}), "iwo_acknowledged_twice");
   EXPECT_EQ(refused({Trm("2024-07-08"), Trm("2024-07-09")}), "iwo_acknowledged_twice");
   EXPECT_EQ(refused({Org(), Trm("2024-07-08"), Org()}), "iwo_acknowledged_twice");
-  // File order: ended, then accepted, is a contradiction.
-  EXPECT_EQ(refused({Trm("2024-07-08"), Org()}), "iwo_not_sent");
+  // File order: ended, then accepted, is a contradiction: the IWO ended before any
+  // acknowledgment (iwo_ended; it was reported as iwo_not_sent, a pending IWO's code).
+  EXPECT_EQ(refused({Trm("2024-07-08"), Org()}), "iwo_ended");
 }
 
 // ---- The obligor's other IWOs with the employer (the job is the obligor's, not the case's) ----

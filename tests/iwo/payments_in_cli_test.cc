@@ -88,7 +88,19 @@ TEST_F(PaymentsInCliTest, ImportDedRefusedFileNamesRecordAndField) {
   r = Run({"import", "ded", Write("bad.ach", text)});
   EXPECT_NE(r.out.find("nothing was written"), std::string::npos) << r.out;
   EXPECT_EQ(Run({"import", "ded", dir_.path("missing.ach")}).code, 1);
-  EXPECT_NE(Run({"import", "ded", "--amount-format", "weird", dir_.path("x.ach")}).code, 0);
+  // A value outside --amount-format's list, no FILE, an extra argument: usage errors, exit 2,
+  // as the help now says (it said a bad argument exits 1).
+  EXPECT_EQ(Run({"import", "ded", "--amount-format", "weird", dir_.path("x.ach")}).code, 2);
+  EXPECT_EQ(Run({"import", "ded"}).code, 2);
+  EXPECT_EQ(Run({"import", "sdu", dir_.path("x.sdu"), "extra"}).code, 2);
+  for (const std::string command : {"ded", "sdu"}) {
+    r = Run({"import", command, "--help"});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("2 a usage\nerror (no FILE, an unknown option or option value"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.out.find("or a bad argument"), std::string::npos) << r.out;
+  }
 }
 
 TEST_F(PaymentsInCliTest, ImportSduChecksControlTotals) {

@@ -17,11 +17,12 @@ namespace {
 using testing::AchBuilder;
 using Problems = std::vector<std::tuple<int64_t, std::string, std::string>>;
 
-Problems ProblemsOf(const formats::RemittanceParse& p) {
+Problems ProblemsOf(const std::vector<formats::RemittanceProblem>& problems) {
   Problems got;
-  for (const auto& q : p.file.problems) got.emplace_back(q.line_number, q.field, q.reason);
+  for (const auto& q : problems) got.emplace_back(q.line_number, q.field, q.reason);
   return got;
 }
+Problems ProblemsOf(const formats::RemittanceParse& p) { return ProblemsOf(p.file.problems); }
 
 // ---- DED parser ----
 
@@ -356,6 +357,19 @@ TEST(SduParserTest, NamesRecordFieldAndReason) {
             "sdu_header_missing");
 }
 
+// A detail paid after the batch was deposited cannot be: it was accepted.
+TEST(SduParserTest, APayDateAfterTheDepositDateIsRefused) {
+  const formats::SduParse p = formats::ParseSduBatch(
+      "H|B1|2024-06-10|2|2.00\n"
+      "D|1|111111111|2024-06-10|123456789||1.00\n"
+      "D|2|111111111|2024-06-11|123456789||1.00\n"
+      "T|B1|2\n");
+  EXPECT_EQ(ProblemsOf(p.parse), (Problems{{3, "pay_date", "sdu_pay_date_after_deposit"}}));
+  EXPECT_NE(p.parse.file.problems.at(0).message.find("2024-06-10"), std::string::npos);
+  ASSERT_EQ(p.parse.file.lines.size(), 1u);  // the deposit day itself is fine
+  EXPECT_EQ(p.parse.file.lines[0].line_number, 2);
+}
+
 // ---- Import: post, hold, refuse, re-import ----
 
 class PaymentsInTest : public ::testing::Test {
@@ -471,7 +485,92 @@ TEST_F(PaymentsInTest, DedFutureDateRefusesTheWholeFile) {
   ASSERT_EQ(rep->problems.size(), 1u);
   EXPECT_EQ(rep->problems[0].reason, "date_in_future");
   EXPECT_EQ(rep->problems[0].line_number, 6);
-  EXPECT_EQ(Posted(a_), Money());  // the good line is not posted either
+  EXPECT_EQ(rep->problems[0].field, "DED03");  // was the CSV's "pay_date"
+  EXPECT_EQ(Posted(a_), Money());              // the good line is not posted either
+}
+
+// A DED line naming no one with a DED03 pay date after today was held, not refused; and a
+// credit with no DED segment, dated its ACH effective entry date (the day it settles, normally
+// the next banking day), must not be refused for that.
+TEST_F(PaymentsInTest, DedHeldLinesKeepTheDateRuleButASettlementDateMayBeAhead) {
+  // Today is Friday 2024-06-14. DED03 tomorrow on a line naming no one.
+  auto rep = ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt",
+                       AchBuilder()
+                           .Batch("111111111", "240610")
+                           .Entry(7'525, 1, {"DED*CS*ST-2*240615*0000007525*999887777\\"})
+                           .EndBatch()
+                           .Build());
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(ProblemsOf(rep->problems), (Problems{{4, "DED03", "date_in_future"}}));
+  EXPECT_EQ(Held(), 0);
+  // A credit without DED settling Thursday the 20th: three banking days ahead (Wednesday the
+  // 19th is Juneteenth), one too many.
+  rep = ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt",
+                  AchBuilder().Batch("111111111", "240620").Entry(4'000, 1, {}).EndBatch().Build());
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(ProblemsOf(rep->problems),
+            (Problems{{3, "batch_header.effective_date", "date_in_future"}}));
+  EXPECT_EQ(Held(), 0);
+  // Tuesday the 18th, two banking days ahead: held, dated its settlement day.
+  rep = ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt",
+                  AchBuilder().Batch("111111111", "240618").Entry(4'000, 1, {}).EndBatch().Build());
+  ASSERT_TRUE(rep.ok());
+  ASSERT_TRUE(rep->committed) << rep->problems.at(0).message;
+  EXPECT_EQ(rep->held, 1);
+  auto held = world_.store().ListUnidentifiedPayments("held", 0, 10);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ((*held)[0].pay_date, Date::Ymd(2024, 6, 18));
+  EXPECT_EQ((*held)[0].reason, "employee_id_missing");
+}
+
+// The rejections found against the store named the CSV's columns (amount, pay_date) in a DED
+// file's report: they name the DED element.
+TEST_F(PaymentsInTest, DedRejectionsNameTheDedElement) {
+  ASSERT_TRUE(ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt", Ded())->committed);
+  const std::string text =
+      AchBuilder()
+          .Batch("111111111", "240610")
+          .Entry(25'001, 1,
+                 {"DED*CS*" + CaseDisplayId(case_a_) + "*240607*0000025001*123456789\\"})  // posted
+          .Entry(7'526, 3, {"DED*CS*ST-2*240607*0000007526*999887777\\"})                  // held
+          .EndBatch()
+          .Build();
+  auto rep = ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt", text);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(ProblemsOf(rep->problems), (Problems{{4, "DED04", "exists_with_different_amount"},
+                                                 {6, "DED04", "exists_with_different_amount"}}));
+}
+
+// A DED file with a malformed record was refused with the parser's problems only: the pay
+// date in the future of another line came to light only once the first was fixed.
+TEST_F(PaymentsInTest, AMalformedDedFileReportsTheStoreProblemsOfItsOtherLinesToo) {
+  const std::string text =
+      AchBuilder()
+          .Batch("111111111", "240610")
+          .Entry(100, 1, {"DED*CS*" + CaseDisplayId(case_a_) + "*240607*0000000100*12345678\\"})
+          .Entry(100, 2, {"DED*CS*" + CaseDisplayId(case_b_) + "*240701*0000000100*234567891\\"})
+          .EndBatch()
+          .Build();
+  auto rep = ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt", text);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(ProblemsOf(rep->problems),
+            (Problems{{4, "DED05", "ssn_malformed"}, {6, "DED03", "date_in_future"}}));
+  EXPECT_EQ(Posted(b_), Money());
+  // The same for an SDU batch: a control total and a key resent with another amount.
+  ASSERT_TRUE(ImportSdu(world_.store(), world_.clock(), "clerk", "b.sdu", kSdu)->committed);
+  std::string sdu = kSdu;
+  sdu.replace(sdu.find("250.00"), 6, "260.00");
+  auto batch = ImportSdu(world_.store(), world_.clock(), "clerk", "b2.sdu", sdu);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_FALSE(batch->committed);
+  EXPECT_EQ(ProblemsOf(batch->problems),
+            (Problems{{1, "header.total", "sdu_control_total_mismatch"},
+                      {2, "amount", "exists_with_different_amount"}}));
 }
 
 TEST_F(PaymentsInTest, SduBatchPostsAndHoldsAndReimportIsIdempotent) {

@@ -111,6 +111,14 @@ TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
   r = run(day, {"import", "remittance", "--help"});
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("line_ref,employer_fein,pay_date,ssn,case_id,amount"), std::string::npos);
+  // The help said a bad argument exits 1; a usage error exits 2, as documented in CLI.md.
+  EXPECT_NE(r.out.find("2 a usage\nerror (no FILE"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("or a bad argument"), std::string::npos) << r.out;
+  EXPECT_EQ(run(day, {"import", "remittance"}).code, 2);
+  EXPECT_EQ(run(day, {"import", "remittance", good, "extra"}).code, 2);
+  r = run(day, {"import", "remittance", dir.path("missing.csv")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("file_not_found"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
+#include "service/replay.h"
+
 #include "testing/fault_store.h"
 #include "testing/fixture.h"
 
@@ -193,6 +197,91 @@ TEST_F(RemittanceImportTest, ARejectedPostingRefusesTheWholeFile) {
   EXPECT_EQ(rep->held, 0);
   EXPECT_EQ(*world_.store().CountCollections(), 0);
   EXPECT_TRUE(world_.store().ListUnidentifiedPayments("", 0, 100)->empty());
+}
+
+// A line naming no one with a pay date after today was held (and could not be resolved until
+// that day), while the same date on a line naming a case refused the file.
+TEST_F(RemittanceImportTest, AHeldLineDatedAfterTodayRefusesTheFileToo) {
+  auto rep = Import(world_.store(), File() + "P6,111111111,2024-06-15,999887777,,5.00\n");
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_FALSE(rep->committed);
+  ASSERT_EQ(rep->problems.size(), 1u);
+  EXPECT_EQ(rep->problems[0].line_number, 7);
+  EXPECT_EQ(rep->problems[0].field, "pay_date");
+  EXPECT_EQ(rep->problems[0].reason, "date_in_future");
+  EXPECT_NE(rep->problems[0].message.find("2024-06-15"), std::string::npos);
+  EXPECT_EQ(rep->held, 0);
+  EXPECT_EQ(*world_.store().CountCollections(), 0);
+  EXPECT_TRUE(world_.store().ListUnidentifiedPayments("", 0, 100)->empty());
+  // Today is not after today.
+  rep = Import(world_.store(), File() + "P6,111111111,2024-06-14,999887777,,5.00\n");
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->committed);
+  EXPECT_EQ(rep->held, 4);
+}
+
+// A file with a malformed line was refused with only the parser's problems: the pay date in
+// the future of another line (found against the store) was reported only once the first was
+// fixed. Every problem is reported at once, in line order, and nothing is written.
+TEST_F(RemittanceImportTest, AMalformedFileReportsTheStoreProblemsOfItsOtherLinesToo) {
+  ASSERT_TRUE(Import(world_.store(), File())->committed);
+  const std::string text = kHeader +
+                           "P1,111111111,2024-06-07,123456789,,251.00\n"  // 2 resent, other amount
+                           "Q1,111111111,2024-06-07,123456789,,ten\n"     // 3 malformed
+                           "Q2,111111111,2024-07-15,123456789,,10.00\n"   // 4 future, posted
+                           "Q3,111111111,2024-07-15,999887777,,10.00\n"   // 5 future, held
+                           "Q4,111111111,2024-06-07,123456789,,10.00\n"   // 6 good
+                           "Q4,111111111,2024-06-07,123456789,,10.00\n";  // 7 duplicate
+  auto rep = Import(world_.store(), text);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_FALSE(rep->committed);
+  std::vector<std::tuple<int64_t, std::string, std::string>> got;
+  for (const auto& q : rep->problems) got.emplace_back(q.line_number, q.field, q.reason);
+  const std::vector<std::tuple<int64_t, std::string, std::string>> want{
+      {2, "amount", "exists_with_different_amount"},
+      {3, "amount", "amount_malformed"},
+      {4, "pay_date", "date_in_future"},
+      {5, "pay_date", "date_in_future"},
+      {7, "line_ref", "line_ref_duplicate"}};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(rep->problem_count, 5);
+  EXPECT_EQ(rep->lines, 6);
+  EXPECT_EQ(rep->posted + rep->held + rep->already_posted + rep->already_held, 0);
+  EXPECT_EQ(*world_.store().CountCollections(), 2);  // the first import's only
+  EXPECT_EQ(world_.store().ListUnidentifiedPayments("", 0, 100)->size(), 3u);
+  EXPECT_EQ(Posted(a_), Money::FromCents(25'000));
+}
+
+// `audit verify` compared no held payment with the audit trail: an edited amount or status
+// of held money went unnoticed.
+TEST_F(RemittanceImportTest, AuditVerifyComparesHeldPaymentsWithTheTrail) {
+  ASSERT_TRUE(Import(world_.store(), File())->committed);
+  auto cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0) << (cmp->problems.empty() ? "" : cmp->problems[0]);
+  SqliteStore& sqlite = world_.store();
+  ASSERT_TRUE(
+      sqlite.ExecForTesting("UPDATE unidentified_payment SET amount_cents = 1 WHERE id = 1").ok());
+  ASSERT_TRUE(
+      sqlite
+          .ExecForTesting("UPDATE unidentified_payment SET status = 'resolved', resolution = "
+                          "'refunded', resolved_at = '2024-06-14T00:00:00.000000Z', resolved_by = "
+                          "'clerk', resolution_reason = 'returned' WHERE id = 2")
+          .ok());
+  ASSERT_TRUE(
+      sqlite.ExecForTesting("UPDATE unidentified_payment SET pay_date = '2024-06-01' WHERE id = 3")
+          .ok());
+  cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 3);
+  const std::vector<std::string> want{
+      "unidentified_payment 1 (REM-111111111-P3): amount_cents is 1 in the store, 7525 in the "
+      "audit trail",
+      "unidentified_payment 2 (REM-111111111-P4): status is 'resolved' in the store, 'held' in "
+      "the audit trail",
+      "unidentified_payment 3 (REM-111111111-P5): pay_date is 2024-06-01 in the store, "
+      "2024-06-07 in the audit trail"};
+  EXPECT_EQ(cmp->problems, want);
 }
 
 TEST_F(RemittanceImportTest, ALineResentWithAnotherAmountIsRefused) {

@@ -407,6 +407,169 @@ TEST(EngineTest, HeldFutureSupportIsNotAppliedToACaseWhileItIsClosed) {
   EXPECT_EQ(run.balance.held_total, C(60000));
 }
 
+// ---- Pass-through (42 USC 657(a)(6), ledger/policy.h) ----
+// FACTS §4.1 says only "optional pass-through with federal financial participation waived on
+// the 'excepted portion'". The limits used here (up to 100.00 a month, 200.00 with two or more
+// children, DRA 2005 §7301) are general knowledge, NOT verified in FACTS.md.
+
+DistributionPolicy PassThroughPolicy(int64_t one_child_cents, int64_t two_or_more_cents) {
+  DistributionPolicy p;
+  p.pass_through_one_child = C(one_child_cents);
+  p.pass_through_two_or_more_children = C(two_or_more_cents);
+  return p;
+}
+
+// A case on assistance from `start` (grant `grant_cents`) with a monthly order from `start`.
+CaseBook AssistedCase(int64_t monthly_cents, Date start, int64_t grant_cents,
+                      std::vector<PersonId> children) {
+  CaseBook book = MakeCase(1, monthly_cents, start);
+  book.info.children = std::move(children);
+  book.episodes.push_back({CaseId{1}, start, std::nullopt, C(grant_cents)});
+  return book;
+}
+
+TEST(EngineTest, PassThroughSendsRetainedCurrentSupportToTheFamilyUpToTheMonthlyLimit) {
+  // One child, limit 50.00, 400.00 a month from March, grant 1,000.00 (URA is never short).
+  const CaseBook book = AssistedCase(40000, Date::Ymd(2024, 3, 1), 100000, {PersonId{11}});
+  const std::vector<Collection> pays{Pay(1, 1, 15000, Date::Ymd(2024, 3, 5)),
+                                     Pay(2, 1, 25000, Date::Ymd(2024, 3, 20)),
+                                     Pay(3, 1, 40000, Date::Ymd(2024, 4, 5))};
+  const LedgerRun run =
+      RunLedger({book}, pays, PassThroughPolicy(5000, 10000), Date::Ymd(2024, 4, 30));
+  // Mar 5, 150.00 of March: all within URA; 50.00 passed through, 100.00 retained (50/50).
+  const Distribution& d1 = run.distributions.at(1);
+  EXPECT_EQ(d1.to_family, C(5000));
+  EXPECT_EQ(PassedThrough(d1), C(5000));
+  EXPECT_EQ(d1.to_federal, C(5000));
+  EXPECT_EQ(d1.to_state, C(5000));
+  ASSERT_EQ(d1.lines.size(), 3u);  // federal, state, then the family's pass-through line
+  EXPECT_EQ(d1.lines[2].payee, Payee::kFamily);
+  EXPECT_TRUE(d1.lines[2].pass_through);
+  EXPECT_EQ(d1.lines[2].applied_as, AppliedAs::kCurrent);
+  EXPECT_EQ(d1.lines[2].bucket, Bucket::kPermanentlyAssigned);
+  // Mar 20, 250.00: March's limit is used up, so all 250.00 is retained: federal total
+  // round(350 x 50%) = 175.00, this slice 175 - 50 = 125.00.
+  const Distribution& d2 = run.distributions.at(2);
+  EXPECT_EQ(d2.to_family, C(0));
+  EXPECT_EQ(d2.to_federal, C(12500));
+  EXPECT_EQ(d2.to_state, C(12500));
+  // Apr 5, 400.00 of April: a new month, a new limit: 50.00 passed, 350.00 retained.
+  const Distribution& d3 = run.distributions.at(3);
+  EXPECT_EQ(PassedThrough(d3), C(5000));
+  EXPECT_EQ(d3.to_family, C(5000));
+  EXPECT_EQ(d3.to_federal + d3.to_state, C(35000));
+  // The passed money is not retained: URA retained 100 + 250 + 350 = 700.00 of 2,000.00.
+  const CaseBalance& cb = run.balance.cases[0];
+  EXPECT_EQ(cb.ura_retained, C(70000));
+  EXPECT_EQ(cb.ura_balance, C(130000));
+  EXPECT_EQ(cb.passed_through, C(10000));
+  EXPECT_EQ(cb.to_family, C(10000));
+  // Without the option (the default 0.00) nothing is passed through: all 150.00 retained.
+  const LedgerRun plain = RunLedger({book}, pays, DistributionPolicy{}, Date::Ymd(2024, 4, 30));
+  EXPECT_EQ(plain.distributions.at(1).to_family, C(0));
+  EXPECT_EQ(plain.distributions.at(1).to_federal + plain.distributions.at(1).to_state, C(15000));
+  for (const auto& [id, d] : plain.distributions) {
+    EXPECT_EQ(PassedThrough(d), C(0));
+    for (const DistributionLine& l : d.lines) EXPECT_FALSE(l.pass_through);
+  }
+  EXPECT_EQ(plain.balance.cases[0].ura_retained, C(80000));
+}
+
+TEST(EngineTest, PassThroughTakesOnlyWhatWouldBeRetainedAndLeavesTheUraBalance) {
+  // Grant 30.00, limit 50.00, 400.00 paid in March: only 30.00 is within URA, so 30.00 is
+  // passed through and the other 370.00 is the family's as before; nothing is retained and the
+  // URA balance stays 30.00.
+  const CaseBook book = AssistedCase(40000, Date::Ymd(2024, 3, 1), 3000, {PersonId{11}});
+  ObligorLedger ledger({book}, PassThroughPolicy(5000, 10000));
+  const Distribution mar = ledger.Apply(Pay(1, 1, 40000, Date::Ymd(2024, 3, 5)));
+  EXPECT_EQ(PassedThrough(mar), C(3000));
+  EXPECT_EQ(mar.to_family, C(40000));
+  EXPECT_EQ(mar.to_state + mar.to_federal, C(0));
+  // April: URA 60.00 - 0 retained = 60.00 within URA; 50.00 passed, 10.00 retained (5/5),
+  // 340.00 to the family above URA.
+  const Distribution apr = ledger.Apply(Pay(2, 1, 40000, Date::Ymd(2024, 4, 5)));
+  EXPECT_EQ(PassedThrough(apr), C(5000));
+  EXPECT_EQ(apr.to_federal, C(500));
+  EXPECT_EQ(apr.to_state, C(500));
+  EXPECT_EQ(apr.to_family, C(39000));
+  const ObligorBalance b = ledger.Snapshot(Date::Ymd(2024, 4, 30));
+  EXPECT_EQ(b.cases[0].ura_retained, C(1000));
+  EXPECT_EQ(b.cases[0].ura_balance, C(5000));
+  EXPECT_EQ(b.cases[0].passed_through, C(8000));
+}
+
+TEST(EngineTest, PassThroughLimitFollowsTheChildrenOfTheMonth) {
+  // Two children, 200.00 each; the second's term ends Mar 31 (emancipated). Limits 50.00 for
+  // one child, 120.00 for two or more.
+  CaseBook book = AssistedCase(40000, Date::Ymd(2024, 3, 1), 100000, {PersonId{11}, PersonId{12}});
+  book.orders[0].child_terms = {ChildTerm{PersonId{11}, C(20000), std::nullopt},
+                                ChildTerm{PersonId{12}, C(20000), Date::Ymd(2024, 3, 31)}};
+  EXPECT_EQ(PassThroughChildren(book, Date::Ymd(2024, 3, 1)), 2);
+  EXPECT_EQ(PassThroughChildren(book, Date::Ymd(2024, 4, 1)), 1);
+  CaseBook three = book;  // a child no term names counts
+  three.info.children.push_back(PersonId{13});
+  EXPECT_EQ(PassThroughChildren(three, Date::Ymd(2024, 4, 1)), 2);
+
+  ObligorLedger ledger({book}, PassThroughPolicy(5000, 12000));
+  // March (two children): 400.00 within URA, 120.00 passed, 280.00 retained (140/140).
+  const Distribution mar = ledger.Apply(Pay(1, 1, 40000, Date::Ymd(2024, 3, 5)));
+  EXPECT_EQ(PassedThrough(mar), C(12000));
+  EXPECT_EQ(mar.to_federal, C(14000));
+  EXPECT_EQ(mar.to_state, C(14000));
+  // April (one child; April's support is 200.00): 50.00 passed, 150.00 retained: federal total
+  // round(430 x 50%) = 215.00, this slice 215 - 140 = 75.00.
+  const Distribution apr = ledger.Apply(Pay(2, 1, 20000, Date::Ymd(2024, 4, 5)));
+  EXPECT_EQ(PassedThrough(apr), C(5000));
+  EXPECT_EQ(apr.to_federal, C(7500));
+  EXPECT_EQ(apr.to_state, C(7500));
+}
+
+TEST(EngineTest, PassThroughIsCurrentSupportOnlyNeverATaxOffsetOrArrears) {
+  // On assistance from January (grant 1,000.00), 400.00 a month, limit 50.00.
+  const CaseBook book = AssistedCase(40000, Date::Ymd(2024, 1, 1), 100000, {PersonId{11}});
+  ObligorLedger ledger({book}, PassThroughPolicy(5000, 10000));
+  // A tax offset of 400.00 pays January's assigned arrears: all retained, nothing passed.
+  const Distribution offset =
+      ledger.Apply(Pay(1, 1, 40000, Date::Ymd(2024, 3, 10), PaymentSource::kTaxOffset));
+  EXPECT_EQ(PassedThrough(offset), C(0));
+  EXPECT_EQ(offset.to_family, C(0));
+  EXPECT_EQ(offset.to_federal + offset.to_state, C(40000));
+  // 600.00 direct: March's 400.00 current (50.00 passed, 350.00 retained), then 200.00 of
+  // February's permanently assigned arrears: retained, never passed through.
+  const Distribution direct = ledger.Apply(Pay(2, 1, 60000, Date::Ymd(2024, 3, 15)));
+  EXPECT_EQ(PassedThrough(direct), C(5000));
+  EXPECT_EQ(direct.to_family, C(5000));
+  EXPECT_EQ(direct.to_federal + direct.to_state, C(55000));
+  for (const DistributionLine& l : direct.lines) {
+    if (l.applied_as == AppliedAs::kArrears) {
+      EXPECT_FALSE(l.pass_through);
+    }
+  }
+}
+
+TEST(EngineTest, FutureSupportAndLaterCollectionsShareTheMonthsPassThroughLimit) {
+  // Limit 50.00; 500.00 paid Mar 5 leaves 100.00 held, applied Apr 1 to April's support.
+  const CaseBook book = AssistedCase(40000, Date::Ymd(2024, 3, 1), 100000, {PersonId{11}});
+  DistributionPolicy policy = PassThroughPolicy(5000, 10000);
+  policy.futures = FuturesRule::kAll;
+  const LedgerRun run = RunLedger(
+      {book}, {Pay(1, 1, 50000, Date::Ymd(2024, 3, 5)), Pay(2, 1, 30000, Date::Ymd(2024, 4, 10))},
+      policy, Date::Ymd(2024, 4, 30));
+  const Distribution& p1 = run.distributions.at(1);
+  EXPECT_EQ(PassedThrough(p1), C(5000));  // March: 50.00 passed, 350.00 retained
+  EXPECT_EQ(p1.held, C(10000));
+  ASSERT_EQ(run.balance.futures_applied.size(), 1u);
+  // Apr 1: the 100.00 pays April first: 50.00 passed (April's limit), 50.00 retained.
+  const Distribution& fut = run.balance.futures_applied[0].distribution;
+  EXPECT_EQ(PassedThrough(fut), C(5000));
+  EXPECT_EQ(fut.to_federal + fut.to_state, C(5000));
+  // Apr 10, 300.00: April's limit is used: all retained.
+  const Distribution& p2 = run.distributions.at(2);
+  EXPECT_EQ(PassedThrough(p2), C(0));
+  EXPECT_EQ(p2.to_federal + p2.to_state, C(30000));
+  EXPECT_EQ(run.balance.cases[0].passed_through, C(10000));
+}
+
 TEST(ClosedSpansTest, EachClosingRunsToTheDayBeforeTheNextReopening) {
   auto ev = [](int id, Date d, std::string kind) {
     CaseEvent e;

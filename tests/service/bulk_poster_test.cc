@@ -593,6 +593,89 @@ TEST(BulkPosterTest, AReaderThatFailsToOpenFailsTheBatchAndWritesNothing) {
 // An import.batch row lists its postings as compact rows; replay still reads the object list
 // that rows written before 2026-12-03 carry, and refuses compact rows whose columns or count
 // are not the ones the poster writes.
+// Four current-assistance cases, one per obligor (the even ones with two children), 400.00 a
+// month from 2024-01-01, under pass-through limits 50.00 / 120.00 (42 USC 657(a)(6); limits from
+// general knowledge, not FACTS.md) and futures `all`, so held money shares a month's limit.
+std::vector<CaseId> PassThroughCases(World& w) {
+  EXPECT_TRUE(w.service().SetConfig("distribution.pass_through_one_child", "50.00").ok());
+  EXPECT_TRUE(
+      w.service().SetConfig("distribution.pass_through_two_or_more_children", "120.00").ok());
+  EXPECT_TRUE(w.service().SetConfig("distribution.futures", "all").ok());
+  std::vector<CaseId> cases;
+  for (int o = 0; o < 4; ++o) {
+    NewCase c;
+    c.obligor = w.Person("Obligor", std::to_string(o));
+    c.obligee = w.Person("Obligee", std::to_string(o));
+    c.children = {w.Person("Child", std::to_string(o))};
+    if (o % 2 == 0) c.children.push_back(w.Person("Sibling", std::to_string(o)));
+    c.type = CaseType::kCurrentAssistance;
+    c.opened = Date::Ymd(2024, 1, 1);
+    c.assistance =
+        AssistanceEpisode{{}, Date::Ymd(2024, 1, 1), {}, Money::FromCents(15000 + 10000 * o)};
+    auto id = w.service().AddCase(c);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    Order order;
+    order.case_id = *id;
+    order.amount = Money::FromCents(40000);
+    order.effective_date = Date::Ymd(2024, 1, 1);
+    EXPECT_TRUE(w.service().AddOrder(order, std::nullopt).ok());
+    cases.push_back(*id);
+  }
+  return cases;
+}
+
+// The bulk poster's cached ledgers (in-order rows, the pipelined path of a batch of 256 or more,
+// a backdated row taking the full path) give the pass-through distributions of posting each
+// row alone with PostPayment, and the audit replay reproduces them.
+TEST(BulkPosterTest, PassThroughDistributionsMatchPostingOneByOne) {
+  World bulk;
+  World single;
+  const std::vector<CaseId> cases = PassThroughCases(bulk);
+  ASSERT_EQ(PassThroughCases(single), cases);
+  std::vector<PaymentRequest> rows;  // 24 months x 3 payments x 4 cases = 288, in date order
+  for (int m = 0; m < 24; ++m) {
+    const Date month = Date::Ymd(2024 + m / 12, m % 12 + 1, 1);
+    for (int k = 0; k < 3; ++k) {
+      for (size_t i = 0; i < cases.size(); ++i) {
+        const int64_t cents = 2000 + 5000 * k + 1500 * static_cast<int64_t>(i) + 700 * (m % 5);
+        rows.push_back(
+            Payment("pt-" + std::to_string(m) + "-" + std::to_string(k) + "-" + std::to_string(i),
+                    cases[i], cents, month.AddDays(2 + 9 * k)));
+      }
+    }
+  }
+  const std::vector<PaymentRequest> later{
+      Payment("pt-back", cases[0], 2500, Date::Ymd(2024, 2, 2)),
+      Payment("pt-last", cases[1], 60000, Date::Ymd(2025, 12, 28))};
+  BulkPoster poster(bulk.store(), bulk.clock(), "tester");
+  for (const auto& batch : {rows, later}) {
+    auto r = poster.PostBatch(batch, BatchMode::kCommitValid, "pass-through.csv");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->created, static_cast<int64_t>(batch.size()));
+  }
+  for (const auto& batch : {rows, later}) {
+    for (const PaymentRequest& row : batch) ASSERT_TRUE(single.service().PostPayment(row).ok());
+  }
+  EXPECT_EQ(CompareCollections(bulk, single), static_cast<int64_t>(rows.size() + 2));
+  Money passed;
+  int64_t marked = 0;
+  for (const CaseId c : cases) {
+    auto stored = bulk.store().ListCollectionsByObligor(bulk.store().GetCase(c)->obligor);
+    ASSERT_TRUE(stored.ok());
+    for (const StoredCollection& s : *stored) {
+      passed += PassedThrough(s.distribution);
+      for (const DistributionLine& l : s.distribution.lines) marked += l.pass_through ? 1 : 0;
+    }
+  }
+  // Most case-months pass through on a stored line (a month that held money paid at its start
+  // passes through on the application, which is not stored).
+  EXPECT_GE(marked, 72) << marked;
+  EXPECT_TRUE(passed.is_positive());
+  auto cmp = CompareReplayWithStore(bulk.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0) << (cmp->problems.empty() ? "" : cmp->problems.front());
+}
+
 TEST(BulkPosterTest, ReplayReadsCompactAndOlderPostingListsAndRefusesMalformedOnes) {
   World w;
   const std::vector<CaseId> cases = MakeCases(w);

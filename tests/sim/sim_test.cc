@@ -8,6 +8,8 @@
 #include <iterator>
 #include <set>
 
+#include <sqlite3.h>
+
 #include "crypto/sha256.h"
 #include "domain/validate.h"
 #include "service/audit.h"
@@ -188,6 +190,32 @@ TEST_F(SimulatedCaseload, AuditChainVerifiesAndReplayReproducesEveryDistribution
   ASSERT_TRUE(replay.ok()) << replay.status().ToString();
   EXPECT_EQ(replay->collections, counts_->payments);
   EXPECT_EQ(replay->mismatches, 0) << (replay->problems.empty() ? "" : replay->problems.front());
+}
+
+// Payments are sized on the orders in effect and name a case whose order is in effect on the
+// payment's date: no collection precedes its case's opening or first order (before
+// 2026-12-05 they named the obligor's first case, even one opened later in the window).
+TEST_F(SimulatedCaseload, NoCollectionPrecedesItsCaseOrItsFirstOrder) {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* s = nullptr;
+  int64_t early = -1;
+  int64_t total = -1;
+  ASSERT_EQ(sqlite3_open_v2(path_->c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(
+                db,
+                "SELECT SUM(co.received_date < c.opened OR co.received_date < "
+                "(SELECT MIN(o.effective_date) FROM support_order o WHERE o.case_id = c.id)), "
+                "COUNT(*) FROM collection co JOIN iv_d_case c ON c.id = co.case_id",
+                -1, &s, nullptr),
+            SQLITE_OK);
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    early = sqlite3_column_int64(s, 0);
+    total = sqlite3_column_int64(s, 1);
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  EXPECT_EQ(total, counts_->payments);
+  EXPECT_EQ(early, 0);
 }
 
 TEST_F(SimulatedCaseload, GroundTruthCoversEveryObligorMonthWithBothOutcomes) {
