@@ -57,6 +57,10 @@ struct RunContext {
   std::string at;
   std::map<std::string, int64_t> counts;
   std::map<std::string, double> seconds;
+  // The figures of each obligor with an action still open (by obligor id: the run's order),
+  // for the deadline alerts raised after the last chunk (StakeFor). An obligor of a chunk a
+  // resumed run had already committed is missing: its alerts stake what the action did.
+  std::vector<std::pair<int64_t, StakeFigures>> stakes;
 };
 
 std::string WorkerFor(const RunContext& x, CaseId c) { return x.assignment.WorkerFor(c); }
@@ -378,23 +382,71 @@ Status Recommendations(RunContext& x, Prepared& p, const std::optional<ai::RiskS
   return Status::Ok();
 }
 
-// Keeps the obligor's open review tasks and deadline alerts true to its actions as they now
-// stand (RefreshTask, workflow.h): a review task whose recommendations were all decided,
-// dismissed or withdrawn is closed with the reason, one naming a decided or withdrawn action
-// is re-pointed to the case's undecided ones, an alert whose action moved on is closed.
-// Before, a review task stayed open naming a withdrawn action, and the run skipped the case
-// because a review task was open.
-Status RefreshTasks(RunContext& x, Prepared& p) {
-  for (Task& t : p.tasks) {
-    const TaskChange change = RefreshTask(t, p.actions, x.o.as_of);
-    if (change == TaskChange::kNone) continue;
-    RETURN_IF_ERROR(x.store.UpdateEnforceTask(t));
-    if (change == TaskChange::kRepointed) ++x.counts["review_tasks_repointed"];
+// Whether `c` is one of `h`'s cases and closed.
+bool CaseClosed(const ai::ObligorHistory& h, CaseId c) {
+  return std::any_of(h.books.begin(), h.books.end(), [&](const CaseBook& b) {
+    return b.info.id == c && b.info.status == CaseStatus::kClosed;
+  });
+}
+
+// The obligor's figures as of the history's features `row`: its arrears, its monthly support
+// and the day's score (`overridden` when a person's override is in force), if scored.
+StakeFigures StakeOf(const ai::FeatureRow& row, const std::optional<ai::RiskScore>& risk,
+                     std::optional<int> overridden) {
+  StakeFigures f;
+  f.arrears = row.balance.arrears_total;
+  f.monthly_support = MonthlySupport(row);
+  if (risk) f.risk_score = overridden ? *overridden : risk->score;
+  return f;
+}
+
+// Keeps the obligor's open tasks (`tasks`, as stored) true to its actions and figures as they
+// now stand, writing each changed task once:
+//   - with `follow` kYes, review tasks and deadline alerts follow the actions (RefreshTask,
+//     workflow.h): a review task whose recommendations were all decided, dismissed or
+//     withdrawn is closed with the reason, one naming a decided or withdrawn action is
+//     re-pointed to the case's undecided ones, an alert whose action moved on is closed
+//     (before, a review task stayed open naming a withdrawn action, and the run skipped the
+//     case because a review task was open). A payment event that withdrew nothing passes kNo:
+//     a person's decision leaves its task to the next run;
+//   - then every open task's amount at stake and risk score follow `figures` (RefreshStake,
+//     workflow.h; count "tasks_refreshed"): before 2026-12-05 they stayed as the run that
+//     wrote the task found them, so an old alert could rank below a newer one for the same
+//     debt.
+// Only tasks whose row changed are written. Adds to `counts`.
+enum class FollowActions { kYes, kNo };
+Status RefreshObligorTasks(Store& store, const ai::ObligorHistory& h, std::vector<Task>& tasks,
+                           const std::vector<Action>& actions, const StakeFigures& figures,
+                           FollowActions follow, Date today,
+                           std::map<std::string, int64_t>& counts) {
+  for (Task& t : tasks) {
+    const Money amount_before = t.amount_at_stake;  // as stored
+    const int risk_before = t.risk_score;
+    const TaskChange change =
+        follow == FollowActions::kYes ? RefreshTask(t, actions, today) : TaskChange::kNone;
+    RefreshStake(t, figures, CaseClosed(h, t.case_id), today);
+    const bool restaked = t.amount_at_stake != amount_before || t.risk_score != risk_before;
+    if (change == TaskChange::kNone && !restaked) continue;
+    RETURN_IF_ERROR(store.UpdateEnforceTask(t));
+    if (restaked) ++counts["tasks_refreshed"];
+    if (change == TaskChange::kRepointed) ++counts["review_tasks_repointed"];
     if (change == TaskChange::kClosed) {
-      ++x.counts[t.kind == "deadline_alert" ? "alerts_closed" : "review_tasks_closed"];
+      ++counts[t.kind == "deadline_alert" ? "alerts_closed" : "review_tasks_closed"];
     }
   }
   return Status::Ok();
+}
+
+// The obligor's open tasks kept true to its actions (RefreshTask) and to its figures as of
+// the run's date (RefreshStake), each changed task written once in the chunk's transaction.
+Status RefreshTasks(RunContext& x, Prepared& p) {
+  const StakeFigures figures = StakeOf(p.row, p.risk, p.overridden);
+  const bool open = std::any_of(p.actions.begin(), p.actions.end(), [](const Action& a) {
+    return !IsFinal(a.state) && a.state != ActionState::kIssued;
+  });
+  if (open) x.stakes.emplace_back(p.h.obligor.value, figures);  // the alert pass reads them
+  return RefreshObligorTasks(x.store, p.h, p.tasks, p.actions, figures, FollowActions::kYes,
+                             x.o.as_of, x.counts);
 }
 
 // Moves each open task whose worker's caseload does not hold its case — a caseworker of
@@ -476,18 +528,11 @@ Status WithdrawIneligible(RunContext& x, Prepared& p) {
   return Status::Ok();
 }
 
-// Whether `c` is one of `h`'s cases and closed.
-bool CaseClosed(const ai::ObligorHistory& h, CaseId c) {
-  return std::any_of(h.books.begin(), h.books.end(), [&](const CaseBook& b) {
-    return b.info.id == c && b.info.status == CaseStatus::kClosed;
-  });
-}
-
 // What a case closing leaves to the obligor's run, active or not (an obligor whose every case
 // is closed is no longer active, and the rest of its run is skipped): its open outreach tasks
 // on a closed case are closed ("the case is closed"), and its open actions on a closed case
 // are withdrawn as no longer eligible (EnforcementService::WithdrawMoot), so that RefreshTasks
-// closes their review tasks and alerts. Before 2026-12-06 an outreach task stayed open, and
+// closes their review tasks and alerts. Before 2026-12-05 an outreach task stayed open, and
 // was flagged for follow-up, after its case closed (say, on the obligor's death).
 Status CloseClosedCaseWork(RunContext& x, Prepared& p) {
   for (Task& t : p.tasks) {
@@ -568,6 +613,19 @@ Status ApplyObligor(RunContext& x, Prepared& p) {
   return RefreshTasks(x, p);
 }
 
+// A new alert's amount at stake and risk: its obligor's figures as this run found them
+// (RefreshStake), as the next run would set them; without them (a resumed run's earlier
+// chunk), its actions'. Sets the priority (the risk at least kAlertRiskFloor).
+void StakeFor(const RunContext& x, Task& t) {
+  const auto at = std::lower_bound(
+      x.stakes.begin(), x.stakes.end(), t.obligor.value,
+      [](const std::pair<int64_t, StakeFigures>& e, int64_t id) { return e.first < id; });
+  if (at != x.stakes.end() && at->first == t.obligor.value) {
+    RefreshStake(t, at->second, false, x.o.as_of);
+  }
+  t.priority = QueuePriority(t, x.o.as_of);
+}
+
 Task AlertFor(const RunContext& x, const Action& a, const std::string& phase, Date deadline) {
   Task t;
   t.key = ActionAlertKey(a.id, deadline, phase);
@@ -598,7 +656,7 @@ Task AlertFor(const RunContext& x, const Action& a, const std::string& phase, Da
                 " (45 CFR 303.6: 30 days from delinquency, 60 with service of process); it is " +
                 std::string(Name(a.state)) + ".";
   }
-  t.priority = QueuePriority(t, x.o.as_of);  // the risk at least kAlertRiskFloor
+  StakeFor(x, t);
   return t;
 }
 
@@ -619,7 +677,7 @@ Task CaseAlertFor(const RunContext& x, const std::vector<const Action*>& racing,
     t.amount_at_stake = std::max(t.amount_at_stake, a->amount_at_stake);
     t.risk_score = std::max(t.risk_score, a->risk_score);
   }
-  t.priority = QueuePriority(t, x.o.as_of);
+  StakeFor(x, t);
   t.message = ids + (racing.size() == 1 ? " must" : ": each must") + " be acted on by " +
               deadline.ToString() +
               " (45 CFR 303.6: 30 days from delinquency, 60 with service of process); " +
@@ -628,7 +686,7 @@ Task CaseAlertFor(const RunContext& x, const std::vector<const Action*>& racing,
 }
 
 // The situation an alert is about: its base key (AlertBaseKey), with a per-action key of
-// before 2026-12-06 ("deadline:<action>:<phase>") read as ActionAlertKey(action, its deadline,
+// before 2026-12-05 ("deadline:<action>:<phase>") read as ActionAlertKey(action, its deadline,
 // phase).
 std::string AlertSituation(const Task& t) {
   const std::string_view base = AlertBaseKey(t.key);
@@ -662,7 +720,7 @@ Result<OpenAlerts> LoadOpenAlerts(Store& store) {
 // alert has — the situation recurs after its alert was closed (a case reopened with new
 // recommendations racing the same missed deadline; a notice back from an upheld contest) —:
 // inserted under RaisedAgainKey(key, the run's date) (count "alerts_raised_again"), unless
-// that is taken too (the same day: a resumed run). Before 2026-12-06 a closed alert's key
+// that is taken too (the same day: a resumed run). Before 2026-12-05 a closed alert's key
 // stopped the alert for good.
 Status RaiseAlert(RunContext& x, OpenAlerts& open, Task t) {
   const std::string situation = t.key;
@@ -683,7 +741,7 @@ Status RaiseAlert(RunContext& x, OpenAlerts& open, Task t) {
 
 // Closes the open alert about `situation`, if any: its deadline passed and the alert saying
 // so stands ("Legal deadline near" once "Legal deadline passed" is raised, "Administrative
-// review due" once it is overdue). Before 2026-12-06 both stayed open for the same deadline.
+// review due" once it is overdue). Before 2026-12-05 both stayed open for the same deadline.
 Status CloseSupersededAlert(RunContext& x, OpenAlerts& open, const std::string& situation,
                             const std::string& title_now) {
   auto it = open.by_situation.find(situation);
@@ -974,7 +1032,7 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
   report.as_of = o.as_of;
   std::optional<BatchRun> expected;  // the stored run as this run last read or wrote it
   ASSIGN_OR_RETURN(BatchRun run, StartRun(store, clock, o.as_of, report, expected));
-  RunContext x{store, clock, actor, o, {}, {}, {}, {}, {}, clock.NowIso(), {}, {}};
+  RunContext x{store, clock, actor, o, {}, {}, {}, {}, {}, clock.NowIso(), {}, {}, {}};
   const Json stored = Json::parse(run.counts_json, nullptr, false);
   if (stored.is_object()) {
     for (const auto& [k, v] : stored.items()) x.counts[k] = v.get<int64_t>();
@@ -1156,14 +1214,27 @@ Result<PaymentEffects> WriteEvent(Store& store, const Clock& clock, const std::s
     ASSIGN_OR_RETURN(std::vector<Action> actions, store.ListEnforceActionsByObligor(h.obligor));
     if (MayBeMoot(e, c, actions)) {
       EnforcementService svc(store, clock, actor);
-      ASSIGN_OR_RETURN(effects.withdrawn, svc.WithdrawMoot(h.obligor, e.as_of, "payment posted"));
+      ASSIGN_OR_RETURN(effects.withdrawn, svc.WithdrawMoot(h.obligor, e.as_of, "payment posted",
+                                                           EnforcementService::TaskSync::kLeave));
+      Replace(actions, effects.withdrawn);
     }
+    // The obligor's open tasks: those about withdrawn actions closed or re-pointed (as
+    // WithdrawMoot's own task sync did), every one's amount at stake and risk as of the event
+    // (RefreshStake), each changed task written once.
+    std::map<std::string, int64_t> counts;
+    const FollowActions follow =
+        effects.withdrawn.empty() ? FollowActions::kNo : FollowActions::kYes;
+    RETURN_IF_ERROR(RefreshObligorTasks(store, h, tasks, actions,
+                                        StakeOf(e.row, e.risk, OverriddenScore(h, e.as_of)), follow,
+                                        e.as_of, counts));
+    effects.tasks_refreshed = counts["tasks_refreshed"];
     return AppendAudit(store, clock, actor, "enforce.payment_event", "person",
                        PersonDisplayId(h.obligor), "",
                        Json{{"case_id", CaseDisplayId(e.case_id)},
                             {"date", e.date.ToString()},
                             {"risk_score", effects.risk ? Json(effects.risk->score) : Json()},
                             {"tasks_closed", effects.tasks_closed},
+                            {"tasks_refreshed", effects.tasks_refreshed},
                             {"withdrawn", effects.withdrawn.size()}}
                            .dump());
   }();
@@ -1237,6 +1308,7 @@ class PacedEventWriter {
     ++out_.obligors;
     if (effects.risk) ++out_.rescored;
     out_.tasks_closed += effects.tasks_closed;
+    out_.tasks_refreshed += effects.tasks_refreshed;
     out_.withdrawn += static_cast<int64_t>(effects.withdrawn.size());
     ++in_transaction_;
     const bool long_enough = std::chrono::steady_clock::now() - began_ >= pacing_.commit_after;

@@ -20,7 +20,10 @@
 //   5. keep the obligor's open review tasks and deadline alerts true to its actions
 //      (workflow.h RefreshTask): closed when nothing they are about awaits a decision,
 //      re-pointed to the case's undecided recommendations (counts "review_tasks_closed",
-//      "review_tasks_repointed", "alerts_closed").
+//      "review_tasks_repointed", "alerts_closed"); and every open task's amount at stake and
+//      risk score true to the obligor's figures as of the date (workflow.h RefreshStake:
+//      arrears, monthly support, the run's score), each changed task written once in the
+//      chunk's transaction (count "tasks_refreshed").
 //   Before step 3, for every obligor (active or not): its open outreach tasks on a closed
 //   case are closed and its open actions on one withdrawn ("withdrawn_ineligible").
 //   Every task goes to a caseworker whose office holds the case, or to nobody when the office
@@ -29,7 +32,8 @@
 //   (count "tasks_reassigned").
 // After the last chunk: deadline alerts for open actions whose legal deadline is within
 // workflow.alert_before_days or passed, for notices whose contest window is over and for
-// contests whose review is due (keys workflow.h CaseAlertKey, ActionAlertKey). An open alert
+// contests whose review is due (keys workflow.h CaseAlertKey, ActionAlertKey), staking the
+// obligor's figures as this run found them (RefreshStake). An open alert
 // stands for its situation; one whose situation recurs after its alert was closed is raised
 // again (RaisedAgainKey, count "alerts_raised_again"); a "near" alert is closed once the
 // "passed" one stands for the same deadline.
@@ -97,11 +101,15 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
 
 // The effects of a payment on the workflow, run after it is posted: re-scores the obligor
 // (when a model is given), closes the open outreach tasks the payments since they were
-// created satisfy (reaching the amount the task asked for), and withdraws recommendations
-// the payment makes moot.
+// created satisfy (reaching the amount the task asked for), withdraws recommendations the
+// payment makes moot (closing or re-pointing the review tasks and alerts about them), and
+// sets every open task's amount at stake and risk score from the obligor's figures as of the
+// event (workflow.h RefreshStake; a person's score override in force counts), writing only
+// the tasks that changed. One audit row "enforce.payment_event" with the counts.
 struct PaymentEffects {
   std::optional<ai::RiskScore> risk;
   int64_t tasks_closed = 0;
+  int64_t tasks_refreshed = 0;  // open tasks whose amount at stake or risk score changed
   std::vector<Action> withdrawn;
 };
 Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
@@ -130,6 +138,7 @@ struct BulkPaymentEffects {
   int64_t obligors = 0;
   int64_t rescored = 0;
   int64_t tasks_closed = 0;
+  int64_t tasks_refreshed = 0;
   int64_t withdrawn = 0;
   int64_t transactions = 0;   // committed
   double paused_seconds = 0;  // slept between transactions (work between them counts first)

@@ -37,7 +37,7 @@ std::vector<ContactAttempt> SortedUpTo(const std::vector<ContactAttempt>& histor
 }
 
 // The latest opted_out or bounced attempt on `channel` in `sorted` (by date, then id), unless
-// an attempt after it on the channel reached the person. Before 2026-12-06 only the channel's
+// an attempt after it on the channel reached the person. Before 2026-12-05 only the channel's
 // latest attempt counted, so a later no_answer lifted an earlier opt-out.
 const ContactAttempt* ExclusionIn(const std::vector<ContactAttempt>& sorted,
                                   std::string_view channel) {
@@ -152,6 +152,25 @@ double QueuePriority(const Task& t, Date today) {
   const int risk =
       t.kind == kDeadlineAlertKind ? std::max(t.risk_score, kAlertRiskFloor) : t.risk_score;
   return Priority(risk, t.amount_at_stake, t.deadline, today);
+}
+
+bool RefreshStake(Task& t, const StakeFigures& f, bool case_closed, Date today) {
+  if (!t.open) return false;
+  Money amount;
+  if (t.kind == "review_recommendations" || t.kind == kDeadlineAlertKind) {
+    amount = f.arrears;
+  } else if (t.kind == "proactive_outreach") {
+    amount = f.monthly_support;
+  } else {
+    return false;
+  }
+  if (case_closed) amount = Money::Zero();
+  const int risk = f.risk_score.value_or(t.risk_score);
+  if (amount == t.amount_at_stake && risk == t.risk_score) return false;
+  t.amount_at_stake = amount;
+  t.risk_score = risk;
+  t.priority = QueuePriority(t, today);
+  return true;
 }
 
 bool LegalDeadlineMissed(const Task& t, Date today) {

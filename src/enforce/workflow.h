@@ -18,7 +18,9 @@
 // the score / 100, the amount at stake is in dollars, and urgency = 30 / days to the legal
 // deadline (at least 1 day; 30 days when there is no deadline, so urgency 1). A deadline
 // already passed counts as 1 day: the most urgent. A deadline alert's risk is at least
-// kAlertRiskFloor (QueuePriority), so that it surfaces without a model.
+// kAlertRiskFloor (QueuePriority), so that it surfaces without a model. An open task's amount
+// at stake and risk score follow the obligor's figures (RefreshStake: each nightly run and each
+// payment event), so an old task never ranks on the debt as it stood when it was written.
 //
 // Task assignment (docs/ENFORCEMENT.md "Nightly batch"): a task on a case goes to an active
 // caseworker whose caseload holds the case — the caseworker's office is the case's office (the
@@ -43,6 +45,7 @@
 #include "core/status.h"
 #include "domain/types.h"
 #include "enforce/records.h"
+#include "money/money.h"
 
 namespace cse::enforce {
 
@@ -91,6 +94,25 @@ double QueuePriority(const Task& t, Date today);
 // "Contest window over", which says an action is ready to issue).
 bool LegalDeadlineMissed(const Task& t, Date today);
 
+// The obligor's figures as they stand on a day: what an open task's amount at stake and risk
+// score are refreshed from (RefreshStake).
+struct StakeFigures {
+  Money arrears;          // the obligor's arrears on the day (every case)
+  Money monthly_support;  // the obligor's monthly support (every case with an order in effect)
+  // The day's risk score (a person's override in force counts); none (no model, an obligor
+  // not scored): the task keeps its stored score.
+  std::optional<int> risk_score;
+};
+
+// Sets open task `t`'s amount at stake and risk score from `f` by the rule that wrote it
+// (docs/ENFORCEMENT.md "Queue"): a review task or a deadline alert stakes the obligor's
+// arrears, an outreach task the monthly support; a task on a closed case (`case_closed`)
+// stakes 0. The risk score becomes f.risk_score when there is one. When either changed, the
+// priority becomes QueuePriority(t, today). Closed tasks and other kinds (the IWO tasks,
+// iwo/iwo_terminate.h, stake the IWO's amounts) are left alone. Answers whether the amount or
+// the score changed (the row needs writing).
+bool RefreshStake(Task& t, const StakeFigures& f, bool case_closed, Date today);
+
 // Sets each task's priority to QueuePriority(t, today) and sorts the tasks, most urgent first
 // (docs/ENFORCEMENT.md "Queue"): missed legal deadlines (LegalDeadlineMissed) first, then by
 // priority; equal priority (without a model every task but an alert is 0): the earlier
@@ -105,7 +127,7 @@ void SortQueue(std::vector<Task>& tasks, Date today);
 //     in rank: action, remedy, rationale, deadline, amount, priority) when the one it names
 //     was decided or withdrawn;
 //   - a deadline alert about one action (deadline_alert, key ActionAlertKey, or
-//     "deadline:<action>:<phase>" before 2026-12-06): closed when its action left the state
+//     "deadline:<action>:<phase>" before 2026-12-05): closed when its action left the state
 //     the alert is about (decided for "near"/"passed", issued or withdrawn for
 //     "contest_over", the contest decided for "review_near"/"review_passed"), or when the
 //     action's deadline of that phase is no longer the alert's (a second contest: superseded);
@@ -127,7 +149,7 @@ bool TaskPending(const Task& task, const std::vector<Action>& actions, Date toda
 //     whatever the number of actions racing it: "deadline:case-<case>:<deadline>:<phase>";
 //   - an action's alert ("contest_over", "review_near", "review_passed"): one per action,
 //     deadline (the contest's or the review's) and phase: "deadline:<action>:<deadline>:<phase>"
-//     (before 2026-12-06 "deadline:<action>:<phase>", so a second contest of the action raised
+//     (before 2026-12-05 "deadline:<action>:<phase>", so a second contest of the action raised
 //     no alert; such keys are still read).
 // When the situation recurs after its alert was closed (a case reopened, new recommendations
 // racing the same missed deadline, a notice back from an upheld contest), the alert is raised

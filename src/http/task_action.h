@@ -2,7 +2,7 @@
 //
 // A task's recommended action as the queue answers it: one reading shared by GET /v1/queue
 // (routes.cc) and `opencse queue --json` (cli/enforce_commands.cc), so that the two show an
-// outreach task alike (before 2026-12-06 the CLI answered the combined stored text as
+// outreach task alike (before 2026-12-05 the CLI answered the combined stored text as
 // `recommended_action`).
 //
 // The nightly batch stores an outreach task's (kind "proactive_outreach") `recommended` as

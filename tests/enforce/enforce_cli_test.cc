@@ -559,7 +559,7 @@ TEST_F(EnforceCliTest, TheTextSaysWhyAnActionWasWithdrawnAndHowManyAreRanked) {
       << show.out;
 }
 
-// QA 2026-12-06: a deadline alert's key stopped it for good once a closed alert held it: a
+// QA 2026-12-05: a deadline alert's key stopped it for good once a closed alert held it: a
 // case closed (its alert closed as moot) and reopened with new recommendations racing the same
 // missed deadline showed no alert again. A closed case's work is closed with it even though
 // its obligor, with every case closed, is no longer active.
@@ -599,7 +599,7 @@ TEST_F(EnforceCliTest, AReopenedCaseRaisesItsMissedDeadlineAgain) {
   EXPECT_FALSE(Nightly("2024-10-07").contains("deadline_alerts"));
 }
 
-// QA 2026-12-06: a second contest of an action raised no "Administrative review" alert (the
+// QA 2026-12-05: a second contest of an action raised no "Administrative review" alert (the
 // first contest's key, deadline:<action>:review_near, was taken), and the first contest's alert
 // stayed with its old deadline. The key carries the review deadline now.
 TEST_F(EnforceCliTest, ASecondContestOfAnActionGetsItsOwnReviewAlert) {
@@ -642,7 +642,7 @@ TEST_F(EnforceCliTest, ASecondContestOfAnActionGetsItsOwnReviewAlert) {
   EXPECT_TRUE(superseded);
 }
 
-// QA 2026-12-06: "Legal deadline near" stayed open beside "Legal deadline passed" for the same
+// QA 2026-12-05: "Legal deadline near" stayed open beside "Legal deadline passed" for the same
 // deadline.
 TEST_F(EnforceCliTest, ThePassedAlertClosesTheNearOne) {
   SeedFamily("2014-01-01");
@@ -667,7 +667,7 @@ TEST_F(EnforceCliTest, ThePassedAlertClosesTheNearOne) {
   }
 }
 
-// QA 2026-12-06: an open outreach task kept the channel it was written with after the person
+// QA 2026-12-05: an open outreach task kept the channel it was written with after the person
 // opted out of it, and stayed open (and was flagged) after its case closed.
 TEST_F(EnforceCliTest, OutreachFollowsAnOptOutAndClosesWithItsCase) {
   SeedFamily("2014-01-01");
@@ -736,7 +736,185 @@ TEST_F(EnforceCliTest, OutreachFollowsAnOptOutAndClosesWithItsCase) {
   EXPECT_EQ(t.closed_reason, "the case is closed (CASE-000001)");
 }
 
-// QA 2026-12-06: `opencse queue --worker <supervisor>` left out the office's unassigned tasks
+// The counts of the last `enforce.payment_event` audit row.
+Json LastPaymentEventCounts(const std::string& db) {
+  auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+  EXPECT_TRUE(store.ok());
+  Json last;
+  EXPECT_TRUE((*store)
+                  ->ScanAuditByAction("enforce.payment_event",
+                                      [&](const AuditRow& r) {
+                                        last = Json::parse(r.after);
+                                        return Status::Ok();
+                                      })
+                  .ok());
+  return last;
+}
+
+// ENFORCEMENT §8's known limitation until 2026-12-05: a task's amount at stake (and so its
+// priority) stayed as the run that wrote it found the debt, so an old alert could rank below a
+// newer one for the same debt. Each nightly run and each payment event now stake the arrears
+// as they stand, writing only the tasks that changed.
+TEST_F(EnforceCliTest, TaskAmountsFollowTheArrearsAtEachRunAndPayment) {
+  SeedFamily("2014-01-01");  // 600.00 a month from 2024-01-01, unpaid
+  const auto open_amounts = [&]() {
+    std::vector<std::string> out;
+    for (const enforce::Task& t : ObligorTasks()) {
+      if (t.open) out.push_back(t.kind + " " + t.amount_at_stake.ToString());
+    }
+    return out;
+  };
+  Nightly("2024-06-30");
+  EXPECT_EQ(open_amounts(), std::vector<std::string>{"review_recommendations 3000.00"});
+  // July's support fell due: the next run stakes the arrears as they are now.
+  const Json july = Nightly("2024-07-01");
+  EXPECT_EQ(july["tasks_refreshed"], 1) << july.dump();
+  EXPECT_EQ(open_amounts(), std::vector<std::string>{"review_recommendations 3600.00"});
+  // Nothing changed since: no task is written.
+  const Json same = Nightly("2024-07-02");
+  EXPECT_FALSE(same.contains("tasks_refreshed")) << same.dump();
+  // A payment (600.00 to July, 400.00 to arrears): its event stakes the arrears left at once.
+  const CliRun paid =
+      CliOn("2024-07-02", {"post-payment", "--case", "CASE-000001", "--amount", "1000.00", "--date",
+                           "2024-07-02", "--source", "direct", "--key", "pay-1"});
+  ASSERT_EQ(paid.code, 0) << paid.err;
+  EXPECT_EQ(open_amounts(), std::vector<std::string>{"review_recommendations 3200.00"});
+  EXPECT_EQ(LastPaymentEventCounts(db_)["tasks_refreshed"], 1);
+  // The alert raised once the deadline passed stakes the arrears of its run, not those the
+  // recommendations were made on (3000.00); July was paid, so nothing else changed.
+  const Json august = Nightly("2024-08-01");
+  EXPECT_EQ(august["deadline_alerts"], 1) << august.dump();
+  EXPECT_FALSE(august.contains("tasks_refreshed")) << august.dump();
+  EXPECT_EQ(open_amounts(),
+            (std::vector<std::string>{"review_recommendations 3200.00", "deadline_alert 3200.00"}));
+  for (const Json& t : Queue("2024-08-01", "cw.ann")) {
+    EXPECT_EQ(t["amount_at_stake"], "3200.00") << t.dump();
+  }
+}
+
+// The order of the queue follows the debts as they stand: a payment that leaves the first
+// obligor owing less than the second puts the second's tasks first at once (before, the alerts
+// kept the arrears of the recommendations, 3000.00 and 2500.00, and the paid debt stayed first).
+TEST_F(EnforceCliTest, APaymentReordersTheTasksByTheArrearsLeft) {
+  SeedFamily("2014-01-01");  // PRS-000001: 600.00 a month on CASE-000001
+  ASSERT_EQ(Cli({"party", "add", "--first", "Bo", "--last", "Vex"}).code, 0);  // PRS-000004
+  ASSERT_EQ(Cli({"case", "add", "--obligor", "PRS-000004", "--obligee", "PRS-000002", "--opened",
+                 "2023-12-01"})
+                .code,
+            0);
+  ASSERT_EQ(Cli({"order", "add", "--case", "CASE-000002", "--amount", "500.00", "--effective",
+                 "2024-01-01"})
+                .code,
+            0);
+  ASSERT_EQ(Cli({"assign-office", "--case", "CASE-000002", "--office", "North"}).code, 0);
+  Nightly("2024-06-30");
+  Nightly("2024-08-01");  // the deadline 2024-07-30 passed: one alert per case
+  const auto order = [&](const std::string& day) {
+    std::vector<std::string> out;
+    for (const Json& t : Queue(day, "cw.ann")) {
+      out.push_back(t["case_id"].get<std::string>() + " " + t["kind"].get<std::string>() + " " +
+                    t["amount_at_stake"].get<std::string>());
+    }
+    return out;
+  };
+  EXPECT_EQ(order("2024-08-01"), (std::vector<std::string>{
+                                     "CASE-000001 deadline_alert 4200.00",
+                                     "CASE-000002 deadline_alert 3500.00",
+                                     "CASE-000001 review_recommendations 4200.00",
+                                     "CASE-000002 review_recommendations 3500.00",
+                                 }));
+  // 600.00 to August, 1400.00 to arrears: 2800.00 left, below the other obligor's 3500.00.
+  const CliRun paid =
+      CliOn("2024-08-02", {"post-payment", "--case", "CASE-000001", "--amount", "2000.00", "--date",
+                           "2024-08-02", "--source", "direct", "--key", "pay-1"});
+  ASSERT_EQ(paid.code, 0) << paid.err;
+  EXPECT_EQ(order("2024-08-02"), (std::vector<std::string>{
+                                     "CASE-000002 deadline_alert 3500.00",
+                                     "CASE-000001 deadline_alert 2800.00",
+                                     "CASE-000002 review_recommendations 3500.00",
+                                     "CASE-000001 review_recommendations 2800.00",
+                                 }));
+  const Json next = Nightly("2024-08-02");
+  EXPECT_FALSE(next.contains("tasks_refreshed")) << next.dump();  // the event did it already
+}
+
+// A closed case's tasks: a payment on the obligor's other case closes the closed case's review
+// task with its withdrawn recommendations (keeping the amount it had), stakes its outreach
+// task 0 until the next run closes it, and stakes the open case's task the arrears left.
+TEST_F(EnforceCliTest, AClosedCasesTasksStakeNothingAndCloseWithIt) {
+  SeedFamily("2014-01-01");  // CASE-000001: 600.00 a month
+  ASSERT_EQ(Cli({"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002", "--opened",
+                 "2023-12-01"})
+                .code,
+            0);
+  ASSERT_EQ(Cli({"order", "add", "--case", "CASE-000002", "--amount", "400.00", "--effective",
+                 "2024-01-01"})
+                .code,
+            0);
+  ASSERT_EQ(Cli({"assign-office", "--case", "CASE-000002", "--office", "North"}).code, 0);
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    enforce::Task t;  // as the nightly batch writes it with a model (CreateOutreach)
+    t.key = "outreach:1:2024-06-30";
+    t.kind = "proactive_outreach";
+    t.case_id = CaseId{1};
+    t.obligor = PersonId{1};
+    t.worker = "cw.ann";
+    t.created = Date::Ymd(2024, 6, 30);
+    t.follow_up = Date::Ymd(2024, 7, 7);
+    t.risk_score = 88;
+    t.amount_at_stake = Money::FromCents(60'000);
+    t.title = "Proactive Outreach";
+    t.channel = "sms";
+    t.message = "Hello Ad";
+    t.key_factors = "[]";
+    ASSERT_TRUE((*store)->InsertEnforceTask(t).ok());
+  }
+  const auto tasks = [&]() {
+    std::vector<std::string> out;
+    for (const enforce::Task& t : ObligorTasks()) {
+      out.push_back(t.kind + " " + CaseDisplayId(t.case_id) + (t.open ? " open " : " closed ") +
+                    t.amount_at_stake.ToString() + " risk " + std::to_string(t.risk_score));
+    }
+    return out;
+  };
+  const Json first = Nightly("2024-06-30");
+  EXPECT_EQ(first["tasks_refreshed"], 1) << first.dump();  // outreach: both cases' support
+  EXPECT_EQ(tasks(), (std::vector<std::string>{
+                         "proactive_outreach CASE-000001 open 1000.00 risk 88",  // no model: kept
+                         "review_recommendations CASE-000001 open 5000.00 risk 0",
+                         "review_recommendations CASE-000002 open 5000.00 risk 0",
+                     }));
+  ASSERT_EQ(
+      CliOn("2024-07-01",
+            {"case", "close-notice", "--case", "CASE-000001", "--reason", "recipient_requested"},
+            "cw.ann")
+          .code,
+      0);
+  ASSERT_EQ(CliOn("2024-08-30", {"case", "close", "--case", "CASE-000001"}, "cw.ann").code, 0);
+  const CliRun paid =
+      CliOn("2024-08-30", {"post-payment", "--case", "CASE-000002", "--amount", "100.00", "--date",
+                           "2024-08-30", "--source", "direct", "--key", "pay-1"});
+  ASSERT_EQ(paid.code, 0) << paid.err;
+  EXPECT_EQ(tasks(), (std::vector<std::string>{
+                         "proactive_outreach CASE-000001 open 0.00 risk 88",
+                         "review_recommendations CASE-000001 closed 5000.00 risk 0",
+                         "review_recommendations CASE-000002 open 2800.00 risk 0",
+                     }));
+  EXPECT_EQ(LastPaymentEventCounts(db_)["tasks_refreshed"], 2);
+  const Json closed = Nightly("2024-08-30");
+  EXPECT_EQ(closed["outreach_closed"], 1) << closed.dump();
+  EXPECT_FALSE(closed.contains("tasks_refreshed")) << closed.dump();
+  EXPECT_EQ(tasks(), (std::vector<std::string>{
+                         "proactive_outreach CASE-000001 closed 0.00 risk 88",
+                         "review_recommendations CASE-000001 closed 5000.00 risk 0",
+                         "review_recommendations CASE-000002 open 2800.00 risk 0",
+                         "deadline_alert CASE-000002 open 2800.00 risk 0",
+                     }));
+}
+
+// QA 2026-12-05: `opencse queue --worker <supervisor>` left out the office's unassigned tasks
 // that GET /v1/queue shows the supervisor, and a caseworker's CLI queue kept the tasks of a
 // case moved to another office. Both queues are one selection now (enforce::LoadTaskQueue).
 TEST_F(EnforceCliTest, TheCliQueueHoldsTheWebQueuesTasks) {

@@ -512,7 +512,7 @@ TEST(WorkflowTasksTest, ACaseDeadlineAlertFollowsTheCasesActionsAndTheQueueDrops
   EXPECT_FALSE(TaskPending(review, actions, today));
 }
 
-// QA 2026-12-06: only a channel's latest attempt counted, so an unanswered text after an
+// QA 2026-12-05: only a channel's latest attempt counted, so an unanswered text after an
 // opt-out put sms back in use. An opt-out or a bounce holds until an attempt after it reaches
 // the person.
 TEST(WorkflowTest, ALaterNoAnswerDoesNotLiftAnOptOutOrABounce) {
@@ -554,7 +554,7 @@ TEST(WorkflowTest, ALaterNoAnswerDoesNotLiftAnOptOutOrABounce) {
   EXPECT_EQ(RechannelOutreachMessage(call, "email"), sms);
 }
 
-// QA 2026-12-06: an action's alert keys had no deadline (deadline:<action>:review_near), so a
+// QA 2026-12-05: an action's alert keys had no deadline (deadline:<action>:review_near), so a
 // second contest raised no alert; a closed alert's key stopped it for good. The keys carry
 // the deadline, a recurrence is raised under "<key>@<day>", and an alert about an earlier
 // contest is superseded.
@@ -566,13 +566,13 @@ TEST(WorkflowTasksTest, AlertKeysCarryTheirDeadlineAndAnEarlierContestsAlertIsSu
   EXPECT_EQ(again, "deadline:case-4:2025-03-31:passed@2025-05-02");
   EXPECT_EQ(AlertBaseKey(again), "deadline:case-4:2025-03-31:passed");
   EXPECT_EQ(AlertPhase(again), "passed");
-  EXPECT_EQ(AlertPhase("deadline:13:review_passed"), "review_passed");  // before 2026-12-06
+  EXPECT_EQ(AlertPhase("deadline:13:review_passed"), "review_passed");  // before 2026-12-05
   const CaseId c{1};
   Action a = MakeAction(13, c, Remedy::kReminder, ActionState::kContested, 1);
   a.review_deadline = Date::Ymd(2025, 6, 3);
   Task alert;
   alert.kind = "deadline_alert";
-  alert.key = "deadline:13:review_near";  // the first contest's, from before 2026-12-06
+  alert.key = "deadline:13:review_near";  // the first contest's, from before 2026-12-05
   alert.case_id = c;
   alert.action_id = 13;
   alert.deadline = Date::Ymd(2025, 4, 19);
@@ -592,7 +592,53 @@ TEST(WorkflowTasksTest, AlertKeysCarryTheirDeadlineAndAnEarlierContestsAlertIsSu
   EXPECT_EQ(current.closed_reason, "ACT-000013 is now issued: moot");
 }
 
-// QA 2026-12-06: `opencse queue` and GET /v1/queue recomputed the priority without the deadline
+// ENFORCEMENT §8 listed it as a known limitation: a task's amount at stake (and so its
+// priority) stayed as the run that wrote it found the debt. RefreshStake sets it again by the
+// rule that wrote it: the arrears for a review task or an alert, the monthly support for
+// outreach, 0 on a closed case; the risk from the day's score, kept when there is none.
+TEST(WorkflowTasksTest, RefreshStakeSetsTheAmountAndRiskByTheRuleThatWroteThem) {
+  const Date today = Date::Ymd(2025, 8, 1);
+  const auto task = [&](const char* kind) {
+    Task t;
+    t.kind = kind;
+    t.key = std::string(kind) + ":1";
+    t.risk_score = 60;
+    t.amount_at_stake = D(3'000);
+    t.deadline = Date::Ymd(2025, 7, 30);
+    t.priority = QueuePriority(t, today);
+    return t;
+  };
+  const StakeFigures now{D(3'600), D(600), 70};
+  Task review = task("review_recommendations");
+  EXPECT_TRUE(RefreshStake(review, now, false, today));
+  EXPECT_EQ(review.amount_at_stake, D(3'600));
+  EXPECT_EQ(review.risk_score, 70);
+  EXPECT_DOUBLE_EQ(review.priority, 0.7 * 3'600 * 30);    // the deadline passed: 1 day
+  EXPECT_FALSE(RefreshStake(review, now, false, today));  // unchanged: nothing to write
+  Task alert = task("deadline_alert");
+  EXPECT_TRUE(RefreshStake(alert, StakeFigures{D(3'600), D(600), std::nullopt}, false, today));
+  EXPECT_EQ(alert.amount_at_stake, D(3'600));
+  EXPECT_EQ(alert.risk_score, 60);  // no score today: the stored one stays
+  EXPECT_DOUBLE_EQ(alert.priority, QueuePriority(alert, today));
+  Task outreach = task("proactive_outreach");
+  EXPECT_TRUE(RefreshStake(outreach, now, false, today));
+  EXPECT_EQ(outreach.amount_at_stake, D(600));
+  Task on_closed_case = task("review_recommendations");
+  EXPECT_TRUE(RefreshStake(on_closed_case, now, true, today));
+  EXPECT_EQ(on_closed_case.amount_at_stake, D(0));
+  EXPECT_DOUBLE_EQ(on_closed_case.priority, 0);
+  // Closed tasks and the IWO tasks (which stake the IWO's amounts) are left alone.
+  Task closed = task("review_recommendations");
+  closed.open = false;
+  EXPECT_FALSE(RefreshStake(closed, now, false, today));
+  EXPECT_EQ(closed.amount_at_stake, D(3'000));
+  Task iwo = task("iwo_rejected");
+  EXPECT_FALSE(RefreshStake(iwo, now, false, today));
+  EXPECT_EQ(iwo.amount_at_stake, D(3'000));
+  EXPECT_EQ(iwo.risk_score, 60);
+}
+
+// QA 2026-12-05: `opencse queue` and GET /v1/queue recomputed the priority without the deadline
 // alerts' risk floor the batch stores, so without a model every task was 0 and a missed legal
 // deadline sorted by its creation date. One rule now (QueuePriority, SortQueue): missed legal
 // deadlines first, then by priority (alerts at least risk 50), then the earlier deadline, the
