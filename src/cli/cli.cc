@@ -554,8 +554,13 @@ void AddPostPayment(CLI::App& app, Context& ctx, std::function<int()>& action) {
         events =
             ev.ok() ? ev->second : "  enforcement events failed: " + ev.status().ToString() + "\n";
       }
+      // The part of the family's money passed through, as the JSON's passed_through (before
+      // 2026-12-05 the text did not say).
+      const Money passed = PassedThrough(d);
+      const std::string pass_through =
+          passed.is_zero() ? std::string() : " (pass-through " + passed.ToString() + ")";
       return ctx.Emit(j, outcome + " payment " + std::to_string(res->id.value) + " (key " + r.key +
-                             "): family " + d.to_family.ToString() + ", state " +
+                             "): family " + d.to_family.ToString() + pass_through + ", state " +
                              d.to_state.ToString() + ", federal " + d.to_federal.ToString() +
                              ", held " + d.held.ToString() + "\n" + events);
     };

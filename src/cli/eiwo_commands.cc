@@ -157,16 +157,22 @@ void AddExport(CLI::App& iwo_cmd, Context& ctx, std::function<int()>& action) {
       "stay pending and are counted as outside_caseload). A closed case's IWOs are not sent\n"
       "(they stay pending, counted as case_closed); its termination notices are.\n"
       "Exit status: 0 written or nothing to do, 1 some IWOs skipped, a bad argument or a user\n"
-      "who may not send, 3 storage.");
+      "who may not send, 2 a usage error (no --out without --print-layout: out_missing),\n"
+      "3 storage.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
+      // --out is required unless --print-layout, so checked here, before any value: a usage
+      // error (exit 2) as CLI11's missing options (before 2026-12-05 exit 1).
+      if (!a->print_layout && a->out.empty()) {
+        ctx.Fail(InvalidArgument("out_missing", "--out FILE is required"));
+        return kExitUsage;
+      }
       auto layouts = formats::LoadEiwoLayouts(a->layout, formats::EiwoDirection::kIwo);
       if (!layouts.ok()) return ctx.Fail(layouts.status().WithContext("--layout"));
       if (a->print_layout) {
         ctx.out() << formats::FormatEiwoLayouts(*layouts);
         return kExitOk;
       }
-      if (a->out.empty()) return ctx.Fail(InvalidArgument("out_missing", "--out FILE is required"));
       if (Status s = CheckOutputPath(ctx.g.db, "--out", a->out, a->overwrite); !s.ok()) {
         return ctx.Fail(s);
       }

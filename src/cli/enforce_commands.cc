@@ -891,6 +891,7 @@ Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_
   if (!unusable.ok()) t << "  " << UnusableModelLine(unusable);
   if (e.risk) t << "  re-scored: risk " << e.risk->score << "\n";
   if (e.tasks_closed) t << "  outreach tasks closed: " << e.tasks_closed << "\n";
+  if (e.tasks_refreshed) t << "  open tasks refreshed: " << e.tasks_refreshed << "\n";
   Json withdrawn = Json::array();
   for (const Action& a : e.withdrawn) {
     withdrawn.push_back(enforce::ActionDisplayId(a.id));
@@ -900,6 +901,7 @@ Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_
   return std::pair<Json, std::string>(
       Json{{"risk_score_100", e.risk ? Json(e.risk->score) : Json(nullptr)},
            {"outreach_tasks_closed", e.tasks_closed},
+           {"tasks_refreshed", e.tasks_refreshed},
            {"withdrawn", withdrawn},
            {"model_unusable", UnusableJson(unusable)}},
       t.str());
@@ -919,11 +921,12 @@ Result<std::pair<Json, std::string>> RunBulkPaymentEvents(
   std::ostringstream t;
   if (!unusable.ok()) t << "  " << UnusableModelLine(unusable);
   t << "  enforcement: " << e.obligors << " obligor(s), " << e.rescored << " re-scored, "
-    << e.tasks_closed << " outreach task(s) closed, " << e.withdrawn
-    << " recommendation(s) withdrawn\n";
+    << e.tasks_closed << " outreach task(s) closed, " << e.tasks_refreshed
+    << " open task(s) refreshed, " << e.withdrawn << " recommendation(s) withdrawn\n";
   return std::pair<Json, std::string>(Json{{"obligors", e.obligors},
                                            {"rescored", e.rescored},
                                            {"outreach_tasks_closed", e.tasks_closed},
+                                           {"tasks_refreshed", e.tasks_refreshed},
                                            {"withdrawn", e.withdrawn},
                                            {"model_unusable", UnusableJson(unusable)}},
                                       t.str());

@@ -431,11 +431,17 @@ void AddCaseNoteCmd(CLI::App& app, Context& ctx, std::function<int()>& action) {
         text += n.at.substr(0, 19) + "  " + n.author + "\n" + IndentLines(n.text);
       }
       if (notes->empty()) text = "no notes on " + CaseDisplayId(*id) + "\n";
-      // A full page may have more behind it, as the API's next_before.
+      // A full page has a next one only when an older note is left, as the API's next_before
+      // (the service's page is at most kCaseNotesPageMax, the largest --limit, so it cannot
+      // read one note more). Before 2026-12-05 a full last page pointed to an empty one.
       Json next = nullptr;
       if (static_cast<int64_t>(notes->size()) == a->limit) {
-        next = notes->back().id;
-        text += "more: --before " + std::to_string(notes->back().id) + "\n";
+        auto older = ListCaseNotes(ctx.store(), *id, notes->back().id, 1);
+        if (!older.ok()) return ctx.Fail(older.status());
+        if (!older->empty()) {
+          next = notes->back().id;
+          text += "more: --before " + std::to_string(notes->back().id) + "\n";
+        }
       }
       return ctx.Emit(
           Json{{"case_id", CaseDisplayId(*id)}, {"items", items}, {"next_before", next}}, text);
@@ -474,8 +480,12 @@ void AddAccessLogCmd(CLI::App& app, Context& ctx, std::function<int()>& action) 
         person = *p;
       }
       if (Status s = ctx.Open(SqliteStore::OpenMode::kMustExist); !s.ok()) return ctx.Fail(s);
-      auto rows = ctx.store().ListAccessLog(person, a->after, a->limit);
+      // One row more than the page, as the API's route (PageRows): a next page only when a row
+      // is left (before 2026-12-05 a full last page pointed to an empty one).
+      auto rows = ctx.store().ListAccessLog(person, a->after, a->limit + 1);
       if (!rows.ok()) return ctx.Fail(rows.status());
+      const bool more = static_cast<int64_t>(rows->size()) > a->limit;
+      if (more) rows->resize(static_cast<size_t>(a->limit));
       Json items = Json::array();
       std::string text;
       for (const AccessLogRow& r : *rows) {
@@ -491,7 +501,7 @@ void AddAccessLogCmd(CLI::App& app, Context& ctx, std::function<int()>& action) 
                 PersonDisplayId(r.person) + "  " + Pad(case_text, 12) + r.route + "\n";
       }
       Json j{{"items", items}};
-      if (static_cast<int64_t>(rows->size()) == a->limit) {
+      if (more) {
         j["next_after"] = rows->back().id;
         text += "more: --after " + std::to_string(rows->back().id) + "\n";
       }

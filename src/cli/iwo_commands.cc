@@ -426,17 +426,21 @@ void AddImportNewHire(CLI::App& app, Context& ctx, std::function<int()>& action)
   cmd->add_flag("--json", ctx.g.json, "Print JSON");
   cmd->footer(
       "Exit status: 0 every record read, 1 some records rejected (the others were processed) or\n"
-      "a bad argument, 3 storage. Re-running a file is safe: nothing is recorded twice.");
+      "a bad argument, 2 a usage error (no FILE without --print-layout: file_missing),\n"
+      "3 storage. Re-running a file is safe: nothing is recorded twice.");
   cmd->callback([&ctx, &action, a] {
     action = [&ctx, a]() -> int {
+      // FILE is required unless --print-layout, so checked here, before any value: a usage
+      // error (exit 2) as CLI11's missing arguments (before 2026-12-05 exit 1).
+      if (!a->print_layout && a->file.empty()) {
+        ctx.Fail(InvalidArgument("file_missing", "FILE is required"));
+        return kExitUsage;
+      }
       auto layout = formats::LoadNewHireLayout(a->layout);
       if (!layout.ok()) return ctx.Fail(layout.status().WithContext("--layout"));
       if (a->print_layout) {
         ctx.out() << formats::FormatLayout(*layout);
         return kExitOk;
-      }
-      if (a->file.empty()) {
-        return ctx.Fail(InvalidArgument("file_missing", "FILE is required"));
       }
       auto parser = formats::NewHireParser::Create(*layout);
       if (!parser.ok()) return ctx.Fail(parser.status());

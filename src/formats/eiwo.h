@@ -111,10 +111,11 @@ struct AckRecord {
   std::string iwo_control;    // the control number of the batch the IWO came in
   std::string case_id;        // as sent in the IWO (e.g. CASE-000001)
   std::string employee_ssn;   // nine digits
-  std::string employer_fein;  // nine digits, may be empty
-  bool accepted = false;      // the disposition
-  std::string reason_code;    // a rejection's reason, "" for an acceptance
-  std::string reason;         // its text from the table
+  // Nine digits: the record's, else its batch or file header's; empty when none gives one.
+  std::string employer_fein;
+  bool accepted = false;    // the disposition
+  std::string reason_code;  // a rejection's reason, "" for an acceptance
+  std::string reason;       // its text from the table
   std::optional<Date> disposition_date;
 };
 
@@ -136,10 +137,13 @@ struct AckFile {
 
 // Parses a whole acknowledgment file. Never fails: malformed input gives problems, each with
 // its record number, field and reason: eiwo_header_missing (a record before the file header),
-// eiwo_batch_missing (an ACK outside a batch), eiwo_record_unknown, eiwo_trailer_missing,
-// eiwo_count_mismatch (a trailer's count), eiwo_control_mismatch (a trailer's control number),
-// disposition_unknown, reason_code_missing, reason_code_unknown, eiwo_records_too_many, and the
-// field problems of ReadRecord.
+// eiwo_header_repeated, eiwo_batch_missing (an ACK outside a batch), eiwo_record_unknown,
+// eiwo_record_after_trailer, eiwo_trailer_missing, eiwo_count_mismatch (a trailer's count),
+// eiwo_control_mismatch (a trailer's control number), fein_mismatch (a record's FEIN not its
+// batch or file header's), action_code_invalid, ssn_malformed, disposition_unknown,
+// reason_code_missing, reason_code_unknown, eiwo_records_too_many, and the field problems of
+// ReadRecord: an acknowledgment record's first one (the record is refused); a header's or
+// trailer's each bad field, the record still framing the file with the fields that read.
 AckFile ParseAckFile(std::string_view text, const EiwoLayouts& layouts);
 
 // The document action code of an IWO kind: original ORG, amended AMD, lump_sum LUM,

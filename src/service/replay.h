@@ -45,24 +45,27 @@ struct ReplayComparison {
   std::vector<std::string> problems;
 };
 
-// Replays and compares with the store: the ledger's settings (distribution.*,
-// ledger.arrears_age_flag_days), every case, order, assistance episode, person (the SSN
-// by its last four digits, all the audit row keeps), case office assignment, staff user
-// (role, office, disabled), collection and enforcement action, and the stored distribution of
-// every collection; the employers and employment records the trail has rows of (a new-hire
-// file adds and renames them under one newhire.import row naming none, so stored rows the
-// trail lacks are not reported, and an employer upserted before the latest newhire.import is
-// compared by FEIN only). A key an audit row lacks (written before the column existed) is not
-// compared. Reads each table in bulk (collections and their distributions obligor by
-// obligor). Errors: those of ReplayAuditTrail, and the store's.
+// Replays and compares with the store: the ledger's settings (CompareSettings:
+// distribution.assignment_model, .tax_offset_order, .futures, .federal_share_bps,
+// .pass_through_one_child and .pass_through_two_or_more_children, and
+// ledger.arrears_age_flag_days), every case, order, assistance episode, person (the SSN by its
+// last four digits, all the audit row keeps), case office assignment, staff user (role,
+// office, disabled), collection and enforcement action, and the stored distribution of every
+// collection; the employers and employment records the trail has rows of (a new-hire file
+// adds and renames them under one newhire.import row naming none, so stored rows the trail
+// lacks are not reported, and an employer upserted before the latest newhire.import is
+// compared by FEIN only); then the held money, every unidentified payment against its audit
+// rows (CompareUnidentifiedWithTrail, below). A key an audit row lacks (written before the
+// column existed) is not compared. Reads each table in bulk (collections and their
+// distributions obligor by obligor). Errors: those of ReplayAuditTrail, and the store's.
 Result<ReplayComparison> CompareReplayWithStore(Store& store);
 
 // Part of CompareReplayWithStore (service/replay_unidentified.cc): every held (unidentified)
-// payment against its `remittance.hold` audit row (amount, reason, file, who; pay date and
-// FEIN when the row lists them) and its `unidentified.resolve` row (status, resolution, case,
-// key, when, who, why), rows on one side only too. Adds to `cmp.mismatches`, and up to
-// kReplayProblemsMax of its own to `cmp.problems`. Errors: data_loss "audit_json_invalid",
-// the store's.
+// payment against its `remittance.hold` audit row (amount, reason, file, who; pay date, FEIN,
+// the SSN's last four digits, case reference and received date when the row lists them) and
+// its `unidentified.resolve` row (status, resolution, case, key, when, who, why), rows on one
+// side only too. Adds to `cmp.mismatches`, and up to kReplayProblemsMax of its own to
+// `cmp.problems`. Errors: data_loss "audit_json_invalid", the store's.
 Status CompareUnidentifiedWithTrail(Store& store, ReplayComparison& cmp);
 
 }  // namespace cse

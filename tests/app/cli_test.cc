@@ -461,6 +461,63 @@ TEST_F(CliTest, OutputFilesNeverReplaceTheDatabaseOrAnExistingFile) {
   EXPECT_EQ(Json::parse(r.out)["code"], "file_name_invalid") << r.out;
 }
 
+// Follow-ups 2026-12-05: post-payment's text says how much of the family's money was passed
+// through (before, only the JSON's passed_through did), and the payment event's `enforcement`
+// object, of post-payment and import payments, counts the open tasks whose stake it refreshed
+// (tasks_refreshed), in text too.
+TEST_F(CliTest, PostPaymentShowsPassThroughAndRefreshedTasks) {
+  ASSERT_EQ(Cli({"init"}).code, 0);
+  for (const char* first : {"Sam", "Ana", "Kim"}) {
+    ASSERT_EQ(Cli({"party", "add", "--first", first, "--last", "Doe"}).code, 0);
+  }
+  ASSERT_EQ(Cli({"config", "set", "distribution.pass_through_one_child", "50.00"}).code, 0);
+  ASSERT_EQ(Cli({"case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002", "--child",
+                 "PRS-000003", "--type", "current_assistance", "--assistance-from", "2024-01-01",
+                 "--monthly-grant", "1000.00", "--opened", "2024-01-01"})
+                .code,
+            0);
+  ASSERT_EQ(Cli({"order", "add", "--case", "CASE-000001", "--amount", "400.00", "--effective",
+                 "2024-01-01"})
+                .code,
+            0);
+  // January to May unpaid: a review task staking 2,000.00 of arrears.
+  ASSERT_EQ(Cli({"batch", "nightly", "--as-of", "2024-06-30"}).code, 0);
+  // 400.00 to June (50.00 of it passed through to the family), 600.00 to the arrears.
+  CliRun r = Cli({"post-payment", "--case", "CASE-000001", "--amount", "1000.00", "--date",
+                  "2024-06-05", "--source", "direct", "--key", "PT-1"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("): family 50.00 (pass-through 50.00), state 475.00, federal 475.00"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  open tasks refreshed: 1\n"), std::string::npos) << r.out;
+  // No pass-through: nothing said.
+  r = Cli({"--json", "post-payment", "--case", "CASE-000001", "--amount", "100.00", "--date",
+           "2024-06-06", "--source", "direct", "--key", "PT-2"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["distribution"]["passed_through"], "0.00");
+  EXPECT_EQ(j["enforcement"]["tasks_refreshed"], 1) << r.out;  // 1,400.00 -> 1,300.00
+  r = Cli({"post-payment", "--case", "CASE-000001", "--amount", "100.00", "--date", "2024-06-06",
+           "--source", "direct", "--key", "PT-2"});
+  EXPECT_EQ(r.out.find("pass-through"), std::string::npos) << r.out;
+  // An import's event: the same count in its object and its text line.
+  const std::string csv = dir_.path("pt.csv");
+  std::ofstream(csv) << "key,case_id,amount,date,source\n"
+                     << "PT-3,CASE-000001,100.00,2024-06-07,direct\n";
+  r = Cli({"--json", "import", "payments", csv});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["enforcement"]["tasks_refreshed"], 1) << r.out;
+  const std::string csv2 = dir_.path("pt2.csv");
+  std::ofstream(csv2) << "key,case_id,amount,date,source\n"
+                      << "PT-4,CASE-000001,100.00,2024-06-08,direct\n";
+  r = Cli({"import", "payments", csv2});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("0 outreach task(s) closed, 1 open task(s) refreshed, 0 recommendation"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(CliTest, ReverseAndAuditVerify) {
   Seed();
   ASSERT_EQ(Cli({"post-payment", "--case", "CASE-000001", "--amount", "250.00", "--date",

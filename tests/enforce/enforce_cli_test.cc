@@ -105,6 +105,23 @@ class EnforceCliTest : public ::testing::Test {
     return Json::parse(r.out, nullptr, false)["counts"];
   }
   // Every task of PRS-000001 (SeedFamily's obligor).
+  // CASE-000001's outreach task as the nightly batch writes it with a model (CreateOutreach):
+  // 600.00 asked by sms on 2024-06-30, risk 88, for cw.ann.
+  static enforce::Task OutreachTask() {
+    enforce::Task t;
+    t.key = "outreach:1:2024-06-30";
+    t.kind = "proactive_outreach";
+    t.case_id = CaseId{1};
+    t.obligor = PersonId{1};
+    t.worker = "cw.ann";
+    t.created = Date::Ymd(2024, 6, 30);
+    t.follow_up = Date::Ymd(2024, 7, 7);
+    t.risk_score = 88;
+    t.amount_at_stake = Money::FromCents(60'000);
+    t.title = "Proactive Outreach";
+    t.channel = "sms";
+    return t;
+  }
   std::vector<enforce::Task> ObligorTasks() {
     auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
     EXPECT_TRUE(store.ok());
@@ -674,18 +691,7 @@ TEST_F(EnforceCliTest, OutreachFollowsAnOptOutAndClosesWithItsCase) {
   {
     auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
     ASSERT_TRUE(store.ok());
-    enforce::Task t;  // as the nightly batch writes it with a model (CreateOutreach)
-    t.key = "outreach:1:2024-06-30";
-    t.kind = "proactive_outreach";
-    t.case_id = CaseId{1};
-    t.obligor = PersonId{1};
-    t.worker = "cw.ann";
-    t.created = Date::Ymd(2024, 6, 30);
-    t.follow_up = Date::Ymd(2024, 7, 7);
-    t.risk_score = 88;
-    t.amount_at_stake = Money::FromCents(60'000);
-    t.title = "Proactive Outreach";
-    t.channel = "sms";
+    enforce::Task t = OutreachTask();
     t.message = enforce::OutreachMessage(
         {"Ad", Money::FromCents(60'000), Money::FromCents(300'000), 88, "sms"});
     t.recommended = "outreach (sms: sms 0.50 (...))";
@@ -855,18 +861,7 @@ TEST_F(EnforceCliTest, AClosedCasesTasksStakeNothingAndCloseWithIt) {
   {
     auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
     ASSERT_TRUE(store.ok());
-    enforce::Task t;  // as the nightly batch writes it with a model (CreateOutreach)
-    t.key = "outreach:1:2024-06-30";
-    t.kind = "proactive_outreach";
-    t.case_id = CaseId{1};
-    t.obligor = PersonId{1};
-    t.worker = "cw.ann";
-    t.created = Date::Ymd(2024, 6, 30);
-    t.follow_up = Date::Ymd(2024, 7, 7);
-    t.risk_score = 88;
-    t.amount_at_stake = Money::FromCents(60'000);
-    t.title = "Proactive Outreach";
-    t.channel = "sms";
+    enforce::Task t = OutreachTask();
     t.message = "Hello Ad";
     t.key_factors = "[]";
     ASSERT_TRUE((*store)->InsertEnforceTask(t).ok());

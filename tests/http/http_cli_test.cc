@@ -145,6 +145,48 @@ TEST_F(HttpCliTest, AccessLogListRefusesAnEmptyPerson) {
   EXPECT_EQ(Run({"access-log", "list"}).first, 0);
 }
 
+// Follow-up 2026-12-05: `case note list` and `access-log list` offered a next page whenever a
+// page was full, so an exactly full last page pointed to an empty one; now only when an item
+// is left, as the API's routes.
+TEST_F(HttpCliTest, ListsOfferANextPageOnlyWhenAnItemIsLeft) {
+  for (const char* text : {"first", "second"}) {
+    ASSERT_EQ(Run({"case", "note", "add", "--case", "CASE-000001", "--text", text}).first, 0);
+  }
+  auto full = Run({"case", "note", "list", "--case", "CASE-000001", "--limit", "2"});
+  ASSERT_EQ(full.first, 0);
+  EXPECT_EQ(full.second["items"].size(), 2U);
+  EXPECT_TRUE(full.second["next_before"].is_null()) << full.second.dump();
+  auto first = Run({"case", "note", "list", "--case", "CASE-000001", "--limit", "1"});
+  ASSERT_EQ(first.second["items"].size(), 1U);
+  EXPECT_EQ(first.second["next_before"], 2) << first.second.dump();
+  auto last =
+      Run({"case", "note", "list", "--case", "CASE-000001", "--limit", "1", "--before", "2"});
+  ASSERT_EQ(last.second["items"].size(), 1U);
+  EXPECT_EQ(last.second["items"][0]["text"], "first");
+  EXPECT_TRUE(last.second["next_before"].is_null()) << last.second.dump();
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    for (const char* request_id : {"r1", "r2"}) {
+      ASSERT_TRUE((*store)
+                      ->InsertAccessLog(AccessLogRow{0, "2024-06-30T12:00:00Z", "cw", PersonId{1},
+                                                     CaseId{}, "GET /v1/persons/{id}", request_id})
+                      .ok());
+    }
+  }
+  auto rows = Run({"access-log", "list", "--limit", "2"});
+  ASSERT_EQ(rows.first, 0);
+  EXPECT_EQ(rows.second["items"].size(), 2U);
+  EXPECT_FALSE(rows.second.contains("next_after")) << rows.second.dump();
+  auto page = Run({"access-log", "list", "--limit", "1"});
+  ASSERT_EQ(page.second["items"].size(), 1U);
+  EXPECT_EQ(page.second["next_after"], page.second["items"][0]["id"]) << page.second.dump();
+  auto rest = Run({"access-log", "list", "--limit", "1", "--after",
+                   std::to_string(page.second["next_after"].get<int64_t>())});
+  EXPECT_EQ(rest.second["items"].size(), 1U);
+  EXPECT_FALSE(rest.second.contains("next_after")) << rest.second.dump();
+}
+
 // `user add` and `token add` follow `staff add`'s rule (before 2026-12-05 any --user could add
 // an admin): anyone until an active admin exists, then only an active admin.
 TEST_F(HttpCliTest, OnlyAnAdminAddsUsersAndTokensOnceOneExists) {

@@ -243,9 +243,18 @@ TEST_F(EiwoCliTest, BadInputIsAClearError) {
            "X", "--json"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(Json::parse(r.out)["code"], "state_fips_invalid");
+  // No --out is a usage error, exit 2 (before 2026-12-05 exit 1), before the other arguments.
   r = Cli({"iwo", "export-eiwo", "--json"});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.code, 2);
   EXPECT_EQ(Json::parse(r.out)["code"], "out_missing");
+  r = Cli({"iwo", "export-eiwo", "--layout", Path("nope"), "--json"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(Json::parse(r.out)["code"], "out_missing");
+  EXPECT_EQ(Cli({"iwo", "export-eiwo", "--print-layout"}).code, 0);
+  r = Cli({"iwo", "export-eiwo", "--help"});
+  EXPECT_NE(r.out.find("2 a usage error (no --out without --print-layout: out_missing)"),
+            std::string::npos)
+      << r.out;
   r = Cli({"iwo", "export-eiwo", "--out", Path("x.txt"), "--layout", Path("nope"), "--json"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(Json::parse(r.out)["code"], "layout_file_not_found");

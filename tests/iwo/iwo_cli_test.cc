@@ -229,5 +229,24 @@ TEST(IwoCliTest, NewHireFileToIwoListAndOffsetList) {
   EXPECT_EQ(Json::parse(r.out)["code"], "layout_file_not_found");
 }
 
+// No FILE is a usage error, exit 2 as CLI.md "Output and exit codes" says (before 2026-12-05
+// exit 1), checked before the other arguments; --print-layout needs none.
+TEST(IwoCliTest, ImportNewHireWithoutAFileIsAUsageError) {
+  const testing::ScratchDir dir("iwo_cli_usage");
+  const std::string db = dir.path("opencse.db");
+  ASSERT_EQ(Cli({"--db", db, "init"}).code, 0);
+  CliRun r = Cli({"--db", db, "--json", "import", "newhire"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_EQ(Json::parse(r.out)["code"], "file_missing");
+  r = Cli({"--db", db, "import", "newhire", "--layout", "nope"});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("file_missing"), std::string::npos) << r.err;
+  EXPECT_EQ(Cli({"import", "newhire", "--print-layout"}).code, 0);
+  r = Cli({"import", "newhire", "--help"});
+  EXPECT_NE(r.out.find("2 a usage error (no FILE without --print-layout: file_missing)"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace cse
