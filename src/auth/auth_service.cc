@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "service/audit.h"
 #include "service/json.h"
+#include "service/office_spelling.h"
 #include "service/staff_rule.h"
 #include "storage/transaction.h"
 
@@ -103,18 +104,9 @@ Status ValidateAssignedOffice(const std::string& office) {
 }
 
 // Not a name in use in another letter case (office_case_mismatch), which would put the case
-// in a caseload of its own.
+// in a caseload of its own: the rule `case add --county` follows too (service/office_spelling.h).
 Status CheckOfficeSpelling(Store& store, const std::string& office) {
-  ASSIGN_OR_RETURN(std::vector<std::string> spellings, store.FindOfficeSpellings(office));
-  if (spellings.empty() ||
-      std::find(spellings.begin(), spellings.end(), office) != spellings.end()) {
-    return Status::Ok();
-  }
-  std::string names;
-  for (const std::string& n : spellings) names += (names.empty() ? "'" : ", '") + n + "'";
-  return InvalidArgument("office_case_mismatch",
-                         "office '" + office + "' differs only in letter case from " + names +
-                             " in use; caseloads compare office names exactly: give it as spelled");
+  return cse::CheckOfficeSpelling(store, "office", office);
 }
 
 // An office-bound supervisor moves the cases of their caseload, or a case in no office; an

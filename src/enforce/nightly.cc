@@ -1178,6 +1178,16 @@ bool MayBeMoot(const PreparedEvent& e, const EventContext& c, const std::vector<
   });
 }
 
+// Records the event's score, when it has one, in the caller's transaction.
+Status InsertEventScore(Store& store, const Clock& clock, const ai::RiskScorer* scorer,
+                        const PreparedEvent& e) {
+  if (!e.risk) return Status::Ok();
+  return store
+      .InsertRiskScore(MakeScoreRecord(e.row, *e.risk, scorer->version(), e.h.obligor, e.case_id,
+                                       e.as_of, clock.NowIso()))
+      .status();
+}
+
 // The effects of the payment `e` for its obligor, in a transaction (a savepoint inside the
 // caller's) of their own.
 Result<PaymentEffects> WriteEvent(Store& store, const Clock& clock, const std::string& actor,
@@ -1188,13 +1198,7 @@ Result<PaymentEffects> WriteEvent(Store& store, const Clock& clock, const std::s
   effects.risk = e.risk;
   RETURN_IF_ERROR(store.Begin());
   const Status s = [&]() -> Status {
-    if (e.risk) {
-      RETURN_IF_ERROR(
-          store
-              .InsertRiskScore(MakeScoreRecord(e.row, *e.risk, scorer->version(), h.obligor,
-                                               e.case_id, e.as_of, clock.NowIso()))
-              .status());
-    }
+    RETURN_IF_ERROR(InsertEventScore(store, clock, scorer, e));
     ASSIGN_OR_RETURN(std::vector<Task> tasks, store.ListEnforceTasksByObligor(h.obligor));
     for (Task& t : tasks) {
       if (!t.open || t.kind != "proactive_outreach") continue;
@@ -1236,6 +1240,40 @@ Result<PaymentEffects> WriteEvent(Store& store, const Clock& clock, const std::s
                             {"tasks_closed", effects.tasks_closed},
                             {"tasks_refreshed", effects.tasks_refreshed},
                             {"withdrawn", effects.withdrawn.size()}}
+                           .dump());
+  }();
+  if (!s.ok()) {
+    store.Rollback();
+    return s;
+  }
+  RETURN_IF_ERROR(store.Commit());
+  return effects;
+}
+
+// The effects of the reversal `e` for its obligor, in a transaction of their own: the score and
+// the open tasks' stakes only (OnPaymentReversed).
+Result<PaymentEffects> WriteReversalEvent(Store& store, const Clock& clock,
+                                          const std::string& actor, const ai::RiskScorer* scorer,
+                                          const PreparedEvent& e) {
+  const ai::ObligorHistory& h = e.h;
+  PaymentEffects effects;
+  effects.risk = e.risk;
+  RETURN_IF_ERROR(store.Begin());
+  const Status s = [&]() -> Status {
+    RETURN_IF_ERROR(InsertEventScore(store, clock, scorer, e));
+    ASSIGN_OR_RETURN(std::vector<Task> tasks, store.ListEnforceTasksByObligor(h.obligor));
+    ASSIGN_OR_RETURN(std::vector<Action> actions, store.ListEnforceActionsByObligor(h.obligor));
+    std::map<std::string, int64_t> counts;
+    RETURN_IF_ERROR(RefreshObligorTasks(store, h, tasks, actions,
+                                        StakeOf(e.row, e.risk, OverriddenScore(h, e.as_of)),
+                                        FollowActions::kNo, e.as_of, counts));
+    effects.tasks_refreshed = counts["tasks_refreshed"];
+    return AppendAudit(store, clock, actor, "enforce.reversal_event", "person",
+                       PersonDisplayId(h.obligor), "",
+                       Json{{"case_id", CaseDisplayId(e.case_id)},
+                            {"date", e.date.ToString()},
+                            {"risk_score", effects.risk ? Json(effects.risk->score) : Json()},
+                            {"tasks_refreshed", effects.tasks_refreshed}}
                            .dump());
   }();
   if (!s.ok()) {
@@ -1350,6 +1388,20 @@ Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const s
   ASSIGN_OR_RETURN(PreparedEvent e,
                    PrepareEvent(store, clock, scorer, context.ref, case_id, std::move(h), date));
   return WriteEvent(store, clock, actor, scorer, context, e);
+}
+
+Result<PaymentEffects> OnPaymentReversed(Store& store, const Clock& clock, const std::string& actor,
+                                         const ai::RiskScorer* scorer, const std::string& key,
+                                         Date date) {
+  ASSIGN_OR_RETURN(std::optional<StoredCollection> reversed, store.FindCollectionByKey(key));
+  if (!reversed) return NotFound("collection_not_found", "no payment with key '" + key + "'");
+  const CaseId case_id = reversed->collection.case_id;
+  ASSIGN_OR_RETURN(const EventContext context, LoadEventContext(store));
+  ASSIGN_OR_RETURN(Case c, store.GetCase(case_id));
+  ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store, c.obligor));
+  ASSIGN_OR_RETURN(PreparedEvent e,
+                   PrepareEvent(store, clock, scorer, context.ref, case_id, std::move(h), date));
+  return WriteReversalEvent(store, clock, actor, scorer, e);
 }
 
 Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,

@@ -115,6 +115,22 @@ struct PaymentEffects {
 Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
                                        const ai::RiskScorer* scorer, CaseId case_id, Date date);
 
+// The effects of a payment reversal (returned / NSF) on the workflow, run after it is
+// committed: the obligor's figures move back (arrears up), so the obligor is re-scored (when a
+// model is given) and every open task's amount at stake and risk score set from its figures as
+// of the later of `date` (the reversal's) and today, as a payment event does (RefreshStake; a
+// person's score override in force counts), writing only the tasks that changed. The rest of
+// the payment event does not apply: no outreach task is closed (no payment was received), no
+// recommendation is withdrawn (taking money back makes none moot) and the delinquency state is
+// left to the nightly run. `tasks_closed` and `withdrawn` stay empty. One audit row
+// "enforce.reversal_event" with the counts (before 2026-12-05 a reversal left the tasks staked
+// on the reversed payment). `key` is the reversed collection's idempotency key; the event is
+// about its case's obligor. Errors: not_found "collection_not_found", "case_not_found"; the
+// store's.
+Result<PaymentEffects> OnPaymentReversed(Store& store, const Clock& clock, const std::string& actor,
+                                         const ai::RiskScorer* scorer, const std::string& key,
+                                         Date date);
+
 // The same after a bulk import committed: once per obligor the `posted` payments (case,
 // date) belong to, as of the obligor's latest payment date (or today, when later), the
 // reference data read once. The obligors' histories are read, their features extracted and

@@ -1,6 +1,7 @@
 // NACHA CCD+/CTX files with X12 DED addenda (formats/ded.h, docs/DED.md).
 #include "formats/ded.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <utility>
@@ -311,6 +312,7 @@ class DedParser {
               "': a payment is a credit (22, 32), or a prenote/zero-dollar entry (23, 24, 33, 34)");
     }
     skip_addenda_ = !ok;
+    if (!ok) ++out_.line_count;  // a refused entry is one line (its addenda are not read)
     // An entry refused before its amount counts leaves the credit total unknown: the sender
     // may or may not have counted it, and a correct control record must not be reported as a
     // mismatch beside the entry's own problem.
@@ -325,14 +327,17 @@ class DedParser {
     skip_addenda_ = true;  // until the entry is accepted below
     if (prenote && e.amount_cents != 0) {
       batch_->credit_unknown = true;
+      ++out_.line_count;
       return Add(number, kEntryAmount.name, "ach_prenote_amount",
                  "a prenote or zero-dollar entry must have amount 0");
     }
     if (credit && e.amount_cents == 0) {
+      ++out_.line_count;
       return Add(number, kEntryAmount.name, "amount_zero", "a credit entry of 0.00");
     }
     if (!prenote) batch_->credit_cents += e.amount_cents;
     if (!traces_.insert(batch_->fein + batch_->effective + e.trace).second) {
+      ++out_.line_count;
       return Add(number, kEntryTrace.name, "ach_trace_duplicate",
                  "trace number " + e.trace + " appears twice for this employer and date");
     }
@@ -376,11 +381,23 @@ class DedParser {
     return line;
   }
 
+  // How many DED segments the entry's addenda carry.
+  int64_t DedSegments(const Entry& e) const {
+    int64_t n = 0;
+    for (std::string_view seg : SplitOn(e.info, options_.segment_terminator)) {
+      if (Trim(seg).substr(0, 4) == std::string("DED") + options_.element_separator) ++n;
+    }
+    return n;
+  }
+
   // The entry's DED segments → lines; checks the amounts add up to the entry.
   void CloseEntry() {
     if (!entry_) return;
     Entry e = std::move(*entry_);
     entry_.reset();
+    // A credit is as many lines as it has DED segments, or one without any (RemittanceParse::
+    // line_count); a prenote is no payment.
+    if (!e.prenote) out_.line_count += std::max<int64_t>(1, DedSegments(e));
     if (e.expects_addenda && e.addenda == 0) {
       return Add(e.line_number, kEntryAddenda.name, "ach_addenda_missing",
                  "addenda indicator is 1 but no addenda record follows");

@@ -218,6 +218,7 @@ class FileParser {
       return;
     }
     if (!header_seen_) return OnHeader(number, line);
+    ++out_.line_count;
     if (static_cast<int64_t>(out_.file.lines.size()) + out_.problem_count >= kRemittanceLinesMax) {
       if (!too_many_) {
         Add(RemittanceProblem{

@@ -84,6 +84,11 @@ struct RemittanceFieldNames {
 struct RemittanceParse {
   RemittanceFile file;
   int64_t problem_count = 0;
+  // The payment lines the file has, well formed or refused (the report's `lines`): the CSV's
+  // data lines, an SDU batch's detail records, an EFT file's DED segments and credits without
+  // one (formats/sdu.h, formats/ded.h). A problem of a header, trailer or control record is no
+  // line (before 2026-12-05 every problem counted as one).
+  int64_t line_count = 0;
   RemittanceFieldNames fields;
 };
 inline constexpr size_t kProblemsMax = 1000;

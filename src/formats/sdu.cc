@@ -168,6 +168,7 @@ class SduParser {
 
   void OnDetail(int64_t number, const std::vector<std::string_view>& f) {
     ++details_;
+    ++out_.parse.line_count;  // a payment line, well formed or not
     if (!FieldCount(number, f, 7, "detail")) {
       sum_unknown_ = true;
       return;

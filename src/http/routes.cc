@@ -811,20 +811,6 @@ Result<PaymentRequest> DecodePayment(Call& call) {
   return r;
 }
 
-Result<Reply> PostPayment(Call& call) {
-  ASSIGN_OR_RETURN(PaymentRequest r, DecodePayment(call));
-  LedgerService service(call.store(), call.clock(), call.principal().name);
-  ASSIGN_OR_RETURN(PostResult res, service.PostPayment(r));
-  const bool created = res.outcome == PostOutcome::kCreated;
-  return Reply{created ? 201 : 200,
-               Json{{"result", created ? "created" : "exists"},
-                    {"collection_id", res.id.value},
-                    {"key", r.key},
-                    {"distribution", ToJson(res.distribution)},
-                    {"redistributed", res.redistributed}},
-               {}};
-}
-
 // ---- scores ----
 
 Json FactorsJson(const std::vector<ai::KeyFactor>& factors) {
@@ -982,6 +968,69 @@ Result<Reply> ListScores(Call& call) {
   }
   RETURN_IF_ERROR(LogReads(call, c, {c.obligor}));
   return Reply{200, Json{{"items", items}}, {}};
+}
+
+// ---- payments: the payment event ----
+
+// The active model a payment event scores with, as `opencse post-payment` takes it
+// (cli/enforce_commands.cc ActiveScorer): none active is no scorer (rules only); one that
+// cannot be used (model_features_mismatch, model_corrupt) is no scorer either, with its Status
+// in `unusable`. Errors: the store's.
+Result<std::shared_ptr<const ai::RiskScorer>> PaymentEventScorer(Call& call, Status& unusable) {
+  auto scorer = ActiveScorer(call);
+  if (scorer.ok()) return scorer;
+  const std::string code = scorer.status().reason();
+  if (code == "model_features_mismatch" || code == "model_corrupt") {
+    unusable = scorer.status();
+  } else if (code != "model_none_active") {
+    return scorer.status();
+  }
+  return std::shared_ptr<const ai::RiskScorer>();
+}
+
+// The reply's `enforcement` object: the fields and values of `opencse post-payment --json`'s
+// (cli/enforce_commands.cc RunPaymentEvents); a test keeps the two alike.
+Json PaymentEffectsJson(const enforce::PaymentEffects& e, const Status& unusable) {
+  Json withdrawn = Json::array();
+  for (const enforce::Action& a : e.withdrawn) withdrawn.push_back(enforce::ActionDisplayId(a.id));
+  return Json{
+      {"risk_score_100", e.risk ? Json(e.risk->score) : Json(nullptr)},
+      {"outreach_tasks_closed", e.tasks_closed},
+      {"tasks_refreshed", e.tasks_refreshed},
+      {"withdrawn", withdrawn},
+      {"model_unusable",
+       unusable.ok() ? Json(nullptr) : Json(unusable.reason() + ": " + unusable.message())}};
+}
+
+// The payment event of a payment just posted (enforce::OnPaymentPosted, in its own
+// transaction): re-score, close satisfied outreach, withdraw moot recommendations, refresh the
+// open tasks' stakes, audit row enforce.payment_event. As the CLI, a failure does not undo the
+// payment, which is committed: it answers {"error": code} and the next nightly run catches up.
+Json RunPaymentEvent(Call& call, CaseId case_id, Date date) {
+  Status unusable;
+  auto scorer = PaymentEventScorer(call, unusable);
+  if (!scorer.ok()) return Json{{"error", scorer.status().reason()}};
+  auto effects = enforce::OnPaymentPosted(call.store(), call.clock(), call.principal().name,
+                                          scorer->get(), case_id, date);
+  if (!effects.ok()) return Json{{"error", effects.status().reason()}};
+  return PaymentEffectsJson(*effects, unusable);
+}
+
+// POST /v1/payments: `opencse post-payment`'s contract. The posting commits first; a created
+// payment then runs its payment event (before 2026-12-05 the route skipped it: no re-score, no
+// refreshed stakes, no enforce.payment_event row, no `enforcement` in the reply).
+Result<Reply> PostPayment(Call& call) {
+  ASSIGN_OR_RETURN(PaymentRequest r, DecodePayment(call));
+  LedgerService service(call.store(), call.clock(), call.principal().name);
+  ASSIGN_OR_RETURN(PostResult res, service.PostPayment(r));
+  const bool created = res.outcome == PostOutcome::kCreated;
+  Json body{{"result", created ? "created" : "exists"},
+            {"collection_id", res.id.value},
+            {"key", r.key},
+            {"distribution", ToJson(res.distribution)},
+            {"redistributed", res.redistributed}};
+  if (created) body["enforcement"] = RunPaymentEvent(call, r.case_id, r.date);
+  return Reply{created ? 201 : 200, std::move(body), {}};
 }
 
 // ---- audit trail and access log ----
@@ -1466,13 +1515,15 @@ Result<size_t> QueueStart(const QueueSnapshot& snapshot, int64_t after) {
 }
 
 // The `action_type` filter of the queue ("" when absent): a remedy code, or "outreach" for the
-// proactive outreach tasks (TaskActionOf; before 2026-12-05 it was refused). Errors:
+// proactive outreach tasks (TaskActionOf; before 2026-12-05 it was refused), in any letter
+// case as `tier` (before 2026-12-05 OUTREACH or INCOME_WITHHOLDING was refused). Errors:
 // invalid_argument "remedy_unknown" naming the accepted values.
 Result<std::string> QueueActionType(const std::map<std::string, std::string>& q) {
   auto it = q.find("action_type");
   if (it == q.end() || it->second.empty()) return std::string();
-  if (it->second == kOutreachAction) return std::string(kOutreachAction);
-  auto r = enforce::ParseRemedy(it->second);
+  const std::string value = AsciiLower(it->second);
+  if (value == kOutreachAction) return std::string(kOutreachAction);
+  auto r = enforce::ParseRemedy(value);
   if (!r.ok()) {
     return InvalidArgument(r.status().reason(), "action_type: " + r.status().message() + ", or " +
                                                     std::string(kOutreachAction) +

@@ -9,10 +9,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "core/text.h"
@@ -91,6 +94,63 @@ bool HasUnframedBody(const httplib::Request& req) {
   if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH") return false;
   if (req.has_header("Content-Length")) return false;
   return AsciiLower(req.get_header_value("Transfer-Encoding")) != "chunked";
+}
+
+// A request's framing refused before its body is read.
+struct FramingError {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+// The byte count of a Content-Length value that is a plain decimal number (RFC 9110 §8.6:
+// 1*DIGIT), saturated at UINT64_MAX; nullopt for anything else (a sign, a space inside, a
+// list, an empty value).
+std::optional<uint64_t> DecimalLength(std::string_view v) {
+  if (v.empty() || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  uint64_t n = 0;
+  for (char c : v) {
+    if (__builtin_mul_overflow(n, uint64_t{10}, &n) ||
+        __builtin_add_overflow(n, static_cast<uint64_t>(c - '0'), &n)) {
+      return UINT64_MAX;
+    }
+  }
+  return n;
+}
+
+// The refusal of `req`'s Content-Length headers, if any (RFC 9112 §6.3). They must each be a
+// plain decimal number, all the same number, at most kRequestBodyBytesMax. httplib reads the
+// first header with strtoull, so before 2026-12-05 "abc" framed no body (the route answered
+// field_missing), a second header with another length was ignored, and "-1" or
+// 18446744073709551615 declared a body over the limit that httplib waited the 10 s read
+// timeout for before answering 413. Now: 400 request_malformed, or 413 body_too_large, at once.
+std::optional<FramingError> ContentLengthError(const httplib::Request& req) {
+  const size_t count = req.get_header_value_count("Content-Length");
+  std::optional<uint64_t> length;
+  std::string shown;  // the header value as it was sent, at most 40 bytes of it
+  for (size_t i = 0; i < count; ++i) {
+    const std::string v = req.get_header_value("Content-Length", i);
+    const std::optional<uint64_t> n = DecimalLength(v);
+    const std::string previous = shown;
+    shown = "'" + std::string(TruncateUtf8(v, 40)) + "'";
+    if (!n) {
+      return FramingError{400, "request_malformed",
+                          "Content-Length " + shown + " is not a decimal number of bytes"};
+    }
+    if (length && *length != *n) {
+      return FramingError{400, "request_malformed",
+                          "Content-Length headers disagree: " + previous + " and " + shown};
+    }
+    length = n;
+  }
+  if (length && *length > kRequestBodyBytesMax) {
+    return FramingError{413, "body_too_large",
+                        "request body over " + std::to_string(kRequestBodyBytesMax) +
+                            " bytes (Content-Length " + shown + ")"};
+  }
+  return std::nullopt;
 }
 
 void Write(const HttpResponse& r, httplib::Response& res) {
@@ -253,13 +313,20 @@ void Server::Install() {
   // Before any body is read: a body without a length is refused at once with 411 (RFC 9110
   // §15.5.12), asking the client to close the connection (httplib keeps its side open until
   // the client closes or the keep-alive timeout; bytes sent meanwhile are read as a request).
+  // So is a body whose Content-Length is not one plain decimal number (400) or is over the
+  // limit (413): ContentLengthError.
   h.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!HasUnframedBody(req)) return httplib::Server::HandlerResponse::Unhandled;
-    res.status = 411;
+    std::optional<FramingError> error = ContentLengthError(req);
+    if (!error && HasUnframedBody(req)) {
+      error = FramingError{411, "length_required",
+                           "a " + std::string(TruncateUtf8(req.method, 16)) +
+                               " needs a Content-Length header (0 for no body) or chunked "
+                               "Transfer-Encoding"};
+    }
+    if (!error) return httplib::Server::HandlerResponse::Unhandled;
+    res.status = error->status;
     res.set_header("Connection", "close");
-    SetError(res, "length_required",
-             "a " + std::string(TruncateUtf8(req.method, 16)) +
-                 " needs a Content-Length header (0 for no body) or chunked Transfer-Encoding");
+    SetError(res, error->code, error->message);
     CommonHeaders(res, RequestIdOf(req));
     return httplib::Server::HandlerResponse::Handled;
   });

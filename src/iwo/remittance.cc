@@ -40,7 +40,7 @@ class Importer {
   // against the store (and everything rolled back), so that the report lists every problem of
   // the file at once, not the next one only after the first is fixed.
   Result<RemittanceReport> Run(formats::RemittanceParse parsed) {
-    report_.lines = static_cast<int64_t>(parsed.file.lines.size()) + parsed.problem_count;
+    report_.lines = parsed.line_count;
     report_.problem_count = parsed.problem_count;
     report_.problems = std::move(parsed.file.problems);
     names_ = std::move(parsed.fields);
@@ -130,10 +130,10 @@ class Importer {
                  "exists_with_different_amount",
                  "line " + line.key + " is already held with amount " + held->amount.ToString() +
                      ", not " + line.amount.ToString());
-    } else if (held->pay_date != line.pay_date) {
+    } else if (!SameHeldDate(line, held->pay_date)) {
       AddProblem(line, FieldOf("exists_with_different_date", line), "exists_with_different_date",
                  "line " + line.key + " is already held with pay date " +
-                     held->pay_date.ToString() + ", not " + line.pay_date.ToString());
+                     held->pay_date.ToString() + ", not " + HeldDate(line).ToString());
     } else {
       ++report_.already_held;
       std::string resolution;
@@ -217,10 +217,10 @@ class Importer {
                    "exists_with_different_amount",
                    "line " + line.key + " was already posted with amount " + c.amount.ToString() +
                        ", not " + line.amount.ToString());
-      } else if (c.date != line.pay_date) {
+      } else if (!SameHeldDate(line, c.date)) {
         AddProblem(line, FieldOf("exists_with_different_date", line), "exists_with_different_date",
                    "line " + line.key + " was already posted with pay date " + c.date.ToString() +
-                       ", not " + line.pay_date.ToString());
+                       ", not " + HeldDate(line).ToString());
       } else {
         ++report_.already_posted;
       }
@@ -230,7 +230,7 @@ class Importer {
     UnidentifiedPayment row;
     row.key = line.key;
     row.employer_fein = line.employer_fein;
-    row.pay_date = line.pay_date;
+    row.pay_date = HeldDate(line);
     row.ssn = line.ssn;
     row.case_ref = line.case_id.value == 0 ? line.case_ref : CaseDisplayId(line.case_id);
     row.amount = line.amount;
@@ -247,9 +247,30 @@ class Importer {
     held_json_.push_back(Json{{"key", line.key},
                               {"amount", line.amount.ToString()},
                               {"reason", reason},
-                              {"pay_date", line.pay_date.ToString()},
-                              {"employer_fein", line.employer_fein}});
+                              {"pay_date", row.pay_date.ToString()},
+                              {"employer_fein", line.employer_fein},
+                              // The SSN as person.add keeps it: its last four digits only.
+                              {"ssn_last4", row.ssn.size() == 9 ? row.ssn.substr(5) : ""},
+                              {"case_ref", row.case_ref},
+                              {"received_date", row.received_date.ToString()}});
     return Status::Ok();
+  }
+
+  // The date a line is held under: its pay date, but a settlement date (an EFT credit with no
+  // DED segment, dated its ACH effective entry date) that is no banking day is rolled forward
+  // to the next banking day, when the money settles (before 2026-12-05 a credit dated a
+  // holiday or weekend was held under it, and could be resolved before it settled).
+  Date HeldDate(const RemittanceLine& line) const {
+    Date d = line.pay_date;
+    if (!line.pay_date_is_settlement_date) return d;
+    while (!calendar_.IsBusinessDay(d)) d = d.AddDays(1);
+    return d;
+  }
+
+  // Whether a stored held or posted `date` is the line's: HeldDate, or for a line held before
+  // settlement dates were rolled forward, its date as given.
+  bool SameHeldDate(const RemittanceLine& line, Date stored) const {
+    return stored == HeldDate(line) || stored == line.pay_date;
   }
 
   // A held line's pay date follows the rule of a posted one, not after today, so that a file

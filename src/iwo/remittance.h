@@ -17,7 +17,8 @@
 //      lines with no SSN: case_ref_unrecognized, employee_id_missing). A held line's pay date
 //      may not be after today either (date_in_future, as a posted line's), except an EFT
 //      credit's settlement date (RemittanceLine::pay_date_is_settlement_date): up to
-//      kSettlementBusinessDaysAheadMax banking days ahead.
+//      kSettlementBusinessDaysAheadMax banking days ahead, and held dated the next banking day
+//      when it is none (a weekend or federal holiday: the money settles then).
 //   3. Resolved lines are posted as `withholding` collections dated the pay date, with the
 //      line's key (RemittanceKey) through BulkPoster in all-or-nothing mode. A rule rejection
 //      (pay date in the future, a key resent with a different amount...) fails the file: the

@@ -133,9 +133,22 @@ Money PassedThrough(const Distribution& d) {
   return total;
 }
 
+namespace {
+
+// The last day of a child term: its own end (emancipation), but no later than its order's end
+// (a replaced or ended order), since a term cannot outlive its order. Unset: open-ended.
+std::optional<Date> TermEnd(const Order& o, const ChildTerm& t) {
+  if (!t.end_date) return o.end_date;
+  if (!o.end_date) return t.end_date;
+  return std::min(*t.end_date, *o.end_date);
+}
+
+}  // namespace
+
 // The case's children are Case::children (the case_child rows, fixed when the case is added);
-// the only dated fact about a child the ledger has is its term's end (emancipation), so a
-// child counts in a month unless every term naming it ended before the month began.
+// the only dated facts about a child the ledger has are its terms' ends (emancipation, or the
+// end of the order the term is on), so a child counts in a month unless every term naming it
+// ended before the month began.
 int PassThroughChildren(const CaseBook& book, Date month_start) {
   int count = 0;
   for (PersonId child : book.info.children) {
@@ -145,7 +158,8 @@ int PassThroughChildren(const CaseBook& book, Date month_start) {
       for (const ChildTerm& t : o.child_terms) {
         if (t.child != child) continue;
         named = true;
-        in_term = in_term || !t.end_date || *t.end_date >= month_start;
+        const std::optional<Date> end = TermEnd(o, t);
+        in_term = in_term || !end || *end >= month_start;
       }
     }
     if (!named || in_term) ++count;

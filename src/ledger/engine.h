@@ -180,7 +180,8 @@ bool OpenOn(const CaseBook& book, Date d);
 
 // How many of the case's children (Case::children) count for the pass-through limit of the
 // calendar month starting `month_start`: every child on the case except one whose child terms
-// (on the case's orders) all ended before that day (emancipated). A child with no term counts.
+// (on the case's orders) all ended before that day (emancipated, or on an order that ended or
+// was replaced: a term ends no later than its order's end_date). A child with no term counts.
 // Fewer than two means the one-child limit (a case with no child listed included).
 int PassThroughChildren(const CaseBook& book, Date month_start);
 

@@ -9,6 +9,7 @@
 #include "domain/validate.h"
 #include "service/audit.h"
 #include "service/json.h"
+#include "service/office_spelling.h"
 #include "service/staff_rule.h"
 #include "storage/transaction.h"
 
@@ -344,6 +345,9 @@ Result<CaseId> LedgerService::AddCase(const NewCase& r) {
       RETURN_IF_ERROR(store_.GetPerson(p).status());
     }
     for (PersonId p : c.children) RETURN_IF_ERROR(store_.GetPerson(p).status());
+    // The county is the case's office until it is assigned elsewhere: one spelling per office
+    // (before 2026-12-05 "alder" beside "Alder" made a caseload of its own).
+    RETURN_IF_ERROR(CheckOfficeSpelling(store_, "county", c.county));
     ASSIGN_OR_RETURN(std::vector<Case> existing, store_.ListCasesByObligor(c.obligor));
     if (static_cast<int64_t>(existing.size()) >= limits::kCasesPerObligorMax) {
       return ResourceExhausted("cases_per_obligor_exceeded",

@@ -149,7 +149,9 @@ class LedgerService {
   // Errors: ValidatePerson's; already_exists "ssn_exists".
   Result<PersonId> AddPerson(Person person);
   // Errors: person_not_found, case_same_party..., case_type_needs_assistance,
-  // case_type_assistance_mismatch, date_in_future (opened after today).
+  // case_type_assistance_mismatch, date_in_future (opened after today), office_case_mismatch
+  // (a county that differs only in letter case from an office name in use:
+  // service/office_spelling.h).
   Result<CaseId> AddCase(const NewCase& request);
   // Adds an order; with `replaces`, ends that order the day before this one starts (a
   // modification). Errors: ValidateOrder's, case_not_found, order_not_found,

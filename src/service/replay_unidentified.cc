@@ -15,7 +15,9 @@ namespace cse {
 namespace {
 
 // A held line as its `remittance.hold` row lists it. `pay_date` and `employer_fein` are unset
-// in rows written before they were listed (then not compared).
+// in rows written before they were listed, `ssn_last4`, `case_ref` and `received_date` in rows
+// written before 2026-12-05 (then not compared). The SSN is in the row as person.add keeps it:
+// its last four digits ("" for none).
 struct HeldInTrail {
   int64_t seq = 0;
   std::string amount_cents;
@@ -24,6 +26,9 @@ struct HeldInTrail {
   std::string actor;
   std::optional<std::string> pay_date;
   std::optional<std::string> employer_fein;
+  std::optional<std::string> ssn_last4;
+  std::optional<std::string> case_ref;
+  std::optional<std::string> received_date;
 };
 
 // A resolution as its `unidentified.resolve` row records it.
@@ -73,6 +78,9 @@ Status ReadHold(const AuditRow& row, HeldTrail& trail) {
     held.actor = row.actor;
     held.pay_date = OptionalText(h, "pay_date");
     held.employer_fein = OptionalText(h, "employer_fein");
+    held.ssn_last4 = OptionalText(h, "ssn_last4");
+    held.case_ref = OptionalText(h, "case_ref");
+    held.received_date = OptionalText(h, "received_date");
     const std::string key = h.at("key").get<std::string>();
     if (!trail.held.emplace(key, std::move(held)).second) {
       trail.duplicates.push_back("unidentified_payment " + key + ": held by two audit rows");
@@ -146,6 +154,9 @@ class HeldFindings {
 
 std::string Quoted(const std::string& s) { return "'" + s + "'"; }
 
+// The last four digits of a stored SSN, as person.add records it ("" unless nine digits).
+std::string SsnLast4(const std::string& ssn) { return ssn.size() == 9 ? ssn.substr(5) : ""; }
+
 void CompareHeld(const std::string& label, const UnidentifiedPayment& row, const HeldInTrail& t,
                  HeldFindings& f) {
   f.Field(label, "amount_cents", std::to_string(row.amount.cents()), t.amount_cents);
@@ -155,6 +166,13 @@ void CompareHeld(const std::string& label, const UnidentifiedPayment& row, const
   if (t.pay_date) f.Field(label, "pay_date", row.pay_date.ToString(), *t.pay_date);
   if (t.employer_fein) {
     f.Field(label, "employer_fein", Quoted(row.employer_fein), Quoted(*t.employer_fein));
+  }
+  if (t.ssn_last4) {
+    f.Field(label, "ssn (last 4 digits)", Quoted(SsnLast4(row.ssn)), Quoted(*t.ssn_last4));
+  }
+  if (t.case_ref) f.Field(label, "case_ref", Quoted(row.case_ref), Quoted(*t.case_ref));
+  if (t.received_date) {
+    f.Field(label, "received_date", row.received_date.ToString(), *t.received_date);
   }
 }
 

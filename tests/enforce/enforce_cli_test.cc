@@ -844,6 +844,74 @@ TEST_F(EnforceCliTest, APaymentReordersTheTasksByTheArrearsLeft) {
   EXPECT_FALSE(next.contains("tasks_refreshed")) << next.dump();  // the event did it already
 }
 
+// QA 2026-12-05: `reverse-payment` left the obligor's open tasks staked on the reversed payment
+// (after a 350,000.00 NSF reversal a task kept staking ~54,089 while the arrears were back above
+// 400,000). The reversal now re-stakes them at once, with an `enforce.reversal_event` row; it
+// closes no outreach task (no payment was received).
+TEST_F(EnforceCliTest, AReversalRestakesTheOpenTasksAndClosesNothing) {
+  SeedFamily("2014-01-01");  // 600.00 a month from 2024-01-01, unpaid
+  Nightly("2024-06-30");
+  Nightly("2024-07-01");
+  // 600.00 to July, 400.00 to arrears: the payment event stakes 3200.00.
+  ASSERT_EQ(CliOn("2024-07-02", {"post-payment", "--case", "CASE-000001", "--amount", "1000.00",
+                                 "--date", "2024-07-02", "--source", "direct", "--key", "pay-1"})
+                .code,
+            0);
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    enforce::Task t = OutreachTask();  // asked after the payment: it does not satisfy it
+    t.key = "outreach:1:2024-07-02";
+    t.created = Date::Ymd(2024, 7, 2);
+    ASSERT_TRUE((*store)->InsertEnforceTask(t).ok());
+  }
+  const auto open_tasks = [&]() {
+    std::vector<std::string> out;
+    for (const enforce::Task& t : ObligorTasks()) {
+      if (t.open) out.push_back(t.kind + " " + t.amount_at_stake.ToString());
+    }
+    return out;
+  };
+  EXPECT_EQ(open_tasks(), (std::vector<std::string>{"review_recommendations 3200.00",
+                                                    "proactive_outreach 600.00"}));
+  // Returned NSF: the arrears are 3600.00 again, and so is the review task's stake.
+  const CliRun rev = CliOn("2024-07-03", {"--json", "reverse-payment", "--key", "pay-1", "--date",
+                                          "2024-07-03", "--reason", "NSF"});
+  ASSERT_EQ(rev.code, 0) << rev.err;
+  const Json j = Json::parse(rev.out);
+  EXPECT_EQ(j["enforcement"]["tasks_refreshed"], 1) << j.dump();
+  EXPECT_TRUE(j["enforcement"]["risk_score_100"].is_null()) << j.dump();  // no model
+  EXPECT_EQ(open_tasks(), (std::vector<std::string>{"review_recommendations 3600.00",
+                                                    "proactive_outreach 600.00"}));
+  auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok());
+  std::vector<Json> rows;
+  ASSERT_TRUE((*store)
+                  ->ScanAuditByAction("enforce.reversal_event",
+                                      [&](const AuditRow& r) {
+                                        EXPECT_EQ(r.entity_id, "PRS-000001");
+                                        rows.push_back(Json::parse(r.after));
+                                        return Status::Ok();
+                                      })
+                  .ok());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["tasks_refreshed"], 1);
+  EXPECT_EQ(rows[0]["case_id"], "CASE-000001");
+  // A second reversal is refused and raises no event.
+  const CliRun again = CliOn("2024-07-03", {"reverse-payment", "--key", "pay-1", "--date",
+                                            "2024-07-03", "--reason", "NSF"});
+  EXPECT_NE(again.code, 0);
+  rows.clear();
+  ASSERT_TRUE((*store)
+                  ->ScanAuditByAction("enforce.reversal_event",
+                                      [&](const AuditRow& r) {
+                                        rows.push_back(Json::parse(r.after));
+                                        return Status::Ok();
+                                      })
+                  .ok());
+  EXPECT_EQ(rows.size(), 1u);
+}
+
 // A closed case's tasks: a payment on the obligor's other case closes the closed case's review
 // task with its withdrawn recommendations (keeping the amount it had), stakes its outreach
 // task 0 until the next run closes it, and stakes the open case's task the arrears left.

@@ -14,8 +14,10 @@
 #include <tuple>
 
 #include "core/text.h"
+#include "enforce/action_service.h"
 #include "http/api_server.h"
 #include "service/ledger_service.h"
+#include "testing/cli_run.h"
 
 namespace cse {
 namespace {
@@ -158,6 +160,63 @@ TEST_F(ApiTest, ABodyWithoutALengthIsRefusedAtOnceWith411) {
   const std::string logout =
       RawExchange(server_->port(), "DELETE /v1/session" + head + "\r\n", seconds(15));
   EXPECT_EQ(logout.substr(0, 13), "HTTP/1.1 401 ") << logout;
+  EXPECT_EQ(Body(Client().Get("/v1/health"))["status"], "ok");
+}
+
+// A Content-Length httplib read with strtoull (QA 2026-12-05): "abc" framed no body (the
+// route answered field_missing), a second header with another length was ignored, and "-1" or
+// 18446744073709551615 declared a body over the limit that httplib waited the 10 s read
+// timeout for before answering 413. Now a length that is not one plain decimal number is 400
+// request_malformed and one over the limit 413 body_too_large, both at once, before any body
+// is read; a repeated equal length and leading zeros are still read.
+TEST_F(ApiTest, AContentLengthNotOnePlainNumberIs400AndOneOverTheLimit413AtOnce) {
+  using std::chrono::seconds;
+  const std::string head = " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  struct Case {
+    std::string method, framing;
+    std::string status, code;
+  };
+  const std::vector<Case> cases{
+      {"POST", "Content-Length: abc\r\n\r\n{}", "400", "request_malformed"},
+      {"POST", "Content-Length: -1\r\n\r\n", "400", "request_malformed"},
+      {"POST", "Content-Length: +2\r\n\r\n{}", "400", "request_malformed"},
+      {"POST", "Content-Length: 2, 2\r\n\r\n{}", "400", "request_malformed"},
+      {"POST", "Content-Length: 0x2\r\n\r\n{}", "400", "request_malformed"},
+      {"POST", "Content-Length: 2\r\nContent-Length: 5\r\n\r\n{}", "400", "request_malformed"},
+      {"PUT", "Content-Length: 2\r\ncontent-length: 02x\r\n\r\n{}", "400", "request_malformed"},
+      {"POST", "Content-Length: 18446744073709551615\r\n\r\n", "413", "body_too_large"},
+      {"POST", "Content-Length: 99999999999999999999999999\r\n\r\n", "413", "body_too_large"},
+      {"POST", "Content-Length: " + std::to_string(http::kRequestBodyBytesMax + 1) + "\r\n\r\n",
+       "413", "body_too_large"},
+      {"DELETE", "Content-Length: 18446744073709551615\r\n\r\n", "413", "body_too_large"},
+      {"GET", "Content-Length: abc\r\n\r\n", "400", "request_malformed"},
+  };
+  for (const Case& c : cases) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string out =
+        RawExchange(server_->port(), c.method + " /v1/session" + head + c.framing, seconds(15));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, seconds(3)) << c.framing;
+    ASSERT_EQ(out.substr(0, 13), "HTTP/1.1 " + c.status + " ") << c.framing << ": " << out;
+    const Json body = Json::parse(out.substr(out.find("\r\n\r\n") + 4), nullptr, false);
+    EXPECT_EQ(body["code"], c.code) << c.framing << ": " << out;
+    EXPECT_NE(body["message"].get<std::string>().find("Content-Length"), std::string::npos) << out;
+    EXPECT_NE(out.find("X-Request-Id: "), std::string::npos) << out;
+    EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
+  }
+  // Well-framed bodies reach the route: one length given twice alike, leading zeros, and the
+  // largest body allowed (its JSON is not valid: the route read it).
+  const std::string largest(http::kRequestBodyBytesMax, ' ');
+  for (const std::string& framing :
+       {std::string("Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}"),
+        std::string("Content-Length: 002\r\n\r\n{}"),
+        "Content-Length: " + std::to_string(largest.size()) + "\r\n\r\n" + largest}) {
+    const std::string out =
+        RawExchange(server_->port(), "POST /v1/session" + head + framing, seconds(15));
+    ASSERT_EQ(out.substr(0, 13), "HTTP/1.1 400 ") << out.substr(0, 300);
+    const bool read = out.find("field_missing") != std::string::npos ||
+                      out.find("json_invalid") != std::string::npos;
+    EXPECT_TRUE(read) << out.substr(0, 300);
+  }
   EXPECT_EQ(Body(Client().Get("/v1/health"))["status"], "ok");
 }
 
@@ -742,6 +801,40 @@ TEST_F(ApiTest, PaymentPostingIsIdempotentByHeaderKey) {
   const Json june = Body(c.Get("/v1/cases/CASE-000001/history?months=1&as_of=2024-06-30",
                                admin.Headers()))["months"][0];
   EXPECT_EQ(june, (Json{{"month", "2024-06"}, {"due", "500.00"}, {"paid", "250.00"}}));
+}
+
+// A payment event that fails (here: the state's enforcement configuration cannot be read)
+// does not undo the payment, which committed before it: 201 with `enforcement` {"error":
+// code}, the object `opencse post-payment --json` answers for the same failure, and the
+// payment is on file (the next nightly run catches the event up).
+TEST(ApiPaymentEventTest, AFailedPaymentEventLeavesThePaymentPosted) {
+  ApiServer server("payment_event_fails", "", "", "",
+                   {{std::string(enforce::kStateConfigKey), "not a configuration"}});
+  auto c = server.Client();
+  auto s = SignIn(c, "acct");
+  auto h = s.Headers();
+  h.emplace("Idempotency-Key", "K-EVENT-FAILS");
+  auto r = c.Post("/v1/payments", h,
+                  Json{{"case_id", "CASE-000001"},
+                       {"amount", "100.00"},
+                       {"date", "2024-06-10"},
+                       {"source", "direct"}}
+                      .dump(),
+                  "application/json");
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(Body(r)["result"], "created");
+  const Json enforcement = Body(r)["enforcement"];
+  ASSERT_EQ(enforcement.size(), 1U) << enforcement.dump();
+  EXPECT_TRUE(enforcement["error"].is_string()) << enforcement.dump();
+  auto stored = server.OpenStore()->FindCollectionByKey("K-EVENT-FAILS");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored->has_value());
+  const testing::CliRun cli =
+      testing::RunOpencse({"--db", server.db(), "--today", "2024-06-30", "--json", "post-payment",
+                           "--case", "CASE-000002", "--amount", "100.00", "--date", "2024-06-10",
+                           "--source", "direct", "--key", "K-EVENT-FAILS-CLI"});
+  ASSERT_EQ(cli.code, 0) << cli.err;
+  EXPECT_EQ(Json::parse(cli.out)["enforcement"], enforcement);
 }
 
 // ---- scores ----

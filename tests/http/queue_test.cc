@@ -360,6 +360,111 @@ TEST_F(QueueTest, OutreachTasksFilterAndTheCliAnswersThemAsTheApiDoes) {
   }
 }
 
+// QA 2026-12-05: `action_type=OUTREACH` (or a remedy code in capitals) was refused with
+// remedy_unknown while `tier=HIGH` was read as high. The filter ignores letter case now.
+TEST_F(QueueTest, TheActionTypeFilterIgnoresLetterCase) {
+  const enforce::ChannelChoice choice = enforce::ChooseChannel({}, {}, Date::Ymd(2024, 6, 30));
+  AddOutreachTask(*server_->OpenStore(), choice, "Hello Sam");
+  auto c = server_->Client();
+  auto s = SignIn(c, "cw_north");
+  for (const char* value : {"outreach", "OUTREACH", "Outreach"}) {
+    auto r = c.Get(std::string("/v1/queue?action_type=") + value, s.Headers());
+    ASSERT_EQ(r->status, 200) << value << ": " << r->body;
+    ASSERT_EQ(Body(r)["items"].size(), 1U) << value << ": " << r->body;
+    EXPECT_EQ(Body(r)["items"][0]["recommended_action"], "outreach") << value;
+  }
+  for (const char* value : {"outreach_call", "OUTREACH_CALL", "Outreach_Call"}) {
+    const Json q = Body(c.Get(std::string("/v1/queue?action_type=") + value, s.Headers()));
+    ASSERT_EQ(q["items"].size(), 2U) << value << ": " << q.dump();
+    for (const Json& i : q["items"]) EXPECT_EQ(i["recommended_action"], "outreach_call") << value;
+  }
+  auto bad = c.Get("/v1/queue?action_type=OUTREACH_EMAIL", s.Headers());
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(Body(bad)["code"], "remedy_unknown");
+}
+
+// QA 2026-12-05: POST /v1/payments skipped the payment event that `opencse post-payment` runs
+// (docs/ENFORCEMENT.md §8): the open review task kept staking the arrears as they were before
+// the payment, no enforce.payment_event row was written and the reply had no `enforcement`.
+// The route runs it once the posting has committed: the task stakes the arrears left (and the
+// queue shows it at once), the audit row names the payment, and the reply's `enforcement` has
+// the fields of the CLI's.
+TEST_F(QueueTest, APaymentThroughTheApiRunsThePaymentEventAsTheCliDoes) {
+  auto c = server_->Client();
+  auto acct = SignIn(c, "acct");
+  auto h = acct.Headers();
+  h.emplace("Idempotency-Key", "API-EVENT-1");
+  auto r = c.Post("/v1/payments", h,
+                  Json{{"case_id", "CASE-000001"},
+                       {"amount", "1200.00"},
+                       {"date", "2024-06-30"},
+                       {"source", "direct"}}
+                      .dump(),
+                  "application/json");
+  ASSERT_EQ(r->status, 201) << r->body;
+  const Json enforcement = Body(r)["enforcement"];
+  EXPECT_TRUE(enforcement["risk_score_100"].is_null()) << enforcement.dump();  // no model
+  EXPECT_TRUE(enforcement["model_unusable"].is_null()) << enforcement.dump();
+  EXPECT_EQ(enforcement["outreach_tasks_closed"], 0) << enforcement.dump();
+  EXPECT_EQ(enforcement["tasks_refreshed"], 1) << enforcement.dump();
+  EXPECT_TRUE(enforcement["withdrawn"].is_array()) << enforcement.dump();
+  // The review task stakes the obligor's arrears after the payment (3,000.00 before).
+  auto admin = SignIn(c, "admin");
+  const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", admin.Headers()));
+  const std::string arrears = ledger["balance"]["arrears_total"].get<std::string>();
+  EXPECT_NE(arrears, "3000.00");
+  auto tasks = server_->OpenStore()->ListEnforceTasksByObligor(PersonId{1});
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 1U);
+  EXPECT_TRUE((*tasks)[0].open);
+  EXPECT_EQ((*tasks)[0].amount_at_stake.ToString(), arrears);
+  auto cw = SignIn(c, "cw_north");
+  bool shown = false;
+  const Json queue = Body(c.Get("/v1/queue", cw.Headers()));
+  for (const Json& item : queue["items"]) {
+    if (item["case_id"] != "CASE-000001") continue;
+    EXPECT_EQ(item["amount_at_stake"], arrears);
+    shown = true;
+  }
+  EXPECT_TRUE(shown) << queue.dump();
+  // One enforce.payment_event row, by the person who posted.
+  const Json audit =
+      Body(c.Get("/v1/audit?entity=person&entity_id=PRS-000001", admin.Headers()))["items"];
+  int events = 0;
+  for (const Json& row : audit) {
+    if (row["action"] != "enforce.payment_event") continue;
+    ++events;
+    EXPECT_EQ(row["actor"], "acct");
+    EXPECT_EQ(row["after"]["case_id"], "CASE-000001");
+    EXPECT_EQ(row["after"]["date"], "2024-06-30");
+    EXPECT_EQ(row["after"]["tasks_refreshed"], 1);
+  }
+  EXPECT_EQ(events, 1) << audit.dump();
+  // The same payment again: "exists", no second event.
+  auto again = c.Post("/v1/payments", h,
+                      Json{{"case_id", "CASE-000001"},
+                           {"amount", "1200.00"},
+                           {"date", "2024-06-30"},
+                           {"source", "direct"}}
+                          .dump(),
+                      "application/json");
+  ASSERT_EQ(again->status, 200) << again->body;
+  EXPECT_FALSE(Body(again).contains("enforcement"));
+  // `opencse post-payment --json` (another obligor's case) answers an object of the same
+  // fields, each of the same JSON type.
+  const testing::CliRun cli =
+      testing::RunOpencse({"--db", server_->db(), "--today", "2024-06-30", "--json", "post-payment",
+                           "--case", "CASE-000002", "--amount", "1200.00", "--date", "2024-06-30",
+                           "--source", "direct", "--key", "CLI-EVENT-1"});
+  ASSERT_EQ(cli.code, 0) << cli.err;
+  const Json theirs = Json::parse(cli.out)["enforcement"];
+  ASSERT_EQ(theirs.size(), enforcement.size()) << theirs.dump() << " " << enforcement.dump();
+  for (const auto& [key, value] : theirs.items()) {
+    ASSERT_TRUE(enforcement.contains(key)) << key;
+    EXPECT_EQ(enforcement[key].type(), value.type()) << key;
+  }
+}
+
 TEST_F(QueueTest, QueueIsReloadedAfterAWriteThroughTheServer) {
   auto c = server_->Client();
   auto s = SignIn(c, "cw_north");

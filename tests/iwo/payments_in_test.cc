@@ -8,6 +8,8 @@
 
 #include <tuple>
 
+#include "iwo/held.h"
+#include "service/replay.h"
 #include "testing/ach_builder.h"
 #include "testing/fixture.h"
 
@@ -526,6 +528,57 @@ TEST_F(PaymentsInTest, DedHeldLinesKeepTheDateRuleButASettlementDateMayBeAhead) 
   EXPECT_EQ((*held)[0].reason, "employee_id_missing");
 }
 
+// QA 2026-12-05: a credit without a DED segment dated a holiday or a weekend was held under that
+// day, when no money settles, and could be resolved before it settled. It is held dated the
+// next banking day.
+TEST_F(PaymentsInTest, ASettlementDateThatIsNoBankingDayIsHeldUnderTheNextOne) {
+  world_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2025, 7, 3)));  // a Thursday
+  // Friday 2025-07-04 is Independence Day, Saturday the 5th a weekend day: both settle Monday
+  // the 7th (one banking day after today, within the two allowed).
+  const std::string text = AchBuilder()
+                               .Batch("111111111", "250704")
+                               .Entry(4'000, 1, {})
+                               .EndBatch()
+                               .Batch("111111111", "250705")
+                               .Entry(5'000, 2, {})
+                               .EndBatch()
+                               .Build();
+  auto rep = ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt", text);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_TRUE(rep->committed) << rep->problems.at(0).message;
+  EXPECT_EQ(rep->held, 2);
+  auto held = world_.store().ListUnidentifiedPayments("held", 0, 10);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 2u);
+  for (const UnidentifiedPayment& p : *held) {
+    EXPECT_EQ(p.pay_date, Date::Ymd(2025, 7, 7)) << p.key;
+  }
+  EXPECT_EQ((*held)[0].key, "DED-111111111-20250704-091000010000001-1");  // the key keeps the day
+  // The same file again is "already held", not a different date.
+  rep = ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt", text);
+  ASSERT_TRUE(rep.ok());
+  ASSERT_TRUE(rep->committed) << rep->problems.at(0).message;
+  EXPECT_EQ(rep->already_held, 2);
+  // Not resolvable before it settles.
+  ResolveRequest r;
+  r.payment_id = (*held)[0].id;
+  r.case_id = case_a_;
+  r.reason = "employer called";
+  auto early = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().reason(), "date_in_future");
+  world_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2025, 7, 7)));
+  auto settled = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+  ASSERT_TRUE(settled.ok()) << settled.status().ToString();
+  auto posted = world_.store().FindCollectionByKey((*held)[0].key);
+  ASSERT_TRUE(posted.ok() && posted->has_value());
+  EXPECT_EQ((*posted)->collection.date, Date::Ymd(2025, 7, 7));
+  // audit verify agrees with the rolled date.
+  auto cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok());
+  EXPECT_EQ(cmp->mismatches, 0) << (cmp->problems.empty() ? "" : cmp->problems[0]);
+}
+
 // The rejections found against the store named the CSV's columns (amount, pay_date) in a DED
 // file's report: they name the DED element.
 TEST_F(PaymentsInTest, DedRejectionsNameTheDedElement) {
@@ -635,6 +688,49 @@ TEST_F(PaymentsInTest, SduControlMismatchWritesNothing) {
   EXPECT_EQ(rep->problems[0].reason, "sdu_control_total_mismatch");
   EXPECT_EQ(Posted(a_), Money());
   EXPECT_EQ(Held(), 0);
+}
+
+// QA 2026-12-05: a refused header (a deposit date after today) counted as a line: one detail
+// was reported as "2 lines". The report's lines are the payment lines, whatever else is wrong.
+TEST_F(PaymentsInTest, AReportCountsPaymentLinesNotProblems) {
+  const std::string one =
+      "H|B1|2024-06-15|1|250.00\nD|1|111111111|2024-06-07|123456789||250.00\nT|B1|1\n";
+  auto rep = ImportSdu(world_.store(), world_.clock(), "clerk", "b.sdu", one);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_FALSE(rep->committed);
+  EXPECT_EQ(rep->problem_count, 1);
+  EXPECT_EQ(rep->lines, 1);
+  // Three details, one malformed, and both control counts wrong: 3 lines, 3 problems.
+  std::string text = kSdu;
+  text.replace(text.find("|3|475.25"), 9, "|4|475.25");
+  text.replace(text.find("T|B2024-0610|3"), 14, "T|B2024-0610|5");
+  text.replace(text.find("999887777"), 9, "99988777X");
+  rep = ImportSdu(world_.store(), world_.clock(), "clerk", "b.sdu", text);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(rep->problem_count, 3);
+  EXPECT_EQ(rep->lines, 3);
+  // An EFT file: a batch control total off, one credit with two DED segments and one without
+  // any: 3 lines, 1 problem.
+  rep = ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt",
+                  AchBuilder()
+                      .Batch("111111111", "240610", "CTX")
+                      .Entry(200, 1,
+                             {"DED*CS*ST-1*240607*0000000100*999887777\\",
+                              "DED*CS*ST-2*240607*0000000100*999887777\\"})
+                      .Entry(4'000, 2, {})
+                      .EndBatch(1)
+                      .Build());
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(rep->problem_count, 1) << rep->problems.at(0).reason;
+  EXPECT_EQ(rep->lines, 3);
+  // A CSV file: a header and two data lines, one malformed.
+  rep = ImportRemittance(world_.store(), world_.clock(), "clerk", "r.csv",
+                         "line_ref,employer_fein,pay_date,ssn,case_id,amount\n"
+                         "P1,111111111,2024-06-07,123456789,,ten\n"
+                         "P2,111111111,2024-06-07,123456789,,10.00\n");
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(rep->problem_count, 1);
+  EXPECT_EQ(rep->lines, 2);
 }
 
 TEST_F(PaymentsInTest, SduKeyResentWithAnotherAmountIsRefused) {

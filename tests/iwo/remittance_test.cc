@@ -6,6 +6,7 @@
 
 #include <tuple>
 
+#include "service/json.h"
 #include "service/replay.h"
 
 #include "testing/fault_store.h"
@@ -282,6 +283,65 @@ TEST_F(RemittanceImportTest, AuditVerifyComparesHeldPaymentsWithTheTrail) {
       "unidentified_payment 3 (REM-111111111-P5): pay_date is 2024-06-01 in the store, "
       "2024-06-07 in the audit trail"};
   EXPECT_EQ(cmp->problems, want);
+}
+
+// `audit verify` compared neither a held payment's SSN, case reference nor received date with
+// the trail: a held line's SSN edited to a case obligor's passed `unidentified resolve`'s
+// ssn_case_mismatch safeguard unnoticed. The trail keeps the SSN's last four digits only (as
+// person.add does); rows written before 2026-12-05 lack the three fields and are not compared on
+// them.
+TEST_F(RemittanceImportTest, AuditVerifyComparesHeldSsnCaseRefAndReceivedDate) {
+  ASSERT_TRUE(Import(world_.store(), File())->committed);
+  std::string after;
+  ASSERT_TRUE(world_.store()
+                  .ScanAuditByAction("remittance.hold",
+                                     [&](const AuditRow& row) {
+                                       after = row.after;
+                                       return Status::Ok();
+                                     })
+                  .ok());
+  EXPECT_EQ(after.find("999887777"), std::string::npos) << after;  // never the whole SSN
+  const Json held = Json::parse(after).at("held");
+  ASSERT_EQ(held.size(), 3u);
+  EXPECT_EQ(held[0]["ssn_last4"], "7777");
+  EXPECT_EQ(held[1]["ssn_last4"], "");
+  EXPECT_EQ(held[1]["case_ref"], "CASE-009999");
+  EXPECT_EQ(held[2]["received_date"], "2024-06-14");
+  SqliteStore& sqlite = world_.store();
+  ASSERT_TRUE(sqlite
+                  .ExecForTesting("UPDATE unidentified_payment SET ssn = '123456789' WHERE id = 1;"
+                                  "UPDATE unidentified_payment SET case_ref = '" +
+                                  CaseDisplayId(case_a_) +
+                                  "' WHERE id = 2;"
+                                  "UPDATE unidentified_payment SET received_date = '2024-06-01' "
+                                  "WHERE id = 3")
+                  .ok());
+  auto cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 3);
+  const std::vector<std::string> want{
+      "unidentified_payment 1 (REM-111111111-P3): ssn (last 4 digits) is '6789' in the store, "
+      "'7777' in the audit trail",
+      "unidentified_payment 2 (REM-111111111-P4): case_ref is '" + CaseDisplayId(case_a_) +
+          "' in the store, 'CASE-009999' in the audit trail",
+      "unidentified_payment 3 (REM-111111111-P5): received_date is 2024-06-01 in the store, "
+      "2024-06-14 in the audit trail"};
+  EXPECT_EQ(cmp->problems, want);
+  // A row written before the fields were listed: not compared on them.
+  std::string paths;
+  for (int i = 0; i < 3; ++i) {
+    for (const char* key : {"ssn_last4", "case_ref", "received_date"}) {
+      paths += ", '$.held[" + std::to_string(i) + "]." + key + "'";
+    }
+  }
+  ASSERT_TRUE(sqlite.ExecForTesting("DROP TRIGGER audit_no_update").ok());
+  ASSERT_TRUE(sqlite
+                  .ExecForTesting("UPDATE audit SET after = json_remove(after" + paths +
+                                  ") WHERE action = 'remittance.hold'")
+                  .ok());
+  cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0) << (cmp->problems.empty() ? "" : cmp->problems[0]);
 }
 
 TEST_F(RemittanceImportTest, ALineResentWithAnotherAmountIsRefused) {

@@ -524,6 +524,45 @@ TEST(EngineTest, PassThroughLimitFollowsTheChildrenOfTheMonth) {
   EXPECT_EQ(apr.to_state, C(7500));
 }
 
+// A child whose only term is on a replaced (ended) order counted as if the term went on, so a
+// family with one child left got the two-children limit: a term ends no later than its order.
+TEST(EngineTest, PassThroughDoesNotCountAChildWhoseOnlyTermIsOnAnEndedOrder) {
+  // Two children, 200.00 each, from March; the order is replaced from May 1 by one for the
+  // second child only (the first order ends Apr 30; neither term has its own end).
+  CaseBook book = AssistedCase(40000, Date::Ymd(2024, 3, 1), 100000, {PersonId{11}, PersonId{12}});
+  book.orders[0].end_date = Date::Ymd(2024, 4, 30);
+  book.orders[0].child_terms = {ChildTerm{PersonId{11}, C(20000), std::nullopt},
+                                ChildTerm{PersonId{12}, C(20000), std::nullopt}};
+  Order modified = book.orders[0];
+  modified.id = OrderId{2};
+  modified.amount = C(20000);
+  modified.effective_date = Date::Ymd(2024, 5, 1);
+  modified.end_date = std::nullopt;
+  modified.child_terms = {ChildTerm{PersonId{12}, C(20000), std::nullopt}};
+  book.orders.push_back(modified);
+  EXPECT_EQ(PassThroughChildren(book, Date::Ymd(2024, 4, 1)), 2);
+  EXPECT_EQ(PassThroughChildren(book, Date::Ymd(2024, 5, 1)), 1);
+  // A term's own earlier end still counts; a child no term names still counts.
+  CaseBook early = book;
+  early.orders[0].child_terms[0].end_date = Date::Ymd(2024, 3, 31);
+  EXPECT_EQ(PassThroughChildren(early, Date::Ymd(2024, 4, 1)), 1);
+  CaseBook three = book;
+  three.info.children.push_back(PersonId{13});
+  EXPECT_EQ(PassThroughChildren(three, Date::Ymd(2024, 5, 1)), 2);
+
+  ObligorLedger ledger({book}, PassThroughPolicy(5000, 12000));
+  // April (two children): 400.00 of April within URA: 120.00 passed, 280.00 retained (140/140).
+  // March stays unpaid (arrears); current support is paid first.
+  const Distribution apr = ledger.Apply(Pay(1, 1, 40000, Date::Ymd(2024, 4, 10)));
+  EXPECT_EQ(PassedThrough(apr), C(12000));
+  // May (one child; May's support is 200.00): 50.00 passed, 150.00 retained: federal total
+  // round(430 x 50%) = 215.00, this slice 215 - 140 = 75.00.
+  const Distribution may = ledger.Apply(Pay(2, 1, 20000, Date::Ymd(2024, 5, 10)));
+  EXPECT_EQ(PassedThrough(may), C(5000));
+  EXPECT_EQ(may.to_federal, C(7500));
+  EXPECT_EQ(may.to_state, C(7500));
+}
+
 TEST(EngineTest, PassThroughIsCurrentSupportOnlyNeverATaxOffsetOrArrears) {
   // On assistance from January (grant 1,000.00), 400.00 a month, limit 50.00.
   const CaseBook book = AssistedCase(40000, Date::Ymd(2024, 1, 1), 100000, {PersonId{11}});

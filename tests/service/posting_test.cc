@@ -218,6 +218,40 @@ TEST(PostingTest, CaseTypeFollowsAssistanceEpisodes) {
   EXPECT_EQ(w.service().EndAssistance(*id, Date::Ymd(2025, 7, 30)).reason(), "assistance_not_open");
 }
 
+// QA 2026-12-05: `case add --county alder` beside the office "Alder" made a caseload of its own
+// (caseloads and `?office=` compare names exactly); user add and assign-office refused it.
+TEST(PostingTest, ACaseCountyIsSpelledAsTheOfficeInUse) {
+  World w;
+  NewCase nc;
+  nc.obligor = w.Person("Sam", "Doe");
+  nc.obligee = w.Person("Ana", "Roe");
+  nc.county = "Alder";
+  const auto first = w.service().AddCase(nc);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const int64_t audit_before = (*w.store().LastAudit())->seq;
+  for (const char* other : {"alder", "ALDER"}) {
+    nc.county = other;
+    const auto refused = w.service().AddCase(nc);
+    ASSERT_FALSE(refused.ok()) << other;
+    EXPECT_EQ(refused.status().reason(), "office_case_mismatch");
+    EXPECT_EQ(refused.status().message(),
+              std::string("county '") + other +
+                  "' differs only in letter case from 'Alder' in use; caseloads compare office "
+                  "names exactly: give it as spelled");
+  }
+  EXPECT_EQ((*w.store().LastAudit())->seq, audit_before);  // nothing written
+  EXPECT_EQ(w.store().ListCasesByObligor(nc.obligor)->size(), 1u);
+  // As spelled, and a new office, and none: accepted.
+  for (const char* ok : {"Alder", "Birch", ""}) {
+    nc.county = ok;
+    EXPECT_TRUE(w.service().AddCase(nc).ok()) << ok;
+  }
+  // An office in use only as a case's assignment counts too.
+  ASSERT_TRUE(w.store().SetCaseOffice(*first, "North Side").ok());
+  nc.county = "north side";
+  EXPECT_EQ(w.service().AddCase(nc).status().reason(), "office_case_mismatch");
+}
+
 TEST(PostingTest, ConfigIsValidatedAndLockedOncePaymentsExist) {
   World w;
   EXPECT_EQ(w.service().SetConfig("distribution.nope", "x").reason(), "config_key_unknown");
