@@ -27,7 +27,6 @@
 #include "core/text.h"
 #include "domain/types.h"
 #include "domain/validate.h"
-#include "enforce/nightly.h"  // reverse-payment's event
 #include "service/audit.h"
 #include "service/case_closure.h"
 #include "service/import.h"
@@ -587,24 +586,10 @@ void AddReversePayment(CLI::App& app, Context& ctx, std::function<int()>& action
       // The workflow follows the obligor's figures back (enforce::OnPaymentReversed: the score
       // and the open tasks' stakes; before 2026-12-05 they kept the reversed payment's). No
       // usable active model leaves it rules-only; a failure does not undo the reversal.
-      auto scorer = ai::RiskScorer::LoadActive(ctx.store());
-      auto ev = enforce::OnPaymentReversed(ctx.store(), ctx.clock(), ctx.g.user,
-                                           scorer.ok() ? &*scorer : nullptr, a->key, *date);
-      const bool unusable = !scorer.ok() && scorer.status().reason() != "model_none_active";
-      Json enforcement{{"error", ev.ok() ? "" : ev.status().reason()}};
-      std::string events =
-          ev.ok() ? "" : "  enforcement events failed: " + ev.status().ToString() + "\n";
-      if (ev.ok()) {
-        enforcement =
-            Json{{"risk_score_100", ev->risk ? Json(ev->risk->score) : Json(nullptr)},
-                 {"tasks_refreshed", ev->tasks_refreshed},
-                 {"model_unusable", unusable ? Json(scorer.status().reason()) : Json(nullptr)}};
-        if (unusable) events += "  warning: the active model cannot be used (rules only)\n";
-        if (ev->risk) events += "  re-scored: risk " + std::to_string(ev->risk->score) + "\n";
-        if (ev->tasks_refreshed > 0) {
-          events += "  open tasks refreshed: " + std::to_string(ev->tasks_refreshed) + "\n";
-        }
-      }
+      auto ev = RunReversalEvents(ctx, a->key, *date);
+      const Json enforcement = ev.ok() ? ev->first : Json{{"error", ev.status().reason()}};
+      const std::string events =
+          ev.ok() ? ev->second : "  enforcement events failed: " + ev.status().ToString() + "\n";
       return ctx.Emit(Json{{"result", "reversed"},
                            {"collection_id", res->id.value},
                            {"reversed", ToJson(res->reversed)},

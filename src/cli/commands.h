@@ -56,6 +56,10 @@ void AddContact(CLI::App& app, Context& ctx, std::function<int()>& action);  // 
 // The enforcement workflow after a payment is posted (re-score, close outreach tasks,
 // withdraw moot recommendations): JSON and text for post-payment's output.
 Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_id, Date date);
+// The reversal event of the payment `key` (enforce::OnPaymentReversed): the `enforcement`
+// object (enforce::PaymentEffectsJson) and the text lines; errors as OnPaymentReversed's.
+Result<std::pair<Json, std::string>> RunReversalEvents(Context& ctx, const std::string& key,
+                                                       Date date);
 // The same once per obligor after an import (or `unidentified resolve`) committed `posted`:
 // sets `report["enforcement"]` (the counts, or {"error": reason} when the events failed, the
 // payments staying posted) and answers the text line for the command's output.

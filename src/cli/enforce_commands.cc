@@ -892,19 +892,25 @@ Result<std::pair<Json, std::string>> RunPaymentEvents(Context& ctx, CaseId case_
   if (e.risk) t << "  re-scored: risk " << e.risk->score << "\n";
   if (e.tasks_closed) t << "  outreach tasks closed: " << e.tasks_closed << "\n";
   if (e.tasks_refreshed) t << "  open tasks refreshed: " << e.tasks_refreshed << "\n";
-  Json withdrawn = Json::array();
   for (const Action& a : e.withdrawn) {
-    withdrawn.push_back(enforce::ActionDisplayId(a.id));
     t << "  withdrawn " << enforce::ActionDisplayId(a.id) << " " << enforce::Name(a.remedy) << ": "
       << a.last_note << "\n";
   }
-  return std::pair<Json, std::string>(
-      Json{{"risk_score_100", e.risk ? Json(e.risk->score) : Json(nullptr)},
-           {"outreach_tasks_closed", e.tasks_closed},
-           {"tasks_refreshed", e.tasks_refreshed},
-           {"withdrawn", withdrawn},
-           {"model_unusable", UnusableJson(unusable)}},
-      t.str());
+  return std::pair<Json, std::string>(enforce::PaymentEffectsJson(e, unusable), t.str());
+}
+
+Result<std::pair<Json, std::string>> RunReversalEvents(Context& ctx, const std::string& key,
+                                                       Date date) {
+  Status unusable;
+  ASSIGN_OR_RETURN(std::optional<ai::RiskScorer> scorer, ActiveScorer(ctx.store(), &unusable));
+  ASSIGN_OR_RETURN(enforce::PaymentEffects e,
+                   enforce::OnPaymentReversed(ctx.store(), ctx.clock(), ctx.g.user,
+                                              scorer ? &*scorer : nullptr, key, date));
+  std::ostringstream t;
+  if (!unusable.ok()) t << "  " << UnusableModelLine(unusable);
+  if (e.risk) t << "  re-scored: risk " << e.risk->score << "\n";
+  if (e.tasks_refreshed) t << "  open tasks refreshed: " << e.tasks_refreshed << "\n";
+  return std::pair<Json, std::string>(enforce::PaymentEffectsJson(e, unusable), t.str());
 }
 
 namespace {

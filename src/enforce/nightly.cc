@@ -1380,6 +1380,18 @@ class PacedEventWriter {
 
 }  // namespace
 
+Json PaymentEffectsJson(const PaymentEffects& e, const Status& unusable) {
+  Json withdrawn = Json::array();
+  for (const Action& a : e.withdrawn) withdrawn.push_back(ActionDisplayId(a.id));
+  return Json{
+      {"risk_score_100", e.risk ? Json(e.risk->score) : Json(nullptr)},
+      {"outreach_tasks_closed", e.tasks_closed},
+      {"tasks_refreshed", e.tasks_refreshed},
+      {"withdrawn", withdrawn},
+      {"model_unusable",
+       unusable.ok() ? Json(nullptr) : Json(unusable.reason() + ": " + unusable.message())}};
+}
+
 Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
                                        const ai::RiskScorer* scorer, CaseId case_id, Date date) {
   ASSIGN_OR_RETURN(const EventContext context, LoadEventContext(store));

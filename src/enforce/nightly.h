@@ -115,6 +115,12 @@ struct PaymentEffects {
 Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
                                        const ai::RiskScorer* scorer, CaseId case_id, Date date);
 
+// The `enforcement` object of a payment event, as `opencse post-payment`, `reverse-payment` and
+// POST /v1/payments answer it: {"risk_score_100" (null without a scorer), "outreach_tasks_closed",
+// "tasks_refreshed", "withdrawn" (ACT ids), "model_unusable" ("code: message" of an active model
+// that could not be used, else null)}.
+Json PaymentEffectsJson(const PaymentEffects& e, const Status& unusable);
+
 // The effects of a payment reversal (returned / NSF) on the workflow, run after it is
 // committed: the obligor's figures move back (arrears up), so the obligor is re-scored (when a
 // model is given) and every open task's amount at stake and risk score set from its figures as

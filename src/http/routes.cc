@@ -988,20 +988,6 @@ Result<std::shared_ptr<const ai::RiskScorer>> PaymentEventScorer(Call& call, Sta
   return std::shared_ptr<const ai::RiskScorer>();
 }
 
-// The reply's `enforcement` object: the fields and values of `opencse post-payment --json`'s
-// (cli/enforce_commands.cc RunPaymentEvents); a test keeps the two alike.
-Json PaymentEffectsJson(const enforce::PaymentEffects& e, const Status& unusable) {
-  Json withdrawn = Json::array();
-  for (const enforce::Action& a : e.withdrawn) withdrawn.push_back(enforce::ActionDisplayId(a.id));
-  return Json{
-      {"risk_score_100", e.risk ? Json(e.risk->score) : Json(nullptr)},
-      {"outreach_tasks_closed", e.tasks_closed},
-      {"tasks_refreshed", e.tasks_refreshed},
-      {"withdrawn", withdrawn},
-      {"model_unusable",
-       unusable.ok() ? Json(nullptr) : Json(unusable.reason() + ": " + unusable.message())}};
-}
-
 // The payment event of a payment just posted (enforce::OnPaymentPosted, in its own
 // transaction): re-score, close satisfied outreach, withdraw moot recommendations, refresh the
 // open tasks' stakes, audit row enforce.payment_event. As the CLI, a failure does not undo the
@@ -1013,7 +999,7 @@ Json RunPaymentEvent(Call& call, CaseId case_id, Date date) {
   auto effects = enforce::OnPaymentPosted(call.store(), call.clock(), call.principal().name,
                                           scorer->get(), case_id, date);
   if (!effects.ok()) return Json{{"error", effects.status().reason()}};
-  return PaymentEffectsJson(*effects, unusable);
+  return enforce::PaymentEffectsJson(*effects, unusable);
 }
 
 // POST /v1/payments: `opencse post-payment`'s contract. The posting commits first; a created

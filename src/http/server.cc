@@ -7,12 +7,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,6 +99,48 @@ bool HasUnframedBody(const httplib::Request& req) {
   if (req.has_header("Content-Length")) return false;
   return AsciiLower(req.get_header_value("Transfer-Encoding")) != "chunked";
 }
+
+// The connections whose framing was refused (411, or 400/413 before the body was read). httplib
+// gives a handler no way to close its connection, so the refused request's body bytes that
+// follow would be read as requests of their own: behind a proxy that reuses its connections to
+// this server, requests smuggled inside a body (QA 2026-12-05). Every later request on such a
+// connection (named by the peer's address and port, unique while it is open) is refused unread,
+// until it has been quiet for longer than httplib keeps an idle connection (read timeout 10 s,
+// keep-alive 5 s). Thread-safe; the map is empty but for refused connections.
+class RefusedConnections {
+ public:
+  void Mark(const httplib::Request& req) {
+    const std::lock_guard<std::mutex> lock(mu_);
+    Prune();
+    seen_[Key(req)] = Clock::now();
+    any_.store(true);
+  }
+  // Whether `req` came on a refused connection; each such request keeps it refused.
+  bool Has(const httplib::Request& req) {
+    if (!any_.load()) return false;
+    const std::lock_guard<std::mutex> lock(mu_);
+    Prune();
+    auto it = seen_.find(Key(req));
+    if (it == seen_.end()) return false;
+    it->second = Clock::now();
+    return true;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::seconds kQuiet{30};
+  static std::pair<std::string, int> Key(const httplib::Request& req) {
+    return {req.remote_addr, req.remote_port};
+  }
+  void Prune() {
+    const Clock::time_point now = Clock::now();
+    std::erase_if(seen_, [&](const auto& e) { return now - e.second > kQuiet; });
+    any_.store(!seen_.empty());
+  }
+  std::mutex mu_;
+  std::map<std::pair<std::string, int>, Clock::time_point> seen_;
+  std::atomic<bool> any_{false};
+};
 
 // A request's framing refused before its body is read.
 struct FramingError {
@@ -312,10 +358,20 @@ void Server::Install() {
   };
   // Before any body is read: a body without a length is refused at once with 411 (RFC 9110
   // §15.5.12), asking the client to close the connection (httplib keeps its side open until
-  // the client closes or the keep-alive timeout; bytes sent meanwhile are read as a request).
-  // So is a body whose Content-Length is not one plain decimal number (400) or is over the
-  // limit (413): ContentLengthError.
-  h.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  // the client closes or the keep-alive timeout; bytes sent meanwhile are read as requests, so
+  // the connection is marked refused: RefusedConnections). So is a body whose Content-Length
+  // is not one plain decimal number (400) or is over the limit (413): ContentLengthError.
+  auto refused = std::make_shared<RefusedConnections>();
+  h.set_pre_routing_handler([refused](const httplib::Request& req, httplib::Response& res) {
+    if (refused->Has(req)) {
+      res.status = 400;
+      res.set_header("Connection", "close");
+      SetError(res, "connection_refused",
+               "an earlier request on this connection was refused before its body was read; "
+               "open a new connection");
+      CommonHeaders(res, RequestIdOf(req));
+      return httplib::Server::HandlerResponse::Handled;
+    }
     std::optional<FramingError> error = ContentLengthError(req);
     if (!error && HasUnframedBody(req)) {
       error = FramingError{411, "length_required",
@@ -324,6 +380,7 @@ void Server::Install() {
                                "Transfer-Encoding"};
     }
     if (!error) return httplib::Server::HandlerResponse::Unhandled;
+    refused->Mark(req);
     res.status = error->status;
     res.set_header("Connection", "close");
     SetError(res, error->code, error->message);

@@ -347,6 +347,9 @@ Result<CaseId> LedgerService::AddCase(const NewCase& r) {
     for (PersonId p : c.children) RETURN_IF_ERROR(store_.GetPerson(p).status());
     // The county is the case's office until it is assigned elsewhere: one spelling per office
     // (before 2026-12-05 "alder" beside "Alder" made a caseload of its own).
+    // Nor a space at either end or an invisible character (a separate office no caseload
+    // held; QA 2026-12-05), as for a user's office or an assignment.
+    RETURN_IF_ERROR(ValidateOfficeName("county", c.county));
     RETURN_IF_ERROR(CheckOfficeSpelling(store_, "county", c.county));
     ASSIGN_OR_RETURN(std::vector<Case> existing, store_.ListCasesByObligor(c.obligor));
     if (static_cast<int64_t>(existing.size()) >= limits::kCasesPerObligorMax) {

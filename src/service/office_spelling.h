@@ -21,4 +21,12 @@ namespace cse {
 // invalid_argument "office_case_mismatch" (the message names the spelling in use); the store's.
 Status CheckOfficeSpelling(Store& store, std::string_view field, const std::string& office);
 
+// Ok when `office` can name an office (blank is the caller's to refuse or allow): at most 64
+// bytes of valid UTF-8, no control, invisible or no-break character, no space at the start or
+// the end (caseloads compare office names exactly: " North" would be an office of its own).
+// `field` names the input in the message. Every writer of an office name checks it (a user's
+// office and a case's assignment through auth::ValidateOffice; a case's county in AddCase,
+// since 2026-12-05). Errors: invalid_argument "office_invalid".
+Status ValidateOfficeName(std::string_view field, const std::string& office);
+
 }  // namespace cse

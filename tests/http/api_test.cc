@@ -220,6 +220,43 @@ TEST_F(ApiTest, AContentLengthNotOnePlainNumberIs400AndOneOverTheLimit413AtOnce)
   EXPECT_EQ(Body(Client().Get("/v1/health"))["status"], "ok");
 }
 
+// httplib cannot close a connection from a handler, so the body of a request refused before
+// its body was read (411, 400, 413) was read as requests of its own: a request smuggled inside
+// the body of a refused POST was answered 200 (QA 2026-12-05). Every later request on a refused
+// connection is now refused unread (connection_refused); a new connection is served.
+TEST_F(ApiTest, ARequestInsideARefusedBodyIsNeverServed) {
+  const std::string head = " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  const std::string smuggled = "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  for (const std::string& framing :
+       {"Content-Length: " + std::to_string(http::kRequestBodyBytesMax + 1) + "\r\n\r\n",
+        std::string("Content-Length: abc\r\n\r\n"), std::string("\r\n")}) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    timeval tv{2, 0};  // the server keeps the connection open; read what came in 2 s
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    // The refused request, then (as its "body", once it is answered) two requests of their own.
+    const std::string request = "POST /v1/session" + head + framing;
+    ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const std::string body = smuggled + smuggled;
+    ASSERT_EQ(::send(fd, body.data(), body.size(), 0), static_cast<ssize_t>(body.size()));
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof(buf), 0)) > 0;)
+      out.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+    EXPECT_EQ(out.find("\"status\":\"ok\""), std::string::npos) << framing << out;
+    EXPECT_EQ(out.find("HTTP/1.1 200"), std::string::npos) << framing << out;
+    EXPECT_NE(out.find("connection_refused"), std::string::npos) << framing << out;
+  }
+  EXPECT_EQ(Body(Client().Get("/v1/health"))["status"], "ok");  // a new connection is served
+}
+
 TEST_F(ApiTest, PageSizeIsLimited) {
   auto c = Client();
   auto s = SignIn(c, "admin");

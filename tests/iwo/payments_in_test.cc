@@ -579,6 +579,29 @@ TEST_F(PaymentsInTest, ASettlementDateThatIsNoBankingDayIsHeldUnderTheNextOne) {
   EXPECT_EQ(cmp->mismatches, 0) << (cmp->problems.empty() ? "" : cmp->problems[0]);
 }
 
+// QA 2026-12-05: Friday 2026-07-03, which federal offices observe for Independence Day on a
+// Saturday, was taken for a day without settlement and a credit dated it held under Monday
+// 07-06; the Federal Reserve Banks stay open that Friday [MEMORY, not in FACTS.md].
+TEST_F(PaymentsInTest, TheFridayBeforeASaturdayHolidayIsABankingDay) {
+  world_.clock().SetMicros(testing::MidnightMicros(Date::Ymd(2026, 7, 2)));  // a Thursday
+  const std::string text = AchBuilder()
+                               .Batch("111111111", "260703")
+                               .Entry(4'000, 1, {})
+                               .EndBatch()
+                               .Batch("111111111", "260704")  // the Saturday holiday itself
+                               .Entry(5'000, 2, {})
+                               .EndBatch()
+                               .Build();
+  auto rep = ImportDed(world_.store(), world_.clock(), "clerk", "ach.txt", text);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_TRUE(rep->committed) << rep->problems.at(0).message;
+  auto held = world_.store().ListUnidentifiedPayments("held", 0, 10);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 2u);
+  EXPECT_EQ((*held)[0].pay_date, Date::Ymd(2026, 7, 3));
+  EXPECT_EQ((*held)[1].pay_date, Date::Ymd(2026, 7, 6));
+}
+
 // The rejections found against the store named the CSV's columns (amount, pay_date) in a DED
 // file's report: they name the DED element.
 TEST_F(PaymentsInTest, DedRejectionsNameTheDedElement) {

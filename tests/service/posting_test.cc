@@ -252,6 +252,28 @@ TEST(PostingTest, ACaseCountyIsSpelledAsTheOfficeInUse) {
   EXPECT_EQ(w.service().AddCase(nc).status().reason(), "office_case_mismatch");
 }
 
+// A county with a space at either end, or an invisible character, was a new office no caseload
+// held ("Birch " beside "Birch"; QA 2026-12-05): refused as a user's office is.
+TEST(PostingTest, ACaseCountyIsAValidOfficeName) {
+  World w;
+  NewCase nc;
+  nc.obligor = w.Person("Sam", "Doe");
+  nc.obligee = w.Person("Ana", "Roe");
+  const int64_t audit_before = (*w.store().LastAudit())->seq;
+  for (const std::string& bad : {std::string("Birch "), std::string(" Birch"),
+                                 std::string("Bi\u00a0rch"), std::string("Bi\u200brch")}) {
+    nc.county = bad;
+    const auto refused = w.service().AddCase(nc);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().reason(), "office_invalid") << bad;
+    EXPECT_EQ(refused.status().message().rfind("county", 0), 0u) << refused.status().message();
+  }
+  EXPECT_EQ((*w.store().LastAudit())->seq, audit_before);  // nothing written
+  EXPECT_TRUE(w.store().ListCasesByObligor(nc.obligor)->empty());
+  nc.county = "Birch Hollow";
+  EXPECT_TRUE(w.service().AddCase(nc).ok());
+}
+
 TEST(PostingTest, ConfigIsValidatedAndLockedOncePaymentsExist) {
   World w;
   EXPECT_EQ(w.service().SetConfig("distribution.nope", "x").reason(), "config_key_unknown");
