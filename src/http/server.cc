@@ -142,6 +142,18 @@ class RefusedConnections {
   std::atomic<bool> any_{false};
 };
 
+// Whether `req` declares a body httplib would not read: it reads one only for POST, PUT and
+// PATCH, and for a DELETE with a Content-Length. Any other request's body bytes (a GET with
+// Content-Length 10, or chunked) would be read as the next request on the connection, so
+// such a request is refused (400) and its connection with it (QA 2026-12-05).
+bool HasUnreadBody(const httplib::Request& req) {
+  if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") return false;
+  if (req.method == "DELETE" && req.has_header("Content-Length")) return false;
+  if (req.has_header("Transfer-Encoding")) return true;
+  const std::string length = req.get_header_value("Content-Length");
+  return !length.empty() && length.find_first_not_of('0') != std::string::npos;
+}
+
 // A request's framing refused before its body is read.
 struct FramingError {
   int status;
@@ -378,6 +390,12 @@ void Server::Install() {
                            "a " + std::string(TruncateUtf8(req.method, 16)) +
                                " needs a Content-Length header (0 for no body) or chunked "
                                "Transfer-Encoding"};
+    }
+    if (!error && HasUnreadBody(req)) {
+      error = FramingError{400, "request_malformed",
+                           "a " + std::string(TruncateUtf8(req.method, 16)) +
+                               " carries no body here (Content-Length 0 or none, no "
+                               "Transfer-Encoding)"};
     }
     if (!error) return httplib::Server::HandlerResponse::Unhandled;
     refused->Mark(req);
