@@ -22,6 +22,7 @@
 #include "service/audit.h"
 #include "service/ledger_service.h"
 #include "service/staff_rule.h"
+#include "storage/transaction.h"
 
 namespace cse::enforce {
 namespace {
@@ -1194,10 +1195,9 @@ Result<PaymentEffects> WriteEvent(Store& store, const Clock& clock, const std::s
                                   const ai::RiskScorer* scorer, const EventContext& c,
                                   const PreparedEvent& e) {
   const ai::ObligorHistory& h = e.h;
-  PaymentEffects effects;
-  effects.risk = e.risk;
-  RETURN_IF_ERROR(store.Begin());
-  const Status s = [&]() -> Status {
+  return InTransaction(store, [&]() -> Result<PaymentEffects> {
+    PaymentEffects effects;
+    effects.risk = e.risk;
     RETURN_IF_ERROR(InsertEventScore(store, clock, scorer, e));
     ASSIGN_OR_RETURN(std::vector<Task> tasks, store.ListEnforceTasksByObligor(h.obligor));
     for (Task& t : tasks) {
@@ -1232,22 +1232,17 @@ Result<PaymentEffects> WriteEvent(Store& store, const Clock& clock, const std::s
                                         StakeOf(e.row, e.risk, OverriddenScore(h, e.as_of)), follow,
                                         e.as_of, counts));
     effects.tasks_refreshed = counts["tasks_refreshed"];
-    return AppendAudit(store, clock, actor, "enforce.payment_event", "person",
-                       PersonDisplayId(h.obligor), "",
-                       Json{{"case_id", CaseDisplayId(e.case_id)},
-                            {"date", e.date.ToString()},
-                            {"risk_score", effects.risk ? Json(effects.risk->score) : Json()},
-                            {"tasks_closed", effects.tasks_closed},
-                            {"tasks_refreshed", effects.tasks_refreshed},
-                            {"withdrawn", effects.withdrawn.size()}}
-                           .dump());
-  }();
-  if (!s.ok()) {
-    store.Rollback();
-    return s;
-  }
-  RETURN_IF_ERROR(store.Commit());
-  return effects;
+    RETURN_IF_ERROR(AppendAudit(
+        store, clock, actor, "enforce.payment_event", "person", PersonDisplayId(h.obligor), "",
+        Json{{"case_id", CaseDisplayId(e.case_id)},
+             {"date", e.date.ToString()},
+             {"risk_score", effects.risk ? Json(effects.risk->score) : Json()},
+             {"tasks_closed", effects.tasks_closed},
+             {"tasks_refreshed", effects.tasks_refreshed},
+             {"withdrawn", effects.withdrawn.size()}}
+            .dump()));
+    return effects;
+  });
 }
 
 // The effects of the reversal `e` for its obligor, in a transaction of their own: the score and
@@ -1256,10 +1251,9 @@ Result<PaymentEffects> WriteReversalEvent(Store& store, const Clock& clock,
                                           const std::string& actor, const ai::RiskScorer* scorer,
                                           const PreparedEvent& e) {
   const ai::ObligorHistory& h = e.h;
-  PaymentEffects effects;
-  effects.risk = e.risk;
-  RETURN_IF_ERROR(store.Begin());
-  const Status s = [&]() -> Status {
+  return InTransaction(store, [&]() -> Result<PaymentEffects> {
+    PaymentEffects effects;
+    effects.risk = e.risk;
     RETURN_IF_ERROR(InsertEventScore(store, clock, scorer, e));
     ASSIGN_OR_RETURN(std::vector<Task> tasks, store.ListEnforceTasksByObligor(h.obligor));
     ASSIGN_OR_RETURN(std::vector<Action> actions, store.ListEnforceActionsByObligor(h.obligor));
@@ -1268,20 +1262,15 @@ Result<PaymentEffects> WriteReversalEvent(Store& store, const Clock& clock,
                                         StakeOf(e.row, e.risk, OverriddenScore(h, e.as_of)),
                                         FollowActions::kNo, e.as_of, counts));
     effects.tasks_refreshed = counts["tasks_refreshed"];
-    return AppendAudit(store, clock, actor, "enforce.reversal_event", "person",
-                       PersonDisplayId(h.obligor), "",
-                       Json{{"case_id", CaseDisplayId(e.case_id)},
-                            {"date", e.date.ToString()},
-                            {"risk_score", effects.risk ? Json(effects.risk->score) : Json()},
-                            {"tasks_refreshed", effects.tasks_refreshed}}
-                           .dump());
-  }();
-  if (!s.ok()) {
-    store.Rollback();
-    return s;
-  }
-  RETURN_IF_ERROR(store.Commit());
-  return effects;
+    RETURN_IF_ERROR(AppendAudit(
+        store, clock, actor, "enforce.reversal_event", "person", PersonDisplayId(h.obligor), "",
+        Json{{"case_id", CaseDisplayId(e.case_id)},
+             {"date", e.date.ToString()},
+             {"risk_score", effects.risk ? Json(effects.risk->score) : Json()},
+             {"tasks_refreshed", effects.tasks_refreshed}}
+            .dump()));
+    return effects;
+  });
 }
 
 // One event per obligor of `posted`: its latest payment date, with that payment's case
