@@ -109,6 +109,7 @@ function clearAll() {
   $('queue-filters').reset();
   $('search-form').reset();
   $('payment-form').reset();
+  $('pay-effects').replaceChildren();
   $('search-more').hidden = true;
   state.search = { q: '', after: null };
   state.paymentKey = '';
@@ -629,6 +630,68 @@ function payResult(message, ok) {
   $('pay-result').className = ok ? 'done' : 'failed';
 }
 
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// The withdrawn recommendations of a payment event: `withdrawn_actions` ({id, remedy, reason}) when the server sends
+// them, else the ids of `withdrawn`.
+function withdrawnOf(e) {
+  if (Array.isArray(e.withdrawn_actions)) return e.withdrawn_actions.filter((w) => w && typeof w === 'object');
+  return (Array.isArray(e.withdrawn) ? e.withdrawn : []).map((id) => ({ id: String(id) }));
+}
+
+// What the payment event did (POST /v1/payments `enforcement`, docs/API.md), in plain words: the payment stands even
+// when the event failed; a model that could not be used means rules only; nothing is shown when nothing changed.
+// Every server value goes in as text (textContent), never as markup.
+function renderPaymentEffects(e) {
+  const box = $('pay-effects');
+  box.replaceChildren();
+  if (!e || typeof e !== 'object') return;
+  if (e.error) {
+    box.append(text('p', 'The payment is posted and stays posted, but updating enforcement after it failed ' +
+                         `(${e.error}). The risk score, tasks and recommendations catch up at the next nightly run.`,
+                    'warning'));
+    return;
+  }
+  if (e.model_unusable) {
+    box.append(text('p', `The risk model could not be used (${e.model_unusable}), so this payment was handled by ` +
+                         'the rules only: no new risk score.', 'warning'));
+  }
+  const lines = [];
+  if (e.risk_score_100 !== null && e.risk_score_100 !== undefined) {
+    const tier = e.risk_tier ? ` — ${e.risk_tier} risk` : '';
+    lines.push(text('li', `New risk score for the obligor: ${e.risk_score_100}${tier}.`,
+                    e.risk_tier ? `tier-${String(e.risk_tier).toUpperCase()}` : ''));
+  }
+  const closed = Number(e.outreach_tasks_closed) || 0;
+  if (closed > 0) {
+    lines.push(text('li', `${plural(closed, 'outreach task', 'outreach tasks')} closed: payment received.`));
+  }
+  const refreshed = Number(e.tasks_refreshed) || 0;
+  if (refreshed > 0) {
+    lines.push(text('li', `${plural(refreshed, 'open task', 'open tasks')} updated to the obligor's figures after ` +
+                          `this payment: ${refreshed === 1 ? 'its' : 'their'} place in the queue may change.`));
+  }
+  const withdrawn = withdrawnOf(e);
+  if (withdrawn.length > 0) {
+    const li = text('li', `${plural(withdrawn.length, 'recommendation', 'recommendations')} withdrawn because of ` +
+                          'this payment:');
+    const ul = document.createElement('ul');
+    ul.className = 'withdrawn';
+    ul.append(...withdrawn.map((w) => {
+      const item = text('li', String(w.id) + (w.remedy ? `: ${words(w.remedy)}` : '') +
+                              (w.reason ? ` — ${w.reason}` : ''));
+      item.dataset.action = String(w.id);
+      return item;
+    }));
+    li.append(ul);
+    lines.push(li);
+  }
+  if (lines.length === 0) return;
+  const list = document.createElement('ul');
+  list.append(...lines);
+  box.append(text('p', 'After this payment:', 'effects-title'), list);
+}
+
 function openPayment() {
   show('payment');
   $('payment-form').hidden = !can('payments.post');
@@ -652,6 +715,7 @@ $('payment-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const form = $('payment-form');
   if (form.dataset.busy) return;  // this entry is being sent (double click, Enter twice)
+  $('pay-effects').replaceChildren();  // the last entry's effects never sit beside this one's answer
   for (const [id, what] of PAY_FIELDS) {
     $(id).removeAttribute('aria-invalid');
     if (!$(id).value.trim()) {
@@ -673,6 +737,7 @@ $('payment-form').addEventListener('submit', async (ev) => {
     const what = `${body.amount} to ${body.case_id} received ${body.date} (${words(body.source)})`;
     payResult(r.result === 'created' ? `Posted: ${what}, collection ${r.collection_id}.`
       : `Already posted: this entry was recorded before as collection ${r.collection_id}; it was not posted twice.`, true);
+    renderPaymentEffects(r.result === 'created' ? r.enforcement : null);
     // Posted: the next entry starts empty (the date and source stay) with a new key, so pressing the button again
     // cannot post this payment a second time.
     $('pay-case').value = '';

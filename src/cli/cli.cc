@@ -624,6 +624,9 @@ void AddLedger(CLI::App& app, Context& ctx, std::function<int()>& action) {
       auto as_of_arg = DateOrToday(ctx.clock(), "--as-of", a->as_of);
       if (!as_of_arg.ok()) return ctx.Fail(as_of_arg.status());
       const Date as_of = *as_of_arg;
+      if (Status s = ValidateLedgerAsOf("--as-of", as_of, ctx.clock().Today()); !s.ok()) {
+        return ctx.Fail(s);
+      }
       if (!a->obligor.empty()) {
         auto p = IdArg<PersonId>("--obligor", "PRS", a->obligor);
         if (!p.ok()) return ctx.Fail(p.status());

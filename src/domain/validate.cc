@@ -249,6 +249,15 @@ Status ValidateCaseEvent(const CaseEvent& e, Date today) {
   return Status::Ok();
 }
 
+Status ValidateLedgerAsOf(std::string_view what, Date as_of, Date today) {
+  if (as_of <= today) return Status::Ok();
+  return InvalidArgument("date_in_future",
+                         std::string(what) + ": " + as_of.ToString() + " is after today (" +
+                             today.ToString() +
+                             "); a ledger shows support due up to a day that has begun, and "
+                             "support due later is not yet owed");
+}
+
 Status ValidateIdempotencyKey(std::string_view key) {
   if (key.empty()) return InvalidArgument("key_missing", "an idempotency key is required");
   if (static_cast<int64_t>(key.size()) > limits::kIdempotencyKeyLengthMax) {

@@ -33,6 +33,11 @@ Status ValidateZip(std::string_view field, std::string_view value);
 // fields ("address" gives "address.city").
 Status ValidateAddress(std::string_view prefix, const Address& address);
 
+// The as-of date of a ledger or balance view: not after `today` (date_in_future), because
+// support due after today would show as unpaid arrears and delinquency that nobody owes yet.
+// `what` names the flag or field.
+Status ValidateLedgerAsOf(std::string_view what, Date as_of, Date today);
+
 // Nine digits, not all zeros, area not 000 or 666, group not 00, serial not 0000.
 // Reasons: ssn_malformed, ssn_invalid.
 Status ValidateSsn(std::string_view ssn);

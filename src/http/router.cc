@@ -7,6 +7,7 @@
 
 #include "core/ids.h"
 #include "core/text.h"
+#include "domain/validate.h"
 
 namespace cse::http {
 
@@ -247,6 +248,7 @@ Result<Date> Call::AsOf() const {
   if (it == request_.query.end()) return clock().Today();
   auto d = Date::Parse(it->second);
   if (!d.ok()) return d.status().WithContext("as_of");
+  RETURN_IF_ERROR(ValidateLedgerAsOf("as_of", *d, clock().Today()));
   return d;
 }
 

@@ -337,6 +337,19 @@ TEST_F(CliTest, EmptyValuesAndABadActingUserAreRefusedBeforeAnyWrite) {
   r = Cli({"--json", "ledger", "--case", "1", "--as-of", ""});
   EXPECT_EQ(Json::parse(r.out)["code"], "date_malformed") << r.out;
   EXPECT_NE(Json::parse(r.out)["message"].get<std::string>().find("--as-of"), std::string::npos);
+  // A day after today would show support not yet due as arrears (QA probe 2026-12-05).
+  for (const std::vector<std::string>& who :
+       {std::vector<std::string>{"--case", "1"},
+        std::vector<std::string>{"--obligor", "PRS-000001"}}) {
+    std::vector<std::string> args{"--json", "ledger"};
+    args.insert(args.end(), who.begin(), who.end());
+    args.insert(args.end(), {"--as-of", "2024-07-01"});
+    r = Cli(args);
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_EQ(Json::parse(r.out)["code"], "date_in_future") << r.out;
+    args.back() = "2024-06-30";
+    EXPECT_EQ(Cli(args).code, 0) << who[0];
+  }
   r = Cli({"--json", "case", "add", "--obligor", "PRS-000001", "--obligee", "PRS-000002",
            "--opened", ""});
   EXPECT_EQ(Json::parse(r.out)["code"], "date_malformed") << r.out;

@@ -704,3 +704,103 @@ test('an outreach task shows its channel and message, not the channel numbers', 
   await page.unroute('**/v1/queue?*');
   await page.close();
 });
+
+// ---- what a posted payment changed (POST /v1/payments `enforcement`) ----
+
+const pendingOn = (page, id) => page.evaluate(async (c) =>
+  (await (await fetch(`/v1/cases/${c}/recommendations`)).json()).items.filter((a) => a.state === 'recommended')
+    .map((a) => a.id), id);
+
+test('a payment that makes recommendations moot shows each one withdrawn; the case and queue are current', async () => {
+  // The nightly batch left recommendations pending on CASE-000001 (Sam Doe's only case): a
+  // payment of all the arrears makes the obligor current, and them moot.
+  const sup = await userPage('sup_north');
+  const pending = await pendingOn(sup, 'CASE-000001');
+  await sup.close();
+  assert.ok(pending.length >= 1, 'a recommendation pending on CASE-000001');
+  const page = await userPage('acct', { viewport: { width: 1280, height: 900 } });
+  const owed = await page.evaluate(async () => (await fetch('/v1/cases/CASE-000001/arrears')).json());
+  const arrears = owed.arrears_total;
+  assert.ok(Number(arrears) > 0 && owed.delinquent, JSON.stringify(owed));
+  await page.getByRole('link', { name: 'Post a payment' }).click();
+  await fillPayment(page, 'CASE-000001', arrears);
+  await page.getByRole('button', { name: 'Post payment' }).click();
+  await page.locator('#pay-result').filter({ hasText: `Posted: ${arrears} to CASE-000001` }).waitFor();
+  const effects = page.locator('#pay-effects');
+  await effects.filter({ hasText: 'withdrawn because of this payment' }).waitFor();
+  for (const id of pending) {
+    assert.equal(await effects.locator(`.withdrawn li[data-action="${id}"]`).count(), 1, `${id} listed`);
+  }
+  const shown = await effects.locator('.withdrawn li').count();
+  assert.ok(shown >= pending.length);
+  assert.match(await effects.innerText(), new RegExp(`After this payment:[\\s\\S]*${shown} recommendations? withdrawn`));
+  // No model in the seed: no score line; the event ran, so no warning.
+  assert.doesNotMatch(await effects.innerText(), /risk score|could not be used|failed/);
+  await page.screenshot({ path: join(ARTIFACTS, 'payment-effects.png'), fullPage: true });
+  // The case page reads its figures afresh after the post: the obligor is no longer delinquent
+  // (what is left is this month's support, not yet past due).
+  await page.goto(base + '/#/cases/CASE-000001');
+  await page.locator('#arrears dd').first().waitFor();
+  const now = await page.locator('#arrears').innerText();
+  assert.match(now, /Delinquent\s+no/);
+  assert.doesNotMatch(now, new RegExp(`Total\\s+${arrears.replace('.', '\\.')}\\b`));
+  await page.close();
+  // So does the caseworker's queue: the withdrawn recommendations are no longer offered.
+  const cw = await userPage('cw_north');
+  await cw.locator('#queue-count').filter({ hasText: 'as of' }).waitFor();
+  for (const id of pending) assert.equal(await cw.locator(`#queue [data-action="${id}"]`).count(), 0, id);
+  assert.deepEqual(await pendingOn(cw, 'CASE-000001'), []);
+  await cw.close();
+});
+
+test('the payment page warns of a failed or rules-only event, shows server text as text, and nothing for no change',
+     async () => {
+  const page = await userPage('acct', { viewport: { width: 1280, height: 900 } });
+  await page.getByRole('link', { name: 'Post a payment' }).click();
+  await page.getByLabel('Case id', { exact: true }).waitFor();
+  // The server's answer is replaced (nothing is posted) by each payment event's answer in turn.
+  let enforcement;
+  await page.route('**/v1/payments', (route) => route.fulfill({ status: 201, json: {
+    result: 'created', collection_id: 9001, key: 'WEB-x', distribution: {}, redistributed: false, enforcement } }));
+  const effects = page.locator('#pay-effects');
+  const post = async (e) => {
+    enforcement = e;
+    await fillPayment(page, 'CASE-000003', '1.00');
+    await page.getByRole('button', { name: 'Post payment' }).click();
+    await page.locator('#pay-result').filter({ hasText: 'Posted: 1.00 to CASE-000003' }).waitFor();
+  };
+  // A scored event that closed outreach and withdrew a recommendation whose reason holds markup.
+  const markup = '<img src=x onerror="window.pwned=1">';
+  await post({ risk_score_100: 71, risk_tier: 'high', outreach_tasks_closed: 2, tasks_refreshed: 1,
+               withdrawn: ['ACT-000777'], model_unusable: null,
+               withdrawn_actions: [{ id: 'ACT-000777', remedy: 'credit_bureau', reason: `payment posted ${markup}` }] });
+  await effects.filter({ hasText: 'After this payment' }).waitFor();
+  const said = await effects.innerText();
+  assert.match(said, /New risk score for the obligor: 71 — high risk\./);
+  assert.match(said, /2 outreach tasks closed: payment received\./);
+  assert.match(said, /1 open task updated to the obligor's figures after this payment/);
+  assert.equal(await effects.locator('.withdrawn li[data-action="ACT-000777"]').innerText(),
+               `ACT-000777: credit bureau — payment posted ${markup}`);
+  assert.equal(await effects.locator('img').count(), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  await page.screenshot({ path: join(ARTIFACTS, 'payment-effects-scored.png'), fullPage: true });
+  // An active model that could not be used: the event ran on the rules only.
+  await post({ risk_score_100: null, outreach_tasks_closed: 0, tasks_refreshed: 0, withdrawn: [],
+               model_unusable: 'model_corrupt: the booster <b>cannot</b> be read' });
+  await effects.locator('.warning').filter({ hasText: 'rules only' }).waitFor();
+  assert.match(await effects.innerText(), /risk model could not be used \(model_corrupt: the booster <b>cannot<\/b> be read\)/);
+  assert.equal(await effects.locator('b, li').count(), 0);
+  // The event failed after the posting: the payment stands.
+  await post({ error: 'store_busy' });
+  await effects.locator('.warning').filter({ hasText: 'stays posted' }).waitFor();
+  assert.match(await effects.innerText(), /\(store_busy\)[\s\S]*next nightly run/);
+  // Nothing changed, or no event at all: nothing beyond "Posted".
+  for (const e of [{ risk_score_100: null, outreach_tasks_closed: 0, tasks_refreshed: 0, withdrawn: [],
+                     model_unusable: null }, {}]) {
+    await post(e);
+    assert.equal(await effects.innerText(), '');
+    assert.equal(await effects.isVisible(), false);
+  }
+  await page.unroute('**/v1/payments');
+  await page.close();
+});

@@ -1051,6 +1051,20 @@ TEST_F(ApiTest, ScoreAsOfAfterTodayIsRefused) {
   EXPECT_EQ(Body(today)["code"], "model_none_active");
 }
 
+// A ledger as of a day after today showed support not yet due as unpaid arrears, flagged
+// delinquent (QA probe 2026-12-05); the ledger, arrears and history views refuse it.
+TEST_F(ApiTest, LedgerViewsAsOfAfterTodayAreRefused) {
+  auto c = Client();
+  auto s = SignIn(c, "cw_north");
+  for (const std::string view : {"ledger", "arrears", "history"}) {
+    const std::string path = "/v1/cases/CASE-000001/" + view;
+    auto r = c.Get(path + "?as_of=2024-07-01", s.Headers());
+    ExpectCleanError(r, 400, "date_in_future", view);
+    EXPECT_NE(Body(r)["message"].get<std::string>().find("as_of"), std::string::npos) << view;
+    EXPECT_EQ(c.Get(path + "?as_of=2024-06-30", s.Headers())->status, 200) << view;
+  }
+}
+
 // httplib's default socket options set SO_REUSEPORT, so a second `serve --port P` listened
 // on the same port too (the kernel shared the connections between the two servers).
 TEST(ServerBindTest, ASecondServerOnTheSamePortFailsWithPortUnavailable) {
