@@ -10,6 +10,7 @@
 #include "ai/risk_model.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "service/case_open_on.h"
 #include "service/staff_rule.h"
 #include "sim/groups.h"
 
@@ -369,8 +370,9 @@ void AddScore(CLI::App& app, Context& ctx, std::function<int()>& action) {
         if (!id.ok()) return ctx.Fail(id.status());
         auto c = ctx.store().GetCase(*id);
         if (!c.ok()) return ctx.Fail(c.status());
-        if (c->status == CaseStatus::kClosed) {
-          return ctx.Fail(FailedPrecondition("case_closed", CaseDisplayId(*id) + " is closed"));
+        // Closed on the as-of date, not today (docs/ARCHITECTURE.md §5.6).
+        if (Status s = CheckCaseOpenOn(ctx.store(), *c, as_of, "the as-of date"); !s.ok()) {
+          return ctx.Fail(s);
         }
         auto orders = ctx.store().ListOrdersByCase(*id);
         if (!orders.ok()) return ctx.Fail(orders.status());

@@ -910,6 +910,14 @@ Result<std::pair<Json, std::string>> RunReversalEvents(Context& ctx, const std::
   if (!unusable.ok()) t << "  " << UnusableModelLine(unusable);
   if (e.risk) t << "  re-scored: risk " << e.risk->score << "\n";
   if (e.tasks_refreshed) t << "  open tasks refreshed: " << e.tasks_refreshed << "\n";
+  if (e.tasks_reopened) t << "  outreach tasks reopened: " << e.tasks_reopened << "\n";
+  if (e.delinquency_restored) {
+    t << "  delinquent again since " << e.delinquency_restored->ToString() << "\n";
+  }
+  for (const enforce::Action& a : e.recommended) {
+    t << "  recommended " << enforce::ActionDisplayId(a.id) << " " << enforce::Name(a.remedy)
+      << " on " << CaseDisplayId(a.case_id) << "\n";
+  }
   return std::pair<Json, std::string>(enforce::PaymentEffectsJson(e, unusable), t.str());
 }
 

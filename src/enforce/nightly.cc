@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -28,6 +29,11 @@ namespace cse::enforce {
 namespace {
 
 constexpr std::string_view kJob = "nightly";
+// The reason an outreach task closes with once payments satisfied it (the nightly run, the
+// payment event), and the one a payment event withdraws moot actions with: what a reversal of
+// the payment looks for to undo (WriteReversalEvent).
+constexpr std::string_view kPaymentReceived = "payment received";
+constexpr std::string_view kPaymentPosted = "payment posted";
 
 // Stage timing for the report and the benchmark only (never business logic): a monotonic
 // clock, not the injected Clock.
@@ -276,7 +282,7 @@ Status ReviewOutreach(RunContext& x, Prepared& p, bool& open_outreach) {
     if (PaidSince(p.h, t.created, as_of, t.amount_at_stake)) {
       t.open = false;
       t.closed_date = as_of;
-      t.closed_reason = "payment received";
+      t.closed_reason = std::string(kPaymentReceived);
       ++x.counts["outreach_closed"];
       changed = true;
     } else {
@@ -321,8 +327,14 @@ Status CreateOutreach(RunContext& x, const Prepared& p, const ai::RiskScore& ris
   return Status::Ok();
 }
 
+// The obligor's recommendations on each of its open cases with an order (RecommendLoaded: at
+// most max_recommendations, none new while some await a decision, none a recent dismissal holds
+// back), and a review task per case that has some and none open. `origin` "nightly" (the run)
+// or "reversal" (a payment's reversal event, WriteReversalEvent): the actions' keys begin with
+// it, and a reversal's review task key ends with ":reversal" (the day's run may have written
+// and closed one under the plain key).
 Status Recommendations(RunContext& x, Prepared& p, const std::optional<ai::RiskScore>& risk,
-                       std::optional<Date> since) {
+                       std::optional<Date> since, std::string_view origin = "nightly") {
   EnforcementService svc(x.store, x.clock, x.actor);
   // The obligor's actions, with those this run writes on earlier cases: a remedy on the
   // person recommended on one case is not recommended again on the next (IsPersonLevel).
@@ -335,7 +347,7 @@ Status Recommendations(RunContext& x, Prepared& p, const std::optional<ai::RiskS
     }
     RecommendOptions ro;
     ro.as_of = x.o.as_of;
-    ro.origin = "nightly";
+    ro.origin = std::string(origin);
     ro.scorer = x.o.scorer;
     ro.reference = &x.ref;
     ro.config = &x.config;
@@ -360,7 +372,8 @@ Status Recommendations(RunContext& x, Prepared& p, const std::optional<ai::RiskS
     });
     if (reviewing) continue;
     Task t;
-    t.key = "review:" + std::to_string(b.info.id.value) + ":" + x.o.as_of.ToString();
+    t.key = "review:" + std::to_string(b.info.id.value) + ":" + x.o.as_of.ToString() +
+            (origin == "nightly" ? std::string() : ":" + std::string(origin));
     if (HasTaskKey(p.tasks, t.key)) continue;
     t.kind = "review_recommendations";
     t.case_id = b.info.id;
@@ -557,6 +570,15 @@ Status CloseClosedCaseWork(RunContext& x, Prepared& p) {
   return Status::Ok();
 }
 
+// The day the delinquency of an obligor delinquent on `as_of` began, given its state as last
+// recorded (`prev`): the start `prev` records when it was delinquent (the delinquency goes on),
+// else `as_of` (a new delinquency). The one rule of the nightly run and of a payment's reversal
+// (RestoreDelinquency).
+Date DelinquencyStart(const std::optional<ObligorState>& prev, Date as_of) {
+  const bool was = prev && prev->delinquent;
+  return was && prev->delinquent_since ? *prev->delinquent_since : as_of;
+}
+
 // The writer's part for one obligor: open tasks to their case's caseworker, the score row,
 // the delinquency state, outreach, and recommendations or withdrawals.
 Status ApplyObligorRecords(RunContext& x, Prepared& p) {
@@ -580,7 +602,7 @@ Status ApplyObligorRecords(RunContext& x, Prepared& p) {
   const bool was = p.prev && p.prev->delinquent;
   std::optional<Date> since;
   if (delinquent) {
-    since = was && p.prev->delinquent_since ? *p.prev->delinquent_since : as_of;
+    since = DelinquencyStart(p.prev, as_of);
     ++x.counts["delinquent"];
     if (!was) ++x.counts["new_delinquent"];
   }
@@ -1205,21 +1227,24 @@ Result<PaymentEffects> WriteEvent(Store& store, const Clock& clock, const std::s
       if (!PaidSince(h, t.created, e.as_of, t.amount_at_stake)) continue;
       t.open = false;
       t.closed_date = e.as_of;
-      t.closed_reason = "payment received";
+      t.closed_reason = std::string(kPaymentReceived);
       RETURN_IF_ERROR(store.UpdateEnforceTask(t));
       ++effects.tasks_closed;
     }
     ASSIGN_OR_RETURN(std::optional<ObligorState> state, store.GetObligorState(h.obligor));
     if (state && state->delinquent && !e.row.balance.delinquent) {
+      // The start of the delinquency the payment ended stays (no reader counts it while the
+      // state is not delinquent; the next nightly run clears it): a reversal of the payment
+      // puts the delinquency back with it (RestoreDelinquency). Before 2026-12-05 it was reset.
       state->delinquent = false;
-      state->delinquent_since.reset();
       RETURN_IF_ERROR(store.PutObligorState(*state));
     }
     ASSIGN_OR_RETURN(std::vector<Action> actions, store.ListEnforceActionsByObligor(h.obligor));
     if (MayBeMoot(e, c, actions)) {
       EnforcementService svc(store, clock, actor);
-      ASSIGN_OR_RETURN(effects.withdrawn, svc.WithdrawMoot(h.obligor, e.as_of, "payment posted",
-                                                           EnforcementService::TaskSync::kLeave));
+      ASSIGN_OR_RETURN(effects.withdrawn,
+                       svc.WithdrawMoot(h.obligor, e.as_of, std::string(kPaymentPosted),
+                                        EnforcementService::TaskSync::kLeave));
       Replace(actions, effects.withdrawn);
     }
     // The obligor's open tasks: those about withdrawn actions closed or re-pointed (as
@@ -1245,29 +1270,191 @@ Result<PaymentEffects> WriteEvent(Store& store, const Clock& clock, const std::s
   });
 }
 
-// The effects of the reversal `e` for its obligor, in a transaction of their own: the score and
-// the open tasks' stakes only (OnPaymentReversed).
+// The payment a reversal event is about, read before the write lock: the reversed collection,
+// and whether, had it stood, the obligor would not be delinquent as of the event (`cured`:
+// the payment, not something since, ended the delinquency).
+struct ReversedPayment {
+  Collection paid;
+  bool cured = false;
+};
+
+// The outreach task the reversed payment had satisfied, reopened: one closed "payment
+// received" (by a payment event or a nightly run) with the payment received between the task's
+// creation and its closing, on an open case, that the payments since its creation no longer
+// satisfy once the payment is reversed (PaidSince on the history after the reversal, as of the
+// event). At most one, the latest created, and none while another outreach task is open (one
+// open outreach task per obligor). A task closed for another reason (a closed case, a person)
+// stays closed. Each reopened task is added to `reopened` with what it was closed with.
+Status ReopenOutreach(Store& store, const PreparedEvent& e, const Collection& paid,
+                      std::vector<Task>& tasks, Json& reopened) {
+  const bool open = std::any_of(tasks.begin(), tasks.end(), [](const Task& t) {
+    return t.open && t.kind == "proactive_outreach";
+  });
+  if (open) return Status::Ok();
+  Task* latest = nullptr;
+  for (Task& t : tasks) {
+    if (t.open || t.kind != "proactive_outreach" || t.closed_reason != kPaymentReceived) continue;
+    if (!t.closed_date || paid.date < t.created || paid.date > *t.closed_date) continue;
+    if (CaseClosed(e.h, t.case_id) || PaidSince(e.h, t.created, e.as_of, t.amount_at_stake)) {
+      continue;
+    }
+    if (!latest || std::tie(t.created, t.id) > std::tie(latest->created, latest->id)) latest = &t;
+  }
+  if (!latest) return Status::Ok();
+  reopened.push_back(Json{{"task_id", latest->id},
+                          {"key", latest->key},
+                          {"was_closed", latest->closed_date->ToString()},
+                          {"was_closed_reason", latest->closed_reason}});
+  latest->open = true;
+  latest->closed_date.reset();
+  latest->closed_reason.clear();
+  return store.UpdateEnforceTask(*latest);
+}
+
+// The obligor's delinquency state set again when the reversal of the payment makes it
+// delinquent: the state records it not delinquent, the ledger after the reversal is, and with
+// the payment it would not be (`cured`). The start is the nightly run's rule (DelinquencyStart)
+// applied to the state as the payment event found it: a payment event that ended the
+// delinquency keeps its start (WriteEvent), so with no nightly run since, the delinquency goes
+// on from its first day (the legal deadline and a dismissal's hold count from it, as if the
+// payment had never been received); once a run has recorded the obligor current, it is a new
+// delinquency as of the event. The state's date and score stay (the last run's). Answers the
+// state as it now stands (none when the obligor has none: no run has seen it) and sets
+// `restored` to the start when it set the state.
+Result<std::optional<ObligorState>> RestoreDelinquency(Store& store, const PreparedEvent& e,
+                                                       bool cured, std::optional<Date>& restored) {
+  ASSIGN_OR_RETURN(std::optional<ObligorState> state, store.GetObligorState(e.h.obligor));
+  if (!state || state->delinquent || !e.row.balance.delinquent || !cured) return state;
+  std::optional<ObligorState> found = state;  // as the payment event found it
+  found->delinquent = found->delinquent_since.has_value();
+  state->delinquent = true;
+  state->delinquent_since = DelinquencyStart(found, e.as_of);
+  RETURN_IF_ERROR(store.PutObligorState(*state));
+  restored = state->delinquent_since;
+  return state;
+}
+
+// Whether a payment event withdrew one of the obligor's `actions` (the reason kPaymentPosted)
+// on or after the reversed payment's date that eligibility supports again, the obligor
+// delinquent, on the facts after the reversal (FactsFor, as MayBeMoot judges the other way).
+bool DueAgain(const PreparedEvent& e, const EventContext& c, const Collection& paid,
+              const std::vector<Action>& actions) {
+  if (!e.row.balance.delinquent) return false;
+  return std::any_of(actions.begin(), actions.end(), [&](const Action& a) {
+    if (a.state != ActionState::kWithdrawn || !a.closed_date || *a.closed_date < paid.date) {
+      return false;
+    }
+    if (!a.last_note.starts_with(std::string(kPaymentPosted) + ":")) return false;
+    const EligibilityFacts facts =
+        FactsFor(e.h, e.births, e.row, e.as_of, c.ref, a, actions, Undecided::kCount);
+    return facts.delinquent && CheckEligibility(a.remedy, c.config, facts).eligible;
+  });
+}
+
+// Who works the tasks of the obligor's cases (TaskAssignment with only those cases: one read
+// per case instead of the nightly run's every office).
+Result<TaskAssignment> ObligorAssignment(Store& store, const ai::ObligorHistory& h) {
+  ASSIGN_OR_RETURN(TaskAssignment out, LoadCaseworkers(store));
+  const std::vector<std::string> staffed = out.StaffedOffices();
+  std::map<std::string, std::vector<CaseId>> by_office;
+  for (const CaseBook& b : h.books) {
+    ASSIGN_OR_RETURN(const std::string office, store.CaseOffice(b.info.id));
+    if (std::binary_search(staffed.begin(), staffed.end(), office)) {
+      by_office[office].push_back(b.info.id);
+    }
+  }
+  for (auto& [office, cases] : by_office) out.AddCases(office, cases);
+  return out;
+}
+
+// Fresh recommendations for the obligor after the reversal, by the nightly run's step
+// (Recommendations, origin "reversal") as of the event, the legal deadline counted from
+// `since`: never a withdrawn action brought back (withdrawn is final, and a person's decision
+// on one stands), and nothing a recent dismissal holds back. Appends the new actions to
+// `recommended`; `actions` becomes the obligor's actions with them.
+Status RecommendAgain(Store& store, const Clock& clock, const std::string& actor,
+                      const ai::RiskScorer* scorer, const EventContext& c, const PreparedEvent& e,
+                      Date since, const std::vector<Task>& tasks, std::vector<Action>& actions,
+                      std::vector<Action>& recommended) {
+  NightlyOptions o;
+  o.as_of = e.as_of;
+  o.scorer = scorer;
+  RunContext x{store, clock, actor, o, c.config, c.ref, {}, {}, {}, clock.NowIso(), {}, {}, {}};
+  ASSIGN_OR_RETURN(x.effects, LoadEffectTable(store));
+  ASSIGN_OR_RETURN(x.assignment, ObligorAssignment(store, e.h));
+  Prepared p;
+  p.h = e.h;
+  p.row = e.row;
+  p.active = true;
+  p.births = e.births;
+  p.tasks = tasks;
+  p.actions = actions;
+  std::optional<ai::RiskScore> risk = e.risk;
+  if (const std::optional<int> overridden = OverriddenScore(e.h, e.as_of); risk && overridden) {
+    risk->score = *overridden;  // as the nightly run ranks with it
+  }
+  RETURN_IF_ERROR(Recommendations(x, p, risk, since, "reversal"));
+  for (const Action& a : p.actions) {
+    const bool known =
+        std::any_of(actions.begin(), actions.end(), [&](const Action& k) { return k.id == a.id; });
+    if (!known) recommended.push_back(a);
+  }
+  actions = std::move(p.actions);
+  return Status::Ok();
+}
+
+// The effects of the reversal `e` of the payment `r` for its obligor, in a transaction of their
+// own (OnPaymentReversed): the score; the outreach task the payment had satisfied reopened
+// (ReopenOutreach); the delinquency state set again (RestoreDelinquency); fresh
+// recommendations when a payment event withdrew some that are due again (DueAgain,
+// RecommendAgain), with the review tasks and alerts about the obligor's actions kept true to
+// them; every open task's stake. One audit row "enforce.reversal_event".
 Result<PaymentEffects> WriteReversalEvent(Store& store, const Clock& clock,
                                           const std::string& actor, const ai::RiskScorer* scorer,
-                                          const PreparedEvent& e) {
+                                          const EventContext& c, const PreparedEvent& e,
+                                          const ReversedPayment& r) {
   const ai::ObligorHistory& h = e.h;
   return InTransaction(store, [&]() -> Result<PaymentEffects> {
     PaymentEffects effects;
     effects.risk = e.risk;
     RETURN_IF_ERROR(InsertEventScore(store, clock, scorer, e));
     ASSIGN_OR_RETURN(std::vector<Task> tasks, store.ListEnforceTasksByObligor(h.obligor));
+    Json reopened = Json::array();
+    RETURN_IF_ERROR(ReopenOutreach(store, e, r.paid, tasks, reopened));
+    effects.tasks_reopened = static_cast<int64_t>(reopened.size());
+    ASSIGN_OR_RETURN(const std::optional<ObligorState> state,
+                     RestoreDelinquency(store, e, r.cured, effects.delinquency_restored));
     ASSIGN_OR_RETURN(std::vector<Action> actions, store.ListEnforceActionsByObligor(h.obligor));
+    if (DueAgain(e, c, r.paid, actions)) {
+      RETURN_IF_ERROR(RecommendAgain(store, clock, actor, scorer, c, e,
+                                     DelinquencyStart(state, e.as_of), tasks, actions,
+                                     effects.recommended));
+    }
+    // New recommendations: the review tasks and alerts follow the actions (as the payment
+    // event's withdrawals make them), in the same pass that restakes every open task.
     std::map<std::string, int64_t> counts;
+    const FollowActions follow =
+        effects.recommended.empty() ? FollowActions::kNo : FollowActions::kYes;
     RETURN_IF_ERROR(RefreshObligorTasks(store, h, tasks, actions,
-                                        StakeOf(e.row, e.risk, OverriddenScore(h, e.as_of)),
-                                        FollowActions::kNo, e.as_of, counts));
+                                        StakeOf(e.row, e.risk, OverriddenScore(h, e.as_of)), follow,
+                                        e.as_of, counts));
     effects.tasks_refreshed = counts["tasks_refreshed"];
+    Json recommended = Json::array();
+    for (const Action& a : effects.recommended) recommended.push_back(ActionDisplayId(a.id));
     RETURN_IF_ERROR(AppendAudit(
         store, clock, actor, "enforce.reversal_event", "person", PersonDisplayId(h.obligor), "",
         Json{{"case_id", CaseDisplayId(e.case_id)},
              {"date", e.date.ToString()},
+             {"key", r.paid.idempotency_key},
              {"risk_score", effects.risk ? Json(effects.risk->score) : Json()},
-             {"tasks_refreshed", effects.tasks_refreshed}}
+             {"tasks_refreshed", effects.tasks_refreshed},
+             {"tasks_reopened", effects.tasks_reopened},
+             {"reopened", reopened},
+             {"reopen_reason", "payment reversed: " + r.paid.idempotency_key},
+             {"delinquency_restored", effects.delinquency_restored
+                                          ? Json(effects.delinquency_restored->ToString())
+                                          : Json()},
+             {"recommended", recommended}}
             .dump()));
     return effects;
   });
@@ -1371,12 +1558,27 @@ class PacedEventWriter {
 
 Json PaymentEffectsJson(const PaymentEffects& e, const Status& unusable) {
   Json withdrawn = Json::array();
-  for (const Action& a : e.withdrawn) withdrawn.push_back(ActionDisplayId(a.id));
+  Json withdrawn_actions = Json::array();  // the same actions, for a reader without queue.read
+  for (const Action& a : e.withdrawn) {
+    withdrawn.push_back(ActionDisplayId(a.id));
+    withdrawn_actions.push_back(Json{{"id", ActionDisplayId(a.id)},
+                                     {"case_id", CaseDisplayId(a.case_id)},
+                                     {"remedy", Name(a.remedy)},
+                                     {"reason", a.last_note}});
+  }
+  Json recommended = Json::array();
+  for (const Action& a : e.recommended) recommended.push_back(ActionDisplayId(a.id));
   return Json{
       {"risk_score_100", e.risk ? Json(e.risk->score) : Json(nullptr)},
+      {"risk_tier", e.risk ? Json(std::string(ai::Name(e.risk->tier))) : Json(nullptr)},
+      {"withdrawn_actions", withdrawn_actions},
       {"outreach_tasks_closed", e.tasks_closed},
       {"tasks_refreshed", e.tasks_refreshed},
       {"withdrawn", withdrawn},
+      {"outreach_tasks_reopened", e.tasks_reopened},
+      {"delinquency_restored",
+       e.delinquency_restored ? Json(e.delinquency_restored->ToString()) : Json(nullptr)},
+      {"recommended", recommended},
       {"model_unusable",
        unusable.ok() ? Json(nullptr) : Json(unusable.reason() + ": " + unusable.message())}};
 }
@@ -1402,7 +1604,15 @@ Result<PaymentEffects> OnPaymentReversed(Store& store, const Clock& clock, const
   ASSIGN_OR_RETURN(ai::ObligorHistory h, ai::LoadObligorHistory(store, c.obligor));
   ASSIGN_OR_RETURN(PreparedEvent e,
                    PrepareEvent(store, clock, scorer, context.ref, case_id, std::move(h), date));
-  return WriteReversalEvent(store, clock, actor, scorer, e);
+  ReversedPayment r{reversed->collection, false};
+  // Whether the payment, had it stood, would leave the obligor current as of the event: the
+  // same history with it not reversed (one more ledger run, outside the write lock).
+  ai::ObligorHistory with = e.h;
+  for (Collection& k : with.collections) {
+    if (k.id == r.paid.id) k.reversed_date.reset();
+  }
+  r.cured = !ai::ExtractFeatures(with, context.ref, e.as_of).balance.delinquent;
+  return WriteReversalEvent(store, clock, actor, scorer, context, e, r);
 }
 
 Result<BulkPaymentEffects> OnPaymentsPosted(Store& store, const Clock& clock,

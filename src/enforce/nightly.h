@@ -105,34 +105,63 @@ Result<NightlyReport> RunNightly(Store& store, const Clock& clock, const std::st
 // payment makes moot (closing or re-pointing the review tasks and alerts about them), and
 // sets every open task's amount at stake and risk score from the obligor's figures as of the
 // event (workflow.h RefreshStake; a person's score override in force counts), writing only
-// the tasks that changed. One audit row "enforce.payment_event" with the counts.
+// the tasks that changed. One audit row "enforce.payment_event" with the counts. A payment that
+// makes the obligor current sets its delinquency state not delinquent and keeps the day the
+// delinquency began (`delinquent_since`, which no reader counts while the state is not
+// delinquent and the next nightly run clears), so that a reversal puts it back
+// (OnPaymentReversed).
 struct PaymentEffects {
   std::optional<ai::RiskScore> risk;
   int64_t tasks_closed = 0;
   int64_t tasks_refreshed = 0;  // open tasks whose amount at stake or risk score changed
   std::vector<Action> withdrawn;
+  // A reversal only (OnPaymentReversed): outreach tasks reopened, the start of the delinquency
+  // whose state it set again, and the recommendations it recorded.
+  int64_t tasks_reopened = 0;
+  std::optional<Date> delinquency_restored;
+  std::vector<Action> recommended;
 };
 Result<PaymentEffects> OnPaymentPosted(Store& store, const Clock& clock, const std::string& actor,
                                        const ai::RiskScorer* scorer, CaseId case_id, Date date);
 
 // The `enforcement` object of a payment event, as `opencse post-payment`, `reverse-payment` and
 // POST /v1/payments answer it: {"risk_score_100" (null without a scorer), "outreach_tasks_closed",
-// "tasks_refreshed", "withdrawn" (ACT ids), "model_unusable" ("code: message" of an active model
-// that could not be used, else null)}.
+// "tasks_refreshed", "withdrawn" (ACT ids), "outreach_tasks_reopened", "delinquency_restored"
+// (the start date, else null), "recommended" (ACT ids; these three a reversal's only: 0, null
+// and [] for a payment), "model_unusable" ("code: message" of an active model that could not be
+// used, else null)}.
 Json PaymentEffectsJson(const PaymentEffects& e, const Status& unusable);
 
 // The effects of a payment reversal (returned / NSF) on the workflow, run after it is
-// committed: the obligor's figures move back (arrears up), so the obligor is re-scored (when a
-// model is given) and every open task's amount at stake and risk score set from its figures as
-// of the later of `date` (the reversal's) and today, as a payment event does (RefreshStake; a
-// person's score override in force counts), writing only the tasks that changed. The rest of
-// the payment event does not apply: no outreach task is closed (no payment was received), no
-// recommendation is withdrawn (taking money back makes none moot) and the delinquency state is
-// left to the nightly run. `tasks_closed` and `withdrawn` stay empty. One audit row
-// "enforce.reversal_event" with the counts (before 2026-12-05 a reversal left the tasks staked
-// on the reversed payment). `key` is the reversed collection's idempotency key; the event is
-// about its case's obligor. Errors: not_found "collection_not_found", "case_not_found"; the
-// store's.
+// committed, in one transaction: what the reversed payment's own event did is undone where the
+// history after the reversal no longer supports it, and the obligor's figures move back:
+//   - the obligor is re-scored (when a model is given);
+//   - the outreach task the payment had satisfied is reopened: one closed "payment received"
+//     with the payment received between its creation and its closing, on an open case, that
+//     the payments since its creation no longer satisfy (PaidSince as of the event); at most
+//     one, and none while another outreach task is open. A task closed for another reason or by
+//     a person stays closed (`tasks_reopened`);
+//   - the delinquency state is set again when the state says not delinquent, the ledger after
+//     the reversal is delinquent and with the payment it would not be: from the start the
+//     payment's event kept (no nightly run since: the same delinquency, its legal deadline and
+//     any dismissal's hold unchanged), else as of the event, by the nightly run's rule
+//     (`delinquency_restored`);
+//   - when a payment event withdrew (reason "payment posted") on or after the payment's date a
+//     recommendation whose remedy is eligible again, the obligor delinquent, fresh
+//     recommendations are recorded by the nightly run's step for the obligor (keys
+//     "reversal:<date>:<case>:<remedy>", a review task per case; nothing a recent dismissal
+//     holds back, none while some await a decision): a withdrawn action stays withdrawn, so a
+//     person's decision on it is never undone (`recommended`); the review tasks and alerts
+//     then follow the obligor's actions;
+//   - every open task's amount at stake and risk score are set from the figures as of the later
+//     of `date` (the reversal's) and today (RefreshStake; a person's score override in force
+//     counts), writing only the tasks that changed (`tasks_refreshed`).
+// `tasks_closed` and `withdrawn` stay empty. One audit row "enforce.reversal_event" with the
+// counts, the reversed key, each reopened task with what it was closed with, and the reason
+// "payment reversed: <key>". Before 2026-12-05 a reversal left the tasks staked on the reversed
+// payment, and (until the next nightly run) what its event closed or withdrew. `key` is the
+// reversed collection's idempotency key; the event is about its case's obligor. Errors:
+// not_found "collection_not_found", "case_not_found"; the store's.
 Result<PaymentEffects> OnPaymentReversed(Store& store, const Clock& clock, const std::string& actor,
                                          const ai::RiskScorer* scorer, const std::string& key,
                                          Date date);

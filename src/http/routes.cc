@@ -25,6 +25,7 @@
 #include "http/task_action.h"
 #include "service/case_closure.h"
 #include "service/case_notes.h"
+#include "service/case_open_on.h"
 #include "service/ledger_service.h"
 
 namespace cse::http {
@@ -916,9 +917,8 @@ Result<Reply> Score(Call& call) {
   const std::string scored_at = call.clock().NowIso();
   RETURN_IF_ERROR(ai::CheckScoreDate(as_of, scored_at));
   ASSIGN_OR_RETURN(Case c, CaseInCaseload(call, id));
-  if (c.status == CaseStatus::kClosed) {
-    return FailedPrecondition("case_closed", CaseDisplayId(id) + " is closed");
-  }
+  // Closed on the as-of date, not today (docs/ARCHITECTURE.md §5.6).
+  RETURN_IF_ERROR(CheckCaseOpenOn(call.store(), c, as_of, "the as-of date"));
   ASSIGN_OR_RETURN(std::vector<Order> orders, call.store().ListOrdersByCase(id));
   if (orders.empty()) {
     return FailedPrecondition("case_has_no_order", CaseDisplayId(id) + " has no support order");

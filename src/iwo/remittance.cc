@@ -11,6 +11,7 @@
 #include "iwo/calendar.h"
 #include "service/audit.h"
 #include "service/bulk_poster.h"
+#include "service/case_open_on.h"
 #include "service/json.h"
 
 namespace cse::iwo {
@@ -187,9 +188,26 @@ class Importer {
     if (!person) return Hold("ssn_not_found");
     ASSIGN_OR_RETURN(std::vector<Case> cases, store_.ListCasesByObligor(*person));
     for (const Case& c : cases) {  // by id
-      if (c.status == CaseStatus::kOpen) return Target{c.id, "", *person};
+      ASSIGN_OR_RETURN(bool open, OpenOnPayDate(c, line));
+      if (open) return Target{c.id, "", *person};
     }
     return Hold("no_open_case");
+  }
+
+  // Whether `c` takes `line`'s collection: open on the date it is posted under, its pay date
+  // (Apply's PaymentRequest), as the bulk poster decides (docs/ARCHITECTURE.md §5.6), not by
+  // the case's status today. The closed days are read once per obligor per file.
+  Result<bool> OpenOnPayDate(const Case& c, const RemittanceLine& line) {
+    auto read = closed_days_.find(c.obligor.value);
+    if (read == closed_days_.end()) {
+      ASSIGN_OR_RETURN(ClosedDaysByCase days, LoadClosedDays(store_, c.obligor));
+      read = closed_days_.emplace(c.obligor.value, std::move(days)).first;
+    }
+    const auto it = read->second.find(c.id.value);
+    const std::span<const DateSpan> closed = it == read->second.end()
+                                                 ? std::span<const DateSpan>()
+                                                 : std::span<const DateSpan>(it->second);
+    return !ClosedPeriodOn(c.status, closed, line.pay_date);
   }
 
   Result<Target> ResolveCase(const RemittanceLine& line) {
@@ -198,7 +216,8 @@ class Importer {
       if (c.status().reason() == "case_not_found") return Hold("case_not_found");
       return c.status();
     }
-    if (c->status != CaseStatus::kOpen) return Hold("case_closed");
+    ASSIGN_OR_RETURN(bool open, OpenOnPayDate(*c, line));
+    if (!open) return Hold("case_closed");
     if (!line.ssn.empty()) {
       ASSIGN_OR_RETURN(Person p, store_.GetPerson(c->obligor));
       if (p.ssn != line.ssn) return Hold("ssn_case_mismatch");
@@ -375,6 +394,7 @@ class Importer {
   RemittanceReport report_;
   formats::RemittanceFieldNames names_;
   BusinessCalendar calendar_;  // federal holidays: the banking days of ACH settlement
+  std::unordered_map<int64_t, ClosedDaysByCase> closed_days_;  // by obligor (OpenOnPayDate)
   Json held_json_ = Json::array();
 };
 

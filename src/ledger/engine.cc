@@ -255,7 +255,36 @@ bool ClosedOn(const CaseBook& book, Date d) {
 }
 
 bool OpenOn(const CaseBook& book, Date d) {
-  return book.closed.empty() ? book.info.status == CaseStatus::kOpen : !ClosedOn(book, d);
+  return !ClosedPeriodOn(book.info.status, book.closed, d);
+}
+
+std::optional<DateSpan> ClosedPeriodOn(CaseStatus status, std::span<const DateSpan> closed,
+                                       Date d) {
+  if (closed.empty()) {
+    if (status == CaseStatus::kOpen) return std::nullopt;
+    return DateSpan{MinDate(), MaxDate()};
+  }
+  for (const DateSpan& s : closed) {
+    if (d < s.from) return std::nullopt;
+    if (d <= s.through) return s;
+  }
+  return std::nullopt;
+}
+
+Status CheckOpenOn(CaseId id, CaseStatus status, std::span<const DateSpan> closed, Date d,
+                   std::string_view what) {
+  const std::optional<DateSpan> period = ClosedPeriodOn(status, closed, d);
+  if (!period) return Status::Ok();
+  const std::string name = CaseDisplayId(id);
+  const std::string day = std::string(what) + " " + d.ToString();
+  if (closed.empty()) return FailedPrecondition("case_closed", name + " is closed");
+  if (period->through == MaxDate()) {
+    return FailedPrecondition("case_closed", name + " is closed since " + period->from.ToString() +
+                                                 ": " + day + " is on or after its closing day");
+  }
+  return FailedPrecondition("case_closed", name + " was closed from " + period->from.ToString() +
+                                               " to " + period->through.ToString() + ": " + day +
+                                               " falls in that period");
 }
 
 void ObligorLedger::AccrueThrough(Date through) {

@@ -53,6 +53,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/status.h"
 #include "domain/types.h"
 #include "ledger/accrual.h"
 #include "ledger/policy.h"
@@ -177,6 +178,21 @@ bool ClosedOn(const CaseBook& book, Date d);
 // Whether the case is open on `d`: by its closed days, or by its status when it has none (a
 // case closed with no case_closed event, which no command writes, reads closed).
 bool OpenOn(const CaseBook& book, Date d);
+
+// The closed period that holds `d`, for a case with `status` and closed days `closed`
+// (ClosedSpans, ascending and disjoint): the span of `closed` holding d; for a closed case
+// with no closed days (OpenOn), {MinDate(), MaxDate()}; nothing when the case is open on d.
+std::optional<DateSpan> ClosedPeriodOn(CaseStatus status, std::span<const DateSpan> closed, Date d);
+
+// Whether case `id` takes a payment dated `d`, or is scored as of `d` (docs/ARCHITECTURE.md
+// §5.6): decided by the day, not by today's status. OK when ClosedPeriodOn finds no period;
+// otherwise failed_precondition "case_closed" naming the period and `d` (`what` names the
+// date, e.g. "the payment date"): "CASE-000042 was closed from 2026-03-16 to 2026-06-29: the
+// payment date 2026-04-10 falls in that period", "CASE-000042 is closed since 2026-03-16: the
+// payment date 2026-04-10 is on or after its closing day", or for a case closed with no closed
+// days "CASE-000042 is closed".
+Status CheckOpenOn(CaseId id, CaseStatus status, std::span<const DateSpan> closed, Date d,
+                   std::string_view what);
 
 // How many of the case's children (Case::children) count for the pass-through limit of the
 // calendar month starting `month_start`: every child on the case except one whose child terms

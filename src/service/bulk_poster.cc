@@ -20,6 +20,8 @@ BulkPoster::BulkPoster(Store& store, const Clock& clock, std::string actor)
 void BulkPoster::DropCaches() {
   ledgers_.clear();
   cases_.clear();
+  closed_.clear();
+  closed_read_.clear();
   generation_ = -1;
 }
 
@@ -37,12 +39,33 @@ Result<ObligorLedger*> BulkPoster::LedgerFor(PersonId obligor) {
   if (it != ledgers_.end()) return it->second.get();
   std::lock_guard<std::mutex> lock(store_mu_);
   ASSIGN_OR_RETURN(std::vector<CaseBook> books, LoadBooks(store_, obligor));
+  NoteClosedDays(obligor.value, books);
   // Only what the distribution runs on (the store answers it from the obligor index alone).
   ASSIGN_OR_RETURN(std::vector<Collection> rows, store_.ListLedgerInputsByObligor(obligor));
   std::unique_ptr<ObligorLedger> ledger = BuildLedger(std::move(books), rows);
   ObligorLedger* raw = ledger.get();
   ledgers_.emplace(obligor.value, std::move(ledger));
   return raw;
+}
+
+Result<std::span<const DateSpan>> BulkPoster::ClosedDaysOf(PersonId obligor, CaseId c) {
+  if (!closed_read_.contains(obligor.value)) {
+    std::lock_guard<std::mutex> lock(store_mu_);
+    ASSIGN_OR_RETURN(ClosedDaysByCase read, LoadClosedDays(store_, obligor));
+    for (auto& [case_id, spans] : read) closed_.insert_or_assign(case_id, std::move(spans));
+    closed_read_.insert(obligor.value);
+  }
+  // Node-based: the vector stays where it is while other cases are added.
+  auto it = closed_.find(c.value);
+  if (it == closed_.end()) return std::span<const DateSpan>();
+  return std::span<const DateSpan>(it->second);
+}
+
+void BulkPoster::NoteClosedDays(int64_t obligor, const std::vector<CaseBook>& books) {
+  if (!closed_read_.insert(obligor).second) return;
+  for (const CaseBook& b : books) {
+    if (!b.closed.empty()) closed_.insert_or_assign(b.info.id.value, b.closed);
+  }
 }
 
 Status BulkPoster::Prefetch(const std::vector<PaymentRequest>& rows) {
@@ -72,7 +95,11 @@ BulkPoster::CacheView BulkPoster::ViewOfCaches(const std::vector<PaymentRequest>
 
 void BulkPoster::TakeStretch(Stretch stretch) {
   for (const Case& k : stretch.cases) cases_.emplace(k.id.value, CaseInfo{k.obligor, k.status});
-  for (auto& [obligor, ledger] : stretch.ledgers) ledgers_.emplace(obligor, std::move(ledger));
+  for (auto& [obligor, ledger] : stretch.ledgers) {
+    closed_read_.insert(obligor);
+    ledgers_.emplace(obligor, std::move(ledger));
+  }
+  for (auto& [case_id, spans] : stretch.closed) closed_.insert_or_assign(case_id, std::move(spans));
 }
 
 void BulkPoster::ReadStretches(Store& store, const std::vector<PaymentRequest>& rows,
@@ -116,6 +143,9 @@ void BulkPoster::ReadStretches(Store& store, const std::vector<PaymentRequest>& 
       ObligorRangeBooks walk(*range);
       for (PersonId obligor : obligors) {
         std::vector<CaseBook> books = walk.Books(obligor);
+        for (const CaseBook& b : books) {
+          if (!b.closed.empty()) stretch.closed.emplace(b.info.id.value, b.closed);
+        }
         stretch.ledgers.emplace_back(obligor.value,
                                      BuildLedger(std::move(books), walk.Collections(obligor)));
       }
@@ -151,11 +181,14 @@ Result<std::optional<PersonId>> BulkPoster::CheckRow(const PaymentRequest& r, Da
     RETURN_IF_ERROR(c.status());
     info = cases_.emplace(r.case_id.value, CaseInfo{c->obligor, c->status}).first;
   }
-  if (info->second.status == CaseStatus::kClosed) {
-    decided = Rejected(FailedPrecondition("case_closed", CaseDisplayId(r.case_id) + " is closed"));
+  const PersonId obligor = info->second.obligor;
+  ASSIGN_OR_RETURN(const std::span<const DateSpan> closed, ClosedDaysOf(obligor, r.case_id));
+  if (Status s = CheckOpenOn(r.case_id, info->second.status, closed, r.date, "the payment date");
+      !s.ok()) {
+    decided = Rejected(std::move(s));
     return std::optional<PersonId>();
   }
-  return std::optional<PersonId>(info->second.obligor);
+  return std::optional<PersonId>(obligor);
 }
 
 Result<BulkPoster::Step> BulkPoster::Prepare(const PaymentRequest& r, Date today,
@@ -507,6 +540,8 @@ Result<BatchResult> BulkPoster::PostBatch(const std::vector<PaymentRequest>& row
     cases_read_nested_ = true;
   } else if (cases_read_nested_) {
     cases_.clear();
+    closed_.clear();  // read in the same rolled-back transaction as those cases
+    closed_read_.clear();
     cases_read_nested_ = false;
   }
   auto fail = [&](Status s) -> Result<BatchResult> {

@@ -23,6 +23,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "service/case_open_on.h"
 #include "service/ledger_service.h"
 
 namespace cse {
@@ -90,8 +91,9 @@ class BulkPoster {
     std::optional<size_t> conflict_at;  // the row whose key is already stored (not inserted)
   };
   // The checks before the ledger, in order: the request's own rules, the case exists (read
-  // once, then cached) and is open. Returns the case's obligor, or nothing with `decided` set
-  // to the rejection.
+  // once, then cached) and is open on the payment's date (ClosedDaysOf; a case closed today
+  // takes a payment dated before its closing). Returns the case's obligor, or nothing with
+  // `decided` set to the rejection.
   Result<std::optional<PersonId>> CheckRow(const PaymentRequest& r, Date today,
                                            RowOutcome& decided);
   // Checks `r` and, for kReady, fills `row` and applies it to the cached ledger (kDecided
@@ -128,6 +130,13 @@ class BulkPoster {
   std::unique_ptr<ObligorLedger> BuildLedger(std::vector<CaseBook> books,
                                              const std::vector<Collection>& stored) const;
   Result<ObligorLedger*> LedgerFor(PersonId obligor);
+  // The closed days of case `c` of `obligor` (ledger/engine.h ClosedSpans), read once per
+  // obligor: they come with its books when its ledger is read (LedgerFor, ReadStretches), else
+  // from its case events (LoadClosedDays), so a pipelined batch reads none per row. Valid
+  // until the caches are dropped (a closing or reopening moves the ledger generation).
+  Result<std::span<const DateSpan>> ClosedDaysOf(PersonId obligor, CaseId c);
+  // Records the closed days of `books` (all of one obligor's cases), unless already known.
+  void NoteClosedDays(int64_t obligor, const std::vector<CaseBook>& books);
   // Before a pipelined batch without a reader: caches the cases and builds the ledgers its
   // rows need that are not cached yet, with list reads on the store (ReadStretches) instead of
   // GetCase and LedgerFor's several reads on the first row of each.
@@ -138,6 +147,7 @@ class BulkPoster {
   struct Stretch {
     std::vector<Case> cases;
     std::vector<std::pair<int64_t, std::unique_ptr<ObligorLedger>>> ledgers;
+    ClosedDaysByCase closed;  // of the cases of the obligors in `ledgers`
   };
   // What ReadStretches starts from, copied so that it can run beside the caches' owner:
   // `obligor_of[i]` is row i's obligor when its case is cached (0 otherwise), `cached` the
@@ -162,6 +172,9 @@ class BulkPoster {
   std::string actor_;
   std::unordered_map<int64_t, std::unique_ptr<ObligorLedger>> ledgers_;
   std::unordered_map<int64_t, CaseInfo> cases_;
+  // Closed days by case, complete for the obligors in closed_read_ (ClosedDaysOf).
+  ClosedDaysByCase closed_;
+  std::unordered_set<int64_t> closed_read_;
   // cases_ holds cases read inside a caller's transaction (see PostBatch).
   bool cases_read_nested_ = false;
   // A row's key was found already stored: from then on PostOne looks keys up first, and the

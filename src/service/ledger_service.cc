@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "domain/validate.h"
 #include "service/audit.h"
+#include "service/case_open_on.h"
 #include "service/json.h"
 #include "service/office_spelling.h"
 #include "service/staff_rule.h"
@@ -633,9 +634,9 @@ Result<PostResult> LedgerService::PostPayment(const PaymentRequest& r) {
       return PostResult{PostOutcome::kExists, existing->collection.id, existing->distribution, 0};
     }
     ASSIGN_OR_RETURN(Case c, store_.GetCase(r.case_id));
-    if (c.status == CaseStatus::kClosed) {
-      return FailedPrecondition("case_closed", CaseDisplayId(c.id) + " is closed");
-    }
+    // By the payment's day, not today's status: a case closed since takes a payment it was
+    // open for (docs/ARCHITECTURE.md §5.6).
+    RETURN_IF_ERROR(CheckCaseOpenOn(store_, c, r.date, "the payment date"));
     StoredCollection row;
     row.collection =
         Collection{{}, r.key, r.case_id, c.obligor, r.amount, r.date, r.source, {}, {}};

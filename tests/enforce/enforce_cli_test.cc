@@ -5,9 +5,11 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
+#include "enforce/action_service.h"
 #include "enforce/workflow.h"
 #include "service/json.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -910,6 +912,236 @@ TEST_F(EnforceCliTest, AReversalRestakesTheOpenTasksAndClosesNothing) {
                                       })
                   .ok());
   EXPECT_EQ(rows.size(), 1u);
+}
+
+// What `reverse-payment` undoes of its payment's event, as the tests below set it up: the
+// obligor's actions (id remedy state), its delinquency state, and the reversal's
+// `enforce.reversal_event` audit rows.
+struct ReversalView {
+  std::vector<std::string> actions;
+  std::optional<enforce::ObligorState> state;
+  std::vector<Json> events;
+};
+
+// The ledger-level view of SeedFamily's obligor after a reversal (ReversalView).
+ReversalView ViewAfterReversal(const std::string& db) {
+  ReversalView v;
+  auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+  EXPECT_TRUE(store.ok());
+  if (!store.ok()) return v;
+  auto actions = (*store)->ListEnforceActionsByObligor(PersonId{1});
+  EXPECT_TRUE(actions.ok());
+  for (const enforce::Action& a : *actions) {
+    v.actions.push_back(enforce::ActionDisplayId(a.id) + " " +
+                        std::string(enforce::Name(a.remedy)) + " " +
+                        std::string(enforce::Name(a.state)));
+  }
+  auto state = (*store)->GetObligorState(PersonId{1});
+  EXPECT_TRUE(state.ok());
+  if (state.ok()) v.state = *state;
+  EXPECT_TRUE((*store)
+                  ->ScanAuditByAction("enforce.reversal_event",
+                                      [&](const AuditRow& r) {
+                                        v.events.push_back(Json::parse(r.after));
+                                        return Status::Ok();
+                                      })
+                  .ok());
+  return v;
+}
+
+// Known limitation until 2026-12-05 (ENFORCEMENT §9): what the reversed payment's own event
+// closed or withdrew stayed so until the next nightly run, and the obligor stayed "current".
+// Now the reversal reopens the outreach task the payment had satisfied, sets the delinquency
+// state again from the day it began (so the legal deadline and a dismissal's hold are as if the
+// payment had never come), and records fresh recommendations by the nightly run's step: the
+// withdrawn ones stay withdrawn, and the remedy a supervisor dismissed is still held back.
+TEST_F(EnforceCliTest, AReversalReopensWhatItsPaymentClosedAndRecommendsAgain) {
+  SeedFamily("2014-01-01");  // 600.00 a month from 2024-01-01, unpaid
+  ASSERT_EQ(
+      Cli({"user", "add", "--username", "sup.north", "--role", "supervisor", "--office", "North"})
+          .code,
+      0);
+  Nightly("2024-06-30");  // delinquent: ACT-000001 reminder, -000002, -000003, a review task
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->InsertEnforceTask(OutreachTask()).ok());  // 600.00 asked on 06-30
+  }
+  const CliRun dismissed = CliOn("2024-07-01", {"action", "dismiss", "ACT-000001", "--by",
+                                                "sup.north", "--reason", "reminder sent by hand"});
+  ASSERT_EQ(dismissed.code, 0) << dismissed.err;
+  // Everything owed through July: the event closes the outreach task, clears the delinquency
+  // and withdraws the two undecided recommendations.
+  const CliRun paid =
+      CliOn("2024-07-02", {"--json", "post-payment", "--case", "CASE-000001", "--amount", "4200.00",
+                           "--date", "2024-07-02", "--source", "direct", "--key", "pay-1"});
+  ASSERT_EQ(paid.code, 0) << paid.err;
+  const Json pe = Json::parse(paid.out)["enforcement"];
+  EXPECT_EQ(pe["outreach_tasks_closed"], 1) << pe.dump();
+  EXPECT_EQ(pe["withdrawn"], Json::array({"ACT-000002", "ACT-000003"})) << pe.dump();
+  // The same actions in detail, for a poster who may not read the queue (the web app's post
+  // page lists them).
+  ASSERT_EQ(pe["withdrawn_actions"].size(), 2u) << pe.dump();
+  for (size_t i = 0; i < 2; ++i) {
+    const Json& w = pe["withdrawn_actions"][i];
+    EXPECT_EQ(w["id"], pe["withdrawn"][i]) << w.dump();
+    EXPECT_EQ(w["case_id"], "CASE-000001") << w.dump();
+    EXPECT_TRUE(w["remedy"].is_string() && !w["remedy"].get<std::string>().empty()) << w.dump();
+    EXPECT_EQ(w["reason"].get<std::string>().rfind("payment posted: ", 0), 0u) << w.dump();
+  }
+  EXPECT_TRUE(pe["risk_tier"].is_null()) << pe.dump();  // no model: no score, no tier
+  EXPECT_EQ(pe["outreach_tasks_reopened"], 0) << pe.dump();
+  EXPECT_TRUE(pe["delinquency_restored"].is_null()) << pe.dump();
+  EXPECT_EQ(pe["recommended"], Json::array()) << pe.dump();
+  const ReversalView before = ViewAfterReversal(db_);
+  ASSERT_TRUE(before.state.has_value());
+  EXPECT_FALSE(before.state->delinquent);
+
+  // Returned NSF the next day.
+  const CliRun rev = CliOn("2024-07-03", {"--json", "reverse-payment", "--key", "pay-1", "--date",
+                                          "2024-07-03", "--reason", "NSF"});
+  ASSERT_EQ(rev.code, 0) << rev.err;
+  const Json e = Json::parse(rev.out)["enforcement"];
+  EXPECT_EQ(e["outreach_tasks_reopened"], 1) << e.dump();
+  EXPECT_EQ(e["delinquency_restored"], "2024-06-30") << e.dump();
+  EXPECT_EQ(e["recommended"], Json::array({"ACT-000004", "ACT-000005", "ACT-000006"})) << e.dump();
+  EXPECT_EQ(e["outreach_tasks_closed"], 0) << e.dump();  // the shared fields keep their meaning
+  EXPECT_EQ(e["withdrawn"], Json::array()) << e.dump();
+  const ReversalView after = ViewAfterReversal(db_);
+  ASSERT_TRUE(after.state.has_value());
+  EXPECT_TRUE(after.state->delinquent);
+  EXPECT_EQ(after.state->delinquent_since, Date::Ymd(2024, 6, 30));  // the same delinquency
+  // The withdrawn and the dismissed stay as they are; the dismissed reminder is held back.
+  ASSERT_EQ(after.actions.size(), 6u);
+  EXPECT_EQ(after.actions[0], "ACT-000001 reminder dismissed");
+  EXPECT_EQ(after.actions[1], "ACT-000002 outreach_call withdrawn");
+  EXPECT_EQ(after.actions[2], "ACT-000003 payment_plan_offer withdrawn");
+  for (size_t i = 3; i < after.actions.size(); ++i) {
+    EXPECT_NE(after.actions[i].find(" recommended"), std::string::npos) << after.actions[i];
+    EXPECT_EQ(after.actions[i].find("reminder"), std::string::npos) << after.actions[i];
+  }
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    auto fresh = (*store)->GetEnforceAction(4);
+    ASSERT_TRUE(fresh.ok());
+    EXPECT_EQ(fresh->key.rfind("reversal:2024-07-03:1:", 0), 0u) << fresh->key;
+    EXPECT_EQ(fresh->legal_deadline, Date::Ymd(2024, 7, 30));  // 30 days from 2024-06-30
+  }
+  // The caseworker's queue: the reopened outreach task and a review task for the new set.
+  std::vector<std::string> open;
+  for (const enforce::Task& t : ObligorTasks()) {
+    if (!t.open) continue;
+    open.push_back(t.kind + " " + t.key + " " + t.closed_reason + std::to_string(t.action_id));
+  }
+  EXPECT_EQ(open,
+            (std::vector<std::string>{"proactive_outreach outreach:1:2024-06-30 0",
+                                      "review_recommendations review:1:2024-07-03:reversal 4"}));
+  ASSERT_EQ(after.events.size(), 1u);
+  const Json& row = after.events[0];
+  EXPECT_EQ(row["key"], "pay-1");
+  EXPECT_EQ(row["tasks_reopened"], 1);
+  EXPECT_EQ(row["reopen_reason"], "payment reversed: pay-1");
+  ASSERT_EQ(row["reopened"].size(), 1u) << row.dump();
+  EXPECT_EQ(row["reopened"][0]["key"], "outreach:1:2024-06-30");
+  EXPECT_EQ(row["reopened"][0]["was_closed_reason"], "payment received");
+  EXPECT_EQ(row["reopened"][0]["was_closed"], "2024-07-02");
+  EXPECT_EQ(row["delinquency_restored"], "2024-06-30");
+  EXPECT_EQ(row["recommended"].size(), 3u);
+  EXPECT_EQ(Cli({"audit", "verify"}).code, 0);
+  // The next run finds it all done: no new delinquency, nothing recommended twice.
+  const Json next = Nightly("2024-07-04");
+  EXPECT_FALSE(next.contains("new_delinquent")) << next.dump();
+  EXPECT_EQ(next.value("recommendations", 0), 0) << next.dump();
+  EXPECT_FALSE(next.contains("review_tasks")) << next.dump();
+}
+
+// A reversal of a payment whose event closed and withdrew nothing changes nothing: a small
+// payment leaves the obligor delinquent, and an outreach task closed "payment received" before
+// the payment came stays closed (the reversed payment did not satisfy it).
+TEST_F(EnforceCliTest, AReversalOfAPaymentWhoseEventClosedNothingChangesNothing) {
+  SeedFamily("2014-01-01");
+  Nightly("2024-06-30");
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    enforce::Task t = OutreachTask();
+    t.key = "outreach:1:2024-06-01";
+    t.created = Date::Ymd(2024, 6, 1);
+    t.open = false;
+    t.closed_date = Date::Ymd(2024, 6, 15);
+    t.closed_reason = "payment received";
+    ASSERT_TRUE((*store)->InsertEnforceTask(t).ok());
+  }
+  const CliRun paid =
+      CliOn("2024-07-02", {"--json", "post-payment", "--case", "CASE-000001", "--amount", "100.00",
+                           "--date", "2024-07-02", "--source", "direct", "--key", "pay-1"});
+  ASSERT_EQ(paid.code, 0) << paid.err;
+  const Json pe = Json::parse(paid.out)["enforcement"];
+  ASSERT_EQ(pe["outreach_tasks_closed"], 0) << pe.dump();
+  ASSERT_EQ(pe["withdrawn"], Json::array()) << pe.dump();
+  const auto tasks = [&] {
+    std::vector<std::string> out;
+    for (const enforce::Task& t : ObligorTasks()) {
+      out.push_back(t.key + (t.open ? " open " : " closed ") + t.closed_reason + " " +
+                    t.amount_at_stake.ToString());
+    }
+    return out;
+  };
+  const std::vector<std::string> tasks_before = tasks();
+  const ReversalView before = ViewAfterReversal(db_);
+  const CliRun rev = CliOn("2024-07-03", {"--json", "reverse-payment", "--key", "pay-1", "--date",
+                                          "2024-07-03", "--reason", "NSF"});
+  ASSERT_EQ(rev.code, 0) << rev.err;
+  const Json e = Json::parse(rev.out)["enforcement"];
+  EXPECT_EQ(e["outreach_tasks_reopened"], 0) << e.dump();
+  EXPECT_TRUE(e["delinquency_restored"].is_null()) << e.dump();
+  EXPECT_EQ(e["recommended"], Json::array()) << e.dump();
+  EXPECT_EQ(tasks(), tasks_before);
+  const ReversalView after = ViewAfterReversal(db_);
+  EXPECT_EQ(after.actions, before.actions);
+  ASSERT_TRUE(after.state.has_value() && before.state.has_value());
+  EXPECT_EQ(after.state->delinquent, before.state->delinquent);
+  EXPECT_EQ(after.state->delinquent_since, before.state->delinquent_since);
+  ASSERT_EQ(after.events.size(), 1u);
+  EXPECT_EQ(after.events[0]["tasks_reopened"], 0);
+  EXPECT_EQ(after.events[0]["reopened"], Json::array());
+  EXPECT_EQ(Cli({"audit", "verify"}).code, 0);
+}
+
+// An outreach task a caseworker closed stays closed when the payment is reversed, though the
+// payment came in its window; the withdrawn recommendations are still recommended afresh.
+TEST_F(EnforceCliTest, AReversalLeavesATaskACaseworkerClosedClosed) {
+  SeedFamily("2014-01-01");
+  Nightly("2024-06-30");
+  {
+    auto store = SqliteStore::Open(db_, SqliteStore::OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    enforce::Task t = OutreachTask();
+    t.open = false;
+    t.closed_date = Date::Ymd(2024, 7, 2);
+    t.closed_reason = "reached by phone: payment plan agreed";
+    ASSERT_TRUE((*store)->InsertEnforceTask(t).ok());
+  }
+  ASSERT_EQ(CliOn("2024-07-02", {"post-payment", "--case", "CASE-000001", "--amount", "4200.00",
+                                 "--date", "2024-07-02", "--source", "direct", "--key", "pay-1"})
+                .code,
+            0);
+  const CliRun rev = CliOn("2024-07-03", {"--json", "reverse-payment", "--key", "pay-1", "--date",
+                                          "2024-07-03", "--reason", "NSF"});
+  ASSERT_EQ(rev.code, 0) << rev.err;
+  const Json e = Json::parse(rev.out)["enforcement"];
+  EXPECT_EQ(e["outreach_tasks_reopened"], 0) << e.dump();
+  EXPECT_EQ(e["recommended"].size(), 3u) << e.dump();
+  bool seen = false;
+  for (const enforce::Task& t : ObligorTasks()) {
+    if (t.kind != "proactive_outreach") continue;
+    seen = true;
+    EXPECT_FALSE(t.open);
+    EXPECT_EQ(t.closed_reason, "reached by phone: payment plan agreed");
+    EXPECT_EQ(t.closed_date, Date::Ymd(2024, 7, 2));
+  }
+  EXPECT_TRUE(seen);
 }
 
 // A closed case's tasks: a payment on the obligor's other case closes the closed case's review

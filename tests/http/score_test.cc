@@ -1,6 +1,8 @@
 // POST /v1/child-support/score against a trained model: a small simulated caseload and a
 // model trained by the opencse binary, then the API's answer is compared with
 // `opencse --json score` for the same case and date, field by field.
+#include <sys/wait.h>
+
 #include <cstdio>
 
 #include "http/api_server.h"
@@ -116,6 +118,119 @@ TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
   EXPECT_EQ(
       Json::parse(Shell(cli + "--json score --case CASE-000001 --as-of 2025-06-30"))["risk_tier"],
       want);
+  // A payment's event names the new score's tier by the same cut-offs (the web app's "Post a
+  // payment" page shows it to a poster who may not read scores).
+  const Json paid =
+      Json::parse(Shell(cli + "--json post-payment --case CASE-000001 --amount 25.00 "
+                              "--date 2025-07-01 --source direct --key tier-1"))["enforcement"];
+  ASSERT_TRUE(paid["risk_score_100"].is_number_integer()) << paid.dump();
+  const Json rescored =
+      Json::parse(Shell(cli + "--json score --case CASE-000001 --as-of 2025-07-01"));
+  EXPECT_EQ(paid["risk_score_100"], rescored["risk_score_100"]) << paid.dump();
+  EXPECT_EQ(paid["risk_tier"], rescored["risk_tier"]) << paid.dump();
+  EXPECT_EQ(paid["risk_tier"], want) << paid.dump();
+}
+
+// The exit status and output (standard error too) of `command`.
+int ShellStatus(const std::string& command, std::string& out) {
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// `score --case` and POST /v1/child-support/score refuse case_closed only when the case is
+// closed on the as-of date (docs/ARCHITECTURE.md §5.6): CASE-000001, closed since 2025-08-30,
+// is scored as of 2025-06-30, when it was open; CASE-000002, closed 2025-08-30 and reopened
+// 2025-09-15, is not scored as of 2025-09-01, and nothing is recorded. Before, both read the
+// case's status today: the first was refused and the second scored.
+TEST(ScoreTest, ACaseIsScoredByItsStatusOnTheAsOfDate) {
+  const testing::ScratchDir dir("http_score_closed");
+  const std::string db = dir.path("opencse.db");
+  auto cli = [&](const std::string& today) {
+    return std::string(OPENCSE_BINARY) + " --db " + db + " --today " + today + " --user tester ";
+  };
+  Shell(cli("2025-07-01") + "init");
+  Shell(cli("2025-07-01") + "simulate --cases 600 --months 16 --seed 5 --as-of 2025-06-30");
+  Shell(cli("2025-07-01") + "model train --as-of 2025-06-30 --rounds 20");
+  for (const char* c : {"CASE-000001", "CASE-000002"}) {
+    Shell(cli("2025-07-01") + "case close-notice --case " + c + " --reason other --note moved");
+    Shell(cli("2025-08-30") + "case close --case " + c);
+  }
+  Shell(cli("2025-09-15") + "case reopen --case CASE-000002 --reason back");
+  auto scores_of = [&](int64_t case_id) {
+    auto store = SqliteStore::Open(db, SqliteStore::OpenMode::kMustExist);
+    EXPECT_TRUE(store.ok());
+    auto c = (*store)->GetCase(CaseId{case_id});
+    EXPECT_TRUE(c.ok());
+    auto rows = (*store)->ListRiskScores(c->obligor);
+    EXPECT_TRUE(rows.ok());
+    return rows->size();
+  };
+
+  const std::string today = cli("2025-09-20");
+  const Json open =
+      Json::parse(Shell(today + "--json score --case CASE-000001 --as-of 2025-06-30"));
+  EXPECT_EQ(open["case_id"], "CASE-000001");
+  const size_t recorded = scores_of(2);
+  std::string out;
+  EXPECT_EQ(ShellStatus(today + "--json score --case CASE-000002 --as-of 2025-09-01", out), 1);
+  EXPECT_EQ(Json::parse(out)["code"], "case_closed") << out;
+  EXPECT_EQ(Json::parse(out)["message"],
+            "CASE-000002 was closed from 2025-08-30 to 2025-09-14: the as-of date 2025-09-01 "
+            "falls in that period");
+  out.clear();
+  EXPECT_EQ(ShellStatus(today + "--json score --case CASE-000001 --as-of 2025-09-01", out), 1);
+  EXPECT_EQ(Json::parse(out)["message"],
+            "CASE-000001 is closed since 2025-08-30: the as-of date 2025-09-01 is on or after its "
+            "closing day");
+  EXPECT_EQ(scores_of(2), recorded);
+  Shell("printf 'correct horse battery\\n' | " + today +
+        "user add --username boss --role admin --password-stdin");
+
+  FakeClock clock(testing::MidnightMicros(Date::Ymd(2025, 9, 20)));
+  http::ServerOptions o;
+  o.db = db;
+  o.port = 0;
+  o.threads = 2;
+  auto server = http::Server::Create(o, clock);
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  auto port = (*server)->Bind();
+  ASSERT_TRUE(port.ok());
+  std::thread t([&] { (*server)->Run(); });
+  struct Joiner {
+    http::Server& s;
+    std::thread& t;
+    ~Joiner() {
+      s.Stop();
+      t.join();
+    }
+  } joiner{**server, t};
+  httplib::Client c("127.0.0.1", *port);
+  auto s = testing::SignIn(c, "boss");
+  auto score = [&](const char* case_id, const char* as_of) {
+    return c.Post("/v1/child-support/score", s.Headers(),
+                  Json{{"case_id", case_id}, {"as_of", as_of}}.dump(), "application/json");
+  };
+  auto was_open = score("CASE-000001", "2025-06-30");
+  ASSERT_TRUE(was_open);
+  EXPECT_EQ(was_open->status, 200) << was_open->body;
+  EXPECT_EQ(Body(was_open)["risk_score"], open["risk_score"]);
+  auto inside = score("CASE-000002", "2025-09-01");
+  ASSERT_TRUE(inside);
+  EXPECT_EQ(inside->status, 409) << inside->body;
+  EXPECT_EQ(Body(inside)["code"], "case_closed");
+  EXPECT_EQ(Body(inside)["message"],
+            "CASE-000002 was closed from 2025-08-30 to 2025-09-14: the as-of date 2025-09-01 "
+            "falls in that period");
+  EXPECT_EQ(scores_of(2), recorded);
+  auto reopened = score("CASE-000002", "2025-09-15");
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->status, 200) << reopened->body;
+  EXPECT_EQ(scores_of(2), recorded + 1);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <tuple>
 
+#include "service/case_closure.h"
 #include "service/json.h"
 #include "service/replay.h"
 
@@ -408,6 +409,42 @@ TEST_F(RemittanceImportTest, AKeyResentWithAnotherDateThatNowHoldsNamesTheDate) 
   ASSERT_TRUE(rep.ok());
   EXPECT_TRUE(rep->committed);
   EXPECT_EQ(rep->already_posted, 1);
+}
+
+// A line posts when its case was open on the pay date it is posted under, not by the case's
+// status today (docs/ARCHITECTURE.md §5.6): B closed on 2024-03-16 still takes a line paid
+// 2024-03-08; A, closed 2024-03-16 and reopened today (2024-06-14), holds a line paid inside
+// that period as case_closed, and an SSN-only line paid then finds no case open that day.
+// Before, the first was held case_closed and the other two were posted to A.
+TEST_F(RemittanceImportTest, ALineIsPostedOrHeldByTheCaseStatusOnItsPayDate) {
+  CaseClosureService closing(world_.store(), world_.clock(), "clerk",
+                             [](Store&, const std::string&, CaseId) { return Status::Ok(); });
+  for (const CaseId c : {case_a_, case_b_}) {
+    ASSERT_TRUE(closing.RecordNotice({c, "other", Date::Ymd(2024, 1, 2), "moved"}).ok());
+    ASSERT_TRUE(closing.Close(c, Date::Ymd(2024, 3, 16)).ok());
+  }
+  ASSERT_TRUE(closing.Reopen(case_a_, "the obligor came back").ok());
+  const std::string text = kHeader + "Q1,111111111,2024-03-08,," + CaseDisplayId(case_b_) +
+                           ",40.00\n" + "Q2,111111111,2024-04-05,," + CaseDisplayId(case_a_) +
+                           ",30.00\n" + "Q3,111111111,2024-04-05,123456789,,20.00\n" +
+                           "Q4,111111111,2024-06-14,123456789,,10.00\n";
+  auto rep = Import(world_.store(), text);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_TRUE(rep->committed) << rep->problems.at(0).message;
+  EXPECT_EQ(rep->posted, 2);
+  EXPECT_EQ(Posted(b_), Money::FromCents(4'000));
+  EXPECT_EQ(Posted(a_), Money::FromCents(1'000));
+  ASSERT_EQ(rep->held_lines.size(), 2u);
+  EXPECT_EQ(rep->held_lines[0].key, "REM-111111111-Q2");
+  EXPECT_EQ(rep->held_lines[0].reason, "case_closed");
+  EXPECT_EQ(rep->held_lines[1].key, "REM-111111111-Q3");
+  EXPECT_EQ(rep->held_lines[1].reason, "no_open_case");
+  for (const char* key : {"REM-111111111-Q2", "REM-111111111-Q3"}) {
+    EXPECT_FALSE(*world_.store().FindCollectionByKey(key)) << key;
+  }
+  auto cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0);
 }
 
 TEST_F(RemittanceImportTest, AFailedCommitLosesNothingAndTheRetryPostsOnce) {

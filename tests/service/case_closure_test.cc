@@ -14,6 +14,7 @@
 #include "auth/auth_service.h"
 #include "enforce/records.h"
 #include "service/audit.h"
+#include "service/bulk_poster.h"
 #include "service/replay.h"
 #include "service/staff_rule.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -546,6 +547,120 @@ TEST_F(CaseClosureTest, TheTableRefusesAClosureInsideTheNoticePeriodOrABadReason
                   .ExecForTesting("INSERT INTO case_closure VALUES (" + case_id +
                                   ", '2026-04-01', 'locate_failed', '', '2026-05-31')")
                   .ok());
+}
+
+// ---- posting by the payment's date (docs/ARCHITECTURE.md §5.6) ----
+
+class PostByDateTest : public CaseClosureTest {
+ protected:
+  // A case of a new obligor closed on 2026-03-16 (notice 2026-01-15), and, with `reopen`,
+  // reopened today (2026-06-30): closed from 2026-03-16 to 2026-06-29.
+  CaseId Closed(bool reopen) {
+    const CaseId id = MakeCase(std::nullopt, 0);  // 100.00 a month from 2025-01-01
+    EXPECT_TRUE(svc_.RecordNotice(Notice(id, "other", Date::Ymd(2026, 1, 15), "moved")).ok());
+    EXPECT_TRUE(svc_.Close(id, Date::Ymd(2026, 3, 16)).ok());
+    if (reopen) {
+      EXPECT_TRUE(svc_.Reopen(id, "the obligor came back").ok());
+    }
+    return id;
+  }
+  // What the stored payment with `key` distributed to case `id` (nothing when not stored).
+  Money ToCase(const std::string& key, CaseId id) {
+    auto found = w_.store().FindCollectionByKey(key);
+    EXPECT_TRUE(found.ok());
+    Money m;
+    if (!found.ok() || !*found) return m;
+    for (const DistributionLine& l : (*found)->distribution.lines) {
+      if (l.case_id == id) m += l.amount;
+    }
+    return m;
+  }
+  int64_t Collections() { return *w_.store().CountCollections(); }
+};
+
+// Before, post-payment read the case's status today: the payment dated while the now-closed
+// case was open was refused case_closed, and one dated inside the reopened case's closed
+// period was taken.
+TEST_F(PostByDateTest, PostPaymentTakesAPaymentDatedWhileOpenAndRefusesOneInAClosedPeriod) {
+  const CaseId closed = Closed(false);
+  auto open_day = w_.Pay("OPEN-DAY", closed, 5'000, Date::Ymd(2026, 3, 15));
+  ASSERT_TRUE(open_day.ok()) << open_day.status().ToString();
+  EXPECT_EQ(open_day->outcome, PostOutcome::kCreated);
+  EXPECT_EQ(ToCase("OPEN-DAY", closed), Money::FromCents(5'000));  // it was open that day
+  const int64_t stored = Collections();
+  EXPECT_REFUSED(w_.Pay("CLOSING-DAY", closed, 5'000, Date::Ymd(2026, 3, 16)).status(), closed,
+                 "case_closed",
+                 CaseDisplayId(closed) +
+                     " is closed since 2026-03-16: the payment date 2026-03-16 is on or after "
+                     "its closing day");
+  EXPECT_EQ(Collections(), stored);
+
+  const CaseId reopened = Closed(true);
+  EXPECT_REFUSED(w_.Pay("INSIDE", reopened, 5'000, Date::Ymd(2026, 4, 10)).status(), reopened,
+                 "case_closed",
+                 CaseDisplayId(reopened) +
+                     " was closed from 2026-03-16 to 2026-06-29: the payment date 2026-04-10 "
+                     "falls in that period");
+  EXPECT_REFUSED(w_.Pay("LAST-DAY", reopened, 5'000, Date::Ymd(2026, 6, 29)).status(), reopened,
+                 "case_closed", "was closed from 2026-03-16 to 2026-06-29");
+  EXPECT_EQ(Collections(), stored);
+  ASSERT_TRUE(w_.Pay("BEFORE", reopened, 5'000, Date::Ymd(2026, 3, 15)).ok());
+  ASSERT_TRUE(w_.Pay("REOPENED", reopened, 5'000, Today()).ok());
+  EXPECT_EQ(ToCase("BEFORE", reopened), Money::FromCents(5'000));
+  EXPECT_EQ(Collections(), stored + 2);
+  // The replay distributes the payment on the now-closed case as it was posted.
+  EXPECT_EQ(Mismatches(), 0);
+  EXPECT_TRUE(VerifyAuditChain(w_.store())->intact);
+}
+
+// The bulk poster (import payments, remittances) decides the same way, on both of its paths: a
+// small batch reads the closed days from the obligor's events (ClosedDaysOf), a pipelined one
+// with the ledgers it prefetches. Before, it read the case's status today.
+TEST_F(PostByDateTest, BulkPosterTakesAPaymentDatedWhileOpenAndRefusesOneInAClosedPeriod) {
+  const CaseId closed = Closed(false);
+  const CaseId reopened = Closed(true);
+  auto pay = [](const std::string& key, CaseId c, Date d, int64_t cents = 1'000) {
+    return PaymentRequest{key, c, Money::FromCents(cents), d, PaymentSource::kDirect};
+  };
+  {
+    BulkPoster poster(w_.store(), w_.clock(), "tester");
+    auto r = poster.PostBatch({pay("S-OPEN", closed, Date::Ymd(2026, 3, 15)),
+                               pay("S-INSIDE", reopened, Date::Ymd(2026, 4, 10)),
+                               pay("S-CLOSED", closed, Date::Ymd(2026, 5, 1))},
+                              BatchMode::kCommitValid, "small");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->created, 1);
+    EXPECT_EQ(r->outcomes[0].kind, RowOutcome::Kind::kCreated);
+    EXPECT_EQ(r->outcomes[1].error.reason(), "case_closed");
+    EXPECT_NE(r->outcomes[1].error.message().find("was closed from 2026-03-16 to 2026-06-29: the "
+                                                  "payment date 2026-04-10 falls in that period"),
+              std::string::npos)
+        << r->outcomes[1].error.message();
+    EXPECT_EQ(r->outcomes[2].error.reason(), "case_closed");
+    EXPECT_NE(r->outcomes[2].error.message().find("is closed since 2026-03-16"), std::string::npos);
+  }
+  EXPECT_EQ(ToCase("S-OPEN", closed), Money::FromCents(1'000));
+  std::vector<PaymentRequest> rows;  // pipelined: at least 256 rows
+  rows.push_back(pay("P-INSIDE", reopened, Date::Ymd(2026, 3, 16)));
+  for (int i = 0; i < 300; ++i) {
+    rows.push_back(pay("P-" + std::to_string(i), closed, Date::Ymd(2026, 3, 15), 100));
+  }
+  rows.push_back(pay("P-CLOSED", closed, Date::Ymd(2026, 3, 16)));
+  rows.push_back(pay("P-REOPENED", reopened, Date::Ymd(2026, 6, 30)));
+  BulkPoster poster(w_.store(), w_.clock(), "tester");
+  auto r = poster.PostBatch(rows, BatchMode::kCommitValid, "pipelined");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->created, 301);
+  EXPECT_EQ(r->rejected, 2);
+  EXPECT_EQ(r->outcomes.front().error.reason(), "case_closed");
+  EXPECT_EQ(r->outcomes[301].error.reason(), "case_closed");
+  EXPECT_EQ(r->outcomes.back().kind, RowOutcome::Kind::kCreated);
+  for (const char* refused : {"S-INSIDE", "S-CLOSED", "P-INSIDE", "P-CLOSED"}) {
+    EXPECT_FALSE(*w_.store().FindCollectionByKey(refused)) << refused;
+  }
+  EXPECT_EQ(Collections(), 1 + 301);
+  EXPECT_EQ(ToCase("P-299", closed), Money::FromCents(100));
+  EXPECT_EQ(Mismatches(), 0);
 }
 
 // ---- the command line ----
