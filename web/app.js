@@ -392,7 +392,11 @@ async function loadLedger(id, signal, orders) {
                                        get(signal, `/v1/cases/${enc(id)}/history?months=12`),
                                        get(signal, `/v1/cases/${enc(id)}/ledger`)]);
   const dl = $('arrears');
+  // Overdue (what delinquency measures: arrears plus this month's support unpaid once the next
+  // period began) only when it differs from the arrears.
   dl.replaceChildren(text('dt', 'Total'), text('dd', a.arrears_total),
+                     ...(a.overdue && a.overdue !== a.arrears_total
+                       ? [text('dt', 'Overdue'), text('dd', a.overdue)] : []),
                      text('dt', 'Delinquent'), text('dd', a.delinquent ? 'yes' : 'no'));
   for (const [bucket, amount] of Object.entries(a.arrears_by_bucket || {})) {
     dl.append(text('dt', words(bucket)), text('dd', amount));

@@ -266,6 +266,16 @@ Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& options,
   return report;
 }
 
+ScorerLoadFailure ClassifyScorerLoadFailure(const Status& s, Status* unusable) {
+  const std::string& code = s.reason();
+  if (code == "model_none_active") return ScorerLoadFailure::kRulesOnly;
+  if (code == "model_features_mismatch" || code == "model_corrupt") {
+    if (unusable != nullptr) *unusable = s;
+    return ScorerLoadFailure::kRulesOnly;
+  }
+  return ScorerLoadFailure::kError;
+}
+
 Status CheckNotAfterToday(std::string_view what, Date date, Date today) {
   if (date <= today) return Status::Ok();
   return InvalidArgument("date_in_future", std::string(what) + ": " + date.ToString() +

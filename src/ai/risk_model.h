@@ -97,6 +97,14 @@ struct TrainReport {
 Result<TrainReport> TrainRiskModel(Store& store, const TrainOptions& options,
                                    const std::function<void(const std::string&)>& progress);
 
+// How enforcement takes a failure to load the active model (RiskScorer::LoadActive): none
+// active (model_none_active) or one this build cannot use (model_features_mismatch after the
+// feature list changed, model_corrupt) leaves enforcement running on its rules only (deadlines,
+// tasks, recommendations, the payment events' withdrawals) until a model is trained; `unusable`
+// is set for the latter two, for the command to say. Any other failure (the store's) stands.
+enum class ScorerLoadFailure { kRulesOnly, kError };
+ScorerLoadFailure ClassifyScorerLoadFailure(const Status& s, Status* unusable);
+
 // A date the data or a population is taken on must have begun: `date` (named `what` in the
 // message, e.g. "--as-of") may not be after `today`. Errors: invalid_argument
 // "date_in_future".

@@ -66,6 +66,12 @@ std::string PassThroughText(Money passed) {
   return passed.is_positive() ? " (pass-through " + passed.ToString() + ")" : "";
 }
 
+// "  overdue X" when the overdue support (arrears and the current support whose next period has
+// begun; the delinquency measure, ledger/engine.h) differs from the arrears; else "".
+std::string OverdueText(Money overdue, Money arrears) {
+  return overdue != arrears ? "  overdue " + overdue.ToString() : "";
+}
+
 std::string LedgerText(const CaseLedger& l) {
   std::ostringstream o;
   const CaseBalance& b = l.balance;
@@ -115,7 +121,7 @@ std::string LedgerText(const CaseLedger& l) {
     << "\n";
   o << "  oldest unpaid " << (b.arrears_oldest_due ? b.arrears_oldest_due->ToString() : "-")
     << "  over 12 weeks " << b.arrears_over_age_flag.ToString() << "  monthly support "
-    << b.monthly_support.ToString()
+    << b.monthly_support.ToString() << OverdueText(b.overdue, b.arrears_total)
     << (b.closed       ? "  closed: not accruing"
         : b.delinquent ? "  DELINQUENT"
                        : "  current")
@@ -635,11 +641,12 @@ void AddLedger(CLI::App& app, Context& ctx, std::function<int()>& action) {
         std::ostringstream o;
         o << "Obligor " << PersonDisplayId(*p) << " as of " << as_of.ToString()
           << ": arrears of open cases " << b->arrears_total.ToString() << " ("
-          << BucketLine(b->arrears_by_bucket) << ")  held " << b->held_total.ToString()
-          << (b->delinquent ? "  DELINQUENT" : "") << "\n";
+          << BucketLine(b->arrears_by_bucket) << ")" << OverdueText(b->overdue, b->arrears_total)
+          << "  held " << b->held_total.ToString() << (b->delinquent ? "  DELINQUENT" : "") << "\n";
         for (const CaseBalance& cb : b->cases) {
           o << "  " << CaseDisplayId(cb.case_id) << "  accrued " << cb.accrued.ToString()
             << "  paid " << cb.paid.ToString() << "  arrears " << cb.arrears_total.ToString()
+            << OverdueText(cb.overdue, cb.arrears_total)
             << (cb.closed       ? "  closed: not accruing, not in the obligor's arrears"
                 : cb.delinquent ? "  DELINQUENT"
                                 : "")

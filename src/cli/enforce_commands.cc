@@ -45,21 +45,16 @@ std::string ActionLine(const Action& a) {
   return t.str();
 }
 
-// The active model, or nullopt when none is active (rules-only recommendations). An active
-// model this build cannot use (model_features_mismatch after the feature list changed, or
-// model_corrupt) also gives nullopt, so enforcement keeps running rules-only (deadlines,
-// tasks, recommendations, the payment event's withdrawals) until it is retrained; the reason
-// goes to `*unusable` (left OK otherwise) for the command to say. Scoring itself still refuses.
+// The active model, or nullopt when enforcement runs on its rules only
+// (ai::ClassifyScorerLoadFailure: none active, or one this build cannot use, whose reason goes
+// to `*unusable`, left OK otherwise, for the command to say). Scoring itself still refuses.
 Result<std::optional<ai::RiskScorer>> ActiveScorer(Store& store, Status* unusable = nullptr) {
   auto scorer = ai::RiskScorer::LoadActive(store);
   if (scorer.ok()) return std::optional<ai::RiskScorer>(std::move(scorer).value());
-  const std::string code = scorer.status().reason();
-  if (code == "model_none_active") return std::optional<ai::RiskScorer>();
-  if (code == "model_features_mismatch" || code == "model_corrupt") {
-    if (unusable != nullptr) *unusable = scorer.status();
-    return std::optional<ai::RiskScorer>();
+  if (ai::ClassifyScorerLoadFailure(scorer.status(), unusable) == ai::ScorerLoadFailure::kError) {
+    return scorer.status();
   }
-  return scorer.status();
+  return std::optional<ai::RiskScorer>();
 }
 
 // "code: message" of an active model that could not be used.

@@ -94,8 +94,8 @@ Eligibility CheckSpecific(Remedy remedy, const EnforcementConfig& config,
     case Remedy::kCreditBureau:
     case Remedy::kContemptReferral:
       if (!f.delinquent) {
-        return No("not_delinquent", "arrears " + f.arrears_total.ToString() +
-                                        " are less than one month's support " +
+        return No("not_delinquent", "overdue support " + f.overdue.ToString() +
+                                        " is less than one month's support " +
                                         f.monthly_support.ToString());
       }
       break;

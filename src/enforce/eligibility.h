@@ -38,7 +38,8 @@ struct EligibilityFacts {
   // When no order is in effect (an arrears-only obligor): the monthly support of the orders
   // in effect on the day the last one ended, so that arrears still measure in months.
   Money last_monthly_support;
-  Money arrears_total;                   // the obligor's, across cases
+  Money arrears_total;  // the obligor's, across cases
+  Money overdue;        // the obligor's overdue support, which `delinquent` measures (ledger §6)
   Money arrears_assigned;                // owed to the state (assigned buckets)
   Money arrears_non_assigned;            // owed to families
   Money case_arrears;                    // this case's

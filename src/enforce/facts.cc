@@ -143,6 +143,7 @@ EligibilityFacts GatherFacts(const ai::ObligorHistory& history, const ai::Refere
                        b.arrears_by_bucket[static_cast<int>(Bucket::kTemporarilyAssigned)] +
                        b.arrears_by_bucket[static_cast<int>(Bucket::kConditionallyAssigned)];
   f.arrears_non_assigned = f.arrears_total - f.arrears_assigned;
+  f.overdue = b.overdue;
   f.delinquent = b.delinquent;
   for (const CaseBalance& c : b.cases) {
     f.monthly_support += c.monthly_support;

@@ -661,6 +661,7 @@ Result<Reply> GetArrears(Call& call) {
                Json{{"case_id", CaseDisplayId(c.id)},
                     {"as_of", as_of.ToString()},
                     {"arrears_total", b.arrears_total.ToString()},
+                    {"overdue", b.overdue.ToString()},
                     {"arrears_by_bucket", BucketsJson(b.arrears_by_bucket)},
                     {"arrears_oldest_due",
                      b.arrears_oldest_due ? Json(b.arrears_oldest_due->ToString()) : Json(nullptr)},
@@ -972,20 +973,36 @@ Result<Reply> ListScores(Call& call) {
 
 // ---- payments: the payment event ----
 
-// The active model a payment event scores with, as `opencse post-payment` takes it
-// (cli/enforce_commands.cc ActiveScorer): none active is no scorer (rules only); one that
-// cannot be used (model_features_mismatch, model_corrupt) is no scorer either, with its Status
-// in `unusable`. Errors: the store's.
+// The active model a payment event scores with, as `opencse post-payment` takes it (the one
+// rule of ai::ClassifyScorerLoadFailure): none active, or one that cannot be used (with its
+// Status in `unusable`), is no scorer: the event runs on the rules. Errors: the store's.
 Result<std::shared_ptr<const ai::RiskScorer>> PaymentEventScorer(Call& call, Status& unusable) {
   auto scorer = ActiveScorer(call);
   if (scorer.ok()) return scorer;
-  const std::string code = scorer.status().reason();
-  if (code == "model_features_mismatch" || code == "model_corrupt") {
-    unusable = scorer.status();
-  } else if (code != "model_none_active") {
+  if (ai::ClassifyScorerLoadFailure(scorer.status(), &unusable) == ai::ScorerLoadFailure::kError) {
     return scorer.status();
   }
   return std::shared_ptr<const ai::RiskScorer>();
+}
+
+// The payment event's `enforcement` object as `role` may read it: a role without scores.read
+// (the accounting technician who posts payments) gets no risk score or tier (null, with
+// "score_withheld": true), and one without queue.read gets the withdrawn recommendations' ids
+// and cases but not their remedies and reasons (a reason can name what made a remedy
+// ineligible, such as protected SSI/SSDI income).
+Json ForPrincipal(Json effects, auth::Role role) {
+  if (!auth::RoleHas(role, Permission::kScoresRead)) {
+    effects["risk_score_100"] = nullptr;
+    effects["risk_tier"] = nullptr;
+    effects["score_withheld"] = true;
+  }
+  if (!auth::RoleHas(role, Permission::kQueueRead)) {
+    for (Json& w : effects["withdrawn_actions"]) {
+      w.erase("remedy");
+      w.erase("reason");
+    }
+  }
+  return effects;
 }
 
 // The payment event of a payment just posted (enforce::OnPaymentPosted, in its own
@@ -999,7 +1016,7 @@ Json RunPaymentEvent(Call& call, CaseId case_id, Date date) {
   auto effects = enforce::OnPaymentPosted(call.store(), call.clock(), call.principal().name,
                                           scorer->get(), case_id, date);
   if (!effects.ok()) return Json{{"error", effects.status().reason()}};
-  return enforce::PaymentEffectsJson(*effects, unusable);
+  return ForPrincipal(enforce::PaymentEffectsJson(*effects, unusable), call.principal().role);
 }
 
 // POST /v1/payments: `opencse post-payment`'s contract. The posting commits first; a created

@@ -2,11 +2,14 @@
 #include "iwo/held.h"
 
 #include <limits>
+#include <optional>
+#include <span>
 #include <utility>
 
 #include "core/text.h"
 #include "domain/validate.h"
 #include "service/audit.h"
+#include "service/case_open_on.h"
 #include "service/json.h"
 #include "storage/transaction.h"
 
@@ -32,15 +35,51 @@ Status CheckRequest(const ResolveRequest& r) {
                       {.max_chars = static_cast<int64_t>(kResolutionReasonLengthMax)});
 }
 
-// The obligor's open case with the lowest id.
-Result<CaseId> OpenCaseOf(Store& store, PersonId obligor) {
+// Case `c`'s closed `period` (ClosedPeriodOn) as a message fragment: "CASE-000001 closed from
+// 2024-03-16 to 2024-06-13", "CASE-000001 closed since 2024-03-16", or for a case closed with
+// no closed days "CASE-000001 closed".
+std::string ClosedPeriodText(const Case& c, const DateSpan& period, bool has_closed_days) {
+  const std::string name = CaseDisplayId(c.id);
+  if (!has_closed_days) return name + " closed";
+  if (period.through == MaxDate()) return name + " closed since " + period.from.ToString();
+  return name + " closed from " + period.from.ToString() + " to " + period.through.ToString();
+}
+
+// The obligor's case with the lowest id that takes a payment dated `pay_date`: open on that day
+// by its closed periods (docs/ARCHITECTURE.md §5.6), as a remittance line identified by SSN
+// alone is resolved (iwo/remittance.h), not by the cases' status today. A case closed since
+// takes it; a case reopened since does not when `pay_date` falls in its closed period.
+Result<CaseId> OpenCaseOn(Store& store, PersonId obligor, Date pay_date) {
   RETURN_IF_ERROR(store.GetPerson(obligor).status());
-  ASSIGN_OR_RETURN(std::vector<Case> cases, store.ListCasesByObligor(obligor));
+  ASSIGN_OR_RETURN(std::vector<Case> cases, store.ListCasesByObligor(obligor));  // by id
+  ASSIGN_OR_RETURN(ClosedDaysByCase closed_days, LoadClosedDays(store, obligor));
+  std::string why;  // each case's closed period on pay_date
   for (const Case& c : cases) {
-    if (c.status == CaseStatus::kOpen) return c.id;
+    const auto it = closed_days.find(c.id.value);
+    const std::span<const DateSpan> closed = it == closed_days.end()
+                                                 ? std::span<const DateSpan>()
+                                                 : std::span<const DateSpan>(it->second);
+    const std::optional<DateSpan> period = ClosedPeriodOn(c.status, closed, pay_date);
+    if (!period) return c.id;
+    why += (why.empty() ? "" : ", ") + ClosedPeriodText(c, *period, !closed.empty());
   }
-  return FailedPrecondition("no_open_case",
-                            PersonDisplayId(obligor) + " is not the obligor of an open case");
+  if (cases.empty()) {
+    return FailedPrecondition("no_open_case",
+                              PersonDisplayId(obligor) + " is not the obligor of any case");
+  }
+  const std::string day = "the held payment's pay date " + pay_date.ToString();
+  return FailedPrecondition(
+      "no_open_case", PersonDisplayId(obligor) + " has no case open on " + day + " (" + why + ")");
+}
+
+// The case a resolution posts to: the one given, which must be open on `pay_date` (checked
+// before the SSN, as the import orders them: a closed case is no SSN question), or the
+// obligor's lowest case open that day (OpenCaseOn).
+Result<CaseId> CaseToPost(Store& store, const ResolveRequest& request, Date pay_date) {
+  if (!request.case_id) return OpenCaseOn(store, *request.obligor, pay_date);
+  ASSIGN_OR_RETURN(const Case c, store.GetCase(*request.case_id));
+  RETURN_IF_ERROR(CheckCaseOpenOn(store, c, pay_date, "the held payment's pay date"));
+  return c.id;
 }
 
 std::string Last4(const std::string& ssn) {
@@ -110,17 +149,17 @@ Result<ResolveResult> Resolve(Store& store, const Clock& clock, const std::strin
     res.resolution = "refunded";
   } else {
     res.resolution = "posted";
-    if (request.case_id) {
-      res.case_id = *request.case_id;
-    } else {
-      ASSIGN_OR_RETURN(res.case_id, OpenCaseOf(store, *request.obligor));
-    }
+    // Posted under its held pay date. PostPayment's own checks come first (a payment that has
+    // not settled yet is date_in_future whatever the case), then the case open on that day.
+    PaymentRequest posting{out.payment.key, CaseId{}, out.payment.amount, out.payment.pay_date,
+                           PaymentSource::kWithholding};
+    RETURN_IF_ERROR(ValidatePaymentRequest(posting, clock.Today()));
+    ASSIGN_OR_RETURN(res.case_id, CaseToPost(store, request, posting.date));
+    posting.case_id = res.case_id;
     ASSIGN_OR_RETURN(forced, CheckSsnOfCase(store, out.payment, res.case_id, request.force));
     res.collection_key = out.payment.key;
     LedgerService ledger(store, clock, actor);
-    ASSIGN_OR_RETURN(out.posting, ledger.PostPayment(PaymentRequest{
-                                      out.payment.key, res.case_id, out.payment.amount,
-                                      out.payment.pay_date, PaymentSource::kWithholding}));
+    ASSIGN_OR_RETURN(out.posting, ledger.PostPayment(posting));
   }
   RETURN_IF_ERROR(store.ResolveUnidentifiedPayment(res));
   RETURN_IF_ERROR(AppendAudit(store, clock, actor, "unidentified.resolve", "unidentified_payment",

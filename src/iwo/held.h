@@ -7,7 +7,11 @@
 // the money is posted to the case through LedgerService::PostPayment (idempotent, keyed by
 // the held line's own key, so it can never be posted twice: the key is unique among
 // collections, and the importer never posts a key it holds) as a `withholding` collection
-// dated the pay date — or, with a refund, nothing is posted; the row is marked resolved with
+// dated the pay date (the held row's: an EFT settlement date on no banking day is held, and so
+// posted, under the next banking day) — or, with a refund, nothing is posted. The case must be
+// open on that pay date by its closed periods, not by its status today (docs/ARCHITECTURE.md
+// §5.6): a case closed since takes the payment, one reopened since does not when the pay date
+// falls in its closed period. The row is marked resolved with
 // who, when and why; and an `unidentified.resolve` audit row records it. Any failure rolls
 // everything back. A row already resolved answers failed_precondition "already_resolved" and
 // nothing changes.
@@ -30,8 +34,9 @@ namespace cse::iwo {
 // The longest resolution reason kept.
 inline constexpr size_t kResolutionReasonLengthMax = 500;
 
-// Where the money goes: exactly one of a case, an obligor (their open case with the lowest
-// id, as for a remittance line identified by SSN) or a refund to the payer.
+// Where the money goes: exactly one of a case, an obligor (their case with the lowest id that
+// is open on the held payment's pay date, as for a remittance line identified by SSN) or a
+// refund to the payer.
 struct ResolveRequest {
   int64_t payment_id = 0;
   std::optional<CaseId> case_id;
@@ -51,9 +56,12 @@ struct ResolveResult {
 
 // Errors: invalid_argument "resolution_target_invalid" (not exactly one target),
 // "reason_missing", "reason_too_long"; not_found "unidentified_not_found", "person_not_found";
-// failed_precondition "already_resolved", "no_open_case", "ssn_case_mismatch" (the held line
-// has an SSN and the case's obligor has another on file; not with `force`); PostPayment's
-// (case_not_found, case_closed, date_in_future, exists_with_different_*); store failures.
+// failed_precondition "already_resolved", "no_open_case" (the obligor has no case open on the
+// pay date; the message names each case's closed period), "case_closed" (the case was closed
+// on the pay date; the message names the period; checked before the SSN), "ssn_case_mismatch"
+// (the held line has an SSN and the case's obligor has another on file; not with `force`);
+// PostPayment's (date_in_future, checked before the case; case_not_found,
+// exists_with_different_*); store failures. Nothing is written on any of them.
 Result<ResolveResult> ResolveHeldPayment(Store& store, const Clock& clock, const std::string& actor,
                                          const ResolveRequest& request);
 

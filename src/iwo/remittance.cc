@@ -152,10 +152,11 @@ class Importer {
   // any resubmission, and never handed to the bulk poster, whose key conflict would drop and
   // rebuild the obligor's cached ledger on every resent line (a re-import of 10,000 lines of
   // one obligor took 325 s that way, 0.3 s this way).
-  // A line resolved by SSN alone (`by_ssn`) named no case: the lowest open case it resolves
-  // to may have changed since it was posted (that case closed), so it is compared on its
-  // obligor, amount and date, not on the case it would go to today. A line with a case id
-  // must name the same case.
+  // A line resolved by SSN alone (`by_ssn`) named no case: the case it resolves to now may
+  // differ from the one it was posted to (before 2026-12-05 it went to the obligor's lowest
+  // case open on the day of the import, which may have closed since), so it is compared on its
+  // obligor, amount and date, not on the case it would go to now. A line with a case id must
+  // name the same case.
   Result<bool> AlreadyPosted(const RemittanceLine& line, const PaymentRequest& request,
                              PersonId by_ssn) {
     ASSIGN_OR_RETURN(std::optional<StoredCollection> posted, store_.FindCollectionByKey(line.key));

@@ -9,10 +9,13 @@
 //      written; the report lists each line, field and reason, and also the problems steps 2-3
 //      find in the other lines (they run and are rolled back), so that one report names every
 //      problem of the file.
-//   2. Each line is resolved to a case: by `case_id` (the case must exist and be open, and a
-//      given SSN must be its obligor's), else by SSN (the obligor's open case with the lowest
-//      id: distribution spreads a payment over all the obligor's cases anyway). A line that
-//      resolves to nothing is held in `unidentified_payment` with the reason
+//   2. Each line is resolved to a case: by `case_id` (the case must exist and be open on the
+//      line's pay date, by its closed periods, not by its status today (docs/ARCHITECTURE.md
+//      §5.6): a case closed since takes the line, one reopened since holds it case_closed when
+//      the pay date falls in its closed period; and a given SSN must be its obligor's), else by
+//      SSN (the obligor's case with the lowest id that is open on the pay date, else held
+//      no_open_case: distribution spreads a payment over all the obligor's cases anyway). A
+//      line that resolves to nothing is held in `unidentified_payment` with the reason
 //      (case_not_found, case_closed, ssn_case_mismatch, ssn_not_found, no_open_case; for EFT
 //      lines with no SSN: case_ref_unrecognized, employee_id_missing). A held line's pay date
 //      may not be after today either (date_in_future, as a posted line's), except an EFT
@@ -28,7 +31,8 @@
 // held answers "already held" (a held line is never posted later under the same key; it
 // stays held until a caseworker resolves it), and a key resent with different fields is a
 // rejection naming the field. A line resolved by SSN alone is compared on its obligor, amount
-// and date, not its case (the obligor's lowest open case may have changed since).
+// and date, not its case (a lookup, not the line's own: a line posted before 2026-12-05 went
+// to the obligor's lowest case open on the day of that import, not on its pay date).
 //
 // Thread-safety: free functions; the store is used by one thread at a time.
 #pragma once

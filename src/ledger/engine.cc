@@ -328,6 +328,11 @@ bool ObligorLedger::IsArrears(const Debt& debt, const Day& day) {
   return debt.due_date < day.month_start;
 }
 
+// period_end < as_of is period_end + 1 day <= as_of, without stepping past MaxDate().
+bool ObligorLedger::NextPeriodBegun(const Debt& debt, Date as_of) {
+  return debt.period_end < as_of;
+}
+
 void ObligorLedger::Settle(CaseState& cs) {
   while (cs.settled < cs.debts.size() &&
          cs.debts[cs.settled].paid == cs.debts[cs.settled].debt.amount) {
@@ -693,6 +698,7 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
       if (!arrears) {
         cb.current_due += debt.amount;
         cb.current_unpaid += unpaid;
+        if (NextPeriodBegun(debt, as_of)) cb.overdue += unpaid;
       } else if (unpaid.is_positive()) {
         view.bucket = Classify(cs, debt, as_of);
         cb.arrears_total += unpaid;
@@ -707,6 +713,7 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
       }
       PushView(cb.debts, view);
     }
+    cb.overdue += cb.arrears_total;
     cb.ura_granted = UraGranted(cs, as_of);
     cb.ura_retained = cs.ura_retained;
     cb.ura_balance = Max(cb.ura_granted - cb.ura_retained, Money());
@@ -721,8 +728,9 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
     cb.closed = ClosedOn(cs.book, as_of);
     if (!cb.closed) {  // a closed case's frozen balance: no support due, not enforced
       for (const Order& o : cs.book.orders) cb.monthly_support += MonthlyEquivalent(o, as_of);
-      cb.delinquent = cb.arrears_total.is_positive() && cb.arrears_total >= cb.monthly_support;
+      cb.delinquent = cb.overdue.is_positive() && cb.overdue >= cb.monthly_support;
       ob.arrears_total += cb.arrears_total;
+      ob.overdue += cb.overdue;
       for (int b = 0; b < kBucketCount; ++b) ob.arrears_by_bucket[b] += cb.arrears_by_bucket[b];
       ob.delinquent = ob.delinquent || cb.delinquent;
     }

@@ -43,6 +43,18 @@
 // due on the judgment's effective date; balances list them, and a collection's lines show
 // them, as one debt per bucket.
 //
+// Delinquency (CaseBalance::delinquent; FACTS §8, 45 CFR 303.6(b): unpaid support equal to one
+// month's support). A case is delinquent when its overdue support is positive and at least its
+// monthly support. Overdue = arrears_total + the unpaid part of each debt of the current month
+// (due in as_of's month on or before as_of, not a judgment) whose next period has begun by
+// as_of, under the order's own period layout (ledger/accrual.h): the day after the debt's
+// period_end is on or before as_of (weekly: due D, from D+7; biweekly: from D+14; semimonthly:
+// the 1st-15th from the 16th, the 16th-last day never within its month; monthly: never within
+// its month, so monthly support counts only once it is arrears, as before 2026-12-05). A debt
+// of an order that has ended counts the same way, from its period's end. Current support whose
+// next period has not begun does not count: a monthly payer paid by withholding later in the
+// month is not delinquent between the 1st and payday.
+//
 // Thread-safety: an ObligorLedger is not thread-safe; distinct objects are independent.
 #pragma once
 
@@ -218,11 +230,16 @@ struct CaseBalance {
   Money current_unpaid;
   Money prepaid;        // applied to debts due after as_of
   Money arrears_total;  // unpaid debts due before as_of's month, and judgments
+  // arrears_total plus what is unpaid on current_due's debts whose next period has begun by
+  // as_of (see "Delinquency" above): support still owed when the following period fell due.
+  Money overdue;
   Money arrears_by_bucket[kBucketCount];
   Money arrears_over_age_flag;  // unpaid on debts due more than arrears_age_flag_days ago
   std::optional<Date> arrears_oldest_due;
-  Money monthly_support;    // monthly equivalent of orders in effect on as_of
-  bool delinquent = false;  // arrears >= one month's support (45 CFR 303.6)
+  Money monthly_support;  // monthly equivalent of orders in effect on as_of
+  // overdue > 0 and overdue >= monthly_support: unpaid support equal to one month's support
+  // (45 CFR 303.6). False while the case is closed.
+  bool delinquent = false;
   Money ura_granted;
   Money ura_retained;
   Money ura_balance;
@@ -249,8 +266,9 @@ struct ObligorBalance {
   std::vector<FuturesApplication> futures_applied;
   // Of the cases open on as_of (a closed case's frozen arrears are not enforced).
   Money arrears_total;
+  Money overdue;  // CaseBalance::overdue of the same cases
   Money arrears_by_bucket[kBucketCount];
-  bool delinquent = false;
+  bool delinquent = false;  // any open case is delinquent
 };
 
 class ObligorLedger {
@@ -309,6 +327,9 @@ class ObligorLedger {
   Money UraGranted(const CaseState& cs, Date d) const;
   Bucket Classify(const CaseState& cs, const Debt& debt, Date d) const;
   static bool IsArrears(const Debt& debt, const Day& day);
+  // Whether a current-month debt is overdue on `as_of`: its next period (the day after its
+  // period_end) has begun by then (see "Delinquency" above).
+  static bool NextPeriodBegun(const Debt& debt, Date as_of);
   static void Settle(CaseState& cs);
   Money ArrearsCapacity(const CaseState& cs, Bucket b, const Day& day) const;
   Money ApplyCurrent(CaseState& cs, Money amount, const Day& day, Distribution& out);

@@ -212,6 +212,7 @@ Json ToJson(const CaseBalance& b) {
               {"current_unpaid", b.current_unpaid.ToString()},
               {"prepaid", b.prepaid.ToString()},
               {"arrears_total", b.arrears_total.ToString()},
+              {"overdue", b.overdue.ToString()},
               {"arrears_by_bucket", BucketsJson(b.arrears_by_bucket)},
               {"arrears_over_12_weeks", b.arrears_over_age_flag.is_positive()},
               {"arrears_over_12_weeks_amount", b.arrears_over_age_flag.ToString()},
@@ -239,6 +240,7 @@ Json ToJson(const ObligorBalance& b) {
               {"collections_total", b.collections_total.ToString()},
               {"held_total", b.held_total.ToString()},
               {"arrears_total", b.arrears_total.ToString()},
+              {"overdue", b.overdue.ToString()},
               {"arrears_by_bucket", BucketsJson(b.arrears_by_bucket)},
               {"delinquent", b.delinquent},
               {"cases", cases}};

@@ -174,7 +174,9 @@ class LedgerService {
   // Idempotent posting: a new key answers kCreated; the same key with the same fields
   // answers kExists (nothing written); the same key with other fields fails with
   // exists_with_different_*. Errors: ValidatePaymentRequest's, amount_zero, case_not_found,
-  // case_closed.
+  // case_closed (the case is closed on the payment's date, by its closed periods, not by its
+  // status today: a case closed since takes a payment dated before its closing; the message
+  // names the closed period; ARCHITECTURE §5.6).
   Result<PostResult> PostPayment(const PaymentRequest& request);
   // Reverses (returned / NSF) the collection with `key` as of `date`. Errors:
   // collection_not_found, already_reversed, reversal_before_receipt, date_in_future,

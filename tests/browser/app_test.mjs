@@ -724,8 +724,19 @@ test('a payment that makes recommendations moot shows each one withdrawn; the ca
   assert.ok(Number(arrears) > 0 && owed.delinquent, JSON.stringify(owed));
   await page.getByRole('link', { name: 'Post a payment' }).click();
   await fillPayment(page, 'CASE-000001', arrears);
+  const reply = page.waitForResponse((r) => r.url().endsWith('/v1/payments') && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Post payment' }).click();
   await page.locator('#pay-result').filter({ hasText: `Posted: ${arrears} to CASE-000001` }).waitFor();
+  // The reply follows the poster's role: an accounting technician reads no scores (no score,
+  // no tier) and no queue (the withdrawn recommendations' ids and cases, not their remedies or
+  // reasons).
+  const event = (await (await reply).json()).enforcement;
+  assert.equal(event.score_withheld, true, JSON.stringify(event));
+  assert.equal(event.risk_tier, null, JSON.stringify(event));
+  assert.ok(event.withdrawn_actions.length >= 1, JSON.stringify(event));
+  for (const w of event.withdrawn_actions) {
+    assert.ok(w.id && w.case_id && !('remedy' in w) && !('reason' in w), JSON.stringify(w));
+  }
   const effects = page.locator('#pay-effects');
   await effects.filter({ hasText: 'withdrawn because of this payment' }).waitFor();
   for (const id of pending) {

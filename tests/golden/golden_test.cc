@@ -521,6 +521,7 @@ class ScenarioRunner {
     const CaseBalance& b = ledger.balance;
     const std::vector<std::pair<const char*, Money>> amounts{
         {"arrears", b.arrears_total},
+        {"overdue", b.overdue},
         {"accrued", b.accrued},
         {"paid", b.paid},
         {"current_due", b.current_due},
@@ -554,6 +555,7 @@ class ScenarioRunner {
     const ObligorBalance b = Must(
         service_->GetObligorBalance(PersonArg(line.Word(2, "obligor name")), as_of), "obligor");
     if (auto v = line.Get("arrears")) cmp.Amount("arrears", *v, b.arrears_total);
+    if (auto v = line.Get("overdue")) cmp.Amount("overdue", *v, b.overdue);
     if (auto v = line.Get("held")) cmp.Amount("held", *v, b.held_total);
     if (auto v = line.Get("collections")) cmp.Amount("collections", *v, b.collections_total);
     CompareBuckets(line, cmp, b.arrears_by_bucket);

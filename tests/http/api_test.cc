@@ -784,6 +784,7 @@ TEST_F(ApiTest, CaseOrdersLedgerAndArrears) {
   // Six months of $500 due by 2024-06-30, nothing paid: $2,500 in arrears (June is current).
   const Json arrears = Body(c.Get("/v1/cases/CASE-000001/arrears?as_of=2024-06-30", s.Headers()));
   EXPECT_EQ(arrears["arrears_total"], "2500.00");
+  EXPECT_EQ(arrears["overdue"], "2500.00");  // a monthly order: overdue is the arrears
   EXPECT_EQ(arrears["delinquent"], true);
   const Json ledger = Body(c.Get("/v1/cases/CASE-000001/ledger?as_of=2024-06-30", s.Headers()));
   EXPECT_EQ(ledger["balance"]["accrued"], "3000.00");

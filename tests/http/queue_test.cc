@@ -451,14 +451,16 @@ TEST_F(QueueTest, APaymentThroughTheApiRunsThePaymentEventAsTheCliDoes) {
   ASSERT_EQ(again->status, 200) << again->body;
   EXPECT_FALSE(Body(again).contains("enforcement"));
   // `opencse post-payment --json` (another obligor's case) answers an object of the same
-  // fields, each of the same JSON type.
+  // fields, each of the same JSON type; the API's says the score is withheld from an
+  // accounting technician, who may not read scores.
+  EXPECT_EQ(enforcement["score_withheld"], true) << enforcement.dump();
   const testing::CliRun cli =
       testing::RunOpencse({"--db", server_->db(), "--today", "2024-06-30", "--json", "post-payment",
                            "--case", "CASE-000002", "--amount", "1200.00", "--date", "2024-06-30",
                            "--source", "direct", "--key", "CLI-EVENT-1"});
   ASSERT_EQ(cli.code, 0) << cli.err;
   const Json theirs = Json::parse(cli.out)["enforcement"];
-  ASSERT_EQ(theirs.size(), enforcement.size()) << theirs.dump() << " " << enforcement.dump();
+  ASSERT_EQ(theirs.size() + 1, enforcement.size()) << theirs.dump() << " " << enforcement.dump();
   for (const auto& [key, value] : theirs.items()) {
     ASSERT_TRUE(enforcement.contains(key)) << key;
     EXPECT_EQ(enforcement[key].type(), value.type()) << key;

@@ -52,6 +52,13 @@ TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
       Json::parse(Shell(cli + "--json ledger --case CASE-000001"))["case"]["county"];
   Shell("printf 'correct horse battery\\n' | " + cli +
         "user add --username cw --role caseworker --password-stdin --office " + office);
+  Shell("printf 'correct horse battery\\n' | " + cli +
+        "user add --username acct --role accounting_technician --password-stdin");
+  Shell("printf 'correct horse battery\\n' | " + cli +
+        "user add --username boss --role admin --password-stdin");
+  // The state's options are an administrator's (or a supervisor's) once staff users exist.
+  const std::string boss =
+      std::string(OPENCSE_BINARY) + " --db " + db + " --today 2025-07-01 --user boss ";
 
   FakeClock clock(testing::MidnightMicros(Date::Ymd(2025, 7, 1)));
   http::ServerOptions o;
@@ -100,13 +107,13 @@ TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
   const int score = got["risk_score_100"].get<int>();
   std::string want;
   if (score > 40) {  // defaults: MEDIUM or HIGH; with 98/99, LOW
-    Shell(cli + "config set risk.tier_high_above 99");
-    Shell(cli + "config set risk.tier_medium_above 98");
+    Shell(boss + "config set risk.tier_high_above 99");
+    Shell(boss + "config set risk.tier_medium_above 98");
     want = "LOW";
   } else {  // defaults: LOW; with 0/score-1, HIGH
     ASSERT_GE(score, 2);
-    Shell(cli + "config set risk.tier_medium_above 0");
-    Shell(cli + "config set risk.tier_high_above " + std::to_string(score - 1));
+    Shell(boss + "config set risk.tier_medium_above 0");
+    Shell(boss + "config set risk.tier_high_above " + std::to_string(score - 1));
     want = "HIGH";
   }
   auto again =
@@ -129,6 +136,33 @@ TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
   EXPECT_EQ(paid["risk_score_100"], rescored["risk_score_100"]) << paid.dump();
   EXPECT_EQ(paid["risk_tier"], rescored["risk_tier"]) << paid.dump();
   EXPECT_EQ(paid["risk_tier"], want) << paid.dump();
+
+  // Through the API the object follows the poster's role: an accounting technician (no
+  // scores.read) gets no score or tier, an administrator gets both.
+  for (const auto& [who, scored] : {std::pair<std::string, bool>{"acct", false}, {"boss", true}}) {
+    auto session = testing::SignIn(c, who);
+    httplib::Headers h = session.Headers();
+    h.emplace("Idempotency-Key", "tier-api-" + who);
+    auto posted = c.Post("/v1/payments", h,
+                         Json{{"case_id", "CASE-000001"},
+                              {"amount", "10.00"},
+                              {"date", "2025-07-01"},
+                              {"source", "direct"}}
+                             .dump(),
+                         "application/json");
+    ASSERT_TRUE(posted);
+    ASSERT_EQ(posted->status, 201) << posted->body;
+    const Json e = Body(posted)["enforcement"];
+    if (scored) {
+      EXPECT_TRUE(e["risk_score_100"].is_number_integer()) << e.dump();
+      EXPECT_EQ(e["risk_tier"], want) << e.dump();
+      EXPECT_FALSE(e.contains("score_withheld")) << e.dump();
+    } else {
+      EXPECT_TRUE(e["risk_score_100"].is_null()) << e.dump();
+      EXPECT_TRUE(e["risk_tier"].is_null()) << e.dump();
+      EXPECT_EQ(e["score_withheld"], true) << e.dump();
+    }
+  }
 }
 
 // The exit status and output (standard error too) of `command`.

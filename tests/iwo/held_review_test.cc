@@ -8,6 +8,7 @@
 #include "enforce/action_service.h"
 #include "iwo/held.h"
 #include "iwo/review.h"
+#include "service/case_closure.h"
 #include "service/replay.h"
 #include "testing/fault_store.h"
 #include "testing/fixture.h"
@@ -59,10 +60,125 @@ class HeldPaymentTest : public ::testing::Test {
     return r;
   }
 
+  // Closes `c` on `day` (its notice dated 2024-01-02); with `reopen`, reopens it today.
+  void CloseCase(CaseId c, Date day, bool reopen) {
+    CaseClosureService closing(world_.store(), world_.clock(), "clerk",
+                               [](Store&, const std::string&, CaseId) { return Status::Ok(); });
+    ASSERT_TRUE(closing.RecordNotice({c, "other", Date::Ymd(2024, 1, 2), "moved"}).ok());
+    ASSERT_TRUE(closing.Close(c, day).ok());
+    if (reopen) {
+      ASSERT_TRUE(closing.Reopen(c, "the obligor came back").ok());
+    }
+  }
+  // Nothing of a refused resolution was written.
+  void ExpectNothingWritten() {
+    EXPECT_EQ(Posted(), Money());
+    EXPECT_EQ(world_.store().GetUnidentifiedPayment(1)->status, "held");
+    EXPECT_EQ(world_.store().GetUnidentifiedPayment(2)->status, "held");
+    EXPECT_EQ(AuditCount("unidentified.resolve"), 0);
+  }
+
   testing::World world_;
   PersonId a_;
   CaseId case_a_;
 };
+
+// `--obligor` takes the obligor's lowest case open on the held payment's pay date (2024-06-07),
+// the date it is posted under, as an SSN-only remittance line does (docs/ARCHITECTURE.md §5.6).
+// A, reopened today after a closing on 2024-03-16, was closed that day: B takes it; B closed
+// since (2024-06-10) still takes the next one. Before, A (open today) was picked and posting
+// refused it case_closed.
+TEST_F(HeldPaymentTest, ByObligorTakesTheLowestCaseOpenOnThePayDate) {
+  const CaseId case_b = world_.SimpleCase(a_, 20'000, Date::Ymd(2024, 1, 1));
+  CloseCase(case_a_, Date::Ymd(2024, 3, 16), /*reopen=*/true);
+  ResolveRequest r;
+  r.payment_id = 2;
+  r.obligor = a_;
+  r.reason = "case number was the old one";
+  auto res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->resolution.case_id, case_b);
+  auto stored = world_.store().FindCollectionByKey("REM-111111111-P2");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->collection.case_id, case_b);
+  EXPECT_EQ((*stored)->collection.date, Date::Ymd(2024, 6, 7));
+  CloseCase(case_b, Date::Ymd(2024, 6, 10), /*reopen=*/false);
+  r.payment_id = 1;
+  r.force = true;  // P1's SSN is not A's
+  res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->resolution.case_id, case_b);
+  EXPECT_EQ(Posted(), Money::FromCents(8'525));
+  auto cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0) << (cmp->problems.empty() ? "" : cmp->problems[0]);
+}
+
+// A case closed after the pay date takes the payment, by `--case` and by `--obligor` (before,
+// `--obligor` found no case open today: no_open_case).
+TEST_F(HeldPaymentTest, ACaseClosedSinceThePayDateTakesIt) {
+  CloseCase(case_a_, Date::Ymd(2024, 6, 10), /*reopen=*/false);
+  ResolveRequest r;
+  r.payment_id = 2;
+  r.obligor = a_;
+  r.reason = "case number was the old one";
+  auto res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->resolution.case_id, case_a_);
+  res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", ToCase(1));
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(Posted(), Money::FromCents(8'525));
+  auto cmp = CompareReplayWithStore(world_.store());
+  ASSERT_TRUE(cmp.ok()) << cmp.status().ToString();
+  EXPECT_EQ(cmp->mismatches, 0) << (cmp->problems.empty() ? "" : cmp->problems[0]);
+}
+
+// An obligor with no case open on the pay date: no_open_case naming the pay date and each
+// case's closed period, and nothing is written (before, A, open today, was picked and posting
+// answered case_closed).
+TEST_F(HeldPaymentTest, ByObligorWithNoCaseOpenOnThePayDateIsRefused) {
+  CloseCase(case_a_, Date::Ymd(2024, 3, 16), /*reopen=*/true);
+  ResolveRequest r;
+  r.payment_id = 2;
+  r.obligor = a_;
+  r.reason = "case number was the old one";
+  auto res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.status().reason(), "no_open_case");
+  EXPECT_EQ(res.status().message(),
+            "PRS-000001 has no case open on the held payment's pay date 2024-06-07 (CASE-000001 "
+            "closed from 2024-03-16 to 2024-06-13)");
+  ExpectNothingWritten();
+  Person nobody;
+  nobody.first_name = "Ana";
+  nobody.last_name = "Roe";
+  r.obligor = *world_.service().AddPerson(nobody);
+  res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.status().reason(), "no_open_case");
+  EXPECT_NE(res.status().message().find("is not the obligor of any case"), std::string::npos)
+      << res.status().message();
+  ExpectNothingWritten();
+}
+
+// `--case` closed on the pay date: case_closed naming the period and the pay date, before the
+// SSN check (as the import orders them; before, P1 answered ssn_case_mismatch, asking for
+// --force, and then case_closed).
+TEST_F(HeldPaymentTest, ByCaseClosedOnThePayDateIsCaseClosedBeforeTheSsn) {
+  CloseCase(case_a_, Date::Ymd(2024, 3, 16), /*reopen=*/true);
+  ResolveRequest r = ToCase(1);
+  r.force = false;
+  for (const int64_t id : {1, 2}) {
+    r.payment_id = id;
+    auto res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", r);
+    ASSERT_FALSE(res.ok()) << id;
+    EXPECT_EQ(res.status().reason(), "case_closed") << id;
+    EXPECT_EQ(res.status().message(),
+              "CASE-000001 was closed from 2024-03-16 to 2024-06-13: the held payment's pay date "
+              "2024-06-07 falls in that period");
+  }
+  ExpectNothingWritten();
+}
 
 TEST_F(HeldPaymentTest, ResolvePostsTheHeldMoneyMarksTheRowAndAudits) {
   auto res = ResolveHeldPayment(world_.store(), world_.clock(), "worker1", ToCase(1));

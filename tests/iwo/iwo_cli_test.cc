@@ -199,6 +199,22 @@ TEST(IwoCliTest, NewHireFileToIwoListAndOffsetList) {
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(Json::parse(r.out)["iwos"][0]["overdue"], true);
 
+  // A day after today would certify support not yet due (QA probe 2026-12-05: a demo obligor
+  // who owed nothing was certified for 15,298.71 as of a year ahead); so would the other
+  // report commands' --as-of.
+  for (const std::vector<std::string>& report :
+       {std::vector<std::string>{"offset", "certify"},
+        std::vector<std::string>{"unidentified", "report"},
+        std::vector<std::string>{"unidentified", "list"},
+        std::vector<std::string>{"iwo", "export-eiwo", "--out", file + ".eiwo"}}) {
+    std::vector<std::string> args{"--json"};
+    args.insert(args.end(), report.begin(), report.end());
+    args.insert(args.end(), {"--as-of", "2024-06-29"});
+    r = run(args);
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_EQ(Json::parse(r.out)["code"], "date_in_future") << r.out;
+    EXPECT_FALSE(std::filesystem::exists(file + ".eiwo"));
+  }
   r = run({"--json", "offset", "certify", "--as-of", "2024-06-28"});
   ASSERT_EQ(r.code, 0) << r.out;
   j = Json::parse(r.out);

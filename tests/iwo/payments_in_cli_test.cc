@@ -141,7 +141,7 @@ TEST_F(PaymentsInCliTest, UnidentifiedResolveAndReport) {
       "D|2|111111111|2024-06-07||CASE-000777|10.00\n"
       "T|B1|2\n";
   ASSERT_EQ(Run({"import", "sdu", Write("r.sdu", text)}).code, 0);
-  CliRun r = Run({"--json", "unidentified", "report", "--as-of", "2024-08-01"});
+  CliRun r = Run({"--json", "unidentified", "report", "--as-of", "2024-08-01"}, "2024-08-01");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   Json j = Json::parse(r.out);
   EXPECT_EQ(j["count"], 2);
@@ -177,7 +177,7 @@ TEST_F(PaymentsInCliTest, UnidentifiedResolveAndReport) {
   r = Run({"unidentified", "resolve", "2", "--refund", "--reason", "returned to employer"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("refunded, nothing posted"), std::string::npos) << r.out;
-  r = Run({"--json", "unidentified", "report", "--as-of", "2024-08-01"});
+  r = Run({"--json", "unidentified", "report", "--as-of", "2024-08-01"}, "2024-08-01");
   EXPECT_EQ(Json::parse(r.out)["count"], 0);
   r = Run({"--json", "ledger", "--case", "CASE-000001", "--as-of", "2024-06-14"});
   EXPECT_NE(r.out.find("75.25"), std::string::npos) << r.out;

@@ -58,7 +58,7 @@ TEST(RemittanceCliTest, ImportPostsHoldsAndListsHeldPayments) {
   EXPECT_EQ(Json::parse(r.out)["already_posted"], 1);
   EXPECT_FALSE(Json::parse(r.out).contains("enforcement")) << r.out;
 
-  r = run("2024-06-20", {"--json", "unidentified", "list", "--as-of", "2024-06-24"});
+  r = run("2024-06-24", {"--json", "unidentified", "list", "--as-of", "2024-06-24"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   j = Json::parse(r.out);
   EXPECT_EQ(j["count"], 1);

@@ -609,6 +609,160 @@ TEST(EngineTest, FutureSupportAndLaterCollectionsShareTheMonthsPassThroughLimit)
   EXPECT_EQ(run.balance.cases[0].passed_through, C(10000));
 }
 
+// ---- Delinquency: overdue support (ledger/engine.h "Delinquency"; FACTS §8, 45 CFR 303.6) ----
+
+// One case with one current support order of `frequency`.
+CaseBook FrequencyCase(Frequency frequency, int64_t cents, Date start,
+                       std::optional<Date> end = std::nullopt) {
+  CaseBook b = MakeCase(1, cents, start);
+  b.orders[0].frequency = frequency;
+  b.orders[0].end_date = end;
+  return b;
+}
+
+CaseBalance BalanceOn(const CaseBook& book, Date as_of, std::vector<Collection> paid = {}) {
+  return RunLedger({book}, std::move(paid), DistributionPolicy{}, as_of).balance.cases[0];
+}
+
+// The QA probe: 100.00 weekly from Mon 2024-06-03, nothing paid. Monthly support 100 x 52/12 =
+// 433.33; June's four Mondays (400.00) are arrears on July 1, below one month. July 1's debt is
+// overdue once the next week's support falls due on July 8: 500.00 >= 433.33. Before the fix
+// the case stayed current until August 1 (nine weeks unpaid on July 30).
+TEST(EngineTest, WeeklyOrderIsDelinquentOnceADebtIsUnpaidWhenTheNextWeekFallsDue) {
+  const CaseBook book = FrequencyCase(Frequency::kWeekly, 10000, Date::Ymd(2024, 6, 3));
+  const CaseBalance june = BalanceOn(book, Date::Ymd(2024, 6, 30));
+  EXPECT_EQ(june.arrears_total, C(0));
+  EXPECT_EQ(june.overdue, C(30000));  // Jun 3, 10, 17; Jun 24's next week starts Jul 1
+  EXPECT_FALSE(june.delinquent);
+  const CaseBalance jul7 = BalanceOn(book, Date::Ymd(2024, 7, 7));
+  EXPECT_EQ(jul7.arrears_total, C(40000));
+  EXPECT_EQ(jul7.overdue, C(40000));  // Jul 1's next week has not begun
+  EXPECT_EQ(jul7.monthly_support, C(43333));
+  EXPECT_FALSE(jul7.delinquent);
+  const CaseBalance jul8 = BalanceOn(book, Date::Ymd(2024, 7, 8));
+  EXPECT_EQ(jul8.arrears_total, C(40000));  // arrears keep their meaning
+  EXPECT_EQ(jul8.overdue, C(50000));
+  EXPECT_TRUE(jul8.delinquent);
+  const LedgerRun jul30 = RunLedger({book}, {}, DistributionPolicy{}, Date::Ymd(2024, 7, 30));
+  EXPECT_EQ(jul30.balance.cases[0].accrued, C(90000));
+  EXPECT_EQ(jul30.balance.cases[0].current_unpaid, C(50000));
+  EXPECT_EQ(jul30.balance.cases[0].overdue, C(80000));  // Jul 29's next week starts Aug 5
+  EXPECT_EQ(jul30.balance.overdue, C(80000));
+  EXPECT_TRUE(jul30.balance.delinquent);
+  // Only the unpaid part counts: 100.00 on Jul 8 pays Jul 1 (current support, oldest first).
+  const CaseBalance paid =
+      BalanceOn(book, Date::Ymd(2024, 7, 8), {Pay(1, 1, 10000, Date::Ymd(2024, 7, 8))});
+  EXPECT_EQ(paid.overdue, C(40000));
+  EXPECT_FALSE(paid.delinquent);
+}
+
+// 100.00 biweekly from 2024-06-03: monthly support 100 x 26/12 = 216.67. Debts Jun 3, Jun 17,
+// Jul 1, Jul 15. June's 200.00 is below a month; Jul 1's is overdue from Jul 15: 300.00.
+TEST(EngineTest, BiweeklyOrderIsDelinquentOnceThreeHundredIsOverdue) {
+  const CaseBook book = FrequencyCase(Frequency::kBiweekly, 10000, Date::Ymd(2024, 6, 3));
+  const CaseBalance jun30 = BalanceOn(book, Date::Ymd(2024, 6, 30));
+  EXPECT_EQ(jun30.overdue, C(10000));  // Jun 3 (next period Jun 17); Jun 17's starts Jul 1
+  const CaseBalance jul14 = BalanceOn(book, Date::Ymd(2024, 7, 14));
+  EXPECT_EQ(jul14.arrears_total, C(20000));
+  EXPECT_EQ(jul14.overdue, C(20000));
+  EXPECT_EQ(jul14.monthly_support, C(21667));
+  EXPECT_FALSE(jul14.delinquent);
+  const CaseBalance jul15 = BalanceOn(book, Date::Ymd(2024, 7, 15));
+  EXPECT_EQ(jul15.arrears_total, C(20000));
+  EXPECT_EQ(jul15.overdue, C(30000));
+  EXPECT_TRUE(jul15.delinquent);
+}
+
+// 200.00 semimonthly from 2024-06-01 (monthly 400.00), 150.00 paid Jun 20 to June's current
+// support (Jun 1 first). Arrears on Jul 1: 50.00 + 200.00 = 250.00. The Jul 1-15 debt is
+// overdue from the next semimonthly period, Jul 16 (accrual.cc's layout): 450.00 >= 400.00.
+// The 16th-last day debt's next period is the next month's: never overdue within its month.
+TEST(EngineTest, SemimonthlyDebtIsOverdueFromTheSixteenth) {
+  const CaseBook book = FrequencyCase(Frequency::kSemimonthly, 20000, Date::Ymd(2024, 6, 1));
+  const std::vector<Collection> paid{Pay(1, 1, 15000, Date::Ymd(2024, 6, 20))};
+  const CaseBalance jun30 = BalanceOn(book, Date::Ymd(2024, 6, 30), paid);
+  EXPECT_EQ(jun30.overdue, C(5000));  // Jun 1's unpaid 50.00; Jun 16's period ends Jun 30
+  const CaseBalance jul15 = BalanceOn(book, Date::Ymd(2024, 7, 15), paid);
+  EXPECT_EQ(jul15.arrears_total, C(25000));
+  EXPECT_EQ(jul15.overdue, C(25000));
+  EXPECT_FALSE(jul15.delinquent);
+  const CaseBalance jul16 = BalanceOn(book, Date::Ymd(2024, 7, 16), paid);
+  EXPECT_EQ(jul16.overdue, C(45000));
+  EXPECT_EQ(jul16.monthly_support, C(40000));
+  EXPECT_TRUE(jul16.delinquent);
+  const CaseBalance jul31 = BalanceOn(book, Date::Ymd(2024, 7, 31), paid);
+  EXPECT_EQ(jul31.overdue, C(45000));  // the Jul 16 debt waits for Aug 1
+}
+
+// Monthly orders behave exactly as before: a month's debt is overdue only once it is arrears,
+// so on every day overdue equals arrears (a payer paid by withholding on the 25th is not
+// delinquent between the 1st and payday).
+TEST(EngineTest, MonthlyOrderOverdueIsItsArrearsOnEveryDay) {
+  const CaseBook book = FrequencyCase(Frequency::kMonthly, 40000, Date::Ymd(2024, 1, 1));
+  const std::vector<Collection> paid{Pay(1, 1, 40000, Date::Ymd(2024, 1, 25)),
+                                     Pay(2, 1, 20000, Date::Ymd(2024, 2, 25))};
+  for (Date d = Date::Ymd(2024, 1, 1); d <= Date::Ymd(2024, 3, 31); d = d.AddDays(1)) {
+    std::vector<Collection> by_d;
+    for (const Collection& c : paid) {
+      if (c.date <= d) by_d.push_back(c);
+    }
+    const CaseBalance b = BalanceOn(book, d, by_d);
+    EXPECT_EQ(b.overdue, b.arrears_total) << d.ToString();
+    EXPECT_EQ(b.delinquent, b.arrears_total.is_positive() && b.arrears_total >= C(40000))
+        << d.ToString();
+  }
+  EXPECT_EQ(BalanceOn(book, Date::Ymd(2024, 3, 1), paid).arrears_total, C(20000));
+  EXPECT_TRUE(BalanceOn(book, Date::Ymd(2024, 4, 1), paid).delinquent);  // 200 + 400 in March
+}
+
+// A partial first period follows accrual's layout: 300.00 semimonthly from Mon 2024-06-10
+// covers 6 of the 15 days of Jun 1-15 (300 x 6/15 = 120.00, due Jun 10); its next period is
+// the 16th, not 15 days after its due date.
+TEST(EngineTest, PartialFirstPeriodIsOverdueWhenItsPeriodEnds) {
+  const CaseBook book = FrequencyCase(Frequency::kSemimonthly, 30000, Date::Ymd(2024, 6, 10));
+  const CaseBalance jun15 = BalanceOn(book, Date::Ymd(2024, 6, 15));
+  EXPECT_EQ(jun15.current_unpaid, C(12000));
+  EXPECT_EQ(jun15.overdue, C(0));
+  const CaseBalance jun16 = BalanceOn(book, Date::Ymd(2024, 6, 16));
+  EXPECT_EQ(jun16.overdue, C(12000));
+  EXPECT_EQ(jun16.monthly_support, C(60000));
+  EXPECT_FALSE(jun16.delinquent);
+}
+
+// An order that ended still has its periods: 100.00 weekly from Mon 2024-07-01 to Tue Jul 9.
+// Debts Jul 1 (100.00) and Jul 8 (Jul 8-9 of Jul 8-14: 100 x 2/7 = 28.57). With no order in
+// effect monthly support is 0, so any overdue support is a delinquency: Jul 1's from Jul 8, the
+// partial week's from Jul 15, its period's end + 1 day. Before the fix the case was current
+// until August 1 (no arrears in July).
+TEST(EngineTest, EndedOrderDebtIsOverdueFromItsPeriodsEnd) {
+  const CaseBook book =
+      FrequencyCase(Frequency::kWeekly, 10000, Date::Ymd(2024, 7, 1), Date::Ymd(2024, 7, 9));
+  const CaseBalance jul10 = BalanceOn(book, Date::Ymd(2024, 7, 10));
+  EXPECT_EQ(jul10.arrears_total, C(0));
+  EXPECT_EQ(jul10.monthly_support, C(0));
+  EXPECT_EQ(jul10.overdue, C(10000));
+  EXPECT_TRUE(jul10.delinquent);
+  EXPECT_EQ(BalanceOn(book, Date::Ymd(2024, 7, 14)).overdue, C(10000));
+  EXPECT_EQ(BalanceOn(book, Date::Ymd(2024, 7, 15)).overdue, C(12857));
+  EXPECT_FALSE(BalanceOn(book, Date::Ymd(2024, 7, 7)).delinquent);  // in effect, nothing overdue
+}
+
+// The obligor's overdue sums its open cases; a closed case's is reported but left out.
+TEST(EngineTest, ObligorOverdueSumsTheOpenCases) {
+  CaseBook weekly = FrequencyCase(Frequency::kWeekly, 10000, Date::Ymd(2024, 6, 3));
+  CaseBook closed = MakeCase(2, 10000, Date::Ymd(2024, 1, 1));
+  closed.orders[0].frequency = Frequency::kWeekly;
+  closed.closed = {{Date::Ymd(2024, 7, 2), MaxDate()}};
+  const ObligorBalance b =
+      RunLedger({weekly, closed}, {}, DistributionPolicy{}, Date::Ymd(2024, 7, 8)).balance;
+  EXPECT_EQ(b.cases[0].overdue, C(50000));
+  EXPECT_TRUE(b.cases[1].closed);
+  EXPECT_TRUE(b.cases[1].overdue.is_positive());
+  EXPECT_FALSE(b.cases[1].delinquent);
+  EXPECT_EQ(b.overdue, C(50000));
+  EXPECT_TRUE(b.delinquent);
+}
+
 TEST(ClosedSpansTest, EachClosingRunsToTheDayBeforeTheNextReopening) {
   auto ev = [](int id, Date d, std::string kind) {
     CaseEvent e;

@@ -11,6 +11,7 @@
 #include "core/limits.h"
 #include "ledger/codec.h"
 #include "service/audit.h"
+#include "service/case_closure.h"
 #include "service/json.h"
 #include "service/replay.h"
 #include "testing/fixture.h"
@@ -534,6 +535,58 @@ TEST(BulkPosterTest, ReaderConnectionStretchesMatchSmallBatches) {
   EXPECT_GT(HistoryRows(path_b), 0);  // the backdated row re-distributed
   EXPECT_EQ(HistoryRows(path_a), HistoryRows(path_b));
   ExpectAuditVerifiesAndReplays(a.store(), stored);
+}
+
+// Closed periods (docs/ARCHITECTURE.md §5.6) on every path that posts a row: the closed days
+// come with the ledgers the reader thread reads, for an obligor in the first stretch (A, closed
+// 2024-03-16 to 2024-06-13) and one first seen in the second (B, closed since 2024-05-01); the
+// same file again conflicts on its first row and goes one by one with key lookups, and a third
+// time takes the stored-keys-first path. Every time a row dated inside a closed period is
+// case_closed and one dated while its case was open is taken (or exists).
+TEST(BulkPosterTest, ClosedPeriodsHoldOnTheReaderResubmissionAndStoredKeyPaths) {
+  const ScratchDir dir("bulk");
+  const std::string path = dir.path("closed.db");
+  World w(path, Date::Ymd(2024, 6, 14));
+  const CaseId a = w.SimpleCase(w.Person("Ann", "A"), 50000, Date::Ymd(2024, 1, 1));
+  const CaseId b = w.SimpleCase(w.Person("Bob", "B"), 50000, Date::Ymd(2024, 1, 1));
+  const CaseId c = w.SimpleCase(w.Person("Cy", "C"), 50000, Date::Ymd(2024, 1, 1));
+  CaseClosureService closing(w.store(), w.clock(), "clerk",
+                             [](Store&, const std::string&, CaseId) { return Status::Ok(); });
+  for (const auto& [id, day] : {std::pair{a, Date::Ymd(2024, 3, 16)}, {b, Date::Ymd(2024, 5, 1)}}) {
+    ASSERT_TRUE(closing.RecordNotice({id, "other", Date::Ymd(2024, 1, 2), "moved"}).ok());
+    ASSERT_TRUE(closing.Close(id, day).ok());
+  }
+  ASSERT_TRUE(closing.Reopen(a, "the obligor came back").ok());
+  std::vector<PaymentRequest> file;
+  for (int i = 0; i < 10'300; ++i) {
+    file.push_back(Payment("c" + std::to_string(i), c, 100, Date::Ymd(2024, 6, 1)));
+  }
+  file[0] = Payment("a-open", a, 1000, Date::Ymd(2024, 3, 15));
+  file[1] = Payment("a-closed", a, 1000, Date::Ymd(2024, 4, 10));
+  file[10'000] = Payment("b-open", b, 1000, Date::Ymd(2024, 4, 30));
+  file[10'001] = Payment("b-closed", b, 1000, Date::Ymd(2024, 5, 1));
+  file[10'002] = Payment("a-reopened", a, 1000, Date::Ymd(2024, 6, 14));
+  int opens = 0;
+  BulkPoster poster(w.store(), w.clock(), "tester");
+  poster.UseReader(CountingReader(path, &opens));
+  for (const RowOutcome::Kind taken :
+       {RowOutcome::Kind::kCreated, RowOutcome::Kind::kExists, RowOutcome::Kind::kExists}) {
+    auto r = poster.PostBatch(file, BatchMode::kCommitValid, "closed.csv");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->rejected, 2);
+    for (const size_t i : {size_t{1}, size_t{10'001}}) {
+      EXPECT_EQ(r->outcomes[i].error.reason(), "case_closed") << i;
+    }
+    for (const size_t i : {size_t{0}, size_t{2}, size_t{10'000}, size_t{10'002}, size_t{10'299}}) {
+      EXPECT_EQ(r->outcomes[i].kind, taken) << i << " " << r->outcomes[i].error.ToString();
+    }
+  }
+  EXPECT_EQ(opens, 1);
+  EXPECT_EQ(*w.store().CountCollections(), 10'298);
+  for (const char* refused : {"a-closed", "b-closed"}) {
+    EXPECT_FALSE(*w.store().FindCollectionByKey(refused)) << refused;
+  }
+  ExpectAuditVerifiesAndReplays(w.store(), 10'298);
 }
 
 // A batch inside a caller's transaction must see what that transaction wrote, which another
