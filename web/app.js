@@ -150,7 +150,7 @@ function signedIn(who) {
   $('score-run').hidden = !can('scores.run');
   $('arrears-box').hidden = $('history-box').hidden = $('payments-box').hidden = !can('ledger.read');
   $('score-box').hidden = !can('scores.read');
-  $('actions-box').hidden = !can('queue.read');
+  $('actions-box').hidden = $('audit-box').hidden = !can('queue.read');
   route();
 }
 
@@ -490,7 +490,8 @@ async function openCase(id, signal) {
   renderOrders(c.orders, null);
   $('case-body').hidden = false;
   $('case-title').focus();
-  const jobs = [loadNotes(id, signal), loadAudit(id, signal)];
+  const jobs = [loadNotes(id, signal)];
+  if (can('queue.read')) jobs.push(loadAudit(id, signal));
   if (can('ledger.read')) jobs.push(loadLedger(id, signal, c.orders));
   if (can('scores.read')) jobs.push(loadScore(id, signal));
   if (can('queue.read')) jobs.push(loadActions(id, signal));

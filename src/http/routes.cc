@@ -1812,7 +1812,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/access-log", Permission::kAuditRead, ListAccessLog},
       {"GET", "/v1/queue", Permission::kQueueRead, ListQueue},
       {"GET", "/v1/cases/{case_id}/recommendations", Permission::kQueueRead, ListRecommendations},
-      {"GET", "/v1/cases/{case_id}/audit", Permission::kCasesRead, CaseAudit},
+      {"GET", "/v1/cases/{case_id}/audit", Permission::kQueueRead, CaseAudit},
       {"POST", "/v1/recommendations/{action_id}/approve", Permission::kRecommendationsDecide,
        Approve},
       {"POST", "/v1/recommendations/{action_id}/modify", Permission::kRecommendationsDecide,

@@ -34,20 +34,26 @@ bool IsWeekend(Date d) { return d.weekday() == 0 || d.weekday() == 6; }
 
 }  // namespace
 
-std::vector<Date> FederalHolidays(int year) {
+std::vector<Date> FederalHolidays(int year, Observance observance) {
   std::vector<Date> out{
-      Observed(Date::Ymd(year, 1, 1)),    NthWeekday(year, 1, kMonday, 3),
-      NthWeekday(year, 2, kMonday, 3),    LastWeekday(year, 5, kMonday),
-      Observed(Date::Ymd(year, 7, 4)),    NthWeekday(year, 9, kMonday, 1),
-      NthWeekday(year, 10, kMonday, 2),   Observed(Date::Ymd(year, 11, 11)),
-      NthWeekday(year, 11, kThursday, 4), Observed(Date::Ymd(year, 12, 25)),
+      NthWeekday(year, 1, kMonday, 3),  NthWeekday(year, 2, kMonday, 3),
+      LastWeekday(year, 5, kMonday),    NthWeekday(year, 9, kMonday, 1),
+      NthWeekday(year, 10, kMonday, 2), NthWeekday(year, 11, kThursday, 4),
   };
-  if (year >= 2021) out.push_back(Observed(Date::Ymd(year, 6, 19)));
+  std::vector<Date> fixed{Date::Ymd(year, 1, 1), Date::Ymd(year, 7, 4), Date::Ymd(year, 11, 11),
+                          Date::Ymd(year, 12, 25)};
+  if (year >= 2021) fixed.push_back(Date::Ymd(year, 6, 19));
+  for (Date d : fixed) {
+    // A Saturday holiday gives banks no day off (a Saturday is no banking day anyway).
+    if (observance == Observance::kBanking && d.weekday() == 6) continue;
+    out.push_back(Observed(d));
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-BusinessCalendar::BusinessCalendar(std::vector<Date> extra_holidays) {
+BusinessCalendar::BusinessCalendar(std::vector<Date> extra_holidays, Observance observance)
+    : observance_(observance) {
   for (Date d : extra_holidays) extra_.insert(d.days());
 }
 
@@ -57,7 +63,7 @@ bool BusinessCalendar::IsHoliday(Date d) const {
   // Saturday), so load the neighbouring year too.
   for (int y : {d.year(), d.year() + 1}) {
     if (y <= kLastYear && years_loaded_.insert(y).second) {
-      for (Date h : FederalHolidays(y)) holidays_.insert(h.days());
+      for (Date h : FederalHolidays(y, observance_)) holidays_.insert(h.days());
     }
   }
   return holidays_.count(d.days()) > 0;

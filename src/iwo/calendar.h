@@ -14,6 +14,11 @@
 // Saturday is observed the Friday before, on a Sunday the Monday after (so New Year's Day
 // 2022, a Saturday, was observed on Friday 2021-12-31).
 //
+// Banking days (ACH settlement of employer payments) follow the Federal Reserve Banks, which
+// close on the same holidays but do not observe a Saturday holiday on the Friday before
+// (Observance::kBanking) [MEMORY: the Federal Reserve's holiday rule as the authors know it,
+// not in FACTS.md].
+//
 // Thread-safety: one thread at a time (holidays are computed lazily and cached by year).
 #pragma once
 
@@ -24,13 +29,22 @@
 
 namespace cse::iwo {
 
-// The observed federal holidays of `year`, in date order (11 from 2021, 10 before).
-std::vector<Date> FederalHolidays(int year);
+// Which day off a fixed-date holiday that falls on a Saturday gives.
+enum class Observance {
+  kFederalOffices,  // the Friday before (5 USC 6103(b))
+  kBanking,         // none: the Federal Reserve Banks are open that Friday
+};
+
+// The observed federal holidays of `year`, in date order (11 from 2021, 10 before, for
+// federal offices; fewer for banking when a fixed-date holiday falls on a Saturday).
+std::vector<Date> FederalHolidays(int year, Observance observance = Observance::kFederalOffices);
 
 class BusinessCalendar {
  public:
-  // Federal holidays plus `extra_holidays` (state holidays, closures).
-  explicit BusinessCalendar(std::vector<Date> extra_holidays = {});
+  // Federal holidays, as `observance` observes them, plus `extra_holidays` (state holidays,
+  // closures).
+  explicit BusinessCalendar(std::vector<Date> extra_holidays = {},
+                            Observance observance = Observance::kFederalOffices);
 
   bool IsBusinessDay(Date d) const;
   // The day `n` business days after `from` (n >= 1): "within 2 business days of entry" on a
@@ -40,6 +54,7 @@ class BusinessCalendar {
 
  private:
   bool IsHoliday(Date d) const;
+  Observance observance_;
   std::set<int32_t> extra_;  // days since epoch
   mutable std::set<int> years_loaded_;
   mutable std::set<int32_t> holidays_;

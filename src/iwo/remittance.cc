@@ -287,22 +287,10 @@ class Importer {
     return d;
   }
 
-  // A banking day (ACH settlement): a business day of the federal calendar, and also the
-  // Friday before a fixed-date federal holiday that falls on a Saturday, which federal offices
-  // observe but the Federal Reserve Banks stay open [MEMORY: the Federal Reserve's holiday
-  // rule as the authors know it, not in FACTS.md; QA 2026-12-05 saw Friday 2026-07-03 held
-  // under Monday 07-06].
-  bool IsBankingDay(Date d) const {
-    if (calendar_.IsBusinessDay(d)) return true;
-    if (d.weekday() != 5) return false;
-    const Date saturday = d.AddDays(1);
-    const int m = saturday.month();
-    const int day = saturday.day();
-    const bool fixed_holiday = (m == 1 && day == 1) || (m == 6 && day == 19) ||
-                               (m == 7 && day == 4) || (m == 11 && day == 11) ||
-                               (m == 12 && day == 25);
-    return fixed_holiday;  // calendar_ holds federal holidays only: that observance
-  }
+  // A banking day (ACH settlement): a business day of the banking calendar, whose Friday
+  // before a Saturday holiday is open (Observance::kBanking; QA 2026-12-05 saw Friday
+  // 2026-07-03 held under Monday 07-06).
+  bool IsBankingDay(Date d) const { return calendar_.IsBusinessDay(d); }
 
   // The day `n` banking days after `from`.
   Date AddBankingDays(Date from, int n) const {
@@ -394,7 +382,8 @@ class Importer {
   const std::string& label_;
   RemittanceReport report_;
   formats::RemittanceFieldNames names_;
-  BusinessCalendar calendar_;  // federal holidays: the banking days of ACH settlement
+  // The banking days of ACH settlement: federal holidays as the Federal Reserve observes them.
+  BusinessCalendar calendar_{{}, Observance::kBanking};
   std::unordered_map<int64_t, ClosedDaysByCase> closed_days_;  // by obligor (OpenOnPayDate)
   Json held_json_ = Json::array();
 };

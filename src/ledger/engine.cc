@@ -254,6 +254,27 @@ bool ClosedOn(const CaseBook& book, Date d) {
   return false;
 }
 
+namespace {
+
+// One month's support that a case's overdue support is measured against (§6): its
+// `monthly_support` on `as_of`, or, when no order is in effect then, that of its orders which
+// ended earlier in `as_of`'s month, on their last day. Without the latter an order ending
+// mid-month dropped the threshold to 0.00 while that month's support already counted as
+// overdue: a case owing 200.00 of a 433.33 weekly order became delinquent the day after it
+// ended (QA probe 2026-12-05). From the next month the threshold is 0.00 again, as before.
+Money DelinquencyThreshold(const std::vector<Order>& orders, Money monthly_support, Date as_of) {
+  if (monthly_support.is_positive()) return monthly_support;
+  Money ended;
+  for (const Order& o : orders) {
+    if (o.end_date && *o.end_date < as_of && *o.end_date >= as_of.MonthStart()) {
+      ended += MonthlyEquivalent(o, *o.end_date);
+    }
+  }
+  return ended;
+}
+
+}  // namespace
+
 bool OpenOn(const CaseBook& book, Date d) {
   return !ClosedPeriodOn(book.info.status, book.closed, d);
 }
@@ -728,7 +749,8 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
     cb.closed = ClosedOn(cs.book, as_of);
     if (!cb.closed) {  // a closed case's frozen balance: no support due, not enforced
       for (const Order& o : cs.book.orders) cb.monthly_support += MonthlyEquivalent(o, as_of);
-      cb.delinquent = cb.overdue.is_positive() && cb.overdue >= cb.monthly_support;
+      cb.delinquent = cb.overdue.is_positive() &&
+                      cb.overdue >= DelinquencyThreshold(cs.book.orders, cb.monthly_support, as_of);
       ob.arrears_total += cb.arrears_total;
       ob.overdue += cb.overdue;
       for (int b = 0; b < kBucketCount; ++b) ob.arrears_by_bucket[b] += cb.arrears_by_bucket[b];

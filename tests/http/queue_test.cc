@@ -262,6 +262,13 @@ TEST_F(QueueTest, ApproveWithAReasonShowsInTheCaseAuditTrail) {
   EXPECT_TRUE(approved);
   // Another office's case: 403.
   EXPECT_EQ(c.Get("/v1/cases/CASE-000003/audit", s.Headers())->status, 403);
+  // A role that may not read the queue may not read its decision history either (QA probe
+  // 2026-12-05: an accounting technician read the remedies and a dismissal's reason here that
+  // the payment event's enforcement object withholds from them).
+  auto acct = SignIn(c, "acct");
+  auto refused = c.Get("/v1/cases/CASE-000001/audit", acct.Headers());
+  EXPECT_EQ(refused->status, 403) << refused->body;
+  EXPECT_EQ(refused->body.find("remedy"), std::string::npos) << refused->body;
   EXPECT_EQ(c.Get("/v1/cases/CASE-000003/recommendations", s.Headers())->status, 403);
 }
 

@@ -29,6 +29,26 @@ TEST(CalendarTest, WeekendHolidaysAreObservedOnTheNearestWeekday) {
   EXPECT_FALSE(cal.IsBusinessDay(D(2021, 12, 31)));
 }
 
+// Banking days (ACH settlement): the Federal Reserve Banks are open on the Friday before a
+// Saturday holiday, and closed on the Monday after a Sunday one, like federal offices.
+TEST(CalendarTest, BankingDaysDoNotObserveASaturdayHolidayOnTheFridayBefore) {
+  const BusinessCalendar bank({}, Observance::kBanking);
+  const BusinessCalendar offices;
+  // 2026-07-04 and 2020-07-04 were Saturdays; New Year's Day 2022 too.
+  for (Date friday : {D(2026, 7, 3), D(2020, 7, 3), D(2021, 12, 31)}) {
+    EXPECT_TRUE(bank.IsBusinessDay(friday)) << friday.ToString();
+    EXPECT_FALSE(offices.IsBusinessDay(friday)) << friday.ToString();
+  }
+  // 2021-07-04 was a Sunday: both closed on Monday 07-05.
+  EXPECT_FALSE(bank.IsBusinessDay(D(2021, 7, 5)));
+  // The other holidays are the same days.
+  EXPECT_EQ(FederalHolidays(2024, Observance::kBanking), FederalHolidays(2024));
+  EXPECT_EQ(FederalHolidays(2026, Observance::kBanking).size(), 10u);  // July 4 on a Saturday
+  // A state's extra holidays still count.
+  EXPECT_FALSE(
+      BusinessCalendar({D(2026, 3, 2)}, Observance::kBanking).IsBusinessDay(D(2026, 3, 2)));
+}
+
 TEST(CalendarTest, TwoBusinessDaysAfterEntry) {
   const BusinessCalendar cal;
   EXPECT_EQ(cal.AddBusinessDays(D(2024, 6, 3), 2), D(2024, 6, 5));      // Mon → Wed

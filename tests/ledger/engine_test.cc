@@ -730,10 +730,12 @@ TEST(EngineTest, PartialFirstPeriodIsOverdueWhenItsPeriodEnds) {
 }
 
 // An order that ended still has its periods: 100.00 weekly from Mon 2024-07-01 to Tue Jul 9.
-// Debts Jul 1 (100.00) and Jul 8 (Jul 8-9 of Jul 8-14: 100 x 2/7 = 28.57). With no order in
-// effect monthly support is 0, so any overdue support is a delinquency: Jul 1's from Jul 8, the
-// partial week's from Jul 15, its period's end + 1 day. Before the fix the case was current
-// until August 1 (no arrears in July).
+// Debts Jul 1 (100.00) and Jul 8 (Jul 8-9 of Jul 8-14: 100 x 2/7 = 28.57): Jul 1's is overdue
+// from Jul 8, the partial week's from Jul 15, its period's end + 1 day. With no order in effect
+// monthly support is 0, but in July the overdue support is measured against the ended order's
+// 433.33 (DelinquencyThreshold): a QA probe saw 200.00 of a weekly order that ended mid-month
+// make the case delinquent the next day, with a 30-day deadline. From August 1 the 128.57 is
+// arrears with no order in effect: a delinquency.
 TEST(EngineTest, EndedOrderDebtIsOverdueFromItsPeriodsEnd) {
   const CaseBook book =
       FrequencyCase(Frequency::kWeekly, 10000, Date::Ymd(2024, 7, 1), Date::Ymd(2024, 7, 9));
@@ -741,10 +743,33 @@ TEST(EngineTest, EndedOrderDebtIsOverdueFromItsPeriodsEnd) {
   EXPECT_EQ(jul10.arrears_total, C(0));
   EXPECT_EQ(jul10.monthly_support, C(0));
   EXPECT_EQ(jul10.overdue, C(10000));
-  EXPECT_TRUE(jul10.delinquent);
+  EXPECT_FALSE(jul10.delinquent);  // 100.00 of 433.33
   EXPECT_EQ(BalanceOn(book, Date::Ymd(2024, 7, 14)).overdue, C(10000));
-  EXPECT_EQ(BalanceOn(book, Date::Ymd(2024, 7, 15)).overdue, C(12857));
+  const CaseBalance jul31 = BalanceOn(book, Date::Ymd(2024, 7, 31));
+  EXPECT_EQ(jul31.overdue, C(12857));
+  EXPECT_FALSE(jul31.delinquent);
   EXPECT_FALSE(BalanceOn(book, Date::Ymd(2024, 7, 7)).delinquent);  // in effect, nothing overdue
+  const CaseBalance aug1 = BalanceOn(book, Date::Ymd(2024, 8, 1));
+  EXPECT_EQ(aug1.arrears_total, C(12857));
+  EXPECT_EQ(aug1.overdue, C(12857));
+  EXPECT_TRUE(aug1.delinquent);
+}
+
+// Modified mid-month: the order in effect sets the threshold, not the one it replaced as well
+// (200.00 weekly to Jul 14, then 50.00 weekly from Jul 15: 216.67, not 866.67 + 216.67).
+TEST(EngineTest, AModifiedOrderIsMeasuredAgainstTheOrderInEffect) {
+  CaseBook book =
+      FrequencyCase(Frequency::kWeekly, 20000, Date::Ymd(2024, 7, 1), Date::Ymd(2024, 7, 14));
+  Order next = book.orders[0];
+  next.id = OrderId{book.orders[0].id.value + 1};
+  next.amount = C(5000);
+  next.effective_date = Date::Ymd(2024, 7, 15);
+  next.end_date.reset();
+  book.orders.push_back(next);
+  const CaseBalance jul22 = BalanceOn(book, Date::Ymd(2024, 7, 22));
+  EXPECT_EQ(jul22.monthly_support, C(21667));
+  EXPECT_EQ(jul22.overdue, C(45000));  // Jul 1 and 8 (200.00 each) and Jul 15 (50.00)
+  EXPECT_TRUE(jul22.delinquent);
 }
 
 // The obligor's overdue sums its open cases; a closed case's is reported but left out.
