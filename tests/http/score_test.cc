@@ -24,6 +24,39 @@ std::string Shell(const std::string& command) {
   return out;
 }
 
+// A server on the database `db` (written by the opencse binary), its clock at midnight of
+// `today`, on a free loopback port; stopped when it goes out of scope.
+class ServerOn {
+ public:
+  ServerOn(const std::string& db, Date today) : clock_(testing::MidnightMicros(today)) {
+    http::ServerOptions o;
+    o.db = db;
+    o.port = 0;
+    o.threads = 2;
+    auto server = http::Server::Create(o, clock_);
+    CSE_CHECK(server.ok(), "server create failed");
+    server_ = std::move(server).value();
+    auto port = server_->Bind();
+    CSE_CHECK(port.ok(), "bind failed");
+    port_ = *port;
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  ~ServerOn() {
+    server_->Stop();
+    thread_.join();
+  }
+  ServerOn(const ServerOn&) = delete;
+  ServerOn& operator=(const ServerOn&) = delete;
+
+  httplib::Client Client() const { return httplib::Client("127.0.0.1", port_); }
+
+ private:
+  FakeClock clock_;
+  std::unique_ptr<http::Server> server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
 TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
   // The database, and the -wal, -shm and access-log files the binary and the server write
   // beside it.
@@ -60,25 +93,8 @@ TEST(ScoreTest, ApiScoreOfAStoredCaseEqualsTheCliScore) {
   const std::string boss =
       std::string(OPENCSE_BINARY) + " --db " + db + " --today 2025-07-01 --user boss ";
 
-  FakeClock clock(testing::MidnightMicros(Date::Ymd(2025, 7, 1)));
-  http::ServerOptions o;
-  o.db = db;
-  o.port = 0;
-  o.threads = 2;
-  auto server = http::Server::Create(o, clock);
-  ASSERT_TRUE(server.ok()) << server.status().message();
-  auto port = (*server)->Bind();
-  ASSERT_TRUE(port.ok());
-  std::thread t([&] { (*server)->Run(); });
-  struct Joiner {
-    http::Server& s;
-    std::thread& t;
-    ~Joiner() {
-      s.Stop();
-      t.join();
-    }
-  } joiner{**server, t};
-  httplib::Client c("127.0.0.1", *port);
+  const ServerOn server(db, Date::Ymd(2025, 7, 1));
+  httplib::Client c = server.Client();
   auto s = testing::SignIn(c, "cw");
   auto r =
       c.Post("/v1/child-support/score", s.Headers(),
@@ -225,25 +241,8 @@ TEST(ScoreTest, ACaseIsScoredByItsStatusOnTheAsOfDate) {
   Shell("printf 'correct horse battery\\n' | " + today +
         "user add --username boss --role admin --password-stdin");
 
-  FakeClock clock(testing::MidnightMicros(Date::Ymd(2025, 9, 20)));
-  http::ServerOptions o;
-  o.db = db;
-  o.port = 0;
-  o.threads = 2;
-  auto server = http::Server::Create(o, clock);
-  ASSERT_TRUE(server.ok()) << server.status().message();
-  auto port = (*server)->Bind();
-  ASSERT_TRUE(port.ok());
-  std::thread t([&] { (*server)->Run(); });
-  struct Joiner {
-    http::Server& s;
-    std::thread& t;
-    ~Joiner() {
-      s.Stop();
-      t.join();
-    }
-  } joiner{**server, t};
-  httplib::Client c("127.0.0.1", *port);
+  const ServerOn server(db, Date::Ymd(2025, 9, 20));
+  httplib::Client c = server.Client();
   auto s = testing::SignIn(c, "boss");
   auto score = [&](const char* case_id, const char* as_of) {
     return c.Post("/v1/child-support/score", s.Headers(),
