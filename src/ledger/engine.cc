@@ -256,21 +256,32 @@ bool ClosedOn(const CaseBook& book, Date d) {
 
 namespace {
 
-// One month's support that a case's overdue support is measured against (§6): its
-// `monthly_support` on `as_of`, or, when no order is in effect then, that of its orders which
-// ended earlier in `as_of`'s month, on their last day. Without the latter an order ending
-// mid-month dropped the threshold to 0.00 while that month's support already counted as
-// overdue: a case owing 200.00 of a 433.33 weekly order became delinquent the day after it
-// ended (QA probe 2026-12-05). From the next month the threshold is 0.00 again, as before.
-Money DelinquencyThreshold(const std::vector<Order>& orders, Money monthly_support, Date as_of) {
-  if (monthly_support.is_positive()) return monthly_support;
-  Money ended;
+// One month's support that a case's overdue support is measured against (§6): the most
+// monthly support (the sum of MonthlyEquivalent over its orders) in effect on any day of
+// `as_of`'s month up to `as_of`. The sum changes only on the month's first day and the day
+// after an order or a child's term ends (a new order or term only adds), so those days and
+// `as_of` are the ones looked at. With the monthly support on `as_of` alone, an order ended,
+// lowered or left with only its arrears payback schedule mid-month dropped the threshold while
+// that month's support already counted as overdue: one missed week of a 433.33 weekly order
+// made the case delinquent the day after it was lowered to 43.33 (QA probes 2026-12-05). From
+// the next month the threshold is the lower support, as before.
+Money DelinquencyThreshold(const std::vector<Order>& orders, Date as_of) {
+  const Date first = as_of.MonthStart();
+  std::vector<Date> days{first, as_of};
+  const auto last_day = [&](std::optional<Date> end) {
+    if (end && *end >= first && *end < as_of) days.push_back(*end);
+  };
   for (const Order& o : orders) {
-    if (o.end_date && *o.end_date < as_of && *o.end_date >= as_of.MonthStart()) {
-      ended += MonthlyEquivalent(o, *o.end_date);
-    }
+    last_day(o.end_date);
+    for (const ChildTerm& t : o.child_terms) last_day(t.end_date);
   }
-  return ended;
+  Money most;
+  for (Date d : days) {
+    Money on;
+    for (const Order& o : orders) on += MonthlyEquivalent(o, d);
+    most = Max(most, on);
+  }
+  return most;
 }
 
 }  // namespace
@@ -749,8 +760,8 @@ ObligorBalance ObligorLedger::Snapshot(Date as_of) {
     cb.closed = ClosedOn(cs.book, as_of);
     if (!cb.closed) {  // a closed case's frozen balance: no support due, not enforced
       for (const Order& o : cs.book.orders) cb.monthly_support += MonthlyEquivalent(o, as_of);
-      cb.delinquent = cb.overdue.is_positive() &&
-                      cb.overdue >= DelinquencyThreshold(cs.book.orders, cb.monthly_support, as_of);
+      cb.delinquent =
+          cb.overdue.is_positive() && cb.overdue >= DelinquencyThreshold(cs.book.orders, as_of);
       ob.arrears_total += cb.arrears_total;
       ob.overdue += cb.overdue;
       for (int b = 0; b < kBucketCount; ++b) ob.arrears_by_bucket[b] += cb.arrears_by_bucket[b];

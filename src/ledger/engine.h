@@ -238,8 +238,8 @@ struct CaseBalance {
   std::optional<Date> arrears_oldest_due;
   Money monthly_support;  // monthly equivalent of orders in effect on as_of
   // overdue > 0 and overdue >= monthly_support: unpaid support equal to one month's support
-  // (45 CFR 303.6); with no order in effect, against the monthly support of the orders that
-  // ended earlier in as_of's month (DelinquencyThreshold). False while the case is closed.
+  // (45 CFR 303.6), measured against the most monthly support in effect on a day of as_of's
+  // month up to as_of (DelinquencyThreshold). False while the case is closed.
   bool delinquent = false;
   Money ura_granted;
   Money ura_retained;

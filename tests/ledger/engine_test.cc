@@ -755,9 +755,12 @@ TEST(EngineTest, EndedOrderDebtIsOverdueFromItsPeriodsEnd) {
   EXPECT_TRUE(aug1.delinquent);
 }
 
-// Modified mid-month: the order in effect sets the threshold, not the one it replaced as well
-// (200.00 weekly to Jul 14, then 50.00 weekly from Jul 15: 216.67, not 866.67 + 216.67).
-TEST(EngineTest, AModifiedOrderIsMeasuredAgainstTheOrderInEffect) {
+// Lowered mid-month (200.00 weekly to Jul 14, then 50.00 weekly from Jul 15): July keeps the
+// old order's 866.67 as its threshold (the most in effect on a day of the month, never the two
+// orders added up), so 450.00 overdue is no delinquency in July; from August 1 the new order's
+// 216.67 is. A QA probe saw a case lowered from 100.00 to 10.00 a week become delinquent the
+// next day over one unpaid week.
+TEST(EngineTest, AnOrderLoweredMidMonthKeepsThatMonthsThreshold) {
   CaseBook book =
       FrequencyCase(Frequency::kWeekly, 20000, Date::Ymd(2024, 7, 1), Date::Ymd(2024, 7, 14));
   Order next = book.orders[0];
@@ -769,7 +772,37 @@ TEST(EngineTest, AModifiedOrderIsMeasuredAgainstTheOrderInEffect) {
   const CaseBalance jul22 = BalanceOn(book, Date::Ymd(2024, 7, 22));
   EXPECT_EQ(jul22.monthly_support, C(21667));
   EXPECT_EQ(jul22.overdue, C(45000));  // Jul 1 and 8 (200.00 each) and Jul 15 (50.00)
-  EXPECT_TRUE(jul22.delinquent);
+  EXPECT_FALSE(jul22.delinquent);      // 450.00 of 866.67
+  const CaseBalance aug1 = BalanceOn(book, Date::Ymd(2024, 8, 1));
+  EXPECT_EQ(aug1.arrears_total, C(55000));  // and Jul 22 and 29
+  EXPECT_TRUE(aug1.delinquent);             // 550.00 of 216.67
+}
+
+// The current order ends mid-month and an arrears payback schedule of 20.00 a month runs on:
+// July's threshold stays 433.33 + 20.00, not 20.00 (QA probe: one missed week made the case
+// delinquent). So does a child's term that ends mid-month.
+TEST(EngineTest, APaybackScheduleOrAnEndedTermDoesNotLowerTheMonthsThreshold) {
+  CaseBook book =
+      FrequencyCase(Frequency::kWeekly, 10000, Date::Ymd(2024, 7, 1), Date::Ymd(2024, 7, 14));
+  Order payback = book.orders[0];
+  payback.id = OrderId{book.orders[0].id.value + 1};
+  payback.type = ObligationType::kArrearsPayback;
+  payback.frequency = Frequency::kMonthly;
+  payback.amount = C(2000);
+  payback.end_date.reset();
+  book.orders.push_back(payback);
+  const CaseBalance jul16 = BalanceOn(book, Date::Ymd(2024, 7, 16));
+  EXPECT_EQ(jul16.monthly_support, C(2000));
+  EXPECT_EQ(jul16.overdue, C(20000));  // the weeks of Jul 1 and 8; July's 20.00 is due to Jul 31
+  EXPECT_FALSE(jul16.delinquent);      // 200.00 of 453.33
+
+  CaseBook terms = FrequencyCase(Frequency::kWeekly, 10000, Date::Ymd(2024, 7, 1));
+  terms.orders[0].child_terms = {{PersonId{7}, C(5000), Date::Ymd(2024, 7, 14)},
+                                 {PersonId{8}, C(5000), std::nullopt}};
+  const CaseBalance jul23 = BalanceOn(terms, Date::Ymd(2024, 7, 23));
+  EXPECT_EQ(jul23.monthly_support, C(21667));  // 50.00 a week from Jul 15
+  EXPECT_EQ(jul23.overdue, C(25000));          // Jul 1, 8 (100.00 each) and 15 (50.00)
+  EXPECT_FALSE(jul23.delinquent);              // 250.00 of 433.33
 }
 
 // The obligor's overdue sums its open cases; a closed case's is reported but left out.
