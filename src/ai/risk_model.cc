@@ -9,6 +9,7 @@
 #include "ai/logistic.h"
 #include "ai/metrics.h"
 #include "crypto/sha256.h"
+#include "domain/validate.h"
 #include "service/audit.h"
 #include "service/json.h"
 #include "service/ledger_service.h"
@@ -277,10 +278,7 @@ ScorerLoadFailure ClassifyScorerLoadFailure(const Status& s, Status* unusable) {
 }
 
 Status CheckNotAfterToday(std::string_view what, Date date, Date today) {
-  if (date <= today) return Status::Ok();
-  return InvalidArgument("date_in_future", std::string(what) + ": " + date.ToString() +
-                                               " is after today (" + today.ToString() +
-                                               "); records after today do not exist yet");
+  return ValidateNotAfterToday(what, date, today, "records after today do not exist yet");
 }
 
 std::string ModelContentHash(const RiskModelRecord& m) {

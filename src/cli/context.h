@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/date.h"
 #include "core/ids.h"
+#include "domain/validate.h"
 #include "money/money.h"
 #include "service/json.h"
 #include "service/ledger_service.h"
@@ -130,11 +131,8 @@ inline Result<Date> DateOrToday(const Clock& clock, const std::string& flag,
 inline Result<Date> AsOfThenOpen(Context& ctx, const std::string& text) {
   RETURN_IF_ERROR(ctx.MakeClock());
   ASSIGN_OR_RETURN(Date day, DateOrToday(ctx.clock(), "--as-of", text));
-  if (day > ctx.clock().Today()) {
-    return InvalidArgument("date_in_future", "--as-of: " + day.ToString() + " is after today (" +
-                                                 ctx.clock().Today().ToString() +
-                                                 "); a report is as of a day that has begun");
-  }
+  RETURN_IF_ERROR(ValidateNotAfterToday("--as-of", day, ctx.clock().Today(),
+                                        "a report is as of a day that has begun"));
   RETURN_IF_ERROR(ctx.Open(SqliteStore::OpenMode::kMustExist));
   return day;
 }

@@ -249,13 +249,17 @@ Status ValidateCaseEvent(const CaseEvent& e, Date today) {
   return Status::Ok();
 }
 
+Status ValidateNotAfterToday(std::string_view what, Date date, Date today, std::string_view why) {
+  if (date <= today) return Status::Ok();
+  return InvalidArgument("date_in_future", std::string(what) + ": " + date.ToString() +
+                                               " is after today (" + today.ToString() + "); " +
+                                               std::string(why));
+}
+
 Status ValidateLedgerAsOf(std::string_view what, Date as_of, Date today) {
-  if (as_of <= today) return Status::Ok();
-  return InvalidArgument("date_in_future",
-                         std::string(what) + ": " + as_of.ToString() + " is after today (" +
-                             today.ToString() +
-                             "); a ledger shows support due up to a day that has begun, and "
-                             "support due later is not yet owed");
+  return ValidateNotAfterToday(what, as_of, today,
+                               "a ledger shows support due up to a day that has begun, and "
+                               "support due later is not yet owed");
 }
 
 Status ValidateIdempotencyKey(std::string_view key) {

@@ -33,6 +33,10 @@ Status ValidateZip(std::string_view field, std::string_view value);
 // fields ("address" gives "address.city").
 Status ValidateAddress(std::string_view prefix, const Address& address);
 
+// A date the records are read as of must have begun: `date` (named `what` in the message, e.g.
+// "--as-of") not after `today` (date_in_future; the message ends with `why`).
+Status ValidateNotAfterToday(std::string_view what, Date date, Date today, std::string_view why);
+
 // The as-of date of a ledger or balance view: not after `today` (date_in_future), because
 // support due after today would show as unpaid arrears and delinquency that nobody owes yet.
 // `what` names the flag or field.

@@ -14,14 +14,9 @@ Result<ClosedDaysByCase> LoadClosedDays(Store& store, PersonId obligor) {
     return a.case_id.value < b.case_id.value;
   });
   ClosedDaysByCase out;
-  const std::span<const CaseEvent> all(events);
-  for (size_t lo = 0; lo < all.size();) {
-    size_t hi = lo;
-    while (hi < all.size() && all[hi].case_id == all[lo].case_id) ++hi;
-    std::vector<DateSpan> spans = ClosedSpans(all.subspan(lo, hi - lo));
-    if (!spans.empty()) out.emplace(all[lo].case_id.value, std::move(spans));
-    lo = hi;
-  }
+  ForEachCaseClosed(events, [&](int64_t case_id, std::vector<DateSpan> spans) {
+    if (!spans.empty()) out.emplace(case_id, std::move(spans));
+  });
   return out;
 }
 

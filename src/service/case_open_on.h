@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,18 @@
 #include "storage/store.h"
 
 namespace cse {
+
+// Each case's closed days from `closures` (by case, then date and id, as
+// ObligorBooks::closures; other event kinds are ignored), handed to `take(case_id, spans)`.
+template <typename Take>
+void ForEachCaseClosed(std::span<const CaseEvent> closures, const Take& take) {
+  for (size_t lo = 0; lo < closures.size();) {
+    size_t hi = lo;
+    while (hi < closures.size() && closures[hi].case_id == closures[lo].case_id) ++hi;
+    take(closures[lo].case_id.value, ClosedSpans(closures.subspan(lo, hi - lo)));
+    lo = hi;
+  }
+}
 
 // Closed days by case id; a case without any is absent.
 using ClosedDaysByCase = std::unordered_map<int64_t, std::vector<DateSpan>>;

@@ -70,18 +70,6 @@ Json OrderAuditJson(const Order& o) {
   return j;
 }
 
-// Each case's closed days from `closures` (by case, date, id: ObligorBooks::closures), handed
-// to `take(case_id, spans)`.
-template <typename Take>
-void ForEachCaseClosed(std::span<const CaseEvent> closures, const Take& take) {
-  for (size_t lo = 0; lo < closures.size();) {
-    size_t hi = lo;
-    while (hi < closures.size() && closures[hi].case_id == closures[lo].case_id) ++hi;
-    take(closures[lo].case_id.value, ClosedSpans(closures.subspan(lo, hi - lo)));
-    lo = hi;
-  }
-}
-
 }  // namespace
 
 Status BumpGeneration(Store& store) {
